@@ -1,0 +1,62 @@
+# fairshare - top-level Makefile: installs what is missing (Debian packages),
+# then builds with Meson + Ninja. `make run` and `make test` are the Quick start.
+
+BUILD      ?= build
+TEST_BUILD ?= build-test
+DEMO_DB    ?= demo/fairshare.db
+DEPS       = gcc pkg-config meson ninja-build libsqlite3-dev libjansson-dev libsodium-dev \
+             libcmocka-dev sqlite3
+BENCH_DEPS = sqlite3 time hyperfine
+FUZZ_DEPS  = clang libclang-rt-14-dev
+SUDO       = $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: all deps build run test bench fuzz clean
+
+all: build
+
+# Install the Debian packages that are not installed yet (nothing when all are).
+define apt_install
+	@missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+
+deps:
+	$(call apt_install,$(DEPS))
+
+$(BUILD)/build.ninja: | deps
+	meson setup $(BUILD) --buildtype=release
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+run: build
+	@mkdir -p $(dir $(DEMO_DB))
+	@if [ ! -f $(DEMO_DB) ]; then $(BUILD)/fairshare --db $(DEMO_DB) demo; fi
+	$(BUILD)/fairshare --db $(DEMO_DB) summary
+
+# The test build: ASan + UBSan, every warning an error.
+$(TEST_BUILD)/build.ninja: | deps
+	meson setup $(TEST_BUILD) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
+
+test: deps $(TEST_BUILD)/build.ninja
+	ninja -C $(TEST_BUILD)
+	tests/run-all.sh $(TEST_BUILD)
+
+bench: build
+	$(call apt_install,$(BENCH_DEPS))
+	bench/import.sh $(BUILD)
+
+fuzz: deps
+	$(call apt_install,$(FUZZ_DEPS))
+	CC=clang meson setup build-fuzz -Dfuzzing=true --buildtype=debug -Db_lundef=false 2>/dev/null || true
+	ninja -C build-fuzz fuzz_csv fuzz_import
+	fuzz/run.sh build-fuzz
+
+clean:
+	rm -rf $(BUILD) $(TEST_BUILD) build-fuzz

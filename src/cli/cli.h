@@ -1,0 +1,49 @@
+/* cli.h - shared parts of the fairshare command-line front end: global options,
+ * opening the database, output helpers, exit codes (sysexits). */
+#ifndef FS_CLI_H
+#define FS_CLI_H
+
+#include <stdio.h>
+
+#include "core/fairshare.h"
+
+struct cli {
+	const char *db;
+	const char *key;
+	const char *org;
+	const char *actor;
+	int json;
+	char db_buf[4096];
+	char actor_buf[64];
+};
+
+struct cmd {
+	const char *name;
+	int (*fn)(struct cli *c, int argc, char **argv);
+	const char *summary;
+};
+
+/* Open the database (flags: FS_INIT, FS_READONLY) and pick the organization
+ * (need_org: an error when none can be chosen). Prints errors; returns NULL. */
+struct fs_ctx *cli_open(struct cli *c, unsigned flags, int need_org, int *exit_code);
+/* Print an error ("fairshare: ...") and return its sysexits code. */
+int cli_fail(const struct fs_error *err, int rc);
+int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int cli_exit_code(int rc);
+void cli_print_json(json_t *j);
+/* Display width of UTF-8 text (code points). */
+size_t cli_width(const char *s);
+int cli_parse_id(const char *s, int64_t *id);
+int cli_is_help(const char *arg);
+
+int cmd_entity(struct cli *c, int argc, char **argv);
+int cmd_init(struct cli *c, int argc, char **argv);
+int cmd_demo(struct cli *c, int argc, char **argv);
+int cmd_verify(struct cli *c, int argc, char **argv);
+int cmd_log(struct cli *c, int argc, char **argv);
+int cmd_backup(struct cli *c, int argc, char **argv);
+int cmd_summary(struct cli *c, int argc, char **argv);
+int cmd_import(struct cli *c, int argc, char **argv);
+int cmd_export(struct cli *c, int argc, char **argv);
+
+#endif

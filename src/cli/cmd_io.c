@@ -1,0 +1,202 @@
+/* cmd_io.c - import people FILE.csv, export people. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#define MAX_MAPS 64
+
+static int import_help(void)
+{
+	fputs("usage: fairshare import people FILE.csv [--map COLUMN=FIELD ...] [--dry-run]\n"
+	      "                                [--skip-invalid --rejects REJECTS.csv] [--json]\n\n"
+	      "Imports people (and optionally one employment record each) from a UTF-8 CSV\n"
+	      "file (RFC 4180; a BOM, CRLF or LF are fine). The first line names the columns.\n"
+	      "All or nothing: if any row is invalid, nothing is stored and every bad row is\n"
+	      "reported with its line, column and reason. With --skip-invalid the valid rows\n"
+	      "are stored and the rejected ones written to --rejects with a reason column.\n"
+	      "People already in the database (same national ID, else same external_id) are\n"
+	      "updated, not added twice.\n\nFields and the column names understood for them:\n", stdout);
+	static const char *const names[] = {"external_id", "full_name", "national_id", "birth_date", "phone", "address",
+					    "workplace", "job_title", "hired", "terminated", "termination_reason", "wage",
+					    "benefits", "currency", "underground", "notice_served"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *const *al = fs_import_aliases(names[i]);
+		printf("  %-19s", names[i]);
+		for (size_t k = 1; al && al[k]; k++)
+			printf("%s%s", k > 1 ? ", " : "", al[k]);
+		putchar('\n');
+	}
+	fputs("\nOther columns: --map 'COLUMN=FIELD', or --map 'COLUMN=-' to ignore one.\n"
+	      "workplace takes a workplace id or its exact name; employment columns need hired.\n", stdout);
+	return EX_OK;
+}
+
+int cmd_import(struct cli *c, int argc, char **argv)
+{
+	const char *file = NULL, *rejects = NULL;
+	struct fs_kv map[MAX_MAPS];
+	char *mapbuf[MAX_MAPS];
+	size_t nmap = 0;
+	int skip = 0, dry = 0;
+	int i = 1;
+	if (argc > 1 && cli_is_help(argv[1]))
+		return import_help();
+	if (argc < 2 || strcmp(argv[1], "people") != 0)
+		return cli_usage("import: say what to import: 'fairshare import people FILE.csv'");
+	for (i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		if (cli_is_help(a))
+			return import_help();
+		if (strcmp(a, "--skip-invalid") == 0) {
+			skip = 1;
+		} else if (strcmp(a, "--dry-run") == 0) {
+			dry = 1;
+		} else if (strcmp(a, "--rejects") == 0 && i + 1 < argc) {
+			rejects = argv[++i];
+		} else if (strcmp(a, "--map") == 0 && i + 1 < argc) {
+			const char *m = argv[++i];
+			const char *eq = strrchr(m, '=');
+			if (!eq || eq == m || !eq[1] || nmap == MAX_MAPS)
+				return cli_usage("--map takes COLUMN=FIELD (or COLUMN=- to ignore the column)");
+			mapbuf[nmap] = strndup(m, (size_t)(eq - m));
+			map[nmap].key = mapbuf[nmap];
+			map[nmap].value = eq + 1;
+			nmap++;
+		} else if (a[0] == '-' && a[1]) {
+			return cli_usage("import: unknown option %s", a);
+		} else if (!file) {
+			file = a;
+		} else {
+			return cli_usage("import: one file at a time");
+		}
+	}
+	int rc = EX_USAGE;
+	if (!file) {
+		rc = cli_usage("import people: name the CSV file");
+		goto out;
+	}
+	if (rejects && !skip) {
+		rc = cli_usage("--rejects goes with --skip-invalid");
+		goto out;
+	}
+	if (skip && !rejects) {
+		rc = cli_usage("--skip-invalid needs --rejects FILE for the rows it leaves out");
+		goto out;
+	}
+	FILE *in = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
+	if (!in) {
+		fprintf(stderr, "fairshare: cannot open %s: %s\n", file, strerror(errno));
+		rc = EX_NOINPUT;
+		goto out;
+	}
+	FILE *rej = NULL;
+	if (rejects && !(rej = fopen(rejects, "wb"))) {
+		fprintf(stderr, "fairshare: cannot create %s: %s\n", rejects, strerror(errno));
+		if (in != stdin)
+			fclose(in);
+		rc = EX_CANTCREAT;
+		goto out;
+	}
+	struct fs_ctx *ctx = cli_open(c, 0, 1, &rc);
+	if (ctx) {
+		struct fs_import_opts o = {in, file, map, nmap, skip, rej, dry, 0};
+		struct fs_import_report rep;
+		struct fs_error err = {0};
+		int r = fs_import_people(ctx, &o, &rep, &err);
+		fs_close(ctx);
+		if (c->json) {
+			json_t *errs = json_array();
+			for (size_t k = 0; k < rep.errors_kept; k++)
+				json_array_append_new(errs, json_pack("{s:I,s:i,s:s,s:s}", "line", (json_int_t)rep.errors[k].line,
+								      "column", rep.errors[k].column, "field", rep.errors[k].field,
+								      "message", rep.errors[k].message));
+			json_t *j = json_pack("{s:b,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:s}", "ok", r == 0, "dry_run", dry,
+					      "rows", (json_int_t)rep.rows, "inserted", (json_int_t)rep.inserted,
+					      "updated", (json_int_t)rep.updated, "unchanged", (json_int_t)rep.unchanged,
+					      "rejected", (json_int_t)rep.rejected, "employments_inserted", (json_int_t)rep.employments_inserted,
+					      "employments_updated", (json_int_t)rep.employments_updated, "errors_total", (json_int_t)rep.nerrors,
+					      "errors", errs, "message", r ? err.message : "");
+			cli_print_json(j);
+			json_decref(j);
+		} else {
+			for (size_t k = 0; k < rep.errors_kept; k++) {
+				const struct fs_import_row_error *e = &rep.errors[k];
+				if (e->column)
+					fprintf(stderr, "%s: line %ld, column %d: %s\n", file, e->line, e->column, e->message);
+				else
+					fprintf(stderr, "%s: line %ld: %s%s%s\n", file, e->line, e->field[0] ? e->field : "",
+						e->field[0] ? ": " : "", e->message);
+			}
+			if ((size_t)rep.nerrors > rep.errors_kept)
+				fprintf(stderr, "... and %ld more errors\n", rep.nerrors - (long)rep.errors_kept);
+			if (!r || (skip && r == 0))
+				printf("%s%ld rows: %ld added, %ld updated, %ld unchanged, %ld rejected; employments: %ld added, %ld updated\n",
+				       dry ? "dry run (nothing stored): " : "", rep.rows, rep.inserted, rep.updated, rep.unchanged,
+				       rep.rejected, rep.employments_inserted, rep.employments_updated);
+		}
+		fs_import_report_done(&rep);
+		rc = r ? (c->json ? cli_exit_code(r) : cli_fail(&err, r)) : EX_OK;
+	}
+	if (in != stdin)
+		fclose(in);
+	if (rej && fclose(rej) != 0 && rc == EX_OK) {
+		fprintf(stderr, "fairshare: cannot write %s\n", rejects);
+		rc = EX_IOERR;
+	}
+out:
+	for (size_t k = 0; k < nmap; k++)
+		free(mapbuf[k]);
+	return rc;
+}
+
+int cmd_export(struct cli *c, int argc, char **argv)
+{
+	enum fs_export_format fmt = c->json ? FS_EXPORT_JSON : FS_EXPORT_CSV;
+	const char *output = NULL;
+	int reveal = 0;
+	if (argc > 1 && cli_is_help(argv[1])) {
+		fputs("usage: fairshare export people [--format csv|json] [--output FILE] [--reveal]\n\n"
+		      "Writes the organization's people as CSV (re-importable; cells that a spreadsheet\n"
+		      "would run as formulas get a leading ') or JSON. Sealed fields (national ID, birth\n"
+		      "date, phone, address) are included only with --reveal.\n", stdout);
+		return EX_OK;
+	}
+	if (argc < 2 || strcmp(argv[1], "people") != 0)
+		return cli_usage("export: say what to export: 'fairshare export people'");
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+			const char *f = argv[++i];
+			if (strcmp(f, "csv") == 0)
+				fmt = FS_EXPORT_CSV;
+			else if (strcmp(f, "json") == 0)
+				fmt = FS_EXPORT_JSON;
+			else
+				return cli_usage("--format is csv or json");
+		} else if (strcmp(argv[i], "--output") == 0 && i + 1 < argc) {
+			output = argv[++i];
+		} else if (strcmp(argv[i], "--reveal") == 0) {
+			reveal = 1;
+		} else {
+			return cli_usage("export: unknown argument %s", argv[i]);
+		}
+	}
+	int rc;
+	struct fs_ctx *ctx = cli_open(c, FS_READONLY, 1, &rc);
+	if (!ctx)
+		return rc;
+	FILE *out = stdout;
+	if (output && !(out = fopen(output, "wb"))) {
+		fprintf(stderr, "fairshare: cannot create %s: %s\n", output, strerror(errno));
+		fs_close(ctx);
+		return EX_CANTCREAT;
+	}
+	struct fs_error err = {0};
+	int r = fs_export_people(ctx, out, fmt, reveal ? FS_REVEAL : 0, &err);
+	fs_close(ctx);
+	if (out != stdout && fclose(out) != 0 && !r)
+		r = fs_fail(&err, FS_EIO, NULL, "cannot write %s", output);
+	return r ? cli_fail(&err, r) : EX_OK;
+}

@@ -1,0 +1,125 @@
+/* main.c - the fairshare command: global options, then git-style subcommands. */
+#include "cli.h"
+
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+static const struct cmd commands[] = {
+	{"init", cmd_init, "create a new database and its key file"},
+	{"demo", cmd_demo, "create a database with synthetic demo data"},
+	{"summary", cmd_summary, "counts per organization and the journal head"},
+	{"org", cmd_entity, "organizations: add, list, show, edit, remove"},
+	{"person", cmd_entity, "people: add, list, show, find, edit, remove"},
+	{"employer", cmd_entity, "employers: add, list, show, edit, remove"},
+	{"workplace", cmd_entity, "workplaces: add, list, show, edit, remove"},
+	{"employment", cmd_entity, "employment records: add, list, show, edit, remove"},
+	{"membership", cmd_entity, "memberships: add, list, show, edit, remove"},
+	{"import", cmd_import, "import people FILE.csv"},
+	{"export", cmd_export, "export people [--format csv|json]"},
+	{"log", cmd_log, "list journal entries"},
+	{"verify", cmd_verify, "check the journal chain and the database"},
+	{"backup", cmd_backup, "write a consistent copy of the database to FILE"},
+};
+
+static void usage(FILE *out)
+{
+	fputs("usage: fairshare [--db PATH] [--key PATH] [--org SLUG] [--as NAME] [--json] COMMAND [ARGS]\n\n"
+	      "Commands:\n", out);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-11s %s\n", commands[i].name, commands[i].summary);
+	fputs("\nGlobal options (anywhere on the line):\n"
+	      "  --db PATH    database file (else $FAIRSHARE_DB, else $XDG_DATA_HOME/fairshare/fairshare.db)\n"
+	      "  --key PATH   key file for sealed fields (else $FAIRSHARE_KEY, else PATH.key)\n"
+	      "  --org SLUG   organization to work in (else $FAIRSHARE_ORG; needed when there are several)\n"
+	      "  --as NAME    who is acting, recorded in the journal (else $FAIRSHARE_ACTOR, else cli:$USER)\n"
+	      "  --json       machine-readable output on read commands\n"
+	      "  --version    print the version\n\n"
+	      "'fairshare COMMAND --help' describes a command. See fairshare(1).\n", out);
+}
+
+static const char *env(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : NULL;
+}
+
+static void default_paths(struct cli *c)
+{
+	if (!c->db)
+		c->db = env("FAIRSHARE_DB");
+	if (!c->db) {
+		const char *data = env("XDG_DATA_HOME");
+		const char *home = env("HOME");
+		if (data)
+			snprintf(c->db_buf, sizeof(c->db_buf), "%s/fairshare/fairshare.db", data);
+		else
+			snprintf(c->db_buf, sizeof(c->db_buf), "%s/.local/share/fairshare/fairshare.db", home ? home : ".");
+		c->db = c->db_buf;
+	}
+	if (!c->key)
+		c->key = env("FAIRSHARE_KEY");
+	if (!c->org)
+		c->org = env("FAIRSHARE_ORG");
+	if (!c->actor)
+		c->actor = env("FAIRSHARE_ACTOR");
+	if (!c->actor) {
+		const char *user = env("USER");
+		struct passwd *pw = user ? NULL : getpwuid(getuid());
+		snprintf(c->actor_buf, sizeof(c->actor_buf), "cli:%s", user ? user : pw ? pw->pw_name : "unknown");
+		c->actor = c->actor_buf;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c = {0};
+	/* Take the global options out of argv, wherever they stand (before a "--"). */
+	int n = 1;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char **slot = strcmp(a, "--db") == 0 ? &c.db : strcmp(a, "--key") == 0 ? &c.key
+				  : strcmp(a, "--org") == 0 ? &c.org : strcmp(a, "--as") == 0 ? &c.actor : NULL;
+		if (strcmp(a, "--") == 0) {
+			while (i < argc)
+				argv[n++] = argv[i++];
+			break;
+		}
+		if (slot) {
+			if (i + 1 >= argc)
+				return cli_usage("%s needs a value", a);
+			*slot = argv[++i];
+		} else if (strncmp(a, "--db=", 5) == 0) {
+			c.db = a + 5;
+		} else if (strncmp(a, "--org=", 6) == 0) {
+			c.org = a + 6;
+		} else if (strncmp(a, "--key=", 6) == 0) {
+			c.key = a + 6;
+		} else if (strcmp(a, "--json") == 0) {
+			c.json = 1;
+		} else {
+			argv[n++] = argv[i];
+		}
+	}
+	argc = n;
+	argv[argc] = NULL;
+	if (argc < 2) {
+		usage(stderr);
+		return EX_USAGE;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+		printf("fairshare %s\n", FS_VERSION);
+		return EX_OK;
+	}
+	if (cli_is_help(argv[1])) {
+		usage(stdout);
+		return EX_OK;
+	}
+	default_paths(&c);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(&c, argc - 1, argv + 1);
+	return cli_usage("'%s' is not a fairshare command", argv[1]);
+}

@@ -1,0 +1,123 @@
+/* util.c - helpers of the CLI: opening, errors and exit codes, output. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+
+int cli_exit_code(int rc)
+{
+	switch (rc) {
+	case FS_OK: return EX_OK;
+	case FS_EINVAL: case FS_ECONFLICT: case FS_ELIMIT: case FS_EINTEGRITY: return EX_DATAERR;
+	case FS_ENOTFOUND: return EX_NOINPUT;
+	case FS_EIO: return EX_IOERR;
+	case FS_ECRYPTO: case FS_EVERSION: return EX_CONFIG;
+	case FS_EPERM: return EX_NOPERM;
+	case FS_ENOMEM: return EX_OSERR;
+	case FS_ESTORE: return EX_TEMPFAIL;
+	default: return EX_SOFTWARE;
+	}
+}
+
+int cli_fail(const struct fs_error *err, int rc)
+{
+	if (err && err->message[0]) {
+		if (err->field[0] && !strstr(err->message, err->field))
+			fprintf(stderr, "fairshare: %s: %s\n", err->field, err->message);
+		else
+			fprintf(stderr, "fairshare: %s\n", err->message);
+	} else {
+		fprintf(stderr, "fairshare: %s\n", fs_status_name(rc));
+	}
+	return cli_exit_code(rc);
+}
+
+int cli_usage(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("fairshare: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see --help)\n", stderr);
+	return EX_USAGE;
+}
+
+static int mkdirs(char *path)
+{
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		int rc = mkdir(path, 0700);
+		*p = '/';
+		if (rc && errno != EEXIST)
+			return -1;
+	}
+	return 0;
+}
+
+struct fs_ctx *cli_open(struct cli *c, unsigned flags, int need_org, int *exit_code)
+{
+	struct fs_error err = {0};
+	if (flags & FS_INIT) {
+		char dir[sizeof(c->db_buf)];
+		snprintf(dir, sizeof(dir), "%s", c->db);
+		if (mkdirs(dir)) {
+			fprintf(stderr, "fairshare: cannot create the folder for %s: %s\n", c->db, strerror(errno));
+			*exit_code = EX_CANTCREAT;
+			return NULL;
+		}
+	}
+	struct fs_ctx *ctx;
+	int rc = fs_open(c->db, c->key, flags, &ctx, &err);
+	if (rc) {
+		*exit_code = cli_fail(&err, rc);
+		return NULL;
+	}
+	fs_set_actor(ctx, c->actor);
+	rc = need_org || c->org ? fs_use_org(ctx, c->org, &err) : 0;
+	if (rc || (need_org && fs_org(ctx) <= 0)) {
+		if (!rc)
+			fs_fail(&err, rc = FS_EINVAL, NULL, "there is no organization yet: add one with 'fairshare org add --slug S --name N'");
+		*exit_code = cli_fail(&err, rc);
+		fs_close(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+void cli_print_json(json_t *j)
+{
+	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII * 0);
+	fputc('\n', stdout);
+}
+
+size_t cli_width(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+int cli_parse_id(const char *s, int64_t *id)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (!*s || *end || v <= 0 || errno)
+		return -1;
+	*id = v;
+	return 0;
+}
+
+int cli_is_help(const char *arg)
+{
+	return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0 || strcmp(arg, "help") == 0;
+}

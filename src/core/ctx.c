@@ -1,0 +1,266 @@
+/* ctx.c - opening a fairshare database with its key, transactions, the current
+ * organization, backup and the summary. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void fs_entities_init(void);
+
+/* The columns the code expects must be the columns the database has. */
+static int check_schema(struct fs_ctx *ctx, struct fs_error *err)
+{
+	struct fs_buf cols;
+	fs_buf_init(&cols, 64 * 1024);
+	int rc = 0;
+	for (size_t i = 0; i < fs_nentities && !rc; i++) {
+		const struct fs_table *t = &fs_entities[i]->table;
+		fs_buf_reset(&cols);
+		if ((rc = ctx->st->ops->table_columns(ctx->st, t->name, &cols, err)))
+			break;
+		size_t pos = 0, k = 0;
+		for (; pos < cols.len && k < t->ncols; k++) {
+			if (strcmp(cols.data + pos, t->cols[k].name) != 0)
+				break;
+			pos += strlen(cols.data + pos) + 1;
+		}
+		if (pos != cols.len || k != t->ncols)
+			rc = fs_fail(err, FS_EVERSION, NULL, "table %s does not have the columns this fairshare expects", t->name);
+	}
+	fs_buf_done(&cols);
+	return rc;
+}
+
+int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs_ctx **ret,
+	    struct fs_error *err)
+{
+	int rc = fs_crypto_init(err);
+	if (rc)
+		return rc;
+	fs_entities_init();
+	char default_key[4096];
+	if (!key_path) {
+		if ((size_t)snprintf(default_key, sizeof(default_key), "%s.key", db_path) >= sizeof(default_key))
+			return fs_fail(err, FS_EINVAL, "db", "database path too long");
+		key_path = default_key;
+	}
+	struct fs_ctx *ctx = calloc(1, sizeof(*ctx));
+	if (!ctx)
+		return FS_ENOMEM;
+	snprintf(ctx->actor, sizeof(ctx->actor), "cli");
+	unsigned sflags = (flags & FS_INIT) ? FS_OPEN_CREATE : (flags & FS_READONLY) ? FS_OPEN_READONLY : 0;
+	if ((flags & FS_INIT) && access(db_path, F_OK) == 0) {
+		free(ctx);
+		return fs_fail(err, FS_ECONFLICT, "db", "%s exists already; it is not initialised again", db_path);
+	}
+	if ((rc = fs_store_open(db_path, sflags, &ctx->st, err)))
+		goto fail;
+	if ((rc = check_schema(ctx, err)))
+		goto fail;
+	char fpr[2 * FS_HASH_BYTES + 1];
+	if (flags & FS_INIT) {
+		if ((rc = fs_keys_create(key_path, &ctx->keys, err)))
+			goto fail_unlink;
+		fs_hex(ctx->keys.fingerprint, FS_HASH_BYTES, fpr);
+		if ((rc = fs_store_meta_set(ctx->st, "key_fingerprint", fpr, err))) {
+			unlink(key_path);
+			goto fail_unlink;
+		}
+	} else {
+		struct fs_buf stored;
+		fs_buf_init(&stored, 256);
+		rc = fs_store_meta_get(ctx->st, "key_fingerprint", &stored, NULL);
+		if (rc == FS_ENOTFOUND)
+			rc = fs_fail(err, FS_EINVAL, "db", "%s is not a fairshare database (not initialised)", db_path);
+		if (!rc)
+			rc = fs_keys_load(key_path, &ctx->keys, err);
+		if (!rc) {
+			fs_hex(ctx->keys.fingerprint, FS_HASH_BYTES, fpr);
+			if (strcmp(fpr, stored.data) != 0)
+				rc = fs_fail(err, FS_ECRYPTO, "key", "the key file %s does not belong to this database", key_path);
+		}
+		fs_buf_done(&stored);
+		if (rc)
+			goto fail;
+	}
+	*ret = ctx;
+	return 0;
+fail_unlink:
+	fs_store_close(ctx->st);
+	ctx->st = NULL;
+	unlink(db_path);
+fail:
+	fs_close(ctx);
+	return rc;
+}
+
+void fs_close(struct fs_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	if (ctx->tx_depth)
+		ctx->st->ops->rollback(ctx->st);
+	fs_store_close(ctx->st);
+	fs_keys_wipe(&ctx->keys);
+	free(ctx);
+}
+
+void fs_set_actor(struct fs_ctx *ctx, const char *actor)
+{
+	snprintf(ctx->actor, sizeof(ctx->actor), "%s", actor && *actor ? actor : "unknown");
+}
+
+int64_t fs_org(const struct fs_ctx *ctx)
+{
+	return ctx->org_id;
+}
+
+int fs_tx_begin(struct fs_ctx *ctx, struct fs_error *err)
+{
+	if (ctx->tx_depth++ > 0)
+		return 0;
+	ctx->tx_failed = 0;
+	ctx->head_valid = 0;
+	int rc = ctx->st->ops->begin(ctx->st, err);
+	if (rc)
+		ctx->tx_depth = 0;
+	return rc;
+}
+
+int fs_tx_end(struct fs_ctx *ctx, int rc, struct fs_error *err)
+{
+	if (rc)
+		ctx->tx_failed = 1;
+	if (--ctx->tx_depth > 0)
+		return rc;
+	ctx->head_valid = 0;
+	if (ctx->tx_failed) {
+		ctx->st->ops->rollback(ctx->st);
+		return rc ? rc : FS_EINVAL;
+	}
+	return ctx->st->ops->commit(ctx->st, err);
+}
+
+struct org_ud {
+	int64_t n, id;
+	char country[3], currency[4];
+	char slugs[256];
+};
+
+static int org_cb(void *p, const struct fs_value *v)
+{
+	struct org_ud *u = p;
+	const struct fs_entity *e = fs_entity_find("organization");
+	u->n++;
+	u->id = v[0].i;
+	const struct fs_value *slug = &v[e->col_of[fs_field_index(e, "slug")]];
+	const struct fs_value *c = &v[e->col_of[fs_field_index(e, "country")]];
+	const struct fs_value *cur = &v[e->col_of[fs_field_index(e, "currency")]];
+	size_t used = strlen(u->slugs);
+	snprintf(u->slugs + used, sizeof(u->slugs) - used, "%s%.*s", used ? ", " : "", (int)slug->n, (const char *)slug->p);
+	snprintf(u->country, sizeof(u->country), "%.*s", c->type == FS_VTEXT ? (int)c->n : 0, c->type == FS_VTEXT ? (const char *)c->p : "");
+	snprintf(u->currency, sizeof(u->currency), "%.*s", cur->type == FS_VTEXT ? (int)cur->n : 0, cur->type == FS_VTEXT ? (const char *)cur->p : "");
+	return 0;
+}
+
+int fs_use_org(struct fs_ctx *ctx, const char *slug_or_id, struct fs_error *err)
+{
+	const struct fs_entity *e = fs_entity_find("organization");
+	struct fs_filter f;
+	struct fs_query q = {.table = &e->table};
+	if (slug_or_id && *slug_or_id) {
+		char *end;
+		long long id = strtoll(slug_or_id, &end, 10);
+		f = *end ? (struct fs_filter){"slug", FS_EQ, fs_vtext(slug_or_id)}
+			 : (struct fs_filter){"id", FS_EQ, fs_vint(id)};
+		q.filters = &f;
+		q.nfilters = 1;
+	}
+	struct org_ud u = {0};
+	int rc = fs_store_select(ctx->st, &q, org_cb, &u, err);
+	if (rc)
+		return rc;
+	if (slug_or_id && *slug_or_id && u.n == 0)
+		return fs_fail(err, FS_ENOTFOUND, "org", "there is no organization '%.40s'", slug_or_id);
+	if (u.n > 1)
+		return fs_fail(err, FS_EINVAL, "org", "there are several organizations (%s): choose one with --org", u.slugs);
+	ctx->org_id = u.n ? u.id : 0;
+	memcpy(ctx->org_country, u.country, sizeof(u.country));
+	memcpy(ctx->org_currency, u.currency, sizeof(u.currency));
+	return 0;
+}
+
+int fs_backup(struct fs_ctx *ctx, const char *dest_path, struct fs_error *err)
+{
+	return ctx->st->ops->backup(ctx->st, dest_path, err);
+}
+
+static int count(struct fs_ctx *ctx, const char *entity, int64_t org, const struct fs_filter *extra,
+		 json_t *into, const char *key, struct fs_error *err)
+{
+	const struct fs_entity *e = fs_entity_find(entity);
+	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(org)}};
+	size_t nf = 1;
+	if (extra)
+		f[nf++] = *extra;
+	struct fs_query q = {.table = &e->table, .filters = f, .nfilters = nf};
+	int64_t n = 0;
+	int rc = fs_store_count(ctx->st, &q, &n, err);
+	if (!rc)
+		json_object_set_new(into, key, json_integer(n));
+	return rc;
+}
+
+struct summary_ud {
+	struct fs_ctx *ctx;
+	json_t *orgs;
+};
+
+static int summary_cb(void *p, const struct fs_value *v)
+{
+	struct summary_ud *u = p;
+	struct fs_rec r;
+	const struct fs_entity *e = fs_entity_find("organization");
+	if (rec_from_values(u->ctx, &r, e, v, NULL))
+		return 1;
+	json_array_append_new(u->orgs, rec_to_json(&r, 0));
+	rec_done(&r);
+	return 0;
+}
+
+int fs_summary(struct fs_ctx *ctx, json_t **ret, struct fs_error *err)
+{
+	const struct fs_entity *oe = fs_entity_find("organization");
+	struct summary_ud u = {ctx, json_array()};
+	struct fs_query q = {.table = &oe->table};
+	int rc = fs_store_select(ctx->st, &q, summary_cb, &u, err);
+	size_t i;
+	json_t *org;
+	json_array_foreach(u.orgs, i, org) {
+		if (rc)
+			break;
+		int64_t id = json_integer_value(json_object_get(org, "id"));
+		struct fs_filter active = {"terminated", FS_EQ, fs_vnull()};
+		struct fs_filter ended = {"terminated", FS_GE, fs_vtext("1900-01-01")};
+		(void)((rc = count(ctx, "person", id, NULL, org, "people", err)) ||
+		       (rc = count(ctx, "employer", id, NULL, org, "employers", err)) ||
+		       (rc = count(ctx, "workplace", id, NULL, org, "workplaces", err)) ||
+		       (rc = count(ctx, "employment", id, NULL, org, "employments", err)) ||
+		       (rc = count(ctx, "employment", id, &active, org, "employments_active", err)) ||
+		       (rc = count(ctx, "employment", id, &ended, org, "employments_terminated", err)) ||
+		       (rc = count(ctx, "membership", id, NULL, org, "memberships", err)));
+	}
+	int64_t seq = 0;
+	unsigned char head[FS_HASH_BYTES];
+	char hex[2 * FS_HASH_BYTES + 1];
+	if (!rc)
+		rc = fs_store_journal_head(ctx->st, &seq, head, err);
+	if (rc) {
+		json_decref(u.orgs);
+		return rc;
+	}
+	fs_hex(head, FS_HASH_BYTES, hex);
+	*ret = json_pack("{s:o,s:{s:I,s:s}}", "organizations", u.orgs, "journal", "entries", (json_int_t)seq, "head", hex);
+	return 0;
+}

@@ -1,0 +1,251 @@
+/* demo.c - a synthetic, reproducible demo data set. Every name, number and place
+ * is made up: a miners' union whose coal mine closed on 2011-08-31 with 748
+ * workers discharged, a second workplace still running, and an oil workers' union
+ * in Kazakhstan. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../util/date.h"
+
+struct rng {
+	uint64_t s;
+};
+
+static uint64_t next(struct rng *r)
+{
+	r->s ^= r->s << 13;
+	r->s ^= r->s >> 7;
+	r->s ^= r->s << 17;
+	return r->s;
+}
+
+static int between(struct rng *r, int lo, int hi)
+{
+	return lo + (int)(next(r) % (uint64_t)(hi - lo + 1));
+}
+
+#define PICK(r, a) (a)[next(r) % (sizeof(a) / sizeof((a)[0]))]
+
+static const char *const tr_male[] = {"Ahmet", "Mehmet", "Mustafa", "Hüseyin", "Hasan", "İbrahim", "İsmail", "Osman", "Yusuf", "Murat", "Ömer", "Ali", "Recep", "Şükrü", "Kadir", "Erdal", "Cengiz", "Gökhan", "Ilgaz", "İlker", "Özgür", "Çetin", "Şahin", "Doğan", "Ümit", "Serkan", "Tuncay", "Yaşar", "Halil", "Sadık"};
+static const char *const tr_female[] = {"Ayşe", "Fatma", "Emine", "Hatice", "Zeynep", "Şerife", "Gülşen", "Özlem", "İlknur", "Çiğdem"};
+static const char *const tr_family[] = {"Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Yıldız", "Yıldırım", "Öztürk", "Aydın", "Özdemir", "Arslan", "Doğan", "Kılıç", "Aslan", "Çetin", "Kara", "Koç", "Kurt", "Özkan", "Şimşek", "İlder", "Ağaoğlu", "Güneş", "Bozkurt", "Karadağ", "Ünal", "Erdoğdu", "Sarıgül", "Tekin", "Uçar"};
+static const char *const kz_given[] = {"Жанболат", "Ерлан", "Нұрлан", "Қайрат", "Серік", "Асқар", "Бауыржан", "Мұрат", "Ержан", "Айгүл", "Гүлнар", "Роза", "Сәуле", "Жұлдыз", "Дәурен"};
+static const char *const kz_family[] = {"Сағынтаев", "Әбдірахманов", "Қасымов", "Жұмабаев", "Нұрғалиев", "Оспанов", "Тұрсынов", "Бекмұхамбетов", "Ысқақов", "Өтепов"};
+static const char *const ru_given[] = {"Сергей", "Андрей", "Владимир", "Николай", "Алексей", "Ольга", "Наталья", "Татьяна"};
+static const char *const ru_family[] = {"Иванов", "Ковалёв", "Петренко", "Соколов", "Морозов", "Васильев", "Фёдоров", "Ким"};
+
+/* Valid-format but made-up national IDs. */
+static void make_tckn(struct rng *r, char out[12])
+{
+	int d[11];
+	d[0] = between(r, 1, 9);
+	for (int i = 1; i < 9; i++)
+		d[i] = between(r, 0, 9);
+	int odd = d[0] + d[2] + d[4] + d[6] + d[8], even = d[1] + d[3] + d[5] + d[7];
+	d[9] = ((odd * 7 - even) % 10 + 10) % 10;
+	int sum = 0;
+	for (int i = 0; i < 10; i++)
+		sum += d[i];
+	d[10] = sum % 10;
+	for (int i = 0; i < 11; i++)
+		out[i] = (char)('0' + d[i]);
+	out[11] = '\0';
+}
+
+static void make_iin(struct rng *r, int y, int m, int day, int female, char out[13])
+{
+	for (;;) {
+		int d[12];
+		d[0] = (y / 10) % 10, d[1] = y % 10, d[2] = m / 10, d[3] = m % 10, d[4] = day / 10, d[5] = day % 10;
+		d[6] = y < 2000 ? (female ? 4 : 3) : (female ? 6 : 5);
+		for (int i = 7; i < 11; i++)
+			d[i] = between(r, 0, 9);
+		int s = 0;
+		for (int i = 0; i < 11; i++)
+			s += d[i] * (i + 1);
+		int c = s % 11;
+		if (c == 10) {
+			static const int w[11] = {3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2};
+			s = 0;
+			for (int i = 0; i < 11; i++)
+				s += d[i] * w[i];
+			c = s % 11;
+			if (c == 10)
+				continue;
+		}
+		d[11] = c;
+		for (int i = 0; i < 12; i++)
+			out[i] = (char)('0' + d[i]);
+		out[12] = '\0';
+		return;
+	}
+}
+
+static int create(struct fs_ctx *ctx, const char *entity, const struct fs_kv *kv, size_t n, int64_t *id,
+		  struct fs_error *err)
+{
+	return fs_create(ctx, fs_entity_find(entity), kv, n, id, err);
+}
+
+#define KV(...) ((const struct fs_kv[]){__VA_ARGS__}), sizeof((const struct fs_kv[]){__VA_ARGS__}) / sizeof(struct fs_kv)
+
+struct worker {
+	const char *name;
+	const char *nid;
+	const char *birth;
+	const char *phone;
+	const char *address;
+	int64_t workplace;
+	const char *hired, *terminated, *reason, *wage, *benefits, *underground;
+	const char *role;
+};
+
+static int add_worker(struct fs_ctx *ctx, int n, const struct worker *w, struct fs_error *err)
+{
+	char ext[24], wp[24], pid[24];
+	snprintf(ext, sizeof(ext), "D-%05d", n);
+	int64_t person;
+	int rc = create(ctx, "person", KV({"external_id", ext}, {"full_name", w->name}, {"national_id", w->nid},
+					  {"birth_date", w->birth}, {"phone", w->phone}, {"address", w->address}),
+			&person, err);
+	if (rc)
+		return rc;
+	snprintf(wp, sizeof(wp), "%lld", (long long)w->workplace);
+	snprintf(pid, sizeof(pid), "%lld", (long long)person);
+	rc = create(ctx, "employment", KV({"person_id", pid}, {"workplace_id", wp}, {"hired", w->hired},
+					  {"terminated", w->terminated}, {"termination_reason", w->reason},
+					  {"wage", w->wage}, {"benefits", w->benefits}, {"underground", w->underground},
+					  {"notice_served", "no"}),
+		    NULL, err);
+	if (!rc && w->role)
+		rc = create(ctx, "membership", KV({"person_id", pid}, {"joined_on", w->hired}, {"role", w->role}), NULL, err);
+	return rc;
+}
+
+static void date_str(fs_date d, char out[11])
+{
+	fs_date_format(d, out);
+}
+
+static int miners(struct fs_ctx *ctx, struct rng *r, struct fs_error *err)
+{
+	int64_t org, employer, mine, plant;
+	int rc = create(ctx, "organization", KV({"slug", "miners"}, {"name", "Karadere Maden İşçileri Sendikası (demo)"},
+						{"country", "TR"}, {"currency", "TRY"}), &org, err);
+	if (rc || (rc = fs_use_org(ctx, "miners", err)))
+		return rc;
+	if ((rc = create(ctx, "employer", KV({"name", "Karadere Kömür İşletmeleri A.Ş. (demo)"}, {"country", "TR"},
+					     {"tax_id", "0000000001"}), &employer, err)))
+		return rc;
+	char emp[24];
+	snprintf(emp, sizeof(emp), "%lld", (long long)employer);
+	if ((rc = create(ctx, "workplace", KV({"employer_id", emp}, {"name", "Karadere Kömür Ocağı"}, {"city", "Karadere"},
+					      {"kind", "mine"}), &mine, err)) ||
+	    (rc = create(ctx, "workplace", KV({"employer_id", emp}, {"name", "Yeşilköy Lavvar Tesisi"}, {"city", "Yeşilköy"},
+					      {"kind", "plant"}), &plant, err)))
+		return rc;
+	const fs_date closed = fs_date_from_ymd(2011, 8, 31);
+	const fs_date first = fs_date_from_ymd(1990, 1, 2), last = fs_date_from_ymd(2011, 8, 1);
+	const fs_date recent = fs_date_from_ymd(2010, 9, 15);
+	for (int i = 1; i <= 748 + 60 && !rc; i++) {
+		int at_mine = i <= 748;
+		int female = !at_mine && between(r, 0, 3) == 0;
+		char name[160], nid[12], birth[11], phone[32], address[120], hired[11], wage[24], benefits[24];
+		snprintf(name, sizeof(name), "%s %s", female ? PICK(r, tr_female) : PICK(r, tr_male), PICK(r, tr_family));
+		make_tckn(r, nid);
+		/* 12 of the miners were hired within a year of the closure */
+		fs_date h = at_mine && i % 62 == 0 ? recent + between(r, 0, 300) : first + between(r, 0, last - first);
+		if (!at_mine)
+			h = first + between(r, 0, fs_date_from_ymd(2024, 1, 1) - first);
+		date_str(h, hired);
+		int by, bm, bd;
+		fs_date_to_ymd(h, &by, &bm, &bd);
+		date_str(fs_date_from_ymd(by - between(r, 19, 35), between(r, 1, 12), between(r, 1, 28)), birth);
+		snprintf(phone, sizeof(phone), "+90 555 0%02d %02d %02d", between(r, 0, 99), between(r, 0, 99), between(r, 0, 99));
+		snprintf(address, sizeof(address), "Demo Mah. %d. Sokak No: %d, Karadere", between(r, 1, 40), between(r, 1, 120));
+		/* 2011 wages: gross 1,100-2,800 TRY, benefits 150-450 TRY */
+		snprintf(wage, sizeof(wage), "%d.%02d", between(r, 1100, 2800), between(r, 0, 99));
+		snprintf(benefits, sizeof(benefits), "%d.00", between(r, 15, 45) * 10);
+		char closed_s[11];
+		date_str(closed, closed_s);
+		struct worker w = {name, nid, birth, phone, address, at_mine ? mine : plant, hired,
+				   at_mine ? closed_s : NULL, at_mine ? "closure" : NULL, wage, benefits,
+				   at_mine && between(r, 0, 99) < 65 ? "yes" : "no",
+				   i % 25 == 0 ? "shop_steward" : "member"};
+		rc = add_worker(ctx, i, &w, err);
+	}
+	(void)org;
+	return rc;
+}
+
+static int oil(struct fs_ctx *ctx, struct rng *r, struct fs_error *err)
+{
+	int64_t employer, field;
+	int rc = create(ctx, "organization", KV({"slug", "oil"}, {"name", "Қаратау мұнайшылары кәсіподағы (demo)"},
+						{"country", "KZ"}, {"currency", "KZT"}), NULL, err);
+	if (rc || (rc = fs_use_org(ctx, "oil", err)))
+		return rc;
+	if ((rc = create(ctx, "employer", KV({"name", "«Қаратау Мұнай Газ» АҚ (demo)"}, {"country", "KZ"}), &employer, err)))
+		return rc;
+	char emp[24];
+	snprintf(emp, sizeof(emp), "%lld", (long long)employer);
+	if ((rc = create(ctx, "workplace", KV({"employer_id", emp}, {"name", "Қаратау кен орны"}, {"city", "Қаратау"},
+					      {"kind", "field"}), &field, err)))
+		return rc;
+	for (int i = 1; i <= 150 && !rc; i++) {
+		int kazakh = between(r, 0, 3) != 0;
+		const char *given = kazakh ? PICK(r, kz_given) : PICK(r, ru_given);
+		const char *family = kazakh ? PICK(r, kz_family) : PICK(r, ru_family);
+		int female = (strcmp(given, "Айгүл") == 0 || strcmp(given, "Гүлнар") == 0 ||
+							  strcmp(given, "Сәуле") == 0 || strcmp(given, "Жұлдыз") == 0 ||
+							  strcmp(given, "Ольга") == 0 || strcmp(given, "Наталья") == 0 ||
+							  strcmp(given, "Татьяна") == 0 || strcmp(given, "Роза") == 0);
+		char name[160], nid[13], birth[11], phone[32], address[120], hired[11], term[11], wage[24];
+		/* Russian-style feminine family names: Иванов -> Иванова */
+		size_t fl = strlen(family);
+		int add_a = female && fl > 4 && (strcmp(family + fl - 4, "ов") == 0 || strcmp(family + fl - 4, "ев") == 0 ||
+						 strcmp(family + fl - 4, "ёв") == 0);
+		snprintf(name, sizeof(name), "%s %s%s", given, family, add_a ? "а" : "");
+		int by = between(r, 1960, 1990), bm = between(r, 1, 12), bd = between(r, 1, 28);
+		make_iin(r, by, bm, bd, female, nid);
+		date_str(fs_date_from_ymd(by, bm, bd), birth);
+		fs_date h = fs_date_from_ymd(2000, 1, 10) + between(r, 0, 4000);
+		date_str(h, hired);
+		int terminated = i % 3 == 0;
+		date_str(fs_date_from_ymd(2011, 12, between(r, 1, 20)), term);
+		snprintf(phone, sizeof(phone), "+7 700 0%02d %02d %02d", between(r, 0, 99), between(r, 0, 99), between(r, 0, 99));
+		snprintf(address, sizeof(address), "Қаратау, %d шағын аудан, %d үй", between(r, 1, 12), between(r, 1, 60));
+		snprintf(wage, sizeof(wage), "%d000.00", between(r, 180, 450));
+		struct worker w = {name, nid, birth, phone, address, field, hired, terminated ? term : NULL,
+				   terminated ? "staff_reduction" : NULL, wage, NULL, "no", "member"};
+		rc = add_worker(ctx, 10000 + i, &w, err);
+	}
+	return rc;
+}
+
+int fs_demo(struct fs_ctx *ctx, struct fs_error *err)
+{
+	const struct fs_entity *oe = fs_entity_find("organization");
+	int64_t n = 0;
+	struct fs_query q = {.table = &oe->table};
+	int rc = fs_store_count(ctx->st, &q, &n, err);
+	if (rc)
+		return rc;
+	if (n)
+		return fs_fail(err, FS_ECONFLICT, NULL, "the database has data already; the demo goes into a new one");
+	char saved[FS_ACTOR_MAX];
+	snprintf(saved, sizeof(saved), "%s", ctx->actor);
+	fs_set_actor(ctx, "demo");
+	struct rng r = {0x5eed2011u};
+	if ((rc = fs_tx_begin(ctx, err)))
+		return rc;
+	rc = miners(ctx, &r, err);
+	if (!rc)
+		rc = oil(ctx, &r, err);
+	rc = fs_tx_end(ctx, rc, err);
+	fs_set_actor(ctx, saved);
+	ctx->org_id = 0;
+	return rc;
+}

@@ -1,0 +1,1089 @@
+/* entity.c - the people register's entities as data (fields, kinds, limits), and
+ * the generic record machinery: parse text fields, check, seal, store, journal,
+ * render as JSON. */
+#include "internal.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/date.h"
+#include "../util/money.h"
+#include "../util/utf8.h"
+
+#define LIST_DEFAULT 100
+#define LIST_MAX 10000
+
+/* ---- vocabularies ---- */
+static const char *const workplace_kinds[] = {"mine", "plant", "factory", "field", "site", "office",
+					       "port", "depot", "other", NULL};
+/* Termination reasons of the TR and KZ rule sets (claims module), plus generic ones. */
+static const char *const termination_reasons[] = {
+	"closure", "dismissal", "misconduct_dismissal", "just_cause_resignation", "resignation",
+	"retirement", "military_service", "marriage", "death", "liquidation", "staff_reduction",
+	"reduced_output", "employer_breach", "agreement", "contract_expiry", "other", NULL};
+static const char *const membership_roles[] = {"member", "shop_steward", "committee", "officer",
+						"supporter", NULL};
+
+/* ---- checks ---- */
+static int org_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
+static int employment_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
+static int membership_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
+static int person_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
+
+static const struct fs_field org_fields[] = {
+	{"slug", FK_TEXT, FF_REQUIRED | FF_IMMUTABLE | FF_UNIQUE, 32, NULL, NULL,
+	 "short name used on the command line: lower-case letters, digits, '-'"},
+	{"name", FK_NAME, FF_REQUIRED, 200, NULL, NULL, "full name"},
+	{"country", FK_CODE, 0, 2, NULL, NULL, "ISO 3166 country code, e.g. TR, KZ"},
+	{"currency", FK_CODE, 0, 3, NULL, NULL, "ISO 4217 currency code, e.g. TRY, KZT"},
+};
+static const struct fs_field person_fields[] = {
+	{"external_id", FK_TEXT, FF_UNIQUE, 64, NULL, NULL, "the organization's own number (e.g. register no.)"},
+	{"full_name", FK_NAME, FF_REQUIRED, 200, NULL, NULL, "full name in any script"},
+	{"national_id", FK_TEXT, FF_SEALED | FF_LOOKUP, 32, NULL, NULL,
+	 "national ID (T.C. kimlik no, IIN); sealed"},
+	{"birth_date", FK_DATE, FF_SEALED, 0, NULL, NULL, "date of birth; sealed"},
+	{"phone", FK_TEXT, FF_SEALED, 32, NULL, NULL, "phone number; sealed"},
+	{"address", FK_TEXT, FF_SEALED, 500, NULL, NULL, "postal address; sealed"},
+};
+static const struct fs_field employer_fields[] = {
+	{"name", FK_NAME, FF_REQUIRED, 200, NULL, NULL, "employer's name"},
+	{"country", FK_CODE, 0, 2, NULL, NULL, "ISO 3166 country code"},
+	{"tax_id", FK_TEXT, 0, 32, NULL, NULL, "tax or registry number"},
+};
+static const struct fs_field workplace_fields[] = {
+	{"employer_id", FK_REF, FF_REQUIRED, 0, "employer", NULL, "employer running the workplace"},
+	{"name", FK_NAME, FF_REQUIRED, 200, NULL, NULL, "workplace name"},
+	{"city", FK_TEXT, 0, 100, NULL, NULL, "city or district"},
+	{"kind", FK_ENUM, 0, 0, NULL, workplace_kinds, "mine, plant, factory, field, site, office, port, depot, other"},
+};
+static const struct fs_field employment_fields[] = {
+	{"person_id", FK_REF, FF_REQUIRED | FF_IMMUTABLE, 0, "person", NULL, "the worker"},
+	{"employer_id", FK_REF, 0, 0, "employer", NULL, "employer (defaults to the workplace's)"},
+	{"workplace_id", FK_REF, 0, 0, "workplace", NULL, "workplace"},
+	{"job_title", FK_TEXT, 0, 100, NULL, NULL, "job title"},
+	{"hired", FK_DATE, FF_REQUIRED, 0, NULL, NULL, "first day of work"},
+	{"terminated", FK_DATE, 0, 0, NULL, NULL, "last day of work"},
+	{"termination_reason", FK_ENUM, 0, 0, NULL, termination_reasons, "why the contract ended"},
+	{"wage", FK_MONEY, 0, 0, NULL, NULL, "last gross monthly wage"},
+	{"benefits", FK_MONEY, 0, 0, NULL, NULL, "regular monthly benefits (food, transport, fuel ...)"},
+	{"currency", FK_CODE, 0, 3, NULL, NULL, "currency of wage and benefits (defaults to the organization's)"},
+	{"underground", FK_BOOL, 0, 0, NULL, NULL, "worked underground (yes/no)"},
+	{"notice_served", FK_BOOL, 0, 0, NULL, NULL, "notice of termination was served (yes/no)"},
+};
+static const struct fs_field membership_fields[] = {
+	{"person_id", FK_REF, FF_REQUIRED | FF_IMMUTABLE, 0, "person", NULL, "the member"},
+	{"organization_id", FK_REF, 0, 0, "organization", NULL, "organization joined (defaults to the current one)"},
+	{"joined_on", FK_DATE, 0, 0, NULL, NULL, "date joined"},
+	{"left_on", FK_DATE, 0, 0, NULL, NULL, "date left"},
+	{"role", FK_ENUM, 0, 0, NULL, membership_roles, "member, shop_steward, committee, officer, supporter"},
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+static struct fs_entity ent_org = {.name = "organization", .plural = "organizations", .label = "name", .owned = 0,
+	.fields = org_fields, .nfields = N(org_fields), .check = org_check};
+static struct fs_entity ent_person = {.name = "person", .plural = "people", .label = "full_name", .owned = 1,
+	.fields = person_fields, .nfields = N(person_fields), .check = person_check};
+static struct fs_entity ent_employer = {.name = "employer", .plural = "employers", .label = "name", .owned = 1,
+	.fields = employer_fields, .nfields = N(employer_fields), .check = NULL};
+static struct fs_entity ent_workplace = {.name = "workplace", .plural = "workplaces", .label = "name", .owned = 1,
+	.fields = workplace_fields, .nfields = N(workplace_fields), .check = NULL};
+static struct fs_entity ent_employment = {.name = "employment", .plural = "employments", .label = NULL, .owned = 1,
+	.fields = employment_fields, .nfields = N(employment_fields), .check = employment_check};
+static struct fs_entity ent_membership = {.name = "membership", .plural = "memberships", .label = NULL, .owned = 1,
+	.fields = membership_fields, .nfields = N(membership_fields), .check = membership_check};
+
+const struct fs_entity *const fs_entities[] = {&ent_org, &ent_person, &ent_employer, &ent_workplace,
+					       &ent_employment, &ent_membership};
+const size_t fs_nentities = N(fs_entities);
+
+/* Column names are built once; they live as long as the process. */
+static char name_pool[2048];
+
+static void entity_init(struct fs_entity *e)
+{
+	static size_t pool_used;
+	size_t nc = 0;
+	e->table.name = e->plural;
+	if (strcmp(e->name, "organization") == 0)
+		e->table.name = "organizations";
+	e->cols[nc++] = (struct fs_column){"id", FS_VINT};
+	e->org_col = e->owned ? (int)nc : -1;
+	if (e->owned)
+		e->cols[nc++] = (struct fs_column){"org_id", FS_VINT};
+	int any_sealed = 0;
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct fs_field *f = &e->fields[i];
+		e->col_of[i] = e->fold_of[i] = e->hash_of[i] = -1;
+		if (f->flags & FF_SEALED) {
+			any_sealed = 1;
+			if (f->flags & FF_LOOKUP) {
+				char *p = name_pool + pool_used;
+				pool_used += (size_t)snprintf(p, sizeof(name_pool) - pool_used, "%s_hash", f->name) + 1;
+				e->hash_of[i] = (int)nc;
+				e->cols[nc++] = (struct fs_column){p, FS_VBLOB};
+			}
+			continue;
+		}
+		enum fs_vtype t = (f->kind == FK_MONEY || f->kind == FK_BOOL || f->kind == FK_REF) ? FS_VINT : FS_VTEXT;
+		const char *cname = f->name;
+		if (f->kind == FK_MONEY) {
+			char *p = name_pool + pool_used;
+			pool_used += (size_t)snprintf(p, sizeof(name_pool) - pool_used, "%s_minor", f->name) + 1;
+			cname = p;
+		}
+		e->col_of[i] = (int)nc;
+		e->cols[nc++] = (struct fs_column){cname, t};
+		if (f->kind == FK_NAME) {
+			char *p = name_pool + pool_used;
+			pool_used += (size_t)snprintf(p, sizeof(name_pool) - pool_used, "%s_fold", f->name) + 1;
+			e->fold_of[i] = (int)nc;
+			e->cols[nc++] = (struct fs_column){p, FS_VTEXT};
+		}
+	}
+	e->sealed_col = any_sealed ? (int)nc : -1;
+	if (any_sealed)
+		e->cols[nc++] = (struct fs_column){"sealed", FS_VBLOB};
+	e->person_col = strcmp(e->name, "person") == 0 ? 0 : -1;
+	for (size_t i = 0; i < nc; i++)
+		if (strcmp(e->cols[i].name, "person_id") == 0)
+			e->person_col = (int)i;
+	e->table.cols = e->cols;
+	e->table.ncols = nc;
+}
+
+static void entities_init(void)
+{
+	for (size_t i = 0; i < fs_nentities; i++)
+		entity_init((struct fs_entity *)fs_entities[i]);
+}
+
+void fs_entities_init(void);
+void fs_entities_init(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, entities_init);
+}
+
+const struct fs_entity *fs_entity_find(const char *name)
+{
+	fs_entities_init();
+	for (size_t i = 0; i < fs_nentities; i++)
+		if (strcmp(fs_entities[i]->name, name) == 0 || strcmp(fs_entities[i]->plural, name) == 0 ||
+		    (strcmp(name, "org") == 0 && fs_entities[i] == &ent_org))
+			return fs_entities[i];
+	return NULL;
+}
+
+const struct fs_entity *fs_entity_by_table(const char *table)
+{
+	fs_entities_init();
+	for (size_t i = 0; i < fs_nentities; i++)
+		if (strcmp(fs_entities[i]->table.name, table) == 0 || strcmp(fs_entities[i]->name, table) == 0)
+			return fs_entities[i];
+	return NULL;
+}
+
+const char *fs_entity_name(const struct fs_entity *e) { return e->name; }
+const char *fs_entity_plural(const struct fs_entity *e) { return e->plural; }
+size_t fs_entity_nfields(const struct fs_entity *e) { return e->nfields; }
+const struct fs_field *fs_entity_field(const struct fs_entity *e, size_t i) { return i < e->nfields ? &e->fields[i] : NULL; }
+const char *fs_entity_label(const struct fs_entity *e) { return e->label; }
+
+int fs_field_index(const struct fs_entity *e, const char *name)
+{
+	for (size_t i = 0; i < e->nfields; i++)
+		if (strcmp(e->fields[i].name, name) == 0)
+			return (int)i;
+	/* money fields may be named by their column, e.g. wage_minor */
+	for (size_t i = 0; i < e->nfields; i++)
+		if (e->fields[i].kind == FK_MONEY && e->col_of[i] >= 0 && strcmp(e->cols[e->col_of[i]].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* ---- records ---- */
+
+void rec_init(struct fs_rec *r, const struct fs_entity *e)
+{
+	memset(r, 0, sizeof(*r));
+	r->e = e;
+}
+
+void rec_done(struct fs_rec *r)
+{
+	for (size_t i = 0; i < FS_MAX_COLS; i++)
+		free(r->own[i]);
+	for (size_t i = 0; i < FS_MAX_FIELDS; i++) {
+		if (r->plain[i]) {
+			memset(r->plain[i], 0, strlen(r->plain[i]));
+			free(r->plain[i]);
+		}
+	}
+	memset(r, 0, sizeof(*r));
+}
+
+static int set_col_bytes(struct fs_rec *r, int col, enum fs_vtype t, const void *p, size_t n)
+{
+	char *copy = malloc(n + 1);
+	if (!copy)
+		return FS_ENOMEM;
+	if (n)
+		memcpy(copy, p, n);
+	copy[n] = '\0';
+	free(r->own[col]);
+	r->own[col] = copy;
+	r->v[col] = (struct fs_value){t, 0, copy, n};
+	return 0;
+}
+
+static void set_col_null(struct fs_rec *r, int col)
+{
+	free(r->own[col]);
+	r->own[col] = NULL;
+	r->v[col] = fs_vnull();
+}
+
+static int set_plain(struct fs_rec *r, size_t fi, const char *s)
+{
+	char *copy = NULL;
+	if (s && !(copy = strdup(s)))
+		return FS_ENOMEM;
+	if (r->plain[fi]) {
+		memset(r->plain[fi], 0, strlen(r->plain[fi]));
+		free(r->plain[fi]);
+	}
+	r->plain[fi] = copy;
+	r->sealed_dirty = 1;
+	return 0;
+}
+
+/* Sealed payload: for each sealed field, u16 length (0xFFFF = absent) + bytes. */
+static int seal_rec(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
+{
+	const struct fs_entity *e = r->e;
+	struct fs_buf plain, out;
+	fs_buf_init(&plain, 64 * 1024);
+	fs_buf_init(&out, 64 * 1024);
+	int any = 0, rc = 0;
+	for (size_t i = 0; i < e->nfields && !rc; i++) {
+		if (!(e->fields[i].flags & FF_SEALED))
+			continue;
+		const char *p = r->plain[i];
+		size_t n = p ? strlen(p) : 0xFFFF;
+		unsigned char len[2] = {(unsigned char)(n >> 8), (unsigned char)n};
+		rc = fs_buf_add(&plain, len, 2);
+		if (!rc && p) {
+			rc = fs_buf_add(&plain, p, n);
+			any = 1;
+		}
+	}
+	if (!rc && any)
+		rc = fs_seal(&ctx->keys, e->table.name, plain.data, plain.len, &out);
+	if (plain.data)
+		memset(plain.data, 0, plain.len);
+	fs_buf_done(&plain);
+	if (!rc) {
+		if (any)
+			rc = set_col_bytes(r, e->sealed_col, FS_VBLOB, out.data, out.len);
+		else
+			set_col_null(r, e->sealed_col);
+	}
+	fs_buf_done(&out);
+	if (rc)
+		return fs_fail(err, rc, NULL, "cannot seal the record");
+	r->sealed_dirty = 0;
+	return 0;
+}
+
+static int unseal_rec(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
+{
+	const struct fs_entity *e = r->e;
+	const struct fs_value *sv = &r->v[e->sealed_col];
+	if (sv->type != FS_VBLOB)
+		return 0;
+	struct fs_buf plain;
+	fs_buf_init(&plain, 64 * 1024);
+	int rc = fs_unseal(&ctx->keys, e->table.name, sv->p, sv->n, &plain);
+	if (rc) {
+		fs_buf_done(&plain);
+		return fs_fail(err, FS_ECRYPTO, NULL,
+			       "the sealed fields of %s %lld cannot be opened: wrong key file, or the data "
+			       "was altered", e->name, (long long)r->v[0].i);
+	}
+	size_t pos = 0;
+	for (size_t i = 0; i < e->nfields && !rc; i++) {
+		if (!(e->fields[i].flags & FF_SEALED))
+			continue;
+		if (pos + 2 > plain.len) {
+			rc = FS_ECRYPTO;
+			break;
+		}
+		size_t n = ((size_t)(unsigned char)plain.data[pos] << 8) | (unsigned char)plain.data[pos + 1];
+		pos += 2;
+		if (n == 0xFFFF)
+			continue;
+		if (pos + n > plain.len) {
+			rc = FS_ECRYPTO;
+			break;
+		}
+		r->plain[i] = strndup(plain.data + pos, n);
+		if (!r->plain[i])
+			rc = FS_ENOMEM;
+		pos += n;
+	}
+	memset(plain.data, 0, plain.len);
+	fs_buf_done(&plain);
+	r->sealed_dirty = 0;
+	if (rc)
+		return fs_fail(err, rc, NULL, "the sealed fields of %s %lld are malformed", e->name, (long long)r->v[0].i);
+	return 0;
+}
+
+int rec_from_values(struct fs_ctx *ctx, struct fs_rec *r, const struct fs_entity *e,
+		    const struct fs_value *vals, struct fs_error *err)
+{
+	rec_init(r, e);
+	for (size_t i = 0; i < e->table.ncols; i++) {
+		if (vals[i].type == FS_VTEXT || vals[i].type == FS_VBLOB) {
+			if (set_col_bytes(r, (int)i, vals[i].type, vals[i].p, vals[i].n))
+				return fs_fail(err, FS_ENOMEM, NULL, "out of memory");
+		} else {
+			r->v[i] = vals[i];
+		}
+	}
+	return e->sealed_col >= 0 ? unseal_rec(ctx, r, err) : 0;
+}
+
+const struct fs_value *rec_field(const struct fs_rec *r, const char *name)
+{
+	int fi = fs_field_index(r->e, name);
+	if (fi < 0 || r->e->col_of[fi] < 0)
+		return NULL;
+	return &r->v[r->e->col_of[fi]];
+}
+
+const char *rec_sealed(const struct fs_rec *r, const char *name)
+{
+	int fi = fs_field_index(r->e, name);
+	return fi < 0 ? NULL : r->plain[fi];
+}
+
+int rec_set_int(struct fs_rec *r, const char *field, int64_t v)
+{
+	int fi = fs_field_index(r->e, field);
+	if (fi < 0 || r->e->col_of[fi] < 0)
+		return FS_EINVAL;
+	r->v[r->e->col_of[fi]] = fs_vint(v);
+	return 0;
+}
+
+static int parse_bool(const char *s, int *out)
+{
+	static const char *const yes[] = {"1", "yes", "y", "true", "evet", "e", "да", "иә", "ия", NULL};
+	static const char *const no[] = {"0", "no", "n", "false", "hayır", "hayir", "h", "нет", "жоқ", NULL};
+	char low[16];
+	size_t n = strlen(s);
+	if (n >= sizeof(low))
+		return -1;
+	for (size_t i = 0; i <= n; i++)
+		low[i] = (char)tolower((unsigned char)s[i]);
+	for (size_t i = 0; yes[i]; i++)
+		if (strcmp(low, yes[i]) == 0)
+			return *out = 1, 0;
+	for (size_t i = 0; no[i]; i++)
+		if (strcmp(low, no[i]) == 0)
+			return *out = 0, 0;
+	return -1;
+}
+
+static int tckn_ok(const char *d)
+{
+	int v[11];
+	for (int i = 0; i < 11; i++)
+		v[i] = d[i] - '0';
+	if (v[0] == 0)
+		return 0;
+	int odd = v[0] + v[2] + v[4] + v[6] + v[8], even = v[1] + v[3] + v[5] + v[7];
+	if (((odd * 7 - even) % 10 + 10) % 10 != v[9])
+		return 0;
+	int sum = 0;
+	for (int i = 0; i < 10; i++)
+		sum += v[i];
+	return sum % 10 == v[10];
+}
+
+static int iin_ok(const char *d)
+{
+	int s = 0;
+	for (int i = 0; i < 11; i++)
+		s += (d[i] - '0') * (i + 1);
+	int c = s % 11;
+	if (c == 10) {
+		static const int w[11] = {3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2};
+		s = 0;
+		for (int i = 0; i < 11; i++)
+			s += (d[i] - '0') * w[i];
+		c = s % 11;
+		if (c == 10)
+			return 0;
+	}
+	return c == d[11] - '0';
+}
+
+int fs_national_id_normalize(const char *country, const char *in, char *out, size_t outsz,
+			     struct fs_error *err, const char *field)
+{
+	size_t n = 0;
+	int all_digits = 1;
+	for (const char *p = in; *p; p++) {
+		if (*p == ' ' || *p == '-' || *p == '.')
+			continue;
+		if (!isalnum((unsigned char)*p))
+			return fs_fail(err, FS_EINVAL, field, "a national ID has only letters and digits");
+		if (n + 1 >= outsz)
+			return fs_fail(err, FS_EINVAL, field, "a national ID has at most %zu characters", outsz - 1);
+		all_digits &= isdigit((unsigned char)*p) != 0;
+		out[n++] = (char)toupper((unsigned char)*p);
+	}
+	out[n] = '\0';
+	if (n < 4)
+		return fs_fail(err, FS_EINVAL, field, "a national ID has at least 4 characters");
+	if (country && strcmp(country, "TR") == 0 && !(n == 11 && all_digits && tckn_ok(out)))
+		return fs_fail(err, FS_EINVAL, field,
+			       "'%.32s' is not a valid Turkish national ID (11 digits with check digits)", in);
+	if (country && strcmp(country, "KZ") == 0 && !(n == 12 && all_digits && iin_ok(out)))
+		return fs_fail(err, FS_EINVAL, field,
+			       "'%.32s' is not a valid Kazakh IIN (12 digits with a check digit)", in);
+	return 0;
+}
+
+static int check_text(const char *s, size_t n, unsigned max, int multiline, struct fs_error *err,
+		      const char *field)
+{
+	size_t bad = fs_utf8_invalid_at(s, n);
+	if (bad)
+		return fs_fail(err, FS_EINVAL, field,
+			       "is not valid UTF-8 text (byte %zu); save the file as UTF-8", bad);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c < 0x20 && !(multiline && (c == '\n' || c == '\r' || c == '\t'))) || c == 0x7F)
+			return fs_fail(err, FS_EINVAL, field, "contains a control character");
+	}
+	if (max && fs_utf8_length(s, n) > max)
+		return fs_fail(err, FS_EINVAL, field, "is longer than %u characters", max);
+	return 0;
+}
+
+static int ref_check(struct fs_ctx *ctx, const struct fs_field *f, int64_t id, struct fs_error *err)
+{
+	const struct fs_entity *target = fs_entity_find(f->ref);
+	struct fs_row row;
+	int rc = fs_store_get(ctx->st, &target->table, id, &row, NULL);
+	if (rc == FS_ENOTFOUND)
+		return fs_fail(err, FS_EINVAL, f->name, "there is no %s with id %lld", target->name, (long long)id);
+	if (rc)
+		return fs_fail(err, rc, f->name, "cannot look up %s %lld", target->name, (long long)id);
+	int other_org = target->owned && row.vals[target->org_col].i != ctx->org_id;
+	fs_row_free(&row);
+	if (other_org) /* not confirmed to exist: the same answer as a missing one */
+		return fs_fail(err, FS_EINVAL, f->name, "there is no %s with id %lld", target->name, (long long)id);
+	return 0;
+}
+
+int rec_set(struct fs_ctx *ctx, struct fs_rec *r, const char *key, const char *value, struct fs_error *err)
+{
+	const struct fs_entity *e = r->e;
+	int fi = fs_field_index(e, key);
+	if (fi < 0) {
+		char names[512];
+		size_t used = 0;
+		names[0] = '\0';
+		for (size_t i = 0; i < e->nfields && used < sizeof(names); i++)
+			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "", e->fields[i].name);
+		return fs_fail(err, FS_EINVAL, key, "%s has no field '%.40s' (fields: %s)", e->name, key, names);
+	}
+	const struct fs_field *f = &e->fields[fi];
+	int col = e->col_of[fi];
+	/* trim surrounding blanks */
+	const char *s = value ? value : "";
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	char *t = strndup(s, n);
+	if (!t)
+		return FS_ENOMEM;
+	int rc = 0;
+	if (n == 0) {
+		if (f->flags & FF_REQUIRED)
+			rc = fs_fail(err, FS_EINVAL, f->name, "is required");
+		else if (f->flags & FF_SEALED) {
+			rc = set_plain(r, (size_t)fi, NULL);
+			if (!rc && e->hash_of[fi] >= 0)
+				set_col_null(r, e->hash_of[fi]);
+		} else {
+			set_col_null(r, col);
+			if (e->fold_of[fi] >= 0)
+				set_col_null(r, e->fold_of[fi]);
+			if (f->kind == FK_BOOL)
+				r->v[col] = fs_vint(0);
+		}
+		free(t);
+		return rc;
+	}
+	char norm[64];
+	const char *store = t;
+	switch (f->kind) {
+	case FK_TEXT:
+	case FK_NAME:
+		rc = check_text(t, n, f->max, strcmp(f->name, "address") == 0, err, f->name);
+		if (!rc && strcmp(f->name, "slug") == 0) {
+			for (size_t i = 0; i < n && !rc; i++)
+				if (!(islower((unsigned char)t[i]) || isdigit((unsigned char)t[i]) || t[i] == '-'))
+					rc = fs_fail(err, FS_EINVAL, f->name, "use lower-case letters a-z, digits and '-'");
+		}
+		if (!rc && strcmp(f->name, "national_id") == 0) {
+			rc = fs_national_id_normalize(e->owned ? ctx->org_country : NULL, t, norm, sizeof(norm), err, f->name);
+			store = norm;
+		}
+		if (!rc && strcmp(f->name, "phone") == 0) {
+			for (size_t i = 0; i < n && !rc; i++)
+				if (!strchr("0123456789+-() .", t[i]))
+					rc = fs_fail(err, FS_EINVAL, f->name, "a phone number has digits, spaces and + - ( ) only");
+		}
+		break;
+	case FK_CODE:
+		if (n != f->max)
+			rc = fs_fail(err, FS_EINVAL, f->name, "'%.16s' is not a %u-letter code", t, f->max);
+		for (size_t i = 0; i < n && !rc; i++) {
+			if (!isalpha((unsigned char)t[i]))
+				rc = fs_fail(err, FS_EINVAL, f->name, "'%.16s' is not a %u-letter code", t, f->max);
+			t[i] = (char)toupper((unsigned char)t[i]);
+		}
+		if (!rc && strcmp(f->name, "currency") == 0 && fs_currency_exponent(t) < 0)
+			rc = fs_fail(err, FS_EINVAL, f->name, "'%s' is not a supported currency", t);
+		break;
+	case FK_DATE: {
+		fs_date d;
+		rc = fs_date_parse(t, &d, err, f->name);
+		if (!rc)
+			fs_date_format(d, norm);
+		store = norm;
+		break;
+	}
+	case FK_MONEY: {
+		int64_t minor;
+		rc = fs_money_parse(t, 2, &minor, err, f->name);
+		if (!rc && minor < 0)
+			rc = fs_fail(err, FS_EINVAL, f->name, "cannot be negative");
+		if (!rc)
+			r->v[col] = fs_vint(minor);
+		free(t);
+		return rc;
+	}
+	case FK_BOOL: {
+		int b;
+		if (parse_bool(t, &b))
+			rc = fs_fail(err, FS_EINVAL, f->name, "'%.16s' is not yes or no", t);
+		else
+			r->v[col] = fs_vint(b);
+		free(t);
+		return rc;
+	}
+	case FK_REF: {
+		char *end;
+		long long id = strtoll(t, &end, 10);
+		if (*end || id <= 0)
+			rc = fs_fail(err, FS_EINVAL, f->name, "'%.24s' is not a record id", t);
+		else
+			rc = ref_check(ctx, f, id, err);
+		if (!rc)
+			r->v[col] = fs_vint(id);
+		free(t);
+		return rc;
+	}
+	case FK_ENUM: {
+		for (size_t i = 0; i < n; i++)
+			t[i] = (char)tolower((unsigned char)t[i]);
+		size_t k;
+		for (k = 0; f->values[k]; k++)
+			if (strcmp(f->values[k], t) == 0)
+				break;
+		if (!f->values[k]) {
+			char names[512];
+			size_t used = 0;
+			for (size_t i = 0; f->values[i] && used < sizeof(names); i++)
+				used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "", f->values[i]);
+			rc = fs_fail(err, FS_EINVAL, f->name, "'%.32s' is not one of: %s", t, names);
+		}
+		break;
+	}
+	}
+	if (!rc) {
+		if (f->flags & FF_SEALED) {
+			rc = set_plain(r, (size_t)fi, store);
+			if (!rc && e->hash_of[fi] >= 0) {
+				unsigned char h[FS_HASH_BYTES];
+				fs_lookup_hash(&ctx->keys, store, strlen(store), h);
+				rc = set_col_bytes(r, e->hash_of[fi], FS_VBLOB, h, sizeof(h));
+			}
+		} else {
+			rc = set_col_bytes(r, col, FS_VTEXT, store, strlen(store));
+			if (!rc && e->fold_of[fi] >= 0) {
+				struct fs_buf fold;
+				fs_buf_init(&fold, 4096);
+				rc = fs_utf8_fold(store, strlen(store), &fold);
+				if (!rc)
+					rc = set_col_bytes(r, e->fold_of[fi], FS_VTEXT, fold.data ? fold.data : "", fold.len);
+				fs_buf_done(&fold);
+			}
+		}
+	}
+	free(t);
+	return rc;
+}
+
+struct other_ud {
+	int64_t self;
+	int64_t other;
+};
+
+static int other_cb(void *ud, const struct fs_value *vals)
+{
+	struct other_ud *o = ud;
+	if (vals[0].i != o->self) {
+		o->other = vals[0].i;
+		return 1;
+	}
+	return 0;
+}
+
+/* Refuse a value that another record of the organization already has. */
+static int unique_check(struct fs_ctx *ctx, struct fs_rec *r, int col, const char *label, struct fs_error *err)
+{
+	const struct fs_entity *e = r->e;
+	if (r->v[col].type == FS_VNULL)
+		return 0;
+	struct fs_filter f[2] = {{e->cols[col].name, FS_EQ, r->v[col]}};
+	size_t nf = 1;
+	if (e->owned)
+		f[nf++] = (struct fs_filter){"org_id", FS_EQ, fs_vint(ctx->org_id)};
+	struct fs_query q = {.table = &e->table, .filters = f, .nfilters = nf, .limit = 2};
+	struct other_ud ud = {r->v[0].i, 0};
+	int rc = fs_store_select(ctx->st, &q, other_cb, &ud, err);
+	if (rc)
+		return rc;
+	if (ud.other)
+		return fs_fail(err, FS_ECONFLICT, label, "%s %lld has the same %s already", e->name,
+			       (long long)ud.other, label);
+	return 0;
+}
+
+int rec_finish(struct fs_ctx *ctx, struct fs_rec *r, int creating, struct fs_error *err)
+{
+	const struct fs_entity *e = r->e;
+	int rc;
+	if (creating && e->owned)
+		r->v[e->org_col] = fs_vint(ctx->org_id);
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct fs_field *f = &e->fields[i];
+		int missing = (f->flags & FF_SEALED) ? !r->plain[i] : r->v[e->col_of[i]].type == FS_VNULL;
+		if (f->kind == FK_BOOL && missing) {
+			r->v[e->col_of[i]] = fs_vint(0);
+			missing = 0;
+		}
+		if ((f->flags & FF_REQUIRED) && missing)
+			return fs_fail(err, FS_EINVAL, f->name, "is required");
+	}
+	if (e->check && (rc = e->check(ctx, r, err)))
+		return rc;
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct fs_field *f = &e->fields[i];
+		int col = (f->flags & FF_LOOKUP) ? e->hash_of[i] : (f->flags & FF_UNIQUE) ? e->col_of[i] : -1;
+		if (col >= 0 && !r->unique_checked && (rc = unique_check(ctx, r, col, f->name, err)))
+			return rc;
+	}
+	if (e->sealed_col >= 0 && (r->sealed_dirty || creating) && (rc = seal_rec(ctx, r, err)))
+		return rc;
+	return 0;
+}
+
+json_t *rec_to_json(const struct fs_rec *r, unsigned mode)
+{
+	const struct fs_entity *e = r->e;
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(r->v[0].i));
+	if (e->owned)
+		json_object_set_new(o, "org_id", json_integer(r->v[e->org_col].i));
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct fs_field *f = &e->fields[i];
+		if (f->flags & FF_SEALED) {
+			if (mode & REC_JSON_REVEAL)
+				json_object_set_new(o, f->name, r->plain[i] ? json_string(r->plain[i]) : json_null());
+			else if (mode & REC_JSON_JOURNAL)
+				json_object_set_new(o, f->name, r->plain[i] ? json_string("[sealed]") : json_null());
+			continue;
+		}
+		const struct fs_value *v = &r->v[e->col_of[i]];
+		const char *key = e->cols[e->col_of[i]].name;
+		json_t *j;
+		if (v->type == FS_VNULL)
+			j = json_null();
+		else if (f->kind == FK_BOOL)
+			j = json_boolean(v->i);
+		else if (v->type == FS_VINT)
+			j = json_integer(v->i);
+		else
+			j = json_stringn(v->p, v->n);
+		json_object_set_new(o, key, j);
+	}
+	return o;
+}
+
+int rec_equal(const struct fs_rec *a, const struct fs_rec *b)
+{
+	const struct fs_entity *e = a->e;
+	for (size_t i = 0; i < e->table.ncols; i++) {
+		if ((int)i == e->sealed_col)
+			continue;
+		const struct fs_value *x = &a->v[i], *y = &b->v[i];
+		if (x->type != y->type)
+			return 0;
+		if (x->type == FS_VINT && x->i != y->i)
+			return 0;
+		if ((x->type == FS_VTEXT || x->type == FS_VBLOB) && (x->n != y->n || memcmp(x->p, y->p, x->n)))
+			return 0;
+	}
+	for (size_t i = 0; i < e->nfields; i++) {
+		const char *x = a->plain[i], *y = b->plain[i];
+		if ((x == NULL) != (y == NULL) || (x && strcmp(x, y)))
+			return 0;
+	}
+	return 1;
+}
+
+int rec_insert(struct fs_ctx *ctx, struct fs_rec *r, int64_t *ret_id, struct fs_error *err)
+{
+	int64_t id;
+	int rc = fs_store_insert(ctx->st, &r->e->table, r->v, &id, err);
+	if (rc)
+		return rc;
+	r->v[0] = fs_vint(id);
+	if ((rc = fs_journal_append(ctx, "create", NULL, r, err)))
+		return rc;
+	if (ret_id)
+		*ret_id = id;
+	return 0;
+}
+
+int rec_update(struct fs_ctx *ctx, const struct fs_rec *before, struct fs_rec *after, struct fs_error *err)
+{
+	int rc = fs_store_update(ctx->st, &after->e->table, after->v, err);
+	return rc ? rc : fs_journal_append(ctx, "update", before, after, err);
+}
+
+/* ---- the public operations ---- */
+
+static int need_org(struct fs_ctx *ctx, const struct fs_entity *e, struct fs_error *err)
+{
+	if (e->owned && ctx->org_id <= 0)
+		return fs_fail(err, FS_EINVAL, "org", "no organization chosen; create one with 'fairshare org add' or pick one with --org");
+	return 0;
+}
+
+static int load(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct fs_rec *r, struct fs_error *err)
+{
+	struct fs_row row;
+	int rc = fs_store_get(ctx->st, &e->table, id, &row, NULL);
+	if (rc == FS_ENOTFOUND || (!rc && e->owned && row.vals[e->org_col].i != ctx->org_id)) {
+		if (!rc)
+			fs_row_free(&row);
+		return fs_fail(err, FS_ENOTFOUND, NULL, "there is no %s with id %lld", e->name, (long long)id);
+	}
+	if (rc)
+		return fs_fail(err, rc, NULL, "cannot read %s %lld", e->name, (long long)id);
+	rc = rec_from_values(ctx, r, e, row.vals, err);
+	fs_row_free(&row);
+	return rc;
+}
+
+static int set_all(struct fs_ctx *ctx, struct fs_rec *r, const struct fs_kv *kv, size_t n, int creating,
+		   struct fs_error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		int fi = fs_field_index(r->e, kv[i].key);
+		if (!creating && fi >= 0 && (r->e->fields[fi].flags & FF_IMMUTABLE))
+			return fs_fail(err, FS_EINVAL, kv[i].key, "cannot be changed once set");
+		int rc = rec_set(ctx, r, kv[i].key, kv[i].value, err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int fs_create(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_kv *kv, size_t n,
+	      int64_t *ret_id, struct fs_error *err)
+{
+	int rc = need_org(ctx, e, err);
+	if (rc || (rc = fs_tx_begin(ctx, err)))
+		return rc;
+	struct fs_rec r;
+	rec_init(&r, e);
+	rc = set_all(ctx, &r, kv, n, 1, err);
+	if (!rc)
+		rc = rec_finish(ctx, &r, 1, err);
+	if (!rc)
+		rc = rec_insert(ctx, &r, ret_id, err);
+	rec_done(&r);
+	return fs_tx_end(ctx, rc, err);
+}
+
+int fs_update(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, const struct fs_kv *kv,
+	      size_t n, struct fs_error *err)
+{
+	int rc = need_org(ctx, e, err);
+	if (rc || (rc = fs_tx_begin(ctx, err)))
+		return rc;
+	struct fs_rec before, after;
+	rec_init(&before, e);
+	rec_init(&after, e);
+	rc = load(ctx, e, id, &before, err);
+	if (!rc)
+		rc = load(ctx, e, id, &after, err);
+	if (!rc)
+		rc = set_all(ctx, &after, kv, n, 0, err);
+	if (!rc)
+		rc = rec_finish(ctx, &after, 0, err);
+	if (!rc && !rec_equal(&before, &after))
+		rc = rec_update(ctx, &before, &after, err);
+	rec_done(&before);
+	rec_done(&after);
+	return fs_tx_end(ctx, rc, err);
+}
+
+int fs_remove(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct fs_error *err)
+{
+	int rc = need_org(ctx, e, err);
+	if (rc || (rc = fs_tx_begin(ctx, err)))
+		return rc;
+	struct fs_rec before;
+	rec_init(&before, e);
+	rc = load(ctx, e, id, &before, err);
+	if (!rc) {
+		rc = fs_store_delete(ctx->st, &e->table, id, err);
+		if (rc == FS_ECONFLICT)
+			rc = fs_fail(err, FS_ECONFLICT, NULL,
+				     "%s %lld is still referred to by other records (e.g. employments, "
+				     "memberships); remove those first", e->name, (long long)id);
+	}
+	if (!rc)
+		rc = fs_journal_append(ctx, "delete", &before, NULL, err);
+	rec_done(&before);
+	return fs_tx_end(ctx, rc, err);
+}
+
+int fs_get(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, unsigned flags, json_t **ret,
+	   struct fs_error *err)
+{
+	struct fs_rec r;
+	rec_init(&r, e);
+	int rc = load(ctx, e, id, &r, err);
+	if (!rc)
+		*ret = rec_to_json(&r, (flags & FS_REVEAL) ? REC_JSON_REVEAL : 0);
+	rec_done(&r);
+	return rc;
+}
+
+struct list_ud {
+	struct fs_ctx *ctx;
+	const struct fs_entity *e;
+	json_t *items;
+	unsigned mode;
+	struct fs_error *err;
+	int rc;
+};
+
+static int list_cb(void *p, const struct fs_value *vals)
+{
+	struct list_ud *u = p;
+	struct fs_rec r;
+	u->rc = rec_from_values(u->ctx, &r, u->e, vals, u->err);
+	if (!u->rc)
+		json_array_append_new(u->items, rec_to_json(&r, u->mode));
+	rec_done(&r);
+	return u->rc != 0;
+}
+
+int fs_list(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_list_opts *o, json_t **ret,
+	    struct fs_error *err)
+{
+	int rc = need_org(ctx, e, err);
+	if (rc)
+		return rc;
+	struct fs_filter f[FS_MAX_FIELDS + 2];
+	size_t nf = 0;
+	struct fs_rec keys; /* parsed filter values, so dates and codes are normalised */
+	rec_init(&keys, e);
+	struct fs_buf fold;
+	fs_buf_init(&fold, 4096);
+	if (e->owned)
+		f[nf++] = (struct fs_filter){"org_id", FS_EQ, fs_vint(ctx->org_id)};
+	int label_fi = e->label ? fs_field_index(e, e->label) : -1;
+	if (o->search && *o->search && label_fi >= 0) {
+		rc = check_text(o->search, strlen(o->search), 200, 0, err, "search");
+		struct fs_buf q;
+		fs_buf_init(&q, 4096);
+		if (!rc)
+			rc = fs_utf8_fold(o->search, strlen(o->search), &q);
+		for (size_t i = 0; !rc && i < q.len; i++) {
+			if (q.data[i] == '%' || q.data[i] == '_' || q.data[i] == '\\')
+				rc = fs_buf_addc(&fold, '\\');
+			if (!rc)
+				rc = fs_buf_addc(&fold, q.data[i]);
+		}
+		fs_buf_done(&q);
+		if (!rc)
+			f[nf++] = (struct fs_filter){e->cols[e->fold_of[label_fi]].name, FS_CONTAINS,
+						     fs_vblob(NULL, 0)};
+		if (!rc) {
+			f[nf - 1].value = (struct fs_value){FS_VTEXT, 0, fold.data ? fold.data : "", fold.len};
+		}
+	}
+	for (size_t i = 0; !rc && i < o->nfilters && nf < FS_MAX_FIELDS + 2; i++) {
+		int fi = fs_field_index(e, o->filters[i].key);
+		if (fi < 0 || (e->fields[fi].flags & FF_SEALED))
+			rc = fs_fail(err, FS_EINVAL, o->filters[i].key, "cannot filter %s by '%s'", e->plural, o->filters[i].key);
+		else if (!(rc = rec_set(ctx, &keys, o->filters[i].key, o->filters[i].value, err)))
+			f[nf++] = (struct fs_filter){e->cols[e->col_of[fi]].name, FS_EQ, keys.v[e->col_of[fi]]};
+	}
+	int64_t limit = o->limit > 0 ? o->limit : LIST_DEFAULT;
+	if (!rc && (limit > LIST_MAX || o->offset < 0))
+		rc = fs_fail(err, FS_EINVAL, "limit", "limit is at most %d and offset at least 0", LIST_MAX);
+	struct fs_query q = {.table = &e->table, .filters = f, .nfilters = nf,
+			     .order_by = label_fi >= 0 ? e->cols[e->fold_of[label_fi]].name : NULL,
+			     .then_by = label_fi >= 0 ? e->cols[e->col_of[label_fi]].name : NULL,
+			     .limit = limit, .offset = o->offset};
+	int64_t total = 0;
+	if (!rc)
+		rc = fs_store_count(ctx->st, &q, &total, err);
+	json_t *items = json_array();
+	struct list_ud u = {ctx, e, items, (o->flags & FS_REVEAL) ? REC_JSON_REVEAL : 0, err, 0};
+	if (!rc)
+		rc = fs_store_select(ctx->st, &q, list_cb, &u, err);
+	if (!rc)
+		rc = u.rc;
+	fs_buf_done(&fold);
+	rec_done(&keys);
+	if (rc) {
+		json_decref(items);
+		return rc;
+	}
+	*ret = json_pack("{sIso}", "total", (json_int_t)total, "items", items);
+	return 0;
+}
+
+int fs_person_by_national_id(struct fs_ctx *ctx, const char *national_id, int64_t *ret_id, struct fs_error *err)
+{
+	const struct fs_entity *e = &ent_person;
+	int rc = need_org(ctx, e, err);
+	if (rc)
+		return rc;
+	char norm[64];
+	if ((rc = fs_national_id_normalize(ctx->org_country, national_id, norm, sizeof(norm), err, "national_id")))
+		return rc;
+	unsigned char h[FS_HASH_BYTES];
+	fs_lookup_hash(&ctx->keys, norm, strlen(norm), h);
+	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"national_id_hash", FS_EQ, fs_vblob(h, sizeof(h))}};
+	struct fs_query q = {.table = &e->table, .filters = f, .nfilters = 2, .limit = 1};
+	struct other_ud ud = {0, 0};
+	if ((rc = fs_store_select(ctx->st, &q, other_cb, &ud, err)))
+		return rc;
+	if (!ud.other)
+		return fs_fail(err, FS_ENOTFOUND, "national_id", "no person with that national ID");
+	*ret_id = ud.other;
+	return 0;
+}
+
+/* ---- entity checks ---- */
+
+static const char *text_of(const struct fs_rec *r, const char *field)
+{
+	const struct fs_value *v = rec_field(r, field);
+	return v && v->type == FS_VTEXT ? v->p : NULL;
+}
+
+static int org_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
+{
+	(void)ctx;
+	const char *slug = text_of(r, "slug");
+	if (slug && strlen(slug) < 2)
+		return fs_fail(err, FS_EINVAL, "slug", "has at least 2 characters");
+	if (slug && strspn(slug, "0123456789") == strlen(slug))
+		return fs_fail(err, FS_EINVAL, "slug", "cannot be only digits (it would look like an id)");
+	return 0;
+}
+
+static int person_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
+{
+	(void)ctx;
+	const char *birth = rec_sealed(r, "birth_date");
+	if (birth) {
+		char today[11];
+		fs_date_format(fs_date_today(), today);
+		if (strcmp(birth, today) > 0)
+			return fs_fail(err, FS_EINVAL, "birth_date", "%s is in the future", birth);
+	}
+	return 0;
+}
+
+static int dates_in_order(const struct fs_rec *r, const char *from, const char *to, struct fs_error *err)
+{
+	const char *a = text_of(r, from), *b = text_of(r, to);
+	if (a && b && strcmp(a, b) > 0)
+		return fs_fail(err, FS_EINVAL, to, "%s (%s) is before %s (%s)", to, b, from, a);
+	return 0;
+}
+
+static int employment_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
+{
+	int rc = dates_in_order(r, "hired", "terminated", err);
+	if (rc)
+		return rc;
+	if (text_of(r, "termination_reason") && !text_of(r, "terminated"))
+		return fs_fail(err, FS_EINVAL, "terminated", "a termination reason needs the termination date");
+	const struct fs_value *wp = rec_field(r, "workplace_id"), *emp = rec_field(r, "employer_id");
+	if (wp->type == FS_VINT) {
+		struct fs_row row;
+		const struct fs_entity *we = &ent_workplace;
+		if ((rc = fs_store_get(ctx->st, &we->table, wp->i, &row, err)))
+			return rc;
+		int64_t wemp = row.vals[we->col_of[fs_field_index(we, "employer_id")]].i;
+		fs_row_free(&row);
+		if (emp->type == FS_VNULL)
+			rec_set_int(r, "employer_id", wemp);
+		else if (emp->i != wemp)
+			return fs_fail(err, FS_EINVAL, "employer_id",
+				       "workplace %lld belongs to employer %lld, not %lld", (long long)wp->i,
+				       (long long)wemp, (long long)emp->i);
+	} else if (emp->type == FS_VNULL) {
+		return fs_fail(err, FS_EINVAL, "employer_id", "give the employer or the workplace");
+	}
+	const struct fs_value *cur = rec_field(r, "currency");
+	if (cur->type == FS_VNULL && ctx->org_currency[0]) {
+		int ci = r->e->col_of[fs_field_index(r->e, "currency")];
+		if (set_col_bytes(r, ci, FS_VTEXT, ctx->org_currency, strlen(ctx->org_currency)))
+			return FS_ENOMEM;
+	}
+	return 0;
+}
+
+static int membership_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
+{
+	if (rec_field(r, "organization_id")->type == FS_VNULL)
+		rec_set_int(r, "organization_id", ctx->org_id);
+	return dates_in_order(r, "joined_on", "left_on", err);
+}

@@ -1,0 +1,179 @@
+/* fairshare.h - the public API of the fairshare core library.
+ *
+ * Every front end (the CLI, later the HTTP server, the tests) calls these
+ * functions; nothing here prints or exits. Conventions: functions return 0 or a
+ * negative FS_E* code and fill struct fs_error; out-parameters (ret_*) are written
+ * only on success; JSON results are Jansson objects owned by the caller
+ * (json_decref). Every change runs in one transaction together with its journal
+ * entry. */
+#ifndef FAIRSHARE_H
+#define FAIRSHARE_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../util/error.h"
+
+#define FS_VERSION "0.1.0"
+
+struct fs_ctx;
+struct fs_entity;
+
+enum {
+	FS_INIT = 1,     /* create the database and its key file */
+	FS_READONLY = 2, /* open for reading only */
+};
+
+/* A field given as text, as typed on the command line or read from a CSV cell.
+ * value NULL or "" clears an optional field. */
+struct fs_kv {
+	const char *key;
+	const char *value;
+};
+
+/* ---- opening ---- */
+/* key_path NULL: DB_PATH.key. */
+int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs_ctx **ret,
+	    struct fs_error *err);
+void fs_close(struct fs_ctx *ctx);
+/* Who is acting, recorded in the journal (e.g. "cli:alice"). Copied. */
+void fs_set_actor(struct fs_ctx *ctx, const char *actor);
+/* Select the organization later calls work in: a slug or id; NULL picks the only
+ * one (an error naming the choices when there are several). */
+int fs_use_org(struct fs_ctx *ctx, const char *slug_or_id, struct fs_error *err);
+int64_t fs_org(const struct fs_ctx *ctx);
+
+/* Group several changes in one transaction (nests; the outermost end commits, or
+ * rolls back when rc != 0). */
+int fs_tx_begin(struct fs_ctx *ctx, struct fs_error *err);
+int fs_tx_end(struct fs_ctx *ctx, int rc, struct fs_error *err);
+
+/* ---- entities of the people register ---- */
+enum fs_fkind { FK_TEXT, FK_NAME, FK_CODE, FK_DATE, FK_MONEY, FK_BOOL, FK_REF, FK_ENUM };
+
+enum {
+	FF_REQUIRED = 1,
+	FF_SEALED = 2,    /* encrypted at rest, shown only when revealed */
+	FF_LOOKUP = 4,    /* also kept as a keyed hash, unique in the organization */
+	FF_IMMUTABLE = 8, /* set on creation only */
+	FF_UNIQUE = 16,   /* unique in the organization */
+};
+
+struct fs_field {
+	const char *name;
+	enum fs_fkind kind;
+	unsigned flags;
+	unsigned max;                /* FK_TEXT/FK_NAME: characters; FK_CODE: exact length */
+	const char *ref;             /* FK_REF: entity name */
+	const char *const *values;   /* FK_ENUM: NULL-terminated */
+	const char *help;
+};
+
+const struct fs_entity *fs_entity_find(const char *name); /* "person" or "people" */
+const char *fs_entity_name(const struct fs_entity *e);
+const char *fs_entity_plural(const struct fs_entity *e);
+size_t fs_entity_nfields(const struct fs_entity *e);
+const struct fs_field *fs_entity_field(const struct fs_entity *e, size_t i);
+/* The field shown as a record's name in lists (e.g. full_name). */
+const char *fs_entity_label(const struct fs_entity *e);
+
+int fs_create(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_kv *kv, size_t n,
+	      int64_t *ret_id, struct fs_error *err);
+int fs_update(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, const struct fs_kv *kv,
+	      size_t n, struct fs_error *err);
+int fs_remove(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct fs_error *err);
+
+enum { FS_REVEAL = 1 /* include sealed fields in the output */ };
+int fs_get(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, unsigned flags, json_t **ret,
+	   struct fs_error *err);
+
+struct fs_list_opts {
+	const char *search;          /* folded substring of the label; NULL = all */
+	const struct fs_kv *filters; /* field = value */
+	size_t nfilters;
+	int64_t limit;               /* 0 = default 100; max 10000 */
+	int64_t offset;
+	unsigned flags;              /* FS_REVEAL */
+};
+/* *ret is {"total": N, "items": [...]} */
+int fs_list(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_list_opts *o, json_t **ret,
+	    struct fs_error *err);
+
+int fs_person_by_national_id(struct fs_ctx *ctx, const char *national_id, int64_t *ret_id,
+			     struct fs_error *err);
+
+/* ---- CSV import and export of people (import.c, export.c) ---- */
+struct fs_import_opts {
+	FILE *in;
+	const char *name;            /* for messages */
+	const struct fs_kv *map;     /* column header -> field name ("-" to ignore) */
+	size_t nmap;
+	int skip_invalid;            /* store the valid rows, reject the others */
+	FILE *rejects;               /* with skip_invalid: the rejected rows + reason */
+	int dry_run;                 /* validate only */
+	size_t max_errors;           /* row errors kept in the report (0 = 1000) */
+};
+
+struct fs_import_row_error {
+	long line;
+	int column;                  /* 1-based, 0 = the whole row */
+	char field[48];
+	char message[200];
+};
+
+struct fs_import_report {
+	long rows;
+	long inserted, updated, unchanged, rejected;
+	long employments_inserted, employments_updated;
+	long nerrors;                /* all row errors; errors[] holds the first ones */
+	struct fs_import_row_error *errors;
+	size_t errors_kept;
+};
+/* Atomic unless skip_invalid: any bad row and nothing is stored (FS_EINVAL, the
+ * report lists every bad row). */
+int fs_import_people(struct fs_ctx *ctx, const struct fs_import_opts *o, struct fs_import_report *rep,
+		     struct fs_error *err);
+void fs_import_report_done(struct fs_import_report *rep);
+/* The field names import understands and their accepted header aliases. */
+const char *const *fs_import_aliases(const char *field);
+
+enum fs_export_format { FS_EXPORT_CSV, FS_EXPORT_JSON };
+int fs_export_people(struct fs_ctx *ctx, FILE *out, enum fs_export_format fmt, unsigned flags,
+		     struct fs_error *err);
+/* Write one CSV cell, quoting as needed and neutralising spreadsheet formulas. */
+int fs_csv_write_cell(FILE *out, const char *s, size_t n);
+
+/* ---- journal (journal.c) ---- */
+struct fs_verify_report {
+	int64_t entries;
+	int64_t rows;
+	int64_t problems;
+	int64_t first_bad_seq;       /* 0 when the chain holds */
+	char head_hash[65];
+	char *text;                  /* one problem per line; caller frees */
+};
+/* 0 when everything holds; FS_EINTEGRITY with the report filled otherwise. */
+int fs_verify(struct fs_ctx *ctx, struct fs_verify_report *rep, struct fs_error *err);
+
+struct fs_log_opts {
+	const char *entity;
+	int64_t entity_id;
+	int64_t person_id;
+	int64_t org_id;              /* 0 = every organization */
+	const char *since;           /* date or timestamp, inclusive */
+	const char *until;
+	int64_t limit;
+	int64_t offset;
+	int descending;
+};
+int fs_log(struct fs_ctx *ctx, const struct fs_log_opts *o, json_t **ret, struct fs_error *err);
+
+/* ---- whole database ---- */
+int fs_backup(struct fs_ctx *ctx, const char *dest_path, struct fs_error *err);
+/* Counts per organization. */
+int fs_summary(struct fs_ctx *ctx, json_t **ret, struct fs_error *err);
+/* Synthetic demo data set (fictitious names); refuses a database that has data. */
+int fs_demo(struct fs_ctx *ctx, struct fs_error *err);
+
+#endif

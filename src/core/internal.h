@@ -1,0 +1,94 @@
+/* internal.h - private structures shared by the core's files: the context, the
+ * entity descriptors and the in-memory record (fs_rec) that every change goes
+ * through: parse fields -> check -> seal -> store -> journal. */
+#ifndef FS_INTERNAL_H
+#define FS_INTERNAL_H
+
+#include "../store/store.h"
+#include "../util/buf.h"
+#include "crypto.h"
+#include "fairshare.h"
+
+#define FS_MAX_COLS 24
+#define FS_MAX_FIELDS 16
+#define FS_ACTOR_MAX 64
+
+struct fs_rec;
+
+struct fs_entity {
+	const char *name, *plural, *label;
+	int owned; /* belongs to an organization: has org_id */
+	const struct fs_field *fields;
+	size_t nfields;
+	/* Cross-field checks and defaults, after all fields are parsed. */
+	int (*check)(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
+	/* derived from the fields by entity_init() */
+	struct fs_table table;
+	struct fs_column cols[FS_MAX_COLS];
+	int col_of[FS_MAX_FIELDS];  /* column of each field; -1 when sealed */
+	int fold_of[FS_MAX_FIELDS]; /* FK_NAME: the folded column */
+	int hash_of[FS_MAX_FIELDS]; /* FF_LOOKUP: the keyed-hash column */
+	int org_col, sealed_col, person_col;
+};
+
+struct fs_ctx {
+	struct fs_store *st;
+	struct fs_keys keys;
+	char actor[FS_ACTOR_MAX];
+	int64_t org_id;
+	char org_country[3];
+	char org_currency[4];
+	int tx_depth;
+	int tx_failed;
+	int head_valid; /* head_* caches the journal head inside a transaction */
+	int64_t head_seq;
+	unsigned char head_hash[32];
+};
+
+/* A record being built or changed. v[] are the table's columns; own[] the storage
+ * of text/blob columns; plain[] the plaintext of sealed fields. */
+struct fs_rec {
+	const struct fs_entity *e;
+	struct fs_value v[FS_MAX_COLS];
+	char *own[FS_MAX_COLS];
+	char *plain[FS_MAX_FIELDS];
+	int sealed_dirty;
+	int unique_checked; /* the caller checked uniqueness already (import) */
+};
+
+extern const struct fs_entity *const fs_entities[];
+extern const size_t fs_nentities;
+const struct fs_entity *fs_entity_by_table(const char *table);
+int fs_field_index(const struct fs_entity *e, const char *name);
+
+void rec_init(struct fs_rec *r, const struct fs_entity *e);
+void rec_done(struct fs_rec *r);
+int rec_from_values(struct fs_ctx *ctx, struct fs_rec *r, const struct fs_entity *e,
+		    const struct fs_value *vals, struct fs_error *err);
+/* Parse one field given as text; line/column context is the caller's. */
+int rec_set(struct fs_ctx *ctx, struct fs_rec *r, const char *key, const char *value, struct fs_error *err);
+/* Required fields, entity checks, sealing; ready to store. */
+int rec_finish(struct fs_ctx *ctx, struct fs_rec *r, int creating, struct fs_error *err);
+/* JSON of the fields; sealed ones as plaintext (reveal) or "[sealed]" (journal) or
+ * left out. */
+enum { REC_JSON_REVEAL = 1, REC_JSON_JOURNAL = 2 };
+json_t *rec_to_json(const struct fs_rec *r, unsigned mode);
+int rec_equal(const struct fs_rec *a, const struct fs_rec *b);
+const struct fs_value *rec_field(const struct fs_rec *r, const char *name);
+/* plaintext of a sealed field, or NULL */
+const char *rec_sealed(const struct fs_rec *r, const char *name);
+int rec_set_int(struct fs_rec *r, const char *field, int64_t v);
+
+/* Store a new record / the changed record, with its journal entry. */
+int rec_insert(struct fs_ctx *ctx, struct fs_rec *r, int64_t *ret_id, struct fs_error *err);
+int rec_update(struct fs_ctx *ctx, const struct fs_rec *before, struct fs_rec *after, struct fs_error *err);
+
+/* journal.c: append an entry for a change of one row (before and/or after). */
+int fs_journal_append(struct fs_ctx *ctx, const char *action, const struct fs_rec *before,
+		      const struct fs_rec *after, struct fs_error *err);
+
+/* validation helpers (entity.c) */
+int fs_national_id_normalize(const char *country, const char *in, char *out, size_t outsz,
+			     struct fs_error *err, const char *field);
+
+#endif

@@ -1,0 +1,378 @@
+/* journal.c - the tamper-evident journal: every change appends an entry, chained by
+ * BLAKE2b to the one before, in the same transaction as the change; verify
+ * recomputes the chain and compares every journaled row with its last entry. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <stdarg.h>
+
+#include "../util/date.h"
+
+static void now_iso(char out[32])
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	struct tm tm;
+	gmtime_r(&tv.tv_sec, &tm);
+	size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + n, 32 - n, ".%03dZ", (int)(tv.tv_usec / 1000) % 1000);
+}
+
+static int64_t org_of(const struct fs_rec *r)
+{
+	const struct fs_entity *e = r->e;
+	return e->owned ? r->v[e->org_col].i : r->v[0].i;
+}
+
+int fs_journal_append(struct fs_ctx *ctx, const char *action, const struct fs_rec *before,
+		      const struct fs_rec *after, struct fs_error *err)
+{
+	const struct fs_rec *r = after ? after : before;
+	const struct fs_entity *e = r->e;
+	int rc;
+	if (!ctx->head_valid) {
+		if ((rc = fs_store_journal_head(ctx->st, &ctx->head_seq, ctx->head_hash, err)))
+			return rc;
+		ctx->head_valid = 1;
+	}
+	char ts[32];
+	now_iso(ts);
+	char *bj = NULL, *aj = NULL;
+	if (before) {
+		json_t *j = rec_to_json(before, REC_JSON_JOURNAL);
+		bj = json_dumps(j, JSON_COMPACT);
+		json_decref(j);
+	}
+	if (after) {
+		json_t *j = rec_to_json(after, REC_JSON_JOURNAL);
+		aj = json_dumps(j, JSON_COMPACT);
+		json_decref(j);
+	}
+	unsigned char row_hash[FS_HASH_BYTES], hash[FS_HASH_BYTES];
+	if (after)
+		fs_hash_values(e->table.name, after->v, e->table.ncols, row_hash);
+	struct fs_value v[FS_J_NCOLS];
+	int64_t seq = ctx->head_seq + 1;
+	v[FS_J_SEQ] = fs_vint(seq);
+	v[FS_J_TS] = fs_vtext(ts);
+	v[FS_J_ACTOR] = fs_vtext(ctx->actor);
+	v[FS_J_ACTION] = fs_vtext(action);
+	v[FS_J_ENTITY] = fs_vtext(e->name);
+	v[FS_J_ENTITY_ID] = fs_vint(r->v[0].i);
+	v[FS_J_ORG_ID] = fs_vint(org_of(r));
+	v[FS_J_PERSON_ID] = e->person_col >= 0 ? r->v[e->person_col] : fs_vnull();
+	v[FS_J_BEFORE] = fs_vtext(bj);
+	v[FS_J_AFTER] = fs_vtext(aj);
+	v[FS_J_ROW_HASH] = after ? fs_vblob(row_hash, sizeof(row_hash)) : fs_vnull();
+	v[FS_J_PREV_HASH] = fs_vblob(ctx->head_hash, FS_HASH_BYTES);
+	fs_hash_values("journal", v, FS_J_HASH, hash);
+	v[FS_J_HASH] = fs_vblob(hash, sizeof(hash));
+	int64_t got;
+	rc = (bj || !before) && (aj || !after) ? fs_store_insert(ctx->st, &fs_journal_table, v, &got, err)
+					       : fs_fail(err, FS_ENOMEM, NULL, "out of memory");
+	free(bj);
+	free(aj);
+	if (rc)
+		return rc;
+	if (got != seq)
+		return fs_fail(err, FS_EINTEGRITY, NULL, "journal entry got number %lld, expected %lld",
+			       (long long)got, (long long)seq);
+	ctx->head_seq = seq;
+	memcpy(ctx->head_hash, hash, FS_HASH_BYTES);
+	return 0;
+}
+
+/* ---- verify ---- */
+
+struct slot {
+	uint64_t key; /* 0 = empty */
+	int64_t seq;
+	unsigned char hash[FS_HASH_BYTES];
+	unsigned char deleted, seen;
+};
+
+struct map {
+	struct slot *s;
+	size_t cap, n;
+};
+
+static uint64_t mix(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return x;
+}
+
+static struct slot *map_slot(struct map *m, uint64_t key, int insert)
+{
+	if (insert && (m->n + 1) * 2 > m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 1024;
+		struct slot *ns = calloc(cap, sizeof(*ns));
+		if (!ns)
+			return NULL;
+		for (size_t i = 0; i < m->cap; i++) {
+			if (!m->s[i].key)
+				continue;
+			size_t j = mix(m->s[i].key) & (cap - 1);
+			while (ns[j].key)
+				j = (j + 1) & (cap - 1);
+			ns[j] = m->s[i];
+		}
+		free(m->s);
+		m->s = ns;
+		m->cap = cap;
+	}
+	if (!m->cap)
+		return NULL;
+	size_t j = mix(key) & (m->cap - 1);
+	while (m->s[j].key && m->s[j].key != key)
+		j = (j + 1) & (m->cap - 1);
+	if (!m->s[j].key) {
+		if (!insert)
+			return NULL;
+		m->s[j].key = key;
+		m->n++;
+	}
+	return &m->s[j];
+}
+
+static int entity_index(const char *name, size_t n)
+{
+	for (size_t i = 0; i < fs_nentities; i++)
+		if (strlen(fs_entities[i]->name) == n && memcmp(fs_entities[i]->name, name, n) == 0)
+			return (int)i;
+	return -1;
+}
+
+struct verify_ud {
+	struct fs_ctx *ctx;
+	struct fs_verify_report *rep;
+	struct fs_buf *text;
+	struct map map;
+	int64_t expect_seq;
+	unsigned char prev[FS_HASH_BYTES];
+	const struct fs_entity *e;
+	int eidx;
+	int rc;
+};
+
+#define MAX_LISTED 50
+
+__attribute__((format(printf, 3, 4)))
+static void problem(struct verify_ud *u, int64_t seq, const char *fmt, ...)
+{
+	u->rep->problems++;
+	if (seq && (!u->rep->first_bad_seq || seq < u->rep->first_bad_seq))
+		u->rep->first_bad_seq = seq;
+	if (u->rep->problems <= MAX_LISTED) {
+		char line[300];
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(line, sizeof(line), fmt, ap);
+		va_end(ap);
+		fs_buf_adds(u->text, line);
+		fs_buf_addc(u->text, '\n');
+	}
+}
+
+static int journal_cb(void *p, const struct fs_value *v)
+{
+	struct verify_ud *u = p;
+	int64_t seq = v[FS_J_SEQ].i;
+	u->rep->entries++;
+	if (seq != u->expect_seq)
+		problem(u, u->expect_seq, "journal: entries %lld to %lld are missing", (long long)u->expect_seq, (long long)(seq - 1));
+	u->expect_seq = seq + 1;
+	unsigned char h[FS_HASH_BYTES];
+	fs_hash_values("journal", v, FS_J_HASH, h);
+	if (v[FS_J_HASH].type != FS_VBLOB || v[FS_J_HASH].n != FS_HASH_BYTES || memcmp(h, v[FS_J_HASH].p, FS_HASH_BYTES))
+		problem(u, seq, "journal: entry %lld does not match its hash (altered)", (long long)seq);
+	if (v[FS_J_PREV_HASH].type != FS_VBLOB || v[FS_J_PREV_HASH].n != FS_HASH_BYTES ||
+	    memcmp(u->prev, v[FS_J_PREV_HASH].p, FS_HASH_BYTES))
+		problem(u, seq, "journal: entry %lld does not follow the entry before it (chain broken)", (long long)seq);
+	if (v[FS_J_HASH].type == FS_VBLOB && v[FS_J_HASH].n == FS_HASH_BYTES)
+		memcpy(u->prev, v[FS_J_HASH].p, FS_HASH_BYTES);
+	int ei = v[FS_J_ENTITY].type == FS_VTEXT ? entity_index(v[FS_J_ENTITY].p, v[FS_J_ENTITY].n) : -1;
+	if (ei < 0) {
+		problem(u, seq, "journal: entry %lld names an unknown kind of record", (long long)seq);
+		return 0;
+	}
+	struct slot *s = map_slot(&u->map, ((uint64_t)(ei + 1) << 56) | (uint64_t)v[FS_J_ENTITY_ID].i, 1);
+	if (!s) {
+		u->rc = FS_ENOMEM;
+		return 1;
+	}
+	s->seq = seq;
+	s->deleted = v[FS_J_ROW_HASH].type != FS_VBLOB;
+	if (!s->deleted && v[FS_J_ROW_HASH].n == FS_HASH_BYTES)
+		memcpy(s->hash, v[FS_J_ROW_HASH].p, FS_HASH_BYTES);
+	return 0;
+}
+
+static int row_cb(void *p, const struct fs_value *v)
+{
+	struct verify_ud *u = p;
+	const struct fs_entity *e = u->e;
+	int64_t id = v[0].i;
+	u->rep->rows++;
+	struct slot *s = map_slot(&u->map, ((uint64_t)(u->eidx + 1) << 56) | (uint64_t)id, 0);
+	if (!s || s->deleted) {
+		problem(u, 0, "%s %lld has no journal entry (added outside fairshare)", e->name, (long long)id);
+		return 0;
+	}
+	s->seen = 1;
+	unsigned char h[FS_HASH_BYTES];
+	fs_hash_values(e->table.name, v, e->table.ncols, h);
+	if (memcmp(h, s->hash, FS_HASH_BYTES))
+		problem(u, s->seq, "%s %lld differs from its journal entry %lld (changed outside fairshare)", e->name, (long long)id, (long long)s->seq);
+	if (e->sealed_col >= 0 && v[e->sealed_col].type == FS_VBLOB) {
+		struct fs_buf plain;
+		fs_buf_init(&plain, 64 * 1024);
+		if (fs_unseal(&u->ctx->keys, e->table.name, v[e->sealed_col].p, v[e->sealed_col].n, &plain))
+			problem(u, 0, "%s %lld: sealed fields cannot be opened (wrong key or altered)", e->name, (long long)id);
+		if (plain.data)
+			memset(plain.data, 0, plain.len);
+		fs_buf_done(&plain);
+	}
+	return 0;
+}
+
+int fs_verify(struct fs_ctx *ctx, struct fs_verify_report *rep, struct fs_error *err)
+{
+	memset(rep, 0, sizeof(*rep));
+	struct fs_buf text;
+	fs_buf_init(&text, 1u << 20);
+	struct verify_ud u = {.ctx = ctx, .rep = rep, .text = &text, .expect_seq = 1};
+	struct fs_query q = {.table = &fs_journal_table};
+	int rc = fs_store_select(ctx->st, &q, journal_cb, &u, err);
+	if (!rc)
+		rc = u.rc;
+	fs_hex(u.prev, FS_HASH_BYTES, rep->head_hash);
+	for (size_t i = 0; !rc && i < fs_nentities; i++) {
+		u.e = fs_entities[i];
+		u.eidx = (int)i;
+		struct fs_query rq = {.table = &u.e->table};
+		rc = fs_store_select(ctx->st, &rq, row_cb, &u, err);
+	}
+	for (size_t i = 0; !rc && i < u.map.cap; i++) {
+		struct slot *s = &u.map.s[i];
+		if (s->key && !s->deleted && !s->seen)
+			problem(&u, s->seq, "%s %lld is in the journal but missing from the database (deleted outside fairshare; entry %lld)",
+				fs_entities[(s->key >> 56) - 1]->name, (long long)(s->key & ((1ULL << 56) - 1)), (long long)s->seq);
+	}
+	if (!rc) {
+		size_t before = text.len;
+		rc = ctx->st->ops->check(ctx->st, &text, err);
+		for (size_t i = before; i < text.len; i++)
+			rep->problems += text.data[i] == '\n';
+	}
+	free(u.map.s);
+	if (rc) {
+		fs_buf_done(&text);
+		return rc;
+	}
+	if (rep->problems > MAX_LISTED)
+		fs_buf_addf(&text, "... and %lld more problems\n", (long long)(rep->problems - MAX_LISTED));
+	rep->text = fs_buf_take(&text);
+	if (rep->problems)
+		return fs_fail(err, FS_EINTEGRITY, NULL, "%lld problem%s found", (long long)rep->problems,
+			       rep->problems == 1 ? "" : "s");
+	return 0;
+}
+
+/* ---- log ---- */
+
+struct log_ud {
+	json_t *items;
+};
+
+static json_t *parse_or_null(const struct fs_value *v)
+{
+	if (v->type != FS_VTEXT)
+		return json_null();
+	json_t *j = json_loadb(v->p, v->n, 0, NULL);
+	return j ? j : json_stringn(v->p, v->n);
+}
+
+static int log_cb(void *p, const struct fs_value *v)
+{
+	struct log_ud *u = p;
+	char hex[2 * FS_HASH_BYTES + 1] = "";
+	if (v[FS_J_HASH].type == FS_VBLOB && v[FS_J_HASH].n == FS_HASH_BYTES)
+		fs_hex(v[FS_J_HASH].p, FS_HASH_BYTES, hex);
+	json_t *o = json_object();
+	json_object_set_new(o, "seq", json_integer(v[FS_J_SEQ].i));
+	json_object_set_new(o, "ts", json_stringn(v[FS_J_TS].p, v[FS_J_TS].n));
+	json_object_set_new(o, "actor", json_stringn(v[FS_J_ACTOR].p, v[FS_J_ACTOR].n));
+	json_object_set_new(o, "action", json_stringn(v[FS_J_ACTION].p, v[FS_J_ACTION].n));
+	json_object_set_new(o, "entity", json_stringn(v[FS_J_ENTITY].p, v[FS_J_ENTITY].n));
+	json_object_set_new(o, "entity_id", json_integer(v[FS_J_ENTITY_ID].i));
+	json_object_set_new(o, "org_id", v[FS_J_ORG_ID].type == FS_VINT ? json_integer(v[FS_J_ORG_ID].i) : json_null());
+	json_object_set_new(o, "person_id", v[FS_J_PERSON_ID].type == FS_VINT ? json_integer(v[FS_J_PERSON_ID].i) : json_null());
+	json_object_set_new(o, "before", parse_or_null(&v[FS_J_BEFORE]));
+	json_object_set_new(o, "after", parse_or_null(&v[FS_J_AFTER]));
+	json_object_set_new(o, "hash", json_string(hex));
+	json_array_append_new(u->items, o);
+	return 0;
+}
+
+static int bound(const char *s, int upper, char out[32], struct fs_error *err, const char *field)
+{
+	/* A date bounds the whole day; a timestamp is used as given. */
+	fs_date d;
+	if (strlen(s) == 10) {
+		int rc = fs_date_parse(s, &d, err, field);
+		if (rc)
+			return rc;
+		char day[11];
+		fs_date_format(d, day);
+		snprintf(out, 32, "%sT%s", day, upper ? "23:59:59.999Z" : "00:00:00.000Z");
+		return 0;
+	}
+	if (strlen(s) < 11 || strlen(s) > 24 || s[10] != 'T')
+		return fs_fail(err, FS_EINVAL, field, "'%.30s' is not a date (YYYY-MM-DD) or a timestamp (YYYY-MM-DDTHH:MM:SSZ)", s);
+	snprintf(out, 32, "%s", s);
+	return 0;
+}
+
+int fs_log(struct fs_ctx *ctx, const struct fs_log_opts *o, json_t **ret, struct fs_error *err)
+{
+	struct fs_filter f[8];
+	size_t nf = 0;
+	char since[32], until[32];
+	int rc = 0;
+	if (o->entity) {
+		const struct fs_entity *e = fs_entity_find(o->entity);
+		if (!e)
+			return fs_fail(err, FS_EINVAL, "entity", "'%.32s' is not a kind of record (person, employer, workplace, employment, membership, organization)", o->entity);
+		f[nf++] = (struct fs_filter){"entity", FS_EQ, fs_vtext(e->name)};
+	}
+	if (o->entity_id > 0)
+		f[nf++] = (struct fs_filter){"entity_id", FS_EQ, fs_vint(o->entity_id)};
+	if (o->person_id > 0)
+		f[nf++] = (struct fs_filter){"person_id", FS_EQ, fs_vint(o->person_id)};
+	if (o->org_id > 0)
+		f[nf++] = (struct fs_filter){"org_id", FS_EQ, fs_vint(o->org_id)};
+	if (o->since && (rc = bound(o->since, 0, since, err, "since")))
+		return rc;
+	if (o->since)
+		f[nf++] = (struct fs_filter){"ts", FS_GE, fs_vtext(since)};
+	if (o->until && (rc = bound(o->until, 1, until, err, "until")))
+		return rc;
+	if (o->until)
+		f[nf++] = (struct fs_filter){"ts", FS_LE, fs_vtext(until)};
+	struct fs_query q = {.table = &fs_journal_table, .filters = f, .nfilters = nf,
+			     .descending = o->descending, .limit = o->limit, .offset = o->offset};
+	struct log_ud u = {json_array()};
+	rc = fs_store_select(ctx->st, &q, log_cb, &u, err);
+	if (rc) {
+		json_decref(u.items);
+		return rc;
+	}
+	*ret = u.items;
+	return 0;
+}

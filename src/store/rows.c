@@ -1,0 +1,432 @@
+/* rows.c - portable SQL for table descriptors: insert, update, delete, get, select,
+ * count; the meta table and the journal head. Shared by every backend. */
+#include "store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SQL_MAX (16u * 1024u)
+
+struct fs_value fs_vtext(const char *s)
+{
+	if (!s)
+		return fs_vnull();
+	return (struct fs_value){FS_VTEXT, 0, s, strlen(s)};
+}
+
+int fs_store_open(const char *path, unsigned flags, struct fs_store **ret, struct fs_error *err)
+{
+	if (strncmp(path, "postgres://", 11) == 0 || strncmp(path, "postgresql://", 13) == 0)
+		return fs_fail(err, FS_EINVAL, NULL,
+			       "the PostgreSQL backend is not built yet; use a SQLite file path");
+	return fs_store_sqlite.open(path, flags, ret, err);
+}
+
+void fs_store_close(struct fs_store *st)
+{
+	if (st)
+		st->ops->close(st);
+}
+
+int fs_table_col(const struct fs_table *t, const char *name)
+{
+	for (size_t i = 0; i < t->ncols; i++)
+		if (strcmp(t->cols[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+void fs_row_free(struct fs_row *r)
+{
+	if (!r)
+		return;
+	free(r->vals);
+	free(r->arena);
+	r->vals = NULL;
+	r->arena = NULL;
+}
+
+int64_t fs_row_id(const struct fs_row *r)
+{
+	return r->vals[0].i;
+}
+
+int fs_row_copy(struct fs_row *dst, const struct fs_table *t, const struct fs_value *vals)
+{
+	size_t bytes = 0;
+	for (size_t i = 0; i < t->ncols; i++)
+		if (vals[i].type == FS_VTEXT || vals[i].type == FS_VBLOB)
+			bytes += vals[i].n + 1;
+	struct fs_value *v = calloc(t->ncols, sizeof(*v));
+	char *arena = malloc(bytes ? bytes : 1);
+	if (!v || !arena) {
+		free(v);
+		free(arena);
+		return FS_ENOMEM;
+	}
+	char *p = arena;
+	for (size_t i = 0; i < t->ncols; i++) {
+		v[i] = vals[i];
+		if (vals[i].type == FS_VTEXT || vals[i].type == FS_VBLOB) {
+			if (vals[i].n)
+				memcpy(p, vals[i].p, vals[i].n);
+			p[vals[i].n] = '\0';
+			v[i].p = p;
+			p += vals[i].n + 1;
+		}
+	}
+	dst->table = t;
+	dst->vals = v;
+	dst->arena = arena;
+	return 0;
+}
+
+static int prepare_buf(struct fs_store *st, struct fs_buf *sql, int brc, struct fs_stmt **s,
+		       struct fs_error *err)
+{
+	if (brc) {
+		fs_buf_done(sql);
+		return fs_fail(err, brc, NULL, "query too long");
+	}
+	int rc = st->ops->prepare(st, sql->data, s, err);
+	fs_buf_done(sql);
+	return rc;
+}
+
+static int bind_cols(struct fs_store *st, struct fs_stmt *s, const struct fs_table *t,
+		     const struct fs_value *vals, size_t from, struct fs_error *err)
+{
+	for (size_t i = from; i < t->ncols; i++) {
+		int rc = st->ops->bind(s, t->cols[i].name, &vals[i], err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int fs_store_insert(struct fs_store *st, const struct fs_table *t, const struct fs_value *vals,
+		    int64_t *ret_id, struct fs_error *err)
+{
+	struct fs_buf sql;
+	fs_buf_init(&sql, SQL_MAX);
+	int brc = fs_buf_addf(&sql, "INSERT INTO %s (", t->name);
+	for (size_t i = 1; i < t->ncols && !brc; i++)
+		brc = fs_buf_addf(&sql, "%s%s", i > 1 ? ", " : "", t->cols[i].name);
+	if (!brc)
+		brc = fs_buf_adds(&sql, ") VALUES (");
+	for (size_t i = 1; i < t->ncols && !brc; i++)
+		brc = fs_buf_addf(&sql, "%s:%s", i > 1 ? ", " : "", t->cols[i].name);
+	if (!brc)
+		brc = fs_buf_adds(&sql, ")");
+	struct fs_stmt *s;
+	int rc = prepare_buf(st, &sql, brc, &s, err);
+	if (rc)
+		return rc;
+	rc = bind_cols(st, s, t, vals, 1, err);
+	if (!rc)
+		rc = st->ops->step(s, err);
+	st->ops->release(s);
+	if (rc < 0)
+		return rc;
+	if (ret_id)
+		*ret_id = st->ops->last_insert_id(st);
+	return 0;
+}
+
+int fs_store_update(struct fs_store *st, const struct fs_table *t, const struct fs_value *vals,
+		    struct fs_error *err)
+{
+	struct fs_buf sql;
+	fs_buf_init(&sql, SQL_MAX);
+	int brc = fs_buf_addf(&sql, "UPDATE %s SET ", t->name);
+	for (size_t i = 1; i < t->ncols && !brc; i++)
+		brc = fs_buf_addf(&sql, "%s%s = :%s", i > 1 ? ", " : "", t->cols[i].name, t->cols[i].name);
+	if (!brc)
+		brc = fs_buf_addf(&sql, " WHERE %s = :%s", t->cols[0].name, t->cols[0].name);
+	struct fs_stmt *s;
+	int rc = prepare_buf(st, &sql, brc, &s, err);
+	if (rc)
+		return rc;
+	rc = bind_cols(st, s, t, vals, 0, err);
+	if (!rc)
+		rc = st->ops->step(s, err);
+	st->ops->release(s);
+	if (rc < 0)
+		return rc;
+	if (st->ops->changes(st) != 1)
+		return fs_fail(err, FS_ENOTFOUND, NULL, "no %s record with id %lld", t->name, (long long)vals[0].i);
+	return 0;
+}
+
+int fs_store_delete(struct fs_store *st, const struct fs_table *t, int64_t id, struct fs_error *err)
+{
+	struct fs_buf sql;
+	fs_buf_init(&sql, SQL_MAX);
+	int brc = fs_buf_addf(&sql, "DELETE FROM %s WHERE %s = :id", t->name, t->cols[0].name);
+	struct fs_stmt *s;
+	int rc = prepare_buf(st, &sql, brc, &s, err);
+	if (rc)
+		return rc;
+	struct fs_value v = fs_vint(id);
+	rc = st->ops->bind(s, "id", &v, err);
+	if (!rc)
+		rc = st->ops->step(s, err);
+	st->ops->release(s);
+	if (rc < 0)
+		return rc;
+	if (st->ops->changes(st) != 1)
+		return fs_fail(err, FS_ENOTFOUND, NULL, "no %s record with id %lld", t->name, (long long)id);
+	return 0;
+}
+
+static int add_select_list(struct fs_buf *sql, const struct fs_table *t)
+{
+	int brc = fs_buf_adds(sql, "SELECT ");
+	for (size_t i = 0; i < t->ncols && !brc; i++)
+		brc = fs_buf_addf(sql, "%s%s", i ? ", " : "", t->cols[i].name);
+	return brc ? brc : fs_buf_addf(sql, " FROM %s", t->name);
+}
+
+struct copy_ud {
+	struct fs_row *row;
+	int rc;
+	int found;
+};
+
+static int copy_cb(void *ud, const struct fs_value *vals)
+{
+	struct copy_ud *c = ud;
+	c->found = 1;
+	c->rc = fs_row_copy(c->row, c->row->table, vals);
+	return 1;
+}
+
+int fs_store_get(struct fs_store *st, const struct fs_table *t, int64_t id, struct fs_row *r,
+		 struct fs_error *err)
+{
+	struct fs_filter f = {t->cols[0].name, FS_EQ, fs_vint(id)};
+	struct fs_query q = {.table = t, .filters = &f, .nfilters = 1, .limit = 1};
+	r->table = t;
+	r->vals = NULL;
+	r->arena = NULL;
+	struct copy_ud ud = {r, 0, 0};
+	int rc = fs_store_select(st, &q, copy_cb, &ud, err);
+	if (rc)
+		return rc;
+	if (ud.rc)
+		return fs_fail(err, ud.rc, NULL, "out of memory");
+	if (!ud.found)
+		return fs_fail(err, FS_ENOTFOUND, NULL, "no %s record with id %lld", t->name, (long long)id);
+	return 0;
+}
+
+static int add_where(struct fs_buf *sql, const struct fs_query *q, struct fs_error *err)
+{
+	int brc = 0;
+	for (size_t i = 0; i < q->nfilters && !brc; i++) {
+		const struct fs_filter *f = &q->filters[i];
+		if (fs_table_col(q->table, f->column) < 0)
+			return fs_fail(err, FS_EINVAL, f->column, "%s has no column %s", q->table->name, f->column);
+		const char *op = f->op == FS_EQ ? "=" : f->op == FS_GE ? ">=" : f->op == FS_LE ? "<=" : NULL;
+		brc = fs_buf_adds(sql, i ? " AND " : " WHERE ");
+		if (brc)
+			break;
+		if (f->value.type == FS_VNULL && f->op == FS_EQ)
+			brc = fs_buf_addf(sql, "%s IS NULL", f->column);
+		else if (op)
+			brc = fs_buf_addf(sql, "%s %s :f%zu", f->column, op, i);
+		else /* portable substring match on a pre-folded column */
+			brc = fs_buf_addf(sql, "%s LIKE '%%' || :f%zu || '%%' ESCAPE '\\'", f->column, i);
+	}
+	return brc;
+}
+
+static int bind_filters(struct fs_store *st, struct fs_stmt *s, const struct fs_query *q,
+			struct fs_error *err)
+{
+	for (size_t i = 0; i < q->nfilters; i++) {
+		const struct fs_filter *f = &q->filters[i];
+		if (f->value.type == FS_VNULL && f->op == FS_EQ)
+			continue;
+		char name[24];
+		snprintf(name, sizeof(name), "f%zu", i);
+		int rc = st->ops->bind(s, name, &f->value, err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int fs_store_select(struct fs_store *st, const struct fs_query *q, fs_row_cb cb, void *ud,
+		    struct fs_error *err)
+{
+	const struct fs_table *t = q->table;
+	struct fs_buf sql;
+	fs_buf_init(&sql, SQL_MAX);
+	int brc = add_select_list(&sql, t);
+	if (!brc) {
+		int wrc = add_where(&sql, q, err);
+		if (wrc < 0 && wrc != FS_ELIMIT) {
+			fs_buf_done(&sql);
+			return wrc;
+		}
+		brc = wrc;
+	}
+	const char *order = q->order_by ? q->order_by : t->cols[0].name;
+	if (fs_table_col(t, order) < 0 || (q->then_by && fs_table_col(t, q->then_by) < 0)) {
+		fs_buf_done(&sql);
+		return fs_fail(err, FS_EINVAL, order, "cannot sort %s by %s", t->name, order);
+	}
+	const char *dir = q->descending ? " DESC" : "";
+	if (!brc)
+		brc = fs_buf_addf(&sql, " ORDER BY %s%s", order, dir);
+	if (!brc && q->then_by)
+		brc = fs_buf_addf(&sql, ", %s%s", q->then_by, dir);
+	if (!brc && strcmp(order, t->cols[0].name) != 0)
+		brc = fs_buf_addf(&sql, ", %s%s", t->cols[0].name, dir);
+	if (!brc && (q->limit > 0 || q->offset > 0))
+		brc = fs_buf_addf(&sql, " LIMIT %lld OFFSET %lld", (long long)(q->limit > 0 ? q->limit : -1),
+				  (long long)(q->offset > 0 ? q->offset : 0));
+	struct fs_stmt *s;
+	int rc = prepare_buf(st, &sql, brc, &s, err);
+	if (rc)
+		return rc;
+	rc = bind_filters(st, s, q, err);
+	struct fs_value vals_small[32];
+	struct fs_value *vals = t->ncols <= 32 ? vals_small : calloc(t->ncols, sizeof(*vals));
+	if (!vals)
+		rc = FS_ENOMEM;
+	while (!rc) {
+		int r = st->ops->step(s, err);
+		if (r < 0) {
+			rc = r;
+			break;
+		}
+		if (r == 0)
+			break;
+		for (size_t i = 0; i < t->ncols; i++)
+			st->ops->column(s, (int)i, &vals[i]);
+		if (cb(ud, vals))
+			break;
+	}
+	if (vals != vals_small)
+		free(vals);
+	st->ops->release(s);
+	return rc;
+}
+
+int fs_store_count(struct fs_store *st, const struct fs_query *q, int64_t *ret, struct fs_error *err)
+{
+	struct fs_buf sql;
+	fs_buf_init(&sql, SQL_MAX);
+	int brc = fs_buf_addf(&sql, "SELECT COUNT(*) FROM %s", q->table->name);
+	if (!brc) {
+		int wrc = add_where(&sql, q, err);
+		if (wrc < 0 && wrc != FS_ELIMIT) {
+			fs_buf_done(&sql);
+			return wrc;
+		}
+		brc = wrc;
+	}
+	struct fs_stmt *s;
+	int rc = prepare_buf(st, &sql, brc, &s, err);
+	if (rc)
+		return rc;
+	rc = bind_filters(st, s, q, err);
+	if (!rc) {
+		int r = st->ops->step(s, err);
+		if (r == 1) {
+			struct fs_value v;
+			st->ops->column(s, 0, &v);
+			*ret = v.i;
+		} else {
+			rc = r < 0 ? r : FS_ESTORE;
+		}
+	}
+	st->ops->release(s);
+	return rc;
+}
+
+int fs_store_meta_get(struct fs_store *st, const char *key, struct fs_buf *out, struct fs_error *err)
+{
+	struct fs_stmt *s;
+	int rc = st->ops->prepare(st, "SELECT value FROM meta WHERE key = :key", &s, err);
+	if (rc)
+		return rc;
+	struct fs_value k = fs_vtext(key);
+	rc = st->ops->bind(s, "key", &k, err);
+	if (!rc) {
+		int r = st->ops->step(s, err);
+		if (r == 1) {
+			struct fs_value v;
+			st->ops->column(s, 0, &v);
+			rc = fs_buf_add(out, v.p, v.n);
+		} else {
+			rc = r < 0 ? r : FS_ENOTFOUND;
+		}
+	}
+	st->ops->release(s);
+	return rc;
+}
+
+int fs_store_meta_set(struct fs_store *st, const char *key, const char *value, struct fs_error *err)
+{
+	struct fs_stmt *s;
+	int rc = st->ops->prepare(st, "DELETE FROM meta WHERE key = :key", &s, err);
+	if (rc)
+		return rc;
+	struct fs_value k = fs_vtext(key), v = fs_vtext(value);
+	rc = st->ops->bind(s, "key", &k, err);
+	if (!rc)
+		rc = st->ops->step(s, err);
+	st->ops->release(s);
+	if (rc < 0)
+		return rc;
+	if ((rc = st->ops->prepare(st, "INSERT INTO meta (key, value) VALUES (:key, :value)", &s, err)))
+		return rc;
+	rc = st->ops->bind(s, "key", &k, err);
+	if (!rc)
+		rc = st->ops->bind(s, "value", &v, err);
+	if (!rc)
+		rc = st->ops->step(s, err);
+	st->ops->release(s);
+	return rc < 0 ? rc : 0;
+}
+
+static const struct fs_column journal_cols[FS_J_NCOLS] = {
+	{"seq", FS_VINT},         {"ts", FS_VTEXT},        {"actor", FS_VTEXT},
+	{"action", FS_VTEXT},     {"entity", FS_VTEXT},    {"entity_id", FS_VINT},
+	{"org_id", FS_VINT},      {"person_id", FS_VINT},  {"before_json", FS_VTEXT},
+	{"after_json", FS_VTEXT}, {"row_hash", FS_VBLOB},  {"prev_hash", FS_VBLOB},
+	{"hash", FS_VBLOB},
+};
+const struct fs_table fs_journal_table = {"journal", journal_cols, FS_J_NCOLS};
+
+int fs_store_journal_head(struct fs_store *st, int64_t *ret_seq, unsigned char hash[32],
+			  struct fs_error *err)
+{
+	struct fs_stmt *s;
+	int rc = st->ops->prepare(st, "SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", &s, err);
+	if (rc)
+		return rc;
+	int r = st->ops->step(s, err);
+	if (r == 1) {
+		struct fs_value seq, h;
+		st->ops->column(s, 0, &seq);
+		st->ops->column(s, 1, &h);
+		*ret_seq = seq.i;
+		memset(hash, 0, 32);
+		if (h.type == FS_VBLOB && h.n == 32)
+			memcpy(hash, h.p, 32);
+		rc = 0;
+	} else if (r == 0) {
+		*ret_seq = 0;
+		memset(hash, 0, 32);
+		rc = 0;
+	} else {
+		rc = r;
+	}
+	st->ops->release(s);
+	return rc;
+}

@@ -1,0 +1,50 @@
+/* schema_sqlite.h - versioned schema migrations for the SQLite backend.
+ * Migration N (1-based) brings a database from user_version N-1 to N. */
+#ifndef FS_SCHEMA_SQLITE_H
+#define FS_SCHEMA_SQLITE_H
+
+static const char *const fs_sqlite_migrations[] = {
+	/* 1: people register, journal, meta */
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;\n"
+	"CREATE TABLE organizations (\n"
+	"  id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE, name TEXT NOT NULL,\n"
+	"  name_fold TEXT NOT NULL, country TEXT, currency TEXT) STRICT;\n"
+	"CREATE TABLE people (\n"
+	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id),\n"
+	"  external_id TEXT, full_name TEXT NOT NULL, full_name_fold TEXT NOT NULL,\n"
+	"  national_id_hash BLOB, sealed BLOB,\n"
+	"  UNIQUE (org_id, national_id_hash), UNIQUE (org_id, external_id)) STRICT;\n"
+	"CREATE INDEX people_name ON people(org_id, full_name_fold);\n"
+	"CREATE TABLE employers (\n"
+	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id),\n"
+	"  name TEXT NOT NULL, name_fold TEXT NOT NULL, country TEXT, tax_id TEXT) STRICT;\n"
+	"CREATE TABLE workplaces (\n"
+	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id),\n"
+	"  employer_id INTEGER NOT NULL REFERENCES employers(id), name TEXT NOT NULL,\n"
+	"  name_fold TEXT NOT NULL, city TEXT, kind TEXT) STRICT;\n"
+	"CREATE TABLE employments (\n"
+	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id),\n"
+	"  person_id INTEGER NOT NULL REFERENCES people(id),\n"
+	"  employer_id INTEGER NOT NULL REFERENCES employers(id),\n"
+	"  workplace_id INTEGER REFERENCES workplaces(id), job_title TEXT,\n"
+	"  hired TEXT NOT NULL, terminated TEXT, termination_reason TEXT,\n"
+	"  wage_minor INTEGER, benefits_minor INTEGER, currency TEXT,\n"
+	"  underground INTEGER NOT NULL, notice_served INTEGER NOT NULL) STRICT;\n"
+	"CREATE INDEX employments_person ON employments(person_id);\n"
+	"CREATE INDEX employments_workplace ON employments(workplace_id);\n"
+	"CREATE TABLE memberships (\n"
+	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id),\n"
+	"  person_id INTEGER NOT NULL REFERENCES people(id),\n"
+	"  organization_id INTEGER NOT NULL REFERENCES organizations(id),\n"
+	"  joined_on TEXT, left_on TEXT, role TEXT) STRICT;\n"
+	"CREATE INDEX memberships_person ON memberships(person_id);\n"
+	"CREATE TABLE journal (\n"
+	"  seq INTEGER PRIMARY KEY, ts TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,\n"
+	"  entity TEXT NOT NULL, entity_id INTEGER NOT NULL, org_id INTEGER, person_id INTEGER,\n"
+	"  before_json TEXT, after_json TEXT, row_hash BLOB, prev_hash BLOB NOT NULL,\n"
+	"  hash BLOB NOT NULL) STRICT;\n",
+};
+
+#define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))
+
+#endif

@@ -1,0 +1,155 @@
+/* store.h - the storage interface: one const vtable per backend, and the portable
+ * row, query and journal operations built on it.
+ *
+ * Backends (store_sqlite.c today; a libpq one later) implement struct fs_store_ops:
+ * transactions, prepared statements with :named parameters, typed columns, backup
+ * and a self-check. Everything above the vtable - the generated INSERT/UPDATE/SELECT
+ * for a table descriptor, the filtered list queries, the journal queries - is
+ * portable SQL in rows.c, shared by every backend. Domain code (src/core) never
+ * writes SQL: it passes table descriptors and filters.
+ *
+ * Statements returned by prepare() are owned by the store's cache: call release()
+ * when done (it resets the statement and returns it to the cache). */
+#ifndef FS_STORE_H
+#define FS_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../util/buf.h"
+#include "../util/error.h"
+
+struct fs_store; /* backend-specific; begins with a pointer to its ops */
+struct fs_stmt;
+
+enum fs_vtype { FS_VNULL = 0, FS_VINT = 1, FS_VTEXT = 2, FS_VBLOB = 3 };
+
+/* A typed value. p/n describe text (not NUL-counted) or blob bytes. Values read
+ * from a statement are valid until the next step/release. */
+struct fs_value {
+	enum fs_vtype type;
+	int64_t i;
+	const void *p;
+	size_t n;
+};
+
+static inline struct fs_value fs_vnull(void) { return (struct fs_value){FS_VNULL, 0, NULL, 0}; }
+static inline struct fs_value fs_vint(int64_t i) { return (struct fs_value){FS_VINT, i, NULL, 0}; }
+struct fs_value fs_vtext(const char *s); /* NULL gives FS_VNULL */
+static inline struct fs_value fs_vblob(const void *p, size_t n) { return (struct fs_value){FS_VBLOB, 0, p, n}; }
+
+enum {
+	FS_OPEN_CREATE = 1,   /* create the database file if missing */
+	FS_OPEN_READONLY = 2,
+};
+
+struct fs_store_ops {
+	const char *name;
+	int (*open)(const char *path, unsigned flags, struct fs_store **ret, struct fs_error *err);
+	void (*close)(struct fs_store *st);
+	/* Write transaction: one writer at a time (waits up to the busy timeout). */
+	int (*begin)(struct fs_store *st, struct fs_error *err);
+	int (*commit)(struct fs_store *st, struct fs_error *err);
+	void (*rollback)(struct fs_store *st);
+	int (*prepare)(struct fs_store *st, const char *sql, struct fs_stmt **ret, struct fs_error *err);
+	int (*bind)(struct fs_stmt *s, const char *name, const struct fs_value *v, struct fs_error *err);
+	/* 1 = a row, 0 = done, <0 = error. Constraint failures give FS_ECONFLICT. */
+	int (*step)(struct fs_stmt *s, struct fs_error *err);
+	int (*ncolumns)(struct fs_stmt *s);
+	void (*column)(struct fs_stmt *s, int i, struct fs_value *out);
+	void (*release)(struct fs_stmt *s);
+	int64_t (*last_insert_id)(struct fs_store *st);
+	int64_t (*changes)(struct fs_store *st);
+	int (*backup)(struct fs_store *st, const char *dest_path, struct fs_error *err);
+	/* Physical and referential self-check; problems appended to report, one per line. */
+	int (*check)(struct fs_store *st, struct fs_buf *report, struct fs_error *err);
+	/* Names of the columns of a table, in order, appended NUL-separated. */
+	int (*table_columns)(struct fs_store *st, const char *table, struct fs_buf *out, struct fs_error *err);
+	int schema_version; /* the newest schema this backend knows */
+};
+
+struct fs_store {
+	const struct fs_store_ops *ops;
+};
+
+extern const struct fs_store_ops fs_store_sqlite;
+
+/* Open by path: "postgres://..." would select libpq (not built yet); else SQLite. */
+int fs_store_open(const char *path, unsigned flags, struct fs_store **ret, struct fs_error *err);
+void fs_store_close(struct fs_store *st);
+
+/* ---- table descriptors and rows (rows.c) ---- */
+
+struct fs_column {
+	const char *name;
+	enum fs_vtype type;
+};
+
+/* cols[0] must be the INTEGER primary key "id". */
+struct fs_table {
+	const char *name;
+	const struct fs_column *cols;
+	size_t ncols;
+};
+
+/* A row with owned storage: vals[i] is column i of its table. */
+struct fs_row {
+	const struct fs_table *table;
+	struct fs_value *vals;
+	char *arena;
+};
+void fs_row_free(struct fs_row *r);
+int fs_row_copy(struct fs_row *dst, const struct fs_table *t, const struct fs_value *vals);
+int64_t fs_row_id(const struct fs_row *r);
+int fs_table_col(const struct fs_table *t, const char *name); /* index or -1 */
+
+/* Insert vals[1..]; vals[0] (id) is ignored and the new id returned. */
+int fs_store_insert(struct fs_store *st, const struct fs_table *t, const struct fs_value *vals,
+		    int64_t *ret_id, struct fs_error *err);
+int fs_store_update(struct fs_store *st, const struct fs_table *t, const struct fs_value *vals,
+		    struct fs_error *err);
+int fs_store_delete(struct fs_store *st, const struct fs_table *t, int64_t id, struct fs_error *err);
+/* FS_ENOTFOUND when there is no such row. r must be freed with fs_row_free. */
+int fs_store_get(struct fs_store *st, const struct fs_table *t, int64_t id, struct fs_row *r,
+		 struct fs_error *err);
+
+enum fs_filter_op { FS_EQ, FS_GE, FS_LE, FS_CONTAINS /* substring of a folded column */ };
+
+struct fs_filter {
+	const char *column;
+	enum fs_filter_op op;
+	struct fs_value value;
+};
+
+struct fs_query {
+	const struct fs_table *table;
+	const struct fs_filter *filters;
+	size_t nfilters;
+	const char *order_by; /* a column of table; NULL = id */
+	const char *then_by;  /* optional second key */
+	int descending;
+	int64_t limit;        /* <= 0: no limit */
+	int64_t offset;
+};
+
+/* Calls cb for each row (values valid during the call); cb returns nonzero to stop. */
+typedef int (*fs_row_cb)(void *ud, const struct fs_value *vals);
+int fs_store_select(struct fs_store *st, const struct fs_query *q, fs_row_cb cb, void *ud,
+		    struct fs_error *err);
+int fs_store_count(struct fs_store *st, const struct fs_query *q, int64_t *ret, struct fs_error *err);
+
+/* ---- the meta table ---- */
+int fs_store_meta_get(struct fs_store *st, const char *key, struct fs_buf *out, struct fs_error *err);
+int fs_store_meta_set(struct fs_store *st, const char *key, const char *value, struct fs_error *err);
+
+/* ---- the journal table (its descriptor; entries are ordinary rows) ---- */
+enum {
+	FS_J_SEQ, FS_J_TS, FS_J_ACTOR, FS_J_ACTION, FS_J_ENTITY, FS_J_ENTITY_ID, FS_J_ORG_ID,
+	FS_J_PERSON_ID, FS_J_BEFORE, FS_J_AFTER, FS_J_ROW_HASH, FS_J_PREV_HASH, FS_J_HASH, FS_J_NCOLS
+};
+extern const struct fs_table fs_journal_table;
+/* The newest entry (seq and hash); *ret_seq = 0 when the journal is empty. */
+int fs_store_journal_head(struct fs_store *st, int64_t *ret_seq, unsigned char hash[32],
+			  struct fs_error *err);
+
+#endif

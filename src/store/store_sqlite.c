@@ -1,0 +1,376 @@
+/* store_sqlite.c - the embedded SQLite backend of the store interface.
+ *
+ * One file, WAL, foreign keys on, STRICT tables, a busy timeout, one writer
+ * (BEGIN IMMEDIATE). Prepared statements are cached by SQL text. */
+#include "store.h"
+#include "schema_sqlite.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CACHE_SLOTS 256
+#define BUSY_TIMEOUT_MS 10000
+
+struct fs_stmt {
+	sqlite3_stmt *s;
+	struct sqlite_store *st;
+	char *sql;
+	int in_use;
+	int cached;
+};
+
+struct sqlite_store {
+	struct fs_store base;
+	sqlite3 *db;
+	struct fs_stmt *cache[CACHE_SLOTS];
+};
+
+static int db_fail(struct sqlite_store *st, struct fs_error *err, int code, const char *what)
+{
+	return fs_fail(err, code, NULL, "%s: %s", what, sqlite3_errmsg(st->db));
+}
+
+static int exec(struct sqlite_store *st, const char *sql, struct fs_error *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		int busy = sqlite3_errcode(st->db) == SQLITE_BUSY;
+		int rc = fs_fail(err, FS_ESTORE, NULL, "%s", busy ? "the database is busy (another writer); try again" : (msg ? msg : "database error"));
+		sqlite3_free(msg);
+		return rc;
+	}
+	return 0;
+}
+
+static int user_version(struct sqlite_store *st, int *ret)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+		return FS_ESTORE;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*ret = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : FS_ESTORE;
+}
+
+static int migrate(struct sqlite_store *st, unsigned flags, struct fs_error *err)
+{
+	int v = 0;
+	if (user_version(st, &v))
+		return db_fail(st, err, FS_ESTORE, "cannot read the schema version");
+	if (v > FS_SQLITE_SCHEMA_VERSION)
+		return fs_fail(err, FS_EVERSION, NULL,
+			       "this database was written by a newer fairshare (schema %d; this program "
+			       "knows schemas up to %d): upgrade fairshare to open it", v, FS_SQLITE_SCHEMA_VERSION);
+	if (v == FS_SQLITE_SCHEMA_VERSION)
+		return 0;
+	if (flags & FS_OPEN_READONLY)
+		return fs_fail(err, FS_EVERSION, NULL,
+			       "this database has schema %d and needs migrating to %d; open it writable once",
+			       v, FS_SQLITE_SCHEMA_VERSION);
+	int rc = exec(st, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
+	for (int i = v; i < FS_SQLITE_SCHEMA_VERSION; i++) {
+		char pragma[64];
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", i + 1);
+		if ((rc = exec(st, fs_sqlite_migrations[i], err)) || (rc = exec(st, pragma, err))) {
+			exec(st, "ROLLBACK", NULL);
+			return rc;
+		}
+	}
+	return exec(st, "COMMIT", err);
+}
+
+static void sq_close(struct fs_store *base)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	if (!st)
+		return;
+	for (int i = 0; i < CACHE_SLOTS; i++) {
+		if (st->cache[i]) {
+			sqlite3_finalize(st->cache[i]->s);
+			free(st->cache[i]->sql);
+			free(st->cache[i]);
+		}
+	}
+	sqlite3_close_v2(st->db);
+	free(st);
+}
+
+static int sq_open(const char *path, unsigned flags, struct fs_store **ret, struct fs_error *err)
+{
+	struct stat sb;
+	if (!(flags & FS_OPEN_CREATE) && stat(path, &sb) != 0)
+		return fs_fail(err, FS_ENOTFOUND, NULL,
+			       "no database at %s: create one with 'fairshare init' (or 'fairshare demo')", path);
+	struct sqlite_store *st = calloc(1, sizeof(*st));
+	if (!st)
+		return FS_ENOMEM;
+	st->base.ops = &fs_store_sqlite;
+	int oflags = (flags & FS_OPEN_READONLY) ? SQLITE_OPEN_READONLY
+						: SQLITE_OPEN_READWRITE | ((flags & FS_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0);
+	if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		int rc = fs_fail(err, FS_ESTORE, NULL, "cannot open database %s: %s", path,
+				 st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		sq_close(&st->base);
+		return rc;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	int rc = exec(st, "PRAGMA foreign_keys = ON", err);
+	if (!rc && !(flags & FS_OPEN_READONLY))
+		rc = exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", err);
+	if (!rc)
+		rc = exec(st, "PRAGMA cache_size = -32768", err); /* 32 MiB */
+	if (!rc) {
+		/* A file that is not SQLite fails here with a clear message. */
+		rc = migrate(st, flags, err);
+	}
+	if (rc) {
+		sq_close(&st->base);
+		return rc;
+	}
+	*ret = &st->base;
+	return 0;
+}
+
+static int sq_begin(struct fs_store *base, struct fs_error *err)
+{
+	return exec((struct sqlite_store *)base, "BEGIN IMMEDIATE", err);
+}
+
+static int sq_commit(struct fs_store *base, struct fs_error *err)
+{
+	return exec((struct sqlite_store *)base, "COMMIT", err);
+}
+
+static void sq_rollback(struct fs_store *base)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	if (!sqlite3_get_autocommit(st->db))
+		exec(st, "ROLLBACK", NULL);
+}
+
+static unsigned hash_str(const char *s)
+{
+	unsigned h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static int sq_prepare(struct fs_store *base, const char *sql, struct fs_stmt **ret, struct fs_error *err)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	unsigned slot = hash_str(sql) % CACHE_SLOTS;
+	struct fs_stmt *c = st->cache[slot];
+	if (c && !c->in_use && strcmp(c->sql, sql) == 0) {
+		c->in_use = 1;
+		*ret = c;
+		return 0;
+	}
+	struct fs_stmt *s = calloc(1, sizeof(*s));
+	if (!s)
+		return FS_ENOMEM;
+	s->st = st;
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->s, NULL) != SQLITE_OK) {
+		free(s);
+		return db_fail(st, err, FS_ESTORE, "cannot prepare a query");
+	}
+	s->in_use = 1;
+	if (!c) {
+		s->sql = strdup(sql);
+		if (s->sql) {
+			s->cached = 1;
+			st->cache[slot] = s;
+		}
+	}
+	*ret = s;
+	return 0;
+}
+
+static int sq_bind(struct fs_stmt *s, const char *name, const struct fs_value *v, struct fs_error *err)
+{
+	char pname[80];
+	snprintf(pname, sizeof(pname), ":%s", name);
+	int idx = sqlite3_bind_parameter_index(s->s, pname);
+	if (idx == 0)
+		return fs_fail(err, FS_ESTORE, name, "query has no parameter %s", pname);
+	int rc;
+	switch (v->type) {
+	case FS_VINT: rc = sqlite3_bind_int64(s->s, idx, v->i); break;
+	case FS_VTEXT: rc = sqlite3_bind_text(s->s, idx, v->p, (int)v->n, SQLITE_STATIC); break;
+	case FS_VBLOB: rc = sqlite3_bind_blob(s->s, idx, v->p ? v->p : "", (int)v->n, SQLITE_STATIC); break;
+	default: rc = sqlite3_bind_null(s->s, idx); break;
+	}
+	return rc == SQLITE_OK ? 0 : db_fail(s->st, err, FS_ESTORE, "cannot bind a value");
+}
+
+static int sq_step(struct fs_stmt *s, struct fs_error *err)
+{
+	int rc = sqlite3_step(s->s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+		const char *what = "a constraint";
+		if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+			what = "a reference (the record is still used elsewhere, or refers to a missing one)";
+		else if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+			what = "uniqueness (such a record exists already)";
+		return fs_fail(err, FS_ECONFLICT, NULL, "the change would break %s", what);
+	}
+	if ((rc & 0xff) == SQLITE_BUSY)
+		return fs_fail(err, FS_ESTORE, NULL, "the database is busy (another writer); try again");
+	return db_fail(s->st, err, FS_ESTORE, "database error");
+}
+
+static int sq_ncolumns(struct fs_stmt *s)
+{
+	return sqlite3_column_count(s->s);
+}
+
+static void sq_column(struct fs_stmt *s, int i, struct fs_value *out)
+{
+	switch (sqlite3_column_type(s->s, i)) {
+	case SQLITE_INTEGER:
+		*out = fs_vint(sqlite3_column_int64(s->s, i));
+		break;
+	case SQLITE_TEXT:
+		out->type = FS_VTEXT;
+		out->p = sqlite3_column_text(s->s, i);
+		out->n = (size_t)sqlite3_column_bytes(s->s, i);
+		out->i = 0;
+		break;
+	case SQLITE_BLOB:
+		out->type = FS_VBLOB;
+		out->p = sqlite3_column_blob(s->s, i);
+		out->n = (size_t)sqlite3_column_bytes(s->s, i);
+		out->i = 0;
+		break;
+	default:
+		*out = fs_vnull();
+		break;
+	}
+}
+
+static void sq_release(struct fs_stmt *s)
+{
+	if (!s)
+		return;
+	sqlite3_reset(s->s);
+	sqlite3_clear_bindings(s->s);
+	if (s->cached) {
+		s->in_use = 0;
+		return;
+	}
+	sqlite3_finalize(s->s);
+	free(s);
+}
+
+static int64_t sq_last_insert_id(struct fs_store *base)
+{
+	return sqlite3_last_insert_rowid(((struct sqlite_store *)base)->db);
+}
+
+static int64_t sq_changes(struct fs_store *base)
+{
+	return sqlite3_changes64(((struct sqlite_store *)base)->db);
+}
+
+static int sq_backup(struct fs_store *base, const char *dest_path, struct fs_error *err)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	if (access(dest_path, F_OK) == 0)
+		return fs_fail(err, FS_ECONFLICT, NULL, "%s exists already; choose a new file name", dest_path);
+	sqlite3 *dest;
+	if (sqlite3_open_v2(dest_path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		int rc = fs_fail(err, FS_EIO, NULL, "cannot create %s: %s", dest_path,
+				 dest ? sqlite3_errmsg(dest) : "out of memory");
+		sqlite3_close(dest);
+		return rc;
+	}
+	sqlite3_backup *b = sqlite3_backup_init(dest, "main", st->db, "main");
+	int rc = 0;
+	if (!b) {
+		rc = fs_fail(err, FS_EIO, NULL, "cannot start the backup: %s", sqlite3_errmsg(dest));
+	} else {
+		int s;
+		/* One step copies every page under one read transaction: a consistent snapshot
+		 * even while other processes write. */
+		while ((s = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || s == SQLITE_LOCKED)
+			sqlite3_sleep(50);
+		if (s != SQLITE_DONE)
+			rc = fs_fail(err, FS_EIO, NULL, "backup failed: %s", sqlite3_errstr(s));
+		sqlite3_backup_finish(b);
+	}
+	sqlite3_close(dest);
+	if (rc)
+		unlink(dest_path);
+	return rc;
+}
+
+static int sq_check(struct fs_store *base, struct fs_buf *report, struct fs_error *err)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA integrity_check", -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, FS_ESTORE, "integrity check");
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *msg = (const char *)sqlite3_column_text(s, 0);
+		if (msg && strcmp(msg, "ok") != 0)
+			fs_buf_addf(report, "database file: %s\n", msg);
+	}
+	sqlite3_finalize(s);
+	if (sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, FS_ESTORE, "reference check");
+	while (sqlite3_step(s) == SQLITE_ROW)
+		fs_buf_addf(report, "%s id %lld refers to a missing %s record\n",
+			    (const char *)sqlite3_column_text(s, 0), (long long)sqlite3_column_int64(s, 1),
+			    (const char *)sqlite3_column_text(s, 2));
+	sqlite3_finalize(s);
+	return 0;
+}
+
+static int sq_table_columns(struct fs_store *base, const char *table, struct fs_buf *out, struct fs_error *err)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, "SELECT name FROM pragma_table_info(?1) ORDER BY cid", -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, FS_ESTORE, "table info");
+	sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(s, 0);
+		fs_buf_add(out, name, strlen(name) + 1);
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+const struct fs_store_ops fs_store_sqlite = {
+	.name = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.prepare = sq_prepare,
+	.bind = sq_bind,
+	.step = sq_step,
+	.ncolumns = sq_ncolumns,
+	.column = sq_column,
+	.release = sq_release,
+	.last_insert_id = sq_last_insert_id,
+	.changes = sq_changes,
+	.backup = sq_backup,
+	.check = sq_check,
+	.table_columns = sq_table_columns,
+	.schema_version = FS_SQLITE_SCHEMA_VERSION,
+};

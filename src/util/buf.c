@@ -1,0 +1,109 @@
+/* buf.c - growable byte buffer with a hard limit. */
+#include "buf.h"
+#include "error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void fs_buf_init(struct fs_buf *b, size_t max)
+{
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+	b->max = max;
+}
+
+void fs_buf_done(struct fs_buf *b)
+{
+	free(b->data);
+	fs_buf_init(b, b->max);
+}
+
+void fs_buf_reset(struct fs_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+static int grow(struct fs_buf *b, size_t need)
+{
+	if (need > b->max)
+		return FS_ELIMIT;
+	if (need + 1 <= b->cap)
+		return 0;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < need + 1)
+		cap *= 2;
+	char *p = realloc(b->data, cap);
+	if (!p)
+		return FS_ENOMEM;
+	b->data = p;
+	b->cap = cap;
+	return 0;
+}
+
+int fs_buf_add(struct fs_buf *b, const void *p, size_t n)
+{
+	if (n > b->max - b->len)
+		return FS_ELIMIT;
+	int rc = grow(b, b->len + n);
+	if (rc)
+		return rc;
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int fs_buf_addc(struct fs_buf *b, char c)
+{
+	if (b->len + 1 < b->cap) {
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	return fs_buf_add(b, &c, 1);
+}
+
+int fs_buf_adds(struct fs_buf *b, const char *s)
+{
+	return fs_buf_add(b, s, strlen(s));
+}
+
+int fs_buf_addf(struct fs_buf *b, const char *fmt, ...)
+{
+	char tmp[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return FS_EINVAL;
+	if ((size_t)n < sizeof(tmp))
+		return fs_buf_add(b, tmp, (size_t)n);
+	char *big = malloc((size_t)n + 1);
+	if (!big)
+		return FS_ENOMEM;
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	int rc = fs_buf_add(b, big, (size_t)n);
+	free(big);
+	return rc;
+}
+
+char *fs_buf_take(struct fs_buf *b)
+{
+	if (!b->data) {
+		if (grow(b, 0))
+			return NULL;
+		b->data[0] = '\0';
+	}
+	char *p = b->data;
+	fs_buf_init(b, b->max);
+	return p;
+}

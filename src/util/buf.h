@@ -1,0 +1,27 @@
+/* buf.h - a growable byte buffer with a hard upper bound (after curl's dynbuf).
+ *
+ * data is always NUL-terminated when non-NULL; len excludes the NUL. Appending past
+ * max returns FS_ELIMIT and leaves the buffer as it was. */
+#ifndef FS_BUF_H
+#define FS_BUF_H
+
+#include <stddef.h>
+
+struct fs_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	size_t max;
+};
+
+void fs_buf_init(struct fs_buf *b, size_t max);
+void fs_buf_done(struct fs_buf *b);
+void fs_buf_reset(struct fs_buf *b);
+int fs_buf_add(struct fs_buf *b, const void *p, size_t n);
+int fs_buf_addc(struct fs_buf *b, char c);
+int fs_buf_adds(struct fs_buf *b, const char *s);
+int fs_buf_addf(struct fs_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Hand the storage to the caller (NUL-terminated, never NULL on success). */
+char *fs_buf_take(struct fs_buf *b);
+
+#endif

@@ -1,0 +1,29 @@
+/* utf8.h - UTF-8 validation and the search fold used for names in every script.
+ *
+ * The fold maps a name to a key that compares case- and diacritic-insensitively:
+ * Turkish İ/ı/I/i all become "i", Ş→s, Ğ→g; Cyrillic is lowered and Kazakh letters
+ * map to their Russian base (Қ→к, Ә→а, І→и ...); ё→е; combining marks are dropped;
+ * runs of white space become one space, trimmed. The same fold is applied to the
+ * stored name and to the query, so "ilder" finds "İlder". */
+#ifndef FS_UTF8_H
+#define FS_UTF8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+/* Returns 0 when s[0..n) is valid UTF-8 (no overlongs, no surrogates, no NUL);
+ * otherwise the byte offset + 1 of the first bad byte. */
+size_t fs_utf8_invalid_at(const char *s, size_t n);
+
+/* Decode one code point at s (valid UTF-8 assumed); returns bytes used. */
+size_t fs_utf8_decode(const char *s, size_t n, uint32_t *cp);
+
+/* Number of code points (valid UTF-8 assumed). */
+size_t fs_utf8_length(const char *s, size_t n);
+
+/* Append the fold of s[0..n) to out. Returns 0 or FS_ELIMIT/FS_ENOMEM. */
+int fs_utf8_fold(const char *s, size_t n, struct fs_buf *out);
+
+#endif
