@@ -17,9 +17,9 @@ static int import_help(void)
 	      "All or nothing: if any row is invalid, nothing is stored and every bad row is\n"
 	      "reported with its line, column and reason. With --skip-invalid the valid rows\n"
 	      "are stored and the rejected ones written to --rejects with a reason column.\n"
-	      "People already in the database (same national ID, else same external_id) are\n"
-	      "updated, not added twice.\n\nFields and the column names understood for them:\n", stdout);
-	static const char *const names[] = {"external_id", "full_name", "national_id", "birth_date", "phone", "address",
+	      "People already in the database (same fairshare_id, else national ID, else\n"
+	      "external_id) are updated, not added twice.\n\nFields and the column names understood for them:\n", stdout);
+	static const char *const names[] = {"fairshare_id", "external_id", "full_name", "national_id", "birth_date", "phone", "address",
 					    "workplace", "job_title", "hired", "terminated", "termination_reason", "wage",
 					    "benefits", "currency", "underground", "notice_served"};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -125,7 +125,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
 			for (size_t k = 0; k < rep.errors_kept; k++) {
 				const struct fs_import_row_error *e = &rep.errors[k];
 				if (e->column)
-					fprintf(stderr, "%s: line %ld, column %d: %s\n", file, e->line, e->column, e->message);
+					fprintf(stderr, "%s: line %ld, column %d (%s): %s\n", file, e->line, e->column, e->field, e->message);
 				else
 					fprintf(stderr, "%s: line %ld: %s%s%s\n", file, e->line, e->field[0] ? e->field : "",
 						e->field[0] ? ": " : "", e->message);

@@ -53,6 +53,7 @@ static int export_cb(void *p, const struct fs_value *v)
 		json_decref(j);
 	} else {
 		size_t nf = (u->flags & FS_REVEAL) ? 6 : 2;
+		fprintf(u->out, "%lld,", (long long)v[0].i);
 		for (size_t i = 0; i < nf; i++) {
 			const char *s = NULL;
 			size_t len = 0;
@@ -90,8 +91,9 @@ int fs_export_people(struct fs_ctx *ctx, FILE *out, enum fs_export_format fmt, u
 		fputc('[', out);
 	} else {
 		size_t nf = (flags & FS_REVEAL) ? 6 : 2;
+		fputs("fairshare_id", out);
 		for (size_t i = 0; i < nf; i++)
-			fprintf(out, "%s%s", i ? "," : "", csv_fields[i]);
+			fprintf(out, ",%s", csv_fields[i]);
 		fputs("\r\n", out);
 	}
 	struct fs_filter f = {"org_id", FS_EQ, fs_vint(ctx->org_id)};

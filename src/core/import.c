@@ -19,6 +19,7 @@ static const struct {
 	const char *field;
 	const char *const aliases[10];
 } fields[] = {
+	{"fairshare_id", {"fairshare_id", NULL}}, /* matching only: the id export writes */
 	{"external_id", {"external_id", "id", "worker_no", "register_no", "sicil_no", "sicil", "табельныи_номер", NULL}},
 	{"full_name", {"full_name", "name", "ad_soyad", "adi_soyadi", "isim", "фио", "имя", "аты_жони", NULL}},
 	{"national_id", {"national_id", "tckn", "tc_kimlik_no", "tc", "iin", "иин", "жсн", NULL}},
@@ -37,7 +38,8 @@ static const struct {
 	{"notice_served", {"notice_served", "ihbar_verildi", NULL}},
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
-#define FIRST_EMPLOYMENT_FIELD 6
+#define FIRST_EMPLOYMENT_FIELD 7
+#define FAIRSHARE_ID_FIELD 0
 
 const char *const *fs_import_aliases(const char *field)
 {
@@ -134,6 +136,7 @@ struct imp {
 	char *header[MAX_COLUMNS];
 	size_t ncols;
 	int has_employment;
+	int id_col; /* column of fairshare_id, or -1 */
 	int writing;
 	struct seen seen;
 	/* current row */
@@ -164,7 +167,7 @@ static void row_error(struct imp *m, int column, const char *field, const char *
 	struct fs_import_row_error *e = &rep->errors[rep->errors_kept++];
 	e->line = m->line;
 	e->column = column;
-	snprintf(e->field, sizeof(e->field), "%s", field ? field : "");
+	snprintf(e->field, sizeof(e->field), "%s", field ? field : column > 0 ? m->header[column - 1] : "");
 	snprintf(e->message, sizeof(e->message), "%s", msg);
 }
 
@@ -230,7 +233,7 @@ static int apply_cells(struct imp *m, struct fs_rec *r, const struct fs_csv_fiel
 	int bad = 0;
 	for (size_t c = 0; c < m->ncols; c++) {
 		int fi = m->colfield[c];
-		if (fi < 0 || (fi >= FIRST_EMPLOYMENT_FIELD) != employment)
+		if (fi < 0 || fi == FAIRSHARE_ID_FIELD || (fi >= FIRST_EMPLOYMENT_FIELD) != employment)
 			continue;
 		const char *v = cell_value(&cells[c]);
 		const char *name = fields[fi].field;
@@ -287,12 +290,11 @@ static int import_employment(struct imp *m, int64_t person_id, const struct fs_c
 	}
 	struct fs_rec fresh;
 	rec_init(&fresh, m->ee);
-	char pid[24];
-	snprintf(pid, sizeof(pid), "%lld", (long long)(person_id > 0 ? person_id : 0));
 	int rc = apply_cells(m, &fresh, cells, 1, 1);
-	if (!rc && person_id > 0) {
+	if (!rc) {
+		/* checked even when the person row is bad or nothing is being stored */
 		fs_error_clear(&err);
-		rec_set_int(&fresh, "person_id", person_id);
+		rec_set_int(&fresh, "person_id", person_id > 0 ? person_id : -1);
 		rc = rec_finish(m->ctx, &fresh, 1, &err);
 		if (rc == FS_EINVAL)
 			row_error(m, 0, err.field, err.message);
@@ -398,8 +400,18 @@ static int import_row(struct imp *m, const struct fs_csv_field *cells, size_t n)
 			rc = FS_EINVAL;
 		}
 	}
-	/* match an existing person */
-	if (!rc) {
+	/* match an existing person: by fairshare_id, national ID, external_id */
+	if (!rc && m->id_col >= 0 && cells[m->id_col].len) {
+		int64_t want = 0;
+		char *end;
+		want = strtoll(cells[m->id_col].data, &end, 10);
+		struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(m->ctx->org_id)}, {"id", FS_EQ, fs_vint(want)}};
+		if (*end || want <= 0 || (rc = find_one(m, m->pe, f, 2, &existing, &err)) || !existing) {
+			row_error(m, m->id_col + 1, "fairshare_id", "there is no person with this fairshare_id in the organization");
+			rc = rc ? rc : FS_EINVAL;
+		}
+	}
+	if (!rc && !existing) {
 		struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(m->ctx->org_id)}};
 		if (hash->type == FS_VBLOB) {
 			f[1] = (struct fs_filter){"national_id_hash", FS_EQ, *hash};
@@ -520,6 +532,8 @@ static int read_header(struct imp *m, struct fs_csv *csv, struct fs_error *err)
 		}
 		used[fi] = (int)c + 1;
 		m->colfield[c] = fi;
+		if (fi == FAIRSHARE_ID_FIELD)
+			m->id_col = (int)c;
 		if (fi >= FIRST_EMPLOYMENT_FIELD)
 			m->has_employment = 1;
 	}
@@ -545,7 +559,7 @@ int fs_import_people(struct fs_ctx *ctx, const struct fs_import_opts *o, struct 
 		     struct fs_error *err)
 {
 	memset(rep, 0, sizeof(*rep));
-	struct imp m = {.ctx = ctx, .o = o, .rep = rep};
+	struct imp m = {.ctx = ctx, .o = o, .rep = rep, .id_col = -1};
 	m.pe = fs_entity_find("person");
 	m.ee = fs_entity_find("employment");
 	m.we = fs_entity_find("workplace");

@@ -1,0 +1,53 @@
+# lib.sh - a small TAP harness for black-box tests of the real fairshare binary.
+# Each test file sources this, runs checks and ends with `finish`.
+set -u
+FS_BIN=${FAIRSHARE:?set FAIRSHARE to the fairshare binary}
+T=$(mktemp -d /tmp/fs-cli-XXXXXX)
+DB=$T/fs.db
+n=0
+fails=0
+fs() { "$FS_BIN" --db "$DB" "$@"; }
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
+# expect NAME EXIT_CODE COMMAND... : run, keep stdout in $T/out and stderr in $T/err
+expect() {
+	local name=$1 want=$2 rc
+	shift 2
+	"$@" >"$T/out" 2>"$T/err" </dev/null
+	rc=$?
+	if [ "$rc" -eq "$want" ]; then ok "$name"; else
+		notok "$name (exit $rc, expected $want)"
+		sed 's/^/#   /' "$T/err" | head -n 8
+	fi
+}
+# has NAME FILE TEXT : FILE contains TEXT
+has() {
+	if grep -qF -- "$3" "$2"; then ok "$1"; else
+		notok "$1"
+		echo "#   '$3' not found in $2:"
+		sed 's/^/#   /' "$2" | head -n 10
+	fi
+}
+# hasnot NAME FILE TEXT
+hasnot() {
+	if grep -qF -- "$3" "$2"; then
+		notok "$1"
+		echo "#   '$3' unexpectedly found in $2"
+	else ok "$1"; fi
+}
+# same NAME GOT WANT
+same() {
+	if [ "$2" = "$3" ]; then ok "$1"; else notok "$1"; echo "#   got '$2', expected '$3'"; fi
+}
+# flip_byte FILE TEXT : change the first byte of the first occurrence of TEXT
+flip_byte() {
+	local off
+	off=$(grep -obUaF -- "$2" "$1" | head -n 1 | cut -d: -f1)
+	[ -n "$off" ] || return 1
+	printf 'Z' | dd of="$1" bs=1 seek="$off" conv=notrunc status=none
+}
+finish() {
+	echo "1..$n"
+	rm -rf "$T"
+	[ "$fails" -eq 0 ]
+}

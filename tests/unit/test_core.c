@@ -1,0 +1,478 @@
+/* test_core.c - unit tests of the core library: the register, sealing, the
+ * journal and verify, import and export, schema versions. Each test works in a
+ * fresh temporary directory. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/fairshare.h"
+
+struct fx {
+	char dir[64];
+	char db[128];
+	struct fs_ctx *ctx;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	snprintf(f->dir, sizeof(f->dir), "/tmp/fs-unit-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
+	struct fs_error err = {0};
+	if (fs_open(f->db, NULL, FS_INIT, &f->ctx, &err))
+		return -1;
+	const struct fs_kv org[] = {{"slug", "miners"}, {"name", "Test Miners"}, {"country", "TR"}, {"currency", "TRY"}};
+	if (fs_create(f->ctx, fs_entity_find("organization"), org, 4, NULL, &err) || fs_use_org(f->ctx, "miners", &err))
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	fs_close(f->ctx);
+	char cmd[160];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+static int64_t add_person(struct fx *f, const char *name, const char *nid)
+{
+	struct fs_kv kv[] = {{"full_name", name}, {"national_id", nid}, {"phone", "+90 555 111 22 33"}};
+	int64_t id = 0;
+	struct fs_error err = {0};
+	int rc = fs_create(f->ctx, fs_entity_find("person"), kv, nid ? 3 : 1, &id, &err);
+	if (rc)
+		print_error("%s\n", err.message);
+	assert_int_equal(rc, 0);
+	return id;
+}
+
+static int file_contains(const char *path, const char *needle)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return 0;
+	size_t n = strlen(needle), cap = 1 << 20, len;
+	char *buf = malloc(cap);
+	int found = 0;
+	while (!found && (len = fread(buf, 1, cap, fp)) > 0)
+		for (size_t i = 0; i + n <= len && !found; i++)
+			found = memcmp(buf + i, needle, n) == 0;
+	free(buf);
+	fclose(fp);
+	return found;
+}
+
+static void sql(struct fx *f, const char *q)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void test_create_get_search(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = add_person(f, "İlder Şahin", "10000000146");
+	add_person(f, "Жанболат Қасымов", NULL);
+	struct fs_error err = {0};
+	json_t *list;
+	struct fs_list_opts o = {.search = "ilder"};
+	assert_int_equal(fs_list(f->ctx, fs_entity_find("people"), &o, &list, &err), 0);
+	assert_int_equal(json_integer_value(json_object_get(list, "total")), 1);
+	json_t *p = json_array_get(json_object_get(list, "items"), 0);
+	assert_string_equal(json_string_value(json_object_get(p, "full_name")), "İlder Şahin");
+	assert_null(json_object_get(p, "national_id")); /* sealed, not revealed */
+	json_decref(list);
+	o.search = "КАСЫМ";
+	assert_int_equal(fs_list(f->ctx, fs_entity_find("people"), &o, &list, &err), 0);
+	assert_int_equal(json_integer_value(json_object_get(list, "total")), 1);
+	json_decref(list);
+	json_t *one;
+	assert_int_equal(fs_get(f->ctx, fs_entity_find("person"), id, FS_REVEAL, &one, &err), 0);
+	assert_string_equal(json_string_value(json_object_get(one, "national_id")), "10000000146");
+	json_decref(one);
+	int64_t found = 0;
+	assert_int_equal(fs_person_by_national_id(f->ctx, "100 000 001 46", &found, &err), 0);
+	assert_int_equal(found, id);
+}
+
+static void test_validation_errors(void **state)
+{
+	struct fx *f = *state;
+	struct fs_error err = {0};
+	const struct fs_entity *pe = fs_entity_find("person");
+	struct fs_kv bad_nid[] = {{"full_name", "X"}, {"national_id", "12345678901"}};
+	assert_int_equal(fs_create(f->ctx, pe, bad_nid, 2, NULL, &err), FS_EINVAL);
+	assert_string_equal(err.field, "national_id");
+	struct fs_kv no_name[] = {{"phone", "123"}};
+	assert_int_equal(fs_create(f->ctx, pe, no_name, 1, NULL, &err), FS_EINVAL);
+	assert_string_equal(err.field, "full_name");
+	struct fs_kv unknown[] = {{"full_name", "X"}, {"shoe_size", "44"}};
+	assert_int_equal(fs_create(f->ctx, pe, unknown, 2, NULL, &err), FS_EINVAL);
+	assert_non_null(strstr(err.message, "shoe_size"));
+	struct fs_kv future[] = {{"full_name", "X"}, {"birth_date", "2199-01-01"}};
+	assert_int_equal(fs_create(f->ctx, pe, future, 2, NULL, &err), FS_EINVAL);
+	add_person(f, "A", "10000000146");
+	struct fs_kv dup[] = {{"full_name", "B"}, {"national_id", "10000000146"}};
+	assert_int_equal(fs_create(f->ctx, pe, dup, 2, NULL, &err), FS_ECONFLICT);
+	/* nothing of the failed attempts reached the journal */
+	struct fs_verify_report rep;
+	assert_int_equal(fs_verify(f->ctx, &rep, &err), 0);
+	assert_int_equal(rep.entries, 2);
+	free(rep.text);
+}
+
+static void test_employment_rules(void **state)
+{
+	struct fx *f = *state;
+	struct fs_error err = {0};
+	int64_t pid = add_person(f, "Ali", NULL), emp, wp;
+	struct fs_kv e[] = {{"name", "Coal Co"}};
+	assert_int_equal(fs_create(f->ctx, fs_entity_find("employer"), e, 1, &emp, &err), 0);
+	char emps[24], pids[24], wps[24];
+	snprintf(emps, sizeof(emps), "%lld", (long long)emp);
+	snprintf(pids, sizeof(pids), "%lld", (long long)pid);
+	struct fs_kv w[] = {{"employer_id", emps}, {"name", "Mine"}, {"kind", "mine"}};
+	assert_int_equal(fs_create(f->ctx, fs_entity_find("workplace"), w, 3, &wp, &err), 0);
+	snprintf(wps, sizeof(wps), "%lld", (long long)wp);
+	struct fs_kv rev[] = {{"person_id", pids}, {"workplace_id", wps}, {"hired", "2011-01-01"}, {"terminated", "2010-01-01"}};
+	assert_int_equal(fs_create(f->ctx, fs_entity_find("employment"), rev, 4, NULL, &err), FS_EINVAL);
+	assert_string_equal(err.field, "terminated");
+	struct fs_kv ok[] = {{"person_id", pids}, {"workplace_id", wps}, {"hired", "01.02.2005"}, {"terminated", "2011-12-15"},
+			     {"termination_reason", "closure"}, {"wage", "1.800,00"}, {"benefits", "300"}, {"underground", "evet"}};
+	int64_t id;
+	assert_int_equal(fs_create(f->ctx, fs_entity_find("employment"), ok, 8, &id, &err), 0);
+	json_t *j;
+	assert_int_equal(fs_get(f->ctx, fs_entity_find("employment"), id, 0, &j, &err), 0);
+	assert_int_equal(json_integer_value(json_object_get(j, "wage_minor")), 180000);
+	assert_int_equal(json_integer_value(json_object_get(j, "employer_id")), emp); /* from the workplace */
+	assert_string_equal(json_string_value(json_object_get(j, "currency")), "TRY");   /* from the org */
+	assert_string_equal(json_string_value(json_object_get(j, "hired")), "2005-02-01");
+	assert_true(json_is_true(json_object_get(j, "underground")));
+	json_decref(j);
+	/* the person is referenced: removing them is refused and nothing changes */
+	assert_int_equal(fs_remove(f->ctx, fs_entity_find("person"), pid, &err), FS_ECONFLICT);
+	assert_int_equal(fs_remove(f->ctx, fs_entity_find("employment"), id, &err), 0);
+	assert_int_equal(fs_remove(f->ctx, fs_entity_find("person"), pid, &err), 0);
+	struct fs_verify_report rep;
+	assert_int_equal(fs_verify(f->ctx, &rep, &err), 0);
+	free(rep.text);
+}
+
+static void test_sealed_at_rest(void **state)
+{
+	struct fx *f = *state;
+	struct fs_error err = {0};
+	struct fs_kv kv[] = {{"full_name", "Seal Test"}, {"national_id", "10000000146"}, {"phone", "+90 555 987 65 43"},
+			     {"address", "Gizli Sokak 17"}, {"birth_date", "1961-07-19"}};
+	assert_int_equal(fs_create(f->ctx, fs_entity_find("person"), kv, 5, NULL, &err), 0);
+	fs_close(f->ctx);
+	f->ctx = NULL;
+	char wal[160];
+	snprintf(wal, sizeof(wal), "%s-wal", f->db);
+	const char *secrets[] = {"10000000146", "555 987 65 43", "Gizli Sokak", "1961-07-19"};
+	for (size_t i = 0; i < 4; i++) {
+		assert_false(file_contains(f->db, secrets[i]));
+		assert_false(file_contains(wal, secrets[i]));
+	}
+	assert_true(file_contains(f->db, "Seal Test"));
+	/* the key file is private */
+	char key[160];
+	snprintf(key, sizeof(key), "%s.key", f->db);
+	struct stat sb;
+	assert_int_equal(stat(key, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_int_equal(fs_open(f->db, NULL, 0, &f->ctx, &err), 0);
+}
+
+static void test_wrong_key_refused(void **state)
+{
+	struct fx *f = *state;
+	struct fs_error err = {0};
+	char other[160], cmd[400];
+	snprintf(other, sizeof(other), "%s/other.db", f->dir);
+	struct fs_ctx *c2;
+	assert_int_equal(fs_open(other, NULL, FS_INIT, &c2, &err), 0);
+	fs_close(c2);
+	snprintf(cmd, sizeof(cmd), "%s.key", other);
+	struct fs_ctx *c3 = NULL;
+	assert_int_equal(fs_open(f->db, cmd, 0, &c3, &err), FS_ECRYPTO);
+	assert_non_null(strstr(err.message, "does not belong"));
+	assert_null(c3);
+	snprintf(cmd, sizeof(cmd), "chmod 644 %s.key", other);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s.key", other);
+	assert_int_equal(fs_open(other, cmd, 0, &c3, &err), FS_EPERM);
+	/* init refuses an existing database */
+	assert_int_equal(fs_open(f->db, NULL, FS_INIT, &c3, &err), FS_ECONFLICT);
+}
+
+static void test_newer_schema_refused(void **state)
+{
+	struct fx *f = *state;
+	struct fs_error err = {0};
+	fs_close(f->ctx);
+	f->ctx = NULL;
+	sql(f, "PRAGMA user_version = 999");
+	struct fs_ctx *c;
+	assert_int_equal(fs_open(f->db, NULL, 0, &c, &err), FS_EVERSION);
+	assert_non_null(strstr(err.message, "newer fairshare"));
+	sql(f, "PRAGMA user_version = 1");
+	assert_int_equal(fs_open(f->db, NULL, 0, &f->ctx, &err), 0);
+}
+
+static void verify_fails_after(struct fx *f, const char *tamper, const char *expect)
+{
+	struct fs_error err = {0};
+	fs_close(f->ctx);
+	f->ctx = NULL;
+	sql(f, tamper);
+	assert_int_equal(fs_open(f->db, NULL, 0, &f->ctx, &err), 0);
+	struct fs_verify_report rep;
+	assert_int_equal(fs_verify(f->ctx, &rep, &err), FS_EINTEGRITY);
+	assert_true(rep.problems >= 1);
+	if (!strstr(rep.text, expect))
+		print_error("report was: %s\n", rep.text);
+	assert_non_null(strstr(rep.text, expect));
+	free(rep.text);
+}
+
+static void test_verify_detects_row_edit(void **state)
+{
+	struct fx *f = *state;
+	add_person(f, "Ali Veli", "10000000146");
+	struct fs_verify_report rep;
+	struct fs_error err = {0};
+	assert_int_equal(fs_verify(f->ctx, &rep, &err), 0);
+	free(rep.text);
+	verify_fails_after(f, "UPDATE people SET full_name = 'Ali Velı' WHERE full_name = 'Ali Veli'", "differs from its journal entry");
+}
+
+static void test_verify_detects_journal_edit(void **state)
+{
+	struct fx *f = *state;
+	add_person(f, "Ali Veli", NULL);
+	add_person(f, "Ayşe Kaya", NULL);
+	verify_fails_after(f, "UPDATE journal SET ts = '2001-01-01T00:00:00.000Z' WHERE seq = 2", "entry 2 does not match its hash");
+}
+
+static void test_verify_detects_deleted_entry(void **state)
+{
+	struct fx *f = *state;
+	add_person(f, "Ali Veli", NULL);
+	add_person(f, "Ayşe Kaya", NULL);
+	verify_fails_after(f, "DELETE FROM journal WHERE seq = 2", "missing");
+}
+
+static void test_verify_detects_sealed_swap(void **state)
+{
+	struct fx *f = *state;
+	add_person(f, "Ali Veli", "10000000146");
+	verify_fails_after(f, "UPDATE people SET sealed = CAST(substr(sealed, 1, 30) || x'00' || substr(sealed, 32) AS BLOB)", "sealed fields cannot be opened");
+}
+
+static void test_update_journaled(void **state)
+{
+	struct fx *f = *state;
+	struct fs_error err = {0};
+	int64_t id = add_person(f, "Ali Veli", "10000000146");
+	struct fs_kv kv[] = {{"phone", "+90 555 000 00 00"}, {"external_id", "W-1"}};
+	assert_int_equal(fs_update(f->ctx, fs_entity_find("person"), id, kv, 2, &err), 0);
+	/* an edit that changes nothing writes nothing */
+	assert_int_equal(fs_update(f->ctx, fs_entity_find("person"), id, kv, 2, &err), 0);
+	struct fs_log_opts lo = {.person_id = id};
+	json_t *log;
+	assert_int_equal(fs_log(f->ctx, &lo, &log, &err), 0);
+	assert_int_equal(json_array_size(log), 2);
+	json_t *upd = json_array_get(log, 1);
+	assert_string_equal(json_string_value(json_object_get(upd, "action")), "update");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(upd, "after"), "phone")), "[sealed]");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(upd, "after"), "external_id")), "W-1");
+	assert_true(json_is_null(json_object_get(json_object_get(upd, "before"), "external_id")));
+	json_decref(log);
+	struct fs_kv imm[] = {{"person_id", "1"}};
+	int64_t eid;
+	struct fs_kv emp[] = {{"name", "E"}};
+	assert_int_equal(fs_create(f->ctx, fs_entity_find("employer"), emp, 1, &eid, &err), 0);
+	char ids[24], es[24];
+	snprintf(ids, sizeof(ids), "%lld", (long long)id);
+	snprintf(es, sizeof(es), "%lld", (long long)eid);
+	struct fs_kv e1[] = {{"person_id", ids}, {"employer_id", es}, {"hired", "2000-01-01"}};
+	int64_t emp_id;
+	assert_int_equal(fs_create(f->ctx, fs_entity_find("employment"), e1, 3, &emp_id, &err), 0);
+	assert_int_equal(fs_update(f->ctx, fs_entity_find("employment"), emp_id, imm, 1, &err), FS_EINVAL);
+}
+
+static int import_text(struct fx *f, const char *csv, int skip, struct fs_import_report *rep, char **rejects)
+{
+	FILE *in = fmemopen((void *)csv, strlen(csv), "rb");
+	char *rbuf = NULL;
+	size_t rlen = 0;
+	FILE *rej = skip ? open_memstream(&rbuf, &rlen) : NULL;
+	struct fs_import_opts o = {.in = in, .name = "t.csv", .skip_invalid = skip, .rejects = rej};
+	struct fs_error err = {0};
+	int rc = fs_import_people(f->ctx, &o, rep, &err);
+	fclose(in);
+	if (rej)
+		fclose(rej);
+	if (rejects)
+		*rejects = rbuf;
+	else
+		free(rbuf);
+	return rc;
+}
+
+static int64_t count_people(struct fx *f)
+{
+	json_t *l;
+	struct fs_error err = {0};
+	struct fs_list_opts o = {0};
+	assert_int_equal(fs_list(f->ctx, fs_entity_find("people"), &o, &l, &err), 0);
+	int64_t n = json_integer_value(json_object_get(l, "total"));
+	json_decref(l);
+	return n;
+}
+
+static void test_import_atomic(void **state)
+{
+	struct fx *f = *state;
+	struct fs_import_report rep;
+	const char *csv = "full_name,national_id,birth_date\n"
+			  "Ali Veli,10000000146,1970-01-01\n"
+			  ",10000000078,1970-01-01\n"              /* missing name */
+			  "Ayşe,10000000146,1971-01-01\n"          /* duplicate in file */
+			  "Fatma,,31/12/1970\n";                   /* ambiguous date */
+	assert_int_equal(import_text(f, csv, 0, &rep, NULL), FS_EINVAL);
+	assert_int_equal(count_people(f), 0);
+	assert_int_equal(rep.rejected, 3);
+	assert_int_equal(rep.errors_kept, 3);
+	assert_int_equal(rep.errors[0].line, 3);
+	assert_string_equal(rep.errors[0].field, "full_name");
+	assert_int_equal(rep.errors[1].line, 4);
+	assert_non_null(strstr(rep.errors[1].message, "line 2"));
+	assert_int_equal(rep.errors[2].line, 5);
+	assert_int_equal(rep.errors[2].column, 3);
+	fs_import_report_done(&rep);
+	struct fs_verify_report vr;
+	struct fs_error err = {0};
+	assert_int_equal(fs_verify(f->ctx, &vr, &err), 0);
+	assert_int_equal(vr.entries, 1); /* only the organization */
+	free(vr.text);
+}
+
+static void test_import_skip_invalid_and_dedup(void **state)
+{
+	struct fx *f = *state;
+	struct fs_import_report rep;
+	char *rejects = NULL;
+	const char *csv = "external_id,full_name,phone\r\n"
+			  "W1,\"Kaya, Ali\",'+90 555\r\n"
+			  "W2,,123\r\n"
+			  "W3,Zeynep Demir,\r\n";
+	assert_int_equal(import_text(f, csv, 1, &rep, &rejects), 0);
+	assert_int_equal(rep.inserted, 2);
+	assert_int_equal(rep.rejected, 1);
+	assert_non_null(strstr(rejects, "external_id,full_name,phone,reason"));
+	assert_non_null(strstr(rejects, "W2,,123,"));
+	assert_non_null(strstr(rejects, "is required"));
+	free(rejects);
+	fs_import_report_done(&rep);
+	/* the same valid rows again: nobody twice */
+	assert_int_equal(import_text(f, csv, 1, &rep, NULL), 0);
+	assert_int_equal(rep.inserted, 0);
+	assert_int_equal(rep.unchanged, 2);
+	fs_import_report_done(&rep);
+	assert_int_equal(count_people(f), 2);
+	/* a change is an update */
+	assert_int_equal(import_text(f, "external_id,full_name\nW3,Zeynep Demir Kaya\n", 0, &rep, NULL), 0);
+	assert_int_equal(rep.updated, 1);
+	fs_import_report_done(&rep);
+	assert_int_equal(count_people(f), 2);
+}
+
+static void test_import_header_errors(void **state)
+{
+	struct fx *f = *state;
+	struct fs_import_report rep;
+	assert_int_equal(import_text(f, "full_name,shoe_size\nAli,44\n", 0, &rep, NULL), FS_EINVAL);
+	assert_int_equal(rep.errors_kept, 1);
+	assert_int_equal(rep.errors[0].column, 2);
+	assert_non_null(strstr(rep.errors[0].message, "unknown column 'shoe_size'"));
+	fs_import_report_done(&rep);
+	assert_int_equal(import_text(f, "phone\n123\n", 0, &rep, NULL), FS_EINVAL);
+	assert_non_null(strstr(rep.errors[0].message, "full_name"));
+	fs_import_report_done(&rep);
+	assert_int_equal(import_text(f, "", 0, &rep, NULL), FS_EINVAL);
+	fs_import_report_done(&rep);
+	assert_int_equal(import_text(f, "name,Ad Soyad\nA,B\n", 0, &rep, NULL), FS_EINVAL);
+	assert_non_null(strstr(rep.errors[0].message, "second column"));
+	fs_import_report_done(&rep);
+	assert_int_equal(count_people(f), 0);
+}
+
+static void test_export_neutralises_formulas(void **state)
+{
+	struct fx *f = *state;
+	add_person(f, "=HYPERLINK(\"http://x\")", NULL);
+	add_person(f, "@SUM(A1)", NULL);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	struct fs_error err = {0};
+	assert_int_equal(fs_export_people(f->ctx, out, FS_EXPORT_CSV, 0, &err), 0);
+	fclose(out);
+	assert_non_null(strstr(buf, "\"'=HYPERLINK(\"\"http://x\"\")\""));
+	assert_non_null(strstr(buf, "\"'@SUM(A1)\""));
+	assert_null(strstr(buf, ",=")); /* no cell starts with = */
+	/* and the export imports back to the same names */
+	struct fs_import_report rep;
+	assert_int_equal(import_text(f, buf, 0, &rep, NULL), 0);
+	assert_int_equal(rep.unchanged, 2); /* matched on fairshare_id */
+	assert_int_equal(rep.inserted, 0);
+	fs_import_report_done(&rep);
+	free(buf);
+	json_t *l;
+	struct fs_list_opts o = {.search = "=hyperlink"};
+	assert_int_equal(fs_list(f->ctx, fs_entity_find("people"), &o, &l, &err), 0);
+	assert_int_equal(json_integer_value(json_object_get(l, "total")), 1);
+	json_decref(l);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_create_get_search, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_validation_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_employment_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sealed_at_rest, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_key_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verify_detects_row_edit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verify_detects_journal_edit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verify_detects_deleted_entry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verify_detects_sealed_swap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_update_journaled, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_atomic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_skip_invalid_and_dedup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_header_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_export_neutralises_formulas, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
+}
