@@ -2,6 +2,7 @@
 # then builds with Meson + Ninja. `make run` and `make test` are the Quick start.
 
 BUILD      ?= build
+FUZZ_SECONDS ?= 60
 TEST_BUILD ?= build-test
 DEMO_DB    ?= demo/fairshare.db
 DEPS       = gcc pkg-config meson ninja-build libsqlite3-dev libjansson-dev libsodium-dev \
@@ -54,9 +55,10 @@ bench: build
 
 fuzz: deps
 	$(call apt_install,$(FUZZ_DEPS))
-	CC=clang meson setup build-fuzz -Dfuzzing=true --buildtype=debug -Db_lundef=false 2>/dev/null || true
-	ninja -C build-fuzz fuzz_csv fuzz_import
-	fuzz/run.sh build-fuzz
+	[ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzzing=true --buildtype=debug \
+	  -Db_sanitize=address,undefined -Db_lundef=false
+	ninja -C build-fuzz fuzz/fuzz_csv fuzz/fuzz_import
+	fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILD) $(TEST_BUILD) build-fuzz

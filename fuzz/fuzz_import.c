@@ -1,0 +1,50 @@
+/* fuzz_import.c - libFuzzer target: the whole people import (header mapping,
+ * validation, matching), as a dry run against a real database. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/fairshare.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct fs_ctx *ctx;
+
+static void open_once(void)
+{
+	char dir[] = "/tmp/fs-fuzz-XXXXXX", db[64];
+	struct fs_error err;
+	if (!mkdtemp(dir))
+		abort();
+	snprintf(db, sizeof(db), "%s/f.db", dir);
+	if (fs_open(db, NULL, FS_INIT, &ctx, &err))
+		abort();
+	const struct fs_kv org[] = {{"slug", "fz"}, {"name", "F"}, {"country", "TR"}, {"currency", "TRY"}};
+	const struct fs_kv emp[] = {{"name", "E"}};
+	const struct fs_kv wp[] = {{"employer_id", "1"}, {"name", "W"}};
+	if (fs_create(ctx, fs_entity_find("organization"), org, 4, NULL, &err) || fs_use_org(ctx, "fz", &err) ||
+	    fs_create(ctx, fs_entity_find("employer"), emp, 1, NULL, &err) ||
+	    fs_create(ctx, fs_entity_find("workplace"), wp, 2, NULL, &err))
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (!ctx)
+		open_once();
+	if (size == 0 || size > 1u << 16)
+		return 0;
+	FILE *in = fmemopen((void *)data, size, "rb");
+	if (!in)
+		return 0;
+	struct fs_kv map[] = {{"x", "-"}};
+	struct fs_import_opts o = {.in = in, .name = "fuzz", .map = map, .nmap = 1, .dry_run = 1, .max_errors = 16};
+	struct fs_import_report rep;
+	struct fs_error err;
+	(void)fs_import_people(ctx, &o, &rep, &err);
+	fs_import_report_done(&rep);
+	fclose(in);
+	return 0;
+}

@@ -1,0 +1,48 @@
+#!/bin/sh
+# run-all.sh BUILD_DIR - runs every test of fairshare against one build: the cmocka
+# unit tests, the black-box CLI tests and the fuzz corpus replay. Every suite
+# speaks TAP; the last line counts every test case: "N passed, N failed".
+set -u
+build=${1:-build-test}
+here=$(cd "$(dirname "$0")/.." && pwd)
+out=$(mktemp -d /tmp/fs-tests-XXXXXX)
+export FAIRSHARE="$build/fairshare"
+export CMOCKA_MESSAGE_OUTPUT=TAP
+# ASan: fail on any error; leaks are errors too.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+passed=0
+failed=0
+
+suite() { # suite NAME COMMAND...
+	name=$1
+	shift
+	"$@" >"$out/$name.tap" 2>&1
+	rc=$?
+	p=$(grep -c '^ok ' "$out/$name.tap")
+	f=$(grep -c '^not ok ' "$out/$name.tap")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1 # crashed or failed outside a test case
+		echo "not ok - $name exited with $rc" >>"$out/$name.tap"
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	if [ "$f" -eq 0 ]; then
+		echo "PASS $name ($p)"
+	else
+		echo "FAIL $name ($p passed, $f failed)"
+		grep -v '^ok ' "$out/$name.tap" | sed 's/^/    /' | head -n 40
+	fi
+}
+
+suite unit-util "$build/tests/test_util"
+suite unit-core "$build/tests/test_core"
+for t in "$here"/tests/cli/t*.sh; do
+	suite "cli-$(basename "$t" .sh)" sh "$t"
+done
+suite fuzz-csv "$build/fuzz/fuzz_csv_replay" "$here/fuzz/corpus/csv" "$here/fuzz/findings/csv"
+suite fuzz-import "$build/fuzz/fuzz_import_replay" "$here/fuzz/corpus/import" "$here/fuzz/findings/import"
+
+rm -rf "$out"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
