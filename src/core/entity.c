@@ -712,36 +712,72 @@ int rec_finish(struct fs_ctx *ctx, struct fs_rec *r, int creating, struct fs_err
 	return 0;
 }
 
-json_t *rec_to_json(const struct fs_rec *r, unsigned mode)
+static int json_str(struct fs_buf *out, const char *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	int rc = fs_buf_addc(out, '"');
+	size_t run = 0; /* bytes copied as they are, flushed in one go */
+	for (size_t i = 0; i < n && !rc; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			run++;
+			continue;
+		}
+		rc = fs_buf_add(out, p + i - run, run);
+		run = 0;
+		char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+		if (!rc && (c == '"' || c == '\\'))
+			rc = fs_buf_addc(out, '\\') || fs_buf_addc(out, (char)c);
+		else if (!rc)
+			rc = fs_buf_add(out, esc, sizeof(esc));
+	}
+	if (!rc)
+		rc = fs_buf_add(out, p + n - run, run);
+	return rc ? rc : fs_buf_addc(out, '"');
+}
+
+int rec_json_text(const struct fs_rec *r, unsigned mode, struct fs_buf *out)
 {
 	const struct fs_entity *e = r->e;
-	json_t *o = json_object();
-	json_object_set_new(o, "id", json_integer(r->v[0].i));
-	if (e->owned)
-		json_object_set_new(o, "org_id", json_integer(r->v[e->org_col].i));
-	for (size_t i = 0; i < e->nfields; i++) {
+	int rc = fs_buf_adds(out, "{\"id\":") || fs_buf_addi(out, r->v[0].i);
+	if (!rc && e->owned)
+		rc = fs_buf_adds(out, ",\"org_id\":") || fs_buf_addi(out, r->v[e->org_col].i);
+	for (size_t i = 0; i < e->nfields && !rc; i++) {
 		const struct fs_field *f = &e->fields[i];
 		if (f->flags & FF_SEALED) {
-			if (mode & REC_JSON_REVEAL)
-				json_object_set_new(o, f->name, r->plain[i] ? json_string(r->plain[i]) : json_null());
-			else if (mode & REC_JSON_JOURNAL)
-				json_object_set_new(o, f->name, r->plain[i] ? json_string("[sealed]") : json_null());
+			if (!(mode & (REC_JSON_REVEAL | REC_JSON_JOURNAL)))
+				continue;
+			rc = fs_buf_cat(out, ",\"", f->name, "\":", NULL);
+			if (!rc && !r->plain[i])
+				rc = fs_buf_adds(out, "null");
+			else if (!rc)
+				rc = (mode & REC_JSON_REVEAL) ? json_str(out, r->plain[i], strlen(r->plain[i]))
+							      : fs_buf_adds(out, "\"[sealed]\"");
 			continue;
 		}
 		const struct fs_value *v = &r->v[e->col_of[i]];
-		const char *key = e->cols[e->col_of[i]].name;
-		json_t *j;
+		rc = fs_buf_cat(out, ",\"", e->cols[e->col_of[i]].name, "\":", NULL);
+		if (rc)
+			break;
 		if (v->type == FS_VNULL)
-			j = json_null();
+			rc = fs_buf_adds(out, "null");
 		else if (f->kind == FK_BOOL)
-			j = json_boolean(v->i);
+			rc = fs_buf_adds(out, v->i ? "true" : "false");
 		else if (v->type == FS_VINT)
-			j = json_integer(v->i);
+			rc = fs_buf_addi(out, v->i);
 		else
-			j = json_stringn(v->p, v->n);
-		json_object_set_new(o, key, j);
+			rc = json_str(out, v->p, v->n);
 	}
-	return o;
+	return rc ? rc : fs_buf_addc(out, '}');
+}
+
+json_t *rec_to_json(const struct fs_rec *r, unsigned mode)
+{
+	struct fs_buf text;
+	fs_buf_init(&text, 1u << 20);
+	json_t *j = rec_json_text(r, mode, &text) ? NULL : json_loadb(text.data, text.len, 0, NULL);
+	fs_buf_done(&text);
+	return j ? j : json_object();
 }
 
 int rec_equal(const struct fs_rec *a, const struct fs_rec *b)

@@ -382,7 +382,8 @@ static int import_row(struct imp *m, const struct fs_csv_field *cells, size_t n)
 		const char *what = NULL;
 		long other = 0;
 		if (hash->type == FS_VBLOB) {
-			crypto_generichash(key, 16, hash->p, hash->n, (const unsigned char *)"n", 1);
+			memcpy(key, hash->p, 16); /* a keyed hash already */
+			key[0] ^= 'n';
 			other = seen_put(&m->seen, key, m->line);
 			what = "national ID";
 		}
@@ -411,7 +412,19 @@ static int import_row(struct imp *m, const struct fs_csv_field *cells, size_t n)
 			rc = rc ? rc : FS_EINVAL;
 		}
 	}
-	if (!rc && !existing) {
+	int64_t person_id = 0;
+	if (!rc && !existing && m->writing) {
+		/* Most rows are new: insert, and look for a match only when a unique
+		 * key (national ID, external_id) is taken already. */
+		rc = rec_insert(m->ctx, &fresh, &person_id, &err);
+		if (!rc) {
+			m->rep->inserted++;
+			goto employment;
+		}
+		if (rc == FS_ECONFLICT)
+			rc = 0;
+	}
+	if (!rc && !existing && m->writing) {
 		struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(m->ctx->org_id)}};
 		if (hash->type == FS_VBLOB) {
 			f[1] = (struct fs_filter){"national_id_hash", FS_EQ, *hash};
@@ -422,12 +435,10 @@ static int import_row(struct imp *m, const struct fs_csv_field *cells, size_t n)
 			rc = find_one(m, m->pe, f, 2, &existing, &err);
 		}
 	}
-	int64_t person_id = existing;
+	person_id = existing;
 	if (!rc && m->writing) {
 		if (!existing) {
-			rc = rec_insert(m->ctx, &fresh, &person_id, &err);
-			if (!rc)
-				m->rep->inserted++;
+			rc = fs_fail(&err, FS_ECONFLICT, NULL, "conflicts with a person that cannot be matched");
 		} else {
 			struct fs_row row;
 			struct fs_rec before, after;
@@ -458,6 +469,7 @@ static int import_row(struct imp *m, const struct fs_csv_field *cells, size_t n)
 			rc = FS_EINVAL;
 		}
 	}
+employment:
 	rec_done(&fresh);
 	if (m->has_employment && (rc == 0 || rc == FS_EINVAL)) {
 		int erc = import_employment(m, rc ? 0 : person_id, cells);

@@ -73,6 +73,8 @@ int rec_finish(struct fs_ctx *ctx, struct fs_rec *r, int creating, struct fs_err
  * left out. */
 enum { REC_JSON_REVEAL = 1, REC_JSON_JOURNAL = 2 };
 json_t *rec_to_json(const struct fs_rec *r, unsigned mode);
+/* The same as compact JSON text, appended to out (the journal's form). */
+int rec_json_text(const struct fs_rec *r, unsigned mode, struct fs_buf *out);
 int rec_equal(const struct fs_rec *a, const struct fs_rec *b);
 const struct fs_value *rec_field(const struct fs_rec *r, const char *name);
 /* plaintext of a sealed field, or NULL */

@@ -40,17 +40,11 @@ int fs_journal_append(struct fs_ctx *ctx, const char *action, const struct fs_re
 	}
 	char ts[32];
 	now_iso(ts);
-	char *bj = NULL, *aj = NULL;
-	if (before) {
-		json_t *j = rec_to_json(before, REC_JSON_JOURNAL);
-		bj = json_dumps(j, JSON_COMPACT);
-		json_decref(j);
-	}
-	if (after) {
-		json_t *j = rec_to_json(after, REC_JSON_JOURNAL);
-		aj = json_dumps(j, JSON_COMPACT);
-		json_decref(j);
-	}
+	struct fs_buf bj, aj;
+	fs_buf_init(&bj, 1u << 20);
+	fs_buf_init(&aj, 1u << 20);
+	int jrc = (before && rec_json_text(before, REC_JSON_JOURNAL, &bj)) ||
+		  (after && rec_json_text(after, REC_JSON_JOURNAL, &aj));
 	unsigned char row_hash[FS_HASH_BYTES], hash[FS_HASH_BYTES];
 	if (after)
 		fs_hash_values(e->table.name, after->v, e->table.ncols, row_hash);
@@ -64,17 +58,16 @@ int fs_journal_append(struct fs_ctx *ctx, const char *action, const struct fs_re
 	v[FS_J_ENTITY_ID] = fs_vint(r->v[0].i);
 	v[FS_J_ORG_ID] = fs_vint(org_of(r));
 	v[FS_J_PERSON_ID] = e->person_col >= 0 ? r->v[e->person_col] : fs_vnull();
-	v[FS_J_BEFORE] = fs_vtext(bj);
-	v[FS_J_AFTER] = fs_vtext(aj);
+	v[FS_J_BEFORE] = before ? (struct fs_value){FS_VTEXT, 0, bj.data, bj.len} : fs_vnull();
+	v[FS_J_AFTER] = after ? (struct fs_value){FS_VTEXT, 0, aj.data, aj.len} : fs_vnull();
 	v[FS_J_ROW_HASH] = after ? fs_vblob(row_hash, sizeof(row_hash)) : fs_vnull();
 	v[FS_J_PREV_HASH] = fs_vblob(ctx->head_hash, FS_HASH_BYTES);
 	fs_hash_values("journal", v, FS_J_HASH, hash);
 	v[FS_J_HASH] = fs_vblob(hash, sizeof(hash));
 	int64_t got;
-	rc = (bj || !before) && (aj || !after) ? fs_store_insert(ctx->st, &fs_journal_table, v, &got, err)
-					       : fs_fail(err, FS_ENOMEM, NULL, "out of memory");
-	free(bj);
-	free(aj);
+	rc = jrc ? fs_fail(err, FS_ENOMEM, NULL, "out of memory") : fs_store_insert(ctx->st, &fs_journal_table, v, &got, err);
+	fs_buf_done(&bj);
+	fs_buf_done(&aj);
 	if (rc)
 		return rc;
 	if (got != seq)

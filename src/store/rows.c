@@ -23,10 +23,52 @@ int fs_store_open(const char *path, unsigned flags, struct fs_store **ret, struc
 	return fs_store_sqlite.open(path, flags, ret, err);
 }
 
+/* Generated INSERT/UPDATE statements, built once per table. */
+enum { SQL_INSERT, SQL_UPDATE, SQL_KINDS };
+#define SQL_CACHE_SLOTS 32
+
+struct fs_sql_cache {
+	const struct fs_table *table[SQL_CACHE_SLOTS];
+	char *sql[SQL_CACHE_SLOTS][SQL_KINDS];
+};
+
 void fs_store_close(struct fs_store *st)
 {
-	if (st)
-		st->ops->close(st);
+	if (!st)
+		return;
+	struct fs_sql_cache *c = st->sql_cache;
+	if (c)
+		for (size_t i = 0; i < SQL_CACHE_SLOTS; i++)
+			for (size_t k = 0; k < SQL_KINDS; k++)
+				free(c->sql[i][k]);
+	free(c);
+	st->ops->close(st);
+}
+
+static int build_sql(const struct fs_table *t, int kind, struct fs_buf *sql);
+
+/* The SQL of kind for table t, from the cache (built on first use). */
+static const char *cached_sql(struct fs_store *st, const struct fs_table *t, int kind)
+{
+	if (!st->sql_cache && !(st->sql_cache = calloc(1, sizeof(*st->sql_cache))))
+		return NULL;
+	struct fs_sql_cache *c = st->sql_cache;
+	size_t i;
+	for (i = 0; i < SQL_CACHE_SLOTS && c->table[i] && c->table[i] != t; i++)
+		;
+	if (i == SQL_CACHE_SLOTS)
+		return NULL;
+	c->table[i] = t;
+	if (!c->sql[i][kind]) {
+		struct fs_buf b;
+		fs_buf_init(&b, SQL_MAX);
+		if (build_sql(t, kind, &b)) {
+			fs_buf_done(&b);
+			return NULL;
+		}
+		c->sql[i][kind] = fs_buf_take(&b);
+	}
+	return c->sql[i][kind];
 }
 
 int fs_table_col(const struct fs_table *t, const char *name)
@@ -105,29 +147,47 @@ static int bind_cols(struct fs_store *st, struct fs_stmt *s, const struct fs_tab
 	return 0;
 }
 
-int fs_store_insert(struct fs_store *st, const struct fs_table *t, const struct fs_value *vals,
-		    int64_t *ret_id, struct fs_error *err)
+static int build_sql(const struct fs_table *t, int kind, struct fs_buf *sql)
 {
-	struct fs_buf sql;
-	fs_buf_init(&sql, SQL_MAX);
-	int brc = fs_buf_addf(&sql, "INSERT INTO %s (", t->name);
+	int brc;
+	if (kind == SQL_INSERT) {
+		brc = fs_buf_cat(sql, "INSERT INTO ", t->name, " (", NULL);
+		for (size_t i = 1; i < t->ncols && !brc; i++)
+			brc = fs_buf_cat(sql, i > 1 ? ", " : "", t->cols[i].name, NULL);
+		if (!brc)
+			brc = fs_buf_adds(sql, ") VALUES (");
+		for (size_t i = 1; i < t->ncols && !brc; i++)
+			brc = fs_buf_cat(sql, i > 1 ? ", :" : ":", t->cols[i].name, NULL);
+		return brc ? brc : fs_buf_adds(sql, ")");
+	}
+	brc = fs_buf_cat(sql, "UPDATE ", t->name, " SET ", NULL);
 	for (size_t i = 1; i < t->ncols && !brc; i++)
-		brc = fs_buf_addf(&sql, "%s%s", i > 1 ? ", " : "", t->cols[i].name);
-	if (!brc)
-		brc = fs_buf_adds(&sql, ") VALUES (");
-	for (size_t i = 1; i < t->ncols && !brc; i++)
-		brc = fs_buf_addf(&sql, "%s:%s", i > 1 ? ", " : "", t->cols[i].name);
-	if (!brc)
-		brc = fs_buf_adds(&sql, ")");
+		brc = fs_buf_cat(sql, i > 1 ? ", " : "", t->cols[i].name, " = :", t->cols[i].name, NULL);
+	return brc ? brc : fs_buf_cat(sql, " WHERE ", t->cols[0].name, " = :", t->cols[0].name, NULL);
+}
+
+static int run_cached(struct fs_store *st, const struct fs_table *t, int kind, const struct fs_value *vals,
+		      size_t from, struct fs_error *err)
+{
+	const char *sql = cached_sql(st, t, kind);
+	if (!sql)
+		return fs_fail(err, FS_ENOMEM, NULL, "cannot build a query for %s", t->name);
 	struct fs_stmt *s;
-	int rc = prepare_buf(st, &sql, brc, &s, err);
+	int rc = st->ops->prepare(st, sql, &s, err);
 	if (rc)
 		return rc;
-	rc = bind_cols(st, s, t, vals, 1, err);
+	rc = bind_cols(st, s, t, vals, from, err);
 	if (!rc)
 		rc = st->ops->step(s, err);
 	st->ops->release(s);
-	if (rc < 0)
+	return rc < 0 ? rc : 0;
+}
+
+int fs_store_insert(struct fs_store *st, const struct fs_table *t, const struct fs_value *vals,
+		    int64_t *ret_id, struct fs_error *err)
+{
+	int rc = run_cached(st, t, SQL_INSERT, vals, 1, err);
+	if (rc)
 		return rc;
 	if (ret_id)
 		*ret_id = st->ops->last_insert_id(st);
@@ -137,22 +197,8 @@ int fs_store_insert(struct fs_store *st, const struct fs_table *t, const struct 
 int fs_store_update(struct fs_store *st, const struct fs_table *t, const struct fs_value *vals,
 		    struct fs_error *err)
 {
-	struct fs_buf sql;
-	fs_buf_init(&sql, SQL_MAX);
-	int brc = fs_buf_addf(&sql, "UPDATE %s SET ", t->name);
-	for (size_t i = 1; i < t->ncols && !brc; i++)
-		brc = fs_buf_addf(&sql, "%s%s = :%s", i > 1 ? ", " : "", t->cols[i].name, t->cols[i].name);
-	if (!brc)
-		brc = fs_buf_addf(&sql, " WHERE %s = :%s", t->cols[0].name, t->cols[0].name);
-	struct fs_stmt *s;
-	int rc = prepare_buf(st, &sql, brc, &s, err);
+	int rc = run_cached(st, t, SQL_UPDATE, vals, 0, err);
 	if (rc)
-		return rc;
-	rc = bind_cols(st, s, t, vals, 0, err);
-	if (!rc)
-		rc = st->ops->step(s, err);
-	st->ops->release(s);
-	if (rc < 0)
 		return rc;
 	if (st->ops->changes(st) != 1)
 		return fs_fail(err, FS_ENOTFOUND, NULL, "no %s record with id %lld", t->name, (long long)vals[0].i);
@@ -184,8 +230,8 @@ static int add_select_list(struct fs_buf *sql, const struct fs_table *t)
 {
 	int brc = fs_buf_adds(sql, "SELECT ");
 	for (size_t i = 0; i < t->ncols && !brc; i++)
-		brc = fs_buf_addf(sql, "%s%s", i ? ", " : "", t->cols[i].name);
-	return brc ? brc : fs_buf_addf(sql, " FROM %s", t->name);
+		brc = fs_buf_cat(sql, i ? ", " : "", t->cols[i].name, NULL);
+	return brc ? brc : fs_buf_cat(sql, " FROM ", t->name, NULL);
 }
 
 struct copy_ud {
@@ -233,11 +279,12 @@ static int add_where(struct fs_buf *sql, const struct fs_query *q, struct fs_err
 		if (brc)
 			break;
 		if (f->value.type == FS_VNULL && f->op == FS_EQ)
-			brc = fs_buf_addf(sql, "%s IS NULL", f->column);
+			brc = fs_buf_cat(sql, f->column, " IS NULL", NULL);
 		else if (op)
-			brc = fs_buf_addf(sql, "%s %s :f%zu", f->column, op, i);
+			brc = fs_buf_cat(sql, f->column, " ", op, " :f", NULL) || fs_buf_addi(sql, (long long)i);
 		else /* portable substring match on a pre-folded column */
-			brc = fs_buf_addf(sql, "%s LIKE '%%' || :f%zu || '%%' ESCAPE '\\'", f->column, i);
+			brc = fs_buf_cat(sql, f->column, " LIKE '%' || :f", NULL) || fs_buf_addi(sql, (long long)i) ||
+			      fs_buf_adds(sql, " || '%' ESCAPE '\\'");
 	}
 	return brc;
 }
@@ -280,14 +327,14 @@ int fs_store_select(struct fs_store *st, const struct fs_query *q, fs_row_cb cb,
 	}
 	const char *dir = q->descending ? " DESC" : "";
 	if (!brc)
-		brc = fs_buf_addf(&sql, " ORDER BY %s%s", order, dir);
+		brc = fs_buf_cat(&sql, " ORDER BY ", order, dir, NULL);
 	if (!brc && q->then_by)
-		brc = fs_buf_addf(&sql, ", %s%s", q->then_by, dir);
+		brc = fs_buf_cat(&sql, ", ", q->then_by, dir, NULL);
 	if (!brc && strcmp(order, t->cols[0].name) != 0)
-		brc = fs_buf_addf(&sql, ", %s%s", t->cols[0].name, dir);
+		brc = fs_buf_cat(&sql, ", ", t->cols[0].name, dir, NULL);
 	if (!brc && (q->limit > 0 || q->offset > 0))
-		brc = fs_buf_addf(&sql, " LIMIT %lld OFFSET %lld", (long long)(q->limit > 0 ? q->limit : -1),
-				  (long long)(q->offset > 0 ? q->offset : 0));
+		brc = fs_buf_adds(&sql, " LIMIT ") || fs_buf_addi(&sql, q->limit > 0 ? q->limit : -1) ||
+		      fs_buf_adds(&sql, " OFFSET ") || fs_buf_addi(&sql, q->offset > 0 ? q->offset : 0);
 	struct fs_stmt *s;
 	int rc = prepare_buf(st, &sql, brc, &s, err);
 	if (rc)

@@ -68,8 +68,11 @@ struct fs_store_ops {
 	int schema_version; /* the newest schema this backend knows */
 };
 
+struct fs_sql_cache;
+
 struct fs_store {
 	const struct fs_store_ops *ops;
+	struct fs_sql_cache *sql_cache; /* generated SQL per table (rows.c) */
 };
 
 extern const struct fs_store_ops fs_store_sqlite;

@@ -198,7 +198,11 @@ static int sq_prepare(struct fs_store *base, const char *sql, struct fs_stmt **r
 static int sq_bind(struct fs_stmt *s, const char *name, const struct fs_value *v, struct fs_error *err)
 {
 	char pname[80];
-	snprintf(pname, sizeof(pname), ":%s", name);
+	size_t len = strlen(name);
+	if (len + 2 > sizeof(pname))
+		return fs_fail(err, FS_ESTORE, NULL, "parameter name too long");
+	pname[0] = ':';
+	memcpy(pname + 1, name, len + 1);
 	int idx = sqlite3_bind_parameter_index(s->s, pname);
 	if (idx == 0)
 		return fs_fail(err, FS_ESTORE, name, "query has no parameter %s", pname);

@@ -96,6 +96,32 @@ int fs_buf_addf(struct fs_buf *b, const char *fmt, ...)
 	return rc;
 }
 
+int fs_buf_cat(struct fs_buf *b, ...)
+{
+	va_list ap;
+	va_start(ap, b);
+	int rc = 0;
+	const char *s;
+	while (!rc && (s = va_arg(ap, const char *)))
+		rc = fs_buf_add(b, s, strlen(s));
+	va_end(ap);
+	return rc;
+}
+
+int fs_buf_addi(struct fs_buf *b, long long v)
+{
+	char tmp[24];
+	int n = 0;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do {
+		tmp[sizeof(tmp) - 1 - n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		tmp[sizeof(tmp) - 1 - n++] = '-';
+	return fs_buf_add(b, tmp + sizeof(tmp) - n, (size_t)n);
+}
+
 char *fs_buf_take(struct fs_buf *b)
 {
 	if (!b->data) {

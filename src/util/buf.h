@@ -21,6 +21,10 @@ int fs_buf_add(struct fs_buf *b, const void *p, size_t n);
 int fs_buf_addc(struct fs_buf *b, char c);
 int fs_buf_adds(struct fs_buf *b, const char *s);
 int fs_buf_addf(struct fs_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append NUL-terminated strings up to a NULL: fast path for building text. */
+int fs_buf_cat(struct fs_buf *b, ...);
+/* Append a decimal integer. */
+int fs_buf_addi(struct fs_buf *b, long long v);
 /* Hand the storage to the caller (NUL-terminated, never NULL on success). */
 char *fs_buf_take(struct fs_buf *b);
 
