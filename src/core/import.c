@@ -79,7 +79,7 @@ static int field_by_alias(const char *norm)
 /* ---- a set of 16-byte keys, remembering the line where each was seen ---- */
 struct seen {
 	unsigned char (*key)[16];
-	long *line;
+	uint32_t *line; /* 0 = empty slot */
 	size_t cap, n;
 };
 
@@ -88,7 +88,7 @@ static long seen_put(struct seen *s, const unsigned char key[16], long line)
 	if ((s->n + 1) * 2 > s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 4096;
 		unsigned char(*nk)[16] = calloc(cap, 16);
-		long *nl = calloc(cap, sizeof(long));
+		uint32_t *nl = calloc(cap, sizeof(*nl));
 		if (!nk || !nl) {
 			free(nk);
 			free(nl);
@@ -120,7 +120,7 @@ static long seen_put(struct seen *s, const unsigned char key[16], long line)
 		j = (j + 1) & (s->cap - 1);
 	}
 	memcpy(s->key[j], key, 16);
-	s->line[j] = line;
+	s->line[j] = line > 0 && line < (long)UINT32_MAX ? (uint32_t)line : UINT32_MAX;
 	s->n++;
 	return 0;
 }
