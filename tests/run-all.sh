@@ -35,6 +35,7 @@ suite() { # suite NAME COMMAND...
 	fi
 }
 
+suite style sh "$here/tests/style.sh"
 suite unit-util "$build/tests/test_util"
 suite unit-core "$build/tests/test_core"
 for t in "$here"/tests/cli/t*.sh; do
