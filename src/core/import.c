@@ -270,6 +270,35 @@ static void write_reject(struct imp *m, const struct fs_csv_field *cells, size_t
 	fputs("\r\n", out);
 }
 
+/* Apply the row's cells to an existing record and store it if anything changed. */
+static int update_existing(struct imp *m, const struct fs_entity *e, int64_t id, const struct fs_csv_field *cells,
+			   int employment, int *changed, struct fs_error *err)
+{
+	struct fs_row row;
+	struct fs_rec before, after;
+	rec_init(&before, e);
+	rec_init(&after, e);
+	*changed = 0;
+	int rc = fs_store_get(m->ctx->st, &e->table, id, &row, err);
+	if (rc)
+		return rc;
+	rc = rec_from_values(m->ctx, &before, e, row.vals, err);
+	if (!rc)
+		rc = rec_from_values(m->ctx, &after, e, row.vals, err);
+	fs_row_free(&row);
+	if (!rc)
+		rc = apply_cells(m, &after, cells, employment, 0);
+	if (!rc)
+		rc = rec_finish(m->ctx, &after, 0, err);
+	if (!rc && !rec_equal(&before, &after)) {
+		rc = rec_update(m->ctx, &before, &after, err);
+		*changed = !rc;
+	}
+	rec_done(&before);
+	rec_done(&after);
+	return rc;
+}
+
 static int import_employment(struct imp *m, int64_t person_id, const struct fs_csv_field *cells)
 {
 	struct fs_error err;
@@ -314,26 +343,9 @@ static int import_employment(struct imp *m, int64_t person_id, const struct fs_c
 		if (!rc)
 			m->rep->employments_inserted++;
 	} else if (!rc) {
-		struct fs_row row;
-		struct fs_rec before, after;
-		rc = fs_store_get(m->ctx->st, &m->ee->table, existing, &row, &err);
-		if (!rc) {
-			rc = rec_from_values(m->ctx, &before, m->ee, row.vals, &err);
-			if (!rc)
-				rc = rec_from_values(m->ctx, &after, m->ee, row.vals, &err);
-			fs_row_free(&row);
-			if (!rc)
-				rc = apply_cells(m, &after, cells, 1, 0);
-			if (!rc)
-				rc = rec_finish(m->ctx, &after, 0, &err);
-			if (!rc && !rec_equal(&before, &after)) {
-				rc = rec_update(m->ctx, &before, &after, &err);
-				if (!rc)
-					m->rep->employments_updated++;
-			}
-			rec_done(&before);
-			rec_done(&after);
-		}
+		int changed;
+		rc = update_existing(m, m->ee, existing, cells, 1, &changed, &err);
+		m->rep->employments_updated += changed;
 	}
 	rec_done(&fresh);
 	if (rc == FS_EINVAL || rc == FS_ECONFLICT) {
@@ -440,29 +452,12 @@ static int import_row(struct imp *m, const struct fs_csv_field *cells, size_t n)
 		if (!existing) {
 			rc = fs_fail(&err, FS_ECONFLICT, NULL, "conflicts with a person that cannot be matched");
 		} else {
-			struct fs_row row;
-			struct fs_rec before, after;
-			rc = fs_store_get(m->ctx->st, &m->pe->table, existing, &row, &err);
-			if (!rc) {
-				rc = rec_from_values(m->ctx, &before, m->pe, row.vals, &err);
-				if (!rc)
-					rc = rec_from_values(m->ctx, &after, m->pe, row.vals, &err);
-				fs_row_free(&row);
-				after.unique_checked = 0;
-				if (!rc)
-					rc = apply_cells(m, &after, cells, 0, 0);
-				if (!rc)
-					rc = rec_finish(m->ctx, &after, 0, &err);
-				if (!rc && !rec_equal(&before, &after)) {
-					rc = rec_update(m->ctx, &before, &after, &err);
-					if (!rc)
-						m->rep->updated++;
-				} else if (!rc) {
-					m->rep->unchanged++;
-				}
-				rec_done(&before);
-				rec_done(&after);
-			}
+			int changed;
+			rc = update_existing(m, m->pe, existing, cells, 0, &changed, &err);
+			if (!rc && changed)
+				m->rep->updated++;
+			else if (!rc)
+				m->rep->unchanged++;
 		}
 		if (rc == FS_ECONFLICT || rc == FS_EINVAL) {
 			row_error(m, 0, err.field, err.message);
