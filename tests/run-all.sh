@@ -38,6 +38,7 @@ suite() { # suite NAME COMMAND...
 suite style sh "$here/tests/style.sh"
 suite unit-util "$build/tests/test_util"
 suite unit-core "$build/tests/test_core"
+suite cases "$build/tests/test_cases" "$here/tests/cases"
 for t in "$here"/tests/cli/t*.sh; do
 	suite "cli-$(basename "$t" .sh)" sh "$t"
 done

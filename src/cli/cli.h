@@ -45,5 +45,6 @@ int cmd_backup(struct cli *c, int argc, char **argv);
 int cmd_summary(struct cli *c, int argc, char **argv);
 int cmd_import(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
+int cmd_entitle(struct cli *c, int argc, char **argv);
 
 #endif

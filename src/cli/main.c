@@ -17,6 +17,7 @@ static const struct cmd commands[] = {
 	{"workplace", cmd_entity, "workplaces: add, list, show, edit, remove"},
 	{"employment", cmd_entity, "employment records: add, list, show, edit, remove"},
 	{"membership", cmd_entity, "memberships: add, list, show, edit, remove"},
+	{"entitle", cmd_entitle, "what a dismissed worker is owed, step by step (nothing stored)"},
 	{"import", cmd_import, "import people FILE.csv"},
 	{"export", cmd_export, "export people [--format csv|json]"},
 	{"log", cmd_log, "list journal entries"},

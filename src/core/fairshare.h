@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../util/date.h"
 #include "../util/error.h"
 
 #define FS_VERSION "0.1.0"
@@ -168,6 +169,33 @@ struct fs_log_opts {
 	int descending;
 };
 int fs_log(struct fs_ctx *ctx, const struct fs_log_opts *o, json_t **ret, struct fs_error *err);
+
+/* ---- entitlements: what a dismissed worker is owed (entitle.c, rules.c) ---- */
+struct fs_entitle_in {
+	char jurisdiction[3];
+	fs_date hired, terminated, as_of; /* as_of: for limitation and penalties (default today) */
+	int has_hired, has_terminated, has_wage, has_accruals;
+	char reason[32];
+	int64_t wage_minor, benefits_minor, accruals_minor;
+	int64_t unused_leave_days, unpaid_months, overtime_hours_x100;
+	int64_t days_worked, period_days, age;
+	int underground, notice_served;
+	json_t *conventions; /* name -> value overrides */
+};
+void fs_entitle_init(struct fs_entitle_in *in);
+void fs_entitle_done(struct fs_entitle_in *in);
+/* One input as text: jurisdiction, hired, terminated, reason, wage, benefits,
+ * unused_leave_days, unpaid_months, overtime_hours, underground, notice_served,
+ * age, as_of, accruals_12m, days_worked_12m, period_working_days,
+ * convention (NAME=VALUE). '-' may stand for '_'. */
+int fs_entitle_set(struct fs_entitle_in *in, const char *key, const char *value, struct fs_error *err);
+/* Compute every component of the jurisdiction's rule set. *ret: jurisdiction,
+ * currency, rules_version, service, components (minor units), total, steps
+ * [{component, text, law, key, params}], warnings, warning_codes, inputs. Texts
+ * in lang (en, tr, ru, kk; NULL = en). Nothing is stored. */
+int fs_entitle(const struct fs_entitle_in *in, const char *lang, json_t **ret, struct fs_error *err);
+/* The limitation deadline of a case. */
+int fs_entitle_deadline(const struct fs_entitle_in *in, fs_date *ret, struct fs_error *err);
 
 /* ---- whole database ---- */
 int fs_backup(struct fs_ctx *ctx, const char *dest_path, struct fs_error *err);

@@ -1,0 +1,714 @@
+/* entitle.c - what a dismissed worker is owed: the generic engine that applies a
+ * jurisdiction's rule set (rules.c) to one case and explains every step.
+ *
+ * Exact money: amounts are int64 minor units; every component is one exact
+ * rational expression (128-bit intermediates), rounded half-up once. */
+#include "internal.h"
+#include "rules.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/money.h"
+
+void fs_entitle_init(struct fs_entitle_in *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->as_of = fs_date_today();
+	in->conventions = json_object();
+}
+
+void fs_entitle_done(struct fs_entitle_in *in)
+{
+	json_decref(in->conventions);
+	in->conventions = NULL;
+}
+
+static int parse_count(const char *v, int64_t max, int64_t *out, struct fs_error *err, const char *field)
+{
+	char *end;
+	long long n = strtoll(v, &end, 10);
+	if (!*v || *end || n < 0 || n > max)
+		return fs_fail(err, FS_EINVAL, field, "'%.24s' is not a whole number from 0 to %lld", v, (long long)max);
+	*out = n;
+	return 0;
+}
+
+static int parse_flag(const char *v, int *out, struct fs_error *err, const char *field)
+{
+	if (!strcmp(v, "") || !strcmp(v, "1") || !strcasecmp(v, "yes") || !strcasecmp(v, "true"))
+		return *out = 1, 0;
+	if (!strcmp(v, "0") || !strcasecmp(v, "no") || !strcasecmp(v, "false"))
+		return *out = 0, 0;
+	return fs_fail(err, FS_EINVAL, field, "'%.16s' is not yes or no", v);
+}
+
+static int parse_amount(const char *v, int64_t *out, struct fs_error *err, const char *field)
+{
+	int rc = fs_money_parse(v, 2, out, err, field);
+	if (!rc && *out < 0)
+		return fs_fail(err, FS_EINVAL, field, "cannot be negative");
+	return rc;
+}
+
+int fs_entitle_set(struct fs_entitle_in *in, const char *key, const char *value, struct fs_error *err)
+{
+	char k[40];
+	size_t n = strlen(key);
+	if (n >= sizeof(k))
+		return fs_fail(err, FS_EINVAL, key, "unknown input");
+	for (size_t i = 0; i <= n; i++)
+		k[i] = key[i] == '-' ? '_' : key[i];
+	const char *v = value ? value : "";
+	if (!strcmp(k, "jurisdiction")) {
+		if (strlen(v) != 2)
+			return fs_fail(err, FS_EINVAL, "jurisdiction", "'%.16s' is not a jurisdiction (one of %s)", v, fs_rules_available());
+		in->jurisdiction[0] = (char)toupper((unsigned char)v[0]);
+		in->jurisdiction[1] = (char)toupper((unsigned char)v[1]);
+		return 0;
+	}
+	if (!strcmp(k, "hired"))
+		return fs_date_parse(v, &in->hired, err, "hired") ? FS_EINVAL : (in->has_hired = 1, 0);
+	if (!strcmp(k, "terminated"))
+		return fs_date_parse(v, &in->terminated, err, "terminated") ? FS_EINVAL : (in->has_terminated = 1, 0);
+	if (!strcmp(k, "as_of"))
+		return fs_date_parse(v, &in->as_of, err, "as_of") ? FS_EINVAL : 0;
+	if (!strcmp(k, "reason")) {
+		if (!*v || strlen(v) >= sizeof(in->reason))
+			return fs_fail(err, FS_EINVAL, "reason", "give the termination reason");
+		for (size_t i = 0; i <= strlen(v); i++)
+			in->reason[i] = (char)tolower((unsigned char)v[i]);
+		return 0;
+	}
+	if (!strcmp(k, "wage"))
+		return parse_amount(v, &in->wage_minor, err, "wage") ? FS_EINVAL : (in->has_wage = 1, 0);
+	if (!strcmp(k, "benefits"))
+		return parse_amount(v, &in->benefits_minor, err, "benefits");
+	if (!strcmp(k, "accruals_12m"))
+		return parse_amount(v, &in->accruals_minor, err, "accruals_12m") ? FS_EINVAL : (in->has_accruals = 1, 0);
+	if (!strcmp(k, "unused_leave_days"))
+		return parse_count(v, 3650, &in->unused_leave_days, err, "unused_leave_days");
+	if (!strcmp(k, "unpaid_months"))
+		return parse_count(v, 600, &in->unpaid_months, err, "unpaid_months");
+	if (!strcmp(k, "days_worked_12m"))
+		return parse_count(v, 366, &in->days_worked, err, "days_worked_12m");
+	if (!strcmp(k, "period_working_days"))
+		return parse_count(v, 31, &in->period_days, err, "period_working_days");
+	if (!strcmp(k, "age"))
+		return parse_count(v, 120, &in->age, err, "age");
+	if (!strcmp(k, "overtime_hours")) {
+		int rc = fs_money_parse(v, 2, &in->overtime_hours_x100, err, "overtime_hours");
+		if (!rc && (in->overtime_hours_x100 < 0 || in->overtime_hours_x100 > 10000000))
+			return fs_fail(err, FS_EINVAL, "overtime_hours", "must be from 0 to 100000 hours");
+		return rc;
+	}
+	if (!strcmp(k, "underground"))
+		return parse_flag(v, &in->underground, err, "underground");
+	if (!strcmp(k, "notice_served"))
+		return parse_flag(v, &in->notice_served, err, "notice_served");
+	if (!strcmp(k, "convention")) {
+		const char *eq = strchr(v, '=');
+		if (!eq || eq == v || !eq[1] || (size_t)(eq - v) >= 64)
+			return fs_fail(err, FS_EINVAL, "convention", "write --convention NAME=VALUE");
+		char name[64];
+		memcpy(name, v, (size_t)(eq - v));
+		name[eq - v] = '\0';
+		json_object_set_new(in->conventions, name, json_string(eq + 1));
+		return 0;
+	}
+	return fs_fail(err, FS_EINVAL, key, "unknown input '%.32s'", key);
+}
+
+/* ---- the calculation ---- */
+
+struct service {
+	int years, months, days;
+	int64_t total_days;
+};
+
+struct calc {
+	const struct fs_rules *r;
+	const struct fs_entitle_in *in;
+	const char *lang;
+	json_t *steps, *warnings, *codes, *components;
+	struct service cal; /* calendar decomposition, both days counted */
+	int days365;        /* the service convention is total days / 365 */
+	int64_t total;
+	int64_t owed_at_termination; /* KZ penalty principal */
+	struct fs_error *err;
+};
+
+static fs_date add_months(fs_date d, int months)
+{
+	int y, m, day;
+	fs_date_to_ymd(d, &y, &m, &day);
+	int t = y * 12 + (m - 1) + months;
+	y = t / 12;
+	m = t % 12 + 1;
+	static const int dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int last = dim[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+	return fs_date_from_ymd(y, m, day > last ? last : day);
+}
+
+static struct service service_of(fs_date hired, fs_date terminated)
+{
+	struct service s = {0};
+	fs_date end = terminated + 1; /* both days counted */
+	while (add_months(hired, 12 * (s.years + 1)) <= end)
+		s.years++;
+	while (add_months(hired, 12 * s.years + s.months + 1) <= end)
+		s.months++;
+	s.days = (int)(end - add_months(hired, 12 * s.years + s.months));
+	s.total_days = end - hired;
+	return s;
+}
+
+static int64_t round_div(__int128 num, __int128 den)
+{
+	if (den < 0) {
+		num = -num;
+		den = -den;
+	}
+	if (num >= 0)
+		return (int64_t)((num + den / 2) / den);
+	return -(int64_t)((-num + den / 2) / den);
+}
+
+static json_t *money(int64_t minor)
+{
+	char s[32];
+	fs_money_format(minor, 2, s);
+	return json_string(s);
+}
+
+static json_t *date_j(fs_date d)
+{
+	char s[11];
+	fs_date_format(d, s);
+	return json_string(s);
+}
+
+static void step(struct calc *c, const char *component, const char *key, json_t *params, const char *law)
+{
+	char *text = fs_rules_text(c->r, c->lang, key, params);
+	json_array_append_new(c->steps, json_pack("{s:s,s:s,s:s?,s:s,s:o}", "component", component, "text", text ? text : key,
+						  "law", law, "key", key, "params", params));
+	free(text);
+}
+
+static void warn(struct calc *c, const char *code, json_t *params)
+{
+	char *text = fs_rules_text(c->r, c->lang, code, params);
+	json_array_append_new(c->warnings, json_string(text ? text : code));
+	json_array_append_new(c->codes, json_string(code + 5)); /* without "warn." */
+	free(text);
+	json_decref(params);
+}
+
+static void warn_unverified(struct calc *c, const struct fs_rtable *t, const struct fs_table_row *row, fs_date d)
+{
+	if (row && !row->verified)
+		warn(c, "warn.unverified", json_pack("{s:s,s:s,s:o}", "value", row->text, "table", t->name, "date", date_j(d)));
+}
+
+static int reason_applies(json_t *comp, const char *reason)
+{
+	json_t *reasons = json_object_get(comp, "reasons");
+	if (!reasons)
+		return 1;
+	size_t i;
+	json_t *r;
+	json_array_foreach(reasons, i, r) if (!strcmp(json_string_value(r), reason)) return 1;
+	return 0;
+}
+
+static const char *law_of(json_t *comp)
+{
+	return json_string_value(json_object_get(comp, "law"));
+}
+
+static int table_value(struct calc *c, json_t *comp, const char *key, fs_date d, struct fs_ratio *out,
+		       const struct fs_table_row **row_out)
+{
+	const struct fs_rtable *t = fs_rules_table(c->r, json_string_value(json_object_get(comp, key)));
+	const struct fs_table_row *row = fs_rtable_at(t, d);
+	if (!row) {
+		char ds[11], from[11] = "?", to[11] = "open";
+		fs_date_format(d, ds);
+		if (t && t->n) {
+			fs_date_format(t->rows[0].from, from);
+			if (t->rows[t->n - 1].to != FS_DATE_OPEN)
+				fs_date_format(t->rows[t->n - 1].to, to);
+		}
+		return fs_fail(c->err, FS_EINVAL, "terminated", "table %s of rules %s has no value for %s (it covers %s to %s)",
+			       t ? t->name : "?", c->r->version, ds, from, to);
+	}
+	*out = row->value;
+	if (row_out)
+		*row_out = row;
+	warn_unverified(c, t, row, d);
+	return 0;
+}
+
+static void not_due(struct calc *c, const char *name, json_t *comp, const char *key)
+{
+	step(c, name, key, json_pack("{s:s}", "reason", c->in->reason), law_of(comp));
+}
+
+static int tr_severance(struct calc *c, const char *name, json_t *comp, int64_t *amount)
+{
+	const struct fs_entitle_in *in = c->in;
+	if (!reason_applies(comp, in->reason))
+		return not_due(c, name, comp, "not_due.reason"), 0;
+	int years = c->days365 ? (int)(c->cal.total_days / 365) : c->cal.years;
+	if (years < json_integer_value(json_object_get(comp, "min_service_years")))
+		return step(c, name, "not_due.service", json_object(), law_of(comp)), 0;
+	int64_t base = in->wage_minor + in->benefits_minor;
+	struct fs_ratio ceiling = {0, 1};
+	const struct fs_table_row *row;
+	int rc = table_value(c, comp, "ceiling_table", in->terminated, &ceiling, &row);
+	if (rc)
+		return rc;
+	int64_t ceiling_minor = round_div((__int128)ceiling.num * 100, ceiling.den);
+	int64_t capped = base < ceiling_minor ? base : ceiling_minor;
+	step(c, name, "severance.base", json_pack("{s:o,s:o,s:o}", "wage", money(in->wage_minor), "benefits",
+						  money(in->benefits_minor), "base", money(base)), law_of(comp));
+	step(c, name, base > ceiling_minor ? "severance.capped" : "severance.uncapped",
+	     json_pack("{s:o,s:o}", "terminated", date_j(in->terminated), "ceiling", money(ceiling_minor)), law_of(comp));
+	int months = c->days365 ? 0 : c->cal.months;
+	int days = c->days365 ? (int)(c->cal.total_days % 365) : c->cal.days;
+	/* capped × (Y + M/12 + D/365) over the common denominator 4380 */
+	*amount = round_div((__int128)capped * ((__int128)years * 4380 + months * 365 + days * 12), 4380);
+	step(c, name, "severance.amount", json_pack("{s:o,s:i,s:i,s:i,s:o}", "capped", money(capped), "years", years,
+						    "months", months, "days", days, "amount", money(*amount)), law_of(comp));
+	struct fs_ratio rate;
+	const struct fs_table_row *trow;
+	const struct fs_rtable *tt = fs_rules_table(c->r, json_string_value(json_object_get(comp, "stamp_tax_table")));
+	if (tt && (trow = fs_rtable_at(tt, in->terminated))) {
+		rate = trow->value;
+		int64_t tax = round_div((__int128)*amount * rate.num, (__int128)rate.den * 1000);
+		step(c, name, "severance.stamp_tax", json_pack("{s:s,s:o}", "rate", trow->text, "tax", money(tax)), tt->law);
+		warn_unverified(c, tt, trow, in->terminated);
+	}
+	return 0;
+}
+
+static int tr_notice(struct calc *c, const char *name, json_t *comp, int64_t *amount)
+{
+	const struct fs_entitle_in *in = c->in;
+	if (!reason_applies(comp, in->reason))
+		return not_due(c, name, comp, "not_due.reason"), 0;
+	if (in->notice_served)
+		return step(c, name, "not_due.notice_served", json_object(), law_of(comp)), 0;
+	int inclusive = strcmp(fs_rules_convention(c->r, "notice_band_boundary", in->conventions), "exclusive") != 0;
+	int64_t months = (int64_t)c->cal.years * 12 + c->cal.months;
+	int64_t notice_days = 0;
+	size_t i;
+	json_t *band;
+	json_array_foreach(json_object_get(comp, "bands"), i, band) {
+		json_t *below = json_object_get(band, "below_months"), *upto = json_object_get(band, "up_to_months");
+		int64_t d = json_integer_value(json_object_get(band, "days"));
+		if (below && months < json_integer_value(below)) {
+			notice_days = d;
+			break;
+		}
+		if (upto) {
+			int64_t x = json_integer_value(upto);
+			if (months < x || (inclusive && months == x && c->cal.days == 0)) {
+				notice_days = d;
+				break;
+			}
+		}
+		if (!below && !upto) {
+			notice_days = d;
+			break;
+		}
+	}
+	int64_t base = in->wage_minor + in->benefits_minor;
+	int64_t divisor = json_integer_value(json_object_get(comp, "day_divisor"));
+	if (divisor <= 0)
+		divisor = 30;
+	*amount = round_div((__int128)base * notice_days, divisor);
+	step(c, name, "notice.amount", json_pack("{s:I,s:i,s:I,s:I,s:o,s:o}", "service_months", (json_int_t)months,
+						 "days", c->cal.days, "weeks", (json_int_t)(notice_days / 7),
+						 "notice_days", (json_int_t)notice_days, "base", money(base),
+						 "amount", money(*amount)), law_of(comp));
+	return 0;
+}
+
+static int64_t band_lookup(json_t *bands, int64_t years)
+{
+	size_t i;
+	json_t *b;
+	json_array_foreach(bands, i, b) {
+		json_t *below = json_object_get(b, "below_years"), *upto = json_object_get(b, "up_to_years");
+		if ((below && years < json_integer_value(below)) || (upto && years <= json_integer_value(upto)) ||
+		    (!below && !upto))
+			return json_integer_value(json_object_get(b, "days"));
+	}
+	return 0;
+}
+
+static int tr_leave(struct calc *c, const char *name, json_t *comp, int64_t *amount)
+{
+	const struct fs_entitle_in *in = c->in;
+	int64_t entitled = band_lookup(json_object_get(comp, "entitlement"), c->cal.years);
+	int64_t minimum = json_integer_value(json_object_get(comp, "young_or_old_minimum"));
+	if (entitled && in->age && (in->age <= 18 || in->age >= 50) && entitled < minimum)
+		entitled = minimum;
+	if (entitled && in->underground) {
+		const struct fs_rtable *t = fs_rules_table(c->r, json_string_value(json_object_get(comp, "underground_table")));
+		const struct fs_table_row *row = fs_rtable_at(t, in->terminated);
+		if (row)
+			entitled += row->value.num / row->value.den;
+	}
+	step(c, name, "leave.entitlement", json_pack("{s:I}", "entitled", (json_int_t)entitled), law_of(comp));
+	if (entitled && in->unused_leave_days > entitled)
+		warn(c, "warn.leave_exceeds", json_pack("{s:I,s:I}", "unused", (json_int_t)in->unused_leave_days,
+							"entitled", (json_int_t)entitled));
+	if (!in->unused_leave_days)
+		return 0;
+	int64_t divisor = json_integer_value(json_object_get(comp, "day_divisor"));
+	*amount = round_div((__int128)in->wage_minor * in->unused_leave_days, divisor > 0 ? divisor : 30);
+	step(c, name, "leave.amount", json_pack("{s:I,s:o,s:o}", "unused", (json_int_t)in->unused_leave_days, "wage",
+						money(in->wage_minor), "amount", money(*amount)), law_of(comp));
+	return 0;
+}
+
+static int months_of_wage(struct calc *c, const char *name, json_t *comp, int64_t *amount)
+{
+	if (!c->in->unpaid_months)
+		return 0;
+	if (c->in->wage_minor > INT64_MAX / 601)
+		return fs_fail(c->err, FS_EINVAL, "wage", "the wage is too large");
+	*amount = c->in->wage_minor * c->in->unpaid_months;
+	step(c, name, "unpaid.amount", json_pack("{s:I,s:o,s:o}", "unpaid_months", (json_int_t)c->in->unpaid_months, "wage",
+						 money(c->in->wage_minor), "amount", money(*amount)), law_of(comp));
+	return 0;
+}
+
+static int tr_overtime(struct calc *c, const char *name, json_t *comp, int64_t *amount)
+{
+	const struct fs_entitle_in *in = c->in;
+	if (!in->overtime_hours_x100)
+		return 0;
+	struct fs_ratio div, mult;
+	const char *ds = fs_rules_convention(c->r, "overtime_divisor", in->conventions);
+	const char *ms = fs_rules_convention(c->r, "overtime_multiplier", in->conventions);
+	if (!ds || !ms || fs_ratio_parse(ds, &div) || fs_ratio_parse(ms, &mult) || div.num <= 0 || mult.num <= 0)
+		return fs_fail(c->err, FS_EINVAL, "convention", "overtime_divisor and overtime_multiplier must be positive numbers");
+	/* wage × hours × multiplier / divisor, hours in hundredths */
+	*amount = round_div((__int128)in->wage_minor * in->overtime_hours_x100 * mult.num * div.den,
+			    (__int128)100 * mult.den * div.num);
+	char hours[32];
+	fs_money_format(in->overtime_hours_x100, 2, hours);
+	step(c, name, "overtime.amount", json_pack("{s:s,s:o,s:s,s:s,s:o}", "hours", hours, "wage", money(in->wage_minor),
+						   "divisor", ds, "multiplier", ms, "amount", money(*amount)), law_of(comp));
+	return 0;
+}
+
+/* KZ: one average monthly wage as a ratio (num/den in minor units). */
+static int kz_average(struct calc *c, const char *name, json_t *comp, __int128 *num, __int128 *den, int explain)
+{
+	const struct fs_entitle_in *in = c->in;
+	int64_t accruals = in->has_accruals ? in->accruals_minor : in->wage_minor * 12;
+	const char *method = fs_rules_convention(c->r, "average_wage_method", in->conventions);
+	if (method && !strcmp(method, "daily_average")) {
+		if (!in->days_worked || !in->period_days)
+			return fs_fail(c->err, FS_EINVAL, "days_worked_12m",
+				       "the daily_average method needs --days-worked-12m and --period-working-days");
+		*num = (__int128)accruals * in->period_days;
+		*den = in->days_worked;
+		if (explain)
+			step(c, name, "average.daily", json_pack("{s:o,s:I,s:o,s:I,s:o}", "accruals", money(accruals), "days_worked",
+								 (json_int_t)in->days_worked, "daily", money(round_div(accruals, in->days_worked)),
+								 "period_days", (json_int_t)in->period_days,
+								 "average", money(round_div(*num, *den))), law_of(comp));
+		return 0;
+	}
+	*num = accruals;
+	*den = 12;
+	if (explain)
+		step(c, name, "average.div12", json_pack("{s:o,s:o}", "accruals", money(accruals), "average", money(round_div(accruals, 12))),
+		     law_of(comp));
+	return 0;
+}
+
+static int kz_compensation(struct calc *c, const char *name, json_t *comp, int64_t *amount)
+{
+	if (!reason_applies(comp, c->in->reason))
+		return not_due(c, name, comp, "not_due.reason"), 0;
+	__int128 num = 0, den = 1;
+	int rc = kz_average(c, name, comp, &num, &den, 1);
+	if (rc)
+		return rc;
+	*amount = round_div(num, den);
+	step(c, name, "compensation.amount", json_pack("{s:o}", "amount", money(*amount)), law_of(comp));
+	return 0;
+}
+
+static int kz_leave(struct calc *c, const char *name, json_t *comp, int64_t *amount)
+{
+	const struct fs_entitle_in *in = c->in;
+	const struct fs_rtable *t = fs_rules_table(c->r, json_string_value(json_object_get(comp, "entitlement_table")));
+	const struct fs_table_row *row = fs_rtable_at(t, in->terminated);
+	int64_t entitled = row ? row->value.num / row->value.den : 0;
+	if (in->underground) {
+		const struct fs_rtable *u = fs_rules_table(c->r, json_string_value(json_object_get(comp, "underground_table")));
+		const struct fs_table_row *ur = fs_rtable_at(u, in->terminated);
+		entitled += ur ? ur->value.num / ur->value.den : 0;
+	}
+	step(c, name, "leave.entitlement", json_pack("{s:I}", "entitled", (json_int_t)entitled), law_of(comp));
+	if (!in->unused_leave_days)
+		return 0;
+	int64_t accruals = in->has_accruals ? in->accruals_minor : in->wage_minor * 12;
+	__int128 num, den;
+	if (in->days_worked) {
+		num = accruals;
+		den = in->days_worked;
+	} else {
+		struct fs_ratio d;
+		const char *ds = fs_rules_convention(c->r, "leave_day_divisor", in->conventions);
+		if (!ds || fs_ratio_parse(ds, &d) || d.num <= 0)
+			return fs_fail(c->err, FS_EINVAL, "convention", "leave_day_divisor must be a positive number");
+		num = (__int128)accruals * d.den;
+		den = (__int128)12 * d.num;
+		step(c, name, "leave.daily_fallback", json_pack("{s:o,s:s,s:o}", "average", money(round_div(accruals, 12)), "divisor", ds,
+								 "daily", money(round_div(num, den))), law_of(comp));
+	}
+	*amount = round_div(num * in->unused_leave_days, den);
+	step(c, name, "leave.amount", json_pack("{s:I,s:o,s:o}", "unused", (json_int_t)in->unused_leave_days, "daily",
+						money(round_div(num, den)), "amount", money(*amount)), law_of(comp));
+	return 0;
+}
+
+static fs_date add_working_days(fs_date d, int64_t n)
+{
+	while (n > 0) {
+		d++;
+		int dow = (int)((d % 7 + 7 + 3) % 7); /* 0 = Monday; 1970-01-01 was a Thursday */
+		if (dow < 5)
+			n--;
+	}
+	return d;
+}
+
+static int kz_penalty(struct calc *c, const char *name, json_t *comp, int64_t *amount)
+{
+	const struct fs_entitle_in *in = c->in;
+	int64_t principal = c->owed_at_termination;
+	const char *wd = fs_rules_convention(c->r, "payment_due_working_days", in->conventions);
+	fs_date due = add_working_days(in->terminated, wd ? atoi(wd) : 3);
+	if (principal <= 0 || in->as_of <= due) {
+		step(c, name, "penalty.none", json_pack("{s:o}", "as_of", date_j(in->as_of)), law_of(comp));
+		return 0;
+	}
+	step(c, name, "penalty.due", json_pack("{s:o,s:o,s:o}", "principal", money(principal), "due", date_j(due), "as_of",
+					       date_j(in->as_of)), law_of(comp));
+	const struct fs_rtable *rates = fs_rules_table(c->r, json_string_value(json_object_get(comp, "rate_table")));
+	const struct fs_rtable *mults = fs_rules_table(c->r, json_string_value(json_object_get(comp, "multiplier_table")));
+	/* sum over periods of constant rate and multiplier: principal × m × r/100 × days / 365 */
+	__int128 num = 0, den = 1;
+	fs_date d = due + 1;
+	while (d <= in->as_of) {
+		const struct fs_table_row *r = fs_rtable_at(rates, d), *m = fs_rtable_at(mults, d);
+		if (!r || !m) {
+			warn(c, "warn.no_rate", json_pack("{s:o,s:s}", "date", date_j(d), "table", r ? mults->name : rates->name));
+			break;
+		}
+		fs_date end = in->as_of;
+		if (r->to < end)
+			end = r->to;
+		if (m->to < end)
+			end = m->to;
+		int64_t days = end - d + 1;
+		__int128 pn = (__int128)principal * m->value.num * r->value.num * days;
+		__int128 pd = (__int128)m->value.den * r->value.den * 100 * 365;
+		step(c, name, "penalty.period", json_pack("{s:o,s:o,s:o,s:s,s:s,s:I,s:o}", "from", date_j(d), "to", date_j(end),
+							  "principal", money(principal), "multiplier", m->text, "rate", r->text,
+							  "period_days", (json_int_t)days, "part", money(round_div(pn, pd))),
+		     law_of(comp));
+		warn_unverified(c, rates, r, d);
+		/* keep one exact fraction: denominators are powers of ten times 36500 */
+		if (pd == den) {
+			num += pn;
+		} else {
+			num = num * pd + pn * den;
+			den = den * pd;
+			while (den % 10 == 0 && num % 10 == 0) {
+				den /= 10;
+				num /= 10;
+			}
+		}
+		d = end + 1;
+	}
+	*amount = round_div(num, den);
+	step(c, name, "penalty.amount", json_pack("{s:o}", "amount", money(*amount)), law_of(comp));
+	return 0;
+}
+
+typedef int (*method_fn)(struct calc *, const char *, json_t *, int64_t *);
+
+static method_fn method_by_name(const char *m)
+{
+	static const struct {
+		const char *name;
+		method_fn fn;
+	} table[] = {{"tr_severance", tr_severance}, {"tr_notice", tr_notice}, {"tr_leave", tr_leave},
+		     {"months_of_wage", months_of_wage}, {"tr_overtime", tr_overtime}, {"kz_compensation", kz_compensation},
+		     {"kz_leave", kz_leave}, {"kz_penalty", kz_penalty}};
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (!strcmp(table[i].name, m))
+			return table[i].fn;
+	return NULL;
+}
+
+static void limitation(struct calc *c)
+{
+	const char *lt = json_string_value(json_object_get(c->r->root, "limitation_table"));
+	const struct fs_rtable *t = fs_rules_table(c->r, lt);
+	const struct fs_table_row *row = fs_rtable_at(t, c->in->terminated);
+	if (!row)
+		return;
+	int years = (int)(row->value.num / row->value.den);
+	fs_date deadline = add_months(c->in->terminated, 12 * years);
+	json_t *l = json_pack("{s:i,s:o}", "years", years, "deadline", date_j(deadline));
+	if (deadline < c->in->as_of)
+		warn(c, "warn.limitation_passed", json_incref(l));
+	else if (deadline - c->in->as_of <= 180)
+		warn(c, "warn.limitation_near", json_incref(l));
+	warn_unverified(c, t, row, c->in->terminated);
+	json_decref(l);
+}
+
+int fs_entitle_deadline(const struct fs_entitle_in *in, fs_date *ret, struct fs_error *err)
+{
+	const struct fs_rules *r;
+	int rc = fs_rules_get(in->jurisdiction, &r, err);
+	if (rc)
+		return rc;
+	const struct fs_table_row *row =
+		fs_rtable_at(fs_rules_table(r, json_string_value(json_object_get(r->root, "limitation_table"))), in->terminated);
+	if (!row)
+		return fs_fail(err, FS_ENOTFOUND, "terminated", "no limitation period for that date");
+	*ret = add_months(in->terminated, 12 * (int)(row->value.num / row->value.den));
+	return 0;
+}
+
+static json_t *inputs_json(const struct fs_entitle_in *in)
+{
+	char h[11], t[11], a[11];
+	fs_date_format(in->hired, h);
+	fs_date_format(in->terminated, t);
+	fs_date_format(in->as_of, a);
+	char hours[32];
+	fs_money_format(in->overtime_hours_x100, 2, hours);
+	json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:s,s:b,s:b,s:I,s:s}", "jurisdiction", in->jurisdiction,
+			      "hired", h, "terminated", t, "reason", in->reason, "wage_minor", (json_int_t)in->wage_minor,
+			      "benefits_minor", (json_int_t)in->benefits_minor, "unused_leave_days",
+			      (json_int_t)in->unused_leave_days, "unpaid_months", (json_int_t)in->unpaid_months,
+			      "overtime_hours", hours, "underground", in->underground, "notice_served", in->notice_served,
+			      "age", (json_int_t)in->age, "as_of", a);
+	if (in->has_accruals)
+		json_object_set_new(j, "accruals_12m_minor", json_integer(in->accruals_minor));
+	if (in->days_worked)
+		json_object_set_new(j, "days_worked_12m", json_integer(in->days_worked));
+	if (in->period_days)
+		json_object_set_new(j, "period_working_days", json_integer(in->period_days));
+	if (json_object_size(in->conventions))
+		json_object_set(j, "conventions", in->conventions);
+	return j;
+}
+
+int fs_entitle(const struct fs_entitle_in *in, const char *lang, json_t **ret, struct fs_error *err)
+{
+	static const char *const langs[] = {"en", "tr", "ru", "kk", NULL};
+	size_t li = 0;
+	while (lang && langs[li] && strcmp(langs[li], lang))
+		li++;
+	if (lang && !langs[li])
+		return fs_fail(err, FS_EINVAL, "lang", "'%.8s' is not a language of fairshare (en, tr, ru, kk)", lang);
+	if (!in->jurisdiction[0])
+		return fs_fail(err, FS_EINVAL, "jurisdiction", "give the jurisdiction (%s)", fs_rules_available());
+	const struct fs_rules *r;
+	int rc = fs_rules_get(in->jurisdiction, &r, err);
+	if (rc)
+		return rc;
+	if (!in->has_hired || !in->has_terminated)
+		return fs_fail(err, FS_EINVAL, in->has_hired ? "terminated" : "hired", "give both the hire and the termination date");
+	if (in->terminated < in->hired)
+		return fs_fail(err, FS_EINVAL, "terminated", "the termination date is before the hire date");
+	if (!in->has_wage)
+		return fs_fail(err, FS_EINVAL, "wage", "give the last gross monthly wage");
+	if (!in->reason[0])
+		return fs_fail(err, FS_EINVAL, "reason", "give the termination reason");
+	int known = 0;
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(r->root, "reasons"), i, v) known |= !strcmp(json_string_value(v), in->reason);
+	if (!known) {
+		char list[512] = "";
+		size_t used = 0;
+		json_array_foreach(json_object_get(r->root, "reasons"), i, v)
+			used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", json_string_value(v));
+		return fs_fail(err, FS_EINVAL, "reason", "'%s' is not a termination reason of %s (%s)", in->reason, r->jurisdiction, list);
+	}
+	const char *name;
+	json_t *cv;
+	json_object_foreach(in->conventions, name, cv) {
+		json_t *def = json_object_get(json_object_get(r->root, "conventions"), name);
+		json_t *choices = json_object_get(def, "choices");
+		int ok = def != NULL && !choices;
+		json_array_foreach(choices, i, v) ok |= !strcmp(json_string_value(v), json_string_value(cv));
+		if (!ok)
+			return fs_fail(err, FS_EINVAL, "convention", "'%s=%s' is not a convention of %s", name, json_string_value(cv),
+				       r->version);
+	}
+	struct calc c = {.r = r, .in = in, .lang = lang ? lang : "en", .err = err};
+	c.steps = json_array();
+	c.warnings = json_array();
+	c.codes = json_array();
+	c.components = json_object();
+	c.cal = service_of(in->hired, in->terminated);
+	c.days365 = !strcmp(fs_rules_convention(r, "service_counting", in->conventions) ?: "", "days_365");
+	if (c.days365)
+		step(&c, "service", "service_365", json_pack("{s:o,s:o,s:I,s:I,s:I}", "hired", date_j(in->hired), "terminated",
+							     date_j(in->terminated), "total_days", (json_int_t)c.cal.total_days,
+							     "years", (json_int_t)(c.cal.total_days / 365), "days",
+							     (json_int_t)(c.cal.total_days % 365)), NULL);
+	else
+		step(&c, "service", "service", json_pack("{s:o,s:o,s:i,s:i,s:i}", "hired", date_j(in->hired), "terminated",
+							 date_j(in->terminated), "years", c.cal.years, "months", c.cal.months,
+							 "days", c.cal.days), NULL);
+	json_t *comp;
+	json_object_foreach(json_object_get(r->root, "components"), name, comp) {
+		int64_t amount = 0;
+		rc = method_by_name(json_string_value(json_object_get(comp, "method")))(&c, name, comp, &amount);
+		if (rc)
+			break;
+		if (strcmp(json_string_value(json_object_get(comp, "method")), "kz_penalty"))
+			c.owed_at_termination += amount;
+		if (amount == 0 && !strcmp(json_string_value(json_object_get(comp, "method")), "months_of_wage"))
+			step(&c, name, "zero", json_object(), law_of(comp));
+		json_object_set_new(c.components, name, json_integer(amount));
+		c.total += amount;
+	}
+	if (!rc) {
+		limitation(&c);
+		step(&c, "total", "total", json_pack("{s:o}", "total", money(c.total)), NULL);
+	}
+	if (rc) {
+		json_decref(c.steps);
+		json_decref(c.warnings);
+		json_decref(c.codes);
+		json_decref(c.components);
+		return rc;
+	}
+	*ret = json_pack("{s:s,s:s,s:s,s:{s:i,s:i,s:i,s:I},s:o,s:I,s:o,s:o,s:o,s:o}", "jurisdiction", r->jurisdiction,
+			 "currency", r->currency, "rules_version", r->version, "service", "years", c.cal.years, "months",
+			 c.cal.months, "days", c.cal.days, "total_days", (json_int_t)c.cal.total_days, "components",
+			 c.components, "total", (json_int_t)c.total, "steps", c.steps, "warnings", c.warnings,
+			 "warning_codes", c.codes, "inputs", inputs_json(in));
+	return 0;
+}
