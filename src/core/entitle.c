@@ -499,7 +499,10 @@ static int kz_penalty(struct calc *c, const char *name, json_t *comp, int64_t *a
 	const struct fs_entitle_in *in = c->in;
 	int64_t principal = c->owed_at_termination;
 	const char *wd = fs_rules_convention(c->r, "payment_due_working_days", in->conventions);
-	fs_date due = add_working_days(in->terminated, wd ? atoi(wd) : 3);
+	struct fs_ratio wdr = {3, 1};
+	if (wd && (fs_ratio_parse(wd, &wdr) || wdr.den != 1 || wdr.num < 0 || wdr.num > 60))
+		return fs_fail(c->err, FS_EINVAL, "convention", "payment_due_working_days must be a whole number of days");
+	fs_date due = add_working_days(in->terminated, wdr.num);
 	if (principal <= 0 || in->as_of <= due) {
 		step(c, name, "penalty.none", json_pack("{s:o}", "as_of", date_j(in->as_of)), law_of(comp));
 		return 0;
