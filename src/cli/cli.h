@@ -46,5 +46,8 @@ int cmd_summary(struct cli *c, int argc, char **argv);
 int cmd_import(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
 int cmd_entitle(struct cli *c, int argc, char **argv);
+int cmd_claims(struct cli *c, int argc, char **argv);
+int cmd_watch(struct cli *c, int argc, char **argv);
+int cmd_statement(struct cli *c, int argc, char **argv);
 
 #endif

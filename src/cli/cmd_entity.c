@@ -27,6 +27,11 @@ static void field_help(const struct fs_entity *e)
 static int help(const struct fs_entity *e, const char *cmd)
 {
 	const char *n = strcmp(cmd, "org") == 0 ? "org" : fs_entity_name(e);
+	if (!strcmp(fs_entity_name(e), "payment"))
+		printf("usage: fairshare payment reverse ID [--note TEXT] [--paid-on DATE] [--reference R]\n"
+		       "       (payments are never edited or removed: a reversal cancels one)\n");
+	if (!strcmp(fs_entity_name(e), "claim"))
+		printf("usage: fairshare claims compute --workplace ID [--reason R] [--terminated DATE] [--apply]\n");
 	printf("usage: fairshare %s add --FIELD VALUE ...\n"
 	       "       fairshare %s list [--search TEXT] [--FIELD VALUE ...] [--limit N] [--offset N] [--reveal] [--json]\n"
 	       "       fairshare %s show ID [--reveal] [--json]\n"
@@ -225,6 +230,8 @@ int cmd_entity(struct cli *c, int argc, char **argv)
 	const char *sub = argv[1];
 	struct args a;
 	int rc, want_id = strcmp(sub, "show") == 0 || strcmp(sub, "edit") == 0 || strcmp(sub, "remove") == 0;
+	int reverse = !strcmp(sub, "reverse") && !strcmp(fs_entity_name(e), "payment");
+	want_id |= reverse;
 	if (strcmp(sub, "add") && strcmp(sub, "list") && strcmp(sub, "find") && !want_id)
 		return cli_usage("'%s' is not a %s command (add, list, show, edit, remove)", sub, argv[0]);
 	for (int i = 2; i < argc; i++)
@@ -232,7 +239,7 @@ int cmd_entity(struct cli *c, int argc, char **argv)
 			return help(e, argv[0]);
 	if ((rc = parse(e, sub, argc - 2, argv + 2, want_id, &a)) >= 0)
 		return rc;
-	int writes = strcmp(sub, "add") == 0 || strcmp(sub, "edit") == 0 || strcmp(sub, "remove") == 0;
+	int writes = strcmp(sub, "add") == 0 || strcmp(sub, "edit") == 0 || strcmp(sub, "remove") == 0 || reverse;
 	int is_org = strcmp(fs_entity_name(e), "organization") == 0;
 	const char *saved_org = c->org;
 	if (is_org)
@@ -244,9 +251,20 @@ int cmd_entity(struct cli *c, int argc, char **argv)
 	struct fs_error err = {0};
 	json_t *out = NULL;
 	int r = 0;
+	int existed = 0;
 	if (strcmp(sub, "add") == 0) {
 		int64_t id;
-		r = fs_create(ctx, e, a.kv, a.nkv, &id, &err);
+		r = fs_create_ex(ctx, e, a.kv, a.nkv, &id, &existed, &err);
+		if (!r)
+			r = fs_get(ctx, e, id, 0, &out, &err);
+		if (!r && existed && !c->json)
+			printf("exists: %s %lld has this idempotency key and the same fields; nothing recorded\n",
+			       fs_entity_name(e), (long long)id);
+		if (!r && c->json)
+			json_object_set_new(out, "existed", json_boolean(existed));
+	} else if (reverse) {
+		int64_t id;
+		r = fs_payment_reverse(ctx, a.id, a.kv, a.nkv, &id, &err);
 		if (!r)
 			r = fs_get(ctx, e, id, 0, &out, &err);
 	} else if (strcmp(sub, "edit") == 0) {

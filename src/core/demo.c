@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../util/date.h"
+#include "../util/money.h"
 
 struct rng {
 	uint64_t s;
@@ -102,11 +103,11 @@ struct worker {
 	const char *role;
 };
 
-static int add_worker(struct fs_ctx *ctx, int n, const struct worker *w, struct fs_error *err)
+static int add_worker(struct fs_ctx *ctx, int n, const struct worker *w, int64_t *ret_person, struct fs_error *err)
 {
 	char ext[24], wp[24], pid[24];
 	snprintf(ext, sizeof(ext), "D-%05d", n);
-	int64_t person;
+	int64_t person = 0;
 	int rc = create(ctx, "person", KV({"external_id", ext}, {"full_name", w->name}, {"national_id", w->nid},
 					  {"birth_date", w->birth}, {"phone", w->phone}, {"address", w->address}),
 			&person, err);
@@ -121,6 +122,74 @@ static int add_worker(struct fs_ctx *ctx, int n, const struct worker *w, struct 
 		    NULL, err);
 	if (!rc && w->role)
 		rc = create(ctx, "membership", KV({"person_id", pid}, {"joined_on", w->hired}, {"role", w->role}), NULL, err);
+	if (ret_person)
+		*ret_person = person;
+	return rc;
+}
+
+static int claim(struct fs_ctx *ctx, int64_t person, const char *kind, int64_t amount_minor, const char *doc,
+		 struct fs_error *err)
+{
+	char pid[24], amount[32];
+	snprintf(pid, sizeof(pid), "%lld", (long long)person);
+	fs_money_format(amount_minor, 2, amount);
+	return create(ctx, "claim", KV({"person_id", pid}, {"kind", kind}, {"amount", amount}, {"basis", "entered"},
+				       {"document_ref", doc}, {"status", "filed"}, {"limitation_date", "2021-08-31"}), NULL, err);
+}
+
+static int pay(struct fs_ctx *ctx, int64_t person, const char *kind, const char *payer, const char *on, int64_t amount_minor,
+	       int64_t promise, const char *key, struct fs_error *err)
+{
+	char pid[24], amount[32], prom[24];
+	snprintf(pid, sizeof(pid), "%lld", (long long)person);
+	snprintf(prom, sizeof(prom), "%lld", (long long)promise);
+	fs_money_format(amount_minor, 2, amount);
+	return create(ctx, "payment", KV({"person_id", pid}, {"payer_kind", kind}, {"payer_name", payer}, {"paid_on", on},
+					 {"amount", amount}, {"promise_id", promise ? prom : NULL}, {"idempotency_key", key}),
+		      NULL, err);
+}
+
+/* The watch of the closed mine: computed claims, unpaid wages and injuries from
+ * documents, the ministry's promise "in two months", and what has been paid. */
+static int mine_claims(struct fs_ctx *ctx, struct rng *r, int64_t mine, const int64_t *people, const int64_t *wages,
+		       int n, struct fs_error *err)
+{
+	json_t *rep = NULL;
+	struct fs_compute_opts o = {.workplace_id = mine, .as_of = fs_date_today()};
+	int rc = fs_claims_compute(ctx, &o, &rep, err);
+	json_decref(rep);
+	char mine_s[24];
+	snprintf(mine_s, sizeof(mine_s), "%lld", (long long)mine);
+	int64_t ministry = 0, employer = 0;
+	if (!rc)
+		rc = create(ctx, "promise", KV({"promisor_kind", "ministry"}, {"promisor_name", "Ministry of Labour (demo)"},
+					      {"workplace_id", mine_s}, {"kinds", "severance,notice"}, {"made_on", "2011-09-15"},
+					      {"due_on", "2011-11-15"}, {"document_ref", "Minister's statement to the press, 2011-09-15"}),
+			    &ministry, err);
+	if (!rc)
+		rc = create(ctx, "promise", KV({"promisor_kind", "employer"}, {"promisor_name", "Karadere Kömür İşletmeleri A.Ş. (demo)"},
+					      {"workplace_id", mine_s}, {"kinds", "unpaid_wages"}, {"made_on", "2011-09-01"},
+					      {"due_on", "2011-10-31"}, {"document_ref", "Letter to the union, 2011-09-01"}),
+			    &employer, err);
+	int paid_gf = 0, paid_min = 0;
+	for (int i = 0; i < n && !rc; i++) {
+		char key[40];
+		if (i % 4 == 1) { /* one to three months of unpaid wages */
+			int64_t owed = wages[i] * between(r, 1, 3);
+			rc = claim(ctx, people[i], "unpaid_wages", owed, "Payroll ledger, June-August 2011 (demo)", err);
+			if (!rc && paid_gf++ < 120) { /* the wage guarantee fund paid part of them */
+				snprintf(key, sizeof(key), "demo-gf-%lld", (long long)people[i]);
+				rc = pay(ctx, people[i], "guarantee_fund", "Wage Guarantee Fund (demo)", "2012-04-16", owed, 0, key, err);
+			}
+		}
+		if (!rc && i % 75 == 3)
+			rc = claim(ctx, people[i], "injury", (int64_t)between(r, 25000, 90000) * 100,
+				   "Court file Karadere 2012/ (demo)", err);
+		if (!rc && i % 3 == 0 && paid_min++ < 200) { /* the ministry paid an advance to some */
+			snprintf(key, sizeof(key), "demo-min-%lld", (long long)people[i]);
+			rc = pay(ctx, people[i], "ministry", "Ministry of Labour (demo)", "2013-06-03", 500000, ministry, key, err);
+		}
+	}
 	return rc;
 }
 
@@ -149,6 +218,7 @@ static int miners(struct fs_ctx *ctx, struct rng *r, struct fs_error *err)
 	const fs_date closed = fs_date_from_ymd(2011, 8, 31);
 	const fs_date first = fs_date_from_ymd(1990, 1, 2), last = fs_date_from_ymd(2011, 8, 1);
 	const fs_date recent = fs_date_from_ymd(2010, 9, 15);
+	static int64_t people[748], wages[748];
 	for (int i = 1; i <= 748 + 60 && !rc; i++) {
 		int at_mine = i <= 748;
 		int female = !at_mine && between(r, 0, 3) == 0;
@@ -174,10 +244,16 @@ static int miners(struct fs_ctx *ctx, struct rng *r, struct fs_error *err)
 				   at_mine ? closed_s : NULL, at_mine ? "closure" : NULL, wage, benefits,
 				   at_mine && between(r, 0, 99) < 65 ? "yes" : "no",
 				   i % 25 == 0 ? "shop_steward" : "member"};
-		rc = add_worker(ctx, i, &w, err);
+		int64_t person = 0;
+		rc = add_worker(ctx, i, &w, &person, err);
+		if (at_mine) {
+			struct fs_error ignore;
+			people[i - 1] = person;
+			fs_money_parse(wage, 2, &wages[i - 1], &ignore, "wage");
+		}
 	}
 	(void)org;
-	return rc;
+	return rc ? rc : mine_claims(ctx, r, mine, people, wages, 748, err);
 }
 
 static int oil(struct fs_ctx *ctx, struct rng *r, struct fs_error *err)
@@ -220,7 +296,7 @@ static int oil(struct fs_ctx *ctx, struct rng *r, struct fs_error *err)
 		snprintf(wage, sizeof(wage), "%d000.00", between(r, 180, 450));
 		struct worker w = {name, nid, birth, phone, address, field, hired, terminated ? term : NULL,
 				   terminated ? "staff_reduction" : NULL, wage, NULL, "no", "member"};
-		rc = add_worker(ctx, 10000 + i, &w, err);
+		rc = add_worker(ctx, 10000 + i, &w, NULL, err);
 	}
 	return rc;
 }

@@ -23,6 +23,13 @@ static const char *const termination_reasons[] = {
 	"closure", "dismissal", "misconduct_dismissal", "just_cause_resignation", "resignation",
 	"retirement", "military_service", "marriage", "death", "liquidation", "staff_reduction",
 	"reduced_output", "employer_breach", "agreement", "contract_expiry", "other", NULL};
+const char *const fs_claim_kinds[] = {"unpaid_wages", "annual_leave", "overtime", "notice", "severance",
+				      "compensation", "penalty", "injury", "death", "other", NULL};
+static const char *const claim_statuses[] = {"draft", "filed", "acknowledged", "disputed", "in_court", "awarded",
+					     "settled", "written_off", NULL};
+static const char *const claim_bases[] = {"computed", "entered", NULL};
+static const char *const payer_kinds[] = {"employer", "ministry", "government", "court", "guarantee_fund",
+					  "insurer", "union_fund", "other", NULL};
 static const char *const membership_roles[] = {"member", "shop_steward", "committee", "officer",
 						"supporter", NULL};
 
@@ -31,6 +38,9 @@ static int org_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
 static int employment_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
 static int membership_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
 static int person_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
+static int claim_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
+static int promise_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
+static int payment_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
 
 static const struct fs_field org_fields[] = {
 	{"slug", FK_TEXT, FF_REQUIRED | FF_IMMUTABLE | FF_UNIQUE, 32, NULL, NULL,
@@ -81,6 +91,52 @@ static const struct fs_field membership_fields[] = {
 	{"role", FK_ENUM, 0, 0, NULL, membership_roles, "member, shop_steward, committee, officer, supporter"},
 };
 
+static const struct fs_field claim_fields[] = {
+	{"person_id", FK_REF, FF_REQUIRED | FF_IMMUTABLE, 0, "person", NULL, "the worker owed"},
+	{"employment_id", FK_REF, FF_IMMUTABLE, 0, "employment", NULL, "the employment the claim comes from"},
+	{"kind", FK_ENUM, FF_REQUIRED | FF_IMMUTABLE, 0, NULL, fs_claim_kinds,
+	 "unpaid_wages, annual_leave, overtime, notice, severance, compensation, penalty, injury, death, other"},
+	{"amount", FK_MONEY, FF_REQUIRED, 0, NULL, NULL, "amount owed"},
+	{"currency", FK_CODE, 0, 3, NULL, NULL, "currency (defaults to the organization's)"},
+	{"basis", FK_ENUM, 0, 0, NULL, claim_bases, "computed (by the rules engine) or entered (from a document)"},
+	{"rules_version", FK_TEXT, 0, 40, NULL, NULL, "rule set that computed it"},
+	{"inputs", FK_TEXT, 0, 4000, NULL, NULL, "the inputs of the computation (JSON)"},
+	{"document_ref", FK_TEXT, 0, 200, NULL, NULL, "document grounding an entered claim (court file, report ...)"},
+	{"status", FK_ENUM, 0, 0, NULL, claim_statuses,
+	 "draft, filed, acknowledged, disputed, in_court, awarded, settled, written_off"},
+	{"limitation_date", FK_DATE, 0, 0, NULL, NULL, "last day to claim (limitation deadline)"},
+	{"note", FK_TEXT, 0, 500, NULL, NULL, "note"},
+};
+static const struct fs_field promise_fields[] = {
+	{"promisor_kind", FK_ENUM, FF_REQUIRED, 0, NULL, payer_kinds,
+	 "employer, ministry, government, court, guarantee_fund, insurer, union_fund, other"},
+	{"promisor_name", FK_NAME, FF_REQUIRED, 200, NULL, NULL, "who promised"},
+	{"workplace_id", FK_REF, 0, 0, "workplace", NULL, "the workers of this workplace (else person, else all)"},
+	{"person_id", FK_REF, 0, 0, "person", NULL, "one worker"},
+	{"kinds", FK_TEXT, 0, 200, NULL, NULL, "claim kinds covered, comma-separated (empty = all)"},
+	{"amount", FK_MONEY, 0, 0, NULL, NULL, "amount promised (empty = the claims covered, in full)"},
+	{"currency", FK_CODE, 0, 3, NULL, NULL, "currency (defaults to the organization's)"},
+	{"made_on", FK_DATE, FF_REQUIRED, 0, NULL, NULL, "date of the promise"},
+	{"due_on", FK_DATE, FF_REQUIRED, 0, NULL, NULL, "date by which payment was promised"},
+	{"document_ref", FK_TEXT, 0, 200, NULL, NULL, "where the promise was made (statement, minutes ...)"},
+	{"note", FK_TEXT, 0, 500, NULL, NULL, "note"},
+};
+static const struct fs_field payment_fields[] = {
+	{"person_id", FK_REF, FF_REQUIRED, 0, "person", NULL, "the worker paid"},
+	{"promise_id", FK_REF, 0, 0, "promise", NULL, "the promise this payment keeps (if any)"},
+	{"payer_kind", FK_ENUM, FF_REQUIRED, 0, NULL, payer_kinds,
+	 "employer, ministry, government, court, guarantee_fund, insurer, union_fund, other"},
+	{"payer_name", FK_TEXT, FF_REQUIRED, 200, NULL, NULL, "who paid"},
+	{"paid_on", FK_DATE, FF_REQUIRED, 0, NULL, NULL, "date paid"},
+	{"amount", FK_MONEY, FF_REQUIRED, 0, NULL, NULL, "amount paid"},
+	{"currency", FK_CODE, 0, 3, NULL, NULL, "currency (defaults to the organization's)"},
+	{"reference", FK_TEXT, 0, 100, NULL, NULL, "bank or receipt reference"},
+	{"idempotency_key", FK_TEXT, FF_IDEMPOTENCY, 100, NULL, NULL,
+	 "a key that makes a retried entry record once (the same key twice = one payment)"},
+	{"reverses_id", FK_REF, 0, 0, "payment", NULL, "set by 'payment reverse': the payment this one cancels"},
+	{"note", FK_TEXT, 0, 500, NULL, NULL, "note"},
+};
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 static struct fs_entity ent_org = {.name = "organization", .plural = "organizations", .label = "name", .owned = 0,
 	.fields = org_fields, .nfields = N(org_fields), .check = org_check};
@@ -95,8 +151,16 @@ static struct fs_entity ent_employment = {.name = "employment", .plural = "emplo
 static struct fs_entity ent_membership = {.name = "membership", .plural = "memberships", .label = NULL, .owned = 1,
 	.fields = membership_fields, .nfields = N(membership_fields), .check = membership_check};
 
+static struct fs_entity ent_claim = {.name = "claim", .plural = "claims", .label = NULL, .owned = 1,
+	.fields = claim_fields, .nfields = N(claim_fields), .check = claim_check};
+static struct fs_entity ent_promise = {.name = "promise", .plural = "promises", .label = "promisor_name", .owned = 1,
+	.fields = promise_fields, .nfields = N(promise_fields), .check = promise_check};
+static struct fs_entity ent_payment = {.name = "payment", .plural = "payments", .label = NULL, .owned = 1,
+	.fields = payment_fields, .nfields = N(payment_fields), .check = payment_check, .append_only = 1};
+
 const struct fs_entity *const fs_entities[] = {&ent_org, &ent_person, &ent_employer, &ent_workplace,
-					       &ent_employment, &ent_membership};
+					       &ent_employment, &ent_membership, &ent_claim, &ent_promise,
+					       &ent_payment};
 const size_t fs_nentities = N(fs_entities);
 
 /* Column names are built once; they live as long as the process. */
@@ -861,26 +925,135 @@ static int set_all(struct fs_ctx *ctx, struct fs_rec *r, const struct fs_kv *kv,
 	return 0;
 }
 
-int fs_create(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_kv *kv, size_t n,
-	      int64_t *ret_id, struct fs_error *err)
+/* A record with the same idempotency key: the same fields again is the same
+ * record (*existing set); other fields are a conflict. */
+static int idempotent_match(struct fs_ctx *ctx, struct fs_rec *r, int64_t *existing, struct fs_error *err)
+{
+	const struct fs_entity *e = r->e;
+	*existing = 0;
+	for (size_t i = 0; i < e->nfields; i++) {
+		if (!(e->fields[i].flags & FF_IDEMPOTENCY) || r->v[e->col_of[i]].type == FS_VNULL)
+			continue;
+		struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {e->cols[e->col_of[i]].name, FS_EQ, r->v[e->col_of[i]]}};
+		struct fs_query q = {.table = &e->table, .filters = f, .nfilters = 2, .limit = 1};
+		struct other_ud ud = {0, 0};
+		int rc = fs_store_select(ctx->st, &q, other_cb, &ud, err);
+		if (rc || !ud.other)
+			return rc;
+		struct fs_rec old;
+		rec_init(&old, e);
+		rc = load(ctx, e, ud.other, &old, err);
+		r->v[0] = fs_vint(ud.other);
+		int same = !rc && rec_equal(&old, r);
+		r->v[0] = fs_vnull();
+		rec_done(&old);
+		if (rc)
+			return rc;
+		if (!same)
+			return fs_fail(err, FS_ECONFLICT, e->fields[i].name,
+				       "this %s was already used for a different %s (%lld); a retry must repeat the same fields",
+				       e->fields[i].name, e->name, (long long)ud.other);
+		*existing = ud.other;
+		return 0;
+	}
+	return 0;
+}
+
+int fs_create_ex(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_kv *kv, size_t n,
+		 int64_t *ret_id, int *ret_existed, struct fs_error *err)
 {
 	int rc = need_org(ctx, e, err);
 	if (rc || (rc = fs_tx_begin(ctx, err)))
 		return rc;
 	struct fs_rec r;
 	rec_init(&r, e);
+	int64_t existing = 0;
 	rc = set_all(ctx, &r, kv, n, 1, err);
+	if (!rc && rec_field(&r, "reverses_id") && rec_field(&r, "reverses_id")->type != FS_VNULL)
+		rc = fs_fail(err, FS_EINVAL, "reverses_id", "a reversal is made with 'payment reverse ID'");
 	if (!rc)
 		rc = rec_finish(ctx, &r, 1, err);
 	if (!rc)
+		rc = idempotent_match(ctx, &r, &existing, err);
+	if (!rc && existing && ret_id)
+		*ret_id = existing;
+	if (!rc && !existing)
 		rc = rec_insert(ctx, &r, ret_id, err);
+	if (!rc && ret_existed)
+		*ret_existed = existing != 0;
 	rec_done(&r);
+	return fs_tx_end(ctx, rc, err);
+}
+
+int fs_create(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_kv *kv, size_t n,
+	      int64_t *ret_id, struct fs_error *err)
+{
+	return fs_create_ex(ctx, e, kv, n, ret_id, NULL, err);
+}
+
+static int refuse_append_only(const struct fs_entity *e, struct fs_error *err)
+{
+	return fs_fail(err, FS_EINVAL, NULL, "a %s is never changed or removed; correct it with a reversal "
+		       "('fairshare %s reverse ID')", e->name, e->name);
+}
+
+int fs_payment_reverse(struct fs_ctx *ctx, int64_t id, const struct fs_kv *kv, size_t n, int64_t *ret_id,
+		       struct fs_error *err)
+{
+	const struct fs_entity *e = &ent_payment;
+	int rc = need_org(ctx, e, err);
+	if (rc || (rc = fs_tx_begin(ctx, err)))
+		return rc;
+	struct fs_rec orig, rev;
+	rec_init(&orig, e);
+	rec_init(&rev, e);
+	rc = load(ctx, e, id, &orig, err);
+	if (!rc && rec_field(&orig, "reverses_id")->type != FS_VNULL)
+		rc = fs_fail(err, FS_EINVAL, NULL, "payment %lld is itself a reversal", (long long)id);
+	if (!rc) {
+		struct fs_filter f = {"reverses_id", FS_EQ, fs_vint(id)};
+		struct fs_query q = {.table = &e->table, .filters = &f, .nfilters = 1, .limit = 1};
+		struct other_ud ud = {0, 0};
+		rc = fs_store_select(ctx->st, &q, other_cb, &ud, err);
+		if (!rc && ud.other)
+			rc = fs_fail(err, FS_ECONFLICT, NULL, "payment %lld was already reversed by payment %lld", (long long)id,
+				     (long long)ud.other);
+	}
+	if (!rc)
+		rc = rec_from_values(ctx, &rev, e, orig.v, err);
+	if (!rc) {
+		char today[11];
+		fs_date_format(fs_date_today(), today);
+		rev.v[0] = fs_vnull();
+		rec_set_int(&rev, "amount", -rec_field(&orig, "amount")->i);
+		rec_set_int(&rev, "reverses_id", id);
+		rc = rec_set(ctx, &rev, "paid_on", today, err);
+		if (!rc)
+			rc = rec_set(ctx, &rev, "idempotency_key", NULL, err);
+		if (!rc)
+			rc = rec_set(ctx, &rev, "note", NULL, err);
+		for (size_t i = 0; !rc && i < n; i++) {
+			if (strcmp(kv[i].key, "note") && strcmp(kv[i].key, "paid_on") && strcmp(kv[i].key, "reference") &&
+			    strcmp(kv[i].key, "idempotency_key"))
+				rc = fs_fail(err, FS_EINVAL, kv[i].key, "a reversal takes only note, paid_on, reference, idempotency_key");
+			else
+				rc = rec_set(ctx, &rev, kv[i].key, kv[i].value, err);
+		}
+	}
+	if (!rc)
+		rc = rec_finish(ctx, &rev, 1, err);
+	if (!rc)
+		rc = rec_insert(ctx, &rev, ret_id, err);
+	rec_done(&orig);
+	rec_done(&rev);
 	return fs_tx_end(ctx, rc, err);
 }
 
 int fs_update(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, const struct fs_kv *kv,
 	      size_t n, struct fs_error *err)
 {
+	if (e->append_only)
+		return refuse_append_only(e, err);
 	int rc = need_org(ctx, e, err);
 	if (rc || (rc = fs_tx_begin(ctx, err)))
 		return rc;
@@ -903,6 +1076,8 @@ int fs_update(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, const s
 
 int fs_remove(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct fs_error *err)
 {
+	if (e->append_only)
+		return refuse_append_only(e, err);
 	int rc = need_org(ctx, e, err);
 	if (rc || (rc = fs_tx_begin(ctx, err)))
 		return rc;
@@ -1122,4 +1297,102 @@ static int membership_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_erro
 	if (rec_field(r, "organization_id")->type == FS_VNULL)
 		rec_set_int(r, "organization_id", ctx->org_id);
 	return dates_in_order(r, "joined_on", "left_on", err);
+}
+
+static int default_currency(struct fs_ctx *ctx, struct fs_rec *r)
+{
+	const struct fs_value *cur = rec_field(r, "currency");
+	if (cur->type == FS_VNULL && ctx->org_currency[0]) {
+		int ci = r->e->col_of[fs_field_index(r->e, "currency")];
+		return set_col_bytes(r, ci, FS_VTEXT, ctx->org_currency, strlen(ctx->org_currency));
+	}
+	return 0;
+}
+
+static int set_default_text(struct fs_rec *r, const char *field, const char *value)
+{
+	const struct fs_value *v = rec_field(r, field);
+	if (v->type != FS_VNULL)
+		return 0;
+	return set_col_bytes(r, r->e->col_of[fs_field_index(r->e, field)], FS_VTEXT, value, strlen(value));
+}
+
+static int64_t ref_field(struct fs_ctx *ctx, const char *entity, int64_t id, const char *field)
+{
+	const struct fs_entity *e = fs_entity_find(entity);
+	struct fs_row row;
+	if (fs_store_get(ctx->st, &e->table, id, &row, NULL))
+		return -1;
+	const struct fs_value *v = &row.vals[e->col_of[fs_field_index(e, field)]];
+	int64_t out = v->type == FS_VINT ? v->i : 0;
+	fs_row_free(&row);
+	return out;
+}
+
+static int claim_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
+{
+	int rc = default_currency(ctx, r);
+	if (!rc)
+		rc = set_default_text(r, "status", "draft");
+	if (!rc)
+		rc = set_default_text(r, "basis", text_of(r, "rules_version") ? "computed" : "entered");
+	if (rc)
+		return fs_fail(err, rc, NULL, "out of memory");
+	const char *basis = text_of(r, "basis");
+	if (!strcmp(basis, "computed") && !text_of(r, "rules_version"))
+		return fs_fail(err, FS_EINVAL, "rules_version", "a computed claim names the rule set that computed it");
+	if (!strcmp(basis, "entered") && !text_of(r, "document_ref"))
+		return fs_fail(err, FS_EINVAL, "document_ref",
+			       "an entered claim needs the document it rests on (court file, medical report, payroll ...)");
+	const struct fs_value *emp = rec_field(r, "employment_id");
+	if (emp->type == FS_VINT && ref_field(ctx, "employment", emp->i, "person_id") != rec_field(r, "person_id")->i)
+		return fs_fail(err, FS_EINVAL, "employment_id", "employment %lld is not this person's", (long long)emp->i);
+	const char *inputs = text_of(r, "inputs");
+	if (inputs) {
+		json_t *j = json_loads(inputs, 0, NULL);
+		int ok = json_is_object(j);
+		json_decref(j);
+		if (!ok)
+			return fs_fail(err, FS_EINVAL, "inputs", "must be a JSON object");
+	}
+	return 0;
+}
+
+int fs_claim_kind_index(const char *kind)
+{
+	for (int i = 0; fs_claim_kinds[i]; i++)
+		if (!strcmp(fs_claim_kinds[i], kind))
+			return i;
+	return -1;
+}
+
+static int promise_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
+{
+	if (default_currency(ctx, r))
+		return FS_ENOMEM;
+	const char *kinds = text_of(r, "kinds");
+	if (kinds) {
+		char buf[256];
+		snprintf(buf, sizeof(buf), "%s", kinds);
+		for (char *save = NULL, *k = strtok_r(buf, ", ", &save); k; k = strtok_r(NULL, ", ", &save))
+			if (fs_claim_kind_index(k) < 0)
+				return fs_fail(err, FS_EINVAL, "kinds", "'%.32s' is not a kind of claim", k);
+	}
+	return dates_in_order(r, "made_on", "due_on", err);
+}
+
+static int payment_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
+{
+	if (default_currency(ctx, r))
+		return FS_ENOMEM;
+	const struct fs_value *amount = rec_field(r, "amount"), *rev = rec_field(r, "reverses_id");
+	if (rev->type == FS_VNULL && amount->i <= 0)
+		return fs_fail(err, FS_EINVAL, "amount", "a payment is more than zero; a correction is a reversal ('payment reverse')");
+	const struct fs_value *promise = rec_field(r, "promise_id");
+	if (promise->type == FS_VINT && rev->type == FS_VNULL) {
+		int64_t pp = ref_field(ctx, "promise", promise->i, "person_id");
+		if (pp > 0 && pp != rec_field(r, "person_id")->i)
+			return fs_fail(err, FS_EINVAL, "promise_id", "promise %lld was made to another person", (long long)promise->i);
+	}
+	return 0;
 }

@@ -59,6 +59,7 @@ enum {
 	FF_LOOKUP = 4,    /* also kept as a keyed hash, unique in the organization */
 	FF_IMMUTABLE = 8, /* set on creation only */
 	FF_UNIQUE = 16,   /* unique in the organization */
+	FF_IDEMPOTENCY = 32, /* the same value again with the same fields = the same record */
 };
 
 struct fs_field {
@@ -81,6 +82,14 @@ const char *fs_entity_label(const struct fs_entity *e);
 
 int fs_create(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_kv *kv, size_t n,
 	      int64_t *ret_id, struct fs_error *err);
+/* As fs_create; for an entity with an idempotency field, the same key with the
+ * same fields returns the existing record (*ret_existed = 1) and writes nothing. */
+int fs_create_ex(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_kv *kv, size_t n,
+		 int64_t *ret_id, int *ret_existed, struct fs_error *err);
+/* A payment is never edited: this records its reversal (negative amount). kv may
+ * give note, paid_on (default today), reference, idempotency_key. */
+int fs_payment_reverse(struct fs_ctx *ctx, int64_t id, const struct fs_kv *kv, size_t n, int64_t *ret_id,
+		       struct fs_error *err);
 int fs_update(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, const struct fs_kv *kv,
 	      size_t n, struct fs_error *err);
 int fs_remove(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct fs_error *err);
@@ -196,6 +205,28 @@ int fs_entitle_set(struct fs_entitle_in *in, const char *key, const char *value,
 int fs_entitle(const struct fs_entitle_in *in, const char *lang, json_t **ret, struct fs_error *err);
 /* The limitation deadline of a case. */
 int fs_entitle_deadline(const struct fs_entitle_in *in, fs_date *ret, struct fs_error *err);
+
+/* ---- the claims watch (claims.c) ---- */
+struct fs_compute_opts {
+	int64_t workplace_id;
+	const char *reason;     /* override the employment's termination reason */
+	const char *terminated; /* override the termination date */
+	int apply;              /* apply differences to existing computed claims */
+	fs_date as_of;
+};
+/* Compute claims for every terminated employment at a workplace, in one
+ * transaction. New claims are stored; existing computed claims that differ (a
+ * new rules version, changed employment data) are listed and changed only with
+ * apply. All or nothing: an employment that cannot be computed stores nothing
+ * (FS_EINVAL; the report lists every such employment). */
+int fs_claims_compute(struct fs_ctx *ctx, const struct fs_compute_opts *o, json_t **ret, struct fs_error *err);
+/* The watch: workers paid in full / partly / nothing; owed, paid, outstanding by
+ * kind and by payer; promises and which are overdue; claims past or within 180
+ * days of their limitation deadline; payments by month. workplace 0 = all. */
+int fs_watch(struct fs_ctx *ctx, int64_t workplace, fs_date as_of, json_t **ret, struct fs_error *err);
+/* One worker's statement: claims with what was paid and is outstanding, the
+ * payments, and the explanation of every computed claim in lang. */
+int fs_statement(struct fs_ctx *ctx, int64_t person, const char *lang, fs_date as_of, json_t **ret, struct fs_error *err);
 
 /* ---- whole database ---- */
 int fs_backup(struct fs_ctx *ctx, const char *dest_path, struct fs_error *err);

@@ -18,6 +18,7 @@ struct fs_rec;
 struct fs_entity {
 	const char *name, *plural, *label;
 	int owned; /* belongs to an organization: has org_id */
+	int append_only; /* never edited or removed: corrections are new records */
 	const struct fs_field *fields;
 	size_t nfields;
 	/* Cross-field checks and defaults, after all fields are parsed. */
@@ -90,6 +91,8 @@ int fs_journal_append(struct fs_ctx *ctx, const char *action, const struct fs_re
 		      const struct fs_rec *after, struct fs_error *err);
 
 /* validation helpers (entity.c) */
+extern const char *const fs_claim_kinds[];
+int fs_claim_kind_index(const char *kind);
 int fs_national_id_normalize(const char *country, const char *in, char *out, size_t outsz,
 			     struct fs_error *err, const char *field);
 

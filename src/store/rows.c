@@ -311,7 +311,23 @@ int fs_store_select(struct fs_store *st, const struct fs_query *q, fs_row_cb cb,
 	const struct fs_table *t = q->table;
 	struct fs_buf sql;
 	fs_buf_init(&sql, SQL_MAX);
-	int brc = add_select_list(&sql, t);
+	size_t ncols = t->ncols;
+	int brc;
+	if (q->columns) {
+		ncols = q->ncolumns;
+		brc = fs_buf_adds(&sql, "SELECT ");
+		for (size_t i = 0; i < ncols && !brc; i++) {
+			if (fs_table_col(t, q->columns[i]) < 0) {
+				fs_buf_done(&sql);
+				return fs_fail(err, FS_EINVAL, q->columns[i], "%s has no column %s", t->name, q->columns[i]);
+			}
+			brc = fs_buf_cat(&sql, i ? ", " : "", q->columns[i], NULL);
+		}
+		if (!brc)
+			brc = fs_buf_cat(&sql, " FROM ", t->name, NULL);
+	} else {
+		brc = add_select_list(&sql, t);
+	}
 	if (!brc) {
 		int wrc = add_where(&sql, q, err);
 		if (wrc < 0 && wrc != FS_ELIMIT) {
@@ -341,7 +357,7 @@ int fs_store_select(struct fs_store *st, const struct fs_query *q, fs_row_cb cb,
 		return rc;
 	rc = bind_filters(st, s, q, err);
 	struct fs_value vals_small[32];
-	struct fs_value *vals = t->ncols <= 32 ? vals_small : calloc(t->ncols, sizeof(*vals));
+	struct fs_value *vals = ncols <= 32 ? vals_small : calloc(ncols, sizeof(*vals));
 	if (!vals)
 		rc = FS_ENOMEM;
 	while (!rc) {
@@ -352,7 +368,7 @@ int fs_store_select(struct fs_store *st, const struct fs_query *q, fs_row_cb cb,
 		}
 		if (r == 0)
 			break;
-		for (size_t i = 0; i < t->ncols; i++)
+		for (size_t i = 0; i < ncols; i++)
 			st->ops->column(s, (int)i, &vals[i]);
 		if (cb(ud, vals))
 			break;

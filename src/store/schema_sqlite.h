@@ -43,6 +43,30 @@ static const char *const fs_sqlite_migrations[] = {
 	"  entity TEXT NOT NULL, entity_id INTEGER NOT NULL, org_id INTEGER, person_id INTEGER,\n"
 	"  before_json TEXT, after_json TEXT, row_hash BLOB, prev_hash BLOB NOT NULL,\n"
 	"  hash BLOB NOT NULL) STRICT;\n",
+	/* 2: claims watch - claims, promises, payments */
+	"CREATE TABLE claims (\n"
+	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id),\n"
+	"  person_id INTEGER NOT NULL REFERENCES people(id),\n"
+	"  employment_id INTEGER REFERENCES employments(id), kind TEXT NOT NULL,\n"
+	"  amount_minor INTEGER NOT NULL, currency TEXT, basis TEXT, rules_version TEXT, inputs TEXT,\n"
+	"  document_ref TEXT, status TEXT, limitation_date TEXT, note TEXT) STRICT;\n"
+	"CREATE INDEX claims_person ON claims(person_id);\n"
+	"CREATE INDEX claims_employment ON claims(employment_id);\n"
+	"CREATE TABLE promises (\n"
+	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id),\n"
+	"  promisor_kind TEXT NOT NULL, promisor_name TEXT NOT NULL, promisor_name_fold TEXT NOT NULL,\n"
+	"  workplace_id INTEGER REFERENCES workplaces(id), person_id INTEGER REFERENCES people(id),\n"
+	"  kinds TEXT, amount_minor INTEGER, currency TEXT, made_on TEXT NOT NULL, due_on TEXT NOT NULL,\n"
+	"  document_ref TEXT, note TEXT) STRICT;\n"
+	"CREATE TABLE payments (\n"
+	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id),\n"
+	"  person_id INTEGER NOT NULL REFERENCES people(id), promise_id INTEGER REFERENCES promises(id),\n"
+	"  payer_kind TEXT NOT NULL, payer_name TEXT NOT NULL, paid_on TEXT NOT NULL,\n"
+	"  amount_minor INTEGER NOT NULL, currency TEXT, reference TEXT, idempotency_key TEXT,\n"
+	"  reverses_id INTEGER UNIQUE REFERENCES payments(id), note TEXT,\n"
+	"  UNIQUE (org_id, idempotency_key)) STRICT;\n"
+	"CREATE INDEX payments_person ON payments(person_id);\n"
+	"CREATE INDEX payments_promise ON payments(promise_id);\n",
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))

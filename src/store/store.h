@@ -133,6 +133,8 @@ struct fs_query {
 	int descending;
 	int64_t limit;        /* <= 0: no limit */
 	int64_t offset;
+	const char *const *columns; /* only these, in this order (NULL = every column) */
+	size_t ncolumns;
 };
 
 /* Calls cb for each row (values valid during the call); cb returns nonzero to stop. */
