@@ -39,6 +39,7 @@ suite style sh "$here/tests/style.sh"
 suite unit-util "$build/tests/test_util"
 suite unit-core "$build/tests/test_core"
 suite cases "$build/tests/test_cases" "$here/tests/cases"
+suite unit-claims "$build/tests/test_claims"
 for t in "$here"/tests/cli/t*.sh; do
 	suite "cli-$(basename "$t" .sh)" sh "$t"
 done

@@ -230,11 +230,22 @@ static void test_newer_schema_refused(void **state)
 	struct fs_error err = {0};
 	fs_close(f->ctx);
 	f->ctx = NULL;
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	assert_true(version >= 1);
 	sql(f, "PRAGMA user_version = 999");
 	struct fs_ctx *c;
 	assert_int_equal(fs_open(f->db, NULL, 0, &c, &err), FS_EVERSION);
 	assert_non_null(strstr(err.message, "newer fairshare"));
-	sql(f, "PRAGMA user_version = 1");
+	char restore[64];
+	snprintf(restore, sizeof(restore), "PRAGMA user_version = %d", version);
+	sql(f, restore);
 	assert_int_equal(fs_open(f->db, NULL, 0, &f->ctx, &err), 0);
 }
 
