@@ -275,7 +275,8 @@ static int claim_order(const void *a, const void *b)
 /* Spread paid over the claims in allocation order; returns what is left over. */
 static int64_t allocate(struct claim_row *cl, size_t n, int64_t paid)
 {
-	qsort(cl, n, sizeof(*cl), claim_order);
+	if (n)
+		qsort(cl, n, sizeof(*cl), claim_order);
 	for (size_t i = 0; i < n; i++) {
 		int64_t owed = cl[i].written_off ? 0 : cl[i].amount;
 		int64_t take = paid < owed ? (paid > 0 ? paid : 0) : owed;
