@@ -52,12 +52,13 @@ test: deps $(TEST_BUILD)/build.ninja
 bench: build
 	$(call apt_install,$(BENCH_DEPS))
 	bench/import.sh $(BUILD)
+	bench/claims.sh $(BUILD)
 
 fuzz: deps
 	$(call apt_install,$(FUZZ_DEPS))
 	[ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzzing=true --buildtype=debug \
 	  -Db_sanitize=address,undefined -Db_lundef=false
-	ninja -C build-fuzz fuzz/fuzz_csv fuzz/fuzz_import
+	ninja -C build-fuzz fuzz/fuzz_csv fuzz/fuzz_import fuzz/fuzz_rules
 	fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 
 clean:

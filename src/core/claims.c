@@ -99,11 +99,24 @@ static int store_component(struct compute *c, int64_t person, int64_t employment
 	snprintf(pid, sizeof(pid), "%lld", (long long)person);
 	snprintf(eid, sizeof(eid), "%lld", (long long)employment);
 	if (!old) {
+		/* A new claim: the person and employment are known good and the inputs
+		 * were just made, so the record is built directly. */
 		c->created++;
-		struct fs_kv kv[] = {{"person_id", pid}, {"employment_id", eid}, {"kind", kind}, {"amount", amount_s},
-				     {"currency", currency}, {"basis", "computed"}, {"rules_version", version},
-				     {"inputs", inputs}, {"limitation_date", limitation}};
-		return fs_create(c->ctx, c->ce, kv, sizeof(kv) / sizeof(kv[0]), NULL, c->err);
+		struct fs_rec r;
+		rec_init(&r, c->ce);
+		r.trusted = 1;
+		int rc = rec_set_int(&r, "person_id", person) || rec_set_int(&r, "employment_id", employment) ||
+			 rec_set_int(&r, "amount", amount) ? FS_EINVAL : 0;
+		const char *const text[][2] = {{"kind", kind}, {"currency", currency}, {"basis", "computed"},
+					       {"rules_version", version}, {"inputs", inputs}, {"limitation_date", limitation}};
+		for (size_t i = 0; !rc && i < sizeof(text) / sizeof(text[0]); i++)
+			rc = rec_set(c->ctx, &r, text[i][0], text[i][1], c->err);
+		if (!rc)
+			rc = rec_finish(c->ctx, &r, 1, c->err);
+		if (!rc)
+			rc = rec_insert(c->ctx, &r, NULL, c->err);
+		rec_done(&r);
+		return rc;
 	}
 	c->changed++;
 	json_array_append_new(c->diffs, json_pack("{s:I,s:I,s:I,s:s,s:I,s:I,s:s,s:s}", "claim_id", (json_int_t)old->id,
@@ -135,6 +148,7 @@ static int compute_cb(void *p, const struct fs_value *v)
 	struct fs_error e = {0};
 	fs_entitle_init(&in);
 	in.as_of = c->o->as_of;
+	in.quiet = 1;
 	int rc = fs_entitle_set(&in, "jurisdiction", c->ctx->org_country, &e);
 	if (!rc)
 		rc = fs_entitle_set(&in, "hired", vtext(COL("hired"), hired, sizeof(hired)), &e);

@@ -189,6 +189,19 @@ static json_t *date_j(fs_date d)
 	return json_string(s);
 }
 
+/* STEP and WARN evaluate their arguments only when the caller wants the
+ * explanation (claims compute only wants the amounts). */
+#define STEP(c, ...)                 \
+	do {                         \
+		if (!(c)->in->quiet) \
+			step((c), __VA_ARGS__); \
+	} while (0)
+#define WARN(c, ...)                 \
+	do {                         \
+		if (!(c)->in->quiet) \
+			warn((c), __VA_ARGS__); \
+	} while (0)
+
 static void step(struct calc *c, const char *component, const char *key, json_t *params, const char *law)
 {
 	char *text = fs_rules_text(c->r, c->lang, key, params);
@@ -209,7 +222,7 @@ static void warn(struct calc *c, const char *code, json_t *params)
 static void warn_unverified(struct calc *c, const struct fs_rtable *t, const struct fs_table_row *row, fs_date d)
 {
 	if (row && !row->verified)
-		warn(c, "warn.unverified", json_pack("{s:s,s:s,s:o}", "value", row->text, "table", t->name, "date", date_j(d)));
+		WARN(c, "warn.unverified", json_pack("{s:s,s:s,s:o}", "value", row->text, "table", t->name, "date", date_j(d)));
 }
 
 static int reason_applies(json_t *comp, const char *reason)
@@ -253,7 +266,7 @@ static int table_value(struct calc *c, json_t *comp, const char *key, fs_date d,
 
 static void not_due(struct calc *c, const char *name, json_t *comp, const char *key)
 {
-	step(c, name, key, json_pack("{s:s}", "reason", c->in->reason), law_of(comp));
+	STEP(c, name, key, json_pack("{s:s}", "reason", c->in->reason), law_of(comp));
 }
 
 static int tr_severance(struct calc *c, const char *name, json_t *comp, int64_t *amount)
@@ -263,7 +276,10 @@ static int tr_severance(struct calc *c, const char *name, json_t *comp, int64_t 
 		return not_due(c, name, comp, "not_due.reason"), 0;
 	int years = c->days365 ? (int)(c->cal.total_days / 365) : c->cal.years;
 	if (years < json_integer_value(json_object_get(comp, "min_service_years")))
-		return step(c, name, "not_due.service", json_object(), law_of(comp)), 0;
+		{
+		STEP(c, name, "not_due.service", json_object(), law_of(comp));
+		return 0;
+	}
 	int64_t base = in->wage_minor + in->benefits_minor;
 	struct fs_ratio ceiling = {0, 1};
 	const struct fs_table_row *row;
@@ -272,15 +288,15 @@ static int tr_severance(struct calc *c, const char *name, json_t *comp, int64_t 
 		return rc;
 	int64_t ceiling_minor = round_div((__int128)ceiling.num * 100, ceiling.den);
 	int64_t capped = base < ceiling_minor ? base : ceiling_minor;
-	step(c, name, "severance.base", json_pack("{s:o,s:o,s:o}", "wage", money(in->wage_minor), "benefits",
+	STEP(c, name, "severance.base", json_pack("{s:o,s:o,s:o}", "wage", money(in->wage_minor), "benefits",
 						  money(in->benefits_minor), "base", money(base)), law_of(comp));
-	step(c, name, base > ceiling_minor ? "severance.capped" : "severance.uncapped",
+	STEP(c, name, base > ceiling_minor ? "severance.capped" : "severance.uncapped",
 	     json_pack("{s:o,s:o}", "terminated", date_j(in->terminated), "ceiling", money(ceiling_minor)), law_of(comp));
 	int months = c->days365 ? 0 : c->cal.months;
 	int days = c->days365 ? (int)(c->cal.total_days % 365) : c->cal.days;
 	/* capped × (Y + M/12 + D/365) over the common denominator 4380 */
 	*amount = round_div((__int128)capped * ((__int128)years * 4380 + months * 365 + days * 12), 4380);
-	step(c, name, "severance.amount", json_pack("{s:o,s:i,s:i,s:i,s:o}", "capped", money(capped), "years", years,
+	STEP(c, name, "severance.amount", json_pack("{s:o,s:i,s:i,s:i,s:o}", "capped", money(capped), "years", years,
 						    "months", months, "days", days, "amount", money(*amount)), law_of(comp));
 	struct fs_ratio rate;
 	const struct fs_table_row *trow;
@@ -288,7 +304,7 @@ static int tr_severance(struct calc *c, const char *name, json_t *comp, int64_t 
 	if (tt && (trow = fs_rtable_at(tt, in->terminated))) {
 		rate = trow->value;
 		int64_t tax = round_div((__int128)*amount * rate.num, (__int128)rate.den * 1000);
-		step(c, name, "severance.stamp_tax", json_pack("{s:s,s:o}", "rate", trow->text, "tax", money(tax)), tt->law);
+		STEP(c, name, "severance.stamp_tax", json_pack("{s:s,s:o}", "rate", trow->text, "tax", money(tax)), tt->law);
 		warn_unverified(c, tt, trow, in->terminated);
 	}
 	return 0;
@@ -300,7 +316,10 @@ static int tr_notice(struct calc *c, const char *name, json_t *comp, int64_t *am
 	if (!reason_applies(comp, in->reason))
 		return not_due(c, name, comp, "not_due.reason"), 0;
 	if (in->notice_served)
-		return step(c, name, "not_due.notice_served", json_object(), law_of(comp)), 0;
+		{
+		STEP(c, name, "not_due.notice_served", json_object(), law_of(comp));
+		return 0;
+	}
 	int inclusive = strcmp(fs_rules_convention(c->r, "notice_band_boundary", in->conventions), "exclusive") != 0;
 	int64_t months = (int64_t)c->cal.years * 12 + c->cal.months;
 	int64_t notice_days = 0;
@@ -330,7 +349,7 @@ static int tr_notice(struct calc *c, const char *name, json_t *comp, int64_t *am
 	if (divisor <= 0)
 		divisor = 30;
 	*amount = round_div((__int128)base * notice_days, divisor);
-	step(c, name, "notice.amount", json_pack("{s:I,s:i,s:I,s:I,s:o,s:o}", "service_months", (json_int_t)months,
+	STEP(c, name, "notice.amount", json_pack("{s:I,s:i,s:I,s:I,s:o,s:o}", "service_months", (json_int_t)months,
 						 "days", c->cal.days, "weeks", (json_int_t)(notice_days / 7),
 						 "notice_days", (json_int_t)notice_days, "base", money(base),
 						 "amount", money(*amount)), law_of(comp));
@@ -363,15 +382,15 @@ static int tr_leave(struct calc *c, const char *name, json_t *comp, int64_t *amo
 		if (row)
 			entitled += row->value.num / row->value.den;
 	}
-	step(c, name, "leave.entitlement", json_pack("{s:I}", "entitled", (json_int_t)entitled), law_of(comp));
+	STEP(c, name, "leave.entitlement", json_pack("{s:I}", "entitled", (json_int_t)entitled), law_of(comp));
 	if (entitled && in->unused_leave_days > entitled)
-		warn(c, "warn.leave_exceeds", json_pack("{s:I,s:I}", "unused", (json_int_t)in->unused_leave_days,
+		WARN(c, "warn.leave_exceeds", json_pack("{s:I,s:I}", "unused", (json_int_t)in->unused_leave_days,
 							"entitled", (json_int_t)entitled));
 	if (!in->unused_leave_days)
 		return 0;
 	int64_t divisor = json_integer_value(json_object_get(comp, "day_divisor"));
 	*amount = round_div((__int128)in->wage_minor * in->unused_leave_days, divisor > 0 ? divisor : 30);
-	step(c, name, "leave.amount", json_pack("{s:I,s:o,s:o}", "unused", (json_int_t)in->unused_leave_days, "wage",
+	STEP(c, name, "leave.amount", json_pack("{s:I,s:o,s:o}", "unused", (json_int_t)in->unused_leave_days, "wage",
 						money(in->wage_minor), "amount", money(*amount)), law_of(comp));
 	return 0;
 }
@@ -383,7 +402,7 @@ static int months_of_wage(struct calc *c, const char *name, json_t *comp, int64_
 	if (c->in->wage_minor > INT64_MAX / 601)
 		return fs_fail(c->err, FS_EINVAL, "wage", "the wage is too large");
 	*amount = c->in->wage_minor * c->in->unpaid_months;
-	step(c, name, "unpaid.amount", json_pack("{s:I,s:o,s:o}", "unpaid_months", (json_int_t)c->in->unpaid_months, "wage",
+	STEP(c, name, "unpaid.amount", json_pack("{s:I,s:o,s:o}", "unpaid_months", (json_int_t)c->in->unpaid_months, "wage",
 						 money(c->in->wage_minor), "amount", money(*amount)), law_of(comp));
 	return 0;
 }
@@ -403,7 +422,7 @@ static int tr_overtime(struct calc *c, const char *name, json_t *comp, int64_t *
 			    (__int128)100 * mult.den * div.num);
 	char hours[32];
 	fs_money_format(in->overtime_hours_x100, 2, hours);
-	step(c, name, "overtime.amount", json_pack("{s:s,s:o,s:s,s:s,s:o}", "hours", hours, "wage", money(in->wage_minor),
+	STEP(c, name, "overtime.amount", json_pack("{s:s,s:o,s:s,s:s,s:o}", "hours", hours, "wage", money(in->wage_minor),
 						   "divisor", ds, "multiplier", ms, "amount", money(*amount)), law_of(comp));
 	return 0;
 }
@@ -421,7 +440,7 @@ static int kz_average(struct calc *c, const char *name, json_t *comp, __int128 *
 		*num = (__int128)accruals * in->period_days;
 		*den = in->days_worked;
 		if (explain)
-			step(c, name, "average.daily", json_pack("{s:o,s:I,s:o,s:I,s:o}", "accruals", money(accruals), "days_worked",
+			STEP(c, name, "average.daily", json_pack("{s:o,s:I,s:o,s:I,s:o}", "accruals", money(accruals), "days_worked",
 								 (json_int_t)in->days_worked, "daily", money(round_div(accruals, in->days_worked)),
 								 "period_days", (json_int_t)in->period_days,
 								 "average", money(round_div(*num, *den))), law_of(comp));
@@ -430,7 +449,7 @@ static int kz_average(struct calc *c, const char *name, json_t *comp, __int128 *
 	*num = accruals;
 	*den = 12;
 	if (explain)
-		step(c, name, "average.div12", json_pack("{s:o,s:o}", "accruals", money(accruals), "average", money(round_div(accruals, 12))),
+		STEP(c, name, "average.div12", json_pack("{s:o,s:o}", "accruals", money(accruals), "average", money(round_div(accruals, 12))),
 		     law_of(comp));
 	return 0;
 }
@@ -444,7 +463,7 @@ static int kz_compensation(struct calc *c, const char *name, json_t *comp, int64
 	if (rc)
 		return rc;
 	*amount = round_div(num, den);
-	step(c, name, "compensation.amount", json_pack("{s:o}", "amount", money(*amount)), law_of(comp));
+	STEP(c, name, "compensation.amount", json_pack("{s:o}", "amount", money(*amount)), law_of(comp));
 	return 0;
 }
 
@@ -459,7 +478,7 @@ static int kz_leave(struct calc *c, const char *name, json_t *comp, int64_t *amo
 		const struct fs_table_row *ur = fs_rtable_at(u, in->terminated);
 		entitled += ur ? ur->value.num / ur->value.den : 0;
 	}
-	step(c, name, "leave.entitlement", json_pack("{s:I}", "entitled", (json_int_t)entitled), law_of(comp));
+	STEP(c, name, "leave.entitlement", json_pack("{s:I}", "entitled", (json_int_t)entitled), law_of(comp));
 	if (!in->unused_leave_days)
 		return 0;
 	int64_t accruals = in->has_accruals ? in->accruals_minor : in->wage_minor * 12;
@@ -474,11 +493,11 @@ static int kz_leave(struct calc *c, const char *name, json_t *comp, int64_t *amo
 			return fs_fail(c->err, FS_EINVAL, "convention", "leave_day_divisor must be a positive number");
 		num = (__int128)accruals * d.den;
 		den = (__int128)12 * d.num;
-		step(c, name, "leave.daily_fallback", json_pack("{s:o,s:s,s:o}", "average", money(round_div(accruals, 12)), "divisor", ds,
+		STEP(c, name, "leave.daily_fallback", json_pack("{s:o,s:s,s:o}", "average", money(round_div(accruals, 12)), "divisor", ds,
 								 "daily", money(round_div(num, den))), law_of(comp));
 	}
 	*amount = round_div(num * in->unused_leave_days, den);
-	step(c, name, "leave.amount", json_pack("{s:I,s:o,s:o}", "unused", (json_int_t)in->unused_leave_days, "daily",
+	STEP(c, name, "leave.amount", json_pack("{s:I,s:o,s:o}", "unused", (json_int_t)in->unused_leave_days, "daily",
 						money(round_div(num, den)), "amount", money(*amount)), law_of(comp));
 	return 0;
 }
@@ -504,10 +523,10 @@ static int kz_penalty(struct calc *c, const char *name, json_t *comp, int64_t *a
 		return fs_fail(c->err, FS_EINVAL, "convention", "payment_due_working_days must be a whole number of days");
 	fs_date due = add_working_days(in->terminated, wdr.num);
 	if (principal <= 0 || in->as_of <= due) {
-		step(c, name, "penalty.none", json_pack("{s:o}", "as_of", date_j(in->as_of)), law_of(comp));
+		STEP(c, name, "penalty.none", json_pack("{s:o}", "as_of", date_j(in->as_of)), law_of(comp));
 		return 0;
 	}
-	step(c, name, "penalty.due", json_pack("{s:o,s:o,s:o}", "principal", money(principal), "due", date_j(due), "as_of",
+	STEP(c, name, "penalty.due", json_pack("{s:o,s:o,s:o}", "principal", money(principal), "due", date_j(due), "as_of",
 					       date_j(in->as_of)), law_of(comp));
 	const struct fs_rtable *rates = fs_rules_table(c->r, json_string_value(json_object_get(comp, "rate_table")));
 	const struct fs_rtable *mults = fs_rules_table(c->r, json_string_value(json_object_get(comp, "multiplier_table")));
@@ -517,7 +536,7 @@ static int kz_penalty(struct calc *c, const char *name, json_t *comp, int64_t *a
 	while (d <= in->as_of) {
 		const struct fs_table_row *r = fs_rtable_at(rates, d), *m = fs_rtable_at(mults, d);
 		if (!r || !m) {
-			warn(c, "warn.no_rate", json_pack("{s:o,s:s}", "date", date_j(d), "table", r ? mults->name : rates->name));
+			WARN(c, "warn.no_rate", json_pack("{s:o,s:s}", "date", date_j(d), "table", r ? mults->name : rates->name));
 			break;
 		}
 		fs_date end = in->as_of;
@@ -528,7 +547,7 @@ static int kz_penalty(struct calc *c, const char *name, json_t *comp, int64_t *a
 		int64_t days = end - d + 1;
 		__int128 pn = (__int128)principal * m->value.num * r->value.num * days;
 		__int128 pd = (__int128)m->value.den * r->value.den * 100 * 365;
-		step(c, name, "penalty.period", json_pack("{s:o,s:o,s:o,s:s,s:s,s:I,s:o}", "from", date_j(d), "to", date_j(end),
+		STEP(c, name, "penalty.period", json_pack("{s:o,s:o,s:o,s:s,s:s,s:I,s:o}", "from", date_j(d), "to", date_j(end),
 							  "principal", money(principal), "multiplier", m->text, "rate", r->text,
 							  "period_days", (json_int_t)days, "part", money(round_div(pn, pd))),
 		     law_of(comp));
@@ -547,7 +566,7 @@ static int kz_penalty(struct calc *c, const char *name, json_t *comp, int64_t *a
 		d = end + 1;
 	}
 	*amount = round_div(num, den);
-	step(c, name, "penalty.amount", json_pack("{s:o}", "amount", money(*amount)), law_of(comp));
+	STEP(c, name, "penalty.amount", json_pack("{s:o}", "amount", money(*amount)), law_of(comp));
 	return 0;
 }
 
@@ -578,9 +597,9 @@ static void limitation(struct calc *c)
 	fs_date deadline = add_months(c->in->terminated, 12 * years);
 	json_t *l = json_pack("{s:i,s:o}", "years", years, "deadline", date_j(deadline));
 	if (deadline < c->in->as_of)
-		warn(c, "warn.limitation_passed", json_incref(l));
+		WARN(c, "warn.limitation_passed", json_incref(l));
 	else if (deadline - c->in->as_of <= 180)
-		warn(c, "warn.limitation_near", json_incref(l));
+		WARN(c, "warn.limitation_near", json_incref(l));
 	warn_unverified(c, t, row, c->in->terminated);
 	json_decref(l);
 }
@@ -676,12 +695,12 @@ int fs_entitle(const struct fs_entitle_in *in, const char *lang, json_t **ret, s
 	c.cal = service_of(in->hired, in->terminated);
 	c.days365 = !strcmp(fs_rules_convention(r, "service_counting", in->conventions) ?: "", "days_365");
 	if (c.days365)
-		step(&c, "service", "service_365", json_pack("{s:o,s:o,s:I,s:I,s:I}", "hired", date_j(in->hired), "terminated",
+		STEP(&c, "service", "service_365", json_pack("{s:o,s:o,s:I,s:I,s:I}", "hired", date_j(in->hired), "terminated",
 							     date_j(in->terminated), "total_days", (json_int_t)c.cal.total_days,
 							     "years", (json_int_t)(c.cal.total_days / 365), "days",
 							     (json_int_t)(c.cal.total_days % 365)), NULL);
 	else
-		step(&c, "service", "service", json_pack("{s:o,s:o,s:i,s:i,s:i}", "hired", date_j(in->hired), "terminated",
+		STEP(&c, "service", "service", json_pack("{s:o,s:o,s:i,s:i,s:i}", "hired", date_j(in->hired), "terminated",
 							 date_j(in->terminated), "years", c.cal.years, "months", c.cal.months,
 							 "days", c.cal.days), NULL);
 	json_t *comp;
@@ -693,13 +712,13 @@ int fs_entitle(const struct fs_entitle_in *in, const char *lang, json_t **ret, s
 		if (strcmp(json_string_value(json_object_get(comp, "method")), "kz_penalty"))
 			c.owed_at_termination += amount;
 		if (amount == 0 && !strcmp(json_string_value(json_object_get(comp, "method")), "months_of_wage"))
-			step(&c, name, "zero", json_object(), law_of(comp));
+			STEP(&c, name, "zero", json_object(), law_of(comp));
 		json_object_set_new(c.components, name, json_integer(amount));
 		c.total += amount;
 	}
 	if (!rc) {
 		limitation(&c);
-		step(&c, "total", "total", json_pack("{s:o}", "total", money(c.total)), NULL);
+		STEP(&c, "total", "total", json_pack("{s:o}", "total", money(c.total)), NULL);
 	}
 	if (rc) {
 		json_decref(c.steps);

@@ -189,6 +189,7 @@ struct fs_entitle_in {
 	int64_t unused_leave_days, unpaid_months, overtime_hours_x100;
 	int64_t days_worked, period_days, age;
 	int underground, notice_served;
+	int quiet;           /* amounts only: no steps, texts or warnings */
 	json_t *conventions; /* name -> value overrides */
 };
 void fs_entitle_init(struct fs_entitle_in *in);

@@ -55,6 +55,7 @@ struct fs_rec {
 	char *plain[FS_MAX_FIELDS];
 	int sealed_dirty;
 	int unique_checked; /* the caller checked uniqueness already (import) */
+	int trusted;        /* built by the core from known-good references (claims compute) */
 };
 
 extern const struct fs_entity *const fs_entities[];
