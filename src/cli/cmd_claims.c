@@ -28,9 +28,23 @@ static int entitle_help(void)
 	return EX_OK;
 }
 
+/* label padded to width characters (not bytes), then the amount */
+static void amount_row(const char *label, int64_t minor, const char *cur)
+{
+	char m[32];
+	fs_money_format(minor, 2, m);
+	size_t w = cli_width(label);
+	printf("  %s", label);
+	for (size_t i = w; i < 40; i++)
+		putchar(' ');
+	printf(" %14s %s\n", m, cur);
+}
+
 static void print_entitlement(json_t *r)
 {
 	const char *cur = json_string_value(json_object_get(r, "currency"));
+	json_t *labels = json_object_get(r, "labels");
+#define LABEL(id) (json_string_value(json_object_get(labels, id)) ? json_string_value(json_object_get(labels, id)) : (id))
 	printf("%s rules %s\n\n", json_string_value(json_object_get(r, "jurisdiction")),
 	       json_string_value(json_object_get(r, "rules_version")));
 	size_t i;
@@ -40,7 +54,7 @@ static void print_entitlement(json_t *r)
 		const char *comp = json_string_value(json_object_get(s, "component"));
 		const char *law = json_string_value(json_object_get(s, "law"));
 		if (strcmp(comp, last)) {
-			printf("%s%s%s%s\n", i ? "\n" : "", comp, law ? "  — " : "", law ? law : "");
+			printf("%s%s%s%s\n", i ? "\n" : "", LABEL(comp), law ? "  — " : "", law ? law : "");
 			last = comp;
 		}
 		printf("  %s\n", json_string_value(json_object_get(s, "text")));
@@ -49,13 +63,10 @@ static void print_entitlement(json_t *r)
 	const char *k;
 	json_t *v;
 	json_object_foreach(json_object_get(r, "components"), k, v) {
-		char m[32];
-		fs_money_format(json_integer_value(v), 2, m);
-		printf("  %-14s %14s %s\n", k, m, cur);
+		amount_row(LABEL(k), json_integer_value(v), cur);
 	}
-	char t[32];
-	fs_money_format(json_integer_value(json_object_get(r, "total")), 2, t);
-	printf("  %-14s %14s %s\n", "total", t, cur);
+	amount_row(LABEL("total"), json_integer_value(json_object_get(r, "total")), cur);
+#undef LABEL
 	json_array_foreach(json_object_get(r, "warnings"), i, v) {
 		if (!i)
 			printf("\n");

@@ -418,7 +418,9 @@ static int watch_claim_cb(void *p, const struct fs_value *v)
 	}
 	struct claim_row *c = &w->cur[w->ncur++];
 	char kind[24];
-	snprintf(kind, sizeof(kind), "%.*s", (int)v[3].n, (const char *)v[3].p);
+	size_t kn = v[3].n < sizeof(kind) - 1 ? v[3].n : sizeof(kind) - 1;
+	memcpy(kind, v[3].p, kn);
+	kind[kn] = '\0';
 	c->id = v[0].i;
 	c->person = v[1].i;
 	c->employment = v[2].type == FS_VINT ? v[2].i : 0;

@@ -727,10 +727,28 @@ int fs_entitle(const struct fs_entitle_in *in, const char *lang, json_t **ret, s
 		json_decref(c.components);
 		return rc;
 	}
+	/* the components' names in the language asked for */
+	json_t *labels = json_object();
+	const char *lk[] = {"service", "total"};
+	for (size_t k = 0; k < 2 + json_object_size(c.components); k++) {
+		const char *cn = k < 2 ? lk[k] : NULL;
+		if (!cn) {
+			size_t idx = 0;
+			const char *key;
+			json_t *val;
+			json_object_foreach(c.components, key, val) if (idx++ == k - 2) cn = key;
+		}
+		char tk[64];
+		snprintf(tk, sizeof(tk), "component.%s", cn);
+		char *label = fs_rules_text(r, c.lang, tk, NULL);
+		json_object_set_new(labels, cn, json_string(label && strcmp(label, tk) ? label : cn));
+		free(label);
+	}
 	*ret = json_pack("{s:s,s:s,s:s,s:{s:i,s:i,s:i,s:I},s:o,s:I,s:o,s:o,s:o,s:o}", "jurisdiction", r->jurisdiction,
 			 "currency", r->currency, "rules_version", r->version, "service", "years", c.cal.years, "months",
 			 c.cal.months, "days", c.cal.days, "total_days", (json_int_t)c.cal.total_days, "components",
 			 c.components, "total", (json_int_t)c.total, "steps", c.steps, "warnings", c.warnings,
 			 "warning_codes", c.codes, "inputs", inputs_json(in));
+	json_object_set_new(*ret, "labels", labels);
 	return 0;
 }

@@ -103,7 +103,23 @@ static void sq_close(struct fs_store *base)
 	free(st);
 }
 
+static int sq_open_once(const char *path, unsigned flags, struct fs_store **ret, struct fs_error *err);
+
 static int sq_open(const char *path, unsigned flags, struct fs_store **ret, struct fs_error *err)
+{
+	int rc = sq_open_once(path, flags, ret, err);
+	if (rc == FS_EVERSION && (flags & FS_OPEN_READONLY) && err && strstr(err->message, "needs migrating")) {
+		/* an older database opened for reading: migrate it once, then read */
+		struct fs_store *rw;
+		if ((rc = sq_open_once(path, flags & ~(unsigned)FS_OPEN_READONLY, &rw, err)))
+			return rc;
+		sq_close(rw);
+		rc = sq_open_once(path, flags, ret, err);
+	}
+	return rc;
+}
+
+static int sq_open_once(const char *path, unsigned flags, struct fs_store **ret, struct fs_error *err)
 {
 	struct stat sb;
 	if (!(flags & FS_OPEN_CREATE) && stat(path, &sb) != 0)
@@ -128,6 +144,8 @@ static int sq_open(const char *path, unsigned flags, struct fs_store **ret, stru
 		rc = exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", err);
 	if (!rc)
 		rc = exec(st, "PRAGMA cache_size = -32768", err); /* 32 MiB */
+	if (!rc && (flags & FS_OPEN_READONLY))
+		rc = exec(st, "PRAGMA mmap_size = 1073741824", err); /* reports read through the page cache */
 	if (!rc) {
 		/* A file that is not SQLite fails here with a clear message. */
 		rc = migrate(st, flags, err);
