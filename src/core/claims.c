@@ -275,7 +275,7 @@ struct claim_row {
 	int64_t id, person, employment, amount, paid;
 	int kind; /* index in fs_claim_kinds: the allocation order */
 	int written_off;
-	fs_date limitation; /* 0 = none */
+	char limitation[11]; /* YYYY-MM-DD, "" = none */
 };
 
 static int claim_order(const void *a, const void *b)
@@ -286,11 +286,17 @@ static int claim_order(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* Spread paid over the claims in allocation order; returns what is left over. */
+/* Spread paid over the claims in allocation order; returns what is left over.
+ * (A worker has a handful of claims: insertion sort.) */
 static int64_t allocate(struct claim_row *cl, size_t n, int64_t paid)
 {
-	if (n)
-		qsort(cl, n, sizeof(*cl), claim_order);
+	for (size_t i = 1; i < n; i++) {
+		struct claim_row x = cl[i];
+		size_t j = i;
+		for (; j > 0 && claim_order(&cl[j - 1], &x) > 0; j--)
+			cl[j] = cl[j - 1];
+		cl[j] = x;
+	}
 	for (size_t i = 0; i < n; i++) {
 		int64_t owed = cl[i].written_off ? 0 : cl[i].amount;
 		int64_t take = paid < owed ? (paid > 0 ? paid : 0) : owed;
@@ -310,6 +316,7 @@ struct pay_row {
 struct watch {
 	struct fs_ctx *ctx;
 	fs_date as_of;
+	char as_of_s[11], near_s[11]; /* as_of and as_of + 180 days, as text */
 	int64_t *emp_ids; /* sorted; NULL = every employment */
 	size_t nemp;
 	int64_t *person_ids; /* the workers of those employments, sorted */
@@ -375,11 +382,12 @@ static void flush_person(struct watch *w)
 		w->kind_owed[c->kind] += c->amount;
 		w->kind_paid[c->kind] += c->paid;
 		int64_t out = c->amount - c->paid;
-		if (out > 0 && c->limitation) {
-			if (c->limitation < w->as_of) {
+		if (out > 0 && c->limitation[0]) {
+			/* ISO dates compare as text */
+			if (strcmp(c->limitation, w->as_of_s) < 0) {
 				w->past_n++;
 				w->past_amount += out;
-			} else if (c->limitation - w->as_of <= NEAR_DAYS) {
+			} else if (strcmp(c->limitation, w->near_s) <= 0) {
 				w->near_n++;
 				w->near_amount += out;
 			}
@@ -429,10 +437,10 @@ static int watch_claim_cb(void *p, const struct fs_value *v)
 		c->kind = fs_claim_kind_index("other");
 	c->amount = v[4].i;
 	c->written_off = v[5].type == FS_VTEXT && v[5].n == 11 && !memcmp(v[5].p, "written_off", 11);
-	c->limitation = 0;
-	if (v[6].type == FS_VTEXT) {
-		char d[16];
-		fs_date_parse(vtext(&v[6], d, sizeof(d)), &c->limitation, NULL, NULL);
+	c->limitation[0] = '\0';
+	if (v[6].type == FS_VTEXT && v[6].n == 10) {
+		memcpy(c->limitation, v[6].p, 10);
+		c->limitation[10] = '\0';
 	}
 	return 0;
 }
@@ -644,6 +652,8 @@ int fs_watch(struct fs_ctx *ctx, int64_t workplace, fs_date as_of, json_t **ret,
 	if (ctx->org_id <= 0)
 		return fs_fail(err, FS_EINVAL, "org", "no organization chosen; pick one with --org");
 	struct watch w = {.ctx = ctx, .as_of = as_of, .person = -1, .payers = json_array()};
+	fs_date_format(as_of, w.as_of_s);
+	fs_date_format(as_of + NEAR_DAYS, w.near_s);
 	int rc = 0;
 	if (workplace > 0) {
 		struct fs_row row;
