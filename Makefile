@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 60
 TEST_BUILD ?= build-test
 DEMO_DB    ?= demo/fairshare.db
 DEPS       = gcc pkg-config meson ninja-build libsqlite3-dev libjansson-dev libsodium-dev \
-             libcmocka-dev sqlite3
+             libcmocka-dev libmicrohttpd-dev sqlite3 curl
 BENCH_DEPS = sqlite3 time hyperfine
 FUZZ_DEPS  = clang libclang-rt-14-dev
 SUDO       = $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
@@ -40,6 +40,9 @@ run: build
 	@mkdir -p $(dir $(DEMO_DB))
 	@if [ ! -f $(DEMO_DB) ]; then $(BUILD)/fairshare --db $(DEMO_DB) demo; fi
 	$(BUILD)/fairshare --db $(DEMO_DB) summary
+	@echo
+	@echo "demo login: admin / fairshare-demo (also organizer, treasurer, viewer; same password)"
+	$(BUILD)/fairshare --db $(DEMO_DB) serve --listen 127.0.0.1:8080
 
 # The test build: ASan + UBSan, every warning an error.
 $(TEST_BUILD)/build.ninja: | deps

@@ -49,5 +49,7 @@ int cmd_entitle(struct cli *c, int argc, char **argv);
 int cmd_claims(struct cli *c, int argc, char **argv);
 int cmd_watch(struct cli *c, int argc, char **argv);
 int cmd_statement(struct cli *c, int argc, char **argv);
+int cmd_user(struct cli *c, int argc, char **argv);
+int cmd_serve(struct cli *c, int argc, char **argv);
 
 #endif

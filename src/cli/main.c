@@ -24,6 +24,8 @@ static const struct cmd commands[] = {
 	{"payment", cmd_entity, "payments: add (idempotent with --idempotency-key), list, show, reverse"},
 	{"watch", cmd_watch, "the watch: who is paid, what is outstanding, overdue promises"},
 	{"statement", cmd_statement, "one worker's statement with the explanation"},
+	{"user", cmd_user, "accounts: add, passwd, role, disable, enable, list, token"},
+	{"serve", cmd_serve, "the HTTP JSON API (and later the web interface)"},
 	{"import", cmd_import, "import people FILE.csv"},
 	{"export", cmd_export, "export people [--format csv|json]"},
 	{"log", cmd_log, "list journal entries"},

@@ -320,6 +320,19 @@ int fs_demo(struct fs_ctx *ctx, struct fs_error *err)
 	rc = miners(ctx, &r, err);
 	if (!rc)
 		rc = oil(ctx, &r, err);
+	/* demo accounts, all with the password "fairshare-demo" */
+	static const char *const accounts[][3] = {{"admin", "miners", "admin"}, {"admin", "oil", "admin"},
+						  {"organizer", "miners", "organizer"}, {"treasurer", "miners", "treasurer"},
+						  {"viewer", "miners", "viewer"}};
+	for (size_t i = 0; !rc && i < sizeof(accounts) / sizeof(accounts[0]); i++) {
+		int64_t id;
+		if (fs_user_id(ctx, accounts[i][0], &id, NULL))
+			rc = fs_user_add(ctx, accounts[i][0], "fairshare-demo", NULL, err);
+		if (!rc)
+			rc = fs_use_org(ctx, accounts[i][1], err);
+		if (!rc)
+			rc = fs_user_grant(ctx, accounts[i][0], accounts[i][2], err);
+	}
 	rc = fs_tx_end(ctx, rc, err);
 	fs_set_actor(ctx, saved);
 	ctx->org_id = 0;

@@ -137,6 +137,17 @@ static const struct fs_field payment_fields[] = {
 	{"note", FK_TEXT, 0, 500, NULL, NULL, "note"},
 };
 
+static const char *const role_names[] = {"admin", "organizer", "treasurer", "documenter", "viewer", NULL};
+static const struct fs_field user_fields[] = {
+	{"username", FK_TEXT, FF_REQUIRED | FF_IMMUTABLE | FF_UNIQUE, 64, NULL, NULL, "login name"},
+	{"disabled", FK_BOOL, 0, 0, NULL, NULL, "a disabled account cannot log in"},
+	{"password_hash", FK_TEXT, FF_SEALED | FF_REQUIRED, 256, NULL, NULL, "argon2id hash (set by 'user add' / 'user passwd')"},
+};
+static const struct fs_field role_fields[] = {
+	{"user_id", FK_REF, FF_REQUIRED | FF_IMMUTABLE, 0, "user", NULL, "the account"},
+	{"role", FK_ENUM, FF_REQUIRED, 0, NULL, role_names, "admin, organizer, treasurer, documenter, viewer"},
+};
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 static struct fs_entity ent_org = {.name = "organization", .plural = "organizations", .label = "name", .owned = 0,
 	.fields = org_fields, .nfields = N(org_fields), .check = org_check};
@@ -158,9 +169,14 @@ static struct fs_entity ent_promise = {.name = "promise", .plural = "promises", 
 static struct fs_entity ent_payment = {.name = "payment", .plural = "payments", .label = NULL, .owned = 1,
 	.fields = payment_fields, .nfields = N(payment_fields), .check = payment_check, .append_only = 1};
 
+static struct fs_entity ent_user = {.name = "user", .plural = "users", .label = "username", .owned = 0,
+	.fields = user_fields, .nfields = N(user_fields)};
+static struct fs_entity ent_role = {.name = "role", .plural = "roles", .label = NULL, .owned = 1,
+	.fields = role_fields, .nfields = N(role_fields)};
+
 const struct fs_entity *const fs_entities[] = {&ent_org, &ent_person, &ent_employer, &ent_workplace,
 					       &ent_employment, &ent_membership, &ent_claim, &ent_promise,
-					       &ent_payment};
+					       &ent_payment, &ent_user, &ent_role};
 const size_t fs_nentities = N(fs_entities);
 
 /* Column names are built once; they live as long as the process. */

@@ -229,6 +229,28 @@ int fs_watch(struct fs_ctx *ctx, int64_t workplace, fs_date as_of, json_t **ret,
  * payments, and the explanation of every computed claim in lang. */
 int fs_statement(struct fs_ctx *ctx, int64_t person, const char *lang, fs_date as_of, json_t **ret, struct fs_error *err);
 
+/* ---- accounts (auth.c) ---- */
+/* Roles per organization: admin, organizer, treasurer, documenter, viewer. */
+int fs_user_add(struct fs_ctx *ctx, const char *username, const char *password, int64_t *ret_id, struct fs_error *err);
+int fs_user_passwd(struct fs_ctx *ctx, const char *username, const char *password, struct fs_error *err);
+int fs_user_disable(struct fs_ctx *ctx, const char *username, int disabled, struct fs_error *err);
+/* Give a user a role in the current organization ("none" takes it away). */
+int fs_user_grant(struct fs_ctx *ctx, const char *username, const char *role, struct fs_error *err);
+int fs_user_id(struct fs_ctx *ctx, const char *username, int64_t *ret, struct fs_error *err);
+/* The user's role in org ("" when none). */
+int fs_user_role(struct fs_ctx *ctx, int64_t user, int64_t org, char role[16], struct fs_error *err);
+/* Check a password (throttled: 5 failures in 15 minutes lock the name) and open
+ * a session: token and CSRF token as 64 hex characters. FS_EPERM when refused. */
+int fs_login(struct fs_ctx *ctx, const char *username, const char *password, char token[65], char csrf[65],
+	     int64_t *ret_user, struct fs_error *err);
+int fs_logout(struct fs_ctx *ctx, const char *token, struct fs_error *err);
+int fs_session_check(struct fs_ctx *ctx, const char *token, int64_t *ret_user, char csrf[65], struct fs_error *err);
+/* A new API token ("fs_" + 64 hex) for scripts; only its hash is stored. */
+int fs_token_create(struct fs_ctx *ctx, const char *username, const char *name, char token[68], struct fs_error *err);
+int fs_token_check(struct fs_ctx *ctx, const char *token, int64_t *ret_user, struct fs_error *err);
+/* Record in the journal that someone saw a record's sealed fields. */
+int fs_journal_view(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct fs_error *err);
+
 /* ---- whole database ---- */
 int fs_backup(struct fs_ctx *ctx, const char *dest_path, struct fs_error *err);
 /* Counts per organization. */

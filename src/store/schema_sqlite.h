@@ -71,6 +71,24 @@ static const char *const fs_sqlite_migrations[] = {
 	"DROP INDEX claims_person;\n"
 	"CREATE INDEX claims_watch ON claims(org_id, person_id, id, employment_id, kind, amount_minor, status,\n"
 	"  limitation_date);\n",
+	/* 4: accounts: users and their roles (journaled records), sessions, API tokens,
+	 * login attempts (not journaled: secrets are stored only as hashes) */
+	"CREATE TABLE users (\n"
+	"  id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE, disabled INTEGER NOT NULL,\n"
+	"  sealed BLOB) STRICT;\n"
+	"CREATE TABLE roles (\n"
+	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id),\n"
+	"  user_id INTEGER NOT NULL REFERENCES users(id), role TEXT NOT NULL,\n"
+	"  UNIQUE (org_id, user_id)) STRICT;\n"
+	"CREATE TABLE sessions (\n"
+	"  id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id),\n"
+	"  token_hash BLOB NOT NULL UNIQUE, csrf TEXT NOT NULL, expires_at TEXT NOT NULL) STRICT;\n"
+	"CREATE TABLE api_tokens (\n"
+	"  id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id), name TEXT NOT NULL,\n"
+	"  token_hash BLOB NOT NULL UNIQUE, created_at TEXT NOT NULL) STRICT;\n"
+	"CREATE TABLE login_attempts (\n"
+	"  id INTEGER PRIMARY KEY, username TEXT NOT NULL, at TEXT NOT NULL, ok INTEGER NOT NULL) STRICT;\n"
+	"CREATE INDEX login_attempts_user ON login_attempts(username, at);\n",
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))

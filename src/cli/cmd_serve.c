@@ -1,0 +1,41 @@
+/* cmd_serve.c - fairshare serve [--listen ADDRESS:PORT] [--threads N]. */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "http/http.h"
+
+static void ready(const char *url, void *ud)
+{
+	(void)ud;
+	printf("fairshare is serving %s (API under %sapi/v1); stop with Ctrl-C or SIGTERM\n", url, url);
+	fflush(stdout);
+}
+
+int cmd_serve(struct cli *c, int argc, char **argv)
+{
+	struct fs_http_opts o = {.db_path = c->db, .key_path = c->key, .listen = "127.0.0.1:8080", .ready = ready};
+	for (int i = 1; i < argc; i++) {
+		if (cli_is_help(argv[i])) {
+			fputs("usage: fairshare serve [--listen ADDRESS:PORT] [--threads N]\n\n"
+			      "Serves the HTTP JSON API under /api/v1 (default 127.0.0.1:8080). Log in with\n"
+			      "POST /api/v1/login, or send 'Authorization: Bearer TOKEN' (fairshare user token).\n"
+			      "Stops cleanly on SIGTERM or Ctrl-C: requests in flight finish first.\n", stdout);
+			return EX_OK;
+		}
+		if (!strcmp(argv[i], "--listen") && i + 1 < argc)
+			o.listen = argv[++i];
+		else if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
+			int64_t n;
+			if (cli_parse_id(argv[++i], &n) || n > 64)
+				return cli_usage("--threads takes 1 to 64");
+			o.threads = (unsigned)n;
+		} else
+			return cli_usage("serve: unexpected argument '%s'", argv[i]);
+	}
+	struct fs_error err = {0};
+	int r = fs_http_serve(&o, &err);
+	return r ? cli_fail(&err, r) : EX_OK;
+}

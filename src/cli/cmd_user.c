@@ -1,0 +1,109 @@
+/* cmd_user.c - accounts: user add|passwd|role|disable|enable|list|token. */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+static int user_help(FILE *out)
+{
+	fputs("usage: fairshare user add NAME [--role ROLE]      (password from $FAIRSHARE_PASSWORD or stdin)\n"
+	      "       fairshare user passwd NAME                  (likewise)\n"
+	      "       fairshare user role NAME ROLE|none          (in the organization of --org)\n"
+	      "       fairshare user disable NAME | enable NAME\n"
+	      "       fairshare user list [--json]\n"
+	      "       fairshare user token NAME [--label TEXT]    (prints a new API token once)\n\n"
+	      "Roles: admin, organizer, treasurer, documenter, viewer - per organization.\n"
+	      "Passwords are stored as argon2id hashes; a password has 10 to 256 characters.\n", out);
+	return out == stdout ? EX_OK : EX_USAGE;
+}
+
+static int read_password(char *buf, size_t n)
+{
+	const char *env = getenv("FAIRSHARE_PASSWORD");
+	if (env && *env) {
+		snprintf(buf, n, "%s", env);
+		return 0;
+	}
+	if (!fgets(buf, (int)n, stdin))
+		return -1;
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return 0;
+}
+
+int cmd_user(struct cli *c, int argc, char **argv)
+{
+	if (argc < 2 || cli_is_help(argv[1]))
+		return user_help(argc < 2 ? stderr : stdout);
+	const char *sub = argv[1];
+	const char *name = argc > 2 ? argv[2] : NULL;
+	if (strcmp(sub, "list") && !name)
+		return cli_usage("user %s needs the user name", sub);
+	int rc;
+	int need_org = !strcmp(sub, "role") || (!strcmp(sub, "add") && argc > 4);
+	struct fs_ctx *ctx = cli_open(c, strcmp(sub, "list") ? 0 : FS_READONLY, need_org, &rc);
+	if (!ctx)
+		return rc;
+	struct fs_error err = {0};
+	int r = 0;
+	char pw[300];
+	if (!strcmp(sub, "add") || !strcmp(sub, "passwd")) {
+		const char *role = NULL;
+		if (argc == 5 && !strcmp(argv[3], "--role"))
+			role = argv[4];
+		else if (argc != 3) {
+			fs_close(ctx);
+			return cli_usage("user %s NAME%s", sub, !strcmp(sub, "add") ? " [--role ROLE]" : "");
+		}
+		if (read_password(pw, sizeof(pw))) {
+			fs_close(ctx);
+			return cli_usage("give the password in $FAIRSHARE_PASSWORD or on standard input");
+		}
+		r = !strcmp(sub, "add") ? fs_user_add(ctx, name, pw, NULL, &err) : fs_user_passwd(ctx, name, pw, &err);
+		memset(pw, 0, sizeof(pw));
+		if (!r && role)
+			r = fs_user_grant(ctx, name, role, &err);
+		if (!r)
+			printf("%s %s\n", !strcmp(sub, "add") ? "added user" : "changed the password of", name);
+	} else if (!strcmp(sub, "role")) {
+		if (argc != 4) {
+			fs_close(ctx);
+			return cli_usage("user role NAME ROLE|none");
+		}
+		r = fs_user_grant(ctx, name, argv[3], &err);
+		if (!r)
+			printf("%s: %s\n", name, argv[3]);
+	} else if (!strcmp(sub, "disable") || !strcmp(sub, "enable")) {
+		r = fs_user_disable(ctx, name, !strcmp(sub, "disable"), &err);
+		if (!r)
+			printf("%sd %s\n", sub, name);
+	} else if (!strcmp(sub, "token")) {
+		const char *label = argc == 5 && !strcmp(argv[3], "--label") ? argv[4] : "cli";
+		char token[68];
+		r = fs_token_create(ctx, name, label, token, &err);
+		if (!r)
+			printf("%s\n", token);
+		memset(token, 0, sizeof(token));
+	} else if (!strcmp(sub, "list")) {
+		json_t *users;
+		struct fs_list_opts o = {.limit = 10000};
+		r = fs_list(ctx, fs_entity_find("user"), &o, &users, &err);
+		if (!r) {
+			if (c->json) {
+				cli_print_json(users);
+			} else {
+				size_t i;
+				json_t *u;
+				json_array_foreach(json_object_get(users, "items"), i, u)
+					printf("%-24s%s\n", json_string_value(json_object_get(u, "username")),
+					       json_is_true(json_object_get(u, "disabled")) ? " (disabled)" : "");
+			}
+			json_decref(users);
+		}
+	} else {
+		fs_close(ctx);
+		return cli_usage("'%s' is not a user command", sub);
+	}
+	fs_close(ctx);
+	return r ? cli_fail(&err, r) : EX_OK;
+}

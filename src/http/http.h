@@ -1,0 +1,26 @@
+/* http.h - fairshare serve: the HTTP JSON API over the core library
+ * (libmicrohttpd, thread pool with epoll; Jansson for JSON). */
+#ifndef FS_HTTP_H
+#define FS_HTTP_H
+
+#include <stddef.h>
+
+struct fs_http_opts {
+	const char *db_path;
+	const char *key_path;
+	const char *listen;    /* "127.0.0.1:8080" */
+	unsigned threads;      /* worker threads (default 4) */
+	size_t max_body;       /* JSON bodies (default 1 MiB) */
+	size_t max_upload;     /* CSV uploads (default 64 MiB) */
+	unsigned max_connections;
+	unsigned timeout_s;
+	void (*ready)(const char *url, void *ud); /* called once listening */
+	void *ready_ud;
+};
+
+/* Runs until SIGTERM or SIGINT; in-flight requests finish first. Returns 0, or
+ * a negative FS_E* code with a message in err (struct fs_error *). */
+struct fs_error;
+int fs_http_serve(const struct fs_http_opts *o, struct fs_error *err);
+
+#endif

@@ -1,0 +1,672 @@
+/* server.c - the HTTP JSON API: routing, authentication (session cookie + CSRF
+ * header, or bearer API token), roles per organization, limits, errors as
+ * {"error":{"code","message","field"}}, security headers, one log line per
+ * request (method, route, status, time; never bodies, queries or personal data). */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/fairshare.h"
+#include "util/buf.h"
+#include "util/money.h"
+#include "util/utf8.h"
+
+struct server {
+	const struct fs_http_opts *o;
+	pthread_key_t ctx_key;
+	pthread_mutex_t lock;
+	struct fs_ctx *ctxs[64];
+	size_t nctx;
+};
+
+struct request {
+	struct fs_buf body;
+	int too_large;
+	struct timespec start;
+};
+
+/* ---- per-thread database contexts ---- */
+
+static struct fs_ctx *thread_ctx(struct server *s, struct fs_error *err)
+{
+	struct fs_ctx *ctx = pthread_getspecific(s->ctx_key);
+	if (ctx)
+		return ctx;
+	if (fs_open(s->o->db_path, s->o->key_path, 0, &ctx, err))
+		return NULL;
+	pthread_mutex_lock(&s->lock);
+	if (s->nctx < sizeof(s->ctxs) / sizeof(s->ctxs[0]))
+		s->ctxs[s->nctx++] = ctx;
+	pthread_mutex_unlock(&s->lock);
+	pthread_setspecific(s->ctx_key, ctx);
+	return ctx;
+}
+
+/* ---- responses ---- */
+
+static void security_headers(struct MHD_Response *r)
+{
+	MHD_add_response_header(r, "Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+}
+
+static enum MHD_Result send_body(struct MHD_Connection *c, unsigned status, const char *type, char *body, size_t len,
+				 const char *cookie)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", type);
+	security_headers(r);
+	if (cookie)
+		MHD_add_response_header(r, "Set-Cookie", cookie);
+	enum MHD_Result ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, json_t *j, const char *cookie)
+{
+	char *text = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (!text)
+		return MHD_NO;
+	return send_body(c, status, "application/json; charset=utf-8", text, strlen(text), cookie);
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *code, const char *message,
+				  const char *field)
+{
+	return send_json(c, status, json_pack("{s:{s:s,s:s,s:s?}}", "error", "code", code, "message", message, "field",
+					      field && *field ? field : NULL), NULL);
+}
+
+static enum MHD_Result send_fs_error(struct MHD_Connection *c, int rc, const struct fs_error *err)
+{
+	unsigned status = 500;
+	const char *code = "internal";
+	switch (rc) {
+	case FS_EINVAL: status = 422, code = "invalid"; break;
+	case FS_ENOTFOUND: status = 404, code = "not_found"; break;
+	case FS_ECONFLICT: status = 409, code = "conflict"; break;
+	case FS_ELIMIT: status = 413, code = "too_large"; break;
+	case FS_EPERM: status = 403, code = "forbidden"; break;
+	case FS_ESTORE: status = 503, code = "busy"; break;
+	default: break;
+	}
+	/* internal errors say little: details stay out of responses */
+	return send_error(c, status, code, status == 500 ? "internal error" : err->message, status == 500 ? NULL : err->field);
+}
+
+/* ---- request helpers ---- */
+
+struct route {
+	char *seg[8];
+	size_t n;
+	char buf[512];
+};
+
+static int split_path(const char *url, struct route *r)
+{
+	if (strlen(url) >= sizeof(r->buf))
+		return -1;
+	snprintf(r->buf, sizeof(r->buf), "%s", url);
+	r->n = 0;
+	for (char *save = NULL, *p = strtok_r(r->buf, "/", &save); p; p = strtok_r(NULL, "/", &save)) {
+		if (r->n == 8)
+			return -1;
+		r->seg[r->n++] = p;
+	}
+	return 0;
+}
+
+static const char *arg(struct MHD_Connection *c, const char *name)
+{
+	return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static int is_write(const char *method)
+{
+	return strcmp(method, "GET") && strcmp(method, "HEAD");
+}
+
+static void free_kv(json_t *j, struct fs_kv *kv, size_t n, char **bufs)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(bufs[i]);
+		free((char *)kv[i].key);
+	}
+	free(bufs);
+	free(kv);
+	json_decref(j);
+}
+
+/* A JSON body as field/value text pairs for the core. */
+static enum MHD_Result body_to_kv(struct MHD_Connection *c, struct request *rq, const struct fs_entity *e,
+				  json_t **ret_json, struct fs_kv **ret_kv, size_t *ret_n, char ***ret_bufs)
+{
+	json_error_t jerr;
+	*ret_kv = NULL;
+	*ret_json = NULL;
+	*ret_n = 0;
+	*ret_bufs = NULL;
+	json_t *j = json_loadb(rq->body.data ? rq->body.data : "", rq->body.len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!j) {
+		int utf8 = strstr(jerr.text, "UTF-8") != NULL || strstr(jerr.text, "decode byte") != NULL;
+		return send_error(c, 400, utf8 ? "invalid_utf8" : "malformed_json", jerr.text, NULL);
+	}
+	if (!json_is_object(j)) {
+		json_decref(j);
+		return send_error(c, 400, "wrong_type", "the body must be a JSON object", NULL);
+	}
+	size_t n = json_object_size(j), i = 0;
+	struct fs_kv *kv = calloc(n + 1, sizeof(*kv));
+	char **bufs = calloc(n + 1, sizeof(*bufs));
+	const char *key;
+	json_t *v;
+	json_object_foreach(j, key, v) {
+		const char *msg = NULL;
+		size_t kl = strlen(key);
+		int minor = kl > 6 && !strcmp(key + kl - 6, "_minor");
+		char field[64];
+		snprintf(field, sizeof(field), "%.*s", minor ? (int)(kl - 6) : (int)kl, key);
+		int known = 0;
+		for (size_t f = 0; e && f < fs_entity_nfields(e); f++)
+			known |= !strcmp(fs_entity_field(e, f)->name, field) &&
+				 (!minor || fs_entity_field(e, f)->kind == FK_MONEY);
+		if (e && !known) {
+			char m[160];
+			snprintf(m, sizeof(m), "%s has no field '%.60s'", fs_entity_name(e), key);
+			enum MHD_Result res = send_error(c, 400, "unknown_field", m, key);
+			free_kv(j, kv, i, bufs);
+			return res;
+		}
+		char *text = NULL;
+		if (json_is_string(v))
+			text = strdup(json_string_value(v));
+		else if (json_is_integer(v) && minor) {
+			text = malloc(32);
+			if (text)
+				fs_money_format(json_integer_value(v), 2, text);
+		} else if (json_is_integer(v) && !minor) {
+			text = malloc(24);
+			if (text)
+				snprintf(text, 24, "%lld", (long long)json_integer_value(v));
+		} else if (json_is_boolean(v))
+			text = strdup(json_is_true(v) ? "yes" : "no");
+		else if (json_is_null(v))
+			text = strdup("");
+		else
+			msg = minor || !json_is_real(v) ? "must be a string, a whole number, true/false or null"
+							 : "amounts are strings (\"1800.00\") or whole minor units (wage_minor)";
+		if (msg || !text) {
+			free(text);
+			enum MHD_Result res = send_error(c, 400, "wrong_type", msg ? msg : "out of memory", key);
+			free_kv(j, kv, i, bufs);
+			return res;
+		}
+		bufs[i] = text;
+		kv[i].key = strdup(field);
+		kv[i].value = text;
+		i++;
+	}
+	*ret_json = j;
+	*ret_kv = kv;
+	*ret_n = i;
+	*ret_bufs = bufs;
+	return MHD_YES;
+}
+
+/* ---- authentication ---- */
+
+struct who {
+	int64_t user;
+	int by_session;
+	char csrf[65];
+};
+
+static const char *cookie_token(struct MHD_Connection *c)
+{
+	return MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "fs_session");
+}
+
+static int authenticate(struct fs_ctx *ctx, struct MHD_Connection *c, struct who *w)
+{
+	struct fs_error err = {0};
+	const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+	if (auth && !strncmp(auth, "Bearer ", 7))
+		return fs_token_check(ctx, auth + 7, &w->user, &err) ? -1 : 0;
+	const char *tok = cookie_token(c);
+	if (tok && !fs_session_check(ctx, tok, &w->user, w->csrf, &err)) {
+		w->by_session = 1;
+		return 0;
+	}
+	return -1;
+}
+
+static int csrf_ok(struct MHD_Connection *c, const struct who *w)
+{
+	if (!w->by_session)
+		return 1; /* bearer tokens are not sent by browsers on their own */
+	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
+	return h && strlen(h) == 64 && sodium_memcmp(h, w->csrf, 64) == 0;
+}
+
+/* ---- roles ---- */
+
+static int can_write(const char *role, const char *entity)
+{
+	if (!strcmp(role, "admin"))
+		return 1;
+	if (!strcmp(entity, "payment"))
+		return !strcmp(role, "treasurer");
+	if (!strcmp(entity, "organization") || !strcmp(entity, "user") || !strcmp(entity, "role"))
+		return 0;
+	return !strcmp(role, "organizer");
+}
+
+static int can_reveal(const char *role)
+{
+	return !strcmp(role, "admin") || !strcmp(role, "organizer");
+}
+
+static const char *const org_entities[] = {"people", "employers", "workplaces", "employments", "memberships",
+					   "claims", "promises", "payments", NULL};
+
+/* ---- handlers ---- */
+
+static enum MHD_Result handle_login(struct fs_ctx *ctx, struct MHD_Connection *c, struct request *rq)
+{
+	json_error_t jerr;
+	json_t *j = json_loadb(rq->body.data ? rq->body.data : "", rq->body.len, 0, &jerr);
+	const char *user = json_string_value(json_object_get(j, "username"));
+	const char *pass = json_string_value(json_object_get(j, "password"));
+	if (!j || !user || !pass) {
+		json_decref(j);
+		return send_error(c, 400, j ? "wrong_type" : "malformed_json", "send {\"username\": \"…\", \"password\": \"…\"}", NULL);
+	}
+	char token[65], csrf[65];
+	int64_t uid;
+	struct fs_error err = {0};
+	int rc = fs_login(ctx, user, pass, token, csrf, &uid, &err);
+	json_decref(j);
+	if (rc == FS_ELIMIT)
+		return send_error(c, 429, "too_many_attempts", err.message, NULL);
+	if (rc == FS_EPERM)
+		return send_error(c, 401, "unauthorized", "wrong user name or password", NULL);
+	if (rc)
+		return send_fs_error(c, rc, &err);
+	char cookie[160];
+	snprintf(cookie, sizeof(cookie), "fs_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200", token);
+	sodium_memzero(token, sizeof(token));
+	return send_json(c, 200, json_pack("{s:I,s:s}", "user_id", (json_int_t)uid, "csrf", csrf), cookie);
+}
+
+static json_t *orgs_of(struct fs_ctx *ctx, int64_t user)
+{
+	json_t *out = json_array(), *orgs;
+	struct fs_error err = {0};
+	struct fs_list_opts o = {.limit = 10000};
+	if (fs_list(ctx, fs_entity_find("organization"), &o, &orgs, &err))
+		return out;
+	size_t i;
+	json_t *org;
+	json_array_foreach(json_object_get(orgs, "items"), i, org) {
+		char role[16];
+		if (!fs_user_role(ctx, user, json_integer_value(json_object_get(org, "id")), role, &err) && role[0])
+			json_array_append_new(out, json_pack("{s:O,s:O,s:O,s:O,s:s}", "id", json_object_get(org, "id"), "slug",
+							     json_object_get(org, "slug"), "name", json_object_get(org, "name"),
+							     "currency", json_object_get(org, "currency"), "role", role));
+	}
+	json_decref(orgs);
+	return out;
+}
+
+static enum MHD_Result handle_entity(struct fs_ctx *ctx, struct MHD_Connection *c, struct request *rq,
+				     const char *method, const struct fs_entity *e, const char *idseg, const char *role)
+{
+	struct fs_error err = {0};
+	int64_t id = 0;
+	if (idseg) {
+		char *end;
+		id = strtoll(idseg, &end, 10);
+		if (*end || id <= 0)
+			return send_error(c, 404, "not_found", "no such record", NULL);
+	}
+	if (is_write(method) && !can_write(role, fs_entity_name(e)))
+		return send_error(c, 403, "forbidden", "your role cannot change these records", NULL);
+	json_t *out = NULL;
+	int rc;
+	if (!strcmp(method, "GET") && !idseg) {
+		struct fs_kv filters[16];
+		size_t nf = 0;
+		for (size_t f = 0; f < fs_entity_nfields(e) && nf < 16; f++) {
+			const char *v = arg(c, fs_entity_field(e, f)->name);
+			if (v)
+				filters[nf++] = (struct fs_kv){fs_entity_field(e, f)->name, v};
+		}
+		int64_t limit = 0, offset = 0;
+		const char *l = arg(c, "limit"), *of = arg(c, "offset");
+		if ((l && (limit = strtoll(l, NULL, 10)) <= 0) || (of && (offset = strtoll(of, NULL, 10)) < 0))
+			return send_error(c, 400, "wrong_type", "limit and offset are whole numbers", l ? "limit" : "offset");
+		struct fs_list_opts o = {arg(c, "q"), filters, nf, limit, offset, 0};
+		rc = fs_list(ctx, e, &o, &out, &err);
+	} else if (!strcmp(method, "GET")) {
+		int reveal = arg(c, "reveal") && !strcmp(arg(c, "reveal"), "1");
+		if (reveal && !can_reveal(role))
+			return send_error(c, 403, "forbidden", "your role cannot see sealed fields", "reveal");
+		rc = fs_get(ctx, e, id, reveal ? FS_REVEAL : 0, &out, &err);
+		if (!rc && reveal)
+			rc = fs_journal_view(ctx, e, id, &err);
+	} else if (!strcmp(method, "DELETE") && idseg) {
+		rc = fs_remove(ctx, e, id, &err);
+		if (!rc)
+			return send_json(c, 200, json_pack("{s:I,s:b}", "id", (json_int_t)id, "removed", 1), NULL);
+	} else if ((!strcmp(method, "POST") && !idseg) || (!strcmp(method, "PATCH") && idseg)) {
+		json_t *j = NULL;
+		struct fs_kv *kv = NULL;
+		size_t n = 0;
+		char **bufs = NULL;
+		if (body_to_kv(c, rq, e, &j, &kv, &n, &bufs) != MHD_YES || !kv)
+			return MHD_YES; /* the error response is queued */
+		int existed = 0;
+		if (idseg)
+			rc = fs_update(ctx, e, id, kv, n, &err);
+		else
+			rc = fs_create_ex(ctx, e, kv, n, &id, &existed, &err);
+		free_kv(j, kv, n, bufs);
+		if (!rc)
+			rc = fs_get(ctx, e, id, 0, &out, &err);
+		if (!rc)
+			return send_json(c, idseg || existed ? 200 : 201, out, NULL);
+	} else {
+		return send_error(c, 405, "method_not_allowed", "method not allowed here", NULL);
+	}
+	if (rc)
+		return send_fs_error(c, rc, &err);
+	return send_json(c, 200, out, NULL);
+}
+
+static enum MHD_Result handle_import(struct fs_ctx *ctx, struct MHD_Connection *c, struct request *rq)
+{
+	FILE *in = fmemopen(rq->body.data ? rq->body.data : (char *)"", rq->body.len, "rb");
+	if (!in)
+		return send_error(c, 500, "internal", "internal error", NULL);
+	struct fs_import_opts o = {.in = in, .name = "upload", .dry_run = arg(c, "dry_run") != NULL};
+	struct fs_import_report rep;
+	struct fs_error err = {0};
+	int rc = fs_import_people(ctx, &o, &rep, &err);
+	fclose(in);
+	json_t *errs = json_array();
+	for (size_t k = 0; k < rep.errors_kept; k++)
+		json_array_append_new(errs, json_pack("{s:I,s:i,s:s,s:s}", "line", (json_int_t)rep.errors[k].line, "column",
+						      rep.errors[k].column, "field", rep.errors[k].field, "message", rep.errors[k].message));
+	json_t *out = json_pack("{s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "stored", rc == 0 && !o.dry_run, "rows", (json_int_t)rep.rows,
+				"inserted", (json_int_t)rep.inserted, "updated", (json_int_t)rep.updated, "unchanged",
+				(json_int_t)rep.unchanged, "rejected", (json_int_t)rep.rejected, "errors_total", (json_int_t)rep.nerrors,
+				"errors", errs);
+	fs_import_report_done(&rep);
+	if (rc && rc != FS_EINVAL) {
+		json_decref(out);
+		return send_fs_error(c, rc, &err);
+	}
+	if (rc)
+		json_object_set_new(out, "error", json_pack("{s:s,s:s}", "code", "invalid_rows", "message", err.message));
+	return send_json(c, rc ? 422 : 200, out, NULL);
+}
+
+static enum MHD_Result handle_org(struct server *s, struct fs_ctx *ctx, struct MHD_Connection *c, struct request *rq,
+				  const char *method, struct route *r, const struct who *w)
+{
+	struct fs_error err = {0};
+	(void)s;
+	/* /api/v1/orgs/{org}/... : an organization the user has no role in does not exist */
+	char role[16] = "";
+	if (fs_use_org(ctx, r->seg[3], &err) || fs_user_role(ctx, w->user, fs_org(ctx), role, &err) || !role[0])
+		return send_error(c, 404, "not_found", "no such organization", NULL);
+	if (r->n == 4) {
+		json_t *o;
+		int rc = fs_get(ctx, fs_entity_find("organization"), fs_org(ctx), 0, &o, &err);
+		if (rc)
+			return send_fs_error(c, rc, &err);
+		json_object_set_new(o, "role", json_string(role));
+		return send_json(c, 200, o, NULL);
+	}
+	const char *what = r->seg[4];
+	if (!strcmp(what, "people") && r->n == 6 && !strcmp(r->seg[5], "import")) {
+		if (strcmp(method, "POST"))
+			return send_error(c, 405, "method_not_allowed", "POST a CSV file", NULL);
+		if (!can_write(role, "person"))
+			return send_error(c, 403, "forbidden", "your role cannot change these records", NULL);
+		return handle_import(ctx, c, rq);
+	}
+	if (!strcmp(what, "people") && r->n == 6 && !strcmp(r->seg[5], "export")) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *out = open_memstream(&buf, &len);
+		int rc = out ? fs_export_people(ctx, out, FS_EXPORT_CSV, 0, &err) : FS_ENOMEM;
+		if (out)
+			fclose(out);
+		if (rc) {
+			free(buf);
+			return send_fs_error(c, rc, &err);
+		}
+		return send_body(c, 200, "text/csv; charset=utf-8", buf, len, NULL);
+	}
+	if (!strcmp(what, "watch") && r->n == 5) {
+		json_t *out;
+		int64_t wp = arg(c, "workplace") ? strtoll(arg(c, "workplace"), NULL, 10) : 0;
+		fs_date as_of = fs_date_today();
+		if (arg(c, "as_of") && fs_date_parse(arg(c, "as_of"), &as_of, &err, "as_of"))
+			return send_fs_error(c, FS_EINVAL, &err);
+		int rc = fs_watch(ctx, wp, as_of, &out, &err);
+		return rc ? send_fs_error(c, rc, &err) : send_json(c, 200, out, NULL);
+	}
+	if (!strcmp(what, "statement") && r->n == 6) {
+		json_t *out;
+		char *end;
+		int64_t person = strtoll(r->seg[5], &end, 10);
+		if (*end || person <= 0)
+			return send_error(c, 404, "not_found", "no such person", NULL);
+		int rc = fs_statement(ctx, person, arg(c, "lang") ? arg(c, "lang") : "en", fs_date_today(), &out, &err);
+		return rc ? send_fs_error(c, rc, &err) : send_json(c, 200, out, NULL);
+	}
+	for (size_t i = 0; org_entities[i]; i++)
+		if (!strcmp(what, org_entities[i]) && r->n <= 6)
+			return handle_entity(ctx, c, rq, method, fs_entity_find(what), r->n == 6 ? r->seg[5] : NULL, role);
+	return send_error(c, 404, "not_found", "no such resource", NULL);
+}
+
+static enum MHD_Result route(struct server *s, struct MHD_Connection *c, struct request *rq, const char *url,
+			     const char *method)
+{
+	struct route r;
+	if (split_path(url, &r) || r.n < 2 || strcmp(r.seg[0], "api") || strcmp(r.seg[1], "v1")) {
+		if (!strcmp(url, "/") && !strcmp(method, "GET"))
+			return send_json(c, 200, json_pack("{s:s,s:s}", "fairshare", FS_VERSION, "api", "/api/v1"), NULL);
+		return send_error(c, 404, "not_found", "no such resource", NULL);
+	}
+	if (rq->too_large)
+		return send_error(c, 413, "body_too_large", "the request body is larger than the limit", NULL);
+	if (r.n == 3 && !strcmp(r.seg[2], "health"))
+		return send_json(c, 200, json_pack("{s:b}", "ok", 1), NULL);
+	struct fs_error err = {0};
+	struct fs_ctx *ctx = thread_ctx(s, &err);
+	if (!ctx)
+		return send_error(c, 503, "unavailable", "the database cannot be opened", NULL);
+	if (r.n == 3 && !strcmp(r.seg[2], "login")) {
+		if (strcmp(method, "POST"))
+			return send_error(c, 405, "method_not_allowed", "POST username and password", NULL);
+		return handle_login(ctx, c, rq);
+	}
+	struct who w = {0};
+	if (authenticate(ctx, c, &w))
+		return send_error(c, 401, "unauthorized", "log in first (or send an API token)", NULL);
+	if (is_write(method) && !csrf_ok(c, &w))
+		return send_error(c, 403, "csrf", "missing or wrong X-CSRF-Token header", NULL);
+	if (r.n == 3 && !strcmp(r.seg[2], "logout")) {
+		const char *tok = cookie_token(c);
+		if (tok)
+			fs_logout(ctx, tok, &err);
+		return send_json(c, 200, json_pack("{s:b}", "ok", 1), "fs_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+	}
+	if (r.n == 3 && (!strcmp(r.seg[2], "me") || !strcmp(r.seg[2], "orgs")))
+		return send_json(c, 200, json_pack("{s:I,s:o,s:s?}", "user_id", (json_int_t)w.user, "orgs", orgs_of(ctx, w.user),
+						   "csrf", w.by_session ? w.csrf : NULL), NULL);
+	if (r.n == 3 && !strcmp(r.seg[2], "entitle")) {
+		if (strcmp(method, "POST"))
+			return send_error(c, 405, "method_not_allowed", "POST the case", NULL);
+		json_t *j = NULL;
+		struct fs_kv *kv = NULL;
+		size_t n = 0;
+		char **bufs = NULL;
+		if (body_to_kv(c, rq, NULL, &j, &kv, &n, &bufs) != MHD_YES || !kv)
+			return MHD_YES;
+		struct fs_entitle_in in;
+		fs_entitle_init(&in);
+		int rc = 0;
+		const char *lang = "en";
+		for (size_t i = 0; i < n && !rc; i++)
+			if (!strcmp(kv[i].key, "lang"))
+				lang = kv[i].value;
+			else
+				rc = fs_entitle_set(&in, kv[i].key, kv[i].value, &err);
+		json_t *out = NULL;
+		if (!rc)
+			rc = fs_entitle(&in, lang, &out, &err);
+		fs_entitle_done(&in);
+		free_kv(j, kv, n, bufs);
+		return rc ? send_fs_error(c, rc, &err) : send_json(c, 200, out, NULL);
+	}
+	if (r.n >= 4 && !strcmp(r.seg[2], "orgs"))
+		return handle_org(s, ctx, c, rq, method, &r, &w);
+	return send_error(c, 404, "not_found", "no such resource", NULL);
+}
+
+static int is_upload(const char *url)
+{
+	size_t n = strlen(url);
+	return n > 14 && !strcmp(url + n - 14, "/people/import");
+}
+
+static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+			       const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+	struct server *s = cls;
+	(void)version;
+	struct request *rq = *con_cls;
+	if (!rq) {
+		rq = calloc(1, sizeof(*rq));
+		if (!rq)
+			return MHD_NO;
+		fs_buf_init(&rq->body, is_upload(url) ? s->o->max_upload : s->o->max_body);
+		clock_gettime(CLOCK_MONOTONIC, &rq->start);
+		*con_cls = rq;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!rq->too_large && fs_buf_add(&rq->body, upload, *upload_size))
+			rq->too_large = 1;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	return route(s, c, rq, url, method);
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	struct request *rq = *con_cls;
+	if (!rq)
+		return;
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_HTTP_STATUS);
+	struct timespec end;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	double ms = (double)(end.tv_sec - rq->start.tv_sec) * 1e3 + (double)(end.tv_nsec - rq->start.tv_nsec) / 1e6;
+	/* one line per request; no path (it may hold ids of people), no query, no body */
+	fprintf(stderr, "http %u %.1fms%s\n", ci ? ci->http_status : 0, ms, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+	if (rq->body.data)
+		sodium_memzero(rq->body.data, rq->body.len);
+	fs_buf_done(&rq->body);
+	free(rq);
+	*con_cls = NULL;
+}
+
+int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
+{
+	struct fs_http_opts o = *opts;
+	if (!o.threads)
+		o.threads = 4;
+	if (!o.max_body)
+		o.max_body = 1u << 20;
+	if (!o.max_upload)
+		o.max_upload = 64u << 20;
+	if (!o.max_connections)
+		o.max_connections = 256;
+	if (!o.timeout_s)
+		o.timeout_s = 30;
+	char host[64];
+	const char *colon = strrchr(o.listen ? o.listen : "127.0.0.1:8080", ':');
+	const char *listen = o.listen ? o.listen : "127.0.0.1:8080";
+	if (!colon || (size_t)(colon - listen) >= sizeof(host))
+		return fs_fail(err, FS_EINVAL, "listen", "write --listen ADDRESS:PORT, e.g. 127.0.0.1:8080");
+	snprintf(host, sizeof(host), "%.*s", (int)(colon - listen), listen);
+	long port = strtol(colon + 1, NULL, 10);
+	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	if (port <= 0 || port > 65535 || inet_pton(AF_INET, host, &addr.sin_addr) != 1)
+		return fs_fail(err, FS_EINVAL, "listen", "'%s' is not an IPv4 address and port", listen);
+	/* the database must open before we listen */
+	struct fs_ctx *probe;
+	int rc = fs_open(o.db_path, o.key_path, 0, &probe, err);
+	if (rc)
+		return rc;
+	fs_close(probe);
+	struct server s = {.o = &o};
+	pthread_key_create(&s.ctx_key, NULL);
+	pthread_mutex_init(&s.lock, NULL);
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL); /* worker threads inherit the mask */
+	struct MHD_Daemon *d = MHD_start_daemon(
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO, (uint16_t)port, NULL, NULL, handler, &s,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, o.threads,
+		MHD_OPTION_CONNECTION_LIMIT, o.max_connections, MHD_OPTION_CONNECTION_TIMEOUT, o.timeout_s,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, completed, &s,
+		MHD_OPTION_END);
+	if (!d) {
+		pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
+		return fs_fail(err, FS_EIO, "listen", "cannot listen on %s (in use, or not allowed)", listen);
+	}
+	char url[96];
+	snprintf(url, sizeof(url), "http://%s:%ld/", host, port);
+	if (o.ready)
+		o.ready(url, o.ready_ud);
+	int sig = 0;
+	sigwait(&sigs, &sig);
+	fprintf(stderr, "http: %s received, finishing requests in flight\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	MHD_quiesce_daemon(d); /* no new connections */
+	MHD_stop_daemon(d);    /* waits for the worker threads */
+	for (size_t i = 0; i < s.nctx; i++)
+		fs_close(s.ctxs[i]);
+	pthread_key_delete(s.ctx_key);
+	pthread_mutex_destroy(&s.lock);
+	pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
+	return 0;
+}
