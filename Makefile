@@ -11,7 +11,7 @@ BENCH_DEPS = sqlite3 time hyperfine
 FUZZ_DEPS  = clang libclang-rt-14-dev
 SUDO       = $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: all deps build run test bench fuzz clean
+.PHONY: all deps browser-deps build run test bench fuzz clean
 
 all: build
 
@@ -29,6 +29,13 @@ endef
 
 deps:
 	$(call apt_install,$(DEPS))
+
+# Browser tests: Debian's chromium driven by playwright-core from npm.
+browser-deps: deps
+	$(call apt_install,chromium)
+	@command -v node >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs; }
+	@command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm; }
+	@[ -d tests/browser/node_modules/playwright-core ] || (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 
 $(BUILD)/build.ninja: | deps
 	meson setup $(BUILD) --buildtype=release
@@ -48,7 +55,7 @@ run: build
 $(TEST_BUILD)/build.ninja: | deps
 	meson setup $(TEST_BUILD) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
 
-test: deps $(TEST_BUILD)/build.ninja
+test: deps browser-deps $(TEST_BUILD)/build.ninja
 	ninja -C $(TEST_BUILD)
 	tests/run-all.sh $(TEST_BUILD)
 

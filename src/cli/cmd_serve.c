@@ -16,10 +16,11 @@ static void ready(const char *url, void *ud)
 
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
-	struct fs_http_opts o = {.db_path = c->db, .key_path = c->key, .listen = "127.0.0.1:8080", .ready = ready};
+	struct fs_http_opts o = {.db_path = c->db, .key_path = c->key, .listen = "127.0.0.1:8080", .ready = ready,
+				 .web_dir = FS_WEB_DIR};
 	for (int i = 1; i < argc; i++) {
 		if (cli_is_help(argv[i])) {
-			fputs("usage: fairshare serve [--listen ADDRESS:PORT] [--threads N]\n\n"
+			fputs("usage: fairshare serve [--listen ADDRESS:PORT] [--threads N] [--web DIR]\n\n"
 			      "Serves the HTTP JSON API under /api/v1 (default 127.0.0.1:8080). Log in with\n"
 			      "POST /api/v1/login, or send 'Authorization: Bearer TOKEN' (fairshare user token).\n"
 			      "Stops cleanly on SIGTERM or Ctrl-C: requests in flight finish first.\n", stdout);
@@ -27,6 +28,8 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		}
 		if (!strcmp(argv[i], "--listen") && i + 1 < argc)
 			o.listen = argv[++i];
+		else if (!strcmp(argv[i], "--web") && i + 1 < argc)
+			o.web_dir = argv[++i];
 		else if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
 			int64_t n;
 			if (cli_parse_id(argv[++i], &n) || n > 64)

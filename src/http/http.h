@@ -9,6 +9,7 @@ struct fs_http_opts {
 	const char *db_path;
 	const char *key_path;
 	const char *listen;    /* "127.0.0.1:8080" */
+	const char *web_dir;   /* static files of the web interface (NULL: none) */
 	unsigned threads;      /* worker threads (default 4) */
 	size_t max_body;       /* JSON bodies (default 1 MiB) */
 	size_t max_upload;     /* CSV uploads (default 64 MiB) */

@@ -492,14 +492,60 @@ static enum MHD_Result handle_org(struct server *s, struct fs_ctx *ctx, struct M
 	return send_error(c, 404, "not_found", "no such resource", NULL);
 }
 
+/* The web interface's static files: only plain names under web_dir. */
+static enum MHD_Result send_static(struct server *s, struct MHD_Connection *c, const char *url)
+{
+	const char *name = strcmp(url, "/") ? url + 1 : "index.html";
+	size_t n = strlen(name);
+	int ok = s->o->web_dir && n > 0 && n < 200 && name[0] != '.' && !strstr(name, "..") && !strstr(name, "/.");
+	for (size_t i = 0; ok && i < n; i++)
+		ok = (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') || (name[i] >= '0' && name[i] <= '9') ||
+		     strchr("._-/", name[i]);
+	static const struct {
+		const char *ext, *type;
+	} types[] = {{".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+		     {".css", "text/css; charset=utf-8"}, {".json", "application/json"}, {".svg", "image/svg+xml"},
+		     {".png", "image/png"}, {".ico", "image/x-icon"}, {".yaml", "application/yaml"}};
+	const char *type = NULL;
+	for (size_t i = 0; ok && i < sizeof(types) / sizeof(types[0]); i++) {
+		size_t el = strlen(types[i].ext);
+		if (n > el && !strcmp(name + n - el, types[i].ext))
+			type = types[i].type;
+	}
+	char path[512];
+	FILE *f = NULL;
+	if (ok && type && (size_t)snprintf(path, sizeof(path), "%s/%s", s->o->web_dir, name) < sizeof(path))
+		f = fopen(path, "rb");
+	if (!f)
+		return send_error(c, 404, "not_found", "no such resource", NULL);
+	struct fs_buf b;
+	fs_buf_init(&b, 4u << 20);
+	char chunk[8192];
+	size_t got;
+	int rc = 0;
+	while (!rc && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		rc = fs_buf_add(&b, chunk, got);
+	fclose(f);
+	if (rc) {
+		fs_buf_done(&b);
+		return send_error(c, 500, "internal", "internal error", NULL);
+	}
+	size_t len = b.len;
+	return send_body(c, 200, type, fs_buf_take(&b), len, NULL);
+}
+
 static enum MHD_Result route(struct server *s, struct MHD_Connection *c, struct request *rq, const char *url,
 			     const char *method)
 {
 	struct route r;
 	if (split_path(url, &r) || r.n < 2 || strcmp(r.seg[0], "api") || strcmp(r.seg[1], "v1")) {
-		if (!strcmp(url, "/") && !strcmp(method, "GET"))
-			return send_json(c, 200, json_pack("{s:s,s:s}", "fairshare", FS_VERSION, "api", "/api/v1"), NULL);
+		if (!strcmp(method, "GET") && strncmp(url, "/api/", 5))
+			return send_static(s, c, url);
 		return send_error(c, 404, "not_found", "no such resource", NULL);
+	}
+	if (r.n == 3 && !strcmp(r.seg[2], "openapi.yaml") && !strcmp(method, "GET") && s->o->web_dir) {
+		/* the API's description lives in doc/; the web folder links it */
+		return send_static(s, c, "/openapi.yaml");
 	}
 	if (rq->too_large)
 		return send_error(c, 413, "body_too_large", "the request body is larger than the limit", NULL);

@@ -1,0 +1,118 @@
+// web.test.mjs - browser tests of the web interface: playwright-core drives
+// Debian's chromium (headless) against a running `fairshare serve`.
+// usage: node web.test.mjs BASE_URL SCREENSHOT_DIR   (prints TAP)
+import { chromium } from "playwright-core";
+import fs from "node:fs";
+import path from "node:path";
+
+const base = process.argv[2];
+const shots = process.argv[3] || "screenshots";
+fs.mkdirSync(shots, { recursive: true });
+let n = 0, failed = 0;
+async function test(name, fn) {
+  n++;
+  try { await fn(); console.log(`ok ${n} - ${name}`); }
+  catch (e) { failed++; console.log(`not ok ${n} - ${name}\n# ${String(e.message || e).split("\n").join("\n# ")}`); }
+}
+function assert(cond, msg) { if (!cond) throw new Error(msg); }
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium", headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"],
+});
+const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+const consoleErrors = [];
+page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+page.on("pageerror", (e) => consoleErrors.push(String(e)));
+
+await test("the login page is shown", async () => {
+  await page.goto(base);
+  await page.getByLabel("User name").waitFor();
+  await page.screenshot({ path: path.join(shots, "01-login.png") });
+});
+await test("a wrong password is refused with a message", async () => {
+  await page.getByLabel("User name").fill("admin");
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByText("Wrong user name or password.").waitFor();
+});
+await test("log in and see the people register", async () => {
+  await page.getByLabel("User name").fill("admin");
+  await page.getByLabel("Password").fill("fairshare-demo");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.locator("#people-view").waitFor({ state: "visible" });
+  await page.getByText(/of 808 people/).waitFor();
+  await page.screenshot({ path: path.join(shots, "02-people.png") });
+});
+await test("search finds İlder by typing ilder", async () => {
+  await page.getByLabel("Search by name").fill("ilder");
+  await page.getByRole("button", { name: "Find" }).click();
+  await page.getByText(/of 31 people/).waitFor();
+  const names = await page.locator("#people-table tbody td:first-child").allTextContents();
+  assert(names.length > 0 && names.every((x) => x.includes("İlder")), "rows: " + names.join(", "));
+});
+await test("a person's page shows their employment", async () => {
+  await page.locator("#people-table tbody tr").first().click();
+  await page.locator("#person-view").waitFor({ state: "visible" });
+  const name = await page.locator("#person-name").textContent();
+  assert(name.includes("İlder"), "name " + name);
+  await page.locator("#employment-table tbody tr").first().waitFor();
+  const sealed = await page.locator("#person-fields").textContent();
+  assert(sealed.includes("(sealed)"), "sealed fields hidden until asked");
+  await page.getByRole("button", { name: "Show sealed fields" }).click();
+  await page.waitForFunction(() => !document.querySelector("#person-fields").textContent.includes("(sealed)"));
+  await page.screenshot({ path: path.join(shots, "03-person.png") });
+});
+await test("a CSV with a bad row is refused and the row is shown", async () => {
+  await page.getByRole("button", { name: "Back to the list" }).click();
+  const csv = path.join(shots, "bad.csv");
+  fs.writeFileSync(csv, "full_name,birth_date\nGood Person,1970-01-01\nBad Person,1970-13-01\n");
+  await page.getByLabel("CSV file (UTF-8)").setInputFiles(csv);
+  await page.getByRole("button", { name: "Import" }).click();
+  const errors = page.locator("#import-errors");
+  await errors.waitFor();
+  const text = await errors.textContent();
+  assert(text.includes("1970-13-01") && text.includes("3"), "error table: " + text);
+  await page.getByText(/Nothing was imported/).waitFor();
+  await page.screenshot({ path: path.join(shots, "04-import-error.png") });
+});
+await test("nothing of the bad file was stored", async () => {
+  await page.getByLabel("Search by name").fill("Good Person");
+  await page.getByRole("button", { name: "Find" }).click();
+  await page.getByText(/of 0 people/).waitFor();
+});
+for (const [lang, heading, find] of [["tr", "Kişiler", "Bul"], ["ru", "Люди", "Найти"], ["kk", "Адамдар", "Табу"]]) {
+  await test(`switch the language to ${lang}`, async () => {
+    await page.getByLabel(/Language|Dil|Язык|Тіл/).selectOption(lang);
+    await page.locator("#people-view h2", { hasText: heading }).waitFor();
+    await page.getByRole("button", { name: find }).waitFor();
+    assert(await page.evaluate(() => document.documentElement.lang) === lang, "html lang");
+    await page.screenshot({ path: path.join(shots, `05-${lang}.png`) });
+  });
+}
+await test("numbers follow the language (Turkish thousands separator)", async () => {
+  await page.getByLabel(/Тіл/).selectOption("tr");
+  await page.getByLabel("Ada göre ara").fill("");
+  await page.getByRole("button", { name: "Bul" }).click();
+  await page.getByText("808 kişiden 25 kişi").waitFor();
+});
+await test("works on a 360-px-wide phone screen", async () => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.getByLabel("Dil").selectOption("en");
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert(overflow <= 360, "page is " + overflow + "px wide");
+  await page.screenshot({ path: path.join(shots, "06-phone.png"), fullPage: true });
+});
+await test("every form field has a label", async () => {
+  const unlabeled = await page.evaluate(() => [...document.querySelectorAll("input, select, textarea")]
+    .filter((el) => !el.labels || el.labels.length === 0).map((el) => el.id));
+  assert(unlabeled.length === 0, "unlabeled: " + unlabeled.join(", "));
+});
+await test("no script errors in the console", async () => {
+  assert(consoleErrors.filter((e) => !e.includes("401") && !e.includes("422") && !e.includes("Failed to load resource")).length === 0,
+         consoleErrors.join("; "));
+});
+await browser.close();
+console.log(`1..${n}`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,26 @@
+#!/bin/sh
+# t06 - the web interface in a real browser (headless chromium driven by
+# playwright-core): log in, search, person page, CSV import with a bad row,
+# the four languages, a phone-sized screen. Screenshots: tests/out/screenshots.
+. "$(dirname "$0")/lib.sh"
+here=$(cd "$(dirname "$0")/.." && pwd)
+fs demo >/dev/null
+port=$((20000 + ($$ + 7) % 20000))
+"$FS_BIN" --db "$DB" serve --listen 127.0.0.1:$port >"$T/serve.out" 2>"$T/serve.err" &
+server=$!
+for i in $(seq 1 50); do curl -s "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
+mkdir -p "$here/out/screenshots"
+node "$here/browser/web.test.mjs" "http://127.0.0.1:$port/" "$here/out/screenshots" >"$T/tap" 2>&1
+rc=$?
+kill -TERM "$server"
+wait "$server"
+# pass the browser's own TAP lines through, renumbered into this file's count
+while IFS= read -r line; do
+	case "$line" in
+	"ok "*) ok "browser: ${line#ok * - }" ;;
+	"not ok "*) notok "browser: ${line#not ok * - }" ;;
+	"#"*) echo "$line" ;;
+	esac
+done <"$T/tap"
+same "browser test run exited 0" "$rc" 0
+finish

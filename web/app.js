@@ -1,0 +1,220 @@
+/* app.js - the fairshare web interface: log in, choose the organization, work
+ * with the people register (search, person page, add/edit/remove, CSV import with
+ * the rejected rows shown), in four languages. Talks only to /api/v1. */
+"use strict";
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const state = { lang: localStorage.getItem("fs.lang") || "en", csrf: null, orgs: [], org: null, role: null,
+                  offset: 0, limit: 25, total: 0, person: null };
+
+  function t(key, params) {
+    const dict = window.FS_I18N[state.lang] || window.FS_I18N.en;
+    let s = dict[key] || window.FS_I18N.en[key] || key;
+    for (const k in params || {}) s = s.split("{" + k + "}").join(String(params[k]));
+    return s;
+  }
+  const locale = () => ({ en: "en-GB", tr: "tr-TR", ru: "ru-RU", kk: "kk-KZ" }[state.lang] || "en-GB");
+  const fmtDate = (iso) => iso ? new Intl.DateTimeFormat(locale(), { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" })
+                                  .format(new Date(iso + "T00:00:00Z")) : t("person.none");
+  const fmtMoney = (minor, cur) => minor == null ? t("person.none") :
+      new Intl.NumberFormat(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(minor / 100) + (cur ? " " + cur : "");
+  const fmtNumber = (n) => new Intl.NumberFormat(locale()).format(n);
+
+  function translate() {
+    document.documentElement.lang = state.lang;
+    document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
+    $("lang").value = state.lang;
+  }
+  function say(text, isError) { const m = $("message"); m.textContent = text || ""; m.className = isError ? "error" : ""; }
+  function show(view) {
+    ["login-view", "people-view", "person-view", "edit-view"].forEach((v) => { $(v).hidden = v !== view; });
+  }
+
+  async function api(method, path, body, type) {
+    const headers = {};
+    if (body !== undefined) headers["Content-Type"] = type || "application/json";
+    if (method !== "GET" && state.csrf) headers["X-CSRF-Token"] = state.csrf;
+    const res = await fetch("/api/v1" + path, { method, headers, credentials: "same-origin",
+      body: body === undefined ? undefined : (type ? body : JSON.stringify(body)) });
+    let data = null;
+    try { data = await res.json(); } catch (e) { data = null; }
+    return { status: res.status, data };
+  }
+  const orgPath = (p) => "/orgs/" + encodeURIComponent(state.org) + p;
+  function fail(r) {
+    if (r.status === 401) { show("login-view"); $("session").hidden = true; return; }
+    if (r.status === 403) return say(t("forbidden"), true);
+    say(t("error", { message: (r.data && r.data.error && r.data.error.message) || r.status }), true);
+  }
+
+  async function start() {
+    const r = await api("GET", "/me");
+    if (r.status !== 200) { show("login-view"); return; }
+    state.csrf = r.data.csrf || state.csrf;
+    state.orgs = r.data.orgs;
+    const sel = $("org");
+    sel.innerHTML = "";
+    for (const o of state.orgs) {
+      const opt = document.createElement("option");
+      opt.value = o.slug; opt.textContent = o.name;
+      sel.appendChild(opt);
+    }
+    state.org = state.orgs.length ? (state.orgs.find((o) => o.slug === localStorage.getItem("fs.org")) || state.orgs[0]).slug : null;
+    sel.value = state.org;
+    $("session").hidden = false;
+    chooseOrg();
+  }
+  function chooseOrg() {
+    const o = state.orgs.find((x) => x.slug === state.org);
+    state.role = o ? o.role : null;
+    localStorage.setItem("fs.org", state.org);
+    const canWrite = state.role === "admin" || state.role === "organizer";
+    ["add-person", "edit", "delete"].forEach((id) => { $(id).hidden = !canWrite; });
+    $("import-form").hidden = !canWrite;
+    $("reveal").hidden = !canWrite;
+    state.offset = 0;
+    listPeople();
+  }
+
+  async function listPeople() {
+    show("people-view");
+    const q = new URLSearchParams({ limit: state.limit, offset: state.offset });
+    if ($("search").value.trim()) q.set("q", $("search").value.trim());
+    if ($("filter-ext").value.trim()) q.set("external_id", $("filter-ext").value.trim());
+    const r = await api("GET", orgPath("/people?" + q));
+    if (r.status !== 200) return fail(r);
+    state.total = r.data.total;
+    const body = $("people-table").tBodies[0];
+    body.innerHTML = "";
+    for (const p of r.data.items) {
+      const tr = document.createElement("tr");
+      tr.tabIndex = 0;
+      tr.dataset.id = p.id;
+      const a = document.createElement("td"); a.textContent = p.full_name;
+      const b = document.createElement("td"); b.textContent = p.external_id || t("person.none");
+      tr.append(a, b);
+      tr.addEventListener("click", () => openPerson(p.id));
+      tr.addEventListener("keydown", (e) => { if (e.key === "Enter") openPerson(p.id); });
+      body.appendChild(tr);
+    }
+    $("people-count").textContent = t("people.count", { shown: fmtNumber(r.data.items.length), total: fmtNumber(r.data.total) });
+    $("prev").disabled = state.offset === 0;
+    $("next").disabled = state.offset + state.limit >= state.total;
+  }
+
+  async function openPerson(id, reveal) {
+    const r = await api("GET", orgPath("/people/" + id + (reveal ? "?reveal=1" : "")));
+    if (r.status !== 200) return fail(r);
+    state.person = r.data;
+    show("person-view");
+    $("person-name").textContent = r.data.full_name;
+    const dl = $("person-fields");
+    dl.innerHTML = "";
+    for (const f of ["external_id", "national_id", "birth_date", "phone", "address"]) {
+      const dt = document.createElement("dt"); dt.textContent = t("person." + f);
+      const dd = document.createElement("dd");
+      if (!(f in r.data) && f !== "external_id") dd.textContent = "(" + t("person.sealed") + ")";
+      else if (f === "birth_date" && r.data[f]) dd.textContent = fmtDate(r.data[f]);
+      else dd.textContent = r.data[f] || t("person.none");
+      dl.append(dt, dd);
+    }
+    const e = await api("GET", orgPath("/employments?person_id=" + id));
+    const body = $("employment-table").tBodies[0];
+    body.innerHTML = "";
+    if (e.status === 200) for (const x of e.data.items) {
+      const tr = document.createElement("tr");
+      for (const v of [fmtDate(x.hired), fmtDate(x.terminated), x.termination_reason || t("person.none"), fmtMoney(x.wage_minor, x.currency)]) {
+        const td = document.createElement("td"); td.textContent = v; tr.appendChild(td);
+      }
+      body.appendChild(tr);
+    }
+  }
+
+  function openEdit(person) {
+    show("edit-view");
+    $("edit-title").textContent = person ? t("edit.title", { name: person.full_name }) : t("edit.new");
+    for (const f of ["full_name", "external_id", "national_id", "birth_date", "phone", "address"])
+      $("f-" + f).value = (person && person[f]) || "";
+    $("edit-form").dataset.id = person ? person.id : "";
+  }
+
+  async function save(ev) {
+    ev.preventDefault();
+    const id = $("edit-form").dataset.id;
+    const body = {};
+    for (const f of ["full_name", "external_id", "national_id", "birth_date", "phone", "address"]) {
+      const v = $("f-" + f).value.trim();
+      if (v || id) body[f] = v;
+    }
+    /* sealed fields not shown stay as they are */
+    if (id && state.person) for (const f of ["national_id", "birth_date", "phone", "address"]) if (!(f in state.person) && !body[f]) delete body[f];
+    const r = id ? await api("PATCH", orgPath("/people/" + id), body) : await api("POST", orgPath("/people"), body);
+    if (r.status !== 200 && r.status !== 201) return fail(r);
+    say(t("saved"));
+    openPerson(r.data.id);
+  }
+
+  async function removePerson() {
+    if (!state.person || !window.confirm(t("confirm.delete", { name: state.person.full_name }))) return;
+    const r = await api("DELETE", orgPath("/people/" + state.person.id));
+    if (r.status !== 200) return fail(r);
+    say(t("removed"));
+    listPeople();
+  }
+
+  async function importCsv(ev) {
+    ev.preventDefault();
+    const file = $("import-file").files[0];
+    if (!file) return;
+    const text = await file.text();
+    const r = await api("POST", orgPath("/people/import"), text, "text/csv");
+    const out = $("import-result");
+    out.innerHTML = "";
+    if (r.status === 200) { say(t("import.done", r.data)); listPeople(); return; }
+    if (r.status !== 422 || !r.data || !r.data.errors) return fail(r);
+    say(t("import.failed", r.data), true);
+    const table = document.createElement("table");
+    table.id = "import-errors";
+    const head = document.createElement("tr");
+    for (const k of ["import.line", "import.column", "import.field", "import.problem"]) {
+      const th = document.createElement("th"); th.textContent = t(k); head.appendChild(th);
+    }
+    table.appendChild(head);
+    for (const e of r.data.errors) {
+      const tr = document.createElement("tr");
+      for (const v of [e.line, e.column || "", e.field, e.message]) { const td = document.createElement("td"); td.textContent = v; tr.appendChild(td); }
+      table.appendChild(tr);
+    }
+    const wrap = document.createElement("div"); wrap.className = "scroll"; wrap.appendChild(table);
+    out.appendChild(wrap);
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    translate();
+    $("lang").addEventListener("change", () => {
+      state.lang = $("lang").value; localStorage.setItem("fs.lang", state.lang); translate();
+      if (!$("people-view").hidden) listPeople(); else if (!$("person-view").hidden && state.person) openPerson(state.person.id);
+    });
+    $("login-form").addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const r = await api("POST", "/login", { username: $("username").value, password: $("password").value });
+      $("password").value = "";
+      if (r.status === 200) { state.csrf = r.data.csrf; say(""); start(); }
+      else say(t(r.status === 429 ? "login.throttled" : "login.failed"), true);
+    });
+    $("logout").addEventListener("click", async () => { await api("POST", "/logout", {}); state.csrf = null; $("session").hidden = true; show("login-view"); });
+    $("org").addEventListener("change", () => { state.org = $("org").value; chooseOrg(); });
+    $("search-form").addEventListener("submit", (ev) => { ev.preventDefault(); state.offset = 0; listPeople(); });
+    $("prev").addEventListener("click", () => { state.offset = Math.max(0, state.offset - state.limit); listPeople(); });
+    $("next").addEventListener("click", () => { state.offset += state.limit; listPeople(); });
+    $("add-person").addEventListener("click", () => openEdit(null));
+    $("back").addEventListener("click", listPeople);
+    $("reveal").addEventListener("click", () => state.person && openPerson(state.person.id, true));
+    $("edit").addEventListener("click", () => openEdit(state.person));
+    $("delete").addEventListener("click", removePerson);
+    $("cancel").addEventListener("click", () => state.person ? openPerson(state.person.id) : listPeople());
+    $("edit-form").addEventListener("submit", save);
+    $("import-form").addEventListener("submit", importCsv);
+    start();
+  });
+})();
