@@ -68,7 +68,7 @@ fuzz: deps
 	$(call apt_install,$(FUZZ_DEPS))
 	[ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzzing=true --buildtype=debug \
 	  -Db_sanitize=address,undefined -Db_lundef=false
-	ninja -C build-fuzz fuzz/fuzz_csv fuzz/fuzz_import fuzz/fuzz_rules
+	ninja -C build-fuzz fuzz/fuzz_csv fuzz/fuzz_import fuzz/fuzz_rules fuzz/fuzz_body
 	fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 
 clean:

@@ -5,7 +5,7 @@ set -eu
 build=$1
 secs=${2:-60}
 here=$(cd "$(dirname "$0")" && pwd)
-for t in csv import rules; do
+for t in csv import rules body; do
 	mkdir -p "$here/findings/$t" "$build/corpus-$t"
 	"$build/fuzz/fuzz_$t" -max_total_time="$secs" -artifact_prefix="$here/findings/$t/" \
 		-max_len=4096 "$build/corpus-$t" "$here/corpus/$t" || true

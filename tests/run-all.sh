@@ -46,6 +46,7 @@ done
 suite fuzz-csv "$build/fuzz/fuzz_csv_replay" "$here/fuzz/corpus/csv" "$here/fuzz/findings/csv"
 suite fuzz-import "$build/fuzz/fuzz_import_replay" "$here/fuzz/corpus/import" "$here/fuzz/findings/import"
 suite fuzz-rules "$build/fuzz/fuzz_rules_replay" "$here/fuzz/corpus/rules" "$here/fuzz/findings/rules"
+suite fuzz-body "$build/fuzz/fuzz_body_replay" "$here/fuzz/corpus/body" "$here/fuzz/findings/body"
 
 rm -rf "$out"
 echo "$passed passed, $failed failed"

@@ -3,6 +3,7 @@
  * {"error":{"code","message","field"}}, security headers, one log line per
  * request (method, route, status, time; never bodies, queries or personal data). */
 #include "http.h"
+#include "body.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -145,91 +146,15 @@ static int is_write(const char *method)
 	return strcmp(method, "GET") && strcmp(method, "HEAD");
 }
 
-static void free_kv(json_t *j, struct fs_kv *kv, size_t n, char **bufs)
+/* Parse the body, or queue the 400 and return NULL-kv. */
+static enum MHD_Result parse_body(struct MHD_Connection *c, struct request *rq, const struct fs_entity *e,
+				  struct fs_body *out)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(bufs[i]);
-		free((char *)kv[i].key);
-	}
-	free(bufs);
-	free(kv);
-	json_decref(j);
-}
-
-/* A JSON body as field/value text pairs for the core. */
-static enum MHD_Result body_to_kv(struct MHD_Connection *c, struct request *rq, const struct fs_entity *e,
-				  json_t **ret_json, struct fs_kv **ret_kv, size_t *ret_n, char ***ret_bufs)
-{
-	json_error_t jerr;
-	*ret_kv = NULL;
-	*ret_json = NULL;
-	*ret_n = 0;
-	*ret_bufs = NULL;
-	json_t *j = json_loadb(rq->body.data ? rq->body.data : "", rq->body.len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!j) {
-		int utf8 = strstr(jerr.text, "UTF-8") != NULL || strstr(jerr.text, "decode byte") != NULL;
-		return send_error(c, 400, utf8 ? "invalid_utf8" : "malformed_json", jerr.text, NULL);
-	}
-	if (!json_is_object(j)) {
-		json_decref(j);
-		return send_error(c, 400, "wrong_type", "the body must be a JSON object", NULL);
-	}
-	size_t n = json_object_size(j), i = 0;
-	struct fs_kv *kv = calloc(n + 1, sizeof(*kv));
-	char **bufs = calloc(n + 1, sizeof(*bufs));
-	const char *key;
-	json_t *v;
-	json_object_foreach(j, key, v) {
-		const char *msg = NULL;
-		size_t kl = strlen(key);
-		int minor = kl > 6 && !strcmp(key + kl - 6, "_minor");
-		char field[64];
-		snprintf(field, sizeof(field), "%.*s", minor ? (int)(kl - 6) : (int)kl, key);
-		int known = 0;
-		for (size_t f = 0; e && f < fs_entity_nfields(e); f++)
-			known |= !strcmp(fs_entity_field(e, f)->name, field) &&
-				 (!minor || fs_entity_field(e, f)->kind == FK_MONEY);
-		if (e && !known) {
-			char m[160];
-			snprintf(m, sizeof(m), "%s has no field '%.60s'", fs_entity_name(e), key);
-			enum MHD_Result res = send_error(c, 400, "unknown_field", m, key);
-			free_kv(j, kv, i, bufs);
-			return res;
-		}
-		char *text = NULL;
-		if (json_is_string(v))
-			text = strdup(json_string_value(v));
-		else if (json_is_integer(v) && minor) {
-			text = malloc(32);
-			if (text)
-				fs_money_format(json_integer_value(v), 2, text);
-		} else if (json_is_integer(v) && !minor) {
-			text = malloc(24);
-			if (text)
-				snprintf(text, 24, "%lld", (long long)json_integer_value(v));
-		} else if (json_is_boolean(v))
-			text = strdup(json_is_true(v) ? "yes" : "no");
-		else if (json_is_null(v))
-			text = strdup("");
-		else
-			msg = minor || !json_is_real(v) ? "must be a string, a whole number, true/false or null"
-							 : "amounts are strings (\"1800.00\") or whole minor units (wage_minor)";
-		if (msg || !text) {
-			free(text);
-			enum MHD_Result res = send_error(c, 400, "wrong_type", msg ? msg : "out of memory", key);
-			free_kv(j, kv, i, bufs);
-			return res;
-		}
-		bufs[i] = text;
-		kv[i].key = strdup(field);
-		kv[i].value = text;
-		i++;
-	}
-	*ret_json = j;
-	*ret_kv = kv;
-	*ret_n = i;
-	*ret_bufs = bufs;
-	return MHD_YES;
+	struct fs_body_error berr;
+	if (fs_body_parse(rq->body.data, rq->body.len, e, out, &berr) == 0)
+		return MHD_YES;
+	memset(out, 0, sizeof(*out));
+	return send_error(c, berr.status, berr.code, berr.message, berr.field);
 }
 
 /* ---- authentication ---- */
@@ -378,18 +303,15 @@ static enum MHD_Result handle_entity(struct fs_ctx *ctx, struct MHD_Connection *
 		if (!rc)
 			return send_json(c, 200, json_pack("{s:I,s:b}", "id", (json_int_t)id, "removed", 1), NULL);
 	} else if ((!strcmp(method, "POST") && !idseg) || (!strcmp(method, "PATCH") && idseg)) {
-		json_t *j = NULL;
-		struct fs_kv *kv = NULL;
-		size_t n = 0;
-		char **bufs = NULL;
-		if (body_to_kv(c, rq, e, &j, &kv, &n, &bufs) != MHD_YES || !kv)
+		struct fs_body b;
+		if (parse_body(c, rq, e, &b) != MHD_YES || !b.json)
 			return MHD_YES; /* the error response is queued */
 		int existed = 0;
 		if (idseg)
-			rc = fs_update(ctx, e, id, kv, n, &err);
+			rc = fs_update(ctx, e, id, b.kv, b.n, &err);
 		else
-			rc = fs_create_ex(ctx, e, kv, n, &id, &existed, &err);
-		free_kv(j, kv, n, bufs);
+			rc = fs_create_ex(ctx, e, b.kv, b.n, &id, &existed, &err);
+		fs_body_free(&b);
 		if (!rc)
 			rc = fs_get(ctx, e, id, 0, &out, &err);
 		if (!rc)
@@ -577,26 +499,23 @@ static enum MHD_Result route(struct server *s, struct MHD_Connection *c, struct 
 	if (r.n == 3 && !strcmp(r.seg[2], "entitle")) {
 		if (strcmp(method, "POST"))
 			return send_error(c, 405, "method_not_allowed", "POST the case", NULL);
-		json_t *j = NULL;
-		struct fs_kv *kv = NULL;
-		size_t n = 0;
-		char **bufs = NULL;
-		if (body_to_kv(c, rq, NULL, &j, &kv, &n, &bufs) != MHD_YES || !kv)
+		struct fs_body b;
+		if (parse_body(c, rq, NULL, &b) != MHD_YES || !b.json)
 			return MHD_YES;
 		struct fs_entitle_in in;
 		fs_entitle_init(&in);
 		int rc = 0;
 		const char *lang = "en";
-		for (size_t i = 0; i < n && !rc; i++)
-			if (!strcmp(kv[i].key, "lang"))
-				lang = kv[i].value;
+		for (size_t i = 0; i < b.n && !rc; i++)
+			if (!strcmp(b.kv[i].key, "lang"))
+				lang = b.kv[i].value;
 			else
-				rc = fs_entitle_set(&in, kv[i].key, kv[i].value, &err);
+				rc = fs_entitle_set(&in, b.kv[i].key, b.kv[i].value, &err);
 		json_t *out = NULL;
 		if (!rc)
 			rc = fs_entitle(&in, lang, &out, &err);
 		fs_entitle_done(&in);
-		free_kv(j, kv, n, bufs);
+		fs_body_free(&b);
 		return rc ? send_fs_error(c, rc, &err) : send_json(c, 200, out, NULL);
 	}
 	if (r.n >= 4 && !strcmp(r.seg[2], "orgs"))

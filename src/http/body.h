@@ -1,0 +1,32 @@
+/* body.h - request bodies: a JSON object as field/value text pairs for the core.
+ * No HTTP library here, so the fuzzer can drive it directly. */
+#ifndef FS_HTTP_BODY_H
+#define FS_HTTP_BODY_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "core/fairshare.h"
+
+struct fs_body {
+	json_t *json;
+	struct fs_kv *kv; /* kv[i].key and .value are owned */
+	size_t n;
+};
+
+struct fs_body_error {
+	unsigned status;  /* 400 */
+	const char *code; /* malformed_json, invalid_utf8, wrong_type, unknown_field */
+	char message[200];
+	char field[64];
+};
+
+/* e: the entity whose fields are allowed (NULL: any). Strings pass as they are;
+ * whole numbers as decimal text, or as an amount when the key ends in _minor (then
+ * stored under the field without the suffix); true/false as yes/no; null clears.
+ * Floats, arrays and objects are refused. */
+int fs_body_parse(const char *data, size_t len, const struct fs_entity *e, struct fs_body *out,
+		  struct fs_body_error *err);
+void fs_body_free(struct fs_body *b);
+
+#endif
