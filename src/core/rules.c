@@ -9,12 +9,12 @@
 #include "../util/buf.h"
 #include "../util/money.h"
 
-struct fs_embedded_rule {
+struct fs_embedded {
 	const char *name;
 	const char *text;
 	size_t len;
 };
-extern const struct fs_embedded_rule fs_embedded_rules[];
+extern const struct fs_embedded fs_embedded_rules[];
 extern const size_t fs_embedded_rules_count;
 
 static const char *const methods[] = {"tr_severance", "tr_notice", "tr_leave", "months_of_wage", "tr_overtime",

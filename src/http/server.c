@@ -22,6 +22,13 @@
 #include "util/money.h"
 #include "util/utf8.h"
 
+struct fs_embedded {
+	const char *name;
+	const char *text;
+	size_t len;
+};
+extern const struct fs_embedded fs_embedded_docs[];
+
 struct server {
 	const struct fs_http_opts *o;
 	pthread_key_t ctx_key;
@@ -465,9 +472,13 @@ static enum MHD_Result route(struct server *s, struct MHD_Connection *c, struct 
 			return send_static(s, c, url);
 		return send_error(c, 404, "not_found", "no such resource", NULL);
 	}
-	if (r.n == 3 && !strcmp(r.seg[2], "openapi.yaml") && !strcmp(method, "GET") && s->o->web_dir) {
-		/* the API's description lives in doc/; the web folder links it */
-		return send_static(s, c, "/openapi.yaml");
+	if (r.n == 3 && !strcmp(r.seg[2], "openapi.yaml") && !strcmp(method, "GET")) {
+		/* doc/openapi.yaml, built into the binary */
+		char *copy = malloc(fs_embedded_docs[0].len);
+		if (!copy)
+			return MHD_NO;
+		memcpy(copy, fs_embedded_docs[0].text, fs_embedded_docs[0].len);
+		return send_body(c, 200, "application/yaml; charset=utf-8", copy, fs_embedded_docs[0].len, NULL);
 	}
 	if (rq->too_large)
 		return send_error(c, 413, "body_too_large", "the request body is larger than the limit", NULL);

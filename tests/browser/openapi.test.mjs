@@ -1,0 +1,78 @@
+// openapi.test.mjs - the API against its description (doc/openapi.yaml, JSON
+// syntax): every documented operation is called with its x-fairshare-test
+// example, the status must be the expected one and documented, and the body must
+// match the documented schema; every route the server implements must be
+// documented. usage: node openapi.test.mjs BASE_URL TOKEN REPO_DIR   (prints TAP)
+import fs from "node:fs";
+
+const [base, token, repo] = process.argv.slice(2);
+const spec = JSON.parse(fs.readFileSync(repo + "/doc/openapi.yaml", "utf8"));
+let n = 0, failed = 0;
+function report(name, problem) {
+  n++;
+  if (problem) { failed++; console.log(`not ok ${n} - ${name}\n# ${problem}`); } else console.log(`ok ${n} - ${name}`);
+}
+
+function resolve(s) {
+  while (s && s.$ref) s = s.$ref.split("/").slice(1).reduce((o, k) => o[k], spec);
+  return s;
+}
+function validate(v, schema, at = "$") {
+  schema = resolve(schema);
+  if (!schema) return null;
+  if (schema.type) {
+    const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+    const actual = v === null ? "null" : Array.isArray(v) ? "array" : Number.isInteger(v) ? "integer" : typeof v;
+    const ok = types.some((t) => t === actual || (t === "number" && actual === "integer"));
+    if (!ok) return `${at}: expected ${types.join("|")}, got ${actual}`;
+  }
+  if (schema.enum && !schema.enum.includes(v)) return `${at}: ${JSON.stringify(v)} not in ${schema.enum.join(",")}`;
+  if (schema.required) for (const k of schema.required) if (!(k in v)) return `${at}: missing ${k}`;
+  if (schema.properties && v && typeof v === "object")
+    for (const [k, s] of Object.entries(schema.properties)) if (k in v) { const p = validate(v[k], s, at + "." + k); if (p) return p; }
+  if (schema.items && Array.isArray(v)) for (let i = 0; i < v.length; i++) { const p = validate(v[i], schema.items, `${at}[${i}]`); if (p) return p; }
+  return null;
+}
+
+for (const [path, item] of Object.entries(spec.paths)) {
+  for (const method of ["get", "post", "patch", "delete"]) {
+    const op = item[method];
+    if (!op) continue;
+    const t = op["x-fairshare-test"];
+    if (!t) { report(`${method.toUpperCase()} ${path} has an example`, path === "/openapi.yaml" || path === "/logout" ? null : "no x-fairshare-test"); continue; }
+    let url = base + "/api/v1" + path.replace(/\{(\w+)\}/g, (_, k) => encodeURIComponent((t.path || {})[k]));
+    if (t.query) url += "?" + t.query;
+    const headers = { Authorization: "Bearer " + token };
+    let body;
+    if (t.csv !== undefined) { headers["Content-Type"] = "text/csv"; body = t.csv; }
+    else if (t.body !== undefined) { headers["Content-Type"] = "application/json"; body = JSON.stringify(t.body); }
+    const res = await fetch(url, { method: method.toUpperCase(), headers, body });
+    const text = await res.text();
+    const name = `${method.toUpperCase()} ${path} -> ${t.expect}`;
+    const documented = op.responses[String(res.status)];
+    if (res.status !== t.expect) { report(name, `got ${res.status}: ${text.slice(0, 200)}`); continue; }
+    if (!documented) { report(name, `status ${res.status} is not documented`); continue; }
+    const resp = resolve(documented);
+    const content = resp.content || {};
+    const type = (res.headers.get("content-type") || "").split(";")[0];
+    if (Object.keys(content).length && !(type in content)) { report(name, `content type ${type} not documented`); continue; }
+    let problem = null;
+    if (type === "application/json" && content[type] && content[type].schema) {
+      try { problem = validate(JSON.parse(text), content[type].schema); } catch (e) { problem = "not JSON: " + e.message; }
+    }
+    report(name, problem);
+  }
+}
+
+// the reverse: every route in the server's code is documented
+const src = fs.readFileSync(repo + "/src/http/server.c", "utf8");
+const routes = new Set();
+for (const m of src.matchAll(/!strcmp\((?:r\.seg\[2\]|what|r->seg\[5\]), "([a-z_.]+)"\)/g)) routes.add(m[1]);
+const listMatch = src.match(/org_entities\[\] = \{([^}]*)\}/);
+const collections = (listMatch ? listMatch[1].match(/"([a-z]+)"/g) : []).map((s) => s.slice(1, -1));
+const documented = JSON.stringify(Object.keys(spec.paths));
+for (const r of routes) report(`route '${r}' is documented`, documented.includes(r) || r === "people" ? null : "missing from doc/openapi.yaml");
+const enumList = spec.components.parameters.collection.schema.enum;
+for (const c of collections) report(`collection '${c}' is documented`, enumList.includes(c) ? null : "missing from the collection enum");
+console.log(`1..${n}`);
+process.exit(failed ? 1 : 0);
