@@ -63,6 +63,7 @@ bench: build
 	$(call apt_install,$(BENCH_DEPS))
 	bench/import.sh $(BUILD)
 	bench/claims.sh $(BUILD)
+	bench/http.sh $(BUILD)
 
 fuzz: deps
 	$(call apt_install,$(FUZZ_DEPS))

@@ -264,3 +264,19 @@ int fs_summary(struct fs_ctx *ctx, json_t **ret, struct fs_error *err)
 	*ret = json_pack("{s:o,s:{s:I,s:s}}", "organizations", u.orgs, "journal", "entries", (json_int_t)seq, "head", hex);
 	return 0;
 }
+
+int fs_read_begin(struct fs_ctx *ctx, struct fs_error *err)
+{
+	if (ctx->tx_depth || ctx->read_depth++)
+		return 0;
+	int rc = ctx->st->ops->begin_read(ctx->st, err);
+	if (rc)
+		ctx->read_depth = 0;
+	return rc;
+}
+
+void fs_read_end(struct fs_ctx *ctx)
+{
+	if (ctx->read_depth && --ctx->read_depth == 0)
+		ctx->st->ops->rollback(ctx->st); /* nothing was written: end the snapshot */
+}

@@ -425,6 +425,12 @@ static int unseal_rec(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err
 int rec_from_values(struct fs_ctx *ctx, struct fs_rec *r, const struct fs_entity *e,
 		    const struct fs_value *vals, struct fs_error *err)
 {
+	return rec_from_values_ex(ctx, r, e, vals, 1, err);
+}
+
+int rec_from_values_ex(struct fs_ctx *ctx, struct fs_rec *r, const struct fs_entity *e,
+		       const struct fs_value *vals, int unseal, struct fs_error *err)
+{
 	rec_init(r, e);
 	for (size_t i = 0; i < e->table.ncols; i++) {
 		if (vals[i].type == FS_VTEXT || vals[i].type == FS_VBLOB) {
@@ -434,7 +440,7 @@ int rec_from_values(struct fs_ctx *ctx, struct fs_rec *r, const struct fs_entity
 			r->v[i] = vals[i];
 		}
 	}
-	return e->sealed_col >= 0 ? unseal_rec(ctx, r, err) : 0;
+	return e->sealed_col >= 0 && unseal ? unseal_rec(ctx, r, err) : 0;
 }
 
 const struct fs_value *rec_field(const struct fs_rec *r, const char *name)
@@ -911,7 +917,16 @@ static int need_org(struct fs_ctx *ctx, const struct fs_entity *e, struct fs_err
 	return 0;
 }
 
+static int load_ex(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct fs_rec *r, int unseal,
+		   struct fs_error *err);
+
 static int load(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct fs_rec *r, struct fs_error *err)
+{
+	return load_ex(ctx, e, id, r, 1, err);
+}
+
+static int load_ex(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct fs_rec *r, int unseal,
+		   struct fs_error *err)
 {
 	struct fs_row row;
 	int rc = fs_store_get(ctx->st, &e->table, id, &row, NULL);
@@ -922,7 +937,7 @@ static int load(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struc
 	}
 	if (rc)
 		return fs_fail(err, rc, NULL, "cannot read %s %lld", e->name, (long long)id);
-	rc = rec_from_values(ctx, r, e, row.vals, err);
+	rc = rec_from_values_ex(ctx, r, e, row.vals, unseal, err);
 	fs_row_free(&row);
 	return rc;
 }
@@ -1118,7 +1133,7 @@ int fs_get(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, unsigned f
 {
 	struct fs_rec r;
 	rec_init(&r, e);
-	int rc = load(ctx, e, id, &r, err);
+	int rc = load_ex(ctx, e, id, &r, (flags & FS_REVEAL) != 0, err);
 	if (!rc)
 		*ret = rec_to_json(&r, (flags & FS_REVEAL) ? REC_JSON_REVEAL : 0);
 	rec_done(&r);
@@ -1128,7 +1143,8 @@ int fs_get(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, unsigned f
 struct list_ud {
 	struct fs_ctx *ctx;
 	const struct fs_entity *e;
-	json_t *items;
+	struct fs_buf *text;
+	int64_t n;
 	unsigned mode;
 	struct fs_error *err;
 	int rc;
@@ -1138,15 +1154,18 @@ static int list_cb(void *p, const struct fs_value *vals)
 {
 	struct list_ud *u = p;
 	struct fs_rec r;
-	u->rc = rec_from_values(u->ctx, &r, u->e, vals, u->err);
+	/* sealed fields are opened only when they are to be shown */
+	u->rc = rec_from_values_ex(u->ctx, &r, u->e, vals, (u->mode & REC_JSON_REVEAL) != 0, u->err);
+	if (!u->rc && u->n++)
+		u->rc = fs_buf_addc(u->text, ',');
 	if (!u->rc)
-		json_array_append_new(u->items, rec_to_json(&r, u->mode));
+		u->rc = rec_json_text(&r, u->mode, u->text);
 	rec_done(&r);
 	return u->rc != 0;
 }
 
-int fs_list(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_list_opts *o, json_t **ret,
-	    struct fs_error *err)
+int fs_list_text(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_list_opts *o, struct fs_buf *out,
+		 struct fs_error *err)
 {
 	int rc = need_org(ctx, e, err);
 	if (rc)
@@ -1197,20 +1216,33 @@ int fs_list(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_list_
 	int64_t total = 0;
 	if (!rc)
 		rc = fs_store_count(ctx->st, &q, &total, err);
-	json_t *items = json_array();
-	struct list_ud u = {ctx, e, items, (o->flags & FS_REVEAL) ? REC_JSON_REVEAL : 0, err, 0};
+	struct list_ud u = {ctx, e, out, 0, (o->flags & FS_REVEAL) ? REC_JSON_REVEAL : 0, err, 0};
+	if (!rc)
+		rc = fs_buf_adds(out, "{\"total\":") || fs_buf_addi(out, total) || fs_buf_adds(out, ",\"items\":[") ? FS_ENOMEM : 0;
 	if (!rc)
 		rc = fs_store_select(ctx->st, &q, list_cb, &u, err);
 	if (!rc)
 		rc = u.rc;
+	if (!rc)
+		rc = fs_buf_adds(out, "]}") ? FS_ENOMEM : 0;
 	fs_buf_done(&fold);
 	rec_done(&keys);
-	if (rc) {
-		json_decref(items);
-		return rc;
-	}
-	*ret = json_pack("{sIso}", "total", (json_int_t)total, "items", items);
-	return 0;
+	return rc;
+}
+
+int fs_list(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_list_opts *o, json_t **ret,
+	    struct fs_error *err)
+{
+	struct fs_buf text;
+	fs_buf_init(&text, 256u << 20);
+	int rc = fs_list_text(ctx, e, o, &text, err);
+	json_t *j = rc ? NULL : json_loadb(text.data, text.len, 0, NULL);
+	fs_buf_done(&text);
+	if (!rc && !j)
+		rc = fs_fail(err, FS_ENOMEM, NULL, "cannot build the list");
+	if (!rc)
+		*ret = j;
+	return rc;
 }
 
 int fs_person_by_national_id(struct fs_ctx *ctx, const char *national_id, int64_t *ret_id, struct fs_error *err)

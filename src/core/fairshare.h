@@ -110,6 +110,14 @@ struct fs_list_opts {
 int fs_list(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_list_opts *o, json_t **ret,
 	    struct fs_error *err);
 
+/* The same list as JSON text appended to out (the server sends it as it is). */
+struct fs_buf;
+int fs_list_text(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_list_opts *o, struct fs_buf *out,
+		 struct fs_error *err);
+/* A read transaction around several reads: one snapshot, fewer locks. */
+int fs_read_begin(struct fs_ctx *ctx, struct fs_error *err);
+void fs_read_end(struct fs_ctx *ctx);
+
 int fs_person_by_national_id(struct fs_ctx *ctx, const char *national_id, int64_t *ret_id,
 			     struct fs_error *err);
 

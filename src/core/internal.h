@@ -41,6 +41,7 @@ struct fs_ctx {
 	char org_currency[4];
 	int tx_depth;
 	int tx_failed;
+	int read_depth; /* fs_read_begin nesting */
 	int head_valid; /* head_* caches the journal head inside a transaction */
 	int64_t head_seq;
 	unsigned char head_hash[32];
@@ -67,6 +68,9 @@ void rec_init(struct fs_rec *r, const struct fs_entity *e);
 void rec_done(struct fs_rec *r);
 int rec_from_values(struct fs_ctx *ctx, struct fs_rec *r, const struct fs_entity *e,
 		    const struct fs_value *vals, struct fs_error *err);
+/* As rec_from_values; unseal = 0 leaves sealed fields closed (lists, plain gets). */
+int rec_from_values_ex(struct fs_ctx *ctx, struct fs_rec *r, const struct fs_entity *e,
+		       const struct fs_value *vals, int unseal, struct fs_error *err);
 /* Parse one field given as text; line/column context is the caller's. */
 int rec_set(struct fs_ctx *ctx, struct fs_rec *r, const char *key, const char *value, struct fs_error *err);
 /* Required fields, entity checks, sealing; ready to store. */

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/fairshare.h"
 #include "util/buf.h"
@@ -297,7 +298,14 @@ static enum MHD_Result handle_entity(struct fs_ctx *ctx, struct MHD_Connection *
 		if ((l && (limit = strtoll(l, NULL, 10)) <= 0) || (of && (offset = strtoll(of, NULL, 10)) < 0))
 			return send_error(c, 400, "wrong_type", "limit and offset are whole numbers", l ? "limit" : "offset");
 		struct fs_list_opts o = {arg(c, "q"), filters, nf, limit, offset, 0};
-		rc = fs_list(ctx, e, &o, &out, &err);
+		struct fs_buf text;
+		fs_buf_init(&text, 256u << 20);
+		rc = fs_list_text(ctx, e, &o, &text, &err);
+		if (!rc) {
+			size_t len = text.len;
+			return send_body(c, 200, "application/json; charset=utf-8", fs_buf_take(&text), len, NULL);
+		}
+		fs_buf_done(&text);
 	} else if (!strcmp(method, "GET")) {
 		int reveal = arg(c, "reveal") && !strcmp(arg(c, "reveal"), "1");
 		if (reveal && !can_reveal(role))
@@ -561,7 +569,15 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	return route(s, c, rq, url, method);
+	/* plain reads share one snapshot (and one lock) for the whole request */
+	struct fs_error err;
+	struct fs_ctx *ctx = !strcmp(method, "GET") && !arg(c, "reveal") && !strncmp(url, "/api/", 5) ? thread_ctx(s, &err) : NULL;
+	if (ctx && fs_read_begin(ctx, &err))
+		ctx = NULL;
+	enum MHD_Result res = route(s, c, rq, url, method);
+	if (ctx)
+		fs_read_end(ctx);
+	return res;
 }
 
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
@@ -586,8 +602,10 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum 
 int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 {
 	struct fs_http_opts o = *opts;
-	if (!o.threads)
-		o.threads = 4;
+	if (!o.threads) { /* one worker per core: the lowest tail latency here */
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		o.threads = cpus > 0 && cpus <= 64 ? (unsigned)cpus : 4;
+	}
 	if (!o.max_body)
 		o.max_body = 1u << 20;
 	if (!o.max_upload)

@@ -49,6 +49,8 @@ struct fs_store_ops {
 	void (*close)(struct fs_store *st);
 	/* Write transaction: one writer at a time (waits up to the busy timeout). */
 	int (*begin)(struct fs_store *st, struct fs_error *err);
+	/* A read transaction: one consistent snapshot for several reads. */
+	int (*begin_read)(struct fs_store *st, struct fs_error *err);
 	int (*commit)(struct fs_store *st, struct fs_error *err);
 	void (*rollback)(struct fs_store *st);
 	int (*prepare)(struct fs_store *st, const char *sql, struct fs_stmt **ret, struct fs_error *err);

@@ -5,6 +5,7 @@
 #include "store.h"
 #include "schema_sqlite.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,8 +106,16 @@ static void sq_close(struct fs_store *base)
 
 static int sq_open_once(const char *path, unsigned flags, struct fs_store **ret, struct fs_error *err);
 
+static void sqlite_config_once(void)
+{
+	/* no global memory statistics: they take a mutex on every allocation */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int sq_open(const char *path, unsigned flags, struct fs_store **ret, struct fs_error *err)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sqlite_config_once);
 	int rc = sq_open_once(path, flags, ret, err);
 	if (rc == FS_EVERSION && (flags & FS_OPEN_READONLY) && err && strstr(err->message, "needs migrating")) {
 		/* an older database opened for reading: migrate it once, then read */
@@ -161,6 +170,11 @@ static int sq_open_once(const char *path, unsigned flags, struct fs_store **ret,
 static int sq_begin(struct fs_store *base, struct fs_error *err)
 {
 	return exec((struct sqlite_store *)base, "BEGIN IMMEDIATE", err);
+}
+
+static int sq_begin_read(struct fs_store *base, struct fs_error *err)
+{
+	return exec((struct sqlite_store *)base, "BEGIN DEFERRED", err);
 }
 
 static int sq_commit(struct fs_store *base, struct fs_error *err)
@@ -381,6 +395,7 @@ const struct fs_store_ops fs_store_sqlite = {
 	.open = sq_open,
 	.close = sq_close,
 	.begin = sq_begin,
+	.begin_read = sq_begin_read,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.prepare = sq_prepare,
