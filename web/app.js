@@ -27,7 +27,7 @@
   }
   function say(text, isError) { const m = $("message"); m.textContent = text || ""; m.className = isError ? "error" : ""; }
   function show(view) {
-    ["login-view", "people-view", "person-view", "edit-view"].forEach((v) => { $(v).hidden = v !== view; });
+    ["login-view", "people-view", "person-view", "edit-view", "watch-view", "statement-view"].forEach((v) => { $(v).hidden = v !== view; });
   }
 
   async function api(method, path, body, type) {
@@ -72,6 +72,9 @@
     ["add-person", "edit", "delete"].forEach((id) => { $(id).hidden = !canWrite; });
     $("import-form").hidden = !canWrite;
     $("reveal").hidden = !canWrite;
+    $("promise-form").hidden = !canWrite;
+    $("payment-form").hidden = !(state.role === "admin" || state.role === "treasurer");
+    state.currency = o ? o.currency : "";
     state.offset = 0;
     listPeople();
   }
@@ -118,6 +121,8 @@
       else dd.textContent = r.data[f] || t("person.none");
       dl.append(dt, dd);
     }
+    showClaims(id);
+    $("pay-date").value = new Date().toISOString().slice(0, 10);
     const e = await api("GET", orgPath("/employments?person_id=" + id));
     const body = $("employment-table").tBodies[0];
     body.innerHTML = "";
@@ -128,6 +133,166 @@
       }
       body.appendChild(tr);
     }
+  }
+
+  function cell(tr, text, cls) { const td = document.createElement("td"); td.textContent = text; if (cls) td.className = cls; tr.appendChild(td); return td; }
+  const kindName = (k) => t("kind." + k);
+
+  async function showClaims(id) {
+    const r = await api("GET", orgPath("/statement/" + id + "?lang=" + state.lang));
+    const body = $("claims-table").tBodies[0];
+    body.innerHTML = "";
+    if (r.status !== 200) return;
+    state.statement = r.data;
+    for (const c of r.data.claims) {
+      const tr = document.createElement("tr");
+      cell(tr, kindName(c.kind)); cell(tr, fmtMoney(c.amount_minor)); cell(tr, fmtMoney(c.paid_minor));
+      cell(tr, fmtMoney(c.outstanding_minor)); cell(tr, c.status);
+      body.appendChild(tr);
+    }
+    const tt = r.data.totals;
+    $("claims-totals").textContent = r.data.claims.length ? t("claims.totals", { owed: fmtMoney(tt.owed_minor, r.data.currency),
+      paid: fmtMoney(tt.paid_minor, r.data.currency), outstanding: fmtMoney(tt.outstanding_minor, r.data.currency) }) : t("claims.none");
+  }
+
+  function toMinorText(v) { return v.trim().replace(/\s/g, ""); }
+
+  async function recordPayment(ev) {
+    ev.preventDefault();
+    if (!state.person) return;
+    const body = { person_id: state.person.id, payer_kind: $("pay-kind").value, payer_name: $("pay-name").value.trim(),
+      paid_on: $("pay-date").value, amount: toMinorText($("pay-amount").value), reference: $("pay-ref").value.trim(),
+      idempotency_key: state.payKey || (state.payKey = (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random())) };
+    const r = await api("POST", orgPath("/payments"), body);
+    if (r.status !== 201 && r.status !== 200) return fail(r);
+    state.payKey = null; /* a new key for the next payment; a retry of this one reuses it */
+    $("pay-amount").value = ""; $("pay-ref").value = "";
+    say(t("payment.done"));
+    showClaims(state.person.id);
+  }
+
+  async function openStatement() {
+    if (!state.person) return;
+    const r = await api("GET", orgPath("/statement/" + state.person.id + "?lang=" + state.lang));
+    if (r.status !== 200) return fail(r);
+    show("statement-view");
+    const s = r.data;
+    $("statement-title").textContent = t("statement.title", { name: s.person.full_name });
+    $("statement-date").textContent = t("statement.date", { date: fmtDate(s.as_of) });
+    const cb = $("statement-claims").tBodies[0];
+    cb.innerHTML = "";
+    for (const c of s.claims) {
+      const tr = document.createElement("tr");
+      cell(tr, kindName(c.kind)); cell(tr, fmtMoney(c.amount_minor, s.currency)); cell(tr, fmtMoney(c.paid_minor, s.currency));
+      cell(tr, fmtMoney(c.outstanding_minor, s.currency));
+      cb.appendChild(tr);
+    }
+    const pb = $("statement-payments").tBodies[0];
+    pb.innerHTML = "";
+    for (const p of s.payments) {
+      const tr = document.createElement("tr");
+      cell(tr, fmtDate(p.paid_on)); cell(tr, p.payer_name + " (" + t("payer." + p.payer_kind) + ")"); cell(tr, fmtMoney(p.amount_minor, s.currency));
+      pb.appendChild(tr);
+    }
+    $("statement-totals").textContent = t("claims.totals", { owed: fmtMoney(s.totals.owed_minor, s.currency),
+      paid: fmtMoney(s.totals.paid_minor, s.currency), outstanding: fmtMoney(s.totals.outstanding_minor, s.currency) });
+    const ol = $("statement-steps");
+    ol.innerHTML = "";
+    for (const ex of s.explanation) for (const st of ex.steps) {
+      const li = document.createElement("li");
+      li.textContent = st.text + (st.law ? " [" + st.law + "]" : "");
+      ol.appendChild(li);
+    }
+    const ul = $("statement-warnings");
+    ul.innerHTML = "";
+    for (const w of s.warnings) { const li = document.createElement("li"); li.textContent = w; ul.appendChild(li); }
+  }
+
+  async function openWatch() {
+    show("watch-view");
+    const sel = $("watch-workplace");
+    if (sel.options.length <= 1) {
+      const w = await api("GET", orgPath("/workplaces?limit=1000"));
+      if (w.status === 200) for (const x of w.data.items) {
+        const o = document.createElement("option"); o.value = x.id; o.textContent = x.name; sel.appendChild(o);
+      }
+    }
+    const q = sel.value ? "?workplace=" + sel.value : "";
+    const r = await api("GET", orgPath("/watch" + q));
+    if (r.status !== 200) return fail(r);
+    const w = r.data, cur = w.currency;
+    const cards = $("watch-summary");
+    cards.innerHTML = "";
+    for (const [k, v] of [["watch.workers", fmtNumber(w.workers.total)], ["watch.full", fmtNumber(w.workers.paid_in_full)],
+                          ["watch.partly", fmtNumber(w.workers.partly_paid)], ["watch.nothing", fmtNumber(w.workers.paid_nothing)],
+                          ["watch.owed", fmtMoney(w.totals.owed_minor, cur)], ["watch.paid", fmtMoney(w.totals.paid_minor, cur)],
+                          ["watch.outstanding", fmtMoney(w.totals.outstanding_minor, cur)]]) {
+      const d = document.createElement("div"); d.className = "card";
+      const b = document.createElement("b"); b.textContent = v;
+      d.append(b, document.createTextNode(t(k)));
+      cards.appendChild(d);
+    }
+    const kb = $("watch-kinds").tBodies[0];
+    kb.innerHTML = "";
+    for (const [k, v] of Object.entries(w.by_kind)) {
+      const tr = document.createElement("tr");
+      cell(tr, kindName(k)); cell(tr, fmtMoney(v.owed_minor, cur)); cell(tr, fmtMoney(v.paid_minor, cur)); cell(tr, fmtMoney(v.outstanding_minor, cur));
+      kb.appendChild(tr);
+    }
+    const pb = $("watch-payers").tBodies[0];
+    pb.innerHTML = "";
+    for (const [k, v] of Object.entries(w.by_payer)) { const tr = document.createElement("tr"); cell(tr, k); cell(tr, fmtMoney(v, cur)); pb.appendChild(tr); }
+    const prb = $("watch-promises").tBodies[0];
+    prb.innerHTML = "";
+    for (const p of w.promises) {
+      const tr = document.createElement("tr");
+      cell(tr, p.promisor_name); cell(tr, fmtDate(p.due_on)); cell(tr, fmtMoney(p.promised_minor, cur)); cell(tr, fmtMoney(p.paid_minor, cur));
+      cell(tr, t("status." + p.status) + (p.overdue ? " — " + t("promise.overdue") : ""), p.overdue ? "overdue" : "");
+      prb.appendChild(tr);
+    }
+    $("watch-limitation").textContent = t("watch.limitation", { past: fmtNumber(w.limitation.past.claims),
+      past_amount: fmtMoney(w.limitation.past.outstanding_minor, cur), near: fmtNumber(w.limitation.within_180_days.claims) });
+    drawChart(w);
+  }
+
+  /* paid (cumulative) and outstanding (owed - paid) by month, as an SVG line chart */
+  function drawChart(w) {
+    const svg = $("watch-chart");
+    while (svg.firstChild) svg.removeChild(svg.firstChild);
+    const months = Object.keys(w.paid_by_month).sort();
+    const ns = "http://www.w3.org/2000/svg";
+    const owed = w.totals.owed_minor;
+    let paid = 0;
+    const pts = months.map((m) => { paid += w.paid_by_month[m]; return { m, paid, out: Math.max(0, owed - paid) }; });
+    if (!pts.length) pts.push({ m: new Date().toISOString().slice(0, 7), paid: 0, out: owed });
+    if (pts.length === 1) pts.unshift({ m: pts[0].m, paid: 0, out: owed });
+    const max = Math.max(owed, 1), W = 640, H = 240, pad = 28;
+    const x = (i) => pad + (W - 2 * pad) * (i / (pts.length - 1));
+    const y = (v) => H - pad - (H - 2 * pad) * (v / max);
+    for (const [key, cls] of [["paid", "paid"], ["out", "outstanding"]]) {
+      const pl = document.createElementNS(ns, "polyline");
+      pl.setAttribute("class", cls);
+      pl.setAttribute("points", pts.map((p, i) => x(i) + "," + y(p[key])).join(" "));
+      svg.appendChild(pl);
+    }
+    for (const [i, label] of [[0, pts[0].m], [pts.length - 1, pts[pts.length - 1].m]]) {
+      const tx = document.createElementNS(ns, "text");
+      tx.setAttribute("x", Math.min(x(i), W - 60)); tx.setAttribute("y", H - 6); tx.textContent = label;
+      svg.appendChild(tx);
+    }
+    svg.setAttribute("aria-label", t("watch.chart") + ": " + t("watch.paid") + " " + fmtMoney(paid, w.currency) + ", " +
+                     t("watch.outstanding") + " " + fmtMoney(w.totals.outstanding_minor, w.currency));
+  }
+
+  async function recordPromise(ev) {
+    ev.preventDefault();
+    const body = { promisor_kind: $("pr-kind").value, promisor_name: $("pr-name").value.trim(), kinds: $("pr-kinds").value.trim(),
+      amount: toMinorText($("pr-amount").value), made_on: $("pr-made").value, due_on: $("pr-due").value };
+    if ($("watch-workplace").value) body.workplace_id = Number($("watch-workplace").value);
+    const r = await api("POST", orgPath("/promises"), body);
+    if (r.status !== 201) return fail(r);
+    say(t("promise.done"));
+    openWatch();
   }
 
   function openEdit(person) {
@@ -194,6 +359,7 @@
     $("lang").addEventListener("change", () => {
       state.lang = $("lang").value; localStorage.setItem("fs.lang", state.lang); translate();
       if (!$("people-view").hidden) listPeople(); else if (!$("person-view").hidden && state.person) openPerson(state.person.id);
+      else if (!$("watch-view").hidden) openWatch(); else if (!$("statement-view").hidden) openStatement();
     });
     $("login-form").addEventListener("submit", async (ev) => {
       ev.preventDefault();
@@ -215,6 +381,14 @@
     $("cancel").addEventListener("click", () => state.person ? openPerson(state.person.id) : listPeople());
     $("edit-form").addEventListener("submit", save);
     $("import-form").addEventListener("submit", importCsv);
+    $("nav-people").addEventListener("click", () => { say(""); listPeople(); });
+    $("nav-watch").addEventListener("click", () => { say(""); openWatch(); });
+    $("watch-workplace").addEventListener("change", openWatch);
+    $("payment-form").addEventListener("submit", recordPayment);
+    $("promise-form").addEventListener("submit", recordPromise);
+    $("open-statement").addEventListener("click", openStatement);
+    $("statement-back").addEventListener("click", () => state.person && openPerson(state.person.id));
+    $("statement-print").addEventListener("click", () => window.print());
     start();
   });
 })();

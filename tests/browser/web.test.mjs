@@ -82,6 +82,52 @@ await test("nothing of the bad file was stored", async () => {
   await page.getByRole("button", { name: "Find" }).click();
   await page.getByText(/of 0 people/).waitFor();
 });
+await test("the watch shows the closed mine's workers, a chart and the overdue promise", async () => {
+  await page.getByRole("button", { name: "Watch" }).click();
+  await page.locator("#watch-view").waitFor({ state: "visible" });
+  await page.locator("#watch-summary .card", { hasText: "Workers with claims" }).getByText("748").waitFor();
+  assert(await page.locator("#watch-chart polyline").count() === 2, "two lines in the chart");
+  await page.locator("#watch-promises td.overdue").first().waitFor();
+  await page.screenshot({ path: path.join(shots, "07-watch.png"), fullPage: true });
+});
+await test("record a promise", async () => {
+  const form = page.locator("#promise-form");
+  await form.getByLabel("Name", { exact: true }).fill("Governor's office");
+  await form.getByLabel("Promised on").fill("2026-11-01");
+  await form.getByLabel("Due by").fill("2027-01-31");
+  await form.getByLabel("Amount (empty: the claims in full)").fill("100000.00");
+  await page.getByRole("button", { name: "Record the promise" }).click();
+  await page.locator("#watch-promises td", { hasText: "Governor's office" }).waitFor();
+});
+await test("a worker's claims, a payment, and the printable statement", async () => {
+  await page.getByRole("button", { name: "People" }).click();
+  await page.getByLabel("Search by name").fill("");
+  await page.locator("#search-form").getByLabel("Register no.").fill("D-00002");
+  await page.getByRole("button", { name: "Find" }).click();
+  await page.getByText(/^1 of 1 people$/).waitFor();
+  await page.locator("#people-table tbody tr").first().click();
+  await page.locator("#claims-table tbody tr").first().waitFor();
+  const before = await page.locator("#claims-totals").textContent();
+  await page.locator("#payment-form").getByLabel("Payer's name").fill("Test Ministry");
+  await page.locator("#payment-form").getByLabel("Amount", { exact: true }).fill("123.45");
+  await page.getByRole("button", { name: "Record the payment" }).click();
+  await page.getByText("Payment recorded.").waitFor();
+  await page.waitForFunction((b) => document.querySelector("#claims-totals").textContent !== b, before);
+  await page.screenshot({ path: path.join(shots, "08-claims.png"), fullPage: true });
+  await page.getByLabel(/Language/).selectOption("kk");
+  await page.getByRole("button", { name: "Басып шығаруға арналған үзінді" }).click();
+  await page.locator("#statement-title", { hasText: "Үзінді:" }).waitFor();
+  assert(await page.locator("#statement-steps li").count() > 3, "the computation is explained");
+  const pay = await page.locator("#statement-payments").textContent();
+  assert(pay.includes("Test Ministry"), "the payment is listed: " + pay);
+  await page.emulateMedia({ media: "print" });
+  await page.screenshot({ path: path.join(shots, "09-statement-print.png"), fullPage: true });
+  await page.emulateMedia({ media: "screen" });
+  await page.getByRole("button", { name: "Артқа" }).click();
+  await page.getByLabel(/Тіл/).selectOption("en");
+  await page.getByRole("button", { name: "People" }).click();
+  await page.locator("#search-form").getByLabel("Register no.").fill("");
+});
 for (const [lang, heading, find] of [["tr", "Kişiler", "Bul"], ["ru", "Люди", "Найти"], ["kk", "Адамдар", "Табу"]]) {
   await test(`switch the language to ${lang}`, async () => {
     await page.getByLabel(/Language|Dil|Язык|Тіл/).selectOption(lang);
