@@ -274,14 +274,20 @@ static int user_enabled(struct fs_ctx *ctx, int64_t user)
 	return ok;
 }
 
-int fs_session_check(struct fs_ctx *ctx, const char *token, int64_t *ret_user, char csrf[65], struct fs_error *err)
+static int find_session(struct fs_ctx *ctx, const char *token, struct session_ud *s, struct fs_error *err)
 {
 	unsigned char h[32];
 	secret_hash(token, h);
 	struct fs_filter f = {"token_hash", FS_EQ, fs_vblob(h, 32)};
 	struct fs_query q = {.table = &sessions_table, .filters = &f, .nfilters = 1, .limit = 1};
-	struct session_ud s = {0};
-	int rc = fs_store_select(ctx->st, &q, session_cb, &s, err);
+	memset(s, 0, sizeof(*s));
+	return fs_store_select(ctx->st, &q, session_cb, s, err);
+}
+
+int fs_session_check(struct fs_ctx *ctx, const char *token, int64_t *ret_user, char csrf[65], struct fs_error *err)
+{
+	struct session_ud s;
+	int rc = find_session(ctx, token, &s, err);
 	if (rc)
 		return rc;
 	char now[21];
@@ -295,12 +301,8 @@ int fs_session_check(struct fs_ctx *ctx, const char *token, int64_t *ret_user, c
 
 int fs_logout(struct fs_ctx *ctx, const char *token, struct fs_error *err)
 {
-	unsigned char h[32];
-	secret_hash(token, h);
-	struct fs_filter f = {"token_hash", FS_EQ, fs_vblob(h, 32)};
-	struct fs_query q = {.table = &sessions_table, .filters = &f, .nfilters = 1, .limit = 1};
-	struct session_ud s = {0};
-	int rc = fs_store_select(ctx->st, &q, session_cb, &s, err);
+	struct session_ud s;
+	int rc = find_session(ctx, token, &s, err);
 	if (!rc && s.id)
 		rc = fs_store_delete(ctx->st, &sessions_table, s.id, err);
 	return rc;

@@ -257,24 +257,16 @@ static size_t ncache;
 
 static int load_file(const char *path, char **text, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
 	struct fs_buf b;
 	fs_buf_init(&b, 4u << 20);
-	char chunk[8192];
-	size_t got;
-	int rc = 0;
-	while (!rc && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		rc = fs_buf_add(&b, chunk, got);
-	fclose(f);
+	int rc = fs_buf_load(&b, path);
 	if (rc) {
 		fs_buf_done(&b);
-		return -2;
+		return rc;
 	}
 	*len = b.len;
 	*text = fs_buf_take(&b);
-	return 0;
+	return *text ? 0 : FS_ENOMEM;
 }
 
 const char *fs_rules_available(void)

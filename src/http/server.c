@@ -450,22 +450,15 @@ static enum MHD_Result send_static(struct server *s, struct MHD_Connection *c, c
 			type = types[i].type;
 	}
 	char path[512];
-	FILE *f = NULL;
-	if (ok && type && (size_t)snprintf(path, sizeof(path), "%s/%s", s->o->web_dir, name) < sizeof(path))
-		f = fopen(path, "rb");
-	if (!f)
-		return send_error(c, 404, "not_found", "no such resource", NULL);
 	struct fs_buf b;
 	fs_buf_init(&b, 4u << 20);
-	char chunk[8192];
-	size_t got;
-	int rc = 0;
-	while (!rc && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		rc = fs_buf_add(&b, chunk, got);
-	fclose(f);
+	int rc = FS_EIO;
+	if (ok && type && (size_t)snprintf(path, sizeof(path), "%s/%s", s->o->web_dir, name) < sizeof(path))
+		rc = fs_buf_load(&b, path);
 	if (rc) {
 		fs_buf_done(&b);
-		return send_error(c, 500, "internal", "internal error", NULL);
+		return rc == FS_EIO ? send_error(c, 404, "not_found", "no such resource", NULL)
+				    : send_error(c, 500, "internal", "internal error", NULL);
 	}
 	size_t len = b.len;
 	return send_body(c, 200, type, fs_buf_take(&b), len, NULL);

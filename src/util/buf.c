@@ -122,6 +122,22 @@ int fs_buf_addi(struct fs_buf *b, long long v)
 	return fs_buf_add(b, tmp + sizeof(tmp) - n, (size_t)n);
 }
 
+int fs_buf_load(struct fs_buf *b, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return FS_EIO;
+	char chunk[8192];
+	size_t got;
+	int rc = 0;
+	while (!rc && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		rc = fs_buf_add(b, chunk, got);
+	if (!rc && ferror(f))
+		rc = FS_EIO;
+	fclose(f);
+	return rc;
+}
+
 char *fs_buf_take(struct fs_buf *b)
 {
 	if (!b->data) {

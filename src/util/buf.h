@@ -25,6 +25,9 @@ int fs_buf_addf(struct fs_buf *b, const char *fmt, ...) __attribute__((format(pr
 int fs_buf_cat(struct fs_buf *b, ...);
 /* Append a decimal integer. */
 int fs_buf_addi(struct fs_buf *b, long long v);
+/* Append a whole file (up to the buffer's limit): 0, FS_EIO when it cannot be
+ * opened or read, FS_ELIMIT when it is too large. */
+int fs_buf_load(struct fs_buf *b, const char *path);
 /* Hand the storage to the caller (NUL-terminated, never NULL on success). */
 char *fs_buf_take(struct fs_buf *b);
 

@@ -8,11 +8,7 @@ fs demo >/dev/null
 export FAIRSHARE_PASSWORD=another-password
 fs --org oil user add oilviewer --role viewer >/dev/null
 unset FAIRSHARE_PASSWORD
-port=$((20000 + $$ % 20000))
-"$FS_BIN" --db "$DB" serve --listen 127.0.0.1:$port >"$T/serve.out" 2>"$T/serve.err" &
-server=$!
-B=http://127.0.0.1:$port/api/v1
-for i in $(seq 1 50); do curl -s "$B/health" >/dev/null 2>&1 && break; sleep 0.1; done
+start_server 0
 # req NAME STATUS curl-args... : the response body goes to $T/body, headers to $T/hdr
 req() {
 	local name=$1 want=$2 got

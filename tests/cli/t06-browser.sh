@@ -5,10 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")/.." && pwd)
 fs demo >/dev/null
-port=$((20000 + ($$ + 7) % 20000))
-"$FS_BIN" --db "$DB" serve --listen 127.0.0.1:$port >"$T/serve.out" 2>"$T/serve.err" &
-server=$!
-for i in $(seq 1 50); do curl -s "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
+start_server 7
 mkdir -p "$here/out/screenshots"
 node "$here/browser/web.test.mjs" "http://127.0.0.1:$port/" "$here/out/screenshots" >"$T/tap" 2>&1
 rc=$?

@@ -4,10 +4,7 @@
 here=$(cd "$(dirname "$0")/../.." && pwd)
 fs demo >/dev/null
 token=$(fs user token admin)
-port=$((20000 + ($$ + 13) % 20000))
-"$FS_BIN" --db "$DB" serve --listen 127.0.0.1:$port >"$T/serve.out" 2>"$T/serve.err" &
-server=$!
-for i in $(seq 1 50); do curl -s "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
+start_server 13
 curl -s "http://127.0.0.1:$port/api/v1/openapi.yaml" >"$T/served.yaml"
 if cmp -s "$T/served.yaml" "$here/doc/openapi.yaml"; then ok "the served document is doc/openapi.yaml"; else notok "the served document is doc/openapi.yaml"; fi
 node "$here/tests/browser/openapi.test.mjs" "http://127.0.0.1:$port" "$token" "$here" >"$T/tap" 2>&1

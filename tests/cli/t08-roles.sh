@@ -7,11 +7,7 @@ fs org add --slug third --name "Third Union" --country TR --currency TRY >/dev/n
 export FAIRSHARE_PASSWORD=documenter-pass
 fs --org miners user add documenter --role documenter >/dev/null
 unset FAIRSHARE_PASSWORD
-port=$((20000 + ($$ + 29) % 20000))
-"$FS_BIN" --db "$DB" serve --listen 127.0.0.1:$port >"$T/serve.out" 2>"$T/serve.err" &
-server=$!
-B=http://127.0.0.1:$port/api/v1
-for i in $(seq 1 50); do curl -s "$B/health" >/dev/null 2>&1 && break; sleep 0.1; done
+start_server 29
 J='Content-Type: application/json'
 # call ROLE METHOD PATH [BODY [TYPE]] -> HTTP status
 call() {
