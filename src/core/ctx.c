@@ -122,6 +122,7 @@ int fs_tx_begin(struct fs_ctx *ctx, struct fs_error *err)
 		return 0;
 	ctx->tx_failed = 0;
 	ctx->head_valid = 0;
+	memset(ctx->counts, 0, sizeof(ctx->counts)); /* our own writes do not change data_version */
 	int rc = ctx->st->ops->begin(ctx->st, err);
 	if (rc)
 		ctx->tx_depth = 0;
@@ -279,4 +280,23 @@ void fs_read_end(struct fs_ctx *ctx)
 {
 	if (ctx->read_depth && --ctx->read_depth == 0)
 		ctx->st->ops->rollback(ctx->st); /* nothing was written: end the snapshot */
+}
+
+int64_t fs_data_version(struct fs_ctx *ctx)
+{
+	return ctx->st->ops->data_version(ctx->st);
+}
+
+int fs_org_info(const struct fs_ctx *ctx, char country[3], char currency[4])
+{
+	memcpy(country, ctx->org_country, 3);
+	memcpy(currency, ctx->org_currency, 4);
+	return 0;
+}
+
+void fs_set_org(struct fs_ctx *ctx, int64_t id, const char country[3], const char currency[4])
+{
+	ctx->org_id = id;
+	memcpy(ctx->org_country, country, 3);
+	memcpy(ctx->org_currency, currency, 4);
 }

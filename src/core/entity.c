@@ -822,26 +822,36 @@ static int json_str(struct fs_buf *out, const char *p, size_t n)
 	return rc ? rc : fs_buf_addc(out, '"');
 }
 
+static int values_json_text(const struct fs_entity *e, const struct fs_value *v0, const char *const *plain,
+			    unsigned mode, struct fs_buf *out);
+
 int rec_json_text(const struct fs_rec *r, unsigned mode, struct fs_buf *out)
 {
-	const struct fs_entity *e = r->e;
-	int rc = fs_buf_adds(out, "{\"id\":") || fs_buf_addi(out, r->v[0].i);
+	return values_json_text(r->e, r->v, (const char *const *)r->plain, mode, out);
+}
+
+/* The JSON of a row straight from its column values; plain holds the opened
+ * sealed fields (needed only for the reveal and journal modes). */
+static int values_json_text(const struct fs_entity *e, const struct fs_value *v0, const char *const *plain,
+			    unsigned mode, struct fs_buf *out)
+{
+	int rc = fs_buf_adds(out, "{\"id\":") || fs_buf_addi(out, v0[0].i);
 	if (!rc && e->owned)
-		rc = fs_buf_adds(out, ",\"org_id\":") || fs_buf_addi(out, r->v[e->org_col].i);
+		rc = fs_buf_adds(out, ",\"org_id\":") || fs_buf_addi(out, v0[e->org_col].i);
 	for (size_t i = 0; i < e->nfields && !rc; i++) {
 		const struct fs_field *f = &e->fields[i];
 		if (f->flags & FF_SEALED) {
 			if (!(mode & (REC_JSON_REVEAL | REC_JSON_JOURNAL)))
 				continue;
+			const char *p = plain ? plain[i] : NULL;
 			rc = fs_buf_cat(out, ",\"", f->name, "\":", NULL);
-			if (!rc && !r->plain[i])
+			if (!rc && !p)
 				rc = fs_buf_adds(out, "null");
 			else if (!rc)
-				rc = (mode & REC_JSON_REVEAL) ? json_str(out, r->plain[i], strlen(r->plain[i]))
-							      : fs_buf_adds(out, "\"[sealed]\"");
+				rc = (mode & REC_JSON_REVEAL) ? json_str(out, p, strlen(p)) : fs_buf_adds(out, "\"[sealed]\"");
 			continue;
 		}
-		const struct fs_value *v = &r->v[e->col_of[i]];
+		const struct fs_value *v = &v0[e->col_of[i]];
 		rc = fs_buf_cat(out, ",\"", e->cols[e->col_of[i]].name, "\":", NULL);
 		if (rc)
 			break;
@@ -1140,6 +1150,47 @@ int fs_get(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, unsigned f
 	return rc;
 }
 
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* Counting every matching row on each page view is the costly part of a list:
+ * the total is kept per query while the database is unchanged. */
+static int cached_count(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_query *q, int64_t *total,
+			struct fs_error *err)
+{
+	uint64_t key = fnv(1469598103934665603ULL, e->name, strlen(e->name));
+	for (size_t i = 0; i < q->nfilters; i++) {
+		const struct fs_filter *f = &q->filters[i];
+		key = fnv(key, f->column, strlen(f->column) + 1);
+		key = fnv(key, &f->op, sizeof(f->op));
+		key = fnv(key, &f->value.type, sizeof(f->value.type));
+		if (f->value.type == FS_VINT)
+			key = fnv(key, &f->value.i, sizeof(f->value.i));
+		else if (f->value.n)
+			key = fnv(key, f->value.p, f->value.n);
+		key = fnv(key, "|", 1);
+	}
+	int64_t version = ctx->tx_depth ? -1 : fs_data_version(ctx);
+	for (size_t i = 0; version >= 0 && i < sizeof(ctx->counts) / sizeof(ctx->counts[0]); i++)
+		if (ctx->counts[i].key == key && ctx->counts[i].version == version) {
+			*total = ctx->counts[i].total;
+			return 0;
+		}
+	int rc = fs_store_count(ctx->st, q, total, err);
+	if (!rc && version >= 0) {
+		unsigned slot = ctx->next_count++ % (sizeof(ctx->counts) / sizeof(ctx->counts[0]));
+		ctx->counts[slot].key = key;
+		ctx->counts[slot].total = *total;
+		ctx->counts[slot].version = version;
+	}
+	return rc;
+}
+
 struct list_ud {
 	struct fs_ctx *ctx;
 	const struct fs_entity *e;
@@ -1153,11 +1204,12 @@ struct list_ud {
 static int list_cb(void *p, const struct fs_value *vals)
 {
 	struct list_ud *u = p;
+	if (u->n++ && (u->rc = fs_buf_addc(u->text, ',')))
+		return 1;
+	if (!(u->mode & REC_JSON_REVEAL)) /* straight from the row: nothing to open */
+		return (u->rc = values_json_text(u->e, vals, NULL, u->mode, u->text)) != 0;
 	struct fs_rec r;
-	/* sealed fields are opened only when they are to be shown */
-	u->rc = rec_from_values_ex(u->ctx, &r, u->e, vals, (u->mode & REC_JSON_REVEAL) != 0, u->err);
-	if (!u->rc && u->n++)
-		u->rc = fs_buf_addc(u->text, ',');
+	u->rc = rec_from_values(u->ctx, &r, u->e, vals, u->err);
 	if (!u->rc)
 		u->rc = rec_json_text(&r, u->mode, u->text);
 	rec_done(&r);
@@ -1215,7 +1267,7 @@ int fs_list_text(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_
 			     .limit = limit, .offset = o->offset};
 	int64_t total = 0;
 	if (!rc)
-		rc = fs_store_count(ctx->st, &q, &total, err);
+		rc = cached_count(ctx, e, &q, &total, err);
 	struct list_ud u = {ctx, e, out, 0, (o->flags & FS_REVEAL) ? REC_JSON_REVEAL : 0, err, 0};
 	if (!rc)
 		rc = fs_buf_adds(out, "{\"total\":") || fs_buf_addi(out, total) || fs_buf_adds(out, ",\"items\":[") ? FS_ENOMEM : 0;

@@ -114,6 +114,13 @@ int fs_list(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_list_
 struct fs_buf;
 int fs_list_text(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_list_opts *o, struct fs_buf *out,
 		 struct fs_error *err);
+/* Changes whenever another connection changed the database: a front end's
+ * cache of lookups is valid while this stays the same. */
+int64_t fs_data_version(struct fs_ctx *ctx);
+/* The current organization's country and currency; and setting all three from
+ * a cache filled by fs_use_org. */
+int fs_org_info(const struct fs_ctx *ctx, char country[3], char currency[4]);
+void fs_set_org(struct fs_ctx *ctx, int64_t id, const char country[3], const char currency[4]);
 /* A read transaction around several reads: one snapshot, fewer locks. */
 int fs_read_begin(struct fs_ctx *ctx, struct fs_error *err);
 void fs_read_end(struct fs_ctx *ctx);

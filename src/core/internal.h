@@ -42,6 +42,12 @@ struct fs_ctx {
 	int tx_depth;
 	int tx_failed;
 	int read_depth; /* fs_read_begin nesting */
+	/* list totals, valid while the database is unchanged (see fs_list_text) */
+	struct {
+		uint64_t key;
+		int64_t total, version;
+	} counts[8];
+	unsigned next_count;
 	int head_valid; /* head_* caches the journal head inside a transaction */
 	int64_t head_seq;
 	unsigned char head_hash[32];

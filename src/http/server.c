@@ -38,6 +38,71 @@ struct server {
 	size_t nctx;
 };
 
+/* Per worker thread: lookups that every request repeats (who the token is, the
+ * organization, the user's role there), kept while the database is unchanged:
+ * any change by another connection (PRAGMA data_version) or a write by this
+ * thread empties it, and an entry lives at most CACHE_SECONDS. */
+#define CACHE_SLOTS 16
+#define CACHE_SECONDS 5
+
+struct auth_entry {
+	char key[72]; /* the token or session cookie */
+	int64_t user;
+	int by_session;
+	char csrf[65];
+	time_t at;
+};
+
+struct org_entry {
+	char org[64]; /* as written in the URL */
+	int64_t user, org_id;
+	char role[16], country[3], currency[4];
+	time_t at;
+};
+
+struct thread_cache {
+	int64_t version;
+	struct auth_entry auth[CACHE_SLOTS];
+	struct org_entry orgs[CACHE_SLOTS];
+	unsigned next_auth, next_org;
+};
+
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+static void cache_key_init(void)
+{
+	pthread_key_create(&cache_key, free);
+}
+
+static struct thread_cache *thread_cache(struct fs_ctx *ctx)
+{
+	pthread_once(&cache_once, cache_key_init);
+	struct thread_cache *tc = pthread_getspecific(cache_key);
+	if (!tc) {
+		tc = calloc(1, sizeof(*tc));
+		if (!tc)
+			return NULL;
+		tc->version = -1;
+		pthread_setspecific(cache_key, tc);
+	}
+	int64_t v = fs_data_version(ctx);
+	if (v != tc->version) {
+		memset(tc, 0, sizeof(*tc));
+		tc->version = v;
+	}
+	return tc;
+}
+
+static void cache_clear(void)
+{
+	struct thread_cache *tc = pthread_getspecific(cache_key);
+	if (tc) {
+		memset(tc, 0, sizeof(*tc));
+		tc->version = -1;
+	}
+}
+
 struct request {
 	struct fs_buf body;
 	int too_large;
@@ -182,14 +247,64 @@ static int authenticate(struct fs_ctx *ctx, struct MHD_Connection *c, struct who
 {
 	struct fs_error err = {0};
 	const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
-	if (auth && !strncmp(auth, "Bearer ", 7))
-		return fs_token_check(ctx, auth + 7, &w->user, &err) ? -1 : 0;
-	const char *tok = cookie_token(c);
-	if (tok && !fs_session_check(ctx, tok, &w->user, w->csrf, &err)) {
-		w->by_session = 1;
-		return 0;
+	const char *bearer = auth && !strncmp(auth, "Bearer ", 7) ? auth + 7 : NULL;
+	const char *tok = bearer ? bearer : cookie_token(c);
+	if (!tok)
+		return -1;
+	struct thread_cache *tc = thread_cache(ctx);
+	time_t now = time(NULL);
+	size_t tl = strlen(tok);
+	for (size_t i = 0; tc && tl < sizeof(tc->auth[0].key) && i < CACHE_SLOTS; i++) {
+		struct auth_entry *a = &tc->auth[i];
+		if (a->user && now - a->at < CACHE_SECONDS && a->by_session == !bearer && !strcmp(a->key, tok)) {
+			w->user = a->user;
+			w->by_session = a->by_session;
+			memcpy(w->csrf, a->csrf, sizeof(w->csrf));
+			return 0;
+		}
 	}
-	return -1;
+	int rc = bearer ? fs_token_check(ctx, tok, &w->user, &err) : fs_session_check(ctx, tok, &w->user, w->csrf, &err);
+	if (rc)
+		return -1;
+	w->by_session = !bearer;
+	if (tc && tl < sizeof(tc->auth[0].key)) {
+		struct auth_entry *a = &tc->auth[tc->next_auth++ % CACHE_SLOTS];
+		memcpy(a->key, tok, tl + 1);
+		a->user = w->user;
+		a->by_session = w->by_session;
+		memcpy(a->csrf, w->csrf, sizeof(a->csrf));
+		a->at = now;
+	}
+	return 0;
+}
+
+/* Choose the organization of the URL and the user's role in it ("" = none). */
+static int org_and_role(struct fs_ctx *ctx, const char *org, int64_t user, char role[16])
+{
+	struct thread_cache *tc = thread_cache(ctx);
+	time_t now = time(NULL);
+	for (size_t i = 0; tc && strlen(org) < sizeof(tc->orgs[0].org) && i < CACHE_SLOTS; i++) {
+		struct org_entry *o = &tc->orgs[i];
+		if (o->org_id && o->user == user && now - o->at < CACHE_SECONDS && !strcmp(o->org, org)) {
+			fs_set_org(ctx, o->org_id, o->country, o->currency);
+			memcpy(role, o->role, 16);
+			return 0;
+		}
+	}
+	struct fs_error err = {0};
+	role[0] = '\0';
+	if (fs_use_org(ctx, org, &err) || fs_user_role(ctx, user, fs_org(ctx), role, &err))
+		return -1;
+	if (tc && strlen(org) < sizeof(tc->orgs[0].org)) {
+		struct org_entry *o = &tc->orgs[tc->next_org++ % CACHE_SLOTS];
+		snprintf(o->org, sizeof(o->org), "%s", org);
+		o->user = user;
+		o->org_id = fs_org(ctx);
+		memcpy(o->role, role, 16);
+		fs_org_info(ctx, o->country, o->currency);
+		o->at = now;
+	}
+	return 0;
 }
 
 static int csrf_ok(struct MHD_Connection *c, const struct who *w)
@@ -374,7 +489,7 @@ static enum MHD_Result handle_org(struct server *s, struct fs_ctx *ctx, struct M
 	(void)s;
 	/* /api/v1/orgs/{org}/... : an organization the user has no role in does not exist */
 	char role[16] = "";
-	if (fs_use_org(ctx, r->seg[3], &err) || fs_user_role(ctx, w->user, fs_org(ctx), role, &err) || !role[0])
+	if (org_and_role(ctx, r->seg[3], w->user, role) || !role[0])
 		return send_error(c, 404, "not_found", "no such organization", NULL);
 	if (r->n == 4) {
 		json_t *o;
@@ -570,6 +685,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	enum MHD_Result res = route(s, c, rq, url, method);
 	if (ctx)
 		fs_read_end(ctx);
+	if (is_write(method) || arg(c, "reveal"))
+		cache_clear();
 	return res;
 }
 

@@ -62,6 +62,9 @@ struct fs_store_ops {
 	void (*release)(struct fs_stmt *s);
 	int64_t (*last_insert_id)(struct fs_store *st);
 	int64_t (*changes)(struct fs_store *st);
+	/* A number that changes whenever another connection has changed the data
+	 * (for caches that must not outlive a change). */
+	int64_t (*data_version)(struct fs_store *st);
 	int (*backup)(struct fs_store *st, const char *dest_path, struct fs_error *err);
 	/* Physical and referential self-check; problems appended to report, one per line. */
 	int (*check)(struct fs_store *st, struct fs_buf *report, struct fs_error *err);

@@ -321,6 +321,18 @@ static int64_t sq_changes(struct fs_store *base)
 	return sqlite3_changes64(((struct sqlite_store *)base)->db);
 }
 
+static int64_t sq_data_version(struct fs_store *base)
+{
+	struct fs_stmt *s;
+	int64_t v = -1;
+	if (sq_prepare(base, "PRAGMA data_version", &s, NULL))
+		return -1;
+	if (sqlite3_step(s->s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s->s, 0);
+	sq_release(s);
+	return v;
+}
+
 static int sq_backup(struct fs_store *base, const char *dest_path, struct fs_error *err)
 {
 	struct sqlite_store *st = (struct sqlite_store *)base;
@@ -406,6 +418,7 @@ const struct fs_store_ops fs_store_sqlite = {
 	.release = sq_release,
 	.last_insert_id = sq_last_insert_id,
 	.changes = sq_changes,
+	.data_version = sq_data_version,
 	.backup = sq_backup,
 	.check = sq_check,
 	.table_columns = sq_table_columns,
