@@ -96,6 +96,7 @@ static struct thread_cache *thread_cache(struct fs_ctx *ctx)
 
 static void cache_clear(void)
 {
+	pthread_once(&cache_once, cache_key_init);
 	struct thread_cache *tc = pthread_getspecific(cache_key);
 	if (tc) {
 		memset(tc, 0, sizeof(*tc));
