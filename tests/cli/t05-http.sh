@@ -85,6 +85,10 @@ req "viewer reads" 200 -b "$T/viewer.jar" "$B/orgs/miners/people?limit=1"
 req "viewer cannot write" 403 -b "$T/viewer.jar" -H "$J" -H "X-CSRF-Token: $vcsrf" -d '{"full_name":"X"}' "$B/orgs/miners/people"
 req "viewer cannot reveal" 403 -b "$T/viewer.jar" "$B/orgs/miners/people/1?reveal=1"
 req "viewer of miners cannot see oil" 404 -b "$T/viewer.jar" "$B/orgs/oil/people"
+"$FS_BIN" --db "$DB" --org miners user role viewer organizer >/dev/null
+req "a role given from the CLI counts at once" 201 -b "$T/viewer.jar" -H "$J" -H "X-CSRF-Token: $vcsrf" -d '{"full_name":"Promoted"}' "$B/orgs/miners/people"
+"$FS_BIN" --db "$DB" --org miners user role viewer viewer >/dev/null
+req "and so does taking it back" 403 -b "$T/viewer.jar" -H "$J" -H "X-CSRF-Token: $vcsrf" -d '{"full_name":"X"}' "$B/orgs/miners/people"
 tcsrf=$(login treasurer "$T/tr.jar")
 req "treasurer records a payment" 201 -b "$T/tr.jar" -H "$J" -H "X-CSRF-Token: $tcsrf" -d '{"person_id":1,"payer_kind":"ministry","payer_name":"M","paid_on":"2026-01-05","amount":"10.00","idempotency_key":"t-1"}' "$B/orgs/miners/payments"
 req "the same payment again: recorded once" 200 -b "$T/tr.jar" -H "$J" -H "X-CSRF-Token: $tcsrf" -d '{"person_id":1,"payer_kind":"ministry","payer_name":"M","paid_on":"2026-01-05","amount":"10.00","idempotency_key":"t-1"}' "$B/orgs/miners/payments"
