@@ -167,26 +167,43 @@ static int sq_open_once(const char *path, unsigned flags, struct fs_store **ret,
 	return 0;
 }
 
+static int sq_prepare(struct fs_store *base, const char *sql, struct fs_stmt **ret, struct fs_error *err);
+static void sq_release(struct fs_stmt *s);
+
+/* Transaction control runs on every request: prepared once, not parsed each time. */
+static int exec_cached(struct sqlite_store *st, const char *sql, struct fs_error *err)
+{
+	struct fs_stmt *s;
+	if (sq_prepare(&st->base, sql, &s, NULL))
+		return exec(st, sql, err);
+	int rc = sqlite3_step(s->s);
+	sq_release(s);
+	if (rc == SQLITE_DONE)
+		return 0;
+	return fs_fail(err, FS_ESTORE, NULL, "%s", (rc & 0xff) == SQLITE_BUSY ? "the database is busy (another writer); try again"
+										 : sqlite3_errmsg(st->db));
+}
+
 static int sq_begin(struct fs_store *base, struct fs_error *err)
 {
-	return exec((struct sqlite_store *)base, "BEGIN IMMEDIATE", err);
+	return exec_cached((struct sqlite_store *)base, "BEGIN IMMEDIATE", err);
 }
 
 static int sq_begin_read(struct fs_store *base, struct fs_error *err)
 {
-	return exec((struct sqlite_store *)base, "BEGIN DEFERRED", err);
+	return exec_cached((struct sqlite_store *)base, "BEGIN DEFERRED", err);
 }
 
 static int sq_commit(struct fs_store *base, struct fs_error *err)
 {
-	return exec((struct sqlite_store *)base, "COMMIT", err);
+	return exec_cached((struct sqlite_store *)base, "COMMIT", err);
 }
 
 static void sq_rollback(struct fs_store *base)
 {
 	struct sqlite_store *st = (struct sqlite_store *)base;
 	if (!sqlite3_get_autocommit(st->db))
-		exec(st, "ROLLBACK", NULL);
+		exec_cached(st, "ROLLBACK", NULL);
 }
 
 static unsigned hash_str(const char *s)
