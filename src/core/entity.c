@@ -148,6 +148,22 @@ static const struct fs_field role_fields[] = {
 	{"role", FK_ENUM, FF_REQUIRED, 0, NULL, role_names, "admin, organizer, treasurer, documenter, viewer"},
 };
 
+static const char *const account_kinds[] = {"asset", "income", "expense", "liability", "equity", NULL};
+static const struct fs_field fund_fields[] = {
+	{"name", FK_NAME, FF_REQUIRED | FF_UNIQUE, 200, NULL, NULL, "the fund's name"},
+	{"currency", FK_CODE, FF_IMMUTABLE, 3, NULL, NULL, "currency (defaults to the organization's)"},
+	{"approval_threshold", FK_MONEY, 0, 0, NULL, NULL, "a disbursement above this needs a second person's approval"},
+	{"note", FK_TEXT, 0, 500, NULL, NULL, "note"},
+};
+static const struct fs_field account_fields[] = {
+	{"fund_id", FK_REF, FF_REQUIRED | FF_IMMUTABLE, 0, "fund", NULL, "the fund"},
+	{"name", FK_NAME, FF_REQUIRED | FF_IMMUTABLE, 100, NULL, NULL, "account name, e.g. assets:cash, income:contributions"},
+	{"kind", FK_ENUM, FF_REQUIRED | FF_IMMUTABLE, 0, NULL, account_kinds, "asset, income, expense, liability, equity"},
+	{"currency", FK_CODE, FF_IMMUTABLE, 3, NULL, NULL, "currency (the fund's)"},
+	{"no_negative", FK_BOOL, 0, 0, NULL, NULL, "the balance may never go below zero"},
+	{"person_id", FK_REF, FF_IMMUTABLE, 0, "person", NULL, "for support payable to one person"},
+};
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 static struct fs_entity ent_org = {.name = "organization", .plural = "organizations", .label = "name", .owned = 0,
 	.fields = org_fields, .nfields = N(org_fields), .check = org_check};
@@ -169,6 +185,12 @@ static struct fs_entity ent_promise = {.name = "promise", .plural = "promises", 
 static struct fs_entity ent_payment = {.name = "payment", .plural = "payments", .label = NULL, .owned = 1,
 	.fields = payment_fields, .nfields = N(payment_fields), .check = payment_check, .append_only = 1};
 
+static int fund_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
+static int account_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
+static struct fs_entity ent_fund = {.name = "fund", .plural = "funds", .label = "name", .owned = 1,
+	.fields = fund_fields, .nfields = N(fund_fields), .check = fund_check};
+static struct fs_entity ent_account = {.name = "account", .plural = "accounts", .label = "name", .owned = 1,
+	.fields = account_fields, .nfields = N(account_fields), .check = account_check};
 static struct fs_entity ent_user = {.name = "user", .plural = "users", .label = "username", .owned = 0,
 	.fields = user_fields, .nfields = N(user_fields)};
 static struct fs_entity ent_role = {.name = "role", .plural = "roles", .label = NULL, .owned = 1,
@@ -176,7 +198,7 @@ static struct fs_entity ent_role = {.name = "role", .plural = "roles", .label = 
 
 const struct fs_entity *const fs_entities[] = {&ent_org, &ent_person, &ent_employer, &ent_workplace,
 					       &ent_employment, &ent_membership, &ent_claim, &ent_promise,
-					       &ent_payment, &ent_user, &ent_role};
+					       &ent_payment, &ent_user, &ent_role, &ent_fund, &ent_account};
 const size_t fs_nentities = N(fs_entities);
 
 /* Column names are built once; they live as long as the process. */
@@ -1496,5 +1518,33 @@ static int payment_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *
 		if (pp > 0 && pp != rec_field(r, "person_id")->i)
 			return fs_fail(err, FS_EINVAL, "promise_id", "promise %lld was made to another person", (long long)promise->i);
 	}
+	return 0;
+}
+
+static int fund_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
+{
+	(void)err;
+	return default_currency(ctx, r);
+}
+
+static int account_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
+{
+	const struct fs_value *cur = rec_field(r, "currency");
+	if (cur->type == FS_VNULL) { /* the fund's currency */
+		const struct fs_entity *fe = &ent_fund;
+		struct fs_row row;
+		int rc = fs_store_get(ctx->st, &fe->table, rec_field(r, "fund_id")->i, &row, err);
+		if (rc)
+			return rc;
+		const struct fs_value *fc = &row.vals[fe->col_of[fs_field_index(fe, "currency")]];
+		rc = fc->type == FS_VTEXT ? set_col_bytes(r, r->e->col_of[fs_field_index(r->e, "currency")], FS_VTEXT, fc->p, fc->n) : 0;
+		fs_row_free(&row);
+		if (rc)
+			return rc;
+	}
+	const char *name = text_of(r, "name");
+	for (const char *p = name; p && *p; p++)
+		if (*p == ' ' && p[1] == ' ')
+			return fs_fail(err, FS_EINVAL, "name", "an account name has no double spaces (ledger files use them as separators)");
 	return 0;
 }

@@ -244,6 +244,34 @@ int fs_watch(struct fs_ctx *ctx, int64_t workplace, fs_date as_of, json_t **ret,
  * payments, and the explanation of every computed claim in lang. */
 int fs_statement(struct fs_ctx *ctx, int64_t person, const char *lang, fs_date as_of, json_t **ret, struct fs_error *err);
 
+/* ---- solidarity funds: the ledger (ledger.c, funds.c) ---- */
+enum { FS_TF_LINKED = 1, FS_TF_PENDING = 2, FS_TF_POST = 4, FS_TF_VOID = 8 };
+struct fs_transfer {
+	const char *id;         /* the idempotency key: 1-64 of A-Z a-z 0-9 . _ : - */
+	int64_t debit_account, credit_account;
+	int64_t amount_minor;   /* > 0; POST: up to the pending amount (0 = all of it) */
+	const char *code;       /* category: contribution, strike_pay, legal ... */
+	unsigned flags;         /* FS_TF_*: LINKED = fails or succeeds with the next one */
+	const char *pending_id; /* POST / VOID: the pending transfer */
+	int64_t timeout_s;      /* PENDING: expires after this many seconds (0 = never) */
+	const char *value_date; /* YYYY-MM-DD, default today */
+	const char *memo;
+	const char *party;      /* donor or recipient: sealed at rest, never exported unless asked */
+};
+enum {
+	FS_T_OK, FS_T_EXISTS, FS_T_EXISTS_DIFFERENT, FS_T_LINKED_FAILED, FS_T_INVALID, FS_T_SAME_ACCOUNTS,
+	FS_T_NO_ACCOUNT, FS_T_CURRENCY, FS_T_WOULD_GO_NEGATIVE, FS_T_PENDING_NOT_FOUND, FS_T_PENDING_DONE,
+	FS_T_PENDING_EXPIRED, FS_T_AMOUNT_EXCEEDS_PENDING, FS_T_FUND_MISMATCH
+};
+const char *fs_transfer_result_name(int result);
+/* One batch of transfers in one transaction: results[i] for each (FS_T_*).
+ * Returns 0 when the batch was processed (whatever the results). */
+int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfer *t, size_t n, int *results,
+		       struct fs_error *err);
+/* [{account_id, name, kind, currency, debits_posted, credits_posted, debits_pending,
+ *   credits_pending, balance_minor (debits - credits)}] */
+int fs_fund_balances(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_error *err);
+
 /* ---- accounts (auth.c) ---- */
 /* Roles per organization: admin, organizer, treasurer, documenter, viewer. */
 int fs_user_add(struct fs_ctx *ctx, const char *username, const char *password, int64_t *ret_id, struct fs_error *err);

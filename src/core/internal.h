@@ -101,6 +101,12 @@ int rec_update(struct fs_ctx *ctx, const struct fs_rec *before, struct fs_rec *a
 int fs_journal_append(struct fs_ctx *ctx, const char *action, const struct fs_rec *before,
 		      const struct fs_rec *after, struct fs_error *err);
 
+/* One journal entry for a batch of transfers of a fund (its own chain's head). */
+int fs_journal_transfers(struct fs_ctx *ctx, const struct fs_rec *fund, int64_t first_seq, int64_t last_seq,
+			 int64_t count, const unsigned char head[32], struct fs_error *err);
+extern const struct fs_table fs_transfers_table, fs_balances_table;
+int fs_ledger_verify(struct fs_ctx *ctx, struct fs_buf *report, int64_t *problems, int64_t *transfers, struct fs_error *err);
+
 /* validation helpers (entity.c) */
 extern const char *const fs_claim_kinds[];
 int fs_claim_kind_index(const char *kind);

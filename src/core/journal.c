@@ -27,8 +27,27 @@ static int64_t org_of(const struct fs_rec *r)
 	return e->owned ? r->v[e->org_col].i : r->v[0].i;
 }
 
+static int journal_entry(struct fs_ctx *ctx, const char *action, const struct fs_rec *before,
+			 const struct fs_rec *after, const char *note, struct fs_error *err);
+
 int fs_journal_append(struct fs_ctx *ctx, const char *action, const struct fs_rec *before,
 		      const struct fs_rec *after, struct fs_error *err)
+{
+	return journal_entry(ctx, action, before, after, NULL, err);
+}
+
+int fs_journal_transfers(struct fs_ctx *ctx, const struct fs_rec *fund, int64_t first_seq, int64_t last_seq,
+			 int64_t count, const unsigned char head[32], struct fs_error *err)
+{
+	char hex[65], note[200];
+	fs_hex(head, 32, hex);
+	snprintf(note, sizeof(note), "{\"transfers\":%lld,\"first_seq\":%lld,\"last_seq\":%lld,\"head\":\"%s\"}",
+		 (long long)count, (long long)first_seq, (long long)last_seq, hex);
+	return journal_entry(ctx, "transfers", fund, NULL, note, err);
+}
+
+static int journal_entry(struct fs_ctx *ctx, const char *action, const struct fs_rec *before,
+			 const struct fs_rec *after, const char *note, struct fs_error *err)
 {
 	const struct fs_rec *r = after ? after : before;
 	const struct fs_entity *e = r->e;
@@ -43,8 +62,8 @@ int fs_journal_append(struct fs_ctx *ctx, const char *action, const struct fs_re
 	struct fs_buf bj, aj;
 	fs_buf_init(&bj, 1u << 20);
 	fs_buf_init(&aj, 1u << 20);
-	int jrc = (before && rec_json_text(before, REC_JSON_JOURNAL, &bj)) ||
-		  (after && rec_json_text(after, REC_JSON_JOURNAL, &aj));
+	int jrc = note ? fs_buf_adds(&aj, note)
+		       : (before && rec_json_text(before, REC_JSON_JOURNAL, &bj)) || (after && rec_json_text(after, REC_JSON_JOURNAL, &aj));
 	unsigned char row_hash[FS_HASH_BYTES], hash[FS_HASH_BYTES];
 	if (after)
 		fs_hash_values(e->table.name, after->v, e->table.ncols, row_hash);
@@ -58,8 +77,8 @@ int fs_journal_append(struct fs_ctx *ctx, const char *action, const struct fs_re
 	v[FS_J_ENTITY_ID] = fs_vint(r->v[0].i);
 	v[FS_J_ORG_ID] = fs_vint(org_of(r));
 	v[FS_J_PERSON_ID] = e->person_col >= 0 ? r->v[e->person_col] : fs_vnull();
-	v[FS_J_BEFORE] = before ? (struct fs_value){FS_VTEXT, 0, bj.data, bj.len} : fs_vnull();
-	v[FS_J_AFTER] = after ? (struct fs_value){FS_VTEXT, 0, aj.data, aj.len} : fs_vnull();
+	v[FS_J_BEFORE] = before && !note ? (struct fs_value){FS_VTEXT, 0, bj.data, bj.len} : fs_vnull();
+	v[FS_J_AFTER] = after || note ? (struct fs_value){FS_VTEXT, 0, aj.data, aj.len} : fs_vnull();
 	v[FS_J_ROW_HASH] = after ? fs_vblob(row_hash, sizeof(row_hash)) : fs_vnull();
 	v[FS_J_PREV_HASH] = fs_vblob(ctx->head_hash, FS_HASH_BYTES);
 	fs_hash_values("journal", v, FS_J_HASH, hash);
@@ -194,8 +213,9 @@ static int journal_cb(void *p, const struct fs_value *v)
 		problem(u, seq, "journal: entry %lld names an unknown kind of record", (long long)seq);
 		return 0;
 	}
-	if (v[FS_J_ACTION].n == 4 && !memcmp(v[FS_J_ACTION].p, "view", 4))
-		return 0; /* a recorded view of sealed fields changes no row */
+	if ((v[FS_J_ACTION].n == 4 && !memcmp(v[FS_J_ACTION].p, "view", 4)) ||
+	    (v[FS_J_ACTION].n == 9 && !memcmp(v[FS_J_ACTION].p, "transfers", 9)))
+		return 0; /* a view of sealed fields, a batch of transfers: no row of the register changed */
 	struct slot *s = map_slot(&u->map, ((uint64_t)(ei + 1) << 56) | (uint64_t)v[FS_J_ENTITY_ID].i, 1);
 	if (!s) {
 		u->rc = FS_ENOMEM;
@@ -258,6 +278,12 @@ int fs_verify(struct fs_ctx *ctx, struct fs_verify_report *rep, struct fs_error 
 		if (s->key && !s->deleted && !s->seen)
 			problem(&u, s->seq, "%s %lld is in the journal but missing from the database (deleted outside fairshare; entry %lld)",
 				fs_entities[(s->key >> 56) - 1]->name, (long long)(s->key & ((1ULL << 56) - 1)), (long long)s->seq);
+	}
+	if (!rc) { /* the ledger: its own chain and the balances it implies */
+		int64_t problems = 0, transfers = 0;
+		rc = fs_ledger_verify(ctx, &text, &problems, &transfers, err);
+		rep->problems += problems;
+		rep->rows += transfers;
 	}
 	if (!rc) {
 		size_t before = text.len;

@@ -24,7 +24,7 @@ int fs_store_open(const char *path, unsigned flags, struct fs_store **ret, struc
 }
 
 /* Generated INSERT/UPDATE statements, built once per table. */
-enum { SQL_INSERT, SQL_UPDATE, SQL_KINDS };
+enum { SQL_INSERT, SQL_UPDATE, SQL_PUT, SQL_KINDS };
 #define SQL_CACHE_SLOTS 32
 
 struct fs_sql_cache {
@@ -160,6 +160,20 @@ static int build_sql(const struct fs_table *t, int kind, struct fs_buf *sql)
 			brc = fs_buf_cat(sql, i > 1 ? ", :" : ":", t->cols[i].name, NULL);
 		return brc ? brc : fs_buf_adds(sql, ")");
 	}
+	if (kind == SQL_PUT) { /* portable upsert: SQLite 3.24+, PostgreSQL 9.5+ */
+		brc = fs_buf_cat(sql, "INSERT INTO ", t->name, " (", NULL);
+		for (size_t i = 0; i < t->ncols && !brc; i++)
+			brc = fs_buf_cat(sql, i ? ", " : "", t->cols[i].name, NULL);
+		if (!brc)
+			brc = fs_buf_adds(sql, ") VALUES (");
+		for (size_t i = 0; i < t->ncols && !brc; i++)
+			brc = fs_buf_cat(sql, i ? ", :" : ":", t->cols[i].name, NULL);
+		if (!brc)
+			brc = fs_buf_cat(sql, ") ON CONFLICT (", t->cols[0].name, ") DO UPDATE SET ", NULL);
+		for (size_t i = 1; i < t->ncols && !brc; i++)
+			brc = fs_buf_cat(sql, i > 1 ? ", " : "", t->cols[i].name, " = excluded.", t->cols[i].name, NULL);
+		return brc;
+	}
 	brc = fs_buf_cat(sql, "UPDATE ", t->name, " SET ", NULL);
 	for (size_t i = 1; i < t->ncols && !brc; i++)
 		brc = fs_buf_cat(sql, i > 1 ? ", " : "", t->cols[i].name, " = :", t->cols[i].name, NULL);
@@ -192,6 +206,11 @@ int fs_store_insert(struct fs_store *st, const struct fs_table *t, const struct 
 	if (ret_id)
 		*ret_id = st->ops->last_insert_id(st);
 	return 0;
+}
+
+int fs_store_put(struct fs_store *st, const struct fs_table *t, const struct fs_value *vals, struct fs_error *err)
+{
+	return run_cached(st, t, SQL_PUT, vals, 0, err);
 }
 
 int fs_store_update(struct fs_store *st, const struct fs_table *t, const struct fs_value *vals,

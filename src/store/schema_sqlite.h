@@ -93,6 +93,28 @@ static const char *const fs_sqlite_migrations[] = {
 	 * gives that order without sorting */
 	"DROP INDEX people_name;\n"
 	"CREATE INDEX people_name ON people(org_id, full_name_fold, full_name);\n",
+	/* 6: solidarity funds - funds and accounts (journaled records), the transfer
+	 * log (append-only, hash-chained on its own, one journal entry per batch) and
+	 * the balances it implies (derived, checked by verify) */
+	"CREATE TABLE funds (\n"
+	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id),\n"
+	"  name TEXT NOT NULL, name_fold TEXT NOT NULL, currency TEXT, approval_threshold_minor INTEGER,\n"
+	"  note TEXT) STRICT;\n"
+	"CREATE TABLE accounts (\n"
+	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id),\n"
+	"  fund_id INTEGER NOT NULL REFERENCES funds(id), name TEXT NOT NULL, name_fold TEXT NOT NULL,\n"
+	"  kind TEXT NOT NULL, currency TEXT, no_negative INTEGER NOT NULL,\n"
+	"  person_id INTEGER REFERENCES people(id), UNIQUE (fund_id, name)) STRICT;\n"
+	"CREATE TABLE transfers (\n"
+	"  seq INTEGER PRIMARY KEY, id TEXT NOT NULL, org_id INTEGER NOT NULL, fund_id INTEGER NOT NULL,\n"
+	"  debit_account_id INTEGER NOT NULL, credit_account_id INTEGER NOT NULL, amount_minor INTEGER NOT NULL,\n"
+	"  currency TEXT NOT NULL, code TEXT NOT NULL, flags INTEGER NOT NULL, pending_id TEXT, timeout_at TEXT,\n"
+	"  ts TEXT NOT NULL, value_date TEXT NOT NULL, actor TEXT NOT NULL, memo TEXT, party BLOB,\n"
+	"  prev_hash BLOB NOT NULL, hash BLOB NOT NULL, UNIQUE (org_id, id)) STRICT;\n"
+	"CREATE INDEX transfers_pending ON transfers(org_id, pending_id) WHERE pending_id IS NOT NULL;\n"
+	"CREATE TABLE balances (\n"
+	"  account_id INTEGER PRIMARY KEY REFERENCES accounts(id), debits_posted INTEGER NOT NULL,\n"
+	"  credits_posted INTEGER NOT NULL, debits_pending INTEGER NOT NULL, credits_pending INTEGER NOT NULL) STRICT;\n",
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))

@@ -116,6 +116,8 @@ int fs_store_insert(struct fs_store *st, const struct fs_table *t, const struct 
 		    int64_t *ret_id, struct fs_error *err);
 int fs_store_update(struct fs_store *st, const struct fs_table *t, const struct fs_value *vals,
 		    struct fs_error *err);
+/* Insert or replace the row whose key is vals[0] (for derived tables). */
+int fs_store_put(struct fs_store *st, const struct fs_table *t, const struct fs_value *vals, struct fs_error *err);
 int fs_store_delete(struct fs_store *st, const struct fs_table *t, int64_t id, struct fs_error *err);
 /* FS_ENOTFOUND when there is no such row. r must be freed with fs_row_free. */
 int fs_store_get(struct fs_store *st, const struct fs_table *t, int64_t id, struct fs_row *r,
