@@ -51,5 +51,8 @@ int cmd_watch(struct cli *c, int argc, char **argv);
 int cmd_statement(struct cli *c, int argc, char **argv);
 int cmd_user(struct cli *c, int argc, char **argv);
 int cmd_serve(struct cli *c, int argc, char **argv);
+int cmd_fund(struct cli *c, int argc, char **argv);
+int cmd_transfer_family(struct cli *c, int argc, char **argv);
+int cmd_ledger(struct cli *c, int argc, char **argv);
 
 #endif

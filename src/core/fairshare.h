@@ -272,6 +272,19 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
  *   credits_pending, balance_minor (debits - credits)}] */
 int fs_fund_balances(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_error *err);
 
+/* A fund with its standard accounts (assets:cash, assets:bank, income:contributions,
+ * expenses:strike-pay, expenses:family-support, expenses:legal, ...). */
+int fs_fund_create(struct fs_ctx *ctx, const struct fs_kv *kv, size_t n, int64_t *ret_id, struct fs_error *err);
+/* An account of a fund by id or by name. */
+int fs_account_by_name(struct fs_ctx *ctx, int64_t fund, const char *name, int64_t *ret, struct fs_error *err);
+/* Post a pending disbursement: only someone other than who entered it. */
+int fs_ledger_approve(struct fs_ctx *ctx, int64_t fund, const char *pending_id, const char *approval_id, int *result,
+		      struct fs_error *err);
+enum fs_ledger_format { FS_LEDGER_LEDGER, FS_LEDGER_BEANCOUNT, FS_LEDGER_CSV };
+/* Posted transfers as a ledger-cli/hledger journal, beancount, or CSV; donors and
+ * recipients only with reveal. */
+int fs_ledger_export(struct fs_ctx *ctx, int64_t fund, FILE *out, enum fs_ledger_format fmt, int reveal, struct fs_error *err);
+
 /* ---- accounts (auth.c) ---- */
 /* Roles per organization: admin, organizer, treasurer, documenter, viewer. */
 int fs_user_add(struct fs_ctx *ctx, const char *username, const char *password, int64_t *ret_id, struct fs_error *err);

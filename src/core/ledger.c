@@ -197,8 +197,14 @@ static int find_transfer(struct batch *b, const char *col, const char *id, struc
 	return fs_store_select(b->ctx->st, &q, tf_cb, u, b->err);
 }
 
+/* a: as stored; b: as asked for again. A post or void asked without amount or
+ * code takes them from the pending transfer, so only what was asked is compared. */
 static int same_fields(const struct fs_transfer *a, const struct fs_transfer *b)
 {
+	if (b->flags & (FS_TF_POST | FS_TF_VOID))
+		return (a->flags & (FS_TF_POST | FS_TF_VOID)) == (b->flags & (FS_TF_POST | FS_TF_VOID)) &&
+		       !strcmp(a->pending_id ? a->pending_id : "", b->pending_id ? b->pending_id : "") &&
+		       (!b->amount_minor || a->amount_minor == b->amount_minor) && (!b->code || !strcmp(a->code ? a->code : "", b->code));
 	return a->debit_account == b->debit_account && a->credit_account == b->credit_account &&
 	       a->amount_minor == b->amount_minor && !strcmp(a->code ? a->code : "", b->code ? b->code : "") &&
 	       (a->flags & ~(unsigned)FS_TF_LINKED) == (b->flags & ~(unsigned)FS_TF_LINKED) &&
@@ -242,7 +248,8 @@ static int check(struct batch *b, const struct fs_transfer *t, struct fs_transfe
 {
 	*resolved = *t;
 	memset(ef, 0, sizeof(*ef));
-	if (!id_ok(t->id) || !t->code || !*t->code || strlen(t->code) > 31 || t->amount_minor < 0 ||
+	int resolves = (t->flags & (FS_TF_POST | FS_TF_VOID)) != 0;
+	if (!id_ok(t->id) || (!resolves && (!t->code || !*t->code)) || (t->code && strlen(t->code) > 31) || t->amount_minor < 0 ||
 	    (t->memo && strlen(t->memo) > 500) || (t->flags & FS_TF_POST && t->flags & FS_TF_VOID) ||
 	    ((t->flags & (FS_TF_POST | FS_TF_VOID)) && (t->flags & FS_TF_PENDING)) || t->amount_minor > FS_MONEY_MAX_MINOR)
 		return FS_T_INVALID;

@@ -1,0 +1,362 @@
+/* cmd_fund.c - solidarity funds: fund create|balances, transfer, post, void,
+ * contribute, disburse, approve, ledger export. */
+#include "cli.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "util/money.h"
+
+#define MAXOPT 16
+
+struct opts {
+	const char *name[MAXOPT];
+	const char *value[MAXOPT];
+	int n;
+	const char *positional;
+};
+
+/* --name value / --name=value / --flag pairs; flags listed in flags[] take no value */
+static int parse(int argc, char **argv, const char *const *flags, struct opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	for (int i = 1; i < argc; i++) {
+		if (strncmp(argv[i], "--", 2)) {
+			if (o->positional)
+				return cli_usage("unexpected argument '%s'", argv[i]);
+			o->positional = argv[i];
+			continue;
+		}
+		if (o->n == MAXOPT)
+			return cli_usage("too many options");
+		const char *name = argv[i] + 2, *eq = strchr(name, '=');
+		int is_flag = 0;
+		for (int k = 0; flags && flags[k]; k++)
+			is_flag |= !strcmp(flags[k], name);
+		o->name[o->n] = name;
+		if (eq) {
+			o->value[o->n] = eq + 1;
+		} else if (is_flag) {
+			o->value[o->n] = "yes";
+		} else if (i + 1 < argc) {
+			o->value[o->n] = argv[++i];
+		} else {
+			return cli_usage("--%s needs a value", name);
+		}
+		o->n++;
+	}
+	return -1;
+}
+
+static const char *opt(const struct opts *o, const char *name)
+{
+	size_t n = strlen(name);
+	for (int i = 0; i < o->n; i++)
+		if (!strncmp(o->name[i], name, n) && (o->name[i][n] == '\0' || o->name[i][n] == '='))
+			return o->value[i];
+	return NULL;
+}
+
+static int only(const struct opts *o, const char *const *allowed)
+{
+	for (int i = 0; i < o->n; i++) {
+		int ok = 0;
+		for (int k = 0; allowed[k]; k++) {
+			size_t n = strlen(allowed[k]);
+			ok |= !strncmp(o->name[i], allowed[k], n) && (o->name[i][n] == '\0' || o->name[i][n] == '=');
+		}
+		if (!ok)
+			return cli_usage("unknown option --%s", o->name[i]);
+	}
+	return -1;
+}
+
+static void new_id(char out[40])
+{
+	unsigned char r[12];
+	randombytes_buf(r, sizeof(r));
+	memcpy(out, "t-", 2);
+	sodium_bin2hex(out + 2, 25, r, sizeof(r));
+}
+
+static int print_results(const struct fs_transfer *t, const int *res, size_t n, struct cli *c)
+{
+	int bad = 0;
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++) {
+		bad |= res[i] != FS_T_OK && res[i] != FS_T_EXISTS;
+		json_array_append_new(arr, json_pack("{s:s,s:s}", "id", t[i].id, "result", fs_transfer_result_name(res[i])));
+		if (!c->json)
+			printf("%s: %s\n", t[i].id, fs_transfer_result_name(res[i]));
+	}
+	if (c->json)
+		cli_print_json(arr);
+	json_decref(arr);
+	return bad ? EX_DATAERR : EX_OK;
+}
+
+static int fund_of(struct fs_ctx *ctx, const char *s, int64_t *fund)
+{
+	if (!s || cli_parse_id(s, fund)) {
+		fs_close(ctx);
+		return cli_usage("name the fund with --fund ID");
+	}
+	(void)ctx;
+	return -1;
+}
+
+static int amount_of(const char *s, int64_t *out)
+{
+	struct fs_error err = {0};
+	if (!s)
+		return cli_usage("give --amount");
+	if (fs_money_parse(s, 2, out, &err, "amount") || *out <= 0) {
+		fprintf(stderr, "fairshare: amount: %s\n", err.message[0] ? err.message : "must be more than zero");
+		return EX_DATAERR;
+	}
+	return -1;
+}
+
+int cmd_transfer_family(struct cli *c, int argc, char **argv)
+{
+	const char *cmd = argv[0];
+	static const char *const flags[] = {"pending", "linked", "anonymous", "reveal", NULL};
+	struct opts o;
+	int rc;
+	if (argc > 1 && cli_is_help(argv[1])) {
+		fputs("usage: fairshare transfer --fund F --debit ACCOUNT --credit ACCOUNT --amount A --code C [--id ID]\n"
+		      "                          [--date D] [--memo M] [--pending [--timeout SECONDS]]\n"
+		      "       fairshare post PENDING_ID --fund F [--amount A] [--id ID]\n"
+		      "       fairshare void PENDING_ID --fund F [--id ID]\n"
+		      "       fairshare contribute --fund F --amount A [--donor NAME | --anonymous] [--into ACCOUNT]\n"
+		      "                          [--income ACCOUNT] [--id ID] [--date D] [--memo M]\n"
+		      "       fairshare disburse --fund F --amount A --purpose strike-pay|family-support|legal|other\n"
+		      "                          [--to NAME] [--from ACCOUNT] [--id ID] [--date D] [--memo M]\n"
+		      "       fairshare approve PENDING_ID --fund F [--id ID]\n\n"
+		      "Transfers are never changed: a correction is a new transfer. --id is the\n"
+		      "idempotency key: give one (e.g. the bank reference) so that a retry records once.\n"
+		      "A disbursement above the fund's approval threshold waits for a second person:\n"
+		      "'fairshare --as NAME approve ID'. Donors and recipients are sealed at rest.\n", stdout);
+		return EX_OK;
+	}
+	if ((rc = parse(argc, argv, flags, &o)) >= 0)
+		return rc;
+	struct fs_ctx *ctx = cli_open(c, 0, 1, &rc);
+	if (!ctx)
+		return rc;
+	int64_t fund;
+	if ((rc = fund_of(ctx, opt(&o, "fund"), &fund)) >= 0)
+		return rc;
+	struct fs_error err = {0};
+	char idbuf[40];
+	const char *id = opt(&o, "id");
+	if (!id) {
+		new_id(idbuf);
+		id = idbuf;
+	}
+	struct fs_transfer t = {.id = id, .value_date = opt(&o, "date"), .memo = opt(&o, "memo")};
+	int res = 0, r = 0;
+	int64_t amount = 0;
+	if (!strcmp(cmd, "transfer")) {
+		static const char *const allowed[] = {"fund", "id", "debit", "credit", "amount", "code", "date", "memo", "pending", "timeout", NULL};
+		if ((rc = only(&o, allowed)) >= 0 || (rc = amount_of(opt(&o, "amount"), &amount)) >= 0)
+			goto out;
+		if (!opt(&o, "debit") || !opt(&o, "credit") || !opt(&o, "code")) {
+			rc = cli_usage("transfer needs --debit, --credit and --code");
+			goto out;
+		}
+		r = fs_account_by_name(ctx, fund, opt(&o, "debit"), &t.debit_account, &err);
+		if (!r)
+			r = fs_account_by_name(ctx, fund, opt(&o, "credit"), &t.credit_account, &err);
+		t.amount_minor = amount;
+		t.code = opt(&o, "code");
+		if (opt(&o, "pending"))
+			t.flags |= FS_TF_PENDING;
+		if (opt(&o, "timeout"))
+			t.timeout_s = strtoll(opt(&o, "timeout"), NULL, 10);
+	} else if (!strcmp(cmd, "post") || !strcmp(cmd, "void") || !strcmp(cmd, "approve")) {
+		static const char *const allowed[] = {"fund", "id", "amount", "memo", NULL};
+		if ((rc = only(&o, allowed)) >= 0)
+			goto out;
+		if (!o.positional) {
+			rc = cli_usage("%s needs the pending transfer's id", cmd);
+			goto out;
+		}
+		if (!opt(&o, "id"))
+			snprintf(idbuf, sizeof(idbuf), "%.30s.%s", o.positional, !strcmp(cmd, "void") ? "void" : "post");
+		if (!opt(&o, "id"))
+			t.id = idbuf;
+		if (!strcmp(cmd, "approve")) {
+			r = fs_ledger_approve(ctx, fund, o.positional, t.id, &res, &err);
+			if (!r) {
+				rc = print_results(&t, &res, 1, c);
+				goto out;
+			}
+		} else {
+			t.flags = !strcmp(cmd, "post") ? FS_TF_POST : FS_TF_VOID;
+			t.pending_id = o.positional; /* the code is the pending one's */
+			if (opt(&o, "amount") && (rc = amount_of(opt(&o, "amount"), &t.amount_minor)) >= 0)
+				goto out;
+		}
+	} else if (!strcmp(cmd, "contribute")) {
+		static const char *const allowed[] = {"fund", "id", "amount", "donor", "anonymous", "into", "income", "date", "memo", NULL};
+		if ((rc = only(&o, allowed)) >= 0 || (rc = amount_of(opt(&o, "amount"), &amount)) >= 0)
+			goto out;
+		r = fs_account_by_name(ctx, fund, opt(&o, "into") ? opt(&o, "into") : "assets:cash", &t.debit_account, &err);
+		if (!r)
+			r = fs_account_by_name(ctx, fund, opt(&o, "income") ? opt(&o, "income") : "income:contributions", &t.credit_account, &err);
+		t.amount_minor = amount;
+		t.code = "contribution";
+		t.party = opt(&o, "anonymous") ? NULL : opt(&o, "donor");
+	} else if (!strcmp(cmd, "disburse")) {
+		static const char *const allowed[] = {"fund", "id", "amount", "purpose", "to", "from", "date", "memo", NULL};
+		if ((rc = only(&o, allowed)) >= 0 || (rc = amount_of(opt(&o, "amount"), &amount)) >= 0)
+			goto out;
+		const char *purpose = opt(&o, "purpose");
+		static const char *const purposes[] = {"strike-pay", "family-support", "legal", "other", NULL};
+		int known = 0;
+		for (int k = 0; purpose && purposes[k]; k++)
+			known |= !strcmp(purposes[k], purpose);
+		if (!known) {
+			rc = cli_usage("--purpose is strike-pay, family-support, legal or other");
+			goto out;
+		}
+		char expense[64];
+		snprintf(expense, sizeof(expense), "expenses:%s", purpose);
+		r = fs_account_by_name(ctx, fund, expense, &t.debit_account, &err);
+		if (!r)
+			r = fs_account_by_name(ctx, fund, opt(&o, "from") ? opt(&o, "from") : "assets:cash", &t.credit_account, &err);
+		t.amount_minor = amount;
+		t.code = purpose;
+		t.party = opt(&o, "to");
+		json_t *f = NULL;
+		if (!r)
+			r = fs_get(ctx, fs_entity_find("fund"), fund, 0, &f, &err);
+		json_t *thr = f ? json_object_get(f, "approval_threshold_minor") : NULL;
+		if (!r && json_is_integer(thr) && amount > json_integer_value(thr))
+			t.flags |= FS_TF_PENDING; /* waits for a second person */
+		json_decref(f);
+	}
+	if (!r && rc < 0) {
+		r = fs_ledger_transfer(ctx, fund, &t, 1, &res, &err);
+		if (!r) {
+			rc = print_results(&t, &res, 1, c);
+			if (res == FS_T_OK && (t.flags & FS_TF_PENDING) && !strcmp(cmd, "disburse") && !c->json)
+				printf("above the fund's approval threshold: waits for a second person ('fairshare approve %s --fund %lld')\n",
+				       t.id, (long long)fund);
+		}
+	}
+	if (r)
+		rc = cli_fail(&err, r);
+out:
+	fs_close(ctx);
+	return rc < 0 ? EX_OK : rc;
+}
+
+int cmd_fund(struct cli *c, int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "create")) {
+		/* fund create: the fund and its standard accounts */
+		struct opts o;
+		int rc;
+		if (argc > 2 && cli_is_help(argv[2]))
+			return cmd_entity(c, 2, (char *[]){"fund", "--help", NULL});
+		if ((rc = parse(argc - 1, argv + 1, NULL, &o)) >= 0)
+			return rc;
+		struct fs_kv kv[MAXOPT];
+		char names[MAXOPT][64];
+		for (int i = 0; i < o.n; i++) {
+			snprintf(names[i], sizeof(names[i]), "%s", o.name[i]);
+			for (char *p = names[i]; *p; p++)
+				if (*p == '-')
+					*p = '_';
+			kv[i] = (struct fs_kv){names[i], o.value[i]};
+		}
+		struct fs_ctx *ctx = cli_open(c, 0, 1, &rc);
+		if (!ctx)
+			return rc;
+		struct fs_error err = {0};
+		int64_t id;
+		int r = fs_fund_create(ctx, kv, (size_t)o.n, &id, &err);
+		fs_close(ctx);
+		if (r)
+			return cli_fail(&err, r);
+		printf("created fund %lld with its standard accounts\n", (long long)id);
+		return EX_OK;
+	}
+	if (argc > 2 && !strcmp(argv[1], "balances")) {
+		int64_t fund;
+		int rc;
+		if (cli_parse_id(argv[2], &fund))
+			return cli_usage("fund balances ID");
+		struct fs_ctx *ctx = cli_open(c, FS_READONLY, 1, &rc);
+		if (!ctx)
+			return rc;
+		struct fs_error err = {0};
+		json_t *b;
+		int r = fs_fund_balances(ctx, fund, &b, &err);
+		fs_close(ctx);
+		if (r)
+			return cli_fail(&err, r);
+		if (c->json) {
+			cli_print_json(b);
+		} else {
+			size_t i;
+			json_t *a;
+			json_array_foreach(b, i, a) {
+				char m[32], pend[32];
+				fs_money_format(json_integer_value(json_object_get(a, "balance_minor")), 2, m);
+				int64_t pd = json_integer_value(json_object_get(a, "debits_pending")) - json_integer_value(json_object_get(a, "credits_pending"));
+				fs_money_format(pd, 2, pend);
+				printf("%-32s %16s %s%s%s%s\n", json_string_value(json_object_get(a, "name")), m,
+				       json_string_value(json_object_get(a, "currency")), pd ? "  (pending " : "", pd ? pend : "", pd ? ")" : "");
+			}
+		}
+		json_decref(b);
+		return EX_OK;
+	}
+	return cmd_entity(c, argc, argv);
+}
+
+int cmd_ledger(struct cli *c, int argc, char **argv)
+{
+	static const char *const flags[] = {"reveal", NULL};
+	struct opts o;
+	int rc;
+	if (argc < 2 || cli_is_help(argv[1]) || strcmp(argv[1], "export")) {
+		fputs("usage: fairshare ledger export --fund F [--format ledger|beancount|csv] [--output FILE] [--reveal]\n\n"
+		      "Posted transfers as a journal that ledger-cli and hledger read (default),\n"
+		      "as beancount, or as CSV. Donors and recipients only with --reveal.\n", argc > 1 && cli_is_help(argv[1]) ? stdout : stderr);
+		return argc > 1 && cli_is_help(argv[1]) ? EX_OK : EX_USAGE;
+	}
+	if ((rc = parse(argc - 1, argv + 1, flags, &o)) >= 0)
+		return rc;
+	static const char *const allowed[] = {"fund", "format", "output", "reveal", NULL};
+	if ((rc = only(&o, allowed)) >= 0)
+		return rc;
+	const char *fmt = opt(&o, "format") ? opt(&o, "format") : "ledger";
+	enum fs_ledger_format f = !strcmp(fmt, "ledger") || !strcmp(fmt, "hledger") ? FS_LEDGER_LEDGER
+				  : !strcmp(fmt, "beancount") ? FS_LEDGER_BEANCOUNT : !strcmp(fmt, "csv") ? FS_LEDGER_CSV : (enum fs_ledger_format)-1;
+	if ((int)f < 0)
+		return cli_usage("--format is ledger, beancount or csv");
+	struct fs_ctx *ctx = cli_open(c, FS_READONLY, 1, &rc);
+	if (!ctx)
+		return rc;
+	int64_t fund;
+	if ((rc = fund_of(ctx, opt(&o, "fund"), &fund)) >= 0)
+		return rc;
+	FILE *out = opt(&o, "output") ? fopen(opt(&o, "output"), "wb") : stdout;
+	if (!out) {
+		fs_close(ctx);
+		fprintf(stderr, "fairshare: cannot create %s\n", opt(&o, "output"));
+		return EX_CANTCREAT;
+	}
+	struct fs_error err = {0};
+	int r = fs_ledger_export(ctx, fund, out, f, opt(&o, "reveal") != NULL, &err);
+	fs_close(ctx);
+	if (out != stdout && fclose(out) && !r)
+		r = fs_fail(&err, FS_EIO, NULL, "cannot write %s", opt(&o, "output"));
+	return r ? cli_fail(&err, r) : EX_OK;
+}

@@ -1,0 +1,271 @@
+/* funds.c - the solidarity funds on top of the ledger: a fund with its standard
+ * accounts, contributions, disbursements with two-person approval, and exports
+ * that ledger-cli, hledger and beancount read. */
+#include "internal.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../util/money.h"
+
+/* The chart of accounts a new fund starts with. */
+static const struct {
+	const char *name, *kind;
+	int no_negative;
+} standard_accounts[] = {
+	{"assets:cash", "asset", 1}, {"assets:bank", "asset", 1}, {"assets:in-kind", "asset", 0},
+	{"income:contributions", "income", 0}, {"income:payroll", "income", 0}, {"income:in-kind", "income", 0},
+	{"expenses:strike-pay", "expense", 0}, {"expenses:family-support", "expense", 0}, {"expenses:legal", "expense", 0},
+	{"expenses:other", "expense", 0}, {"liabilities:support-payable", "liability", 0}, {"equity:opening", "equity", 0},
+};
+
+int fs_fund_create(struct fs_ctx *ctx, const struct fs_kv *kv, size_t n, int64_t *ret_id, struct fs_error *err)
+{
+	int rc = fs_tx_begin(ctx, err);
+	if (rc)
+		return rc;
+	int64_t fund = 0;
+	rc = fs_create(ctx, fs_entity_find("fund"), kv, n, &fund, err);
+	char fid[24];
+	snprintf(fid, sizeof(fid), "%lld", (long long)fund);
+	for (size_t i = 0; !rc && i < sizeof(standard_accounts) / sizeof(standard_accounts[0]); i++) {
+		struct fs_kv a[] = {{"fund_id", fid}, {"name", standard_accounts[i].name}, {"kind", standard_accounts[i].kind},
+				    {"no_negative", standard_accounts[i].no_negative ? "yes" : "no"}};
+		rc = fs_create(ctx, fs_entity_find("account"), a, 4, NULL, err);
+	}
+	rc = fs_tx_end(ctx, rc, err);
+	if (!rc && ret_id)
+		*ret_id = fund;
+	return rc;
+}
+
+struct id_ud {
+	int64_t id;
+};
+
+static int first_id(void *p, const struct fs_value *v)
+{
+	((struct id_ud *)p)->id = v[0].i;
+	return 1;
+}
+
+int fs_account_by_name(struct fs_ctx *ctx, int64_t fund, const char *name, int64_t *ret, struct fs_error *err)
+{
+	char *end;
+	long long id = strtoll(name, &end, 10);
+	if (*name && !*end && id > 0) {
+		*ret = id;
+		return 0;
+	}
+	const struct fs_entity *ae = fs_entity_find("account");
+	struct fs_filter f[3] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"fund_id", FS_EQ, fs_vint(fund)},
+				 {"name", FS_EQ, fs_vtext(name)}};
+	struct fs_query q = {.table = &ae->table, .filters = f, .nfilters = 3, .limit = 1};
+	struct id_ud u = {0};
+	int rc = fs_store_select(ctx->st, &q, first_id, &u, err);
+	if (!rc && !u.id)
+		rc = fs_fail(err, FS_EINVAL, "account", "fund %lld has no account '%.60s'", (long long)fund, name);
+	if (!rc)
+		*ret = u.id;
+	return rc;
+}
+
+struct tf_row {
+	char actor[80];
+	int64_t flags, amount, fund;
+	int found;
+};
+
+static int tf_row_cb(void *p, const struct fs_value *v)
+{
+	struct tf_row *t = p;
+	t->found = 1;
+	t->fund = v[0].i;
+	t->flags = v[1].i;
+	t->amount = v[2].i;
+	snprintf(t->actor, sizeof(t->actor), "%.*s", (int)v[3].n, (const char *)v[3].p);
+	return 1;
+}
+
+int fs_ledger_approve(struct fs_ctx *ctx, int64_t fund, const char *pending_id, const char *approval_id, int *result,
+		      struct fs_error *err)
+{
+	static const char *const cols[] = {"fund_id", "flags", "amount_minor", "actor"};
+	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"id", FS_EQ, fs_vtext(pending_id)}};
+	struct fs_query q = {.table = &fs_transfers_table, .filters = f, .nfilters = 2, .limit = 1, .columns = cols, .ncolumns = 4};
+	struct tf_row t = {0};
+	int rc = fs_store_select(ctx->st, &q, tf_row_cb, &t, err);
+	if (rc)
+		return rc;
+	if (!t.found || t.fund != fund || !(t.flags & FS_TF_PENDING))
+		return fs_fail(err, FS_ENOTFOUND, "id", "no pending disbursement '%.64s' in this fund", pending_id);
+	if (!strcmp(t.actor, ctx->actor))
+		return fs_fail(err, FS_EPERM, "actor", "a disbursement is approved by a second person, not by %s who entered it", ctx->actor);
+	struct fs_transfer post = {.id = approval_id, .flags = FS_TF_POST, .pending_id = pending_id};
+	return fs_ledger_transfer(ctx, fund, &post, 1, result, err);
+}
+
+/* ---- exports ---- */
+
+struct export_ud {
+	struct fs_ctx *ctx;
+	FILE *out;
+	enum fs_ledger_format fmt;
+	int reveal;
+	json_t *names;  /* account id -> name */
+	json_t *kinds;  /* account id -> kind */
+	json_t *pending; /* pending id -> [debit, credit, code, memo] */
+	char currency[4];
+	int rc;
+	struct fs_error *err;
+};
+
+static const char *acct_name(struct export_ud *u, int64_t id)
+{
+	char k[24];
+	snprintf(k, sizeof(k), "%lld", (long long)id);
+	return json_string_value(json_object_get(u->names, k));
+}
+
+/* beancount wants Assets:Cash-Box style names with the five standard roots */
+static void beancount_name(const char *kind, const char *name, char *out, size_t n)
+{
+	const char *root = !strcmp(kind, "asset") ? "Assets" : !strcmp(kind, "income") ? "Income"
+			   : !strcmp(kind, "expense") ? "Expenses" : !strcmp(kind, "liability") ? "Liabilities" : "Equity";
+	const char *rest = strchr(name, ':') ? strchr(name, ':') + 1 : name;
+	size_t k = (size_t)snprintf(out, n, "%s:", root);
+	int start = 1;
+	for (const char *p = rest; *p && k + 2 < n; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == ':') {
+			out[k++] = ':';
+			start = 1;
+			continue;
+		}
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'))
+			c = '-';
+		if (start && c >= 'a' && c <= 'z')
+			c = (unsigned char)(c - 'a' + 'A');
+		if (start && !((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+			out[k++] = 'X';
+		out[k++] = (char)c;
+		start = 0;
+	}
+	out[k] = '\0';
+}
+
+static void text_clean(const char *in, char *out, size_t n)
+{
+	size_t k = 0;
+	for (const char *p = in ? in : ""; *p && k + 1 < n; p++)
+		out[k++] = (*p == '"' || *p == '\n' || *p == '\r' || *p == ';') ? ' ' : *p;
+	out[k] = '\0';
+}
+
+static int export_cb(void *p, const struct fs_value *v)
+{
+	/* columns of fs_transfers_table */
+	struct export_ud *u = p;
+	int64_t flags = v[9].i;
+	char id[80], code[40], memo[520], date[11], party[300] = "";
+	snprintf(id, sizeof(id), "%.*s", (int)v[1].n, (const char *)v[1].p);
+	snprintf(code, sizeof(code), "%.*s", (int)v[8].n, (const char *)v[8].p);
+	snprintf(date, sizeof(date), "%.*s", (int)v[13].n, (const char *)v[13].p);
+	char rawmemo[520] = "";
+	if (v[15].type == FS_VTEXT)
+		snprintf(rawmemo, sizeof(rawmemo), "%.*s", (int)v[15].n, (const char *)v[15].p);
+	text_clean(rawmemo, memo, sizeof(memo));
+	if (u->reveal && v[16].type == FS_VBLOB) {
+		struct fs_buf pl;
+		fs_buf_init(&pl, 4096);
+		if (!fs_unseal(&u->ctx->keys, "transfers", v[16].p, v[16].n, &pl))
+			text_clean(pl.data, party, sizeof(party));
+		if (pl.data)
+			sodium_memzero(pl.data, pl.len);
+		fs_buf_done(&pl);
+	}
+	if (flags & FS_TF_PENDING)
+		return 0; /* reserved, not posted: not in the books until posted */
+	if (flags & FS_TF_VOID)
+		return 0;
+	char amount[32];
+	fs_money_format(v[6].i, 2, amount);
+	const char *debit = acct_name(u, v[4].i), *credit = acct_name(u, v[5].i);
+	if (!debit || !credit)
+		return u->rc = fs_fail(u->err, FS_EINTEGRITY, NULL, "transfer %s names an unknown account", id), 1;
+	if (u->fmt == FS_LEDGER_CSV) {
+		fprintf(u->out, "%lld,", (long long)v[0].i);
+		fs_csv_write_cell(u->out, id, strlen(id));
+		fprintf(u->out, ",%s,", date);
+		fs_csv_write_cell(u->out, debit, strlen(debit));
+		fputc(',', u->out);
+		fs_csv_write_cell(u->out, credit, strlen(credit));
+		fprintf(u->out, ",%s,%s,", amount, u->currency);
+		fs_csv_write_cell(u->out, code, strlen(code));
+		fputc(',', u->out);
+		fs_csv_write_cell(u->out, rawmemo, strlen(rawmemo));
+		if (u->reveal) {
+			fputc(',', u->out);
+			fs_csv_write_cell(u->out, party, strlen(party));
+		}
+		fputs("\r\n", u->out);
+	} else if (u->fmt == FS_LEDGER_BEANCOUNT) {
+		char d[128], c[128], k[24];
+		snprintf(k, sizeof(k), "%lld", (long long)v[4].i);
+		beancount_name(json_string_value(json_object_get(u->kinds, k)), debit, d, sizeof(d));
+		snprintf(k, sizeof(k), "%lld", (long long)v[5].i);
+		beancount_name(json_string_value(json_object_get(u->kinds, k)), credit, c, sizeof(c));
+		fprintf(u->out, "%s * \"%s%s%s\" \"%s\"\n  id: \"%s\"\n  %s  %s %s\n  %s  -%s %s\n\n", date, party, *party ? " " : "",
+			code, memo, id, d, amount, u->currency, c, amount, u->currency);
+	} else {
+		fprintf(u->out, "%s * %s%s%s  ; id:%s%s%s\n    %-40s  %s %s\n    %-40s  -%s %s\n\n", date, code, *party ? " " : "",
+			party, id, *memo ? " " : "", memo, debit, amount, u->currency, credit, amount, u->currency);
+	}
+	if (ferror(u->out))
+		return u->rc = fs_fail(u->err, FS_EIO, NULL, "cannot write the export"), 1;
+	return 0;
+}
+
+int fs_ledger_export(struct fs_ctx *ctx, int64_t fund, FILE *out, enum fs_ledger_format fmt, int reveal, struct fs_error *err)
+{
+	json_t *bal;
+	int rc = fs_fund_balances(ctx, fund, &bal, err);
+	if (rc)
+		return rc;
+	struct export_ud u = {.ctx = ctx, .out = out, .fmt = fmt, .reveal = reveal, .names = json_object(), .kinds = json_object(), .err = err};
+	size_t i;
+	json_t *a;
+	json_array_foreach(bal, i, a) {
+		char k[24];
+		snprintf(k, sizeof(k), "%lld", (long long)json_integer_value(json_object_get(a, "account_id")));
+		json_object_set(u.names, k, json_object_get(a, "name"));
+		json_object_set(u.kinds, k, json_object_get(a, "kind"));
+		snprintf(u.currency, sizeof(u.currency), "%s", json_string_value(json_object_get(a, "currency")));
+	}
+	if (fmt == FS_LEDGER_CSV) {
+		fprintf(out, "seq,id,date,debit,credit,amount,currency,code,memo%s\r\n", reveal ? ",party" : "");
+	} else if (fmt == FS_LEDGER_BEANCOUNT) {
+		fprintf(out, "option \"operating_currency\" \"%s\"\n\n", u.currency);
+		json_array_foreach(bal, i, a) {
+			char name[128];
+			beancount_name(json_string_value(json_object_get(a, "kind")), json_string_value(json_object_get(a, "name")), name, sizeof(name));
+			fprintf(out, "1900-01-01 open %s %s\n", name, u.currency);
+		}
+		fputc('\n', out);
+	} else {
+		fprintf(out, "; fairshare ledger export, fund %lld; amounts in %s\n\n", (long long)fund, u.currency);
+	}
+	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"fund_id", FS_EQ, fs_vint(fund)}};
+	struct fs_query q = {.table = &fs_transfers_table, .filters = f, .nfilters = 2};
+	rc = fs_store_select(ctx->st, &q, export_cb, &u, err);
+	if (!rc)
+		rc = u.rc;
+	json_decref(u.names);
+	json_decref(u.kinds);
+	json_decref(bal);
+	if (!rc && fflush(out))
+		rc = fs_fail(err, FS_EIO, NULL, "cannot write the export");
+	return rc;
+}

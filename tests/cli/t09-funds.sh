@@ -1,0 +1,77 @@
+#!/bin/sh
+# t09 - solidarity funds: contributions, idempotent retries, disbursements with
+# two-person approval, pending/post/void, no-negative accounts, sealed donors,
+# exports that hledger and ledger-cli read and agree with, tamper detection.
+. "$(dirname "$0")/lib.sh"
+fs init >/dev/null
+fs org add --slug mm --name "Maden" --country TR --currency TRY >/dev/null
+export FAIRSHARE_ORG=mm
+expect "fund create" 0 fs fund create --name "Strike fund" --approval-threshold 5000
+has "standard accounts" "$T/out" "created fund 1 with its standard accounts"
+expect "contribution" 0 fs contribute --fund 1 --amount 12000.00 --donor "Gizli Bağışçı" --id bank-001
+has "ok" "$T/out" "bank-001: ok"
+expect "the same contribution retried" 0 fs contribute --fund 1 --amount 12000.00 --donor "Gizli Bağışçı" --id bank-001
+has "recorded once" "$T/out" "bank-001: exists"
+expect "the same id with another amount" 65 fs contribute --fund 1 --amount 999 --id bank-001
+has "refused" "$T/out" "exists_with_different_fields"
+expect "anonymous contribution" 0 fs contribute --fund 1 --amount 3000 --anonymous --into assets:bank --id bank-002
+expect "zero amount" 65 fs contribute --fund 1 --amount 0 --id bank-003
+expect "unknown account" 65 fs contribute --fund 1 --amount 1 --into assets:nowhere --id bank-004
+has "names it" "$T/err" "no account 'assets:nowhere'"
+expect "strike pay below the threshold posts at once" 0 fs disburse --fund 1 --amount 1500 --purpose strike-pay --to "Worker One" --id sp-1
+expect "legal costs above the threshold wait" 0 fs disburse --fund 1 --amount 8000 --purpose legal --id lg-1
+has "waits for a second person" "$T/out" "waits for a second person"
+expect "the same person cannot approve" 77 fs approve lg-1 --fund 1
+has "explains" "$T/err" "approved by a second person"
+expect "a second person approves" 0 fs --as treasurer2 approve lg-1 --fund 1
+expect "the same approval again records nothing" 0 fs --as treasurer3 approve lg-1 --fund 1
+has "exists" "$T/out" "lg-1.post: exists"
+expect "another posting of it is refused" 65 fs --as treasurer3 approve lg-1 --fund 1 --id other-post
+has "already resolved" "$T/out" "pending_already_resolved"
+expect "cash may not go negative" 65 fs disburse --fund 1 --amount 50000 --purpose other --id big-1
+has "exceeds" "$T/out" "exceeds_balance"
+expect "a pending transfer" 0 fs transfer --fund 1 --debit expenses:family-support --credit assets:cash --amount 500 --code family --pending --id fam-1
+expect "void it" 0 fs void fam-1 --fund 1
+expect "post after void is refused" 65 fs post fam-1 --fund 1
+expect "balances" 0 fs fund balances 1
+has "cash after it all" "$T/out" "assets:cash                               2500.00 TRY"
+has "bank" "$T/out" "assets:bank                               3000.00 TRY"
+has "income" "$T/out" "income:contributions                    -15000.00 TRY"
+expect "balances --json" 0 fs fund balances 1 --json
+has "json balance" "$T/out" '"balance_minor": 250000'
+
+# exports: hledger and ledger read them and agree with fairshare, account by account
+expect "export ledger" 0 fs ledger export --fund 1 --output "$T/fund.journal"
+hasnot "no donor names in the export" "$T/fund.journal" "Bağışçı"
+fs fund balances 1 --json | grep -o '"name": "[^"]*"\|"balance_minor": -\{0,1\}[0-9]*' | paste - - |
+	sed 's/"name": "\([^"]*\)"\t"balance_minor": \(-\{0,1\}[0-9]*\)/\1 \2/' | awk '$2 != 0' | sort >"$T/ours"
+hledger -f "$T/fund.journal" bal -N --flat -O csv 2>"$T/hledger.err" | tail -n +2 | tr -d '"' |
+	awk -F, '{ split($2, a, " "); printf "%s %d\n", $1, (a[1] < 0 ? a[1] * 100 - 0.5 : a[1] * 100 + 0.5) }' | awk '$2 != 0' | sort >"$T/hledger"
+ledger -f "$T/fund.journal" bal --flat --no-total --format '%(account) %(quantity(display_total))\n' 2>"$T/ledger.err" |
+	awk '{ printf "%s %d\n", $1, ($2 < 0 ? $2 * 100 - 0.5 : $2 * 100 + 0.5) }' | awk '$2 != 0' | sort >"$T/ledger"
+same "hledger agrees with fairshare" "$(cat "$T/hledger")" "$(cat "$T/ours")"
+same "ledger-cli agrees with fairshare" "$(cat "$T/ledger")" "$(cat "$T/ours")"
+[ -s "$T/ours" ] && ok "there are balances to compare" || notok "there are balances to compare"
+expect "export beancount" 0 fs ledger export --fund 1 --format beancount
+has "beancount accounts" "$T/out" "open Assets:Cash TRY"
+has "beancount posting" "$T/out" "Expenses:Legal  8000.00 TRY"
+expect "export csv" 0 fs ledger export --fund 1 --format csv
+has "csv header" "$T/out" "seq,id,date,debit,credit,amount,currency,code,memo"
+expect "export csv --reveal" 0 fs ledger export --fund 1 --format csv --reveal
+has "donor only when revealed" "$T/out" "Gizli Bağışçı"
+if grep -q "Gizli Bağışçı" "$DB" "$DB-wal" 2>/dev/null; then notok "donor sealed at rest"; else ok "donor sealed at rest"; fi
+expect "verify" 0 fs verify
+
+# tampering with money is caught
+cp "$DB" "$T/t1.db"; cp "$DB.key" "$T/t1.db.key"
+sqlite3 "$T/t1.db" "UPDATE transfers SET amount_minor = amount_minor + 1 WHERE id = 'sp-1'"
+expect "a changed transfer fails verify" 65 "$FS_BIN" --db "$T/t1.db" verify
+has "named" "$T/err" "does not match its hash"
+cp "$DB" "$T/t2.db"; cp "$DB.key" "$T/t2.db.key"
+sqlite3 "$T/t2.db" "UPDATE balances SET debits_posted = debits_posted + 100 WHERE account_id = 1"
+expect "a changed balance fails verify" 65 "$FS_BIN" --db "$T/t2.db" verify
+has "named" "$T/err" "differs from the sum of its transfers"
+cp "$DB" "$T/t3.db"; cp "$DB.key" "$T/t3.db.key"
+sqlite3 "$T/t3.db" "DELETE FROM transfers WHERE id = 'sp-1'"
+expect "a deleted transfer fails verify" 65 "$FS_BIN" --db "$T/t3.db" verify
+finish
