@@ -64,6 +64,7 @@ bench: build
 	bench/import.sh $(BUILD)
 	bench/claims.sh $(BUILD)
 	bench/http.sh $(BUILD)
+	bench/funds.sh $(BUILD)
 
 fuzz: deps
 	$(call apt_install,$(FUZZ_DEPS))

@@ -67,6 +67,8 @@ struct batch {
 		int resolved; /* for a pending one: posted or voided in this batch */
 	} *seen;
 	size_t nseen, capseen;
+	uint32_t *seen_index; /* open addressing over seen[]: index + 1, 0 = empty */
+	size_t seen_cap;
 	struct fs_error *err;
 };
 
@@ -211,12 +213,40 @@ static int same_fields(const struct fs_transfer *a, const struct fs_transfer *b)
 	       !strcmp(a->pending_id ? a->pending_id : "", b->pending_id ? b->pending_id : "");
 }
 
+static uint64_t id_hash(const char *id)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *id; id++)
+		h = (h ^ (unsigned char)*id) * 1099511628211ULL;
+	return h;
+}
+
+/* The ids of this batch: a hash index over seen[] (entries are only appended, or
+ * dropped from the end when a linked chain fails). */
 static struct seen_id *seen_find(struct batch *b, const char *id)
 {
-	for (size_t i = 0; i < b->nseen; i++)
-		if (!strcmp(b->seen[i].id, id))
-			return &b->seen[i];
+	if (!b->seen_cap)
+		return NULL;
+	size_t j = id_hash(id) & (b->seen_cap - 1);
+	while (b->seen_index[j]) {
+		uint32_t k = b->seen_index[j] - 1;
+		if (k < b->nseen && !strcmp(b->seen[k].id, id))
+			return &b->seen[k];
+		j = (j + 1) & (b->seen_cap - 1);
+	}
 	return NULL;
+}
+
+static void seen_add(struct batch *b, size_t k)
+{
+	size_t j = id_hash(b->seen[k].id) & (b->seen_cap - 1);
+	while (b->seen_index[j]) {
+		uint32_t e = b->seen_index[j] - 1;
+		if (e >= b->nseen || !strcmp(b->seen[e].id, b->seen[k].id))
+			break; /* a stale slot from a dropped chain, or the same id: reuse it */
+		j = (j + 1) & (b->seen_cap - 1);
+	}
+	b->seen_index[j] = (uint32_t)k + 1;
 }
 
 /* ---- one transfer: checks and effects on the in-memory balances ---- */
@@ -414,7 +444,11 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 	size_t nchain = 0;
 	int chain_failed = 0;
 	b.seen = calloc(n ? n : 1, sizeof(*b.seen));
-	if (!b.seen)
+	b.seen_cap = 16;
+	while (b.seen_cap < 2 * n)
+		b.seen_cap *= 2;
+	b.seen_index = calloc(b.seen_cap, sizeof(*b.seen_index));
+	if (!b.seen || !b.seen_index)
 		rc = FS_ENOMEM;
 	for (size_t i = 0; i < n && !rc; i++) {
 		int res;
@@ -457,6 +491,7 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 			s->t = resolved;
 			s->t.flags = t[i].flags;
 			s->t.id = s->id;
+			seen_add(&b, b.nseen - 1);
 		} else {
 			chain_failed = 1;
 		}
@@ -515,6 +550,7 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 		rec_done(&r);
 	}
 	free(chain);
+	free(b.seen_index);
 	free(b.seen);
 	free(b.accts);
 	return fs_tx_end(ctx, rc, err);
