@@ -40,6 +40,7 @@ suite unit-util "$build/tests/test_util"
 suite unit-core "$build/tests/test_core"
 suite cases "$build/tests/test_cases" "$here/tests/cases"
 suite unit-claims "$build/tests/test_claims"
+suite unit-ledger "$build/tests/test_ledger"
 for t in "$here"/tests/cli/t*.sh; do
 	suite "cli-$(basename "$t" .sh)" sh "$t"
 done
