@@ -64,6 +64,7 @@ struct batch {
 	struct seen_id {
 		char id[72];
 		struct fs_transfer t;
+		char code[32];
 		int resolved; /* for a pending one: posted or voided in this batch */
 	} *seen;
 	size_t nseen, capseen;
@@ -274,7 +275,7 @@ static void now_iso(char out[24], time_t t)
 
 /* Resolve t (already validated as new) against balances; fill the row's effect. */
 static int check(struct batch *b, const struct fs_transfer *t, struct fs_transfer *resolved, struct effect *ef,
-		 char pend_timeout[24], int *rc)
+		 char pend_timeout[24], char code_buf[32], int *rc)
 {
 	*resolved = *t;
 	memset(ef, 0, sizeof(*ef));
@@ -317,8 +318,10 @@ static int check(struct batch *b, const struct fs_transfer *t, struct fs_transfe
 		resolved->debit_account = pt->debit_account;
 		resolved->credit_account = pt->credit_account;
 		resolved->amount_minor = (t->flags & FS_TF_VOID) ? pt->amount_minor : t->amount_minor ? t->amount_minor : pt->amount_minor;
-		if (!t->code || !*t->code)
-			resolved->code = pt->code;
+		if (!t->code || !*t->code) { /* the pending one's, copied: pt lives on this stack */
+			snprintf(code_buf, 32, "%s", pt->code ? pt->code : "");
+			resolved->code = code_buf;
+		}
 		int r2 = 0;
 		ef->debit = account(b, pt->debit_account, &r2);
 		ef->credit = account(b, pt->credit_account, &r2);
@@ -435,6 +438,7 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 	/* rows of the current linked chain wait here until the chain is known good */
 	struct pend {
 		struct fs_transfer t;
+		char code[32];
 		char timeout[24];
 		struct effect ef;
 		size_t index;
@@ -454,7 +458,7 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 		int res;
 		struct fs_transfer resolved;
 		struct effect ef = {0};
-		char timeout[24] = "";
+		char timeout[24] = "", code_buf[32] = "";
 		struct seen_id *dup = t[i].id ? seen_find(&b, t[i].id) : NULL;
 		struct tf_ud old;
 		if (!id_ok(t[i].id) || !validate_date(t[i].value_date)) {
@@ -466,7 +470,7 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 		} else if (old.found) {
 			res = old.fund == fund && same_fields(&old.t, &t[i]) ? FS_T_EXISTS : FS_T_EXISTS_DIFFERENT;
 		} else {
-			res = check(&b, &t[i], &resolved, &ef, timeout, &rc);
+			res = check(&b, &t[i], &resolved, &ef, timeout, code_buf, &rc);
 			if (rc)
 				break;
 			if (res == FS_T_OK) {
@@ -480,6 +484,8 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 		results[i] = res;
 		if (res == FS_T_OK) {
 			chain[nchain].t = resolved;
+			snprintf(chain[nchain].code, sizeof(chain[nchain].code), "%s", resolved.code ? resolved.code : "");
+			chain[nchain].t.code = chain[nchain].code;
 			chain[nchain].t.flags = t[i].flags;
 			chain[nchain].t.pending_id = t[i].pending_id;
 			memcpy(chain[nchain].timeout, timeout, sizeof(timeout));
@@ -489,6 +495,8 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 			struct seen_id *s = &b.seen[b.nseen++];
 			snprintf(s->id, sizeof(s->id), "%s", t[i].id);
 			s->t = resolved;
+			snprintf(s->code, sizeof(s->code), "%s", resolved.code ? resolved.code : "");
+			s->t.code = s->code;
 			s->t.flags = t[i].flags;
 			s->t.id = s->id;
 			seen_add(&b, b.nseen - 1);
