@@ -255,8 +255,106 @@ out:
 	return rc < 0 ? EX_OK : rc;
 }
 
+static int fund_payroll(struct cli *c, int argc, char **argv)
+{
+	/* fund payroll FUND FILE.csv --site NAME [--into ACCOUNT] */
+	struct opts o;
+	int rc;
+	int64_t fund;
+	if (argc < 3 || cli_parse_id(argv[1], &fund))
+		return cli_usage("fund payroll FUND_ID FILE.csv --site NAME [--into ACCOUNT]");
+	if ((rc = parse(argc - 2, argv + 2, NULL, &o)) >= 0) /* the options after FUND and FILE */
+		return rc;
+	const char *file = argv[2];
+	FILE *in = fopen(file, "rb");
+	if (!in) {
+		fprintf(stderr, "fairshare: cannot open %s\n", file);
+		return EX_NOINPUT;
+	}
+	struct fs_ctx *ctx = cli_open(c, 0, 1, &rc);
+	if (!ctx) {
+		fclose(in);
+		return rc;
+	}
+	struct fs_error err = {0};
+	json_t *rep = NULL;
+	int r = fs_fund_payroll(ctx, fund, in, file, opt(&o, "site"), opt(&o, "into"), &rep, &err);
+	fclose(in);
+	fs_close(ctx);
+	if (rep && c->json)
+		cli_print_json(rep);
+	else if (rep) {
+		size_t i;
+		json_t *e;
+		json_array_foreach(json_object_get(rep, "errors"), i, e) {
+			if (json_object_get(e, "line"))
+				fprintf(stderr, "%s: line %lld: %s\n", file, (long long)json_integer_value(json_object_get(e, "line")),
+					json_string_value(json_object_get(e, "message")));
+			else
+				fprintf(stderr, "%s: row %lld: %s\n", file, (long long)json_integer_value(json_object_get(e, "row")),
+					json_string_value(json_object_get(e, "message")));
+		}
+		if (!r)
+			printf("%lld rows: %lld recorded, %lld recorded before\n", (long long)json_integer_value(json_object_get(rep, "rows")),
+			       (long long)json_integer_value(json_object_get(rep, "recorded")),
+			       (long long)json_integer_value(json_object_get(rep, "already_recorded")));
+	}
+	int bad = rep && json_array_size(json_object_get(rep, "errors"));
+	json_decref(rep);
+	if (r)
+		return cli_fail(&err, r);
+	return bad ? EX_DATAERR : EX_OK;
+}
+
+static int fund_report(struct cli *c, int argc, char **argv)
+{
+	int64_t fund;
+	int rc;
+	if (argc < 2 || cli_parse_id(argv[1], &fund))
+		return cli_usage("fund report FUND_ID [--json]");
+	struct fs_ctx *ctx = cli_open(c, FS_READONLY, 1, &rc);
+	if (!ctx)
+		return rc;
+	struct fs_error err = {0};
+	json_t *r;
+	int x = fs_fund_report(ctx, fund, &r, &err);
+	fs_close(ctx);
+	if (x)
+		return cli_fail(&err, x);
+	if (c->json) {
+		cli_print_json(r);
+	} else {
+		const char *cur = json_string_value(json_object_get(r, "currency"));
+		json_t *t = json_object_get(r, "totals");
+		char a[32], b[32], d[32];
+		fs_money_format(json_integer_value(json_object_get(t, "income_minor")), 2, a);
+		fs_money_format(json_integer_value(json_object_get(t, "expense_minor")), 2, b);
+		fs_money_format(json_integer_value(json_object_get(t, "assets_minor")), 2, d);
+		printf("%s (public report: totals and counts, no names)\n\n  income   %16s %s from %lld contributions\n"
+		       "  expense  %16s %s in %lld disbursements\n  held     %16s %s\n\nby month\n",
+		       json_string_value(json_object_get(r, "fund")), a, cur, (long long)json_integer_value(json_object_get(t, "contributions")),
+		       b, cur, (long long)json_integer_value(json_object_get(t, "disbursements")), d, cur);
+		const char *m;
+		json_t *cats;
+		json_object_foreach(json_object_get(r, "by_month"), m, cats) {
+			const char *k;
+			json_t *v;
+			json_object_foreach(cats, k, v) {
+				fs_money_format(json_integer_value(v), 2, a);
+				printf("  %s  %-28s %16s %s\n", m, k, a, cur);
+			}
+		}
+	}
+	json_decref(r);
+	return EX_OK;
+}
+
 int cmd_fund(struct cli *c, int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "payroll"))
+		return fund_payroll(c, argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "report"))
+		return fund_report(c, argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "create")) {
 		/* fund create: the fund and its standard accounts */
 		struct opts o;

@@ -301,6 +301,53 @@ static int oil(struct fs_ctx *ctx, struct rng *r, struct fs_error *err)
 	return rc;
 }
 
+/* A seven-month strike: workers at three other sites give part of their wages
+ * every month; fifteen strikers get strike pay every week. */
+static int strike_fund(struct fs_ctx *ctx, struct rng *r, struct fs_error *err)
+{
+	int rc = fs_use_org(ctx, "miners", err);
+	int64_t fund = 0, bank, cash, payroll, strike;
+	if (!rc)
+		rc = fs_fund_create(ctx, KV({"name", "Strike solidarity fund (demo)"}, {"approval_threshold", "20000"}), &fund, err);
+	if (!rc)
+		rc = fs_account_by_name(ctx, fund, "assets:bank", &bank, err) || fs_account_by_name(ctx, fund, "assets:cash", &cash, err) ||
+		     fs_account_by_name(ctx, fund, "income:payroll", &payroll, err) || fs_account_by_name(ctx, fund, "expenses:strike-pay", &strike, err);
+	enum { MAXT = 1200 };
+	static struct fs_transfer t[MAXT];
+	static char ids[MAXT][40], dates[MAXT][11];
+	static int res[MAXT];
+	size_t n = 0;
+	static const char *const sites[] = {"Soma site (demo)", "Zonguldak site (demo)", "Yatağan site (demo)"};
+	for (int month = 0; month < 7 && !rc; month++)
+		for (int s = 0; s < 3; s++)
+			for (int w = 0; w < 40 && n < MAXT; w++, n++) {
+				snprintf(ids[n], sizeof(ids[n]), "demo-pay-%d-%d-%d", month, s, w);
+				snprintf(dates[n], sizeof(dates[n]), "2012-%02d-%02d", month + 1, 5 + s);
+				t[n] = (struct fs_transfer){.id = ids[n], .debit_account = bank, .credit_account = payroll,
+							    .amount_minor = (int64_t)between(r, 50, 250) * 100, .code = "payroll",
+							    .value_date = dates[n], .memo = sites[s]};
+			}
+	/* the bank pays cash out for the weekly strike pay */
+	for (int week = 0; week < 28 && n + 21 < MAXT && !rc; week++) {
+		fs_date d = fs_date_from_ymd(2012, 1, 9) + week * 7;
+		snprintf(ids[n], sizeof(ids[n]), "demo-cash-%d", week);
+		fs_date_format(d, dates[n]);
+		t[n] = (struct fs_transfer){.id = ids[n], .debit_account = cash, .credit_account = bank, .amount_minor = 15 * 20000,
+					    .code = "withdrawal", .value_date = dates[n]};
+		n++;
+		for (int s = 0; s < 15; s++, n++) {
+			snprintf(ids[n], sizeof(ids[n]), "demo-strike-%d-%d", week, s);
+			fs_date_format(d, dates[n]);
+			t[n] = (struct fs_transfer){.id = ids[n], .debit_account = strike, .credit_account = cash, .amount_minor = 20000,
+						    .code = "strike-pay", .value_date = dates[n]};
+		}
+	}
+	if (!rc)
+		rc = fs_ledger_transfer(ctx, fund, t, n, res, err);
+	ctx->org_id = 0;
+	return rc;
+}
+
 int fs_demo(struct fs_ctx *ctx, struct fs_error *err)
 {
 	const struct fs_entity *oe = fs_entity_find("organization");
@@ -320,6 +367,8 @@ int fs_demo(struct fs_ctx *ctx, struct fs_error *err)
 	rc = miners(ctx, &r, err);
 	if (!rc)
 		rc = oil(ctx, &r, err);
+	if (!rc)
+		rc = strike_fund(ctx, &r, err);
 	/* demo accounts, all with the password "fairshare-demo" */
 	static const char *const accounts[][3] = {{"admin", "miners", "admin"}, {"admin", "oil", "admin"},
 						  {"organizer", "miners", "organizer"}, {"treasurer", "miners", "treasurer"},

@@ -280,6 +280,14 @@ int fs_account_by_name(struct fs_ctx *ctx, int64_t fund, const char *name, int64
 /* Post a pending disbursement: only someone other than who entered it. */
 int fs_ledger_approve(struct fs_ctx *ctx, int64_t fund, const char *pending_id, const char *approval_id, int *result,
 		      struct fs_error *err);
+/* A payroll collection from a site: CSV worker,amount,date[,id], all rows in one
+ * linked batch (all or nothing); ids default to site + date + line so the same
+ * file twice records once. *ret: rows, recorded, already_recorded, errors. */
+int fs_fund_payroll(struct fs_ctx *ctx, int64_t fund, FILE *in, const char *name, const char *site, const char *into,
+		    json_t **ret, struct fs_error *err);
+/* The fund's public report: totals and counts, income and expense by month and
+ * category; no names of donors or recipients. */
+int fs_fund_report(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_error *err);
 enum fs_ledger_format { FS_LEDGER_LEDGER, FS_LEDGER_BEANCOUNT, FS_LEDGER_CSV };
 /* Posted transfers as a ledger-cli/hledger journal, beancount, or CSV; donors and
  * recipients only with reveal. */

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "../util/csv.h"
+#include "../util/date.h"
 #include "../util/money.h"
 
 /* The chart of accounts a new fund starts with. */
@@ -268,4 +270,227 @@ int fs_ledger_export(struct fs_ctx *ctx, int64_t fund, FILE *out, enum fs_ledger
 	if (!rc && fflush(out))
 		rc = fs_fail(err, FS_EIO, NULL, "cannot write the export");
 	return rc;
+}
+
+/* ---- payroll collections: many small contributions from a site, one batch ---- */
+
+int fs_fund_payroll(struct fs_ctx *ctx, int64_t fund, FILE *in, const char *name, const char *site, const char *into,
+		    json_t **ret, struct fs_error *err)
+{
+	int64_t debit, credit;
+	int rc = fs_account_by_name(ctx, fund, into ? into : "assets:bank", &debit, err);
+	if (!rc)
+		rc = fs_account_by_name(ctx, fund, "income:payroll", &credit, err);
+	if (rc)
+		return rc;
+	struct fs_csv *csv = fs_csv_new_file(in);
+	if (!csv)
+		return FS_ENOMEM;
+	/* header: worker (or name), amount, date, and optionally id */
+	struct fs_error perr = {0};
+	int r = fs_csv_next(csv, &perr);
+	int cw = -1, ca = -1, cd = -1, ci = -1;
+	if (r == 1) {
+		const struct fs_csv_field *h = fs_csv_fields(csv);
+		for (size_t i = 0; i < fs_csv_nfields(csv); i++) {
+			if (!strcmp(h[i].data, "worker") || !strcmp(h[i].data, "name"))
+				cw = (int)i;
+			else if (!strcmp(h[i].data, "amount"))
+				ca = (int)i;
+			else if (!strcmp(h[i].data, "date"))
+				cd = (int)i;
+			else if (!strcmp(h[i].data, "id"))
+				ci = (int)i;
+			else
+				r = fs_fail(err, FS_EINVAL, h[i].data, "%s: unknown column '%.40s' (worker, amount, date, id)", name, h[i].data);
+		}
+		if (r == 1 && (ca < 0 || cd < 0))
+			r = fs_fail(err, FS_EINVAL, NULL, "%s: the columns amount and date are required", name);
+	} else if (r == 0) {
+		r = fs_fail(err, FS_EINVAL, NULL, "%s is empty", name);
+	} else {
+		r = fs_fail(err, r, NULL, "%s: %s", name, perr.message);
+	}
+	if (r != 1) {
+		fs_csv_free(csv);
+		return r;
+	}
+	struct fs_transfer *t = NULL;
+	char (*ids)[72] = NULL, (*dates)[11] = NULL, **parties = NULL;
+	size_t n = 0, cap = 0;
+	json_t *errors = json_array();
+	rc = 0;
+	while (!rc && (r = fs_csv_next(csv, &perr)) == 1) {
+		const struct fs_csv_field *f = fs_csv_fields(csv);
+		long line = fs_csv_line(csv);
+		if (fs_csv_nfields(csv) == 1 && !f[0].len)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			struct fs_transfer *nt = realloc(t, cap * sizeof(*nt));
+			char(*ni)[72] = nt ? realloc(ids, cap * 72) : NULL;
+			char(*nd)[11] = ni ? realloc(dates, cap * 11) : NULL;
+			char **np = nd ? realloc(parties, cap * sizeof(char *)) : NULL;
+			if (nt)
+				t = nt;
+			if (ni)
+				ids = ni;
+			if (nd)
+				dates = nd;
+			if (np)
+				parties = np;
+			if (!np) {
+				rc = FS_ENOMEM;
+				break;
+			}
+		}
+		struct fs_error ferr = {0};
+		int64_t amount = 0;
+		fs_date d;
+		const char *problem = NULL;
+		if ((size_t)ca >= fs_csv_nfields(csv) || (size_t)cd >= fs_csv_nfields(csv))
+			problem = "has fewer fields than the header";
+		else if (fs_money_parse(f[ca].data, 2, &amount, &ferr, "amount") || amount <= 0)
+			problem = ferr.message[0] ? ferr.message : "amount must be more than zero";
+		else if (fs_date_parse(f[cd].data, &d, &ferr, "date"))
+			problem = ferr.message;
+		if (problem) {
+			json_array_append_new(errors, json_pack("{s:I,s:s}", "line", (json_int_t)line, "message", problem));
+			continue;
+		}
+		fs_date_format(d, dates[n]);
+		/* a default id from site, date and line: the same file twice records once */
+		if (ci >= 0 && (size_t)ci < fs_csv_nfields(csv) && f[ci].len)
+			snprintf(ids[n], 72, "%.64s", f[ci].data);
+		else {
+			unsigned char h[8];
+			char hex[17];
+			crypto_generichash(h, sizeof(h), (const unsigned char *)(site ? site : name), strlen(site ? site : name), NULL, 0);
+			fs_hex(h, sizeof(h), hex);
+			snprintf(ids[n], 72, "pay-%s-%s-%ld", hex, dates[n], line);
+		}
+		parties[n] = cw >= 0 && (size_t)cw < fs_csv_nfields(csv) ? strdup(f[cw].data) : NULL;
+		t[n] = (struct fs_transfer){.id = ids[n], .debit_account = debit, .credit_account = credit, .amount_minor = amount,
+					    .code = "payroll", .value_date = dates[n], .memo = site, .party = parties[n]};
+		n++;
+	}
+	if (!rc && r < 0)
+		rc = fs_fail(err, r, NULL, "%s: %s", name, perr.message);
+	fs_csv_free(csv);
+	int *res = n ? calloc(n, sizeof(int)) : NULL;
+	long stored = 0, existed = 0;
+	if (!rc && json_array_size(errors)) {
+		rc = fs_fail(err, FS_EINVAL, NULL, "%s: %zu rows are invalid; nothing was recorded", name, json_array_size(errors));
+	} else if (!rc && n) {
+		/* all rows or none: one linked chain */
+		for (size_t i = 0; i + 1 < n; i++)
+			t[i].flags |= FS_TF_LINKED;
+		if (!res)
+			rc = FS_ENOMEM;
+		else
+			rc = fs_ledger_transfer(ctx, fund, t, n, res, err);
+		for (size_t i = 0; !rc && i < n; i++) {
+			stored += res[i] == FS_T_OK;
+			existed += res[i] == FS_T_EXISTS;
+			if (res[i] != FS_T_OK && res[i] != FS_T_EXISTS && res[i] != FS_T_LINKED_FAILED)
+				json_array_append_new(errors, json_pack("{s:I,s:s}", "row", (json_int_t)i + 1, "message", fs_transfer_result_name(res[i])));
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(parties[i]);
+	free(t);
+	free(ids);
+	free(dates);
+	free(parties);
+	free(res);
+	if (rc && rc != FS_EINVAL) {
+		json_decref(errors);
+		return rc;
+	}
+	*ret = json_pack("{s:I,s:I,s:I,s:o}", "rows", (json_int_t)n, "recorded", (json_int_t)stored, "already_recorded",
+			 (json_int_t)existed, "errors", errors);
+	return rc;
+}
+
+/* ---- reports: income and expense by month and category; the public report ---- */
+
+struct report_ud {
+	json_t *months; /* month -> {code -> minor} */
+	json_t *kinds;  /* account id -> kind */
+	int64_t in, out, in_n, out_n;
+	int public_;
+};
+
+static int report_cb(void *p, const struct fs_value *v)
+{
+	struct report_ud *u = p;
+	int64_t flags = v[9].i;
+	if (flags & (FS_TF_PENDING | FS_TF_VOID))
+		return 0;
+	char k[24], month[8], code[40];
+	snprintf(k, sizeof(k), "%lld", (long long)v[5].i);
+	const char *credit_kind = json_string_value(json_object_get(u->kinds, k));
+	snprintf(k, sizeof(k), "%lld", (long long)v[4].i);
+	const char *debit_kind = json_string_value(json_object_get(u->kinds, k));
+	snprintf(month, sizeof(month), "%.7s", (const char *)v[13].p);
+	snprintf(code, sizeof(code), "%.*s", (int)v[8].n, (const char *)v[8].p);
+	int income = credit_kind && !strcmp(credit_kind, "income"), expense = debit_kind && !strcmp(debit_kind, "expense");
+	if (!income && !expense)
+		return 0;
+	if (income) {
+		u->in += v[6].i;
+		u->in_n++;
+	} else {
+		u->out += v[6].i;
+		u->out_n++;
+	}
+	json_t *m = json_object_get(u->months, month);
+	if (!m) {
+		m = json_object();
+		json_object_set_new(u->months, month, m);
+	}
+	char key[48];
+	snprintf(key, sizeof(key), "%s:%s", income ? "income" : "expense", code);
+	json_object_set_new(m, key, json_integer(json_integer_value(json_object_get(m, key)) + v[6].i));
+	return 0;
+}
+
+int fs_fund_report(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_error *err)
+{
+	json_t *bal;
+	int rc = fs_fund_balances(ctx, fund, &bal, err);
+	if (rc)
+		return rc;
+	struct report_ud u = {.months = json_object(), .kinds = json_object()};
+	size_t i;
+	json_t *a;
+	int64_t cash = 0;
+	json_array_foreach(bal, i, a) {
+		char k[24];
+		snprintf(k, sizeof(k), "%lld", (long long)json_integer_value(json_object_get(a, "account_id")));
+		json_object_set(u.kinds, k, json_object_get(a, "kind"));
+		if (!strcmp(json_string_value(json_object_get(a, "kind")), "asset"))
+			cash += json_integer_value(json_object_get(a, "balance_minor"));
+	}
+	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"fund_id", FS_EQ, fs_vint(fund)}};
+	struct fs_query q = {.table = &fs_transfers_table, .filters = f, .nfilters = 2};
+	rc = fs_store_select(ctx->st, &q, report_cb, &u, err);
+	json_t *fj = NULL;
+	if (!rc)
+		rc = fs_get(ctx, fs_entity_find("fund"), fund, 0, &fj, err);
+	if (rc) {
+		json_decref(u.months);
+		json_decref(u.kinds);
+		json_decref(bal);
+		return rc;
+	}
+	/* totals and counts only: no donor, no recipient, no person */
+	*ret = json_pack("{s:O,s:O,s:{s:I,s:I,s:I,s:I,s:I},s:o}", "fund", json_object_get(fj, "name"), "currency",
+			 json_object_get(fj, "currency"), "totals", "income_minor", (json_int_t)u.in, "contributions",
+			 (json_int_t)u.in_n, "expense_minor", (json_int_t)u.out, "disbursements", (json_int_t)u.out_n,
+			 "assets_minor", (json_int_t)cash, "by_month", u.months);
+	json_decref(fj);
+	json_decref(u.kinds);
+	json_decref(bal);
+	return 0;
 }

@@ -62,6 +62,22 @@ has "donor only when revealed" "$T/out" "Gizli Bağışçı"
 if grep -q "Gizli Bağışçı" "$DB" "$DB-wal" 2>/dev/null; then notok "donor sealed at rest"; else ok "donor sealed at rest"; fi
 expect "verify" 0 fs verify
 
+# a payroll collection from another site: all rows or none, the same file twice records once
+printf 'worker,amount,date\nAyşe K.,150.00,2026-03-05\nMehmet D.,200,05.03.2026\n' >"$T/pay.csv"
+expect "payroll collection" 0 fs fund payroll 1 "$T/pay.csv" --site "Soma site"
+has "two recorded" "$T/out" "2 rows: 2 recorded"
+expect "the same file again" 0 fs fund payroll 1 "$T/pay.csv" --site "Soma site"
+has "recorded once" "$T/out" "0 recorded, 2 recorded before"
+printf 'worker,amount,date\nA,10,2026-03-05\nB,-5,2026-03-05\nC,7,2026-13-01\n' >"$T/badpay.csv"
+expect "a collection with bad rows records nothing" 65 fs fund payroll 1 "$T/badpay.csv" --site "Soma site"
+has "line 3 named" "$T/err" "line 3"
+has "line 4 named" "$T/err" "line 4"
+expect "report" 0 fs fund report 1
+has "public totals" "$T/out" "from 4 contributions"
+hasnot "no donor names in the public report" "$T/out" "Ayşe"
+expect "report --json" 0 fs fund report 1 --json
+has "by month" "$T/out" '"income:payroll"'
+
 # tampering with money is caught
 cp "$DB" "$T/t1.db"; cp "$DB.key" "$T/t1.db.key"
 sqlite3 "$T/t1.db" "UPDATE transfers SET amount_minor = amount_minor + 1 WHERE id = 'sp-1'"
