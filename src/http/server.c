@@ -322,7 +322,7 @@ static int can_write(const char *role, const char *entity)
 {
 	if (!strcmp(role, "admin"))
 		return 1;
-	if (!strcmp(entity, "payment"))
+	if (!strcmp(entity, "payment") || !strcmp(entity, "fund") || !strcmp(entity, "account") || !strcmp(entity, "transfer"))
 		return !strcmp(role, "treasurer");
 	if (!strcmp(entity, "organization") || !strcmp(entity, "user") || !strcmp(entity, "role"))
 		return 0;
@@ -335,7 +335,7 @@ static int can_reveal(const char *role)
 }
 
 static const char *const org_entities[] = {"people", "employers", "workplaces", "employments", "memberships",
-					   "claims", "promises", "payments", NULL};
+					   "claims", "promises", "payments", "funds", "accounts", NULL};
 
 /* ---- handlers ---- */
 
@@ -483,6 +483,93 @@ static enum MHD_Result handle_import(struct fs_ctx *ctx, struct MHD_Connection *
 	return send_json(c, rc ? 422 : 200, out, NULL);
 }
 
+/* /orgs/{org}/funds/{id}/balances | report (GET), transfers (POST a batch) */
+static enum MHD_Result handle_fund(struct fs_ctx *ctx, struct MHD_Connection *c, struct request *rq, const char *method,
+				   const char *idseg, const char *what, const char *role)
+{
+	struct fs_error err = {0};
+	char *end;
+	int64_t fund = strtoll(idseg, &end, 10);
+	if (*end || fund <= 0)
+		return send_error(c, 404, "not_found", "no such fund", NULL);
+	json_t *out = NULL;
+	int rc;
+	if (!strcmp(what, "balances") && !strcmp(method, "GET")) {
+		rc = fs_fund_balances(ctx, fund, &out, &err);
+	} else if (!strcmp(what, "report") && !strcmp(method, "GET")) {
+		rc = fs_fund_report(ctx, fund, &out, &err);
+	} else if (!strcmp(what, "transfers") && !strcmp(method, "POST")) {
+		if (!can_write(role, "transfer"))
+			return send_error(c, 403, "forbidden", "your role cannot record transfers", NULL);
+		json_error_t jerr;
+		json_t *j = json_loadb(rq->body.data ? rq->body.data : "", rq->body.len, 0, &jerr);
+		if (!json_is_array(j) || json_array_size(j) == 0 || json_array_size(j) > 8190) {
+			json_decref(j);
+			return send_error(c, 400, j ? "wrong_type" : "malformed_json", "send an array of 1 to 8190 transfers", NULL);
+		}
+		size_t n = json_array_size(j);
+		struct fs_transfer *t = calloc(n, sizeof(*t));
+		int *res = calloc(n, sizeof(*res));
+		if (!t || !res) {
+			free(t);
+			free(res);
+			json_decref(j);
+			return send_error(c, 500, "internal", "internal error", NULL);
+		}
+		static const char *const known[] = {"id", "debit_account_id", "credit_account_id", "amount_minor", "code", "linked",
+						    "pending", "post", "void", "pending_id", "timeout_s", "value_date", "memo", NULL};
+		const char *bad = NULL;
+		size_t i;
+		json_t *x;
+		json_array_foreach(j, i, x) {
+			const char *k;
+			json_t *v;
+			json_object_foreach(x, k, v) {
+				int ok = 0;
+				for (int q = 0; known[q]; q++)
+					ok |= !strcmp(known[q], k);
+				if (!ok)
+					bad = k;
+			}
+			if (!json_is_object(x) || !json_is_string(json_object_get(x, "id")))
+				bad = bad ? bad : "id";
+			t[i] = (struct fs_transfer){
+				.id = json_string_value(json_object_get(x, "id")),
+				.debit_account = json_integer_value(json_object_get(x, "debit_account_id")),
+				.credit_account = json_integer_value(json_object_get(x, "credit_account_id")),
+				.amount_minor = json_integer_value(json_object_get(x, "amount_minor")),
+				.code = json_string_value(json_object_get(x, "code")),
+				.flags = (json_is_true(json_object_get(x, "linked")) ? FS_TF_LINKED : 0) |
+					 (json_is_true(json_object_get(x, "pending")) ? FS_TF_PENDING : 0) |
+					 (json_is_true(json_object_get(x, "post")) ? FS_TF_POST : 0) |
+					 (json_is_true(json_object_get(x, "void")) ? FS_TF_VOID : 0),
+				.pending_id = json_string_value(json_object_get(x, "pending_id")),
+				.timeout_s = json_integer_value(json_object_get(x, "timeout_s")),
+				.value_date = json_string_value(json_object_get(x, "value_date")),
+				.memo = json_string_value(json_object_get(x, "memo"))};
+		}
+		if (bad) {
+			enum MHD_Result res2 = send_error(c, 400, "unknown_field", "a transfer has an unknown or missing field", bad);
+			free(t);
+			free(res);
+			json_decref(j);
+			return res2;
+		}
+		rc = fs_ledger_transfer(ctx, fund, t, n, res, &err);
+		if (!rc) {
+			out = json_array();
+			for (i = 0; i < n; i++)
+				json_array_append_new(out, json_pack("{s:s,s:s}", "id", t[i].id, "result", fs_transfer_result_name(res[i])));
+		}
+		free(t);
+		free(res);
+		json_decref(j);
+	} else {
+		return send_error(c, 404, "not_found", "no such resource", NULL);
+	}
+	return rc ? send_fs_error(c, rc, &err) : send_json(c, 200, out, NULL);
+}
+
 static enum MHD_Result handle_org(struct server *s, struct fs_ctx *ctx, struct MHD_Connection *c, struct request *rq,
 				  const char *method, struct route *r, const struct who *w)
 {
@@ -538,6 +625,23 @@ static enum MHD_Result handle_org(struct server *s, struct fs_ctx *ctx, struct M
 			return send_error(c, 404, "not_found", "no such person", NULL);
 		int rc = fs_statement(ctx, person, arg(c, "lang") ? arg(c, "lang") : "en", fs_date_today(), &out, &err);
 		return rc ? send_fs_error(c, rc, &err) : send_json(c, 200, out, NULL);
+	}
+	if (!strcmp(what, "funds") && r->n == 7)
+		return handle_fund(ctx, c, rq, method, r->seg[5], r->seg[6], role);
+	if (!strcmp(what, "funds") && r->n == 5 && !strcmp(method, "POST")) {
+		/* a new fund comes with its standard accounts */
+		if (!can_write(role, "fund"))
+			return send_error(c, 403, "forbidden", "your role cannot change these records", NULL);
+		struct fs_body b;
+		if (parse_body(c, rq, fs_entity_find("fund"), &b) != MHD_YES || !b.json)
+			return MHD_YES;
+		int64_t id;
+		int rc = fs_fund_create(ctx, b.kv, b.n, &id, &err);
+		fs_body_free(&b);
+		json_t *out = NULL;
+		if (!rc)
+			rc = fs_get(ctx, fs_entity_find("fund"), id, 0, &out, &err);
+		return rc ? send_fs_error(c, rc, &err) : send_json(c, 201, out, NULL);
 	}
 	for (size_t i = 0; org_entities[i]; i++)
 		if (!strcmp(what, org_entities[i]) && r->n <= 6)

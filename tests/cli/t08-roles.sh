@@ -58,6 +58,9 @@ import people (dry run)|POST|/orgs/ORG/people/import?dry_run=1||text/csv|admin o
 export people|GET|/orgs/ORG/people/export|||all|200
 watch|GET|/orgs/ORG/watch|||all|200
 statement|GET|/orgs/ORG/statement/1|||all|200
+fund balances|GET|/orgs/ORG/funds/1/balances|||all|200
+fund report|GET|/orgs/ORG/funds/1/report|||all|200
+record transfers|POST|/orgs/ORG/funds/1/transfers|[{"id":"m-1","debit_account_id":2,"credit_account_id":5,"amount_minor":100,"code":"payroll"}]|application/json|admin treasurer|200
 ROUTES
 kill -TERM "$server"
 wait "$server"
