@@ -201,7 +201,7 @@ int cmd_transfer_family(struct cli *c, int argc, char **argv)
 				goto out;
 		}
 	} else if (!strcmp(cmd, "contribute")) {
-		static const char *const allowed[] = {"fund", "id", "amount", "donor", "anonymous", "into", "income", "date", "memo", NULL};
+		static const char *const allowed[] = {"fund", "id", "amount", "donor", "anonymous", "into", "income", "date", "memo", "pledge", NULL};
 		if ((rc = only(&o, allowed)) >= 0 || (rc = amount_of(opt(&o, "amount"), &amount)) >= 0)
 			goto out;
 		r = fs_account_by_name(ctx, fund, opt(&o, "into") ? opt(&o, "into") : "assets:cash", &t.debit_account, &err);
@@ -209,6 +209,16 @@ int cmd_transfer_family(struct cli *c, int argc, char **argv)
 			r = fs_account_by_name(ctx, fund, opt(&o, "income") ? opt(&o, "income") : "income:contributions", &t.credit_account, &err);
 		t.amount_minor = amount;
 		t.code = "contribution";
+		static char pledge_code[40];
+		if (opt(&o, "pledge")) { /* counts towards a pledge */
+			int64_t pid;
+			if (cli_parse_id(opt(&o, "pledge"), &pid)) {
+				rc = cli_usage("--pledge takes the pledge's id");
+				goto out;
+			}
+			snprintf(pledge_code, sizeof(pledge_code), "pledge-%lld", (long long)pid);
+			t.code = pledge_code;
+		}
 		t.party = opt(&o, "anonymous") ? NULL : opt(&o, "donor");
 	} else if (!strcmp(cmd, "disburse")) {
 		static const char *const allowed[] = {"fund", "id", "amount", "purpose", "to", "from", "date", "memo", NULL};
@@ -349,8 +359,43 @@ static int fund_report(struct cli *c, int argc, char **argv)
 	return EX_OK;
 }
 
+static int fund_pledges(struct cli *c, int argc, char **argv)
+{
+	int64_t fund;
+	int rc;
+	if (argc < 2 || cli_parse_id(argv[1], &fund))
+		return cli_usage("fund pledges FUND_ID [--json]");
+	struct fs_ctx *ctx = cli_open(c, FS_READONLY, 1, &rc);
+	if (!ctx)
+		return rc;
+	struct fs_error err = {0};
+	json_t *r;
+	int x = fs_fund_pledges(ctx, fund, fs_date_today(), &r, &err);
+	fs_close(ctx);
+	if (x)
+		return cli_fail(&err, x);
+	if (c->json) {
+		cli_print_json(r);
+	} else {
+		size_t i;
+		json_t *p;
+		json_array_foreach(json_object_get(r, "pledges"), i, p) {
+			char a[32], b[32], d[32];
+			fs_money_format(json_integer_value(json_object_get(p, "pledged_minor")), 2, a);
+			fs_money_format(json_integer_value(json_object_get(p, "received_minor")), 2, b);
+			fs_money_format(json_integer_value(json_object_get(p, "arrears_minor")), 2, d);
+			printf("#%lld %-30s pledged %14s  received %14s  arrears %14s\n", (long long)json_integer_value(json_object_get(p, "id")),
+			       json_string_value(json_object_get(p, "label")), a, b, d);
+		}
+	}
+	json_decref(r);
+	return EX_OK;
+}
+
 int cmd_fund(struct cli *c, int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "pledges"))
+		return fund_pledges(c, argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "payroll"))
 		return fund_payroll(c, argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "report"))

@@ -26,6 +26,7 @@ static const struct cmd commands[] = {
 	{"statement", cmd_statement, "one worker's statement with the explanation"},
 	{"fund", cmd_fund, "solidarity funds: create, list, show, balances"},
 	{"account", cmd_entity, "accounts of a fund: add, list, show"},
+	{"pledge", cmd_entity, "recurring pledges to a fund: add, list, show, edit"},
 	{"transfer", cmd_transfer_family, "a transfer between two accounts of a fund"},
 	{"post", cmd_transfer_family, "post a pending transfer"},
 	{"void", cmd_transfer_family, "void a pending transfer"},

@@ -312,6 +312,18 @@ static int strike_fund(struct fs_ctx *ctx, struct rng *r, struct fs_error *err)
 	if (!rc)
 		rc = fs_account_by_name(ctx, fund, "assets:bank", &bank, err) || fs_account_by_name(ctx, fund, "assets:cash", &cash, err) ||
 		     fs_account_by_name(ctx, fund, "income:payroll", &payroll, err) || fs_account_by_name(ctx, fund, "expenses:strike-pay", &strike, err);
+	/* each site pledged a monthly sum for the seven months */
+	int64_t pledge[3] = {0};
+	static const char *const pledge_labels[] = {"Soma site workers", "Zonguldak site workers", "Yatağan site workers"};
+	static const char *const pledge_sums[] = {"6000", "5500", "5000"};
+	char fid[24];
+	snprintf(fid, sizeof(fid), "%lld", (long long)fund);
+	for (int s = 0; s < 3 && !rc; s++)
+		rc = create(ctx, "pledge", KV({"fund_id", fid}, {"label", pledge_labels[s]}, {"monthly", pledge_sums[s]},
+					      {"start_month", "2012-01-01"}, {"end_month", "2012-07-31"}), &pledge[s], err);
+	static char codes[3][32];
+	for (int s = 0; s < 3; s++)
+		snprintf(codes[s], sizeof(codes[s]), "pledge-%lld", (long long)pledge[s]);
 	enum { MAXT = 1200 };
 	static struct fs_transfer t[MAXT];
 	static char ids[MAXT][40], dates[MAXT][11];
@@ -324,7 +336,7 @@ static int strike_fund(struct fs_ctx *ctx, struct rng *r, struct fs_error *err)
 				snprintf(ids[n], sizeof(ids[n]), "demo-pay-%d-%d-%d", month, s, w);
 				snprintf(dates[n], sizeof(dates[n]), "2012-%02d-%02d", month + 1, 5 + s);
 				t[n] = (struct fs_transfer){.id = ids[n], .debit_account = bank, .credit_account = payroll,
-							    .amount_minor = (int64_t)between(r, 50, 250) * 100, .code = "payroll",
+							    .amount_minor = (int64_t)between(r, 50, 250) * 100, .code = codes[s],
 							    .value_date = dates[n], .memo = sites[s]};
 			}
 	/* the bank pays cash out for the weekly strike pay */

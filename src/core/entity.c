@@ -164,6 +164,15 @@ static const struct fs_field account_fields[] = {
 	{"person_id", FK_REF, FF_IMMUTABLE, 0, "person", NULL, "for support payable to one person"},
 };
 
+static const struct fs_field pledge_fields[] = {
+	{"fund_id", FK_REF, FF_REQUIRED | FF_IMMUTABLE, 0, "fund", NULL, "the fund"},
+	{"label", FK_NAME, FF_REQUIRED, 100, NULL, NULL, "a public label, e.g. 'Soma site workers'"},
+	{"monthly", FK_MONEY, FF_REQUIRED, 0, NULL, NULL, "amount pledged each month"},
+	{"start_month", FK_DATE, FF_REQUIRED, 0, NULL, NULL, "first month (any day in it)"},
+	{"end_month", FK_DATE, 0, 0, NULL, NULL, "last month (empty: until further notice)"},
+	{"pledger", FK_TEXT, FF_SEALED, 200, NULL, NULL, "who pledged (sealed)"},
+};
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 static struct fs_entity ent_org = {.name = "organization", .plural = "organizations", .label = "name", .owned = 0,
 	.fields = org_fields, .nfields = N(org_fields), .check = org_check};
@@ -191,6 +200,9 @@ static struct fs_entity ent_fund = {.name = "fund", .plural = "funds", .label = 
 	.fields = fund_fields, .nfields = N(fund_fields), .check = fund_check};
 static struct fs_entity ent_account = {.name = "account", .plural = "accounts", .label = "name", .owned = 1,
 	.fields = account_fields, .nfields = N(account_fields), .check = account_check};
+static int pledge_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
+static struct fs_entity ent_pledge = {.name = "pledge", .plural = "pledges", .label = "label", .owned = 1,
+	.fields = pledge_fields, .nfields = N(pledge_fields), .check = pledge_check};
 static struct fs_entity ent_user = {.name = "user", .plural = "users", .label = "username", .owned = 0,
 	.fields = user_fields, .nfields = N(user_fields)};
 static struct fs_entity ent_role = {.name = "role", .plural = "roles", .label = NULL, .owned = 1,
@@ -198,7 +210,7 @@ static struct fs_entity ent_role = {.name = "role", .plural = "roles", .label = 
 
 const struct fs_entity *const fs_entities[] = {&ent_org, &ent_person, &ent_employer, &ent_workplace,
 					       &ent_employment, &ent_membership, &ent_claim, &ent_promise,
-					       &ent_payment, &ent_user, &ent_role, &ent_fund, &ent_account};
+					       &ent_payment, &ent_user, &ent_role, &ent_fund, &ent_account, &ent_pledge};
 const size_t fs_nentities = N(fs_entities);
 
 /* Column names are built once; they live as long as the process. */
@@ -1547,4 +1559,12 @@ static int account_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *
 		if (*p == ' ' && p[1] == ' ')
 			return fs_fail(err, FS_EINVAL, "name", "an account name has no double spaces (ledger files use them as separators)");
 	return 0;
+}
+
+static int pledge_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
+{
+	(void)ctx;
+	if (rec_field(r, "monthly")->i <= 0)
+		return fs_fail(err, FS_EINVAL, "monthly", "a pledge is more than zero a month");
+	return dates_in_order(r, "start_month", "end_month", err);
 }

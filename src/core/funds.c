@@ -494,3 +494,90 @@ int fs_fund_report(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_err
 	json_decref(bal);
 	return 0;
 }
+
+/* ---- pledges: pledged against received, month by month ---- */
+
+struct pledge_sum {
+	int64_t pledge, received;
+};
+
+struct pledge_ud {
+	struct pledge_sum *s;
+	size_t n;
+};
+
+static int pledge_transfer_cb(void *p, const struct fs_value *v)
+{
+	struct pledge_ud *u = p;
+	/* columns: code, amount_minor, flags */
+	if (v[2].i & (FS_TF_PENDING | FS_TF_VOID) || v[0].n < 8 || memcmp(v[0].p, "pledge-", 7))
+		return 0;
+	char num[24];
+	snprintf(num, sizeof(num), "%.*s", (int)(v[0].n - 7), (const char *)v[0].p + 7);
+	int64_t id = strtoll(num, NULL, 10);
+	for (size_t i = 0; i < u->n; i++)
+		if (u->s[i].pledge == id)
+			u->s[i].received += v[1].i;
+	return 0;
+}
+
+static int months_between(const char *from, const char *to) /* both YYYY-MM-DD; inclusive */
+{
+	int y1 = (int)strtol(from, NULL, 10), m1 = (int)strtol(from + 5, NULL, 10);
+	int y2 = (int)strtol(to, NULL, 10), m2 = (int)strtol(to + 5, NULL, 10);
+	int n = (y2 - y1) * 12 + (m2 - m1) + 1;
+	return n < 0 ? 0 : n;
+}
+
+int fs_fund_pledges(struct fs_ctx *ctx, int64_t fund, fs_date as_of, json_t **ret, struct fs_error *err)
+{
+	char fid[24];
+	snprintf(fid, sizeof(fid), "%lld", (long long)fund);
+	struct fs_kv filt = {"fund_id", fid};
+	struct fs_list_opts o = {.filters = &filt, .nfilters = 1, .limit = 10000};
+	json_t *list;
+	int rc = fs_list(ctx, fs_entity_find("pledge"), &o, &list, err);
+	if (rc)
+		return rc;
+	json_t *items = json_object_get(list, "items");
+	struct pledge_ud u = {calloc(json_array_size(items) + 1, sizeof(struct pledge_sum)), json_array_size(items)};
+	if (!u.s) {
+		json_decref(list);
+		return FS_ENOMEM;
+	}
+	size_t i;
+	json_t *p;
+	json_array_foreach(items, i, p) u.s[i].pledge = json_integer_value(json_object_get(p, "id"));
+	static const char *const cols[] = {"code", "amount_minor", "flags"};
+	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"fund_id", FS_EQ, fs_vint(fund)}};
+	struct fs_query q = {.table = &fs_transfers_table, .filters = f, .nfilters = 2, .columns = cols, .ncolumns = 3};
+	rc = fs_store_select(ctx->st, &q, pledge_transfer_cb, &u, err);
+	char today[11];
+	fs_date_format(as_of, today);
+	json_t *out = json_array();
+	int64_t tp = 0, tr = 0, ta = 0;
+	json_array_foreach(items, i, p) {
+		const char *start = json_string_value(json_object_get(p, "start_month"));
+		const char *end = json_string_value(json_object_get(p, "end_month"));
+		const char *until = end && strcmp(end, today) < 0 ? end : today;
+		int months = strcmp(start, today) > 0 ? 0 : months_between(start, until);
+		int64_t pledged = json_integer_value(json_object_get(p, "monthly_minor")) * months;
+		int64_t arrears = pledged - u.s[i].received > 0 ? pledged - u.s[i].received : 0;
+		tp += pledged;
+		tr += u.s[i].received;
+		ta += arrears;
+		json_array_append_new(out, json_pack("{s:O,s:O,s:O,s:i,s:I,s:I,s:I}", "id", json_object_get(p, "id"), "label",
+						     json_object_get(p, "label"), "monthly_minor", json_object_get(p, "monthly_minor"),
+						     "months_due", months, "pledged_minor", (json_int_t)pledged, "received_minor",
+						     (json_int_t)u.s[i].received, "arrears_minor", (json_int_t)arrears));
+	}
+	free(u.s);
+	json_decref(list);
+	if (rc) {
+		json_decref(out);
+		return rc;
+	}
+	*ret = json_pack("{s:o,s:{s:I,s:I,s:I}}", "pledges", out, "totals", "pledged_minor", (json_int_t)tp, "received_minor",
+			 (json_int_t)tr, "arrears_minor", (json_int_t)ta);
+	return 0;
+}

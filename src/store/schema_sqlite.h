@@ -115,6 +115,12 @@ static const char *const fs_sqlite_migrations[] = {
 	"CREATE TABLE balances (\n"
 	"  account_id INTEGER PRIMARY KEY REFERENCES accounts(id), debits_posted INTEGER NOT NULL,\n"
 	"  credits_posted INTEGER NOT NULL, debits_pending INTEGER NOT NULL, credits_pending INTEGER NOT NULL) STRICT;\n",
+	/* 7: recurring pledges to a fund (journaled records; what came in is the
+	 * transfers coded pledge-ID) */
+	"CREATE TABLE pledges (\n"
+	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id),\n"
+	"  fund_id INTEGER NOT NULL REFERENCES funds(id), label TEXT NOT NULL, label_fold TEXT NOT NULL,\n"
+	"  monthly_minor INTEGER NOT NULL, start_month TEXT NOT NULL, end_month TEXT, sealed BLOB) STRICT;\n",
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))

@@ -78,6 +78,17 @@ hasnot "no donor names in the public report" "$T/out" "Ayşe"
 expect "report --json" 0 fs fund report 1 --json
 has "by month" "$T/out" '"income:payroll"'
 
+# pledges: pledged against received, with arrears
+expect "pledge" 0 fs pledge add --fund-id 1 --label "Zonguldak site" --monthly 1000 --start-month 2026-01-01 --end-month 2026-03-31 --pledger "Sendika Şubesi"
+expect "pledge of nothing" 65 fs pledge add --fund-id 1 --label "X" --monthly 0 --start-month 2026-01-01
+expect "contribution towards the pledge" 0 fs contribute --fund 1 --amount 1000 --pledge 1 --id pl-jan
+expect "another" 0 fs contribute --fund 1 --amount 500 --pledge 1 --id pl-feb
+expect "pledges" 0 fs fund pledges 1 --json
+has "three months due" "$T/out" '"months_due": 3'
+has "received" "$T/out" '"received_minor": 150000'
+has "arrears" "$T/out" '"arrears_minor": 150000'
+hasnot "the pledger stays sealed" "$T/out" "Şubesi"
+
 # tampering with money is caught
 cp "$DB" "$T/t1.db"; cp "$DB.key" "$T/t1.db.key"
 sqlite3 "$T/t1.db" "UPDATE transfers SET amount_minor = amount_minor + 1 WHERE id = 'sp-1'"
