@@ -27,7 +27,7 @@
   }
   function say(text, isError) { const m = $("message"); m.textContent = text || ""; m.className = isError ? "error" : ""; }
   function show(view) {
-    ["login-view", "people-view", "person-view", "edit-view", "watch-view", "statement-view"].forEach((v) => { $(v).hidden = v !== view; });
+    ["login-view", "people-view", "person-view", "edit-view", "watch-view", "statement-view", "fund-view", "report-view"].forEach((v) => { $(v).hidden = v !== view; });
   }
 
   async function api(method, path, body, type) {
@@ -295,6 +295,118 @@
     openWatch();
   }
 
+  function lineChart(svg, series, label) {
+    /* series: [{cls, points: [[x-label, value], ...]}] */
+    while (svg.firstChild) svg.removeChild(svg.firstChild);
+    const ns = "http://www.w3.org/2000/svg", W = 640, H = 240, pad = 28;
+    const all = series.flatMap((s) => s.points.map((p) => p[1]));
+    const max = Math.max(1, ...all), min = Math.min(0, ...all);
+    const n = Math.max(2, series[0].points.length);
+    const x = (i) => pad + (W - 2 * pad) * (i / (n - 1));
+    const y = (v) => H - pad - (H - 2 * pad) * ((v - min) / (max - min || 1));
+    for (const s of series) {
+      const pts = s.points.length === 1 ? [s.points[0], s.points[0]] : s.points;
+      const pl = document.createElementNS(ns, "polyline");
+      pl.setAttribute("class", s.cls);
+      pl.setAttribute("points", pts.map((p, i) => x(i) + "," + y(p[1])).join(" "));
+      svg.appendChild(pl);
+    }
+    const pts = series[0].points;
+    if (pts.length) for (const [i, l] of [[0, pts[0][0]], [Math.max(1, pts.length - 1), pts[pts.length - 1][0]]]) {
+      const tx = document.createElementNS(ns, "text");
+      tx.setAttribute("x", Math.min(x(i), W - 60)); tx.setAttribute("y", H - 6); tx.textContent = l;
+      svg.appendChild(tx);
+    }
+    svg.setAttribute("aria-label", label);
+  }
+
+  function card(parent, value, label) {
+    const d = document.createElement("div"); d.className = "card";
+    const b = document.createElement("b"); b.textContent = value;
+    d.append(b, document.createTextNode(label));
+    parent.appendChild(d);
+  }
+
+  async function openFunds() {
+    show("fund-view");
+    const sel = $("fund-select");
+    const list = await api("GET", orgPath("/funds?limit=100"));
+    if (list.status !== 200) return fail(list);
+    const keep = sel.value;
+    sel.innerHTML = "";
+    for (const f of list.data.items) { const o = document.createElement("option"); o.value = f.id; o.textContent = f.name; sel.appendChild(o); }
+    if (!list.data.items.length) { say(t("fund.none")); return; }
+    if (keep && [...sel.options].some((o) => o.value === keep)) sel.value = keep;
+    showFund(sel.value);
+  }
+
+  async function showFund(id) {
+    state.fund = id;
+    const [rep, pl, q] = await Promise.all([api("GET", orgPath("/funds/" + id + "/report")), api("GET", orgPath("/funds/" + id + "/pledges")),
+                                            api("GET", orgPath("/funds/" + id + "/pending"))]);
+    if (rep.status !== 200) return fail(rep);
+    const r = rep.data, cur = r.currency;
+    const sum = $("fund-summary");
+    sum.innerHTML = "";
+    card(sum, fmtMoney(r.totals.assets_minor, cur), t("fund.held"));
+    card(sum, fmtMoney(r.totals.income_minor, cur), t("fund.income") + " · " + t("fund.contributions", { n: fmtNumber(r.totals.contributions) }));
+    card(sum, fmtMoney(r.totals.expense_minor, cur), t("fund.expense") + " · " + t("fund.disbursements", { n: fmtNumber(r.totals.disbursements) }));
+    let held = 0;
+    const points = Object.keys(r.by_month).sort().map((m) => {
+      for (const [k, v] of Object.entries(r.by_month[m])) held += k.startsWith("income:") ? v : -v;
+      return [m, held];
+    });
+    lineChart($("fund-chart"), [{ cls: "paid", points }], t("fund.chart") + ": " + fmtMoney(held, cur));
+    const pb = $("fund-pledges").tBodies[0];
+    pb.innerHTML = "";
+    if (pl.status === 200) for (const p of pl.data.pledges) {
+      const tr = document.createElement("tr");
+      cell(tr, p.label); cell(tr, fmtMoney(p.pledged_minor, cur)); cell(tr, fmtMoney(p.received_minor, cur));
+      cell(tr, fmtMoney(p.arrears_minor, cur), p.arrears_minor > 0 ? "overdue" : "");
+      pb.appendChild(tr);
+    }
+    const qb = $("fund-queue").tBodies[0];
+    qb.innerHTML = "";
+    const canApprove = state.role === "admin" || state.role === "treasurer";
+    const items = q.status === 200 ? q.data : [];
+    $("fund-queue-empty").hidden = items.length > 0;
+    for (const x of items) {
+      const tr = document.createElement("tr");
+      cell(tr, x.code); cell(tr, fmtMoney(x.amount_minor, cur)); cell(tr, x.entered_by);
+      const td = document.createElement("td");
+      if (canApprove) {
+        const b = document.createElement("button"); b.type = "button"; b.textContent = t("fund.approve");
+        b.addEventListener("click", async () => {
+          const a = await api("POST", orgPath("/funds/" + id + "/approvals"), { pending_id: x.id });
+          if (a.status !== 200 || a.data.result !== "ok") return a.status !== 200 ? fail(a) : say(t("error", { message: a.data.result }), true);
+          say(t("fund.approved")); showFund(id);
+        });
+        td.appendChild(b);
+      }
+      tr.appendChild(td);
+      qb.appendChild(tr);
+    }
+  }
+
+  async function openReport() {
+    const r = await api("GET", orgPath("/funds/" + state.fund + "/report"));
+    if (r.status !== 200) return fail(r);
+    show("report-view");
+    const d = r.data, cur = d.currency;
+    $("report-title").textContent = t("fund.public") + ": " + d.fund;
+    const s = $("report-summary");
+    s.innerHTML = "";
+    card(s, fmtMoney(d.totals.income_minor, cur), t("fund.income") + " · " + t("fund.contributions", { n: fmtNumber(d.totals.contributions) }));
+    card(s, fmtMoney(d.totals.expense_minor, cur), t("fund.expense") + " · " + t("fund.disbursements", { n: fmtNumber(d.totals.disbursements) }));
+    card(s, fmtMoney(d.totals.assets_minor, cur), t("fund.held"));
+    const b = $("report-months").tBodies[0];
+    b.innerHTML = "";
+    for (const m of Object.keys(d.by_month).sort())
+      for (const [k, v] of Object.entries(d.by_month[m])) {
+        const tr = document.createElement("tr"); cell(tr, m); cell(tr, k); cell(tr, fmtMoney(v, cur)); b.appendChild(tr);
+      }
+  }
+
   function openEdit(person) {
     show("edit-view");
     $("edit-title").textContent = person ? t("edit.title", { name: person.full_name }) : t("edit.new");
@@ -360,6 +472,7 @@
       state.lang = $("lang").value; localStorage.setItem("fs.lang", state.lang); translate();
       if (!$("people-view").hidden) listPeople(); else if (!$("person-view").hidden && state.person) openPerson(state.person.id);
       else if (!$("watch-view").hidden) openWatch(); else if (!$("statement-view").hidden) openStatement();
+      else if (!$("fund-view").hidden) openFunds(); else if (!$("report-view").hidden) openReport();
     });
     $("login-form").addEventListener("submit", async (ev) => {
       ev.preventDefault();
@@ -383,6 +496,11 @@
     $("import-form").addEventListener("submit", importCsv);
     $("nav-people").addEventListener("click", () => { say(""); listPeople(); });
     $("nav-watch").addEventListener("click", () => { say(""); openWatch(); });
+    $("nav-funds").addEventListener("click", () => { say(""); openFunds(); });
+    $("fund-select").addEventListener("change", () => showFund($("fund-select").value));
+    $("open-report").addEventListener("click", openReport);
+    $("report-back").addEventListener("click", openFunds);
+    $("report-print").addEventListener("click", () => window.print());
     $("watch-workplace").addEventListener("change", openWatch);
     $("payment-form").addEventListener("submit", recordPayment);
     $("promise-form").addEventListener("submit", recordPromise);

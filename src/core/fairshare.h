@@ -291,6 +291,8 @@ int fs_fund_report(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_err
 /* Pledged against received per pledge (contributions coded pledge-ID), with
  * arrears, up to as_of. */
 int fs_fund_pledges(struct fs_ctx *ctx, int64_t fund, fs_date as_of, json_t **ret, struct fs_error *err);
+/* Pending transfers not yet posted or voided (the approval queue). */
+int fs_fund_pending(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_error *err);
 enum fs_ledger_format { FS_LEDGER_LEDGER, FS_LEDGER_BEANCOUNT, FS_LEDGER_CSV };
 /* Posted transfers as a ledger-cli/hledger journal, beancount, or CSV; donors and
  * recipients only with reveal. */

@@ -581,3 +581,50 @@ int fs_fund_pledges(struct fs_ctx *ctx, int64_t fund, fs_date as_of, json_t **re
 			 (json_int_t)tr, "arrears_minor", (json_int_t)ta);
 	return 0;
 }
+
+/* ---- the approval queue: pending transfers not yet posted or voided ---- */
+
+struct pend_ud {
+	json_t *all;
+	json_t *resolved; /* set of pending ids */
+};
+
+static int pending_cb(void *p, const struct fs_value *v)
+{
+	struct pend_ud *u = p;
+	/* columns of fs_transfers_table */
+	if (v[10].type == FS_VTEXT) {
+		char id[80];
+		snprintf(id, sizeof(id), "%.*s", (int)v[10].n, (const char *)v[10].p);
+		json_object_set_new(u->resolved, id, json_true());
+	}
+	if (!(v[9].i & FS_TF_PENDING))
+		return 0;
+	json_array_append_new(u->all, json_pack("{s:s%,s:I,s:I,s:I,s:s%,s:s%,s:s%,s:s%}", "id", v[1].p, v[1].n, "debit_account_id",
+						(json_int_t)v[4].i, "credit_account_id", (json_int_t)v[5].i, "amount_minor",
+						(json_int_t)v[6].i, "code", v[8].p, v[8].n, "value_date", v[13].p, v[13].n,
+						"entered_by", v[14].p, v[14].n, "memo", v[15].type == FS_VTEXT ? v[15].p : "",
+						v[15].type == FS_VTEXT ? v[15].n : 0));
+	return 0;
+}
+
+int fs_fund_pending(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_error *err)
+{
+	struct pend_ud u = {json_array(), json_object()};
+	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"fund_id", FS_EQ, fs_vint(fund)}};
+	struct fs_query q = {.table = &fs_transfers_table, .filters = f, .nfilters = 2};
+	int rc = fs_store_select(ctx->st, &q, pending_cb, &u, err);
+	json_t *open = json_array();
+	size_t i;
+	json_t *x;
+	json_array_foreach(u.all, i, x) if (!json_object_get(u.resolved, json_string_value(json_object_get(x, "id"))))
+		json_array_append(open, x);
+	json_decref(u.all);
+	json_decref(u.resolved);
+	if (rc) {
+		json_decref(open);
+		return rc;
+	}
+	*ret = open;
+	return 0;
+}

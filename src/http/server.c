@@ -498,6 +498,27 @@ static enum MHD_Result handle_fund(struct fs_ctx *ctx, struct MHD_Connection *c,
 		rc = fs_fund_balances(ctx, fund, &out, &err);
 	} else if (!strcmp(what, "report") && !strcmp(method, "GET")) {
 		rc = fs_fund_report(ctx, fund, &out, &err);
+	} else if (!strcmp(what, "pledges") && !strcmp(method, "GET")) {
+		rc = fs_fund_pledges(ctx, fund, fs_date_today(), &out, &err);
+	} else if (!strcmp(what, "pending") && !strcmp(method, "GET")) {
+		rc = fs_fund_pending(ctx, fund, &out, &err);
+	} else if (!strcmp(what, "approvals") && !strcmp(method, "POST")) {
+		/* {"pending_id": "..."}: someone other than who entered it posts it */
+		if (!can_write(role, "transfer"))
+			return send_error(c, 403, "forbidden", "your role cannot approve disbursements", NULL);
+		json_t *j = json_loadb(rq->body.data ? rq->body.data : "", rq->body.len, 0, NULL);
+		const char *pid = json_string_value(json_object_get(j, "pending_id"));
+		if (!pid) {
+			json_decref(j);
+			return send_error(c, 400, "wrong_type", "send {\"pending_id\": \"...\"}", "pending_id");
+		}
+		char aid[96];
+		snprintf(aid, sizeof(aid), "%.60s.post", pid);
+		int res = 0;
+		rc = fs_ledger_approve(ctx, fund, pid, aid, &res, &err);
+		if (!rc)
+			out = json_pack("{s:s,s:s}", "id", aid, "result", fs_transfer_result_name(res));
+		json_decref(j);
 	} else if (!strcmp(what, "transfers") && !strcmp(method, "POST")) {
 		if (!can_write(role, "transfer"))
 			return send_error(c, 403, "forbidden", "your role cannot record transfers", NULL);
@@ -717,6 +738,9 @@ static enum MHD_Result route(struct server *s, struct MHD_Connection *c, struct 
 	struct who w = {0};
 	if (authenticate(ctx, c, &w))
 		return send_error(c, 401, "unauthorized", "log in first (or send an API token)", NULL);
+	char actor[32];
+	snprintf(actor, sizeof(actor), "user:%lld", (long long)w.user);
+	fs_set_actor(ctx, actor); /* the journal says who */
 	if (is_write(method) && !csrf_ok(c, &w))
 		return send_error(c, 403, "csrf", "missing or wrong X-CSRF-Token header", NULL);
 	if (r.n == 3 && !strcmp(r.seg[2], "logout")) {

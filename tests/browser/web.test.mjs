@@ -128,6 +128,26 @@ await test("a worker's claims, a payment, and the printable statement", async ()
   await page.getByRole("button", { name: "People" }).click();
   await page.locator("#search-form").getByLabel("Register no.").fill("");
 });
+await test("the strike fund: money held, a chart, pledges with arrears, the approval queue", async () => {
+  await page.getByRole("button", { name: "Funds" }).click();
+  await page.locator("#fund-view").waitFor({ state: "visible" });
+  await page.locator("#fund-summary .card", { hasText: "Held" }).waitFor();
+  assert(await page.locator("#fund-chart polyline").count() === 1, "a line in the chart");
+  await page.locator("#fund-pledges td", { hasText: "Soma site workers" }).waitFor();
+  await page.locator("#fund-queue td", { hasText: "cli:secretary" }).waitFor();
+  await page.screenshot({ path: path.join(shots, "10-fund.png"), fullPage: true });
+  await page.locator("#fund-queue").getByRole("button", { name: "Approve" }).click();
+  await page.getByText("Approved.").waitFor();
+  await page.getByText("Nothing is waiting.").waitFor();
+});
+await test("the public report has totals and no names", async () => {
+  await page.getByRole("button", { name: "Public report" }).click();
+  await page.locator("#report-view").waitFor({ state: "visible" });
+  const text = await page.locator("#report-view").textContent();
+  assert(text.includes("income:") && !text.includes("Avukat"), "report: " + text.slice(0, 200));
+  await page.screenshot({ path: path.join(shots, "11-public-report.png"), fullPage: true });
+  await page.getByRole("button", { name: "People" }).click();
+});
 for (const [lang, heading, find] of [["tr", "Kişiler", "Bul"], ["ru", "Люди", "Найти"], ["kk", "Адамдар", "Табу"]]) {
   await test(`switch the language to ${lang}`, async () => {
     await page.getByLabel(/Language|Dil|Язык|Тіл/).selectOption(lang);
