@@ -392,8 +392,59 @@ static int fund_pledges(struct cli *c, int argc, char **argv)
 	return EX_OK;
 }
 
+static int fund_strike_pay(struct cli *c, int argc, char **argv)
+{
+	/* fund strike-pay FUND --week DATE [--workplace W] [--persons 1,2,3] */
+	struct opts o;
+	int rc;
+	int64_t fund;
+	if (argc < 2 || cli_parse_id(argv[1], &fund))
+		return cli_usage("fund strike-pay FUND_ID --week DATE [--workplace ID] [--persons ID,ID,...]");
+	if ((rc = parse(argc - 1, argv + 1, NULL, &o)) >= 0)
+		return rc;
+	static const char *const allowed[] = {"week", "workplace", "persons", NULL};
+	if ((rc = only(&o, allowed)) >= 0)
+		return rc;
+	if (!opt(&o, "week"))
+		return cli_usage("give --week (a date in the week paid)");
+	int64_t wp = 0, persons[512];
+	size_t np = 0;
+	if (opt(&o, "workplace") && cli_parse_id(opt(&o, "workplace"), &wp))
+		return cli_usage("--workplace takes an id");
+	if (opt(&o, "persons")) {
+		char buf[4096];
+		snprintf(buf, sizeof(buf), "%s", opt(&o, "persons"));
+		for (char *save = NULL, *p = strtok_r(buf, ",", &save); p && np < 512; p = strtok_r(NULL, ",", &save))
+			if (cli_parse_id(p, &persons[np++]))
+				return cli_usage("--persons takes ids separated by commas");
+	}
+	struct fs_ctx *ctx = cli_open(c, 0, 1, &rc);
+	if (!ctx)
+		return rc;
+	struct fs_error err = {0};
+	json_t *r = NULL;
+	int x = fs_fund_strike_pay(ctx, fund, opt(&o, "week"), wp, persons, np, &r, &err);
+	fs_close(ctx);
+	if (x)
+		return cli_fail(&err, x);
+	if (c->json) {
+		cli_print_json(r);
+	} else {
+		char a[32];
+		fs_money_format(json_integer_value(json_object_get(r, "amount_minor")), 2, a);
+		printf("week of %s: %lld strikers, %lld paid %s each, %lld paid before; %s\n", json_string_value(json_object_get(r, "week")),
+		       (long long)json_integer_value(json_object_get(r, "strikers")), (long long)json_integer_value(json_object_get(r, "paid")), a,
+		       (long long)json_integer_value(json_object_get(r, "paid_before")), json_string_value(json_object_get(r, "result")));
+	}
+	int ok = !strcmp(json_string_value(json_object_get(r, "result")), "ok");
+	json_decref(r);
+	return ok ? EX_OK : EX_DATAERR;
+}
+
 int cmd_fund(struct cli *c, int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "strike-pay"))
+		return fund_strike_pay(c, argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "pledges"))
 		return fund_pledges(c, argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "payroll"))

@@ -154,6 +154,7 @@ static const struct fs_field fund_fields[] = {
 	{"currency", FK_CODE, FF_IMMUTABLE, 3, NULL, NULL, "currency (defaults to the organization's)"},
 	{"approval_threshold", FK_MONEY, 0, 0, NULL, NULL, "a disbursement above this needs a second person's approval"},
 	{"note", FK_TEXT, 0, 500, NULL, NULL, "note"},
+	{"strike_pay_weekly", FK_MONEY, 0, 0, NULL, NULL, "the fund's policy: strike pay per striker per week"},
 };
 static const struct fs_field account_fields[] = {
 	{"fund_id", FK_REF, FF_REQUIRED | FF_IMMUTABLE, 0, "fund", NULL, "the fund"},

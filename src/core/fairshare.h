@@ -293,6 +293,11 @@ int fs_fund_report(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_err
 int fs_fund_pledges(struct fs_ctx *ctx, int64_t fund, fs_date as_of, json_t **ret, struct fs_error *err);
 /* Pending transfers not yet posted or voided (the approval queue). */
 int fs_fund_pending(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_error *err);
+/* A week's strike pay by the fund's policy to every striker (the active
+ * employments of a workplace, and/or listed persons), one linked batch: everyone
+ * or no one; the same week again pays nobody twice. */
+int fs_fund_strike_pay(struct fs_ctx *ctx, int64_t fund, const char *week, int64_t workplace, const int64_t *persons,
+		       size_t npersons, json_t **ret, struct fs_error *err);
 enum fs_ledger_format { FS_LEDGER_LEDGER, FS_LEDGER_BEANCOUNT, FS_LEDGER_CSV };
 /* Posted transfers as a ledger-cli/hledger journal, beancount, or CSV; donors and
  * recipients only with reveal. */

@@ -628,3 +628,98 @@ int fs_fund_pending(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_er
 	*ret = open;
 	return 0;
 }
+
+/* ---- strike pay: one week, every striker, by the fund's policy ---- */
+
+struct striker_ud {
+	int64_t *ids;
+	size_t n, cap;
+	int rc;
+};
+
+static int striker_cb(void *p, const struct fs_value *v)
+{
+	struct striker_ud *u = p;
+	if (u->n == u->cap) {
+		size_t cap = u->cap ? u->cap * 2 : 64;
+		int64_t *n = realloc(u->ids, cap * sizeof(*n));
+		if (!n)
+			return u->rc = FS_ENOMEM, 1;
+		u->ids = n;
+		u->cap = cap;
+	}
+	u->ids[u->n++] = v[0].i; /* person_id */
+	return 0;
+}
+
+int fs_fund_strike_pay(struct fs_ctx *ctx, int64_t fund, const char *week, int64_t workplace, const int64_t *persons,
+		       size_t npersons, json_t **ret, struct fs_error *err)
+{
+	fs_date d;
+	int rc = fs_date_parse(week, &d, err, "week");
+	if (rc)
+		return rc;
+	json_t *fj;
+	if ((rc = fs_get(ctx, fs_entity_find("fund"), fund, 0, &fj, err)))
+		return rc;
+	int64_t weekly = json_integer_value(json_object_get(fj, "strike_pay_weekly_minor"));
+	json_decref(fj);
+	if (weekly <= 0)
+		return fs_fail(err, FS_EINVAL, "strike_pay_weekly", "the fund has no strike-pay policy: set it with 'fund edit %lld --strike-pay-weekly AMOUNT'",
+			       (long long)fund);
+	struct striker_ud u = {0};
+	if (workplace > 0) { /* everyone employed there and not terminated: on strike */
+		static const char *const cols[] = {"person_id"};
+		struct fs_filter f[3] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"workplace_id", FS_EQ, fs_vint(workplace)},
+					 {"terminated", FS_EQ, fs_vnull()}};
+		struct fs_query q = {.table = &fs_entity_find("employment")->table, .filters = f, .nfilters = 3, .columns = cols, .ncolumns = 1};
+		rc = fs_store_select(ctx->st, &q, striker_cb, &u, err);
+	}
+	for (size_t i = 0; !rc && i < npersons; i++)
+		striker_cb(&u, &(struct fs_value){FS_VINT, persons[i], NULL, 0});
+	if (!rc)
+		rc = u.rc;
+	int64_t debit = 0, credit = 0;
+	if (!rc)
+		rc = fs_account_by_name(ctx, fund, "expenses:strike-pay", &debit, err);
+	if (!rc)
+		rc = fs_account_by_name(ctx, fund, "assets:cash", &credit, err);
+	if (!rc && !u.n)
+		rc = fs_fail(err, FS_EINVAL, "persons", "no strikers: give --workplace or --persons");
+	struct fs_transfer *t = rc ? NULL : calloc(u.n, sizeof(*t));
+	char (*ids)[64] = rc ? NULL : calloc(u.n, 64);
+	int *res = rc ? NULL : calloc(u.n, sizeof(int));
+	char day[11];
+	fs_date_format(d, day);
+	if (!rc && (!t || !ids || !res))
+		rc = FS_ENOMEM;
+	for (size_t i = 0; !rc && i < u.n; i++) {
+		json_t *p;
+		if ((rc = fs_get(ctx, fs_entity_find("person"), u.ids[i], 0, &p, err)))
+			break;
+		json_decref(p);
+		/* one per fund, week and striker: running the week again pays nobody twice */
+		snprintf(ids[i], 64, "strike-%lld-%s-%lld", (long long)fund, day, (long long)u.ids[i]);
+		t[i] = (struct fs_transfer){.id = ids[i], .debit_account = debit, .credit_account = credit, .amount_minor = weekly,
+					    .code = "strike-pay", .value_date = day, .flags = i + 1 < u.n ? FS_TF_LINKED : 0};
+	}
+	if (!rc)
+		rc = fs_ledger_transfer(ctx, fund, t, u.n, res, err);
+	long paid = 0, before = 0;
+	int failed = 0;
+	for (size_t i = 0; !rc && i < u.n; i++) {
+		paid += res[i] == FS_T_OK;
+		before += res[i] == FS_T_EXISTS;
+		if (res[i] != FS_T_OK && res[i] != FS_T_EXISTS && res[i] != FS_T_LINKED_FAILED)
+			failed = res[i];
+	}
+	if (!rc)
+		*ret = json_pack("{s:s,s:I,s:I,s:I,s:I,s:s}", "week", day, "strikers", (json_int_t)u.n, "paid", (json_int_t)paid,
+				 "paid_before", (json_int_t)before, "amount_minor", (json_int_t)weekly, "result",
+				 failed ? fs_transfer_result_name(failed) : "ok");
+	free(u.ids);
+	free(t);
+	free(ids);
+	free(res);
+	return rc;
+}

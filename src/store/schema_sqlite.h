@@ -121,6 +121,8 @@ static const char *const fs_sqlite_migrations[] = {
 	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id),\n"
 	"  fund_id INTEGER NOT NULL REFERENCES funds(id), label TEXT NOT NULL, label_fold TEXT NOT NULL,\n"
 	"  monthly_minor INTEGER NOT NULL, start_month TEXT NOT NULL, end_month TEXT, sealed BLOB) STRICT;\n",
+	/* 8: a fund's strike-pay policy */
+	"ALTER TABLE funds ADD COLUMN strike_pay_weekly_minor INTEGER;\n",
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))

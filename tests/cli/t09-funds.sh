@@ -89,6 +89,18 @@ has "received" "$T/out" '"received_minor": 150000'
 has "arrears" "$T/out" '"arrears_minor": 150000'
 hasnot "the pledger stays sealed" "$T/out" "Şubesi"
 
+# strike pay by the fund's policy, to every striker of a workplace
+fs employer add --name "Maden A.Ş." >/dev/null
+fs workplace add --employer-id 1 --name "Ocak" >/dev/null
+for k in 1 2 3; do fs person add --full-name "Grevci $k" >/dev/null; fs employment add --person-id $k --workplace-id 1 --hired 2010-01-01 >/dev/null; done
+expect "no policy yet" 65 fs fund strike-pay 1 --week 2026-03-02 --workplace 1
+has "says how" "$T/err" "strike-pay-weekly"
+fs fund edit 1 --strike-pay-weekly 100 >/dev/null
+expect "a week of strike pay" 0 fs fund strike-pay 1 --week 2026-03-02 --workplace 1
+has "three paid" "$T/out" "3 strikers, 3 paid 100.00 each"
+expect "the same week again" 0 fs fund strike-pay 1 --week 2026-03-02 --workplace 1
+has "nobody twice" "$T/out" "0 paid 100.00 each, 3 paid before"
+
 # tampering with money is caught
 cp "$DB" "$T/t1.db"; cp "$DB.key" "$T/t1.db.key"
 sqlite3 "$T/t1.db" "UPDATE transfers SET amount_minor = amount_minor + 1 WHERE id = 'sp-1'"
