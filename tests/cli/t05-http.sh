@@ -49,8 +49,9 @@ req "update" 200 -b "$T/admin.jar" -H "$J" -H "X-CSRF-Token: $csrf" -X PATCH -d 
 has "updated" "$T/body" '"external_id":"Z-1"'
 req "reveal sealed as admin" 200 -b "$T/admin.jar" "$B/orgs/miners/people/$id?reveal=1"
 has "revealed" "$T/body" '"national_id":"10000000146"'
-"$FS_BIN" --db "$DB" log --entity person --id "$id" --limit 1 >"$T/log"
+"$FS_BIN" --db "$DB" log --entity person --id "$id" --limit 3 >"$T/log"
 has "the view was journaled" "$T/log" "view"
+has "the journal names the API user" "$T/log" "user:1"
 req "malformed JSON" 400 -b "$T/admin.jar" -H "$J" -H "X-CSRF-Token: $csrf" -d '{"full_name":' "$B/orgs/miners/people"
 has "malformed code" "$T/body" '"code":"malformed_json"'
 req "wrong type" 400 -b "$T/admin.jar" -H "$J" -H "X-CSRF-Token: $csrf" -d '{"full_name":["a"]}' "$B/orgs/miners/people"
