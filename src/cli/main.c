@@ -34,6 +34,7 @@ static const struct cmd commands[] = {
 	{"disburse", cmd_transfer_family, "money out: strike pay, family support, legal costs"},
 	{"approve", cmd_transfer_family, "approve a disbursement entered by someone else"},
 	{"ledger", cmd_ledger, "ledger export --format ledger|beancount|csv"},
+	{"record", cmd_record, "the record: duplicates, link, unlink, links"},
 	{"user", cmd_user, "accounts: add, passwd, role, disable, enable, list, token"},
 	{"serve", cmd_serve, "the HTTP JSON API (and later the web interface)"},
 	{"import", cmd_import, "import people FILE.csv"},

@@ -174,6 +174,14 @@ static const struct fs_field pledge_fields[] = {
 	{"pledger", FK_TEXT, FF_SEALED, 200, NULL, NULL, "who pledged (sealed)"},
 };
 
+static const char *const link_decisions[] = {"same", "different", NULL};
+static const struct fs_field link_fields[] = {
+	{"person_a", FK_REF, FF_REQUIRED | FF_IMMUTABLE, 0, "person", NULL, "one person record"},
+	{"person_b", FK_REF, FF_REQUIRED | FF_IMMUTABLE, 0, "person", NULL, "the other"},
+	{"decision", FK_ENUM, FF_REQUIRED, 0, NULL, link_decisions, "same (one person) or different"},
+	{"reason", FK_TEXT, 0, 500, NULL, NULL, "why (documents compared, family asked ...)"},
+};
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 static struct fs_entity ent_org = {.name = "organization", .plural = "organizations", .label = "name", .owned = 0,
 	.fields = org_fields, .nfields = N(org_fields), .check = org_check};
@@ -204,6 +212,9 @@ static struct fs_entity ent_account = {.name = "account", .plural = "accounts", 
 static int pledge_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
 static struct fs_entity ent_pledge = {.name = "pledge", .plural = "pledges", .label = "label", .owned = 1,
 	.fields = pledge_fields, .nfields = N(pledge_fields), .check = pledge_check};
+static int link_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
+static struct fs_entity ent_link = {.name = "link", .plural = "person_links", .label = NULL, .owned = 1,
+	.fields = link_fields, .nfields = N(link_fields), .check = link_check};
 static struct fs_entity ent_user = {.name = "user", .plural = "users", .label = "username", .owned = 0,
 	.fields = user_fields, .nfields = N(user_fields)};
 static struct fs_entity ent_role = {.name = "role", .plural = "roles", .label = NULL, .owned = 1,
@@ -211,7 +222,7 @@ static struct fs_entity ent_role = {.name = "role", .plural = "roles", .label = 
 
 const struct fs_entity *const fs_entities[] = {&ent_org, &ent_person, &ent_employer, &ent_workplace,
 					       &ent_employment, &ent_membership, &ent_claim, &ent_promise,
-					       &ent_payment, &ent_user, &ent_role, &ent_fund, &ent_account, &ent_pledge};
+					       &ent_payment, &ent_user, &ent_role, &ent_fund, &ent_account, &ent_pledge, &ent_link};
 const size_t fs_nentities = N(fs_entities);
 
 /* Column names are built once; they live as long as the process. */
@@ -1568,4 +1579,17 @@ static int pledge_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *e
 	if (rec_field(r, "monthly")->i <= 0)
 		return fs_fail(err, FS_EINVAL, "monthly", "a pledge is more than zero a month");
 	return dates_in_order(r, "start_month", "end_month", err);
+}
+
+static int link_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
+{
+	(void)ctx;
+	int64_t a = rec_field(r, "person_a")->i, b = rec_field(r, "person_b")->i;
+	if (a == b)
+		return fs_fail(err, FS_EINVAL, "person_b", "a person record is not linked to itself");
+	if (a > b) { /* one order for one pair */
+		rec_set_int(r, "person_a", b);
+		rec_set_int(r, "person_b", a);
+	}
+	return 0;
 }

@@ -303,6 +303,12 @@ enum fs_ledger_format { FS_LEDGER_LEDGER, FS_LEDGER_BEANCOUNT, FS_LEDGER_CSV };
  * recipients only with reveal. */
 int fs_ledger_export(struct fs_ctx *ctx, int64_t fund, FILE *out, enum fs_ledger_format fmt, int reveal, struct fs_error *err);
 
+/* ---- the record (record.c) ---- */
+/* Suggested pairs of person records that are likely one person: the same
+ * cross-script name key (Жанболат = Zhanbolat = Janbolat) and no contradicting
+ * birth year; pairs already decided (link records) are left out. */
+int fs_record_duplicates(struct fs_ctx *ctx, int64_t limit, json_t **ret, struct fs_error *err);
+
 /* ---- accounts (auth.c) ---- */
 /* Roles per organization: admin, organizer, treasurer, documenter, viewer. */
 int fs_user_add(struct fs_ctx *ctx, const char *username, const char *password, int64_t *ret_id, struct fs_error *err);

@@ -123,6 +123,11 @@ static const char *const fs_sqlite_migrations[] = {
 	"  monthly_minor INTEGER NOT NULL, start_month TEXT NOT NULL, end_month TEXT, sealed BLOB) STRICT;\n",
 	/* 8: a fund's strike-pay policy */
 	"ALTER TABLE funds ADD COLUMN strike_pay_weekly_minor INTEGER;\n",
+	/* 9: the record - decisions that two person records are (not) the same person */
+	"CREATE TABLE person_links (\n"
+	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id),\n"
+	"  person_a INTEGER NOT NULL REFERENCES people(id), person_b INTEGER NOT NULL REFERENCES people(id),\n"
+	"  decision TEXT NOT NULL, reason TEXT, UNIQUE (org_id, person_a, person_b)) STRICT;\n",
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))

@@ -9,6 +9,7 @@
 #include "util/csv.h"
 #include "util/date.h"
 #include "util/money.h"
+#include "util/translit.h"
 #include "util/utf8.h"
 
 static void fold_is(const char *in, const char *want)
@@ -41,6 +42,49 @@ static void test_fold_cyrillic_kazakh(void **state)
 	fold_is("Әбдірахманов", "абдирахманов");
 	fold_is("Ковалёв", "ковалев");
 	fold_is("ҰЛЫ ҮЙ ҒЫЛЫМ ҢӨҺ", "улы уи гылым нох");
+}
+
+static void key_same(const char *a, const char *b)
+{
+	struct fs_buf x, y;
+	fs_buf_init(&x, 4096);
+	fs_buf_init(&y, 4096);
+	assert_int_equal(fs_name_key(a, strlen(a), &x), 0);
+	assert_int_equal(fs_name_key(b, strlen(b), &y), 0);
+	if (strcmp(x.data ? x.data : "", y.data ? y.data : ""))
+		print_error("%s -> '%s' but %s -> '%s'\n", a, x.data, b, y.data);
+	assert_string_equal(x.data ? x.data : "", y.data ? y.data : "");
+	fs_buf_done(&x);
+	fs_buf_done(&y);
+}
+
+static void key_differs(const char *a, const char *b)
+{
+	struct fs_buf x, y;
+	fs_buf_init(&x, 4096);
+	fs_buf_init(&y, 4096);
+	assert_int_equal(fs_name_key(a, strlen(a), &x), 0);
+	assert_int_equal(fs_name_key(b, strlen(b), &y), 0);
+	assert_string_not_equal(x.data ? x.data : "", y.data ? y.data : "");
+	fs_buf_done(&x);
+	fs_buf_done(&y);
+}
+
+static void test_name_key(void **state)
+{
+	(void)state;
+	key_same("Жанболат", "Zhanbolat");
+	key_same("Zhanbolat", "Janbolat");
+	key_same("Жанболат Қасымов", "Kasymov Zhanbolat");
+	key_same("Қасымов", "Qasymov");
+	key_same("İlder", "Ilder");
+	key_same("Şahin", "Шахин");
+	key_same("Ковалёв", "Kovalev");
+	key_same("Сергей Иванов", "Sergey Ivanov");
+	key_same("Нұрлан Жұмабаев", "Nurlan Zhumabayev");
+	key_same("Ahmet  Yılmaz", "yilmaz ahmet");
+	key_differs("Ahmet Yılmaz", "Mehmet Yılmaz");
+	key_differs("Жанболат", "Жандос");
 }
 
 static void test_utf8_invalid(void **state)
@@ -210,6 +254,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fold_turkish),   cmocka_unit_test(test_fold_cyrillic_kazakh),
 		cmocka_unit_test(test_utf8_invalid),   cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_name_key),
 		cmocka_unit_test(test_money),          cmocka_unit_test(test_csv_rfc4180),
 		cmocka_unit_test(test_csv_errors),     cmocka_unit_test(test_csv_line_ends),
 	};

@@ -1,0 +1,109 @@
+/* cmd_record.c - the record: duplicates, link, unlink, links. */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+static int record_help(FILE *out)
+{
+	fputs("usage: fairshare record duplicates [--limit N] [--json]\n"
+	      "       fairshare record link PERSON_A PERSON_B --same|--different [--reason TEXT]\n"
+	      "       fairshare record unlink LINK_ID\n"
+	      "       fairshare record links [--json]\n\n"
+	      "duplicates suggests pairs of person records that are likely the same person,\n"
+	      "across Turkish, Kazakh and Russian spellings in Latin and Cyrillic script, using\n"
+	      "the birth year; a documenter decides each pair with link (journaled; unlink\n"
+	      "takes a decision back, and the pair is suggested again).\n", out);
+	return out == stdout ? EX_OK : EX_USAGE;
+}
+
+int cmd_record(struct cli *c, int argc, char **argv)
+{
+	if (argc < 2 || cli_is_help(argv[1]))
+		return record_help(argc < 2 ? stderr : stdout);
+	const char *sub = argv[1];
+	int rc;
+	int writes = !strcmp(sub, "link") || !strcmp(sub, "unlink");
+	struct fs_ctx *ctx = cli_open(c, writes ? 0 : FS_READONLY, 1, &rc);
+	if (!ctx)
+		return rc;
+	struct fs_error err = {0};
+	int r = 0;
+	json_t *out = NULL;
+	if (!strcmp(sub, "duplicates")) {
+		int64_t limit = 100;
+		if (argc == 4 && !strcmp(argv[2], "--limit") && cli_parse_id(argv[3], &limit) == 0)
+			;
+		else if (argc != 2) {
+			fs_close(ctx);
+			return cli_usage("record duplicates [--limit N]");
+		}
+		r = fs_record_duplicates(ctx, limit, &out, &err);
+		if (!r && !c->json) {
+			size_t i;
+			json_t *p;
+			json_array_foreach(json_object_get(out, "pairs"), i, p)
+				printf("%6lld %-28s ~ %6lld %-28s  (%s)\n", (long long)json_integer_value(json_object_get(p, "person_a")),
+				       json_string_value(json_object_get(p, "name_a")), (long long)json_integer_value(json_object_get(p, "person_b")),
+				       json_string_value(json_object_get(p, "name_b")), json_string_value(json_object_get(p, "basis")));
+			printf("%lld suggested pairs among %lld people\n", (long long)json_integer_value(json_object_get(out, "pairs_total")),
+			       (long long)json_integer_value(json_object_get(out, "people")));
+		}
+	} else if (!strcmp(sub, "link")) {
+		const char *decision = NULL, *reason = NULL;
+		for (int i = 4; i < argc; i++) {
+			if (!strcmp(argv[i], "--same") || !strcmp(argv[i], "--different"))
+				decision = argv[i] + 2;
+			else if (!strcmp(argv[i], "--reason") && i + 1 < argc)
+				reason = argv[++i];
+			else
+				decision = "?";
+		}
+		int64_t a, b;
+		if (argc < 5 || cli_parse_id(argv[2], &a) || cli_parse_id(argv[3], &b) || !decision || !strcmp(decision, "?")) {
+			fs_close(ctx);
+			return cli_usage("record link PERSON_A PERSON_B --same|--different [--reason TEXT]");
+		}
+		struct fs_kv kv[] = {{"person_a", argv[2]}, {"person_b", argv[3]}, {"decision", decision}, {"reason", reason}};
+		int64_t id;
+		r = fs_create(ctx, fs_entity_find("link"), kv, reason ? 4 : 3, &id, &err);
+		if (r == FS_ECONFLICT)
+			fs_fail(&err, r, NULL, "this pair is decided already; 'record unlink' the decision first");
+		if (!r)
+			printf("link %lld: %s and %s are %s\n", (long long)id, argv[2], argv[3], !strcmp(decision, "same") ? "one person" : "different people");
+	} else if (!strcmp(sub, "unlink")) {
+		int64_t id;
+		if (argc != 3 || cli_parse_id(argv[2], &id)) {
+			fs_close(ctx);
+			return cli_usage("record unlink LINK_ID");
+		}
+		r = fs_remove(ctx, fs_entity_find("link"), id, &err);
+		if (!r)
+			printf("decision %lld taken back\n", (long long)id);
+	} else if (!strcmp(sub, "links")) {
+		struct fs_list_opts o = {.limit = 10000};
+		r = fs_list(ctx, fs_entity_find("link"), &o, &out, &err);
+		if (!r && !c->json) {
+			size_t i;
+			json_t *l;
+			json_array_foreach(json_object_get(out, "items"), i, l)
+				printf("%lld: %lld %s %lld%s%s\n", (long long)json_integer_value(json_object_get(l, "id")),
+				       (long long)json_integer_value(json_object_get(l, "person_a")),
+				       !strcmp(json_string_value(json_object_get(l, "decision")), "same") ? "=" : "≠",
+				       (long long)json_integer_value(json_object_get(l, "person_b")),
+				       json_string_value(json_object_get(l, "reason")) ? "  " : "",
+				       json_string_value(json_object_get(l, "reason")) ? json_string_value(json_object_get(l, "reason")) : "");
+		}
+	} else {
+		fs_close(ctx);
+		return cli_usage("'%s' is not a record command", sub);
+	}
+	fs_close(ctx);
+	if (r)
+		return cli_fail(&err, r);
+	if (out && c->json)
+		cli_print_json(out);
+	json_decref(out);
+	return EX_OK;
+}
