@@ -55,5 +55,6 @@ int cmd_fund(struct cli *c, int argc, char **argv);
 int cmd_transfer_family(struct cli *c, int argc, char **argv);
 int cmd_ledger(struct cli *c, int argc, char **argv);
 int cmd_record(struct cli *c, int argc, char **argv);
+int cmd_evidence(struct cli *c, int argc, char **argv);
 
 #endif

@@ -35,6 +35,7 @@ static const struct cmd commands[] = {
 	{"approve", cmd_transfer_family, "approve a disbursement entered by someone else"},
 	{"ledger", cmd_ledger, "ledger export --format ledger|beancount|csv"},
 	{"record", cmd_record, "the record: duplicates, link, unlink, links"},
+	{"evidence", cmd_evidence, "evidence files: add FILE, show, export, verify, list, edit"},
 	{"user", cmd_user, "accounts: add, passwd, role, disable, enable, list, token"},
 	{"serve", cmd_serve, "the HTTP JSON API (and later the web interface)"},
 	{"import", cmd_import, "import people FILE.csv"},

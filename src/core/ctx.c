@@ -49,8 +49,16 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 	if (!ctx)
 		return FS_ENOMEM;
 	snprintf(ctx->actor, sizeof(ctx->actor), "cli");
+	size_t dl = strlen(db_path);
+	if (!(ctx->evidence_dir = malloc(dl + sizeof(".evidence")))) {
+		free(ctx);
+		return FS_ENOMEM;
+	}
+	memcpy(ctx->evidence_dir, db_path, dl);
+	memcpy(ctx->evidence_dir + dl, ".evidence", sizeof(".evidence"));
 	unsigned sflags = (flags & FS_INIT) ? FS_OPEN_CREATE : (flags & FS_READONLY) ? FS_OPEN_READONLY : 0;
 	if ((flags & FS_INIT) && access(db_path, F_OK) == 0) {
+		free(ctx->evidence_dir);
 		free(ctx);
 		return fs_fail(err, FS_ECONFLICT, "db", "%s exists already; it is not initialised again", db_path);
 	}
@@ -103,6 +111,7 @@ void fs_close(struct fs_ctx *ctx)
 		ctx->st->ops->rollback(ctx->st);
 	fs_store_close(ctx->st);
 	fs_keys_wipe(&ctx->keys);
+	free(ctx->evidence_dir);
 	free(ctx);
 }
 

@@ -4,6 +4,7 @@
 #include "internal.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +175,17 @@ static const struct fs_field pledge_fields[] = {
 	{"pledger", FK_TEXT, FF_SEALED, 200, NULL, NULL, "who pledged (sealed)"},
 };
 
+static const char *const handling_levels[] = {"public", "internal", "restricted", "sealed", NULL};
+static const struct fs_field evidence_fields[] = {
+	{"sha256", FK_TEXT, FF_REQUIRED | FF_IMMUTABLE, 64, NULL, NULL, "SHA-256 of the file's content (set by 'evidence add')"},
+	{"size", FK_COUNT, FF_REQUIRED | FF_IMMUTABLE, 0, NULL, NULL, "size in bytes (set by 'evidence add')"},
+	{"filename", FK_TEXT, 0, 255, NULL, NULL, "the file's name when it was added"},
+	{"captured_on", FK_DATE, 0, 0, NULL, NULL, "date the photo, video or document was made"},
+	{"handling", FK_ENUM, 0, 0, NULL, handling_levels, "public, internal (default), restricted, sealed"},
+	{"description", FK_TEXT, FF_SEALED, 2000, NULL, NULL, "what it shows (sealed)"},
+	{"provided_by", FK_TEXT, FF_SEALED, 200, NULL, NULL, "who gave it to the union (sealed)"},
+};
+
 static const char *const link_decisions[] = {"same", "different", NULL};
 static const struct fs_field link_fields[] = {
 	{"person_a", FK_REF, FF_REQUIRED | FF_IMMUTABLE, 0, "person", NULL, "one person record"},
@@ -215,6 +227,10 @@ static struct fs_entity ent_pledge = {.name = "pledge", .plural = "pledges", .la
 static int link_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
 static struct fs_entity ent_link = {.name = "link", .plural = "person_links", .label = NULL, .owned = 1,
 	.fields = link_fields, .nfields = N(link_fields), .check = link_check};
+static int evidence_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
+static struct fs_entity ent_evidence = {.name = "evidence", .plural = "evidence", .label = "filename", .owned = 1,
+	.fields = evidence_fields, .nfields = N(evidence_fields), .check = evidence_check,
+	.managed = "fairshare evidence add FILE"};
 static struct fs_entity ent_user = {.name = "user", .plural = "users", .label = "username", .owned = 0,
 	.fields = user_fields, .nfields = N(user_fields)};
 static struct fs_entity ent_role = {.name = "role", .plural = "roles", .label = NULL, .owned = 1,
@@ -222,11 +238,12 @@ static struct fs_entity ent_role = {.name = "role", .plural = "roles", .label = 
 
 const struct fs_entity *const fs_entities[] = {&ent_org, &ent_person, &ent_employer, &ent_workplace,
 					       &ent_employment, &ent_membership, &ent_claim, &ent_promise,
-					       &ent_payment, &ent_user, &ent_role, &ent_fund, &ent_account, &ent_pledge, &ent_link};
+					       &ent_payment, &ent_user, &ent_role, &ent_fund, &ent_account, &ent_pledge, &ent_link,
+					       &ent_evidence};
 const size_t fs_nentities = N(fs_entities);
 
 /* Column names are built once; they live as long as the process. */
-static char name_pool[2048];
+static char name_pool[8192];
 
 static void entity_init(struct fs_entity *e)
 {
@@ -253,7 +270,7 @@ static void entity_init(struct fs_entity *e)
 			}
 			continue;
 		}
-		enum fs_vtype t = (f->kind == FK_MONEY || f->kind == FK_BOOL || f->kind == FK_REF) ? FS_VINT : FS_VTEXT;
+		enum fs_vtype t = (f->kind == FK_MONEY || f->kind == FK_BOOL || f->kind == FK_REF || f->kind == FK_COUNT) ? FS_VINT : FS_VTEXT;
 		const char *cname = f->name;
 		if (f->kind == FK_MONEY) {
 			char *p = name_pool + pool_used;
@@ -726,6 +743,17 @@ int rec_set(struct fs_ctx *ctx, struct fs_rec *r, const char *key, const char *v
 		free(t);
 		return rc;
 	}
+	case FK_COUNT: {
+		char *end;
+		errno = 0;
+		long long v = strtoll(t, &end, 10);
+		if (*end || end == t || v < 0 || errno)
+			rc = fs_fail(err, FS_EINVAL, f->name, "'%.24s' is not a whole number (0 or more)", t);
+		else
+			r->v[col] = fs_vint(v);
+		free(t);
+		return rc;
+	}
 	case FK_REF: {
 		char *end;
 		long long id = strtoll(t, &end, 10);
@@ -1049,6 +1077,8 @@ static int idempotent_match(struct fs_ctx *ctx, struct fs_rec *r, int64_t *exist
 int fs_create_ex(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_kv *kv, size_t n,
 		 int64_t *ret_id, int *ret_existed, struct fs_error *err)
 {
+	if (e->managed && !ctx->managed_ok)
+		return fs_fail(err, FS_EINVAL, NULL, "a %s record is made by '%s'", e->name, e->managed);
 	int rc = need_org(ctx, e, err);
 	if (rc || (rc = fs_tx_begin(ctx, err)))
 		return rc;
@@ -1165,6 +1195,9 @@ int fs_remove(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct 
 {
 	if (e->append_only)
 		return refuse_append_only(e, err);
+	if (e->managed)
+		return fs_fail(err, FS_EINVAL, NULL, "%s records are never removed (the custody log refers to them); "
+			       "restrict it with --handling sealed", e->name);
 	int rc = need_org(ctx, e, err);
 	if (rc || (rc = fs_tx_begin(ctx, err)))
 		return rc;
@@ -1308,7 +1341,7 @@ int fs_list_text(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_
 	if (!rc && (limit > LIST_MAX || o->offset < 0))
 		rc = fs_fail(err, FS_EINVAL, "limit", "limit is at most %d and offset at least 0", LIST_MAX);
 	struct fs_query q = {.table = &e->table, .filters = f, .nfilters = nf,
-			     .order_by = label_fi >= 0 ? e->cols[e->fold_of[label_fi]].name : NULL,
+			     .order_by = label_fi < 0 ? NULL : e->cols[e->fold_of[label_fi] >= 0 ? e->fold_of[label_fi] : e->col_of[label_fi]].name,
 			     .then_by = label_fi >= 0 ? e->cols[e->col_of[label_fi]].name : NULL,
 			     .limit = limit, .offset = o->offset};
 	int64_t total = 0;
@@ -1591,5 +1624,22 @@ static int link_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err
 		rec_set_int(r, "person_a", b);
 		rec_set_int(r, "person_b", a);
 	}
+	return 0;
+}
+
+static int evidence_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
+{
+	(void)ctx;
+	const struct fs_value *h = rec_field(r, "sha256");
+	int ok = h->type == FS_VTEXT && h->n == 64;
+	const char *hp = h->p;
+	for (size_t i = 0; ok && i < h->n; i++)
+		ok = (hp[i] >= '0' && hp[i] <= '9') || (hp[i] >= 'a' && hp[i] <= 'f');
+	if (!ok)
+		return fs_fail(err, FS_EINVAL, "sha256", "is not a SHA-256 in lower-case hex (64 characters)");
+	const struct fs_entity *e = r->e;
+	int col = e->col_of[fs_field_index(e, "handling")];
+	if (r->v[col].type == FS_VNULL)
+		return set_col_bytes(r, col, FS_VTEXT, "internal", 8);
 	return 0;
 }

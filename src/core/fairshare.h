@@ -51,7 +51,7 @@ int fs_tx_begin(struct fs_ctx *ctx, struct fs_error *err);
 int fs_tx_end(struct fs_ctx *ctx, int rc, struct fs_error *err);
 
 /* ---- entities of the people register ---- */
-enum fs_fkind { FK_TEXT, FK_NAME, FK_CODE, FK_DATE, FK_MONEY, FK_BOOL, FK_REF, FK_ENUM };
+enum fs_fkind { FK_TEXT, FK_NAME, FK_CODE, FK_DATE, FK_MONEY, FK_BOOL, FK_REF, FK_ENUM, FK_COUNT /* whole number >= 0 */ };
 
 enum {
 	FF_REQUIRED = 1,
@@ -308,6 +308,22 @@ int fs_ledger_export(struct fs_ctx *ctx, int64_t fund, FILE *out, enum fs_ledger
  * cross-script name key (Жанболат = Zhanbolat = Janbolat) and no contradicting
  * birth year; pairs already decided (link records) are left out. */
 int fs_record_duplicates(struct fs_ctx *ctx, int64_t limit, json_t **ret, struct fs_error *err);
+
+/* ---- evidence files (evidence.c) ---- */
+/* Copy the file into DB.evidence (content-addressed by SHA-256) and record it with
+ * kv (filename, captured_on, handling, description, provided_by). The same content
+ * twice is one record: *ret {id, existed, sha256, size}. */
+int fs_evidence_add(struct fs_ctx *ctx, const char *path, const struct fs_kv *kv, size_t n, json_t **ret,
+		    struct fs_error *err);
+/* The record with its custody log; logs a 'viewed' event. */
+int fs_evidence_show(struct fs_ctx *ctx, int64_t id, unsigned flags, json_t **ret, struct fs_error *err);
+/* Copy the file out to dest (never overwritten), checking its hash on the way;
+ * logs an 'exported' event. FS_EINTEGRITY when the stored file was altered. */
+int fs_evidence_export(struct fs_ctx *ctx, int64_t id, const char *dest, struct fs_error *err);
+/* Re-hash every file of the organization and walk the custody chain; logs a
+ * 'verified' event per file. *ret {files, ok, problems, bad [{id, sha256,
+ * filename, status: missing|altered|unreadable}], report}. */
+int fs_evidence_verify(struct fs_ctx *ctx, json_t **ret, struct fs_error *err);
 
 /* ---- accounts (auth.c) ---- */
 /* Roles per organization: admin, organizer, treasurer, documenter, viewer. */

@@ -19,6 +19,7 @@ struct fs_entity {
 	const char *name, *plural, *label;
 	int owned; /* belongs to an organization: has org_id */
 	int append_only; /* never edited or removed: corrections are new records */
+	const char *managed; /* created only by the core (this command), never removed */
 	const struct fs_field *fields;
 	size_t nfields;
 	/* Cross-field checks and defaults, after all fields are parsed. */
@@ -48,6 +49,8 @@ struct fs_ctx {
 		int64_t total, version;
 	} counts[8];
 	unsigned next_count;
+	char *evidence_dir; /* DB.evidence: evidence files by SHA-256 */
+	int managed_ok;     /* the core is creating a managed record */
 	int head_valid; /* head_* caches the journal head inside a transaction */
 	int64_t head_seq;
 	unsigned char head_hash[32];
@@ -106,6 +109,8 @@ int fs_journal_transfers(struct fs_ctx *ctx, const struct fs_rec *fund, int64_t 
 			 int64_t count, const unsigned char head[32], struct fs_error *err);
 extern const struct fs_table fs_transfers_table, fs_balances_table;
 int fs_ledger_verify(struct fs_ctx *ctx, struct fs_buf *report, int64_t *problems, int64_t *transfers, struct fs_error *err);
+/* Evidence files and custody chain, read-only (evidence.c). */
+int fs_evidence_check(struct fs_ctx *ctx, struct fs_buf *report, int64_t *problems, int64_t *files, struct fs_error *err);
 
 /* validation helpers (entity.c) */
 extern const char *const fs_claim_kinds[];

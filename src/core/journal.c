@@ -285,6 +285,12 @@ int fs_verify(struct fs_ctx *ctx, struct fs_verify_report *rep, struct fs_error 
 		rep->problems += problems;
 		rep->rows += transfers;
 	}
+	if (!rc) { /* evidence files and their custody chain */
+		int64_t problems = 0, files = 0;
+		rc = fs_evidence_check(ctx, &text, &problems, &files, err);
+		rep->problems += problems;
+		rep->rows += files;
+	}
 	if (!rc) {
 		size_t before = text.len;
 		rc = ctx->st->ops->check(ctx->st, &text, err);

@@ -128,6 +128,17 @@ static const char *const fs_sqlite_migrations[] = {
 	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id),\n"
 	"  person_a INTEGER NOT NULL REFERENCES people(id), person_b INTEGER NOT NULL REFERENCES people(id),\n"
 	"  decision TEXT NOT NULL, reason TEXT, UNIQUE (org_id, person_a, person_b)) STRICT;\n",
+	/* 10: evidence files (content-addressed by SHA-256 in DB.evidence/) and their
+	 * append-only, hash-chained custody log */
+	"CREATE TABLE evidence (\n"
+	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id),\n"
+	"  sha256 TEXT NOT NULL, size INTEGER NOT NULL, filename TEXT, captured_on TEXT, handling TEXT,\n"
+	"  sealed BLOB, UNIQUE (org_id, sha256)) STRICT;\n"
+	"CREATE TABLE evidence_custody (\n"
+	"  seq INTEGER PRIMARY KEY, org_id INTEGER NOT NULL, evidence_id INTEGER NOT NULL REFERENCES evidence(id),\n"
+	"  event TEXT NOT NULL, ts TEXT NOT NULL, actor TEXT NOT NULL, detail TEXT,\n"
+	"  prev_hash BLOB NOT NULL, hash BLOB NOT NULL) STRICT;\n"
+	"CREATE INDEX evidence_custody_item ON evidence_custody(evidence_id, seq);\n",
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))

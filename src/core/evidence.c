@@ -1,0 +1,527 @@
+/* evidence.c - evidence files, stored content-addressed by SHA-256 in the folder
+ * DB.evidence beside the database (ab/abcdef..., read-only files), each with an
+ * append-only custody log: added, viewed, exported, verified. The custody log is
+ * one hash chain (prev_hash, hash) like the ledger's transfers; verify re-hashes
+ * every file and walks the chain. The evidence record itself (what it shows, who
+ * provided it, handling level) is an ordinary journaled entity. */
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { C_SEQ, C_ORG, C_EVID, C_EVENT, C_TS, C_ACTOR, C_DETAIL, C_PREV, C_HASH, C_NCOLS };
+static const struct fs_column custody_cols[C_NCOLS] = {{"seq", FS_VINT}, {"org_id", FS_VINT},
+	{"evidence_id", FS_VINT}, {"event", FS_VTEXT}, {"ts", FS_VTEXT}, {"actor", FS_VTEXT}, {"detail", FS_VTEXT},
+	{"prev_hash", FS_VBLOB}, {"hash", FS_VBLOB}};
+static const struct fs_table custody_table = {"evidence_custody", custody_cols, C_NCOLS};
+
+static void now_iso(char out[32])
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	struct tm tm;
+	gmtime_r(&tv.tv_sec, &tm);
+	size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + n, 32 - n, ".%03dZ", (int)(tv.tv_usec / 1000) % 1000);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+/* Copy (when out >= 0) and hash everything readable from fd. */
+static int hash_fd(int fd, int out, char hex[65], int64_t *size)
+{
+	crypto_hash_sha256_state st;
+	crypto_hash_sha256_init(&st);
+	unsigned char buf[1 << 16];
+	int64_t total = 0;
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		crypto_hash_sha256_update(&st, buf, (unsigned long long)n);
+		total += n;
+		for (ssize_t off = 0; out >= 0 && off < n;) {
+			ssize_t w = write(out, buf + off, (size_t)(n - off));
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0)
+				return -1;
+			off += w;
+		}
+	}
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256_final(&st, h);
+	fs_hex(h, sizeof(h), hex);
+	if (size)
+		*size = total;
+	return 0;
+}
+
+static int stored_path(const struct fs_ctx *ctx, const char *hex, char *out, size_t cap)
+{
+	return (size_t)snprintf(out, cap, "%s/%.2s/%s", ctx->evidence_dir, hex, hex) >= cap ? -1 : 0;
+}
+
+static int custody_head(void *p, const struct fs_value *v)
+{
+	if (v[0].n == FS_HASH_BYTES)
+		memcpy(p, v[0].p, FS_HASH_BYTES);
+	return 1;
+}
+
+/* Append one custody event (inside the caller's transaction). */
+static int custody_add(struct fs_ctx *ctx, int64_t evidence_id, const char *event, const char *detail,
+		       struct fs_error *err)
+{
+	unsigned char prev[FS_HASH_BYTES] = {0};
+	static const char *const hcols[] = {"hash"};
+	struct fs_query hq = {.table = &custody_table, .descending = 1, .limit = 1, .columns = hcols, .ncolumns = 1};
+	int rc = fs_store_select(ctx->st, &hq, custody_head, prev, err);
+	if (rc)
+		return rc;
+	char ts[32];
+	now_iso(ts);
+	struct fs_value v[C_NCOLS];
+	v[C_SEQ] = fs_vnull();
+	v[C_ORG] = fs_vint(ctx->org_id);
+	v[C_EVID] = fs_vint(evidence_id);
+	v[C_EVENT] = fs_vtext(event);
+	v[C_TS] = fs_vtext(ts);
+	v[C_ACTOR] = fs_vtext(ctx->actor);
+	v[C_DETAIL] = fs_vtext(detail && *detail ? detail : NULL);
+	v[C_PREV] = fs_vblob(prev, FS_HASH_BYTES);
+	unsigned char h[FS_HASH_BYTES];
+	fs_hash_values("evidence_custody", &v[C_ORG], C_HASH - C_ORG, h);
+	v[C_HASH] = fs_vblob(h, FS_HASH_BYTES);
+	int64_t seq;
+	return fs_store_insert(ctx->st, &custody_table, v, &seq, err);
+}
+
+struct find_ud {
+	int64_t id;
+};
+
+static int find_cb(void *p, const struct fs_value *v)
+{
+	((struct find_ud *)p)->id = v[0].i;
+	return 1;
+}
+
+static int find_by_hash(struct fs_ctx *ctx, const char *hex, int64_t *id, struct fs_error *err)
+{
+	const struct fs_entity *e = fs_entity_find("evidence");
+	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"sha256", FS_EQ, fs_vtext(hex)}};
+	static const char *const cols[] = {"id"};
+	struct fs_query q = {.table = &e->table, .filters = f, .nfilters = 2, .limit = 1, .columns = cols, .ncolumns = 1};
+	struct find_ud u = {0};
+	int rc = fs_store_select(ctx->st, &q, find_cb, &u, err);
+	*id = u.id;
+	return rc;
+}
+
+/* Put the file into the evidence folder; *hex and *size describe it. */
+static int store_file(struct fs_ctx *ctx, const char *path, char hex[65], int64_t *size, struct fs_error *err)
+{
+	int in = open(path, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return fs_fail(err, FS_EIO, "file", "cannot read %s: %s", path, strerror(errno));
+	struct stat sb;
+	if (fstat(in, &sb) || !S_ISREG(sb.st_mode)) {
+		close(in);
+		return fs_fail(err, FS_EINVAL, "file", "%s is not a regular file", path);
+	}
+	if (mkdir(ctx->evidence_dir, 0700) && errno != EEXIST) {
+		close(in);
+		return fs_fail(err, FS_EIO, "evidence", "cannot create the evidence folder %s: %s", ctx->evidence_dir,
+			       strerror(errno));
+	}
+	size_t dl = strlen(ctx->evidence_dir);
+	char *tmp = malloc(dl + 32), *final = malloc(dl + 100);
+	if (!tmp || !final) {
+		free(tmp);
+		free(final);
+		close(in);
+		return FS_ENOMEM;
+	}
+	snprintf(tmp, dl + 32, "%s/.add-XXXXXX", ctx->evidence_dir);
+	int rc = 0;
+	int out = mkstemp(tmp);
+	if (out < 0) {
+		rc = fs_fail(err, FS_EIO, "evidence", "cannot write into %s: %s", ctx->evidence_dir, strerror(errno));
+		goto done;
+	}
+	if (hash_fd(in, out, hex, size) || fsync(out)) {
+		rc = fs_fail(err, FS_EIO, "file", "copying %s failed: %s", path, strerror(errno));
+		close(out);
+		unlink(tmp);
+		goto done;
+	}
+	close(out);
+	snprintf(final, dl + 100, "%s/%.2s", ctx->evidence_dir, hex);
+	if (mkdir(final, 0700) && errno != EEXIST) {
+		rc = fs_fail(err, FS_EIO, "evidence", "cannot create %s: %s", final, strerror(errno));
+		unlink(tmp);
+		goto done;
+	}
+	stored_path(ctx, hex, final, dl + 100);
+	if (access(final, F_OK) == 0) {
+		unlink(tmp); /* the same content is there already */
+	} else if (chmod(tmp, 0440) || rename(tmp, final)) {
+		rc = fs_fail(err, FS_EIO, "evidence", "cannot store %s: %s", final, strerror(errno));
+		unlink(tmp);
+	} else {
+		char *slash = strrchr(final, '/');
+		*slash = '\0';
+		int dfd = open(final, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd >= 0) {
+			fsync(dfd);
+			close(dfd);
+		}
+	}
+done:
+	close(in);
+	free(tmp);
+	free(final);
+	return rc;
+}
+
+int fs_evidence_add(struct fs_ctx *ctx, const char *path, const struct fs_kv *kv, size_t n, json_t **ret,
+		    struct fs_error *err)
+{
+	*ret = NULL;
+	if (ctx->org_id <= 0)
+		return fs_fail(err, FS_EINVAL, "org", "no organization chosen; pick one with --org");
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(kv[i].key, "sha256") || !strcmp(kv[i].key, "size"))
+			return fs_fail(err, FS_EINVAL, kv[i].key, "is computed from the file; it cannot be given");
+	char hex[65], size_s[24];
+	int64_t size = 0;
+	int rc = store_file(ctx, path, hex, &size, err);
+	if (rc)
+		return rc;
+	snprintf(size_s, sizeof(size_s), "%lld", (long long)size);
+	if ((rc = fs_tx_begin(ctx, err)))
+		return rc;
+	int64_t id = 0;
+	int existed = 0;
+	rc = find_by_hash(ctx, hex, &id, err);
+	if (!rc && id) {
+		existed = 1;
+		if (n)
+			rc = fs_fail(err, FS_ECONFLICT, "file", "%s is evidence %lld already; change its fields with "
+				     "'fairshare evidence edit %lld'", base_name(path), (long long)id, (long long)id);
+	} else if (!rc) {
+		struct fs_kv *all = calloc(n + 3, sizeof(*all));
+		if (!all)
+			rc = FS_ENOMEM;
+		int has_name = 0;
+		for (size_t i = 0; !rc && i < n; i++) {
+			all[i] = kv[i];
+			has_name |= !strcmp(kv[i].key, "filename");
+		}
+		size_t m = n;
+		if (!rc) {
+			all[m++] = (struct fs_kv){"sha256", hex};
+			all[m++] = (struct fs_kv){"size", size_s};
+			if (!has_name)
+				all[m++] = (struct fs_kv){"filename", base_name(path)};
+			ctx->managed_ok = 1;
+			rc = fs_create(ctx, fs_entity_find("evidence"), all, m, &id, err);
+			ctx->managed_ok = 0;
+		}
+		free(all);
+		if (!rc) {
+			char detail[80];
+			snprintf(detail, sizeof(detail), "%lld bytes", (long long)size);
+			rc = custody_add(ctx, id, "added", detail, err);
+		}
+	}
+	if ((rc = fs_tx_end(ctx, rc, err)))
+		return rc;
+	*ret = json_pack("{sI sb ss sI}", "id", (json_int_t)id, "existed", existed, "sha256", hex, "size", (json_int_t)size);
+	return *ret ? 0 : FS_ENOMEM;
+}
+
+/* The record's sha256 (checked to belong to this organization). */
+static int evidence_hash(struct fs_ctx *ctx, int64_t id, char hex[65], struct fs_error *err)
+{
+	const struct fs_entity *e = fs_entity_find("evidence");
+	struct fs_row row;
+	int rc = fs_store_get(ctx->st, &e->table, id, &row, NULL);
+	if (rc || row.vals[e->org_col].i != ctx->org_id) {
+		if (!rc)
+			fs_row_free(&row);
+		return fs_fail(err, FS_ENOTFOUND, "evidence", "there is no evidence with id %lld", (long long)id);
+	}
+	const struct fs_value *h = &row.vals[e->col_of[fs_field_index(e, "sha256")]];
+	snprintf(hex, 65, "%.*s", (int)h->n, (const char *)h->p);
+	fs_row_free(&row);
+	return 0;
+}
+
+static int custody_row_json(void *p, const struct fs_value *v)
+{
+	json_t *o = json_pack("{sI ss ss ss ss?}", "seq", (json_int_t)v[C_SEQ].i, "event", v[C_EVENT].p, "at",
+			      v[C_TS].p, "by", v[C_ACTOR].p, "detail", v[C_DETAIL].type == FS_VTEXT ? v[C_DETAIL].p : NULL);
+	return !o || json_array_append_new(p, o);
+}
+
+int fs_evidence_show(struct fs_ctx *ctx, int64_t id, unsigned flags, json_t **ret, struct fs_error *err)
+{
+	*ret = NULL;
+	char hex[65];
+	int rc = fs_tx_begin(ctx, err);
+	if (rc)
+		return rc;
+	json_t *rec = NULL, *log = json_array();
+	rc = evidence_hash(ctx, id, hex, err);
+	if (!rc)
+		rc = custody_add(ctx, id, "viewed", NULL, err);
+	if (!rc)
+		rc = fs_get(ctx, fs_entity_find("evidence"), id, flags, &rec, err);
+	if (!rc) {
+		struct fs_filter f = {"evidence_id", FS_EQ, fs_vint(id)};
+		struct fs_query q = {.table = &custody_table, .filters = &f, .nfilters = 1, .order_by = "seq"};
+		rc = log ? fs_store_select(ctx->st, &q, custody_row_json, log, err) : FS_ENOMEM;
+	}
+	if ((rc = fs_tx_end(ctx, rc, err))) {
+		json_decref(rec);
+		json_decref(log);
+		return rc;
+	}
+	char path[4096];
+	stored_path(ctx, hex, path, sizeof(path));
+	json_object_set_new(rec, "stored_as", json_string(path));
+	json_object_set_new(rec, "custody", log);
+	*ret = rec;
+	return 0;
+}
+
+int fs_evidence_export(struct fs_ctx *ctx, int64_t id, const char *dest, struct fs_error *err)
+{
+	char hex[65], got[65], path[4096];
+	int rc = evidence_hash(ctx, id, hex, err);
+	if (rc)
+		return rc;
+	stored_path(ctx, hex, path, sizeof(path));
+	int in = open(path, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return fs_fail(err, FS_EINTEGRITY, "evidence", "evidence %lld: the file %s is missing", (long long)id, path);
+	int out = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (out < 0) {
+		rc = fs_fail(err, errno == EEXIST ? FS_ECONFLICT : FS_EIO, "dest", "cannot create %s: %s", dest,
+			     errno == EEXIST ? "it exists already (not overwritten)" : strerror(errno));
+		close(in);
+		return rc;
+	}
+	if (hash_fd(in, out, got, NULL) || fsync(out))
+		rc = fs_fail(err, FS_EIO, "dest", "writing %s failed: %s", dest, strerror(errno));
+	else if (strcmp(got, hex))
+		rc = fs_fail(err, FS_EINTEGRITY, "evidence", "evidence %lld has been altered (SHA-256 %s, recorded %s); not exported",
+			     (long long)id, got, hex);
+	close(in);
+	close(out);
+	if (rc) {
+		unlink(dest);
+		return rc;
+	}
+	char detail[300];
+	snprintf(detail, sizeof(detail), "to %.250s", base_name(dest));
+	if ((rc = fs_tx_begin(ctx, err)))
+		return rc;
+	rc = custody_add(ctx, id, "exported", detail, err);
+	return fs_tx_end(ctx, rc, err);
+}
+
+/* ---- verification ---- */
+
+struct ev_walk {
+	struct fs_ctx *ctx;
+	const struct fs_entity *e;
+	struct fs_buf *report;
+	int64_t problems, files, ok;
+	json_t *bad;          /* [{id, sha256, filename, status}] or NULL */
+	int64_t *ids;         /* evidence ids with an 'added' custody event */
+	size_t nids, capids;
+	unsigned char prev[FS_HASH_BYTES];
+	int64_t org;          /* files of this organization only; 0 = all */
+	int rc;
+};
+
+/* what: "evidence custody: event", "evidence"; the line reads "WHAT ID: TEXT". */
+static void ev_problem(struct ev_walk *w, const char *what, long long id, const char *text)
+{
+	if (w->problems++ < 50)
+		fs_buf_addf(w->report, "%s %lld: %s\n", what, id, text);
+}
+
+static int chain_cb(void *p, const struct fs_value *v)
+{
+	struct ev_walk *w = p;
+	unsigned char h[FS_HASH_BYTES];
+	fs_hash_values("evidence_custody", &v[C_ORG], C_HASH - C_ORG, h);
+	if (v[C_HASH].n != FS_HASH_BYTES || memcmp(h, v[C_HASH].p, FS_HASH_BYTES))
+		ev_problem(w, "evidence custody: event", (long long)v[C_SEQ].i, "does not match its hash (altered)");
+	if (v[C_PREV].n != FS_HASH_BYTES || memcmp(w->prev, v[C_PREV].p, FS_HASH_BYTES))
+		ev_problem(w, "evidence custody: event", (long long)v[C_SEQ].i,
+			   "does not follow the event before it (chain broken)");
+	if (v[C_HASH].n == FS_HASH_BYTES)
+		memcpy(w->prev, v[C_HASH].p, FS_HASH_BYTES);
+	if (v[C_EVENT].n == 5 && !memcmp(v[C_EVENT].p, "added", 5)) {
+		if (w->nids == w->capids) {
+			size_t cap = w->capids ? w->capids * 2 : 256;
+			int64_t *n = realloc(w->ids, cap * sizeof(*n));
+			if (!n)
+				return w->rc = FS_ENOMEM, 1;
+			w->ids = n;
+			w->capids = cap;
+		}
+		w->ids[w->nids++] = v[C_EVID].i;
+	}
+	return 0;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int file_cb(void *p, const struct fs_value *v)
+{
+	struct ev_walk *w = p;
+	const struct fs_entity *e = w->e;
+	int64_t id = v[0].i;
+	const struct fs_value *hv = &v[e->col_of[fs_field_index(e, "sha256")]];
+	const struct fs_value *nv = &v[e->col_of[fs_field_index(e, "filename")]];
+	char hex[65], got[65], path[4096];
+	snprintf(hex, sizeof(hex), "%.*s", (int)hv->n, (const char *)hv->p);
+	stored_path(w->ctx, hex, path, sizeof(path));
+	w->files++;
+	const char *status = "ok";
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		status = "missing";
+	else if (hash_fd(fd, -1, got, NULL))
+		status = "unreadable";
+	else if (strcmp(got, hex))
+		status = "altered";
+	if (fd >= 0)
+		close(fd);
+	if (!bsearch(&id, w->ids, w->nids, sizeof(*w->ids), cmp_id))
+		ev_problem(w, "evidence", (long long)id, "has no 'added' event in its custody log");
+	if (!strcmp(status, "ok")) {
+		w->ok++;
+	} else {
+		char text[120];
+		snprintf(text, sizeof(text), "the file is %s (%.64s)", status, hex);
+		ev_problem(w, "evidence", (long long)id, text);
+		if (w->bad) {
+			json_t *o = json_pack("{sI ss so ss}", "id", (json_int_t)id, "sha256", hex, "filename",
+					      nv->type == FS_VTEXT ? json_stringn(nv->p, nv->n) : json_null(), "status", status);
+			if (!o || json_array_append_new(w->bad, o))
+				return w->rc = FS_ENOMEM, 1;
+		}
+	}
+	return 0;
+}
+
+static int ev_walk(struct fs_ctx *ctx, struct ev_walk *w, struct fs_error *err)
+{
+	w->ctx = ctx;
+	w->e = fs_entity_find("evidence");
+	struct fs_query cq = {.table = &custody_table, .order_by = "seq"};
+	int rc = fs_store_select(ctx->st, &cq, chain_cb, w, err);
+	if (!rc && w->rc)
+		rc = w->rc;
+	if (!rc) {
+		qsort(w->ids, w->nids, sizeof(*w->ids), cmp_id);
+		struct fs_filter f = {"org_id", FS_EQ, fs_vint(w->org)};
+		struct fs_query fq = {.table = &w->e->table, .filters = &f, .nfilters = w->org > 0};
+		rc = fs_store_select(ctx->st, &fq, file_cb, w, err);
+		if (!rc && w->rc)
+			rc = w->rc;
+	}
+	free(w->ids);
+	w->ids = NULL;
+	return rc;
+}
+
+int fs_evidence_check(struct fs_ctx *ctx, struct fs_buf *report, int64_t *problems, int64_t *files, struct fs_error *err)
+{
+	struct ev_walk w = {.report = report};
+	int rc = ev_walk(ctx, &w, err);
+	*problems = w.problems;
+	*files = w.files;
+	return rc;
+}
+
+static int id_cb(void *p, const struct fs_value *v)
+{
+	json_t *o = json_integer(v[0].i);
+	return !o || json_array_append_new(p, o);
+}
+
+int fs_evidence_verify(struct fs_ctx *ctx, json_t **ret, struct fs_error *err)
+{
+	*ret = NULL;
+	struct fs_buf text;
+	fs_buf_init(&text, 1024);
+	struct ev_walk w = {.report = &text, .bad = json_array(), .org = ctx->org_id};
+	int rc = w.bad ? fs_read_begin(ctx, err) : FS_ENOMEM;
+	if (!rc) {
+		rc = ev_walk(ctx, &w, err);
+		fs_read_end(ctx);
+	}
+	/* each file checked gets a 'verified' custody event with its result; the
+	 * organization's own items only (verify runs per organization) */
+	if (!rc && ctx->org_id > 0 && !(rc = fs_tx_begin(ctx, err))) {
+		const struct fs_entity *e = fs_entity_find("evidence");
+		struct fs_filter f = {"org_id", FS_EQ, fs_vint(ctx->org_id)};
+		static const char *const cols[] = {"id"};
+		struct fs_query q = {.table = &e->table, .filters = &f, .nfilters = 1, .columns = cols, .ncolumns = 1};
+		json_t *ids = json_array();
+		rc = ids ? 0 : FS_ENOMEM;
+		if (!rc)
+			rc = fs_store_select(ctx->st, &q, id_cb, ids, err);
+		size_t i;
+		json_t *idv;
+		json_array_foreach(ids, i, idv) {
+			if (rc)
+				break;
+			const char *status = "ok";
+			size_t k;
+			json_t *b;
+			json_array_foreach(w.bad, k, b)
+				if (json_integer_value(json_object_get(b, "id")) == json_integer_value(idv))
+					status = json_string_value(json_object_get(b, "status"));
+			rc = custody_add(ctx, json_integer_value(idv), "verified", status, err);
+		}
+		json_decref(ids);
+		rc = fs_tx_end(ctx, rc, err);
+	}
+	if (rc) {
+		json_decref(w.bad);
+		fs_buf_done(&text);
+		return rc;
+	}
+	*ret = json_pack("{sI sI sI so ss}", "files", (json_int_t)w.files, "ok", (json_int_t)w.ok, "problems",
+			 (json_int_t)w.problems, "bad", w.bad, "report", text.data ? text.data : "");
+	fs_buf_done(&text);
+	return *ret ? 0 : FS_ENOMEM;
+}

@@ -1,0 +1,67 @@
+#!/bin/sh
+# t11 - evidence files: stored by SHA-256 beside the database, a hash-chained
+# custody log, tampering and loss detected by 'evidence verify' and 'verify'.
+. "$(dirname "$0")/lib.sh"
+fs init >/dev/null
+fs org add --slug miners --name "Maden İşçileri" --country TR >/dev/null
+printf 'photo of the third stage of the march\n' >"$T/photo.jpg"
+printf 'medical report, Dr. A.\n' >"$T/report.pdf"
+SUM=$(sha256sum "$T/photo.jpg" | cut -d' ' -f1)
+expect "add a file" 0 fs evidence add "$T/photo.jpg" --handling restricted --captured-on 2026-03-14 --description "stage 3, police line" --provided-by "a marcher"
+has "named by its SHA-256" "$T/out" "$SUM"
+has "the size" "$T/out" "(38 bytes"
+expect "stored beside the database" 0 test -f "$DB.evidence/$(echo "$SUM" | cut -c1-2)/$SUM"
+expect "stored read-only" 0 sh -c "test \"\$(stat -c %a '$DB.evidence/$(echo "$SUM" | cut -c1-2)/$SUM')\" = 440"
+expect "the same content twice is one record" 0 fs evidence add "$T/photo.jpg"
+has "said so" "$T/out" "already recorded as evidence 1"
+expect "a second file" 0 fs evidence add "$T/report.pdf"
+expect "default handling is internal" 0 fs --json evidence show 2
+has "internal" "$T/out" '"handling": "internal"'
+expect "show" 0 fs --json evidence show 1
+hasnot "description not shown without --reveal" "$T/out" "police line"
+expect "show --reveal" 0 fs --json evidence show 1 --reveal
+has "revealed" "$T/out" "stage 3, police line"
+has "custody: added" "$T/out" '"event": "added"'
+has "custody: viewed" "$T/out" '"event": "viewed"'
+expect "description sealed at rest" 1 grep -q "police line" "$DB"
+expect "export" 0 fs evidence export 1 "$T/copy.jpg"
+expect "exported copy is identical" 0 cmp "$T/photo.jpg" "$T/copy.jpg"
+expect "export never overwrites" 65 fs evidence export 1 "$T/copy.jpg"
+expect "verify: all intact" 0 fs evidence verify
+has "counted" "$T/out" "2 files checked, 2 intact, 0 problems"
+expect "custody shows export and verify" 0 fs --json evidence show 1
+has "exported" "$T/out" '"event": "exported"'
+has "verified" "$T/out" '"event": "verified"'
+expect "list" 0 fs evidence list
+has "listed" "$T/out" "report.pdf"
+expect "edit the description" 0 fs evidence edit 2 --description "medical report of the injured"
+expect "the hash cannot be edited" 65 fs evidence edit 2 --sha256 0000000000000000000000000000000000000000000000000000000000000000
+expect "evidence is never removed" 65 fs evidence remove 1
+expect "no sha256 from outside" 65 fs evidence add "$T/photo.jpg" --sha256 abc
+expect "a missing file" 74 fs evidence add "$T/nope.jpg"
+has "names the file" "$T/err" "nope.jpg"
+expect "a folder is not a file" 65 fs evidence add "$T"
+expect "fields for a file recorded already" 65 fs evidence add "$T/report.pdf" --handling public
+has "points to edit" "$T/err" "evidence edit 2"
+expect "bad handling on a new file" 65 sh -c "printf x >'$T/x.txt'; '$FS_BIN' --db '$DB' evidence add '$T/x.txt' --handling secret"
+expect "nothing half-written" 0 fs --json evidence list
+same "still two records" "$(grep -c '"sha256"' "$T/out")" 2
+expect "verify before tampering" 0 fs verify
+# tamper: alter one file, delete the other
+F1="$DB.evidence/$(echo "$SUM" | cut -c1-2)/$SUM"
+chmod u+w "$F1"; printf 'edited' >>"$F1"
+S2=$(sha256sum "$T/report.pdf" | cut -d' ' -f1)
+rm -f "$DB.evidence/$(echo "$S2" | cut -c1-2)/$S2"
+expect "evidence verify finds both" 65 fs evidence verify
+has "altered named" "$T/out" "evidence 1: the file is altered"
+has "missing named" "$T/out" "evidence 2: the file is missing"
+expect "verify finds them too" 65 fs verify
+has "verify names the file" "$T/err" "evidence 2: the file is missing"
+expect "export refuses an altered file" 65 fs evidence export 1 "$T/copy2.jpg"
+expect "and leaves nothing behind" 1 test -e "$T/copy2.jpg"
+# tamper with the custody log itself
+chmod u+w "$F1"; cp "$T/photo.jpg" "$F1"
+sqlite3 "$DB" "UPDATE evidence_custody SET actor='someone else' WHERE seq=1"
+expect "custody tampering detected" 65 fs evidence verify
+has "event 1 altered" "$T/out" "evidence custody: event 1: does not match its hash"
+finish
