@@ -423,7 +423,7 @@ static int file_cb(void *p, const struct fs_value *v)
 		status = "altered";
 	if (fd >= 0)
 		close(fd);
-	if (!bsearch(&id, w->ids, w->nids, sizeof(*w->ids), cmp_id))
+	if (!w->nids || !bsearch(&id, w->ids, w->nids, sizeof(*w->ids), cmp_id))
 		ev_problem(w, "evidence", (long long)id, "has no 'added' event in its custody log");
 	if (!strcmp(status, "ok")) {
 		w->ok++;
@@ -450,7 +450,8 @@ static int ev_walk(struct fs_ctx *ctx, struct ev_walk *w, struct fs_error *err)
 	if (!rc && w->rc)
 		rc = w->rc;
 	if (!rc) {
-		qsort(w->ids, w->nids, sizeof(*w->ids), cmp_id);
+		if (w->nids)
+			qsort(w->ids, w->nids, sizeof(*w->ids), cmp_id);
 		struct fs_filter f = {"org_id", FS_EQ, fs_vint(w->org)};
 		struct fs_query fq = {.table = &w->e->table, .filters = &f, .nfilters = w->org > 0};
 		rc = fs_store_select(ctx->st, &fq, file_cb, w, err);
