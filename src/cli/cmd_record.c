@@ -10,11 +10,15 @@ static int record_help(FILE *out)
 	fputs("usage: fairshare record duplicates [--limit N] [--json]\n"
 	      "       fairshare record link PERSON_A PERSON_B --same|--different [--reason TEXT]\n"
 	      "       fairshare record unlink LINK_ID\n"
-	      "       fairshare record links [--json]\n\n"
+	      "       fairshare record links [--json]\n"
+	      "       fairshare record counts [--by type|region|month|incident] [--public] [--json]\n\n"
 	      "duplicates suggests pairs of person records that are likely the same person,\n"
 	      "across Turkish, Kazakh and Russian spellings in Latin and Cyrillic script, using\n"
 	      "the birth year; a documenter decides each pair with link (journaled; unlink\n"
-	      "takes a decision back, and the pair is suggested again).\n", out);
+	      "takes a decision back, and the pair is suggested again).\n"
+	      "counts gives victims per violation type: unique persons, never reports;\n"
+	      "confirmed (R2+R3) apart from the reported, unconfirmed range (R0+R1, min-max),\n"
+	      "leaving out what is discounted (XD) or a duplicate (DU).\n", out);
 	return out == stdout ? EX_OK : EX_USAGE;
 }
 
@@ -81,6 +85,35 @@ int cmd_record(struct cli *c, int argc, char **argv)
 		r = fs_remove(ctx, fs_entity_find("link"), id, &err);
 		if (!r)
 			printf("decision %lld taken back\n", (long long)id);
+	} else if (!strcmp(sub, "counts")) {
+		const char *by = "type";
+		int pub = 0;
+		for (int i = 2; i < argc; i++) {
+			if (!strcmp(argv[i], "--by") && i + 1 < argc)
+				by = argv[++i];
+			else if (!strcmp(argv[i], "--public"))
+				pub = 1;
+			else {
+				fs_close(ctx);
+				return cli_usage("record counts [--by type|region|month|incident] [--public]");
+			}
+		}
+		r = fs_record_counts(ctx, by, pub, &out, &err);
+		if (!r && !c->json) {
+			int dim = strcmp(by, "type") != 0;
+			printf("%-26s %s%-10s %10s %10s  %s\n", "violation", dim ? by : "", dim ? "  " : "", "confirmed",
+			       "contested", "reported, unconfirmed (min-max)");
+			size_t i;
+			json_t *row;
+			json_array_foreach(json_object_get(out, "rows"), i, row) {
+				const char *d = dim ? json_string_value(json_object_get(row, by)) : "";
+				printf("%-26s %s%-10s %10lld %10lld  %lld-%lld\n", json_string_value(json_object_get(row, "type")),
+				       d ? d : "", dim ? "  " : "", (long long)json_integer_value(json_object_get(row, "confirmed")),
+				       (long long)json_integer_value(json_object_get(row, "contested")),
+				       (long long)json_integer_value(json_object_get(row, "reported_min")),
+				       (long long)json_integer_value(json_object_get(row, "reported_max")));
+			}
+		}
 	} else if (!strcmp(sub, "links")) {
 		struct fs_list_opts o = {.limit = 10000};
 		r = fs_list(ctx, fs_entity_find("link"), &o, &out, &err);

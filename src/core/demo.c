@@ -301,6 +301,67 @@ static int oil(struct fs_ctx *ctx, struct rng *r, struct fs_error *err)
 	return rc;
 }
 
+/* The record: a shooting at the oil field's strike, documented by several
+ * sources - two reports name the same victim in different scripts - and the
+ * detentions of the next day. Every name is made up. */
+static int shooting(struct fs_ctx *ctx, struct fs_error *err)
+{
+	static const char *const victims[] = {"Жанболат Қасымов", "Zhanbolat Kasymov", "Ерлан Оспанов", "Марат Ахметов",
+					      "Айгүл Серікова", "Нұрлан Беков", "Dana Nurlanova"};
+	char pid[8][24];
+	int rc = 0;
+	for (size_t i = 0; i < 7 && !rc; i++) {
+		int64_t id;
+		rc = create(ctx, "person", KV({"full_name", victims[i]}, {"birth_date", i < 2 ? "1985-03-02" : NULL}), &id, err);
+		snprintf(pid[i], sizeof(pid[i]), "%lld", (long long)id);
+	}
+	int64_t shot, arrests, v;
+	char inc[24], inc2[24], vid[24];
+	if (!rc)
+		rc = create(ctx, "incident", KV({"type", "excessive_force"}, {"started_on", "2011-12-16"}, {"place", "Қаратау, алаң"},
+						{"region", "Маңғыстау"}, {"handling", "public"},
+						{"summary", "Police opened fire on striking oil workers and their families in the square."}),
+			    &shot, err);
+	if (!rc)
+		rc = create(ctx, "incident", KV({"type", "mass_arrest"}, {"started_on", "2011-12-17"}, {"place", "Қаратау"},
+						{"region", "Маңғыстау"}, {"handling", "public"}),
+			    &arrests, err);
+	snprintf(inc, sizeof(inc), "%lld", (long long)shot);
+	snprintf(inc2, sizeof(inc2), "%lld", (long long)arrests);
+	static const struct {
+		int victim; /* index into victims, -1 = unnamed */
+		const char *type, *low, *high, *level, *reason;
+		int second;
+	} acts[] = {
+		{0, "extrajudicial_killing", NULL, NULL, "r3", "death certificate and autopsy report", 0},
+		{1, "extrajudicial_killing", NULL, NULL, "r1", "a foreign journalist's report; the same man, Latin spelling", 0},
+		{2, "extrajudicial_killing", NULL, NULL, "r2", "documenter's interview with the family; hospital record", 0},
+		{3, "extrajudicial_killing", NULL, NULL, "r0", "one eyewitness, not yet checked", 0},
+		{4, "injury", NULL, NULL, "r2", "medical certificate: firearm wound", 0},
+		{-1, "injury", "30", "80", "r1", "hospital staff and two human-rights groups give different totals", 0},
+		{2, "arbitrary_arrest", NULL, NULL, "xd", "shown false: he was killed the day before", 1},
+		{5, "arbitrary_arrest", NULL, NULL, "r3", "court record of the detention", 1},
+		{6, "arbitrary_arrest", NULL, NULL, "r1", "two co-workers saw her taken", 1},
+		{5, "torture", NULL, NULL, "xc", "his account and the police report contradict each other", 1},
+	};
+	for (size_t i = 0; !rc && i < sizeof(acts) / sizeof(acts[0]); i++) {
+		const char *in = acts[i].second ? inc2 : inc;
+		if (acts[i].victim >= 0)
+			rc = create(ctx, "violation", KV({"incident_id", in}, {"type", acts[i].type}, {"person_id", pid[acts[i].victim]},
+							 {"handling", "public"},
+							 {"method", acts[i].second ? NULL : "live ammunition"}), &v, err);
+		else
+			rc = create(ctx, "violation", KV({"incident_id", in}, {"type", acts[i].type}, {"victims_low", acts[i].low},
+							 {"victims_high", acts[i].high}, {"handling", "public"},
+							 {"method", "live ammunition"}), &v, err);
+		snprintf(vid, sizeof(vid), "%lld", (long long)v);
+		if (!rc)
+			rc = create(ctx, "assessment", KV({"subject", "violation"}, {"subject_id", vid}, {"level", acts[i].level},
+							  {"reason", acts[i].reason}, {"assessed_on", "2012-02-01"}), NULL, err);
+	}
+	return rc;
+}
+
 /* A seven-month strike: workers at three other sites give part of their wages
  * every month; fifteen strikers get strike pay every week. */
 static int strike_fund(struct fs_ctx *ctx, struct rng *r, struct fs_error *err)
@@ -379,6 +440,8 @@ int fs_demo(struct fs_ctx *ctx, struct fs_error *err)
 	rc = miners(ctx, &r, err);
 	if (!rc)
 		rc = oil(ctx, &r, err);
+	if (!rc)
+		rc = shooting(ctx, err);
 	if (!rc)
 		rc = strike_fund(ctx, &r, err);
 	/* demo accounts, all with the password "fairshare-demo" */

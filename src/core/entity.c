@@ -186,6 +186,50 @@ static const struct fs_field evidence_fields[] = {
 	{"provided_by", FK_TEXT, FF_SEALED, 200, NULL, NULL, "who gave it to the union (sealed)"},
 };
 
+static const char *const incident_types[] = {"strike", "peaceful_protest", "protest_dispersed", "excessive_force",
+	"mass_arrest", "raid", "targeted_attack", "abduction", "court_hearing", "work_accident", "other", NULL};
+static const struct fs_field incident_fields[] = {
+	{"type", FK_ENUM, FF_REQUIRED, 0, NULL, incident_types, "strike, peaceful_protest, protest_dispersed, excessive_force, "
+	 "mass_arrest, raid, targeted_attack, abduction, court_hearing, work_accident, other"},
+	{"started_on", FK_DATE, FF_REQUIRED, 0, NULL, NULL, "date it began"},
+	{"ended_on", FK_DATE, 0, 0, NULL, NULL, "date it ended"},
+	{"place", FK_TEXT, 0, 200, NULL, NULL, "place (town, site, street)"},
+	{"region", FK_TEXT, 0, 100, NULL, NULL, "region or province"},
+	{"summary", FK_TEXT, 0, 2000, NULL, NULL, "what happened, in public words"},
+	{"handling", FK_ENUM, 0, 0, NULL, handling_levels, "public, internal (default), restricted, sealed"},
+};
+
+const char *const fs_violation_types[] = {"arbitrary_arrest", "administrative_detention", "pretrial_detention",
+	"incommunicado_detention", "enforced_disappearance", "torture", "ill_treatment", "sexual_violence", "injury",
+	"extrajudicial_killing", "death_in_custody", "criminal_charge", "conviction", "administrative_penalty",
+	"travel_ban", "dismissal", "blacklisting", "union_deregistration", "surveillance", "threat", "family_reprisal",
+	"property_destruction", "forced_confession", "deportation", "death_at_work", NULL};
+static const char *const involvement_levels[] = {"alleged", "established", NULL};
+static const struct fs_field violation_fields[] = {
+	{"incident_id", FK_REF, FF_REQUIRED | FF_IMMUTABLE, 0, "incident", NULL, "the incident"},
+	{"type", FK_ENUM, FF_REQUIRED | FF_IMMUTABLE, 0, NULL, fs_violation_types,
+	 "arbitrary_arrest, pretrial_detention, torture, injury, extrajudicial_killing, ... (see the manual)"},
+	{"person_id", FK_REF, 0, 0, "person", NULL, "the victim, when named"},
+	{"victims_low", FK_COUNT, 0, 0, NULL, NULL, "unnamed victims: at least this many"},
+	{"victims_high", FK_COUNT, 0, 0, NULL, NULL, "unnamed victims: at most this many"},
+	{"occurred_on", FK_DATE, 0, 0, NULL, NULL, "date (default: the incident's)"},
+	{"method", FK_TEXT, 0, 200, NULL, NULL, "e.g. live ammunition, rubber bullets, beating"},
+	{"perpetrator", FK_TEXT, FF_SEALED, 300, NULL, NULL, "organisation, unit or person (sealed)"},
+	{"involvement", FK_ENUM, 0, 0, NULL, involvement_levels, "the perpetrator's involvement: alleged or established"},
+	{"handling", FK_ENUM, 0, 0, NULL, handling_levels, "public, internal (default), restricted, sealed"},
+};
+
+static const char *const assessment_subjects[] = {"incident", "violation", "person", NULL};
+const char *const fs_verification_levels[] = {"r0", "r1", "r2", "r3", "xc", "xd", "du", NULL};
+static const struct fs_field assessment_fields[] = {
+	{"subject", FK_ENUM, FF_REQUIRED | FF_IMMUTABLE, 0, NULL, assessment_subjects, "incident, violation or person"},
+	{"subject_id", FK_COUNT, FF_REQUIRED | FF_IMMUTABLE, 0, NULL, NULL, "the id of the incident, violation or person"},
+	{"level", FK_ENUM, FF_REQUIRED | FF_IMMUTABLE, 0, NULL, fs_verification_levels,
+	 "R0 reported, R1 corroborated, R2 verified, R3 confirmed, XC contested, XD discounted, DU duplicate"},
+	{"reason", FK_TEXT, FF_REQUIRED | FF_IMMUTABLE, 1000, NULL, NULL, "why: the sources and documents weighed"},
+	{"assessed_on", FK_DATE, FF_IMMUTABLE, 0, NULL, NULL, "date (default today)"},
+};
+
 static const char *const link_decisions[] = {"same", "different", NULL};
 static const struct fs_field link_fields[] = {
 	{"person_a", FK_REF, FF_REQUIRED | FF_IMMUTABLE, 0, "person", NULL, "one person record"},
@@ -231,6 +275,15 @@ static int evidence_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error 
 static struct fs_entity ent_evidence = {.name = "evidence", .plural = "evidence", .label = "filename", .owned = 1,
 	.fields = evidence_fields, .nfields = N(evidence_fields), .check = evidence_check,
 	.managed = "fairshare evidence add FILE"};
+static int incident_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
+static int violation_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
+static int assessment_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
+static struct fs_entity ent_incident = {.name = "incident", .plural = "incidents", .label = NULL, .owned = 1,
+	.fields = incident_fields, .nfields = N(incident_fields), .check = incident_check};
+static struct fs_entity ent_violation = {.name = "violation", .plural = "violations", .label = NULL, .owned = 1,
+	.fields = violation_fields, .nfields = N(violation_fields), .check = violation_check};
+static struct fs_entity ent_assessment = {.name = "assessment", .plural = "assessments", .label = NULL, .owned = 1,
+	.fields = assessment_fields, .nfields = N(assessment_fields), .check = assessment_check, .append_only = 1};
 static struct fs_entity ent_user = {.name = "user", .plural = "users", .label = "username", .owned = 0,
 	.fields = user_fields, .nfields = N(user_fields)};
 static struct fs_entity ent_role = {.name = "role", .plural = "roles", .label = NULL, .owned = 1,
@@ -239,7 +292,7 @@ static struct fs_entity ent_role = {.name = "role", .plural = "roles", .label = 
 const struct fs_entity *const fs_entities[] = {&ent_org, &ent_person, &ent_employer, &ent_workplace,
 					       &ent_employment, &ent_membership, &ent_claim, &ent_promise,
 					       &ent_payment, &ent_user, &ent_role, &ent_fund, &ent_account, &ent_pledge, &ent_link,
-					       &ent_evidence};
+					       &ent_evidence, &ent_incident, &ent_violation, &ent_assessment};
 const size_t fs_nentities = N(fs_entities);
 
 /* Column names are built once; they live as long as the process. */
@@ -1110,6 +1163,9 @@ int fs_create(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_kv 
 
 static int refuse_append_only(const struct fs_entity *e, struct fs_error *err)
 {
+	if (strcmp(e->name, "payment"))
+		return fs_fail(err, FS_EINVAL, NULL, "an %s is never changed or removed; a new %s supersedes it "
+			       "and the history is kept", e->name, e->name);
 	return fs_fail(err, FS_EINVAL, NULL, "a %s is never changed or removed; correct it with a reversal "
 		       "('fairshare %s reverse ID')", e->name, e->name);
 }
@@ -1641,5 +1697,62 @@ static int evidence_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error 
 	int col = e->col_of[fs_field_index(e, "handling")];
 	if (r->v[col].type == FS_VNULL)
 		return set_col_bytes(r, col, FS_VTEXT, "internal", 8);
+	return 0;
+}
+
+static int default_handling(struct fs_rec *r)
+{
+	int col = r->e->col_of[fs_field_index(r->e, "handling")];
+	return r->v[col].type == FS_VNULL ? set_col_bytes(r, col, FS_VTEXT, "internal", 8) : 0;
+}
+
+static int incident_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
+{
+	(void)ctx;
+	const struct fs_value *a = rec_field(r, "started_on"), *b = rec_field(r, "ended_on");
+	if (b->type == FS_VTEXT && a->type == FS_VTEXT && strcmp(b->p, a->p) < 0)
+		return fs_fail(err, FS_EINVAL, "ended_on", "is before started_on");
+	return default_handling(r);
+}
+
+static int violation_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
+{
+	(void)ctx;
+	const struct fs_value *p = rec_field(r, "person_id"), *lo = rec_field(r, "victims_low"), *hi = rec_field(r, "victims_high");
+	int named = p->type != FS_VNULL, counted = lo->type != FS_VNULL || hi->type != FS_VNULL;
+	if (named && counted)
+		return fs_fail(err, FS_EINVAL, "victims_low", "a violation names one victim (person_id) or counts unnamed "
+			       "victims (victims_low/victims_high), not both");
+	if (!named && !counted)
+		return fs_fail(err, FS_EINVAL, "person_id", "name the victim (person_id) or give victims_low/victims_high");
+	if (counted) {
+		if (lo->type == FS_VNULL)
+			rec_set_int(r, "victims_low", hi->i);
+		else if (hi->type == FS_VNULL)
+			rec_set_int(r, "victims_high", lo->i);
+		lo = rec_field(r, "victims_low");
+		hi = rec_field(r, "victims_high");
+		if (hi->i < lo->i)
+			return fs_fail(err, FS_EINVAL, "victims_high", "is less than victims_low");
+		if (hi->i == 0)
+			return fs_fail(err, FS_EINVAL, "victims_high", "must be at least 1");
+	}
+	return default_handling(r);
+}
+
+static int assessment_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
+{
+	const struct fs_value *s = rec_field(r, "subject");
+	const struct fs_field f = {"subject_id", FK_REF, 0, 0, s->p, NULL, NULL};
+	int rc = ref_check(ctx, &f, rec_field(r, "subject_id")->i, err);
+	if (rc)
+		return rc;
+	const struct fs_value *d = rec_field(r, "assessed_on");
+	if (d->type == FS_VNULL) {
+		char today[16];
+		fs_date_format(fs_date_today(), today);
+		int col = r->e->col_of[fs_field_index(r->e, "assessed_on")];
+		return set_col_bytes(r, col, FS_VTEXT, today, strlen(today));
+	}
 	return 0;
 }

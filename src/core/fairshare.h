@@ -308,6 +308,12 @@ int fs_ledger_export(struct fs_ctx *ctx, int64_t fund, FILE *out, enum fs_ledger
  * cross-script name key (Жанболат = Zhanbolat = Janbolat) and no contradicting
  * birth year; pairs already decided (link records) are left out. */
 int fs_record_duplicates(struct fs_ctx *ctx, int64_t limit, json_t **ret, struct fs_error *err);
+/* Victims per violation type (by: type, region, month, incident): unique persons,
+ * never reports; confirmed (R2+R3) apart from contested (XC) and the reported,
+ * unconfirmed range (R0+R1, min-max); XD/DU left out; linked persons count once.
+ * public_only: public incidents and violations only. *ret {by, rows [{type,
+ * (by), confirmed, contested, reported_min, reported_max}], total_rows {...}}. */
+int fs_record_counts(struct fs_ctx *ctx, const char *by, int public_only, json_t **ret, struct fs_error *err);
 
 /* ---- evidence files (evidence.c) ---- */
 /* Copy the file into DB.evidence (content-addressed by SHA-256) and record it with

@@ -114,6 +114,7 @@ int fs_evidence_check(struct fs_ctx *ctx, struct fs_buf *report, int64_t *proble
 
 /* validation helpers (entity.c) */
 extern const char *const fs_claim_kinds[];
+extern const char *const fs_verification_levels[], *const fs_violation_types[];
 int fs_claim_kind_index(const char *kind);
 int fs_national_id_normalize(const char *country, const char *in, char *out, size_t outsz,
 			     struct fs_error *err, const char *field);

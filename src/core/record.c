@@ -136,3 +136,373 @@ int fs_record_duplicates(struct fs_ctx *ctx, int64_t limit, json_t **ret, struct
 	*ret = json_pack("{s:I,s:I,s:o}", "people", (json_int_t)u.n, "pairs_total", (json_int_t)total, "pairs", pairs);
 	return 0;
 }
+
+/* ---- counting victims ----
+ * The unit is one victim x one violation type (x one incident), never a report.
+ * A violation's status is its latest assessment (none = R0); a violation, its
+ * incident or its victim assessed XD (discounted) or DU (duplicate) is left out.
+ * Person records linked as the same person count once (union of 'same' links).
+ * Per group: confirmed = unique named victims at R2/R3; contested = at XC (and
+ * not confirmed); reported = R0/R1 (and not confirmed or contested), given as a
+ * range: the minimum assumes unnamed victims reported for an incident are among
+ * the named ones, the maximum that they are all different people. */
+
+struct imap { /* int64 id -> int32 value, open addressing */
+	int64_t *k;
+	int32_t *v;
+	size_t cap, n;
+};
+
+static int32_t *imap_slot(struct imap *m, int64_t key, int insert)
+{
+	if (insert && (m->n + 1) * 2 > m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 1024;
+		int64_t *k = calloc(cap, sizeof(*k));
+		int32_t *v = calloc(cap, sizeof(*v));
+		if (!k || !v) {
+			free(k);
+			free(v);
+			return NULL;
+		}
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->k[i]) {
+				size_t j = ((uint64_t)m->k[i] * 0x9E3779B97F4A7C15ULL) & (cap - 1);
+				while (k[j])
+					j = (j + 1) & (cap - 1);
+				k[j] = m->k[i];
+				v[j] = m->v[i];
+			}
+		free(m->k);
+		free(m->v);
+		m->k = k;
+		m->v = v;
+		m->cap = cap;
+	}
+	if (!m->cap)
+		return NULL;
+	size_t j = ((uint64_t)key * 0x9E3779B97F4A7C15ULL) & (m->cap - 1);
+	while (m->k[j] && m->k[j] != key)
+		j = (j + 1) & (m->cap - 1);
+	if (!m->k[j]) {
+		if (!insert)
+			return NULL;
+		m->k[j] = key;
+		m->v[j] = 0;
+		m->n++;
+	}
+	return &m->v[j];
+}
+
+static void imap_free(struct imap *m)
+{
+	free(m->k);
+	free(m->v);
+}
+
+enum { LV_R0, LV_R1, LV_R2, LV_R3, LV_XC, LV_XD, LV_DU };
+
+struct act { /* one counted act */
+	int32_t group;
+	int32_t cat; /* 0 confirmed, 1 contested, 2 reported */
+	int64_t person, incident;
+	int64_t low, high; /* unnamed: victims_low/high; named: 0 */
+};
+
+struct count_ud {
+	struct fs_ctx *ctx;
+	const char *by;
+	int public_only;
+	struct imap status[3]; /* incident, violation, person: level + 1 */
+	struct imap parent;    /* person -> a smaller id of the same person */
+	struct imap inc_key;   /* incident -> index into keys (region or month) */
+	struct imap inc_public;
+	json_t *keys;          /* group names, in order of first use */
+	json_t *key_index;     /* name -> index */
+	json_t *inc_dim;       /* incident dimension values, by index */
+	struct act *a;
+	size_t n, cap;
+	int rc;
+};
+
+static int level_index(const char *s, size_t n)
+{
+	for (int i = 0; fs_verification_levels[i]; i++)
+		if (strlen(fs_verification_levels[i]) == n && !memcmp(fs_verification_levels[i], s, n))
+			return i;
+	return LV_R0;
+}
+
+static int assess_cb(void *p, const struct fs_value *v)
+{
+	struct count_ud *u = p;
+	int s = v[0].n && ((const char *)v[0].p)[0] == 'i' ? 0 : v[0].n && ((const char *)v[0].p)[0] == 'v' ? 1 : 2;
+	int32_t *slot = imap_slot(&u->status[s], v[1].i, 1);
+	if (!slot)
+		return u->rc = FS_ENOMEM, 1;
+	*slot = level_index(v[2].p, v[2].n) + 1; /* ordered by id: the latest wins */
+	return 0;
+}
+
+static int64_t root_of(struct count_ud *u, int64_t id)
+{
+	for (int hops = 0; hops < 1000; hops++) {
+		int32_t *p = imap_slot(&u->parent, id, 0);
+		if (!p || !*p)
+			return id;
+		id = *p;
+	}
+	return id;
+}
+
+static int samelink_cb(void *p, const struct fs_value *v)
+{
+	struct count_ud *u = p;
+	if (!(v[2].n == 4 && !memcmp(v[2].p, "same", 4)))
+		return 0;
+	int64_t a = root_of(u, v[0].i), b = root_of(u, v[1].i);
+	if (a == b)
+		return 0;
+	int32_t *slot = imap_slot(&u->parent, a > b ? a : b, 1);
+	if (!slot)
+		return u->rc = FS_ENOMEM, 1;
+	*slot = (int32_t)(a > b ? b : a);
+	return 0;
+}
+
+static int intern(json_t *index, json_t *names, const char *s, size_t n, int32_t *ret)
+{
+	char buf[160];
+	snprintf(buf, sizeof(buf), "%.*s", (int)n, s);
+	json_t *i = json_object_get(index, buf);
+	if (i) {
+		*ret = (int32_t)json_integer_value(i);
+		return 0;
+	}
+	*ret = (int32_t)json_array_size(names);
+	if (json_array_append_new(names, json_string(buf)) || json_object_set_new(index, buf, json_integer(*ret)))
+		return FS_ENOMEM;
+	return 0;
+}
+
+/* incidents: id, started_on, region, handling */
+static int incident_cb(void *p, const struct fs_value *v)
+{
+	struct count_ud *u = p;
+	int32_t *slot = imap_slot(&u->inc_key, v[0].i, 1), *pub = imap_slot(&u->inc_public, v[0].i, 1);
+	if (!slot || !pub)
+		return u->rc = FS_ENOMEM, 1;
+	*pub = v[3].n == 6 && !memcmp(v[3].p, "public", 6);
+	const char *d = "unknown";
+	size_t dn = 7;
+	if (!strcmp(u->by, "region") && v[2].type == FS_VTEXT && v[2].n)
+		d = v[2].p, dn = v[2].n;
+	else if (!strcmp(u->by, "month") && v[1].n >= 7)
+		d = v[1].p, dn = 7;
+	if (intern(json_object_get(u->inc_dim, "index"), json_object_get(u->inc_dim, "names"), d, dn, slot))
+		return u->rc = FS_ENOMEM, 1;
+	return 0;
+}
+
+/* violations: id, incident_id, type, person_id, victims_low, victims_high, occurred_on, handling */
+static int violation_cb(void *p, const struct fs_value *v)
+{
+	struct count_ud *u = p;
+	int32_t *ist = imap_slot(&u->status[0], v[1].i, 0), *vst = imap_slot(&u->status[1], v[0].i, 0);
+	int ilv = ist ? *ist - 1 : LV_R0, vlv = vst ? *vst - 1 : LV_R0;
+	if (ilv == LV_XD || ilv == LV_DU || vlv == LV_XD || vlv == LV_DU)
+		return 0;
+	if (u->public_only) {
+		int32_t *pub = imap_slot(&u->inc_public, v[1].i, 0);
+		if (!pub || !*pub || !(v[7].n == 6 && !memcmp(v[7].p, "public", 6)))
+			return 0;
+	}
+	int64_t person = 0;
+	if (v[3].type == FS_VINT) {
+		person = root_of(u, v[3].i);
+		int32_t *pst = imap_slot(&u->status[2], v[3].i, 0);
+		if (pst && (*pst - 1 == LV_XD))
+			return 0;
+	}
+	char key[200];
+	size_t kn = (size_t)snprintf(key, sizeof(key), "%.*s", (int)v[2].n, (const char *)v[2].p);
+	if (strcmp(u->by, "type")) {
+		const char *dim = "unknown";
+		if (!strcmp(u->by, "incident")) {
+			char idb[24];
+			snprintf(idb, sizeof(idb), "%lld", (long long)v[1].i);
+			kn += (size_t)snprintf(key + kn, sizeof(key) - kn, "\t%s", idb);
+		} else {
+			int32_t *ik = imap_slot(&u->inc_key, v[1].i, 0);
+			if (!strcmp(u->by, "month") && v[6].type == FS_VTEXT && v[6].n >= 7) {
+				kn += (size_t)snprintf(key + kn, sizeof(key) - kn, "\t%.7s", (const char *)v[6].p);
+			} else {
+				if (ik)
+					dim = json_string_value(json_array_get(json_object_get(u->inc_dim, "names"), (size_t)*ik));
+				kn += (size_t)snprintf(key + kn, sizeof(key) - kn, "\t%s", dim ? dim : "unknown");
+			}
+		}
+	}
+	if (u->n == u->cap) {
+		size_t cap = u->cap ? u->cap * 2 : 4096;
+		struct act *na = realloc(u->a, cap * sizeof(*na));
+		if (!na)
+			return u->rc = FS_ENOMEM, 1;
+		u->a = na;
+		u->cap = cap;
+	}
+	struct act *a = &u->a[u->n];
+	if (intern(u->key_index, u->keys, key, kn, &a->group))
+		return u->rc = FS_ENOMEM, 1;
+	a->cat = vlv == LV_R2 || vlv == LV_R3 ? 0 : vlv == LV_XC ? 1 : 2;
+	a->person = person;
+	a->incident = v[1].i;
+	a->low = person ? 0 : (v[4].type == FS_VINT ? v[4].i : 0);
+	a->high = person ? 0 : (v[5].type == FS_VINT ? v[5].i : 0);
+	if (!person && !a->high)
+		return 0;
+	u->n++;
+	return 0;
+}
+
+/* by group, then person, then category (confirmed first) */
+static int act_person_cmp(const void *x, const void *y)
+{
+	const struct act *a = x, *b = y;
+	if (a->group != b->group)
+		return a->group < b->group ? -1 : 1;
+	if (a->person != b->person)
+		return a->person < b->person ? -1 : 1;
+	if (a->cat != b->cat)
+		return a->cat < b->cat ? -1 : 1;
+	return (a->incident > b->incident) - (a->incident < b->incident);
+}
+
+/* by group, then incident, then person */
+static int act_incident_cmp(const void *x, const void *y)
+{
+	const struct act *a = x, *b = y;
+	if (a->group != b->group)
+		return a->group < b->group ? -1 : 1;
+	if (a->incident != b->incident)
+		return a->incident < b->incident ? -1 : 1;
+	return (a->person > b->person) - (a->person < b->person);
+}
+
+struct gsum {
+	int64_t confirmed, contested, named_reported, min_extra, max_extra;
+};
+
+int fs_record_counts(struct fs_ctx *ctx, const char *by, int public_only, json_t **ret, struct fs_error *err)
+{
+	*ret = NULL;
+	if (ctx->org_id <= 0)
+		return fs_fail(err, FS_EINVAL, "org", "no organization chosen; pick one with --org");
+	if (!by || !*by)
+		by = "type";
+	if (strcmp(by, "type") && strcmp(by, "region") && strcmp(by, "month") && strcmp(by, "incident"))
+		return fs_fail(err, FS_EINVAL, "by", "'%.32s' is not one of: type, region, month, incident", by);
+	struct count_ud u = {.ctx = ctx, .by = by, .public_only = public_only};
+	u.keys = json_array();
+	u.key_index = json_object();
+	u.inc_dim = json_pack("{s:o,s:o}", "index", json_object(), "names", json_array());
+	struct fs_filter f = {"org_id", FS_EQ, fs_vint(ctx->org_id)};
+	int rc = u.keys && u.key_index && u.inc_dim ? fs_read_begin(ctx, err) : FS_ENOMEM;
+	if (!rc) {
+		static const char *const acols[] = {"subject", "subject_id", "level"};
+		struct fs_query q = {.table = &fs_entity_find("assessment")->table, .filters = &f, .nfilters = 1,
+				     .columns = acols, .ncolumns = 3};
+		rc = fs_store_select(ctx->st, &q, assess_cb, &u, err);
+		static const char *const lcols[] = {"person_a", "person_b", "decision"};
+		struct fs_query lq = {.table = &fs_entity_find("link")->table, .filters = &f, .nfilters = 1,
+				      .columns = lcols, .ncolumns = 3};
+		if (!rc && !u.rc)
+			rc = fs_store_select(ctx->st, &lq, samelink_cb, &u, err);
+		static const char *const icols[] = {"id", "started_on", "region", "handling"};
+		struct fs_query iq = {.table = &fs_entity_find("incident")->table, .filters = &f, .nfilters = 1,
+				      .columns = icols, .ncolumns = 4};
+		if (!rc && !u.rc)
+			rc = fs_store_select(ctx->st, &iq, incident_cb, &u, err);
+		static const char *const vcols[] = {"id", "incident_id", "type", "person_id", "victims_low", "victims_high",
+						    "occurred_on", "handling"};
+		struct fs_query vq = {.table = &fs_entity_find("violation")->table, .filters = &f, .nfilters = 1,
+				      .columns = vcols, .ncolumns = 8};
+		if (!rc && !u.rc)
+			rc = fs_store_select(ctx->st, &vq, violation_cb, &u, err);
+		fs_read_end(ctx);
+		if (!rc)
+			rc = u.rc;
+	}
+	size_t ng = u.keys ? json_array_size(u.keys) : 0;
+	struct gsum *g = rc ? NULL : calloc(ng + 1, sizeof(*g));
+	if (!rc && !g)
+		rc = FS_ENOMEM;
+	if (!rc && u.n) {
+		/* unique persons per group; a person counts in the best category only */
+		qsort(u.a, u.n, sizeof(*u.a), act_person_cmp);
+		for (size_t i = 0; i < u.n; i++) {
+			struct act *a = &u.a[i];
+			if (!a->person)
+				continue;
+			if (i && u.a[i - 1].group == a->group && u.a[i - 1].person == a->person)
+				continue;
+			int64_t *c = a->cat == 0 ? &g[a->group].confirmed : a->cat == 1 ? &g[a->group].contested
+											 : &g[a->group].named_reported;
+			(*c)++;
+		}
+		/* unnamed victims per group and incident: at least the largest 'at least'
+		 * beyond the named victims of that incident, at most the sum of 'at most' */
+		qsort(u.a, u.n, sizeof(*u.a), act_incident_cmp);
+		for (size_t i = 0; i < u.n;) {
+			size_t j = i;
+			int64_t named = 0, low = 0, high = 0;
+			while (j < u.n && u.a[j].group == u.a[i].group && u.a[j].incident == u.a[i].incident) {
+				if (u.a[j].person) {
+					if (j == i || u.a[j - 1].person != u.a[j].person)
+						named++;
+				} else {
+					low = u.a[j].low > low ? u.a[j].low : low;
+					high += u.a[j].high;
+				}
+				j++;
+			}
+			g[u.a[i].group].min_extra += low > named ? low - named : 0;
+			g[u.a[i].group].max_extra += high;
+			i = j;
+		}
+	}
+	json_t *rows = rc ? NULL : json_array();
+	int64_t tc = 0, tmin = 0, tmax = 0, tx = 0;
+	for (size_t i = 0; !rc && i < ng; i++) {
+		const char *key = json_string_value(json_array_get(u.keys, i));
+		const char *tab = strchr(key, '\t');
+		json_t *row = json_pack("{s:s#,s:I,s:I,s:I,s:I}", "type", key, (int)(tab ? (size_t)(tab - key) : strlen(key)),
+					"confirmed", (json_int_t)g[i].confirmed, "contested", (json_int_t)g[i].contested,
+					"reported_min", (json_int_t)(g[i].named_reported + g[i].min_extra), "reported_max",
+					(json_int_t)(g[i].named_reported + g[i].max_extra));
+		if (row && tab)
+			json_object_set_new(row, by, json_string(tab + 1));
+		if (!row || json_array_append_new(rows, row))
+			rc = FS_ENOMEM;
+		tc += g[i].confirmed;
+		tx += g[i].contested;
+		tmin += g[i].named_reported + g[i].min_extra;
+		tmax += g[i].named_reported + g[i].max_extra;
+	}
+	if (!rc)
+		*ret = json_pack("{s:s,s:b,s:o,s:I,s:{s:I,s:I,s:I,s:I}}", "by", by, "public", public_only, "rows", rows, "acts",
+				 (json_int_t)u.n, "total_rows", "confirmed", (json_int_t)tc, "contested", (json_int_t)tx,
+				 "reported_min", (json_int_t)tmin, "reported_max", (json_int_t)tmax);
+	if (!rc && !*ret)
+		rc = FS_ENOMEM;
+	for (int i = 0; i < 3; i++)
+		imap_free(&u.status[i]);
+	imap_free(&u.parent);
+	imap_free(&u.inc_key);
+	imap_free(&u.inc_public);
+	json_decref(u.keys);
+	json_decref(u.key_index);
+	json_decref(u.inc_dim);
+	free(u.a);
+	free(g);
+	return rc;
+}

@@ -139,6 +139,23 @@ static const char *const fs_sqlite_migrations[] = {
 	"  event TEXT NOT NULL, ts TEXT NOT NULL, actor TEXT NOT NULL, detail TEXT,\n"
 	"  prev_hash BLOB NOT NULL, hash BLOB NOT NULL) STRICT;\n"
 	"CREATE INDEX evidence_custody_item ON evidence_custody(evidence_id, seq);\n",
+	/* 11: incidents, violations (victim x type x incident: the unit counted) and
+	 * verification assessments (append-only; the latest one is the status) */
+	"CREATE TABLE incidents (\n"
+	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id),\n"
+	"  type TEXT NOT NULL, started_on TEXT NOT NULL, ended_on TEXT, place TEXT, region TEXT, summary TEXT,\n"
+	"  handling TEXT) STRICT;\n"
+	"CREATE TABLE violations (\n"
+	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id),\n"
+	"  incident_id INTEGER NOT NULL REFERENCES incidents(id), type TEXT NOT NULL,\n"
+	"  person_id INTEGER REFERENCES people(id), victims_low INTEGER, victims_high INTEGER, occurred_on TEXT,\n"
+	"  method TEXT, involvement TEXT, handling TEXT, sealed BLOB) STRICT;\n"
+	"CREATE INDEX violations_incident ON violations(incident_id);\n"
+	"CREATE TABLE assessments (\n"
+	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id),\n"
+	"  subject TEXT NOT NULL, subject_id INTEGER NOT NULL, level TEXT NOT NULL, reason TEXT NOT NULL,\n"
+	"  assessed_on TEXT) STRICT;\n"
+	"CREATE INDEX assessments_subject ON assessments(subject, subject_id);\n",
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))
