@@ -7,7 +7,7 @@ TEST_BUILD ?= build-test
 DEMO_DB    ?= demo/fairshare.db
 DEPS       = gcc pkg-config meson ninja-build libsqlite3-dev libjansson-dev libsodium-dev \
              libcmocka-dev libmicrohttpd-dev sqlite3 curl hledger ledger
-BENCH_DEPS = sqlite3 time hyperfine
+BENCH_DEPS = sqlite3 time hyperfine bc
 FUZZ_DEPS  = clang libclang-rt-14-dev
 SUDO       = $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
@@ -65,6 +65,7 @@ bench: build
 	bench/claims.sh $(BUILD)
 	bench/http.sh $(BUILD)
 	bench/funds.sh $(BUILD)
+	bench/record.sh $(BUILD)
 
 fuzz: deps
 	$(call apt_install,$(FUZZ_DEPS))

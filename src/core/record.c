@@ -219,6 +219,10 @@ struct count_ud {
 	json_t *keys;          /* group names, in order of first use */
 	json_t *key_index;     /* name -> index */
 	json_t *inc_dim;       /* incident dimension values, by index */
+	struct gcache {        /* recent group keys: most rows repeat a few */
+		char key[200];
+		int32_t group;
+	} cache[256];
 	struct act *a;
 	size_t n, cap;
 	int rc;
@@ -351,8 +355,17 @@ static int violation_cb(void *p, const struct fs_value *v)
 		u->cap = cap;
 	}
 	struct act *a = &u->a[u->n];
-	if (intern(u->key_index, u->keys, key, kn, &a->group))
-		return u->rc = FS_ENOMEM, 1;
+	uint32_t hsh = 2166136261u;
+	for (size_t i = 0; i < kn; i++)
+		hsh = (hsh ^ (unsigned char)key[i]) * 16777619u;
+	struct gcache *slot = &u->cache[hsh & 255];
+	if (!slot->key[0] || strcmp(slot->key, key)) {
+		if (intern(u->key_index, u->keys, key, kn, &a->group))
+			return u->rc = FS_ENOMEM, 1;
+		memcpy(slot->key, key, kn + 1);
+		slot->group = a->group;
+	}
+	a->group = slot->group;
 	a->cat = vlv == LV_R2 || vlv == LV_R3 ? 0 : vlv == LV_XC ? 1 : 2;
 	a->person = person;
 	a->incident = v[1].i;
