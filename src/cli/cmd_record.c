@@ -1,5 +1,6 @@
 /* cmd_record.c - the record: duplicates, link, unlink, links. */
 #include "cli.h"
+#include "util/date.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -11,14 +12,17 @@ static int record_help(FILE *out)
 	      "       fairshare record link PERSON_A PERSON_B --same|--different [--reason TEXT]\n"
 	      "       fairshare record unlink LINK_ID\n"
 	      "       fairshare record links [--json]\n"
-	      "       fairshare record counts [--by type|region|month|incident] [--public] [--json]\n\n"
+	      "       fairshare record counts [--by type|region|month|incident] [--public] [--json]\n"
+	      "       fairshare record prisoners [--as-of DATE] [--public] [--json]\n\n"
 	      "duplicates suggests pairs of person records that are likely the same person,\n"
 	      "across Turkish, Kazakh and Russian spellings in Latin and Cyrillic script, using\n"
 	      "the birth year; a documenter decides each pair with link (journaled; unlink\n"
 	      "takes a decision back, and the pair is suggested again).\n"
 	      "counts gives victims per violation type: unique persons, never reports;\n"
 	      "confirmed (R2+R3) apart from the reported, unconfirmed range (R0+R1, min-max),\n"
-	      "leaving out what is discounted (XD) or a duplicate (DU).\n", out);
+	      "leaving out what is discounted (XD) or a duplicate (DU).\n"
+	      "prisoners lists who is in custody now (legal cases: 'fairshare case add'):\n"
+	      "charges, sentence, days served, expected release.\n", out);
 	return out == stdout ? EX_OK : EX_USAGE;
 }
 
@@ -47,10 +51,13 @@ int cmd_record(struct cli *c, int argc, char **argv)
 		if (!r && !c->json) {
 			size_t i;
 			json_t *p;
-			json_array_foreach(json_object_get(out, "pairs"), i, p)
-				printf("%6lld %-28s ~ %6lld %-28s  (%s)\n", (long long)json_integer_value(json_object_get(p, "person_a")),
-				       json_string_value(json_object_get(p, "name_a")), (long long)json_integer_value(json_object_get(p, "person_b")),
-				       json_string_value(json_object_get(p, "name_b")), json_string_value(json_object_get(p, "basis")));
+			json_array_foreach(json_object_get(out, "pairs"), i, p) {
+				const char *a = json_string_value(json_object_get(p, "name_a")), *b = json_string_value(json_object_get(p, "name_b"));
+				size_t wa = cli_width(a), wb = cli_width(b);
+				printf("%6lld %s%*s ~ %6lld %s%*s  (%s)\n", (long long)json_integer_value(json_object_get(p, "person_a")), a,
+				       wa < 28 ? (int)(28 - wa) : 0, "", (long long)json_integer_value(json_object_get(p, "person_b")), b,
+				       wb < 28 ? (int)(28 - wb) : 0, "", json_string_value(json_object_get(p, "basis")));
+			}
 			printf("%lld suggested pairs among %lld people\n", (long long)json_integer_value(json_object_get(out, "pairs_total")),
 			       (long long)json_integer_value(json_object_get(out, "people")));
 		}
@@ -113,6 +120,40 @@ int cmd_record(struct cli *c, int argc, char **argv)
 				       (long long)json_integer_value(json_object_get(row, "reported_min")),
 				       (long long)json_integer_value(json_object_get(row, "reported_max")));
 			}
+		}
+	} else if (!strcmp(sub, "prisoners")) {
+		fs_date today = fs_date_today();
+		int pub = 0;
+		for (int i = 2; i < argc && !r; i++) {
+			if (!strcmp(argv[i], "--as-of") && i + 1 < argc)
+				r = fs_date_parse(argv[++i], &today, &err, "as_of");
+			else if (!strcmp(argv[i], "--public"))
+				pub = 1;
+			else {
+				fs_close(ctx);
+				return cli_usage("record prisoners [--as-of DATE] [--public]");
+			}
+		}
+		if (!r)
+			r = fs_record_prisoners(ctx, today, pub, &out, &err);
+		if (!r && !c->json) {
+			size_t i;
+			json_t *p;
+			json_array_foreach(json_object_get(out, "prisoners"), i, p) {
+				json_t *days = json_object_get(p, "days_served");
+				const char *x = json_string_value(json_object_get(p, "expected_release"));
+				const char *name = json_string_value(json_object_get(p, "name"));
+				size_t w = cli_width(name);
+				char d[24] = "?";
+				if (json_is_integer(days))
+					snprintf(d, sizeof(d), "%lld", (long long)json_integer_value(days));
+				printf("%s%*s %-20s %6s days  release %-10s  %s\n", name, w < 28 ? (int)(28 - w) : 0, "",
+				       json_string_value(json_object_get(p, "status")),
+				       d, x ? x : "unknown",
+				       json_string_value(json_object_get(p, "charges")));
+			}
+			printf("%lld in custody on %s\n", (long long)json_integer_value(json_object_get(out, "count")),
+			       json_string_value(json_object_get(out, "as_of")));
 		}
 	} else if (!strcmp(sub, "links")) {
 		struct fs_list_opts o = {.limit = 10000};

@@ -359,6 +359,15 @@ static int shooting(struct fs_ctx *ctx, struct fs_error *err)
 			rc = create(ctx, "assessment", KV({"subject", "violation"}, {"subject_id", vid}, {"level", acts[i].level},
 							  {"reason", acts[i].reason}, {"assessed_on", "2012-02-01"}), NULL, err);
 	}
+	if (!rc)
+		rc = create(ctx, "case", KV({"person_id", pid[5]}, {"incident_id", inc2}, {"charges", "art. 272: organising mass unrest"},
+					    {"court", "Қаратау қалалық соты"}, {"custody_since", "2011-12-17"}, {"verdict", "convicted"},
+					    {"verdict_on", "2012-06-04"}, {"sentence", "prison"}, {"sentence_months", "180"},
+					    {"handling", "public"}), NULL, err);
+	if (!rc)
+		rc = create(ctx, "case", KV({"person_id", pid[6]}, {"incident_id", inc2}, {"charges", "art. 174: inciting discord"},
+					    {"custody_since", "2011-12-17"}, {"verdict", "convicted"}, {"sentence", "restricted_freedom"},
+					    {"released_on", "2012-06-04"}, {"handling", "public"}), NULL, err);
 	return rc;
 }
 

@@ -230,6 +230,27 @@ static const struct fs_field assessment_fields[] = {
 	{"assessed_on", FK_DATE, FF_IMMUTABLE, 0, NULL, NULL, "date (default today)"},
 };
 
+static const char *const verdicts[] = {"pending", "convicted", "acquitted", "dismissed", NULL};
+static const char *const sentence_types[] = {"none", "prison", "suspended", "restricted_freedom", "fine",
+	"administrative_jail", NULL};
+static const struct fs_field case_fields[] = {
+	{"person_id", FK_REF, FF_REQUIRED | FF_IMMUTABLE, 0, "person", NULL, "the person prosecuted"},
+	{"incident_id", FK_REF, 0, 0, "incident", NULL, "the incident the case comes from"},
+	{"charges", FK_TEXT, FF_REQUIRED, 500, NULL, NULL, "charges, with the articles of the code"},
+	{"court", FK_TEXT, 0, 200, NULL, NULL, "court"},
+	{"case_number", FK_TEXT, 0, 64, NULL, NULL, "the court's case number"},
+	{"custody_since", FK_DATE, 0, 0, NULL, NULL, "first day in custody (arrest or start of the sentence)"},
+	{"verdict", FK_ENUM, 0, 0, NULL, verdicts, "pending (default), convicted, acquitted, dismissed"},
+	{"verdict_on", FK_DATE, 0, 0, NULL, NULL, "date of the verdict"},
+	{"sentence", FK_ENUM, 0, 0, NULL, sentence_types, "none, prison, suspended, restricted_freedom, fine, administrative_jail"},
+	{"sentence_months", FK_COUNT, 0, 0, NULL, NULL, "length of a prison or jail sentence in months"},
+	{"expected_release", FK_DATE, 0, 0, NULL, NULL, "expected release (default: custody_since + sentence)"},
+	{"released_on", FK_DATE, 0, 0, NULL, NULL, "date released"},
+	{"appeal", FK_TEXT, 0, 500, NULL, NULL, "appeal: court, date, outcome"},
+	{"lawyer", FK_TEXT, FF_SEALED, 200, NULL, NULL, "defence lawyer (sealed)"},
+	{"handling", FK_ENUM, 0, 0, NULL, handling_levels, "public, internal (default), restricted, sealed"},
+};
+
 static const char *const link_decisions[] = {"same", "different", NULL};
 static const struct fs_field link_fields[] = {
 	{"person_a", FK_REF, FF_REQUIRED | FF_IMMUTABLE, 0, "person", NULL, "one person record"},
@@ -284,6 +305,9 @@ static struct fs_entity ent_violation = {.name = "violation", .plural = "violati
 	.fields = violation_fields, .nfields = N(violation_fields), .check = violation_check};
 static struct fs_entity ent_assessment = {.name = "assessment", .plural = "assessments", .label = NULL, .owned = 1,
 	.fields = assessment_fields, .nfields = N(assessment_fields), .check = assessment_check, .append_only = 1};
+static int case_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
+static struct fs_entity ent_case = {.name = "case", .plural = "legal_cases", .label = NULL, .owned = 1,
+	.fields = case_fields, .nfields = N(case_fields), .check = case_check};
 static struct fs_entity ent_user = {.name = "user", .plural = "users", .label = "username", .owned = 0,
 	.fields = user_fields, .nfields = N(user_fields)};
 static struct fs_entity ent_role = {.name = "role", .plural = "roles", .label = NULL, .owned = 1,
@@ -292,7 +316,8 @@ static struct fs_entity ent_role = {.name = "role", .plural = "roles", .label = 
 const struct fs_entity *const fs_entities[] = {&ent_org, &ent_person, &ent_employer, &ent_workplace,
 					       &ent_employment, &ent_membership, &ent_claim, &ent_promise,
 					       &ent_payment, &ent_user, &ent_role, &ent_fund, &ent_account, &ent_pledge, &ent_link,
-					       &ent_evidence, &ent_incident, &ent_violation, &ent_assessment};
+					       &ent_evidence, &ent_incident, &ent_violation, &ent_assessment,
+					       &ent_case};
 const size_t fs_nentities = N(fs_entities);
 
 /* Column names are built once; they live as long as the process. */
@@ -1755,4 +1780,24 @@ static int assessment_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_erro
 		return set_col_bytes(r, col, FS_VTEXT, today, strlen(today));
 	}
 	return 0;
+}
+
+static int case_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
+{
+	(void)ctx;
+	const struct fs_value *v = rec_field(r, "verdict"), *st = rec_field(r, "sentence"), *m = rec_field(r, "sentence_months");
+	const struct fs_value *cs = rec_field(r, "custody_since"), *rel = rec_field(r, "released_on");
+	int col = r->e->col_of[fs_field_index(r->e, "verdict")];
+	int rc = v->type == FS_VNULL ? set_col_bytes(r, col, FS_VTEXT, "pending", 7) : 0;
+	if (rc)
+		return rc;
+	v = rec_field(r, "verdict");
+	int jail = st->type == FS_VTEXT && (!strcmp(st->p, "prison") || !strcmp(st->p, "administrative_jail"));
+	if (st->type == FS_VTEXT && strcmp(st->p, "none") && strcmp(v->p, "convicted"))
+		return fs_fail(err, FS_EINVAL, "sentence", "a sentence needs the verdict 'convicted'");
+	if (jail && m->type == FS_VNULL && rec_field(r, "expected_release")->type == FS_VNULL)
+		return fs_fail(err, FS_EINVAL, "sentence_months", "give the length of the sentence (or expected_release)");
+	if (cs->type == FS_VTEXT && rel->type == FS_VTEXT && strcmp(rel->p, cs->p) < 0)
+		return fs_fail(err, FS_EINVAL, "released_on", "is before custody_since");
+	return default_handling(r);
 }

@@ -314,6 +314,12 @@ int fs_record_duplicates(struct fs_ctx *ctx, int64_t limit, json_t **ret, struct
  * public_only: public incidents and violations only. *ret {by, rows [{type,
  * (by), confirmed, contested, reported_min, reported_max}], total_rows {...}}. */
 int fs_record_counts(struct fs_ctx *ctx, const char *by, int public_only, json_t **ret, struct fs_error *err);
+/* Who is in custody on today: legal cases not released, serving a prison or jail
+ * sentence that has not run out, or in pre-trial detention (verdict pending,
+ * custody_since set). *ret {as_of, count, prisoners [{case_id, person_id, name,
+ * status, charges, court, sentence, custody_since, sentence_months, days_served,
+ * expected_release}]}. */
+int fs_record_prisoners(struct fs_ctx *ctx, fs_date today, int public_only, json_t **ret, struct fs_error *err);
 
 /* ---- evidence files (evidence.c) ---- */
 /* Copy the file into DB.evidence (content-addressed by SHA-256) and record it with

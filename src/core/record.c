@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/date.h"
 #include "../util/translit.h"
 
 struct cand {
@@ -518,4 +519,103 @@ int fs_record_counts(struct fs_ctx *ctx, const char *by, int public_only, json_t
 	free(u.a);
 	free(g);
 	return rc;
+}
+
+/* ---- political prisoners ---- */
+
+static fs_date add_months(fs_date d, int64_t months)
+{
+	int y, m, day;
+	fs_date_to_ymd(d, &y, &m, &day);
+	int64_t t = (int64_t)y * 12 + (m - 1) + months;
+	y = (int)(t / 12);
+	m = (int)(t % 12) + 1;
+	while (day > 28 && !fs_date_valid_ymd(y, m, day))
+		day--;
+	return fs_date_from_ymd(y, m, day);
+}
+
+struct pris_ud {
+	struct fs_ctx *ctx;
+	const struct fs_entity *e;
+	fs_date today;
+	json_t *rows;
+	int rc;
+};
+
+static const char *colstr(const struct fs_entity *e, const struct fs_value *v, const char *field)
+{
+	const struct fs_value *x = &v[e->col_of[fs_field_index(e, field)]];
+	return x->type == FS_VTEXT ? x->p : NULL;
+}
+
+static int prisoner_cb(void *p, const struct fs_value *v)
+{
+	struct pris_ud *u = p;
+	const struct fs_entity *e = u->e;
+	if (colstr(e, v, "released_on"))
+		return 0;
+	const char *verdict = colstr(e, v, "verdict"), *sentence = colstr(e, v, "sentence");
+	const char *since = colstr(e, v, "custody_since"), *expected = colstr(e, v, "expected_release");
+	int jail = sentence && (!strcmp(sentence, "prison") || !strcmp(sentence, "administrative_jail"));
+	int pretrial = verdict && !strcmp(verdict, "pending") && since;
+	if (!jail && !pretrial)
+		return 0;
+	fs_date s = 0, x = 0;
+	int has_s = since && !fs_date_parse(since, &s, NULL, NULL);
+	int has_x = expected && !fs_date_parse(expected, &x, NULL, NULL);
+	const struct fs_value *months = &v[e->col_of[fs_field_index(e, "sentence_months")]];
+	if (!has_x && jail && has_s && months->type == FS_VINT) {
+		x = add_months(s, months->i);
+		has_x = 1;
+	}
+	if (has_x && x <= u->today && jail)
+		return 0; /* the sentence has run out: released, if not yet recorded */
+	int64_t person = v[e->col_of[fs_field_index(e, "person_id")]].i;
+	const struct fs_entity *pe = fs_entity_find("person");
+	struct fs_row row;
+	char name[256] = "";
+	if (!fs_store_get(u->ctx->st, &pe->table, person, &row, NULL)) {
+		const struct fs_value *n = &row.vals[pe->col_of[fs_field_index(pe, "full_name")]];
+		snprintf(name, sizeof(name), "%.*s", (int)n->n, (const char *)n->p);
+		fs_row_free(&row);
+	}
+	char xs[11] = "";
+	if (has_x)
+		fs_date_format(x, xs);
+	json_t *o = json_pack("{s:I,s:I,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:o,s:o,s:o}", "case_id", (json_int_t)v[0].i, "person_id",
+			      (json_int_t)person, "name", name, "status", jail ? "serving a sentence" : "pre-trial detention",
+			      "charges", colstr(e, v, "charges"), "court", colstr(e, v, "court"), "sentence", sentence,
+			      "custody_since", since, "sentence_months",
+			      months->type == FS_VINT ? json_integer(months->i) : json_null(), "days_served",
+			      has_s ? json_integer(u->today - s) : json_null(), "expected_release",
+			      has_x ? json_string(xs) : json_null());
+	if (!o || json_array_append_new(u->rows, o))
+		return u->rc = FS_ENOMEM, 1;
+	return 0;
+}
+
+int fs_record_prisoners(struct fs_ctx *ctx, fs_date today, int public_only, json_t **ret, struct fs_error *err)
+{
+	*ret = NULL;
+	if (ctx->org_id <= 0)
+		return fs_fail(err, FS_EINVAL, "org", "no organization chosen; pick one with --org");
+	struct pris_ud u = {.ctx = ctx, .e = fs_entity_find("case"), .today = today, .rows = json_array()};
+	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"handling", FS_EQ, fs_vtext("public")}};
+	struct fs_query q = {.table = &u.e->table, .filters = f, .nfilters = public_only ? 2 : 1, .order_by = "custody_since"};
+	int rc = u.rows ? fs_read_begin(ctx, err) : FS_ENOMEM;
+	if (!rc) {
+		rc = fs_store_select(ctx->st, &q, prisoner_cb, &u, err);
+		fs_read_end(ctx);
+		if (!rc)
+			rc = u.rc;
+	}
+	if (rc) {
+		json_decref(u.rows);
+		return rc;
+	}
+	char ts[11];
+	fs_date_format(today, ts);
+	*ret = json_pack("{s:s,s:I,s:o}", "as_of", ts, "count", (json_int_t)json_array_size(u.rows), "prisoners", u.rows);
+	return *ret ? 0 : FS_ENOMEM;
 }

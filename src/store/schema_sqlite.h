@@ -156,6 +156,13 @@ static const char *const fs_sqlite_migrations[] = {
 	"  subject TEXT NOT NULL, subject_id INTEGER NOT NULL, level TEXT NOT NULL, reason TEXT NOT NULL,\n"
 	"  assessed_on TEXT) STRICT;\n"
 	"CREATE INDEX assessments_subject ON assessments(subject, subject_id);\n",
+	/* 12: legal cases (one prosecution of one person) -> the prisoner list */
+	"CREATE TABLE legal_cases (\n"
+	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id),\n"
+	"  person_id INTEGER NOT NULL REFERENCES people(id), incident_id INTEGER REFERENCES incidents(id),\n"
+	"  charges TEXT NOT NULL, court TEXT, case_number TEXT, custody_since TEXT, verdict TEXT, verdict_on TEXT,\n"
+	"  sentence TEXT, sentence_months INTEGER, expected_release TEXT, released_on TEXT, appeal TEXT,\n"
+	"  handling TEXT, sealed BLOB) STRICT;\n",
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))

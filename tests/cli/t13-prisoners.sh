@@ -1,0 +1,43 @@
+#!/bin/sh
+# t13 - legal cases and the prisoner list: who is in custody on a date, days
+# served, expected release; released people and run-out sentences leave the list.
+. "$(dirname "$0")/lib.sh"
+fs init >/dev/null
+fs org add --slug oil --name "Мұнайшылар" --country KZ --currency KZT >/dev/null
+for name in "Роза Тұяқбаева" "Нұрлан Беков" "Ерлан Оспанов" "Aigul Seitova" "Dana Nurlanova"; do
+	fs person add --full-name "$name" >/dev/null
+done
+expect "convicted: 5 years" 0 fs case add --person-id 1 --charges "art. 272: organising mass unrest" --court "Ақтау қалалық соты" \
+	--custody-since 2011-12-20 --verdict convicted --verdict-on 2012-06-04 --sentence prison --sentence-months 60 --handling public
+expect "pre-trial detention" 0 fs case add --person-id 2 --charges "art. 174: inciting social discord" --custody-since 2012-01-10
+expect "released" 0 fs case add --person-id 3 --charges "art. 272" --custody-since 2011-12-20 --verdict convicted --sentence prison \
+	--sentence-months 36 --released-on 2012-12-01
+expect "suspended: not in custody" 0 fs case add --person-id 4 --charges "art. 272" --verdict convicted --sentence suspended
+expect "expected release given" 0 fs case add --person-id 5 --charges "art. 400" --custody-since 2012-01-05 --verdict convicted \
+	--sentence administrative_jail --expected-release 2012-02-04
+expect "prisoners on 2012-02-01" 0 fs --json record prisoners --as-of 2012-02-01
+same "three in custody" "$(grep -o '"count": [0-9]*' "$T/out" | grep -o '[0-9]*$')" 3
+has "days served: 2011-12-20 to 2012-02-01" "$T/out" '"days_served": 43'
+has "expected release: custody + 60 months" "$T/out" '"expected_release": "2016-12-20"'
+has "pre-trial" "$T/out" '"status": "pre-trial detention"'
+hasnot "released people are not listed" "$T/out" "Ерлан Оспанов"
+hasnot "a suspended sentence is not custody" "$T/out" "Aigul Seitova"
+expect "a week later" 0 fs --json record prisoners --as-of 2012-02-08
+hasnot "a sentence that ran out leaves the list" "$T/out" "Dana Nurlanova"
+expect "public only" 0 fs --json record prisoners --as-of 2012-02-01 --public
+same "one public case" "$(grep -o '"count": [0-9]*' "$T/out" | grep -o '[0-9]*$')" 1
+expect "text" 0 fs record prisoners --as-of 2012-02-01
+has "line" "$T/out" "serving a sentence"
+has "total" "$T/out" "3 in custody on 2012-02-01"
+expect "the lawyer is sealed" 0 fs case edit 2 --lawyer "Адвокат А."
+expect "sealed at rest" 1 grep -q "Адвокат" "$DB"
+# bad input
+expect "a sentence without a conviction" 65 fs case add --person-id 4 --charges x --sentence prison --sentence-months 12
+has "says why" "$T/err" "verdict 'convicted'"
+expect "prison without a length" 65 fs case add --person-id 4 --charges x --verdict convicted --sentence prison
+expect "released before custody" 65 fs case add --person-id 4 --charges x --custody-since 2012-01-01 --released-on 2011-01-01
+expect "no such person" 65 fs case add --person-id 99 --charges x
+expect "charges required" 65 fs case add --person-id 4
+expect "bad date" 65 fs record prisoners --as-of 2012-13-01
+expect "verify" 0 fs verify
+finish
