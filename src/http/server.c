@@ -339,6 +339,36 @@ static const char *const org_entities[] = {"people", "employers", "workplaces", 
 
 /* ---- handlers ---- */
 
+/* The record's read side. Roles that document (admin, organizer, documenter) see
+ * every handling level; the others see what is public only. */
+static enum MHD_Result handle_record(struct fs_ctx *ctx, struct MHD_Connection *c, const char *method, const char *sub,
+				     const char *role)
+{
+	if (strcmp(method, "GET"))
+		return send_error(c, 405, "method_not_allowed", "the record is read here with GET", NULL);
+	struct fs_error err = {0};
+	json_t *out = NULL;
+	int rc;
+	int documents = !strcmp(role, "admin") || !strcmp(role, "organizer") || !strcmp(role, "documenter");
+	int pub = (arg(c, "public") && !strcmp(arg(c, "public"), "1")) || !documents;
+	if (!strcmp(sub, "counts")) {
+		rc = fs_record_counts(ctx, arg(c, "by"), pub, &out, &err);
+	} else if (!strcmp(sub, "prisoners")) {
+		fs_date as_of = fs_date_today();
+		rc = arg(c, "as_of") ? fs_date_parse(arg(c, "as_of"), &as_of, &err, "as_of") : 0;
+		if (!rc)
+			rc = fs_record_prisoners(ctx, as_of, pub, &out, &err);
+	} else if (!strcmp(sub, "duplicates")) {
+		if (!documents)
+			return send_error(c, 403, "forbidden", "your role cannot review person records", NULL);
+		int64_t limit = arg(c, "limit") ? strtoll(arg(c, "limit"), NULL, 10) : 100;
+		rc = fs_record_duplicates(ctx, limit > 0 && limit <= 1000 ? limit : 100, &out, &err);
+	} else {
+		return send_error(c, 404, "not_found", "no such resource", NULL);
+	}
+	return rc ? send_fs_error(c, rc, &err) : send_json(c, 200, out, NULL);
+}
+
 static enum MHD_Result handle_login(struct fs_ctx *ctx, struct MHD_Connection *c, struct request *rq)
 {
 	json_error_t jerr;
@@ -647,6 +677,8 @@ static enum MHD_Result handle_org(struct server *s, struct fs_ctx *ctx, struct M
 		int rc = fs_statement(ctx, person, arg(c, "lang") ? arg(c, "lang") : "en", fs_date_today(), &out, &err);
 		return rc ? send_fs_error(c, rc, &err) : send_json(c, 200, out, NULL);
 	}
+	if (!strcmp(what, "record") && r->n == 6)
+		return handle_record(ctx, c, method, r->seg[5], role);
 	if (!strcmp(what, "funds") && r->n == 7)
 		return handle_fund(ctx, c, rq, method, r->seg[5], r->seg[6], role);
 	if (!strcmp(what, "funds") && r->n == 5 && !strcmp(method, "POST")) {

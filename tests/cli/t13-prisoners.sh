@@ -39,5 +39,20 @@ expect "released before custody" 65 fs case add --person-id 4 --charges x --cust
 expect "no such person" 65 fs case add --person-id 99 --charges x
 expect "charges required" 65 fs case add --person-id 4
 expect "bad date" 65 fs record prisoners --as-of 2012-13-01
+# the API: documenters see every handling level, a viewer public records only
+FAIRSHARE_PASSWORD=documenter-pass fs user add doc --role documenter >/dev/null
+FAIRSHARE_PASSWORD=viewer-pass fs user add view --role viewer >/dev/null
+start_server 13
+get() { curl -s -H "Authorization: Bearer $(fs user token "$1")" "$B/orgs/oil/record/$2"; echo; }
+get doc "prisoners?as_of=2012-02-01" >"$T/out"
+has "documenter: all cases" "$T/out" '"count":3'
+get view "prisoners?as_of=2012-02-01" >"$T/out"
+has "viewer: public cases only" "$T/out" '"count":1'
+hasnot "viewer: no internal case" "$T/out" "Нұрлан Беков"
+same "viewer: no duplicate review" "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(fs user token view)" "$B/orgs/oil/record/duplicates")" 403
+get doc "counts?by=planet" >"$T/out"
+has "a bad grouping is a clear error" "$T/out" "is not one of: type, region, month, incident"
+kill -TERM "$server"
+wait "$server"
 expect "verify" 0 fs verify
 finish
