@@ -205,8 +205,8 @@ int cmd_backup(struct cli *c, int argc, char **argv)
 {
 	if (argc > 1 && cli_is_help(argv[1])) {
 		fputs("usage: fairshare backup FILE\n\nWrites a consistent copy of the database to the new file FILE, even while\n"
-		      "other processes use the database. The key file is not copied: keep it\n"
-		      "safe separately.\n", stdout);
+		      "other processes use the database, and the evidence files into FILE.evidence\n"
+		      "(hash-checked). The key file is not copied: keep it safe separately.\n", stdout);
 		return EX_OK;
 	}
 	if (argc != 2)

@@ -203,7 +203,9 @@ int fs_use_org(struct fs_ctx *ctx, const char *slug_or_id, struct fs_error *err)
 
 int fs_backup(struct fs_ctx *ctx, const char *dest_path, struct fs_error *err)
 {
-	return ctx->st->ops->backup(ctx->st, dest_path, err);
+	int rc = ctx->st->ops->backup(ctx->st, dest_path, err);
+	int64_t files; /* evidence rows are only ever added: the live list covers the copy */
+	return rc ? rc : fs_evidence_backup(ctx, dest_path, &files, err);
 }
 
 static int count(struct fs_ctx *ctx, const char *entity, int64_t org, const struct fs_filter *extra,

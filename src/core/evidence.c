@@ -526,3 +526,86 @@ int fs_evidence_verify(struct fs_ctx *ctx, json_t **ret, struct fs_error *err)
 	fs_buf_done(&text);
 	return *ret ? 0 : FS_ENOMEM;
 }
+
+/* ---- backup: the evidence files beside a database backup ---- */
+
+struct bk_ud {
+	struct fs_ctx *ctx;
+	const struct fs_entity *e;
+	const char *dest_dir;
+	int64_t copied, bad;
+	int rc;
+	struct fs_error *err;
+};
+
+static int backup_cb(void *p, const struct fs_value *v)
+{
+	struct bk_ud *u = p;
+	const struct fs_value *hv = &v[u->e->col_of[fs_field_index(u->e, "sha256")]];
+	char hex[65], got[65], src[4096], dst[4200], sub[4096];
+	snprintf(hex, sizeof(hex), "%.*s", (int)hv->n, (const char *)hv->p);
+	stored_path(u->ctx, hex, src, sizeof(src));
+	if ((size_t)snprintf(sub, sizeof(sub), "%.4000s/%.2s", u->dest_dir, hex) >= sizeof(sub)) {
+		u->rc = fs_fail(u->err, FS_EINVAL, "backup", "the backup path is too long");
+		return 1;
+	}
+	snprintf(dst, sizeof(dst), "%s/%s", sub, hex);
+	if (access(dst, F_OK) == 0)
+		return 0;
+	if (mkdir(sub, 0700) && errno != EEXIST) {
+		u->rc = fs_fail(u->err, FS_EIO, "backup", "cannot create %s: %s", sub, strerror(errno));
+		return 1;
+	}
+	int in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0) {
+		u->bad++;
+		return 0;
+	}
+	int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0440);
+	if (out < 0) {
+		close(in);
+		u->rc = fs_fail(u->err, FS_EIO, "backup", "cannot create %s: %s", dst, strerror(errno));
+		return 1;
+	}
+	int failed = hash_fd(in, out, got, NULL) || fsync(out);
+	close(in);
+	close(out);
+	if (failed) {
+		unlink(dst);
+		u->rc = fs_fail(u->err, FS_EIO, "backup", "copying %s failed: %s", src, strerror(errno));
+		return 1;
+	}
+	if (strcmp(got, hex)) { /* an altered file is not carried into the backup */
+		unlink(dst);
+		u->bad++;
+		return 0;
+	}
+	u->copied++;
+	return 0;
+}
+
+int fs_evidence_backup(struct fs_ctx *ctx, const char *dest_db, int64_t *copied, struct fs_error *err)
+{
+	*copied = 0;
+	size_t dl = strlen(dest_db);
+	char *dir = malloc(dl + sizeof(".evidence"));
+	if (!dir)
+		return FS_ENOMEM;
+	memcpy(dir, dest_db, dl);
+	memcpy(dir + dl, ".evidence", sizeof(".evidence"));
+	struct bk_ud u = {.ctx = ctx, .e = fs_entity_find("evidence"), .dest_dir = dir, .err = err};
+	int rc = 0;
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		rc = fs_fail(err, FS_EIO, "backup", "cannot create %s: %s", dir, strerror(errno));
+	struct fs_query q = {.table = &u.e->table};
+	if (!rc)
+		rc = fs_store_select(ctx->st, &q, backup_cb, &u, err);
+	if (!rc)
+		rc = u.rc;
+	if (!rc && u.bad)
+		rc = fs_fail(err, FS_EINTEGRITY, "evidence", "%lld evidence files are missing or altered and were not backed "
+			     "up; run 'fairshare evidence verify'", (long long)u.bad);
+	*copied = u.copied;
+	free(dir);
+	return rc;
+}

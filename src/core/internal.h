@@ -111,6 +111,8 @@ extern const struct fs_table fs_transfers_table, fs_balances_table;
 int fs_ledger_verify(struct fs_ctx *ctx, struct fs_buf *report, int64_t *problems, int64_t *transfers, struct fs_error *err);
 /* Evidence files and custody chain, read-only (evidence.c). */
 int fs_evidence_check(struct fs_ctx *ctx, struct fs_buf *report, int64_t *problems, int64_t *files, struct fs_error *err);
+/* Copy the evidence files (hash-checked) into DEST_DB.evidence. */
+int fs_evidence_backup(struct fs_ctx *ctx, const char *dest_db, int64_t *copied, struct fs_error *err);
 
 /* validation helpers (entity.c) */
 extern const char *const fs_claim_kinds[];

@@ -47,6 +47,10 @@ expect "bad handling on a new file" 65 sh -c "printf x >'$T/x.txt'; '$FS_BIN' --
 expect "nothing half-written" 0 fs --json evidence list
 same "still two records" "$(grep -c '"sha256"' "$T/out")" 2
 expect "verify before tampering" 0 fs verify
+expect "backup carries the evidence files" 0 fs backup "$T/b.db"
+cp "$DB.key" "$T/b.db.key"
+expect "the copy is there" 0 test -f "$T/b.db.evidence/$(echo "$SUM" | cut -c1-2)/$SUM"
+expect "the backup verifies, files included" 0 "$FS_BIN" --db "$T/b.db" verify
 # tamper: alter one file, delete the other
 F1="$DB.evidence/$(echo "$SUM" | cut -c1-2)/$SUM"
 chmod u+w "$F1"; printf 'edited' >>"$F1"
@@ -57,6 +61,8 @@ has "altered named" "$T/out" "evidence 1: the file is altered"
 has "missing named" "$T/out" "evidence 2: the file is missing"
 expect "verify finds them too" 65 fs verify
 has "verify names the file" "$T/err" "evidence 2: the file is missing"
+expect "a backup does not carry altered or missing files" 65 fs backup "$T/c.db"
+has "and says so" "$T/err" "2 evidence files are missing or altered"
 expect "export refuses an altered file" 65 fs evidence export 1 "$T/copy2.jpg"
 expect "and leaves nothing behind" 1 test -e "$T/copy2.jpg"
 # tamper with the custody log itself
