@@ -27,7 +27,7 @@
   }
   function say(text, isError) { const m = $("message"); m.textContent = text || ""; m.className = isError ? "error" : ""; }
   function show(view) {
-    ["login-view", "people-view", "person-view", "edit-view", "watch-view", "statement-view", "fund-view", "report-view"].forEach((v) => { $(v).hidden = v !== view; });
+    ["login-view", "people-view", "person-view", "edit-view", "watch-view", "statement-view", "fund-view", "report-view", "record-view"].forEach((v) => { $(v).hidden = v !== view; });
   }
 
   async function api(method, path, body, type) {
@@ -255,6 +255,45 @@
     drawChart(w);
   }
 
+  /* the record: victim counts (confirmed apart from the reported range), who is
+   * in custody, the duplicate review queue (roles that document only) */
+  async function openRecord() {
+    show("record-view");
+    const by = $("record-by").value;
+    const c = await api("GET", orgPath("/record/counts?by=" + encodeURIComponent(by)));
+    if (c.status !== 200) return fail(c);
+    $("record-dim").textContent = by === "type" ? "" : t("record.by_" + by);
+    const cb = $("record-counts").tBodies[0];
+    cb.innerHTML = "";
+    for (const r of c.data.rows) {
+      const tr = document.createElement("tr");
+      cell(tr, r.type.replace(/_/g, " ")); cell(tr, by === "type" ? "" : r[by]); cell(tr, fmtNumber(r.confirmed), "num");
+      cell(tr, fmtNumber(r.contested), "num");
+      cell(tr, r.reported_min === r.reported_max ? fmtNumber(r.reported_min) : fmtNumber(r.reported_min) + "–" + fmtNumber(r.reported_max), "num");
+      cb.appendChild(tr);
+    }
+    const p = await api("GET", orgPath("/record/prisoners"));
+    if (p.status !== 200) return fail(p);
+    const pb = $("record-prisoners").tBodies[0];
+    pb.innerHTML = "";
+    for (const x of p.data.prisoners) {
+      const tr = document.createElement("tr");
+      cell(tr, x.name); cell(tr, t(x.status === "pre-trial detention" ? "record.pretrial" : "record.serving")); cell(tr, x.charges);
+      cell(tr, x.days_served == null ? t("record.unknown") : fmtNumber(x.days_served), "num");
+      cell(tr, x.expected_release ? fmtDate(x.expected_release) : t("record.unknown"));
+      pb.appendChild(tr);
+    }
+    const d = await api("GET", orgPath("/record/duplicates?limit=50"));
+    $("record-dups").hidden = d.status !== 200;
+    const db = $("record-duplicates").tBodies[0];
+    db.innerHTML = "";
+    if (d.status === 200) for (const x of d.data.pairs) {
+      const tr = document.createElement("tr");
+      cell(tr, x.name_a + " (" + x.person_a + ")"); cell(tr, "~"); cell(tr, x.name_b + " (" + x.person_b + ")");
+      db.appendChild(tr);
+    }
+  }
+
   /* paid (cumulative) and outstanding (owed - paid) by month, as an SVG line chart */
   function drawChart(w) {
     const svg = $("watch-chart");
@@ -473,6 +512,7 @@
       if (!$("people-view").hidden) listPeople(); else if (!$("person-view").hidden && state.person) openPerson(state.person.id);
       else if (!$("watch-view").hidden) openWatch(); else if (!$("statement-view").hidden) openStatement();
       else if (!$("fund-view").hidden) openFunds(); else if (!$("report-view").hidden) openReport();
+      else if (!$("record-view").hidden) openRecord();
     });
     $("login-form").addEventListener("submit", async (ev) => {
       ev.preventDefault();
@@ -497,6 +537,8 @@
     $("nav-people").addEventListener("click", () => { say(""); listPeople(); });
     $("nav-watch").addEventListener("click", () => { say(""); openWatch(); });
     $("nav-funds").addEventListener("click", () => { say(""); openFunds(); });
+    $("nav-record").addEventListener("click", () => { say(""); openRecord(); });
+    $("record-by").addEventListener("change", openRecord);
     $("fund-select").addEventListener("change", () => showFund($("fund-select").value));
     $("open-report").addEventListener("click", openReport);
     $("report-back").addEventListener("click", openFunds);

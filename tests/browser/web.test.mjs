@@ -148,6 +148,24 @@ await test("the public report has totals and no names", async () => {
   await page.screenshot({ path: path.join(shots, "11-public-report.png"), fullPage: true });
   await page.getByRole("button", { name: "People" }).click();
 });
+await test("the record: counts with confirmed apart from reported, who is in custody, duplicates", async () => {
+  await page.locator("#org").selectOption("oil");
+  await page.getByRole("button", { name: "Record" }).click();
+  await page.locator("#record-view").waitFor({ state: "visible" });
+  const killing = page.locator("#record-counts tr", { hasText: "extrajudicial killing" });
+  await killing.waitFor();
+  const cells = await killing.locator("td").allTextContents();
+  assert(cells[2] === "2" && cells[4] === "2", "killings: 2 confirmed, 2 reported: " + cells.join("|"));
+  await page.locator("#record-counts tr", { hasText: "injury" }).locator("td", { hasText: "29–80" }).waitFor();
+  await page.locator("#record-prisoners td", { hasText: "Нұрлан Беков" }).waitFor();
+  await page.locator("#record-duplicates td", { hasText: "Zhanbolat Kasymov" }).waitFor();
+  await page.locator("#record-by").selectOption("region");
+  await page.locator("#record-counts td", { hasText: "Маңғыстау" }).first().waitFor();
+  await page.screenshot({ path: path.join(shots, "12-record.png"), fullPage: true });
+  await page.locator("#org").selectOption("miners");
+  await page.getByRole("button", { name: "People" }).click();
+  await page.locator("#people-view").waitFor({ state: "visible" });
+});
 for (const [lang, heading, find] of [["tr", "Kişiler", "Bul"], ["ru", "Люди", "Найти"], ["kk", "Адамдар", "Табу"]]) {
   await test(`switch the language to ${lang}`, async () => {
     await page.getByLabel(/Language|Dil|Язык|Тіл/).selectOption(lang);
