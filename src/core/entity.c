@@ -1708,6 +1708,8 @@ static int link_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err
 	return 0;
 }
 
+static int default_handling(struct fs_rec *r);
+
 static int evidence_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
 {
 	(void)ctx;
@@ -1718,11 +1720,7 @@ static int evidence_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error 
 		ok = (hp[i] >= '0' && hp[i] <= '9') || (hp[i] >= 'a' && hp[i] <= 'f');
 	if (!ok)
 		return fs_fail(err, FS_EINVAL, "sha256", "is not a SHA-256 in lower-case hex (64 characters)");
-	const struct fs_entity *e = r->e;
-	int col = e->col_of[fs_field_index(e, "handling")];
-	if (r->v[col].type == FS_VNULL)
-		return set_col_bytes(r, col, FS_VTEXT, "internal", 8);
-	return 0;
+	return default_handling(r);
 }
 
 static int default_handling(struct fs_rec *r)

@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 
 enum { C_SEQ, C_ORG, C_EVID, C_EVENT, C_TS, C_ACTOR, C_DETAIL, C_PREV, C_HASH, C_NCOLS };
@@ -21,16 +19,6 @@ static const struct fs_column custody_cols[C_NCOLS] = {{"seq", FS_VINT}, {"org_i
 	{"evidence_id", FS_VINT}, {"event", FS_VTEXT}, {"ts", FS_VTEXT}, {"actor", FS_VTEXT}, {"detail", FS_VTEXT},
 	{"prev_hash", FS_VBLOB}, {"hash", FS_VBLOB}};
 static const struct fs_table custody_table = {"evidence_custody", custody_cols, C_NCOLS};
-
-static void now_iso(char out[32])
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	struct tm tm;
-	gmtime_r(&tv.tv_sec, &tm);
-	size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out + n, 32 - n, ".%03dZ", (int)(tv.tv_usec / 1000) % 1000);
-}
 
 static const char *base_name(const char *path)
 {
@@ -95,7 +83,7 @@ static int custody_add(struct fs_ctx *ctx, int64_t evidence_id, const char *even
 	if (rc)
 		return rc;
 	char ts[32];
-	now_iso(ts);
+	fs_now_iso(ts);
 	struct fs_value v[C_NCOLS];
 	v[C_SEQ] = fs_vnull();
 	v[C_ORG] = fs_vint(ctx->org_id);

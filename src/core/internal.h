@@ -109,6 +109,8 @@ int fs_journal_transfers(struct fs_ctx *ctx, const struct fs_rec *fund, int64_t 
 			 int64_t count, const unsigned char head[32], struct fs_error *err);
 extern const struct fs_table fs_transfers_table, fs_balances_table;
 int fs_ledger_verify(struct fs_ctx *ctx, struct fs_buf *report, int64_t *problems, int64_t *transfers, struct fs_error *err);
+/* The current UTC time as 2026-11-23T03:57:22.123Z (journal.c). */
+void fs_now_iso(char out[32]);
 /* Evidence files and custody chain, read-only (evidence.c). */
 int fs_evidence_check(struct fs_ctx *ctx, struct fs_buf *report, int64_t *problems, int64_t *files, struct fs_error *err);
 /* Copy the evidence files (hash-checked) into DEST_DB.evidence. */

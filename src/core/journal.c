@@ -11,7 +11,7 @@
 
 #include "../util/date.h"
 
-static void now_iso(char out[32])
+void fs_now_iso(char out[32])
 {
 	struct timeval tv;
 	gettimeofday(&tv, NULL);
@@ -58,7 +58,7 @@ static int journal_entry(struct fs_ctx *ctx, const char *action, const struct fs
 		ctx->head_valid = 1;
 	}
 	char ts[32];
-	now_iso(ts);
+	fs_now_iso(ts);
 	struct fs_buf bj, aj;
 	fs_buf_init(&bj, 1u << 20);
 	fs_buf_init(&aj, 1u << 20);
