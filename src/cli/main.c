@@ -38,6 +38,7 @@ static const struct cmd commands[] = {
 	{"incident", cmd_entity, "incidents of repression: add, list, show, edit"},
 	{"violation", cmd_entity, "violations (victim x type x incident): add, list, show, edit"},
 	{"assessment", cmd_entity, "verification assessments R0-R3, XC, XD, DU: add, list, show"},
+	{"report", cmd_entity, "reports: one source's statement each (A-F, 1-6; sealed), never changed"},
 	{"case", cmd_entity, "legal cases (one prosecution of one person): add, list, show, edit"},
 	{"evidence", cmd_evidence, "evidence files: add FILE, show, export, verify, list, edit"},
 	{"user", cmd_user, "accounts: add, passwd, role, disable, enable, list, token"},

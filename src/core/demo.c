@@ -359,6 +359,16 @@ static int shooting(struct fs_ctx *ctx, struct fs_error *err)
 			rc = create(ctx, "assessment", KV({"subject", "violation"}, {"subject_id", vid}, {"level", acts[i].level},
 							  {"reason", acts[i].reason}, {"assessed_on", "2012-02-01"}), NULL, err);
 	}
+	/* the shooting as three sources told it */
+	static const char *const reports[][7] = {
+		{"2011-12-16", "phone", "eyewitness", "b", "2", "kk", "Алаңда полиция адамдарға оқ атты, үш адам қаза тапты."},
+		{"2011-12-17", "in_person", "doctor", "a", "2", "ru", "В больницу доставлено более тридцати раненых, у многих огнестрельные ранения."},
+		{"2011-12-18", "media", "official", "e", "4", "ru", "Полиция применила оружие в ответ на нападение толпы."},
+	};
+	for (size_t i = 0; !rc && i < sizeof(reports) / sizeof(reports[0]); i++)
+		rc = create(ctx, "report", KV({"incident_id", inc}, {"received_on", reports[i][0]}, {"channel", reports[i][1]},
+					      {"connection", reports[i][2]}, {"reliability", reports[i][3]}, {"credibility", reports[i][4]},
+					      {"language", reports[i][5]}, {"text", reports[i][6]}), NULL, err);
 	if (!rc)
 		rc = create(ctx, "case", KV({"person_id", pid[5]}, {"incident_id", inc2}, {"charges", "art. 272: organising mass unrest"},
 					    {"court", "Қаратау қалалық соты"}, {"custody_since", "2011-12-17"}, {"verdict", "convicted"},

@@ -230,6 +230,27 @@ static const struct fs_field assessment_fields[] = {
 	{"assessed_on", FK_DATE, FF_IMMUTABLE, 0, NULL, NULL, "date (default today)"},
 };
 
+static const char *const report_channels[] = {"in_person", "phone", "messenger", "email", "letter", "media", "court_file",
+	"other", NULL};
+static const char *const report_connections[] = {"victim", "family", "eyewitness", "co_worker", "lawyer", "doctor",
+	"official", "media", "documenter", "other", NULL};
+static const char *const report_languages[] = {"kk", "ru", "tr", "en", "other", NULL};
+static const char *const reliability_codes[] = {"a", "b", "c", "d", "e", "f", NULL};
+static const char *const credibility_codes[] = {"1", "2", "3", "4", "5", "6", NULL};
+static const struct fs_field report_fields[] = {
+	{"incident_id", FK_REF, FF_REQUIRED | FF_IMMUTABLE, 0, "incident", NULL, "the incident the statement is about"},
+	{"received_on", FK_DATE, FF_REQUIRED, 0, NULL, NULL, "date received"},
+	{"channel", FK_ENUM, 0, 0, NULL, report_channels, "in_person, phone, messenger, email, letter, media, court_file, other"},
+	{"connection", FK_ENUM, FF_REQUIRED, 0, NULL, report_connections,
+	 "the source's connection to the facts: victim, family, eyewitness, co_worker, lawyer, doctor, official, media, documenter, other"},
+	{"reliability", FK_ENUM, FF_REQUIRED, 0, NULL, reliability_codes, "source reliability A (reliable) to F (cannot be judged)"},
+	{"credibility", FK_ENUM, FF_REQUIRED, 0, NULL, credibility_codes, "information credibility 1 (confirmed) to 6 (cannot be judged)"},
+	{"language", FK_ENUM, 0, 0, NULL, report_languages, "language of the statement: kk, ru, tr, en, other"},
+	{"source", FK_TEXT, FF_SEALED, 300, NULL, NULL, "who gave the statement (sealed)"},
+	{"text", FK_TEXT, FF_SEALED | FF_REQUIRED, 20000, NULL, NULL, "the statement, as given (sealed)"},
+	{"handling", FK_ENUM, 0, 0, NULL, handling_levels, "public, internal (default), restricted, sealed"},
+};
+
 static const char *const verdicts[] = {"pending", "convicted", "acquitted", "dismissed", NULL};
 static const char *const sentence_types[] = {"none", "prison", "suspended", "restricted_freedom", "fine",
 	"administrative_jail", NULL};
@@ -308,6 +329,9 @@ static struct fs_entity ent_assessment = {.name = "assessment", .plural = "asses
 static int case_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
 static struct fs_entity ent_case = {.name = "case", .plural = "legal_cases", .label = NULL, .owned = 1,
 	.fields = case_fields, .nfields = N(case_fields), .check = case_check};
+static int report_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
+static struct fs_entity ent_report = {.name = "report", .plural = "reports", .label = NULL, .owned = 1,
+	.fields = report_fields, .nfields = N(report_fields), .check = report_check, .append_only = 1};
 static struct fs_entity ent_user = {.name = "user", .plural = "users", .label = "username", .owned = 0,
 	.fields = user_fields, .nfields = N(user_fields)};
 static struct fs_entity ent_role = {.name = "role", .plural = "roles", .label = NULL, .owned = 1,
@@ -317,7 +341,7 @@ const struct fs_entity *const fs_entities[] = {&ent_org, &ent_person, &ent_emplo
 					       &ent_employment, &ent_membership, &ent_claim, &ent_promise,
 					       &ent_payment, &ent_user, &ent_role, &ent_fund, &ent_account, &ent_pledge, &ent_link,
 					       &ent_evidence, &ent_incident, &ent_violation, &ent_assessment,
-					       &ent_case};
+					       &ent_case, &ent_report};
 const size_t fs_nentities = N(fs_entities);
 
 /* Column names are built once; they live as long as the process. */
@@ -1797,5 +1821,12 @@ static int case_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err
 		return fs_fail(err, FS_EINVAL, "sentence_months", "give the length of the sentence (or expected_release)");
 	if (cs->type == FS_VTEXT && rel->type == FS_VTEXT && strcmp(rel->p, cs->p) < 0)
 		return fs_fail(err, FS_EINVAL, "released_on", "is before custody_since");
+	return default_handling(r);
+}
+
+static int report_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
+{
+	(void)ctx;
+	(void)err;
 	return default_handling(r);
 }

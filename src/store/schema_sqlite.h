@@ -163,6 +163,13 @@ static const char *const fs_sqlite_migrations[] = {
 	"  charges TEXT NOT NULL, court TEXT, case_number TEXT, custody_since TEXT, verdict TEXT, verdict_on TEXT,\n"
 	"  sentence TEXT, sentence_months INTEGER, expected_release TEXT, released_on TEXT, appeal TEXT,\n"
 	"  handling TEXT, sealed BLOB) STRICT;\n",
+	/* 13: reports - one source's statement each, never overwritten */
+	"CREATE TABLE reports (\n"
+	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id),\n"
+	"  incident_id INTEGER NOT NULL REFERENCES incidents(id), received_on TEXT NOT NULL, channel TEXT,\n"
+	"  connection TEXT NOT NULL, reliability TEXT NOT NULL, credibility TEXT NOT NULL, language TEXT,\n"
+	"  handling TEXT, sealed BLOB) STRICT;\n"
+	"CREATE INDEX reports_incident ON reports(incident_id);\n",
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))
