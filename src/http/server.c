@@ -318,10 +318,36 @@ static int csrf_ok(struct MHD_Connection *c, const struct who *w)
 
 /* ---- roles ---- */
 
+/* Roles that document the record: they see every handling level and write the
+ * record's entities; the others see what is public only. */
+static int documents(const char *role)
+{
+	return !strcmp(role, "admin") || !strcmp(role, "organizer") || !strcmp(role, "documenter");
+}
+
+static int is_record(const char *entity)
+{
+	static const char *const names[] = {"incident", "violation", "assessment", "case", "report", "link", NULL};
+	for (size_t i = 0; names[i]; i++)
+		if (!strcmp(entity, names[i]))
+			return 1;
+	return 0;
+}
+
+static int has_handling(const struct fs_entity *e)
+{
+	for (size_t f = 0; f < fs_entity_nfields(e); f++)
+		if (!strcmp(fs_entity_field(e, f)->name, "handling"))
+			return 1;
+	return 0;
+}
+
 static int can_write(const char *role, const char *entity)
 {
 	if (!strcmp(role, "admin"))
 		return 1;
+	if (is_record(entity))
+		return documents(role);
 	if (!strcmp(entity, "payment") || !strcmp(entity, "fund") || !strcmp(entity, "account") || !strcmp(entity, "transfer"))
 		return !strcmp(role, "treasurer");
 	if (!strcmp(entity, "organization") || !strcmp(entity, "user") || !strcmp(entity, "role"))
@@ -335,7 +361,8 @@ static int can_reveal(const char *role)
 }
 
 static const char *const org_entities[] = {"people", "employers", "workplaces", "employments", "memberships",
-					   "claims", "promises", "payments", "funds", "accounts", NULL};
+					   "claims", "promises", "payments", "funds", "accounts", "incidents", "violations",
+					   "assessments", "legal_cases", "reports", NULL};
 
 /* ---- handlers ---- */
 
@@ -349,8 +376,7 @@ static enum MHD_Result handle_record(struct fs_ctx *ctx, struct MHD_Connection *
 	struct fs_error err = {0};
 	json_t *out = NULL;
 	int rc;
-	int documents = !strcmp(role, "admin") || !strcmp(role, "organizer") || !strcmp(role, "documenter");
-	int pub = (arg(c, "public") && !strcmp(arg(c, "public"), "1")) || !documents;
+	int pub = (arg(c, "public") && !strcmp(arg(c, "public"), "1")) || !documents(role);
 	if (!strcmp(sub, "counts")) {
 		rc = fs_record_counts(ctx, arg(c, "by"), pub, &out, &err);
 	} else if (!strcmp(sub, "prisoners")) {
@@ -359,7 +385,7 @@ static enum MHD_Result handle_record(struct fs_ctx *ctx, struct MHD_Connection *
 		if (!rc)
 			rc = fs_record_prisoners(ctx, as_of, pub, &out, &err);
 	} else if (!strcmp(sub, "duplicates")) {
-		if (!documents)
+		if (!documents(role))
 			return send_error(c, 403, "forbidden", "your role cannot review person records", NULL);
 		int64_t limit = arg(c, "limit") ? strtoll(arg(c, "limit"), NULL, 10) : 100;
 		rc = fs_record_duplicates(ctx, limit > 0 && limit <= 1000 ? limit : 100, &out, &err);
@@ -434,11 +460,14 @@ static enum MHD_Result handle_entity(struct fs_ctx *ctx, struct MHD_Connection *
 	if (!strcmp(method, "GET") && !idseg) {
 		struct fs_kv filters[16];
 		size_t nf = 0;
-		for (size_t f = 0; f < fs_entity_nfields(e) && nf < 16; f++) {
-			const char *v = arg(c, fs_entity_field(e, f)->name);
-			if (v)
-				filters[nf++] = (struct fs_kv){fs_entity_field(e, f)->name, v};
+		int public_only = has_handling(e) && !documents(role);
+		for (size_t f = 0; f < fs_entity_nfields(e) && nf < 15; f++) {
+			const char *name = fs_entity_field(e, f)->name, *v = arg(c, name);
+			if (v && !(public_only && !strcmp(name, "handling")))
+				filters[nf++] = (struct fs_kv){name, v};
 		}
+		if (public_only)
+			filters[nf++] = (struct fs_kv){"handling", "public"};
 		int64_t limit = 0, offset = 0;
 		const char *l = arg(c, "limit"), *of = arg(c, "offset");
 		if ((l && (limit = strtoll(l, NULL, 10)) <= 0) || (of && (offset = strtoll(of, NULL, 10)) < 0))
@@ -457,6 +486,13 @@ static enum MHD_Result handle_entity(struct fs_ctx *ctx, struct MHD_Connection *
 		if (reveal && !can_reveal(role))
 			return send_error(c, 403, "forbidden", "your role cannot see sealed fields", "reveal");
 		rc = fs_get(ctx, e, id, reveal ? FS_REVEAL : 0, &out, &err);
+		if (!rc && has_handling(e) && !documents(role)) {
+			const char *h = json_string_value(json_object_get(out, "handling"));
+			if (!h || strcmp(h, "public")) { /* not confirmed to exist */
+				json_decref(out);
+				return send_error(c, 404, "not_found", "no such record", NULL);
+			}
+		}
 		if (!rc && reveal)
 			rc = fs_journal_view(ctx, e, id, &err);
 	} else if (!strcmp(method, "DELETE") && idseg) {

@@ -61,6 +61,8 @@ statement|GET|/orgs/ORG/statement/1|||all|200
 fund balances|GET|/orgs/ORG/funds/1/balances|||all|200
 fund report|GET|/orgs/ORG/funds/1/report|||all|200
 record transfers|POST|/orgs/ORG/funds/1/transfers|[{"id":"m-1","debit_account_id":2,"credit_account_id":5,"amount_minor":100,"code":"payroll"}]|application/json|admin treasurer|200
+create incident|POST|/orgs/ORG/incidents|{"type":"strike","started_on":"2026-01-05","handling":"public"}|application/json|admin organizer documenter|201
+list incidents|GET|/orgs/ORG/incidents?limit=2|||all|200
 record counts|GET|/orgs/ORG/record/counts|||all|200
 prisoners|GET|/orgs/ORG/record/prisoners|||all|200
 duplicate review queue|GET|/orgs/ORG/record/duplicates?limit=2|||admin organizer documenter|200

@@ -50,6 +50,20 @@ get view "prisoners?as_of=2012-02-01" >"$T/out"
 has "viewer: public cases only" "$T/out" '"count":1'
 hasnot "viewer: no internal case" "$T/out" "Нұрлан Беков"
 same "viewer: no duplicate review" "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(fs user token view)" "$B/orgs/oil/record/duplicates")" 403
+code() { u=$1; shift; curl -s -o "$T/out" -w '%{http_code}' -H "Authorization: Bearer $(fs user token "$u")" -H 'Content-Type: application/json' "$@"; }
+same "documenter records a public incident" "$(code doc -X POST -d '{"type":"mass_arrest","started_on":"2011-12-17","handling":"public"}' "$B/orgs/oil/incidents")" 201
+same "documenter records an internal one" "$(code doc -X POST -d '{"type":"raid","started_on":"2011-12-18","region":"secret-place"}' "$B/orgs/oil/incidents")" 201
+same "a viewer cannot record" "$(code view -X POST -d '{"type":"raid","started_on":"2011-12-18"}' "$B/orgs/oil/incidents")" 403
+same "viewer lists incidents" "$(code view "$B/orgs/oil/incidents")" 200
+has "the public one" "$T/out" "mass_arrest"
+hasnot "not the internal one" "$T/out" "secret-place"
+same "viewer cannot open the internal one" "$(code view "$B/orgs/oil/incidents/2")" 404
+same "viewer cannot ask for it by handling" "$(code view "$B/orgs/oil/incidents?handling=internal")" 200
+hasnot "still only public" "$T/out" "secret-place"
+same "documenter opens it" "$(code doc "$B/orgs/oil/incidents/2")" 200
+same "an assessment over the API" "$(code doc -X POST -d '{"subject":"incident","subject_id":1,"level":"R1","reason":"two sources"}' "$B/orgs/oil/assessments")" 201
+same "a bad level is a clear error" "$(code doc -X POST -d '{"subject":"incident","subject_id":1,"level":"R7","reason":"x"}' "$B/orgs/oil/assessments")" 422
+has "names the field" "$T/out" '"field":"level"'
 get doc "counts?by=planet" >"$T/out"
 has "a bad grouping is a clear error" "$T/out" "is not one of: type, region, month, incident"
 kill -TERM "$server"
