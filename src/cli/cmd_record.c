@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 
 static int record_help(FILE *out)
 {
@@ -13,7 +14,8 @@ static int record_help(FILE *out)
 	      "       fairshare record unlink LINK_ID\n"
 	      "       fairshare record links [--json]\n"
 	      "       fairshare record counts [--by type|region|month|incident] [--public] [--json]\n"
-	      "       fairshare record prisoners [--as-of DATE] [--public] [--json]\n\n"
+	      "       fairshare record prisoners [--as-of DATE] [--public] [--json]\n"
+	      "       fairshare record alerts [--hours N] [--now TIME] [--json]\n\n"
 	      "duplicates suggests pairs of person records that are likely the same person,\n"
 	      "across Turkish, Kazakh and Russian spellings in Latin and Cyrillic script, using\n"
 	      "the birth year; a documenter decides each pair with link (journaled; unlink\n"
@@ -22,7 +24,9 @@ static int record_help(FILE *out)
 	      "confirmed (R2+R3) apart from the reported, unconfirmed range (R0+R1, min-max),\n"
 	      "leaving out what is discounted (XD) or a duplicate (DU).\n"
 	      "prisoners lists who is in custody now (legal cases: 'fairshare case add'):\n"
-	      "charges, sentence, days served, expected release.\n", out);
+	      "charges, sentence, days served, expected release.\n"
+	      "alerts lists detained people whose whereabouts have been unknown for N hours\n"
+	      "or more (default 24; exit 65 when there is any).\n", out);
 	return out == stdout ? EX_OK : EX_USAGE;
 }
 
@@ -154,6 +158,42 @@ int cmd_record(struct cli *c, int argc, char **argv)
 			}
 			printf("%lld in custody on %s\n", (long long)json_integer_value(json_object_get(out, "count")),
 			       json_string_value(json_object_get(out, "as_of")));
+		}
+	} else if (!strcmp(sub, "alerts")) {
+		int64_t hours = 24, now = (int64_t)time(NULL);
+		for (int i = 2; i < argc && !r; i++) {
+			if (!strcmp(argv[i], "--hours") && i + 1 < argc) {
+				if (cli_parse_id(argv[++i], &hours)) {
+					fs_close(ctx);
+					return cli_usage("--hours takes a positive whole number");
+				}
+			} else if (!strcmp(argv[i], "--now") && i + 1 < argc) {
+				if (fs_time_parse(argv[++i], &now))
+					r = fs_fail(&err, FS_EINVAL, "now", "'%.32s' is not a date and time (2011-12-16T11:30, UTC)", argv[i]);
+			} else {
+				fs_close(ctx);
+				return cli_usage("record alerts [--hours N] [--now TIME]");
+			}
+		}
+		if (!r)
+			r = fs_record_alerts(ctx, now, hours, &out, &err);
+		if (!r && !c->json) {
+			size_t i;
+			json_t *a;
+			json_array_foreach(json_object_get(out, "alerts"), i, a)
+				printf("%s: whereabouts unknown for %lld hours (since %s)%s\n", json_string_value(json_object_get(a, "name")),
+				       (long long)json_integer_value(json_object_get(a, "hours")),
+				       json_string_value(json_object_get(a, "unknown_since")),
+				       json_is_true(json_object_get(a, "lawyer_access")) ? "" : ", no lawyer");
+			printf("%lld alerts (whereabouts unknown %lld hours or more)\n",
+			       (long long)json_integer_value(json_object_get(out, "count")), (long long)hours);
+		}
+		if (!r && json_integer_value(json_object_get(out, "count")) > 0) {
+			fs_close(ctx);
+			if (c->json)
+				cli_print_json(out);
+			json_decref(out);
+			return EX_DATAERR;
 		}
 	} else if (!strcmp(sub, "links")) {
 		struct fs_list_opts o = {.limit = 10000};

@@ -39,6 +39,7 @@ static const struct cmd commands[] = {
 	{"violation", cmd_entity, "violations (victim x type x incident): add, list, show, edit"},
 	{"assessment", cmd_entity, "verification assessments R0-R3, XC, XD, DU: add, list, show"},
 	{"report", cmd_entity, "reports: one source's statement each (A-F, 1-6; sealed), never changed"},
+	{"detention", cmd_entity, "detentions: arrest, places held, whereabouts, lawyer access, release"},
 	{"case", cmd_entity, "legal cases (one prosecution of one person): add, list, show, edit"},
 	{"evidence", cmd_evidence, "evidence files: add FILE, show, export, verify, list, edit"},
 	{"user", cmd_user, "accounts: add, passwd, role, disable, enable, list, token"},

@@ -251,6 +251,23 @@ static const struct fs_field report_fields[] = {
 	{"handling", FK_ENUM, 0, 0, NULL, handling_levels, "public, internal (default), restricted, sealed"},
 };
 
+static const char *const whereabouts_states[] = {"unknown", "acknowledged", "disclosed", NULL};
+static const char *const release_kinds[] = {"released", "bail", "house_arrest", "fine_paid", "acquitted", "sentence_served",
+	"other", NULL};
+static const struct fs_field detention_fields[] = {
+	{"person_id", FK_REF, FF_REQUIRED | FF_IMMUTABLE, 0, "person", NULL, "the person detained"},
+	{"incident_id", FK_REF, 0, 0, "incident", NULL, "the incident"},
+	{"arrested_at", FK_TIME, FF_REQUIRED, 0, NULL, NULL, "when (UTC): 2011-12-17T09:00"},
+	{"arresting_body", FK_TEXT, 0, 200, NULL, NULL, "police unit, security service ..."},
+	{"held_at", FK_TEXT, 0, 300, NULL, NULL, "places held"},
+	{"whereabouts", FK_ENUM, 0, 0, NULL, whereabouts_states, "unknown (default), acknowledged, disclosed"},
+	{"whereabouts_since", FK_TIME, 0, 0, NULL, NULL, "since when the whereabouts are as stated (default: arrested_at)"},
+	{"lawyer_access", FK_BOOL, 0, 0, NULL, NULL, "a lawyer has seen the person"},
+	{"released_at", FK_TIME, 0, 0, NULL, NULL, "when released (UTC)"},
+	{"release_kind", FK_ENUM, 0, 0, NULL, release_kinds, "released, bail, house_arrest, fine_paid, acquitted, sentence_served, other"},
+	{"handling", FK_ENUM, 0, 0, NULL, handling_levels, "public, internal (default), restricted, sealed"},
+};
+
 static const char *const verdicts[] = {"pending", "convicted", "acquitted", "dismissed", NULL};
 static const char *const sentence_types[] = {"none", "prison", "suspended", "restricted_freedom", "fine",
 	"administrative_jail", NULL};
@@ -332,6 +349,9 @@ static struct fs_entity ent_case = {.name = "case", .plural = "legal_cases", .la
 static int report_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
 static struct fs_entity ent_report = {.name = "report", .plural = "reports", .label = NULL, .owned = 1,
 	.fields = report_fields, .nfields = N(report_fields), .check = report_check, .append_only = 1};
+static int detention_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
+static struct fs_entity ent_detention = {.name = "detention", .plural = "detentions", .label = NULL, .owned = 1,
+	.fields = detention_fields, .nfields = N(detention_fields), .check = detention_check};
 static struct fs_entity ent_user = {.name = "user", .plural = "users", .label = "username", .owned = 0,
 	.fields = user_fields, .nfields = N(user_fields)};
 static struct fs_entity ent_role = {.name = "role", .plural = "roles", .label = NULL, .owned = 1,
@@ -341,7 +361,7 @@ const struct fs_entity *const fs_entities[] = {&ent_org, &ent_person, &ent_emplo
 					       &ent_employment, &ent_membership, &ent_claim, &ent_promise,
 					       &ent_payment, &ent_user, &ent_role, &ent_fund, &ent_account, &ent_pledge, &ent_link,
 					       &ent_evidence, &ent_incident, &ent_violation, &ent_assessment,
-					       &ent_case, &ent_report};
+					       &ent_case, &ent_report, &ent_detention};
 const size_t fs_nentities = N(fs_entities);
 
 /* Column names are built once; they live as long as the process. */
@@ -823,6 +843,16 @@ int rec_set(struct fs_ctx *ctx, struct fs_rec *r, const char *key, const char *v
 		rc = fs_date_parse(t, &d, err, f->name);
 		if (!rc)
 			fs_date_format(d, norm);
+		store = norm;
+		break;
+	}
+	case FK_TIME: {
+		int64_t at;
+		rc = fs_time_parse(t, &at);
+		if (rc)
+			rc = fs_fail(err, FS_EINVAL, f->name, "'%.32s' is not a date and time (2011-12-16T11:30, UTC)", t);
+		else
+			fs_time_format(at, norm);
 		store = norm;
 		break;
 	}
@@ -1829,4 +1859,23 @@ static int report_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *e
 	(void)ctx;
 	(void)err;
 	return default_handling(r);
+}
+
+static int detention_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
+{
+	(void)ctx;
+	const struct fs_value *a = rec_field(r, "arrested_at"), *w = rec_field(r, "whereabouts_since");
+	const struct fs_value *rel = rec_field(r, "released_at");
+	int rc = 0;
+	if (rec_field(r, "whereabouts")->type == FS_VNULL)
+		rc = set_col_bytes(r, r->e->col_of[fs_field_index(r->e, "whereabouts")], FS_VTEXT, "unknown", 7);
+	if (!rc && w->type == FS_VNULL && a->type == FS_VTEXT)
+		rc = set_col_bytes(r, r->e->col_of[fs_field_index(r->e, "whereabouts_since")], FS_VTEXT, a->p, a->n);
+	a = rec_field(r, "arrested_at");
+	w = rec_field(r, "whereabouts_since");
+	if (!rc && w->type == FS_VTEXT && strcmp(w->p, a->p) < 0)
+		rc = fs_fail(err, FS_EINVAL, "whereabouts_since", "is before arrested_at");
+	if (!rc && rel->type == FS_VTEXT && strcmp(rel->p, a->p) < 0)
+		rc = fs_fail(err, FS_EINVAL, "released_at", "is before arrested_at");
+	return rc ? rc : default_handling(r);
 }

@@ -51,7 +51,8 @@ int fs_tx_begin(struct fs_ctx *ctx, struct fs_error *err);
 int fs_tx_end(struct fs_ctx *ctx, int rc, struct fs_error *err);
 
 /* ---- entities of the people register ---- */
-enum fs_fkind { FK_TEXT, FK_NAME, FK_CODE, FK_DATE, FK_MONEY, FK_BOOL, FK_REF, FK_ENUM, FK_COUNT /* whole number >= 0 */ };
+enum fs_fkind { FK_TEXT, FK_NAME, FK_CODE, FK_DATE, FK_MONEY, FK_BOOL, FK_REF, FK_ENUM, FK_COUNT /* whole number >= 0 */,
+		FK_TIME /* UTC date and time, stored 2011-12-16T11:30:00Z */ };
 
 enum {
 	FF_REQUIRED = 1,
@@ -320,6 +321,11 @@ int fs_record_counts(struct fs_ctx *ctx, const char *by, int public_only, json_t
  * status, charges, court, sentence, custody_since, sentence_months, days_served,
  * expected_release}]}. */
 int fs_record_prisoners(struct fs_ctx *ctx, fs_date today, int public_only, json_t **ret, struct fs_error *err);
+/* Detentions not released whose whereabouts have been unknown for at least
+ * hours at now (seconds since 1970, UTC): the warning sign of an enforced
+ * disappearance. *ret {now, hours, count, alerts [{detention_id, person_id, name,
+ * unknown_since, arresting_body, hours, lawyer_access}]}. */
+int fs_record_alerts(struct fs_ctx *ctx, int64_t now, int64_t hours, json_t **ret, struct fs_error *err);
 
 /* ---- evidence files (evidence.c) ---- */
 /* Copy the file into DB.evidence (content-addressed by SHA-256) and record it with

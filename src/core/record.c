@@ -619,3 +619,70 @@ int fs_record_prisoners(struct fs_ctx *ctx, fs_date today, int public_only, json
 	*ret = json_pack("{s:s,s:I,s:o}", "as_of", ts, "count", (json_int_t)json_array_size(u.rows), "prisoners", u.rows);
 	return *ret ? 0 : FS_ENOMEM;
 }
+
+/* ---- alerts: whereabouts unknown for too long ---- */
+
+struct alert_ud {
+	struct fs_ctx *ctx;
+	const struct fs_entity *e;
+	int64_t now, limit_s;
+	json_t *rows;
+	int rc;
+};
+
+static int alert_cb(void *p, const struct fs_value *v)
+{
+	struct alert_ud *u = p;
+	const struct fs_entity *e = u->e;
+	const char *w = colstr(e, v, "whereabouts"), *since = colstr(e, v, "whereabouts_since");
+	if (colstr(e, v, "released_at") || !w || strcmp(w, "unknown") || !since)
+		return 0;
+	int64_t t;
+	if (fs_time_parse(since, &t) || u->now - t < u->limit_s)
+		return 0;
+	int64_t person = v[e->col_of[fs_field_index(e, "person_id")]].i;
+	const struct fs_entity *pe = fs_entity_find("person");
+	struct fs_row row;
+	char name[256] = "";
+	if (!fs_store_get(u->ctx->st, &pe->table, person, &row, NULL)) {
+		const struct fs_value *n = &row.vals[pe->col_of[fs_field_index(pe, "full_name")]];
+		snprintf(name, sizeof(name), "%.*s", (int)n->n, (const char *)n->p);
+		fs_row_free(&row);
+	}
+	json_t *o = json_pack("{s:I,s:I,s:s,s:s,s:s?,s:I,s:b}", "detention_id", (json_int_t)v[0].i, "person_id", (json_int_t)person,
+			      "name", name, "unknown_since", since, "arresting_body", colstr(e, v, "arresting_body"),
+			      "hours", (json_int_t)((u->now - t) / 3600), "lawyer_access",
+			      v[e->col_of[fs_field_index(e, "lawyer_access")]].i != 0);
+	if (!o || json_array_append_new(u->rows, o))
+		return u->rc = FS_ENOMEM, 1;
+	return 0;
+}
+
+int fs_record_alerts(struct fs_ctx *ctx, int64_t now, int64_t hours, json_t **ret, struct fs_error *err)
+{
+	*ret = NULL;
+	if (ctx->org_id <= 0)
+		return fs_fail(err, FS_EINVAL, "org", "no organization chosen; pick one with --org");
+	if (hours <= 0)
+		return fs_fail(err, FS_EINVAL, "hours", "must be a positive number of hours");
+	struct alert_ud u = {.ctx = ctx, .e = fs_entity_find("detention"), .now = now, .limit_s = hours * 3600,
+			     .rows = json_array()};
+	struct fs_filter f = {"org_id", FS_EQ, fs_vint(ctx->org_id)};
+	struct fs_query q = {.table = &u.e->table, .filters = &f, .nfilters = 1, .order_by = "whereabouts_since"};
+	int rc = u.rows ? fs_read_begin(ctx, err) : FS_ENOMEM;
+	if (!rc) {
+		rc = fs_store_select(ctx->st, &q, alert_cb, &u, err);
+		fs_read_end(ctx);
+		if (!rc)
+			rc = u.rc;
+	}
+	if (rc) {
+		json_decref(u.rows);
+		return rc;
+	}
+	char ts[21];
+	fs_time_format(now, ts);
+	*ret = json_pack("{s:s,s:I,s:I,s:o}", "now", ts, "hours", (json_int_t)hours, "count",
+			 (json_int_t)json_array_size(u.rows), "alerts", u.rows);
+	return *ret ? 0 : FS_ENOMEM;
+}

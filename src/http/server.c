@@ -327,7 +327,8 @@ static int documents(const char *role)
 
 static int is_record(const char *entity)
 {
-	static const char *const names[] = {"incident", "violation", "assessment", "case", "report", "link", NULL};
+	static const char *const names[] = {"incident", "violation", "assessment", "case", "report", "detention", "link",
+					    NULL};
 	for (size_t i = 0; names[i]; i++)
 		if (!strcmp(entity, names[i]))
 			return 1;
@@ -362,7 +363,7 @@ static int can_reveal(const char *role)
 
 static const char *const org_entities[] = {"people", "employers", "workplaces", "employments", "memberships",
 					   "claims", "promises", "payments", "funds", "accounts", "incidents", "violations",
-					   "assessments", "legal_cases", "reports", NULL};
+					   "assessments", "legal_cases", "reports", "detentions", NULL};
 
 /* ---- handlers ---- */
 

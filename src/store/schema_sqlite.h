@@ -170,6 +170,12 @@ static const char *const fs_sqlite_migrations[] = {
 	"  connection TEXT NOT NULL, reliability TEXT NOT NULL, credibility TEXT NOT NULL, language TEXT,\n"
 	"  handling TEXT, sealed BLOB) STRICT;\n"
 	"CREATE INDEX reports_incident ON reports(incident_id);\n",
+	/* 14: detentions - whereabouts (unknown past a set time is the warning sign) */
+	"CREATE TABLE detentions (\n"
+	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id),\n"
+	"  person_id INTEGER NOT NULL REFERENCES people(id), incident_id INTEGER REFERENCES incidents(id),\n"
+	"  arrested_at TEXT NOT NULL, arresting_body TEXT, held_at TEXT, whereabouts TEXT, whereabouts_since TEXT,\n"
+	"  lawyer_access INTEGER NOT NULL, released_at TEXT, release_kind TEXT, handling TEXT) STRICT;\n",
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))

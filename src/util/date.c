@@ -1,6 +1,7 @@
 /* date.c - civil-date arithmetic (H. Hinnant's days_from_civil) and parsing. */
 #include "date.h"
 
+#include <ctype.h>
 #include <string.h>
 #include <time.h>
 
@@ -97,4 +98,51 @@ fs_date fs_date_today(void)
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	return fs_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+int fs_time_parse(const char *s, int64_t *ret)
+{
+	size_t n = strlen(s);
+	if (n < 16 || (s[10] != 'T' && s[10] != ' ') || s[13] != ':')
+		return -1;
+	char day[11];
+	memcpy(day, s, 10);
+	day[10] = '\0';
+	fs_date d;
+	if (fs_date_parse(day, &d, NULL, NULL) || day[4] != '-')
+		return -1;
+	int h, m, sec = 0;
+	const char *p = s + 11;
+	if (!isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1]) || !isdigit((unsigned char)p[3]) ||
+	    !isdigit((unsigned char)p[4]))
+		return -1;
+	h = (p[0] - '0') * 10 + (p[1] - '0');
+	m = (p[3] - '0') * 10 + (p[4] - '0');
+	p += 5;
+	if (*p == ':') {
+		if (!isdigit((unsigned char)p[1]) || !isdigit((unsigned char)p[2]))
+			return -1;
+		sec = (p[1] - '0') * 10 + (p[2] - '0');
+		p += 3;
+	}
+	if (*p == 'Z')
+		p++;
+	if (*p || h > 23 || m > 59 || sec > 59)
+		return -1;
+	*ret = (int64_t)d * 86400 + h * 3600 + m * 60 + sec;
+	return 0;
+}
+
+void fs_time_format(int64_t t, char out[21])
+{
+	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+	int64_t rem = t - days * 86400;
+	char d[11];
+	fs_date_format((fs_date)days, d);
+	int h = (int)(rem / 3600) % 24, m = (int)(rem / 60 % 60), sec = (int)(rem % 60);
+	memcpy(out, d, 10);
+	out[10] = 'T';
+	out[11] = (char)('0' + h / 10), out[12] = (char)('0' + h % 10), out[13] = ':';
+	out[14] = (char)('0' + m / 10), out[15] = (char)('0' + m % 10), out[16] = ':';
+	out[17] = (char)('0' + sec / 10), out[18] = (char)('0' + sec % 10), out[19] = 'Z', out[20] = '\0';
 }

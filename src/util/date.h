@@ -19,5 +19,10 @@ fs_date fs_date_from_ymd(int y, int m, int d);
 void fs_date_to_ymd(fs_date days, int *y, int *m, int *d);
 int fs_date_valid_ymd(int y, int m, int d);
 fs_date fs_date_today(void);
+/* Date and time in UTC: "YYYY-MM-DDTHH:MM[:SS][Z]" (or a space for T) to seconds
+ * since 1970; -1 when malformed. */
+int fs_time_parse(const char *s, int64_t *ret);
+/* Writes "YYYY-MM-DDTHH:MM:SSZ" (21 bytes with NUL). */
+void fs_time_format(int64_t t, char out[21]);
 
 #endif
