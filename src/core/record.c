@@ -535,6 +535,19 @@ static fs_date add_months(fs_date d, int64_t months)
 	return fs_date_from_ymd(y, m, day);
 }
 
+/* A person's name (not sealed), or "" when the record cannot be read. */
+static void person_name(struct fs_ctx *ctx, int64_t id, char *out, size_t cap)
+{
+	const struct fs_entity *pe = fs_entity_find("person");
+	struct fs_row row;
+	out[0] = '\0';
+	if (!fs_store_get(ctx->st, &pe->table, id, &row, NULL)) {
+		const struct fs_value *n = &row.vals[pe->col_of[fs_field_index(pe, "full_name")]];
+		snprintf(out, cap, "%.*s", (int)n->n, (const char *)n->p);
+		fs_row_free(&row);
+	}
+}
+
 struct pris_ud {
 	struct fs_ctx *ctx;
 	const struct fs_entity *e;
@@ -572,14 +585,8 @@ static int prisoner_cb(void *p, const struct fs_value *v)
 	if (has_x && x <= u->today && jail)
 		return 0; /* the sentence has run out: released, if not yet recorded */
 	int64_t person = v[e->col_of[fs_field_index(e, "person_id")]].i;
-	const struct fs_entity *pe = fs_entity_find("person");
-	struct fs_row row;
-	char name[256] = "";
-	if (!fs_store_get(u->ctx->st, &pe->table, person, &row, NULL)) {
-		const struct fs_value *n = &row.vals[pe->col_of[fs_field_index(pe, "full_name")]];
-		snprintf(name, sizeof(name), "%.*s", (int)n->n, (const char *)n->p);
-		fs_row_free(&row);
-	}
+	char name[256];
+	person_name(u->ctx, person, name, sizeof(name));
 	char xs[11] = "";
 	if (has_x)
 		fs_date_format(x, xs);
@@ -641,14 +648,8 @@ static int alert_cb(void *p, const struct fs_value *v)
 	if (fs_time_parse(since, &t) || u->now - t < u->limit_s)
 		return 0;
 	int64_t person = v[e->col_of[fs_field_index(e, "person_id")]].i;
-	const struct fs_entity *pe = fs_entity_find("person");
-	struct fs_row row;
-	char name[256] = "";
-	if (!fs_store_get(u->ctx->st, &pe->table, person, &row, NULL)) {
-		const struct fs_value *n = &row.vals[pe->col_of[fs_field_index(pe, "full_name")]];
-		snprintf(name, sizeof(name), "%.*s", (int)n->n, (const char *)n->p);
-		fs_row_free(&row);
-	}
+	char name[256];
+	person_name(u->ctx, person, name, sizeof(name));
 	json_t *o = json_pack("{s:I,s:I,s:s,s:s,s:s?,s:I,s:b}", "detention_id", (json_int_t)v[0].i, "person_id", (json_int_t)person,
 			      "name", name, "unknown_since", since, "arresting_body", colstr(e, v, "arresting_body"),
 			      "hours", (json_int_t)((u->now - t) / 3600), "lawyer_access",
