@@ -548,6 +548,18 @@ static void person_name(struct fs_ctx *ctx, int64_t id, char *out, size_t cap)
 	}
 }
 
+/* One read snapshot over q; *cb_rc is what the callback failed with. */
+static int select_rows(struct fs_ctx *ctx, const struct fs_query *q, fs_row_cb cb, void *ud, const int *cb_rc,
+		       struct fs_error *err)
+{
+	int rc = fs_read_begin(ctx, err);
+	if (rc)
+		return rc;
+	rc = fs_store_select(ctx->st, q, cb, ud, err);
+	fs_read_end(ctx);
+	return rc ? rc : *cb_rc;
+}
+
 struct pris_ud {
 	struct fs_ctx *ctx;
 	const struct fs_entity *e;
@@ -610,13 +622,7 @@ int fs_record_prisoners(struct fs_ctx *ctx, fs_date today, int public_only, json
 	struct pris_ud u = {.ctx = ctx, .e = fs_entity_find("case"), .today = today, .rows = json_array()};
 	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"handling", FS_EQ, fs_vtext("public")}};
 	struct fs_query q = {.table = &u.e->table, .filters = f, .nfilters = public_only ? 2 : 1, .order_by = "custody_since"};
-	int rc = u.rows ? fs_read_begin(ctx, err) : FS_ENOMEM;
-	if (!rc) {
-		rc = fs_store_select(ctx->st, &q, prisoner_cb, &u, err);
-		fs_read_end(ctx);
-		if (!rc)
-			rc = u.rc;
-	}
+	int rc = u.rows ? select_rows(ctx, &q, prisoner_cb, &u, &u.rc, err) : FS_ENOMEM;
 	if (rc) {
 		json_decref(u.rows);
 		return rc;
@@ -670,13 +676,7 @@ int fs_record_alerts(struct fs_ctx *ctx, int64_t now, int64_t hours, json_t **re
 			     .rows = json_array()};
 	struct fs_filter f = {"org_id", FS_EQ, fs_vint(ctx->org_id)};
 	struct fs_query q = {.table = &u.e->table, .filters = &f, .nfilters = 1, .order_by = "whereabouts_since"};
-	int rc = u.rows ? fs_read_begin(ctx, err) : FS_ENOMEM;
-	if (!rc) {
-		rc = fs_store_select(ctx->st, &q, alert_cb, &u, err);
-		fs_read_end(ctx);
-		if (!rc)
-			rc = u.rc;
-	}
+	int rc = u.rows ? select_rows(ctx, &q, alert_cb, &u, &u.rc, err) : FS_ENOMEM;
 	if (rc) {
 		json_decref(u.rows);
 		return rc;
