@@ -416,14 +416,8 @@ static int watch_claim_cb(void *p, const struct fs_value *v)
 		flush_person(w);
 		w->person = v[1].i;
 	}
-	if (w->ncur == w->capcur) {
-		size_t cap = w->capcur ? w->capcur * 2 : 16;
-		struct claim_row *n = realloc(w->cur, cap * sizeof(*n));
-		if (!n)
-			return w->rc = FS_ENOMEM, 1;
-		w->cur = n;
-		w->capcur = cap;
-	}
+	if (fs_grow(&w->cur, &w->capcur, w->ncur, sizeof(*w->cur), 16))
+		return w->rc = FS_ENOMEM, 1;
 	struct claim_row *c = &w->cur[w->ncur++];
 	char kind[24];
 	size_t kn = v[3].n < sizeof(kind) - 1 ? v[3].n : sizeof(kind) - 1;

@@ -640,14 +640,8 @@ struct striker_ud {
 static int striker_cb(void *p, const struct fs_value *v)
 {
 	struct striker_ud *u = p;
-	if (u->n == u->cap) {
-		size_t cap = u->cap ? u->cap * 2 : 64;
-		int64_t *n = realloc(u->ids, cap * sizeof(*n));
-		if (!n)
-			return u->rc = FS_ENOMEM, 1;
-		u->ids = n;
-		u->cap = cap;
-	}
+	if (fs_grow(&u->ids, &u->cap, u->n, sizeof(*u->ids), 64))
+		return u->rc = FS_ENOMEM, 1;
 	u->ids[u->n++] = v[0].i; /* person_id */
 	return 0;
 }

@@ -118,14 +118,8 @@ static struct acct *account(struct batch *b, int64_t id, int *rc)
 	for (size_t i = 0; i < b->nacct; i++)
 		if (b->accts[i].id == id)
 			return &b->accts[i];
-	if (b->nacct == b->capacct) {
-		size_t cap = b->capacct ? b->capacct * 2 : 16;
-		struct acct *n = realloc(b->accts, cap * sizeof(*n));
-		if (!n)
-			return *rc = FS_ENOMEM, NULL;
-		b->accts = n;
-		b->capacct = cap;
-	}
+	if (fs_grow(&b->accts, &b->capacct, b->nacct, sizeof(*b->accts), 16))
+		return *rc = FS_ENOMEM, NULL;
 	struct acct *a = &b->accts[b->nacct];
 	memset(a, 0, sizeof(*a));
 	a->id = id;
@@ -637,14 +631,8 @@ static struct vsum *vsum_of(struct ledger_verify *lv, int64_t account)
 	for (size_t i = 0; i < lv->nsums; i++)
 		if (lv->sums[i].account == account)
 			return &lv->sums[i];
-	if (lv->nsums == lv->capsums) {
-		size_t cap = lv->capsums ? lv->capsums * 2 : 64;
-		struct vsum *n = realloc(lv->sums, cap * sizeof(*n));
-		if (!n)
-			return NULL;
-		lv->sums = n;
-		lv->capsums = cap;
-	}
+	if (fs_grow(&lv->sums, &lv->capsums, lv->nsums, sizeof(*lv->sums), 64))
+		return NULL;
 	struct vsum *s = &lv->sums[lv->nsums++];
 	memset(s, 0, sizeof(*s));
 	s->account = account;

@@ -18,6 +18,7 @@ struct cand {
 
 struct dup_ud {
 	struct fs_ctx *ctx;
+	const struct fs_entity *person;
 	struct cand *c;
 	size_t n, cap;
 	int rc;
@@ -27,15 +28,9 @@ struct dup_ud {
 static int dup_cb(void *p, const struct fs_value *v)
 {
 	struct dup_ud *u = p;
-	const struct fs_entity *e = fs_entity_find("person");
-	if (u->n == u->cap) {
-		size_t cap = u->cap ? u->cap * 2 : 1024;
-		struct cand *n = realloc(u->c, cap * sizeof(*n));
-		if (!n)
-			return u->rc = FS_ENOMEM, 1;
-		u->c = n;
-		u->cap = cap;
-	}
+	const struct fs_entity *e = u->person;
+	if (fs_grow(&u->c, &u->cap, u->n, sizeof(*u->c), 1024))
+		return u->rc = FS_ENOMEM, 1;
 	struct fs_rec r;
 	if ((u->rc = rec_from_values(u->ctx, &r, e, v, u->err)))
 		return 1;
@@ -86,7 +81,7 @@ int fs_record_duplicates(struct fs_ctx *ctx, int64_t limit, json_t **ret, struct
 	if (ctx->org_id <= 0)
 		return fs_fail(err, FS_EINVAL, "org", "no organization chosen; pick one with --org");
 	const struct fs_entity *pe = fs_entity_find("person"), *le = fs_entity_find("link");
-	struct dup_ud u = {.ctx = ctx, .err = err};
+	struct dup_ud u = {.ctx = ctx, .person = pe, .err = err};
 	struct fs_filter f = {"org_id", FS_EQ, fs_vint(ctx->org_id)};
 	struct fs_query q = {.table = &pe->table, .filters = &f, .nfilters = 1};
 	int rc = fs_store_select(ctx->st, &q, dup_cb, &u, err);
@@ -148,18 +143,18 @@ int fs_record_duplicates(struct fs_ctx *ctx, int64_t limit, json_t **ret, struct
  * range: the minimum assumes unnamed victims reported for an incident are among
  * the named ones, the maximum that they are all different people. */
 
-struct imap { /* int64 id -> int32 value, open addressing */
+struct imap { /* int64 id -> int64 value, open addressing */
 	int64_t *k;
-	int32_t *v;
+	int64_t *v;
 	size_t cap, n;
 };
 
-static int32_t *imap_slot(struct imap *m, int64_t key, int insert)
+static int64_t *imap_slot(struct imap *m, int64_t key, int insert)
 {
 	if (insert && (m->n + 1) * 2 > m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 1024;
 		int64_t *k = calloc(cap, sizeof(*k));
-		int32_t *v = calloc(cap, sizeof(*v));
+		int64_t *v = calloc(cap, sizeof(*v));
 		if (!k || !v) {
 			free(k);
 			free(v);
@@ -241,7 +236,7 @@ static int assess_cb(void *p, const struct fs_value *v)
 {
 	struct count_ud *u = p;
 	int s = v[0].n && ((const char *)v[0].p)[0] == 'i' ? 0 : v[0].n && ((const char *)v[0].p)[0] == 'v' ? 1 : 2;
-	int32_t *slot = imap_slot(&u->status[s], v[1].i, 1);
+	int64_t *slot = imap_slot(&u->status[s], v[1].i, 1);
 	if (!slot)
 		return u->rc = FS_ENOMEM, 1;
 	*slot = level_index(v[2].p, v[2].n) + 1; /* ordered by id: the latest wins */
@@ -251,7 +246,7 @@ static int assess_cb(void *p, const struct fs_value *v)
 static int64_t root_of(struct count_ud *u, int64_t id)
 {
 	for (int hops = 0; hops < 1000; hops++) {
-		int32_t *p = imap_slot(&u->parent, id, 0);
+		int64_t *p = imap_slot(&u->parent, id, 0);
 		if (!p || !*p)
 			return id;
 		id = *p;
@@ -267,10 +262,10 @@ static int samelink_cb(void *p, const struct fs_value *v)
 	int64_t a = root_of(u, v[0].i), b = root_of(u, v[1].i);
 	if (a == b)
 		return 0;
-	int32_t *slot = imap_slot(&u->parent, a > b ? a : b, 1);
+	int64_t *slot = imap_slot(&u->parent, a > b ? a : b, 1);
 	if (!slot)
 		return u->rc = FS_ENOMEM, 1;
-	*slot = (int32_t)(a > b ? b : a);
+	*slot = a > b ? b : a;
 	return 0;
 }
 
@@ -293,7 +288,7 @@ static int intern(json_t *index, json_t *names, const char *s, size_t n, int32_t
 static int incident_cb(void *p, const struct fs_value *v)
 {
 	struct count_ud *u = p;
-	int32_t *slot = imap_slot(&u->inc_key, v[0].i, 1), *pub = imap_slot(&u->inc_public, v[0].i, 1);
+	int64_t *slot = imap_slot(&u->inc_key, v[0].i, 1), *pub = imap_slot(&u->inc_public, v[0].i, 1);
 	if (!slot || !pub)
 		return u->rc = FS_ENOMEM, 1;
 	*pub = v[3].n == 6 && !memcmp(v[3].p, "public", 6);
@@ -303,8 +298,10 @@ static int incident_cb(void *p, const struct fs_value *v)
 		d = v[2].p, dn = v[2].n;
 	else if (!strcmp(u->by, "month") && v[1].n >= 7)
 		d = v[1].p, dn = 7;
-	if (intern(json_object_get(u->inc_dim, "index"), json_object_get(u->inc_dim, "names"), d, dn, slot))
+	int32_t dim;
+	if (intern(json_object_get(u->inc_dim, "index"), json_object_get(u->inc_dim, "names"), d, dn, &dim))
 		return u->rc = FS_ENOMEM, 1;
+	*slot = dim;
 	return 0;
 }
 
@@ -312,19 +309,19 @@ static int incident_cb(void *p, const struct fs_value *v)
 static int violation_cb(void *p, const struct fs_value *v)
 {
 	struct count_ud *u = p;
-	int32_t *ist = imap_slot(&u->status[0], v[1].i, 0), *vst = imap_slot(&u->status[1], v[0].i, 0);
+	int64_t *ist = imap_slot(&u->status[0], v[1].i, 0), *vst = imap_slot(&u->status[1], v[0].i, 0);
 	int ilv = ist ? *ist - 1 : LV_R0, vlv = vst ? *vst - 1 : LV_R0;
 	if (ilv == LV_XD || ilv == LV_DU || vlv == LV_XD || vlv == LV_DU)
 		return 0;
 	if (u->public_only) {
-		int32_t *pub = imap_slot(&u->inc_public, v[1].i, 0);
+		int64_t *pub = imap_slot(&u->inc_public, v[1].i, 0);
 		if (!pub || !*pub || !(v[7].n == 6 && !memcmp(v[7].p, "public", 6)))
 			return 0;
 	}
 	int64_t person = 0;
 	if (v[3].type == FS_VINT) {
 		person = root_of(u, v[3].i);
-		int32_t *pst = imap_slot(&u->status[2], v[3].i, 0);
+		int64_t *pst = imap_slot(&u->status[2], v[3].i, 0);
 		if (pst && (*pst - 1 == LV_XD))
 			return 0;
 	}
@@ -337,7 +334,7 @@ static int violation_cb(void *p, const struct fs_value *v)
 			snprintf(idb, sizeof(idb), "%lld", (long long)v[1].i);
 			kn += (size_t)snprintf(key + kn, sizeof(key) - kn, "\t%s", idb);
 		} else {
-			int32_t *ik = imap_slot(&u->inc_key, v[1].i, 0);
+			int64_t *ik = imap_slot(&u->inc_key, v[1].i, 0);
 			if (!strcmp(u->by, "month") && v[6].type == FS_VTEXT && v[6].n >= 7) {
 				kn += (size_t)snprintf(key + kn, sizeof(key) - kn, "\t%.7s", (const char *)v[6].p);
 			} else {
@@ -347,14 +344,8 @@ static int violation_cb(void *p, const struct fs_value *v)
 			}
 		}
 	}
-	if (u->n == u->cap) {
-		size_t cap = u->cap ? u->cap * 2 : 4096;
-		struct act *na = realloc(u->a, cap * sizeof(*na));
-		if (!na)
-			return u->rc = FS_ENOMEM, 1;
-		u->a = na;
-		u->cap = cap;
-	}
+	if (fs_grow(&u->a, &u->cap, u->n, sizeof(*u->a), 4096))
+		return u->rc = FS_ENOMEM, 1;
 	struct act *a = &u->a[u->n];
 	uint32_t hsh = 2166136261u;
 	for (size_t i = 0; i < kn; i++)

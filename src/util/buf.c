@@ -3,6 +3,7 @@
 #include "error.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,4 +149,21 @@ char *fs_buf_take(struct fs_buf *b)
 	char *p = b->data;
 	fs_buf_init(b, b->max);
 	return p;
+}
+
+int fs_grow(void *arrp, size_t *cap, size_t n, size_t elem, size_t first)
+{
+	if (n < *cap)
+		return 0;
+	size_t ncap = *cap ? *cap * 2 : first;
+	if (ncap <= n || ncap > SIZE_MAX / elem)
+		return FS_ENOMEM;
+	void *old;
+	memcpy(&old, arrp, sizeof(old));
+	void *grown = realloc(old, ncap * elem);
+	if (!grown)
+		return FS_ENOMEM;
+	memcpy(arrp, &grown, sizeof(grown));
+	*cap = ncap;
+	return 0;
 }

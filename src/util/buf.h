@@ -28,6 +28,10 @@ int fs_buf_addi(struct fs_buf *b, long long v);
 /* Append a whole file (up to the buffer's limit): 0, FS_EIO when it cannot be
  * opened or read, FS_ELIMIT when it is too large. */
 int fs_buf_load(struct fs_buf *b, const char *path);
+/* Room for one more element in a growable array (capacity doubles, first
+ * allocation first elements): arrp points at the array pointer. 0, or FS_ENOMEM
+ * with the array and *cap unchanged. Use: fs_grow(&v, &cap, n, sizeof(*v), 64). */
+int fs_grow(void *arrp, size_t *cap, size_t n, size_t elem, size_t first);
 /* Hand the storage to the caller (NUL-terminated, never NULL on success). */
 char *fs_buf_take(struct fs_buf *b);
 
