@@ -72,16 +72,21 @@ static int custody_head(void *p, const struct fs_value *v)
 	return 1;
 }
 
-/* Append one custody event (inside the caller's transaction). */
-static int custody_add(struct fs_ctx *ctx, int64_t evidence_id, const char *event, const char *detail,
-		       struct fs_error *err)
+/* The custody chain's head (zeros when empty), inside the caller's transaction. */
+static int custody_head_load(struct fs_ctx *ctx, unsigned char head[FS_HASH_BYTES], struct fs_error *err)
 {
-	unsigned char prev[FS_HASH_BYTES] = {0};
+	memset(head, 0, FS_HASH_BYTES);
 	static const char *const hcols[] = {"hash"};
 	struct fs_query hq = {.table = &custody_table, .descending = 1, .limit = 1, .columns = hcols, .ncolumns = 1};
-	int rc = fs_store_select(ctx->st, &hq, custody_head, prev, err);
-	if (rc)
-		return rc;
+	return fs_store_select(ctx->st, &hq, custody_head, head, err);
+}
+
+/* Append one custody event after head (inside the caller's transaction); head
+ * becomes the new event's hash. */
+static int custody_append(struct fs_ctx *ctx, unsigned char head[FS_HASH_BYTES], int64_t evidence_id,
+			  const char *event, const char *detail, struct fs_error *err)
+{
+	const unsigned char *prev = head;
 	char ts[32];
 	fs_now_iso(ts);
 	struct fs_value v[C_NCOLS];
@@ -97,7 +102,19 @@ static int custody_add(struct fs_ctx *ctx, int64_t evidence_id, const char *even
 	fs_hash_values("evidence_custody", &v[C_ORG], C_HASH - C_ORG, h);
 	v[C_HASH] = fs_vblob(h, FS_HASH_BYTES);
 	int64_t seq;
-	return fs_store_insert(ctx->st, &custody_table, v, &seq, err);
+	int rc = fs_store_insert(ctx->st, &custody_table, v, &seq, err);
+	if (!rc)
+		memcpy(head, h, FS_HASH_BYTES);
+	return rc;
+}
+
+/* One custody event on its own. */
+static int custody_add(struct fs_ctx *ctx, int64_t evidence_id, const char *event, const char *detail,
+		       struct fs_error *err)
+{
+	unsigned char head[FS_HASH_BYTES];
+	int rc = custody_head_load(ctx, head, err);
+	return rc ? rc : custody_append(ctx, head, evidence_id, event, detail, err);
 }
 
 struct find_ud {
@@ -167,8 +184,15 @@ static int store_file(struct fs_ctx *ctx, const char *path, char hex[65], int64_
 		goto done;
 	}
 	stored_path(ctx, hex, final, dl + 100);
-	if (access(final, F_OK) == 0) {
-		unlink(tmp); /* the same content is there already */
+	int have = open(final, O_RDONLY | O_CLOEXEC);
+	if (have >= 0) { /* the same content is there already, unless it was altered */
+		char got[65];
+		int bad = hash_fd(have, -1, got, NULL) || strcmp(got, hex);
+		close(have);
+		unlink(tmp);
+		if (bad)
+			rc = fs_fail(err, FS_EINTEGRITY, "evidence", "the stored copy %s has been altered; it is kept as it is "
+				     "for 'fairshare evidence verify' to report", final);
 	} else if (chmod(tmp, 0440) || rename(tmp, final)) {
 		rc = fs_fail(err, FS_EIO, "evidence", "cannot store %s: %s", final, strerror(errno));
 		unlink(tmp);
@@ -346,6 +370,11 @@ struct ev_walk {
 	json_t *bad;          /* [{id, sha256, filename, status}] or NULL */
 	int64_t *ids;         /* evidence ids with an 'added' custody event */
 	size_t nids, capids;
+	struct checked {      /* every file checked, with its result */
+		int64_t id;
+		const char *status;
+	} *checked;
+	size_t nchecked, capchecked;
 	unsigned char prev[FS_HASH_BYTES];
 	int64_t org;          /* files of this organization only; 0 = all */
 	int rc;
@@ -371,14 +400,8 @@ static int chain_cb(void *p, const struct fs_value *v)
 	if (v[C_HASH].n == FS_HASH_BYTES)
 		memcpy(w->prev, v[C_HASH].p, FS_HASH_BYTES);
 	if (v[C_EVENT].n == 5 && !memcmp(v[C_EVENT].p, "added", 5)) {
-		if (w->nids == w->capids) {
-			size_t cap = w->capids ? w->capids * 2 : 256;
-			int64_t *n = realloc(w->ids, cap * sizeof(*n));
-			if (!n)
-				return w->rc = FS_ENOMEM, 1;
-			w->ids = n;
-			w->capids = cap;
-		}
+		if (fs_grow(&w->ids, &w->capids, w->nids, sizeof(*w->ids), 256))
+			return w->rc = FS_ENOMEM, 1;
 		w->ids[w->nids++] = v[C_EVID].i;
 	}
 	return 0;
@@ -411,6 +434,9 @@ static int file_cb(void *p, const struct fs_value *v)
 		status = "altered";
 	if (fd >= 0)
 		close(fd);
+	if (fs_grow(&w->checked, &w->capchecked, w->nchecked, sizeof(*w->checked), 256))
+		return w->rc = FS_ENOMEM, 1;
+	w->checked[w->nchecked++] = (struct checked){id, status};
 	if (!w->nids || !bsearch(&id, w->ids, w->nids, sizeof(*w->ids), cmp_id))
 		ev_problem(w, "evidence", (long long)id, "has no 'added' event in its custody log");
 	if (!strcmp(status, "ok")) {
@@ -455,15 +481,10 @@ int fs_evidence_check(struct fs_ctx *ctx, struct fs_buf *report, int64_t *proble
 {
 	struct ev_walk w = {.report = report};
 	int rc = ev_walk(ctx, &w, err);
+	free(w.checked);
 	*problems = w.problems;
 	*files = w.files;
 	return rc;
-}
-
-static int id_cb(void *p, const struct fs_value *v)
-{
-	json_t *o = json_integer(v[0].i);
-	return !o || json_array_append_new(p, o);
 }
 
 int fs_evidence_verify(struct fs_ctx *ctx, json_t **ret, struct fs_error *err)
@@ -477,33 +498,16 @@ int fs_evidence_verify(struct fs_ctx *ctx, json_t **ret, struct fs_error *err)
 		rc = ev_walk(ctx, &w, err);
 		fs_read_end(ctx);
 	}
-	/* each file checked gets a 'verified' custody event with its result; the
-	 * organization's own items only (verify runs per organization) */
+	/* each file checked gets a 'verified' custody event with its result (the
+	 * walk covered this organization's files only) */
 	if (!rc && ctx->org_id > 0 && !(rc = fs_tx_begin(ctx, err))) {
-		const struct fs_entity *e = fs_entity_find("evidence");
-		struct fs_filter f = {"org_id", FS_EQ, fs_vint(ctx->org_id)};
-		static const char *const cols[] = {"id"};
-		struct fs_query q = {.table = &e->table, .filters = &f, .nfilters = 1, .columns = cols, .ncolumns = 1};
-		json_t *ids = json_array();
-		rc = ids ? 0 : FS_ENOMEM;
-		if (!rc)
-			rc = fs_store_select(ctx->st, &q, id_cb, ids, err);
-		size_t i;
-		json_t *idv;
-		json_array_foreach(ids, i, idv) {
-			if (rc)
-				break;
-			const char *status = "ok";
-			size_t k;
-			json_t *b;
-			json_array_foreach(w.bad, k, b)
-				if (json_integer_value(json_object_get(b, "id")) == json_integer_value(idv))
-					status = json_string_value(json_object_get(b, "status"));
-			rc = custody_add(ctx, json_integer_value(idv), "verified", status, err);
-		}
-		json_decref(ids);
+		unsigned char head[FS_HASH_BYTES];
+		rc = custody_head_load(ctx, head, err);
+		for (size_t i = 0; !rc && i < w.nchecked; i++)
+			rc = custody_append(ctx, head, w.checked[i].id, "verified", w.checked[i].status, err);
 		rc = fs_tx_end(ctx, rc, err);
 	}
+	free(w.checked);
 	if (rc) {
 		json_decref(w.bad);
 		fs_buf_done(&text);

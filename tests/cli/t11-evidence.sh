@@ -59,6 +59,8 @@ rm -f "$DB.evidence/$(echo "$S2" | cut -c1-2)/$S2"
 expect "evidence verify finds both" 65 fs evidence verify
 has "altered named" "$T/out" "evidence 1: the file is altered"
 has "missing named" "$T/out" "evidence 2: the file is missing"
+expect "adding the same content again does not paper over the altered copy" 65 fs evidence add "$T/photo.jpg"
+has "says the stored copy was altered" "$T/err" "has been altered"
 expect "verify finds them too" 65 fs verify
 has "verify names the file" "$T/err" "evidence 2: the file is missing"
 expect "a backup does not carry altered or missing files" 65 fs backup "$T/c.db"
