@@ -13,9 +13,10 @@ static int record_help(FILE *out)
 	      "       fairshare record link PERSON_A PERSON_B --same|--different [--reason TEXT]\n"
 	      "       fairshare record unlink LINK_ID\n"
 	      "       fairshare record links [--json]\n"
-	      "       fairshare record counts [--by type|region|month|incident] [--public] [--json]\n"
+	      "       fairshare record counts [--by type|action|region|month|incident] [--public] [--json]\n"
 	      "       fairshare record prisoners [--as-of DATE] [--public] [--json]\n"
-	      "       fairshare record alerts [--hours N] [--now TIME] [--json]\n\n"
+	      "       fairshare record alerts [--hours N] [--now TIME] [--json]\n"
+	      "       fairshare record timeline [--from DATE] [--to DATE] [--action ID] [--public] [--json]\n\n"
 	      "duplicates suggests pairs of person records that are likely the same person,\n"
 	      "across Turkish, Kazakh and Russian spellings in Latin and Cyrillic script, using\n"
 	      "the birth year; a documenter decides each pair with link (journaled; unlink\n"
@@ -26,7 +27,9 @@ static int record_help(FILE *out)
 	      "prisoners lists who is in custody now (legal cases: 'fairshare case add'):\n"
 	      "charges, sentence, days served, expected release.\n"
 	      "alerts lists detained people whose whereabouts have been unknown for N hours\n"
-	      "or more (default 24; exit 65 when there is any).\n", out);
+	      "or more (default 24; exit 65 when there is any).\n"
+	      "timeline lists what happened in date order: actions, stages of a march,\n"
+	      "demands won or lost, incidents, detentions and releases, hearings, verdicts.\n", out);
 	return out == stdout ? EX_OK : EX_USAGE;
 }
 
@@ -106,7 +109,7 @@ int cmd_record(struct cli *c, int argc, char **argv)
 				pub = 1;
 			else {
 				fs_close(ctx);
-				return cli_usage("record counts [--by type|region|month|incident] [--public]");
+				return cli_usage("record counts [--by type|action|region|month|incident] [--public]");
 			}
 		}
 		r = fs_record_counts(ctx, by, pub, &out, &err);
@@ -118,11 +121,13 @@ int cmd_record(struct cli *c, int argc, char **argv)
 			json_t *row;
 			json_array_foreach(json_object_get(out, "rows"), i, row) {
 				const char *d = dim ? json_string_value(json_object_get(row, by)) : "";
-				printf("%-26s %s%-10s %10lld %10lld  %lld-%lld\n", json_string_value(json_object_get(row, "type")),
+				const char *title = json_string_value(json_object_get(row, "title"));
+				printf("%-26s %s%-10s %10lld %10lld  %lld-%lld%s%s\n", json_string_value(json_object_get(row, "type")),
 				       d ? d : "", dim ? "  " : "", (long long)json_integer_value(json_object_get(row, "confirmed")),
 				       (long long)json_integer_value(json_object_get(row, "contested")),
 				       (long long)json_integer_value(json_object_get(row, "reported_min")),
-				       (long long)json_integer_value(json_object_get(row, "reported_max")));
+				       (long long)json_integer_value(json_object_get(row, "reported_max")), title ? "  " : "",
+				       title ? title : "");
 			}
 		}
 	} else if (!strcmp(sub, "prisoners")) {
@@ -194,6 +199,46 @@ int cmd_record(struct cli *c, int argc, char **argv)
 				cli_print_json(out);
 			json_decref(out);
 			return EX_DATAERR;
+		}
+	} else if (!strcmp(sub, "timeline")) {
+		const char *from = NULL, *to = NULL;
+		int64_t action = 0;
+		int pub = 0;
+		for (int i = 2; i < argc; i++) {
+			if (!strcmp(argv[i], "--from") && i + 1 < argc)
+				from = argv[++i];
+			else if (!strcmp(argv[i], "--to") && i + 1 < argc)
+				to = argv[++i];
+			else if (!strcmp(argv[i], "--action") && i + 1 < argc && !cli_parse_id(argv[i + 1], &action))
+				i++;
+			else if (!strcmp(argv[i], "--public"))
+				pub = 1;
+			else {
+				fs_close(ctx);
+				return cli_usage("record timeline [--from DATE] [--to DATE] [--action ID] [--public]");
+			}
+		}
+		r = fs_record_timeline(ctx, from, to, action, pub, &out, &err);
+		if (!r && !c->json) {
+			size_t i;
+			json_t *e;
+			json_array_foreach(json_object_get(out, "events"), i, e) {
+				const char *at = json_string_value(json_object_get(e, "at"));
+				const char *x = json_string_value(json_object_get(e, "kind"));
+				if (!x)
+					x = json_string_value(json_object_get(e, "type"));
+				if (!x)
+					x = json_string_value(json_object_get(e, "status"));
+				const char *detail = json_string_value(json_object_get(e, "detail"));
+				json_t *num = json_object_get(e, "number");
+				printf("%-10s %5.5s  %-15s", json_string_value(json_object_get(e, "date")), at ? at + 11 : "",
+				       json_string_value(json_object_get(e, "event")));
+				if (num)
+					printf(" %lld:", (long long)json_integer_value(num));
+				printf(" %s%s%s%s%s%s\n", x ? "[" : "", x ? x : "", x ? "] " : "", json_string_value(json_object_get(e, "text")),
+				       detail ? " - " : "", detail ? detail : "");
+			}
+			printf("%lld events\n", (long long)json_integer_value(json_object_get(out, "count")));
 		}
 	} else if (!strcmp(sub, "links")) {
 		struct fs_list_opts o = {.limit = 10000};

@@ -8,7 +8,8 @@
 
 void fs_entities_init(void);
 
-/* The columns the code expects must be the columns the database has. */
+/* The columns the code expects must be the columns the database has (in any
+ * order: a later migration adds columns at the end; SQL names every column). */
 static int check_schema(struct fs_ctx *ctx, struct fs_error *err)
 {
 	struct fs_buf cols;
@@ -19,13 +20,14 @@ static int check_schema(struct fs_ctx *ctx, struct fs_error *err)
 		fs_buf_reset(&cols);
 		if ((rc = ctx->st->ops->table_columns(ctx->st, t->name, &cols, err)))
 			break;
-		size_t pos = 0, k = 0;
-		for (; pos < cols.len && k < t->ncols; k++) {
-			if (strcmp(cols.data + pos, t->cols[k].name) != 0)
-				break;
-			pos += strlen(cols.data + pos) + 1;
-		}
-		if (pos != cols.len || k != t->ncols)
+		size_t have = 0, found = 0;
+		for (size_t pos = 0; pos < cols.len; pos += strlen(cols.data + pos) + 1, have++)
+			for (size_t k = 0; k < t->ncols; k++)
+				if (!strcmp(cols.data + pos, t->cols[k].name)) {
+					found++;
+					break;
+				}
+		if (have != t->ncols || found != t->ncols)
 			rc = fs_fail(err, FS_EVERSION, NULL, "table %s does not have the columns this fairshare expects", t->name);
 	}
 	fs_buf_done(&cols);

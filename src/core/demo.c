@@ -315,16 +315,33 @@ static int shooting(struct fs_ctx *ctx, struct fs_error *err)
 		rc = create(ctx, "person", KV({"full_name", victims[i]}, {"birth_date", i < 2 ? "1985-03-02" : NULL}), &id, err);
 		snprintf(pid[i], sizeof(pid[i]), "%lld", (long long)id);
 	}
-	int64_t shot, arrests, v;
-	char inc[24], inc2[24], vid[24];
+	int64_t shot, arrests, v, strike = 0;
+	char first_injury[24] = "0";
+	char inc[24], inc2[24], vid[24], sid[24];
+	if (!rc)
+		rc = create(ctx, "action", KV({"kind", "strike"}, {"title", "Қаратау мұнайшыларының ереуілі"}, {"started_on", "2011-05-26"},
+					      {"ended_on", "2011-12-16"}, {"place", "Қаратау"}, {"region", "Маңғыстау"},
+					      {"participants_low", "2000"}, {"participants_high", "3500"}, {"handling", "public"},
+					      {"organizations", "oil workers' union (demo)"},
+					      {"summary", "Oil workers strike for the regional wage coefficient and an independent union."}),
+			    &strike, err);
+	snprintf(sid, sizeof(sid), "%lld", (long long)strike);
+	static const char *const strike_demands[][3] = {
+		{"The regional wage coefficient for all oil workers", "lost", "2011-12-16"},
+		{"Reinstate every worker dismissed for the strike", "partly_won", "2012-03-01"},
+		{"Recognise the independent union", "pending", NULL},
+	};
+	for (size_t i = 0; !rc && i < 3; i++)
+		rc = create(ctx, "demand", KV({"action_id", sid}, {"text", strike_demands[i][0]}, {"status", strike_demands[i][1]},
+					      {"outcome_on", strike_demands[i][2]}, {"handling", "public"}), NULL, err);
 	if (!rc)
 		rc = create(ctx, "incident", KV({"type", "excessive_force"}, {"started_on", "2011-12-16"}, {"place", "Қаратау, алаң"},
-						{"region", "Маңғыстау"}, {"handling", "public"},
+						{"region", "Маңғыстау"}, {"handling", "public"}, {"action_id", sid},
 						{"summary", "Police opened fire on striking oil workers and their families in the square."}),
 			    &shot, err);
 	if (!rc)
 		rc = create(ctx, "incident", KV({"type", "mass_arrest"}, {"started_on", "2011-12-17"}, {"place", "Қаратау"},
-						{"region", "Маңғыстау"}, {"handling", "public"}),
+						{"region", "Маңғыстау"}, {"handling", "public"}, {"action_id", sid}),
 			    &arrests, err);
 	snprintf(inc, sizeof(inc), "%lld", (long long)shot);
 	snprintf(inc2, sizeof(inc2), "%lld", (long long)arrests);
@@ -355,6 +372,8 @@ static int shooting(struct fs_ctx *ctx, struct fs_error *err)
 							 {"victims_high", acts[i].high}, {"handling", "public"},
 							 {"method", "live ammunition"}), &v, err);
 		snprintf(vid, sizeof(vid), "%lld", (long long)v);
+		if (!strcmp(acts[i].type, "injury") && acts[i].victim < 0)
+			snprintf(first_injury, sizeof(first_injury), "%s", vid);
 		if (!rc)
 			rc = create(ctx, "assessment", KV({"subject", "violation"}, {"subject_id", vid}, {"level", acts[i].level},
 							  {"reason", acts[i].reason}, {"assessed_on", "2012-02-01"}), NULL, err);
@@ -365,10 +384,21 @@ static int shooting(struct fs_ctx *ctx, struct fs_error *err)
 		{"2011-12-17", "in_person", "doctor", "a", "2", "ru", "В больницу доставлено более тридцати раненых, у многих огнестрельные ранения."},
 		{"2011-12-18", "media", "official", "e", "4", "ru", "Полиция применила оружие в ответ на нападение толпы."},
 	};
-	for (size_t i = 0; !rc && i < sizeof(reports) / sizeof(reports[0]); i++)
+	for (size_t i = 0; !rc && i < sizeof(reports) / sizeof(reports[0]); i++) {
+		int64_t rep;
+		char rid[24];
 		rc = create(ctx, "report", KV({"incident_id", inc}, {"received_on", reports[i][0]}, {"channel", reports[i][1]},
 					      {"connection", reports[i][2]}, {"reliability", reports[i][3]}, {"credibility", reports[i][4]},
-					      {"language", reports[i][5]}, {"text", reports[i][6]}), NULL, err);
+					      {"language", reports[i][5]}, {"text", reports[i][6]}, {"handling", i < 2 ? "internal" : "public"}),
+			    &rep, err);
+		snprintf(rid, sizeof(rid), "%lld", (long long)rep);
+		if (!rc)
+			rc = create(ctx, "citation", KV({"subject", "incident"}, {"subject_id", inc}, {"report_id", rid}), NULL, err);
+		/* the eyewitness and the doctor both speak of the wounded: two sources */
+		if (!rc && i < 2)
+			rc = create(ctx, "citation", KV({"subject", "violation"}, {"subject_id", first_injury}, {"report_id", rid},
+							{"note", i ? "more than thirty wounded" : "people shot in the square"}), NULL, err);
+	}
 	if (!rc)
 		rc = create(ctx, "case", KV({"person_id", pid[5]}, {"incident_id", inc2}, {"charges", "art. 272: organising mass unrest"},
 					    {"court", "Қаратау қалалық соты"}, {"custody_since", "2011-12-17"}, {"verdict", "convicted"},
@@ -378,6 +408,103 @@ static int shooting(struct fs_ctx *ctx, struct fs_error *err)
 		rc = create(ctx, "case", KV({"person_id", pid[6]}, {"incident_id", inc2}, {"charges", "art. 174: inciting discord"},
 					    {"custody_since", "2011-12-17"}, {"verdict", "convicted"}, {"sentence", "restricted_freedom"},
 					    {"released_on", "2012-06-04"}, {"handling", "public"}), NULL, err);
+	return rc;
+}
+
+/* A march of 18 stages from the oil town to the capital, stopped twice by the
+ * police: detentions along the way, one man's whereabouts unknown for days.
+ * Places and names are made up. */
+static int march(struct fs_ctx *ctx, struct fs_error *err)
+{
+	static const char *const towns[19] = {"Қаратау", "Шетпе", "Бейнеу", "Сай-Өтес", "Қарақұдық", "Шалқар", "Ырғыз",
+		"Торғай", "Арқалық", "Есіл", "Державинск", "Жақсы", "Атбасар", "Астрахан", "Қоянды", "Көкпекті", "Қабанбай",
+		"Жаңажол", "Астана"};
+	static const char *const marchers[] = {"Серік Жұмабаев", "Гүлнар Әлиева", "Тимур Сағынтаев", "Бауыржан Омаров",
+					       "Ольга Ким"};
+	int64_t act, id, stage[19] = {0};
+	char aid[24], buf[24], pid[5][24];
+	int rc = create(ctx, "action", KV({"kind", "march"}, {"title", "Астанаға марш"}, {"started_on", "2012-03-01"},
+					  {"ended_on", "2012-03-18"}, {"region", "Маңғыстау - Ақмола"}, {"participants_low", "120"},
+					  {"participants_high", "300"}, {"organizations", "oil workers' union (demo)"}, {"handling", "public"},
+					  {"summary", "Dismissed oil workers walk to the capital to hand their demands to parliament."}),
+			&act, err);
+	snprintf(aid, sizeof(aid), "%lld", (long long)act);
+	for (int i = 1; i <= 18 && !rc; i++) {
+		char num[8], on[11], lo[8];
+		snprintf(num, sizeof(num), "%d", i);
+		snprintf(on, sizeof(on), "2012-03-%02d", i);
+		snprintf(lo, sizeof(lo), "%d", i < 7 ? 120 + 10 * i : i < 15 ? 90 : 60);
+		rc = create(ctx, "stage", KV({"action_id", aid}, {"number", num}, {"held_on", on}, {"from_place", towns[i - 1]},
+					     {"to_place", towns[i]}, {"participants_low", lo}, {"handling", "public"},
+					     {"note", i == 7 ? "police stop the march at the district border" :
+						      i == 15 ? "the march is dispersed at night; five marchers taken" : NULL}),
+			    &stage[i], err);
+	}
+	static const char *const demands[][3] = {
+		{"Pay the severance owed to the dismissed oil workers", "partly_won", "2012-05-02"},
+		{"Release the strikers in custody", "lost", "2012-06-04"},
+		{"An independent inquiry into the shooting of 16 December", "pending", NULL},
+	};
+	for (size_t i = 0; !rc && i < 3; i++)
+		rc = create(ctx, "demand", KV({"action_id", aid}, {"text", demands[i][0]}, {"status", demands[i][1]},
+					      {"outcome_on", demands[i][2]}, {"handling", "public"}), NULL, err);
+	for (size_t i = 0; i < 5 && !rc; i++) {
+		rc = create(ctx, "person", KV({"full_name", marchers[i]}), &id, err);
+		snprintf(pid[i], sizeof(pid[i]), "%lld", (long long)id);
+	}
+	/* stage 7: three held overnight; stage 15: two more, one held incommunicado */
+	static const struct {
+		int stage, who;
+		const char *at, *where, *since, *released, *kind;
+	} held[] = {
+		{7, 0, "2012-03-07T10:30", "acknowledged", "2012-03-07T16:00", "2012-03-08T18:00", "released"},
+		{7, 1, "2012-03-07T10:30", "acknowledged", "2012-03-07T16:00", "2012-03-08T18:00", "released"},
+		{7, 2, "2012-03-07T10:45", "acknowledged", "2012-03-07T16:00", "2012-03-09T12:00", "fine_paid"},
+		{15, 3, "2012-03-15T23:10", "disclosed", "2012-03-19T09:00", "2012-04-02T10:00", "bail"},
+		{15, 4, "2012-03-15T23:10", "acknowledged", "2012-03-16T08:00", "2012-03-16T20:00", "released"},
+	};
+	int64_t inc[19] = {0};
+	for (size_t i = 0; !rc && i < sizeof(held) / sizeof(held[0]); i++) {
+		int s = held[i].stage;
+		char st[24], on[11], in[24], v[24];
+		snprintf(st, sizeof(st), "%lld", (long long)stage[s]);
+		snprintf(on, sizeof(on), "2012-03-%02d", s);
+		if (!inc[s])
+			rc = create(ctx, "incident", KV({"type", "mass_arrest"}, {"started_on", on}, {"place", towns[s]},
+							{"handling", "public"}, {"stage_id", st},
+							{"summary", s == 7 ? "Police detain marchers at the district border." :
+									     "Night raid on the marchers' camp."}),
+				    &inc[s], err);
+		snprintf(in, sizeof(in), "%lld", (long long)inc[s]);
+		if (!rc)
+			rc = create(ctx, "detention", KV({"person_id", pid[held[i].who]}, {"incident_id", in}, {"arrested_at", held[i].at},
+							 {"arresting_body", "district police"}, {"whereabouts", held[i].where},
+							 {"whereabouts_since", held[i].since}, {"lawyer_access", s == 7 ? "yes" : "no"},
+							 {"released_at", held[i].released}, {"release_kind", held[i].kind},
+							 {"handling", "public"}), NULL, err);
+		if (!rc)
+			rc = create(ctx, "violation", KV({"incident_id", in}, {"type", held[i].who == 3 ? "incommunicado_detention" : "arbitrary_arrest"},
+							 {"person_id", pid[held[i].who]}, {"occurred_on", on}, {"handling", "public"}), &id, err);
+		snprintf(v, sizeof(v), "%lld", (long long)id);
+		if (!rc)
+			rc = create(ctx, "assessment", KV({"subject", "violation"}, {"subject_id", v}, {"level", s == 7 ? "r2" : "r1"},
+							  {"reason", s == 7 ? "documenter present; police protocol copy" :
+									      "two marchers' accounts agree"}, {"assessed_on", "2012-04-10"}), NULL, err);
+	}
+	/* the case of the marcher held incommunicado, with its hearings */
+	int64_t cs = 0;
+	if (!rc)
+		rc = create(ctx, "case", KV({"person_id", pid[3]}, {"incident_id", (snprintf(buf, sizeof(buf), "%lld", (long long)inc[15]), buf)},
+					    {"charges", "art. 400: violating the procedure for assemblies"}, {"court", "Астана аудандық соты"},
+					    {"custody_since", "2012-03-15"}, {"released_on", "2012-04-02"}, {"verdict", "convicted"},
+					    {"verdict_on", "2012-05-20"}, {"sentence", "fine"}, {"handling", "public"}), &cs, err);
+	snprintf(buf, sizeof(buf), "%lld", (long long)cs);
+	static const char *const hearings[][4] = {{"2012-04-02", "preliminary", "released on bail", "2012-05-10"},
+						  {"2012-05-10", "trial", "two marchers heard as witnesses", "2012-05-20"},
+						  {"2012-05-20", "verdict", "fine of 100 monthly indices", NULL}};
+	for (size_t i = 0; !rc && i < 3; i++)
+		rc = create(ctx, "hearing", KV({"case_id", buf}, {"held_on", hearings[i][0]}, {"kind", hearings[i][1]},
+					       {"outcome", hearings[i][2]}, {"next_on", hearings[i][3]}, {"handling", "public"}), NULL, err);
 	return rc;
 }
 
@@ -461,6 +588,8 @@ int fs_demo(struct fs_ctx *ctx, struct fs_error *err)
 		rc = oil(ctx, &r, err);
 	if (!rc)
 		rc = shooting(ctx, err);
+	if (!rc)
+		rc = march(ctx, err);
 	if (!rc)
 		rc = strike_fund(ctx, &r, err);
 	/* demo accounts, all with the password "fairshare-demo" */

@@ -176,12 +176,16 @@ static const struct fs_field pledge_fields[] = {
 };
 
 static const char *const handling_levels[] = {"public", "internal", "restricted", "sealed", NULL};
+const char *const fs_evidence_kinds[] = {"photo", "video", "audio", "medical_certificate", "court_document",
+	"death_certificate", "autopsy", "official_letter", "testimony_transcript", "web_capture", "other", NULL};
 static const struct fs_field evidence_fields[] = {
 	{"sha256", FK_TEXT, FF_REQUIRED | FF_IMMUTABLE, 64, NULL, NULL, "SHA-256 of the file's content (set by 'evidence add')"},
 	{"size", FK_COUNT, FF_REQUIRED | FF_IMMUTABLE, 0, NULL, NULL, "size in bytes (set by 'evidence add')"},
 	{"filename", FK_TEXT, 0, 255, NULL, NULL, "the file's name when it was added"},
 	{"captured_on", FK_DATE, 0, 0, NULL, NULL, "date the photo, video or document was made"},
 	{"handling", FK_ENUM, 0, 0, NULL, handling_levels, "public, internal (default), restricted, sealed"},
+	{"kind", FK_ENUM, 0, 0, NULL, fs_evidence_kinds, "photo, video, audio, medical_certificate, court_document, "
+	 "death_certificate, autopsy, official_letter, testimony_transcript, web_capture, other"},
 	{"description", FK_TEXT, FF_SEALED, 2000, NULL, NULL, "what it shows (sealed)"},
 	{"provided_by", FK_TEXT, FF_SEALED, 200, NULL, NULL, "who gave it to the union (sealed)"},
 };
@@ -196,6 +200,48 @@ static const struct fs_field incident_fields[] = {
 	{"place", FK_TEXT, 0, 200, NULL, NULL, "place (town, site, street)"},
 	{"region", FK_TEXT, 0, 100, NULL, NULL, "region or province"},
 	{"summary", FK_TEXT, 0, 2000, NULL, NULL, "what happened, in public words"},
+	{"handling", FK_ENUM, 0, 0, NULL, handling_levels, "public, internal (default), restricted, sealed"},
+	{"action_id", FK_REF, 0, 0, "action", NULL, "the action (strike, march ...) it happened in"},
+	{"stage_id", FK_REF, 0, 0, "stage", NULL, "the stage of a march it happened at"},
+};
+
+const char *const fs_action_kinds[] = {"strike", "general_strike", "wildcat", "work_stoppage", "occupation", "march",
+	"rally", "picket", "camp", "hunger_strike", "boycott", "other", NULL};
+static const struct fs_field action_fields[] = {
+	{"kind", FK_ENUM, FF_REQUIRED, 0, NULL, fs_action_kinds, "strike, general_strike, wildcat, work_stoppage, "
+	 "occupation, march, rally, picket, camp, hunger_strike, boycott, other"},
+	{"title", FK_NAME, FF_REQUIRED, 200, NULL, NULL, "a short public title"},
+	{"started_on", FK_DATE, FF_REQUIRED, 0, NULL, NULL, "first day"},
+	{"ended_on", FK_DATE, 0, 0, NULL, NULL, "last day (empty while it goes on)"},
+	{"place", FK_TEXT, 0, 200, NULL, NULL, "place (town, site)"},
+	{"region", FK_TEXT, 0, 100, NULL, NULL, "region or province"},
+	{"employer_id", FK_REF, 0, 0, "employer", NULL, "the employer it is against"},
+	{"workplace_id", FK_REF, 0, 0, "workplace", NULL, "the workplace"},
+	{"organizations", FK_TEXT, 0, 500, NULL, NULL, "organizations taking part"},
+	{"participants_low", FK_COUNT, 0, 0, NULL, NULL, "participants: at least"},
+	{"participants_high", FK_COUNT, 0, 0, NULL, NULL, "participants: at most"},
+	{"summary", FK_TEXT, 0, 2000, NULL, NULL, "what it is about, in public words"},
+	{"handling", FK_ENUM, 0, 0, NULL, handling_levels, "public, internal (default), restricted, sealed"},
+};
+static const struct fs_field stage_fields[] = {
+	{"action_id", FK_REF, FF_REQUIRED | FF_IMMUTABLE, 0, "action", NULL, "the march (or other action)"},
+	{"number", FK_COUNT, FF_REQUIRED, 0, NULL, NULL, "stage number: 1, 2, ..."},
+	{"held_on", FK_DATE, FF_REQUIRED, 0, NULL, NULL, "date of the stage"},
+	{"from_place", FK_TEXT, 0, 200, NULL, NULL, "where it set out"},
+	{"to_place", FK_TEXT, 0, 200, NULL, NULL, "where it arrived"},
+	{"region", FK_TEXT, 0, 100, NULL, NULL, "region or province"},
+	{"participants_low", FK_COUNT, 0, 0, NULL, NULL, "participants: at least"},
+	{"participants_high", FK_COUNT, 0, 0, NULL, NULL, "participants: at most"},
+	{"note", FK_TEXT, 0, 1000, NULL, NULL, "what happened on the way"},
+	{"handling", FK_ENUM, 0, 0, NULL, handling_levels, "public, internal (default), restricted, sealed"},
+};
+const char *const fs_demand_statuses[] = {"pending", "won", "partly_won", "lost", NULL};
+static const struct fs_field demand_fields[] = {
+	{"action_id", FK_REF, FF_REQUIRED | FF_IMMUTABLE, 0, "action", NULL, "the action making the demand"},
+	{"text", FK_TEXT, FF_REQUIRED, 500, NULL, NULL, "the demand, in the action's words"},
+	{"status", FK_ENUM, 0, 0, NULL, fs_demand_statuses, "pending (default), won, partly_won, lost"},
+	{"outcome_on", FK_DATE, 0, 0, NULL, NULL, "date it was won, partly won or lost"},
+	{"note", FK_TEXT, 0, 500, NULL, NULL, "what was obtained, by whom, the document"},
 	{"handling", FK_ENUM, 0, 0, NULL, handling_levels, "public, internal (default), restricted, sealed"},
 };
 
@@ -290,6 +336,26 @@ static const struct fs_field case_fields[] = {
 };
 
 static const char *const link_decisions[] = {"same", "different", NULL};
+static const char *const hearing_kinds[] = {"preliminary", "trial", "verdict", "appeal", "cassation", "other", NULL};
+static const struct fs_field hearing_fields[] = {
+	{"case_id", FK_REF, FF_REQUIRED | FF_IMMUTABLE, 0, "case", NULL, "the legal case"},
+	{"held_on", FK_DATE, FF_REQUIRED, 0, NULL, NULL, "date of the hearing"},
+	{"kind", FK_ENUM, 0, 0, NULL, hearing_kinds, "preliminary, trial, verdict, appeal, cassation, other"},
+	{"court", FK_TEXT, 0, 200, NULL, NULL, "court (default: the case's)"},
+	{"outcome", FK_TEXT, 0, 1000, NULL, NULL, "what the court decided or heard"},
+	{"next_on", FK_DATE, 0, 0, NULL, NULL, "date of the next hearing"},
+	{"handling", FK_ENUM, 0, 0, NULL, handling_levels, "public, internal (default), restricted, sealed"},
+};
+
+static const char *const citation_subjects[] = {"incident", "violation", NULL};
+static const struct fs_field citation_fields[] = {
+	{"subject", FK_ENUM, FF_REQUIRED | FF_IMMUTABLE, 0, NULL, citation_subjects, "incident or violation"},
+	{"subject_id", FK_COUNT, FF_REQUIRED | FF_IMMUTABLE, 0, NULL, NULL, "the id of the incident or violation"},
+	{"report_id", FK_REF, FF_IMMUTABLE, 0, "report", NULL, "the report that supports it"},
+	{"evidence_id", FK_REF, FF_IMMUTABLE, 0, "evidence", NULL, "or the evidence item that supports it"},
+	{"note", FK_TEXT, 0, 500, NULL, NULL, "what in the source bears on it"},
+};
+
 static const struct fs_field link_fields[] = {
 	{"person_a", FK_REF, FF_REQUIRED | FF_IMMUTABLE, 0, "person", NULL, "one person record"},
 	{"person_b", FK_REF, FF_REQUIRED | FF_IMMUTABLE, 0, "person", NULL, "the other"},
@@ -352,6 +418,21 @@ static struct fs_entity ent_report = {.name = "report", .plural = "reports", .la
 static int detention_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
 static struct fs_entity ent_detention = {.name = "detention", .plural = "detentions", .label = NULL, .owned = 1,
 	.fields = detention_fields, .nfields = N(detention_fields), .check = detention_check};
+static int action_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
+static int stage_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
+static int demand_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
+static int hearing_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
+static int citation_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
+static struct fs_entity ent_action = {.name = "action", .plural = "actions", .label = "title", .owned = 1,
+	.fields = action_fields, .nfields = N(action_fields), .check = action_check};
+static struct fs_entity ent_stage = {.name = "stage", .plural = "action_stages", .label = NULL, .owned = 1,
+	.fields = stage_fields, .nfields = N(stage_fields), .check = stage_check};
+static struct fs_entity ent_demand = {.name = "demand", .plural = "demands", .label = NULL, .owned = 1,
+	.fields = demand_fields, .nfields = N(demand_fields), .check = demand_check};
+static struct fs_entity ent_hearing = {.name = "hearing", .plural = "hearings", .label = NULL, .owned = 1,
+	.fields = hearing_fields, .nfields = N(hearing_fields), .check = hearing_check};
+static struct fs_entity ent_citation = {.name = "citation", .plural = "citations", .label = NULL, .owned = 1,
+	.fields = citation_fields, .nfields = N(citation_fields), .check = citation_check};
 static struct fs_entity ent_user = {.name = "user", .plural = "users", .label = "username", .owned = 0,
 	.fields = user_fields, .nfields = N(user_fields)};
 static struct fs_entity ent_role = {.name = "role", .plural = "roles", .label = NULL, .owned = 1,
@@ -361,7 +442,8 @@ const struct fs_entity *const fs_entities[] = {&ent_org, &ent_person, &ent_emplo
 					       &ent_employment, &ent_membership, &ent_claim, &ent_promise,
 					       &ent_payment, &ent_user, &ent_role, &ent_fund, &ent_account, &ent_pledge, &ent_link,
 					       &ent_evidence, &ent_incident, &ent_violation, &ent_assessment,
-					       &ent_case, &ent_report, &ent_detention};
+					       &ent_case, &ent_report, &ent_detention, &ent_action, &ent_stage, &ent_demand,
+					       &ent_hearing, &ent_citation};
 const size_t fs_nentities = N(fs_entities);
 
 /* Column names are built once; they live as long as the process. */
@@ -1643,6 +1725,22 @@ static int64_t ref_field(struct fs_ctx *ctx, const char *entity, int64_t id, con
 	return out;
 }
 
+/* A text field of a referenced row into out ("" when empty). */
+static int ref_text(struct fs_ctx *ctx, const char *entity, int64_t id, const char *field, char *out, size_t cap)
+{
+	const struct fs_entity *e = fs_entity_find(entity);
+	struct fs_row row;
+	int rc = fs_store_get(ctx->st, &e->table, id, &row, NULL);
+	if (rc)
+		return rc;
+	const struct fs_value *v = &row.vals[e->col_of[fs_field_index(e, field)]];
+	out[0] = 0;
+	if (v->type == FS_VTEXT)
+		snprintf(out, cap, "%.*s", (int)v->n, (const char *)v->p);
+	fs_row_free(&row);
+	return 0;
+}
+
 static int claim_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
 {
 	int rc = default_currency(ctx, r);
@@ -1785,11 +1883,106 @@ static int default_handling(struct fs_rec *r)
 
 static int incident_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
 {
-	(void)ctx;
-	const struct fs_value *a = rec_field(r, "started_on"), *b = rec_field(r, "ended_on");
-	if (b->type == FS_VTEXT && a->type == FS_VTEXT && strcmp(b->p, a->p) < 0)
-		return fs_fail(err, FS_EINVAL, "ended_on", "is before started_on");
+	int rc = dates_in_order(r, "started_on", "ended_on", err);
+	if (rc)
+		return rc;
+	const struct fs_value *st = rec_field(r, "stage_id"), *ac = rec_field(r, "action_id");
+	if (st->type == FS_VINT) { /* a stage belongs to one action: take it, or check it */
+		int64_t of = ref_field(ctx, "stage", st->i, "action_id");
+		if (ac->type == FS_VNULL && of > 0)
+			rec_set_int(r, "action_id", of);
+		else if (ac->type == FS_VINT && of > 0 && of != ac->i)
+			return fs_fail(err, FS_EINVAL, "stage_id", "stage %lld belongs to action %lld, not %lld", (long long)st->i,
+				       (long long)of, (long long)ac->i);
+	}
 	return default_handling(r);
+}
+
+static int participants_in_order(struct fs_rec *r, struct fs_error *err)
+{
+	const struct fs_value *lo = rec_field(r, "participants_low"), *hi = rec_field(r, "participants_high");
+	if (lo->type == FS_VINT && hi->type == FS_VINT && hi->i < lo->i)
+		return fs_fail(err, FS_EINVAL, "participants_high", "is less than participants_low");
+	return 0;
+}
+
+static int action_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
+{
+	int rc = dates_in_order(r, "started_on", "ended_on", err);
+	if (!rc)
+		rc = participants_in_order(r, err);
+	if (rc)
+		return rc;
+	const struct fs_value *wp = rec_field(r, "workplace_id"), *em = rec_field(r, "employer_id");
+	if (wp->type == FS_VINT) {
+		int64_t of = ref_field(ctx, "workplace", wp->i, "employer_id");
+		if (em->type == FS_VNULL && of > 0)
+			rec_set_int(r, "employer_id", of);
+		else if (em->type == FS_VINT && of > 0 && of != em->i)
+			return fs_fail(err, FS_EINVAL, "workplace_id", "workplace %lld is run by employer %lld, not %lld",
+				       (long long)wp->i, (long long)of, (long long)em->i);
+	}
+	return default_handling(r);
+}
+
+static int stage_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
+{
+	if (rec_field(r, "number")->i < 1)
+		return fs_fail(err, FS_EINVAL, "number", "stages are numbered from 1");
+	int rc = participants_in_order(r, err);
+	if (rc)
+		return rc;
+	const char *on = text_of(r, "held_on");
+	int64_t act = rec_field(r, "action_id")->i;
+	char from[16] = "", to[16] = "";
+	rc = ref_text(ctx, "action", act, "started_on", from, sizeof(from));
+	if (!rc)
+		rc = ref_text(ctx, "action", act, "ended_on", to, sizeof(to));
+	if (rc)
+		return fs_fail(err, rc, "action_id", "cannot read action %lld", (long long)act);
+	if (on && *from && strcmp(on, from) < 0)
+		return fs_fail(err, FS_EINVAL, "held_on", "is before the action started (%s)", from);
+	if (on && *to && strcmp(on, to) > 0)
+		return fs_fail(err, FS_EINVAL, "held_on", "is after the action ended (%s)", to);
+	return default_handling(r);
+}
+
+static int demand_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
+{
+	(void)ctx;
+	const struct fs_value *st = rec_field(r, "status"), *on = rec_field(r, "outcome_on");
+	if (set_default_text(r, "status", "pending"))
+		return FS_ENOMEM;
+	st = rec_field(r, "status");
+	if (!strcmp(st->p, "pending") && on->type != FS_VNULL)
+		return fs_fail(err, FS_EINVAL, "outcome_on", "a pending demand has no outcome date yet (set status too)");
+	return default_handling(r);
+}
+
+static int hearing_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
+{
+	const struct fs_value *on = rec_field(r, "held_on"), *next = rec_field(r, "next_on");
+	if (on->type == FS_VTEXT && next->type == FS_VTEXT && strcmp(next->p, on->p) <= 0)
+		return fs_fail(err, FS_EINVAL, "next_on", "the next hearing comes after this one (%s)", (const char *)on->p);
+	if (rec_field(r, "court")->type == FS_VNULL) {
+		char court[201] = "";
+		int rc = ref_text(ctx, "case", rec_field(r, "case_id")->i, "court", court, sizeof(court));
+		if (!rc && *court)
+			rc = set_default_text(r, "court", court);
+		if (rc)
+			return rc;
+	}
+	return default_handling(r);
+}
+
+static int citation_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
+{
+	const struct fs_value *rep = rec_field(r, "report_id"), *ev = rec_field(r, "evidence_id");
+	if ((rep->type == FS_VNULL) == (ev->type == FS_VNULL))
+		return fs_fail(err, FS_EINVAL, "report_id", "a citation names one source: report_id or evidence_id");
+	const struct fs_value *s = rec_field(r, "subject");
+	const struct fs_field f = {"subject_id", FK_REF, 0, 0, s->p, NULL, NULL};
+	return ref_check(ctx, &f, rec_field(r, "subject_id")->i, err);
 }
 
 static int violation_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)

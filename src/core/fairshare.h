@@ -327,6 +327,15 @@ int fs_record_prisoners(struct fs_ctx *ctx, fs_date today, int public_only, json
  * unknown_since, arresting_body, hours, lawyer_access}]}. */
 int fs_record_alerts(struct fs_ctx *ctx, int64_t now, int64_t hours, json_t **ret, struct fs_error *err);
 
+/* The record in date order (timeline.c): actions started/ended, stages, demands
+ * won/partly won/lost, incidents, detentions and releases, verdicts, hearings;
+ * from/to YYYY-MM-DD or NULL; action > 0: that action's only (its incidents'
+ * detentions and cases). *ret {from, to, action_id, public, count, events
+ * [{date, at?, event, entity, id, action_id?, text, kind?, type?, status?,
+ * number?, detail?, case_id?}]}. */
+int fs_record_timeline(struct fs_ctx *ctx, const char *from, const char *to, int64_t action, int public_only,
+		       json_t **ret, struct fs_error *err);
+
 /* ---- evidence files (evidence.c) ---- */
 /* Copy the file into DB.evidence (content-addressed by SHA-256) and record it with
  * kv (filename, captured_on, handling, description, provided_by). The same content

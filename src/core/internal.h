@@ -118,9 +118,28 @@ int fs_evidence_backup(struct fs_ctx *ctx, const char *dest_db, int64_t *copied,
 
 /* validation helpers (entity.c) */
 extern const char *const fs_claim_kinds[];
-extern const char *const fs_verification_levels[], *const fs_violation_types[];
+extern const char *const fs_verification_levels[], *const fs_violation_types[], *const fs_evidence_kinds[],
+	*const fs_action_kinds[], *const fs_demand_statuses[];
 int fs_claim_kind_index(const char *kind);
 int fs_national_id_normalize(const char *country, const char *in, char *out, size_t outsz,
 			     struct fs_error *err, const char *field);
+
+/* the record's shared helpers (record.c) */
+struct fs_imap { /* int64 id (not 0) -> int64 value, open addressing */
+	int64_t *k;
+	int64_t *v;
+	size_t cap, n;
+};
+/* The value slot of key; with insert, created (0) when missing; NULL when
+ * missing (or out of memory with insert). */
+int64_t *fs_imap_slot(struct fs_imap *m, int64_t key, int insert);
+void fs_imap_free(struct fs_imap *m);
+/* A text column of an entity's row (all columns, entity order), or NULL. */
+const char *fs_col_text(const struct fs_entity *e, const struct fs_value *v, const char *field);
+/* A person's name (not sealed), or "" when the record cannot be read. */
+void fs_person_name(struct fs_ctx *ctx, int64_t id, char *out, size_t cap);
+/* One select inside its own read transaction; the callback's error in *cb_rc. */
+int fs_select_rows(struct fs_ctx *ctx, const struct fs_query *q, fs_row_cb cb, void *ud, const int *cb_rc,
+		   struct fs_error *err);
 
 #endif

@@ -143,13 +143,7 @@ int fs_record_duplicates(struct fs_ctx *ctx, int64_t limit, json_t **ret, struct
  * range: the minimum assumes unnamed victims reported for an incident are among
  * the named ones, the maximum that they are all different people. */
 
-struct imap { /* int64 id -> int64 value, open addressing */
-	int64_t *k;
-	int64_t *v;
-	size_t cap, n;
-};
-
-static int64_t *imap_slot(struct imap *m, int64_t key, int insert)
+int64_t *fs_imap_slot(struct fs_imap *m, int64_t key, int insert)
 {
 	if (insert && (m->n + 1) * 2 > m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 1024;
@@ -189,7 +183,7 @@ static int64_t *imap_slot(struct imap *m, int64_t key, int insert)
 	return &m->v[j];
 }
 
-static void imap_free(struct imap *m)
+void fs_imap_free(struct fs_imap *m)
 {
 	free(m->k);
 	free(m->v);
@@ -208,10 +202,10 @@ struct count_ud {
 	struct fs_ctx *ctx;
 	const char *by;
 	int public_only;
-	struct imap status[3]; /* incident, violation, person: level + 1 */
-	struct imap parent;    /* person -> a smaller id of the same person */
-	struct imap inc_key;   /* incident -> index into keys (region or month) */
-	struct imap inc_public;
+	struct fs_imap status[3]; /* incident, violation, person: level + 1 */
+	struct fs_imap parent;    /* person -> a smaller id of the same person */
+	struct fs_imap inc_key;   /* incident -> index into keys (region or month) */
+	struct fs_imap inc_public;
 	json_t *keys;          /* group names, in order of first use */
 	json_t *key_index;     /* name -> index */
 	json_t *inc_dim;       /* incident dimension values, by index */
@@ -236,7 +230,7 @@ static int assess_cb(void *p, const struct fs_value *v)
 {
 	struct count_ud *u = p;
 	int s = v[0].n && ((const char *)v[0].p)[0] == 'i' ? 0 : v[0].n && ((const char *)v[0].p)[0] == 'v' ? 1 : 2;
-	int64_t *slot = imap_slot(&u->status[s], v[1].i, 1);
+	int64_t *slot = fs_imap_slot(&u->status[s], v[1].i, 1);
 	if (!slot)
 		return u->rc = FS_ENOMEM, 1;
 	*slot = level_index(v[2].p, v[2].n) + 1; /* ordered by id: the latest wins */
@@ -246,7 +240,7 @@ static int assess_cb(void *p, const struct fs_value *v)
 static int64_t root_of(struct count_ud *u, int64_t id)
 {
 	for (int hops = 0; hops < 1000; hops++) {
-		int64_t *p = imap_slot(&u->parent, id, 0);
+		int64_t *p = fs_imap_slot(&u->parent, id, 0);
 		if (!p || !*p)
 			return id;
 		id = *p;
@@ -262,7 +256,7 @@ static int samelink_cb(void *p, const struct fs_value *v)
 	int64_t a = root_of(u, v[0].i), b = root_of(u, v[1].i);
 	if (a == b)
 		return 0;
-	int64_t *slot = imap_slot(&u->parent, a > b ? a : b, 1);
+	int64_t *slot = fs_imap_slot(&u->parent, a > b ? a : b, 1);
 	if (!slot)
 		return u->rc = FS_ENOMEM, 1;
 	*slot = a > b ? b : a;
@@ -284,11 +278,11 @@ static int intern(json_t *index, json_t *names, const char *s, size_t n, int32_t
 	return 0;
 }
 
-/* incidents: id, started_on, region, handling */
+/* incidents: id, started_on, region, handling, action_id */
 static int incident_cb(void *p, const struct fs_value *v)
 {
 	struct count_ud *u = p;
-	int64_t *slot = imap_slot(&u->inc_key, v[0].i, 1), *pub = imap_slot(&u->inc_public, v[0].i, 1);
+	int64_t *slot = fs_imap_slot(&u->inc_key, v[0].i, 1), *pub = fs_imap_slot(&u->inc_public, v[0].i, 1);
 	if (!slot || !pub)
 		return u->rc = FS_ENOMEM, 1;
 	*pub = v[3].n == 6 && !memcmp(v[3].p, "public", 6);
@@ -298,6 +292,12 @@ static int incident_cb(void *p, const struct fs_value *v)
 		d = v[2].p, dn = v[2].n;
 	else if (!strcmp(u->by, "month") && v[1].n >= 7)
 		d = v[1].p, dn = 7;
+	char idb[24];
+	if (!strcmp(u->by, "action")) {
+		d = "none", dn = 4;
+		if (v[4].type == FS_VINT)
+			dn = (size_t)snprintf(idb, sizeof(idb), "%lld", (long long)v[4].i), d = idb;
+	}
 	int32_t dim;
 	if (intern(json_object_get(u->inc_dim, "index"), json_object_get(u->inc_dim, "names"), d, dn, &dim))
 		return u->rc = FS_ENOMEM, 1;
@@ -309,19 +309,19 @@ static int incident_cb(void *p, const struct fs_value *v)
 static int violation_cb(void *p, const struct fs_value *v)
 {
 	struct count_ud *u = p;
-	int64_t *ist = imap_slot(&u->status[0], v[1].i, 0), *vst = imap_slot(&u->status[1], v[0].i, 0);
+	int64_t *ist = fs_imap_slot(&u->status[0], v[1].i, 0), *vst = fs_imap_slot(&u->status[1], v[0].i, 0);
 	int ilv = ist ? *ist - 1 : LV_R0, vlv = vst ? *vst - 1 : LV_R0;
 	if (ilv == LV_XD || ilv == LV_DU || vlv == LV_XD || vlv == LV_DU)
 		return 0;
 	if (u->public_only) {
-		int64_t *pub = imap_slot(&u->inc_public, v[1].i, 0);
+		int64_t *pub = fs_imap_slot(&u->inc_public, v[1].i, 0);
 		if (!pub || !*pub || !(v[7].n == 6 && !memcmp(v[7].p, "public", 6)))
 			return 0;
 	}
 	int64_t person = 0;
 	if (v[3].type == FS_VINT) {
 		person = root_of(u, v[3].i);
-		int64_t *pst = imap_slot(&u->status[2], v[3].i, 0);
+		int64_t *pst = fs_imap_slot(&u->status[2], v[3].i, 0);
 		if (pst && (*pst - 1 == LV_XD))
 			return 0;
 	}
@@ -334,7 +334,7 @@ static int violation_cb(void *p, const struct fs_value *v)
 			snprintf(idb, sizeof(idb), "%lld", (long long)v[1].i);
 			kn += (size_t)snprintf(key + kn, sizeof(key) - kn, "\t%s", idb);
 		} else {
-			int64_t *ik = imap_slot(&u->inc_key, v[1].i, 0);
+			int64_t *ik = fs_imap_slot(&u->inc_key, v[1].i, 0);
 			if (!strcmp(u->by, "month") && v[6].type == FS_VTEXT && v[6].n >= 7) {
 				kn += (size_t)snprintf(key + kn, sizeof(key) - kn, "\t%.7s", (const char *)v[6].p);
 			} else {
@@ -397,6 +397,23 @@ struct gsum {
 	int64_t confirmed, contested, named_reported, min_extra, max_extra;
 };
 
+/* The action's title into row (not when only public output is asked and the
+ * action is not public). */
+static int action_title(struct fs_ctx *ctx, int64_t id, int public_only, json_t *row)
+{
+	const struct fs_entity *e = fs_entity_find("action");
+	struct fs_row r;
+	if (fs_store_get(ctx->st, &e->table, id, &r, NULL))
+		return 0;
+	const struct fs_value *t = &r.vals[e->col_of[fs_field_index(e, "title")]];
+	const struct fs_value *h = &r.vals[e->col_of[fs_field_index(e, "handling")]];
+	int rc = 0;
+	if (!public_only || (h->type == FS_VTEXT && h->n == 6 && !memcmp(h->p, "public", 6)))
+		rc = json_object_set_new(row, "title", json_stringn(t->p, t->n)) ? FS_ENOMEM : 0;
+	fs_row_free(&r);
+	return rc;
+}
+
 int fs_record_counts(struct fs_ctx *ctx, const char *by, int public_only, json_t **ret, struct fs_error *err)
 {
 	*ret = NULL;
@@ -404,8 +421,8 @@ int fs_record_counts(struct fs_ctx *ctx, const char *by, int public_only, json_t
 		return fs_fail(err, FS_EINVAL, "org", "no organization chosen; pick one with --org");
 	if (!by || !*by)
 		by = "type";
-	if (strcmp(by, "type") && strcmp(by, "region") && strcmp(by, "month") && strcmp(by, "incident"))
-		return fs_fail(err, FS_EINVAL, "by", "'%.32s' is not one of: type, region, month, incident", by);
+	if (strcmp(by, "type") && strcmp(by, "region") && strcmp(by, "month") && strcmp(by, "incident") && strcmp(by, "action"))
+		return fs_fail(err, FS_EINVAL, "by", "'%.32s' is not one of: type, action, region, month, incident", by);
 	struct count_ud u = {.ctx = ctx, .by = by, .public_only = public_only};
 	u.keys = json_array();
 	u.key_index = json_object();
@@ -422,9 +439,9 @@ int fs_record_counts(struct fs_ctx *ctx, const char *by, int public_only, json_t
 				      .columns = lcols, .ncolumns = 3};
 		if (!rc && !u.rc)
 			rc = fs_store_select(ctx->st, &lq, samelink_cb, &u, err);
-		static const char *const icols[] = {"id", "started_on", "region", "handling"};
+		static const char *const icols[] = {"id", "started_on", "region", "handling", "action_id"};
 		struct fs_query iq = {.table = &fs_entity_find("incident")->table, .filters = &f, .nfilters = 1,
-				      .columns = icols, .ncolumns = 4};
+				      .columns = icols, .ncolumns = 5};
 		if (!rc && !u.rc)
 			rc = fs_store_select(ctx->st, &iq, incident_cb, &u, err);
 		static const char *const vcols[] = {"id", "incident_id", "type", "person_id", "victims_low", "victims_high",
@@ -486,6 +503,8 @@ int fs_record_counts(struct fs_ctx *ctx, const char *by, int public_only, json_t
 					(json_int_t)(g[i].named_reported + g[i].max_extra));
 		if (row && tab)
 			json_object_set_new(row, by, json_string(tab + 1));
+		if (row && tab && !strcmp(by, "action") && strcmp(tab + 1, "none"))
+			rc = action_title(ctx, strtoll(tab + 1, NULL, 10), public_only, row);
 		if (!row || json_array_append_new(rows, row))
 			rc = FS_ENOMEM;
 		tc += g[i].confirmed;
@@ -500,10 +519,10 @@ int fs_record_counts(struct fs_ctx *ctx, const char *by, int public_only, json_t
 	if (!rc && !*ret)
 		rc = FS_ENOMEM;
 	for (int i = 0; i < 3; i++)
-		imap_free(&u.status[i]);
-	imap_free(&u.parent);
-	imap_free(&u.inc_key);
-	imap_free(&u.inc_public);
+		fs_imap_free(&u.status[i]);
+	fs_imap_free(&u.parent);
+	fs_imap_free(&u.inc_key);
+	fs_imap_free(&u.inc_public);
 	json_decref(u.keys);
 	json_decref(u.key_index);
 	json_decref(u.inc_dim);
@@ -527,7 +546,7 @@ static fs_date add_months(fs_date d, int64_t months)
 }
 
 /* A person's name (not sealed), or "" when the record cannot be read. */
-static void person_name(struct fs_ctx *ctx, int64_t id, char *out, size_t cap)
+void fs_person_name(struct fs_ctx *ctx, int64_t id, char *out, size_t cap)
 {
 	const struct fs_entity *pe = fs_entity_find("person");
 	struct fs_row row;
@@ -540,7 +559,7 @@ static void person_name(struct fs_ctx *ctx, int64_t id, char *out, size_t cap)
 }
 
 /* One read snapshot over q; *cb_rc is what the callback failed with. */
-static int select_rows(struct fs_ctx *ctx, const struct fs_query *q, fs_row_cb cb, void *ud, const int *cb_rc,
+int fs_select_rows(struct fs_ctx *ctx, const struct fs_query *q, fs_row_cb cb, void *ud, const int *cb_rc,
 		       struct fs_error *err)
 {
 	int rc = fs_read_begin(ctx, err);
@@ -559,7 +578,7 @@ struct pris_ud {
 	int rc;
 };
 
-static const char *colstr(const struct fs_entity *e, const struct fs_value *v, const char *field)
+const char *fs_col_text(const struct fs_entity *e, const struct fs_value *v, const char *field)
 {
 	const struct fs_value *x = &v[e->col_of[fs_field_index(e, field)]];
 	return x->type == FS_VTEXT ? x->p : NULL;
@@ -569,10 +588,10 @@ static int prisoner_cb(void *p, const struct fs_value *v)
 {
 	struct pris_ud *u = p;
 	const struct fs_entity *e = u->e;
-	if (colstr(e, v, "released_on"))
+	if (fs_col_text(e, v, "released_on"))
 		return 0;
-	const char *verdict = colstr(e, v, "verdict"), *sentence = colstr(e, v, "sentence");
-	const char *since = colstr(e, v, "custody_since"), *expected = colstr(e, v, "expected_release");
+	const char *verdict = fs_col_text(e, v, "verdict"), *sentence = fs_col_text(e, v, "sentence");
+	const char *since = fs_col_text(e, v, "custody_since"), *expected = fs_col_text(e, v, "expected_release");
 	int jail = sentence && (!strcmp(sentence, "prison") || !strcmp(sentence, "administrative_jail"));
 	int pretrial = verdict && !strcmp(verdict, "pending") && since;
 	if (!jail && !pretrial)
@@ -589,13 +608,13 @@ static int prisoner_cb(void *p, const struct fs_value *v)
 		return 0; /* the sentence has run out: released, if not yet recorded */
 	int64_t person = v[e->col_of[fs_field_index(e, "person_id")]].i;
 	char name[256];
-	person_name(u->ctx, person, name, sizeof(name));
+	fs_person_name(u->ctx, person, name, sizeof(name));
 	char xs[11] = "";
 	if (has_x)
 		fs_date_format(x, xs);
 	json_t *o = json_pack("{s:I,s:I,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:o,s:o,s:o}", "case_id", (json_int_t)v[0].i, "person_id",
 			      (json_int_t)person, "name", name, "status", jail ? "serving a sentence" : "pre-trial detention",
-			      "charges", colstr(e, v, "charges"), "court", colstr(e, v, "court"), "sentence", sentence,
+			      "charges", fs_col_text(e, v, "charges"), "court", fs_col_text(e, v, "court"), "sentence", sentence,
 			      "custody_since", since, "sentence_months",
 			      months->type == FS_VINT ? json_integer(months->i) : json_null(), "days_served",
 			      has_s ? json_integer(u->today - s) : json_null(), "expected_release",
@@ -613,7 +632,7 @@ int fs_record_prisoners(struct fs_ctx *ctx, fs_date today, int public_only, json
 	struct pris_ud u = {.ctx = ctx, .e = fs_entity_find("case"), .today = today, .rows = json_array()};
 	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"handling", FS_EQ, fs_vtext("public")}};
 	struct fs_query q = {.table = &u.e->table, .filters = f, .nfilters = public_only ? 2 : 1, .order_by = "custody_since"};
-	int rc = u.rows ? select_rows(ctx, &q, prisoner_cb, &u, &u.rc, err) : FS_ENOMEM;
+	int rc = u.rows ? fs_select_rows(ctx, &q, prisoner_cb, &u, &u.rc, err) : FS_ENOMEM;
 	if (rc) {
 		json_decref(u.rows);
 		return rc;
@@ -638,17 +657,17 @@ static int alert_cb(void *p, const struct fs_value *v)
 {
 	struct alert_ud *u = p;
 	const struct fs_entity *e = u->e;
-	const char *w = colstr(e, v, "whereabouts"), *since = colstr(e, v, "whereabouts_since");
-	if (colstr(e, v, "released_at") || !w || strcmp(w, "unknown") || !since)
+	const char *w = fs_col_text(e, v, "whereabouts"), *since = fs_col_text(e, v, "whereabouts_since");
+	if (fs_col_text(e, v, "released_at") || !w || strcmp(w, "unknown") || !since)
 		return 0;
 	int64_t t;
 	if (fs_time_parse(since, &t) || u->now - t < u->limit_s)
 		return 0;
 	int64_t person = v[e->col_of[fs_field_index(e, "person_id")]].i;
 	char name[256];
-	person_name(u->ctx, person, name, sizeof(name));
+	fs_person_name(u->ctx, person, name, sizeof(name));
 	json_t *o = json_pack("{s:I,s:I,s:s,s:s,s:s?,s:I,s:b}", "detention_id", (json_int_t)v[0].i, "person_id", (json_int_t)person,
-			      "name", name, "unknown_since", since, "arresting_body", colstr(e, v, "arresting_body"),
+			      "name", name, "unknown_since", since, "arresting_body", fs_col_text(e, v, "arresting_body"),
 			      "hours", (json_int_t)((u->now - t) / 3600), "lawyer_access",
 			      v[e->col_of[fs_field_index(e, "lawyer_access")]].i != 0);
 	if (!o || json_array_append_new(u->rows, o))
@@ -667,7 +686,7 @@ int fs_record_alerts(struct fs_ctx *ctx, int64_t now, int64_t hours, json_t **re
 			     .rows = json_array()};
 	struct fs_filter f = {"org_id", FS_EQ, fs_vint(ctx->org_id)};
 	struct fs_query q = {.table = &u.e->table, .filters = &f, .nfilters = 1, .order_by = "whereabouts_since"};
-	int rc = u.rows ? select_rows(ctx, &q, alert_cb, &u, &u.rc, err) : FS_ENOMEM;
+	int rc = u.rows ? fs_select_rows(ctx, &q, alert_cb, &u, &u.rc, err) : FS_ENOMEM;
 	if (rc) {
 		json_decref(u.rows);
 		return rc;

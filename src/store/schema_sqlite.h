@@ -176,6 +176,40 @@ static const char *const fs_sqlite_migrations[] = {
 	"  person_id INTEGER NOT NULL REFERENCES people(id), incident_id INTEGER REFERENCES incidents(id),\n"
 	"  arrested_at TEXT NOT NULL, arresting_body TEXT, held_at TEXT, whereabouts TEXT, whereabouts_since TEXT,\n"
 	"  lawyer_access INTEGER NOT NULL, released_at TEXT, release_kind TEXT, handling TEXT) STRICT;\n",
+	/* 15: actions (strikes, marches with stages, ...) and their demands; court
+	 * hearings of a legal case; citations tying reports and evidence to the
+	 * incidents and violations they support; incidents belong to an action
+	 * (and stage); evidence items have a kind */
+	"CREATE TABLE actions (\n"
+	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id),\n"
+	"  kind TEXT NOT NULL, title TEXT NOT NULL, title_fold TEXT NOT NULL, started_on TEXT NOT NULL, ended_on TEXT,\n"
+	"  place TEXT, region TEXT, employer_id INTEGER REFERENCES employers(id),\n"
+	"  workplace_id INTEGER REFERENCES workplaces(id), organizations TEXT, participants_low INTEGER,\n"
+	"  participants_high INTEGER, summary TEXT, handling TEXT) STRICT;\n"
+	"CREATE TABLE action_stages (\n"
+	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id),\n"
+	"  action_id INTEGER NOT NULL REFERENCES actions(id), number INTEGER NOT NULL, held_on TEXT NOT NULL,\n"
+	"  from_place TEXT, to_place TEXT, region TEXT, participants_low INTEGER, participants_high INTEGER,\n"
+	"  note TEXT, handling TEXT, UNIQUE (action_id, number)) STRICT;\n"
+	"CREATE TABLE demands (\n"
+	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id),\n"
+	"  action_id INTEGER NOT NULL REFERENCES actions(id), text TEXT NOT NULL, status TEXT NOT NULL,\n"
+	"  outcome_on TEXT, note TEXT, handling TEXT) STRICT;\n"
+	"CREATE INDEX demands_action ON demands(action_id);\n"
+	"CREATE TABLE hearings (\n"
+	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id),\n"
+	"  case_id INTEGER NOT NULL REFERENCES legal_cases(id), held_on TEXT NOT NULL, kind TEXT, court TEXT,\n"
+	"  outcome TEXT, next_on TEXT, handling TEXT) STRICT;\n"
+	"CREATE INDEX hearings_case ON hearings(case_id);\n"
+	"CREATE TABLE citations (\n"
+	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organizations(id),\n"
+	"  subject TEXT NOT NULL, subject_id INTEGER NOT NULL, report_id INTEGER REFERENCES reports(id),\n"
+	"  evidence_id INTEGER REFERENCES evidence(id), note TEXT) STRICT;\n"
+	"CREATE UNIQUE INDEX citations_once ON citations(subject, subject_id, coalesce(report_id, 0), coalesce(evidence_id, 0));\n"
+	"ALTER TABLE incidents ADD COLUMN action_id INTEGER REFERENCES actions(id);\n"
+	"ALTER TABLE incidents ADD COLUMN stage_id INTEGER REFERENCES action_stages(id);\n"
+	"CREATE INDEX incidents_action ON incidents(action_id);\n"
+	"ALTER TABLE evidence ADD COLUMN kind TEXT;\n",
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))
