@@ -156,16 +156,29 @@ int cmd_export(struct cli *c, int argc, char **argv)
 {
 	enum fs_export_format fmt = c->json ? FS_EXPORT_JSON : FS_EXPORT_CSV;
 	const char *output = NULL;
-	int reveal = 0;
+	int reveal = 0, pub = 0;
+	static const char *const record[] = {"incidents", "violations", "assessments", "legal_cases", "reports", "detentions",
+					     "actions", "action_stages", "demands", "hearings", "citations", "evidence",
+					     "person_links", NULL};
 	if (argc > 1 && cli_is_help(argv[1])) {
-		fputs("usage: fairshare export people [--format csv|json] [--output FILE] [--reveal]\n\n"
+		fputs("usage: fairshare export people [--format csv|json] [--output FILE] [--reveal]\n"
+		      "       fairshare export RECORD [--format csv|json] [--output FILE] [--public | --reveal]\n\n"
 		      "Writes the organization's people as CSV (re-importable; cells that a spreadsheet\n"
 		      "would run as formulas get a leading ') or JSON. Sealed fields (national ID, birth\n"
-		      "date, phone, address) are included only with --reveal.\n", stdout);
+		      "date, phone, address) are included only with --reveal.\n"
+		      "RECORD is one of the record's collections: incidents, violations, assessments,\n"
+		      "legal_cases, reports, detentions, actions, action_stages, demands, hearings,\n"
+		      "citations, evidence, person_links. --public writes public records only and\n"
+		      "never a sealed field (for publishing); --reveal adds the sealed fields.\n", stdout);
 		return EX_OK;
 	}
-	if (argc < 2 || strcmp(argv[1], "people") != 0)
-		return cli_usage("export: say what to export: 'fairshare export people'");
+	const struct fs_entity *what = NULL;
+	for (size_t i = 0; argc > 1 && record[i]; i++)
+		if (!strcmp(argv[1], record[i]))
+			what = fs_entity_find(record[i]);
+	if (argc < 2 || (strcmp(argv[1], "people") != 0 && !what))
+		return cli_usage("export: say what to export: people, or one of the record's collections "
+				 "(incidents, violations, actions, ...; see 'fairshare export --help')");
 	for (int i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
 			const char *f = argv[++i];
@@ -179,10 +192,14 @@ int cmd_export(struct cli *c, int argc, char **argv)
 			output = argv[++i];
 		} else if (strcmp(argv[i], "--reveal") == 0) {
 			reveal = 1;
+		} else if (strcmp(argv[i], "--public") == 0 && what) {
+			pub = 1;
 		} else {
 			return cli_usage("export: unknown argument %s", argv[i]);
 		}
 	}
+	if (pub && reveal)
+		return cli_usage("export: --public and --reveal exclude each other");
 	int rc;
 	struct fs_ctx *ctx = cli_open(c, FS_READONLY, 1, &rc);
 	if (!ctx)
@@ -194,7 +211,8 @@ int cmd_export(struct cli *c, int argc, char **argv)
 		return EX_CANTCREAT;
 	}
 	struct fs_error err = {0};
-	int r = fs_export_people(ctx, out, fmt, reveal ? FS_REVEAL : 0, &err);
+	unsigned flags = (reveal ? FS_REVEAL : 0) | (pub ? FS_PUBLIC_ONLY : 0);
+	int r = what ? fs_export_records(ctx, what, out, fmt, flags, &err) : fs_export_people(ctx, out, fmt, flags, &err);
 	fs_close(ctx);
 	if (out != stdout && fclose(out) != 0 && !r)
 		r = fs_fail(&err, FS_EIO, NULL, "cannot write %s", output);

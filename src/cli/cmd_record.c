@@ -16,7 +16,8 @@ static int record_help(FILE *out)
 	      "       fairshare record counts [--by type|action|region|month|incident] [--public] [--json]\n"
 	      "       fairshare record prisoners [--as-of DATE] [--public] [--json]\n"
 	      "       fairshare record alerts [--hours N] [--now TIME] [--json]\n"
-	      "       fairshare record timeline [--from DATE] [--to DATE] [--action ID] [--public] [--json]\n\n"
+	      "       fairshare record timeline [--from DATE] [--to DATE] [--action ID] [--public] [--json]\n"
+	      "       fairshare record suggest [--json]\n\n"
 	      "duplicates suggests pairs of person records that are likely the same person,\n"
 	      "across Turkish, Kazakh and Russian spellings in Latin and Cyrillic script, using\n"
 	      "the birth year; a documenter decides each pair with link (journaled; unlink\n"
@@ -29,7 +30,9 @@ static int record_help(FILE *out)
 	      "alerts lists detained people whose whereabouts have been unknown for N hours\n"
 	      "or more (default 24; exit 65 when there is any).\n"
 	      "timeline lists what happened in date order: actions, stages of a march,\n"
-	      "demands won or lost, incidents, detentions and releases, hearings, verdicts.\n", out);
+	      "demands won or lost, incidents, detentions and releases, hearings, verdicts.\n"
+	      "suggest lists incidents and violations whose cited reports and evidence\n"
+	      "support a higher verification level (R0-R3) than the latest assessment.\n", out);
 	return out == stdout ? EX_OK : EX_USAGE;
 }
 
@@ -239,6 +242,24 @@ int cmd_record(struct cli *c, int argc, char **argv)
 				       detail ? " - " : "", detail ? detail : "");
 			}
 			printf("%lld events\n", (long long)json_integer_value(json_object_get(out, "count")));
+		}
+	} else if (!strcmp(sub, "suggest")) {
+		if (argc != 2) {
+			fs_close(ctx);
+			return cli_usage("record suggest");
+		}
+		r = fs_record_suggest(ctx, &out, &err);
+		if (!r && !c->json) {
+			size_t i;
+			json_t *e;
+			json_array_foreach(json_object_get(out, "suggestions"), i, e) {
+				const char *cur = json_string_value(json_object_get(e, "current"));
+				printf("%s %lld: %s -> %s  (%s)\n", json_string_value(json_object_get(e, "subject")),
+				       (long long)json_integer_value(json_object_get(e, "subject_id")), cur ? cur : "not assessed",
+				       json_string_value(json_object_get(e, "suggested")), json_string_value(json_object_get(e, "why")));
+			}
+			printf("%lld suggestions; record a level with 'fairshare assessment add'\n",
+			       (long long)json_integer_value(json_object_get(out, "count")));
 		}
 	} else if (!strcmp(sub, "links")) {
 		struct fs_list_opts o = {.limit = 10000};

@@ -50,7 +50,7 @@ static const struct cmd commands[] = {
 	{"user", cmd_user, "accounts: add, passwd, role, disable, enable, list, token"},
 	{"serve", cmd_serve, "the HTTP JSON API (and later the web interface)"},
 	{"import", cmd_import, "import people FILE.csv"},
-	{"export", cmd_export, "export people [--format csv|json]"},
+	{"export", cmd_export, "export people, or the record (incidents, violations, ...), as CSV or JSON"},
 	{"log", cmd_log, "list journal entries"},
 	{"verify", cmd_verify, "check the journal chain and the database"},
 	{"backup", cmd_backup, "write a consistent copy of the database to FILE"},

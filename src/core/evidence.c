@@ -212,6 +212,11 @@ done:
 	return rc;
 }
 
+const char *fs_evidence_dir(const struct fs_ctx *ctx)
+{
+	return ctx->evidence_dir;
+}
+
 int fs_evidence_add(struct fs_ctx *ctx, const char *path, const struct fs_kv *kv, size_t n, json_t **ret,
 		    struct fs_error *err)
 {
@@ -234,9 +239,13 @@ int fs_evidence_add(struct fs_ctx *ctx, const char *path, const struct fs_kv *kv
 	rc = find_by_hash(ctx, hex, &id, err);
 	if (!rc && id) {
 		existed = 1;
+		const char *shown = base_name(path);
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(kv[i].key, "filename") && kv[i].value)
+				shown = kv[i].value;
 		if (n)
 			rc = fs_fail(err, FS_ECONFLICT, "file", "%s is evidence %lld already; change its fields with "
-				     "'fairshare evidence edit %lld'", base_name(path), (long long)id, (long long)id);
+				     "'fairshare evidence edit %lld'", shown, (long long)id, (long long)id);
 	} else if (!rc) {
 		struct fs_kv *all = calloc(n + 3, sizeof(*all));
 		if (!all)

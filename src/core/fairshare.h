@@ -95,7 +95,7 @@ int fs_update(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, const s
 	      size_t n, struct fs_error *err);
 int fs_remove(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct fs_error *err);
 
-enum { FS_REVEAL = 1 /* include sealed fields in the output */ };
+enum { FS_REVEAL = 1 /* include sealed fields in the output */, FS_PUBLIC_ONLY = 2 /* public records, no sealed fields */ };
 int fs_get(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, unsigned flags, json_t **ret,
 	   struct fs_error *err);
 
@@ -167,6 +167,11 @@ const char *const *fs_import_aliases(const char *field);
 enum fs_export_format { FS_EXPORT_CSV, FS_EXPORT_JSON };
 int fs_export_people(struct fs_ctx *ctx, FILE *out, enum fs_export_format fmt, unsigned flags,
 		     struct fs_error *err);
+/* Any owned entity (the record's: incidents, violations, actions ...) as CSV (id and
+ * every field; sealed ones with FS_REVEAL) or JSON; FS_PUBLIC_ONLY: public
+ * records only and never a sealed field. */
+int fs_export_records(struct fs_ctx *ctx, const struct fs_entity *e, FILE *out, enum fs_export_format fmt, unsigned flags,
+		      struct fs_error *err);
 /* Write one CSV cell, quoting as needed and neutralising spreadsheet formulas. */
 int fs_csv_write_cell(FILE *out, const char *s, size_t n);
 
@@ -336,10 +341,18 @@ int fs_record_alerts(struct fs_ctx *ctx, int64_t now, int64_t hours, json_t **re
 int fs_record_timeline(struct fs_ctx *ctx, const char *from, const char *to, int64_t action, int public_only,
 		       json_t **ret, struct fs_error *err);
 
+/* Incidents and violations whose cited sources support a higher verification
+ * level than the latest assessment (suggest.c; the rules in doc/record.md): a
+ * suggestion, never an assessment. *ret {count, suggestions [{subject,
+ * subject_id, current, suggested, why, reports [], evidence []}]}. */
+int fs_record_suggest(struct fs_ctx *ctx, json_t **ret, struct fs_error *err);
+
 /* ---- evidence files (evidence.c) ---- */
 /* Copy the file into DB.evidence (content-addressed by SHA-256) and record it with
  * kv (filename, captured_on, handling, description, provided_by). The same content
  * twice is one record: *ret {id, existed, sha256, size}. */
+/* The folder of the evidence files (DB.evidence). */
+const char *fs_evidence_dir(const struct fs_ctx *ctx);
 int fs_evidence_add(struct fs_ctx *ctx, const char *path, const struct fs_kv *kv, size_t n, json_t **ret,
 		    struct fs_error *err);
 /* The record with its custody log; logs a 'viewed' event. */

@@ -76,6 +76,44 @@ static int link_cb(void *p, const struct fs_value *v)
 	return 0;
 }
 
+static int latest_level_cb(void *p, const struct fs_value *v)
+{
+	struct fs_imap *m = p;
+	int64_t *slot = fs_imap_slot(m, v[0].i, 1);
+	if (!slot)
+		return 1;
+	for (int i = 0; fs_verification_levels[i]; i++) /* ordered by id: the latest wins */
+		if (strlen(fs_verification_levels[i]) == v[1].n && !memcmp(fs_verification_levels[i], v[1].p, v[1].n))
+			*slot = i + 1;
+	return 0;
+}
+
+/* Each pair gets the latest identity assessment of either record
+ * (identity_a, identity_b: r0 ... du), so a reviewer sees what is settled. */
+static int identity_levels(struct fs_ctx *ctx, json_t *pairs, struct fs_error *err)
+{
+	if (!json_array_size(pairs))
+		return 0;
+	struct fs_imap m = {0};
+	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"subject", FS_EQ, fs_vtext("person")}};
+	static const char *const cols[] = {"subject_id", "level"};
+	struct fs_query q = {.table = &fs_entity_find("assessment")->table, .filters = f, .nfilters = 2, .columns = cols,
+			     .ncolumns = 2, .order_by = "id"};
+	int rc = fs_store_select(ctx->st, &q, latest_level_cb, &m, err);
+	size_t i;
+	json_t *p;
+	json_array_foreach(pairs, i, p) {
+		for (int side = 0; !rc && side < 2; side++) {
+			int64_t *lv = fs_imap_slot(&m, json_integer_value(json_object_get(p, side ? "person_b" : "person_a")), 0);
+			if (lv && *lv && json_object_set_new(p, side ? "identity_b" : "identity_a",
+							     json_string(fs_verification_levels[*lv - 1])))
+				rc = FS_ENOMEM;
+		}
+	}
+	fs_imap_free(&m);
+	return rc;
+}
+
 int fs_record_duplicates(struct fs_ctx *ctx, int64_t limit, json_t **ret, struct fs_error *err)
 {
 	if (ctx->org_id <= 0)
@@ -125,6 +163,8 @@ int fs_record_duplicates(struct fs_ctx *ctx, int64_t limit, json_t **ret, struct
 	}
 	free(u.c);
 	json_decref(decided);
+	if (!rc)
+		rc = identity_levels(ctx, pairs, err);
 	if (rc) {
 		json_decref(pairs);
 		return rc;

@@ -236,7 +236,9 @@ int fs_record_timeline(struct fs_ctx *ctx, const char *from, const char *to, int
 		{"hearing", NULL, "held_on", hearing_cb},
 	};
 	int rc = fs_read_begin(ctx, err);
-	if (!rc && action > 0) {
+	if (rc)
+		return rc;
+	if (action > 0) {
 		struct fs_row row;
 		rc = fs_store_get(ctx->st, &fs_entity_find("action")->table, action, &row, err);
 		if (!rc) {

@@ -328,7 +328,7 @@ static int documents(const char *role)
 static int is_record(const char *entity)
 {
 	static const char *const names[] = {"incident", "violation", "assessment", "case", "report", "detention", "link",
-					    NULL};
+					    "action", "stage", "demand", "hearing", "citation", "evidence", NULL};
 	for (size_t i = 0; names[i]; i++)
 		if (!strcmp(entity, names[i]))
 			return 1;
@@ -363,7 +363,14 @@ static int can_reveal(const char *role)
 
 static const char *const org_entities[] = {"people", "employers", "workplaces", "employments", "memberships",
 					   "claims", "promises", "payments", "funds", "accounts", "incidents", "violations",
-					   "assessments", "legal_cases", "reports", "detentions", NULL};
+					   "assessments", "legal_cases", "reports", "detentions", "actions", "action_stages",
+					   "demands", "hearings", "citations", "evidence", NULL};
+
+static int is_record_collection(const char *plural)
+{
+	const struct fs_entity *e = fs_entity_find(plural);
+	return e && !strcmp(fs_entity_plural(e), plural) && is_record(fs_entity_name(e));
+}
 
 /* ---- handlers ---- */
 
@@ -385,9 +392,41 @@ static enum MHD_Result handle_record(struct fs_ctx *ctx, struct MHD_Connection *
 		rc = arg(c, "as_of") ? fs_date_parse(arg(c, "as_of"), &as_of, &err, "as_of") : 0;
 		if (!rc)
 			rc = fs_record_prisoners(ctx, as_of, pub, &out, &err);
-	} else if (!strcmp(sub, "duplicates")) {
+	} else if (!strcmp(sub, "timeline")) {
+		int64_t action = arg(c, "action") ? strtoll(arg(c, "action"), NULL, 10) : 0;
+		if (arg(c, "action") && action <= 0)
+			return send_error(c, 422, "invalid", "action is the id of an action", "action");
+		rc = fs_record_timeline(ctx, arg(c, "from"), arg(c, "to"), action, pub, &out, &err);
+	} else if (!strcmp(sub, "export")) {
+		const char *coll = arg(c, "collection"), *fmt = arg(c, "format");
+		const struct fs_entity *e = coll && strcmp(coll, "people") && is_record_collection(coll) ? fs_entity_find(coll) : NULL;
+		if (!e)
+			return send_error(c, 422, "invalid", "collection is one of the record's: incidents, violations, actions, ...",
+					  "collection");
+		if (fmt && strcmp(fmt, "csv") && strcmp(fmt, "json"))
+			return send_error(c, 422, "invalid", "format is csv or json", "format");
+		if (!pub || !has_handling(e)) {
+			if (!documents(role))
+				return send_error(c, 403, "forbidden", "your role sees public records only", NULL);
+		}
+		int json = fmt && !strcmp(fmt, "json");
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *mf = open_memstream(&buf, &len);
+		rc = mf ? fs_export_records(ctx, e, mf, json ? FS_EXPORT_JSON : FS_EXPORT_CSV, pub ? FS_PUBLIC_ONLY : 0, &err)
+			: FS_ENOMEM;
+		if (mf)
+			fclose(mf);
+		if (rc) {
+			free(buf);
+			return send_fs_error(c, rc, &err);
+		}
+		return send_body(c, 200, json ? "application/json" : "text/csv; charset=utf-8", buf, len, NULL);
+	} else if (!strcmp(sub, "suggestions") || !strcmp(sub, "duplicates")) {
 		if (!documents(role))
-			return send_error(c, 403, "forbidden", "your role cannot review person records", NULL);
+			return send_error(c, 403, "forbidden", "your role cannot review the record", NULL);
+		if (!strcmp(sub, "suggestions"))
+			return (rc = fs_record_suggest(ctx, &out, &err)) ? send_fs_error(c, rc, &err) : send_json(c, 200, out, NULL);
 		int64_t limit = arg(c, "limit") ? strtoll(arg(c, "limit"), NULL, 10) : 100;
 		rc = fs_record_duplicates(ctx, limit > 0 && limit <= 1000 ? limit : 100, &out, &err);
 	} else {
@@ -658,6 +697,47 @@ static enum MHD_Result handle_fund(struct fs_ctx *ctx, struct MHD_Connection *c,
 	return rc ? send_fs_error(c, rc, &err) : send_json(c, 200, out, NULL);
 }
 
+/* POST /orgs/{org}/evidence: the body is the file itself (any type); the query
+ * gives filename, kind, captured_on, handling. Its sealed fields (description,
+ * provided_by) are set afterwards with PATCH, so they never travel in a URL. */
+static enum MHD_Result handle_evidence_upload(struct fs_ctx *ctx, struct MHD_Connection *c, struct request *rq)
+{
+	static const char *const keys[] = {"filename", "kind", "captured_on", "handling"};
+	struct fs_kv kv[4];
+	size_t n = 0;
+	for (size_t i = 0; i < 4; i++)
+		if (arg(c, keys[i]))
+			kv[n++] = (struct fs_kv){keys[i], arg(c, keys[i])};
+	if (!rq->body.len)
+		return send_error(c, 422, "invalid", "send the file as the request body", "file");
+	if (!arg(c, "filename"))
+		return send_error(c, 422, "invalid", "give the file's name: ?filename=...", "filename");
+	struct fs_error err = {0};
+	char tmp[4096];
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.upload-XXXXXX", fs_evidence_dir(ctx)) >= sizeof(tmp))
+		return send_error(c, 500, "internal", "internal error", NULL);
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		return send_error(c, 503, "unavailable", "cannot store the upload now", NULL);
+	size_t off = 0;
+	while (off < rq->body.len) {
+		ssize_t w = write(fd, rq->body.data + off, rq->body.len - off);
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	int ok = off == rq->body.len && fsync(fd) == 0;
+	close(fd);
+	json_t *out = NULL;
+	int rc = ok ? fs_evidence_add(ctx, tmp, kv, n, &out, &err) : FS_EIO;
+	unlink(tmp);
+	if (!ok)
+		return send_error(c, 503, "unavailable", "cannot store the upload now", NULL);
+	if (rc)
+		return send_fs_error(c, rc, &err);
+	return send_json(c, json_is_true(json_object_get(out, "existed")) ? 200 : 201, out, NULL);
+}
+
 static enum MHD_Result handle_org(struct server *s, struct fs_ctx *ctx, struct MHD_Connection *c, struct request *rq,
 				  const char *method, struct route *r, const struct who *w)
 {
@@ -713,6 +793,11 @@ static enum MHD_Result handle_org(struct server *s, struct fs_ctx *ctx, struct M
 			return send_error(c, 404, "not_found", "no such person", NULL);
 		int rc = fs_statement(ctx, person, arg(c, "lang") ? arg(c, "lang") : "en", fs_date_today(), &out, &err);
 		return rc ? send_fs_error(c, rc, &err) : send_json(c, 200, out, NULL);
+	}
+	if (!strcmp(what, "evidence") && r->n == 5 && !strcmp(method, "POST")) {
+		if (!can_write(role, "evidence"))
+			return send_error(c, 403, "forbidden", "your role cannot add evidence", NULL);
+		return handle_evidence_upload(ctx, c, rq);
 	}
 	if (!strcmp(what, "record") && r->n == 6)
 		return handle_record(ctx, c, method, r->seg[5], role);
@@ -848,10 +933,11 @@ static enum MHD_Result route(struct server *s, struct MHD_Connection *c, struct 
 	return send_error(c, 404, "not_found", "no such resource", NULL);
 }
 
-static int is_upload(const char *url)
+static int is_upload(const char *url, const char *method)
 {
 	size_t n = strlen(url);
-	return n > 14 && !strcmp(url + n - 14, "/people/import");
+	return (n > 14 && !strcmp(url + n - 14, "/people/import")) ||
+	       (!strcmp(method, "POST") && n > 9 && !strcmp(url + n - 9, "/evidence"));
 }
 
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -864,7 +950,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		rq = calloc(1, sizeof(*rq));
 		if (!rq)
 			return MHD_NO;
-		fs_buf_init(&rq->body, is_upload(url) ? s->o->max_upload : s->o->max_body);
+		fs_buf_init(&rq->body, is_upload(url, method) ? s->o->max_upload : s->o->max_body);
 		clock_gettime(CLOCK_MONOTONIC, &rq->start);
 		*con_cls = rq;
 		return MHD_YES;

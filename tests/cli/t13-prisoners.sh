@@ -65,7 +65,7 @@ same "an assessment over the API" "$(code doc -X POST -d '{"subject":"incident",
 same "a bad level is a clear error" "$(code doc -X POST -d '{"subject":"incident","subject_id":1,"level":"R7","reason":"x"}' "$B/orgs/oil/assessments")" 422
 has "names the field" "$T/out" '"field":"level"'
 get doc "counts?by=planet" >"$T/out"
-has "a bad grouping is a clear error" "$T/out" "is not one of: type, region, month, incident"
+has "a bad grouping is a clear error" "$T/out" "is not one of: type, action, region, month, incident"
 kill -TERM "$server"
 wait "$server"
 expect "verify" 0 fs verify

@@ -211,7 +211,8 @@ static void test_old_database_migrated(void **state)
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE payments; DROP TABLE promises; DROP TABLE claims; DROP TABLE roles; DROP TABLE sessions;"
 				      " DROP TABLE api_tokens; DROP TABLE login_attempts; DROP TABLE users; DROP TABLE balances;"
 				      " DROP TABLE transfers; DROP TABLE pledges; DROP TABLE accounts; DROP TABLE funds; DROP TABLE person_links;"
-				      " DROP TABLE evidence_custody; DROP TABLE evidence; DROP TABLE assessments; DROP TABLE violations; DROP TABLE legal_cases; DROP TABLE reports; DROP TABLE detentions; DROP TABLE incidents;"
+				      " DROP TABLE citations; DROP TABLE hearings; DROP TABLE evidence_custody; DROP TABLE evidence; DROP TABLE assessments; DROP TABLE violations; DROP TABLE legal_cases; DROP TABLE reports; DROP TABLE detentions; DROP TABLE incidents;"
+				      " DROP TABLE demands; DROP TABLE action_stages; DROP TABLE actions;"
 				      " PRAGMA user_version = 1;",
 				      NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
