@@ -9,6 +9,7 @@
 struct tl_item {
 	char date[24]; /* YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ: sorts as text */
 	size_t seq;
+	int last; /* an ending: after everything else on its day */
 	json_t *o;
 };
 
@@ -61,6 +62,7 @@ static int emit(struct tl_ud *u, const char *date, json_t *o)
 	struct tl_item *it = &u->items[u->n];
 	snprintf(it->date, sizeof(it->date), "%s", date);
 	it->seq = u->n++;
+	it->last = !strcmp(json_string_value(json_object_get(o, "event")), "action_ended");
 	it->o = o;
 	return 0;
 }
@@ -206,7 +208,11 @@ static int hearing_cb(void *p, const struct fs_value *v)
 static int item_cmp(const void *a, const void *b)
 {
 	const struct tl_item *x = a, *y = b;
-	int c = strcmp(x->date, y->date);
+	int c = strncmp(x->date, y->date, 10);
+	if (!c)
+		c = x->last - y->last;
+	if (!c)
+		c = strcmp(x->date, y->date);
 	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
 }
 
