@@ -27,7 +27,7 @@
   }
   function say(text, isError) { const m = $("message"); m.textContent = text || ""; m.className = isError ? "error" : ""; }
   function show(view) {
-    ["login-view", "people-view", "person-view", "edit-view", "watch-view", "statement-view", "fund-view", "report-view", "record-view"].forEach((v) => { $(v).hidden = v !== view; });
+    ["login-view", "people-view", "person-view", "edit-view", "watch-view", "statement-view", "fund-view", "report-view", "record-view", "timeline-view", "action-view", "incident-view"].forEach((v) => { $(v).hidden = v !== view; });
   }
 
   async function api(method, path, body, type) {
@@ -267,7 +267,10 @@
     cb.innerHTML = "";
     for (const r of c.data.rows) {
       const tr = document.createElement("tr");
-      cell(tr, r.type.replace(/_/g, " ")); cell(tr, by === "type" ? "" : r[by]); cell(tr, fmtNumber(r.confirmed), "num");
+      cell(tr, r.type.replace(/_/g, " "));
+      if (by === "action" && r.action !== "none") link(cell(tr, ""), r.title || "#" + r.action, () => openAction(r.action));
+      else cell(tr, by === "type" ? "" : by === "action" ? t("record.no_action") : r[by]);
+      cell(tr, fmtNumber(r.confirmed), "num");
       cell(tr, fmtNumber(r.contested), "num");
       cell(tr, r.reported_min === r.reported_max ? fmtNumber(r.reported_min) : fmtNumber(r.reported_min) + "–" + fmtNumber(r.reported_max), "num");
       cb.appendChild(tr);
@@ -287,11 +290,189 @@
     $("record-dups").hidden = d.status !== 200;
     const db = $("record-duplicates").tBodies[0];
     db.innerHTML = "";
+    const level = (l) => l ? " [" + l.toUpperCase() + "]" : "";
     if (d.status === 200) for (const x of d.data.pairs) {
       const tr = document.createElement("tr");
-      cell(tr, x.name_a + " (" + x.person_a + ")"); cell(tr, "~"); cell(tr, x.name_b + " (" + x.person_b + ")");
+      cell(tr, x.name_a + " (" + x.person_a + ")" + level(x.identity_a)); cell(tr, "~");
+      cell(tr, x.name_b + " (" + x.person_b + ")" + level(x.identity_b));
+      const act = cell(tr, "");
+      for (const [decision, key] of [["same", "record.same"], ["different", "record.different"]]) {
+        const b = document.createElement("button"); b.type = "button"; b.textContent = t(key);
+        b.addEventListener("click", () => decide(x.person_a, x.person_b, decision));
+        act.appendChild(b);
+      }
       db.appendChild(tr);
     }
+    const lb = $("record-links").tBodies[0];
+    lb.innerHTML = "";
+    const l = d.status === 200 ? await api("GET", orgPath("/person_links?limit=200")) : null;
+    if (l && l.status === 200) for (const x of l.data.items) {
+      const tr = document.createElement("tr");
+      cell(tr, x.person_a + (x.decision === "same" ? " = " : " ≠ ") + x.person_b);
+      cell(tr, t(x.decision === "same" ? "record.same" : "record.different"));
+      const b = document.createElement("button"); b.type = "button"; b.textContent = t("record.undo");
+      b.addEventListener("click", async () => {
+        const r = await api("DELETE", orgPath("/person_links/" + x.id));
+        if (r.status !== 200 && r.status !== 204) return fail(r);
+        say(t("record.undone")); openRecord();
+      });
+      cell(tr, "").appendChild(b);
+      lb.appendChild(tr);
+    }
+  }
+
+  /* a reviewer's decision on a suggested pair (journaled; undone from the list) */
+  async function decide(a, b, decision) {
+    const r = await api("POST", orgPath("/person_links"), { person_a: a, person_b: b, decision });
+    if (r.status !== 201) return fail(r);
+    say(t("record.decided_msg")); openRecord();
+  }
+
+  function link(parent, text, onclick) {
+    const a = document.createElement("a"); a.href = "#"; a.textContent = text;
+    a.addEventListener("click", (ev) => { ev.preventDefault(); onclick(); });
+    parent.appendChild(a);
+    return a;
+  }
+  function fact(dl, key, value) {
+    if (value == null || value === "") return;
+    const dt = document.createElement("dt"); dt.textContent = t(key);
+    const dd = document.createElement("dd"); dd.textContent = value;
+    dl.appendChild(dt); dl.appendChild(dd);
+  }
+  const word = (k, v) => { const s = t(k + "." + v); return s === k + "." + v ? String(v).replace(/_/g, " ") : s; };
+  const range = (lo, hi) => lo == null ? "" : lo === hi || hi == null ? fmtNumber(lo) : fmtNumber(lo) + "–" + fmtNumber(hi);
+
+  /* the timeline: everything in date order, for one action or all */
+  async function openTimeline(action) {
+    state.timelineAction = action || null;
+    show("timeline-view");
+    let q = [];
+    if (state.timelineAction) q.push("action=" + state.timelineAction);
+    if ($("timeline-from").value) q.push("from=" + $("timeline-from").value);
+    if ($("timeline-to").value) q.push("to=" + $("timeline-to").value);
+    const r = await api("GET", orgPath("/record/timeline" + (q.length ? "?" + q.join("&") : "")));
+    if (r.status !== 200) return fail(r);
+    const ol = $("timeline-list");
+    ol.innerHTML = "";
+    for (const e of r.data.events) {
+      const li = document.createElement("li");
+      const when = document.createElement("time"); when.dateTime = e.at || e.date;
+      when.textContent = fmtDate(e.date) + (e.at ? " " + e.at.slice(11, 16) : "");
+      li.appendChild(when);
+      const what = document.createElement("strong"); what.textContent = " " + t("event." + e.event) + (e.number ? " " + e.number : "") + ": ";
+      li.appendChild(what);
+      const text = (e.type ? word("incident", e.type) + " — " : "") + (e.status ? word("demand", e.status) + " — " : "") + e.text;
+      if (e.entity === "action") link(li, text, () => openAction(e.id));
+      else if (e.entity === "incident") link(li, text, () => openIncident(e.id));
+      else li.appendChild(document.createTextNode(text));
+      if (e.detail) li.appendChild(document.createTextNode(" (" + e.detail + ")"));
+      li.className = "ev-" + e.event;
+      ol.appendChild(li);
+    }
+    if (!r.data.events.length) { const li = document.createElement("li"); li.textContent = t("timeline.none"); ol.appendChild(li); }
+  }
+
+  /* an action: facts, demands with their outcome, stages, incidents */
+  async function openAction(id) {
+    const r = await api("GET", orgPath("/actions/" + id));
+    if (r.status !== 200) return fail(r);
+    const a = r.data;
+    state.action = a.id;
+    show("action-view");
+    $("action-title").textContent = a.title;
+    const dl = $("action-facts"); dl.innerHTML = "";
+    fact(dl, "action.kind", word("action", a.kind));
+    fact(dl, "action.dates", fmtDate(a.started_on) + (a.ended_on ? " – " + fmtDate(a.ended_on) : ""));
+    fact(dl, "action.place", [a.place, a.region].filter(Boolean).join(", "));
+    fact(dl, "action.participants", range(a.participants_low, a.participants_high));
+    fact(dl, "action.organizations", a.organizations);
+    $("action-summary").textContent = a.summary || "";
+    const [d, s, i] = await Promise.all([api("GET", orgPath("/demands?limit=200&action_id=" + id)),
+      api("GET", orgPath("/action_stages?limit=200&action_id=" + id)), api("GET", orgPath("/incidents?limit=200&action_id=" + id))]);
+    const db = $("action-demands").tBodies[0]; db.innerHTML = "";
+    for (const x of (d.status === 200 ? d.data.items : [])) {
+      const tr = document.createElement("tr");
+      cell(tr, x.text); cell(tr, word("demand", x.status), "status-" + x.status); cell(tr, x.outcome_on ? fmtDate(x.outcome_on) : "");
+      db.appendChild(tr);
+    }
+    const sb = $("action-stages").tBodies[0]; sb.innerHTML = "";
+    const stages = (s.status === 200 ? s.data.items : []).sort((p, q) => p.number - q.number);
+    $("action-stages").closest(".scroll").hidden = !stages.length;
+    for (const x of stages) {
+      const tr = document.createElement("tr");
+      cell(tr, String(x.number), "num"); cell(tr, fmtDate(x.held_on)); cell(tr, [x.from_place, x.to_place].filter(Boolean).join(" → "));
+      cell(tr, range(x.participants_low, x.participants_high), "num"); cell(tr, x.note || "");
+      sb.appendChild(tr);
+    }
+    const ul = $("action-incidents"); ul.innerHTML = "";
+    for (const x of (i.status === 200 ? i.data.items : [])) {
+      const li = document.createElement("li");
+      link(li, fmtDate(x.started_on) + " — " + word("incident", x.type) + (x.place ? ", " + x.place : ""), () => openIncident(x.id));
+      ul.appendChild(li);
+    }
+  }
+
+  /* an incident: facts, its violations, the reports about it and its evidence */
+  async function openIncident(id) {
+    const r = await api("GET", orgPath("/incidents/" + id));
+    if (r.status !== 200) return fail(r);
+    const x = r.data;
+    state.incident = x.id;
+    show("incident-view");
+    $("incident-title").textContent = word("incident", x.type) + " — " + fmtDate(x.started_on);
+    const dl = $("incident-facts"); dl.innerHTML = "";
+    fact(dl, "action.place", [x.place, x.region].filter(Boolean).join(", "));
+    fact(dl, "incident.handling", x.handling);
+    $("incident-summary").textContent = x.summary || "";
+    if (x.action_id) link($("incident-summary"), " → " + t("incident.action"), () => openAction(x.action_id));
+    const [v, rp, c] = await Promise.all([api("GET", orgPath("/violations?limit=500&incident_id=" + id)),
+      api("GET", orgPath("/reports?limit=500&incident_id=" + id)),
+      api("GET", orgPath("/citations?limit=500&subject=incident&subject_id=" + id))]);
+    const vb = $("incident-violations").tBodies[0]; vb.innerHTML = "";
+    const people = {};
+    for (const y of (v.status === 200 ? v.data.items : [])) if (y.person_id && !people[y.person_id]) {
+      const p = await api("GET", orgPath("/people/" + y.person_id));
+      people[y.person_id] = p.status === 200 ? p.data.full_name : "#" + y.person_id;
+    }
+    for (const y of (v.status === 200 ? v.data.items : [])) {
+      const tr = document.createElement("tr");
+      cell(tr, y.type.replace(/_/g, " ")); cell(tr, y.person_id ? people[y.person_id] : range(y.victims_low, y.victims_high));
+      cell(tr, y.method || ""); vb.appendChild(tr);
+    }
+    const rb = $("incident-reports").tBodies[0]; rb.innerHTML = "";
+    for (const y of (rp.status === 200 ? rp.data.items : [])) {
+      const tr = document.createElement("tr");
+      cell(tr, fmtDate(y.received_on)); cell(tr, word("source", y.connection));
+      cell(tr, y.reliability.toUpperCase() + y.credibility); cell(tr, y.language || ""); rb.appendChild(tr);
+    }
+    const eb = $("incident-evidence").tBodies[0]; eb.innerHTML = "";
+    for (const y of (c.status === 200 ? c.data.items : []).filter((z) => z.evidence_id)) {
+      const e = await api("GET", orgPath("/evidence/" + y.evidence_id));
+      if (e.status !== 200) continue;
+      const tr = document.createElement("tr");
+      cell(tr, e.data.filename || "#" + e.data.id); cell(tr, e.data.kind ? e.data.kind.replace(/_/g, " ") : "");
+      cell(tr, e.data.sha256.slice(0, 16) + "…", "hash"); eb.appendChild(tr);
+    }
+    $("evidence-form").hidden = !["admin", "organizer", "documenter"].includes(state.role);
+  }
+
+  /* a file for the open incident: stored by its SHA-256, then cited */
+  async function uploadEvidence(ev) {
+    ev.preventDefault();
+    const f = $("evidence-file").files[0];
+    if (!f) return;
+    const q = "?filename=" + encodeURIComponent(f.name) + "&kind=" + encodeURIComponent($("evidence-kind").value);
+    const r = await api("POST", orgPath("/evidence" + q), await f.arrayBuffer(), "application/octet-stream");
+    if (r.status !== 201 && r.status !== 409) return fail(r);
+    let id = r.status === 201 ? r.data.id : null;
+    if (id == null) { const m = /evidence (\d+) already/.exec(r.data.error.message); id = m ? Number(m[1]) : null; }
+    if (id == null) return fail(r);
+    const c = await api("POST", orgPath("/citations"), { subject: "incident", subject_id: state.incident, evidence_id: id });
+    if (c.status !== 201 && c.status !== 409) return fail(c);
+    $("evidence-file").value = "";
+    say(t("incident.uploaded"));
+    openIncident(state.incident);
   }
 
   /* paid (cumulative) and outstanding (owed - paid) by month, as an SVG line chart */
@@ -513,6 +694,9 @@
       else if (!$("watch-view").hidden) openWatch(); else if (!$("statement-view").hidden) openStatement();
       else if (!$("fund-view").hidden) openFunds(); else if (!$("report-view").hidden) openReport();
       else if (!$("record-view").hidden) openRecord();
+      else if (!$("timeline-view").hidden) openTimeline(state.timelineAction);
+      else if (!$("action-view").hidden) openAction(state.action);
+      else if (!$("incident-view").hidden) openIncident(state.incident);
     });
     $("login-form").addEventListener("submit", async (ev) => {
       ev.preventDefault();
@@ -539,6 +723,11 @@
     $("nav-funds").addEventListener("click", () => { say(""); openFunds(); });
     $("nav-record").addEventListener("click", () => { say(""); openRecord(); });
     $("record-by").addEventListener("change", openRecord);
+    $("open-timeline").addEventListener("click", () => openTimeline(null));
+    $("timeline-form").addEventListener("submit", (ev) => { ev.preventDefault(); openTimeline(state.timelineAction); });
+    $("timeline-back").addEventListener("click", openRecord);
+    $("action-timeline").addEventListener("click", () => openTimeline(state.action));
+    $("evidence-form").addEventListener("submit", uploadEvidence);
     $("fund-select").addEventListener("change", () => showFund($("fund-select").value));
     $("open-report").addEventListener("click", openReport);
     $("report-back").addEventListener("click", openFunds);

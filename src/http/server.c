@@ -364,7 +364,7 @@ static int can_reveal(const char *role)
 static const char *const org_entities[] = {"people", "employers", "workplaces", "employments", "memberships",
 					   "claims", "promises", "payments", "funds", "accounts", "incidents", "violations",
 					   "assessments", "legal_cases", "reports", "detentions", "actions", "action_stages",
-					   "demands", "hearings", "citations", "evidence", NULL};
+					   "demands", "hearings", "citations", "evidence", "person_links", NULL};
 
 static int is_record_collection(const char *plural)
 {

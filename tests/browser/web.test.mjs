@@ -162,6 +162,46 @@ await test("the record: counts with confirmed apart from reported, who is in cus
   await page.locator("#record-by").selectOption("region");
   await page.locator("#record-counts td", { hasText: "Маңғыстау" }).first().waitFor();
   await page.screenshot({ path: path.join(shots, "12-record.png"), fullPage: true });
+});
+await test("the duplicate queue: decide a pair, see it decided, take it back", async () => {
+  const pair = page.locator("#record-duplicates tr", { hasText: "Zhanbolat Kasymov" });
+  await pair.getByRole("button", { name: "Same person" }).click();
+  await page.getByText("Decision recorded.").waitFor();
+  await page.locator("#record-links tr", { hasText: "Same person" }).waitFor();
+  assert(await page.locator("#record-duplicates tr", { hasText: "Zhanbolat Kasymov" }).count() === 0, "the decided pair left the queue");
+  await page.locator("#record-links tr", { hasText: "Same person" }).getByRole("button", { name: "Take back" }).click();
+  await page.getByText("Decision taken back.").waitFor();
+  await page.locator("#record-duplicates tr", { hasText: "Zhanbolat Kasymov" }).waitFor();
+});
+await test("counts by action lead to the action page with demands and 18 stages", async () => {
+  await page.locator("#record-by").selectOption("action");
+  await page.locator("#record-counts a", { hasText: "Астанаға марш" }).first().click();
+  await page.locator("#action-view").waitFor({ state: "visible" });
+  await page.locator("#action-title", { hasText: "Астанаға марш" }).waitFor();
+  await page.locator("#action-demands td", { hasText: "partly won" }).waitFor();
+  assert(await page.locator("#action-stages tbody tr").count() === 18, "18 stages");
+  await page.locator("#action-stages td", { hasText: "Қоянды → Көкпекті" }).waitFor();
+  await page.screenshot({ path: path.join(shots, "13-action.png"), fullPage: true });
+});
+await test("the action's timeline, then an incident with its reports and evidence upload", async () => {
+  await page.locator("#action-timeline").click();
+  await page.locator("#timeline-view").waitFor({ state: "visible" });
+  await page.locator("#timeline-list li", { hasText: "Бауыржан Омаров" }).first().waitFor();
+  assert(await page.locator("#timeline-list li.ev-stage").count() === 18, "18 stage events");
+  await page.screenshot({ path: path.join(shots, "14-timeline.png"), fullPage: true });
+  await page.locator("#timeline-back").click();
+  await page.locator("#record-by").selectOption("action");
+  await page.locator("#record-counts a", { hasText: "Қаратау мұнайшыларының ереуілі" }).first().click();
+  await page.locator("#action-incidents a", { hasText: "excessive force" }).click();
+  await page.locator("#incident-view").waitFor({ state: "visible" });
+  await page.locator("#incident-violations td", { hasText: "Жанболат Қасымов" }).waitFor();
+  await page.locator("#incident-reports tbody tr").nth(2).waitFor();
+  assert(await page.locator("#incident-reports tbody tr").count() === 3, "three reports");
+  await page.locator("#evidence-file").setInputFiles({ name: "square.jpg", mimeType: "image/jpeg", buffer: Buffer.from("a photo of the square") });
+  await page.locator("#evidence-form button[type=submit]").click();
+  await page.getByText("File stored and cited.").waitFor();
+  await page.locator("#incident-evidence td", { hasText: "square.jpg" }).waitFor();
+  await page.screenshot({ path: path.join(shots, "15-incident.png"), fullPage: true });
   await page.locator("#org").selectOption("miners");
   await page.getByRole("button", { name: "People" }).click();
   await page.locator("#people-view").waitFor({ state: "visible" });
