@@ -1898,6 +1898,44 @@ static int incident_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error 
 	return default_handling(r);
 }
 
+static int first_id_cb(void *p, const struct fs_value *v)
+{
+	int64_t *id = p;
+	if (!*id)
+		*id = v[0].i;
+	return 0;
+}
+
+/* The id of another record of r's entity matching the filters, or 0. */
+static int64_t other_with(struct fs_ctx *ctx, const struct fs_rec *r, const struct fs_filter *f, size_t nf)
+{
+	int64_t found = 0, self = r->v[0].type == FS_VINT ? r->v[0].i : 0;
+	static const char *const idcol[] = {"id"};
+	struct fs_filter all[4];
+	for (size_t i = 0; i < nf && i < 3; i++)
+		all[i] = f[i];
+	all[nf] = (struct fs_filter){"org_id", FS_EQ, fs_vint(ctx->org_id)};
+	struct fs_query q = {.table = &r->e->table, .filters = all, .nfilters = nf + 1, .columns = idcol, .ncolumns = 1};
+	if (fs_store_select(ctx->st, &q, first_id_cb, &found, NULL))
+		return 0;
+	if (found == self) { /* an edit of the same record: look past it */
+		found = 0;
+		struct fs_filter more[5];
+		memcpy(more, all, sizeof(all));
+		more[nf + 1] = (struct fs_filter){"id", FS_GE, fs_vint(self + 1)};
+		q.filters = more;
+		q.nfilters = nf + 2;
+		if (fs_store_select(ctx->st, &q, first_id_cb, &found, NULL))
+			return 0;
+		if (!found) {
+			more[nf + 1] = (struct fs_filter){"id", FS_LE, fs_vint(self - 1)};
+			if (fs_store_select(ctx->st, &q, first_id_cb, &found, NULL))
+				return 0;
+		}
+	}
+	return found;
+}
+
 static int participants_in_order(struct fs_rec *r, struct fs_error *err)
 {
 	const struct fs_value *lo = rec_field(r, "participants_low"), *hi = rec_field(r, "participants_high");
@@ -1929,6 +1967,11 @@ static int stage_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *er
 {
 	if (rec_field(r, "number")->i < 1)
 		return fs_fail(err, FS_EINVAL, "number", "stages are numbered from 1");
+	struct fs_filter same[2] = {{"action_id", FS_EQ, *rec_field(r, "action_id")}, {"number", FS_EQ, *rec_field(r, "number")}};
+	int64_t other = other_with(ctx, r, same, 2);
+	if (other)
+		return fs_fail(err, FS_ECONFLICT, "number", "action %lld has a stage %lld already (stage record %lld)",
+			       (long long)rec_field(r, "action_id")->i, (long long)rec_field(r, "number")->i, (long long)other);
 	int rc = participants_in_order(r, err);
 	if (rc)
 		return rc;
@@ -1980,6 +2023,13 @@ static int citation_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error 
 	const struct fs_value *rep = rec_field(r, "report_id"), *ev = rec_field(r, "evidence_id");
 	if ((rep->type == FS_VNULL) == (ev->type == FS_VNULL))
 		return fs_fail(err, FS_EINVAL, "report_id", "a citation names one source: report_id or evidence_id");
+	const char *src = rep->type == FS_VINT ? "report_id" : "evidence_id";
+	struct fs_filter same[3] = {{"subject", FS_EQ, *rec_field(r, "subject")}, {"subject_id", FS_EQ, *rec_field(r, "subject_id")},
+				    {src, FS_EQ, *rec_field(r, src)}};
+	int64_t other = other_with(ctx, r, same, 3);
+	if (other)
+		return fs_fail(err, FS_ECONFLICT, src, "this source is cited for this %s already (citation %lld)",
+			       (const char *)rec_field(r, "subject")->p, (long long)other);
 	const struct fs_value *s = rec_field(r, "subject");
 	const struct fs_field f = {"subject_id", FK_REF, 0, 0, s->p, NULL, NULL};
 	return ref_check(ctx, &f, rec_field(r, "subject_id")->i, err);

@@ -66,6 +66,11 @@ list incidents|GET|/orgs/ORG/incidents?limit=2|||all|200
 record counts|GET|/orgs/ORG/record/counts|||all|200
 prisoners|GET|/orgs/ORG/record/prisoners|||all|200
 duplicate review queue|GET|/orgs/ORG/record/duplicates?limit=2|||admin organizer documenter|200
+create action|POST|/orgs/ORG/actions|{"kind":"rally","title":"Matrix rally","started_on":"2026-01-05","handling":"public"}|application/json|admin organizer documenter|201
+list demands|GET|/orgs/ORG/demands?limit=2|||all|200
+timeline|GET|/orgs/ORG/record/timeline|||all|200
+suggested levels|GET|/orgs/ORG/record/suggestions|||admin organizer documenter|200
+export the record|GET|/orgs/ORG/record/export?collection=incidents|||all|200
 ROUTES
 kill -TERM "$server"
 wait "$server"

@@ -32,6 +32,9 @@ for i in 1 2 3; do
 	expect "stage $i" 0 fs stage add --action-id 2 --number $i --held-on 2012-03-0$i --from-place "T$i" --to-place "T$((i + 1))" --handling public
 done
 expect "the same number twice" 65 fs stage add --action-id 2 --number 2 --held-on 2012-03-05
+has "names the stage" "$T/err" "action 2 has a stage 2 already (stage record 2)"
+expect "an edit keeps its own number" 0 fs stage edit 2 --note "police at the bridge"
+expect "renumbered onto another" 65 fs stage edit 2 --number 3
 expect "stage 0" 65 fs stage add --action-id 2 --number 0 --held-on 2012-03-05
 has "numbered from 1" "$T/err" "numbered from 1"
 expect "before the march" 65 fs stage add --action-id 2 --number 4 --held-on 2012-02-28

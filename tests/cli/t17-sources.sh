@@ -20,6 +20,7 @@ rep 1 co_worker c 3 "Co-worker A"                  # report 2
 # citations
 expect "report 1 supports the killing" 0 fs citation add --subject violation --subject-id 1 --report-id 1
 expect "the same citation twice" 65 fs citation add --subject violation --subject-id 1 --report-id 1
+has "names it" "$T/err" "this source is cited for this violation already (citation 1)"
 expect "no source" 65 fs citation add --subject violation --subject-id 1
 has "one source" "$T/err" "a citation names one source: report_id or evidence_id"
 expect "two sources in one" 65 fs citation add --subject violation --subject-id 1 --report-id 1 --evidence-id 1
