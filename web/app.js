@@ -330,7 +330,7 @@
 
   function link(parent, text, onclick) {
     const a = document.createElement("a"); a.href = "#"; a.textContent = text;
-    a.addEventListener("click", (ev) => { ev.preventDefault(); onclick(); });
+    a.addEventListener("click", (ev) => { ev.preventDefault(); say(""); onclick(); });
     parent.appendChild(a);
     return a;
   }

@@ -437,7 +437,7 @@ static int march(struct fs_ctx *ctx, struct fs_error *err)
 		rc = create(ctx, "stage", KV({"action_id", aid}, {"number", num}, {"held_on", on}, {"from_place", towns[i - 1]},
 					     {"to_place", towns[i]}, {"participants_low", lo}, {"handling", "public"},
 					     {"note", i == 7 ? "police stop the march at the district border" :
-						      i == 15 ? "the march is dispersed at night; five marchers taken" : NULL}),
+						      i == 15 ? "the march is dispersed at night; two marchers taken" : NULL}),
 			    &stage[i], err);
 	}
 	static const char *const demands[][3] = {
