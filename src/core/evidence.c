@@ -104,6 +104,8 @@ static int custody_append(struct fs_ctx *ctx, unsigned char head[FS_HASH_BYTES],
 	int64_t seq;
 	int rc = fs_store_insert(ctx->st, &custody_table, v, &seq, err);
 	if (!rc)
+		rc = fs_journal_custody(ctx, evidence_id, seq, h, err);
+	if (!rc)
 		memcpy(head, h, FS_HASH_BYTES);
 	return rc;
 }
@@ -385,6 +387,11 @@ struct ev_walk {
 	} *checked;
 	size_t nchecked, capchecked;
 	unsigned char prev[FS_HASH_BYTES];
+	int64_t last_seq;     /* the custody chain's last event */
+	int64_t anchor_seq;   /* the journal's latest anchor of the chain (0: none) */
+	char anchor[65];
+	int anchor_seen;
+	int64_t chain_problems; /* the custody log itself is broken: append nothing to it */
 	int64_t org;          /* files of this organization only; 0 = all */
 	int rc;
 };
@@ -392,6 +399,8 @@ struct ev_walk {
 /* what: "evidence custody: event", "evidence"; the line reads "WHAT ID: TEXT". */
 static void ev_problem(struct ev_walk *w, const char *what, long long id, const char *text)
 {
+	if (!strcmp(what, "evidence custody: event"))
+		w->chain_problems++;
 	if (w->problems++ < 50)
 		fs_buf_addf(w->report, "%s %lld: %s\n", what, id, text);
 }
@@ -408,6 +417,15 @@ static int chain_cb(void *p, const struct fs_value *v)
 			   "does not follow the event before it (chain broken)");
 	if (v[C_HASH].n == FS_HASH_BYTES)
 		memcpy(w->prev, v[C_HASH].p, FS_HASH_BYTES);
+	w->last_seq = v[C_SEQ].i;
+	if (w->anchor_seq && v[C_SEQ].i == w->anchor_seq) {
+		char hex[65];
+		fs_hex(w->prev, FS_HASH_BYTES, hex);
+		w->anchor_seen = 1;
+		if (strcmp(hex, w->anchor))
+			ev_problem(w, "evidence custody: event", (long long)v[C_SEQ].i,
+				   "is not the event the journal recorded (the custody log was rewritten)");
+	}
 	if (v[C_EVENT].n == 5 && !memcmp(v[C_EVENT].p, "added", 5)) {
 		if (fs_grow(&w->ids, &w->capids, w->nids, sizeof(*w->ids), 256))
 			return w->rc = FS_ENOMEM, 1;
@@ -469,9 +487,21 @@ static int ev_walk(struct fs_ctx *ctx, struct ev_walk *w, struct fs_error *err)
 	w->ctx = ctx;
 	w->e = fs_entity_find("evidence");
 	struct fs_query cq = {.table = &custody_table, .order_by = "seq"};
-	int rc = fs_store_select(ctx->st, &cq, chain_cb, w, err);
+	int rc = fs_journal_custody_anchor(ctx, &w->anchor_seq, w->anchor, err);
+	if (rc > 0)
+		rc = 0;
+	else if (!rc)
+		w->anchor_seq = 0;
+	if (!rc)
+		rc = fs_store_select(ctx->st, &cq, chain_cb, w, err);
 	if (!rc && w->rc)
 		rc = w->rc;
+	if (!rc && w->anchor_seq && !w->anchor_seen)
+		ev_problem(w, "evidence custody: event", (long long)w->anchor_seq,
+			   "is recorded in the journal but missing from the custody log (events removed)");
+	if (!rc && w->anchor_seq && w->last_seq > w->anchor_seq)
+		ev_problem(w, "evidence custody: event", (long long)w->last_seq,
+			   "comes after the last event the journal recorded (added outside fairshare)");
 	if (!rc) {
 		if (w->nids)
 			qsort(w->ids, w->nids, sizeof(*w->ids), cmp_id);
@@ -508,8 +538,9 @@ int fs_evidence_verify(struct fs_ctx *ctx, json_t **ret, struct fs_error *err)
 		fs_read_end(ctx);
 	}
 	/* each file checked gets a 'verified' custody event with its result (the
-	 * walk covered this organization's files only) */
-	if (!rc && ctx->org_id > 0 && !(rc = fs_tx_begin(ctx, err))) {
+	 * walk covered this organization's files only) - not after a broken custody
+	 * log: new events would chain onto, and re-anchor, what was tampered with */
+	if (!rc && ctx->org_id > 0 && !w.chain_problems && !(rc = fs_tx_begin(ctx, err))) {
 		unsigned char head[FS_HASH_BYTES];
 		rc = custody_head_load(ctx, head, err);
 		for (size_t i = 0; !rc && i < w.nchecked; i++)

@@ -105,6 +105,13 @@ int fs_journal_append(struct fs_ctx *ctx, const char *action, const struct fs_re
 		      const struct fs_rec *after, struct fs_error *err);
 
 /* One journal entry for a batch of transfers of a fund (its own chain's head). */
+/* Anchor the evidence custody chain in the journal: one entry per custody event
+ * (action "custody", the event's seq and the chain head after it, in hex). */
+int fs_journal_custody(struct fs_ctx *ctx, int64_t evidence_id, int64_t custody_seq, const unsigned char head[32],
+		       struct fs_error *err);
+/* The latest custody anchor: 1 and *custody_seq, head when there is one, 0 when
+ * none (a database from before anchoring), or an error. */
+int fs_journal_custody_anchor(struct fs_ctx *ctx, int64_t *custody_seq, char head_hex[65], struct fs_error *err);
 int fs_journal_transfers(struct fs_ctx *ctx, const struct fs_rec *fund, int64_t first_seq, int64_t last_seq,
 			 int64_t count, const unsigned char head[32], struct fs_error *err);
 extern const struct fs_table fs_transfers_table, fs_balances_table;

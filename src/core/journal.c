@@ -46,6 +46,53 @@ int fs_journal_transfers(struct fs_ctx *ctx, const struct fs_rec *fund, int64_t 
 	return journal_entry(ctx, "transfers", fund, NULL, note, err);
 }
 
+int fs_journal_custody(struct fs_ctx *ctx, int64_t evidence_id, int64_t custody_seq, const unsigned char head[32],
+		       struct fs_error *err)
+{
+	struct fs_rec r;
+	rec_init(&r, fs_entity_find("evidence"));
+	r.v[0] = fs_vint(evidence_id);
+	r.v[r.e->org_col] = fs_vint(ctx->org_id);
+	char hex[65], note[160];
+	fs_hex(head, 32, hex);
+	snprintf(note, sizeof(note), "{\"custody_seq\":%lld,\"head\":\"%s\"}", (long long)custody_seq, hex);
+	int rc = journal_entry(ctx, "custody", &r, NULL, note, err);
+	rec_done(&r);
+	return rc;
+}
+
+struct anchor_ud {
+	int64_t *seq;
+	char *head_hex;
+	int found;
+};
+
+static int anchor_cb(void *p, const struct fs_value *v)
+{
+	struct anchor_ud *u = p;
+	json_t *j = v[0].type == FS_VTEXT ? json_loadb(v[0].p, v[0].n, 0, NULL) : NULL;
+	const char *hex = json_string_value(json_object_get(j, "head"));
+	if (hex && strlen(hex) == 64) {
+		memcpy(u->head_hex, hex, 65);
+		*u->seq = json_integer_value(json_object_get(j, "custody_seq"));
+		u->found = 1;
+	}
+	json_decref(j);
+	return 1;
+}
+
+int fs_journal_custody_anchor(struct fs_ctx *ctx, int64_t *custody_seq, char head_hex[65], struct fs_error *err)
+{
+	struct fs_filter f = {"action", FS_EQ, fs_vtext("custody")};
+	static const char *const cols[] = {"after_json"};
+	struct fs_query q = {.table = &fs_journal_table, .filters = &f, .nfilters = 1, .order_by = "seq", .descending = 1,
+			     .limit = 1, .columns = cols, .ncolumns = 1};
+	struct anchor_ud u = {custody_seq, head_hex, 0};
+	*custody_seq = 0;
+	int rc = fs_store_select(ctx->st, &q, anchor_cb, &u, err);
+	return rc ? rc : u.found;
+}
+
 static int journal_entry(struct fs_ctx *ctx, const char *action, const struct fs_rec *before,
 			 const struct fs_rec *after, const char *note, struct fs_error *err)
 {
@@ -214,8 +261,9 @@ static int journal_cb(void *p, const struct fs_value *v)
 		return 0;
 	}
 	if ((v[FS_J_ACTION].n == 4 && !memcmp(v[FS_J_ACTION].p, "view", 4)) ||
-	    (v[FS_J_ACTION].n == 9 && !memcmp(v[FS_J_ACTION].p, "transfers", 9)))
-		return 0; /* a view of sealed fields, a batch of transfers: no row of the register changed */
+	    (v[FS_J_ACTION].n == 9 && !memcmp(v[FS_J_ACTION].p, "transfers", 9)) ||
+	    (v[FS_J_ACTION].n == 7 && !memcmp(v[FS_J_ACTION].p, "custody", 7)))
+		return 0; /* a view of sealed fields, a batch of transfers, a custody event: no row of the register changed */
 	struct slot *s = map_slot(&u->map, ((uint64_t)(ei + 1) << 56) | (uint64_t)v[FS_J_ENTITY_ID].i, 1);
 	if (!s) {
 		u->rc = FS_ENOMEM;

@@ -72,4 +72,19 @@ chmod u+w "$F1"; cp "$T/photo.jpg" "$F1"
 sqlite3 "$DB" "UPDATE evidence_custody SET actor='someone else' WHERE seq=1"
 expect "custody tampering detected" 65 fs evidence verify
 has "event 1 altered" "$T/out" "evidence custody: event 1: does not match its hash"
+# every custody event is anchored in the journal: removing the newest events (which
+# leaves a valid chain behind) is caught too
+DB=$T/anchor.db
+fs init >/dev/null
+fs org add --slug oil --name "Oil" --country KZ --currency KZT >/dev/null
+printf 'a photo' >"$T/a.jpg"
+fs evidence add "$T/a.jpg" >/dev/null
+fs evidence show 1 >/dev/null
+expect "anchored: intact" 0 fs verify
+expect "the journal holds the custody events" 0 fs log --entity evidence
+has "custody entries" "$T/out" "custody"
+sqlite3 "$DB" "DELETE FROM evidence_custody WHERE seq = (SELECT max(seq) FROM evidence_custody)"
+expect "the newest custody event removed: detected" 65 fs evidence verify
+has "named" "$T/out" "evidence custody: event 2: is recorded in the journal but missing from the custody log"
+expect "and by verify" 65 fs verify
 finish
