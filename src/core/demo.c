@@ -312,7 +312,8 @@ static int shooting(struct fs_ctx *ctx, struct fs_error *err)
 	int rc = 0;
 	for (size_t i = 0; i < 7 && !rc; i++) {
 		int64_t id;
-		rc = create(ctx, "person", KV({"full_name", victims[i]}, {"birth_date", i < 2 ? "1985-03-02" : NULL}), &id, err);
+		rc = create(ctx, "person", KV({"full_name", victims[i]}, {"birth_date", i < 2 ? "1985-03-02" : NULL},
+					       {"birth_place", i == 0 ? "Жаңаөзен" : i == 1 ? "Zhanaozen" : NULL}), &id, err);
 		snprintf(pid[i], sizeof(pid[i]), "%lld", (long long)id);
 	}
 	int64_t shot, arrests, v, strike = 0;

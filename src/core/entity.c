@@ -58,6 +58,7 @@ static const struct fs_field person_fields[] = {
 	{"birth_date", FK_DATE, FF_SEALED, 0, NULL, NULL, "date of birth; sealed"},
 	{"phone", FK_TEXT, FF_SEALED, 32, NULL, NULL, "phone number; sealed"},
 	{"address", FK_TEXT, FF_SEALED, 500, NULL, NULL, "postal address; sealed"},
+	{"birth_place", FK_TEXT, FF_SEALED, 100, NULL, NULL, "place of birth or home town, any script (finds duplicates); sealed"},
 };
 static const struct fs_field employer_fields[] = {
 	{"name", FK_NAME, FF_REQUIRED, 200, NULL, NULL, "employer's name"},

@@ -26,6 +26,7 @@ static const struct {
 	{"birth_date", {"birth_date", "date_of_birth", "dob", "dogum_tarihi", "дата_рождения", "туган_куни", NULL}},
 	{"phone", {"phone", "telephone", "telefon", "телефон", NULL}},
 	{"address", {"address", "adres", "адрес", "мекенжаи", NULL}},
+	{"birth_place", {"birth_place", "place_of_birth", "dogum_yeri", "место_рождения", "туган_жери", NULL}},
 	{"workplace", {"workplace", "workplace_id", "isyeri", "место_работы", NULL}},
 	{"job_title", {"job_title", "position", "gorev", "должность", NULL}},
 	{"hired", {"hired", "hire_date", "ise_giris", "ise_giris_tarihi", "дата_приема", NULL}},
@@ -38,7 +39,7 @@ static const struct {
 	{"notice_served", {"notice_served", "ihbar_verildi", NULL}},
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
-#define FIRST_EMPLOYMENT_FIELD 7
+#define FIRST_EMPLOYMENT_FIELD 8
 #define FAIRSHARE_ID_FIELD 0
 
 const char *const *fs_import_aliases(const char *field)

@@ -13,6 +13,7 @@ struct cand {
 	char *key;
 	int64_t id;
 	int birth_year; /* 0 = unknown */
+	char *place;    /* cross-script key of the birth place, NULL = unknown */
 	char *name;
 };
 
@@ -38,16 +39,23 @@ static int dup_cb(void *p, const struct fs_value *v)
 	struct fs_buf key;
 	fs_buf_init(&key, 4096);
 	u->rc = fs_name_key(name->p, name->n, &key);
-	const char *birth = rec_sealed(&r, "birth_date");
+	const char *birth = rec_sealed(&r, "birth_date"), *place = rec_sealed(&r, "birth_place");
 	struct cand *c = &u->c[u->n];
 	c->id = v[0].i;
 	c->birth_year = birth ? (int)strtol(birth, NULL, 10) : 0;
 	c->key = fs_buf_take(&key);
+	c->place = NULL;
+	if (place && !u->rc) {
+		fs_buf_init(&key, 1024);
+		u->rc = fs_name_key(place, strlen(place), &key);
+		c->place = fs_buf_take(&key);
+	}
 	c->name = strndup(name->p, name->n);
 	rec_done(&r);
-	if (!c->key || !c->name) {
+	if (!c->key || !c->name || (place && !c->place)) {
 		free(c->key);
 		free(c->name);
+		free(c->place);
 		return u->rc = FS_ENOMEM, 1;
 	}
 	u->n++;
@@ -148,18 +156,27 @@ int fs_record_duplicates(struct fs_ctx *ctx, int64_t limit, json_t **ret, struct
 				if (json_object_get(decided, k))
 					continue;
 				total++;
-				if (limit <= 0 || (int64_t)json_array_size(pairs) < limit)
-					json_array_append_new(pairs, json_pack("{s:I,s:s,s:I,s:s,s:s,s:f,s:s}", "person_a", (json_int_t)x->id,
-									       "name_a", x->name, "person_b", (json_int_t)y->id, "name_b", y->name,
-									       "key", x->key, "score", x->birth_year && y->birth_year ? 1.0 : 0.8,
-									       "basis", x->birth_year && y->birth_year ? "same name key and birth year"
-														      : "same name key; birth year unknown"));
+				if (limit > 0 && (int64_t)json_array_size(pairs) >= limit)
+					continue;
+				/* the name key blocks; a birth year that agrees adds weight, a
+				 * birth place that agrees a little more, one that differs takes
+				 * weight away (people move, places are spelt many ways) */
+				int year = x->birth_year && y->birth_year, places = x->place && y->place;
+				int same_place = places && !strcmp(x->place, y->place);
+				double score = (year ? 0.9 : 0.7) + (same_place ? 0.1 : places ? -0.2 : 0.0);
+				char basis[120];
+				snprintf(basis, sizeof(basis), "same name key%s%s%s", year ? " and birth year" : "; birth year unknown",
+					 same_place ? "; same birth place" : places ? "; birth places differ" : "", "");
+				json_array_append_new(pairs, json_pack("{s:I,s:s,s:I,s:s,s:s,s:f,s:s}", "person_a", (json_int_t)x->id,
+								       "name_a", x->name, "person_b", (json_int_t)y->id, "name_b", y->name,
+								       "key", x->key, "score", score, "basis", basis));
 			}
 		i = j;
 	}
 	for (size_t i = 0; i < u.n; i++) {
 		free(u.c[i].key);
 		free(u.c[i].name);
+		free(u.c[i].place);
 	}
 	free(u.c);
 	json_decref(decided);
