@@ -66,10 +66,12 @@ int cmd_record(struct cli *c, int argc, char **argv)
 				size_t wa = cli_width(a), wb = cli_width(b);
 				const char *ia = json_string_value(json_object_get(p, "identity_a"));
 				const char *ib = json_string_value(json_object_get(p, "identity_b"));
-				printf("%6lld %s%*s ~ %6lld %s%*s  (%s)%s%s%s%s%s%s\n", (long long)json_integer_value(json_object_get(p, "person_a")), a,
+				char idl[64] = "";
+				if (ia || ib)
+					snprintf(idl, sizeof(idl), "  identity [%s] [%s]", ia ? ia : "-", ib ? ib : "-");
+				printf("%6lld %s%*s ~ %6lld %s%*s  (%s)%s\n", (long long)json_integer_value(json_object_get(p, "person_a")), a,
 				       wa < 28 ? (int)(28 - wa) : 0, "", (long long)json_integer_value(json_object_get(p, "person_b")), b,
-				       wb < 28 ? (int)(28 - wb) : 0, "", json_string_value(json_object_get(p, "basis")),
-				       ia || ib ? "  identity [" : "", ia ? ia : "-", ia || ib ? "] [" : "", ib ? ib : "-", ia || ib ? "]" : "", "");
+				       wb < 28 ? (int)(28 - wb) : 0, "", json_string_value(json_object_get(p, "basis")), idl);
 			}
 			printf("%lld suggested pairs among %lld people\n", (long long)json_integer_value(json_object_get(out, "pairs_total")),
 			       (long long)json_integer_value(json_object_get(out, "people")));

@@ -23,7 +23,8 @@ PY
 hasnot "a different birth year is not a pair" "$T/pairs" "1 4 "
 has "the Cyrillic and Latin records pair" "$T/pairs" "1 2 0.9"
 expect "text listing" 0 fs record duplicates
-has "explains" "$T/out" "same name key and birth year"
+has "explains" "$T/out" "same name key and birth year)"
+hasnot "no identity levels yet, nothing after the basis" "$T/out" ")-"
 expect "decide: the same person" 0 fs record link 1 2 --same --reason "same IIN on the court file"
 expect "decide: different people" 0 fs record link 5 6 --different --reason "different fathers' names"
 expect "a pair is decided once" 65 fs record link 2 1 --same
