@@ -34,6 +34,69 @@ static int check_schema(struct fs_ctx *ctx, struct fs_error *err)
 	return rc;
 }
 
+/* Schema migrations that gave a journaled table a new column change the hash of
+ * every row of it (the row hash covers every column). Such a migration is
+ * journaled: one 'migrate' entry per row with its new shape, written once, the
+ * first time a fairshare that knows the migration opens the database writable.
+ * The meta key journal_shape says up to which migration that was done (absent:
+ * a database from before migration 15; a new database starts current). */
+static const struct {
+	int version;
+	const char *entity;
+} reshaped[] = {{15, "incident"}, {15, "evidence"}};
+#define SHAPE_CURRENT "15"
+
+struct shape_ud {
+	struct fs_ctx *ctx;
+	const struct fs_entity *e;
+	int rc;
+	struct fs_error *err;
+};
+
+static int shape_cb(void *p, const struct fs_value *v)
+{
+	struct shape_ud *u = p;
+	struct fs_rec r;
+	u->rc = rec_from_values_ex(u->ctx, &r, u->e, v, 0, u->err);
+	if (!u->rc)
+		u->rc = fs_journal_append(u->ctx, "migrate", NULL, &r, u->err);
+	rec_done(&r);
+	return u->rc != 0;
+}
+
+/* Up to which migration the journal has the rows' shape (14 when not recorded). */
+static int journal_shape(struct fs_ctx *ctx, int *done, struct fs_error *err)
+{
+	struct fs_buf v;
+	fs_buf_init(&v, 64);
+	int rc = fs_store_meta_get(ctx->st, "journal_shape", &v, NULL);
+	*done = !rc && v.data ? atoi(v.data) : 14;
+	fs_buf_done(&v);
+	return rc && rc != FS_ENOTFOUND ? fs_fail(err, rc, NULL, "cannot read the database's meta data") : 0;
+}
+
+static int reshape_journal(struct fs_ctx *ctx, int done, struct fs_error *err)
+{
+	char saved[FS_ACTOR_MAX];
+	snprintf(saved, sizeof(saved), "%s", ctx->actor);
+	fs_set_actor(ctx, "fairshare-migrate");
+	int rc = fs_tx_begin(ctx, err);
+	for (size_t i = 0; !rc && i < sizeof(reshaped) / sizeof(reshaped[0]); i++) {
+		if (reshaped[i].version <= done)
+			continue;
+		struct shape_ud u = {ctx, fs_entity_find(reshaped[i].entity), 0, err};
+		struct fs_query q = {.table = &u.e->table};
+		rc = fs_store_select(ctx->st, &q, shape_cb, &u, err);
+		if (!rc)
+			rc = u.rc;
+	}
+	if (!rc)
+		rc = fs_store_meta_set(ctx->st, "journal_shape", SHAPE_CURRENT, err);
+	rc = fs_tx_end(ctx, rc, err);
+	fs_set_actor(ctx, saved);
+	return rc;
+}
+
 int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs_ctx **ret,
 	    struct fs_error *err)
 {
@@ -73,7 +136,8 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 		if ((rc = fs_keys_create(key_path, &ctx->keys, err)))
 			goto fail_unlink;
 		fs_hex(ctx->keys.fingerprint, FS_HASH_BYTES, fpr);
-		if ((rc = fs_store_meta_set(ctx->st, "key_fingerprint", fpr, err))) {
+		if ((rc = fs_store_meta_set(ctx->st, "key_fingerprint", fpr, err)) ||
+		    (rc = fs_store_meta_set(ctx->st, "journal_shape", SHAPE_CURRENT, err))) {
 			unlink(key_path);
 			goto fail_unlink;
 		}
@@ -91,6 +155,18 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 				rc = fs_fail(err, FS_ECRYPTO, "key", "the key file %s does not belong to this database", key_path);
 		}
 		fs_buf_done(&stored);
+		int shape = atoi(SHAPE_CURRENT);
+		if (!rc)
+			rc = journal_shape(ctx, &shape, err);
+		if (!rc && shape < atoi(SHAPE_CURRENT)) {
+			if (flags & FS_READONLY) { /* as the store migrates: once, writable, then read */
+				struct fs_ctx *rw;
+				if (!(rc = fs_open(db_path, key_path, flags & ~(unsigned)FS_READONLY, &rw, err)))
+					fs_close(rw);
+			} else {
+				rc = reshape_journal(ctx, shape, err);
+			}
+		}
 		if (rc)
 			goto fail;
 	}
