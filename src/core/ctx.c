@@ -44,7 +44,7 @@ static const struct {
 	int version;
 	const char *entity;
 } reshaped[] = {{15, "incident"}, {15, "evidence"}};
-#define SHAPE_CURRENT "15"
+enum { SHAPE_CURRENT = 15 };
 
 struct shape_ud {
 	struct fs_ctx *ctx;
@@ -70,9 +70,21 @@ static int journal_shape(struct fs_ctx *ctx, int *done, struct fs_error *err)
 	struct fs_buf v;
 	fs_buf_init(&v, 64);
 	int rc = fs_store_meta_get(ctx->st, "journal_shape", &v, NULL);
-	*done = !rc && v.data ? atoi(v.data) : 14;
+	*done = 14;
+	if (!rc && v.data) {
+		char *end;
+		long n = strtol(v.data, &end, 10);
+		*done = *end || n < 0 || n > 1000 ? 0 : (int)n; /* unreadable: journal every reshaped table again */
+	}
 	fs_buf_done(&v);
 	return rc && rc != FS_ENOTFOUND ? fs_fail(err, rc, NULL, "cannot read the database's meta data") : 0;
+}
+
+static int shape_done(struct fs_ctx *ctx, struct fs_error *err)
+{
+	char cur[16];
+	snprintf(cur, sizeof(cur), "%d", SHAPE_CURRENT);
+	return fs_store_meta_set(ctx->st, "journal_shape", cur, err);
 }
 
 static int reshape_journal(struct fs_ctx *ctx, int done, struct fs_error *err)
@@ -91,7 +103,7 @@ static int reshape_journal(struct fs_ctx *ctx, int done, struct fs_error *err)
 			rc = u.rc;
 	}
 	if (!rc)
-		rc = fs_store_meta_set(ctx->st, "journal_shape", SHAPE_CURRENT, err);
+		rc = shape_done(ctx, err);
 	rc = fs_tx_end(ctx, rc, err);
 	fs_set_actor(ctx, saved);
 	return rc;
@@ -137,7 +149,7 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 			goto fail_unlink;
 		fs_hex(ctx->keys.fingerprint, FS_HASH_BYTES, fpr);
 		if ((rc = fs_store_meta_set(ctx->st, "key_fingerprint", fpr, err)) ||
-		    (rc = fs_store_meta_set(ctx->st, "journal_shape", SHAPE_CURRENT, err))) {
+		    (rc = shape_done(ctx, err))) {
 			unlink(key_path);
 			goto fail_unlink;
 		}
@@ -155,10 +167,10 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 				rc = fs_fail(err, FS_ECRYPTO, "key", "the key file %s does not belong to this database", key_path);
 		}
 		fs_buf_done(&stored);
-		int shape = atoi(SHAPE_CURRENT);
+		int shape = SHAPE_CURRENT;
 		if (!rc)
 			rc = journal_shape(ctx, &shape, err);
-		if (!rc && shape < atoi(SHAPE_CURRENT)) {
+		if (!rc && shape < SHAPE_CURRENT) {
 			if (flags & FS_READONLY) { /* as the store migrates: once, writable, then read */
 				struct fs_ctx *rw;
 				if (!(rc = fs_open(db_path, key_path, flags & ~(unsigned)FS_READONLY, &rw, err)))
