@@ -87,13 +87,16 @@ static int shape_done(struct fs_ctx *ctx, struct fs_error *err)
 	return fs_store_meta_set(ctx->st, "journal_shape", cur, err);
 }
 
-static int reshape_journal(struct fs_ctx *ctx, int done, struct fs_error *err)
+static int reshape_journal(struct fs_ctx *ctx, struct fs_error *err)
 {
+	int done = SHAPE_CURRENT;
 	char saved[FS_ACTOR_MAX];
 	snprintf(saved, sizeof(saved), "%s", ctx->actor);
 	fs_set_actor(ctx, "fairshare-migrate");
 	int rc = fs_tx_begin(ctx, err);
-	for (size_t i = 0; !rc && i < sizeof(reshaped) / sizeof(reshaped[0]); i++) {
+	if (!rc) /* read inside the write lock: another process may have done it */
+		rc = journal_shape(ctx, &done, err);
+	for (size_t i = 0; !rc && done < SHAPE_CURRENT && i < sizeof(reshaped) / sizeof(reshaped[0]); i++) {
 		if (reshaped[i].version <= done)
 			continue;
 		struct shape_ud u = {ctx, fs_entity_find(reshaped[i].entity), 0, err};
@@ -176,7 +179,7 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 				if (!(rc = fs_open(db_path, key_path, flags & ~(unsigned)FS_READONLY, &rw, err)))
 					fs_close(rw);
 			} else {
-				rc = reshape_journal(ctx, shape, err);
+				rc = reshape_journal(ctx, err);
 			}
 		}
 		if (rc)
