@@ -391,11 +391,32 @@
     const [d, s, i] = await Promise.all([api("GET", orgPath("/demands?limit=200&action_id=" + id)),
       api("GET", orgPath("/action_stages?limit=200&action_id=" + id)), api("GET", orgPath("/incidents?limit=200&action_id=" + id))]);
     const db = $("action-demands").tBodies[0]; db.innerHTML = "";
+    const documents = ["admin", "organizer", "documenter"].includes(state.role);
     for (const x of (d.status === 200 ? d.data.items : [])) {
       const tr = document.createElement("tr");
-      cell(tr, x.text); cell(tr, word("demand", x.status), "status-" + x.status); cell(tr, x.outcome_on ? fmtDate(x.outcome_on) : "");
+      cell(tr, x.text);
+      const st = cell(tr, documents ? "" : word("demand", x.status), "status-" + x.status);
+      if (documents) { /* the outcome is set here: its date is today, none while pending */
+        const sel = document.createElement("select");
+        for (const v of ["pending", "won", "partly_won", "lost"]) {
+          const o = document.createElement("option"); o.value = v; o.textContent = word("demand", v); sel.appendChild(o);
+        }
+        sel.value = x.status;
+        const lab = document.createElement("label"); lab.className = "inline";
+        const sp = document.createElement("span"); sp.className = "sr-only"; sp.textContent = t("claims.status") + ": " + x.text;
+        lab.appendChild(sp); lab.appendChild(sel);
+        sel.addEventListener("change", async () => {
+          const r = await api("PATCH", orgPath("/demands/" + x.id),
+            { status: sel.value, outcome_on: sel.value === "pending" ? null : new Date().toISOString().slice(0, 10) });
+          if (r.status !== 200) return fail(r);
+          say(t("action.demand_saved")); openAction(id);
+        });
+        st.appendChild(lab);
+      }
+      cell(tr, x.outcome_on ? fmtDate(x.outcome_on) : "");
       db.appendChild(tr);
     }
+    $("demand-form").hidden = !documents;
     const sb = $("action-stages").tBodies[0]; sb.innerHTML = "";
     const stages = (s.status === 200 ? s.data.items : []).sort((p, q) => p.number - q.number);
     $("action-stages").closest(".scroll").hidden = !stages.length;
@@ -451,10 +472,37 @@
       const e = await api("GET", orgPath("/evidence/" + y.evidence_id));
       if (e.status !== 200) continue;
       const tr = document.createElement("tr");
-      cell(tr, e.data.filename || "#" + e.data.id); cell(tr, e.data.kind ? e.data.kind.replace(/_/g, " ") : "");
+      const fc = cell(tr, "");
+      const a = document.createElement("a");
+      a.href = "/api/v1" + orgPath("/evidence/" + e.data.id + "/file"); a.textContent = e.data.filename || "#" + e.data.id;
+      a.setAttribute("download", e.data.filename || "evidence");
+      fc.appendChild(a);
+      cell(tr, e.data.kind ? e.data.kind.replace(/_/g, " ") : "");
       cell(tr, e.data.sha256.slice(0, 16) + "…", "hash"); eb.appendChild(tr);
     }
-    $("evidence-form").hidden = !["admin", "organizer", "documenter"].includes(state.role);
+    $("evidence-form").hidden = $("report-form").hidden = !["admin", "organizer", "documenter"].includes(state.role);
+  }
+
+  /* a new demand of the open action */
+  async function addDemand(ev) {
+    ev.preventDefault();
+    const r = await api("POST", orgPath("/demands"), { action_id: state.action, text: $("demand-text").value, handling: "public" });
+    if (r.status !== 201) return fail(r);
+    $("demand-text").value = "";
+    say(t("action.demand_saved")); openAction(state.action);
+  }
+
+  /* a source's statement about the open incident (text and source sealed) */
+  async function addReport(ev) {
+    ev.preventDefault();
+    const body = { incident_id: state.incident, received_on: $("report-received").value, connection: $("report-connection").value,
+      reliability: $("report-reliability").value.toLowerCase(), credibility: $("report-credibility").value,
+      language: $("report-language").value, text: $("report-text").value };
+    if ($("report-source").value.trim()) body.source = $("report-source").value.trim();
+    const r = await api("POST", orgPath("/reports"), body);
+    if (r.status !== 201) return fail(r);
+    $("report-text").value = ""; $("report-source").value = "";
+    say(t("report.saved")); openIncident(state.incident);
   }
 
   /* a file for the open incident: stored by its SHA-256, then cited */
@@ -728,6 +776,8 @@
     $("timeline-back").addEventListener("click", openRecord);
     $("action-timeline").addEventListener("click", () => openTimeline(state.action));
     $("evidence-form").addEventListener("submit", uploadEvidence);
+    $("demand-form").addEventListener("submit", addDemand);
+    $("report-form").addEventListener("submit", addReport);
     $("fund-select").addEventListener("change", () => showFund($("fund-select").value));
     $("open-report").addEventListener("click", openReport);
     $("report-back").addEventListener("click", openFunds);

@@ -6,6 +6,7 @@
 #include "body.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
 #include <microhttpd.h>
@@ -178,7 +179,8 @@ static enum MHD_Result send_fs_error(struct MHD_Connection *c, int rc, const str
 	switch (rc) {
 	case FS_EINVAL: status = 422, code = "invalid"; break;
 	case FS_ENOTFOUND: status = 404, code = "not_found"; break;
-	case FS_ECONFLICT: status = 409, code = "conflict"; break;
+	case FS_ECONFLICT:
+	case FS_EINTEGRITY: status = 409, code = "conflict"; break; /* e.g. an altered evidence file */
 	case FS_ELIMIT: status = 413, code = "too_large"; break;
 	case FS_EPERM: status = 403, code = "forbidden"; break;
 	case FS_ESTORE: status = 503, code = "busy"; break;
@@ -738,6 +740,60 @@ static enum MHD_Result handle_evidence_upload(struct fs_ctx *ctx, struct MHD_Con
 	return send_json(c, json_is_true(json_object_get(out, "existed")) ? 200 : 201, out, NULL);
 }
 
+/* GET /orgs/{org}/evidence/{id}/file: the file, re-hashed on the way (an altered
+ * one is refused), an 'exported' custody event recorded. Roles that do not
+ * document get public evidence only. */
+static enum MHD_Result handle_evidence_file(struct fs_ctx *ctx, struct MHD_Connection *c, const char *idseg, const char *role)
+{
+	struct fs_error err = {0};
+	char *end;
+	int64_t id = strtoll(idseg, &end, 10);
+	if (*end || id <= 0)
+		return send_error(c, 404, "not_found", "no such evidence", NULL);
+	json_t *rec = NULL;
+	int rc = fs_get(ctx, fs_entity_find("evidence"), id, 0, &rec, &err);
+	if (rc)
+		return send_fs_error(c, rc, &err);
+	const char *h = json_string_value(json_object_get(rec, "handling"));
+	if (!documents(role) && !(h && !strcmp(h, "public"))) {
+		json_decref(rec);
+		return send_error(c, 404, "not_found", "no such evidence", NULL);
+	}
+	char name[128] = "evidence";
+	const char *fn = json_string_value(json_object_get(rec, "filename"));
+	for (size_t i = 0, j = 0; fn && fn[i] && j + 1 < sizeof(name); i++) /* a header-safe name */
+		name[j++] = (char)(isalnum((unsigned char)fn[i]) || strchr("._-", fn[i]) ? fn[i] : '_'), name[j] = 0;
+	json_decref(rec);
+	char dir[4096], dest[4200];
+	if ((size_t)snprintf(dir, sizeof(dir), "%s.download-XXXXXX", fs_evidence_dir(ctx)) >= sizeof(dir) || !mkdtemp(dir))
+		return send_error(c, 503, "unavailable", "cannot prepare the download now", NULL);
+	snprintf(dest, sizeof(dest), "%s/http-download", dir);
+	rc = fs_evidence_export(ctx, id, dest, &err);
+	struct fs_buf b;
+	fs_buf_init(&b, 256u << 20);
+	if (!rc && fs_buf_load(&b, dest))
+		rc = fs_fail(&err, FS_EIO, NULL, "cannot read the exported file");
+	unlink(dest);
+	rmdir(dir);
+	if (rc) {
+		fs_buf_done(&b);
+		return send_fs_error(c, rc, &err);
+	}
+	size_t len = b.len;
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, len ? fs_buf_take(&b) : NULL,
+								 len ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	char disp[200];
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", name);
+	MHD_add_response_header(r, "Content-Type", "application/octet-stream");
+	MHD_add_response_header(r, "Content-Disposition", disp);
+	security_headers(r);
+	enum MHD_Result ret = MHD_queue_response(c, 200, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
 static enum MHD_Result handle_org(struct server *s, struct fs_ctx *ctx, struct MHD_Connection *c, struct request *rq,
 				  const char *method, struct route *r, const struct who *w)
 {
@@ -793,6 +849,11 @@ static enum MHD_Result handle_org(struct server *s, struct fs_ctx *ctx, struct M
 			return send_error(c, 404, "not_found", "no such person", NULL);
 		int rc = fs_statement(ctx, person, arg(c, "lang") ? arg(c, "lang") : "en", fs_date_today(), &out, &err);
 		return rc ? send_fs_error(c, rc, &err) : send_json(c, 200, out, NULL);
+	}
+	if (!strcmp(what, "evidence") && r->n == 7 && !strcmp(r->seg[6], "file")) {
+		if (strcmp(method, "GET"))
+			return send_error(c, 405, "method_not_allowed", "GET the file", NULL);
+		return handle_evidence_file(ctx, c, r->seg[5], role);
 	}
 	if (!strcmp(what, "evidence") && r->n == 5 && !strcmp(method, "POST")) {
 		if (!can_write(role, "evidence"))
@@ -963,7 +1024,10 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	}
 	/* plain reads share one snapshot (and one lock) for the whole request */
 	struct fs_error err;
-	struct fs_ctx *ctx = !strcmp(method, "GET") && !arg(c, "reveal") && !strncmp(url, "/api/", 5) ? thread_ctx(s, &err) : NULL;
+	/* (not an evidence download: it records an 'exported' custody event) */
+	size_t ul = strlen(url);
+	int download = ul > 5 && !strcmp(url + ul - 5, "/file");
+	struct fs_ctx *ctx = !strcmp(method, "GET") && !arg(c, "reveal") && !download && !strncmp(url, "/api/", 5) ? thread_ctx(s, &err) : NULL;
 	if (ctx && fs_read_begin(ctx, &err))
 		ctx = NULL;
 	enum MHD_Result res = route(s, c, rq, url, method);

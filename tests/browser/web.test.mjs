@@ -178,10 +178,22 @@ await test("counts by action lead to the action page with demands and 18 stages"
   await page.locator("#record-counts a", { hasText: "Астанаға марш" }).first().click();
   await page.locator("#action-view").waitFor({ state: "visible" });
   await page.locator("#action-title", { hasText: "Астанаға марш" }).waitFor();
-  await page.locator("#action-demands td", { hasText: "partly won" }).waitFor();
+  const severance = page.locator("#action-demands tr", { hasText: "Pay the severance" }).locator("select");
+  await severance.waitFor();
+  assert(await severance.inputValue() === "partly_won", "the severance demand: partly won");
   assert(await page.locator("#action-stages tbody tr").count() === 18, "18 stages");
   await page.locator("#action-stages td", { hasText: "Қоянды → Көкпекті" }).waitFor();
   await page.screenshot({ path: path.join(shots, "13-action.png"), fullPage: true });
+});
+await test("a documenter adds a demand and records its outcome", async () => {
+  await page.locator("#demand-text").fill("Reinstate the marchers dismissed after the march");
+  await page.locator("#demand-form button[type=submit]").click();
+  await page.getByText("Demand saved.").waitFor();
+  const row = page.locator("#action-demands tr", { hasText: "Reinstate the marchers" });
+  await row.locator("select").selectOption("won");
+  await page.getByText("Demand saved.").waitFor();
+  await page.locator("#action-demands tr", { hasText: "Reinstate the marchers" }).locator("td", { hasText: /\d{4}/ }).waitFor();
+  assert(await page.locator("#action-demands tr", { hasText: "Reinstate the marchers" }).locator("select").inputValue() === "won", "won");
 });
 await test("the action's timeline, then an incident with its reports and evidence upload", async () => {
   await page.locator("#action-timeline").click();
@@ -201,6 +213,18 @@ await test("the action's timeline, then an incident with its reports and evidenc
   await page.locator("#evidence-form button[type=submit]").click();
   await page.getByText("File stored and cited.").waitFor();
   await page.locator("#incident-evidence td", { hasText: "square.jpg" }).waitFor();
+  const href = await page.locator("#incident-evidence a", { hasText: "square.jpg" }).getAttribute("href");
+  const body = await page.evaluate(async (u) => (await fetch(u, { credentials: "same-origin" })).text(), href);
+  assert(body === "a photo of the square", "the file comes back as stored: " + body);
+  await page.locator("#report-received").fill("2011-12-20");
+  await page.locator("#report-connection").selectOption("lawyer");
+  await page.locator("#report-reliability").selectOption("B");
+  await page.locator("#report-credibility").selectOption("2");
+  await page.locator("#report-text").fill("The autopsy report names the cause of death.");
+  await page.locator("#report-form button[type=submit]").click();
+  await page.getByText("Report saved; it is never changed.").waitFor();
+  await page.locator("#incident-reports tbody tr").nth(3).waitFor();
+  await page.locator("#incident-reports td", { hasText: "B2" }).nth(1).waitFor();
   await page.screenshot({ path: path.join(shots, "15-incident.png"), fullPage: true });
   await page.locator("#org").selectOption("miners");
   await page.getByRole("button", { name: "People" }).click();
@@ -223,7 +247,7 @@ await test("numbers follow the language (Turkish thousands separator)", async ()
 });
 await test("works on a 360-px-wide phone screen", async () => {
   await page.setViewportSize({ width: 360, height: 740 });
-  await page.getByLabel("Dil").selectOption("en");
+  await page.getByLabel("Dil", { exact: true }).selectOption("en");
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
   assert(overflow <= 360, "page is " + overflow + "px wide");
   await page.screenshot({ path: path.join(shots, "06-phone.png"), fullPage: true });

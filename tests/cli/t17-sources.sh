@@ -123,6 +123,19 @@ same "no file" "$(code -H "$D" -X POST "$B/orgs/oil/evidence?filename=x.jpg")" 4
 same "bad kind" "$(code -H "$D" --data-binary 'x' "$B/orgs/oil/evidence?filename=x.jpg&kind=selfie")" 422
 same "a viewer cannot upload" "$(code -H "$V" --data-binary 'y' "$B/orgs/oil/evidence?filename=y.jpg")" 403
 expect "stored and intact" 0 fs evidence verify
+same "download the file" "$(code -H "$D" "$B/orgs/oil/evidence/3/file")" 200
+same "the same bytes" "$(cat "$T/out")" "photo of the square"
+expect "the download is in the custody log" 0 fs --json evidence show 3
+has "exported" "$T/out" '"event": "exported"'
+same "a viewer gets public evidence" "$(code -H "$V" "$B/orgs/oil/evidence/3/file")" 200
+same "but not restricted evidence" "$(code -H "$V" "$B/orgs/oil/evidence/2/file")" 404
+same "no such file" "$(code -H "$D" "$B/orgs/oil/evidence/99/file")" 404
+sq=$(sha256sum "$T/square.jpg" | cut -c1-64)
+stored="$DB.evidence/$(echo "$sq" | cut -c1-2)/$sq"
+chmod u+w "$stored"; printf 'photo of another square' >"$stored"
+same "an altered file is not handed out" "$(code -H "$D" "$B/orgs/oil/evidence/3/file")" 409
+has "says so" "$T/out" "has been altered"
+cp "$T/square.jpg" "$stored"
 same "sealed fields by PATCH" "$(code -H "$D" -X PATCH -H 'Content-Type: application/json' -d '{"description":"the square, 11:40"}' "$B/orgs/oil/evidence/3")" 200
 same "timeline" "$(code -H "$D" "$B/orgs/oil/record/timeline")" 200
 has "the internal arrest" "$T/out" "mass_arrest"
