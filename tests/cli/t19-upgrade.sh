@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 data=$(cd "$(dirname "$0")/../data" && pwd)
 { cat "$data/schema14.sql"; echo "PRAGMA user_version = 14;"; } | sqlite3 "$DB"
-cp "$data/schema14.key" "$DB.key"
+cp "$data/schema14.key.hex" "$DB.key"
 chmod 600 "$DB.key"
 mkdir -p "$DB.evidence/99"
 printf 'a court file' >"$DB.evidence/99/997c65b567bdc765ce023c019c36f7b75d55f8cefca2165bd9e906960e7c6a97"
