@@ -27,7 +27,7 @@
   }
   function say(text, isError) { const m = $("message"); m.textContent = text || ""; m.className = isError ? "error" : ""; }
   function show(view) {
-    ["login-view", "people-view", "person-view", "edit-view", "watch-view", "statement-view", "fund-view", "report-view", "record-view", "timeline-view", "action-view", "incident-view"].forEach((v) => { $(v).hidden = v !== view; });
+    ["login-view", "people-view", "person-view", "edit-view", "watch-view", "statement-view", "fund-view", "report-view", "record-view", "timeline-view", "action-view", "incident-view", "form-view"].forEach((v) => { $(v).hidden = v !== view; });
   }
 
   async function api(method, path, body, type) {
@@ -73,6 +73,8 @@
     $("import-form").hidden = !canWrite;
     $("reveal").hidden = !canWrite;
     $("promise-form").hidden = !canWrite;
+    const documents = ["admin", "organizer", "documenter"].includes(state.role);
+    document.querySelectorAll(".documents-only").forEach((el) => { el.hidden = !documents; });
     $("payment-form").hidden = !(state.role === "admin" || state.role === "treasurer");
     state.currency = o ? o.currency : "";
     state.offset = 0;
@@ -267,7 +269,7 @@
     cb.innerHTML = "";
     for (const r of c.data.rows) {
       const tr = document.createElement("tr");
-      cell(tr, r.type.replace(/_/g, " "));
+      cell(tr, word("violation", r.type));
       if (by === "action" && r.action !== "none") link(cell(tr, ""), r.title || "#" + r.action, () => openAction(r.action));
       else cell(tr, by === "type" ? "" : by === "action" ? t("record.no_action") : r[by]);
       cell(tr, fmtNumber(r.confirmed), "num");
@@ -447,19 +449,28 @@
     fact(dl, "incident.handling", x.handling);
     $("incident-summary").textContent = x.summary || "";
     if (x.action_id) link($("incident-summary"), " → " + t("incident.action"), () => openAction(x.action_id));
-    const [v, rp, c] = await Promise.all([api("GET", orgPath("/violations?limit=500&incident_id=" + id)),
+    const [v, rp, c, dt] = await Promise.all([api("GET", orgPath("/violations?limit=500&incident_id=" + id)),
       api("GET", orgPath("/reports?limit=500&incident_id=" + id)),
-      api("GET", orgPath("/citations?limit=500&subject=incident&subject_id=" + id))]);
+      api("GET", orgPath("/citations?limit=500&subject=incident&subject_id=" + id)),
+      api("GET", orgPath("/detentions?limit=500&incident_id=" + id))]);
     const vb = $("incident-violations").tBodies[0]; vb.innerHTML = "";
     const people = {};
-    for (const y of (v.status === 200 ? v.data.items : [])) if (y.person_id && !people[y.person_id]) {
+    const named = (v.status === 200 ? v.data.items : []).concat(dt.status === 200 ? dt.data.items : []);
+    for (const y of named) if (y.person_id && !people[y.person_id]) {
       const p = await api("GET", orgPath("/people/" + y.person_id));
       people[y.person_id] = p.status === 200 ? p.data.full_name : "#" + y.person_id;
     }
     for (const y of (v.status === 200 ? v.data.items : [])) {
       const tr = document.createElement("tr");
-      cell(tr, y.type.replace(/_/g, " ")); cell(tr, y.person_id ? people[y.person_id] : range(y.victims_low, y.victims_high));
+      cell(tr, word("violation", y.type)); cell(tr, y.person_id ? people[y.person_id] : range(y.victims_low, y.victims_high));
       cell(tr, y.method || ""); vb.appendChild(tr);
+    }
+    const when = (ts) => ts ? fmtDate(ts.slice(0, 10)) + " " + ts.slice(11, 16) : "";
+    const tb = $("incident-detentions").tBodies[0]; tb.innerHTML = "";
+    for (const y of (dt.status === 200 ? dt.data.items : [])) {
+      const tr = document.createElement("tr");
+      cell(tr, people[y.person_id]); cell(tr, when(y.arrested_at)); cell(tr, word("value", y.whereabouts), "where-" + y.whereabouts);
+      cell(tr, when(y.released_at)); tb.appendChild(tr);
     }
     const rb = $("incident-reports").tBodies[0]; rb.innerHTML = "";
     for (const y of (rp.status === 200 ? rp.data.items : [])) {
@@ -481,6 +492,85 @@
       cell(tr, e.data.sha256.slice(0, 16) + "…", "hash"); eb.appendChild(tr);
     }
     $("evidence-form").hidden = $("report-form").hidden = !["admin", "organizer", "documenter"].includes(state.role);
+  }
+
+  /* A form for a new record of any collection, built from the fields the server
+   * checks against (GET /entities/{collection}); fixed values are not asked. */
+  const fieldCache = {};
+  function label(name) { const k = "field." + name; const s = t(k); return s === k ? name.replace(/_id$/, "").replace(/_/g, " ") : s; }
+  function valueLabel(v) {
+    for (const p of ["violation.", "incident.", "action.", "demand.", "source.", "value."]) { const s = t(p + v); if (s !== p + v) return s; }
+    return v.replace(/_/g, " ");
+  }
+  async function refOptions(plural, fixed) {
+    const q = plural === "action_stages" && fixed.action_id ? "&action_id=" + fixed.action_id : "";
+    const r = await api("GET", orgPath("/" + plural + "?limit=200" + q));
+    if (r.status !== 200 || r.data.total > 200) return null; /* too many to list: the id is typed */
+    return r.data.items.map((x) => [x.id, x.title || x.name || x.full_name || x.charges ||
+      (x.number ? x.number + ": " + [x.from_place, x.to_place].filter(Boolean).join(" → ") : "") ||
+      [x.started_on, x.type ? valueLabel(x.type) : "", x.place].filter(Boolean).join(" — ") || "#" + x.id]);
+  }
+  async function openForm(plural, fixed, title, after) {
+    if (!fieldCache[plural]) {
+      const r = await api("GET", "/entities/" + plural);
+      if (r.status !== 200) return fail(r);
+      fieldCache[plural] = r.data.fields;
+    }
+    show("form-view");
+    $("form-title").textContent = title;
+    const form = $("generic-form");
+    form.innerHTML = "";
+    const inputs = {};
+    for (const f of fieldCache[plural]) {
+      if (f.name in fixed) continue;
+      const id = "f-" + f.name;
+      const lab = document.createElement("label"); lab.htmlFor = id; lab.textContent = label(f.name) + (f.required ? " *" : "");
+      form.appendChild(lab);
+      let el;
+      const opts = f.kind === "ref" ? await refOptions(f.ref, fixed) : null;
+      if (f.kind === "enum" || f.kind === "bool" || opts) {
+        el = document.createElement("select");
+        const values = f.kind === "bool" ? [["yes", t("value.yes")], ["no", t("value.no")]]
+          : opts ? opts : f.values.map((v) => [v, valueLabel(v)]);
+        if (!f.required || opts) { const o = document.createElement("option"); o.value = ""; o.textContent = "—"; el.appendChild(o); }
+        for (const [v, text] of values) { const o = document.createElement("option"); o.value = v; o.textContent = text; el.appendChild(o); }
+        if (f.name === "handling") el.value = "internal";
+      } else if (f.kind === "text" && f.max > 500) {
+        el = document.createElement("textarea"); el.rows = 3;
+      } else {
+        el = document.createElement("input");
+        el.type = { date: "date", time: "datetime-local", count: "number", ref: "number" }[f.kind] || "text";
+        if (f.kind === "count" || f.kind === "ref") el.min = f.kind === "ref" ? "1" : "0";
+      }
+      el.id = id;
+      if (f.max && (el.tagName === "TEXTAREA" || el.type === "text")) el.maxLength = f.max;
+      if (f.required && !opts) el.required = true;
+      if (f.help && state.lang === "en") el.title = f.help;
+      form.appendChild(el);
+      inputs[f.name] = el;
+    }
+    const b = document.createElement("button"); b.type = "submit"; b.textContent = t("save");
+    const c = document.createElement("button"); c.type = "button"; c.textContent = t("cancel");
+    c.addEventListener("click", () => after(null));
+    const row = document.createElement("p"); row.className = "row"; row.appendChild(b); row.appendChild(c);
+    form.appendChild(row);
+    form.onsubmit = async (ev) => {
+      ev.preventDefault();
+      const body = Object.assign({}, fixed);
+      for (const [name, el] of Object.entries(inputs)) if (el.value.trim() !== "") body[name] = el.value.trim();
+      const r = await api("POST", orgPath("/" + plural), body);
+      if (r.status !== 201) {
+        const field = r.data && r.data.error && r.data.error.field;
+        if (!field || !inputs[field]) return fail(r);
+        /* the field at fault, by its label, and the cursor on it */
+        say(t("error", { message: label(field) + ": " + r.data.error.message }), true);
+        inputs[field].setAttribute("aria-invalid", "true");
+        inputs[field].focus();
+        return;
+      }
+      say(t("saved"));
+      after(r.data);
+    };
   }
 
   /* a new demand of the open action */
@@ -777,6 +867,16 @@
     $("action-timeline").addEventListener("click", () => openTimeline(state.action));
     $("evidence-form").addEventListener("submit", uploadEvidence);
     $("demand-form").addEventListener("submit", addDemand);
+    $("new-action").addEventListener("click", () => openForm("actions", {}, t("form.new_action"), (x) => x ? openAction(x.id) : openRecord()));
+    $("new-incident").addEventListener("click", () => openForm("incidents", {}, t("form.new_incident"), (x) => x ? openIncident(x.id) : openRecord()));
+    $("action-add-stage").addEventListener("click", () => openForm("action_stages", { action_id: state.action }, t("form.add_stage"),
+      () => openAction(state.action)));
+    $("action-add-incident").addEventListener("click", () => openForm("incidents", { action_id: state.action }, t("form.new_incident"),
+      (x) => x ? openIncident(x.id) : openAction(state.action)));
+    $("incident-add-violation").addEventListener("click", () => openForm("violations", { incident_id: state.incident }, t("form.add_violation"),
+      () => openIncident(state.incident)));
+    $("incident-add-detention").addEventListener("click", () => openForm("detentions", { incident_id: state.incident }, t("form.add_detention"),
+      () => openIncident(state.incident)));
     $("report-form").addEventListener("submit", addReport);
     $("fund-select").addEventListener("change", () => showFund($("fund-select").value));
     $("open-report").addEventListener("click", openReport);

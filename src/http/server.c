@@ -794,6 +794,42 @@ static enum MHD_Result handle_evidence_file(struct fs_ctx *ctx, struct MHD_Conne
 	return ret;
 }
 
+/* GET /entities/{collection}: the fields of a collection's records, so forms can
+ * be built from the same definitions the core checks against. */
+static enum MHD_Result handle_entity_fields(struct MHD_Connection *c, const char *name)
+{
+	const struct fs_entity *e = fs_entity_find(name);
+	int known = 0;
+	for (size_t i = 0; e && org_entities[i]; i++)
+		known |= !strcmp(org_entities[i], fs_entity_plural(e));
+	if (!known)
+		return send_error(c, 404, "not_found", "no such collection", NULL);
+	static const char *const kinds[] = {"text", "name", "code", "date", "money", "bool", "ref", "enum", "count", "time"};
+	json_t *fields = json_array();
+	for (size_t i = 0; fields && i < fs_entity_nfields(e); i++) {
+		const struct fs_field *f = fs_entity_field(e, i);
+		json_t *o = json_pack("{s:s,s:s,s:b,s:b,s:b,s:s?}", "name", f->name, "kind", kinds[f->kind], "required",
+				      (f->flags & FF_REQUIRED) != 0, "sealed", (f->flags & FF_SEALED) != 0, "immutable",
+				      (f->flags & FF_IMMUTABLE) != 0, "help", f->help);
+		if (o && f->max)
+			json_object_set_new(o, "max", json_integer(f->max));
+		if (o && f->ref)
+			json_object_set_new(o, "ref", json_string(fs_entity_plural(fs_entity_find(f->ref))));
+		if (o && f->values) {
+			json_t *v = json_array();
+			for (size_t k = 0; v && f->values[k]; k++)
+				json_array_append_new(v, json_string(f->values[k]));
+			json_object_set_new(o, "values", v);
+		}
+		if (!o || json_array_append_new(fields, o)) {
+			json_decref(fields);
+			fields = NULL;
+		}
+	}
+	json_t *out = fields ? json_pack("{s:s,s:s,s:o}", "name", fs_entity_name(e), "plural", fs_entity_plural(e), "fields", fields) : NULL;
+	return out ? send_json(c, 200, out, NULL) : send_error(c, 500, "internal", "internal error", NULL);
+}
+
 static enum MHD_Result handle_org(struct server *s, struct fs_ctx *ctx, struct MHD_Connection *c, struct request *rq,
 				  const char *method, struct route *r, const struct who *w)
 {
@@ -988,6 +1024,11 @@ static enum MHD_Result route(struct server *s, struct MHD_Connection *c, struct 
 		fs_entitle_done(&in);
 		fs_body_free(&b);
 		return rc ? send_fs_error(c, rc, &err) : send_json(c, 200, out, NULL);
+	}
+	if (r.n == 4 && !strcmp(r.seg[2], "entities")) {
+		if (strcmp(method, "GET"))
+			return send_error(c, 405, "method_not_allowed", "an entity's fields are read with GET", NULL);
+		return handle_entity_fields(c, r.seg[3]);
 	}
 	if (r.n >= 4 && !strcmp(r.seg[2], "orgs"))
 		return handle_org(s, ctx, c, rq, method, &r, &w);

@@ -159,6 +159,11 @@ same "a bad demand" "$(code -H "$D" -H 'Content-Type: application/json' -d '{"ac
 has "field named" "$T/out" '"field":"outcome_on"'
 same "viewer sees the public demand" "$(code -H "$V" "$B/orgs/oil/demands?action_id=1")" 200
 has "the demand" "$T/out" '"Pay"'
+same "the fields of incidents" "$(code -H "$V" "$B/entities/incidents")" 200
+has "with their values" "$T/out" '"values":["strike","peaceful_protest"'
+has "refs by collection" "$T/out" '"ref":"action_stages"'
+same "not for users" "$(code -H "$V" "$B/entities/users")" 404
+same "logged in only" "$(code "$B/entities/incidents")" 401
 kill "$server" 2>/dev/null
 wait "$server" 2>/dev/null
 expect "verify" 0 fs verify
