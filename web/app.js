@@ -446,7 +446,10 @@
     $("incident-title").textContent = word("incident", x.type) + " — " + fmtDate(x.started_on);
     const dl = $("incident-facts"); dl.innerHTML = "";
     fact(dl, "action.place", [x.place, x.region].filter(Boolean).join(", "));
-    fact(dl, "incident.handling", x.handling);
+    fact(dl, "incident.handling", word("value", x.handling));
+    const as = await api("GET", orgPath("/assessments?limit=500&subject=incident&subject_id=" + id));
+    const latest = as.status === 200 && as.data.items.length ? as.data.items[as.data.items.length - 1] : null;
+    fact(dl, "incident.level", latest ? valueLabel(latest.level) + " — " + latest.reason : valueLabel("r0"));
     $("incident-summary").textContent = x.summary || "";
     if (x.action_id) link($("incident-summary"), " → " + t("incident.action"), () => openAction(x.action_id));
     const [v, rp, c, dt] = await Promise.all([api("GET", orgPath("/violations?limit=500&incident_id=" + id)),
@@ -875,6 +878,10 @@
       (x) => x ? openIncident(x.id) : openAction(state.action)));
     $("incident-add-violation").addEventListener("click", () => openForm("violations", { incident_id: state.incident }, t("form.add_violation"),
       () => openIncident(state.incident)));
+    $("incident-add-case").addEventListener("click", () => openForm("legal_cases", { incident_id: state.incident }, t("form.add_case"),
+      () => openIncident(state.incident)));
+    $("incident-assess").addEventListener("click", () => openForm("assessments", { subject: "incident", subject_id: state.incident },
+      t("form.assess"), () => openIncident(state.incident)));
     $("incident-add-detention").addEventListener("click", () => openForm("detentions", { incident_id: state.incident }, t("form.add_detention"),
       () => openIncident(state.incident)));
     $("report-form").addEventListener("submit", addReport);

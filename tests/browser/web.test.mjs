@@ -259,6 +259,12 @@ await test("forms built from the fields: a new incident, its violation and a det
   await page.locator("#incident-view").waitFor({ state: "visible" });
   await page.locator("#incident-detentions td", { hasText: "Ольга Ким" }).waitFor();
   await page.locator("#incident-detentions td", { hasText: "unknown" }).waitFor();
+  await page.locator("#incident-facts dd", { hasText: "R0 reported" }).waitFor();
+  await page.locator("#incident-assess").click();
+  await page.locator("#f-level").selectOption("r1");
+  await page.locator("#f-reason").fill("two members of the union office saw it");
+  await page.locator("#generic-form button[type=submit]").click();
+  await page.locator("#incident-facts dd", { hasText: "R1 corroborated — two members" }).waitFor();
   await page.screenshot({ path: path.join(shots, "16-forms.png"), fullPage: true });
   await page.locator("#org").selectOption("miners");
   await page.getByRole("button", { name: "People" }).click();
