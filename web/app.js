@@ -288,6 +288,17 @@
       cell(tr, x.expected_release ? fmtDate(x.expected_release) : t("record.unknown"));
       pb.appendChild(tr);
     }
+    /* first what cannot wait: detained people whose whereabouts are unknown */
+    const al = await api("GET", orgPath("/record/alerts?hours=24"));
+    const alerts = al.status === 200 ? al.data.alerts : [];
+    $("record-alerts").hidden = !alerts.length;
+    const ul = $("record-alert-list"); ul.innerHTML = "";
+    for (const x of alerts) {
+      const li = document.createElement("li");
+      li.textContent = t("alerts.line", { name: x.name, hours: fmtNumber(x.hours), since: x.unknown_since.slice(0, 16).replace("T", " ") }) +
+        (x.lawyer_access ? "" : " " + t("alerts.no_lawyer"));
+      ul.appendChild(li);
+    }
     const d = await api("GET", orgPath("/record/duplicates?limit=50"));
     $("record-dups").hidden = d.status !== 200;
     const db = $("record-duplicates").tBodies[0];

@@ -3,6 +3,9 @@
 "use strict";
 window.FS_I18N = {
   en: {
+    "alerts.title": "Whereabouts unknown",
+    "alerts.line": "{name}: whereabouts unknown for {hours} hours (since {since} UTC)",
+    "alerts.no_lawyer": "— no lawyer has seen them",
     "form.add_case": "Add a legal case",
     "form.assess": "Assess this incident",
     "incident.level": "Verification",
@@ -344,6 +347,9 @@ window.FS_I18N = {
     "error": "Error: {message}", "forbidden": "Your role does not allow this."
   },
   tr: {
+    "alerts.title": "Nerede olduğu bilinmiyor",
+    "alerts.line": "{name}: {hours} saattir nerede olduğu bilinmiyor ({since} UTC'den beri)",
+    "alerts.no_lawyer": "— avukat görüşemedi",
     "form.add_case": "Dava ekle",
     "form.assess": "Bu olayı değerlendir",
     "incident.level": "Doğrulama",
@@ -685,6 +691,9 @@ window.FS_I18N = {
     "error": "Hata: {message}", "forbidden": "Rolünüz buna izin vermiyor."
   },
   ru: {
+    "alerts.title": "Местонахождение неизвестно",
+    "alerts.line": "{name}: местонахождение неизвестно {hours} ч (с {since} UTC)",
+    "alerts.no_lawyer": "— адвокат не допущен",
     "form.add_case": "Добавить уголовное дело",
     "form.assess": "Оценить инцидент",
     "incident.level": "Проверка",
@@ -1026,6 +1035,9 @@ window.FS_I18N = {
     "error": "Ошибка: {message}", "forbidden": "Ваша роль не позволяет это сделать."
   },
   kk: {
+    "alerts.title": "Қайда екені белгісіз",
+    "alerts.line": "{name}: {hours} сағат бойы қайда екені белгісіз ({since} UTC бастап)",
+    "alerts.no_lawyer": "— адвокат көрмеді",
     "form.add_case": "Қылмыстық іс қосу",
     "form.assess": "Оқиғаны бағалау",
     "incident.level": "Тексеру",

@@ -424,6 +424,15 @@ static enum MHD_Result handle_record(struct fs_ctx *ctx, struct MHD_Connection *
 			return send_fs_error(c, rc, &err);
 		}
 		return send_body(c, 200, json ? "application/json" : "text/csv; charset=utf-8", buf, len, NULL);
+	} else if (!strcmp(sub, "alerts")) {
+		/* names and whereabouts of detained people: for roles that document only */
+		if (!documents(role))
+			return send_error(c, 403, "forbidden", "your role cannot see the whereabouts alerts", NULL);
+		char *end = NULL;
+		long long hours = arg(c, "hours") ? strtoll(arg(c, "hours"), &end, 10) : 24;
+		if (end && (*end || hours <= 0 || hours > 24 * 365))
+			return send_error(c, 422, "invalid", "hours is a whole number from 1 to 8760", "hours");
+		rc = fs_record_alerts(ctx, (int64_t)time(NULL), hours, &out, &err);
 	} else if (!strcmp(sub, "suggestions") || !strcmp(sub, "duplicates")) {
 		if (!documents(role))
 			return send_error(c, 403, "forbidden", "your role cannot review the record", NULL);

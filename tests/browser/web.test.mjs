@@ -266,6 +266,9 @@ await test("forms built from the fields: a new incident, its violation and a det
   await page.locator("#generic-form button[type=submit]").click();
   await page.locator("#incident-facts dd", { hasText: "R1 corroborated — two members" }).waitFor();
   await page.screenshot({ path: path.join(shots, "16-forms.png"), fullPage: true });
+  await page.getByRole("button", { name: "Record" }).click();
+  await page.locator("#record-alerts li", { hasText: "Ольга Ким: whereabouts unknown for" }).waitFor();
+  await page.locator("#record-alerts li", { hasText: "no lawyer" }).waitFor();
   await page.locator("#org").selectOption("miners");
   await page.getByRole("button", { name: "People" }).click();
   await page.locator("#people-view").waitFor({ state: "visible" });

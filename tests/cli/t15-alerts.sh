@@ -35,5 +35,21 @@ expect "released before arrested" 65 fs detention add --person-id 1 --arrested-a
 expect "bad whereabouts" 65 fs detention add --person-id 1 --arrested-at 2011-12-17T09:00 --whereabouts lost
 expect "bad --now" 65 fs record alerts --now yesterday
 expect "bad --hours" 64 fs record alerts --hours -3
+# over HTTP: for roles that document only
+FAIRSHARE_PASSWORD=documenter-pass fs user add docu --role documenter >/dev/null
+FAIRSHARE_PASSWORD=viewer-pass fs user add view --role viewer >/dev/null
+start_server 15 || notok "server starts"
+code() { tok=$(fs user token "$1"); shift; curl -s -o "$T/out" -w '%{http_code}' -H "Authorization: Bearer $tok" "$@"; }
+same "alerts for a documenter" "$(code docu "$B/orgs/oil/record/alerts")" 200
+has "the man taken on 18 December is still unaccounted for" "$T/out" '"name":"Марат Ахметов"'
+hasnot "the one whose whereabouts were disclosed is not" "$T/out" "Нұрлан"
+hasnot "the acknowledged one is not" "$T/out" "Ерлан"
+same "a longer limit" "$(code docu "$B/orgs/oil/record/alerts?hours=8760")" 200
+has "still there after a year" "$T/out" '"count":'
+same "not for a viewer" "$(code view "$B/orgs/oil/record/alerts")" 403
+same "bad hours" "$(code docu "$B/orgs/oil/record/alerts?hours=soon")" 422
+same "zero hours" "$(code docu "$B/orgs/oil/record/alerts?hours=0")" 422
+kill "$server" 2>/dev/null
+wait "$server" 2>/dev/null
 expect "verify" 0 fs verify
 finish
