@@ -110,7 +110,19 @@ static int custody_append(struct fs_ctx *ctx, unsigned char head[FS_HASH_BYTES],
 	return rc;
 }
 
-/* One custody event on its own. */
+/* One custody event in its own transaction. */
+static int custody_add(struct fs_ctx *ctx, int64_t evidence_id, const char *event, const char *detail,
+		       struct fs_error *err);
+static int custody_event(struct fs_ctx *ctx, int64_t evidence_id, const char *event, const char *detail,
+			 struct fs_error *err)
+{
+	int rc = fs_tx_begin(ctx, err);
+	if (!rc)
+		rc = fs_tx_end(ctx, custody_add(ctx, evidence_id, event, detail, err), err);
+	return rc;
+}
+
+/* One custody event inside the caller's transaction. */
 static int custody_add(struct fs_ctx *ctx, int64_t evidence_id, const char *event, const char *detail,
 		       struct fs_error *err)
 {
@@ -141,28 +153,46 @@ static int find_by_hash(struct fs_ctx *ctx, const char *hex, int64_t *id, struct
 	return rc;
 }
 
-/* Put the file into the evidence folder; *hex and *size describe it. */
-static int store_file(struct fs_ctx *ctx, const char *path, char hex[65], int64_t *size, struct fs_error *err)
+/* Where an evidence file comes from: an open file, or bytes in memory (an upload). */
+struct ev_src {
+	int fd;                   /* -1 for mem */
+	const unsigned char *mem;
+	size_t len;
+	const char *name;         /* for messages and the default filename */
+};
+
+/* Copy the source to out and hash it. */
+static int copy_src(const struct ev_src *src, int out, char hex[65], int64_t *size)
 {
-	int in = open(path, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
-		return fs_fail(err, FS_EIO, "file", "cannot read %s: %s", path, strerror(errno));
-	struct stat sb;
-	if (fstat(in, &sb) || !S_ISREG(sb.st_mode)) {
-		close(in);
-		return fs_fail(err, FS_EINVAL, "file", "%s is not a regular file", path);
+	if (src->fd >= 0)
+		return hash_fd(src->fd, out, hex, size);
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(h, src->mem, (unsigned long long)src->len);
+	fs_hex(h, sizeof(h), hex);
+	*size = (int64_t)src->len;
+	for (size_t off = 0; off < src->len;) {
+		ssize_t w = write(out, src->mem + off, src->len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		off += (size_t)w;
 	}
-	if (mkdir(ctx->evidence_dir, 0700) && errno != EEXIST) {
-		close(in);
+	return 0;
+}
+
+/* Put the content into the evidence folder (temporary file, fsync, rename to its
+ * SHA-256); *hex and *size describe it. */
+static int store_src(struct fs_ctx *ctx, const struct ev_src *src, char hex[65], int64_t *size, struct fs_error *err)
+{
+	if (mkdir(ctx->evidence_dir, 0700) && errno != EEXIST)
 		return fs_fail(err, FS_EIO, "evidence", "cannot create the evidence folder %s: %s", ctx->evidence_dir,
 			       strerror(errno));
-	}
 	size_t dl = strlen(ctx->evidence_dir);
 	char *tmp = malloc(dl + 32), *final = malloc(dl + 100);
 	if (!tmp || !final) {
 		free(tmp);
 		free(final);
-		close(in);
 		return FS_ENOMEM;
 	}
 	snprintf(tmp, dl + 32, "%s/.add-XXXXXX", ctx->evidence_dir);
@@ -172,8 +202,8 @@ static int store_file(struct fs_ctx *ctx, const char *path, char hex[65], int64_
 		rc = fs_fail(err, FS_EIO, "evidence", "cannot write into %s: %s", ctx->evidence_dir, strerror(errno));
 		goto done;
 	}
-	if (hash_fd(in, out, hex, size) || fsync(out)) {
-		rc = fs_fail(err, FS_EIO, "file", "copying %s failed: %s", path, strerror(errno));
+	if (copy_src(src, out, hex, size) || fsync(out)) {
+		rc = fs_fail(err, FS_EIO, "file", "copying %s failed: %s", src->name, strerror(errno));
 		close(out);
 		unlink(tmp);
 		goto done;
@@ -208,21 +238,52 @@ static int store_file(struct fs_ctx *ctx, const char *path, char hex[65], int64_
 		}
 	}
 done:
-	close(in);
 	free(tmp);
 	free(final);
 	return rc;
 }
 
-const char *fs_evidence_dir(const struct fs_ctx *ctx)
-{
-	return ctx->evidence_dir;
-}
+static int add_src(struct fs_ctx *ctx, const struct ev_src *src, const struct fs_kv *kv, size_t n, json_t **ret,
+		   struct fs_error *err);
 
 int fs_evidence_add(struct fs_ctx *ctx, const char *path, const struct fs_kv *kv, size_t n, json_t **ret,
 		    struct fs_error *err)
 {
 	*ret = NULL;
+	int in = open(path, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return fs_fail(err, FS_EIO, "file", "cannot read %s: %s", path, strerror(errno));
+	struct stat sb;
+	int rc;
+	if (fstat(in, &sb) || !S_ISREG(sb.st_mode)) {
+		rc = fs_fail(err, FS_EINVAL, "file", "%s is not a regular file", path);
+	} else {
+		struct ev_src src = {in, NULL, 0, base_name(path)};
+		rc = add_src(ctx, &src, kv, n, ret, err);
+	}
+	close(in);
+	return rc;
+}
+
+int fs_evidence_add_data(struct fs_ctx *ctx, const void *data, size_t len, const struct fs_kv *kv, size_t n, json_t **ret,
+			 struct fs_error *err)
+{
+	*ret = NULL;
+	const char *name = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(kv[i].key, "filename"))
+			name = kv[i].value;
+	if (!name || !*name)
+		return fs_fail(err, FS_EINVAL, "filename", "give the file's name");
+	if (!len)
+		return fs_fail(err, FS_EINVAL, "file", "the file is empty");
+	struct ev_src src = {-1, data, len, name};
+	return add_src(ctx, &src, kv, n, ret, err);
+}
+
+static int add_src(struct fs_ctx *ctx, const struct ev_src *src, const struct fs_kv *kv, size_t n, json_t **ret,
+		   struct fs_error *err)
+{
 	if (ctx->org_id <= 0)
 		return fs_fail(err, FS_EINVAL, "org", "no organization chosen; pick one with --org");
 	for (size_t i = 0; i < n; i++)
@@ -230,7 +291,7 @@ int fs_evidence_add(struct fs_ctx *ctx, const char *path, const struct fs_kv *kv
 			return fs_fail(err, FS_EINVAL, kv[i].key, "is computed from the file; it cannot be given");
 	char hex[65], size_s[24];
 	int64_t size = 0;
-	int rc = store_file(ctx, path, hex, &size, err);
+	int rc = store_src(ctx, src, hex, &size, err);
 	if (rc)
 		return rc;
 	snprintf(size_s, sizeof(size_s), "%lld", (long long)size);
@@ -241,7 +302,7 @@ int fs_evidence_add(struct fs_ctx *ctx, const char *path, const struct fs_kv *kv
 	rc = find_by_hash(ctx, hex, &id, err);
 	if (!rc && id) {
 		existed = 1;
-		const char *shown = base_name(path);
+		const char *shown = src->name;
 		for (size_t i = 0; i < n; i++)
 			if (!strcmp(kv[i].key, "filename") && kv[i].value)
 				shown = kv[i].value;
@@ -262,7 +323,7 @@ int fs_evidence_add(struct fs_ctx *ctx, const char *path, const struct fs_kv *kv
 			all[m++] = (struct fs_kv){"sha256", hex};
 			all[m++] = (struct fs_kv){"size", size_s};
 			if (!has_name)
-				all[m++] = (struct fs_kv){"filename", base_name(path)};
+				all[m++] = (struct fs_kv){"filename", src->name};
 			ctx->managed_ok = 1;
 			rc = fs_create(ctx, fs_entity_find("evidence"), all, m, &id, err);
 			ctx->managed_ok = 0;
@@ -365,10 +426,30 @@ int fs_evidence_export(struct fs_ctx *ctx, int64_t id, const char *dest, struct 
 	}
 	char detail[300];
 	snprintf(detail, sizeof(detail), "to %.250s", base_name(dest));
-	if ((rc = fs_tx_begin(ctx, err)))
+	return custody_event(ctx, id, "exported", detail, err);
+}
+
+int fs_evidence_read(struct fs_ctx *ctx, int64_t id, struct fs_buf *out, struct fs_error *err)
+{
+	char hex[65], path[4096];
+	int rc = evidence_hash(ctx, id, hex, err);
+	if (rc)
 		return rc;
-	rc = custody_add(ctx, id, "exported", detail, err);
-	return fs_tx_end(ctx, rc, err);
+	stored_path(ctx, hex, path, sizeof(path));
+	rc = fs_buf_load(out, path);
+	if (rc == FS_ELIMIT)
+		return fs_fail(err, rc, "evidence", "evidence %lld is larger than can be handed out here; use "
+			       "'fairshare evidence export'", (long long)id);
+	if (rc)
+		return fs_fail(err, FS_EINTEGRITY, "evidence", "evidence %lld: the file is missing or unreadable", (long long)id);
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char got[65];
+	crypto_hash_sha256(h, (const unsigned char *)out->data, (unsigned long long)out->len);
+	fs_hex(h, sizeof(h), got);
+	if (strcmp(got, hex))
+		return fs_fail(err, FS_EINTEGRITY, "evidence", "evidence %lld has been altered (SHA-256 %s, recorded %s); not "
+			       "handed out", (long long)id, got, hex);
+	return custody_event(ctx, id, "exported", "over the API", err);
 }
 
 /* ---- verification ---- */

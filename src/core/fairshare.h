@@ -351,8 +351,6 @@ int fs_record_suggest(struct fs_ctx *ctx, json_t **ret, struct fs_error *err);
 /* Copy the file into DB.evidence (content-addressed by SHA-256) and record it with
  * kv (filename, captured_on, handling, description, provided_by). The same content
  * twice is one record: *ret {id, existed, sha256, size}. */
-/* The folder of the evidence files (DB.evidence). */
-const char *fs_evidence_dir(const struct fs_ctx *ctx);
 int fs_evidence_add(struct fs_ctx *ctx, const char *path, const struct fs_kv *kv, size_t n, json_t **ret,
 		    struct fs_error *err);
 /* The record with its custody log; logs a 'viewed' event. */
@@ -360,6 +358,12 @@ int fs_evidence_show(struct fs_ctx *ctx, int64_t id, unsigned flags, json_t **re
 /* Copy the file out to dest (never overwritten), checking its hash on the way;
  * logs an 'exported' event. FS_EINTEGRITY when the stored file was altered. */
 int fs_evidence_export(struct fs_ctx *ctx, int64_t id, const char *dest, struct fs_error *err);
+/* The same for bytes that arrived over the network: kv must name the filename. */
+int fs_evidence_add_data(struct fs_ctx *ctx, const void *data, size_t len, const struct fs_kv *kv, size_t n, json_t **ret,
+			 struct fs_error *err);
+/* The stored file into out (its limit bounds the size), re-hashed: FS_EINTEGRITY
+ * when altered or missing; an 'exported' custody event ("over the API"). */
+int fs_evidence_read(struct fs_ctx *ctx, int64_t id, struct fs_buf *out, struct fs_error *err);
 /* Re-hash every file of the organization and walk the custody chain; logs a
  * 'verified' event per file. *ret {files, ok, problems, bad [{id, sha256,
  * filename, status: missing|altered|unreadable}], report}. */

@@ -724,26 +724,8 @@ static enum MHD_Result handle_evidence_upload(struct fs_ctx *ctx, struct MHD_Con
 	if (!arg(c, "filename"))
 		return send_error(c, 422, "invalid", "give the file's name: ?filename=...", "filename");
 	struct fs_error err = {0};
-	char tmp[4096];
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.upload-XXXXXX", fs_evidence_dir(ctx)) >= sizeof(tmp))
-		return send_error(c, 500, "internal", "internal error", NULL);
-	int fd = mkstemp(tmp);
-	if (fd < 0)
-		return send_error(c, 503, "unavailable", "cannot store the upload now", NULL);
-	size_t off = 0;
-	while (off < rq->body.len) {
-		ssize_t w = write(fd, rq->body.data + off, rq->body.len - off);
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
-	int ok = off == rq->body.len && fsync(fd) == 0;
-	close(fd);
 	json_t *out = NULL;
-	int rc = ok ? fs_evidence_add(ctx, tmp, kv, n, &out, &err) : FS_EIO;
-	unlink(tmp);
-	if (!ok)
-		return send_error(c, 503, "unavailable", "cannot store the upload now", NULL);
+	int rc = fs_evidence_add_data(ctx, rq->body.data, rq->body.len, kv, n, &out, &err);
 	if (rc)
 		return send_fs_error(c, rc, &err);
 	return send_json(c, json_is_true(json_object_get(out, "existed")) ? 200 : 201, out, NULL);
@@ -773,17 +755,9 @@ static enum MHD_Result handle_evidence_file(struct fs_ctx *ctx, struct MHD_Conne
 	for (size_t i = 0, j = 0; fn && fn[i] && j + 1 < sizeof(name); i++) /* a header-safe name */
 		name[j++] = (char)(isalnum((unsigned char)fn[i]) || strchr("._-", fn[i]) ? fn[i] : '_'), name[j] = 0;
 	json_decref(rec);
-	char dir[4096], dest[4200];
-	if ((size_t)snprintf(dir, sizeof(dir), "%s.download-XXXXXX", fs_evidence_dir(ctx)) >= sizeof(dir) || !mkdtemp(dir))
-		return send_error(c, 503, "unavailable", "cannot prepare the download now", NULL);
-	snprintf(dest, sizeof(dest), "%s/http-download", dir);
-	rc = fs_evidence_export(ctx, id, dest, &err);
 	struct fs_buf b;
 	fs_buf_init(&b, 256u << 20);
-	if (!rc && fs_buf_load(&b, dest))
-		rc = fs_fail(&err, FS_EIO, NULL, "cannot read the exported file");
-	unlink(dest);
-	rmdir(dir);
+	rc = fs_evidence_read(ctx, id, &b, &err);
 	if (rc) {
 		fs_buf_done(&b);
 		return send_fs_error(c, rc, &err);
