@@ -183,8 +183,10 @@ static int copy_src(const struct ev_src *src, int out, char hex[65], int64_t *si
 
 /* Put the content into the evidence folder (temporary file, fsync, rename to its
  * SHA-256); *hex and *size describe it. */
-static int store_src(struct fs_ctx *ctx, const struct ev_src *src, char hex[65], int64_t *size, struct fs_error *err)
+static int store_src(struct fs_ctx *ctx, const struct ev_src *src, char hex[65], int64_t *size, int *created,
+		     struct fs_error *err)
 {
+	*created = 0;
 	if (mkdir(ctx->evidence_dir, 0700) && errno != EEXIST)
 		return fs_fail(err, FS_EIO, "evidence", "cannot create the evidence folder %s: %s", ctx->evidence_dir,
 			       strerror(errno));
@@ -229,6 +231,7 @@ static int store_src(struct fs_ctx *ctx, const struct ev_src *src, char hex[65],
 		rc = fs_fail(err, FS_EIO, "evidence", "cannot store %s: %s", final, strerror(errno));
 		unlink(tmp);
 	} else {
+		*created = 1;
 		char *slash = strrchr(final, '/');
 		*slash = '\0';
 		int dfd = open(final, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -274,9 +277,9 @@ int fs_evidence_add_data(struct fs_ctx *ctx, const void *data, size_t len, const
 		if (!strcmp(kv[i].key, "filename"))
 			name = kv[i].value;
 	if (!name || !*name)
-		return fs_fail(err, FS_EINVAL, "filename", "give the file's name");
+		return fs_fail(err, FS_EINVAL, "filename", "give the file's name (?filename=...)");
 	if (!len)
-		return fs_fail(err, FS_EINVAL, "file", "the file is empty");
+		return fs_fail(err, FS_EINVAL, "file", "the file is empty: send it as the request body");
 	struct ev_src src = {-1, data, len, name};
 	return add_src(ctx, &src, kv, n, ret, err);
 }
@@ -291,7 +294,8 @@ static int add_src(struct fs_ctx *ctx, const struct ev_src *src, const struct fs
 			return fs_fail(err, FS_EINVAL, kv[i].key, "is computed from the file; it cannot be given");
 	char hex[65], size_s[24];
 	int64_t size = 0;
-	int rc = store_src(ctx, src, hex, &size, err);
+	int created;
+	int rc = store_src(ctx, src, hex, &size, &created, err);
 	if (rc)
 		return rc;
 	snprintf(size_s, sizeof(size_s), "%lld", (long long)size);
@@ -335,8 +339,17 @@ static int add_src(struct fs_ctx *ctx, const struct ev_src *src, const struct fs
 			rc = custody_add(ctx, id, "added", detail, err);
 		}
 	}
-	if ((rc = fs_tx_end(ctx, rc, err)))
+	if ((rc = fs_tx_end(ctx, rc, err))) {
+		/* refused (bad field, conflict): a file this call put there and no record
+		 * of any organization names is taken away again, not left behind */
+		char path[4096];
+		struct fs_filter f = {"sha256", FS_EQ, fs_vtext(hex)};
+		struct fs_query q = {.table = &fs_entity_find("evidence")->table, .filters = &f, .nfilters = 1};
+		int64_t refs = 1;
+		if (created && !fs_store_count(ctx->st, &q, &refs, NULL) && !refs && !stored_path(ctx, hex, path, sizeof(path)))
+			unlink(path);
 		return rc;
+	}
 	*ret = json_pack("{sI sb ss sI}", "id", (json_int_t)id, "existed", existed, "sha256", hex, "size", (json_int_t)size);
 	return *ret ? 0 : FS_ENOMEM;
 }

@@ -395,22 +395,21 @@ static enum MHD_Result handle_record(struct fs_ctx *ctx, struct MHD_Connection *
 		if (!rc)
 			rc = fs_record_prisoners(ctx, as_of, pub, &out, &err);
 	} else if (!strcmp(sub, "timeline")) {
-		int64_t action = arg(c, "action") ? strtoll(arg(c, "action"), NULL, 10) : 0;
-		if (arg(c, "action") && action <= 0)
+		char *end = NULL;
+		int64_t action = arg(c, "action") ? strtoll(arg(c, "action"), &end, 10) : 0;
+		if (end && (*end || action <= 0))
 			return send_error(c, 422, "invalid", "action is the id of an action", "action");
 		rc = fs_record_timeline(ctx, arg(c, "from"), arg(c, "to"), action, pub, &out, &err);
 	} else if (!strcmp(sub, "export")) {
 		const char *coll = arg(c, "collection"), *fmt = arg(c, "format");
-		const struct fs_entity *e = coll && strcmp(coll, "people") && is_record_collection(coll) ? fs_entity_find(coll) : NULL;
+		const struct fs_entity *e = coll && is_record_collection(coll) ? fs_entity_find(coll) : NULL;
 		if (!e)
 			return send_error(c, 422, "invalid", "collection is one of the record's: incidents, violations, actions, ...",
 					  "collection");
 		if (fmt && strcmp(fmt, "csv") && strcmp(fmt, "json"))
 			return send_error(c, 422, "invalid", "format is csv or json", "format");
-		if (!pub || !has_handling(e)) {
-			if (!documents(role))
-				return send_error(c, 403, "forbidden", "your role sees public records only", NULL);
-		}
+		if ((!pub || !has_handling(e)) && !documents(role))
+			return send_error(c, 403, "forbidden", "your role sees public records only", NULL);
 		int json = fmt && !strcmp(fmt, "json");
 		char *buf = NULL;
 		size_t len = 0;
@@ -719,11 +718,7 @@ static enum MHD_Result handle_evidence_upload(struct fs_ctx *ctx, struct MHD_Con
 	for (size_t i = 0; i < 4; i++)
 		if (arg(c, keys[i]))
 			kv[n++] = (struct fs_kv){keys[i], arg(c, keys[i])};
-	if (!rq->body.len)
-		return send_error(c, 422, "invalid", "send the file as the request body", "file");
-	if (!arg(c, "filename"))
-		return send_error(c, 422, "invalid", "give the file's name: ?filename=...", "filename");
-	struct fs_error err = {0};
+	struct fs_error err = {0}; /* the core says what is missing (the name, the file) */
 	json_t *out = NULL;
 	int rc = fs_evidence_add_data(ctx, rq->body.data, rq->body.len, kv, n, &out, &err);
 	if (rc)

@@ -15,6 +15,10 @@ expect "stored read-only" 0 sh -c "test \"\$(stat -c %a '$DB.evidence/$(echo "$S
 expect "the same content twice is one record" 0 fs evidence add "$T/photo.jpg"
 has "said so" "$T/out" "already recorded as evidence 1"
 expect "a second file" 0 fs evidence add "$T/report.pdf"
+printf 'a file with a bad field' >"$T/bad.jpg"
+BAD=$(sha256sum "$T/bad.jpg" | cut -d' ' -f1)
+expect "a bad field is refused" 65 fs evidence add "$T/bad.jpg" --kind selfie
+expect "and the file is not left in the store" 1 test -e "$DB.evidence/$(echo "$BAD" | cut -c1-2)/$BAD"
 expect "default handling is internal" 0 fs --json evidence show 2
 has "internal" "$T/out" '"handling": "internal"'
 expect "show" 0 fs --json evidence show 1

@@ -119,8 +119,11 @@ has "its hash" "$T/out" "$(sha256sum "$T/square.jpg" | cut -c1-64)"
 same "the same file again" "$(code -H "$D" --data-binary @"$T/square.jpg" "$B/orgs/oil/evidence?filename=square.jpg")" 409
 has "names the record" "$T/out" "square.jpg is evidence 3 already"
 same "no name" "$(code -H "$D" --data-binary @"$T/death.pdf" "$B/orgs/oil/evidence")" 422
+has "asks for the name" "$T/out" '"field":"filename"' 
 same "no file" "$(code -H "$D" -X POST "$B/orgs/oil/evidence?filename=x.jpg")" 422
+has "asks for the file" "$T/out" "the file is empty"
 same "bad kind" "$(code -H "$D" --data-binary 'x' "$B/orgs/oil/evidence?filename=x.jpg&kind=selfie")" 422
+same "and the refused file is not kept" "$(find "$DB.evidence" -type f | wc -l | tr -d ' ')" 3
 same "a viewer cannot upload" "$(code -H "$V" --data-binary 'y' "$B/orgs/oil/evidence?filename=y.jpg")" 403
 expect "stored and intact" 0 fs evidence verify
 same "download the file" "$(code -H "$D" "$B/orgs/oil/evidence/3/file")" 200
@@ -143,6 +146,7 @@ same "viewer's timeline" "$(code -H "$V" "$B/orgs/oil/record/timeline")" 200
 hasnot "public only" "$T/out" "mass_arrest"
 has "public incident" "$T/out" "excessive_force"
 same "timeline bad action" "$(code -H "$D" "$B/orgs/oil/record/timeline?action=x")" 422
+same "timeline half a number" "$(code -H "$D" "$B/orgs/oil/record/timeline?action=1x")" 422
 same "timeline unknown action" "$(code -H "$D" "$B/orgs/oil/record/timeline?action=5")" 404
 same "suggestions" "$(code -H "$D" "$B/orgs/oil/record/suggestions")" 200
 same "not for viewers" "$(code -H "$V" "$B/orgs/oil/record/suggestions")" 403
