@@ -316,7 +316,7 @@ static int shooting(struct fs_ctx *ctx, struct fs_error *err)
 					       {"birth_place", i == 0 ? "Жаңаөзен" : i == 1 ? "Zhanaozen" : NULL}), &id, err);
 		snprintf(pid[i], sizeof(pid[i]), "%lld", (long long)id);
 	}
-	int64_t shot, arrests, v, strike = 0;
+	int64_t shot = 0, arrests = 0, v, strike = 0;
 	char first_injury[24] = "0";
 	char inc[24], inc2[24], vid[24], sid[24];
 	if (!rc)

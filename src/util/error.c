@@ -1,5 +1,6 @@
 /* error.c - filling struct fs_error. */
 #include "error.h"
+#include "utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +16,10 @@ int fs_fail(struct fs_error *err, int code, const char *field, const char *fmt, 
 	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof(err->message), fmt, ap);
 	va_end(ap);
+	/* a quoted value may be cut inside a character, or be invalid itself: the
+	 * message must stay valid UTF-8 for every reader (JSON, terminals, logs) */
+	fs_utf8_repair(err->field);
+	fs_utf8_repair(err->message);
 	return code;
 }
 

@@ -47,6 +47,48 @@ size_t fs_utf8_invalid_at(const char *str, size_t n)
 	return 0;
 }
 
+/* Length of the valid sequence a lead byte starts, 0 when c cannot lead one. */
+static size_t lead_length(unsigned c)
+{
+	if (c >= 0xC2 && c <= 0xDF)
+		return 2;
+	if (c >= 0xE0 && c <= 0xEF)
+		return 3;
+	if (c >= 0xF0 && c <= 0xF4)
+		return 4;
+	return 0;
+}
+
+char *fs_utf8_repair(char *s)
+{
+	size_t n = strlen(s);
+	/* drop a sequence truncated at the very end */
+	size_t back = n;
+	while (back > 0 && n - back < 3 && ((unsigned char)s[back - 1] & 0xC0) == 0x80)
+		back--;
+	if (back > 0) {
+		size_t want = lead_length((unsigned char)s[back - 1]);
+		if (want > n - (back - 1)) {
+			n = back - 1;
+			s[n] = 0;
+		}
+	}
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		size_t len = lead_length(c);
+		if (len && len <= n - i && fs_utf8_invalid_at(s + i, len) == 0) {
+			i += len;
+			continue;
+		}
+		s[i++] = '?';
+	}
+	return s;
+}
+
 size_t fs_utf8_decode(const char *str, size_t n, uint32_t *cp)
 {
 	const unsigned char *s = (const unsigned char *)str;

@@ -17,6 +17,12 @@
  * otherwise the byte offset + 1 of the first bad byte. */
 size_t fs_utf8_invalid_at(const char *s, size_t n);
 
+/* Make the NUL-terminated text s valid UTF-8 in place, never longer: a sequence
+ * cut off at the end (a bounded buffer's truncation) is dropped, and every other
+ * byte that is not part of a valid sequence becomes '?'. Every message a person
+ * or a JSON encoder reads goes through this (fs_fail does). Returns s. */
+char *fs_utf8_repair(char *s);
+
 /* Decode one code point at s (valid UTF-8 assumed); returns bytes used. */
 size_t fs_utf8_decode(const char *s, size_t n, uint32_t *cp);
 

@@ -4,9 +4,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "util/csv.h"
+#include "util/error.h"
 #include "util/date.h"
 #include "util/money.h"
 #include "util/translit.h"
@@ -98,6 +100,39 @@ static void test_utf8_invalid(void **state)
 	assert_int_equal(fs_utf8_invalid_at("\xfe\xff", 2), 1);
 	assert_int_equal(fs_utf8_invalid_at("Ad\xfd", 3), 3);             /* Windows-1254 ı */
 	assert_int_equal(fs_utf8_length("Қасым", strlen("Қасым")), 5);
+}
+
+static void repaired(const char *in, const char *want)
+{
+	char b[64];
+	snprintf(b, sizeof(b), "%s", in);
+	assert_string_equal(fs_utf8_repair(b), want);
+	assert_int_equal(fs_utf8_invalid_at(b, strlen(b)), 0);
+}
+
+static void test_utf8_repair(void **state)
+{
+	(void)state;
+	repaired("İlder", "İlder");
+	repaired("ab\xd0", "ab");                /* cut after a lead byte */
+	repaired("ab\xe2\x82", "ab");            /* cut inside a 3-byte sequence */
+	repaired("ab\xf0\x9f\x98", "ab");        /* cut inside a 4-byte sequence */
+	repaired("Ad\xfdn", "Ad?n");             /* Windows-1254 ı */
+	repaired("\xe2\x82x", "??x");            /* broken in the middle */
+	repaired("\xc0\xaf", "??");              /* overlong */
+	repaired("\xed\xa0\x80z", "???z");        /* surrogate */
+	repaired("\x80\x80\x80\x80", "????");     /* continuation bytes alone */
+	/* fs_fail keeps a message cut by its bound valid */
+	struct fs_error err = {0};
+	char longv[600];
+	memset(longv, 'a', sizeof(longv));
+	for (size_t i = 1; i + 1 < sizeof(longv); i += 2)
+		memcpy(longv + i - 1, "\xc5\x9f", 2); /* ş repeated */
+	longv[sizeof(longv) - 1] = 0;
+	fs_fail(&err, FS_EINVAL, "f\xc3", "x%s", longv);
+	assert_int_equal(fs_utf8_invalid_at(err.message, strlen(err.message)), 0);
+	assert_int_equal(fs_utf8_invalid_at(err.field, strlen(err.field)), 0);
+	assert_true(strlen(err.message) >= 500);
 }
 
 static void test_dates(void **state)
@@ -253,7 +288,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fold_turkish),   cmocka_unit_test(test_fold_cyrillic_kazakh),
-		cmocka_unit_test(test_utf8_invalid),   cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_utf8_invalid), cmocka_unit_test(test_utf8_repair),   cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_name_key),
 		cmocka_unit_test(test_money),          cmocka_unit_test(test_csv_rfc4180),
 		cmocka_unit_test(test_csv_errors),     cmocka_unit_test(test_csv_line_ends),
