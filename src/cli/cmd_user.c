@@ -1,6 +1,7 @@
 /* cmd_user.c - accounts: user add|passwd|role|disable|enable|list|token. */
 #include "cli.h"
 
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
@@ -12,7 +13,11 @@ static int user_help(FILE *out)
 	      "       fairshare user role NAME ROLE|none          (in the organization of --org)\n"
 	      "       fairshare user disable NAME | enable NAME\n"
 	      "       fairshare user list [--json]\n"
-	      "       fairshare user token NAME [--label TEXT]    (prints a new API token once)\n\n"
+	      "       fairshare user token NAME [--label TEXT]    (prints a new API token once)\n"
+	      "       fairshare user token list [NAME] [--json]   (names and dates, never the tokens)\n"
+	      "       fairshare user token revoke NAME LABEL\n\n"
+	      "A password change or 'disable' ends the account's sessions; 'disable' also revokes\n"
+	      "its API tokens (enabling it again brings none back).\n"
 	      "Roles: admin, organizer, treasurer, documenter, viewer - per organization.\n"
 	      "Passwords are stored as argon2id hashes; a password has 10 to 256 characters.\n", out);
 	return out == stdout ? EX_OK : EX_USAGE;
@@ -41,7 +46,8 @@ int cmd_user(struct cli *c, int argc, char **argv)
 		return cli_usage("user %s needs the user name", sub);
 	int rc;
 	int need_org = !strcmp(sub, "role") || (!strcmp(sub, "add") && argc > 4);
-	struct fs_ctx *ctx = cli_open(c, strcmp(sub, "list") ? 0 : FS_READONLY, need_org, &rc);
+	int reads = !strcmp(sub, "list") || (!strcmp(sub, "token") && !strcmp(name, "list"));
+	struct fs_ctx *ctx = cli_open(c, reads ? FS_READONLY : 0, need_org, &rc);
 	if (!ctx)
 		return rc;
 	struct fs_error err = {0};
@@ -77,10 +83,48 @@ int cmd_user(struct cli *c, int argc, char **argv)
 		r = fs_user_disable(ctx, name, !strcmp(sub, "disable"), &err);
 		if (!r)
 			printf("%sd %s\n", sub, name);
+	} else if (!strcmp(sub, "token") && !strcmp(name, "list")) {
+		if (argc > 4) {
+			fs_close(ctx);
+			return cli_usage("user token list [NAME]");
+		}
+		json_t *toks;
+		r = fs_token_list(ctx, argc == 4 ? argv[3] : NULL, &toks, &err);
+		if (!r) {
+			if (c->json) {
+				cli_print_json(toks);
+			} else {
+				size_t i;
+				json_t *t;
+				json_array_foreach(json_object_get(toks, "items"), i, t)
+					printf("%-24s %-32s %s\n", json_string_value(json_object_get(t, "user")),
+					       json_string_value(json_object_get(t, "name")),
+					       json_string_value(json_object_get(t, "created_at")));
+			}
+			json_decref(toks);
+		}
+	} else if (!strcmp(sub, "token") && !strcmp(name, "revoke")) {
+		if (argc != 5) {
+			fs_close(ctx);
+			return cli_usage("user token revoke NAME LABEL");
+		}
+		r = fs_token_revoke(ctx, argv[3], argv[4], &err);
+		if (!r)
+			printf("revoked the token '%s' of %s\n", argv[4], argv[3]);
 	} else if (!strcmp(sub, "token")) {
-		const char *label = argc == 5 && !strcmp(argv[3], "--label") ? argv[4] : "cli";
+		char label[40];
+		if (argc == 5 && !strcmp(argv[3], "--label")) {
+			snprintf(label, sizeof(label), "%.39s", argv[4]);
+		} else if (argc == 3) { /* a fresh name, so that tokens stay tellable apart */
+			unsigned char raw[4];
+			randombytes_buf(raw, sizeof(raw));
+			snprintf(label, sizeof(label), "token-%02x%02x%02x%02x", raw[0], raw[1], raw[2], raw[3]);
+		} else {
+			fs_close(ctx);
+			return cli_usage("user token NAME [--label TEXT]");
+		}
 		char token[68];
-		r = fs_token_create(ctx, name, label, token, &err);
+		r = fs_token_create(ctx, name, argc == 5 ? argv[4] : label, token, &err);
 		if (!r)
 			printf("%s\n", token);
 		memset(token, 0, sizeof(token));

@@ -104,6 +104,10 @@ int rec_update(struct fs_ctx *ctx, const struct fs_rec *before, struct fs_rec *a
 int fs_journal_append(struct fs_ctx *ctx, const char *action, const struct fs_rec *before,
 		      const struct fs_rec *after, struct fs_error *err);
 
+/* An entry about a record that changes no row of the register (e.g. an API token
+ * made or revoked); note is the entry's JSON text. */
+int fs_journal_note(struct fs_ctx *ctx, const char *action, const struct fs_rec *about, const char *note,
+		    struct fs_error *err);
 /* One journal entry for a batch of transfers of a fund (its own chain's head). */
 /* Anchor the evidence custody chain in the journal: one entry per custody event
  * (action "custody", the event's seq and the chain head after it, in hex). */

@@ -24,7 +24,9 @@ void fs_now_iso(char out[32])
 static int64_t org_of(const struct fs_rec *r)
 {
 	const struct fs_entity *e = r->e;
-	return e->owned ? r->v[e->org_col].i : r->v[0].i;
+	if (e->owned)
+		return r->v[e->org_col].i;
+	return strcmp(e->name, "organization") == 0 ? r->v[0].i : 0; /* accounts belong to no organization */
 }
 
 static int journal_entry(struct fs_ctx *ctx, const char *action, const struct fs_rec *before,
@@ -34,6 +36,12 @@ int fs_journal_append(struct fs_ctx *ctx, const char *action, const struct fs_re
 		      const struct fs_rec *after, struct fs_error *err)
 {
 	return journal_entry(ctx, action, before, after, NULL, err);
+}
+
+int fs_journal_note(struct fs_ctx *ctx, const char *action, const struct fs_rec *about, const char *note,
+		    struct fs_error *err)
+{
+	return journal_entry(ctx, action, about, NULL, note, err);
 }
 
 int fs_journal_transfers(struct fs_ctx *ctx, const struct fs_rec *fund, int64_t first_seq, int64_t last_seq,
@@ -262,8 +270,10 @@ static int journal_cb(void *p, const struct fs_value *v)
 	}
 	if ((v[FS_J_ACTION].n == 4 && !memcmp(v[FS_J_ACTION].p, "view", 4)) ||
 	    (v[FS_J_ACTION].n == 9 && !memcmp(v[FS_J_ACTION].p, "transfers", 9)) ||
-	    (v[FS_J_ACTION].n == 7 && !memcmp(v[FS_J_ACTION].p, "custody", 7)))
-		return 0; /* a view of sealed fields, a batch of transfers, a custody event: no row of the register changed */
+	    (v[FS_J_ACTION].n == 7 && !memcmp(v[FS_J_ACTION].p, "custody", 7)) ||
+	    (v[FS_J_ACTION].n == 5 && !memcmp(v[FS_J_ACTION].p, "token", 5)))
+		return 0; /* a view of sealed fields, a batch of transfers, a custody event, an API token made or
+			   * revoked: no row of the register changed */
 	struct slot *s = map_slot(&u->map, ((uint64_t)(ei + 1) << 56) | (uint64_t)v[FS_J_ENTITY_ID].i, 1);
 	if (!s) {
 		u->rc = FS_ENOMEM;

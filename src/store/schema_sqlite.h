@@ -210,6 +210,12 @@ static const char *const fs_sqlite_migrations[] = {
 	"ALTER TABLE incidents ADD COLUMN stage_id INTEGER REFERENCES action_stages(id);\n"
 	"CREATE INDEX incidents_action ON incidents(action_id);\n"
 	"ALTER TABLE evidence ADD COLUMN kind TEXT;\n",
+	/* 16: sessions and API tokens are stored as hashes keyed with a secret from the
+	 * key file: the old unkeyed ones can no longer be checked and go; a token's
+	 * name is unique per user (it is how a token is listed and revoked) */
+	"DELETE FROM sessions;\n"
+	"DELETE FROM api_tokens;\n"
+	"CREATE UNIQUE INDEX api_tokens_name ON api_tokens(user_id, name);\n",
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))
