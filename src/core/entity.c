@@ -840,7 +840,10 @@ static int ref_check(struct fs_ctx *ctx, const struct fs_field *f, int64_t id, s
 		return fs_fail(err, FS_EINVAL, f->name, "there is no %s with id %lld", target->name, (long long)id);
 	if (rc)
 		return fs_fail(err, rc, f->name, "cannot look up %s %lld", target->name, (long long)id);
-	int other_org = target->owned && row.vals[target->org_col].i != ctx->org_id;
+	/* a record may name only its own organization's records, and of the
+	 * organizations only its own */
+	int other_org = target->owned ? row.vals[target->org_col].i != ctx->org_id
+				      : target == fs_entity_find("organization") && id != ctx->org_id;
 	fs_row_free(&row);
 	if (other_org) /* not confirmed to exist: the same answer as a missing one */
 		return fs_fail(err, FS_EINVAL, f->name, "there is no %s with id %lld", target->name, (long long)id);

@@ -99,6 +99,18 @@ expect "disable the viewer" 0 fs user disable viewer
 same "disabled: the right password is refused" "$(login viewer "$T/v.jar")" 401
 has "with the same message" "$T/body" "wrong user name or password"
 
+# --- ownership: a membership names only its own organization
+expect "a membership naming another organization (CLI)" 65 fs --org miners membership add --person-id 1 --organization-id 3
+has "answered as if it did not exist" "$T/err" "there is no organization with id 3"
+expect "its own organization" 0 fs --org miners membership add --person-id 1 --organization-id 1
+adm=$(fs user token admin)
+same "a membership naming another organization (API)" \
+	"$(code -H "Authorization: Bearer $adm" -H "$J" -d '{"person_id":1,"organization_id":3}' "$B/orgs/miners/memberships")" 422
+has "the API says the same" "$T/body" "there is no organization with id 3"
+same "an organization that does not exist answers the same" \
+	"$(code -H "Authorization: Bearer $adm" -H "$J" -d '{"person_id":1,"organization_id":999}' "$B/orgs/miners/memberships")" 422
+has "the same words" "$T/body" "there is no organization with id 999"
+
 kill "$server" 2>/dev/null
 wait "$server" 2>/dev/null
 finish
