@@ -400,7 +400,7 @@ static void test_import_skip_invalid_and_dedup(void **state)
 	assert_int_equal(import_text(f, csv, 1, &rep, &rejects), 0);
 	assert_int_equal(rep.inserted, 2);
 	assert_int_equal(rep.rejected, 1);
-	assert_non_null(strstr(rejects, "external_id,full_name,phone,reason"));
+	assert_non_null(strstr(rejects, "external_id,full_name,phone,import_error"));
 	assert_non_null(strstr(rejects, "W2,,123,"));
 	assert_non_null(strstr(rejects, "is required"));
 	free(rejects);
