@@ -164,9 +164,11 @@ struct fs_import_report {
 	char separator;              /* the separator used */
 	char suggested[160];         /* not UTF-8: the encodings that read it cleanly, ", "-separated */
 };
-/* An import separator from its name: "auto" (0), "comma" or ",", "semicolon" or ";",
+/* An import separator from its name: NULL or "auto" (0), "comma" or ",", "semicolon" or ";",
  * "tab" or a tab. FS_EINVAL for anything else. */
 int fs_import_separator(const char *name, char *sep, struct fs_error *err);
+/* 0 when an import can read the encoding name (NULL, "" and "auto" too), else FS_EINVAL. */
+int fs_import_encoding(const char *name, struct fs_error *err);
 /* Atomic unless skip_invalid: any bad row and nothing is stored (FS_EINVAL, the
  * report lists every bad row). */
 int fs_import_people(struct fs_ctx *ctx, const struct fs_import_opts *o, struct fs_import_report *rep,

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "../util/textin.h"
 #include "../util/utf8.h"
 #include "import_cols.h"
 
@@ -96,12 +97,25 @@ int fs_import_separator(const char *name, char *sep, struct fs_error *err)
 		char sep;
 	} names[] = {{"auto", 0}, {"", 0}, {"comma", ','}, {",", ','}, {"semicolon", ';'}, {";", ';'}, {"tab", '\t'},
 		     {"\t", '\t'}, {"\\t", '\t'}};
-	for (size_t i = 0; name && i < sizeof(names) / sizeof(names[0]); i++)
+	if (!name) {
+		*sep = 0;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(name, names[i].name)) {
 			*sep = names[i].sep;
 			return 0;
 		}
-	return fs_fail(err, FS_EINVAL, "separator", "unknown separator '%.20s': use auto, comma, semicolon or tab",
-		       name ? name : "");
+	return fs_fail(err, FS_EINVAL, "separator", "unknown separator '%.20s': use auto, comma, semicolon or tab", name);
+}
+
+int fs_import_encoding(const char *name, struct fs_error *err)
+{
+	char buf[32];
+	if (!name || !*name || !strcmp(name, "auto") || fs_textin_canonical(name, buf, sizeof(buf)))
+		return 0;
+	return fs_fail(err, FS_EINVAL, "encoding",
+		       "unknown encoding '%.40s'; use e.g. utf-8, utf-16, windows-1254, windows-1251, iso-8859-9, koi8-r or "
+		       "cp866", name);
 }
 
