@@ -13,7 +13,7 @@ const struct fs_import_field fs_import_fields[FS_IMPORT_NFIELDS] = {
 	{"fairshare_id", {"fairshare_id", NULL}}, /* matching only: the id export writes */
 	{"external_id", {"external_id", "id", "worker_no", "register_no", "sicil_no", "sicil", "sicil_numarasi", "personel_no",
 			 "табельныи_номер", "таб_номер", NULL}},
-	{"full_name", {"full_name", "name", "ad_soyad", "adi_soyadi", "ad_soyadi", "isim", "isim_soyisim", "фио", "имя",
+	{"full_name", {"full_name", "name", "ad_soyad", "adi_soyadi", "ad_soyadi", "isim", "isim_soyisim", "фио", "ф_и_о", "имя",
 		       "полное_имя", "фио_работника", "аты_жони", "толык_аты_жони", "таа", NULL}},
 	{"national_id", {"national_id", "tckn", "tc_kimlik_no", "tc_kimlik_numarasi", "tc_no", "tc", "iin", "иин", "жсн",
 			 NULL}},
