@@ -581,6 +581,23 @@ static void test_empty_file_is_not_made_a_database(void **state)
 	assert_int_equal(sb.st_size, 0);
 	assert_int_equal(fs_open(path, NULL, FS_INIT, &c, &err), 0); /* init takes it */
 	fs_close(c);
+	/* an SQLite file that is not ours: never given fairshare's schema by an open */
+	char other[160];
+	snprintf(other, sizeof(other), "%s/other.db", f->dir);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(other, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(fs_open(other, NULL, 0, &c, &err), FS_EINVAL);
+	assert_non_null(strstr(err.message, "not a fairshare database"));
+	assert_int_equal(fs_open(other, NULL, FS_READONLY, &c, &err), FS_EINVAL);
+	assert_int_equal(sqlite3_open(other, &db), SQLITE_OK);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 1); /* only its own table */
+	sqlite3_finalize(st);
+	sqlite3_close(db);
 	assert_int_equal(fs_open(f->dir, NULL, FS_READONLY, &c, &err), FS_EINVAL);
 	assert_non_null(strstr(err.message, "is a directory"));
 	assert_int_equal(fs_open("/dev/null", NULL, FS_READONLY, &c, &err), FS_EINVAL);
