@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/fairshare.h"
+#include "util/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -44,7 +45,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fs_import_report rep;
 	struct fs_error err;
 	(void)fs_import_people(ctx, &o, &rep, &err);
+	/* every report a person or a JSON encoder reads is valid UTF-8 */
+	for (size_t i = 0; i < rep.errors_kept; i++)
+		if (fs_utf8_invalid_at(rep.errors[i].message, strlen(rep.errors[i].message)) ||
+		    fs_utf8_invalid_at(rep.errors[i].field, strlen(rep.errors[i].field)))
+			abort();
 	fs_import_report_done(&rep);
 	fclose(in);
+	if (size < 4096) { /* again as an 8-bit code page, with ';' */
+		in = fmemopen((void *)data, size, "rb");
+		if (!in)
+			return 0;
+		o.in = in;
+		o.encoding = data[0] & 1 ? "windows-1251" : "windows-1254";
+		o.separator = ';';
+		(void)fs_import_people(ctx, &o, &rep, &err);
+		fs_import_report_done(&rep);
+		fclose(in);
+	}
 	return 0;
 }

@@ -815,13 +815,24 @@
     ev.preventDefault();
     const file = $("import-file").files[0];
     if (!file) return;
-    const text = await file.text();
-    const r = await api("POST", orgPath("/people/import"), text, "text/csv");
+    /* the bytes as they are: the server reads UTF-16, code pages and separators */
+    const q = "?encoding=" + encodeURIComponent($("import-encoding").value) +
+      "&separator=" + encodeURIComponent($("import-separator").value);
+    const r = await api("POST", orgPath("/people/import") + q, file, "text/csv");
     const out = $("import-result");
     out.innerHTML = "";
     if (r.status === 200) { say(t("import.done", r.data)); listPeople(); return; }
     if (r.status !== 422 || !r.data || !r.data.errors) return fail(r);
     say(t("import.failed", r.data), true);
+    const sug = (r.data.suggested_encodings || "").split(", ").filter((x) => x);
+    if (sug.length) {
+      /* not UTF-8: offer the encoding that reads it cleanly, chosen for the next try */
+      const p = document.createElement("p");
+      p.id = "import-suggestion";
+      p.textContent = t("import.suggest", { encodings: sug.join(", ") });
+      out.appendChild(p);
+      if ([...$("import-encoding").options].some((o) => o.value === sug[0])) $("import-encoding").value = sug[0];
+    }
     const table = document.createElement("table");
     table.id = "import-errors";
     const head = document.createElement("tr");

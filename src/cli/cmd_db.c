@@ -212,7 +212,7 @@ int cmd_backup(struct cli *c, int argc, char **argv)
 	if (argc != 2)
 		return cli_usage("backup needs one argument: the file to write");
 	int rc;
-	struct fs_ctx *ctx = cli_open(c, 0, 0, &rc);
+	struct fs_ctx *ctx = cli_open(c, FS_READONLY, 0, &rc); /* a read: works on a read-only database */
 	if (!ctx)
 		return rc;
 	struct fs_error err = {0};

@@ -11,9 +11,15 @@
 static int import_help(void)
 {
 	fputs("usage: fairshare import people FILE.csv [--map COLUMN=FIELD ...] [--dry-run]\n"
+	      "                                [--encoding ENC] [--separator auto|comma|semicolon|tab]\n"
 	      "                                [--skip-invalid --rejects REJECTS.csv] [--json]\n\n"
-	      "Imports people (and optionally one employment record each) from a UTF-8 CSV\n"
-	      "file (RFC 4180; a BOM, CRLF or LF are fine). The first line names the columns.\n"
+	      "Imports people (and optionally one employment record each) from a CSV file\n"
+	      "(RFC 4180; CRLF or LF are fine). The first line names the columns. The file is\n"
+	      "UTF-8, or UTF-16 with a byte-order mark (Excel's \"Unicode text\"), or the 8-bit\n"
+	      "encoding --encoding names (windows-1254, windows-1251, iso-8859-9, koi8-r,\n"
+	      "cp866, rk1048, any iconv name); a file that is not UTF-8 is refused with the\n"
+	      "encodings that would read it. The separator (, ; or tab) is the one the first\n"
+	      "line uses, unless --separator says. Empty columns without a name are skipped.\n"
 	      "All or nothing: if any row is invalid, nothing is stored and every bad row is\n"
 	      "reported with its line, column and reason. With --skip-invalid the valid rows\n"
 	      "are stored and the rejected ones written to --rejects with a reason column.\n"
@@ -30,17 +36,19 @@ static int import_help(void)
 		putchar('\n');
 	}
 	fputs("\nOther columns: --map 'COLUMN=FIELD', or --map 'COLUMN=-' to ignore one.\n"
+	      "A rejects file imports again as it is: its import_error column is ignored.\n"
 	      "workplace takes a workplace id or its exact name; employment columns need hired.\n", stdout);
 	return EX_OK;
 }
 
 int cmd_import(struct cli *c, int argc, char **argv)
 {
-	const char *file = NULL, *rejects = NULL;
+	const char *file = NULL, *rejects = NULL, *encoding = NULL;
+	char sep = 0;
 	struct fs_kv map[MAX_MAPS];
 	char *mapbuf[MAX_MAPS];
 	size_t nmap = 0;
-	int skip = 0, dry = 0;
+	int skip = 0, dry = 0, rc_early = 0;
 	int i = 1;
 	if (argc > 1 && cli_is_help(argv[1]))
 		return import_help();
@@ -54,26 +62,40 @@ int cmd_import(struct cli *c, int argc, char **argv)
 			skip = 1;
 		} else if (strcmp(a, "--dry-run") == 0) {
 			dry = 1;
+		} else if (strcmp(a, "--encoding") == 0 && i + 1 < argc) {
+			encoding = argv[++i];
+		} else if (strcmp(a, "--separator") == 0 && i + 1 < argc) {
+			struct fs_error serr = {0};
+			if (fs_import_separator(argv[++i], &sep, &serr)) {
+				rc_early = cli_usage("--separator: %s", serr.message);
+				break;
+			}
 		} else if (strcmp(a, "--rejects") == 0 && i + 1 < argc) {
 			rejects = argv[++i];
 		} else if (strcmp(a, "--map") == 0 && i + 1 < argc) {
 			const char *m = argv[++i];
 			const char *eq = strrchr(m, '=');
-			if (!eq || eq == m || !eq[1] || nmap == MAX_MAPS)
-				return cli_usage("--map takes COLUMN=FIELD (or COLUMN=- to ignore the column)");
+			if (!eq || !eq[1] || nmap == MAX_MAPS) { /* '=-': the column without a name */
+				rc_early = cli_usage("--map takes COLUMN=FIELD (or COLUMN=- to ignore the column)");
+				break;
+			}
 			mapbuf[nmap] = strndup(m, (size_t)(eq - m));
 			map[nmap].key = mapbuf[nmap];
 			map[nmap].value = eq + 1;
 			nmap++;
 		} else if (a[0] == '-' && a[1]) {
-			return cli_usage("import: unknown option %s", a);
+			rc_early = cli_usage("import: unknown option %s", a);
+			break;
 		} else if (!file) {
 			file = a;
 		} else {
-			return cli_usage("import: one file at a time");
+			rc_early = cli_usage("import: one file at a time");
+			break;
 		}
 	}
 	int rc = EX_USAGE;
+	if (rc_early)
+		goto out;
 	if (!file) {
 		rc = cli_usage("import people: name the CSV file");
 		goto out;
@@ -102,7 +124,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
 	}
 	struct fs_ctx *ctx = cli_open(c, 0, 1, &rc);
 	if (ctx) {
-		struct fs_import_opts o = {in, file, map, nmap, skip, rej, dry, 0};
+		struct fs_import_opts o = {in, file, map, nmap, skip, rej, dry, 0, encoding, sep};
 		struct fs_import_report rep;
 		struct fs_error err = {0};
 		int r = fs_import_people(ctx, &o, &rep, &err);
@@ -113,12 +135,14 @@ int cmd_import(struct cli *c, int argc, char **argv)
 				json_array_append_new(errs, json_pack("{s:I,s:i,s:s,s:s}", "line", (json_int_t)rep.errors[k].line,
 								      "column", rep.errors[k].column, "field", rep.errors[k].field,
 								      "message", rep.errors[k].message));
-			json_t *j = json_pack("{s:b,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:s}", "ok", r == 0, "dry_run", dry,
+			char sepname[2] = {rep.separator, 0};
+			json_t *j = json_pack("{s:b,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:s,s:s,s:s,s:s}", "ok", r == 0, "dry_run", dry,
 					      "rows", (json_int_t)rep.rows, "inserted", (json_int_t)rep.inserted,
 					      "updated", (json_int_t)rep.updated, "unchanged", (json_int_t)rep.unchanged,
 					      "rejected", (json_int_t)rep.rejected, "employments_inserted", (json_int_t)rep.employments_inserted,
 					      "employments_updated", (json_int_t)rep.employments_updated, "errors_total", (json_int_t)rep.nerrors,
-					      "errors", errs, "message", r ? err.message : "");
+					      "errors", errs, "message", r ? err.message : "", "encoding", rep.encoding,
+					      "separator", sepname, "suggested_encodings", rep.suggested);
 			cli_print_json(j);
 			json_decref(j);
 		} else {
@@ -133,9 +157,13 @@ int cmd_import(struct cli *c, int argc, char **argv)
 			if ((size_t)rep.nerrors > rep.errors_kept)
 				fprintf(stderr, "... and %ld more errors\n", rep.nerrors - (long)rep.errors_kept);
 			if (!r || (skip && r == 0))
-				printf("%s%ld rows: %ld added, %ld updated, %ld unchanged, %ld rejected; employments: %ld added, %ld updated\n",
+				printf("%s%ld rows: %ld added, %ld updated, %ld unchanged, %ld rejected; employments: %ld added, %ld updated"
+				       "%s%s%s%s\n",
 				       dry ? "dry run (nothing stored): " : "", rep.rows, rep.inserted, rep.updated, rep.unchanged,
-				       rep.rejected, rep.employments_inserted, rep.employments_updated);
+				       rep.rejected, rep.employments_inserted, rep.employments_updated,
+				       strcmp(rep.encoding, "UTF-8") ? " (read as " : "", strcmp(rep.encoding, "UTF-8") ? rep.encoding : "",
+				       strcmp(rep.encoding, "UTF-8") ? ")" : "",
+				       rep.separator == ';' ? " (separated by ';')" : rep.separator == '\t' ? " (separated by tabs)" : "");
 		}
 		fs_import_report_done(&rep);
 		rc = r ? (c->json ? cli_exit_code(r) : cli_fail(&err, r)) : EX_OK;

@@ -74,7 +74,12 @@ struct fs_ctx *cli_open(struct cli *c, unsigned flags, int need_org, int *exit_c
 		}
 	}
 	struct fs_ctx *ctx;
-	int rc = fs_open(c->db, c->key, flags, &ctx, &err);
+	int rc = fs_actor_check(c->actor, &err);
+	if (rc) { /* --as or FAIRSHARE_ACTOR */
+		*exit_code = cli_fail(&err, rc);
+		return NULL;
+	}
+	rc = fs_open(c->db, c->key, flags, &ctx, &err);
 	if (rc) {
 		*exit_code = cli_fail(&err, rc);
 		return NULL;

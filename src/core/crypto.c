@@ -65,7 +65,16 @@ int fs_keys_load(const char *path, struct fs_keys *k, struct fs_error *err)
 			       "cannot open key file %s (%s): sealed fields need it; give its place with --key "
 			       "or FAIRSHARE_KEY", path, strerror(errno));
 	struct stat sb;
-	if (fstat(fd, &sb) != 0 || (sb.st_mode & 077)) {
+	if (fstat(fd, &sb) != 0) {
+		close(fd);
+		return fs_fail(err, FS_EIO, "key", "cannot read key file %s (%s)", path, strerror(errno));
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		close(fd);
+		return fs_fail(err, FS_ECRYPTO, "key", "%s is %s, not a key file; --key (or FAIRSHARE_KEY) names the key file "
+			       "itself (e.g. fairshare.db.key)", path, S_ISDIR(sb.st_mode) ? "a directory" : "not a regular file");
+	}
+	if (sb.st_mode & 077) {
 		close(fd);
 		return fs_fail(err, FS_EPERM, NULL,
 			       "key file %s can be read by other users; run: chmod 600 %s", path, path);

@@ -1,9 +1,11 @@
 /* ctx.c - opening a fairshare database with its key, transactions, the current
  * organization, backup and the summary. */
 #include "internal.h"
+#include "../util/utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void fs_entities_init(void);
@@ -137,7 +139,8 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 	memcpy(ctx->evidence_dir, db_path, dl);
 	memcpy(ctx->evidence_dir + dl, ".evidence", sizeof(".evidence"));
 	unsigned sflags = (flags & FS_INIT) ? FS_OPEN_CREATE : (flags & FS_READONLY) ? FS_OPEN_READONLY : 0;
-	if ((flags & FS_INIT) && access(db_path, F_OK) == 0) {
+	struct stat sb; /* init takes a new path, or an empty file (as mktemp makes) */
+	if ((flags & FS_INIT) && stat(db_path, &sb) == 0 && !(S_ISREG(sb.st_mode) && sb.st_size == 0)) {
 		free(ctx->evidence_dir);
 		free(ctx);
 		return fs_fail(err, FS_ECONFLICT, "db", "%s exists already; it is not initialised again", db_path);
@@ -208,9 +211,35 @@ void fs_close(struct fs_ctx *ctx)
 	free(ctx);
 }
 
+int fs_actor_check(const char *actor, struct fs_error *err)
+{
+	size_t n = actor ? strlen(actor) : 0;
+	size_t bad = fs_utf8_invalid_at(actor ? actor : "", n);
+	if (bad)
+		return fs_fail(err, FS_EINVAL, "actor", "the actor name is not valid UTF-8 text (byte %zu)", bad);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)actor[i] < 0x20 || actor[i] == 0x7F)
+			return fs_fail(err, FS_EINVAL, "actor",
+				       "the actor name contains a control character (byte %zu%s); the journal takes one line "
+				       "of plain text", i + 1, actor[i] == '\n' || actor[i] == '\r' ? ", a line break" : "");
+	uint32_t bidi = fs_utf8_bidi_control(actor ? actor : "", n);
+	if (bidi)
+		return fs_fail(err, FS_EINVAL, "actor",
+			       "the actor name contains the direction control U+%04X; remove it", (unsigned)bidi);
+	if (n >= sizeof(((struct fs_ctx *)0)->actor))
+		return fs_fail(err, FS_EINVAL, "actor", "the actor name is longer than %zu bytes",
+			       sizeof(((struct fs_ctx *)0)->actor) - 1);
+	return 0;
+}
+
 void fs_set_actor(struct fs_ctx *ctx, const char *actor)
 {
 	snprintf(ctx->actor, sizeof(ctx->actor), "%s", actor && *actor ? actor : "unknown");
+	/* never a forged journal line, whoever calls: controls become '?' */
+	for (char *p = ctx->actor; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7F)
+			*p = '?';
+	fs_utf8_repair(ctx->actor);
 }
 
 int64_t fs_org(const struct fs_ctx *ctx)

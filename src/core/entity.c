@@ -818,6 +818,8 @@ static int check_text(const char *s, size_t n, unsigned max, int multiline, stru
 		      const char *field)
 {
 	size_t bad = fs_utf8_invalid_at(s, n);
+	if (bad && s[bad - 1] == '\0')
+		return fs_fail(err, FS_EINVAL, field, "contains a NUL byte (byte %zu), which no text holds", bad);
 	if (bad)
 		return fs_fail(err, FS_EINVAL, field,
 			       "is not valid UTF-8 text (byte %zu); save the file as UTF-8", bad);
@@ -826,6 +828,11 @@ static int check_text(const char *s, size_t n, unsigned max, int multiline, stru
 		if ((c < 0x20 && !(multiline && (c == '\n' || c == '\r' || c == '\t'))) || c == 0x7F)
 			return fs_fail(err, FS_EINVAL, field, "contains a control character");
 	}
+	uint32_t bidi = fs_utf8_bidi_control(s, n);
+	if (bidi)
+		return fs_fail(err, FS_EINVAL, field,
+			       "contains the invisible direction control U+%04X, which would show the text reversed; "
+			       "remove it", (unsigned)bidi);
 	if (max && fs_utf8_length(s, n) > max)
 		return fs_fail(err, FS_EINVAL, field, "is longer than %u characters", max);
 	return 0;

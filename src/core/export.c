@@ -4,13 +4,14 @@
 
 #include <string.h>
 
+#include "../util/csv.h"
 #include "../util/money.h"
 
 int fs_csv_write_cell(FILE *out, const char *s, size_t n)
 {
 	/* A cell a spreadsheet would run as a formula gets a leading apostrophe;
-	 * import removes it again. */
-	int guard = n && strchr("=+-@\t\r", s[0]);
+	 * import removes it again (fs_csv_needs_guard: the rule round-trips). */
+	int guard = fs_csv_needs_guard(s, n);
 	int quote = guard;
 	for (size_t i = 0; i < n && !quote; i++)
 		quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';

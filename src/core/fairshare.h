@@ -40,6 +40,9 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 void fs_close(struct fs_ctx *ctx);
 /* Who is acting, recorded in the journal (e.g. "cli:alice"). Copied. */
 void fs_set_actor(struct fs_ctx *ctx, const char *actor);
+/* 0 when actor can name who acts in the journal: one line of UTF-8 text, no control
+ * or direction-control character; FS_EINVAL with the reason otherwise. */
+int fs_actor_check(const char *actor, struct fs_error *err);
 /* Select the organization later calls work in: a slug or id; NULL picks the only
  * one (an error naming the choices when there are several). */
 int fs_use_org(struct fs_ctx *ctx, const char *slug_or_id, struct fs_error *err);
@@ -139,6 +142,8 @@ struct fs_import_opts {
 	FILE *rejects;               /* with skip_invalid: the rejected rows + reason */
 	int dry_run;                 /* validate only */
 	size_t max_errors;           /* row errors kept in the report (0 = 1000) */
+	const char *encoding;        /* NULL/"auto": a byte-order mark, else UTF-8; or an iconv name */
+	char separator;              /* ',' ';' '\t', 0 = the one the header line uses */
 };
 
 struct fs_import_row_error {
@@ -155,7 +160,15 @@ struct fs_import_report {
 	long nerrors;                /* all row errors; errors[] holds the first ones */
 	struct fs_import_row_error *errors;
 	size_t errors_kept;
+	char encoding[32];           /* the encoding read, e.g. "UTF-8", "UTF-16LE", "WINDOWS-1254" */
+	char separator;              /* the separator used */
+	char suggested[160];         /* not UTF-8: the encodings that read it cleanly, ", "-separated */
 };
+/* An import separator from its name: NULL or "auto" (0), "comma" or ",", "semicolon" or ";",
+ * "tab" or a tab. FS_EINVAL for anything else. */
+int fs_import_separator(const char *name, char *sep, struct fs_error *err);
+/* 0 when an import can read the encoding name (NULL, "" and "auto" too), else FS_EINVAL. */
+int fs_import_encoding(const char *name, struct fs_error *err);
 /* Atomic unless skip_invalid: any bad row and nothing is stored (FS_EINVAL, the
  * report lists every bad row). */
 int fs_import_people(struct fs_ctx *ctx, const struct fs_import_opts *o, struct fs_import_report *rep,

@@ -9,73 +9,15 @@
 #include <string.h>
 
 #include "../util/csv.h"
+#include "../util/textin.h"
 #include "../util/utf8.h"
 
 #define MAX_COLUMNS 64
 
-/* Field names and their header aliases, already folded (see fs_utf8_fold) with
- * spaces and '-' as '_'. Employment columns start at "workplace". */
-static const struct {
-	const char *field;
-	const char *const aliases[10];
-} fields[] = {
-	{"fairshare_id", {"fairshare_id", NULL}}, /* matching only: the id export writes */
-	{"external_id", {"external_id", "id", "worker_no", "register_no", "sicil_no", "sicil", "табельныи_номер", NULL}},
-	{"full_name", {"full_name", "name", "ad_soyad", "adi_soyadi", "isim", "фио", "имя", "аты_жони", NULL}},
-	{"national_id", {"national_id", "tckn", "tc_kimlik_no", "tc", "iin", "иин", "жсн", NULL}},
-	{"birth_date", {"birth_date", "date_of_birth", "dob", "dogum_tarihi", "дата_рождения", "туган_куни", NULL}},
-	{"phone", {"phone", "telephone", "telefon", "телефон", NULL}},
-	{"address", {"address", "adres", "адрес", "мекенжаи", NULL}},
-	{"birth_place", {"birth_place", "place_of_birth", "dogum_yeri", "место_рождения", "туган_жери", NULL}},
-	{"workplace", {"workplace", "workplace_id", "isyeri", "место_работы", NULL}},
-	{"job_title", {"job_title", "position", "gorev", "должность", NULL}},
-	{"hired", {"hired", "hire_date", "ise_giris", "ise_giris_tarihi", "дата_приема", NULL}},
-	{"terminated", {"terminated", "termination_date", "isten_cikis", "isten_cikis_tarihi", "дата_увольнения", NULL}},
-	{"termination_reason", {"termination_reason", "reason", "cikis_nedeni", "причина_увольнения", NULL}},
-	{"wage", {"wage", "monthly_wage", "gross_wage", "ucret", "brut_ucret", "зарплата", "оклад", NULL}},
-	{"benefits", {"benefits", "yan_haklar", "надбавки", NULL}},
-	{"currency", {"currency", "para_birimi", "валюта", NULL}},
-	{"underground", {"underground", "yeralti", "подземныи", NULL}},
-	{"notice_served", {"notice_served", "ihbar_verildi", NULL}},
-};
-#define NFIELDS (sizeof(fields) / sizeof(fields[0]))
-#define FIRST_EMPLOYMENT_FIELD 8
-#define FAIRSHARE_ID_FIELD 0
+#include "import_cols.h"
 
-const char *const *fs_import_aliases(const char *field)
-{
-	for (size_t i = 0; i < NFIELDS; i++)
-		if (strcmp(fields[i].field, field) == 0)
-			return fields[i].aliases;
-	return NULL;
-}
-
-static int normalize_header(const char *s, size_t n, struct fs_buf *out)
-{
-	fs_buf_reset(out);
-	int rc = fs_utf8_fold(s, n, out);
-	for (size_t i = 0; !rc && i < out->len; i++)
-		if (out->data[i] == ' ' || out->data[i] == '-')
-			out->data[i] = '_';
-	return rc;
-}
-
-static int field_by_name(const char *name)
-{
-	for (size_t i = 0; i < NFIELDS; i++)
-		if (strcmp(fields[i].field, name) == 0)
-			return (int)i;
-	return -1;
-}
-
-static int field_by_alias(const char *norm)
-{
-	for (size_t i = 0; i < NFIELDS; i++)
-		for (size_t k = 0; fields[i].aliases[k]; k++)
-			if (strcmp(fields[i].aliases[k], norm) == 0)
-				return (int)i;
-	return -1;
-}
+#define fields fs_import_fields
+#define NFIELDS FS_IMPORT_NFIELDS
 
 /* ---- a set of 16-byte keys, remembering the line where each was seen ---- */
 struct seen {
@@ -138,7 +80,12 @@ struct imp {
 	size_t ncols;
 	int has_employment;
 	int id_col; /* column of fairshare_id, or -1 */
+	int reject_col; /* column import_error (of a rejects file), or -1 */
+	int unnamed[MAX_COLUMNS]; /* an empty column name: its cells must be empty */
 	int writing;
+	int raw;          /* bytes passed through as UTF-8, unchecked */
+	struct fs_buf sample; /* cells that were not UTF-8, to tell the encoding */
+	struct fs_error fatal; /* why a row could not be stored */
 	struct seen seen;
 	/* current row */
 	long line;
@@ -151,10 +98,11 @@ static void row_error(struct imp *m, int column, const char *field, const char *
 	struct fs_import_report *rep = m->rep;
 	m->row_bad = 1;
 	rep->nerrors++;
+	const char *hname = column > 0 ? (m->header[column - 1][0] ? m->header[column - 1] : "(no name)") : "";
 	if (m->reasons.len)
 		fs_buf_adds(&m->reasons, "; ");
 	if (column > 0)
-		fs_buf_addf(&m->reasons, "%s: %s", m->header[column - 1], msg);
+		fs_buf_addf(&m->reasons, "%s: %s", hname, msg);
 	else
 		fs_buf_adds(&m->reasons, msg);
 	size_t max = m->o->max_errors ? m->o->max_errors : 1000;
@@ -168,16 +116,42 @@ static void row_error(struct imp *m, int column, const char *field, const char *
 	struct fs_import_row_error *e = &rep->errors[rep->errors_kept++];
 	e->line = m->line;
 	e->column = column;
-	snprintf(e->field, sizeof(e->field), "%s", field ? field : column > 0 ? m->header[column - 1] : "");
+	snprintf(e->field, sizeof(e->field), "%s", field ? field : hname);
 	snprintf(e->message, sizeof(e->message), "%s", msg);
+	/* a column name or value in another encoding, or cut by the bound: every
+	 * report (JSON, terminal, the web's table) needs valid UTF-8 */
+	fs_utf8_repair(e->field);
+	fs_utf8_repair(e->message);
+}
+
+/* Keep the bytes of a cell that is not UTF-8 for fs_textin_suggest. */
+static void sample_add(struct imp *m, const char *s, size_t n)
+{
+	if (!m->raw || m->sample.len + n + 1 > 64u * 1024u)
+		return;
+	if (m->sample.len)
+		fs_buf_addc(&m->sample, ' ');
+	fs_buf_add(&m->sample, s, n);
+}
+
+/* What is wrong with a cell's bytes, or NULL when they are valid UTF-8. */
+static const char *bad_text(const char *s, size_t n, char *msg, size_t msgsz)
+{
+	size_t bad = fs_utf8_invalid_at(s, n);
+	if (!bad)
+		return NULL;
+	if (s[bad - 1] == '\0')
+		snprintf(msg, msgsz, "holds a NUL byte (byte %zu), which no text has; a UTF-16 file without a byte-order mark? "
+			 "(then name its encoding: utf-16le)", bad);
+	else
+		snprintf(msg, msgsz, "is not valid UTF-8 text (byte %zu); save the file as UTF-8 or name its encoding", bad);
+	return msg;
 }
 
 static const char *cell_value(const struct fs_csv_field *c)
 {
 	/* Undo the spreadsheet-formula guard that export adds ('=... -> =...). */
-	if (c->len >= 2 && c->data[0] == '\'' && strchr("=+-@", c->data[1]))
-		return c->data + 1;
-	return c->data;
+	return c->data + fs_csv_unguard(c->data, c->len);
 }
 
 struct id_ud {
@@ -264,6 +238,8 @@ static void write_reject(struct imp *m, const struct fs_csv_field *cells, size_t
 	if (!out)
 		return;
 	for (size_t c = 0; c < n; c++) {
+		if ((int)c == m->reject_col)
+			continue; /* the reason of an earlier round */
 		fs_csv_write_cell(out, cells[c].data, cells[c].len);
 		fputc(',', out);
 	}
@@ -302,7 +278,7 @@ static int update_existing(struct imp *m, const struct fs_entity *e, int64_t id,
 
 static int import_employment(struct imp *m, int64_t person_id, const struct fs_csv_field *cells)
 {
-	struct fs_error err;
+	struct fs_error err = {0};
 	int hired_col = -1, any = 0;
 	for (size_t c = 0; c < m->ncols; c++) {
 		int fi = m->colfield[c];
@@ -352,6 +328,8 @@ static int import_employment(struct imp *m, int64_t person_id, const struct fs_c
 	if (rc == FS_EINVAL || rc == FS_ECONFLICT) {
 		row_error(m, 0, err.field, err.message);
 		rc = FS_EINVAL;
+	} else if (rc && !m->fatal.message[0]) {
+		m->fatal = err;
 	}
 	return rc;
 }
@@ -361,17 +339,38 @@ static int import_row(struct imp *m, const struct fs_csv_field *cells, size_t n)
 {
 	struct fs_error err;
 	fs_error_clear(&err);
-	if (n != m->ncols) {
+	/* a row may end before trailing columns that have no name (a spreadsheet's "a,b,") */
+	size_t need = m->ncols;
+	while (need > n && m->unnamed[need - 1])
+		need--;
+	if (n < need || n > m->ncols) {
 		char msg[120];
 		snprintf(msg, sizeof(msg), "has %zu fields; the header has %zu", n, m->ncols);
 		row_error(m, 0, NULL, msg);
 		return FS_EINVAL;
 	}
+	static const struct fs_csv_field empty = {"", 0};
+	struct fs_csv_field padded[MAX_COLUMNS];
+	if (n < m->ncols) {
+		memcpy(padded, cells, n * sizeof(*cells));
+		for (size_t c = n; c < m->ncols; c++)
+			padded[c] = empty;
+		cells = padded;
+		n = m->ncols;
+	}
+	int sampled = 0;
 	for (size_t c = 0; c < n; c++) {
-		size_t bad = fs_utf8_invalid_at(cells[c].data, cells[c].len);
-		if (bad) {
-			char msg[160];
-			snprintf(msg, sizeof(msg), "is not valid UTF-8 text (byte %zu); save the file as UTF-8", bad);
+		char msg[200];
+		if (bad_text(cells[c].data, cells[c].len, msg, sizeof(msg))) {
+			row_error(m, (int)c + 1, NULL, msg);
+			if (memchr(cells[c].data, '\0', cells[c].len))
+				continue; /* not a matter of the encoding */
+			for (size_t k = 0; k < n && !sampled; k++)
+				sample_add(m, cells[k].data, cells[k].len);
+			sampled = 1;
+		} else if (m->unnamed[c] && cells[c].len) {
+			snprintf(msg, sizeof(msg), "holds '%.60s' but the column has no name in the header line; name the column "
+				 "(or empty the cell)", cells[c].data);
 			row_error(m, (int)c + 1, NULL, msg);
 		}
 	}
@@ -466,6 +465,8 @@ static int import_row(struct imp *m, const struct fs_csv_field *cells, size_t n)
 		}
 	}
 employment:
+	if (rc && rc != FS_EINVAL && !m->fatal.message[0])
+		m->fatal = err;
 	rec_done(&fresh);
 	if (m->has_employment && (rc == 0 || rc == FS_EINVAL)) {
 		int erc = import_employment(m, rc ? 0 : person_id, cells);
@@ -475,13 +476,15 @@ employment:
 	return rc;
 }
 
-static int read_header(struct imp *m, struct fs_csv *csv, struct fs_error *err)
+static int read_header(struct imp *m, struct fs_csv *csv, struct fs_textin *tin, struct fs_error *err)
 {
 	struct fs_error perr;
 	fs_error_clear(&perr);
 	int rc = fs_csv_next(csv, &perr);
 	if (rc == 0)
 		return fs_fail(err, FS_EINVAL, NULL, "%s is empty: the first line must name the columns", m->o->name);
+	if (rc == FS_EIO)
+		return fs_fail(err, FS_EINVAL, NULL, "%s, line 1: %s", m->o->name, fs_textin_error(tin));
 	if (rc < 0)
 		return fs_fail(err, rc, NULL, "%s: %s", m->o->name, perr.message);
 	size_t n = fs_csv_nfields(csv);
@@ -499,29 +502,43 @@ static int read_header(struct imp *m, struct fs_csv *csv, struct fs_error *err)
 		m->colfield[c] = -1;
 		if (!m->header[c])
 			return FS_ENOMEM;
-		if (fs_utf8_invalid_at(h[c].data, h[c].len)) {
-			row_error(m, (int)c + 1, NULL, "column name is not valid UTF-8; save the file as UTF-8");
+		char bad[200];
+		if (bad_text(h[c].data, h[c].len, bad, sizeof(bad))) {
+			char msg[240];
+			snprintf(msg, sizeof(msg), "column name %s", bad);
+			row_error(m, (int)c + 1, NULL, msg);
+			if (!memchr(h[c].data, '\0', h[c].len))
+				sample_add(m, h[c].data, h[c].len);
 			continue;
 		}
-		normalize_header(h[c].data, h[c].len, &norm);
+		import_normalize_header(h[c].data, h[c].len, &norm);
+		const char *nm = norm.data ? norm.data : "";
 		int fi = -1, mapped = 0;
 		for (size_t k = 0; k < m->o->nmap && !mapped; k++) {
-			normalize_header(m->o->map[k].key, strlen(m->o->map[k].key), &mnorm);
-			if (strcmp(mnorm.data ? mnorm.data : "", norm.data ? norm.data : "") != 0)
+			import_normalize_header(m->o->map[k].key, strlen(m->o->map[k].key), &mnorm);
+			if (strcmp(mnorm.data ? mnorm.data : "", nm) != 0)
 				continue;
 			mapped = 1;
 			const char *target = m->o->map[k].value;
 			if (strcmp(target, "-") == 0)
 				break; /* ignored on purpose */
-			fi = field_by_name(target);
+			fi = import_field_by_name(target);
 			if (fi < 0) {
 				char msg[200];
 				snprintf(msg, sizeof(msg), "--map names an unknown field '%.40s'", target);
 				row_error(m, (int)c + 1, NULL, msg);
 			}
 		}
+		if (!mapped && !*nm) { /* "a,b," as a spreadsheet writes: its cells must be empty */
+			m->unnamed[c] = 1;
+			continue;
+		}
+		if (!mapped && !strcmp(nm, REJECT_COLUMN)) { /* the rejects file, imported again */
+			m->reject_col = (int)c;
+			continue;
+		}
 		if (!mapped) {
-			fi = field_by_alias(norm.data ? norm.data : "");
+			fi = import_field_by_alias(nm);
 			if (fi < 0) {
 				char msg[240];
 				snprintf(msg, sizeof(msg),
@@ -547,7 +564,7 @@ static int read_header(struct imp *m, struct fs_csv *csv, struct fs_error *err)
 	}
 	fs_buf_done(&norm);
 	fs_buf_done(&mnorm);
-	if (!used[field_by_name("full_name")] && !m->row_bad)
+	if (!used[import_field_by_name("full_name")] && !m->row_bad)
 		row_error(m, 0, "full_name", "no column for full_name (e.g. a column named 'full_name' or 'name')");
 	if (m->row_bad) {
 		m->row_bad = 0;
@@ -555,35 +572,80 @@ static int read_header(struct imp *m, struct fs_csv *csv, struct fs_error *err)
 	}
 	if (m->o->rejects) {
 		for (size_t c = 0; c < n; c++) {
+			if ((int)c == m->reject_col)
+				continue;
 			fs_csv_write_cell(m->o->rejects, m->header[c], strlen(m->header[c]));
 			fputc(',', m->o->rejects);
 		}
-		fputs("reason\r\n", m->o->rejects);
+		fputs(REJECT_COLUMN "\r\n", m->o->rejects);
 	}
 	return 0;
+}
+
+/* The file was not UTF-8: say which encodings would read it, in the report and
+ * in the error (rc: the import's result so far). */
+static void explain_encoding(struct imp *m, struct fs_error *err, int rc)
+{
+	struct fs_import_report *rep = m->rep;
+	int n = fs_textin_suggest(m->sample.data, m->sample.len, rep->suggested, sizeof(rep->suggested));
+	if (!rc || !err)
+		return;
+	char first[40];
+	size_t fl = strcspn(rep->suggested, ",");
+	fl = fl < sizeof(first) - 1 ? fl : sizeof(first) - 1;
+	memcpy(first, rep->suggested, fl);
+	first[fl] = '\0';
+	char msg[sizeof(err->message)];
+	int w;
+	if (n)
+		w = snprintf(msg, sizeof(msg), "%s. The file is not UTF-8 text; it reads cleanly as %s: import it with the "
+			     "encoding %s (--encoding %s)", err->message, rep->suggested, first, first);
+	else
+		w = snprintf(msg, sizeof(msg), "%s. The file is not UTF-8 text, nor cleanly windows-1254, iso-8859-9, "
+			     "windows-1251, koi8-r or cp866: save it as UTF-8, or name its encoding (--encoding)", err->message);
+	if (w < 0)
+		return;
+	snprintf(err->message, sizeof(err->message), "%s", msg);
+	fs_utf8_repair(err->message);
 }
 
 int fs_import_people(struct fs_ctx *ctx, const struct fs_import_opts *o, struct fs_import_report *rep,
 		     struct fs_error *err)
 {
 	memset(rep, 0, sizeof(*rep));
-	struct imp m = {.ctx = ctx, .o = o, .rep = rep, .id_col = -1};
+	struct imp m = {.ctx = ctx, .o = o, .rep = rep, .id_col = -1, .reject_col = -1};
 	m.pe = fs_entity_find("person");
 	m.ee = fs_entity_find("employment");
 	m.we = fs_entity_find("workplace");
-	fs_buf_init(&m.reasons, 8192);
 	if (ctx->org_id <= 0)
 		return fs_fail(err, FS_EINVAL, "org", "no organization chosen; pick one with --org");
-	struct fs_csv *csv = fs_csv_new_file(o->in);
-	if (!csv)
+	if (o->separator && o->separator != ',' && o->separator != ';' && o->separator != '\t')
+		return fs_fail(err, FS_EINVAL, "separator", "the separator is a comma, a semicolon or a tab");
+	struct fs_textin *tin;
+	int rc = fs_textin_open(o->in, o->encoding, &tin, err);
+	if (rc)
+		return rc;
+	struct fs_csv *csv = fs_csv_new(fs_textin_read, tin);
+	if (!csv) {
+		fs_textin_free(tin);
 		return FS_ENOMEM;
-	int rc = fs_tx_begin(ctx, err);
+	}
+	fs_csv_set_separator(csv, o->separator);
+	snprintf(rep->encoding, sizeof(rep->encoding), "%s", fs_textin_encoding(tin));
+	m.raw = fs_textin_is_raw(tin);
+	fs_buf_init(&m.reasons, 8192);
+	fs_buf_init(&m.sample, 64u * 1024u + 16);
+	rc = fs_tx_begin(ctx, err);
 	if (rc) {
 		fs_csv_free(csv);
+		fs_textin_free(tin);
+		fs_buf_done(&m.reasons);
+		fs_buf_done(&m.sample);
 		return rc;
 	}
 	m.writing = 1;
-	rc = read_header(&m, csv, err);
+	rc = read_header(&m, csv, tin, err);
+	rep->separator = fs_csv_separator(csv);
 	while (!rc) {
 		struct fs_error perr;
 		fs_error_clear(&perr);
@@ -592,7 +654,11 @@ int fs_import_people(struct fs_ctx *ctx, const struct fs_import_opts *o, struct 
 			break;
 		if (r < 0) {
 			m.line = perr.line ? perr.line : m.line + 1;
-			rc = fs_fail(err, r, NULL, "%s: %s; nothing was imported", o->name, perr.message);
+			if (r == FS_EIO) /* the bytes could not be decoded (or read) */
+				rc = fs_fail(err, FS_EINVAL, NULL, "%s, line %ld: %s; nothing was imported", o->name, m.line,
+					     fs_textin_error(tin));
+			else
+				rc = fs_fail(err, r, NULL, "%s: %s; nothing was imported", o->name, perr.message);
 			break;
 		}
 		m.line = fs_csv_line(csv);
@@ -611,13 +677,16 @@ int fs_import_people(struct fs_ctx *ctx, const struct fs_import_opts *o, struct 
 			else
 				m.writing = 0; /* keep checking the rest, store nothing */
 		} else if (r2) {
-			rc = fs_fail(err, r2, NULL, "%s, line %ld: %s", o->name, m.line,
-				     r2 == FS_ENOMEM ? "out of memory" : "cannot store the row");
+			rc = fs_fail(err, r2, m.fatal.field[0] ? m.fatal.field : NULL, "%s, line %ld: %s%s%s", o->name, m.line,
+				     r2 == FS_ENOMEM ? "out of memory" : "cannot store the row",
+				     m.fatal.message[0] ? ": " : "", m.fatal.message);
 		}
 	}
 	if (!rc && rep->rejected && !o->skip_invalid)
 		rc = fs_fail(err, FS_EINVAL, NULL, "%s: %ld of %ld rows are invalid; nothing was imported",
 			     o->name, rep->rejected, rep->rows);
+	if (m.sample.len)
+		explain_encoding(&m, err, rc);
 	if (!rc && o->dry_run) {
 		fs_tx_end(ctx, FS_EINVAL, NULL); /* roll back */
 	} else {
@@ -628,7 +697,9 @@ int fs_import_people(struct fs_ctx *ctx, const struct fs_import_opts *o, struct 
 	free(m.seen.key);
 	free(m.seen.line);
 	fs_buf_done(&m.reasons);
+	fs_buf_done(&m.sample);
 	fs_csv_free(csv);
+	fs_textin_free(tin);
 	if (rc && rc != FS_EINVAL) {
 		rep->inserted = rep->updated = rep->unchanged = 0;
 		rep->employments_inserted = rep->employments_updated = 0;

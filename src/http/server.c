@@ -576,9 +576,13 @@ static enum MHD_Result handle_import(struct fs_ctx *ctx, struct MHD_Connection *
 	FILE *in = fmemopen(rq->body.data ? rq->body.data : (char *)"", rq->body.len, "rb");
 	if (!in)
 		return send_error(c, 500, "internal", "internal error", NULL);
-	struct fs_import_opts o = {.in = in, .name = "upload", .dry_run = arg(c, "dry_run") != NULL};
+	struct fs_import_opts o = {.in = in, .name = "upload", .dry_run = arg(c, "dry_run") != NULL, .encoding = arg(c, "encoding")};
 	struct fs_import_report rep;
 	struct fs_error err = {0};
+	if (fs_import_separator(arg(c, "separator"), &o.separator, &err) || fs_import_encoding(o.encoding, &err)) {
+		fclose(in);
+		return send_error(c, 400, "invalid_parameter", err.message, err.field);
+	}
 	int rc = fs_import_people(ctx, &o, &rep, &err);
 	fclose(in);
 	json_t *errs = json_array();
@@ -589,6 +593,10 @@ static enum MHD_Result handle_import(struct fs_ctx *ctx, struct MHD_Connection *
 				"inserted", (json_int_t)rep.inserted, "updated", (json_int_t)rep.updated, "unchanged",
 				(json_int_t)rep.unchanged, "rejected", (json_int_t)rep.rejected, "errors_total", (json_int_t)rep.nerrors,
 				"errors", errs);
+	char sep[2] = {rep.separator, 0};
+	json_object_set_new(out, "encoding", json_string(rep.encoding));
+	json_object_set_new(out, "separator", json_string(sep));
+	json_object_set_new(out, "suggested_encodings", json_string(rep.suggested));
 	fs_import_report_done(&rep);
 	if (rc && rc != FS_EINVAL) {
 		json_decref(out);

@@ -70,6 +70,9 @@ static int migrate(struct sqlite_store *st, unsigned flags, struct fs_error *err
 			       "knows schemas up to %d): upgrade fairshare to open it", v, FS_SQLITE_SCHEMA_VERSION);
 	if (v == FS_SQLITE_SCHEMA_VERSION)
 		return 0;
+	if (v == 0 && !(flags & FS_OPEN_CREATE)) /* an SQLite file, but not one of ours: leave it alone */
+		return fs_fail(err, FS_EINVAL, "db", "this file is not a fairshare database (no fairshare schema in it); "
+			       "create one with 'fairshare init'");
 	if (flags & FS_OPEN_READONLY)
 		return fs_fail(err, FS_EVERSION, NULL,
 			       "this database has schema %d and needs migrating to %d; open it writable once",
@@ -131,9 +134,19 @@ static int sq_open(const char *path, unsigned flags, struct fs_store **ret, stru
 static int sq_open_once(const char *path, unsigned flags, struct fs_store **ret, struct fs_error *err)
 {
 	struct stat sb;
-	if (!(flags & FS_OPEN_CREATE) && stat(path, &sb) != 0)
+	int exists = stat(path, &sb) == 0;
+	if (!(flags & FS_OPEN_CREATE) && !exists)
 		return fs_fail(err, FS_ENOTFOUND, NULL,
 			       "no database at %s: create one with 'fairshare init' (or 'fairshare demo')", path);
+	if (exists && S_ISDIR(sb.st_mode))
+		return fs_fail(err, FS_EINVAL, "db", "%s is a directory, not a database file; name the file (e.g. %s/fairshare.db)",
+			       path, path);
+	if (exists && !S_ISREG(sb.st_mode))
+		return fs_fail(err, FS_EINVAL, "db", "%s is not a regular file (a device, pipe or socket); name a database file",
+			       path);
+	if (exists && sb.st_size == 0 && !(flags & FS_OPEN_CREATE)) /* never made into one by a read */
+		return fs_fail(err, FS_EINVAL, "db", "%s is empty: not a fairshare database; create one with 'fairshare init'",
+			       path);
 	struct sqlite_store *st = calloc(1, sizeof(*st));
 	if (!st)
 		return FS_ENOMEM;
@@ -147,6 +160,11 @@ static int sq_open_once(const char *path, unsigned flags, struct fs_store **ret,
 		return rc;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
+	if (!(flags & FS_OPEN_READONLY) && sqlite3_db_readonly(st->db, "main") == 1) {
+		sq_close(&st->base);
+		return fs_fail(err, FS_EPERM, "db", "the database %s is read-only for this user: it can be read but not changed "
+			       "(check the permissions of the file and its folder)", path);
+	}
 	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
 	int rc = exec(st, "PRAGMA foreign_keys = ON", err);
 	if (!rc && !(flags & FS_OPEN_READONLY))

@@ -22,8 +22,8 @@ struct fs_csv {
 	int at_start;
 	int pending_cr; /* last byte consumed was a CR ending a line */
 	long line;      /* current physical line */
-	long col;       /* current column (bytes) on the physical line */
 	long record_line;
+	char sep;       /* ',' ';' or '\t'; 0 = find out from the first line */
 	size_t max_field, max_fields;
 	/* current record: concatenated NUL-terminated fields */
 	char *text;
@@ -69,6 +69,7 @@ struct fs_csv *fs_csv_new(fs_csv_read_fn read, void *ud)
 	p->ud = ud;
 	p->at_start = 1;
 	p->line = 1;
+	p->sep = ',';
 	p->max_field = FS_CSV_MAX_FIELD_DEFAULT;
 	p->max_fields = FS_CSV_MAX_FIELDS_DEFAULT;
 	return p;
@@ -105,6 +106,16 @@ void fs_csv_set_limits(struct fs_csv *p, size_t max_field, size_t max_fields)
 {
 	p->max_field = max_field;
 	p->max_fields = max_fields;
+}
+
+void fs_csv_set_separator(struct fs_csv *p, char sep)
+{
+	p->sep = sep;
+}
+
+char fs_csv_separator(const struct fs_csv *p)
+{
+	return p->sep ? p->sep : ',';
 }
 
 /* Next byte, or -1 at end, -2 on read error. */
@@ -170,12 +181,42 @@ static int field_end(struct fs_csv *p)
 	return text_put(p, '\0');
 }
 
+/* where: the line, and the column counted in fields (not bytes) */
 static int fail_at(struct fs_csv *p, struct fs_error *err, int code, const char *what)
 {
-	int rc = fs_fail(err, code, NULL, "line %ld, column %ld: %s", p->line, p->col, what);
+	int rc = fs_fail(err, code, NULL, "line %ld, column %zu: %s", p->line, p->nstarts ? p->nstarts : 1, what);
 	if (err)
 		err->line = p->line;
 	return rc;
+}
+
+/* The separator of the first line (outside quotes) that occurs most often:
+ * ',' then ';' then tab on a tie, ',' when the line has none. */
+static void detect_separator(struct fs_csv *p)
+{
+	if (peekbyte(p) < 0) {
+		p->sep = ',';
+		return;
+	}
+	size_t count[3] = {0, 0, 0};
+	int quoted = 0;
+	for (size_t i = p->chunk_pos; i < p->chunk_len; i++) {
+		char c = p->chunk[i];
+		if (c == '"')
+			quoted = !quoted;
+		else if (!quoted && (c == '\n' || c == '\r'))
+			break;
+		else if (!quoted)
+			count[0] += c == ',', count[1] += c == ';', count[2] += c == '\t';
+	}
+	p->sep = count[1] > count[0] && count[1] >= count[2] ? ';' : count[2] > count[0] && count[2] > count[1] ? '\t' : ',';
+}
+
+static int fail_long(struct fs_csv *p, struct fs_error *err)
+{
+	char what[96];
+	snprintf(what, sizeof(what), "field longer than the limit of %zu bytes", p->max_field);
+	return fail_at(p, err, FS_ELIMIT, what);
 }
 
 int fs_csv_next(struct fs_csv *p, struct fs_error *err)
@@ -192,6 +233,8 @@ int fs_csv_next(struct fs_csv *p, struct fs_error *err)
 			if (getbyte(p) != 0xBB || getbyte(p) != 0xBF)
 				return fail_at(p, err, FS_EINVAL, "file starts with a broken byte-order mark");
 		}
+		if (!p->sep)
+			detect_separator(p);
 	}
 	c = peekbyte(p);
 	if (c == -2)
@@ -212,7 +255,6 @@ int fs_csv_next(struct fs_csv *p, struct fs_error *err)
 		c = getbyte(p);
 		if (c == -2)
 			return fail_at(p, err, FS_EIO, "read error");
-		p->col++;
 		if (c == -1) {
 			if (state == QUOTED) {
 				int r = fs_fail(err, FS_EINVAL, NULL,
@@ -228,7 +270,6 @@ int fs_csv_next(struct fs_csv *p, struct fs_error *err)
 			if (c == '"') {
 				if (peekbyte(p) == '"') {
 					getbyte(p);
-					p->col++;
 				} else {
 					state = AFTER_QUOTE;
 					continue;
@@ -241,15 +282,14 @@ int fs_csv_next(struct fs_csv *p, struct fs_error *err)
 					c = getbyte(p);
 				}
 				p->line++;
-				p->col = 0;
 			}
 			if (++field_len > p->max_field)
-				return fail_at(p, err, FS_ELIMIT, "field longer than the limit");
+				return fail_long(p, err);
 			if ((rc = text_put(p, (char)c)))
 				return rc;
 			continue;
 		}
-		if (c == ',') {
+		if (c == p->sep) {
 			if ((rc = field_end(p)) || (rc = field_start(p, err)))
 				return rc;
 			field_len = 0;
@@ -261,7 +301,6 @@ int fs_csv_next(struct fs_csv *p, struct fs_error *err)
 			if (c == '\r' && peekbyte(p) == '\n')
 				getbyte(p);
 			p->line++;
-			p->col = 0;
 			break;
 		}
 		if (state == AFTER_QUOTE)
@@ -277,7 +316,7 @@ int fs_csv_next(struct fs_csv *p, struct fs_error *err)
 		}
 		field_begun = 1;
 		if (++field_len > p->max_field)
-			return fail_at(p, err, FS_ELIMIT, "field longer than the limit");
+			return fail_long(p, err);
 		if ((rc = text_put(p, (char)c)))
 			return rc;
 	}
@@ -297,6 +336,19 @@ int fs_csv_next(struct fs_csv *p, struct fs_error *err)
 	}
 	p->nfields = p->nstarts;
 	return 1;
+}
+
+int fs_csv_needs_guard(const char *s, size_t n)
+{
+	size_t k = 0;
+	while (k < n && s[k] == '\'')
+		k++;
+	return k < n && s[k] && strchr("=+-@\t\r", s[k]) != NULL;
+}
+
+size_t fs_csv_unguard(const char *s, size_t n)
+{
+	return n >= 2 && s[0] == '\'' && fs_csv_needs_guard(s + 1, n - 1) ? 1 : 0;
 }
 
 size_t fs_csv_nfields(const struct fs_csv *p)

@@ -63,6 +63,9 @@ int fs_date_parse(const char *s, fs_date *ret, struct fs_error *err, const char 
 	} else if (n == 10 && s[2] == '.' && s[5] == '.' && !digits(s, 2, &d) &&
 		   !digits(s + 3, 2, &m) && !digits(s + 6, 4, &y)) {
 		/* DD.MM.YYYY */
+	} else if (n == 10 && s[4] == '/' && s[7] == '/' && !digits(s, 4, &y) && !digits(s + 5, 2, &m) &&
+		   !digits(s + 8, 2, &d)) {
+		/* YYYY/MM/DD: the year first is never ambiguous */
 	} else if (strchr(s, '/')) {
 		return fs_fail(err, FS_EINVAL, field,
 			       "'%.40s' is ambiguous (day/month order); write YYYY-MM-DD or DD.MM.YYYY", s);

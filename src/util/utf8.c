@@ -89,6 +89,21 @@ char *fs_utf8_repair(char *s)
 	return s;
 }
 
+uint32_t fs_utf8_bidi_control(const char *s, size_t n)
+{
+	for (size_t i = 0; i + 2 < n; i++) {
+		/* U+202A..U+202E are E2 80 AA..AE; U+2066..U+2069 are E2 81 A6..A9 */
+		if ((unsigned char)s[i] != 0xE2)
+			continue;
+		unsigned char b1 = (unsigned char)s[i + 1], b2 = (unsigned char)s[i + 2];
+		if (b1 == 0x80 && b2 >= 0xAA && b2 <= 0xAE)
+			return 0x202Au + (b2 - 0xAAu);
+		if (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9)
+			return 0x2066u + (b2 - 0xA6u);
+	}
+	return 0;
+}
+
 size_t fs_utf8_decode(const char *str, size_t n, uint32_t *cp)
 {
 	const unsigned char *s = (const unsigned char *)str;

@@ -23,6 +23,10 @@ size_t fs_utf8_invalid_at(const char *s, size_t n);
  * or a JSON encoder reads goes through this (fs_fail does). Returns s. */
 char *fs_utf8_repair(char *s);
 
+/* The first bidirectional embedding, override or isolate control in s[0..n)
+ * (U+202A..U+202E, U+2066..U+2069), 0 when there is none (valid UTF-8 assumed). */
+uint32_t fs_utf8_bidi_control(const char *s, size_t n);
+
 /* Decode one code point at s (valid UTF-8 assumed); returns bytes used. */
 size_t fs_utf8_decode(const char *s, size_t n, uint32_t *cp);
 

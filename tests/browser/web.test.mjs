@@ -68,7 +68,7 @@ await test("a CSV with a bad row is refused and the row is shown", async () => {
   await page.getByRole("button", { name: "Back to the list" }).click();
   const csv = path.join(shots, "bad.csv");
   fs.writeFileSync(csv, "full_name,birth_date\nGood Person,1970-01-01\nBad Person,1970-13-01\n");
-  await page.getByLabel("CSV file (UTF-8)").setInputFiles(csv);
+  await page.getByLabel("CSV file", { exact: true }).setInputFiles(csv);
   await page.getByRole("button", { name: "Import" }).click();
   const errors = page.locator("#import-errors");
   await errors.waitFor();
@@ -76,6 +76,29 @@ await test("a CSV with a bad row is refused and the row is shown", async () => {
   assert(text.includes("1970-13-01") && text.includes("3"), "error table: " + text);
   await page.getByText(/Nothing was imported/).waitFor();
   await page.screenshot({ path: path.join(shots, "04-import-error.png") });
+});
+await test("a Windows-1254 file with ';' is refused with the encoding to use, then read with it", async () => {
+  const csv = path.join(shots, "excel-tr.csv");
+  /* "Ad Soyad;Doğum Tarihi", "Gülşen Yıldız;15.03.1965", "Bad Row;1970-13-01" in Windows-1254, as
+   * Turkish Excel writes; the last row keeps the second try from storing anything */
+  const bytes = Buffer.concat([Buffer.from("Ad Soyad;Do"), Buffer.from([0xF0]), Buffer.from("um Tarihi\r\nG"),
+    Buffer.from([0xFC, 0x6C, 0xFE]), Buffer.from("en Y"), Buffer.from([0xFD]), Buffer.from("ld"), Buffer.from([0xFD]),
+    Buffer.from("z;15.03.1965\r\nBad Row;1970-13-01\r\n")]);
+  fs.writeFileSync(csv, bytes);
+  await page.getByLabel("CSV file", { exact: true }).setInputFiles(csv);
+  await page.getByRole("button", { name: "Import" }).click();
+  await page.locator("#import-suggestion").waitFor();
+  const sug = await page.locator("#import-suggestion").textContent();
+  assert(sug.includes("windows-1254"), "suggestion: " + sug);
+  const errors = await page.locator("#import-errors").textContent();
+  assert(errors.includes("Do?um Tarihi"), "the bad column is listed, readable: " + errors);
+  assert(await page.locator("#import-encoding").inputValue() === "windows-1254", "the encoding is chosen");
+  await page.getByRole("button", { name: "Import" }).click();
+  await page.waitForFunction(() => (document.querySelector("#import-errors") || {}).textContent?.includes("1970-13-01"));
+  const again = await page.locator("#import-errors").textContent();
+  assert(!again.includes("UTF-8") && !again.includes("Do?um"), "read as Windows-1254: " + again);
+  assert(await page.locator("#import-suggestion").count() === 0, "no encoding to suggest any more");
+  await page.locator("#import-encoding").selectOption("auto");
 });
 await test("nothing of the bad file was stored", async () => {
   await page.getByLabel("Search by name").fill("Good Person");

@@ -73,7 +73,7 @@ expect "skip-invalid needs rejects" 64 fs import people "$T/many.csv" --skip-inv
 expect "skip-invalid" 0 fs import people "$T/many.csv" --skip-invalid --rejects "$T/rejects.csv"
 has "one stored" "$T/out" "1 added"
 same "three people now" "$(count)" 3
-has "rejects keep the header and a reason" "$T/rejects.csv" "full_name,birth_date,reason"
+has "rejects keep the header and a reason" "$T/rejects.csv" "full_name,birth_date,import_error"
 has "rejected row with its reason" "$T/rejects.csv" "B,31/12/1970,birth_date: '31/12/1970' is ambiguous"
 same "three rejected rows" "$(grep -c . "$T/rejects.csv")" 4
 expect "import --json report" 65 fs import people "$T/many.csv" --json

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/fairshare.h"
+#include "util/utf8.h"
 
 struct fx {
 	char dir[64];
@@ -400,7 +401,7 @@ static void test_import_skip_invalid_and_dedup(void **state)
 	assert_int_equal(import_text(f, csv, 1, &rep, &rejects), 0);
 	assert_int_equal(rep.inserted, 2);
 	assert_int_equal(rep.rejected, 1);
-	assert_non_null(strstr(rejects, "external_id,full_name,phone,reason"));
+	assert_non_null(strstr(rejects, "external_id,full_name,phone,import_error"));
 	assert_non_null(strstr(rejects, "W2,,123,"));
 	assert_non_null(strstr(rejects, "is required"));
 	free(rejects);
@@ -466,6 +467,143 @@ static void test_export_neutralises_formulas(void **state)
 	json_decref(l);
 }
 
+
+static void test_import_reports_valid_utf8(void **state)
+{
+	struct fx *f = *state;
+	/* a Windows-1254 header: every error is kept and readable */
+	const char *csv = "Ad Soyad;Do\xf0um Tarihi;\xdc" "cret\r\nA;1970-01-01;1\r\n";
+	struct fs_import_report rep;
+	assert_int_equal(import_text(f, csv, 0, &rep, NULL), FS_EINVAL);
+	assert_int_equal(rep.nerrors, 2);
+	assert_int_equal(rep.errors_kept, 2);
+	for (size_t i = 0; i < rep.errors_kept; i++) {
+		assert_int_equal(fs_utf8_invalid_at(rep.errors[i].field, strlen(rep.errors[i].field)), 0);
+		assert_int_equal(fs_utf8_invalid_at(rep.errors[i].message, strlen(rep.errors[i].message)), 0);
+	}
+	assert_string_equal(rep.errors[0].field, "Do?um Tarihi");
+	assert_string_equal(rep.suggested, "windows-1254, iso-8859-9");
+	assert_int_equal(rep.separator, ';');
+	fs_import_report_done(&rep);
+	/* a message that quotes a long Cyrillic value cut inside a character */
+	const char *cut = "full_name,workplace,hired\nAli,Zжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжж,2000-01-01\n";
+	assert_int_equal(import_text(f, cut, 0, &rep, NULL), FS_EINVAL);
+	assert_int_equal(rep.nerrors, 1);
+	assert_int_equal(rep.errors_kept, 1);
+	assert_int_equal(fs_utf8_invalid_at(rep.errors[0].message, strlen(rep.errors[0].message)), 0);
+	fs_import_report_done(&rep);
+}
+
+static void test_import_encodings_and_columns(void **state)
+{
+	struct fx *f = *state;
+	const char *tr = "Ad Soyad;Do\xf0um Tarihi;\r\nG\xfcl\xfe" "en;1970-01-01;\r\n";
+	FILE *in = fmemopen((void *)tr, strlen(tr), "rb");
+	struct fs_import_opts o = {.in = in, .name = "t.csv", .encoding = "windows-1254", .dry_run = 1};
+	struct fs_import_report rep;
+	struct fs_error err = {0};
+	int rc = fs_import_people(f->ctx, &o, &rep, &err);
+	if (rc)
+		print_error("%s %s\n", err.message, rep.errors_kept ? rep.errors[0].message : "");
+	assert_int_equal(rc, 0);
+	assert_string_equal(rep.encoding, "WINDOWS-1254");
+	assert_int_equal(rep.inserted, 1); /* the unnamed empty column is skipped */
+	fs_import_report_done(&rep);
+	fclose(in);
+	char sep = 'x';
+	assert_int_equal(fs_import_separator("semicolon", &sep, &err), 0);
+	assert_int_equal(sep, ';');
+	assert_int_equal(fs_import_separator(NULL, &sep, &err), 0);
+	assert_int_equal(sep, 0);
+	assert_int_equal(fs_import_separator("pipe", &sep, &err), FS_EINVAL);
+	assert_int_equal(fs_import_encoding("windows-1251", &err), 0);
+	assert_int_equal(fs_import_encoding("x-nothing", &err), FS_EINVAL);
+	/* the rejects file comes back in */
+	char *rejects = NULL;
+	assert_int_equal(import_text(f, "full_name,birth_date,phone\nAli Veli,1970-13-01,555\n", 1, &rep, &rejects), 0);
+	fs_import_report_done(&rep);
+	assert_non_null(strstr(rejects, "full_name,birth_date,phone,import_error\r\n"));
+	char *p = strstr(rejects, "1970-13-01");
+	memcpy(p, "1970-12-01", 10);
+	assert_int_equal(import_text(f, rejects, 0, &rep, NULL), 0);
+	assert_int_equal(rep.inserted, 1);
+	fs_import_report_done(&rep);
+	free(rejects);
+}
+
+static void test_bidi_and_actor(void **state)
+{
+	struct fx *f = *state;
+	struct fs_error err = {0};
+	struct fs_kv kv[] = {{"full_name", "Ali \xe2\x80\xae" "Kaya"}};
+	assert_int_equal(fs_create(f->ctx, fs_entity_find("person"), kv, 1, NULL, &err), FS_EINVAL);
+	assert_string_equal(err.field, "full_name");
+	assert_non_null(strstr(err.message, "U+202E"));
+	struct fs_kv nul[] = {{"full_name", "Ali"}, {"external_id", "\xe2\x81\xa8x"}};
+	assert_int_equal(fs_create(f->ctx, fs_entity_find("person"), nul, 2, NULL, &err), FS_EINVAL);
+	assert_non_null(strstr(err.message, "U+2068"));
+	assert_int_equal(fs_actor_check("cli:ayse", &err), 0);
+	assert_int_equal(fs_actor_check("cli:Ayşe Çelik", &err), 0);
+	assert_int_equal(fs_actor_check("bob\n  1  2026  admin  create", &err), FS_EINVAL);
+	assert_non_null(strstr(err.message, "line break"));
+	assert_int_equal(fs_actor_check("a\tb", &err), FS_EINVAL);
+	assert_int_equal(fs_actor_check("a\x7f", &err), FS_EINVAL);
+	assert_int_equal(fs_actor_check("a\xe2\x80\xae", &err), FS_EINVAL);
+	assert_int_equal(fs_actor_check("a\xff", &err), FS_EINVAL);
+	/* whoever skips the check cannot forge a journal line either */
+	fs_set_actor(f->ctx, "eve\nmallory");
+	struct fs_kv ok[] = {{"full_name", "Actor Test"}};
+	assert_int_equal(fs_create(f->ctx, fs_entity_find("person"), ok, 1, NULL, &err), 0);
+	json_t *log;
+	struct fs_log_opts lo = {.limit = 5};
+	assert_int_equal(fs_log(f->ctx, &lo, &log, &err), 0);
+	char *text = json_dumps(log, 0);
+	assert_non_null(strstr(text, "eve?mallory"));
+	assert_null(strstr(text, "eve\\nmallory"));
+	free(text);
+	json_decref(log);
+}
+
+static void test_empty_file_is_not_made_a_database(void **state)
+{
+	struct fx *f = *state;
+	char path[160];
+	snprintf(path, sizeof(path), "%s/empty.db", f->dir);
+	FILE *e = fopen(path, "wb");
+	fclose(e);
+	struct fs_ctx *c = NULL;
+	struct fs_error err = {0};
+	assert_int_equal(fs_open(path, NULL, FS_READONLY, &c, &err), FS_EINVAL);
+	assert_non_null(strstr(err.message, "is empty: not a fairshare database"));
+	assert_int_equal(fs_open(path, NULL, 0, &c, &err), FS_EINVAL);
+	struct stat sb;
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_size, 0);
+	assert_int_equal(fs_open(path, NULL, FS_INIT, &c, &err), 0); /* init takes it */
+	fs_close(c);
+	/* an SQLite file that is not ours: never given fairshare's schema by an open */
+	char other[160];
+	snprintf(other, sizeof(other), "%s/other.db", f->dir);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(other, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(fs_open(other, NULL, 0, &c, &err), FS_EINVAL);
+	assert_non_null(strstr(err.message, "not a fairshare database"));
+	assert_int_equal(fs_open(other, NULL, FS_READONLY, &c, &err), FS_EINVAL);
+	assert_int_equal(sqlite3_open(other, &db), SQLITE_OK);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 1); /* only its own table */
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	assert_int_equal(fs_open(f->dir, NULL, FS_READONLY, &c, &err), FS_EINVAL);
+	assert_non_null(strstr(err.message, "is a directory"));
+	assert_int_equal(fs_open("/dev/null", NULL, FS_READONLY, &c, &err), FS_EINVAL);
+	assert_non_null(strstr(err.message, "not a regular file"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -484,6 +622,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_import_skip_invalid_and_dedup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_header_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_neutralises_formulas, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_reports_valid_utf8, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_encodings_and_columns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bidi_and_actor, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty_file_is_not_made_a_database, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

@@ -1,9 +1,10 @@
-/* test_util.c - unit tests of src/util: the name fold, UTF-8, dates, money, CSV. */
+/* test_util.c - unit tests of src/util: the name fold, UTF-8, dates, money, CSV, text encodings. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include "util/error.h"
 #include "util/date.h"
 #include "util/money.h"
+#include "util/textin.h"
 #include "util/translit.h"
 #include "util/utf8.h"
 
@@ -152,6 +154,13 @@ static void test_dates(void **state)
 	assert_int_equal(fs_date_parse("1970-13-01", &d, &err, "x"), FS_EINVAL);
 	assert_int_equal(fs_date_parse("03/04/2011", &d, &err, "x"), FS_EINVAL);
 	assert_non_null(strstr(err.message, "ambiguous"));
+	/* year first is never ambiguous: Y/M/D */
+	assert_int_equal(fs_date_parse("2011/12/15", &d, &err, "x"), 0);
+	fs_date_format(d, out);
+	assert_string_equal(out, "2011-12-15");
+	assert_int_equal(fs_date_parse("2011/13/15", &d, &err, "x"), FS_EINVAL);
+	assert_non_null(strstr(err.message, "not a valid calendar date"));
+	assert_int_equal(fs_date_parse("2011/1/15", &d, &err, "x"), FS_EINVAL);
 	assert_int_equal(fs_date_parse("2011-8-31", &d, &err, "x"), FS_EINVAL);
 	assert_int_equal(fs_date_parse("", &d, &err, "x"), FS_EINVAL);
 	assert_int_equal(fs_date_from_ymd(1970, 1, 1), 0);
@@ -284,6 +293,185 @@ static void test_csv_line_ends(void **state)
 	fs_csv_free(p);
 }
 
+
+static void test_csv_column_in_errors(void **state)
+{
+	(void)state;
+	/* the column of an error is counted in fields, not bytes */
+	struct fs_csv *p = fs_csv_new_mem("a,b,c\nxx,yyyyyyyyyyyy,z\n", 24);
+	fs_csv_set_limits(p, 8, 10);
+	struct fs_error err = {0};
+	assert_int_equal(fs_csv_next(p, &err), 1);
+	assert_int_equal(fs_csv_next(p, &err), FS_ELIMIT);
+	assert_non_null(strstr(err.message, "line 2, column 2: field longer than the limit of 8 bytes"));
+	fs_csv_free(p);
+	csv_error("a,b\n1,2,x\"y\n", 2, "line 2, column 3: quote inside an unquoted field");
+}
+
+static void sep_is(const char *in, char set, char want, size_t nfields)
+{
+	struct fs_csv *p = fs_csv_new_mem(in, strlen(in));
+	fs_csv_set_separator(p, set);
+	struct fs_error err = {0};
+	assert_int_equal(fs_csv_next(p, &err), 1);
+	assert_int_equal(fs_csv_separator(p), want);
+	assert_int_equal(fs_csv_nfields(p), nfields);
+	fs_csv_free(p);
+}
+
+static void test_csv_separator(void **state)
+{
+	(void)state;
+	sep_is("a;b;c\n1;2;3\n", 0, ';', 3);
+	sep_is("a\tb\tc\n", 0, '\t', 3);
+	sep_is("a,b;c\n", 0, ',', 2);          /* a tie: comma */
+	sep_is("\"x,y,z\";b\n", 0, ';', 2);     /* commas inside quotes do not count */
+	sep_is("a;b,c;d\n", 0, ';', 3);
+	sep_is("abc\n", 0, ',', 1);
+	sep_is("\xef\xbb\xbf" "a;b\n", 0, ';', 2); /* after a BOM */
+	sep_is("a;b,c\n", ',', ',', 2);         /* as set */
+	sep_is("a;b\tc\n", '\t', '\t', 2);
+}
+
+static void test_csv_guard(void **state)
+{
+	(void)state;
+	static const char *const guarded[] = {"=1+2", "+1", "-5", "@x", "\tx", "\rx", "'=x", "''@x"};
+	static const char *const plain[] = {"", "'", "''", "abc", "'abc", "1-2", "a=b", "x'=y"};
+	for (size_t i = 0; i < sizeof(guarded) / sizeof(guarded[0]); i++) {
+		const char *s = guarded[i];
+		assert_true(fs_csv_needs_guard(s, strlen(s)));
+		/* export writes ' + s; import takes one ' off exactly then */
+		char w[16];
+		snprintf(w, sizeof(w), "'%s", s);
+		assert_int_equal(fs_csv_unguard(w, strlen(w)), 1);
+		assert_string_equal(w + fs_csv_unguard(w, strlen(w)), s);
+	}
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+		const char *s = plain[i];
+		assert_false(fs_csv_needs_guard(s, strlen(s)));
+		assert_int_equal(fs_csv_unguard(s, strlen(s)), 0); /* read as it is */
+	}
+}
+
+static void test_bidi_controls(void **state)
+{
+	(void)state;
+	assert_int_equal(fs_utf8_bidi_control("Ali Kaya", 8), 0);
+	assert_int_equal(fs_utf8_bidi_control("\xe2\x80\xaa", 3), 0x202A);
+	assert_int_equal(fs_utf8_bidi_control("a\xe2\x80\xae" "b", 5), 0x202E);
+	assert_int_equal(fs_utf8_bidi_control("\xe2\x81\xa6", 3), 0x2066);
+	assert_int_equal(fs_utf8_bidi_control("x\xe2\x81\xa9", 4), 0x2069);
+	assert_int_equal(fs_utf8_bidi_control("\xe2\x80\xa9\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa", 12), 0); /* neighbours */
+	assert_int_equal(fs_utf8_bidi_control("\xe2\x80", 2), 0); /* cut */
+}
+
+/* Read all of a memory file through fs_textin. */
+static int textin_all(const char *data, size_t n, const char *enc, char *out, size_t outsz, char *name, struct fs_error *err)
+{
+	FILE *f = fmemopen((void *)data, n, "rb");
+	struct fs_textin *t;
+	int rc = fs_textin_open(f, enc, &t, err);
+	if (rc) {
+		fclose(f);
+		return rc;
+	}
+	snprintf(name, 32, "%s", fs_textin_encoding(t));
+	size_t used = 0;
+	long got;
+	while ((got = fs_textin_read(t, out + used, outsz - 1 - used)) > 0)
+		used += (size_t)got;
+	out[used] = '\0';
+	if (got < 0)
+		snprintf(err->message, sizeof(err->message), "%s", fs_textin_error(t));
+	fs_textin_free(t);
+	fclose(f);
+	return got < 0 ? FS_EIO : 0;
+}
+
+static void test_textin(void **state)
+{
+	(void)state;
+	char out[256], name[32];
+	struct fs_error err = {0};
+	/* UTF-16LE with a BOM: "Şa\tb" */
+	assert_int_equal(textin_all("\xff\xfe\x5e\x01" "a\0\t\0b\0", 10, NULL, out, sizeof(out), name, &err), 0);
+	assert_string_equal(name, "UTF-16LE");
+	assert_string_equal(out, "Şa\tb");
+	/* UTF-16BE with a BOM; "utf-16" accepts either mark */
+	assert_int_equal(textin_all("\xfe\xff\x04\x16\0a", 6, "utf-16", out, sizeof(out), name, &err), 0);
+	assert_string_equal(name, "UTF-16BE");
+	assert_string_equal(out, "Жa");
+	/* a UTF-8 BOM is dropped, the bytes pass unchanged */
+	assert_int_equal(textin_all("\xef\xbb\xbfx\xfd", 5, NULL, out, sizeof(out), name, &err), 0);
+	assert_string_equal(name, "UTF-8");
+	assert_string_equal(out, "x\xfd");
+	/* an 8-bit code page by name */
+	assert_int_equal(textin_all("\xdd\xfe\xf0", 3, "windows-1254", out, sizeof(out), name, &err), 0);
+	assert_string_equal(out, "İşğ");
+	assert_int_equal(textin_all("\xc6\xe0", 2, "cp1251", out, sizeof(out), name, &err), 0);
+	assert_string_equal(out, "Жа");
+	/* refused: unknown names, iconv suffixes, a mark that contradicts */
+	assert_int_equal(textin_all("a", 1, "klingon-8", out, sizeof(out), name, &err), FS_EINVAL);
+	assert_int_equal(textin_all("a", 1, "cp1251//TRANSLIT", out, sizeof(out), name, &err), FS_EINVAL);
+	assert_int_equal(textin_all("\xff\xfe" "a\0", 4, "windows-1254", out, sizeof(out), name, &err), FS_EINVAL);
+	assert_non_null(strstr(err.message, "UTF-16LE byte-order mark"));
+	/* a byte the code page does not define: where */
+	assert_int_equal(textin_all("ab\x81", 3, "windows-1254", out, sizeof(out), name, &err), FS_EIO);
+	assert_non_null(strstr(err.message, "byte 3 (0x81) is not WINDOWS-1254 text"));
+	/* UTF-16 cut in the middle of a character */
+	assert_int_equal(textin_all("\xff\xfe" "a\0b", 5, NULL, out, sizeof(out), name, &err), FS_EIO);
+	assert_non_null(strstr(err.message, "ends inside a character"));
+}
+
+static void test_textin_long(void **state)
+{
+	(void)state;
+	/* characters cut by the reader's buffers are joined again */
+	enum { N = 40000 };
+	static char in[2 + 2 * N], out[3 * N + 16];
+	in[0] = '\xff';
+	in[1] = '\xfe';
+	for (int i = 0; i < N; i++) {
+		in[2 + 2 * i] = 0x16; /* U+0416 Ж */
+		in[3 + 2 * i] = 0x04;
+	}
+	char name[32];
+	struct fs_error err = {0};
+	assert_int_equal(textin_all(in, sizeof(in), NULL, out, sizeof(out), name, &err), 0);
+	assert_int_equal(strlen(out), 2 * N);
+	assert_int_equal(fs_utf8_invalid_at(out, strlen(out)), 0);
+}
+
+static void suggest_is(const char *utf8, const char *enc, const char *want)
+{
+	char raw[512], sug[160];
+	iconv_t cd = iconv_open(enc, "UTF-8");
+	assert_true(cd != (iconv_t)-1);
+	char *ip = (char *)utf8, *op = raw;
+	size_t il = strlen(utf8), ol = sizeof(raw);
+	assert_true(iconv(cd, &ip, &il, &op, &ol) != (size_t)-1);
+	iconv_close(cd);
+	fs_textin_suggest(raw, sizeof(raw) - ol, sug, sizeof(sug));
+	assert_string_equal(sug, want);
+}
+
+static void test_textin_suggest(void **state)
+{
+	(void)state;
+	suggest_is("Sicil No;Ad Soyad;Doğum Tarihi;Ücret;İşe Giriş Tarihi Şükrü İlder Ayşe Çelik Karadere Ocağı",
+		   "WINDOWS-1254", "windows-1254, iso-8859-9");
+	suggest_is("Фамилия Имя Отчество;Дата рождения;Адрес;Зарплата Иванов Иван Иванович Москва",
+		   "WINDOWS-1251", "windows-1251");
+	suggest_is("Фамилия Имя Отчество;Дата рождения;Адрес;Зарплата Иванов Иван Иванович Москва",
+		   "KOI8-R", "koi8-r");
+	suggest_is("Фамилия Имя Отчество;Дата рождения;Адрес;Зарплата Иванов Иван Иванович Москва",
+		   "CP866", "cp866");
+	char sug[160];
+	assert_int_equal(fs_textin_suggest("\x01\x02\x03\x04\x05\x06\x07\x08", 8, sug, sizeof(sug)), 0);
+	assert_string_equal(sug, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -292,6 +480,10 @@ int main(void)
 		cmocka_unit_test(test_name_key),
 		cmocka_unit_test(test_money),          cmocka_unit_test(test_csv_rfc4180),
 		cmocka_unit_test(test_csv_errors),     cmocka_unit_test(test_csv_line_ends),
+		cmocka_unit_test(test_csv_column_in_errors), cmocka_unit_test(test_csv_separator),
+		cmocka_unit_test(test_csv_guard),      cmocka_unit_test(test_bidi_controls),
+		cmocka_unit_test(test_textin),         cmocka_unit_test(test_textin_long),
+		cmocka_unit_test(test_textin_suggest),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
