@@ -22,7 +22,7 @@ static int import_help(void)
 	      "line uses, unless --separator says. Empty columns without a name are skipped.\n"
 	      "All or nothing: if any row is invalid, nothing is stored and every bad row is\n"
 	      "reported with its line, column and reason. With --skip-invalid the valid rows\n"
-	      "are stored and the rejected ones written to --rejects with a reason column.\n"
+	      "are stored and the rejected ones written to --rejects with an import_error column.\n"
 	      "People already in the database (same fairshare_id, else national ID, else\n"
 	      "external_id) are updated, not added twice.\n\nFields and the column names understood for them:\n", stdout);
 	static const char *const names[] = {"fairshare_id", "external_id", "full_name", "national_id", "birth_date", "phone", "address",

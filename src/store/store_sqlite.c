@@ -177,6 +177,11 @@ static int sq_open_once(const char *path, unsigned flags, struct fs_store **ret,
 		/* A file that is not SQLite fails here with a clear message. */
 		rc = migrate(st, flags, err);
 	}
+	if (rc && (flags & FS_OPEN_READONLY) && (sqlite3_extended_errcode(st->db) & 0xFF) == SQLITE_READONLY)
+		/* a WAL database: a reader creates DB-shm and DB-wal beside it */
+		rc = fs_fail(err, FS_EPERM, "db", "cannot read %s: a reader must be able to create %s-wal and %s-shm beside it, "
+			     "and this user may not write that folder (run as the database's owner, or let this user write "
+			     "the folder)", path, path, path);
 	if (rc) {
 		sq_close(&st->base);
 		return rc;

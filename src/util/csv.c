@@ -206,8 +206,12 @@ static void detect_separator(struct fs_csv *p)
 			quoted = !quoted;
 		else if (!quoted && (c == '\n' || c == '\r'))
 			break;
-		else if (!quoted)
-			count[0] += c == ',', count[1] += c == ';', count[2] += c == '\t';
+		else if (!quoted && c == ',')
+			count[0]++;
+		else if (!quoted && c == ';')
+			count[1]++;
+		else if (!quoted && c == '\t')
+			count[2]++;
 	}
 	p->sep = count[1] > count[0] && count[1] >= count[2] ? ';' : count[2] > count[0] && count[2] > count[1] ? '\t' : ',';
 }

@@ -90,6 +90,14 @@ printf 'full_name;phone\nA\201li;1\n' >"$T/undef1254.csv"
 expect "a byte windows-1254 does not define" 65 fs import people "$T/undef1254.csv" --encoding windows-1254
 has "says which byte" "$T/err" "line 2: byte 18 (0x81) is not WINDOWS-1254 text"
 
+# UTF-16 without its byte-order mark: NUL bytes, named as such, and --encoding utf-16le reads it
+printf 'full_name,phone\r\nAyşe Nul,1\r\n' | iconv -f UTF-8 -t UTF-16LE >"$T/u16nobom.csv"
+expect "UTF-16LE without a BOM" 65 fs import people "$T/u16nobom.csv" --json
+jcheck "every header error kept, each naming the NUL byte and utf-16le" "$T/out" \
+	'j["errors_total"] == len(j["errors"]) >= 1 and all("NUL byte" in e["message"] and "utf-16le" in e["message"] for e in j["errors"])'
+expect "--encoding utf-16le reads it" 0 fs import people "$T/u16nobom.csv" --encoding utf-16le --dry-run
+has "one row" "$T/out" "1 rows: 1 added"
+
 # ---- the report is valid UTF-8 whatever the file holds ----
 cyr=$(printf 'жжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжж')
 printf 'full_name,workplace,hired\nAli,Z%s,2000-01-01\n' "$cyr" >"$T/cut.csv"
@@ -189,6 +197,12 @@ if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
 		# shellcheck disable=SC2086
 		expect "'$cmd' works on a read-only database" 0 nb $cmd
 	done
+	# a folder this user may not write: WAL readers need DB-shm there; say so
+	mkdir "$T/rodir" && cp "$DB" "$DB.key" "$T/rodir/" && chmod 755 "$T/rodir" && chmod 644 "$T/rodir/fs.db" &&
+		chown nobody "$T/rodir/fs.db.key"
+	expect "a read in a folder this user cannot write" 77 setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		"$FS_BIN" --db "$T/rodir/fs.db" summary
+	has "says what a reader needs" "$T/err" "a reader must be able to create $T/rodir/fs.db-wal and $T/rodir/fs.db-shm beside it"
 	printf 'full_name\nAli Salt\n' >"$T/ro.csv" && chmod 644 "$T/ro.csv"
 	expect "an import into a read-only database" 77 nb import people "$T/ro.csv"
 	has "says the database is read-only" "$T/err" "the database $T/ro/fs.db is read-only for this user"
