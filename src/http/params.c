@@ -39,20 +39,22 @@ static const struct fs_param upload[] = {{"filename", FS_P_TEXT, 1, 255, NULL, 1
 					 {"handling", FS_P_ENUM, 0, 0, handling, 0}, END};
 
 static const struct {
-	const char *method, *what, *sub; /* orgs/{org}/WHAT[/SUB]; "*" any, "#" an id */
+	const char *method, *what, *sub; /* orgs/{org}/WHAT[/SUB]; "#" an id */
 	size_t n;                        /* segments after /api/v1 */
 	const struct fs_param *params;
+	unsigned status; /* a bad parameter's answer, as documented */
 } routes[] = {
-	{"POST", "people", "import", 4, import},
-	{"GET", "watch", NULL, 3, watch},
-	{"GET", "statement", "#", 4, statement},
-	{"GET", "record", "counts", 4, counts},
-	{"GET", "record", "prisoners", 4, prisoners},
-	{"GET", "record", "alerts", 4, alerts},
-	{"GET", "record", "timeline", 4, timeline},
-	{"GET", "record", "duplicates", 4, duplicates},
-	{"GET", "record", "export", 4, rexport},
-	{"POST", "evidence", NULL, 3, upload},
+	{"POST", "people", "import", 4, import, 400},
+	{"GET", "watch", NULL, 3, watch, 422},
+	{"GET", "statement", "#", 4, statement, 422},
+	{"GET", "record", "counts", 4, counts, 422},
+	{"GET", "record", "prisoners", 4, prisoners, 422},
+	{"GET", "record", "alerts", 4, alerts, 422},
+	{"GET", "record", "timeline", 4, timeline, 422},
+	{"GET", "record", "duplicates", 4, duplicates, 422},
+	{"GET", "record", "export", 4, rexport, 422},
+	{"GET", "record", "suggestions", 4, none, 422},
+	{"POST", "evidence", NULL, 3, upload, 422},
 };
 
 const struct fs_param *fs_params_for(const char *method, char *const *seg, size_t n, int *filters, unsigned *status)
@@ -64,16 +66,18 @@ const struct fs_param *fs_params_for(const char *method, char *const *seg, size_
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
 		if (routes[i].n == n && !strcmp(routes[i].method, method) && !strcmp(routes[i].what, seg[2]) &&
 		    (!routes[i].sub || !strcmp(routes[i].sub, "#") || !strcmp(routes[i].sub, seg[3])))
-			return routes[i].params;
+			return *status = routes[i].status, routes[i].params;
 	const struct fs_entity *e = fs_entity_find(seg[2]);
-	if (!e || strcmp(fs_entity_plural(e), seg[2]) || strcmp(method, "GET"))
+	if (!e || strcmp(fs_entity_plural(e), seg[2]))
+		return NULL; /* no such route: its 404 comes first */
+	*status = 400; /* a collection, its records and their sub-resources */
+	if (strcmp(method, "GET"))
 		return none;
-	*status = 400;
 	if (n == 3) {
 		*filters = 1;
 		return list;
 	}
-	return n == 4 ? get : none;
+	return n == 4 && seg[3][0] >= '0' && seg[3][0] <= '9' ? get : none;
 }
 
 static int digits_only(const char *v)

@@ -25,6 +25,8 @@ int fs_http_check_query(struct MHD_Connection *c, const char *method, char *cons
 	int filters = 0;
 	unsigned status = 422;
 	const struct fs_param *p = fs_params_for(method, seg, n, &filters, &status);
+	if (!p)
+		return 0; /* not a route: the router answers 404 */
 	struct query_args q = {.n = 0};
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &q);
 	struct fs_error err = {0};

@@ -6,6 +6,7 @@
 #include "body.h"
 #include "params.h"
 #include "respond.h"
+#include "transport.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -993,17 +994,27 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		rq = calloc(1, sizeof(*rq));
 		if (!rq)
 			return MHD_NO;
-		fs_buf_init(&rq->body, is_upload(url, method) ? s->o->max_upload : s->o->max_body);
+		size_t limit = is_upload(url, method) ? s->o->max_upload : s->o->max_body;
+		fs_buf_init(&rq->body, limit);
 		clock_gettime(CLOCK_MONOTONIC, &rq->start);
 		*con_cls = rq;
+		/* the head is complete, no body read yet: framing checked, too large refused now */
+		fs_http_begin();
+		fs_transport_head_done(c);
+		if (fs_transport_check_head(c, limit))
+			return fs_http_responded() ? MHD_YES : MHD_NO;
 		return MHD_YES;
 	}
 	if (*upload_size) {
+		if (fs_transport_expired(c))
+			return MHD_NO; /* answered with a 408 by the watchdog */
 		if (!rq->too_large && fs_buf_add(&rq->body, upload, *upload_size))
 			rq->too_large = 1;
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (fs_transport_claim(c))
+		return MHD_NO; /* answered with a 408 by the watchdog */
 	/* plain reads share one snapshot (and one lock) for the whole request */
 	struct fs_error err;
 	/* (not an evidence download: it records an 'exported' custody event) */
@@ -1027,6 +1038,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum 
 {
 	(void)cls;
 	struct request *rq = *con_cls;
+	fs_transport_request_done(c);
 	if (!rq)
 		return;
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_HTTP_STATUS);
@@ -1040,6 +1052,13 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum 
 	fs_buf_done(&rq->body);
 	free(rq);
 	*con_cls = NULL;
+}
+
+static void *request_line(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	(void)cls, (void)uri;
+	fs_transport_request_line(c); /* the request's deadlines start */
+	return NULL;
 }
 
 int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
@@ -1073,6 +1092,10 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 	if (rc)
 		return rc;
 	fs_close(probe);
+	/* the head within a third of the idle timeout, the whole request within four times it */
+	struct fs_transport *tr = fs_transport_new(o.timeout_s >= 3 ? o.timeout_s / 3 : 1, o.timeout_s * 4, o.timeout_s);
+	if (!tr)
+		return fs_fail(err, FS_ENOMEM, NULL, "cannot start the request deadline watchdog");
 	struct server s = {.o = &o};
 	pthread_key_create(&s.ctx_key, NULL);
 	pthread_mutex_init(&s.lock, NULL);
@@ -1086,8 +1109,10 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, o.threads,
 		MHD_OPTION_CONNECTION_LIMIT, o.max_connections, MHD_OPTION_CONNECTION_TIMEOUT, o.timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, completed, &s,
+		MHD_OPTION_NOTIFY_CONNECTION, fs_transport_notify, tr, MHD_OPTION_URI_LOG_CALLBACK, request_line, &s,
 		MHD_OPTION_END);
 	if (!d) {
+		fs_transport_free(tr);
 		pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
 		return fs_fail(err, FS_EIO, "listen", "cannot listen on %s (in use, or not allowed)", listen);
 	}
@@ -1100,6 +1125,7 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 	fprintf(stderr, "http: %s received, finishing requests in flight\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	MHD_quiesce_daemon(d); /* no new connections */
 	MHD_stop_daemon(d);    /* waits for the worker threads */
+	fs_transport_free(tr);
 	for (size_t i = 0; i < s.nctx; i++)
 		fs_close(s.ctxs[i]);
 	pthread_key_delete(s.ctx_key);
