@@ -4,6 +4,7 @@
  * request (method, route, status, time; never bodies, queries or personal data). */
 #include "http.h"
 #include "body.h"
+#include "front.h"
 #include "params.h"
 #include "respond.h"
 #include "transport.h"
@@ -1096,6 +1097,12 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 	struct fs_transport *tr = fs_transport_new(o.timeout_s >= 3 ? o.timeout_s / 3 : 1, o.timeout_s * 4, o.timeout_s);
 	if (!tr)
 		return fs_fail(err, FS_ENOMEM, NULL, "cannot start the request deadline watchdog");
+	/* our own listening socket: each connection's first head is checked before libmicrohttpd reads it */
+	struct fs_front *front = fs_front_listen(&addr, 32u << 10, o.timeout_s >= 3 ? o.timeout_s / 3 : 1, o.max_connections);
+	if (!front) {
+		fs_transport_free(tr);
+		return fs_fail(err, FS_EIO, "listen", "cannot listen on %s (in use, or not allowed)", listen);
+	}
 	struct server s = {.o = &o};
 	pthread_key_create(&s.ctx_key, NULL);
 	pthread_mutex_init(&s.lock, NULL);
@@ -1105,13 +1112,16 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL); /* worker threads inherit the mask */
 	struct MHD_Daemon *d = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO, (uint16_t)port, NULL, NULL, handler, &s,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, o.threads,
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC, 0, NULL,
+		NULL, handler, &s, MHD_OPTION_THREAD_POOL_SIZE, o.threads,
 		MHD_OPTION_CONNECTION_LIMIT, o.max_connections, MHD_OPTION_CONNECTION_TIMEOUT, o.timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, completed, &s,
 		MHD_OPTION_NOTIFY_CONNECTION, fs_transport_notify, tr, MHD_OPTION_URI_LOG_CALLBACK, request_line, &s,
 		MHD_OPTION_END);
-	if (!d) {
+	if (!d || fs_front_start(front, d)) {
+		if (d)
+			MHD_stop_daemon(d);
+		fs_front_free(front);
 		fs_transport_free(tr);
 		pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
 		return fs_fail(err, FS_EIO, "listen", "cannot listen on %s (in use, or not allowed)", listen);
@@ -1123,8 +1133,8 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 	int sig = 0;
 	sigwait(&sigs, &sig);
 	fprintf(stderr, "http: %s received, finishing requests in flight\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-	MHD_quiesce_daemon(d); /* no new connections */
-	MHD_stop_daemon(d);    /* waits for the worker threads */
+	fs_front_free(front); /* no new connections */
+	MHD_stop_daemon(d);   /* waits for the worker threads */
 	fs_transport_free(tr);
 	for (size_t i = 0; i < s.nctx; i++)
 		fs_close(s.ctxs[i]);

@@ -2,6 +2,8 @@
 #include "transport.h"
 #include "respond.h"
 
+#include "core/fairshare.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -242,47 +244,70 @@ int fs_transport_expired(struct MHD_Connection *c)
 
 /* ---- the head's framing ---- */
 
-struct head_scan {
-	int te, cl, cl_differ, cl_bad;
-	const char *te_value, *cl_value;
+int fs_http_framing(const struct fs_kv *h, size_t n, struct fs_http_refusal *out)
+{
+	size_t te = 0, cl = 0;
+	const char *te_value = NULL, *cl_value = NULL;
+	int cl_differ = 0, cl_bad = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *v = h[i].value ? h[i].value : "";
+		if (!strcasecmp(h[i].key, "Transfer-Encoding")) {
+			te++;
+			te_value = v;
+		} else if (!strcasecmp(h[i].key, "Content-Length")) {
+			cl_differ |= cl && strcmp(cl_value, v);
+			cl++;
+			cl_value = v;
+			size_t len = strlen(v);
+			cl_bad |= len == 0 || len > 19 || strspn(v, "0123456789") != len;
+		}
+	}
+	*out = (struct fs_http_refusal){0};
+	if (te && (te > 1 || strcasecmp(te_value, "chunked")))
+		*out = (struct fs_http_refusal){501, "not_implemented", "Transfer-Encoding is not understood: send Content-Length",
+						"Transfer-Encoding"};
+	else if (te && cl)
+		*out = (struct fs_http_refusal){400, "bad_request", "send Content-Length or Transfer-Encoding, not both",
+						"Transfer-Encoding"};
+	else if (te) /* chunked: a body of unknown length is refused before it is read */
+		*out = (struct fs_http_refusal){411, "length_required", "send the body with Content-Length, not chunked",
+						"Transfer-Encoding"};
+	else if (cl_differ || cl_bad)
+		*out = (struct fs_http_refusal){400, "bad_request",
+						cl_differ ? "Content-Length is given twice with different values"
+							  : "Content-Length is not a whole number",
+						"Content-Length"};
+	else
+		return 0;
+	return -1;
+}
+
+struct head_kv {
+	struct fs_kv kv[64];
+	size_t n;
 };
 
-static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
-	struct head_scan *h = cls;
+	struct head_kv *h = cls;
 	(void)kind;
-	if (!strcasecmp(key, "Transfer-Encoding")) {
-		h->te++;
-		h->te_value = value;
-	} else if (!strcasecmp(key, "Content-Length")) {
-		if (h->cl && strcmp(h->cl_value, value ? value : ""))
-			h->cl_differ = 1;
-		h->cl++;
-		h->cl_value = value ? value : "";
-		size_t n = strlen(h->cl_value);
-		h->cl_bad |= n == 0 || n > 19 || strspn(h->cl_value, "0123456789") != n;
-	}
+	if (h->n < sizeof(h->kv) / sizeof(h->kv[0]) &&
+	    (!strcasecmp(key, "Transfer-Encoding") || !strcasecmp(key, "Content-Length")))
+		h->kv[h->n++] = (struct fs_kv){key, value};
 	return MHD_YES;
 }
 
 int fs_transport_check_head(struct MHD_Connection *c, size_t limit)
 {
-	struct head_scan h = {0};
-	MHD_get_connection_values(c, MHD_HEADER_KIND, scan_header, &h);
-	const char *status_code = NULL, *message = NULL;
-	unsigned status = 0;
-	if (h.te && (h.te > 1 || strcasecmp(h.te_value ? h.te_value : "", "chunked")))
-		status = 501, status_code = "not_implemented",
-		message = "Transfer-Encoding: only 'chunked' is understood (or send Content-Length)";
-	else if (h.te && h.cl)
-		status = 400, status_code = "bad_request", message = "send Content-Length or Transfer-Encoding, not both";
-	else if (h.cl_differ || h.cl_bad)
-		status = 400, status_code = "bad_request",
-		message = h.cl_differ ? "Content-Length is given twice with different values" : "Content-Length is not a number";
-	else if (h.cl && strtoull(h.cl_value, NULL, 10) > limit)
-		status = 413, status_code = "body_too_large", message = "the request body is larger than the limit";
-	if (!status)
-		return 0;
-	fs_http_send_error(c, status, status_code, message, h.te && status == 501 ? "Transfer-Encoding" : "Content-Length");
+	struct head_kv h = {.n = 0};
+	MHD_get_connection_values(c, MHD_HEADER_KIND, collect_header, &h);
+	struct fs_http_refusal r;
+	if (fs_http_framing(h.kv, h.n, &r) == 0) {
+		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+		if (!cl || strtoull(cl, NULL, 10) <= limit)
+			return 0;
+		r = (struct fs_http_refusal){413, "body_too_large", "the request body is larger than the limit", "Content-Length"};
+	}
+	fs_http_send_error(c, r.status, r.code, r.message, r.field);
 	return -1;
 }

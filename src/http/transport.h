@@ -33,10 +33,21 @@ int fs_transport_claim(struct MHD_Connection *c);
 /* During the body: -1 when the request is past its deadline. */
 int fs_transport_expired(struct MHD_Connection *c);
 
-/* The head's framing, on the handler's first call (before any body is read):
- * Transfer-Encoding other than chunked (501), Content-Length with
- * Transfer-Encoding, or Content-Length given twice differently or not a number
- * (400), Content-Length over limit (413). Returns 0, or -1 with the error queued. */
+struct fs_http_refusal {
+	unsigned status;
+	const char *code, *message, *field;
+};
+
+/* The head's framing from its headers (only Transfer-Encoding and Content-Length
+ * matter): any Transfer-Encoding other than chunked 501; chunked 411 (bodies come
+ * with Content-Length: libmicrohttpd's chunk parser would answer a bad chunk with
+ * its own page); both 400; Content-Length given twice differently or not a number
+ * 400. Returns 0, or -1 with *out filled. */
+struct fs_kv;
+int fs_http_framing(const struct fs_kv *headers, size_t n, struct fs_http_refusal *out);
+
+/* The same on the handler's first call (before any body is read), and a
+ * Content-Length over limit (413). Returns 0, or -1 with the error queued. */
 int fs_transport_check_head(struct MHD_Connection *c, size_t limit);
 
 #endif
