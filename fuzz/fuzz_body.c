@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "http/body.h"
+#include "http/front.h"
+#include "http/transport.h"
 #include "util/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -46,6 +48,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_t *back = json_loads(reply, 0, NULL);
 		check(back != NULL && json_is_object(json_object_get(back, "error")), "the error reply is not JSON");
 		json_decref(back);
+		free(reply);
+	}
+	/* the same bytes as a request head at the front door: a refusal has a status
+	 * and a reply that can be built */
+	struct fs_http_refusal r;
+	if (fs_front_check_head((const char *)data, size, &r)) {
+		check(r.status >= 400 && r.status < 600 && r.code && r.message, "a head refused without a status or reason");
+		char *reply = fs_http_error_body(r.code, r.message, r.field);
+		check(reply != NULL, "the head's refusal could not be built");
 		free(reply);
 	}
 	/* the reply builder itself, with the raw input as message and field */

@@ -82,9 +82,9 @@ int fs_front_check_head(const char *head, size_t len, struct fs_http_refusal *ou
 		return refuse(out, 400, "bad_request", "the request target is missing or holds spaces or control bytes", NULL);
 	const char *version = head + te + 1;
 	size_t vl = ll - te - 1;
-	if (vl != 8 || strncmp(version, "HTTP/1.", 7))
-		return refuse(out, 505, "bad_request", "only HTTP/1.0 and HTTP/1.1 are spoken here", NULL);
-	if (version[7] != '0' && version[7] != '1')
+	if (vl < 8 || strncmp(version, "HTTP/", 5) || memchr(version, ' ', vl))
+		return refuse(out, 400, "bad_request", "the request line is not METHOD TARGET HTTP/1.1", NULL);
+	if (vl != 8 || strncmp(version, "HTTP/1.", 7) || (version[7] != '0' && version[7] != '1'))
 		return refuse(out, 505, "bad_request", "only HTTP/1.0 and HTTP/1.1 are spoken here", NULL);
 	int http11 = version[7] == '1';
 	/* header lines: NAME ":" OWS VALUE OWS, no folding, no control bytes */
