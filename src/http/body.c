@@ -164,3 +164,35 @@ char *fs_http_error_body(const char *code, const char *message, const char *fiel
 	json_decref(j);
 	return text;
 }
+
+int fs_body_check_object(const json_t *o, const struct fs_json_field *fields, struct fs_body_error *err)
+{
+	if (!json_is_object(o))
+		return fail(err, "wrong_type", NULL, "each item must be a JSON object");
+	const char *key;
+	json_t *v;
+	char m[200];
+	json_object_foreach((json_t *)o, key, v) {
+		const struct fs_json_field *f = fields;
+		while (f->name && strcmp(f->name, key))
+			f++;
+		if (!f->name) {
+			snprintf(m, sizeof(m), "unknown field '%.60s'", key);
+			return fail(err, "unknown_field", key, m);
+		}
+		int ok = json_is_null(v) ? !f->required
+		       : f->type == JSON_TRUE ? json_is_boolean(v)
+					      : json_typeof(v) == f->type;
+		if (!ok) {
+			snprintf(m, sizeof(m), "%s: must be %s", key,
+				 f->type == JSON_STRING ? "a string" : f->type == JSON_INTEGER ? "a whole number" : "true or false");
+			return fail(err, "wrong_type", key, m);
+		}
+	}
+	for (const struct fs_json_field *f = fields; f->name; f++)
+		if (f->required && (!json_object_get(o, f->name) || json_is_null(json_object_get(o, f->name)))) {
+			snprintf(m, sizeof(m), "%s is required", f->name);
+			return fail(err, "wrong_type", f->name, m);
+		}
+	return 0;
+}

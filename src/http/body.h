@@ -30,6 +30,17 @@ int fs_body_parse(const char *data, size_t len, const struct fs_entity *e, struc
 		  struct fs_body_error *err);
 void fs_body_free(struct fs_body *b);
 
+/* A JSON object held to a table of fields: an unknown key (unknown_field), a value
+ * of another JSON type (wrong_type; JSON_TRUE stands for true/false; null counts
+ * as absent), a required field missing (wrong_type), each with the field named.
+ * fields ends with a NULL name. Returns 0 or -1 with err filled. */
+struct fs_json_field {
+	const char *name;
+	json_type type;
+	int required;
+};
+int fs_body_check_object(const json_t *o, const struct fs_json_field *fields, struct fs_body_error *err);
+
 /* The error body {"error":{"code","message","field"}} as JSON text (malloc'ed;
  * NULL only when out of memory). message and field may hold any bytes: they are
  * cut to a bound on a character boundary and repaired to valid UTF-8. */

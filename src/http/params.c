@@ -126,7 +126,7 @@ static int check_one(const struct fs_param *p, const char *v, struct fs_error *e
 		size_t used = 0;
 		for (size_t i = 0; p->values[i] && used < sizeof(allowed); i++)
 			used += (size_t)snprintf(allowed + used, sizeof(allowed) - used, "%s%s", i ? ", " : "", p->values[i]);
-		return fs_fail(err, FS_EINVAL, p->name, "%s is one of: %s", p->name, allowed);
+		return fs_fail(err, FS_EINVAL, p->name, "%s: '%.40s' is not one of: %s", p->name, v, allowed);
 	case FS_P_TEXT: {
 		size_t len = strlen(v);
 		if (len < (size_t)p->min || len > (size_t)p->max || fs_utf8_invalid_at(v, len))

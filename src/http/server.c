@@ -619,23 +619,19 @@ static enum MHD_Result handle_fund(struct fs_ctx *ctx, struct MHD_Connection *c,
 			json_decref(j);
 			return fs_http_send_error(c, 500, "internal", "internal error", NULL);
 		}
-		static const char *const known[] = {"id", "debit_account_id", "credit_account_id", "amount_minor", "code", "linked",
-						    "pending", "post", "void", "pending_id", "timeout_s", "value_date", "memo", NULL};
-		const char *bad = NULL;
+		/* each field of a transfer in its own JSON type (no "1000" read as 0) */
+		static const struct fs_json_field fields[] = {
+			{"id", JSON_STRING, 1}, {"debit_account_id", JSON_INTEGER, 0}, {"credit_account_id", JSON_INTEGER, 0},
+			{"amount_minor", JSON_INTEGER, 0}, {"code", JSON_STRING, 0}, {"linked", JSON_TRUE, 0},
+			{"pending", JSON_TRUE, 0}, {"post", JSON_TRUE, 0}, {"void", JSON_TRUE, 0}, {"pending_id", JSON_STRING, 0},
+			{"timeout_s", JSON_INTEGER, 0}, {"value_date", JSON_STRING, 0}, {"memo", JSON_STRING, 0}, {NULL, 0, 0}};
+		struct fs_body_error berr = {0};
+		int bad = 0;
 		size_t i;
 		json_t *x;
 		json_array_foreach(j, i, x) {
-			const char *k;
-			json_t *v;
-			json_object_foreach(x, k, v) {
-				int ok = 0;
-				for (int q = 0; known[q]; q++)
-					ok |= !strcmp(known[q], k);
-				if (!ok)
-					bad = k;
-			}
-			if (!json_is_object(x) || !json_is_string(json_object_get(x, "id")))
-				bad = bad ? bad : "id";
+			if (!bad && fs_body_check_object(x, fields, &berr))
+				bad = 1;
 			t[i] = (struct fs_transfer){
 				.id = json_string_value(json_object_get(x, "id")),
 				.debit_account = json_integer_value(json_object_get(x, "debit_account_id")),
@@ -652,7 +648,7 @@ static enum MHD_Result handle_fund(struct fs_ctx *ctx, struct MHD_Connection *c,
 				.memo = json_string_value(json_object_get(x, "memo"))};
 		}
 		if (bad) {
-			enum MHD_Result res2 = fs_http_send_error(c, 400, "unknown_field", "a transfer has an unknown or missing field", bad);
+			enum MHD_Result res2 = fs_http_send_error(c, 400, berr.code, berr.message, berr.field);
 			free(t);
 			free(res);
 			json_decref(j);

@@ -72,6 +72,12 @@ req "minor units as a string" 400 -H "$A" -H "$J" -d '{"person_id":1,"workplace_
 req "a reference as true" 400 -H "$A" -H "$J" -d '{"person_id":true,"workplace_id":1,"hired":"2001-01-01"}' "$B/orgs/miners/employments"
 same "person_id named" "$(field field)" person_id
 req "a reference as digits (as forms send it) is taken" 201 -H "$A" -H "$J" -d '{"person_id":"1","workplace_id":1,"hired":"2001-01-01","wage_minor":100}' "$B/orgs/miners/employments"
+req "a transfer's amount as a string" 400 -H "$A" -H "$J" -d '[{"id":"t21-a","debit_account_id":2,"credit_account_id":5,"amount_minor":"1000","code":"payroll"}]' "$B/orgs/miners/funds/1/transfers"
+same "amount_minor named" "$(field code)/$(field field)" wrong_type/amount_minor
+req "a transfer's id as a number" 400 -H "$A" -H "$J" -d '[{"id":5,"debit_account_id":2,"credit_account_id":5,"amount_minor":1000}]' "$B/orgs/miners/funds/1/transfers"
+same "id named" "$(field field)" id
+req "linked as 1" 400 -H "$A" -H "$J" -d '[{"id":"t21-b","debit_account_id":2,"credit_account_id":5,"amount_minor":1000,"linked":1}]' "$B/orgs/miners/funds/1/transfers"
+same "linked named" "$(field field)" linked
 req "nothing was stored as 'yes'" 200 -H "$A" "$B/orgs/miners/people?q=yes&limit=5"
 has "no person named yes" "$T/body" '"total":0'
 

@@ -6,12 +6,16 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <arpa/inet.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "http/body.h"
 #include "http/front.h"
 #include "http/params.h"
+#include "http/respond.h"
 #include "http/transport.h"
 #include "util/utf8.h"
 
@@ -210,6 +214,37 @@ static void test_body_types(void **state)
 	assert_int_equal(fs_utf8_invalid_at(err.message, strlen(err.message)), 0);
 }
 
+static void test_check_object(void **state)
+{
+	(void)state;
+	static const struct fs_json_field f[] = {{"id", JSON_STRING, 1}, {"n", JSON_INTEGER, 0}, {"b", JSON_TRUE, 0}, {NULL, 0, 0}};
+	static const struct {
+		const char *json, *code, *field;
+	} cases[] = {
+		{"{\"id\":\"a\",\"n\":1,\"b\":false}", NULL, NULL}, {"{\"id\":\"a\",\"n\":null}", NULL, NULL},
+		{"{\"id\":\"a\",\"n\":\"1\"}", "wrong_type", "n"},   {"{\"id\":\"a\",\"n\":1.0}", "wrong_type", "n"},
+		{"{\"id\":\"a\",\"b\":1}", "wrong_type", "b"},         {"{\"id\":1}", "wrong_type", "id"},
+		{"{\"n\":1}", "wrong_type", "id"},                       {"{\"id\":null}", "wrong_type", "id"},
+		{"{\"id\":\"a\",\"x\":1}", "unknown_field", "x"},      {"[1]", "wrong_type", ""},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *j = json_loads(cases[i].json, 0, NULL);
+		struct fs_body_error err;
+		memset(&err, 0, sizeof(err));
+		int rc = fs_body_check_object(j, f, &err);
+		json_decref(j);
+		if (!cases[i].code) {
+			if (rc)
+				fail_msg("%s refused: %s", cases[i].json, err.message);
+			continue;
+		}
+		if (!rc)
+			fail_msg("%s accepted", cases[i].json);
+		assert_string_equal(err.code, cases[i].code);
+		assert_string_equal(err.field, cases[i].field);
+	}
+}
+
 static void test_error_body(void **state)
 {
 	(void)state;
@@ -220,6 +255,66 @@ static void test_error_body(void **state)
 	free(j);
 }
 
+/* respond.c against a real libmicrohttpd daemon: a JSON body that cannot be built
+ * becomes the fixed 500; an error quoting bad bytes stays valid JSON. */
+static int responded_seen = -1;
+
+static enum MHD_Result respond_handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+				       const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+	(void)cls, (void)method, (void)version, (void)upload, (void)upload_size;
+	if (!*con_cls) {
+		*con_cls = (void *)1;
+		return MHD_YES;
+	}
+	fs_http_begin();
+	enum MHD_Result r = !strcmp(url, "/null") ? fs_http_send_json(c, 200, NULL, NULL)
+						 : fs_http_send_error(c, 422, "invalid", "'\xd0\xbd\xd0", "f\xff");
+	responded_seen = fs_http_responded();
+	return r;
+}
+
+static void fetch(unsigned port, const char *path, char *out, size_t cap)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	char req[128];
+	int n = snprintf(req, sizeof(req), "GET %s HTTP/1.0\r\n\r\n", path);
+	assert_int_equal(write(fd, req, (size_t)n), n);
+	size_t len = 0;
+	ssize_t got;
+	while (len + 1 < cap && (got = read(fd, out + len, cap - 1 - len)) > 0)
+		len += (size_t)got;
+	out[len] = 0;
+	close(fd);
+}
+
+static void test_respond(void **state)
+{
+	(void)state;
+	struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, respond_handler, NULL,
+						MHD_OPTION_END);
+	assert_non_null(d);
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	assert_non_null(di);
+	char out[4096];
+	fetch(di->port, "/null", out, sizeof(out));
+	assert_non_null(strstr(out, "HTTP/1.1 500 "));
+	assert_non_null(strstr(out, "{\"error\":{\"code\":\"internal\",\"message\":\"internal error\"}}"));
+	assert_non_null(strstr(out, "X-Frame-Options: DENY"));
+	assert_int_equal(responded_seen, 1);
+	fetch(di->port, "/bad", out, sizeof(out));
+	assert_non_null(strstr(out, "HTTP/1.1 422 "));
+	assert_non_null(strstr(out, "Content-Security-Policy: default-src 'self'"));
+	const char *body = strstr(out, "\r\n\r\n");
+	assert_non_null(body);
+	assert_int_equal(fs_utf8_invalid_at(body, strlen(body)), 0);
+	assert_non_null(strstr(body, "\"field\":\"f?\""));
+	MHD_stop_daemon(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -227,6 +322,8 @@ int main(void)
 		cmocka_unit_test(test_front_head),
 		cmocka_unit_test(test_body_types),
 		cmocka_unit_test(test_error_body),
+		cmocka_unit_test(test_check_object),
+		cmocka_unit_test(test_respond),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
