@@ -29,9 +29,17 @@ cases = {
     # the head at once, then the body one byte every 0.25 s
     "slow-body": (P + H + b"Content-Type: application/json\r\nContent-Length: 60\r\n\r\n", b"{\"full_name\":\"" + b"a" * 44 + b"\"}"),
 }
+# on a kept-alive connection: a first request answered, then the second one's head trickled
+cases["slow-head-2nd"] = (b"GET /api/v1/health HTTP/1.1\r\n" + H + b"\r\n", b"X-Slow: " + b"a" * 40 + b"\r\n\r\n")
 first, trickle = cases[case]
 s = socket.create_connection(("127.0.0.1", port))
 s.settimeout(20)
+if case == "slow-head-2nd":
+    s.sendall(first)
+    got = b""
+    while not (b"\r\n\r\n" in got and got.endswith(b"}")):
+        got += s.recv(65536)
+    first = b"GET /api/v1/health HTTP/1.1\r\n" + H
 t = time.monotonic()
 s.sendall(first)
 answered = None

@@ -152,6 +152,8 @@ raw keep-alive-ok
 if grep -q '^HTTP/1.1 200 ' "$T/raw" && grep -q 'X-Frame-Options: DENY' "$T/raw"; then ok "a good head is served (handed to libmicrohttpd)"; else notok "a good head is served"; sed 's/^/#   /' "$T/raw" | head; fi
 raw slow-head
 check_raw "a head trickled past its deadline" 408 2.5
+raw slow-head-2nd
+check_raw "a kept-alive connection's second head trickled past its deadline" 408 2.5
 raw slow-body
 check_raw "a body trickled past the request's deadline" 408 13.5
 grep -q '^http 408' "$T/serve.err" && ok "the 408s are logged" || notok "the 408s are logged"
