@@ -11,7 +11,7 @@ BENCH_DEPS = sqlite3 time hyperfine bc
 FUZZ_DEPS  = clang libclang-rt-14-dev
 SUDO       = $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: all deps browser-deps build run test bench fuzz clean
+.PHONY: all deps browser-deps build run test bench fuzz fuzz-build clean
 
 all: build
 
@@ -55,9 +55,19 @@ run: build
 $(TEST_BUILD)/build.ninja: | deps
 	meson setup $(TEST_BUILD) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
 
-test: deps browser-deps $(TEST_BUILD)/build.ninja
+# The fuzz targets, built with clang and libFuzzer (as `make fuzz` does): `make test`
+# builds them too, so a change clang refuses cannot land unnoticed.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_TARGETS = fuzz/fuzz_csv fuzz/fuzz_import fuzz/fuzz_rules fuzz/fuzz_body
+fuzz-build: deps
+	$(call apt_install,$(FUZZ_DEPS))
+	[ -f $(FUZZ_BUILD)/build.ninja ] || CC=clang meson setup $(FUZZ_BUILD) -Dfuzzing=true --buildtype=debug \
+	  -Db_sanitize=address,undefined -Db_lundef=false
+	ninja -C $(FUZZ_BUILD) $(FUZZ_TARGETS)
+
+test: deps browser-deps fuzz-build $(TEST_BUILD)/build.ninja
 	ninja -C $(TEST_BUILD)
-	tests/run-all.sh $(TEST_BUILD)
+	FUZZ_BUILD=$(FUZZ_BUILD) tests/run-all.sh $(TEST_BUILD)
 
 bench: build
 	$(call apt_install,$(BENCH_DEPS))
@@ -67,12 +77,8 @@ bench: build
 	bench/funds.sh $(BUILD)
 	bench/record.sh $(BUILD)
 
-fuzz: deps
-	$(call apt_install,$(FUZZ_DEPS))
-	[ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzzing=true --buildtype=debug \
-	  -Db_sanitize=address,undefined -Db_lundef=false
-	ninja -C build-fuzz fuzz/fuzz_csv fuzz/fuzz_import fuzz/fuzz_rules fuzz/fuzz_body
-	fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+fuzz: fuzz-build
+	fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 clean:
-	rm -rf $(BUILD) $(TEST_BUILD) build-fuzz
+	rm -rf $(BUILD) $(TEST_BUILD) $(FUZZ_BUILD)

@@ -42,13 +42,16 @@ suite cases "$build/tests/test_cases" "$here/tests/cases"
 suite unit-claims "$build/tests/test_claims"
 suite unit-ledger "$build/tests/test_ledger"
 suite unit-policy "$build/tests/test_policy"
+suite unit-http "$build/tests/test_http"
 for t in "$here"/tests/cli/t*.sh; do
 	suite "cli-$(basename "$t" .sh)" sh "$t"
 done
 suite fuzz-csv "$build/fuzz/fuzz_csv_replay" "$here/fuzz/corpus/csv" "$here/fuzz/findings/csv"
 suite fuzz-import "$build/fuzz/fuzz_import_replay" "$here/fuzz/corpus/import" "$here/fuzz/findings/import"
 suite fuzz-rules "$build/fuzz/fuzz_rules_replay" "$here/fuzz/corpus/rules" "$here/fuzz/findings/rules"
-suite fuzz-body "$build/fuzz/fuzz_body_replay" "$here/fuzz/corpus/body" "$here/fuzz/findings/body"
+suite fuzz-body "$build/fuzz/fuzz_body_replay" "$here/fuzz/corpus/body" "$here/fuzz/findings/body" "$here/tests/data/json"
+# the libFuzzer targets built with clang (make test builds them: FUZZ_BUILD)
+[ -n "${FUZZ_BUILD:-}" ] && suite fuzz-clang sh "$here/fuzz/clang-replay.sh" "$FUZZ_BUILD"
 
 rm -rf "$out"
 echo "$passed passed, $failed failed"

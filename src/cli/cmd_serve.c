@@ -1,4 +1,4 @@
-/* cmd_serve.c - fairshare serve [--listen ADDRESS:PORT] [--threads N]. */
+/* cmd_serve.c - fairshare serve [--listen ADDRESS:PORT] [--threads N] [--timeout S]. */
 #include "cli.h"
 
 #include <stdlib.h>
@@ -20,9 +20,11 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 				 .web_dir = FS_WEB_DIR};
 	for (int i = 1; i < argc; i++) {
 		if (cli_is_help(argv[i])) {
-			fputs("usage: fairshare serve [--listen ADDRESS:PORT] [--threads N] [--web DIR]\n\n"
+			fputs("usage: fairshare serve [--listen ADDRESS:PORT] [--threads N] [--timeout S] [--web DIR]\n\n"
 			      "Serves the HTTP JSON API under /api/v1 (default 127.0.0.1:8080). Log in with\n"
 			      "POST /api/v1/login, or send 'Authorization: Bearer TOKEN' (fairshare user token).\n"
+			      "--timeout S: a connection idle for S seconds (default 30) is closed; a request's\n"
+			      "head must arrive within S/3 seconds and the whole request within 4*S (408).\n"
 			      "Stops cleanly on SIGTERM or Ctrl-C: requests in flight finish first.\n", stdout);
 			return EX_OK;
 		}
@@ -35,6 +37,11 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 			if (cli_parse_id(argv[++i], &n) || n > 64)
 				return cli_usage("--threads takes 1 to 64");
 			o.threads = (unsigned)n;
+		} else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
+			int64_t n;
+			if (cli_parse_id(argv[++i], &n) || n > 300)
+				return cli_usage("--timeout takes 1 to 300 (seconds)");
+			o.timeout_s = (unsigned)n;
 		} else
 			return cli_usage("serve: unexpected argument '%s'", argv[i]);
 	}

@@ -4,6 +4,10 @@
  * request (method, route, status, time; never bodies, queries or personal data). */
 #include "http.h"
 #include "body.h"
+#include "front.h"
+#include "params.h"
+#include "respond.h"
+#include "transport.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -130,48 +134,6 @@ static struct fs_ctx *thread_ctx(struct server *s, struct fs_error *err)
 
 /* ---- responses ---- */
 
-static void security_headers(struct MHD_Response *r)
-{
-	MHD_add_response_header(r, "Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "X-Frame-Options", "DENY");
-	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(r, "Cache-Control", "no-store");
-}
-
-static enum MHD_Result send_body(struct MHD_Connection *c, unsigned status, const char *type, char *body, size_t len,
-				 const char *cookie)
-{
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-	if (!r) {
-		free(body);
-		return MHD_NO;
-	}
-	MHD_add_response_header(r, "Content-Type", type);
-	security_headers(r);
-	if (cookie)
-		MHD_add_response_header(r, "Set-Cookie", cookie);
-	enum MHD_Result ret = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
-	return ret;
-}
-
-static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, json_t *j, const char *cookie)
-{
-	char *text = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-	if (!text)
-		return MHD_NO;
-	return send_body(c, status, "application/json; charset=utf-8", text, strlen(text), cookie);
-}
-
-static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *code, const char *message,
-				  const char *field)
-{
-	return send_json(c, status, json_pack("{s:{s:s,s:s,s:s?}}", "error", "code", code, "message", message, "field",
-					      field && *field ? field : NULL), NULL);
-}
-
 static enum MHD_Result send_fs_error(struct MHD_Connection *c, int rc, const struct fs_error *err)
 {
 	unsigned status = 500;
@@ -187,7 +149,7 @@ static enum MHD_Result send_fs_error(struct MHD_Connection *c, int rc, const str
 	default: break;
 	}
 	/* internal errors say little: details stay out of responses */
-	return send_error(c, status, code, status == 500 ? "internal error" : err->message, status == 500 ? NULL : err->field);
+	return fs_http_send_error(c, status, code, status == 500 ? "internal error" : err->message, status == 500 ? NULL : err->field);
 }
 
 /* ---- request helpers ---- */
@@ -230,7 +192,7 @@ static enum MHD_Result parse_body(struct MHD_Connection *c, struct request *rq, 
 	if (fs_body_parse(rq->body.data, rq->body.len, e, out, &berr) == 0)
 		return MHD_YES;
 	memset(out, 0, sizeof(*out));
-	return send_error(c, berr.status, berr.code, berr.message, berr.field);
+	return fs_http_send_error(c, berr.status, berr.code, berr.message, berr.field);
 }
 
 /* ---- authentication ---- */
@@ -382,7 +344,7 @@ static enum MHD_Result handle_record(struct fs_ctx *ctx, struct MHD_Connection *
 				     const char *role)
 {
 	if (strcmp(method, "GET"))
-		return send_error(c, 405, "method_not_allowed", "the record is read here with GET", NULL);
+		return fs_http_send_error(c, 405, "method_not_allowed", "the record is read here with GET", NULL);
 	struct fs_error err = {0};
 	json_t *out = NULL;
 	int rc;
@@ -398,18 +360,18 @@ static enum MHD_Result handle_record(struct fs_ctx *ctx, struct MHD_Connection *
 		char *end = NULL;
 		int64_t action = arg(c, "action") ? strtoll(arg(c, "action"), &end, 10) : 0;
 		if (end && (*end || action <= 0))
-			return send_error(c, 422, "invalid", "action is the id of an action", "action");
+			return fs_http_send_error(c, 422, "invalid", "action is the id of an action", "action");
 		rc = fs_record_timeline(ctx, arg(c, "from"), arg(c, "to"), action, pub, &out, &err);
 	} else if (!strcmp(sub, "export")) {
 		const char *coll = arg(c, "collection"), *fmt = arg(c, "format");
 		const struct fs_entity *e = coll && is_record_collection(coll) ? fs_entity_find(coll) : NULL;
 		if (!e)
-			return send_error(c, 422, "invalid", "collection is one of the record's: incidents, violations, actions, ...",
+			return fs_http_send_error(c, 422, "invalid", "collection is one of the record's: incidents, violations, actions, ...",
 					  "collection");
 		if (fmt && strcmp(fmt, "csv") && strcmp(fmt, "json"))
-			return send_error(c, 422, "invalid", "format is csv or json", "format");
+			return fs_http_send_error(c, 422, "invalid", "format is csv or json", "format");
 		if ((!pub || !has_handling(e)) && !documents(role))
-			return send_error(c, 403, "forbidden", "your role sees public records only", NULL);
+			return fs_http_send_error(c, 403, "forbidden", "your role sees public records only", NULL);
 		int json = fmt && !strcmp(fmt, "json");
 		char *buf = NULL;
 		size_t len = 0;
@@ -422,27 +384,27 @@ static enum MHD_Result handle_record(struct fs_ctx *ctx, struct MHD_Connection *
 			free(buf);
 			return send_fs_error(c, rc, &err);
 		}
-		return send_body(c, 200, json ? "application/json" : "text/csv; charset=utf-8", buf, len, NULL);
+		return fs_http_send(c, 200, json ? "application/json" : "text/csv; charset=utf-8", buf, len, NULL);
 	} else if (!strcmp(sub, "alerts")) {
 		/* names and whereabouts of detained people: for roles that document only */
 		if (!documents(role))
-			return send_error(c, 403, "forbidden", "your role cannot see the whereabouts alerts", NULL);
+			return fs_http_send_error(c, 403, "forbidden", "your role cannot see the whereabouts alerts", NULL);
 		char *end = NULL;
 		long long hours = arg(c, "hours") ? strtoll(arg(c, "hours"), &end, 10) : 24;
 		if (end && (*end || hours <= 0 || hours > 24 * 365))
-			return send_error(c, 422, "invalid", "hours is a whole number from 1 to 8760", "hours");
+			return fs_http_send_error(c, 422, "invalid", "hours is a whole number from 1 to 8760", "hours");
 		rc = fs_record_alerts(ctx, (int64_t)time(NULL), hours, &out, &err);
 	} else if (!strcmp(sub, "suggestions") || !strcmp(sub, "duplicates")) {
 		if (!documents(role))
-			return send_error(c, 403, "forbidden", "your role cannot review the record", NULL);
+			return fs_http_send_error(c, 403, "forbidden", "your role cannot review the record", NULL);
 		if (!strcmp(sub, "suggestions"))
-			return (rc = fs_record_suggest(ctx, &out, &err)) ? send_fs_error(c, rc, &err) : send_json(c, 200, out, NULL);
+			return (rc = fs_record_suggest(ctx, &out, &err)) ? send_fs_error(c, rc, &err) : fs_http_send_json(c, 200, out, NULL);
 		int64_t limit = arg(c, "limit") ? strtoll(arg(c, "limit"), NULL, 10) : 100;
 		rc = fs_record_duplicates(ctx, limit > 0 && limit <= 1000 ? limit : 100, &out, &err);
 	} else {
-		return send_error(c, 404, "not_found", "no such resource", NULL);
+		return fs_http_send_error(c, 404, "not_found", "no such resource", NULL);
 	}
-	return rc ? send_fs_error(c, rc, &err) : send_json(c, 200, out, NULL);
+	return rc ? send_fs_error(c, rc, &err) : fs_http_send_json(c, 200, out, NULL);
 }
 
 static enum MHD_Result handle_login(struct fs_ctx *ctx, struct MHD_Connection *c, struct request *rq)
@@ -453,7 +415,7 @@ static enum MHD_Result handle_login(struct fs_ctx *ctx, struct MHD_Connection *c
 	const char *pass = json_string_value(json_object_get(j, "password"));
 	if (!j || !user || !pass) {
 		json_decref(j);
-		return send_error(c, 400, j ? "wrong_type" : "malformed_json", "send {\"username\": \"…\", \"password\": \"…\"}", NULL);
+		return fs_http_send_error(c, 400, j ? "wrong_type" : "malformed_json", "send {\"username\": \"…\", \"password\": \"…\"}", NULL);
 	}
 	char token[65], csrf[65];
 	int64_t uid;
@@ -461,15 +423,15 @@ static enum MHD_Result handle_login(struct fs_ctx *ctx, struct MHD_Connection *c
 	int rc = fs_login(ctx, user, pass, token, csrf, &uid, &err);
 	json_decref(j);
 	if (rc == FS_ELIMIT)
-		return send_error(c, 429, "too_many_attempts", err.message, NULL);
+		return fs_http_send_error(c, 429, "too_many_attempts", err.message, NULL);
 	if (rc == FS_EPERM)
-		return send_error(c, 401, "unauthorized", "wrong user name or password", NULL);
+		return fs_http_send_error(c, 401, "unauthorized", "wrong user name or password", NULL);
 	if (rc)
 		return send_fs_error(c, rc, &err);
 	char cookie[160];
 	snprintf(cookie, sizeof(cookie), "fs_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200", token);
 	sodium_memzero(token, sizeof(token));
-	return send_json(c, 200, json_pack("{s:I,s:s}", "user_id", (json_int_t)uid, "csrf", csrf), cookie);
+	return fs_http_send_json(c, 200, json_pack("{s:I,s:s}", "user_id", (json_int_t)uid, "csrf", csrf), cookie);
 }
 
 static json_t *orgs_of(struct fs_ctx *ctx, int64_t user)
@@ -501,10 +463,10 @@ static enum MHD_Result handle_entity(struct fs_ctx *ctx, struct MHD_Connection *
 		char *end;
 		id = strtoll(idseg, &end, 10);
 		if (*end || id <= 0)
-			return send_error(c, 404, "not_found", "no such record", NULL);
+			return fs_http_send_error(c, 404, "not_found", "no such record", NULL);
 	}
 	if (is_write(method) && !can_write(role, fs_entity_name(e)))
-		return send_error(c, 403, "forbidden", "your role cannot change these records", NULL);
+		return fs_http_send_error(c, 403, "forbidden", "your role cannot change these records", NULL);
 	json_t *out = NULL;
 	int rc;
 	if (!strcmp(method, "GET") && !idseg) {
@@ -521,26 +483,28 @@ static enum MHD_Result handle_entity(struct fs_ctx *ctx, struct MHD_Connection *
 		int64_t limit = 0, offset = 0;
 		const char *l = arg(c, "limit"), *of = arg(c, "offset");
 		if ((l && (limit = strtoll(l, NULL, 10)) <= 0) || (of && (offset = strtoll(of, NULL, 10)) < 0))
-			return send_error(c, 400, "wrong_type", "limit and offset are whole numbers", l ? "limit" : "offset");
+			return fs_http_send_error(c, 400, "wrong_type", "limit and offset are whole numbers", l ? "limit" : "offset");
 		struct fs_list_opts o = {arg(c, "q"), filters, nf, limit, offset, 0};
 		struct fs_buf text;
 		fs_buf_init(&text, 256u << 20);
 		rc = fs_list_text(ctx, e, &o, &text, &err);
 		if (!rc) {
 			size_t len = text.len;
-			return send_body(c, 200, "application/json; charset=utf-8", fs_buf_take(&text), len, NULL);
+			return fs_http_send(c, 200, "application/json; charset=utf-8", fs_buf_take(&text), len, NULL);
 		}
 		fs_buf_done(&text);
+		if (rc == FS_EINVAL) /* a filter's value the field cannot hold */
+			return fs_http_send_error(c, 400, "invalid_parameter", err.message, err.field);
 	} else if (!strcmp(method, "GET")) {
 		int reveal = arg(c, "reveal") && !strcmp(arg(c, "reveal"), "1");
 		if (reveal && !can_reveal(role))
-			return send_error(c, 403, "forbidden", "your role cannot see sealed fields", "reveal");
+			return fs_http_send_error(c, 403, "forbidden", "your role cannot see sealed fields", "reveal");
 		rc = fs_get(ctx, e, id, reveal ? FS_REVEAL : 0, &out, &err);
 		if (!rc && has_handling(e) && !documents(role)) {
 			const char *h = json_string_value(json_object_get(out, "handling"));
 			if (!h || strcmp(h, "public")) { /* not confirmed to exist */
 				json_decref(out);
-				return send_error(c, 404, "not_found", "no such record", NULL);
+				return fs_http_send_error(c, 404, "not_found", "no such record", NULL);
 			}
 		}
 		if (!rc && reveal)
@@ -548,7 +512,7 @@ static enum MHD_Result handle_entity(struct fs_ctx *ctx, struct MHD_Connection *
 	} else if (!strcmp(method, "DELETE") && idseg) {
 		rc = fs_remove(ctx, e, id, &err);
 		if (!rc)
-			return send_json(c, 200, json_pack("{s:I,s:b}", "id", (json_int_t)id, "removed", 1), NULL);
+			return fs_http_send_json(c, 200, json_pack("{s:I,s:b}", "id", (json_int_t)id, "removed", 1), NULL);
 	} else if ((!strcmp(method, "POST") && !idseg) || (!strcmp(method, "PATCH") && idseg)) {
 		struct fs_body b;
 		if (parse_body(c, rq, e, &b) != MHD_YES || !b.json)
@@ -562,26 +526,26 @@ static enum MHD_Result handle_entity(struct fs_ctx *ctx, struct MHD_Connection *
 		if (!rc)
 			rc = fs_get(ctx, e, id, 0, &out, &err);
 		if (!rc)
-			return send_json(c, idseg || existed ? 200 : 201, out, NULL);
+			return fs_http_send_json(c, idseg || existed ? 200 : 201, out, NULL);
 	} else {
-		return send_error(c, 405, "method_not_allowed", "method not allowed here", NULL);
+		return fs_http_send_error(c, 405, "method_not_allowed", "method not allowed here", NULL);
 	}
 	if (rc)
 		return send_fs_error(c, rc, &err);
-	return send_json(c, 200, out, NULL);
+	return fs_http_send_json(c, 200, out, NULL);
 }
 
 static enum MHD_Result handle_import(struct fs_ctx *ctx, struct MHD_Connection *c, struct request *rq)
 {
 	FILE *in = fmemopen(rq->body.data ? rq->body.data : (char *)"", rq->body.len, "rb");
 	if (!in)
-		return send_error(c, 500, "internal", "internal error", NULL);
+		return fs_http_send_error(c, 500, "internal", "internal error", NULL);
 	struct fs_import_opts o = {.in = in, .name = "upload", .dry_run = arg(c, "dry_run") != NULL, .encoding = arg(c, "encoding")};
 	struct fs_import_report rep;
 	struct fs_error err = {0};
 	if (fs_import_separator(arg(c, "separator"), &o.separator, &err) || fs_import_encoding(o.encoding, &err)) {
 		fclose(in);
-		return send_error(c, 400, "invalid_parameter", err.message, err.field);
+		return fs_http_send_error(c, 400, "invalid_parameter", err.message, err.field);
 	}
 	int rc = fs_import_people(ctx, &o, &rep, &err);
 	fclose(in);
@@ -604,7 +568,7 @@ static enum MHD_Result handle_import(struct fs_ctx *ctx, struct MHD_Connection *
 	}
 	if (rc)
 		json_object_set_new(out, "error", json_pack("{s:s,s:s}", "code", "invalid_rows", "message", err.message));
-	return send_json(c, rc ? 422 : 200, out, NULL);
+	return fs_http_send_json(c, rc ? 422 : 200, out, NULL);
 }
 
 /* /orgs/{org}/funds/{id}/balances | report (GET), transfers (POST a batch) */
@@ -614,9 +578,11 @@ static enum MHD_Result handle_fund(struct fs_ctx *ctx, struct MHD_Connection *c,
 	struct fs_error err = {0};
 	char *end;
 	int64_t fund = strtoll(idseg, &end, 10);
-	if (*end || fund <= 0)
-		return send_error(c, 404, "not_found", "no such fund", NULL);
 	json_t *out = NULL;
+	if (*end || fund <= 0 || fs_get(ctx, fs_entity_find("fund"), fund, 0, &out, &err))
+		return fs_http_send_error(c, 404, "not_found", "no such fund", NULL);
+	json_decref(out);
+	out = NULL;
 	int rc;
 	if (!strcmp(what, "balances") && !strcmp(method, "GET")) {
 		rc = fs_fund_balances(ctx, fund, &out, &err);
@@ -629,12 +595,12 @@ static enum MHD_Result handle_fund(struct fs_ctx *ctx, struct MHD_Connection *c,
 	} else if (!strcmp(what, "approvals") && !strcmp(method, "POST")) {
 		/* {"pending_id": "..."}: someone other than who entered it posts it */
 		if (!can_write(role, "transfer"))
-			return send_error(c, 403, "forbidden", "your role cannot approve disbursements", NULL);
+			return fs_http_send_error(c, 403, "forbidden", "your role cannot approve disbursements", NULL);
 		json_t *j = json_loadb(rq->body.data ? rq->body.data : "", rq->body.len, 0, NULL);
 		const char *pid = json_string_value(json_object_get(j, "pending_id"));
 		if (!pid) {
 			json_decref(j);
-			return send_error(c, 400, "wrong_type", "send {\"pending_id\": \"...\"}", "pending_id");
+			return fs_http_send_error(c, 400, "wrong_type", "send {\"pending_id\": \"...\"}", "pending_id");
 		}
 		char aid[96];
 		snprintf(aid, sizeof(aid), "%.60s.post", pid);
@@ -645,12 +611,12 @@ static enum MHD_Result handle_fund(struct fs_ctx *ctx, struct MHD_Connection *c,
 		json_decref(j);
 	} else if (!strcmp(what, "transfers") && !strcmp(method, "POST")) {
 		if (!can_write(role, "transfer"))
-			return send_error(c, 403, "forbidden", "your role cannot record transfers", NULL);
+			return fs_http_send_error(c, 403, "forbidden", "your role cannot record transfers", NULL);
 		json_error_t jerr;
 		json_t *j = json_loadb(rq->body.data ? rq->body.data : "", rq->body.len, 0, &jerr);
 		if (!json_is_array(j) || json_array_size(j) == 0 || json_array_size(j) > 8190) {
 			json_decref(j);
-			return send_error(c, 400, j ? "wrong_type" : "malformed_json", "send an array of 1 to 8190 transfers", NULL);
+			return fs_http_send_error(c, 400, j ? "wrong_type" : "malformed_json", "send an array of 1 to 8190 transfers", NULL);
 		}
 		size_t n = json_array_size(j);
 		struct fs_transfer *t = calloc(n, sizeof(*t));
@@ -659,25 +625,21 @@ static enum MHD_Result handle_fund(struct fs_ctx *ctx, struct MHD_Connection *c,
 			free(t);
 			free(res);
 			json_decref(j);
-			return send_error(c, 500, "internal", "internal error", NULL);
+			return fs_http_send_error(c, 500, "internal", "internal error", NULL);
 		}
-		static const char *const known[] = {"id", "debit_account_id", "credit_account_id", "amount_minor", "code", "linked",
-						    "pending", "post", "void", "pending_id", "timeout_s", "value_date", "memo", NULL};
-		const char *bad = NULL;
+		/* each field of a transfer in its own JSON type (no "1000" read as 0) */
+		static const struct fs_json_field fields[] = {
+			{"id", JSON_STRING, 1}, {"debit_account_id", JSON_INTEGER, 0}, {"credit_account_id", JSON_INTEGER, 0},
+			{"amount_minor", JSON_INTEGER, 0}, {"code", JSON_STRING, 0}, {"linked", JSON_TRUE, 0},
+			{"pending", JSON_TRUE, 0}, {"post", JSON_TRUE, 0}, {"void", JSON_TRUE, 0}, {"pending_id", JSON_STRING, 0},
+			{"timeout_s", JSON_INTEGER, 0}, {"value_date", JSON_STRING, 0}, {"memo", JSON_STRING, 0}, {NULL, 0, 0}};
+		struct fs_body_error berr = {0};
+		int bad = 0;
 		size_t i;
 		json_t *x;
 		json_array_foreach(j, i, x) {
-			const char *k;
-			json_t *v;
-			json_object_foreach(x, k, v) {
-				int ok = 0;
-				for (int q = 0; known[q]; q++)
-					ok |= !strcmp(known[q], k);
-				if (!ok)
-					bad = k;
-			}
-			if (!json_is_object(x) || !json_is_string(json_object_get(x, "id")))
-				bad = bad ? bad : "id";
+			if (!bad && fs_body_check_object(x, fields, &berr))
+				bad = 1;
 			t[i] = (struct fs_transfer){
 				.id = json_string_value(json_object_get(x, "id")),
 				.debit_account = json_integer_value(json_object_get(x, "debit_account_id")),
@@ -694,7 +656,7 @@ static enum MHD_Result handle_fund(struct fs_ctx *ctx, struct MHD_Connection *c,
 				.memo = json_string_value(json_object_get(x, "memo"))};
 		}
 		if (bad) {
-			enum MHD_Result res2 = send_error(c, 400, "unknown_field", "a transfer has an unknown or missing field", bad);
+			enum MHD_Result res2 = fs_http_send_error(c, 400, berr.code, berr.message, berr.field);
 			free(t);
 			free(res);
 			json_decref(j);
@@ -710,9 +672,9 @@ static enum MHD_Result handle_fund(struct fs_ctx *ctx, struct MHD_Connection *c,
 		free(res);
 		json_decref(j);
 	} else {
-		return send_error(c, 404, "not_found", "no such resource", NULL);
+		return fs_http_send_error(c, 404, "not_found", "no such resource", NULL);
 	}
-	return rc ? send_fs_error(c, rc, &err) : send_json(c, 200, out, NULL);
+	return rc ? send_fs_error(c, rc, &err) : fs_http_send_json(c, 200, out, NULL);
 }
 
 /* POST /orgs/{org}/evidence: the body is the file itself (any type); the query
@@ -731,7 +693,7 @@ static enum MHD_Result handle_evidence_upload(struct fs_ctx *ctx, struct MHD_Con
 	int rc = fs_evidence_add_data(ctx, rq->body.data, rq->body.len, kv, n, &out, &err);
 	if (rc)
 		return send_fs_error(c, rc, &err);
-	return send_json(c, json_is_true(json_object_get(out, "existed")) ? 200 : 201, out, NULL);
+	return fs_http_send_json(c, json_is_true(json_object_get(out, "existed")) ? 200 : 201, out, NULL);
 }
 
 /* GET /orgs/{org}/evidence/{id}/file: the file, re-hashed on the way (an altered
@@ -743,7 +705,7 @@ static enum MHD_Result handle_evidence_file(struct fs_ctx *ctx, struct MHD_Conne
 	char *end;
 	int64_t id = strtoll(idseg, &end, 10);
 	if (*end || id <= 0)
-		return send_error(c, 404, "not_found", "no such evidence", NULL);
+		return fs_http_send_error(c, 404, "not_found", "no such evidence", NULL);
 	json_t *rec = NULL;
 	int rc = fs_get(ctx, fs_entity_find("evidence"), id, 0, &rec, &err);
 	if (rc)
@@ -751,7 +713,7 @@ static enum MHD_Result handle_evidence_file(struct fs_ctx *ctx, struct MHD_Conne
 	const char *h = json_string_value(json_object_get(rec, "handling"));
 	if (!documents(role) && !(h && !strcmp(h, "public"))) {
 		json_decref(rec);
-		return send_error(c, 404, "not_found", "no such evidence", NULL);
+		return fs_http_send_error(c, 404, "not_found", "no such evidence", NULL);
 	}
 	char name[128] = "evidence";
 	const char *fn = json_string_value(json_object_get(rec, "filename"));
@@ -769,15 +731,12 @@ static enum MHD_Result handle_evidence_file(struct fs_ctx *ctx, struct MHD_Conne
 	struct MHD_Response *r = MHD_create_response_from_buffer(len, len ? fs_buf_take(&b) : NULL,
 								 len ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	if (!r)
-		return MHD_NO;
+		return fs_http_send_500(c);
 	char disp[200];
 	snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", name);
 	MHD_add_response_header(r, "Content-Type", "application/octet-stream");
 	MHD_add_response_header(r, "Content-Disposition", disp);
-	security_headers(r);
-	enum MHD_Result ret = MHD_queue_response(c, 200, r);
-	MHD_destroy_response(r);
-	return ret;
+	return fs_http_queue(c, 200, r);
 }
 
 /* GET /entities/{collection}: the fields of a collection's records, so forms can
@@ -789,7 +748,7 @@ static enum MHD_Result handle_entity_fields(struct MHD_Connection *c, const char
 	for (size_t i = 0; e && org_entities[i]; i++)
 		known |= !strcmp(org_entities[i], fs_entity_plural(e));
 	if (!known)
-		return send_error(c, 404, "not_found", "no such collection", NULL);
+		return fs_http_send_error(c, 404, "not_found", "no such collection", NULL);
 	static const char *const kinds[] = {"text", "name", "code", "date", "money", "bool", "ref", "enum", "count", "time"};
 	json_t *fields = json_array();
 	for (size_t i = 0; fields && i < fs_entity_nfields(e); i++) {
@@ -813,7 +772,7 @@ static enum MHD_Result handle_entity_fields(struct MHD_Connection *c, const char
 		}
 	}
 	json_t *out = fields ? json_pack("{s:s,s:s,s:o}", "name", fs_entity_name(e), "plural", fs_entity_plural(e), "fields", fields) : NULL;
-	return out ? send_json(c, 200, out, NULL) : send_error(c, 500, "internal", "internal error", NULL);
+	return out ? fs_http_send_json(c, 200, out, NULL) : fs_http_send_error(c, 500, "internal", "internal error", NULL);
 }
 
 static enum MHD_Result handle_org(struct server *s, struct fs_ctx *ctx, struct MHD_Connection *c, struct request *rq,
@@ -824,21 +783,21 @@ static enum MHD_Result handle_org(struct server *s, struct fs_ctx *ctx, struct M
 	/* /api/v1/orgs/{org}/... : an organization the user has no role in does not exist */
 	char role[16] = "";
 	if (org_and_role(ctx, r->seg[3], w->user, role) || !role[0])
-		return send_error(c, 404, "not_found", "no such organization", NULL);
+		return fs_http_send_error(c, 404, "not_found", "no such organization", NULL);
 	if (r->n == 4) {
 		json_t *o;
 		int rc = fs_get(ctx, fs_entity_find("organization"), fs_org(ctx), 0, &o, &err);
 		if (rc)
 			return send_fs_error(c, rc, &err);
 		json_object_set_new(o, "role", json_string(role));
-		return send_json(c, 200, o, NULL);
+		return fs_http_send_json(c, 200, o, NULL);
 	}
 	const char *what = r->seg[4];
 	if (!strcmp(what, "people") && r->n == 6 && !strcmp(r->seg[5], "import")) {
 		if (strcmp(method, "POST"))
-			return send_error(c, 405, "method_not_allowed", "POST a CSV file", NULL);
+			return fs_http_send_error(c, 405, "method_not_allowed", "POST a CSV file", NULL);
 		if (!can_write(role, "person"))
-			return send_error(c, 403, "forbidden", "your role cannot change these records", NULL);
+			return fs_http_send_error(c, 403, "forbidden", "your role cannot change these records", NULL);
 		return handle_import(ctx, c, rq);
 	}
 	if (!strcmp(what, "people") && r->n == 6 && !strcmp(r->seg[5], "export")) {
@@ -852,7 +811,7 @@ static enum MHD_Result handle_org(struct server *s, struct fs_ctx *ctx, struct M
 			free(buf);
 			return send_fs_error(c, rc, &err);
 		}
-		return send_body(c, 200, "text/csv; charset=utf-8", buf, len, NULL);
+		return fs_http_send(c, 200, "text/csv; charset=utf-8", buf, len, NULL);
 	}
 	if (!strcmp(what, "watch") && r->n == 5) {
 		json_t *out;
@@ -861,25 +820,25 @@ static enum MHD_Result handle_org(struct server *s, struct fs_ctx *ctx, struct M
 		if (arg(c, "as_of") && fs_date_parse(arg(c, "as_of"), &as_of, &err, "as_of"))
 			return send_fs_error(c, FS_EINVAL, &err);
 		int rc = fs_watch(ctx, wp, as_of, &out, &err);
-		return rc ? send_fs_error(c, rc, &err) : send_json(c, 200, out, NULL);
+		return rc ? send_fs_error(c, rc, &err) : fs_http_send_json(c, 200, out, NULL);
 	}
 	if (!strcmp(what, "statement") && r->n == 6) {
 		json_t *out;
 		char *end;
 		int64_t person = strtoll(r->seg[5], &end, 10);
 		if (*end || person <= 0)
-			return send_error(c, 404, "not_found", "no such person", NULL);
+			return fs_http_send_error(c, 404, "not_found", "no such person", NULL);
 		int rc = fs_statement(ctx, person, arg(c, "lang") ? arg(c, "lang") : "en", fs_date_today(), &out, &err);
-		return rc ? send_fs_error(c, rc, &err) : send_json(c, 200, out, NULL);
+		return rc ? send_fs_error(c, rc, &err) : fs_http_send_json(c, 200, out, NULL);
 	}
 	if (!strcmp(what, "evidence") && r->n == 7 && !strcmp(r->seg[6], "file")) {
 		if (strcmp(method, "GET"))
-			return send_error(c, 405, "method_not_allowed", "GET the file", NULL);
+			return fs_http_send_error(c, 405, "method_not_allowed", "GET the file", NULL);
 		return handle_evidence_file(ctx, c, r->seg[5], role);
 	}
 	if (!strcmp(what, "evidence") && r->n == 5 && !strcmp(method, "POST")) {
 		if (!can_write(role, "evidence"))
-			return send_error(c, 403, "forbidden", "your role cannot add evidence", NULL);
+			return fs_http_send_error(c, 403, "forbidden", "your role cannot add evidence", NULL);
 		return handle_evidence_upload(ctx, c, rq);
 	}
 	if (!strcmp(what, "record") && r->n == 6)
@@ -889,7 +848,7 @@ static enum MHD_Result handle_org(struct server *s, struct fs_ctx *ctx, struct M
 	if (!strcmp(what, "funds") && r->n == 5 && !strcmp(method, "POST")) {
 		/* a new fund comes with its standard accounts */
 		if (!can_write(role, "fund"))
-			return send_error(c, 403, "forbidden", "your role cannot change these records", NULL);
+			return fs_http_send_error(c, 403, "forbidden", "your role cannot change these records", NULL);
 		struct fs_body b;
 		if (parse_body(c, rq, fs_entity_find("fund"), &b) != MHD_YES || !b.json)
 			return MHD_YES;
@@ -899,12 +858,12 @@ static enum MHD_Result handle_org(struct server *s, struct fs_ctx *ctx, struct M
 		json_t *out = NULL;
 		if (!rc)
 			rc = fs_get(ctx, fs_entity_find("fund"), id, 0, &out, &err);
-		return rc ? send_fs_error(c, rc, &err) : send_json(c, 201, out, NULL);
+		return rc ? send_fs_error(c, rc, &err) : fs_http_send_json(c, 201, out, NULL);
 	}
 	for (size_t i = 0; org_entities[i]; i++)
 		if (!strcmp(what, org_entities[i]) && r->n <= 6)
 			return handle_entity(ctx, c, rq, method, fs_entity_find(what), r->n == 6 ? r->seg[5] : NULL, role);
-	return send_error(c, 404, "not_found", "no such resource", NULL);
+	return fs_http_send_error(c, 404, "not_found", "no such resource", NULL);
 }
 
 /* The web interface's static files: only plain names under web_dir. */
@@ -935,11 +894,11 @@ static enum MHD_Result send_static(struct server *s, struct MHD_Connection *c, c
 		rc = fs_buf_load(&b, path);
 	if (rc) {
 		fs_buf_done(&b);
-		return rc == FS_EIO ? send_error(c, 404, "not_found", "no such resource", NULL)
-				    : send_error(c, 500, "internal", "internal error", NULL);
+		return rc == FS_EIO ? fs_http_send_error(c, 404, "not_found", "no such resource", NULL)
+				    : fs_http_send_error(c, 500, "internal", "internal error", NULL);
 	}
 	size_t len = b.len;
-	return send_body(c, 200, type, fs_buf_take(&b), len, NULL);
+	return fs_http_send(c, 200, type, fs_buf_take(&b), len, NULL);
 }
 
 static enum MHD_Result route(struct server *s, struct MHD_Connection *c, struct request *rq, const char *url,
@@ -949,49 +908,51 @@ static enum MHD_Result route(struct server *s, struct MHD_Connection *c, struct 
 	if (split_path(url, &r) || r.n < 2 || strcmp(r.seg[0], "api") || strcmp(r.seg[1], "v1")) {
 		if (!strcmp(method, "GET") && strncmp(url, "/api/", 5))
 			return send_static(s, c, url);
-		return send_error(c, 404, "not_found", "no such resource", NULL);
+		return fs_http_send_error(c, 404, "not_found", "no such resource", NULL);
 	}
 	if (r.n == 3 && !strcmp(r.seg[2], "openapi.yaml") && !strcmp(method, "GET")) {
 		/* doc/openapi.yaml, built into the binary */
 		char *copy = malloc(fs_embedded_docs[0].len);
 		if (!copy)
-			return MHD_NO;
+			return fs_http_send_500(c);
 		memcpy(copy, fs_embedded_docs[0].text, fs_embedded_docs[0].len);
-		return send_body(c, 200, "application/yaml; charset=utf-8", copy, fs_embedded_docs[0].len, NULL);
+		return fs_http_send(c, 200, "application/yaml; charset=utf-8", copy, fs_embedded_docs[0].len, NULL);
 	}
 	if (rq->too_large)
-		return send_error(c, 413, "body_too_large", "the request body is larger than the limit", NULL);
+		return fs_http_send_error(c, 413, "body_too_large", "the request body is larger than the limit", NULL);
 	if (r.n == 3 && !strcmp(r.seg[2], "health"))
-		return send_json(c, 200, json_pack("{s:b}", "ok", 1), NULL);
+		return fs_http_send_json(c, 200, json_pack("{s:b}", "ok", 1), NULL);
 	struct fs_error err = {0};
 	struct fs_ctx *ctx = thread_ctx(s, &err);
 	if (!ctx)
-		return send_error(c, 503, "unavailable", "the database cannot be opened", NULL);
+		return fs_http_send_error(c, 503, "unavailable", "the database cannot be opened", NULL);
 	if (r.n == 3 && !strcmp(r.seg[2], "login")) {
 		if (strcmp(method, "POST"))
-			return send_error(c, 405, "method_not_allowed", "POST username and password", NULL);
+			return fs_http_send_error(c, 405, "method_not_allowed", "POST username and password", NULL);
 		return handle_login(ctx, c, rq);
 	}
 	struct who w = {0};
 	if (authenticate(ctx, c, &w))
-		return send_error(c, 401, "unauthorized", "log in first (or send an API token)", NULL);
+		return fs_http_send_error(c, 401, "unauthorized", "log in first (or send an API token)", NULL);
 	char actor[32];
 	snprintf(actor, sizeof(actor), "user:%lld", (long long)w.user);
 	fs_set_actor(ctx, actor); /* the journal says who */
 	if (is_write(method) && !csrf_ok(c, &w))
-		return send_error(c, 403, "csrf", "missing or wrong X-CSRF-Token header", NULL);
+		return fs_http_send_error(c, 403, "csrf", "missing or wrong X-CSRF-Token header", NULL);
+	if (fs_http_check_query(c, method, r.seg + 2, r.n - 2))
+		return MHD_YES; /* the error is queued */
 	if (r.n == 3 && !strcmp(r.seg[2], "logout")) {
 		const char *tok = cookie_token(c);
 		if (tok)
 			fs_logout(ctx, tok, &err);
-		return send_json(c, 200, json_pack("{s:b}", "ok", 1), "fs_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+		return fs_http_send_json(c, 200, json_pack("{s:b}", "ok", 1), "fs_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
 	}
 	if (r.n == 3 && (!strcmp(r.seg[2], "me") || !strcmp(r.seg[2], "orgs")))
-		return send_json(c, 200, json_pack("{s:I,s:o,s:s?}", "user_id", (json_int_t)w.user, "orgs", orgs_of(ctx, w.user),
+		return fs_http_send_json(c, 200, json_pack("{s:I,s:o,s:s?}", "user_id", (json_int_t)w.user, "orgs", orgs_of(ctx, w.user),
 						   "csrf", w.by_session ? w.csrf : NULL), NULL);
 	if (r.n == 3 && !strcmp(r.seg[2], "entitle")) {
 		if (strcmp(method, "POST"))
-			return send_error(c, 405, "method_not_allowed", "POST the case", NULL);
+			return fs_http_send_error(c, 405, "method_not_allowed", "POST the case", NULL);
 		struct fs_body b;
 		if (parse_body(c, rq, NULL, &b) != MHD_YES || !b.json)
 			return MHD_YES;
@@ -1009,16 +970,16 @@ static enum MHD_Result route(struct server *s, struct MHD_Connection *c, struct 
 			rc = fs_entitle(&in, lang, &out, &err);
 		fs_entitle_done(&in);
 		fs_body_free(&b);
-		return rc ? send_fs_error(c, rc, &err) : send_json(c, 200, out, NULL);
+		return rc ? send_fs_error(c, rc, &err) : fs_http_send_json(c, 200, out, NULL);
 	}
 	if (r.n == 4 && !strcmp(r.seg[2], "entities")) {
 		if (strcmp(method, "GET"))
-			return send_error(c, 405, "method_not_allowed", "an entity's fields are read with GET", NULL);
+			return fs_http_send_error(c, 405, "method_not_allowed", "an entity's fields are read with GET", NULL);
 		return handle_entity_fields(c, r.seg[3]);
 	}
 	if (r.n >= 4 && !strcmp(r.seg[2], "orgs"))
 		return handle_org(s, ctx, c, rq, method, &r, &w);
-	return send_error(c, 404, "not_found", "no such resource", NULL);
+	return fs_http_send_error(c, 404, "not_found", "no such resource", NULL);
 }
 
 static int is_upload(const char *url, const char *method)
@@ -1038,17 +999,27 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		rq = calloc(1, sizeof(*rq));
 		if (!rq)
 			return MHD_NO;
-		fs_buf_init(&rq->body, is_upload(url, method) ? s->o->max_upload : s->o->max_body);
+		size_t limit = is_upload(url, method) ? s->o->max_upload : s->o->max_body;
+		fs_buf_init(&rq->body, limit);
 		clock_gettime(CLOCK_MONOTONIC, &rq->start);
 		*con_cls = rq;
+		/* the head is complete, no body read yet: framing checked, too large refused now */
+		fs_http_begin();
+		fs_transport_head_done(c);
+		if (fs_transport_check_head(c, limit))
+			return fs_http_responded() ? MHD_YES : MHD_NO;
 		return MHD_YES;
 	}
 	if (*upload_size) {
+		if (fs_transport_expired(c))
+			return MHD_NO; /* answered with a 408 by the watchdog */
 		if (!rq->too_large && fs_buf_add(&rq->body, upload, *upload_size))
 			rq->too_large = 1;
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (fs_transport_claim(c))
+		return MHD_NO; /* answered with a 408 by the watchdog */
 	/* plain reads share one snapshot (and one lock) for the whole request */
 	struct fs_error err;
 	/* (not an evidence download: it records an 'exported' custody event) */
@@ -1057,7 +1028,10 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	struct fs_ctx *ctx = !strcmp(method, "GET") && !arg(c, "reveal") && !download && !strncmp(url, "/api/", 5) ? thread_ctx(s, &err) : NULL;
 	if (ctx && fs_read_begin(ctx, &err))
 		ctx = NULL;
+	fs_http_begin();
 	enum MHD_Result res = route(s, c, rq, url, method);
+	if (!fs_http_responded()) /* every path answers: a response that could not be built becomes a plain 500 */
+		res = fs_http_send_500(c);
 	if (ctx)
 		fs_read_end(ctx);
 	if (is_write(method) || arg(c, "reveal"))
@@ -1069,6 +1043,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum 
 {
 	(void)cls;
 	struct request *rq = *con_cls;
+	fs_transport_request_done(c);
 	if (!rq)
 		return;
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_HTTP_STATUS);
@@ -1082,6 +1057,13 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum 
 	fs_buf_done(&rq->body);
 	free(rq);
 	*con_cls = NULL;
+}
+
+static void *request_line(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	(void)cls, (void)uri;
+	fs_transport_request_line(c); /* the request's deadlines start */
+	return NULL;
 }
 
 int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
@@ -1115,6 +1097,16 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 	if (rc)
 		return rc;
 	fs_close(probe);
+	/* the head within a third of the idle timeout, the whole request within four times it */
+	struct fs_transport *tr = fs_transport_new(o.timeout_s >= 3 ? o.timeout_s / 3 : 1, o.timeout_s * 4, o.timeout_s);
+	if (!tr)
+		return fs_fail(err, FS_ENOMEM, NULL, "cannot start the request deadline watchdog");
+	/* our own listening socket: each connection's first head is checked before libmicrohttpd reads it */
+	struct fs_front *front = fs_front_listen(&addr, 32u << 10, o.timeout_s >= 3 ? o.timeout_s / 3 : 1, o.max_connections);
+	if (!front) {
+		fs_transport_free(tr);
+		return fs_fail(err, FS_EIO, "listen", "cannot listen on %s (in use, or not allowed)", listen);
+	}
 	struct server s = {.o = &o};
 	pthread_key_create(&s.ctx_key, NULL);
 	pthread_mutex_init(&s.lock, NULL);
@@ -1124,12 +1116,17 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL); /* worker threads inherit the mask */
 	struct MHD_Daemon *d = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO, (uint16_t)port, NULL, NULL, handler, &s,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, o.threads,
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC, 0, NULL,
+		NULL, handler, &s, MHD_OPTION_THREAD_POOL_SIZE, o.threads,
 		MHD_OPTION_CONNECTION_LIMIT, o.max_connections, MHD_OPTION_CONNECTION_TIMEOUT, o.timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, completed, &s,
+		MHD_OPTION_NOTIFY_CONNECTION, fs_transport_notify, tr, MHD_OPTION_URI_LOG_CALLBACK, request_line, &s,
 		MHD_OPTION_END);
-	if (!d) {
+	if (!d || fs_front_start(front, d)) {
+		if (d)
+			MHD_stop_daemon(d);
+		fs_front_free(front);
+		fs_transport_free(tr);
 		pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
 		return fs_fail(err, FS_EIO, "listen", "cannot listen on %s (in use, or not allowed)", listen);
 	}
@@ -1140,8 +1137,9 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 	int sig = 0;
 	sigwait(&sigs, &sig);
 	fprintf(stderr, "http: %s received, finishing requests in flight\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-	MHD_quiesce_daemon(d); /* no new connections */
-	MHD_stop_daemon(d);    /* waits for the worker threads */
+	fs_front_free(front); /* no new connections */
+	MHD_stop_daemon(d);   /* waits for the worker threads */
+	fs_transport_free(tr);
 	for (size_t i = 0; i < s.nctx; i++)
 		fs_close(s.ctxs[i]);
 	pthread_key_delete(s.ctx_key);

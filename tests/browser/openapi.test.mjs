@@ -64,6 +64,89 @@ for (const [path, item] of Object.entries(spec.paths)) {
   }
 }
 
+// bad parameters: for every documented parameter whose schema constrains it, a
+// value outside the schema answers the documented 4xx at once — a query
+// parameter 400 (collections) or 422 (elsewhere) naming it, a path parameter 404;
+// an unknown query parameter, one given twice and a missing required one too.
+function badValues(schema) {
+  schema = resolve(schema) || {};
+  const out = [];
+  if (schema.type === "integer") {
+    out.push("abc", "1x", "99999999999999999999");
+    if (schema.minimum !== undefined) out.push(String(schema.minimum - 1));
+    if (schema.maximum !== undefined) out.push(String(schema.maximum + 1));
+  }
+  if (schema.enum) out.push("not-" + schema.enum[0], schema.enum[0] + " ");
+  if (schema.format === "date") out.push("2026-13-45", "31/12/2011", "x" + "ş".repeat(30));
+  if (schema.maxLength !== undefined) out.push("ş".repeat(schema.maxLength));
+  if (schema.minLength) out.push("");
+  return [...new Set(out)];
+}
+async function call(method, path, t, pathVals, query) {
+  let url = base + "/api/v1" + path.replace(/\{(\w+)\}/g, (_, k) => encodeURIComponent(pathVals[k]));
+  if (query) url += "?" + query;
+  const headers = { Authorization: "Bearer " + token };
+  let body;
+  if (t.csv !== undefined) { headers["Content-Type"] = "text/csv"; body = t.csv; }
+  else if (t.body !== undefined) { headers["Content-Type"] = "application/json"; body = JSON.stringify(t.body); }
+  const started = Date.now();
+  const res = await fetch(url, { method: method.toUpperCase(), headers, body });
+  const text = await res.text();
+  return { res, text, ms: Date.now() - started };
+}
+function judge(name, op, r, want, field) {
+  const { res, text, ms } = r;
+  const wants = Array.isArray(want) ? want : [want];
+  if (!wants.includes(res.status)) return report(name, `got ${res.status} (expected ${wants.join(" or ")}): ${text.slice(0, 200)}`);
+  if (!op.responses[String(res.status)]) return report(name, `status ${res.status} is not documented`);
+  if (ms > 1000) return report(name, `took ${ms} ms`);
+  let j;
+  try { j = JSON.parse(text); } catch (e) { return report(name, "not JSON: " + text.slice(0, 100)); }
+  const problem = validate(j, spec.components.schemas.Error);
+  if (problem) return report(name, problem);
+  if (field !== undefined && j.error.field !== field) return report(name, `field ${JSON.stringify(j.error.field)}, expected ${field}`);
+  report(name, null);
+}
+const noParams = new Set(["/health", "/openapi.yaml", "/login", "/logout"]);
+for (const [path, item] of Object.entries(spec.paths)) {
+  for (const method of ["get", "post", "patch", "delete"]) {
+    const op = item[method];
+    const t = op && op["x-fairshare-test"];
+    if (!t || noParams.has(path)) continue;
+    const M = method.toUpperCase();
+    /* the documented one of 400 and 422 (when both are, the body's errors are 400 and its values' 422: either) */
+    const queryStatus = op.responses["400"] && op.responses["422"] ? [400, 422] : op.responses["400"] ? 400 : 422;
+    const params = [...(item.parameters || []), ...(op.parameters || [])].map(resolve);
+    const pathVals = t.path || {};
+    for (const p of params) {
+      for (const bad of badValues(p.schema)) {
+        if (p.in === "path") {
+          judge(`${M} ${path} with ${p.name}=${JSON.stringify(bad)} -> 404`, op,
+                await call(method, path, t, { ...pathVals, [p.name]: bad }, t.query), 404);
+        } else if (p.in === "query") {
+          const q = new URLSearchParams(t.query || "");
+          q.set(p.name, bad);
+          judge(`${M} ${path}?${p.name}=${JSON.stringify(bad)} -> ${[].concat(queryStatus).join("/")}`, op, await call(method, path, t, pathVals, q.toString()),
+                queryStatus, p.name);
+        }
+      }
+      if (p.in === "query" && p.required) {
+        const q = new URLSearchParams(t.query || "");
+        q.delete(p.name);
+        judge(`${M} ${path} without ${p.name} -> ${[].concat(queryStatus).join("/")}`, op, await call(method, path, t, pathVals, q.toString()), queryStatus, p.name);
+      }
+      if (p.in === "query" && (t.query || "").includes(p.name + "=")) {
+        judge(`${M} ${path} with ${p.name} twice -> ${[].concat(queryStatus).join("/")}`, op,
+              await call(method, path, t, pathVals, t.query + "&" + t.query.split("&").find((x) => x.startsWith(p.name + "="))), queryStatus, p.name);
+      }
+    }
+    const q = new URLSearchParams(t.query || "");
+    q.set("no_such_parameter", "1");
+    judge(`${M} ${path} with an unknown parameter -> ${[].concat(queryStatus).join("/")}`, op, await call(method, path, t, pathVals, q.toString()),
+          queryStatus, "no_such_parameter");
+  }
+}
+
 // the reverse: every route in the server's code is documented
 const src = fs.readFileSync(repo + "/src/http/server.c", "utf8");
 const routes = new Set();

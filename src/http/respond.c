@@ -1,0 +1,102 @@
+/* respond.c - building and queueing responses (see respond.h). */
+#include "respond.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "body.h"
+
+const char *const fs_http_security_headers[][2] = {
+	{"Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'"},
+	{"X-Content-Type-Options", "nosniff"},
+	{"X-Frame-Options", "DENY"},
+	{"Referrer-Policy", "no-referrer"},
+	{"Cache-Control", "no-store"},
+	{NULL, NULL},
+};
+
+static _Thread_local int responded;
+
+void fs_http_begin(void)
+{
+	responded = 0;
+}
+
+int fs_http_responded(void)
+{
+	return responded;
+}
+
+void fs_http_add_security_headers(struct MHD_Response *r)
+{
+	for (size_t i = 0; fs_http_security_headers[i][0]; i++)
+		MHD_add_response_header(r, fs_http_security_headers[i][0], fs_http_security_headers[i][1]);
+}
+
+static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r)
+{
+	enum MHD_Result ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	if (ret == MHD_YES)
+		responded = 1;
+	return ret;
+}
+
+enum MHD_Result fs_http_queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r)
+{
+	fs_http_add_security_headers(r);
+	return queue(c, status, r);
+}
+
+enum MHD_Result fs_http_send_500(struct MHD_Connection *c)
+{
+	static const char body[] = "{\"error\":{\"code\":\"internal\",\"message\":\"internal error\"}}";
+	/* no path, no query, no body: nothing about the person in the log */
+	fprintf(stderr, "http 500: no response could be built; answered with the fixed 500\n");
+	struct MHD_Response *r = MHD_create_response_from_buffer(sizeof(body) - 1, (void *)body, MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
+	fs_http_add_security_headers(r);
+	return queue(c, 500, r);
+}
+
+enum MHD_Result fs_http_send(struct MHD_Connection *c, unsigned status, const char *type, char *body, size_t len,
+			     const char *cookie)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, len ? body : NULL,
+								 len ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (!len)
+		free(body);
+	if (!r) {
+		if (len)
+			free(body);
+		return fs_http_send_500(c);
+	}
+	if (MHD_add_response_header(r, "Content-Type", type) != MHD_YES ||
+	    (cookie && MHD_add_response_header(r, "Set-Cookie", cookie) != MHD_YES)) {
+		MHD_destroy_response(r);
+		return fs_http_send_500(c);
+	}
+	fs_http_add_security_headers(r);
+	return queue(c, status, r);
+}
+
+enum MHD_Result fs_http_send_json(struct MHD_Connection *c, unsigned status, json_t *j, const char *cookie)
+{
+	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	if (!text)
+		return fs_http_send_500(c);
+	return fs_http_send(c, status, "application/json; charset=utf-8", text, strlen(text), cookie);
+}
+
+enum MHD_Result fs_http_send_error(struct MHD_Connection *c, unsigned status, const char *code, const char *message,
+				   const char *field)
+{
+	char *text = fs_http_error_body(code, message, field);
+	if (!text)
+		return fs_http_send_500(c);
+	return fs_http_send(c, status, "application/json; charset=utf-8", text, strlen(text), NULL);
+}
