@@ -536,7 +536,10 @@ int cmd_fund(struct cli *c, int argc, char **argv)
 			json_array_foreach(b, i, a) {
 				char m[32], pend[32];
 				fs_money_format(json_integer_value(json_object_get(a, "balance_minor")), 2, m);
-				int64_t pd = json_integer_value(json_object_get(a, "debits_pending")) - json_integer_value(json_object_get(a, "credits_pending"));
+				int64_t pd = 0; /* both sums are within range and not negative (the core checks): no overflow */
+				if (fs_money_sub(json_integer_value(json_object_get(a, "debits_pending")),
+						 json_integer_value(json_object_get(a, "credits_pending")), &pd))
+					pd = 0;
 				fs_money_format(pd, 2, pend);
 				printf("%-32s %16s %s%s%s%s\n", json_string_value(json_object_get(a, "name")), m,
 				       json_string_value(json_object_get(a, "currency")), pd ? "  (pending " : "", pd ? pend : "", pd ? ")" : "");

@@ -318,6 +318,7 @@ struct report_ud {
 	json_t *kinds;  /* account id -> kind */
 	int64_t in, out, in_n, out_n;
 	int public_;
+	int over; /* a sum passed the largest amount */
 };
 
 static int report_cb(void *p, const struct fs_value *v)
@@ -336,13 +337,12 @@ static int report_cb(void *p, const struct fs_value *v)
 	int income = credit_kind && !strcmp(credit_kind, "income"), expense = debit_kind && !strcmp(debit_kind, "expense");
 	if (!income && !expense)
 		return 0;
-	if (income) {
-		u->in += v[6].i;
+	if (fs_money_add(income ? u->in : u->out, v[6].i, income ? &u->in : &u->out))
+		return u->over = 1, 1;
+	if (income)
 		u->in_n++;
-	} else {
-		u->out += v[6].i;
+	else
 		u->out_n++;
-	}
 	json_t *m = json_object_get(u->months, month);
 	if (!m) {
 		m = json_object();
@@ -350,7 +350,10 @@ static int report_cb(void *p, const struct fs_value *v)
 	}
 	char key[48];
 	snprintf(key, sizeof(key), "%s:%s", income ? "income" : "expense", code);
-	json_object_set_new(m, key, json_integer(json_integer_value(json_object_get(m, key)) + v[6].i));
+	int64_t sum;
+	if (fs_money_add(json_integer_value(json_object_get(m, key)), v[6].i, &sum))
+		return u->over = 1, 1;
+	json_object_set_new(m, key, json_integer(sum));
 	return 0;
 }
 
@@ -368,12 +371,15 @@ int fs_fund_report(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_err
 		char k[24];
 		snprintf(k, sizeof(k), "%lld", (long long)json_integer_value(json_object_get(a, "account_id")));
 		json_object_set(u.kinds, k, json_object_get(a, "kind"));
-		if (!strcmp(json_string_value(json_object_get(a, "kind")), "asset"))
-			cash += json_integer_value(json_object_get(a, "balance_minor"));
+		if (!strcmp(json_string_value(json_object_get(a, "kind")), "asset") &&
+		    fs_money_add(cash, json_integer_value(json_object_get(a, "balance_minor")), &cash))
+			u.over = 1;
 	}
 	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"fund_id", FS_EQ, fs_vint(fund)}};
 	struct fs_query q = {.table = &fs_transfers_table, .filters = f, .nfilters = 2};
-	rc = fs_store_select(ctx->st, &q, report_cb, &u, err);
+	rc = u.over ? 0 : fs_store_select(ctx->st, &q, report_cb, &u, err);
+	if (!rc && u.over)
+		rc = fs_fail(err, FS_ELIMIT, NULL, "the fund's totals pass the largest amount a report can show");
 	json_t *fj = NULL;
 	if (!rc)
 		rc = fs_get(ctx, fs_entity_find("fund"), fund, 0, &fj, err);
@@ -403,6 +409,7 @@ struct pledge_sum {
 struct pledge_ud {
 	struct pledge_sum *s;
 	size_t n;
+	int over; /* a sum passed the largest amount */
 };
 
 static int pledge_transfer_cb(void *p, const struct fs_value *v)
@@ -415,8 +422,8 @@ static int pledge_transfer_cb(void *p, const struct fs_value *v)
 	snprintf(num, sizeof(num), "%.*s", (int)(v[0].n - 7), (const char *)v[0].p + 7);
 	int64_t id = strtoll(num, NULL, 10);
 	for (size_t i = 0; i < u->n; i++)
-		if (u->s[i].pledge == id)
-			u->s[i].received += v[1].i;
+		if (u->s[i].pledge == id && fs_money_add(u->s[i].received, v[1].i, &u->s[i].received))
+			return u->over = 1, 1;
 	return 0;
 }
 
@@ -439,7 +446,7 @@ int fs_fund_pledges(struct fs_ctx *ctx, int64_t fund, fs_date as_of, json_t **re
 	if (rc)
 		return rc;
 	json_t *items = json_object_get(list, "items");
-	struct pledge_ud u = {calloc(json_array_size(items) + 1, sizeof(struct pledge_sum)), json_array_size(items)};
+	struct pledge_ud u = {calloc(json_array_size(items) + 1, sizeof(struct pledge_sum)), json_array_size(items), 0};
 	if (!u.s) {
 		json_decref(list);
 		return FS_ENOMEM;
@@ -460,11 +467,13 @@ int fs_fund_pledges(struct fs_ctx *ctx, int64_t fund, fs_date as_of, json_t **re
 		const char *end = json_string_value(json_object_get(p, "end_month"));
 		const char *until = end && strcmp(end, today) < 0 ? end : today;
 		int months = strcmp(start, today) > 0 ? 0 : months_between(start, until);
-		int64_t pledged = json_integer_value(json_object_get(p, "monthly_minor")) * months;
-		int64_t arrears = pledged - u.s[i].received > 0 ? pledged - u.s[i].received : 0;
-		tp += pledged;
-		tr += u.s[i].received;
-		ta += arrears;
+		int64_t pledged = 0, arrears = 0;
+		if (fs_money_mul(json_integer_value(json_object_get(p, "monthly_minor")), months, &pledged) ||
+		    fs_money_sub(pledged, u.s[i].received, &arrears) || fs_money_add(tp, pledged, &tp) ||
+		    fs_money_add(tr, u.s[i].received, &tr) || fs_money_add(ta, arrears > 0 ? arrears : 0, &ta))
+			u.over = 1;
+		if (arrears < 0)
+			arrears = 0;
 		json_array_append_new(out, json_pack("{s:O,s:O,s:O,s:i,s:I,s:I,s:I}", "id", json_object_get(p, "id"), "label",
 						     json_object_get(p, "label"), "monthly_minor", json_object_get(p, "monthly_minor"),
 						     "months_due", months, "pledged_minor", (json_int_t)pledged, "received_minor",
@@ -472,6 +481,8 @@ int fs_fund_pledges(struct fs_ctx *ctx, int64_t fund, fs_date as_of, json_t **re
 	}
 	free(u.s);
 	json_decref(list);
+	if (!rc && u.over)
+		rc = fs_fail(err, FS_ELIMIT, NULL, "the fund's pledge sums pass the largest amount a report can show");
 	if (rc) {
 		json_decref(out);
 		return rc;

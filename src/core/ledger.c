@@ -519,7 +519,7 @@ static int one(struct batch *b, const struct fs_transfer *t, size_t i, struct fs
 		fs_money_format(INT64_MAX, 2, max);
 		*rc = fs_fail(b->err, FS_EINVAL, "amount_minor",
 			      "transfer '%s' (number %zu of the batch) would take a sum of account %lld past the largest amount "
-			      "a balance holds (%s in minor units / 100); nothing of the batch was recorded",
+			      "a balance can hold (%s); nothing of the batch was recorded",
 			      t->id, i + 1, (long long)over, max);
 		return -1;
 	}
@@ -649,11 +649,28 @@ int fs_fund_balances(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_e
 	char fid[24];
 	snprintf(fid, sizeof(fid), "%lld", (long long)fund);
 	struct fs_kv f = {"fund_id", fid};
+	/* every account, a page of the list's largest size at a time */
 	struct fs_list_opts o = {.filters = &f, .nfilters = 1, .limit = 10000};
-	json_t *accts;
-	int rc = fs_list(ctx, ae, &o, &accts, err);
-	if (rc)
+	json_t *accts = NULL;
+	int rc = 0;
+	for (;;) {
+		json_t *page;
+		if ((rc = fs_list(ctx, ae, &o, &page, err)))
+			break;
+		size_t got = json_array_size(json_object_get(page, "items"));
+		if (!accts)
+			accts = json_incref(page);
+		else
+			json_array_extend(json_object_get(accts, "items"), json_object_get(page, "items"));
+		json_decref(page);
+		if (got < (size_t)o.limit)
+			break;
+		o.offset += o.limit;
+	}
+	if (rc) {
+		json_decref(accts);
 		return rc;
+	}
 	json_t *out = json_array();
 	size_t i;
 	json_t *a;
@@ -664,8 +681,8 @@ int fs_fund_balances(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_e
 		if ((rc = fs_store_select(ctx->st, &bq, bal_cb, &b, err)))
 			break;
 		int64_t bal;
-		if (fs_money_sub(b.dp, b.cp, &bal)) {
-			rc = fs_fail(err, FS_EINTEGRITY, "balance", "the balance of account %lld is past the largest amount: run 'fairshare verify'",
+		if (b.dp < 0 || b.cp < 0 || b.dpend < 0 || b.cpend < 0 || fs_money_sub(b.dp, b.cp, &bal)) {
+			rc = fs_fail(err, FS_EINTEGRITY, "balance", "the balance of account %lld is past the largest amount (wrapped): run 'fairshare verify'",
 				     (long long)json_integer_value(json_object_get(a, "id")));
 			break;
 		}
