@@ -113,7 +113,7 @@ int fs_fund_payroll(struct fs_ctx *ctx, int64_t fund, FILE *in, const char *name
 	/* rows are read whole first; pointers into them are taken only when the
 	 * array no longer grows */
 	struct prow *rows = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0, cap = 0, nlines = 0; /* valid rows; all rows */
 	json_t *errors = json_array();
 	struct fs_error perr = {0};
 	int r;
@@ -123,6 +123,7 @@ int fs_fund_payroll(struct fs_ctx *ctx, int64_t fund, FILE *in, const char *name
 		long line = fs_csv_line(csv);
 		if (nf == 1 && !f[0].len)
 			continue;
+		nlines++;
 		if (n >= FS_FUND_BATCH_MAX) {
 			rc = fs_fail(err, FS_ELIMIT, NULL, "%s: more than %d rows at line %ld: split the file", name, FS_FUND_BATCH_MAX, line);
 			break;
@@ -174,7 +175,7 @@ int fs_fund_payroll(struct fs_ctx *ctx, int64_t fund, FILE *in, const char *name
 	long stored = 0, existed = 0, missed = 0;
 	if (!rc && json_array_size(errors)) {
 		rc = fs_fail(err, FS_EINVAL, NULL, "%s: %zu rows are invalid; nothing was recorded", name, json_array_size(errors));
-		missed = (long)n;
+		missed = (long)nlines;
 	} else if (!rc && n) {
 		for (size_t i = 0; i < n; i++) /* one linked chain: the new rows all or none */
 			t[i] = (struct fs_transfer){.id = rows[i].id, .debit_account = debit, .credit_account = credit,
@@ -203,7 +204,7 @@ int fs_fund_payroll(struct fs_ctx *ctx, int64_t fund, FILE *in, const char *name
 		json_decref(errors);
 		return rc;
 	}
-	*ret = json_pack("{s:I,s:I,s:I,s:I,s:o}", "rows", (json_int_t)n, "recorded", (json_int_t)stored, "already_recorded",
+	*ret = json_pack("{s:I,s:I,s:I,s:I,s:o}", "rows", (json_int_t)nlines, "recorded", (json_int_t)stored, "already_recorded",
 			 (json_int_t)existed, "not_recorded", (json_int_t)missed, "errors", errors);
 	return rc;
 }
