@@ -440,9 +440,8 @@ int fs_fund_pledges(struct fs_ctx *ctx, int64_t fund, fs_date as_of, json_t **re
 	char fid[24];
 	snprintf(fid, sizeof(fid), "%lld", (long long)fund);
 	struct fs_kv filt = {"fund_id", fid};
-	struct fs_list_opts o = {.filters = &filt, .nfilters = 1, .limit = 10000};
 	json_t *list;
-	int rc = fs_list(ctx, fs_entity_find("pledge"), &o, &list, err);
+	int rc = fs_list_all(ctx, fs_entity_find("pledge"), &filt, 1, &list, err);
 	if (rc)
 		return rc;
 	json_t *items = json_object_get(list, "items");

@@ -643,34 +643,45 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 
 /* ---- balances ---- */
 
-int fs_fund_balances(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_error *err)
+int fs_list_all(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_kv *filters, size_t nfilters, json_t **ret,
+		struct fs_error *err)
 {
-	const struct fs_entity *ae = fs_entity_find("account");
-	char fid[24];
-	snprintf(fid, sizeof(fid), "%lld", (long long)fund);
-	struct fs_kv f = {"fund_id", fid};
-	/* every account, a page of the list's largest size at a time */
-	struct fs_list_opts o = {.filters = &f, .nfilters = 1, .limit = 10000};
-	json_t *accts = NULL;
-	int rc = 0;
+	/* a page of the list's largest size at a time */
+	struct fs_list_opts o = {.filters = filters, .nfilters = nfilters, .limit = 10000};
+	json_t *all = NULL;
+	int rc;
 	for (;;) {
 		json_t *page;
-		if ((rc = fs_list(ctx, ae, &o, &page, err)))
+		if ((rc = fs_list(ctx, e, &o, &page, err)))
 			break;
 		size_t got = json_array_size(json_object_get(page, "items"));
-		if (!accts)
-			accts = json_incref(page);
+		if (!all)
+			all = json_incref(page);
 		else
-			json_array_extend(json_object_get(accts, "items"), json_object_get(page, "items"));
+			json_array_extend(json_object_get(all, "items"), json_object_get(page, "items"));
 		json_decref(page);
 		if (got < (size_t)o.limit)
 			break;
 		o.offset += o.limit;
 	}
 	if (rc) {
-		json_decref(accts);
+		json_decref(all);
 		return rc;
 	}
+	*ret = all;
+	return 0;
+}
+
+int fs_fund_balances(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_error *err)
+{
+	const struct fs_entity *ae = fs_entity_find("account");
+	char fid[24];
+	snprintf(fid, sizeof(fid), "%lld", (long long)fund);
+	struct fs_kv f = {"fund_id", fid};
+	json_t *accts;
+	int rc = fs_list_all(ctx, ae, &f, 1, &accts, err);
+	if (rc)
+		return rc;
 	json_t *out = json_array();
 	size_t i;
 	json_t *a;

@@ -10,4 +10,8 @@ enum { B_ACCOUNT, B_DP, B_CP, B_DPEND, B_CPEND, B_NCOLS };
 /* 1 when id is a transfer id: 1-64 of A-Z a-z 0-9 . _ : - */
 int fs_transfer_id_ok(const char *id);
 
+/* Every record of a list ({"total", "items"}), however many: fs_list page by page. */
+int fs_list_all(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_kv *filters, size_t nfilters, json_t **ret,
+		struct fs_error *err);
+
 #endif

@@ -418,6 +418,44 @@ static void test_resolution_ids(void **state)
 	assert_int_equal(fs_ledger_resolution_id("ok", FS_TF_PENDING, a, &err), FS_EINVAL);
 }
 
+/* More accounts than one page of a list (10,000): balances and the export see them all. */
+static void test_many_accounts(void **state)
+{
+	struct fx *f = *state;
+	struct fs_error err = {0};
+	char fid[24], name[32];
+	snprintf(fid, sizeof(fid), "%lld", (long long)f->fund);
+	int64_t last = 0;
+	assert_int_equal(fs_tx_begin(f->ctx, &err), 0);
+	for (int i = 0; i < 10050; i++) {
+		snprintf(name, sizeof(name), "liabilities:person-%05d", i);
+		struct fs_kv a[] = {{"fund_id", fid}, {"name", name}, {"kind", "liability"}};
+		assert_int_equal(fs_create(f->ctx, fs_entity_find("account"), a, 3, &last, &err), 0);
+	}
+	assert_int_equal(fs_tx_end(f->ctx, 0, &err), 0);
+	int res[1];
+	struct fs_transfer t = TF("owed-1", f->acct[3], last, 4200, 0);
+	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, &t, 1, res, &err), 0);
+	assert_int_equal(res[0], FS_T_OK);
+	json_t *b;
+	assert_int_equal(fs_fund_balances(f->ctx, f->fund, &b, &err), 0);
+	assert_int_equal(json_array_size(b), 12 + 10050);
+	int found = 0;
+	size_t i;
+	json_t *a;
+	json_array_foreach(b, i, a) found |= json_integer_value(json_object_get(a, "account_id")) == last &&
+					     json_integer_value(json_object_get(a, "balance_minor")) == -4200;
+	assert_true(found);
+	json_decref(b);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	assert_int_equal(fs_ledger_export(f->ctx, f->fund, out, FS_LEDGER_CSV, 0, &err), 0);
+	fclose(out);
+	assert_non_null(strstr(text, "liabilities:person-10049"));
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -425,6 +463,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_overflow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_finds_wrapped_sums, setup, teardown),
 		cmocka_unit_test(test_resolution_ids),
+		cmocka_unit_test_setup_teardown(test_many_accounts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_batches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_negative_and_pending, setup, teardown),
 	};
