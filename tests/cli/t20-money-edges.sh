@@ -164,7 +164,9 @@ wait "$server" 2>/dev/null
 expect "verify after the small cases" 0 fs verify
 
 # ---- 100,000 payroll rows: killed mid-run, rerun, rerun with one more ----
+# (FS_BIG_ROWS sets another number; 0 skips the big cases, for quick runs)
 rows=${FS_BIG_ROWS:-100000}
+[ "$rows" -gt 0 ] || { finish; exit; }
 awk -v n="$rows" 'BEGIN { print "worker,amount,date"; for (i = 1; i <= n; i++) printf "Worker %d,%d.%02d,2026-05-05\n", i, 1 + i % 50, i % 100 }' >"$T/big.csv"
 fs fund create --name "Payroll" >/dev/null # fund 3
 # how long a tenth of the rows takes: the kill comes at about a third of the whole run
