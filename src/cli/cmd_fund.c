@@ -150,7 +150,7 @@ int cmd_transfer_family(struct cli *c, int argc, char **argv)
 	if ((rc = fund_of(ctx, opt(&o, "fund"), &fund)) >= 0)
 		return rc;
 	struct fs_error err = {0};
-	char idbuf[40];
+	char idbuf[40], rid[FS_TRANSFER_ID_MAX + 1];
 	const char *id = opt(&o, "id");
 	if (!id) {
 		new_id(idbuf);
@@ -184,10 +184,11 @@ int cmd_transfer_family(struct cli *c, int argc, char **argv)
 			rc = cli_usage("%s needs the pending transfer's id", cmd);
 			goto out;
 		}
-		if (!opt(&o, "id"))
-			snprintf(idbuf, sizeof(idbuf), "%.30s.%s", o.positional, !strcmp(cmd, "void") ? "void" : "post");
-		if (!opt(&o, "id"))
-			t.id = idbuf;
+		if (!opt(&o, "id")) { /* the one id every front end derives */
+			if ((r = fs_ledger_resolution_id(o.positional, !strcmp(cmd, "void") ? FS_TF_VOID : FS_TF_POST, rid, &err)))
+				goto fail;
+			t.id = rid;
+		}
 		if (!strcmp(cmd, "approve")) {
 			r = fs_ledger_approve(ctx, fund, o.positional, t.id, &res, &err);
 			if (!r) {
@@ -258,6 +259,7 @@ int cmd_transfer_family(struct cli *c, int argc, char **argv)
 				       t.id, (long long)fund);
 		}
 	}
+fail:
 	if (r)
 		rc = cli_fail(&err, r);
 out:
@@ -297,19 +299,19 @@ static int fund_payroll(struct cli *c, int argc, char **argv)
 		size_t i;
 		json_t *e;
 		json_array_foreach(json_object_get(rep, "errors"), i, e) {
-			if (json_object_get(e, "line"))
-				fprintf(stderr, "%s: line %lld: %s\n", file, (long long)json_integer_value(json_object_get(e, "line")),
-					json_string_value(json_object_get(e, "message")));
-			else
-				fprintf(stderr, "%s: row %lld: %s\n", file, (long long)json_integer_value(json_object_get(e, "row")),
-					json_string_value(json_object_get(e, "message")));
+			const char *id = json_string_value(json_object_get(e, "id"));
+			fprintf(stderr, "%s: line %lld: %s%s%s%s\n", file, (long long)json_integer_value(json_object_get(e, "line")),
+				json_string_value(json_object_get(e, "message")), id ? " (id " : "", id ? id : "", id ? ")" : "");
 		}
-		if (!r)
-			printf("%lld rows: %lld recorded, %lld recorded before\n", (long long)json_integer_value(json_object_get(rep, "rows")),
-			       (long long)json_integer_value(json_object_get(rep, "recorded")),
-			       (long long)json_integer_value(json_object_get(rep, "already_recorded")));
+		long long missed = json_integer_value(json_object_get(rep, "not_recorded"));
+		printf("%lld rows: %lld recorded, %lld recorded before", (long long)json_integer_value(json_object_get(rep, "rows")),
+		       (long long)json_integer_value(json_object_get(rep, "recorded")),
+		       (long long)json_integer_value(json_object_get(rep, "already_recorded")));
+		if (missed)
+			printf(", %lld not recorded", missed);
+		putchar('\n');
 	}
-	int bad = rep && json_array_size(json_object_get(rep, "errors"));
+	int bad = rep && (json_array_size(json_object_get(rep, "errors")) || json_integer_value(json_object_get(rep, "not_recorded")));
 	json_decref(rep);
 	if (r)
 		return cli_fail(&err, r);
@@ -407,34 +409,66 @@ static int fund_strike_pay(struct cli *c, int argc, char **argv)
 		return rc;
 	if (!opt(&o, "week"))
 		return cli_usage("give --week (a date in the week paid)");
-	int64_t wp = 0, persons[512];
+	int64_t wp = 0, *persons = NULL;
 	size_t np = 0;
 	if (opt(&o, "workplace") && cli_parse_id(opt(&o, "workplace"), &wp))
 		return cli_usage("--workplace takes an id");
-	if (opt(&o, "persons")) {
-		char buf[4096];
-		snprintf(buf, sizeof(buf), "%s", opt(&o, "persons"));
-		for (char *save = NULL, *p = strtok_r(buf, ",", &save); p && np < 512; p = strtok_r(NULL, ",", &save))
-			if (cli_parse_id(p, &persons[np++]))
-				return cli_usage("--persons takes ids separated by commas");
+	if (opt(&o, "persons")) { /* as many as given: one id per comma-separated item */
+		const char *list = opt(&o, "persons");
+		size_t most = 1;
+		for (const char *p = list; *p; p++)
+			most += *p == ',';
+		char *buf = strdup(list);
+		persons = calloc(most, sizeof(*persons));
+		if (!buf || !persons) {
+			free(buf);
+			free(persons);
+			return cli_fail(&(struct fs_error){.message = "out of memory"}, FS_ENOMEM);
+		}
+		int bad = 0;
+		for (char *save = NULL, *p = strtok_r(buf, ",", &save); p && !bad; p = strtok_r(NULL, ",", &save))
+			bad = cli_parse_id(p, &persons[np++]);
+		free(buf);
+		if (bad) {
+			free(persons);
+			return cli_usage("--persons takes ids separated by commas");
+		}
 	}
 	struct fs_ctx *ctx = cli_open(c, 0, 1, &rc);
-	if (!ctx)
+	if (!ctx) {
+		free(persons);
 		return rc;
+	}
 	struct fs_error err = {0};
 	json_t *r = NULL;
 	int x = fs_fund_strike_pay(ctx, fund, opt(&o, "week"), wp, persons, np, &r, &err);
 	fs_close(ctx);
+	free(persons);
 	if (x)
 		return cli_fail(&err, x);
 	if (c->json) {
 		cli_print_json(r);
 	} else {
-		char a[32];
+		char a[32], u[32] = "?";
 		fs_money_format(json_integer_value(json_object_get(r, "amount_minor")), 2, a);
-		printf("week of %s: %lld strikers, %lld paid %s each, %lld paid before; %s\n", json_string_value(json_object_get(r, "week")),
+		long long unpaid = json_integer_value(json_object_get(r, "not_paid"));
+		size_t i;
+		json_t *f;
+		json_array_foreach(json_object_get(r, "failures"), i, f)
+			fprintf(stderr, "fairshare: person %lld: %s (id %s)\n", (long long)json_integer_value(json_object_get(f, "person_id")),
+				json_string_value(json_object_get(f, "message")), json_string_value(json_object_get(f, "id")));
+		printf("week of %s: %lld strikers, %lld paid %s each, %lld paid before", json_string_value(json_object_get(r, "week")),
 		       (long long)json_integer_value(json_object_get(r, "strikers")), (long long)json_integer_value(json_object_get(r, "paid")), a,
-		       (long long)json_integer_value(json_object_get(r, "paid_before")), json_string_value(json_object_get(r, "result")));
+		       (long long)json_integer_value(json_object_get(r, "paid_before")));
+		if (unpaid > 0)
+			printf(", %lld not paid", unpaid);
+		printf("; %s\n", json_string_value(json_object_get(r, "result")));
+		if (unpaid > 0) {
+			if (json_integer_value(json_object_get(r, "not_paid_minor")) >= 0)
+				fs_money_format(json_integer_value(json_object_get(r, "not_paid_minor")), 2, u);
+			fprintf(stderr, "fairshare: %lld strikers not paid (%s): strike pay is everyone or no one, so nobody new was paid this run\n",
+				unpaid, u);
+		}
 	}
 	int ok = !strcmp(json_string_value(json_object_get(r, "result")), "ok");
 	json_decref(r);
@@ -502,7 +536,10 @@ int cmd_fund(struct cli *c, int argc, char **argv)
 			json_array_foreach(b, i, a) {
 				char m[32], pend[32];
 				fs_money_format(json_integer_value(json_object_get(a, "balance_minor")), 2, m);
-				int64_t pd = json_integer_value(json_object_get(a, "debits_pending")) - json_integer_value(json_object_get(a, "credits_pending"));
+				int64_t pd = 0; /* both sums are within range and not negative (the core checks): no overflow */
+				if (fs_money_sub(json_integer_value(json_object_get(a, "debits_pending")),
+						 json_integer_value(json_object_get(a, "credits_pending")), &pd))
+					pd = 0;
 				fs_money_format(pd, 2, pend);
 				printf("%-32s %16s %s%s%s%s\n", json_string_value(json_object_get(a, "name")), m,
 				       json_string_value(json_object_get(a, "currency")), pd ? "  (pending " : "", pd ? pend : "", pd ? ")" : "");

@@ -296,12 +296,27 @@ int fs_fund_balances(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_e
 int fs_fund_create(struct fs_ctx *ctx, const struct fs_kv *kv, size_t n, int64_t *ret_id, struct fs_error *err);
 /* An account of a fund by id or by name. */
 int fs_account_by_name(struct fs_ctx *ctx, int64_t fund, const char *name, int64_t *ret, struct fs_error *err);
-/* Post a pending disbursement: only someone other than who entered it. */
+#define FS_TRANSFER_ID_MAX 64
+/* The id of the transfer that posts (flag FS_TF_POST) or voids (FS_TF_VOID) the
+ * pending transfer pending_id when no id is given, the same in every front end:
+ * "<pending_id>.post" for a pending id of up to 40 characters; for a longer one
+ * its first 26 characters, ".", 32 hex digits of a BLAKE2b hash of the whole id
+ * and ".post" (64 characters: longer than every short form, so no two pending
+ * ids share one). FS_EINVAL when pending_id is not a transfer id. */
+int fs_ledger_resolution_id(const char *pending_id, unsigned flag, char out[FS_TRANSFER_ID_MAX + 1], struct fs_error *err);
+/* Post a pending disbursement: only someone other than who entered it.
+ * FS_ECONFLICT, saying by whom and how, when it was posted or voided before
+ * (also partly, and also under another id): an approval never answers "exists". */
 int fs_ledger_approve(struct fs_ctx *ctx, int64_t fund, const char *pending_id, const char *approval_id, int *result,
 		      struct fs_error *err);
+/* The most rows of one payroll file, and strikers of one strike-pay run. */
+#define FS_FUND_BATCH_MAX 1000000
 /* A payroll collection from a site: CSV worker,amount,date[,id], all rows in one
- * linked batch (all or nothing); ids default to site + date + line so the same
- * file twice records once. *ret: rows, recorded, already_recorded, errors. */
+ * linked batch: the new rows all or none; rows recorded before are counted as
+ * such, so a rerun records exactly the new ones. ids default to site + date +
+ * line so the same file twice records once. *ret: rows, recorded,
+ * already_recorded, not_recorded, errors [{line, [id], message}]; FS_EINVAL
+ * (with *ret) when any row is invalid or not recorded. */
 int fs_fund_payroll(struct fs_ctx *ctx, int64_t fund, FILE *in, const char *name, const char *site, const char *into,
 		    json_t **ret, struct fs_error *err);
 /* The fund's public report: totals and counts, income and expense by month and
@@ -313,8 +328,11 @@ int fs_fund_pledges(struct fs_ctx *ctx, int64_t fund, fs_date as_of, json_t **re
 /* Pending transfers not yet posted or voided (the approval queue). */
 int fs_fund_pending(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_error *err);
 /* A week's strike pay by the fund's policy to every striker (the active
- * employments of a workplace, and/or listed persons), one linked batch: everyone
- * or no one; the same week again pays nobody twice. */
+ * employments of a workplace, and/or listed persons, each once), one linked
+ * batch: every striker not paid before, or none of them; the same week again
+ * pays nobody twice. *ret: week, strikers, paid, paid_before, not_paid,
+ * amount_minor, not_paid_minor, result ("ok" when nobody is left unpaid),
+ * failures [{person_id, id, message}]. */
 int fs_fund_strike_pay(struct fs_ctx *ctx, int64_t fund, const char *week, int64_t workplace, const int64_t *persons,
 		       size_t npersons, json_t **ret, struct fs_error *err);
 enum fs_ledger_format { FS_LEDGER_LEDGER, FS_LEDGER_BEANCOUNT, FS_LEDGER_CSV };

@@ -11,6 +11,7 @@
 #include "../util/csv.h"
 #include "../util/date.h"
 #include "../util/money.h"
+#include "ledger_int.h"
 
 /* The chart of accounts a new fund starts with. */
 static const struct {
@@ -74,8 +75,29 @@ int fs_account_by_name(struct fs_ctx *ctx, int64_t fund, const char *name, int64
 	return rc;
 }
 
+int fs_ledger_resolution_id(const char *pending_id, unsigned flag, char out[FS_TRANSFER_ID_MAX + 1], struct fs_error *err)
+{
+	const char *suffix = flag == FS_TF_VOID ? "void" : flag == FS_TF_POST ? "post" : NULL;
+	if (!suffix)
+		return fs_fail(err, FS_EINVAL, NULL, "a pending transfer is posted or voided");
+	if (!fs_transfer_id_ok(pending_id))
+		return fs_fail(err, FS_EINVAL, "pending_id", "'%.64s' is not a transfer id (1-64 of A-Z a-z 0-9 . _ : -)",
+			       pending_id ? pending_id : "");
+	size_t n = strlen(pending_id);
+	if (n <= 40) {
+		snprintf(out, FS_TRANSFER_ID_MAX + 1, "%s.%s", pending_id, suffix);
+		return 0;
+	}
+	unsigned char h[16];
+	char hex[33];
+	crypto_generichash(h, sizeof(h), (const unsigned char *)pending_id, n, NULL, 0);
+	fs_hex(h, sizeof(h), hex);
+	snprintf(out, FS_TRANSFER_ID_MAX + 1, "%.26s.%s.%s", pending_id, hex, suffix);
+	return 0;
+}
+
 struct tf_row {
-	char actor[80];
+	char actor[80], id[72], date[11];
 	int64_t flags, amount, fund;
 	int found;
 };
@@ -88,21 +110,38 @@ static int tf_row_cb(void *p, const struct fs_value *v)
 	t->flags = v[1].i;
 	t->amount = v[2].i;
 	snprintf(t->actor, sizeof(t->actor), "%.*s", (int)v[3].n, (const char *)v[3].p);
+	snprintf(t->id, sizeof(t->id), "%.*s", (int)v[4].n, (const char *)v[4].p);
+	snprintf(t->date, sizeof(t->date), "%.*s", (int)v[5].n, (const char *)v[5].p);
 	return 1;
 }
 
 int fs_ledger_approve(struct fs_ctx *ctx, int64_t fund, const char *pending_id, const char *approval_id, int *result,
 		      struct fs_error *err)
 {
-	static const char *const cols[] = {"fund_id", "flags", "amount_minor", "actor"};
+	static const char *const cols[] = {"fund_id", "flags", "amount_minor", "actor", "id", "value_date"};
 	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"id", FS_EQ, fs_vtext(pending_id)}};
-	struct fs_query q = {.table = &fs_transfers_table, .filters = f, .nfilters = 2, .limit = 1, .columns = cols, .ncolumns = 4};
+	struct fs_query q = {.table = &fs_transfers_table, .filters = f, .nfilters = 2, .limit = 1, .columns = cols, .ncolumns = 6};
 	struct tf_row t = {0};
 	int rc = fs_store_select(ctx->st, &q, tf_row_cb, &t, err);
 	if (rc)
 		return rc;
 	if (!t.found || t.fund != fund || !(t.flags & FS_TF_PENDING))
 		return fs_fail(err, FS_ENOTFOUND, "id", "no pending disbursement '%.64s' in this fund", pending_id);
+	/* posted or voided before, by anyone under any id: say so, never "exists" */
+	struct tf_row done = {0};
+	f[1] = (struct fs_filter){"pending_id", FS_EQ, fs_vtext(pending_id)};
+	if ((rc = fs_store_select(ctx->st, &q, tf_row_cb, &done, err)))
+		return rc;
+	if (done.found) {
+		char a[32], whole[32];
+		fs_money_format(done.amount, 2, a);
+		fs_money_format(t.amount, 2, whole);
+		if (done.flags & FS_TF_VOID)
+			return fs_fail(err, FS_ECONFLICT, "pending_id", "'%.64s' was already voided by %s (transfer '%s' of %s): nothing to approve",
+				       pending_id, done.actor, done.id, done.date);
+		return fs_fail(err, FS_ECONFLICT, "pending_id", "'%.64s' was already posted by %s (transfer '%s' of %s, %s of %s): this approval records nothing",
+			       pending_id, done.actor, done.id, done.date, a, whole);
+	}
 	if (!strcmp(t.actor, ctx->actor))
 		return fs_fail(err, FS_EPERM, "actor", "a disbursement is approved by a second person, not by %s who entered it", ctx->actor);
 	struct fs_transfer post = {.id = approval_id, .flags = FS_TF_POST, .pending_id = pending_id};
@@ -272,146 +311,6 @@ int fs_ledger_export(struct fs_ctx *ctx, int64_t fund, FILE *out, enum fs_ledger
 	return rc;
 }
 
-/* ---- payroll collections: many small contributions from a site, one batch ---- */
-
-int fs_fund_payroll(struct fs_ctx *ctx, int64_t fund, FILE *in, const char *name, const char *site, const char *into,
-		    json_t **ret, struct fs_error *err)
-{
-	int64_t debit, credit;
-	int rc = fs_account_by_name(ctx, fund, into ? into : "assets:bank", &debit, err);
-	if (!rc)
-		rc = fs_account_by_name(ctx, fund, "income:payroll", &credit, err);
-	if (rc)
-		return rc;
-	struct fs_csv *csv = fs_csv_new_file(in);
-	if (!csv)
-		return FS_ENOMEM;
-	/* header: worker (or name), amount, date, and optionally id */
-	struct fs_error perr = {0};
-	int r = fs_csv_next(csv, &perr);
-	int cw = -1, ca = -1, cd = -1, ci = -1;
-	if (r == 1) {
-		const struct fs_csv_field *h = fs_csv_fields(csv);
-		for (size_t i = 0; i < fs_csv_nfields(csv); i++) {
-			if (!strcmp(h[i].data, "worker") || !strcmp(h[i].data, "name"))
-				cw = (int)i;
-			else if (!strcmp(h[i].data, "amount"))
-				ca = (int)i;
-			else if (!strcmp(h[i].data, "date"))
-				cd = (int)i;
-			else if (!strcmp(h[i].data, "id"))
-				ci = (int)i;
-			else
-				r = fs_fail(err, FS_EINVAL, h[i].data, "%s: unknown column '%.40s' (worker, amount, date, id)", name, h[i].data);
-		}
-		if (r == 1 && (ca < 0 || cd < 0))
-			r = fs_fail(err, FS_EINVAL, NULL, "%s: the columns amount and date are required", name);
-	} else if (r == 0) {
-		r = fs_fail(err, FS_EINVAL, NULL, "%s is empty", name);
-	} else {
-		r = fs_fail(err, r, NULL, "%s: %s", name, perr.message);
-	}
-	if (r != 1) {
-		fs_csv_free(csv);
-		return r;
-	}
-	struct fs_transfer *t = NULL;
-	char (*ids)[72] = NULL, (*dates)[11] = NULL, **parties = NULL;
-	size_t n = 0, cap = 0;
-	json_t *errors = json_array();
-	rc = 0;
-	while (!rc && (r = fs_csv_next(csv, &perr)) == 1) {
-		const struct fs_csv_field *f = fs_csv_fields(csv);
-		long line = fs_csv_line(csv);
-		if (fs_csv_nfields(csv) == 1 && !f[0].len)
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			struct fs_transfer *nt = realloc(t, cap * sizeof(*nt));
-			char(*ni)[72] = nt ? realloc(ids, cap * 72) : NULL;
-			char(*nd)[11] = ni ? realloc(dates, cap * 11) : NULL;
-			char **np = nd ? realloc(parties, cap * sizeof(char *)) : NULL;
-			if (nt)
-				t = nt;
-			if (ni)
-				ids = ni;
-			if (nd)
-				dates = nd;
-			if (np)
-				parties = np;
-			if (!np) {
-				rc = FS_ENOMEM;
-				break;
-			}
-		}
-		struct fs_error ferr = {0};
-		int64_t amount = 0;
-		fs_date d;
-		const char *problem = NULL;
-		if ((size_t)ca >= fs_csv_nfields(csv) || (size_t)cd >= fs_csv_nfields(csv))
-			problem = "has fewer fields than the header";
-		else if (fs_money_parse(f[ca].data, 2, &amount, &ferr, "amount") || amount <= 0)
-			problem = ferr.message[0] ? ferr.message : "amount must be more than zero";
-		else if (fs_date_parse(f[cd].data, &d, &ferr, "date"))
-			problem = ferr.message;
-		if (problem) {
-			json_array_append_new(errors, json_pack("{s:I,s:s}", "line", (json_int_t)line, "message", problem));
-			continue;
-		}
-		fs_date_format(d, dates[n]);
-		/* a default id from site, date and line: the same file twice records once */
-		if (ci >= 0 && (size_t)ci < fs_csv_nfields(csv) && f[ci].len)
-			snprintf(ids[n], 72, "%.64s", f[ci].data);
-		else {
-			unsigned char h[8];
-			char hex[17];
-			crypto_generichash(h, sizeof(h), (const unsigned char *)(site ? site : name), strlen(site ? site : name), NULL, 0);
-			fs_hex(h, sizeof(h), hex);
-			snprintf(ids[n], 72, "pay-%s-%s-%ld", hex, dates[n], line);
-		}
-		parties[n] = cw >= 0 && (size_t)cw < fs_csv_nfields(csv) ? strdup(f[cw].data) : NULL;
-		t[n] = (struct fs_transfer){.id = ids[n], .debit_account = debit, .credit_account = credit, .amount_minor = amount,
-					    .code = "payroll", .value_date = dates[n], .memo = site, .party = parties[n]};
-		n++;
-	}
-	if (!rc && r < 0)
-		rc = fs_fail(err, r, NULL, "%s: %s", name, perr.message);
-	fs_csv_free(csv);
-	int *res = n ? calloc(n, sizeof(int)) : NULL;
-	long stored = 0, existed = 0;
-	if (!rc && json_array_size(errors)) {
-		rc = fs_fail(err, FS_EINVAL, NULL, "%s: %zu rows are invalid; nothing was recorded", name, json_array_size(errors));
-	} else if (!rc && n) {
-		/* all rows or none: one linked chain */
-		for (size_t i = 0; i + 1 < n; i++)
-			t[i].flags |= FS_TF_LINKED;
-		if (!res)
-			rc = FS_ENOMEM;
-		else
-			rc = fs_ledger_transfer(ctx, fund, t, n, res, err);
-		for (size_t i = 0; !rc && i < n; i++) {
-			stored += res[i] == FS_T_OK;
-			existed += res[i] == FS_T_EXISTS;
-			if (res[i] != FS_T_OK && res[i] != FS_T_EXISTS && res[i] != FS_T_LINKED_FAILED)
-				json_array_append_new(errors, json_pack("{s:I,s:s}", "row", (json_int_t)i + 1, "message", fs_transfer_result_name(res[i])));
-		}
-	}
-	for (size_t i = 0; i < n; i++)
-		free(parties[i]);
-	free(t);
-	free(ids);
-	free(dates);
-	free(parties);
-	free(res);
-	if (rc && rc != FS_EINVAL) {
-		json_decref(errors);
-		return rc;
-	}
-	*ret = json_pack("{s:I,s:I,s:I,s:o}", "rows", (json_int_t)n, "recorded", (json_int_t)stored, "already_recorded",
-			 (json_int_t)existed, "errors", errors);
-	return rc;
-}
-
 /* ---- reports: income and expense by month and category; the public report ---- */
 
 struct report_ud {
@@ -419,6 +318,7 @@ struct report_ud {
 	json_t *kinds;  /* account id -> kind */
 	int64_t in, out, in_n, out_n;
 	int public_;
+	int over; /* a sum passed the largest amount */
 };
 
 static int report_cb(void *p, const struct fs_value *v)
@@ -437,13 +337,12 @@ static int report_cb(void *p, const struct fs_value *v)
 	int income = credit_kind && !strcmp(credit_kind, "income"), expense = debit_kind && !strcmp(debit_kind, "expense");
 	if (!income && !expense)
 		return 0;
-	if (income) {
-		u->in += v[6].i;
+	if (fs_money_add(income ? u->in : u->out, v[6].i, income ? &u->in : &u->out))
+		return u->over = 1, 1;
+	if (income)
 		u->in_n++;
-	} else {
-		u->out += v[6].i;
+	else
 		u->out_n++;
-	}
 	json_t *m = json_object_get(u->months, month);
 	if (!m) {
 		m = json_object();
@@ -451,7 +350,10 @@ static int report_cb(void *p, const struct fs_value *v)
 	}
 	char key[48];
 	snprintf(key, sizeof(key), "%s:%s", income ? "income" : "expense", code);
-	json_object_set_new(m, key, json_integer(json_integer_value(json_object_get(m, key)) + v[6].i));
+	int64_t sum;
+	if (fs_money_add(json_integer_value(json_object_get(m, key)), v[6].i, &sum))
+		return u->over = 1, 1;
+	json_object_set_new(m, key, json_integer(sum));
 	return 0;
 }
 
@@ -469,12 +371,15 @@ int fs_fund_report(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_err
 		char k[24];
 		snprintf(k, sizeof(k), "%lld", (long long)json_integer_value(json_object_get(a, "account_id")));
 		json_object_set(u.kinds, k, json_object_get(a, "kind"));
-		if (!strcmp(json_string_value(json_object_get(a, "kind")), "asset"))
-			cash += json_integer_value(json_object_get(a, "balance_minor"));
+		if (!strcmp(json_string_value(json_object_get(a, "kind")), "asset") &&
+		    fs_money_add(cash, json_integer_value(json_object_get(a, "balance_minor")), &cash))
+			u.over = 1;
 	}
 	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"fund_id", FS_EQ, fs_vint(fund)}};
 	struct fs_query q = {.table = &fs_transfers_table, .filters = f, .nfilters = 2};
-	rc = fs_store_select(ctx->st, &q, report_cb, &u, err);
+	rc = u.over ? 0 : fs_store_select(ctx->st, &q, report_cb, &u, err);
+	if (!rc && u.over)
+		rc = fs_fail(err, FS_ELIMIT, NULL, "the fund's totals pass the largest amount a report can show");
 	json_t *fj = NULL;
 	if (!rc)
 		rc = fs_get(ctx, fs_entity_find("fund"), fund, 0, &fj, err);
@@ -504,6 +409,7 @@ struct pledge_sum {
 struct pledge_ud {
 	struct pledge_sum *s;
 	size_t n;
+	int over; /* a sum passed the largest amount */
 };
 
 static int pledge_transfer_cb(void *p, const struct fs_value *v)
@@ -516,8 +422,8 @@ static int pledge_transfer_cb(void *p, const struct fs_value *v)
 	snprintf(num, sizeof(num), "%.*s", (int)(v[0].n - 7), (const char *)v[0].p + 7);
 	int64_t id = strtoll(num, NULL, 10);
 	for (size_t i = 0; i < u->n; i++)
-		if (u->s[i].pledge == id)
-			u->s[i].received += v[1].i;
+		if (u->s[i].pledge == id && fs_money_add(u->s[i].received, v[1].i, &u->s[i].received))
+			return u->over = 1, 1;
 	return 0;
 }
 
@@ -534,13 +440,12 @@ int fs_fund_pledges(struct fs_ctx *ctx, int64_t fund, fs_date as_of, json_t **re
 	char fid[24];
 	snprintf(fid, sizeof(fid), "%lld", (long long)fund);
 	struct fs_kv filt = {"fund_id", fid};
-	struct fs_list_opts o = {.filters = &filt, .nfilters = 1, .limit = 10000};
 	json_t *list;
-	int rc = fs_list(ctx, fs_entity_find("pledge"), &o, &list, err);
+	int rc = fs_list_all(ctx, fs_entity_find("pledge"), &filt, 1, &list, err);
 	if (rc)
 		return rc;
 	json_t *items = json_object_get(list, "items");
-	struct pledge_ud u = {calloc(json_array_size(items) + 1, sizeof(struct pledge_sum)), json_array_size(items)};
+	struct pledge_ud u = {calloc(json_array_size(items) + 1, sizeof(struct pledge_sum)), json_array_size(items), 0};
 	if (!u.s) {
 		json_decref(list);
 		return FS_ENOMEM;
@@ -561,11 +466,13 @@ int fs_fund_pledges(struct fs_ctx *ctx, int64_t fund, fs_date as_of, json_t **re
 		const char *end = json_string_value(json_object_get(p, "end_month"));
 		const char *until = end && strcmp(end, today) < 0 ? end : today;
 		int months = strcmp(start, today) > 0 ? 0 : months_between(start, until);
-		int64_t pledged = json_integer_value(json_object_get(p, "monthly_minor")) * months;
-		int64_t arrears = pledged - u.s[i].received > 0 ? pledged - u.s[i].received : 0;
-		tp += pledged;
-		tr += u.s[i].received;
-		ta += arrears;
+		int64_t pledged = 0, arrears = 0;
+		if (fs_money_mul(json_integer_value(json_object_get(p, "monthly_minor")), months, &pledged) ||
+		    fs_money_sub(pledged, u.s[i].received, &arrears) || fs_money_add(tp, pledged, &tp) ||
+		    fs_money_add(tr, u.s[i].received, &tr) || fs_money_add(ta, arrears > 0 ? arrears : 0, &ta))
+			u.over = 1;
+		if (arrears < 0)
+			arrears = 0;
 		json_array_append_new(out, json_pack("{s:O,s:O,s:O,s:i,s:I,s:I,s:I}", "id", json_object_get(p, "id"), "label",
 						     json_object_get(p, "label"), "monthly_minor", json_object_get(p, "monthly_minor"),
 						     "months_due", months, "pledged_minor", (json_int_t)pledged, "received_minor",
@@ -573,6 +480,8 @@ int fs_fund_pledges(struct fs_ctx *ctx, int64_t fund, fs_date as_of, json_t **re
 	}
 	free(u.s);
 	json_decref(list);
+	if (!rc && u.over)
+		rc = fs_fail(err, FS_ELIMIT, NULL, "the fund's pledge sums pass the largest amount a report can show");
 	if (rc) {
 		json_decref(out);
 		return rc;
@@ -627,93 +536,4 @@ int fs_fund_pending(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_er
 	}
 	*ret = open;
 	return 0;
-}
-
-/* ---- strike pay: one week, every striker, by the fund's policy ---- */
-
-struct striker_ud {
-	int64_t *ids;
-	size_t n, cap;
-	int rc;
-};
-
-static int striker_cb(void *p, const struct fs_value *v)
-{
-	struct striker_ud *u = p;
-	if (fs_grow(&u->ids, &u->cap, u->n, sizeof(*u->ids), 64))
-		return u->rc = FS_ENOMEM, 1;
-	u->ids[u->n++] = v[0].i; /* person_id */
-	return 0;
-}
-
-int fs_fund_strike_pay(struct fs_ctx *ctx, int64_t fund, const char *week, int64_t workplace, const int64_t *persons,
-		       size_t npersons, json_t **ret, struct fs_error *err)
-{
-	fs_date d;
-	int rc = fs_date_parse(week, &d, err, "week");
-	if (rc)
-		return rc;
-	json_t *fj;
-	if ((rc = fs_get(ctx, fs_entity_find("fund"), fund, 0, &fj, err)))
-		return rc;
-	int64_t weekly = json_integer_value(json_object_get(fj, "strike_pay_weekly_minor"));
-	json_decref(fj);
-	if (weekly <= 0)
-		return fs_fail(err, FS_EINVAL, "strike_pay_weekly", "the fund has no strike-pay policy: set it with 'fund edit %lld --strike-pay-weekly AMOUNT'",
-			       (long long)fund);
-	struct striker_ud u = {0};
-	if (workplace > 0) { /* everyone employed there and not terminated: on strike */
-		static const char *const cols[] = {"person_id"};
-		struct fs_filter f[3] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"workplace_id", FS_EQ, fs_vint(workplace)},
-					 {"terminated", FS_EQ, fs_vnull()}};
-		struct fs_query q = {.table = &fs_entity_find("employment")->table, .filters = f, .nfilters = 3, .columns = cols, .ncolumns = 1};
-		rc = fs_store_select(ctx->st, &q, striker_cb, &u, err);
-	}
-	for (size_t i = 0; !rc && i < npersons; i++)
-		striker_cb(&u, &(struct fs_value){FS_VINT, persons[i], NULL, 0});
-	if (!rc)
-		rc = u.rc;
-	int64_t debit = 0, credit = 0;
-	if (!rc)
-		rc = fs_account_by_name(ctx, fund, "expenses:strike-pay", &debit, err);
-	if (!rc)
-		rc = fs_account_by_name(ctx, fund, "assets:cash", &credit, err);
-	if (!rc && !u.n)
-		rc = fs_fail(err, FS_EINVAL, "persons", "no strikers: give --workplace or --persons");
-	struct fs_transfer *t = rc ? NULL : calloc(u.n, sizeof(*t));
-	char (*ids)[64] = rc ? NULL : calloc(u.n, 64);
-	int *res = rc ? NULL : calloc(u.n, sizeof(int));
-	char day[11];
-	fs_date_format(d, day);
-	if (!rc && (!t || !ids || !res))
-		rc = FS_ENOMEM;
-	for (size_t i = 0; !rc && i < u.n; i++) {
-		json_t *p;
-		if ((rc = fs_get(ctx, fs_entity_find("person"), u.ids[i], 0, &p, err)))
-			break;
-		json_decref(p);
-		/* one per fund, week and striker: running the week again pays nobody twice */
-		snprintf(ids[i], 64, "strike-%lld-%s-%lld", (long long)fund, day, (long long)u.ids[i]);
-		t[i] = (struct fs_transfer){.id = ids[i], .debit_account = debit, .credit_account = credit, .amount_minor = weekly,
-					    .code = "strike-pay", .value_date = day, .flags = i + 1 < u.n ? FS_TF_LINKED : 0};
-	}
-	if (!rc)
-		rc = fs_ledger_transfer(ctx, fund, t, u.n, res, err);
-	long paid = 0, before = 0;
-	int failed = 0;
-	for (size_t i = 0; !rc && i < u.n; i++) {
-		paid += res[i] == FS_T_OK;
-		before += res[i] == FS_T_EXISTS;
-		if (res[i] != FS_T_OK && res[i] != FS_T_EXISTS && res[i] != FS_T_LINKED_FAILED)
-			failed = res[i];
-	}
-	if (!rc)
-		*ret = json_pack("{s:s,s:I,s:I,s:I,s:I,s:s}", "week", day, "strikers", (json_int_t)u.n, "paid", (json_int_t)paid,
-				 "paid_before", (json_int_t)before, "amount_minor", (json_int_t)weekly, "result",
-				 failed ? fs_transfer_result_name(failed) : "ok");
-	free(u.ids);
-	free(t);
-	free(ids);
-	free(res);
-	return rc;
 }

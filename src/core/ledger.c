@@ -5,7 +5,11 @@
  * written in batches; each batch is one journal entry. A transfer's id is its
  * idempotency key: the same id with the same fields answers "exists" and changes
  * nothing, with other fields it is refused. Linked transfers succeed or fail
- * together. Pending transfers reserve an amount until posted or voided (or they
+ * together: the new ones of a chain are all recorded or none is; one that
+ * exists already (same id, same fields) is no failure and is answered "exists",
+ * so a rerun of a chain records exactly what is new. Every sum on a balance is
+ * overflow-checked: a batch that would pass the largest amount is refused whole,
+ * naming the transfer. Pending transfers reserve an amount until posted or voided (or they
  * time out). Balances are derived, kept per account, and checked against the
  * transfers by verify. Amounts are integer minor units, debit = credit. */
 #include "internal.h"
@@ -17,16 +21,14 @@
 
 #include "../util/date.h"
 #include "../util/money.h"
+#include "ledger_int.h"
 
-enum { T_SEQ, T_ID, T_ORG, T_FUND, T_DEBIT, T_CREDIT, T_AMOUNT, T_CURRENCY, T_CODE, T_FLAGS, T_PENDING_ID, T_TIMEOUT,
-       T_TS, T_VALUE_DATE, T_ACTOR, T_MEMO, T_PARTY, T_PREV, T_HASH, T_NCOLS };
 static const struct fs_column transfer_cols[T_NCOLS] = {
 	{"seq", FS_VINT}, {"id", FS_VTEXT}, {"org_id", FS_VINT}, {"fund_id", FS_VINT}, {"debit_account_id", FS_VINT},
 	{"credit_account_id", FS_VINT}, {"amount_minor", FS_VINT}, {"currency", FS_VTEXT}, {"code", FS_VTEXT},
 	{"flags", FS_VINT}, {"pending_id", FS_VTEXT}, {"timeout_at", FS_VTEXT}, {"ts", FS_VTEXT}, {"value_date", FS_VTEXT},
 	{"actor", FS_VTEXT}, {"memo", FS_VTEXT}, {"party", FS_VBLOB}, {"prev_hash", FS_VBLOB}, {"hash", FS_VBLOB}};
 const struct fs_table fs_transfers_table = {"transfers", transfer_cols, T_NCOLS};
-enum { B_ACCOUNT, B_DP, B_CP, B_DPEND, B_CPEND, B_NCOLS };
 static const struct fs_column balance_cols[B_NCOLS] = {{"account_id", FS_VINT}, {"debits_posted", FS_VINT},
 	{"credits_posted", FS_VINT}, {"debits_pending", FS_VINT}, {"credits_pending", FS_VINT}};
 const struct fs_table fs_balances_table = {"balances", balance_cols, B_NCOLS};
@@ -60,12 +62,15 @@ struct batch {
 	char currency[4];
 	unsigned char head[FS_HASH_BYTES];
 	int64_t stored, first_seq, last_seq;
-	/* ids seen in this batch, with their row values for the idempotency check */
+	/* ids recorded by this batch, with their row values for the idempotency
+	 * check; and markers for pending transfers stored before the batch that it
+	 * posts or voids. Allocated once for the whole batch: pointers stay valid. */
 	struct seen_id {
 		char id[72];
 		struct fs_transfer t;
 		char code[32];
 		int resolved; /* for a pending one: posted or voided in this batch */
+		int marker;   /* only a mark: a pending transfer stored before the batch */
 	} *seen;
 	size_t nseen, capseen;
 	uint32_t *seen_index; /* open addressing over seen[]: index + 1, 0 = empty */
@@ -73,7 +78,7 @@ struct batch {
 	struct fs_error *err;
 };
 
-static int id_ok(const char *id)
+int fs_transfer_id_ok(const char *id)
 {
 	size_t n = id ? strlen(id) : 0;
 	if (n == 0 || n > 64)
@@ -144,9 +149,10 @@ static int would_go_negative(const struct acct *a)
 {
 	if (!a->no_negative)
 		return 0;
+	int64_t out; /* credits (paid out, reserved) beyond debits; past the largest sum is beyond */
 	if (a->debit_normal)
-		return a->cp + a->cpend > a->dp; /* credits (paid out, reserved) beyond debits */
-	return a->dp + a->dpend > a->cp;
+		return fs_money_add(a->cp, a->cpend, &out) || out > a->dp;
+	return fs_money_add(a->dp, a->dpend, &out) || out > a->cp;
 }
 
 /* ---- looking up earlier transfers ---- */
@@ -251,13 +257,30 @@ struct effect {
 	int64_t dp, cp, dpend, cpend; /* deltas on debit (dp, dpend) and credit (cp, cpend) */
 };
 
-static void apply(struct effect *e, int sign)
+/* Adds the effect, or returns the id of the account one of whose sums would
+ * pass the largest amount (or go below zero) and changes nothing. */
+static int64_t apply(struct effect *e)
 {
-	e->debit->dp += sign * e->dp;
-	e->debit->dpend += sign * e->dpend;
-	e->credit->cp += sign * e->cp;
-	e->credit->cpend += sign * e->cpend;
+	int64_t dp, dpend, cp, cpend;
+	if (fs_money_add(e->debit->dp, e->dp, &dp) || fs_money_add(e->debit->dpend, e->dpend, &dpend) || dp < 0 || dpend < 0)
+		return e->debit->id;
+	if (fs_money_add(e->credit->cp, e->cp, &cp) || fs_money_add(e->credit->cpend, e->cpend, &cpend) || cp < 0 || cpend < 0)
+		return e->credit->id;
+	e->debit->dp = dp;
+	e->debit->dpend = dpend;
+	e->credit->cp = cp;
+	e->credit->cpend = cpend;
 	e->debit->touched = e->credit->touched = 1;
+	return 0;
+}
+
+/* Takes back an effect apply() added (so within range). */
+static void unapply(const struct effect *e)
+{
+	e->debit->dp -= e->dp;
+	e->debit->dpend -= e->dpend;
+	e->credit->cp -= e->cp;
+	e->credit->cpend -= e->cpend;
 }
 
 static void now_iso(char out[24], time_t t)
@@ -274,7 +297,7 @@ static int check(struct batch *b, const struct fs_transfer *t, struct fs_transfe
 	*resolved = *t;
 	memset(ef, 0, sizeof(*ef));
 	int resolves = (t->flags & (FS_TF_POST | FS_TF_VOID)) != 0;
-	if (!id_ok(t->id) || (!resolves && (!t->code || !*t->code)) || (t->code && strlen(t->code) > 31) || t->amount_minor < 0 ||
+	if (!fs_transfer_id_ok(t->id) || (!resolves && (!t->code || !*t->code)) || (t->code && strlen(t->code) > 31) || t->amount_minor < 0 ||
 	    (t->memo && strlen(t->memo) > 500) || (t->flags & FS_TF_POST && t->flags & FS_TF_VOID) ||
 	    ((t->flags & (FS_TF_POST | FS_TF_VOID)) && (t->flags & FS_TF_PENDING)) || t->amount_minor > FS_MONEY_MAX_MINOR)
 		return FS_T_INVALID;
@@ -284,6 +307,11 @@ static int check(struct batch *b, const struct fs_transfer *t, struct fs_transfe
 		struct tf_ud p;
 		struct seen_id *s = seen_find(b, t->pending_id);
 		const struct fs_transfer *pt = NULL;
+		if (s && s->marker) { /* stored before the batch */
+			if (s->resolved)
+				return FS_T_PENDING_DONE;
+			s = NULL;
+		}
 		if (s) {
 			pt = &s->t;
 			if (s->resolved)
@@ -324,8 +352,6 @@ static int check(struct batch *b, const struct fs_transfer *t, struct fs_transfe
 		ef->dpend = ef->cpend = -pt->amount_minor;
 		if (t->flags & FS_TF_POST)
 			ef->dp = ef->cp = resolved->amount_minor;
-		if (s)
-			s->resolved = 1;
 		(void)pend_timeout;
 		return FS_T_OK;
 	}
@@ -407,6 +433,105 @@ static int validate_date(const char *d)
 	return !d || !*d || fs_date_parse(d, &x, NULL, NULL) == 0;
 }
 
+/* The pending transfer a post or void resolved is resolved for the rest of the
+ * batch: its own entry, or a marker when it was stored before the batch. */
+static void mark_resolved(struct batch *b, const char *pending_id)
+{
+	struct seen_id *s = seen_find(b, pending_id);
+	if (!s) {
+		s = &b->seen[b->nseen++];
+		memset(s, 0, sizeof(*s));
+		snprintf(s->id, sizeof(s->id), "%s", pending_id);
+		s->marker = 1;
+		seen_add(b, b->nseen - 1);
+	}
+	s->resolved = 1;
+}
+
+/* rows of the current linked chain wait here until the chain is known good */
+struct pend {
+	struct fs_transfer t;
+	char code[32];
+	char timeout[24];
+	struct effect ef;
+};
+
+/* A chain failed: take back its effects, reopen what it resolved, and answer
+ * linked_event_failed for its new rows and for repeats of them. */
+static void chain_fail(struct batch *b, const struct fs_transfer *t, int *results, size_t start, size_t end,
+		       struct pend *chain, size_t nchain, size_t chain_seen)
+{
+	for (size_t k = nchain; k-- > 0;) {
+		unapply(&chain[k].ef);
+		if (chain[k].t.flags & (FS_TF_POST | FS_TF_VOID)) {
+			struct seen_id *s = seen_find(b, chain[k].t.pending_id);
+			if (s)
+				s->resolved = 0;
+		}
+	}
+	for (size_t k = start; k <= end; k++) {
+		struct seen_id *s = results[k] == FS_T_EXISTS ? seen_find(b, t[k].id) : NULL;
+		if (results[k] == FS_T_OK || (s && !s->marker && (size_t)(s - b->seen) >= chain_seen))
+			results[k] = FS_T_LINKED_FAILED;
+	}
+	b->nseen = chain_seen;
+}
+
+static int store_chain(struct batch *b, const struct pend *chain, size_t nchain)
+{
+	int rc = 0;
+	for (size_t k = 0; k < nchain && !rc; k++) {
+		int64_t seq;
+		rc = store_row(b, &chain[k].t, chain[k].timeout, &seq);
+		if (!rc) {
+			b->stored++;
+			if (!b->first_seq)
+				b->first_seq = seq;
+			b->last_seq = seq;
+		}
+	}
+	return rc;
+}
+
+/* The result of one transfer of the batch: checked against this batch and the
+ * log, its effect added to the balances when it is new and good. */
+static int one(struct batch *b, const struct fs_transfer *t, size_t i, struct fs_transfer *resolved, struct effect *ef,
+	       char timeout[24], char code_buf[32], int *rc)
+{
+	struct seen_id *dup = fs_transfer_id_ok(t->id) ? seen_find(b, t->id) : NULL;
+	if (dup && dup->marker)
+		dup = NULL; /* a pending one stored before: compared below */
+	struct tf_ud old;
+	if (!fs_transfer_id_ok(t->id) || !validate_date(t->value_date))
+		return FS_T_INVALID;
+	if (dup)
+		return same_fields(&dup->t, t) ? FS_T_EXISTS : FS_T_EXISTS_DIFFERENT;
+	if ((*rc = find_transfer(b, "id", t->id, &old)))
+		return -1;
+	if (old.found)
+		return old.fund == b->fund && same_fields(&old.t, t) ? FS_T_EXISTS : FS_T_EXISTS_DIFFERENT;
+	int res = check(b, t, resolved, ef, timeout, code_buf, rc);
+	if (*rc || res != FS_T_OK)
+		return res;
+	int64_t over = apply(ef);
+	if (over) {
+		char max[32];
+		fs_money_format(INT64_MAX, 2, max);
+		*rc = fs_fail(b->err, FS_EINVAL, "amount_minor",
+			      "transfer '%s' (number %zu of the batch) would take a sum of account %lld past the largest amount "
+			      "a balance can hold (%s); nothing of the batch was recorded",
+			      t->id, i + 1, (long long)over, max);
+		return -1;
+	}
+	if (would_go_negative(ef->debit) || would_go_negative(ef->credit)) {
+		unapply(ef);
+		return FS_T_WOULD_GO_NEGATIVE;
+	}
+	if (t->flags & (FS_TF_POST | FS_TF_VOID))
+		mark_resolved(b, t->pending_id);
+	return FS_T_OK;
+}
+
 int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfer *t, size_t n, int *results,
 		       struct fs_error *err)
 {
@@ -429,64 +554,46 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 	static const char *const hcols[] = {"hash"};
 	struct fs_query hq = {.table = &fs_transfers_table, .descending = 1, .limit = 1, .columns = hcols, .ncolumns = 1};
 	rc = fs_store_select(ctx->st, &hq, head_cb, b.head, err);
-	/* rows of the current linked chain wait here until the chain is known good */
-	struct pend {
-		struct fs_transfer t;
-		char code[32];
-		char timeout[24];
-		struct effect ef;
-		size_t index;
-	} *chain = calloc(n ? n : 1, sizeof(*chain));
-	if (!chain)
-		rc = FS_ENOMEM;
-	size_t nchain = 0;
-	int chain_failed = 0;
-	b.seen = calloc(n ? n : 1, sizeof(*b.seen));
+	/* each transfer adds at most its own entry and, posting or voiding, a marker */
+	size_t nresolve = 0;
+	for (size_t i = 0; i < n; i++)
+		nresolve += (t[i].flags & (FS_TF_POST | FS_TF_VOID)) != 0;
+	struct pend *chain = calloc(n ? n : 1, sizeof(*chain));
+	b.capseen = n + nresolve;
+	b.seen = calloc(b.capseen ? b.capseen : 1, sizeof(*b.seen));
 	b.seen_cap = 16;
-	while (b.seen_cap < 2 * n)
+	while (b.seen_cap < 2 * b.capseen)
 		b.seen_cap *= 2;
 	b.seen_index = calloc(b.seen_cap, sizeof(*b.seen_index));
-	if (!b.seen || !b.seen_index)
+	if (!rc && (!chain || !b.seen || !b.seen_index))
 		rc = FS_ENOMEM;
+	if (!rc && b.capseen >= UINT32_MAX)
+		rc = fs_fail(err, FS_ELIMIT, NULL, "a batch holds at most %u transfers", UINT32_MAX / 2);
+	size_t nchain = 0, start = 0, chain_seen = 0;
+	int chain_failed = 0;
 	for (size_t i = 0; i < n && !rc; i++) {
-		int res;
+		if (i == 0 || !(t[i - 1].flags & FS_TF_LINKED)) { /* a chain begins (a lone transfer is a chain of one) */
+			start = i;
+			chain_seen = b.nseen;
+		}
 		struct fs_transfer resolved;
 		struct effect ef = {0};
 		char timeout[24] = "", code_buf[32] = "";
-		struct seen_id *dup = t[i].id ? seen_find(&b, t[i].id) : NULL;
-		struct tf_ud old;
-		if (!id_ok(t[i].id) || !validate_date(t[i].value_date)) {
-			res = FS_T_INVALID;
-		} else if (dup) {
-			res = same_fields(&dup->t, &t[i]) ? FS_T_EXISTS : FS_T_EXISTS_DIFFERENT;
-		} else if ((rc = find_transfer(&b, "id", t[i].id, &old))) {
+		int res = one(&b, &t[i], i, &resolved, &ef, timeout, code_buf, &rc);
+		if (rc)
 			break;
-		} else if (old.found) {
-			res = old.fund == fund && same_fields(&old.t, &t[i]) ? FS_T_EXISTS : FS_T_EXISTS_DIFFERENT;
-		} else {
-			res = check(&b, &t[i], &resolved, &ef, timeout, code_buf, &rc);
-			if (rc)
-				break;
-			if (res == FS_T_OK) {
-				apply(&ef, 1);
-				if (would_go_negative(ef.debit) || would_go_negative(ef.credit)) {
-					apply(&ef, -1);
-					res = FS_T_WOULD_GO_NEGATIVE;
-				}
-			}
-		}
 		results[i] = res;
 		if (res == FS_T_OK) {
-			chain[nchain].t = resolved;
-			snprintf(chain[nchain].code, sizeof(chain[nchain].code), "%s", resolved.code ? resolved.code : "");
-			chain[nchain].t.code = chain[nchain].code;
-			chain[nchain].t.flags = t[i].flags;
-			chain[nchain].t.pending_id = t[i].pending_id;
-			memcpy(chain[nchain].timeout, timeout, sizeof(timeout));
-			chain[nchain].ef = ef;
-			chain[nchain].index = i;
-			nchain++;
+			struct pend *c = &chain[nchain++];
+			c->t = resolved;
+			snprintf(c->code, sizeof(c->code), "%s", resolved.code ? resolved.code : "");
+			c->t.code = c->code;
+			c->t.flags = t[i].flags;
+			c->t.pending_id = t[i].pending_id;
+			memcpy(c->timeout, timeout, sizeof(timeout));
+			c->ef = ef;
 			struct seen_id *s = &b.seen[b.nseen++];
+			memset(s, 0, sizeof(*s));
 			snprintf(s->id, sizeof(s->id), "%s", t[i].id);
 			s->t = resolved;
 			snprintf(s->code, sizeof(s->code), "%s", resolved.code ? resolved.code : "");
@@ -494,39 +601,15 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 			s->t.flags = t[i].flags;
 			s->t.id = s->id;
 			seen_add(&b, b.nseen - 1);
-		} else {
-			chain_failed = 1;
+		} else if (res != FS_T_EXISTS) {
+			chain_failed = 1; /* an existing one (same fields) is no failure */
 		}
 		if (t[i].flags & FS_TF_LINKED && i + 1 < n)
 			continue; /* the chain goes on */
-		/* end of a chain (a lone transfer is a chain of one) */
-		size_t start = i;
-		while (start > 0 && (t[start - 1].flags & FS_TF_LINKED))
-			start--;
-		if (chain_failed && i > start) {
-			for (size_t k = nchain; k-- > 0;) {
-				apply(&chain[k].ef, -1);
-				/* a pending resolved inside the failed chain is open again */
-				for (size_t s = 0; s < b.nseen; s++)
-					if (chain[k].t.pending_id && !strcmp(b.seen[s].id, chain[k].t.pending_id))
-						b.seen[s].resolved = 0;
-			}
-			b.nseen -= nchain;
-			for (size_t k = start; k <= i; k++)
-				if (results[k] == FS_T_OK)
-					results[k] = FS_T_LINKED_FAILED;
-		} else if (!chain_failed || i == start) {
-			for (size_t k = 0; k < nchain && !rc; k++) {
-				int64_t seq;
-				rc = store_row(&b, &chain[k].t, chain[k].timeout, &seq);
-				if (!rc) {
-					b.stored++;
-					if (!b.first_seq)
-						b.first_seq = seq;
-					b.last_seq = seq;
-				}
-			}
-		}
+		if (chain_failed)
+			chain_fail(&b, t, results, start, i, chain, nchain, chain_seen);
+		else
+			rc = store_chain(&b, chain, nchain);
 		nchain = 0;
 		chain_failed = 0;
 	}
@@ -560,15 +643,43 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 
 /* ---- balances ---- */
 
+int fs_list_all(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_kv *filters, size_t nfilters, json_t **ret,
+		struct fs_error *err)
+{
+	/* a page of the list's largest size at a time */
+	struct fs_list_opts o = {.filters = filters, .nfilters = nfilters, .limit = 10000};
+	json_t *all = NULL;
+	int rc;
+	for (;;) {
+		json_t *page;
+		if ((rc = fs_list(ctx, e, &o, &page, err)))
+			break;
+		size_t got = json_array_size(json_object_get(page, "items"));
+		if (!all)
+			all = json_incref(page);
+		else
+			json_array_extend(json_object_get(all, "items"), json_object_get(page, "items"));
+		json_decref(page);
+		if (got < (size_t)o.limit)
+			break;
+		o.offset += o.limit;
+	}
+	if (rc) {
+		json_decref(all);
+		return rc;
+	}
+	*ret = all;
+	return 0;
+}
+
 int fs_fund_balances(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_error *err)
 {
 	const struct fs_entity *ae = fs_entity_find("account");
 	char fid[24];
 	snprintf(fid, sizeof(fid), "%lld", (long long)fund);
 	struct fs_kv f = {"fund_id", fid};
-	struct fs_list_opts o = {.filters = &f, .nfilters = 1, .limit = 10000};
 	json_t *accts;
-	int rc = fs_list(ctx, ae, &o, &accts, err);
+	int rc = fs_list_all(ctx, ae, &f, 1, &accts, err);
 	if (rc)
 		return rc;
 	json_t *out = json_array();
@@ -580,11 +691,17 @@ int fs_fund_balances(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_e
 		struct fs_query bq = {.table = &fs_balances_table, .filters = &bf, .nfilters = 1, .limit = 1};
 		if ((rc = fs_store_select(ctx->st, &bq, bal_cb, &b, err)))
 			break;
+		int64_t bal;
+		if (b.dp < 0 || b.cp < 0 || b.dpend < 0 || b.cpend < 0 || fs_money_sub(b.dp, b.cp, &bal)) {
+			rc = fs_fail(err, FS_EINTEGRITY, "balance", "the balance of account %lld is past the largest amount (wrapped): run 'fairshare verify'",
+				     (long long)json_integer_value(json_object_get(a, "id")));
+			break;
+		}
 		json_array_append_new(out, json_pack("{s:O,s:O,s:O,s:O,s:I,s:I,s:I,s:I,s:I}", "account_id", json_object_get(a, "id"),
 						     "name", json_object_get(a, "name"), "kind", json_object_get(a, "kind"),
 						     "currency", json_object_get(a, "currency"), "debits_posted", (json_int_t)b.dp,
 						     "credits_posted", (json_int_t)b.cp, "debits_pending", (json_int_t)b.dpend,
-						     "credits_pending", (json_int_t)b.cpend, "balance_minor", (json_int_t)(b.dp - b.cp)));
+						     "credits_pending", (json_int_t)b.cpend, "balance_minor", (json_int_t)bal));
 	}
 	json_decref(accts);
 	if (rc) {
@@ -593,190 +710,4 @@ int fs_fund_balances(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_e
 	}
 	*ret = out;
 	return 0;
-}
-
-/* ---- verify: the transfer chain, and every balance against its transfers ---- */
-
-struct vsum {
-	int64_t account, dp, cp, dpend, cpend;
-};
-
-struct vpend {
-	uint64_t key; /* FNV of org and id; 0 = empty */
-	int64_t amount;
-};
-
-struct ledger_verify {
-	unsigned char prev[FS_HASH_BYTES];
-	struct vsum *sums;
-	size_t nsums, capsums;
-	struct vpend *pend;
-	size_t cappend, npend;
-	struct fs_buf *report;
-	int64_t problems, transfers;
-	int rc;
-};
-
-static uint64_t key_of(int64_t org, const void *id, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL ^ (uint64_t)org;
-	const unsigned char *p = id;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 1099511628211ULL;
-	return h ? h : 1;
-}
-
-static struct vsum *vsum_of(struct ledger_verify *lv, int64_t account)
-{
-	for (size_t i = 0; i < lv->nsums; i++)
-		if (lv->sums[i].account == account)
-			return &lv->sums[i];
-	if (fs_grow(&lv->sums, &lv->capsums, lv->nsums, sizeof(*lv->sums), 64))
-		return NULL;
-	struct vsum *s = &lv->sums[lv->nsums++];
-	memset(s, 0, sizeof(*s));
-	s->account = account;
-	return s;
-}
-
-static struct vpend *vpend_slot(struct ledger_verify *lv, uint64_t key, int insert)
-{
-	if (insert && (lv->npend + 1) * 2 > lv->cappend) {
-		size_t cap = lv->cappend ? lv->cappend * 2 : 1024;
-		struct vpend *n = calloc(cap, sizeof(*n));
-		if (!n)
-			return NULL;
-		for (size_t i = 0; i < lv->cappend; i++) {
-			if (!lv->pend[i].key)
-				continue;
-			size_t j = lv->pend[i].key & (cap - 1);
-			while (n[j].key)
-				j = (j + 1) & (cap - 1);
-			n[j] = lv->pend[i];
-		}
-		free(lv->pend);
-		lv->pend = n;
-		lv->cappend = cap;
-	}
-	if (!lv->cappend)
-		return NULL;
-	size_t j = key & (lv->cappend - 1);
-	while (lv->pend[j].key && lv->pend[j].key != key)
-		j = (j + 1) & (lv->cappend - 1);
-	if (!lv->pend[j].key) {
-		if (!insert)
-			return NULL;
-		lv->pend[j].key = key;
-		lv->npend++;
-	}
-	return &lv->pend[j];
-}
-
-static void vproblem(struct ledger_verify *lv, const char *what, int64_t seq)
-{
-	if (lv->problems++ < 50)
-		fs_buf_addf(lv->report, "transfers: %s (transfer %lld)\n", what, (long long)seq);
-}
-
-static int verify_transfer_cb(void *p, const struct fs_value *v)
-{
-	struct ledger_verify *lv = p;
-	int64_t seq = v[T_SEQ].i;
-	lv->transfers++;
-	unsigned char h[FS_HASH_BYTES];
-	fs_hash_values("transfers", &v[T_ID], T_HASH - T_ID, h);
-	if (v[T_HASH].n != FS_HASH_BYTES || memcmp(h, v[T_HASH].p, FS_HASH_BYTES))
-		vproblem(lv, "does not match its hash (altered)", seq);
-	if (v[T_PREV].n != FS_HASH_BYTES || memcmp(lv->prev, v[T_PREV].p, FS_HASH_BYTES))
-		vproblem(lv, "does not follow the transfer before it (chain broken)", seq);
-	if (v[T_HASH].n == FS_HASH_BYTES)
-		memcpy(lv->prev, v[T_HASH].p, FS_HASH_BYTES);
-	if (v[T_AMOUNT].i <= 0 || v[T_DEBIT].i == v[T_CREDIT].i)
-		vproblem(lv, "is not a valid transfer (amount or accounts)", seq);
-	struct vsum *d = vsum_of(lv, v[T_DEBIT].i), *c = vsum_of(lv, v[T_CREDIT].i);
-	if (!d || !c)
-		return lv->rc = FS_ENOMEM, 1;
-	int64_t amount = v[T_AMOUNT].i, flags = v[T_FLAGS].i;
-	if (flags & FS_TF_PENDING) {
-		struct vpend *s = vpend_slot(lv, key_of(v[T_ORG].i, v[T_ID].p, v[T_ID].n), 1);
-		if (!s)
-			return lv->rc = FS_ENOMEM, 1;
-		s->amount = amount;
-		d->dpend += amount;
-		c->cpend += amount;
-	} else if (flags & (FS_TF_POST | FS_TF_VOID)) {
-		struct vpend *s = v[T_PENDING_ID].type == FS_VTEXT
-					  ? vpend_slot(lv, key_of(v[T_ORG].i, v[T_PENDING_ID].p, v[T_PENDING_ID].n), 0) : NULL;
-		if (!s || s->amount < 0) {
-			vproblem(lv, "resolves a pending transfer that does not exist or was resolved before", seq);
-		} else {
-			d->dpend -= s->amount;
-			c->cpend -= s->amount;
-			s->amount = -1;
-		}
-		if (flags & FS_TF_POST) {
-			d->dp += amount;
-			c->cp += amount;
-		}
-	} else {
-		d->dp += amount;
-		c->cp += amount;
-	}
-	return 0;
-}
-
-static int verify_balance_cb(void *p, const struct fs_value *v)
-{
-	struct ledger_verify *lv = p;
-	struct vsum *s = vsum_of(lv, v[B_ACCOUNT].i);
-	if (!s)
-		return lv->rc = FS_ENOMEM, 1;
-	if (s->dp != v[B_DP].i || s->cp != v[B_CP].i || s->dpend != v[B_DPEND].i || s->cpend != v[B_CPEND].i)
-		vproblem(lv, "an account balance differs from the sum of its transfers", v[B_ACCOUNT].i);
-	s->account = -s->account - 1; /* mark as checked */
-	return 0;
-}
-
-int fs_ledger_verify(struct fs_ctx *ctx, struct fs_buf *report, int64_t *problems, int64_t *transfers, struct fs_error *err)
-{
-	struct ledger_verify lv = {.report = report};
-	struct fs_query q = {.table = &fs_transfers_table};
-	int rc = fs_store_select(ctx->st, &q, verify_transfer_cb, &lv, err);
-	if (!rc)
-		rc = lv.rc;
-	struct fs_query bq = {.table = &fs_balances_table};
-	if (!rc)
-		rc = fs_store_select(ctx->st, &bq, verify_balance_cb, &lv, err);
-	for (size_t i = 0; !rc && i < lv.nsums; i++)
-		if (lv.sums[i].account >= 0 && (lv.sums[i].dp || lv.sums[i].cp || lv.sums[i].dpend || lv.sums[i].cpend))
-			vproblem(&lv, "an account with transfers has no balance row", lv.sums[i].account);
-	/* accounts that may not go negative */
-	int64_t total_d = 0, total_c = 0;
-	for (size_t i = 0; !rc && i < lv.nsums; i++) {
-		total_d += lv.sums[i].dp;
-		total_c += lv.sums[i].cp;
-	}
-	if (!rc && total_d != total_c)
-		vproblem(&lv, "posted debits and credits differ", 0);
-	const struct fs_entity *ae = fs_entity_find("account");
-	for (size_t i = 0; !rc && i < lv.nsums; i++) {
-		int64_t id = lv.sums[i].account < 0 ? -lv.sums[i].account - 1 : lv.sums[i].account;
-		struct fs_row row;
-		if (fs_store_get(ctx->st, &ae->table, id, &row, NULL)) {
-			vproblem(&lv, "a transfer names an account that does not exist", id);
-			continue;
-		}
-		int no_neg = row.vals[ae->col_of[fs_field_index(ae, "no_negative")]].i != 0;
-		const struct fs_value *k = &row.vals[ae->col_of[fs_field_index(ae, "kind")]];
-		int debit_normal = (k->n == 5 && !memcmp(k->p, "asset", 5)) || (k->n == 7 && !memcmp(k->p, "expense", 7));
-		fs_row_free(&row);
-		int64_t bal = debit_normal ? lv.sums[i].dp - lv.sums[i].cp : lv.sums[i].cp - lv.sums[i].dp;
-		if (no_neg && bal < 0)
-			vproblem(&lv, "an account that may not go negative is below zero", id);
-	}
-	free(lv.sums);
-	free(lv.pend);
-	*problems = lv.problems;
-	*transfers = lv.transfers;
-	return rc;
 }

@@ -602,10 +602,11 @@ static enum MHD_Result handle_fund(struct fs_ctx *ctx, struct MHD_Connection *c,
 			json_decref(j);
 			return fs_http_send_error(c, 400, "wrong_type", "send {\"pending_id\": \"...\"}", "pending_id");
 		}
-		char aid[96];
-		snprintf(aid, sizeof(aid), "%.60s.post", pid);
+		char aid[FS_TRANSFER_ID_MAX + 1];
 		int res = 0;
-		rc = fs_ledger_approve(ctx, fund, pid, aid, &res, &err);
+		rc = fs_ledger_resolution_id(pid, FS_TF_POST, aid, &err);
+		if (!rc)
+			rc = fs_ledger_approve(ctx, fund, pid, aid, &res, &err);
 		if (!rc)
 			out = json_pack("{s:s,s:s}", "id", aid, "result", fs_transfer_result_name(res));
 		json_decref(j);

@@ -20,4 +20,22 @@ int fs_money_parse(const char *s, int exponent, int64_t *ret_minor, struct fs_er
 /* "1800.50" style, with '-' when negative; out must hold 32 bytes. */
 void fs_money_format(int64_t minor, int exponent, char out[32]);
 
+/* Checked sums of money: *ret = a + b (a - b, a * b) and 0, or FS_ELIMIT when the
+ * result would pass the range of int64 (then *ret is not to be used). Every sum
+ * of money goes through one of these. */
+static inline int fs_money_add(int64_t a, int64_t b, int64_t *ret)
+{
+	return __builtin_add_overflow(a, b, ret) ? FS_ELIMIT : 0;
+}
+
+static inline int fs_money_sub(int64_t a, int64_t b, int64_t *ret)
+{
+	return __builtin_sub_overflow(a, b, ret) ? FS_ELIMIT : 0;
+}
+
+static inline int fs_money_mul(int64_t a, int64_t b, int64_t *ret)
+{
+	return __builtin_mul_overflow(a, b, ret) ? FS_ELIMIT : 0;
+}
+
 #endif

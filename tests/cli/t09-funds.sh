@@ -24,10 +24,10 @@ has "waits for a second person" "$T/out" "waits for a second person"
 expect "the same person cannot approve" 77 fs approve lg-1 --fund 1
 has "explains" "$T/err" "approved by a second person"
 expect "a second person approves" 0 fs --as treasurer2 approve lg-1 --fund 1
-expect "the same approval again records nothing" 0 fs --as treasurer3 approve lg-1 --fund 1
-has "exists" "$T/out" "lg-1.post: exists"
+expect "the same approval again records nothing" 65 fs --as treasurer3 approve lg-1 --fund 1
+has "and says it was posted before, by whom" "$T/err" "'lg-1' was already posted by treasurer2"
 expect "another posting of it is refused" 65 fs --as treasurer3 approve lg-1 --fund 1 --id other-post
-has "already resolved" "$T/out" "pending_already_resolved"
+has "already posted" "$T/err" "was already posted"
 expect "cash may not go negative" 65 fs disburse --fund 1 --amount 50000 --purpose other --id big-1
 has "exceeds" "$T/out" "exceeds_balance"
 expect "a pending transfer" 0 fs transfer --fund 1 --debit expenses:family-support --credit assets:cash --amount 500 --code family --pending --id fam-1

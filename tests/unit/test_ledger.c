@@ -3,7 +3,10 @@
  * transfers posted, voided or left, retries of whole batches. After every batch:
  * verify finds nothing wrong (the chain holds, every balance equals the sum of
  * its transfers, debits equal credits, no no-negative account below zero); a
- * linked chain succeeded or failed whole; a retried batch changes nothing. */
+ * linked chain succeeded or failed whole; a retried batch changes nothing.
+ * Then the edges: existing transfers inside linked chains (a rerun records the
+ * new ones), a pending posted twice in one chain, sums past the largest amount
+ * (refused; verify finds them in a file), the derived approval ids. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +18,8 @@
 #include <unistd.h>
 
 #include "core/fairshare.h"
+#include "core/internal.h"
+#include "core/ledger_int.h"
 
 static uint64_t rs;
 static uint64_t rnd(uint64_t n)
@@ -136,7 +141,7 @@ static void test_random_batches(void **state)
 			t[n - 1].flags &= ~(unsigned)FS_TF_LINKED;
 			struct fs_error err = {0};
 			assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, t, n, res, &err), 0);
-			/* a linked chain succeeded whole or failed whole */
+			/* a linked chain succeeded whole or failed whole (ids are fresh: no "exists") */
 			for (size_t i = 0; i < n;) {
 				size_t j = i;
 				while (j + 1 < n && (t[j].flags & FS_TF_LINKED))
@@ -223,9 +228,242 @@ static void test_no_negative_and_pending(void **state)
 	assert_verified(f);
 }
 
+static int64_t count_transfers(struct fx *f)
+{
+	struct fs_buf text;
+	fs_buf_init(&text, 1 << 20);
+	struct fs_error err = {0};
+	int64_t problems = 0, transfers = 0;
+	assert_int_equal(fs_ledger_verify(f->ctx, &text, &problems, &transfers, &err), 0);
+	fs_buf_done(&text);
+	assert_int_equal(problems, 0);
+	return transfers;
+}
+
+#define TF(i, d, c, a, fl) {.id = (i), .debit_account = (d), .credit_account = (c), .amount_minor = (a), .code = "t", .flags = (fl)}
+
+static void test_exists_in_linked_chains(void **state)
+{
+	struct fx *f = *state;
+	struct fs_error err = {0};
+	int64_t cash = f->acct[0], income = f->acct[2], strike = f->acct[3];
+	int res[4];
+	struct fs_transfer a[1] = {TF("a", cash, income, 1000, 0)};
+	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, a, 1, res, &err), 0);
+	assert_int_equal(res[0], FS_T_OK);
+	/* a rerun of a chain with one new transfer records exactly that one */
+	struct fs_transfer ab[2] = {TF("a", cash, income, 1000, FS_TF_LINKED), TF("b", cash, income, 50, 0)};
+	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, ab, 2, res, &err), 0);
+	assert_int_equal(res[0], FS_T_EXISTS);
+	assert_int_equal(res[1], FS_T_OK);
+	assert_int_equal(count_transfers(f), 2);
+	/* the new ones of a chain are still all or none: d fails, c is not recorded */
+	struct fs_transfer acd[3] = {TF("a", cash, income, 1000, FS_TF_LINKED), TF("c", cash, income, 7, FS_TF_LINKED),
+				     TF("d", strike, cash, 999999, 0)};
+	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, acd, 3, res, &err), 0);
+	assert_int_equal(res[0], FS_T_EXISTS);
+	assert_int_equal(res[1], FS_T_LINKED_FAILED);
+	assert_int_equal(res[2], FS_T_WOULD_GO_NEGATIVE);
+	assert_int_equal(count_transfers(f), 2);
+	/* an id twice in a failing chain: the repeat is not "exists" either */
+	struct fs_transfer eed[3] = {TF("e", cash, income, 5, FS_TF_LINKED), TF("e", cash, income, 5, FS_TF_LINKED),
+				     TF("d", strike, cash, 999999, 0)};
+	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, eed, 3, res, &err), 0);
+	assert_int_equal(res[0], FS_T_LINKED_FAILED);
+	assert_int_equal(res[1], FS_T_LINKED_FAILED);
+	assert_int_equal(count_transfers(f), 2);
+	/* other fields under an existing id still fail the chain */
+	struct fs_transfer ax[2] = {TF("a", cash, income, 1001, FS_TF_LINKED), TF("x", cash, income, 1, 0)};
+	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, ax, 2, res, &err), 0);
+	assert_int_equal(res[0], FS_T_EXISTS_DIFFERENT);
+	assert_int_equal(res[1], FS_T_LINKED_FAILED);
+	assert_int_equal(count_transfers(f), 2);
+	/* a pending transfer stored before, posted twice in one chain: never twice */
+	struct fs_transfer p[1] = {TF("p", strike, cash, 300, FS_TF_PENDING)};
+	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, p, 1, res, &err), 0);
+	assert_int_equal(res[0], FS_T_OK);
+	struct fs_transfer twice[2] = {{.id = "p.1", .flags = FS_TF_POST | FS_TF_LINKED, .pending_id = "p"},
+				       {.id = "p.2", .flags = FS_TF_POST, .pending_id = "p"}};
+	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, twice, 2, res, &err), 0);
+	assert_int_equal(res[0], FS_T_LINKED_FAILED);
+	assert_int_equal(res[1], FS_T_PENDING_DONE);
+	/* the failed chain left it open: posted once now */
+	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, &twice[1], 1, res, &err), 0);
+	assert_int_equal(res[0], FS_T_OK);
+	assert_int_equal(count_transfers(f), 4);
+	assert_verified(f);
+}
+
+static void test_overflow(void **state)
+{
+	struct fx *f = *state;
+	struct fs_error err = {0};
+	int64_t cash = f->acct[0], income = f->acct[2];
+	enum { N = 93 };
+	struct fs_transfer t[N];
+	char ids[N][16];
+	int res[N];
+	for (int i = 0; i < N; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "big-%d", i + 1);
+		t[i] = (struct fs_transfer)TF(ids[i], cash, income, 100000000000000000LL, 0);
+	}
+	/* 93 x 10^17 passes the largest amount: the whole batch is refused, naming the 93rd */
+	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, t, N, res, &err), FS_EINVAL);
+	assert_non_null(strstr(err.message, "transfer 'big-93' (number 93 of the batch)"));
+	assert_int_equal(count_transfers(f), 0);
+	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, t, N - 1, res, &err), 0);
+	assert_int_equal(res[N - 2], FS_T_OK);
+	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, &t[N - 1], 1, res, &err), FS_EINVAL);
+	assert_int_equal(count_transfers(f), N - 1);
+	/* a pending reservation past it too */
+	struct fs_transfer hold = TF("hold", cash, income, 100000000000000000LL, FS_TF_PENDING);
+	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, &hold, 1, res, &err), 0);
+	assert_int_equal(res[0], FS_T_OK);
+	assert_verified(f);
+}
+
+/* A file whose transfers sum past the largest amount (as an older fairshare
+ * could write): verify says so instead of comparing wrapped sums. */
+static void test_verify_finds_wrapped_sums(void **state)
+{
+	struct fx *f = *state;
+	struct fs_error err = {0};
+	int64_t cash = f->acct[0], income = f->acct[2];
+	unsigned char head[FS_HASH_BYTES] = {0};
+	int64_t amount = 5000000000000000000LL;
+	for (int i = 0; i < 2; i++) {
+		char id[8];
+		snprintf(id, sizeof(id), "w-%d", i);
+		struct fs_value v[T_NCOLS];
+		v[T_SEQ] = fs_vnull();
+		v[T_ID] = fs_vtext(id);
+		v[T_ORG] = fs_vint(f->ctx->org_id);
+		v[T_FUND] = fs_vint(f->fund);
+		v[T_DEBIT] = fs_vint(cash);
+		v[T_CREDIT] = fs_vint(income);
+		v[T_AMOUNT] = fs_vint(amount);
+		v[T_CURRENCY] = fs_vtext("TRY");
+		v[T_CODE] = fs_vtext("c");
+		v[T_FLAGS] = fs_vint(0);
+		v[T_PENDING_ID] = fs_vnull();
+		v[T_TIMEOUT] = fs_vnull();
+		v[T_TS] = fs_vtext("2026-01-01T00:00:00Z");
+		v[T_VALUE_DATE] = fs_vtext("2026-01-01");
+		v[T_ACTOR] = fs_vtext("old");
+		v[T_MEMO] = fs_vnull();
+		v[T_PARTY] = fs_vnull();
+		v[T_PREV] = fs_vblob(head, FS_HASH_BYTES);
+		unsigned char h[FS_HASH_BYTES];
+		fs_hash_values("transfers", &v[T_ID], T_HASH - T_ID, h);
+		v[T_HASH] = fs_vblob(h, FS_HASH_BYTES);
+		assert_int_equal(fs_store_insert(f->ctx->st, &fs_transfers_table, v, NULL, &err), 0);
+		memcpy(head, h, FS_HASH_BYTES);
+	}
+	/* the balances as a wrapping sum would have them */
+	int64_t wrapped = (int64_t)((uint64_t)amount * 2);
+	struct fs_value d[B_NCOLS] = {fs_vint(cash), fs_vint(wrapped), fs_vint(0), fs_vint(0), fs_vint(0)};
+	struct fs_value c[B_NCOLS] = {fs_vint(income), fs_vint(0), fs_vint(wrapped), fs_vint(0), fs_vint(0)};
+	assert_int_equal(fs_store_put(f->ctx->st, &fs_balances_table, d, &err), 0);
+	assert_int_equal(fs_store_put(f->ctx->st, &fs_balances_table, c, &err), 0);
+	struct fs_buf text;
+	fs_buf_init(&text, 1 << 20);
+	int64_t problems = 0, transfers = 0;
+	assert_int_equal(fs_ledger_verify(f->ctx, &text, &problems, &transfers, &err), 0);
+	assert_true(problems >= 2);
+	assert_non_null(text.data);
+	assert_non_null(strstr(text.data, "passes the largest amount"));
+	assert_non_null(strstr(text.data, "negative sum (wrapped"));
+	fs_buf_done(&text);
+	/* and the balances are not shown as if they were fine */
+	json_t *b;
+	assert_int_equal(fs_fund_balances(f->ctx, f->fund, &b, &err), FS_EINTEGRITY);
+}
+
+static void test_resolution_ids(void **state)
+{
+	(void)state;
+	struct fs_error err = {0};
+	char a[FS_TRANSFER_ID_MAX + 1], b[FS_TRANSFER_ID_MAX + 1];
+	assert_int_equal(fs_ledger_resolution_id("lg-1", FS_TF_POST, a, &err), 0);
+	assert_string_equal(a, "lg-1.post");
+	assert_int_equal(fs_ledger_resolution_id("lg-1", FS_TF_VOID, a, &err), 0);
+	assert_string_equal(a, "lg-1.void");
+	const char *forty = "0123456789012345678901234567890123456789";
+	assert_int_equal(fs_ledger_resolution_id(forty, FS_TF_POST, a, &err), 0);
+	assert_int_equal(strlen(a), 45);
+	/* ids that differ only after 30 or 60 characters: different approval ids, all valid */
+	const char *p1 = "a123456789b123456789c123456789d123456789e123456789f123456789-x01";
+	const char *p2 = "a123456789b123456789c123456789d123456789e123456789f123456789-x02";
+	assert_int_equal(fs_ledger_resolution_id(p1, FS_TF_POST, a, &err), 0);
+	assert_int_equal(fs_ledger_resolution_id(p2, FS_TF_POST, b, &err), 0);
+	assert_string_not_equal(a, b);
+	assert_int_equal(strlen(a), FS_TRANSFER_ID_MAX);
+	assert_int_equal(strncmp(a, p1, 26), 0);
+	assert_string_equal(a + FS_TRANSFER_ID_MAX - 5, ".post");
+	const char *q1 = "0123456789012345678901234567890123456789a", *q2 = "0123456789012345678901234567890123456789b";
+	assert_int_equal(fs_ledger_resolution_id(q1, FS_TF_POST, a, &err), 0);
+	assert_int_equal(fs_ledger_resolution_id(q2, FS_TF_POST, b, &err), 0);
+	assert_string_not_equal(a, b);
+	/* the same id always gives the same one (a retry is idempotent) */
+	assert_int_equal(fs_ledger_resolution_id(q1, FS_TF_POST, b, &err), 0);
+	assert_string_equal(a, b);
+	assert_int_equal(fs_ledger_resolution_id(q1, FS_TF_VOID, b, &err), 0);
+	assert_string_not_equal(a, b);
+	assert_int_equal(fs_ledger_resolution_id("", FS_TF_POST, a, &err), FS_EINVAL);
+	assert_int_equal(fs_ledger_resolution_id("a b", FS_TF_POST, a, &err), FS_EINVAL);
+	char toolong[80];
+	memset(toolong, 'x', 65);
+	toolong[65] = '\0';
+	assert_int_equal(fs_ledger_resolution_id(toolong, FS_TF_POST, a, &err), FS_EINVAL);
+	assert_int_equal(fs_ledger_resolution_id("ok", FS_TF_PENDING, a, &err), FS_EINVAL);
+}
+
+/* More accounts than one page of a list (10,000): balances and the export see them all. */
+static void test_many_accounts(void **state)
+{
+	struct fx *f = *state;
+	struct fs_error err = {0};
+	char fid[24], name[32];
+	snprintf(fid, sizeof(fid), "%lld", (long long)f->fund);
+	int64_t last = 0;
+	assert_int_equal(fs_tx_begin(f->ctx, &err), 0);
+	for (int i = 0; i < 10050; i++) {
+		snprintf(name, sizeof(name), "liabilities:person-%05d", i);
+		struct fs_kv a[] = {{"fund_id", fid}, {"name", name}, {"kind", "liability"}};
+		assert_int_equal(fs_create(f->ctx, fs_entity_find("account"), a, 3, &last, &err), 0);
+	}
+	assert_int_equal(fs_tx_end(f->ctx, 0, &err), 0);
+	int res[1];
+	struct fs_transfer t = TF("owed-1", f->acct[3], last, 4200, 0);
+	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, &t, 1, res, &err), 0);
+	assert_int_equal(res[0], FS_T_OK);
+	json_t *b;
+	assert_int_equal(fs_fund_balances(f->ctx, f->fund, &b, &err), 0);
+	assert_int_equal(json_array_size(b), 12 + 10050);
+	int found = 0;
+	size_t i;
+	json_t *a;
+	json_array_foreach(b, i, a) found |= json_integer_value(json_object_get(a, "account_id")) == last &&
+					     json_integer_value(json_object_get(a, "balance_minor")) == -4200;
+	assert_true(found);
+	json_decref(b);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	assert_int_equal(fs_ledger_export(f->ctx, f->fund, out, FS_LEDGER_CSV, 0, &err), 0);
+	fclose(out);
+	assert_non_null(strstr(text, "liabilities:person-10049"));
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_exists_in_linked_chains, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_overflow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verify_finds_wrapped_sums, setup, teardown),
+		cmocka_unit_test(test_resolution_ids),
+		cmocka_unit_test_setup_teardown(test_many_accounts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_batches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_negative_and_pending, setup, teardown),
 	};
