@@ -14,7 +14,7 @@ printf 'a court file' >"$DB.evidence/99/997c65b567bdc765ce023c019c36f7b75d55f8ce
 same "an old schema" "$(sqlite3 "$DB" 'PRAGMA user_version')" 14
 expect "verify opens and upgrades it" 0 fs verify
 has "intact" "$T/out" "ok: "
-same "migrated" "$(sqlite3 "$DB" 'PRAGMA user_version')" 15
+same "migrated" "$(sqlite3 "$DB" 'PRAGMA user_version')" 16
 expect "the new shape is journaled" 0 fs log --entity incident
 has "a migrate entry" "$T/out" "fairshare-migrate migrate incident 1"
 same "once per reshaped row" "$(sqlite3 "$DB" "SELECT count(*) FROM journal WHERE action = 'migrate'")" 2
