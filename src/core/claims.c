@@ -172,6 +172,10 @@ static int compute_cb(void *p, const struct fs_value *v)
 		fs_money_format(COL("accruals_12m_minor")->i, 2, buf);
 		rc = fs_entitle_set(&in, "accruals_12m", buf, &e);
 	}
+	if (!rc && COL("unused_leave_days")->type == FS_VINT) {
+		snprintf(buf, sizeof(buf), "%lld", (long long)COL("unused_leave_days")->i);
+		rc = fs_entitle_set(&in, "unused_leave_days", buf, &e);
+	}
 	if (!rc && COL("days_worked_12m")->type == FS_VINT) {
 		snprintf(buf, sizeof(buf), "%lld", (long long)COL("days_worked_12m")->i);
 		rc = fs_entitle_set(&in, "days_worked", buf, &e);

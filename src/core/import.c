@@ -37,6 +37,9 @@ static const struct {
 	{"currency", {"currency", "para_birimi", "валюта", NULL}},
 	{"underground", {"underground", "yeralti", "подземныи", NULL}},
 	{"notice_served", {"notice_served", "ihbar_verildi", NULL}},
+	{"accruals_12m", {"accruals_12m", "accruals", "начисления_12_мес", NULL}},
+	{"days_worked_12m", {"days_worked_12m", "days_worked", "отработанные_дни", NULL}},
+	{"unused_leave_days", {"unused_leave_days", "kullanilmayan_izin", "неиспользованныи_отпуск", NULL}},
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 #define FIRST_EMPLOYMENT_FIELD 8

@@ -211,9 +211,10 @@ static const char *const fs_sqlite_migrations[] = {
 	"CREATE INDEX incidents_action ON incidents(action_id);\n"
 	"ALTER TABLE evidence ADD COLUMN kind TEXT;\n",
 	/* 16: the KZ average wage: an employment's accruals and days actually worked
-	 * in the 12 months before the termination */
+	 * in the 12 months before the termination; its unused leave days */
 	"ALTER TABLE employments ADD COLUMN accruals_12m_minor INTEGER;\n"
-	"ALTER TABLE employments ADD COLUMN days_worked_12m INTEGER;\n",
+	"ALTER TABLE employments ADD COLUMN days_worked_12m INTEGER;\n"
+	"ALTER TABLE employments ADD COLUMN unused_leave_days INTEGER;\n",
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))
