@@ -28,6 +28,11 @@ has "limitation by kind" "$T/out" '"kind": "reinstatement"'
 has "its status" "$T/out" '"status": "near"'
 has "warning code" "$T/out" '"reinstatement_limitation_near"'
 
+expect "two weeks after the termination" 0 "$FS_BIN" --json entitle $Z --days-worked 228 --as-of 2011-10-15
+hasnot "reinstatement not yet near (30-day window)" "$T/out" "reinstatement_limitation_near"
+has "the conciliation commission's month is near" "$T/out" "conciliation_limitation_near"
+has "open" "$T/out" '"status": "open"'
+
 # without days worked: a warning and the year's working-time balance, not 29.3
 expect "days worked not known" 0 fs entitle $Z
 has "said in a warning" "$T/out" "Days actually worked in the 12 months are not known"
