@@ -198,19 +198,28 @@ static json_t *rate_name(struct calc *c, const struct fs_rtable *t)
 	return j;
 }
 
-/* num/den += pn/pd; the denominators are powers of ten times the day basis */
+static __int128 gcd128(__int128 a, __int128 b)
+{
+	if (a < 0)
+		a = -a;
+	while (b) {
+		__int128 t = a % b;
+		a = b;
+		b = t;
+	}
+	return a ? a : 1;
+}
+
+/* num/den += pn/pd, kept in lowest terms: the denominators are powers of ten
+ * times the day basis, so den stays below their least common multiple */
 static void add_part(__int128 *num, __int128 *den, __int128 pn, __int128 pd)
 {
-	if (pd == *den) {
-		*num += pn;
-		return;
-	}
-	*num = *num * pd + pn * *den;
-	*den = *den * pd;
-	while (*den % 10 == 0 && *num % 10 == 0) {
-		*den /= 10;
-		*num /= 10;
-	}
+	__int128 g = gcd128(*den, pd);
+	*num = *num * (pd / g) + pn * (*den / g);
+	*den = *den / g * pd;
+	g = gcd128(*num, *den);
+	*num /= g;
+	*den /= g;
 }
 
 int kz_penalty(struct calc *c, const char *name, json_t *comp, int64_t *amount)
