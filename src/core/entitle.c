@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 void fs_entitle_init(struct fs_entitle_in *in)
 {
 	memset(in, 0, sizeof(*in));
