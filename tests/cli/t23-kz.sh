@@ -164,6 +164,22 @@ expect "the watch of an empty workplace" 0 fs workplace add --employer-id 1 --na
 expect "watch" 0 fs --json watch --workplace 2 --as-of 2012-01-15
 hasnot "nothing counted there" "$T/out" '"reinstatement"'
 
+# the same over the API: days worked as an input, reinstatement in the watch
+FAIRSHARE_PASSWORD=kz-admin-pass fs user add kzadmin --role admin >/dev/null
+token=$("$FS_BIN" --db "$DB" user token kzadmin)
+start_server 23
+api() { curl -s -H "Authorization: Bearer $token" "$@"; }
+api -H 'Content-Type: application/json' -d '{"jurisdiction":"KZ","hired":"2005-03-01","terminated":"2011-09-30","reason":"liquidation","wage":"150000.00","accruals_12m":"1740000.00","days_worked":228,"unused_leave_days":12,"unpaid_months":1,"as_of":"2011-12-20"}' "$B/entitle" >"$T/body"
+has "API entitle: days worked used" "$T/body" '"annual_leave":9157895'
+has "API entitle: penalty" "$T/body" '"penalty":603699'
+api "$B/orgs/oil/watch?as_of=2011-12-20" >"$T/body"
+has "API watch: reinstatement by kind" "$T/body" '"reinstatement":{"months":3,"employments":2,"passed":0,"near":2,"open":0,"next_deadline":"2011-12-30"}'
+api "$B/orgs/oil/statement/1?lang=kk" >"$T/body"
+has "API statement: limitation by kind (as of today: passed)" "$T/body" '"kind":"reinstatement","months":3,"deadline":"2011-12-30","status":"passed"'
+has "API statement: Kazakh steps" "$T/body" "нақты жұмыс істеген 240 күн"
+kill -TERM "$server"
+wait "$server"
+
 # the CSV import takes the new columns
 printf 'full_name,workplace,hired,terminated,termination_reason,wage,отработанные дни,unused_leave_days,accruals\nBolat Nurov,1,2010-01-01,2016-05-31,liquidation,100000,200,5,1200000\n' >"$T/kz.csv"
 expect "import with days worked" 0 fs import people "$T/kz.csv"
