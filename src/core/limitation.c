@@ -62,8 +62,8 @@ int fs_watch_limitation(struct fs_ctx *ctx, int64_t workplace, fs_date as_of, js
 {
 	struct lim_ud u = {.as_of = as_of};
 	*ret = json_object();
-	if (fs_rules_get(ctx->org_country, &u.r, NULL))
-		return 0; /* no rule set: nothing to count (the watch still shows the claims) */
+	if (fs_rules_get(ctx->org_country, &u.r, NULL) || !json_object_get(u.r->root, "limitation_by_kind"))
+		return 0; /* no rule set or no periods by kind (TR): nothing to count */
 	u.out = *ret;
 	static const char *const cols[] = {"id", "terminated"};
 	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"workplace_id", FS_EQ, fs_vint(workplace)}};
