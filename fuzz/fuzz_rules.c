@@ -25,6 +25,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(t);
 	json_decref(params);
 	fs_rules_convention(r, "service_counting", NULL);
+	const char *name;
+	json_t *comp;
+	json_object_foreach(json_object_get(r->root, "components"), name, comp) {
+		fs_rules_law_at(comp, 15000);
+		fs_rules_law_at(comp, 17000);
+	}
 	fs_rules_free(r);
 	return 0;
 }

@@ -43,6 +43,7 @@ suite unit-claims "$build/tests/test_claims"
 suite unit-ledger "$build/tests/test_ledger"
 suite unit-policy "$build/tests/test_policy"
 suite unit-http "$build/tests/test_http"
+suite unit-kz "$build/tests/test_kz"
 for t in "$here"/tests/cli/t*.sh; do
 	suite "cli-$(basename "$t" .sh)" sh "$t"
 done

@@ -254,6 +254,9 @@
     }
     $("watch-limitation").textContent = t("watch.limitation", { past: fmtNumber(w.limitation.past.claims),
       past_amount: fmtMoney(w.limitation.past.outstanding_minor, cur), near: fmtNumber(w.limitation.within_180_days.claims) });
+    const ri = w.limitation.by_kind && w.limitation.by_kind.reinstatement; /* KZ Art. 160 */
+    $("watch-reinstatement").textContent = ri ? t("watch.reinstatement", { months: fmtNumber(ri.months), total: fmtNumber(ri.employments),
+      passed: fmtNumber(ri.passed), near: fmtNumber(ri.near), next: ri.next_deadline ? fmtDate(ri.next_deadline) : "—" }) : "";
     drawChart(w);
   }
 

@@ -13,7 +13,7 @@ static int entitle_help(void)
 	fputs("usage: fairshare entitle --jurisdiction TR|KZ --hired DATE --terminated DATE --reason R --wage AMOUNT\n"
 	      "         [--benefits AMOUNT] [--unused-leave-days N] [--unpaid-months N] [--overtime-hours N]\n"
 	      "         [--underground] [--notice-served] [--age N] [--as-of DATE]\n"
-	      "         [--accruals-12m AMOUNT] [--days-worked-12m N] [--period-working-days N]   (KZ)\n"
+	      "         [--accruals-12m AMOUNT] [--days-worked N] [--period-working-days N]   (KZ)\n"
 	      "         [--convention NAME=VALUE] [--lang en|tr|ru|kk] [--json]\n\n"
 	      "Computes what a dismissed worker is owed under the jurisdiction's rule set\n"
 	      "(rules/*.json) and explains every step with the law article. Nothing is stored.\n"
@@ -24,7 +24,11 @@ static int entitle_help(void)
 	      "contract_expiry, misconduct_dismissal, retirement, death, other.\n"
 	      "Conventions, TR: service_counting=calendar_inclusive|days_365,\n"
 	      "notice_band_boundary=inclusive|exclusive, overtime_divisor, overtime_multiplier.\n"
-	      "KZ: average_wage_method=accruals_div_12|daily_average, leave_day_divisor.\n", stdout);
+	      "KZ: average_wage_method=accruals_div_12|daily_average, penalty_day_count=365|360,\n"
+	      "penalty_rate_day=payment_day|each_period, payment_due_working_days.\n"
+	      "KZ: --days-worked is the days actually worked in the 12 months before the\n"
+	      "termination (Order 908); without it the leave's daily wage uses the year's\n"
+	      "working-time balance, with a warning.\n", stdout);
 	return EX_OK;
 }
 
@@ -317,6 +321,15 @@ int cmd_watch(struct cli *c, int argc, char **argv)
 	printf("\nlimitation: %lld claims past their deadline (%s %s outstanding), %lld within 180 days (%s %s)\n",
 	       (long long)json_integer_value(json_object_get(json_object_get(l, "past"), "claims")), pa, cur,
 	       (long long)json_integer_value(json_object_get(json_object_get(l, "within_180_days"), "claims")), na, cur);
+	json_object_foreach(json_object_get(l, "by_kind"), k, x) {
+		const char *next = json_string_value(json_object_get(x, "next_deadline"));
+		printf("limitation (%s, %lld months): %lld terminated employments, %lld passed, %lld within 30 days, %lld open%s%s\n",
+		       k, (long long)json_integer_value(json_object_get(x, "months")),
+		       (long long)json_integer_value(json_object_get(x, "employments")),
+		       (long long)json_integer_value(json_object_get(x, "passed")),
+		       (long long)json_integer_value(json_object_get(x, "near")), (long long)json_integer_value(json_object_get(x, "open")),
+		       next ? "; next deadline " : "", next ? next : "");
+	}
 	json_decref(w);
 	return EX_OK;
 }
@@ -393,6 +406,10 @@ int cmd_statement(struct cli *c, int argc, char **argv)
 			const char *law = json_string_value(json_object_get(st, "law"));
 			printf("  %s%s%s%s\n", json_string_value(json_object_get(st, "text")), law ? " [" : "", law ? law : "", law ? "]" : "");
 		}
+		json_array_foreach(json_object_get(x, "limitation"), k, st)
+			printf("  limitation (%s, %lld months): %s, %s\n", json_string_value(json_object_get(st, "kind")),
+			       (long long)json_integer_value(json_object_get(st, "months")),
+			       json_string_value(json_object_get(st, "deadline")), json_string_value(json_object_get(st, "status")));
 	}
 	json_array_foreach(json_object_get(s, "warnings"), i, x) printf("%swarning: %s\n", i ? "" : "\n", json_string_value(x));
 	json_decref(s);

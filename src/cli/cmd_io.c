@@ -27,7 +27,8 @@ static int import_help(void)
 	      "external_id) are updated, not added twice.\n\nFields and the column names understood for them:\n", stdout);
 	static const char *const names[] = {"fairshare_id", "external_id", "full_name", "national_id", "birth_date", "phone", "address",
 					    "workplace", "job_title", "hired", "terminated", "termination_reason", "wage",
-					    "benefits", "currency", "underground", "notice_served"};
+					    "benefits", "currency", "underground", "notice_served", "accruals_12m",
+					    "days_worked_12m", "unused_leave_days"};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		const char *const *al = fs_import_aliases(names[i]);
 		printf("  %-19s", names[i]);

@@ -168,7 +168,19 @@ static int compute_cb(void *p, const struct fs_value *v)
 		fs_money_format(COL("benefits_minor")->i, 2, buf);
 		rc = fs_entitle_set(&in, "benefits", buf, &e);
 	}
-	in.underground = COL("underground")->i != 0;
+	if (!rc && COL("accruals_12m_minor")->type == FS_VINT) {
+		fs_money_format(COL("accruals_12m_minor")->i, 2, buf);
+		rc = fs_entitle_set(&in, "accruals_12m", buf, &e);
+	}
+	if (!rc && COL("unused_leave_days")->type == FS_VINT) {
+		snprintf(buf, sizeof(buf), "%lld", (long long)COL("unused_leave_days")->i);
+		rc = fs_entitle_set(&in, "unused_leave_days", buf, &e);
+	}
+	if (!rc && COL("days_worked_12m")->type == FS_VINT) {
+		snprintf(buf, sizeof(buf), "%lld", (long long)COL("days_worked_12m")->i);
+		rc = fs_entitle_set(&in, "days_worked", buf, &e);
+	}
+		in.underground = COL("underground")->i != 0;
 	in.notice_served = COL("notice_served")->i != 0;
 #undef COL
 	json_t *r = NULL;
@@ -719,6 +731,9 @@ int fs_watch(struct fs_ctx *ctx, int64_t workplace, fs_date as_of, json_t **ret,
 	}
 	if (workplace <= 0)
 		json_object_set_new(*ret, "workplace_id", json_null());
+	json_t *by_kind_lim = NULL; /* reinstatement and other non-money periods (limitation.c) */
+	if (!(rc = fs_watch_limitation(ctx, workplace, as_of, &by_kind_lim, err)))
+		json_object_set_new(json_object_get(*ret, "limitation"), "by_kind", by_kind_lim);
 	/* the watch's own invariant: outstanding = owed - paid, by kind too */
 	int64_t so = 0, sp = 0;
 	for (int k = 0; fs_claim_kinds[k]; k++) {
@@ -870,9 +885,10 @@ int fs_statement(struct fs_ctx *ctx, int64_t person, const char *lang, fs_date a
 		struct fs_error e2 = {0};
 		json_t *r = NULL;
 		if (ij && !input_from_json(ij, as_of, &in, &e2) && !fs_entitle(&in, lang, &r, &e2)) {
-			json_array_append_new(explanation, json_pack("{s:O,s:s,s:O,s:O}", "employment_id", json_object_get(c, "employment_id"),
+			json_array_append_new(explanation, json_pack("{s:O,s:s,s:O,s:O,s:O}", "employment_id", json_object_get(c, "employment_id"),
 								     "rules_version", json_string_value(json_object_get(r, "rules_version")),
-								     "steps", json_object_get(r, "steps"), "components", json_object_get(r, "components")));
+								     "steps", json_object_get(r, "steps"), "components", json_object_get(r, "components"),
+								     "limitation", json_object_get(r, "limitation")));
 			json_array_foreach(json_object_get(r, "warnings"), i, v) json_array_append(warnings, v);
 		} else {
 			json_array_append_new(warnings, json_string(e2.message[0] ? e2.message : "stored inputs cannot be read"));

@@ -45,8 +45,8 @@ static int check_schema(struct fs_ctx *ctx, struct fs_error *err)
 static const struct {
 	int version;
 	const char *entity;
-} reshaped[] = {{15, "incident"}, {15, "evidence"}};
-enum { SHAPE_CURRENT = 15 };
+} reshaped[] = {{15, "incident"}, {15, "evidence"}, {16, "employment"}};
+enum { SHAPE_CURRENT = 16 };
 
 struct shape_ud {
 	struct fs_ctx *ctx;

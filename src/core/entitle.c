@@ -3,14 +3,11 @@
  *
  * Exact money: amounts are int64 minor units; every component is one exact
  * rational expression (128-bit intermediates), rounded half-up once. */
-#include "internal.h"
-#include "rules.h"
+#include "entitle_int.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "../util/money.h"
 
 void fs_entitle_init(struct fs_entitle_in *in)
 {
@@ -91,8 +88,13 @@ int fs_entitle_set(struct fs_entitle_in *in, const char *key, const char *value,
 		return parse_count(v, 3650, &in->unused_leave_days, err, "unused_leave_days");
 	if (!strcmp(k, "unpaid_months"))
 		return parse_count(v, 600, &in->unpaid_months, err, "unpaid_months");
-	if (!strcmp(k, "days_worked_12m"))
-		return parse_count(v, 366, &in->days_worked, err, "days_worked_12m");
+	if (!strcmp(k, "days_worked_12m") || !strcmp(k, "days_worked")) {
+		/* days actually worked in the 12 months before the termination */
+		int rc = parse_count(v, 366, &in->days_worked, err, "days_worked");
+		if (!rc && in->days_worked == 0)
+			return fs_fail(err, FS_EINVAL, "days_worked", "days worked must be from 1 to 366 (leave it out when not known)");
+		return rc;
+	}
 	if (!strcmp(k, "period_working_days"))
 		return parse_count(v, 31, &in->period_days, err, "period_working_days");
 	if (!strcmp(k, "age"))
@@ -120,26 +122,7 @@ int fs_entitle_set(struct fs_entitle_in *in, const char *key, const char *value,
 	return fs_fail(err, FS_EINVAL, key, "unknown input '%.32s'", key);
 }
 
-/* ---- the calculation ---- */
-
-struct service {
-	int years, months, days;
-	int64_t total_days;
-};
-
-struct calc {
-	const struct fs_rules *r;
-	const struct fs_entitle_in *in;
-	const char *lang;
-	json_t *steps, *warnings, *codes, *components;
-	struct service cal; /* calendar decomposition, both days counted */
-	int days365;        /* the service convention is total days / 365 */
-	int64_t total;
-	int64_t owed_at_termination; /* KZ penalty principal */
-	struct fs_error *err;
-};
-
-static fs_date add_months(fs_date d, int months)
+fs_date ent_add_months(fs_date d, int months)
 {
 	int y, m, day;
 	fs_date_to_ymd(d, &y, &m, &day);
@@ -151,58 +134,22 @@ static fs_date add_months(fs_date d, int months)
 	return fs_date_from_ymd(y, m, day > last ? last : day);
 }
 
+/* ---- the calculation ---- */
+
 static struct service service_of(fs_date hired, fs_date terminated)
 {
 	struct service s = {0};
 	fs_date end = terminated + 1; /* both days counted */
-	while (add_months(hired, 12 * (s.years + 1)) <= end)
+	while (ent_add_months(hired, 12 * (s.years + 1)) <= end)
 		s.years++;
-	while (add_months(hired, 12 * s.years + s.months + 1) <= end)
+	while (ent_add_months(hired, 12 * s.years + s.months + 1) <= end)
 		s.months++;
-	s.days = (int)(end - add_months(hired, 12 * s.years + s.months));
+	s.days = (int)(end - ent_add_months(hired, 12 * s.years + s.months));
 	s.total_days = end - hired;
 	return s;
 }
 
-static int64_t round_div(__int128 num, __int128 den)
-{
-	if (den < 0) {
-		num = -num;
-		den = -den;
-	}
-	if (num >= 0)
-		return (int64_t)((num + den / 2) / den);
-	return -(int64_t)((-num + den / 2) / den);
-}
-
-static json_t *money(int64_t minor)
-{
-	char s[32];
-	fs_money_format(minor, 2, s);
-	return json_string(s);
-}
-
-static json_t *date_j(fs_date d)
-{
-	char s[11];
-	fs_date_format(d, s);
-	return json_string(s);
-}
-
-/* STEP and WARN evaluate their arguments only when the caller wants the
- * explanation (claims compute only wants the amounts). */
-#define STEP(c, ...)                 \
-	do {                         \
-		if (!(c)->in->quiet) \
-			step((c), __VA_ARGS__); \
-	} while (0)
-#define WARN(c, ...)                 \
-	do {                         \
-		if (!(c)->in->quiet) \
-			warn((c), __VA_ARGS__); \
-	} while (0)
-
-static void step(struct calc *c, const char *component, const char *key, json_t *params, const char *law)
+void ent_step(struct calc *c, const char *component, const char *key, json_t *params, const char *law)
 {
 	char *text = fs_rules_text(c->r, c->lang, key, params);
 	json_array_append_new(c->steps, json_pack("{s:s,s:s,s:s?,s:s,s:o}", "component", component, "text", text ? text : key,
@@ -210,7 +157,7 @@ static void step(struct calc *c, const char *component, const char *key, json_t 
 	free(text);
 }
 
-static void warn(struct calc *c, const char *code, json_t *params)
+void ent_warn(struct calc *c, const char *code, json_t *params)
 {
 	char *text = fs_rules_text(c->r, c->lang, code, params);
 	json_array_append_new(c->warnings, json_string(text ? text : code));
@@ -219,13 +166,14 @@ static void warn(struct calc *c, const char *code, json_t *params)
 	json_decref(params);
 }
 
-static void warn_unverified(struct calc *c, const struct fs_rtable *t, const struct fs_table_row *row, fs_date d)
+void ent_warn_unverified(struct calc *c, const struct fs_rtable *t, const struct fs_table_row *row, fs_date d)
 {
 	if (row && !row->verified)
-		WARN(c, "warn.unverified", json_pack("{s:s,s:s,s:o}", "value", row->text, "table", t->name, "date", date_j(d)));
+		WARN(c, "warn.unverified", json_pack("{s:s,s:s,s:o,s:s}", "value", row->text, "table", t->name, "date", ent_date(d),
+						     "source", row->source ? row->source : "-"));
 }
 
-static int reason_applies(json_t *comp, const char *reason)
+int ent_reason_applies(json_t *comp, const char *reason)
 {
 	json_t *reasons = json_object_get(comp, "reasons");
 	if (!reasons)
@@ -236,9 +184,9 @@ static int reason_applies(json_t *comp, const char *reason)
 	return 0;
 }
 
-static const char *law_of(json_t *comp)
+const char *ent_law(struct calc *c, json_t *comp)
 {
-	return json_string_value(json_object_get(comp, "law"));
+	return fs_rules_law_at(comp, c->in->terminated);
 }
 
 static int table_value(struct calc *c, json_t *comp, const char *key, fs_date d, struct fs_ratio *out,
@@ -260,24 +208,24 @@ static int table_value(struct calc *c, json_t *comp, const char *key, fs_date d,
 	*out = row->value;
 	if (row_out)
 		*row_out = row;
-	warn_unverified(c, t, row, d);
+	ent_warn_unverified(c, t, row, d);
 	return 0;
 }
 
-static void not_due(struct calc *c, const char *name, json_t *comp, const char *key)
+void ent_not_due(struct calc *c, const char *name, json_t *comp, const char *key)
 {
-	STEP(c, name, key, json_pack("{s:s}", "reason", c->in->reason), law_of(comp));
+	STEP(c, name, key, json_pack("{s:s}", "reason", c->in->reason), ent_law(c, comp));
 }
 
 static int tr_severance(struct calc *c, const char *name, json_t *comp, int64_t *amount)
 {
 	const struct fs_entitle_in *in = c->in;
-	if (!reason_applies(comp, in->reason))
-		return not_due(c, name, comp, "not_due.reason"), 0;
+	if (!ent_reason_applies(comp, in->reason))
+		return ent_not_due(c, name, comp, "not_due.reason"), 0;
 	int years = c->days365 ? (int)(c->cal.total_days / 365) : c->cal.years;
 	if (years < json_integer_value(json_object_get(comp, "min_service_years")))
 		{
-		STEP(c, name, "not_due.service", json_object(), law_of(comp));
+		STEP(c, name, "not_due.service", json_object(), ent_law(c, comp));
 		return 0;
 	}
 	int64_t base = in->wage_minor + in->benefits_minor;
@@ -286,26 +234,26 @@ static int tr_severance(struct calc *c, const char *name, json_t *comp, int64_t 
 	int rc = table_value(c, comp, "ceiling_table", in->terminated, &ceiling, &row);
 	if (rc)
 		return rc;
-	int64_t ceiling_minor = round_div((__int128)ceiling.num * 100, ceiling.den);
+	int64_t ceiling_minor = ent_round_div((__int128)ceiling.num * 100, ceiling.den);
 	int64_t capped = base < ceiling_minor ? base : ceiling_minor;
-	STEP(c, name, "severance.base", json_pack("{s:o,s:o,s:o}", "wage", money(in->wage_minor), "benefits",
-						  money(in->benefits_minor), "base", money(base)), law_of(comp));
+	STEP(c, name, "severance.base", json_pack("{s:o,s:o,s:o}", "wage", ent_money(in->wage_minor), "benefits",
+						  ent_money(in->benefits_minor), "base", ent_money(base)), ent_law(c, comp));
 	STEP(c, name, base > ceiling_minor ? "severance.capped" : "severance.uncapped",
-	     json_pack("{s:o,s:o}", "terminated", date_j(in->terminated), "ceiling", money(ceiling_minor)), law_of(comp));
+	     json_pack("{s:o,s:o}", "terminated", ent_date(in->terminated), "ceiling", ent_money(ceiling_minor)), ent_law(c, comp));
 	int months = c->days365 ? 0 : c->cal.months;
 	int days = c->days365 ? (int)(c->cal.total_days % 365) : c->cal.days;
 	/* capped × (Y + M/12 + D/365) over the common denominator 4380 */
-	*amount = round_div((__int128)capped * ((__int128)years * 4380 + months * 365 + days * 12), 4380);
-	STEP(c, name, "severance.amount", json_pack("{s:o,s:i,s:i,s:i,s:o}", "capped", money(capped), "years", years,
-						    "months", months, "days", days, "amount", money(*amount)), law_of(comp));
+	*amount = ent_round_div((__int128)capped * ((__int128)years * 4380 + months * 365 + days * 12), 4380);
+	STEP(c, name, "severance.amount", json_pack("{s:o,s:i,s:i,s:i,s:o}", "capped", ent_money(capped), "years", years,
+						    "months", months, "days", days, "amount", ent_money(*amount)), ent_law(c, comp));
 	struct fs_ratio rate;
 	const struct fs_table_row *trow;
 	const struct fs_rtable *tt = fs_rules_table(c->r, json_string_value(json_object_get(comp, "stamp_tax_table")));
 	if (tt && (trow = fs_rtable_at(tt, in->terminated))) {
 		rate = trow->value;
-		int64_t tax = round_div((__int128)*amount * rate.num, (__int128)rate.den * 1000);
-		STEP(c, name, "severance.stamp_tax", json_pack("{s:s,s:o}", "rate", trow->text, "tax", money(tax)), tt->law);
-		warn_unverified(c, tt, trow, in->terminated);
+		int64_t tax = ent_round_div((__int128)*amount * rate.num, (__int128)rate.den * 1000);
+		STEP(c, name, "severance.stamp_tax", json_pack("{s:s,s:o}", "rate", trow->text, "tax", ent_money(tax)), tt->law);
+		ent_warn_unverified(c, tt, trow, in->terminated);
 	}
 	return 0;
 }
@@ -313,11 +261,11 @@ static int tr_severance(struct calc *c, const char *name, json_t *comp, int64_t 
 static int tr_notice(struct calc *c, const char *name, json_t *comp, int64_t *amount)
 {
 	const struct fs_entitle_in *in = c->in;
-	if (!reason_applies(comp, in->reason))
-		return not_due(c, name, comp, "not_due.reason"), 0;
+	if (!ent_reason_applies(comp, in->reason))
+		return ent_not_due(c, name, comp, "not_due.reason"), 0;
 	if (in->notice_served)
 		{
-		STEP(c, name, "not_due.notice_served", json_object(), law_of(comp));
+		STEP(c, name, "not_due.notice_served", json_object(), ent_law(c, comp));
 		return 0;
 	}
 	int inclusive = strcmp(fs_rules_convention(c->r, "notice_band_boundary", in->conventions), "exclusive") != 0;
@@ -348,11 +296,11 @@ static int tr_notice(struct calc *c, const char *name, json_t *comp, int64_t *am
 	int64_t divisor = json_integer_value(json_object_get(comp, "day_divisor"));
 	if (divisor <= 0)
 		divisor = 30;
-	*amount = round_div((__int128)base * notice_days, divisor);
+	*amount = ent_round_div((__int128)base * notice_days, divisor);
 	STEP(c, name, "notice.amount", json_pack("{s:I,s:i,s:I,s:I,s:o,s:o}", "service_months", (json_int_t)months,
 						 "days", c->cal.days, "weeks", (json_int_t)(notice_days / 7),
-						 "notice_days", (json_int_t)notice_days, "base", money(base),
-						 "amount", money(*amount)), law_of(comp));
+						 "notice_days", (json_int_t)notice_days, "base", ent_money(base),
+						 "amount", ent_money(*amount)), ent_law(c, comp));
 	return 0;
 }
 
@@ -382,16 +330,16 @@ static int tr_leave(struct calc *c, const char *name, json_t *comp, int64_t *amo
 		if (row)
 			entitled += row->value.num / row->value.den;
 	}
-	STEP(c, name, "leave.entitlement", json_pack("{s:I}", "entitled", (json_int_t)entitled), law_of(comp));
+	STEP(c, name, "leave.entitlement", json_pack("{s:I}", "entitled", (json_int_t)entitled), ent_law(c, comp));
 	if (entitled && in->unused_leave_days > entitled)
 		WARN(c, "warn.leave_exceeds", json_pack("{s:I,s:I}", "unused", (json_int_t)in->unused_leave_days,
 							"entitled", (json_int_t)entitled));
 	if (!in->unused_leave_days)
 		return 0;
 	int64_t divisor = json_integer_value(json_object_get(comp, "day_divisor"));
-	*amount = round_div((__int128)in->wage_minor * in->unused_leave_days, divisor > 0 ? divisor : 30);
+	*amount = ent_round_div((__int128)in->wage_minor * in->unused_leave_days, divisor > 0 ? divisor : 30);
 	STEP(c, name, "leave.amount", json_pack("{s:I,s:o,s:o}", "unused", (json_int_t)in->unused_leave_days, "wage",
-						money(in->wage_minor), "amount", money(*amount)), law_of(comp));
+						ent_money(in->wage_minor), "amount", ent_money(*amount)), ent_law(c, comp));
 	return 0;
 }
 
@@ -403,7 +351,7 @@ static int months_of_wage(struct calc *c, const char *name, json_t *comp, int64_
 		return fs_fail(c->err, FS_EINVAL, "wage", "the wage is too large");
 	*amount = c->in->wage_minor * c->in->unpaid_months;
 	STEP(c, name, "unpaid.amount", json_pack("{s:I,s:o,s:o}", "unpaid_months", (json_int_t)c->in->unpaid_months, "wage",
-						 money(c->in->wage_minor), "amount", money(*amount)), law_of(comp));
+						 ent_money(c->in->wage_minor), "amount", ent_money(*amount)), ent_law(c, comp));
 	return 0;
 }
 
@@ -418,155 +366,12 @@ static int tr_overtime(struct calc *c, const char *name, json_t *comp, int64_t *
 	if (!ds || !ms || fs_ratio_parse(ds, &div) || fs_ratio_parse(ms, &mult) || div.num <= 0 || mult.num <= 0)
 		return fs_fail(c->err, FS_EINVAL, "convention", "overtime_divisor and overtime_multiplier must be positive numbers");
 	/* wage × hours × multiplier / divisor, hours in hundredths */
-	*amount = round_div((__int128)in->wage_minor * in->overtime_hours_x100 * mult.num * div.den,
+	*amount = ent_round_div((__int128)in->wage_minor * in->overtime_hours_x100 * mult.num * div.den,
 			    (__int128)100 * mult.den * div.num);
 	char hours[32];
 	fs_money_format(in->overtime_hours_x100, 2, hours);
-	STEP(c, name, "overtime.amount", json_pack("{s:s,s:o,s:s,s:s,s:o}", "hours", hours, "wage", money(in->wage_minor),
-						   "divisor", ds, "multiplier", ms, "amount", money(*amount)), law_of(comp));
-	return 0;
-}
-
-/* KZ: one average monthly wage as a ratio (num/den in minor units). */
-static int kz_average(struct calc *c, const char *name, json_t *comp, __int128 *num, __int128 *den, int explain)
-{
-	const struct fs_entitle_in *in = c->in;
-	int64_t accruals = in->has_accruals ? in->accruals_minor : in->wage_minor * 12;
-	const char *method = fs_rules_convention(c->r, "average_wage_method", in->conventions);
-	if (method && !strcmp(method, "daily_average")) {
-		if (!in->days_worked || !in->period_days)
-			return fs_fail(c->err, FS_EINVAL, "days_worked_12m",
-				       "the daily_average method needs --days-worked-12m and --period-working-days");
-		*num = (__int128)accruals * in->period_days;
-		*den = in->days_worked;
-		if (explain)
-			STEP(c, name, "average.daily", json_pack("{s:o,s:I,s:o,s:I,s:o}", "accruals", money(accruals), "days_worked",
-								 (json_int_t)in->days_worked, "daily", money(round_div(accruals, in->days_worked)),
-								 "period_days", (json_int_t)in->period_days,
-								 "average", money(round_div(*num, *den))), law_of(comp));
-		return 0;
-	}
-	*num = accruals;
-	*den = 12;
-	if (explain)
-		STEP(c, name, "average.div12", json_pack("{s:o,s:o}", "accruals", money(accruals), "average", money(round_div(accruals, 12))),
-		     law_of(comp));
-	return 0;
-}
-
-static int kz_compensation(struct calc *c, const char *name, json_t *comp, int64_t *amount)
-{
-	if (!reason_applies(comp, c->in->reason))
-		return not_due(c, name, comp, "not_due.reason"), 0;
-	__int128 num = 0, den = 1;
-	int rc = kz_average(c, name, comp, &num, &den, 1);
-	if (rc)
-		return rc;
-	*amount = round_div(num, den);
-	STEP(c, name, "compensation.amount", json_pack("{s:o}", "amount", money(*amount)), law_of(comp));
-	return 0;
-}
-
-static int kz_leave(struct calc *c, const char *name, json_t *comp, int64_t *amount)
-{
-	const struct fs_entitle_in *in = c->in;
-	const struct fs_rtable *t = fs_rules_table(c->r, json_string_value(json_object_get(comp, "entitlement_table")));
-	const struct fs_table_row *row = fs_rtable_at(t, in->terminated);
-	int64_t entitled = row ? row->value.num / row->value.den : 0;
-	if (in->underground) {
-		const struct fs_rtable *u = fs_rules_table(c->r, json_string_value(json_object_get(comp, "underground_table")));
-		const struct fs_table_row *ur = fs_rtable_at(u, in->terminated);
-		entitled += ur ? ur->value.num / ur->value.den : 0;
-	}
-	STEP(c, name, "leave.entitlement", json_pack("{s:I}", "entitled", (json_int_t)entitled), law_of(comp));
-	if (!in->unused_leave_days)
-		return 0;
-	int64_t accruals = in->has_accruals ? in->accruals_minor : in->wage_minor * 12;
-	__int128 num, den;
-	if (in->days_worked) {
-		num = accruals;
-		den = in->days_worked;
-	} else {
-		struct fs_ratio d;
-		const char *ds = fs_rules_convention(c->r, "leave_day_divisor", in->conventions);
-		if (!ds || fs_ratio_parse(ds, &d) || d.num <= 0)
-			return fs_fail(c->err, FS_EINVAL, "convention", "leave_day_divisor must be a positive number");
-		num = (__int128)accruals * d.den;
-		den = (__int128)12 * d.num;
-		STEP(c, name, "leave.daily_fallback", json_pack("{s:o,s:s,s:o}", "average", money(round_div(accruals, 12)), "divisor", ds,
-								 "daily", money(round_div(num, den))), law_of(comp));
-	}
-	*amount = round_div(num * in->unused_leave_days, den);
-	STEP(c, name, "leave.amount", json_pack("{s:I,s:o,s:o}", "unused", (json_int_t)in->unused_leave_days, "daily",
-						money(round_div(num, den)), "amount", money(*amount)), law_of(comp));
-	return 0;
-}
-
-static fs_date add_working_days(fs_date d, int64_t n)
-{
-	while (n > 0) {
-		d++;
-		int dow = (int)((d % 7 + 7 + 3) % 7); /* 0 = Monday; 1970-01-01 was a Thursday */
-		if (dow < 5)
-			n--;
-	}
-	return d;
-}
-
-static int kz_penalty(struct calc *c, const char *name, json_t *comp, int64_t *amount)
-{
-	const struct fs_entitle_in *in = c->in;
-	int64_t principal = c->owed_at_termination;
-	const char *wd = fs_rules_convention(c->r, "payment_due_working_days", in->conventions);
-	struct fs_ratio wdr = {3, 1};
-	if (wd && (fs_ratio_parse(wd, &wdr) || wdr.den != 1 || wdr.num < 0 || wdr.num > 60))
-		return fs_fail(c->err, FS_EINVAL, "convention", "payment_due_working_days must be a whole number of days");
-	fs_date due = add_working_days(in->terminated, wdr.num);
-	if (principal <= 0 || in->as_of <= due) {
-		STEP(c, name, "penalty.none", json_pack("{s:o}", "as_of", date_j(in->as_of)), law_of(comp));
-		return 0;
-	}
-	STEP(c, name, "penalty.due", json_pack("{s:o,s:o,s:o}", "principal", money(principal), "due", date_j(due), "as_of",
-					       date_j(in->as_of)), law_of(comp));
-	const struct fs_rtable *rates = fs_rules_table(c->r, json_string_value(json_object_get(comp, "rate_table")));
-	const struct fs_rtable *mults = fs_rules_table(c->r, json_string_value(json_object_get(comp, "multiplier_table")));
-	/* sum over periods of constant rate and multiplier: principal × m × r/100 × days / 365 */
-	__int128 num = 0, den = 1;
-	fs_date d = due + 1;
-	while (d <= in->as_of) {
-		const struct fs_table_row *r = fs_rtable_at(rates, d), *m = fs_rtable_at(mults, d);
-		if (!r || !m) {
-			WARN(c, "warn.no_rate", json_pack("{s:o,s:s}", "date", date_j(d), "table", r ? mults->name : rates->name));
-			break;
-		}
-		fs_date end = in->as_of;
-		if (r->to < end)
-			end = r->to;
-		if (m->to < end)
-			end = m->to;
-		int64_t days = end - d + 1;
-		__int128 pn = (__int128)principal * m->value.num * r->value.num * days;
-		__int128 pd = (__int128)m->value.den * r->value.den * 100 * 365;
-		STEP(c, name, "penalty.period", json_pack("{s:o,s:o,s:o,s:s,s:s,s:I,s:o}", "from", date_j(d), "to", date_j(end),
-							  "principal", money(principal), "multiplier", m->text, "rate", r->text,
-							  "period_days", (json_int_t)days, "part", money(round_div(pn, pd))),
-		     law_of(comp));
-		warn_unverified(c, rates, r, d);
-		/* keep one exact fraction: denominators are powers of ten times 36500 */
-		if (pd == den) {
-			num += pn;
-		} else {
-			num = num * pd + pn * den;
-			den = den * pd;
-			while (den % 10 == 0 && num % 10 == 0) {
-				den /= 10;
-				num /= 10;
-			}
-		}
-		d = end + 1;
-	}
-	*amount = round_div(num, den);
-	STEP(c, name, "penalty.amount", json_pack("{s:o}", "amount", money(*amount)), law_of(comp));
+	STEP(c, name, "overtime.amount", json_pack("{s:s,s:o,s:s,s:s,s:o}", "hours", hours, "wage", ent_money(in->wage_minor),
+						   "divisor", ds, "multiplier", ms, "amount", ent_money(*amount)), ent_law(c, comp));
 	return 0;
 }
 
@@ -584,38 +389,6 @@ static method_fn method_by_name(const char *m)
 		if (!strcmp(table[i].name, m))
 			return table[i].fn;
 	return NULL;
-}
-
-static void limitation(struct calc *c)
-{
-	const char *lt = json_string_value(json_object_get(c->r->root, "limitation_table"));
-	const struct fs_rtable *t = fs_rules_table(c->r, lt);
-	const struct fs_table_row *row = fs_rtable_at(t, c->in->terminated);
-	if (!row)
-		return;
-	int years = (int)(row->value.num / row->value.den);
-	fs_date deadline = add_months(c->in->terminated, 12 * years);
-	json_t *l = json_pack("{s:i,s:o}", "years", years, "deadline", date_j(deadline));
-	if (deadline < c->in->as_of)
-		WARN(c, "warn.limitation_passed", json_incref(l));
-	else if (deadline - c->in->as_of <= 180)
-		WARN(c, "warn.limitation_near", json_incref(l));
-	warn_unverified(c, t, row, c->in->terminated);
-	json_decref(l);
-}
-
-int fs_entitle_deadline(const struct fs_entitle_in *in, fs_date *ret, struct fs_error *err)
-{
-	const struct fs_rules *r;
-	int rc = fs_rules_get(in->jurisdiction, &r, err);
-	if (rc)
-		return rc;
-	const struct fs_table_row *row =
-		fs_rtable_at(fs_rules_table(r, json_string_value(json_object_get(r->root, "limitation_table"))), in->terminated);
-	if (!row)
-		return fs_fail(err, FS_ENOTFOUND, "terminated", "no limitation period for that date");
-	*ret = add_months(in->terminated, 12 * (int)(row->value.num / row->value.den));
-	return 0;
 }
 
 static json_t *inputs_json(const struct fs_entitle_in *in)
@@ -695,13 +468,13 @@ int fs_entitle(const struct fs_entitle_in *in, const char *lang, json_t **ret, s
 	c.cal = service_of(in->hired, in->terminated);
 	c.days365 = !strcmp(fs_rules_convention(r, "service_counting", in->conventions) ?: "", "days_365");
 	if (c.days365)
-		STEP(&c, "service", "service_365", json_pack("{s:o,s:o,s:I,s:I,s:I}", "hired", date_j(in->hired), "terminated",
-							     date_j(in->terminated), "total_days", (json_int_t)c.cal.total_days,
+		STEP(&c, "service", "service_365", json_pack("{s:o,s:o,s:I,s:I,s:I}", "hired", ent_date(in->hired), "terminated",
+							     ent_date(in->terminated), "total_days", (json_int_t)c.cal.total_days,
 							     "years", (json_int_t)(c.cal.total_days / 365), "days",
 							     (json_int_t)(c.cal.total_days % 365)), NULL);
 	else
-		STEP(&c, "service", "service", json_pack("{s:o,s:o,s:i,s:i,s:i}", "hired", date_j(in->hired), "terminated",
-							 date_j(in->terminated), "years", c.cal.years, "months", c.cal.months,
+		STEP(&c, "service", "service", json_pack("{s:o,s:o,s:i,s:i,s:i}", "hired", ent_date(in->hired), "terminated",
+							 ent_date(in->terminated), "years", c.cal.years, "months", c.cal.months,
 							 "days", c.cal.days), NULL);
 	json_t *comp;
 	json_object_foreach(json_object_get(r->root, "components"), name, comp) {
@@ -712,31 +485,33 @@ int fs_entitle(const struct fs_entitle_in *in, const char *lang, json_t **ret, s
 		if (strcmp(json_string_value(json_object_get(comp, "method")), "kz_penalty"))
 			c.owed_at_termination += amount;
 		if (amount == 0 && !strcmp(json_string_value(json_object_get(comp, "method")), "months_of_wage"))
-			STEP(&c, name, "zero", json_object(), law_of(comp));
+			STEP(&c, name, "zero", json_object(), ent_law(&c, comp));
 		json_object_set_new(c.components, name, json_integer(amount));
 		c.total += amount;
 	}
+	c.limitation = NULL;
 	if (!rc) {
-		limitation(&c);
-		STEP(&c, "total", "total", json_pack("{s:o}", "total", money(c.total)), NULL);
+		ent_limitation(&c);
+		STEP(&c, "total", "total", json_pack("{s:o}", "total", ent_money(c.total)), NULL);
 	}
 	if (rc) {
 		json_decref(c.steps);
 		json_decref(c.warnings);
 		json_decref(c.codes);
 		json_decref(c.components);
+		json_decref(c.limitation);
 		return rc;
 	}
 	/* the components' names in the language asked for */
 	json_t *labels = json_object();
-	const char *lk[] = {"service", "total"};
-	for (size_t k = 0; k < 2 + json_object_size(c.components); k++) {
-		const char *cn = k < 2 ? lk[k] : NULL;
+	const char *lk[] = {"service", "total", "limitation"};
+	for (size_t k = 0; k < 3 + json_object_size(c.components); k++) {
+		const char *cn = k < 3 ? lk[k] : NULL;
 		if (!cn) {
 			size_t idx = 0;
 			const char *key;
 			json_t *val;
-			json_object_foreach(c.components, key, val) if (idx++ == k - 2) cn = key;
+			json_object_foreach(c.components, key, val) if (idx++ == k - 3) cn = key;
 		}
 		char tk[64];
 		snprintf(tk, sizeof(tk), "component.%s", cn);
@@ -750,5 +525,6 @@ int fs_entitle(const struct fs_entitle_in *in, const char *lang, json_t **ret, s
 			 c.components, "total", (json_int_t)c.total, "steps", c.steps, "warnings", c.warnings,
 			 "warning_codes", c.codes, "inputs", inputs_json(in));
 	json_object_set_new(*ret, "labels", labels);
+	json_object_set_new(*ret, "limitation", c.limitation);
 	return 0;
 }

@@ -84,6 +84,9 @@ static const struct fs_field employment_fields[] = {
 	{"currency", FK_CODE, 0, 3, NULL, NULL, "currency of wage and benefits (defaults to the organization's)"},
 	{"underground", FK_BOOL, 0, 0, NULL, NULL, "worked underground (yes/no)"},
 	{"notice_served", FK_BOOL, 0, 0, NULL, NULL, "notice of termination was served (yes/no)"},
+	{"accruals_12m", FK_MONEY, 0, 0, NULL, NULL, "wages accrued in the 12 months before the termination (KZ average wage)"},
+	{"days_worked_12m", FK_COUNT, 0, 0, NULL, NULL, "days actually worked in those 12 months (KZ average daily wage)"},
+	{"unused_leave_days", FK_COUNT, 0, 0, NULL, NULL, "annual leave days not taken, paid on termination"},
 };
 static const struct fs_field membership_fields[] = {
 	{"person_id", FK_REF, FF_REQUIRED | FF_IMMUTABLE, 0, "person", NULL, "the member"},
@@ -1673,6 +1676,12 @@ static int employment_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_erro
 		return rc;
 	if (text_of(r, "termination_reason") && !text_of(r, "terminated"))
 		return fs_fail(err, FS_EINVAL, "terminated", "a termination reason needs the termination date");
+	const struct fs_value *dw = rec_field(r, "days_worked_12m");
+	if (dw->type == FS_VINT && (dw->i < 1 || dw->i > 366))
+		return fs_fail(err, FS_EINVAL, "days_worked_12m", "%lld is not a number of days from 1 to 366", (long long)dw->i);
+	const struct fs_value *ul = rec_field(r, "unused_leave_days");
+	if (ul->type == FS_VINT && ul->i > 3650)
+		return fs_fail(err, FS_EINVAL, "unused_leave_days", "%lld is more than 3650 days", (long long)ul->i);
 	const struct fs_value *wp = rec_field(r, "workplace_id"), *emp = rec_field(r, "employer_id");
 	if (wp->type == FS_VINT) {
 		struct fs_row row;

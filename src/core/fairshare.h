@@ -230,7 +230,7 @@ void fs_entitle_init(struct fs_entitle_in *in);
 void fs_entitle_done(struct fs_entitle_in *in);
 /* One input as text: jurisdiction, hired, terminated, reason, wage, benefits,
  * unused_leave_days, unpaid_months, overtime_hours, underground, notice_served,
- * age, as_of, accruals_12m, days_worked_12m, period_working_days,
+ * age, as_of, accruals_12m, days_worked (or days_worked_12m), period_working_days,
  * convention (NAME=VALUE). '-' may stand for '_'. */
 int fs_entitle_set(struct fs_entitle_in *in, const char *key, const char *value, struct fs_error *err);
 /* Compute every component of the jurisdiction's rule set. *ret: jurisdiction,
@@ -238,8 +238,12 @@ int fs_entitle_set(struct fs_entitle_in *in, const char *key, const char *value,
  * [{component, text, law, key, params}], warnings, warning_codes, inputs. Texts
  * in lang (en, tr, ru, kk; NULL = en). Nothing is stored. */
 int fs_entitle(const struct fs_entitle_in *in, const char *lang, json_t **ret, struct fs_error *err);
-/* The limitation deadline of a case. */
+/* The limitation deadline of a case's money claims. */
 int fs_entitle_deadline(const struct fs_entitle_in *in, fs_date *ret, struct fs_error *err);
+/* The deadline of one kind of limitation period ("money", "reinstatement",
+ * "conciliation": KZ Art. 160) and its length in months; FS_ENOTFOUND when the
+ * rule set has none for the termination date. */
+int fs_entitle_deadline_of(const struct fs_entitle_in *in, const char *kind, fs_date *ret, int *months, struct fs_error *err);
 
 /* ---- the claims watch (claims.c) ---- */
 struct fs_compute_opts {

@@ -38,6 +38,9 @@ const struct fs_import_field fs_import_fields[FS_IMPORT_NFIELDS] = {
 	{"currency", {"currency", "para_birimi", "валюта", "валютасы", NULL}},
 	{"underground", {"underground", "yeralti", "подземныи", "жер_асты", NULL}},
 	{"notice_served", {"notice_served", "ihbar_verildi", NULL}},
+	{"accruals_12m", {"accruals_12m", "accruals", "начисления_12_мес", NULL}},
+	{"days_worked_12m", {"days_worked_12m", "days_worked", "отработанные_дни", NULL}},
+	{"unused_leave_days", {"unused_leave_days", "kullanilmayan_izin", "неиспользованныи_отпуск", NULL}},
 };
 _Static_assert(sizeof(fs_import_fields) / sizeof(fs_import_fields[0]) == FS_IMPORT_NFIELDS, "fields");
 #define fields fs_import_fields

@@ -6,7 +6,7 @@
 
 #include "../util/buf.h"
 
-#define FS_IMPORT_NFIELDS 18
+#define FS_IMPORT_NFIELDS 21
 #define FIRST_EMPLOYMENT_FIELD 8 /* employment columns start at "workplace" */
 #define FAIRSHARE_ID_FIELD 0
 /* The column the rejects file adds; ignored when that file is imported again. */

@@ -153,4 +153,7 @@ void fs_person_name(struct fs_ctx *ctx, int64_t id, char *out, size_t cap);
 int fs_select_rows(struct fs_ctx *ctx, const struct fs_query *q, fs_row_cb cb, void *ud, const int *cb_rc,
 		   struct fs_error *err);
 
+/* The watch's limitation periods by kind other than money (limitation.c). */
+int fs_watch_limitation(struct fs_ctx *ctx, int64_t workplace, fs_date as_of, json_t **ret, struct fs_error *err);
+
 #endif

@@ -78,11 +78,13 @@ static int parse_table(const char *origin, const char *name, json_t *t, struct f
 		json_t *to = json_array_get(row, 1);
 		const char *value = json_string_value(json_array_get(row, 2));
 		const char *conf = json_string_value(json_array_get(row, 3));
+		json_t *source = json_array_get(row, 4);
 		struct fs_error derr;
-		if (!json_is_array(row) || json_array_size(row) != 4 || !from || !value || !conf ||
-		    !(json_is_null(to) || json_is_string(to)))
-			return FAIL("%s: table %s, row %zu: write [\"from\", \"to\" or null, \"value\", \"sourced\"|\"unverified\"]",
-				    origin, name, i + 1);
+		if (!json_is_array(row) || json_array_size(row) < 4 || json_array_size(row) > 5 || !from || !value || !conf ||
+		    !(json_is_null(to) || json_is_string(to)) || (source && !json_is_string(source)))
+			return FAIL("%s: table %s, row %zu: write [\"from\", \"to\" or null, \"value\", \"sourced\"|\"unverified\""
+				    "(, \"source\")]", origin, name, i + 1);
+		r->source = json_string_value(source);
 		if (fs_date_parse(from, &r->from, &derr, "from") ||
 		    (json_is_string(to) && fs_date_parse(json_string_value(to), &r->to, &derr, "to")))
 			return FAIL("%s: table %s, row %zu: %s", origin, name, i + 1, derr.message);
@@ -100,6 +102,87 @@ static int parse_table(const char *origin, const char *name, json_t *t, struct f
 		r->verified = strcmp(conf, "sourced") == 0;
 	}
 	return 0;
+}
+
+/* law_by_date: [[from, to|null, law], ...] in order, not overlapping. */
+static int check_law_by_date(const char *origin, const char *comp, json_t *l, struct fs_error *err)
+{
+	if (!l)
+		return 0;
+	if (!json_is_array(l) || json_array_size(l) == 0)
+		return FAIL("%s: component %s: law_by_date must be a list of [from, to or null, law]", origin, comp);
+	fs_date prev_to = 0;
+	for (size_t i = 0; i < json_array_size(l); i++) {
+		json_t *row = json_array_get(l, i), *to = json_array_get(row, 1);
+		const char *from = json_string_value(json_array_get(row, 0));
+		fs_date f, t = FS_DATE_OPEN;
+		struct fs_error derr;
+		if (!json_is_array(row) || json_array_size(row) != 3 || !from || !json_is_string(json_array_get(row, 2)) ||
+		    !(json_is_null(to) || json_is_string(to)))
+			return FAIL("%s: component %s: law_by_date row %zu: write [\"from\", \"to\" or null, \"law\"]", origin,
+				    comp, i + 1);
+		if (fs_date_parse(from, &f, &derr, "from") || (json_is_string(to) && fs_date_parse(json_string_value(to), &t, &derr, "to")))
+			return FAIL("%s: component %s: law_by_date row %zu: %s", origin, comp, i + 1, derr.message);
+		if (t < f || (i && f <= prev_to))
+			return FAIL("%s: component %s: law_by_date row %zu: ends before it starts, overlaps or is out of order", origin,
+				    comp, i + 1);
+		prev_to = t;
+	}
+	return 0;
+}
+
+/* rate_tables: names of tables of which at most one is in force on any day
+ * (e.g. the refinancing rate until a date, the base rate after it). */
+static int check_rate_tables(const struct fs_rules *r, const char *origin, const char *comp, json_t *l, struct fs_error *err)
+{
+	if (!l)
+		return 0;
+	if (!json_is_array(l) || json_array_size(l) == 0)
+		return FAIL("%s: component %s: rate_tables must be a list of table names", origin, comp);
+	for (size_t i = 0; i < json_array_size(l); i++) {
+		const struct fs_rtable *a = fs_rules_table(r, json_string_value(json_array_get(l, i)));
+		if (!a)
+			return FAIL("%s: component %s: rate_tables entry %zu names no table of this file", origin, comp, i + 1);
+		for (size_t j = 0; j < i; j++) {
+			const struct fs_rtable *b = fs_rules_table(r, json_string_value(json_array_get(l, j)));
+			for (size_t x = 0; x < a->n; x++)
+				for (size_t y = 0; y < b->n; y++)
+					if (a->rows[x].from <= b->rows[y].to && b->rows[y].from <= a->rows[x].to)
+						return FAIL("%s: component %s: rate tables %s and %s are both in force on some day "
+							    "(row %zu of %s)", origin, comp, b->name, a->name, x + 1, a->name);
+		}
+	}
+	return 0;
+}
+
+/* months_tables / limitation_by_kind: an object of name -> table name. */
+static int check_table_map(const struct fs_rules *r, const char *origin, const char *what, json_t *m, struct fs_error *err)
+{
+	if (!m)
+		return 0;
+	if (!json_is_object(m) || json_object_size(m) == 0)
+		return FAIL("%s: %s must be an object of name: table", origin, what);
+	const char *k;
+	json_t *v;
+	json_object_foreach(m, k, v) if (!json_is_string(v) || !fs_rules_table(r, json_string_value(v)))
+		return FAIL("%s: %s: %s names no table of this file", origin, what, k);
+	return 0;
+}
+
+const char *fs_rules_law_at(json_t *comp, fs_date d)
+{
+	size_t i;
+	json_t *row;
+	json_array_foreach(json_object_get(comp, "law_by_date"), i, row) {
+		fs_date f, t = FS_DATE_OPEN;
+		json_t *to = json_array_get(row, 1);
+		if (fs_date_parse(json_string_value(json_array_get(row, 0)), &f, NULL, NULL) ||
+		    (json_is_string(to) && fs_date_parse(json_string_value(to), &t, NULL, NULL)))
+			continue;
+		if (f <= d && d <= t)
+			return json_string_value(json_array_get(row, 2));
+	}
+	return json_string_value(json_object_get(comp, "law"));
 }
 
 static int need_table(const struct fs_rules *r, const char *origin, const char *comp, json_t *c, const char *key,
@@ -173,10 +256,20 @@ int fs_rules_parse(const char *text, size_t len, const char *origin, struct fs_r
 		else if (json_object_get(c, "reasons") && !json_is_array(json_object_get(c, "reasons")))
 			rc = FAIL("%s: component %s: reasons must be a list", origin, cname);
 		static const char *const refs[] = {"ceiling_table", "stamp_tax_table", "underground_table", "entitlement_table",
-						   "rate_table", "multiplier_table"};
+						   "rate_table", "multiplier_table", "calendar_days_table"};
 		for (size_t i = 0; !rc && i < sizeof(refs) / sizeof(refs[0]); i++)
 			rc = need_table(r, origin, cname, c, refs[i], err);
+		if (!rc)
+			rc = check_law_by_date(origin, cname, json_object_get(c, "law_by_date"), err);
+		if (!rc)
+			rc = check_rate_tables(r, origin, cname, json_object_get(c, "rate_tables"), err);
+		if (!rc)
+			rc = check_table_map(r, origin, "months_tables", json_object_get(c, "months_tables"), err);
+		if (!rc && !strcmp(m, "kz_penalty") && !json_object_get(c, "rate_table") && !json_object_get(c, "rate_tables"))
+			rc = FAIL("%s: component %s: a penalty needs rate_table or rate_tables", origin, cname);
 	}
+	if (!rc)
+		rc = check_table_map(r, origin, "limitation_by_kind", json_object_get(root, "limitation_by_kind"), err);
 	const char *lt = json_string_value(json_object_get(root, "limitation_table"));
 	if (!rc && lt && !fs_rules_table(r, lt))
 		rc = FAIL("%s: limitation_table names no table of this file", origin);

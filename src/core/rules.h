@@ -25,7 +25,8 @@ struct fs_table_row {
 	fs_date from, to; /* inclusive; to = FS_DATE_OPEN when open-ended */
 	struct fs_ratio value;
 	int verified;
-	char text[24]; /* the value as written */
+	char text[24];      /* the value as written */
+	const char *source; /* where the value comes from (optional 5th element), or NULL */
 };
 
 struct fs_rtable {
@@ -53,6 +54,9 @@ const char *fs_rules_available(void);
 const struct fs_rtable *fs_rules_table(const struct fs_rules *r, const char *name);
 /* The row in force on d, or NULL. */
 const struct fs_table_row *fs_rtable_at(const struct fs_rtable *t, fs_date d);
+/* The law text of a component on date d: its law_by_date entry in force on d
+ * ([from, to|null, text] rows), else its law. */
+const char *fs_rules_law_at(json_t *comp, fs_date d);
 /* Decimal text -> exact ratio (e.g. "7.59" -> 759/100). */
 int fs_ratio_parse(const char *s, struct fs_ratio *out);
 

@@ -210,7 +210,12 @@ static const char *const fs_sqlite_migrations[] = {
 	"ALTER TABLE incidents ADD COLUMN stage_id INTEGER REFERENCES action_stages(id);\n"
 	"CREATE INDEX incidents_action ON incidents(action_id);\n"
 	"ALTER TABLE evidence ADD COLUMN kind TEXT;\n",
-	/* 16: sessions and API tokens are stored as hashes keyed with a secret from the
+	/* 16: the KZ average wage: an employment's accruals and days actually worked
+	 * in the 12 months before the termination; its unused leave days */
+	"ALTER TABLE employments ADD COLUMN accruals_12m_minor INTEGER;\n"
+	"ALTER TABLE employments ADD COLUMN days_worked_12m INTEGER;\n"
+	"ALTER TABLE employments ADD COLUMN unused_leave_days INTEGER;\n",
+	/* 17: sessions and API tokens are stored as hashes keyed with a secret from the
 	 * key file: the old unkeyed ones can no longer be checked and go; a token's
 	 * name is unique per user (it is how a token is listed and revoked) */
 	"DELETE FROM sessions;\n"
