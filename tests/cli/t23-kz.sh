@@ -199,7 +199,8 @@ rm -f "$DB" "$DB"-wal "$DB"-shm
 cp "$data/schema15-kz.key.hex" "$DB.key"
 chmod 600 "$DB.key"
 expect "the old database verifies and upgrades" 0 fs verify
-same "schema 16" "$(sqlite3 "$DB" 'PRAGMA user_version')" 16
+"$FS_BIN" --db "$T/fresh.db" init >/dev/null 2>&1
+same "upgraded to this fairshare's schema" "$(sqlite3 "$DB" 'PRAGMA user_version')" "$(sqlite3 "$T/fresh.db" 'PRAGMA user_version')"
 same "the employment journaled once" "$(sqlite3 "$DB" "SELECT count(*) FROM journal WHERE action = 'migrate' AND entity = 'employment'")" 1
 expect "open again" 0 fs verify
 same "still once" "$(sqlite3 "$DB" "SELECT count(*) FROM journal WHERE action = 'migrate'")" 1
