@@ -426,6 +426,22 @@ static int sq_check(struct fs_store *base, struct fs_buf *report, struct fs_erro
 	return 0;
 }
 
+static int sq_check_quick(struct fs_store *base, struct fs_buf *report, struct fs_error *err)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check", -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, FS_ESTORE, "quick check");
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *msg = (const char *)sqlite3_column_text(s, 0);
+		if (msg && strcmp(msg, "ok") != 0)
+			fs_buf_addf(report, "database file: %s\n", msg);
+	}
+	sqlite3_finalize(s);
+	return r == SQLITE_DONE ? 0 : db_fail(st, err, FS_ESTORE, "quick check");
+}
+
 static int sq_table_columns(struct fs_store *base, const char *table, struct fs_buf *out, struct fs_error *err)
 {
 	struct sqlite_store *st = (struct sqlite_store *)base;
@@ -460,6 +476,7 @@ const struct fs_store_ops fs_store_sqlite = {
 	.data_version = sq_data_version,
 	.backup = sq_backup,
 	.check = sq_check,
+	.check_quick = sq_check_quick,
 	.table_columns = sq_table_columns,
 	.schema_version = FS_SQLITE_SCHEMA_VERSION,
 };

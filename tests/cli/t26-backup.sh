@@ -51,7 +51,8 @@ expect "verify with a readable database still passes" 0 "$FS_BIN" --db "$D/fs.db
 has "warns, naming the database" "$T/err" "warning: $D/fs.db can be read by other users (mode 0644)"
 has "warns, naming the evidence folder" "$T/err" "warning: $D/fs.db.evidence can be read by other users"
 expect "json counts the warnings" 0 "$FS_BIN" --db "$D/fs.db" --json verify
-expect "json counts the warnings" 0 grep -Eq '"warnings": [1-9]' "$T/out"
+cp "$T/out" "$T/json"
+expect "json counts the warnings" 0 grep -Eq '"warnings": [1-9]' "$T/json"
 chmod 600 "$D/fs.db"
 chmod 700 "$D/fs.db.evidence"
 
@@ -74,7 +75,7 @@ expect "a writable open" 0 fs evidence verify
 expect "removed the stale temporary" 1 test -e "$DB.evidence/.add-Stale1"
 expect "kept the one a running process holds" 0 test -e "$DB.evidence/.add-Live01"
 kill "$holder"; wait "$holder" 2>/dev/null
-expect "once its process is gone" 0 fs org list
+expect "once its process is gone" 0 fs evidence verify
 expect "it goes too" 1 test -e "$DB.evidence/.add-Live01"
 # a real upload killed midway
 head -c 120000000 /dev/urandom >"$T/big.bin" 2>/dev/null
@@ -92,7 +93,7 @@ done
 same "an upload was killed while copying" "$caught" 1
 expect "verify after the killed upload" 0 fs verify
 has "reports what it left" "$T/err" "is a temporary file left by an interrupted upload"
-expect "the next start" 0 fs org list
+expect "the next start" 0 fs evidence verify
 same "leaves nothing behind" "$(ls -A "$DB.evidence" | grep -c '^\.')" 0
 expect "verify is quiet again" 0 fs verify
 hasnot "no warning" "$T/err" "warning"
@@ -196,7 +197,8 @@ hasnot_bin "nor the key" "$(tail -n 1 "$DB.key")" "$T/off/s.fsb"
 expect "restore into a missing folder fails" 74 "$FS_BIN" restore "$T/off/s.fsb" "$T/rest/r.db" --secret-key "$T/off/b.sk"
 mkdir -p "$T/rest"
 expect "restore with the second recipient's key" 0 "$FS_BIN" restore "$T/off/s.fsb" "$T/rest/r.db" --secret-key "$T/off/b.sk"
-has "verified" "$T/out" "ok: $T/rest/r.db"
+has "verified" "$T/out" "ok: $T/off/s.fsb"
+has "restored" "$T/out" "restored $T/rest/r.db"
 expect "the restored database verifies with the restored key" 0 "$FS_BIN" --db "$T/rest/r.db" verify
 cmp -s "$DB.key" "$T/rest/r.db.key" && ok "the key file came back as it was" || notok "the key file came back as it was"
 same "the evidence came back" "$(find "$T/rest/r.db.evidence" -type f | wc -l)" 9
