@@ -41,6 +41,7 @@ suite unit-core "$build/tests/test_core"
 suite cases "$build/tests/test_cases" "$here/tests/cases"
 suite unit-claims "$build/tests/test_claims"
 suite unit-ledger "$build/tests/test_ledger"
+suite unit-private "$build/tests/test_private"
 for t in "$here"/tests/cli/t*.sh; do
 	suite "cli-$(basename "$t" .sh)" sh "$t"
 done

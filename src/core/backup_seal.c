@@ -524,6 +524,31 @@ static int open_preamble(struct sr *r, const char *file, unsigned char *pre, con
 	return bad ? fs_fail(err, FS_EINTEGRITY, "file", "%s has a damaged header", file) : 0;
 }
 
+/* Remove what restores to dest that were killed left: .BASE.restore-* folders
+ * (plain text: a database and its key). Called under dest's backup lock. */
+static void sweep_restores(const char *dest_db)
+{
+	const char *slash = strrchr(dest_db, '/');
+	char dir[PATH_CAP], prefix[PATH_CAP];
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - dest_db) + (slash == dest_db) : 1, slash ? dest_db : ".");
+	snprintf(prefix, sizeof(prefix), ".%.4000s.restore-", slash ? slash + 1 : dest_db);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	struct restore_paths *p = calloc(1, sizeof(*p));
+	while (p && d && (de = readdir(d))) {
+		if (strncmp(de->d_name, prefix, strlen(prefix)))
+			continue;
+		snprintf(p->dir, sizeof(p->dir), "%.3000s/%.255s", dir, de->d_name);
+		snprintf(p->db, sizeof(p->db), "%.4000s/r.db", p->dir);
+		snprintf(p->key, sizeof(p->key), "%.4000s/r.db.key", p->dir);
+		snprintf(p->ev, sizeof(p->ev), "%.4000s/r.db.evidence", p->dir);
+		remove_tree(p);
+	}
+	if (d)
+		closedir(d);
+	free(p);
+}
+
 static int place(const char *from, const char *to, struct fs_error *err)
 {
 	if (access(to, F_OK) == 0)
@@ -549,6 +574,13 @@ int fs_backup_restore(const char *file, const char *secret_path, const char *des
 	unsigned char sk[32], pk[32];
 	if ((rc = load_secret(secret_path, sk, pk, err)))
 		return rc;
+	char lock[PATH_CAP];
+	int lfd = fs_backup_lock(dest_db, lock, sizeof(lock), err);
+	if (lfd < 0) {
+		sodium_memzero(sk, sizeof(sk));
+		return lfd;
+	}
+	sweep_restores(dest_db);
 	struct sr *r = calloc(1, sizeof(*r));
 	struct restore_paths *p = calloc(1, sizeof(*p));
 	unsigned char pre[PRE_MAX];
@@ -600,5 +632,6 @@ out:
 	}
 	free(r);
 	free(p);
+	fs_backup_unlock(lfd, lock);
 	return rc;
 }

@@ -120,7 +120,7 @@ expect "refuses to overwrite a backup" 65 fs backup "$T/full.db"
 in_db=0
 in_ev=0
 bad=0
-runs=24
+runs=${T26_KILL_RUNS:-24} # fewer only to try planted bugs quickly
 for i in $(seq 1 $runs); do
 	dest=$T/k$i/b.db
 	mkdir -p "$T/k$i"
@@ -205,6 +205,22 @@ same "the evidence came back" "$(find "$T/rest/r.db.evidence" -type f | wc -l)" 
 expect "a restored witness statement" 0 cmp "$T/w.txt" "$T/rest/r.db.evidence/$(sha256sum "$T/w.txt" | cut -c1-2)/$(sha256sum "$T/w.txt" | cut -c1-64)"
 expect "same people" 0 "$FS_BIN" --db "$T/rest/r.db" --json summary
 has "10000 people" "$T/out" '"people": 10000'
+# a restore killed midway leaves plain text in its temporary folder: the next
+# restore to the same place removes it
+mkdir -p "$T/rest2"
+"$FS_BIN" restore "$T/off/s.fsb" "$T/rest2/r.db" --secret-key "$T/off/a.sk" >/dev/null 2>&1 &
+pid=$!
+while kill -0 "$pid" 2>/dev/null; do
+	if ls -d "$T/rest2"/.r.db.restore-*/r.db >/dev/null 2>&1; then kill -9 "$pid"; break; fi
+done
+wait "$pid" 2>/dev/null
+if [ -e "$T/rest2/r.db" ]; then
+	ok "restore finished before the kill"
+else
+	expect "the killed restore left its temporary folder" 0 sh -c "ls -d '$T/rest2'/.r.db.restore-*"
+	expect "restore again" 0 "$FS_BIN" restore "$T/off/s.fsb" "$T/rest2/r.db" --secret-key "$T/off/a.sk"
+fi
+same "no temporary folder left" "$(ls -A "$T/rest2" | grep -c '^\.')" 0
 expect "restore never overwrites" 65 "$FS_BIN" restore "$T/off/s.fsb" "$T/rest/r.db" --secret-key "$T/off/b.sk"
 expect "not for another key" 78 "$FS_BIN" restore "$T/off/s.fsb" "$T/rest/c.db" --secret-key "$T/off/c.sk"
 has "says so" "$T/err" "not sealed to this secret key"
