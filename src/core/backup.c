@@ -267,7 +267,7 @@ int fs_backup(struct fs_ctx *ctx, const char *dest_path, struct fs_error *err)
 		rc = fs_fail(err, FS_EINTEGRITY, "evidence", "%lld evidence files are missing or altered and were not backed "
 			     "up; run 'fairshare evidence verify'", (long long)c.bad);
 out_unlock:
-	if (rc && rc != FS_EINTEGRITY)
+	if (rc) /* nothing when it was renamed into place */
 		unlink_db(part);
 	fs_backup_unlock(lfd, lock);
 	return rc;
