@@ -76,6 +76,7 @@ bench: build
 	bench/http.sh $(BUILD)
 	bench/funds.sh $(BUILD)
 	bench/record.sh $(BUILD)
+	bench/backup.sh $(BUILD)
 
 fuzz: fuzz-build
 	fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)

@@ -44,6 +44,7 @@ suite unit-ledger "$build/tests/test_ledger"
 suite unit-policy "$build/tests/test_policy"
 suite unit-http "$build/tests/test_http"
 suite unit-kz "$build/tests/test_kz"
+suite unit-private "$build/tests/test_private"
 for t in "$here"/tests/cli/t*.sh; do
 	suite "cli-$(basename "$t" .sh)" sh "$t"
 done

@@ -1,4 +1,4 @@
-/* cmd_db.c - whole-database commands: init, demo, summary, verify, log, backup. */
+/* cmd_db.c - whole-database commands: init, demo, summary, verify, log. */
 #include "cli.h"
 
 #include <stdlib.h>
@@ -98,7 +98,9 @@ int cmd_verify(struct cli *c, int argc, char **argv)
 	int rc = no_args(argc, argv, "usage: fairshare verify [--json]\n\nRecomputes the journal's hash chain, compares every record with its last\n"
 				     "journal entry, opens every sealed field and checks the database file\n"
 				     "and its references. Exit 0 when all holds; otherwise 65 (EX_DATAERR)\n"
-				     "with each problem named, the first broken journal entry first.\n");
+				     "with each problem named, the first broken journal entry first.\n"
+				     "Warns (exit 0) about files other users can read and temporary files\n"
+				     "left by interrupted uploads.\n");
 	if (rc >= 0)
 		return rc;
 	struct fs_ctx *ctx = cli_open(c, FS_READONLY, 0, &rc);
@@ -111,13 +113,15 @@ int cmd_verify(struct cli *c, int argc, char **argv)
 	if (r && r != FS_EINTEGRITY)
 		return cli_fail(&err, r);
 	if (c->json) {
-		json_t *j = json_pack("{s:b,s:I,s:I,s:I,s:I,s:s,s:s}", "ok", !r, "entries", (json_int_t)rep.entries,
+		json_t *j = json_pack("{s:b,s:I,s:I,s:I,s:I,s:I,s:s,s:s}", "ok", !r, "entries", (json_int_t)rep.entries,
 				      "records", (json_int_t)rep.rows, "problems", (json_int_t)rep.problems,
+				      "warnings", (json_int_t)rep.warnings,
 				      "first_bad_entry", (json_int_t)rep.first_bad_seq, "head", rep.head_hash,
 				      "report", rep.text ? rep.text : "");
 		cli_print_json(j);
 		json_decref(j);
 	} else if (!r) {
+		fputs(rep.text ? rep.text : "", stderr); /* warnings: files others can read, temporaries left */
 		printf("ok: %lld journal entries, %lld records, head %s\n", (long long)rep.entries, (long long)rep.rows, rep.head_hash);
 	} else {
 		if (rep.first_bad_seq)
@@ -198,28 +202,5 @@ int cmd_log(struct cli *c, int argc, char **argv)
 		}
 	}
 	json_decref(entries);
-	return EX_OK;
-}
-
-int cmd_backup(struct cli *c, int argc, char **argv)
-{
-	if (argc > 1 && cli_is_help(argv[1])) {
-		fputs("usage: fairshare backup FILE\n\nWrites a consistent copy of the database to the new file FILE, even while\n"
-		      "other processes use the database, and the evidence files into FILE.evidence\n"
-		      "(hash-checked). The key file is not copied: keep it safe separately.\n", stdout);
-		return EX_OK;
-	}
-	if (argc != 2)
-		return cli_usage("backup needs one argument: the file to write");
-	int rc;
-	struct fs_ctx *ctx = cli_open(c, FS_READONLY, 0, &rc); /* a read: works on a read-only database */
-	if (!ctx)
-		return rc;
-	struct fs_error err = {0};
-	int r = fs_backup(ctx, argv[1], &err);
-	fs_close(ctx);
-	if (r)
-		return cli_fail(&err, r);
-	printf("backup written to %s (the key file is not in it)\n", argv[1]);
 	return EX_OK;
 }

@@ -8,6 +8,7 @@
 #include <sysexits.h>
 
 #include "util/money.h"
+#include "util/private.h"
 
 #define MAXOPT 16
 
@@ -578,7 +579,7 @@ int cmd_ledger(struct cli *c, int argc, char **argv)
 	int64_t fund;
 	if ((rc = fund_of(ctx, opt(&o, "fund"), &fund)) >= 0)
 		return rc;
-	FILE *out = opt(&o, "output") ? fopen(opt(&o, "output"), "wb") : stdout;
+	FILE *out = opt(&o, "output") ? fs_private_fopen(opt(&o, "output")) : stdout;
 	if (!out) {
 		fs_close(ctx);
 		fprintf(stderr, "fairshare: cannot create %s\n", opt(&o, "output"));

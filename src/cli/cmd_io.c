@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "util/private.h"
+
 #define MAX_MAPS 64
 
 static int import_help(void)
@@ -116,7 +118,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	FILE *rej = NULL;
-	if (rejects && !(rej = fopen(rejects, "wb"))) {
+	if (rejects && !(rej = fs_private_fopen(rejects))) {
 		fprintf(stderr, "fairshare: cannot create %s: %s\n", rejects, strerror(errno));
 		if (in != stdin)
 			fclose(in);
@@ -234,7 +236,7 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	if (!ctx)
 		return rc;
 	FILE *out = stdout;
-	if (output && !(out = fopen(output, "wb"))) {
+	if (output && !(out = fs_private_fopen(output))) {
 		fprintf(stderr, "fairshare: cannot create %s: %s\n", output, strerror(errno));
 		fs_close(ctx);
 		return EX_CANTCREAT;

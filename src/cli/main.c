@@ -53,7 +53,8 @@ static const struct cmd commands[] = {
 	{"export", cmd_export, "export people, or the record (incidents, violations, ...), as CSV or JSON"},
 	{"log", cmd_log, "list journal entries"},
 	{"verify", cmd_verify, "check the journal chain and the database"},
-	{"backup", cmd_backup, "write a consistent copy of the database to FILE"},
+	{"backup", cmd_backup, "write a whole copy of the database and evidence to FILE, plain or sealed"},
+	{"restore", cmd_restore, "bring back a sealed backup FILE as DEST, verified"},
 };
 
 static void usage(FILE *out)

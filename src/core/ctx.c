@@ -187,6 +187,8 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 		}
 		if (rc)
 			goto fail;
+		if (!(flags & FS_READONLY)) /* interrupted uploads and snapshots of processes that are gone */
+			fs_tmp_sweep(ctx);
 	}
 	*ret = ctx;
 	return 0;
@@ -321,13 +323,6 @@ int fs_use_org(struct fs_ctx *ctx, const char *slug_or_id, struct fs_error *err)
 	memcpy(ctx->org_country, u.country, sizeof(u.country));
 	memcpy(ctx->org_currency, u.currency, sizeof(u.currency));
 	return 0;
-}
-
-int fs_backup(struct fs_ctx *ctx, const char *dest_path, struct fs_error *err)
-{
-	int rc = ctx->st->ops->backup(ctx->st, dest_path, err);
-	int64_t files; /* evidence rows are only ever added: the live list covers the copy */
-	return rc ? rc : fs_evidence_backup(ctx, dest_path, &files, err);
 }
 
 static int count(struct fs_ctx *ctx, const char *entity, int64_t org, const struct fs_filter *extra,

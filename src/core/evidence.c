@@ -27,7 +27,7 @@ static const char *base_name(const char *path)
 }
 
 /* Copy (when out >= 0) and hash everything readable from fd. */
-static int hash_fd(int fd, int out, char hex[65], int64_t *size)
+int fs_sha256_fd(int fd, int out, char hex[65], int64_t *size)
 {
 	crypto_hash_sha256_state st;
 	crypto_hash_sha256_init(&st);
@@ -165,7 +165,7 @@ struct ev_src {
 static int copy_src(const struct ev_src *src, int out, char hex[65], int64_t *size)
 {
 	if (src->fd >= 0)
-		return hash_fd(src->fd, out, hex, size);
+		return fs_sha256_fd(src->fd, out, hex, size);
 	unsigned char h[crypto_hash_sha256_BYTES];
 	crypto_hash_sha256(h, src->mem, (unsigned long long)src->len);
 	fs_hex(h, sizeof(h), hex);
@@ -197,9 +197,9 @@ static int store_src(struct fs_ctx *ctx, const struct ev_src *src, char hex[65],
 		free(final);
 		return FS_ENOMEM;
 	}
-	snprintf(tmp, dl + 32, "%s/.add-XXXXXX", ctx->evidence_dir);
 	int rc = 0;
-	int out = mkstemp(tmp);
+	/* locked while this process lives: a later open removes it only once we are gone */
+	int out = fs_tmp_create(ctx->evidence_dir, FS_TMP_ADD, tmp, dl + 32);
 	if (out < 0) {
 		rc = fs_fail(err, FS_EIO, "evidence", "cannot write into %s: %s", ctx->evidence_dir, strerror(errno));
 		goto done;
@@ -210,36 +210,33 @@ static int store_src(struct fs_ctx *ctx, const struct ev_src *src, char hex[65],
 		unlink(tmp);
 		goto done;
 	}
-	close(out);
 	snprintf(final, dl + 100, "%s/%.2s", ctx->evidence_dir, hex);
 	if (mkdir(final, 0700) && errno != EEXIST) {
 		rc = fs_fail(err, FS_EIO, "evidence", "cannot create %s: %s", final, strerror(errno));
 		unlink(tmp);
+		close(out);
 		goto done;
 	}
 	stored_path(ctx, hex, final, dl + 100);
 	int have = open(final, O_RDONLY | O_CLOEXEC);
 	if (have >= 0) { /* the same content is there already, unless it was altered */
 		char got[65];
-		int bad = hash_fd(have, -1, got, NULL) || strcmp(got, hex);
+		int bad = fs_sha256_fd(have, -1, got, NULL) || strcmp(got, hex);
 		close(have);
 		unlink(tmp);
 		if (bad)
 			rc = fs_fail(err, FS_EINTEGRITY, "evidence", "the stored copy %s has been altered; it is kept as it is "
 				     "for 'fairshare evidence verify' to report", final);
-	} else if (chmod(tmp, 0440) || rename(tmp, final)) {
+	} else if (fchmod(out, 0400) || rename(tmp, final)) {
 		rc = fs_fail(err, FS_EIO, "evidence", "cannot store %s: %s", final, strerror(errno));
 		unlink(tmp);
 	} else {
 		*created = 1;
 		char *slash = strrchr(final, '/');
 		*slash = '\0';
-		int dfd = open(final, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd >= 0) {
-			fsync(dfd);
-			close(dfd);
-		}
+		fs_fsync_dir(final);
 	}
+	close(out); /* releases the lock, after the rename */
 done:
 	free(tmp);
 	free(final);
@@ -426,7 +423,7 @@ int fs_evidence_export(struct fs_ctx *ctx, int64_t id, const char *dest, struct 
 		close(in);
 		return rc;
 	}
-	if (hash_fd(in, out, got, NULL) || fsync(out))
+	if (fs_sha256_fd(in, out, got, NULL) || fsync(out))
 		rc = fs_fail(err, FS_EIO, "dest", "writing %s failed: %s", dest, strerror(errno));
 	else if (strcmp(got, hex))
 		rc = fs_fail(err, FS_EINTEGRITY, "evidence", "evidence %lld has been altered (SHA-256 %s, recorded %s); not exported",
@@ -549,7 +546,7 @@ static int file_cb(void *p, const struct fs_value *v)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		status = "missing";
-	else if (hash_fd(fd, -1, got, NULL))
+	else if (fs_sha256_fd(fd, -1, got, NULL))
 		status = "unreadable";
 	else if (strcmp(got, hex))
 		status = "altered";
@@ -651,87 +648,4 @@ int fs_evidence_verify(struct fs_ctx *ctx, json_t **ret, struct fs_error *err)
 			 (json_int_t)w.problems, "bad", w.bad, "report", text.data ? text.data : "");
 	fs_buf_done(&text);
 	return *ret ? 0 : FS_ENOMEM;
-}
-
-/* ---- backup: the evidence files beside a database backup ---- */
-
-struct bk_ud {
-	struct fs_ctx *ctx;
-	const struct fs_entity *e;
-	const char *dest_dir;
-	int64_t copied, bad;
-	int rc;
-	struct fs_error *err;
-};
-
-static int backup_cb(void *p, const struct fs_value *v)
-{
-	struct bk_ud *u = p;
-	const struct fs_value *hv = &v[u->e->col_of[fs_field_index(u->e, "sha256")]];
-	char hex[65], got[65], src[4096], dst[4200], sub[4096];
-	snprintf(hex, sizeof(hex), "%.*s", (int)hv->n, (const char *)hv->p);
-	stored_path(u->ctx, hex, src, sizeof(src));
-	if ((size_t)snprintf(sub, sizeof(sub), "%.4000s/%.2s", u->dest_dir, hex) >= sizeof(sub)) {
-		u->rc = fs_fail(u->err, FS_EINVAL, "backup", "the backup path is too long");
-		return 1;
-	}
-	snprintf(dst, sizeof(dst), "%s/%s", sub, hex);
-	if (access(dst, F_OK) == 0)
-		return 0;
-	if (mkdir(sub, 0700) && errno != EEXIST) {
-		u->rc = fs_fail(u->err, FS_EIO, "backup", "cannot create %s: %s", sub, strerror(errno));
-		return 1;
-	}
-	int in = open(src, O_RDONLY | O_CLOEXEC);
-	if (in < 0) {
-		u->bad++;
-		return 0;
-	}
-	int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0440);
-	if (out < 0) {
-		close(in);
-		u->rc = fs_fail(u->err, FS_EIO, "backup", "cannot create %s: %s", dst, strerror(errno));
-		return 1;
-	}
-	int failed = hash_fd(in, out, got, NULL) || fsync(out);
-	close(in);
-	close(out);
-	if (failed) {
-		unlink(dst);
-		u->rc = fs_fail(u->err, FS_EIO, "backup", "copying %s failed: %s", src, strerror(errno));
-		return 1;
-	}
-	if (strcmp(got, hex)) { /* an altered file is not carried into the backup */
-		unlink(dst);
-		u->bad++;
-		return 0;
-	}
-	u->copied++;
-	return 0;
-}
-
-int fs_evidence_backup(struct fs_ctx *ctx, const char *dest_db, int64_t *copied, struct fs_error *err)
-{
-	*copied = 0;
-	size_t dl = strlen(dest_db);
-	char *dir = malloc(dl + sizeof(".evidence"));
-	if (!dir)
-		return FS_ENOMEM;
-	memcpy(dir, dest_db, dl);
-	memcpy(dir + dl, ".evidence", sizeof(".evidence"));
-	struct bk_ud u = {.ctx = ctx, .e = fs_entity_find("evidence"), .dest_dir = dir, .err = err};
-	int rc = 0;
-	if (mkdir(dir, 0700) && errno != EEXIST)
-		rc = fs_fail(err, FS_EIO, "backup", "cannot create %s: %s", dir, strerror(errno));
-	struct fs_query q = {.table = &u.e->table};
-	if (!rc)
-		rc = fs_store_select(ctx->st, &q, backup_cb, &u, err);
-	if (!rc)
-		rc = u.rc;
-	if (!rc && u.bad)
-		rc = fs_fail(err, FS_EINTEGRITY, "evidence", "%lld evidence files are missing or altered and were not backed "
-			     "up; run 'fairshare evidence verify'", (long long)u.bad);
-	*copied = u.copied;
-	free(dir);
-	return rc;
 }

@@ -194,6 +194,7 @@ struct fs_verify_report {
 	int64_t rows;
 	int64_t problems;
 	int64_t first_bad_seq;       /* 0 when the chain holds */
+	int64_t warnings;            /* "warning: " lines in text: files others can read, temporaries left */
 	char head_hash[65];
 	char *text;                  /* one problem per line; caller frees */
 };
@@ -433,7 +434,29 @@ int fs_token_check(struct fs_ctx *ctx, const char *token, int64_t *ret_user, str
 int fs_journal_view(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct fs_error *err);
 
 /* ---- whole database ---- */
+/* Backups (backup.c, backup_seal.c; doc/backup.md). fs_backup writes DEST (the
+ * database, one consistent snapshot) and DEST.evidence (the evidence files the
+ * snapshot names, hash-checked) under temporary names inside the destination;
+ * the database is renamed to DEST last, once the copy was checked, so DEST
+ * exists only whole. A rerun after an interruption starts the database over and
+ * keeps evidence copies whose hash is right. Refuses an existing DEST. */
 int fs_backup(struct fs_ctx *ctx, const char *dest_path, struct fs_error *err);
+/* Check the backup DEST with its key file, without the live database: fs_verify
+ * on the copy (journal, records, sealed fields, evidence files) plus leftovers
+ * of an interrupted backup (warnings). FS_EINTEGRITY with rep filled. */
+int fs_backup_verify(const char *dest_path, const char *key_path, struct fs_verify_report *rep, struct fs_error *err);
+/* A recipient key pair for sealed backups: secret_path (0600, new) and
+ * secret_path.pub; the public key as 64 hex characters. */
+int fs_backup_keygen(const char *secret_path, char pk_hex[65], struct fs_error *err);
+/* One encrypted file dest_file (new): the database snapshot, the evidence files
+ * and the key file at key_path as it is, readable with the secret key of any of
+ * the recipients (each 64 hex characters, or a file holding them). */
+int fs_backup_seal(struct fs_ctx *ctx, const char *key_path, const char *dest_file, const char *const *recipients,
+		   size_t nrecipients, struct fs_error *err);
+/* Open a sealed backup with secret_path and write DEST, DEST.key and
+ * DEST.evidence (none may exist), verified before they take their names. */
+int fs_backup_restore(const char *file, const char *secret_path, const char *dest_db, struct fs_verify_report *rep,
+		      struct fs_error *err);
 /* Counts per organization. */
 int fs_summary(struct fs_ctx *ctx, json_t **ret, struct fs_error *err);
 /* Synthetic demo data set (fictitious names); refuses a database that has data. */

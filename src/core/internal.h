@@ -6,6 +6,7 @@
 
 #include "../store/store.h"
 #include "../util/buf.h"
+#include "../util/private.h"
 #include "crypto.h"
 #include "fairshare.h"
 
@@ -124,8 +125,34 @@ int fs_ledger_verify(struct fs_ctx *ctx, struct fs_buf *report, int64_t *problem
 void fs_now_iso(char out[32]);
 /* Evidence files and custody chain, read-only (evidence.c). */
 int fs_evidence_check(struct fs_ctx *ctx, struct fs_buf *report, int64_t *problems, int64_t *files, struct fs_error *err);
-/* Copy the evidence files (hash-checked) into DEST_DB.evidence. */
-int fs_evidence_backup(struct fs_ctx *ctx, const char *dest_db, int64_t *copied, struct fs_error *err);
+/* SHA-256 (hex) and size of everything readable from fd, copied to out when
+ * out >= 0 (evidence.c). -1 with errno on a read or write error. */
+int fs_sha256_fd(int fd, int out, char hex[65], int64_t *size);
+
+/* files.c: temporaries in DB.evidence (see util/private.h) - FS_TMP_ADD an
+ * evidence file being stored, FS_TMP_SNAP a database snapshot for a sealed
+ * backup. Sweep: remove those of processes that are gone. */
+#define FS_TMP_ADD ".add-"
+#define FS_TMP_SNAP ".snap-"
+extern const char *const fs_tmp_prefixes[];
+int64_t fs_tmp_sweep(struct fs_ctx *ctx);
+/* verify's file checks: files readable by others, stale temporaries; each a
+ * "warning: " line of report. */
+int64_t fs_files_check(struct fs_ctx *ctx, struct fs_buf *report);
+
+/* backup.c: a consistent snapshot of the database into tmp_db (new or empty)
+ * and the evidence files it names (sha256 hex), checked as written. */
+struct fs_snapshot {
+	char (*hex)[65];
+	size_t n, cap;
+	int64_t seq;
+	unsigned char head[32];
+};
+int fs_snapshot_take(struct fs_ctx *ctx, const char *tmp_db, struct fs_snapshot *snap, struct fs_error *err);
+void fs_snapshot_done(struct fs_snapshot *snap);
+/* Lock DIR/.BASE.lock for a backup to dest (lock_path gets its name). */
+int fs_backup_lock(const char *dest, char *lock_path, size_t cap, struct fs_error *err);
+void fs_backup_unlock(int fd, const char *lock_path);
 
 /* validation helpers (entity.c) */
 extern const char *const fs_claim_kinds[];

@@ -349,6 +349,8 @@ int fs_verify(struct fs_ctx *ctx, struct fs_verify_report *rep, struct fs_error 
 		rep->problems += problems;
 		rep->rows += files;
 	}
+	if (!rc)
+		rep->warnings = fs_files_check(ctx, &text);
 	if (!rc) {
 		size_t before = text.len;
 		rc = ctx->st->ops->check(ctx->st, &text, err);

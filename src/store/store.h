@@ -68,6 +68,9 @@ struct fs_store_ops {
 	int (*backup)(struct fs_store *st, const char *dest_path, struct fs_error *err);
 	/* Physical and referential self-check; problems appended to report, one per line. */
 	int (*check)(struct fs_store *st, struct fs_buf *report, struct fs_error *err);
+	/* The file's structure only (a fresh copy: pages, b-trees, free list), in
+	 * linear time; problems appended as by check. */
+	int (*check_quick)(struct fs_store *st, struct fs_buf *report, struct fs_error *err);
 	/* Names of the columns of a table, in order, appended NUL-separated. */
 	int (*table_columns)(struct fs_store *st, const char *table, struct fs_buf *out, struct fs_error *err);
 	int schema_version; /* the newest schema this backend knows */

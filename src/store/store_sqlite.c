@@ -4,7 +4,10 @@
  * (BEGIN IMMEDIATE). Prepared statements are cached by SQL text. */
 #include "store.h"
 #include "schema_sqlite.h"
+#include "../util/private.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -153,6 +156,11 @@ static int sq_open_once(const char *path, unsigned flags, struct fs_store **ret,
 	st->base.ops = &fs_store_sqlite;
 	int oflags = (flags & FS_OPEN_READONLY) ? SQLITE_OPEN_READONLY
 						: SQLITE_OPEN_READWRITE | ((flags & FS_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0);
+	/* a new database is created 0600 here, not 0644 by SQLite: its WAL and
+	 * shared-memory files take the database file's mode */
+	int pre = (flags & FS_OPEN_CREATE) ? fs_private_create(path, 1) : -1;
+	if (pre >= 0)
+		close(pre);
 	if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		int rc = fs_fail(err, FS_ESTORE, NULL, "cannot open database %s: %s", path,
 				 st->db ? sqlite3_errmsg(st->db) : "out of memory");
@@ -376,10 +384,20 @@ static int64_t sq_data_version(struct fs_store *base)
 static int sq_backup(struct fs_store *base, const char *dest_path, struct fs_error *err)
 {
 	struct sqlite_store *st = (struct sqlite_store *)base;
-	if (access(dest_path, F_OK) == 0)
+	/* a new file or an empty one (a locked temporary), 0600 */
+	int fd = open(dest_path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	struct stat sb;
+	if (fd < 0)
+		return fs_fail(err, FS_EIO, NULL, "cannot create %s: %s", dest_path, strerror(errno));
+	if (fstat(fd, &sb) || sb.st_size != 0 || fchmod(fd, 0600)) {
+		close(fd);
 		return fs_fail(err, FS_ECONFLICT, NULL, "%s exists already; choose a new file name", dest_path);
+	}
+	close(fd);
 	sqlite3 *dest;
-	if (sqlite3_open_v2(dest_path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(dest_path, &dest, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+	    /* no journal: a copy that fails is thrown away whole */
+	    sqlite3_exec(dest, "PRAGMA journal_mode = OFF", NULL, NULL, NULL) != SQLITE_OK) {
 		int rc = fs_fail(err, FS_EIO, NULL, "cannot create %s: %s", dest_path,
 				 dest ? sqlite3_errmsg(dest) : "out of memory");
 		sqlite3_close(dest);
@@ -399,6 +417,10 @@ static int sq_backup(struct fs_store *base, const char *dest_path, struct fs_err
 			rc = fs_fail(err, FS_EIO, NULL, "backup failed: %s", sqlite3_errstr(s));
 		sqlite3_backup_finish(b);
 	}
+	/* the copy is a rollback-journal database: opening it read-only creates no
+	 * -wal/-shm files beside it (fairshare turns WAL on again when it writes) */
+	if (!rc && sqlite3_exec(dest, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL) != SQLITE_OK)
+		rc = fs_fail(err, FS_EIO, NULL, "backup failed: %s", sqlite3_errmsg(dest));
 	sqlite3_close(dest);
 	if (rc)
 		unlink(dest_path);
@@ -425,6 +447,22 @@ static int sq_check(struct fs_store *base, struct fs_buf *report, struct fs_erro
 			    (const char *)sqlite3_column_text(s, 2));
 	sqlite3_finalize(s);
 	return 0;
+}
+
+static int sq_check_quick(struct fs_store *base, struct fs_buf *report, struct fs_error *err)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check", -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, FS_ESTORE, "quick check");
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *msg = (const char *)sqlite3_column_text(s, 0);
+		if (msg && strcmp(msg, "ok") != 0)
+			fs_buf_addf(report, "database file: %s\n", msg);
+	}
+	sqlite3_finalize(s);
+	return r == SQLITE_DONE ? 0 : db_fail(st, err, FS_ESTORE, "quick check");
 }
 
 static int sq_table_columns(struct fs_store *base, const char *table, struct fs_buf *out, struct fs_error *err)
@@ -461,6 +499,7 @@ const struct fs_store_ops fs_store_sqlite = {
 	.data_version = sq_data_version,
 	.backup = sq_backup,
 	.check = sq_check,
+	.check_quick = sq_check_quick,
 	.table_columns = sq_table_columns,
 	.schema_version = FS_SQLITE_SCHEMA_VERSION,
 };

@@ -11,7 +11,7 @@ expect "add a file" 0 fs evidence add "$T/photo.jpg" --handling restricted --cap
 has "named by its SHA-256" "$T/out" "$SUM"
 has "the size" "$T/out" "(38 bytes"
 expect "stored beside the database" 0 test -f "$DB.evidence/$(echo "$SUM" | cut -c1-2)/$SUM"
-expect "stored read-only" 0 sh -c "test \"\$(stat -c %a '$DB.evidence/$(echo "$SUM" | cut -c1-2)/$SUM')\" = 440"
+expect "stored read-only" 0 sh -c "test \"\$(stat -c %a '$DB.evidence/$(echo "$SUM" | cut -c1-2)/$SUM')\" = 400"
 expect "the same content twice is one record" 0 fs evidence add "$T/photo.jpg"
 has "said so" "$T/out" "already recorded as evidence 1"
 expect "a second file" 0 fs evidence add "$T/report.pdf"
