@@ -210,6 +210,24 @@ static const char *const fs_sqlite_migrations[] = {
 	"ALTER TABLE incidents ADD COLUMN stage_id INTEGER REFERENCES action_stages(id);\n"
 	"CREATE INDEX incidents_action ON incidents(action_id);\n"
 	"ALTER TABLE evidence ADD COLUMN kind TEXT;\n",
+	/* 16: reserved for another branch's migration (files private by default);
+	 * this placeholder changes nothing */
+	"SELECT 1;\n",
+	/* 17: restricted text is sealed: the record tables without a seal get one;
+	 * per-person keys (wrapped by the data key) seal each person's sealed fields,
+	 * so that destroying one forgets the person (crypto-shredding). The text
+	 * already stored is moved into the seals by the core at the first writable
+	 * open (ctx.c, reshape_journal). */
+	"ALTER TABLE incidents ADD COLUMN sealed BLOB;\n"
+	"ALTER TABLE assessments ADD COLUMN sealed BLOB;\n"
+	"ALTER TABLE detentions ADD COLUMN sealed BLOB;\n"
+	"ALTER TABLE actions ADD COLUMN sealed BLOB;\n"
+	"ALTER TABLE action_stages ADD COLUMN sealed BLOB;\n"
+	"ALTER TABLE demands ADD COLUMN sealed BLOB;\n"
+	"ALTER TABLE hearings ADD COLUMN sealed BLOB;\n"
+	"CREATE TABLE person_keys (\n"
+	"  person_id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL, wrapped BLOB, forgotten_at TEXT,\n"
+	"  forgotten_by TEXT) STRICT;\n",
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))

@@ -1,0 +1,81 @@
+/* restrict.c - restricted text: the free text of a record whose handling is
+ * restricted or sealed is kept inside the record's seal, not in its columns.
+ * Reads through the store get it back in place (fs_open_row), so the rest of
+ * the core sees ordinary columns; the journal and verify see the row as stored. */
+#include "internal.h"
+
+#include <string.h>
+
+int fs_restricted_row(const struct fs_entity *e, const struct fs_value *v)
+{
+	if (!e->any_restricted)
+		return 0;
+	if (e->handling_col < 0)
+		return 1; /* no handling level (assessments): always */
+	const struct fs_value *h = &v[e->handling_col];
+	if (h->type != FS_VTEXT)
+		return 0;
+	return (h->n == 10 && !memcmp(h->p, "restricted", 10)) || (h->n == 6 && !memcmp(h->p, "sealed", 6));
+}
+
+static int take(const char *plain, size_t n, size_t *pos, const char **p, size_t *len)
+{
+	if (*pos + 2 > n)
+		return FS_ECRYPTO;
+	size_t l = ((size_t)(unsigned char)plain[*pos] << 8) | (unsigned char)plain[*pos + 1];
+	*pos += 2;
+	*p = NULL;
+	*len = 0;
+	if (l == 0xFFFF)
+		return 0;
+	if (*pos + l > n)
+		return FS_ECRYPTO;
+	*p = plain + *pos;
+	*len = l;
+	*pos += l;
+	return 0;
+}
+
+int fs_payload_split(const struct fs_entity *e, const char *plain, size_t n, const char *p[FS_MAX_FIELDS],
+		     size_t len[FS_MAX_FIELDS])
+{
+	size_t pos = 0;
+	int rc = 0;
+	for (size_t i = 0; i < FS_MAX_FIELDS; i++)
+		p[i] = NULL, len[i] = 0;
+	for (size_t i = 0; i < e->nfields && !rc; i++)
+		if (e->fields[i].flags & FF_SEALED)
+			rc = take(plain, n, &pos, &p[i], &len[i]);
+	/* a payload sealed before restricted text was sealed ends here */
+	for (size_t i = 0; i < e->nfields && !rc && pos < n; i++)
+		if (e->fields[i].flags & FF_RESTRICTED)
+			rc = take(plain, n, &pos, &p[i], &len[i]);
+	if (!rc && pos != n)
+		rc = FS_ECRYPTO;
+	return rc;
+}
+
+int fs_open_row(void *ud, const struct fs_table *t, struct fs_value *vals, struct fs_buf *scratch)
+{
+	struct fs_ctx *ctx = ud;
+	const struct fs_entity *e = NULL;
+	for (size_t i = 0; i < fs_nentities && !e; i++)
+		if (&fs_entities[i]->table == t)
+			e = fs_entities[i];
+	if (!e || !e->any_restricted || !fs_restricted_row(e, vals))
+		return 0;
+	const struct fs_value *sv = &vals[e->sealed_col];
+	if (sv->type != FS_VBLOB)
+		return 0;
+	int rc = fs_unseal_for(ctx, e, vals, sv->p, sv->n, scratch);
+	if (rc)
+		return rc;
+	const char *p[FS_MAX_FIELDS];
+	size_t len[FS_MAX_FIELDS];
+	if ((rc = fs_payload_split(e, scratch->data, scratch->len, p, len)))
+		return rc;
+	for (size_t i = 0; i < e->nfields; i++)
+		if ((e->fields[i].flags & FF_RESTRICTED) && p[i])
+			vals[e->col_of[i]] = (struct fs_value){FS_VTEXT, 0, p[i], len[i]};
+	return 0;
+}
