@@ -658,6 +658,9 @@ static int seal_rec(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
 			set_col_null(r, e->sealed_col);
 	}
 	fs_buf_done(&out);
+	if (rc == FS_EPERM)
+		return fs_fail(err, rc, NULL, "%s %lld was forgotten: nothing is sealed for them again", e->name,
+			       (long long)r->v[0].i);
 	if (rc)
 		return fs_fail(err, rc, NULL, "cannot seal the record");
 	r->sealed_dirty = 0;

@@ -421,6 +421,7 @@ int fs_shares_combine(const char *const *shares, size_t count, unsigned char fpr
 		rc = fs_fail(err, FS_ECRYPTO, "shares", "%zu share%s given; this key needs %u of them", count,
 			     count == 1 ? "" : "s", k);
 	if (!rc) {
+		gfshare_fill_rand = fill_rand; /* the library calls it on its own buffers too */
 		gfshare_ctx *g = gfshare_ctx_init_dec(nrs, (unsigned)k, 32);
 		if (!g)
 			rc = fs_fail(err, FS_ENOMEM, NULL, "cannot combine the shares");
