@@ -1340,6 +1340,9 @@ static int load_ex(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, st
 			fs_row_free(&row);
 		return fs_fail(err, FS_ENOTFOUND, NULL, "there is no %s with id %lld", e->name, (long long)id);
 	}
+	if (rc == FS_ECRYPTO)
+		return fs_fail(err, rc, NULL, "the restricted text of %s %lld cannot be opened: wrong key, or the data was "
+			       "altered", e->name, (long long)id);
 	if (rc)
 		return fs_fail(err, rc, NULL, "cannot read %s %lld", e->name, (long long)id);
 	rc = rec_from_values_ex(ctx, r, e, row.vals, unseal, err);

@@ -174,20 +174,29 @@ int fs_key_rotate(struct fs_ctx *ctx, int64_t batch, int64_t *resealed, struct f
 			rc = fs_fail(err, FS_EINVAL, "key", "%lld transfers name a sealed party; the transfer log's hash chain "
 				     "covers them, so this key cannot be rotated yet", (long long)n);
 	}
-	if (!rc && !fs_key_rotating(ctx)) { /* (1) a new key, safe on disk before it seals anything */
-		crypto_kdf_keygen(master);
-		rc = fs_keyfile_write_like(np, kind, master, err);
-		fs_keys_derive(&newk, master);
-		fs_hex(newk.fingerprint, FS_HASH_BYTES, newfpr);
-		if (!rc && !(rc = fs_tx_begin(ctx, err))) {
-			rc = fs_store_meta_set(ctx->st, META_ROTATING, newfpr, err);
+	int started = 0;
+	if (!rc && !(rc = fs_tx_begin(ctx, err))) { /* (1) under the write lock: one rotation at a time */
+		char dbfpr[80], have[2 * FS_HASH_BYTES + 1];
+		fs_hex(ctx->keys.fingerprint, FS_HASH_BYTES, have);
+		rc = meta_text(ctx, "key_fingerprint", dbfpr, sizeof(dbfpr));
+		if (!rc && strcmp(dbfpr, have) && !fs_key_rotating(ctx))
+			rc = fs_fail(err, FS_ECONFLICT, "key", "the key was changed by another run meanwhile; run this again");
+		if (!rc && !fs_key_rotating(ctx)) { /* a new key, safe on disk before it seals anything */
+			started = 1;
+			crypto_kdf_keygen(master);
+			rc = fs_keyfile_write_like(np, kind, master, err);
+			fs_keys_derive(&newk, master);
+			fs_hex(newk.fingerprint, FS_HASH_BYTES, newfpr);
+			if (!rc)
+				rc = fs_store_meta_set(ctx->st, META_ROTATING, newfpr, err);
 			if (!rc)
 				rc = fs_store_meta_set(ctx->st, META_PROGRESS, "0 0", err);
 			if (!rc)
 				rc = rotate_note(ctx, "start", newfpr, 0, err);
-			rc = fs_tx_end(ctx, rc, err);
 		}
-	} else if (!rc) { /* carry on with the key written before the interruption */
+		rc = fs_tx_end(ctx, rc, err);
+	}
+	if (!rc && !started) { /* carry on with the key written before the interruption */
 		char want[80];
 		rc = meta_text(ctx, META_ROTATING, want, sizeof(want));
 		if (!rc)
@@ -200,61 +209,67 @@ int fs_key_rotate(struct fs_ctx *ctx, int64_t batch, int64_t *resealed, struct f
 		}
 	}
 	sodium_memzero(master, sizeof(master));
-	long ei = 0;
-	long long last = 0;
-	if (!rc)
-		rc = meta_text(ctx, META_PROGRESS, prog, sizeof(prog));
-	if (!rc) {
-		char *end;
-		ei = strtol(prog, &end, 10);
-		last = *end == ' ' ? strtoll(end + 1, &end, 10) : -1;
-		if (ei < 0 || ei > (long)fs_nentities || last < 0)
-			rc = fs_fail(err, FS_EINTEGRITY, "key", "the rotation's progress note is unreadable (%.40s)", prog);
-	}
-	/* (2) table by table, batch by batch */
-	for (size_t k = (size_t)ei; !rc && k < fs_nentities; k++) {
-		const struct fs_entity *e = fs_entities[k];
-		for (int more = e->sealed_col >= 0; !rc && more;) {
-			struct ids_ud u = {0};
+	/* (2) table by table, batch by batch; the progress is read and written under the write lock */
+	for (int finished = 0; !rc && !finished;) {
+		long k = 0;
+		long long last = 0;
+		struct ids_ud u = {0};
+		rc = fs_tx_begin(ctx, err);
+		if (!rc)
+			rc = meta_text(ctx, META_PROGRESS, prog, sizeof(prog));
+		if (!rc) {
+			char *end;
+			k = strtol(prog, &end, 10);
+			last = *end == ' ' ? strtoll(end + 1, &end, 10) : -1;
+			if (!fs_key_rotating(ctx) || !prog[0])
+				finished = 1; /* another run finished it meanwhile */
+			else if (k < 0 || k > (long)fs_nentities || last < 0)
+				rc = fs_fail(err, FS_EINTEGRITY, "key", "the rotation's progress note is unreadable (%.40s)", prog);
+			else if (k == (long)fs_nentities)
+				finished = 1;
+		}
+		const struct fs_entity *e = !rc && !finished ? fs_entities[k] : NULL;
+		if (e && e->sealed_col >= 0) {
 			struct fs_filter f = {"id", FS_GE, fs_vint(last + 1)};
 			static const char *const idcol[] = {"id"};
 			struct fs_query q = {.table = &e->table, .filters = &f, .nfilters = 1, .limit = batch, .columns = idcol,
 					     .ncolumns = 1};
-			rc = fs_tx_begin(ctx, err);
-			if (!rc)
-				rc = fs_store_select(ctx->st, &q, ids_cb, &u, err);
+			rc = fs_store_select(ctx->st, &q, ids_cb, &u, err);
 			if (!rc)
 				rc = u.rc;
 			for (size_t i = 0; !rc && i < u.n; i++)
 				rc = rekey_row(ctx, e, u.ids[i], &old, &newk, resealed, err);
-			more = u.n == (size_t)batch;
-			last = more ? u.ids[u.n - 1] : 0;
-			snprintf(prog, sizeof(prog), "%zu %lld", more ? k : k + 1, last);
+		}
+		if (e) {
+			int more = u.n == (size_t)batch;
+			snprintf(prog, sizeof(prog), "%ld %lld", more ? k : k + 1, more ? (long long)u.ids[u.n - 1] : 0LL);
 			if (!rc)
 				rc = fs_store_meta_set(ctx->st, META_PROGRESS, prog, err);
-			free(u.ids);
-			rc = fs_tx_end(ctx, rc, err);
 		}
-		last = 0;
+		free(u.ids);
+		rc = fs_tx_end(ctx, rc, err);
 	}
 	/* (3) person keys not re-made above are re-wrapped; the new key becomes the database's */
 	int64_t rewrapped = 0;
+	int mine = 0;
 	if (!rc && !(rc = fs_tx_begin(ctx, err))) {
 		ctx->keys = newk;
-		rc = fs_person_keys_rewrap(ctx, &old, &rewrapped, err);
-		if (!rc)
+		mine = fs_key_rotating(ctx); /* else another run finished it, rename and all */
+		if (mine)
+			rc = fs_person_keys_rewrap(ctx, &old, &rewrapped, err);
+		if (!rc && mine)
 			rc = fs_store_meta_set(ctx->st, "key_fingerprint", newfpr, err);
-		if (!rc)
+		if (!rc && mine)
 			rc = fs_store_meta_set(ctx->st, META_ROTATING, "", err);
-		if (!rc)
+		if (!rc && mine)
 			rc = fs_store_meta_set(ctx->st, META_PROGRESS, "", err);
-		if (!rc)
+		if (!rc && mine)
 			rc = rotate_note(ctx, "done", newfpr, *resealed + rewrapped, err);
 		rc = fs_tx_end(ctx, rc, err);
 		if (rc)
 			ctx->keys = old;
 	}
-	if (!rc && rename(np, ctx->key_path) != 0)
+	if (!rc && mine && rename(np, ctx->key_path) != 0)
 		rc = fs_fail(err, FS_EIO, "key", "the database uses the new key; move %s to %s by hand (%s)", np,
 			     ctx->key_path, strerror(errno));
 	if (!rc)
