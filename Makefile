@@ -66,6 +66,7 @@ bench: build
 	bench/http.sh $(BUILD)
 	bench/funds.sh $(BUILD)
 	bench/record.sh $(BUILD)
+	bench/keys.sh $(BUILD)
 
 fuzz: deps
 	$(call apt_install,$(FUZZ_DEPS))
