@@ -93,7 +93,7 @@ static int read_file(const char *path, char *text, size_t cap, size_t *len, stru
 int fs_keyfile_kind(const char *path, struct fs_error *err)
 {
 	char text[FILE_MAX];
-	size_t n;
+	size_t n = 0;
 	int rc = read_file(path, text, sizeof(text), &n, err);
 	int kind = rc ? rc : !strncmp(text, PLAIN_HEADER, strlen(PLAIN_HEADER)) ? FS_KEY_PLAIN
 			    : !strncmp(text, WRAPPED_HEADER, strlen(WRAPPED_HEADER)) ? FS_KEY_WRAPPED
@@ -159,7 +159,7 @@ static int unwrap(const char *path, const char *text, unsigned char master[32], 
 int fs_keyfile_split_info(const char *path, unsigned *k, unsigned *n, struct fs_error *err)
 {
 	char text[FILE_MAX];
-	size_t len;
+	size_t len = 0;
 	int rc = read_file(path, text, sizeof(text), &len, err);
 	if (rc)
 		return rc;
@@ -177,7 +177,7 @@ int fs_keyfile_split_info(const char *path, unsigned *k, unsigned *n, struct fs_
 int fs_keyfile_master(const char *path, unsigned char master[32], struct fs_error *err)
 {
 	char text[FILE_MAX];
-	size_t n;
+	size_t n = 0;
 	int rc = read_file(path, text, sizeof(text), &n, err);
 	if (rc)
 		return rc;
