@@ -617,6 +617,8 @@ static int set_plain(struct fs_rec *r, size_t fi, const char *s)
 static int seal_rec(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
 {
 	const struct fs_entity *e = r->e;
+	if (e->person_col == 0 && r->v[0].type != FS_VINT)
+		return 0; /* a new person: sealed by rec_insert under their own key, once the id is known */
 	struct fs_buf plain, out;
 	fs_buf_init(&plain, 64 * 1024);
 	fs_buf_init(&out, 64 * 1024);
@@ -1285,7 +1287,10 @@ int rec_insert(struct fs_ctx *ctx, struct fs_rec *r, int64_t *ret_id, struct fs_
 {
 	int64_t id, want = 0;
 	int rc = 0;
-	if (r->e->person_col == 0 && r->v[r->e->sealed_col].type == FS_VBLOB) { /* sealed under the person's own key */
+	int any_plain = 0;
+	for (size_t i = 0; i < r->e->nfields && r->e->person_col == 0; i++)
+		any_plain |= r->plain[i] != NULL;
+	if (any_plain) { /* sealed under the person's own key */
 		rc = fs_next_id(ctx, &r->e->table, &want, err);
 		r->v[0] = fs_vint(want);
 		if (!rc)
