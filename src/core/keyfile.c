@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgfshare.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -174,7 +175,19 @@ int fs_keyfile_split_info(const char *path, unsigned *k, unsigned *n, struct fs_
 	return 0;
 }
 
+static int keyfile_master(const char *path, unsigned char master[32], struct fs_error *err);
+
+/* The server's threads each open the database: one at a time here (the cache). */
 int fs_keyfile_master(const char *path, unsigned char master[32], struct fs_error *err)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	pthread_mutex_lock(&lock);
+	int rc = keyfile_master(path, master, err);
+	pthread_mutex_unlock(&lock);
+	return rc;
+}
+
+static int keyfile_master(const char *path, unsigned char master[32], struct fs_error *err)
 {
 	char text[FILE_MAX];
 	size_t n = 0;
