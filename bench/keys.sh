@@ -22,14 +22,13 @@ fs import people "$dir/people.csv" >/dev/null
 t1=$(now)
 printf 'people: %d, four sealed fields each (import: %.1f s; database %s)\n' "$n" "$(echo "$t1 - $t0" | bc -l)" \
 	"$(du -h "$dir/f.db" | cut -f1)"
-t0=$(now)
-sqlite3 "$dir/f.db" ".backup $dir/copy.db"
-t1=$(now)
-/usr/bin/time -f "%M" -o "$dir/rss" "$build/fairshare" --db "$dir/f.db" key rotate >"$dir/rotate.out"
-t2=$(now)
-b=$(echo "$t1 - $t0" | bc -l)
-a=$(echo "$t2 - $t1" | bc -l)
+/usr/bin/time -f "%e %U %S" -o "$dir/backup.time" sqlite3 "$dir/f.db" ".backup $dir/copy.db"
+/usr/bin/time -f "%e %U %S %M" -o "$dir/rotate.time" "$build/fairshare" --db "$dir/f.db" key rotate >"$dir/rotate.out"
 cat "$dir/rotate.out"
-printf 'key rotate: %.2f s; sqlite3 .backup of the same file: %.2f s; ratio %.1f\n' "$a" "$b" "$(echo "$a / $b" | bc -l)"
-printf 'rotate peak RSS: %.1f MiB\n' "$(echo "$(cat "$dir/rss") / 1024" | bc -l)"
+read -r bw bu bs <"$dir/backup.time"
+read -r aw au as am <"$dir/rotate.time"
+printf 'key rotate: %.2f s wall (%.2f s CPU); sqlite3 .backup of the same file: %.2f s wall (%.2f s CPU)\n' \
+	"$aw" "$(echo "$au + $as" | bc -l)" "$bw" "$(echo "$bu + $bs" | bc -l)"
+printf 'ratio: %.1f wall, %.1f CPU\n' "$(echo "$aw / $bw" | bc -l)" "$(echo "($au + $as) / ($bu + $bs + 0.001)" | bc -l)"
+printf 'rotate peak RSS: %.1f MiB\n' "$(echo "$am / 1024" | bc -l)"
 fs verify >/dev/null && echo "verify after the rotation: ok"

@@ -671,28 +671,19 @@ static int seal_rec(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
 
 int rec_set_bytes(struct fs_rec *r, int col, int type, const void *p, size_t n)
 {
+	if (type == FS_VNULL)
+		return set_col_null(r, col), 0;
 	return set_col_bytes(r, col, (enum fs_vtype)type, p, n);
 }
 
-int rec_open_payload(struct fs_rec *r, const char *plain, size_t n)
+int rec_set_plain(struct fs_rec *r, size_t fi, const char *s)
 {
-	const struct fs_entity *e = r->e;
-	const char *fp[FS_MAX_FIELDS];
-	size_t fl[FS_MAX_FIELDS];
-	int rc = fs_payload_split(e, plain, n, fp, fl);
-	for (size_t i = 0; i < e->nfields && !rc; i++) {
-		if (!fp[i])
-			continue;
-		int col = e->col_of[i];
-		if (col >= 0 && !(r->v[col].type == FS_VNULL || (r->v[col].type == FS_VTEXT && r->v[col].n == 0)))
-			continue; /* restricted text already open (the store's row hook) */
-		if (col >= 0)
-			rc = set_col_bytes(r, col, FS_VTEXT, fp[i], fl[i]);
-		else if (!(r->plain[i] = strndup(fp[i], fl[i])))
-			rc = FS_ENOMEM;
-	}
-	r->sealed_dirty = 0;
-	return rc;
+	return set_plain(r, fi, s);
+}
+
+int rec_seal(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
+{
+	return seal_rec(ctx, r, err);
 }
 
 static int unseal_rec(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
@@ -1120,47 +1111,6 @@ int rec_finish(struct fs_ctx *ctx, struct fs_rec *r, int creating, struct fs_err
 	return 0;
 }
 
-/* Restricted text goes into the seal (its column left empty) while the record is
- * restricted, and back into its column when it is not. */
-int rec_reseal(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
-{
-	const struct fs_entity *e = r->e;
-	int restricted = fs_restricted_row(e, r->v), rc = 0;
-	for (size_t i = 0; i < e->nfields && !rc && e->any_restricted; i++) {
-		if (!(e->fields[i].flags & FF_RESTRICTED))
-			continue;
-		int col = e->col_of[i];
-		const char *text = rec_restricted_text(r, i);
-		char *copy = text ? strdup(text) : NULL;
-		if (text && !copy)
-			return FS_ENOMEM;
-		if (restricted) {
-			rc = set_plain(r, i, copy);
-			if (!rc && (e->fields[i].flags & FF_REQUIRED))
-				rc = set_col_bytes(r, col, FS_VTEXT, "", 0); /* NOT NULL in the schema */
-			else
-				set_col_null(r, col);
-		} else {
-			rc = set_plain(r, i, NULL);
-			if (!rc)
-				rc = copy ? set_col_bytes(r, col, FS_VTEXT, copy, strlen(copy)) : (set_col_null(r, col), 0);
-		}
-		if (copy) {
-			memset(copy, 0, strlen(copy));
-			free(copy);
-		}
-	}
-	return rc ? fs_fail(err, rc, NULL, "out of memory") : seal_rec(ctx, r, err);
-}
-
-const char *rec_restricted_text(const struct fs_rec *r, size_t fi)
-{
-	const struct fs_value *v = &r->v[r->e->col_of[fi]];
-	if (r->plain[fi])
-		return r->plain[fi];
-	return v->type == FS_VTEXT && v->n ? (const char *)v->p : NULL;
-}
-
 static int json_str(struct fs_buf *out, const char *p, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -1543,6 +1493,8 @@ int fs_remove(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct 
 				     "%s %lld is still referred to by other records (e.g. employments, "
 				     "memberships); remove those first", e->name, (long long)id);
 	}
+	if (!rc && e->person_col == 0)
+		rc = fs_person_key_drop(ctx, id, err); /* their own key goes with them */
 	if (!rc)
 		rc = fs_journal_append(ctx, "delete", &before, NULL, err);
 	rec_done(&before);

@@ -147,8 +147,12 @@ int fs_open_row(void *ud, const struct fs_table *t, struct fs_value *vals, struc
 const char *rec_restricted_text(const struct fs_rec *r, size_t fi);
 /* Fill r's sealed fields (and restricted columns still empty) from an opened payload. */
 int rec_open_payload(struct fs_rec *r, const char *plain, size_t n);
-/* Replace column col of r by a copy of bytes (type FS_VTEXT or FS_VBLOB). */
+/* Replace column col of r by a copy of bytes (type FS_VTEXT or FS_VBLOB; FS_VNULL empties it). */
 int rec_set_bytes(struct fs_rec *r, int col, int type, const void *p, size_t n);
+/* Set the plaintext of field fi (a copy; NULL: absent); marks the seal to be redone. */
+int rec_set_plain(struct fs_rec *r, size_t fi, const char *s);
+/* Seal the record's sealed (and, if restricted, restricted) fields into its seal column. */
+int rec_seal(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
 /* keys.c: open a row's seal (the data key, or the person's own key for people);
  * 1 when the person was forgotten (nothing appended), 0, or an error. */
 int fs_unseal_for(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_value *vals, const void *blob,
@@ -163,6 +167,8 @@ void fs_pkeys_wipe(struct fs_ctx *ctx);
 int fs_person_key_renew(struct fs_ctx *ctx, int64_t person, int64_t org, struct fs_error *err);
 /* Re-wrap the person keys that the current data key does not open (they open with old). */
 int fs_person_keys_rewrap(struct fs_ctx *ctx, const struct fs_keys *old, int64_t *count, struct fs_error *err);
+/* Delete a removed person's key row. */
+int fs_person_key_drop(struct fs_ctx *ctx, int64_t person, struct fs_error *err);
 /* 1 when a person's key was destroyed. */
 int fs_person_forgotten(struct fs_ctx *ctx, int64_t person);
 /* rotate.c: 1 while a rotation is unfinished. */

@@ -286,3 +286,10 @@ int fs_person_forgotten(struct fs_ctx *ctx, int64_t person)
 	fs_row_free(&row);
 	return gone;
 }
+
+int fs_person_key_drop(struct fs_ctx *ctx, int64_t person, struct fs_error *err)
+{
+	fs_pkeys_wipe(ctx);
+	int rc = fs_store_delete(ctx->st, &pk_table, person, NULL);
+	return rc == FS_ENOTFOUND ? 0 : rc ? fs_fail(err, rc, NULL, "cannot remove the key of person %lld", (long long)person) : 0;
+}

@@ -4,6 +4,7 @@
  * the core sees ordinary columns; the journal and verify see the row as stored. */
 #include "internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int fs_restricted_row(const struct fs_entity *e, const struct fs_value *v)
@@ -78,4 +79,66 @@ int fs_open_row(void *ud, const struct fs_table *t, struct fs_value *vals, struc
 		if ((e->fields[i].flags & FF_RESTRICTED) && p[i])
 			vals[e->col_of[i]] = (struct fs_value){FS_VTEXT, 0, p[i], len[i]};
 	return 0;
+}
+
+/* Restricted text goes into the seal (its column left empty) while the record is
+ * restricted, and back into its column when it is not. */
+int rec_reseal(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
+{
+	const struct fs_entity *e = r->e;
+	int restricted = fs_restricted_row(e, r->v), rc = 0;
+	for (size_t i = 0; i < e->nfields && !rc && e->any_restricted; i++) {
+		if (!(e->fields[i].flags & FF_RESTRICTED))
+			continue;
+		int col = e->col_of[i];
+		const char *text = rec_restricted_text(r, i);
+		char *copy = text ? strdup(text) : NULL;
+		if (text && !copy)
+			return FS_ENOMEM;
+		if (restricted) {
+			rc = rec_set_plain(r, i, copy);
+			if (!rc && (e->fields[i].flags & FF_REQUIRED))
+				rc = rec_set_bytes(r, col, FS_VTEXT, "", 0); /* NOT NULL in the schema */
+			else
+				rec_set_bytes(r, col, FS_VNULL, NULL, 0);
+		} else {
+			rc = rec_set_plain(r, i, NULL);
+			if (!rc)
+				rc = rec_set_bytes(r, col, copy ? FS_VTEXT : FS_VNULL, copy, copy ? strlen(copy) : 0);
+		}
+		if (copy) {
+			memset(copy, 0, strlen(copy));
+			free(copy);
+		}
+	}
+	return rc ? fs_fail(err, rc, NULL, "out of memory") : rec_seal(ctx, r, err);
+}
+
+const char *rec_restricted_text(const struct fs_rec *r, size_t fi)
+{
+	const struct fs_value *v = &r->v[r->e->col_of[fi]];
+	if (r->plain[fi])
+		return r->plain[fi];
+	return v->type == FS_VTEXT && v->n ? (const char *)v->p : NULL;
+}
+
+int rec_open_payload(struct fs_rec *r, const char *plain, size_t n)
+{
+	const struct fs_entity *e = r->e;
+	const char *fp[FS_MAX_FIELDS];
+	size_t fl[FS_MAX_FIELDS];
+	int rc = fs_payload_split(e, plain, n, fp, fl);
+	for (size_t i = 0; i < e->nfields && !rc; i++) {
+		if (!fp[i])
+			continue;
+		int col = e->col_of[i];
+		if (col >= 0 && !(r->v[col].type == FS_VNULL || (r->v[col].type == FS_VTEXT && r->v[col].n == 0)))
+			continue; /* restricted text already open (the store's row hook) */
+		if (col >= 0)
+			rc = rec_set_bytes(r, col, FS_VTEXT, fp[i], fl[i]);
+		else if (!(r->plain[i] = strndup(fp[i], fl[i])))
+			rc = FS_ENOMEM;
+	}
+	r->sealed_dirty = 0;
+	return rc;
 }

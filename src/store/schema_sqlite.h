@@ -225,7 +225,7 @@ static const char *const fs_sqlite_migrations[] = {
 	"ALTER TABLE action_stages ADD COLUMN sealed BLOB;\n"
 	"ALTER TABLE demands ADD COLUMN sealed BLOB;\n"
 	"ALTER TABLE hearings ADD COLUMN sealed BLOB;\n"
-	"CREATE TABLE person_keys (\n"
+	"CREATE TABLE IF NOT EXISTS person_keys (\n"
 	"  person_id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL, wrapped BLOB, forgotten_at TEXT,\n"
 	"  forgotten_by TEXT) STRICT;\n",
 };

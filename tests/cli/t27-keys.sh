@@ -155,7 +155,9 @@ same "no pair of shares opens it" "$pairs" 10
 expect "two shares: refused" 78 fs key unlock --share "$(cat "$T/shares/share-1.txt")" --share "$(cat "$T/shares/share-2.txt")"
 has "says how many" "$T/err" "this key needs 3"
 s1=$(cat "$T/shares/share-1.txt")
-typo=$(printf '%s' "$s1" | cut -c1-10)$(printf '%s' "$s1" | cut -c11 | tr '0-9A-Z' '1-9A-Z0')$(printf '%s' "$s1" | cut -c12-)
+c11=$(printf '%s' "$s1" | cut -c11)
+[ "$c11" = 0 ] && c11=2 || c11=0
+typo=$(printf '%s' "$s1" | cut -c1-10)$c11$(printf '%s' "$s1" | cut -c12-)
 expect "a mistyped share is named" 65 fs key unlock --share "$typo" --share "$(cat "$T/shares/share-2.txt")" \
 	--share "$(cat "$T/shares/share-3.txt")"
 has "as a typing mistake" "$T/err" "share 1 has a typing mistake"
