@@ -237,4 +237,21 @@ expect "nothing is sealed for them again" 77 fs --org un person edit 1 --phone 5
 expect "forgotten twice: refused" 65 fs --org un person forget 1 --reason again
 expect "rotation after forgetting" 0 fs key rotate
 expect "verify after" 0 fs verify
+
+# ---- an old database (schema 14) with restricted text in plain columns upgrades
+data=$(cd "$(dirname "$0")/../data" && pwd)
+{ cat "$data/schema14.sql"; echo "UPDATE incidents SET handling = 'restricted', place = 'QQ-old-place', summary = 'QQ-old-summary';"
+  echo "PRAGMA user_version = 14;"; } | sqlite3 "$T/old.db"
+cp "$data/schema14.key.hex" "$T/old.db.key"
+chmod 600 "$T/old.db.key"
+mkdir -p "$T/old.db.evidence/99"
+printf 'a court file' >"$T/old.db.evidence/99/997c65b567bdc765ce023c019c36f7b75d55f8cefca2165bd9e906960e7c6a97"
+expect "the old database upgrades and verifies" 0 "$FS_BIN" --db "$T/old.db" verify
+same "its restricted text moved into the seal" \
+	"$(sqlite3 "$T/old.db" "SELECT coalesce(place, 'NULL') || ' ' || coalesce(summary, 'NULL') || ' ' || (sealed IS NOT NULL) FROM incidents WHERE id = 1")" "NULL NULL 1"
+same "journaled as a migration, [sealed]" "$(sqlite3 "$T/old.db" "SELECT count(*) FROM journal WHERE action = 'migrate' AND entity = 'incident' AND after_json LIKE '%\"place\":\"[sealed]\"%'")" 1
+expect "and opens" 0 "$FS_BIN" --db "$T/old.db" incident show 1
+has "the old text" "$T/out" QQ-old-summary
+sqlite3 "$T/old.db" "VACUUM"
+hasnot "gone from the file" "$T/old.db" QQ-old-place
 finish
