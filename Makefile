@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 60
 TEST_BUILD ?= build-test
 DEMO_DB    ?= demo/fairshare.db
 DEPS       = gcc pkg-config meson ninja-build libsqlite3-dev libjansson-dev libsodium-dev \
-             libcmocka-dev libmicrohttpd-dev sqlite3 curl hledger ledger
+             libcmocka-dev libmicrohttpd-dev libgfshare-dev sqlite3 curl hledger ledger
 BENCH_DEPS = sqlite3 time hyperfine bc
 FUZZ_DEPS  = clang libclang-rt-14-dev
 SUDO       = $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
@@ -77,6 +77,7 @@ bench: build
 	bench/funds.sh $(BUILD)
 	bench/record.sh $(BUILD)
 	bench/backup.sh $(BUILD)
+	bench/keys.sh $(BUILD)
 
 fuzz: fuzz-build
 	fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)

@@ -38,6 +38,7 @@ suite() { # suite NAME COMMAND...
 suite style sh "$here/tests/style.sh"
 suite unit-util "$build/tests/test_util"
 suite unit-core "$build/tests/test_core"
+suite unit-keys "$build/tests/test_keys"
 suite cases "$build/tests/test_cases" "$here/tests/cases"
 suite unit-claims "$build/tests/test_claims"
 suite unit-ledger "$build/tests/test_ledger"

@@ -13,6 +13,8 @@ struct cli {
 	const char *org;
 	const char *actor;
 	int json;
+	int passphrase_fd; /* -1: none */
+	int shares_fd;     /* -1: none */
 	char db_buf[4096];
 	char actor_buf[64];
 };
@@ -57,5 +59,9 @@ int cmd_transfer_family(struct cli *c, int argc, char **argv);
 int cmd_ledger(struct cli *c, int argc, char **argv);
 int cmd_record(struct cli *c, int argc, char **argv);
 int cmd_evidence(struct cli *c, int argc, char **argv);
+int cmd_key(struct cli *c, int argc, char **argv);
+int cli_person_forget(struct cli *c, int argc, char **argv);
+/* Get what unlocks a wrapped or split key (once per process); -1 with *exit_code. */
+int cli_unlock(struct cli *c, int *exit_code);
 
 #endif

@@ -228,6 +228,8 @@ int cmd_entity(struct cli *c, int argc, char **argv)
 	if (argc < 2 || cli_is_help(argv[1]))
 		return argc < 2 ? (help(e, argv[0]), EX_USAGE) : help(e, argv[0]);
 	const char *sub = argv[1];
+	if (!strcmp(sub, "forget") && !strcmp(fs_entity_name(e), "person"))
+		return cli_person_forget(c, argc, argv);
 	struct args a;
 	int rc, want_id = strcmp(sub, "show") == 0 || strcmp(sub, "edit") == 0 || strcmp(sub, "remove") == 0;
 	int reverse = !strcmp(sub, "reverse") && !strcmp(fs_entity_name(e), "payment");

@@ -45,6 +45,9 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		} else
 			return cli_usage("serve: unexpected argument '%s'", argv[i]);
 	}
+	int rc;
+	if (cli_unlock(c, &rc)) /* before the threads open the database: asked once */
+		return rc;
 	struct fs_error err = {0};
 	int r = fs_http_serve(&o, &err);
 	return r ? cli_fail(&err, r) : EX_OK;

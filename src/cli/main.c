@@ -55,6 +55,7 @@ static const struct cmd commands[] = {
 	{"verify", cmd_verify, "check the journal chain and the database"},
 	{"backup", cmd_backup, "write a whole copy of the database and evidence to FILE, plain or sealed"},
 	{"restore", cmd_restore, "bring back a sealed backup FILE as DEST, verified"},
+	{"key", cmd_key, "the data key: status, wrap --passphrase, unwrap, split, unlock, rotate"},
 };
 
 static void usage(FILE *out)
@@ -69,6 +70,8 @@ static void usage(FILE *out)
 	      "  --org SLUG   organization to work in (else $FAIRSHARE_ORG; needed when there are several)\n"
 	      "  --as NAME    who is acting, recorded in the journal (else $FAIRSHARE_ACTOR, else cli:$USER)\n"
 	      "  --json       machine-readable output on read commands\n"
+	      "  --passphrase-fd N  read the key's passphrase from file descriptor N\n"
+	      "  --shares-fd N      read the key's shares (one a line) from file descriptor N\n"
 	      "  --version    print the version\n\n"
 	      "'fairshare COMMAND --help' describes a command. See fairshare(1).\n", out);
 }
@@ -109,6 +112,7 @@ static void default_paths(struct cli *c)
 int main(int argc, char **argv)
 {
 	struct cli c = {0};
+	c.passphrase_fd = c.shares_fd = -1;
 	/* Take the global options out of argv, wherever they stand (before a "--"). */
 	int n = 1;
 	for (int i = 1; i < argc; i++) {
@@ -130,6 +134,13 @@ int main(int argc, char **argv)
 			c.org = a + 6;
 		} else if (strncmp(a, "--key=", 6) == 0) {
 			c.key = a + 6;
+		} else if (strcmp(a, "--passphrase-fd") == 0 || strcmp(a, "--shares-fd") == 0) {
+			char *end;
+			long fd = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : -1;
+			if (i + 1 >= argc || *end || fd < 0 || fd > 1023)
+				return cli_usage("%s needs a file descriptor number", a);
+			*(a[2] == 'p' ? &c.passphrase_fd : &c.shares_fd) = (int)fd;
+			i++;
 		} else if (strcmp(a, "--json") == 0) {
 			c.json = 1;
 		} else {

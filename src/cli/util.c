@@ -79,6 +79,8 @@ struct fs_ctx *cli_open(struct cli *c, unsigned flags, int need_org, int *exit_c
 		*exit_code = cli_fail(&err, rc);
 		return NULL;
 	}
+	if (!(flags & FS_INIT) && cli_unlock(c, exit_code))
+		return NULL;
 	rc = fs_open(c->db, c->key, flags, &ctx, &err);
 	if (rc) {
 		*exit_code = cli_fail(&err, rc);

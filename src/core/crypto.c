@@ -1,5 +1,6 @@
 /* crypto.c - key file, sealing, keyed hashes and canonical row hashes. */
 #include "crypto.h"
+#include "keyfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +19,7 @@ int fs_crypto_init(struct fs_error *err)
 	return 0;
 }
 
-static void derive(struct fs_keys *k, const unsigned char master[32])
+void fs_keys_derive(struct fs_keys *k, const unsigned char master[32])
 {
 	crypto_kdf_derive_from_key(k->seal, 32, 1, "fs-seal_", master);
 	crypto_kdf_derive_from_key(k->lookup, 32, 2, "fs-look_", master);
@@ -52,51 +53,19 @@ int fs_keys_create(const char *path, struct fs_keys *k, struct fs_error *err)
 		sodium_memzero(master, sizeof(master));
 		return fs_fail(err, FS_EIO, NULL, "cannot write key file %s", path);
 	}
-	derive(k, master);
+	fs_keys_derive(k, master);
 	sodium_memzero(master, sizeof(master));
 	return 0;
 }
 
 int fs_keys_load(const char *path, struct fs_keys *k, struct fs_error *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return fs_fail(err, FS_ECRYPTO, NULL,
-			       "cannot open key file %s (%s): sealed fields need it; give its place with --key "
-			       "or FAIRSHARE_KEY", path, strerror(errno));
-	struct stat sb;
-	if (fstat(fd, &sb) != 0) {
-		close(fd);
-		return fs_fail(err, FS_EIO, "key", "cannot read key file %s (%s)", path, strerror(errno));
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		close(fd);
-		return fs_fail(err, FS_ECRYPTO, "key", "%s is %s, not a key file; --key (or FAIRSHARE_KEY) names the key file "
-			       "itself (e.g. fairshare.db.key)", path, S_ISDIR(sb.st_mode) ? "a directory" : "not a regular file");
-	}
-	if (sb.st_mode & 077) {
-		close(fd);
-		return fs_fail(err, FS_EPERM, NULL,
-			       "key file %s can be read by other users; run: chmod 600 %s", path, path);
-	}
-	char text[256];
-	ssize_t n = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (n < 0)
-		return fs_fail(err, FS_EIO, NULL, "cannot read key file %s", path);
-	text[n] = '\0';
-	size_t hl = strlen(KEY_HEADER);
 	unsigned char master[32];
-	size_t bin_len = 0;
-	int bad = (size_t)n < hl + 64 || memcmp(text, KEY_HEADER, hl) != 0 ||
-		  sodium_hex2bin(master, sizeof(master), text + hl, 64, NULL, &bin_len, NULL) != 0 ||
-		  bin_len != 32;
-	sodium_memzero(text, sizeof(text));
-	if (bad)
-		return fs_fail(err, FS_ECRYPTO, NULL, "%s is not a fairshare key file", path);
-	derive(k, master);
+	int rc = fs_keyfile_master(path, master, err);
+	if (!rc)
+		fs_keys_derive(k, master);
 	sodium_memzero(master, sizeof(master));
-	return 0;
+	return rc;
 }
 
 void fs_keys_wipe(struct fs_keys *k)
@@ -106,6 +75,12 @@ void fs_keys_wipe(struct fs_keys *k)
 
 int fs_seal(struct fs_keys *k, const char *ad, const void *plain, size_t n, struct fs_buf *out)
 {
+	return fs_seal_with(k, k->seal, 1, ad, plain, n, out);
+}
+
+int fs_seal_with(struct fs_keys *k, const unsigned char key[32], unsigned char version, const char *ad,
+		 const void *plain, size_t n, struct fs_buf *out)
+{
 	unsigned char nonce[24];
 	/* A random per-process prefix and a counter: unique without a syscall per value. */
 	memcpy(nonce, k->nonce_prefix, 16);
@@ -113,7 +88,7 @@ int fs_seal(struct fs_keys *k, const char *ad, const void *plain, size_t n, stru
 	for (int i = 0; i < 8; i++)
 		nonce[16 + i] = (unsigned char)(c >> (8 * i));
 	size_t start = out->len;
-	int rc = fs_buf_addc(out, 1);
+	int rc = fs_buf_addc(out, (char)version);
 	if (!rc)
 		rc = fs_buf_add(out, nonce, sizeof(nonce));
 	if (!rc)
@@ -125,14 +100,20 @@ int fs_seal(struct fs_keys *k, const char *ad, const void *plain, size_t n, stru
 	unsigned char *dst = (unsigned char *)out->data + start + 25;
 	unsigned long long clen;
 	crypto_aead_xchacha20poly1305_ietf_encrypt(dst, &clen, dst, n, (const unsigned char *)ad,
-						   strlen(ad), NULL, nonce, k->seal);
+						   strlen(ad), NULL, nonce, key);
 	return 0;
 }
 
 int fs_unseal(const struct fs_keys *k, const char *ad, const void *sealed, size_t n, struct fs_buf *out)
 {
+	return fs_unseal_with(k->seal, 1, ad, sealed, n, out);
+}
+
+int fs_unseal_with(const unsigned char key[32], unsigned char version, const char *ad, const void *sealed, size_t n,
+		   struct fs_buf *out)
+{
 	const unsigned char *s = sealed;
-	if (n < FS_SEAL_OVERHEAD || s[0] != 1)
+	if (n < FS_SEAL_OVERHEAD || s[0] != version)
 		return FS_ECRYPTO;
 	size_t start = out->len;
 	int rc = fs_buf_add(out, s + 25, n - FS_SEAL_OVERHEAD + 16);
@@ -142,7 +123,7 @@ int fs_unseal(const struct fs_keys *k, const char *ad, const void *sealed, size_
 	unsigned long long mlen;
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt(dst, &mlen, NULL, dst, n - 25,
 						       (const unsigned char *)ad, strlen(ad), s + 1,
-						       k->seal) != 0) {
+						       key) != 0) {
 		sodium_memzero(dst, n - 25);
 		out->len = start;
 		out->data[start] = '\0';

@@ -40,6 +40,14 @@ int fs_seal(struct fs_keys *k, const char *ad, const void *plain, size_t n, stru
 /* Open a sealed blob; appends the plaintext to out. FS_ECRYPTO if altered. */
 int fs_unseal(const struct fs_keys *k, const char *ad, const void *sealed, size_t n, struct fs_buf *out);
 
+/* The same with an explicit key and format byte (1: the data key; 2: a person's key). */
+int fs_seal_with(struct fs_keys *k, const unsigned char key[32], unsigned char version, const char *ad,
+		 const void *plain, size_t n, struct fs_buf *out);
+int fs_unseal_with(const unsigned char key[32], unsigned char version, const char *ad, const void *sealed, size_t n,
+		   struct fs_buf *out);
+/* The subkeys (seal, lookup, fingerprint) of a master key; a fresh nonce prefix. */
+void fs_keys_derive(struct fs_keys *k, const unsigned char master[32]);
+
 /* Keyed hash of a normalised lookup value (e.g. a national ID). */
 void fs_lookup_hash(const struct fs_keys *k, const char *value, size_t n, unsigned char out[FS_HASH_BYTES]);
 

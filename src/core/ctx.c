@@ -45,25 +45,62 @@ static int check_schema(struct fs_ctx *ctx, struct fs_error *err)
 static const struct {
 	int version;
 	const char *entity;
-} reshaped[] = {{15, "incident"}, {15, "evidence"}, {16, "employment"}};
-enum { SHAPE_CURRENT = 16 };
+} reshaped[] = {{15, "incident"}, {15, "evidence"}, {16, "employment"}, {17, "incident"}, {17, "assessment"},
+		{17, "detention"}, {17, "action"}, {17, "stage"}, {17, "demand"}, {17, "hearing"}, {17, "person"}};
+enum { SHAPE_CURRENT = 17, SHAPE_SEALED_TEXT = 17 };
 
 struct shape_ud {
 	struct fs_ctx *ctx;
 	const struct fs_entity *e;
+	int journal; /* the table's shape changed: journal every row */
+	int reseal;  /* move restricted text into the seal; people under their own keys */
 	int rc;
 	struct fs_error *err;
+	int64_t *ids; /* rows to reseal, collected first (no writes while selecting) */
+	size_t n, cap;
 };
+
+static int shape_row(struct shape_ud *u, const struct fs_value *v)
+{
+	struct fs_rec r;
+	int reseal = u->reseal && (fs_restricted_row(u->e, v) || (u->e->person_col == 0 && v[u->e->sealed_col].type == FS_VBLOB));
+	int rc = rec_from_values_ex(u->ctx, &r, u->e, v, reseal, u->err);
+	if (!rc && reseal)
+		rc = rec_reseal(u->ctx, &r, u->err);
+	if (!rc && reseal)
+		rc = fs_store_update(u->ctx->st, &u->e->table, r.v, u->err);
+	if (!rc && (reseal || u->journal))
+		rc = fs_journal_append(u->ctx, "migrate", NULL, &r, u->err);
+	rec_done(&r);
+	return rc;
+}
 
 static int shape_cb(void *p, const struct fs_value *v)
 {
 	struct shape_ud *u = p;
-	struct fs_rec r;
-	u->rc = rec_from_values_ex(u->ctx, &r, u->e, v, 0, u->err);
-	if (!u->rc)
-		u->rc = fs_journal_append(u->ctx, "migrate", NULL, &r, u->err);
-	rec_done(&r);
-	return u->rc != 0;
+	if (fs_grow(&u->ids, &u->cap, u->n, sizeof(*u->ids), 1024))
+		return u->rc = FS_ENOMEM, 1;
+	u->ids[u->n++] = v[0].i;
+	return 0;
+}
+
+static int shape_table(struct shape_ud *u)
+{
+	struct fs_query q = {.table = &u->e->table, .raw = 1};
+	int rc = fs_store_select(u->ctx->st, &q, shape_cb, u, u->err);
+	if (!rc)
+		rc = u->rc;
+	for (size_t i = 0; !rc && i < u->n; i++) {
+		struct fs_row row = {0};
+		rc = fs_store_get_raw(u->ctx->st, &u->e->table, u->ids[i], &row, u->err);
+		if (!rc)
+			rc = shape_row(u, row.vals);
+		fs_row_free(&row);
+	}
+	free(u->ids);
+	u->ids = NULL;
+	u->n = u->cap = 0;
+	return rc;
 }
 
 /* Up to which migration the journal has the rows' shape (14 when not recorded). */
@@ -98,14 +135,13 @@ static int reshape_journal(struct fs_ctx *ctx, struct fs_error *err)
 	int rc = fs_tx_begin(ctx, err);
 	if (!rc) /* read inside the write lock: another process may have done it */
 		rc = journal_shape(ctx, &done, err);
-	for (size_t i = 0; !rc && done < SHAPE_CURRENT && i < sizeof(reshaped) / sizeof(reshaped[0]); i++) {
-		if (reshaped[i].version <= done)
-			continue;
-		struct shape_ud u = {ctx, fs_entity_find(reshaped[i].entity), 0, err};
-		struct fs_query q = {.table = &u.e->table};
-		rc = fs_store_select(ctx->st, &q, shape_cb, &u, err);
-		if (!rc)
-			rc = u.rc;
+	for (size_t k = 0; !rc && done < SHAPE_CURRENT && k < fs_nentities; k++) {
+		struct shape_ud u = {.ctx = ctx, .e = fs_entities[k], .err = err};
+		for (size_t i = 0; i < sizeof(reshaped) / sizeof(reshaped[0]); i++)
+			u.journal |= reshaped[i].version > done && fs_entity_find(reshaped[i].entity) == u.e;
+		u.reseal = done < SHAPE_SEALED_TEXT && (u.e->any_restricted || u.e->person_col == 0);
+		if (u.journal || u.reseal)
+			rc = shape_table(&u);
 	}
 	if (!rc)
 		rc = shape_done(ctx, err);
@@ -147,6 +183,12 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 	}
 	if ((rc = fs_store_open(db_path, sflags, &ctx->st, err)))
 		goto fail;
+	if (!(ctx->key_path = strdup(key_path))) {
+		rc = FS_ENOMEM;
+		goto fail;
+	}
+	ctx->st->open_row = fs_open_row; /* restricted text opens on the way out of the store */
+	ctx->st->open_row_ud = ctx;
 	if ((rc = check_schema(ctx, err)))
 		goto fail;
 	char fpr[2 * FS_HASH_BYTES + 1];
@@ -169,10 +211,13 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 			rc = fs_keys_load(key_path, &ctx->keys, err);
 		if (!rc) {
 			fs_hex(ctx->keys.fingerprint, FS_HASH_BYTES, fpr);
-			if (strcmp(fpr, stored.data) != 0)
+			if (strcmp(fpr, stored.data) != 0 && fs_key_rotation_settle(ctx, stored.data, err) != 0)
 				rc = fs_fail(err, FS_ECRYPTO, "key", "the key file %s does not belong to this database", key_path);
 		}
 		fs_buf_done(&stored);
+		if (!rc && !(flags & FS_ROTATE) && fs_key_rotating(ctx))
+			rc = fs_fail(err, FS_ECONFLICT, "key", "a key rotation was interrupted: finish it with 'fairshare key rotate' "
+				     "before anything else");
 		int shape = SHAPE_CURRENT;
 		if (!rc)
 			rc = journal_shape(ctx, &shape, err);
@@ -209,6 +254,8 @@ void fs_close(struct fs_ctx *ctx)
 		ctx->st->ops->rollback(ctx->st);
 	fs_store_close(ctx->st);
 	fs_keys_wipe(&ctx->keys);
+	fs_pkeys_wipe(ctx);
+	free(ctx->key_path);
 	free(ctx->evidence_dir);
 	free(ctx);
 }

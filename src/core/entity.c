@@ -185,7 +185,7 @@ const char *const fs_evidence_kinds[] = {"photo", "video", "audio", "medical_cer
 static const struct fs_field evidence_fields[] = {
 	{"sha256", FK_TEXT, FF_REQUIRED | FF_IMMUTABLE, 64, NULL, NULL, "SHA-256 of the file's content (set by 'evidence add')"},
 	{"size", FK_COUNT, FF_REQUIRED | FF_IMMUTABLE, 0, NULL, NULL, "size in bytes (set by 'evidence add')"},
-	{"filename", FK_TEXT, 0, 255, NULL, NULL, "the file's name when it was added"},
+	{"filename", FK_TEXT, FF_RESTRICTED, 255, NULL, NULL, "the file's name when it was added"},
 	{"captured_on", FK_DATE, 0, 0, NULL, NULL, "date the photo, video or document was made"},
 	{"handling", FK_ENUM, 0, 0, NULL, handling_levels, "public, internal (default), restricted, sealed"},
 	{"kind", FK_ENUM, 0, 0, NULL, fs_evidence_kinds, "photo, video, audio, medical_certificate, court_document, "
@@ -201,9 +201,9 @@ static const struct fs_field incident_fields[] = {
 	 "mass_arrest, raid, targeted_attack, abduction, court_hearing, work_accident, other"},
 	{"started_on", FK_DATE, FF_REQUIRED, 0, NULL, NULL, "date it began"},
 	{"ended_on", FK_DATE, 0, 0, NULL, NULL, "date it ended"},
-	{"place", FK_TEXT, 0, 200, NULL, NULL, "place (town, site, street)"},
+	{"place", FK_TEXT, FF_RESTRICTED, 200, NULL, NULL, "place (town, site, street)"},
 	{"region", FK_TEXT, 0, 100, NULL, NULL, "region or province"},
-	{"summary", FK_TEXT, 0, 2000, NULL, NULL, "what happened, in public words"},
+	{"summary", FK_TEXT, FF_RESTRICTED, 2000, NULL, NULL, "what happened, in public words"},
 	{"handling", FK_ENUM, 0, 0, NULL, handling_levels, "public, internal (default), restricted, sealed"},
 	{"action_id", FK_REF, 0, 0, "action", NULL, "the action (strike, march ...) it happened in"},
 	{"stage_id", FK_REF, 0, 0, "stage", NULL, "the stage of a march it happened at"},
@@ -217,35 +217,35 @@ static const struct fs_field action_fields[] = {
 	{"title", FK_NAME, FF_REQUIRED, 200, NULL, NULL, "a short public title"},
 	{"started_on", FK_DATE, FF_REQUIRED, 0, NULL, NULL, "first day"},
 	{"ended_on", FK_DATE, 0, 0, NULL, NULL, "last day (empty while it goes on)"},
-	{"place", FK_TEXT, 0, 200, NULL, NULL, "place (town, site)"},
+	{"place", FK_TEXT, FF_RESTRICTED, 200, NULL, NULL, "place (town, site)"},
 	{"region", FK_TEXT, 0, 100, NULL, NULL, "region or province"},
 	{"employer_id", FK_REF, 0, 0, "employer", NULL, "the employer it is against"},
 	{"workplace_id", FK_REF, 0, 0, "workplace", NULL, "the workplace"},
-	{"organizations", FK_TEXT, 0, 500, NULL, NULL, "organizations taking part"},
+	{"organizations", FK_TEXT, FF_RESTRICTED, 500, NULL, NULL, "organizations taking part"},
 	{"participants_low", FK_COUNT, 0, 0, NULL, NULL, "participants: at least"},
 	{"participants_high", FK_COUNT, 0, 0, NULL, NULL, "participants: at most"},
-	{"summary", FK_TEXT, 0, 2000, NULL, NULL, "what it is about, in public words"},
+	{"summary", FK_TEXT, FF_RESTRICTED, 2000, NULL, NULL, "what it is about, in public words"},
 	{"handling", FK_ENUM, 0, 0, NULL, handling_levels, "public, internal (default), restricted, sealed"},
 };
 static const struct fs_field stage_fields[] = {
 	{"action_id", FK_REF, FF_REQUIRED | FF_IMMUTABLE, 0, "action", NULL, "the march (or other action)"},
 	{"number", FK_COUNT, FF_REQUIRED, 0, NULL, NULL, "stage number: 1, 2, ..."},
 	{"held_on", FK_DATE, FF_REQUIRED, 0, NULL, NULL, "date of the stage"},
-	{"from_place", FK_TEXT, 0, 200, NULL, NULL, "where it set out"},
-	{"to_place", FK_TEXT, 0, 200, NULL, NULL, "where it arrived"},
+	{"from_place", FK_TEXT, FF_RESTRICTED, 200, NULL, NULL, "where it set out"},
+	{"to_place", FK_TEXT, FF_RESTRICTED, 200, NULL, NULL, "where it arrived"},
 	{"region", FK_TEXT, 0, 100, NULL, NULL, "region or province"},
 	{"participants_low", FK_COUNT, 0, 0, NULL, NULL, "participants: at least"},
 	{"participants_high", FK_COUNT, 0, 0, NULL, NULL, "participants: at most"},
-	{"note", FK_TEXT, 0, 1000, NULL, NULL, "what happened on the way"},
+	{"note", FK_TEXT, FF_RESTRICTED, 1000, NULL, NULL, "what happened on the way"},
 	{"handling", FK_ENUM, 0, 0, NULL, handling_levels, "public, internal (default), restricted, sealed"},
 };
 const char *const fs_demand_statuses[] = {"pending", "won", "partly_won", "lost", NULL};
 static const struct fs_field demand_fields[] = {
 	{"action_id", FK_REF, FF_REQUIRED | FF_IMMUTABLE, 0, "action", NULL, "the action making the demand"},
-	{"text", FK_TEXT, FF_REQUIRED, 500, NULL, NULL, "the demand, in the action's words"},
+	{"text", FK_TEXT, FF_REQUIRED | FF_RESTRICTED, 500, NULL, NULL, "the demand, in the action's words"},
 	{"status", FK_ENUM, 0, 0, NULL, fs_demand_statuses, "pending (default), won, partly_won, lost"},
 	{"outcome_on", FK_DATE, 0, 0, NULL, NULL, "date it was won, partly won or lost"},
-	{"note", FK_TEXT, 0, 500, NULL, NULL, "what was obtained, by whom, the document"},
+	{"note", FK_TEXT, FF_RESTRICTED, 500, NULL, NULL, "what was obtained, by whom, the document"},
 	{"handling", FK_ENUM, 0, 0, NULL, handling_levels, "public, internal (default), restricted, sealed"},
 };
 
@@ -263,7 +263,7 @@ static const struct fs_field violation_fields[] = {
 	{"victims_low", FK_COUNT, 0, 0, NULL, NULL, "unnamed victims: at least this many"},
 	{"victims_high", FK_COUNT, 0, 0, NULL, NULL, "unnamed victims: at most this many"},
 	{"occurred_on", FK_DATE, 0, 0, NULL, NULL, "date (default: the incident's)"},
-	{"method", FK_TEXT, 0, 200, NULL, NULL, "e.g. live ammunition, rubber bullets, beating"},
+	{"method", FK_TEXT, FF_RESTRICTED, 200, NULL, NULL, "e.g. live ammunition, rubber bullets, beating"},
 	{"perpetrator", FK_TEXT, FF_SEALED, 300, NULL, NULL, "organisation, unit or person (sealed)"},
 	{"involvement", FK_ENUM, 0, 0, NULL, involvement_levels, "the perpetrator's involvement: alleged or established"},
 	{"handling", FK_ENUM, 0, 0, NULL, handling_levels, "public, internal (default), restricted, sealed"},
@@ -276,7 +276,7 @@ static const struct fs_field assessment_fields[] = {
 	{"subject_id", FK_COUNT, FF_REQUIRED | FF_IMMUTABLE, 0, NULL, NULL, "the id of the incident, violation or person"},
 	{"level", FK_ENUM, FF_REQUIRED | FF_IMMUTABLE, 0, NULL, fs_verification_levels,
 	 "R0 reported, R1 corroborated, R2 verified, R3 confirmed, XC contested, XD discounted, DU duplicate"},
-	{"reason", FK_TEXT, FF_REQUIRED | FF_IMMUTABLE, 1000, NULL, NULL, "why: the sources and documents weighed"},
+	{"reason", FK_TEXT, FF_REQUIRED | FF_IMMUTABLE | FF_RESTRICTED, 1000, NULL, NULL, "why: the sources and documents weighed"},
 	{"assessed_on", FK_DATE, FF_IMMUTABLE, 0, NULL, NULL, "date (default today)"},
 };
 
@@ -308,8 +308,8 @@ static const struct fs_field detention_fields[] = {
 	{"person_id", FK_REF, FF_REQUIRED | FF_IMMUTABLE, 0, "person", NULL, "the person detained"},
 	{"incident_id", FK_REF, 0, 0, "incident", NULL, "the incident"},
 	{"arrested_at", FK_TIME, FF_REQUIRED, 0, NULL, NULL, "when (UTC): 2011-12-17T09:00"},
-	{"arresting_body", FK_TEXT, 0, 200, NULL, NULL, "police unit, security service ..."},
-	{"held_at", FK_TEXT, 0, 300, NULL, NULL, "places held"},
+	{"arresting_body", FK_TEXT, FF_RESTRICTED, 200, NULL, NULL, "police unit, security service ..."},
+	{"held_at", FK_TEXT, FF_RESTRICTED, 300, NULL, NULL, "places held"},
 	{"whereabouts", FK_ENUM, 0, 0, NULL, whereabouts_states, "unknown (default), acknowledged, disclosed"},
 	{"whereabouts_since", FK_TIME, 0, 0, NULL, NULL, "since when the whereabouts are as stated (default: arrested_at)"},
 	{"lawyer_access", FK_BOOL, 0, 0, NULL, NULL, "a lawyer has seen the person"},
@@ -324,9 +324,9 @@ static const char *const sentence_types[] = {"none", "prison", "suspended", "res
 static const struct fs_field case_fields[] = {
 	{"person_id", FK_REF, FF_REQUIRED | FF_IMMUTABLE, 0, "person", NULL, "the person prosecuted"},
 	{"incident_id", FK_REF, 0, 0, "incident", NULL, "the incident the case comes from"},
-	{"charges", FK_TEXT, FF_REQUIRED, 500, NULL, NULL, "charges, with the articles of the code"},
-	{"court", FK_TEXT, 0, 200, NULL, NULL, "court"},
-	{"case_number", FK_TEXT, 0, 64, NULL, NULL, "the court's case number"},
+	{"charges", FK_TEXT, FF_REQUIRED | FF_RESTRICTED, 500, NULL, NULL, "charges, with the articles of the code"},
+	{"court", FK_TEXT, FF_RESTRICTED, 200, NULL, NULL, "court"},
+	{"case_number", FK_TEXT, FF_RESTRICTED, 64, NULL, NULL, "the court's case number"},
 	{"custody_since", FK_DATE, 0, 0, NULL, NULL, "first day in custody (arrest or start of the sentence)"},
 	{"verdict", FK_ENUM, 0, 0, NULL, verdicts, "pending (default), convicted, acquitted, dismissed"},
 	{"verdict_on", FK_DATE, 0, 0, NULL, NULL, "date of the verdict"},
@@ -334,7 +334,7 @@ static const struct fs_field case_fields[] = {
 	{"sentence_months", FK_COUNT, 0, 0, NULL, NULL, "length of a prison or jail sentence in months"},
 	{"expected_release", FK_DATE, 0, 0, NULL, NULL, "expected release (default: custody_since + sentence)"},
 	{"released_on", FK_DATE, 0, 0, NULL, NULL, "date released"},
-	{"appeal", FK_TEXT, 0, 500, NULL, NULL, "appeal: court, date, outcome"},
+	{"appeal", FK_TEXT, FF_RESTRICTED, 500, NULL, NULL, "appeal: court, date, outcome"},
 	{"lawyer", FK_TEXT, FF_SEALED, 200, NULL, NULL, "defence lawyer (sealed)"},
 	{"handling", FK_ENUM, 0, 0, NULL, handling_levels, "public, internal (default), restricted, sealed"},
 };
@@ -345,8 +345,8 @@ static const struct fs_field hearing_fields[] = {
 	{"case_id", FK_REF, FF_REQUIRED | FF_IMMUTABLE, 0, "case", NULL, "the legal case"},
 	{"held_on", FK_DATE, FF_REQUIRED, 0, NULL, NULL, "date of the hearing"},
 	{"kind", FK_ENUM, 0, 0, NULL, hearing_kinds, "preliminary, trial, verdict, appeal, cassation, other"},
-	{"court", FK_TEXT, 0, 200, NULL, NULL, "court (default: the case's)"},
-	{"outcome", FK_TEXT, 0, 1000, NULL, NULL, "what the court decided or heard"},
+	{"court", FK_TEXT, FF_RESTRICTED, 200, NULL, NULL, "court (default: the case's)"},
+	{"outcome", FK_TEXT, FF_RESTRICTED, 1000, NULL, NULL, "what the court decided or heard"},
 	{"next_on", FK_DATE, 0, 0, NULL, NULL, "date of the next hearing"},
 	{"handling", FK_ENUM, 0, 0, NULL, handling_levels, "public, internal (default), restricted, sealed"},
 };
@@ -465,9 +465,14 @@ static void entity_init(struct fs_entity *e)
 	if (e->owned)
 		e->cols[nc++] = (struct fs_column){"org_id", FS_VINT};
 	int any_sealed = 0;
+	e->handling_col = -1;
 	for (size_t i = 0; i < e->nfields; i++) {
 		const struct fs_field *f = &e->fields[i];
 		e->col_of[i] = e->fold_of[i] = e->hash_of[i] = -1;
+		if (f->flags & FF_RESTRICTED)
+			any_sealed = e->any_restricted = 1;
+		if (!strcmp(f->name, "handling"))
+			e->handling_col = (int)nc;
 		if (f->flags & FF_SEALED) {
 			any_sealed = 1;
 			if (f->flags & FF_LOOKUP) {
@@ -615,6 +620,8 @@ static int set_plain(struct fs_rec *r, size_t fi, const char *s)
 static int seal_rec(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
 {
 	const struct fs_entity *e = r->e;
+	if (e->person_col == 0 && r->v[0].type != FS_VINT)
+		return 0; /* a new person: sealed by rec_insert under their own key, once the id is known */
 	struct fs_buf plain, out;
 	fs_buf_init(&plain, 64 * 1024);
 	fs_buf_init(&out, 64 * 1024);
@@ -631,8 +638,21 @@ static int seal_rec(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
 			any = 1;
 		}
 	}
+	int restricted = e->any_restricted && fs_restricted_row(e, r->v);
+	for (size_t i = 0; i < e->nfields && !rc && restricted; i++) {
+		if (!(e->fields[i].flags & FF_RESTRICTED))
+			continue;
+		const char *p = r->plain[i];
+		size_t n = p ? strlen(p) : 0xFFFF;
+		unsigned char len[2] = {(unsigned char)(n >> 8), (unsigned char)n};
+		rc = fs_buf_add(&plain, len, 2);
+		if (!rc && p) {
+			rc = fs_buf_add(&plain, p, n);
+			any = 1;
+		}
+	}
 	if (!rc && any)
-		rc = fs_seal(&ctx->keys, e->table.name, plain.data, plain.len, &out);
+		rc = fs_seal_for(ctx, r, plain.data, plain.len, &out);
 	if (plain.data)
 		memset(plain.data, 0, plain.len);
 	fs_buf_done(&plain);
@@ -643,10 +663,30 @@ static int seal_rec(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
 			set_col_null(r, e->sealed_col);
 	}
 	fs_buf_done(&out);
+	if (rc == FS_EPERM)
+		return fs_fail(err, rc, NULL, "%s %lld was forgotten: nothing is sealed for them again", e->name,
+			       (long long)r->v[0].i);
 	if (rc)
 		return fs_fail(err, rc, NULL, "cannot seal the record");
 	r->sealed_dirty = 0;
 	return 0;
+}
+
+int rec_set_bytes(struct fs_rec *r, int col, int type, const void *p, size_t n)
+{
+	if (type == FS_VNULL)
+		return set_col_null(r, col), 0;
+	return set_col_bytes(r, col, (enum fs_vtype)type, p, n);
+}
+
+int rec_set_plain(struct fs_rec *r, size_t fi, const char *s)
+{
+	return set_plain(r, fi, s);
+}
+
+int rec_seal(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
+{
+	return seal_rec(ctx, r, err);
 }
 
 static int unseal_rec(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
@@ -657,37 +697,17 @@ static int unseal_rec(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err
 		return 0;
 	struct fs_buf plain;
 	fs_buf_init(&plain, 64 * 1024);
-	int rc = fs_unseal(&ctx->keys, e->table.name, sv->p, sv->n, &plain);
-	if (rc) {
+	int rc = fs_unseal_for(ctx, e, r->v, sv->p, sv->n, &plain);
+	if (rc < 0) {
 		fs_buf_done(&plain);
 		return fs_fail(err, FS_ECRYPTO, NULL,
 			       "the sealed fields of %s %lld cannot be opened: wrong key file, or the data "
 			       "was altered", e->name, (long long)r->v[0].i);
 	}
-	size_t pos = 0;
-	for (size_t i = 0; i < e->nfields && !rc; i++) {
-		if (!(e->fields[i].flags & FF_SEALED))
-			continue;
-		if (pos + 2 > plain.len) {
-			rc = FS_ECRYPTO;
-			break;
-		}
-		size_t n = ((size_t)(unsigned char)plain.data[pos] << 8) | (unsigned char)plain.data[pos + 1];
-		pos += 2;
-		if (n == 0xFFFF)
-			continue;
-		if (pos + n > plain.len) {
-			rc = FS_ECRYPTO;
-			break;
-		}
-		r->plain[i] = strndup(plain.data + pos, n);
-		if (!r->plain[i])
-			rc = FS_ENOMEM;
-		pos += n;
-	}
-	memset(plain.data, 0, plain.len);
+	rc = rc ? 0 : rec_open_payload(r, plain.data ? plain.data : "", plain.len); /* 1: forgotten, nothing to open */
+	if (plain.data)
+		memset(plain.data, 0, plain.len);
 	fs_buf_done(&plain);
-	r->sealed_dirty = 0;
 	if (rc)
 		return fs_fail(err, rc, NULL, "the sealed fields of %s %lld are malformed", e->name, (long long)r->v[0].i);
 	return 0;
@@ -874,6 +894,8 @@ int rec_set(struct fs_ctx *ctx, struct fs_rec *r, const char *key, const char *v
 	}
 	const struct fs_field *f = &e->fields[fi];
 	int col = e->col_of[fi];
+	if ((f->flags & FF_RESTRICTED) && r->plain[fi] && set_plain(r, (size_t)fi, NULL))
+		return FS_ENOMEM; /* the column holds the text again until rec_finish */
 	/* trim surrounding blanks */
 	const char *s = value ? value : "";
 	while (*s == ' ' || *s == '\t')
@@ -1095,6 +1117,8 @@ int rec_finish(struct fs_ctx *ctx, struct fs_rec *r, int creating, struct fs_err
 		if (col >= 0 && !r->unique_checked && (rc = unique_check(ctx, r, col, f->name, err)))
 			return rc;
 	}
+	if (e->any_restricted)
+		return rec_reseal(ctx, r, err);
 	if (e->sealed_col >= 0 && (r->sealed_dirty || creating) && (rc = seal_rec(ctx, r, err)))
 		return rc;
 	return 0;
@@ -1157,7 +1181,15 @@ static int values_json_text(const struct fs_entity *e, const struct fs_value *v0
 		rc = fs_buf_cat(out, ",\"", e->cols[e->col_of[i]].name, "\":", NULL);
 		if (rc)
 			break;
-		if (v->type == FS_VNULL)
+		if (f->flags & FF_RESTRICTED) { /* shown like any field; in the journal only when not sealed at rest */
+			const char *p = plain && plain[i] ? plain[i] : v->type == FS_VTEXT && v->n ? (const char *)v->p : NULL;
+			if (!p)
+				rc = fs_buf_adds(out, "null");
+			else if ((mode & REC_JSON_JOURNAL) && fs_restricted_row(e, v0))
+				rc = fs_buf_adds(out, "\"[sealed]\"");
+			else
+				rc = json_str(out, p, strlen(p));
+		} else if (v->type == FS_VNULL)
 			rc = fs_buf_adds(out, "null");
 		else if (f->kind == FK_BOOL)
 			rc = fs_buf_adds(out, v->i ? "true" : "false");
@@ -1181,8 +1213,20 @@ json_t *rec_to_json(const struct fs_rec *r, unsigned mode)
 int rec_equal(const struct fs_rec *a, const struct fs_rec *b)
 {
 	const struct fs_entity *e = a->e;
+	for (size_t i = 0; i < e->nfields; i++) {
+		if (!(e->fields[i].flags & FF_RESTRICTED))
+			continue;
+		const char *x = rec_restricted_text(a, i), *y = rec_restricted_text(b, i);
+		if ((x == NULL) != (y == NULL) || (x && strcmp(x, y)))
+			return 0;
+	}
 	for (size_t i = 0; i < e->table.ncols; i++) {
 		if ((int)i == e->sealed_col)
+			continue;
+		int restricted_col = 0;
+		for (size_t k = 0; k < e->nfields && e->any_restricted; k++)
+			restricted_col |= (e->fields[k].flags & FF_RESTRICTED) && e->col_of[k] == (int)i;
+		if (restricted_col)
 			continue;
 		const struct fs_value *x = &a->v[i], *y = &b->v[i];
 		if (x->type != y->type)
@@ -1193,6 +1237,8 @@ int rec_equal(const struct fs_rec *a, const struct fs_rec *b)
 			return 0;
 	}
 	for (size_t i = 0; i < e->nfields; i++) {
+		if (e->fields[i].flags & FF_RESTRICTED)
+			continue;
 		const char *x = a->plain[i], *y = b->plain[i];
 		if ((x == NULL) != (y == NULL) || (x && strcmp(x, y)))
 			return 0;
@@ -1202,10 +1248,25 @@ int rec_equal(const struct fs_rec *a, const struct fs_rec *b)
 
 int rec_insert(struct fs_ctx *ctx, struct fs_rec *r, int64_t *ret_id, struct fs_error *err)
 {
-	int64_t id;
-	int rc = fs_store_insert(ctx->st, &r->e->table, r->v, &id, err);
+	int64_t id, want = 0;
+	int rc = 0;
+	int any_plain = 0;
+	for (size_t i = 0; i < r->e->nfields && r->e->person_col == 0; i++)
+		any_plain |= r->plain[i] != NULL;
+	if (any_plain) { /* sealed under the person's own key */
+		rc = fs_next_id(ctx, &r->e->table, &want, err);
+		r->v[0] = fs_vint(want);
+		if (!rc)
+			rc = seal_rec(ctx, r, err);
+		if (rc)
+			return rc;
+	}
+	rc = fs_store_insert(ctx->st, &r->e->table, r->v, &id, err);
 	if (rc)
 		return rc;
+	if (want && id != want)
+		return fs_fail(err, FS_EINTEGRITY, NULL, "a new %s got id %lld, not %lld as its seal says", r->e->name,
+			       (long long)id, (long long)want);
 	r->v[0] = fs_vint(id);
 	if ((rc = fs_journal_append(ctx, "create", NULL, r, err)))
 		return rc;
@@ -1247,6 +1308,9 @@ static int load_ex(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, st
 			fs_row_free(&row);
 		return fs_fail(err, FS_ENOTFOUND, NULL, "there is no %s with id %lld", e->name, (long long)id);
 	}
+	if (rc == FS_ECRYPTO)
+		return fs_fail(err, rc, NULL, "the restricted text of %s %lld cannot be opened: wrong key, or the data was "
+			       "altered", e->name, (long long)id);
 	if (rc)
 		return fs_fail(err, rc, NULL, "cannot read %s %lld", e->name, (long long)id);
 	rc = rec_from_values_ex(ctx, r, e, row.vals, unseal, err);
@@ -1442,6 +1506,8 @@ int fs_remove(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct 
 				     "%s %lld is still referred to by other records (e.g. employments, "
 				     "memberships); remove those first", e->name, (long long)id);
 	}
+	if (!rc && e->person_col == 0)
+		rc = fs_person_key_drop(ctx, id, err); /* their own key goes with them */
 	if (!rc)
 		rc = fs_journal_append(ctx, "delete", &before, NULL, err);
 	rec_done(&before);

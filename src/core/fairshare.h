@@ -24,6 +24,7 @@ struct fs_entity;
 enum {
 	FS_INIT = 1,     /* create the database and its key file */
 	FS_READONLY = 2, /* open for reading only */
+	FS_ROTATE = 4,   /* open while a key rotation is unfinished (to finish it) */
 };
 
 /* A field given as text, as typed on the command line or read from a CSV cell.
@@ -64,6 +65,9 @@ enum {
 	FF_IMMUTABLE = 8, /* set on creation only */
 	FF_UNIQUE = 16,   /* unique in the organization */
 	FF_IDEMPOTENCY = 32, /* the same value again with the same fields = the same record */
+	FF_RESTRICTED = 64, /* free text sealed at rest while the record's handling is restricted or
+			     * sealed (always, in an entity without a handling level); shown to
+			     * whoever may see the record, like an ordinary field */
 };
 
 struct fs_field {
@@ -129,6 +133,15 @@ void fs_set_org(struct fs_ctx *ctx, int64_t id, const char country[3], const cha
 int fs_read_begin(struct fs_ctx *ctx, struct fs_error *err);
 void fs_read_end(struct fs_ctx *ctx);
 
+/* Forget a person: destroy the key of their own that seals their sealed fields
+ * (crypto-shredding). The record, its name and the journal stay (counts and
+ * verify hold); the entry says who and why. */
+int fs_person_forget(struct fs_ctx *ctx, int64_t person, const char *reason, struct fs_error *err);
+/* Re-seal every sealed value under a new data key, in batches of batch rows (one
+ * transaction each, journaled 'rekey'), resumable: after a crash run it again.
+ * The new key file is written beside the old one (KEY.new, in the same form) and
+ * replaces it at the end. *resealed: values re-sealed by this run. */
+int fs_key_rotate(struct fs_ctx *ctx, int64_t batch, int64_t *resealed, struct fs_error *err);
 int fs_person_by_national_id(struct fs_ctx *ctx, const char *national_id, int64_t *ret_id,
 			     struct fs_error *err);
 

@@ -32,6 +32,8 @@ struct fs_entity {
 	int fold_of[FS_MAX_FIELDS]; /* FK_NAME: the folded column */
 	int hash_of[FS_MAX_FIELDS]; /* FF_LOOKUP: the keyed-hash column */
 	int org_col, sealed_col, person_col;
+	int handling_col;   /* the handling level's column, or -1 */
+	int any_restricted; /* has FF_RESTRICTED fields */
 };
 
 struct fs_ctx {
@@ -52,6 +54,12 @@ struct fs_ctx {
 	unsigned next_count;
 	char *evidence_dir; /* DB.evidence: evidence files by SHA-256 */
 	int managed_ok;     /* the core is creating a managed record */
+	char *key_path; /* the key file (keys.c: rotation) */
+	struct {
+		int64_t person_id; /* 0 = empty */
+		unsigned char key[32];
+	} pkeys[16]; /* per-person keys recently opened */
+	unsigned next_pkey;
 	int head_valid; /* head_* caches the journal head inside a transaction */
 	int64_t head_seq;
 	unsigned char head_hash[32];
@@ -105,8 +113,8 @@ int rec_update(struct fs_ctx *ctx, const struct fs_rec *before, struct fs_rec *a
 int fs_journal_append(struct fs_ctx *ctx, const char *action, const struct fs_rec *before,
 		      const struct fs_rec *after, struct fs_error *err);
 
-/* An entry about a record that changes no row of the register (e.g. an API token
- * made or revoked); note is the entry's JSON text. */
+/* An entry about a record that changes no row of the register (an API token made
+ * or revoked, a person forgotten, a key rotated); note is the entry's JSON text. */
 int fs_journal_note(struct fs_ctx *ctx, const char *action, const struct fs_rec *about, const char *note,
 		    struct fs_error *err);
 /* One journal entry for a batch of transfers of a fund (its own chain's head). */
@@ -153,6 +161,49 @@ void fs_snapshot_done(struct fs_snapshot *snap);
 /* Lock DIR/.BASE.lock for a backup to dest (lock_path gets its name). */
 int fs_backup_lock(const char *dest, char *lock_path, size_t cap, struct fs_error *err);
 void fs_backup_unlock(int fd, const char *lock_path);
+
+/* restricted text (restrict.c): sealed at rest while a record is restricted.
+ * Sealed payload: for each FF_SEALED field, then for each FF_RESTRICTED field,
+ * u16 length (0xFFFF = absent) + bytes; older payloads end after the sealed ones. */
+int fs_restricted_row(const struct fs_entity *e, const struct fs_value *v);
+/* Split an opened payload into per-field pointers and lengths (p[i] NULL = absent). */
+int fs_payload_split(const struct fs_entity *e, const char *plain, size_t n, const char *p[FS_MAX_FIELDS],
+		     size_t len[FS_MAX_FIELDS]);
+/* The store's row hook: fills the restricted columns of a row from its seal. */
+int fs_open_row(void *ud, const struct fs_table *t, struct fs_value *vals, struct fs_buf *scratch);
+/* The plaintext of a restricted field of r (its column, or moved into the seal). */
+const char *rec_restricted_text(const struct fs_rec *r, size_t fi);
+/* Fill r's sealed fields (and restricted columns still empty) from an opened payload. */
+int rec_open_payload(struct fs_rec *r, const char *plain, size_t n);
+/* Replace column col of r by a copy of bytes (type FS_VTEXT or FS_VBLOB; FS_VNULL empties it). */
+int rec_set_bytes(struct fs_rec *r, int col, int type, const void *p, size_t n);
+/* Set the plaintext of field fi (a copy; NULL: absent); marks the seal to be redone. */
+int rec_set_plain(struct fs_rec *r, size_t fi, const char *s);
+/* Seal the record's sealed (and, if restricted, restricted) fields into its seal column. */
+int rec_seal(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
+/* keys.c: open a row's seal (the data key, or the person's own key for people);
+ * 1 when the person was forgotten (nothing appended), 0, or an error. */
+int fs_unseal_for(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_value *vals, const void *blob,
+		  size_t n, struct fs_buf *out);
+/* Seal a payload for r: people under their own key (made on first use), the rest
+ * under the data key. */
+int fs_seal_for(struct fs_ctx *ctx, const struct fs_rec *r, const void *plain, size_t n, struct fs_buf *out);
+/* The next id the store gives a new row of t (inside a write transaction). */
+int fs_next_id(struct fs_ctx *ctx, const struct fs_table *t, int64_t *id, struct fs_error *err);
+void fs_pkeys_wipe(struct fs_ctx *ctx);
+/* A new key for a person, wrapped by the current data key (rotation). */
+int fs_person_key_renew(struct fs_ctx *ctx, int64_t person, int64_t org, struct fs_error *err);
+/* Re-wrap the person keys that the current data key does not open (they open with old). */
+int fs_person_keys_rewrap(struct fs_ctx *ctx, const struct fs_keys *old, int64_t *count, struct fs_error *err);
+/* Delete a removed person's key row. */
+int fs_person_key_drop(struct fs_ctx *ctx, int64_t person, struct fs_error *err);
+/* 1 when a person's key was destroyed. */
+int fs_person_forgotten(struct fs_ctx *ctx, int64_t person);
+/* rotate.c: 1 while a rotation is unfinished. */
+int fs_key_rotation_settle(struct fs_ctx *ctx, const char *db_fpr, struct fs_error *err);
+int fs_key_rotating(struct fs_ctx *ctx);
+/* Seal r's fields again (after a key change or to move restricted text). */
+int rec_reseal(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
 
 /* validation helpers (entity.c) */
 extern const char *const fs_claim_kinds[];

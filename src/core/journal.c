@@ -271,9 +271,11 @@ static int journal_cb(void *p, const struct fs_value *v)
 	if ((v[FS_J_ACTION].n == 4 && !memcmp(v[FS_J_ACTION].p, "view", 4)) ||
 	    (v[FS_J_ACTION].n == 9 && !memcmp(v[FS_J_ACTION].p, "transfers", 9)) ||
 	    (v[FS_J_ACTION].n == 7 && !memcmp(v[FS_J_ACTION].p, "custody", 7)) ||
-	    (v[FS_J_ACTION].n == 5 && !memcmp(v[FS_J_ACTION].p, "token", 5)))
+	    (v[FS_J_ACTION].n == 5 && !memcmp(v[FS_J_ACTION].p, "token", 5)) ||
+	    (v[FS_J_ACTION].n == 6 && !memcmp(v[FS_J_ACTION].p, "forget", 6)) ||
+	    (v[FS_J_ACTION].n == 6 && !memcmp(v[FS_J_ACTION].p, "rotate", 6)))
 		return 0; /* a view of sealed fields, a batch of transfers, a custody event, an API token made or
-			   * revoked: no row of the register changed */
+			   * revoked, a person forgotten, a key rotated: no row of the register changed */
 	struct slot *s = map_slot(&u->map, ((uint64_t)(ei + 1) << 56) | (uint64_t)v[FS_J_ENTITY_ID].i, 1);
 	if (!s) {
 		u->rc = FS_ENOMEM;
@@ -305,7 +307,7 @@ static int row_cb(void *p, const struct fs_value *v)
 	if (e->sealed_col >= 0 && v[e->sealed_col].type == FS_VBLOB) {
 		struct fs_buf plain;
 		fs_buf_init(&plain, 64 * 1024);
-		if (fs_unseal(&u->ctx->keys, e->table.name, v[e->sealed_col].p, v[e->sealed_col].n, &plain))
+		if (fs_unseal_for(u->ctx, e, v, v[e->sealed_col].p, v[e->sealed_col].n, &plain) < 0) /* 1: forgotten */
 			problem(u, 0, "%s %lld: sealed fields cannot be opened (wrong key or altered)", e->name, (long long)id);
 		if (plain.data)
 			memset(plain.data, 0, plain.len);
@@ -328,7 +330,7 @@ int fs_verify(struct fs_ctx *ctx, struct fs_verify_report *rep, struct fs_error 
 	for (size_t i = 0; !rc && i < fs_nentities; i++) {
 		u.e = fs_entities[i];
 		u.eidx = (int)i;
-		struct fs_query rq = {.table = &u.e->table};
+		struct fs_query rq = {.table = &u.e->table, .raw = 1}; /* the row as stored and hashed */
 		rc = fs_store_select(ctx->st, &rq, row_cb, &u, err);
 	}
 	for (size_t i = 0; !rc && i < u.map.cap; i++) {

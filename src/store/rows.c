@@ -267,11 +267,26 @@ static int copy_cb(void *ud, const struct fs_value *vals)
 	return 1;
 }
 
+static int get(struct fs_store *st, const struct fs_table *t, int64_t id, struct fs_row *r, int raw,
+	       struct fs_error *err);
+
 int fs_store_get(struct fs_store *st, const struct fs_table *t, int64_t id, struct fs_row *r,
 		 struct fs_error *err)
 {
+	return get(st, t, id, r, 0, err);
+}
+
+int fs_store_get_raw(struct fs_store *st, const struct fs_table *t, int64_t id, struct fs_row *r,
+		     struct fs_error *err)
+{
+	return get(st, t, id, r, 1, err);
+}
+
+static int get(struct fs_store *st, const struct fs_table *t, int64_t id, struct fs_row *r, int raw,
+	       struct fs_error *err)
+{
 	struct fs_filter f = {t->cols[0].name, FS_EQ, fs_vint(id)};
-	struct fs_query q = {.table = t, .filters = &f, .nfilters = 1, .limit = 1};
+	struct fs_query q = {.table = t, .filters = &f, .nfilters = 1, .limit = 1, .raw = raw};
 	r->table = t;
 	r->vals = NULL;
 	r->arena = NULL;
@@ -379,6 +394,9 @@ int fs_store_select(struct fs_store *st, const struct fs_query *q, fs_row_cb cb,
 	struct fs_value *vals = ncols <= 32 ? vals_small : calloc(ncols, sizeof(*vals));
 	if (!vals)
 		rc = FS_ENOMEM;
+	int hook = st->open_row && !q->columns && !q->raw;
+	struct fs_buf scratch;
+	fs_buf_init(&scratch, 1u << 20);
 	while (!rc) {
 		int r = st->ops->step(s, err);
 		if (r < 0) {
@@ -389,9 +407,16 @@ int fs_store_select(struct fs_store *st, const struct fs_query *q, fs_row_cb cb,
 			break;
 		for (size_t i = 0; i < ncols; i++)
 			st->ops->column(s, (int)i, &vals[i]);
+		fs_buf_reset(&scratch);
+		if (hook && (rc = st->open_row(st->open_row_ud, t, vals, &scratch))) {
+			rc = fs_fail(err, rc, NULL, "the restricted text of a %s record cannot be opened: wrong key, or "
+				     "the data was altered", t->name);
+			break;
+		}
 		if (cb(ud, vals))
 			break;
 	}
+	fs_buf_done(&scratch);
 	if (vals != vals_small)
 		free(vals);
 	st->ops->release(s);

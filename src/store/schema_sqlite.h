@@ -215,7 +215,22 @@ static const char *const fs_sqlite_migrations[] = {
 	"ALTER TABLE employments ADD COLUMN accruals_12m_minor INTEGER;\n"
 	"ALTER TABLE employments ADD COLUMN days_worked_12m INTEGER;\n"
 	"ALTER TABLE employments ADD COLUMN unused_leave_days INTEGER;\n",
-	/* 17: sessions and API tokens are stored as hashes keyed with a secret from the
+	/* 17: restricted text is sealed: the record tables without a seal get one;
+	 * per-person keys (wrapped by the data key) seal each person's sealed fields,
+	 * so that destroying one forgets the person (crypto-shredding). The text
+	 * already stored is moved into the seals by the core at the first writable
+	 * open (ctx.c, reshape_journal). */
+	"ALTER TABLE incidents ADD COLUMN sealed BLOB;\n"
+	"ALTER TABLE assessments ADD COLUMN sealed BLOB;\n"
+	"ALTER TABLE detentions ADD COLUMN sealed BLOB;\n"
+	"ALTER TABLE actions ADD COLUMN sealed BLOB;\n"
+	"ALTER TABLE action_stages ADD COLUMN sealed BLOB;\n"
+	"ALTER TABLE demands ADD COLUMN sealed BLOB;\n"
+	"ALTER TABLE hearings ADD COLUMN sealed BLOB;\n"
+	"CREATE TABLE IF NOT EXISTS person_keys (\n"
+	"  person_id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL, wrapped BLOB, forgotten_at TEXT,\n"
+	"  forgotten_by TEXT) STRICT;\n",
+	/* 18: sessions and API tokens are stored as hashes keyed with a secret from the
 	 * key file: the old unkeyed ones can no longer be checked and go; a token's
 	 * name is unique per user (it is how a token is listed and revoked) */
 	"DELETE FROM sessions;\n"

@@ -77,10 +77,15 @@ struct fs_store_ops {
 };
 
 struct fs_sql_cache;
+struct fs_table;
 
 struct fs_store {
 	const struct fs_store_ops *ops;
 	struct fs_sql_cache *sql_cache; /* generated SQL per table (rows.c) */
+	/* Called on every whole row read (not raw) before it is handed out: the core
+	 * opens restricted text sealed at rest. Values it sets live in scratch. */
+	int (*open_row)(void *ud, const struct fs_table *t, struct fs_value *vals, struct fs_buf *scratch);
+	void *open_row_ud;
 };
 
 extern const struct fs_store_ops fs_store_sqlite;
@@ -125,6 +130,9 @@ int fs_store_delete(struct fs_store *st, const struct fs_table *t, int64_t id, s
 /* FS_ENOTFOUND when there is no such row. r must be freed with fs_row_free. */
 int fs_store_get(struct fs_store *st, const struct fs_table *t, int64_t id, struct fs_row *r,
 		 struct fs_error *err);
+/* The row as stored (no open_row hook). */
+int fs_store_get_raw(struct fs_store *st, const struct fs_table *t, int64_t id, struct fs_row *r,
+		     struct fs_error *err);
 
 enum fs_filter_op { FS_EQ, FS_GE, FS_LE, FS_CONTAINS /* substring of a folded column */ };
 
@@ -145,6 +153,7 @@ struct fs_query {
 	int64_t offset;
 	const char *const *columns; /* only these, in this order (NULL = every column) */
 	size_t ncolumns;
+	int raw; /* the row as stored: restricted text stays sealed (verify, migrations) */
 };
 
 /* Calls cb for each row (values valid during the call); cb returns nonzero to stop. */

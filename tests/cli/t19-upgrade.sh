@@ -19,9 +19,10 @@ same "migrated to this fairshare's schema" "$(sqlite3 "$DB" 'PRAGMA user_version
 same "a schema newer than 14" "$(sqlite3 "$DB" 'PRAGMA user_version' | awk '{print ($1 > 14)}')" 1
 expect "the new shape is journaled" 0 fs log --entity incident
 has "a migrate entry" "$T/out" "fairshare-migrate migrate incident 1"
-same "once per reshaped row" "$(sqlite3 "$DB" "SELECT count(*) FROM journal WHERE action = 'migrate'")" 2
+# the incident and the evidence item (new columns), the person (re-sealed under a key of their own)
+same "once per reshaped row" "$(sqlite3 "$DB" "SELECT count(*) FROM journal WHERE action = 'migrate'")" 3
 expect "open again: nothing more to journal" 0 fs verify
-same "still two" "$(sqlite3 "$DB" "SELECT count(*) FROM journal WHERE action = 'migrate'")" 2
+same "still three" "$(sqlite3 "$DB" "SELECT count(*) FROM journal WHERE action = 'migrate'")" 3
 expect "the evidence file is intact" 0 fs evidence verify
 expect "new work on the old data" 0 fs action add --kind strike --title "Strike" --started-on 2011-05-26 --handling public
 expect "the old incident joins the action" 0 fs incident edit 1 --action-id 1

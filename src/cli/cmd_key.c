@@ -1,0 +1,493 @@
+/* cmd_key.c - the data key: fairshare key status|wrap|unwrap|split|unlock|rotate,
+ * person forget; and how every command gets what unlocks a wrapped or split key
+ * (a terminal, a file descriptor, a systemd credential). */
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "core/keyfile.h"
+
+#define LINE_MAX_BYTES 1024
+#define MAX_SHARES 255
+
+static void key_path(const struct cli *c, char out[4096])
+{
+	if (c->key)
+		snprintf(out, 4096, "%s", c->key);
+	else
+		snprintf(out, 4096, "%s.key", c->db);
+}
+
+/* One line from fd (without its newline); 0, or -1 at the end / on error. */
+static int read_line_fd(int fd, char *out, size_t cap)
+{
+	size_t n = 0;
+	for (;;) {
+		char ch;
+		ssize_t r = read(fd, &ch, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		if (ch == '\n')
+			break;
+		if (n + 1 < cap)
+			out[n++] = ch;
+	}
+	out[n] = '\0';
+	if (n && out[n - 1] == '\r')
+		out[--n] = '\0';
+	return n ? 0 : -1;
+}
+
+/* Ask on the terminal without echo. */
+static int ask_tty(const char *prompt, char *out, size_t cap)
+{
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct termios old, quiet;
+	int have = tcgetattr(fd, &old) == 0;
+	if (have) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(fd, TCSAFLUSH, &quiet);
+	}
+	if (write(fd, prompt, strlen(prompt)) < 0) {
+		/* the prompt is a courtesy */
+	}
+	int rc = read_line_fd(fd, out, cap);
+	if (have)
+		tcsetattr(fd, TCSAFLUSH, &old);
+	if (write(fd, "\n", 1) < 0) {
+		/* as above */
+	}
+	close(fd);
+	return rc;
+}
+
+static int credential_fd(const char *name)
+{
+	const char *dir = getenv("CREDENTIALS_DIRECTORY");
+	if (!dir || !*dir)
+		return -1;
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+/* The passphrase that unlocks the key: --passphrase-fd, the credential, or the terminal. */
+static int get_passphrase(const struct cli *c, char *out, size_t cap)
+{
+	if (c->passphrase_fd >= 0)
+		return read_line_fd(c->passphrase_fd, out, cap) ? (fprintf(stderr, "fairshare: no passphrase on file "
+			"descriptor %d\n", c->passphrase_fd), -1) : 0;
+	int fd = credential_fd("fairshare-passphrase");
+	if (fd >= 0) {
+		int rc = read_line_fd(fd, out, cap);
+		close(fd);
+		if (rc)
+			fprintf(stderr, "fairshare: the credential fairshare-passphrase is empty\n");
+		return rc;
+	}
+	if (ask_tty("passphrase for the fairshare key: ", out, cap) == 0)
+		return 0;
+	fprintf(stderr, "fairshare: the key is wrapped by a passphrase: give it on a terminal, with --passphrase-fd N, "
+		"or in $CREDENTIALS_DIRECTORY/fairshare-passphrase\n");
+	return -1;
+}
+
+/* Shares, one a line: from fd, else the credential, else the terminal (k of them). */
+static int get_shares(const struct cli *c, unsigned k, char (*lines)[LINE_MAX_BYTES], size_t *n)
+{
+	int fd = c->shares_fd >= 0 ? c->shares_fd : credential_fd("fairshare-shares");
+	*n = 0;
+	if (fd >= 0) {
+		char line[LINE_MAX_BYTES];
+		while (*n < MAX_SHARES && read_line_fd(fd, line, sizeof(line)) == 0)
+			if (line[0] && line[0] != '#')
+				memcpy(lines[(*n)++], line, sizeof(line));
+		if (fd != c->shares_fd)
+			close(fd);
+		return 0;
+	}
+	for (unsigned i = 0; i < k; i++) {
+		char prompt[80];
+		snprintf(prompt, sizeof(prompt), "share %u of %u: ", i + 1, k);
+		if (ask_tty(prompt, lines[*n], LINE_MAX_BYTES)) {
+			fprintf(stderr, "fairshare: the key is split: give %u shares on a terminal, with --shares-fd N, or in "
+				"$CREDENTIALS_DIRECTORY/fairshare-shares\n", k);
+			return -1;
+		}
+		(*n)++;
+	}
+	return 0;
+}
+
+static int combine(char (*lines)[LINE_MAX_BYTES], size_t n, unsigned char master[32], struct fs_error *err)
+{
+	const char *ptrs[MAX_SHARES];
+	for (size_t i = 0; i < n; i++)
+		ptrs[i] = lines[i];
+	unsigned char fpr[3];
+	return fs_shares_combine(ptrs, n, fpr, master, err);
+}
+
+static int unlocked; /* what unlocks the key was given (once per process) */
+
+int cli_unlock(struct cli *c, int *exit_code)
+{
+	if (unlocked)
+		return 0;
+	if (sodium_init() < 0) {
+		fprintf(stderr, "fairshare: libsodium failed to initialise\n");
+		*exit_code = EX_SOFTWARE;
+		return -1;
+	}
+	char path[4096];
+	key_path(c, path);
+	struct fs_error err = {0};
+	int kind = fs_keyfile_kind(path, &err);
+	if (kind < 0)
+		return 0; /* the open names the problem */
+	if (kind == FS_KEY_WRAPPED) {
+		char *pass = sodium_malloc(LINE_MAX_BYTES);
+		if (!pass || get_passphrase(c, pass, LINE_MAX_BYTES)) {
+			if (pass)
+				sodium_free(pass);
+			*exit_code = EX_CONFIG;
+			return -1;
+		}
+		fs_key_unlock_passphrase(pass);
+		sodium_free(pass);
+	} else if (kind == FS_KEY_SPLIT) {
+		unsigned k, n;
+		size_t got = 0;
+		char (*lines)[LINE_MAX_BYTES] = sodium_malloc(MAX_SHARES * LINE_MAX_BYTES);
+		unsigned char master[32];
+		int rc = fs_keyfile_split_info(path, &k, &n, &err);
+		if (!lines)
+			rc = FS_ENOMEM;
+		if (!rc && get_shares(c, k, lines, &got))
+			rc = fs_fail(&err, FS_ECRYPTO, "shares", "no shares given");
+		if (!rc)
+			rc = combine(lines, got, master, &err);
+		if (!rc)
+			fs_key_unlock_master(master);
+		sodium_memzero(master, sizeof(master));
+		if (lines)
+			sodium_free(lines);
+		if (rc) {
+			*exit_code = cli_fail(&err, rc);
+			return -1;
+		}
+	}
+	unlocked = 1;
+	return 0;
+}
+
+/* ---- fairshare key ... ---- */
+
+static int new_passphrase(const struct cli *c, int fd, char *out, size_t cap)
+{
+	(void)c;
+	if (fd >= 0)
+		return read_line_fd(fd, out, cap) ? (fprintf(stderr, "fairshare: no new passphrase on file descriptor "
+			"%d\n", fd), -1) : 0;
+	char *again = sodium_malloc(cap);
+	int rc = !again || ask_tty("new passphrase: ", out, cap) || ask_tty("the same again: ", again, cap);
+	if (!rc && strcmp(out, again)) {
+		fprintf(stderr, "fairshare: the two passphrases differ\n");
+		rc = -1;
+	} else if (rc) {
+		fprintf(stderr, "fairshare: give the new passphrase on a terminal or with --new-passphrase-fd N\n");
+	}
+	if (again)
+		sodium_free(again);
+	return rc ? -1 : 0;
+}
+
+/* The data key, checked against the database (opening it checks the fingerprint). */
+static int current_master(struct cli *c, unsigned flags, unsigned char master[32], int *exit_code)
+{
+	struct fs_ctx *ctx = cli_open(c, flags, 0, exit_code);
+	if (!ctx)
+		return -1;
+	fs_close(ctx);
+	char path[4096];
+	key_path(c, path);
+	struct fs_error err = {0};
+	int rc = fs_keyfile_master(path, master, &err);
+	if (rc) {
+		*exit_code = cli_fail(&err, rc);
+		return -1;
+	}
+	return 0;
+}
+
+static const char key_help[] =
+	"usage: fairshare key status\n"
+	"       fairshare key wrap --passphrase [--new-passphrase-fd N]\n"
+	"       fairshare key unwrap\n"
+	"       fairshare key split --shares N --threshold K [--out DIR]\n"
+	"       fairshare key unlock [--share SHARE]... [--restore]\n"
+	"       fairshare key rotate [--batch N]\n\n"
+	"The key file (DB.key, or --key) holds the data key, or the data key wrapped by a\n"
+	"passphrase (Argon2id), or only a note that it is split into shares (k of n\n"
+	"officers together open it; nobody holds it alone).\n\n"
+	"  status   which of the three the key file is\n"
+	"  wrap     wrap the key by a passphrase (asked twice on the terminal)\n"
+	"  unwrap   write the data key itself into the key file again\n"
+	"  split    print N shares (or write DIR/share-I.txt, mode 0600), any K of which\n"
+	"           give the key back; then the key file keeps only the note\n"
+	"  unlock   check that shares open this database's key; --restore writes the key file back\n"
+	"  rotate   re-seal every sealed value under a new key (journaled; after a crash run it again)\n\n"
+	"Every command that needs the key asks for the passphrase or the shares on the\n"
+	"terminal, or reads them from --passphrase-fd N / --shares-fd N (one share a line)\n"
+	"or from $CREDENTIALS_DIRECTORY/fairshare-passphrase / fairshare-shares (systemd\n"
+	"LoadCredential=) for unattended use.\n";
+
+static int key_split(struct cli *c, int argc, char **argv)
+{
+	int64_t n = 0, k = 0;
+	const char *dir = NULL;
+	for (int i = 2; i < argc; i++) {
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(argv[i], "--shares") && v && !cli_parse_id(v, &n))
+			i++;
+		else if (!strcmp(argv[i], "--threshold") && v && !cli_parse_id(v, &k))
+			i++;
+		else if (!strcmp(argv[i], "--out") && v)
+			dir = argv[++i];
+		else
+			return cli_usage("key split: unexpected argument '%s'", argv[i]);
+	}
+	if (n < 2 || n > 255 || k < 2 || k > n)
+		return cli_usage("key split needs --shares N (2 to 255) and --threshold K (2 to N)");
+	int rc;
+	unsigned char master[32];
+	if (current_master(c, 0, master, &rc))
+		return rc;
+	unsigned char fpr[3];
+	crypto_generichash(fpr, sizeof(fpr), master, 32, NULL, 0);
+	char (*shares)[FS_SHARE_TEXT] = sodium_malloc((size_t)n * FS_SHARE_TEXT);
+	struct fs_error err = {0};
+	int r = shares ? fs_shares_make(master, fpr, (unsigned)n, (unsigned)k, shares, &err) : FS_ENOMEM;
+	sodium_memzero(master, sizeof(master));
+	for (int64_t i = 0; !r && i < n; i++) {
+		if (dir) {
+			char path[4096];
+			snprintf(path, sizeof(path), "%s/share-%lld.txt", dir, (long long)(i + 1));
+			int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+			char text[FS_SHARE_TEXT + 1];
+			int len = snprintf(text, sizeof(text), "%s\n", shares[i]);
+			if (fd < 0 || write(fd, text, (size_t)len) != len || fsync(fd) != 0)
+				r = fs_fail(&err, FS_EIO, "out", "cannot write %s: %s", path, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+		} else {
+			printf("share %lld of %lld (any %lld open the key): %s\n", (long long)(i + 1), (long long)n, (long long)k,
+			       shares[i]);
+		}
+	}
+	if (shares)
+		sodium_free(shares);
+	if (!r && (fflush(stdout) != 0 || ferror(stdout)))
+		r = fs_fail(&err, FS_EIO, NULL, "the shares could not be written out; the key file is unchanged");
+	char path[4096];
+	key_path(c, path);
+	if (!r) /* only once every share is out */
+		r = fs_keyfile_write_split(path, (unsigned)k, (unsigned)n, &err);
+	if (r)
+		return cli_fail(&err, r);
+	fprintf(stderr, "the key is split into %lld shares, any %lld of which open it; %s keeps only that note.\n"
+		"Give each share to one officer; nobody should hold %lld of them.\n", (long long)n, (long long)k, path,
+		(long long)k);
+	return EX_OK;
+}
+
+static int key_unlock(struct cli *c, int argc, char **argv)
+{
+	int restore = 0;
+	size_t n = 0;
+	char (*lines)[LINE_MAX_BYTES] = sodium_malloc(MAX_SHARES * LINE_MAX_BYTES);
+	if (!lines)
+		return EX_OSERR;
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--share") && i + 1 < argc && n < MAX_SHARES)
+			snprintf(lines[n++], LINE_MAX_BYTES, "%s", argv[++i]);
+		else if (!strcmp(argv[i], "--restore"))
+			restore = 1;
+		else {
+			sodium_free(lines);
+			return cli_usage("key unlock: unexpected argument '%s'", argv[i]);
+		}
+	}
+	char path[4096];
+	key_path(c, path);
+	struct fs_error err = {0};
+	unsigned k = 0, total = 0;
+	int r = fs_keyfile_split_info(path, &k, &total, &err);
+	if (!r && !n && get_shares(c, k, lines, &n))
+		r = fs_fail(&err, FS_ECRYPTO, "shares", "no shares given");
+	unsigned char master[32];
+	if (!r)
+		r = combine(lines, n, master, &err);
+	sodium_free(lines);
+	if (r)
+		return cli_fail(&err, r);
+	fs_key_unlock_master(master);
+	unlocked = 1;
+	int rc;
+	struct fs_ctx *ctx = cli_open(c, FS_READONLY, 0, &rc); /* the database's fingerprint: the right key? */
+	if (!ctx) {
+		sodium_memzero(master, sizeof(master));
+		return rc;
+	}
+	fs_close(ctx);
+	if (restore)
+		r = fs_keyfile_write_plain(path, master, 0, &err);
+	sodium_memzero(master, sizeof(master));
+	if (r)
+		return cli_fail(&err, r);
+	printf(restore ? "the shares open the key of %s; %s holds the key itself again\n"
+		       : "the shares open the key of %s\n", c->db, path);
+	return EX_OK;
+}
+
+int cmd_key(struct cli *c, int argc, char **argv)
+{
+	if (sodium_init() < 0)
+		return EX_SOFTWARE;
+	if (argc < 2 || cli_is_help(argv[1])) {
+		fputs(key_help, argc < 2 ? stderr : stdout);
+		return argc < 2 ? EX_USAGE : EX_OK;
+	}
+	const char *sub = argv[1];
+	char path[4096];
+	key_path(c, path);
+	struct fs_error err = {0};
+	int rc;
+	if (!strcmp(sub, "status")) {
+		int kind = fs_keyfile_kind(path, &err);
+		unsigned k = 0, n = 0;
+		if (kind == FS_KEY_SPLIT && (rc = fs_keyfile_split_info(path, &k, &n, &err)))
+			return cli_fail(&err, rc);
+		if (kind < 0)
+			return cli_fail(&err, kind);
+		if (kind == FS_KEY_SPLIT)
+			printf("%s: split into %u shares, any %u of which open it\n", path, n, k);
+		else
+			printf("%s: %s\n", path, kind == FS_KEY_PLAIN ? "the key itself (anyone who can read the file has it)"
+								: "wrapped by a passphrase (Argon2id)");
+		return EX_OK;
+	}
+	if (!strcmp(sub, "wrap")) {
+		int fd = -1, pass = 0;
+		for (int i = 2; i < argc; i++) {
+			int64_t v;
+			if (!strcmp(argv[i], "--passphrase"))
+				pass = 1;
+			else if (!strcmp(argv[i], "--new-passphrase-fd") && i + 1 < argc && !cli_parse_id(argv[i + 1], &v))
+				fd = (int)v, i++;
+			else if (!strcmp(argv[i], "--new-passphrase-fd") && i + 1 < argc && !strcmp(argv[i + 1], "0"))
+				fd = 0, i++;
+			else
+				return cli_usage("key wrap: unexpected argument '%s'", argv[i]);
+		}
+		if (!pass)
+			return cli_usage("key wrap needs --passphrase (the one way to wrap the key so far)");
+		unsigned char master[32];
+		if (current_master(c, 0, master, &rc))
+			return rc;
+		char *np = sodium_malloc(LINE_MAX_BYTES);
+		int r = np && !new_passphrase(c, fd, np, LINE_MAX_BYTES) ? fs_keyfile_write_wrapped(path, master, np, &err)
+									   : FS_EINVAL;
+		sodium_memzero(master, sizeof(master));
+		if (np)
+			sodium_free(np);
+		if (r)
+			return err.message[0] ? cli_fail(&err, r) : EX_DATAERR;
+		printf("%s is wrapped by the passphrase; keep the passphrase apart from the machine\n", path);
+		return EX_OK;
+	}
+	if (!strcmp(sub, "unwrap")) {
+		if (argc > 2)
+			return cli_usage("key unwrap: unexpected argument '%s'", argv[2]);
+		unsigned char master[32];
+		if (current_master(c, 0, master, &rc))
+			return rc;
+		int r = fs_keyfile_write_plain(path, master, 0, &err);
+		sodium_memzero(master, sizeof(master));
+		if (r)
+			return cli_fail(&err, r);
+		printf("%s holds the key itself again\n", path);
+		return EX_OK;
+	}
+	if (!strcmp(sub, "split"))
+		return key_split(c, argc, argv);
+	if (!strcmp(sub, "unlock"))
+		return key_unlock(c, argc, argv);
+	if (!strcmp(sub, "rotate")) {
+		int64_t batch = 1000;
+		for (int i = 2; i < argc; i++) {
+			if (!strcmp(argv[i], "--batch") && i + 1 < argc && !cli_parse_id(argv[i + 1], &batch))
+				i++;
+			else
+				return cli_usage("key rotate: unexpected argument '%s'", argv[i]);
+		}
+		struct fs_ctx *ctx = cli_open(c, FS_ROTATE, 0, &rc);
+		if (!ctx)
+			return rc;
+		int64_t n = 0;
+		int r = fs_key_rotate(ctx, batch, &n, &err);
+		fs_close(ctx);
+		if (r)
+			return cli_fail(&err, r);
+		printf("re-sealed %lld values under a new key; %s holds it\n", (long long)n, path);
+		return EX_OK;
+	}
+	return cli_usage("'%s' is not a key command (status, wrap, unwrap, split, unlock, rotate)", sub);
+}
+
+int cli_person_forget(struct cli *c, int argc, char **argv)
+{
+	if (sodium_init() < 0)
+		return EX_SOFTWARE;
+	int64_t id = 0;
+	const char *reason = NULL;
+	for (int i = 2; i < argc; i++) {
+		if (cli_is_help(argv[i])) {
+			fputs("usage: fairshare person forget ID --reason TEXT\n\nDestroys the person's own key: their sealed "
+			      "fields (national ID, birth date,\nphone, address, birth place) can never be opened again. The "
+			      "record, its\nname and the counts stay; the journal records who and why.\n", stdout);
+			return EX_OK;
+		}
+		if (!strcmp(argv[i], "--reason") && i + 1 < argc)
+			reason = argv[++i];
+		else if (!id && !cli_parse_id(argv[i], &id))
+			continue;
+		else
+			return cli_usage("person forget: unexpected argument '%s'", argv[i]);
+	}
+	if (!id)
+		return cli_usage("person forget needs the person's ID");
+	int rc;
+	struct fs_ctx *ctx = cli_open(c, 0, 1, &rc);
+	if (!ctx)
+		return rc;
+	struct fs_error err = {0};
+	int r = fs_person_forget(ctx, id, reason, &err);
+	fs_close(ctx);
+	if (r)
+		return cli_fail(&err, r);
+	printf("person %lld is forgotten: their sealed fields are destroyed for good\n", (long long)id);
+	return EX_OK;
+}

@@ -1,0 +1,295 @@
+/* keys.c - which key seals what: people's sealed fields under a key of their own
+ * (wrapped by the data key, kept in person_keys), everything else under the data
+ * key; forgetting a person (destroying that key); rotating the data key
+ * (re-sealing every sealed value, journaled, resumable after a crash). */
+#include "internal.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "keyfile.h"
+
+static const struct fs_column pk_cols[] = {
+	{"person_id", FS_VINT}, {"org_id", FS_VINT}, {"wrapped", FS_VBLOB}, {"forgotten_at", FS_VTEXT},
+	{"forgotten_by", FS_VTEXT}};
+static const struct fs_table pk_table = {"person_keys", pk_cols, sizeof(pk_cols) / sizeof(pk_cols[0])};
+enum { PK_PERSON, PK_ORG, PK_WRAPPED, PK_FORGOTTEN_AT, PK_FORGOTTEN_BY };
+
+void fs_pkeys_wipe(struct fs_ctx *ctx)
+{
+	sodium_memzero(ctx->pkeys, sizeof(ctx->pkeys));
+}
+
+static void pk_ad(int64_t person, char ad[48])
+{
+	snprintf(ad, 48, "person_keys:%lld", (long long)person);
+}
+
+static int wrap_store(struct fs_ctx *ctx, int64_t person, int64_t org, const unsigned char key[32], struct fs_error *err)
+{
+	char ad[48];
+	pk_ad(person, ad);
+	struct fs_buf w;
+	fs_buf_init(&w, 256);
+	int rc = fs_seal(&ctx->keys, ad, key, 32, &w);
+	struct fs_value v[5] = {fs_vint(person), fs_vint(org), fs_vblob(w.data, w.len), fs_vnull(), fs_vnull()};
+	if (!rc)
+		rc = fs_store_put(ctx->st, &pk_table, v, err);
+	fs_buf_done(&w);
+	return rc;
+}
+
+/* The person's key: 0 and key, 1 when the person was forgotten, FS_ENOTFOUND
+ * when there is none (made when create), or an error. */
+static int person_key(struct fs_ctx *ctx, int64_t person, int64_t org, int create, unsigned char key[32],
+		      struct fs_error *err)
+{
+	size_t nslots = sizeof(ctx->pkeys) / sizeof(ctx->pkeys[0]);
+	for (size_t i = 0; i < nslots; i++)
+		if (ctx->pkeys[i].person_id == person) {
+			memcpy(key, ctx->pkeys[i].key, 32);
+			return 0;
+		}
+	struct fs_row row;
+	int rc = fs_store_get(ctx->st, &pk_table, person, &row, NULL);
+	if (rc == FS_ENOTFOUND) {
+		if (!create)
+			return FS_ENOTFOUND;
+		randombytes_buf(key, 32);
+		if ((rc = wrap_store(ctx, person, org, key, err)))
+			return rc;
+	} else if (rc) {
+		return fs_fail(err, rc, NULL, "cannot read the key of person %lld", (long long)person);
+	} else {
+		const struct fs_value *w = &row.vals[PK_WRAPPED];
+		if (w->type != FS_VBLOB) {
+			fs_row_free(&row);
+			return 1;
+		}
+		struct fs_buf plain;
+		fs_buf_init(&plain, 256);
+		char ad[48];
+		pk_ad(person, ad);
+		rc = fs_unseal(&ctx->keys, ad, w->p, w->n, &plain);
+		if (!rc && plain.len == 32)
+			memcpy(key, plain.data, 32);
+		else
+			rc = FS_ECRYPTO;
+		if (plain.data)
+			sodium_memzero(plain.data, plain.len);
+		fs_buf_done(&plain);
+		fs_row_free(&row);
+		if (rc)
+			return rc;
+	}
+	unsigned slot = ctx->next_pkey++ % nslots;
+	ctx->pkeys[slot].person_id = person;
+	memcpy(ctx->pkeys[slot].key, key, 32);
+	return 0;
+}
+
+int fs_person_key_renew(struct fs_ctx *ctx, int64_t person, int64_t org, struct fs_error *err)
+{
+	unsigned char key[32];
+	randombytes_buf(key, 32);
+	fs_pkeys_wipe(ctx);
+	int rc = wrap_store(ctx, person, org, key, err);
+	sodium_memzero(key, sizeof(key));
+	return rc;
+}
+
+/* Person keys not yet wrapped by the current data key are re-wrapped (rotation). */
+struct rewrap_ud {
+	struct fs_ctx *ctx;
+	const struct fs_keys *old;
+	int64_t *ids;
+	size_t n, cap;
+	int rc;
+};
+
+static int rewrap_cb(void *p, const struct fs_value *v)
+{
+	struct rewrap_ud *u = p;
+	if (v[PK_WRAPPED].type != FS_VBLOB)
+		return 0;
+	char ad[48];
+	pk_ad(v[PK_PERSON].i, ad);
+	struct fs_buf plain;
+	fs_buf_init(&plain, 256);
+	int opens = !fs_unseal(&u->ctx->keys, ad, v[PK_WRAPPED].p, v[PK_WRAPPED].n, &plain);
+	if (plain.data)
+		sodium_memzero(plain.data, plain.len);
+	fs_buf_done(&plain);
+	if (!opens && fs_grow(&u->ids, &u->cap, u->n, sizeof(*u->ids), 256))
+		return u->rc = FS_ENOMEM, 1;
+	if (!opens)
+		u->ids[u->n++] = v[PK_PERSON].i;
+	return 0;
+}
+
+int fs_person_keys_rewrap(struct fs_ctx *ctx, const struct fs_keys *old, int64_t *count, struct fs_error *err)
+{
+	struct rewrap_ud u = {ctx, old, NULL, 0, 0, 0};
+	struct fs_query q = {.table = &pk_table, .raw = 1};
+	int rc = fs_store_select(ctx->st, &q, rewrap_cb, &u, err);
+	if (!rc)
+		rc = u.rc;
+	for (size_t i = 0; !rc && i < u.n; i++) {
+		struct fs_row row;
+		if ((rc = fs_store_get(ctx->st, &pk_table, u.ids[i], &row, err)))
+			break;
+		char ad[48];
+		pk_ad(u.ids[i], ad);
+		struct fs_buf plain;
+		fs_buf_init(&plain, 256);
+		rc = fs_unseal(old, ad, row.vals[PK_WRAPPED].p, row.vals[PK_WRAPPED].n, &plain);
+		if (rc || plain.len != 32)
+			rc = fs_fail(err, FS_ECRYPTO, NULL, "the key of person %lld opens with neither key", (long long)u.ids[i]);
+		else
+			rc = wrap_store(ctx, u.ids[i], row.vals[PK_ORG].i, (const unsigned char *)plain.data, err);
+		if (plain.data)
+			sodium_memzero(plain.data, plain.len);
+		fs_buf_done(&plain);
+		fs_row_free(&row);
+	}
+	free(u.ids);
+	if (!rc)
+		*count += (int64_t)u.n;
+	return rc;
+}
+
+int fs_seal_for(struct fs_ctx *ctx, const struct fs_rec *r, const void *plain, size_t n, struct fs_buf *out)
+{
+	const struct fs_entity *e = r->e;
+	if (e->person_col != 0 || r->v[0].type != FS_VINT)
+		return fs_seal(&ctx->keys, e->table.name, plain, n, out);
+	unsigned char key[32];
+	int rc = person_key(ctx, r->v[0].i, r->v[e->org_col].i, 1, key, NULL);
+	if (rc == 1)
+		return FS_EPERM; /* forgotten: nothing is sealed for this person again */
+	if (!rc)
+		rc = fs_seal_with(&ctx->keys, key, 2, e->table.name, plain, n, out);
+	sodium_memzero(key, sizeof(key));
+	return rc;
+}
+
+int fs_unseal_for(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_value *vals, const void *blob,
+		  size_t n, struct fs_buf *out)
+{
+	const unsigned char *b = blob;
+	if (!n || b[0] != 2)
+		return fs_unseal(&ctx->keys, e->table.name, blob, n, out);
+	if (e->person_col != 0)
+		return FS_ECRYPTO;
+	unsigned char key[32];
+	int rc = person_key(ctx, vals[0].i, 0, 0, key, NULL);
+	if (rc == 0)
+		rc = fs_unseal_with(key, 2, e->table.name, blob, n, out);
+	else if (rc != 1)
+		rc = FS_ECRYPTO;
+	sodium_memzero(key, sizeof(key));
+	return rc;
+}
+
+static int max_id_cb(void *p, const struct fs_value *v)
+{
+	*(int64_t *)p = v[0].i;
+	return 1;
+}
+
+int fs_next_id(struct fs_ctx *ctx, const struct fs_table *t, int64_t *id, struct fs_error *err)
+{
+	static const char *const idcol[] = {"id"};
+	int64_t max = 0;
+	struct fs_query q = {.table = t, .descending = 1, .limit = 1, .columns = idcol, .ncolumns = 1};
+	int rc = fs_store_select(ctx->st, &q, max_id_cb, &max, err);
+	if (!rc)
+		*id = max + 1;
+	return rc;
+}
+
+/* ---- forgetting a person ---- */
+
+static int exec_sql(struct fs_ctx *ctx, const char *sql, struct fs_error *err)
+{
+	struct fs_stmt *s;
+	int rc = ctx->st->ops->prepare(ctx->st, sql, &s, err);
+	if (rc)
+		return rc;
+	while ((rc = ctx->st->ops->step(s, err)) > 0)
+		;
+	ctx->st->ops->release(s);
+	return rc;
+}
+
+int fs_person_forget(struct fs_ctx *ctx, int64_t person, const char *reason, struct fs_error *err)
+{
+	if (!reason || strlen(reason) < 3 || strlen(reason) > 500)
+		return fs_fail(err, FS_EINVAL, "reason", "say why the person is forgotten (3 to 500 characters)");
+	for (const char *p = reason; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			return fs_fail(err, FS_EINVAL, "reason", "contains a control character");
+	const struct fs_entity *e = fs_entity_find("person");
+	struct fs_row row;
+	int rc = fs_store_get(ctx->st, &e->table, person, &row, NULL);
+	if (rc == FS_ENOTFOUND || (!rc && row.vals[e->org_col].i != ctx->org_id)) {
+		if (!rc)
+			fs_row_free(&row);
+		return fs_fail(err, FS_ENOTFOUND, NULL, "there is no person with id %lld", (long long)person);
+	}
+	if (rc)
+		return fs_fail(err, rc, NULL, "cannot read person %lld", (long long)person);
+	fs_row_free(&row);
+	/* overwrite what is deleted, in the file and (by the checkpoint below) the WAL */
+	if ((rc = exec_sql(ctx, "PRAGMA secure_delete = ON", err)) || (rc = fs_tx_begin(ctx, err)))
+		return rc;
+	unsigned char key[32];
+	rc = person_key(ctx, person, ctx->org_id, 0, key, err);
+	sodium_memzero(key, sizeof(key));
+	if (rc == 1)
+		rc = fs_fail(err, FS_ECONFLICT, NULL, "person %lld was forgotten already", (long long)person);
+	else if (rc == FS_ENOTFOUND)
+		rc = 0; /* nothing sealed under a key of their own: the marker alone */
+	char ts[32];
+	fs_now_iso(ts);
+	struct fs_value v[5] = {fs_vint(person), fs_vint(ctx->org_id), fs_vnull(), fs_vtext(ts), fs_vtext(ctx->actor)};
+	if (!rc)
+		rc = fs_store_put(ctx->st, &pk_table, v, err);
+	if (!rc) { /* journaled with who (the actor) and why */
+		json_t *note = json_pack("{s:s,s:s}", "reason", reason, "destroyed", "the person's key: their sealed fields");
+		char *text = note ? json_dumps(note, JSON_COMPACT) : NULL;
+		struct fs_rec r;
+		rec_init(&r, e);
+		r.v[0] = fs_vint(person);
+		r.v[e->org_col] = fs_vint(ctx->org_id);
+		rc = text ? fs_journal_note(ctx, "forget", &r, text, err) : FS_ENOMEM;
+		rec_done(&r);
+		free(text);
+		json_decref(note);
+	}
+	fs_pkeys_wipe(ctx);
+	rc = fs_tx_end(ctx, rc, err);
+	if (!rc)
+		rc = exec_sql(ctx, "PRAGMA wal_checkpoint(TRUNCATE)", err);
+	return rc;
+}
+
+int fs_person_forgotten(struct fs_ctx *ctx, int64_t person)
+{
+	struct fs_row row;
+	if (fs_store_get(ctx->st, &pk_table, person, &row, NULL))
+		return 0;
+	int gone = row.vals[PK_WRAPPED].type != FS_VBLOB;
+	fs_row_free(&row);
+	return gone;
+}
+
+int fs_person_key_drop(struct fs_ctx *ctx, int64_t person, struct fs_error *err)
+{
+	fs_pkeys_wipe(ctx);
+	int rc = fs_store_delete(ctx->st, &pk_table, person, NULL);
+	return rc == FS_ENOTFOUND ? 0 : rc ? fs_fail(err, rc, NULL, "cannot remove the key of person %lld", (long long)person) : 0;
+}
