@@ -64,18 +64,20 @@
     $("session").hidden = false;
     chooseOrg();
   }
+  function can(capability) { return !!(state.caps && state.caps.has(capability)); }
   function chooseOrg() {
     const o = state.orgs.find((x) => x.slug === state.org);
     state.role = o ? o.role : null;
+    /* what this user may do here: decided by the server (GET /me), never by role names */
+    state.caps = new Set(o && o.capabilities ? o.capabilities : []);
     localStorage.setItem("fs.org", state.org);
-    const canWrite = state.role === "admin" || state.role === "organizer";
+    const canWrite = can("register.write");
     ["add-person", "edit", "delete"].forEach((id) => { $(id).hidden = !canWrite; });
     $("import-form").hidden = !canWrite;
-    $("reveal").hidden = !canWrite;
+    $("reveal").hidden = !can("people.reveal");
     $("promise-form").hidden = !canWrite;
-    const documents = ["admin", "organizer", "documenter"].includes(state.role);
-    document.querySelectorAll(".documents-only").forEach((el) => { el.hidden = !documents; });
-    $("payment-form").hidden = !(state.role === "admin" || state.role === "treasurer");
+    document.querySelectorAll(".documents-only").forEach((el) => { el.hidden = !can("record.write"); });
+    $("payment-form").hidden = !can("payments.write");
     state.currency = o ? o.currency : "";
     state.offset = 0;
     listPeople();
@@ -407,7 +409,7 @@
     const [d, s, i] = await Promise.all([api("GET", orgPath("/demands?limit=200&action_id=" + id)),
       api("GET", orgPath("/action_stages?limit=200&action_id=" + id)), api("GET", orgPath("/incidents?limit=200&action_id=" + id))]);
     const db = $("action-demands").tBodies[0]; db.innerHTML = "";
-    const documents = ["admin", "organizer", "documenter"].includes(state.role);
+    const documents = can("record.write");
     for (const x of (d.status === 200 ? d.data.items : [])) {
       const tr = document.createElement("tr");
       cell(tr, x.text);
@@ -508,7 +510,7 @@
       cell(tr, e.data.kind ? e.data.kind.replace(/_/g, " ") : "");
       cell(tr, e.data.sha256.slice(0, 16) + "…", "hash"); eb.appendChild(tr);
     }
-    $("evidence-form").hidden = $("report-form").hidden = !["admin", "organizer", "documenter"].includes(state.role);
+    $("evidence-form").hidden = $("report-form").hidden = !can("record.write");
   }
 
   /* A form for a new record of any collection, built from the fields the server
@@ -742,7 +744,7 @@
     }
     const qb = $("fund-queue").tBodies[0];
     qb.innerHTML = "";
-    const canApprove = state.role === "admin" || state.role === "treasurer";
+    const canApprove = can("funds.approve");
     const items = q.status === 200 ? q.data : [];
     $("fund-queue-empty").hidden = items.length > 0;
     for (const x of items) {

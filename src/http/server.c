@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "core/fairshare.h"
+#include "core/policy.h"
 #include "util/buf.h"
 #include "util/money.h"
 #include "util/utf8.h"
@@ -280,23 +281,18 @@ static int csrf_ok(struct MHD_Connection *c, const struct who *w)
 	return h && strlen(h) == 64 && sodium_memcmp(h, w->csrf, 64) == 0;
 }
 
-/* ---- roles ---- */
+/* ---- policy: decided by the core (core/policy.h); the server only asks ---- */
 
-/* Roles that document the record: they see every handling level and write the
- * record's entities; the others see what is public only. */
+/* Sees the record at every handling level (and its people's names and whereabouts). */
 static int documents(const char *role)
 {
-	return !strcmp(role, "admin") || !strcmp(role, "organizer") || !strcmp(role, "documenter");
+	return fs_role_can(role, "record.restricted");
 }
 
-static int is_record(const char *entity)
+/* A kind of record of the record's domain: the capability that writes it says so. */
+static int is_record(const struct fs_entity *e)
 {
-	static const char *const names[] = {"incident", "violation", "assessment", "case", "report", "detention", "link",
-					    "action", "stage", "demand", "hearing", "citation", "evidence", NULL};
-	for (size_t i = 0; names[i]; i++)
-		if (!strcmp(entity, names[i]))
-			return 1;
-	return 0;
+	return !strcmp(fs_entity_write_capability(e), "record.write");
 }
 
 static int has_handling(const struct fs_entity *e)
@@ -307,22 +303,14 @@ static int has_handling(const struct fs_entity *e)
 	return 0;
 }
 
-static int can_write(const char *role, const char *entity)
+static int can_write(const char *role, const struct fs_entity *e)
 {
-	if (!strcmp(role, "admin"))
-		return 1;
-	if (is_record(entity))
-		return documents(role);
-	if (!strcmp(entity, "payment") || !strcmp(entity, "fund") || !strcmp(entity, "account") || !strcmp(entity, "transfer"))
-		return !strcmp(role, "treasurer");
-	if (!strcmp(entity, "organization") || !strcmp(entity, "user") || !strcmp(entity, "role"))
-		return 0;
-	return !strcmp(role, "organizer");
+	return fs_role_can(role, fs_entity_write_capability(e));
 }
 
 static int can_reveal(const char *role)
 {
-	return !strcmp(role, "admin") || !strcmp(role, "organizer");
+	return fs_role_can(role, "people.reveal");
 }
 
 static const char *const org_entities[] = {"people", "employers", "workplaces", "employments", "memberships",
@@ -333,7 +321,7 @@ static const char *const org_entities[] = {"people", "employers", "workplaces", 
 static int is_record_collection(const char *plural)
 {
 	const struct fs_entity *e = fs_entity_find(plural);
-	return e && !strcmp(fs_entity_plural(e), plural) && is_record(fs_entity_name(e));
+	return e && !strcmp(fs_entity_plural(e), plural) && is_record(e);
 }
 
 /* ---- handlers ---- */
@@ -386,8 +374,8 @@ static enum MHD_Result handle_record(struct fs_ctx *ctx, struct MHD_Connection *
 		}
 		return fs_http_send(c, 200, json ? "application/json" : "text/csv; charset=utf-8", buf, len, NULL);
 	} else if (!strcmp(sub, "alerts")) {
-		/* names and whereabouts of detained people: for roles that document only */
-		if (!documents(role))
+		/* names and whereabouts of detained people: for roles that review the record */
+		if (!fs_role_can(role, "record.review"))
 			return fs_http_send_error(c, 403, "forbidden", "your role cannot see the whereabouts alerts", NULL);
 		char *end = NULL;
 		long long hours = arg(c, "hours") ? strtoll(arg(c, "hours"), &end, 10) : 24;
@@ -395,7 +383,7 @@ static enum MHD_Result handle_record(struct fs_ctx *ctx, struct MHD_Connection *
 			return fs_http_send_error(c, 422, "invalid", "hours is a whole number from 1 to 8760", "hours");
 		rc = fs_record_alerts(ctx, (int64_t)time(NULL), hours, &out, &err);
 	} else if (!strcmp(sub, "suggestions") || !strcmp(sub, "duplicates")) {
-		if (!documents(role))
+		if (!fs_role_can(role, "record.review"))
 			return fs_http_send_error(c, 403, "forbidden", "your role cannot review the record", NULL);
 		if (!strcmp(sub, "suggestions"))
 			return (rc = fs_record_suggest(ctx, &out, &err)) ? send_fs_error(c, rc, &err) : fs_http_send_json(c, 200, out, NULL);
@@ -446,9 +434,10 @@ static json_t *orgs_of(struct fs_ctx *ctx, int64_t user)
 	json_array_foreach(json_object_get(orgs, "items"), i, org) {
 		char role[16];
 		if (!fs_user_role(ctx, user, json_integer_value(json_object_get(org, "id")), role, &err) && role[0])
-			json_array_append_new(out, json_pack("{s:O,s:O,s:O,s:O,s:s}", "id", json_object_get(org, "id"), "slug",
+			json_array_append_new(out, json_pack("{s:O,s:O,s:O,s:O,s:s,s:o}", "id", json_object_get(org, "id"), "slug",
 							     json_object_get(org, "slug"), "name", json_object_get(org, "name"),
-							     "currency", json_object_get(org, "currency"), "role", role));
+							     "currency", json_object_get(org, "currency"), "role", role,
+							     "capabilities", fs_role_capabilities(role)));
 	}
 	json_decref(orgs);
 	return out;
@@ -465,7 +454,7 @@ static enum MHD_Result handle_entity(struct fs_ctx *ctx, struct MHD_Connection *
 		if (*end || id <= 0)
 			return fs_http_send_error(c, 404, "not_found", "no such record", NULL);
 	}
-	if (is_write(method) && !can_write(role, fs_entity_name(e)))
+	if (is_write(method) && !can_write(role, e))
 		return fs_http_send_error(c, 403, "forbidden", "your role cannot change these records", NULL);
 	json_t *out = NULL;
 	int rc;
@@ -594,7 +583,7 @@ static enum MHD_Result handle_fund(struct fs_ctx *ctx, struct MHD_Connection *c,
 		rc = fs_fund_pending(ctx, fund, &out, &err);
 	} else if (!strcmp(what, "approvals") && !strcmp(method, "POST")) {
 		/* {"pending_id": "..."}: someone other than who entered it posts it */
-		if (!can_write(role, "transfer"))
+		if (!fs_role_can(role, "funds.transfer"))
 			return fs_http_send_error(c, 403, "forbidden", "your role cannot approve disbursements", NULL);
 		json_t *j = json_loadb(rq->body.data ? rq->body.data : "", rq->body.len, 0, NULL);
 		const char *pid = json_string_value(json_object_get(j, "pending_id"));
@@ -611,7 +600,7 @@ static enum MHD_Result handle_fund(struct fs_ctx *ctx, struct MHD_Connection *c,
 			out = json_pack("{s:s,s:s}", "id", aid, "result", fs_transfer_result_name(res));
 		json_decref(j);
 	} else if (!strcmp(what, "transfers") && !strcmp(method, "POST")) {
-		if (!can_write(role, "transfer"))
+		if (!fs_role_can(role, "funds.transfer"))
 			return fs_http_send_error(c, 403, "forbidden", "your role cannot record transfers", NULL);
 		json_error_t jerr;
 		json_t *j = json_loadb(rq->body.data ? rq->body.data : "", rq->body.len, 0, &jerr);
@@ -797,7 +786,7 @@ static enum MHD_Result handle_org(struct server *s, struct fs_ctx *ctx, struct M
 	if (!strcmp(what, "people") && r->n == 6 && !strcmp(r->seg[5], "import")) {
 		if (strcmp(method, "POST"))
 			return fs_http_send_error(c, 405, "method_not_allowed", "POST a CSV file", NULL);
-		if (!can_write(role, "person"))
+		if (!fs_role_can(role, "register.write"))
 			return fs_http_send_error(c, 403, "forbidden", "your role cannot change these records", NULL);
 		return handle_import(ctx, c, rq);
 	}
@@ -838,7 +827,7 @@ static enum MHD_Result handle_org(struct server *s, struct fs_ctx *ctx, struct M
 		return handle_evidence_file(ctx, c, r->seg[5], role);
 	}
 	if (!strcmp(what, "evidence") && r->n == 5 && !strcmp(method, "POST")) {
-		if (!can_write(role, "evidence"))
+		if (!fs_role_can(role, "record.write"))
 			return fs_http_send_error(c, 403, "forbidden", "your role cannot add evidence", NULL);
 		return handle_evidence_upload(ctx, c, rq);
 	}
@@ -848,7 +837,7 @@ static enum MHD_Result handle_org(struct server *s, struct fs_ctx *ctx, struct M
 		return handle_fund(ctx, c, rq, method, r->seg[5], r->seg[6], role);
 	if (!strcmp(what, "funds") && r->n == 5 && !strcmp(method, "POST")) {
 		/* a new fund comes with its standard accounts */
-		if (!can_write(role, "fund"))
+		if (!fs_role_can(role, "funds.transfer"))
 			return fs_http_send_error(c, 403, "forbidden", "your role cannot change these records", NULL);
 		struct fs_body b;
 		if (parse_body(c, rq, fs_entity_find("fund"), &b) != MHD_YES || !b.json)

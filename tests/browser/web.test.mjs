@@ -327,6 +327,37 @@ await test("no script errors in the console", async () => {
   assert(consoleErrors.filter((e) => !e.includes("401") && !e.includes("422") && !e.includes("Failed to load resource")).length === 0,
          consoleErrors.join("; "));
 });
+await test("a viewer is offered no control it cannot use (from /me capabilities)", async () => {
+  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const v = await ctx.newPage();
+  await v.goto(base);
+  await v.getByLabel("User name").fill("viewer");
+  await v.getByLabel("Password").fill("fairshare-demo");
+  await v.getByRole("button", { name: "Log in" }).click();
+  await v.locator("#people-view").waitFor({ state: "visible" });
+  const caps = await v.evaluate(async () => {
+    const r = await fetch("/api/v1/me");
+    const me = await r.json();
+    return me.orgs.find((o) => o.slug === localStorage.getItem("fs.org")).capabilities;
+  });
+  assert(caps.length > 0 && caps.every((c) => c.endsWith(".read")), "viewer capabilities: " + caps.join(", "));
+  // each control and the capability it needs; a control is offered when, and only when, it is held
+  const controls = { "#import-form": "register.write", "#add-person": "register.write", "#edit": "register.write",
+    "#delete": "register.write", "#reveal": "people.reveal", "#promise-form": "register.write",
+    "#payment-form": "payments.write", ".documents-only": "record.write" };
+  for (const [sel, cap] of Object.entries(controls)) {
+    // offered: not marked hidden; and a control marked hidden must really not be displayed
+    const state = await v.evaluate((q) => [...document.querySelectorAll(q)].map((el) =>
+      ({ offered: !el.hidden, displayed: getComputedStyle(el).display !== "none" })), sel);
+    assert(state.length > 0, sel + " not found");
+    for (const x of state) {
+      assert(x.offered === caps.includes(cap), `${sel} offered=${x.offered} but ${cap} held=${caps.includes(cap)}`);
+      assert(x.offered || !x.displayed, `${sel} is marked hidden but still displayed`);
+    }
+  }
+  await v.screenshot({ path: path.join(shots, "07-viewer-phone.png"), fullPage: true });
+  await ctx.close();
+});
 await browser.close();
 console.log(`1..${n}`);
 process.exit(failed ? 1 : 0);

@@ -99,6 +99,18 @@ expect "disable the viewer" 0 fs user disable viewer
 same "disabled: the right password is refused" "$(login viewer "$T/v.jar")" 401
 has "with the same message" "$T/body" "wrong user name or password"
 
+# --- /me says what each user may do, from the core's capability table
+FAIRSHARE_PASSWORD=viewer-two-password fs --org miners user add viewer2 --role viewer >/dev/null
+tv=$(fs user token viewer2 --label caps)
+code -H "Authorization: Bearer $tv" "$B/me" >/dev/null
+has "the viewer reads the register" "$T/body" '"register.read"'
+hasnot "the viewer writes nothing" "$T/body" '.write"'
+hasnot "the viewer approves nothing" "$T/body" '"funds.approve"'
+tt=$(fs user token treasurer --label caps)
+code -H "Authorization: Bearer $tt" "$B/me" >/dev/null
+has "the treasurer approves payouts" "$T/body" '"funds.approve"'
+hasnot "the treasurer does not reveal sealed fields" "$T/body" '"people.reveal"'
+
 # --- ownership: a membership names only its own organization
 expect "a membership naming another organization (CLI)" 65 fs --org miners membership add --person-id 1 --organization-id 3
 has "answered as if it did not exist" "$T/err" "there is no organization with id 3"
