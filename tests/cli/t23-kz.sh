@@ -203,7 +203,7 @@ expect "the old database verifies and upgrades" 0 fs verify
 same "upgraded to this fairshare's schema" "$(sqlite3 "$DB" 'PRAGMA user_version')" "$(sqlite3 "$T/fresh.db" 'PRAGMA user_version')"
 same "the employment journaled once" "$(sqlite3 "$DB" "SELECT count(*) FROM journal WHERE action = 'migrate' AND entity = 'employment'")" 1
 expect "open again" 0 fs verify
-same "still once" "$(sqlite3 "$DB" "SELECT count(*) FROM journal WHERE action = 'migrate'")" 1
+same "still once" "$(sqlite3 "$DB" "SELECT count(*) FROM journal WHERE action = 'migrate' AND entity = 'employment'")" 1
 expect "days worked on the old employment" 0 fs employment edit 1 --accruals-12m 1740000 --days-worked-12m 228
 expect "recompute: the new rules version differs" 0 fs claims compute --workplace 1 --as-of 2012-01-20
 has "the difference listed" "$T/out" "compensation: 150000.00 -> 145000.00 (KZ-2026.11-1 -> KZ-2026.12-1)"

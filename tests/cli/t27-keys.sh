@@ -38,7 +38,7 @@ fsq report add --incident-id 1 --received-on 2011-05-04 --connection victim --re
 printf 'a photo' >"$T/QQ-evidence-filename.jpg"
 fsq evidence add "$T/QQ-evidence-filename.jpg" --handling restricted
 fsq incident add --type raid --started-on 2011-05-05 --place QQPUBLIC-incident-place --handling public
-same "every record was written (and the user, their role)" "$(sqlite3 "$DB" 'SELECT count(*) FROM journal')" 17
+same "every record was written (the user, their role, the API token's creation)" "$(sqlite3 "$DB" 'SELECT count(*) FROM journal')" 18
 # one more through the API, so the server's log sees restricted text go by
 got=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
 	-d '{"type":"raid","started_on":"2011-05-06","place":"QQ-api-place","summary":"QQ-api-summary","handling":"restricted"}' \
