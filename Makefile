@@ -9,9 +9,11 @@ DEPS       = gcc pkg-config meson ninja-build libsqlite3-dev libjansson-dev libs
              libcmocka-dev libmicrohttpd-dev sqlite3 curl hledger ledger
 BENCH_DEPS = sqlite3 time hyperfine bc
 FUZZ_DEPS  = clang libclang-rt-14-dev
+COVERAGE_DEPS = lcov
+MUTATE_JOBS ?= 1
 SUDO       = $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: all deps browser-deps build run test bench fuzz clean
+.PHONY: all deps browser-deps build run test bench fuzz mutate coverage clean
 
 all: build
 
@@ -74,5 +76,17 @@ fuzz: deps
 	ninja -C build-fuzz fuzz/fuzz_csv fuzz/fuzz_import fuzz/fuzz_rules fuzz/fuzz_body
 	fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 
+# Mutation testing (long; not part of `make test`): every mutant of tests/mutants/*.mut
+# planted in a scratch copy (build-mutate/), killed or not by the suites; the score
+# goes to bench/results.json. MUTATE_JOBS=2 runs two scratch trees side by side.
+mutate: deps browser-deps
+	MUTATE_JOBS=$(MUTATE_JOBS) sh tests/mutate.sh
+
+# Line and branch coverage of src/ (gcov + lcov): HTML in build-coverage/html/,
+# a per-folder summary printed.
+coverage: deps browser-deps
+	$(call apt_install,$(COVERAGE_DEPS))
+	sh tests/coverage.sh build-coverage
+
 clean:
-	rm -rf $(BUILD) $(TEST_BUILD) build-fuzz
+	rm -rf $(BUILD) $(TEST_BUILD) build-fuzz build-mutate build-coverage

@@ -28,12 +28,14 @@ has() {
 		sed 's/^/#   /' "$2" | head -n 10
 	fi
 }
-# hasnot NAME FILE TEXT
+# hasnot NAME FILE TEXT : FILE (which must exist and be readable) does not contain TEXT
 hasnot() {
-	if grep -qF -- "$3" "$2"; then
-		notok "$1"
-		echo "#   '$3' unexpectedly found in $2"
-	else ok "$1"; fi
+	grep -qF -- "$3" "$2" 2>/dev/null
+	case $? in
+	0) notok "$1"; echo "#   '$3' unexpectedly found in $2" ;;
+	1) ok "$1" ;;
+	*) notok "$1"; echo "#   cannot read $2" ;;
+	esac
 }
 # same NAME GOT WANT
 same() {
