@@ -21,11 +21,24 @@ jobs=${MUTATE_JOBS:-1}
 case $jobs in 1 | 2) ;; *) echo "mutate: MUTATE_JOBS is 1 or 2 (the machine is shared)" >&2; exit 64 ;; esac
 scratch=${MUTATE_DIR:-$here/build-mutate}
 tmo=${MUTATE_TIMEOUT:-600}
-work=$scratch/run
-rm -rf "$work"
-mkdir -p "$work/m" || exit 1
 check=0
 if [ "${1:-}" = --check ]; then check=1; shift; fi
+if [ "$check" = 1 ]; then
+	work=$(mktemp -d /tmp/fs-mutate-check-XXXXXX) || exit 1
+	trap 'rm -rf "$work"' EXIT
+else
+	work=$scratch/run
+	mkdir -p "$scratch" || exit 1
+	# one run at a time in a scratch folder
+	if ! mkdir "$scratch/lock" 2>/dev/null; then
+		echo "mutate: another run uses $scratch (remove $scratch/lock if it is gone)" >&2
+		exit 75
+	fi
+	trap 'rm -rf "$scratch/lock"' EXIT
+	trap 'exit 130' INT TERM
+	rm -rf "$work"
+fi
+mkdir -p "$work/m" || exit 1
 full=0
 if [ $# -eq 0 ]; then set -- "$here"/tests/mutants/*.mut; full=1; fi
 
@@ -173,9 +186,14 @@ order() { # order TREE PATH: suite names, likely killers first, the browser last
 }
 
 # ---- scratch trees: a copy of the working tree (tracked and new files), built once ----
-copy_tree() { # copy_tree DEST
-	mkdir -p "$1"
-	(cd "$here" && git ls-files -z -co --exclude-standard | xargs -0 tar cf - 2>/dev/null) | (cd "$1" && tar xmf -)
+copy_tree() { # copy_tree DEST: only files that differ are copied, so the build is reused
+	rm -rf "$1.stage"
+	mkdir -p "$1" "$1.stage"
+	(cd "$here" && git ls-files -z -co --exclude-standard | xargs -0 tar cf - 2>/dev/null) | (cd "$1.stage" && tar xf -)
+	(cd "$1.stage" && find . -type f) | while IFS= read -r f; do
+		cmp -s "$1.stage/$f" "$1/$f" || { mkdir -p "$(dirname "$1/$f")" && cp "$1.stage/$f" "$1/$f"; }
+	done
+	rm -rf "$1.stage"
 	[ -e "$here/tests/browser/node_modules" ] && ln -sfn "$(readlink -f "$here/tests/browser/node_modules")" "$1/tests/browser/node_modules"
 	if [ ! -f "$1/build/build.ninja" ]; then
 		(cd "$1" && meson setup build --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false) >"$1.setup.log" 2>&1 ||

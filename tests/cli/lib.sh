@@ -48,13 +48,14 @@ flip_byte() {
 	[ -n "$off" ] || return 1
 	printf 'Z' | dd of="$1" bs=1 seek="$off" conv=notrunc status=none
 }
-# start_server [OFFSET]: fairshare serve on a free-ish port; sets $server, $port, $B
+# start_server [OFFSET]: fairshare serve on a free-ish port (waits up to 30 s for it: the
+# machine may be loaded); sets $server, $port, $B
 start_server() {
 	port=$((20000 + ($$ + ${1:-0}) % 20000))
 	"$FS_BIN" --db "$DB" serve --listen 127.0.0.1:$port >"$T/serve.out" 2>"$T/serve.err" &
 	server=$!
 	B=http://127.0.0.1:$port/api/v1
-	for i in $(seq 1 50); do curl -s "$B/health" >/dev/null 2>&1 && return 0; sleep 0.1; done
+	for i in $(seq 1 300); do curl -s "$B/health" >/dev/null 2>&1 && return 0; sleep 0.1; done
 	return 1
 }
 finish() {

@@ -84,6 +84,34 @@ has "wages first (the kind order)" "$T/flat" '"document_ref":"wages","status":"d
 has "then the older severance claim" "$T/flat" '"document_ref":"older","status":"draft","limitation_date":null,"note":null,"paid_minor":50000,'
 has "the newer one waits" "$T/flat" '"document_ref":"newer","status":"draft","limitation_date":null,"note":null,"paid_minor":0,'
 
+# ---- the watch: written-off claims, paid in full, overpaid, deadlines, one workplace's scope ----
+main_db=$DB
+DB=$T/watch.db
+env -u FAIRSHARE_ORG "$FS_BIN" --db "$DB" init >/dev/null
+fs org add --slug mm --name "Maden" --country TR --currency TRY >/dev/null
+fs employer add --name E >/dev/null
+fs workplace add --employer-id 1 --name W1 >/dev/null
+fs workplace add --employer-id 1 --name W2 >/dev/null
+fs person add --full-name "A" >/dev/null
+fs person add --full-name "B" >/dev/null
+fs employment add --person-id 1 --workplace-id 1 --hired 2010-01-01 --terminated 2020-01-01 >/dev/null
+fs employment add --person-id 2 --workplace-id 2 --hired 2010-01-01 --terminated 2020-01-01 >/dev/null
+fs claim add --person-id 1 --employment-id 1 --kind severance --amount 1000 --document-ref a --limitation-date 2026-03-01 >/dev/null
+fs claim add --person-id 1 --employment-id 1 --kind notice --amount 300 --document-ref w >/dev/null
+fs claim edit 2 --status written_off >/dev/null
+fs claim add --person-id 2 --employment-id 2 --kind severance --amount 500 --document-ref b >/dev/null
+fs payment add --person-id 1 --payer-kind employer --payer-name X --paid-on 2020-01-01 --amount 200 --idempotency-key p0 >/dev/null
+fs payment add --person-id 2 --payer-kind employer --payer-name X --paid-on 2020-01-01 --amount 700 --idempotency-key p1 >/dev/null
+expect "watch" 0 fs watch --as-of 2026-01-01 --json
+flat "$T/out" >"$T/flat"
+has "a written-off claim is not owed, nor paid" "$T/flat" '"totals":{"owed_minor":150000,"paid_minor":70000,"outstanding_minor":80000,"overpaid_minor":20000}'
+has "paid exactly in full counts as paid in full" "$T/flat" '"workers":{"total":2,"paid_in_full":1,"partly_paid":1,"paid_nothing":0}'
+has "a deadline within 180 days" "$T/flat" '"within_180_days":{"claims":1,"outstanding_minor":80000}'
+expect "watch of one workplace" 0 fs watch --workplace 1 --as-of 2026-01-01 --json
+flat "$T/out" >"$T/flat"
+has "only its claims" "$T/flat" '"totals":{"owed_minor":100000,"paid_minor":20000,"outstanding_minor":80000,"overpaid_minor":0}'
+DB=$main_db
+
 # ---- key files: refused when the group or others can read them ----
 for mode in 640 604 644 660 606; do
 	chmod "$mode" "$DB.key"

@@ -280,6 +280,79 @@ static void test_ledger_rewritten_transfer(void **state)
 	free(text);
 }
 
+/* the ledger's own guards, reached through the API only (the CLI refuses earlier) */
+static void test_ledger_guards(void **state)
+{
+	struct fx *f = *state;
+	struct fs_error err = {0};
+	int64_t f1, f2, cash, income, cash2;
+	const struct fs_kv k1[] = {{"name", "One"}}, k2[] = {{"name", "Two"}};
+	assert_int_equal(fs_fund_create(f->ctx, k1, 1, &f1, &err), 0);
+	assert_int_equal(fs_fund_create(f->ctx, k2, 1, &f2, &err), 0);
+	assert_int_equal(fs_account_by_name(f->ctx, f1, "assets:cash", &cash, &err), 0);
+	assert_int_equal(fs_account_by_name(f->ctx, f1, "income:contributions", &income, &err), 0);
+	assert_int_equal(fs_account_by_name(f->ctx, f2, "assets:cash", &cash2, &err), 0);
+	struct fs_transfer bad[] = {
+		{.id = "neg", .debit_account = cash, .credit_account = income, .amount_minor = -100, .code = "gift"},
+		{.id = "zero", .debit_account = cash, .credit_account = income, .amount_minor = 0, .code = "gift"},
+		{.id = "huge", .debit_account = cash, .credit_account = income, .amount_minor = FS_MONEY_MAX_MINOR + 1, .code = "gift"},
+		{.id = "other-fund", .debit_account = cash2, .credit_account = income, .amount_minor = 100, .code = "gift"},
+		{.id = "self", .debit_account = cash, .credit_account = cash, .amount_minor = 100, .code = "gift"},
+	};
+	int res[5];
+	assert_int_equal(fs_ledger_transfer(f->ctx, f1, bad, 5, res, &err), 0);
+	assert_int_equal(res[0], FS_T_INVALID);
+	assert_int_equal(res[1], FS_T_INVALID);
+	assert_int_equal(res[2], FS_T_INVALID);
+	assert_int_equal(res[3], FS_T_FUND_MISMATCH);
+	assert_int_equal(res[4], FS_T_SAME_ACCOUNTS);
+	/* the largest amount there is, once */
+	struct fs_transfer max = {.id = "max", .debit_account = cash, .credit_account = income, .amount_minor = FS_MONEY_MAX_MINOR, .code = "gift"};
+	assert_int_equal(fs_ledger_transfer(f->ctx, f1, &max, 1, res, &err), 0);
+	assert_int_equal(res[0], FS_T_OK);
+	/* one id twice in a batch: the same fields are the same transfer, other fields are refused */
+	struct fs_transfer twice[] = {
+		{.id = "t-1", .debit_account = cash, .credit_account = income, .amount_minor = 100, .code = "gift"},
+		{.id = "t-1", .debit_account = cash, .credit_account = income, .amount_minor = 100, .code = "gift"},
+		{.id = "t-1", .debit_account = cash, .credit_account = income, .amount_minor = 999, .code = "gift"},
+	};
+	int r3[3];
+	assert_int_equal(fs_ledger_transfer(f->ctx, f1, twice, 3, r3, &err), 0);
+	assert_int_equal(r3[0], FS_T_OK);
+	assert_int_equal(r3[1], FS_T_EXISTS);
+	assert_int_equal(r3[2], FS_T_EXISTS_DIFFERENT);
+	/* an account in another currency than the fund's */
+	char fid[24];
+	snprintf(fid, sizeof(fid), "%lld", (long long)f1);
+	const struct fs_kv usd[] = {{"fund_id", fid}, {"name", "assets:dollars"}, {"kind", "asset"}, {"currency", "USD"}};
+	int64_t dollars;
+	if (fs_create(f->ctx, fs_entity_find("account"), usd, 4, &dollars, &err))
+		fail_msg("account: %s", err.message);
+	struct fs_transfer cur = {.id = "usd", .debit_account = dollars, .credit_account = income, .amount_minor = 100, .code = "gift"};
+	assert_int_equal(fs_ledger_transfer(f->ctx, f1, &cur, 1, res, &err), 0);
+	assert_int_equal(res[0], FS_T_CURRENCY);
+	/* a credit-normal account that may not go negative: what is reserved counts */
+	const struct fs_kv owed[] = {{"fund_id", fid}, {"name", "liabilities:owed"}, {"kind", "liability"}, {"no_negative", "yes"}};
+	int64_t liab;
+	if (fs_create(f->ctx, fs_entity_find("account"), owed, 4, &liab, &err))
+		fail_msg("account: %s", err.message);
+	struct fs_transfer in = {.id = "l-in", .debit_account = cash, .credit_account = liab, .amount_minor = 100, .code = "loan"};
+	struct fs_transfer hold = {.id = "l-hold", .debit_account = liab, .credit_account = cash, .amount_minor = 80, .code = "repay",
+				   .flags = FS_TF_PENDING};
+	struct fs_transfer more = {.id = "l-more", .debit_account = liab, .credit_account = cash, .amount_minor = 80, .code = "repay"};
+	assert_int_equal(fs_ledger_transfer(f->ctx, f1, &in, 1, res, &err), 0);
+	assert_int_equal(res[0], FS_T_OK);
+	assert_int_equal(fs_ledger_transfer(f->ctx, f1, &hold, 1, res, &err), 0);
+	assert_int_equal(res[0], FS_T_OK);
+	assert_int_equal(fs_ledger_transfer(f->ctx, f1, &more, 1, res, &err), 0);
+	assert_int_equal(res[0], FS_T_WOULD_GO_NEGATIVE);
+	int64_t problems, first;
+	char *text = verify_text(f, &problems, &first);
+	if (problems)
+		fail_msg("the ledger does not verify: %s", text);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -289,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_nonces_differ),
 		cmocka_unit_test_setup_teardown(test_journal_rewritten_entry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ledger_rewritten_transfer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ledger_guards, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
