@@ -47,6 +47,10 @@ fs contribute --fund 1 --amount 100.00 --id cash-3 >/dev/null
 printf 'worker,amount,date\nA,60.00,2026-03-05\nB,0,2026-03-05\n' >"$T/zero.csv"
 expect "a payroll row of zero refused" 65 fs fund payroll 1 "$T/zero.csv" --site S
 has "names line 3" "$T/err" "line 3"
+printf 'worker,amount,date,id\nA,60.00,2026-03-05,pr-new\nB,10.00,2026-03-05,bad id\n' >"$T/badid.csv"
+expect "a payroll row the ledger refuses" 65 fs fund payroll 1 "$T/badid.csv" --site S
+expect "ledger" 0 fs ledger export --fund 1 --format csv
+hasnot "the good row is not recorded alone" "$T/out" "pr-new"
 
 # ---- pending money is reserved: it cannot be spent twice ----
 expect "reserve 80.00" 0 fs transfer --fund 1 --debit expenses:legal --credit assets:cash --amount 80 --code legal --pending --id res-1

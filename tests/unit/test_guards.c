@@ -248,6 +248,22 @@ static void test_journal_rewritten_entry(void **state)
 	free(text);
 }
 
+/* an entry taken out of the middle of the journal is named as missing */
+static void test_journal_missing_entry(void **state)
+{
+	struct fx *f = *state;
+	sqlite3 *s;
+	assert_int_equal(sqlite3_open(f->db, &s), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(s, "DELETE FROM journal WHERE seq = 3", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(s);
+	int64_t problems, first;
+	char *text = verify_text(f, &problems, &first);
+	if (!strstr(text, "journal: entries 3 to 3 are missing"))
+		fail_msg("verify does not name the gap: '%s'", text);
+	assert_int_equal(first, 3);
+	free(text);
+}
+
 /* the same for the ledger's own chain: a memo changed and the transfer rehashed */
 static void test_ledger_rewritten_transfer(void **state)
 {
@@ -361,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_money_format),
 		cmocka_unit_test(test_nonces_differ),
 		cmocka_unit_test_setup_teardown(test_journal_rewritten_entry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_journal_missing_entry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ledger_rewritten_transfer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ledger_guards, setup, teardown),
 	};
