@@ -47,6 +47,7 @@ suite cases "$build/tests/test_cases" "$here/tests/cases"
 suite unit-claims "$build/tests/test_claims"
 suite unit-ledger "$build/tests/test_ledger"
 suite unit-guards "$build/tests/test_guards"
+suite unit-store "$build/tests/test_store"
 for t in "$here"/tests/cli/t*.sh; do
 	suite "cli-$(basename "$t" .sh)" sh "$t"
 done
