@@ -84,6 +84,23 @@ static void test_open_errors(void **state)
 	sqlite3_close(s);
 	assert_int_equal(fs_store_open(f->db, 0, &st, &err), FS_EVERSION);
 	expect_msg(&err, "newer fairshare");
+	assert_int_equal(fs_store_open("postgres://db.example/fairshare", 0, &st, &err), FS_EINVAL);
+	expect_msg(&err, "PostgreSQL backend is not built yet");
+	/* a migration that fails is rolled back whole: schema 1 and a table in the way of schema 2 */
+	snprintf(path, sizeof(path), "%s/old.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &s), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(s, "CREATE TABLE claims (x INTEGER); PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(s);
+	assert_int_equal(fs_store_open(path, 0, &st, &err), FS_ESTORE);
+	expect_msg(&err, "already exists");
+	assert_int_equal(sqlite3_open(path, &s), SQLITE_OK);
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_prepare_v2(s, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(q, 0), 1);
+	sqlite3_finalize(q);
+	sqlite3_close(s);
+	fs_store_close(NULL); /* closing nothing is harmless */
 }
 
 static int count_cb(void *p, const struct fs_value *v)
@@ -105,6 +122,23 @@ static void test_rows(void **state)
 	int n = 0;
 	assert_int_equal(fs_store_select(f->st, &q, count_cb, &n, &err), FS_EINVAL);
 	expect_msg(&err, "journal has no column no_such_column");
+	assert_int_equal(fs_store_delete(f->st, &fs_journal_table, 999, &err), FS_ENOTFOUND);
+	expect_msg(&err, "no journal record with id 999");
+	/* the generated SQL is kept for 32 tables: a 33rd is refused, not overrun */
+	struct fs_table many[33];
+	struct fs_value none[FS_J_NCOLS];
+	for (int j = 0; j < FS_J_NCOLS; j++)
+		none[j] = fs_vnull();
+	none[FS_J_SEQ] = fs_vint(999);
+	int k, r = FS_ENOTFOUND;
+	for (k = 0; k < 33 && r == FS_ENOTFOUND; k++) {
+		many[k] = fs_journal_table;
+		r = fs_store_update(f->st, &many[k], none, &err);
+	}
+	assert_int_equal(r, FS_ENOMEM);
+	assert_int_equal(k, 33);
+	expect_msg(&err, "cannot build a query for journal");
+	fs_row_free(NULL); /* freeing nothing is harmless */
 	int64_t c = -1;
 	struct fs_query all = {.table = &fs_journal_table};
 	assert_int_equal(fs_store_count(f->st, &all, &c, &err), 0);
@@ -153,6 +187,7 @@ static void test_statements(void **state)
 	assert_int_equal(out.type, FS_VNULL);
 	assert_int_equal(f->st->ops->step(s, &err), 0);
 	f->st->ops->release(s);
+	f->st->ops->release(NULL); /* releasing nothing is harmless */
 	/* the meta table */
 	assert_int_equal(fs_store_meta_set(f->st, "probe", "value 1", &err), 0);
 	struct fs_buf b;
