@@ -2,7 +2,7 @@
 # Each test file sources this, runs checks and ends with `finish`.
 set -u
 FS_BIN=${FAIRSHARE:?set FAIRSHARE to the fairshare binary}
-T=$(mktemp -d /tmp/fs-cli-XXXXXX)
+T=$(mktemp -d "${TMPDIR:-/tmp}/fs-cli-XXXXXX")
 DB=$T/fs.db
 n=0
 fails=0
