@@ -49,7 +49,11 @@ same "a disabled user's token gets 401" "$(code -H "Authorization: Bearer $token
 same "a disabled user cannot log in" "$(code -H "$J" -d '{"username":"clerk","password":"admin-password"}' "$B/login")" 401
 fs user enable clerk >/dev/null
 same "enabled again, the old session stays ended" "$(code -b "$T/clerk.jar" "$B/me")" 401
-same "and a new login works" "$(code -H "$J" -d '{"username":"clerk","password":"admin-password"}' "$B/login")" 200
+same "and a new login works" "$(code -c "$T/clerk2.jar" -H "$J" -d '{"username":"clerk","password":"admin-password"}' "$B/login")" 200
+same "the new session works" "$(code -b "$T/clerk2.jar" "$B/me")" 200
+# an account marked disabled by another path than 'user disable' (which also ends the sessions)
+sqlite3 "$DB" "UPDATE users SET disabled = 1 WHERE username = 'clerk'"
+same "a disabled account's remaining session gets 401" "$(code -b "$T/clerk2.jar" "$B/me")" 401
 # a role in one organization is no role in another
 FAIRSHARE_PASSWORD=admin-password fs --org other user add otherclerk --role organizer >/dev/null
 otoken=$(fs user token otherclerk)

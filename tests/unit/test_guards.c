@@ -369,6 +369,25 @@ static void test_ledger_guards(void **state)
 	free(text);
 }
 
+/* an import needs an organization: the core refuses without one */
+static void test_import_needs_org(void **state)
+{
+	struct fx *f = *state;
+	fs_close(f->ctx);
+	struct fs_error err = {0};
+	assert_int_equal(fs_open(f->db, NULL, 0, &f->ctx, &err), 0); /* no organization chosen */
+	char csv[] = "full_name\nNobody Known\n";
+	FILE *in = fmemopen(csv, strlen(csv), "rb");
+	assert_non_null(in);
+	struct fs_import_opts o = {.in = in, .name = "people.csv"};
+	struct fs_import_report rep;
+	assert_int_equal(fs_import_people(f->ctx, &o, &rep, &err), FS_EINVAL);
+	fs_import_report_done(&rep);
+	fclose(in);
+	if (!strstr(err.message, "no organization chosen"))
+		fail_msg("message: %s", err.message);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -380,6 +399,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_journal_missing_entry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ledger_rewritten_transfer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ledger_guards, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_needs_org, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
