@@ -9,9 +9,11 @@ DEPS       = gcc pkg-config meson ninja-build libsqlite3-dev libjansson-dev libs
              libcmocka-dev libmicrohttpd-dev libgfshare-dev sqlite3 curl hledger ledger
 BENCH_DEPS = sqlite3 time hyperfine bc
 FUZZ_DEPS  = clang libclang-rt-14-dev
+COVERAGE_DEPS = lcov
+MUTATE_JOBS ?= 1
 SUDO       = $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: all deps browser-deps build run test bench fuzz fuzz-build clean
+.PHONY: all deps browser-deps build run test bench fuzz fuzz-build mutate coverage install clean
 
 all: build
 
@@ -82,5 +84,17 @@ bench: build
 fuzz: fuzz-build
 	fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
+# Mutation testing (long; not part of `make test`): every mutant of tests/mutants/*.mut
+# planted in a scratch copy (build-mutate/), killed or not by the suites; the score
+# goes to bench/results.json. MUTATE_JOBS=2 runs two scratch trees side by side.
+mutate: deps browser-deps
+	MUTATE_JOBS=$(MUTATE_JOBS) sh tests/mutate.sh
+
+# Line and branch coverage of src/ (gcov + lcov): HTML in build-coverage/html/,
+# a per-folder summary printed.
+coverage: deps browser-deps
+	$(call apt_install,$(COVERAGE_DEPS))
+	sh tests/coverage.sh build-coverage
+
 clean:
-	rm -rf $(BUILD) $(TEST_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(TEST_BUILD) $(FUZZ_BUILD) build-mutate build-coverage

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/fairshare.h"
 #include "util/utf8.h"
@@ -12,16 +13,34 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct fs_ctx *ctx;
+static char dir[4096];
+
+/* The database and its key file live only as long as the process. */
+static void remove_db(void)
+{
+	static const char *const files[] = {"f.db", "f.db.key", "f.db-wal", "f.db-shm", "f.db-journal"};
+	char path[4200];
+	fs_close(ctx);
+	ctx = NULL;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
 
 static void open_once(void)
 {
-	char dir[] = "/tmp/fs-fuzz-XXXXXX", db[64];
+	char db[4200];
 	struct fs_error err;
+	const char *tmp = getenv("TMPDIR");
+	snprintf(dir, sizeof(dir), "%s/fs-fuzz-XXXXXX", tmp && *tmp && strlen(tmp) < 4000 ? tmp : "/tmp");
 	if (!mkdtemp(dir))
 		abort();
 	snprintf(db, sizeof(db), "%s/f.db", dir);
 	if (fs_open(db, NULL, FS_INIT, &ctx, &err))
 		abort();
+	atexit(remove_db);
 	const struct fs_kv org[] = {{"slug", "fz"}, {"name", "F"}, {"country", "TR"}, {"currency", "TRY"}};
 	const struct fs_kv emp[] = {{"name", "E"}};
 	const struct fs_kv wp[] = {{"employer_id", "1"}, {"name", "W"}};

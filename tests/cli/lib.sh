@@ -2,7 +2,7 @@
 # Each test file sources this, runs checks and ends with `finish`.
 set -u
 FS_BIN=${FAIRSHARE:?set FAIRSHARE to the fairshare binary}
-T=$(mktemp -d /tmp/fs-cli-XXXXXX)
+T=$(mktemp -d "${TMPDIR:-/tmp}/fs-cli-XXXXXX")
 DB=$T/fs.db
 n=0
 fails=0
@@ -28,12 +28,14 @@ has() {
 		sed 's/^/#   /' "$2" | head -n 10
 	fi
 }
-# hasnot NAME FILE TEXT
+# hasnot NAME FILE TEXT : FILE (which must exist and be readable) does not contain TEXT
 hasnot() {
-	if grep -qF -- "$3" "$2"; then
-		notok "$1"
-		echo "#   '$3' unexpectedly found in $2"
-	else ok "$1"; fi
+	grep -qF -- "$3" "$2" 2>/dev/null
+	case $? in
+	0) notok "$1"; echo "#   '$3' unexpectedly found in $2" ;;
+	1) ok "$1" ;;
+	*) notok "$1"; echo "#   cannot read $2" ;;
+	esac
 }
 # same NAME GOT WANT
 same() {
@@ -46,13 +48,14 @@ flip_byte() {
 	[ -n "$off" ] || return 1
 	printf 'Z' | dd of="$1" bs=1 seek="$off" conv=notrunc status=none
 }
-# start_server [OFFSET]: fairshare serve on a free-ish port; sets $server, $port, $B
+# start_server [OFFSET]: fairshare serve on a free-ish port (waits up to 30 s for it: the
+# machine may be loaded); sets $server, $port, $B
 start_server() {
 	port=$((20000 + ($$ + ${1:-0}) % 20000))
 	"$FS_BIN" --db "$DB" serve --listen 127.0.0.1:$port >"$T/serve.out" 2>"$T/serve.err" &
 	server=$!
 	B=http://127.0.0.1:$port/api/v1
-	for i in $(seq 1 50); do curl -s "$B/health" >/dev/null 2>&1 && return 0; sleep 0.1; done
+	for i in $(seq 1 300); do curl -s "$B/health" >/dev/null 2>&1 && return 0; sleep 0.1; done
 	return 1
 }
 finish() {

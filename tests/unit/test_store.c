@@ -1,0 +1,253 @@
+/* test_store.c - unit tests of src/store through its interface: opening (a
+ * missing file, a folder that does not exist, a file that is not a database, a
+ * newer schema), rows that are not there, filters naming no column, statements
+ * and parameters, the meta table, backups and the self-check that names a
+ * record referring to a missing one. Each test works in a fresh temporary folder. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/store.h"
+#include "util/buf.h"
+
+struct fx {
+	char dir[64], db[128];
+	struct fs_store *st;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	if (!f)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "/tmp/fs-unit-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->db, sizeof(f->db), "%s/s.db", f->dir);
+	struct fs_error err = {0};
+	if (fs_store_open(f->db, FS_OPEN_CREATE, &f->st, &err))
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	if (f->st)
+		fs_store_close(f->st);
+	char cmd[160];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+static void expect_msg(const struct fs_error *err, const char *text)
+{
+	if (!strstr(err->message, text))
+		fail_msg("message '%s' does not say '%s'", err->message, text);
+}
+
+static void test_open_errors(void **state)
+{
+	struct fx *f = *state;
+	struct fs_error err = {0};
+	struct fs_store *st = NULL;
+	char path[200];
+	snprintf(path, sizeof(path), "%s/missing.db", f->dir);
+	assert_int_equal(fs_store_open(path, 0, &st, &err), FS_ENOTFOUND);
+	expect_msg(&err, "no database at");
+	snprintf(path, sizeof(path), "%s/no/such/folder/x.db", f->dir);
+	assert_int_equal(fs_store_open(path, FS_OPEN_CREATE, &st, &err), FS_ESTORE);
+	expect_msg(&err, "cannot open database");
+	snprintf(path, sizeof(path), "%s/text.db", f->dir);
+	FILE *t = fopen(path, "w");
+	assert_non_null(t);
+	for (int i = 0; i < 200; i++)
+		fputs("this is not a database file at all\n", t);
+	fclose(t);
+	assert_int_not_equal(fs_store_open(path, 0, &st, &err), 0);
+	assert_true(err.message[0] != '\0');
+	/* a schema newer than this program knows */
+	sqlite3 *s;
+	assert_int_equal(sqlite3_open(f->db, &s), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(s, "PRAGMA user_version = 9999", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(s);
+	assert_int_equal(fs_store_open(f->db, 0, &st, &err), FS_EVERSION);
+	expect_msg(&err, "newer fairshare");
+	assert_int_equal(fs_store_open("postgres://db.example/fairshare", 0, &st, &err), FS_EINVAL);
+	expect_msg(&err, "PostgreSQL backend is not built yet");
+	/* a migration that fails is rolled back whole: schema 1 and a table in the way of schema 2 */
+	snprintf(path, sizeof(path), "%s/old.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &s), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(s, "CREATE TABLE claims (x INTEGER); PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(s);
+	assert_int_equal(fs_store_open(path, 0, &st, &err), FS_ESTORE);
+	expect_msg(&err, "already exists");
+	assert_int_equal(sqlite3_open(path, &s), SQLITE_OK);
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_prepare_v2(s, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(q, 0), 1);
+	sqlite3_finalize(q);
+	sqlite3_close(s);
+	fs_store_close(NULL); /* closing nothing is harmless */
+}
+
+static int count_cb(void *p, const struct fs_value *v)
+{
+	(void)v;
+	(*(int *)p)++;
+	return 0;
+}
+
+static void test_rows(void **state)
+{
+	struct fx *f = *state;
+	struct fs_error err = {0};
+	struct fs_row row = {0};
+	assert_int_equal(fs_store_get(f->st, &fs_journal_table, 999, &row, &err), FS_ENOTFOUND);
+	expect_msg(&err, "no journal record with id 999");
+	struct fs_filter bad = {"no_such_column", FS_EQ, fs_vint(1)};
+	struct fs_query q = {.table = &fs_journal_table, .filters = &bad, .nfilters = 1};
+	int n = 0;
+	assert_int_equal(fs_store_select(f->st, &q, count_cb, &n, &err), FS_EINVAL);
+	expect_msg(&err, "journal has no column no_such_column");
+	assert_int_equal(fs_store_delete(f->st, &fs_journal_table, 999, &err), FS_ENOTFOUND);
+	expect_msg(&err, "no journal record with id 999");
+	/* the generated SQL is kept for 32 tables: a 33rd is refused, not overrun */
+	struct fs_table many[33];
+	struct fs_value none[FS_J_NCOLS];
+	for (int j = 0; j < FS_J_NCOLS; j++)
+		none[j] = fs_vnull();
+	none[FS_J_SEQ] = fs_vint(999);
+	int k, r = FS_ENOTFOUND;
+	for (k = 0; k < 33 && r == FS_ENOTFOUND; k++) {
+		many[k] = fs_journal_table;
+		r = fs_store_update(f->st, &many[k], none, &err);
+	}
+	assert_int_equal(r, FS_ENOMEM);
+	assert_int_equal(k, 33);
+	expect_msg(&err, "cannot build a query for journal");
+	fs_row_free(NULL); /* freeing nothing is harmless */
+	int64_t c = -1;
+	struct fs_query all = {.table = &fs_journal_table};
+	assert_int_equal(fs_store_count(f->st, &all, &c, &err), 0);
+	assert_int_equal(c, 0);
+	assert_int_equal(fs_table_col(&fs_journal_table, "actor"), FS_J_ACTOR);
+	assert_int_equal(fs_table_col(&fs_journal_table, "nothing"), -1);
+	/* a row copied owns its values */
+	struct fs_value v[FS_J_NCOLS];
+	for (int i = 0; i < FS_J_NCOLS; i++)
+		v[i] = fs_vnull();
+	v[FS_J_SEQ] = fs_vint(42);
+	v[FS_J_ACTOR] = fs_vtext("cli:test");
+	v[FS_J_HASH] = fs_vblob("0123456789abcdef0123456789abcdef", 32);
+	assert_int_equal(fs_row_copy(&row, &fs_journal_table, v), 0);
+	assert_int_equal(fs_row_id(&row), 42);
+	assert_int_equal(row.vals[FS_J_ACTOR].n, 8);
+	assert_memory_equal(row.vals[FS_J_ACTOR].p, "cli:test", 8);
+	assert_memory_equal(row.vals[FS_J_HASH].p, "0123456789abcdef0123456789abcdef", 32);
+	fs_row_free(&row);
+}
+
+static void test_statements(void **state)
+{
+	struct fx *f = *state;
+	struct fs_error err = {0};
+	struct fs_stmt *s;
+	assert_int_not_equal(f->st->ops->prepare(f->st, "SELEKT nothing", &s, &err), 0);
+	assert_true(err.message[0] != '\0');
+	assert_int_equal(f->st->ops->prepare(f->st, "SELECT :a + 1, 'x', NULL", &s, &err), 0);
+	struct fs_value one = fs_vint(1);
+	assert_int_not_equal(f->st->ops->bind(s, "b", &one, &err), 0);
+	expect_msg(&err, "query has no parameter :b");
+	char longname[100];
+	memset(longname, 'p', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	assert_int_not_equal(f->st->ops->bind(s, longname, &one, &err), 0);
+	expect_msg(&err, "parameter name too long");
+	assert_int_equal(f->st->ops->bind(s, "a", &one, &err), 0);
+	assert_int_equal(f->st->ops->step(s, &err), 1);
+	assert_int_equal(f->st->ops->ncolumns(s), 3);
+	struct fs_value out;
+	f->st->ops->column(s, 0, &out);
+	assert_int_equal(out.type, FS_VINT);
+	assert_int_equal(out.i, 2);
+	f->st->ops->column(s, 2, &out);
+	assert_int_equal(out.type, FS_VNULL);
+	assert_int_equal(f->st->ops->step(s, &err), 0);
+	f->st->ops->release(s);
+	f->st->ops->release(NULL); /* releasing nothing is harmless */
+	/* the meta table */
+	assert_int_equal(fs_store_meta_set(f->st, "probe", "value 1", &err), 0);
+	struct fs_buf b;
+	fs_buf_init(&b, 1024);
+	assert_int_equal(fs_store_meta_get(f->st, "probe", &b, &err), 0);
+	assert_string_equal(b.data, "value 1");
+	fs_buf_done(&b);
+	/* the columns of a table, and of none */
+	fs_buf_init(&b, 4096);
+	assert_int_equal(f->st->ops->table_columns(f->st, "journal", &b, &err), 0);
+	assert_string_equal(b.data, "seq");
+	fs_buf_done(&b);
+	fs_buf_init(&b, 4096);
+	assert_int_equal(f->st->ops->table_columns(f->st, "no_such_table", &b, &err), 0);
+	assert_int_equal(b.len, 0);
+	fs_buf_done(&b);
+}
+
+static void test_backup_and_check(void **state)
+{
+	struct fx *f = *state;
+	struct fs_error err = {0};
+	char path[200];
+	snprintf(path, sizeof(path), "%s/no/such/folder/b.db", f->dir);
+	assert_int_equal(f->st->ops->backup(f->st, path, &err), FS_EIO);
+	expect_msg(&err, "cannot create");
+	snprintf(path, sizeof(path), "%s/b.db", f->dir);
+	assert_int_equal(f->st->ops->backup(f->st, path, &err), 0);
+	assert_int_equal(f->st->ops->backup(f->st, path, &err), FS_ECONFLICT);
+	expect_msg(&err, "exists already");
+	/* the copy opens and checks clean */
+	struct fs_store *copy;
+	assert_int_equal(fs_store_open(path, 0, &copy, &err), 0);
+	struct fs_buf report;
+	fs_buf_init(&report, 4096);
+	assert_int_equal(copy->ops->check(copy, &report, &err), 0);
+	assert_int_equal(report.len, 0);
+	fs_buf_done(&report);
+	fs_store_close(copy);
+	/* a claim of a person who is not there, written behind fairshare's back */
+	sqlite3 *s;
+	assert_int_equal(sqlite3_open(f->db, &s), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(s, "PRAGMA foreign_keys = OFF; INSERT INTO claims (id, org_id, person_id, kind, amount_minor) "
+					 "VALUES (7, 5, 6, 'other', 100)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(s);
+	fs_buf_init(&report, 4096);
+	assert_int_equal(f->st->ops->check(f->st, &report, &err), 0);
+	if (!strstr(report.data, "claims id 7 refers to a missing people record") ||
+	    !strstr(report.data, "claims id 7 refers to a missing organizations record"))
+		fail_msg("check says '%s'", report.data ? report.data : "");
+	fs_buf_done(&report);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_statements, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backup_and_check, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
