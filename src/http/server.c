@@ -4,6 +4,7 @@
  * request (method, route, status, time; never bodies, queries or personal data). */
 #include "http.h"
 #include "body.h"
+#include "ops.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -109,6 +110,7 @@ struct request {
 	struct fs_buf body;
 	int too_large;
 	struct timespec start;
+	char route[FS_ROUTE_LABEL]; /* for /metrics */
 };
 
 /* ---- per-thread database contexts ---- */
@@ -149,8 +151,7 @@ static enum MHD_Result send_body(struct MHD_Connection *c, unsigned status, cons
 	}
 	MHD_add_response_header(r, "Content-Type", type);
 	security_headers(r);
-	if (cookie)
-		MHD_add_response_header(r, "Set-Cookie", cookie);
+	fs_https_headers(c, r, cookie); /* Set-Cookie, with Secure and HSTS over HTTPS */
 	enum MHD_Result ret = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -937,6 +938,11 @@ static enum MHD_Result send_static(struct server *s, struct MHD_Connection *c, c
 static enum MHD_Result route(struct server *s, struct MHD_Connection *c, struct request *rq, const char *url,
 			     const char *method)
 {
+	enum fs_ops_path op = fs_ops_path(url); /* /health, /ready, /metrics */
+	if (op) {
+		struct fs_error e = {0};
+		return fs_ops_handle(s->o, c, op, method, op == FS_OPS_HEALTH ? NULL : thread_ctx(s, &e));
+	}
 	struct route r;
 	if (split_path(url, &r) || r.n < 2 || strcmp(r.seg[0], "api") || strcmp(r.seg[1], "v1")) {
 		if (!strcmp(method, "GET") && strncmp(url, "/api/", 5))
@@ -1032,6 +1038,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 			return MHD_NO;
 		fs_buf_init(&rq->body, is_upload(url, method) ? s->o->max_upload : s->o->max_body);
 		clock_gettime(CLOCK_MONOTONIC, &rq->start);
+		fs_metrics_route(url, rq->route, sizeof(rq->route));
 		*con_cls = rq;
 		return MHD_YES;
 	}
@@ -1068,6 +1075,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum 
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	double ms = (double)(end.tv_sec - rq->start.tv_sec) * 1e3 + (double)(end.tv_nsec - rq->start.tv_nsec) / 1e6;
 	/* one line per request; no path (it may hold ids of people), no query, no body */
+	fs_metrics_observe(rq->route, ci ? ci->http_status : 0, ms / 1e3);
 	fprintf(stderr, "http %u %.1fms%s\n", ci ? ci->http_status : 0, ms, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
 	if (rq->body.data)
 		sodium_memzero(rq->body.data, rq->body.len);
@@ -1107,6 +1115,8 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 	if (rc)
 		return rc;
 	fs_close(probe);
+	if ((rc = fs_ops_start(&o, err))) /* TLS files, metrics access, the log */
+		return rc;
 	struct server s = {.o = &o};
 	pthread_key_create(&s.ctx_key, NULL);
 	pthread_mutex_init(&s.lock, NULL);
@@ -1114,23 +1124,26 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL); /* worker threads inherit the mask */
 	struct MHD_Daemon *d = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO, (uint16_t)port, NULL, NULL, handler, &s,
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | fs_ops_flags(), (uint16_t)port, NULL, NULL, handler, &s,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, o.threads,
 		MHD_OPTION_CONNECTION_LIMIT, o.max_connections, MHD_OPTION_CONNECTION_TIMEOUT, o.timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, completed, &s,
-		MHD_OPTION_END);
+		MHD_OPTION_ARRAY, fs_ops_options(), MHD_OPTION_END);
 	if (!d) {
+		fs_ops_stop();
 		pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
 		return fs_fail(err, FS_EIO, "listen", "cannot listen on %s (in use, or not allowed)", listen);
 	}
 	char url[96];
-	snprintf(url, sizeof(url), "http://%s:%ld/", host, port);
+	snprintf(url, sizeof(url), "%s://%s:%ld/", fs_tls_on() ? "https" : "http", host, port);
 	if (o.ready)
 		o.ready(url, o.ready_ud);
 	int sig = 0;
-	sigwait(&sigs, &sig);
+	while (!sigwait(&sigs, &sig) && sig == SIGHUP)
+		fs_ops_reload(); /* reopen the log, reload the certificate */
 	fprintf(stderr, "http: %s received, finishing requests in flight\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	MHD_quiesce_daemon(d); /* no new connections */
 	MHD_stop_daemon(d);    /* waits for the worker threads */
@@ -1138,6 +1151,7 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 		fs_close(s.ctxs[i]);
 	pthread_key_delete(s.ctx_key);
 	pthread_mutex_destroy(&s.lock);
+	fs_ops_stop();
 	pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
 	return 0;
 }
