@@ -206,13 +206,15 @@ int cmd_backup(struct cli *c, int argc, char **argv)
 	if (argc > 1 && cli_is_help(argv[1])) {
 		fputs("usage: fairshare backup FILE\n\nWrites a consistent copy of the database to the new file FILE, even while\n"
 		      "other processes use the database, and the evidence files into FILE.evidence\n"
-		      "(hash-checked). The key file is not copied: keep it safe separately.\n", stdout);
+		      "(hash-checked). The key file is not copied: keep it safe separately.\n"
+		      "The database is copied as it is: one of an older schema is not migrated\n"
+		      "first, so the copy is what an older fairshare wrote (a rollback point).\n", stdout);
 		return EX_OK;
 	}
 	if (argc != 2)
 		return cli_usage("backup needs one argument: the file to write");
 	int rc;
-	struct fs_ctx *ctx = cli_open(c, 0, 0, &rc);
+	struct fs_ctx *ctx = cli_open(c, FS_ASIS, 0, &rc);
 	if (!ctx)
 		return rc;
 	struct fs_error err = {0};

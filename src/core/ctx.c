@@ -136,7 +136,8 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 	}
 	memcpy(ctx->evidence_dir, db_path, dl);
 	memcpy(ctx->evidence_dir + dl, ".evidence", sizeof(".evidence"));
-	unsigned sflags = (flags & FS_INIT) ? FS_OPEN_CREATE : (flags & FS_READONLY) ? FS_OPEN_READONLY : 0;
+	unsigned sflags = (flags & FS_INIT) ? FS_OPEN_CREATE : (flags & FS_ASIS) ? FS_OPEN_READONLY | FS_OPEN_ASIS
+			: (flags & FS_READONLY) ? FS_OPEN_READONLY : 0;
 	if ((flags & FS_INIT) && access(db_path, F_OK) == 0) {
 		free(ctx->evidence_dir);
 		free(ctx);
@@ -144,7 +145,7 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 	}
 	if ((rc = fs_store_open(db_path, sflags, &ctx->st, err)))
 		goto fail;
-	if ((rc = check_schema(ctx, err)))
+	if (!(flags & FS_ASIS) && (rc = check_schema(ctx, err)))
 		goto fail;
 	char fpr[2 * FS_HASH_BYTES + 1];
 	if (flags & FS_INIT) {
@@ -173,7 +174,7 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 		int shape = SHAPE_CURRENT;
 		if (!rc)
 			rc = journal_shape(ctx, &shape, err);
-		if (!rc && shape < SHAPE_CURRENT) {
+		if (!rc && shape < SHAPE_CURRENT && !(flags & FS_ASIS)) {
 			if (flags & FS_READONLY) { /* as the store migrates: once, writable, then read */
 				struct fs_ctx *rw;
 				if (!(rc = fs_open(db_path, key_path, flags & ~(unsigned)FS_READONLY, &rw, err)))

@@ -667,7 +667,7 @@ struct bk_ud {
 static int backup_cb(void *p, const struct fs_value *v)
 {
 	struct bk_ud *u = p;
-	const struct fs_value *hv = &v[u->e->col_of[fs_field_index(u->e, "sha256")]];
+	const struct fs_value *hv = &v[0]; /* the one column asked for */
 	char hex[65], got[65], src[4096], dst[4200], sub[4096];
 	snprintf(hex, sizeof(hex), "%.*s", (int)hv->n, (const char *)hv->p);
 	stored_path(u->ctx, hex, src, sizeof(src));
@@ -723,7 +723,9 @@ int fs_evidence_backup(struct fs_ctx *ctx, const char *dest_db, int64_t *copied,
 	int rc = 0;
 	if (mkdir(dir, 0700) && errno != EEXIST)
 		rc = fs_fail(err, FS_EIO, "backup", "cannot create %s: %s", dir, strerror(errno));
-	struct fs_query q = {.table = &u.e->table};
+	/* only the hash: a database of an older schema (backed up as it is) has it too */
+	static const char *const cols[] = {"sha256"};
+	struct fs_query q = {.table = &u.e->table, .columns = cols, .ncolumns = 1};
 	if (!rc)
 		rc = fs_store_select(ctx->st, &q, backup_cb, &u, err);
 	if (!rc)

@@ -24,6 +24,7 @@ struct fs_entity;
 enum {
 	FS_INIT = 1,     /* create the database and its key file */
 	FS_READONLY = 2, /* open for reading only */
+	FS_ASIS = 4,     /* read only and as it is: an older schema is not migrated (backup) */
 };
 
 /* A field given as text, as typed on the command line or read from a CSV cell.
