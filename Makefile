@@ -6,12 +6,22 @@ FUZZ_SECONDS ?= 60
 TEST_BUILD ?= build-test
 DEMO_DB    ?= demo/fairshare.db
 DEPS       = gcc pkg-config meson ninja-build libsqlite3-dev libjansson-dev libsodium-dev \
-             libcmocka-dev libmicrohttpd-dev sqlite3 curl hledger ledger
+             libcmocka-dev libmicrohttpd-dev libgnutls28-dev sqlite3 curl hledger ledger
+# make test's deploy checks (t25): build the .deb, lint it, rate the unit, TLS clients
+DEPLOY_DEPS = debhelper dpkg-dev fakeroot lintian systemd openssl gnutls-bin
 BENCH_DEPS = sqlite3 time hyperfine bc
 FUZZ_DEPS  = clang libclang-rt-14-dev
+# make install, GNU style: make install PREFIX=/usr DESTDIR=/tmp/root
+PREFIX     ?= /usr/local
+prefix     ?= $(PREFIX)
+bindir     ?= $(prefix)/bin
+datadir    ?= $(prefix)/share
+mandir     ?= $(datadir)/man
+libexecdir ?= $(prefix)/libexec
+INSTALL_BUILD ?= build-install
 SUDO       = $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: all deps browser-deps build run test bench fuzz clean
+.PHONY: all deps browser-deps build run test bench fuzz clean install
 
 all: build
 
@@ -55,7 +65,18 @@ run: build
 $(TEST_BUILD)/build.ninja: | deps
 	meson setup $(TEST_BUILD) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
 
+install: deps
+	if [ -f $(INSTALL_BUILD)/build.ninja ]; then \
+	  meson configure $(INSTALL_BUILD) -Dprefix=$(prefix) -Dbindir=$(bindir) -Ddatadir=$(datadir) -Dmandir=$(mandir) -Dlibexecdir=$(libexecdir); \
+	else \
+	  meson setup $(INSTALL_BUILD) --buildtype=release --prefix=$(prefix) --bindir=$(bindir) --datadir=$(datadir) \
+	    --mandir=$(mandir) --libexecdir=$(libexecdir); \
+	fi
+	ninja -C $(INSTALL_BUILD) fairshare
+	meson install -C $(INSTALL_BUILD) --no-rebuild $(if $(DESTDIR),--destdir $(abspath $(DESTDIR)))
+
 test: deps browser-deps $(TEST_BUILD)/build.ninja
+	$(call apt_install,$(DEPLOY_DEPS))
 	ninja -C $(TEST_BUILD)
 	tests/run-all.sh $(TEST_BUILD)
 
@@ -75,4 +96,4 @@ fuzz: deps
 	fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 
 clean:
-	rm -rf $(BUILD) $(TEST_BUILD) build-fuzz
+	rm -rf $(BUILD) $(TEST_BUILD) $(INSTALL_BUILD) build-fuzz

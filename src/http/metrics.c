@@ -35,13 +35,14 @@ static uint64_t buckets[NBOUNDS + 1]; /* the last: +Inf */
 static double sum_seconds;
 static long open_connections;
 
-/* A literal path segment: short lowercase words only; anything else is a value. */
+/* A literal path segment: a short lowercase word (v1, people, openapi.yaml);
+ * anything else (a number, a hash, a name) is a value. */
 static int literal(const char *s, size_t n)
 {
-	if (n == 0 || n > 24)
+	if (n == 0 || n > 24 || s[0] < 'a' || s[0] > 'z')
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || s[i] == '_' || s[i] == '-' || s[i] == '.'))
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-' || s[i] == '.'))
 			return 0;
 	return 1;
 }
