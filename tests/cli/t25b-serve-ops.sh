@@ -98,6 +98,20 @@ kill -TERM $server
 wait $server
 same "SIGTERM: a clean stop" "$?" "0"
 hasnot "no session token in the log" "$T/serve.log" "fs_session="
+# plain HTTP, the proxy elsewhere: forwarded headers from this peer count for nothing
+port2=$((port + 1))
+"$FS_BIN" --db "$DB" serve --listen 127.0.0.1:$port2 --trusted-proxy 10.0.0.1 --metrics-allow 10.9.9.0/24 \
+	>"$T/serve2.out" 2>"$T/serve2.err" &
+server=$!
+for i in $(seq 1 100); do curl -s "http://127.0.0.1:$port2/health" >/dev/null 2>&1 && break; sleep 0.1; done
+P=http://127.0.0.1:$port2
+req "plain HTTP login" 200 -H "$J" -H "X-Forwarded-Proto: https" -d '{"username":"admin","password":"fairshare-demo"}' "$P/api/v1/login"
+hasnot "no Secure cookie on the word of an untrusted peer" "$T/hdr" "Secure"
+hasnot "no HSTS over plain HTTP" "$T/hdr" "Strict-Transport-Security"
+has "the cookie still set" "$T/hdr" "Set-Cookie: fs_session="
+req "an untrusted peer's X-Forwarded-For does not open /metrics" 403 -H "X-Forwarded-For: 10.9.9.7" "$P/metrics"
+kill -TERM $server
+wait $server
 # options that cannot work are refused before listening
 expect "TLS needs both files" 65 fs serve --listen 127.0.0.1:$port --tls-cert "$T/two.crt"
 has "names the missing one" "$T/err" "HTTPS needs both --tls-cert and --tls-key"
