@@ -42,7 +42,7 @@ int fs_client_addr(struct MHD_Connection *c, char *out, size_t n)
 		last++;
 	char hop[INET_ADDRSTRLEN];
 	struct in_addr a;
-	size_t len = strcspn(last, " ");
+	size_t len = strcspn(last, " ,\t");
 	if (len == 0 || len >= sizeof(hop))
 		return -1;
 	memcpy(hop, last, len);

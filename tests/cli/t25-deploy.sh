@@ -71,6 +71,34 @@ lintian -I --fail-on error,warning,info "$deb" >"$T/lint" 2>&1
 same "lintian: no errors, warnings or notes (each override explained)" "$?" 0
 grep -E '^[EWI]:' "$T/lint" | sed 's/^/#   /'
 
+# ---- make install, GNU style: the binary finds its web files under $(datadir) ----
+make -C "$T/src" install PREFIX="$T/prefix" mandir="$T/prefix/man" INSTALL_BUILD="$T/build-install" >"$T/install.log" 2>&1
+rc=$?
+same "make install PREFIX=... mandir=..." "$rc" 0
+[ "$rc" -eq 0 ] || tail -n 20 "$T/install.log" | sed 's/^/#   /'
+for f in bin/fairshare man/man1/fairshare.1 share/fairshare/web/index.html share/fairshare/rules/kz.json libexec/fairshare/fairshare-backup; do
+	[ -f "$T/prefix/$f" ] && ok "installed \$(prefix)/$f" || notok "installed \$(prefix)/$f"
+done
+make -C "$T/src" install PREFIX=/usr DESTDIR="$T/stage" INSTALL_BUILD="$T/build-install" >"$T/install.log" 2>&1
+[ -x "$T/stage/usr/bin/fairshare" ] && [ -f "$T/stage/usr/share/fairshare/web/app.js" ] && ok "make install DESTDIR=... PREFIX=/usr" ||
+	notok "make install DESTDIR=... PREFIX=/usr"
+"$T/prefix/bin/fairshare" --db "$T/web.db" init >/dev/null
+iport=$((20000 + ($$ + 13) % 20000))
+"$T/prefix/bin/fairshare" --db "$T/web.db" serve --listen 127.0.0.1:$iport >/dev/null 2>&1 &
+iserver=$!
+for i in $(seq 1 100); do curl -s "http://127.0.0.1:$iport/health" >/dev/null 2>&1 && break; sleep 0.1; done
+curl -s "http://127.0.0.1:$iport/app.js" >"$T/app.js"
+cmp -s "$T/app.js" "$here/web/app.js" && ok "the installed binary serves the installed web files" || notok "the installed binary serves the installed web files"
+kill $iserver
+wait $iserver
+rm -rf "$T/prefix/share/fairshare/web"
+"$T/prefix/bin/fairshare" --db "$T/web.db" serve --listen 127.0.0.1:$iport >/dev/null 2>&1 &
+iserver=$!
+for i in $(seq 1 100); do curl -s "http://127.0.0.1:$iport/health" >/dev/null 2>&1 && break; sleep 0.1; done
+same "and no others (not the source tree's)" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$iport/app.js")" "404"
+kill $iserver
+wait $iserver
+
 # ---- the unit ----
 dpkg-deb -x "$deb" "$T/root"
 systemd-analyze security --offline=true "$T/root$UNIT" >"$T/sec" 2>&1

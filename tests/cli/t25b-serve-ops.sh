@@ -112,17 +112,17 @@ has "the cookie still set" "$T/hdr" "Set-Cookie: fs_session="
 req "an untrusted peer's X-Forwarded-For does not open /metrics" 403 -H "X-Forwarded-For: 10.9.9.7" "$P/metrics"
 kill -TERM $server
 wait $server
-# options that cannot work are refused before listening
-expect "TLS needs both files" 65 fs serve --listen 127.0.0.1:$port --tls-cert "$T/two.crt"
+# options that cannot work are refused before listening (a server that starts anyway is stopped)
+expect "TLS needs both files" 65 timeout 20 "$FS_BIN" --db "$DB" serve --listen 127.0.0.1:$port --tls-cert "$T/two.crt"
 has "names the missing one" "$T/err" "HTTPS needs both --tls-cert and --tls-key"
-expect "a key that is not the certificate's" 65 fs serve --listen 127.0.0.1:$port --tls-cert "$T/three.crt" --tls-key "$T/two.key"
+expect "a key that is not the certificate's" 65 timeout 20 "$FS_BIN" --db "$DB" serve --listen 127.0.0.1:$port --tls-cert "$T/three.crt" --tls-key "$T/two.key"
 has "says which files" "$T/err" "are not a certificate (PEM) and its private key"
-expect "a bad allow-list" 65 fs serve --listen 127.0.0.1:$port --metrics-allow 10.0.0.0/33
+expect "a bad allow-list" 65 timeout 20 "$FS_BIN" --db "$DB" serve --listen 127.0.0.1:$port --metrics-allow 10.0.0.0/33
 has "names the entry" "$T/err" "'10.0.0.0/33' is not an IPv4 address or network"
 printf 'short\n' >"$T/short"
-expect "a short metrics token" 65 fs serve --listen 127.0.0.1:$port --metrics-token-file "$T/short"
+expect "a short metrics token" 65 timeout 20 "$FS_BIN" --db "$DB" serve --listen 127.0.0.1:$port --metrics-token-file "$T/short"
 has "says why" "$T/err" "shorter than 16 characters"
-expect "a bad trusted proxy" 65 fs serve --listen 127.0.0.1:$port --trusted-proxy proxy.example
+expect "a bad trusted proxy" 65 timeout 20 "$FS_BIN" --db "$DB" serve --listen 127.0.0.1:$port --trusted-proxy proxy.example
 # backup copies an older schema as it is: the copy is a rollback point
 data=$here/tests/data
 old=$T/old.db
