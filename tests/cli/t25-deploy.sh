@@ -15,6 +15,9 @@ if [ "$(id -u)" -ne 0 ]; then
 	finish
 	exit 0
 fi
+# one run at a time on a machine (several test runs may share it)
+exec 9>/run/lock/fairshare-t25.lock
+flock 9
 if dpkg-query -W -f='${Status}' fairshare 2>/dev/null | grep -q "installed"; then
 	ok "# SKIP a fairshare package is installed on this machine: not touching it"
 	finish
