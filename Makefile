@@ -6,11 +6,21 @@ FUZZ_SECONDS ?= 60
 TEST_BUILD ?= build-test
 DEMO_DB    ?= demo/fairshare.db
 DEPS       = gcc pkg-config meson ninja-build libsqlite3-dev libjansson-dev libsodium-dev \
-             libcmocka-dev libmicrohttpd-dev libgfshare-dev sqlite3 curl hledger ledger
+             libcmocka-dev libmicrohttpd-dev libgnutls28-dev libgfshare-dev sqlite3 curl hledger ledger
+# make test's deploy checks (t25): build the .deb, lint it, rate the unit, TLS clients
+DEPLOY_DEPS = debhelper dpkg-dev fakeroot lintian systemd openssl gnutls-bin
 BENCH_DEPS = sqlite3 time hyperfine bc
 FUZZ_DEPS  = clang libclang-rt-14-dev
 COVERAGE_DEPS = lcov
 MUTATE_JOBS ?= 1
+# make install, GNU style: make install PREFIX=/usr DESTDIR=/tmp/root
+PREFIX     ?= /usr/local
+prefix     ?= $(PREFIX)
+bindir     ?= $(prefix)/bin
+datadir    ?= $(prefix)/share
+mandir     ?= $(datadir)/man
+libexecdir ?= $(prefix)/libexec
+INSTALL_BUILD ?= build-install
 SUDO       = $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 .PHONY: all deps browser-deps build run test bench fuzz fuzz-build mutate coverage install clean
@@ -57,6 +67,16 @@ run: build
 $(TEST_BUILD)/build.ninja: | deps
 	meson setup $(TEST_BUILD) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
 
+install: deps
+	if [ -f $(INSTALL_BUILD)/build.ninja ]; then \
+	  meson configure $(INSTALL_BUILD) -Dprefix=$(prefix) -Dbindir=$(bindir) -Ddatadir=$(datadir) -Dmandir=$(mandir) -Dlibexecdir=$(libexecdir); \
+	else \
+	  meson setup $(INSTALL_BUILD) --buildtype=release --prefix=$(prefix) --bindir=$(bindir) --datadir=$(datadir) \
+	    --mandir=$(mandir) --libexecdir=$(libexecdir); \
+	fi
+	ninja -C $(INSTALL_BUILD) fairshare
+	meson install -C $(INSTALL_BUILD) --no-rebuild $(if $(DESTDIR),--destdir $(abspath $(DESTDIR)))
+
 # The fuzz targets, built with clang and libFuzzer (as `make fuzz` does): `make test`
 # builds them too, so a change clang refuses cannot land unnoticed.
 FUZZ_BUILD ?= build-fuzz
@@ -68,6 +88,7 @@ fuzz-build: deps
 	ninja -C $(FUZZ_BUILD) $(FUZZ_TARGETS)
 
 test: deps browser-deps fuzz-build $(TEST_BUILD)/build.ninja
+	$(call apt_install,$(DEPLOY_DEPS))
 	ninja -C $(TEST_BUILD)
 	FUZZ_BUILD=$(FUZZ_BUILD) tests/run-all.sh $(TEST_BUILD)
 
@@ -97,4 +118,4 @@ coverage: deps browser-deps
 	sh tests/coverage.sh build-coverage
 
 clean:
-	rm -rf $(BUILD) $(TEST_BUILD) $(FUZZ_BUILD) build-mutate build-coverage
+	rm -rf $(BUILD) $(TEST_BUILD) $(INSTALL_BUILD) $(FUZZ_BUILD) build-mutate build-coverage

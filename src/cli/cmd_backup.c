@@ -105,7 +105,7 @@ int cmd_backup(struct cli *c, int argc, char **argv)
 				 "backup --verify DEST or backup keygen FILE");
 	}
 	int rc;
-	struct fs_ctx *ctx = cli_open(c, FS_READONLY, 0, &rc); /* a read: works on a read-only database */
+	struct fs_ctx *ctx = cli_open(c, FS_ASIS, 0, &rc); /* a read, and as it is: an older schema is copied unmigrated (a rollback point) */
 	if (!ctx) {
 		free(to);
 		return rc;

@@ -1,9 +1,10 @@
-/* cmd_serve.c - fairshare serve [--listen ADDRESS:PORT] [--threads N] [--timeout S]. */
+/* cmd_serve.c - fairshare serve [--listen ADDRESS:PORT] [--threads N] [--timeout S] [HTTPS, proxy, metrics options]. */
 #include "cli.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "http/http.h"
 
@@ -14,25 +15,85 @@ static void ready(const char *url, void *ud)
 	fflush(stdout);
 }
 
+/* The web files: the source tree's for a binary in a build folder (make run,
+ * the tests), else the installed ones under $(datadir)/fairshare/web. */
+static const char *web_dir(void)
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 16);
+	if (n <= 0)
+		return FS_WEB_DIR;
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (slash) {
+		memcpy(slash, "/build.ninja", sizeof("/build.ninja"));
+		if (access(exe, F_OK) == 0)
+			return FS_SOURCE_WEB_DIR;
+	}
+	return FS_WEB_DIR;
+}
+
+/* A file systemd's LoadCredential= handed over ($CREDENTIALS_DIRECTORY/NAME), if any. */
+static const char *credential(const char *name, char *buf, size_t n)
+{
+	const char *dir = getenv("CREDENTIALS_DIRECTORY");
+	if (!dir || !*dir || (size_t)snprintf(buf, n, "%s/%s", dir, name) >= n || access(buf, R_OK))
+		return NULL;
+	return buf;
+}
+
+static const char usage_text[] =
+	"usage: fairshare serve [--listen ADDRESS:PORT] [--threads N] [--timeout S] [--web DIR]\n"
+	"                       [--tls-cert FILE --tls-key FILE] [--trusted-proxy ADDRESS]\n"
+	"                       [--metrics-allow A.B.C.D[/N],...] [--metrics-token-file FILE]\n"
+	"                       [--backup-dir DIR] [--log FILE]\n\n"
+	"Serves the HTTP JSON API under /api/v1 (default 127.0.0.1:8080) and the web\n"
+	"interface. Log in with POST /api/v1/login, or send 'Authorization: Bearer TOKEN'.\n"
+	"--timeout S: a connection idle for S seconds (default 30) is closed; a request's\n"
+	"head must arrive within S/3 seconds and the whole request within 4*S (408).\n"
+	"With --tls-cert and --tls-key (PEM) it serves HTTPS only (TLS 1.2 and 1.3);\n"
+	"cookies are then Secure and HSTS is sent. Behind a reverse proxy, --trusted-proxy\n"
+	"names the proxy's address: only its X-Forwarded-For and X-Forwarded-Proto count.\n"
+	"/health and /ready answer anyone; /metrics (Prometheus) only the --metrics-allow\n"
+	"addresses or 'Authorization: Bearer' with the token in --metrics-token-file.\n"
+	"Under systemd, the credentials (LoadCredential=) fairshare.key, tls.crt, tls.key\n"
+	"and metrics-token are used when the options do not name files.\n"
+	"SIGHUP reopens --log and reloads the TLS files; SIGTERM or Ctrl-C stops cleanly:\n"
+	"requests in flight finish first.\n";
+
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
 	struct fs_http_opts o = {.db_path = c->db, .key_path = c->key, .listen = "127.0.0.1:8080", .ready = ready,
-				 .web_dir = FS_WEB_DIR};
+				 .web_dir = web_dir()};
 	for (int i = 1; i < argc; i++) {
-		if (cli_is_help(argv[i])) {
-			fputs("usage: fairshare serve [--listen ADDRESS:PORT] [--threads N] [--timeout S] [--web DIR]\n\n"
-			      "Serves the HTTP JSON API under /api/v1 (default 127.0.0.1:8080). Log in with\n"
-			      "POST /api/v1/login, or send 'Authorization: Bearer TOKEN' (fairshare user token).\n"
-			      "--timeout S: a connection idle for S seconds (default 30) is closed; a request's\n"
-			      "head must arrive within S/3 seconds and the whole request within 4*S (408).\n"
-			      "Stops cleanly on SIGTERM or Ctrl-C: requests in flight finish first.\n", stdout);
+		const char *a = argv[i], **slot = NULL;
+		if (cli_is_help(a)) {
+			fputs(usage_text, stdout);
 			return EX_OK;
 		}
-		if (!strcmp(argv[i], "--listen") && i + 1 < argc)
-			o.listen = argv[++i];
-		else if (!strcmp(argv[i], "--web") && i + 1 < argc)
-			o.web_dir = argv[++i];
-		else if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
+		if (!strcmp(a, "--listen"))
+			slot = &o.listen;
+		else if (!strcmp(a, "--web"))
+			slot = &o.web_dir;
+		else if (!strcmp(a, "--tls-cert"))
+			slot = &o.tls_cert;
+		else if (!strcmp(a, "--tls-key"))
+			slot = &o.tls_key;
+		else if (!strcmp(a, "--trusted-proxy"))
+			slot = &o.trusted_proxy;
+		else if (!strcmp(a, "--metrics-allow"))
+			slot = &o.metrics_allow;
+		else if (!strcmp(a, "--metrics-token-file"))
+			slot = &o.metrics_token_file;
+		else if (!strcmp(a, "--backup-dir"))
+			slot = &o.backup_dir;
+		else if (!strcmp(a, "--log"))
+			slot = &o.log_path;
+		if (slot && i + 1 < argc) {
+			*slot = argv[++i];
+		} else if (slot) {
+			return cli_usage("serve: %s needs a value", a);
+		} else if (!strcmp(a, "--threads") && i + 1 < argc) {
 			int64_t n;
 			if (cli_parse_id(argv[++i], &n) || n > 64)
 				return cli_usage("--threads takes 1 to 64");
@@ -43,7 +104,20 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 				return cli_usage("--timeout takes 1 to 300 (seconds)");
 			o.timeout_s = (unsigned)n;
 		} else
-			return cli_usage("serve: unexpected argument '%s'", argv[i]);
+			return cli_usage("serve: unexpected argument '%s'", a);
+	}
+	char kbuf[4096], cbuf[4096], tbuf[4096], mbuf[4096], bbuf[4096];
+	if (!o.key_path)
+		o.key_path = credential("fairshare.key", kbuf, sizeof(kbuf));
+	if (!o.tls_cert && !o.tls_key && credential("tls.crt", cbuf, sizeof(cbuf)))
+		o.tls_cert = cbuf, o.tls_key = credential("tls.key", tbuf, sizeof(tbuf));
+	if (!o.metrics_token_file)
+		o.metrics_token_file = credential("metrics-token", mbuf, sizeof(mbuf));
+	if (!o.backup_dir) { /* the folder 'backups' beside the database */
+		const char *slash = strrchr(c->db, '/');
+		int n = slash ? (int)(slash - c->db) : 1;
+		snprintf(bbuf, sizeof(bbuf), "%.*s/backups", n, slash ? c->db : ".");
+		o.backup_dir = bbuf;
 	}
 	int rc;
 	if (cli_unlock(c, &rc)) /* before the threads open the database: asked once */

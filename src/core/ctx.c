@@ -174,7 +174,8 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 	}
 	memcpy(ctx->evidence_dir, db_path, dl);
 	memcpy(ctx->evidence_dir + dl, ".evidence", sizeof(".evidence"));
-	unsigned sflags = (flags & FS_INIT) ? FS_OPEN_CREATE : (flags & FS_READONLY) ? FS_OPEN_READONLY : 0;
+	unsigned sflags = (flags & FS_INIT) ? FS_OPEN_CREATE : (flags & FS_ASIS) ? FS_OPEN_READONLY | FS_OPEN_ASIS
+			: (flags & FS_READONLY) ? FS_OPEN_READONLY : 0;
 	struct stat sb; /* init takes a new path, or an empty file (as mktemp makes) */
 	if ((flags & FS_INIT) && stat(db_path, &sb) == 0 && !(S_ISREG(sb.st_mode) && sb.st_size == 0)) {
 		free(ctx->evidence_dir);
@@ -189,7 +190,7 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 	}
 	ctx->st->open_row = fs_open_row; /* restricted text opens on the way out of the store */
 	ctx->st->open_row_ud = ctx;
-	if ((rc = check_schema(ctx, err)))
+	if (!(flags & FS_ASIS) && (rc = check_schema(ctx, err)))
 		goto fail;
 	char fpr[2 * FS_HASH_BYTES + 1];
 	if (flags & FS_INIT) {
@@ -221,7 +222,7 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 		int shape = SHAPE_CURRENT;
 		if (!rc)
 			rc = journal_shape(ctx, &shape, err);
-		if (!rc && shape < SHAPE_CURRENT) {
+		if (!rc && shape < SHAPE_CURRENT && !(flags & FS_ASIS)) {
 			if (flags & FS_READONLY) { /* as the store migrates: once, writable, then read */
 				struct fs_ctx *rw;
 				if (!(rc = fs_open(db_path, key_path, flags & ~(unsigned)FS_READONLY, &rw, err)))

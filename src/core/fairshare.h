@@ -25,6 +25,7 @@ enum {
 	FS_INIT = 1,     /* create the database and its key file */
 	FS_READONLY = 2, /* open for reading only */
 	FS_ROTATE = 4,   /* open while a key rotation is unfinished (to finish it) */
+	FS_ASIS = 8,     /* read only and as it is: an older schema is not migrated (backup) */
 };
 
 /* A field given as text, as typed on the command line or read from a CSV cell.

@@ -15,11 +15,18 @@ struct fs_http_opts {
 	size_t max_upload;     /* CSV uploads (default 64 MiB) */
 	unsigned max_connections;
 	unsigned timeout_s;
+	const char *tls_cert, *tls_key; /* HTTPS (PEM files) when both are set; reloaded on SIGHUP */
+	const char *trusted_proxy;      /* the IPv4 address whose X-Forwarded-For/-Proto count */
+	const char *metrics_allow;      /* who may read /metrics: "A.B.C.D[/N],..." */
+	const char *metrics_token_file; /* or who sends 'Authorization: Bearer' this file's token */
+	const char *backup_dir;         /* where backups go (for their age in /metrics) */
+	const char *log_path;           /* the request log (else stderr); reopened on SIGHUP */
 	void (*ready)(const char *url, void *ud); /* called once listening */
 	void *ready_ud;
 };
 
-/* Runs until SIGTERM or SIGINT; in-flight requests finish first. Returns 0, or
+/* Runs until SIGTERM or SIGINT; in-flight requests finish first. SIGHUP reopens
+ * the log and reloads the TLS files. Returns 0, or
  * a negative FS_E* code with a message in err (struct fs_error *). */
 struct fs_error;
 int fs_http_serve(const struct fs_http_opts *o, struct fs_error *err);

@@ -1,5 +1,6 @@
 /* respond.c - building and queueing responses (see respond.h). */
 #include "respond.h"
+#include "ops.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,12 +75,12 @@ enum MHD_Result fs_http_send(struct MHD_Connection *c, unsigned status, const ch
 			free(body);
 		return fs_http_send_500(c);
 	}
-	if (MHD_add_response_header(r, "Content-Type", type) != MHD_YES ||
-	    (cookie && MHD_add_response_header(r, "Set-Cookie", cookie) != MHD_YES)) {
+	if (MHD_add_response_header(r, "Content-Type", type) != MHD_YES) {
 		MHD_destroy_response(r);
 		return fs_http_send_500(c);
 	}
 	fs_http_add_security_headers(r);
+	fs_https_headers(c, r, cookie); /* Set-Cookie (Secure over HTTPS) and HSTS over HTTPS */
 	return queue(c, status, r);
 }
 

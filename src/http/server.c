@@ -8,6 +8,7 @@
 #include "params.h"
 #include "respond.h"
 #include "transport.h"
+#include "ops.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -114,6 +115,7 @@ struct request {
 	struct fs_buf body;
 	int too_large;
 	struct timespec start;
+	char route[FS_ROUTE_LABEL]; /* for /metrics */
 };
 
 /* ---- per-thread database contexts ---- */
@@ -894,6 +896,11 @@ static enum MHD_Result send_static(struct server *s, struct MHD_Connection *c, c
 static enum MHD_Result route(struct server *s, struct MHD_Connection *c, struct request *rq, const char *url,
 			     const char *method)
 {
+	enum fs_ops_path op = fs_ops_path(url); /* /health, /ready, /metrics */
+	if (op) {
+		struct fs_error e = {0};
+		return fs_ops_handle(s->o, c, op, method, op == FS_OPS_HEALTH ? NULL : thread_ctx(s, &e));
+	}
 	struct route r;
 	if (split_path(url, &r) || r.n < 2 || strcmp(r.seg[0], "api") || strcmp(r.seg[1], "v1")) {
 		if (!strcmp(method, "GET") && strncmp(url, "/api/", 5))
@@ -992,6 +999,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		size_t limit = is_upload(url, method) ? s->o->max_upload : s->o->max_body;
 		fs_buf_init(&rq->body, limit);
 		clock_gettime(CLOCK_MONOTONIC, &rq->start);
+		fs_metrics_route(url, rq->route, sizeof(rq->route));
 		*con_cls = rq;
 		/* the head is complete, no body read yet: framing checked, too large refused now */
 		fs_http_begin();
@@ -1041,6 +1049,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum 
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	double ms = (double)(end.tv_sec - rq->start.tv_sec) * 1e3 + (double)(end.tv_nsec - rq->start.tv_nsec) / 1e6;
 	/* one line per request; no path (it may hold ids of people), no query, no body */
+	fs_metrics_observe(rq->route, ci ? ci->http_status : 0, ms / 1e3);
 	fprintf(stderr, "http %u %.1fms%s\n", ci ? ci->http_status : 0, ms, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
 	if (rq->body.data)
 		sodium_memzero(rq->body.data, rq->body.len);
@@ -1054,6 +1063,15 @@ static void *request_line(void *cls, const char *uri, struct MHD_Connection *c)
 	(void)cls, (void)uri;
 	fs_transport_request_line(c); /* the request's deadlines start */
 	return NULL;
+}
+
+/* The one connection callback libmicrohttpd takes: the request deadlines and the
+ * open-connections metric. */
+static void connection_notify(void *cls, struct MHD_Connection *c, void **socket_context,
+			      enum MHD_ConnectionNotificationCode code)
+{
+	fs_transport_notify(cls, c, socket_context, code);
+	fs_metrics_connections(code == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1);
 }
 
 int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
@@ -1087,16 +1105,26 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 	if (rc)
 		return rc;
 	fs_close(probe);
+	if ((rc = fs_ops_start(&o, err))) /* TLS files, metrics access, the log */
+		return rc;
 	/* the head within a third of the idle timeout, the whole request within four times it */
 	struct fs_transport *tr = fs_transport_new(o.timeout_s >= 3 ? o.timeout_s / 3 : 1, o.timeout_s * 4, o.timeout_s);
-	if (!tr)
+	if (!tr) {
+		fs_ops_stop();
 		return fs_fail(err, FS_ENOMEM, NULL, "cannot start the request deadline watchdog");
-	/* our own listening socket: each connection's first head is checked before libmicrohttpd reads it */
-	struct fs_front *front = fs_front_listen(&addr, 32u << 10, o.timeout_s >= 3 ? o.timeout_s / 3 : 1, o.max_connections);
-	if (!front) {
+	}
+	/* over plain HTTP our own listening socket checks each connection's first head
+	 * before libmicrohttpd reads it; over TLS the head is encrypted on the wire, so
+	 * libmicrohttpd listens itself (and its TLS layer sees the bytes first) */
+	int tls = fs_tls_on();
+	struct fs_front *front = NULL;
+	if (!tls && !(front = fs_front_listen(&addr, 32u << 10, o.timeout_s >= 3 ? o.timeout_s / 3 : 1, o.max_connections))) {
 		fs_transport_free(tr);
+		fs_ops_stop();
 		return fs_fail(err, FS_EIO, "listen", "cannot listen on %s (in use, or not allowed)", listen);
 	}
+	struct MHD_OptionItem listen_opts[] = {{tls ? MHD_OPTION_SOCK_ADDR : MHD_OPTION_END, 0, &addr},
+					       {MHD_OPTION_END, 0, NULL}};
 	struct server s = {.o = &o};
 	pthread_key_create(&s.ctx_key, NULL);
 	pthread_mutex_init(&s.lock, NULL);
@@ -1104,28 +1132,32 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL); /* worker threads inherit the mask */
 	struct MHD_Daemon *d = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC, 0, NULL,
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | fs_ops_flags() |
+			(tls ? 0 : MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC), tls ? (uint16_t)port : 0, NULL,
 		NULL, handler, &s, MHD_OPTION_THREAD_POOL_SIZE, o.threads,
 		MHD_OPTION_CONNECTION_LIMIT, o.max_connections, MHD_OPTION_CONNECTION_TIMEOUT, o.timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, completed, &s,
-		MHD_OPTION_NOTIFY_CONNECTION, fs_transport_notify, tr, MHD_OPTION_URI_LOG_CALLBACK, request_line, &s,
-		MHD_OPTION_END);
-	if (!d || fs_front_start(front, d)) {
+		MHD_OPTION_NOTIFY_CONNECTION, connection_notify, tr, MHD_OPTION_URI_LOG_CALLBACK, request_line, &s,
+		MHD_OPTION_ARRAY, listen_opts, MHD_OPTION_ARRAY, fs_ops_options(), MHD_OPTION_END);
+	if (!d || (front && fs_front_start(front, d))) {
 		if (d)
 			MHD_stop_daemon(d);
 		fs_front_free(front);
 		fs_transport_free(tr);
+		fs_ops_stop();
 		pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
 		return fs_fail(err, FS_EIO, "listen", "cannot listen on %s (in use, or not allowed)", listen);
 	}
 	char url[96];
-	snprintf(url, sizeof(url), "http://%s:%ld/", host, port);
+	snprintf(url, sizeof(url), "%s://%s:%ld/", fs_tls_on() ? "https" : "http", host, port);
 	if (o.ready)
 		o.ready(url, o.ready_ud);
 	int sig = 0;
-	sigwait(&sigs, &sig);
+	while (!sigwait(&sigs, &sig) && sig == SIGHUP)
+		fs_ops_reload(); /* reopen the log, reload the certificate */
 	fprintf(stderr, "http: %s received, finishing requests in flight\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	fs_front_free(front); /* no new connections */
 	MHD_stop_daemon(d);   /* waits for the worker threads */
@@ -1134,6 +1166,7 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 		fs_close(s.ctxs[i]);
 	pthread_key_delete(s.ctx_key);
 	pthread_mutex_destroy(&s.lock);
+	fs_ops_stop();
 	pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
 	return 0;
 }

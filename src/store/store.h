@@ -41,6 +41,7 @@ static inline struct fs_value fs_vblob(const void *p, size_t n) { return (struct
 enum {
 	FS_OPEN_CREATE = 1,   /* create the database file if missing */
 	FS_OPEN_READONLY = 2,
+	FS_OPEN_ASIS = 4,     /* with READONLY: an older schema is left as it is */
 };
 
 struct fs_store_ops {

@@ -71,7 +71,7 @@ static int migrate(struct sqlite_store *st, unsigned flags, struct fs_error *err
 		return fs_fail(err, FS_EVERSION, NULL,
 			       "this database was written by a newer fairshare (schema %d; this program "
 			       "knows schemas up to %d): upgrade fairshare to open it", v, FS_SQLITE_SCHEMA_VERSION);
-	if (v == FS_SQLITE_SCHEMA_VERSION)
+	if (v == FS_SQLITE_SCHEMA_VERSION || (flags & FS_OPEN_ASIS))
 		return 0;
 	if (v == 0 && !(flags & FS_OPEN_CREATE)) /* an SQLite file, but not one of ours: leave it alone */
 		return fs_fail(err, FS_EINVAL, "db", "this file is not a fairshare database (no fairshare schema in it); "
