@@ -2,6 +2,7 @@
  * its migrations done) and /metrics (only for --metrics-allow addresses or the
  * metrics token); starting, reloading on SIGHUP and stopping what ops.h lists. */
 #include "ops.h"
+#include "respond.h"
 #include "http.h"
 
 #include <arpa/inet.h>
@@ -171,12 +172,8 @@ static enum MHD_Result answer(struct MHD_Connection *c, unsigned status, const c
 		return MHD_NO;
 	}
 	MHD_add_response_header(r, "Content-Type", type);
-	MHD_add_response_header(r, "Cache-Control", "no-store");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	fs_https_headers(c, r, NULL);
-	enum MHD_Result ret = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
-	return ret;
+	return fs_http_queue(c, status, r); /* the usual headers; counted as this request's one response */
 }
 
 static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, json_t *j)

@@ -146,15 +146,16 @@ same "no scratch left" "$(ls -A "$T/bk" | grep -c verify)" 0
 printf 'altered' >"$old.evidence/99/997c65b567bdc765ce023c019c36f7b75d55f8cefca2165bd9e906960e7c6a97"
 expect "an altered evidence file stops the backup" 65 sh "$here/deploy/fairshare-backup" "$old" "$T/old.key" "$T/bk" again
 has "says so" "$T/err" "evidence files are missing or altered"
-# (a table that migration 15 does not reshape: reshaped rows are journaled anew as they are)
-sqlite3 "$old" "UPDATE people SET full_name = 'Someone Else' WHERE id = 1"
+# (a table no migration reshapes: reshaped rows - incidents, evidence, people since the
+# per-person keys - are journaled anew as they are, a known gap named in doc/journal.md)
+sqlite3 "$old" "UPDATE organizations SET name = 'Someone Else' WHERE id = 1"
 printf 'a court file' >"$old.evidence/99/997c65b567bdc765ce023c019c36f7b75d55f8cefca2165bd9e906960e7c6a97"
 expect "a tampered database: the copy does not verify" 1 sh "$here/deploy/fairshare-backup" "$old" "$T/old.key" "$T/bk" tampered
 has "kept as .failed" "$T/err" ".db.failed"
-has "with the reason" "$T/err" "person 1 differs from its journal entry"
+has "with the reason" "$T/err" "organization 1 differs from its journal entry"
 expect "a label with a slash" 64 sh "$here/deploy/fairshare-backup" "$old" "$T/old.key" "$T/bk" "a/b"
 # scheduled backups: only the newest FAIRSHARE_BACKUP_KEEP stay
-sqlite3 "$old" "UPDATE people SET full_name = 'Ерлан Оспанов' WHERE id = 1"
+sqlite3 "$old" "UPDATE organizations SET name = 'Oil' WHERE id = 1"
 for i in 1 2 3; do
 	FAIRSHARE_BACKUP_KEEP=2 sh "$here/deploy/fairshare-backup" "$old" "$T/old.key" "$T/sched" >/dev/null 2>"$T/err" || cat "$T/err"
 	sleep 1.1
