@@ -64,4 +64,8 @@ int cli_person_forget(struct cli *c, int argc, char **argv);
 /* Get what unlocks a wrapped or split key (once per process); -1 with *exit_code. */
 int cli_unlock(struct cli *c, int *exit_code);
 
+/* 1 when this binary runs from its build folder (make run, the tests): the web and
+ * rule files are then the source tree's, else the installed ones. */
+int cli_in_build_tree(void);
+
 #endif

@@ -19,18 +19,7 @@ static void ready(const char *url, void *ud)
  * the tests), else the installed ones under $(datadir)/fairshare/web. */
 static const char *web_dir(void)
 {
-	char exe[4096];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 16);
-	if (n <= 0)
-		return FS_WEB_DIR;
-	exe[n] = '\0';
-	char *slash = strrchr(exe, '/');
-	if (slash) {
-		memcpy(slash, "/build.ninja", sizeof("/build.ninja"));
-		if (access(exe, F_OK) == 0)
-			return FS_SOURCE_WEB_DIR;
-	}
-	return FS_WEB_DIR;
+	return cli_in_build_tree() ? FS_SOURCE_WEB_DIR : FS_WEB_DIR;
 }
 
 /* A file systemd's LoadCredential= handed over ($CREDENTIALS_DIRECTORY/NAME), if any. */

@@ -113,6 +113,8 @@ int main(int argc, char **argv)
 {
 	struct cli c = {0};
 	c.passphrase_fd = c.shares_fd = -1;
+	if (!cli_in_build_tree()) /* installed: the rule files under $(datadir)/fairshare/rules */
+		fs_rules_use_dir(FS_RULES_DIR);
 	/* Take the global options out of argv, wherever they stand (before a "--"). */
 	int n = 1;
 	for (int i = 1; i < argc; i++) {

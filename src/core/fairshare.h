@@ -28,6 +28,11 @@ enum {
 	FS_ASIS = 8,     /* read only and as it is: an older schema is not migrated (backup) */
 };
 
+/* Take a jurisdiction's rules from DIR/<code>.json when that file is there (the
+ * installed rule files, $(datadir)/fairshare/rules), else the built-in copy;
+ * FAIRSHARE_RULES still comes first. Call before any rules are loaded. */
+void fs_rules_use_dir(const char *dir);
+
 /* A field given as text, as typed on the command line or read from a CSV cell.
  * value NULL or "" clears an optional field. */
 struct fs_kv {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../util/buf.h"
 #include "../util/money.h"
@@ -373,6 +374,15 @@ const char *fs_rules_available(void)
 	return list;
 }
 
+static char installed_dir[400];
+
+void fs_rules_use_dir(const char *dir)
+{
+	pthread_mutex_lock(&cache_lock);
+	snprintf(installed_dir, sizeof(installed_dir), "%s", dir ? dir : "");
+	pthread_mutex_unlock(&cache_lock);
+}
+
 int fs_rules_get(const char *jurisdiction, const struct fs_rules **ret, struct fs_error *err)
 {
 	char code[3] = {0};
@@ -393,11 +403,17 @@ int fs_rules_get(const char *jurisdiction, const struct fs_rules **ret, struct f
 	size_t len = 0;
 	char origin[512];
 	struct fs_rules *r = NULL;
+	if ((!dir || !*dir) && installed_dir[0]) { /* the installed rule files, where this one has its file */
+		char lower[3] = {(char)(code[0] + 32), (char)(code[1] + 32), 0};
+		snprintf(origin, sizeof(origin), "%.400s/%s.json", installed_dir, lower);
+		if (access(origin, R_OK) == 0)
+			dir = installed_dir;
+	}
 	if (dir && *dir) {
 		char lower[3] = {(char)(code[0] + 32), (char)(code[1] + 32), 0};
 		snprintf(origin, sizeof(origin), "%s/%s.json", dir, lower);
 		if (load_file(origin, &text, &len)) {
-			rc = fs_fail(err, FS_EINVAL, "jurisdiction", "no rule file %s (FAIRSHARE_RULES)", origin);
+			rc = fs_fail(err, FS_EINVAL, "jurisdiction", "no rule file %s (FAIRSHARE_RULES or the installed rules)", origin);
 			goto out;
 		}
 		rc = fs_rules_parse(text, len, origin, &r, err);

@@ -48,6 +48,7 @@ int fs_rules_parse(const char *text, size_t len, const char *origin, struct fs_r
 void fs_rules_free(struct fs_rules *r);
 /* The rule set of a jurisdiction (cached for the process; do not free). */
 int fs_rules_get(const char *jurisdiction, const struct fs_rules **ret, struct fs_error *err);
+
 /* "TR, KZ" */
 const char *fs_rules_available(void);
 

@@ -82,6 +82,14 @@ same "make install PREFIX=... mandir=..." "$rc" 0
 for f in bin/fairshare man/man1/fairshare.1 share/fairshare/web/index.html share/fairshare/rules/kz.json libexec/fairshare/fairshare-backup; do
 	[ -f "$T/prefix/$f" ] && ok "installed \$(prefix)/$f" || notok "installed \$(prefix)/$f"
 done
+# the installed rule files are the ones used: a lawyer's correction there takes effect
+sed -i 's/"version": "KZ-[^"]*"/"version": "KZ-installed-copy"/' "$T/prefix/share/fairshare/rules/kz.json"
+"$T/prefix/bin/fairshare" --json entitle --jurisdiction KZ --hired 2015-01-01 --terminated 2020-06-30 --reason resignation \
+	--wage 293300 --unused-leave-days 1 --as-of 2020-07-01 >"$T/entitle.json" 2>&1
+has "the installed binary reads \$(datadir)/fairshare/rules" "$T/entitle.json" '"KZ-installed-copy"'
+"$FS_BIN" --json entitle --jurisdiction KZ --hired 2015-01-01 --terminated 2020-06-30 --reason resignation \
+	--wage 293300 --unused-leave-days 1 --as-of 2020-07-01 >"$T/entitle.json" 2>&1
+hasnot "a binary in its build folder keeps the source's rules" "$T/entitle.json" '"KZ-installed-copy"'
 make -C "$T/src" install PREFIX=/usr DESTDIR="$T/stage" INSTALL_BUILD="$T/build-install" >"$T/install.log" 2>&1
 [ -x "$T/stage/usr/bin/fairshare" ] && [ -f "$T/stage/usr/share/fairshare/web/app.js" ] && ok "make install DESTDIR=... PREFIX=/usr" ||
 	notok "make install DESTDIR=... PREFIX=/usr"
