@@ -48,7 +48,7 @@ static int accruals_of(struct calc *c, int64_t *out)
 static int kz_average(struct calc *c, const char *name, json_t *comp, __int128 *num, __int128 *den)
 {
 	const struct fs_entitle_in *in = c->in;
-	int64_t accruals;
+	int64_t accruals = 0;
 	int rc = accruals_of(c, &accruals);
 	if (rc)
 		return rc;
@@ -117,7 +117,7 @@ int kz_leave(struct calc *c, const char *name, json_t *comp, int64_t *amount)
 	STEP(c, name, "leave.entitlement", json_pack("{s:I}", "entitled", (json_int_t)entitled), ent_law(c, comp));
 	if (!in->unused_leave_days)
 		return 0;
-	int64_t accruals;
+	int64_t accruals = 0;
 	int rc = accruals_of(c, &accruals);
 	if (rc)
 		return rc;

@@ -25,7 +25,7 @@ int fs_store_open(const char *path, unsigned flags, struct fs_store **ret, struc
 
 /* Generated INSERT/UPDATE statements, built once per table. */
 enum { SQL_INSERT, SQL_UPDATE, SQL_PUT, SQL_KINDS };
-#define SQL_CACHE_SLOTS 32
+#define SQL_CACHE_SLOTS 128 /* distinct tables a process writes; fairshare has about 45 */
 
 struct fs_sql_cache {
 	const struct fs_table *table[SQL_CACHE_SLOTS];

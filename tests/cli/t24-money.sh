@@ -33,7 +33,7 @@ done
 fs contribute --fund 1 --amount 250.00 --id cash-1 >/dev/null
 fs fund edit 1 --strike-pay-weekly 100 >/dev/null
 expect "strike pay short of money is refused" 65 fs fund strike-pay 1 --week 2026-03-02 --workplace 1
-has "nobody is paid" "$T/out" "3 strikers, 0 paid 100.00 each, 0 paid before; exceeds_balance"
+has "nobody is paid" "$T/out" "3 strikers, 0 paid 100.00 each, 0 paid before, 3 not paid; exceeds_balance"
 expect "balances after" 0 fs fund balances 1
 has "cash untouched" "$T/out" "assets:cash                                250.00 TRY"
 has "no strike pay spent" "$T/out" "expenses:strike-pay                          0.00 TRY"
