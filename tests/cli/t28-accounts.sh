@@ -112,13 +112,13 @@ has "the treasurer approves payouts" "$T/body" '"funds.approve"'
 hasnot "the treasurer does not reveal sealed fields" "$T/body" '"people.reveal"'
 
 # --- ownership: a membership names only its own organization
-expect "a membership naming another organization (CLI)" 65 fs --org miners membership add --person-id 1 --organization-id 3
-has "answered as if it did not exist" "$T/err" "there is no organization with id 3"
+expect "a membership naming another organization (CLI)" 65 fs --org miners membership add --person-id 1 --organization-id 2
+has "answered as if it did not exist" "$T/err" "there is no organization with id 2"
 expect "its own organization" 0 fs --org miners membership add --person-id 1 --organization-id 1
 adm=$(fs user token admin)
 same "a membership naming another organization (API)" \
-	"$(code -H "Authorization: Bearer $adm" -H "$J" -d '{"person_id":1,"organization_id":3}' "$B/orgs/miners/memberships")" 422
-has "the API says the same" "$T/body" "there is no organization with id 3"
+	"$(code -H "Authorization: Bearer $adm" -H "$J" -d '{"person_id":1,"organization_id":2}' "$B/orgs/miners/memberships")" 422
+has "the API says the same" "$T/body" "there is no organization with id 2"
 same "an organization that does not exist answers the same" \
 	"$(code -H "Authorization: Bearer $adm" -H "$J" -d '{"person_id":1,"organization_id":999}' "$B/orgs/miners/memberships")" 422
 has "the same words" "$T/body" "there is no organization with id 999"
