@@ -88,7 +88,8 @@ struct fs_ctx *cli_open(struct cli *c, unsigned flags, int need_org, int *exit_c
 		return NULL;
 	}
 	fs_set_actor(ctx, c->actor);
-	rc = need_org || c->org ? fs_use_org(ctx, c->org, &err) : 0;
+	/* a new database has no organization yet: $FAIRSHARE_ORG does not stop init */
+	rc = need_org || (c->org && !(flags & FS_INIT)) ? fs_use_org(ctx, c->org, &err) : 0;
 	if (rc || (need_org && fs_org(ctx) <= 0)) {
 		if (!rc)
 			fs_fail(&err, rc = FS_EINVAL, NULL, "there is no organization yet: add one with 'fairshare org add --slug S --name N'");

@@ -123,6 +123,9 @@ same "an organization that does not exist answers the same" \
 	"$(code -H "Authorization: Bearer $adm" -H "$J" -d '{"person_id":1,"organization_id":999}' "$B/orgs/miners/memberships")" 422
 has "the same words" "$T/body" "there is no organization with id 999"
 
+# --- init on a new database whatever $FAIRSHARE_ORG says (it has no organization yet)
+expect "init with FAIRSHARE_ORG set" 0 env FAIRSHARE_ORG=miners "$FS_BIN" --db "$T/new.db" init
+
 kill "$server" 2>/dev/null
 wait "$server" 2>/dev/null
 finish
