@@ -157,7 +157,9 @@ bk=$(ls $DATA/backups/fairshare-pre-upgrade-from-0.0.9-*.db 2>/dev/null | head -
 same "the backup is the database before the migration" "$(sqlite3 "$bk" 'PRAGMA user_version')" 14
 same "with its evidence" "$(cat "$bk.evidence/99/997c65b567bdc765ce023c019c36f7b75d55f8cefca2165bd9e906960e7c6a97")" "a court file"
 same "the backup is the fairshare user's, 0600" "$(stat -c '%a %U' "$bk")" "600 fairshare"
-same "then the database was migrated" "$(sqlite3 $LIVE 'PRAGMA user_version')" 15
+"$FS_BIN" --db "$T/fresh-schema.db" init >/dev/null 2>&1
+schema=$(sqlite3 "$T/fresh-schema.db" 'PRAGMA user_version')
+same "then the database was migrated to this fairshare's schema" "$(sqlite3 $LIVE 'PRAGMA user_version')" "$schema"
 expect "verify holds after the upgrade" 0 as_fs fairshare --db $LIVE --key $KEY verify
 expect "the evidence holds" 0 as_fs fairshare --db $LIVE --key $KEY evidence verify
 cp "$bk" "$T/rollback.db"
@@ -220,7 +222,7 @@ as_fs sqlite3 $LIVE 'PRAGMA user_version = 99'
 expect "the upgrade refuses a newer database" 1 dpkg_ -i "$deb"
 has "and says why" "$T/err" "written by a newer fairshare"
 same "nothing migrated or lost" "$(sqlite3 $LIVE 'PRAGMA user_version')" 99
-as_fs sqlite3 $LIVE 'PRAGMA user_version = 15'
+as_fs sqlite3 $LIVE "PRAGMA user_version = $schema"
 expect "configured once the database is right again" 0 dpkg_ --configure fairshare
 
 # ---- remove keeps the data; purge asks (default: keep) ----
