@@ -189,10 +189,10 @@ const char *ent_law(struct calc *c, json_t *comp)
 	return fs_rules_law_at(comp, c->in->terminated);
 }
 
-static int table_value(struct calc *c, json_t *comp, const char *key, fs_date d, struct fs_ratio *out,
-		       const struct fs_table_row **row_out)
+int ent_row_at(struct calc *c, const char *tname, fs_date d, const struct fs_rtable **tout,
+	       const struct fs_table_row **out)
 {
-	const struct fs_rtable *t = fs_rules_table(c->r, json_string_value(json_object_get(comp, key)));
+	const struct fs_rtable *t = fs_rules_table(c->r, tname);
 	const struct fs_table_row *row = fs_rtable_at(t, d);
 	if (!row) {
 		char ds[11], from[11] = "?", to[11] = "open";
@@ -203,8 +203,21 @@ static int table_value(struct calc *c, json_t *comp, const char *key, fs_date d,
 				fs_date_format(t->rows[t->n - 1].to, to);
 		}
 		return fs_fail(c->err, FS_EINVAL, "terminated", "table %s of rules %s has no value for %s (it covers %s to %s)",
-			       t ? t->name : "?", c->r->version, ds, from, to);
+			       t ? t->name : tname ? tname : "?", c->r->version, ds, from, to);
 	}
+	*tout = t;
+	*out = row;
+	return 0;
+}
+
+static int table_value(struct calc *c, json_t *comp, const char *key, fs_date d, struct fs_ratio *out,
+		       const struct fs_table_row **row_out)
+{
+	const struct fs_rtable *t;
+	const struct fs_table_row *row;
+	int rc = ent_row_at(c, json_string_value(json_object_get(comp, key)), d, &t, &row);
+	if (rc)
+		return rc;
 	*out = row->value;
 	if (row_out)
 		*row_out = row;

@@ -68,6 +68,10 @@ static inline json_t *ent_date(fs_date d)
 fs_date ent_add_months(fs_date d, int months);
 void ent_step(struct calc *c, const char *component, const char *key, json_t *params, const char *law);
 void ent_warn(struct calc *c, const char *code, json_t *params);
+/* The row of table tname in force on d (*tout the table); a clear error naming the
+ * table's span when there is none. */
+int ent_row_at(struct calc *c, const char *tname, fs_date d, const struct fs_rtable **tout,
+	       const struct fs_table_row **out);
 void ent_warn_unverified(struct calc *c, const struct fs_rtable *t, const struct fs_table_row *row, fs_date d);
 int ent_reason_applies(json_t *comp, const char *reason);
 /* The component's law on the termination date (law_by_date, else law). */

@@ -11,27 +11,6 @@
 
 /* The row of table key (a component parameter) in force on d, or an error
  * naming the table and what it covers. */
-static int row_at(struct calc *c, const char *tname, fs_date d, const struct fs_rtable **tout,
-		  const struct fs_table_row **out)
-{
-	const struct fs_rtable *t = fs_rules_table(c->r, tname);
-	const struct fs_table_row *row = fs_rtable_at(t, d);
-	if (!row) {
-		char ds[11], from[11] = "?", to[11] = "open";
-		fs_date_format(d, ds);
-		if (t && t->n) {
-			fs_date_format(t->rows[0].from, from);
-			if (t->rows[t->n - 1].to != FS_DATE_OPEN)
-				fs_date_format(t->rows[t->n - 1].to, to);
-		}
-		return fs_fail(c->err, FS_EINVAL, "terminated", "table %s of rules %s has no value for %s (it covers %s to %s)",
-			       t ? t->name : tname ? tname : "?", c->r->version, ds, from, to);
-	}
-	*tout = t;
-	*out = row;
-	return 0;
-}
-
 /* The 12 months' accruals: given, or 12 × the monthly wage. */
 static int accruals_of(struct calc *c, int64_t *out)
 {
@@ -89,7 +68,7 @@ int kz_compensation(struct calc *c, const char *name, json_t *comp, int64_t *amo
 	if (mt) {
 		const struct fs_rtable *t;
 		const struct fs_table_row *row;
-		if ((rc = row_at(c, mt, c->in->terminated, &t, &row)))
+		if ((rc = ent_row_at(c, mt, c->in->terminated, &t, &row)))
 			return rc;
 		if (row->value.num <= 0)
 			return fs_fail(c->err, FS_EINVAL, "terminated", "table %s: the number of months must be positive", t->name);
@@ -139,7 +118,7 @@ int kz_leave(struct calc *c, const char *name, json_t *comp, int64_t *amount)
 			return fs_fail(c->err, FS_EINVAL, "days_worked",
 				       "give the days worked in the 12 months (--days-worked): rules %s have no working-time balance",
 				       c->r->version);
-		if ((rc = row_at(c, ct, in->terminated, &bt, &br)))
+		if ((rc = ent_row_at(c, ct, in->terminated, &bt, &br)))
 			return rc;
 		if (br->value.num <= 0)
 			return fs_fail(c->err, FS_EINVAL, "terminated", "table %s: the days a month must be positive", bt->name);
