@@ -61,6 +61,12 @@ expect "person 1 unchanged" 0 fs person show 1
 has "still Grevci 1" "$T/out" "Grevci 1"
 expect "an import with no organization" 65 env -u FAIRSHARE_ORG "$FS_BIN" --db "$DB" import people "$T/dup.csv"
 has "asks for one" "$T/err" "organization"
+# a file with nothing else wrong: only the missing organization refuses it (several exist)
+printf 'external_id,full_name\nN-1,Kimsesiz Kişi\n' >"$T/noorg.csv"
+expect "a good file with no organization" 65 env -u FAIRSHARE_ORG "$FS_BIN" --db "$DB" import people "$T/noorg.csv"
+has "says to choose one" "$T/err" "choose one with --org"
+expect "nobody added" 0 fs person list --json
+hasnot "no Kimsesiz" "$T/out" "Kimsesiz"
 
 # ---- passwords: 10 to 256 characters, on add and on change ----
 p9=123456789

@@ -50,6 +50,12 @@ printf 'worker,amount,date,id\nA,60.00,2026-03-05,pr-new\nB,10.00,2026-03-05,bad
 expect "a payroll row the ledger refuses" 65 fs fund payroll 1 "$T/badid.csv" --site S
 expect "ledger" 0 fs ledger export --fund 1 --format csv
 hasnot "the good row is not recorded alone" "$T/out" "pr-new"
+# the row above is refused before the ledger sees it; this one only the ledger refuses
+# (its id is taken by another transfer): the rows are one linked chain, so none is recorded
+printf 'worker,amount,date,id\nA,60.00,2026-03-05,pr-chain\nB,10.00,2026-03-05,cash-3\n' >"$T/taken.csv"
+expect "a payroll row whose id the ledger holds for another transfer" 65 fs fund payroll 1 "$T/taken.csv" --site S
+expect "ledger" 0 fs ledger export --fund 1 --format csv
+hasnot "the row before it is not recorded alone" "$T/out" "pr-chain"
 
 # ---- pending money is reserved: it cannot be spent twice ----
 expect "reserve 80.00" 0 fs transfer --fund 1 --debit expenses:legal --credit assets:cash --amount 80 --code legal --pending --id res-1
