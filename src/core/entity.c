@@ -615,6 +615,25 @@ static int set_plain(struct fs_rec *r, size_t fi, const char *s)
 	r->sealed_dirty = 1;
 	return 0;
 }
+/* Append the fields of r with flag to a seal's payload: u16 length (0xFFFF =
+ * absent) + bytes each; *any set when one is present. */
+static int payload_add(struct fs_buf *plain, const struct fs_rec *r, unsigned flag, int *any)
+{
+	int rc = 0;
+	for (size_t i = 0; i < r->e->nfields && !rc; i++) {
+		if (!(r->e->fields[i].flags & flag))
+			continue;
+		const char *p = r->plain[i];
+		size_t n = p ? strlen(p) : 0xFFFF;
+		unsigned char len[2] = {(unsigned char)(n >> 8), (unsigned char)n};
+		rc = fs_buf_add(plain, len, 2);
+		if (!rc && p) {
+			rc = fs_buf_add(plain, p, n);
+			*any = 1;
+		}
+	}
+	return rc;
+}
 
 /* Sealed payload: for each sealed field, u16 length (0xFFFF = absent) + bytes. */
 static int seal_rec(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
@@ -625,32 +644,10 @@ static int seal_rec(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
 	struct fs_buf plain, out;
 	fs_buf_init(&plain, 64 * 1024);
 	fs_buf_init(&out, 64 * 1024);
-	int any = 0, rc = 0;
-	for (size_t i = 0; i < e->nfields && !rc; i++) {
-		if (!(e->fields[i].flags & FF_SEALED))
-			continue;
-		const char *p = r->plain[i];
-		size_t n = p ? strlen(p) : 0xFFFF;
-		unsigned char len[2] = {(unsigned char)(n >> 8), (unsigned char)n};
-		rc = fs_buf_add(&plain, len, 2);
-		if (!rc && p) {
-			rc = fs_buf_add(&plain, p, n);
-			any = 1;
-		}
-	}
-	int restricted = e->any_restricted && fs_restricted_row(e, r->v);
-	for (size_t i = 0; i < e->nfields && !rc && restricted; i++) {
-		if (!(e->fields[i].flags & FF_RESTRICTED))
-			continue;
-		const char *p = r->plain[i];
-		size_t n = p ? strlen(p) : 0xFFFF;
-		unsigned char len[2] = {(unsigned char)(n >> 8), (unsigned char)n};
-		rc = fs_buf_add(&plain, len, 2);
-		if (!rc && p) {
-			rc = fs_buf_add(&plain, p, n);
-			any = 1;
-		}
-	}
+	int any = 0;
+	int rc = payload_add(&plain, r, FF_SEALED, &any);
+	if (!rc && e->any_restricted && fs_restricted_row(e, r->v))
+		rc = payload_add(&plain, r, FF_RESTRICTED, &any);
 	if (!rc && any)
 		rc = fs_seal_for(ctx, r, plain.data, plain.len, &out);
 	if (plain.data)
