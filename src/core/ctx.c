@@ -166,7 +166,7 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 	struct fs_ctx *ctx = calloc(1, sizeof(*ctx));
 	if (!ctx)
 		return FS_ENOMEM;
-	snprintf(ctx->actor, sizeof(ctx->actor), "cli");
+	snprintf(ctx->actor, sizeof(ctx->actor), "operator"); /* principal_id 0: FS_OPERATOR */
 	size_t dl = strlen(db_path);
 	if (!(ctx->evidence_dir = malloc(dl + sizeof(".evidence")))) {
 		free(ctx);

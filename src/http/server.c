@@ -923,17 +923,15 @@ static enum MHD_Result route(struct server *s, struct MHD_Connection *c, struct 
 	struct fs_ctx *ctx = thread_ctx(s, &err);
 	if (!ctx)
 		return fs_http_send_error(c, 503, "unavailable", "the database cannot be opened", NULL);
+	fs_act_as_nobody(ctx); /* until the request's account is known (the context serves many) */
 	if (r.n == 3 && !strcmp(r.seg[2], "login")) {
 		if (strcmp(method, "POST"))
 			return fs_http_send_error(c, 405, "method_not_allowed", "POST username and password", NULL);
 		return handle_login(ctx, c, rq);
 	}
 	struct who w = {0};
-	if (authenticate(ctx, c, &w))
+	if (authenticate(ctx, c, &w) || fs_act_as_user(ctx, w.user, &err))
 		return fs_http_send_error(c, 401, "unauthorized", "log in first (or send an API token)", NULL);
-	char actor[32];
-	snprintf(actor, sizeof(actor), "user:%lld", (long long)w.user);
-	fs_set_actor(ctx, actor); /* the journal says who */
 	if (is_write(method) && !csrf_ok(c, &w))
 		return fs_http_send_error(c, 403, "csrf", "missing or wrong X-CSRF-Token header", NULL);
 	if (fs_http_check_query(c, method, r.seg + 2, r.n - 2))

@@ -236,6 +236,10 @@ static const char *const fs_sqlite_migrations[] = {
 	"DELETE FROM sessions;\n"
 	"DELETE FROM api_tokens;\n"
 	"CREATE UNIQUE INDEX api_tokens_name ON api_tokens(user_id, name);\n",
+	/* 19: the two-person rule: what one account may pay out of a fund in 24 hours
+	 * without a second person, and the transfers of a fund by time (that sum) */
+	"ALTER TABLE funds ADD COLUMN rolling_limit_minor INTEGER;\n"
+	"CREATE INDEX transfers_fund_ts ON transfers(org_id, fund_id, ts);\n",
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))
