@@ -199,7 +199,8 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 			goto fail_unlink;
 		fs_hex(ctx->keys.fingerprint, FS_HASH_BYTES, fpr);
 		if ((rc = fs_store_meta_set(ctx->st, "key_fingerprint", fpr, err)) ||
-		    (rc = shape_done(ctx, err)) || (rc = fs_log_mark_built(ctx, err))) {
+		    (rc = shape_done(ctx, err)) || (rc = fs_log_mark_built(ctx, err)) ||
+		    (rc = fs_signing_key_create(ctx, NULL, 1, err))) {
 			unlink(key_path);
 			goto fail_unlink;
 		}
