@@ -9,11 +9,12 @@
 enum { CHECKPOINT_FILE_MAX = 64 * 1024 };
 
 static const char checkpoint_help[] =
-	"usage: fairshare checkpoint [--signing-key PATH]\n"
+	"usage: fairshare checkpoint [--system] [--signing-key PATH]\n"
 	"       fairshare checkpoint key [--signing-key PATH]\n"
 	"       fairshare checkpoint verify FILE...\n\n"
-	"Prints a signed checkpoint of the organization's log (--org; the system log\n"
-	"when there is no organization): its size, its root hash (RFC 9162 Merkle tree\n"
+	"Prints a signed checkpoint of the organization's log (--org, or the only one;\n"
+	"--system: the system log, of what belongs to no organization: accounts\n"
+	"belong to none): its size, its root hash (RFC 9162 Merkle tree\n"
 	"head), the time and the public key, signed with the Ed25519 signing key\n"
 	"(--signing-key, $FAIRSHARE_SIGNING_KEY, or DB.signing.key beside the key file;\n"
 	"made by init). Give it to witnesses: 'fairshare verify --checkpoint FILE' later\n"
@@ -89,16 +90,21 @@ int cmd_checkpoint(struct cli *c, int argc, char **argv)
 		return checkpoint_verify(argc, argv);
 	int make_key = argc > 1 && strcmp(argv[1], "key") == 0;
 	const char *key = NULL;
+	int system = 0;
 	for (int i = 1 + make_key; i < argc; i++) {
 		if (strcmp(argv[i], "--signing-key") == 0 && i + 1 < argc)
 			key = argv[++i];
+		else if (strcmp(argv[i], "--system") == 0)
+			system = 1;
 		else
 			return cli_usage("checkpoint: unexpected argument '%s' (see fairshare checkpoint --help)", argv[i]);
 	}
 	int rc;
-	struct fs_ctx *ctx = cli_open(c, 0, 0, &rc);
+	struct fs_ctx *ctx = cli_open(c, 0, !system && !make_key, &rc);
 	if (!ctx)
 		return rc;
+	if (system)
+		fs_set_org(ctx, 0, (const char[3]){0}, (const char[4]){0});
 	struct fs_error err = {0};
 	char *text = NULL, hex[65];
 	int r = make_key ? fs_signing_key_create(ctx, key, 1, &err) : fs_checkpoint_make(ctx, key, &text, &err);
