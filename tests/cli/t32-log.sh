@@ -44,6 +44,19 @@ same "the system log of a new database is empty" "$("$FS_BIN" --db "$T/sys.db" i
 	"$FS_BIN" --db "$T/sys.db" checkpoint --system | sed -n 's/^size: //p')" 0
 expect "with several organizations, one must be chosen" 65 fs checkpoint
 same "the demo's system log holds its accounts" "$(fs checkpoint --system | sed -n 's/^root: //p')" "$(forge root "$DB" 0)"
+# the server: a checkpoint on demand (capability log.checkpoint), the latest one public
+fs user token admin >"$T/tok.admin"
+fs user token viewer >"$T/tok.viewer"
+if start_server 32; then ok "the server starts"; else notok "the server starts"; fi
+post() { curl -s -o "$T/http.out" -w '%{http_code}' -X POST -H "Authorization: Bearer $(cat "$T/tok.$1")" "$B/orgs/miners/checkpoints"; }
+same "a viewer may not sign a checkpoint" "$(post viewer)" 403
+same "an admin may" "$(post admin)" 201
+has "the answer carries the checkpoint" "$T/http.out" '"checkpoint":"fairshare checkpoint v1'
+same "the latest is public, without a login" "$(curl -s -o "$T/served.txt" -w '%{http_code}' "$B/orgs/miners/checkpoint")" 200
+has "as plain text" "$T/served.txt" "org: miners"
+same "an unknown organization" "$(curl -s -o /dev/null -w '%{http_code}' "$B/orgs/nobody/checkpoint")" 404
+kill "$server" && wait "$server" 2>/dev/null
+expect "the served checkpoint holds for the log" 0 fs verify --checkpoint "$T/served.txt"
 cp "$DB" "$T/keep.db"
 cp "$DB.key" "$T/keep.db.key"
 cp "$DB.signing.key" "$T/keep.db.signing.key"
