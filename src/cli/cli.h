@@ -62,6 +62,10 @@ int cmd_ledger(struct cli *c, int argc, char **argv);
 int cmd_record(struct cli *c, int argc, char **argv);
 int cmd_evidence(struct cli *c, int argc, char **argv);
 int cmd_key(struct cli *c, int argc, char **argv);
+int cmd_checkpoint(struct cli *c, int argc, char **argv);
+/* verify --checkpoint: each file's signature and the log's consistency with it, in
+ * order; the first it contradicts is named (EX_DATAERR). */
+int cli_verify_checkpoints(struct fs_ctx *ctx, int nfiles, char **files);
 int cli_person_forget(struct cli *c, int argc, char **argv);
 /* Get what unlocks a wrapped or split key (once per process); -1 with *exit_code. */
 int cli_unlock(struct cli *c, int *exit_code);

@@ -2,6 +2,7 @@
  * organization, backup and the summary. */
 #include "internal.h"
 #include "../util/utf8.h"
+#include "log.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -198,7 +199,8 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 			goto fail_unlink;
 		fs_hex(ctx->keys.fingerprint, FS_HASH_BYTES, fpr);
 		if ((rc = fs_store_meta_set(ctx->st, "key_fingerprint", fpr, err)) ||
-		    (rc = shape_done(ctx, err))) {
+		    (rc = shape_done(ctx, err)) || (rc = fs_log_mark_built(ctx, err)) ||
+		    (rc = fs_signing_key_create(ctx, NULL, 1, err))) {
 			unlink(key_path);
 			goto fail_unlink;
 		}
@@ -219,10 +221,14 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 		if (!rc && !(flags & FS_ROTATE) && fs_key_rotating(ctx))
 			rc = fs_fail(err, FS_ECONFLICT, "key", "a key rotation was interrupted: finish it with 'fairshare key rotate' "
 				     "before anything else");
-		int shape = SHAPE_CURRENT;
+		int shape = SHAPE_CURRENT, logged = 1;
+		if (!rc && !(flags & FS_ASIS)) /* the logs first: the journal entries written below are leaves */
+			rc = fs_log_built(ctx, &logged, err);
 		if (!rc)
 			rc = journal_shape(ctx, &shape, err);
-		if (!rc && shape < SHAPE_CURRENT && !(flags & FS_ASIS)) {
+		if (!rc && !logged && !(flags & FS_READONLY))
+			rc = fs_log_build(ctx, err);
+		if (!rc && (shape < SHAPE_CURRENT || !logged) && !(flags & FS_ASIS)) {
 			if (flags & FS_READONLY) { /* as the store migrates: once, writable, then read */
 				struct fs_ctx *rw;
 				if (!(rc = fs_open(db_path, key_path, flags & ~(unsigned)FS_READONLY, &rw, err)))

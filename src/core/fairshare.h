@@ -254,6 +254,28 @@ struct fs_verify_report {
 /* 0 when everything holds; FS_EINTEGRITY with the report filled otherwise. */
 int fs_verify(struct fs_ctx *ctx, struct fs_verify_report *rep, struct fs_error *err);
 
+/* ---- signed checkpoints of the Merkle log (checkpoint.c; doc/journal.md) ---- */
+struct fs_checkpoint {
+	char org[64];
+	int64_t org_id, size;
+	unsigned char root[32], key[32], sig[64];
+	char time[32];
+};
+/* The signing key's path: $FAIRSHARE_SIGNING_KEY, else beside the key file (DB.signing.key). */
+void fs_signing_key_default(const struct fs_ctx *ctx, char out[4096]);
+/* A new Ed25519 signing key at path (NULL: the default), mode 0600, never over an
+ * existing file (keep_existing: an existing one is kept and used). */
+int fs_signing_key_create(struct fs_ctx *ctx, const char *path, int keep_existing, struct fs_error *err);
+int fs_signing_key_public(struct fs_ctx *ctx, const char *path, char hex[65], struct fs_error *err);
+/* A signed checkpoint of the current organization's log (the system log when
+ * none), kept in the database; *ret is its text (caller frees). */
+int fs_checkpoint_make(struct fs_ctx *ctx, const char *key_path, char **ret, struct fs_error *err);
+int fs_checkpoint_latest(struct fs_ctx *ctx, int64_t org, char **ret, struct fs_error *err);
+/* Find a checkpoint in text and check its signature: FS_EINVAL malformed, FS_ECRYPTO forged. */
+int fs_checkpoint_parse(const char *text, size_t n, struct fs_checkpoint *cp, struct fs_error *err);
+/* 0 when the current log extends the one the checkpoint saw; FS_EINTEGRITY saying how not. */
+int fs_checkpoint_check(struct fs_ctx *ctx, const struct fs_checkpoint *cp, struct fs_error *err);
+
 struct fs_log_opts {
 	const char *entity;
 	int64_t entity_id;

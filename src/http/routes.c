@@ -19,6 +19,8 @@ const struct fs_route fs_routes[] = {
 	{"GET", "/health", NULL, NULL, FS_ROUTE_PUBLIC | FS_ROUTE_NODB},
 	{"GET", "/openapi.yaml", NULL, NULL, FS_ROUTE_PUBLIC | FS_ROUTE_NODB},
 	{"POST", "/login", fs_h_login, NULL, FS_ROUTE_PUBLIC},
+	{"GET", "/orgs/:org/checkpoint", fs_h_checkpoint_latest, NULL, FS_ROUTE_PUBLIC}, /* h_log.c */
+	{"POST", "/orgs/:org/checkpoints", fs_h_checkpoint_make, "log.checkpoint", 0},
 	/* a login, outside any organization */
 	{"POST", "/logout", fs_h_logout, NULL, 0},
 	{"GET", "/me", fs_h_me, NULL, 0},
