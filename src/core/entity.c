@@ -1265,7 +1265,7 @@ int rec_insert(struct fs_ctx *ctx, struct fs_rec *r, int64_t *ret_id, struct fs_
 		return fs_fail(err, FS_EINTEGRITY, NULL, "a new %s got id %lld, not %lld as its seal says", r->e->name,
 			       (long long)id, (long long)want);
 	r->v[0] = fs_vint(id);
-	if ((rc = fs_journal_append(ctx, "create", NULL, r, err)))
+	if ((rc = ctx->batch ? fs_batch_add(ctx, r, err) : fs_journal_append(ctx, "create", NULL, r, err)))
 		return rc;
 	if (ret_id)
 		*ret_id = id;

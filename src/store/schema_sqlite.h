@@ -236,6 +236,13 @@ static const char *const fs_sqlite_migrations[] = {
 	"DELETE FROM sessions;\n"
 	"DELETE FROM api_tokens;\n"
 	"CREATE UNIQUE INDEX api_tokens_name ON api_tokens(user_id, name);\n",
+	/* f16's migration (reserved number 22): bulk work journaled by batch - the ids
+	 * and row hashes a batch journal entry binds, packed, one row per chunk (id =
+	 * the entry's seq; src/core/batch.c) */
+	"CREATE TABLE journal_rows (\n"
+	"  id INTEGER PRIMARY KEY, entity TEXT NOT NULL, first_id INTEGER NOT NULL, last_id INTEGER NOT NULL,\n"
+	"  nrows INTEGER NOT NULL, rows BLOB NOT NULL) STRICT;\n"
+	"CREATE INDEX journal_rows_range ON journal_rows(entity, first_id);\n",
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))
