@@ -55,6 +55,9 @@ c=$(copy tamper-row)
 sqlite3 "$c" "UPDATE people SET full_name = 'Nobody' WHERE id = 17"
 expect "a changed row of a batch is caught" 65 fsc "$c" verify
 has "named" "$T/err" "person 17 differs from its journal entry"
+expect "log of that row" 0 fsc "$c" --json log --entity person --id 17
+has "still its creation" "$T/out" '"batch": "import"'
+hasnot "the changed row is not shown as created" "$T/out" "Nobody"
 c=$(copy tamper-emp)
 sqlite3 "$c" "UPDATE employments SET wage_minor = wage_minor + 1 WHERE id = 4500"
 expect "a changed employment of the second chunk is caught" 65 fsc "$c" verify
