@@ -1589,8 +1589,8 @@ static int list_cb(void *p, const struct fs_value *vals)
 	return u->rc != 0;
 }
 
-int fs_list_text(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_list_opts *o, struct fs_buf *out,
-		 struct fs_error *err)
+int fs_list_text_uncached(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_list_opts *o, struct fs_buf *out,
+			  struct fs_error *err)
 {
 	int rc = need_org(ctx, e, err);
 	if (rc)

@@ -61,6 +61,7 @@ struct fs_ctx {
 	} pkeys[16]; /* per-person keys recently opened */
 	unsigned next_pkey;
 	struct fs_batch *batch; /* batch.c: rows created now are journaled by batch */
+	struct fs_page_cache *pages; /* pagecache.c: rendered list pages */
 	int head_valid; /* head_* caches the journal head inside a transaction */
 	int64_t head_seq;
 	unsigned char head_hash[32];
@@ -105,6 +106,13 @@ const struct fs_value *rec_field(const struct fs_rec *r, const char *name);
 /* plaintext of a sealed field, or NULL */
 const char *rec_sealed(const struct fs_rec *r, const char *name);
 int rec_set_int(struct fs_rec *r, const char *field, int64_t v);
+
+/* pagecache.c: fs_list_text keeps rendered pages while the database is unchanged;
+ * the rendering itself is fs_list_text_uncached (entity.c). */
+int fs_list_text_uncached(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_list_opts *o, struct fs_buf *out,
+			  struct fs_error *err);
+void fs_page_cache_clear(struct fs_ctx *ctx);
+void fs_page_cache_free(struct fs_ctx *ctx);
 
 /* Store a new record / the changed record, with its journal entry. */
 int rec_insert(struct fs_ctx *ctx, struct fs_rec *r, int64_t *ret_id, struct fs_error *err);

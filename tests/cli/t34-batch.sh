@@ -117,4 +117,27 @@ has "named" "$T/err" "claim 3 differs from its journal entry"
 expect "compute again: nothing changed" 0 fs claims compute --workplace 1
 has "unchanged" "$T/out" "0 created"
 expect "verify holds at the end" 0 fs verify
+
+# the server keeps a rendered list page while the database is unchanged
+# (src/core/pagecache.c): a change by another process or by the server itself shows at once
+FAIRSHARE_PASSWORD=a-long-enough-password expect "an account" 0 fs user add admin --role admin
+token=$(fs user token admin 2>/dev/null)
+if start_server 34; then ok "the server answers"; else notok "the server answers"; fi
+get() { curl -s -H "Authorization: Bearer $token" "$B/orgs/mine/people?limit=3&q=worker%201"; }
+get >"$T/p1"
+has "a page" "$T/p1" '"full_name":"Worker 1"'
+get >"$T/p2"
+same "the same page again" "$(cat "$T/p2")" "$(cat "$T/p1")"
+expect "another process renames a person" 0 fs person edit 1 --full-name "Worker 1 Renamed"
+get >"$T/p3"
+has "the change shows at once" "$T/p3" '"full_name":"Worker 1 Renamed"'
+code=$(curl -s -o "$T/patch" -w '%{http_code}' -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+	-X PATCH -d '{"full_name":"Worker 1 Again"}' "$B/orgs/mine/people/1")
+same "the server renames a person" "$code" 200
+get >"$T/p4"
+has "its own change shows at once" "$T/p4" '"full_name":"Worker 1 Again"'
+curl -s -H "Authorization: Bearer $token" "$B/orgs/mine/people?limit=2&q=worker%201" >"$T/p5"
+same "another page is another entry" "$(grep -o '"id":' "$T/p5" | wc -l)" 2
+kill "$server" 2>/dev/null
+wait "$server" 2>/dev/null
 finish
