@@ -262,6 +262,7 @@ void fs_close(struct fs_ctx *ctx)
 	fs_store_close(ctx->st);
 	fs_keys_wipe(&ctx->keys);
 	fs_pkeys_wipe(ctx);
+	fs_page_cache_free(ctx);
 	free(ctx->key_path);
 	free(ctx->evidence_dir);
 	free(ctx);
@@ -310,6 +311,7 @@ int fs_tx_begin(struct fs_ctx *ctx, struct fs_error *err)
 	ctx->tx_failed = 0;
 	ctx->head_valid = 0;
 	memset(ctx->counts, 0, sizeof(ctx->counts)); /* our own writes do not change data_version */
+	fs_page_cache_clear(ctx);
 	int rc = ctx->st->ops->begin(ctx->st, err);
 	if (rc)
 		ctx->tx_depth = 0;
