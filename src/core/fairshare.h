@@ -42,6 +42,8 @@ struct fs_kv {
 
 /* ---- opening ---- */
 /* key_path NULL: DB_PATH.key. */
+/* Is the database name a server's (postgres://...), not a file path? */
+int fs_db_is_server(const char *db);
 int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs_ctx **ret,
 	    struct fs_error *err);
 void fs_close(struct fs_ctx *ctx);
