@@ -26,6 +26,7 @@
 
 #define PREP_SLOTS 256
 #define WRITE_LOCK_KEY "7384502293001" /* pg_advisory_xact_lock key of the writer */
+#define WRITE_WAIT "60s" /* many server processes queue for it: longer than SQLite's 10 s */
 
 enum { K_SELECT, K_DML, K_PRAGMA, K_OTHER };
 
@@ -182,7 +183,8 @@ static int pg_begin(struct fs_store *base, struct fs_error *err)
 	struct pg_store *st = (struct pg_store *)base;
 	if (st->in_tx)
 		return fs_fail(err, FS_ESTORE, NULL, "cannot start a transaction within a transaction");
-	int rc = pg_exec(st, "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")", err);
+	int rc = pg_exec(st, "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = '" WRITE_WAIT "'; "
+			 "SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")", err);
 	if (rc) {
 		pg_exec(st, "ROLLBACK", NULL);
 		return rc;
