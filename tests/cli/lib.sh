@@ -9,7 +9,8 @@ DB=$T/fs.db
 FS_PG_OWN=
 if [ "${FS_TEST_DB:-sqlite}" = postgres ]; then
 	. "$(dirname "$0")/pg.sh"
-	if [ -z "${PGHOST:-}" ]; then pg_start "$T/pg" || exit 1; FS_PG_OWN=1; fi
+	# its own folder: nobody (the cluster's owner when run as root) cannot enter $T
+	if [ -z "${PGHOST:-}" ]; then FS_PG_OWN=$(mktemp -d /tmp/fs-pg-XXXXXX) && pg_start "$FS_PG_OWN" || exit 1; fi
 	FS_PG_DB=fs_$(basename "$T" | tr 'A-Z' 'a-z' | tr -c 'a-z0-9\n' '_')
 	createdb "$FS_PG_DB" || exit 1
 	DB="postgres:///$FS_PG_DB"
@@ -73,7 +74,7 @@ finish() {
 	echo "1..$n"
 	if [ "${FS_TEST_DB:-sqlite}" = postgres ]; then
 		dropdb --force "$FS_PG_DB" 2>/dev/null
-		[ -n "$FS_PG_OWN" ] && pg_stop "$T/pg"
+		[ -n "$FS_PG_OWN" ] && pg_stop "$FS_PG_OWN" && rm -rf "$FS_PG_OWN"
 	fi
 	rm -rf "$T"
 	[ "$fails" -eq 0 ]
