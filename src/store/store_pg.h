@@ -27,6 +27,8 @@ int pg_exec(struct pg_store *st, const char *sql, struct fs_error *err);
 int pg_fail_res(struct pg_store *st, PGresult *r, struct fs_error *err, const char *what);
 
 /* store_pg_schema.c */
+/* One SQLite migration in PostgreSQL's words (appended to out). */
+int pg_ddl(const char *in, struct fs_buf *out);
 int pg_migrate(struct pg_store *st, unsigned flags, struct fs_error *err);
 int pg_pk_load(struct pg_store *st, struct fs_error *err);
 const char *pg_pk_of(struct pg_store *st, const char *table, size_t len);
