@@ -253,6 +253,13 @@ static const char *const fs_sqlite_migrations[] = {
 	"CREATE TABLE checkpoints (\n"
 	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL, size INTEGER NOT NULL, root BLOB NOT NULL,\n"
 	"  ts TEXT NOT NULL, text TEXT NOT NULL) STRICT;\n",
+	/* 21 (f16): bulk work journaled by batch - the ids
+	 * and row hashes a batch journal entry binds, packed, one row per chunk (id =
+	 * the entry's seq; src/core/batch.c) */
+	"CREATE TABLE journal_rows (\n"
+	"  id INTEGER PRIMARY KEY, entity TEXT NOT NULL, first_id INTEGER NOT NULL, last_id INTEGER NOT NULL,\n"
+	"  nrows INTEGER NOT NULL, rows BLOB NOT NULL) STRICT;\n"
+	"CREATE INDEX journal_rows_range ON journal_rows(entity, first_id);\n",
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))
