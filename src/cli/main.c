@@ -54,6 +54,7 @@ static const struct cmd commands[] = {
 	{"log", cmd_log, "list journal entries"},
 	{"verify", cmd_verify, "check the journal chain and the database"},
 	{"checkpoint", cmd_checkpoint, "a signed checkpoint of the log; checkpoint verify FILE"},
+	{"proof", cmd_proof, "proof verify FILE: the proofs a statement ends with"},
 	{"backup", cmd_backup, "write a whole copy of the database and evidence to FILE, plain or sealed"},
 	{"restore", cmd_restore, "bring back a sealed backup FILE as DEST, verified"},
 	{"key", cmd_key, "the data key: status, wrap --passphrase, unwrap, split, unlock, rotate"},
