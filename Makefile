@@ -101,6 +101,7 @@ bench: build
 	bench/record.sh $(BUILD)
 	bench/backup.sh $(BUILD)
 	bench/keys.sh $(BUILD)
+	bench/log.sh $(BUILD)
 
 fuzz: fuzz-build
 	fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)

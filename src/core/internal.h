@@ -60,6 +60,12 @@ struct fs_ctx {
 		unsigned char key[32];
 	} pkeys[16]; /* per-person keys recently opened */
 	unsigned next_pkey;
+	int log_off; /* bench/log_bench.c only: journal without the Merkle log, to time what the tree costs */
+	struct {
+		int valid; /* inside one write transaction, like head_valid */
+		int64_t org, size;
+		unsigned char frontier[64][32]; /* level L: the complete subtree a set bit L of size stands for */
+	} logc;
 	int head_valid; /* head_* caches the journal head inside a transaction */
 	int64_t head_seq;
 	unsigned char head_hash[32];
