@@ -33,6 +33,7 @@ int cmd_init(struct cli *c, int argc, char **argv)
 
 int cmd_demo(struct cli *c, int argc, char **argv)
 {
+	c->actor = NULL; /* the local operator's alone: naming an account changes nothing */
 	int rc = no_args(argc, argv, "usage: fairshare demo\n\nCreates a new database at --db filled with synthetic demo data (every\n"
 				     "name and number is made up): a miners' union whose mine closed on\n"
 				     "2011-08-31 with 748 workers discharged, and an oil workers' union in\n"
@@ -95,6 +96,7 @@ int cmd_summary(struct cli *c, int argc, char **argv)
 
 int cmd_verify(struct cli *c, int argc, char **argv)
 {
+	c->actor = NULL; /* the local operator's alone: naming an account changes nothing */
 	char **cps = calloc((size_t)argc + 1, sizeof(*cps));
 	int ncps = 0, nargs = 1;
 	if (!cps)
