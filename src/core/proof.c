@@ -68,8 +68,23 @@ static int add_item(struct fs_ctx *ctx, const char *entity, int64_t id, int64_t 
 	struct fs_query q = {.table = &fs_journal_table, .filters = f, .nfilters = 2, .descending = 1, .limit = 1};
 	struct entry_ud u = {0};
 	int rc = fs_store_select(ctx->st, &q, entry_cb, &u, err);
+	int64_t bseq = 0;
+	unsigned char bound[32];
+	if (!rc && !u.entry) /* created by bulk work and not changed since: its batch entry binds it */
+		rc = fs_batch_created(ctx, fs_entity_find(entity), id, &bseq, bound, err);
+	if (!rc && !u.entry && bseq) {
+		struct fs_filter sf = {"seq", FS_EQ, fs_vint(bseq)};
+		struct fs_query sq = {.table = &fs_journal_table, .filters = &sf, .nfilters = 1, .limit = 1};
+		rc = fs_store_select(ctx->st, &sq, entry_cb, &u, err);
+	}
 	if (!rc && !u.entry)
 		rc = fs_fail(err, FS_EINTEGRITY, NULL, "%s %lld has no journal entry", entity, (long long)id);
+	if (!rc && bseq) { /* which row of the batch: shown, bound by the chunk the database keeps */
+		char hex[65];
+		fs_hex(bound, 32, hex);
+		if (fs_buf_addf(out, "bound: %s %lld row_hash %s\n", entity, (long long)id, hex))
+			rc = FS_ENOMEM;
+	}
 	int64_t org, index;
 	unsigned char leaf[32], path[FS_MERKLE_MAX_PROOF][32];
 	size_t len = 0;
@@ -178,7 +193,12 @@ int fs_proof_verify(const char *text, size_t n, json_t **ret, struct fs_error *e
 	p += strlen(PROOF_MAGIC);
 	json_t *items = json_array();
 	int bad = 0;
-	while (!rc && p < end && end - p > 7 && !memcmp(p, "entry: ", 7)) {
+	while (!rc && p < end && end - p > 7 && (!memcmp(p, "entry: ", 7) || !memcmp(p, "bound: ", 7))) {
+		if (!memcmp(p, "bound: ", 7)) { /* a row created by a batch: the entry below is the batch's */
+			const char *e = memchr(p, '\n', (size_t)(end - p));
+			p = e ? e + 1 : end;
+			continue;
+		}
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		const char *l2 = eol ? eol + 1 : end, *eol2 = eol ? memchr(l2, '\n', (size_t)(end - l2)) : NULL;
 		const char *l3 = eol2 ? eol2 + 1 : end, *eol3 = eol2 ? memchr(l3, '\n', (size_t)(end - l3)) : NULL;
