@@ -8,7 +8,7 @@ build=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 n=${BENCH_N:-1000000}
-all="import claims funds http record backup keys"
+all="import claims funds http record backup keys log"
 for b in ${BENCH_ONLY:-$all}; do
 	echo "== $b"
 	case $b in

@@ -325,6 +325,7 @@ int fs_tx_begin(struct fs_ctx *ctx, struct fs_error *err)
 		return 0;
 	ctx->tx_failed = 0;
 	ctx->head_valid = 0;
+	ctx->logc.valid = 0;
 	memset(ctx->counts, 0, sizeof(ctx->counts)); /* our own writes do not change data_version */
 	fs_page_cache_clear(ctx);
 	int rc = ctx->st->ops->begin(ctx->st, err);
@@ -340,6 +341,7 @@ int fs_tx_end(struct fs_ctx *ctx, int rc, struct fs_error *err)
 	if (--ctx->tx_depth > 0)
 		return rc;
 	ctx->head_valid = 0;
+	ctx->logc.valid = 0;
 	if (ctx->tx_failed) {
 		ctx->st->ops->rollback(ctx->st);
 		return rc ? rc : FS_EINVAL;

@@ -63,6 +63,12 @@ struct fs_ctx {
 		unsigned char key[32];
 	} pkeys[16]; /* per-person keys recently opened */
 	unsigned next_pkey;
+	int log_off; /* bench/log_bench.c only: journal without the Merkle log, to time what the tree costs */
+	struct {
+		int valid; /* inside one write transaction, like head_valid */
+		int64_t org, size;
+		unsigned char frontier[64][32]; /* level L: the complete subtree a set bit L of size stands for */
+	} logc;
 	struct fs_batch *batch; /* batch.c: rows created now are journaled by batch */
 	struct fs_page_cache *pages; /* pagecache.c: rendered list pages */
 	int head_valid; /* head_* caches the journal head inside a transaction */

@@ -160,7 +160,7 @@ static int journal_entry(struct fs_ctx *ctx, const char *action, const struct fs
 	if (got != seq)
 		return fs_fail(err, FS_EINTEGRITY, NULL, "journal entry got number %lld, expected %lld",
 			       (long long)got, (long long)seq);
-	if ((rc = fs_log_append(ctx, org_of(r), seq, hash, err))) /* a leaf of its organization's Merkle log */
+	if (!ctx->log_off && (rc = fs_log_append(ctx, org_of(r), seq, hash, err))) /* a leaf of its organization's Merkle log */
 		return rc;
 	ctx->head_seq = seq;
 	memcpy(ctx->head_hash, hash, FS_HASH_BYTES);
