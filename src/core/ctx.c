@@ -47,7 +47,8 @@ static const struct {
 	const char *entity;
 } reshaped[] = {{15, "incident"}, {15, "evidence"}, {16, "employment"}, {17, "incident"}, {17, "assessment"},
 		{17, "detention"}, {17, "action"}, {17, "stage"}, {17, "demand"}, {17, "hearing"}, {17, "person"}};
-enum { SHAPE_CURRENT = 17, SHAPE_SEALED_TEXT = 17 };
+/* 21: every seal bound to its row (seal_bind.c, in batches after the rest). */
+enum { SHAPE_TABLES = 17, SHAPE_SEALED_TEXT = 17, SHAPE_CURRENT = 21 };
 
 struct shape_ud {
 	struct fs_ctx *ctx;
@@ -119,10 +120,10 @@ static int journal_shape(struct fs_ctx *ctx, int *done, struct fs_error *err)
 	return rc && rc != FS_ENOTFOUND ? fs_fail(err, rc, NULL, "cannot read the database's meta data") : 0;
 }
 
-static int shape_done(struct fs_ctx *ctx, struct fs_error *err)
+static int shape_done(struct fs_ctx *ctx, int shape, struct fs_error *err)
 {
 	char cur[16];
-	snprintf(cur, sizeof(cur), "%d", SHAPE_CURRENT);
+	snprintf(cur, sizeof(cur), "%d", shape);
 	return fs_store_meta_set(ctx->st, "journal_shape", cur, err);
 }
 
@@ -135,7 +136,8 @@ static int reshape_journal(struct fs_ctx *ctx, struct fs_error *err)
 	int rc = fs_tx_begin(ctx, err);
 	if (!rc) /* read inside the write lock: another process may have done it */
 		rc = journal_shape(ctx, &done, err);
-	for (size_t k = 0; !rc && done < SHAPE_CURRENT && k < fs_nentities; k++) {
+	int tables = done < SHAPE_TABLES;
+	for (size_t k = 0; !rc && done < SHAPE_TABLES && k < fs_nentities; k++) {
 		struct shape_ud u = {.ctx = ctx, .e = fs_entities[k], .err = err};
 		for (size_t i = 0; i < sizeof(reshaped) / sizeof(reshaped[0]); i++)
 			u.journal |= reshaped[i].version > done && fs_entity_find(reshaped[i].entity) == u.e;
@@ -143,11 +145,13 @@ static int reshape_journal(struct fs_ctx *ctx, struct fs_error *err)
 		if (u.journal || u.reseal)
 			rc = shape_table(&u);
 	}
-	if (!rc)
-		rc = shape_done(ctx, err);
+	if (!rc && tables)
+		rc = shape_done(ctx, SHAPE_TABLES, err);
 	rc = fs_tx_end(ctx, rc, err);
 	fs_set_actor(ctx, saved);
-	return rc;
+	/* then the seals, batch by batch (FAIRSHARE_BIND_BATCH: rows per batch, for tests) */
+	const char *b = getenv("FAIRSHARE_BIND_BATCH");
+	return rc ? rc : fs_seal_bind(ctx, b ? atoll(b) : 1000, err);
 }
 
 int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs_ctx **ret,
@@ -198,7 +202,7 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 			goto fail_unlink;
 		fs_hex(ctx->keys.fingerprint, FS_HASH_BYTES, fpr);
 		if ((rc = fs_store_meta_set(ctx->st, "key_fingerprint", fpr, err)) ||
-		    (rc = shape_done(ctx, err))) {
+		    (rc = shape_done(ctx, SHAPE_CURRENT, err))) {
 			unlink(key_path);
 			goto fail_unlink;
 		}
@@ -222,6 +226,7 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 		int shape = SHAPE_CURRENT;
 		if (!rc)
 			rc = journal_shape(ctx, &shape, err);
+		ctx->seal_legacy = shape < SHAPE_CURRENT;
 		if (!rc && shape < SHAPE_CURRENT && !(flags & FS_ASIS)) {
 			if (flags & FS_READONLY) { /* as the store migrates: once, writable, then read */
 				struct fs_ctx *rw;
@@ -230,11 +235,15 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 			} else {
 				rc = reshape_journal(ctx, err);
 			}
+			if (!rc)
+				ctx->seal_legacy = 0;
 		}
 		if (rc)
 			goto fail;
 		if (!(flags & FS_READONLY)) /* interrupted uploads and snapshots of processes that are gone */
 			fs_tmp_sweep(ctx);
+		if (!(flags & FS_ASIS)) /* the key's folder, not the database: read-only opens too */
+			fs_key_next_sweep(ctx);
 	}
 	*ret = ctx;
 	return 0;
@@ -319,9 +328,13 @@ int fs_tx_end(struct fs_ctx *ctx, int rc, struct fs_error *err)
 	ctx->head_valid = 0;
 	if (ctx->tx_failed) {
 		ctx->st->ops->rollback(ctx->st);
+		fs_pkeys_wipe(ctx); /* keys made in the transaction are gone with it */
 		return rc ? rc : FS_EINVAL;
 	}
-	return ctx->st->ops->commit(ctx->st, err);
+	rc = ctx->st->ops->commit(ctx->st, err);
+	if (rc)
+		fs_pkeys_wipe(ctx);
+	return rc;
 }
 
 struct org_ud {

@@ -236,6 +236,11 @@ static const char *const fs_sqlite_migrations[] = {
 	"DELETE FROM sessions;\n"
 	"DELETE FROM api_tokens;\n"
 	"CREATE UNIQUE INDEX api_tokens_name ON api_tokens(user_id, name);\n",
+	/* (s12: reserved number 21) sealed values bound to table, row id and column
+	 * (the seals themselves are bound again by the core, seal_bind.c); the keys
+	 * that seal transfers' parties, one per generation, wrapped by the data key
+	 * (party.c): the transfer chain covers a party, so a rotation re-wraps these */
+	"CREATE TABLE IF NOT EXISTS party_keys (gen INTEGER PRIMARY KEY, wrapped BLOB NOT NULL, created_at TEXT NOT NULL) STRICT;\n",
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))
