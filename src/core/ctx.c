@@ -2,6 +2,7 @@
  * organization, backup and the summary. */
 #include "internal.h"
 #include "../util/utf8.h"
+#include "log.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -46,9 +47,10 @@ static const struct {
 	int version;
 	const char *entity;
 } reshaped[] = {{15, "incident"}, {15, "evidence"}, {16, "employment"}, {17, "incident"}, {17, "assessment"},
-		{17, "detention"}, {17, "action"}, {17, "stage"}, {17, "demand"}, {17, "hearing"}, {17, "person"}};
+		{17, "detention"}, {17, "action"}, {17, "stage"}, {17, "demand"}, {17, "hearing"}, {17, "person"},
+		{19, "fund"}};
 /* 21: every seal bound to its row (seal_bind.c, in batches after the rest). */
-enum { SHAPE_TABLES = 17, SHAPE_SEALED_TEXT = 17, SHAPE_CURRENT = 21 };
+enum { SHAPE_TABLES = 19, SHAPE_SEALED_TEXT = 17, SHAPE_CURRENT = 21 };
 
 struct shape_ud {
 	struct fs_ctx *ctx;
@@ -170,7 +172,7 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 	struct fs_ctx *ctx = calloc(1, sizeof(*ctx));
 	if (!ctx)
 		return FS_ENOMEM;
-	snprintf(ctx->actor, sizeof(ctx->actor), "cli");
+	snprintf(ctx->actor, sizeof(ctx->actor), "operator"); /* principal_id 0: FS_OPERATOR */
 	size_t dl = strlen(db_path);
 	if (!(ctx->evidence_dir = malloc(dl + sizeof(".evidence")))) {
 		free(ctx);
@@ -202,7 +204,8 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 			goto fail_unlink;
 		fs_hex(ctx->keys.fingerprint, FS_HASH_BYTES, fpr);
 		if ((rc = fs_store_meta_set(ctx->st, "key_fingerprint", fpr, err)) ||
-		    (rc = shape_done(ctx, SHAPE_CURRENT, err))) {
+		    (rc = shape_done(ctx, SHAPE_CURRENT, err)) || (rc = fs_log_mark_built(ctx, err)) ||
+		    (rc = fs_signing_key_create(ctx, NULL, 1, err))) {
 			unlink(key_path);
 			goto fail_unlink;
 		}
@@ -223,11 +226,15 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 		if (!rc && !(flags & FS_ROTATE) && fs_key_rotating(ctx))
 			rc = fs_fail(err, FS_ECONFLICT, "key", "a key rotation was interrupted: finish it with 'fairshare key rotate' "
 				     "before anything else");
-		int shape = SHAPE_CURRENT;
+		int shape = SHAPE_CURRENT, logged = 1;
+		if (!rc && !(flags & FS_ASIS)) /* the logs first: the journal entries written below are leaves */
+			rc = fs_log_built(ctx, &logged, err);
 		if (!rc)
 			rc = journal_shape(ctx, &shape, err);
 		ctx->seal_legacy = shape < SHAPE_CURRENT;
-		if (!rc && shape < SHAPE_CURRENT && !(flags & FS_ASIS)) {
+		if (!rc && !logged && !(flags & FS_READONLY))
+			rc = fs_log_build(ctx, err);
+		if (!rc && (shape < SHAPE_CURRENT || !logged) && !(flags & FS_ASIS)) {
 			if (flags & FS_READONLY) { /* as the store migrates: once, writable, then read */
 				struct fs_ctx *rw;
 				if (!(rc = fs_open(db_path, key_path, flags & ~(unsigned)FS_READONLY, &rw, err)))

@@ -12,7 +12,7 @@
 
 #define FS_MAX_COLS 24
 #define FS_MAX_FIELDS 16
-#define FS_ACTOR_MAX 64
+#define FS_ACTOR_MAX 300 /* "user:ID NAME": a name is up to 64 characters */
 
 struct fs_rec;
 
@@ -40,6 +40,9 @@ struct fs_ctx {
 	struct fs_store *st;
 	struct fs_keys keys;
 	char actor[FS_ACTOR_MAX];
+	/* who acts (principal.c): an account's id, FS_OPERATOR (0: whoever holds the
+	 * database and key files) or FS_NOBODY (-1: not logged in, may do nothing) */
+	int64_t principal_id;
 	int64_t org_id;
 	char org_country[3];
 	char org_currency[4];

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 
 #include "../util/date.h"
+#include "log.h"
 
 void fs_now_iso(char out[32])
 {
@@ -147,6 +148,8 @@ static int journal_entry(struct fs_ctx *ctx, const char *action, const struct fs
 	if (got != seq)
 		return fs_fail(err, FS_EINTEGRITY, NULL, "journal entry got number %lld, expected %lld",
 			       (long long)got, (long long)seq);
+	if ((rc = fs_log_append(ctx, org_of(r), seq, hash, err))) /* a leaf of its organization's Merkle log */
+		return rc;
 	ctx->head_seq = seq;
 	memcpy(ctx->head_hash, hash, FS_HASH_BYTES);
 	return 0;
@@ -273,9 +276,10 @@ static int journal_cb(void *p, const struct fs_value *v)
 	    (v[FS_J_ACTION].n == 7 && !memcmp(v[FS_J_ACTION].p, "custody", 7)) ||
 	    (v[FS_J_ACTION].n == 5 && !memcmp(v[FS_J_ACTION].p, "token", 5)) ||
 	    (v[FS_J_ACTION].n == 6 && !memcmp(v[FS_J_ACTION].p, "forget", 6)) ||
-	    (v[FS_J_ACTION].n == 6 && !memcmp(v[FS_J_ACTION].p, "rotate", 6)))
+	    (v[FS_J_ACTION].n == 6 && !memcmp(v[FS_J_ACTION].p, "rotate", 6)) ||
+	    (v[FS_J_ACTION].n == 3 && !memcmp(v[FS_J_ACTION].p, "log", 3)))
 		return 0; /* a view of sealed fields, a batch of transfers, a custody event, an API token made or
-			   * revoked, a person forgotten, a key rotated: no row of the register changed */
+			   * revoked, a person forgotten, a key rotated, a log begun: no row of the register changed */
 	struct slot *s = map_slot(&u->map, ((uint64_t)(ei + 1) << 56) | (uint64_t)v[FS_J_ENTITY_ID].i, 1);
 	if (!s) {
 		u->rc = FS_ENOMEM;
@@ -332,6 +336,11 @@ int fs_verify(struct fs_ctx *ctx, struct fs_verify_report *rep, struct fs_error 
 		if (s->key && !s->deleted && !s->seen)
 			problem(&u, s->seq, "%s %lld is in the journal but missing from the database (deleted outside fairshare; entry %lld)",
 				fs_entities[(s->key >> 56) - 1]->name, (long long)(s->key & ((1ULL << 56) - 1)), (long long)s->seq);
+	}
+	if (!rc) { /* the Merkle logs: every leaf and subtree recomputed from the journal */
+		int64_t problems = 0;
+		rc = fs_log_verify(ctx, &text, &problems, err);
+		rep->problems += problems;
 	}
 	if (!rc) { /* the ledger: its own chain and the balances it implies */
 		int64_t problems = 0, transfers = 0;

@@ -236,7 +236,24 @@ static const char *const fs_sqlite_migrations[] = {
 	"DELETE FROM sessions;\n"
 	"DELETE FROM api_tokens;\n"
 	"CREATE UNIQUE INDEX api_tokens_name ON api_tokens(user_id, name);\n",
-	/* (s12: reserved number 21) sealed values bound to table, row id and column
+	/* 19: the two-person rule: what one account may pay out of a fund in 24 hours
+	 * without a second person, and the transfers of a fund by time (that sum) */
+	"ALTER TABLE funds ADD COLUMN rolling_limit_minor INTEGER;\n"
+	"CREATE INDEX transfers_fund_ts ON transfers(org_id, fund_id, ts);\n",
+	/* 20 (l11; renumbered by position at merge): the journal as a Merkle log per
+	 * organization (log 0: the system's): every complete subtree once, keyed by
+	 * organization, level and index (log.c); each log's size; the signed
+	 * checkpoints made of them. The entries already journaled become leaves at the
+	 * first writable open (ctx.c, fs_log_build). */
+	"CREATE TABLE log_nodes (\n"
+	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL, level INTEGER NOT NULL, idx INTEGER NOT NULL,\n"
+	"  hash BLOB NOT NULL, seq INTEGER) STRICT;\n"
+	"CREATE INDEX log_nodes_seq ON log_nodes(seq);\n"
+	"CREATE TABLE logs (org_id INTEGER PRIMARY KEY, size INTEGER NOT NULL) STRICT;\n"
+	"CREATE TABLE checkpoints (\n"
+	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL, size INTEGER NOT NULL, root BLOB NOT NULL,\n"
+	"  ts TEXT NOT NULL, text TEXT NOT NULL) STRICT;\n",
+	/* 21 (s12) sealed values bound to table, row id and column
 	 * (the seals themselves are bound again by the core, seal_bind.c); the keys
 	 * that seal transfers' parties, one per generation, wrapped by the data key
 	 * (party.c): the transfer chain covers a party, so a rotation re-wraps these */
