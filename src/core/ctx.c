@@ -156,6 +156,11 @@ static int reshape_journal(struct fs_ctx *ctx, struct fs_error *err)
 	return rc ? rc : fs_seal_bind(ctx, b ? atoll(b) : 1000, err);
 }
 
+int fs_db_is_server(const char *db)
+{
+	return fs_store_is_server(db);
+}
+
 int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs_ctx **ret,
 	    struct fs_error *err)
 {
@@ -164,6 +169,10 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 		return rc;
 	fs_entities_init();
 	char default_key[4096];
+	int server = fs_store_is_server(db_path);
+	if (!key_path && server) /* the key is a file on this machine, never in the database */
+		return fs_fail(err, FS_EINVAL, "key", "a PostgreSQL database needs its key file named: --key PATH or "
+			       "FAIRSHARE_KEY (the evidence files go beside it, in PATH without .key plus .evidence)");
 	if (!key_path) {
 		if ((size_t)snprintf(default_key, sizeof(default_key), "%s.key", db_path) >= sizeof(default_key))
 			return fs_fail(err, FS_EINVAL, "db", "database path too long");
@@ -173,17 +182,21 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 	if (!ctx)
 		return FS_ENOMEM;
 	snprintf(ctx->actor, sizeof(ctx->actor), "operator"); /* principal_id 0: FS_OPERATOR */
-	size_t dl = strlen(db_path);
+	/* DB.evidence beside a database file; KEY.evidence (KEY without .key) beside a server's key file */
+	const char *base = server ? key_path : db_path;
+	size_t dl = strlen(base);
+	if (server && dl > 4 && !strcmp(base + dl - 4, ".key"))
+		dl -= 4;
 	if (!(ctx->evidence_dir = malloc(dl + sizeof(".evidence")))) {
 		free(ctx);
 		return FS_ENOMEM;
 	}
-	memcpy(ctx->evidence_dir, db_path, dl);
+	memcpy(ctx->evidence_dir, base, dl);
 	memcpy(ctx->evidence_dir + dl, ".evidence", sizeof(".evidence"));
 	unsigned sflags = (flags & FS_INIT) ? FS_OPEN_CREATE : (flags & FS_ASIS) ? FS_OPEN_READONLY | FS_OPEN_ASIS
 			: (flags & FS_READONLY) ? FS_OPEN_READONLY : 0;
 	struct stat sb; /* init takes a new path, or an empty file (as mktemp makes) */
-	if ((flags & FS_INIT) && stat(db_path, &sb) == 0 && !(S_ISREG(sb.st_mode) && sb.st_size == 0)) {
+	if ((flags & FS_INIT) && !server && stat(db_path, &sb) == 0 && !(S_ISREG(sb.st_mode) && sb.st_size == 0)) {
 		free(ctx->evidence_dir);
 		free(ctx);
 		return fs_fail(err, FS_ECONFLICT, "db", "%s exists already; it is not initialised again", db_path);
@@ -255,6 +268,8 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 	*ret = ctx;
 	return 0;
 fail_unlink:
+	if (server) /* the schema stays: an empty database again needs dropping it by hand */
+		goto fail;
 	fs_store_close(ctx->st);
 	ctx->st = NULL;
 	unlink(db_path);
@@ -272,6 +287,7 @@ void fs_close(struct fs_ctx *ctx)
 	fs_store_close(ctx->st);
 	fs_keys_wipe(&ctx->keys);
 	fs_pkeys_wipe(ctx);
+	fs_page_cache_free(ctx);
 	free(ctx->key_path);
 	free(ctx->evidence_dir);
 	free(ctx);
@@ -320,6 +336,7 @@ int fs_tx_begin(struct fs_ctx *ctx, struct fs_error *err)
 	ctx->tx_failed = 0;
 	ctx->head_valid = 0;
 	memset(ctx->counts, 0, sizeof(ctx->counts)); /* our own writes do not change data_version */
+	fs_page_cache_clear(ctx);
 	int rc = ctx->st->ops->begin(ctx->st, err);
 	if (rc)
 		ctx->tx_depth = 0;

@@ -1267,7 +1267,7 @@ int rec_insert(struct fs_ctx *ctx, struct fs_rec *r, int64_t *ret_id, struct fs_
 		return fs_fail(err, FS_EINTEGRITY, NULL, "a new %s got id %lld, not %lld as its seal says", r->e->name,
 			       (long long)id, (long long)want);
 	r->v[0] = fs_vint(id);
-	if ((rc = fs_journal_append(ctx, "create", NULL, r, err)))
+	if ((rc = ctx->batch ? fs_batch_add(ctx, r, err) : fs_journal_append(ctx, "create", NULL, r, err)))
 		return rc;
 	if (ret_id)
 		*ret_id = id;
@@ -1598,8 +1598,8 @@ static int list_cb(void *p, const struct fs_value *vals)
 	return u->rc != 0;
 }
 
-int fs_list_text(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_list_opts *o, struct fs_buf *out,
-		 struct fs_error *err)
+int fs_list_text_uncached(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_list_opts *o, struct fs_buf *out,
+			  struct fs_error *err)
 {
 	int rc = need_org(ctx, e, err);
 	if (rc)

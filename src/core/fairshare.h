@@ -42,6 +42,8 @@ struct fs_kv {
 
 /* ---- opening ---- */
 /* key_path NULL: DB_PATH.key. */
+/* Is the database name a server's (postgres://...), not a file path? */
+int fs_db_is_server(const char *db);
 int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs_ctx **ret,
 	    struct fs_error *err);
 void fs_close(struct fs_ctx *ctx);
@@ -256,6 +258,14 @@ struct fs_verify_report {
 	char head_hash[65];
 	char *text;                  /* one problem per line; caller frees */
 };
+/* migrate-store: the whole installation FROM -> TO (a new SQLite file or an empty
+ * PostgreSQL database), verified on both ends (migrate_store.c). */
+struct fs_migrate_report {
+	int64_t entries, rows, files;
+	char head[65];
+};
+int fs_migrate_store(const char *from, const char *to, const char *key_path, struct fs_migrate_report *rep,
+		     struct fs_error *err);
 /* 0 when everything holds; FS_EINTEGRITY with the report filled otherwise. */
 int fs_verify(struct fs_ctx *ctx, struct fs_verify_report *rep, struct fs_error *err);
 

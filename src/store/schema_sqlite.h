@@ -253,7 +253,14 @@ static const char *const fs_sqlite_migrations[] = {
 	"CREATE TABLE checkpoints (\n"
 	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL, size INTEGER NOT NULL, root BLOB NOT NULL,\n"
 	"  ts TEXT NOT NULL, text TEXT NOT NULL) STRICT;\n",
-	/* 21 (s12) sealed values bound to table, row id and column
+	/* 21 (f16): bulk work journaled by batch - the ids
+	 * and row hashes a batch journal entry binds, packed, one row per chunk (id =
+	 * the entry's seq; src/core/batch.c) */
+	"CREATE TABLE journal_rows (\n"
+	"  id INTEGER PRIMARY KEY, entity TEXT NOT NULL, first_id INTEGER NOT NULL, last_id INTEGER NOT NULL,\n"
+	"  nrows INTEGER NOT NULL, rows BLOB NOT NULL) STRICT;\n"
+	"CREATE INDEX journal_rows_range ON journal_rows(entity, first_id);\n",
+	/* 22 (s12; reserved 21, renumbered at the merge after f16) sealed values bound to table, row id and column
 	 * (the seals themselves are bound again by the core, seal_bind.c); the keys
 	 * that seal transfers' parties, one per generation, wrapped by the data key
 	 * (party.c): the transfer chain covers a party, so a rotation re-wraps these */
