@@ -153,7 +153,7 @@ static int reshape_journal(struct fs_ctx *ctx, struct fs_error *err)
 	fs_set_actor(ctx, saved);
 	/* then the seals, batch by batch (FAIRSHARE_BIND_BATCH: rows per batch, for tests) */
 	const char *b = getenv("FAIRSHARE_BIND_BATCH");
-	return rc ? rc : fs_seal_bind(ctx, b ? atoll(b) : 1000, err);
+	return rc ? rc : fs_seal_bind(ctx, b ? strtoll(b, NULL, 10) : 1000, err);
 }
 
 int fs_db_is_server(const char *db)

@@ -68,7 +68,7 @@ static int bind_batch(struct fs_ctx *ctx, int64_t batch, struct fs_error *err)
 	struct fs_buf v;
 	fs_buf_init(&v, 64);
 	int rc = fs_store_meta_get(ctx->st, "journal_shape", &v, NULL);
-	int done = !rc && v.data && atoi(v.data) >= atoi(SHAPE_BOUND); /* another run finished it */
+	int done = !rc && v.data && strtol(v.data, NULL, 10) >= strtol(SHAPE_BOUND, NULL, 10); /* another run finished it */
 	fs_buf_reset(&v);
 	long k = 0;
 	long long last = 0;
