@@ -68,7 +68,7 @@ struct fs_ctx {
 	int head_valid; /* head_* caches the journal head inside a transaction */
 	int64_t head_seq;
 	unsigned char head_hash[32];
-	int seal_legacy; /* seals bound to the table only still open (until schema 21's binding is done) */
+	int seal_legacy; /* seals bound to the table only still open (until the binding of schema 22 is done) */
 	int64_t party_gen; /* party.c: the generation of party_key (0: none loaded) */
 	unsigned char party_key[32];
 };
@@ -230,7 +230,7 @@ int fs_unseal_for(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs
 int fs_seal_for(struct fs_ctx *ctx, const struct fs_rec *r, const void *plain, size_t n, struct fs_buf *out);
 /* The associated data that binds a sealed value to table, row id and column. */
 void fs_seal_ad(const char *table, int64_t id, const char *column, char ad[FS_SEAL_AD_MAX]);
-/* seal_bind.c: seals made before schema 21 (bound to their table only) sealed
+/* seal_bind.c: seals made before schema 22 (bound to their table only) sealed
  * again bound to their row, in journaled batches that a rerun resumes. */
 int fs_seal_bind(struct fs_ctx *ctx, int64_t batch, struct fs_error *err);
 /* party.c: a transfer's party sealed under the newest party key (bound to the

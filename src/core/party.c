@@ -5,7 +5,7 @@
  * not under the data key but under a party key of a generation (party_keys:
  * random keys, each wrapped by the data key, bound to its generation): a key
  * rotation re-wraps the generations and starts a new one, and the chained
- * ciphertext stays as it is. A party sealed before schema 21 was sealed under
+ * ciphertext stays as it is. A party sealed before schema 22 was sealed under
  * the data key itself; the first rotation keeps that key's sealing subkey as
  * generation 0, wrapped by the new key, so those parties still open.
  *
@@ -126,7 +126,7 @@ int fs_party_open(struct fs_ctx *ctx, const struct fs_value *t, struct fs_buf *o
 		return FS_ECRYPTO;
 	unsigned char key[32];
 	int rc;
-	if (p[0] == FS_SEAL_DATA) { /* before schema 21: the data key, or the one it had before a rotation */
+	if (p[0] == FS_SEAL_DATA) { /* before schema 22: the data key, or the one it had before a rotation */
 		if (!fs_unseal(&ctx->keys, "transfers", p, b->n, out))
 			return 0;
 		if (!(rc = gen_key(ctx, &ctx->keys, 0, key)))

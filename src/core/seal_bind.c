@@ -1,6 +1,6 @@
 /* seal_bind.c - binding the seals of an older database to their rows.
  *
- * Before schema 21 a sealed value's associated data named its table only, so a
+ * Before schema 22 a sealed value's associated data named its table only, so a
  * blob moved to another row of the same table (with the row hashes and the
  * journal recomputed) opened there as that row's value. Since then it names
  * table, row id and column (keys.c, fs_seal_ad). An older database's seals are
