@@ -184,6 +184,11 @@ int fs_person_forget(struct fs_ctx *ctx, int64_t person, const char *reason, str
  * The new key file is written beside the old one (KEY.new, in the same form) and
  * replaces it at the end. *resealed: values re-sealed by this run. */
 int fs_key_rotate(struct fs_ctx *ctx, int64_t batch, int64_t *resealed, struct fs_error *err);
+/* The same; a key split among officers is rotated into new shares (as many, the
+ * same threshold) written to shares_dir/share-I.txt before anything is sealed with
+ * it (required for a split key; a rerun after a crash needs the old shares). */
+int fs_key_rotate_to(struct fs_ctx *ctx, int64_t batch, const char *shares_dir, int64_t *resealed,
+		     struct fs_error *err);
 int fs_person_by_national_id(struct fs_ctx *ctx, const char *national_id, int64_t *ret_id,
 			     struct fs_error *err);
 

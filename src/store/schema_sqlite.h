@@ -259,6 +259,11 @@ static const char *const fs_sqlite_migrations[] = {
 	"  id INTEGER PRIMARY KEY, entity TEXT NOT NULL, first_id INTEGER NOT NULL, last_id INTEGER NOT NULL,\n"
 	"  nrows INTEGER NOT NULL, rows BLOB NOT NULL) STRICT;\n"
 	"CREATE INDEX journal_rows_range ON journal_rows(entity, first_id);\n",
+	/* 22 (s12; reserved 21, renumbered at the merge after f16) sealed values bound to table, row id and column
+	 * (the seals themselves are bound again by the core, seal_bind.c); the keys
+	 * that seal transfers' parties, one per generation, wrapped by the data key
+	 * (party.c): the transfer chain covers a party, so a rotation re-wraps these */
+	"CREATE TABLE IF NOT EXISTS party_keys (gen INTEGER PRIMARY KEY, wrapped BLOB NOT NULL, created_at TEXT NOT NULL) STRICT;\n",
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))
