@@ -246,10 +246,10 @@ static const char *const fs_sqlite_migrations[] = {
 	 * leaf); the signed
 	 * checkpoints made of them. The entries already journaled become leaves at the
 	 * first writable open (ctx.c, fs_log_build). */
-	"CREATE TABLE log_nodes (\n"
+	"CREATE TABLE IF NOT EXISTS log_nodes (\n"
 	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL, level INTEGER NOT NULL, idx INTEGER NOT NULL,\n"
 	"  hash BLOB NOT NULL, seq INTEGER) STRICT;\n"
-	"CREATE TABLE checkpoints (\n"
+	"CREATE TABLE IF NOT EXISTS checkpoints (\n"
 	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL, size INTEGER NOT NULL, root BLOB NOT NULL,\n"
 	"  ts TEXT NOT NULL, text TEXT NOT NULL) STRICT;\n",
 	/* 21 (f16): bulk work journaled by batch - the ids
