@@ -67,13 +67,14 @@ int cmd_user(struct cli *c, int argc, char **argv)
 			fs_close(ctx);
 			return cli_usage("give the password in $FAIRSHARE_PASSWORD or on standard input");
 		}
-		/* the same core functions as the API's /orgs/{org}/users (core/users.h) */
+		/* the same core functions as the API's /orgs/{org}/users (core/users.h),
+		 * as the principal (--as NAME, else the operator) */
 		int64_t id = 0;
 		char initial[FS_INITIAL_PASSWORD];
 		if (!strcmp(sub, "add"))
-			r = fs_account_create(ctx, FS_OPERATOR, name, pw, role, initial, &id, &err);
+			r = fs_account_create(ctx, name, pw, role, initial, &id, &err);
 		else if (!(r = fs_user_id(ctx, name, &id, &err)))
-			r = fs_account_set_password(ctx, FS_OPERATOR, id, pw, &err);
+			r = fs_account_set_password(ctx, id, pw, &err);
 		memset(pw, 0, sizeof(pw));
 		if (!r)
 			printf("%s %s\n", !strcmp(sub, "add") ? "added user" : "changed the password of", name);
@@ -84,13 +85,13 @@ int cmd_user(struct cli *c, int argc, char **argv)
 		}
 		int64_t id;
 		if (!(r = fs_user_id(ctx, name, &id, &err)))
-			r = fs_account_set_role(ctx, FS_OPERATOR, id, argv[3], &err);
+			r = fs_account_set_role(ctx, id, argv[3], &err);
 		if (!r)
 			printf("%s: %s\n", name, argv[3]);
 	} else if (!strcmp(sub, "disable") || !strcmp(sub, "enable")) {
 		int64_t id;
 		if (!(r = fs_user_id(ctx, name, &id, &err)))
-			r = fs_account_set_disabled(ctx, FS_OPERATOR, id, !strcmp(sub, "disable"), &err);
+			r = fs_account_set_disabled(ctx, id, !strcmp(sub, "disable"), &err);
 		if (!r)
 			printf("%sd %s\n", sub, name);
 	} else if (!strcmp(sub, "token") && !strcmp(name, "list")) {

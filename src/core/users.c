@@ -66,14 +66,15 @@ static const char *role_in(const struct roles *r, int64_t user, int64_t org)
 	return NULL;
 }
 
-/* Does by hold users.manage in org? The operator holds everything. */
+/* Does by hold users.manage in org? The operator holds everything; nobody (before
+ * a login) nothing. */
 static int manages(struct fs_ctx *ctx, int64_t by, int64_t org)
 {
 	char role[16];
 	struct fs_error e = {0};
 	if (by == FS_OPERATOR)
 		return 1;
-	return !fs_user_role(ctx, by, org, role, &e) && fs_role_can(role, "users.manage");
+	return by > 0 && !fs_user_role(ctx, by, org, role, &e) && fs_role_can(role, "users.manage");
 }
 
 static int may_manage(struct fs_ctx *ctx, int64_t by, struct fs_error *err)
@@ -143,8 +144,9 @@ static void add_roles(struct fs_ctx *ctx, int64_t by, const struct roles *all, j
 	json_object_set_new(acc, "roles", list ? list : json_array());
 }
 
-int fs_accounts_list(struct fs_ctx *ctx, int64_t by, json_t **ret, struct fs_error *err)
+int fs_accounts_list(struct fs_ctx *ctx, json_t **ret, struct fs_error *err)
 {
+	int64_t by = fs_principal(ctx);
 	struct roles all;
 	json_t *users = NULL, *items = NULL;
 	int rc = may_manage(ctx, by, err);
@@ -201,8 +203,9 @@ static int account_view(struct fs_ctx *ctx, int64_t by, int64_t id, json_t **ret
 	return rc;
 }
 
-int fs_account_get(struct fs_ctx *ctx, int64_t by, int64_t id, json_t **ret, struct fs_error *err)
+int fs_account_get(struct fs_ctx *ctx, int64_t id, json_t **ret, struct fs_error *err)
 {
+	int64_t by = fs_principal(ctx);
 	int rc = may_manage(ctx, by, err);
 	return rc ? rc : account_view(ctx, by, id, ret, err);
 }
@@ -276,9 +279,10 @@ static int username_of(struct fs_ctx *ctx, int64_t id, char out[72], struct fs_e
 	return rc;
 }
 
-int fs_account_change(struct fs_ctx *ctx, int64_t by, int64_t id, const struct fs_account_change *ch, json_t **ret,
+int fs_account_change(struct fs_ctx *ctx, int64_t id, const struct fs_account_change *ch, json_t **ret,
 		      struct fs_error *err)
 {
+	int64_t by = fs_principal(ctx);
 	struct roles all = {0};
 	char name[72];
 	int rc = may_manage(ctx, by, err);
@@ -321,35 +325,35 @@ int fs_account_change(struct fs_ctx *ctx, int64_t by, int64_t id, const struct f
 	return rc;
 }
 
-int fs_account_set_role(struct fs_ctx *ctx, int64_t by, int64_t id, const char *role, struct fs_error *err)
+int fs_account_set_role(struct fs_ctx *ctx, int64_t id, const char *role, struct fs_error *err)
 {
 	if (!role)
 		return fs_fail(err, FS_EINVAL, "role", "give a role or none");
 	struct fs_account_change ch = {.role = role, .disabled = -1};
-	return fs_account_change(ctx, by, id, &ch, NULL, err);
+	return fs_account_change(ctx, id, &ch, NULL, err);
 }
 
-int fs_account_set_disabled(struct fs_ctx *ctx, int64_t by, int64_t id, int disabled, struct fs_error *err)
+int fs_account_set_disabled(struct fs_ctx *ctx, int64_t id, int disabled, struct fs_error *err)
 {
 	struct fs_account_change ch = {.disabled = disabled != 0};
-	return fs_account_change(ctx, by, id, &ch, NULL, err);
+	return fs_account_change(ctx, id, &ch, NULL, err);
 }
 
-int fs_account_set_password(struct fs_ctx *ctx, int64_t by, int64_t id, const char *password, struct fs_error *err)
+int fs_account_set_password(struct fs_ctx *ctx, int64_t id, const char *password, struct fs_error *err)
 {
 	if (!password)
 		return fs_fail(err, FS_EINVAL, "password", "give the new password");
 	struct fs_account_change ch = {.disabled = -1, .password = password};
-	return fs_account_change(ctx, by, id, &ch, NULL, err);
+	return fs_account_change(ctx, id, &ch, NULL, err);
 }
 
-int fs_account_create(struct fs_ctx *ctx, int64_t by, const char *username, const char *password, const char *role,
+int fs_account_create(struct fs_ctx *ctx, const char *username, const char *password, const char *role,
 		      char initial[FS_INITIAL_PASSWORD], int64_t *ret_id, struct fs_error *err)
 {
 	/* no look-alike characters: read aloud or copied from a screen */
 	static const char alphabet[] = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
 	char made[FS_INITIAL_PASSWORD] = "";
-	int64_t id;
+	int64_t id, by = fs_principal(ctx);
 	int rc = may_manage(ctx, by, err);
 	if (!rc && !username)
 		rc = fs_fail(err, FS_EINVAL, "username", "give the account's user name");

@@ -22,7 +22,7 @@ enum MHD_Result fs_h_users_list(struct fs_hreq *q)
 {
 	struct fs_error err = {0};
 	json_t *out = NULL;
-	int rc = fs_accounts_list(q->ctx, q->user, &out, &err);
+	int rc = fs_accounts_list(q->ctx, &out, &err);
 	return rc ? fs_hreq_fail(q, rc, &err) : fs_http_send_json(q->c, 200, out, NULL);
 }
 
@@ -33,7 +33,7 @@ enum MHD_Result fs_h_user_get(struct fs_hreq *q)
 		return fs_http_send_error(q->c, 404, "not_found", "no such account", NULL);
 	struct fs_error err = {0};
 	json_t *out = NULL;
-	int rc = fs_account_get(q->ctx, q->user, id, &out, &err);
+	int rc = fs_account_get(q->ctx, id, &out, &err);
 	return rc ? fs_hreq_fail(q, rc, &err) : fs_http_send_json(q->c, 200, out, NULL);
 }
 
@@ -72,12 +72,12 @@ enum MHD_Result fs_h_user_create(struct fs_hreq *q)
 	char initial[FS_INITIAL_PASSWORD];
 	int64_t id = 0;
 	json_t *out = NULL;
-	int rc = fs_account_create(q->ctx, q->user, json_string_value(json_object_get(j, "username")),
+	int rc = fs_account_create(q->ctx, json_string_value(json_object_get(j, "username")),
 				   json_string_value(json_object_get(j, "password")), json_string_value(json_object_get(j, "role")),
 				   initial, &id, &err);
 	json_decref(j);
 	if (!rc)
-		rc = fs_account_get(q->ctx, q->user, id, &out, &err);
+		rc = fs_account_get(q->ctx, id, &out, &err);
 	if (!rc && initial[0])
 		json_object_set_new(out, "initial_password", json_string(initial));
 	sodium_memzero(initial, sizeof(initial));
@@ -99,7 +99,7 @@ enum MHD_Result fs_h_user_update(struct fs_hreq *q)
 	struct fs_account_change ch = {.role = json_string_value(json_object_get(j, "role")),
 				       .disabled = json_is_boolean(dis) ? json_is_true(dis) : -1,
 				       .password = json_string_value(json_object_get(j, "password"))};
-	int rc = fs_account_change(q->ctx, q->user, id, &ch, &out, &err);
+	int rc = fs_account_change(q->ctx, id, &ch, &out, &err);
 	json_decref(j);
 	return rc ? fs_hreq_fail(q, rc, &err) : fs_http_send_json(q->c, 200, out, NULL);
 }
@@ -114,6 +114,6 @@ enum MHD_Result fs_h_user_revoke(struct fs_hreq *q)
 	struct fs_error err = {0};
 	json_t *out = NULL;
 	struct fs_account_change ch = {.role = "none", .disabled = -1};
-	int rc = fs_account_change(q->ctx, q->user, id, &ch, &out, &err);
+	int rc = fs_account_change(q->ctx, id, &ch, &out, &err);
 	return rc ? fs_hreq_fail(q, rc, &err) : fs_http_send_json(q->c, 200, out, NULL);
 }

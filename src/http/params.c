@@ -62,6 +62,8 @@ static const struct {
 	{"POST", "users", NULL, 3, none, 422},
 	{"PATCH", "users", "#", 4, none, 422},
 	{"DELETE", "users", "#", 4, none, 422},
+	{"GET", "checkpoint", NULL, 3, none, 422},
+	{"POST", "checkpoints", NULL, 3, none, 422},
 };
 
 const struct fs_param *fs_params_for(const char *method, char *const *seg, size_t n, int *filters, unsigned *status)

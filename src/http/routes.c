@@ -19,6 +19,8 @@ const struct fs_route fs_routes[] = {
 	{"GET", "/health", NULL, NULL, FS_ROUTE_PUBLIC | FS_ROUTE_NODB},
 	{"GET", "/openapi.yaml", NULL, NULL, FS_ROUTE_PUBLIC | FS_ROUTE_NODB},
 	{"POST", "/login", fs_h_login, NULL, FS_ROUTE_PUBLIC},
+	{"GET", "/orgs/:org/checkpoint", fs_h_checkpoint_latest, NULL, FS_ROUTE_PUBLIC}, /* h_log.c */
+	{"POST", "/orgs/:org/checkpoints", fs_h_checkpoint_make, "log.checkpoint", 0},
 	/* a login, outside any organization */
 	{"POST", "/logout", fs_h_logout, NULL, 0},
 	{"GET", "/me", fs_h_me, NULL, 0},
@@ -203,6 +205,8 @@ enum MHD_Result fs_route_dispatch(struct fs_ctx *ctx, struct MHD_Connection *c, 
 {
 	struct fs_hreq q = {.ctx = ctx, .c = c, .method = method, .body = body, .body_len = body_len, .n = n};
 	memcpy(q.seg, seg, n * sizeof(*seg));
+	if (ctx)
+		fs_act_as_nobody(ctx); /* until the request's account is known (the context serves many) */
 	char allow[64];
 	const struct fs_route *any, *r = find(method, seg + 2, n - 2, &q, allow, sizeof(allow), &any);
 	const struct fs_route *first = r ? r : any;
@@ -217,11 +221,9 @@ enum MHD_Result fs_route_dispatch(struct fs_ctx *ctx, struct MHD_Connection *c, 
 	}
 	if (!ctx)
 		return fs_http_send_error(c, 503, "unavailable", "the database cannot be opened", NULL);
-	if (fs_http_authenticate(ctx, c, &q))
+	struct fs_error err = {0}; /* the account acts: the journal names it "user:ID NAME", as the CLI's */
+	if (fs_http_authenticate(ctx, c, &q) || fs_act_as_user(ctx, q.user, &err))
 		return fs_http_send_error(c, 401, "unauthorized", "log in first (or send an API token)", NULL);
-	char actor[32];
-	snprintf(actor, sizeof(actor), "user:%lld", (long long)q.user);
-	fs_set_actor(ctx, actor); /* the journal says who */
 	if (is_write(method) && !fs_http_csrf_ok(c, &q))
 		return fs_http_send_error(c, 403, "csrf", "missing or wrong X-CSRF-Token header", NULL);
 	if (fs_http_check_query(c, method, seg + 2, n - 2))

@@ -32,7 +32,7 @@ has "the 405 names the methods it answers" "$T/body" "answers GET"
 same "POST on a read-only fund route is 405" "$(call admin POST /orgs/miners/funds/1/balances '{}')" 405
 same "an unknown path is 404" "$(call admin GET /orgs/miners/no-such-thing)" 404
 same "a known path with more after it is 404" "$(call admin GET /orgs/miners/watch/more)" 404
-same "a known path with less is 404" "$(call admin GET /orgs/miners/funds/1)" 404
+same "a known path with less is 404" "$(call admin GET /orgs/miners/record)" 404
 same "the record has no such sub-resource" "$(call admin GET /orgs/miners/record/everything)" 404
 same "without a login, 401 first" "$(curl -s -o /dev/null -w '%{http_code}' "$B/orgs/miners/users")" 401
 same "a viewer's transfer is refused" "$(call viewer POST /orgs/miners/funds/1/transfers '[]')" 403

@@ -27,7 +27,7 @@ static int add(struct fs_ctx *ctx, const char *org, const char *name, const char
 	char initial[FS_INITIAL_PASSWORD];
 	if (fs_use_org(ctx, org, &err))
 		return -1;
-	return fs_account_create(ctx, FS_OPERATOR, name, "a-long-password", role, initial, id, &err);
+	return fs_account_create(ctx, name, "a-long-password", role, initial, id, &err);
 }
 
 static int setup(void **state)
@@ -66,6 +66,16 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* Act as the account (FS_OPERATOR: the operator). */
+static void as(struct fx *f, int64_t id)
+{
+	struct fs_error err = {0};
+	if (id == FS_OPERATOR)
+		fs_act_as_operator(f->ctx);
+	else
+		assert_int_equal(fs_act_as_user(f->ctx, id, &err), 0);
+}
+
 static const char *role_of(struct fx *f, int64_t id)
 {
 	static char role[16];
@@ -82,17 +92,17 @@ static void test_viewer_refused(void **state)
 	json_t *out = NULL;
 	char initial[FS_INITIAL_PASSWORD];
 	int64_t id = 0;
-	assert_int_equal(fs_accounts_list(f->ctx, f->clerk, &out, &err), FS_EPERM);
+	assert_int_equal((as(f, f->clerk), fs_accounts_list(f->ctx, &out, &err)), FS_EPERM);
 	assert_null(out);
 	assert_non_null(strstr(err.message, "users.manage"));
-	assert_int_equal(fs_account_get(f->ctx, f->clerk, f->boss, &out, &err), FS_EPERM);
-	assert_int_equal(fs_account_create(f->ctx, f->clerk, "sneaky", NULL, "admin", initial, &id, &err), FS_EPERM);
+	assert_int_equal((as(f, f->clerk), fs_account_get(f->ctx, f->boss, &out, &err)), FS_EPERM);
+	assert_int_equal((as(f, f->clerk), fs_account_create(f->ctx, "sneaky", NULL, "admin", initial, &id, &err)), FS_EPERM);
 	assert_int_equal(fs_user_id(f->ctx, "sneaky", &id, &err), FS_ENOTFOUND);
-	assert_int_equal(fs_account_set_role(f->ctx, f->clerk, f->clerk, "admin", &err), FS_EPERM);
+	assert_int_equal((as(f, f->clerk), fs_account_set_role(f->ctx, f->clerk, "admin", &err)), FS_EPERM);
 	assert_string_equal(role_of(f, f->clerk), "viewer");
-	assert_int_equal(fs_account_set_disabled(f->ctx, f->clerk, f->boss, 1, &err), FS_EPERM);
+	assert_int_equal((as(f, f->clerk), fs_account_set_disabled(f->ctx, f->boss, 1, &err)), FS_EPERM);
 	/* another organization's admin holds nothing here */
-	assert_int_equal(fs_account_set_role(f->ctx, f->oilboss, f->clerk, "admin", &err), FS_EPERM);
+	assert_int_equal((as(f, f->oilboss), fs_account_set_role(f->ctx, f->clerk, "admin", &err)), FS_EPERM);
 	assert_string_equal(role_of(f, f->clerk), "viewer");
 }
 
@@ -102,9 +112,9 @@ static void test_admin_manages(void **state)
 	struct fx *f = *state;
 	struct fs_error err = {0};
 	json_t *out = NULL;
-	assert_int_equal(fs_account_set_role(f->ctx, f->boss, f->clerk, "treasurer", &err), 0);
+	assert_int_equal((as(f, f->boss), fs_account_set_role(f->ctx, f->clerk, "treasurer", &err)), 0);
 	assert_string_equal(role_of(f, f->clerk), "treasurer");
-	assert_int_equal(fs_accounts_list(f->ctx, f->boss, &out, &err), 0);
+	assert_int_equal((as(f, f->boss), fs_accounts_list(f->ctx, &out, &err)), 0);
 	size_t i;
 	json_t *a;
 	int seen_clerk = 0;
@@ -115,11 +125,11 @@ static void test_admin_manages(void **state)
 	}
 	json_decref(out);
 	assert_true(seen_clerk);
-	assert_int_equal(fs_account_get(f->ctx, f->boss, f->oilboss, &out, &err), FS_ENOTFOUND);
-	assert_int_equal(fs_account_set_role(f->ctx, f->boss, f->oilboss, "viewer", &err), FS_ENOTFOUND);
-	assert_int_equal(fs_account_set_disabled(f->ctx, f->boss, f->oilboss, 1, &err), FS_ENOTFOUND);
-	assert_int_equal(fs_account_set_role(f->ctx, f->boss, f->clerk, "boss", &err), FS_EINVAL);
-	assert_int_equal(fs_account_set_role(f->ctx, f->boss, f->clerk, "none", &err), 0);
+	assert_int_equal((as(f, f->boss), fs_account_get(f->ctx, f->oilboss, &out, &err)), FS_ENOTFOUND);
+	assert_int_equal((as(f, f->boss), fs_account_set_role(f->ctx, f->oilboss, "viewer", &err)), FS_ENOTFOUND);
+	assert_int_equal((as(f, f->boss), fs_account_set_disabled(f->ctx, f->oilboss, 1, &err)), FS_ENOTFOUND);
+	assert_int_equal((as(f, f->boss), fs_account_set_role(f->ctx, f->clerk, "boss", &err)), FS_EINVAL);
+	assert_int_equal((as(f, f->boss), fs_account_set_role(f->ctx, f->clerk, "none", &err)), 0);
 	assert_string_equal(role_of(f, f->clerk), "");
 }
 
@@ -128,18 +138,18 @@ static void test_no_lockout(void **state)
 {
 	struct fx *f = *state;
 	struct fs_error err = {0};
-	assert_int_equal(fs_account_set_role(f->ctx, f->boss, f->boss, "viewer", &err), FS_ECONFLICT);
+	assert_int_equal((as(f, f->boss), fs_account_set_role(f->ctx, f->boss, "viewer", &err)), FS_ECONFLICT);
 	assert_non_null(strstr(err.message, "last admin"));
-	assert_int_equal(fs_account_set_role(f->ctx, f->boss, f->boss, "none", &err), FS_ECONFLICT);
-	assert_int_equal(fs_account_set_disabled(f->ctx, f->boss, f->boss, 1, &err), FS_ECONFLICT);
+	assert_int_equal((as(f, f->boss), fs_account_set_role(f->ctx, f->boss, "none", &err)), FS_ECONFLICT);
+	assert_int_equal((as(f, f->boss), fs_account_set_disabled(f->ctx, f->boss, 1, &err)), FS_ECONFLICT);
 	assert_string_equal(role_of(f, f->boss), "admin");
 	struct fs_account_change both = {.role = "admin", .disabled = 1};
-	assert_int_equal(fs_account_change(f->ctx, f->boss, f->clerk, &both, NULL, &err), 0); /* another admin, disabled */
-	assert_int_equal(fs_account_set_role(f->ctx, f->boss, f->boss, "viewer", &err), FS_ECONFLICT);
-	assert_int_equal(fs_account_set_disabled(f->ctx, f->boss, f->clerk, 0, &err), 0);
-	assert_int_equal(fs_account_set_role(f->ctx, f->boss, f->boss, "viewer", &err), 0); /* two enabled admins */
+	assert_int_equal((as(f, f->boss), fs_account_change(f->ctx, f->clerk, &both, NULL, &err)), 0); /* another admin, disabled */
+	assert_int_equal((as(f, f->boss), fs_account_set_role(f->ctx, f->boss, "viewer", &err)), FS_ECONFLICT);
+	assert_int_equal((as(f, f->boss), fs_account_set_disabled(f->ctx, f->clerk, 0, &err)), 0);
+	assert_int_equal((as(f, f->boss), fs_account_set_role(f->ctx, f->boss, "viewer", &err)), 0); /* two enabled admins */
 	assert_string_equal(role_of(f, f->boss), "viewer");
-	assert_int_equal(fs_account_set_role(f->ctx, FS_OPERATOR, f->clerk, "viewer", &err), 0);
+	assert_int_equal((as(f, FS_OPERATOR), fs_account_set_role(f->ctx, f->clerk, "viewer", &err)), 0);
 	assert_string_equal(role_of(f, f->clerk), "viewer");
 }
 
