@@ -150,6 +150,29 @@ has "with the core's words" "$T/err" "is not a role"
 expect "the CLI grants" 0 fs --org miners user role kasa documenter
 same "which the API sees" "$(call belge GET /orgs/miners/users/$kasa_id; jget "d['role']")" "200documenter"
 
+# ---- the CLI's one option parser (src/cli/options.c): the same errors everywhere
+expect "an unknown option" 64 fs --org miners export people --bogus
+has "named, with the command" "$T/err" "unknown option --bogus for 'export people'"
+expect "an unknown option with a value" 64 fs --org miners export incidents --bogus=3
+has "named without its value" "$T/err" "unknown option --bogus for 'export incidents'"
+expect "a value missing" 64 fs backup --seal-to
+has "says which and what" "$T/err" "--seal-to needs a value (RECIPIENT) for 'backup'"
+expect "an option twice" 64 fs key split --shares 3 --shares 4 --threshold 2
+has "says so" "$T/err" "--shares given twice for 'key split'"
+expect "not a number" 64 fs key split --shares abc --threshold 2
+has "says what it is not" "$T/err" "--shares: 'abc' is not a positive whole number for 'key split'"
+expect "a value to a flag" 64 fs --org miners record counts --public=yes
+has "says it takes none" "$T/err" "--public takes no value for 'record counts'"
+expect "one argument too many" 64 fs restore a b c --secret-key k
+has "names it" "$T/err" "unexpected argument 'c' for 'restore'"
+expect "a short option" 64 fs backup -x
+has "is not taken for a file" "$T/err" "unknown option -x"
+expect "options in any order, --name=value" 0 fs --org miners export incidents --public --format=json --output "$T/inc.json"
+has "the export was written" "$T/inc.json" '['
+expect "record counts with options" 0 fs --org miners record counts --public --by region
+expect "a bad format" 64 fs --org miners export incidents --format xml
+has "says the choices" "$T/err" "--format is csv or json"
+
 kill -TERM "$server"
 wait "$server" 2>/dev/null
 finish
