@@ -44,6 +44,7 @@ int cmd_entity(struct cli *c, int argc, char **argv);
 int cmd_init(struct cli *c, int argc, char **argv);
 int cmd_demo(struct cli *c, int argc, char **argv);
 int cmd_verify(struct cli *c, int argc, char **argv);
+int cmd_migrate_store(struct cli *c, int argc, char **argv);
 int cmd_log(struct cli *c, int argc, char **argv);
 int cmd_backup(struct cli *c, int argc, char **argv);
 int cmd_restore(struct cli *c, int argc, char **argv);
@@ -63,6 +64,7 @@ int cmd_record(struct cli *c, int argc, char **argv);
 int cmd_evidence(struct cli *c, int argc, char **argv);
 int cmd_key(struct cli *c, int argc, char **argv);
 int cmd_checkpoint(struct cli *c, int argc, char **argv);
+int cmd_proof(struct cli *c, int argc, char **argv);
 /* verify --checkpoint: each file's signature and the log's consistency with it, in
  * order; the first it contradicts is named (EX_DATAERR). */
 int cli_verify_checkpoints(struct fs_ctx *ctx, int nfiles, char **files);

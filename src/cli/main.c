@@ -53,8 +53,10 @@ static const struct cmd commands[] = {
 	{"log", cmd_log, "list journal entries"},
 	{"verify", cmd_verify, "check the journal chain and the database"},
 	{"checkpoint", cmd_checkpoint, "a signed checkpoint of the log; checkpoint verify FILE"},
+	{"proof", cmd_proof, "proof verify FILE: the proofs a statement ends with"},
 	{"backup", cmd_backup, "write a whole copy of the database and evidence to FILE, plain or sealed"},
 	{"restore", cmd_restore, "bring back a sealed backup FILE as DEST, verified"},
+	{"migrate-store", cmd_migrate_store, "copy the whole installation FROM TO (SQLite <-> PostgreSQL), verified"},
 	{"key", cmd_key, "the data key: status, wrap --passphrase, unwrap, split, unlock, rotate"},
 };
 
@@ -65,7 +67,8 @@ static void usage(FILE *out)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-11s %s\n", commands[i].name, commands[i].summary);
 	fputs("\nGlobal options (anywhere on the line):\n"
-	      "  --db PATH    database file (else $FAIRSHARE_DB, else $XDG_DATA_HOME/fairshare/fairshare.db)\n"
+	      "  --db PATH    database file (else $FAIRSHARE_DB, else $XDG_DATA_HOME/fairshare/fairshare.db),\n"
+	      "               or a PostgreSQL database: postgres://[user@host]/dbname (needs --key)\n"
 	      "  --key PATH   key file for sealed fields (else $FAIRSHARE_KEY, else PATH.key)\n"
 	      "  --org SLUG   organization to work in (else $FAIRSHARE_ORG; needed when there are several)\n"
 	      "  --as NAME    act as this account, with its role's rights (else $FAIRSHARE_AS); without it\n"

@@ -65,7 +65,7 @@ static int mkdirs(char *path)
 struct fs_ctx *cli_open(struct cli *c, unsigned flags, int need_org, int *exit_code)
 {
 	struct fs_error err = {0};
-	if (flags & FS_INIT) {
+	if ((flags & FS_INIT) && !fs_db_is_server(c->db)) {
 		char dir[sizeof(c->db_buf)];
 		snprintf(dir, sizeof(dir), "%s", c->db);
 		if (mkdirs(dir)) {

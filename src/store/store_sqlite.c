@@ -490,6 +490,21 @@ static int sq_table_columns(struct fs_store *base, const char *table, struct fs_
 	return 0;
 }
 
+static int sq_table_names(struct fs_store *base, struct fs_buf *out, struct fs_error *err)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
+			       "ESCAPE '\\' ORDER BY name", -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, FS_ESTORE, "table list");
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(s, 0);
+		fs_buf_add(out, name, strlen(name) + 1);
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
 const struct fs_store_ops fs_store_sqlite = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -511,5 +526,6 @@ const struct fs_store_ops fs_store_sqlite = {
 	.check = sq_check,
 	.check_quick = sq_check_quick,
 	.table_columns = sq_table_columns,
+	.table_names = sq_table_names,
 	.schema_version = FS_SQLITE_SCHEMA_VERSION,
 };
