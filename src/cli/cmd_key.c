@@ -2,6 +2,7 @@
  * person forget; and how every command gets what unlocks a wrapped or split key
  * (a terminal, a file descriptor, a systemd credential). */
 #include "cli.h"
+#include "options.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -260,17 +261,15 @@ static int key_split(struct cli *c, int argc, char **argv)
 {
 	int64_t n = 0, k = 0;
 	const char *dir = NULL;
-	for (int i = 2; i < argc; i++) {
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(argv[i], "--shares") && v && !cli_parse_id(v, &n))
-			i++;
-		else if (!strcmp(argv[i], "--threshold") && v && !cli_parse_id(v, &k))
-			i++;
-		else if (!strcmp(argv[i], "--out") && v)
-			dir = argv[++i];
-		else
-			return cli_usage("key split: unexpected argument '%s'", argv[i]);
-	}
+	const struct cli_option opts[] = {
+		CLI_OPT_ID("shares", &n, "N", "how many shares (2 to 255)"),
+		CLI_OPT_ID("threshold", &k, "K", "how many of them open the key (2 to N)"),
+		CLI_OPT_STRING("out", &dir, "DIR", "write the shares as files there"),
+		CLI_OPT_END(),
+	};
+	int prc;
+	if (cli_parse_options(argc - 1, argv + 1, opts, "key split", 0, &prc) < 0)
+		return prc;
 	if (n < 2 || n > 255 || k < 2 || k > n)
 		return cli_usage("key split needs --shares N (2 to 255) and --threshold K (2 to N)");
 	int rc;
