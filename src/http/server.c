@@ -7,6 +7,7 @@
 #include "front.h"
 #include "params.h"
 #include "respond.h"
+#include "static.h"
 #include "transport.h"
 #include "ops.h"
 
@@ -436,9 +437,9 @@ static json_t *orgs_of(struct fs_ctx *ctx, int64_t user)
 	json_array_foreach(json_object_get(orgs, "items"), i, org) {
 		char role[16];
 		if (!fs_user_role(ctx, user, json_integer_value(json_object_get(org, "id")), role, &err) && role[0])
-			json_array_append_new(out, json_pack("{s:O,s:O,s:O,s:O,s:s,s:o}", "id", json_object_get(org, "id"), "slug",
+			json_array_append_new(out, json_pack("{s:O,s:O,s:O,s:O,s:O,s:s,s:o}", "id", json_object_get(org, "id"), "slug",
 							     json_object_get(org, "slug"), "name", json_object_get(org, "name"),
-							     "currency", json_object_get(org, "currency"), "role", role,
+							     "currency", json_object_get(org, "currency"), "country", json_object_get(org, "country"), "role", role,
 							     "capabilities", fs_role_capabilities(role)));
 	}
 	json_decref(orgs);
@@ -858,41 +859,6 @@ static enum MHD_Result handle_org(struct server *s, struct fs_ctx *ctx, struct M
 	return fs_http_send_error(c, 404, "not_found", "no such resource", NULL);
 }
 
-/* The web interface's static files: only plain names under web_dir. */
-static enum MHD_Result send_static(struct server *s, struct MHD_Connection *c, const char *url)
-{
-	const char *name = strcmp(url, "/") ? url + 1 : "index.html";
-	size_t n = strlen(name);
-	int ok = s->o->web_dir && n > 0 && n < 200 && name[0] != '.' && !strstr(name, "..") && !strstr(name, "/.");
-	for (size_t i = 0; ok && i < n; i++)
-		ok = (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') || (name[i] >= '0' && name[i] <= '9') ||
-		     strchr("._-/", name[i]);
-	static const struct {
-		const char *ext, *type;
-	} types[] = {{".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-		     {".css", "text/css; charset=utf-8"}, {".json", "application/json"}, {".svg", "image/svg+xml"},
-		     {".png", "image/png"}, {".ico", "image/x-icon"}, {".yaml", "application/yaml"}};
-	const char *type = NULL;
-	for (size_t i = 0; ok && i < sizeof(types) / sizeof(types[0]); i++) {
-		size_t el = strlen(types[i].ext);
-		if (n > el && !strcmp(name + n - el, types[i].ext))
-			type = types[i].type;
-	}
-	char path[512];
-	struct fs_buf b;
-	fs_buf_init(&b, 4u << 20);
-	int rc = FS_EIO;
-	if (ok && type && (size_t)snprintf(path, sizeof(path), "%s/%s", s->o->web_dir, name) < sizeof(path))
-		rc = fs_buf_load(&b, path);
-	if (rc) {
-		fs_buf_done(&b);
-		return rc == FS_EIO ? fs_http_send_error(c, 404, "not_found", "no such resource", NULL)
-				    : fs_http_send_error(c, 500, "internal", "internal error", NULL);
-	}
-	size_t len = b.len;
-	return fs_http_send(c, 200, type, fs_buf_take(&b), len, NULL);
-}
-
 static enum MHD_Result route(struct server *s, struct MHD_Connection *c, struct request *rq, const char *url,
 			     const char *method)
 {
@@ -904,7 +870,7 @@ static enum MHD_Result route(struct server *s, struct MHD_Connection *c, struct 
 	struct route r;
 	if (split_path(url, &r) || r.n < 2 || strcmp(r.seg[0], "api") || strcmp(r.seg[1], "v1")) {
 		if (!strcmp(method, "GET") && strncmp(url, "/api/", 5))
-			return send_static(s, c, url);
+			return fs_static_send(c, s->o->web_dir, url);
 		return fs_http_send_error(c, 404, "not_found", "no such resource", NULL);
 	}
 	if (r.n == 3 && !strcmp(r.seg[2], "openapi.yaml") && !strcmp(method, "GET")) {
