@@ -8,6 +8,7 @@
 #include "params.h"
 #include "respond.h"
 #include "static.h"
+#include "errjson.h"
 #include "transport.h"
 #include "ops.h"
 
@@ -153,7 +154,7 @@ static enum MHD_Result send_fs_error(struct MHD_Connection *c, int rc, const str
 	default: break;
 	}
 	/* internal errors say little: details stay out of responses */
-	return fs_http_send_error(c, status, code, status == 500 ? "internal error" : err->message, status == 500 ? NULL : err->field);
+	return status == 500 ? fs_http_send_error(c, status, code, "internal error", NULL) : fs_http_send_fs_error(c, status, code, err);
 }
 
 /* ---- request helpers ---- */

@@ -9,7 +9,7 @@ import { $, cell, clear, el, link, say, show } from "./ui.js";
 import { go } from "./router.js";
 import { failed } from "./people.js";
 
-export const VALUE_PREFIXES = ["violation", "incident", "action", "demand", "source", "value"];
+export const VALUE_PREFIXES = ["violation", "incident", "action", "demand", "source", "value", "release", "evidence", "reason"];
 export const range = (lo, hi) => lo == null ? "" : lo === hi || hi == null ? fmtNumber(lo) : fmtNumber(lo) + "–" + fmtNumber(hi);
 
 export async function openRecord(params, query) {
@@ -124,7 +124,7 @@ export async function openTimeline(params, query) {
     if (e.entity === "action") link(li, text, href("/actions/" + e.id));
     else if (e.entity === "incident") link(li, text, href("/incidents/" + e.id));
     else li.append(text);
-    if (e.detail) li.append(" (" + e.detail + ")");
+    if (e.detail) li.append(" (" + (e.event === "released" ? word("release", e.detail) : e.detail) + ")");
     ol.appendChild(li);
   }
   if (!r.data.events.length) ol.appendChild(el("li", { text: t("timeline.none") }));
