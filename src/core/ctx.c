@@ -2,6 +2,7 @@
  * organization, backup and the summary. */
 #include "internal.h"
 #include "../util/utf8.h"
+#include "log.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -166,7 +167,7 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 	struct fs_ctx *ctx = calloc(1, sizeof(*ctx));
 	if (!ctx)
 		return FS_ENOMEM;
-	snprintf(ctx->actor, sizeof(ctx->actor), "cli");
+	snprintf(ctx->actor, sizeof(ctx->actor), "operator"); /* principal_id 0: FS_OPERATOR */
 	size_t dl = strlen(db_path);
 	if (!(ctx->evidence_dir = malloc(dl + sizeof(".evidence")))) {
 		free(ctx);
@@ -198,7 +199,8 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 			goto fail_unlink;
 		fs_hex(ctx->keys.fingerprint, FS_HASH_BYTES, fpr);
 		if ((rc = fs_store_meta_set(ctx->st, "key_fingerprint", fpr, err)) ||
-		    (rc = shape_done(ctx, err))) {
+		    (rc = shape_done(ctx, err)) || (rc = fs_log_mark_built(ctx, err)) ||
+		    (rc = fs_signing_key_create(ctx, NULL, 1, err))) {
 			unlink(key_path);
 			goto fail_unlink;
 		}
@@ -219,10 +221,14 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 		if (!rc && !(flags & FS_ROTATE) && fs_key_rotating(ctx))
 			rc = fs_fail(err, FS_ECONFLICT, "key", "a key rotation was interrupted: finish it with 'fairshare key rotate' "
 				     "before anything else");
-		int shape = SHAPE_CURRENT;
+		int shape = SHAPE_CURRENT, logged = 1;
+		if (!rc && !(flags & FS_ASIS)) /* the logs first: the journal entries written below are leaves */
+			rc = fs_log_built(ctx, &logged, err);
 		if (!rc)
 			rc = journal_shape(ctx, &shape, err);
-		if (!rc && shape < SHAPE_CURRENT && !(flags & FS_ASIS)) {
+		if (!rc && !logged && !(flags & FS_READONLY))
+			rc = fs_log_build(ctx, err);
+		if (!rc && (shape < SHAPE_CURRENT || !logged) && !(flags & FS_ASIS)) {
 			if (flags & FS_READONLY) { /* as the store migrates: once, writable, then read */
 				struct fs_ctx *rw;
 				if (!(rc = fs_open(db_path, key_path, flags & ~(unsigned)FS_READONLY, &rw, err)))
@@ -256,6 +262,7 @@ void fs_close(struct fs_ctx *ctx)
 	fs_store_close(ctx->st);
 	fs_keys_wipe(&ctx->keys);
 	fs_pkeys_wipe(ctx);
+	fs_page_cache_free(ctx);
 	free(ctx->key_path);
 	free(ctx->evidence_dir);
 	free(ctx);
@@ -304,6 +311,7 @@ int fs_tx_begin(struct fs_ctx *ctx, struct fs_error *err)
 	ctx->tx_failed = 0;
 	ctx->head_valid = 0;
 	memset(ctx->counts, 0, sizeof(ctx->counts)); /* our own writes do not change data_version */
+	fs_page_cache_clear(ctx);
 	int rc = ctx->st->ops->begin(ctx->st, err);
 	if (rc)
 		ctx->tx_depth = 0;

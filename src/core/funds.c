@@ -97,7 +97,7 @@ int fs_ledger_resolution_id(const char *pending_id, unsigned flag, char out[FS_T
 }
 
 struct tf_row {
-	char actor[80], id[72], date[11];
+	char actor[FS_ACTOR_MAX], id[72], date[11];
 	int64_t flags, amount, fund;
 	int found;
 };
@@ -142,8 +142,15 @@ int fs_ledger_approve(struct fs_ctx *ctx, int64_t fund, const char *pending_id, 
 		return fs_fail(err, FS_ECONFLICT, "pending_id", "'%.64s' was already posted by %s (transfer '%s' of %s, %s of %s): this approval records nothing",
 			       pending_id, done.actor, done.id, done.date, a, whole);
 	}
-	if (!strcmp(t.actor, ctx->actor))
+	/* the second person is another account, by id (payout.c holds it for every post) */
+	if (fs_actor_is_principal(ctx, t.actor))
 		return fs_fail(err, FS_EPERM, "actor", "a disbursement is approved by a second person, not by %s who entered it", ctx->actor);
+	if (ctx->principal_id <= 0)
+		return fs_fail(err, FS_EPERM, "actor", "the second person of a payout is an account: approve as one (--as NAME), not as %s",
+			       ctx->actor);
+	int rc2 = fs_principal_require(ctx, "funds.approve", err);
+	if (rc2)
+		return rc2;
 	struct fs_transfer post = {.id = approval_id, .flags = FS_TF_POST, .pending_id = pending_id};
 	return fs_ledger_transfer(ctx, fund, &post, 1, result, err);
 }

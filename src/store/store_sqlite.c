@@ -237,12 +237,22 @@ static void sq_rollback(struct fs_store *base)
 		exec_cached(st, "ROLLBACK", NULL);
 }
 
+/* The statement cache's slot of a query: runs on every statement of every row,
+ * so 8 bytes a step (the byte-at-a-time FNV-1a was 5 % of a bulk import). */
 static unsigned hash_str(const char *s)
 {
-	unsigned h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	size_t n = strlen(s);
+	uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
+	for (; n >= 8; n -= 8, s += 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 29;
+	}
+	for (; n; n--, s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	h ^= h >> 32;
+	return (unsigned)h;
 }
 
 static int sq_prepare(struct fs_store *base, const char *sql, struct fs_stmt **ret, struct fs_error *err)
