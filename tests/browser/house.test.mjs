@@ -117,6 +117,23 @@ await test("a server error is shown in Turkish, the field by its label, beside t
   await ctx.close();
 });
 
+await test("a treasurer creates a fund with its approval threshold; the fund page shows the threshold", async () => {
+  const { ctx, page } = await session("treasurer");
+  await page.goto(url("/o/miners/funds"));
+  await page.locator("#new-fund").click();
+  await page.locator("#form-view").waitFor({ state: "visible" });
+  assert(page.url().endsWith("/o/miners/new/funds"), page.url());
+  await page.locator("#f-name").fill("Hardship fund " + Date.now());
+  await page.locator("#f-approval_threshold").fill("5000.00");
+  await page.locator("#generic-form button[type=submit]").click();
+  await page.locator("#fund-view").waitFor({ state: "visible" });
+  assert(/\/o\/miners\/funds\/\d+$/.test(page.url()), "the new fund's address: " + page.url());
+  const card = await page.locator("#fund-threshold").textContent();
+  assert(card.includes("5,000.00") && card.includes("Second approval needed above"), "threshold shown: " + card);
+  await page.screenshot({ path: path.join(shots, "treasurer-new-fund-360.png"), fullPage: true });
+  await ctx.close();
+});
+
 // every view of each role, both sizes; on tr/ru/kk no visible English sentence or raw code
 const english = new Map(Object.entries(dict.en).map(([k, v]) => [v.trim(), k]));
 const RAW = /^[a-z]+(_[a-z]+)+$|^(income|expenses|assets):[a-z-]+$|^\([a-z]+(_[a-z]+)+\)$/;

@@ -498,4 +498,12 @@ export default {
   "release.acquitted": "acquitted",
   "release.sentence_served": "sentence served",
   "release.other": "other",
+  "fund.new": "New fund",
+  "fund.threshold": "Second approval needed above",
+  "fund.rolling_limit": "One account may pay out in 24 hours",
+  "field.name": "Name",
+  "field.currency": "Currency",
+  "field.approval_threshold": "Second approval above",
+  "field.strike_pay_weekly": "Strike pay per week",
+  "field.rolling_limit": "Limit per account in 24 hours",
 };

@@ -498,4 +498,12 @@ export default {
   "release.acquitted": "ақталды",
   "release.sentence_served": "жаза мерзімі өтелді",
   "release.other": "басқа",
+  "fund.new": "Жаңа қор",
+  "fund.threshold": "Бұдан жоғары сомаға екінші мақұлдау керек",
+  "fund.rolling_limit": "Бір тіркелгі 24 сағатта төлей алатыны",
+  "field.name": "Атауы",
+  "field.currency": "Валюта",
+  "field.approval_threshold": "Екінші мақұлдау шегі",
+  "field.strike_pay_weekly": "Апталық ереуіл төлемі",
+  "field.rolling_limit": "Бір тіркелгіге 24 сағаттық шек",
 };

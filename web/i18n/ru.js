@@ -498,4 +498,12 @@ export default {
   "release.acquitted": "оправдан",
   "release.sentence_served": "срок отбыт",
   "release.other": "другое",
+  "fund.new": "Новый фонд",
+  "fund.threshold": "Выше этой суммы нужно второе одобрение",
+  "fund.rolling_limit": "Один пользователь может выплатить за 24 часа",
+  "field.name": "Название",
+  "field.currency": "Валюта",
+  "field.approval_threshold": "Второе одобрение выше",
+  "field.strike_pay_weekly": "Забастовочная выплата в неделю",
+  "field.rolling_limit": "Лимит на пользователя за 24 часа",
 };

@@ -498,4 +498,12 @@ export default {
   "release.acquitted": "beraat etti",
   "release.sentence_served": "cezasını tamamladı",
   "release.other": "diğer",
+  "fund.new": "Yeni fon",
+  "fund.threshold": "Bu tutarın üstü ikinci onay ister",
+  "fund.rolling_limit": "Bir hesabın 24 saatte ödeyebileceği",
+  "field.name": "Ad",
+  "field.currency": "Para birimi",
+  "field.approval_threshold": "İkinci onay sınırı",
+  "field.strike_pay_weekly": "Haftalık grev ödeneği",
+  "field.rolling_limit": "Hesap başına 24 saatlik sınır",
 };

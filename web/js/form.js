@@ -14,7 +14,7 @@ import { valueLabel } from "./incident.js";
 import { localInputToUtc } from "./fmt.js";
 
 const TITLES = { actions: "form.new_action", incidents: "form.new_incident", action_stages: "form.add_stage", violations: "form.add_violation",
-  legal_cases: "form.add_case", assessments: "form.assess", detentions: "form.add_detention" };
+  legal_cases: "form.add_case", assessments: "form.assess", detentions: "form.add_detention", funds: "fund.new" };
 const fieldCache = {};
 
 async function fields(plural) {
@@ -127,6 +127,7 @@ export async function openForm(params, query) {
   const after = (x) => {
     if (x && plural === "incidents") return go(href("/incidents/" + x.id), true);
     if (x && plural === "actions") return go(href("/actions/" + x.id), true);
+    if (plural === "funds") return go(href(x ? "/funds/" + x.id : "/funds"), !!x);
     return back && back.startsWith("/o/") ? go(back, !!x) : go(href("/record"), !!x);
   };
   form.appendChild(el("p", { class: "row" }, el("button", { type: "submit", text: t("save") }),

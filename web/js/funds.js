@@ -29,14 +29,18 @@ export async function openFunds(params) {
 }
 
 async function showFund(id) {
-  const [rep, pl, q] = await Promise.all([api("GET", orgPath("/funds/" + id + "/report")), api("GET", orgPath("/funds/" + id + "/pledges")),
-    api("GET", orgPath("/funds/" + id + "/pending"))]);
+  const [rep, pl, q, fund] = await Promise.all([api("GET", orgPath("/funds/" + id + "/report")), api("GET", orgPath("/funds/" + id + "/pledges")),
+    api("GET", orgPath("/funds/" + id + "/pending")), api("GET", orgPath("/funds/" + id))]);
   if (rep.status !== 200) return failed(rep);
   const r = rep.data, cur = r.currency;
   const sum = clear($("fund-summary"));
   card(sum, fmtMoney(r.totals.assets_minor, cur), t("fund.held"));
   card(sum, fmtMoney(r.totals.income_minor, cur), t("fund.income") + " · " + t("fund.contributions", { n: fmtNumber(r.totals.contributions) }));
   card(sum, fmtMoney(r.totals.expense_minor, cur), t("fund.expense") + " · " + t("fund.disbursements", { n: fmtNumber(r.totals.disbursements) }));
+  /* money out above the threshold waits for a second account's approval */
+  const f = fund.status === 200 ? fund.data : {};
+  if (f.approval_threshold_minor != null) card(sum, fmtMoney(f.approval_threshold_minor, cur), t("fund.threshold")).id = "fund-threshold";
+  if (f.rolling_limit_minor != null) card(sum, fmtMoney(f.rolling_limit_minor, cur), t("fund.rolling_limit"));
   let held = 0;
   const points = Object.keys(r.by_month).sort().map((m) => {
     for (const [k, v] of Object.entries(r.by_month[m])) held += k.startsWith("income:") ? v : -v;
@@ -94,4 +98,5 @@ export function wireFunds() {
   $("fund-select").addEventListener("change", () => go(href("/funds/" + $("fund-select").value)));
   $("open-report").addEventListener("click", () => go(href("/funds/" + $("fund-select").value + "/report")));
   $("report-print").addEventListener("click", () => window.print());
+  $("new-fund").addEventListener("click", () => go(href("/new/funds")));
 }
