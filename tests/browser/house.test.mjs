@@ -128,6 +128,8 @@ await test("a treasurer creates a fund with its approval threshold; the fund pag
   await page.locator("#generic-form button[type=submit]").click();
   await page.locator("#fund-view").waitFor({ state: "visible" });
   assert(/\/o\/miners\/funds\/\d+$/.test(page.url()), "the new fund's address: " + page.url());
+  // the page first shows the fund list's view, then the new fund's figures: wait for them
+  await page.locator("#fund-threshold", { hasText: "5,000.00" }).waitFor();
   const card = await page.locator("#fund-threshold").textContent();
   assert(card.includes("5,000.00") && card.includes("Second approval needed above"), "threshold shown: " + card);
   await page.screenshot({ path: path.join(shots, "treasurer-new-fund-360.png"), fullPage: true });
