@@ -206,9 +206,9 @@ static json_t *orgs_of(struct fs_ctx *ctx, int64_t user)
 	json_array_foreach(json_object_get(orgs, "items"), i, org) {
 		char role[16];
 		if (!fs_user_role(ctx, user, json_integer_value(json_object_get(org, "id")), role, &err) && role[0])
-			json_array_append_new(out, json_pack("{s:O,s:O,s:O,s:O,s:s,s:o}", "id", json_object_get(org, "id"), "slug",
+			json_array_append_new(out, json_pack("{s:O,s:O,s:O,s:O,s:O,s:s,s:o}", "id", json_object_get(org, "id"), "slug",
 							     json_object_get(org, "slug"), "name", json_object_get(org, "name"),
-							     "currency", json_object_get(org, "currency"), "role", role,
+							     "currency", json_object_get(org, "currency"), "country", json_object_get(org, "country"), "role", role,
 							     "capabilities", fs_role_capabilities(role)));
 	}
 	json_decref(orgs);

@@ -32,7 +32,8 @@ int fs_http_responded(void)
 void fs_http_add_security_headers(struct MHD_Response *r)
 {
 	for (size_t i = 0; fs_http_security_headers[i][0]; i++)
-		MHD_add_response_header(r, fs_http_security_headers[i][0], fs_http_security_headers[i][1]);
+		if (!MHD_get_response_header(r, fs_http_security_headers[i][0])) /* one the caller set wins (static files' caching) */
+			MHD_add_response_header(r, fs_http_security_headers[i][0], fs_http_security_headers[i][1]);
 }
 
 static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r)

@@ -6,6 +6,7 @@
 #include "route.h"
 #include "params.h"
 #include "respond.h"
+#include "errjson.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -87,8 +88,8 @@ enum MHD_Result fs_hreq_fail(const struct fs_hreq *q, int rc, const struct fs_er
 	default: break;
 	}
 	/* internal errors say little: details stay out of responses */
-	return fs_http_send_error(q->c, status, code, status == 500 ? "internal error" : err->message,
-				  status == 500 ? NULL : err->field);
+	return status == 500 ? fs_http_send_error(q->c, status, code, "internal error", NULL)
+			     : fs_http_send_fs_error(q->c, status, code, err); /* with its template, for translation */
 }
 
 void fs_hreq_body(const struct fs_hreq *q, const struct fs_entity *e, struct fs_body *out)

@@ -8,6 +8,7 @@
 #include "front.h"
 #include "params.h"
 #include "respond.h"
+#include "static.h"
 #include "route.h"
 #include "transport.h"
 #include "ops.h"
@@ -95,41 +96,6 @@ static int is_write(const char *method)
 	return strcmp(method, "GET") && strcmp(method, "HEAD");
 }
 
-/* The web interface's static files: only plain names under web_dir. */
-static enum MHD_Result send_static(struct server *s, struct MHD_Connection *c, const char *url)
-{
-	const char *name = strcmp(url, "/") ? url + 1 : "index.html";
-	size_t n = strlen(name);
-	int ok = s->o->web_dir && n > 0 && n < 200 && name[0] != '.' && !strstr(name, "..") && !strstr(name, "/.");
-	for (size_t i = 0; ok && i < n; i++)
-		ok = (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') || (name[i] >= '0' && name[i] <= '9') ||
-		     strchr("._-/", name[i]);
-	static const struct {
-		const char *ext, *type;
-	} types[] = {{".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-		     {".css", "text/css; charset=utf-8"}, {".json", "application/json"}, {".svg", "image/svg+xml"},
-		     {".png", "image/png"}, {".ico", "image/x-icon"}, {".yaml", "application/yaml"}};
-	const char *type = NULL;
-	for (size_t i = 0; ok && i < sizeof(types) / sizeof(types[0]); i++) {
-		size_t el = strlen(types[i].ext);
-		if (n > el && !strcmp(name + n - el, types[i].ext))
-			type = types[i].type;
-	}
-	char path[512];
-	struct fs_buf b;
-	fs_buf_init(&b, 4u << 20);
-	int rc = FS_EIO;
-	if (ok && type && (size_t)snprintf(path, sizeof(path), "%s/%s", s->o->web_dir, name) < sizeof(path))
-		rc = fs_buf_load(&b, path);
-	if (rc) {
-		fs_buf_done(&b);
-		return rc == FS_EIO ? fs_http_send_error(c, 404, "not_found", "no such resource", NULL)
-				    : fs_http_send_error(c, 500, "internal", "internal error", NULL);
-	}
-	size_t len = b.len;
-	return fs_http_send(c, 200, type, fs_buf_take(&b), len, NULL);
-}
-
 static enum MHD_Result route(struct server *s, struct MHD_Connection *c, struct request *rq, const char *url,
 			     const char *method)
 {
@@ -141,7 +107,7 @@ static enum MHD_Result route(struct server *s, struct MHD_Connection *c, struct 
 	struct route r;
 	if (split_path(url, &r) || r.n < 3 || strcmp(r.seg[0], "api") || strcmp(r.seg[1], "v1")) {
 		if (!strcmp(method, "GET") && strncmp(url, "/api/", 5))
-			return send_static(s, c, url);
+			return fs_static_send(c, s->o->web_dir, url);
 		return fs_http_send_error(c, 404, "not_found", "no such resource", NULL);
 	}
 	if (rq->too_large)

@@ -23,14 +23,24 @@ enum fs_status {
 	FS_EPERM = -11,     /* not allowed (e.g. key file mode) */
 };
 
+#define FS_ERROR_PARAMS 6
+
 struct fs_error {
 	int code;
 	long line;       /* input line (CSV), 0 when not applicable */
 	char field[64];  /* field or column name, "" when not applicable */
 	char message[512];
+	/* the message as written in the code (fs_fail's format string, a string
+	 * literal, kept as a stable key for translations) and its arguments, each
+	 * formatted by its own conversion: the web says the same in another language */
+	const char *tmpl;
+	int nparams;
+	char params[FS_ERROR_PARAMS][96];
 };
 
-/* Fill *err (if non-NULL) and return code. field may be NULL. */
+/* Fill *err (if non-NULL) and return code. field may be NULL. fmt must be a
+ * string literal (it is kept as err->tmpl); each conversion's argument is also
+ * kept, formatted alone, in err->params (the first FS_ERROR_PARAMS). */
 int fs_fail(struct fs_error *err, int code, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 

@@ -91,22 +91,22 @@ has "the installed binary reads \$(datadir)/fairshare/rules" "$T/entitle.json" '
 	--wage 293300 --unused-leave-days 1 --as-of 2020-07-01 >"$T/entitle.json" 2>&1
 hasnot "a binary in its build folder keeps the source's rules" "$T/entitle.json" '"KZ-installed-copy"'
 make -C "$T/src" install PREFIX=/usr DESTDIR="$T/stage" INSTALL_BUILD="$T/build-install" >"$T/install.log" 2>&1
-[ -x "$T/stage/usr/bin/fairshare" ] && [ -f "$T/stage/usr/share/fairshare/web/app.js" ] && ok "make install DESTDIR=... PREFIX=/usr" ||
+[ -x "$T/stage/usr/bin/fairshare" ] && [ -f "$T/stage/usr/share/fairshare/web/js/main.js" ] && ok "make install DESTDIR=... PREFIX=/usr" ||
 	notok "make install DESTDIR=... PREFIX=/usr"
 "$T/prefix/bin/fairshare" --db "$T/web.db" init >/dev/null
 iport=$((20000 + ($$ + 13) % 20000))
 "$T/prefix/bin/fairshare" --db "$T/web.db" serve --listen 127.0.0.1:$iport >/dev/null 2>&1 &
 iserver=$!
 for i in $(seq 1 100); do curl -s "http://127.0.0.1:$iport/health" >/dev/null 2>&1 && break; sleep 0.1; done
-curl -s "http://127.0.0.1:$iport/app.js" >"$T/app.js"
-cmp -s "$T/app.js" "$here/web/app.js" && ok "the installed binary serves the installed web files" || notok "the installed binary serves the installed web files"
+curl -s "http://127.0.0.1:$iport/js/main.js" >"$T/app.js"
+cmp -s "$T/app.js" "$here/web/js/main.js" && ok "the installed binary serves the installed web files" || notok "the installed binary serves the installed web files"
 kill $iserver
 wait $iserver
 rm -rf "$T/prefix/share/fairshare/web"
 "$T/prefix/bin/fairshare" --db "$T/web.db" serve --listen 127.0.0.1:$iport >/dev/null 2>&1 &
 iserver=$!
 for i in $(seq 1 100); do curl -s "http://127.0.0.1:$iport/health" >/dev/null 2>&1 && break; sleep 0.1; done
-same "and no others (not the source tree's)" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$iport/app.js")" "404"
+same "and no others (not the source tree's)" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$iport/js/main.js")" "404"
 kill $iserver
 wait $iserver
 

@@ -1,0 +1,56 @@
+// i18n.test.mjs - the dictionaries of the web interface (no browser needed):
+// the four languages have the same keys; Turkish, Russian and Kazakh do not
+// leave English in place; every error template the web translates exists in
+// the server's code with the same parameters; every template the server can
+// send is translated in all four, or falls back (doc/http.md) to the sentence
+// of its error code, which must then be translated in all four.
+// usage: node i18n.test.mjs REPO_ROOT   (prints TAP)
+import path from "node:path";
+import fs from "node:fs";
+import { templates, conversions } from "./templates.mjs";
+
+const root = path.resolve(process.argv[2] || "../..");
+let n = 0, failed = 0;
+function test(name, fn) {
+  n++;
+  try { fn(); console.log(`ok ${n} - ${name}`); } catch (e) { failed++; console.log(`not ok ${n} - ${name}\n# ${String(e.message).split("\n").join("\n# ")}`); }
+}
+function assert(c, m) { if (!c) throw new Error(m); }
+const dict = {};
+for (const l of ["en", "tr", "ru", "kk"]) dict[l] = (await import(path.join(root, "web/i18n", l + ".js"))).default;
+
+test("the four dictionaries have the same keys", () => {
+  for (const l of ["tr", "ru", "kk"]) {
+    const missing = Object.keys(dict.en).filter((k) => !(k in dict[l]));
+    const extra = Object.keys(dict[l]).filter((k) => !(k in dict.en));
+    assert(!missing.length && !extra.length, `${l}: missing ${missing.join(", ")}; extra ${extra.join(", ")}`);
+  }
+});
+// words that are the same in every language (names of languages in their own
+// script, codes people read as such)
+const SAME = /^(fairshare|English|Türkçe|Русский|Қазақша|SHA-256|#|R[0-3]\b.*|X[CD]\b.*|DU\b.*|video|CSV.*|UTF-16LE|KOI8-R|CP866.*|OK)$/;
+test("tr, ru and kk leave no English sentence in place", () => {
+  for (const l of ["tr", "ru", "kk"]) {
+    const same = Object.entries(dict[l]).filter(([k, v]) => v === dict.en[k] && /[A-Za-z]{4,}/.test(v) && !SAME.test(v) && !k.startsWith("lang."));
+    assert(!same.length, `${l}: ${same.map(([k, v]) => k + "=" + v).join("; ")}`);
+  }
+});
+const all = templates(root);
+test("every translated error template is one the server has, with its parameters", () => {
+  for (const l of ["en", "tr", "ru", "kk"])
+    for (const [k, v] of Object.entries(dict[l]).filter(([k]) => k.startsWith("tmpl:"))) {
+      const tm = k.slice(5);
+      assert(all.has(tm), `${l}: '${tm}' is no template of the server (changed wording?)`);
+      const used = [...v.matchAll(/\{(\d+)\}/g)].map((m) => Number(m[1]));
+      assert(used.every((i) => i >= 1 && i <= conversions(tm)), `${l}: '${k}' uses a parameter the template does not have`);
+    }
+});
+test("every template the API can send is translated, or its error code is (the fallback)", () => {
+  const codes = ["invalid", "not_found", "conflict", "too_large", "forbidden", "busy", "internal"];
+  for (const l of ["en", "tr", "ru", "kk"]) for (const c of codes) assert(dict[l]["code." + c], `${l}: code.${c} missing`);
+  const translated = [...all.keys()].filter((t) => ["en", "tr", "ru", "kk"].every((l) => dict[l]["tmpl:" + t]));
+  console.log(`# ${translated.length} of ${all.size} templates translated; the others fall back to the code's sentence`);
+  assert(translated.length >= 25, "too few translated: " + translated.length);
+});
+console.log(`1..${n}`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,153 @@
+/* form.js - one form builder: a new record of any collection, its fields from
+ * GET /api/v1/entities/{collection} (what the server checks against), fixed
+ * values from the address not asked, a person chosen by a search-as-you-type
+ * picker (name, register number, birth year) with "add a new person" in place,
+ * an error shown beside the field it names, by the field's label. */
+import { api, errorText, fieldLabel } from "./api.js";
+import { t } from "./i18n.js";
+import { fmtNumber } from "./fmt.js";
+import { orgPath, href, state } from "./state.js";
+import { $, clear, el, say, show } from "./ui.js";
+import { go } from "./router.js";
+import { failed } from "./people.js";
+import { valueLabel } from "./incident.js";
+import { localInputToUtc } from "./fmt.js";
+
+const TITLES = { actions: "form.new_action", incidents: "form.new_incident", action_stages: "form.add_stage", violations: "form.add_violation",
+  legal_cases: "form.add_case", assessments: "form.assess", detentions: "form.add_detention", funds: "fund.new" };
+const fieldCache = {};
+
+async function fields(plural) {
+  if (!fieldCache[plural]) {
+    const r = await api("GET", "/entities/" + plural);
+    if (r.status !== 200) return r;
+    fieldCache[plural] = r.data.fields;
+  }
+  return fieldCache[plural];
+}
+
+async function refOptions(plural, fixed) {
+  const q = plural === "action_stages" && fixed.action_id ? "&action_id=" + fixed.action_id : "";
+  const r = await api("GET", orgPath("/" + plural + "?limit=200" + q));
+  if (r.status !== 200 || r.data.total > 200) return null; /* too many to list: the id is typed */
+  return r.data.items.map((x) => [x.id, x.title || x.name || x.full_name || x.charges ||
+    (x.number ? x.number + ": " + [x.from_place, x.to_place].filter(Boolean).join(" → ") : "") ||
+    [x.started_on, x.type ? valueLabel(x.type) : "", x.place].filter(Boolean).join(" — ") || "#" + x.id]);
+}
+
+/* a person picker: type a name or register number, choose from at most 10 */
+export function personPicker(id, required) {
+  const hidden = el("input", { type: "hidden", id: id + "-value" });
+  const input = el("input", { id, type: "search", autocomplete: "off", role: "combobox", "aria-expanded": "false",
+    "aria-controls": id + "-list", "aria-autocomplete": "list", required: required || null });
+  const list = el("ul", { id: id + "-list", role: "listbox", class: "picker-list", hidden: true });
+  const status = el("span", { class: "sr-only", role: "status" });
+  const addNew = el("a", { href: href("/people/new"), text: t("picker.add"), class: "picker-add" });
+  let timer = null, seq = 0;
+  const choose = (p) => {
+    hidden.value = p.id; input.value = p.full_name; list.hidden = true; input.setAttribute("aria-expanded", "false");
+    input.dataset.chosen = p.full_name;
+  };
+  input.addEventListener("input", () => {
+    hidden.value = "";
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const q = input.value.trim();
+      const n = ++seq;
+      if (!q) { list.hidden = true; return; }
+      const byExt = /\d/.test(q);
+      const r = await api("GET", orgPath("/people?limit=10&" + (byExt ? "external_id=" : "q=") + encodeURIComponent(q)));
+      if (n !== seq || r.status !== 200) return;
+      clear(list);
+      for (const p of r.data.items) {
+        const born = p.birth_date ? " · " + p.birth_date.slice(0, 4) : "";
+        const li = el("li", { role: "option", tabindex: "-1", "data-id": p.id,
+          text: p.full_name + (p.external_id ? " · " + p.external_id : "") + born });
+        li.addEventListener("click", () => choose(p));
+        li.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); choose(p); input.focus(); } });
+        list.appendChild(li);
+      }
+      list.hidden = !r.data.items.length;
+      input.setAttribute("aria-expanded", String(!list.hidden));
+      status.textContent = t("picker.found", { n: fmtNumber(r.data.total) });
+    }, 200);
+  });
+  input.addEventListener("keydown", (e) => { if (e.key === "ArrowDown" && list.firstChild) { e.preventDefault(); list.firstChild.focus(); } });
+  const wrap = el("div", { class: "picker" }, input, list, status, addNew);
+  return { wrap, input, value: () => hidden.value || (/^\d+$/.test(input.value.trim()) && !input.dataset.chosen ? input.value.trim() : "") };
+}
+
+export async function openForm(params, query) {
+  const plural = params.collection;
+  const fixed = {};
+  for (const [k, v] of query) if (k !== "return") fixed[k] = v;
+  const back = query.get("return");
+  const fs = await fields(plural);
+  if (!Array.isArray(fs)) { failed(fs); return null; }
+  const sec = show("form-view");
+  $("form-title").textContent = t(TITLES[plural] || "form.new");
+  const form = clear($("generic-form"));
+  const inputs = {};
+  for (const f of fs) {
+    if (f.name in fixed) continue;
+    const id = "f-" + f.name;
+    form.appendChild(el("label", { for: id, text: fieldLabel(f.name) + (f.required ? " *" : "") }));
+    let ctl;
+    if (f.kind === "ref" && f.ref === "people") {
+      const p = personPicker(id, f.required);
+      form.appendChild(p.wrap);
+      inputs[f.name] = { el: p.input, value: p.value };
+      continue;
+    }
+    const opts = f.kind === "ref" ? await refOptions(f.ref, fixed) : null;
+    if (f.kind === "enum" || f.kind === "bool" || opts) {
+      ctl = el("select", { id });
+      const values = f.kind === "bool" ? [["yes", t("value.yes")], ["no", t("value.no")]] : opts ? opts : f.values.map((v) => [v, valueLabel(v)]);
+      if (!f.required || opts) ctl.appendChild(el("option", { value: "", text: "—" }));
+      for (const [v, text] of values) ctl.appendChild(el("option", { value: v, text }));
+      if (f.name === "handling") ctl.value = "internal";
+    } else if (f.kind === "text" && f.max > 500) {
+      ctl = el("textarea", { id, rows: 3 });
+    } else {
+      ctl = el("input", { id, type: { date: "date", time: "datetime-local", count: "number", ref: "number" }[f.kind] || "text" });
+      if (f.kind === "count" || f.kind === "ref") ctl.min = f.kind === "ref" ? "1" : "0";
+    }
+    if (f.max && (ctl.tagName === "TEXTAREA" || ctl.type === "text")) ctl.maxLength = f.max;
+    if (f.required && !opts) ctl.required = true;
+    form.appendChild(ctl);
+    const help = t("help." + plural + "." + f.name);
+    if (help !== "help." + plural + "." + f.name) {
+      const h = el("small", { id: id + "-help", class: "help", text: help });
+      form.appendChild(h);
+      ctl.setAttribute("aria-describedby", h.id);
+    }
+    const kind = f.kind;
+    inputs[f.name] = { el: ctl, value: () => kind === "time" ? localInputToUtc(ctl.value.trim(), state.zone) : ctl.value.trim() };
+  }
+  const after = (x) => {
+    if (x && plural === "incidents") return go(href("/incidents/" + x.id), true);
+    if (x && plural === "actions") return go(href("/actions/" + x.id), true);
+    if (plural === "funds") return go(href(x ? "/funds/" + x.id : "/funds"), !!x);
+    return back && back.startsWith("/o/") ? go(back, !!x) : go(href("/record"), !!x);
+  };
+  form.appendChild(el("p", { class: "row" }, el("button", { type: "submit", text: t("save") }),
+    el("button", { type: "button", text: t("cancel"), onclick: () => after(null) })));
+  form.onsubmit = async (ev) => {
+    ev.preventDefault();
+    const body = Object.assign({}, fixed);
+    for (const [name, x] of Object.entries(inputs)) { x.el.removeAttribute("aria-invalid"); const v = x.value(); if (v !== "") body[name] = v; }
+    const r = await api("POST", orgPath("/" + plural), body);
+    if (r.status !== 201) {
+      const field = r.data && r.data.error && r.data.error.field;
+      if (!field || !inputs[field]) return failed(r, form);
+      /* the field at fault, by its label, the message beside it and the cursor on it */
+      inputs[field].el.setAttribute("aria-invalid", "true");
+      say(errorText(r), true, inputs[field].el.closest(".picker") || inputs[field].el);
+      inputs[field].el.focus();
+      return;
+    }
+    await after(r.data);
+    say(t("saved"));
+  };
+  return sec;
+}

@@ -1,0 +1,116 @@
+/* main.js - the fairshare web interface: starts in the browser's language (or
+ * the one chosen before), asks the server who is logged in and what they may do
+ * (GET /api/v1/me), and shows the view of the address. Talks only to /api/v1. */
+import { api } from "./api.js";
+import { pickLang, setLang, t, translatePage, getLang } from "./i18n.js";
+import { state, chooseOrg, href } from "./state.js";
+import { $, el, clear, say, show } from "./ui.js";
+import { beforeEach, go, interceptLinks, otherwise, render, route, focusView } from "./router.js";
+import { listPeople, openPerson, openEdit, openStatement, wirePeople } from "./people.js";
+import { openWatch, wireWatch } from "./watch.js";
+import { openFunds, openReport, wireFunds } from "./funds.js";
+import { openRecord, openTimeline, wireRecord } from "./record.js";
+import { openAction, openIncident, wireIncident } from "./incident.js";
+import { openForm } from "./form.js";
+
+/* the organization's time zone, by its country (times are stored in UTC) */
+const ZONES = { TR: "Europe/Istanbul", KZ: "Asia/Almaty" };
+
+let me = null;
+async function session() {
+  if (me) return me;
+  const r = await api("GET", "/me");
+  if (r.status !== 200) return null;
+  me = r.data;
+  state.csrf = r.data.csrf || state.csrf;
+  state.orgs = r.data.orgs;
+  const sel = clear($("org"));
+  for (const o of state.orgs) sel.appendChild(el("option", { value: o.slug, text: o.name }));
+  $("session").hidden = false;
+  return me;
+}
+
+function useOrg(slug) {
+  chooseOrg(slug);
+  const o = state.orgs.find((x) => x.slug === state.org);
+  state.zone = o && ZONES[o.country] ? ZONES[o.country] : "UTC";
+  $("org").value = state.org;
+}
+
+/* every view but the login needs a session; an address names its organization */
+beforeEach(async (params) => {
+  if (!(await session())) {
+    if (location.pathname !== "/login") sessionStorage.setItem("fs.next", location.pathname + location.search);
+    showLogin();
+    return false;
+  }
+  if (params.org && params.org !== state.org) useOrg(params.org);
+  else if (!state.org) useOrg(localStorage.getItem("fs.org"));
+  return true;
+});
+
+function showLogin() {
+  me = null;
+  $("session").hidden = true;
+  if (location.pathname !== "/login") history.replaceState(null, "", "/login");
+  focusView(show("login-view"));
+}
+
+route("/login", async () => { if (await session()) return go(href("/people"), true); showLogin(); return null; });
+route("/", async () => go(href("/people"), true));
+route("/o/:org", async () => go(href("/people"), true));
+route("/o/:org/people", listPeople);
+route("/o/:org/people/new", openEdit);
+route("/o/:org/people/:id", openPerson);
+route("/o/:org/people/:id/edit", openEdit);
+route("/o/:org/people/:id/statement", openStatement);
+route("/o/:org/watch", openWatch);
+route("/o/:org/funds", openFunds);
+route("/o/:org/funds/:id", openFunds);
+route("/o/:org/funds/:id/report", openReport);
+route("/o/:org/record", openRecord);
+route("/o/:org/record/timeline", openTimeline);
+route("/o/:org/actions/:id", openAction);
+route("/o/:org/incidents/:id", openIncident);
+route("/o/:org/new/:collection", openForm);
+otherwise(() => { say(t("notfound"), true); go(state.org ? href("/people") : "/", true); });
+
+async function login(ev) {
+  ev.preventDefault();
+  const r = await api("POST", "/login", { username: $("username").value, password: $("password").value });
+  $("password").value = "";
+  if (r.status !== 200) return say(t(r.status === 429 ? "login.throttled" : "login.failed"), true, $("login-form"));
+  state.csrf = r.data.csrf;
+  say("");
+  me = null;
+  const next = sessionStorage.getItem("fs.next");
+  sessionStorage.removeItem("fs.next");
+  if (!(await session())) return;
+  useOrg(localStorage.getItem("fs.org"));
+  go(next && next.startsWith("/o/") ? next : href("/people"), true);
+}
+
+async function boot() {
+  await setLang(pickLang());
+  translatePage();
+  $("lang").value = getLang();
+  $("lang").addEventListener("change", async () => {
+    await setLang($("lang").value);
+    translatePage();
+    say("");
+    render();
+  });
+  $("login-form").addEventListener("submit", login);
+  $("logout").addEventListener("click", async () => {
+    await api("POST", "/logout", {});
+    state.csrf = null; me = null;
+    showLogin();
+  });
+  $("org").addEventListener("change", () => { useOrg($("org").value); go(href("/people")); });
+  for (const [id, p] of [["nav-people", "/people"], ["nav-watch", "/watch"], ["nav-funds", "/funds"], ["nav-record", "/record"]])
+    $(id).addEventListener("click", () => { say(""); go(href(p)); });
+  wirePeople(); wireWatch(); wireFunds(); wireRecord(); wireIncident();
+  interceptLinks();
+  render();
+}
+boot();
