@@ -60,6 +60,7 @@ int cmd_ledger(struct cli *c, int argc, char **argv);
 int cmd_record(struct cli *c, int argc, char **argv);
 int cmd_evidence(struct cli *c, int argc, char **argv);
 int cmd_key(struct cli *c, int argc, char **argv);
+int cmd_policy(struct cli *c, int argc, char **argv);
 int cli_person_forget(struct cli *c, int argc, char **argv);
 /* Get what unlocks a wrapped or split key (once per process); -1 with *exit_code. */
 int cli_unlock(struct cli *c, int *exit_code);

@@ -56,6 +56,7 @@ static const struct cmd commands[] = {
 	{"backup", cmd_backup, "write a whole copy of the database and evidence to FILE, plain or sealed"},
 	{"restore", cmd_restore, "bring back a sealed backup FILE as DEST, verified"},
 	{"key", cmd_key, "the data key: status, wrap --passphrase, unwrap, split, unlock, rotate"},
+	{"policy", cmd_policy, "the capability table: roles, capabilities, handling levels (JSON)"},
 };
 
 static void usage(FILE *out)

@@ -90,6 +90,11 @@ struct fs_ctx *cli_open(struct cli *c, unsigned flags, int need_org, int *exit_c
 	fs_set_actor(ctx, c->actor);
 	/* a new database has no organization yet: $FAIRSHARE_ORG does not stop init */
 	rc = need_org || (c->org && !(flags & FS_INIT)) ? fs_use_org(ctx, c->org, &err) : 0;
+	/* --as naming an account: act with the role it holds in the organization
+	 * (the core checks and filters every call against it); any other name
+	 * acts as the local operator */
+	if (!rc && fs_org(ctx) > 0 && !(flags & FS_INIT) && (rc = fs_act_as_account(ctx, c->actor, &err)) == 1)
+		rc = 0;
 	if (rc || (need_org && fs_org(ctx) <= 0)) {
 		if (!rc)
 			fs_fail(&err, rc = FS_EINVAL, NULL, "there is no organization yet: add one with 'fairshare org add --slug S --name N'");

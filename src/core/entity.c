@@ -12,6 +12,7 @@
 #include "../util/date.h"
 #include "../util/money.h"
 #include "../util/utf8.h"
+#include "policy.h"
 
 #define LIST_DEFAULT 100
 #define LIST_MAX 10000
@@ -1300,7 +1301,10 @@ static int load_ex(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, st
 {
 	struct fs_row row;
 	int rc = fs_store_get(ctx->st, &e->table, id, &row, NULL);
-	if (rc == FS_ENOTFOUND || (!rc && e->owned && row.vals[e->org_col].i != ctx->org_id)) {
+	/* another organization's record, or one the principal's role may not read
+	 * (handling.c), does not exist */
+	if (rc == FS_ENOTFOUND || (!rc && e->owned && row.vals[e->org_col].i != ctx->org_id) ||
+	    (!rc && !fs_row_shown(ctx, e, row.vals, 0, NULL))) {
 		if (!rc)
 			fs_row_free(&row);
 		return fs_fail(err, FS_ENOTFOUND, NULL, "there is no %s with id %lld", e->name, (long long)id);
@@ -1363,9 +1367,20 @@ static int idempotent_match(struct fs_ctx *ctx, struct fs_rec *r, int64_t *exist
 	return 0;
 }
 
+/* The principal holds the capability that writes e (policy.c). */
+static int may_write(const struct fs_ctx *ctx, const struct fs_entity *e, struct fs_error *err)
+{
+	if (!fs_can(ctx, fs_entity_write_capability(e)))
+		return fs_fail(err, FS_EPERM, NULL, "your role cannot change %s (it needs %s)", e->plural,
+			       fs_entity_write_capability(e));
+	return 0;
+}
+
 int fs_create_ex(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_kv *kv, size_t n,
 		 int64_t *ret_id, int *ret_existed, struct fs_error *err)
 {
+	if (may_write(ctx, e, err))
+		return FS_EPERM;
 	if (e->managed && !ctx->managed_ok)
 		return fs_fail(err, FS_EINVAL, NULL, "a %s record is made by '%s'", e->name, e->managed);
 	int rc = need_org(ctx, e, err);
@@ -1410,6 +1425,8 @@ int fs_payment_reverse(struct fs_ctx *ctx, int64_t id, const struct fs_kv *kv, s
 		       struct fs_error *err)
 {
 	const struct fs_entity *e = &ent_payment;
+	if (may_write(ctx, e, err))
+		return FS_EPERM;
 	int rc = need_org(ctx, e, err);
 	if (rc || (rc = fs_tx_begin(ctx, err)))
 		return rc;
@@ -1461,6 +1478,8 @@ int fs_payment_reverse(struct fs_ctx *ctx, int64_t id, const struct fs_kv *kv, s
 int fs_update(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, const struct fs_kv *kv,
 	      size_t n, struct fs_error *err)
 {
+	if (may_write(ctx, e, err))
+		return FS_EPERM;
 	if (e->append_only)
 		return refuse_append_only(e, err);
 	int rc = need_org(ctx, e, err);
@@ -1485,6 +1504,8 @@ int fs_update(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, const s
 
 int fs_remove(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct fs_error *err)
 {
+	if (may_write(ctx, e, err))
+		return FS_EPERM;
 	if (e->append_only)
 		return refuse_append_only(e, err);
 	if (e->managed)
@@ -1514,6 +1535,8 @@ int fs_remove(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct 
 int fs_get(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, unsigned flags, json_t **ret,
 	   struct fs_error *err)
 {
+	if ((flags & FS_REVEAL) && !fs_can(ctx, "people.reveal"))
+		return fs_fail(err, FS_EPERM, "reveal", "your role cannot see sealed fields");
 	struct fs_rec r;
 	rec_init(&r, e);
 	int rc = load_ex(ctx, e, id, &r, (flags & FS_REVEAL) != 0, err);
@@ -1589,12 +1612,59 @@ static int list_cb(void *p, const struct fs_value *vals)
 	return u->rc != 0;
 }
 
+/* A list of what the role may read: every matching row is looked at (its
+ * level may come from other records), the page cut from the ones shown. */
+struct shown_ud {
+	struct list_ud *u;
+	struct fs_hcache *cache;
+	int64_t total, skip, room;
+};
+
+static int shown_cb(void *p, const struct fs_value *vals)
+{
+	struct shown_ud *s = p;
+	if (!fs_row_shown(s->u->ctx, s->u->e, vals, 0, s->cache))
+		return 0;
+	s->total++;
+	if (s->skip > 0 || s->room <= 0) {
+		s->skip -= s->skip > 0;
+		return 0;
+	}
+	s->room--;
+	return list_cb(s->u, vals);
+}
+
+static int list_shown(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_query *page, struct list_ud *u,
+		      struct fs_buf *out, struct fs_error *err)
+{
+	struct fs_hcache *cache = calloc(1, sizeof(*cache));
+	struct fs_buf items;
+	fs_buf_init(&items, 256u << 20);
+	struct fs_query q = *page;
+	q.limit = 0;
+	q.offset = 0;
+	u->text = &items;
+	struct shown_ud s = {u, cache, 0, page->offset, page->limit};
+	int rc = cache ? fs_store_select(ctx->st, &q, shown_cb, &s, err) : FS_ENOMEM;
+	if (!rc)
+		rc = u->rc;
+	if (!rc)
+		rc = fs_buf_adds(out, "{\"total\":") || fs_buf_addi(out, s.total) || fs_buf_adds(out, ",\"items\":[") ||
+		     fs_buf_add(out, items.data ? items.data : "", items.len) || fs_buf_adds(out, "]}") ? FS_ENOMEM : 0;
+	u->text = out;
+	fs_buf_done(&items);
+	free(cache);
+	return rc;
+}
+
 int fs_list_text(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_list_opts *o, struct fs_buf *out,
 		 struct fs_error *err)
 {
 	int rc = need_org(ctx, e, err);
 	if (rc)
 		return rc;
+	if ((o->flags & FS_REVEAL) && !fs_can(ctx, "people.reveal"))
+		return fs_fail(err, FS_EPERM, "reveal", "your role cannot see sealed fields");
 	struct fs_filter f[FS_MAX_FIELDS + 2];
 	size_t nf = 0;
 	struct fs_rec keys; /* parsed filter values, so dates and codes are normalised */
@@ -1639,17 +1709,21 @@ int fs_list_text(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_
 			     .then_by = label_fi >= 0 ? e->cols[e->col_of[label_fi]].name : NULL,
 			     .limit = limit, .offset = o->offset};
 	int64_t total = 0;
-	if (!rc)
-		rc = cached_count(ctx, e, &q, &total, err);
 	struct list_ud u = {ctx, e, out, 0, (o->flags & FS_REVEAL) ? REC_JSON_REVEAL : 0, err, 0};
-	if (!rc)
-		rc = fs_buf_adds(out, "{\"total\":") || fs_buf_addi(out, total) || fs_buf_adds(out, ",\"items\":[") ? FS_ENOMEM : 0;
-	if (!rc)
-		rc = fs_store_select(ctx->st, &q, list_cb, &u, err);
-	if (!rc)
-		rc = u.rc;
-	if (!rc)
-		rc = fs_buf_adds(out, "]}") ? FS_ENOMEM : 0;
+	if (!rc && fs_handled(e) && !fs_sees_every_level(ctx)) {
+		rc = list_shown(ctx, e, &q, &u, out, err); /* some records are hidden from this role */
+	} else {
+		if (!rc)
+			rc = cached_count(ctx, e, &q, &total, err);
+		if (!rc)
+			rc = fs_buf_adds(out, "{\"total\":") || fs_buf_addi(out, total) || fs_buf_adds(out, ",\"items\":[") ? FS_ENOMEM : 0;
+		if (!rc)
+			rc = fs_store_select(ctx->st, &q, list_cb, &u, err);
+		if (!rc)
+			rc = u.rc;
+		if (!rc)
+			rc = fs_buf_adds(out, "]}") ? FS_ENOMEM : 0;
+	}
 	fs_buf_done(&fold);
 	rec_done(&keys);
 	return rc;

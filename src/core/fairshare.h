@@ -50,6 +50,18 @@ void fs_set_actor(struct fs_ctx *ctx, const char *actor);
 /* 0 when actor can name who acts in the journal: one line of UTF-8 text, no control
  * or direction-control character; FS_EINVAL with the reason otherwise. */
 int fs_actor_check(const char *actor, struct fs_error *err);
+/* The role (policy.h) the principal holds in the current organization: every
+ * call after this is checked against it (what it may write, which handling
+ * levels it reads; hidden records answer as if they did not exist). NULL: the
+ * local operator, who holds every capability; "" or an unknown role: none. */
+void fs_set_role(struct fs_ctx *ctx, const char *role);
+/* 1 when the principal holds the capability. */
+int fs_can(const struct fs_ctx *ctx, const char *capability);
+/* Act with the role the account holds in the current organization (the CLI's
+ * --as NAME naming an account): 1 when there is no such account (the context is
+ * left as it was), FS_EPERM when it is disabled, FS_ENOTFOUND when it holds no
+ * role here (the organization does not exist for it, as in the API). */
+int fs_act_as_account(struct fs_ctx *ctx, const char *username, struct fs_error *err);
 /* Select the organization later calls work in: a slug or id; NULL picks the only
  * one (an error naming the choices when there are several). */
 int fs_use_org(struct fs_ctx *ctx, const char *slug_or_id, struct fs_error *err);

@@ -118,6 +118,8 @@ static int tf_row_cb(void *p, const struct fs_value *v)
 int fs_ledger_approve(struct fs_ctx *ctx, int64_t fund, const char *pending_id, const char *approval_id, int *result,
 		      struct fs_error *err)
 {
+	if (!fs_can(ctx, "funds.approve")) /* the capability table (policy.c) */
+		return fs_fail(err, FS_EPERM, NULL, "your role cannot approve payouts (it needs funds.approve)");
 	static const char *const cols[] = {"fund_id", "flags", "amount_minor", "actor", "id", "value_date"};
 	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"id", FS_EQ, fs_vtext(pending_id)}};
 	struct fs_query q = {.table = &fs_transfers_table, .filters = f, .nfilters = 2, .limit = 1, .columns = cols, .ncolumns = 6};

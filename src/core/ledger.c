@@ -537,6 +537,8 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 {
 	if (ctx->org_id <= 0)
 		return fs_fail(err, FS_EINVAL, "org", "no organization chosen; pick one with --org");
+	if (!fs_can(ctx, "funds.transfer")) /* the capability table (policy.c) */
+		return fs_fail(err, FS_EPERM, NULL, "your role cannot record transfers (it needs funds.transfer)");
 	const struct fs_entity *fe = fs_entity_find("fund");
 	struct fs_row frow;
 	int rc = fs_store_get(ctx->st, &fe->table, fund, &frow, NULL);

@@ -285,24 +285,10 @@ static int csrf_ok(struct MHD_Connection *c, const struct who *w)
 
 /* ---- policy: decided by the core (core/policy.h); the server only asks ---- */
 
-/* Sees the record at every handling level (and its people's names and whereabouts). */
-static int documents(const char *role)
-{
-	return fs_role_can(role, "record.restricted");
-}
-
 /* A kind of record of the record's domain: the capability that writes it says so. */
 static int is_record(const struct fs_entity *e)
 {
 	return !strcmp(fs_entity_write_capability(e), "record.write");
-}
-
-static int has_handling(const struct fs_entity *e)
-{
-	for (size_t f = 0; f < fs_entity_nfields(e); f++)
-		if (!strcmp(fs_entity_field(e, f)->name, "handling"))
-			return 1;
-	return 0;
 }
 
 static int can_write(const char *role, const struct fs_entity *e)
@@ -328,8 +314,8 @@ static int is_record_collection(const char *plural)
 
 /* ---- handlers ---- */
 
-/* The record's read side. Roles that document (admin, organizer, documenter) see
- * every handling level; the others see what is public only. */
+/* The record's read side. Which handling levels the user's role reads is decided
+ * by the core (fs_set_role); ?public=1 asks for the public view. */
 static enum MHD_Result handle_record(struct fs_ctx *ctx, struct MHD_Connection *c, const char *method, const char *sub,
 				     const char *role)
 {
@@ -338,7 +324,7 @@ static enum MHD_Result handle_record(struct fs_ctx *ctx, struct MHD_Connection *
 	struct fs_error err = {0};
 	json_t *out = NULL;
 	int rc;
-	int pub = (arg(c, "public") && !strcmp(arg(c, "public"), "1")) || !documents(role);
+	int pub = arg(c, "public") && !strcmp(arg(c, "public"), "1");
 	if (!strcmp(sub, "counts")) {
 		rc = fs_record_counts(ctx, arg(c, "by"), pub, &out, &err);
 	} else if (!strcmp(sub, "prisoners")) {
@@ -360,8 +346,6 @@ static enum MHD_Result handle_record(struct fs_ctx *ctx, struct MHD_Connection *
 					  "collection");
 		if (fmt && strcmp(fmt, "csv") && strcmp(fmt, "json"))
 			return fs_http_send_error(c, 422, "invalid", "format is csv or json", "format");
-		if ((!pub || !has_handling(e)) && !documents(role))
-			return fs_http_send_error(c, 403, "forbidden", "your role sees public records only", NULL);
 		int json = fmt && !strcmp(fmt, "json");
 		char *buf = NULL;
 		size_t len = 0;
@@ -463,14 +447,11 @@ static enum MHD_Result handle_entity(struct fs_ctx *ctx, struct MHD_Connection *
 	if (!strcmp(method, "GET") && !idseg) {
 		struct fs_kv filters[16];
 		size_t nf = 0;
-		int public_only = has_handling(e) && !documents(role);
 		for (size_t f = 0; f < fs_entity_nfields(e) && nf < 15; f++) {
 			const char *name = fs_entity_field(e, f)->name, *v = arg(c, name);
-			if (v && !(public_only && !strcmp(name, "handling")))
+			if (v)
 				filters[nf++] = (struct fs_kv){name, v};
 		}
-		if (public_only)
-			filters[nf++] = (struct fs_kv){"handling", "public"};
 		int64_t limit = 0, offset = 0;
 		const char *l = arg(c, "limit"), *of = arg(c, "offset");
 		if ((l && (limit = strtoll(l, NULL, 10)) <= 0) || (of && (offset = strtoll(of, NULL, 10)) < 0))
@@ -491,13 +472,6 @@ static enum MHD_Result handle_entity(struct fs_ctx *ctx, struct MHD_Connection *
 		if (reveal && !can_reveal(role))
 			return fs_http_send_error(c, 403, "forbidden", "your role cannot see sealed fields", "reveal");
 		rc = fs_get(ctx, e, id, reveal ? FS_REVEAL : 0, &out, &err);
-		if (!rc && has_handling(e) && !documents(role)) {
-			const char *h = json_string_value(json_object_get(out, "handling"));
-			if (!h || strcmp(h, "public")) { /* not confirmed to exist */
-				json_decref(out);
-				return fs_http_send_error(c, 404, "not_found", "no such record", NULL);
-			}
-		}
 		if (!rc && reveal)
 			rc = fs_journal_view(ctx, e, id, &err);
 	} else if (!strcmp(method, "DELETE") && idseg) {
@@ -689,8 +663,8 @@ static enum MHD_Result handle_evidence_upload(struct fs_ctx *ctx, struct MHD_Con
 }
 
 /* GET /orgs/{org}/evidence/{id}/file: the file, re-hashed on the way (an altered
- * one is refused), an 'exported' custody event recorded. Roles that do not
- * document get public evidence only. */
+ * one is refused), an 'exported' custody event recorded. Evidence the role may
+ * not read answers 404, as if it did not exist (the core decides). */
 static enum MHD_Result handle_evidence_file(struct fs_ctx *ctx, struct MHD_Connection *c, const char *idseg, const char *role)
 {
 	struct fs_error err = {0};
@@ -702,11 +676,6 @@ static enum MHD_Result handle_evidence_file(struct fs_ctx *ctx, struct MHD_Conne
 	int rc = fs_get(ctx, fs_entity_find("evidence"), id, 0, &rec, &err);
 	if (rc)
 		return send_fs_error(c, rc, &err);
-	const char *h = json_string_value(json_object_get(rec, "handling"));
-	if (!documents(role) && !(h && !strcmp(h, "public"))) {
-		json_decref(rec);
-		return fs_http_send_error(c, 404, "not_found", "no such evidence", NULL);
-	}
 	char name[128] = "evidence";
 	const char *fn = json_string_value(json_object_get(rec, "filename"));
 	for (size_t i = 0, j = 0; fn && fn[i] && j + 1 < sizeof(name); i++) /* a header-safe name */
@@ -776,6 +745,7 @@ static enum MHD_Result handle_org(struct server *s, struct fs_ctx *ctx, struct M
 	char role[16] = "";
 	if (org_and_role(ctx, r->seg[3], w->user, role) || !role[0])
 		return fs_http_send_error(c, 404, "not_found", "no such organization", NULL);
+	fs_set_role(ctx, role); /* the core checks and filters every call against it */
 	if (r->n == 4) {
 		json_t *o;
 		int rc = fs_get(ctx, fs_entity_find("organization"), fs_org(ctx), 0, &o, &err);
@@ -923,6 +893,7 @@ static enum MHD_Result route(struct server *s, struct MHD_Connection *c, struct 
 	struct fs_ctx *ctx = thread_ctx(s, &err);
 	if (!ctx)
 		return fs_http_send_error(c, 503, "unavailable", "the database cannot be opened", NULL);
+	fs_set_role(ctx, ""); /* nobody, until the organization of the path gives the user's role */
 	if (r.n == 3 && !strcmp(r.seg[2], "login")) {
 		if (strcmp(method, "POST"))
 			return fs_http_send_error(c, 405, "method_not_allowed", "POST username and password", NULL);
