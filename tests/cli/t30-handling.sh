@@ -106,6 +106,7 @@ same "the person records themselves are the register's" "$(get "$V" /orgs/oil/pe
 same "restricted evidence: its file" "$(get "$V" /orgs/oil/evidence/1/file)" 404
 expect "CLI: evidence show" 66 ov evidence show 1
 expect "CLI: a documenter's evidence show" 0 o --as docu --json evidence show 1
+expect "CLI: evidence export" 66 ov evidence export 1 "$T/copy.jpg"
 
 # exports, counts, the timeline
 same "API: export of assessments" "$(get "$V" '/orgs/oil/record/export?collection=assessments&format=json')" 200
@@ -132,6 +133,9 @@ has "torture" "$T/out" "torture"
 same "API: the timeline of the hidden march" "$(get "$V" '/orgs/oil/record/timeline?action=1')" 404
 expect "CLI: the same" 66 ov record timeline --action 1
 same "a documenter's" "$(get "$D" '/orgs/oil/record/timeline?action=1')" 200
+same "a documenter's whole timeline, restricted text and all" "$(get "$D" /orgs/oil/record/timeline)" 200
+has "the restricted incident's place" "$T/out" "cell 4"
+has "its detention" "$T/out" "detained"
 same "API: the viewer's timeline" "$(get "$V" /orgs/oil/record/timeline)" 200
 hasnot "no hidden incident" "$T/out" "torture"
 hasnot "no hidden detention" "$T/out" "detained"
