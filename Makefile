@@ -6,10 +6,13 @@ FUZZ_SECONDS ?= 60
 TEST_BUILD ?= build-test
 DEMO_DB    ?= demo/fairshare.db
 DEPS       = gcc pkg-config meson ninja-build libsqlite3-dev libjansson-dev libsodium-dev \
-             libcmocka-dev libmicrohttpd-dev libgnutls28-dev libgfshare-dev sqlite3 curl hledger ledger
+             libcmocka-dev libmicrohttpd-dev libgnutls28-dev libgfshare-dev sqlite3 curl hledger ledger \
+             libpq-dev postgresql
 # make test's deploy checks (t25): build the .deb, lint it, rate the unit, TLS clients
 DEPLOY_DEPS = debhelper dpkg-dev fakeroot lintian systemd openssl gnutls-bin
-BENCH_DEPS = sqlite3 time hyperfine bc
+# make bench: the references (nginx, sqlite3, ledger), the load (wrk), the timings
+# (hyperfine, time), the instruction counts (valgrind --tool=callgrind)
+BENCH_DEPS = sqlite3 time hyperfine bc nginx wrk valgrind curl ledger
 FUZZ_DEPS  = clang libclang-rt-14-dev
 COVERAGE_DEPS = lcov
 MUTATE_JOBS ?= 1
@@ -92,15 +95,11 @@ test: deps browser-deps fuzz-build $(TEST_BUILD)/build.ninja
 	ninja -C $(TEST_BUILD)
 	FUZZ_BUILD=$(FUZZ_BUILD) tests/run-all.sh $(TEST_BUILD)
 
+# Every benchmark; figures, references, ratios and instructions per row or request
+# to bench/results.json (doc/performance.md). BENCH_N=100000 for a shorter run.
 bench: build
 	$(call apt_install,$(BENCH_DEPS))
-	bench/import.sh $(BUILD)
-	bench/claims.sh $(BUILD)
-	bench/http.sh $(BUILD)
-	bench/funds.sh $(BUILD)
-	bench/record.sh $(BUILD)
-	bench/backup.sh $(BUILD)
-	bench/keys.sh $(BUILD)
+	sh bench/run.sh $(BUILD)
 
 fuzz: fuzz-build
 	fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)

@@ -8,7 +8,8 @@
 # Reports the time ratio A/B. Each side runs twice into a new file; the best counts.
 set -eu
 build=${1:-build}
-rows=${2:-1000000}
+. "$(dirname "$0")/lib.sh"
+rows=${2:-${BENCH_N:-1000000}}
 dir=$(mktemp -d /tmp/fs-bench-XXXXXX)
 trap 'rm -rf "$dir"' EXIT
 "$build/bench/gen_people" "$rows" >"$dir/people.csv"
@@ -37,4 +38,8 @@ done
 "$build/fairshare" --db "$dir/f.db" backup "$dir/check.db" >/dev/null
 "$build/fairshare" --db "$dir/f.db" backup --verify "$dir/check.db" >/dev/null
 echo "the backup verifies (fairshare backup --verify)"
-printf 'backup time ratio fairshare / sqlite3 .backup: %.2f\n' "$(echo "$best_fs / $best_sq" | bc -l)"
+ratio=$(bench_calc "$best_fs / $best_sq")
+printf 'backup time ratio fairshare / sqlite3 .backup: %.2f\n' "$ratio"
+bench_result backup "$rows" \
+	"$(bench_fig "backup of $rows people" "$(bench_calc "$best_fs")" s "sqlite3 .backup" "$(bench_calc "$best_sq")" "$ratio" "-" true 0 0 row \
+		"BENCH_N=$rows bench/backup.sh build")"

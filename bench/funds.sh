@@ -1,20 +1,35 @@
 #!/bin/sh
-# funds.sh BUILD_DIR [N] - the ledger benchmark: N (default 1,000,000) transfers
-# through the batch path, committed to disk (target >= 100,000/s); then the fund's
-# balances against `ledger -f` on the exported journal of the same data, same run
-# (target: >= 10x faster).
+# funds.sh BUILD_DIR [N] - the ledger benchmark: N (default $BENCH_N or 1,000,000)
+# transfers through the batch path (fs_ledger_transfer, 8190 a batch), committed
+# to disk (target >= 250,000/s); then the fund's balances against `ledger -f` on
+# the exported journal of the same data, same run (target: >= 10x faster).
+# Instructions per transfer: BENCH_CG_N transfers under callgrind.
 set -eu
 build=${1:-build}
-n=${2:-1000000}
+. "$(dirname "$0")/lib.sh"
+n=${2:-${BENCH_N:-1000000}}
 dir=$(mktemp -d /tmp/fs-bench-funds-XXXXXX)
 trap 'rm -rf "$dir"' EXIT
 line=$("$build/bench/ledger_bench" "$dir" "$n")
 echo "$line"
 tps=$(echo "$line" | awk '{print $8}')
 bal=$(echo "$line" | awk '{print $10}')
-t0=$(date +%s.%N)
+t0=$(bench_now)
 ledger -f "$dir/export.journal" bal >/dev/null
-t1=$(date +%s.%N)
-led=$(echo "$t1 - $t0" | bc -l)
-printf 'transfers committed: %.0f per second (target >= 100000)\n' "$tps"
-printf 'balances: fairshare %.4f s, ledger-cli %.2f s: %.0fx faster (target >= 10x)\n' "$bal" "$led" "$(echo "$led / $bal" | bc -l)"
+t1=$(bench_now)
+led=$(bench_calc "$t1 - $t0")
+fast=$(bench_calc "$led / $bal")
+printf 'transfers committed: %.0f per second (target >= 250000)\n' "$tps"
+printf 'balances: fairshare %.4f s, ledger-cli %.2f s: %.0fx faster (target >= 10x)\n' "$bal" "$led" "$fast"
+it=0
+if [ "$BENCH_CG_N" != 0 ]; then
+	mkdir "$dir/cg"
+	it=$(bench_per "$(bench_instr "$build/bench/ledger_bench" "$dir/cg" "$BENCH_CG_N" transfers)" "$BENCH_CG_N")
+	printf 'instructions per transfer (%d transfers, callgrind): %s\n' "$BENCH_CG_N" "$it"
+fi
+cmd="BENCH_N=$n bench/funds.sh build"
+bench_result funds "$n" \
+	"$(bench_fig "ledger transfers committed per second, batch path" "$tps" "transfers/s" "" "" "" ">= 250000" \
+		"$(bench_met "$tps >= 250000")" "$it" 0 transfer "$cmd")" \
+	"$(bench_fig "fund balances" "$bal" s "ledger -f export bal" "$led" "$(bench_calc "$bal / $led")" "<= 0.1 (10x faster)" \
+		"$(bench_met "$fast >= 10")" 0 0 query "$cmd")"

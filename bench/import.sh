@@ -1,33 +1,40 @@
 #!/bin/sh
 # import.sh BUILD_DIR [ROWS] - the people-import benchmark.
-# Generates ROWS (default 1,000,000) people as CSV, then times in the same run:
-#   A. fairshare import people  (validation, sealing, keyed hashes, journal)
+# Generates ROWS (default $BENCH_N or 1,000,000) people as CSV, then times in the same run:
+#   A. fairshare import people  (validation, sealing, keyed hashes, batch journal)
 #   B. sqlite3 .import of the same file into a plain table (the reference)
-# Reports the time ratio A/B (target <= 2.0) and fairshare's peak RSS (target
-# < 200 MiB). Each side runs twice into a fresh database; the best run counts.
+#   C. fairshare verify of the imported database
+#   D. sqlite3 PRAGMA integrity_check of the same file (the reference of C)
+# Reports A/B (target <= 2.0), fairshare's peak RSS (target < 200 MiB) and C/D
+# (target <= 2.0). Each import runs twice into a fresh database; the best counts.
+# Instructions per row: the same commands over BENCH_CG_N rows under callgrind.
 set -eu
 build=${1:-build}
-rows=${2:-1000000}
+. "$(dirname "$0")/lib.sh"
+rows=${2:-${BENCH_N:-1000000}}
 dir=$(mktemp -d /tmp/fs-bench-XXXXXX)
 trap 'rm -rf "$dir"' EXIT
 "$build/bench/gen_people" "$rows" >"$dir/people.csv"
 echo "rows: $rows ($(du -h "$dir/people.csv" | cut -f1) of CSV)"
+fresh() {
+	rm -rf "$1" "$1-wal" "$1-shm" "$1.key" "$1.evidence"
+	"$build/fairshare" --db "$1" init >/dev/null
+	"$build/fairshare" --db "$1" org add --slug bench --name Bench --country TR --currency TRY >/dev/null
+}
 
-now() { date +%s.%N; }
 best_fs=""
 best_sq=""
 peak=0
 for run in 1 2; do
-	rm -f "$dir"/f.db* "$dir"/s.db*
-	"$build/fairshare" --db "$dir/f.db" init >/dev/null
-	"$build/fairshare" --db "$dir/f.db" org add --slug bench --name Bench --country TR --currency TRY >/dev/null
-	t0=$(now)
+	rm -f "$dir"/s.db*
+	fresh "$dir/f.db"
+	t0=$(bench_now)
 	/usr/bin/time -f "%M" -o "$dir/rss" "$build/fairshare" --db "$dir/f.db" import people "$dir/people.csv" >/dev/null
-	t1=$(now)
+	t1=$(bench_now)
 	sqlite3 "$dir/s.db" ".mode csv" ".import $dir/people.csv people"
-	t2=$(now)
-	fs=$(echo "$t1 - $t0" | bc -l)
-	sq=$(echo "$t2 - $t1" | bc -l)
+	t2=$(bench_now)
+	fs=$(bench_calc "$t1 - $t0")
+	sq=$(bench_calc "$t2 - $t1")
 	rss=$(cat "$dir/rss")
 	[ "$rss" -gt "$peak" ] && peak=$rss
 	printf 'run %d: fairshare %.2f s, sqlite3 .import %.2f s\n' "$run" "$fs" "$sq"
@@ -37,7 +44,46 @@ done
 n=$(sqlite3 "$dir/f.db" "SELECT count(*) FROM people")
 j=$(sqlite3 "$dir/f.db" "SELECT count(*) FROM journal")
 [ "$n" -eq "$rows" ] || { echo "imported $n people, expected $rows"; exit 1; }
-ratio=$(echo "$best_fs / $best_sq" | bc -l)
+ratio=$(bench_calc "$best_fs / $best_sq")
+rss_mib=$(bench_calc "$peak / 1024")
 printf 'people imported: %d, journal entries: %d\n' "$n" "$j"
 printf 'import time ratio fairshare / sqlite3 .import: %.2f (target <= 2.0)\n' "$ratio"
-printf 'fairshare peak RSS: %.1f MiB (target < 200 MiB)\n' "$(echo "$peak / 1024" | bc -l)"
+printf 'fairshare peak RSS: %.1f MiB (target < 200 MiB)\n' "$rss_mib"
+
+# verify against the engine's own integrity check, same file, best of two
+best_v=""
+best_i=""
+for run in 1 2; do
+	t0=$(bench_now)
+	"$build/fairshare" --db "$dir/f.db" verify >/dev/null
+	t1=$(bench_now)
+	sqlite3 "$dir/f.db" "PRAGMA integrity_check" >/dev/null
+	t2=$(bench_now)
+	v=$(bench_calc "$t1 - $t0")
+	i=$(bench_calc "$t2 - $t1")
+	if [ -z "$best_v" ] || [ "$(echo "$v < $best_v" | bc -l)" = 1 ]; then best_v=$v; fi
+	if [ -z "$best_i" ] || [ "$(echo "$i < $best_i" | bc -l)" = 1 ]; then best_i=$i; fi
+done
+vratio=$(bench_calc "$best_v / $best_i")
+printf 'verify %.2f s, PRAGMA integrity_check %.2f s: ratio %.2f (target <= 2.0)\n' "$best_v" "$best_i" "$vratio"
+
+# instructions per row (callgrind, BENCH_CG_N rows)
+cg=$BENCH_CG_N
+ia=0 ib=0 iv=0 ii=0
+if [ "$cg" != 0 ]; then
+	"$build/bench/gen_people" "$cg" >"$dir/small.csv"
+	fresh "$dir/c.db"
+	ia=$(bench_per "$(bench_instr "$build/fairshare" --db "$dir/c.db" import people "$dir/small.csv")" "$cg")
+	ib=$(bench_per "$(bench_instr sqlite3 "$dir/cs.db" ".mode csv" ".import $dir/small.csv people")" "$cg")
+	iv=$(bench_per "$(bench_instr "$build/fairshare" --db "$dir/c.db" verify)" "$cg")
+	ii=$(bench_per "$(bench_instr sqlite3 "$dir/c.db" "PRAGMA integrity_check")" "$cg")
+	printf 'instructions per row (%d rows, callgrind): import %s, sqlite3 .import %s; verify %s, integrity_check %s\n' \
+		"$cg" "$ia" "$ib" "$iv" "$ii"
+fi
+bench_result import "$rows" \
+	"$(bench_fig "import $rows people" "$best_fs" s "sqlite3 .import" "$best_sq" "$ratio" "<= 2.0" \
+		"$(bench_met "$ratio <= 2.0")" "$ia" "$ib" row "BENCH_N=$rows bench/import.sh build")" \
+	"$(bench_fig "import peak RSS" "$rss_mib" MiB "" "" "" "< 200 MiB" "$(bench_met "$rss_mib < 200")" 0 0 row \
+		"BENCH_N=$rows bench/import.sh build")" \
+	"$(bench_fig "verify over $rows people" "$best_v" s "sqlite3 PRAGMA integrity_check" "$best_i" "$vratio" "<= 2.0" \
+		"$(bench_met "$vratio <= 2.0")" "$iv" "$ii" row "BENCH_N=$rows bench/import.sh build")"

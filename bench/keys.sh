@@ -9,7 +9,8 @@
 # and reports A/B, then checks that verify holds after the rotation.
 set -eu
 build=${1:-build}
-n=${2:-1000000}
+. "$(dirname "$0")/lib.sh"
+n=${2:-${BENCH_N:-1000000}}
 dir=$(mktemp -d /tmp/fs-bench-keys-XXXXXX)
 trap 'rm -rf "$dir"' EXIT
 fs() { "$build/fairshare" --db "$dir/f.db" "$@"; }
@@ -32,3 +33,7 @@ printf 'key rotate: %.2f s wall (%.2f s CPU); sqlite3 .backup of the same file: 
 printf 'ratio: %.1f wall, %.1f CPU\n' "$(echo "$aw / $bw" | bc -l)" "$(echo "($au + $as) / ($bu + $bs + 0.001)" | bc -l)"
 printf 'rotate peak RSS: %.1f MiB\n' "$(echo "$am / 1024" | bc -l)"
 fs verify >/dev/null && echo "verify after the rotation: ok"
+bench_result keys "$n" \
+	"$(bench_fig "key rotate over $n people" "$aw" s "sqlite3 .backup of the same file" "$bw" "$(bench_calc "$aw / $bw")" "-" true 0 0 row \
+		"BENCH_N=$n bench/keys.sh build")" \
+	"$(bench_fig "key rotate peak RSS" "$(bench_calc "$am / 1024")" MiB "" "" "" "-" true 0 0 row "BENCH_N=$n bench/keys.sh build")"

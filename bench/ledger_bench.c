@@ -1,7 +1,8 @@
 /* ledger_bench.c - posts N transfers through the batch path of the ledger
  * (fs_ledger_transfer, 8190 a batch, each batch one committed transaction),
  * times them, then times the fund's balances, and writes the ledger-cli export
- * for the comparison run by bench/funds.sh. usage: ledger_bench DIR N */
+ * for the comparison run by bench/funds.sh. usage: ledger_bench DIR N [transfers]
+ * (with "transfers": only the transfers, for the instruction count per transfer) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +19,9 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
-	if (argc != 3)
+	if (argc != 3 && argc != 4)
 		return 2;
+	int only_transfers = argc == 4 && strcmp(argv[3], "transfers") == 0;
 	long n = strtol(argv[2], NULL, 10);
 	char db[512], out[512];
 	snprintf(db, sizeof(db), "%s/ledger.db", argv[1]);
@@ -61,6 +63,10 @@ int main(int argc, char **argv)
 		done += (long)k;
 	}
 	double t1 = now();
+	if (only_transfers) {
+		fs_close(ctx);
+		return failed ? 1 : 0;
+	}
 	json_t *b;
 	double t2 = now();
 	if (fs_fund_balances(ctx, fid, &b, &err))

@@ -13,6 +13,7 @@
 #   B0. sqlite3 SELECT type, count(DISTINCT person_id) ... GROUP BY type (reference)
 set -eu
 build=${1:-build}
+. "$(dirname "$0")/lib.sh"
 np=${2:-200000}
 nv=${3:-1000000}
 dir=$(mktemp -d /tmp/fs-bench-record-XXXXXX)
@@ -74,3 +75,9 @@ b0=$(echo "$t2 - $t1" | bc -l)
 printf 'record counts over %d violations: %.2f s, peak RSS %.1f MiB (target < 1 s)\n' "$nv" "$b" \
 	"$(echo "$(cat "$dir/rss") / 1024" | bc -l)"
 printf '  reference sqlite3 count(DISTINCT person_id) GROUP BY type: %.2f s; ratio %.1f\n' "$b0" "$(echo "$b / $b0" | bc -l)"
+cmd="bench/record.sh build $np $nv"
+bench_result record "$np" \
+	"$(bench_fig "record duplicates over $np people" "$(bench_calc "$a")" s "sqlite3 GROUP BY folded name" "$(bench_calc "$a0")" \
+		"$(bench_calc "$a / $a0")" "< 30 s" "$(bench_met "$a < 30")" 0 0 row "$cmd")" \
+	"$(bench_fig "record counts over $nv violations" "$(bench_calc "$b")" s "sqlite3 count(DISTINCT) GROUP BY type" "$(bench_calc "$b0")" \
+		"$(bench_calc "$b / $b0")" "< 1 s" "$(bench_met "$b < 1")" 0 0 row "$cmd")"

@@ -178,7 +178,8 @@ likely() {
 	src/util/money.c) echo "unit-guards unit-util cli-t24-money cli-t09 cli-t02 cli-t04" ;;
 	src/util/*) echo "unit-util unit-guards cli-t02 cli-t24-keys" ;;
 	src/core/ledger.c | src/core/funds.c | src/core/fund_batch.c | src/core/ledger_verify.c)
-		echo "unit-guards cli-t24-money cli-t20 cli-t09 unit-ledger" ;;
+		echo "unit-guards cli-t24-money cli-t20 cli-t09 cli-t29 unit-ledger" ;;
+	src/core/principal.c | src/core/payout.c) echo "cli-t29 unit-ledger cli-t09" ;;
 	src/core/policy.c) echo "unit-policy cli-t28 cli-t08 cli-t06" ;;
 	src/core/keyfile.c | src/core/keys.c | src/core/rotate.c | src/core/restrict.c) echo "unit-keys cli-t27 cli-t24-keys" ;;
 	src/core/backup.c | src/core/backup_seal.c | src/core/files.c | src/util/private.c) echo "unit-private cli-t26 cli-t25b" ;;
@@ -188,12 +189,12 @@ likely() {
 	src/core/journal.c) echo "unit-guards cli-t24-keys cli-t03 cli-t09 unit-core" ;;
 	src/core/crypto.c) echo "unit-guards cli-t24-keys cli-t03 unit-core cli-t01" ;;
 	src/core/auth.c) echo "cli-t28 cli-t24-http cli-t24-keys cli-t05 cli-t08 unit-guards" ;;
-	src/http/*) echo "cli-t24-http cli-t21 unit-http cli-t05 cli-t08 cli-t07 cli-t25b fuzz-body" ;;
+	src/http/*) echo "cli-t24-http cli-t21 unit-http cli-t05 cli-t08 cli-t07 cli-t25b fuzz-body cli-t29" ;;
 	src/core/import.c | src/core/import_cols.c | src/util/csv.c | src/util/textin.c) echo "cli-t24-keys cli-t22 cli-t02 unit-core fuzz-import" ;;
 	src/core/evidence.c) echo "cli-t11" ;;
 	src/core/record.c | src/core/timeline.c) echo "cli-t10 cli-t16" ;;
 	src/store/*) echo "unit-store unit-core cli-t03 cli-t19 cli-t01" ;;
-	src/cli/*) echo "cli-t01 cli-t24" ;;
+	src/cli/*) echo "cli-t01 cli-t24 cli-t29" ;;
 	esac
 }
 # Suites that take minutes (a property test over random batches, the browser): last.

@@ -47,15 +47,30 @@ suite unit-keys "$build/tests/test_keys"
 suite cases "$build/tests/test_cases" "$here/tests/cases"
 suite unit-claims "$build/tests/test_claims"
 suite unit-ledger "$build/tests/test_ledger"
+suite unit-batch "$build/tests/test_batch"
 suite unit-policy "$build/tests/test_policy"
 suite unit-http "$build/tests/test_http"
 suite unit-kz "$build/tests/test_kz"
 suite unit-private "$build/tests/test_private"
 suite unit-guards "$build/tests/test_guards"
 suite unit-store "$build/tests/test_store"
+suite unit-pg-ddl "$build/tests/test_pg_ddl"
+# one private PostgreSQL cluster for the run (tests/cli/pg.sh): t35 and the suites
+# run a second time on PostgreSQL ($FS_PG_SUITES: names, "all" or "none")
+pg_suites=${FS_PG_SUITES:-t02-import t04-claims t05-http t07-openapi t10-record}
+. "$here/tests/cli/pg.sh"
+pgdir=$(mktemp -d /tmp/fs-pg-XXXXXX)
+pg_start "$pgdir" || echo "# no PostgreSQL cluster: t35 and the PostgreSQL runs will fail"
 for t in "$here"/tests/cli/t*.sh; do
 	suite "cli-$(basename "$t" .sh)" sh "$t"
 done
+[ "$pg_suites" = all ] && pg_suites=$(cd "$here/tests/cli" && ls t*.sh | sed 's/\.sh$//' | grep -v '^t35-pg$')
+[ "$pg_suites" = none ] && pg_suites=
+for name in $pg_suites; do
+	suite "pg-$name" env FS_TEST_DB=postgres sh "$here/tests/cli/$name.sh"
+done
+pg_stop "$pgdir"
+rm -rf "$pgdir"
 suite fuzz-csv "$build/fuzz/fuzz_csv_replay" "$here/fuzz/corpus/csv" "$here/fuzz/findings/csv"
 suite fuzz-import "$build/fuzz/fuzz_import_replay" "$here/fuzz/corpus/import" "$here/fuzz/findings/import"
 suite fuzz-rules "$build/fuzz/fuzz_rules_replay" "$here/fuzz/corpus/rules" "$here/fuzz/findings/rules"

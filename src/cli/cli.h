@@ -11,7 +11,7 @@ struct cli {
 	const char *db;
 	const char *key;
 	const char *org;
-	const char *actor;
+	const char *actor; /* --as: the account acting; NULL: the local operator */
 	int json;
 	int passphrase_fd; /* -1: none */
 	int shares_fd;     /* -1: none */
@@ -26,7 +26,9 @@ struct cmd {
 };
 
 /* Open the database (flags: FS_INIT, FS_READONLY) and pick the organization
- * (need_org: an error when none can be chosen). Prints errors; returns NULL. */
+ * (need_org: an error when none can be chosen), acting as the account of --as
+ * (which must exist, be enabled and hold a role in the organization) or as the
+ * local operator. Prints errors; returns NULL. */
 struct fs_ctx *cli_open(struct cli *c, unsigned flags, int need_org, int *exit_code);
 /* Print an error ("fairshare: ...") and return its sysexits code. */
 int cli_fail(const struct fs_error *err, int rc);
@@ -42,6 +44,7 @@ int cmd_entity(struct cli *c, int argc, char **argv);
 int cmd_init(struct cli *c, int argc, char **argv);
 int cmd_demo(struct cli *c, int argc, char **argv);
 int cmd_verify(struct cli *c, int argc, char **argv);
+int cmd_migrate_store(struct cli *c, int argc, char **argv);
 int cmd_log(struct cli *c, int argc, char **argv);
 int cmd_backup(struct cli *c, int argc, char **argv);
 int cmd_restore(struct cli *c, int argc, char **argv);
@@ -61,6 +64,10 @@ int cmd_record(struct cli *c, int argc, char **argv);
 int cmd_evidence(struct cli *c, int argc, char **argv);
 int cmd_key(struct cli *c, int argc, char **argv);
 int cmd_policy(struct cli *c, int argc, char **argv);
+int cmd_checkpoint(struct cli *c, int argc, char **argv);
+/* verify --checkpoint: each file's signature and the log's consistency with it, in
+ * order; the first it contradicts is named (EX_DATAERR). */
+int cli_verify_checkpoints(struct fs_ctx *ctx, int nfiles, char **files);
 int cli_person_forget(struct cli *c, int argc, char **argv);
 /* Get what unlocks a wrapped or split key (once per process); -1 with *exit_code. */
 int cli_unlock(struct cli *c, int *exit_code);

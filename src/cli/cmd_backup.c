@@ -79,6 +79,7 @@ static int keygen(const char *path)
 
 int cmd_backup(struct cli *c, int argc, char **argv)
 {
+	c->actor = NULL; /* the local operator's alone: naming an account changes nothing */
 	if (argc > 1 && cli_is_help(argv[1])) {
 		fputs(backup_help, stdout);
 		return EX_OK;
@@ -128,6 +129,7 @@ int cmd_backup(struct cli *c, int argc, char **argv)
 
 int cmd_restore(struct cli *c, int argc, char **argv)
 {
+	c->actor = NULL; /* the local operator's alone: naming an account changes nothing */
 	const char *file = NULL, *dest = NULL, *secret = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (cli_is_help(argv[i])) {

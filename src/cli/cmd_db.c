@@ -33,6 +33,7 @@ int cmd_init(struct cli *c, int argc, char **argv)
 
 int cmd_demo(struct cli *c, int argc, char **argv)
 {
+	c->actor = NULL; /* the local operator's alone: naming an account changes nothing */
 	int rc = no_args(argc, argv, "usage: fairshare demo\n\nCreates a new database at --db filled with synthetic demo data (every\n"
 				     "name and number is made up): a miners' union whose mine closed on\n"
 				     "2011-08-31 with 748 workers discharged, and an oil workers' union in\n"
@@ -95,20 +96,41 @@ int cmd_summary(struct cli *c, int argc, char **argv)
 
 int cmd_verify(struct cli *c, int argc, char **argv)
 {
-	int rc = no_args(argc, argv, "usage: fairshare verify [--json]\n\nRecomputes the journal's hash chain, compares every record with its last\n"
+	c->actor = NULL; /* the local operator's alone: naming an account changes nothing */
+	char **cps = calloc((size_t)argc + 1, sizeof(*cps));
+	int ncps = 0, nargs = 1;
+	if (!cps)
+		return EX_OSERR;
+	for (int i = 1; i < argc; i++) /* --checkpoint FILE..., the rest as before */
+		if (strcmp(argv[i], "--checkpoint") == 0 && i + 1 < argc)
+			for (; i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0; i++)
+				cps[ncps++] = argv[i + 1];
+		else
+			argv[nargs++] = argv[i];
+	argc = nargs;
+	int rc = no_args(argc, argv, "usage: fairshare verify [--json] [--checkpoint FILE...]\n\nRecomputes the journal's hash chain, compares every record with its last\n"
 				     "journal entry, opens every sealed field and checks the database file\n"
 				     "and its references. Exit 0 when all holds; otherwise 65 (EX_DATAERR)\n"
 				     "with each problem named, the first broken journal entry first.\n"
 				     "Warns (exit 0) about files other users can read and temporary files\n"
-				     "left by interrupted uploads.\n");
-	if (rc >= 0)
-		return rc;
+				     "left by interrupted uploads.\n"
+				     "--checkpoint FILE...: also proves that each organization's Merkle log extends\n"
+				     "each signed checkpoint given (fairshare checkpoint), and names the first one it\n"
+				     "contradicts: entries cut, an older copy restored, or history rewritten.\n");
+	if (rc >= 0 || (ncps == 0 && argc > 1 && strcmp(argv[argc - 1], "--checkpoint") == 0)) {
+		free(cps);
+		return rc >= 0 ? rc : cli_usage("verify: --checkpoint needs FILE(s)");
+	}
 	struct fs_ctx *ctx = cli_open(c, FS_READONLY, 0, &rc);
-	if (!ctx)
+	if (!ctx) {
+		free(cps);
 		return rc;
+	}
 	struct fs_error err = {0};
 	struct fs_verify_report rep;
 	int r = fs_verify(ctx, &rep, &err);
+	int cprc = r && r != FS_EINTEGRITY ? EX_OK : cli_verify_checkpoints(ctx, ncps, cps);
+	free(cps);
 	fs_close(ctx);
 	if (r && r != FS_EINTEGRITY)
 		return cli_fail(&err, r);
@@ -130,7 +152,7 @@ int cmd_verify(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "fairshare: verify failed: %s\n", err.message);
 	}
 	free(rep.text);
-	return r ? EX_DATAERR : EX_OK;
+	return r ? EX_DATAERR : cprc;
 }
 
 int cmd_log(struct cli *c, int argc, char **argv)

@@ -98,6 +98,26 @@ static int print_results(const struct fs_transfer *t, const int *res, size_t n, 
 	return bad ? EX_DATAERR : EX_OK;
 }
 
+/* Where a payout is entered: the fund's two-person rule, as the core holds it. */
+static void print_rule(struct fs_ctx *ctx, int64_t fund)
+{
+	json_t *f = NULL;
+	if (fs_get(ctx, fs_entity_find("fund"), fund, 0, &f, &(struct fs_error){0}))
+		return;
+	json_t *thr = json_object_get(f, "approval_threshold_minor"), *lim = json_object_get(f, "rolling_limit_minor");
+	const char *cur = json_string_value(json_object_get(f, "currency"));
+	char a[32] = "", b[32] = "";
+	if (json_is_integer(thr))
+		fs_money_format(json_integer_value(thr), 2, a);
+	if (json_is_integer(lim))
+		fs_money_format(json_integer_value(lim), 2, b);
+	if (*a || *b)
+		printf("fund %lld: money out above %s%s%s, or past %s%s%s per account in 24 hours, needs a second account's approval\n",
+		       (long long)fund, *a ? a : "(no threshold)", *a ? " " : "", *a && cur ? cur : "", *b ? b : "(no limit)",
+		       *b ? " " : "", *b && cur ? cur : "");
+	json_decref(f);
+}
+
 static int fund_of(struct fs_ctx *ctx, const char *s, int64_t *fund)
 {
 	if (!s || cli_parse_id(s, fund)) {
@@ -138,8 +158,11 @@ int cmd_transfer_family(struct cli *c, int argc, char **argv)
 		      "       fairshare approve PENDING_ID --fund F [--id ID]\n\n"
 		      "Transfers are never changed: a correction is a new transfer. --id is the\n"
 		      "idempotency key: give one (e.g. the bank reference) so that a retry records once.\n"
-		      "A disbursement above the fund's approval threshold waits for a second person:\n"
-		      "'fairshare --as NAME approve ID'. Donors and recipients are sealed at rest.\n", stdout);
+		      "Money out of the fund's assets above its approval threshold, or past what one\n"
+		      "account may pay out in 24 hours (its rolling limit; 'fairshare fund show F' shows\n"
+		      "both), moves only when a second account holding funds.approve posts it: such a\n"
+		      "transfer or post answers approval_required, and a disbursement waits (pending)\n"
+		      "for 'fairshare --as NAME approve ID'. Donors and recipients are sealed at rest.\n", stdout);
 		return EX_OK;
 	}
 	if ((rc = parse(argc, argv, flags, &o)) >= 0)
@@ -243,20 +266,20 @@ int cmd_transfer_family(struct cli *c, int argc, char **argv)
 		t.amount_minor = amount;
 		t.code = purpose;
 		t.party = opt(&o, "to");
-		json_t *f = NULL;
+		int wait = 0;
 		if (!r)
-			r = fs_get(ctx, fs_entity_find("fund"), fund, 0, &f, &err);
-		json_t *thr = f ? json_object_get(f, "approval_threshold_minor") : NULL;
-		if (!r && json_is_integer(thr) && amount > json_integer_value(thr))
-			t.flags |= FS_TF_PENDING; /* waits for a second person */
-		json_decref(f);
+			r = fs_fund_payout_needs_approval(ctx, fund, amount, &wait, &err);
+		if (wait)
+			t.flags |= FS_TF_PENDING; /* the core wants a second person: it waits for one */
 	}
 	if (!r && rc < 0) {
 		r = fs_ledger_transfer(ctx, fund, &t, 1, &res, &err);
+		if (!r && !c->json && (res == FS_T_APPROVAL_REQUIRED || (t.flags & FS_TF_PENDING)))
+			print_rule(ctx, fund);
 		if (!r) {
 			rc = print_results(&t, &res, 1, c);
 			if (res == FS_T_OK && (t.flags & FS_TF_PENDING) && !strcmp(cmd, "disburse") && !c->json)
-				printf("above the fund's approval threshold: waits for a second person ('fairshare approve %s --fund %lld')\n",
+				printf("above the fund's approval threshold or your rolling limit: waits for a second person ('fairshare approve %s --fund %lld')\n",
 				       t.id, (long long)fund);
 		}
 	}

@@ -364,6 +364,7 @@ static int key_unlock(struct cli *c, int argc, char **argv)
 
 int cmd_key(struct cli *c, int argc, char **argv)
 {
+	c->actor = NULL; /* the local operator's alone: naming an account changes nothing */
 	if (sodium_init() < 0)
 		return EX_SOFTWARE;
 	if (argc < 2 || cli_is_help(argv[1])) {

@@ -102,10 +102,11 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		o.tls_cert = cbuf, o.tls_key = credential("tls.key", tbuf, sizeof(tbuf));
 	if (!o.metrics_token_file)
 		o.metrics_token_file = credential("metrics-token", mbuf, sizeof(mbuf));
-	if (!o.backup_dir) { /* the folder 'backups' beside the database */
-		const char *slash = strrchr(c->db, '/');
-		int n = slash ? (int)(slash - c->db) : 1;
-		snprintf(bbuf, sizeof(bbuf), "%.*s/backups", n, slash ? c->db : ".");
+	if (!o.backup_dir) { /* the folder 'backups' beside the database file (a server's: beside the key file) */
+		const char *beside = fs_db_is_server(c->db) && o.key_path ? o.key_path : c->db;
+		const char *slash = strrchr(beside, '/');
+		int n = slash ? (int)(slash - beside) : 1;
+		snprintf(bbuf, sizeof(bbuf), "%.*s/backups", n, slash ? beside : ".");
 		o.backup_dir = bbuf;
 	}
 	int rc;

@@ -1,7 +1,6 @@
 /* main.c - the fairshare command: global options, then git-style subcommands. */
 #include "cli.h"
 
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
@@ -53,8 +52,10 @@ static const struct cmd commands[] = {
 	{"export", cmd_export, "export people, or the record (incidents, violations, ...), as CSV or JSON"},
 	{"log", cmd_log, "list journal entries"},
 	{"verify", cmd_verify, "check the journal chain and the database"},
+	{"checkpoint", cmd_checkpoint, "a signed checkpoint of the log; checkpoint verify FILE"},
 	{"backup", cmd_backup, "write a whole copy of the database and evidence to FILE, plain or sealed"},
 	{"restore", cmd_restore, "bring back a sealed backup FILE as DEST, verified"},
+	{"migrate-store", cmd_migrate_store, "copy the whole installation FROM TO (SQLite <-> PostgreSQL), verified"},
 	{"key", cmd_key, "the data key: status, wrap --passphrase, unwrap, split, unlock, rotate"},
 	{"policy", cmd_policy, "the capability table: roles, capabilities, handling levels (JSON)"},
 };
@@ -66,11 +67,12 @@ static void usage(FILE *out)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-11s %s\n", commands[i].name, commands[i].summary);
 	fputs("\nGlobal options (anywhere on the line):\n"
-	      "  --db PATH    database file (else $FAIRSHARE_DB, else $XDG_DATA_HOME/fairshare/fairshare.db)\n"
+	      "  --db PATH    database file (else $FAIRSHARE_DB, else $XDG_DATA_HOME/fairshare/fairshare.db),\n"
+	      "               or a PostgreSQL database: postgres://[user@host]/dbname (needs --key)\n"
 	      "  --key PATH   key file for sealed fields (else $FAIRSHARE_KEY, else PATH.key)\n"
 	      "  --org SLUG   organization to work in (else $FAIRSHARE_ORG; needed when there are several)\n"
-	      "  --as NAME    who is acting, recorded in the journal (else $FAIRSHARE_ACTOR, else cli:$USER);\n"
-	      "               an account's name: act with its role in the organization\n"
+	      "  --as NAME    act as this account, with its role's rights (else $FAIRSHARE_AS); without it\n"
+	      "               the local operator acts, who holds the database and key files (journal: operator)\n"
 	      "  --json       machine-readable output on read commands\n"
 	      "  --passphrase-fd N  read the key's passphrase from file descriptor N\n"
 	      "  --shares-fd N      read the key's shares (one a line) from file descriptor N\n"
@@ -102,13 +104,10 @@ static void default_paths(struct cli *c)
 	if (!c->org)
 		c->org = env("FAIRSHARE_ORG");
 	if (!c->actor)
-		c->actor = env("FAIRSHARE_ACTOR");
-	if (!c->actor) {
-		const char *user = env("USER");
-		struct passwd *pw = user ? NULL : getpwuid(getuid());
-		snprintf(c->actor_buf, sizeof(c->actor_buf), "cli:%s", user ? user : pw ? pw->pw_name : "unknown");
-		c->actor = c->actor_buf;
-	}
+		c->actor = env("FAIRSHARE_AS");
+	if (!c->actor)
+		c->actor = env("FAIRSHARE_ACTOR"); /* its older name */
+	/* none: the local operator, who holds the database and key files */
 }
 
 int main(int argc, char **argv)

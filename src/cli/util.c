@@ -65,7 +65,7 @@ static int mkdirs(char *path)
 struct fs_ctx *cli_open(struct cli *c, unsigned flags, int need_org, int *exit_code)
 {
 	struct fs_error err = {0};
-	if (flags & FS_INIT) {
+	if ((flags & FS_INIT) && !fs_db_is_server(c->db)) {
 		char dir[sizeof(c->db_buf)];
 		snprintf(dir, sizeof(dir), "%s", c->db);
 		if (mkdirs(dir)) {
@@ -75,8 +75,10 @@ struct fs_ctx *cli_open(struct cli *c, unsigned flags, int need_org, int *exit_c
 		}
 	}
 	struct fs_ctx *ctx;
-	int rc = fs_actor_check(c->actor, &err);
-	if (rc) { /* --as or FAIRSHARE_ACTOR */
+	if (flags & FS_INIT)
+		c->actor = NULL; /* a new database: the operator's alone */
+	int rc = c->actor ? fs_actor_check(c->actor, &err) : 0;
+	if (rc) { /* --as or FAIRSHARE_AS */
 		*exit_code = cli_fail(&err, rc);
 		return NULL;
 	}
@@ -87,14 +89,13 @@ struct fs_ctx *cli_open(struct cli *c, unsigned flags, int need_org, int *exit_c
 		*exit_code = cli_fail(&err, rc);
 		return NULL;
 	}
-	fs_set_actor(ctx, c->actor);
+	/* the account named acts, with its rights; else the operator (fs_open's default) */
+	rc = fs_act_as(ctx, c->actor, &err);
 	/* a new database has no organization yet: $FAIRSHARE_ORG does not stop init */
-	rc = need_org || (c->org && !(flags & FS_INIT)) ? fs_use_org(ctx, c->org, &err) : 0;
-	/* --as naming an account: act with the role it holds in the organization
-	 * (the core checks and filters every call against it); any other name
-	 * acts as the local operator */
-	if (!rc && fs_org(ctx) > 0 && !(flags & FS_INIT) && (rc = fs_act_as_account(ctx, c->actor, &err)) == 1)
-		rc = 0;
+	if (!rc)
+		rc = need_org || (c->org && !(flags & FS_INIT)) ? fs_use_org(ctx, c->org, &err) : 0;
+	if (!rc && fs_org(ctx) > 0)
+		rc = fs_principal_in_org(ctx, &err);
 	if (rc || (need_org && fs_org(ctx) <= 0)) {
 		if (!rc)
 			fs_fail(&err, rc = FS_EINVAL, NULL, "there is no organization yet: add one with 'fairshare org add --slug S --name N'");

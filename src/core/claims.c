@@ -260,11 +260,13 @@ int fs_claims_compute(struct fs_ctx *ctx, const struct fs_compute_opts *o, json_
 	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"workplace_id", FS_EQ, fs_vint(o->workplace_id)}};
 	struct fs_query q = {.table = &c.ee->table, .filters = f, .nfilters = 2};
 	if (!(rc = fs_tx_begin(ctx, err))) {
-		rc = fs_store_select(ctx->st, &q, compute_cb, &c, err);
+		if (!(rc = fs_batch_begin(ctx, "claims compute", err)))
+			rc = fs_store_select(ctx->st, &q, compute_cb, &c, err);
 		if (!rc)
 			rc = c.rc;
 		if (!rc && c.first_error)
 			rc = FS_EINVAL; /* all or nothing: err names the first */
+		rc = fs_batch_end(ctx, rc, err);
 		rc = fs_tx_end(ctx, rc, rc ? NULL : err);
 	}
 	if (rc && rc != FS_EINVAL) {

@@ -168,3 +168,12 @@ void fs_hex(const unsigned char *p, size_t n, char *out)
 {
 	sodium_bin2hex(out, 2 * n + 1, p, n);
 }
+
+int fs_unhex(const char *hex, unsigned char *out, size_t n)
+{
+	size_t got = 0;
+	const char *end;
+	if (strlen(hex) != 2 * n || sodium_hex2bin(out, n, hex, 2 * n, NULL, &got, &end) != 0 || got != n || *end)
+		return -1;
+	return 0;
+}

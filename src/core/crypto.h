@@ -55,5 +55,7 @@ void fs_lookup_hash(const struct fs_keys *k, const char *value, size_t n, unsign
 int fs_hash_values(const char *prefix, const struct fs_value *vals, size_t n, unsigned char out[FS_HASH_BYTES]);
 
 void fs_hex(const unsigned char *p, size_t n, char *out /* 2n+1 */);
+/* exactly 2n hex digits (either case) into n bytes: 0, or -1 */
+int fs_unhex(const char *hex, unsigned char *out, size_t n);
 
 #endif

@@ -2,6 +2,7 @@
  * organization, backup and the summary. */
 #include "internal.h"
 #include "../util/utf8.h"
+#include "log.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +151,11 @@ static int reshape_journal(struct fs_ctx *ctx, struct fs_error *err)
 	return rc;
 }
 
+int fs_db_is_server(const char *db)
+{
+	return fs_store_is_server(db);
+}
+
 int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs_ctx **ret,
 	    struct fs_error *err)
 {
@@ -158,6 +164,10 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 		return rc;
 	fs_entities_init();
 	char default_key[4096];
+	int server = fs_store_is_server(db_path);
+	if (!key_path && server) /* the key is a file on this machine, never in the database */
+		return fs_fail(err, FS_EINVAL, "key", "a PostgreSQL database needs its key file named: --key PATH or "
+			       "FAIRSHARE_KEY (the evidence files go beside it, in PATH without .key plus .evidence)");
 	if (!key_path) {
 		if ((size_t)snprintf(default_key, sizeof(default_key), "%s.key", db_path) >= sizeof(default_key))
 			return fs_fail(err, FS_EINVAL, "db", "database path too long");
@@ -166,18 +176,22 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 	struct fs_ctx *ctx = calloc(1, sizeof(*ctx));
 	if (!ctx)
 		return FS_ENOMEM;
-	snprintf(ctx->actor, sizeof(ctx->actor), "cli");
-	size_t dl = strlen(db_path);
+	snprintf(ctx->actor, sizeof(ctx->actor), "operator"); /* principal_id 0: FS_OPERATOR */
+	/* DB.evidence beside a database file; KEY.evidence (KEY without .key) beside a server's key file */
+	const char *base = server ? key_path : db_path;
+	size_t dl = strlen(base);
+	if (server && dl > 4 && !strcmp(base + dl - 4, ".key"))
+		dl -= 4;
 	if (!(ctx->evidence_dir = malloc(dl + sizeof(".evidence")))) {
 		free(ctx);
 		return FS_ENOMEM;
 	}
-	memcpy(ctx->evidence_dir, db_path, dl);
+	memcpy(ctx->evidence_dir, base, dl);
 	memcpy(ctx->evidence_dir + dl, ".evidence", sizeof(".evidence"));
 	unsigned sflags = (flags & FS_INIT) ? FS_OPEN_CREATE : (flags & FS_ASIS) ? FS_OPEN_READONLY | FS_OPEN_ASIS
 			: (flags & FS_READONLY) ? FS_OPEN_READONLY : 0;
 	struct stat sb; /* init takes a new path, or an empty file (as mktemp makes) */
-	if ((flags & FS_INIT) && stat(db_path, &sb) == 0 && !(S_ISREG(sb.st_mode) && sb.st_size == 0)) {
+	if ((flags & FS_INIT) && !server && stat(db_path, &sb) == 0 && !(S_ISREG(sb.st_mode) && sb.st_size == 0)) {
 		free(ctx->evidence_dir);
 		free(ctx);
 		return fs_fail(err, FS_ECONFLICT, "db", "%s exists already; it is not initialised again", db_path);
@@ -198,7 +212,8 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 			goto fail_unlink;
 		fs_hex(ctx->keys.fingerprint, FS_HASH_BYTES, fpr);
 		if ((rc = fs_store_meta_set(ctx->st, "key_fingerprint", fpr, err)) ||
-		    (rc = shape_done(ctx, err))) {
+		    (rc = shape_done(ctx, err)) || (rc = fs_log_mark_built(ctx, err)) ||
+		    (rc = fs_signing_key_create(ctx, NULL, 1, err))) {
 			unlink(key_path);
 			goto fail_unlink;
 		}
@@ -219,10 +234,14 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 		if (!rc && !(flags & FS_ROTATE) && fs_key_rotating(ctx))
 			rc = fs_fail(err, FS_ECONFLICT, "key", "a key rotation was interrupted: finish it with 'fairshare key rotate' "
 				     "before anything else");
-		int shape = SHAPE_CURRENT;
+		int shape = SHAPE_CURRENT, logged = 1;
+		if (!rc && !(flags & FS_ASIS)) /* the logs first: the journal entries written below are leaves */
+			rc = fs_log_built(ctx, &logged, err);
 		if (!rc)
 			rc = journal_shape(ctx, &shape, err);
-		if (!rc && shape < SHAPE_CURRENT && !(flags & FS_ASIS)) {
+		if (!rc && !logged && !(flags & FS_READONLY))
+			rc = fs_log_build(ctx, err);
+		if (!rc && (shape < SHAPE_CURRENT || !logged) && !(flags & FS_ASIS)) {
 			if (flags & FS_READONLY) { /* as the store migrates: once, writable, then read */
 				struct fs_ctx *rw;
 				if (!(rc = fs_open(db_path, key_path, flags & ~(unsigned)FS_READONLY, &rw, err)))
@@ -239,6 +258,8 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 	*ret = ctx;
 	return 0;
 fail_unlink:
+	if (server) /* the schema stays: an empty database again needs dropping it by hand */
+		goto fail;
 	fs_store_close(ctx->st);
 	ctx->st = NULL;
 	unlink(db_path);
@@ -256,6 +277,7 @@ void fs_close(struct fs_ctx *ctx)
 	fs_store_close(ctx->st);
 	fs_keys_wipe(&ctx->keys);
 	fs_pkeys_wipe(ctx);
+	fs_page_cache_free(ctx);
 	free(ctx->key_path);
 	free(ctx->evidence_dir);
 	free(ctx);
@@ -304,6 +326,7 @@ int fs_tx_begin(struct fs_ctx *ctx, struct fs_error *err)
 	ctx->tx_failed = 0;
 	ctx->head_valid = 0;
 	memset(ctx->counts, 0, sizeof(ctx->counts)); /* our own writes do not change data_version */
+	fs_page_cache_clear(ctx);
 	int rc = ctx->st->ops->begin(ctx->st, err);
 	if (rc)
 		ctx->tx_depth = 0;

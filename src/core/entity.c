@@ -158,9 +158,10 @@ static const char *const account_kinds[] = {"asset", "income", "expense", "liabi
 static const struct fs_field fund_fields[] = {
 	{"name", FK_NAME, FF_REQUIRED | FF_UNIQUE, 200, NULL, NULL, "the fund's name"},
 	{"currency", FK_CODE, FF_IMMUTABLE, 3, NULL, NULL, "currency (defaults to the organization's)"},
-	{"approval_threshold", FK_MONEY, 0, 0, NULL, NULL, "a disbursement above this needs a second person's approval"},
+	{"approval_threshold", FK_MONEY, 0, 0, NULL, NULL, "money out above this moves only when a second account approves it"},
 	{"note", FK_TEXT, 0, 500, NULL, NULL, "note"},
 	{"strike_pay_weekly", FK_MONEY, 0, 0, NULL, NULL, "the fund's policy: strike pay per striker per week"},
+	{"rolling_limit", FK_MONEY, 0, 0, NULL, NULL, "what one account may pay out in 24 hours before a second account must approve"},
 };
 static const struct fs_field account_fields[] = {
 	{"fund_id", FK_REF, FF_REQUIRED | FF_IMMUTABLE, 0, "fund", NULL, "the fund"},
@@ -1266,7 +1267,7 @@ int rec_insert(struct fs_ctx *ctx, struct fs_rec *r, int64_t *ret_id, struct fs_
 		return fs_fail(err, FS_EINTEGRITY, NULL, "a new %s got id %lld, not %lld as its seal says", r->e->name,
 			       (long long)id, (long long)want);
 	r->v[0] = fs_vint(id);
-	if ((rc = fs_journal_append(ctx, "create", NULL, r, err)))
+	if ((rc = ctx->batch ? fs_batch_add(ctx, r, err) : fs_journal_append(ctx, "create", NULL, r, err)))
 		return rc;
 	if (ret_id)
 		*ret_id = id;
@@ -1286,6 +1287,13 @@ static int need_org(struct fs_ctx *ctx, const struct fs_entity *e, struct fs_err
 	if (e->owned && ctx->org_id <= 0)
 		return fs_fail(err, FS_EINVAL, "org", "no organization chosen; create one with 'fairshare org add' or pick one with --org");
 	return 0;
+}
+
+/* A change of e's records: the principal must hold the capability that writes them. */
+static int may_write(struct fs_ctx *ctx, const struct fs_entity *e, struct fs_error *err)
+{
+	int rc = need_org(ctx, e, err);
+	return rc ? rc : fs_principal_require(ctx, fs_entity_write_capability(e), err);
 }
 
 static int load_ex(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct fs_rec *r, int unseal,
@@ -1367,23 +1375,12 @@ static int idempotent_match(struct fs_ctx *ctx, struct fs_rec *r, int64_t *exist
 	return 0;
 }
 
-/* The principal holds the capability that writes e (policy.c). */
-static int may_write(const struct fs_ctx *ctx, const struct fs_entity *e, struct fs_error *err)
-{
-	if (!fs_can(ctx, fs_entity_write_capability(e)))
-		return fs_fail(err, FS_EPERM, NULL, "your role cannot change %s (it needs %s)", e->plural,
-			       fs_entity_write_capability(e));
-	return 0;
-}
-
 int fs_create_ex(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_kv *kv, size_t n,
 		 int64_t *ret_id, int *ret_existed, struct fs_error *err)
 {
-	if (may_write(ctx, e, err))
-		return FS_EPERM;
 	if (e->managed && !ctx->managed_ok)
 		return fs_fail(err, FS_EINVAL, NULL, "a %s record is made by '%s'", e->name, e->managed);
-	int rc = need_org(ctx, e, err);
+	int rc = may_write(ctx, e, err);
 	if (rc || (rc = fs_tx_begin(ctx, err)))
 		return rc;
 	struct fs_rec r;
@@ -1425,9 +1422,7 @@ int fs_payment_reverse(struct fs_ctx *ctx, int64_t id, const struct fs_kv *kv, s
 		       struct fs_error *err)
 {
 	const struct fs_entity *e = &ent_payment;
-	if (may_write(ctx, e, err))
-		return FS_EPERM;
-	int rc = need_org(ctx, e, err);
+	int rc = may_write(ctx, e, err);
 	if (rc || (rc = fs_tx_begin(ctx, err)))
 		return rc;
 	struct fs_rec orig, rev;
@@ -1478,11 +1473,9 @@ int fs_payment_reverse(struct fs_ctx *ctx, int64_t id, const struct fs_kv *kv, s
 int fs_update(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, const struct fs_kv *kv,
 	      size_t n, struct fs_error *err)
 {
-	if (may_write(ctx, e, err))
-		return FS_EPERM;
 	if (e->append_only)
 		return refuse_append_only(e, err);
-	int rc = need_org(ctx, e, err);
+	int rc = may_write(ctx, e, err);
 	if (rc || (rc = fs_tx_begin(ctx, err)))
 		return rc;
 	struct fs_rec before, after;
@@ -1504,14 +1497,12 @@ int fs_update(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, const s
 
 int fs_remove(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct fs_error *err)
 {
-	if (may_write(ctx, e, err))
-		return FS_EPERM;
 	if (e->append_only)
 		return refuse_append_only(e, err);
 	if (e->managed)
 		return fs_fail(err, FS_EINVAL, NULL, "%s records are never removed (the custody log refers to them); "
 			       "restrict it with --handling sealed", e->name);
-	int rc = need_org(ctx, e, err);
+	int rc = may_write(ctx, e, err);
 	if (rc || (rc = fs_tx_begin(ctx, err)))
 		return rc;
 	struct fs_rec before;
@@ -1657,8 +1648,8 @@ static int list_shown(struct fs_ctx *ctx, const struct fs_entity *e, const struc
 	return rc;
 }
 
-int fs_list_text(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_list_opts *o, struct fs_buf *out,
-		 struct fs_error *err)
+int fs_list_text_uncached(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_list_opts *o, struct fs_buf *out,
+			  struct fs_error *err)
 {
 	int rc = need_org(ctx, e, err);
 	if (rc)
@@ -1970,7 +1961,10 @@ static int payment_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *
 
 static int fund_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
 {
-	(void)err;
+	static const char *const limits[] = {"approval_threshold", "rolling_limit"};
+	for (size_t i = 0; i < 2; i++)
+		if (rec_field(r, limits[i])->type == FS_VINT && rec_field(r, limits[i])->i < 0)
+			return fs_fail(err, FS_EINVAL, limits[i], "%s cannot be below zero", limits[i]);
 	return default_currency(ctx, r);
 }
 

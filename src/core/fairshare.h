@@ -42,6 +42,8 @@ struct fs_kv {
 
 /* ---- opening ---- */
 /* key_path NULL: DB_PATH.key. */
+/* Is the database name a server's (postgres://...), not a file path? */
+int fs_db_is_server(const char *db);
 int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs_ctx **ret,
 	    struct fs_error *err);
 void fs_close(struct fs_ctx *ctx);
@@ -50,18 +52,44 @@ void fs_set_actor(struct fs_ctx *ctx, const char *actor);
 /* 0 when actor can name who acts in the journal: one line of UTF-8 text, no control
  * or direction-control character; FS_EINVAL with the reason otherwise. */
 int fs_actor_check(const char *actor, struct fs_error *err);
-/* The role (policy.h) the principal holds in the current organization: every
- * call after this is checked against it (what it may write, which handling
- * levels it reads; hidden records answer as if they did not exist). NULL: the
- * local operator, who holds every capability; "" or an unknown role: none. */
-void fs_set_role(struct fs_ctx *ctx, const char *role);
-/* 1 when the principal holds the capability. */
-int fs_can(const struct fs_ctx *ctx, const char *capability);
-/* Act with the role the account holds in the current organization (the CLI's
- * --as NAME naming an account): 1 when there is no such account (the context is
- * left as it was), FS_EPERM when it is disabled, FS_ENOTFOUND when it holds no
- * role here (the organization does not exist for it, as in the API). */
-int fs_act_as_account(struct fs_ctx *ctx, const char *username, struct fs_error *err);
+/* ---- the principal: who acts (principal.c) ----
+ * Every call runs as a principal: an account, the local operator or nobody. The
+ * journal and the transfer log name it the same way from every front end:
+ * "user:ID NAME" (the account's id and its name at the time), "operator". A new
+ * context acts as the operator: whoever holds the database and key files, who may
+ * do anything an account may (init, migrations, verify, backup and the first admin
+ * are the operator's alone) but is never the second person of a payout. */
+enum { FS_OPERATOR = 0, FS_NOBODY = -1 };
+/* Act as the enabled account username (NULL or "": the operator). FS_ENOTFOUND
+ * when there is no such account, FS_EPERM when it is disabled. */
+int fs_act_as(struct fs_ctx *ctx, const char *username, struct fs_error *err);
+/* Act as the account with this id (after a session or token check); on failure
+ * the context acts as nobody. */
+int fs_act_as_user(struct fs_ctx *ctx, int64_t user_id, struct fs_error *err);
+void fs_act_as_operator(struct fs_ctx *ctx);
+/* Nobody: every capability is refused (before a login). */
+void fs_act_as_nobody(struct fs_ctx *ctx);
+/* The account id acting, FS_OPERATOR or FS_NOBODY; and how the journal names it. */
+int64_t fs_principal(const struct fs_ctx *ctx);
+const char *fs_principal_name(const struct fs_ctx *ctx);
+/* 1 when the principal holds the capability (policy.h) in the current organization. */
+int fs_principal_can(struct fs_ctx *ctx, const char *capability);
+/* 0, or FS_EPERM saying who may not do what. */
+int fs_principal_require(struct fs_ctx *ctx, const char *capability, struct fs_error *err);
+/* 0 when the principal holds a role in the current organization (the operator
+ * always does); else FS_ENOTFOUND (the organization does not exist for it, as in
+ * the API), FS_EPERM for nobody. */
+int fs_principal_in_org(struct fs_ctx *ctx, struct fs_error *err);
+/* The account id an actor text of the journal or transfer log names
+ * ("user:3 treasurer" -> 3); 0 for the operator and for entries of before ids. */
+int64_t fs_actor_account(const char *actor);
+/* 1 when actor (as stored) names the principal: by account id, or for an entry of
+ * before ids by the account's name. */
+int fs_actor_is_principal(const struct fs_ctx *ctx, const char *actor);
+
+/* 1 when the principal holds the capability in the current organization (the
+ * same as fs_principal_can; handling.c asks it for every handling level). */
+int fs_can(struct fs_ctx *ctx, const char *capability);
 /* Select the organization later calls work in: a slug or id; NULL picks the only
  * one (an error naming the choices when there are several). */
 int fs_use_org(struct fs_ctx *ctx, const char *slug_or_id, struct fs_error *err);
@@ -229,8 +257,38 @@ struct fs_verify_report {
 	char head_hash[65];
 	char *text;                  /* one problem per line; caller frees */
 };
+/* migrate-store: the whole installation FROM -> TO (a new SQLite file or an empty
+ * PostgreSQL database), verified on both ends (migrate_store.c). */
+struct fs_migrate_report {
+	int64_t entries, rows, files;
+	char head[65];
+};
+int fs_migrate_store(const char *from, const char *to, const char *key_path, struct fs_migrate_report *rep,
+		     struct fs_error *err);
 /* 0 when everything holds; FS_EINTEGRITY with the report filled otherwise. */
 int fs_verify(struct fs_ctx *ctx, struct fs_verify_report *rep, struct fs_error *err);
+
+/* ---- signed checkpoints of the Merkle log (checkpoint.c; doc/journal.md) ---- */
+struct fs_checkpoint {
+	char org[64];
+	int64_t org_id, size;
+	unsigned char root[32], key[32], sig[64];
+	char time[32];
+};
+/* The signing key's path: $FAIRSHARE_SIGNING_KEY, else beside the key file (DB.signing.key). */
+void fs_signing_key_default(const struct fs_ctx *ctx, char out[4096]);
+/* A new Ed25519 signing key at path (NULL: the default), mode 0600, never over an
+ * existing file (keep_existing: an existing one is kept and used). */
+int fs_signing_key_create(struct fs_ctx *ctx, const char *path, int keep_existing, struct fs_error *err);
+int fs_signing_key_public(struct fs_ctx *ctx, const char *path, char hex[65], struct fs_error *err);
+/* A signed checkpoint of the current organization's log (the system log when
+ * none), kept in the database; *ret is its text (caller frees). */
+int fs_checkpoint_make(struct fs_ctx *ctx, const char *key_path, char **ret, struct fs_error *err);
+int fs_checkpoint_latest(struct fs_ctx *ctx, int64_t org, char **ret, struct fs_error *err);
+/* Find a checkpoint in text and check its signature: FS_EINVAL malformed, FS_ECRYPTO forged. */
+int fs_checkpoint_parse(const char *text, size_t n, struct fs_checkpoint *cp, struct fs_error *err);
+/* 0 when the current log extends the one the checkpoint saw; FS_EINTEGRITY saying how not. */
+int fs_checkpoint_check(struct fs_ctx *ctx, const struct fs_checkpoint *cp, struct fs_error *err);
 
 struct fs_log_opts {
 	const char *entity;
@@ -316,9 +374,14 @@ struct fs_transfer {
 enum {
 	FS_T_OK, FS_T_EXISTS, FS_T_EXISTS_DIFFERENT, FS_T_LINKED_FAILED, FS_T_INVALID, FS_T_SAME_ACCOUNTS,
 	FS_T_NO_ACCOUNT, FS_T_CURRENCY, FS_T_WOULD_GO_NEGATIVE, FS_T_PENDING_NOT_FOUND, FS_T_PENDING_DONE,
-	FS_T_PENDING_EXPIRED, FS_T_AMOUNT_EXCEEDS_PENDING, FS_T_FUND_MISMATCH
+	FS_T_PENDING_EXPIRED, FS_T_AMOUNT_EXCEEDS_PENDING, FS_T_FUND_MISMATCH,
+	FS_T_APPROVAL_REQUIRED /* above the threshold or the rolling limit: a second account must post it */
 };
 const char *fs_transfer_result_name(int result);
+/* *ret 1 when amount_minor paid out of the fund's assets now by the principal
+ * would answer FS_T_APPROVAL_REQUIRED (above the fund's threshold or past the
+ * principal's rolling limit): a front end then enters it as pending. */
+int fs_fund_payout_needs_approval(struct fs_ctx *ctx, int64_t fund, int64_t amount_minor, int *ret, struct fs_error *err);
 /* One batch of transfers in one transaction: results[i] for each (FS_T_*).
  * Returns 0 when the batch was processed (whatever the results). */
 int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfer *t, size_t n, int *results,

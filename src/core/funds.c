@@ -97,7 +97,7 @@ int fs_ledger_resolution_id(const char *pending_id, unsigned flag, char out[FS_T
 }
 
 struct tf_row {
-	char actor[80], id[72], date[11];
+	char actor[FS_ACTOR_MAX], id[72], date[11];
 	int64_t flags, amount, fund;
 	int found;
 };
@@ -118,8 +118,10 @@ static int tf_row_cb(void *p, const struct fs_value *v)
 int fs_ledger_approve(struct fs_ctx *ctx, int64_t fund, const char *pending_id, const char *approval_id, int *result,
 		      struct fs_error *err)
 {
-	if (!fs_can(ctx, "funds.approve")) /* the capability table (policy.c) */
-		return fs_fail(err, FS_EPERM, NULL, "your role cannot approve payouts (it needs funds.approve)");
+	/* the capability first, as the API's route does: refused before "not found" */
+	int rc0 = fs_principal_require(ctx, "funds.approve", err);
+	if (rc0)
+		return rc0;
 	static const char *const cols[] = {"fund_id", "flags", "amount_minor", "actor", "id", "value_date"};
 	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"id", FS_EQ, fs_vtext(pending_id)}};
 	struct fs_query q = {.table = &fs_transfers_table, .filters = f, .nfilters = 2, .limit = 1, .columns = cols, .ncolumns = 6};
@@ -144,8 +146,15 @@ int fs_ledger_approve(struct fs_ctx *ctx, int64_t fund, const char *pending_id, 
 		return fs_fail(err, FS_ECONFLICT, "pending_id", "'%.64s' was already posted by %s (transfer '%s' of %s, %s of %s): this approval records nothing",
 			       pending_id, done.actor, done.id, done.date, a, whole);
 	}
-	if (!strcmp(t.actor, ctx->actor))
+	/* the second person is another account, by id (payout.c holds it for every post) */
+	if (fs_actor_is_principal(ctx, t.actor))
 		return fs_fail(err, FS_EPERM, "actor", "a disbursement is approved by a second person, not by %s who entered it", ctx->actor);
+	if (ctx->principal_id <= 0)
+		return fs_fail(err, FS_EPERM, "actor", "the second person of a payout is an account: approve as one (--as NAME), not as %s",
+			       ctx->actor);
+	int rc2 = fs_principal_require(ctx, "funds.approve", err);
+	if (rc2)
+		return rc2;
 	struct fs_transfer post = {.id = approval_id, .flags = FS_TF_POST, .pending_id = pending_id};
 	return fs_ledger_transfer(ctx, fund, &post, 1, result, err);
 }

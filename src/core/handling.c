@@ -1,6 +1,6 @@
 /* handling.c - who sees which record: the principal's role in the context, and
  * the handling level of every record a role can reach, decided here for every
- * front end. A record with a handling field carries its own level, raised to
+ * front end (the principal and its role: principal.c). A record with a handling field carries its own level, raised to
  * the most closed of the records it references (a violation's incident, a
  * hearing's case, a citation's report or evidence); an assessment or citation
  * takes its subject's level; a person link takes the levels of the records that
@@ -16,43 +16,12 @@
  * (a corrupted database) is treated as the most closed level. */
 #define CHAIN_MAX 8
 
-void fs_set_role(struct fs_ctx *ctx, const char *role)
+int fs_can(struct fs_ctx *ctx, const char *capability)
 {
-	ctx->role_set = role != NULL;
-	snprintf(ctx->role, sizeof(ctx->role), "%s", role ? role : "");
+	return fs_principal_can(ctx, capability); /* principal.c: the account's role here */
 }
 
-int fs_can(const struct fs_ctx *ctx, const char *capability)
-{
-	return !ctx->role_set || fs_role_can(ctx->role, capability);
-}
-
-int fs_act_as_account(struct fs_ctx *ctx, const char *username, struct fs_error *err)
-{
-	int64_t user;
-	struct fs_error ignore = {0};
-	if (fs_user_id(ctx, username, &user, &ignore))
-		return 1;
-	const struct fs_entity *ue = fs_entity_find("user");
-	struct fs_row row;
-	int rc = fs_store_get(ctx->st, &ue->table, user, &row, err);
-	if (rc)
-		return rc;
-	int disabled = row.vals[ue->col_of[fs_field_index(ue, "disabled")]].i != 0;
-	fs_row_free(&row);
-	if (disabled)
-		return fs_fail(err, FS_EPERM, "as", "the account '%.64s' is disabled", username);
-	char role[16];
-	if ((rc = fs_user_role(ctx, user, ctx->org_id, role, err)))
-		return rc;
-	if (!role[0]) /* as in the API: an organization without a role in it does not exist */
-		return fs_fail(err, FS_ENOTFOUND, "org", "the account '%.64s' holds no role in this organization; there is "
-			       "no such organization for it", username);
-	fs_set_role(ctx, role);
-	return 0;
-}
-
-int fs_rank_shown(const struct fs_ctx *ctx, int rank, int public_only)
+int fs_rank_shown(struct fs_ctx *ctx, int rank, int public_only)
 {
 	if (rank < 0)
 		return 1;
@@ -61,7 +30,7 @@ int fs_rank_shown(const struct fs_ctx *ctx, int rank, int public_only)
 	return fs_can(ctx, fs_handling_capability(rank));
 }
 
-int fs_sees_every_level(const struct fs_ctx *ctx)
+int fs_sees_every_level(struct fs_ctx *ctx)
 {
 	for (int r = 0; r <= FS_HANDLING_MOST; r++)
 		if (!fs_can(ctx, fs_handling_capability(r)))

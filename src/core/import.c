@@ -644,7 +644,9 @@ int fs_import_people(struct fs_ctx *ctx, const struct fs_import_opts *o, struct 
 		return rc;
 	}
 	m.writing = 1;
-	rc = read_header(&m, csv, tin, err);
+	rc = fs_batch_begin(ctx, "import", err);
+	if (!rc)
+		rc = read_header(&m, csv, tin, err);
 	rep->separator = fs_csv_separator(csv);
 	while (!rc) {
 		struct fs_error perr;
@@ -685,6 +687,7 @@ int fs_import_people(struct fs_ctx *ctx, const struct fs_import_opts *o, struct 
 	if (!rc && rep->rejected && !o->skip_invalid)
 		rc = fs_fail(err, FS_EINVAL, NULL, "%s: %ld of %ld rows are invalid; nothing was imported",
 			     o->name, rep->rejected, rep->rows);
+	rc = fs_batch_end(ctx, rc, err); /* the rows not yet bound by a batch entry */
 	if (m.sample.len)
 		explain_encoding(&m, err, rc);
 	if (!rc && o->dry_run) {

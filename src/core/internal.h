@@ -12,7 +12,7 @@
 
 #define FS_MAX_COLS 24
 #define FS_MAX_FIELDS 16
-#define FS_ACTOR_MAX 64
+#define FS_ACTOR_MAX 300 /* "user:ID NAME": a name is up to 64 characters */
 
 struct fs_rec;
 
@@ -40,6 +40,9 @@ struct fs_ctx {
 	struct fs_store *st;
 	struct fs_keys keys;
 	char actor[FS_ACTOR_MAX];
+	/* who acts (principal.c): an account's id, FS_OPERATOR (0: whoever holds the
+	 * database and key files) or FS_NOBODY (-1: not logged in, may do nothing) */
+	int64_t principal_id;
 	int64_t org_id;
 	char org_country[3];
 	char org_currency[4];
@@ -60,13 +63,11 @@ struct fs_ctx {
 		unsigned char key[32];
 	} pkeys[16]; /* per-person keys recently opened */
 	unsigned next_pkey;
+	struct fs_batch *batch; /* batch.c: rows created now are journaled by batch */
+	struct fs_page_cache *pages; /* pagecache.c: rendered list pages */
 	int head_valid; /* head_* caches the journal head inside a transaction */
 	int64_t head_seq;
 	unsigned char head_hash[32];
-	/* handling.c: the role the principal holds in the organization, which every
-	 * read and write is checked against; role_set 0 = the local operator */
-	int role_set;
-	char role[16];
 };
 
 /* A record being built or changed. v[] are the table's columns; own[] the storage
@@ -109,6 +110,13 @@ const struct fs_value *rec_field(const struct fs_rec *r, const char *name);
 const char *rec_sealed(const struct fs_rec *r, const char *name);
 int rec_set_int(struct fs_rec *r, const char *field, int64_t v);
 
+/* pagecache.c: fs_list_text keeps rendered pages while the database is unchanged;
+ * the rendering itself is fs_list_text_uncached (entity.c). */
+int fs_list_text_uncached(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_list_opts *o, struct fs_buf *out,
+			  struct fs_error *err);
+void fs_page_cache_clear(struct fs_ctx *ctx);
+void fs_page_cache_free(struct fs_ctx *ctx);
+
 /* Store a new record / the changed record, with its journal entry. */
 int rec_insert(struct fs_ctx *ctx, struct fs_rec *r, int64_t *ret_id, struct fs_error *err);
 int rec_update(struct fs_ctx *ctx, const struct fs_rec *before, struct fs_rec *after, struct fs_error *err);
@@ -130,7 +138,7 @@ int fs_handled(const struct fs_entity *e);
 int fs_row_rank(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_value *vals, struct fs_hcache *cache);
 /* 1 when the principal reads a record of that rank (rank < 0: always); with
  * public_only only public ones. */
-int fs_rank_shown(const struct fs_ctx *ctx, int rank, int public_only);
+int fs_rank_shown(struct fs_ctx *ctx, int rank, int public_only);
 int fs_row_shown(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_value *vals, int public_only,
 		 struct fs_hcache *cache);
 /* The same for record id of e (0 when it is not this organization's). */
@@ -139,7 +147,7 @@ int fs_id_shown(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, int p
  * assessment's or link's view of an incident, violation or person. */
 int fs_about_shown(struct fs_ctx *ctx, const char *kind, size_t n, int64_t id, struct fs_hcache *cache);
 /* 1 when the principal reads every level (no record is hidden from it). */
-int fs_sees_every_level(const struct fs_ctx *ctx);
+int fs_sees_every_level(struct fs_ctx *ctx);
 
 /* journal.c: append an entry for a change of one row (before and/or after). */
 int fs_journal_append(struct fs_ctx *ctx, const char *action, const struct fs_rec *before,
@@ -160,6 +168,31 @@ int fs_journal_custody_anchor(struct fs_ctx *ctx, int64_t *custody_seq, char hea
 int fs_journal_transfers(struct fs_ctx *ctx, const struct fs_rec *fund, int64_t first_seq, int64_t last_seq,
 			 int64_t count, const unsigned char head[32], struct fs_error *err);
 extern const struct fs_table fs_transfers_table, fs_balances_table;
+
+/* batch.c: bulk work journaled by batch. Between fs_batch_begin and fs_batch_end
+ * (inside one transaction) every record rec_insert creates is bound by a batch
+ * journal entry (one per chunk of FS_BATCH_CHUNK rows of one entity) instead of a
+ * "create" entry of its own; fs_batch_end(ctx, rc, err) writes what is pending
+ * when rc is 0 and returns rc or its own error. */
+#define FS_BATCH_CHUNK 4096
+extern const struct fs_table fs_journal_rows_table;
+int fs_batch_begin(struct fs_ctx *ctx, const char *why, struct fs_error *err);
+int fs_batch_end(struct fs_ctx *ctx, int rc, struct fs_error *err);
+int fs_batch_add(struct fs_ctx *ctx, const struct fs_rec *r, struct fs_error *err);
+/* Before another entry about record id of e: the pending chunk holding it is written first. */
+int fs_batch_touch(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct fs_error *err);
+/* The batch entry itself (journal.c): action "batch", about the organization, note its JSON. */
+int fs_journal_batch(struct fs_ctx *ctx, const char *note, struct fs_error *err);
+/* verify: the rows a batch journal entry binds, each given to row(); 0, 1 with why
+ * (the rows are missing or differ from the entry), or an error. */
+typedef int (*fs_batch_row_cb)(void *ud, const struct fs_entity *e, int64_t id, const unsigned char *row_hash);
+int fs_batch_rows(struct fs_ctx *ctx, const struct fs_value *entry, fs_batch_row_cb row, void *ud, char *why,
+		  size_t whysz, struct fs_error *err);
+/* verify: how many chunks of journal_rows are more than the `bound` batch entries found. */
+int fs_batch_unbound(struct fs_ctx *ctx, int64_t bound, int64_t *extra, struct fs_error *err);
+/* log: the seq of the batch entry that created record id of e (0: none) and its row hash then. */
+int fs_batch_created(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, int64_t *seq,
+		     unsigned char row_hash[32], struct fs_error *err);
 int fs_ledger_verify(struct fs_ctx *ctx, struct fs_buf *report, int64_t *problems, int64_t *transfers, struct fs_error *err);
 /* The current UTC time as 2026-11-23T03:57:22.123Z (journal.c). */
 void fs_now_iso(char out[32]);

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 
 #include "../util/date.h"
+#include "log.h"
 
 void fs_now_iso(char out[32])
 {
@@ -52,6 +53,16 @@ int fs_journal_transfers(struct fs_ctx *ctx, const struct fs_rec *fund, int64_t 
 	snprintf(note, sizeof(note), "{\"transfers\":%lld,\"first_seq\":%lld,\"last_seq\":%lld,\"head\":\"%s\"}",
 		 (long long)count, (long long)first_seq, (long long)last_seq, hex);
 	return journal_entry(ctx, "transfers", fund, NULL, note, err);
+}
+
+int fs_journal_batch(struct fs_ctx *ctx, const char *note, struct fs_error *err)
+{
+	struct fs_rec r;
+	rec_init(&r, fs_entity_find("organization"));
+	r.v[0] = fs_vint(ctx->org_id);
+	int rc = journal_entry(ctx, "batch", &r, NULL, note, err);
+	rec_done(&r);
+	return rc;
 }
 
 int fs_journal_custody(struct fs_ctx *ctx, int64_t evidence_id, int64_t custody_seq, const unsigned char head[32],
@@ -107,6 +118,8 @@ static int journal_entry(struct fs_ctx *ctx, const char *action, const struct fs
 	const struct fs_rec *r = after ? after : before;
 	const struct fs_entity *e = r->e;
 	int rc;
+	if (ctx->batch && (rc = fs_batch_touch(ctx, e, r->v[0].i, err)))
+		return rc; /* a record a pending batch created: the batch entry comes first */
 	if (!ctx->head_valid) {
 		if ((rc = fs_store_journal_head(ctx->st, &ctx->head_seq, ctx->head_hash, err)))
 			return rc;
@@ -147,6 +160,8 @@ static int journal_entry(struct fs_ctx *ctx, const char *action, const struct fs
 	if (got != seq)
 		return fs_fail(err, FS_EINTEGRITY, NULL, "journal entry got number %lld, expected %lld",
 			       (long long)got, (long long)seq);
+	if ((rc = fs_log_append(ctx, org_of(r), seq, hash, err))) /* a leaf of its organization's Merkle log */
+		return rc;
 	ctx->head_seq = seq;
 	memcpy(ctx->head_hash, hash, FS_HASH_BYTES);
 	return 0;
@@ -225,6 +240,7 @@ struct verify_ud {
 	const struct fs_entity *e;
 	int eidx;
 	int rc;
+	int64_t batches; /* batch entries whose rows were found */
 };
 
 #define MAX_LISTED 50
@@ -244,6 +260,34 @@ static void problem(struct verify_ud *u, int64_t seq, const char *fmt, ...)
 		fs_buf_adds(u->text, line);
 		fs_buf_addc(u->text, '\n');
 	}
+}
+
+static int batch_row(void *p, const struct fs_entity *e, int64_t id, const unsigned char *row_hash)
+{
+	struct verify_ud *u = p;
+	int ei = entity_index(e->name, strlen(e->name));
+	struct slot *s = ei < 0 ? NULL : map_slot(&u->map, ((uint64_t)(ei + 1) << 56) | (uint64_t)id, 1);
+	if (!s)
+		return FS_ENOMEM;
+	s->seq = u->expect_seq - 1;
+	s->deleted = 0;
+	memcpy(s->hash, row_hash, FS_HASH_BYTES);
+	return 0;
+}
+
+/* A batch entry binds the rows of its chunk in journal_rows, each as a create would. */
+static int batch_entry(struct verify_ud *u, const struct fs_value *v, int64_t seq)
+{
+	char why[200];
+	struct fs_error err = {0};
+	int rc = fs_batch_rows(u->ctx, v, batch_row, u, why, sizeof(why), &err);
+	if (rc == 1)
+		problem(u, seq, "%s", why);
+	else if (rc == 0)
+		u->batches++;
+	else
+		u->rc = rc;
+	return rc < 0;
 }
 
 static int journal_cb(void *p, const struct fs_value *v)
@@ -268,14 +312,17 @@ static int journal_cb(void *p, const struct fs_value *v)
 		problem(u, seq, "journal: entry %lld names an unknown kind of record", (long long)seq);
 		return 0;
 	}
+	if (v[FS_J_ACTION].n == 5 && !memcmp(v[FS_J_ACTION].p, "batch", 5))
+		return batch_entry(u, v, seq);
 	if ((v[FS_J_ACTION].n == 4 && !memcmp(v[FS_J_ACTION].p, "view", 4)) ||
 	    (v[FS_J_ACTION].n == 9 && !memcmp(v[FS_J_ACTION].p, "transfers", 9)) ||
 	    (v[FS_J_ACTION].n == 7 && !memcmp(v[FS_J_ACTION].p, "custody", 7)) ||
 	    (v[FS_J_ACTION].n == 5 && !memcmp(v[FS_J_ACTION].p, "token", 5)) ||
 	    (v[FS_J_ACTION].n == 6 && !memcmp(v[FS_J_ACTION].p, "forget", 6)) ||
-	    (v[FS_J_ACTION].n == 6 && !memcmp(v[FS_J_ACTION].p, "rotate", 6)))
+	    (v[FS_J_ACTION].n == 6 && !memcmp(v[FS_J_ACTION].p, "rotate", 6)) ||
+	    (v[FS_J_ACTION].n == 3 && !memcmp(v[FS_J_ACTION].p, "log", 3)))
 		return 0; /* a view of sealed fields, a batch of transfers, a custody event, an API token made or
-			   * revoked, a person forgotten, a key rotated: no row of the register changed */
+			   * revoked, a person forgotten, a key rotated, a log begun: no row of the register changed */
 	struct slot *s = map_slot(&u->map, ((uint64_t)(ei + 1) << 56) | (uint64_t)v[FS_J_ENTITY_ID].i, 1);
 	if (!s) {
 		u->rc = FS_ENOMEM;
@@ -333,11 +380,23 @@ int fs_verify(struct fs_ctx *ctx, struct fs_verify_report *rep, struct fs_error 
 		struct fs_query rq = {.table = &u.e->table, .raw = 1}; /* the row as stored and hashed */
 		rc = fs_store_select(ctx->st, &rq, row_cb, &u, err);
 	}
+	if (!rc) {
+		int64_t extra = 0;
+		rc = fs_batch_unbound(ctx, u.batches, &extra, err);
+		if (!rc && extra)
+			problem(&u, 0, "journal_rows: %lld chunks of rows are bound by no journal entry (added outside fairshare)",
+				(long long)extra);
+	}
 	for (size_t i = 0; !rc && i < u.map.cap; i++) {
 		struct slot *s = &u.map.s[i];
 		if (s->key && !s->deleted && !s->seen)
 			problem(&u, s->seq, "%s %lld is in the journal but missing from the database (deleted outside fairshare; entry %lld)",
 				fs_entities[(s->key >> 56) - 1]->name, (long long)(s->key & ((1ULL << 56) - 1)), (long long)s->seq);
+	}
+	if (!rc) { /* the Merkle logs: every leaf and subtree recomputed from the journal */
+		int64_t problems = 0;
+		rc = fs_log_verify(ctx, &text, &problems, err);
+		rep->problems += problems;
 	}
 	if (!rc) { /* the ledger: its own chain and the balances it implies */
 		int64_t problems = 0, transfers = 0;
@@ -428,6 +487,89 @@ static int bound(const char *s, int upper, char out[32], struct fs_error *err, c
 	return 0;
 }
 
+/* The record as the batch created it: the "before" of its next entry, else the row
+ * as it is when it still has the hash the batch bound (NULL: changed since, unseen). */
+static json_t *as_created(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, int64_t seq,
+			  const unsigned char row_hash[FS_HASH_BYTES], json_t *items)
+{
+	json_t *next = NULL;
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it) {
+		json_int_t s = json_integer_value(json_object_get(it, "seq"));
+		if (s > seq && (!next || s < json_integer_value(json_object_get(next, "seq"))))
+			next = it;
+	}
+	if (next && json_is_object(json_object_get(next, "before")))
+		return json_incref(json_object_get(next, "before"));
+	struct fs_row row;
+	struct fs_error err = {0};
+	if (fs_store_get_raw(ctx->st, &e->table, id, &row, &err))
+		return NULL;
+	unsigned char h[FS_HASH_BYTES];
+	json_t *j = NULL;
+	struct fs_rec r;
+	rec_init(&r, e);
+	if (!fs_hash_values(e->table.name, row.vals, e->table.ncols, h) && !memcmp(h, row_hash, FS_HASH_BYTES) &&
+	    !rec_from_values_ex(ctx, &r, e, row.vals, 0, &err)) {
+		struct fs_buf b;
+		fs_buf_init(&b, 1u << 20);
+		if (!rec_json_text(&r, REC_JSON_JOURNAL, &b))
+			j = json_loadb(b.data, b.len, 0, NULL);
+		fs_buf_done(&b);
+	}
+	rec_done(&r);
+	fs_row_free(&row);
+	return j;
+}
+
+static int log_batch_created(struct fs_ctx *ctx, const struct fs_log_opts *o, const char *since, const char *until,
+			     const struct fs_entity *e, int64_t id, json_t *items, struct fs_error *err)
+{
+	int64_t seq;
+	unsigned char row_hash[FS_HASH_BYTES];
+	int rc = fs_batch_created(ctx, e, id, &seq, row_hash, err);
+	if (rc || !seq)
+		return rc;
+	struct fs_filter f = {"seq", FS_EQ, fs_vint(seq)};
+	struct fs_query q = {.table = &fs_journal_table, .filters = &f, .nfilters = 1, .limit = 1};
+	struct log_ud one = {json_array()};
+	rc = fs_store_select(ctx->st, &q, log_cb, &one, err);
+	json_t *it = json_array_get(one.items, 0);
+	if (rc || !it || (o->org_id > 0 && json_integer_value(json_object_get(it, "org_id")) != o->org_id)) {
+		json_decref(one.items);
+		return rc;
+	}
+	char hex[2 * FS_HASH_BYTES + 1];
+	fs_hex(row_hash, FS_HASH_BYTES, hex);
+	json_t *batch = json_object_get(it, "after");
+	json_object_set(batch, "seq", json_object_get(it, "seq"));
+	json_object_set_new(batch, "row_hash", json_string(hex));
+	json_object_set(it, "batch", batch);
+	json_object_set_new(it, "action", json_string("create"));
+	json_object_set_new(it, "entity", json_string(e->name));
+	json_object_set_new(it, "entity_id", json_integer(id));
+	json_object_set_new(it, "person_id", e->person_col == 0 ? json_integer(id) : json_null());
+	json_t *created = as_created(ctx, e, id, seq, row_hash, items);
+	json_object_set_new(it, "after", created ? created : json_null());
+	/* in seq order, as the other entries */
+	size_t at = 0, n = json_array_size(items);
+	while (at < n) {
+		json_int_t s = json_integer_value(json_object_get(json_array_get(items, at), "seq"));
+		if (o->descending ? s < seq : s > seq)
+			break;
+		at++;
+	}
+	const char *ts = json_string_value(json_object_get(it, "ts"));
+	int in_time = ts && (!since || strcmp(ts, since) >= 0) && (!until || strcmp(ts, until) <= 0);
+	if (in_time && o->offset <= 0 && !(o->limit > 0 && at >= (size_t)o->limit))
+		json_array_insert(items, at, it);
+	if (o->limit > 0 && json_array_size(items) > (size_t)o->limit)
+		json_array_remove(items, json_array_size(items) - 1);
+	json_decref(one.items);
+	return 0;
+}
+
 int fs_log(struct fs_ctx *ctx, const struct fs_log_opts *o, json_t **ret, struct fs_error *err)
 {
 	struct fs_filter f[8];
@@ -458,6 +600,11 @@ int fs_log(struct fs_ctx *ctx, const struct fs_log_opts *o, json_t **ret, struct
 			     .descending = o->descending, .limit = o->limit, .offset = o->offset};
 	struct log_ud u = {json_array()};
 	rc = fs_store_select(ctx->st, &q, log_cb, &u, err);
+	/* a record created by a batch: the batch entry is its creation */
+	const struct fs_entity *be = o->entity ? fs_entity_find(o->entity) : o->person_id > 0 ? fs_entity_find("person") : NULL;
+	int64_t bid = o->entity_id > 0 ? o->entity_id : o->person_id;
+	if (!rc && be && bid > 0 && (!o->person_id || (be->person_col == 0 && bid == o->person_id)))
+		rc = log_batch_created(ctx, o, o->since ? since : NULL, o->until ? until : NULL, be, bid, u.items, err);
 	if (rc) {
 		json_decref(u.items);
 		return rc;

@@ -38,7 +38,8 @@ const char *fs_transfer_result_name(int r)
 	static const char *const names[] = {"ok", "exists", "exists_with_different_fields", "linked_event_failed",
 					    "invalid", "accounts_must_be_different", "account_not_found", "currency_mismatch",
 					    "exceeds_balance", "pending_not_found", "pending_already_resolved",
-					    "pending_expired", "exceeds_pending_amount", "account_of_another_fund"};
+					    "pending_expired", "exceeds_pending_amount", "account_of_another_fund",
+					    "approval_required"};
 	return r >= 0 && r < (int)(sizeof(names) / sizeof(names[0])) ? names[r] : "unknown";
 }
 
@@ -49,6 +50,7 @@ struct acct {
 	int64_t fund;
 	int debit_normal; /* asset, expense */
 	int no_negative;
+	int asset; /* money credited out of it leaves the fund's assets (payout.c) */
 	char currency[4];
 	int64_t dp, cp, dpend, cpend;
 	int touched;
@@ -62,6 +64,8 @@ struct batch {
 	char currency[4];
 	unsigned char head[FS_HASH_BYTES];
 	int64_t stored, first_seq, last_seq;
+	struct fs_payout_rule rule;
+	char requester[FS_ACTOR_MAX]; /* who requested the pending transfer being posted */
 	/* ids recorded by this batch, with their row values for the idempotency
 	 * check; and markers for pending transfers stored before the batch that it
 	 * posts or voids. Allocated once for the whole batch: pointers stay valid. */
@@ -103,6 +107,7 @@ static int acct_cb(void *p, const struct fs_value *v)
 	const struct fs_value *k = &v[e->col_of[fs_field_index(e, "kind")]];
 	u->a->debit_normal = (k->n == 5 && !memcmp(k->p, "asset", 5)) || (k->n == 7 && !memcmp(k->p, "expense", 7));
 	u->a->no_negative = v[e->col_of[fs_field_index(e, "no_negative")]].i != 0;
+	u->a->asset = k->n == 5 && !memcmp(k->p, "asset", 5);
 	const struct fs_value *c = &v[e->col_of[fs_field_index(e, "currency")]];
 	snprintf(u->a->currency, sizeof(u->a->currency), "%.*s", c->type == FS_VTEXT ? (int)c->n : 0, c->type == FS_VTEXT ? (const char *)c->p : "");
 	return 1;
@@ -160,6 +165,7 @@ static int would_go_negative(const struct acct *a)
 struct tf_ud {
 	struct fs_transfer t;
 	char id[72], pending_id[72], code[32], memo[512], timeout[24], value_date[11];
+	char actor[FS_ACTOR_MAX]; /* who requested it */
 	int64_t fund;
 	int found;
 };
@@ -189,6 +195,7 @@ static int tf_cb(void *p, const struct fs_value *v)
 		snprintf(u->timeout, sizeof(u->timeout), "%.*s", (int)v[T_TIMEOUT].n, (const char *)v[T_TIMEOUT].p);
 	snprintf(u->value_date, sizeof(u->value_date), "%.*s", (int)v[T_VALUE_DATE].n, (const char *)v[T_VALUE_DATE].p);
 	u->t.value_date = u->value_date;
+	snprintf(u->actor, sizeof(u->actor), "%.*s", (int)v[T_ACTOR].n, (const char *)v[T_ACTOR].p);
 	return 1;
 }
 
@@ -255,6 +262,8 @@ static void seen_add(struct batch *b, size_t k)
 struct effect {
 	struct acct *debit, *credit;
 	int64_t dp, cp, dpend, cpend; /* deltas on debit (dp, dpend) and credit (cp, cpend) */
+	int payout;      /* money leaves the fund's assets: 1 requested by the principal, 2 by b->requester */
+	int64_t counted; /* towards the principal's rolling limit (payout.c) */
 };
 
 /* Adds the effect, or returns the id of the account one of whose sums would
@@ -353,6 +362,11 @@ static int check(struct batch *b, const struct fs_transfer *t, struct fs_transfe
 		if (t->flags & FS_TF_POST)
 			ef->dp = ef->cp = resolved->amount_minor;
 		(void)pend_timeout;
+		if ((t->flags & FS_TF_POST) && ef->credit && ef->credit->asset) { /* pending in this batch: the principal's own */
+			ef->payout = s ? 1 : 2;
+			if (!s)
+				snprintf(b->requester, sizeof(b->requester), "%s", p.actor);
+		}
 		return FS_T_OK;
 	}
 	if (t->amount_minor == 0)
@@ -370,12 +384,13 @@ static int check(struct batch *b, const struct fs_transfer *t, struct fs_transfe
 		return FS_T_FUND_MISMATCH;
 	if (strcmp(ef->debit->currency, ef->credit->currency) || strcmp(ef->debit->currency, b->currency))
 		return FS_T_CURRENCY;
-	if (t->flags & FS_TF_PENDING) {
+	if (t->flags & FS_TF_PENDING) { /* reserved only: the two-person rule holds when it is posted */
 		ef->dpend = ef->cpend = t->amount_minor;
 		if (t->timeout_s > 0)
 			now_iso(pend_timeout, time(NULL) + t->timeout_s);
 	} else {
 		ef->dp = ef->cp = t->amount_minor;
+		ef->payout = ef->credit->asset;
 	}
 	return FS_T_OK;
 }
@@ -463,6 +478,7 @@ static void chain_fail(struct batch *b, const struct fs_transfer *t, int *result
 {
 	for (size_t k = nchain; k-- > 0;) {
 		unapply(&chain[k].ef);
+		b->rule.self_batch -= chain[k].ef.counted;
 		if (chain[k].t.flags & (FS_TF_POST | FS_TF_VOID)) {
 			struct seen_id *s = seen_find(b, chain[k].t.pending_id);
 			if (s)
@@ -527,8 +543,19 @@ static int one(struct batch *b, const struct fs_transfer *t, size_t i, struct fs
 		unapply(ef);
 		return FS_T_WOULD_GO_NEGATIVE;
 	}
+	if (ef->payout) { /* the two-person rule, for money that could move */
+		res = fs_payout_check(b->ctx, b->fund, &b->rule, ef->payout == 2 ? b->requester : NULL, resolved->amount_minor,
+				      &ef->counted, b->err);
+		if (res != FS_T_OK) {
+			unapply(ef);
+			if (res < 0)
+				return *rc = res, -1;
+			return res;
+		}
+	}
 	if (t->flags & (FS_TF_POST | FS_TF_VOID))
 		mark_resolved(b, t->pending_id);
+	b->rule.self_batch += ef->counted; /* within range: the rolling sum stays at most the limit */
 	return FS_T_OK;
 }
 
@@ -537,8 +564,6 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 {
 	if (ctx->org_id <= 0)
 		return fs_fail(err, FS_EINVAL, "org", "no organization chosen; pick one with --org");
-	if (!fs_can(ctx, "funds.transfer")) /* the capability table (policy.c) */
-		return fs_fail(err, FS_EPERM, NULL, "your role cannot record transfers (it needs funds.transfer)");
 	const struct fs_entity *fe = fs_entity_find("fund");
 	struct fs_row frow;
 	int rc = fs_store_get(ctx->st, &fe->table, fund, &frow, NULL);
@@ -551,6 +576,8 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 	const struct fs_value *cur = &frow.vals[fe->col_of[fs_field_index(fe, "currency")]];
 	snprintf(b.currency, sizeof(b.currency), "%.*s", (int)cur->n, (const char *)cur->p);
 	fs_row_free(&frow);
+	if ((rc = fs_principal_require(ctx, "funds.transfer", err)) || (rc = fs_payout_rule_load(ctx, fund, &b.rule, err)))
+		return rc;
 	if ((rc = fs_tx_begin(ctx, err)))
 		return rc;
 	static const char *const hcols[] = {"hash"};

@@ -14,4 +14,24 @@ int fs_transfer_id_ok(const char *id);
 int fs_list_all(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_kv *filters, size_t nfilters, json_t **ret,
 		struct fs_error *err);
 
+/* The two-person rule of a fund (payout.c), loaded once per batch. */
+struct fs_payout_rule {
+	int64_t threshold_minor, limit_minor; /* approval threshold; rolling limit per account per 24 hours */
+	int has_threshold, has_limit;
+	int self_loaded;
+	int64_t self_before; /* what the principal moved out on their own in the 24 hours before the batch */
+	int64_t self_batch;  /* and in this batch so far */
+};
+
+int fs_payout_rule_load(struct fs_ctx *ctx, int64_t fund, struct fs_payout_rule *r, struct fs_error *err);
+
+/* Money of amount_minor leaves the fund's assets, requested by requester (the
+ * transfer log's actor; NULL: the principal, who moves it now). FS_T_OK when it
+ * may move: within the threshold and the requester's rolling limit, or posted by
+ * a second account holding funds.approve; FS_T_APPROVAL_REQUIRED otherwise; a
+ * negative FS_E* on a store error. *ret_counted: what counts towards the
+ * principal's rolling limit when it moves (b->self_batch). */
+int fs_payout_check(struct fs_ctx *ctx, int64_t fund, struct fs_payout_rule *r, const char *requester, int64_t amount_minor,
+		    int64_t *ret_counted, struct fs_error *err);
+
 #endif

@@ -20,8 +20,15 @@ struct vpend {
 	int64_t amount;
 };
 
+struct anchor {
+	int64_t last_seq;
+	unsigned char head[FS_HASH_BYTES];
+};
+
 struct ledger_verify {
 	unsigned char prev[FS_HASH_BYTES];
+	struct anchor *anchors; /* the journal's 'transfers' entries: the chain's head after each batch */
+	size_t nanchors, capanchors, next_anchor;
 	struct vsum *sums;
 	size_t nsums, capsums;
 	struct vpend *pend;
@@ -102,11 +109,51 @@ static void vadd(struct ledger_verify *lv, struct vsum *s, int64_t *sum, int64_t
 	}
 }
 
+static int anchor_cb(void *p, const struct fs_value *v)
+{
+	struct ledger_verify *lv = p;
+	json_t *j = v[0].type == FS_VTEXT ? json_loadb(v[0].p, v[0].n, 0, NULL) : NULL;
+	const char *hex = json_string_value(json_object_get(j, "head"));
+	json_int_t last = json_integer_value(json_object_get(j, "last_seq"));
+	unsigned char head[FS_HASH_BYTES];
+	if (!hex || fs_unhex(hex, head, FS_HASH_BYTES) || last <= 0) {
+		vproblem(lv, "a journal entry of a batch of transfers is not readable", 0);
+	} else if (fs_grow(&lv->anchors, &lv->capanchors, lv->nanchors, sizeof(*lv->anchors), 64)) {
+		json_decref(j);
+		return lv->rc = FS_ENOMEM, 1;
+	} else {
+		lv->anchors[lv->nanchors].last_seq = last;
+		memcpy(lv->anchors[lv->nanchors++].head, head, FS_HASH_BYTES);
+	}
+	json_decref(j);
+	return 0;
+}
+
+/* The ledger's chain against the heads the journal recorded: a transfer cut, or
+ * altered and the chain after it recomputed, leaves a journaled head unmatched. */
+static void check_anchor(struct ledger_verify *lv, int64_t seq, const struct fs_value *hash)
+{
+	while (lv->next_anchor < lv->nanchors && lv->anchors[lv->next_anchor].last_seq < seq) {
+		vproblem(lv, "is journaled as the end of a batch but missing from the ledger (transfers cut)",
+			 lv->anchors[lv->next_anchor].last_seq);
+		lv->next_anchor++;
+	}
+	if (lv->next_anchor < lv->nanchors && lv->anchors[lv->next_anchor].last_seq == seq) {
+		if (hash->type != FS_VBLOB || hash->n != FS_HASH_BYTES ||
+		    memcmp(hash->p, lv->anchors[lv->next_anchor].head, FS_HASH_BYTES))
+			vproblem(lv, "ends a batch whose head differs from the one journaled (the ledger was rewritten)", seq);
+		lv->next_anchor++;
+	} else if (lv->next_anchor == lv->nanchors) {
+		vproblem(lv, "is in no journaled batch (added to the ledger outside fairshare)", seq);
+	}
+}
+
 static int verify_transfer_cb(void *p, const struct fs_value *v)
 {
 	struct ledger_verify *lv = p;
 	int64_t seq = v[T_SEQ].i;
 	lv->transfers++;
+	check_anchor(lv, seq, &v[T_HASH]);
 	unsigned char h[FS_HASH_BYTES];
 	fs_hash_values("transfers", &v[T_ID], T_HASH - T_ID, h);
 	if (v[T_HASH].n != FS_HASH_BYTES || memcmp(h, v[T_HASH].p, FS_HASH_BYTES))
@@ -166,8 +213,18 @@ static int verify_balance_cb(void *p, const struct fs_value *v)
 int fs_ledger_verify(struct fs_ctx *ctx, struct fs_buf *report, int64_t *problems, int64_t *transfers, struct fs_error *err)
 {
 	struct ledger_verify lv = {.report = report};
+	struct fs_filter af = {"action", FS_EQ, fs_vtext("transfers")};
+	static const char *const acols[] = {"after_json"};
+	struct fs_query aq = {.table = &fs_journal_table, .filters = &af, .nfilters = 1, .columns = acols, .ncolumns = 1};
 	struct fs_query q = {.table = &fs_transfers_table};
-	int rc = fs_store_select(ctx->st, &q, verify_transfer_cb, &lv, err);
+	int rc = fs_store_select(ctx->st, &aq, anchor_cb, &lv, err);
+	if (!rc)
+		rc = lv.rc;
+	if (!rc)
+		rc = fs_store_select(ctx->st, &q, verify_transfer_cb, &lv, err);
+	for (; !rc && lv.next_anchor < lv.nanchors; lv.next_anchor++)
+		vproblem(&lv, "is journaled as the end of a batch but missing from the ledger (transfers cut)",
+			 lv.anchors[lv.next_anchor].last_seq);
 	if (!rc)
 		rc = lv.rc;
 	struct fs_query bq = {.table = &fs_balances_table};
@@ -208,6 +265,7 @@ int fs_ledger_verify(struct fs_ctx *ctx, struct fs_buf *report, int64_t *problem
 	}
 	free(lv.sums);
 	free(lv.pend);
+	free(lv.anchors);
 	*problems = lv.problems;
 	*transfers = lv.transfers;
 	return rc;

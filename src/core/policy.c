@@ -38,6 +38,7 @@ static const struct {
 	{"record.review", ADMIN | ORGANIZER | DOCUMENTER},
 	{"users.manage", ADMIN},
 	{"org.manage", ADMIN},
+	{"log.checkpoint", ADMIN | ORGANIZER | TREASURER | DOCUMENTER}, /* sign a checkpoint of the log */
 };
 
 /* kind of record -> the capability that writes it; anything else of an

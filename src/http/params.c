@@ -57,6 +57,8 @@ static const struct {
 	{"GET", "record", "export", 4, rexport, 422},
 	{"GET", "record", "suggestions", 4, none, 422},
 	{"POST", "evidence", NULL, 3, upload, 422},
+	{"GET", "checkpoint", NULL, 3, none, 422},
+	{"POST", "checkpoints", NULL, 3, none, 422},
 };
 
 const struct fs_param *fs_params_for(const char *method, char *const *seg, size_t n, int *filters, unsigned *status)

@@ -15,11 +15,15 @@ struct fs_value fs_vtext(const char *s)
 	return (struct fs_value){FS_VTEXT, 0, s, strlen(s)};
 }
 
+int fs_store_is_server(const char *path)
+{
+	return path && (strncmp(path, "postgres://", 11) == 0 || strncmp(path, "postgresql://", 13) == 0);
+}
+
 int fs_store_open(const char *path, unsigned flags, struct fs_store **ret, struct fs_error *err)
 {
-	if (strncmp(path, "postgres://", 11) == 0 || strncmp(path, "postgresql://", 13) == 0)
-		return fs_fail(err, FS_EINVAL, NULL,
-			       "the PostgreSQL backend is not built yet; use a SQLite file path");
+	if (fs_store_is_server(path))
+		return fs_store_pg.open(path, flags, ret, err);
 	return fs_store_sqlite.open(path, flags, ret, err);
 }
 

@@ -236,6 +236,30 @@ static const char *const fs_sqlite_migrations[] = {
 	"DELETE FROM sessions;\n"
 	"DELETE FROM api_tokens;\n"
 	"CREATE UNIQUE INDEX api_tokens_name ON api_tokens(user_id, name);\n",
+	/* 19: the two-person rule: what one account may pay out of a fund in 24 hours
+	 * without a second person, and the transfers of a fund by time (that sum) */
+	"ALTER TABLE funds ADD COLUMN rolling_limit_minor INTEGER;\n"
+	"CREATE INDEX transfers_fund_ts ON transfers(org_id, fund_id, ts);\n",
+	/* 20 (l11; renumbered by position at merge): the journal as a Merkle log per
+	 * organization (log 0: the system's): every complete subtree once, keyed by
+	 * organization, level and index (log.c); each log's size; the signed
+	 * checkpoints made of them. The entries already journaled become leaves at the
+	 * first writable open (ctx.c, fs_log_build). */
+	"CREATE TABLE log_nodes (\n"
+	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL, level INTEGER NOT NULL, idx INTEGER NOT NULL,\n"
+	"  hash BLOB NOT NULL, seq INTEGER) STRICT;\n"
+	"CREATE INDEX log_nodes_seq ON log_nodes(seq);\n"
+	"CREATE TABLE logs (org_id INTEGER PRIMARY KEY, size INTEGER NOT NULL) STRICT;\n"
+	"CREATE TABLE checkpoints (\n"
+	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL, size INTEGER NOT NULL, root BLOB NOT NULL,\n"
+	"  ts TEXT NOT NULL, text TEXT NOT NULL) STRICT;\n",
+	/* 21 (f16): bulk work journaled by batch - the ids
+	 * and row hashes a batch journal entry binds, packed, one row per chunk (id =
+	 * the entry's seq; src/core/batch.c) */
+	"CREATE TABLE journal_rows (\n"
+	"  id INTEGER PRIMARY KEY, entity TEXT NOT NULL, first_id INTEGER NOT NULL, last_id INTEGER NOT NULL,\n"
+	"  nrows INTEGER NOT NULL, rows BLOB NOT NULL) STRICT;\n"
+	"CREATE INDEX journal_rows_range ON journal_rows(entity, first_id);\n",
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))

@@ -74,6 +74,8 @@ struct fs_store_ops {
 	int (*check_quick)(struct fs_store *st, struct fs_buf *report, struct fs_error *err);
 	/* Names of the columns of a table, in order, appended NUL-separated. */
 	int (*table_columns)(struct fs_store *st, const char *table, struct fs_buf *out, struct fs_error *err);
+	/* Names of the application's tables (not the engine's own), NUL-separated. */
+	int (*table_names)(struct fs_store *st, struct fs_buf *out, struct fs_error *err);
 	int schema_version; /* the newest schema this backend knows */
 };
 
@@ -90,10 +92,18 @@ struct fs_store {
 };
 
 extern const struct fs_store_ops fs_store_sqlite;
+extern const struct fs_store_ops fs_store_pg;
 
-/* Open by path: "postgres://..." would select libpq (not built yet); else SQLite. */
+/* Open by name: "postgres://..." or "postgresql://..." (a libpq URI) selects
+ * PostgreSQL (store_pg.c); anything else is a SQLite file path. */
 int fs_store_open(const char *path, unsigned flags, struct fs_store **ret, struct fs_error *err);
 void fs_store_close(struct fs_store *st);
+/* Is this database name a server's (PostgreSQL), not a file? */
+int fs_store_is_server(const char *path);
+/* Copy every row of every table of from into to (both of this fairshare's
+ * schema; to must be empty), ids and hashes as they are, in one transaction of
+ * to; from is read as it is (the caller holds a snapshot when it needs one). */
+int fs_store_copy(struct fs_store *from, struct fs_store *to, struct fs_error *err);
 
 /* ---- table descriptors and rows (rows.c) ---- */
 

@@ -237,12 +237,22 @@ static void sq_rollback(struct fs_store *base)
 		exec_cached(st, "ROLLBACK", NULL);
 }
 
+/* The statement cache's slot of a query: runs on every statement of every row,
+ * so 8 bytes a step (the byte-at-a-time FNV-1a was 5 % of a bulk import). */
 static unsigned hash_str(const char *s)
 {
-	unsigned h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	size_t n = strlen(s);
+	uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
+	for (; n >= 8; n -= 8, s += 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 29;
+	}
+	for (; n; n--, s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	h ^= h >> 32;
+	return (unsigned)h;
 }
 
 static int sq_prepare(struct fs_store *base, const char *sql, struct fs_stmt **ret, struct fs_error *err)
@@ -480,6 +490,21 @@ static int sq_table_columns(struct fs_store *base, const char *table, struct fs_
 	return 0;
 }
 
+static int sq_table_names(struct fs_store *base, struct fs_buf *out, struct fs_error *err)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
+			       "ESCAPE '\\' ORDER BY name", -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, FS_ESTORE, "table list");
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(s, 0);
+		fs_buf_add(out, name, strlen(name) + 1);
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
 const struct fs_store_ops fs_store_sqlite = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -501,5 +526,6 @@ const struct fs_store_ops fs_store_sqlite = {
 	.check = sq_check,
 	.check_quick = sq_check_quick,
 	.table_columns = sq_table_columns,
+	.table_names = sq_table_names,
 	.schema_version = FS_SQLITE_SCHEMA_VERSION,
 };

@@ -157,7 +157,7 @@ await test("the strike fund: money held, a chart, pledges with arrears, the appr
   await page.locator("#fund-summary .card", { hasText: "Held" }).waitFor();
   assert(await page.locator("#fund-chart polyline").count() === 1, "a line in the chart");
   await page.locator("#fund-pledges td", { hasText: "Soma site workers" }).waitFor();
-  await page.locator("#fund-queue td", { hasText: "cli:secretary" }).waitFor();
+  await page.locator("#fund-queue td", { hasText: "secretary" }).waitFor();
   await page.screenshot({ path: path.join(shots, "10-fund.png"), fullPage: true });
   await page.locator("#fund-queue").getByRole("button", { name: "Approve" }).click();
   await page.getByText("Approved.").waitFor();

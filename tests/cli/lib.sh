@@ -4,6 +4,18 @@ set -u
 FS_BIN=${FAIRSHARE:?set FAIRSHARE to the fairshare binary}
 T=$(mktemp -d "${TMPDIR:-/tmp}/fs-cli-XXXXXX")
 DB=$T/fs.db
+# FS_TEST_DB=postgres: the same suite on a PostgreSQL database of its own (in the
+# cluster of $PGHOST, else in a private one started here); the key is $T/fs.key
+FS_PG_OWN=
+if [ "${FS_TEST_DB:-sqlite}" = postgres ]; then
+	. "$(dirname "$0")/pg.sh"
+	# its own folder: nobody (the cluster's owner when run as root) cannot enter $T
+	if [ -z "${PGHOST:-}" ]; then FS_PG_OWN=$(mktemp -d /tmp/fs-pg-XXXXXX) && pg_start "$FS_PG_OWN" || exit 1; fi
+	FS_PG_DB=fs_$(basename "$T" | tr 'A-Z' 'a-z' | tr -c 'a-z0-9\n' '_')
+	createdb "$FS_PG_DB" || exit 1
+	DB="postgres:///$FS_PG_DB"
+	export FAIRSHARE_KEY=$T/fs.key
+fi
 n=0
 fails=0
 fs() { "$FS_BIN" --db "$DB" "$@"; }
@@ -60,6 +72,10 @@ start_server() {
 }
 finish() {
 	echo "1..$n"
+	if [ "${FS_TEST_DB:-sqlite}" = postgres ]; then
+		dropdb --force "$FS_PG_DB" 2>/dev/null
+		[ -n "$FS_PG_OWN" ] && pg_stop "$FS_PG_OWN" && rm -rf "$FS_PG_OWN"
+	fi
 	rm -rf "$T"
 	[ "$fails" -eq 0 ]
 }

@@ -6,7 +6,8 @@
 here=$(cd "$(dirname "$0")/.." && pwd)
 fs demo >/dev/null
 # a disbursement above the threshold, entered by someone else, for the approval queue
-fs --as cli:secretary --org miners disburse --fund 1 --amount 25000 --purpose legal --from assets:bank --to "Avukat X" --id web-appr >/dev/null
+FAIRSHARE_PASSWORD=secretary-pass fs --org miners user add secretary --role treasurer >/dev/null
+fs --as secretary --org miners disburse --fund 1 --amount 25000 --purpose legal --from assets:bank --to "Avukat X" --id web-appr >/dev/null
 start_server 7
 mkdir -p "$here/out/screenshots"
 node "$here/browser/web.test.mjs" "http://127.0.0.1:$port/" "$here/out/screenshots" >"$T/tap" 2>&1

@@ -6,6 +6,8 @@
 fs init >/dev/null
 fs org add --slug mm --name "Maden" --country TR --currency TRY >/dev/null
 export FAIRSHARE_ORG=mm
+# the second persons of approvals are accounts (--as names one)
+for u in treasurer2 treasurer3; do FAIRSHARE_PASSWORD=treasurer-pass-x fs user add $u --role treasurer >/dev/null; done
 expect "fund create" 0 fs fund create --name "Strike fund" --approval-threshold 5000
 has "standard accounts" "$T/out" "created fund 1 with its standard accounts"
 expect "contribution" 0 fs contribute --fund 1 --amount 12000.00 --donor "Gizli Bağışçı" --id bank-001
@@ -25,7 +27,7 @@ expect "the same person cannot approve" 77 fs approve lg-1 --fund 1
 has "explains" "$T/err" "approved by a second person"
 expect "a second person approves" 0 fs --as treasurer2 approve lg-1 --fund 1
 expect "the same approval again records nothing" 65 fs --as treasurer3 approve lg-1 --fund 1
-has "and says it was posted before, by whom" "$T/err" "'lg-1' was already posted by treasurer2"
+has "and says it was posted before, by whom" "$T/err" "'lg-1' was already posted by user:1 treasurer2"
 expect "another posting of it is refused" 65 fs --as treasurer3 approve lg-1 --fund 1 --id other-post
 has "already posted" "$T/err" "was already posted"
 expect "cash may not go negative" 65 fs disburse --fund 1 --amount 50000 --purpose other --id big-1

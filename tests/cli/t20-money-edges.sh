@@ -107,6 +107,7 @@ expect "verify" 0 fs verify
 
 # ---- the API batch route: an existing transfer does not fail its chain ----
 FAIRSHARE_PASSWORD=treasurer-pass-2 fs user add tr2 --role treasurer >/dev/null
+FAIRSHARE_PASSWORD=treasurer-pass-9 fs user add treasurer9 --role treasurer >/dev/null
 fs user token tr2 >"$T/token"
 start_server 20
 H="Authorization: Bearer $(cat "$T/token")"
@@ -157,7 +158,7 @@ expect "the other approved over the CLI: no collision" 0 fs --as treasurer9 appr
 has "ok" "$T/out" ": ok"
 same "both posted" "$(fs ledger export --fund 1 --format csv | grep -c ',legal,')" 2
 same "an approval of it again over the API" "$(post /funds/1/approvals "{\"pending_id\":\"$long_b\"}")" 409
-has "says it was posted before, by whom" "$T/body" "was already posted by treasurer9"
+has "says it was posted before, by whom" "$T/body" "was already posted by user:2 treasurer9"
 expect "short pending ids keep their .post id" 0 fs disburse --fund 1 --amount 5500 --purpose legal --id lg-7
 expect "posted in part by hand" 0 fs post lg-7 --fund 1 --amount 1000
 has "the derived id" "$T/out" "lg-7.post: ok"

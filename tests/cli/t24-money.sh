@@ -76,9 +76,10 @@ expect "an account to itself" 65 fs transfer --fund 1 --debit assets:cash --cred
 fs fund create --name "Second fund" --approval-threshold 10 >/dev/null
 fs contribute --fund 2 --amount 500 --id f2-cash >/dev/null
 expect "a disbursement above the threshold waits" 0 fs disburse --fund 2 --amount 100 --purpose legal --id f2-legal
-expect "approving it through another fund is refused" 66 fs --as cli:other approve f2-legal --fund 1
+FAIRSHARE_PASSWORD=other-pass-1 fs user add other --role treasurer >/dev/null
+expect "approving it through another fund is refused" 66 fs --as other approve f2-legal --fund 1
 has "not in this fund" "$T/err" "no pending disbursement 'f2-legal' in this fund"
-expect "approved in its own fund by another person" 0 fs --as cli:other approve f2-legal --fund 2
+expect "approved in its own fund by another person" 0 fs --as other approve f2-legal --fund 2
 expect "a second fund's accounts are not used by the first" 65 fs transfer --fund 1 --debit expenses:legal --credit 13 --amount 1 --code x --id cross-1
 expect "verify" 0 fs verify
 

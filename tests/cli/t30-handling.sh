@@ -141,6 +141,8 @@ hasnot "no hidden incident" "$T/out" "torture"
 hasnot "no hidden detention" "$T/out" "detained"
 same "API: suggestions are for reviewers" "$(get "$V" /orgs/oil/record/suggestions)" 403
 expect "CLI: the same" 77 ov record suggest
+same "API: whereabouts alerts are for reviewers" "$(get "$V" /orgs/oil/record/alerts)" 403
+expect "CLI: the same" 77 ov record alerts
 
 # --as: an account of another organization, a disabled one
 expect "an organization without a role: not found" 66 fs --org far --as viewer assessment list
@@ -148,6 +150,8 @@ has "says so" "$T/err" "holds no role in this organization"
 fs user disable gone >/dev/null
 expect "a disabled account acts as nobody" 77 fs --org oil --as gone assessment list
 has "says so" "$T/err" "disabled"
+expect "a viewer sees no sealed field through the CLI" 77 fs --org oil --as viewer person show 1 --reveal
+expect "nor in a list" 77 fs --org oil --as viewer person list --reveal
 expect "a viewer cannot write through the CLI" 77 fs --org oil --as viewer incident add --type raid --started-on 2012-01-01
 has "names the capability" "$T/err" "record.write"
 kill -TERM "$server"

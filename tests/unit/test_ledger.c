@@ -456,6 +456,133 @@ static void test_many_accounts(void **state)
 	free(text);
 }
 
+/* ---- the principal and the two-person rule (principal.c, payout.c) ---- */
+
+static void test_actor_account(void **state)
+{
+	(void)state;
+	assert_int_equal(fs_actor_account("user:3 treasurer"), 3);
+	assert_int_equal(fs_actor_account("user:12"), 12);
+	assert_int_equal(fs_actor_account("user:0 x"), 0);
+	assert_int_equal(fs_actor_account("user:3x treasurer"), 0);
+	assert_int_equal(fs_actor_account("treasurer"), 0);
+	assert_int_equal(fs_actor_account("operator"), 0);
+	assert_int_equal(fs_actor_account(NULL), 0);
+}
+
+/* users a, b (treasurers), v (viewer), d (disabled); the fund's rule; money in */
+static void two_person_setup(struct fx *f, const char *threshold, const char *limit)
+{
+	struct fs_error err = {0};
+	static const char *const users[][2] = {{"a", "treasurer"}, {"b", "treasurer"}, {"v", "viewer"}, {"d", "treasurer"}};
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(fs_user_add(f->ctx, users[i][0], "long-enough-pass", NULL, &err), 0);
+		assert_int_equal(fs_user_grant(f->ctx, users[i][0], users[i][1], &err), 0);
+	}
+	assert_int_equal(fs_user_disable(f->ctx, "d", 1, &err), 0);
+	const struct fs_kv rule[] = {{"approval_threshold", threshold}, {"rolling_limit", limit}};
+	assert_int_equal(fs_update(f->ctx, fs_entity_find("fund"), f->fund, rule, 2, &err), 0);
+	struct fs_transfer in = {.id = "in", .debit_account = f->acct[0], .credit_account = f->acct[2], .amount_minor = 100000, .code = "c"};
+	int res = -1;
+	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, &in, 1, &res, &err), 0);
+	assert_int_equal(res, FS_T_OK);
+}
+
+static int pay(struct fx *f, const char *id, int64_t amount, unsigned flags, const char *pending_id)
+{
+	struct fs_error err = {0};
+	struct fs_transfer t = {.id = id, .debit_account = f->acct[4], .credit_account = f->acct[0], .amount_minor = amount,
+				.code = "legal", .flags = flags, .pending_id = pending_id};
+	int res = -1;
+	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, &t, 1, &res, &err), 0);
+	return res;
+}
+
+static void test_principal(void **state)
+{
+	struct fx *f = *state;
+	struct fs_error err = {0};
+	two_person_setup(f, "50.00", "");
+	assert_int_equal(fs_act_as(f->ctx, "nosuch", &err), FS_ENOTFOUND);
+	assert_int_equal(fs_act_as(f->ctx, "d", &err), FS_EPERM);
+	assert_int_equal(fs_act_as(f->ctx, "v", &err), 0);
+	assert_string_equal(fs_principal_name(f->ctx), "user:3 v");
+	assert_int_equal(fs_principal_in_org(f->ctx, &err), 0);
+	assert_false(fs_principal_can(f->ctx, "funds.transfer"));
+	assert_int_equal(fs_create(f->ctx, fs_entity_find("person"), (struct fs_kv[]){{"full_name", "X"}}, 1, NULL, &err), FS_EPERM);
+	struct fs_transfer t = {.id = "v1", .debit_account = f->acct[0], .credit_account = f->acct[2], .amount_minor = 1, .code = "c"};
+	int res;
+	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, &t, 1, &res, &err), FS_EPERM);
+	f->ctx->org_id = 0; /* an organization the account holds no role in */
+	assert_int_equal(fs_principal_in_org(f->ctx, &err), FS_EPERM);
+	assert_int_equal(fs_use_org(f->ctx, "mm", &err), 0);
+	fs_act_as_nobody(f->ctx);
+	assert_false(fs_principal_can(f->ctx, "register.read"));
+	fs_act_as_operator(f->ctx);
+	assert_true(fs_principal_can(f->ctx, "users.manage"));
+	assert_string_equal(fs_principal_name(f->ctx), "operator");
+}
+
+static void test_two_person_rule(void **state)
+{
+	struct fx *f = *state;
+	struct fs_error err = {0};
+	two_person_setup(f, "50.00", "");
+	assert_int_equal(fs_act_as(f->ctx, "a", &err), 0);
+	assert_int_equal(pay(f, "p1", 5000, 0, NULL), FS_T_OK);                     /* at the threshold */
+	assert_int_equal(pay(f, "p2", 5001, 0, NULL), FS_T_APPROVAL_REQUIRED);      /* above it */
+	assert_int_equal(pay(f, "p3", 6000, FS_TF_PENDING, NULL), FS_T_OK);         /* reserved only */
+	assert_int_equal(pay(f, "p3.post", 0, FS_TF_POST, "p3"), FS_T_APPROVAL_REQUIRED); /* not by the requester */
+	int res = -1;
+	assert_int_equal(fs_ledger_approve(f->ctx, f->fund, "p3", "p3.a", &res, &err), FS_EPERM);
+	fs_act_as_operator(f->ctx); /* not an account: never the second person */
+	assert_int_equal(pay(f, "p3.post", 0, FS_TF_POST, "p3"), FS_T_APPROVAL_REQUIRED);
+	assert_int_equal(fs_ledger_approve(f->ctx, f->fund, "p3", "p3.a", &res, &err), FS_EPERM);
+	assert_int_equal(fs_act_as(f->ctx, "b", &err), 0); /* a second account with funds.approve */
+	assert_int_equal(pay(f, "p3.post", 0, FS_TF_POST, "p3"), FS_T_OK);
+	/* an entry of before account ids names the requester by name: "a" cannot post it */
+	assert_int_equal(pay(f, "p4", 6000, FS_TF_PENDING, NULL), FS_T_OK);
+	assert_int_equal(fs_act_as(f->ctx, "a", &err), 0);
+	fs_set_actor(f->ctx, "a"); /* as an old CLI wrote it */
+	assert_int_equal(pay(f, "p5", 6000, FS_TF_PENDING, NULL), FS_T_OK);
+	assert_int_equal(fs_act_as(f->ctx, "a", &err), 0);
+	assert_int_equal(pay(f, "p5.post", 0, FS_TF_POST, "p5"), FS_T_APPROVAL_REQUIRED);
+	assert_int_equal(pay(f, "p4.post", 0, FS_TF_POST, "p4"), FS_T_OK); /* b's, approved by a */
+	assert_verified(f);
+}
+
+static void test_rolling_limit(void **state)
+{
+	struct fx *f = *state;
+	struct fs_error err = {0};
+	two_person_setup(f, "", "100.00");
+	assert_int_equal(fs_act_as(f->ctx, "a", &err), 0);
+	/* a failed chain counts nothing: its 60.00 does not use up the limit */
+	struct fs_transfer t[4] = {
+		{.id = "r1", .debit_account = f->acct[4], .credit_account = f->acct[0], .amount_minor = 6000, .code = "l", .flags = FS_TF_LINKED},
+		{.id = "r2", .debit_account = f->acct[0], .credit_account = f->acct[0], .amount_minor = 1, .code = "l"},
+		{.id = "r3", .debit_account = f->acct[4], .credit_account = f->acct[0], .amount_minor = 10000, .code = "l"},
+		{.id = "r4", .debit_account = f->acct[4], .credit_account = f->acct[0], .amount_minor = 1, .code = "l"}};
+	int res[4];
+	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, t, 4, res, &err), 0);
+	assert_int_equal(res[0], FS_T_LINKED_FAILED);
+	assert_int_equal(res[2], FS_T_OK);                 /* 100.00: the limit, in one batch */
+	assert_int_equal(res[3], FS_T_APPROVAL_REQUIRED);  /* split past it */
+	assert_int_equal(pay(f, "r5", 1, 0, NULL), FS_T_APPROVAL_REQUIRED); /* in the next batch too */
+	assert_int_equal(pay(f, "r6", 1, FS_TF_PENDING, NULL), FS_T_OK);
+	assert_int_equal(pay(f, "r6.post", 0, FS_TF_POST, "r6"), FS_T_APPROVAL_REQUIRED);
+	assert_int_equal(fs_act_as(f->ctx, "b", &err), 0);  /* b's own limit is untouched */
+	assert_int_equal(pay(f, "r7", 10000, 0, NULL), FS_T_OK);
+	assert_int_equal(pay(f, "r6.post", 0, FS_TF_POST, "r6"), FS_T_OK); /* approving a's: not counted as b's */
+	int wait = -1;
+	assert_int_equal(fs_fund_payout_needs_approval(f->ctx, f->fund, 1, &wait, &err), 0);
+	assert_int_equal(wait, 1);
+	assert_int_equal(fs_act_as(f->ctx, "v", &err), 0);
+	assert_int_equal(fs_fund_payout_needs_approval(f->ctx, f->fund, 1, &wait, &err), 0);
+	assert_int_equal(wait, 0);
+	assert_verified(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -463,6 +590,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_overflow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_finds_wrapped_sums, setup, teardown),
 		cmocka_unit_test(test_resolution_ids),
+		cmocka_unit_test(test_actor_account),
+		cmocka_unit_test_setup_teardown(test_principal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_person_rule, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rolling_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_accounts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_batches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_negative_and_pending, setup, teardown),

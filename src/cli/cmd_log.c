@@ -1,0 +1,144 @@
+/* cmd_log.c - the Merkle log's commands: checkpoint (make, key, verify) and the
+ * checkpoints given to verify (--checkpoint FILE...). */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+enum { CHECKPOINT_FILE_MAX = 64 * 1024 };
+
+static const char checkpoint_help[] =
+	"usage: fairshare checkpoint [--system] [--signing-key PATH]\n"
+	"       fairshare checkpoint key [--signing-key PATH]\n"
+	"       fairshare checkpoint verify FILE...\n\n"
+	"Prints a signed checkpoint of the organization's log (--org, or the only one;\n"
+	"--system: the system log, of accounts and whatever belongs to no organization):\n"
+	"its size, its root hash (RFC 9162 Merkle tree\n"
+	"head), the time and the public key, signed with the Ed25519 signing key\n"
+	"(--signing-key, $FAIRSHARE_SIGNING_KEY, or DB.signing.key beside the key file;\n"
+	"made by init). Give it to witnesses: 'fairshare verify --checkpoint FILE' later\n"
+	"proves that the log still extends it.\n"
+	"'key' makes the signing key when it is missing and prints its public half.\n"
+	"'verify' checks each file's signature alone (no database needed).\n";
+
+/* The whole file (at most CHECKPOINT_FILE_MAX bytes); NULL with a message printed. */
+static char *read_small(const char *path, size_t *n)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "fairshare: cannot open %s\n", path);
+		return NULL;
+	}
+	char *buf = malloc(CHECKPOINT_FILE_MAX + 1);
+	size_t got = buf ? fread(buf, 1, CHECKPOINT_FILE_MAX + 1, f) : 0;
+	if (f != stdin)
+		fclose(f);
+	if (!buf || got > CHECKPOINT_FILE_MAX) {
+		fprintf(stderr, "fairshare: %s is larger than %d bytes: not a checkpoint\n", path, CHECKPOINT_FILE_MAX);
+		free(buf);
+		return NULL;
+	}
+	buf[got] = 0;
+	*n = got;
+	return buf;
+}
+
+static void print_cp(const char *file, const struct fs_checkpoint *cp)
+{
+	char root[65], key[65];
+	for (int i = 0; i < 32; i++) {
+		snprintf(root + 2 * i, 3, "%02x", cp->root[i]);
+		snprintf(key + 2 * i, 3, "%02x", cp->key[i]);
+	}
+	printf("%s: signature ok: org %s (log %lld), %lld entries, root %s, %s, key %s\n", file, cp->org,
+	       (long long)cp->org_id, (long long)cp->size, root, cp->time, key);
+}
+
+static int checkpoint_verify(int argc, char **argv)
+{
+	if (argc < 3)
+		return cli_usage("checkpoint verify: give the checkpoint FILE(s)");
+	int bad = 0;
+	for (int i = 2; i < argc; i++) {
+		size_t n;
+		char *text = read_small(argv[i], &n);
+		struct fs_checkpoint cp;
+		struct fs_error err = {0};
+		if (!text) {
+			bad = 1;
+			continue;
+		}
+		if (fs_checkpoint_parse(text, n, &cp, &err)) {
+			fprintf(stderr, "fairshare: %s: %s\n", argv[i], err.message);
+			bad = 1;
+		} else {
+			print_cp(argv[i], &cp);
+		}
+		free(text);
+	}
+	return bad ? EX_DATAERR : EX_OK;
+}
+
+int cmd_checkpoint(struct cli *c, int argc, char **argv)
+{
+	if (argc > 1 && cli_is_help(argv[1])) {
+		fputs(checkpoint_help, stdout);
+		return EX_OK;
+	}
+	if (argc > 1 && strcmp(argv[1], "verify") == 0)
+		return checkpoint_verify(argc, argv);
+	int make_key = argc > 1 && strcmp(argv[1], "key") == 0;
+	const char *key = NULL;
+	int system = 0;
+	for (int i = 1 + make_key; i < argc; i++) {
+		if (strcmp(argv[i], "--signing-key") == 0 && i + 1 < argc)
+			key = argv[++i];
+		else if (strcmp(argv[i], "--system") == 0)
+			system = 1;
+		else
+			return cli_usage("checkpoint: unexpected argument '%s' (see fairshare checkpoint --help)", argv[i]);
+	}
+	int rc;
+	struct fs_ctx *ctx = cli_open(c, 0, !system && !make_key, &rc);
+	if (!ctx)
+		return rc;
+	if (system)
+		fs_set_org(ctx, 0, (const char[3]){0}, (const char[4]){0});
+	struct fs_error err = {0};
+	char *text = NULL, hex[65];
+	int r = make_key ? fs_signing_key_create(ctx, key, 1, &err) : fs_checkpoint_make(ctx, key, &text, &err);
+	if (!r && make_key)
+		r = fs_signing_key_public(ctx, key, hex, &err);
+	fs_close(ctx);
+	if (r)
+		return cli_fail(&err, r);
+	if (make_key)
+		printf("signing key public half: %s\n", hex);
+	else
+		fputs(text, stdout);
+	free(text);
+	return EX_OK;
+}
+
+int cli_verify_checkpoints(struct fs_ctx *ctx, int nfiles, char **files)
+{
+	for (int i = 0; i < nfiles; i++) {
+		size_t n;
+		char *text = read_small(files[i], &n);
+		if (!text)
+			return EX_NOINPUT;
+		struct fs_checkpoint cp;
+		struct fs_error err = {0};
+		int r = fs_checkpoint_parse(text, n, &cp, &err);
+		free(text);
+		if (!r)
+			r = fs_checkpoint_check(ctx, &cp, &err);
+		if (r) {
+			fprintf(stderr, "checkpoint %s contradicts the log: %s\n", files[i], err.message);
+			return EX_DATAERR;
+		}
+		printf("checkpoint %s: the log of '%s' extends it (%lld entries then)\n", files[i], cp.org, (long long)cp.size);
+	}
+	return EX_OK;
+}

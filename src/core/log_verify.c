@@ -1,0 +1,275 @@
+/* log_verify.c - the Merkle logs against the journal: verify recomputes every
+ * leaf and every complete subtree from the journal entries and compares them
+ * with the stored nodes and sizes; and the one-time build of the logs of a
+ * database from before them (log.h). */
+#include "internal.h"
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { LEVELS = 36, MAX_LISTED = 20 };
+
+struct otree {
+	int64_t org;
+	unsigned char *lv[LEVELS]; /* the complete subtrees the journal implies, level by level */
+	size_t n[LEVELS], cap[LEVELS], matched[LEVELS];
+	int64_t *seq; /* the journal entry of each leaf */
+	size_t capseq;
+	int64_t stored_size;
+	int sized;
+};
+
+struct lv_ud {
+	struct otree *t;
+	size_t nt, capt;
+	struct fs_buf *text;
+	int64_t problems;
+	int rc;
+};
+
+static void lproblem(struct lv_ud *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void lproblem(struct lv_ud *u, const char *fmt, ...)
+{
+	if (u->problems++ >= MAX_LISTED)
+		return;
+	char line[300];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fs_buf_adds(u->text, line);
+	fs_buf_addc(u->text, '\n');
+}
+
+static struct otree *tree_of(struct lv_ud *u, int64_t org, int create)
+{
+	for (size_t i = 0; i < u->nt; i++)
+		if (u->t[i].org == org)
+			return &u->t[i];
+	if (!create || fs_grow(&u->t, &u->capt, u->nt, sizeof(*u->t), 8))
+		return NULL;
+	struct otree *t = &u->t[u->nt++];
+	memset(t, 0, sizeof(*t));
+	t->org = org;
+	return t;
+}
+
+static int push(struct otree *t, unsigned level, const unsigned char h[32])
+{
+	if (fs_grow(&t->lv[level], &t->cap[level], t->n[level] * 32, 1, 32 * 1024))
+		return FS_ENOMEM;
+	memcpy(t->lv[level] + 32 * t->n[level]++, h, 32);
+	return 0;
+}
+
+static int entry_cb(void *p, const struct fs_value *v)
+{
+	struct lv_ud *u = p;
+	if (v[2].type != FS_VBLOB || v[2].n != 32)
+		return 0; /* the chain check names it */
+	struct otree *t = tree_of(u, v[1].type == FS_VINT ? v[1].i : 0, 1);
+	unsigned char h[32];
+	if (!t || fs_grow(&t->seq, &t->capseq, t->n[0], sizeof(*t->seq), 1024))
+		return u->rc = FS_ENOMEM, 1;
+	t->seq[t->n[0]] = v[0].i;
+	fs_merkle_leaf(v[2].p, 32, h);
+	if (push(t, 0, h))
+		return u->rc = FS_ENOMEM, 1;
+	for (unsigned level = 0; level + 1 < LEVELS && (t->n[level] & 1) == 0; level++) {
+		fs_merkle_node(t->lv[level] + 32 * (t->n[level] - 2), t->lv[level] + 32 * (t->n[level] - 1), h);
+		if (push(t, level + 1, h))
+			return u->rc = FS_ENOMEM, 1;
+	}
+	return 0;
+}
+
+static int node_cb(void *p, const struct fs_value *v)
+{
+	struct lv_ud *u = p;
+	int64_t org = v[1].i, level = v[2].i, index = v[3].i;
+	struct otree *t = tree_of(u, org, 0);
+	if (level < 0 || level >= LEVELS || index < 0 || v[0].i != ((org << 41) | (level << 35) | index)) {
+		lproblem(u, "log %lld: a node is stored under a key that is not its own (level %lld index %lld)", (long long)org,
+			 (long long)level, (long long)index);
+		return 0;
+	}
+	if (!t || (size_t)index >= t->n[level]) {
+		lproblem(u, "log %lld: node %lld/%lld has no journal entry behind it (entries cut from the journal?)",
+			 (long long)org, (long long)level, (long long)index);
+		return 0;
+	}
+	t->matched[level]++;
+	if (v[4].type != FS_VBLOB || v[4].n != 32 || memcmp(v[4].p, t->lv[level] + 32 * index, 32))
+		lproblem(u, "log %lld: node %lld/%lld differs from the journal (entry or tree altered)", (long long)org,
+			 (long long)level, (long long)index);
+	else if (level == 0 && (v[5].type != FS_VINT || v[5].i != t->seq[index]))
+		lproblem(u, "log %lld: leaf %lld names journal entry %lld, not %lld", (long long)org, (long long)index,
+			 (long long)v[5].i, (long long)t->seq[index]);
+	return 0;
+}
+
+static int size_cb(void *p, const struct fs_value *v)
+{
+	struct lv_ud *u = p;
+	struct otree *t = tree_of(u, v[0].i, 1);
+	if (!t)
+		return u->rc = FS_ENOMEM, 1;
+	t->stored_size = v[1].i;
+	t->sized = 1;
+	return 0;
+}
+
+static const struct fs_column ncols[] = {{"id", FS_VINT}, {"org_id", FS_VINT}, {"level", FS_VINT},
+	{"idx", FS_VINT}, {"hash", FS_VBLOB}, {"seq", FS_VINT}};
+static const struct fs_table nodes = {"log_nodes", ncols, 6};
+static const struct fs_column lcols[] = {{"org_id", FS_VINT}, {"size", FS_VINT}};
+static const struct fs_table logs = {"logs", lcols, 2};
+
+int fs_log_verify(struct fs_ctx *ctx, struct fs_buf *text, int64_t *problems, struct fs_error *err)
+{
+	struct lv_ud u = {.text = text};
+	static const char *const jcols[] = {"seq", "org_id", "hash"};
+	struct fs_query jq = {.table = &fs_journal_table, .columns = jcols, .ncolumns = 3};
+	int rc = fs_store_select(ctx->st, &jq, entry_cb, &u, err);
+	struct fs_query nq = {.table = &nodes, .raw = 1}, lq = {.table = &logs, .raw = 1};
+	if (!rc)
+		rc = u.rc;
+	if (!rc)
+		rc = fs_store_select(ctx->st, &nq, node_cb, &u, err);
+	if (!rc)
+		rc = fs_store_select(ctx->st, &lq, size_cb, &u, err);
+	if (!rc)
+		rc = u.rc;
+	for (size_t i = 0; !rc && i < u.nt; i++) {
+		struct otree *t = &u.t[i];
+		if ((size_t)t->stored_size != t->n[0])
+			lproblem(&u, "log %lld: %lld entries recorded, the journal has %zu", (long long)t->org,
+				 (long long)t->stored_size, t->n[0]);
+		for (unsigned l = 0; l < LEVELS; l++)
+			if (t->matched[l] < t->n[l]) {
+				lproblem(&u, "log %lld: %zu nodes of level %u are missing from the tree", (long long)t->org,
+					 t->n[l] - t->matched[l], l);
+				break;
+			}
+	}
+	for (size_t i = 0; i < u.nt; i++) {
+		for (unsigned l = 0; l < LEVELS; l++)
+			free(u.t[i].lv[l]);
+		free(u.t[i].seq);
+	}
+	free(u.t);
+	if (u.problems > MAX_LISTED)
+		fs_buf_addf(text, "log: ... and %lld more problems of the tree\n", (long long)(u.problems - MAX_LISTED));
+	*problems = u.problems;
+	return rc;
+}
+
+/* ---- the build of a database from before the logs ---- */
+
+struct build_ud {
+	int64_t *seq, *org;
+	unsigned char (*hash)[32];
+	size_t n, cap;
+	int rc;
+};
+
+static int build_cb(void *p, const struct fs_value *v)
+{
+	struct build_ud *u = p;
+	if (u->n == u->cap) {
+		size_t cap = u->cap ? u->cap * 2 : 1024;
+		int64_t *s = realloc(u->seq, cap * sizeof(*s)), *o = s ? realloc(u->org, cap * sizeof(*o)) : NULL;
+		if (s)
+			u->seq = s;
+		if (o)
+			u->org = o;
+		unsigned char(*h)[32] = o ? realloc(u->hash, cap * 32) : NULL;
+		if (!h)
+			return u->rc = FS_ENOMEM, 1;
+		u->hash = h;
+		u->cap = cap;
+	}
+	u->seq[u->n] = v[0].i;
+	u->org[u->n] = v[1].type == FS_VINT ? v[1].i : 0;
+	if (v[2].type == FS_VBLOB && v[2].n == 32)
+		memcpy(u->hash[u->n], v[2].p, 32);
+	else
+		memset(u->hash[u->n], 0, 32);
+	u->n++;
+	return 0;
+}
+
+static int org_id_cb(void *p, const struct fs_value *v)
+{
+	struct build_ud *u = p;
+	if (fs_grow(&u->org, &u->cap, u->n, sizeof(*u->org), 16))
+		return u->rc = FS_ENOMEM, 1;
+	u->org[u->n++] = v[0].i;
+	return 0;
+}
+
+int fs_log_built(struct fs_ctx *ctx, int *built, struct fs_error *err)
+{
+	struct fs_buf v;
+	fs_buf_init(&v, 64);
+	int rc = fs_store_meta_get(ctx->st, "merkle_log", &v, NULL);
+	fs_buf_done(&v);
+	*built = rc == 0;
+	return rc && rc != FS_ENOTFOUND ? fs_fail(err, rc, NULL, "cannot read the database's meta data") : 0;
+}
+
+int fs_log_mark_built(struct fs_ctx *ctx, struct fs_error *err)
+{
+	return fs_store_meta_set(ctx->st, "merkle_log", "1", err);
+}
+
+int fs_log_build(struct fs_ctx *ctx, struct fs_error *err)
+{
+	char saved[FS_ACTOR_MAX];
+	snprintf(saved, sizeof(saved), "%s", ctx->actor);
+	fs_set_actor(ctx, "fairshare-migrate");
+	int built = 0;
+	int rc = fs_tx_begin(ctx, err);
+	if (!rc) /* inside the write lock: another process may have done it */
+		rc = fs_log_built(ctx, &built, err);
+	struct build_ud u = {0};
+	static const char *const jcols[] = {"seq", "org_id", "hash"};
+	struct fs_query jq = {.table = &fs_journal_table, .columns = jcols, .ncolumns = 3};
+	if (!rc && !built)
+		rc = fs_store_select(ctx->st, &jq, build_cb, &u, err);
+	if (!rc)
+		rc = u.rc;
+	for (size_t i = 0; !rc && !built && i < u.n; i++)
+		rc = fs_log_append(ctx, u.org[i], u.seq[i], u.hash[i], err);
+	char note[200], hex[65];
+	fs_hex(u.n ? u.hash[u.n - 1] : (const unsigned char[32]){0}, 32, hex);
+	snprintf(note, sizeof(note), "{\"chain_seq\":%lld,\"chain_head\":\"%s\"}", (long long)(u.n ? u.seq[u.n - 1] : 0), hex);
+	free(u.seq);
+	free(u.hash);
+	free(u.org);
+	memset(&u, 0, sizeof(u));
+	/* each log, the system's (0) and every organization's, binds the old chain's head */
+	const struct fs_entity *oe = fs_entity_find("organization");
+	static const char *const ocols[] = {"id"};
+	struct fs_query oq = {.table = &oe->table, .columns = ocols, .ncolumns = 1};
+	if (!rc && !built && fs_grow(&u.org, &u.cap, 0, sizeof(*u.org), 16) == 0) {
+		u.org[u.n++] = 0;
+		rc = fs_store_select(ctx->st, &oq, org_id_cb, &u, err);
+	}
+	for (size_t i = 0; !rc && !built && i < u.n; i++) {
+		struct fs_rec r;
+		rec_init(&r, oe);
+		r.v[0] = fs_vint(u.org[i]);
+		rc = fs_journal_note(ctx, "log", &r, note, err);
+		rec_done(&r);
+	}
+	free(u.org);
+	if (!rc && !built)
+		rc = fs_log_mark_built(ctx, err);
+	rc = fs_tx_end(ctx, rc, err);
+	fs_set_actor(ctx, saved);
+	return rc;
+}

@@ -1,0 +1,153 @@
+/* principal.c - who acts: an account (by id; the journal names it "user:ID NAME",
+ * its name at the time, from every front end alike), the local operator (who
+ * holds the database and key files; "operator") or nobody (not logged in). The
+ * capability table (policy.c) is checked here against the principal's role in
+ * the organization the context works in. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy.h"
+
+struct user_ud {
+	const struct fs_entity *e;
+	int64_t id;
+	char name[260];
+	int disabled;
+};
+
+static int user_cb(void *p, const struct fs_value *v)
+{
+	struct user_ud *u = p;
+	u->id = v[0].i;
+	const struct fs_value *n = &v[u->e->col_of[fs_field_index(u->e, "username")]];
+	snprintf(u->name, sizeof(u->name), "%.*s", n->type == FS_VTEXT ? (int)n->n : 0, n->type == FS_VTEXT ? (const char *)n->p : "");
+	u->disabled = v[u->e->col_of[fs_field_index(u->e, "disabled")]].i != 0;
+	return 1;
+}
+
+static int act_as(struct fs_ctx *ctx, const struct fs_filter *f, const char *asked, struct fs_error *err)
+{
+	struct user_ud u = {.e = fs_entity_find("user")};
+	struct fs_query q = {.table = &u.e->table, .filters = f, .nfilters = 1, .limit = 1};
+	int rc = fs_store_select(ctx->st, &q, user_cb, &u, err);
+	if (rc)
+		return rc;
+	if (!u.id)
+		return fs_fail(err, FS_ENOTFOUND, "as", "there is no account '%.64s' to act as (see 'fairshare user list')", asked);
+	if (u.disabled)
+		return fs_fail(err, FS_EPERM, "as", "the account '%.64s' is disabled: it cannot act", u.name);
+	char actor[FS_ACTOR_MAX];
+	snprintf(actor, sizeof(actor), "user:%lld %s", (long long)u.id, u.name);
+	fs_set_actor(ctx, actor);
+	ctx->principal_id = u.id;
+	return 0;
+}
+
+int fs_act_as(struct fs_ctx *ctx, const char *username, struct fs_error *err)
+{
+	if (!username || !*username) {
+		fs_act_as_operator(ctx);
+		return 0;
+	}
+	int rc = fs_actor_check(username, err);
+	if (rc)
+		return rc;
+	struct fs_filter f = {"username", FS_EQ, fs_vtext(username)};
+	return act_as(ctx, &f, username, err);
+}
+
+int fs_act_as_user(struct fs_ctx *ctx, int64_t user_id, struct fs_error *err)
+{
+	char asked[32];
+	snprintf(asked, sizeof(asked), "#%lld", (long long)user_id);
+	struct fs_filter f = {"id", FS_EQ, fs_vint(user_id)};
+	fs_act_as_nobody(ctx); /* until the account is known good */
+	return user_id > 0 ? act_as(ctx, &f, asked, err) : fs_fail(err, FS_ENOTFOUND, "as", "there is no account %s", asked);
+}
+
+void fs_act_as_operator(struct fs_ctx *ctx)
+{
+	fs_set_actor(ctx, "operator");
+	ctx->principal_id = FS_OPERATOR;
+}
+
+void fs_act_as_nobody(struct fs_ctx *ctx)
+{
+	fs_set_actor(ctx, "nobody");
+	ctx->principal_id = FS_NOBODY;
+}
+
+int64_t fs_principal(const struct fs_ctx *ctx)
+{
+	return ctx->principal_id;
+}
+
+const char *fs_principal_name(const struct fs_ctx *ctx)
+{
+	return ctx->actor;
+}
+
+/* The principal's role in the current organization ("" for none). */
+static void role_here(struct fs_ctx *ctx, char role[16])
+{
+	role[0] = '\0';
+	if (ctx->principal_id > 0 && ctx->org_id > 0 && fs_user_role(ctx, ctx->principal_id, ctx->org_id, role, NULL))
+		role[0] = '\0';
+}
+
+int fs_principal_can(struct fs_ctx *ctx, const char *capability)
+{
+	if (ctx->principal_id == FS_OPERATOR)
+		return 1;
+	char role[16];
+	role_here(ctx, role);
+	return fs_role_can(role, capability);
+}
+
+int fs_principal_require(struct fs_ctx *ctx, const char *capability, struct fs_error *err)
+{
+	if (fs_principal_can(ctx, capability))
+		return 0;
+	if (ctx->principal_id == FS_NOBODY)
+		return fs_fail(err, FS_EPERM, "as", "log in first: nobody may %s", capability);
+	char role[16];
+	role_here(ctx, role);
+	if (ctx->org_id <= 0)
+		return fs_fail(err, FS_EPERM, "as", "%s acts in no organization here: choose one (--org) to use %s", ctx->actor, capability);
+	if (!*role)
+		return fs_fail(err, FS_EPERM, "as", "%s holds no role in this organization", ctx->actor);
+	return fs_fail(err, FS_EPERM, "as", "%s (%s) may not %s in this organization", ctx->actor, role, capability);
+}
+
+int fs_principal_in_org(struct fs_ctx *ctx, struct fs_error *err)
+{
+	if (ctx->principal_id == FS_OPERATOR)
+		return 0;
+	char role[16];
+	role_here(ctx, role);
+	if (ctx->principal_id == FS_NOBODY)
+		return fs_fail(err, FS_EPERM, "as", "%s holds no role in this organization", ctx->actor);
+	if (!*role) /* as in the API: an organization it holds no role in does not exist for it */
+		return fs_fail(err, FS_ENOTFOUND, "as", "%s holds no role in this organization", ctx->actor);
+	return 0;
+}
+
+int64_t fs_actor_account(const char *actor)
+{
+	if (!actor || strncmp(actor, "user:", 5) || actor[5] < '1' || actor[5] > '9')
+		return 0;
+	char *end;
+	long long id = strtoll(actor + 5, &end, 10);
+	return (*end == ' ' || *end == '\0') && id > 0 ? id : 0;
+}
+
+int fs_actor_is_principal(const struct fs_ctx *ctx, const char *actor)
+{
+	int64_t id = fs_actor_account(actor);
+	if (id || ctx->principal_id > 0) /* accounts: by id; an entry of before ids, by the account's name */
+		return id ? id == ctx->principal_id
+			  : !strcmp(actor, strchr(ctx->actor, ' ') ? strchr(ctx->actor, ' ') + 1 : ctx->actor);
+	return !strcmp(actor, ctx->actor);
+}

@@ -1,0 +1,245 @@
+/* routes.c - the API's route table and its dispatcher: every route under
+ * /api/v1 is one row {method, pattern, handler, capability}; the dispatcher
+ * finds the row, authenticates, checks CSRF and the query, selects the
+ * organization of the path and asks the core whether the user's role there
+ * holds the row's capability. Handlers never decide who may call them. */
+#include "route.h"
+#include "params.h"
+#include "respond.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/policy.h"
+
+/* The order matters only where two patterns match the same path: the literal
+ * one comes first (people/import before :collection/:id). */
+const struct fs_route fs_routes[] = {
+	/* no login */
+	{"GET", "/health", NULL, NULL, FS_ROUTE_PUBLIC | FS_ROUTE_NODB},
+	{"GET", "/openapi.yaml", NULL, NULL, FS_ROUTE_PUBLIC | FS_ROUTE_NODB},
+	{"POST", "/login", fs_h_login, NULL, FS_ROUTE_PUBLIC},
+	{"GET", "/orgs/:org/checkpoint", fs_h_checkpoint_latest, NULL, FS_ROUTE_PUBLIC}, /* h_log.c */
+	{"POST", "/orgs/:org/checkpoints", fs_h_checkpoint_make, "log.checkpoint", 0},
+	/* a login, outside any organization */
+	{"POST", "/logout", fs_h_logout, NULL, 0},
+	{"GET", "/me", fs_h_me, NULL, 0},
+	{"GET", "/orgs", fs_h_me, NULL, 0},
+	{"POST", "/entitle", fs_h_entitle, NULL, 0},
+	{"GET", "/entities/:collection", fs_h_fields, NULL, 0},
+	/* an organization: the user's role there decides */
+	{"GET", "/orgs/:org", fs_h_org, NULL, 0},
+	{"POST", "/orgs/:org/people/import", fs_h_import, "register.write", 0},
+	{"GET", "/orgs/:org/people/export", fs_h_export_people, "register.read", 0},
+	{"GET", "/orgs/:org/watch", fs_h_watch, "register.read", 0},
+	{"GET", "/orgs/:org/statement/:id", fs_h_statement, "register.read", 0},
+	{"GET", "/orgs/:org/record/counts", fs_h_record, "record.read", 0},
+	{"GET", "/orgs/:org/record/prisoners", fs_h_record, "record.read", 0},
+	{"GET", "/orgs/:org/record/timeline", fs_h_record, "record.read", 0},
+	{"GET", "/orgs/:org/record/export", fs_h_record_export, "record.read", 0},
+	{"GET", "/orgs/:org/record/alerts", fs_h_record, "record.review", 0},
+	{"GET", "/orgs/:org/record/suggestions", fs_h_record, "record.review", 0},
+	{"GET", "/orgs/:org/record/duplicates", fs_h_record, "record.review", 0},
+	{"POST", "/orgs/:org/evidence", fs_h_evidence_upload, "record.write", 0},
+	{"GET", "/orgs/:org/evidence/:id/file", fs_h_evidence_file, "record.read", 0},
+	{"POST", "/orgs/:org/funds", fs_h_fund_create, "funds.transfer", 0},
+	{"GET", "/orgs/:org/funds/:id/balances", fs_h_fund_read, "funds.read", 0},
+	{"GET", "/orgs/:org/funds/:id/report", fs_h_fund_read, "funds.read", 0},
+	{"GET", "/orgs/:org/funds/:id/pledges", fs_h_fund_read, "funds.read", 0},
+	{"GET", "/orgs/:org/funds/:id/pending", fs_h_fund_read, "funds.read", 0},
+	{"POST", "/orgs/:org/funds/:id/approvals", fs_h_fund_approve, "funds.approve", 0},
+	{"POST", "/orgs/:org/funds/:id/transfers", fs_h_fund_transfers, "funds.transfer", 0},
+	/* every collection of an organization's records */
+	{"GET", "/orgs/:org/:collection", fs_h_list, FS_CAP_COLLECTION, 0},
+	{"POST", "/orgs/:org/:collection", fs_h_create, FS_CAP_COLLECTION, 0},
+	{"GET", "/orgs/:org/:collection/:id", fs_h_get, FS_CAP_COLLECTION, 0},
+	{"PATCH", "/orgs/:org/:collection/:id", fs_h_update, FS_CAP_COLLECTION, 0},
+	{"DELETE", "/orgs/:org/:collection/:id", fs_h_remove, FS_CAP_COLLECTION, 0},
+	{NULL, NULL, NULL, NULL, 0},
+};
+
+const char fs_cap_collection[] = "(the collection's)";
+
+/* ---- shared by the handlers ---- */
+
+const char *fs_hreq_arg(const struct fs_hreq *q, const char *name)
+{
+	return MHD_lookup_connection_value(q->c, MHD_GET_ARGUMENT_KIND, name);
+}
+
+enum MHD_Result fs_hreq_fail(const struct fs_hreq *q, int rc, const struct fs_error *err)
+{
+	unsigned status = 500;
+	const char *code = "internal";
+	switch (rc) {
+	case FS_EINVAL: status = 422, code = "invalid"; break;
+	case FS_ENOTFOUND: status = 404, code = "not_found"; break;
+	case FS_ECONFLICT:
+	case FS_EINTEGRITY: status = 409, code = "conflict"; break; /* e.g. an altered evidence file */
+	case FS_ELIMIT: status = 413, code = "too_large"; break;
+	case FS_EPERM: status = 403, code = "forbidden"; break;
+	case FS_ESTORE: status = 503, code = "busy"; break;
+	default: break;
+	}
+	/* internal errors say little: details stay out of responses */
+	return fs_http_send_error(q->c, status, code, status == 500 ? "internal error" : err->message,
+				  status == 500 ? NULL : err->field);
+}
+
+void fs_hreq_body(const struct fs_hreq *q, const struct fs_entity *e, struct fs_body *out)
+{
+	struct fs_body_error berr;
+	if (fs_body_parse(q->body, q->body_len, e, out, &berr) == 0)
+		return;
+	memset(out, 0, sizeof(*out));
+	fs_http_send_error(q->c, berr.status, berr.code, berr.message, berr.field);
+}
+
+int fs_hreq_documents(const struct fs_hreq *q)
+{
+	return fs_role_can(q->role, "record.restricted");
+}
+
+int fs_entity_has_handling(const struct fs_entity *e)
+{
+	for (size_t f = 0; f < fs_entity_nfields(e); f++)
+		if (!strcmp(fs_entity_field(e, f)->name, "handling"))
+			return 1;
+	return 0;
+}
+
+static const char *const collections[] = {"people", "employers", "workplaces", "employments", "memberships",
+					  "claims", "promises", "payments", "funds", "accounts", "incidents", "violations",
+					  "assessments", "legal_cases", "reports", "detentions", "actions", "action_stages",
+					  "demands", "hearings", "citations", "evidence", "person_links", NULL};
+
+int fs_http_collection(const char *name)
+{
+	for (size_t i = 0; collections[i]; i++)
+		if (!strcmp(name, collections[i]))
+			return 1;
+	return 0;
+}
+
+/* ---- dispatch ---- */
+
+static int is_write(const char *method)
+{
+	return strcmp(method, "GET") && strcmp(method, "HEAD");
+}
+
+/* Does the pattern match the segments after /api/v1? Fills q's params. */
+static int match(const char *pattern, char *const *seg, size_t n, struct fs_hreq *q)
+{
+	size_t i = 0;
+	q->nparam = 0;
+	q->entity = NULL;
+	for (const char *p = pattern; *p == '/'; i++) {
+		const char *s = ++p;
+		size_t len = strcspn(s, "/");
+		p = s + len;
+		if (i == n)
+			return 0;
+		if (*s == ':') {
+			if (len == 11 && !strncmp(s, ":collection", len)) {
+				if (!fs_http_collection(seg[i]))
+					return 0;
+				q->entity = fs_entity_find(seg[i]);
+			}
+			q->param[q->nparam++] = seg[i];
+		} else if (strlen(seg[i]) != len || strncmp(s, seg[i], len)) {
+			return 0;
+		}
+	}
+	return i == n;
+}
+
+struct fs_embedded {
+	const char *name;
+	const char *text;
+	size_t len;
+};
+extern const struct fs_embedded fs_embedded_docs[];
+
+static enum MHD_Result no_db_route(const struct fs_route *r, struct MHD_Connection *c)
+{
+	if (!strcmp(r->pattern, "/health"))
+		return fs_http_send_json(c, 200, json_pack("{s:b}", "ok", 1), NULL);
+	/* doc/openapi.yaml, built into the binary */
+	char *copy = malloc(fs_embedded_docs[0].len);
+	if (!copy)
+		return fs_http_send_500(c);
+	memcpy(copy, fs_embedded_docs[0].text, fs_embedded_docs[0].len);
+	return fs_http_send(c, 200, "application/yaml; charset=utf-8", copy, fs_embedded_docs[0].len, NULL);
+}
+
+/* The route of the request: the row whose pattern and method match, else (in
+ * *allow) the methods of the rows whose pattern does; NULL when none. */
+static const struct fs_route *find(const char *method, char *const *seg, size_t n, struct fs_hreq *q, char *allow,
+				   size_t allow_len, const struct fs_route **any)
+{
+	size_t used = 0;
+	*any = NULL;
+	allow[0] = '\0';
+	for (const struct fs_route *r = fs_routes; r->method; r++) {
+		if (!match(r->pattern, seg, n, q))
+			continue;
+		if (!strcmp(r->method, method))
+			return r;
+		if (!*any)
+			*any = r;
+		int w = snprintf(allow + used, allow_len - used, "%s%s", used ? ", " : "", r->method);
+		if (w > 0 && (size_t)w < allow_len - used)
+			used += (size_t)w;
+	}
+	return NULL;
+}
+
+enum MHD_Result fs_route_dispatch(struct fs_ctx *ctx, struct MHD_Connection *c, const char *method, char **seg, size_t n,
+				  const char *body, size_t body_len)
+{
+	struct fs_hreq q = {.ctx = ctx, .c = c, .method = method, .body = body, .body_len = body_len, .n = n};
+	memcpy(q.seg, seg, n * sizeof(*seg));
+	if (ctx)
+		fs_act_as_nobody(ctx); /* until the request's account is known (the context serves many) */
+	char allow[64];
+	const struct fs_route *any, *r = find(method, seg + 2, n - 2, &q, allow, sizeof(allow), &any);
+	const struct fs_route *first = r ? r : any;
+	if (first && (first->flags & FS_ROUTE_PUBLIC)) {
+		if (!r)
+			return fs_http_send_error(c, 405, "method_not_allowed", "this resource answers other methods", NULL);
+		if (r->flags & FS_ROUTE_NODB)
+			return no_db_route(r, c);
+		if (!ctx)
+			return fs_http_send_error(c, 503, "unavailable", "the database cannot be opened", NULL);
+		return r->handler(&q);
+	}
+	if (!ctx)
+		return fs_http_send_error(c, 503, "unavailable", "the database cannot be opened", NULL);
+	struct fs_error err = {0}; /* the account acts: the journal names it "user:ID NAME", as the CLI's */
+	if (fs_http_authenticate(ctx, c, &q) || fs_act_as_user(ctx, q.user, &err))
+		return fs_http_send_error(c, 401, "unauthorized", "log in first (or send an API token)", NULL);
+	if (is_write(method) && !fs_http_csrf_ok(c, &q))
+		return fs_http_send_error(c, 403, "csrf", "missing or wrong X-CSRF-Token header", NULL);
+	if (fs_http_check_query(c, method, seg + 2, n - 2))
+		return MHD_YES; /* the error is queued */
+	if (!r) {
+		if (!any)
+			return fs_http_send_error(c, 404, "not_found", "no such resource", NULL);
+		char msg[160];
+		snprintf(msg, sizeof(msg), "method not allowed here (this resource answers %s)", allow);
+		return fs_http_send_error(c, 405, "method_not_allowed", msg, NULL);
+	}
+	/* /orgs/{org}/... : an organization the user has no role in does not exist */
+	if (!strncmp(r->pattern, "/orgs/:org", 10) && (fs_http_org_role(ctx, seg[3], q.user, q.role) || !q.role[0]))
+		return fs_http_send_error(c, 404, "not_found", "no such organization", NULL);
+	const char *cap = r->capability;
+	if (cap == FS_CAP_COLLECTION)
+		cap = is_write(method) ? fs_entity_write_capability(q.entity) : NULL;
+	if (cap && !fs_role_can(q.role, cap)) {
+		char msg[160];
+		snprintf(msg, sizeof(msg), "your role in this organization does not allow this (%s)", cap);
+		return fs_http_send_error(c, 403, "forbidden", msg, NULL);
+	}
+	return r->handler(&q);
+}

@@ -1,0 +1,571 @@
+/* store_pg.c - the PostgreSQL backend of the store interface, on libpq.
+ *
+ * Selected by a database name that is a libpq URI (postgres://, postgresql://):
+ * libpq reads the rest (PG* environment variables, ~/.pgpass). A password in
+ * the name itself is refused: it would show in ps and in logs.
+ *
+ * Semantics kept equal to the SQLite backend's:
+ * - a write transaction is READ COMMITTED under one transaction-scoped advisory
+ *   lock (one writer at a time, as SQLite's BEGIN IMMEDIATE): every read in it
+ *   sees every earlier commit, so read-then-write checks (idempotency keys, the
+ *   two-person rule, no-negative balances, max(id)+1) hold across processes;
+ * - a read transaction is one REPEATABLE READ READ ONLY snapshot;
+ * - a failing statement in a transaction fails alone (a savepoint around each
+ *   change), as in SQLite, where the core may go on after a conflict;
+ * - new ids are max(id)+1 (SQLite's rowid rule; DEFAULT fs_rowid(...));
+ * - text compares and sorts bytewise (COLLATE "C").
+ * Statements are prepared once per connection (cached by SQL text), :name
+ * parameters become $n; results come in binary and are typed by column type.
+ * The schema and its migrations: store_pg_schema.c. */
+#include "store_pg.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PREP_SLOTS 256
+#define WRITE_LOCK_KEY "7384502293001" /* pg_advisory_xact_lock key of the writer */
+#define WRITE_WAIT "60s" /* many server processes queue for it: longer than SQLite's 10 s */
+
+enum { K_SELECT, K_DML, K_PRAGMA, K_OTHER };
+
+struct pg_prep {
+	char *sql;
+	char name[24];
+	int nparams;
+	char **pnames;
+	int kind;
+	int returning; /* " RETURNING pk" appended: the row gives last_insert_id */
+	struct pg_prep *next;
+};
+
+struct fs_stmt {
+	struct pg_store *st;
+	struct pg_prep *p;
+	const char **vals;
+	int *lens, *fmts;
+	char **own;
+	PGresult *res;
+	int row, nrows, executed;
+};
+
+static unsigned hash_str(const char *s)
+{
+	unsigned h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+int pg_fail_res(struct pg_store *st, PGresult *r, struct fs_error *err, const char *what)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	if (!msg)
+		msg = PQerrorMessage(st->conn);
+	if (state && strncmp(state, "23", 2) == 0) {
+		const char *w = "a constraint";
+		if (!strcmp(state, "23503"))
+			w = "a reference (the record is still used elsewhere, or refers to a missing one)";
+		else if (!strcmp(state, "23505"))
+			w = "uniqueness (such a record exists already)";
+		return fs_fail(err, FS_ECONFLICT, NULL, "the change would break %s", w);
+	}
+	if (state && (!strcmp(state, "55P03") || !strcmp(state, "40P01") || !strcmp(state, "40001")))
+		return fs_fail(err, FS_ESTORE, NULL, "the database is busy (another writer); try again");
+	if (state && !strcmp(state, "25006"))
+		return fs_fail(err, FS_EPERM, "db", "the database is read-only here (a standby, or opened for reading): %s", msg);
+	if (PQstatus(st->conn) != CONNECTION_OK)
+		return fs_fail(err, FS_ESTORE, NULL, "%s: the connection to PostgreSQL was lost: %s", what, msg);
+	return fs_fail(err, FS_ESTORE, NULL, "%s: %s", what, msg);
+}
+
+/* Run SQL (several statements allowed) outside the statement cache. */
+int pg_exec(struct pg_store *st, const char *sql, struct fs_error *err)
+{
+	PGresult *r = PQexec(st->conn, sql);
+	ExecStatusType s = PQresultStatus(r);
+	int rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? 0 : pg_fail_res(st, r, err, "database error");
+	PQclear(r);
+	return rc;
+}
+
+static void pg_close(struct fs_store *base)
+{
+	struct pg_store *st = (struct pg_store *)base;
+	if (!st)
+		return;
+	for (int i = 0; i < PREP_SLOTS; i++) {
+		struct pg_prep *p = st->preps[i];
+		while (p) {
+			struct pg_prep *next = p->next;
+			for (int k = 0; k < p->nparams; k++)
+				free(p->pnames[k]);
+			free(p->pnames);
+			free(p->sql);
+			free(p);
+			p = next;
+		}
+	}
+	pg_pk_free(st);
+	if (st->conn)
+		PQfinish(st->conn);
+	free(st);
+}
+
+static void quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message; /* notices are not printed: they could carry data */
+}
+
+int pg_is_url(const char *path)
+{
+	return strncmp(path, "postgres://", 11) == 0 || strncmp(path, "postgresql://", 13) == 0;
+}
+
+static int pg_open(const char *path, unsigned flags, struct fs_store **ret, struct fs_error *err)
+{
+	char *perr = NULL;
+	PQconninfoOption *opts = PQconninfoParse(path, &perr);
+	if (!opts) {
+		int rc = fs_fail(err, FS_EINVAL, "db", "the PostgreSQL database name is not a valid connection URI: %s",
+				 perr ? perr : "out of memory");
+		PQfreemem(perr);
+		return rc;
+	}
+	int has_password = 0;
+	for (PQconninfoOption *o = opts; o->keyword; o++)
+		if (!strcmp(o->keyword, "password") && o->val && *o->val)
+			has_password = 1;
+	PQconninfoFree(opts);
+	if (has_password)
+		return fs_fail(err, FS_EINVAL, "db", "the database name holds a password: it would show in the process list "
+			       "and in logs; put it in ~/.pgpass (or PGPASSFILE) and leave it out of the name");
+	struct pg_store *st = calloc(1, sizeof(*st));
+	if (!st)
+		return FS_ENOMEM;
+	st->base.ops = &fs_store_pg;
+	st->conn = PQconnectdb(path);
+	if (!st->conn || PQstatus(st->conn) != CONNECTION_OK) {
+		int rc = fs_fail(err, FS_ESTORE, "db", "cannot connect to the PostgreSQL database: %s",
+				 st->conn ? PQerrorMessage(st->conn) : "out of memory");
+		/* libpq ends its message with a line break */
+		size_t n = strlen(err ? err->message : "");
+		while (err && n && (err->message[n - 1] == '\n' || err->message[n - 1] == ' '))
+			err->message[--n] = '\0';
+		pg_close(&st->base);
+		return rc;
+	}
+	PQsetNoticeProcessor(st->conn, quiet, NULL);
+	st->readonly = (flags & FS_OPEN_READONLY) != 0;
+	int rc = pg_exec(st, "SET client_min_messages = warning; SET lock_timeout = '10s'; "
+			 "SET idle_in_transaction_session_timeout = 0; SET standard_conforming_strings = on", err);
+	if (!rc && st->readonly)
+		rc = pg_exec(st, "SET default_transaction_read_only = on", err);
+	if (!rc)
+		rc = pg_migrate(st, flags, err);
+	if (!rc)
+		rc = pg_pk_load(st, err);
+	if (rc) {
+		pg_close(&st->base);
+		return rc;
+	}
+	*ret = &st->base;
+	return 0;
+}
+
+/* ---- transactions ---- */
+
+static int pg_begin(struct fs_store *base, struct fs_error *err)
+{
+	struct pg_store *st = (struct pg_store *)base;
+	if (st->in_tx)
+		return fs_fail(err, FS_ESTORE, NULL, "cannot start a transaction within a transaction");
+	int rc = pg_exec(st, "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = '" WRITE_WAIT "'; "
+			 "SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")", err);
+	if (rc) {
+		pg_exec(st, "ROLLBACK", NULL);
+		return rc;
+	}
+	st->in_tx = 1;
+	st->write_tx = 1;
+	st->dirty = 0;
+	return 0;
+}
+
+static int pg_begin_read(struct fs_store *base, struct fs_error *err)
+{
+	struct pg_store *st = (struct pg_store *)base;
+	if (st->in_tx)
+		return fs_fail(err, FS_ESTORE, NULL, "cannot start a transaction within a transaction");
+	int rc = pg_exec(st, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err);
+	if (!rc) {
+		st->in_tx = 1;
+		st->write_tx = 0;
+	}
+	return rc;
+}
+
+static int pg_commit(struct fs_store *base, struct fs_error *err)
+{
+	struct pg_store *st = (struct pg_store *)base;
+	if (!st->in_tx)
+		return fs_fail(err, FS_ESTORE, NULL, "cannot commit - no transaction is active");
+	/* the data version moves with the data: readers see both or neither */
+	int rc = pg_exec(st, st->dirty ? "UPDATE fs_store_state SET data_version = data_version + 1; COMMIT" : "COMMIT", err);
+	if (rc)
+		pg_exec(st, "ROLLBACK", NULL);
+	st->in_tx = st->write_tx = st->dirty = 0;
+	return rc;
+}
+
+static void pg_rollback(struct fs_store *base)
+{
+	struct pg_store *st = (struct pg_store *)base;
+	if (st->in_tx)
+		pg_exec(st, "ROLLBACK", NULL);
+	st->in_tx = st->write_tx = st->dirty = 0;
+}
+
+/* ---- statements ---- */
+
+static int kind_of(const char *sql)
+{
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+		sql++;
+	if (!strncasecmp(sql, "SELECT", 6) || !strncasecmp(sql, "WITH", 4))
+		return K_SELECT;
+	if (!strncasecmp(sql, "INSERT", 6) || !strncasecmp(sql, "UPDATE", 6) || !strncasecmp(sql, "DELETE", 6))
+		return K_DML;
+	if (!strncasecmp(sql, "PRAGMA", 6))
+		return K_PRAGMA;
+	return K_OTHER;
+}
+
+/* :name -> $n (the same name, the same n); "LIMIT -1" -> "LIMIT ALL". */
+static int translate(const char *sql, struct fs_buf *out, struct pg_prep *p)
+{
+	int brc = 0;
+	for (const char *s = sql; *s && !brc;) {
+		if (*s == '\'' || *s == '"') { /* a literal or a quoted name, as it is */
+			const char *e = s + 1;
+			while (*e && *e != *s)
+				e++;
+			if (*e)
+				e++;
+			brc = fs_buf_add(out, s, (size_t)(e - s));
+			s = e;
+		} else if (*s == ':' && s[1] == ':') {
+			brc = fs_buf_add(out, s, 2);
+			s += 2;
+		} else if (*s == ':' && (s[1] == '_' || (s[1] >= 'a' && s[1] <= 'z') || (s[1] >= 'A' && s[1] <= 'Z'))) {
+			const char *e = s + 1;
+			while (*e == '_' || (*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') || (*e >= '0' && *e <= '9'))
+				e++;
+			size_t len = (size_t)(e - s - 1);
+			int k;
+			for (k = 0; k < p->nparams; k++)
+				if (strlen(p->pnames[k]) == len && !memcmp(p->pnames[k], s + 1, len))
+					break;
+			if (k == p->nparams) {
+				char **grown = realloc(p->pnames, (size_t)(k + 1) * sizeof(*grown));
+				if (!grown || !(grown[k] = strndup(s + 1, len))) {
+					if (grown)
+						p->pnames = grown;
+					return FS_ENOMEM;
+				}
+				p->pnames = grown;
+				p->nparams++;
+			}
+			brc = fs_buf_addf(out, "$%d", k + 1);
+			s = e;
+		} else if (!strncmp(s, "LIMIT -1", 8)) {
+			brc = fs_buf_adds(out, "LIMIT ALL");
+			s += 8;
+		} else {
+			brc = fs_buf_add(out, s, 1);
+			s++;
+		}
+	}
+	return brc;
+}
+
+/* "INSERT INTO t (...)" of a table with an integer key: the key comes back. */
+static int add_returning(struct pg_store *st, const char *sql, struct fs_buf *out)
+{
+	const char *t = sql + strspn(sql, " \n\t");
+	if (strncasecmp(t, "INSERT INTO ", 12) || strstr(sql, "RETURNING"))
+		return 0;
+	t += 12;
+	size_t len = strcspn(t, " (");
+	const char *pk = pg_pk_of(st, t, len);
+	if (!pk)
+		return 0;
+	fs_buf_cat(out, " RETURNING ", pk, NULL);
+	return 1;
+}
+
+static int pg_prepare(struct fs_store *base, const char *sql, struct fs_stmt **ret, struct fs_error *err)
+{
+	struct pg_store *st = (struct pg_store *)base;
+	unsigned slot = hash_str(sql) % PREP_SLOTS;
+	struct pg_prep *p;
+	for (p = st->preps[slot]; p && strcmp(p->sql, sql); p = p->next)
+		;
+	if (!p) {
+		if (!(p = calloc(1, sizeof(*p))) || !(p->sql = strdup(sql))) {
+			free(p);
+			return FS_ENOMEM;
+		}
+		p->kind = kind_of(sql);
+		snprintf(p->name, sizeof(p->name), "fs%u", ++st->nprep);
+		struct fs_buf q;
+		fs_buf_init(&q, 1u << 20);
+		int rc = translate(sql, &q, p);
+		if (!rc && p->kind == K_DML)
+			p->returning = add_returning(st, sql, &q);
+		PGresult *r = NULL;
+		if (!rc && p->kind != K_PRAGMA) {
+			r = PQprepare(st->conn, p->name, q.data, 0, NULL);
+			if (PQresultStatus(r) != PGRES_COMMAND_OK)
+				rc = pg_fail_res(st, r, err, "cannot prepare a query");
+		}
+		PQclear(r);
+		fs_buf_done(&q);
+		if (rc) {
+			for (int k = 0; k < p->nparams; k++)
+				free(p->pnames[k]);
+			free(p->pnames);
+			free(p->sql);
+			free(p);
+			return rc == FS_ENOMEM ? fs_fail(err, rc, NULL, "out of memory") : rc;
+		}
+		p->next = st->preps[slot];
+		st->preps[slot] = p;
+	}
+	struct fs_stmt *s = calloc(1, sizeof(*s));
+	int n = p->nparams ? p->nparams : 1;
+	if (s) {
+		s->vals = calloc((size_t)n, sizeof(*s->vals));
+		s->lens = calloc((size_t)n, sizeof(*s->lens));
+		s->fmts = calloc((size_t)n, sizeof(*s->fmts));
+		s->own = calloc((size_t)n, sizeof(*s->own));
+	}
+	if (!s || !s->vals || !s->lens || !s->fmts || !s->own) {
+		if (s) {
+			free(s->vals);
+			free(s->lens);
+			free(s->fmts);
+			free(s->own);
+		}
+		free(s);
+		return FS_ENOMEM;
+	}
+	s->st = st;
+	s->p = p;
+	*ret = s;
+	return 0;
+}
+
+static int pg_bind(struct fs_stmt *s, const char *name, const struct fs_value *v, struct fs_error *err)
+{
+	int k;
+	for (k = 0; k < s->p->nparams && strcmp(s->p->pnames[k], name); k++)
+		;
+	if (k == s->p->nparams)
+		return fs_fail(err, FS_ESTORE, name, "query has no parameter :%s", name);
+	free(s->own[k]);
+	s->own[k] = NULL;
+	s->vals[k] = NULL;
+	s->lens[k] = 0;
+	s->fmts[k] = 0;
+	switch (v->type) {
+	case FS_VINT:
+		if (!(s->own[k] = malloc(24)))
+			return FS_ENOMEM;
+		snprintf(s->own[k], 24, "%lld", (long long)v->i);
+		s->vals[k] = s->own[k];
+		break;
+	case FS_VTEXT: /* text format needs a terminating NUL the value may lack */
+		if (!(s->own[k] = malloc(v->n + 1)))
+			return FS_ENOMEM;
+		if (v->n)
+			memcpy(s->own[k], v->p, v->n);
+		s->own[k][v->n] = '\0';
+		s->vals[k] = s->own[k];
+		break;
+	case FS_VBLOB:
+		s->vals[k] = v->p ? v->p : "";
+		s->lens[k] = (int)v->n;
+		s->fmts[k] = 1;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static int run(struct fs_stmt *s, struct fs_error *err)
+{
+	struct pg_store *st = s->st;
+	s->res = PQexecPrepared(st->conn, s->p->name, s->p->nparams, s->vals, s->lens, s->fmts, 1);
+	ExecStatusType rs = PQresultStatus(s->res);
+	if (rs != PGRES_TUPLES_OK && rs != PGRES_COMMAND_OK)
+		return pg_fail_res(st, s->res, err, "database error");
+	if (s->p->kind == K_DML) {
+		st->changes = strtoll(PQcmdTuples(s->res), NULL, 10);
+		if (s->p->returning && PQntuples(s->res) == 1 && !PQgetisnull(s->res, 0, 0)) {
+			struct fs_value v;
+			s->row = 1;
+			s->nrows = 1;
+			s->st->base.ops->column(s, 0, &v);
+			st->last_id = v.i;
+		}
+		s->nrows = 0;
+		st->dirty |= st->changes > 0;
+	} else {
+		s->nrows = PQntuples(s->res);
+	}
+	s->row = 0;
+	return 0;
+}
+
+static int pg_step(struct fs_stmt *s, struct fs_error *err)
+{
+	struct pg_store *st = s->st;
+	if (!s->executed) {
+		s->executed = 1;
+		if (s->p->kind == K_PRAGMA) /* SQLite's file settings: nothing to do here */
+			return 0;
+		int rc;
+		if (s->p->kind == K_DML && !st->in_tx) { /* one change on its own: under the write lock all the same */
+			if ((rc = pg_begin(&st->base, err)))
+				return rc;
+			if ((rc = run(s, err)) || (rc = pg_commit(&st->base, err))) {
+				pg_rollback(&st->base);
+				return rc;
+			}
+		} else if (s->p->kind == K_DML && st->write_tx) { /* a failing change fails alone */
+			if ((rc = pg_exec(st, "SAVEPOINT fs_stmt", err)))
+				return rc;
+			rc = run(s, err);
+			pg_exec(st, rc ? "ROLLBACK TO SAVEPOINT fs_stmt; RELEASE SAVEPOINT fs_stmt" : "RELEASE SAVEPOINT fs_stmt",
+				NULL);
+			if (rc)
+				return rc;
+		} else if ((rc = run(s, err))) {
+			return rc;
+		}
+	}
+	if (s->row >= s->nrows)
+		return 0;
+	s->row++;
+	return 1;
+}
+
+static int pg_ncolumns(struct fs_stmt *s)
+{
+	return s->res ? PQnfields(s->res) : 0;
+}
+
+static int64_t be_int(const unsigned char *b, int n)
+{
+	uint64_t u = 0;
+	for (int i = 0; i < n; i++)
+		u = (u << 8) | b[i];
+	if (n < 8 && (u >> (8 * n - 1)) & 1) /* sign-extend */
+		u |= ~(uint64_t)0 << (8 * n);
+	return (int64_t)u;
+}
+
+static void pg_column(struct fs_stmt *s, int i, struct fs_value *out)
+{
+	int r = s->row - 1;
+	if (!s->res || r < 0 || r >= PQntuples(s->res) || i >= PQnfields(s->res) || PQgetisnull(s->res, r, i)) {
+		*out = fs_vnull();
+		return;
+	}
+	const unsigned char *b = (const unsigned char *)PQgetvalue(s->res, r, i);
+	int n = PQgetlength(s->res, r, i);
+	switch (PQftype(s->res, i)) {
+	case 20: /* int8 */
+	case 23: /* int4 */
+	case 21: /* int2 */
+	case 16: /* bool */
+		*out = fs_vint(n == 8 || n == 4 || n == 2 || n == 1 ? be_int(b, n) : 0);
+		if (PQftype(s->res, i) == 16)
+			out->i = b[0] != 0;
+		break;
+	case 17: /* bytea */
+		*out = fs_vblob(b, (size_t)n);
+		break;
+	default: /* text, varchar, name: the bytes as they are (libpq ends them with a NUL) */
+		out->type = FS_VTEXT;
+		out->i = 0;
+		out->p = b;
+		out->n = (size_t)n;
+		break;
+	}
+}
+
+static void pg_release(struct fs_stmt *s)
+{
+	if (!s)
+		return;
+	PQclear(s->res);
+	for (int k = 0; k < s->p->nparams; k++)
+		free(s->own[k]);
+	free(s->own);
+	free(s->vals);
+	free(s->lens);
+	free(s->fmts);
+	free(s);
+}
+
+static int64_t pg_last_insert_id(struct fs_store *base)
+{
+	return ((struct pg_store *)base)->last_id;
+}
+
+static int64_t pg_changes(struct fs_store *base)
+{
+	return ((struct pg_store *)base)->changes;
+}
+
+static int64_t pg_data_version(struct fs_store *base)
+{
+	struct pg_store *st = (struct pg_store *)base;
+	PGresult *r = PQexecParams(st->conn, "SELECT data_version FROM fs_store_state", 0, NULL, NULL, NULL, NULL, 0);
+	int64_t v = -1;
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	return v;
+}
+
+const struct fs_store_ops fs_store_pg = {
+	.name = "postgres",
+	.open = pg_open,
+	.close = pg_close,
+	.begin = pg_begin,
+	.begin_read = pg_begin_read,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.prepare = pg_prepare,
+	.bind = pg_bind,
+	.step = pg_step,
+	.ncolumns = pg_ncolumns,
+	.column = pg_column,
+	.release = pg_release,
+	.last_insert_id = pg_last_insert_id,
+	.changes = pg_changes,
+	.data_version = pg_data_version,
+	.backup = pg_backup,
+	.check = pg_check,
+	.check_quick = pg_check_quick,
+	.table_columns = pg_table_columns,
+	.table_names = pg_table_names,
+	.schema_version = FS_SQLITE_SCHEMA_VERSION,
+};

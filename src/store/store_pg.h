@@ -1,0 +1,42 @@
+/* store_pg.h - what the two files of the PostgreSQL backend share. */
+#ifndef FS_STORE_PG_H
+#define FS_STORE_PG_H
+
+#include "store.h"
+#include "schema_sqlite.h"
+
+#include <libpq-fe.h>
+
+struct pg_prep;
+struct pg_pk;
+
+struct pg_store {
+	struct fs_store base;
+	PGconn *conn;
+	struct pg_prep *preps[256];
+	unsigned nprep;
+	struct pg_pk *pks; /* tables with an integer key: name -> key column */
+	size_t npks;
+	int in_tx, write_tx, dirty, readonly;
+	int64_t last_id, changes;
+};
+
+extern const struct fs_store_ops fs_store_pg;
+
+int pg_exec(struct pg_store *st, const char *sql, struct fs_error *err);
+int pg_fail_res(struct pg_store *st, PGresult *r, struct fs_error *err, const char *what);
+
+/* store_pg_schema.c */
+/* One SQLite migration in PostgreSQL's words (appended to out). */
+int pg_ddl(const char *in, struct fs_buf *out);
+int pg_migrate(struct pg_store *st, unsigned flags, struct fs_error *err);
+int pg_pk_load(struct pg_store *st, struct fs_error *err);
+const char *pg_pk_of(struct pg_store *st, const char *table, size_t len);
+void pg_pk_free(struct pg_store *st);
+int pg_backup(struct fs_store *base, const char *dest_path, struct fs_error *err);
+int pg_check(struct fs_store *base, struct fs_buf *report, struct fs_error *err);
+int pg_check_quick(struct fs_store *base, struct fs_buf *report, struct fs_error *err);
+int pg_table_columns(struct fs_store *base, const char *table, struct fs_buf *out, struct fs_error *err);
+int pg_table_names(struct fs_store *base, struct fs_buf *out, struct fs_error *err);
+
+#endif

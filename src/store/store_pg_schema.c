@@ -1,0 +1,361 @@
+/* store_pg_schema.c - the PostgreSQL backend's schema, derived from SQLite's.
+ *
+ * There is one list of migrations: fs_sqlite_migrations (schema_sqlite.h).
+ * PostgreSQL runs the same numbered list, each step translated (pg_ddl):
+ * INTEGER -> BIGINT, BLOB -> BYTEA, TEXT -> TEXT COLLATE "C" (bytewise order,
+ * as SQLite's), an INTEGER PRIMARY KEY gets SQLite's rowid rule (max + 1) as its
+ * default, references become DEFERRABLE (a copy may load tables in any order),
+ * STRICT goes. A step the translation cannot carry is written by hand in
+ * pg_overrides under its number. The schema version and the data version live
+ * in fs_store_state. Also here: the self-check, the column and table lists,
+ * and the backup (a consistent SQLite copy taken in the caller's snapshot). */
+#include "store_pg.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Hand-written PostgreSQL forms of migrations the translation cannot carry
+ * (none so far): {number, sql}. */
+static const struct {
+	int number;
+	const char *sql;
+} pg_overrides[] = {{0, NULL}};
+
+static const char pg_bootstrap[] =
+	"CREATE TABLE fs_store_state (one INTEGER PRIMARY KEY CHECK (one = 1), schema_version INTEGER NOT NULL,\n"
+	"  data_version BIGINT NOT NULL);\n"
+	"INSERT INTO fs_store_state VALUES (1, 0, 0);\n"
+	"CREATE OR REPLACE FUNCTION fs_rowid(t text, c text) RETURNS bigint LANGUAGE plpgsql AS $f$\n"
+	"DECLARE r bigint;\n"
+	"BEGIN EXECUTE format('SELECT coalesce(max(%I), 0) + 1 FROM %I', c, t) INTO r; RETURN r; END $f$;\n";
+
+static int word_char(char c)
+{
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static int is(const char *w, size_t n, const char *kw)
+{
+	return strlen(kw) == n && !memcmp(w, kw, n);
+}
+
+/* One SQLite migration in PostgreSQL's words. */
+int pg_ddl(const char *in, struct fs_buf *out)
+{
+	char table[64] = "", prev[64] = "";
+	int want_table = 0, brc = 0;
+	for (const char *s = in; *s && !brc;) {
+		if (*s == '\'' || *s == '"') {
+			const char *e = s + 1;
+			while (*e && *e != *s)
+				e++;
+			e += *e != '\0';
+			brc = fs_buf_add(out, s, (size_t)(e - s));
+			s = e;
+			continue;
+		}
+		if (!word_char(*s) || (s > in && word_char(s[-1]))) {
+			brc = fs_buf_add(out, s, 1);
+			s++;
+			continue;
+		}
+		const char *w = s;
+		while (word_char(*s))
+			s++;
+		size_t n = (size_t)(s - w);
+		if (want_table && !is(w, n, "IF") && !is(w, n, "NOT") && !is(w, n, "EXISTS")) {
+			snprintf(table, sizeof(table), "%.*s", (int)n, w);
+			want_table = 0;
+		}
+		if (is(w, n, "TABLE")) {
+			want_table = 1;
+		} else if (is(w, n, "STRICT")) {
+			continue;
+		} else if (is(w, n, "INTEGER") && !strncmp(s, " PRIMARY KEY", 12)) {
+			brc = fs_buf_addf(out, "BIGINT PRIMARY KEY DEFAULT fs_rowid('%s', '%s')", table, prev);
+			s += 12;
+			continue;
+		} else if (is(w, n, "INTEGER")) {
+			brc = fs_buf_adds(out, "BIGINT");
+			continue;
+		} else if (is(w, n, "BLOB")) {
+			brc = fs_buf_adds(out, "BYTEA");
+			continue;
+		} else if (is(w, n, "TEXT")) {
+			brc = fs_buf_adds(out, "TEXT COLLATE \"C\"");
+			continue;
+		} else if (is(w, n, "REFERENCES")) { /* REFERENCES t(c) DEFERRABLE */
+			const char *e = s;
+			while (*e && *e != ')' && *e != ',' && *e != '\n')
+				e++;
+			e += *e == ')';
+			brc = fs_buf_adds(out, "REFERENCES") || fs_buf_add(out, s, (size_t)(e - s)) ||
+			      fs_buf_adds(out, " DEFERRABLE INITIALLY IMMEDIATE");
+			s = e;
+			continue;
+		}
+		snprintf(prev, sizeof(prev), "%.*s", (int)n, w);
+		brc = fs_buf_add(out, w, n);
+	}
+	return brc;
+}
+
+/* Migration number i (1-based) for PostgreSQL. */
+static int migration_sql(int i, struct fs_buf *out)
+{
+	for (size_t k = 0; k < sizeof(pg_overrides) / sizeof(pg_overrides[0]); k++)
+		if (pg_overrides[k].number == i && pg_overrides[k].sql)
+			return fs_buf_adds(out, pg_overrides[k].sql);
+	return pg_ddl(fs_sqlite_migrations[i - 1], out);
+}
+
+static int query_int(struct pg_store *st, const char *sql, int64_t *ret, struct fs_error *err)
+{
+	PGresult *r = PQexec(st->conn, sql);
+	int rc = 0;
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
+		rc = pg_fail_res(st, r, err, "cannot read the database's state");
+	else
+		*ret = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	return rc;
+}
+
+int pg_migrate(struct pg_store *st, unsigned flags, struct fs_error *err)
+{
+	int64_t ours = 0, others = 0, v = 0;
+	int rc = query_int(st, "SELECT (to_regclass('fs_store_state') IS NOT NULL)::int", &ours, err);
+	if (!rc && !ours)
+		rc = query_int(st, "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+			       "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'v', 'm', 'S', 'p', 'f')", &others, err);
+	if (rc)
+		return rc;
+	if (!ours && others)
+		return fs_fail(err, FS_EINVAL, "db", "this PostgreSQL database holds %lld tables (or other relations) and no "
+			       "fairshare schema: it is not a fairshare database, and fairshare is initialised only in an empty one",
+			       (long long)others);
+	if (!ours && !(flags & FS_OPEN_CREATE)) /* as a missing database file */
+		return fs_fail(err, FS_ENOTFOUND, "db", "this PostgreSQL database is not a fairshare database (no fairshare schema "
+			       "in it); create one with 'fairshare init'");
+	if (ours && (flags & FS_OPEN_CREATE))
+		return fs_fail(err, FS_ECONFLICT, "db", "this PostgreSQL database holds a fairshare installation already; it is "
+			       "not initialised again");
+	if (ours && (rc = query_int(st, "SELECT schema_version FROM fs_store_state", &v, err)))
+		return rc;
+	if (v > FS_SQLITE_SCHEMA_VERSION)
+		return fs_fail(err, FS_EVERSION, NULL,
+			       "this database was written by a newer fairshare (schema %lld; this program knows schemas up to %d): "
+			       "upgrade fairshare to open it", (long long)v, FS_SQLITE_SCHEMA_VERSION);
+	if (ours && (v == FS_SQLITE_SCHEMA_VERSION || (flags & FS_OPEN_ASIS)))
+		return 0;
+	if (flags & FS_OPEN_READONLY)
+		return fs_fail(err, FS_EVERSION, NULL, "this database has schema %lld and needs migrating to %d; open it "
+			       "writable once (on the primary)", (long long)v, FS_SQLITE_SCHEMA_VERSION);
+	if ((rc = pg_exec(st, "BEGIN; SELECT pg_advisory_xact_lock(7384502293001)", err)))
+		return rc;
+	if (!ours)
+		rc = pg_exec(st, pg_bootstrap, err);
+	if (!rc) /* under the lock: another process may have migrated meanwhile */
+		rc = query_int(st, "SELECT schema_version FROM fs_store_state", &v, err);
+	struct fs_buf sql;
+	fs_buf_init(&sql, 1u << 20);
+	for (int i = (int)v + 1; !rc && i <= FS_SQLITE_SCHEMA_VERSION; i++) {
+		fs_buf_reset(&sql);
+		if (migration_sql(i, &sql) || fs_buf_addf(&sql, ";\nUPDATE fs_store_state SET schema_version = %d", i))
+			rc = fs_fail(err, FS_ENOMEM, NULL, "migration %d is too long", i);
+		if (!rc && (rc = pg_exec(st, sql.data, err)))
+			rc = fs_fail(err, rc, NULL, "PostgreSQL migration %d failed: %s", i, err ? err->message : "");
+	}
+	fs_buf_done(&sql);
+	if (!rc)
+		rc = pg_exec(st, "COMMIT", err);
+	if (rc)
+		pg_exec(st, "ROLLBACK", NULL);
+	return rc;
+}
+
+/* ---- integer keys: what an INSERT returns as the new id ---- */
+
+struct pg_pk {
+	char table[64], col[64];
+};
+
+int pg_pk_load(struct pg_store *st, struct fs_error *err)
+{
+	PGresult *r = PQexec(st->conn,
+			     "SELECT c.relname, a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
+			     "JOIN pg_namespace n ON n.oid = c.relnamespace "
+			     "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = i.indkey[0] "
+			     "WHERE i.indisprimary AND i.indnatts = 1 AND a.atttypid = 20 AND n.nspname = current_schema()");
+	int rc = 0;
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		rc = pg_fail_res(st, r, err, "cannot read the table keys");
+	} else {
+		int n = PQntuples(r);
+		st->pks = calloc((size_t)(n ? n : 1), sizeof(*st->pks));
+		if (!st->pks)
+			rc = FS_ENOMEM;
+		for (int i = 0; !rc && i < n; i++) {
+			snprintf(st->pks[i].table, sizeof(st->pks[i].table), "%s", PQgetvalue(r, i, 0));
+			snprintf(st->pks[i].col, sizeof(st->pks[i].col), "%s", PQgetvalue(r, i, 1));
+		}
+		st->npks = rc ? 0 : (size_t)n;
+	}
+	PQclear(r);
+	return rc;
+}
+
+const char *pg_pk_of(struct pg_store *st, const char *table, size_t len)
+{
+	for (size_t i = 0; i < st->npks; i++)
+		if (strlen(st->pks[i].table) == len && !memcmp(st->pks[i].table, table, len))
+			return st->pks[i].col;
+	return NULL;
+}
+
+void pg_pk_free(struct pg_store *st)
+{
+	free(st->pks);
+	st->pks = NULL;
+	st->npks = 0;
+}
+
+/* ---- lists ---- */
+
+static int list(struct pg_store *st, const char *sql, const char *param, struct fs_buf *out, struct fs_error *err)
+{
+	PGresult *r = PQexecParams(st->conn, sql, param ? 1 : 0, NULL, param ? &param : NULL, NULL, NULL, 0);
+	int rc = 0;
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		rc = pg_fail_res(st, r, err, "cannot list the schema");
+	for (int i = 0; !rc && i < PQntuples(r); i++)
+		rc = fs_buf_add(out, PQgetvalue(r, i, 0), strlen(PQgetvalue(r, i, 0)) + 1);
+	PQclear(r);
+	return rc;
+}
+
+int pg_table_columns(struct fs_store *base, const char *table, struct fs_buf *out, struct fs_error *err)
+{
+	return list((struct pg_store *)base,
+		    "SELECT a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+		    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relname = $1 "
+		    "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum", table, out, err);
+}
+
+int pg_table_names(struct fs_store *base, struct fs_buf *out, struct fs_error *err)
+{
+	return list((struct pg_store *)base,
+		    "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+		    "WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname NOT LIKE 'fs\\_%' ORDER BY c.relname",
+		    NULL, out, err);
+}
+
+/* ---- the self-check ---- */
+
+static int invalid_indexes(struct pg_store *st, struct fs_buf *report, struct fs_error *err)
+{
+	PGresult *r = PQexec(st->conn, "SELECT i.indexrelid::regclass::text FROM pg_index i JOIN pg_class c ON "
+			     "c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = "
+			     "current_schema() AND NOT (i.indisvalid AND i.indisready)");
+	int rc = PQresultStatus(r) == PGRES_TUPLES_OK ? 0 : pg_fail_res(st, r, err, "index check");
+	for (int i = 0; !rc && i < PQntuples(r); i++)
+		fs_buf_addf(report, "database: index %s is not valid (an interrupted CREATE INDEX? REINDEX it)\n",
+			    PQgetvalue(r, i, 0));
+	PQclear(r);
+	return rc;
+}
+
+int pg_check_quick(struct fs_store *base, struct fs_buf *report, struct fs_error *err)
+{
+	return invalid_indexes((struct pg_store *)base, report, err);
+}
+
+/* Every reference resolves (PostgreSQL keeps them, unless its triggers were
+ * switched off, e.g. session_replication_role = replica); every b-tree index
+ * agrees with its table when the amcheck extension is installed. */
+int pg_check(struct fs_store *base, struct fs_buf *report, struct fs_error *err)
+{
+	struct pg_store *st = (struct pg_store *)base;
+	int rc = invalid_indexes(st, report, err);
+	if (rc)
+		return rc;
+	PGresult *r = PQexec(st->conn,
+			     "SELECT k.conrelid::regclass::text, a.attname, k.confrelid::regclass::text, af.attname "
+			     "FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace "
+			     "JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] "
+			     "JOIN pg_attribute af ON af.attrelid = k.confrelid AND af.attnum = k.confkey[1] "
+			     "WHERE k.contype = 'f' AND n.nspname = current_schema() AND array_length(k.conkey, 1) = 1 "
+			     "ORDER BY 1, 2");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		rc = pg_fail_res(st, r, err, "reference check");
+		PQclear(r);
+		return rc;
+	}
+	for (int i = 0; !rc && i < PQntuples(r); i++) {
+		char q[1024];
+		const char *t = PQgetvalue(r, i, 0), *c = PQgetvalue(r, i, 1), *pt = PQgetvalue(r, i, 2), *pc = PQgetvalue(r, i, 3);
+		snprintf(q, sizeof(q), "SELECT count(*) FROM %s x WHERE x.%s IS NOT NULL AND NOT EXISTS "
+			 "(SELECT 1 FROM %s y WHERE y.%s = x.%s)", t, c, pt, pc, c);
+		int64_t n = 0;
+		if (!(rc = query_int(st, q, &n, err)) && n)
+			fs_buf_addf(report, "%s: %lld records refer (by %s) to a missing %s record\n", t, (long long)n, c, pt);
+	}
+	PQclear(r);
+	int64_t amcheck = 0;
+	if (!rc)
+		rc = query_int(st, "SELECT count(*) FROM pg_extension WHERE extname = 'amcheck'", &amcheck, err);
+	if (!rc && amcheck) {
+		PGresult *a = PQexec(st->conn, "SELECT c.relname, bt_index_check(c.oid)::text FROM pg_class c JOIN pg_namespace n "
+				     "ON n.oid = c.relnamespace JOIN pg_am m ON m.oid = c.relam WHERE c.relkind = 'i' "
+				     "AND m.amname = 'btree' AND n.nspname = current_schema()");
+		if (PQresultStatus(a) != PGRES_TUPLES_OK)
+			fs_buf_addf(report, "database: an index fails amcheck: %s\n",
+				    PQresultErrorField(a, PG_DIAG_MESSAGE_PRIMARY) ? PQresultErrorField(a, PG_DIAG_MESSAGE_PRIMARY) : "");
+		PQclear(a);
+	}
+	return rc;
+}
+
+/* ---- backup: a SQLite file of the same schema, copied in the caller's snapshot ---- */
+
+int pg_backup(struct fs_store *base, const char *dest_path, struct fs_error *err)
+{
+	int fd = open(dest_path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	struct stat sb;
+	if (fd < 0)
+		return fs_fail(err, FS_EIO, NULL, "cannot create %s: %s", dest_path, strerror(errno));
+	if (fstat(fd, &sb) || sb.st_size != 0 || fchmod(fd, 0600)) {
+		close(fd);
+		return fs_fail(err, FS_ECONFLICT, NULL, "%s exists already; choose a new file name", dest_path);
+	}
+	close(fd);
+	struct fs_store *dst;
+	int rc = fs_store_sqlite.open(dest_path, FS_OPEN_CREATE, &dst, err);
+	if (rc) {
+		unlink(dest_path);
+		return rc;
+	}
+	rc = fs_store_copy(base, dst, err);
+	if (!rc) { /* a rollback-journal file, as the SQLite backup writes it */
+		struct fs_stmt *s;
+		if (!(rc = dst->ops->prepare(dst, "PRAGMA journal_mode = DELETE", &s, err))) {
+			rc = dst->ops->step(s, err) < 0 ? FS_EIO : 0;
+			dst->ops->release(s);
+		}
+	}
+	fs_store_close(dst);
+	if (rc) {
+		unlink(dest_path);
+		char side[4200];
+		snprintf(side, sizeof(side), "%s-wal", dest_path);
+		unlink(side);
+		snprintf(side, sizeof(side), "%s-shm", dest_path);
+		unlink(side);
+	}
+	return rc;
+}

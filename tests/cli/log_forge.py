@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""log_forge.py - what an insider with a copy of the database can do, written
+apart from fairshare's C (tests/cli/t32-log.sh): the journal's and the ledger's
+BLAKE2b chains recomputed after an edit, a row's journal entry made to match the
+edited row, and the Merkle logs rebuilt; and a second implementation of the RFC
+9162 tree head (SHA-256, 0x00 leaves, 0x01 nodes) to cross-check fairshare's.
+
+usage: log_forge.py root DB ORG              the RFC 9162 root of ORG's log, from the journal
+       log_forge.py rowhash DB ENTITY TABLE ID   the row's latest entry made to match it, chain recomputed
+       log_forge.py rechain DB FROM_SEQ       the journal's chain recomputed from FROM_SEQ
+       log_forge.py relog DB                  the Merkle logs rebuilt from the journal
+       log_forge.py retransfers DB FROM_SEQ   the ledger's chain recomputed from FROM_SEQ
+"""
+import hashlib
+import sqlite3
+import sys
+
+TAGS = {type(None): 0, int: 1, str: 2, bytes: 3}
+
+
+def hash_values(prefix, vals):
+    h = hashlib.blake2b(digest_size=32)
+    h.update(prefix.encode() + b"\0")
+    for v in vals:
+        tag = TAGS[type(v)]
+        data = v.encode() if isinstance(v, str) else v if isinstance(v, bytes) else b""
+        x = v & 0xFFFFFFFFFFFFFFFF if isinstance(v, int) else len(data)
+        h.update(bytes([tag]) + x.to_bytes(8, "big"))
+        h.update(data)
+    return h.digest()
+
+
+def leaf(entry_hash):
+    return hashlib.sha256(b"\x00" + entry_hash).digest()
+
+
+def node(l, r):
+    return hashlib.sha256(b"\x01" + l + r).digest()
+
+
+def mth(leaves):
+    """MTH(D[n]) exactly as RFC 9162 2.1.1 defines it."""
+    n = len(leaves)
+    if n == 0:
+        return hashlib.sha256(b"").digest()
+    if n == 1:
+        return leaves[0]
+    k = 1
+    while k << 1 < n:
+        k <<= 1
+    return node(mth(leaves[:k]), mth(leaves[k:]))
+
+
+def rechain(db, start):
+    rows = db.execute("SELECT * FROM journal WHERE seq >= ? ORDER BY seq", (start,)).fetchall()
+    prev = db.execute("SELECT hash FROM journal WHERE seq < ? ORDER BY seq DESC LIMIT 1", (start,)).fetchone()
+    prev = prev[0] if prev else bytes(32)
+    for r in rows:
+        r = list(r)
+        r[11] = prev
+        r[12] = hash_values("journal", r[:12])
+        db.execute("UPDATE journal SET prev_hash = ?, hash = ? WHERE seq = ?", (r[11], r[12], r[0]))
+        prev = r[12]
+
+
+def relog(db):
+    db.execute("DELETE FROM log_nodes")
+    db.execute("DELETE FROM logs")
+    logs = {}
+    for seq, org, h in db.execute("SELECT seq, coalesce(org_id, 0), hash FROM journal ORDER BY seq").fetchall():
+        levels = logs.setdefault(org, [[]])
+        idx = len(levels[0])
+        lh = leaf(h)
+        levels[0].append(lh)
+        db.execute("INSERT INTO log_nodes VALUES (?, ?, 0, ?, ?, ?)", ((org << 41) | idx, org, idx, lh, seq))
+        level = 0
+        while idx & 1:
+            lh = node(levels[level][idx - 1], lh)
+            idx >>= 1
+            level += 1
+            if len(levels) <= level:
+                levels.append([])
+            levels[level].append(lh)
+            db.execute("INSERT INTO log_nodes VALUES (?, ?, ?, ?, ?, NULL)",
+                       ((org << 41) | (level << 35) | idx, org, level, idx, lh))
+    for org, levels in logs.items():
+        db.execute("INSERT INTO logs VALUES (?, ?)", (org, len(levels[0])))
+
+
+def main():
+    cmd, path = sys.argv[1], sys.argv[2]
+    db = sqlite3.connect(path)
+    if cmd == "root":
+        hs = [r[0] for r in db.execute("SELECT hash FROM journal WHERE coalesce(org_id, 0) = ? ORDER BY seq",
+                                       (int(sys.argv[3]),))]
+        print(mth([leaf(h) for h in hs]).hex())
+        return
+    if cmd == "rowhash":
+        entity, table, rid = sys.argv[3], sys.argv[4], int(sys.argv[5])
+        row = db.execute(f"SELECT * FROM {table} WHERE id = ?", (rid,)).fetchone()
+        seq = db.execute("SELECT max(seq) FROM journal WHERE entity = ? AND entity_id = ?", (entity, rid)).fetchone()[0]
+        db.execute("UPDATE journal SET row_hash = ? WHERE seq = ?", (hash_values(table, list(row)), seq))
+        rechain(db, seq)
+    elif cmd == "rechain":
+        rechain(db, int(sys.argv[3]))
+    elif cmd == "relog":
+        relog(db)
+    elif cmd == "retransfers":
+        start = int(sys.argv[3])
+        prev = db.execute("SELECT hash FROM transfers WHERE seq < ? ORDER BY seq DESC LIMIT 1", (start,)).fetchone()
+        prev = prev[0] if prev else bytes(32)
+        for r in db.execute("SELECT * FROM transfers WHERE seq >= ? ORDER BY seq", (start,)).fetchall():
+            r = list(r)
+            r[17] = prev
+            r[18] = hash_values("transfers", r[1:18])
+            db.execute("UPDATE transfers SET prev_hash = ?, hash = ? WHERE seq = ?", (r[17], r[18], r[0]))
+            prev = r[18]
+    else:
+        sys.exit("unknown command " + cmd)
+    db.commit()
+
+
+main()
