@@ -22,6 +22,8 @@ cleanup() {
 }
 trap cleanup EXIT
 fs() { "$build/fairshare" --db "$dir/f.db" "$@"; }
+# /usr/sbin is not on a user's PATH on Debian
+nginx=$(command -v nginx || echo /usr/sbin/nginx)
 fs demo >/dev/null
 token=$(fs user token admin)
 p1=$((30000 + $$ % 10000))
@@ -49,7 +51,7 @@ http {
 CONF
 }
 nginx_conf "$dir/nginx.conf" "$p2" 2
-nginx -c "$dir/nginx.conf" -p "$dir"
+"$nginx" -e "$dir/logs/error.log" -c "$dir/nginx.conf" -p "$dir"
 sleep 0.3
 run() { wrk -t2 -c64 -d"${secs}s" --latency "$@"; }
 run -H "Authorization: Bearer $token" "$url" >"$dir/wrk.fs"
@@ -94,7 +96,7 @@ if [ "$BENCH_CG_N" != 0 ] && command -v valgrind >/dev/null 2>&1; then
 		else
 			nginx_conf "$dir/cg.conf" "$port" 1
 			valgrind --tool=callgrind --callgrind-out-file=/dev/null --log-file="$dir/cg.log" \
-				nginx -c "$dir/cg.conf" -p "$dir" -g 'daemon off; master_process off;' >/dev/null 2>&1 &
+				"$nginx" -e "$dir/logs/error.log" -c "$dir/cg.conf" -p "$dir" -g 'daemon off; master_process off;' >/dev/null 2>&1 &
 			u="http://127.0.0.1:$port/people.json"
 			ready=$u
 		fi

@@ -8,7 +8,7 @@ build=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 n=${BENCH_N:-1000000}
-all="import claims funds http record backup keys"
+all="import claims funds http record backup keys log"
 for b in ${BENCH_ONLY:-$all}; do
 	echo "== $b"
 	case $b in
@@ -23,7 +23,7 @@ sqlite3 -separator ' | ' :memory: "
 SELECT '' || b.key, json_extract(f.value, '\$.what'),
        json_extract(f.value, '\$.value') || ' ' || json_extract(f.value, '\$.unit'),
        coalesce(json_extract(f.value, '\$.reference') || ' ' || json_extract(f.value, '\$.reference_value'), '-'),
-       coalesce(printf('%.2f', json_extract(f.value, '\$.ratio')), '-'),
+       CASE WHEN json_extract(f.value, '\$.ratio') IS NULL THEN '-' ELSE printf('%.2f', json_extract(f.value, '\$.ratio')) END,
        json_extract(f.value, '\$.target'),
        CASE json_extract(f.value, '\$.met') WHEN 1 THEN 'met' ELSE 'MISSED' END,
        CASE WHEN json_extract(f.value, '\$.instruction_ratio') IS NOT NULL

@@ -189,6 +189,8 @@ likely() {
 	src/core/journal.c) echo "unit-guards cli-t24-keys cli-t03 cli-t09 unit-core" ;;
 	src/core/crypto.c) echo "unit-guards cli-t24-keys cli-t03 unit-core cli-t01" ;;
 	src/core/auth.c) echo "cli-t28 cli-t24-http cli-t24-keys cli-t05 cli-t08 unit-guards" ;;
+	src/http/routes.c | src/http/h_users.c) echo "unit-routes cli-t31 cli-t08 cli-t05 cli-t07" ;;
+	src/core/users.c) echo "unit-users cli-t31" ;;
 	src/http/*) echo "cli-t24-http cli-t21 unit-http cli-t05 cli-t08 cli-t07 cli-t25b fuzz-body cli-t29" ;;
 	src/core/import.c | src/core/import_cols.c | src/util/csv.c | src/util/textin.c) echo "cli-t24-keys cli-t22 cli-t02 unit-core fuzz-import" ;;
 	src/core/evidence.c) echo "cli-t11" ;;

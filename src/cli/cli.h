@@ -65,6 +65,7 @@ int cmd_evidence(struct cli *c, int argc, char **argv);
 int cmd_key(struct cli *c, int argc, char **argv);
 int cmd_policy(struct cli *c, int argc, char **argv);
 int cmd_checkpoint(struct cli *c, int argc, char **argv);
+int cmd_proof(struct cli *c, int argc, char **argv);
 /* verify --checkpoint: each file's signature and the log's consistency with it, in
  * order; the first it contradicts is named (EX_DATAERR). */
 int cli_verify_checkpoints(struct fs_ctx *ctx, int nfiles, char **files);

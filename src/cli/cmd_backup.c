@@ -1,6 +1,7 @@
 /* cmd_backup.c - backup (plain, sealed, --verify, keygen) and restore; the work
  * is in src/core/backup.c and backup_seal.c. */
 #include "cli.h"
+#include "options.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -89,23 +90,25 @@ int cmd_backup(struct cli *c, int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "--verify"))
 		return backup_verify(c, argv[2]);
 	const char **to = calloc((size_t)argc, sizeof(*to));
-	const char *dest = NULL;
-	size_t nto = 0;
-	int bad = !to;
-	for (int i = 1; i < argc && !bad; i++) {
-		if (!strcmp(argv[i], "--seal-to") && i + 1 < argc)
-			to[nto++] = argv[++i];
-		else if (argv[i][0] != '-' && !dest)
-			dest = argv[i];
-		else
-			bad = 1;
+	struct cli_list seal = {to, 0, (size_t)argc};
+	const struct cli_option opts[] = {
+		CLI_OPT_LIST("seal-to", &seal, "RECIPIENT", "seal for this recipient's public key (or a file of it); repeatable"),
+		CLI_OPT_END(),
+	};
+	int rc, npos = to ? cli_parse_options(argc, argv, opts, "backup", 1, &rc) : -1;
+	const char *dest = npos == 1 ? argv[0] : NULL;
+	size_t nto = seal.n;
+	if (!to)
+		return EX_OSERR;
+	if (npos < 0) {
+		free(to);
+		return rc;
 	}
-	if (bad || !dest) {
+	if (!dest) {
 		free(to);
 		return cli_usage("backup needs one destination: backup DEST, backup --seal-to RECIPIENT FILE, "
 				 "backup --verify DEST or backup keygen FILE");
 	}
-	int rc;
 	struct fs_ctx *ctx = cli_open(c, FS_ASIS, 0, &rc); /* a read, and as it is: an older schema is copied unmigrated (a rollback point) */
 	if (!ctx) {
 		free(to);
@@ -140,21 +143,22 @@ int cmd_restore(struct cli *c, int argc, char **argv)
 			      "and nothing is written. See doc/backup.md.\n", stdout);
 			return EX_OK;
 		}
-		if (!strcmp(argv[i], "--secret-key") && i + 1 < argc)
-			secret = argv[++i];
-		else if (argv[i][0] != '-' && !file)
-			file = argv[i];
-		else if (argv[i][0] != '-' && !dest)
-			dest = argv[i];
-		else
-			return cli_usage("restore: unexpected argument '%s'", argv[i]);
 	}
+	const struct cli_option opts[] = {
+		CLI_OPT_STRING("secret-key", &secret, "SECRET_FILE", "the recipient's secret key"),
+		CLI_OPT_END(),
+	};
+	int rc, npos = cli_parse_options(argc, argv, opts, "restore", 2, &rc);
+	if (npos < 0)
+		return rc;
+	file = npos > 0 ? argv[0] : NULL;
+	dest = npos > 1 ? argv[1] : NULL;
 	if (!file || !dest || !secret)
 		return cli_usage("restore needs FILE, DEST and --secret-key SECRET_FILE");
 	struct fs_error err = {0};
 	struct fs_verify_report rep;
 	int r = fs_backup_restore(file, secret, dest, &rep, &err);
-	int rc = report(c, r, &err, &rep, file, "is refused, nothing was restored");
+	rc = report(c, r, &err, &rep, file, "is refused, nothing was restored");
 	free(rep.text);
 	if (!r && !c->json)
 		printf("restored %s, %s.key and %s.evidence from %s\n", dest, dest, dest, file);

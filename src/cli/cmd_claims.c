@@ -341,7 +341,10 @@ int cmd_statement(struct cli *c, int argc, char **argv)
 	if (argc < 2 || cli_is_help(argv[1])) {
 		fputs("usage: fairshare statement PERSON_ID [--lang en|tr|ru|kk] [--as-of DATE] [--json]\n\n"
 		      "One worker's statement: each claim with what was paid and what is outstanding,\n"
-		      "the payments, and how every computed claim was computed, step by step.\n", argc < 2 ? stderr : stdout);
+		      "the payments, and how every computed claim was computed, step by step.\n"
+		      "It ends with proofs a worker can keep: for each payment and claim, its journal\n"
+		      "entry and inclusion path in the organization's Merkle log, and a checkpoint\n"
+		      "signed now ('fairshare proof verify FILE' checks them, without the database).\n", argc < 2 ? stderr : stdout);
 		return argc < 2 ? EX_USAGE : EX_OK;
 	}
 	int64_t person;
@@ -359,10 +362,16 @@ int cmd_statement(struct cli *c, int argc, char **argv)
 	struct fs_error err = {0};
 	json_t *s;
 	int r = fs_statement(ctx, person, v[0] ? v[0] : "en", as_of, &s, &err);
+	char *proofs = NULL;
+	struct fs_error perr = {0};
+	if (!r && fs_statement_proofs(ctx, person, &proofs, &perr))
+		proofs = NULL; /* said below: the statement stands without them */
 	fs_close(ctx);
 	if (r)
 		return cli_fail(&err, r);
 	if (c->json) {
+		json_object_set_new(s, "proofs", proofs ? json_string(proofs) : json_null());
+		free(proofs);
 		cli_print_json(s);
 		json_decref(s);
 		return EX_OK;
@@ -412,6 +421,11 @@ int cmd_statement(struct cli *c, int argc, char **argv)
 			       json_string_value(json_object_get(st, "deadline")), json_string_value(json_object_get(st, "status")));
 	}
 	json_array_foreach(json_object_get(s, "warnings"), i, x) printf("%swarning: %s\n", i ? "" : "\n", json_string_value(x));
+	if (proofs)
+		printf("\nProofs (check with: fairshare proof verify FILE)\n%s", proofs);
+	else
+		fprintf(stderr, "fairshare: the statement carries no proofs: %s\n", perr.message);
+	free(proofs);
 	json_decref(s);
 	return EX_OK;
 }

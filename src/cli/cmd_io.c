@@ -1,5 +1,6 @@
 /* cmd_io.c - import people FILE.csv, export people. */
 #include "cli.h"
+#include "options.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -210,25 +211,27 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	if (argc < 2 || (strcmp(argv[1], "people") != 0 && !what))
 		return cli_usage("export: say what to export: people, or one of the record's collections "
 				 "(incidents, violations, actions, ...; see 'fairshare export --help')");
-	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
-			const char *f = argv[++i];
-			if (strcmp(f, "csv") == 0)
-				fmt = FS_EXPORT_CSV;
-			else if (strcmp(f, "json") == 0)
-				fmt = FS_EXPORT_JSON;
-			else
-				return cli_usage("--format is csv or json");
-		} else if (strcmp(argv[i], "--output") == 0 && i + 1 < argc) {
-			output = argv[++i];
-		} else if (strcmp(argv[i], "--reveal") == 0) {
-			reveal = 1;
-		} else if (strcmp(argv[i], "--public") == 0 && what) {
-			pub = 1;
-		} else {
-			return cli_usage("export: unknown argument %s", argv[i]);
-		}
-	}
+	const char *format = NULL;
+	const struct cli_option opts[] = {
+		CLI_OPT_STRING("format", &format, "csv|json", "the output's format (csv)"),
+		CLI_OPT_STRING("output", &output, "FILE", "write to FILE (created private) instead of standard output"),
+		CLI_OPT_FLAG("reveal", &reveal, "include sealed fields (journaled)"),
+		CLI_OPT_FLAG("public", &pub, "public records only (the record's collections)"),
+		CLI_OPT_END(),
+	};
+	char cmdname[48];
+	snprintf(cmdname, sizeof(cmdname), "export %s", argv[1]);
+	int prc;
+	if (cli_parse_options(argc - 1, argv + 1, opts, cmdname, 0, &prc) < 0)
+		return prc;
+	if (format && strcmp(format, "csv") == 0)
+		fmt = FS_EXPORT_CSV;
+	else if (format && strcmp(format, "json") == 0)
+		fmt = FS_EXPORT_JSON;
+	else if (format)
+		return cli_usage("--format is csv or json");
+	if (pub && !what)
+		return cli_usage("export people: --public is for the record's collections (people have no handling level)");
 	if (pub && reveal)
 		return cli_usage("export: --public and --reveal exclude each other");
 	int rc;

@@ -2,6 +2,7 @@
  * person forget; and how every command gets what unlocks a wrapped or split key
  * (a terminal, a file descriptor, a systemd credential). */
 #include "cli.h"
+#include "options.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -238,7 +239,7 @@ static const char key_help[] =
 	"       fairshare key unwrap\n"
 	"       fairshare key split --shares N --threshold K [--out DIR]\n"
 	"       fairshare key unlock [--share SHARE]... [--restore]\n"
-	"       fairshare key rotate [--batch N]\n\n"
+	"       fairshare key rotate [--batch N] [--out DIR]\n\n"
 	"The key file (DB.key, or --key) holds the data key, or the data key wrapped by a\n"
 	"passphrase (Argon2id), or only a note that it is split into shares (k of n\n"
 	"officers together open it; nobody holds it alone).\n\n"
@@ -248,7 +249,9 @@ static const char key_help[] =
 	"  split    print N shares (or write DIR/share-I.txt, mode 0600), any K of which\n"
 	"           give the key back; then the key file keeps only the note\n"
 	"  unlock   check that shares open this database's key; --restore writes the key file back\n"
-	"  rotate   re-seal every sealed value under a new key (journaled; after a crash run it again)\n\n"
+	"  rotate   re-seal every sealed value under a new key (journaled; after a crash run it again);\n"
+	"           a split key is split again, as many shares with the same threshold, into\n"
+	"           DIR/share-I.txt (--out DIR, required), before anything is sealed with it\n\n"
 	"Every command that needs the key asks for the passphrase or the shares on the\n"
 	"terminal, or reads them from --passphrase-fd N / --shares-fd N (one share a line)\n"
 	"or from $CREDENTIALS_DIRECTORY/fairshare-passphrase / fairshare-shares (systemd\n"
@@ -258,17 +261,15 @@ static int key_split(struct cli *c, int argc, char **argv)
 {
 	int64_t n = 0, k = 0;
 	const char *dir = NULL;
-	for (int i = 2; i < argc; i++) {
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(argv[i], "--shares") && v && !cli_parse_id(v, &n))
-			i++;
-		else if (!strcmp(argv[i], "--threshold") && v && !cli_parse_id(v, &k))
-			i++;
-		else if (!strcmp(argv[i], "--out") && v)
-			dir = argv[++i];
-		else
-			return cli_usage("key split: unexpected argument '%s'", argv[i]);
-	}
+	const struct cli_option opts[] = {
+		CLI_OPT_ID("shares", &n, "N", "how many shares (2 to 255)"),
+		CLI_OPT_ID("threshold", &k, "K", "how many of them open the key (2 to N)"),
+		CLI_OPT_STRING("out", &dir, "DIR", "write the shares as files there"),
+		CLI_OPT_END(),
+	};
+	int prc;
+	if (cli_parse_options(argc - 1, argv + 1, opts, "key split", 0, &prc) < 0)
+		return prc;
 	if (n < 2 || n > 255 || k < 2 || k > n)
 		return cli_usage("key split needs --shares N (2 to 255) and --threshold K (2 to N)");
 	int rc;
@@ -438,9 +439,12 @@ int cmd_key(struct cli *c, int argc, char **argv)
 		return key_unlock(c, argc, argv);
 	if (!strcmp(sub, "rotate")) {
 		int64_t batch = 1000;
+		const char *out = NULL;
 		for (int i = 2; i < argc; i++) {
 			if (!strcmp(argv[i], "--batch") && i + 1 < argc && !cli_parse_id(argv[i + 1], &batch))
 				i++;
+			else if (!strcmp(argv[i], "--out") && i + 1 < argc)
+				out = argv[++i];
 			else
 				return cli_usage("key rotate: unexpected argument '%s'", argv[i]);
 		}
@@ -448,11 +452,17 @@ int cmd_key(struct cli *c, int argc, char **argv)
 		if (!ctx)
 			return rc;
 		int64_t n = 0;
-		int r = fs_key_rotate(ctx, batch, &n, &err);
+		int split = fs_keyfile_kind(path, &err) == FS_KEY_SPLIT;
+		int r = fs_key_rotate_to(ctx, batch, out, &n, &err);
 		fs_close(ctx);
 		if (r)
 			return cli_fail(&err, r);
-		printf("re-sealed %lld values under a new key; %s holds it\n", (long long)n, path);
+		if (split)
+			printf("re-sealed %lld values under a new key, split again into new shares in %s; the old shares "
+			       "open nothing any more: give each officer their new share, and destroy the old ones\n",
+			       (long long)n, out ? out : "the folder given when the rotation began");
+		else
+			printf("re-sealed %lld values under a new key; %s holds it\n", (long long)n, path);
 		return EX_OK;
 	}
 	return cli_usage("'%s' is not a key command (status, wrap, unwrap, split, unlock, rotate)", sub);

@@ -142,3 +142,49 @@ int cli_verify_checkpoints(struct fs_ctx *ctx, int nfiles, char **files)
 	}
 	return EX_OK;
 }
+
+int cmd_proof(struct cli *c, int argc, char **argv)
+{
+	(void)c;
+	if (argc < 3 || cli_is_help(argv[1]) || strcmp(argv[1], "verify")) {
+		fputs("usage: fairshare proof verify FILE\n\nChecks the proofs a statement ends with (the text 'fairshare statement'\n"
+		      "prints, its --json, or the text of the printed page): the checkpoint's signature,\n"
+		      "and that each payment's and claim's journal entry is in the log it signed.\n"
+		      "No database is needed.\n", argc >= 2 && cli_is_help(argv[1]) ? stdout : stderr);
+		return argc >= 2 && cli_is_help(argv[1]) ? EX_OK : EX_USAGE;
+	}
+	size_t n;
+	char *text = read_small(argv[2], &n);
+	if (!text)
+		return EX_NOINPUT;
+	json_t *j = json_loadb(text, n, 0, NULL); /* a statement's --json: its "proofs" */
+	const char *inner = j ? json_string_value(json_object_get(j, "proofs")) : NULL;
+	json_t *rep = NULL;
+	struct fs_error err = {0};
+	int r = fs_proof_verify(inner ? inner : text, inner ? strlen(inner) : n, &rep, &err);
+	json_decref(j);
+	free(text);
+	if (rep) {
+		size_t i;
+		json_t *it;
+		json_array_foreach(json_object_get(rep, "items"), i, it) {
+			json_t *a = json_object_get(it, "after");
+			printf("%s  %s %lld (journal entry %lld)", json_is_true(json_object_get(it, "ok")) ? "ok " : "BAD",
+			       json_string_value(json_object_get(it, "entity")), (long long)json_integer_value(json_object_get(it, "entity_id")),
+			       (long long)json_integer_value(json_object_get(it, "seq")));
+			if (json_is_integer(json_object_get(a, "amount_minor")))
+				printf("  amount_minor %lld", (long long)json_integer_value(json_object_get(a, "amount_minor")));
+			printf("\n");
+		}
+		printf("against the checkpoint of '%s' at %lld entries, %s\n", json_string_value(json_object_get(rep, "org")),
+		       (long long)json_integer_value(json_object_get(rep, "size")), json_string_value(json_object_get(rep, "time")));
+		json_decref(rep);
+	}
+	if (r == FS_ECRYPTO) { /* a forged checkpoint is bad data here, not a key problem */
+		fprintf(stderr, "fairshare: %s\n", err.message);
+		return EX_DATAERR;
+	}
+	if (r)
+		return cli_fail(&err, r);
+	return EX_OK;
+}

@@ -1,5 +1,6 @@
 /* cmd_record.c - the record: duplicates, link, unlink, links. */
 #include "cli.h"
+#include "options.h"
 #include "util/date.h"
 
 #include <stdlib.h>
@@ -109,16 +110,15 @@ int cmd_record(struct cli *c, int argc, char **argv)
 			printf("decision %lld taken back\n", (long long)id);
 	} else if (!strcmp(sub, "counts")) {
 		const char *by = "type";
-		int pub = 0;
-		for (int i = 2; i < argc; i++) {
-			if (!strcmp(argv[i], "--by") && i + 1 < argc)
-				by = argv[++i];
-			else if (!strcmp(argv[i], "--public"))
-				pub = 1;
-			else {
-				fs_close(ctx);
-				return cli_usage("record counts [--by type|action|region|month|incident] [--public]");
-			}
+		int pub = 0, prc;
+		const struct cli_option opts[] = {
+			CLI_OPT_STRING("by", &by, "type|action|region|month|incident", "count by"),
+			CLI_OPT_FLAG("public", &pub, "public records only"),
+			CLI_OPT_END(),
+		};
+		if (cli_parse_options(argc - 1, argv + 1, opts, "record counts", 0, &prc) < 0) {
+			fs_close(ctx);
+			return prc;
 		}
 		r = fs_record_counts(ctx, by, pub, &out, &err);
 		if (!r && !c->json) {

@@ -1,6 +1,8 @@
 /* cmd_user.c - accounts: user add|passwd|role|disable|enable|list|token. */
 #include "cli.h"
 
+#include "core/users.h"
+
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,10 +67,15 @@ int cmd_user(struct cli *c, int argc, char **argv)
 			fs_close(ctx);
 			return cli_usage("give the password in $FAIRSHARE_PASSWORD or on standard input");
 		}
-		r = !strcmp(sub, "add") ? fs_user_add(ctx, name, pw, NULL, &err) : fs_user_passwd(ctx, name, pw, &err);
+		/* the same core functions as the API's /orgs/{org}/users (core/users.h),
+		 * as the principal (--as NAME, else the operator) */
+		int64_t id = 0;
+		char initial[FS_INITIAL_PASSWORD];
+		if (!strcmp(sub, "add"))
+			r = fs_account_create(ctx, name, pw, role, initial, &id, &err);
+		else if (!(r = fs_user_id(ctx, name, &id, &err)))
+			r = fs_account_set_password(ctx, id, pw, &err);
 		memset(pw, 0, sizeof(pw));
-		if (!r && role)
-			r = fs_user_grant(ctx, name, role, &err);
 		if (!r)
 			printf("%s %s\n", !strcmp(sub, "add") ? "added user" : "changed the password of", name);
 	} else if (!strcmp(sub, "role")) {
@@ -76,11 +83,15 @@ int cmd_user(struct cli *c, int argc, char **argv)
 			fs_close(ctx);
 			return cli_usage("user role NAME ROLE|none");
 		}
-		r = fs_user_grant(ctx, name, argv[3], &err);
+		int64_t id;
+		if (!(r = fs_user_id(ctx, name, &id, &err)))
+			r = fs_account_set_role(ctx, id, argv[3], &err);
 		if (!r)
 			printf("%s: %s\n", name, argv[3]);
 	} else if (!strcmp(sub, "disable") || !strcmp(sub, "enable")) {
-		r = fs_user_disable(ctx, name, !strcmp(sub, "disable"), &err);
+		int64_t id;
+		if (!(r = fs_user_id(ctx, name, &id, &err)))
+			r = fs_account_set_disabled(ctx, id, !strcmp(sub, "disable"), &err);
 		if (!r)
 			printf("%sd %s\n", sub, name);
 	} else if (!strcmp(sub, "token") && !strcmp(name, "list")) {

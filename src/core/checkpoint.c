@@ -136,7 +136,7 @@ static int org_slug(struct fs_ctx *ctx, int64_t org, char slug[64], struct fs_er
 	return 0;
 }
 
-int fs_checkpoint_make(struct fs_ctx *ctx, const char *key_path, char **ret, struct fs_error *err)
+int fs_checkpoint_sign(struct fs_ctx *ctx, const char *key_path, int store, char **ret, struct fs_error *err)
 {
 	char def[4096];
 	if (!key_path) {
@@ -149,7 +149,7 @@ int fs_checkpoint_make(struct fs_ctx *ctx, const char *key_path, char **ret, str
 		return rc;
 	int64_t org = ctx->org_id, size = 0;
 	char slug[64], ts[32], rhex[65], khex[65], shex[129], text[1024];
-	if (!(rc = fs_tx_begin(ctx, err))) {
+	if (!(rc = store ? fs_tx_begin(ctx, err) : fs_read_begin(ctx, err))) {
 		(void)((rc = org_slug(ctx, org, slug, err)) || (rc = fs_log_size(ctx, org, &size, err)) ||
 		       (rc = fs_log_root(ctx, org, size, root, err)));
 		fs_now_iso(ts);
@@ -162,14 +162,17 @@ int fs_checkpoint_make(struct fs_ctx *ctx, const char *key_path, char **ret, str
 		snprintf(text + n, sizeof(text) - (size_t)n, "signature: %s\n", shex);
 		struct fs_buf have;
 		fs_buf_init(&have, 128);
-		if (!rc && fs_store_meta_get(ctx->st, "log_public_key", &have, NULL) == FS_ENOTFOUND)
+		if (!rc && store && fs_store_meta_get(ctx->st, "log_public_key", &have, NULL) == FS_ENOTFOUND)
 			rc = set_public(ctx, pk, err);
 		fs_buf_done(&have);
 		struct fs_value v[6] = {fs_vnull(), fs_vint(org), fs_vint(size), fs_vblob(root, 32), fs_vtext(ts), fs_vtext(text)};
 		int64_t id;
-		if (!rc)
+		if (!rc && store)
 			rc = fs_store_insert(ctx->st, &cp_table, v, &id, err);
-		rc = fs_tx_end(ctx, rc, err);
+		if (store)
+			rc = fs_tx_end(ctx, rc, err);
+		else
+			fs_read_end(ctx);
 	}
 	sodium_memzero(sk, sizeof(sk));
 	if (rc)
@@ -177,6 +180,11 @@ int fs_checkpoint_make(struct fs_ctx *ctx, const char *key_path, char **ret, str
 	if (!(*ret = strdup(text)))
 		return FS_ENOMEM;
 	return 0;
+}
+
+int fs_checkpoint_make(struct fs_ctx *ctx, const char *key_path, char **ret, struct fs_error *err)
+{
+	return fs_checkpoint_sign(ctx, key_path, 1, ret, err);
 }
 
 struct latest_ud {

@@ -18,6 +18,12 @@
 
 #define FS_HASH_BYTES 32
 #define FS_SEAL_OVERHEAD (1 + 24 + 16)
+/* The first byte of a sealed blob: which key, and what its associated data names.
+ * 1, 2: the data key / a person's key, bound to the table only (before schema 22;
+ * opened only to bind them again); 3, 4: the same, bound to table, row id and
+ * column (fs_seal_ad); 5: a transfer's party under a party key (party.c). */
+enum { FS_SEAL_DATA = 1, FS_SEAL_PERSON = 2, FS_SEAL_BOUND = 3, FS_SEAL_BOUND_PERSON = 4, FS_SEAL_PARTY = 5 };
+#define FS_SEAL_AD_MAX 160
 
 struct fs_keys {
 	unsigned char seal[32];

@@ -47,8 +47,10 @@ static const struct {
 	int version;
 	const char *entity;
 } reshaped[] = {{15, "incident"}, {15, "evidence"}, {16, "employment"}, {17, "incident"}, {17, "assessment"},
-		{17, "detention"}, {17, "action"}, {17, "stage"}, {17, "demand"}, {17, "hearing"}, {17, "person"}};
-enum { SHAPE_CURRENT = 17, SHAPE_SEALED_TEXT = 17 };
+		{17, "detention"}, {17, "action"}, {17, "stage"}, {17, "demand"}, {17, "hearing"}, {17, "person"},
+		{19, "fund"}};
+/* 21: every seal bound to its row (seal_bind.c, in batches after the rest). */
+enum { SHAPE_TABLES = 19, SHAPE_SEALED_TEXT = 17, SHAPE_CURRENT = 21 };
 
 struct shape_ud {
 	struct fs_ctx *ctx;
@@ -120,10 +122,10 @@ static int journal_shape(struct fs_ctx *ctx, int *done, struct fs_error *err)
 	return rc && rc != FS_ENOTFOUND ? fs_fail(err, rc, NULL, "cannot read the database's meta data") : 0;
 }
 
-static int shape_done(struct fs_ctx *ctx, struct fs_error *err)
+static int shape_done(struct fs_ctx *ctx, int shape, struct fs_error *err)
 {
 	char cur[16];
-	snprintf(cur, sizeof(cur), "%d", SHAPE_CURRENT);
+	snprintf(cur, sizeof(cur), "%d", shape);
 	return fs_store_meta_set(ctx->st, "journal_shape", cur, err);
 }
 
@@ -136,7 +138,8 @@ static int reshape_journal(struct fs_ctx *ctx, struct fs_error *err)
 	int rc = fs_tx_begin(ctx, err);
 	if (!rc) /* read inside the write lock: another process may have done it */
 		rc = journal_shape(ctx, &done, err);
-	for (size_t k = 0; !rc && done < SHAPE_CURRENT && k < fs_nentities; k++) {
+	int tables = done < SHAPE_TABLES;
+	for (size_t k = 0; !rc && done < SHAPE_TABLES && k < fs_nentities; k++) {
 		struct shape_ud u = {.ctx = ctx, .e = fs_entities[k], .err = err};
 		for (size_t i = 0; i < sizeof(reshaped) / sizeof(reshaped[0]); i++)
 			u.journal |= reshaped[i].version > done && fs_entity_find(reshaped[i].entity) == u.e;
@@ -144,11 +147,13 @@ static int reshape_journal(struct fs_ctx *ctx, struct fs_error *err)
 		if (u.journal || u.reseal)
 			rc = shape_table(&u);
 	}
-	if (!rc)
-		rc = shape_done(ctx, err);
+	if (!rc && tables)
+		rc = shape_done(ctx, SHAPE_TABLES, err);
 	rc = fs_tx_end(ctx, rc, err);
 	fs_set_actor(ctx, saved);
-	return rc;
+	/* then the seals, batch by batch (FAIRSHARE_BIND_BATCH: rows per batch, for tests) */
+	const char *b = getenv("FAIRSHARE_BIND_BATCH");
+	return rc ? rc : fs_seal_bind(ctx, b ? strtoll(b, NULL, 10) : 1000, err);
 }
 
 int fs_db_is_server(const char *db)
@@ -212,7 +217,7 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 			goto fail_unlink;
 		fs_hex(ctx->keys.fingerprint, FS_HASH_BYTES, fpr);
 		if ((rc = fs_store_meta_set(ctx->st, "key_fingerprint", fpr, err)) ||
-		    (rc = shape_done(ctx, err)) || (rc = fs_log_mark_built(ctx, err)) ||
+		    (rc = shape_done(ctx, SHAPE_CURRENT, err)) || (rc = fs_log_mark_built(ctx, err)) ||
 		    (rc = fs_signing_key_create(ctx, NULL, 1, err))) {
 			unlink(key_path);
 			goto fail_unlink;
@@ -239,6 +244,7 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 			rc = fs_log_built(ctx, &logged, err);
 		if (!rc)
 			rc = journal_shape(ctx, &shape, err);
+		ctx->seal_legacy = shape < SHAPE_CURRENT;
 		if (!rc && !logged && !(flags & FS_READONLY))
 			rc = fs_log_build(ctx, err);
 		if (!rc && (shape < SHAPE_CURRENT || !logged) && !(flags & FS_ASIS)) {
@@ -249,11 +255,15 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 			} else {
 				rc = reshape_journal(ctx, err);
 			}
+			if (!rc)
+				ctx->seal_legacy = 0;
 		}
 		if (rc)
 			goto fail;
 		if (!(flags & FS_READONLY)) /* interrupted uploads and snapshots of processes that are gone */
 			fs_tmp_sweep(ctx);
+		if (!(flags & FS_ASIS)) /* the key's folder, not the database: read-only opens too */
+			fs_key_next_sweep(ctx);
 	}
 	*ret = ctx;
 	return 0;
@@ -325,6 +335,7 @@ int fs_tx_begin(struct fs_ctx *ctx, struct fs_error *err)
 		return 0;
 	ctx->tx_failed = 0;
 	ctx->head_valid = 0;
+	ctx->logc.valid = 0;
 	memset(ctx->counts, 0, sizeof(ctx->counts)); /* our own writes do not change data_version */
 	fs_page_cache_clear(ctx);
 	int rc = ctx->st->ops->begin(ctx->st, err);
@@ -340,11 +351,16 @@ int fs_tx_end(struct fs_ctx *ctx, int rc, struct fs_error *err)
 	if (--ctx->tx_depth > 0)
 		return rc;
 	ctx->head_valid = 0;
+	ctx->logc.valid = 0;
 	if (ctx->tx_failed) {
 		ctx->st->ops->rollback(ctx->st);
+		fs_pkeys_wipe(ctx); /* keys made in the transaction are gone with it */
 		return rc ? rc : FS_EINVAL;
 	}
-	return ctx->st->ops->commit(ctx->st, err);
+	rc = ctx->st->ops->commit(ctx->st, err);
+	if (rc)
+		fs_pkeys_wipe(ctx);
+	return rc;
 }
 
 struct org_ud {

@@ -641,8 +641,8 @@ static int payload_add(struct fs_buf *plain, const struct fs_rec *r, unsigned fl
 static int seal_rec(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
 {
 	const struct fs_entity *e = r->e;
-	if (e->person_col == 0 && r->v[0].type != FS_VINT)
-		return 0; /* a new person: sealed by rec_insert under their own key, once the id is known */
+	if (r->v[0].type != FS_VINT)
+		return 0; /* a new row: sealed by rec_insert once its id is known (the seal names its row) */
 	struct fs_buf plain, out;
 	fs_buf_init(&plain, 64 * 1024);
 	fs_buf_init(&out, 64 * 1024);
@@ -701,7 +701,7 @@ static int unseal_rec(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err
 		fs_buf_done(&plain);
 		return fs_fail(err, FS_ECRYPTO, NULL,
 			       "the sealed fields of %s %lld cannot be opened: wrong key file, or the data "
-			       "was altered", e->name, (long long)r->v[0].i);
+			       "was altered or moved from another row", e->name, (long long)r->v[0].i);
 	}
 	rc = rc ? 0 : rec_open_payload(r, plain.data ? plain.data : "", plain.len); /* 1: forgotten, nothing to open */
 	if (plain.data)
@@ -1250,9 +1250,9 @@ int rec_insert(struct fs_ctx *ctx, struct fs_rec *r, int64_t *ret_id, struct fs_
 	int64_t id, want = 0;
 	int rc = 0;
 	int any_plain = 0;
-	for (size_t i = 0; i < r->e->nfields && r->e->person_col == 0; i++)
+	for (size_t i = 0; i < r->e->nfields && r->e->sealed_col >= 0; i++)
 		any_plain |= r->plain[i] != NULL;
-	if (any_plain) { /* sealed under the person's own key */
+	if (any_plain) { /* the seal names the row: sealed with the id the row will get */
 		rc = fs_next_id(ctx, &r->e->table, &want, err);
 		r->v[0] = fs_vint(want);
 		if (!rc)
@@ -1319,7 +1319,7 @@ static int load_ex(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, st
 	}
 	if (rc == FS_ECRYPTO)
 		return fs_fail(err, rc, NULL, "the restricted text of %s %lld cannot be opened: wrong key, or the data was "
-			       "altered", e->name, (long long)id);
+			       "altered or moved from another row", e->name, (long long)id);
 	if (rc)
 		return fs_fail(err, rc, NULL, "cannot read %s %lld", e->name, (long long)id);
 	rc = rec_from_values_ex(ctx, r, e, row.vals, unseal, err);

@@ -188,6 +188,11 @@ int fs_person_forget(struct fs_ctx *ctx, int64_t person, const char *reason, str
  * The new key file is written beside the old one (KEY.new, in the same form) and
  * replaces it at the end. *resealed: values re-sealed by this run. */
 int fs_key_rotate(struct fs_ctx *ctx, int64_t batch, int64_t *resealed, struct fs_error *err);
+/* The same; a key split among officers is rotated into new shares (as many, the
+ * same threshold) written to shares_dir/share-I.txt before anything is sealed with
+ * it (required for a split key; a rerun after a crash needs the old shares). */
+int fs_key_rotate_to(struct fs_ctx *ctx, int64_t batch, const char *shares_dir, int64_t *resealed,
+		     struct fs_error *err);
 int fs_person_by_national_id(struct fs_ctx *ctx, const char *national_id, int64_t *ret_id,
 			     struct fs_error *err);
 
@@ -289,6 +294,12 @@ int fs_checkpoint_latest(struct fs_ctx *ctx, int64_t org, char **ret, struct fs_
 int fs_checkpoint_parse(const char *text, size_t n, struct fs_checkpoint *cp, struct fs_error *err);
 /* 0 when the current log extends the one the checkpoint saw; FS_EINTEGRITY saying how not. */
 int fs_checkpoint_check(struct fs_ctx *ctx, const struct fs_checkpoint *cp, struct fs_error *err);
+/* proof.c: the proofs of a person's payments and claims (each one's last journal
+ * entry, its index and inclusion path) and a checkpoint signed now, as text. */
+int fs_statement_proofs(struct fs_ctx *ctx, int64_t person, char **ret, struct fs_error *err);
+/* Check such a text alone (no database): *ret {ok, org, size, root, time, items[{ok, entity, entity_id, seq,
+ * after}]} also when some fail (FS_EINTEGRITY); FS_EINVAL/FS_ECRYPTO for a malformed or forged checkpoint. */
+int fs_proof_verify(const char *text, size_t n, json_t **ret, struct fs_error *err);
 
 struct fs_log_opts {
 	const char *entity;

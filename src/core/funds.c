@@ -232,7 +232,7 @@ static int export_cb(void *p, const struct fs_value *v)
 	if (u->reveal && v[16].type == FS_VBLOB) {
 		struct fs_buf pl;
 		fs_buf_init(&pl, 4096);
-		if (!fs_unseal(&u->ctx->keys, "transfers", v[16].p, v[16].n, &pl))
+		if (!fs_party_open(u->ctx, v, &pl))
 			text_clean(pl.data, party, sizeof(party));
 		if (pl.data)
 			sodium_memzero(pl.data, pl.len);

@@ -63,11 +63,20 @@ struct fs_ctx {
 		unsigned char key[32];
 	} pkeys[16]; /* per-person keys recently opened */
 	unsigned next_pkey;
+	int log_off; /* bench/log_bench.c only: journal without the Merkle log, to time what the tree costs */
+	struct {
+		int valid; /* inside one write transaction, like head_valid */
+		int64_t org, size;
+		unsigned char frontier[64][32]; /* level L: the complete subtree a set bit L of size stands for */
+	} logc;
 	struct fs_batch *batch; /* batch.c: rows created now are journaled by batch */
 	struct fs_page_cache *pages; /* pagecache.c: rendered list pages */
 	int head_valid; /* head_* caches the journal head inside a transaction */
 	int64_t head_seq;
 	unsigned char head_hash[32];
+	int seal_legacy; /* seals bound to the table only still open (until the binding of schema 22 is done) */
+	int64_t party_gen; /* party.c: the generation of party_key (0: none loaded) */
+	unsigned char party_key[32];
 };
 
 /* A record being built or changed. v[] are the table's columns; own[] the storage
@@ -253,6 +262,22 @@ int fs_unseal_for(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs
 /* Seal a payload for r: people under their own key (made on first use), the rest
  * under the data key. */
 int fs_seal_for(struct fs_ctx *ctx, const struct fs_rec *r, const void *plain, size_t n, struct fs_buf *out);
+/* The associated data that binds a sealed value to table, row id and column. */
+void fs_seal_ad(const char *table, int64_t id, const char *column, char ad[FS_SEAL_AD_MAX]);
+/* seal_bind.c: seals made before schema 22 (bound to their table only) sealed
+ * again bound to their row, in journaled batches that a rerun resumes. */
+int fs_seal_bind(struct fs_ctx *ctx, int64_t batch, struct fs_error *err);
+/* party.c: a transfer's party sealed under the newest party key (bound to the
+ * transfer's organization and id); opened from a transfer row; at a rotation,
+ * every party key re-wrapped by the new data key (old: the one before) and a new
+ * generation started. */
+int fs_party_seal(struct fs_ctx *ctx, int64_t org, const char *id, const char *party, struct fs_buf *out,
+		  struct fs_error *err);
+int fs_party_open(struct fs_ctx *ctx, const struct fs_value *transfer, struct fs_buf *out);
+int fs_party_keys_rotate(struct fs_ctx *ctx, const struct fs_keys *old, int64_t *count, struct fs_error *err);
+/* verify: what is wrong with a stored row's seal (it does not open here, or a
+ * lookup hash is not the hash of the sealed value), or NULL. */
+const char *fs_seal_row_check(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_value *v);
 /* The next id the store gives a new row of t (inside a write transaction). */
 int fs_next_id(struct fs_ctx *ctx, const struct fs_table *t, int64_t *id, struct fs_error *err);
 void fs_pkeys_wipe(struct fs_ctx *ctx);
@@ -262,11 +287,24 @@ int fs_person_key_renew(struct fs_ctx *ctx, int64_t person, int64_t org, struct 
 int fs_person_keys_rewrap(struct fs_ctx *ctx, const struct fs_keys *old, int64_t *count, struct fs_error *err);
 /* Delete a removed person's key row. */
 int fs_person_key_drop(struct fs_ctx *ctx, int64_t person, struct fs_error *err);
+/* forget_links.c: clear the text and sealed fields of the detentions, cases (and
+ * their hearings) and violations naming a person; journaled 'erase' each. */
+int fs_forget_links(struct fs_ctx *ctx, int64_t person, int64_t *cleared, struct fs_error *err);
 /* 1 when a person's key was destroyed. */
 int fs_person_forgotten(struct fs_ctx *ctx, int64_t person);
 /* rotate.c: 1 while a rotation is unfinished. */
 int fs_key_rotation_settle(struct fs_ctx *ctx, const char *db_fpr, struct fs_error *err);
 int fs_key_rotating(struct fs_ctx *ctx);
+/* rotate_split.c: a split key's rotation keeps its new key in KEY.new sealed by
+ * the old key, and writes the new key's shares (as many, same threshold) to dir. */
+int fs_rotate_next_write(const char *np, const struct fs_keys *old, const unsigned char master[32],
+			 struct fs_error *err);
+int fs_rotate_next_read(const char *np, const struct fs_keys *old, unsigned char master[32], struct fs_error *err);
+int fs_rotate_shares_write(const char *key_path, const char *dir, const unsigned char master[32],
+			   struct fs_error *err);
+void fs_rotate_next_sweep(const char *np);
+/* At open, with no rotation under way: a leftover sealed next key is removed. */
+void fs_key_next_sweep(struct fs_ctx *ctx);
 /* Seal r's fields again (after a key change or to move restricted text). */
 int rec_reseal(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
 

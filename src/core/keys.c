@@ -21,6 +21,8 @@ enum { PK_PERSON, PK_ORG, PK_WRAPPED, PK_FORGOTTEN_AT, PK_FORGOTTEN_BY };
 void fs_pkeys_wipe(struct fs_ctx *ctx)
 {
 	sodium_memzero(ctx->pkeys, sizeof(ctx->pkeys));
+	sodium_memzero(ctx->party_key, sizeof(ctx->party_key)); /* and the party key (party.c) */
+	ctx->party_gen = 0;
 }
 
 static void pk_ad(int64_t person, char ad[48])
@@ -161,17 +163,28 @@ int fs_person_keys_rewrap(struct fs_ctx *ctx, const struct fs_keys *old, int64_t
 	return rc;
 }
 
+/* A sealed value's place: table, row id and column, bound as associated data so
+ * that a blob moved to another row or column does not open. */
+void fs_seal_ad(const char *table, int64_t id, const char *column, char ad[FS_SEAL_AD_MAX])
+{
+	snprintf(ad, FS_SEAL_AD_MAX, "%s:%lld:%s", table, (long long)id, column);
+}
+
 int fs_seal_for(struct fs_ctx *ctx, const struct fs_rec *r, const void *plain, size_t n, struct fs_buf *out)
 {
 	const struct fs_entity *e = r->e;
-	if (e->person_col != 0 || r->v[0].type != FS_VINT)
-		return fs_seal(&ctx->keys, e->table.name, plain, n, out);
+	if (r->v[0].type != FS_VINT)
+		return FS_EINVAL; /* a seal names its row: sealed once the id is known (rec_insert) */
+	char ad[FS_SEAL_AD_MAX];
+	fs_seal_ad(e->table.name, r->v[0].i, "sealed", ad);
+	if (e->person_col != 0)
+		return fs_seal_with(&ctx->keys, ctx->keys.seal, FS_SEAL_BOUND, ad, plain, n, out);
 	unsigned char key[32];
 	int rc = person_key(ctx, r->v[0].i, r->v[e->org_col].i, 1, key, NULL);
 	if (rc == 1)
 		return FS_EPERM; /* forgotten: nothing is sealed for this person again */
 	if (!rc)
-		rc = fs_seal_with(&ctx->keys, key, 2, e->table.name, plain, n, out);
+		rc = fs_seal_with(&ctx->keys, key, FS_SEAL_BOUND_PERSON, ad, plain, n, out);
 	sodium_memzero(key, sizeof(key));
 	return rc;
 }
@@ -180,16 +193,25 @@ int fs_unseal_for(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs
 		  size_t n, struct fs_buf *out)
 {
 	const unsigned char *b = blob;
-	if (!n || b[0] != 2)
-		return fs_unseal(&ctx->keys, e->table.name, blob, n, out);
+	int version = n ? b[0] : 0;
+	int person = version == FS_SEAL_PERSON || version == FS_SEAL_BOUND_PERSON;
+	int legacy = version == FS_SEAL_DATA || version == FS_SEAL_PERSON;
+	char ad[FS_SEAL_AD_MAX];
+	fs_seal_ad(e->table.name, vals[0].i, "sealed", ad);
+	if (legacy) /* sealed before values were bound to their row: opened only to bind them */
+		snprintf(ad, sizeof(ad), "%s", e->table.name);
+	if (!person)
+		return legacy && !ctx->seal_legacy ? FS_ECRYPTO : fs_unseal_with(ctx->keys.seal, (unsigned char)version, ad, blob, n, out);
 	if (e->person_col != 0)
 		return FS_ECRYPTO;
 	unsigned char key[32];
 	int rc = person_key(ctx, vals[0].i, 0, 0, key, NULL);
-	if (rc == 0)
-		rc = fs_unseal_with(key, 2, e->table.name, blob, n, out);
-	else if (rc != 1)
+	if (rc == 0 && legacy && !ctx->seal_legacy)
 		rc = FS_ECRYPTO;
+	else if (rc == 0)
+		rc = fs_unseal_with(key, (unsigned char)version, ad, blob, n, out);
+	else if (rc != 1)
+		rc = FS_ECRYPTO; /* 1: forgotten, nothing to open */
 	sodium_memzero(key, sizeof(key));
 	return rc;
 }
@@ -256,10 +278,15 @@ int fs_person_forget(struct fs_ctx *ctx, int64_t person, const char *reason, str
 	char ts[32];
 	fs_now_iso(ts);
 	struct fs_value v[5] = {fs_vint(person), fs_vint(ctx->org_id), fs_vnull(), fs_vtext(ts), fs_vtext(ctx->actor)};
+	int64_t cleared = 0;
+	if (!rc) /* the text of the records about them goes too (forget_links.c) */
+		rc = fs_forget_links(ctx, person, &cleared, err);
 	if (!rc)
 		rc = fs_store_put(ctx->st, &pk_table, v, err);
 	if (!rc) { /* journaled with who (the actor) and why */
-		json_t *note = json_pack("{s:s,s:s}", "reason", reason, "destroyed", "the person's key: their sealed fields");
+		json_t *note = json_pack("{s:s,s:s,s:I}", "reason", reason, "destroyed",
+					 "the person's key: their sealed fields; the text of the records about them",
+					 "records_cleared", (json_int_t)cleared);
 		char *text = note ? json_dumps(note, JSON_COMPACT) : NULL;
 		struct fs_rec r;
 		rec_init(&r, e);

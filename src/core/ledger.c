@@ -405,7 +405,7 @@ static int store_row(struct batch *b, const struct fs_transfer *t, const char *t
 	fs_buf_init(&party, 4096);
 	int rc = 0;
 	if (t->party && *t->party)
-		rc = fs_seal(&ctx->keys, "transfers", t->party, strlen(t->party), &party);
+		rc = fs_party_seal(ctx, ctx->org_id, t->id, t->party, &party, b->err);
 	struct fs_value v[T_NCOLS];
 	v[T_SEQ] = fs_vnull();
 	v[T_ID] = fs_vtext(t->id);

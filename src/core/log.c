@@ -14,9 +14,6 @@ enum { N_ID, N_ORG, N_LEVEL, N_INDEX, N_HASH, N_SEQ, N_NCOLS };
 static const struct fs_column node_cols[N_NCOLS] = {{"id", FS_VINT}, {"org_id", FS_VINT}, {"level", FS_VINT},
 	{"idx", FS_VINT}, {"hash", FS_VBLOB}, {"seq", FS_VINT}};
 static const struct fs_table nodes_table = {"log_nodes", node_cols, N_NCOLS};
-enum { L_ORG, L_SIZE, L_NCOLS };
-static const struct fs_column log_cols[L_NCOLS] = {{"org_id", FS_VINT}, {"size", FS_VINT}};
-static const struct fs_table logs_table = {"logs", log_cols, L_NCOLS};
 
 static int64_t node_key(int64_t org, unsigned level, int64_t index)
 {
@@ -59,18 +56,47 @@ static int put_node(struct fs_ctx *ctx, int64_t org, unsigned level, int64_t ind
 	return fs_store_put(ctx->st, &nodes_table, v, err);
 }
 
+static int last_leaf_cb(void *p, const struct fs_value *v)
+{
+	*(int64_t *)p = v[0].i + 1;
+	return 1;
+}
+
+/* the number of leaves: one past the last leaf's index, found by the key's range
+ * (no size is kept apart: an append writes its nodes and nothing else) */
 int fs_log_size(struct fs_ctx *ctx, int64_t org, int64_t *size, struct fs_error *err)
 {
-	struct fs_row row;
-	int rc = fs_store_get_raw(ctx->st, &logs_table, org, &row, err);
-	if (rc == FS_ENOTFOUND) {
-		*size = 0;
+	if (org < 0 || org > MAX_ORG)
+		return fs_fail(err, FS_EINVAL, NULL, "there is no log %lld", (long long)org);
+	struct fs_filter f[2] = {{"id", FS_GE, fs_vint(node_key(org, 0, 0))}, {"id", FS_LE, fs_vint(node_key(org, 0, MAX_INDEX))}};
+	static const char *const cols[] = {"idx"};
+	struct fs_query q = {.table = &nodes_table, .filters = f, .nfilters = 2, .descending = 1, .limit = 1, .columns = cols,
+			     .ncolumns = 1, .raw = 1};
+	int64_t n = 0;
+	int rc = fs_store_select(ctx->st, &q, last_leaf_cb, &n, err);
+	if (!rc)
+		*size = n;
+	return rc;
+}
+
+/* The log's size and its frontier (the complete subtrees the next leaf joins),
+ * read once per transaction and organization, then kept in ctx->logc. */
+static int frontier(struct fs_ctx *ctx, int64_t org, struct fs_error *err)
+{
+	if (ctx->tx_depth && ctx->logc.valid && ctx->logc.org == org)
 		return 0;
-	}
+	ctx->logc.valid = 0;
+	int64_t size;
+	int rc = fs_log_size(ctx, org, &size, err);
+	struct src s = {ctx, org, err};
+	for (unsigned level = 0; !rc && level < 63 && (size >> level); level++)
+		if ((size >> level) & 1)
+			rc = get_node(&s, level, (uint64_t)((size >> level) - 1), ctx->logc.frontier[level]);
 	if (rc)
 		return rc;
-	*size = row.vals[L_SIZE].i;
-	fs_row_free(&row);
+	ctx->logc.org = org;
+	ctx->logc.size = size;
+	ctx->logc.valid = ctx->tx_depth > 0;
 	return 0;
 }
 
@@ -78,27 +104,28 @@ int fs_log_append(struct fs_ctx *ctx, int64_t org, int64_t seq, const unsigned c
 {
 	if (org < 0 || org > MAX_ORG)
 		return fs_fail(err, FS_ELIMIT, NULL, "organization %lld is past the log's limit", (long long)org);
-	int64_t size;
-	int rc = fs_log_size(ctx, org, &size, err);
+	int rc = frontier(ctx, org, err);
 	if (rc)
 		return rc;
+	int64_t size = ctx->logc.size;
 	if (size >= MAX_INDEX)
 		return fs_fail(err, FS_ELIMIT, NULL, "the log of organization %lld is full", (long long)org);
-	unsigned char h[FS_MERKLE_HASH], left[FS_MERKLE_HASH];
+	ctx->logc.valid = 0; /* until this append is whole */
+	unsigned char h[FS_MERKLE_HASH];
 	fs_merkle_leaf(entry_hash, 32, h);
 	if ((rc = put_node(ctx, org, 0, size, h, seq, err)))
 		return rc;
-	struct src s = {ctx, org, err};
 	int64_t index = size;
-	for (unsigned level = 0; index & 1; level++, index >>= 1) { /* each subtree this leaf completes */
-		if ((rc = get_node(&s, level, (uint64_t)(index - 1), left)))
-			return rc;
-		fs_merkle_node(left, h, h);
+	unsigned level = 0;
+	for (; index & 1; level++, index >>= 1) { /* each subtree this leaf completes */
+		fs_merkle_node(ctx->logc.frontier[level], h, h);
 		if ((rc = put_node(ctx, org, level + 1, index >> 1, h, 0, err)))
 			return rc;
 	}
-	struct fs_value v[L_NCOLS] = {fs_vint(org), fs_vint(size + 1)};
-	return fs_store_put(ctx->st, &logs_table, v, err);
+	memcpy(ctx->logc.frontier[level], h, FS_MERKLE_HASH); /* the new complete subtree of size + 1 */
+	ctx->logc.size = size + 1;
+	ctx->logc.valid = ctx->tx_depth > 0;
+	return 0;
 }
 
 static int in_log(struct fs_ctx *ctx, int64_t org, int64_t size, struct fs_error *err)
@@ -138,37 +165,39 @@ int fs_log_consistency(struct fs_ctx *ctx, int64_t org, int64_t first, int64_t s
 	return rc ? rc : fs_merkle_consistency(get_node, &s, (uint64_t)first, (uint64_t)second, proof, len);
 }
 
-struct leaf_ud {
-	int64_t org, index;
-	unsigned char leaf[32];
-	int found;
-};
-
-static int leaf_cb(void *p, const struct fs_value *v)
-{
-	struct leaf_ud *u = p;
-	if (v[N_LEVEL].i != 0 || v[N_HASH].type != FS_VBLOB || v[N_HASH].n != 32)
-		return 0;
-	u->org = v[N_ORG].i;
-	u->index = v[N_INDEX].i;
-	memcpy(u->leaf, v[N_HASH].p, 32);
-	u->found = 1;
-	return 1;
-}
-
+/* A log's leaves name journal entries in increasing order: the leaf of entry seq
+ * is found by binary search over its organization's leaves, O(log n) lookups by key
+ * (no index on seq to keep up at every append). */
 int fs_log_leaf_of(struct fs_ctx *ctx, int64_t seq, int64_t *org, int64_t *index, unsigned char leaf[32],
 		   struct fs_error *err)
 {
-	struct fs_filter f = {"seq", FS_EQ, fs_vint(seq)};
-	struct fs_query q = {.table = &nodes_table, .filters = &f, .nfilters = 1, .raw = 1};
-	struct leaf_ud u = {0};
-	int rc = fs_store_select(ctx->st, &q, leaf_cb, &u, err);
+	struct fs_row row;
+	int rc = fs_store_get_raw(ctx->st, &fs_journal_table, seq, &row, err);
 	if (rc)
+		return rc == FS_ENOTFOUND ? fs_fail(err, FS_ENOTFOUND, NULL, "there is no journal entry %lld", (long long)seq) : rc;
+	int64_t o = row.vals[FS_J_ORG_ID].type == FS_VINT ? row.vals[FS_J_ORG_ID].i : 0, size;
+	fs_row_free(&row);
+	if ((rc = fs_log_size(ctx, o, &size, err)))
 		return rc;
-	if (!u.found)
-		return fs_fail(err, FS_ENOTFOUND, NULL, "journal entry %lld is in no log", (long long)seq);
-	*org = u.org;
-	*index = u.index;
-	memcpy(leaf, u.leaf, 32);
-	return 0;
+	int64_t lo = 0, hi = size; /* the leaf, if any, is in [lo, hi) */
+	while (lo < hi) {
+		int64_t mid = lo + (hi - lo) / 2;
+		if ((rc = fs_store_get_raw(ctx->st, &nodes_table, node_key(o, 0, mid), &row, err)))
+			return rc == FS_ENOTFOUND ? fs_fail(err, FS_EINTEGRITY, NULL, "log %lld: leaf %lld is missing", (long long)o,
+							    (long long)mid) : rc;
+		int64_t at = row.vals[N_SEQ].type == FS_VINT ? row.vals[N_SEQ].i : -1;
+		if (at == seq && row.vals[N_HASH].type == FS_VBLOB && row.vals[N_HASH].n == 32) {
+			memcpy(leaf, row.vals[N_HASH].p, 32);
+			fs_row_free(&row);
+			*org = o;
+			*index = mid;
+			return 0;
+		}
+		fs_row_free(&row);
+		if (at < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return fs_fail(err, FS_ENOTFOUND, NULL, "journal entry %lld is in no log", (long long)seq);
 }

@@ -35,5 +35,7 @@ int fs_log_verify(struct fs_ctx *ctx, struct fs_buf *text, int64_t *problems, st
 int fs_log_build(struct fs_ctx *ctx, struct fs_error *err);
 int fs_log_built(struct fs_ctx *ctx, int *built, struct fs_error *err);
 int fs_log_mark_built(struct fs_ctx *ctx, struct fs_error *err);
+/* checkpoint.c: a signed checkpoint; store = 0 keeps it out of the database (a read-only open) */
+int fs_checkpoint_sign(struct fs_ctx *ctx, const char *key_path, int store, char **ret, struct fs_error *err);
 
 #endif

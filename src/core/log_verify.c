@@ -18,8 +18,6 @@ struct otree {
 	size_t n[LEVELS], cap[LEVELS], matched[LEVELS];
 	int64_t *seq; /* the journal entry of each leaf */
 	size_t capseq;
-	int64_t stored_size;
-	int sized;
 };
 
 struct lv_ud {
@@ -111,22 +109,10 @@ static int node_cb(void *p, const struct fs_value *v)
 	return 0;
 }
 
-static int size_cb(void *p, const struct fs_value *v)
-{
-	struct lv_ud *u = p;
-	struct otree *t = tree_of(u, v[0].i, 1);
-	if (!t)
-		return u->rc = FS_ENOMEM, 1;
-	t->stored_size = v[1].i;
-	t->sized = 1;
-	return 0;
-}
 
 static const struct fs_column ncols[] = {{"id", FS_VINT}, {"org_id", FS_VINT}, {"level", FS_VINT},
 	{"idx", FS_VINT}, {"hash", FS_VBLOB}, {"seq", FS_VINT}};
 static const struct fs_table nodes = {"log_nodes", ncols, 6};
-static const struct fs_column lcols[] = {{"org_id", FS_VINT}, {"size", FS_VINT}};
-static const struct fs_table logs = {"logs", lcols, 2};
 
 int fs_log_verify(struct fs_ctx *ctx, struct fs_buf *text, int64_t *problems, struct fs_error *err)
 {
@@ -134,20 +120,13 @@ int fs_log_verify(struct fs_ctx *ctx, struct fs_buf *text, int64_t *problems, st
 	static const char *const jcols[] = {"seq", "org_id", "hash"};
 	struct fs_query jq = {.table = &fs_journal_table, .columns = jcols, .ncolumns = 3};
 	int rc = fs_store_select(ctx->st, &jq, entry_cb, &u, err);
-	struct fs_query nq = {.table = &nodes, .raw = 1}, lq = {.table = &logs, .raw = 1};
+	struct fs_query nq = {.table = &nodes, .raw = 1};
 	if (!rc)
 		rc = u.rc;
 	if (!rc)
 		rc = fs_store_select(ctx->st, &nq, node_cb, &u, err);
-	if (!rc)
-		rc = fs_store_select(ctx->st, &lq, size_cb, &u, err);
-	if (!rc)
-		rc = u.rc;
 	for (size_t i = 0; !rc && i < u.nt; i++) {
 		struct otree *t = &u.t[i];
-		if ((size_t)t->stored_size != t->n[0])
-			lproblem(&u, "log %lld: %lld entries recorded, the journal has %zu", (long long)t->org,
-				 (long long)t->stored_size, t->n[0]);
 		for (unsigned l = 0; l < LEVELS; l++)
 			if (t->matched[l] < t->n[l]) {
 				lproblem(&u, "log %lld: %zu nodes of level %u are missing from the tree", (long long)t->org,

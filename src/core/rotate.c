@@ -69,13 +69,16 @@ int fs_key_rotation_settle(struct fs_ctx *ctx, const char *db_fpr, struct fs_err
 	if (new_path(ctx, np) || access(np, F_OK) != 0 || fs_key_rotating(ctx))
 		return -1;
 	struct fs_error ignored = {0};
-	if (fs_keyfile_master(np, master, &ignored))
+	/* a split key's next key, sealed by the old key these shares opened: the
+	 * rotation ended before KEY.new was removed; it is removed now */
+	int next = !fs_rotate_next_read(np, &ctx->keys, master, &ignored);
+	if (!next && fs_keyfile_master(np, master, &ignored))
 		return -1;
 	struct fs_keys k;
 	fs_keys_derive(&k, master);
 	sodium_memzero(master, sizeof(master));
 	fs_hex(k.fingerprint, FS_HASH_BYTES, fpr);
-	if (strcmp(fpr, db_fpr) != 0 || rename(np, ctx->key_path) != 0) {
+	if (strcmp(fpr, db_fpr) != 0 || (next ? unlink(np) : rename(np, ctx->key_path)) != 0) {
 		fs_keys_wipe(&k);
 		return -1;
 	}
@@ -157,6 +160,19 @@ static int rotate_note(struct fs_ctx *ctx, const char *phase, const char *fpr, i
 
 int fs_key_rotate(struct fs_ctx *ctx, int64_t batch, int64_t *resealed, struct fs_error *err)
 {
+	return fs_key_rotate_to(ctx, batch, NULL, resealed, err);
+}
+
+void fs_key_next_sweep(struct fs_ctx *ctx)
+{
+	char np[4096];
+	if (!new_path(ctx, np) && !fs_key_rotating(ctx))
+		fs_rotate_next_sweep(np);
+}
+
+int fs_key_rotate_to(struct fs_ctx *ctx, int64_t batch, const char *shares_dir, int64_t *resealed,
+		     struct fs_error *err)
+{
 	char np[4096], newfpr[2 * FS_HASH_BYTES + 1], prog[80];
 	unsigned char master[32];
 	struct fs_keys old = ctx->keys, newk;
@@ -165,16 +181,10 @@ int fs_key_rotate(struct fs_ctx *ctx, int64_t batch, int64_t *resealed, struct f
 	*resealed = 0;
 	if (batch < 1)
 		batch = 1000;
-	if (!rc) { /* the transfer log's chain covers its sealed parties: they cannot be re-sealed */
-		struct fs_filter f = {"party", FS_GE, fs_vblob("", 0)};
-		struct fs_query q = {.table = &fs_transfers_table, .filters = &f, .nfilters = 1};
-		int64_t n = 0;
-		rc = fs_store_count(ctx->st, &q, &n, err);
-		if (!rc && n)
-			rc = fs_fail(err, FS_EINVAL, "key", "%lld transfers name a sealed party; the transfer log's hash chain "
-				     "covers them, so this key cannot be rotated yet", (long long)n);
-	}
-	int started = 0;
+	int started = 0, split = kind == FS_KEY_SPLIT;
+	if (!rc && split && !shares_dir && !fs_key_rotating(ctx))
+		rc = fs_fail(err, FS_EINVAL, "out", "the key is split among officers: its new key is split the same way, "
+			     "into new shares written to a folder; give it with --out DIR");
 	if (!rc && !(rc = fs_tx_begin(ctx, err))) { /* (1) under the write lock: one rotation at a time */
 		char dbfpr[80], have[2 * FS_HASH_BYTES + 1];
 		fs_hex(ctx->keys.fingerprint, FS_HASH_BYTES, have);
@@ -184,7 +194,10 @@ int fs_key_rotate(struct fs_ctx *ctx, int64_t batch, int64_t *resealed, struct f
 		if (!rc && !fs_key_rotating(ctx)) { /* a new key, safe on disk before it seals anything */
 			started = 1;
 			crypto_kdf_keygen(master);
-			rc = fs_keyfile_write_like(np, kind, master, err);
+			/* split: the new key sealed by the old one, and its new shares, out before it seals anything */
+			rc = split ? fs_rotate_next_write(np, &old, master, err) : fs_keyfile_write_like(np, kind, master, err);
+			if (!rc && split)
+				rc = fs_rotate_shares_write(ctx->key_path, shares_dir, master, err);
 			fs_keys_derive(&newk, master);
 			fs_hex(newk.fingerprint, FS_HASH_BYTES, newfpr);
 			if (!rc)
@@ -200,7 +213,7 @@ int fs_key_rotate(struct fs_ctx *ctx, int64_t batch, int64_t *resealed, struct f
 		char want[80];
 		rc = meta_text(ctx, META_ROTATING, want, sizeof(want));
 		if (!rc)
-			rc = fs_keyfile_master(np, master, err);
+			rc = split ? fs_rotate_next_read(np, &old, master, err) : fs_keyfile_master(np, master, err);
 		if (!rc) {
 			fs_keys_derive(&newk, master);
 			fs_hex(newk.fingerprint, FS_HASH_BYTES, newfpr);
@@ -257,6 +270,8 @@ int fs_key_rotate(struct fs_ctx *ctx, int64_t batch, int64_t *resealed, struct f
 		mine = fs_key_rotating(ctx); /* else another run finished it, rename and all */
 		if (mine)
 			rc = fs_person_keys_rewrap(ctx, &old, &rewrapped, err);
+		if (!rc && mine) /* the transfer log's chain covers the parties: their keys are re-wrapped */
+			rc = fs_party_keys_rotate(ctx, &old, &rewrapped, err);
 		if (!rc && mine)
 			rc = fs_store_meta_set(ctx->st, "key_fingerprint", newfpr, err);
 		if (!rc && mine)
@@ -269,7 +284,9 @@ int fs_key_rotate(struct fs_ctx *ctx, int64_t batch, int64_t *resealed, struct f
 		if (rc)
 			ctx->keys = old;
 	}
-	if (!rc && mine && rename(np, ctx->key_path) != 0)
+	if (!rc && mine && split && unlink(np) != 0 && errno != ENOENT) /* the key file's note "k of n" stays right */
+		rc = fs_fail(err, FS_EIO, "key", "the database uses the new key; remove %s by hand (%s)", np, strerror(errno));
+	else if (!rc && mine && !split && rename(np, ctx->key_path) != 0)
 		rc = fs_fail(err, FS_EIO, "key", "the database uses the new key; move %s to %s by hand (%s)", np,
 			     ctx->key_path, strerror(errno));
 	if (!rc)

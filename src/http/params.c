@@ -57,6 +57,11 @@ static const struct {
 	{"GET", "record", "export", 4, rexport, 422},
 	{"GET", "record", "suggestions", 4, none, 422},
 	{"POST", "evidence", NULL, 3, upload, 422},
+	{"GET", "users", NULL, 3, none, 422},
+	{"GET", "users", "#", 4, none, 422},
+	{"POST", "users", NULL, 3, none, 422},
+	{"PATCH", "users", "#", 4, none, 422},
+	{"DELETE", "users", "#", 4, none, 422},
 	{"GET", "checkpoint", NULL, 3, none, 422},
 	{"POST", "checkpoints", NULL, 3, none, 422},
 };

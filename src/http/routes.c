@@ -49,6 +49,11 @@ const struct fs_route fs_routes[] = {
 	{"GET", "/orgs/:org/funds/:id/pending", fs_h_fund_read, "funds.read", 0},
 	{"POST", "/orgs/:org/funds/:id/approvals", fs_h_fund_approve, "funds.approve", 0},
 	{"POST", "/orgs/:org/funds/:id/transfers", fs_h_fund_transfers, "funds.transfer", 0},
+	{"GET", "/orgs/:org/users", fs_h_users_list, "users.manage", 0},
+	{"POST", "/orgs/:org/users", fs_h_user_create, "users.manage", 0},
+	{"GET", "/orgs/:org/users/:id", fs_h_user_get, "users.manage", 0},
+	{"PATCH", "/orgs/:org/users/:id", fs_h_user_update, "users.manage", 0},
+	{"DELETE", "/orgs/:org/users/:id", fs_h_user_revoke, "users.manage", 0},
 	/* every collection of an organization's records */
 	{"GET", "/orgs/:org/:collection", fs_h_list, FS_CAP_COLLECTION, 0},
 	{"POST", "/orgs/:org/:collection", fs_h_create, FS_CAP_COLLECTION, 0},

@@ -413,8 +413,8 @@ int fs_store_select(struct fs_store *st, const struct fs_query *q, fs_row_cb cb,
 			st->ops->column(s, (int)i, &vals[i]);
 		fs_buf_reset(&scratch);
 		if (hook && (rc = st->open_row(st->open_row_ud, t, vals, &scratch))) {
-			rc = fs_fail(err, rc, NULL, "the restricted text of a %s record cannot be opened: wrong key, or "
-				     "the data was altered", t->name);
+			rc = fs_fail(err, rc, NULL, "the restricted text of %s row %lld cannot be opened: wrong key, or "
+				     "the data was altered or moved from another row", t->name, (long long)vals[0].i);
 			break;
 		}
 		if (cb(ud, vals))

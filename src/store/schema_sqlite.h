@@ -242,15 +242,14 @@ static const char *const fs_sqlite_migrations[] = {
 	"CREATE INDEX transfers_fund_ts ON transfers(org_id, fund_id, ts);\n",
 	/* 20 (l11; renumbered by position at merge): the journal as a Merkle log per
 	 * organization (log 0: the system's): every complete subtree once, keyed by
-	 * organization, level and index (log.c); each log's size; the signed
+	 * organization, level and index (log.c; a log's size is one past its last
+	 * leaf); the signed
 	 * checkpoints made of them. The entries already journaled become leaves at the
 	 * first writable open (ctx.c, fs_log_build). */
-	"CREATE TABLE log_nodes (\n"
+	"CREATE TABLE IF NOT EXISTS log_nodes (\n"
 	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL, level INTEGER NOT NULL, idx INTEGER NOT NULL,\n"
 	"  hash BLOB NOT NULL, seq INTEGER) STRICT;\n"
-	"CREATE INDEX log_nodes_seq ON log_nodes(seq);\n"
-	"CREATE TABLE logs (org_id INTEGER PRIMARY KEY, size INTEGER NOT NULL) STRICT;\n"
-	"CREATE TABLE checkpoints (\n"
+	"CREATE TABLE IF NOT EXISTS checkpoints (\n"
 	"  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL, size INTEGER NOT NULL, root BLOB NOT NULL,\n"
 	"  ts TEXT NOT NULL, text TEXT NOT NULL) STRICT;\n",
 	/* 21 (f16): bulk work journaled by batch - the ids
@@ -260,6 +259,11 @@ static const char *const fs_sqlite_migrations[] = {
 	"  id INTEGER PRIMARY KEY, entity TEXT NOT NULL, first_id INTEGER NOT NULL, last_id INTEGER NOT NULL,\n"
 	"  nrows INTEGER NOT NULL, rows BLOB NOT NULL) STRICT;\n"
 	"CREATE INDEX journal_rows_range ON journal_rows(entity, first_id);\n",
+	/* 22 (s12; reserved 21, renumbered at the merge after f16) sealed values bound to table, row id and column
+	 * (the seals themselves are bound again by the core, seal_bind.c); the keys
+	 * that seal transfers' parties, one per generation, wrapped by the data key
+	 * (party.c): the transfer chain covers a party, so a rotation re-wraps these */
+	"CREATE TABLE IF NOT EXISTS party_keys (gen INTEGER PRIMARY KEY, wrapped BLOB NOT NULL, created_at TEXT NOT NULL) STRICT;\n",
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))

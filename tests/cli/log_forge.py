@@ -65,7 +65,6 @@ def rechain(db, start):
 
 def relog(db):
     db.execute("DELETE FROM log_nodes")
-    db.execute("DELETE FROM logs")
     logs = {}
     for seq, org, h in db.execute("SELECT seq, coalesce(org_id, 0), hash FROM journal ORDER BY seq").fetchall():
         levels = logs.setdefault(org, [[]])
@@ -83,8 +82,6 @@ def relog(db):
             levels[level].append(lh)
             db.execute("INSERT INTO log_nodes VALUES (?, ?, ?, ?, ?, NULL)",
                        ((org << 41) | (level << 35) | idx, org, level, idx, lh))
-    for org, levels in logs.items():
-        db.execute("INSERT INTO logs VALUES (?, ?)", (org, len(levels[0])))
 
 
 def main():

@@ -44,6 +44,26 @@ same "the system log of a new database is empty" "$("$FS_BIN" --db "$T/sys.db" i
 	"$FS_BIN" --db "$T/sys.db" checkpoint --system | sed -n 's/^size: //p')" 0
 expect "with several organizations, one must be chosen" 65 fs checkpoint
 same "the demo's system log holds its accounts" "$(fs checkpoint --system | sed -n 's/^root: //p')" "$(forge root "$DB" 0)"
+# a worker's statement ends with proofs that need no database to check
+expect "a statement" 0 fs --org miners statement 39
+cp "$T/out" "$T/st.txt"
+has "ends with its proofs" "$T/st.txt" "fairshare proof v1"
+has "and a checkpoint" "$T/st.txt" "fairshare checkpoint v1"
+same "one proof per payment and claim" "$(grep -c '^entry: ' "$T/st.txt")" \
+	"$(sqlite3 "$DB" "SELECT (SELECT count(*) FROM payments WHERE person_id = 39) + (SELECT count(*) FROM claims WHERE person_id = 39)")"
+expect "the proofs verify" 0 "$FS_BIN" proof verify "$T/st.txt"
+has "the payment proven" "$T/out" "ok   payment"
+has "with its amount" "$T/out" "amount_minor 10000"
+expect "from the JSON statement too" 0 sh -c "\"$FS_BIN\" --db \"$DB\" --org miners statement 39 --json >\"$T/st.json\" && \"$FS_BIN\" proof verify \"$T/st.json\""
+sed 's/amount_minor\\":10000,/amount_minor\\":1000000,/' "$T/st.txt" >"$T/st-forged.txt"
+expect "a statement whose payment was made larger fails" 65 "$FS_BIN" proof verify "$T/st-forged.txt"
+has "the forged one named" "$T/out" "BAD  payment"
+awk '/^path: / && !done { sub(/path: ./, "path: 0"); done = 1 } { print }' "$T/st.txt" >"$T/st-path.txt"
+expect "a forged inclusion path fails" 65 "$FS_BIN" proof verify "$T/st-path.txt"
+sed 's/^size: \(.*\)/size: 9\1/' "$T/st.txt" >"$T/st-size.txt"
+expect "a statement claiming another log size fails" 65 "$FS_BIN" proof verify "$T/st-size.txt"
+expect "the statement is a checkpoint a witness can hold" 0 fs verify --checkpoint "$T/st.txt"
+
 # the server: a checkpoint on demand (capability log.checkpoint), the latest one public
 fs user token admin >"$T/tok.admin"
 fs user token viewer >"$T/tok.viewer"
@@ -100,6 +120,8 @@ has "the first it contradicts is named" "$T/err" "checkpoint $T/cp-miners-2.txt 
 has "as a rewrite" "$T/err" "its history was rewritten"
 # every log binds the one chain: the entries re-chained after the edit change the oil log's leaves too
 expect "so does the other organization's" 65 fs verify --checkpoint "$T/cp-oil-1.txt"
+expect "and the worker's statement" 65 fs verify --checkpoint "$T/st.txt"
+expect "whose own proofs still hold" 0 "$FS_BIN" proof verify "$T/st.txt"
 restore
 
 # 4. the newest 3 entries of the miners' log deleted with their rows, the tree rebuilt

@@ -137,6 +137,9 @@ static void check_inclusion(uint64_t m, uint64_t n)
 		assert_int_not_equal(fs_merkle_verify_inclusion(leaf, m, n - 1, other_root, (const unsigned char(*)[32])proof, len), 0);
 	}
 	assert_int_not_equal(fs_merkle_verify_inclusion(leaf, m, m, root, (const unsigned char(*)[32])proof, len), 0);
+	/* the path of a complete tree and its root, claimed for a larger tree: too short for it */
+	if ((n & (n - 1)) == 0 && n < MAXN)
+		assert_int_not_equal(fs_merkle_verify_inclusion(leaf, m, n + 1, root, (const unsigned char(*)[32])proof, len), 0);
 	if (len) {
 		proof[len / 2][3] ^= 0x40;
 		assert_int_not_equal(fs_merkle_verify_inclusion(leaf, m, n, root, (const unsigned char(*)[32])proof, len), 0);

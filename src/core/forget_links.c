@@ -1,0 +1,100 @@
+/* forget_links.c - forgetting a person reaches the records about them.
+ *
+ * Destroying a person's key makes their own sealed fields unreadable (keys.c).
+ * The text that other records hold about them is destroyed with it: every free
+ * text and sealed field (places, bodies, charges, courts, case numbers, appeals,
+ * the lawyer, a violation's method and perpetrator) of the detentions, legal
+ * cases and violations naming the person, and of the hearings of those cases.
+ * The records themselves stay, with their kinds, dates, verdicts and references,
+ * so every count holds; each one cleared gets an 'erase' journal entry with its
+ * new row (and no copy of the old text). Text written while a record was public
+ * or internal stays in the journal entries of that time (the hash chain covers
+ * them); a restricted record's text never entered the journal. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct ids {
+	int64_t *v;
+	size_t n, cap;
+	int rc;
+};
+
+static int ids_cb(void *p, const struct fs_value *v)
+{
+	struct ids *u = p;
+	if (fs_grow(&u->v, &u->cap, u->n, sizeof(*u->v), 64))
+		return u->rc = FS_ENOMEM, 1;
+	u->v[u->n++] = v[0].i;
+	return 0;
+}
+
+static int ids_where(struct fs_ctx *ctx, const struct fs_entity *e, const char *col, int64_t id, struct ids *out,
+		     struct fs_error *err)
+{
+	static const char *const idcol[] = {"id"};
+	struct fs_filter f[2] = {{col, FS_EQ, fs_vint(id)}, {"org_id", FS_EQ, fs_vint(ctx->org_id)}};
+	struct fs_query q = {.table = &e->table, .filters = f, .nfilters = 2, .columns = idcol, .ncolumns = 1, .raw = 1};
+	int rc = fs_store_select(ctx->st, &q, ids_cb, out, err);
+	return rc ? rc : out->rc;
+}
+
+/* Clear the text of one record; *cleared counts it when it held any. */
+static int clear_row(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, int64_t *cleared, struct fs_error *err)
+{
+	struct fs_row row;
+	int rc = fs_store_get_raw(ctx->st, &e->table, id, &row, err);
+	if (rc)
+		return rc;
+	struct fs_rec r;
+	rc = rec_from_values_ex(ctx, &r, e, row.vals, 1, err);
+	fs_row_free(&row);
+	int any = 0;
+	for (size_t i = 0; !rc && i < e->nfields; i++) {
+		unsigned fl = e->fields[i].flags;
+		if (fl & FF_SEALED) {
+			any |= r.plain[i] != NULL;
+			rc = rec_set_plain(&r, i, NULL);
+		} else if ((fl & FF_RESTRICTED) && e->fields[i].kind == FK_TEXT) {
+			any |= rec_restricted_text(&r, i) != NULL;
+			/* a required one keeps an empty text (NOT NULL in the schema) */
+			rc = rec_set_plain(&r, i, (fl & FF_REQUIRED) ? "" : NULL);
+			if (!rc)
+				rc = rec_set_bytes(&r, e->col_of[i], (fl & FF_REQUIRED) ? FS_VTEXT : FS_VNULL, "", 0);
+		}
+	}
+	if (!rc && any)
+		rc = rec_reseal(ctx, &r, err);
+	if (!rc && any)
+		rc = fs_store_update(ctx->st, &e->table, r.v, err);
+	if (!rc && any)
+		rc = fs_journal_append(ctx, "erase", NULL, &r, err);
+	if (!rc && any)
+		++*cleared;
+	rec_done(&r);
+	return rc;
+}
+
+int fs_forget_links(struct fs_ctx *ctx, int64_t person, int64_t *cleared, struct fs_error *err)
+{
+	static const char *const about[] = {"detention", "case", "violation"};
+	const struct fs_entity *hearing = fs_entity_find("hearing");
+	int rc = 0;
+	for (size_t k = 0; !rc && k < sizeof(about) / sizeof(about[0]); k++) {
+		const struct fs_entity *e = fs_entity_find(about[k]);
+		struct ids u = {0};
+		rc = e ? ids_where(ctx, e, "person_id", person, &u, err) : FS_EINVAL;
+		for (size_t i = 0; !rc && i < u.n; i++) {
+			rc = clear_row(ctx, e, u.v[i], cleared, err);
+			struct ids h = {0};
+			if (!rc && hearing && !strcmp(about[k], "case"))
+				rc = ids_where(ctx, hearing, "case_id", u.v[i], &h, err);
+			for (size_t j = 0; !rc && j < h.n; j++)
+				rc = clear_row(ctx, hearing, h.v[j], cleared, err);
+			free(h.v);
+		}
+		free(u.v);
+	}
+	return rc;
+}

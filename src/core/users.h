@@ -1,0 +1,54 @@
+/* users.h - accounts and their roles per organization, as an admin manages
+ * them (the API's /orgs/{org}/users, the CLI's `user`): every function checks
+ * that the principal (fs_principal: the account acting) holds users.manage in
+ * the current organization (core/policy.h); the operator, whoever holds the
+ * database and key files, may do all of it. Every change is journaled (the
+ * entity path of entity.c) with the principal.
+ *
+ * What an admin of one organization sees and may change:
+ *  - accounts with a role in this organization, and accounts with no role
+ *    anywhere (new ones); another organization's accounts answer as if they did
+ *    not exist;
+ *  - a role here: granted, changed or revoked ("none");
+ *  - disable/enable and the password: only of an account whose every role is in
+ *    an organization where the admin holds users.manage too;
+ *  - never the last enabled admin of an organization losing that (by a role
+ *    change, a revoke or being disabled), and never their own account disabled:
+ *    FS_ECONFLICT, so an organization cannot lock itself out. */
+#ifndef FS_USERS_H
+#define FS_USERS_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "fairshare.h"
+
+#define FS_INITIAL_PASSWORD 21 /* a generated password: 20 characters and its NUL */
+
+/* *ret {items: [account]}, by username; an account is {id, username, disabled,
+ * role (here, or null), roles: [{org, role}] (in the organizations where the
+ * principal manages accounts; every one for the operator)}. */
+int fs_accounts_list(struct fs_ctx *ctx, json_t **ret, struct fs_error *err);
+int fs_account_get(struct fs_ctx *ctx, int64_t id, json_t **ret, struct fs_error *err);
+/* A new account; password NULL: a new random one is written to initial (else
+ * initial is ""); role NULL: none yet (else granted here). */
+int fs_account_create(struct fs_ctx *ctx, const char *username, const char *password, const char *role,
+		      char initial[FS_INITIAL_PASSWORD], int64_t *ret_id, struct fs_error *err);
+/* Changes of one account, made together in one transaction and checked against
+ * the roles as they were before: role (NULL: unchanged; "none" revokes the role
+ * here), disabled (-1: unchanged; 1 ends its sessions and revokes its API
+ * tokens; 0 enables), password (NULL: unchanged; a new one ends its sessions).
+ * *ret (when ret is not NULL): the account afterwards, as fs_account_get. */
+struct fs_account_change {
+	const char *role;
+	int disabled;
+	const char *password;
+};
+int fs_account_change(struct fs_ctx *ctx, int64_t id, const struct fs_account_change *ch, json_t **ret,
+		      struct fs_error *err);
+/* One change each, as fs_account_change. */
+int fs_account_set_role(struct fs_ctx *ctx, int64_t id, const char *role, struct fs_error *err);
+int fs_account_set_disabled(struct fs_ctx *ctx, int64_t id, int disabled, struct fs_error *err);
+int fs_account_set_password(struct fs_ctx *ctx, int64_t id, const char *password, struct fs_error *err);
+
+#endif
