@@ -1497,13 +1497,15 @@ int fs_update(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, const s
 
 int fs_remove(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct fs_error *err)
 {
+	int rc = may_write(ctx, e, err); /* a role that may not write is refused first, as by the route */
+	if (rc)
+		return rc;
 	if (e->append_only)
 		return refuse_append_only(e, err);
 	if (e->managed)
 		return fs_fail(err, FS_EINVAL, NULL, "%s records are never removed (the custody log refers to them); "
 			       "restrict it with --handling sealed", e->name);
-	int rc = may_write(ctx, e, err);
-	if (rc || (rc = fs_tx_begin(ctx, err)))
+	if ((rc = fs_tx_begin(ctx, err)))
 		return rc;
 	struct fs_rec before;
 	rec_init(&before, e);
