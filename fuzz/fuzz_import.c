@@ -18,7 +18,7 @@ static char dir[4096];
 /* The database and its key file live only as long as the process. */
 static void remove_db(void)
 {
-	static const char *const files[] = {"f.db", "f.db.key", "f.db-wal", "f.db-shm", "f.db-journal"};
+	static const char *const files[] = {"f.db", "f.db.key", "f.db.signing.key", "f.db-wal", "f.db-shm", "f.db-journal"};
 	char path[4200];
 	fs_close(ctx);
 	ctx = NULL;
