@@ -63,6 +63,7 @@ int cmd_ledger(struct cli *c, int argc, char **argv);
 int cmd_record(struct cli *c, int argc, char **argv);
 int cmd_evidence(struct cli *c, int argc, char **argv);
 int cmd_key(struct cli *c, int argc, char **argv);
+int cmd_policy(struct cli *c, int argc, char **argv);
 int cmd_checkpoint(struct cli *c, int argc, char **argv);
 int cmd_proof(struct cli *c, int argc, char **argv);
 /* verify --checkpoint: each file's signature and the log's consistency with it, in

@@ -58,6 +58,7 @@ static const struct cmd commands[] = {
 	{"restore", cmd_restore, "bring back a sealed backup FILE as DEST, verified"},
 	{"migrate-store", cmd_migrate_store, "copy the whole installation FROM TO (SQLite <-> PostgreSQL), verified"},
 	{"key", cmd_key, "the data key: status, wrap --passphrase, unwrap, split, unlock, rotate"},
+	{"policy", cmd_policy, "the capability table: roles, capabilities, handling levels (JSON)"},
 };
 
 static void usage(FILE *out)

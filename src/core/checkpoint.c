@@ -184,6 +184,8 @@ int fs_checkpoint_sign(struct fs_ctx *ctx, const char *key_path, int store, char
 
 int fs_checkpoint_make(struct fs_ctx *ctx, const char *key_path, char **ret, struct fs_error *err)
 {
+	if (!fs_can(ctx, "log.checkpoint")) /* the CLI's --as account, as the route asks */
+		return fs_fail(err, FS_EPERM, NULL, "your role cannot sign a checkpoint (it needs log.checkpoint)");
 	return fs_checkpoint_sign(ctx, key_path, 1, ret, err);
 }
 

@@ -1309,7 +1309,10 @@ static int load_ex(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, st
 {
 	struct fs_row row;
 	int rc = fs_store_get(ctx->st, &e->table, id, &row, NULL);
-	if (rc == FS_ENOTFOUND || (!rc && e->owned && row.vals[e->org_col].i != ctx->org_id)) {
+	/* another organization's record, or one the principal's role may not read
+	 * (handling.c), does not exist */
+	if (rc == FS_ENOTFOUND || (!rc && e->owned && row.vals[e->org_col].i != ctx->org_id) ||
+	    (!rc && !fs_row_shown(ctx, e, row.vals, 0, NULL))) {
 		if (!rc)
 			fs_row_free(&row);
 		return fs_fail(err, FS_ENOTFOUND, NULL, "there is no %s with id %lld", e->name, (long long)id);
@@ -1494,13 +1497,15 @@ int fs_update(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, const s
 
 int fs_remove(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct fs_error *err)
 {
+	int rc = may_write(ctx, e, err); /* a role that may not write is refused first, as by the route */
+	if (rc)
+		return rc;
 	if (e->append_only)
 		return refuse_append_only(e, err);
 	if (e->managed)
 		return fs_fail(err, FS_EINVAL, NULL, "%s records are never removed (the custody log refers to them); "
 			       "restrict it with --handling sealed", e->name);
-	int rc = may_write(ctx, e, err);
-	if (rc || (rc = fs_tx_begin(ctx, err)))
+	if ((rc = fs_tx_begin(ctx, err)))
 		return rc;
 	struct fs_rec before;
 	rec_init(&before, e);
@@ -1523,6 +1528,8 @@ int fs_remove(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct 
 int fs_get(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, unsigned flags, json_t **ret,
 	   struct fs_error *err)
 {
+	if ((flags & FS_REVEAL) && !fs_can(ctx, "people.reveal"))
+		return fs_fail(err, FS_EPERM, "reveal", "your role cannot see sealed fields");
 	struct fs_rec r;
 	rec_init(&r, e);
 	int rc = load_ex(ctx, e, id, &r, (flags & FS_REVEAL) != 0, err);
@@ -1598,12 +1605,59 @@ static int list_cb(void *p, const struct fs_value *vals)
 	return u->rc != 0;
 }
 
+/* A list of what the role may read: every matching row is looked at (its
+ * level may come from other records), the page cut from the ones shown. */
+struct shown_ud {
+	struct list_ud *u;
+	struct fs_hcache *cache;
+	int64_t total, skip, room;
+};
+
+static int shown_cb(void *p, const struct fs_value *vals)
+{
+	struct shown_ud *s = p;
+	if (!fs_row_shown(s->u->ctx, s->u->e, vals, 0, s->cache))
+		return 0;
+	s->total++;
+	if (s->skip > 0 || s->room <= 0) {
+		s->skip -= s->skip > 0;
+		return 0;
+	}
+	s->room--;
+	return list_cb(s->u, vals);
+}
+
+static int list_shown(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_query *page, struct list_ud *u,
+		      struct fs_buf *out, struct fs_error *err)
+{
+	struct fs_hcache *cache = calloc(1, sizeof(*cache));
+	struct fs_buf items;
+	fs_buf_init(&items, 256u << 20);
+	struct fs_query q = *page;
+	q.limit = 0;
+	q.offset = 0;
+	u->text = &items;
+	struct shown_ud s = {u, cache, 0, page->offset, page->limit};
+	int rc = cache ? fs_store_select(ctx->st, &q, shown_cb, &s, err) : FS_ENOMEM;
+	if (!rc)
+		rc = u->rc;
+	if (!rc)
+		rc = fs_buf_adds(out, "{\"total\":") || fs_buf_addi(out, s.total) || fs_buf_adds(out, ",\"items\":[") ||
+		     fs_buf_add(out, items.data ? items.data : "", items.len) || fs_buf_adds(out, "]}") ? FS_ENOMEM : 0;
+	u->text = out;
+	fs_buf_done(&items);
+	free(cache);
+	return rc;
+}
+
 int fs_list_text_uncached(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_list_opts *o, struct fs_buf *out,
 			  struct fs_error *err)
 {
 	int rc = need_org(ctx, e, err);
 	if (rc)
 		return rc;
+	if ((o->flags & FS_REVEAL) && !fs_can(ctx, "people.reveal"))
+		return fs_fail(err, FS_EPERM, "reveal", "your role cannot see sealed fields");
 	struct fs_filter f[FS_MAX_FIELDS + 2];
 	size_t nf = 0;
 	struct fs_rec keys; /* parsed filter values, so dates and codes are normalised */
@@ -1648,17 +1702,21 @@ int fs_list_text_uncached(struct fs_ctx *ctx, const struct fs_entity *e, const s
 			     .then_by = label_fi >= 0 ? e->cols[e->col_of[label_fi]].name : NULL,
 			     .limit = limit, .offset = o->offset};
 	int64_t total = 0;
-	if (!rc)
-		rc = cached_count(ctx, e, &q, &total, err);
 	struct list_ud u = {ctx, e, out, 0, (o->flags & FS_REVEAL) ? REC_JSON_REVEAL : 0, err, 0};
-	if (!rc)
-		rc = fs_buf_adds(out, "{\"total\":") || fs_buf_addi(out, total) || fs_buf_adds(out, ",\"items\":[") ? FS_ENOMEM : 0;
-	if (!rc)
-		rc = fs_store_select(ctx->st, &q, list_cb, &u, err);
-	if (!rc)
-		rc = u.rc;
-	if (!rc)
-		rc = fs_buf_adds(out, "]}") ? FS_ENOMEM : 0;
+	if (!rc && fs_handled(e) && !fs_sees_every_level(ctx)) {
+		rc = list_shown(ctx, e, &q, &u, out, err); /* some records are hidden from this role */
+	} else {
+		if (!rc)
+			rc = cached_count(ctx, e, &q, &total, err);
+		if (!rc)
+			rc = fs_buf_adds(out, "{\"total\":") || fs_buf_addi(out, total) || fs_buf_adds(out, ",\"items\":[") ? FS_ENOMEM : 0;
+		if (!rc)
+			rc = fs_store_select(ctx->st, &q, list_cb, &u, err);
+		if (!rc)
+			rc = u.rc;
+		if (!rc)
+			rc = fs_buf_adds(out, "]}") ? FS_ENOMEM : 0;
+	}
 	fs_buf_done(&fold);
 	rec_done(&keys);
 	return rc;

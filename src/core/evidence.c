@@ -351,13 +351,15 @@ static int add_src(struct fs_ctx *ctx, const struct ev_src *src, const struct fs
 	return *ret ? 0 : FS_ENOMEM;
 }
 
-/* The record's sha256 (checked to belong to this organization). */
+/* The record's sha256 (checked to belong to this organization and to be readable
+ * by the principal). */
 static int evidence_hash(struct fs_ctx *ctx, int64_t id, char hex[65], struct fs_error *err)
 {
 	const struct fs_entity *e = fs_entity_find("evidence");
 	struct fs_row row;
 	int rc = fs_store_get(ctx->st, &e->table, id, &row, NULL);
-	if (rc || row.vals[e->org_col].i != ctx->org_id) {
+	/* evidence the principal's role may not read (its handling) does not exist */
+	if (rc || row.vals[e->org_col].i != ctx->org_id || !fs_row_shown(ctx, e, row.vals, 0, NULL)) {
 		if (!rc)
 			fs_row_free(&row);
 		return fs_fail(err, FS_ENOTFOUND, "evidence", "there is no evidence with id %lld", (long long)id);

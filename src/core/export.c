@@ -2,6 +2,7 @@
  * record's entities out as CSV or JSON, public records only on request. */
 #include "internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "../util/csv.h"
@@ -43,6 +44,8 @@ struct export_ud {
 	int64_t n;
 	int rc;
 	struct fs_error *err;
+	int filter, public_only; /* rows the principal may not read (or not public) left out */
+	struct fs_hcache *cache;
 };
 
 static void write_value(FILE *out, const struct fs_field *f, const struct fs_rec *r)
@@ -71,6 +74,8 @@ static int export_cb(void *p, const struct fs_value *v)
 {
 	struct export_ud *u = p;
 	struct fs_rec r;
+	if (u->filter && !fs_row_shown(u->ctx, u->e, v, u->public_only, u->cache))
+		return 0;
 	if ((u->rc = rec_from_values(u->ctx, &r, u->e, v, u->err)))
 		return 1;
 	if (u->fmt == FS_EXPORT_JSON) {
@@ -119,6 +124,8 @@ int fs_export_people(struct fs_ctx *ctx, FILE *out, enum fs_export_format fmt, u
 	if (ctx->org_id <= 0)
 		return fs_fail(err, FS_EINVAL, "org", "no organization chosen; pick one with --org");
 	static const char *const csv_fields[] = {"external_id", "full_name", "national_id", "birth_date", "phone", "address"};
+	if ((flags & FS_REVEAL) && !fs_can(ctx, "people.reveal"))
+		return fs_fail(err, FS_EPERM, "reveal", "your role cannot see sealed fields");
 	struct export_ud u = {.ctx = ctx, .e = fs_entity_find("person"), .out = out, .fmt = fmt,
 			      .reveal = (flags & FS_REVEAL) != 0, .nfields = (flags & FS_REVEAL) ? 6 : 2, .err = err};
 	for (size_t i = 0; i < u.nfields; i++)
@@ -135,12 +142,19 @@ int fs_export_records(struct fs_ctx *ctx, const struct fs_entity *e, FILE *out, 
 	if (ctx->org_id <= 0)
 		return fs_fail(err, FS_EINVAL, "org", "no organization chosen; pick one with --org");
 	int pub = (flags & FS_PUBLIC_ONLY) != 0;
-	if (pub && fs_field_index(e, "handling") < 0)
+	if (pub && !fs_handled(e))
 		return fs_fail(err, FS_EINVAL, "public", "%s have no handling level; there is no public export of them", e->plural);
-	struct export_ud u = {.ctx = ctx, .e = e, .out = out, .fmt = fmt, .reveal = (flags & FS_REVEAL) && !pub, .err = err};
+	if ((flags & FS_REVEAL) && !pub && !fs_can(ctx, "people.reveal"))
+		return fs_fail(err, FS_EPERM, "reveal", "your role cannot see sealed fields");
+	struct export_ud u = {.ctx = ctx, .e = e, .out = out, .fmt = fmt, .reveal = (flags & FS_REVEAL) && !pub, .err = err,
+			      .filter = pub || !fs_sees_every_level(ctx), .public_only = pub};
 	for (size_t i = 0; i < e->nfields; i++)
 		if (!(e->fields[i].flags & FF_SEALED) || u.reveal)
 			u.fields[u.nfields++] = e->fields[i].name;
-	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"handling", FS_EQ, fs_vtext("public")}};
-	return export_run(&u, "id", f, pub ? 2 : 1);
+	struct fs_filter f = {"org_id", FS_EQ, fs_vint(ctx->org_id)};
+	if (u.filter && !(u.cache = calloc(1, sizeof(*u.cache))))
+		return fs_fail(err, FS_ENOMEM, NULL, "out of memory");
+	int rc = export_run(&u, "id", &f, 1);
+	free(u.cache);
+	return rc;
 }

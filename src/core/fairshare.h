@@ -77,7 +77,8 @@ int fs_principal_can(struct fs_ctx *ctx, const char *capability);
 /* 0, or FS_EPERM saying who may not do what. */
 int fs_principal_require(struct fs_ctx *ctx, const char *capability, struct fs_error *err);
 /* 0 when the principal holds a role in the current organization (the operator
- * always does), else FS_EPERM. */
+ * always does); else FS_ENOTFOUND (the organization does not exist for it, as in
+ * the API), FS_EPERM for nobody. */
 int fs_principal_in_org(struct fs_ctx *ctx, struct fs_error *err);
 /* The account id an actor text of the journal or transfer log names
  * ("user:3 treasurer" -> 3); 0 for the operator and for entries of before ids. */
@@ -86,6 +87,9 @@ int64_t fs_actor_account(const char *actor);
  * before ids by the account's name. */
 int fs_actor_is_principal(const struct fs_ctx *ctx, const char *actor);
 
+/* 1 when the principal holds the capability in the current organization (the
+ * same as fs_principal_can; handling.c asks it for every handling level). */
+int fs_can(struct fs_ctx *ctx, const char *capability);
 /* Select the organization later calls work in: a slug or id; NULL picks the only
  * one (an error naming the choices when there are several). */
 int fs_use_org(struct fs_ctx *ctx, const char *slug_or_id, struct fs_error *err);

@@ -118,6 +118,10 @@ static int tf_row_cb(void *p, const struct fs_value *v)
 int fs_ledger_approve(struct fs_ctx *ctx, int64_t fund, const char *pending_id, const char *approval_id, int *result,
 		      struct fs_error *err)
 {
+	/* the capability first, as the API's route does: refused before "not found" */
+	int rc0 = fs_principal_require(ctx, "funds.approve", err);
+	if (rc0)
+		return rc0;
 	static const char *const cols[] = {"fund_id", "flags", "amount_minor", "actor", "id", "value_date"};
 	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"id", FS_EQ, fs_vtext(pending_id)}};
 	struct fs_query q = {.table = &fs_transfers_table, .filters = f, .nfilters = 2, .limit = 1, .columns = cols, .ncolumns = 6};

@@ -130,6 +130,34 @@ void fs_page_cache_free(struct fs_ctx *ctx);
 int rec_insert(struct fs_ctx *ctx, struct fs_rec *r, int64_t *ret_id, struct fs_error *err);
 int rec_update(struct fs_ctx *ctx, const struct fs_rec *before, struct fs_rec *after, struct fs_error *err);
 
+/* ---- handling.c: who sees which record ----
+ * A record's handling rank (policy.h): its own handling field, raised to the
+ * most closed of the records it references (a violation's incident, a hearing's
+ * case); an assessment or citation takes its subject's (and source's), a person
+ * link the levels of the records naming either person. -1: the kind of record
+ * has no handling level (the register, the funds). */
+struct fs_hcache { /* ranks looked up during one call (zero-initialise) */
+	struct {
+		const struct fs_entity *e;
+		int64_t id;
+		int rank;
+	} slot[128];
+};
+int fs_handled(const struct fs_entity *e);
+int fs_row_rank(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_value *vals, struct fs_hcache *cache);
+/* 1 when the principal reads a record of that rank (rank < 0: always); with
+ * public_only only public ones. */
+int fs_rank_shown(struct fs_ctx *ctx, int rank, int public_only);
+int fs_row_shown(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_value *vals, int public_only,
+		 struct fs_hcache *cache);
+/* The same for record id of e (0 when it is not this organization's). */
+int fs_id_shown(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, int public_only, struct fs_hcache *cache);
+/* 1 when the principal's role reads what a record about (kind, id) says: an
+ * assessment's or link's view of an incident, violation or person. */
+int fs_about_shown(struct fs_ctx *ctx, const char *kind, size_t n, int64_t id, struct fs_hcache *cache);
+/* 1 when the principal reads every level (no record is hidden from it). */
+int fs_sees_every_level(struct fs_ctx *ctx);
+
 /* journal.c: append an entry for a change of one row (before and/or after). */
 int fs_journal_append(struct fs_ctx *ctx, const char *action, const struct fs_rec *before,
 		      const struct fs_rec *after, struct fs_error *err);

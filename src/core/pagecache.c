@@ -52,7 +52,9 @@ static int page_key(struct fs_ctx *ctx, const struct fs_entity *e, const struct 
 {
 	int bad = add_str(k, e->name) || fs_buf_addi(k, ctx->org_id) || fs_buf_addc(k, '\0') || fs_buf_addi(k, o->limit) ||
 		  fs_buf_addc(k, '\0') || fs_buf_addi(k, o->offset) || fs_buf_addc(k, '\0') || fs_buf_addi(k, o->flags) ||
-		  fs_buf_addc(k, '\0') || add_str(k, o->search);
+		  fs_buf_addc(k, '\0') || add_str(k, o->search) ||
+		  /* what the principal's role may read (handling.c): a page is shared only by readers who see the same */
+		  fs_buf_addi(k, fs_handled(e) ? fs_sees_every_level(ctx) : 2) || fs_buf_addc(k, '\0');
 	for (size_t i = 0; !bad && i < o->nfilters; i++)
 		bad = add_str(k, o->filters[i].key) || add_str(k, o->filters[i].value);
 	return bad ? FS_ENOMEM : 0;

@@ -55,6 +55,17 @@ static const struct {
 	{"user", "users.manage"},     {"role", "users.manage"},
 };
 
+/* handling level -> the capability that reads a record at that level, from the
+ * most open to the most closed (a record's level is its rank in this list) */
+static const struct {
+	const char *level, *capability;
+} handling[] = {
+	{"public", "record.read"},
+	{"internal", "record.restricted"},
+	{"restricted", "record.restricted"},
+	{"sealed", "record.restricted"},
+};
+
 static unsigned role_bit(const char *role)
 {
 	for (size_t i = 0; role && i < sizeof(roles) / sizeof(roles[0]); i++)
@@ -94,4 +105,46 @@ json_t *fs_role_capabilities(const char *role)
 		if (capabilities[i].roles & bit)
 			json_array_append_new(out, json_string(capabilities[i].name));
 	return out;
+}
+
+int fs_handling_rank(const char *level, size_t n)
+{
+	for (size_t i = 0; level && i < sizeof(handling) / sizeof(handling[0]); i++)
+		if (strlen(handling[i].level) == n && !memcmp(level, handling[i].level, n))
+			return (int)i;
+	return FS_HANDLING_DEFAULT;
+}
+
+const char *fs_handling_name(int rank)
+{
+	if (rank < 0 || (size_t)rank >= sizeof(handling) / sizeof(handling[0]))
+		rank = FS_HANDLING_MOST;
+	return handling[rank].level;
+}
+
+const char *fs_handling_capability(int rank)
+{
+	if (rank < 0 || (size_t)rank >= sizeof(handling) / sizeof(handling[0]))
+		rank = FS_HANDLING_MOST;
+	return handling[rank].capability;
+}
+
+json_t *fs_capability_table(void)
+{
+	json_t *caps = json_array(), *rl = json_array(), *lv = json_array(), *wr = json_object();
+	for (size_t i = 0; caps && i < sizeof(capabilities) / sizeof(capabilities[0]); i++) {
+		json_t *who = json_array();
+		for (size_t k = 0; who && k < sizeof(roles) / sizeof(roles[0]); k++)
+			if (capabilities[i].roles & roles[k].bit)
+				json_array_append_new(who, json_string(roles[k].name));
+		json_array_append_new(caps, json_pack("{s:s,s:o}", "name", capabilities[i].name, "roles", who));
+	}
+	for (size_t k = 0; rl && k < sizeof(roles) / sizeof(roles[0]); k++)
+		json_array_append_new(rl, json_string(roles[k].name));
+	for (size_t i = 0; lv && i < sizeof(handling) / sizeof(handling[0]); i++)
+		json_array_append_new(lv, json_pack("{s:s,s:s}", "level", handling[i].level, "capability", handling[i].capability));
+	for (size_t i = 0; wr && i < sizeof(writers) / sizeof(writers[0]); i++)
+		json_object_set_new(wr, writers[i].entity, json_string(writers[i].capability));
+	return json_pack("{s:o,s:o,s:o,s:o,s:s}", "roles", rl, "capabilities", caps, "handling", lv, "writers", wr,
+			 "default_writer", "register.write");
 }

@@ -21,6 +21,7 @@
 #define FS_POLICY_H
 
 #include <jansson.h>
+#include <stddef.h>
 
 struct fs_entity;
 
@@ -36,5 +37,24 @@ json_t *fs_role_capabilities(const char *role);
 
 /* 1 when the name is a role of the table. */
 int fs_role_valid(const char *role);
+
+/* Handling levels, from the most open to the most closed: public, internal,
+ * restricted, sealed. A record's level is its rank; a record with no level of its
+ * own takes the most closed of the records it concerns (handling.c). */
+enum { FS_HANDLING_PUBLIC = 0, FS_HANDLING_DEFAULT = 1 /* internal */, FS_HANDLING_MOST = 3 /* sealed */ };
+/* The rank of a level's name (n bytes); an unknown or missing one is internal. */
+int fs_handling_rank(const char *level, size_t n);
+const char *fs_handling_name(int rank);
+/* The capability that reads a record of that rank (record.read for public ones). */
+const char *fs_handling_capability(int rank);
+
+/* The whole table as JSON (roles, capabilities with their roles, handling levels
+ * with their capability, the writer of each entity): what the policy matrix
+ * test is generated from ('fairshare policy --json'). */
+json_t *fs_capability_table(void);
+/* Every kind of record: name, plural, owned (by an organization), writer (the
+ * capability that writes it), handled (has a handling level, its own or taken
+ * from the records it concerns), own_handling. */
+json_t *fs_entity_policy(void);
 
 #endif

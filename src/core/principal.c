@@ -127,8 +127,10 @@ int fs_principal_in_org(struct fs_ctx *ctx, struct fs_error *err)
 		return 0;
 	char role[16];
 	role_here(ctx, role);
-	if (ctx->principal_id == FS_NOBODY || !*role)
+	if (ctx->principal_id == FS_NOBODY)
 		return fs_fail(err, FS_EPERM, "as", "%s holds no role in this organization", ctx->actor);
+	if (!*role) /* as in the API: an organization it holds no role in does not exist for it */
+		return fs_fail(err, FS_ENOTFOUND, "as", "%s holds no role in this organization", ctx->actor);
 	return 0;
 }
 

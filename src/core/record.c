@@ -8,6 +8,7 @@
 
 #include "../util/date.h"
 #include "../util/translit.h"
+#include "policy.h"
 
 struct cand {
 	char *key;
@@ -126,6 +127,8 @@ int fs_record_duplicates(struct fs_ctx *ctx, int64_t limit, json_t **ret, struct
 {
 	if (ctx->org_id <= 0)
 		return fs_fail(err, FS_EINVAL, "org", "no organization chosen; pick one with --org");
+	if (!fs_can(ctx, "record.review"))
+		return fs_fail(err, FS_EPERM, NULL, "your role cannot review the record (it needs record.review)");
 	const struct fs_entity *pe = fs_entity_find("person"), *le = fs_entity_find("link");
 	struct dup_ud u = {.ctx = ctx, .person = pe, .err = err};
 	struct fs_filter f = {"org_id", FS_EQ, fs_vint(ctx->org_id)};
@@ -262,7 +265,8 @@ struct count_ud {
 	struct fs_imap status[3]; /* incident, violation, person: level + 1 */
 	struct fs_imap parent;    /* person -> a smaller id of the same person */
 	struct fs_imap inc_key;   /* incident -> index into keys (region or month) */
-	struct fs_imap inc_public;
+	struct fs_imap inc_public; /* incident -> 1 when shown */
+	struct fs_hcache *hcache;
 	json_t *keys;          /* group names, in order of first use */
 	json_t *key_index;     /* name -> index */
 	json_t *inc_dim;       /* incident dimension values, by index */
@@ -286,6 +290,8 @@ static int level_index(const char *s, size_t n)
 static int assess_cb(void *p, const struct fs_value *v)
 {
 	struct count_ud *u = p;
+	if (!fs_about_shown(u->ctx, v[0].p, v[0].n, v[1].i, u->hcache))
+		return 0; /* an assessment the role may not read weighs nothing */
 	int s = v[0].n && ((const char *)v[0].p)[0] == 'i' ? 0 : v[0].n && ((const char *)v[0].p)[0] == 'v' ? 1 : 2;
 	int64_t *slot = fs_imap_slot(&u->status[s], v[1].i, 1);
 	if (!slot)
@@ -310,6 +316,8 @@ static int samelink_cb(void *p, const struct fs_value *v)
 	struct count_ud *u = p;
 	if (!(v[2].n == 4 && !memcmp(v[2].p, "same", 4)))
 		return 0;
+	if (!fs_about_shown(u->ctx, "person", 6, v[0].i, u->hcache) || !fs_about_shown(u->ctx, "person", 6, v[1].i, u->hcache))
+		return 0; /* a link the role may not read joins nobody */
 	int64_t a = root_of(u, v[0].i), b = root_of(u, v[1].i);
 	if (a == b)
 		return 0;
@@ -342,7 +350,8 @@ static int incident_cb(void *p, const struct fs_value *v)
 	int64_t *slot = fs_imap_slot(&u->inc_key, v[0].i, 1), *pub = fs_imap_slot(&u->inc_public, v[0].i, 1);
 	if (!slot || !pub)
 		return u->rc = FS_ENOMEM, 1;
-	*pub = v[3].n == 6 && !memcmp(v[3].p, "public", 6);
+	/* the incident's level with its action's and stage's (handling.c) */
+	*pub = fs_id_shown(u->ctx, fs_entity_find("incident"), v[0].i, u->public_only, u->hcache);
 	const char *d = "unknown";
 	size_t dn = 7;
 	if (!strcmp(u->by, "region") && v[2].type == FS_VTEXT && v[2].n)
@@ -370,11 +379,11 @@ static int violation_cb(void *p, const struct fs_value *v)
 	int ilv = ist ? *ist - 1 : LV_R0, vlv = vst ? *vst - 1 : LV_R0;
 	if (ilv == LV_XD || ilv == LV_DU || vlv == LV_XD || vlv == LV_DU)
 		return 0;
-	if (u->public_only) {
-		int64_t *pub = fs_imap_slot(&u->inc_public, v[1].i, 0);
-		if (!pub || !*pub || !(v[7].n == 6 && !memcmp(v[7].p, "public", 6)))
-			return 0;
-	}
+	/* shown when its incident is and its own level is (public only, or readable by the role) */
+	int64_t *pub = fs_imap_slot(&u->inc_public, v[1].i, 0);
+	if (!pub || !*pub || !fs_rank_shown(u->ctx, v[7].type == FS_VTEXT ? fs_handling_rank(v[7].p, v[7].n) : FS_HANDLING_DEFAULT,
+					     u->public_only))
+		return 0;
 	int64_t person = 0;
 	if (v[3].type == FS_VINT) {
 		person = root_of(u, v[3].i);
@@ -463,9 +472,8 @@ static int action_title(struct fs_ctx *ctx, int64_t id, int public_only, json_t 
 	if (fs_store_get(ctx->st, &e->table, id, &r, NULL))
 		return 0;
 	const struct fs_value *t = &r.vals[e->col_of[fs_field_index(e, "title")]];
-	const struct fs_value *h = &r.vals[e->col_of[fs_field_index(e, "handling")]];
 	int rc = 0;
-	if (!public_only || (h->type == FS_VTEXT && h->n == 6 && !memcmp(h->p, "public", 6)))
+	if (r.vals[e->org_col].i == ctx->org_id && fs_row_shown(ctx, e, r.vals, public_only, NULL))
 		rc = json_object_set_new(row, "title", json_stringn(t->p, t->n)) ? FS_ENOMEM : 0;
 	fs_row_free(&r);
 	return rc;
@@ -480,12 +488,12 @@ int fs_record_counts(struct fs_ctx *ctx, const char *by, int public_only, json_t
 		by = "type";
 	if (strcmp(by, "type") && strcmp(by, "region") && strcmp(by, "month") && strcmp(by, "incident") && strcmp(by, "action"))
 		return fs_fail(err, FS_EINVAL, "by", "'%.32s' is not one of: type, action, region, month, incident", by);
-	struct count_ud u = {.ctx = ctx, .by = by, .public_only = public_only};
+	struct count_ud u = {.ctx = ctx, .by = by, .public_only = public_only, .hcache = calloc(1, sizeof(struct fs_hcache))};
 	u.keys = json_array();
 	u.key_index = json_object();
 	u.inc_dim = json_pack("{s:o,s:o}", "index", json_object(), "names", json_array());
 	struct fs_filter f = {"org_id", FS_EQ, fs_vint(ctx->org_id)};
-	int rc = u.keys && u.key_index && u.inc_dim ? fs_read_begin(ctx, err) : FS_ENOMEM;
+	int rc = u.keys && u.key_index && u.inc_dim && u.hcache ? fs_read_begin(ctx, err) : FS_ENOMEM;
 	if (!rc) {
 		static const char *const acols[] = {"subject", "subject_id", "level"};
 		struct fs_query q = {.table = &fs_entity_find("assessment")->table, .filters = &f, .nfilters = 1,
@@ -583,6 +591,7 @@ int fs_record_counts(struct fs_ctx *ctx, const char *by, int public_only, json_t
 	json_decref(u.keys);
 	json_decref(u.key_index);
 	json_decref(u.inc_dim);
+	free(u.hcache);
 	free(u.a);
 	free(g);
 	return rc;
@@ -633,6 +642,8 @@ struct pris_ud {
 	fs_date today;
 	json_t *rows;
 	int rc;
+	int public_only;
+	struct fs_hcache *cache;
 };
 
 const char *fs_col_text(const struct fs_entity *e, const struct fs_value *v, const char *field)
@@ -645,7 +656,7 @@ static int prisoner_cb(void *p, const struct fs_value *v)
 {
 	struct pris_ud *u = p;
 	const struct fs_entity *e = u->e;
-	if (fs_col_text(e, v, "released_on"))
+	if (fs_col_text(e, v, "released_on") || !fs_row_shown(u->ctx, e, v, u->public_only, u->cache))
 		return 0;
 	const char *verdict = fs_col_text(e, v, "verdict"), *sentence = fs_col_text(e, v, "sentence");
 	const char *since = fs_col_text(e, v, "custody_since"), *expected = fs_col_text(e, v, "expected_release");
@@ -686,10 +697,12 @@ int fs_record_prisoners(struct fs_ctx *ctx, fs_date today, int public_only, json
 	*ret = NULL;
 	if (ctx->org_id <= 0)
 		return fs_fail(err, FS_EINVAL, "org", "no organization chosen; pick one with --org");
-	struct pris_ud u = {.ctx = ctx, .e = fs_entity_find("case"), .today = today, .rows = json_array()};
-	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"handling", FS_EQ, fs_vtext("public")}};
-	struct fs_query q = {.table = &u.e->table, .filters = f, .nfilters = public_only ? 2 : 1, .order_by = "custody_since"};
-	int rc = u.rows ? fs_select_rows(ctx, &q, prisoner_cb, &u, &u.rc, err) : FS_ENOMEM;
+	struct pris_ud u = {.ctx = ctx, .e = fs_entity_find("case"), .today = today, .rows = json_array(),
+			    .public_only = public_only, .cache = calloc(1, sizeof(struct fs_hcache))};
+	struct fs_filter f = {"org_id", FS_EQ, fs_vint(ctx->org_id)};
+	struct fs_query q = {.table = &u.e->table, .filters = &f, .nfilters = 1, .order_by = "custody_since"};
+	int rc = u.rows && u.cache ? fs_select_rows(ctx, &q, prisoner_cb, &u, &u.rc, err) : FS_ENOMEM;
+	free(u.cache);
 	if (rc) {
 		json_decref(u.rows);
 		return rc;
@@ -715,7 +728,7 @@ static int alert_cb(void *p, const struct fs_value *v)
 	struct alert_ud *u = p;
 	const struct fs_entity *e = u->e;
 	const char *w = fs_col_text(e, v, "whereabouts"), *since = fs_col_text(e, v, "whereabouts_since");
-	if (fs_col_text(e, v, "released_at") || !w || strcmp(w, "unknown") || !since)
+	if (fs_col_text(e, v, "released_at") || !w || strcmp(w, "unknown") || !since || !fs_row_shown(u->ctx, e, v, 0, NULL))
 		return 0;
 	int64_t t;
 	if (fs_time_parse(since, &t) || u->now - t < u->limit_s)
@@ -739,6 +752,8 @@ int fs_record_alerts(struct fs_ctx *ctx, int64_t now, int64_t hours, json_t **re
 		return fs_fail(err, FS_EINVAL, "org", "no organization chosen; pick one with --org");
 	if (hours <= 0)
 		return fs_fail(err, FS_EINVAL, "hours", "must be a positive number of hours");
+	if (!fs_can(ctx, "record.review")) /* names and whereabouts of detained people */
+		return fs_fail(err, FS_EPERM, NULL, "your role cannot see the whereabouts alerts (it needs record.review)");
 	struct alert_ud u = {.ctx = ctx, .e = fs_entity_find("detention"), .now = now, .limit_s = hours * 3600,
 			     .rows = json_array()};
 	struct fs_filter f = {"org_id", FS_EQ, fs_vint(ctx->org_id)};

@@ -75,9 +75,27 @@ int fs_open_row(void *ud, const struct fs_table *t, struct fs_value *vals, struc
 	size_t len[FS_MAX_FIELDS];
 	if ((rc = fs_payload_split(e, scratch->data, scratch->len, p, len)))
 		return rc;
+	/* each text again after the payload, ended by a NUL as the store's own text
+	 * is (readers take it as a C string); by offset, as the buffer may move */
+	size_t at[FS_MAX_FIELDS] = {0};
+	for (size_t i = 0; i < e->nfields; i++) {
+		if (!(e->fields[i].flags & FF_RESTRICTED) || !p[i])
+			continue;
+		char *copy = malloc(len[i] + 1);
+		if (!copy)
+			return FS_ENOMEM;
+		memcpy(copy, p[i], len[i]);
+		copy[len[i]] = 0;
+		at[i] = scratch->len;
+		rc = fs_buf_add(scratch, copy, len[i] + 1);
+		memset(copy, 0, len[i]);
+		free(copy);
+		if (rc)
+			return FS_ENOMEM;
+	}
 	for (size_t i = 0; i < e->nfields; i++)
 		if ((e->fields[i].flags & FF_RESTRICTED) && p[i])
-			vals[e->col_of[i]] = (struct fs_value){FS_VTEXT, 0, p[i], len[i]};
+			vals[e->col_of[i]] = (struct fs_value){FS_VTEXT, 0, scratch->data + at[i], len[i]};
 	return 0;
 }
 

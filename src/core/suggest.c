@@ -189,6 +189,8 @@ int fs_record_suggest(struct fs_ctx *ctx, json_t **ret, struct fs_error *err)
 	*ret = NULL;
 	if (ctx->org_id <= 0)
 		return fs_fail(err, FS_EINVAL, "org", "no organization chosen; pick one with --org");
+	if (!fs_can(ctx, "record.review"))
+		return fs_fail(err, FS_EPERM, NULL, "your role cannot review the record (it needs record.review)");
 	struct sg_ud u = {.ctx = ctx, .err = err};
 	static const struct {
 		const char *entity;

@@ -19,6 +19,7 @@ struct tl_ud {
 	const char *from, *to; /* YYYY-MM-DD or NULL */
 	int64_t action;        /* 0 = all */
 	int public_only;
+	struct fs_hcache *cache; /* handling ranks looked up */
 	struct fs_imap incidents; /* incidents of the action (with action) */
 	struct fs_imap cases;     /* cases of those incidents */
 	struct tl_item *items;
@@ -37,10 +38,11 @@ static int64_t col_int(struct tl_ud *u, const struct fs_value *v, const char *fi
 	return x->type == FS_VINT ? x->i : 0;
 }
 
+/* Not public when only public events are asked, or not readable by the
+ * principal's role (handling.c: the record's level and its parents'). */
 static int hidden(struct tl_ud *u, const struct fs_value *v)
 {
-	const char *h = col(u, v, "handling");
-	return u->public_only && !(h && !strcmp(h, "public"));
+	return !fs_row_shown(u->ctx, u->e, v, u->public_only, u->cache);
 }
 
 /* Add one event on date (NULL: none) unless outside the range; takes o. */
@@ -229,7 +231,10 @@ int fs_record_timeline(struct fs_ctx *ctx, const char *from, const char *to, int
 		return FS_EINVAL;
 	if (from && to && strcmp(from, to) > 0)
 		return fs_fail(err, FS_EINVAL, "to", "is before from (%s)", from);
-	struct tl_ud u = {.ctx = ctx, .from = from, .to = to, .action = action, .public_only = public_only};
+	struct tl_ud u = {.ctx = ctx, .from = from, .to = to, .action = action, .public_only = public_only,
+			  .cache = calloc(1, sizeof(struct fs_hcache))};
+	if (!u.cache)
+		return fs_fail(err, FS_ENOMEM, NULL, "out of memory");
 	static const struct {
 		const char *entity, *action_col, *order;
 		fs_row_cb cb;
@@ -242,14 +247,18 @@ int fs_record_timeline(struct fs_ctx *ctx, const char *from, const char *to, int
 		{"hearing", NULL, "held_on", hearing_cb},
 	};
 	int rc = fs_read_begin(ctx, err);
-	if (rc)
+	if (rc) {
+		free(u.cache);
 		return rc;
+	}
 	if (action > 0) {
 		struct fs_row row;
 		rc = fs_store_get(ctx->st, &fs_entity_find("action")->table, action, &row, err);
 		if (!rc) {
 			int other = row.vals[1].i != ctx->org_id;
 			fs_row_free(&row);
+			/* an action the role may not read does not exist */
+			other = other || !fs_id_shown(ctx, fs_entity_find("action"), action, 0, u.cache);
 			if (other)
 				rc = FS_ENOTFOUND;
 		}
@@ -278,6 +287,7 @@ int fs_record_timeline(struct fs_ctx *ctx, const char *from, const char *to, int
 			json_decref(u.items[i].o);
 	}
 	free(u.items);
+	free(u.cache);
 	fs_imap_free(&u.incidents);
 	fs_imap_free(&u.cases);
 	if (rc) {

@@ -26,14 +26,12 @@ enum MHD_Result fs_h_list(struct fs_hreq *q)
 	struct fs_error err = {0};
 	struct fs_kv filters[16];
 	size_t nf = 0;
-	int public_only = fs_entity_has_handling(e) && !fs_hreq_documents(q);
+	/* which handling levels the role reads is the core's (handling.c) */
 	for (size_t f = 0; f < fs_entity_nfields(e) && nf < 15; f++) {
 		const char *name = fs_entity_field(e, f)->name, *v = fs_hreq_arg(q, name);
-		if (v && !(public_only && !strcmp(name, "handling")))
+		if (v)
 			filters[nf++] = (struct fs_kv){name, v};
 	}
-	if (public_only)
-		filters[nf++] = (struct fs_kv){"handling", "public"};
 	int64_t limit = 0, offset = 0;
 	const char *l = fs_hreq_arg(q, "limit"), *of = fs_hreq_arg(q, "offset");
 	if ((l && (limit = strtoll(l, NULL, 10)) <= 0) || (of && (offset = strtoll(of, NULL, 10)) < 0))
@@ -64,13 +62,6 @@ enum MHD_Result fs_h_get(struct fs_hreq *q)
 	if (reveal && !fs_role_can(q->role, "people.reveal"))
 		return fs_http_send_error(q->c, 403, "forbidden", "your role cannot see sealed fields", "reveal");
 	int rc = fs_get(q->ctx, e, id, reveal ? FS_REVEAL : 0, &out, &err);
-	if (!rc && fs_entity_has_handling(e) && !fs_hreq_documents(q)) {
-		const char *h = json_string_value(json_object_get(out, "handling"));
-		if (!h || strcmp(h, "public")) { /* not confirmed to exist */
-			json_decref(out);
-			return fs_http_send_error(q->c, 404, "not_found", "no such record", NULL);
-		}
-	}
 	if (!rc && reveal)
 		rc = fs_journal_view(q->ctx, e, id, &err);
 	if (rc) {

@@ -105,7 +105,8 @@ has "the arrest time" "$T/out" '"at": "2012-03-02T10:30:00Z"'
 expect "public only" 0 fs --json record timeline --public
 hasnot "no internal action" "$T/out" "Марш"
 hasnot "no internal demand" "$T/out" "Release the strikers"
-has "public demand" "$T/out" "Pay the severance"
+hasnot "a public demand of the internal march stays out: it points at the march" "$T/out" "Pay the severance"
+has "the public strike's public demand" "$T/out" "Regional coefficient"
 expect "text" 0 fs record timeline --action 2
 has "a stage line" "$T/out" "2: T2 - T3"
 has "count line" "$T/out" "events"

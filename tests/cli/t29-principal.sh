@@ -24,7 +24,7 @@ has "says so" "$T/err" "there is no account 'nosuch' to act as"
 expect "\$FAIRSHARE_AS likewise" 66 env FAIRSHARE_AS=nosuch "$FS_BIN" --db "$DB" person list
 expect "a disabled account" 77 fs --as gone person list
 has "says so" "$T/err" "the account 'gone' is disabled"
-expect "an account without a role in the organization" 77 fs --as outsider person list
+expect "an account without a role in the organization: as if it did not exist (as the API)" 66 fs --as outsider person list
 has "says so" "$T/err" "user:6 outsider holds no role in this organization"
 expect "it acts in its own" 0 fs --org oo --as outsider person list
 expect "a viewer reads" 0 fs --as vw person list
