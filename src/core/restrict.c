@@ -77,14 +77,17 @@ int fs_open_row(void *ud, const struct fs_table *t, struct fs_value *vals, struc
 		return rc;
 	/* each text again after the payload, ended by a NUL as the store's own text
 	 * is (readers take it as a C string); by offset, as the buffer may move */
-	size_t at[FS_MAX_FIELDS] = {0};
+	size_t at[FS_MAX_FIELDS] = {0}, from[FS_MAX_FIELDS] = {0};
+	for (size_t i = 0; i < e->nfields; i++) /* p[] points into scratch, which each add may move */
+		if (p[i])
+			from[i] = (size_t)(p[i] - (const char *)scratch->data);
 	for (size_t i = 0; i < e->nfields; i++) {
 		if (!(e->fields[i].flags & FF_RESTRICTED) || !p[i])
 			continue;
 		char *copy = malloc(len[i] + 1);
 		if (!copy)
 			return FS_ENOMEM;
-		memcpy(copy, p[i], len[i]);
+		memcpy(copy, (const char *)scratch->data + from[i], len[i]);
 		copy[len[i]] = 0;
 		at[i] = scratch->len;
 		rc = fs_buf_add(scratch, copy, len[i] + 1);
