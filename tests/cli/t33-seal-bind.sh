@@ -233,6 +233,7 @@ mid=0 tries=0 noted="" ended=0
 while [ $mid -lt 4 ] && [ $tries -lt 40 ]; do
 	tries=$((tries + 1))
 	mkdir "$T/new$tries"
+	fpr0=$(sqlite3 "$DB" "SELECT value FROM meta WHERE key = 'key_fingerprint'")
 	"$FS_BIN" --db "$DB" key rotate --batch 5 --out "$T/new$tries" --shares-fd 3 3<"$T/cur" >/dev/null 2>"$T/rot.err" &
 	pid=$!
 	sleep "$(rand_s "$span_ms")"
@@ -243,7 +244,9 @@ while [ $mid -lt 4 ] && [ $tries -lt 40 ]; do
 	if [ -n "$(meta_rot)" ]; then # under way: the run that noted it wrote the new shares
 		[ -n "$noted" ] || noted=$T/new$tries
 		[ $killed -eq 1 ] && mid=$((mid + 1))
-	elif [ -n "$noted" ] || [ $rc -eq 0 ]; then # a rotation ended
+	elif [ -n "$noted" ] || [ $rc -eq 0 ] ||
+		[ "$(sqlite3 "$DB" "SELECT value FROM meta WHERE key = 'key_fingerprint'")" != "$fpr0" ]; then
+		# a rotation ended (also: begun and ended within this run, killed as it ended)
 		d=${noted:-$T/new$tries}
 		cat "$d/share-2.txt" "$d/share-3.txt" >"$T/cur"
 		noted="" ended=$((ended + 1))
