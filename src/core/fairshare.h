@@ -290,6 +290,9 @@ int fs_signing_key_public(struct fs_ctx *ctx, const char *path, char hex[65], st
  * none), kept in the database; *ret is its text (caller frees). */
 int fs_checkpoint_make(struct fs_ctx *ctx, const char *key_path, char **ret, struct fs_error *err);
 int fs_checkpoint_latest(struct fs_ctx *ctx, int64_t org, char **ret, struct fs_error *err);
+/* checkpoint_due.c: a checkpoint of every organization's log that grew since its latest one,
+ * kept (the server's schedule); *made how many. */
+int fs_checkpoints_due(struct fs_ctx *ctx, const char *key_path, int *made, struct fs_error *err);
 /* Find a checkpoint in text and check its signature: FS_EINVAL malformed, FS_ECRYPTO forged. */
 int fs_checkpoint_parse(const char *text, size_t n, struct fs_checkpoint *cp, struct fs_error *err);
 /* 0 when the current log extends the one the checkpoint saw; FS_EINTEGRITY saying how not. */

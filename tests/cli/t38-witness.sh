@@ -33,10 +33,24 @@ expect "instance B" 0 wfs init
 expect "B has an organization of its own" 0 wfs org add --slug allies --name "Allied union" --country TR --currency TRY
 port_a=$port
 bport=$((port_a + 1))
-"$FS_BIN" --db "$WB" serve --listen 127.0.0.1:$bport >"$T/b.out" 2>"$T/b.err" &
+expect "a bad schedule is refused" 64 wfs serve --checkpoint-every 5x
+"$FS_BIN" --db "$WB" serve --listen 127.0.0.1:$bport --checkpoint-every 1s >"$T/b.out" 2>"$T/b.err" &
 bserver=$!
-for i in $(seq 1 300); do curl -s "http://127.0.0.1:$bport/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
-same "server B answers" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$bport/api/v1/health")" 200
+BB=http://127.0.0.1:$bport/api/v1
+for i in $(seq 1 300); do curl -s "$BB/health" >/dev/null 2>&1 && break; sleep 0.1; done
+same "server B answers" "$(curl -s -o /dev/null -w '%{http_code}' "$BB/health")" 200
+# B's schedule: a checkpoint of each log that grew, kept and served as the latest (polled, up to 60 s)
+served_size() { curl -s "$BB/orgs/$1/checkpoint" | sed -n 's/^size: //p'; }
+log_size() { sqlite3 "$WB" "SELECT count(*) FROM journal WHERE org_id = (SELECT id FROM organizations WHERE slug = '$1')"; }
+wait_size() { for i in $(seq 1 600); do [ "$(served_size "$1")" = "$2" ] && return 0; sleep 0.1; done; return 1; }
+expect "a person in B's allies" 0 wfs --org allies person add --full-name "Ayşe Yılmaz"
+want=$(log_size allies)
+if wait_size allies "$want"; then ok "the scheduled checkpoint of the grown log is served"; else notok "the scheduled checkpoint of the grown log is served (got '$(served_size allies)', want $want)"; fi
+expect "it verifies against B's log" 0 sh -c "curl -s '$BB/orgs/allies/checkpoint' >'$T/sched.txt' && '$FS_BIN' --db '$WB' verify --checkpoint '$T/sched.txt'"
+kept=$(sqlite3 "$WB" "SELECT count(*) FROM checkpoints WHERE org_id = (SELECT id FROM organizations WHERE slug = 'allies')")
+expect "another organization on B" 0 wfs org add --slug second --name "Second" --country TR --currency TRY
+if wait_size second "$(log_size second)"; then ok "its log gets one too"; else notok "its log gets one too"; fi
+same "none more of the log that did not grow" "$(sqlite3 "$WB" "SELECT count(*) FROM checkpoints WHERE org_id = (SELECT id FROM organizations WHERE slug = 'allies')")" "$kept"
 expect "a URL that is not a checkpoint's is refused" 65 wfs witness add "$B/orgs/miners"
 has "saying what to give" "$T/err" "ending in /api/v1/orgs/ORG/checkpoint"
 expect "a key given that does not match is refused" 65 wfs witness add "$URL" --public-key "$(printf '%064d' 0)"
