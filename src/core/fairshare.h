@@ -300,6 +300,17 @@ int fs_checkpoint_check(struct fs_ctx *ctx, const struct fs_checkpoint *cp, stru
 /* proof.c: the proofs of a person's payments and claims (each one's last journal
  * entry, its index and inclusion path) and a checkpoint signed now, as text. */
 int fs_statement_proofs(struct fs_ctx *ctx, int64_t person, char **ret, struct fs_error *err);
+/* The same for a fund's public report: every journal entry about the fund (its rows, each batch of
+ * transfers with the ledger chain's head it bound), and a checkpoint signed now. */
+int fs_fund_report_proofs(struct fs_ctx *ctx, int64_t fund, char **ret, struct fs_error *err);
+/* qr.c: such a block as QR codes (cut into parts of at most 1000 bytes, one code each, joined in
+ * order by the reader): as text, a heading line per part and the code in UTF-8 half blocks; or as
+ * one SVG, the parts one under the other (data-parts="K"). *ret caller frees. */
+int fs_qr_text(const char *text, char **ret, struct fs_error *err);
+int fs_qr_svg(const char *text, char **ret, struct fs_error *err);
+/* Sets j's "proofs" (the block, or null), "proof_qr_svg" (its QR codes as SVG, or null) and, without
+ * proofs, "proofs_missing" (why): the statement's and the fund report's JSON. */
+void fs_proofs_attach(json_t *j, const char *proofs, const char *why);
 /* Check such a text alone (no database): *ret {ok, org, size, root, time, items[{ok, entity, entity_id, seq,
  * after}]} also when some fail (FS_EINTEGRITY); FS_EINVAL/FS_ECRYPTO for a malformed or forged checkpoint. */
 int fs_proof_verify(const char *text, size_t n, json_t **ret, struct fs_error *err);

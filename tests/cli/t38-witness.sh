@@ -79,6 +79,55 @@ expect "another witness key claimed is refused" 65 "$FS_BIN" witness verify "$T/
 sed 's/^size: \(.*\)/size: 1\1/' "$T/w1.txt" >"$T/w-forged.txt"
 expect "the checkpoint inside altered is refused" 65 "$FS_BIN" witness verify "$T/w-forged.txt"
 
+# proofs a worker and a donor keep: the statement's QR codes, the fund report's checkpoint and proofs
+expect "a statement with its proofs as QR codes" 0 fs --org miners statement 39 --qr --qr-svg "$T/st.svg"
+cp "$T/out" "$T/st-qr.txt"
+expect "its proofs verify" 0 "$FS_BIN" proof verify "$T/st-qr.txt"
+cat >"$T/qrshape.py" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+block = text.split("Proofs (check with: fairshare proof verify FILE)\n", 1)[1].split("\nThe proofs as QR codes\n", 1)[0]
+codes = text.split("\nThe proofs as QR codes\n", 1)[1]
+heads = re.findall(r"^QR (\d+) of (\d+): bytes (\d+) to (\d+) of the proofs block", codes, re.M)
+assert heads, "no QR heading"
+k = int(heads[0][1])
+assert [int(h[0]) for h in heads] == list(range(1, k + 1)), "parts numbered 1..K"
+assert int(heads[0][2]) == 1 and int(heads[-1][3]) == len(block.encode()), "the parts cover the block: %s vs %d" % (heads[-1][3], len(block.encode()))
+for a, b in zip(heads, heads[1:]):
+    assert int(b[2]) == int(a[3]) + 1, "parts follow each other"
+for part in re.split(r"^QR \d+ of \d+:.*\n", codes, flags=re.M)[1:]:
+    lines = part.rstrip("\n").split("\n")
+    assert all(set(l) <= set(" \u2580\u2584\u2588") for l in lines), "half blocks only"
+    w = len(lines[0])
+    assert all(len(l) == w for l in lines), "a square: every line as wide"
+    assert len(lines) == (w + 1) // 2, "two rows of modules a line: %d lines for %d columns" % (len(lines), w)
+    assert (w - 8 - 21) % 4 == 0, "a QR code's width (21 + 4 per version, quiet zone 4 + 4): %d" % w
+print(k)
+PY
+parts=$(python3 "$T/qrshape.py" "$T/st-qr.txt" 2>"$T/qr.err")
+if [ -n "$parts" ]; then ok "the QR codes have a QR's shape and cover the proofs block"; else notok "the QR codes have a QR's shape"; sed 's/^/#   /' "$T/qr.err"; fi
+has "the SVG file" "$T/st.svg" "<svg xmlns=\"http://www.w3.org/2000/svg\""
+has "with as many parts" "$T/st.svg" "data-parts=\"$parts\""
+expect "the statement's JSON" 0 fs --org miners statement 39 --json
+same "carries the SVG as proof_qr_svg" "$(python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print(j['proof_qr_svg'].startswith('<svg'), j['proofs'].startswith('fairshare proof v1'))" "$T/out")" "True True"
+fs user token admin >"$T/tok.admin"
+same "the API's statement carries them too" "$(curl -s -H "Authorization: Bearer $(cat "$T/tok.admin")" "$B/orgs/miners/statement/39" |
+	python3 -c "import json,sys; j=json.load(sys.stdin); print(j['proof_qr_svg'].startswith('<svg'), j['proofs'].startswith('fairshare proof v1'))")" "True True"
+expect "the fund's public report" 0 fs --org miners fund report 1
+cp "$T/out" "$T/fund.txt"
+has "ends with its proofs" "$T/fund.txt" "fairshare proof v1"
+has "and its checkpoint" "$T/fund.txt" "fairshare checkpoint v1"
+same "one proof per entry about the fund" "$(grep -c '^entry: ' "$T/fund.txt")" \
+	"$(sqlite3 "$DB" "SELECT count(*) FROM journal WHERE entity = 'fund' AND entity_id = 1 AND action <> 'view'")"
+expect "the report's proofs verify" 0 "$FS_BIN" proof verify "$T/fund.txt"
+has "the batch of transfers proven" "$T/out" "ok   fund 1"
+sed 's/\\"transfers\\":\([0-9]\)/\\"transfers\\":9\1/' "$T/fund.txt" >"$T/fund-forged.txt"
+cmp -s "$T/fund.txt" "$T/fund-forged.txt" && notok "the transfers count was changed" || ok "the transfers count was changed"
+expect "a report whose transfers entry was changed fails" 65 "$FS_BIN" proof verify "$T/fund-forged.txt"
+curl -s -H "Authorization: Bearer $(cat "$T/tok.admin")" "$B/orgs/miners/funds/1/report" >"$T/fund.json"
+expect "the API's report carries proofs that verify" 0 "$FS_BIN" proof verify "$T/fund.json"
+same "with its QR codes" "$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['proof_qr_svg'][:4])" "$T/fund.json")" "<svg"
+
 # A witnesses B too (two servers, each the other's witness)
 expect "B signs a checkpoint" 0 wfs --org allies checkpoint
 bkey=$(sed -n 's/^key: //p' "$T/out")
