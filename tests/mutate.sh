@@ -186,7 +186,10 @@ likely() {
 	src/core/entitle_kz.c | src/core/limitation.c) echo "cases unit-kz cli-t23" ;;
 	src/core/claims.c) echo "cli-t24-money cli-t04 unit-claims cli-t14" ;;
 	src/core/entitle.c | src/core/rules.c) echo "cases cli-t04 unit-claims unit-core" ;;
-	src/core/journal.c) echo "unit-guards cli-t24-keys cli-t03 cli-t09 unit-core" ;;
+	src/core/journal.c) echo "unit-guards cli-t24-keys cli-t03 cli-t09 unit-core cli-t38" ;;
+	src/core/witness.c | src/core/reshape_check.c | src/core/checkpoint_due.c | src/core/ctx.c | src/core/seal_bind.c)
+		echo "cli-t38 cli-t33 cli-t19 cli-t32" ;;
+	src/core/qr.c) echo "unit-qr cli-t38" ;;
 	src/core/crypto.c) echo "unit-guards cli-t24-keys cli-t03 unit-core cli-t01" ;;
 	src/core/auth.c) echo "cli-t28 cli-t24-http cli-t24-keys cli-t05 cli-t08 unit-guards" ;;
 	src/http/routes.c | src/http/h_users.c) echo "unit-routes cli-t31 cli-t08 cli-t05 cli-t07" ;;
