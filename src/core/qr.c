@@ -101,13 +101,14 @@ int fs_qr_svg(const char *text, char **ret, struct fs_error *err)
 	}
 	struct fs_buf b;
 	fs_buf_init(&b, 8u << 20);
+	/* each row's runs of dark modules as strokes one module wide along the row's middle */
 	if (!rc && fs_buf_addf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" shape-rendering=\"crispEdges\" "
-			       "data-parts=\"%zu\"><rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
+			       "data-parts=\"%zu\"><rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path stroke=\"#000\" d=\"",
 			       wmax, htotal, k, wmax, htotal))
 		rc = FS_ENOMEM;
 	for (size_t i = 0, top = 0; !rc && i < k; top += (size_t)(q[i]->width + 2 * QUIET), i++)
 		for (int y = 0; !rc && y < q[i]->width; y++)
-			for (int x = 0; !rc && x < q[i]->width;) {
+			for (int x = 0, end = -1; !rc && x < q[i]->width;) {
 				if (!(q[i]->data[y * q[i]->width + x] & 1)) {
 					x++;
 					continue;
@@ -115,8 +116,10 @@ int fs_qr_svg(const char *text, char **ret, struct fs_error *err)
 				int run = 0;
 				while (x + run < q[i]->width && (q[i]->data[y * q[i]->width + x + run] & 1))
 					run++;
-				rc = fs_buf_addf(&b, "M%d %zuh%dv1h-%dz", x + QUIET, top + (size_t)(y + QUIET), run, run) ? FS_ENOMEM : 0;
+				rc = (end < 0 ? fs_buf_addf(&b, "M%d %zu.5h%d", x + QUIET, top + (size_t)(y + QUIET), run)
+					      : fs_buf_addf(&b, "m%d 0h%d", x - end, run)) ? FS_ENOMEM : 0;
 				x += run;
+				end = x;
 			}
 	if (!rc && fs_buf_adds(&b, "\"/></svg>"))
 		rc = FS_ENOMEM;

@@ -287,6 +287,8 @@ int fs_witness_add(struct fs_ctx *ctx, const char *url, const char *key_hex, con
 		   json_t **ret, struct fs_error *err)
 {
 	unsigned char pin[32];
+	if (!fs_can(ctx, "log.checkpoint")) /* it signs with the installation's key: as a checkpoint does */
+		return fs_fail(err, FS_EPERM, NULL, "your role cannot witness another log (it needs log.checkpoint)");
 	if (key_hex && fs_unhex(key_hex, pin, 32))
 		return fs_fail(err, FS_EINVAL, "key", "--public-key is the log's public key: 64 hex digits");
 	int rc = url_ok(url, err);
@@ -391,6 +393,8 @@ static int judge(const struct fs_witness_io *io, const struct wlog *l, const str
 
 int fs_witness_check(struct fs_ctx *ctx, int64_t id, const struct fs_witness_io *io, json_t **ret, struct fs_error *err)
 {
+	if (!fs_can(ctx, "log.checkpoint"))
+		return fs_fail(err, FS_EPERM, NULL, "your role cannot witness another log (it needs log.checkpoint)");
 	struct logs_ud u = {0};
 	int rc = load_logs(ctx, id, &u, err);
 	json_t *out = json_array();

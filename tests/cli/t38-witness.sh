@@ -133,6 +133,8 @@ expect "B signs a checkpoint" 0 wfs --org allies checkpoint
 bkey=$(sed -n 's/^key: //p' "$T/out")
 expect "A witnesses B's log, given B's key" 0 fs witness add "http://127.0.0.1:$bport/api/v1/orgs/allies/checkpoint" --public-key "$bkey"
 has "pinned as given" "$T/out" "pinned (given)"
+expect "a viewer may not witness (log.checkpoint)" 77 fs --as viewer --org miners witness check
+has "saying so" "$T/err" "needs log.checkpoint"
 
 # A grows: B's check proves the new checkpoint extends the one kept, and countersigns it
 expect "a payment on A" 0 fs --org miners payment add --person-id 39 --payer-kind ministry --payer-name Ministry \

@@ -122,12 +122,27 @@ static void svg_is_the_code(void **state)
 	assert_non_null(strstr(out, head));
 	unsigned char *bits = calloc((size_t)wmax * (size_t)top[k], 1);
 	const char *p = strstr(out, " d=\"") + 4;
-	int x, y, run, back, used;
-	while (sscanf(p, "M%d %dh%dv1h-%dz%n", &x, &y, &run, &back, &used) == 4) {
-		assert_int_equal(run, back);
-		for (int i = 0; i < run; i++)
+	long x = 0, y = 0;
+	while (*p == 'M' || *p == 'm') { /* M x y.5 h run, then m gap 0 h run along the row */
+		char *e;
+		if (*p == 'M') {
+			x = strtol(p + 1, &e, 10);
+			assert_int_equal(*e, ' ');
+			y = strtol(e + 1, &e, 10);
+			assert_memory_equal(e, ".5", 2);
+			e += 2;
+		} else {
+			x += strtol(p + 1, &e, 10);
+			assert_memory_equal(e, " 0", 2);
+			e += 2;
+		}
+		assert_int_equal(*e, 'h');
+		long run = strtol(e + 1, &e, 10);
+		assert_true(run > 0);
+		for (long i = 0; i < run; i++)
 			bits[(size_t)y * (size_t)wmax + (size_t)(x + i)] = 1;
-		p += used;
+		x += run;
+		p = e;
 	}
 	assert_string_equal(p, "\"/></svg>");
 	for (size_t i = 0; i < k; i++) {
