@@ -14,7 +14,7 @@
 #include <qrencode.h>
 
 #include "core/fairshare.h"
-#include "core/qr.h"
+#include "qr.h"
 
 enum { QUIET = 4 };
 
