@@ -6,7 +6,8 @@ import { pickLang, setLang, t, translatePage, getLang } from "./i18n.js";
 import { state, chooseOrg, href } from "./state.js";
 import { $, el, clear, say, show } from "./ui.js";
 import { beforeEach, go, interceptLinks, otherwise, render, route, focusView } from "./router.js";
-import { listPeople, openPerson, openEdit, openStatement, wirePeople } from "./people.js";
+import { listPeople, openPerson, openEdit, wirePeople } from "./people.js";
+import { openStatement, wireStatement } from "./statement.js";
 import { openWatch, wireWatch } from "./watch.js";
 import { openFunds, openReport, wireFunds } from "./funds.js";
 import { openRecord, openTimeline, wireRecord } from "./record.js";
@@ -109,7 +110,7 @@ async function boot() {
   $("org").addEventListener("change", () => { useOrg($("org").value); go(href("/people")); });
   for (const [id, p] of [["nav-people", "/people"], ["nav-watch", "/watch"], ["nav-funds", "/funds"], ["nav-record", "/record"]])
     $(id).addEventListener("click", () => { say(""); go(href(p)); });
-  wirePeople(); wireWatch(); wireFunds(); wireRecord(); wireIncident();
+  wirePeople(); wireStatement(); wireWatch(); wireFunds(); wireRecord(); wireIncident();
   interceptLinks();
   render();
 }
