@@ -16,8 +16,23 @@ function test(name, fn) {
   try { fn(); console.log(`ok ${n} - ${name}`); } catch (e) { failed++; console.log(`not ok ${n} - ${name}\n# ${String(e.message).split("\n").join("\n# ")}`); }
 }
 function assert(c, m) { if (!c) throw new Error(m); }
-const dict = {};
-for (const l of ["en", "tr", "ru", "kk"]) dict[l] = (await import(path.join(root, "web/i18n", l + ".js"))).default;
+const dict = {}, part = {};
+for (const l of ["en", "tr", "ru", "kk"]) {
+  /* each language in two halves: LANG.js at the first load, LANG-more.js after it (web/js/i18n.js) */
+  part[l] = [(await import(path.join(root, "web/i18n", l + ".js"))).default, (await import(path.join(root, "web/i18n", l + "-more.js"))).default];
+  dict[l] = Object.assign({}, ...part[l]);
+}
+test("each half of a dictionary has the same keys in the four languages, and no key is in both halves", () => {
+  for (const l of ["tr", "ru", "kk"])
+    for (const i of [0, 1]) {
+      const diff = Object.keys(part.en[i]).filter((k) => !(k in part[l][i])).concat(Object.keys(part[l][i]).filter((k) => !(k in part.en[i])));
+      assert(!diff.length, `${l}, ${i ? "LANG-more.js" : "LANG.js"}: keys not in both: ${diff.join(", ")}`);
+    }
+  for (const l of ["en", "tr", "ru", "kk"]) {
+    const both = Object.keys(part[l][0]).filter((k) => k in part[l][1]);
+    assert(!both.length, `${l}: in both halves: ${both.join(", ")}`);
+  }
+});
 
 test("the four dictionaries have the same keys", () => {
   for (const l of ["tr", "ru", "kk"]) {

@@ -31,7 +31,8 @@ const browser = await chromium.launch({
 });
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 const dict = {};
-for (const l of ["en", "tr", "ru", "kk"]) dict[l] = (await import(path.join(root, "web/i18n", l + ".js"))).default;
+for (const l of ["en", "tr", "ru", "kk"])
+  dict[l] = Object.assign({}, (await import(path.join(root, "web/i18n", l + ".js"))).default, (await import(path.join(root, "web/i18n", l + "-more.js"))).default);
 
 /* the CLI on the same text: its exit code and which items it calls ok / BAD */
 let fileNo = 0;
@@ -143,6 +144,26 @@ await test("a QR code the server adds (proof_qr_svg) is shown, nothing active in
   await openStatement(b.page, 39);
   assert(!(await b.page.locator("#statement-qr").isVisible()), "without the field: no QR, the text only");
   await b.ctx.close();
+});
+
+await test("forms in Russian and Kazakh: every help text and every choice translated (LANG-more.js loaded after the first view)", async () => {
+  for (const lang of ["ru", "kk"]) {
+    const { ctx, page } = await login(lang);
+    for (const coll of ["incidents", "detentions", "legal_cases", "reports", "payments", "memberships", "workplaces"]) {
+      await page.goto(url(`/o/miners/new/${coll}`));
+      await page.locator("#form-view").waitFor({ state: "visible" });
+      await page.locator("#generic-form label").first().waitFor();
+      const helps = await page.locator("#generic-form .help").allTextContents();
+      const opts = await page.locator("#generic-form select option").allTextContents();
+      const enHelps = new Set(Object.entries(dict.en).filter(([k]) => k.startsWith("help.")).map(([, v]) => v));
+      assert(helps.length > 0, `${lang} ${coll}: no help text shown`);
+      const english = helps.filter((h) => enHelps.has(h) || !/[а-яәғқңөұүһі]/i.test(h));
+      assert(!english.length, `${lang} ${coll}: help left in English: ${english.join(" | ")}`);
+      const raw = opts.filter((o) => /^[a-z]+(_[a-z]+)+$/.test(o) || /^[a-z]{4,}$/.test(o));
+      assert(!raw.length, `${lang} ${coll}: raw codes among the choices: ${raw.join(", ")}`);
+    }
+    await ctx.close();
+  }
 });
 
 /* the verify page, loaded and then cut off from the network */

@@ -2,7 +2,7 @@
  * the one chosen before), asks the server who is logged in and what they may do
  * (GET /api/v1/me), and shows the view of the address. Talks only to /api/v1. */
 import { api } from "./api.js";
-import { pickLang, setLang, t, translatePage, getLang } from "./i18n.js";
+import { pickLang, setLang, t, translatePage, getLang, loadMore } from "./i18n.js";
 import { state, chooseOrg, href } from "./state.js";
 import { $, el, clear, say, show } from "./ui.js";
 import { beforeEach, go, interceptLinks, otherwise, render, route, focusView } from "./router.js";
@@ -28,6 +28,7 @@ async function session() {
   const sel = clear($("org"));
   for (const o of state.orgs) sel.appendChild(el("option", { value: o.slug, text: o.name }));
   $("session").hidden = false;
+  loadMore(); /* error templates, help texts: in the background */
   return me;
 }
 
@@ -97,6 +98,7 @@ async function boot() {
   $("lang").value = getLang();
   $("lang").addEventListener("change", async () => {
     await setLang($("lang").value);
+    if (me) loadMore();
     translatePage();
     say("");
     render();

@@ -6,7 +6,7 @@
  * server adds it, a QR code of the same. Printable (style.css @media print);
  * checked offline by /verify.html. */
 import { api, errorText } from "./api.js";
-import { t, word, getLang, has } from "./i18n.js";
+import { t, word, getLang, has, loadMore } from "./i18n.js";
 import { fmtDate, fmtMoney } from "./fmt.js";
 import { orgPath, href } from "./state.js";
 import { $, cell, clear, el, say, show } from "./ui.js";
@@ -79,7 +79,7 @@ function proofItems(text) {
 }
 
 export async function openStatement(params) {
-  const r = await api("GET", orgPath("/statement/" + params.id + "?lang=" + getLang() + "&proofs=1"));
+  const [r] = await Promise.all([api("GET", orgPath("/statement/" + params.id + "?lang=" + getLang() + "&proofs=1")), loadMore()]);
   if (r.status !== 200) {
     if (r.status === 401) { go("/login"); return null; }
     say(errorText(r), true);

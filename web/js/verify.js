@@ -57,7 +57,10 @@
   }
   async function setLang(l) {
     lang = LANGS.includes(l) ? l : "en";
-    try { dict = (await import("/i18n/" + lang + ".js")).default; }
+    try {
+      const [a, b] = await Promise.all([import("/i18n/" + lang + ".js"), import("/i18n/" + lang + "-more.js")]);
+      dict = Object.assign({}, a.default, b.default);
+    }
     catch (e) { dict = {}; lang = "en"; } /* a saved copy of the page: English */
     try { localStorage.setItem("fs.lang", lang); } catch (e) { /* file:// may refuse */ }
     document.documentElement.lang = lang;
