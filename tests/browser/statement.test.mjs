@@ -187,6 +187,25 @@ async function check(page, text) {
            items: itemsShown ? rows : [], rowsText: await page.locator("#verify-items tbody").textContent() };
 }
 
+await test("the verify page's weight: at most 60 KB transferred (gzip), everything it needs loaded before the network goes", async () => {
+  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const page = await ctx.newPage();
+  await page.addInitScript(() => localStorage.setItem("fs.lang", "ru"));
+  await page.goto(url("/verify.html"));
+  await page.locator("body[data-ready='1']").waitFor();
+  await page.waitForLoadState("networkidle");
+  const w = await page.evaluate(() => {
+    const nav = performance.getEntriesByType("navigation")[0], res = performance.getEntriesByType("resource");
+    return { total: nav.transferSize + res.reduce((a, r) => a + r.transferSize, 0), files: res.map((r) => r.name.replace(/^.*\/\/[^/]+/, "")) };
+  });
+  console.log(`# verify page: ${w.total} bytes transferred in ${w.files.length + 1} files (${w.files.join(" ")})`);
+  assert(w.total > 0 && w.total <= 60 * 1024, "verify page: " + w.total + " bytes");
+  for (const f of ["/vendor/nacl-fast.min.js", "/js/proofcheck.js", "/js/verify.js", "/i18n/ru.js", "/i18n/ru-more.js"])
+    assert(w.files.includes(f), "loaded up front: " + f);
+  assert(!w.files.some((f) => f.startsWith("/api/")), "no call to the server: " + w.files.join(" "));
+  await ctx.close();
+});
+
 await test("offline: the page's proofs verify in the browser, as with the CLI", async () => {
   assert(pageProofs, "the statement page gave its proofs");
   const { ctx, page } = await verifyPage("en");
