@@ -7,32 +7,12 @@
 // a path, a signature, a root altered are refused, naming what failed - and
 // `fairshare proof verify` says the same of each of those texts.
 // usage: FAIRSHARE=bin node statement.test.mjs BASE_URL SCREENSHOT_DIR WORK_DIR   (prints TAP)
-import { chromium } from "playwright-core";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { test, assert, done, browser, shots, url, dict } from "./harness.mjs";
 
-const base = process.argv[2];
-const shots = process.argv[3] || "screenshots";
 const work = process.argv[4] || fs.mkdtempSync("/tmp/fs-st-");
-fs.mkdirSync(shots, { recursive: true });
-let n = 0, failed = 0;
-async function test(name, fn) {
-  n++;
-  try { await fn(); console.log(`ok ${n} - ${name}`); }
-  catch (e) { failed++; console.log(`not ok ${n} - ${name}\n# ${String(e.message || e).split("\n").join("\n# ")}`); }
-}
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
-const url = (p) => new URL(p, base).href;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium", headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"],
-});
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
-const dict = {};
-for (const l of ["en", "tr", "ru", "kk"])
-  dict[l] = Object.assign({}, (await import(path.join(root, "web/i18n", l + ".js"))).default, (await import(path.join(root, "web/i18n", l + "-more.js"))).default);
 
 /* the CLI on the same text: its exit code and which items it calls ok / BAD */
 let fileNo = 0;
@@ -301,6 +281,4 @@ await test("a statement without claims or payments: its checkpoint holds, as wit
   await ctx.close();
 });
 
-await browser.close();
-console.log(`1..${n}`);
-process.exit(failed ? 1 : 0);
+await done();
