@@ -7,7 +7,6 @@ import { state, chooseOrg, href } from "./state.js";
 import { $, el, clear, say, show } from "./ui.js";
 import { beforeEach, go, interceptLinks, otherwise, render, route, focusView } from "./router.js";
 import { listPeople, openPerson, openEdit, wirePeople } from "./people.js";
-import { openStatement, wireStatement } from "./statement.js";
 import { openWatch, wireWatch } from "./watch.js";
 import { openFunds, openReport, wireFunds } from "./funds.js";
 import { openRecord, openTimeline, wireRecord } from "./record.js";
@@ -65,7 +64,7 @@ route("/o/:org/people", listPeople);
 route("/o/:org/people/new", openEdit);
 route("/o/:org/people/:id", openPerson);
 route("/o/:org/people/:id/edit", openEdit);
-route("/o/:org/people/:id/statement", openStatement);
+route("/o/:org/people/:id/statement", async (p, q) => (await import("./statement.js")).openStatement(p, q)); /* fetched when opened */
 route("/o/:org/watch", openWatch);
 route("/o/:org/funds", openFunds);
 route("/o/:org/funds/:id", openFunds);
@@ -112,7 +111,7 @@ async function boot() {
   $("org").addEventListener("change", () => { useOrg($("org").value); go(href("/people")); });
   for (const [id, p] of [["nav-people", "/people"], ["nav-watch", "/watch"], ["nav-funds", "/funds"], ["nav-record", "/record"]])
     $(id).addEventListener("click", () => { say(""); go(href(p)); });
-  wirePeople(); wireStatement(); wireWatch(); wireFunds(); wireRecord(); wireIncident();
+  wirePeople(); wireWatch(); wireFunds(); wireRecord(); wireIncident();
   interceptLinks();
   render();
 }

@@ -133,6 +133,7 @@ export async function openStatement(params) {
   for (const w of s.warnings || []) ul.appendChild(el("li", { text: localText(w) }));
   showProofs(s);
   $("statement-back").onclick = () => go(href("/people/" + params.id));
+  $("statement-print").onclick = () => window.print();
   return sec;
 }
 
@@ -152,8 +153,4 @@ function showProofs(s) {
   const node = qrNode(s.proof_qr_svg);
   if (node) qr.appendChild(node);
   qr.hidden = !node;
-}
-
-export function wireStatement() {
-  $("statement-print").addEventListener("click", () => window.print());
 }

@@ -129,11 +129,13 @@
       const tr = el("tr", null, it.ok ? "item-ok" : "item-bad");
       const what = it.bound ? t("verify.item.bound", { entity: entityWord(it.bound.entity), id: it.bound.id,
         work: t("verify.work." + ((it.after && it.after.batch) || "import")) }) : entityWord(it.entity) + " " + it.entity_id;
-      tr.appendChild(el("td", what));
-      tr.appendChild(el("td", String(it.seq), "num"));
+      /* what, its journal entry and the result in one cell: on a phone nothing is off-screen */
+      const td = el("td");
+      td.appendChild(el("div", (it.ok ? "✓ " : "✗ ") + what));
+      td.appendChild(el("div", t("verify.col.entry") + " " + it.seq + " — " + (it.ok ? t("verify.item.ok") : t("verify.reason." + it.reason)), "detail"));
+      tr.appendChild(td);
       const a = it.after && Number.isInteger(it.after.amount_minor) ? money(it.after.amount_minor, it.after.currency) : "";
       tr.appendChild(el("td", a, "num"));
-      tr.appendChild(el("td", it.ok ? "✓ " + t("verify.item.ok") : "✗ " + t("verify.reason." + it.reason)));
       body.appendChild(tr);
     }
     table.hidden = !r.items.length;
