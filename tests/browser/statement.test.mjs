@@ -60,6 +60,11 @@ for (const lang of ["en", "tr", "ru", "kk"]) {
     assert(big.includes(want[lang].money), `the payment's amount as ${lang} writes it (${want[lang].money}): ${big}`);
     assert(big.includes(want[lang].date), `its date as ${lang} writes it (${want[lang].date}): ${big}`);
     assert(big.includes(dict[lang]["payer.ministry"]), "the payer's kind translated: " + big);
+    await page.locator("#statement-promises tbody tr").first().waitFor();
+    const proms = await page.locator("#statement-promises tbody tr").allTextContents();
+    assert(proms.length === 2, "the two promises made for the worker's mine: " + proms.join(" | "));
+    assert(proms.some((p) => p.includes(dict[lang]["status.broken"]) && p.includes(dict[lang]["promise.overdue"])), "a broken promise, overdue, said in the language: " + proms.join(" | "));
+    assert(proms.some((p) => p.includes(dict[lang]["kind.severance"])), "the kinds it covers translated: " + proms.join(" | "));
     const sev = page.locator("#statement-claims tbody tr", { hasText: dict[lang]["kind.severance"] });
     const law = await sev.locator("td.law").textContent();
     assert(want[lang].law && law === want[lang].law, `the law cited in ${lang}: '${law}', expected '${want[lang].law}'`);

@@ -513,6 +513,8 @@ export default {
   "statement.payer": "Paid by",
   "statement.reference": "Reference",
   "statement.no_payments": "No payments recorded.",
+  "statement.promises_note": "Promises that cover this worker (the amounts are for everyone a promise covers).",
+  "statement.no_promises": "No promise covers this worker.",
   "statement.rules": "Rules {version}",
   "statement.limitation": "Limitation ({kind}, {months} months): {deadline}, {status}",
   "statement.proofs": "Proofs you can keep",

@@ -513,6 +513,8 @@ export default {
   "statement.payer": "Кім төледі",
   "statement.reference": "Сілтеме",
   "statement.no_payments": "Төлемдер жазылмаған.",
+  "statement.promises_note": "Осы қызметкерге қатысты уәделер (сомалар уәде қамтитын барлық адамға арналған).",
+  "statement.no_promises": "Бұл қызметкерге қатысты уәде жоқ.",
   "statement.rules": "Ережелер {version}",
   "statement.limitation": "Талап қою мерзімі ({kind}, {months} ай): {deadline}, {status}",
   "statement.proofs": "Сақтап қоюға болатын дәлелдер",

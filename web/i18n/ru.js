@@ -513,6 +513,8 @@ export default {
   "statement.payer": "Кто заплатил",
   "statement.reference": "Ссылка",
   "statement.no_payments": "Выплат не записано.",
+  "statement.promises_note": "Обещания, которые касаются этого работника (суммы — на всех, кого касается обещание).",
+  "statement.no_promises": "Ни одно обещание не касается этого работника.",
   "statement.rules": "Правила {version}",
   "statement.limitation": "Исковая давность ({kind}, {months} мес.): {deadline}, {status}",
   "statement.proofs": "Доказательства, которые можно сохранить",

@@ -513,6 +513,8 @@ export default {
   "statement.payer": "Ödeyen",
   "statement.reference": "Referans",
   "statement.no_payments": "Kayıtlı ödeme yok.",
+  "statement.promises_note": "Bu işçiyi kapsayan taahhütler (tutarlar, bir taahhüdün kapsadığı herkes içindir).",
+  "statement.no_promises": "Bu işçiyi kapsayan bir taahhüt yok.",
   "statement.rules": "Kurallar {version}",
   "statement.limitation": "Zamanaşımı ({kind}, {months} ay): {deadline}, {status}",
   "statement.proofs": "Saklayabileceğiniz kanıtlar",

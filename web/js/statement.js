@@ -1,5 +1,5 @@
 /* statement.js - a worker's statement: what is owed, promised and paid, claim by
- * claim and payment by payment, how it was computed with the law cited, money
+ * claim and payment by payment, the promises that cover them, how it was computed with the law cited, money
  * and dates in the interface language; then the proofs the worker can keep
  * (GET /statement/{id}?proofs=1: each payment's and claim's journal entry with
  * its inclusion path, and a checkpoint signed for it), as text and, when the
@@ -113,6 +113,7 @@ export async function openStatement(params) {
   }
   $("statement-payments").hidden = !s.payments.length;
   $("statement-no-payments").hidden = !!s.payments.length;
+  showPromises(s, params.id);
   $("statement-totals").textContent = t("claims.totals", { owed: fmtMoney(s.totals.owed_minor, cur),
     paid: fmtMoney(s.totals.paid_minor, cur), outstanding: fmtMoney(s.totals.outstanding_minor, cur) });
   const how = clear($("statement-how"));
@@ -135,6 +136,35 @@ export async function openStatement(params) {
   $("statement-back").onclick = () => go(href("/people/" + params.id));
   $("statement-print").onclick = () => window.print();
   return sec;
+}
+
+/* the promises that cover the worker: made to them, to a workplace they worked at,
+ * or to everyone; with their state as the watch computes it (GET /watch) */
+async function showPromises(s, id) {
+  const body = clear($("statement-promises").tBodies[0]), cur = s.currency;
+  const e = await api("GET", orgPath("/employments?person_id=" + id));
+  const places = new Set(e.status === 200 ? e.data.items.map((x) => x.workplace_id).filter((x) => x != null) : []);
+  const seen = new Set(), rows = [];
+  for (const wp of [null, ...places]) {
+    const w = await api("GET", orgPath("/watch" + (wp ? "?workplace=" + wp : "")));
+    if (w.status !== 200) continue;
+    for (const p of w.data.promises || []) {
+      const covers = p.person_id != null ? String(p.person_id) === String(id) : p.workplace_id == null || places.has(p.workplace_id);
+      if (covers && !seen.has(p.id)) { seen.add(p.id); rows.push(p); }
+    }
+  }
+  for (const p of rows) {
+    const tr = el("tr", { "data-promise": p.id });
+    cell(tr, p.promisor_name + " (" + word("payer", p.promisor_kind) + ")");
+    cell(tr, p.kinds ? p.kinds.split(",").map((k) => word("kind", k.trim())).join(", ") : t("person.none"));
+    cell(tr, fmtDate(p.made_on)); cell(tr, fmtDate(p.due_on));
+    cell(tr, fmtMoney(p.promised_minor, cur), "num"); cell(tr, fmtMoney(p.paid_minor, cur), "num");
+    cell(tr, word("status", p.status) + (p.overdue ? " — " + t("promise.overdue") : ""), p.overdue ? "overdue" : null);
+    body.appendChild(tr);
+  }
+  $("statement-promises").hidden = !rows.length;
+  $("statement-promises-note").hidden = !rows.length;
+  $("statement-no-promises").hidden = !!rows.length;
 }
 
 function showProofs(s) {
