@@ -58,7 +58,7 @@ enum MHD_Result fs_h_fund_read(struct fs_hreq *q)
 		if (!rc && fs_fund_report_proofs(q->ctx, fund, &proofs, &perr))
 			proofs = NULL;
 		if (!rc)
-			fs_proofs_attach(out, proofs, perr.message);
+			fs_proofs_attach(out, proofs, &perr);
 		free(proofs);
 	}
 	else if (!strcmp(what, "pledges"))

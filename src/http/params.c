@@ -27,7 +27,7 @@ static const char *const separators[] = {"auto", "comma", "semicolon", "tab", NU
 static const struct fs_param import[] = {{"dry_run", FS_P_ENUM, 0, 0, flag_1, 0}, {"encoding", FS_P_TEXT, 1, 40, NULL, 0},
 					 {"separator", FS_P_ENUM, 0, 0, separators, 0}, END};
 static const struct fs_param watch[] = {{"workplace", FS_P_INT, 1, INT64_MAX, NULL, 0}, {"as_of", FS_P_DATE, 0, 0, NULL, 0}, END};
-static const struct fs_param statement[] = {{"lang", FS_P_ENUM, 0, 0, langs, 0}, END};
+static const struct fs_param statement[] = {{"lang", FS_P_ENUM, 0, 0, langs, 0}, {"proofs", FS_P_ENUM, 0, 0, flag_1, 0}, END};
 static const struct fs_param counts[] = {{"by", FS_P_ENUM, 0, 0, count_by, 0}, PUBLIC, END};
 static const struct fs_param prisoners[] = {{"as_of", FS_P_DATE, 0, 0, NULL, 0}, PUBLIC, END};
 static const struct fs_param alerts[] = {{"hours", FS_P_INT, 1, 8760, NULL, 0}, END};
