@@ -70,6 +70,7 @@ int cmd_proof(struct cli *c, int argc, char **argv);
  * order; the first it contradicts is named (EX_DATAERR). */
 int cli_verify_checkpoints(struct fs_ctx *ctx, int nfiles, char **files);
 int cli_person_forget(struct cli *c, int argc, char **argv);
+int cli_payment_reverse(struct cli *c, int argc, char **argv); /* cmd_reverse.c */
 /* Get what unlocks a wrapped or split key (once per process); -1 with *exit_code. */
 int cli_unlock(struct cli *c, int *exit_code);
 
