@@ -180,6 +180,8 @@ likely() {
 	src/core/ledger.c | src/core/funds.c | src/core/fund_batch.c | src/core/ledger_verify.c)
 		echo "unit-guards cli-t24-money cli-t20 cli-t09 cli-t29 unit-ledger" ;;
 	src/core/principal.c | src/core/payout.c) echo "cli-t29 unit-ledger cli-t09" ;;
+	src/core/payment_reverse.c | src/core/fund_ops.c) echo "cli-t40-reversal cli-t04 cli-t29" ;;
+	web/js/funds*.js | web/js/admin.js) echo "cli-t40b" ;;
 	src/core/policy.c) echo "unit-policy cli-t28 cli-t08 cli-t06" ;;
 	src/core/keyfile.c | src/core/keys.c | src/core/rotate.c | src/core/restrict.c) echo "unit-keys cli-t27 cli-t24-keys" ;;
 	src/core/backup.c | src/core/backup_seal.c | src/core/files.c | src/util/private.c) echo "unit-private cli-t26 cli-t25b" ;;
@@ -200,7 +202,7 @@ likely() {
 	esac
 }
 # Suites that take minutes (a property test over random batches, the browser): last.
-SLOW="unit-ledger cli-t06"
+SLOW="unit-ledger cli-t06 cli-t40b"
 order() { # order TREE PATH: suite names, likely killers first, the browser last
 	all=$(suite_list "$1")
 	first=""

@@ -82,6 +82,8 @@ has "exists" "$T/body" '"result":"exists"'
 same "in kind needs what" "$(call tr1 POST /orgs/mm/funds/1/contributions '{"amount":"300.00","kind":"in_kind"}')" 422
 has "names the memo" "$T/body" '"field":"memo"'
 same "in kind" "$(call tr1 POST /orgs/mm/funds/1/contributions '{"amount":"300.00","kind":"in_kind","memo":"120 books"}')" 201
+call tr1 GET '/orgs/mm/funds/1/transfers?limit=1' >/dev/null
+has "into the goods in kind, from gifts in kind" "$T/body" '"debit":"assets:in-kind","credit":"income:in-kind"'
 same "a viewer brings no money in" "$(call vw POST /orgs/mm/funds/1/contributions '{"amount":"1.00"}')" 403
 same "the rule before a payout" "$(call tr1 GET '/orgs/mm/funds/1/payout?amount=1200.00')" 200
 has "the threshold" "$T/body" '"approval_threshold_minor":100000'
