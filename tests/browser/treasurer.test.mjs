@@ -204,6 +204,7 @@ await test("the viewer and the treasurer see no control they cannot use (from /m
   assert(await v.page.locator("#fund-queue button").count() === 0, "no approve button for the viewer");
   await v.page.goto(url("/o/miners/people/39"));
   await v.page.locator("#person-view").waitFor({ state: "visible" });
+  await v.page.locator("#person-payments tbody tr", { hasText: "Viewer's test payment" }).waitFor();
   assert(await v.page.locator("#person-payments button.reverse").count() === 0, "no reversal for the viewer");
   await shot(v.page, "viewer-fund");
   await v.ctx.close();

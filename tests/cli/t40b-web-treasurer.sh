@@ -8,6 +8,8 @@
 here=$(cd "$(dirname "$0")/.." && pwd)
 fs demo >/dev/null
 FAIRSHARE_PASSWORD=fairshare-demo fs --org miners user add treasurer2 --role treasurer >/dev/null
+# a payment the viewer sees on the person page (and may not reverse)
+fs --org miners payment add --person-id 39 --payer-kind ministry --payer-name "Viewer's test payment" --paid-on 2026-11-20 --amount 77.00 >/dev/null
 start_server 41
 mkdir -p "$here/out/screenshots-treasurer"
 node "$here/browser/treasurer.test.mjs" "http://127.0.0.1:$port/" "$here/out/screenshots-treasurer" >"$T/tap" 2>&1

@@ -71,8 +71,7 @@ async function showFund(id) {
         await showFund(id);
         say(t("fund.approved"), false, $("fund-queue"));
       } }));
-    }
-    if (!x.can_approve && can("funds.approve")) td.textContent = t("fo.not_yours");
+    } else if (can("funds.approve")) td.textContent = t("fo.not_yours"); /* the requester: someone else approves */
     tr.appendChild(td);
     qb.appendChild(tr);
   }
