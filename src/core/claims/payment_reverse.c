@@ -5,13 +5,13 @@
  * follow at once. Refused: a payment of another organization (not found), a
  * reversal (it is not reversed in turn), a payment reversed before (conflict),
  * no reason, an amount other than the payment's (the user confirms what is
- * cancelled). The record itself is written by fs_payment_reverse (entity.c),
+ * cancelled). The record itself is written by fs_payment_reverse (base/entity_ops.c),
  * in one transaction with its journal entry. */
 #include "internal.h"
 
 #include <string.h>
 
-#include "../util/money.h"
+#include "util/money.h"
 
 #define REASON_MAX 500 /* the payment's note */
 
