@@ -178,7 +178,7 @@ for (const [lang, size] of [["en", "desk"], ["tr", "phone"], ["kk", "desk"]].sli
     assert(await row.locator("select").inputValue() === "organizer", "with its role");
     await row.locator("select").selectOption("documenter");
     await row.locator("button.save-role").click();
-    await page.locator("#users-table + .near-msg", { hasText: name }).waitFor();
+    await page.locator(".scroll:has(#users-table) + .near-msg", { hasText: name }).waitFor();
     assert(await page.locator(`#users-table tr[data-user="${name}"] select`).inputValue() === "documenter", "role changed");
     await page.locator(`#users-table tr[data-user="${name}"] button.disable`).click();
     await page.locator(`#users-table tr[data-user="${name}"] button.enable`).waitFor();

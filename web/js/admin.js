@@ -25,7 +25,7 @@ async function change(row, method, id, body) {
   const r = await api(method, orgPath("/users/" + id), body);
   if (r.status !== 200) { failed(r, row.querySelector("td:last-child") || row); return false; }
   await showUsers();
-  say(t("adm.changed", { name: r.data.username }), false, $("users-table"));
+  say(t("adm.changed", { name: r.data.username }), false, $("users-table").parentElement);
   return true;
 }
 

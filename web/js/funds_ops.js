@@ -196,7 +196,7 @@ async function strikePart(box, fid, fund, cur, refresh) {
 }
 
 async function ledgerPart(box, fid, cur) {
-  const r = await api("GET", orgPath("/funds/" + fid + "/transfers?limit=50"));
+  const r = await api("GET", orgPath("/funds/" + fid + "/transfers?limit=25"));
   if (r.status !== 200) return;
   const sec = el("section", { id: "fund-ledger", "aria-labelledby": "fund-ledger-h" }, el("h3", { id: "fund-ledger-h", text: t("fo.ledger") }));
   const tb = el("tbody");
