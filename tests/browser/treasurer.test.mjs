@@ -84,6 +84,22 @@ for (const [k, [lang, size]] of RUNS.entries()) {
     await page.locator("#payroll-form button[type=submit]").click();
     assert(await near(page, "#payroll-form", d["fo.recorded"]) === d["fo.recorded"], "recorded");
   });
+  await test(`${tag}: strike pay for a week: every striker of the workplace paid once`, async () => {
+    const { page } = tr1;
+    await openPart(page, "fund-strike");
+    const week = new Date(Date.UTC(2026, 10, 2 + 7 * k)).toISOString().slice(0, 10);
+    await page.locator("#strike-week").fill(week);
+    await page.locator("#strike-workplace").selectOption("2");
+    await page.locator("#strike-form button[type=submit]").click();
+    const want = d["fo.strike_done"].replace("{strikers}", "60").replace("{paid}", "60").replace("{before}", "0").replace("{amount}", await money(page, 10000));
+    assert(await near(page, "#strike-form", want) === want, "60 strikers paid: " + await near(page, "#strike-form"));
+    await page.locator("#strike-week").fill(week); /* the page was redrawn with the new balances */
+    await page.locator("#strike-workplace").selectOption("2");
+    await page.locator("#strike-form button[type=submit]").click();
+    const again = d["fo.strike_done"].replace("{strikers}", "60").replace("{paid}", "0").replace("{before}", "60").replace("{amount}", await money(page, 10000));
+    assert(await near(page, "#strike-form", again) === again, "the same week again pays nobody twice: " + await near(page, "#strike-form"));
+    await shot(page, `treasurer-strike-${lang}-${size}`);
+  });
   await test(`${tag}: a payout above the threshold: the rule shown and checked before it is sent, then it waits`, async () => {
     const { page } = tr1;
     await openPart(page, "fund-payout");

@@ -8,6 +8,8 @@
 here=$(cd "$(dirname "$0")/.." && pwd)
 fs demo >/dev/null
 FAIRSHARE_PASSWORD=fairshare-demo fs --org miners user add treasurer2 --role treasurer >/dev/null
+# the demo fund's strike-pay policy: 100.00 a striker a week
+fs --org miners fund edit 1 --strike-pay-weekly 100 >/dev/null
 # a payment the viewer sees on the person page (and may not reverse)
 fs --org miners payment add --person-id 39 --payer-kind ministry --payer-name "Viewer's test payment" --paid-on 2026-11-20 --amount 77.00 >/dev/null
 start_server 41
