@@ -41,6 +41,23 @@ static const struct fs_param upload[] = {{"filename", FS_P_TEXT, 1, 255, NULL, 1
 					 {"captured_on", FS_P_DATE, 0, 0, NULL, 0},
 					 {"handling", FS_P_ENUM, 0, 0, handling, 0}, END};
 
+static const char *const ledger_formats[] = {"csv", "ledger", "beancount", NULL};
+static const struct fs_param fund_ledger[] = {{"limit", FS_P_INT, 1, 10000, NULL, 0}, {"offset", FS_P_INT, 0, INT64_MAX, NULL, 0}, END};
+static const struct fs_param fund_export[] = {{"format", FS_P_ENUM, 0, 0, ledger_formats, 0}, END};
+static const struct fs_param fund_payout[] = {{"amount", FS_P_TEXT, 1, 32, NULL, 0}, END};
+static const struct fs_param fund_payroll[] = {{"site", FS_P_TEXT, 1, 200, NULL, 1}, END};
+
+/* the sub-resources of one record: orgs/{org}/WHAT/{id}/SUB */
+static const struct {
+	const char *method, *what, *sub;
+	const struct fs_param *params;
+} subs[] = {
+	{"GET", "funds", "transfers", fund_ledger},
+	{"GET", "funds", "export", fund_export},
+	{"GET", "funds", "payout", fund_payout},
+	{"POST", "funds", "payroll", fund_payroll},
+};
+
 static const struct {
 	const char *method, *what, *sub; /* orgs/{org}/WHAT[/SUB]; "#" an id */
 	size_t n;                        /* segments after /api/v1 */
@@ -78,6 +95,10 @@ const struct fs_param *fs_params_for(const char *method, char *const *seg, size_
 		if (routes[i].n == n && !strcmp(routes[i].method, method) && !strcmp(routes[i].what, seg[2]) &&
 		    (!routes[i].sub || !strcmp(routes[i].sub, "#") || !strcmp(routes[i].sub, seg[3])))
 			return *status = routes[i].status, routes[i].params;
+	if (n == 5)
+		for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+			if (!strcmp(subs[i].method, method) && !strcmp(subs[i].what, seg[2]) && !strcmp(subs[i].sub, seg[4]))
+				return *status = 400, subs[i].params;
 	const struct fs_entity *e = fs_entity_find(seg[2]);
 	if (!e || strcmp(fs_entity_plural(e), seg[2]))
 		return NULL; /* no such route: its 404 comes first */

@@ -74,6 +74,7 @@ route("/o/:org/record/timeline", openTimeline);
 route("/o/:org/actions/:id", openAction);
 route("/o/:org/incidents/:id", openIncident);
 route("/o/:org/new/:collection", openForm);
+route("/o/:org/users", async () => (await import("./admin.js")).openUsers()); /* admin.js: loaded when needed */
 otherwise(() => { say(t("notfound"), true); go(state.org ? href("/people") : "/", true); });
 
 async function login(ev) {
@@ -109,7 +110,7 @@ async function boot() {
     showLogin();
   });
   $("org").addEventListener("change", () => { useOrg($("org").value); go(href("/people")); });
-  for (const [id, p] of [["nav-people", "/people"], ["nav-watch", "/watch"], ["nav-funds", "/funds"], ["nav-record", "/record"]])
+  for (const [id, p] of [["nav-people", "/people"], ["nav-watch", "/watch"], ["nav-funds", "/funds"], ["nav-record", "/record"], ["nav-users", "/users"]])
     $(id).addEventListener("click", () => { say(""); go(href(p)); });
   wirePeople(); wireWatch(); wireFunds(); wireRecord(); wireIncident();
   interceptLinks();

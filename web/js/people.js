@@ -7,6 +7,7 @@ import { fmtDate, fmtMoney, fmtNumber } from "./fmt.js";
 import { state, can, orgPath, href } from "./state.js";
 import { $, cell, clear, el, say, show } from "./ui.js";
 import { go, setQuery } from "./router.js";
+import { paymentState } from "./funds_reverse.js";
 
 const LIMIT = 25;
 const FIELDS = ["full_name", "external_id", "national_id", "birth_date", "phone", "address"];
@@ -100,6 +101,7 @@ async function showClaims(id) {
     const tr = el("tr");
     cell(tr, fmtDate(p.paid_on)); cell(tr, p.payer_name + " (" + word("payer", p.payer_kind) + ")");
     cell(tr, fmtMoney(p.amount_minor, r.data.currency), "num");
+    paymentState(tr, p, r.data.payments, r.data.currency, () => showClaims(id)); /* funds_reverse.js: reversed, or Reverse */
     pays.appendChild(tr);
   }
   $("person-payments").hidden = !r.data.payments.length;
