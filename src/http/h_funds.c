@@ -9,6 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* the fields errors name (variables, so tests/browser/templates.mjs finds the templates) */
+static const char F_AMOUNT[] = "amount";
+static const char F_PERSON_IDS[] = "person_ids";
+
 /* POST /orgs/{org}/funds: a new fund comes with its standard accounts. */
 enum MHD_Result fs_h_fund_create(struct fs_hreq *q)
 {
@@ -199,7 +203,7 @@ int fs_hreq_amount(const json_t *j, int *has, int64_t *minor, struct fs_error *e
 	const json_t *s = json_object_get(j, "amount"), *m = json_object_get(j, "amount_minor");
 	*has = s || m;
 	if (s && m)
-		return fs_fail(err, FS_EINVAL, "amount", "give amount or amount_minor, not both");
+		return fs_fail(err, FS_EINVAL, F_AMOUNT, "give amount or amount_minor, not both");
 	if (m) {
 		*minor = json_integer_value(m);
 		return 0;
@@ -233,7 +237,7 @@ enum MHD_Result fs_h_fund_money(struct fs_hreq *q)
 				 .pledge_id = json_integer_value(json_object_get(j, "pledge_id"))};
 	int rc = fs_hreq_amount(j, &has, &op.amount_minor, &err);
 	if (!rc && !has)
-		rc = fs_fail(&err, FS_EINVAL, "amount", "the amount is required");
+		rc = fs_fail(&err, FS_EINVAL, F_AMOUNT, "the amount is required");
 	if (!rc && (out_of ? json_object_get(j, "kind") || json_object_get(j, "donor") || json_object_get(j, "pledge_id")
 			   : json_object_get(j, "purpose") || json_object_get(j, "to")))
 		rc = fs_fail(&err, FS_EINVAL, NULL, "a contribution takes kind, donor, pledge_id; a disbursement purpose, to");
@@ -308,7 +312,7 @@ enum MHD_Result fs_h_fund_strike(struct fs_hreq *q)
 		if (rc)
 			break;
 		if (!json_is_integer(x) || json_integer_value(x) <= 0)
-			rc = fs_fail(&err, FS_EINVAL, "person_ids", "person_ids holds the ids of people (whole numbers)");
+			rc = fs_fail(&err, FS_EINVAL, F_PERSON_IDS, "person_ids holds the ids of people (whole numbers)");
 		else
 			persons[i] = json_integer_value(x);
 	}

@@ -13,6 +13,10 @@
 
 #include "util/money.h"
 
+/* the fields errors name (variables, so tests/browser/templates.mjs finds the templates) */
+static const char F_REASON[] = "reason";
+static const char F_AMOUNT[] = "amount";
+
 #define REASON_MAX 500 /* the payment's note */
 
 static int64_t int_of(const json_t *o, const char *key)
@@ -32,9 +36,9 @@ static int reason_of(const char *reason, char *buf, size_t n, struct fs_error *e
 	while (len && (reason[len - 1] == ' ' || reason[len - 1] == '\t' || reason[len - 1] == '\n' || reason[len - 1] == '\r'))
 		len--;
 	if (!len)
-		return fs_fail(err, FS_EINVAL, "reason", "a reversal needs its reason (why the payment is cancelled)");
+		return fs_fail(err, FS_EINVAL, F_REASON, "a reversal needs its reason (why the payment is cancelled)");
 	if (len > REASON_MAX || len >= n)
-		return fs_fail(err, FS_EINVAL, "reason", "the reason is at most %d bytes", REASON_MAX);
+		return fs_fail(err, FS_EINVAL, F_REASON, "the reason is at most %d bytes", REASON_MAX);
 	memcpy(buf, reason, len);
 	buf[len] = '\0';
 	return 0;
@@ -69,12 +73,12 @@ int fs_payment_reversal(struct fs_ctx *ctx, const struct fs_reversal *r, int64_t
 	if (!rc) {
 		int64_t amount = int_of(orig, "amount_minor");
 		if (!r->has_amount)
-			rc = fs_fail(err, FS_EINVAL, "amount", "give the payment's amount to confirm what is reversed");
+			rc = fs_fail(err, FS_EINVAL, F_AMOUNT, "give the payment's amount to confirm what is reversed");
 		else if (r->amount_minor != amount) {
 			char given[32], paid[32];
 			fs_money_format(r->amount_minor, 2, given);
 			fs_money_format(amount, 2, paid);
-			rc = fs_fail(err, FS_EINVAL, "amount", "the amount %s is not the payment's %s", given, paid);
+			rc = fs_fail(err, FS_EINVAL, F_AMOUNT, "the amount %s is not the payment's %s", given, paid);
 		}
 	}
 	if (!rc) {

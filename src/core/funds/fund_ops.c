@@ -13,6 +13,11 @@
 
 #include "ledger_int.h"
 
+/* the fields errors name (variables, so tests/browser/templates.mjs finds the templates) */
+static const char F_KIND[] = "kind";
+static const char F_MEMO[] = "memo";
+static const char F_PURPOSE[] = "purpose";
+
 /* a new transfer id when none is given: random, so a retry must give its own */
 static void new_id(const char *prefix, char out[40])
 {
@@ -30,9 +35,9 @@ int fs_fund_contribute(struct fs_ctx *ctx, int64_t fund, const struct fs_money_o
 				.party = op->party};
 	int in_kind = op->kind && !strcmp(op->kind, "in_kind");
 	if (op->kind && !in_kind && strcmp(op->kind, "money"))
-		return fs_fail(err, FS_EINVAL, "kind", "a contribution is money or in_kind, not '%.40s'", op->kind);
+		return fs_fail(err, FS_EINVAL, F_KIND, "a contribution is money or in_kind, not '%.40s'", op->kind);
 	if (in_kind && (!op->memo || !op->memo[0]))
-		return fs_fail(err, FS_EINVAL, "memo", "an in-kind gift needs its description (what was given)");
+		return fs_fail(err, FS_EINVAL, F_MEMO, "an in-kind gift needs its description (what was given)");
 	if (!t.id) {
 		new_id("c", idbuf);
 		t.id = idbuf;
@@ -59,7 +64,7 @@ int fs_fund_disburse(struct fs_ctx *ctx, int64_t fund, const struct fs_money_op 
 	for (int k = 0; op->kind && purposes[k]; k++)
 		known |= !strcmp(purposes[k], op->kind);
 	if (!known)
-		return fs_fail(err, FS_EINVAL, "purpose", "the purpose is strike-pay, family-support, legal or other");
+		return fs_fail(err, FS_EINVAL, F_PURPOSE, "the purpose is strike-pay, family-support, legal or other");
 	char idbuf[40], expense[64];
 	struct fs_transfer t = {.id = op->id, .amount_minor = op->amount_minor, .value_date = op->date, .memo = op->memo,
 				.party = op->party, .code = op->kind};
