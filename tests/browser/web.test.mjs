@@ -124,7 +124,7 @@ await test("a worker's claims, a payment, and the printable statement", async ()
   await page.getByLabel(/Language/).selectOption("kk");
   await page.getByRole("button", { name: "Басып шығаруға арналған үзінді" }).click();
   await page.locator("#statement-title", { hasText: "Үзінді:" }).waitFor();
-  assert(await page.locator("#statement-steps li").count() > 3, "the computation is explained");
+  assert(await page.locator("#statement-how li").count() > 3, "the computation is explained");
   const pay = await page.locator("#statement-payments").textContent();
   assert(pay.includes("Test Ministry"), "the payment is listed: " + pay);
   await page.emulateMedia({ media: "print" });
