@@ -274,7 +274,7 @@ static const char *const fs_sqlite_migrations[] = {
 	"CREATE TABLE IF NOT EXISTS witnessed_checkpoints (\n"
 	"  id INTEGER PRIMARY KEY, log_id INTEGER NOT NULL REFERENCES witnessed_logs(id), size INTEGER NOT NULL,\n"
 	"  root TEXT NOT NULL, ts TEXT NOT NULL, ok INTEGER NOT NULL, why TEXT, text TEXT NOT NULL) STRICT;\n"
-	"CREATE INDEX witnessed_checkpoints_log ON witnessed_checkpoints(log_id, ok, id);\n",
+	"CREATE INDEX IF NOT EXISTS witnessed_checkpoints_log ON witnessed_checkpoints(log_id, ok, id);\n",
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))
