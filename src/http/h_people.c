@@ -86,6 +86,28 @@ enum MHD_Result fs_h_watch(struct fs_hreq *q)
 	return rc ? fs_hreq_fail(q, rc, &err) : fs_http_send_json(q->c, 200, out, NULL);
 }
 
+/* GET /orgs/{org}/watch/people: the people behind the watch's counts (the
+ * query was checked against params.c's table before). */
+enum MHD_Result fs_h_watch_people(struct fs_hreq *q)
+{
+	struct fs_error err = {0};
+	const char *a;
+	struct fs_watch_people_opts o = {.as_of = fs_date_today(), .status = fs_hreq_arg(q, "status"),
+					 .sort = fs_hreq_arg(q, "sort")};
+	if ((a = fs_hreq_arg(q, "workplace")))
+		o.workplace = strtoll(a, NULL, 10);
+	if ((a = fs_hreq_arg(q, "limit")))
+		o.limit = strtoll(a, NULL, 10);
+	if ((a = fs_hreq_arg(q, "offset")))
+		o.offset = strtoll(a, NULL, 10);
+	o.descending = (a = fs_hreq_arg(q, "order")) && !strcmp(a, "desc");
+	if ((a = fs_hreq_arg(q, "as_of")) && fs_date_parse(a, &o.as_of, &err, "as_of"))
+		return fs_hreq_fail(q, FS_EINVAL, &err);
+	json_t *out;
+	int rc = fs_watch_people(q->ctx, &o, &out, &err);
+	return rc ? fs_hreq_fail(q, rc, &err) : fs_http_send_json(q->c, 200, out, NULL);
+}
+
 /* GET /orgs/{org}/statement/{id}: what a person is owed and was paid. */
 enum MHD_Result fs_h_statement(struct fs_hreq *q)
 {
