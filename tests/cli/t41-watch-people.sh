@@ -122,5 +122,23 @@ get "/orgs/oil/record/duplicates?limit=50" >"$T/d2.json"
 same "the decided pair is listed with names" "$(jq -r ".decided[] | select(.person_a == $a and .person_b == $b) | .name_a + \"|\" + .decision" "$T/d2.json")" "$na|different"
 same "and no longer suggested" "$(jq "[.pairs[] | select(.person_a == $a and .person_b == $b)] | length" "$T/d2.json")" 0
 
+# ---- claims compute over the API: stored once, differences shown, applied on request
+M="$B/orgs/miners"
+cc() { curl -s -o "$T/cc.json" -w '%{http_code}' -H "$A" -H "$J" -d "$1" "$M/claims/compute"; }
+same "compute workplace 1" "$(cc '{"workplace_id":1}')" 200
+first=$(jq '.created + .unchanged' "$T/cc.json")
+same "again: nothing new, nothing differs" "$(cc '{"workplace_id":1}'; jq -c '[.created, .changed, .unchanged == '"$first"']' "$T/cc.json")" '200[0,0,true]'
+emp=$(get "/orgs/miners/employments?workplace_id=1&limit=200" | jq '[.items[] | select(.terminated != null and .wage_minor != null)][0].id')
+same "a terminated worker's wage changed" "$(code -X PATCH -H "$J" -d '{"wage":"99999.00"}' "$M/employments/$emp")" 200
+same "compute: a difference shown, not applied" "$(cc '{"workplace_id":1}'; jq -c '[.changed > 0, .applied, (.differences | length > 0)]' "$T/cc.json")" '200[true,0,true]'
+cid=$(jq '.differences[0].claim_id' "$T/cc.json"); old=$(jq '.differences[0].old_minor' "$T/cc.json"); new=$(jq '.differences[0].new_minor' "$T/cc.json")
+same "the claim still has its old amount" "$(get "/orgs/miners/claims/$cid" | jq .amount_minor)" "$old"
+same "apply" "$(cc '{"workplace_id":1,"apply":true}'; jq -c '.applied > 0' "$T/cc.json")" '200true'
+same "the claim has the new amount" "$(get "/orgs/miners/claims/$cid" | jq .amount_minor)" "$new"
+same "a workplace_id that is no id: 422" "$(cc '{"workplace_id":"x"}')" 422
+has "naming it" "$T/cc.json" '"field":"workplace_id"'
+same "an unknown field: 422" "$(cc '{"workplace_id":1,"colour":"red"}')" 422
+same "the viewer may not compute (register.write)" "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $vtok" -H "$J" -d '{"workplace_id":1}' "$M/claims/compute")" 403
+
 kill "$server"; wait "$server" 2>/dev/null
 finish

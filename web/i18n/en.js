@@ -575,4 +575,11 @@ export default {
   "value.office": "office",
   "value.port": "port",
   "value.depot": "depot",
+  "w14b.compute": "Compute claims",
+  "w14b.compute_for": "Claims computed: {name}",
+  "w14b.compute_done": "{employments} ended employments: {created} new claims stored, {unchanged} unchanged, {changed} differ from before, {applied} changed.",
+  "w14b.compute_failed": "Some employments cannot be computed; nothing was stored:",
+  "w14b.old": "Before",
+  "w14b.new": "Now computed",
+  "w14b.apply": "Apply the differences",
 };

@@ -575,4 +575,11 @@ export default {
   "value.office": "ofis",
   "value.port": "liman",
   "value.depot": "depo",
+  "w14b.compute": "Alacakları hesapla",
+  "w14b.compute_for": "Hesaplanan alacaklar: {name}",
+  "w14b.compute_done": "{employments} sona ermiş istihdam: {created} yeni alacak kaydedildi, {unchanged} değişmedi, {changed} öncekinden farklı, {applied} değiştirildi.",
+  "w14b.compute_failed": "Bazı istihdamlar hesaplanamıyor; hiçbir şey kaydedilmedi:",
+  "w14b.old": "Önceki",
+  "w14b.new": "Şimdi hesaplanan",
+  "w14b.apply": "Farkları uygula",
 };

@@ -4,9 +4,9 @@
  * person's employment records and memberships are on the person's page. */
 import { api } from "./api.js";
 import { t, word } from "./i18n.js";
-import { fmtNumber } from "./fmt.js";
+import { fmtMoney, fmtNumber } from "./fmt.js";
 import { can, orgPath, href } from "./state.js";
-import { $, cell, clear, el, link, show } from "./ui.js";
+import { $, cell, clear, el, link, say, show } from "./ui.js";
 import { failed } from "./people.js";
 
 function section() {
@@ -53,8 +53,43 @@ export async function openRegister() {
       const tr = el("tr");
       link(cell(tr, ""), x.name, href("/watch?workplace=" + x.id));
       cell(tr, names[x.employer_id] || "#" + x.employer_id); cell(tr, x.city || ""); cell(tr, x.kind ? word("value", x.kind) : "");
-      if (writes) edit(cell(tr, ""), "workplaces", x.id);
+      if (writes) {
+        const td = cell(tr, "");
+        edit(td, "workplaces", x.id);
+        td.append(" ", el("button", { type: "button", class: "compute", text: t("w14b.compute"), "aria-label": t("w14b.compute") + ": " + x.name,
+          onclick: () => compute(x, false) }));
+      }
       return tr;
     })));
   return sec;
+}
+
+/* claims of a workplace's terminated employments: computed and stored; what
+ * differs from claims computed before is shown, and changed only on "Apply" */
+async function compute(wp, apply) {
+  let box = $("compute-result");
+  if (!box) { box = el("div", { id: "compute-result", role: "region", "aria-labelledby": "compute-title" }); $("register-workplaces").closest(".scroll").after(box); }
+  const r = await api("POST", orgPath("/claims/compute"), { workplace_id: wp.id, apply });
+  clear(box).append(el("h3", { id: "compute-title", tabindex: -1, text: t("w14b.compute_for", { name: wp.name }) }));
+  if (r.status !== 200 && !(r.status === 422 && r.data && r.data.errors)) { failed(r, box.firstChild); return; }
+  const x = r.data;
+  box.append(el("p", { id: "compute-summary", text: t("w14b.compute_done", { employments: fmtNumber(x.employments), created: fmtNumber(x.created),
+    unchanged: fmtNumber(x.unchanged), changed: fmtNumber(x.changed), applied: fmtNumber(x.applied) }) }));
+  if (x.errors && x.errors.length) {
+    const ul = el("ul", { class: "error" });
+    for (const e of x.errors) ul.append(el("li", {}, link(el("span"), "#" + e.person_id, href("/people/" + e.person_id)), " " + e.message));
+    box.append(el("p", { class: "error", text: t("w14b.compute_failed") }), ul);
+  }
+  if (x.differences.length) {
+    const rows = x.differences.map((d) => {
+      const tr = el("tr");
+      link(cell(tr, ""), "#" + d.person_id, href("/people/" + d.person_id));
+      cell(tr, word("kind", d.kind)); cell(tr, fmtMoney(d.old_minor), "num"); cell(tr, fmtMoney(d.new_minor), "num");
+      return tr;
+    });
+    box.append(table("compute-differences", [t("record.name"), t("claims.kind"), t("w14b.old"), t("w14b.new")], rows));
+    if (!apply) box.append(el("button", { id: "compute-apply", type: "button", text: t("w14b.apply"), onclick: () => compute(wp, true) }));
+  }
+  box.firstChild.focus();
+  if (apply) say(t("saved"), false, box.firstChild);
 }
