@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../util/date.h"
+#include "util/date.h"
 
 #define NEAR_DAYS 180
 
