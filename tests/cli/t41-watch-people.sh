@@ -130,7 +130,7 @@ first=$(jq '.created + .unchanged' "$T/cc.json")
 same "again: nothing new, nothing differs" "$(cc '{"workplace_id":1}'; jq -c '[.created, .changed, .unchanged == '"$first"']' "$T/cc.json")" '200[0,0,true]'
 emp=$(get "/orgs/miners/employments?workplace_id=1&limit=200" | jq '[.items[] | select(.terminated != null and .wage_minor != null)][0].id')
 same "a terminated worker's wage changed" "$(code -X PATCH -H "$J" -d '{"wage":"99999.00"}' "$M/employments/$emp")" 200
-same "compute: a difference shown, not applied" "$(cc '{"workplace_id":1}'; jq -c '[.changed > 0, .applied, (.differences | length > 0)]' "$T/cc.json")" '200[true,0,true]'
+same "compute (apply false, as the web asks): a difference shown, not applied" "$(cc '{"workplace_id":1,"apply":false}'; jq -c '[.changed > 0, .applied, (.differences | length > 0)]' "$T/cc.json")" '200[true,0,true]'
 cid=$(jq '.differences[0].claim_id' "$T/cc.json"); old=$(jq '.differences[0].old_minor' "$T/cc.json"); new=$(jq '.differences[0].new_minor' "$T/cc.json")
 same "the claim still has its old amount" "$(get "/orgs/miners/claims/$cid" | jq .amount_minor)" "$old"
 same "apply" "$(cc '{"workplace_id":1,"apply":true}'; jq -c '.applied > 0' "$T/cc.json")" '200true'
