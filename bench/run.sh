@@ -8,7 +8,7 @@ build=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 n=${BENCH_N:-1000000}
-all="import claims funds http record backup keys log"
+all="import claims funds http record backup keys log web"
 for b in ${BENCH_ONLY:-$all}; do
 	echo "== $b"
 	case $b in
@@ -29,4 +29,4 @@ SELECT '' || b.key, json_extract(f.value, '\$.what'),
        CASE WHEN json_extract(f.value, '\$.instruction_ratio') IS NOT NULL
             THEN 'instr ratio ' || printf('%.1f', json_extract(f.value, '\$.instruction_ratio')) ELSE '' END
 FROM json_each(readfile('$BENCH_RESULTS')) b, json_each(json_extract(b.value, '\$.figures')) f
-WHERE b.key IN ('import', 'claims', 'funds', 'http', 'record', 'backup', 'keys')"
+WHERE b.key IN ('import', 'claims', 'funds', 'http', 'record', 'backup', 'keys', 'web')"

@@ -423,6 +423,20 @@ int fs_claims_compute(struct fs_ctx *ctx, const struct fs_compute_opts *o, json_
  * kind and by payer; promises and which are overdue; claims past or within 180
  * days of their limitation deadline; payments by month. workplace 0 = all. */
 int fs_watch(struct fs_ctx *ctx, int64_t workplace, fs_date as_of, json_t **ret, struct fs_error *err);
+/* The watch's people (watch_people.c): status all, paid_in_full, partly_paid,
+ * paid_nothing or near_limitation (an outstanding claim due within 180 days);
+ * sort name, owed, paid, outstanding or limitation; limit 0 = 100. *ret {as_of,
+ * currency, status, sort, descending, total, offset, limit, items [{person_id,
+ * name, external_id, owed_minor, paid_minor, outstanding_minor, status,
+ * near_limitation_claims, next_limitation}]}. Needs register.read. */
+struct fs_watch_people_opts {
+	int64_t workplace; /* 0 = all */
+	fs_date as_of;
+	const char *status, *sort; /* NULL: all, name */
+	int descending;
+	int64_t limit, offset;
+};
+int fs_watch_people(struct fs_ctx *ctx, const struct fs_watch_people_opts *o, json_t **ret, struct fs_error *err);
 /* One worker's statement: claims with what was paid and is outstanding, the
  * payments, and the explanation of every computed claim in lang. */
 int fs_statement(struct fs_ctx *ctx, int64_t person, const char *lang, fs_date as_of, json_t **ret, struct fs_error *err);

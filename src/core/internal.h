@@ -334,6 +334,17 @@ void fs_imap_free(struct fs_imap *m);
 const char *fs_col_text(const struct fs_entity *e, const struct fs_value *v, const char *field);
 /* A person's name (not sealed), or "" when the record cannot be read. */
 void fs_person_name(struct fs_ctx *ctx, int64_t id, char *out, size_t cap);
+/* dup_links.c: the duplicate queue's link decisions */
+struct link_ud {
+	struct fs_ctx *ctx;
+	json_t *set;     /* "a-b" of every decided pair: not suggested again */
+	json_t *decided; /* the decisions the principal may read: {id, person_a, person_b, decision} */
+	struct fs_hcache *cache;
+};
+int fs_dup_link_cb(void *p, const struct fs_value *v);
+void fs_dup_name_decided(json_t *decided, const int64_t *ids, char *const *names, size_t n);
+/* custody.c: detentions not released, shown to the principal, whereabouts unknown first */
+int fs_record_detained(struct fs_ctx *ctx, int public_only, json_t **ret, struct fs_error *err);
 /* One select inside its own read transaction; the callback's error in *cb_rc. */
 int fs_select_rows(struct fs_ctx *ctx, const struct fs_query *q, fs_row_cb cb, void *ud, const int *cb_rc,
 		   struct fs_error *err);

@@ -86,6 +86,67 @@ enum MHD_Result fs_h_watch(struct fs_hreq *q)
 	return rc ? fs_hreq_fail(q, rc, &err) : fs_http_send_json(q->c, 200, out, NULL);
 }
 
+/* GET /orgs/{org}/watch/people: the people behind the watch's counts (the
+ * query was checked against params.c's table before). */
+enum MHD_Result fs_h_watch_people(struct fs_hreq *q)
+{
+	struct fs_error err = {0};
+	const char *a;
+	struct fs_watch_people_opts o = {.as_of = fs_date_today(), .status = fs_hreq_arg(q, "status"),
+					 .sort = fs_hreq_arg(q, "sort")};
+	if ((a = fs_hreq_arg(q, "workplace")))
+		o.workplace = strtoll(a, NULL, 10);
+	if ((a = fs_hreq_arg(q, "limit")))
+		o.limit = strtoll(a, NULL, 10);
+	if ((a = fs_hreq_arg(q, "offset")))
+		o.offset = strtoll(a, NULL, 10);
+	o.descending = (a = fs_hreq_arg(q, "order")) && !strcmp(a, "desc");
+	if ((a = fs_hreq_arg(q, "as_of")) && fs_date_parse(a, &o.as_of, &err, "as_of"))
+		return fs_hreq_fail(q, FS_EINVAL, &err);
+	json_t *out;
+	int rc = fs_watch_people(q->ctx, &o, &out, &err);
+	return rc ? fs_hreq_fail(q, rc, &err) : fs_http_send_json(q->c, 200, out, NULL);
+}
+
+/* POST /orgs/{org}/claims/compute {"workplace_id", "apply", "reason", "terminated"}:
+ * the claims of a workplace's terminated employments; without apply, the
+ * differences to existing computed claims are listed and left as they are. */
+enum MHD_Result fs_h_claims_compute(struct fs_hreq *q)
+{
+	struct fs_error err = {0};
+	struct fs_body b;
+	fs_hreq_body(q, NULL, &b);
+	if (!b.json)
+		return MHD_YES;
+	struct fs_compute_opts o = {.as_of = fs_date_today()};
+	int rc = 0;
+	for (size_t i = 0; i < b.n && !rc; i++) {
+		const char *k = b.kv[i].key, *v = b.kv[i].value;
+		char *end = NULL;
+		if (!strcmp(k, "workplace_id")) {
+			o.workplace_id = v ? strtoll(v, &end, 10) : 0;
+			if (!v || *end || o.workplace_id <= 0)
+				rc = fs_fail(&err, FS_EINVAL, "workplace_id", "the workplace is a record id (a whole number from 1)");
+		} else if (!strcmp(k, "apply")) {
+			o.apply = v && (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "1"));
+		} else if (!strcmp(k, "reason")) {
+			o.reason = v;
+		} else if (!strcmp(k, "terminated")) {
+			o.terminated = v;
+		} else {
+			rc = fs_fail(&err, FS_EINVAL, k, "unknown field '%.60s' here", k);
+		}
+	}
+	json_t *out = NULL;
+	if (!rc)
+		rc = fs_claims_compute(q->ctx, &o, &out, &err);
+	fs_body_free(&b);
+	if (rc == FS_EINVAL && out) /* employments that cannot be computed: nothing stored, each listed */
+		return fs_http_send_json(q->c, 422, out, NULL);
+	json_decref(rc ? out : NULL);
+	return rc ? fs_hreq_fail(q, rc, &err) : fs_http_send_json(q->c, 200, out, NULL);
+}
+
 /* GET /orgs/{org}/statement/{id}: what a person is owed and was paid (?proofs=1: with its proofs). */
 enum MHD_Result fs_h_statement(struct fs_hreq *q)
 {

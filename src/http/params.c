@@ -27,6 +27,13 @@ static const char *const separators[] = {"auto", "comma", "semicolon", "tab", NU
 static const struct fs_param import[] = {{"dry_run", FS_P_ENUM, 0, 0, flag_1, 0}, {"encoding", FS_P_TEXT, 1, 40, NULL, 0},
 					 {"separator", FS_P_ENUM, 0, 0, separators, 0}, END};
 static const struct fs_param watch[] = {{"workplace", FS_P_INT, 1, INT64_MAX, NULL, 0}, {"as_of", FS_P_DATE, 0, 0, NULL, 0}, END};
+static const char *const watch_statuses[] = {"all", "paid_in_full", "partly_paid", "paid_nothing", "near_limitation", NULL};
+static const char *const watch_sorts[] = {"name", "owed", "paid", "outstanding", "limitation", NULL};
+static const char *const orders[] = {"asc", "desc", NULL};
+static const struct fs_param watch_people[] = {{"workplace", FS_P_INT, 1, INT64_MAX, NULL, 0}, {"as_of", FS_P_DATE, 0, 0, NULL, 0},
+					       {"status", FS_P_ENUM, 0, 0, watch_statuses, 0}, {"sort", FS_P_ENUM, 0, 0, watch_sorts, 0},
+					       {"order", FS_P_ENUM, 0, 0, orders, 0}, {"limit", FS_P_INT, 1, 10000, NULL, 0},
+					       {"offset", FS_P_INT, 0, INT64_MAX, NULL, 0}, END};
 static const struct fs_param statement[] = {{"lang", FS_P_ENUM, 0, 0, langs, 0}, {"proofs", FS_P_ENUM, 0, 0, flag_1, 0}, END};
 static const struct fs_param counts[] = {{"by", FS_P_ENUM, 0, 0, count_by, 0}, PUBLIC, END};
 static const struct fs_param prisoners[] = {{"as_of", FS_P_DATE, 0, 0, NULL, 0}, PUBLIC, END};
@@ -66,6 +73,7 @@ static const struct {
 } routes[] = {
 	{"POST", "people", "import", 4, import, 400},
 	{"GET", "watch", NULL, 3, watch, 422},
+	{"GET", "watch", "people", 4, watch_people, 422},
 	{"GET", "statement", "#", 4, statement, 422},
 	{"GET", "record", "counts", 4, counts, 422},
 	{"GET", "record", "prisoners", 4, prisoners, 422},

@@ -34,6 +34,8 @@ const struct fs_route fs_routes[] = {
 	{"POST", "/orgs/:org/people/import", fs_h_import, "register.write", 0},
 	{"GET", "/orgs/:org/people/export", fs_h_export_people, "register.read", 0},
 	{"GET", "/orgs/:org/watch", fs_h_watch, "register.read", 0},
+	{"GET", "/orgs/:org/watch/people", fs_h_watch_people, "register.read", 0},
+	{"POST", "/orgs/:org/claims/compute", fs_h_claims_compute, "register.write", 0},
 	{"GET", "/orgs/:org/statement/:id", fs_h_statement, "register.read", 0},
 	{"GET", "/orgs/:org/record/counts", fs_h_record, "record.read", 0},
 	{"GET", "/orgs/:org/record/prisoners", fs_h_record, "record.read", 0},

@@ -264,6 +264,8 @@ walked_routes.update({
     ("/orgs/{org}/funds/{id}/payroll", "post"): "treasurer",
     ("/orgs/{org}/funds/{id}/strike-pay", "post"): "treasurer",
     ("/orgs/{org}/payments/{id}/reversal", "post"): "treasurer",
+    ("/orgs/{org}/watch/people", "get"): "caps",
+    ("/orgs/{org}/claims/compute", "post"): "caps",
 })
 routes = set()
 for path, ops in spec["paths"].items():
@@ -485,6 +487,15 @@ def sec_caps(role):
               "api %d, want %s" % (st, w if allowed else "refused"))
         st, _ = api(m, "/orgs/%s%s" % (OTHER, path), a, b)
         check("%s: %s %s in another organization, API" % (role, m, path.split("?")[0]), api_class(st) == "not_found", "api %d" % st)
+    # the watch's people (register.read) and claims compute (register.write; an empty body is invalid)
+    st, _ = api("GET", "/orgs/%s/watch/people?status=paid_nothing" % OWN, a)
+    check("%s: the watch's people (register.read), API" % role, api_class(st) == ("ok" if can(role, "register.read") else "refused"), "api %d" % st)
+    st, _ = api("GET", "/orgs/%s/watch/people" % OTHER, a)
+    check("%s: another organization's watch people, API" % role, api_class(st) == "not_found", "api %d" % st)
+    st, _ = api("POST", "/orgs/%s/claims/compute" % OWN, a, {})
+    check("%s: claims compute (register.write), API" % role, api_class(st) == ("invalid" if can(role, "register.write") else "refused"), "api %d" % st)
+    st, _ = api("POST", "/orgs/%s/claims/compute" % OTHER, a, {})
+    check("%s: claims compute in another organization, API" % role, api_class(st) == "not_found", "api %d" % st)
 
 
 # Every role's probes, a few at a time: the CLI runs are the cost, the server is one.

@@ -11,7 +11,7 @@ import { $, clear, el, say, show } from "./ui.js";
 import { go } from "./router.js";
 import { failed } from "./people.js";
 import { valueLabel } from "./incident.js";
-import { localInputToUtc } from "./fmt.js";
+import { localInputToUtc, utcToLocalInput } from "./fmt.js";
 
 const TITLES = { actions: "form.new_action", incidents: "form.new_incident", action_stages: "form.add_stage", violations: "form.add_violation",
   legal_cases: "form.add_case", assessments: "form.assess", detentions: "form.add_detention", funds: "fund.new" };
@@ -79,19 +79,39 @@ export function personPicker(id, required) {
   return { wrap, input, value: () => hidden.value || (/^\d+$/.test(input.value.trim()) && !input.dataset.chosen ? input.value.trim() : "") };
 }
 
+/* a stored value as the form shows it (edit): money from its minor units,
+ * yes/no, a time in the organization's zone */
+function shown(f, rec) {
+  if (f.kind === "money") { const m = rec[f.name + "_minor"]; return m == null ? "" : (m / 100).toFixed(2); }
+  const v = rec[f.name];
+  if (v == null) return "";
+  if (f.kind === "bool") return v ? "yes" : "no";
+  if (f.kind === "time") return utcToLocalInput(v, state.zone);
+  return String(v);
+}
+
+/* /o/:org/new/:collection (create) and /o/:org/edit/:collection/:id (change;
+ * ?today=FIELD fills that date with today's: "end" an employment or membership) */
 export async function openForm(params, query) {
   const plural = params.collection;
   const fixed = {};
-  for (const [k, v] of query) if (k !== "return") fixed[k] = v;
+  for (const [k, v] of query) if (k !== "return" && k !== "today") fixed[k] = v;
   const back = query.get("return");
   const [fs] = await Promise.all([fields(plural), loadMore()]); /* help texts and choices in the language */
   if (!Array.isArray(fs)) { failed(fs); return null; }
+  let rec = null;
+  if (params.id) {
+    const r = await api("GET", orgPath("/" + plural + "/" + encodeURIComponent(params.id)));
+    if (r.status !== 200) { failed(r); return null; }
+    rec = r.data;
+  }
   const sec = show("form-view");
-  $("form-title").textContent = t(TITLES[plural] || "form.new");
+  $("form-title").textContent = rec ? t(query.get("today") ? "w14b.form.end" : "w14b.form.edit", { what: t("w14b.coll." + plural) })
+    : t(TITLES[plural] || (has("w14b.new." + plural) ? "w14b.new." + plural : "form.new"));
   const form = clear($("generic-form"));
   const inputs = {};
   for (const f of fs) {
-    if (f.name in fixed) continue;
+    if (f.name in fixed || (rec && f.immutable) || f.ref === "organizations") continue; /* the organization: the one chosen */
     const id = "f-" + f.name;
     form.appendChild(el("label", { for: id, text: fieldLabel(f.name) + (f.required ? " *" : "") }));
     let ctl;
@@ -123,6 +143,8 @@ export async function openForm(params, query) {
       form.appendChild(h);
       ctl.setAttribute("aria-describedby", h.id);
     }
+    if (rec) ctl.value = shown(f, rec);
+    if (query.get("today") === f.name) ctl.value = new Date().toISOString().slice(0, 10);
     const kind = f.kind;
     inputs[f.name] = { el: ctl, value: () => kind === "time" ? localInputToUtc(ctl.value.trim(), state.zone) : ctl.value.trim() };
   }
@@ -136,10 +158,14 @@ export async function openForm(params, query) {
     el("button", { type: "button", text: t("cancel"), onclick: () => after(null) })));
   form.onsubmit = async (ev) => {
     ev.preventDefault();
-    const body = Object.assign({}, fixed);
-    for (const [name, x] of Object.entries(inputs)) { x.el.removeAttribute("aria-invalid"); const v = x.value(); if (v !== "") body[name] = v; }
-    const r = await api("POST", orgPath("/" + plural), body);
-    if (r.status !== 201) {
+    const body = rec ? {} : Object.assign({}, fixed);
+    for (const [name, x] of Object.entries(inputs)) {
+      x.el.removeAttribute("aria-invalid");
+      const v = x.value();
+      if (rec ? v !== x.was : v !== "") body[name] = v; /* an edit sends what changed ("" clears) */
+    }
+    const r = rec ? await api("PATCH", orgPath("/" + plural + "/" + rec.id), body) : await api("POST", orgPath("/" + plural), body);
+    if (r.status !== (rec ? 200 : 201)) {
       const field = r.data && r.data.error && r.data.error.field;
       if (!field || !inputs[field]) return failed(r, form);
       /* the field at fault, by its label, the message beside it and the cursor on it */
@@ -151,5 +177,9 @@ export async function openForm(params, query) {
     await after(r.data);
     say(t("saved"));
   };
+  for (const x of Object.values(inputs)) x.was = x.value();
+  if (query.get("today") && inputs[query.get("today")]) inputs[query.get("today")].was = null;
+  const first = query.get("today") && inputs[query.get("today")] ? inputs[query.get("today")].el : null;
+  if (first) setTimeout(() => first.focus(), 0);
   return sec;
 }

@@ -66,6 +66,11 @@ route("/o/:org/people/:id", openPerson);
 route("/o/:org/people/:id/edit", openEdit);
 route("/o/:org/people/:id/statement", async (p, q) => (await import("./statement.js")).openStatement(p, q)); /* fetched when opened */
 route("/o/:org/watch", openWatch);
+/* loaded when first needed (the first load stays light) */
+const lazy = (mod, fn) => async (p, q) => (await import(mod))[fn](p, q);
+route("/o/:org/watch/:list", lazy("./watch-lists.js", "openWatchList"));
+route("/o/:org/register", lazy("./people-register.js", "openRegister"));
+route("/o/:org/edit/:collection/:id", openForm);
 route("/o/:org/funds", openFunds);
 route("/o/:org/funds/:id", openFunds);
 route("/o/:org/funds/:id/report", openReport);

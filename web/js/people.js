@@ -25,6 +25,9 @@ export async function listPeople(params, query) {
   $("search").value = query.get("q") || "";
   $("filter-ext").value = query.get("ext") || "";
   $("add-person").hidden = !can("register.write");
+  if (!$("open-register")) $("add-person").after(el("a", { id: "open-register", class: "button", href: href("/register"), text: "" }));
+  $("open-register").textContent = t("w14b.register");
+  $("open-register").href = href("/register");
   $("import-form").hidden = !can("register.write");
   const q = new URLSearchParams({ limit: LIMIT, offset });
   if ($("search").value.trim()) q.set("q", $("search").value.trim());
@@ -75,15 +78,61 @@ export async function openPerson(params, query) {
   $("payment-form").hidden = !can("payments.write");
   $("pay-date").value = new Date().toISOString().slice(0, 10);
   showClaims(id);
-  const e = await api("GET", orgPath("/employments?person_id=" + id));
+  const [e, m] = await Promise.all([api("GET", orgPath("/employments?limit=100&person_id=" + id)),
+    api("GET", orgPath("/memberships?limit=100&person_id=" + id))]);
+  const writes = can("register.write");
+  const back = "/people/" + id;
   const body = clear($("employment-table").tBodies[0]);
+  actionsHeader($("employment-table"), writes);
   if (e.status === 200) for (const x of e.data.items) {
     const tr = el("tr");
     for (const v of [fmtDate(x.hired), fmtDate(x.terminated), x.termination_reason ? word("reason", x.termination_reason) : t("person.none"),
       fmtMoney(x.wage_minor, x.currency)]) cell(tr, v, "num");
+    if (writes) actions(cell(tr, ""), "employments", x, x.terminated ? null : "terminated", back);
     body.appendChild(tr);
   }
+  memberships(sec, m.status === 200 ? m.data.items : [], writes, id, back);
   return sec;
+}
+
+/* the register's records of a person: Edit and End (today's date filled in
+ * the form) for roles that write the register */
+function actionsHeader(table, writes) {
+  const row = table.tHead.rows[0];
+  const th = row.querySelector("th.actions");
+  if (writes && !th) row.appendChild(el("th", { class: "actions", scope: "col" }, el("span", { class: "sr-only", text: t("w14b.actions") })));
+  if (!writes && th) th.remove();
+  if (th) th.firstChild.textContent = t("w14b.actions");
+}
+function actions(td, plural, x, endField, back) {
+  const ret = "?return=" + encodeURIComponent(href(back));
+  td.append(el("a", { href: href("/edit/" + plural + "/" + x.id + ret), text: t("person.edit") }));
+  if (endField) td.append(" ", el("a", { href: href("/edit/" + plural + "/" + x.id + ret + "&today=" + endField), text: t("w14b.end") }));
+}
+function memberships(sec, items, writes, id, back) {
+  let box = $("person-memberships");
+  if (!box) {
+    box = el("div", { id: "person-memberships" });
+    $("employment-table").closest(".scroll").after(box);
+  }
+  clear(box);
+  const ret = "return=" + encodeURIComponent(href(back));
+  if (writes) box.append(el("p", { class: "row" },
+    el("a", { class: "button", href: href("/new/employments?person_id=" + id + "&" + ret), text: t("w14b.new.employments") }),
+    el("a", { class: "button", href: href("/new/memberships?person_id=" + id + "&" + ret), text: t("w14b.new.memberships") })));
+  box.append(el("h3", { text: t("w14b.memberships") }));
+  if (!items.length) { box.append(el("p", { text: t("w14b.no_memberships") })); return; }
+  const table = el("table", { id: "membership-table" }, el("thead", {}, el("tr", {},
+    el("th", { scope: "col", text: t("field.role") }), el("th", { scope: "col", text: t("field.joined_on") }),
+    el("th", { scope: "col", text: t("field.left_on") }))), el("tbody"));
+  actionsHeader(table, writes);
+  for (const x of items) {
+    const tr = el("tr");
+    cell(tr, x.role ? word("value", x.role) : t("person.none")); cell(tr, fmtDate(x.joined_on)); cell(tr, fmtDate(x.left_on));
+    if (writes) actions(cell(tr, ""), "memberships", x, x.left_on ? null : "left_on", back);
+    table.tBodies[0].appendChild(tr);
+  }
+  box.append(el("div", { class: "scroll", tabindex: 0 }, table));
 }
 
 async function showClaims(id) {
@@ -197,7 +246,7 @@ async function importCsv(ev) {
     for (const v of [e.line, e.column || "", fieldLabel(e.field), e.message]) cell(tr, v);
     table.appendChild(tr);
   }
-  out.appendChild(el("div", { class: "scroll" }, table));
+  out.appendChild(el("div", { class: "scroll", tabindex: 0 }, table));
 }
 
 export function wirePeople() {

@@ -45,52 +45,90 @@ export async function openRecord(params, query) {
     ul.appendChild(li);
   }
   const pb = clear($("record-prisoners").tBodies[0]);
+  /* in custody: the prisoner list of legal cases and every detention not
+   * released (p.data.detained); whereabouts unknown first */
   const unknown = new Set(alerts.map((x) => x.person_id));
-  const rows = p.data.prisoners.slice().sort((a, b) => unknown.has(b.person_id) - unknown.has(a.person_id));
-  for (const x of rows) {
+  const detained = p.data.detained || [];
+  for (const d of detained) if (d.whereabouts === "unknown") unknown.add(d.person_id);
+  const listed = new Set(p.data.prisoners.map((x) => x.person_id));
+  const rows = p.data.prisoners.map((x) => ({ x, detention: detained.find((d) => d.person_id === x.person_id) }))
+    .concat(detained.filter((d) => !listed.has(d.person_id)).map((d) => ({ x: null, detention: d })));
+  const who = (r) => (r.x || r.detention).person_id;
+  rows.sort((a, b) => unknown.has(who(b)) - unknown.has(who(a)));
+  const today = Date.now();
+  for (const r of rows) {
     const tr = el("tr");
-    if (x.person_id) link(cell(tr, ""), x.name, href("/people/" + x.person_id)); else cell(tr, x.name);
-    cell(tr, t(x.status === "pre-trial detention" ? "record.pretrial" : "record.serving") +
-      (unknown.has(x.person_id) ? " — " + t("alerts.title") : ""), unknown.has(x.person_id) ? "where-unknown" : "");
-    cell(tr, x.charges);
-    cell(tr, x.days_served == null ? t("record.unknown") : fmtNumber(x.days_served), "num");
-    cell(tr, x.expected_release ? fmtDate(x.expected_release) : t("record.unknown"));
+    const x = r.x, d = r.detention, pid = who(r), name = (x || d).name;
+    if (pid) link(cell(tr, ""), name, href("/people/" + pid)); else cell(tr, name);
+    const where = unknown.has(pid) ? " — " + t("alerts.title") : d && d.whereabouts ? " — " + word("value", d.whereabouts) : "";
+    cell(tr, (x ? t(x.status === "pre-trial detention" ? "record.pretrial" : "record.serving") : t("w14b.detained")) + where,
+      unknown.has(pid) ? "where-unknown" : "");
+    cell(tr, x ? x.charges : "");
+    const days = x ? x.days_served : d.arrested_at ? Math.floor((today - Date.parse(d.arrested_at)) / 86400000) : null;
+    cell(tr, days == null ? t("record.unknown") : fmtNumber(days), "num");
+    cell(tr, x && x.expected_release ? fmtDate(x.expected_release) : t("record.unknown"));
     pb.appendChild(tr);
   }
   await duplicates();
   return sec;
 }
 
+/* the basis of a suggested pair, in words of the interface language */
+function basisText(b) {
+  const parts = [t(/birth year unknown/.test(b) ? "w14b.dup.name_only" : "w14b.dup.name_year")];
+  if (/same birth place/.test(b)) parts.push(t("w14b.dup.same_place"));
+  else if (/birth places differ/.test(b)) parts.push(t("w14b.dup.places_differ"));
+  return parts.join("; ");
+}
+
+/* one side of a pair: the name (a link), birth year and place when the role may see them */
+function side(x, s) {
+  const box = el("div", { class: "dup-side" });
+  link(box, x["name_" + s], href("/people/" + x["person_" + s]));
+  if (x["identity_" + s]) box.append(" [" + x["identity_" + s].toUpperCase() + "]");
+  const dl = el("dl");
+  if ("birth_year_" + s in x) {
+    dl.append(el("dt", { text: t("w14b.dup.born") }), el("dd", { text: x["birth_year_" + s] == null ? t("record.unknown") : String(x["birth_year_" + s]) }));
+    dl.append(el("dt", { text: t("w14b.dup.place") }), el("dd", { text: x["birth_place_" + s] || t("record.unknown") }));
+  }
+  box.append(dl);
+  return box;
+}
+
 async function duplicates() {
   const d = await api("GET", orgPath("/record/duplicates?limit=50"));
   $("record-dups").hidden = d.status !== 200;
   const db = clear($("record-duplicates").tBodies[0]);
-  const level = (l) => l ? " [" + l.toUpperCase() + "]" : "";
-  const names = {};
   if (d.status === 200) for (const x of d.data.pairs) {
-    names[x.person_a] = x.name_a; names[x.person_b] = x.name_b;
     const tr = el("tr");
-    link(cell(tr, ""), x.name_a + level(x.identity_a), href("/people/" + x.person_a));
-    cell(tr, "~" + (x.score != null ? " " + fmtNumber(Math.round(x.score * 100)) + "%" : ""));
-    link(cell(tr, ""), x.name_b + level(x.identity_b), href("/people/" + x.person_b));
-    const act = cell(tr, "");
+    const td = el("td", { class: "dup-pair" });
+    td.append(el("div", { class: "dup-sides" }, side(x, "a"), side(x, "b")));
+    td.append(el("p", { class: "dup-score", text: t("w14b.dup.score", { score: fmtNumber(Math.round((x.score || 0) * 100)) }) + " — " + basisText(x.basis || "") }));
+    const act = el("p", { class: "row" });
     for (const [decision, key] of [["same", "record.same"], ["different", "record.different"]])
-      act.appendChild(el("button", { type: "button", text: t(key), onclick: () => decide(x.person_a, x.person_b, decision) }));
+      act.appendChild(el("button", { type: "button", text: t(key), "aria-label": t(key) + ": " + x.name_a + " / " + x.name_b,
+        onclick: () => decide(x.person_a, x.person_b, decision) }));
+    td.append(act);
+    tr.appendChild(td);
     db.appendChild(tr);
   }
+  if (d.status === 200 && !d.data.pairs.length) db.appendChild(el("tr", {}, el("td", { text: t("w14b.dup.none") })));
   const lb = clear($("record-links").tBodies[0]);
-  const l = d.status === 200 ? await api("GET", orgPath("/person_links?limit=200")) : null;
-  if (l && l.status === 200) for (const x of l.data.items) {
+  if (d.status === 200) for (const x of d.data.decided || []) {
     const tr = el("tr");
-    const who = (id) => names[id] || "#" + id;
-    cell(tr, who(x.person_a) + (x.decision === "same" ? " = " : " ≠ ") + who(x.person_b));
+    const who = (s) => x["name_" + s] || "#" + x["person_" + s];
+    const c = cell(tr, "");
+    link(c, who("a"), href("/people/" + x.person_a));
+    c.append(x.decision === "same" ? " = " : " ≠ ");
+    link(c, who("b"), href("/people/" + x.person_b));
     cell(tr, t(x.decision === "same" ? "record.same" : "record.different"));
-    cell(tr, "").appendChild(el("button", { type: "button", text: t("record.undo"), onclick: async () => {
-      const r = await api("DELETE", orgPath("/person_links/" + x.id));
-      if (r.status !== 200 && r.status !== 204) return failed(r, $("record-links"));
-      await duplicates();
-      say(t("record.undone"), false, $("record-links"));
-    } }));
+    cell(tr, "").appendChild(el("button", { type: "button", text: t("record.undo"), "aria-label": t("record.undo") + ": " + who("a") + " / " + who("b"),
+      onclick: async () => {
+        const r = await api("DELETE", orgPath("/person_links/" + x.id));
+        if (r.status !== 200 && r.status !== 204) return failed(r, $("record-links"));
+        await duplicates();
+        say(t("record.undone"), false, $("record-links"));
+      } }));
     lb.appendChild(tr);
   }
 }

@@ -74,5 +74,7 @@ export function navButton(id, path) { $(id).addEventListener("click", () => { sa
 /* show one view (a section of main), hide the others; returns the section */
 export function show(id) {
   document.querySelectorAll("main > section").forEach((s) => { s.hidden = s.id !== id; });
+  /* a table that scrolls sideways on a phone can be scrolled from the keyboard */
+  $(id).querySelectorAll(".scroll:not([tabindex])").forEach((x) => { x.tabIndex = 0; });
   return $(id);
 }

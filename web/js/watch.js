@@ -5,7 +5,7 @@ import { api } from "./api.js";
 import { t, word } from "./i18n.js";
 import { fmtDate, fmtMoney, fmtNumber } from "./fmt.js";
 import { can, orgPath, href } from "./state.js";
-import { $, card, cell, clear, el, say, show } from "./ui.js";
+import { $, card, cell, clear, el, link, say, show } from "./ui.js";
 import { go } from "./router.js";
 import { lineChart } from "./chart.js";
 import { failed } from "./people.js";
@@ -30,6 +30,9 @@ export async function openWatch(params, query) {
     ["watch.partly", fmtNumber(w.workers.partly_paid)], ["watch.nothing", fmtNumber(w.workers.paid_nothing)],
     ["watch.owed", fmtMoney(w.totals.owed_minor, cur)], ["watch.paid", fmtMoney(w.totals.paid_minor, cur)],
     ["watch.outstanding", fmtMoney(w.totals.outstanding_minor, cur)]]) card(cards, v, t(k));
+  /* who they are: a list behind each count */
+  if (!$("watch-lists")) cards.after(el("nav", { id: "watch-lists", class: "tabs" }));
+  listLinks($("watch-lists"), w, sel.value);
   const kb = clear($("watch-kinds").tBodies[0]);
   for (const [k, v] of Object.entries(w.by_kind)) {
     const tr = el("tr");
@@ -99,4 +102,16 @@ async function recordPromise(ev) {
 export function wireWatch() {
   $("watch-workplace").addEventListener("change", () => go(href("/watch" + ($("watch-workplace").value ? "?workplace=" + $("watch-workplace").value : ""))));
   $("promise-form").addEventListener("submit", recordPromise);
+}
+
+/* the watch page's links to its lists of people (watch-lists.js), with their
+ * counts (near_limitation: the watch counts claims, not people) */
+const LISTS = ["paid_in_full", "partly_paid", "paid_nothing", "near_limitation", "overdue_promises"];
+function listLinks(nav, w, workplace) {
+  const counts = { paid_in_full: w.workers.paid_in_full, partly_paid: w.workers.partly_paid, paid_nothing: w.workers.paid_nothing,
+    overdue_promises: w.overdue_promises };
+  clear(nav).setAttribute("aria-label", t("w14b.wl.lists"));
+  for (const l of LISTS)
+    link(nav, t("w14b.wl." + l) + (l in counts ? " (" + fmtNumber(counts[l] || 0) + ")" : ""),
+      href("/watch/" + l + (workplace ? "?workplace=" + workplace : "")));
 }

@@ -16,6 +16,7 @@ struct cand {
 	int birth_year; /* 0 = unknown */
 	char *place;    /* cross-script key of the birth place, NULL = unknown */
 	char *name;
+	char *place_text; /* the birth place as written, NULL = unknown */
 };
 
 struct dup_ud {
@@ -52,11 +53,13 @@ static int dup_cb(void *p, const struct fs_value *v)
 		c->place = fs_buf_take(&key);
 	}
 	c->name = strndup(name->p, name->n);
+	c->place_text = place ? strdup(place) : NULL;
 	rec_done(&r);
-	if (!c->key || !c->name || (place && !c->place)) {
+	if (!c->key || !c->name || (place && (!c->place || !c->place_text))) {
 		free(c->key);
 		free(c->name);
 		free(c->place);
+		free(c->place_text);
 		return u->rc = FS_ENOMEM, 1;
 	}
 	u->n++;
@@ -68,21 +71,6 @@ static int cand_cmp(const void *a, const void *b)
 	const struct cand *x = a, *y = b;
 	int k = strcmp(x->key, y->key);
 	return k ? k : (x->id < y->id ? -1 : x->id > y->id);
-}
-
-struct linked {
-	int64_t a, b;
-};
-
-static int link_cb(void *p, const struct fs_value *v)
-{
-	json_t *set = p;
-	char k[48];
-	const struct fs_entity *e = fs_entity_find("link");
-	snprintf(k, sizeof(k), "%lld-%lld", (long long)v[e->col_of[fs_field_index(e, "person_a")]].i,
-		 (long long)v[e->col_of[fs_field_index(e, "person_b")]].i);
-	json_object_set_new(set, k, json_true());
-	return 0;
 }
 
 static int latest_level_cb(void *p, const struct fs_value *v)
@@ -137,9 +125,27 @@ int fs_record_duplicates(struct fs_ctx *ctx, int64_t limit, json_t **ret, struct
 	if (!rc)
 		rc = u.rc;
 	json_t *decided = json_object();
+	struct link_ud lu = {.ctx = ctx, .set = decided, .decided = json_array(), .cache = calloc(1, sizeof(struct fs_hcache))};
 	struct fs_query lq = {.table = &le->table, .filters = &f, .nfilters = 1};
+	if (!rc && (!lu.decided || !lu.cache))
+		rc = FS_ENOMEM;
 	if (!rc)
-		rc = fs_store_select(ctx->st, &lq, link_cb, decided, err);
+		rc = fs_store_select(ctx->st, &lq, fs_dup_link_cb, &lu, err);
+	free(lu.cache);
+	if (!rc) {
+		int64_t *ids = calloc(u.n + 1, sizeof(*ids));
+		char **names = calloc(u.n + 1, sizeof(*names));
+		for (size_t i = 0; ids && names && i < u.n; i++)
+			ids[i] = u.c[i].id, names[i] = u.c[i].name;
+		if (ids && names)
+			fs_dup_name_decided(lu.decided, ids, names, u.n);
+		else
+			rc = FS_ENOMEM;
+		free(ids);
+		free(names);
+	}
+	/* birth year and place are sealed fields: shown to who may reveal them */
+	int reveal = fs_can(ctx, "people.reveal");
 	json_t *pairs = json_array();
 	int64_t total = 0;
 	if (!rc && u.n)
@@ -170,9 +176,15 @@ int fs_record_duplicates(struct fs_ctx *ctx, int64_t limit, json_t **ret, struct
 				char basis[120];
 				snprintf(basis, sizeof(basis), "same name key%s%s%s", year ? " and birth year" : "; birth year unknown",
 					 same_place ? "; same birth place" : places ? "; birth places differ" : "", "");
-				json_array_append_new(pairs, json_pack("{s:I,s:s,s:I,s:s,s:s,s:f,s:s}", "person_a", (json_int_t)x->id,
-								       "name_a", x->name, "person_b", (json_int_t)y->id, "name_b", y->name,
-								       "key", x->key, "score", score, "basis", basis));
+				json_t *pair = json_pack("{s:I,s:s,s:I,s:s,s:s,s:f,s:s}", "person_a", (json_int_t)x->id, "name_a",
+							 x->name, "person_b", (json_int_t)y->id, "name_b", y->name, "key", x->key,
+							 "score", score, "basis", basis);
+				if (pair && reveal)
+					json_object_update_new(pair, json_pack("{s:o,s:o,s:s?,s:s?}", "birth_year_a",
+									       x->birth_year ? json_integer(x->birth_year) : json_null(),
+									       "birth_year_b", y->birth_year ? json_integer(y->birth_year) : json_null(),
+									       "birth_place_a", x->place_text, "birth_place_b", y->place_text));
+				json_array_append_new(pairs, pair);
 			}
 		i = j;
 	}
@@ -180,6 +192,7 @@ int fs_record_duplicates(struct fs_ctx *ctx, int64_t limit, json_t **ret, struct
 		free(u.c[i].key);
 		free(u.c[i].name);
 		free(u.c[i].place);
+		free(u.c[i].place_text);
 	}
 	free(u.c);
 	json_decref(decided);
@@ -187,10 +200,12 @@ int fs_record_duplicates(struct fs_ctx *ctx, int64_t limit, json_t **ret, struct
 		rc = identity_levels(ctx, pairs, err);
 	if (rc) {
 		json_decref(pairs);
+		json_decref(lu.decided);
 		return rc;
 	}
-	*ret = json_pack("{s:I,s:I,s:o}", "people", (json_int_t)u.n, "pairs_total", (json_int_t)total, "pairs", pairs);
-	return 0;
+	*ret = json_pack("{s:I,s:I,s:o,s:o}", "people", (json_int_t)u.n, "pairs_total", (json_int_t)total, "pairs", pairs,
+			 "decided", lu.decided);
+	return *ret ? 0 : FS_ENOMEM;
 }
 
 /* ---- counting victims ----
@@ -707,9 +722,15 @@ int fs_record_prisoners(struct fs_ctx *ctx, fs_date today, int public_only, json
 		json_decref(u.rows);
 		return rc;
 	}
+	json_t *detained;
+	if ((rc = fs_record_detained(ctx, public_only, &detained, err))) { /* custody.c */
+		json_decref(u.rows);
+		return rc;
+	}
 	char ts[11];
 	fs_date_format(today, ts);
-	*ret = json_pack("{s:s,s:I,s:o}", "as_of", ts, "count", (json_int_t)json_array_size(u.rows), "prisoners", u.rows);
+	*ret = json_pack("{s:s,s:I,s:o,s:o}", "as_of", ts, "count", (json_int_t)json_array_size(u.rows), "prisoners", u.rows,
+			 "detained", detained);
 	return *ret ? 0 : FS_ENOMEM;
 }
 
