@@ -35,7 +35,7 @@ static const char usage_text[] =
 	"usage: fairshare serve [--listen ADDRESS:PORT] [--threads N] [--timeout S] [--web DIR]\n"
 	"                       [--tls-cert FILE --tls-key FILE] [--trusted-proxy ADDRESS]\n"
 	"                       [--metrics-allow A.B.C.D[/N],...] [--metrics-token-file FILE]\n"
-	"                       [--backup-dir DIR] [--log FILE]\n\n"
+	"                       [--backup-dir DIR] [--log FILE] [--read-only]\n\n"
 	"Serves the HTTP JSON API under /api/v1 (default 127.0.0.1:8080) and the web\n"
 	"interface. Log in with POST /api/v1/login, or send 'Authorization: Bearer TOKEN'.\n"
 	"--timeout S: a connection idle for S seconds (default 30) is closed; a request's\n"
@@ -47,6 +47,9 @@ static const char usage_text[] =
 	"addresses or 'Authorization: Bearer' with the token in --metrics-token-file.\n"
 	"Under systemd, the credentials (LoadCredential=) fairshare.key, tls.crt, tls.key\n"
 	"and metrics-token are used when the options do not name files.\n"
+	"--read-only opens the database for reading only (a PostgreSQL hot standby, or\n"
+	"a replica for reports): every write, login, reveal and evidence download is\n"
+	"answered 503 read_only; reads and the public pages work.\n"
 	"SIGHUP reopens --log and reloads the TLS files; SIGTERM or Ctrl-C stops cleanly:\n"
 	"requests in flight finish first.\n";
 
@@ -78,7 +81,9 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 			slot = &o.backup_dir;
 		else if (!strcmp(a, "--log"))
 			slot = &o.log_path;
-		if (slot && i + 1 < argc) {
+		if (!strcmp(a, "--read-only")) {
+			o.read_only = 1;
+		} else if (slot && i + 1 < argc) {
 			*slot = argv[++i];
 		} else if (slot) {
 			return cli_usage("serve: %s needs a value", a);

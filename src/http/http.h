@@ -21,6 +21,7 @@ struct fs_http_opts {
 	const char *metrics_token_file; /* or who sends 'Authorization: Bearer' this file's token */
 	const char *backup_dir;         /* where backups go (for their age in /metrics) */
 	const char *log_path;           /* the request log (else stderr); reopened on SIGHUP */
+	int read_only;                  /* the database opened read-only; every write answered 503 read_only */
 	void (*ready)(const char *url, void *ud); /* called once listening */
 	void *ready_ud;
 };
