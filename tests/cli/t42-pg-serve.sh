@@ -85,6 +85,20 @@ for u in t1 t2 t3; do FAIRSHARE_PASSWORD=treasurer-pass-x fs user add $u --role 
 fs user token t1 >"$T/tok1" && fs user token t2 >"$T/tok2" && fs user token t3 >"$T/tok3"
 fs fund create --name "Strike fund" --approval-threshold 50000 >/dev/null
 fs contribute --fund 1 --amount 100000.00 --id seed >/dev/null
+# the ledger of two organizations at once: the transfer log is one chain (its head read before any change)
+fs --org bb fund create --name "B fund" >/dev/null
+pids=
+for i in $(seq 1 8); do
+	fs contribute --fund 1 --amount 1.00 --id ca-$i >"$T/fa$i.out" 2>&1 &
+	pids="$pids $!"
+	fs --org bb contribute --fund 2 --amount 1.00 --id cb-$i >"$T/fb$i.out" 2>&1 &
+	pids="$pids $!"
+done
+# shellcheck disable=SC2086
+wait $pids
+same "16 contributions to two organizations' funds at once: no error" "$(cat "$T"/fa*.out "$T"/fb*.out | grep -c 'fairshare:')" 0
+same "all recorded" "$(q "SELECT count(*) FROM transfers WHERE id ~ '^c[ab]-'")" 16
+expect "verify holds (the transfer log's chain is whole)" 0 fs verify
 same "fund 1 account 1 is its cash, 4 its contributions" "$(q "SELECT name FROM accounts WHERE id IN (1, 4) ORDER BY id" | tr '\n' ' ')" \
 	"assets:cash income:contributions "
 serve_on() { # serve_on N PORT_OFFSET [OPTIONS]: a server, its URL in B$N
@@ -143,9 +157,9 @@ for i in $(seq 1 20); do
 done
 # shellcheck disable=SC2086
 wait $pids
-same "20 payouts of 4000 at once from 100007-60000 over both servers and the CLI: only 10 fit" "$(q "SELECT count(*) FROM transfers WHERE id LIKE 'sp-%'")" 10
+same "20 payouts of 4000 at once from 100015-60000 over both servers and the CLI: only 10 fit" "$(q "SELECT count(*) FROM transfers WHERE id LIKE 'sp-%'")" 10
 expect "balances" 0 fs fund balances 1
-has "cash never negative: 7.00 left" "$T/out" "7.00 TRY"
+has "cash never negative: 15.00 left" "$T/out" "15.00 TRY"
 expect "verify holds after two servers and the CLI" 0 fs verify
 
 # ---- serve --read-only ----
