@@ -264,6 +264,13 @@ static const char *const fs_sqlite_migrations[] = {
 	 * that seal transfers' parties, one per generation, wrapped by the data key
 	 * (party.c): the transfer chain covers a party, so a rotation re-wraps these */
 	"CREATE TABLE IF NOT EXISTS party_keys (gen INTEGER PRIMARY KEY, wrapped BLOB NOT NULL, created_at TEXT NOT NULL) STRICT;\n",
+	/* 25 (pg15; reserved 25, renumbered by position at merge): a citation's
+	 * unique key carries its organization (the rule of a database sharded by
+	 * organization, doc/postgres.md); a subject belongs to one organization, so
+	 * the key admits no more than before */
+	"DROP INDEX IF EXISTS citations_once;\n"
+	"CREATE UNIQUE INDEX citations_once ON citations(org_id, subject, subject_id, coalesce(report_id, 0), "
+	"coalesce(evidence_id, 0));\n",
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))

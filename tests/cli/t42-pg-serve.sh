@@ -134,6 +134,7 @@ same "every payment answer is 200 or 201" "$(cat "$T"/hp*.code | grep -vc '^20[0
 same "every transfer answer is 200" "$(cat "$T"/ht*.code | grep -vc '^200$')" 0
 same "the transfer was recorded by exactly one request" "$(cat "$T"/ht*.body | grep -c '"result":"ok"')" 1
 same "the CLI's retries: no error" "$(cat "$T"/cp*.out | grep -c 'fairshare:')" 0
+grep -h 'fairshare:' "$T"/cp*.out | head -n 2 | sed 's/^/#   /'
 expect "a payout above the threshold waits" 0 fs --as t1 disburse --fund 1 --amount 60000.00 --purpose legal --id lg-1
 curl -s -o "$T/ap2.body" -w '%{http_code}\n' -H "Authorization: Bearer $(cat "$T/tok2")" -H "$J" -d '{"pending_id":"lg-1"}' "$B1/orgs/aa/funds/1/approvals" >"$T/ap2.code" &
 a2=$!
