@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/crypto.h"
+#include "crypto.h"
 #include "core/fairshare.h"
 #include "fixture.h"
 #include "util/money.h"

@@ -20,7 +20,7 @@
 #include "core/fairshare.h"
 #include "fixture.h"
 #include "core/internal.h"
-#include "core/ledger_int.h"
+#include "ledger_int.h"
 
 static uint64_t rs;
 static uint64_t rnd(uint64_t n)

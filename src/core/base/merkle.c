@@ -4,7 +4,7 @@
 #include <sodium.h>
 #include <string.h>
 
-#include "../util/error.h"
+#include "util/error.h"
 
 void fs_merkle_leaf(const void *data, size_t n, unsigned char out[FS_MERKLE_HASH])
 {
