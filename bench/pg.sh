@@ -89,7 +89,6 @@ bal=$(echo "$line" | awk '{print $10}')
 
 # ---- http: one server, then two on one database ----
 d=$(db bhttp)
-fsd "$d" init >/dev/null
 fsd "$d" demo >/dev/null
 token=$(fsd "$d" user token admin)
 hp=$((port + 1))
