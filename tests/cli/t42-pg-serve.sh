@@ -36,8 +36,9 @@ exec 3>"$T/hold.in"
 echo "BEGIN; SELECT pg_advisory_xact_lock_shared(7384502293001); SELECT pg_advisory_xact_lock(738450, $ida); SELECT 'held';" >&3
 poll "the psql session to hold aa's lock" 'grep -q held "$T/hold.out"'
 # waiting CLASS KEY: backends waiting for that advisory lock
-waiting() { q "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = $1 AND objid = $2 AND objsubid = 2"; }
-waiting_install() { q "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objsubid = 1 AND classid::text::bigint = 7384502293001 >> 32 AND objid::text::bigint = 7384502293001 & 4294967295"; }
+here_db="database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+waiting() { q "SELECT count(*) FROM pg_locks WHERE $here_db AND locktype = 'advisory' AND NOT granted AND classid = $1 AND objid = $2 AND objsubid = 2"; }
+waiting_install() { q "SELECT count(*) FROM pg_locks WHERE $here_db AND locktype = 'advisory' AND NOT granted AND objsubid = 1 AND classid::text::bigint = 7384502293001 >> 32 AND objid::text::bigint = 7384502293001 & 4294967295"; }
 [ "$(waiting 738450 "$ida")" = 0 ] && ok "nobody waits for aa's lock yet" || notok "nobody waits for aa's lock yet"
 fs --org aa person add --full-name "Waits in A" >"$T/wa.out" 2>&1 &
 wa=$!
