@@ -66,6 +66,23 @@ wait "$wc"
 same "and the installation's" "$?" 0
 same "aa's person is in" "$(q "SELECT count(*) FROM people WHERE full_name = 'Waits in A' AND org_id = $ida")" 1
 same "organization cc is in" "$(q "SELECT count(*) FROM organizations WHERE slug = 'cc'")" 1
+# and the other way: a write of the installation held in psql: an organization's writer waits for it
+mkfifo "$T/hold2.in"
+psql -X -At -d "$FS_PG_DB" <"$T/hold2.in" >"$T/hold2.out" 2>&1 &
+holder=$!
+exec 3>"$T/hold2.in"
+echo "BEGIN; SELECT pg_advisory_xact_lock(7384502293001); SELECT 'held';" >&3
+poll "the psql session to hold the installation's lock" 'grep -q held "$T/hold2.out"'
+fs --org bb person add --full-name "Waits for the installation" >"$T/wi.out" 2>&1 &
+wi=$!
+poll "bb's writer to wait" '[ "$(waiting_install)" -ge 1 ]' && ok "an organization's write waits for a write of the installation" ||
+	notok "an organization's write waits for a write of the installation"
+same "and writes nothing meanwhile" "$(q "SELECT count(*) FROM people WHERE full_name = 'Waits for the installation'")" 0
+echo "COMMIT;" >&3
+exec 3>&-
+wait "$holder"
+wait "$wi"
+same "it completes once the installation's write ends" "$?" 0
 # many writers of both organizations at once: the journal chain, the Merkle logs and the ids stay whole
 pids=
 for i in $(seq 1 12); do
