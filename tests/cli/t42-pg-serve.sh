@@ -11,9 +11,10 @@ FS_TEST_DB=postgres
 q() { psql -X -At -d "$FS_PG_DB" -c "$1"; }
 # poll WHAT CODE: until the shell code CODE succeeds, evaluated anew each time (up to 120 s: the machine may be loaded)
 poll() {
-	local what=$1 i
+	local what=$1 end
 	shift
-	for i in $(seq 1 1200); do eval "$*" && return 0; sleep 0.1; done
+	end=$(($(date +%s) + 120))
+	while [ "$(date +%s)" -lt "$end" ]; do eval "$*" && return 0; sleep 0.1; done
 	echo "# gave up waiting for: $what"
 	return 1
 }

@@ -18,9 +18,10 @@ if [ -z "$bin" ] || [ ! -x "$bin/initdb" ] || [ ! -x "$bin/pg_basebackup" ]; the
 fi
 # poll WHAT CODE: until the shell code CODE succeeds, evaluated anew each time (up to 180 s: the machine may be loaded)
 poll() {
-	local what=$1 i
+	local what=$1 end
 	shift
-	for i in $(seq 1 1800); do eval "$*" >/dev/null 2>&1 && return 0; sleep 0.1; done
+	end=$(($(date +%s) + 180))
+	while [ "$(date +%s)" -lt "$end" ]; do eval "$*" >/dev/null 2>&1 && return 0; sleep 0.1; done
 	echo "# gave up waiting for: $what"
 	return 1
 }
