@@ -2,7 +2,9 @@
  * (fs_ledger_transfer, 8190 a batch, each batch one committed transaction),
  * times them, then times the fund's balances, and writes the ledger-cli export
  * for the comparison run by bench/funds.sh. usage: ledger_bench DIR N [transfers]
- * (with "transfers": only the transfers, for the instruction count per transfer) */
+ * (with "transfers": only the transfers, for the instruction count per transfer).
+ * BENCH_PG_DB=postgres://... : into that (empty) PostgreSQL database instead, its key
+ * file DIR/ledger.key (bench/pg.sh). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,14 +26,19 @@ int main(int argc, char **argv)
 	int only_transfers = argc == 4 && strcmp(argv[3], "transfers") == 0;
 	long n = strtol(argv[2], NULL, 10);
 	char db[512], out[512];
-	snprintf(db, sizeof(db), "%s/ledger.db", argv[1]);
+	char key[512];
+	const char *pg = getenv("BENCH_PG_DB");
+	snprintf(db, sizeof(db), "%s", pg && *pg ? pg : "");
+	if (!pg || !*pg)
+		snprintf(db, sizeof(db), "%s/ledger.db", argv[1]);
+	snprintf(key, sizeof(key), "%s/ledger.key", argv[1]);
 	snprintf(out, sizeof(out), "%s/export.journal", argv[1]);
 	struct fs_ctx *ctx;
 	struct fs_error err = {0};
 	const struct fs_kv org[] = {{"slug", "bench"}, {"name", "Bench"}, {"country", "TR"}, {"currency", "TRY"}};
 	const struct fs_kv fund[] = {{"name", "Strike fund"}};
 	int64_t fid, acct[4];
-	if (fs_open(db, NULL, FS_INIT, &ctx, &err) || fs_create(ctx, fs_entity_find("organization"), org, 4, NULL, &err) ||
+	if (fs_open(db, pg && *pg ? key : NULL, FS_INIT, &ctx, &err) || fs_create(ctx, fs_entity_find("organization"), org, 4, NULL, &err) ||
 	    fs_use_org(ctx, "bench", &err) || fs_fund_create(ctx, fund, 1, &fid, &err) ||
 	    fs_account_by_name(ctx, fid, "assets:bank", &acct[0], &err) || fs_account_by_name(ctx, fid, "income:payroll", &acct[1], &err) ||
 	    fs_account_by_name(ctx, fid, "expenses:strike-pay", &acct[2], &err) || fs_account_by_name(ctx, fid, "assets:cash", &acct[3], &err)) {

@@ -2,18 +2,21 @@
 # run.sh BUILD_DIR - every benchmark (make bench), then the table of figures from
 # bench/results.json. BENCH_N (default 1,000,000) sizes the big ones, BENCH_CG_N
 # (default 10,000) the callgrind runs; BENCH_ONLY="import claims" runs only those.
+# "postgres" (last) runs import, claims, ledger and HTTP again on PostgreSQL (pg.sh)
+# and writes both backends' figures side by side (.backends of the results).
 # A full run takes about 15 minutes on an idle 2-core machine (N = 1,000,000).
 set -eu
 build=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 n=${BENCH_N:-1000000}
-all="import claims funds http record backup keys log web"
+all="import claims funds http record backup keys log web postgres"
 for b in ${BENCH_ONLY:-$all}; do
 	echo "== $b"
 	case $b in
 	record) sh "$here/record.sh" "$build" "$(( n / 5 ))" "$n" ;;
 	http) sh "$here/http.sh" "$build" ;;
+	postgres) sh "$here/pg.sh" "$build" "$n" ;;
 	*) sh "$here/$b.sh" "$build" "$n" ;;
 	esac
 done
@@ -29,4 +32,4 @@ SELECT '' || b.key, json_extract(f.value, '\$.what'),
        CASE WHEN json_extract(f.value, '\$.instruction_ratio') IS NOT NULL
             THEN 'instr ratio ' || printf('%.1f', json_extract(f.value, '\$.instruction_ratio')) ELSE '' END
 FROM json_each(readfile('$BENCH_RESULTS')) b, json_each(json_extract(b.value, '\$.figures')) f
-WHERE b.key IN ('import', 'claims', 'funds', 'http', 'record', 'backup', 'keys', 'web')"
+WHERE b.key IN ('import', 'claims', 'funds', 'http', 'record', 'backup', 'keys', 'web', 'postgres')"

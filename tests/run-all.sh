@@ -67,7 +67,7 @@ pg_start "$pgdir" || echo "# no PostgreSQL cluster: t35 and the PostgreSQL runs 
 for t in "$here"/tests/cli/t*.sh; do
 	suite "cli-$(basename "$t" .sh)" sh "$t"
 done
-[ "$pg_suites" = all ] && pg_suites=$(cd "$here/tests/cli" && ls t*.sh | sed 's/\.sh$//' | grep -v '^t35-pg$')
+[ "$pg_suites" = all ] && pg_suites=$(cd "$here/tests/cli" && ls t*.sh | sed 's/\.sh$//' | grep -v -e '^t35-pg$' -e '^t42-pg-')
 [ "$pg_suites" = none ] && pg_suites=
 for name in $pg_suites; do
 	suite "pg-$name" env FS_TEST_DB=postgres sh "$here/tests/cli/$name.sh"

@@ -35,7 +35,7 @@ static const char usage_text[] =
 	"usage: fairshare serve [--listen ADDRESS:PORT] [--threads N] [--timeout S] [--web DIR]\n"
 	"                       [--tls-cert FILE --tls-key FILE] [--trusted-proxy ADDRESS]\n"
 	"                       [--metrics-allow A.B.C.D[/N],...] [--metrics-token-file FILE]\n"
-	"                       [--backup-dir DIR] [--log FILE]\n"
+	"                       [--backup-dir DIR] [--log FILE] [--read-only]\n"
 	"                       [--checkpoint-every DURATION] [--signing-key PATH]\n\n"
 	"Serves the HTTP JSON API under /api/v1 (default 127.0.0.1:8080) and the web\n"
 	"interface. Log in with POST /api/v1/login, or send 'Authorization: Bearer TOKEN'.\n"
@@ -52,6 +52,9 @@ static const char usage_text[] =
 	"of each organization's log that grew since its latest one, with the signing key\n"
 	"(--signing-key, $FAIRSHARE_SIGNING_KEY, or DB.signing.key), kept and served as the\n"
 	"latest (GET /api/v1/orgs/ORG/checkpoint).\n"
+	"--read-only opens the database for reading only (a PostgreSQL hot standby, or\n"
+	"a replica for reports): every write, login, reveal and evidence download is\n"
+	"answered 503 read_only; reads and the public pages work; no checkpoint is made.\n"
 	"SIGHUP reopens --log and reloads the TLS files; SIGTERM or Ctrl-C stops cleanly:\n"
 	"requests in flight finish first.\n";
 
@@ -98,7 +101,9 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 			slot = &o.log_path;
 		else if (!strcmp(a, "--signing-key"))
 			slot = &o.signing_key;
-		if (slot && i + 1 < argc) {
+		if (!strcmp(a, "--read-only")) {
+			o.read_only = 1;
+		} else if (slot && i + 1 < argc) {
 			*slot = argv[++i];
 		} else if (slot) {
 			return cli_usage("serve: %s needs a value", a);

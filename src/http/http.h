@@ -23,6 +23,7 @@ struct fs_http_opts {
 	const char *log_path;           /* the request log (else stderr); reopened on SIGHUP */
 	unsigned checkpoint_every_s;    /* a checkpoint of each log that grew, this often (0: none) */
 	const char *signing_key;        /* the checkpoints' signing key (NULL: the default path) */
+	int read_only;                  /* the database opened read-only; every write answered 503 read_only */
 	void (*ready)(const char *url, void *ud); /* called once listening */
 	void *ready_ud;
 };

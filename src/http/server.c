@@ -55,7 +55,7 @@ static struct fs_ctx *thread_ctx(struct server *s, struct fs_error *err)
 	struct fs_ctx *ctx = pthread_getspecific(s->ctx_key);
 	if (ctx)
 		return ctx;
-	if (fs_open(s->o->db_path, s->o->key_path, 0, &ctx, err))
+	if (fs_open(s->o->db_path, s->o->key_path, s->o->read_only ? FS_READONLY : 0, &ctx, err))
 		return NULL;
 	pthread_mutex_lock(&s->lock);
 	if (s->nctx < sizeof(s->ctxs) / sizeof(s->ctxs[0]))
@@ -113,6 +113,10 @@ static enum MHD_Result route(struct server *s, struct MHD_Connection *c, struct 
 	}
 	if (rq->too_large)
 		return fs_http_send_error(c, 413, "body_too_large", "the request body is larger than the limit", NULL);
+	size_t ul = strlen(url); /* a reveal and an evidence download are journaled: writes too */
+	if (s->o->read_only && (is_write(method) || arg(c, "reveal") || (ul > 5 && !strcmp(url + ul - 5, "/file"))))
+		return fs_http_send_error(c, 503, "read_only", "this server is read-only (serve --read-only, e.g. on a "
+					  "standby): it answers reads only; write through the primary's server", NULL);
 	/* the route table (routes.c) does the rest */
 	struct fs_error err = {0};
 	return fs_route_dispatch(thread_ctx(s, &err), c, method, r.seg, r.n, rq->body.data, rq->body.len);
@@ -241,7 +245,7 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 		return fs_fail(err, FS_EINVAL, "listen", "'%s' is not an IPv4 address and port", listen);
 	/* the database must open before we listen */
 	struct fs_ctx *probe;
-	int rc = fs_open(o.db_path, o.key_path, 0, &probe, err);
+	int rc = fs_open(o.db_path, o.key_path, o.read_only ? FS_READONLY : 0, &probe, err);
 	if (rc)
 		return rc;
 	fs_close(probe);
@@ -293,8 +297,10 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 	}
 	char url[96];
 	snprintf(url, sizeof(url), "%s://%s:%ld/", fs_tls_on() ? "https" : "http", host, port);
-	struct fs_sched *sched = fs_sched_start(o.db_path, o.key_path, o.signing_key, o.checkpoint_every_s);
-	if (!sched && o.checkpoint_every_s)
+	/* a read-only server (a standby, a replica) writes nothing: no checkpoint */
+	unsigned every = o.read_only ? 0 : o.checkpoint_every_s;
+	struct fs_sched *sched = fs_sched_start(o.db_path, o.key_path, o.signing_key, every);
+	if (!sched && every)
 		fprintf(stderr, "http: cannot start the scheduled checkpoints\n");
 	if (o.ready)
 		o.ready(url, o.ready_ud);

@@ -275,6 +275,13 @@ static const char *const fs_sqlite_migrations[] = {
 	"  id INTEGER PRIMARY KEY, log_id INTEGER NOT NULL REFERENCES witnessed_logs(id), size INTEGER NOT NULL,\n"
 	"  root TEXT NOT NULL, ts TEXT NOT NULL, ok INTEGER NOT NULL, why TEXT, text TEXT NOT NULL) STRICT;\n"
 	"CREATE INDEX IF NOT EXISTS witnessed_checkpoints_log ON witnessed_checkpoints(log_id, ok, id);\n",
+	/* 24 (pg15): a citation's
+	 * unique key carries its organization (the rule of a database sharded by
+	 * organization, doc/postgres.md); a subject belongs to one organization, so
+	 * the key admits no more than before */
+	"DROP INDEX IF EXISTS citations_once;\n"
+	"CREATE UNIQUE INDEX citations_once ON citations(org_id, subject, subject_id, coalesce(report_id, 0), "
+	"coalesce(evidence_id, 0));\n",
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))

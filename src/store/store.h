@@ -50,6 +50,10 @@ struct fs_store_ops {
 	void (*close)(struct fs_store *st);
 	/* Write transaction: one writer at a time (waits up to the busy timeout). */
 	int (*begin)(struct fs_store *st, struct fs_error *err);
+	/* A write transaction of one organization's records (org > 0) and the
+	 * installation's shared rows: writers of other organizations need not wait for
+	 * it (PostgreSQL). org 0: the whole installation, as begin. NULL: use begin. */
+	int (*begin_org)(struct fs_store *st, int64_t org, struct fs_error *err);
 	/* A read transaction: one consistent snapshot for several reads. */
 	int (*begin_read)(struct fs_store *st, struct fs_error *err);
 	int (*commit)(struct fs_store *st, struct fs_error *err);

@@ -5,10 +5,16 @@
  * the name itself is refused: it would show in ps and in logs.
  *
  * Semantics kept equal to the SQLite backend's:
- * - a write transaction is READ COMMITTED under one transaction-scoped advisory
- *   lock (one writer at a time, as SQLite's BEGIN IMMEDIATE): every read in it
- *   sees every earlier commit, so read-then-write checks (idempotency keys, the
- *   two-person rule, no-negative balances, max(id)+1) hold across processes;
+ * - a write transaction is READ COMMITTED under transaction-scoped advisory
+ *   locks: its organization's (so writers of one organization go one at a time
+ *   and every read-then-write check of that organization - idempotency keys, the
+ *   two-person rule, no-negative balances - sees every earlier commit), shared
+ *   with the installation's lock, and, from its first change or its first read of
+ *   a chain's last row (the journal head, a transfer or custody log head, the
+ *   highest id: "ORDER BY ... DESC LIMIT 1"), the chain lock, which keeps the
+ *   installation-wide hash chains and ids in one order. A transaction of no
+ *   organization takes the installation's lock alone (as SQLite's BEGIN
+ *   IMMEDIATE): every other writer waits (doc/postgres.md, Concurrency);
  * - a read transaction is one REPEATABLE READ READ ONLY snapshot;
  * - a failing statement in a transaction fails alone (a savepoint around each
  *   change), as in SQLite, where the core may go on after a conflict;
@@ -25,7 +31,9 @@
 #include <string.h>
 
 #define PREP_SLOTS 256
-#define WRITE_LOCK_KEY "7384502293001" /* pg_advisory_xact_lock key of the writer */
+#define INSTALL_LOCK_KEY "7384502293001" /* the installation: shared by organizations' writers */
+#define CHAIN_LOCK_KEY "7384502293002"   /* the journal, the other chains and the ids */
+#define ORG_LOCK_CLASS "738450"          /* pg_advisory_xact_lock(ORG_LOCK_CLASS, org id) */
 #define WRITE_WAIT "60s" /* many server processes queue for it: longer than SQLite's 10 s */
 
 enum { K_SELECT, K_DML, K_PRAGMA, K_OTHER };
@@ -37,6 +45,7 @@ struct pg_prep {
 	char **pnames;
 	int kind;
 	int returning; /* " RETURNING pk" appended: the row gives last_insert_id */
+	int last_row;  /* "... DESC LIMIT 1": a chain's head or the highest id (takes the chain lock) */
 	struct pg_prep *next;
 };
 
@@ -178,13 +187,23 @@ static int pg_open(const char *path, unsigned flags, struct fs_store **ret, stru
 
 /* ---- transactions ---- */
 
-static int pg_begin(struct fs_store *base, struct fs_error *err)
+/* A write transaction of organization org (> 0) or of the whole installation (0). */
+static int pg_begin_org(struct fs_store *base, int64_t org, struct fs_error *err)
 {
 	struct pg_store *st = (struct pg_store *)base;
 	if (st->in_tx)
 		return fs_fail(err, FS_ESTORE, NULL, "cannot start a transaction within a transaction");
-	int rc = pg_exec(st, "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = '" WRITE_WAIT "'; "
-			 "SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")", err);
+	if (org < 0 || org > INT32_MAX)
+		return fs_fail(err, FS_EINVAL, NULL, "there is no organization %lld", (long long)org);
+	char sql[320];
+	if (org > 0)
+		snprintf(sql, sizeof(sql), "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = '" WRITE_WAIT "'; "
+			 "SELECT pg_advisory_xact_lock_shared(" INSTALL_LOCK_KEY "); "
+			 "SELECT pg_advisory_xact_lock(" ORG_LOCK_CLASS ", %d)", (int)org);
+	else
+		snprintf(sql, sizeof(sql), "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = '" WRITE_WAIT "'; "
+			 "SELECT pg_advisory_xact_lock(" INSTALL_LOCK_KEY "); SELECT pg_advisory_xact_lock(" CHAIN_LOCK_KEY ")");
+	int rc = pg_exec(st, sql, err);
 	if (rc) {
 		pg_exec(st, "ROLLBACK", NULL);
 		return rc;
@@ -192,7 +211,23 @@ static int pg_begin(struct fs_store *base, struct fs_error *err)
 	st->in_tx = 1;
 	st->write_tx = 1;
 	st->dirty = 0;
+	st->chain_locked = org == 0;
 	return 0;
+}
+
+static int pg_begin(struct fs_store *base, struct fs_error *err)
+{
+	return pg_begin_org(base, 0, err);
+}
+
+/* Before a write transaction's first change or first read of a chain's head. */
+static int chain_lock(struct pg_store *st, struct fs_error *err)
+{
+	if (!st->write_tx || st->chain_locked)
+		return 0;
+	int rc = pg_exec(st, "SELECT pg_advisory_xact_lock(" CHAIN_LOCK_KEY ")", err);
+	st->chain_locked = !rc;
+	return rc;
 }
 
 static int pg_begin_read(struct fs_store *base, struct fs_error *err)
@@ -217,7 +252,7 @@ static int pg_commit(struct fs_store *base, struct fs_error *err)
 	int rc = pg_exec(st, st->dirty ? "UPDATE fs_store_state SET data_version = data_version + 1; COMMIT" : "COMMIT", err);
 	if (rc)
 		pg_exec(st, "ROLLBACK", NULL);
-	st->in_tx = st->write_tx = st->dirty = 0;
+	st->in_tx = st->write_tx = st->dirty = st->chain_locked = 0;
 	return rc;
 }
 
@@ -226,7 +261,7 @@ static void pg_rollback(struct fs_store *base)
 	struct pg_store *st = (struct pg_store *)base;
 	if (st->in_tx)
 		pg_exec(st, "ROLLBACK", NULL);
-	st->in_tx = st->write_tx = st->dirty = 0;
+	st->in_tx = st->write_tx = st->dirty = st->chain_locked = 0;
 }
 
 /* ---- statements ---- */
@@ -326,6 +361,8 @@ static int pg_prepare(struct fs_store *base, const char *sql, struct fs_stmt **r
 		int rc = translate(sql, &q, p);
 		if (!rc && p->kind == K_DML)
 			p->returning = add_returning(st, sql, &q);
+		const char *d = strstr(sql, " DESC LIMIT 1");
+		p->last_row = p->kind == K_SELECT && d && (d[13] == '\0' || d[13] == ' ');
 		PGresult *r = NULL;
 		if (!rc && p->kind != K_PRAGMA) {
 			r = PQprepare(st->conn, p->name, q.data, 0, NULL);
@@ -448,14 +485,14 @@ static int pg_step(struct fs_stmt *s, struct fs_error *err)
 				return rc;
 			}
 		} else if (s->p->kind == K_DML && st->write_tx) { /* a failing change fails alone */
-			if ((rc = pg_exec(st, "SAVEPOINT fs_stmt", err)))
+			if ((rc = chain_lock(st, err)) || (rc = pg_exec(st, "SAVEPOINT fs_stmt", err)))
 				return rc;
 			rc = run(s, err);
 			pg_exec(st, rc ? "ROLLBACK TO SAVEPOINT fs_stmt; RELEASE SAVEPOINT fs_stmt" : "RELEASE SAVEPOINT fs_stmt",
 				NULL);
 			if (rc)
 				return rc;
-		} else if ((rc = run(s, err))) {
+		} else if ((s->p->last_row && (rc = chain_lock(st, err))) || (rc = run(s, err))) {
 			return rc;
 		}
 	}
@@ -550,6 +587,7 @@ const struct fs_store_ops fs_store_pg = {
 	.open = pg_open,
 	.close = pg_close,
 	.begin = pg_begin,
+	.begin_org = pg_begin_org,
 	.begin_read = pg_begin_read,
 	.commit = pg_commit,
 	.rollback = pg_rollback,

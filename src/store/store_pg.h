@@ -18,6 +18,7 @@ struct pg_store {
 	struct pg_pk *pks; /* tables with an integer key: name -> key column */
 	size_t npks;
 	int in_tx, write_tx, dirty, readonly;
+	int chain_locked; /* the write transaction holds the chain lock */
 	int64_t last_id, changes;
 };
 

@@ -343,7 +343,9 @@ int fs_tx_begin(struct fs_ctx *ctx, struct fs_error *err)
 	ctx->logc.valid = 0;
 	memset(ctx->counts, 0, sizeof(ctx->counts)); /* our own writes do not change data_version */
 	fs_page_cache_clear(ctx);
-	int rc = ctx->st->ops->begin(ctx->st, err);
+	/* in an organization: its lock, so other organizations' writers need not wait */
+	int rc = ctx->st->ops->begin_org ? ctx->st->ops->begin_org(ctx->st, ctx->org_id > 0 ? ctx->org_id : 0, err)
+					 : ctx->st->ops->begin(ctx->st, err);
 	if (rc)
 		ctx->tx_depth = 0;
 	return rc;

@@ -1,0 +1,152 @@
+#!/bin/sh
+# pg.sh BUILD_DIR [N] - the import, claims-compute, ledger and HTTP benchmarks on
+# PostgreSQL, beside the SQLite figures of the same `make bench` run (run.sh runs
+# this after them). A private cluster (initdb + pg_ctl from Debian's postgresql
+# package) on loopback TCP with PostgreSQL's default settings: fsync on,
+# synchronous_commit = on (stated in the results), shared_buffers 128MB.
+#   import   fairshare import people of N rows; reference: psql \copy into a plain table
+#   claims   fairshare claims compute over N workers
+#   ledger   ledger_bench: N transfers through the batch path, then the balances
+#   http     wrk -t2 -c64 on GET people?limit=50 (the demo data): one serve process,
+#            then two serve processes on the same database, wrk on each at once
+# Writes .postgres (its figures) and .backends (each figure on SQLite and on
+# PostgreSQL side by side) of bench/results.json.
+set -eu
+build=${1:-build}
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../tests/cli/pg.sh"
+n=${2:-${BENCH_N:-1000000}}
+secs=${BENCH_HTTP_SECONDS:-10}
+bin=$(pg_bin)
+dir=$(mktemp -d /tmp/fs-bench-pg-XXXXXX)
+chmod 755 "$dir"
+[ "$(id -u)" -eq 0 ] && chown nobody "$dir"
+pids=
+cleanup() {
+	for p in $pids; do kill -TERM "$p" 2>/dev/null || true; done
+	[ -f "$dir/data/postmaster.pid" ] && pg_as "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+port=$((40000 + $$ % 10000))
+pg_as "$bin/initdb" -D "$dir/data" -U fairshare --auth=trust -E UTF8 --locale=C >"$dir/initdb.log" 2>&1
+pg_as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 120 \
+	-o "-k $dir -p $port -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+export PGHOST=127.0.0.1 PGPORT=$port PGUSER=fairshare
+unset PGDATABASE PGSERVICE PGPASSWORD
+q() { psql -X -At -d "$1" -c "$2"; }
+sync=$(q postgres "SHOW synchronous_commit")
+fsync=$(q postgres "SHOW fsync")
+echo "PostgreSQL $(q postgres "SHOW server_version") on 127.0.0.1:$port, fsync=$fsync, synchronous_commit=$sync"
+db() { createdb "$1" && echo "postgres://127.0.0.1:$port/$1"; }
+fsd() { d=$1; shift; "$build/fairshare" --db "$d" --key "$dir/$(basename "$d").key" "$@"; }
+setup_org() { fsd "$1" init >/dev/null && fsd "$1" org add --slug bench --name Bench --country TR --currency TRY >/dev/null; }
+
+# ---- import ----
+"$build/bench/gen_people" "$n" >"$dir/people.csv"
+d=$(db bimport)
+setup_org "$d"
+t0=$(bench_now)
+fsd "$d" import people "$dir/people.csv" >/dev/null
+t1=$(bench_now)
+cols=$(head -n 1 "$dir/people.csv" | tr -cd ',' | wc -c)
+q bimport "CREATE TABLE ref ($(seq 0 "$cols" | sed 's/.*/c& text/' | paste -sd,))" >/dev/null
+t2=$(bench_now)
+psql -X -q -d bimport -c "\\copy ref FROM '$dir/people.csv' WITH (FORMAT csv, HEADER true)"
+t3=$(bench_now)
+imp=$(bench_calc "$t1 - $t0")
+cp_=$(bench_calc "$t3 - $t2")
+[ "$(q bimport "SELECT count(*) FROM people")" -eq "$n" ] || { echo "imported the wrong number of people"; exit 1; }
+t0=$(bench_now)
+fsd "$d" verify >/dev/null
+ver=$(bench_calc "$(bench_now) - $t0")
+printf 'import %d people: %.2f s (psql \\copy %.2f s); verify %.2f s\n' "$n" "$imp" "$cp_" "$ver"
+
+# ---- claims ----
+"$build/bench/gen_workers" "$n" >"$dir/workers.csv"
+d=$(db bclaims)
+setup_org "$d"
+fsd "$d" employer add --name "Coal Co" >/dev/null
+fsd "$d" workplace add --employer-id 1 --name Mine --kind mine >/dev/null
+fsd "$d" import people "$dir/workers.csv" >/dev/null
+t0=$(bench_now)
+fsd "$d" claims compute --workplace 1 >/dev/null
+t1=$(bench_now)
+cl=$(bench_calc "$t1 - $t0")
+nclaims=$(q bclaims "SELECT count(*) FROM claims")
+t0=$(bench_now)
+fsd "$d" watch >/dev/null
+wa=$(bench_calc "$(bench_now) - $t0")
+printf 'claims compute: %.2f s for %d claims; watch %.2f s\n' "$cl" "$nclaims" "$wa"
+
+# ---- ledger ----
+createdb bledger
+mkdir -p "$dir/ledger"
+line=$(BENCH_PG_DB="postgres://127.0.0.1:$port/bledger" "$build/bench/ledger_bench" "$dir/ledger" "$n")
+echo "$line"
+tps=$(echo "$line" | awk '{print $8}')
+bal=$(echo "$line" | awk '{print $10}')
+
+# ---- http: one server, then two on one database ----
+d=$(db bhttp)
+fsd "$d" demo >/dev/null
+token=$(fsd "$d" user token admin)
+hp=$((port + 1))
+serve() { # PORT
+	fsd "$d" serve --listen 127.0.0.1:$1 >/dev/null 2>"$dir/serve$1.err" &
+	pids="$pids $!"
+	for i in $(seq 1 300); do curl -s "http://127.0.0.1:$1/api/v1/health" >/dev/null 2>&1 && return 0; sleep 0.1; done
+	return 1
+}
+url() { echo "http://127.0.0.1:$1/api/v1/orgs/miners/people?limit=50"; }
+rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
+p99() { awk '$1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+	printf "%.3f", u == "us" ? v / 1000 : u == "s" ? v * 1000 : v }' "$1"; }
+serve "$hp"
+curl -s -H "Authorization: Bearer $token" "$(url "$hp")" | grep -q full_name || { echo "serve on PostgreSQL answers no people"; exit 1; }
+wrk -t2 -c64 -d"${secs}s" --latency -H "Authorization: Bearer $token" "$(url "$hp")" >"$dir/wrk1"
+h1=$(rps "$dir/wrk1")
+l1=$(p99 "$dir/wrk1")
+serve $((hp + 1))
+wrk -t1 -c32 -d"${secs}s" --latency -H "Authorization: Bearer $token" "$(url "$hp")" >"$dir/wrk2a" &
+w=$!
+wrk -t1 -c32 -d"${secs}s" --latency -H "Authorization: Bearer $token" "$(url $((hp + 1)))" >"$dir/wrk2b"
+wait "$w"
+h2=$(bench_calc "$(rps "$dir/wrk2a") + $(rps "$dir/wrk2b")")
+errs=$(cat "$dir/wrk1" "$dir/wrk2a" "$dir/wrk2b" | grep -c "Non-2xx" || true)
+printf 'http: one serve %s req/s (p99 %s ms); two serve processes %s req/s%s\n' "$h1" "$l1" "$h2" \
+	"$([ "$errs" -gt 0 ] && echo ' (non-2xx responses!)' || true)"
+
+cmd="BENCH_N=$n BENCH_ONLY=postgres bench/run.sh build"
+st="PostgreSQL on loopback, defaults, fsync=$fsync, synchronous_commit=$sync"
+bench_result postgres "$n" \
+	"$(bench_fig "import $n people ($st)" "$imp" s "psql \\\\copy" "$cp_" "$(bench_calc "$imp / $cp_")" "-" true 0 0 row "$cmd")" \
+	"$(bench_fig "verify over $n people (PostgreSQL)" "$ver" s "" "" "" "-" true 0 0 row "$cmd")" \
+	"$(bench_fig "claims compute, $n workers ($nclaims claims, PostgreSQL)" "$cl" s "" "" "" "-" true 0 0 row "$cmd")" \
+	"$(bench_fig "watch over $n workers (PostgreSQL)" "$wa" s "" "" "" "-" true 0 0 worker "$cmd")" \
+	"$(bench_fig "ledger transfers committed per second, batch path (PostgreSQL)" "$tps" "transfers/s" "" "" "" "-" true 0 0 transfer "$cmd")" \
+	"$(bench_fig "fund balances (PostgreSQL)" "$bal" s "" "" "" "-" true 0 0 query "$cmd")" \
+	"$(bench_fig "GET people?limit=50, one serve, wrk -t2 -c64 (PostgreSQL)" "$h1" "req/s" "" "" "" "-" true 0 0 request "$cmd")" \
+	"$(bench_fig "GET people?limit=50 p99, one serve (PostgreSQL)" "$l1" ms "" "" "" "-" true 0 0 request "$cmd")" \
+	"$(bench_fig "GET people?limit=50, two serve processes, wrk -t1 -c32 on each (PostgreSQL)" "$h2" "req/s" "" "" "" "-" true 0 0 request "$cmd")"
+# side by side: the SQLite figure of this run (when its benchmark ran) and PostgreSQL's
+sq() { # KEY INDEX: .KEY.figures[INDEX].value of the results, or null
+	v=$(sqlite3 :memory: "SELECT json_extract(readfile('$BENCH_RESULTS'), '\$.$1.figures[$2].value')" 2>/dev/null)
+	echo "${v:-null}"
+}
+side() { printf '{"what":"%s","unit":"%s","sqlite":%s,"postgres":%s}' "$1" "$2" "$3" "$4"; }
+obj=$(printf '{"date":"%s","n":%s,"postgres":"%s","rows":[%s,%s,%s,%s,%s,%s,%s,%s]}' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$n" "$st" \
+	"$(side "import people" s "$(sq import 0)" "$imp")" \
+	"$(side "verify after the import" s "$(sq import 2)" "$ver")" \
+	"$(side "claims compute" s "$(sq claims 0)" "$cl")" \
+	"$(side "watch" s "$(sq claims 2)" "$wa")" \
+	"$(side "ledger transfers committed" "transfers/s" "$(sq funds 0)" "$tps")" \
+	"$(side "fund balances" s "$(sq funds 1)" "$bal")" \
+	"$(side "GET people?limit=50, one serve" "req/s" "$(sq http 0)" "$h1")" \
+	"$(side "GET people?limit=50, two serve processes" "req/s" null "$h2")")
+sqlite3 :memory: "SELECT json_set(readfile('$BENCH_RESULTS'), '\$.backends', json('$obj'))" >"$BENCH_RESULTS.new" &&
+	[ -s "$BENCH_RESULTS.new" ] && mv "$BENCH_RESULTS.new" "$BENCH_RESULTS"
+echo "side by side (bench/results.json .backends):"
+sqlite3 -separator ' | ' :memory: "SELECT json_extract(r.value, '\$.what'), json_extract(r.value, '\$.unit'),
+	coalesce(json_extract(r.value, '\$.sqlite'), '-'), json_extract(r.value, '\$.postgres')
+	FROM json_each(json_extract(readfile('$BENCH_RESULTS'), '\$.backends.rows')) r"
