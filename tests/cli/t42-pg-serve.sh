@@ -192,6 +192,10 @@ same "a read works" "$(curl -s -o "$T/ro.body" -w '%{http_code}' -H "Authorizati
 has "and shows the payment" "$T/ro.body" "race-1"
 same "the public page works" "$(curl -s -o /dev/null -w '%{http_code}' "${B3%/api/v1}/")" 200
 same "nothing was written through it" "$(q "SELECT count(*) FROM payments")" 2
+for k in 1 2 3; do # a server that died: say so, with the end of its error output
+	eval "pid=\$srv$k"
+	kill -0 "$pid" 2>/dev/null && ok "server $k is still running" || { notok "server $k is still running"; tail -n 30 "$T/serve$k.err" | sed 's/^/#   /'; }
+done
 kill "$srv1" "$srv2" "$srv3"
 wait "$srv1" "$srv2" "$srv3" 2>/dev/null
 finish
