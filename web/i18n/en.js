@@ -582,6 +582,8 @@ export default {
   "w14b.old": "Before",
   "w14b.new": "Now computed",
   "w14b.apply": "Apply the differences",
+  "tmpl:your role cannot read the register (it needs register.read)": "your role cannot read the register (it needs register.read)",
+  "tmpl:unknown field '%.60s' here": "unknown field '{1}' here",
   // s22-v14: the statement with its proofs, the verify page, law citations
   "statement.limitation_col": "Limitation",
   "statement.law": "Law",

@@ -582,6 +582,8 @@ export default {
   "w14b.old": "Бұрын",
   "w14b.new": "Қазір есептелген",
   "w14b.apply": "Өзгерістерді қолдану",
+  "tmpl:your role cannot read the register (it needs register.read)": "сіздің рөліңіз тізілімді оқи алмайды (register.read қажет)",
+  "tmpl:unknown field '%.60s' here": "мұнда белгісіз өріс '{1}'",
   // s22-v14: the statement with its proofs, the verify page, law citations
   "statement.limitation_col": "Талап қою мерзімі",
   "statement.law": "Заң",

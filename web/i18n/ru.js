@@ -582,6 +582,8 @@ export default {
   "w14b.old": "Было",
   "w14b.new": "Рассчитано сейчас",
   "w14b.apply": "Применить изменения",
+  "tmpl:your role cannot read the register (it needs register.read)": "ваша роль не может читать реестр (нужно register.read)",
+  "tmpl:unknown field '%.60s' here": "здесь неизвестное поле '{1}'",
   // s22-v14: the statement with its proofs, the verify page, law citations
   "statement.limitation_col": "Исковая давность",
   "statement.law": "Закон",

@@ -582,6 +582,8 @@ export default {
   "w14b.old": "Önceki",
   "w14b.new": "Şimdi hesaplanan",
   "w14b.apply": "Farkları uygula",
+  "tmpl:your role cannot read the register (it needs register.read)": "rolünüz sicili okuyamaz (register.read gerekir)",
+  "tmpl:unknown field '%.60s' here": "burada bilinmeyen alan '{1}'",
   // s22-v14: the statement with its proofs, the verify page, law citations
   "statement.limitation_col": "Zamanaşımı",
   "statement.law": "Kanun",
