@@ -504,4 +504,13 @@ export default {
   "help.workplaces.city": "city or district",
   "help.workplaces.kind": "the kind of workplace (mine, plant, factory, field, site, office, port, depot, other)",
   // end s22-v14
+  // lead: templates of the witness, the QR codes, the fund's proofs, the PostgreSQL store
+  "tmpl:more than %d journal entries about fund %lld": "more than {1} journal entries about fund {2}",
+  "tmpl:fund %lld has no journal entry": "fund {1} has no journal entry",
+  "tmpl:the proofs are longer than %d QR codes can hold": "the proofs are longer than {1} QR codes can hold",
+  "tmpl:cannot make QR code %zu of the proofs": "cannot make QR code {1} of the proofs",
+  "tmpl:your role cannot witness another log (it needs log.checkpoint)": "your role cannot witness another log (it needs log.checkpoint)",
+  "tmpl:witnessed logs that contradict what was kept: %d": "witnessed logs that contradict what was kept: {1}",
+  "tmpl:witnessed logs that could not be fetched: %d": "witnessed logs that could not be fetched: {1}",
+  "tmpl:there is no organization %lld": "there is no organization {1}",
 };

@@ -504,4 +504,13 @@ export default {
   "help.workplaces.city": "қала немесе аудан",
   "help.workplaces.kind": "кәсіпорынның түрі (шахта, зауыт, фабрика, кен орны, құрылыс алаңы, кеңсе, порт, депо, басқа)",
   // end s22-v14
+  // lead: templates of the witness, the QR codes, the fund's proofs, the PostgreSQL store
+  "tmpl:more than %d journal entries about fund %lld": "{2} қоры туралы журнал жазбалары {1}-ден көп",
+  "tmpl:fund %lld has no journal entry": "{1} қорының журналда жазбасы жоқ",
+  "tmpl:the proofs are longer than %d QR codes can hold": "дәлелдер {1} QR-код сыйғыза алатыннан ұзын",
+  "tmpl:cannot make QR code %zu of the proofs": "дәлелдердің {1}-QR-кодын жасау мүмкін емес",
+  "tmpl:your role cannot witness another log (it needs log.checkpoint)": "сіздің рөліңіз басқа журналды куәландыра алмайды (log.checkpoint құқығы керек)",
+  "tmpl:witnessed logs that contradict what was kept: %d": "сақталғанға қайшы келетін куәландырылған журналдар: {1}",
+  "tmpl:witnessed logs that could not be fetched: %d": "алынбаған куәландырылған журналдар: {1}",
+  "tmpl:there is no organization %lld": "{1} ұйымы жоқ",
 };

@@ -504,4 +504,13 @@ export default {
   "help.workplaces.city": "город или район",
   "help.workplaces.kind": "вид предприятия (шахта, завод, фабрика, месторождение, стройплощадка, офис, порт, депо, другое)",
   // end s22-v14
+  // lead: templates of the witness, the QR codes, the fund's proofs, the PostgreSQL store
+  "tmpl:more than %d journal entries about fund %lld": "о фонде {2} больше {1} записей журнала",
+  "tmpl:fund %lld has no journal entry": "у фонда {1} нет записи в журнале",
+  "tmpl:the proofs are longer than %d QR codes can hold": "доказательства длиннее, чем вмещают {1} QR-кодов",
+  "tmpl:cannot make QR code %zu of the proofs": "не удаётся построить QR-код {1} для доказательств",
+  "tmpl:your role cannot witness another log (it needs log.checkpoint)": "ваша роль не может заверять чужой журнал (нужно право log.checkpoint)",
+  "tmpl:witnessed logs that contradict what was kept: %d": "заверенных журналов, противоречащих сохранённому: {1}",
+  "tmpl:witnessed logs that could not be fetched: %d": "заверенных журналов, которые не удалось получить: {1}",
+  "tmpl:there is no organization %lld": "организации {1} нет",
 };

@@ -504,4 +504,13 @@ export default {
   "help.workplaces.city": "şehir ya da ilçe",
   "help.workplaces.kind": "işyerinin türü (maden ocağı, tesis, fabrika, saha, şantiye, büro, liman, depo, diğer)",
   // end s22-v14
+  // lead: templates of the witness, the QR codes, the fund's proofs, the PostgreSQL store
+  "tmpl:more than %d journal entries about fund %lld": "{2} numaralı fon hakkında {1} kayıttan fazla günlük kaydı var",
+  "tmpl:fund %lld has no journal entry": "{1} numaralı fonun günlük kaydı yok",
+  "tmpl:the proofs are longer than %d QR codes can hold": "kanıtlar {1} QR kodunun alabileceğinden uzun",
+  "tmpl:cannot make QR code %zu of the proofs": "kanıtların {1}. QR kodu oluşturulamıyor",
+  "tmpl:your role cannot witness another log (it needs log.checkpoint)": "rolünüz başka bir kaydın tanığı olamaz (log.checkpoint yetkisi gerekir)",
+  "tmpl:witnessed logs that contradict what was kept: %d": "saklananla çelişen tanıklık edilmiş kayıtlar: {1}",
+  "tmpl:witnessed logs that could not be fetched: %d": "alınamayan tanıklık edilmiş kayıtlar: {1}",
+  "tmpl:there is no organization %lld": "{1} numaralı örgüt yok",
 };

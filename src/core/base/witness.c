@@ -447,10 +447,9 @@ int fs_witness_check(struct fs_ctx *ctx, int64_t id, const struct fs_witness_io 
 	}
 	*ret = out;
 	if (bad)
-		return fs_fail(err, FS_EINTEGRITY, NULL, "%d witnessed log%s contradict%s what was kept", bad, bad > 1 ? "s" : "",
-			       bad > 1 ? "" : "s");
+		return fs_fail(err, FS_EINTEGRITY, NULL, "witnessed logs that contradict what was kept: %d", bad);
 	if (gone)
-		return fs_fail(err, FS_EIO, NULL, "%d witnessed log%s could not be fetched", gone, gone > 1 ? "s" : "");
+		return fs_fail(err, FS_EIO, NULL, "witnessed logs that could not be fetched: %d", gone);
 	return 0;
 }
 
