@@ -180,6 +180,8 @@ likely() {
 	src/core/funds/ledger.c | src/core/funds/funds.c | src/core/funds/fund_batch.c | src/core/funds/ledger_verify.c)
 		echo "unit-guards cli-t24-money cli-t20 cli-t09 cli-t29 unit-ledger" ;;
 	src/core/base/principal.c | src/core/funds/payout.c) echo "cli-t29 unit-ledger cli-t09" ;;
+	src/core/claims/payment_reverse.c | src/core/funds/fund_ops.c) echo "cli-t40-reversal cli-t04 cli-t29" ;;
+	web/js/funds*.js | web/js/admin.js) echo "cli-t40b" ;;
 	src/core/base/policy.c) echo "unit-policy cli-t28 cli-t08 cli-t06" ;;
 	src/core/safe/keyfile.c | src/core/safe/keys.c | src/core/safe/rotate.c | src/core/safe/restrict.c) echo "unit-keys cli-t27 cli-t24-keys" ;;
 	src/core/safe/backup.c | src/core/safe/backup_seal.c | src/core/base/files.c | src/util/private.c) echo "unit-private cli-t26 cli-t25b" ;;
@@ -203,7 +205,7 @@ likely() {
 	esac
 }
 # Suites that take minutes (a property test over random batches, the browser): last.
-SLOW="unit-ledger cli-t06"
+SLOW="unit-ledger cli-t06 cli-t40b"
 order() { # order TREE PATH: suite names, likely killers first, the browser last
 	all=$(suite_list "$1")
 	first=""

@@ -76,6 +76,7 @@ int cmd_witness(struct cli *c, int argc, char **argv);
  * qr: their QR codes too; svg_path: their SVG written there. An exit code. */
 int cli_proofs_print(const char *proofs, const char *why, int qr, const char *svg_path);
 int cli_person_forget(struct cli *c, int argc, char **argv);
+int cli_payment_reverse(struct cli *c, int argc, char **argv); /* cmd_reverse.c */
 /* Get what unlocks a wrapped or split key (once per process); -1 with *exit_code. */
 int cli_unlock(struct cli *c, int *exit_code);
 

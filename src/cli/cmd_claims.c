@@ -375,7 +375,7 @@ int cmd_statement(struct cli *c, int argc, char **argv)
 	if (r)
 		return cli_fail(&err, r);
 	if (c->json) {
-		fs_proofs_attach(s, proofs, perr.message);
+		fs_proofs_attach(s, proofs, &perr);
 		free(proofs);
 		cli_print_json(s);
 		json_decref(s);

@@ -230,6 +230,8 @@ int cmd_entity(struct cli *c, int argc, char **argv)
 	const char *sub = argv[1];
 	if (!strcmp(sub, "forget") && !strcmp(fs_entity_name(e), "person"))
 		return cli_person_forget(c, argc, argv);
+	if (!strcmp(sub, "reverse") && !strcmp(fs_entity_name(e), "payment"))
+		return cli_payment_reverse(c, argc, argv);
 	struct args a;
 	int rc, want_id = strcmp(sub, "show") == 0 || strcmp(sub, "edit") == 0 || strcmp(sub, "remove") == 0;
 	int reverse = !strcmp(sub, "reverse") && !strcmp(fs_entity_name(e), "payment");

@@ -370,7 +370,7 @@ static int fund_report(struct cli *c, int argc, char **argv)
 	if (x)
 		return cli_fail(&err, x);
 	if (c->json) {
-		fs_proofs_attach(r, proofs, perr.message);
+		fs_proofs_attach(r, proofs, &perr);
 		cli_print_json(r);
 	} else {
 		const char *cur = json_string_value(json_object_get(r, "currency"));

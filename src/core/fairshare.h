@@ -144,6 +144,20 @@ int fs_create_ex(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_
  * give note, paid_on (default today), reference, idempotency_key. */
 int fs_payment_reverse(struct fs_ctx *ctx, int64_t id, const struct fs_kv *kv, size_t n, int64_t *ret_id,
 		       struct fs_error *err);
+/* payment_reverse.c: the reversal of a payment as a user asks for it: the reason
+ * (required, kept as the reversal's note) and the payment's amount (must match:
+ * the user confirms what is cancelled); paid_on (default today) and
+ * idempotency_key optional. Needs payments.write; journaled with the principal.
+ * FS_ENOTFOUND (another organization's), FS_ECONFLICT (reversed before),
+ * FS_EINVAL (a reversal, no reason, another amount). */
+struct fs_reversal {
+	int64_t payment_id;
+	const char *reason;
+	int has_amount;
+	int64_t amount_minor;
+	const char *paid_on, *idempotency_key;
+};
+int fs_payment_reversal(struct fs_ctx *ctx, const struct fs_reversal *r, int64_t *ret_id, struct fs_error *err);
 int fs_update(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, const struct fs_kv *kv,
 	      size_t n, struct fs_error *err);
 int fs_remove(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct fs_error *err);
@@ -310,7 +324,7 @@ int fs_qr_text(const char *text, char **ret, struct fs_error *err);
 int fs_qr_svg(const char *text, char **ret, struct fs_error *err);
 /* Sets j's "proofs" (the block, or null), "proof_qr_svg" (its QR codes as SVG, or null) and, without
  * proofs, "proofs_missing" (why): the statement's and the fund report's JSON. */
-void fs_proofs_attach(json_t *j, const char *proofs, const char *why);
+void fs_proofs_attach(json_t *j, const char *proofs, const struct fs_error *why);
 /* Check such a text alone (no database): *ret {ok, org, size, root, time, items[{ok, entity, entity_id, seq,
  * after}]} also when some fail (FS_EINTEGRITY); FS_EINVAL/FS_ECRYPTO for a malformed or forged checkpoint. */
 int fs_proof_verify(const char *text, size_t n, json_t **ret, struct fs_error *err);
@@ -480,7 +494,9 @@ int fs_fund_report(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_err
 /* Pledged against received per pledge (contributions coded pledge-ID), with
  * arrears, up to as_of. */
 int fs_fund_pledges(struct fs_ctx *ctx, int64_t fund, fs_date as_of, json_t **ret, struct fs_error *err);
-/* Pending transfers not yet posted or voided (the approval queue). */
+/* Pending transfers not yet posted or voided (the approval queue), each with
+ * can_approve: whether the principal may post it (not its requester, an account
+ * holding funds.approve: the rule payout.c applies). */
 int fs_fund_pending(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_error *err);
 /* A week's strike pay by the fund's policy to every striker (the active
  * employments of a workplace, and/or listed persons, each once), one linked
@@ -490,6 +506,25 @@ int fs_fund_pending(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_er
  * failures [{person_id, id, message}]. */
 int fs_fund_strike_pay(struct fs_ctx *ctx, int64_t fund, const char *week, int64_t workplace, const int64_t *persons,
 		       size_t npersons, json_t **ret, struct fs_error *err);
+/* fund_ops.c: one operation of money in or out, whole. kind: a contribution's
+ * "money" (default: assets:cash from income:contributions) or "in_kind"
+ * (assets:in-kind from income:in-kind; memo says what was given); a
+ * disbursement's purpose (strike-pay, family-support, legal, other: from
+ * assets:cash), entered as pending when the two-person rule wants a second
+ * account. id: the idempotency key (NULL: a new one). *ret {id, result,
+ * amount_minor[, pending]}. */
+struct fs_money_op {
+	int64_t amount_minor;
+	const char *kind, *party, *memo, *id, *date;
+	int64_t pledge_id; /* a contribution towards this pledge */
+};
+int fs_fund_contribute(struct fs_ctx *ctx, int64_t fund, const struct fs_money_op *op, json_t **ret, struct fs_error *err);
+int fs_fund_disburse(struct fs_ctx *ctx, int64_t fund, const struct fs_money_op *op, json_t **ret, struct fs_error *err);
+/* The fund's threshold and rolling limit; with amount_minor > 0 also whether a
+ * payout of it by the principal now would wait for a second account. */
+int fs_fund_payout_rule(struct fs_ctx *ctx, int64_t fund, int64_t amount_minor, json_t **ret, struct fs_error *err);
+/* The fund's transfers, newest first ({total, items, balances}); limit 0 = 100. */
+int fs_fund_ledger(struct fs_ctx *ctx, int64_t fund, int64_t limit, int64_t offset, json_t **ret, struct fs_error *err);
 enum fs_ledger_format { FS_LEDGER_LEDGER, FS_LEDGER_BEANCOUNT, FS_LEDGER_CSV };
 /* Posted transfers as a ledger-cli/hledger journal, beancount, or CSV; donors and
  * recipients only with reveal. */

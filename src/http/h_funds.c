@@ -3,7 +3,9 @@
  * and batches of transfers. The ledger core checks the money. */
 #include "route.h"
 #include "respond.h"
+#include "util/money.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,7 +60,7 @@ enum MHD_Result fs_h_fund_read(struct fs_hreq *q)
 		if (!rc && fs_fund_report_proofs(q->ctx, fund, &proofs, &perr))
 			proofs = NULL;
 		if (!rc)
-			fs_proofs_attach(out, proofs, perr.message);
+			fs_proofs_attach(out, proofs, &perr);
 		free(proofs);
 	}
 	else if (!strcmp(what, "pledges"))
@@ -168,4 +170,225 @@ out_free:
 	free(res);
 	json_decref(j);
 	return ret;
+}
+
+/* ---- the treasurer's operations, one call each (core/fund_ops.c) ---- */
+
+/* The body as a JSON object held to fields; NULL after queuing the 400. */
+static json_t *body_object(const struct fs_hreq *q, const struct fs_json_field *fields)
+{
+	json_error_t jerr;
+	struct fs_body_error berr = {0};
+	json_t *j = json_loadb(q->body ? q->body : "", q->body_len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!json_is_object(j)) {
+		fs_http_send_error(q->c, 400, j ? "wrong_type" : "malformed_json", "send a JSON object", NULL);
+		json_decref(j);
+		return NULL;
+	}
+	if (fs_body_check_object(j, fields, &berr)) {
+		fs_http_send_error(q->c, 400, berr.code, berr.message, berr.field);
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+/* "amount": "250.00" or "amount_minor": 25000 (one of them); 0 or FS_EINVAL */
+int fs_hreq_amount(const json_t *j, int *has, int64_t *minor, struct fs_error *err)
+{
+	const json_t *s = json_object_get(j, "amount"), *m = json_object_get(j, "amount_minor");
+	*has = s || m;
+	if (s && m)
+		return fs_fail(err, FS_EINVAL, "amount", "give amount or amount_minor, not both");
+	if (m) {
+		*minor = json_integer_value(m);
+		return 0;
+	}
+	if (s)
+		return fs_money_parse(json_string_value(s), 2, minor, err, "amount");
+	return 0;
+}
+
+static const struct fs_json_field money_fields[] = {
+	{"amount", JSON_STRING, 0}, {"amount_minor", JSON_INTEGER, 0}, {"kind", JSON_STRING, 0}, {"purpose", JSON_STRING, 0},
+	{"donor", JSON_STRING, 0}, {"to", JSON_STRING, 0}, {"memo", JSON_STRING, 0}, {"id", JSON_STRING, 0},
+	{"date", JSON_STRING, 0}, {"pledge_id", JSON_INTEGER, 0}, {NULL, 0, 0}};
+
+/* POST /orgs/{org}/funds/{id}/contributions | disbursements */
+enum MHD_Result fs_h_fund_money(struct fs_hreq *q)
+{
+	int64_t fund = path_fund(q);
+	if (!fund)
+		return MHD_YES;
+	json_t *j = body_object(q, money_fields), *out = NULL;
+	if (!j)
+		return MHD_YES;
+	int out_of = !strcmp(q->seg[6], "disbursements");
+	struct fs_error err = {0};
+	int has = 0;
+	struct fs_money_op op = {.kind = json_string_value(json_object_get(j, out_of ? "purpose" : "kind")),
+				 .party = json_string_value(json_object_get(j, out_of ? "to" : "donor")),
+				 .memo = json_string_value(json_object_get(j, "memo")), .id = json_string_value(json_object_get(j, "id")),
+				 .date = json_string_value(json_object_get(j, "date")),
+				 .pledge_id = json_integer_value(json_object_get(j, "pledge_id"))};
+	int rc = fs_hreq_amount(j, &has, &op.amount_minor, &err);
+	if (!rc && !has)
+		rc = fs_fail(&err, FS_EINVAL, "amount", "the amount is required");
+	if (!rc && (out_of ? json_object_get(j, "kind") || json_object_get(j, "donor") || json_object_get(j, "pledge_id")
+			   : json_object_get(j, "purpose") || json_object_get(j, "to")))
+		rc = fs_fail(&err, FS_EINVAL, NULL, "a contribution takes kind, donor, pledge_id; a disbursement purpose, to");
+	if (!rc)
+		rc = out_of ? fs_fund_disburse(q->ctx, fund, &op, &out, &err) : fs_fund_contribute(q->ctx, fund, &op, &out, &err);
+	json_decref(j);
+	if (rc)
+		return fs_hreq_fail(q, rc, &err);
+	const char *res = json_string_value(json_object_get(out, "result"));
+	int fine = !strcmp(res, "ok") || !strcmp(res, "exists");
+	return fs_http_send_json(q->c, fine ? 201 : 422, out, NULL);
+}
+
+/* GET /orgs/{org}/funds/{id}/payout?amount=A: the threshold and the rolling
+ * limit, and whether this payout by the caller would wait for a second person */
+enum MHD_Result fs_h_fund_payout(struct fs_hreq *q)
+{
+	int64_t fund = path_fund(q);
+	if (!fund)
+		return MHD_YES;
+	struct fs_error err = {0};
+	int64_t amount = 0;
+	const char *a = fs_hreq_arg(q, "amount");
+	json_t *out = NULL;
+	int rc = a ? fs_money_parse(a, 2, &amount, &err, "amount") : 0;
+	if (!rc)
+		rc = fs_fund_payout_rule(q->ctx, fund, amount, &out, &err);
+	return rc ? fs_hreq_fail(q, rc, &err) : fs_http_send_json(q->c, 200, out, NULL);
+}
+
+/* POST /orgs/{org}/funds/{id}/payroll?site=NAME: the body is the CSV file */
+enum MHD_Result fs_h_fund_payroll(struct fs_hreq *q)
+{
+	int64_t fund = path_fund(q);
+	if (!fund)
+		return MHD_YES;
+	FILE *in = fmemopen(q->body ? (char *)q->body : (char *)"", q->body_len, "rb");
+	if (!in)
+		return fs_http_send_500(q->c);
+	struct fs_error err = {0};
+	json_t *rep = NULL;
+	int rc = fs_fund_payroll(q->ctx, fund, in, "upload", fs_hreq_arg(q, "site"), NULL, &rep, &err);
+	fclose(in);
+	if (rep) { /* the row report, also when rows failed: nothing new was recorded then */
+		int bad = rc || json_array_size(json_object_get(rep, "errors")) || json_integer_value(json_object_get(rep, "not_recorded"));
+		if (rc)
+			json_object_set_new(rep, "error", json_pack("{s:s,s:s}", "code", "invalid_rows", "message", err.message));
+		return fs_http_send_json(q->c, bad ? 422 : 200, rep, NULL);
+	}
+	return fs_hreq_fail(q, rc ? rc : FS_EINVAL, &err);
+}
+
+static const struct fs_json_field strike_fields[] = {
+	{"week", JSON_STRING, 1}, {"workplace_id", JSON_INTEGER, 0}, {"person_ids", JSON_ARRAY, 0}, {NULL, 0, 0}};
+
+/* POST /orgs/{org}/funds/{id}/strike-pay {week, workplace_id?, person_ids?} */
+enum MHD_Result fs_h_fund_strike(struct fs_hreq *q)
+{
+	int64_t fund = path_fund(q);
+	if (!fund)
+		return MHD_YES;
+	json_t *j = body_object(q, strike_fields), *out = NULL;
+	if (!j)
+		return MHD_YES;
+	struct fs_error err = {0};
+	json_t *ids = json_object_get(j, "person_ids");
+	size_t np = json_array_size(ids), i;
+	int64_t *persons = np ? calloc(np, sizeof(*persons)) : NULL;
+	int rc = np && !persons ? FS_ENOMEM : 0;
+	json_t *x;
+	json_array_foreach(ids, i, x) {
+		if (rc)
+			break;
+		if (!json_is_integer(x) || json_integer_value(x) <= 0)
+			rc = fs_fail(&err, FS_EINVAL, "person_ids", "person_ids holds the ids of people (whole numbers)");
+		else
+			persons[i] = json_integer_value(x);
+	}
+	if (!rc)
+		rc = fs_fund_strike_pay(q->ctx, fund, json_string_value(json_object_get(j, "week")),
+					json_integer_value(json_object_get(j, "workplace_id")), persons, np, &out, &err);
+	free(persons);
+	json_decref(j);
+	if (rc)
+		return fs_hreq_fail(q, rc, &err);
+	int ok = !strcmp(json_string_value(json_object_get(out, "result")), "ok");
+	return fs_http_send_json(q->c, ok ? 200 : 422, out, NULL);
+}
+
+/* POST /orgs/{org}/funds/{id}/pledges: a new pledge of this fund */
+enum MHD_Result fs_h_fund_pledge(struct fs_hreq *q)
+{
+	int64_t fund = path_fund(q);
+	if (!fund)
+		return MHD_YES;
+	const struct fs_entity *e = fs_entity_find("pledge");
+	struct fs_error err = {0};
+	struct fs_body b;
+	fs_hreq_body(q, e, &b);
+	if (!b.json)
+		return MHD_YES;
+	char fid[24];
+	snprintf(fid, sizeof(fid), "%lld", (long long)fund);
+	struct fs_kv *kv = calloc(b.n + 1, sizeof(*kv));
+	int64_t id = 0;
+	json_t *out = NULL;
+	int rc = kv ? 0 : FS_ENOMEM;
+	size_t n = 0;
+	for (size_t i = 0; !rc && i < b.n; i++)
+		if (strcmp(b.kv[i].key, "fund_id"))
+			kv[n++] = b.kv[i];
+	if (!rc) {
+		kv[n++] = (struct fs_kv){"fund_id", fid};
+		rc = fs_create(q->ctx, e, kv, n, &id, &err);
+	}
+	free(kv);
+	fs_body_free(&b);
+	if (!rc)
+		rc = fs_get(q->ctx, e, id, 0, &out, &err);
+	return rc ? fs_hreq_fail(q, rc, &err) : fs_http_send_json(q->c, 201, out, NULL);
+}
+
+/* GET /orgs/{org}/funds/{id}/transfers: the ledger, newest first */
+enum MHD_Result fs_h_fund_ledger(struct fs_hreq *q)
+{
+	int64_t fund = path_fund(q);
+	if (!fund)
+		return MHD_YES;
+	struct fs_error err = {0};
+	const char *l = fs_hreq_arg(q, "limit"), *o = fs_hreq_arg(q, "offset");
+	json_t *out = NULL;
+	int rc = fs_fund_ledger(q->ctx, fund, l ? strtoll(l, NULL, 10) : 0, o ? strtoll(o, NULL, 10) : 0, &out, &err);
+	return rc ? fs_hreq_fail(q, rc, &err) : fs_http_send_json(q->c, 200, out, NULL);
+}
+
+/* GET /orgs/{org}/funds/{id}/export?format=csv|ledger|beancount: posted
+ * transfers; donors and recipients are never in it here */
+enum MHD_Result fs_h_fund_export(struct fs_hreq *q)
+{
+	int64_t fund = path_fund(q);
+	if (!fund)
+		return MHD_YES;
+	const char *f = fs_hreq_arg(q, "format");
+	enum fs_ledger_format fmt = !f || !strcmp(f, "csv") ? FS_LEDGER_CSV : !strcmp(f, "beancount") ? FS_LEDGER_BEANCOUNT : FS_LEDGER_LEDGER;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	if (!out)
+		return fs_http_send_500(q->c);
+	struct fs_error err = {0};
+	int rc = fs_ledger_export(q->ctx, fund, out, fmt, 0, &err);
+	fclose(out);
+	if (rc) {
+		free(buf);
+		return fs_hreq_fail(q, rc, &err);
+	}
+	return fs_http_send(q->c, 200, fmt == FS_LEDGER_CSV ? "text/csv; charset=utf-8" : "text/plain; charset=utf-8", buf, len, NULL);
 }

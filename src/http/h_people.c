@@ -86,7 +86,7 @@ enum MHD_Result fs_h_watch(struct fs_hreq *q)
 	return rc ? fs_hreq_fail(q, rc, &err) : fs_http_send_json(q->c, 200, out, NULL);
 }
 
-/* GET /orgs/{org}/statement/{id}: what a person is owed and was paid. */
+/* GET /orgs/{org}/statement/{id}: what a person is owed and was paid (?proofs=1: with its proofs). */
 enum MHD_Result fs_h_statement(struct fs_hreq *q)
 {
 	struct fs_error err = {0};
@@ -99,12 +99,14 @@ enum MHD_Result fs_h_statement(struct fs_hreq *q)
 	int rc = fs_statement(q->ctx, person, lang ? lang : "en", fs_date_today(), &out, &err);
 	if (rc)
 		return fs_hreq_fail(q, rc, &err);
-	char *proofs = NULL; /* the proofs a worker keeps, and their QR codes (without them the statement stands) */
-	struct fs_error perr = {0};
-	if (fs_statement_proofs(q->ctx, person, &proofs, &perr))
-		proofs = NULL;
-	fs_proofs_attach(out, proofs, perr.message);
-	free(proofs);
+	if (fs_hreq_arg(q, "proofs")) { /* ?proofs=1: the block of proofs the CLI prints, a checkpoint signed now */
+		char *proofs = NULL;
+		struct fs_error perr = {0};
+		if (fs_statement_proofs(q->ctx, person, &proofs, &perr)) /* the statement stands without them, says why */
+			proofs = NULL;
+		fs_proofs_attach(out, proofs, &perr);
+		free(proofs);
+	}
 	return fs_http_send_json(q->c, 200, out, NULL);
 }
 
@@ -131,4 +133,44 @@ enum MHD_Result fs_h_entitle(struct fs_hreq *q)
 	fs_entitle_done(&in);
 	fs_body_free(&b);
 	return rc ? fs_hreq_fail(q, rc, &err) : fs_http_send_json(q->c, 200, out, NULL);
+}
+
+static const struct fs_json_field reversal_fields[] = {
+	{"reason", JSON_STRING, 1}, {"amount", JSON_STRING, 0}, {"amount_minor", JSON_INTEGER, 0},
+	{"paid_on", JSON_STRING, 0}, {"idempotency_key", JSON_STRING, 0}, {NULL, 0, 0}};
+
+/* POST /orgs/{org}/payments/{id}/reversal {reason, amount | amount_minor,
+ * paid_on?, idempotency_key?}: a new payment cancelling this one (the core
+ * checks the amount, that it was not reversed before, who may). */
+enum MHD_Result fs_h_payment_reverse(struct fs_hreq *q)
+{
+	char *end;
+	int64_t id = strtoll(q->param[1], &end, 10);
+	if (*end || id <= 0)
+		return fs_http_send_error(q->c, 404, "not_found", "no such payment", NULL);
+	json_error_t jerr;
+	struct fs_body_error berr = {0};
+	json_t *j = json_loadb(q->body ? q->body : "", q->body_len, JSON_REJECT_DUPLICATES, &jerr), *out = NULL;
+	if (!json_is_object(j)) {
+		json_decref(j);
+		return fs_http_send_error(q->c, 400, j ? "wrong_type" : "malformed_json", "send a JSON object", NULL);
+	}
+	if (fs_body_check_object(j, reversal_fields, &berr)) {
+		json_decref(j);
+		return fs_http_send_error(q->c, 400, berr.code, berr.message, berr.field);
+	}
+	struct fs_error err = {0};
+	struct fs_reversal r = {.payment_id = id, .reason = json_string_value(json_object_get(j, "reason")),
+				.paid_on = json_string_value(json_object_get(j, "paid_on")),
+				.idempotency_key = json_string_value(json_object_get(j, "idempotency_key"))};
+	int64_t rid = 0;
+	int rc = fs_hreq_amount(j, &r.has_amount, &r.amount_minor, &err);
+	if (!rc)
+		rc = fs_payment_reversal(q->ctx, &r, &rid, &err);
+	json_decref(j);
+	if (!rc)
+		rc = fs_get(q->ctx, fs_entity_find("payment"), rid, 0, &out, &err);
+	if (!rc)
+		json_object_set_new(out, "reversed_by", json_string(fs_principal_name(q->ctx)));
+	return rc ? fs_hreq_fail(q, rc, &err) : fs_http_send_json(q->c, 201, out, NULL);
 }

@@ -27,7 +27,7 @@ static const char *const separators[] = {"auto", "comma", "semicolon", "tab", NU
 static const struct fs_param import[] = {{"dry_run", FS_P_ENUM, 0, 0, flag_1, 0}, {"encoding", FS_P_TEXT, 1, 40, NULL, 0},
 					 {"separator", FS_P_ENUM, 0, 0, separators, 0}, END};
 static const struct fs_param watch[] = {{"workplace", FS_P_INT, 1, INT64_MAX, NULL, 0}, {"as_of", FS_P_DATE, 0, 0, NULL, 0}, END};
-static const struct fs_param statement[] = {{"lang", FS_P_ENUM, 0, 0, langs, 0}, END};
+static const struct fs_param statement[] = {{"lang", FS_P_ENUM, 0, 0, langs, 0}, {"proofs", FS_P_ENUM, 0, 0, flag_1, 0}, END};
 static const struct fs_param counts[] = {{"by", FS_P_ENUM, 0, 0, count_by, 0}, PUBLIC, END};
 static const struct fs_param prisoners[] = {{"as_of", FS_P_DATE, 0, 0, NULL, 0}, PUBLIC, END};
 static const struct fs_param alerts[] = {{"hours", FS_P_INT, 1, 8760, NULL, 0}, END};
@@ -40,6 +40,23 @@ static const struct fs_param consistency[] = {{"from", FS_P_INT, 1, INT64_MAX, N
 static const struct fs_param upload[] = {{"filename", FS_P_TEXT, 1, 255, NULL, 1}, {"kind", FS_P_TEXT, 0, 64, NULL, 0},
 					 {"captured_on", FS_P_DATE, 0, 0, NULL, 0},
 					 {"handling", FS_P_ENUM, 0, 0, handling, 0}, END};
+
+static const char *const ledger_formats[] = {"csv", "ledger", "beancount", NULL};
+static const struct fs_param fund_ledger[] = {{"limit", FS_P_INT, 1, 10000, NULL, 0}, {"offset", FS_P_INT, 0, INT64_MAX, NULL, 0}, END};
+static const struct fs_param fund_export[] = {{"format", FS_P_ENUM, 0, 0, ledger_formats, 0}, END};
+static const struct fs_param fund_payout[] = {{"amount", FS_P_TEXT, 1, 32, NULL, 0}, END};
+static const struct fs_param fund_payroll[] = {{"site", FS_P_TEXT, 1, 200, NULL, 1}, END};
+
+/* the sub-resources of one record: orgs/{org}/WHAT/{id}/SUB */
+static const struct {
+	const char *method, *what, *sub;
+	const struct fs_param *params;
+} subs[] = {
+	{"GET", "funds", "transfers", fund_ledger},
+	{"GET", "funds", "export", fund_export},
+	{"GET", "funds", "payout", fund_payout},
+	{"POST", "funds", "payroll", fund_payroll},
+};
 
 static const struct {
 	const char *method, *what, *sub; /* orgs/{org}/WHAT[/SUB]; "#" an id */
@@ -78,6 +95,10 @@ const struct fs_param *fs_params_for(const char *method, char *const *seg, size_
 		if (routes[i].n == n && !strcmp(routes[i].method, method) && !strcmp(routes[i].what, seg[2]) &&
 		    (!routes[i].sub || !strcmp(routes[i].sub, "#") || !strcmp(routes[i].sub, seg[3])))
 			return *status = routes[i].status, routes[i].params;
+	if (n == 5)
+		for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+			if (!strcmp(subs[i].method, method) && !strcmp(subs[i].what, seg[2]) && !strcmp(subs[i].sub, seg[4]))
+				return *status = 400, subs[i].params;
 	const struct fs_entity *e = fs_entity_find(seg[2]);
 	if (!e || strcmp(fs_entity_plural(e), seg[2]))
 		return NULL; /* no such route: its 404 comes first */

@@ -99,6 +99,10 @@ fs_route_fn fs_h_login, fs_h_logout, fs_h_me;                                   
 fs_route_fn fs_h_list, fs_h_create, fs_h_get, fs_h_update, fs_h_remove, fs_h_fields; /* h_entity.c */
 fs_route_fn fs_h_org, fs_h_import, fs_h_export_people, fs_h_watch, fs_h_statement, fs_h_entitle; /* h_people.c */
 fs_route_fn fs_h_fund_create, fs_h_fund_read, fs_h_fund_approve, fs_h_fund_transfers; /* h_funds.c */
+fs_route_fn fs_h_fund_money, fs_h_fund_payout, fs_h_fund_payroll, fs_h_fund_strike, fs_h_fund_pledge, fs_h_fund_ledger,
+	fs_h_fund_export, fs_h_payment_reverse; /* h_funds.c; the reversal in h_people.c */
+/* "amount": "250.00" or "amount_minor": 25000 in a body (h_funds.c) */
+int fs_hreq_amount(const json_t *j, int *has, int64_t *minor, struct fs_error *err);
 fs_route_fn fs_h_record, fs_h_record_export, fs_h_evidence_upload, fs_h_evidence_file; /* h_record.c */
 fs_route_fn fs_h_users_list, fs_h_user_get, fs_h_user_create, fs_h_user_update, fs_h_user_revoke; /* h_users.c */
 fs_route_fn fs_h_checkpoint_latest, fs_h_checkpoint_make, fs_h_log_consistency; /* h_log.c */

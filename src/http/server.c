@@ -122,7 +122,8 @@ static int is_upload(const char *url, const char *method)
 {
 	size_t n = strlen(url);
 	return (n > 14 && !strcmp(url + n - 14, "/people/import")) ||
-	       (!strcmp(method, "POST") && n > 9 && !strcmp(url + n - 9, "/evidence"));
+	       (!strcmp(method, "POST") && n > 9 && !strcmp(url + n - 9, "/evidence")) ||
+	       (!strcmp(method, "POST") && n > 8 && !strcmp(url + n - 8, "/payroll"));
 }
 
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,

@@ -10,9 +10,11 @@ const unescape = (s) => s.replace(/\\(["\\nt])/g, (_, c) => ({ n: "\n", t: "\t" 
 export function templates(root) {
   const out = new Map(); // template -> "file:line"
   for (const d of DIRS) {
-    for (const f of fs.readdirSync(path.join(root, d)).filter((x) => x.endsWith(".c"))) {
+    /* every .c file below d (src/core is split into domain folders) */
+    for (const f of fs.readdirSync(path.join(root, d), { recursive: true }).filter((x) => x.endsWith(".c"))) {
       const src = fs.readFileSync(path.join(root, d, f), "utf8");
-      const re = /fs_fail\(\s*[^;"]*?,\s*[^;"]*?,\s*[^;"]*?,\s*((?:"(?:[^"\\]|\\.)*"\s*)+)/g;
+      /* the field may be a string literal too (fs_fail(err, FS_EINVAL, "reason", "...")) */
+      const re = /fs_fail\(\s*[^;"]*?,\s*[^;"]*?,\s*(?:[^;",]|"(?:[^"\\]|\\.)*")*?,\s*((?:"(?:[^"\\]|\\.)*"\s*)+)/g;
       let m;
       while ((m = re.exec(src))) {
         const t = [...m[1].matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((x) => unescape(x[1])).join("");

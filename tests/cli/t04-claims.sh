@@ -91,7 +91,7 @@ expect "payments are not edited" 65 fs payment edit 1 --amount 5
 has "says how to correct" "$T/err" "reverse"
 expect "payments are not removed" 65 fs payment remove 1
 expect "zero is not a payment" 65 fs payment add --person-id 1 --payer-kind ministry --payer-name M --paid-on 2012-03-01 --amount 0
-expect "reverse" 0 fs payment reverse 1 --note "entered twice"
+expect "reverse" 0 fs payment reverse 1 --reason "entered twice" --amount 1000.00
 has "negative amount" "$T/out" "-1000.00"
 expect "reverse twice" 65 fs payment reverse 1
 has "already reversed" "$T/err" "already reversed"

@@ -255,6 +255,15 @@ walked_routes.update({
     ("/orgs/{org}/users/{id}", "get"): "caps",
     ("/orgs/{org}/users/{id}", "patch"): "caps",
     ("/orgs/{org}/users/{id}", "delete"): "caps",
+    ("/orgs/{org}/funds/{id}/transfers", "get"): "treasurer",
+    ("/orgs/{org}/funds/{id}/export", "get"): "treasurer",
+    ("/orgs/{org}/funds/{id}/payout", "get"): "treasurer",
+    ("/orgs/{org}/funds/{id}/contributions", "post"): "treasurer",
+    ("/orgs/{org}/funds/{id}/disbursements", "post"): "treasurer",
+    ("/orgs/{org}/funds/{id}/pledges", "post"): "treasurer",
+    ("/orgs/{org}/funds/{id}/payroll", "post"): "treasurer",
+    ("/orgs/{org}/funds/{id}/strike-pay", "post"): "treasurer",
+    ("/orgs/{org}/payments/{id}/reversal", "post"): "treasurer",
 })
 routes = set()
 for path, ops in spec["paths"].items():
@@ -459,6 +468,23 @@ def sec_caps(role):
               "api %d, want %s" % (st, w if ok else "refused"))
         st, _ = api(m, "/orgs/%s%s" % (OTHER, path), a, b)
         check("%s: %s %s in another organization, API" % (role, m, path), api_class(st) == "not_found", "api %d" % st)
+    # the treasurer's operations and the reversal: nothing is changed (invalid
+    # bodies, an unknown payment); refused exactly where the table says
+    for m, path, b, cap, w in (("GET", "/funds/%d/transfers?limit=1" % fund, None, "funds.read", "ok"),
+                               ("GET", "/funds/%d/export?format=csv" % fund, None, "funds.read", "ok"),
+                               ("GET", "/funds/%d/payout?amount=1.00" % fund, None, "funds.transfer", "ok"),
+                               ("POST", "/funds/%d/contributions" % fund, {}, "funds.transfer", "invalid"),
+                               ("POST", "/funds/%d/disbursements" % fund, {}, "funds.transfer", "invalid"),
+                               ("POST", "/funds/%d/pledges" % fund, {}, "funds.transfer", "invalid"),
+                               ("POST", "/funds/%d/payroll?site=M" % fund, {}, "funds.transfer", "invalid"),
+                               ("POST", "/funds/%d/strike-pay" % fund, {}, "funds.transfer", "invalid"),
+                               ("POST", "/payments/999999/reversal", {"reason": "m", "amount": "1.00"}, "payments.write", "not_found")):
+        allowed = can(role, cap)
+        st, _ = api(m, "/orgs/%s%s" % (OWN, path), a, b)
+        check("%s: %s %s (%s), API" % (role, m, path.split("?")[0], cap), api_class(st) == (w if allowed else "refused"),
+              "api %d, want %s" % (st, w if allowed else "refused"))
+        st, _ = api(m, "/orgs/%s%s" % (OTHER, path), a, b)
+        check("%s: %s %s in another organization, API" % (role, m, path.split("?")[0]), api_class(st) == "not_found", "api %d" % st)
 
 
 # Every role's probes, a few at a time: the CLI runs are the cost, the server is one.

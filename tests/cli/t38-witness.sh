@@ -111,7 +111,7 @@ has "with as many parts" "$T/st.svg" "data-parts=\"$parts\""
 expect "the statement's JSON" 0 fs --org miners statement 39 --json
 same "carries the SVG as proof_qr_svg" "$(python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print(j['proof_qr_svg'].startswith('<svg'), j['proofs'].startswith('fairshare proof v1'))" "$T/out")" "True True"
 fs user token admin >"$T/tok.admin"
-same "the API's statement carries them too" "$(curl -s -H "Authorization: Bearer $(cat "$T/tok.admin")" "$B/orgs/miners/statement/39" |
+same "the API's statement carries them too" "$(curl -s -H "Authorization: Bearer $(cat "$T/tok.admin")" "$B/orgs/miners/statement/39?proofs=1" |
 	python3 -c "import json,sys; j=json.load(sys.stdin); print(j['proof_qr_svg'].startswith('<svg'), j['proofs'].startswith('fairshare proof v1'))")" "True True"
 expect "the fund's public report" 0 fs --org miners fund report 1
 cp "$T/out" "$T/fund.txt"

@@ -163,9 +163,16 @@ static void attach(void **state)
 	fs_proofs_attach(j, "fairshare proof v1\n", NULL);
 	assert_string_equal(json_string_value(json_object_get(j, "proofs")), "fairshare proof v1\n");
 	assert_non_null(strstr(json_string_value(json_object_get(j, "proof_qr_svg")), "data-parts=\"1\""));
-	fs_proofs_attach(j, NULL, "no signing key");
+	struct fs_error why = {0};
+	fs_fail(&why, FS_EINVAL, "log", "the log is empty");
+	fs_proofs_attach(j, NULL, &why);
 	assert_true(json_is_null(json_object_get(j, "proofs")) && json_is_null(json_object_get(j, "proof_qr_svg")));
-	assert_string_equal(json_string_value(json_object_get(j, "proofs_missing")), "no signing key");
+	assert_string_equal(json_string_value(json_object_get(j, "proofs_missing")), "the log is empty");
+	/* a signing key's path is not told */
+	fs_fail(&why, FS_EIO, "signing-key", "cannot read the signing key %s", "/secret/place.signing.key");
+	fs_proofs_attach(j, NULL, &why);
+	assert_null(strstr(json_string_value(json_object_get(j, "proofs_missing")), "/secret"));
+	assert_non_null(strstr(json_string_value(json_object_get(j, "proofs_missing")), "signing key"));
 	json_decref(j);
 }
 

@@ -1,5 +1,7 @@
 /* funds.js - a solidarity fund: money held, a chart, pledges with arrears, the
- * approval queue (the approve button only with funds.approve), the public report. */
+ * approval queue (an approve button only where the server says can_approve: never
+ * for the requester), the treasurer's forms and the ledger (funds_ops.js, loaded
+ * when a fund is opened), the public report. */
 import { api } from "./api.js";
 import { t, word } from "./i18n.js";
 import { fmtMoney, fmtMonth, fmtNumber } from "./fmt.js";
@@ -59,9 +61,9 @@ async function showFund(id) {
   $("fund-queue-empty").hidden = items.length > 0;
   for (const x of items) {
     const tr = el("tr");
-    cell(tr, x.code); cell(tr, fmtMoney(x.amount_minor, cur), "num"); cell(tr, x.entered_by);
+    cell(tr, word("category", x.code)); cell(tr, fmtMoney(x.amount_minor, cur), "num"); cell(tr, String(x.entered_by).replace(/^user:\d+ /, ""));
     const td = el("td");
-    if (can("funds.approve")) {
+    if (x.can_approve) { /* the core decided: an account holding funds.approve, not the requester */
       td.appendChild(el("button", { type: "button", text: t("fund.approve"), onclick: async () => {
         const a = await api("POST", orgPath("/funds/" + id + "/approvals"), { pending_id: x.id });
         if (a.status !== 200) return failed(a, $("fund-queue"));
@@ -69,10 +71,12 @@ async function showFund(id) {
         await showFund(id);
         say(t("fund.approved"), false, $("fund-queue"));
       } }));
-    }
+    } else if (can("funds.approve")) td.textContent = t("fo.not_yours"); /* the requester: someone else approves */
     tr.appendChild(td);
     qb.appendChild(tr);
   }
+  const ops = await import("./funds_ops.js");
+  await ops.renderFundOps(id, f, cur, pl.status === 200 ? pl.data.pledges : [], () => showFund(id));
 }
 
 export async function openReport(params) {

@@ -133,7 +133,7 @@ int fs_qr_svg(const char *text, char **ret, struct fs_error *err)
 	return 0;
 }
 
-void fs_proofs_attach(json_t *j, const char *proofs, const char *why)
+void fs_proofs_attach(json_t *j, const char *proofs, const struct fs_error *why)
 {
 	char *svg = NULL;
 	struct fs_error e = {0};
@@ -141,7 +141,11 @@ void fs_proofs_attach(json_t *j, const char *proofs, const char *why)
 		svg = NULL;
 	json_object_set_new(j, "proofs", proofs ? json_string(proofs) : json_null());
 	json_object_set_new(j, "proof_qr_svg", svg ? json_string(svg) : json_null());
+	/* why there are none; a signing key's path stays with whoever runs fairshare */
 	if (!proofs && why)
-		json_object_set_new(j, "proofs_missing", json_string(why));
+		json_object_set_new(j, "proofs_missing",
+				    json_string(!strcmp(why->field, "signing-key")
+							? "the signing key cannot be read: no checkpoint can be signed now"
+							: why->message));
 	free(svg);
 }

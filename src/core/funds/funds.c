@@ -505,6 +505,8 @@ int fs_fund_pledges(struct fs_ctx *ctx, int64_t fund, fs_date as_of, json_t **re
 /* ---- the approval queue: pending transfers not yet posted or voided ---- */
 
 struct pend_ud {
+	struct fs_ctx *ctx;
+	int approver; /* an account holding funds.approve */
 	json_t *all;
 	json_t *resolved; /* set of pending ids */
 };
@@ -525,12 +527,17 @@ static int pending_cb(void *p, const struct fs_value *v)
 						(json_int_t)v[6].i, "code", v[8].p, v[8].n, "value_date", v[13].p, v[13].n,
 						"entered_by", v[14].p, v[14].n, "memo", v[15].type == FS_VTEXT ? v[15].p : "",
 						v[15].type == FS_VTEXT ? v[15].n : 0));
+	/* the requester is never offered their own payout: decided here, not by the front end */
+	char actor[FS_ACTOR_MAX];
+	snprintf(actor, sizeof(actor), "%.*s", (int)v[14].n, (const char *)v[14].p);
+	json_object_set_new(json_array_get(u->all, json_array_size(u->all) - 1), "can_approve",
+			    json_boolean(u->approver && !fs_actor_is_principal(u->ctx, actor)));
 	return 0;
 }
 
 int fs_fund_pending(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_error *err)
 {
-	struct pend_ud u = {json_array(), json_object()};
+	struct pend_ud u = {ctx, fs_principal(ctx) > 0 && fs_principal_can(ctx, "funds.approve"), json_array(), json_object()};
 	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"fund_id", FS_EQ, fs_vint(fund)}};
 	struct fs_query q = {.table = &fs_transfers_table, .filters = f, .nfilters = 2};
 	int rc = fs_store_select(ctx->st, &q, pending_cb, &u, err);
