@@ -1,5 +1,6 @@
 /* cmd_db.c - whole-database commands: init, demo, summary, verify, log. */
 #include "cli.h"
+#include "demo.h"
 
 #include <stdlib.h>
 #include <string.h>

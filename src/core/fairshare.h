@@ -658,7 +658,4 @@ int fs_backup_restore(const char *file, const char *secret_path, const char *des
 		      struct fs_error *err);
 /* Counts per organization. */
 int fs_summary(struct fs_ctx *ctx, json_t **ret, struct fs_error *err);
-/* Synthetic demo data set (fictitious names); refuses a database that has data. */
-int fs_demo(struct fs_ctx *ctx, struct fs_error *err);
-
 #endif

@@ -10,9 +10,7 @@
 #include "crypto.h"
 #include "fairshare.h"
 
-#define FS_MAX_COLS 24
-#define FS_MAX_FIELDS 16
-#define FS_ACTOR_MAX 300 /* "user:ID NAME": a name is up to 64 characters */
+#include "fs_limits.h"
 
 struct fs_rec;
 
@@ -183,7 +181,6 @@ extern const struct fs_table fs_transfers_table, fs_balances_table;
  * journal entry (one per chunk of FS_BATCH_CHUNK rows of one entity) instead of a
  * "create" entry of its own; fs_batch_end(ctx, rc, err) writes what is pending
  * when rc is 0 and returns rc or its own error. */
-#define FS_BATCH_CHUNK 4096
 extern const struct fs_table fs_journal_rows_table;
 int fs_batch_begin(struct fs_ctx *ctx, const char *why, struct fs_error *err);
 int fs_batch_end(struct fs_ctx *ctx, int rc, struct fs_error *err);
@@ -207,6 +204,9 @@ int fs_reshape_row_check(struct fs_ctx *ctx, const struct fs_entity *e, const st
 int fs_batch_created(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, int64_t *seq,
 		     unsigned char row_hash[32], struct fs_error *err);
 int fs_ledger_verify(struct fs_ctx *ctx, struct fs_buf *report, int64_t *problems, int64_t *transfers, struct fs_error *err);
+/* journal.c: the journal's part of fs_verify (verify.c): its chain, every row against its
+ * last entry, the rows of batch entries; counts into rep, problems into text. */
+int fs_journal_verify(struct fs_ctx *ctx, struct fs_verify_report *rep, struct fs_buf *text, struct fs_error *err);
 /* The current UTC time as 2026-11-23T03:57:22.123Z (journal.c). */
 void fs_now_iso(char out[32]);
 /* Evidence files and custody chain, read-only (evidence.c). */

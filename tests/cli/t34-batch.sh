@@ -1,5 +1,5 @@
 #!/bin/sh
-# t34 - bulk work journaled by batch (src/core/batch.c): an import and a claims
+# t34 - bulk work journaled by batch (src/core/base/batch.c): an import and a claims
 # computation write one journal entry per chunk of rows, each binding its rows by
 # id and row hash (journal_rows); verify still binds every row, log still answers
 # for each record (its creation shows the batch and the row as created), and later
@@ -119,7 +119,7 @@ has "unchanged" "$T/out" "0 created"
 expect "verify holds at the end" 0 fs verify
 
 # the server keeps a rendered list page while the database is unchanged
-# (src/core/pagecache.c): a change by another process or by the server itself shows at once
+# (src/core/base/pagecache.c): a change by another process or by the server itself shows at once
 FAIRSHARE_PASSWORD=a-long-enough-password expect "an account" 0 fs user add admin --role admin
 token=$(fs user token admin 2>/dev/null)
 if start_server 34; then ok "the server answers"; else notok "the server answers"; fi

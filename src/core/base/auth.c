@@ -11,11 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-#define SESSION_HOURS 12
-#define THROTTLE_FAILS 5
-#define THROTTLE_MINUTES 15
-#define PASSWORD_MIN 10
-#define PASSWORD_MAX 256
 
 static const struct fs_column session_cols[] = {{"id", FS_VINT}, {"user_id", FS_VINT}, {"token_hash", FS_VBLOB},
 						{"csrf", FS_VTEXT}, {"expires_at", FS_VTEXT}};
@@ -49,8 +44,8 @@ static void secret_hash(const struct fs_ctx *ctx, const char *token, unsigned ch
 static int check_password(const char *pw, struct fs_error *err)
 {
 	size_t n = strlen(pw);
-	if (n < PASSWORD_MIN || n > PASSWORD_MAX)
-		return fs_fail(err, FS_EINVAL, "password", "a password has %d to %d characters", PASSWORD_MIN, PASSWORD_MAX);
+	if (n < FS_PASSWORD_MIN || n > FS_PASSWORD_MAX)
+		return fs_fail(err, FS_EINVAL, "password", "a password has %d to %d characters", FS_PASSWORD_MIN, FS_PASSWORD_MAX);
 	return 0;
 }
 
@@ -215,12 +210,12 @@ static int count_cb(void *p, const struct fs_value *v)
 /* Throttle: count the name's recent failures and, below the limit, record this
  * attempt as failed before the password is even checked, in one write
  * transaction. Parallel attempts are serialized by it, so no more than
- * THROTTLE_FAILS failures are ever let through to the password check. */
+ * FS_THROTTLE_FAILS failures are ever let through to the password check. */
 static int login_reserve(struct fs_ctx *ctx, const char *username, int64_t *ret_attempt, struct fs_error *err)
 {
 	time_t now = time(NULL);
 	char since[21], at[21];
-	iso_time(now - THROTTLE_MINUTES * 60, since);
+	iso_time(now - FS_THROTTLE_MINUTES * 60, since);
 	iso_time(now, at);
 	struct fs_filter f[3] = {{"username", FS_EQ, fs_vtext(username)}, {"at", FS_GE, fs_vtext(since)}, {"ok", FS_EQ, fs_vint(0)}};
 	struct fs_query q = {.table = &attempts_table, .filters = f, .nfilters = 3};
@@ -229,8 +224,8 @@ static int login_reserve(struct fs_ctx *ctx, const char *username, int64_t *ret_
 	if (rc)
 		return rc;
 	rc = fs_store_select(ctx->st, &q, count_cb, &fails, err);
-	if (!rc && fails >= THROTTLE_FAILS)
-		rc = fs_fail(err, FS_ELIMIT, "username", "too many failed logins; try again in %d minutes", THROTTLE_MINUTES);
+	if (!rc && fails >= FS_THROTTLE_FAILS)
+		rc = fs_fail(err, FS_ELIMIT, "username", "too many failed logins; try again in %d minutes", FS_THROTTLE_MINUTES);
 	struct fs_value av[4] = {fs_vnull(), fs_vtext(username), fs_vtext(at), fs_vint(0)};
 	if (!rc)
 		rc = fs_store_insert(ctx->st, &attempts_table, av, ret_attempt, err);
@@ -292,7 +287,7 @@ int fs_login(struct fs_ctx *ctx, const char *username, const char *password, cha
 	if (!password_ok(ctx, username, password, &user))
 		return fs_fail(err, FS_EPERM, "password", "wrong user name or password");
 	char expires[21];
-	iso_time(time(NULL) + SESSION_HOURS * 3600, expires);
+	iso_time(time(NULL) + FS_SESSION_HOURS * 3600, expires);
 	if ((rc = fs_tx_begin(ctx, err)))
 		return rc;
 	struct fs_row row;
@@ -380,13 +375,12 @@ int fs_logout(struct fs_ctx *ctx, const char *token, struct fs_error *err)
 	return rc;
 }
 
-#define TOKEN_NAME_MAX 64
 
 static int token_name_check(const char *name, struct fs_error *err)
 {
 	size_t n = strlen(name);
-	if (n == 0 || n > TOKEN_NAME_MAX)
-		return fs_fail(err, FS_EINVAL, "name", "a token's name has 1 to %d bytes", TOKEN_NAME_MAX);
+	if (n == 0 || n > FS_TOKEN_NAME_MAX)
+		return fs_fail(err, FS_EINVAL, "name", "a token's name has 1 to %d bytes", FS_TOKEN_NAME_MAX);
 	if (fs_utf8_invalid_at(name, n))
 		return fs_fail(err, FS_EINVAL, "name", "a token's name must be UTF-8 text");
 	for (size_t i = 0; i < n; i++)
@@ -519,7 +513,7 @@ static int revoke_one(struct fs_ctx *ctx, int64_t user, int64_t id, struct fs_er
 	int rc = fs_store_get(ctx->st, &tokens_table, id, &row, err);
 	if (rc)
 		return rc;
-	char name[TOKEN_NAME_MAX + 1];
+	char name[FS_TOKEN_NAME_MAX + 1];
 	snprintf(name, sizeof(name), "%.*s", (int)row.vals[2].n, (const char *)row.vals[2].p);
 	fs_row_free(&row);
 	rc = fs_store_delete(ctx->st, &tokens_table, id, err);

@@ -20,7 +20,6 @@
 #include <string.h>
 
 #define ROW_BYTES (8 + FS_HASH_BYTES)
-#define MAX_CHUNKS 8
 
 struct chunk {
 	const struct fs_entity *e;
@@ -31,7 +30,7 @@ struct chunk {
 
 struct fs_batch {
 	char why[24];
-	struct chunk ch[MAX_CHUNKS];
+	struct chunk ch[FS_BATCH_CHUNKS_MAX];
 	size_t nch;
 };
 
@@ -117,7 +116,7 @@ int fs_batch_add(struct fs_ctx *ctx, const struct fs_rec *r, struct fs_error *er
 		if (b->ch[i].e == r->e)
 			c = &b->ch[i];
 	if (!c) {
-		if (b->nch == MAX_CHUNKS)
+		if (b->nch == FS_BATCH_CHUNKS_MAX)
 			return fs_journal_append(ctx, "create", NULL, r, err); /* a ninth kind: one entry, as ever */
 		c = &b->ch[b->nch++];
 		c->e = r->e;

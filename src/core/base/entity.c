@@ -13,6 +13,7 @@
 #include "util/money.h"
 #include "util/utf8.h"
 #include "entity_int.h"
+#include "fs_assert.h"
 #include "policy.h"
 
 static const char *const role_names[] = {"admin", "organizer", "treasurer", "documenter", "viewer", NULL};
@@ -42,7 +43,7 @@ const struct fs_entity *const fs_entities[] = {&fs_ent_org, &fs_ent_person, &fs_
 const size_t fs_nentities = N(fs_entities);
 
 /* Column names are built once; they live as long as the process. */
-static char name_pool[8192];
+static char name_pool[FS_NAME_POOL];
 
 static void entity_init(struct fs_entity *e)
 {
@@ -57,8 +58,11 @@ static void entity_init(struct fs_entity *e)
 		e->cols[nc++] = (struct fs_column){"org_id", FS_VINT};
 	int any_sealed = 0;
 	e->handling_col = -1;
+	/* the record's arrays have room for every field and column (fs_limits.h) */
+	FS_ASSERT(e->nfields <= FS_MAX_FIELDS);
 	for (size_t i = 0; i < e->nfields; i++) {
 		const struct fs_field *f = &e->fields[i];
+		FS_ASSERT(nc + 2 <= FS_MAX_COLS); /* a field adds at most two columns */
 		e->col_of[i] = e->fold_of[i] = e->hash_of[i] = -1;
 		if (f->flags & FF_RESTRICTED)
 			any_sealed = e->any_restricted = 1;
@@ -90,6 +94,7 @@ static void entity_init(struct fs_entity *e)
 			e->cols[nc++] = (struct fs_column){p, FS_VTEXT};
 		}
 	}
+	FS_ASSERT(nc < FS_MAX_COLS && pool_used <= sizeof(name_pool));
 	e->sealed_col = any_sealed ? (int)nc : -1;
 	if (any_sealed)
 		e->cols[nc++] = (struct fs_column){"sealed", FS_VBLOB};

@@ -14,8 +14,6 @@
 #include "entity_int.h"
 #include "policy.h"
 
-#define LIST_DEFAULT 100
-#define LIST_MAX 10000
 
 /* ---- the public operations ---- */
 
@@ -431,9 +429,9 @@ int fs_list_text_uncached(struct fs_ctx *ctx, const struct fs_entity *e, const s
 		else if (!(rc = rec_set(ctx, &keys, o->filters[i].key, o->filters[i].value, err)))
 			f[nf++] = (struct fs_filter){e->cols[e->col_of[fi]].name, FS_EQ, keys.v[e->col_of[fi]]};
 	}
-	int64_t limit = o->limit > 0 ? o->limit : LIST_DEFAULT;
-	if (!rc && (limit > LIST_MAX || o->offset < 0))
-		rc = fs_fail(err, FS_EINVAL, "limit", "limit is at most %d and offset at least 0", LIST_MAX);
+	int64_t limit = o->limit > 0 ? o->limit : FS_LIST_DEFAULT;
+	if (!rc && (limit > FS_LIST_MAX || o->offset < 0))
+		rc = fs_fail(err, FS_EINVAL, "limit", "limit is at most %d and offset at least 0", FS_LIST_MAX);
 	struct fs_query q = {.table = &e->table, .filters = f, .nfilters = nf,
 			     .order_by = label_fi < 0 ? NULL : e->cols[e->fold_of[label_fi] >= 0 ? e->fold_of[label_fi] : e->col_of[label_fi]].name,
 			     .then_by = label_fi >= 0 ? e->cols[e->col_of[label_fi]].name : NULL,

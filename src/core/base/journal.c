@@ -128,8 +128,8 @@ static int journal_entry(struct fs_ctx *ctx, const char *action, const struct fs
 	char ts[32];
 	fs_now_iso(ts);
 	struct fs_buf bj, aj;
-	fs_buf_init(&bj, 1u << 20);
-	fs_buf_init(&aj, 1u << 20);
+	fs_buf_init(&bj, FS_TEXT_MAX);
+	fs_buf_init(&aj, FS_TEXT_MAX);
 	int jrc = note ? fs_buf_adds(&aj, note)
 		       : (before && rec_json_text(before, REC_JSON_JOURNAL, &bj)) || (after && rec_json_text(after, REC_JSON_JOURNAL, &aj));
 	unsigned char row_hash[FS_HASH_BYTES], hash[FS_HASH_BYTES];
@@ -243,7 +243,6 @@ struct verify_ud {
 	int64_t batches; /* batch entries whose rows were found */
 };
 
-#define MAX_LISTED 50
 
 __attribute__((format(printf, 3, 4)))
 static void problem(struct verify_ud *u, int64_t seq, const char *fmt, ...)
@@ -251,7 +250,7 @@ static void problem(struct verify_ud *u, int64_t seq, const char *fmt, ...)
 	u->rep->problems++;
 	if (seq && (!u->rep->first_bad_seq || seq < u->rep->first_bad_seq))
 		u->rep->first_bad_seq = seq;
-	if (u->rep->problems <= MAX_LISTED) {
+	if (u->rep->problems <= FS_VERIFY_LISTED) {
 		char line[300];
 		va_list ap;
 		va_start(ap, fmt);
@@ -361,12 +360,12 @@ static int row_cb(void *p, const struct fs_value *v)
 	return 0;
 }
 
-int fs_verify(struct fs_ctx *ctx, struct fs_verify_report *rep, struct fs_error *err)
+/* The journal's part of verify (verify.c): the hash chain, every row of every
+ * entity against its last entry, the rows bound by batch entries. Counts go
+ * into rep, one line per problem into text. */
+int fs_journal_verify(struct fs_ctx *ctx, struct fs_verify_report *rep, struct fs_buf *text, struct fs_error *err)
 {
-	memset(rep, 0, sizeof(*rep));
-	struct fs_buf text;
-	fs_buf_init(&text, 1u << 20);
-	struct verify_ud u = {.ctx = ctx, .rep = rep, .text = &text, .expect_seq = 1};
+	struct verify_ud u = {.ctx = ctx, .rep = rep, .text = text, .expect_seq = 1};
 	struct fs_query q = {.table = &fs_journal_table};
 	int rc = fs_store_select(ctx->st, &q, journal_cb, &u, err);
 	if (!rc)
@@ -391,43 +390,8 @@ int fs_verify(struct fs_ctx *ctx, struct fs_verify_report *rep, struct fs_error 
 			problem(&u, s->seq, "%s %lld is in the journal but missing from the database (deleted outside fairshare; entry %lld)",
 				fs_entities[(s->key >> 56) - 1]->name, (long long)(s->key & ((1ULL << 56) - 1)), (long long)s->seq);
 	}
-	if (!rc) { /* the Merkle logs: every leaf and subtree recomputed from the journal */
-		int64_t problems = 0;
-		rc = fs_log_verify(ctx, &text, &problems, err);
-		rep->problems += problems;
-	}
-	if (!rc) { /* the ledger: its own chain and the balances it implies */
-		int64_t problems = 0, transfers = 0;
-		rc = fs_ledger_verify(ctx, &text, &problems, &transfers, err);
-		rep->problems += problems;
-		rep->rows += transfers;
-	}
-	if (!rc) { /* evidence files and their custody chain */
-		int64_t problems = 0, files = 0;
-		rc = fs_evidence_check(ctx, &text, &problems, &files, err);
-		rep->problems += problems;
-		rep->rows += files;
-	}
-	if (!rc)
-		rep->warnings = fs_files_check(ctx, &text);
-	if (!rc) {
-		size_t before = text.len;
-		rc = ctx->st->ops->check(ctx->st, &text, err);
-		for (size_t i = before; i < text.len; i++)
-			rep->problems += text.data[i] == '\n';
-	}
 	free(u.map.s);
-	if (rc) {
-		fs_buf_done(&text);
-		return rc;
-	}
-	if (rep->problems > MAX_LISTED)
-		fs_buf_addf(&text, "... and %lld more problems\n", (long long)(rep->problems - MAX_LISTED));
-	rep->text = fs_buf_take(&text);
-	if (rep->problems)
-		return fs_fail(err, FS_EINTEGRITY, NULL, "%lld problem%s found", (long long)rep->problems,
-			       rep->problems == 1 ? "" : "s");
-	return 0;
+	return rc;
 }
 
 /* ---- log ---- */
@@ -511,7 +475,7 @@ static json_t *as_created(struct fs_ctx *ctx, const struct fs_entity *e, int64_t
 	if (!fs_hash_values(e->table.name, row.vals, e->table.ncols, h) && !memcmp(h, row_hash, FS_HASH_BYTES) &&
 	    !rec_from_values_ex(ctx, &r, e, row.vals, 0, &err)) {
 		struct fs_buf b;
-		fs_buf_init(&b, 1u << 20);
+		fs_buf_init(&b, FS_TEXT_MAX);
 		if (!rec_json_text(&r, REC_JSON_JOURNAL, &b))
 			j = json_loadb(b.data, b.len, 0, NULL);
 		fs_buf_done(&b);

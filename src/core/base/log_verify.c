@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { LEVELS = 36, MAX_LISTED = 20 };
+enum { LEVELS = 36 };
 
 struct otree {
 	int64_t org;
@@ -31,7 +31,7 @@ struct lv_ud {
 static void lproblem(struct lv_ud *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void lproblem(struct lv_ud *u, const char *fmt, ...)
 {
-	if (u->problems++ >= MAX_LISTED)
+	if (u->problems++ >= FS_LOG_VERIFY_LISTED)
 		return;
 	char line[300];
 	va_list ap;
@@ -140,8 +140,8 @@ int fs_log_verify(struct fs_ctx *ctx, struct fs_buf *text, int64_t *problems, st
 		free(u.t[i].seq);
 	}
 	free(u.t);
-	if (u.problems > MAX_LISTED)
-		fs_buf_addf(text, "log: ... and %lld more problems of the tree\n", (long long)(u.problems - MAX_LISTED));
+	if (u.problems > FS_LOG_VERIFY_LISTED)
+		fs_buf_addf(text, "log: ... and %lld more problems of the tree\n", (long long)(u.problems - FS_LOG_VERIFY_LISTED));
 	*problems = u.problems;
 	return rc;
 }

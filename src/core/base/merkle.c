@@ -1,5 +1,6 @@
 /* merkle.c - RFC 9162 Merkle tree hashes, proofs and their verification (merkle.h). */
 #include "merkle.h"
+#include "fs_assert.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -38,6 +39,7 @@ static uint64_t split_of(uint64_t n)
 /* MTH(D[a:b]), b > a: a complete aligned subtree from the store, else split as 2.1.1 does */
 static int range_hash(fs_merkle_node_fn get, void *ud, uint64_t a, uint64_t b, unsigned char out[FS_MERKLE_HASH])
 {
+	FS_ASSERT(b > a); /* no empty subtree: its hash would be that of the empty tree, not a node */
 	uint64_t n = b - a;
 	if ((n & (n - 1)) == 0 && a % n == 0) {
 		unsigned level = 0;
@@ -69,6 +71,7 @@ static int path(fs_merkle_node_fn get, void *ud, uint64_t m, uint64_t a, uint64_
 		unsigned char proof[][FS_MERKLE_HASH], size_t *len)
 {
 	uint64_t n = b - a;
+	FS_ASSERT(m < n); /* the leaf lies inside the subtree its path is built in */
 	if (n == 1)
 		return 0;
 	uint64_t k = split_of(n);

@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PAGES 8
-#define PAGE_MAX (256u * 1024u) /* a bigger page is rendered each time */
 
 struct page {
 	char *key, *text;
@@ -19,7 +17,7 @@ struct page {
 };
 
 struct fs_page_cache {
-	struct page p[PAGES];
+	struct page p[FS_PAGECACHE_PAGES];
 	unsigned next;
 };
 
@@ -28,7 +26,7 @@ void fs_page_cache_clear(struct fs_ctx *ctx)
 	struct fs_page_cache *c = ctx->pages;
 	if (!c)
 		return;
-	for (size_t i = 0; i < PAGES; i++) {
+	for (size_t i = 0; i < FS_PAGECACHE_PAGES; i++) {
 		free(c->p[i].key);
 		free(c->p[i].text);
 	}
@@ -77,7 +75,7 @@ int fs_list_text(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_
 		return fs_fail(err, FS_ENOMEM, NULL, "out of memory");
 	}
 	struct fs_page_cache *c = ctx->pages;
-	for (size_t i = 0; i < PAGES; i++) {
+	for (size_t i = 0; i < FS_PAGECACHE_PAGES; i++) {
 		struct page *p = &c->p[i];
 		if (p->key && p->version == version && p->key_len == key.len && !memcmp(p->key, key.data, key.len)) {
 			fs_buf_done(&key);
@@ -86,8 +84,8 @@ int fs_list_text(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_
 	}
 	size_t start = out->len;
 	int rc = fs_list_text_uncached(ctx, e, o, out, err);
-	if (!rc && out->len - start <= PAGE_MAX) {
-		struct page *p = &c->p[c->next++ % PAGES];
+	if (!rc && out->len - start <= FS_PAGECACHE_PAGE_MAX) {
+		struct page *p = &c->p[c->next++ % FS_PAGECACHE_PAGES];
 		free(p->key);
 		free(p->text);
 		memset(p, 0, sizeof(*p));

@@ -131,7 +131,7 @@ int fs_statement_proofs(struct fs_ctx *ctx, int64_t person, char **ret, struct f
 	if (!(rc = fs_checkpoint_sign(ctx, NULL, 0, &cp_text, err)))
 		rc = fs_checkpoint_parse(cp_text, strlen(cp_text), &cp, err);
 	struct fs_buf out;
-	fs_buf_init(&out, 1u << 20);
+	fs_buf_init(&out, FS_TEXT_MAX);
 	if (!rc && fs_buf_adds(&out, PROOF_MAGIC))
 		rc = FS_ENOMEM;
 	static const char *const kinds[] = {"payment", "claim"};

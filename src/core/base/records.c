@@ -587,7 +587,7 @@ int rec_values_json_text(const struct fs_entity *e, const struct fs_value *v0, c
 json_t *rec_to_json(const struct fs_rec *r, unsigned mode)
 {
 	struct fs_buf text;
-	fs_buf_init(&text, 1u << 20);
+	fs_buf_init(&text, FS_TEXT_MAX);
 	json_t *j = rec_json_text(r, mode, &text) ? NULL : json_loadb(text.data, text.len, 0, NULL);
 	fs_buf_done(&text);
 	return j ? j : json_object();

@@ -9,7 +9,6 @@
 #include "internal.h"
 #include "policy.h"
 
-#define ROLES_MAX 100000 /* role rows read at once (every organization's) */
 
 struct role_row {
 	int64_t org, user;
@@ -27,7 +26,7 @@ static int role_cb(void *p, const struct fs_value *v)
 	struct roles *r = p;
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 64;
-		struct role_row *nv = cap <= ROLES_MAX ? realloc(r->v, cap * sizeof(*nv)) : NULL;
+		struct role_row *nv = cap <= FS_ROLES_MAX ? realloc(r->v, cap * sizeof(*nv)) : NULL;
 		if (!nv) {
 			r->too_many = 1;
 			return 1;
@@ -50,7 +49,7 @@ static int load_roles(struct fs_ctx *ctx, int64_t user, struct roles *out, struc
 	memset(out, 0, sizeof(*out));
 	int rc = fs_store_select(ctx->st, &q, role_cb, out, err);
 	if (!rc && out->too_many)
-		rc = fs_fail(err, FS_ELIMIT, NULL, "more than %d roles", ROLES_MAX);
+		rc = fs_fail(err, FS_ELIMIT, NULL, "more than %d roles", FS_ROLES_MAX);
 	if (rc) {
 		free(out->v);
 		memset(out, 0, sizeof(*out));

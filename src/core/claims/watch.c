@@ -14,7 +14,6 @@
 
 #include "util/money.h"
 
-#define NEAR_DAYS 180
 
 static const char *vtext(const struct fs_value *v, char *buf, size_t n)
 {
@@ -402,7 +401,7 @@ int fs_watch(struct fs_ctx *ctx, int64_t workplace, fs_date as_of, json_t **ret,
 		return fs_fail(err, FS_EINVAL, "org", "no organization chosen; pick one with --org");
 	struct watch w = {.ctx = ctx, .as_of = as_of, .person = -1, .payers = json_array()};
 	fs_date_format(as_of, w.as_of_s);
-	fs_date_format(as_of + NEAR_DAYS, w.near_s);
+	fs_date_format(as_of + FS_WATCH_NEAR_DAYS, w.near_s);
 	int rc = 0;
 	if (workplace > 0) {
 		struct fs_row row;
@@ -613,7 +612,7 @@ int fs_statement(struct fs_ctx *ctx, int64_t person, const char *lang, fs_date a
 		const char *lim = json_string_value(json_object_get(c, "limitation_date"));
 		fs_date ld;
 		if (lim && amount - u.rows[k].paid > 0 && !fs_date_parse(lim, &ld, NULL, NULL)) {
-			json_object_set_new(oc, "limitation", json_string(ld < as_of ? "passed" : ld - as_of <= NEAR_DAYS ? "near" : "open"));
+			json_object_set_new(oc, "limitation", json_string(ld < as_of ? "passed" : ld - as_of <= FS_WATCH_NEAR_DAYS ? "near" : "open"));
 		}
 		json_array_append_new(out_claims, oc);
 		/* explain each computation once (one per employment and rule set) */

@@ -3,6 +3,7 @@
  * workers discharged, a second workplace still running, and an oil workers' union
  * in Kazakhstan. */
 #include "internal.h"
+#include "demo.h"
 
 #include <stdio.h>
 #include <string.h>

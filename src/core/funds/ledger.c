@@ -13,6 +13,7 @@
  * time out). Balances are derived, kept per account, and checked against the
  * transfers by verify. Amounts are integer minor units, debit = credit. */
 #include "internal.h"
+#include "fs_assert.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -22,16 +23,6 @@
 #include "util/date.h"
 #include "util/money.h"
 #include "ledger_int.h"
-
-static const struct fs_column transfer_cols[T_NCOLS] = {
-	{"seq", FS_VINT}, {"id", FS_VTEXT}, {"org_id", FS_VINT}, {"fund_id", FS_VINT}, {"debit_account_id", FS_VINT},
-	{"credit_account_id", FS_VINT}, {"amount_minor", FS_VINT}, {"currency", FS_VTEXT}, {"code", FS_VTEXT},
-	{"flags", FS_VINT}, {"pending_id", FS_VTEXT}, {"timeout_at", FS_VTEXT}, {"ts", FS_VTEXT}, {"value_date", FS_VTEXT},
-	{"actor", FS_VTEXT}, {"memo", FS_VTEXT}, {"party", FS_VBLOB}, {"prev_hash", FS_VBLOB}, {"hash", FS_VBLOB}};
-const struct fs_table fs_transfers_table = {"transfers", transfer_cols, T_NCOLS};
-static const struct fs_column balance_cols[B_NCOLS] = {{"account_id", FS_VINT}, {"debits_posted", FS_VINT},
-	{"credits_posted", FS_VINT}, {"debits_pending", FS_VINT}, {"credits_pending", FS_VINT}};
-const struct fs_table fs_balances_table = {"balances", balance_cols, B_NCOLS};
 
 const char *fs_transfer_result_name(int r)
 {
@@ -271,6 +262,9 @@ struct effect {
 static int64_t apply(struct effect *e)
 {
 	int64_t dp, dpend, cp, cpend;
+	/* double entry: what one transfer debits it credits, posted and pending, so the
+	 * debits of all accounts always equal their credits */
+	FS_ASSERT(e->dp == e->cp && e->dpend == e->cpend);
 	if (fs_money_add(e->debit->dp, e->dp, &dp) || fs_money_add(e->debit->dpend, e->dpend, &dpend) || dp < 0 || dpend < 0)
 		return e->debit->id;
 	if (fs_money_add(e->credit->cp, e->cp, &cp) || fs_money_add(e->credit->cpend, e->cpend, &cpend) || cp < 0 || cpend < 0)
@@ -290,6 +284,7 @@ static void unapply(const struct effect *e)
 	e->debit->dpend -= e->dpend;
 	e->credit->cp -= e->cp;
 	e->credit->cpend -= e->cpend;
+	FS_ASSERT(e->debit->dp >= 0 && e->debit->dpend >= 0 && e->credit->cp >= 0 && e->credit->cpend >= 0);
 }
 
 static void now_iso(char out[24], time_t t)

@@ -14,7 +14,6 @@
 #include "util/money.h"
 #include "ledger_int.h"
 
-#define ROLLING_SECONDS (24 * 3600)
 
 int fs_payout_rule_load(struct fs_ctx *ctx, int64_t fund, struct fs_payout_rule *r, struct fs_error *err)
 {
@@ -100,7 +99,7 @@ static int moved_lately(struct fs_ctx *ctx, int64_t fund, const char *requester,
 	struct fs_query aq = {.table = &ae->table, .filters = af, .nfilters = 3, .columns = acols, .ncolumns = 1};
 	int rc = fs_store_select(ctx->st, &aq, asset_cb, u.assets, err);
 	char since[24];
-	time_t t = time(NULL) - ROLLING_SECONDS;
+	time_t t = time(NULL) - FS_ROLLING_SECONDS;
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%SZ", &tm);

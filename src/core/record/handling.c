@@ -12,9 +12,6 @@
 
 #include "policy.h"
 
-/* Deep enough for hearing -> case -> incident -> stage -> action; a longer chain
- * (a corrupted database) is treated as the most closed level. */
-#define CHAIN_MAX 8
 
 int fs_can(struct fs_ctx *ctx, const char *capability)
 {
@@ -56,7 +53,7 @@ static const char *const naming_person[] = {"violation", "detention", "case"};
 
 static int handled_depth(const struct fs_entity *e, int depth)
 {
-	if (!e || depth > CHAIN_MAX)
+	if (!e || depth > FS_HANDLING_CHAIN_MAX)
 		return 0;
 	if (e->handling_col >= 0)
 		return 1;
@@ -89,7 +86,7 @@ static int row_rank(struct fs_ctx *ctx, const struct fs_entity *e, const struct 
  * belongs to another organization). */
 static int id_rank(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct fs_hcache *c, int depth)
 {
-	if (!e || depth > CHAIN_MAX)
+	if (!e || depth > FS_HANDLING_CHAIN_MAX)
 		return FS_HANDLING_MOST;
 	unsigned h = (unsigned)((uint64_t)id * 2654435761u ^ (uintptr_t)e) % (sizeof(c->slot) / sizeof(c->slot[0]));
 	if (c && c->slot[h].e == e && c->slot[h].id == id)
@@ -138,7 +135,7 @@ static int person_rank(struct fs_ctx *ctx, int64_t person, struct fs_hcache *c, 
 static int row_rank(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_value *vals, struct fs_hcache *c,
 		    int depth)
 {
-	if (depth > CHAIN_MAX)
+	if (depth > FS_HANDLING_CHAIN_MAX)
 		return FS_HANDLING_MOST;
 	int rank = -1;
 	if (e->handling_col >= 0) {

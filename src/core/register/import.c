@@ -12,7 +12,6 @@
 #include "util/textin.h"
 #include "util/utf8.h"
 
-#define MAX_COLUMNS 64
 
 #include "import_cols.h"
 
@@ -75,13 +74,13 @@ struct imp {
 	const struct fs_import_opts *o;
 	struct fs_import_report *rep;
 	const struct fs_entity *pe, *ee, *we;
-	int colfield[MAX_COLUMNS]; /* field index per CSV column, -1 = ignored */
-	char *header[MAX_COLUMNS];
+	int colfield[FS_IMPORT_COLUMNS_MAX]; /* field index per CSV column, -1 = ignored */
+	char *header[FS_IMPORT_COLUMNS_MAX];
 	size_t ncols;
 	int has_employment;
 	int id_col; /* column of fairshare_id, or -1 */
 	int reject_col; /* column import_error (of a rejects file), or -1 */
-	int unnamed[MAX_COLUMNS]; /* an empty column name: its cells must be empty */
+	int unnamed[FS_IMPORT_COLUMNS_MAX]; /* an empty column name: its cells must be empty */
 	int writing;
 	int raw;          /* bytes passed through as UTF-8, unchecked */
 	struct fs_buf sample; /* cells that were not UTF-8, to tell the encoding */
@@ -350,7 +349,7 @@ static int import_row(struct imp *m, const struct fs_csv_field *cells, size_t n)
 		return FS_EINVAL;
 	}
 	static const struct fs_csv_field empty = {"", 0};
-	struct fs_csv_field padded[MAX_COLUMNS];
+	struct fs_csv_field padded[FS_IMPORT_COLUMNS_MAX];
 	if (n < m->ncols) {
 		memcpy(padded, cells, n * sizeof(*cells));
 		for (size_t c = n; c < m->ncols; c++)
@@ -489,8 +488,8 @@ static int read_header(struct imp *m, struct fs_csv *csv, struct fs_textin *tin,
 		return fs_fail(err, rc, NULL, "%s: %s", m->o->name, perr.message);
 	size_t n = fs_csv_nfields(csv);
 	const struct fs_csv_field *h = fs_csv_fields(csv);
-	if (n > MAX_COLUMNS)
-		return fs_fail(err, FS_ELIMIT, NULL, "%s has %zu columns; at most %d", m->o->name, n, MAX_COLUMNS);
+	if (n > FS_IMPORT_COLUMNS_MAX)
+		return fs_fail(err, FS_ELIMIT, NULL, "%s has %zu columns; at most %d", m->o->name, n, FS_IMPORT_COLUMNS_MAX);
 	m->ncols = n;
 	m->line = 1;
 	struct fs_buf norm, mnorm;

@@ -1,5 +1,6 @@
 /* crypto.c - key file, sealing, keyed hashes and canonical row hashes. */
 #include "crypto.h"
+#include "fs_assert.h"
 #include "keyfile.h"
 
 #include <errno.h>
@@ -101,6 +102,8 @@ int fs_seal_with(struct fs_keys *k, const unsigned char key[32], unsigned char v
 	unsigned long long clen;
 	crypto_aead_xchacha20poly1305_ietf_encrypt(dst, &clen, dst, n, (const unsigned char *)ad,
 						   strlen(ad), NULL, nonce, key);
+	/* a seal is version, nonce, ciphertext and tag: opening relies on this length */
+	FS_ASSERT(clen == n + 16 && out->len - start == n + FS_SEAL_OVERHEAD);
 	return 0;
 }
 

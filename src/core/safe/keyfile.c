@@ -4,6 +4,7 @@
  * the shares' human-friendly encoding. What unlocks a wrapped or split key
  * (a passphrase, or k shares) is handed in once per process (fs_key_unlock_*). */
 #include "keyfile.h"
+#include "fs_limits.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +22,6 @@
 #define PLAIN_HEADER "fairshare-key-v1\n"
 #define WRAPPED_HEADER "fairshare-key-wrapped-v1\n"
 #define SPLIT_HEADER "fairshare-key-split-v1\n"
-#define FILE_MAX 1024
 
 /* What this process was given to unlock the key: a passphrase or the key itself
  * (from shares), in locked memory. */
@@ -102,7 +102,7 @@ static int read_file(const char *path, char *text, size_t cap, size_t *len, stru
 
 int fs_keyfile_kind(const char *path, struct fs_error *err)
 {
-	char text[FILE_MAX];
+	char text[FS_KEYFILE_MAX];
 	size_t n = 0;
 	int rc = read_file(path, text, sizeof(text), &n, err);
 	int kind = rc ? rc : !strncmp(text, PLAIN_HEADER, strlen(PLAIN_HEADER)) ? FS_KEY_PLAIN
@@ -168,7 +168,7 @@ static int unwrap(const char *path, const char *text, unsigned char master[32], 
 
 int fs_keyfile_split_info(const char *path, unsigned *k, unsigned *n, struct fs_error *err)
 {
-	char text[FILE_MAX];
+	char text[FS_KEYFILE_MAX];
 	size_t len = 0;
 	int rc = read_file(path, text, sizeof(text), &len, err);
 	if (rc)
@@ -198,7 +198,7 @@ int fs_keyfile_master(const char *path, unsigned char master[32], struct fs_erro
 
 static int keyfile_master(const char *path, unsigned char master[32], struct fs_error *err)
 {
-	char text[FILE_MAX];
+	char text[FS_KEYFILE_MAX];
 	size_t n = 0;
 	int rc = read_file(path, text, sizeof(text), &n, err);
 	if (rc)
@@ -288,7 +288,7 @@ int fs_keyfile_write_wrapped(const char *path, const unsigned char master[32], c
 	crypto_aead_xchacha20poly1305_ietf_encrypt(box + 24, NULL, master, 32, (const unsigned char *)WRAPPED_HEADER,
 						   strlen(WRAPPED_HEADER), NULL, box, kek);
 	sodium_free(kek);
-	char salt_hex[sizeof(salt) * 2 + 1], box_hex[sizeof(box) * 2 + 1], text[FILE_MAX];
+	char salt_hex[sizeof(salt) * 2 + 1], box_hex[sizeof(box) * 2 + 1], text[FS_KEYFILE_MAX];
 	sodium_bin2hex(salt_hex, sizeof(salt_hex), salt, sizeof(salt));
 	sodium_bin2hex(box_hex, sizeof(box_hex), box, sizeof(box));
 	int len = snprintf(text, sizeof(text), "%sargon2id %llu %zu %s %s\n", WRAPPED_HEADER, ops, mem, salt_hex, box_hex);
