@@ -129,6 +129,8 @@ int fs_ledger_approve(struct fs_ctx *ctx, int64_t fund, const char *pending_id, 
 	int rc = fs_store_select(ctx->st, &q, tf_row_cb, &t, err);
 	if (rc)
 		return rc;
+	if (!t.found && !strncmp(pending_id, "strike-", 7)) /* a week's strike pay: all its strikers at once */
+		return fs_strike_batch_approve(ctx, fund, pending_id, result, err);
 	if (!t.found || t.fund != fund || !(t.flags & FS_TF_PENDING))
 		return fs_fail(err, FS_ENOTFOUND, "id", "no pending disbursement '%.64s' in this fund", pending_id);
 	/* posted or voided before, by anyone under any id: say so, never "exists" */
