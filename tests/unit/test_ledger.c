@@ -583,6 +583,34 @@ static void test_rolling_limit(void **state)
 	assert_verified(f);
 }
 
+/* Reads check their capability in the core, whatever the front end (#10): nobody
+ * (before a login) reads nothing; a viewer (funds.read) reads the fund. */
+static void test_read_capabilities(void **state)
+{
+	struct fx *f = *state;
+	struct fs_error err = {0};
+	two_person_setup(f, "50.00", "");
+	json_t *j = NULL;
+	fs_act_as_nobody(f->ctx);
+	assert_int_equal(fs_fund_balances(f->ctx, f->fund, &j, &err), FS_EPERM);
+	assert_non_null(strstr(err.message, "funds.read"));
+	assert_int_equal(fs_fund_report(f->ctx, f->fund, &j, &err), FS_EPERM);
+	assert_int_equal(fs_fund_pending(f->ctx, f->fund, &j, &err), FS_EPERM);
+	assert_int_equal(fs_fund_pledges(f->ctx, f->fund, fs_date_today(), &j, &err), FS_EPERM);
+	FILE *out = tmpfile();
+	assert_non_null(out);
+	assert_int_equal(fs_ledger_export(f->ctx, f->fund, out, FS_LEDGER_CSV, 0, &err), FS_EPERM);
+	assert_int_equal(fs_export_people(f->ctx, out, FS_EXPORT_CSV, 0, &err), FS_EPERM);
+	assert_int_equal(fs_record_counts(f->ctx, "type", 0, &j, &err), FS_EPERM);
+	assert_null(j);
+	assert_int_equal(fs_record_timeline(f->ctx, NULL, NULL, 0, 0, &j, &err), FS_EPERM);
+	assert_int_equal(fs_act_as(f->ctx, "v", &err), 0);
+	assert_int_equal(fs_fund_balances(f->ctx, f->fund, &j, &err), 0);
+	json_decref(j);
+	assert_int_equal(fs_ledger_export(f->ctx, f->fund, out, FS_LEDGER_CSV, 0, &err), 0);
+	fclose(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -594,6 +622,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_principal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_person_rule, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rolling_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_capabilities, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_accounts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_batches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_negative_and_pending, setup, teardown),
