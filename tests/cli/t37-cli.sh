@@ -22,7 +22,7 @@ expect "a missing value" 64 m log --limit
 has "says which option needs what" "$T/err" "--limit needs a value (N) for 'log'"
 expect "a bad number" 64 m log --limit abc
 has "says what it is not" "$T/err" "--limit: 'abc' is not a positive whole number for 'log'"
-expect "a number out of its range" 64 fs serve --threads 99
+expect "a number out of its range" 64 timeout 60 "$FS_BIN" --db "$DB" serve --listen 127.0.0.1:1 --threads 99
 has "says the range" "$T/err" "--threads: '99' is not a whole number from 1 to 64 for 'serve'"
 expect "an option given twice" 64 m record timeline --from 2011-01-01 --from 2012-01-01
 has "says so" "$T/err" "--from given twice for 'record timeline'"
@@ -32,6 +32,8 @@ expect "a stray argument" 64 m watch extra
 has "names it" "$T/err" "unexpected argument 'extra' for 'watch'"
 expect "a short option" 64 m person list -x
 has "is refused by name" "$T/err" "unknown option -x (options are --long) for 'person list'"
+expect "a global option past its range" 64 fs --shares-fd 5000 summary
+has "says the range" "$T/err" "--shares-fd: '5000' is not a whole number from 0 to 1023"
 expect "a global option's bad number" 64 fs --passphrase-fd x summary
 has "names it" "$T/err" "--passphrase-fd: 'x' is not a whole number from 0 to 1023"
 expect "a user subcommand's missing value" 64 m user add someone --role
@@ -99,6 +101,15 @@ same "a viewer lists the accounts: refused, API" "$(call viewer GET /orgs/miners
 expect "an admin lists the accounts, CLI" 0 m --as admin user list
 same "an admin lists the accounts, API" "$(call admin GET /orgs/miners/users)" 200
 expect "a treasurer's account list, CLI" 77 m --as treasurer user list --json
+# reads: the core checks their capability and the handling level for both front ends
+expect "a viewer reads the fund's balances, CLI" 0 m --as viewer --json fund balances 1
+same "and over the API" "$(call viewer GET /orgs/miners/funds/1/balances)" 200
+expect "a viewer asks for sealed fields, CLI" 77 m --as viewer person show 1 --reveal
+has "names what it needs" "$T/err" "sealed fields"
+same "and over the API" "$(call viewer GET '/orgs/miners/people/1?reveal=1')" 403
+expect "a viewer's people export with sealed fields, CLI" 77 m --as viewer export people --reveal
+expect "a viewer's people list, CLI" 0 m --as viewer --json person list --limit 3
+same "and over the API" "$(call viewer GET '/orgs/miners/people?limit=3')" 200
 
 # ---- strike pay past the rolling limit: pending, then a second account approves it all
 m contribute --fund 1 --amount 5000 --into assets:cash --donor "Soma site" --id c37 >/dev/null
