@@ -316,19 +316,31 @@ static int fund_payroll(struct cli *c, int argc, char **argv)
 static int fund_report(struct cli *c, int argc, char **argv)
 {
 	int64_t fund;
-	int rc;
-	if (fund_id_only(argc, argv, "fund report", &fund, &rc))
+	int rc, qr = 0;
+	const char *svg = NULL;
+	const struct cli_option opts[] = {
+		CLI_OPT_FLAG("qr", &qr, "print the proofs as QR codes too"),
+		CLI_OPT_STRING("qr-svg", &svg, "FILE", "write the proofs' QR codes as SVG"),
+		CLI_OPT_END(),
+	};
+	if (cli_parse_options(argc, argv, opts, "fund report", 1, &rc) < 0)
 		return rc;
+	if (!argv[0] || cli_parse_id(argv[0], &fund))
+		return cli_usage("fund report FUND_ID [--json] [--qr] [--qr-svg FILE]");
 	struct fs_ctx *ctx = cli_open(c, FS_READONLY, 1, &rc);
 	if (!ctx)
 		return rc;
-	struct fs_error err = {0};
+	struct fs_error err = {0}, perr = {0};
 	json_t *r;
+	char *proofs = NULL; /* its checkpoint and the fund's entries' inclusion proofs */
 	int x = fs_fund_report(ctx, fund, &r, &err);
+	if (!x && fs_fund_report_proofs(ctx, fund, &proofs, &perr))
+		proofs = NULL;
 	fs_close(ctx);
 	if (x)
 		return cli_fail(&err, x);
 	if (c->json) {
+		fs_proofs_attach(r, proofs, perr.message);
 		cli_print_json(r);
 	} else {
 		const char *cur = json_string_value(json_object_get(r, "currency"));
@@ -351,9 +363,11 @@ static int fund_report(struct cli *c, int argc, char **argv)
 				printf("  %s  %-28s %16s %s\n", m, k, a, cur);
 			}
 		}
+		x = cli_proofs_print(proofs, perr.message, qr, svg);
 	}
+	free(proofs);
 	json_decref(r);
-	return EX_OK;
+	return x;
 }
 
 static int fund_pledges(struct cli *c, int argc, char **argv)

@@ -36,7 +36,8 @@ static const char usage_text[] =
 	"usage: fairshare serve [--listen ADDRESS:PORT] [--threads N] [--timeout S] [--web DIR]\n"
 	"                       [--tls-cert FILE --tls-key FILE] [--trusted-proxy ADDRESS]\n"
 	"                       [--metrics-allow A.B.C.D[/N],...] [--metrics-token-file FILE]\n"
-	"                       [--backup-dir DIR] [--log FILE]\n\n"
+	"                       [--backup-dir DIR] [--log FILE]\n"
+	"                       [--checkpoint-every DURATION] [--signing-key PATH]\n\n"
 	"Serves the HTTP JSON API under /api/v1 (default 127.0.0.1:8080) and the web\n"
 	"interface. Log in with POST /api/v1/login, or send 'Authorization: Bearer TOKEN'.\n"
 	"--timeout S: a connection idle for S seconds (default 30) is closed; a request's\n"
@@ -48,18 +49,36 @@ static const char usage_text[] =
 	"addresses or 'Authorization: Bearer' with the token in --metrics-token-file.\n"
 	"Under systemd, the credentials (LoadCredential=) fairshare.key, tls.crt, tls.key\n"
 	"and metrics-token are used when the options do not name files.\n"
+	"Every --checkpoint-every (default 1h; 30s, 15m, 1d; 0: never) it signs a checkpoint\n"
+	"of each organization's log that grew since its latest one, with the signing key\n"
+	"(--signing-key, $FAIRSHARE_SIGNING_KEY, or DB.signing.key), kept and served as the\n"
+	"latest (GET /api/v1/orgs/ORG/checkpoint).\n"
 	"SIGHUP reopens --log and reloads the TLS files; SIGTERM or Ctrl-C stops cleanly:\n"
 	"requests in flight finish first.\n";
+
+/* "90", "90s", "15m", "1h", "1d" in seconds (at most 7 days; 0: none); -1 when not a duration */
+static int duration(const char *s, unsigned *out)
+{
+	char *end;
+	long long n = strtoll(s, &end, 10);
+	long long unit = !*end ? 1 : !strcmp(end, "s") ? 1 : !strcmp(end, "m") ? 60 : !strcmp(end, "h") ? 3600
+		       : !strcmp(end, "d") ? 86400 : 0;
+	if (end == s || n < 0 || !unit || n > 7 * 86400 / unit)
+		return -1;
+	*out = (unsigned)(n * unit);
+	return 0;
+}
 
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
 	struct fs_http_opts o = {.db_path = c->db, .key_path = c->key, .listen = "127.0.0.1:8080", .ready = ready,
-				 .web_dir = web_dir()};
+				 .web_dir = web_dir(), .checkpoint_every_s = 3600};
 	if (argc > 1 && cli_is_help(argv[1])) {
 		fputs(usage_text, stdout);
 		return EX_OK;
 	}
 	int64_t threads = 0, timeout_s = 0;
+	const char *every = NULL;
 	const struct cli_option opts[] = {
 		CLI_OPT_STRING("listen", &o.listen, "ADDR:PORT", "where to listen (127.0.0.1:8080)"),
 		CLI_OPT_STRING("web", &o.web_dir, "DIR", "the web interface's files"),
@@ -70,6 +89,8 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		CLI_OPT_STRING("metrics-token-file", &o.metrics_token_file, "FILE", "the bearer token of /metrics"),
 		CLI_OPT_STRING("backup-dir", &o.backup_dir, "DIR", "where verified backups go"),
 		CLI_OPT_STRING("log", &o.log_path, "FILE", "the access log"),
+		CLI_OPT_STRING("signing-key", &o.signing_key, "PATH", "the key that signs the checkpoints"),
+		CLI_OPT_STRING("checkpoint-every", &every, "DURATION", "sign a checkpoint this often (1h; 0: never)"),
 		CLI_OPT_INT("threads", &threads, "N", "worker threads", 1, 64),
 		CLI_OPT_INT("timeout", &timeout_s, "SECONDS", "idle connection timeout", 1, 300),
 		CLI_OPT_END(),
@@ -77,6 +98,8 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	int prc;
 	if (cli_parse_options(argc, argv, opts, "serve", 0, &prc) < 0)
 		return prc;
+	if (every && duration(every, &o.checkpoint_every_s))
+		return cli_opt_error("serve", "--checkpoint-every takes a duration: 30s, 15m, 1h, 1d (at most 7d), or 0 for none");
 	o.threads = (unsigned)threads;
 	o.timeout_s = (unsigned)timeout_s;
 	char kbuf[4096], cbuf[4096], tbuf[4096], mbuf[4096], bbuf[4096];

@@ -58,6 +58,7 @@ static const struct cmd commands[] = {
 	{"backup", cmd_backup, CMD_NEED_DB | CMD_NEED_KEY | CMD_OPERATOR_ONLY, "write a whole copy of the database and evidence to FILE, plain or sealed"},
 	{"restore", cmd_restore, CMD_OPERATOR_ONLY, "bring back a sealed backup FILE as DEST, verified"},
 	{"migrate-store", cmd_migrate_store, CMD_OPERATOR_ONLY, "copy the whole installation FROM TO (SQLite <-> PostgreSQL), verified"},
+	{"witness", cmd_witness, CMD_NEED_DB | CMD_NEED_KEY, "witness add URL|check|list|show ID|verify FILE: keep other instances' checkpoints"},
 	{"key", cmd_key, CMD_NEED_DB | CMD_NEED_KEY | CMD_OPERATOR_ONLY, "the data key: status, wrap --passphrase, unwrap, split, unlock, rotate"},
 	{"help", cmd_help, 0, "the commands (this list); help COMMAND: what a command takes"},
 	{"policy", cmd_policy, 0, "the capability table: roles, capabilities, handling levels (JSON)"},

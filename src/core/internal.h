@@ -4,9 +4,9 @@
 #ifndef FS_INTERNAL_H
 #define FS_INTERNAL_H
 
-#include "../store/store.h"
-#include "../util/buf.h"
-#include "../util/private.h"
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/private.h"
 #include "crypto.h"
 #include "fairshare.h"
 
@@ -123,6 +123,9 @@ int rec_set_int(struct fs_rec *r, const char *field, int64_t v);
  * the rendering itself is fs_list_text_uncached (entity.c). */
 int fs_list_text_uncached(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_list_opts *o, struct fs_buf *out,
 			  struct fs_error *err);
+/* 0 when the principal may read records of e (fs_entity_read_capability), else
+ * FS_EPERM naming the capability: fs_get and fs_list check it for every front end. */
+int fs_may_read(struct fs_ctx *ctx, const struct fs_entity *e, struct fs_error *err);
 void fs_page_cache_clear(struct fs_ctx *ctx);
 void fs_page_cache_free(struct fs_ctx *ctx);
 
@@ -199,6 +202,10 @@ int fs_batch_rows(struct fs_ctx *ctx, const struct fs_value *entry, fs_batch_row
 		  size_t whysz, struct fs_error *err);
 /* verify: how many chunks of journal_rows are more than the `bound` batch entries found. */
 int fs_batch_unbound(struct fs_ctx *ctx, int64_t bound, int64_t *extra, struct fs_error *err);
+/* reshape_check.c: before a migration journals row v of e anew: 0 when it matches its last journal
+ * entry (hashed in the shape of migration `shape`), 1 when it differs (changed outside fairshare). */
+int fs_reshape_row_check(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_value *v, int shape,
+			 struct fs_error *err);
 /* log: the seq of the batch entry that created record id of e (0: none) and its row hash then. */
 int fs_batch_created(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, int64_t *seq,
 		     unsigned char row_hash[32], struct fs_error *err);

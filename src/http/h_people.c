@@ -97,7 +97,15 @@ enum MHD_Result fs_h_statement(struct fs_hreq *q)
 		return fs_http_send_error(q->c, 404, "not_found", "no such person", NULL);
 	const char *lang = fs_hreq_arg(q, "lang");
 	int rc = fs_statement(q->ctx, person, lang ? lang : "en", fs_date_today(), &out, &err);
-	return rc ? fs_hreq_fail(q, rc, &err) : fs_http_send_json(q->c, 200, out, NULL);
+	if (rc)
+		return fs_hreq_fail(q, rc, &err);
+	char *proofs = NULL; /* the proofs a worker keeps, and their QR codes (without them the statement stands) */
+	struct fs_error perr = {0};
+	if (fs_statement_proofs(q->ctx, person, &proofs, &perr))
+		proofs = NULL;
+	fs_proofs_attach(out, proofs, perr.message);
+	free(proofs);
+	return fs_http_send_json(q->c, 200, out, NULL);
 }
 
 /* POST /entitle: the entitlement calculator on a case given in the body. */

@@ -1,0 +1,612 @@
+/* journal.c - the tamper-evident journal: every change appends an entry, chained by
+ * BLAKE2b to the one before, in the same transaction as the change; verify
+ * recomputes the chain and compares every journaled row with its last entry. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <stdarg.h>
+
+#include "util/date.h"
+#include "log.h"
+
+void fs_now_iso(char out[32])
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	struct tm tm;
+	gmtime_r(&tv.tv_sec, &tm);
+	size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + n, 32 - n, ".%03dZ", (int)(tv.tv_usec / 1000) % 1000);
+}
+
+static int64_t org_of(const struct fs_rec *r)
+{
+	const struct fs_entity *e = r->e;
+	if (e->owned)
+		return r->v[e->org_col].i;
+	return strcmp(e->name, "organization") == 0 ? r->v[0].i : 0; /* accounts belong to no organization */
+}
+
+static int journal_entry(struct fs_ctx *ctx, const char *action, const struct fs_rec *before,
+			 const struct fs_rec *after, const char *note, struct fs_error *err);
+
+int fs_journal_append(struct fs_ctx *ctx, const char *action, const struct fs_rec *before,
+		      const struct fs_rec *after, struct fs_error *err)
+{
+	return journal_entry(ctx, action, before, after, NULL, err);
+}
+
+int fs_journal_note(struct fs_ctx *ctx, const char *action, const struct fs_rec *about, const char *note,
+		    struct fs_error *err)
+{
+	return journal_entry(ctx, action, about, NULL, note, err);
+}
+
+int fs_journal_transfers(struct fs_ctx *ctx, const struct fs_rec *fund, int64_t first_seq, int64_t last_seq,
+			 int64_t count, const unsigned char head[32], struct fs_error *err)
+{
+	char hex[65], note[200];
+	fs_hex(head, 32, hex);
+	snprintf(note, sizeof(note), "{\"transfers\":%lld,\"first_seq\":%lld,\"last_seq\":%lld,\"head\":\"%s\"}",
+		 (long long)count, (long long)first_seq, (long long)last_seq, hex);
+	return journal_entry(ctx, "transfers", fund, NULL, note, err);
+}
+
+int fs_journal_batch(struct fs_ctx *ctx, const char *note, struct fs_error *err)
+{
+	struct fs_rec r;
+	rec_init(&r, fs_entity_find("organization"));
+	r.v[0] = fs_vint(ctx->org_id);
+	int rc = journal_entry(ctx, "batch", &r, NULL, note, err);
+	rec_done(&r);
+	return rc;
+}
+
+int fs_journal_custody(struct fs_ctx *ctx, int64_t evidence_id, int64_t custody_seq, const unsigned char head[32],
+		       struct fs_error *err)
+{
+	struct fs_rec r;
+	rec_init(&r, fs_entity_find("evidence"));
+	r.v[0] = fs_vint(evidence_id);
+	r.v[r.e->org_col] = fs_vint(ctx->org_id);
+	char hex[65], note[160];
+	fs_hex(head, 32, hex);
+	snprintf(note, sizeof(note), "{\"custody_seq\":%lld,\"head\":\"%s\"}", (long long)custody_seq, hex);
+	int rc = journal_entry(ctx, "custody", &r, NULL, note, err);
+	rec_done(&r);
+	return rc;
+}
+
+struct anchor_ud {
+	int64_t *seq;
+	char *head_hex;
+	int found;
+};
+
+static int anchor_cb(void *p, const struct fs_value *v)
+{
+	struct anchor_ud *u = p;
+	json_t *j = v[0].type == FS_VTEXT ? json_loadb(v[0].p, v[0].n, 0, NULL) : NULL;
+	const char *hex = json_string_value(json_object_get(j, "head"));
+	if (hex && strlen(hex) == 64) {
+		memcpy(u->head_hex, hex, 65);
+		*u->seq = json_integer_value(json_object_get(j, "custody_seq"));
+		u->found = 1;
+	}
+	json_decref(j);
+	return 1;
+}
+
+int fs_journal_custody_anchor(struct fs_ctx *ctx, int64_t *custody_seq, char head_hex[65], struct fs_error *err)
+{
+	struct fs_filter f = {"action", FS_EQ, fs_vtext("custody")};
+	static const char *const cols[] = {"after_json"};
+	struct fs_query q = {.table = &fs_journal_table, .filters = &f, .nfilters = 1, .order_by = "seq", .descending = 1,
+			     .limit = 1, .columns = cols, .ncolumns = 1};
+	struct anchor_ud u = {custody_seq, head_hex, 0};
+	*custody_seq = 0;
+	int rc = fs_store_select(ctx->st, &q, anchor_cb, &u, err);
+	return rc ? rc : u.found;
+}
+
+static int journal_entry(struct fs_ctx *ctx, const char *action, const struct fs_rec *before,
+			 const struct fs_rec *after, const char *note, struct fs_error *err)
+{
+	const struct fs_rec *r = after ? after : before;
+	const struct fs_entity *e = r->e;
+	int rc;
+	if (ctx->batch && (rc = fs_batch_touch(ctx, e, r->v[0].i, err)))
+		return rc; /* a record a pending batch created: the batch entry comes first */
+	if (!ctx->head_valid) {
+		if ((rc = fs_store_journal_head(ctx->st, &ctx->head_seq, ctx->head_hash, err)))
+			return rc;
+		ctx->head_valid = 1;
+	}
+	char ts[32];
+	fs_now_iso(ts);
+	struct fs_buf bj, aj;
+	fs_buf_init(&bj, 1u << 20);
+	fs_buf_init(&aj, 1u << 20);
+	int jrc = note ? fs_buf_adds(&aj, note)
+		       : (before && rec_json_text(before, REC_JSON_JOURNAL, &bj)) || (after && rec_json_text(after, REC_JSON_JOURNAL, &aj));
+	unsigned char row_hash[FS_HASH_BYTES], hash[FS_HASH_BYTES];
+	if (after)
+		fs_hash_values(e->table.name, after->v, e->table.ncols, row_hash);
+	struct fs_value v[FS_J_NCOLS];
+	int64_t seq = ctx->head_seq + 1;
+	v[FS_J_SEQ] = fs_vint(seq);
+	v[FS_J_TS] = fs_vtext(ts);
+	v[FS_J_ACTOR] = fs_vtext(ctx->actor);
+	v[FS_J_ACTION] = fs_vtext(action);
+	v[FS_J_ENTITY] = fs_vtext(e->name);
+	v[FS_J_ENTITY_ID] = fs_vint(r->v[0].i);
+	v[FS_J_ORG_ID] = fs_vint(org_of(r));
+	v[FS_J_PERSON_ID] = e->person_col >= 0 ? r->v[e->person_col] : fs_vnull();
+	v[FS_J_BEFORE] = before && !note ? (struct fs_value){FS_VTEXT, 0, bj.data, bj.len} : fs_vnull();
+	v[FS_J_AFTER] = after || note ? (struct fs_value){FS_VTEXT, 0, aj.data, aj.len} : fs_vnull();
+	v[FS_J_ROW_HASH] = after ? fs_vblob(row_hash, sizeof(row_hash)) : fs_vnull();
+	v[FS_J_PREV_HASH] = fs_vblob(ctx->head_hash, FS_HASH_BYTES);
+	fs_hash_values("journal", v, FS_J_HASH, hash);
+	v[FS_J_HASH] = fs_vblob(hash, sizeof(hash));
+	int64_t got;
+	rc = jrc ? fs_fail(err, FS_ENOMEM, NULL, "out of memory") : fs_store_insert(ctx->st, &fs_journal_table, v, &got, err);
+	fs_buf_done(&bj);
+	fs_buf_done(&aj);
+	if (rc)
+		return rc;
+	if (got != seq)
+		return fs_fail(err, FS_EINTEGRITY, NULL, "journal entry got number %lld, expected %lld",
+			       (long long)got, (long long)seq);
+	if (!ctx->log_off && (rc = fs_log_append(ctx, org_of(r), seq, hash, err))) /* a leaf of its organization's Merkle log */
+		return rc;
+	ctx->head_seq = seq;
+	memcpy(ctx->head_hash, hash, FS_HASH_BYTES);
+	return 0;
+}
+
+/* ---- verify ---- */
+
+struct slot {
+	uint64_t key; /* 0 = empty */
+	int64_t seq;
+	unsigned char hash[FS_HASH_BYTES];
+	unsigned char deleted, seen;
+};
+
+struct map {
+	struct slot *s;
+	size_t cap, n;
+};
+
+static uint64_t mix(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return x;
+}
+
+static struct slot *map_slot(struct map *m, uint64_t key, int insert)
+{
+	if (insert && (m->n + 1) * 2 > m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 1024;
+		struct slot *ns = calloc(cap, sizeof(*ns));
+		if (!ns)
+			return NULL;
+		for (size_t i = 0; i < m->cap; i++) {
+			if (!m->s[i].key)
+				continue;
+			size_t j = mix(m->s[i].key) & (cap - 1);
+			while (ns[j].key)
+				j = (j + 1) & (cap - 1);
+			ns[j] = m->s[i];
+		}
+		free(m->s);
+		m->s = ns;
+		m->cap = cap;
+	}
+	if (!m->cap)
+		return NULL;
+	size_t j = mix(key) & (m->cap - 1);
+	while (m->s[j].key && m->s[j].key != key)
+		j = (j + 1) & (m->cap - 1);
+	if (!m->s[j].key) {
+		if (!insert)
+			return NULL;
+		m->s[j].key = key;
+		m->n++;
+	}
+	return &m->s[j];
+}
+
+static int entity_index(const char *name, size_t n)
+{
+	for (size_t i = 0; i < fs_nentities; i++)
+		if (strlen(fs_entities[i]->name) == n && memcmp(fs_entities[i]->name, name, n) == 0)
+			return (int)i;
+	return -1;
+}
+
+struct verify_ud {
+	struct fs_ctx *ctx;
+	struct fs_verify_report *rep;
+	struct fs_buf *text;
+	struct map map;
+	int64_t expect_seq;
+	unsigned char prev[FS_HASH_BYTES];
+	const struct fs_entity *e;
+	int eidx;
+	int rc;
+	int64_t batches; /* batch entries whose rows were found */
+};
+
+#define MAX_LISTED 50
+
+__attribute__((format(printf, 3, 4)))
+static void problem(struct verify_ud *u, int64_t seq, const char *fmt, ...)
+{
+	u->rep->problems++;
+	if (seq && (!u->rep->first_bad_seq || seq < u->rep->first_bad_seq))
+		u->rep->first_bad_seq = seq;
+	if (u->rep->problems <= MAX_LISTED) {
+		char line[300];
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(line, sizeof(line), fmt, ap);
+		va_end(ap);
+		fs_buf_adds(u->text, line);
+		fs_buf_addc(u->text, '\n');
+	}
+}
+
+static int batch_row(void *p, const struct fs_entity *e, int64_t id, const unsigned char *row_hash)
+{
+	struct verify_ud *u = p;
+	int ei = entity_index(e->name, strlen(e->name));
+	struct slot *s = ei < 0 ? NULL : map_slot(&u->map, ((uint64_t)(ei + 1) << 56) | (uint64_t)id, 1);
+	if (!s)
+		return FS_ENOMEM;
+	s->seq = u->expect_seq - 1;
+	s->deleted = 0;
+	memcpy(s->hash, row_hash, FS_HASH_BYTES);
+	return 0;
+}
+
+/* A batch entry binds the rows of its chunk in journal_rows, each as a create would. */
+static int batch_entry(struct verify_ud *u, const struct fs_value *v, int64_t seq)
+{
+	char why[200];
+	struct fs_error err = {0};
+	int rc = fs_batch_rows(u->ctx, v, batch_row, u, why, sizeof(why), &err);
+	if (rc == 1)
+		problem(u, seq, "%s", why);
+	else if (rc == 0)
+		u->batches++;
+	else
+		u->rc = rc;
+	return rc < 0;
+}
+
+static int journal_cb(void *p, const struct fs_value *v)
+{
+	struct verify_ud *u = p;
+	int64_t seq = v[FS_J_SEQ].i;
+	u->rep->entries++;
+	if (seq != u->expect_seq)
+		problem(u, u->expect_seq, "journal: entries %lld to %lld are missing", (long long)u->expect_seq, (long long)(seq - 1));
+	u->expect_seq = seq + 1;
+	unsigned char h[FS_HASH_BYTES];
+	fs_hash_values("journal", v, FS_J_HASH, h);
+	if (v[FS_J_HASH].type != FS_VBLOB || v[FS_J_HASH].n != FS_HASH_BYTES || memcmp(h, v[FS_J_HASH].p, FS_HASH_BYTES))
+		problem(u, seq, "journal: entry %lld does not match its hash (altered)", (long long)seq);
+	if (v[FS_J_PREV_HASH].type != FS_VBLOB || v[FS_J_PREV_HASH].n != FS_HASH_BYTES ||
+	    memcmp(u->prev, v[FS_J_PREV_HASH].p, FS_HASH_BYTES))
+		problem(u, seq, "journal: entry %lld does not follow the entry before it (chain broken)", (long long)seq);
+	if (v[FS_J_HASH].type == FS_VBLOB && v[FS_J_HASH].n == FS_HASH_BYTES)
+		memcpy(u->prev, v[FS_J_HASH].p, FS_HASH_BYTES);
+	int ei = v[FS_J_ENTITY].type == FS_VTEXT ? entity_index(v[FS_J_ENTITY].p, v[FS_J_ENTITY].n) : -1;
+	if (ei < 0) {
+		problem(u, seq, "journal: entry %lld names an unknown kind of record", (long long)seq);
+		return 0;
+	}
+	if (v[FS_J_ACTION].n == 5 && !memcmp(v[FS_J_ACTION].p, "batch", 5))
+		return batch_entry(u, v, seq);
+	if (v[FS_J_ACTION].n == 8 && !memcmp(v[FS_J_ACTION].p, "mismatch", 8)) /* reshape_check.c */
+		problem(u, seq, "%s %lld differed from its journal entry when a migration journaled it anew (changed "
+			"outside fairshare before the upgrade; entry %lld)", fs_entities[ei]->name, (long long)v[FS_J_ENTITY_ID].i,
+			(long long)seq);
+	if ((v[FS_J_ACTION].n == 4 && !memcmp(v[FS_J_ACTION].p, "view", 4)) ||
+	    (v[FS_J_ACTION].n == 9 && !memcmp(v[FS_J_ACTION].p, "transfers", 9)) ||
+	    (v[FS_J_ACTION].n == 7 && !memcmp(v[FS_J_ACTION].p, "custody", 7)) ||
+	    (v[FS_J_ACTION].n == 5 && !memcmp(v[FS_J_ACTION].p, "token", 5)) ||
+	    (v[FS_J_ACTION].n == 6 && !memcmp(v[FS_J_ACTION].p, "forget", 6)) ||
+	    (v[FS_J_ACTION].n == 6 && !memcmp(v[FS_J_ACTION].p, "rotate", 6)) ||
+	    (v[FS_J_ACTION].n == 3 && !memcmp(v[FS_J_ACTION].p, "log", 3)))
+		return 0; /* a view of sealed fields, a batch of transfers, a custody event, an API token made or
+			   * revoked, a person forgotten, a key rotated, a log begun: no row of the register changed */
+	struct slot *s = map_slot(&u->map, ((uint64_t)(ei + 1) << 56) | (uint64_t)v[FS_J_ENTITY_ID].i, 1);
+	if (!s) {
+		u->rc = FS_ENOMEM;
+		return 1;
+	}
+	s->seq = seq;
+	s->deleted = v[FS_J_ROW_HASH].type != FS_VBLOB;
+	if (!s->deleted && v[FS_J_ROW_HASH].n == FS_HASH_BYTES)
+		memcpy(s->hash, v[FS_J_ROW_HASH].p, FS_HASH_BYTES);
+	return 0;
+}
+
+static int row_cb(void *p, const struct fs_value *v)
+{
+	struct verify_ud *u = p;
+	const struct fs_entity *e = u->e;
+	int64_t id = v[0].i;
+	u->rep->rows++;
+	struct slot *s = map_slot(&u->map, ((uint64_t)(u->eidx + 1) << 56) | (uint64_t)id, 0);
+	if (!s || s->deleted) {
+		problem(u, 0, "%s %lld has no journal entry (added outside fairshare)", e->name, (long long)id);
+		return 0;
+	}
+	s->seen = 1;
+	unsigned char h[FS_HASH_BYTES];
+	fs_hash_values(e->table.name, v, e->table.ncols, h);
+	if (memcmp(h, s->hash, FS_HASH_BYTES))
+		problem(u, s->seq, "%s %lld differs from its journal entry %lld (changed outside fairshare)", e->name, (long long)id, (long long)s->seq);
+	const char *bad = fs_seal_row_check(u->ctx, e, v);
+	if (bad)
+		problem(u, 0, "%s %lld: %s", e->name, (long long)id, bad);
+	return 0;
+}
+
+int fs_verify(struct fs_ctx *ctx, struct fs_verify_report *rep, struct fs_error *err)
+{
+	memset(rep, 0, sizeof(*rep));
+	struct fs_buf text;
+	fs_buf_init(&text, 1u << 20);
+	struct verify_ud u = {.ctx = ctx, .rep = rep, .text = &text, .expect_seq = 1};
+	struct fs_query q = {.table = &fs_journal_table};
+	int rc = fs_store_select(ctx->st, &q, journal_cb, &u, err);
+	if (!rc)
+		rc = u.rc;
+	fs_hex(u.prev, FS_HASH_BYTES, rep->head_hash);
+	for (size_t i = 0; !rc && i < fs_nentities; i++) {
+		u.e = fs_entities[i];
+		u.eidx = (int)i;
+		struct fs_query rq = {.table = &u.e->table, .raw = 1}; /* the row as stored and hashed */
+		rc = fs_store_select(ctx->st, &rq, row_cb, &u, err);
+	}
+	if (!rc) {
+		int64_t extra = 0;
+		rc = fs_batch_unbound(ctx, u.batches, &extra, err);
+		if (!rc && extra)
+			problem(&u, 0, "journal_rows: %lld chunks of rows are bound by no journal entry (added outside fairshare)",
+				(long long)extra);
+	}
+	for (size_t i = 0; !rc && i < u.map.cap; i++) {
+		struct slot *s = &u.map.s[i];
+		if (s->key && !s->deleted && !s->seen)
+			problem(&u, s->seq, "%s %lld is in the journal but missing from the database (deleted outside fairshare; entry %lld)",
+				fs_entities[(s->key >> 56) - 1]->name, (long long)(s->key & ((1ULL << 56) - 1)), (long long)s->seq);
+	}
+	if (!rc) { /* the Merkle logs: every leaf and subtree recomputed from the journal */
+		int64_t problems = 0;
+		rc = fs_log_verify(ctx, &text, &problems, err);
+		rep->problems += problems;
+	}
+	if (!rc) { /* the ledger: its own chain and the balances it implies */
+		int64_t problems = 0, transfers = 0;
+		rc = fs_ledger_verify(ctx, &text, &problems, &transfers, err);
+		rep->problems += problems;
+		rep->rows += transfers;
+	}
+	if (!rc) { /* evidence files and their custody chain */
+		int64_t problems = 0, files = 0;
+		rc = fs_evidence_check(ctx, &text, &problems, &files, err);
+		rep->problems += problems;
+		rep->rows += files;
+	}
+	if (!rc)
+		rep->warnings = fs_files_check(ctx, &text);
+	if (!rc) {
+		size_t before = text.len;
+		rc = ctx->st->ops->check(ctx->st, &text, err);
+		for (size_t i = before; i < text.len; i++)
+			rep->problems += text.data[i] == '\n';
+	}
+	free(u.map.s);
+	if (rc) {
+		fs_buf_done(&text);
+		return rc;
+	}
+	if (rep->problems > MAX_LISTED)
+		fs_buf_addf(&text, "... and %lld more problems\n", (long long)(rep->problems - MAX_LISTED));
+	rep->text = fs_buf_take(&text);
+	if (rep->problems)
+		return fs_fail(err, FS_EINTEGRITY, NULL, "%lld problem%s found", (long long)rep->problems,
+			       rep->problems == 1 ? "" : "s");
+	return 0;
+}
+
+/* ---- log ---- */
+
+struct log_ud {
+	json_t *items;
+};
+
+static json_t *parse_or_null(const struct fs_value *v)
+{
+	if (v->type != FS_VTEXT)
+		return json_null();
+	json_t *j = json_loadb(v->p, v->n, 0, NULL);
+	return j ? j : json_stringn(v->p, v->n);
+}
+
+static int log_cb(void *p, const struct fs_value *v)
+{
+	struct log_ud *u = p;
+	char hex[2 * FS_HASH_BYTES + 1] = "";
+	if (v[FS_J_HASH].type == FS_VBLOB && v[FS_J_HASH].n == FS_HASH_BYTES)
+		fs_hex(v[FS_J_HASH].p, FS_HASH_BYTES, hex);
+	json_t *o = json_object();
+	json_object_set_new(o, "seq", json_integer(v[FS_J_SEQ].i));
+	json_object_set_new(o, "ts", json_stringn(v[FS_J_TS].p, v[FS_J_TS].n));
+	json_object_set_new(o, "actor", json_stringn(v[FS_J_ACTOR].p, v[FS_J_ACTOR].n));
+	json_object_set_new(o, "action", json_stringn(v[FS_J_ACTION].p, v[FS_J_ACTION].n));
+	json_object_set_new(o, "entity", json_stringn(v[FS_J_ENTITY].p, v[FS_J_ENTITY].n));
+	json_object_set_new(o, "entity_id", json_integer(v[FS_J_ENTITY_ID].i));
+	json_object_set_new(o, "org_id", v[FS_J_ORG_ID].type == FS_VINT ? json_integer(v[FS_J_ORG_ID].i) : json_null());
+	json_object_set_new(o, "person_id", v[FS_J_PERSON_ID].type == FS_VINT ? json_integer(v[FS_J_PERSON_ID].i) : json_null());
+	json_object_set_new(o, "before", parse_or_null(&v[FS_J_BEFORE]));
+	json_object_set_new(o, "after", parse_or_null(&v[FS_J_AFTER]));
+	json_object_set_new(o, "hash", json_string(hex));
+	json_array_append_new(u->items, o);
+	return 0;
+}
+
+static int bound(const char *s, int upper, char out[32], struct fs_error *err, const char *field)
+{
+	/* A date bounds the whole day; a timestamp is used as given. */
+	fs_date d;
+	if (strlen(s) == 10) {
+		int rc = fs_date_parse(s, &d, err, field);
+		if (rc)
+			return rc;
+		char day[11];
+		fs_date_format(d, day);
+		snprintf(out, 32, "%sT%s", day, upper ? "23:59:59.999Z" : "00:00:00.000Z");
+		return 0;
+	}
+	if (strlen(s) < 11 || strlen(s) > 24 || s[10] != 'T')
+		return fs_fail(err, FS_EINVAL, field, "'%.30s' is not a date (YYYY-MM-DD) or a timestamp (YYYY-MM-DDTHH:MM:SSZ)", s);
+	snprintf(out, 32, "%s", s);
+	return 0;
+}
+
+/* The record as the batch created it: the "before" of its next entry, else the row
+ * as it is when it still has the hash the batch bound (NULL: changed since, unseen). */
+static json_t *as_created(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, int64_t seq,
+			  const unsigned char row_hash[FS_HASH_BYTES], json_t *items)
+{
+	json_t *next = NULL;
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it) {
+		json_int_t s = json_integer_value(json_object_get(it, "seq"));
+		if (s > seq && (!next || s < json_integer_value(json_object_get(next, "seq"))))
+			next = it;
+	}
+	if (next && json_is_object(json_object_get(next, "before")))
+		return json_incref(json_object_get(next, "before"));
+	struct fs_row row;
+	struct fs_error err = {0};
+	if (fs_store_get_raw(ctx->st, &e->table, id, &row, &err))
+		return NULL;
+	unsigned char h[FS_HASH_BYTES];
+	json_t *j = NULL;
+	struct fs_rec r;
+	rec_init(&r, e);
+	if (!fs_hash_values(e->table.name, row.vals, e->table.ncols, h) && !memcmp(h, row_hash, FS_HASH_BYTES) &&
+	    !rec_from_values_ex(ctx, &r, e, row.vals, 0, &err)) {
+		struct fs_buf b;
+		fs_buf_init(&b, 1u << 20);
+		if (!rec_json_text(&r, REC_JSON_JOURNAL, &b))
+			j = json_loadb(b.data, b.len, 0, NULL);
+		fs_buf_done(&b);
+	}
+	rec_done(&r);
+	fs_row_free(&row);
+	return j;
+}
+
+static int log_batch_created(struct fs_ctx *ctx, const struct fs_log_opts *o, const char *since, const char *until,
+			     const struct fs_entity *e, int64_t id, json_t *items, struct fs_error *err)
+{
+	int64_t seq;
+	unsigned char row_hash[FS_HASH_BYTES];
+	int rc = fs_batch_created(ctx, e, id, &seq, row_hash, err);
+	if (rc || !seq)
+		return rc;
+	struct fs_filter f = {"seq", FS_EQ, fs_vint(seq)};
+	struct fs_query q = {.table = &fs_journal_table, .filters = &f, .nfilters = 1, .limit = 1};
+	struct log_ud one = {json_array()};
+	rc = fs_store_select(ctx->st, &q, log_cb, &one, err);
+	json_t *it = json_array_get(one.items, 0);
+	if (rc || !it || (o->org_id > 0 && json_integer_value(json_object_get(it, "org_id")) != o->org_id)) {
+		json_decref(one.items);
+		return rc;
+	}
+	char hex[2 * FS_HASH_BYTES + 1];
+	fs_hex(row_hash, FS_HASH_BYTES, hex);
+	json_t *batch = json_object_get(it, "after");
+	json_object_set(batch, "seq", json_object_get(it, "seq"));
+	json_object_set_new(batch, "row_hash", json_string(hex));
+	json_object_set(it, "batch", batch);
+	json_object_set_new(it, "action", json_string("create"));
+	json_object_set_new(it, "entity", json_string(e->name));
+	json_object_set_new(it, "entity_id", json_integer(id));
+	json_object_set_new(it, "person_id", e->person_col == 0 ? json_integer(id) : json_null());
+	json_t *created = as_created(ctx, e, id, seq, row_hash, items);
+	json_object_set_new(it, "after", created ? created : json_null());
+	/* in seq order, as the other entries */
+	size_t at = 0, n = json_array_size(items);
+	while (at < n) {
+		json_int_t s = json_integer_value(json_object_get(json_array_get(items, at), "seq"));
+		if (o->descending ? s < seq : s > seq)
+			break;
+		at++;
+	}
+	const char *ts = json_string_value(json_object_get(it, "ts"));
+	int in_time = ts && (!since || strcmp(ts, since) >= 0) && (!until || strcmp(ts, until) <= 0);
+	if (in_time && o->offset <= 0 && !(o->limit > 0 && at >= (size_t)o->limit))
+		json_array_insert(items, at, it);
+	if (o->limit > 0 && json_array_size(items) > (size_t)o->limit)
+		json_array_remove(items, json_array_size(items) - 1);
+	json_decref(one.items);
+	return 0;
+}
+
+int fs_log(struct fs_ctx *ctx, const struct fs_log_opts *o, json_t **ret, struct fs_error *err)
+{
+	struct fs_filter f[8];
+	size_t nf = 0;
+	char since[32], until[32];
+	int rc = 0;
+	if (o->entity) {
+		const struct fs_entity *e = fs_entity_find(o->entity);
+		if (!e)
+			return fs_fail(err, FS_EINVAL, "entity", "'%.32s' is not a kind of record (person, employer, workplace, employment, membership, organization)", o->entity);
+		f[nf++] = (struct fs_filter){"entity", FS_EQ, fs_vtext(e->name)};
+	}
+	if (o->entity_id > 0)
+		f[nf++] = (struct fs_filter){"entity_id", FS_EQ, fs_vint(o->entity_id)};
+	if (o->person_id > 0)
+		f[nf++] = (struct fs_filter){"person_id", FS_EQ, fs_vint(o->person_id)};
+	if (o->org_id > 0)
+		f[nf++] = (struct fs_filter){"org_id", FS_EQ, fs_vint(o->org_id)};
+	if (o->since && (rc = bound(o->since, 0, since, err, "since")))
+		return rc;
+	if (o->since)
+		f[nf++] = (struct fs_filter){"ts", FS_GE, fs_vtext(since)};
+	if (o->until && (rc = bound(o->until, 1, until, err, "until")))
+		return rc;
+	if (o->until)
+		f[nf++] = (struct fs_filter){"ts", FS_LE, fs_vtext(until)};
+	struct fs_query q = {.table = &fs_journal_table, .filters = f, .nfilters = nf,
+			     .descending = o->descending, .limit = o->limit, .offset = o->offset};
+	struct log_ud u = {json_array()};
+	rc = fs_store_select(ctx->st, &q, log_cb, &u, err);
+	/* a record created by a batch: the batch entry is its creation */
+	const struct fs_entity *be = o->entity ? fs_entity_find(o->entity) : o->person_id > 0 ? fs_entity_find("person") : NULL;
+	int64_t bid = o->entity_id > 0 ? o->entity_id : o->person_id;
+	if (!rc && be && bid > 0 && (!o->person_id || (be->person_col == 0 && bid == o->person_id)))
+		rc = log_batch_created(ctx, o, o->since ? since : NULL, o->until ? until : NULL, be, bid, u.items, err);
+	if (rc) {
+		json_decref(u.items);
+		return rc;
+	}
+	*ret = u.items;
+	return 0;
+}

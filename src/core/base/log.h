@@ -1,0 +1,45 @@
+/* log.h - private to the core: the journal as one Merkle log per organization
+ * (RFC 9162, merkle.h) kept in the store. Log 0 is the system log (accounts,
+ * and whatever belongs to no organization); log N is organization N's. Each
+ * journal entry is one leaf of its organization's log: SHA-256(0x00 || entry hash).
+ * Every complete subtree is stored once (table log_nodes), so an append writes
+ * O(log n) nodes (amortised two) and every proof reads O(log n). */
+#ifndef FS_LOG_H
+#define FS_LOG_H
+
+#include <stdint.h>
+
+#include "merkle.h"
+
+struct fs_ctx;
+struct fs_buf;
+struct fs_error;
+
+/* Add the journal entry seq (its hash) to the log of org. Inside the caller's transaction. */
+int fs_log_append(struct fs_ctx *ctx, int64_t org, int64_t seq, const unsigned char entry_hash[32], struct fs_error *err);
+/* The number of leaves of org's log. */
+int fs_log_size(struct fs_ctx *ctx, int64_t org, int64_t *size, struct fs_error *err);
+/* The tree head over the first size leaves (size <= the log's size). */
+int fs_log_root(struct fs_ctx *ctx, int64_t org, int64_t size, unsigned char root[32], struct fs_error *err);
+int fs_log_inclusion(struct fs_ctx *ctx, int64_t org, int64_t index, int64_t size,
+		     unsigned char proof[][FS_MERKLE_HASH], size_t *len, struct fs_error *err);
+int fs_log_consistency(struct fs_ctx *ctx, int64_t org, int64_t first, int64_t second,
+		       unsigned char proof[][FS_MERKLE_HASH], size_t *len, struct fs_error *err);
+/* The leaf of journal entry seq: its log, index and leaf hash (FS_ENOTFOUND if none). */
+int fs_log_leaf_of(struct fs_ctx *ctx, int64_t seq, int64_t *org, int64_t *index, unsigned char leaf[32],
+		   struct fs_error *err);
+/* verify: every stored node recomputed from the journal; problems appended to text. */
+int fs_log_verify(struct fs_ctx *ctx, struct fs_buf *text, int64_t *problems, struct fs_error *err);
+/* A database from before the log: every journal entry becomes a leaf of its log, in
+ * order, and each log gets one entry binding the old chain's head. Once (meta merkle_log). */
+int fs_log_build(struct fs_ctx *ctx, struct fs_error *err);
+int fs_log_built(struct fs_ctx *ctx, int *built, struct fs_error *err);
+int fs_log_mark_built(struct fs_ctx *ctx, struct fs_error *err);
+/* checkpoint.c: a signed checkpoint; store = 0 keeps it out of the database (a read-only open) */
+int fs_checkpoint_sign(struct fs_ctx *ctx, const char *key_path, int store, char **ret, struct fs_error *err);
+
+/* checkpoint.c: msg signed with this database's signing key (path NULL: the default); its public half in pk */
+int fs_signing_sign(struct fs_ctx *ctx, const char *path, const void *msg, size_t n, unsigned char sig[64],
+		    unsigned char pk[32], struct fs_error *err);
+
+#endif

@@ -1,0 +1,746 @@
+/* ledger.c - the solidarity funds' double-entry ledger (after TigerBeetle's
+ * accounts and transfers).
+ *
+ * Transfers are immutable rows of their own hash-chained log (prev_hash, hash),
+ * written in batches; each batch is one journal entry. A transfer's id is its
+ * idempotency key: the same id with the same fields answers "exists" and changes
+ * nothing, with other fields it is refused. Linked transfers succeed or fail
+ * together: the new ones of a chain are all recorded or none is; one that
+ * exists already (same id, same fields) is no failure and is answered "exists",
+ * so a rerun of a chain records exactly what is new. Every sum on a balance is
+ * overflow-checked: a batch that would pass the largest amount is refused whole,
+ * naming the transfer. Pending transfers reserve an amount until posted or voided (or they
+ * time out). Balances are derived, kept per account, and checked against the
+ * transfers by verify. Amounts are integer minor units, debit = credit. */
+#include "internal.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/date.h"
+#include "util/money.h"
+#include "ledger_int.h"
+
+static const struct fs_column transfer_cols[T_NCOLS] = {
+	{"seq", FS_VINT}, {"id", FS_VTEXT}, {"org_id", FS_VINT}, {"fund_id", FS_VINT}, {"debit_account_id", FS_VINT},
+	{"credit_account_id", FS_VINT}, {"amount_minor", FS_VINT}, {"currency", FS_VTEXT}, {"code", FS_VTEXT},
+	{"flags", FS_VINT}, {"pending_id", FS_VTEXT}, {"timeout_at", FS_VTEXT}, {"ts", FS_VTEXT}, {"value_date", FS_VTEXT},
+	{"actor", FS_VTEXT}, {"memo", FS_VTEXT}, {"party", FS_VBLOB}, {"prev_hash", FS_VBLOB}, {"hash", FS_VBLOB}};
+const struct fs_table fs_transfers_table = {"transfers", transfer_cols, T_NCOLS};
+static const struct fs_column balance_cols[B_NCOLS] = {{"account_id", FS_VINT}, {"debits_posted", FS_VINT},
+	{"credits_posted", FS_VINT}, {"debits_pending", FS_VINT}, {"credits_pending", FS_VINT}};
+const struct fs_table fs_balances_table = {"balances", balance_cols, B_NCOLS};
+
+const char *fs_transfer_result_name(int r)
+{
+	static const char *const names[] = {"ok", "exists", "exists_with_different_fields", "linked_event_failed",
+					    "invalid", "accounts_must_be_different", "account_not_found", "currency_mismatch",
+					    "exceeds_balance", "pending_not_found", "pending_already_resolved",
+					    "pending_expired", "exceeds_pending_amount", "account_of_another_fund",
+					    "approval_required"};
+	return r >= 0 && r < (int)(sizeof(names) / sizeof(names[0])) ? names[r] : "unknown";
+}
+
+/* ---- accounts and their balances, loaded once per batch ---- */
+
+struct acct {
+	int64_t id;
+	int64_t fund;
+	int debit_normal; /* asset, expense */
+	int no_negative;
+	int asset; /* money credited out of it leaves the fund's assets (payout.c) */
+	char currency[4];
+	int64_t dp, cp, dpend, cpend;
+	int touched;
+};
+
+struct batch {
+	struct fs_ctx *ctx;
+	int64_t fund;
+	struct acct *accts;
+	size_t nacct, capacct;
+	char currency[4];
+	unsigned char head[FS_HASH_BYTES];
+	int64_t stored, first_seq, last_seq;
+	struct fs_payout_rule rule;
+	char requester[FS_ACTOR_MAX]; /* who requested the pending transfer being posted */
+	/* ids recorded by this batch, with their row values for the idempotency
+	 * check; and markers for pending transfers stored before the batch that it
+	 * posts or voids. Allocated once for the whole batch: pointers stay valid. */
+	struct seen_id {
+		char id[72];
+		struct fs_transfer t;
+		char code[32];
+		int resolved; /* for a pending one: posted or voided in this batch */
+		int marker;   /* only a mark: a pending transfer stored before the batch */
+	} *seen;
+	size_t nseen, capseen;
+	uint32_t *seen_index; /* open addressing over seen[]: index + 1, 0 = empty */
+	size_t seen_cap;
+	struct fs_error *err;
+};
+
+int fs_transfer_id_ok(const char *id)
+{
+	size_t n = id ? strlen(id) : 0;
+	if (n == 0 || n > 64)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)id[i]) && !strchr("._:-", id[i]))
+			return 0;
+	return 1;
+}
+
+struct acct_ud {
+	struct acct *a;
+	int found;
+};
+
+static int acct_cb(void *p, const struct fs_value *v)
+{
+	struct acct_ud *u = p;
+	const struct fs_entity *e = fs_entity_find("account");
+	u->found = 1;
+	u->a->fund = v[e->col_of[fs_field_index(e, "fund_id")]].i;
+	const struct fs_value *k = &v[e->col_of[fs_field_index(e, "kind")]];
+	u->a->debit_normal = (k->n == 5 && !memcmp(k->p, "asset", 5)) || (k->n == 7 && !memcmp(k->p, "expense", 7));
+	u->a->no_negative = v[e->col_of[fs_field_index(e, "no_negative")]].i != 0;
+	u->a->asset = k->n == 5 && !memcmp(k->p, "asset", 5);
+	const struct fs_value *c = &v[e->col_of[fs_field_index(e, "currency")]];
+	snprintf(u->a->currency, sizeof(u->a->currency), "%.*s", c->type == FS_VTEXT ? (int)c->n : 0, c->type == FS_VTEXT ? (const char *)c->p : "");
+	return 1;
+}
+
+static int bal_cb(void *p, const struct fs_value *v)
+{
+	struct acct *a = p;
+	a->dp = v[B_DP].i;
+	a->cp = v[B_CP].i;
+	a->dpend = v[B_DPEND].i;
+	a->cpend = v[B_CPEND].i;
+	return 1;
+}
+
+static struct acct *account(struct batch *b, int64_t id, int *rc)
+{
+	for (size_t i = 0; i < b->nacct; i++)
+		if (b->accts[i].id == id)
+			return &b->accts[i];
+	if (fs_grow(&b->accts, &b->capacct, b->nacct, sizeof(*b->accts), 16))
+		return *rc = FS_ENOMEM, NULL;
+	struct acct *a = &b->accts[b->nacct];
+	memset(a, 0, sizeof(*a));
+	a->id = id;
+	const struct fs_entity *e = fs_entity_find("account");
+	struct fs_filter f[2] = {{"id", FS_EQ, fs_vint(id)}, {"org_id", FS_EQ, fs_vint(b->ctx->org_id)}};
+	struct fs_query q = {.table = &e->table, .filters = f, .nfilters = 2, .limit = 1};
+	struct acct_ud u = {a, 0};
+	if ((*rc = fs_store_select(b->ctx->st, &q, acct_cb, &u, b->err)))
+		return NULL;
+	if (!u.found)
+		return NULL;
+	struct fs_filter bf = {"account_id", FS_EQ, fs_vint(id)};
+	struct fs_query bq = {.table = &fs_balances_table, .filters = &bf, .nfilters = 1, .limit = 1};
+	if ((*rc = fs_store_select(b->ctx->st, &bq, bal_cb, a, b->err)))
+		return NULL;
+	b->nacct++;
+	return a;
+}
+
+/* The balance the account's owner sees, counting what is reserved against it. */
+static int would_go_negative(const struct acct *a)
+{
+	if (!a->no_negative)
+		return 0;
+	int64_t out; /* credits (paid out, reserved) beyond debits; past the largest sum is beyond */
+	if (a->debit_normal)
+		return fs_money_add(a->cp, a->cpend, &out) || out > a->dp;
+	return fs_money_add(a->dp, a->dpend, &out) || out > a->cp;
+}
+
+/* ---- looking up earlier transfers ---- */
+
+struct tf_ud {
+	struct fs_transfer t;
+	char id[72], pending_id[72], code[32], memo[512], timeout[24], value_date[11];
+	char actor[FS_ACTOR_MAX]; /* who requested it */
+	int64_t fund;
+	int found;
+};
+
+static int tf_cb(void *p, const struct fs_value *v)
+{
+	struct tf_ud *u = p;
+	u->found = 1;
+	snprintf(u->id, sizeof(u->id), "%.*s", (int)v[T_ID].n, (const char *)v[T_ID].p);
+	u->fund = v[T_FUND].i;
+	u->t.id = u->id;
+	u->t.debit_account = v[T_DEBIT].i;
+	u->t.credit_account = v[T_CREDIT].i;
+	u->t.amount_minor = v[T_AMOUNT].i;
+	snprintf(u->code, sizeof(u->code), "%.*s", (int)v[T_CODE].n, (const char *)v[T_CODE].p);
+	u->t.code = u->code;
+	u->t.flags = (unsigned)v[T_FLAGS].i;
+	if (v[T_PENDING_ID].type == FS_VTEXT) {
+		snprintf(u->pending_id, sizeof(u->pending_id), "%.*s", (int)v[T_PENDING_ID].n, (const char *)v[T_PENDING_ID].p);
+		u->t.pending_id = u->pending_id;
+	}
+	if (v[T_MEMO].type == FS_VTEXT) {
+		snprintf(u->memo, sizeof(u->memo), "%.*s", (int)v[T_MEMO].n, (const char *)v[T_MEMO].p);
+		u->t.memo = u->memo;
+	}
+	if (v[T_TIMEOUT].type == FS_VTEXT)
+		snprintf(u->timeout, sizeof(u->timeout), "%.*s", (int)v[T_TIMEOUT].n, (const char *)v[T_TIMEOUT].p);
+	snprintf(u->value_date, sizeof(u->value_date), "%.*s", (int)v[T_VALUE_DATE].n, (const char *)v[T_VALUE_DATE].p);
+	u->t.value_date = u->value_date;
+	snprintf(u->actor, sizeof(u->actor), "%.*s", (int)v[T_ACTOR].n, (const char *)v[T_ACTOR].p);
+	return 1;
+}
+
+static int find_transfer(struct batch *b, const char *col, const char *id, struct tf_ud *u)
+{
+	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(b->ctx->org_id)}, {col, FS_EQ, fs_vtext(id)}};
+	struct fs_query q = {.table = &fs_transfers_table, .filters = f, .nfilters = 2, .limit = 1};
+	memset(u, 0, sizeof(*u));
+	return fs_store_select(b->ctx->st, &q, tf_cb, u, b->err);
+}
+
+/* a: as stored; b: as asked for again. A post or void asked without amount or
+ * code takes them from the pending transfer, so only what was asked is compared. */
+static int same_fields(const struct fs_transfer *a, const struct fs_transfer *b)
+{
+	if (b->flags & (FS_TF_POST | FS_TF_VOID))
+		return (a->flags & (FS_TF_POST | FS_TF_VOID)) == (b->flags & (FS_TF_POST | FS_TF_VOID)) &&
+		       !strcmp(a->pending_id ? a->pending_id : "", b->pending_id ? b->pending_id : "") &&
+		       (!b->amount_minor || a->amount_minor == b->amount_minor) && (!b->code || !strcmp(a->code ? a->code : "", b->code));
+	return a->debit_account == b->debit_account && a->credit_account == b->credit_account &&
+	       a->amount_minor == b->amount_minor && !strcmp(a->code ? a->code : "", b->code ? b->code : "") &&
+	       (a->flags & ~(unsigned)FS_TF_LINKED) == (b->flags & ~(unsigned)FS_TF_LINKED) &&
+	       !strcmp(a->pending_id ? a->pending_id : "", b->pending_id ? b->pending_id : "");
+}
+
+static uint64_t id_hash(const char *id)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *id; id++)
+		h = (h ^ (unsigned char)*id) * 1099511628211ULL;
+	return h;
+}
+
+/* The ids of this batch: a hash index over seen[] (entries are only appended, or
+ * dropped from the end when a linked chain fails). */
+static struct seen_id *seen_find(struct batch *b, const char *id)
+{
+	if (!b->seen_cap)
+		return NULL;
+	size_t j = id_hash(id) & (b->seen_cap - 1);
+	while (b->seen_index[j]) {
+		uint32_t k = b->seen_index[j] - 1;
+		if (k < b->nseen && !strcmp(b->seen[k].id, id))
+			return &b->seen[k];
+		j = (j + 1) & (b->seen_cap - 1);
+	}
+	return NULL;
+}
+
+static void seen_add(struct batch *b, size_t k)
+{
+	size_t j = id_hash(b->seen[k].id) & (b->seen_cap - 1);
+	while (b->seen_index[j]) {
+		uint32_t e = b->seen_index[j] - 1;
+		if (e >= b->nseen || !strcmp(b->seen[e].id, b->seen[k].id))
+			break; /* a stale slot from a dropped chain, or the same id: reuse it */
+		j = (j + 1) & (b->seen_cap - 1);
+	}
+	b->seen_index[j] = (uint32_t)k + 1;
+}
+
+/* ---- one transfer: checks and effects on the in-memory balances ---- */
+
+struct effect {
+	struct acct *debit, *credit;
+	int64_t dp, cp, dpend, cpend; /* deltas on debit (dp, dpend) and credit (cp, cpend) */
+	int payout;      /* money leaves the fund's assets: 1 requested by the principal, 2 by b->requester */
+	int64_t counted; /* towards the principal's rolling limit (payout.c) */
+};
+
+/* Adds the effect, or returns the id of the account one of whose sums would
+ * pass the largest amount (or go below zero) and changes nothing. */
+static int64_t apply(struct effect *e)
+{
+	int64_t dp, dpend, cp, cpend;
+	if (fs_money_add(e->debit->dp, e->dp, &dp) || fs_money_add(e->debit->dpend, e->dpend, &dpend) || dp < 0 || dpend < 0)
+		return e->debit->id;
+	if (fs_money_add(e->credit->cp, e->cp, &cp) || fs_money_add(e->credit->cpend, e->cpend, &cpend) || cp < 0 || cpend < 0)
+		return e->credit->id;
+	e->debit->dp = dp;
+	e->debit->dpend = dpend;
+	e->credit->cp = cp;
+	e->credit->cpend = cpend;
+	e->debit->touched = e->credit->touched = 1;
+	return 0;
+}
+
+/* Takes back an effect apply() added (so within range). */
+static void unapply(const struct effect *e)
+{
+	e->debit->dp -= e->dp;
+	e->debit->dpend -= e->dpend;
+	e->credit->cp -= e->cp;
+	e->credit->cpend -= e->cpend;
+}
+
+static void now_iso(char out[24], time_t t)
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Resolve t (already validated as new) against balances; fill the row's effect. */
+static int check(struct batch *b, const struct fs_transfer *t, struct fs_transfer *resolved, struct effect *ef,
+		 char pend_timeout[24], char code_buf[32], int *rc)
+{
+	*resolved = *t;
+	memset(ef, 0, sizeof(*ef));
+	int resolves = (t->flags & (FS_TF_POST | FS_TF_VOID)) != 0;
+	if (!fs_transfer_id_ok(t->id) || (!resolves && (!t->code || !*t->code)) || (t->code && strlen(t->code) > 31) || t->amount_minor < 0 ||
+	    (t->memo && strlen(t->memo) > 500) || (t->flags & FS_TF_POST && t->flags & FS_TF_VOID) ||
+	    ((t->flags & (FS_TF_POST | FS_TF_VOID)) && (t->flags & FS_TF_PENDING)) || t->amount_minor > FS_MONEY_MAX_MINOR)
+		return FS_T_INVALID;
+	if (t->flags & (FS_TF_POST | FS_TF_VOID)) {
+		if (!t->pending_id)
+			return FS_T_INVALID;
+		struct tf_ud p;
+		struct seen_id *s = seen_find(b, t->pending_id);
+		const struct fs_transfer *pt = NULL;
+		if (s && s->marker) { /* stored before the batch */
+			if (s->resolved)
+				return FS_T_PENDING_DONE;
+			s = NULL;
+		}
+		if (s) {
+			pt = &s->t;
+			if (s->resolved)
+				return FS_T_PENDING_DONE;
+		} else {
+			if ((*rc = find_transfer(b, "id", t->pending_id, &p)))
+				return -1;
+			if (p.found)
+				pt = &p.t;
+		}
+		if (!pt || !(pt->flags & FS_TF_PENDING))
+			return FS_T_PENDING_NOT_FOUND;
+		struct tf_ud done;
+		if ((*rc = find_transfer(b, "pending_id", t->pending_id, &done)))
+			return -1;
+		if (done.found)
+			return FS_T_PENDING_DONE;
+		if (!s && p.timeout[0]) {
+			char now[24];
+			now_iso(now, time(NULL));
+			if (strcmp(p.timeout, now) < 0)
+				return FS_T_PENDING_EXPIRED;
+		}
+		if (t->amount_minor > pt->amount_minor)
+			return FS_T_AMOUNT_EXCEEDS_PENDING;
+		resolved->debit_account = pt->debit_account;
+		resolved->credit_account = pt->credit_account;
+		resolved->amount_minor = (t->flags & FS_TF_VOID) ? pt->amount_minor : t->amount_minor ? t->amount_minor : pt->amount_minor;
+		if (!t->code || !*t->code) { /* the pending one's, copied: pt lives on this stack */
+			snprintf(code_buf, 32, "%s", pt->code ? pt->code : "");
+			resolved->code = code_buf;
+		}
+		int r2 = 0;
+		ef->debit = account(b, pt->debit_account, &r2);
+		ef->credit = account(b, pt->credit_account, &r2);
+		if (r2)
+			return *rc = r2, -1;
+		ef->dpend = ef->cpend = -pt->amount_minor;
+		if (t->flags & FS_TF_POST)
+			ef->dp = ef->cp = resolved->amount_minor;
+		(void)pend_timeout;
+		if ((t->flags & FS_TF_POST) && ef->credit && ef->credit->asset) { /* pending in this batch: the principal's own */
+			ef->payout = s ? 1 : 2;
+			if (!s)
+				snprintf(b->requester, sizeof(b->requester), "%s", p.actor);
+		}
+		return FS_T_OK;
+	}
+	if (t->amount_minor == 0)
+		return FS_T_INVALID;
+	if (t->debit_account == t->credit_account)
+		return FS_T_SAME_ACCOUNTS;
+	int r2 = 0;
+	ef->debit = account(b, t->debit_account, &r2);
+	ef->credit = r2 ? NULL : account(b, t->credit_account, &r2);
+	if (r2)
+		return *rc = r2, -1;
+	if (!ef->debit || !ef->credit)
+		return FS_T_NO_ACCOUNT;
+	if (ef->debit->fund != b->fund || ef->credit->fund != b->fund)
+		return FS_T_FUND_MISMATCH;
+	if (strcmp(ef->debit->currency, ef->credit->currency) || strcmp(ef->debit->currency, b->currency))
+		return FS_T_CURRENCY;
+	if (t->flags & FS_TF_PENDING) { /* reserved only: the two-person rule holds when it is posted */
+		ef->dpend = ef->cpend = t->amount_minor;
+		if (t->timeout_s > 0)
+			now_iso(pend_timeout, time(NULL) + t->timeout_s);
+	} else {
+		ef->dp = ef->cp = t->amount_minor;
+		ef->payout = ef->credit->asset;
+	}
+	return FS_T_OK;
+}
+
+static int store_row(struct batch *b, const struct fs_transfer *t, const char *timeout, int64_t *seq)
+{
+	struct fs_ctx *ctx = b->ctx;
+	char ts[24], today[11];
+	now_iso(ts, time(NULL));
+	fs_date_format(fs_date_today(), today);
+	struct fs_buf party;
+	fs_buf_init(&party, 4096);
+	int rc = 0;
+	if (t->party && *t->party)
+		rc = fs_party_seal(ctx, ctx->org_id, t->id, t->party, &party, b->err);
+	struct fs_value v[T_NCOLS];
+	v[T_SEQ] = fs_vnull();
+	v[T_ID] = fs_vtext(t->id);
+	v[T_ORG] = fs_vint(ctx->org_id);
+	v[T_FUND] = fs_vint(b->fund);
+	v[T_DEBIT] = fs_vint(t->debit_account);
+	v[T_CREDIT] = fs_vint(t->credit_account);
+	v[T_AMOUNT] = fs_vint(t->amount_minor);
+	v[T_CURRENCY] = fs_vtext(b->currency);
+	v[T_CODE] = fs_vtext(t->code);
+	v[T_FLAGS] = fs_vint(t->flags & ~(unsigned)FS_TF_LINKED);
+	v[T_PENDING_ID] = fs_vtext(t->pending_id);
+	v[T_TIMEOUT] = timeout && *timeout ? fs_vtext(timeout) : fs_vnull();
+	v[T_TS] = fs_vtext(ts);
+	v[T_VALUE_DATE] = fs_vtext(t->value_date && *t->value_date ? t->value_date : today);
+	v[T_ACTOR] = fs_vtext(ctx->actor);
+	v[T_MEMO] = fs_vtext(t->memo && *t->memo ? t->memo : NULL);
+	v[T_PARTY] = party.len ? fs_vblob(party.data, party.len) : fs_vnull();
+	v[T_PREV] = fs_vblob(b->head, FS_HASH_BYTES);
+	unsigned char h[FS_HASH_BYTES];
+	fs_hash_values("transfers", &v[T_ID], T_HASH - T_ID, h);
+	v[T_HASH] = fs_vblob(h, FS_HASH_BYTES);
+	if (!rc)
+		rc = fs_store_insert(ctx->st, &fs_transfers_table, v, seq, b->err);
+	fs_buf_done(&party);
+	if (!rc)
+		memcpy(b->head, h, FS_HASH_BYTES);
+	return rc;
+}
+
+static int head_cb(void *p, const struct fs_value *v)
+{
+	memcpy(p, v[0].p, v[0].n == FS_HASH_BYTES ? FS_HASH_BYTES : 0);
+	return 1;
+}
+
+static int validate_date(const char *d)
+{
+	fs_date x;
+	return !d || !*d || fs_date_parse(d, &x, NULL, NULL) == 0;
+}
+
+/* The pending transfer a post or void resolved is resolved for the rest of the
+ * batch: its own entry, or a marker when it was stored before the batch. */
+static void mark_resolved(struct batch *b, const char *pending_id)
+{
+	struct seen_id *s = seen_find(b, pending_id);
+	if (!s) {
+		s = &b->seen[b->nseen++];
+		memset(s, 0, sizeof(*s));
+		snprintf(s->id, sizeof(s->id), "%s", pending_id);
+		s->marker = 1;
+		seen_add(b, b->nseen - 1);
+	}
+	s->resolved = 1;
+}
+
+/* rows of the current linked chain wait here until the chain is known good */
+struct pend {
+	struct fs_transfer t;
+	char code[32];
+	char timeout[24];
+	struct effect ef;
+};
+
+/* A chain failed: take back its effects, reopen what it resolved, and answer
+ * linked_event_failed for its new rows and for repeats of them. */
+static void chain_fail(struct batch *b, const struct fs_transfer *t, int *results, size_t start, size_t end,
+		       struct pend *chain, size_t nchain, size_t chain_seen)
+{
+	for (size_t k = nchain; k-- > 0;) {
+		unapply(&chain[k].ef);
+		b->rule.self_batch -= chain[k].ef.counted;
+		if (chain[k].t.flags & (FS_TF_POST | FS_TF_VOID)) {
+			struct seen_id *s = seen_find(b, chain[k].t.pending_id);
+			if (s)
+				s->resolved = 0;
+		}
+	}
+	for (size_t k = start; k <= end; k++) {
+		struct seen_id *s = results[k] == FS_T_EXISTS ? seen_find(b, t[k].id) : NULL;
+		if (results[k] == FS_T_OK || (s && !s->marker && (size_t)(s - b->seen) >= chain_seen))
+			results[k] = FS_T_LINKED_FAILED;
+	}
+	b->nseen = chain_seen;
+}
+
+static int store_chain(struct batch *b, const struct pend *chain, size_t nchain)
+{
+	int rc = 0;
+	for (size_t k = 0; k < nchain && !rc; k++) {
+		int64_t seq;
+		rc = store_row(b, &chain[k].t, chain[k].timeout, &seq);
+		if (!rc) {
+			b->stored++;
+			if (!b->first_seq)
+				b->first_seq = seq;
+			b->last_seq = seq;
+		}
+	}
+	return rc;
+}
+
+/* The result of one transfer of the batch: checked against this batch and the
+ * log, its effect added to the balances when it is new and good. */
+static int one(struct batch *b, const struct fs_transfer *t, size_t i, struct fs_transfer *resolved, struct effect *ef,
+	       char timeout[24], char code_buf[32], int *rc)
+{
+	struct seen_id *dup = fs_transfer_id_ok(t->id) ? seen_find(b, t->id) : NULL;
+	if (dup && dup->marker)
+		dup = NULL; /* a pending one stored before: compared below */
+	struct tf_ud old;
+	if (!fs_transfer_id_ok(t->id) || !validate_date(t->value_date))
+		return FS_T_INVALID;
+	if (dup)
+		return same_fields(&dup->t, t) ? FS_T_EXISTS : FS_T_EXISTS_DIFFERENT;
+	if ((*rc = find_transfer(b, "id", t->id, &old)))
+		return -1;
+	if (old.found)
+		return old.fund == b->fund && same_fields(&old.t, t) ? FS_T_EXISTS : FS_T_EXISTS_DIFFERENT;
+	int res = check(b, t, resolved, ef, timeout, code_buf, rc);
+	if (*rc || res != FS_T_OK)
+		return res;
+	int64_t over = apply(ef);
+	if (over) {
+		char max[32];
+		fs_money_format(INT64_MAX, 2, max);
+		*rc = fs_fail(b->err, FS_EINVAL, "amount_minor",
+			      "transfer '%s' (number %zu of the batch) would take a sum of account %lld past the largest amount "
+			      "a balance can hold (%s); nothing of the batch was recorded",
+			      t->id, i + 1, (long long)over, max);
+		return -1;
+	}
+	if (would_go_negative(ef->debit) || would_go_negative(ef->credit)) {
+		unapply(ef);
+		return FS_T_WOULD_GO_NEGATIVE;
+	}
+	if (ef->payout) { /* the two-person rule, for money that could move */
+		res = fs_payout_check(b->ctx, b->fund, &b->rule, ef->payout == 2 ? b->requester : NULL, resolved->amount_minor,
+				      &ef->counted, b->err);
+		if (res != FS_T_OK) {
+			unapply(ef);
+			if (res < 0)
+				return *rc = res, -1;
+			return res;
+		}
+	}
+	if (t->flags & (FS_TF_POST | FS_TF_VOID))
+		mark_resolved(b, t->pending_id);
+	b->rule.self_batch += ef->counted; /* within range: the rolling sum stays at most the limit */
+	return FS_T_OK;
+}
+
+int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfer *t, size_t n, int *results,
+		       struct fs_error *err)
+{
+	if (ctx->org_id <= 0)
+		return fs_fail(err, FS_EINVAL, "org", "no organization chosen; pick one with --org");
+	const struct fs_entity *fe = fs_entity_find("fund");
+	struct fs_row frow;
+	int rc = fs_store_get(ctx->st, &fe->table, fund, &frow, NULL);
+	if (rc || frow.vals[fe->org_col].i != ctx->org_id) {
+		if (!rc)
+			fs_row_free(&frow);
+		return fs_fail(err, FS_ENOTFOUND, "fund", "there is no fund with id %lld", (long long)fund);
+	}
+	struct batch b = {.ctx = ctx, .fund = fund, .err = err};
+	const struct fs_value *cur = &frow.vals[fe->col_of[fs_field_index(fe, "currency")]];
+	snprintf(b.currency, sizeof(b.currency), "%.*s", (int)cur->n, (const char *)cur->p);
+	fs_row_free(&frow);
+	if ((rc = fs_principal_require(ctx, "funds.transfer", err)) || (rc = fs_payout_rule_load(ctx, fund, &b.rule, err)))
+		return rc;
+	if ((rc = fs_tx_begin(ctx, err)))
+		return rc;
+	static const char *const hcols[] = {"hash"};
+	struct fs_query hq = {.table = &fs_transfers_table, .descending = 1, .limit = 1, .columns = hcols, .ncolumns = 1};
+	rc = fs_store_select(ctx->st, &hq, head_cb, b.head, err);
+	/* each transfer adds at most its own entry and, posting or voiding, a marker */
+	size_t nresolve = 0;
+	for (size_t i = 0; i < n; i++)
+		nresolve += (t[i].flags & (FS_TF_POST | FS_TF_VOID)) != 0;
+	struct pend *chain = calloc(n ? n : 1, sizeof(*chain));
+	b.capseen = n + nresolve;
+	b.seen = calloc(b.capseen ? b.capseen : 1, sizeof(*b.seen));
+	b.seen_cap = 16;
+	while (b.seen_cap < 2 * b.capseen)
+		b.seen_cap *= 2;
+	b.seen_index = calloc(b.seen_cap, sizeof(*b.seen_index));
+	if (!rc && (!chain || !b.seen || !b.seen_index))
+		rc = FS_ENOMEM;
+	if (!rc && b.capseen >= UINT32_MAX)
+		rc = fs_fail(err, FS_ELIMIT, NULL, "a batch holds at most %u transfers", UINT32_MAX / 2);
+	size_t nchain = 0, start = 0, chain_seen = 0;
+	int chain_failed = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (i == 0 || !(t[i - 1].flags & FS_TF_LINKED)) { /* a chain begins (a lone transfer is a chain of one) */
+			start = i;
+			chain_seen = b.nseen;
+		}
+		struct fs_transfer resolved;
+		struct effect ef = {0};
+		char timeout[24] = "", code_buf[32] = "";
+		int res = one(&b, &t[i], i, &resolved, &ef, timeout, code_buf, &rc);
+		if (rc)
+			break;
+		results[i] = res;
+		if (res == FS_T_OK) {
+			struct pend *c = &chain[nchain++];
+			c->t = resolved;
+			snprintf(c->code, sizeof(c->code), "%s", resolved.code ? resolved.code : "");
+			c->t.code = c->code;
+			c->t.flags = t[i].flags;
+			c->t.pending_id = t[i].pending_id;
+			memcpy(c->timeout, timeout, sizeof(timeout));
+			c->ef = ef;
+			struct seen_id *s = &b.seen[b.nseen++];
+			memset(s, 0, sizeof(*s));
+			snprintf(s->id, sizeof(s->id), "%s", t[i].id);
+			s->t = resolved;
+			snprintf(s->code, sizeof(s->code), "%s", resolved.code ? resolved.code : "");
+			s->t.code = s->code;
+			s->t.flags = t[i].flags;
+			s->t.id = s->id;
+			seen_add(&b, b.nseen - 1);
+		} else if (res != FS_T_EXISTS) {
+			chain_failed = 1; /* an existing one (same fields) is no failure */
+		}
+		if (t[i].flags & FS_TF_LINKED && i + 1 < n)
+			continue; /* the chain goes on */
+		if (chain_failed)
+			chain_fail(&b, t, results, start, i, chain, nchain, chain_seen);
+		else
+			rc = store_chain(&b, chain, nchain);
+		nchain = 0;
+		chain_failed = 0;
+	}
+	/* the balances and one journal entry for the batch */
+	for (size_t i = 0; i < b.nacct && !rc; i++) {
+		struct acct *a = &b.accts[i];
+		if (!a->touched)
+			continue;
+		struct fs_value v[B_NCOLS] = {fs_vint(a->id), fs_vint(a->dp), fs_vint(a->cp), fs_vint(a->dpend), fs_vint(a->cpend)};
+		rc = fs_store_put(ctx->st, &fs_balances_table, v, err);
+	}
+	if (!rc && b.stored) {
+		struct fs_rec r;
+		rec_init(&r, fe);
+		struct fs_row row;
+		rc = fs_store_get(ctx->st, &fe->table, fund, &row, err);
+		if (!rc) {
+			rc = rec_from_values_ex(ctx, &r, fe, row.vals, 0, err);
+			fs_row_free(&row);
+		}
+		if (!rc)
+			rc = fs_journal_transfers(ctx, &r, b.first_seq, b.last_seq, b.stored, b.head, err);
+		rec_done(&r);
+	}
+	free(chain);
+	free(b.seen_index);
+	free(b.seen);
+	free(b.accts);
+	return fs_tx_end(ctx, rc, err);
+}
+
+/* ---- balances ---- */
+
+int fs_list_all(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_kv *filters, size_t nfilters, json_t **ret,
+		struct fs_error *err)
+{
+	/* a page of the list's largest size at a time */
+	struct fs_list_opts o = {.filters = filters, .nfilters = nfilters, .limit = 10000};
+	json_t *all = NULL;
+	int rc;
+	for (;;) {
+		json_t *page;
+		if ((rc = fs_list(ctx, e, &o, &page, err)))
+			break;
+		size_t got = json_array_size(json_object_get(page, "items"));
+		if (!all)
+			all = json_incref(page);
+		else
+			json_array_extend(json_object_get(all, "items"), json_object_get(page, "items"));
+		json_decref(page);
+		if (got < (size_t)o.limit)
+			break;
+		o.offset += o.limit;
+	}
+	if (rc) {
+		json_decref(all);
+		return rc;
+	}
+	*ret = all;
+	return 0;
+}
+
+int fs_fund_balances(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_error *err)
+{
+	/* the read's capability, checked here for every front end (#10) */
+	int cap_rc = fs_principal_require(ctx, "funds.read", err);
+	if (cap_rc)
+		return cap_rc;
+	const struct fs_entity *ae = fs_entity_find("account");
+	char fid[24];
+	snprintf(fid, sizeof(fid), "%lld", (long long)fund);
+	struct fs_kv f = {"fund_id", fid};
+	json_t *accts;
+	int rc = fs_list_all(ctx, ae, &f, 1, &accts, err);
+	if (rc)
+		return rc;
+	json_t *out = json_array();
+	size_t i;
+	json_t *a;
+	json_array_foreach(json_object_get(accts, "items"), i, a) {
+		struct acct b = {0};
+		struct fs_filter bf = {"account_id", FS_EQ, fs_vint(json_integer_value(json_object_get(a, "id")))};
+		struct fs_query bq = {.table = &fs_balances_table, .filters = &bf, .nfilters = 1, .limit = 1};
+		if ((rc = fs_store_select(ctx->st, &bq, bal_cb, &b, err)))
+			break;
+		int64_t bal;
+		if (b.dp < 0 || b.cp < 0 || b.dpend < 0 || b.cpend < 0 || fs_money_sub(b.dp, b.cp, &bal)) {
+			rc = fs_fail(err, FS_EINTEGRITY, "balance", "the balance of account %lld is past the largest amount (wrapped): run 'fairshare verify'",
+				     (long long)json_integer_value(json_object_get(a, "id")));
+			break;
+		}
+		json_array_append_new(out, json_pack("{s:O,s:O,s:O,s:O,s:I,s:I,s:I,s:I,s:I}", "account_id", json_object_get(a, "id"),
+						     "name", json_object_get(a, "name"), "kind", json_object_get(a, "kind"),
+						     "currency", json_object_get(a, "currency"), "debits_posted", (json_int_t)b.dp,
+						     "credits_posted", (json_int_t)b.cp, "debits_pending", (json_int_t)b.dpend,
+						     "credits_pending", (json_int_t)b.cpend, "balance_minor", (json_int_t)bal));
+	}
+	json_decref(accts);
+	if (rc) {
+		json_decref(out);
+		return rc;
+	}
+	*ret = out;
+	return 0;
+}

@@ -1,0 +1,272 @@
+/* ledger_verify.c - verify for the ledger: the transfer log's hash chain, every
+ * balance against the sum of its transfers (each sum overflow-checked, so a
+ * wrapped balance is found), debits against credits, no no-negative account
+ * below zero. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/money.h"
+#include "ledger_int.h"
+
+struct vsum {
+	int64_t account, dp, cp, dpend, cpend;
+	int overflow; /* a sum of its transfers passed the largest amount */
+};
+
+struct vpend {
+	uint64_t key; /* FNV of org and id; 0 = empty */
+	int64_t amount;
+};
+
+struct anchor {
+	int64_t last_seq;
+	unsigned char head[FS_HASH_BYTES];
+};
+
+struct ledger_verify {
+	unsigned char prev[FS_HASH_BYTES];
+	struct anchor *anchors; /* the journal's 'transfers' entries: the chain's head after each batch */
+	size_t nanchors, capanchors, next_anchor;
+	struct vsum *sums;
+	size_t nsums, capsums;
+	struct vpend *pend;
+	size_t cappend, npend;
+	struct fs_buf *report;
+	int64_t problems, transfers;
+	int rc;
+};
+
+static uint64_t key_of(int64_t org, const void *id, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL ^ (uint64_t)org;
+	const unsigned char *p = id;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 1099511628211ULL;
+	return h ? h : 1;
+}
+
+static struct vsum *vsum_of(struct ledger_verify *lv, int64_t account)
+{
+	for (size_t i = 0; i < lv->nsums; i++)
+		if (lv->sums[i].account == account)
+			return &lv->sums[i];
+	if (fs_grow(&lv->sums, &lv->capsums, lv->nsums, sizeof(*lv->sums), 64))
+		return NULL;
+	struct vsum *s = &lv->sums[lv->nsums++];
+	memset(s, 0, sizeof(*s));
+	s->account = account;
+	return s;
+}
+
+static struct vpend *vpend_slot(struct ledger_verify *lv, uint64_t key, int insert)
+{
+	if (insert && (lv->npend + 1) * 2 > lv->cappend) {
+		size_t cap = lv->cappend ? lv->cappend * 2 : 1024;
+		struct vpend *n = calloc(cap, sizeof(*n));
+		if (!n)
+			return NULL;
+		for (size_t i = 0; i < lv->cappend; i++) {
+			if (!lv->pend[i].key)
+				continue;
+			size_t j = lv->pend[i].key & (cap - 1);
+			while (n[j].key)
+				j = (j + 1) & (cap - 1);
+			n[j] = lv->pend[i];
+		}
+		free(lv->pend);
+		lv->pend = n;
+		lv->cappend = cap;
+	}
+	if (!lv->cappend)
+		return NULL;
+	size_t j = key & (lv->cappend - 1);
+	while (lv->pend[j].key && lv->pend[j].key != key)
+		j = (j + 1) & (lv->cappend - 1);
+	if (!lv->pend[j].key) {
+		if (!insert)
+			return NULL;
+		lv->pend[j].key = key;
+		lv->npend++;
+	}
+	return &lv->pend[j];
+}
+
+static void vproblem(struct ledger_verify *lv, const char *what, int64_t seq)
+{
+	if (lv->problems++ < 50)
+		fs_buf_addf(lv->report, "transfers: %s (transfer %lld)\n", what, (long long)seq);
+}
+
+/* *sum += amount, or mark the account's sums as past the largest amount */
+static void vadd(struct ledger_verify *lv, struct vsum *s, int64_t *sum, int64_t amount, int64_t seq)
+{
+	if (fs_money_add(*sum, amount, sum)) {
+		if (!s->overflow)
+			vproblem(lv, "the sum of an account's transfers passes the largest amount (a balance would wrap)", seq);
+		s->overflow = 1;
+	}
+}
+
+static int anchor_cb(void *p, const struct fs_value *v)
+{
+	struct ledger_verify *lv = p;
+	json_t *j = v[0].type == FS_VTEXT ? json_loadb(v[0].p, v[0].n, 0, NULL) : NULL;
+	const char *hex = json_string_value(json_object_get(j, "head"));
+	json_int_t last = json_integer_value(json_object_get(j, "last_seq"));
+	unsigned char head[FS_HASH_BYTES];
+	if (!hex || fs_unhex(hex, head, FS_HASH_BYTES) || last <= 0) {
+		vproblem(lv, "a journal entry of a batch of transfers is not readable", 0);
+	} else if (fs_grow(&lv->anchors, &lv->capanchors, lv->nanchors, sizeof(*lv->anchors), 64)) {
+		json_decref(j);
+		return lv->rc = FS_ENOMEM, 1;
+	} else {
+		lv->anchors[lv->nanchors].last_seq = last;
+		memcpy(lv->anchors[lv->nanchors++].head, head, FS_HASH_BYTES);
+	}
+	json_decref(j);
+	return 0;
+}
+
+/* The ledger's chain against the heads the journal recorded: a transfer cut, or
+ * altered and the chain after it recomputed, leaves a journaled head unmatched. */
+static void check_anchor(struct ledger_verify *lv, int64_t seq, const struct fs_value *hash)
+{
+	while (lv->next_anchor < lv->nanchors && lv->anchors[lv->next_anchor].last_seq < seq) {
+		vproblem(lv, "is journaled as the end of a batch but missing from the ledger (transfers cut)",
+			 lv->anchors[lv->next_anchor].last_seq);
+		lv->next_anchor++;
+	}
+	if (lv->next_anchor < lv->nanchors && lv->anchors[lv->next_anchor].last_seq == seq) {
+		if (hash->type != FS_VBLOB || hash->n != FS_HASH_BYTES ||
+		    memcmp(hash->p, lv->anchors[lv->next_anchor].head, FS_HASH_BYTES))
+			vproblem(lv, "ends a batch whose head differs from the one journaled (the ledger was rewritten)", seq);
+		lv->next_anchor++;
+	} else if (lv->next_anchor == lv->nanchors) {
+		vproblem(lv, "is in no journaled batch (added to the ledger outside fairshare)", seq);
+	}
+}
+
+static int verify_transfer_cb(void *p, const struct fs_value *v)
+{
+	struct ledger_verify *lv = p;
+	int64_t seq = v[T_SEQ].i;
+	lv->transfers++;
+	check_anchor(lv, seq, &v[T_HASH]);
+	unsigned char h[FS_HASH_BYTES];
+	fs_hash_values("transfers", &v[T_ID], T_HASH - T_ID, h);
+	if (v[T_HASH].n != FS_HASH_BYTES || memcmp(h, v[T_HASH].p, FS_HASH_BYTES))
+		vproblem(lv, "does not match its hash (altered)", seq);
+	if (v[T_PREV].n != FS_HASH_BYTES || memcmp(lv->prev, v[T_PREV].p, FS_HASH_BYTES))
+		vproblem(lv, "does not follow the transfer before it (chain broken)", seq);
+	if (v[T_HASH].n == FS_HASH_BYTES)
+		memcpy(lv->prev, v[T_HASH].p, FS_HASH_BYTES);
+	if (v[T_AMOUNT].i <= 0 || v[T_DEBIT].i == v[T_CREDIT].i)
+		vproblem(lv, "is not a valid transfer (amount or accounts)", seq);
+	struct vsum *d = vsum_of(lv, v[T_DEBIT].i), *c = vsum_of(lv, v[T_CREDIT].i);
+	if (!d || !c)
+		return lv->rc = FS_ENOMEM, 1;
+	int64_t amount = v[T_AMOUNT].i, flags = v[T_FLAGS].i;
+	if (flags & FS_TF_PENDING) {
+		struct vpend *s = vpend_slot(lv, key_of(v[T_ORG].i, v[T_ID].p, v[T_ID].n), 1);
+		if (!s)
+			return lv->rc = FS_ENOMEM, 1;
+		s->amount = amount;
+		vadd(lv, d, &d->dpend, amount, seq);
+		vadd(lv, c, &c->cpend, amount, seq);
+	} else if (flags & (FS_TF_POST | FS_TF_VOID)) {
+		struct vpend *s = v[T_PENDING_ID].type == FS_VTEXT
+					  ? vpend_slot(lv, key_of(v[T_ORG].i, v[T_PENDING_ID].p, v[T_PENDING_ID].n), 0) : NULL;
+		if (!s || s->amount < 0) {
+			vproblem(lv, "resolves a pending transfer that does not exist or was resolved before", seq);
+		} else {
+			vadd(lv, d, &d->dpend, -s->amount, seq);
+			vadd(lv, c, &c->cpend, -s->amount, seq);
+			s->amount = -1;
+		}
+		if (flags & FS_TF_POST) {
+			vadd(lv, d, &d->dp, amount, seq);
+			vadd(lv, c, &c->cp, amount, seq);
+		}
+	} else {
+		vadd(lv, d, &d->dp, amount, seq);
+		vadd(lv, c, &c->cp, amount, seq);
+	}
+	return 0;
+}
+
+static int verify_balance_cb(void *p, const struct fs_value *v)
+{
+	struct ledger_verify *lv = p;
+	struct vsum *s = vsum_of(lv, v[B_ACCOUNT].i);
+	if (!s)
+		return lv->rc = FS_ENOMEM, 1;
+	if (v[B_DP].i < 0 || v[B_CP].i < 0 || v[B_DPEND].i < 0 || v[B_CPEND].i < 0)
+		vproblem(lv, "an account balance holds a negative sum (wrapped past the largest amount)", v[B_ACCOUNT].i);
+	else if (s->dp != v[B_DP].i || s->cp != v[B_CP].i || s->dpend != v[B_DPEND].i || s->cpend != v[B_CPEND].i)
+		vproblem(lv, "an account balance differs from the sum of its transfers", v[B_ACCOUNT].i);
+	s->account = -s->account - 1; /* mark as checked */
+	return 0;
+}
+
+int fs_ledger_verify(struct fs_ctx *ctx, struct fs_buf *report, int64_t *problems, int64_t *transfers, struct fs_error *err)
+{
+	struct ledger_verify lv = {.report = report};
+	struct fs_filter af = {"action", FS_EQ, fs_vtext("transfers")};
+	static const char *const acols[] = {"after_json"};
+	struct fs_query aq = {.table = &fs_journal_table, .filters = &af, .nfilters = 1, .columns = acols, .ncolumns = 1};
+	struct fs_query q = {.table = &fs_transfers_table};
+	int rc = fs_store_select(ctx->st, &aq, anchor_cb, &lv, err);
+	if (!rc)
+		rc = lv.rc;
+	if (!rc)
+		rc = fs_store_select(ctx->st, &q, verify_transfer_cb, &lv, err);
+	for (; !rc && lv.next_anchor < lv.nanchors; lv.next_anchor++)
+		vproblem(&lv, "is journaled as the end of a batch but missing from the ledger (transfers cut)",
+			 lv.anchors[lv.next_anchor].last_seq);
+	if (!rc)
+		rc = lv.rc;
+	struct fs_query bq = {.table = &fs_balances_table};
+	if (!rc)
+		rc = fs_store_select(ctx->st, &bq, verify_balance_cb, &lv, err);
+	for (size_t i = 0; !rc && i < lv.nsums; i++)
+		if (lv.sums[i].account >= 0 && (lv.sums[i].dp || lv.sums[i].cp || lv.sums[i].dpend || lv.sums[i].cpend))
+			vproblem(&lv, "an account with transfers has no balance row", lv.sums[i].account);
+	/* posted debits equal credits: summed over every account in 128 bits, which
+	 * no number of 64-bit sums can pass */
+	__int128 diff = 0;
+	int wrapped = 0;
+	for (size_t i = 0; !rc && i < lv.nsums; i++) {
+		wrapped |= lv.sums[i].overflow;
+		diff += (__int128)lv.sums[i].dp - lv.sums[i].cp;
+	}
+	if (!rc && !wrapped && diff != 0)
+		vproblem(&lv, "posted debits and credits differ", 0);
+	/* accounts that may not go negative */
+	const struct fs_entity *ae = fs_entity_find("account");
+	for (size_t i = 0; !rc && i < lv.nsums; i++) {
+		int64_t id = lv.sums[i].account < 0 ? -lv.sums[i].account - 1 : lv.sums[i].account;
+		struct fs_row row;
+		if (fs_store_get(ctx->st, &ae->table, id, &row, NULL)) {
+			vproblem(&lv, "a transfer names an account that does not exist", id);
+			continue;
+		}
+		int no_neg = row.vals[ae->col_of[fs_field_index(ae, "no_negative")]].i != 0;
+		const struct fs_value *k = &row.vals[ae->col_of[fs_field_index(ae, "kind")]];
+		int debit_normal = (k->n == 5 && !memcmp(k->p, "asset", 5)) || (k->n == 7 && !memcmp(k->p, "expense", 7));
+		fs_row_free(&row);
+		int64_t bal;
+		if (lv.sums[i].overflow || fs_money_sub(debit_normal ? lv.sums[i].dp : lv.sums[i].cp,
+							 debit_normal ? lv.sums[i].cp : lv.sums[i].dp, &bal))
+			continue; /* reported above */
+		if (no_neg && bal < 0)
+			vproblem(&lv, "an account that may not go negative is below zero", id);
+	}
+	free(lv.sums);
+	free(lv.pend);
+	free(lv.anchors);
+	*problems = lv.problems;
+	*transfers = lv.transfers;
+	return rc;
+}
