@@ -196,6 +196,7 @@ static void test_old_database_migrated(void **state)
 				      " DROP TABLE citations; DROP TABLE hearings; DROP TABLE evidence_custody; DROP TABLE evidence; DROP TABLE assessments; DROP TABLE violations; DROP TABLE legal_cases; DROP TABLE reports; DROP TABLE detentions; DROP TABLE incidents;"
 				      " DROP TABLE demands; DROP TABLE action_stages; DROP TABLE actions;"
 				      " DROP TABLE log_nodes; DROP TABLE checkpoints; DROP TABLE journal_rows; DROP TABLE party_keys;"
+				      " DROP TABLE witnessed_checkpoints; DROP TABLE witnessed_logs;"
 				      " ALTER TABLE employments DROP COLUMN accruals_12m_minor; ALTER TABLE employments DROP COLUMN days_worked_12m;"
 				      " ALTER TABLE employments DROP COLUMN unused_leave_days;"
 				      " PRAGMA user_version = 1;",
