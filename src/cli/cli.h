@@ -15,21 +15,38 @@ struct cli {
 	int json;
 	int passphrase_fd; /* -1: none */
 	int shares_fd;     /* -1: none */
+	unsigned cmd_flags; /* the running command's CMD_* flags (main.c's table) */
+	const char *cmd_name;
 	char db_buf[4096];
 	char actor_buf[64];
+};
+
+/* What a command needs, said once in main.c's command table (after git's
+ * RUN_SETUP) and held by cli_open for every command. */
+enum {
+	CMD_NEED_DB = 1 << 0,   /* opens an existing database: a missing one is named (exit 66) */
+	CMD_NEED_ORG = 1 << 1,  /* works inside one organization (--org, $FAIRSHARE_ORG or the only one) */
+	CMD_NEED_KEY = 1 << 2,  /* reads the data key: a wrapped or split key is unlocked first */
+	CMD_OPERATOR_ONLY = 1 << 3, /* the local operator's alone: --as changes nothing */
 };
 
 struct cmd {
 	const char *name;
 	int (*fn)(struct cli *c, int argc, char **argv);
+	unsigned flags; /* CMD_* */
 	const char *summary;
 };
 
 /* Open the database (flags: FS_INIT, FS_READONLY) and pick the organization
- * (need_org: an error when none can be chosen), acting as the account of --as
+ * (need_org, or the command's CMD_NEED_ORG: an error when none can be chosen);
+ * a command marked CMD_NEED_DB is told clearly when the database does not
+ * exist, one marked CMD_NEED_KEY unlocks a wrapped or split key, acting as the account of --as
  * (which must exist, be enabled and hold a role in the organization) or as the
  * local operator. Prints errors; returns NULL. */
 struct fs_ctx *cli_open(struct cli *c, unsigned flags, int need_org, int *exit_code);
+/* A command marked CMD_NEED_DB whose database does not exist: said, with how to
+ * make one (EX_NOINPUT); -1 with *exit_code. */
+int cli_need_db(struct cli *c, int *exit_code);
 /* Print an error ("fairshare: ...") and return its sysexits code. */
 int cli_fail(const struct fs_error *err, int rc);
 int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -64,6 +81,7 @@ int cmd_record(struct cli *c, int argc, char **argv);
 int cmd_evidence(struct cli *c, int argc, char **argv);
 int cmd_key(struct cli *c, int argc, char **argv);
 int cmd_policy(struct cli *c, int argc, char **argv);
+int cmd_help(struct cli *c, int argc, char **argv);
 int cmd_checkpoint(struct cli *c, int argc, char **argv);
 int cmd_proof(struct cli *c, int argc, char **argv);
 /* verify --checkpoint: each file's signature and the log's consistency with it, in

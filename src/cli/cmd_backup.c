@@ -80,30 +80,36 @@ static int keygen(const char *path)
 
 int cmd_backup(struct cli *c, int argc, char **argv)
 {
-	c->actor = NULL; /* the local operator's alone: naming an account changes nothing */
 	if (argc > 1 && cli_is_help(argv[1])) {
 		fputs(backup_help, stdout);
 		return EX_OK;
 	}
-	if (argc == 3 && !strcmp(argv[1], "keygen"))
-		return keygen(argv[2]);
-	if (argc == 3 && !strcmp(argv[1], "--verify"))
-		return backup_verify(c, argv[2]);
 	const char **to = calloc((size_t)argc, sizeof(*to));
 	struct cli_list seal = {to, 0, (size_t)argc};
+	const char *verify = NULL;
 	const struct cli_option opts[] = {
 		CLI_OPT_LIST("seal-to", &seal, "RECIPIENT", "seal for this recipient's public key (or a file of it); repeatable"),
+		CLI_OPT_STRING("verify", &verify, "DEST", "check a backup without opening the live database"),
 		CLI_OPT_END(),
 	};
-	int rc, npos = to ? cli_parse_options(argc, argv, opts, "backup", 1, &rc) : -1;
-	const char *dest = npos == 1 ? argv[0] : NULL;
-	size_t nto = seal.n;
+	int rc, npos = to ? cli_parse_options(argc, argv, opts, "backup", 2, &rc) : -1;
 	if (!to)
 		return EX_OSERR;
 	if (npos < 0) {
 		free(to);
 		return rc;
 	}
+	size_t nto = seal.n;
+	int keygen_cmd = npos == 2 && !strcmp(argv[0], "keygen");
+	if ((verify || keygen_cmd) && (nto || npos != (keygen_cmd ? 2 : 0))) {
+		free(to);
+		return cli_opt_error("backup", "backup --verify DEST and backup keygen FILE take nothing else");
+	}
+	if (verify || keygen_cmd) {
+		free(to);
+		return verify ? backup_verify(c, verify) : keygen(argv[1]);
+	}
+	const char *dest = npos == 1 ? argv[0] : NULL;
 	if (!dest) {
 		free(to);
 		return cli_usage("backup needs one destination: backup DEST, backup --seal-to RECIPIENT FILE, "
@@ -132,7 +138,6 @@ int cmd_backup(struct cli *c, int argc, char **argv)
 
 int cmd_restore(struct cli *c, int argc, char **argv)
 {
-	c->actor = NULL; /* the local operator's alone: naming an account changes nothing */
 	const char *file = NULL, *dest = NULL, *secret = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (cli_is_help(argv[i])) {

@@ -1,6 +1,7 @@
 /* cmd_claims.c - entitle (one case, nothing stored), claims compute, watch and
  * statement. */
 #include "cli.h"
+#include "options.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,11 @@ static void print_entitlement(json_t *r)
 	}
 }
 
+static int entitle_flag(const void *arg, const char *name)
+{
+	return !strcmp(name, "underground") || !strcmp(name, "notice_served");
+}
+
 int cmd_entitle(struct cli *c, int argc, char **argv)
 {
 	struct fs_entitle_in in;
@@ -85,38 +91,23 @@ int cmd_entitle(struct cli *c, int argc, char **argv)
 	const char *lang = "en";
 	fs_entitle_init(&in);
 	int rc = EX_OK;
-	for (int i = 1; i < argc && rc == EX_OK; i++) {
-		const char *a = argv[i];
-		if (cli_is_help(a)) {
-			fs_entitle_done(&in);
-			return entitle_help();
-		}
-		if (strncmp(a, "--", 2) != 0) {
-			rc = cli_usage("entitle: unexpected argument '%s'", a);
-			break;
-		}
-		char key[48];
-		snprintf(key, sizeof(key), "%s", a + 2);
-		char *eq = strchr(key, '=');
-		const char *v = NULL;
-		if (eq) {
-			*eq = '\0';
-			v = strchr(a, '=') + 1;
-		}
-		int flag = !strcmp(key, "underground") || !strcmp(key, "notice-served") || !strcmp(key, "notice_served");
-		if (!v && flag)
-			v = "yes";
-		if (!v && i + 1 < argc)
-			v = argv[++i];
-		if (!v) {
-			rc = cli_usage("entitle: --%s needs a value", key);
-			break;
-		}
-		if (!strcmp(key, "lang")) {
-			lang = v;
-			continue;
-		}
-		int r = fs_entitle_set(&in, key, v, &err);
+	if (argc > 1 && cli_is_help(argv[1])) {
+		fs_entitle_done(&in);
+		return entitle_help();
+	}
+	struct cli_fields f = {.is_flag = entitle_flag};
+	const struct cli_option opts[] = {
+		CLI_OPT_STRING("lang", &lang, "en|tr|ru|kk", "the language of the explanation"),
+		CLI_OPT_FIELDS(&f, "the case's inputs (see above), checked by the rules engine"),
+		CLI_OPT_END(),
+	};
+	if (cli_parse_options(argc, argv, opts, "entitle", 0, &rc) < 0) {
+		fs_entitle_done(&in);
+		return rc;
+	}
+	rc = EX_OK;
+	for (size_t i = 0; i < f.n && rc == EX_OK; i++) {
+		int r = fs_entitle_set(&in, f.kv[i].key, f.kv[i].value, &err);
 		if (r)
 			rc = cli_fail(&err, r);
 	}
@@ -137,29 +128,6 @@ int cmd_entitle(struct cli *c, int argc, char **argv)
 	return EX_OK;
 }
 
-/* Options of the form --name VALUE; returns the index after them or -1. */
-static int take_opts(int argc, char **argv, int from, const char *const *names, const char **values, int *flags,
-		     const char *const *flag_names)
-{
-	for (int i = from; i < argc; i++) {
-		int hit = 0;
-		for (int k = 0; names[k]; k++) {
-			if (!strcmp(argv[i] + (strncmp(argv[i], "--", 2) ? 0 : 2), names[k]) && !strncmp(argv[i], "--", 2)) {
-				if (i + 1 >= argc)
-					return cli_usage("--%s needs a value", names[k]), -1;
-				values[k] = argv[++i];
-				hit = 1;
-			}
-		}
-		for (int k = 0; flag_names && flag_names[k] && !hit; k++)
-			if (!strncmp(argv[i], "--", 2) && !strcmp(argv[i] + 2, flag_names[k]))
-				flags[k] = hit = 1;
-		if (!hit)
-			return cli_usage("unexpected argument '%s'", argv[i]), -1;
-	}
-	return 0;
-}
-
 static int parse_as_of(const char *s, fs_date *out)
 {
 	struct fs_error err = {0};
@@ -178,10 +146,17 @@ static void money_line(const char *label, int64_t minor, const char *cur)
 
 static int claims_compute(struct cli *c, int argc, char **argv)
 {
-	static const char *const names[] = {"workplace", "reason", "terminated", "as-of", NULL};
-	static const char *const flag_names[] = {"apply", NULL};
-	const char *v[4] = {0};
+	const char *v[4] = {0}; /* workplace, reason, terminated, as-of */
 	int flags[1] = {0};
+	const struct cli_option opts[] = {
+		CLI_OPT_STRING("workplace", &v[0], "ID", "the workplace whose workers' claims are computed"),
+		CLI_OPT_STRING("reason", &v[1], "R", "the termination reason of every worker"),
+		CLI_OPT_STRING("terminated", &v[2], "DATE", "the termination date of every worker"),
+		CLI_OPT_STRING("as-of", &v[3], "DATE", "the day computed for"),
+		CLI_OPT_FLAG("apply", &flags[0], "change the claims that differ"),
+		CLI_OPT_END(),
+	};
+	int prc;
 	if (argc > 1 && cli_is_help(argv[1])) {
 		fputs("usage: fairshare claims compute --workplace ID [--reason R] [--terminated DATE] [--apply] [--json]\n\n"
 		      "Computes the claims of every worker of a workplace from their employment\n"
@@ -192,8 +167,8 @@ static int claims_compute(struct cli *c, int argc, char **argv)
 		      "computed (no wage, no reason ...), nothing is stored and every one is listed.\n", stdout);
 		return EX_OK;
 	}
-	if (take_opts(argc, argv, 1, names, v, flags, flag_names))
-		return EX_USAGE;
+	if (cli_parse_options(argc, argv, opts, "claims compute", 0, &prc) < 0)
+		return prc;
 	int64_t wp = 0;
 	if (!v[0] || cli_parse_id(v[0], &wp))
 		return cli_usage("claims compute needs --workplace ID");
@@ -248,8 +223,13 @@ int cmd_claims(struct cli *c, int argc, char **argv)
 
 int cmd_watch(struct cli *c, int argc, char **argv)
 {
-	static const char *const names[] = {"workplace", "as-of", NULL};
 	const char *v[2] = {0};
+	const struct cli_option opts[] = {
+		CLI_OPT_STRING("workplace", &v[0], "ID", "one workplace"),
+		CLI_OPT_STRING("as-of", &v[1], "DATE", "the day of the watch"),
+		CLI_OPT_END(),
+	};
+	int prc;
 	if (argc > 1 && cli_is_help(argv[1])) {
 		fputs("usage: fairshare watch [--workplace ID] [--as-of DATE] [--json]\n\n"
 		      "The watch: how many workers are paid in full, partly, or not at all; what is\n"
@@ -257,8 +237,8 @@ int cmd_watch(struct cli *c, int argc, char **argv)
 		      "are overdue; claims past their limitation deadline or within 180 days of it.\n", stdout);
 		return EX_OK;
 	}
-	if (take_opts(argc, argv, 1, names, v, NULL, NULL))
-		return EX_USAGE;
+	if (cli_parse_options(argc, argv, opts, "watch", 0, &prc) < 0)
+		return prc;
 	int64_t wp = 0;
 	if (v[0] && cli_parse_id(v[0], &wp))
 		return cli_usage("--workplace takes a workplace id");
@@ -336,10 +316,16 @@ int cmd_watch(struct cli *c, int argc, char **argv)
 
 int cmd_statement(struct cli *c, int argc, char **argv)
 {
-	static const char *const names[] = {"lang", "as-of", "qr-svg", NULL};
-	static const char *const flag_names[] = {"qr", NULL};
 	const char *v[3] = {0};
 	int flags[1] = {0};
+	const struct cli_option opts[] = {
+		CLI_OPT_STRING("lang", &v[0], "en|tr|ru|kk", "the language"),
+		CLI_OPT_STRING("as-of", &v[1], "DATE", "the day of the statement"),
+		CLI_OPT_STRING("qr-svg", &v[2], "FILE", "write the proofs' QR codes as SVG"),
+		CLI_OPT_FLAG("qr", &flags[0], "print the proofs as QR codes too"),
+		CLI_OPT_END(),
+	};
+	int prc;
 	if (argc < 2 || cli_is_help(argv[1])) {
 		fputs("usage: fairshare statement PERSON_ID [--lang en|tr|ru|kk] [--as-of DATE] [--json] [--qr] [--qr-svg FILE]\n\n"
 		      "One worker's statement: each claim with what was paid and what is outstanding,\n"
@@ -353,10 +339,10 @@ int cmd_statement(struct cli *c, int argc, char **argv)
 		return argc < 2 ? EX_USAGE : EX_OK;
 	}
 	int64_t person;
-	if (cli_parse_id(argv[1], &person))
+	if (cli_parse_options(argc, argv, opts, "statement", 1, &prc) < 0)
+		return prc;
+	if (!argv[0] || cli_parse_id(argv[0], &person))
 		return cli_usage("statement needs a person id");
-	if (take_opts(argc, argv, 2, names, v, flags, flag_names))
-		return EX_USAGE;
 	fs_date as_of;
 	int rc = parse_as_of(v[1], &as_of);
 	if (rc)

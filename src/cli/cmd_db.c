@@ -1,6 +1,7 @@
 /* cmd_db.c - whole-database commands: init, demo, summary, verify, log. */
 #include "cli.h"
 #include "demo.h"
+#include "options.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,9 +13,9 @@ static int no_args(int argc, char **argv, const char *help)
 		fputs(help, stdout);
 		return EX_OK;
 	}
-	if (argc > 1)
-		return cli_usage("%s: unexpected argument '%s'", argv[0], argv[1]);
-	return -1;
+	static const struct cli_option none[] = {CLI_OPT_END()};
+	int rc;
+	return cli_parse_options(argc, argv, none, argv[0], 0, &rc) < 0 ? rc : -1;
 }
 
 int cmd_init(struct cli *c, int argc, char **argv)
@@ -34,7 +35,6 @@ int cmd_init(struct cli *c, int argc, char **argv)
 
 int cmd_demo(struct cli *c, int argc, char **argv)
 {
-	c->actor = NULL; /* the local operator's alone: naming an account changes nothing */
 	int rc = no_args(argc, argv, "usage: fairshare demo\n\nCreates a new database at --db filled with synthetic demo data (every\n"
 				     "name and number is made up): a miners' union whose mine closed on\n"
 				     "2011-08-31 with 748 workers discharged, and an oil workers' union in\n"
@@ -97,31 +97,34 @@ int cmd_summary(struct cli *c, int argc, char **argv)
 
 int cmd_verify(struct cli *c, int argc, char **argv)
 {
-	c->actor = NULL; /* the local operator's alone: naming an account changes nothing */
+	static const char help[] =
+		"usage: fairshare verify [--json] [--checkpoint FILE...]\n\nRecomputes the journal's hash chain, compares every record with its last\n"
+		"journal entry, opens every sealed field and checks the database file\n"
+		"and its references. Exit 0 when all holds; otherwise 65 (EX_DATAERR)\n"
+		"with each problem named, the first broken journal entry first.\n"
+		"Warns (exit 0) about files other users can read and temporary files\n"
+		"left by interrupted uploads.\n"
+		"--checkpoint FILE...: also proves that each organization's Merkle log extends\n"
+		"each signed checkpoint given (fairshare checkpoint), and names the first one it\n"
+		"contradicts: entries cut, an older copy restored, or history rewritten.\n";
+	if (argc > 1 && cli_is_help(argv[1])) {
+		fputs(help, stdout);
+		return EX_OK;
+	}
 	char **cps = calloc((size_t)argc + 1, sizeof(*cps));
-	int ncps = 0, nargs = 1;
 	if (!cps)
 		return EX_OSERR;
-	for (int i = 1; i < argc; i++) /* --checkpoint FILE..., the rest as before */
-		if (strcmp(argv[i], "--checkpoint") == 0 && i + 1 < argc)
-			for (; i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0; i++)
-				cps[ncps++] = argv[i + 1];
-		else
-			argv[nargs++] = argv[i];
-	argc = nargs;
-	int rc = no_args(argc, argv, "usage: fairshare verify [--json] [--checkpoint FILE...]\n\nRecomputes the journal's hash chain, compares every record with its last\n"
-				     "journal entry, opens every sealed field and checks the database file\n"
-				     "and its references. Exit 0 when all holds; otherwise 65 (EX_DATAERR)\n"
-				     "with each problem named, the first broken journal entry first.\n"
-				     "Warns (exit 0) about files other users can read and temporary files\n"
-				     "left by interrupted uploads.\n"
-				     "--checkpoint FILE...: also proves that each organization's Merkle log extends\n"
-				     "each signed checkpoint given (fairshare checkpoint), and names the first one it\n"
-				     "contradicts: entries cut, an older copy restored, or history rewritten.\n");
-	if (rc >= 0 || (ncps == 0 && argc > 1 && strcmp(argv[argc - 1], "--checkpoint") == 0)) {
+	struct cli_list cpl = {(const char **)cps, 0, (size_t)argc};
+	const struct cli_option opts[] = {
+		CLI_OPT_FILES("checkpoint", &cpl, "FILE...", "signed checkpoints the log must extend"),
+		CLI_OPT_END(),
+	};
+	int rc;
+	if (cli_parse_options(argc, argv, opts, "verify", 0, &rc) < 0) {
 		free(cps);
-		return rc >= 0 ? rc : cli_usage("verify: --checkpoint needs FILE(s)");
+		return rc;
 	}
+	int ncps = (int)cpl.n;
 	struct fs_ctx *ctx = cli_open(c, FS_READONLY, 0, &rc);
 	if (!ctx) {
 		free(cps);
@@ -159,38 +162,31 @@ int cmd_verify(struct cli *c, int argc, char **argv)
 int cmd_log(struct cli *c, int argc, char **argv)
 {
 	struct fs_log_opts o = {.limit = 100, .descending = 1};
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (cli_is_help(a)) {
-			fputs("usage: fairshare log [--entity KIND] [--id N] [--person N] [--since DATE] [--until DATE]\n"
-			      "                     [--limit N] [--offset N] [--oldest-first] [--json]\n\n"
-			      "Lists journal entries, newest first. KIND: person, employer, workplace,\n"
-			      "employment, membership, organization. --person shows every entry about\n"
-			      "that person (their record, employments, memberships). With --org, only\n"
-			      "that organization's entries.\n", stdout);
-			return EX_OK;
-		}
-		if (strcmp(a, "--oldest-first") == 0) {
-			o.descending = 0;
-			continue;
-		}
-		if (!v)
-			return cli_usage("log: %s needs a value", a);
-		i++;
-		if (strcmp(a, "--entity") == 0)
-			o.entity = v;
-		else if (strcmp(a, "--since") == 0)
-			o.since = v;
-		else if (strcmp(a, "--until") == 0)
-			o.until = v;
-		else if (strcmp(a, "--id") == 0 ? cli_parse_id(v, &o.entity_id)
-			 : strcmp(a, "--person") == 0 ? cli_parse_id(v, &o.person_id)
-			 : strcmp(a, "--limit") == 0 ? cli_parse_id(v, &o.limit)
-			 : strcmp(a, "--offset") == 0 ? (strcmp(v, "0") == 0 ? 0 : cli_parse_id(v, &o.offset))
-			 : (i--, 1))
-			return cli_usage("log: bad option or value: %s %s", a, v);
+	if (argc > 1 && cli_is_help(argv[1])) {
+		fputs("usage: fairshare log [--entity KIND] [--id N] [--person N] [--since DATE] [--until DATE]\n"
+		      "                     [--limit N] [--offset N] [--oldest-first] [--json]\n\n"
+		      "Lists journal entries, newest first. KIND: person, employer, workplace,\n"
+		      "employment, membership, organization. --person shows every entry about\n"
+		      "that person (their record, employments, memberships). With --org, only\n"
+		      "that organization's entries.\n", stdout);
+		return EX_OK;
 	}
+	int oldest = 0, prc;
+	const struct cli_option opts[] = {
+		CLI_OPT_STRING("entity", &o.entity, "KIND", "one kind of record"),
+		CLI_OPT_ID("id", &o.entity_id, "N", "one record (with --entity)"),
+		CLI_OPT_ID("person", &o.person_id, "N", "every entry about a person"),
+		CLI_OPT_STRING("since", &o.since, "DATE", "from this date"),
+		CLI_OPT_STRING("until", &o.until, "DATE", "up to this date"),
+		CLI_OPT_ID("limit", &o.limit, "N", "at most N entries (100)"),
+		CLI_OPT_INT("offset", &o.offset, "N", "skip N entries", 0, INT64_MAX),
+		CLI_OPT_FLAG("oldest-first", &oldest, "oldest first"),
+		CLI_OPT_END(),
+	};
+	if (cli_parse_options(argc, argv, opts, "log", 0, &prc) < 0)
+		return prc;
+	if (oldest)
+		o.descending = 0;
 	int rc;
 	struct fs_ctx *ctx = cli_open(c, FS_READONLY, 0, &rc);
 	if (!ctx)

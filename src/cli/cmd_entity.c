@@ -1,6 +1,7 @@
 /* cmd_entity.c - add, list, show, find, edit and remove for every entity of the
  * people register; options and help come from the entity's field list. */
 #include "cli.h"
+#include "options.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +9,6 @@
 
 #include "util/money.h"
 
-#define MAX_KV 32
 
 static void field_help(const struct fs_entity *e)
 {
@@ -46,84 +46,49 @@ static int help(const struct fs_entity *e, const char *cmd)
 	return EX_OK;
 }
 
-/* "--full-name" or "--full_name" -> "full_name" into buf; NULL if not an option. */
-static const char *opt_name(const char *arg, char *buf, size_t n)
-{
-	if (strncmp(arg, "--", 2) != 0 || !arg[2])
-		return NULL;
-	snprintf(buf, n, "%s", arg + 2);
-	char *eq = strchr(buf, '=');
-	if (eq)
-		*eq = '\0';
-	for (char *p = buf; *p; p++)
-		if (*p == '-')
-			*p = '_';
-	return buf;
-}
-
 struct args {
-	struct fs_kv kv[MAX_KV];
-	char names[MAX_KV][64];
-	size_t nkv;
+	struct cli_fields f; /* the entity's fields given (--full-name X: full_name) */
 	const char *search;
 	int64_t limit, offset, id;
 	int reveal;
 	const char *national_id;
 };
 
-/* Parse [ID] --field value ...; control options are taken out. */
+/* A yes/no field may stand bare (--underground). */
+static int bool_field(const void *arg, const char *name)
+{
+	const struct fs_entity *e = arg;
+	for (size_t k = 0; k < fs_entity_nfields(e); k++)
+		if (!strcmp(fs_entity_field(e, k)->name, name))
+			return fs_entity_field(e, k)->kind == FK_BOOL;
+	return 0;
+}
+
+/* Parse [ID] --field value ... with the one option parser: the control options
+ * declared, every other --name one of the entity's fields (checked by the core). */
 static int parse(const struct fs_entity *e, const char *sub, int argc, char **argv, int want_id, struct args *a)
 {
 	memset(a, 0, sizeof(*a));
-	int i = 0;
-	if (want_id) {
-		if (argc < 1 || cli_parse_id(argv[0], &a->id))
-			return cli_usage("%s %s needs the record's id (a number)", fs_entity_name(e), sub);
-		i = 1;
-	}
-	for (; i < argc; i++) {
-		char name[64];
-		if (!opt_name(argv[i], name, sizeof(name)))
-			return cli_usage("%s %s: unexpected argument '%s'", fs_entity_name(e), sub, argv[i]);
-		if (strcmp(name, "reveal") == 0) {
-			a->reveal = 1;
-			continue;
-		}
-		const char *eq = strchr(argv[i], '=');
-		const char *v = eq ? eq + 1 : NULL;
-		if (!v) {
-			/* a flag field given bare means yes */
-			int fi = -1;
-			for (size_t k = 0; k < fs_entity_nfields(e); k++)
-				if (strcmp(fs_entity_field(e, k)->name, name) == 0)
-					fi = (int)k;
-			if (fi >= 0 && fs_entity_field(e, (size_t)fi)->kind == FK_BOOL &&
-			    (i + 1 >= argc || strncmp(argv[i + 1], "--", 2) == 0))
-				v = "yes";
-			else if (i + 1 < argc)
-				v = argv[++i];
-			else
-				return cli_usage("%s %s: --%s needs a value", fs_entity_name(e), sub, name);
-		}
-		if (strcmp(name, "search") == 0) {
-			a->search = v;
-		} else if (strcmp(name, "limit") == 0) {
-			if (cli_parse_id(v, &a->limit))
-				return cli_usage("--limit takes a positive number");
-		} else if (strcmp(name, "offset") == 0) {
-			if (strcmp(v, "0") != 0 && cli_parse_id(v, &a->offset))
-				return cli_usage("--offset takes a number");
-		} else if (strcmp(sub, "find") == 0 && strcmp(name, "national_id") == 0) {
-			a->national_id = v;
-		} else {
-			if (a->nkv == MAX_KV)
-				return cli_usage("too many fields");
-			snprintf(a->names[a->nkv], sizeof(a->names[0]), "%s", name);
-			a->kv[a->nkv].key = a->names[a->nkv];
-			a->kv[a->nkv].value = v;
-			a->nkv++;
-		}
-	}
+	a->f.is_flag = bool_field;
+	a->f.arg = e;
+	int find = !strcmp(sub, "find");
+	const struct cli_option opts[] = {
+		CLI_OPT_FLAG("reveal", &a->reveal, "show sealed fields (journaled)"),
+		CLI_OPT_STRING("search", &a->search, "TEXT", "names containing TEXT, in any script"),
+		CLI_OPT_ID("limit", &a->limit, "N", "at most N records"),
+		CLI_OPT_INT("offset", &a->offset, "N", "skip N records", 0, INT64_MAX),
+		find ? (struct cli_option)CLI_OPT_STRING("national-id", &a->national_id, "ID", "the national ID")
+		     : (struct cli_option)CLI_OPT_FIELDS(&a->f, "the entity's fields"),
+		CLI_OPT_FIELDS(&a->f, "the entity's fields"),
+		CLI_OPT_END(),
+	};
+	char cmd[64];
+	snprintf(cmd, sizeof(cmd), "%s %s", fs_entity_name(e), sub);
+	int rc, n = cli_parse_options(argc, argv, opts, cmd, want_id, &rc);
+	if (n < 0)
+		return rc;
+	if (want_id && (n < 1 || cli_parse_id(argv[0], &a->id)))
+		return cli_usage("%s %s needs the record's id (a number)", fs_entity_name(e), sub);
 	return -1;
 }
 
@@ -241,7 +206,7 @@ int cmd_entity(struct cli *c, int argc, char **argv)
 	for (int i = 2; i < argc; i++)
 		if (cli_is_help(argv[i]))
 			return help(e, argv[0]);
-	if ((rc = parse(e, sub, argc - 2, argv + 2, want_id, &a)) >= 0)
+	if ((rc = parse(e, sub, argc - 1, argv + 1, want_id, &a)) >= 0)
 		return rc;
 	int writes = strcmp(sub, "add") == 0 || strcmp(sub, "edit") == 0 || strcmp(sub, "remove") == 0 || reverse;
 	int is_org = strcmp(fs_entity_name(e), "organization") == 0;
@@ -258,7 +223,7 @@ int cmd_entity(struct cli *c, int argc, char **argv)
 	int existed = 0;
 	if (strcmp(sub, "add") == 0) {
 		int64_t id;
-		r = fs_create_ex(ctx, e, a.kv, a.nkv, &id, &existed, &err);
+		r = fs_create_ex(ctx, e, a.f.kv, a.f.n, &id, &existed, &err);
 		if (!r)
 			r = fs_get(ctx, e, id, 0, &out, &err);
 		if (!r && existed && !c->json)
@@ -268,15 +233,15 @@ int cmd_entity(struct cli *c, int argc, char **argv)
 			json_object_set_new(out, "existed", json_boolean(existed));
 	} else if (reverse) {
 		int64_t id;
-		r = fs_payment_reverse(ctx, a.id, a.kv, a.nkv, &id, &err);
+		r = fs_payment_reverse(ctx, a.id, a.f.kv, a.f.n, &id, &err);
 		if (!r)
 			r = fs_get(ctx, e, id, 0, &out, &err);
 	} else if (strcmp(sub, "edit") == 0) {
-		if (!a.nkv) {
+		if (!a.f.n) {
 			fs_close(ctx);
 			return cli_usage("%s edit: name at least one field to change", argv[0]);
 		}
-		r = fs_update(ctx, e, a.id, a.kv, a.nkv, &err);
+		r = fs_update(ctx, e, a.id, a.f.kv, a.f.n, &err);
 		if (!r)
 			r = fs_get(ctx, e, a.id, 0, &out, &err);
 	} else if (strcmp(sub, "remove") == 0) {
@@ -295,7 +260,7 @@ int cmd_entity(struct cli *c, int argc, char **argv)
 		if (!r)
 			r = fs_get(ctx, e, id, a.reveal ? FS_REVEAL : 0, &out, &err);
 	} else {
-		struct fs_list_opts o = {a.search, a.kv, a.nkv, a.limit, a.offset, a.reveal ? FS_REVEAL : 0};
+		struct fs_list_opts o = {a.search, a.f.kv, a.f.n, a.limit, a.offset, a.reveal ? FS_REVEAL : 0};
 		r = fs_list(ctx, e, &o, &out, &err);
 	}
 	fs_close(ctx);

@@ -1,6 +1,7 @@
 /* cmd_evidence.c - evidence files: add, show (with custody log), export, verify;
  * list and edit are the generic record commands. */
 #include "cli.h"
+#include "options.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -29,45 +30,35 @@ int cmd_evidence(struct cli *c, int argc, char **argv)
 	const char *sub = argv[1];
 	if (!strcmp(sub, "list") || !strcmp(sub, "edit") || !strcmp(sub, "remove"))
 		return cmd_entity(c, argc, argv);
-	struct fs_kv kv[8];
-	char names[8][32];
-	size_t nkv = 0;
-	const char *file = NULL;
+	struct cli_fields f = {0};
+	const char *file = NULL, *dest = NULL;
 	int64_t id = 0;
-	int reveal = 0;
+	int reveal = 0, prc;
+	char cmdname[40];
+	snprintf(cmdname, sizeof(cmdname), "evidence %.20s", sub);
+	char **pos = argv + 1; /* the arguments after the subcommand */
 	if (!strcmp(sub, "add")) {
-		for (int i = 2; i < argc; i++) {
-			if (strncmp(argv[i], "--", 2)) {
-				if (file)
-					return cli_usage("evidence add takes one FILE at a time ('%s' is a second)", argv[i]);
-				file = argv[i];
-				continue;
-			}
-			if (i + 1 >= argc)
-				return cli_usage("evidence add: %s needs a value", argv[i]);
-			if (nkv == 8)
-				return cli_usage("evidence add: too many fields");
-			snprintf(names[nkv], sizeof(names[0]), "%s", argv[i] + 2);
-			for (char *p = names[nkv]; *p; p++)
-				if (*p == '-')
-					*p = '_';
-			kv[nkv] = (struct fs_kv){names[nkv], argv[++i]};
-			nkv++;
-		}
-		if (!file)
+		const struct cli_option opts[] = {CLI_OPT_FIELDS(&f, "the evidence item's fields (--handling LEVEL, ...)"),
+						  CLI_OPT_END()};
+		if (cli_parse_options(argc - 1, pos, opts, cmdname, 1, &prc) < 0)
+			return prc;
+		if (!(file = pos[0]))
 			return cli_usage("evidence add FILE [--handling LEVEL] ...");
 	} else if (!strcmp(sub, "show")) {
-		for (int i = 3; i < argc; i++)
-			if (!strcmp(argv[i], "--reveal"))
-				reveal = 1;
-			else
-				return cli_usage("evidence show ID [--reveal]");
-		if (argc < 3 || cli_parse_id(argv[2], &id))
+		const struct cli_option opts[] = {CLI_OPT_FLAG("reveal", &reveal, "show sealed fields"), CLI_OPT_END()};
+		if (cli_parse_options(argc - 1, pos, opts, cmdname, 1, &prc) < 0)
+			return prc;
+		if (!pos[0] || cli_parse_id(pos[0], &id))
 			return cli_usage("evidence show needs the evidence id (a number)");
-	} else if (!strcmp(sub, "export")) {
-		if (argc != 4 || cli_parse_id(argv[2], &id))
+	} else if (!strcmp(sub, "export") || !strcmp(sub, "verify")) {
+		static const struct cli_option none[] = {CLI_OPT_END()};
+		int want = !strcmp(sub, "export") ? 2 : 0;
+		if (cli_parse_options(argc - 1, pos, none, cmdname, want, &prc) < 0)
+			return prc;
+		if (want && (!pos[0] || !pos[1] || cli_parse_id(pos[0], &id)))
 			return cli_usage("evidence export ID DEST");
-	} else if (strcmp(sub, "verify") || argc != 2) {
+		dest = want ? pos[1] : NULL;
+	} else {
 		return cli_usage("'%s' is not an evidence command (add, show, export, verify, list, edit)", sub);
 	}
 	int rc;
@@ -78,7 +69,7 @@ int cmd_evidence(struct cli *c, int argc, char **argv)
 	json_t *out = NULL;
 	int r;
 	if (!strcmp(sub, "add")) {
-		r = fs_evidence_add(ctx, file, kv, nkv, &out, &err);
+		r = fs_evidence_add(ctx, file, f.kv, f.n, &out, &err);
 		if (!r && !c->json)
 			printf("%s evidence %lld: %s (%lld bytes, SHA-256 %s)\n",
 			       json_is_true(json_object_get(out, "existed")) ? "already recorded as" : "added as",
@@ -107,9 +98,9 @@ int cmd_evidence(struct cli *c, int argc, char **argv)
 			}
 		}
 	} else if (!strcmp(sub, "export")) {
-		r = fs_evidence_export(ctx, id, argv[3], &err);
+		r = fs_evidence_export(ctx, id, dest, &err);
 		if (!r)
-			printf("evidence %lld exported to %s (hash checked)\n", (long long)id, argv[3]);
+			printf("evidence %lld exported to %s (hash checked)\n", (long long)id, dest);
 	} else {
 		r = fs_evidence_verify(ctx, &out, &err);
 		if (!r && !c->json) {

@@ -1,6 +1,7 @@
 /* cmd_fund.c - solidarity funds: fund create|balances, transfer, post, void,
  * contribute, disburse, approve, ledger export. */
 #include "cli.h"
+#include "options.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -9,70 +10,6 @@
 
 #include "util/money.h"
 #include "util/private.h"
-
-#define MAXOPT 16
-
-struct opts {
-	const char *name[MAXOPT];
-	const char *value[MAXOPT];
-	int n;
-	const char *positional;
-};
-
-/* --name value / --name=value / --flag pairs; flags listed in flags[] take no value */
-static int parse(int argc, char **argv, const char *const *flags, struct opts *o)
-{
-	memset(o, 0, sizeof(*o));
-	for (int i = 1; i < argc; i++) {
-		if (strncmp(argv[i], "--", 2)) {
-			if (o->positional)
-				return cli_usage("unexpected argument '%s'", argv[i]);
-			o->positional = argv[i];
-			continue;
-		}
-		if (o->n == MAXOPT)
-			return cli_usage("too many options");
-		const char *name = argv[i] + 2, *eq = strchr(name, '=');
-		int is_flag = 0;
-		for (int k = 0; flags && flags[k]; k++)
-			is_flag |= !strcmp(flags[k], name);
-		o->name[o->n] = name;
-		if (eq) {
-			o->value[o->n] = eq + 1;
-		} else if (is_flag) {
-			o->value[o->n] = "yes";
-		} else if (i + 1 < argc) {
-			o->value[o->n] = argv[++i];
-		} else {
-			return cli_usage("--%s needs a value", name);
-		}
-		o->n++;
-	}
-	return -1;
-}
-
-static const char *opt(const struct opts *o, const char *name)
-{
-	size_t n = strlen(name);
-	for (int i = 0; i < o->n; i++)
-		if (!strncmp(o->name[i], name, n) && (o->name[i][n] == '\0' || o->name[i][n] == '='))
-			return o->value[i];
-	return NULL;
-}
-
-static int only(const struct opts *o, const char *const *allowed)
-{
-	for (int i = 0; i < o->n; i++) {
-		int ok = 0;
-		for (int k = 0; allowed[k]; k++) {
-			size_t n = strlen(allowed[k]);
-			ok |= !strncmp(o->name[i], allowed[k], n) && (o->name[i][n] == '\0' || o->name[i][n] == '=');
-		}
-		if (!ok)
-			return cli_usage("unknown option --%s", o->name[i]);
-	}
-	return -1;
-}
 
 static void new_id(char out[40])
 {
@@ -118,14 +55,17 @@ static void print_rule(struct fs_ctx *ctx, int64_t fund)
 	json_decref(f);
 }
 
-static int fund_of(struct fs_ctx *ctx, const char *s, int64_t *fund)
+/* fund report|pledges|balances FUND_ID: one id, no options */
+static int fund_id_only(int argc, char **argv, const char *cmd, int64_t *fund, int *rc)
 {
-	if (!s || cli_parse_id(s, fund)) {
-		fs_close(ctx);
-		return cli_usage("name the fund with --fund ID");
+	static const struct cli_option none[] = {CLI_OPT_END()};
+	if (cli_parse_options(argc, argv, none, cmd, 1, rc) < 0)
+		return -1;
+	if (!argv[0] || cli_parse_id(argv[0], fund)) {
+		*rc = cli_usage("%s FUND_ID [--json]", cmd);
+		return -1;
 	}
-	(void)ctx;
-	return -1;
+	return 0;
 }
 
 static int amount_of(const char *s, int64_t *out)
@@ -143,8 +83,6 @@ static int amount_of(const char *s, int64_t *out)
 int cmd_transfer_family(struct cli *c, int argc, char **argv)
 {
 	const char *cmd = argv[0];
-	static const char *const flags[] = {"pending", "linked", "anonymous", "reveal", NULL};
-	struct opts o;
 	int rc;
 	if (argc > 1 && cli_is_help(argv[1])) {
 		fputs("usage: fairshare transfer --fund F --debit ACCOUNT --credit ACCOUNT --amount A --code C [--id ID]\n"
@@ -165,91 +103,119 @@ int cmd_transfer_family(struct cli *c, int argc, char **argv)
 		      "for 'fairshare --as NAME approve ID'. Donors and recipients are sealed at rest.\n", stdout);
 		return EX_OK;
 	}
-	if ((rc = parse(argc, argv, flags, &o)) >= 0)
+	const char *id_opt = NULL, *debit = NULL, *credit = NULL, *amount_s = NULL, *code = NULL, *date = NULL, *memo = NULL;
+	const char *donor = NULL, *into = NULL, *income = NULL, *purpose = NULL, *to = NULL, *from = NULL;
+	int64_t fund = 0, timeout_s = 0, pledge = 0;
+	int pending = 0, anonymous = 0;
+	const struct cli_option o_fund = CLI_OPT_ID("fund", &fund, "F", "the fund");
+	const struct cli_option o_id = CLI_OPT_STRING("id", &id_opt, "ID", "the idempotency key (e.g. the bank reference)");
+	const struct cli_option o_amount = CLI_OPT_STRING("amount", &amount_s, "A", "the amount (1800.00)");
+	const struct cli_option o_date = CLI_OPT_STRING("date", &date, "D", "the value date");
+	const struct cli_option o_memo = CLI_OPT_STRING("memo", &memo, "M", "a note");
+	const struct cli_option end = CLI_OPT_END();
+	const struct cli_option transfer_opts[] = {
+		o_fund, o_id, o_amount, o_date, o_memo,
+		CLI_OPT_STRING("debit", &debit, "ACCOUNT", "the account debited"),
+		CLI_OPT_STRING("credit", &credit, "ACCOUNT", "the account credited"),
+		CLI_OPT_STRING("code", &code, "C", "what the transfer is (strike-pay, contribution, ...)"),
+		CLI_OPT_FLAG("pending", &pending, "reserve only, post or void later"),
+		CLI_OPT_INT("timeout", &timeout_s, "SECONDS", "a pending transfer voids itself after this", 0, INT32_MAX),
+		end,
+	};
+	const struct cli_option resolve_opts[] = {o_fund, o_id, o_amount, o_memo, end};
+	const struct cli_option contribute_opts[] = {
+		o_fund, o_id, o_amount, o_date, o_memo,
+		CLI_OPT_STRING("donor", &donor, "NAME", "who gave (sealed)"),
+		CLI_OPT_FLAG("anonymous", &anonymous, "no donor named"),
+		CLI_OPT_STRING("into", &into, "ACCOUNT", "the asset account (assets:cash)"),
+		CLI_OPT_STRING("income", &income, "ACCOUNT", "the income account (income:contributions)"),
+		CLI_OPT_ID("pledge", &pledge, "ID", "counts towards this pledge"),
+		end,
+	};
+	const struct cli_option disburse_opts[] = {
+		o_fund, o_id, o_amount, o_date, o_memo,
+		CLI_OPT_STRING("purpose", &purpose, "P", "strike-pay, family-support, legal or other"),
+		CLI_OPT_STRING("to", &to, "NAME", "who is paid (sealed)"),
+		CLI_OPT_STRING("from", &from, "ACCOUNT", "the asset account (assets:cash)"),
+		end,
+	};
+	int resolve = !strcmp(cmd, "post") || !strcmp(cmd, "void") || !strcmp(cmd, "approve");
+	const struct cli_option *opts = !strcmp(cmd, "transfer") ? transfer_opts : resolve ? resolve_opts
+					: !strcmp(cmd, "contribute") ? contribute_opts : disburse_opts;
+	int npos = cli_parse_options(argc, argv, opts, cmd, resolve ? 1 : 0, &rc);
+	if (npos < 0)
 		return rc;
+	const char *pending_id = npos ? argv[0] : NULL;
+	if (!fund)
+		return cli_usage("name the fund with --fund ID");
 	struct fs_ctx *ctx = cli_open(c, 0, 1, &rc);
 	if (!ctx)
 		return rc;
-	int64_t fund;
-	if ((rc = fund_of(ctx, opt(&o, "fund"), &fund)) >= 0)
-		return rc;
+	rc = -1;
 	struct fs_error err = {0};
 	char idbuf[40], rid[FS_TRANSFER_ID_MAX + 1];
-	const char *id = opt(&o, "id");
+	const char *id = id_opt;
 	if (!id) {
 		new_id(idbuf);
 		id = idbuf;
 	}
-	struct fs_transfer t = {.id = id, .value_date = opt(&o, "date"), .memo = opt(&o, "memo")};
+	struct fs_transfer t = {.id = id, .value_date = date, .memo = memo};
 	int res = 0, r = 0;
 	int64_t amount = 0;
 	if (!strcmp(cmd, "transfer")) {
-		static const char *const allowed[] = {"fund", "id", "debit", "credit", "amount", "code", "date", "memo", "pending", "timeout", NULL};
-		if ((rc = only(&o, allowed)) >= 0 || (rc = amount_of(opt(&o, "amount"), &amount)) >= 0)
+		if ((rc = amount_of(amount_s, &amount)) >= 0)
 			goto out;
-		if (!opt(&o, "debit") || !opt(&o, "credit") || !opt(&o, "code")) {
+		if (!debit || !credit || !code) {
 			rc = cli_usage("transfer needs --debit, --credit and --code");
 			goto out;
 		}
-		r = fs_account_by_name(ctx, fund, opt(&o, "debit"), &t.debit_account, &err);
+		r = fs_account_by_name(ctx, fund, debit, &t.debit_account, &err);
 		if (!r)
-			r = fs_account_by_name(ctx, fund, opt(&o, "credit"), &t.credit_account, &err);
+			r = fs_account_by_name(ctx, fund, credit, &t.credit_account, &err);
 		t.amount_minor = amount;
-		t.code = opt(&o, "code");
-		if (opt(&o, "pending"))
+		t.code = code;
+		if (pending)
 			t.flags |= FS_TF_PENDING;
-		if (opt(&o, "timeout"))
-			t.timeout_s = strtoll(opt(&o, "timeout"), NULL, 10);
-	} else if (!strcmp(cmd, "post") || !strcmp(cmd, "void") || !strcmp(cmd, "approve")) {
-		static const char *const allowed[] = {"fund", "id", "amount", "memo", NULL};
-		if ((rc = only(&o, allowed)) >= 0)
-			goto out;
-		if (!o.positional) {
+		t.timeout_s = timeout_s;
+	} else if (resolve) {
+		if (!pending_id) {
 			rc = cli_usage("%s needs the pending transfer's id", cmd);
 			goto out;
 		}
-		if (!opt(&o, "id")) { /* the one id every front end derives */
-			if ((r = fs_ledger_resolution_id(o.positional, !strcmp(cmd, "void") ? FS_TF_VOID : FS_TF_POST, rid, &err)))
+		if (!id_opt) { /* the one id every front end derives */
+			if ((r = fs_ledger_resolution_id(pending_id, !strcmp(cmd, "void") ? FS_TF_VOID : FS_TF_POST, rid, &err)))
 				goto fail;
 			t.id = rid;
 		}
 		if (!strcmp(cmd, "approve")) {
-			r = fs_ledger_approve(ctx, fund, o.positional, t.id, &res, &err);
+			r = fs_ledger_approve(ctx, fund, pending_id, t.id, &res, &err);
 			if (!r) {
 				rc = print_results(&t, &res, 1, c);
 				goto out;
 			}
 		} else {
 			t.flags = !strcmp(cmd, "post") ? FS_TF_POST : FS_TF_VOID;
-			t.pending_id = o.positional; /* the code is the pending one's */
-			if (opt(&o, "amount") && (rc = amount_of(opt(&o, "amount"), &t.amount_minor)) >= 0)
+			t.pending_id = pending_id; /* the code is the pending one's */
+			if (amount_s && (rc = amount_of(amount_s, &t.amount_minor)) >= 0)
 				goto out;
 		}
 	} else if (!strcmp(cmd, "contribute")) {
-		static const char *const allowed[] = {"fund", "id", "amount", "donor", "anonymous", "into", "income", "date", "memo", "pledge", NULL};
-		if ((rc = only(&o, allowed)) >= 0 || (rc = amount_of(opt(&o, "amount"), &amount)) >= 0)
+		if ((rc = amount_of(amount_s, &amount)) >= 0)
 			goto out;
-		r = fs_account_by_name(ctx, fund, opt(&o, "into") ? opt(&o, "into") : "assets:cash", &t.debit_account, &err);
+		r = fs_account_by_name(ctx, fund, into ? into : "assets:cash", &t.debit_account, &err);
 		if (!r)
-			r = fs_account_by_name(ctx, fund, opt(&o, "income") ? opt(&o, "income") : "income:contributions", &t.credit_account, &err);
+			r = fs_account_by_name(ctx, fund, income ? income : "income:contributions", &t.credit_account, &err);
 		t.amount_minor = amount;
 		t.code = "contribution";
 		static char pledge_code[40];
-		if (opt(&o, "pledge")) { /* counts towards a pledge */
-			int64_t pid;
-			if (cli_parse_id(opt(&o, "pledge"), &pid)) {
-				rc = cli_usage("--pledge takes the pledge's id");
-				goto out;
-			}
-			snprintf(pledge_code, sizeof(pledge_code), "pledge-%lld", (long long)pid);
+		if (pledge) { /* counts towards a pledge */
+			snprintf(pledge_code, sizeof(pledge_code), "pledge-%lld", (long long)pledge);
 			t.code = pledge_code;
 		}
-		t.party = opt(&o, "anonymous") ? NULL : opt(&o, "donor");
+		t.party = anonymous ? NULL : donor;
 	} else if (!strcmp(cmd, "disburse")) {
-		static const char *const allowed[] = {"fund", "id", "amount", "purpose", "to", "from", "date", "memo", NULL};
-		if ((rc = only(&o, allowed)) >= 0 || (rc = amount_of(opt(&o, "amount"), &amount)) >= 0)
+		if ((rc = amount_of(amount_s, &amount)) >= 0)
 			goto out;
-		const char *purpose = opt(&o, "purpose");
 		static const char *const purposes[] = {"strike-pay", "family-support", "legal", "other", NULL};
 		int known = 0;
 		for (int k = 0; purpose && purposes[k]; k++)
@@ -262,10 +228,10 @@ int cmd_transfer_family(struct cli *c, int argc, char **argv)
 		snprintf(expense, sizeof(expense), "expenses:%s", purpose);
 		r = fs_account_by_name(ctx, fund, expense, &t.debit_account, &err);
 		if (!r)
-			r = fs_account_by_name(ctx, fund, opt(&o, "from") ? opt(&o, "from") : "assets:cash", &t.credit_account, &err);
+			r = fs_account_by_name(ctx, fund, from ? from : "assets:cash", &t.credit_account, &err);
 		t.amount_minor = amount;
 		t.code = purpose;
-		t.party = opt(&o, "to");
+		t.party = to;
 		int wait = 0;
 		if (!r)
 			r = fs_fund_payout_needs_approval(ctx, fund, amount, &wait, &err);
@@ -294,14 +260,19 @@ out:
 static int fund_payroll(struct cli *c, int argc, char **argv)
 {
 	/* fund payroll FUND FILE.csv --site NAME [--into ACCOUNT] */
-	struct opts o;
+	const char *site = NULL, *into = NULL;
+	const struct cli_option opts[] = {
+		CLI_OPT_STRING("site", &site, "NAME", "the workplace the payroll comes from"),
+		CLI_OPT_STRING("into", &into, "ACCOUNT", "the asset account (assets:bank)"),
+		CLI_OPT_END(),
+	};
 	int rc;
 	int64_t fund;
-	if (argc < 3 || cli_parse_id(argv[1], &fund))
-		return cli_usage("fund payroll FUND_ID FILE.csv --site NAME [--into ACCOUNT]");
-	if ((rc = parse(argc - 2, argv + 2, NULL, &o)) >= 0) /* the options after FUND and FILE */
+	if (cli_parse_options(argc, argv, opts, "fund payroll", 2, &rc) < 0)
 		return rc;
-	const char *file = argv[2];
+	if (!argv[0] || !argv[1] || cli_parse_id(argv[0], &fund))
+		return cli_usage("fund payroll FUND_ID FILE.csv --site NAME [--into ACCOUNT]");
+	const char *file = argv[1];
 	FILE *in = fopen(file, "rb");
 	if (!in) {
 		fprintf(stderr, "fairshare: cannot open %s\n", file);
@@ -314,7 +285,7 @@ static int fund_payroll(struct cli *c, int argc, char **argv)
 	}
 	struct fs_error err = {0};
 	json_t *rep = NULL;
-	int r = fs_fund_payroll(ctx, fund, in, file, opt(&o, "site"), opt(&o, "into"), &rep, &err);
+	int r = fs_fund_payroll(ctx, fund, in, file, site, into, &rep, &err);
 	fclose(in);
 	fs_close(ctx);
 	if (rep && c->json)
@@ -347,16 +318,15 @@ static int fund_report(struct cli *c, int argc, char **argv)
 	int64_t fund;
 	int rc, qr = 0;
 	const char *svg = NULL;
-	if (argc < 2 || cli_parse_id(argv[1], &fund))
+	const struct cli_option opts[] = {
+		CLI_OPT_FLAG("qr", &qr, "print the proofs as QR codes too"),
+		CLI_OPT_STRING("qr-svg", &svg, "FILE", "write the proofs' QR codes as SVG"),
+		CLI_OPT_END(),
+	};
+	if (cli_parse_options(argc, argv, opts, "fund report", 1, &rc) < 0)
+		return rc;
+	if (!argv[0] || cli_parse_id(argv[0], &fund))
 		return cli_usage("fund report FUND_ID [--json] [--qr] [--qr-svg FILE]");
-	for (int i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "--qr"))
-			qr = 1;
-		else if (!strcmp(argv[i], "--qr-svg") && i + 1 < argc)
-			svg = argv[++i];
-		else
-			return cli_usage("fund report: unexpected argument '%s'", argv[i]);
-	}
 	struct fs_ctx *ctx = cli_open(c, FS_READONLY, 1, &rc);
 	if (!ctx)
 		return rc;
@@ -404,8 +374,8 @@ static int fund_pledges(struct cli *c, int argc, char **argv)
 {
 	int64_t fund;
 	int rc;
-	if (argc < 2 || cli_parse_id(argv[1], &fund))
-		return cli_usage("fund pledges FUND_ID [--json]");
+	if (fund_id_only(argc, argv, "fund pledges", &fund, &rc))
+		return rc;
 	struct fs_ctx *ctx = cli_open(c, FS_READONLY, 1, &rc);
 	if (!ctx)
 		return rc;
@@ -436,24 +406,23 @@ static int fund_pledges(struct cli *c, int argc, char **argv)
 static int fund_strike_pay(struct cli *c, int argc, char **argv)
 {
 	/* fund strike-pay FUND --week DATE [--workplace W] [--persons 1,2,3] */
-	struct opts o;
+	const char *week = NULL, *list = NULL;
+	int64_t fund, wp = 0, *persons = NULL;
+	const struct cli_option opts[] = {
+		CLI_OPT_STRING("week", &week, "DATE", "a date in the week paid"),
+		CLI_OPT_ID("workplace", &wp, "ID", "the strikers of one workplace"),
+		CLI_OPT_STRING("persons", &list, "ID,ID,...", "these strikers"),
+		CLI_OPT_END(),
+	};
 	int rc;
-	int64_t fund;
-	if (argc < 2 || cli_parse_id(argv[1], &fund))
+	if (cli_parse_options(argc, argv, opts, "fund strike-pay", 1, &rc) < 0)
+		return rc;
+	if (!argv[0] || cli_parse_id(argv[0], &fund))
 		return cli_usage("fund strike-pay FUND_ID --week DATE [--workplace ID] [--persons ID,ID,...]");
-	if ((rc = parse(argc - 1, argv + 1, NULL, &o)) >= 0)
-		return rc;
-	static const char *const allowed[] = {"week", "workplace", "persons", NULL};
-	if ((rc = only(&o, allowed)) >= 0)
-		return rc;
-	if (!opt(&o, "week"))
+	if (!week)
 		return cli_usage("give --week (a date in the week paid)");
-	int64_t wp = 0, *persons = NULL;
 	size_t np = 0;
-	if (opt(&o, "workplace") && cli_parse_id(opt(&o, "workplace"), &wp))
-		return cli_usage("--workplace takes an id");
-	if (opt(&o, "persons")) { /* as many as given: one id per comma-separated item */
-		const char *list = opt(&o, "persons");
+	if (list) { /* as many as given: one id per comma-separated item */
 		size_t most = 1;
 		for (const char *p = list; *p; p++)
 			most += *p == ',';
@@ -480,7 +449,7 @@ static int fund_strike_pay(struct cli *c, int argc, char **argv)
 	}
 	struct fs_error err = {0};
 	json_t *r = NULL;
-	int x = fs_fund_strike_pay(ctx, fund, opt(&o, "week"), wp, persons, np, &r, &err);
+	int x = fs_fund_strike_pay(ctx, fund, week, wp, persons, np, &r, &err);
 	fs_close(ctx);
 	free(persons);
 	if (x)
@@ -502,6 +471,12 @@ static int fund_strike_pay(struct cli *c, int argc, char **argv)
 		if (unpaid > 0)
 			printf(", %lld not paid", unpaid);
 		printf("; %s\n", json_string_value(json_object_get(r, "result")));
+		long long waiting = json_integer_value(json_object_get(r, "awaiting_approval"));
+		if (waiting > 0) /* past the threshold or the rolling limit: the week waits, all or none */
+			printf("%lld strikers wait for a second person: above the fund's approval threshold or your rolling limit;\n"
+			       "pending id %s: 'fairshare --as NAME approve %s --fund %lld' pays them all\n", waiting,
+			       json_string_value(json_object_get(r, "pending_id")), json_string_value(json_object_get(r, "pending_id")),
+			       (long long)fund);
 		if (unpaid > 0) {
 			if (json_integer_value(json_object_get(r, "not_paid_minor")) >= 0)
 				fs_money_format(json_integer_value(json_object_get(r, "not_paid_minor")), 2, u);
@@ -509,7 +484,8 @@ static int fund_strike_pay(struct cli *c, int argc, char **argv)
 				unpaid, u);
 		}
 	}
-	int ok = !strcmp(json_string_value(json_object_get(r, "result")), "ok");
+	const char *result = json_string_value(json_object_get(r, "result"));
+	int ok = !strcmp(result, "ok") || !strcmp(result, "approval_required"); /* entered: it waits for approval */
 	json_decref(r);
 	return ok ? EX_OK : EX_DATAERR;
 }
@@ -526,27 +502,19 @@ int cmd_fund(struct cli *c, int argc, char **argv)
 		return fund_report(c, argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "create")) {
 		/* fund create: the fund and its standard accounts */
-		struct opts o;
 		int rc;
 		if (argc > 2 && cli_is_help(argv[2]))
 			return cmd_entity(c, 2, (char *[]){"fund", "--help", NULL});
-		if ((rc = parse(argc - 1, argv + 1, NULL, &o)) >= 0)
+		struct cli_fields fields = {0};
+		const struct cli_option opts[] = {CLI_OPT_FIELDS(&fields, "the fund's fields (fairshare fund --help)"), CLI_OPT_END()};
+		if (cli_parse_options(argc - 1, argv + 1, opts, "fund create", 0, &rc) < 0)
 			return rc;
-		struct fs_kv kv[MAXOPT];
-		char names[MAXOPT][64];
-		for (int i = 0; i < o.n; i++) {
-			snprintf(names[i], sizeof(names[i]), "%s", o.name[i]);
-			for (char *p = names[i]; *p; p++)
-				if (*p == '-')
-					*p = '_';
-			kv[i] = (struct fs_kv){names[i], o.value[i]};
-		}
 		struct fs_ctx *ctx = cli_open(c, 0, 1, &rc);
 		if (!ctx)
 			return rc;
 		struct fs_error err = {0};
 		int64_t id;
-		int r = fs_fund_create(ctx, kv, (size_t)o.n, &id, &err);
+		int r = fs_fund_create(ctx, fields.kv, fields.n, &id, &err);
 		fs_close(ctx);
 		if (r)
 			return cli_fail(&err, r);
@@ -556,8 +524,8 @@ int cmd_fund(struct cli *c, int argc, char **argv)
 	if (argc > 2 && !strcmp(argv[1], "balances")) {
 		int64_t fund;
 		int rc;
-		if (cli_parse_id(argv[2], &fund))
-			return cli_usage("fund balances ID");
+		if (fund_id_only(argc - 1, argv + 1, "fund balances", &fund, &rc))
+			return rc;
 		struct fs_ctx *ctx = cli_open(c, FS_READONLY, 1, &rc);
 		if (!ctx)
 			return rc;
@@ -592,8 +560,6 @@ int cmd_fund(struct cli *c, int argc, char **argv)
 
 int cmd_ledger(struct cli *c, int argc, char **argv)
 {
-	static const char *const flags[] = {"reveal", NULL};
-	struct opts o;
 	int rc;
 	if (argc < 2 || cli_is_help(argv[1]) || strcmp(argv[1], "export")) {
 		fputs("usage: fairshare ledger export --fund F [--format ledger|beancount|csv] [--output FILE] [--reveal]\n\n"
@@ -601,12 +567,18 @@ int cmd_ledger(struct cli *c, int argc, char **argv)
 		      "as beancount, or as CSV. Donors and recipients only with --reveal.\n", argc > 1 && cli_is_help(argv[1]) ? stdout : stderr);
 		return argc > 1 && cli_is_help(argv[1]) ? EX_OK : EX_USAGE;
 	}
-	if ((rc = parse(argc - 1, argv + 1, flags, &o)) >= 0)
+	const char *fmt = "ledger", *output = NULL;
+	int64_t fund = 0;
+	int reveal = 0;
+	const struct cli_option opts[] = {
+		CLI_OPT_ID("fund", &fund, "F", "the fund"),
+		CLI_OPT_STRING("format", &fmt, "ledger|beancount|csv", "the format (ledger)"),
+		CLI_OPT_STRING("output", &output, "FILE", "write to FILE (created private)"),
+		CLI_OPT_FLAG("reveal", &reveal, "donors and recipients"),
+		CLI_OPT_END(),
+	};
+	if (cli_parse_options(argc - 1, argv + 1, opts, "ledger export", 0, &rc) < 0)
 		return rc;
-	static const char *const allowed[] = {"fund", "format", "output", "reveal", NULL};
-	if ((rc = only(&o, allowed)) >= 0)
-		return rc;
-	const char *fmt = opt(&o, "format") ? opt(&o, "format") : "ledger";
 	enum fs_ledger_format f = !strcmp(fmt, "ledger") || !strcmp(fmt, "hledger") ? FS_LEDGER_LEDGER
 				  : !strcmp(fmt, "beancount") ? FS_LEDGER_BEANCOUNT : !strcmp(fmt, "csv") ? FS_LEDGER_CSV : (enum fs_ledger_format)-1;
 	if ((int)f < 0)
@@ -614,19 +586,20 @@ int cmd_ledger(struct cli *c, int argc, char **argv)
 	struct fs_ctx *ctx = cli_open(c, FS_READONLY, 1, &rc);
 	if (!ctx)
 		return rc;
-	int64_t fund;
-	if ((rc = fund_of(ctx, opt(&o, "fund"), &fund)) >= 0)
-		return rc;
-	FILE *out = opt(&o, "output") ? fs_private_fopen(opt(&o, "output")) : stdout;
+	if (!fund) {
+		fs_close(ctx);
+		return cli_usage("name the fund with --fund ID");
+	}
+	FILE *out = output ? fs_private_fopen(output) : stdout;
 	if (!out) {
 		fs_close(ctx);
-		fprintf(stderr, "fairshare: cannot create %s\n", opt(&o, "output"));
+		fprintf(stderr, "fairshare: cannot create %s\n", output);
 		return EX_CANTCREAT;
 	}
 	struct fs_error err = {0};
-	int r = fs_ledger_export(ctx, fund, out, f, opt(&o, "reveal") != NULL, &err);
+	int r = fs_ledger_export(ctx, fund, out, f, reveal, &err);
 	fs_close(ctx);
 	if (out != stdout && fclose(out) && !r)
-		r = fs_fail(&err, FS_EIO, NULL, "cannot write %s", opt(&o, "output"));
+		r = fs_fail(&err, FS_EIO, NULL, "cannot write %s", output);
 	return r ? cli_fail(&err, r) : EX_OK;
 }

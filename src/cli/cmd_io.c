@@ -53,49 +53,42 @@ int cmd_import(struct cli *c, int argc, char **argv)
 	char *mapbuf[MAX_MAPS];
 	size_t nmap = 0;
 	int skip = 0, dry = 0, rc_early = 0;
-	int i = 1;
+	const char *sep_s = NULL, *maps[MAX_MAPS];
+	struct cli_list ml = {maps, 0, MAX_MAPS};
 	if (argc > 1 && cli_is_help(argv[1]))
 		return import_help();
 	if (argc < 2 || strcmp(argv[1], "people") != 0)
 		return cli_usage("import: say what to import: 'fairshare import people FILE.csv'");
-	for (i = 2; i < argc; i++) {
-		const char *a = argv[i];
-		if (cli_is_help(a))
+	for (int i = 2; i < argc; i++)
+		if (cli_is_help(argv[i]))
 			return import_help();
-		if (strcmp(a, "--skip-invalid") == 0) {
-			skip = 1;
-		} else if (strcmp(a, "--dry-run") == 0) {
-			dry = 1;
-		} else if (strcmp(a, "--encoding") == 0 && i + 1 < argc) {
-			encoding = argv[++i];
-		} else if (strcmp(a, "--separator") == 0 && i + 1 < argc) {
-			struct fs_error serr = {0};
-			if (fs_import_separator(argv[++i], &sep, &serr)) {
-				rc_early = cli_usage("--separator: %s", serr.message);
-				break;
-			}
-		} else if (strcmp(a, "--rejects") == 0 && i + 1 < argc) {
-			rejects = argv[++i];
-		} else if (strcmp(a, "--map") == 0 && i + 1 < argc) {
-			const char *m = argv[++i];
-			const char *eq = strrchr(m, '=');
-			if (!eq || !eq[1] || nmap == MAX_MAPS) { /* '=-': the column without a name */
-				rc_early = cli_usage("--map takes COLUMN=FIELD (or COLUMN=- to ignore the column)");
-				break;
-			}
-			mapbuf[nmap] = strndup(m, (size_t)(eq - m));
-			map[nmap].key = mapbuf[nmap];
-			map[nmap].value = eq + 1;
-			nmap++;
-		} else if (a[0] == '-' && a[1]) {
-			rc_early = cli_usage("import: unknown option %s", a);
-			break;
-		} else if (!file) {
-			file = a;
-		} else {
-			rc_early = cli_usage("import: one file at a time");
+	const struct cli_option opts[] = {
+		CLI_OPT_FLAG("skip-invalid", &skip, "store the valid rows, write the others to --rejects"),
+		CLI_OPT_FLAG("dry-run", &dry, "check everything, store nothing"),
+		CLI_OPT_STRING("encoding", &encoding, "ENC", "the file's 8-bit encoding"),
+		CLI_OPT_STRING("separator", &sep_s, "auto|comma|semicolon|tab", "the separator"),
+		CLI_OPT_STRING("rejects", &rejects, "FILE", "the rows left out, with their reason"),
+		CLI_OPT_LIST("map", &ml, "COLUMN=FIELD", "a column's field (COLUMN=- to ignore it); repeatable"),
+		CLI_OPT_END(),
+	};
+	int prc, npos = cli_parse_options(argc - 1, argv + 1, opts, "import people", 1, &prc);
+	if (npos < 0)
+		return prc;
+	file = npos ? argv[1] : NULL;
+	struct fs_error serr = {0};
+	if (sep_s && fs_import_separator(sep_s, &sep, &serr))
+		rc_early = cli_usage("--separator: %s", serr.message);
+	for (size_t k = 0; k < ml.n && !rc_early; k++) {
+		const char *m = maps[k];
+		const char *eq = strrchr(m, '=');
+		if (!eq || !eq[1]) { /* '=-': the column without a name */
+			rc_early = cli_usage("--map takes COLUMN=FIELD (or COLUMN=- to ignore the column)");
 			break;
 		}
+		mapbuf[nmap] = strndup(m, (size_t)(eq - m));
+		map[nmap].key = mapbuf[nmap];
+		map[nmap].value = eq + 1;
+		nmap++;
 	}
 	int rc = EX_USAGE;
 	if (rc_early)

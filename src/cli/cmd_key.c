@@ -321,16 +321,20 @@ static int key_unlock(struct cli *c, int argc, char **argv)
 	char (*lines)[LINE_MAX_BYTES] = sodium_malloc(MAX_SHARES * LINE_MAX_BYTES);
 	if (!lines)
 		return EX_OSERR;
-	for (int i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "--share") && i + 1 < argc && n < MAX_SHARES)
-			snprintf(lines[n++], LINE_MAX_BYTES, "%s", argv[++i]);
-		else if (!strcmp(argv[i], "--restore"))
-			restore = 1;
-		else {
-			sodium_free(lines);
-			return cli_usage("key unlock: unexpected argument '%s'", argv[i]);
-		}
+	const char *given[MAX_SHARES];
+	struct cli_list sh = {given, 0, MAX_SHARES};
+	const struct cli_option opts[] = {
+		CLI_OPT_LIST("share", &sh, "SHARE", "one share (else from --shares-fd or the terminal)"),
+		CLI_OPT_FLAG("restore", &restore, "write the key itself back into the key file"),
+		CLI_OPT_END(),
+	};
+	int prc;
+	if (cli_parse_options(argc - 1, argv + 1, opts, "key unlock", 0, &prc) < 0) {
+		sodium_free(lines);
+		return prc;
 	}
+	for (; n < sh.n; n++)
+		snprintf(lines[n], LINE_MAX_BYTES, "%s", given[n]);
 	char path[4096];
 	key_path(c, path);
 	struct fs_error err = {0};
@@ -365,7 +369,6 @@ static int key_unlock(struct cli *c, int argc, char **argv)
 
 int cmd_key(struct cli *c, int argc, char **argv)
 {
-	c->actor = NULL; /* the local operator's alone: naming an account changes nothing */
 	if (sodium_init() < 0)
 		return EX_SOFTWARE;
 	if (argc < 2 || cli_is_help(argv[1])) {
@@ -392,25 +395,22 @@ int cmd_key(struct cli *c, int argc, char **argv)
 		return EX_OK;
 	}
 	if (!strcmp(sub, "wrap")) {
-		int fd = -1, pass = 0;
-		for (int i = 2; i < argc; i++) {
-			int64_t v;
-			if (!strcmp(argv[i], "--passphrase"))
-				pass = 1;
-			else if (!strcmp(argv[i], "--new-passphrase-fd") && i + 1 < argc && !cli_parse_id(argv[i + 1], &v))
-				fd = (int)v, i++;
-			else if (!strcmp(argv[i], "--new-passphrase-fd") && i + 1 < argc && !strcmp(argv[i + 1], "0"))
-				fd = 0, i++;
-			else
-				return cli_usage("key wrap: unexpected argument '%s'", argv[i]);
-		}
+		int pass = 0;
+		int64_t fd = -1;
+		const struct cli_option opts[] = {
+			CLI_OPT_FLAG("passphrase", &pass, "wrap the key by a passphrase (Argon2id)"),
+			CLI_OPT_INT("new-passphrase-fd", &fd, "FD", "read the new passphrase from this file descriptor", 0, 1023),
+			CLI_OPT_END(),
+		};
+		if (cli_parse_options(argc - 1, argv + 1, opts, "key wrap", 0, &rc) < 0)
+			return rc;
 		if (!pass)
 			return cli_usage("key wrap needs --passphrase (the one way to wrap the key so far)");
 		unsigned char master[32];
 		if (current_master(c, 0, master, &rc))
 			return rc;
 		char *np = sodium_malloc(LINE_MAX_BYTES);
-		int r = np && !new_passphrase(c, fd, np, LINE_MAX_BYTES) ? fs_keyfile_write_wrapped(path, master, np, &err)
+		int r = np && !new_passphrase(c, (int)fd, np, LINE_MAX_BYTES) ? fs_keyfile_write_wrapped(path, master, np, &err)
 									   : FS_EINVAL;
 		sodium_memzero(master, sizeof(master));
 		if (np)
@@ -421,8 +421,9 @@ int cmd_key(struct cli *c, int argc, char **argv)
 		return EX_OK;
 	}
 	if (!strcmp(sub, "unwrap")) {
-		if (argc > 2)
-			return cli_usage("key unwrap: unexpected argument '%s'", argv[2]);
+		static const struct cli_option none[] = {CLI_OPT_END()};
+		if (cli_parse_options(argc - 1, argv + 1, none, "key unwrap", 0, &rc) < 0)
+			return rc;
 		unsigned char master[32];
 		if (current_master(c, 0, master, &rc))
 			return rc;
@@ -440,14 +441,13 @@ int cmd_key(struct cli *c, int argc, char **argv)
 	if (!strcmp(sub, "rotate")) {
 		int64_t batch = 1000;
 		const char *out = NULL;
-		for (int i = 2; i < argc; i++) {
-			if (!strcmp(argv[i], "--batch") && i + 1 < argc && !cli_parse_id(argv[i + 1], &batch))
-				i++;
-			else if (!strcmp(argv[i], "--out") && i + 1 < argc)
-				out = argv[++i];
-			else
-				return cli_usage("key rotate: unexpected argument '%s'", argv[i]);
-		}
+		const struct cli_option opts[] = {
+			CLI_OPT_ID("batch", &batch, "N", "values re-sealed per transaction (1000)"),
+			CLI_OPT_STRING("out", &out, "DIR", "where a split key's new shares go"),
+			CLI_OPT_END(),
+		};
+		if (cli_parse_options(argc - 1, argv + 1, opts, "key rotate", 0, &rc) < 0)
+			return rc;
 		struct fs_ctx *ctx = cli_open(c, FS_ROTATE, 0, &rc);
 		if (!ctx)
 			return rc;
@@ -481,16 +481,16 @@ int cli_person_forget(struct cli *c, int argc, char **argv)
 			      "record, its\nname and the counts stay; the journal records who and why.\n", stdout);
 			return EX_OK;
 		}
-		if (!strcmp(argv[i], "--reason") && i + 1 < argc)
-			reason = argv[++i];
-		else if (!id && !cli_parse_id(argv[i], &id))
-			continue;
-		else
-			return cli_usage("person forget: unexpected argument '%s'", argv[i]);
 	}
-	if (!id)
-		return cli_usage("person forget needs the person's ID");
+	const struct cli_option opts[] = {
+		CLI_OPT_STRING("reason", &reason, "TEXT", "why (journaled)"),
+		CLI_OPT_END(),
+	};
 	int rc;
+	if (cli_parse_options(argc - 1, argv + 1, opts, "person forget", 1, &rc) < 0)
+		return rc;
+	if (!argv[1] || cli_parse_id(argv[1], &id))
+		return cli_usage("person forget needs the person's ID");
 	struct fs_ctx *ctx = cli_open(c, 0, 1, &rc);
 	if (!ctx)
 		return rc;

@@ -1,6 +1,7 @@
 /* cmd_log.c - the Merkle log's commands: checkpoint (make, key, verify) and the
  * checkpoints given to verify (--checkpoint FILE...). */
 #include "cli.h"
+#include "options.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -57,10 +58,15 @@ static void print_cp(const char *file, const struct fs_checkpoint *cp)
 
 static int checkpoint_verify(int argc, char **argv)
 {
-	if (argc < 3)
+	static const struct cli_option none[] = {CLI_OPT_END()};
+	int rc, nfiles = cli_parse_options(argc - 1, argv + 1, none, "checkpoint verify", argc, &rc);
+	if (nfiles < 0)
+		return rc;
+	if (nfiles == 0)
 		return cli_usage("checkpoint verify: give the checkpoint FILE(s)");
+	argv++; /* the files: argv[1..nfiles] */
 	int bad = 0;
-	for (int i = 2; i < argc; i++) {
+	for (int i = 1; i <= nfiles; i++) {
 		size_t n;
 		char *text = read_small(argv[i], &n);
 		struct fs_checkpoint cp;
@@ -90,16 +96,14 @@ int cmd_checkpoint(struct cli *c, int argc, char **argv)
 		return checkpoint_verify(argc, argv);
 	int make_key = argc > 1 && strcmp(argv[1], "key") == 0;
 	const char *key = NULL;
-	int system = 0;
-	for (int i = 1 + make_key; i < argc; i++) {
-		if (strcmp(argv[i], "--signing-key") == 0 && i + 1 < argc)
-			key = argv[++i];
-		else if (strcmp(argv[i], "--system") == 0)
-			system = 1;
-		else
-			return cli_usage("checkpoint: unexpected argument '%s' (see fairshare checkpoint --help)", argv[i]);
-	}
-	int rc;
+	int system = 0, rc;
+	const struct cli_option opts[] = {
+		CLI_OPT_STRING("signing-key", &key, "NAME", "the signing key (else the default one)"),
+		CLI_OPT_FLAG("system", &system, "the system log (accounts, what belongs to no organization)"),
+		CLI_OPT_END(),
+	};
+	if (cli_parse_options(argc - make_key, argv + make_key, opts, make_key ? "checkpoint key" : "checkpoint", 0, &rc) < 0)
+		return rc;
 	struct fs_ctx *ctx = cli_open(c, 0, !system && !make_key, &rc);
 	if (!ctx)
 		return rc;
@@ -153,8 +157,12 @@ int cmd_proof(struct cli *c, int argc, char **argv)
 		      "No database is needed.\n", argc >= 2 && cli_is_help(argv[1]) ? stdout : stderr);
 		return argc >= 2 && cli_is_help(argv[1]) ? EX_OK : EX_USAGE;
 	}
+	static const struct cli_option none[] = {CLI_OPT_END()};
+	int rc;
+	if (cli_parse_options(argc - 1, argv + 1, none, "proof verify", 1, &rc) < 0)
+		return rc;
 	size_t n;
-	char *text = read_small(argv[2], &n);
+	char *text = read_small(argv[1], &n);
 	if (!text)
 		return EX_NOINPUT;
 	json_t *j = json_loadb(text, n, 0, NULL); /* a statement's --json: its "proofs" */

@@ -2,6 +2,7 @@
  * (roles, capabilities, handling levels, the writer of each kind of record), as
  * JSON. Needs no database: the policy matrix test is generated from it. */
 #include "cli.h"
+#include "options.h"
 
 #include <string.h>
 #include <sysexits.h>
@@ -11,18 +12,16 @@
 int cmd_policy(struct cli *c, int argc, char **argv)
 {
 	(void)c;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			puts("usage: fairshare policy [--json]\n\n"
-			     "Prints the capability table: which role holds which capability, the capability\n"
-			     "that reads each handling level and the one that writes each kind of record.");
-			return 0;
-		}
-		if (strcmp(argv[i], "--json")) {
-			fprintf(stderr, "fairshare: policy: unknown argument %s (see --help)\n", argv[i]);
-			return EX_USAGE;
-		}
+	if (argc > 1 && cli_is_help(argv[1])) {
+		puts("usage: fairshare policy [--json]\n\n"
+		     "Prints the capability table: which role holds which capability, the capability\n"
+		     "that reads each handling level and the one that writes each kind of record.");
+		return 0;
 	}
+	static const struct cli_option none[] = {CLI_OPT_END()}; /* --json is global */
+	int rc;
+	if (cli_parse_options(argc, argv, none, "policy", 0, &rc) < 0)
+		return rc;
 	json_t *t = fs_capability_table();
 	if (t)
 		json_object_set_new(t, "entities", fs_entity_policy());

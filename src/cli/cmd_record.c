@@ -43,6 +43,60 @@ int cmd_record(struct cli *c, int argc, char **argv)
 		return record_help(argc < 2 ? stderr : stdout);
 	const char *sub = argv[1];
 	int rc;
+	/* every subcommand's options, parsed before the database is opened */
+	int64_t limit = 100, hours = 24, action = 0, now = (int64_t)time(NULL);
+	const char *reason = NULL, *as_of = NULL, *now_s = NULL, *from = NULL, *to = NULL, *by = "type";
+	int same = 0, different = 0, pub = 0;
+	const struct cli_option end = CLI_OPT_END(), o_public = CLI_OPT_FLAG("public", &pub, "public records only");
+	const struct cli_option dup_opts[] = {CLI_OPT_ID("limit", &limit, "N", "at most N pairs (100)"), end};
+	const struct cli_option link_opts[] = {
+		CLI_OPT_FLAG("same", &same, "the two are one person"),
+		CLI_OPT_FLAG("different", &different, "the two are different people"),
+		CLI_OPT_STRING("reason", &reason, "TEXT", "why (journaled)"),
+		end,
+	};
+	const struct cli_option counts_opts[] = {
+		CLI_OPT_STRING("by", &by, "type|action|region|month|incident", "count by"), o_public, end};
+	const struct cli_option prisoners_opts[] = {CLI_OPT_STRING("as-of", &as_of, "DATE", "the day (today)"), o_public, end};
+	const struct cli_option alerts_opts[] = {
+		CLI_OPT_ID("hours", &hours, "N", "whereabouts unknown this long (24)"),
+		CLI_OPT_STRING("now", &now_s, "TIME", "the time to count from (2011-12-16T11:30, UTC)"),
+		end,
+	};
+	const struct cli_option timeline_opts[] = {
+		CLI_OPT_STRING("from", &from, "DATE", "from this date"),
+		CLI_OPT_STRING("to", &to, "DATE", "up to this date"),
+		CLI_OPT_ID("action", &action, "ID", "one action's timeline"),
+		o_public,
+		end,
+	};
+	static const struct {
+		const char *sub;
+		int nargs;
+	} subs[] = {{"duplicates", 0}, {"link", 2}, {"unlink", 1}, {"counts", 0}, {"prisoners", 0},
+		    {"alerts", 0},     {"timeline", 0}, {"suggest", 0}, {"links", 0}};
+	const struct cli_option *const tables[] = {dup_opts, link_opts, &end, counts_opts, prisoners_opts,
+						   alerts_opts, timeline_opts, &end, &end};
+	size_t k = 0;
+	while (k < sizeof(subs) / sizeof(subs[0]) && strcmp(subs[k].sub, sub))
+		k++;
+	if (k == sizeof(subs) / sizeof(subs[0]))
+		return cli_usage("'%s' is not a record command", sub);
+	char cmdname[40];
+	snprintf(cmdname, sizeof(cmdname), "record %s", sub);
+	char **pos = argv + 1; /* the arguments after the subcommand */
+	int npos = cli_parse_options(argc - 1, pos, tables[k], cmdname, subs[k].nargs, &rc);
+	if (npos < 0)
+		return rc;
+	int64_t a_id = 0, b_id = 0;
+	if (!strcmp(sub, "link") && (npos != 2 || cli_parse_id(pos[0], &a_id) || cli_parse_id(pos[1], &b_id) || same == different))
+		return cli_usage("record link PERSON_A PERSON_B --same|--different [--reason TEXT]");
+	if (!strcmp(sub, "unlink") && (npos != 1 || cli_parse_id(pos[0], &a_id)))
+		return cli_usage("record unlink LINK_ID");
+	if (now_s && fs_time_parse(now_s, &now)) {
+		struct fs_error e = {0};
+		return cli_fail(&e, fs_fail(&e, FS_EINVAL, "now", "'%.32s' is not a date and time (2011-12-16T11:30, UTC)", now_s));
+	}
 	int writes = !strcmp(sub, "link") || !strcmp(sub, "unlink");
 	struct fs_ctx *ctx = cli_open(c, writes ? 0 : FS_READONLY, 1, &rc);
 	if (!ctx)
@@ -51,13 +105,6 @@ int cmd_record(struct cli *c, int argc, char **argv)
 	int r = 0;
 	json_t *out = NULL;
 	if (!strcmp(sub, "duplicates")) {
-		int64_t limit = 100;
-		if (argc == 4 && !strcmp(argv[2], "--limit") && cli_parse_id(argv[3], &limit) == 0)
-			;
-		else if (argc != 2) {
-			fs_close(ctx);
-			return cli_usage("record duplicates [--limit N]");
-		}
 		r = fs_record_duplicates(ctx, limit, &out, &err);
 		if (!r && !c->json) {
 			size_t i;
@@ -78,48 +125,19 @@ int cmd_record(struct cli *c, int argc, char **argv)
 			       (long long)json_integer_value(json_object_get(out, "people")));
 		}
 	} else if (!strcmp(sub, "link")) {
-		const char *decision = NULL, *reason = NULL;
-		for (int i = 4; i < argc; i++) {
-			if (!strcmp(argv[i], "--same") || !strcmp(argv[i], "--different"))
-				decision = argv[i] + 2;
-			else if (!strcmp(argv[i], "--reason") && i + 1 < argc)
-				reason = argv[++i];
-			else
-				decision = "?";
-		}
-		int64_t a, b;
-		if (argc < 5 || cli_parse_id(argv[2], &a) || cli_parse_id(argv[3], &b) || !decision || !strcmp(decision, "?")) {
-			fs_close(ctx);
-			return cli_usage("record link PERSON_A PERSON_B --same|--different [--reason TEXT]");
-		}
-		struct fs_kv kv[] = {{"person_a", argv[2]}, {"person_b", argv[3]}, {"decision", decision}, {"reason", reason}};
+		const char *decision = same ? "same" : "different";
+		struct fs_kv kv[] = {{"person_a", pos[0]}, {"person_b", pos[1]}, {"decision", decision}, {"reason", reason}};
 		int64_t id;
 		r = fs_create(ctx, fs_entity_find("link"), kv, reason ? 4 : 3, &id, &err);
 		if (r == FS_ECONFLICT)
 			fs_fail(&err, r, NULL, "this pair is decided already; 'record unlink' the decision first");
 		if (!r)
-			printf("link %lld: %s and %s are %s\n", (long long)id, argv[2], argv[3], !strcmp(decision, "same") ? "one person" : "different people");
+			printf("link %lld: %s and %s are %s\n", (long long)id, pos[0], pos[1], !strcmp(decision, "same") ? "one person" : "different people");
 	} else if (!strcmp(sub, "unlink")) {
-		int64_t id;
-		if (argc != 3 || cli_parse_id(argv[2], &id)) {
-			fs_close(ctx);
-			return cli_usage("record unlink LINK_ID");
-		}
-		r = fs_remove(ctx, fs_entity_find("link"), id, &err);
+		r = fs_remove(ctx, fs_entity_find("link"), a_id, &err);
 		if (!r)
-			printf("decision %lld taken back\n", (long long)id);
+			printf("decision %lld taken back\n", (long long)a_id);
 	} else if (!strcmp(sub, "counts")) {
-		const char *by = "type";
-		int pub = 0, prc;
-		const struct cli_option opts[] = {
-			CLI_OPT_STRING("by", &by, "type|action|region|month|incident", "count by"),
-			CLI_OPT_FLAG("public", &pub, "public records only"),
-			CLI_OPT_END(),
-		};
-		if (cli_parse_options(argc - 1, argv + 1, opts, "record counts", 0, &prc) < 0) {
-			fs_close(ctx);
-			return prc;
-		}
 		r = fs_record_counts(ctx, by, pub, &out, &err);
 		if (!r && !c->json) {
 			int dim = strcmp(by, "type") != 0;
@@ -140,17 +158,8 @@ int cmd_record(struct cli *c, int argc, char **argv)
 		}
 	} else if (!strcmp(sub, "prisoners")) {
 		fs_date today = fs_date_today();
-		int pub = 0;
-		for (int i = 2; i < argc && !r; i++) {
-			if (!strcmp(argv[i], "--as-of") && i + 1 < argc)
-				r = fs_date_parse(argv[++i], &today, &err, "as_of");
-			else if (!strcmp(argv[i], "--public"))
-				pub = 1;
-			else {
-				fs_close(ctx);
-				return cli_usage("record prisoners [--as-of DATE] [--public]");
-			}
-		}
+		if (as_of)
+			r = fs_date_parse(as_of, &today, &err, "as_of");
 		if (!r)
 			r = fs_record_prisoners(ctx, today, pub, &out, &err);
 		if (!r && !c->json) {
@@ -173,21 +182,6 @@ int cmd_record(struct cli *c, int argc, char **argv)
 			       json_string_value(json_object_get(out, "as_of")));
 		}
 	} else if (!strcmp(sub, "alerts")) {
-		int64_t hours = 24, now = (int64_t)time(NULL);
-		for (int i = 2; i < argc && !r; i++) {
-			if (!strcmp(argv[i], "--hours") && i + 1 < argc) {
-				if (cli_parse_id(argv[++i], &hours)) {
-					fs_close(ctx);
-					return cli_usage("--hours takes a positive whole number");
-				}
-			} else if (!strcmp(argv[i], "--now") && i + 1 < argc) {
-				if (fs_time_parse(argv[++i], &now))
-					r = fs_fail(&err, FS_EINVAL, "now", "'%.32s' is not a date and time (2011-12-16T11:30, UTC)", argv[i]);
-			} else {
-				fs_close(ctx);
-				return cli_usage("record alerts [--hours N] [--now TIME]");
-			}
-		}
 		if (!r)
 			r = fs_record_alerts(ctx, now, hours, &out, &err);
 		if (!r && !c->json) {
@@ -209,23 +203,6 @@ int cmd_record(struct cli *c, int argc, char **argv)
 			return EX_DATAERR;
 		}
 	} else if (!strcmp(sub, "timeline")) {
-		const char *from = NULL, *to = NULL;
-		int64_t action = 0;
-		int pub = 0;
-		for (int i = 2; i < argc; i++) {
-			if (!strcmp(argv[i], "--from") && i + 1 < argc)
-				from = argv[++i];
-			else if (!strcmp(argv[i], "--to") && i + 1 < argc)
-				to = argv[++i];
-			else if (!strcmp(argv[i], "--action") && i + 1 < argc && !cli_parse_id(argv[i + 1], &action))
-				i++;
-			else if (!strcmp(argv[i], "--public"))
-				pub = 1;
-			else {
-				fs_close(ctx);
-				return cli_usage("record timeline [--from DATE] [--to DATE] [--action ID] [--public]");
-			}
-		}
 		r = fs_record_timeline(ctx, from, to, action, pub, &out, &err);
 		if (!r && !c->json) {
 			size_t i;
@@ -249,10 +226,6 @@ int cmd_record(struct cli *c, int argc, char **argv)
 			printf("%lld events\n", (long long)json_integer_value(json_object_get(out, "count")));
 		}
 	} else if (!strcmp(sub, "suggest")) {
-		if (argc != 2) {
-			fs_close(ctx);
-			return cli_usage("record suggest");
-		}
 		r = fs_record_suggest(ctx, &out, &err);
 		if (!r && !c->json) {
 			size_t i;

@@ -1,5 +1,6 @@
 /* cmd_serve.c - fairshare serve [--listen ADDRESS:PORT] [--threads N] [--timeout S] [HTTPS, proxy, metrics options]. */
 #include "cli.h"
+#include "options.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -75,54 +76,36 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 {
 	struct fs_http_opts o = {.db_path = c->db, .key_path = c->key, .listen = "127.0.0.1:8080", .ready = ready,
 				 .web_dir = web_dir(), .checkpoint_every_s = 3600};
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], **slot = NULL;
-		if (cli_is_help(a)) {
-			fputs(usage_text, stdout);
-			return EX_OK;
-		}
-		if (!strcmp(a, "--listen"))
-			slot = &o.listen;
-		else if (!strcmp(a, "--web"))
-			slot = &o.web_dir;
-		else if (!strcmp(a, "--tls-cert"))
-			slot = &o.tls_cert;
-		else if (!strcmp(a, "--tls-key"))
-			slot = &o.tls_key;
-		else if (!strcmp(a, "--trusted-proxy"))
-			slot = &o.trusted_proxy;
-		else if (!strcmp(a, "--metrics-allow"))
-			slot = &o.metrics_allow;
-		else if (!strcmp(a, "--metrics-token-file"))
-			slot = &o.metrics_token_file;
-		else if (!strcmp(a, "--backup-dir"))
-			slot = &o.backup_dir;
-		else if (!strcmp(a, "--log"))
-			slot = &o.log_path;
-		else if (!strcmp(a, "--signing-key"))
-			slot = &o.signing_key;
-		if (!strcmp(a, "--read-only")) {
-			o.read_only = 1;
-		} else if (slot && i + 1 < argc) {
-			*slot = argv[++i];
-		} else if (slot) {
-			return cli_usage("serve: %s needs a value", a);
-		} else if (!strcmp(a, "--threads") && i + 1 < argc) {
-			int64_t n;
-			if (cli_parse_id(argv[++i], &n) || n > 64)
-				return cli_usage("--threads takes 1 to 64");
-			o.threads = (unsigned)n;
-		} else if (!strcmp(a, "--checkpoint-every") && i + 1 < argc) {
-			if (duration(argv[++i], &o.checkpoint_every_s))
-				return cli_usage("--checkpoint-every takes a duration: 30s, 15m, 1h, 1d (at most 7d), or 0 for none");
-		} else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
-			int64_t n;
-			if (cli_parse_id(argv[++i], &n) || n > 300)
-				return cli_usage("--timeout takes 1 to 300 (seconds)");
-			o.timeout_s = (unsigned)n;
-		} else
-			return cli_usage("serve: unexpected argument '%s'", a);
+	if (argc > 1 && cli_is_help(argv[1])) {
+		fputs(usage_text, stdout);
+		return EX_OK;
 	}
+	int64_t threads = 0, timeout_s = 0;
+	const char *every = NULL;
+	const struct cli_option opts[] = {
+		CLI_OPT_STRING("listen", &o.listen, "ADDR:PORT", "where to listen (127.0.0.1:8080)"),
+		CLI_OPT_STRING("web", &o.web_dir, "DIR", "the web interface's files"),
+		CLI_OPT_STRING("tls-cert", &o.tls_cert, "FILE", "HTTPS certificate"),
+		CLI_OPT_STRING("tls-key", &o.tls_key, "FILE", "HTTPS key"),
+		CLI_OPT_STRING("trusted-proxy", &o.trusted_proxy, "ADDR", "the reverse proxy whose X-Forwarded-For counts"),
+		CLI_OPT_STRING("metrics-allow", &o.metrics_allow, "ADDR", "who may read /metrics"),
+		CLI_OPT_STRING("metrics-token-file", &o.metrics_token_file, "FILE", "the bearer token of /metrics"),
+		CLI_OPT_STRING("backup-dir", &o.backup_dir, "DIR", "where verified backups go"),
+		CLI_OPT_STRING("log", &o.log_path, "FILE", "the access log"),
+		CLI_OPT_STRING("signing-key", &o.signing_key, "PATH", "the key that signs the checkpoints"),
+		CLI_OPT_STRING("checkpoint-every", &every, "DURATION", "sign a checkpoint this often (1h; 0: never)"),
+		CLI_OPT_FLAG("read-only", &o.read_only, "open the database for reading only (a standby, a replica)"),
+		CLI_OPT_INT("threads", &threads, "N", "worker threads", 1, 64),
+		CLI_OPT_INT("timeout", &timeout_s, "SECONDS", "idle connection timeout", 1, 300),
+		CLI_OPT_END(),
+	};
+	int prc;
+	if (cli_parse_options(argc, argv, opts, "serve", 0, &prc) < 0)
+		return prc;
+	if (every && duration(every, &o.checkpoint_every_s))
+		return cli_opt_error("serve", "--checkpoint-every takes a duration: 30s, 15m, 1h, 1d (at most 7d), or 0 for none");
+	o.threads = (unsigned)threads;
+	o.timeout_s = (unsigned)timeout_s;
 	char kbuf[4096], cbuf[4096], tbuf[4096], mbuf[4096], bbuf[4096];
 	if (!o.key_path)
 		o.key_path = credential("fairshare.key", kbuf, sizeof(kbuf));

@@ -1,6 +1,7 @@
 /* cmd_store.c - fairshare migrate-store FROM TO: a whole installation between a
  * SQLite file and a PostgreSQL database (either way), verified on both ends. */
 #include "cli.h"
+#include "options.h"
 
 #include <string.h>
 #include <sysexits.h>
@@ -19,15 +20,20 @@ int cmd_migrate_store(struct cli *c, int argc, char **argv)
 		      "not in TO.\n", stdout);
 		return EX_OK;
 	}
-	if (argc != 3)
+	static const struct cli_option none[] = {CLI_OPT_END()};
+	int rc;
+	if (cli_parse_options(argc, argv, none, "migrate-store", 2, &rc) < 0)
+		return rc;
+	if (!argv[0] || !argv[1])
 		return cli_usage("migrate-store: give FROM and TO (e.g. fs.db postgres:///fairshare)");
+	const char *from = argv[0], *to = argv[1];
 	struct fs_error err = {0};
 	struct fs_migrate_report rep;
-	int rc = fs_migrate_store(argv[1], argv[2], c->key, &rep, &err);
+	rc = fs_migrate_store(from, to, c->key, &rep, &err);
 	if (rc)
 		return cli_fail(&err, rc);
 	printf("copied %s to %s: %lld journal entries, %lld records and files checked, %lld evidence files copied\n"
-	       "journal head %s on both; verify holds on both\n", argv[1], argv[2], (long long)rep.entries,
+	       "journal head %s on both; verify holds on both\n", from, to, (long long)rep.entries,
 	       (long long)rep.rows, (long long)rep.files, rep.head);
 	return EX_OK;
 }

@@ -1,5 +1,6 @@
 /* cmd_user.c - accounts: user add|passwd|role|disable|enable|list|token. */
 #include "cli.h"
+#include "options.h"
 
 #include "core/users.h"
 
@@ -42,12 +43,24 @@ int cmd_user(struct cli *c, int argc, char **argv)
 {
 	if (argc < 2 || cli_is_help(argv[1]))
 		return user_help(argc < 2 ? stderr : stdout);
-	const char *sub = argv[1];
-	const char *name = argc > 2 ? argv[2] : NULL;
+	const char *sub = argv[1], *role = NULL, *label_opt = NULL;
+	const struct cli_option opts[] = {
+		CLI_OPT_STRING("role", &role, "ROLE", "the role in the organization of --org (user add)"),
+		CLI_OPT_STRING("label", &label_opt, "TEXT", "the token's name (user token)"),
+		CLI_OPT_END(),
+	};
+	char cmdname[48];
+	snprintf(cmdname, sizeof(cmdname), "user %.30s", sub);
+	char **pos = argv + 1; /* the positional arguments after the subcommand */
+	int rc, npos = cli_parse_options(argc - 1, pos, opts, cmdname, 3, &rc);
+	if (npos < 0)
+		return rc;
+	const char *name = npos > 0 ? pos[0] : NULL;
 	if (strcmp(sub, "list") && !name)
 		return cli_usage("user %s needs the user name", sub);
-	int rc;
-	int need_org = !strcmp(sub, "role") || (!strcmp(sub, "add") && argc > 4);
+	if ((role && strcmp(sub, "add")) || (label_opt && (strcmp(sub, "token") || !strcmp(name, "list") || !strcmp(name, "revoke"))))
+		return cli_opt_error(cmdname, "--%s is not an option of this command", role ? "role" : "label");
+	int need_org = !strcmp(sub, "role") || (!strcmp(sub, "add") && role);
 	int reads = !strcmp(sub, "list") || (!strcmp(sub, "token") && !strcmp(name, "list"));
 	struct fs_ctx *ctx = cli_open(c, reads ? FS_READONLY : 0, need_org, &rc);
 	if (!ctx)
@@ -56,10 +69,7 @@ int cmd_user(struct cli *c, int argc, char **argv)
 	int r = 0;
 	char pw[300];
 	if (!strcmp(sub, "add") || !strcmp(sub, "passwd")) {
-		const char *role = NULL;
-		if (argc == 5 && !strcmp(argv[3], "--role"))
-			role = argv[4];
-		else if (argc != 3) {
+		if (npos != 1) {
 			fs_close(ctx);
 			return cli_usage("user %s NAME%s", sub, !strcmp(sub, "add") ? " [--role ROLE]" : "");
 		}
@@ -79,28 +89,32 @@ int cmd_user(struct cli *c, int argc, char **argv)
 		if (!r)
 			printf("%s %s\n", !strcmp(sub, "add") ? "added user" : "changed the password of", name);
 	} else if (!strcmp(sub, "role")) {
-		if (argc != 4) {
+		if (npos != 2) {
 			fs_close(ctx);
 			return cli_usage("user role NAME ROLE|none");
 		}
 		int64_t id;
 		if (!(r = fs_user_id(ctx, name, &id, &err)))
-			r = fs_account_set_role(ctx, id, argv[3], &err);
+			r = fs_account_set_role(ctx, id, pos[1], &err);
 		if (!r)
-			printf("%s: %s\n", name, argv[3]);
+			printf("%s: %s\n", name, pos[1]);
 	} else if (!strcmp(sub, "disable") || !strcmp(sub, "enable")) {
 		int64_t id;
+		if (npos != 1) {
+			fs_close(ctx);
+			return cli_usage("user %s NAME", sub);
+		}
 		if (!(r = fs_user_id(ctx, name, &id, &err)))
 			r = fs_account_set_disabled(ctx, id, !strcmp(sub, "disable"), &err);
 		if (!r)
 			printf("%sd %s\n", sub, name);
 	} else if (!strcmp(sub, "token") && !strcmp(name, "list")) {
-		if (argc > 4) {
+		if (npos > 2) {
 			fs_close(ctx);
 			return cli_usage("user token list [NAME]");
 		}
 		json_t *toks;
-		r = fs_token_list(ctx, argc == 4 ? argv[3] : NULL, &toks, &err);
+		r = fs_token_list(ctx, npos == 2 ? pos[1] : NULL, &toks, &err);
 		if (!r) {
 			if (c->json) {
 				cli_print_json(toks);
@@ -115,18 +129,18 @@ int cmd_user(struct cli *c, int argc, char **argv)
 			json_decref(toks);
 		}
 	} else if (!strcmp(sub, "token") && !strcmp(name, "revoke")) {
-		if (argc != 5) {
+		if (npos != 3) {
 			fs_close(ctx);
 			return cli_usage("user token revoke NAME LABEL");
 		}
-		r = fs_token_revoke(ctx, argv[3], argv[4], &err);
+		r = fs_token_revoke(ctx, pos[1], pos[2], &err);
 		if (!r)
-			printf("revoked the token '%s' of %s\n", argv[4], argv[3]);
+			printf("revoked the token '%s' of %s\n", pos[2], pos[1]);
 	} else if (!strcmp(sub, "token")) {
 		char label[40];
-		if (argc == 5 && !strcmp(argv[3], "--label")) {
-			snprintf(label, sizeof(label), "%.39s", argv[4]);
-		} else if (argc == 3) { /* a fresh name, so that tokens stay tellable apart */
+		if (npos == 1 && label_opt) {
+			snprintf(label, sizeof(label), "%.39s", label_opt);
+		} else if (npos == 1) { /* a fresh name, so that tokens stay tellable apart */
 			unsigned char raw[4];
 			randombytes_buf(raw, sizeof(raw));
 			snprintf(label, sizeof(label), "token-%02x%02x%02x%02x", raw[0], raw[1], raw[2], raw[3]);
@@ -135,14 +149,18 @@ int cmd_user(struct cli *c, int argc, char **argv)
 			return cli_usage("user token NAME [--label TEXT]");
 		}
 		char token[68];
-		r = fs_token_create(ctx, name, argc == 5 ? argv[4] : label, token, &err);
+		r = fs_token_create(ctx, name, label_opt ? label_opt : label, token, &err);
 		if (!r)
 			printf("%s\n", token);
 		memset(token, 0, sizeof(token));
 	} else if (!strcmp(sub, "list")) {
 		json_t *users;
-		struct fs_list_opts o = {.limit = 10000};
-		r = fs_list(ctx, fs_entity_find("user"), &o, &users, &err);
+		if (npos) {
+			fs_close(ctx);
+			return cli_usage("user list takes no argument");
+		}
+		/* the API's GET /orgs/{org}/users: users.manage checked by the core */
+		r = fs_accounts_list(ctx, &users, &err);
 		if (!r) {
 			if (c->json) {
 				cli_print_json(users);

@@ -1,6 +1,7 @@
 /* cmd_witness.c - fairshare witness: this instance keeps, checks and
  * countersigns other instances' public checkpoints (core: witness.c). */
 #include "cli.h"
+#include "options.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -89,22 +90,31 @@ int cmd_witness(struct cli *c, int argc, char **argv)
 		return EX_OK;
 	}
 	const char *sub = argv[1];
-	if (!strcmp(sub, "verify"))
-		return argc == 3 ? w_verify(argv[2]) : cli_usage("witness verify: give one FILE");
 	const char *url = NULL, *key = NULL, *id_text = NULL;
 	struct fs_witness_io io = {.fetch = cli_fetch};
-	for (int i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "--public-key") && i + 1 < argc && !strcmp(sub, "add"))
-			key = argv[++i];
-		else if (!strcmp(argv[i], "--signing-key") && i + 1 < argc)
-			io.signing_key = argv[++i];
-		else if (argv[i][0] != '-' && !strcmp(sub, "add") && !url)
-			url = argv[i];
-		else if (argv[i][0] != '-' && (!strcmp(sub, "check") || !strcmp(sub, "show")) && !id_text)
-			id_text = argv[i];
-		else
-			return cli_usage("witness %s: unexpected argument '%s' (see fairshare witness --help)", sub, argv[i]);
-	}
+	const struct cli_option opts[] = {
+		CLI_OPT_STRING("public-key", &key, "KEY", "the witnessed instance's public key (witness add)"),
+		CLI_OPT_STRING("signing-key", &io.signing_key, "PATH", "the key this instance signs with"),
+		CLI_OPT_END(),
+	};
+	static const struct cli_option none[] = {CLI_OPT_END()};
+	char cmdname[40];
+	snprintf(cmdname, sizeof(cmdname), "witness %.20s", sub);
+	char **pos = argv + 1; /* the arguments after the subcommand */
+	int prc, verify = !strcmp(sub, "verify");
+	int npos = cli_parse_options(argc - 1, pos, verify ? none : opts, cmdname, 1, &prc);
+	if (npos < 0)
+		return prc;
+	if (verify)
+		return npos == 1 ? w_verify(pos[0]) : cli_usage("witness verify: give one FILE");
+	if (key && strcmp(sub, "add"))
+		return cli_opt_error(cmdname, "--public-key is an option of 'witness add'");
+	if (npos && !strcmp(sub, "add"))
+		url = pos[0];
+	else if (npos && (!strcmp(sub, "check") || !strcmp(sub, "show")))
+		id_text = pos[0];
+	else if (npos)
+		return cli_usage("witness %s: unexpected argument '%s' (see fairshare witness --help)", sub, pos[0]);
 	int64_t id = 0;
 	if (id_text && cli_parse_id(id_text, &id))
 		return cli_usage("witness %s: '%s' is not a witnessed log's id (see fairshare witness list)", sub, id_text);

@@ -62,9 +62,24 @@ static int mkdirs(char *path)
 	return 0;
 }
 
+int cli_need_db(struct cli *c, int *exit_code)
+{
+	if (!(c->cmd_flags & CMD_NEED_DB) || fs_db_is_server(c->db) || access(c->db, F_OK) == 0)
+		return 0;
+	fprintf(stderr, "fairshare: %s needs a database, and there is none at %s: create one with 'fairshare init' "
+			"(or name it with --db or $FAIRSHARE_DB)\n", c->cmd_name ? c->cmd_name : "this command", c->db);
+	*exit_code = EX_NOINPUT;
+	return -1;
+}
+
 struct fs_ctx *cli_open(struct cli *c, unsigned flags, int need_org, int *exit_code)
 {
 	struct fs_error err = {0};
+	need_org |= (c->cmd_flags & CMD_NEED_ORG) != 0;
+	if (c->cmd_flags & CMD_OPERATOR_ONLY)
+		c->actor = NULL; /* main.c's table says so; held here too for the subcommands */
+	if (!(flags & FS_INIT) && cli_need_db(c, exit_code))
+		return NULL;
 	if ((flags & FS_INIT) && !fs_db_is_server(c->db)) {
 		char dir[sizeof(c->db_buf)];
 		snprintf(dir, sizeof(dir), "%s", c->db);
@@ -82,7 +97,7 @@ struct fs_ctx *cli_open(struct cli *c, unsigned flags, int need_org, int *exit_c
 		*exit_code = cli_fail(&err, rc);
 		return NULL;
 	}
-	if (!(flags & FS_INIT) && cli_unlock(c, exit_code))
+	if (!(flags & FS_INIT) && (c->cmd_flags & CMD_NEED_KEY) && cli_unlock(c, exit_code))
 		return NULL;
 	rc = fs_open(c->db, c->key, flags, &ctx, &err);
 	if (rc) {

@@ -121,6 +121,9 @@ int rec_set_int(struct fs_rec *r, const char *field, int64_t v);
  * the rendering itself is fs_list_text_uncached (entity.c). */
 int fs_list_text_uncached(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_list_opts *o, struct fs_buf *out,
 			  struct fs_error *err);
+/* 0 when the principal may read records of e (fs_entity_read_capability), else
+ * FS_EPERM naming the capability: fs_get and fs_list check it for every front end. */
+int fs_may_read(struct fs_ctx *ctx, const struct fs_entity *e, struct fs_error *err);
 void fs_page_cache_clear(struct fs_ctx *ctx);
 void fs_page_cache_free(struct fs_ctx *ctx);
 

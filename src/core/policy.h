@@ -32,6 +32,12 @@ int fs_role_can(const char *role, const char *capability);
 /* The capability that creating, changing or removing records of e needs. */
 const char *fs_entity_write_capability(const struct fs_entity *e);
 
+/* The capability that reading records of e needs, checked by fs_get and fs_list
+ * for every front end: register.read, funds.read, record.read (then each record's
+ * handling level); NULL for the organization itself (a role in it is enough) and
+ * for accounts and roles (users.c checks users.manage). */
+const char *fs_entity_read_capability(const struct fs_entity *e);
+
 /* The capabilities the role holds, as a JSON array of names (new reference). */
 json_t *fs_role_capabilities(const char *role);
 

@@ -461,6 +461,12 @@ def sec_caps(role):
     ok = can(role, "users.manage")
     st, body = api("GET", "/orgs/%s/users" % OWN, a)
     check("%s: list the accounts (users.manage), API" % role, api_class(st) == ("ok" if ok else "refused"), "api %d" % st)
+    # the same list through the CLI: the core checks users.manage for both (#10, s22-c10)
+    rc, _, _ = cli(["user", "list"], acct=a)
+    same("%s: list the accounts (users.manage)" % role, cli_class(rc), api_class(st), "ok" if ok else "refused")
+    rc, _, _ = cli(["user", "list"], org=OTHER, acct=a)
+    st, _ = api("GET", "/orgs/%s/users" % OTHER, a)
+    same("%s: list another organization's accounts" % role, cli_class(rc), api_class(st), "not_found")
     st, _ = api("GET", "/orgs/%s/users/%d" % (OWN, made["viewer_id"]), a)
     check("%s: read an account (users.manage), API" % role, api_class(st) == ("ok" if ok else "refused"), "api %d" % st)
     for m, path, b, w in (("GET", "/users/999999", None, "not_found"), ("PATCH", "/users/999999", {"role": "viewer"}, "not_found"),

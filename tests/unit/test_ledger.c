@@ -566,6 +566,48 @@ static void test_rolling_limit(void **state)
 	assert_verified(f);
 }
 
+/* Reads check their capability in the core, whatever the front end (#10): nobody
+ * (before a login) reads nothing; a viewer (funds.read) reads the fund. */
+static void test_read_capabilities(void **state)
+{
+	struct fx *f = *state;
+	struct fs_error err = {0};
+	two_person_setup(f, "50.00", "");
+	json_t *j = NULL;
+	fs_act_as_nobody(f->d.ctx);
+	assert_int_equal(fs_fund_balances(f->d.ctx, f->fund, &j, &err), FS_EPERM);
+	assert_non_null(strstr(err.message, "funds.read"));
+	assert_int_equal(fs_fund_report(f->d.ctx, f->fund, &j, &err), FS_EPERM);
+	assert_int_equal(fs_fund_pending(f->d.ctx, f->fund, &j, &err), FS_EPERM);
+	assert_int_equal(fs_fund_pledges(f->d.ctx, f->fund, fs_date_today(), &j, &err), FS_EPERM);
+	FILE *out = tmpfile();
+	assert_non_null(out);
+	assert_int_equal(fs_ledger_export(f->d.ctx, f->fund, out, FS_LEDGER_CSV, 0, &err), FS_EPERM);
+	assert_int_equal(fs_export_people(f->d.ctx, out, FS_EXPORT_CSV, 0, &err), FS_EPERM);
+	assert_int_equal(fs_record_counts(f->d.ctx, "type", 0, &j, &err), FS_EPERM);
+	assert_null(j);
+	assert_int_equal(fs_record_timeline(f->d.ctx, NULL, NULL, 0, 0, &j, &err), FS_EPERM);
+	/* the entity reads: fs_get and fs_list (cached pages too), the watch, a statement */
+	assert_int_equal(fs_get(f->d.ctx, fs_entity_find("fund"), f->fund, 0, &j, &err), FS_EPERM);
+	assert_non_null(strstr(err.message, "funds.read"));
+	struct fs_list_opts lo = {.limit = 10};
+	assert_int_equal(fs_list(f->d.ctx, fs_entity_find("person"), &lo, &j, &err), FS_EPERM);
+	assert_non_null(strstr(err.message, "register.read"));
+	assert_int_equal(fs_list(f->d.ctx, fs_entity_find("incident"), &lo, &j, &err), FS_EPERM);
+	assert_int_equal(fs_watch(f->d.ctx, 0, fs_date_today(), &j, &err), FS_EPERM);
+	assert_int_equal(fs_statement(f->d.ctx, 1, "en", fs_date_today(), &j, &err), FS_EPERM);
+	assert_int_equal(fs_act_as(f->d.ctx, "v", &err), 0);
+	assert_int_equal(fs_fund_balances(f->d.ctx, f->fund, &j, &err), 0);
+	json_decref(j);
+	assert_int_equal(fs_list(f->d.ctx, fs_entity_find("person"), &lo, &j, &err), 0); /* cached for the viewer */
+	json_decref(j);
+	fs_act_as_nobody(f->d.ctx);
+	assert_int_equal(fs_list(f->d.ctx, fs_entity_find("person"), &lo, &j, &err), FS_EPERM); /* not from the cache */
+	assert_int_equal(fs_act_as(f->d.ctx, "v", &err), 0);
+	assert_int_equal(fs_ledger_export(f->d.ctx, f->fund, out, FS_LEDGER_CSV, 0, &err), 0);
+	fclose(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -577,6 +619,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_principal, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_two_person_rule, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_rolling_limit, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_read_capabilities, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_many_accounts, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_random_batches, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_no_negative_and_pending, setup, fx_teardown),

@@ -34,6 +34,12 @@ static int may_write(struct fs_ctx *ctx, const struct fs_entity *e, struct fs_er
 static int load_ex(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct fs_rec *r, int unseal,
 		   struct fs_error *err);
 
+int fs_may_read(struct fs_ctx *ctx, const struct fs_entity *e, struct fs_error *err)
+{
+	const char *cap = fs_entity_read_capability(e);
+	return cap ? fs_principal_require(ctx, cap, err) : 0;
+}
+
 static int load(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct fs_rec *r, struct fs_error *err)
 {
 	return load_ex(ctx, e, id, r, 1, err);
@@ -263,6 +269,9 @@ int fs_remove(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct 
 int fs_get(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, unsigned flags, json_t **ret,
 	   struct fs_error *err)
 {
+	int rc0 = fs_may_read(ctx, e, err); /* the read's capability, for every front end (#10) */
+	if (rc0)
+		return rc0;
 	if ((flags & FS_REVEAL) && !fs_can(ctx, "people.reveal"))
 		return fs_fail(err, FS_EPERM, "reveal", "your role cannot see sealed fields");
 	struct fs_rec r;
@@ -389,6 +398,8 @@ int fs_list_text_uncached(struct fs_ctx *ctx, const struct fs_entity *e, const s
 			  struct fs_error *err)
 {
 	int rc = need_org(ctx, e, err);
+	if (!rc)
+		rc = fs_may_read(ctx, e, err);
 	if (rc)
 		return rc;
 	if ((o->flags & FS_REVEAL) && !fs_can(ctx, "people.reveal"))

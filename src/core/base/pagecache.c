@@ -61,6 +61,9 @@ static int page_key(struct fs_ctx *ctx, const struct fs_entity *e, const struct 
 int fs_list_text(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_list_opts *o, struct fs_buf *out,
 		 struct fs_error *err)
 {
+	int rc0 = fs_may_read(ctx, e, err); /* before the cache: a page is never read past its capability */
+	if (rc0)
+		return rc0;
 	if ((o->flags & FS_REVEAL) || ctx->tx_depth)
 		return fs_list_text_uncached(ctx, e, o, out, err);
 	struct fs_buf key;

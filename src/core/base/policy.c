@@ -88,6 +88,22 @@ int fs_role_can(const char *role, const char *capability)
 	return 0;
 }
 
+const char *fs_entity_read_capability(const struct fs_entity *e)
+{
+	/* who may write a kind of record decides the domain it belongs to; accounts and
+	 * roles are read through users.c, which checks users.manage before each read
+	 * (and reads an account back after a change its principal may have just lost) */
+	static const struct {
+		const char *write, *read;
+	} reads[] = {{"record.write", "record.read"},   {"payments.write", "register.read"}, {"register.write", "register.read"},
+		     {"funds.transfer", "funds.read"},  {"users.manage", NULL},              {"org.manage", NULL}};
+	const char *w = fs_entity_write_capability(e);
+	for (size_t i = 0; i < sizeof(reads) / sizeof(reads[0]); i++)
+		if (!strcmp(w, reads[i].write))
+			return reads[i].read;
+	return "register.read";
+}
+
 const char *fs_entity_write_capability(const struct fs_entity *e)
 {
 	const char *name = fs_entity_name(e);

@@ -123,6 +123,10 @@ static int add_item(struct fs_ctx *ctx, const char *entity, int64_t id, int64_t 
 
 int fs_statement_proofs(struct fs_ctx *ctx, int64_t person, char **ret, struct fs_error *err)
 {
+	/* the read's capability, checked here for every front end (#10) */
+	int cap_rc = fs_principal_require(ctx, "register.read", err);
+	if (cap_rc)
+		return cap_rc;
 	char *cp_text = NULL;
 	struct fs_checkpoint cp;
 	int rc = fs_read_begin(ctx, err); /* the checkpoint and the proofs of one snapshot */

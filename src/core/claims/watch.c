@@ -397,6 +397,10 @@ static json_t *promises_json(struct watch *w, int64_t workplace, int64_t person,
 
 int fs_watch(struct fs_ctx *ctx, int64_t workplace, fs_date as_of, json_t **ret, struct fs_error *err)
 {
+	/* the read's capability, checked here for every front end (#10) */
+	int cap_rc = fs_principal_require(ctx, "register.read", err);
+	if (cap_rc)
+		return cap_rc;
 	if (ctx->org_id <= 0)
 		return fs_fail(err, FS_EINVAL, "org", "no organization chosen; pick one with --org");
 	struct watch w = {.ctx = ctx, .as_of = as_of, .person = -1, .payers = json_array()};
@@ -561,7 +565,7 @@ int fs_statement(struct fs_ctx *ctx, int64_t person, const char *lang, fs_date a
 {
 	const struct fs_entity *pe = fs_entity_find("person"), *ce = fs_entity_find("claim"), *ye = fs_entity_find("payment");
 	json_t *who;
-	int rc = fs_get(ctx, pe, person, 0, &who, err);
+	int rc = fs_get(ctx, pe, person, 0, &who, err); /* register.read: checked by fs_get */
 	if (rc)
 		return rc;
 	/* claims and payments as records, then the allocation */

@@ -296,40 +296,95 @@ int fs_fund_strike_pay(struct fs_ctx *ctx, int64_t fund, const char *week, int64
 	struct fs_transfer *t = rc ? NULL : calloc(u.n, sizeof(*t));
 	char (*ids)[64] = rc ? NULL : calloc(u.n, 64);
 	int *res = rc ? NULL : calloc(u.n, sizeof(int));
+	size_t *who = rc ? NULL : calloc(u.n, sizeof(size_t)); /* t[j] pays u.ids[who[j]] */
 	char day[11];
 	fs_date_format(d, day);
-	if (!rc && (!t || !ids || !res))
+	if (!rc && (!t || !ids || !res || !who))
 		rc = FS_ENOMEM;
+	json_t *scan = NULL, *failures = json_array();
+	if (!rc && !failures)
+		rc = FS_ENOMEM;
+	if (!rc) /* the week entered for approval before: waiting, approved or refused */
+		rc = fs_strike_pending_scan(ctx, fund, day, &scan, err);
+	long paid = 0, before = 0, unpaid = 0, awaiting = 0;
+	int failed = 0;
+	size_t m = 0;
 	for (size_t i = 0; !rc && i < u.n; i++) {
 		/* one per fund, week and striker: running the week again pays nobody twice */
 		snprintf(ids[i], 64, "strike-%lld-%s-%lld", (long long)fund, day, (long long)u.ids[i]);
-		t[i] = (struct fs_transfer){.id = ids[i], .debit_account = debit, .credit_account = credit, .amount_minor = weekly,
-					    .code = "strike-pay", .value_date = day, .flags = i + 1 < u.n ? FS_TF_LINKED : 0};
+		const char *state = json_string_value(json_object_get(json_object_get(scan, ids[i]), "state"));
+		if (state && !strcmp(state, "voided")) { /* the second person refused it: not entered again */
+			unpaid++;
+			failed = failed ? failed : FS_T_PENDING_DONE;
+			json_array_append_new(failures, json_pack("{s:I,s:s,s:s}", "person_id", (json_int_t)u.ids[i], "id", ids[i], "message",
+								  "entered for approval and refused (voided): not paid"));
+			continue;
+		}
+		if (state) {
+			awaiting += !strcmp(state, "pending");
+			before += !strcmp(state, "posted");
+			continue;
+		}
+		who[m] = i;
+		t[m++] = (struct fs_transfer){.id = ids[i], .debit_account = debit, .credit_account = credit, .amount_minor = weekly,
+					      .code = "strike-pay", .value_date = day};
 	}
-	if (!rc)
-		rc = fs_ledger_transfer(ctx, fund, t, u.n, res, err);
-	long paid = 0, before = 0, unpaid = 0;
-	int failed = 0;
-	json_t *failures = json_array();
-	for (size_t i = 0; !rc && i < u.n; i++) {
-		paid += res[i] == FS_T_OK;
-		before += res[i] == FS_T_EXISTS;
-		unpaid += res[i] != FS_T_OK && res[i] != FS_T_EXISTS;
-		if (res[i] != FS_T_OK && res[i] != FS_T_EXISTS && res[i] != FS_T_LINKED_FAILED) {
-			failed = failed ? failed : res[i];
-			json_array_append_new(failures, json_pack("{s:I,s:s,s:s}", "person_id", (json_int_t)u.ids[i], "id", ids[i],
-								  "message", result_text(res[i])));
+	for (size_t j = 0; j + 1 < m; j++)
+		t[j].flags |= FS_TF_LINKED;
+	if (!rc && m)
+		rc = fs_ledger_transfer(ctx, fund, t, m, res, err);
+	/* past the threshold or the rolling limit: the whole batch waits for a second
+	 * person, as pending transfers (fund_approval.c posts them all, or none) */
+	int approval = 0, other = 0;
+	for (size_t j = 0; !rc && j < m; j++) {
+		approval |= res[j] == FS_T_APPROVAL_REQUIRED;
+		other |= res[j] != FS_T_APPROVAL_REQUIRED && res[j] != FS_T_LINKED_FAILED && res[j] != FS_T_EXISTS;
+	}
+	if (!rc && approval && !other) {
+		size_t k = 0;
+		for (size_t j = 0; j < m; j++)
+			if (res[j] != FS_T_EXISTS) {
+				who[k] = who[j];
+				t[k] = t[j];
+				t[k++].flags = FS_TF_PENDING | FS_TF_LINKED;
+			} else {
+				before++;
+			}
+		if (k)
+			t[k - 1].flags = FS_TF_PENDING;
+		m = k;
+		rc = k ? fs_ledger_transfer(ctx, fund, t, m, res, err) : 0;
+		for (size_t j = 0; !rc && j < m; j++)
+			if (res[j] == FS_T_OK)
+				awaiting++, res[j] = -1; /* counted: waits */
+	}
+	for (size_t j = 0; !rc && j < m; j++) {
+		if (res[j] < 0)
+			continue;
+		paid += res[j] == FS_T_OK;
+		before += res[j] == FS_T_EXISTS;
+		unpaid += res[j] != FS_T_OK && res[j] != FS_T_EXISTS;
+		if (res[j] != FS_T_OK && res[j] != FS_T_EXISTS && res[j] != FS_T_LINKED_FAILED) {
+			failed = failed ? failed : res[j];
+			json_array_append_new(failures, json_pack("{s:I,s:s,s:s}", "person_id", (json_int_t)u.ids[who[j]], "id", t[j].id,
+								  "message", result_text(res[j])));
 		}
 	}
 	int64_t unpaid_minor = 0;
 	if (!rc && fs_money_mul(weekly, unpaid, &unpaid_minor))
 		unpaid_minor = -1; /* past the largest amount: shown as unknown */
+	char batch[64];
+	snprintf(batch, sizeof(batch), "strike-%lld-%s", (long long)fund, day);
 	if (!rc)
-		*ret = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:O}", "week", day, "strikers", (json_int_t)u.n, "paid", (json_int_t)paid,
-				 "paid_before", (json_int_t)before, "not_paid", (json_int_t)unpaid, "amount_minor", (json_int_t)weekly,
+		*ret = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:O,s:s?}", "week", day, "strikers", (json_int_t)u.n,
+				 "paid", (json_int_t)paid, "paid_before", (json_int_t)before, "not_paid", (json_int_t)unpaid,
+				 "awaiting_approval", (json_int_t)awaiting, "amount_minor", (json_int_t)weekly,
 				 "not_paid_minor", (json_int_t)unpaid_minor, "result",
-				 failed ? fs_transfer_result_name(failed) : unpaid ? fs_transfer_result_name(FS_T_LINKED_FAILED) : "ok",
-				 "failures", failures);
+				 failed ? fs_transfer_result_name(failed) : unpaid ? fs_transfer_result_name(FS_T_LINKED_FAILED)
+				 : awaiting ? fs_transfer_result_name(FS_T_APPROVAL_REQUIRED) : "ok",
+				 "failures", failures, "pending_id", awaiting ? batch : NULL);
+	json_decref(scan);
+	free(who);
 	json_decref(failures);
 	free(u.ids);
 	free(t);

@@ -129,6 +129,8 @@ int fs_ledger_approve(struct fs_ctx *ctx, int64_t fund, const char *pending_id, 
 	int rc = fs_store_select(ctx->st, &q, tf_row_cb, &t, err);
 	if (rc)
 		return rc;
+	if (!t.found && !strncmp(pending_id, "strike-", 7)) /* a week's strike pay: all its strikers at once */
+		return fs_strike_batch_approve(ctx, fund, pending_id, result, err);
 	if (!t.found || t.fund != fund || !(t.flags & FS_TF_PENDING))
 		return fs_fail(err, FS_ENOTFOUND, "id", "no pending disbursement '%.64s' in this fund", pending_id);
 	/* posted or voided before, by anyone under any id: say so, never "exists" */
@@ -282,6 +284,10 @@ static int export_cb(void *p, const struct fs_value *v)
 
 int fs_ledger_export(struct fs_ctx *ctx, int64_t fund, FILE *out, enum fs_ledger_format fmt, int reveal, struct fs_error *err)
 {
+	/* the read's capability, checked here for every front end (#10) */
+	int cap_rc = fs_principal_require(ctx, "funds.read", err);
+	if (cap_rc)
+		return cap_rc;
 	json_t *bal;
 	int rc = fs_fund_balances(ctx, fund, &bal, err);
 	if (rc)
@@ -370,6 +376,10 @@ static int report_cb(void *p, const struct fs_value *v)
 
 int fs_fund_report(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_error *err)
 {
+	/* the read's capability, checked here for every front end (#10) */
+	int cap_rc = fs_principal_require(ctx, "funds.read", err);
+	if (cap_rc)
+		return cap_rc;
 	json_t *bal;
 	int rc = fs_fund_balances(ctx, fund, &bal, err);
 	if (rc)
@@ -448,6 +458,10 @@ static int months_between(const char *from, const char *to) /* both YYYY-MM-DD; 
 
 int fs_fund_pledges(struct fs_ctx *ctx, int64_t fund, fs_date as_of, json_t **ret, struct fs_error *err)
 {
+	/* the read's capability, checked here for every front end (#10) */
+	int cap_rc = fs_principal_require(ctx, "funds.read", err);
+	if (cap_rc)
+		return cap_rc;
 	char fid[24];
 	snprintf(fid, sizeof(fid), "%lld", (long long)fund);
 	struct fs_kv filt = {"fund_id", fid};
@@ -537,6 +551,10 @@ static int pending_cb(void *p, const struct fs_value *v)
 
 int fs_fund_pending(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_error *err)
 {
+	/* the read's capability, checked here for every front end (#10) */
+	int cap_rc = fs_principal_require(ctx, "funds.read", err);
+	if (cap_rc)
+		return cap_rc;
 	struct pend_ud u = {ctx, fs_principal(ctx) > 0 && fs_principal_can(ctx, "funds.approve"), json_array(), json_object()};
 	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"fund_id", FS_EQ, fs_vint(fund)}};
 	struct fs_query q = {.table = &fs_transfers_table, .filters = f, .nfilters = 2};

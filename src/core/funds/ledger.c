@@ -698,6 +698,10 @@ int fs_list_all(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_k
 
 int fs_fund_balances(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_error *err)
 {
+	/* the read's capability, checked here for every front end (#10) */
+	int cap_rc = fs_principal_require(ctx, "funds.read", err);
+	if (cap_rc)
+		return cap_rc;
 	const struct fs_entity *ae = fs_entity_find("account");
 	char fid[24];
 	snprintf(fid, sizeof(fid), "%lld", (long long)fund);

@@ -34,4 +34,11 @@ int fs_payout_rule_load(struct fs_ctx *ctx, int64_t fund, struct fs_payout_rule 
 int fs_payout_check(struct fs_ctx *ctx, int64_t fund, struct fs_payout_rule *r, const char *requester, int64_t amount_minor,
 		    int64_t *ret_counted, struct fs_error *err);
 
+/* A week's strike pay entered for approval (fund_approval.c): the pending
+ * transfers "strike-FUND-DAY-PERSON" of fund on day, *ret {id: {requester,
+ * state: pending|posted|voided}}; and the approval of them all by a second
+ * account, in one linked batch (*result: FS_T_OK, or the first failure). */
+int fs_strike_pending_scan(struct fs_ctx *ctx, int64_t fund, const char *day, json_t **ret, struct fs_error *err);
+int fs_strike_batch_approve(struct fs_ctx *ctx, int64_t fund, const char *batch_id, int *result, struct fs_error *err);
+
 #endif

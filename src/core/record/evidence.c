@@ -380,6 +380,10 @@ static int custody_row_json(void *p, const struct fs_value *v)
 int fs_evidence_show(struct fs_ctx *ctx, int64_t id, unsigned flags, json_t **ret, struct fs_error *err)
 {
 	*ret = NULL;
+	/* the read's capability, checked here for every front end (#10) */
+	int cap_rc = fs_principal_require(ctx, "record.read", err);
+	if (cap_rc)
+		return cap_rc;
 	char hex[65];
 	int rc = fs_tx_begin(ctx, err);
 	if (rc)
@@ -410,6 +414,10 @@ int fs_evidence_show(struct fs_ctx *ctx, int64_t id, unsigned flags, json_t **re
 
 int fs_evidence_export(struct fs_ctx *ctx, int64_t id, const char *dest, struct fs_error *err)
 {
+	/* the read's capability, checked here for every front end (#10) */
+	int cap_rc = fs_principal_require(ctx, "record.read", err);
+	if (cap_rc)
+		return cap_rc;
 	char hex[65], got[65], path[4096];
 	int rc = evidence_hash(ctx, id, hex, err);
 	if (rc)
@@ -443,6 +451,10 @@ int fs_evidence_export(struct fs_ctx *ctx, int64_t id, const char *dest, struct 
 
 int fs_evidence_read(struct fs_ctx *ctx, int64_t id, struct fs_buf *out, struct fs_error *err)
 {
+	/* the read's capability, checked here for every front end (#10) */
+	int cap_rc = fs_principal_require(ctx, "record.read", err);
+	if (cap_rc)
+		return cap_rc;
 	char hex[65], path[4096];
 	int rc = evidence_hash(ctx, id, hex, err);
 	if (rc)

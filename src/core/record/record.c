@@ -497,6 +497,10 @@ static int action_title(struct fs_ctx *ctx, int64_t id, int public_only, json_t 
 int fs_record_counts(struct fs_ctx *ctx, const char *by, int public_only, json_t **ret, struct fs_error *err)
 {
 	*ret = NULL;
+	/* the read's capability, checked here for every front end (#10) */
+	int cap_rc = fs_principal_require(ctx, "record.read", err);
+	if (cap_rc)
+		return cap_rc;
 	if (ctx->org_id <= 0)
 		return fs_fail(err, FS_EINVAL, "org", "no organization chosen; pick one with --org");
 	if (!by || !*by)
@@ -710,6 +714,10 @@ static int prisoner_cb(void *p, const struct fs_value *v)
 int fs_record_prisoners(struct fs_ctx *ctx, fs_date today, int public_only, json_t **ret, struct fs_error *err)
 {
 	*ret = NULL;
+	/* the read's capability, checked here for every front end (#10) */
+	int cap_rc = fs_principal_require(ctx, "record.read", err);
+	if (cap_rc)
+		return cap_rc;
 	if (ctx->org_id <= 0)
 		return fs_fail(err, FS_EINVAL, "org", "no organization chosen; pick one with --org");
 	struct pris_ud u = {.ctx = ctx, .e = fs_entity_find("case"), .today = today, .rows = json_array(),

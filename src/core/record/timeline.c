@@ -222,6 +222,10 @@ int fs_record_timeline(struct fs_ctx *ctx, const char *from, const char *to, int
 		       json_t **ret, struct fs_error *err)
 {
 	*ret = NULL;
+	/* the read's capability, checked here for every front end (#10) */
+	int cap_rc = fs_principal_require(ctx, "record.read", err);
+	if (cap_rc)
+		return cap_rc;
 	if (ctx->org_id <= 0)
 		return fs_fail(err, FS_EINVAL, "org", "no organization chosen; pick one with --org");
 	fs_date d;

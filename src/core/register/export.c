@@ -121,6 +121,10 @@ static int export_run(struct export_ud *u, const char *id_header, const struct f
 int fs_export_people(struct fs_ctx *ctx, FILE *out, enum fs_export_format fmt, unsigned flags,
 		     struct fs_error *err)
 {
+	/* the read's capability, checked here for every front end (#10) */
+	int cap_rc = fs_principal_require(ctx, "register.read", err);
+	if (cap_rc)
+		return cap_rc;
 	if (ctx->org_id <= 0)
 		return fs_fail(err, FS_EINVAL, "org", "no organization chosen; pick one with --org");
 	static const char *const csv_fields[] = {"external_id", "full_name", "national_id", "birth_date", "phone", "address"};
@@ -139,6 +143,10 @@ int fs_export_people(struct fs_ctx *ctx, FILE *out, enum fs_export_format fmt, u
 int fs_export_records(struct fs_ctx *ctx, const struct fs_entity *e, FILE *out, enum fs_export_format fmt, unsigned flags,
 		      struct fs_error *err)
 {
+	/* the read's capability, checked here for every front end (#10) */
+	int cap_rc = fs_principal_require(ctx, "record.read", err);
+	if (cap_rc)
+		return cap_rc;
 	if (ctx->org_id <= 0)
 		return fs_fail(err, FS_EINVAL, "org", "no organization chosen; pick one with --org");
 	int pub = (flags & FS_PUBLIC_ONLY) != 0;
