@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include "core/internal.h"
-#include "core/log.h"
+#include "log.h"
 
 /* CPU time of this process: the machine may be shared, and wall time then says
  * more about the neighbours than about the tree */

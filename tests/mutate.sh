@@ -177,24 +177,24 @@ likely() {
 	case $1 in
 	src/util/money.c) echo "unit-guards unit-util cli-t24-money cli-t09 cli-t02 cli-t04" ;;
 	src/util/*) echo "unit-util unit-guards cli-t02 cli-t24-keys" ;;
-	src/core/ledger.c | src/core/funds.c | src/core/fund_batch.c | src/core/ledger_verify.c)
+	src/core/funds/ledger.c | src/core/funds/funds.c | src/core/funds/fund_batch.c | src/core/funds/ledger_verify.c)
 		echo "unit-guards cli-t24-money cli-t20 cli-t09 cli-t29 unit-ledger" ;;
-	src/core/principal.c | src/core/payout.c) echo "cli-t29 unit-ledger cli-t09" ;;
-	src/core/policy.c) echo "unit-policy cli-t28 cli-t08 cli-t06" ;;
-	src/core/keyfile.c | src/core/keys.c | src/core/rotate.c | src/core/restrict.c) echo "unit-keys cli-t27 cli-t24-keys" ;;
-	src/core/backup.c | src/core/backup_seal.c | src/core/files.c | src/util/private.c) echo "unit-private cli-t26 cli-t25b" ;;
-	src/core/entitle_kz.c | src/core/limitation.c) echo "cases unit-kz cli-t23" ;;
-	src/core/claims.c) echo "cli-t24-money cli-t04 unit-claims cli-t14" ;;
-	src/core/entitle.c | src/core/rules.c) echo "cases cli-t04 unit-claims unit-core" ;;
-	src/core/journal.c) echo "unit-guards cli-t24-keys cli-t03 cli-t09 unit-core" ;;
-	src/core/crypto.c) echo "unit-guards cli-t24-keys cli-t03 unit-core cli-t01" ;;
-	src/core/auth.c) echo "cli-t28 cli-t24-http cli-t24-keys cli-t05 cli-t08 unit-guards" ;;
+	src/core/base/principal.c | src/core/funds/payout.c) echo "cli-t29 unit-ledger cli-t09" ;;
+	src/core/base/policy.c) echo "unit-policy cli-t28 cli-t08 cli-t06" ;;
+	src/core/safe/keyfile.c | src/core/safe/keys.c | src/core/safe/rotate.c | src/core/safe/restrict.c) echo "unit-keys cli-t27 cli-t24-keys" ;;
+	src/core/safe/backup.c | src/core/safe/backup_seal.c | src/core/base/files.c | src/util/private.c) echo "unit-private cli-t26 cli-t25b" ;;
+	src/core/claims/entitle_kz.c | src/core/claims/limitation.c) echo "cases unit-kz cli-t23" ;;
+	src/core/claims/claims.c | src/core/claims/watch.c | src/core/claims/claims_defs.c) echo "cli-t24-money cli-t04 unit-claims cli-t14" ;;
+	src/core/claims/entitle.c | src/core/claims/rules.c) echo "cases cli-t04 unit-claims unit-core" ;;
+	src/core/base/journal.c) echo "unit-guards cli-t24-keys cli-t03 cli-t09 unit-core" ;;
+	src/core/safe/crypto.c) echo "unit-guards cli-t24-keys cli-t03 unit-core cli-t01" ;;
+	src/core/base/auth.c) echo "cli-t28 cli-t24-http cli-t24-keys cli-t05 cli-t08 unit-guards" ;;
 	src/http/routes.c | src/http/h_users.c) echo "unit-routes cli-t31 cli-t08 cli-t05 cli-t07" ;;
-	src/core/users.c) echo "unit-users cli-t31" ;;
+	src/core/base/users.c) echo "unit-users cli-t31" ;;
 	src/http/*) echo "cli-t24-http cli-t21 unit-http cli-t05 cli-t08 cli-t07 cli-t25b fuzz-body cli-t29" ;;
-	src/core/import.c | src/core/import_cols.c | src/util/csv.c | src/util/textin.c) echo "cli-t24-keys cli-t22 cli-t02 unit-core fuzz-import" ;;
-	src/core/evidence.c) echo "cli-t11" ;;
-	src/core/record.c | src/core/timeline.c) echo "cli-t10 cli-t16" ;;
+	src/core/register/import.c | src/core/register/import_cols.c | src/util/csv.c | src/util/textin.c) echo "cli-t24-keys cli-t22 cli-t02 unit-core fuzz-import" ;;
+	src/core/record/evidence.c) echo "cli-t11" ;;
+	src/core/record/record.c | src/core/record/timeline.c) echo "cli-t10 cli-t16" ;;
 	src/store/*) echo "unit-store unit-core cli-t03 cli-t19 cli-t01" ;;
 	src/cli/*) echo "cli-t01 cli-t24 cli-t29" ;;
 	esac

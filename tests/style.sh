@@ -14,13 +14,13 @@ check() { # check NAME FILES-WITH-PROBLEMS
 	fi
 }
 check "no banned functions (sprintf strcat strncpy strtok sscanf gets atoi)" \
-	"$(grep -nE '\b(sprintf|vsprintf|strcat|strncpy|strtok|sscanf|gets|atoi)\s*\(' src/*/*.c src/*/*.h)"
+	"$(grep -nE '\b(sprintf|vsprintf|strcat|strncpy|strtok|sscanf|gets|atoi)\s*\(' src/*/*.c src/*/*.h src/core/*/*.c src/core/*/*.h)"
 check "the library does not print" \
-	"$(grep -nE '\b(printf|puts|perror)\s*\(|\b(stdout|stderr)\b' src/core/*.c src/store/*.c src/util/*.c)"
+	"$(grep -nE '\b(printf|puts|perror)\s*\(|\b(stdout|stderr)\b' src/core/*/*.c src/store/*.c src/util/*.c)"
 check "the library does not exit" \
-	"$(grep -nE '\b(exit|abort|_exit)\s*\(' src/core/*.c src/store/*.c src/util/*.c)"
+	"$(grep -nE '\b(exit|abort|_exit)\s*\(' src/core/*/*.c src/store/*.c src/util/*.c)"
 missing=""
-for f in src/*/*.c src/*/*.h; do
+for f in src/*/*.c src/*/*.h src/core/*/*.c src/core/*/*.h; do
 	head -n 1 "$f" | grep -q '^/\* [a-z0-9_]*\.[ch] - ' || missing="$missing $f"
 done
 check "every source file opens with a one-line summary" "$missing"

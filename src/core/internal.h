@@ -4,9 +4,9 @@
 #ifndef FS_INTERNAL_H
 #define FS_INTERNAL_H
 
-#include "../store/store.h"
-#include "../util/buf.h"
-#include "../util/private.h"
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/private.h"
 #include "crypto.h"
 #include "fairshare.h"
 

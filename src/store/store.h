@@ -105,6 +105,11 @@ int fs_store_is_server(const char *path);
  * to; from is read as it is (the caller holds a snapshot when it needs one). */
 int fs_store_copy(struct fs_store *from, struct fs_store *to, struct fs_error *err);
 
+/* A backup's destination: a new file, or an empty one (a locked temporary),
+ * made private (0600) whatever the umask; never a link followed. Each
+ * backend's backup starts with it. */
+int fs_store_backup_file(const char *dest_path, struct fs_error *err);
+
 /* ---- table descriptors and rows (rows.c) ---- */
 
 struct fs_column {

@@ -4,8 +4,26 @@
  * and bytes; references are checked at the commit (tables load in name order). */
 #include "store.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int fs_store_backup_file(const char *dest_path, struct fs_error *err)
+{
+	int fd = open(dest_path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	struct stat sb;
+	if (fd < 0)
+		return fs_fail(err, FS_EIO, NULL, "cannot create %s: %s", dest_path, strerror(errno));
+	if (fstat(fd, &sb) || sb.st_size != 0 || fchmod(fd, 0600)) {
+		close(fd);
+		return fs_fail(err, FS_ECONFLICT, NULL, "%s exists already; choose a new file name", dest_path);
+	}
+	close(fd);
+	return 0;
+}
 
 static int exec1(struct fs_store *st, const char *sql, struct fs_error *err)
 {

@@ -325,15 +325,9 @@ int pg_check(struct fs_store *base, struct fs_buf *report, struct fs_error *err)
 
 int pg_backup(struct fs_store *base, const char *dest_path, struct fs_error *err)
 {
-	int fd = open(dest_path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	struct stat sb;
-	if (fd < 0)
-		return fs_fail(err, FS_EIO, NULL, "cannot create %s: %s", dest_path, strerror(errno));
-	if (fstat(fd, &sb) || sb.st_size != 0 || fchmod(fd, 0600)) {
-		close(fd);
-		return fs_fail(err, FS_ECONFLICT, NULL, "%s exists already; choose a new file name", dest_path);
-	}
-	close(fd);
+	int rc0 = fs_store_backup_file(dest_path, err);
+	if (rc0)
+		return rc0;
 	struct fs_store *dst;
 	int rc = fs_store_sqlite.open(dest_path, FS_OPEN_CREATE, &dst, err);
 	if (rc) {

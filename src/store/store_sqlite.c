@@ -418,15 +418,9 @@ static int sq_backup(struct fs_store *base, const char *dest_path, struct fs_err
 {
 	struct sqlite_store *st = (struct sqlite_store *)base;
 	/* a new file or an empty one (a locked temporary), 0600 */
-	int fd = open(dest_path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	struct stat sb;
-	if (fd < 0)
-		return fs_fail(err, FS_EIO, NULL, "cannot create %s: %s", dest_path, strerror(errno));
-	if (fstat(fd, &sb) || sb.st_size != 0 || fchmod(fd, 0600)) {
-		close(fd);
-		return fs_fail(err, FS_ECONFLICT, NULL, "%s exists already; choose a new file name", dest_path);
-	}
-	close(fd);
+	int rc0 = fs_store_backup_file(dest_path, err);
+	if (rc0)
+		return rc0;
 	sqlite3 *dest;
 	if (sqlite3_open_v2(dest_path, &dest, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
 	    /* no journal: a copy that fails is thrown away whole */

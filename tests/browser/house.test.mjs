@@ -4,40 +4,9 @@
 // the browser's language, a server error translated, no English or raw code on
 // tr/ru/kk pages, each role's views at 360x740 and 1280x800 (screenshots kept).
 // usage: node house.test.mjs BASE_URL SCREENSHOT_DIR   (prints TAP)
-import { chromium } from "playwright-core";
-import fs from "node:fs";
 import path from "node:path";
+import { test, assert, done, browser, base, shots, url, dict, session } from "./harness.mjs";
 
-const base = process.argv[2];
-const shots = process.argv[3] || "screenshots";
-fs.mkdirSync(shots, { recursive: true });
-let n = 0, failed = 0;
-async function test(name, fn) {
-  n++;
-  try { await fn(); console.log(`ok ${n} - ${name}`); }
-  catch (e) { failed++; console.log(`not ok ${n} - ${name}\n# ${String(e.message || e).split("\n").join("\n# ")}`); }
-}
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
-const url = (p) => new URL(p, base).href;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium", headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"],
-});
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
-const dict = {};
-for (const l of ["en", "tr", "ru", "kk"]) dict[l] = (await import(path.join(root, "web/i18n", l + ".js"))).default;
-
-async function session(user, opts) {
-  const ctx = await browser.newContext(Object.assign({ viewport: { width: 360, height: 740 } }, opts || {}));
-  const page = await ctx.newPage();
-  await page.goto(url("/"));
-  await page.locator("#username").fill(user);
-  await page.locator("#password").fill("fairshare-demo");
-  await page.locator("#login-form button[type=submit]").click();
-  await page.locator("#people-view").waitFor({ state: "visible" });
-  return { ctx, page };
-}
 const transferred = (page) => page.evaluate(() => {
   const nav = performance.getEntriesByType("navigation")[0];
   const res = performance.getEntriesByType("resource").filter((r) => !r.name.includes("/api/"));
@@ -182,6 +151,4 @@ for (const [user, views] of Object.entries(VIEWS)) {
     });
   }
 }
-await browser.close();
-console.log(`1..${n}`);
-process.exit(failed ? 1 : 0);
+await done();

@@ -1,26 +1,10 @@
 // web.test.mjs - browser tests of the web interface: playwright-core drives
 // Debian's chromium (headless) against a running `fairshare serve`.
 // usage: node web.test.mjs BASE_URL SCREENSHOT_DIR   (prints TAP)
-import { chromium } from "playwright-core";
 import fs from "node:fs";
 import path from "node:path";
+import { test, assert, done, browser, base, shots } from "./harness.mjs";
 
-const base = process.argv[2];
-const shots = process.argv[3] || "screenshots";
-fs.mkdirSync(shots, { recursive: true });
-let n = 0, failed = 0;
-async function test(name, fn) {
-  n++;
-  try { await fn(); console.log(`ok ${n} - ${name}`); }
-  catch (e) { failed++; console.log(`not ok ${n} - ${name}\n# ${String(e.message || e).split("\n").join("\n# ")}`); }
-}
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium", headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"],
-});
 const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 const consoleErrors = [];
 page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
@@ -371,6 +355,4 @@ await test("a viewer is offered no control it cannot use (from /me capabilities)
   await v.screenshot({ path: path.join(shots, "07-viewer-phone.png"), fullPage: true });
   await ctx.close();
 });
-await browser.close();
-console.log(`1..${n}`);
-process.exit(failed ? 1 : 0);
+await done();

@@ -12,35 +12,27 @@
 #include <unistd.h>
 
 #include "core/internal.h"
+#include "fixture.h"
 
-static char dir[64];
+static struct fx_db d;
 static struct fs_ctx *ctx;
 
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/fs-batch-XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	char db[128];
-	snprintf(db, sizeof(db), "%s/b.db", dir);
 	struct fs_error err = {0};
-	const struct fs_kv org[] = {{"slug", "union"}, {"name", "Union"}, {"country", "TR"}, {"currency", "TRY"}};
-	if (fs_open(db, NULL, FS_INIT, &ctx, &err) || fs_create(ctx, fs_entity_find("organization"), org, 4, NULL, &err) ||
-	    fs_use_org(ctx, "union", &err)) {
+	if (fx_db_open(&d, "batch") || fx_db_org(&d, "union", "Union", "TR", "TRY") || fs_use_org(d.ctx, "union", &err)) {
 		fprintf(stderr, "# setup: %s\n", err.message);
 		return -1;
 	}
+	ctx = d.ctx;
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	fs_close(ctx);
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return fx_db_close(&d);
 }
 
 static int verify_ok(void)

@@ -14,38 +14,20 @@
 #include <unistd.h>
 
 #include "core/fairshare.h"
+#include "fixture.h"
 #include "util/money.h"
 
 struct fx {
-	char dir[64], db[128];
-	struct fs_ctx *ctx;
+	struct fx_db d; /* first: fx_teardown frees it */
 };
 
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	snprintf(f->dir, sizeof(f->dir), "/tmp/fs-claims-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
-	struct fs_error err = {0};
-	const struct fs_kv org[] = {{"slug", "mm"}, {"name", "M"}, {"country", "TR"}, {"currency", "TRY"}};
-	if (fs_open(f->db, NULL, FS_INIT, &f->ctx, &err) || fs_create(f->ctx, fs_entity_find("organization"), org, 4, NULL, &err) ||
-	    fs_use_org(f->ctx, "mm", &err))
+	if (!f || fx_db_open_org(&f->d, "claims", "mm", "M", "TR", "TRY"))
 		return -1;
 	*state = f;
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	fs_close(f->ctx);
-	char cmd[160];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	int rc = system(cmd);
-	free(f);
-	return rc ? -1 : 0;
 }
 
 static uint64_t rng_state;
@@ -61,7 +43,7 @@ static int64_t mk(struct fx *f, const char *entity, const struct fs_kv *kv, size
 {
 	int64_t id = 0;
 	struct fs_error err = {0};
-	int rc = fs_create_ex(f->ctx, fs_entity_find(entity), kv, n, &id, existed, &err);
+	int rc = fs_create_ex(f->d.ctx, fs_entity_find(entity), kv, n, &id, existed, &err);
 	if (rc)
 		print_error("%s: %s\n", entity, err.message);
 	assert_int_equal(rc, 0);
@@ -115,7 +97,7 @@ static void test_watch_properties(void **state)
 				paid[p] += amount;
 				if (rnd(5) == 0) {
 					struct fs_error err = {0};
-					assert_int_equal(fs_payment_reverse(f->ctx, id, NULL, 0, NULL, &err), 0);
+					assert_int_equal(fs_payment_reverse(f->d.ctx, id, NULL, 0, NULL, &err), 0);
 					paid[p] -= amount;
 				}
 			}
@@ -123,7 +105,7 @@ static void test_watch_properties(void **state)
 		for (int p = 0; p < NP; p++) {
 			struct fs_error err = {0};
 			json_t *s;
-			assert_int_equal(fs_statement(f->ctx, people[p], "en", fs_date_today(), &s, &err), 0);
+			assert_int_equal(fs_statement(f->d.ctx, people[p], "en", fs_date_today(), &s, &err), 0);
 			json_t *t = json_object_get(s, "totals");
 			int64_t alloc = paid[p] < 0 ? 0 : paid[p] > owed[p] ? owed[p] : paid[p];
 			assert_int_equal(json_integer_value(json_object_get(t, "owed_minor")), owed[p]);
@@ -184,7 +166,7 @@ static void test_watch_totals(void **state)
 	}
 	struct fs_error err = {0};
 	json_t *w;
-	assert_int_equal(fs_watch(f->ctx, 0, fs_date_today(), &w, &err), 0);
+	assert_int_equal(fs_watch(f->d.ctx, 0, fs_date_today(), &w, &err), 0);
 	json_t *t = json_object_get(w, "totals"), *wk = json_object_get(w, "workers");
 	assert_int_equal(json_integer_value(json_object_get(t, "owed_minor")), t_owed);
 	assert_int_equal(json_integer_value(json_object_get(t, "paid_minor")), t_paid);
@@ -196,18 +178,18 @@ static void test_watch_totals(void **state)
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(json_object_get(w, "by_kind"), "severance"), "owed_minor")), t_owed);
 	json_decref(w);
 	struct fs_verify_report rep;
-	assert_int_equal(fs_verify(f->ctx, &rep, &err), 0);
+	assert_int_equal(fs_verify(f->d.ctx, &rep, &err), 0);
 	free(rep.text);
 }
 
 static void test_old_database_migrated(void **state)
 {
 	struct fx *f = *state;
-	fs_close(f->ctx);
-	f->ctx = NULL;
+	fs_close(f->d.ctx);
+	f->d.ctx = NULL;
 	/* make it a schema-1 database: no claims tables yet */
 	sqlite3 *db;
-	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(f->d.path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE payments; DROP TABLE promises; DROP TABLE claims; DROP TABLE roles; DROP TABLE sessions;"
 				      " DROP TABLE api_tokens; DROP TABLE login_attempts; DROP TABLE users; DROP TABLE balances;"
 				      " DROP TABLE transfers; DROP TABLE pledges; DROP TABLE accounts; DROP TABLE funds; DROP TABLE person_links;"
@@ -220,8 +202,8 @@ static void test_old_database_migrated(void **state)
 				      NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	struct fs_error err = {0};
-	assert_int_equal(fs_open(f->db, NULL, 0, &f->ctx, &err), 0);
-	assert_int_equal(fs_use_org(f->ctx, "mm", &err), 0);
+	assert_int_equal(fs_open(f->d.path, NULL, 0, &f->d.ctx, &err), 0);
+	assert_int_equal(fs_use_org(f->d.ctx, "mm", &err), 0);
 	struct fs_kv pk[] = {{"full_name", "After Migration"}};
 	int64_t person = mk(f, "person", pk, 1, NULL);
 	char pid[24];
@@ -233,9 +215,9 @@ static void test_old_database_migrated(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_watch_properties, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_watch_totals, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_old_database_migrated, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_watch_properties, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_watch_totals, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_old_database_migrated, setup, fx_teardown),
 	};
 	return cmocka_run_group_tests_name("claims", tests, NULL, NULL);
 }

@@ -14,40 +14,19 @@
 #include <unistd.h>
 
 #include "core/fairshare.h"
+#include "fixture.h"
 #include "util/utf8.h"
 
 struct fx {
-	char dir[64];
-	char db[128];
-	struct fs_ctx *ctx;
+	struct fx_db d; /* first: fx_teardown frees it */
 };
 
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	snprintf(f->dir, sizeof(f->dir), "/tmp/fs-unit-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
-	struct fs_error err = {0};
-	if (fs_open(f->db, NULL, FS_INIT, &f->ctx, &err))
-		return -1;
-	const struct fs_kv org[] = {{"slug", "miners"}, {"name", "Test Miners"}, {"country", "TR"}, {"currency", "TRY"}};
-	if (fs_create(f->ctx, fs_entity_find("organization"), org, 4, NULL, &err) || fs_use_org(f->ctx, "miners", &err))
+	if (!f || fx_db_open_org(&f->d, "unit", "miners", "Test Miners", "TR", "TRY"))
 		return -1;
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	fs_close(f->ctx);
-	char cmd[160];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(f);
 	return 0;
 }
 
@@ -56,7 +35,7 @@ static int64_t add_person(struct fx *f, const char *name, const char *nid)
 	struct fs_kv kv[] = {{"full_name", name}, {"national_id", nid}, {"phone", "+90 555 111 22 33"}};
 	int64_t id = 0;
 	struct fs_error err = {0};
-	int rc = fs_create(f->ctx, fs_entity_find("person"), kv, nid ? 3 : 1, &id, &err);
+	int rc = fs_create(f->d.ctx, fs_entity_find("person"), kv, nid ? 3 : 1, &id, &err);
 	if (rc)
 		print_error("%s\n", err.message);
 	assert_int_equal(rc, 0);
@@ -82,7 +61,7 @@ static int file_contains(const char *path, const char *needle)
 static void sql(struct fx *f, const char *q)
 {
 	sqlite3 *db;
-	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(f->d.path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 }
@@ -95,22 +74,22 @@ static void test_create_get_search(void **state)
 	struct fs_error err = {0};
 	json_t *list;
 	struct fs_list_opts o = {.search = "ilder"};
-	assert_int_equal(fs_list(f->ctx, fs_entity_find("people"), &o, &list, &err), 0);
+	assert_int_equal(fs_list(f->d.ctx, fs_entity_find("people"), &o, &list, &err), 0);
 	assert_int_equal(json_integer_value(json_object_get(list, "total")), 1);
 	json_t *p = json_array_get(json_object_get(list, "items"), 0);
 	assert_string_equal(json_string_value(json_object_get(p, "full_name")), "İlder Şahin");
 	assert_null(json_object_get(p, "national_id")); /* sealed, not revealed */
 	json_decref(list);
 	o.search = "КАСЫМ";
-	assert_int_equal(fs_list(f->ctx, fs_entity_find("people"), &o, &list, &err), 0);
+	assert_int_equal(fs_list(f->d.ctx, fs_entity_find("people"), &o, &list, &err), 0);
 	assert_int_equal(json_integer_value(json_object_get(list, "total")), 1);
 	json_decref(list);
 	json_t *one;
-	assert_int_equal(fs_get(f->ctx, fs_entity_find("person"), id, FS_REVEAL, &one, &err), 0);
+	assert_int_equal(fs_get(f->d.ctx, fs_entity_find("person"), id, FS_REVEAL, &one, &err), 0);
 	assert_string_equal(json_string_value(json_object_get(one, "national_id")), "10000000146");
 	json_decref(one);
 	int64_t found = 0;
-	assert_int_equal(fs_person_by_national_id(f->ctx, "100 000 001 46", &found, &err), 0);
+	assert_int_equal(fs_person_by_national_id(f->d.ctx, "100 000 001 46", &found, &err), 0);
 	assert_int_equal(found, id);
 }
 
@@ -120,22 +99,22 @@ static void test_validation_errors(void **state)
 	struct fs_error err = {0};
 	const struct fs_entity *pe = fs_entity_find("person");
 	struct fs_kv bad_nid[] = {{"full_name", "X"}, {"national_id", "12345678901"}};
-	assert_int_equal(fs_create(f->ctx, pe, bad_nid, 2, NULL, &err), FS_EINVAL);
+	assert_int_equal(fs_create(f->d.ctx, pe, bad_nid, 2, NULL, &err), FS_EINVAL);
 	assert_string_equal(err.field, "national_id");
 	struct fs_kv no_name[] = {{"phone", "123"}};
-	assert_int_equal(fs_create(f->ctx, pe, no_name, 1, NULL, &err), FS_EINVAL);
+	assert_int_equal(fs_create(f->d.ctx, pe, no_name, 1, NULL, &err), FS_EINVAL);
 	assert_string_equal(err.field, "full_name");
 	struct fs_kv unknown[] = {{"full_name", "X"}, {"shoe_size", "44"}};
-	assert_int_equal(fs_create(f->ctx, pe, unknown, 2, NULL, &err), FS_EINVAL);
+	assert_int_equal(fs_create(f->d.ctx, pe, unknown, 2, NULL, &err), FS_EINVAL);
 	assert_non_null(strstr(err.message, "shoe_size"));
 	struct fs_kv future[] = {{"full_name", "X"}, {"birth_date", "2199-01-01"}};
-	assert_int_equal(fs_create(f->ctx, pe, future, 2, NULL, &err), FS_EINVAL);
+	assert_int_equal(fs_create(f->d.ctx, pe, future, 2, NULL, &err), FS_EINVAL);
 	add_person(f, "A", "10000000146");
 	struct fs_kv dup[] = {{"full_name", "B"}, {"national_id", "10000000146"}};
-	assert_int_equal(fs_create(f->ctx, pe, dup, 2, NULL, &err), FS_ECONFLICT);
+	assert_int_equal(fs_create(f->d.ctx, pe, dup, 2, NULL, &err), FS_ECONFLICT);
 	/* nothing of the failed attempts reached the journal */
 	struct fs_verify_report rep;
-	assert_int_equal(fs_verify(f->ctx, &rep, &err), 0);
+	assert_int_equal(fs_verify(f->d.ctx, &rep, &err), 0);
 	assert_int_equal(rep.entries, 2);
 	free(rep.text);
 }
@@ -146,22 +125,22 @@ static void test_employment_rules(void **state)
 	struct fs_error err = {0};
 	int64_t pid = add_person(f, "Ali", NULL), emp, wp;
 	struct fs_kv e[] = {{"name", "Coal Co"}};
-	assert_int_equal(fs_create(f->ctx, fs_entity_find("employer"), e, 1, &emp, &err), 0);
+	assert_int_equal(fs_create(f->d.ctx, fs_entity_find("employer"), e, 1, &emp, &err), 0);
 	char emps[24], pids[24], wps[24];
 	snprintf(emps, sizeof(emps), "%lld", (long long)emp);
 	snprintf(pids, sizeof(pids), "%lld", (long long)pid);
 	struct fs_kv w[] = {{"employer_id", emps}, {"name", "Mine"}, {"kind", "mine"}};
-	assert_int_equal(fs_create(f->ctx, fs_entity_find("workplace"), w, 3, &wp, &err), 0);
+	assert_int_equal(fs_create(f->d.ctx, fs_entity_find("workplace"), w, 3, &wp, &err), 0);
 	snprintf(wps, sizeof(wps), "%lld", (long long)wp);
 	struct fs_kv rev[] = {{"person_id", pids}, {"workplace_id", wps}, {"hired", "2011-01-01"}, {"terminated", "2010-01-01"}};
-	assert_int_equal(fs_create(f->ctx, fs_entity_find("employment"), rev, 4, NULL, &err), FS_EINVAL);
+	assert_int_equal(fs_create(f->d.ctx, fs_entity_find("employment"), rev, 4, NULL, &err), FS_EINVAL);
 	assert_string_equal(err.field, "terminated");
 	struct fs_kv ok[] = {{"person_id", pids}, {"workplace_id", wps}, {"hired", "01.02.2005"}, {"terminated", "2011-12-15"},
 			     {"termination_reason", "closure"}, {"wage", "1.800,00"}, {"benefits", "300"}, {"underground", "evet"}};
 	int64_t id;
-	assert_int_equal(fs_create(f->ctx, fs_entity_find("employment"), ok, 8, &id, &err), 0);
+	assert_int_equal(fs_create(f->d.ctx, fs_entity_find("employment"), ok, 8, &id, &err), 0);
 	json_t *j;
-	assert_int_equal(fs_get(f->ctx, fs_entity_find("employment"), id, 0, &j, &err), 0);
+	assert_int_equal(fs_get(f->d.ctx, fs_entity_find("employment"), id, 0, &j, &err), 0);
 	assert_int_equal(json_integer_value(json_object_get(j, "wage_minor")), 180000);
 	assert_int_equal(json_integer_value(json_object_get(j, "employer_id")), emp); /* from the workplace */
 	assert_string_equal(json_string_value(json_object_get(j, "currency")), "TRY");   /* from the org */
@@ -169,11 +148,11 @@ static void test_employment_rules(void **state)
 	assert_true(json_is_true(json_object_get(j, "underground")));
 	json_decref(j);
 	/* the person is referenced: removing them is refused and nothing changes */
-	assert_int_equal(fs_remove(f->ctx, fs_entity_find("person"), pid, &err), FS_ECONFLICT);
-	assert_int_equal(fs_remove(f->ctx, fs_entity_find("employment"), id, &err), 0);
-	assert_int_equal(fs_remove(f->ctx, fs_entity_find("person"), pid, &err), 0);
+	assert_int_equal(fs_remove(f->d.ctx, fs_entity_find("person"), pid, &err), FS_ECONFLICT);
+	assert_int_equal(fs_remove(f->d.ctx, fs_entity_find("employment"), id, &err), 0);
+	assert_int_equal(fs_remove(f->d.ctx, fs_entity_find("person"), pid, &err), 0);
 	struct fs_verify_report rep;
-	assert_int_equal(fs_verify(f->ctx, &rep, &err), 0);
+	assert_int_equal(fs_verify(f->d.ctx, &rep, &err), 0);
 	free(rep.text);
 }
 
@@ -183,24 +162,24 @@ static void test_sealed_at_rest(void **state)
 	struct fs_error err = {0};
 	struct fs_kv kv[] = {{"full_name", "Seal Test"}, {"national_id", "10000000146"}, {"phone", "+90 555 987 65 43"},
 			     {"address", "Gizli Sokak 17"}, {"birth_date", "1961-07-19"}};
-	assert_int_equal(fs_create(f->ctx, fs_entity_find("person"), kv, 5, NULL, &err), 0);
-	fs_close(f->ctx);
-	f->ctx = NULL;
+	assert_int_equal(fs_create(f->d.ctx, fs_entity_find("person"), kv, 5, NULL, &err), 0);
+	fs_close(f->d.ctx);
+	f->d.ctx = NULL;
 	char wal[160];
-	snprintf(wal, sizeof(wal), "%s-wal", f->db);
+	snprintf(wal, sizeof(wal), "%s-wal", f->d.path);
 	const char *secrets[] = {"10000000146", "555 987 65 43", "Gizli Sokak", "1961-07-19"};
 	for (size_t i = 0; i < 4; i++) {
-		assert_false(file_contains(f->db, secrets[i]));
+		assert_false(file_contains(f->d.path, secrets[i]));
 		assert_false(file_contains(wal, secrets[i]));
 	}
-	assert_true(file_contains(f->db, "Seal Test"));
+	assert_true(file_contains(f->d.path, "Seal Test"));
 	/* the key file is private */
 	char key[160];
-	snprintf(key, sizeof(key), "%s.key", f->db);
+	snprintf(key, sizeof(key), "%s.key", f->d.path);
 	struct stat sb;
 	assert_int_equal(stat(key, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0600);
-	assert_int_equal(fs_open(f->db, NULL, 0, &f->ctx, &err), 0);
+	assert_int_equal(fs_open(f->d.path, NULL, 0, &f->d.ctx, &err), 0);
 }
 
 static void test_wrong_key_refused(void **state)
@@ -208,13 +187,13 @@ static void test_wrong_key_refused(void **state)
 	struct fx *f = *state;
 	struct fs_error err = {0};
 	char other[160], cmd[400];
-	snprintf(other, sizeof(other), "%s/other.db", f->dir);
+	snprintf(other, sizeof(other), "%s/other.db", f->d.dir);
 	struct fs_ctx *c2;
 	assert_int_equal(fs_open(other, NULL, FS_INIT, &c2, &err), 0);
 	fs_close(c2);
 	snprintf(cmd, sizeof(cmd), "%s.key", other);
 	struct fs_ctx *c3 = NULL;
-	assert_int_equal(fs_open(f->db, cmd, 0, &c3, &err), FS_ECRYPTO);
+	assert_int_equal(fs_open(f->d.path, cmd, 0, &c3, &err), FS_ECRYPTO);
 	assert_non_null(strstr(err.message, "does not belong"));
 	assert_null(c3);
 	snprintf(cmd, sizeof(cmd), "chmod 644 %s.key", other);
@@ -222,17 +201,17 @@ static void test_wrong_key_refused(void **state)
 	snprintf(cmd, sizeof(cmd), "%s.key", other);
 	assert_int_equal(fs_open(other, cmd, 0, &c3, &err), FS_EPERM);
 	/* init refuses an existing database */
-	assert_int_equal(fs_open(f->db, NULL, FS_INIT, &c3, &err), FS_ECONFLICT);
+	assert_int_equal(fs_open(f->d.path, NULL, FS_INIT, &c3, &err), FS_ECONFLICT);
 }
 
 static void test_newer_schema_refused(void **state)
 {
 	struct fx *f = *state;
 	struct fs_error err = {0};
-	fs_close(f->ctx);
-	f->ctx = NULL;
+	fs_close(f->d.ctx);
+	f->d.ctx = NULL;
 	sqlite3 *db;
-	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(f->d.path, &db), SQLITE_OK);
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -242,23 +221,23 @@ static void test_newer_schema_refused(void **state)
 	assert_true(version >= 1);
 	sql(f, "PRAGMA user_version = 999");
 	struct fs_ctx *c;
-	assert_int_equal(fs_open(f->db, NULL, 0, &c, &err), FS_EVERSION);
+	assert_int_equal(fs_open(f->d.path, NULL, 0, &c, &err), FS_EVERSION);
 	assert_non_null(strstr(err.message, "newer fairshare"));
 	char restore[64];
 	snprintf(restore, sizeof(restore), "PRAGMA user_version = %d", version);
 	sql(f, restore);
-	assert_int_equal(fs_open(f->db, NULL, 0, &f->ctx, &err), 0);
+	assert_int_equal(fs_open(f->d.path, NULL, 0, &f->d.ctx, &err), 0);
 }
 
 static void verify_fails_after(struct fx *f, const char *tamper, const char *expect)
 {
 	struct fs_error err = {0};
-	fs_close(f->ctx);
-	f->ctx = NULL;
+	fs_close(f->d.ctx);
+	f->d.ctx = NULL;
 	sql(f, tamper);
-	assert_int_equal(fs_open(f->db, NULL, 0, &f->ctx, &err), 0);
+	assert_int_equal(fs_open(f->d.path, NULL, 0, &f->d.ctx, &err), 0);
 	struct fs_verify_report rep;
-	assert_int_equal(fs_verify(f->ctx, &rep, &err), FS_EINTEGRITY);
+	assert_int_equal(fs_verify(f->d.ctx, &rep, &err), FS_EINTEGRITY);
 	assert_true(rep.problems >= 1);
 	if (!strstr(rep.text, expect))
 		print_error("report was: %s\n", rep.text);
@@ -272,7 +251,7 @@ static void test_verify_detects_row_edit(void **state)
 	add_person(f, "Ali Veli", "10000000146");
 	struct fs_verify_report rep;
 	struct fs_error err = {0};
-	assert_int_equal(fs_verify(f->ctx, &rep, &err), 0);
+	assert_int_equal(fs_verify(f->d.ctx, &rep, &err), 0);
 	free(rep.text);
 	verify_fails_after(f, "UPDATE people SET full_name = 'Ali Velı' WHERE full_name = 'Ali Veli'", "differs from its journal entry");
 }
@@ -306,12 +285,12 @@ static void test_update_journaled(void **state)
 	struct fs_error err = {0};
 	int64_t id = add_person(f, "Ali Veli", "10000000146");
 	struct fs_kv kv[] = {{"phone", "+90 555 000 00 00"}, {"external_id", "W-1"}};
-	assert_int_equal(fs_update(f->ctx, fs_entity_find("person"), id, kv, 2, &err), 0);
+	assert_int_equal(fs_update(f->d.ctx, fs_entity_find("person"), id, kv, 2, &err), 0);
 	/* an edit that changes nothing writes nothing */
-	assert_int_equal(fs_update(f->ctx, fs_entity_find("person"), id, kv, 2, &err), 0);
+	assert_int_equal(fs_update(f->d.ctx, fs_entity_find("person"), id, kv, 2, &err), 0);
 	struct fs_log_opts lo = {.person_id = id};
 	json_t *log;
-	assert_int_equal(fs_log(f->ctx, &lo, &log, &err), 0);
+	assert_int_equal(fs_log(f->d.ctx, &lo, &log, &err), 0);
 	assert_int_equal(json_array_size(log), 2);
 	json_t *upd = json_array_get(log, 1);
 	assert_string_equal(json_string_value(json_object_get(upd, "action")), "update");
@@ -322,14 +301,14 @@ static void test_update_journaled(void **state)
 	struct fs_kv imm[] = {{"person_id", "1"}};
 	int64_t eid;
 	struct fs_kv emp[] = {{"name", "E"}};
-	assert_int_equal(fs_create(f->ctx, fs_entity_find("employer"), emp, 1, &eid, &err), 0);
+	assert_int_equal(fs_create(f->d.ctx, fs_entity_find("employer"), emp, 1, &eid, &err), 0);
 	char ids[24], es[24];
 	snprintf(ids, sizeof(ids), "%lld", (long long)id);
 	snprintf(es, sizeof(es), "%lld", (long long)eid);
 	struct fs_kv e1[] = {{"person_id", ids}, {"employer_id", es}, {"hired", "2000-01-01"}};
 	int64_t emp_id;
-	assert_int_equal(fs_create(f->ctx, fs_entity_find("employment"), e1, 3, &emp_id, &err), 0);
-	assert_int_equal(fs_update(f->ctx, fs_entity_find("employment"), emp_id, imm, 1, &err), FS_EINVAL);
+	assert_int_equal(fs_create(f->d.ctx, fs_entity_find("employment"), e1, 3, &emp_id, &err), 0);
+	assert_int_equal(fs_update(f->d.ctx, fs_entity_find("employment"), emp_id, imm, 1, &err), FS_EINVAL);
 }
 
 static int import_text(struct fx *f, const char *csv, int skip, struct fs_import_report *rep, char **rejects)
@@ -340,7 +319,7 @@ static int import_text(struct fx *f, const char *csv, int skip, struct fs_import
 	FILE *rej = skip ? open_memstream(&rbuf, &rlen) : NULL;
 	struct fs_import_opts o = {.in = in, .name = "t.csv", .skip_invalid = skip, .rejects = rej};
 	struct fs_error err = {0};
-	int rc = fs_import_people(f->ctx, &o, rep, &err);
+	int rc = fs_import_people(f->d.ctx, &o, rep, &err);
 	fclose(in);
 	if (rej)
 		fclose(rej);
@@ -356,7 +335,7 @@ static int64_t count_people(struct fx *f)
 	json_t *l;
 	struct fs_error err = {0};
 	struct fs_list_opts o = {0};
-	assert_int_equal(fs_list(f->ctx, fs_entity_find("people"), &o, &l, &err), 0);
+	assert_int_equal(fs_list(f->d.ctx, fs_entity_find("people"), &o, &l, &err), 0);
 	int64_t n = json_integer_value(json_object_get(l, "total"));
 	json_decref(l);
 	return n;
@@ -384,7 +363,7 @@ static void test_import_atomic(void **state)
 	fs_import_report_done(&rep);
 	struct fs_verify_report vr;
 	struct fs_error err = {0};
-	assert_int_equal(fs_verify(f->ctx, &vr, &err), 0);
+	assert_int_equal(fs_verify(f->d.ctx, &vr, &err), 0);
 	assert_int_equal(vr.entries, 1); /* only the organization */
 	free(vr.text);
 }
@@ -448,7 +427,7 @@ static void test_export_neutralises_formulas(void **state)
 	size_t len = 0;
 	FILE *out = open_memstream(&buf, &len);
 	struct fs_error err = {0};
-	assert_int_equal(fs_export_people(f->ctx, out, FS_EXPORT_CSV, 0, &err), 0);
+	assert_int_equal(fs_export_people(f->d.ctx, out, FS_EXPORT_CSV, 0, &err), 0);
 	fclose(out);
 	assert_non_null(strstr(buf, "\"'=HYPERLINK(\"\"http://x\"\")\""));
 	assert_non_null(strstr(buf, "\"'@SUM(A1)\""));
@@ -462,7 +441,7 @@ static void test_export_neutralises_formulas(void **state)
 	free(buf);
 	json_t *l;
 	struct fs_list_opts o = {.search = "=hyperlink"};
-	assert_int_equal(fs_list(f->ctx, fs_entity_find("people"), &o, &l, &err), 0);
+	assert_int_equal(fs_list(f->d.ctx, fs_entity_find("people"), &o, &l, &err), 0);
 	assert_int_equal(json_integer_value(json_object_get(l, "total")), 1);
 	json_decref(l);
 }
@@ -502,7 +481,7 @@ static void test_import_encodings_and_columns(void **state)
 	struct fs_import_opts o = {.in = in, .name = "t.csv", .encoding = "windows-1254", .dry_run = 1};
 	struct fs_import_report rep;
 	struct fs_error err = {0};
-	int rc = fs_import_people(f->ctx, &o, &rep, &err);
+	int rc = fs_import_people(f->d.ctx, &o, &rep, &err);
 	if (rc)
 		print_error("%s %s\n", err.message, rep.errors_kept ? rep.errors[0].message : "");
 	assert_int_equal(rc, 0);
@@ -536,11 +515,11 @@ static void test_bidi_and_actor(void **state)
 	struct fx *f = *state;
 	struct fs_error err = {0};
 	struct fs_kv kv[] = {{"full_name", "Ali \xe2\x80\xae" "Kaya"}};
-	assert_int_equal(fs_create(f->ctx, fs_entity_find("person"), kv, 1, NULL, &err), FS_EINVAL);
+	assert_int_equal(fs_create(f->d.ctx, fs_entity_find("person"), kv, 1, NULL, &err), FS_EINVAL);
 	assert_string_equal(err.field, "full_name");
 	assert_non_null(strstr(err.message, "U+202E"));
 	struct fs_kv nul[] = {{"full_name", "Ali"}, {"external_id", "\xe2\x81\xa8x"}};
-	assert_int_equal(fs_create(f->ctx, fs_entity_find("person"), nul, 2, NULL, &err), FS_EINVAL);
+	assert_int_equal(fs_create(f->d.ctx, fs_entity_find("person"), nul, 2, NULL, &err), FS_EINVAL);
 	assert_non_null(strstr(err.message, "U+2068"));
 	assert_int_equal(fs_actor_check("cli:ayse", &err), 0);
 	assert_int_equal(fs_actor_check("cli:Ayşe Çelik", &err), 0);
@@ -551,12 +530,12 @@ static void test_bidi_and_actor(void **state)
 	assert_int_equal(fs_actor_check("a\xe2\x80\xae", &err), FS_EINVAL);
 	assert_int_equal(fs_actor_check("a\xff", &err), FS_EINVAL);
 	/* whoever skips the check cannot forge a journal line either */
-	fs_set_actor(f->ctx, "eve\nmallory");
+	fs_set_actor(f->d.ctx, "eve\nmallory");
 	struct fs_kv ok[] = {{"full_name", "Actor Test"}};
-	assert_int_equal(fs_create(f->ctx, fs_entity_find("person"), ok, 1, NULL, &err), 0);
+	assert_int_equal(fs_create(f->d.ctx, fs_entity_find("person"), ok, 1, NULL, &err), 0);
 	json_t *log;
 	struct fs_log_opts lo = {.limit = 5};
-	assert_int_equal(fs_log(f->ctx, &lo, &log, &err), 0);
+	assert_int_equal(fs_log(f->d.ctx, &lo, &log, &err), 0);
 	char *text = json_dumps(log, 0);
 	assert_non_null(strstr(text, "eve?mallory"));
 	assert_null(strstr(text, "eve\\nmallory"));
@@ -568,7 +547,7 @@ static void test_empty_file_is_not_made_a_database(void **state)
 {
 	struct fx *f = *state;
 	char path[160];
-	snprintf(path, sizeof(path), "%s/empty.db", f->dir);
+	snprintf(path, sizeof(path), "%s/empty.db", f->d.dir);
 	FILE *e = fopen(path, "wb");
 	fclose(e);
 	struct fs_ctx *c = NULL;
@@ -583,7 +562,7 @@ static void test_empty_file_is_not_made_a_database(void **state)
 	fs_close(c);
 	/* an SQLite file that is not ours: never given fairshare's schema by an open */
 	char other[160];
-	snprintf(other, sizeof(other), "%s/other.db", f->dir);
+	snprintf(other, sizeof(other), "%s/other.db", f->d.dir);
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(other, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL), SQLITE_OK);
@@ -598,7 +577,7 @@ static void test_empty_file_is_not_made_a_database(void **state)
 	assert_int_equal(sqlite3_column_int(st, 0), 1); /* only its own table */
 	sqlite3_finalize(st);
 	sqlite3_close(db);
-	assert_int_equal(fs_open(f->dir, NULL, FS_READONLY, &c, &err), FS_EINVAL);
+	assert_int_equal(fs_open(f->d.dir, NULL, FS_READONLY, &c, &err), FS_EINVAL);
 	assert_non_null(strstr(err.message, "is a directory"));
 	assert_int_equal(fs_open("/dev/null", NULL, FS_READONLY, &c, &err), FS_EINVAL);
 	assert_non_null(strstr(err.message, "not a regular file"));
@@ -607,25 +586,25 @@ static void test_empty_file_is_not_made_a_database(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_create_get_search, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_validation_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_employment_rules, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sealed_at_rest, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wrong_key_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_verify_detects_row_edit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_verify_detects_journal_edit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_verify_detects_deleted_entry, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_verify_detects_sealed_swap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_update_journaled, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_import_atomic, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_import_skip_invalid_and_dedup, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_import_header_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_export_neutralises_formulas, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_import_reports_valid_utf8, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_import_encodings_and_columns, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bidi_and_actor, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_empty_file_is_not_made_a_database, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_get_search, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_validation_errors, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_employment_rules, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_sealed_at_rest, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_key_refused, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_verify_detects_row_edit, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_verify_detects_journal_edit, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_verify_detects_deleted_entry, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_verify_detects_sealed_swap, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_update_journaled, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_import_atomic, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_import_skip_invalid_and_dedup, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_import_header_errors, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_export_neutralises_formulas, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_import_reports_valid_utf8, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_import_encodings_and_columns, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_bidi_and_actor, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_empty_file_is_not_made_a_database, setup, fx_teardown),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

@@ -14,8 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/crypto.h"
+#include "crypto.h"
 #include "core/fairshare.h"
+#include "fixture.h"
 #include "util/money.h"
 
 static void money_is(const char *in, int64_t want)
@@ -134,42 +135,22 @@ static void test_nonces_differ(void **state)
 /* ---- a database with a journal and a ledger, and a way to rewrite a row ---- */
 
 struct fx {
-	char dir[64], db[128];
-	struct fs_ctx *ctx;
+	struct fx_db d; /* first: fx_teardown frees it */
 };
 
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	snprintf(f->dir, sizeof(f->dir), "/tmp/fs-unit-XXXXXX");
-	if (!f || !mkdtemp(f->dir))
-		return -1;
-	snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
 	struct fs_error err = {0};
-	if (fs_open(f->db, NULL, FS_INIT, &f->ctx, &err))
-		return -1;
-	const struct fs_kv org[] = {{"slug", "miners"}, {"name", "Test Miners"}, {"country", "TR"}, {"currency", "TRY"}};
-	if (fs_create(f->ctx, fs_entity_find("organization"), org, 4, NULL, &err) || fs_use_org(f->ctx, "miners", &err))
+	if (!f || fx_db_open_org(&f->d, "unit", "miners", "Test Miners", "TR", "TRY"))
 		return -1;
 	const char *names[] = {"Ali Kaya", "Veli Demir", "Ayşe Şahin", "Fatma Yılmaz"};
 	for (int i = 0; i < 4; i++) {
 		struct fs_kv kv[] = {{"full_name", names[i]}};
-		if (fs_create(f->ctx, fs_entity_find("person"), kv, 1, NULL, &err))
+		if (fs_create(f->d.ctx, fs_entity_find("person"), kv, 1, NULL, &err))
 			return -1;
 	}
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	fs_close(f->ctx);
-	char cmd[160];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(f);
 	return 0;
 }
 
@@ -217,11 +198,11 @@ static void rewrite_rehash(const char *db, const char *table, const char *key_co
 
 static char *verify_text(struct fx *f, int64_t *problems, int64_t *first_bad)
 {
-	fs_close(f->ctx);
+	fs_close(f->d.ctx);
 	struct fs_error err = {0};
-	assert_int_equal(fs_open(f->db, NULL, 0, &f->ctx, &err), 0);
+	assert_int_equal(fs_open(f->d.path, NULL, 0, &f->d.ctx, &err), 0);
 	struct fs_verify_report rep;
-	int rc = fs_verify(f->ctx, &rep, &err);
+	int rc = fs_verify(f->d.ctx, &rep, &err);
 	assert_int_equal(rc, rep.problems ? FS_EINTEGRITY : 0);
 	*problems = rep.problems;
 	*first_bad = rep.first_bad_seq;
@@ -238,7 +219,7 @@ static void test_journal_rewritten_entry(void **state)
 		fail_msg("a fresh database does not verify: %s", text);
 	free(text);
 	/* entry 3 (a person added): another actor, its own hash recomputed */
-	rewrite_rehash(f->db, "journal", "seq", "3", "UPDATE journal SET actor = 'cli:mallory' WHERE seq = 3", 0);
+	rewrite_rehash(f->d.path, "journal", "seq", "3", "UPDATE journal SET actor = 'cli:mallory' WHERE seq = 3", 0);
 	text = verify_text(f, &problems, &first);
 	if (!strstr(text, "journal: entry 4 does not follow the entry before it (chain broken)"))
 		fail_msg("verify does not name the break: '%s'", text);
@@ -253,7 +234,7 @@ static void test_journal_missing_entry(void **state)
 {
 	struct fx *f = *state;
 	sqlite3 *s;
-	assert_int_equal(sqlite3_open(f->db, &s), SQLITE_OK);
+	assert_int_equal(sqlite3_open(f->d.path, &s), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(s, "DELETE FROM journal WHERE seq = 3", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(s);
 	int64_t problems, first;
@@ -271,24 +252,24 @@ static void test_ledger_rewritten_transfer(void **state)
 	struct fs_error err = {0};
 	int64_t fund;
 	const struct fs_kv fk[] = {{"name", "Strike fund"}};
-	assert_int_equal(fs_fund_create(f->ctx, fk, 1, &fund, &err), 0);
+	assert_int_equal(fs_fund_create(f->d.ctx, fk, 1, &fund, &err), 0);
 	int64_t cash, income;
-	assert_int_equal(fs_account_by_name(f->ctx, fund, "assets:cash", &cash, &err), 0);
-	assert_int_equal(fs_account_by_name(f->ctx, fund, "income:contributions", &income, &err), 0);
+	assert_int_equal(fs_account_by_name(f->d.ctx, fund, "assets:cash", &cash, &err), 0);
+	assert_int_equal(fs_account_by_name(f->d.ctx, fund, "income:contributions", &income, &err), 0);
 	struct fs_transfer t[3] = {
 		{.id = "c-1", .debit_account = cash, .credit_account = income, .amount_minor = 1000, .code = "gift", .memo = "one"},
 		{.id = "c-2", .debit_account = cash, .credit_account = income, .amount_minor = 2000, .code = "gift", .memo = "two"},
 		{.id = "c-3", .debit_account = cash, .credit_account = income, .amount_minor = 3000, .code = "gift", .memo = "three"},
 	};
 	int res[3];
-	assert_int_equal(fs_ledger_transfer(f->ctx, fund, t, 3, res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, fund, t, 3, res, &err), 0);
 	assert_int_equal(res[0] | res[1] | res[2], FS_T_OK);
 	int64_t problems, first;
 	char *text = verify_text(f, &problems, &first);
 	if (problems)
 		fail_msg("a fresh ledger does not verify: %s", text);
 	free(text);
-	rewrite_rehash(f->db, "transfers", "id", "c-2", "UPDATE transfers SET memo = 'changed' WHERE id = 'c-2'", 1);
+	rewrite_rehash(f->d.path, "transfers", "id", "c-2", "UPDATE transfers SET memo = 'changed' WHERE id = 'c-2'", 1);
 	text = verify_text(f, &problems, &first);
 	if (!strstr(text, "does not follow the transfer before it (chain broken)"))
 		fail_msg("verify does not name the break: '%s'", text);
@@ -303,11 +284,11 @@ static void test_ledger_guards(void **state)
 	struct fs_error err = {0};
 	int64_t f1, f2, cash, income, cash2;
 	const struct fs_kv k1[] = {{"name", "One"}}, k2[] = {{"name", "Two"}};
-	assert_int_equal(fs_fund_create(f->ctx, k1, 1, &f1, &err), 0);
-	assert_int_equal(fs_fund_create(f->ctx, k2, 1, &f2, &err), 0);
-	assert_int_equal(fs_account_by_name(f->ctx, f1, "assets:cash", &cash, &err), 0);
-	assert_int_equal(fs_account_by_name(f->ctx, f1, "income:contributions", &income, &err), 0);
-	assert_int_equal(fs_account_by_name(f->ctx, f2, "assets:cash", &cash2, &err), 0);
+	assert_int_equal(fs_fund_create(f->d.ctx, k1, 1, &f1, &err), 0);
+	assert_int_equal(fs_fund_create(f->d.ctx, k2, 1, &f2, &err), 0);
+	assert_int_equal(fs_account_by_name(f->d.ctx, f1, "assets:cash", &cash, &err), 0);
+	assert_int_equal(fs_account_by_name(f->d.ctx, f1, "income:contributions", &income, &err), 0);
+	assert_int_equal(fs_account_by_name(f->d.ctx, f2, "assets:cash", &cash2, &err), 0);
 	struct fs_transfer bad[] = {
 		{.id = "neg", .debit_account = cash, .credit_account = income, .amount_minor = -100, .code = "gift"},
 		{.id = "zero", .debit_account = cash, .credit_account = income, .amount_minor = 0, .code = "gift"},
@@ -316,7 +297,7 @@ static void test_ledger_guards(void **state)
 		{.id = "self", .debit_account = cash, .credit_account = cash, .amount_minor = 100, .code = "gift"},
 	};
 	int res[5];
-	assert_int_equal(fs_ledger_transfer(f->ctx, f1, bad, 5, res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f1, bad, 5, res, &err), 0);
 	assert_int_equal(res[0], FS_T_INVALID);
 	assert_int_equal(res[1], FS_T_INVALID);
 	assert_int_equal(res[2], FS_T_INVALID);
@@ -324,7 +305,7 @@ static void test_ledger_guards(void **state)
 	assert_int_equal(res[4], FS_T_SAME_ACCOUNTS);
 	/* the largest amount there is, once */
 	struct fs_transfer max = {.id = "max", .debit_account = cash, .credit_account = income, .amount_minor = FS_MONEY_MAX_MINOR, .code = "gift"};
-	assert_int_equal(fs_ledger_transfer(f->ctx, f1, &max, 1, res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f1, &max, 1, res, &err), 0);
 	assert_int_equal(res[0], FS_T_OK);
 	/* one id twice in a batch: the same fields are the same transfer, other fields are refused */
 	struct fs_transfer twice[] = {
@@ -333,7 +314,7 @@ static void test_ledger_guards(void **state)
 		{.id = "t-1", .debit_account = cash, .credit_account = income, .amount_minor = 999, .code = "gift"},
 	};
 	int r3[3];
-	assert_int_equal(fs_ledger_transfer(f->ctx, f1, twice, 3, r3, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f1, twice, 3, r3, &err), 0);
 	assert_int_equal(r3[0], FS_T_OK);
 	assert_int_equal(r3[1], FS_T_EXISTS);
 	assert_int_equal(r3[2], FS_T_EXISTS_DIFFERENT);
@@ -342,25 +323,25 @@ static void test_ledger_guards(void **state)
 	snprintf(fid, sizeof(fid), "%lld", (long long)f1);
 	const struct fs_kv usd[] = {{"fund_id", fid}, {"name", "assets:dollars"}, {"kind", "asset"}, {"currency", "USD"}};
 	int64_t dollars;
-	if (fs_create(f->ctx, fs_entity_find("account"), usd, 4, &dollars, &err))
+	if (fs_create(f->d.ctx, fs_entity_find("account"), usd, 4, &dollars, &err))
 		fail_msg("account: %s", err.message);
 	struct fs_transfer cur = {.id = "usd", .debit_account = dollars, .credit_account = income, .amount_minor = 100, .code = "gift"};
-	assert_int_equal(fs_ledger_transfer(f->ctx, f1, &cur, 1, res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f1, &cur, 1, res, &err), 0);
 	assert_int_equal(res[0], FS_T_CURRENCY);
 	/* a credit-normal account that may not go negative: what is reserved counts */
 	const struct fs_kv owed[] = {{"fund_id", fid}, {"name", "liabilities:owed"}, {"kind", "liability"}, {"no_negative", "yes"}};
 	int64_t liab;
-	if (fs_create(f->ctx, fs_entity_find("account"), owed, 4, &liab, &err))
+	if (fs_create(f->d.ctx, fs_entity_find("account"), owed, 4, &liab, &err))
 		fail_msg("account: %s", err.message);
 	struct fs_transfer in = {.id = "l-in", .debit_account = cash, .credit_account = liab, .amount_minor = 100, .code = "loan"};
 	struct fs_transfer hold = {.id = "l-hold", .debit_account = liab, .credit_account = cash, .amount_minor = 80, .code = "repay",
 				   .flags = FS_TF_PENDING};
 	struct fs_transfer more = {.id = "l-more", .debit_account = liab, .credit_account = cash, .amount_minor = 80, .code = "repay"};
-	assert_int_equal(fs_ledger_transfer(f->ctx, f1, &in, 1, res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f1, &in, 1, res, &err), 0);
 	assert_int_equal(res[0], FS_T_OK);
-	assert_int_equal(fs_ledger_transfer(f->ctx, f1, &hold, 1, res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f1, &hold, 1, res, &err), 0);
 	assert_int_equal(res[0], FS_T_OK);
-	assert_int_equal(fs_ledger_transfer(f->ctx, f1, &more, 1, res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f1, &more, 1, res, &err), 0);
 	assert_int_equal(res[0], FS_T_WOULD_GO_NEGATIVE);
 	int64_t problems, first;
 	char *text = verify_text(f, &problems, &first);
@@ -373,15 +354,15 @@ static void test_ledger_guards(void **state)
 static void test_import_needs_org(void **state)
 {
 	struct fx *f = *state;
-	fs_close(f->ctx);
+	fs_close(f->d.ctx);
 	struct fs_error err = {0};
-	assert_int_equal(fs_open(f->db, NULL, 0, &f->ctx, &err), 0); /* no organization chosen */
+	assert_int_equal(fs_open(f->d.path, NULL, 0, &f->d.ctx, &err), 0); /* no organization chosen */
 	char csv[] = "full_name\nNobody Known\n";
 	FILE *in = fmemopen(csv, strlen(csv), "rb");
 	assert_non_null(in);
 	struct fs_import_opts o = {.in = in, .name = "people.csv"};
 	struct fs_import_report rep;
-	assert_int_equal(fs_import_people(f->ctx, &o, &rep, &err), FS_EINVAL);
+	assert_int_equal(fs_import_people(f->d.ctx, &o, &rep, &err), FS_EINVAL);
 	fs_import_report_done(&rep);
 	fclose(in);
 	if (!strstr(err.message, "no organization chosen"))
@@ -395,11 +376,11 @@ int main(void)
 		cmocka_unit_test(test_money_digits),
 		cmocka_unit_test(test_money_format),
 		cmocka_unit_test(test_nonces_differ),
-		cmocka_unit_test_setup_teardown(test_journal_rewritten_entry, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_journal_missing_entry, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ledger_rewritten_transfer, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ledger_guards, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_import_needs_org, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_journal_rewritten_entry, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_journal_missing_entry, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_ledger_rewritten_transfer, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_ledger_guards, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_import_needs_org, setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

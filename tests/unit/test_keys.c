@@ -14,23 +14,21 @@
 
 #include "core/internal.h"
 #include "core/keyfile.h"
+#include "fixture.h"
 
 static char dir[64];
 
 static int mkdir_tmp(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/fs-keys-XXXXXX");
-	return mkdtemp(dir) && sodium_init() >= 0 ? 0 : -1;
+	return fx_tmpdir(dir, "keys") == 0 && sodium_init() >= 0 ? 0 : -1;
 }
 
 static int rm_tmp(void **state)
 {
 	(void)state;
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	fs_key_unlock_forget();
-	return system(cmd) == 0 ? 0 : -1;
+	return fx_rmtree(dir);
 }
 
 static void make_shares(unsigned char master[32], char shares[5][FS_SHARE_TEXT])

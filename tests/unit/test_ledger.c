@@ -18,8 +18,9 @@
 #include <unistd.h>
 
 #include "core/fairshare.h"
+#include "fixture.h"
 #include "core/internal.h"
-#include "core/ledger_int.h"
+#include "ledger_int.h"
 
 static uint64_t rs;
 static uint64_t rnd(uint64_t n)
@@ -31,8 +32,7 @@ static uint64_t rnd(uint64_t n)
 }
 
 struct fx {
-	char dir[64], db[128];
-	struct fs_ctx *ctx;
+	struct fx_db d; /* first: fx_teardown frees it */
 	int64_t fund;
 	int64_t acct[12];
 	size_t nacct;
@@ -41,47 +41,30 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	snprintf(f->dir, sizeof(f->dir), "/tmp/fs-ledger-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
 	struct fs_error err = {0};
-	const struct fs_kv org[] = {{"slug", "mm"}, {"name", "M"}, {"country", "TR"}, {"currency", "TRY"}};
 	const struct fs_kv fund[] = {{"name", "F"}};
-	if (fs_open(f->db, NULL, FS_INIT, &f->ctx, &err) || fs_create(f->ctx, fs_entity_find("organization"), org, 4, NULL, &err) ||
-	    fs_use_org(f->ctx, "mm", &err) || fs_fund_create(f->ctx, fund, 1, &f->fund, &err))
+	if (!f || fx_db_open_org(&f->d, "ledger", "mm", "M", "TR", "TRY") || fs_fund_create(f->d.ctx, fund, 1, &f->fund, &err))
 		return -1;
 	static const char *const names[] = {"assets:cash", "assets:bank", "income:contributions", "expenses:strike-pay",
 					    "expenses:legal", "liabilities:support-payable"};
 	for (size_t i = 0; i < 6; i++)
-		if (fs_account_by_name(f->ctx, f->fund, names[i], &f->acct[f->nacct++], &err))
+		if (fs_account_by_name(f->d.ctx, f->fund, names[i], &f->acct[f->nacct++], &err))
 			return -1;
 	*state = f;
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	fs_close(f->ctx);
-	char cmd[160];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	int rc = system(cmd);
-	free(f);
-	return rc ? -1 : 0;
 }
 
 static void assert_verified(struct fx *f)
 {
 	struct fs_verify_report rep;
 	struct fs_error err = {0};
-	int rc = fs_verify(f->ctx, &rep, &err);
+	int rc = fs_verify(f->d.ctx, &rep, &err);
 	if (rc)
 		print_error("%s\n", rep.text ? rep.text : err.message);
 	assert_int_equal(rc, 0);
 	free(rep.text);
 	json_t *b;
-	assert_int_equal(fs_fund_balances(f->ctx, f->fund, &b, &err), 0);
+	assert_int_equal(fs_fund_balances(f->d.ctx, f->fund, &b, &err), 0);
 	int64_t sum = 0;
 	size_t i;
 	json_t *a;
@@ -94,7 +77,7 @@ static char *balances_text(struct fx *f)
 {
 	json_t *b;
 	struct fs_error err = {0};
-	assert_int_equal(fs_fund_balances(f->ctx, f->fund, &b, &err), 0);
+	assert_int_equal(fs_fund_balances(f->d.ctx, f->fund, &b, &err), 0);
 	char *s = json_dumps(b, JSON_COMPACT);
 	json_decref(b);
 	return s;
@@ -140,7 +123,7 @@ static void test_random_batches(void **state)
 			}
 			t[n - 1].flags &= ~(unsigned)FS_TF_LINKED;
 			struct fs_error err = {0};
-			assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, t, n, res, &err), 0);
+			assert_int_equal(fs_ledger_transfer(f->d.ctx, f->fund, t, n, res, &err), 0);
 			/* a linked chain succeeded whole or failed whole (ids are fresh: no "exists") */
 			for (size_t i = 0; i < n;) {
 				size_t j = i;
@@ -159,7 +142,7 @@ static void test_random_batches(void **state)
 			 * transfer that failed may succeed now, e.g. once money came in) */
 			char *before = balances_text(f);
 			int again[MAXB], any_new = 0;
-			assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, t, n, again, &err), 0);
+			assert_int_equal(fs_ledger_transfer(f->d.ctx, f->fund, t, n, again, &err), 0);
 			for (size_t i = 0; i < n; i++) {
 				if (res[i] == FS_T_OK)
 					assert_int_not_equal(again[i], FS_T_OK);
@@ -184,46 +167,46 @@ static void test_no_negative_and_pending(void **state)
 	int res[3];
 	int64_t cash = f->acct[0], income = f->acct[2], strike = f->acct[3];
 	struct fs_transfer in = {.id = "in-1", .debit_account = cash, .credit_account = income, .amount_minor = 1000, .code = "c"};
-	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, &in, 1, res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f->fund, &in, 1, res, &err), 0);
 	assert_int_equal(res[0], FS_T_OK);
 	/* a pending reservation counts against cash */
 	struct fs_transfer hold = {.id = "hold-1", .debit_account = strike, .credit_account = cash, .amount_minor = 800, .code = "s", .flags = FS_TF_PENDING};
 	struct fs_transfer more = {.id = "out-1", .debit_account = strike, .credit_account = cash, .amount_minor = 300, .code = "s"};
-	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, &hold, 1, res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f->fund, &hold, 1, res, &err), 0);
 	assert_int_equal(res[0], FS_T_OK);
-	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, &more, 1, res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f->fund, &more, 1, res, &err), 0);
 	assert_int_equal(res[0], FS_T_WOULD_GO_NEGATIVE);
 	/* post part of it: the rest is released */
 	struct fs_transfer post = {.id = "hold-1.post", .flags = FS_TF_POST, .pending_id = "hold-1", .amount_minor = 500};
-	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, &post, 1, res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f->fund, &post, 1, res, &err), 0);
 	assert_int_equal(res[0], FS_T_OK);
-	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, &more, 1, res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f->fund, &more, 1, res, &err), 0);
 	assert_int_equal(res[0], FS_T_OK);
 	struct fs_transfer post2 = {.id = "hold-1.again", .flags = FS_TF_POST, .pending_id = "hold-1"};
-	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, &post2, 1, res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f->fund, &post2, 1, res, &err), 0);
 	assert_int_equal(res[0], FS_T_PENDING_DONE);
 	/* a linked pair where the second would overdraw: neither happens */
 	struct fs_transfer pair[2] = {
 		{.id = "p-1", .debit_account = strike, .credit_account = cash, .amount_minor = 100, .code = "s", .flags = FS_TF_LINKED},
 		{.id = "p-2", .debit_account = strike, .credit_account = cash, .amount_minor = 5000, .code = "s"}};
-	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, pair, 2, res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f->fund, pair, 2, res, &err), 0);
 	assert_int_equal(res[0], FS_T_LINKED_FAILED);
 	assert_int_equal(res[1], FS_T_WOULD_GO_NEGATIVE);
 	json_t *b;
-	assert_int_equal(fs_fund_balances(f->ctx, f->fund, &b, &err), 0);
+	assert_int_equal(fs_fund_balances(f->d.ctx, f->fund, &b, &err), 0);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(b, 0), "balance_minor")) +
 			 json_integer_value(json_object_get(json_array_get(b, 1), "balance_minor")), 200); /* cash + bank */
 	json_decref(b);
 	/* an expired reservation cannot be posted */
 	struct fs_transfer brief = {.id = "brief", .debit_account = strike, .credit_account = cash, .amount_minor = 10, .code = "s",
 				    .flags = FS_TF_PENDING, .timeout_s = 1};
-	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, &brief, 1, res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f->fund, &brief, 1, res, &err), 0);
 	sleep(2);
 	struct fs_transfer late = {.id = "brief.post", .flags = FS_TF_POST, .pending_id = "brief"};
-	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, &late, 1, res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f->fund, &late, 1, res, &err), 0);
 	assert_int_equal(res[0], FS_T_PENDING_EXPIRED);
 	struct fs_transfer v = {.id = "brief.void", .flags = FS_TF_VOID, .pending_id = "brief"};
-	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, &v, 1, res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f->fund, &v, 1, res, &err), 0);
 	assert_int_equal(res[0], FS_T_PENDING_EXPIRED);
 	assert_verified(f);
 }
@@ -234,7 +217,7 @@ static int64_t count_transfers(struct fx *f)
 	fs_buf_init(&text, 1 << 20);
 	struct fs_error err = {0};
 	int64_t problems = 0, transfers = 0;
-	assert_int_equal(fs_ledger_verify(f->ctx, &text, &problems, &transfers, &err), 0);
+	assert_int_equal(fs_ledger_verify(f->d.ctx, &text, &problems, &transfers, &err), 0);
 	fs_buf_done(&text);
 	assert_int_equal(problems, 0);
 	return transfers;
@@ -249,18 +232,18 @@ static void test_exists_in_linked_chains(void **state)
 	int64_t cash = f->acct[0], income = f->acct[2], strike = f->acct[3];
 	int res[4];
 	struct fs_transfer a[1] = {TF("a", cash, income, 1000, 0)};
-	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, a, 1, res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f->fund, a, 1, res, &err), 0);
 	assert_int_equal(res[0], FS_T_OK);
 	/* a rerun of a chain with one new transfer records exactly that one */
 	struct fs_transfer ab[2] = {TF("a", cash, income, 1000, FS_TF_LINKED), TF("b", cash, income, 50, 0)};
-	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, ab, 2, res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f->fund, ab, 2, res, &err), 0);
 	assert_int_equal(res[0], FS_T_EXISTS);
 	assert_int_equal(res[1], FS_T_OK);
 	assert_int_equal(count_transfers(f), 2);
 	/* the new ones of a chain are still all or none: d fails, c is not recorded */
 	struct fs_transfer acd[3] = {TF("a", cash, income, 1000, FS_TF_LINKED), TF("c", cash, income, 7, FS_TF_LINKED),
 				     TF("d", strike, cash, 999999, 0)};
-	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, acd, 3, res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f->fund, acd, 3, res, &err), 0);
 	assert_int_equal(res[0], FS_T_EXISTS);
 	assert_int_equal(res[1], FS_T_LINKED_FAILED);
 	assert_int_equal(res[2], FS_T_WOULD_GO_NEGATIVE);
@@ -268,27 +251,27 @@ static void test_exists_in_linked_chains(void **state)
 	/* an id twice in a failing chain: the repeat is not "exists" either */
 	struct fs_transfer eed[3] = {TF("e", cash, income, 5, FS_TF_LINKED), TF("e", cash, income, 5, FS_TF_LINKED),
 				     TF("d", strike, cash, 999999, 0)};
-	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, eed, 3, res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f->fund, eed, 3, res, &err), 0);
 	assert_int_equal(res[0], FS_T_LINKED_FAILED);
 	assert_int_equal(res[1], FS_T_LINKED_FAILED);
 	assert_int_equal(count_transfers(f), 2);
 	/* other fields under an existing id still fail the chain */
 	struct fs_transfer ax[2] = {TF("a", cash, income, 1001, FS_TF_LINKED), TF("x", cash, income, 1, 0)};
-	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, ax, 2, res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f->fund, ax, 2, res, &err), 0);
 	assert_int_equal(res[0], FS_T_EXISTS_DIFFERENT);
 	assert_int_equal(res[1], FS_T_LINKED_FAILED);
 	assert_int_equal(count_transfers(f), 2);
 	/* a pending transfer stored before, posted twice in one chain: never twice */
 	struct fs_transfer p[1] = {TF("p", strike, cash, 300, FS_TF_PENDING)};
-	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, p, 1, res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f->fund, p, 1, res, &err), 0);
 	assert_int_equal(res[0], FS_T_OK);
 	struct fs_transfer twice[2] = {{.id = "p.1", .flags = FS_TF_POST | FS_TF_LINKED, .pending_id = "p"},
 				       {.id = "p.2", .flags = FS_TF_POST, .pending_id = "p"}};
-	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, twice, 2, res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f->fund, twice, 2, res, &err), 0);
 	assert_int_equal(res[0], FS_T_LINKED_FAILED);
 	assert_int_equal(res[1], FS_T_PENDING_DONE);
 	/* the failed chain left it open: posted once now */
-	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, &twice[1], 1, res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f->fund, &twice[1], 1, res, &err), 0);
 	assert_int_equal(res[0], FS_T_OK);
 	assert_int_equal(count_transfers(f), 4);
 	assert_verified(f);
@@ -308,16 +291,16 @@ static void test_overflow(void **state)
 		t[i] = (struct fs_transfer)TF(ids[i], cash, income, 100000000000000000LL, 0);
 	}
 	/* 93 x 10^17 passes the largest amount: the whole batch is refused, naming the 93rd */
-	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, t, N, res, &err), FS_EINVAL);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f->fund, t, N, res, &err), FS_EINVAL);
 	assert_non_null(strstr(err.message, "transfer 'big-93' (number 93 of the batch)"));
 	assert_int_equal(count_transfers(f), 0);
-	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, t, N - 1, res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f->fund, t, N - 1, res, &err), 0);
 	assert_int_equal(res[N - 2], FS_T_OK);
-	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, &t[N - 1], 1, res, &err), FS_EINVAL);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f->fund, &t[N - 1], 1, res, &err), FS_EINVAL);
 	assert_int_equal(count_transfers(f), N - 1);
 	/* a pending reservation past it too */
 	struct fs_transfer hold = TF("hold", cash, income, 100000000000000000LL, FS_TF_PENDING);
-	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, &hold, 1, res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f->fund, &hold, 1, res, &err), 0);
 	assert_int_equal(res[0], FS_T_OK);
 	assert_verified(f);
 }
@@ -337,7 +320,7 @@ static void test_verify_finds_wrapped_sums(void **state)
 		struct fs_value v[T_NCOLS];
 		v[T_SEQ] = fs_vnull();
 		v[T_ID] = fs_vtext(id);
-		v[T_ORG] = fs_vint(f->ctx->org_id);
+		v[T_ORG] = fs_vint(f->d.ctx->org_id);
 		v[T_FUND] = fs_vint(f->fund);
 		v[T_DEBIT] = fs_vint(cash);
 		v[T_CREDIT] = fs_vint(income);
@@ -356,19 +339,19 @@ static void test_verify_finds_wrapped_sums(void **state)
 		unsigned char h[FS_HASH_BYTES];
 		fs_hash_values("transfers", &v[T_ID], T_HASH - T_ID, h);
 		v[T_HASH] = fs_vblob(h, FS_HASH_BYTES);
-		assert_int_equal(fs_store_insert(f->ctx->st, &fs_transfers_table, v, NULL, &err), 0);
+		assert_int_equal(fs_store_insert(f->d.ctx->st, &fs_transfers_table, v, NULL, &err), 0);
 		memcpy(head, h, FS_HASH_BYTES);
 	}
 	/* the balances as a wrapping sum would have them */
 	int64_t wrapped = (int64_t)((uint64_t)amount * 2);
 	struct fs_value d[B_NCOLS] = {fs_vint(cash), fs_vint(wrapped), fs_vint(0), fs_vint(0), fs_vint(0)};
 	struct fs_value c[B_NCOLS] = {fs_vint(income), fs_vint(0), fs_vint(wrapped), fs_vint(0), fs_vint(0)};
-	assert_int_equal(fs_store_put(f->ctx->st, &fs_balances_table, d, &err), 0);
-	assert_int_equal(fs_store_put(f->ctx->st, &fs_balances_table, c, &err), 0);
+	assert_int_equal(fs_store_put(f->d.ctx->st, &fs_balances_table, d, &err), 0);
+	assert_int_equal(fs_store_put(f->d.ctx->st, &fs_balances_table, c, &err), 0);
 	struct fs_buf text;
 	fs_buf_init(&text, 1 << 20);
 	int64_t problems = 0, transfers = 0;
-	assert_int_equal(fs_ledger_verify(f->ctx, &text, &problems, &transfers, &err), 0);
+	assert_int_equal(fs_ledger_verify(f->d.ctx, &text, &problems, &transfers, &err), 0);
 	assert_true(problems >= 2);
 	assert_non_null(text.data);
 	assert_non_null(strstr(text.data, "passes the largest amount"));
@@ -376,7 +359,7 @@ static void test_verify_finds_wrapped_sums(void **state)
 	fs_buf_done(&text);
 	/* and the balances are not shown as if they were fine */
 	json_t *b;
-	assert_int_equal(fs_fund_balances(f->ctx, f->fund, &b, &err), FS_EINTEGRITY);
+	assert_int_equal(fs_fund_balances(f->d.ctx, f->fund, &b, &err), FS_EINTEGRITY);
 }
 
 static void test_resolution_ids(void **state)
@@ -426,19 +409,19 @@ static void test_many_accounts(void **state)
 	char fid[24], name[32];
 	snprintf(fid, sizeof(fid), "%lld", (long long)f->fund);
 	int64_t last = 0;
-	assert_int_equal(fs_tx_begin(f->ctx, &err), 0);
+	assert_int_equal(fs_tx_begin(f->d.ctx, &err), 0);
 	for (int i = 0; i < 10050; i++) {
 		snprintf(name, sizeof(name), "liabilities:person-%05d", i);
 		struct fs_kv a[] = {{"fund_id", fid}, {"name", name}, {"kind", "liability"}};
-		assert_int_equal(fs_create(f->ctx, fs_entity_find("account"), a, 3, &last, &err), 0);
+		assert_int_equal(fs_create(f->d.ctx, fs_entity_find("account"), a, 3, &last, &err), 0);
 	}
-	assert_int_equal(fs_tx_end(f->ctx, 0, &err), 0);
+	assert_int_equal(fs_tx_end(f->d.ctx, 0, &err), 0);
 	int res[1];
 	struct fs_transfer t = TF("owed-1", f->acct[3], last, 4200, 0);
-	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, &t, 1, res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f->fund, &t, 1, res, &err), 0);
 	assert_int_equal(res[0], FS_T_OK);
 	json_t *b;
-	assert_int_equal(fs_fund_balances(f->ctx, f->fund, &b, &err), 0);
+	assert_int_equal(fs_fund_balances(f->d.ctx, f->fund, &b, &err), 0);
 	assert_int_equal(json_array_size(b), 12 + 10050);
 	int found = 0;
 	size_t i;
@@ -450,7 +433,7 @@ static void test_many_accounts(void **state)
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
-	assert_int_equal(fs_ledger_export(f->ctx, f->fund, out, FS_LEDGER_CSV, 0, &err), 0);
+	assert_int_equal(fs_ledger_export(f->d.ctx, f->fund, out, FS_LEDGER_CSV, 0, &err), 0);
 	fclose(out);
 	assert_non_null(strstr(text, "liabilities:person-10049"));
 	free(text);
@@ -476,15 +459,15 @@ static void two_person_setup(struct fx *f, const char *threshold, const char *li
 	struct fs_error err = {0};
 	static const char *const users[][2] = {{"a", "treasurer"}, {"b", "treasurer"}, {"v", "viewer"}, {"d", "treasurer"}};
 	for (size_t i = 0; i < 4; i++) {
-		assert_int_equal(fs_user_add(f->ctx, users[i][0], "long-enough-pass", NULL, &err), 0);
-		assert_int_equal(fs_user_grant(f->ctx, users[i][0], users[i][1], &err), 0);
+		assert_int_equal(fs_user_add(f->d.ctx, users[i][0], "long-enough-pass", NULL, &err), 0);
+		assert_int_equal(fs_user_grant(f->d.ctx, users[i][0], users[i][1], &err), 0);
 	}
-	assert_int_equal(fs_user_disable(f->ctx, "d", 1, &err), 0);
+	assert_int_equal(fs_user_disable(f->d.ctx, "d", 1, &err), 0);
 	const struct fs_kv rule[] = {{"approval_threshold", threshold}, {"rolling_limit", limit}};
-	assert_int_equal(fs_update(f->ctx, fs_entity_find("fund"), f->fund, rule, 2, &err), 0);
+	assert_int_equal(fs_update(f->d.ctx, fs_entity_find("fund"), f->fund, rule, 2, &err), 0);
 	struct fs_transfer in = {.id = "in", .debit_account = f->acct[0], .credit_account = f->acct[2], .amount_minor = 100000, .code = "c"};
 	int res = -1;
-	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, &in, 1, &res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f->fund, &in, 1, &res, &err), 0);
 	assert_int_equal(res, FS_T_OK);
 }
 
@@ -494,7 +477,7 @@ static int pay(struct fx *f, const char *id, int64_t amount, unsigned flags, con
 	struct fs_transfer t = {.id = id, .debit_account = f->acct[4], .credit_account = f->acct[0], .amount_minor = amount,
 				.code = "legal", .flags = flags, .pending_id = pending_id};
 	int res = -1;
-	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, &t, 1, &res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f->fund, &t, 1, &res, &err), 0);
 	return res;
 }
 
@@ -503,24 +486,24 @@ static void test_principal(void **state)
 	struct fx *f = *state;
 	struct fs_error err = {0};
 	two_person_setup(f, "50.00", "");
-	assert_int_equal(fs_act_as(f->ctx, "nosuch", &err), FS_ENOTFOUND);
-	assert_int_equal(fs_act_as(f->ctx, "d", &err), FS_EPERM);
-	assert_int_equal(fs_act_as(f->ctx, "v", &err), 0);
-	assert_string_equal(fs_principal_name(f->ctx), "user:3 v");
-	assert_int_equal(fs_principal_in_org(f->ctx, &err), 0);
-	assert_false(fs_principal_can(f->ctx, "funds.transfer"));
-	assert_int_equal(fs_create(f->ctx, fs_entity_find("person"), (struct fs_kv[]){{"full_name", "X"}}, 1, NULL, &err), FS_EPERM);
+	assert_int_equal(fs_act_as(f->d.ctx, "nosuch", &err), FS_ENOTFOUND);
+	assert_int_equal(fs_act_as(f->d.ctx, "d", &err), FS_EPERM);
+	assert_int_equal(fs_act_as(f->d.ctx, "v", &err), 0);
+	assert_string_equal(fs_principal_name(f->d.ctx), "user:3 v");
+	assert_int_equal(fs_principal_in_org(f->d.ctx, &err), 0);
+	assert_false(fs_principal_can(f->d.ctx, "funds.transfer"));
+	assert_int_equal(fs_create(f->d.ctx, fs_entity_find("person"), (struct fs_kv[]){{"full_name", "X"}}, 1, NULL, &err), FS_EPERM);
 	struct fs_transfer t = {.id = "v1", .debit_account = f->acct[0], .credit_account = f->acct[2], .amount_minor = 1, .code = "c"};
 	int res;
-	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, &t, 1, &res, &err), FS_EPERM);
-	f->ctx->org_id = 0; /* an organization the account holds no role in */
-	assert_int_equal(fs_principal_in_org(f->ctx, &err), FS_ENOTFOUND); /* as in the API: it does not exist */
-	assert_int_equal(fs_use_org(f->ctx, "mm", &err), 0);
-	fs_act_as_nobody(f->ctx);
-	assert_false(fs_principal_can(f->ctx, "register.read"));
-	fs_act_as_operator(f->ctx);
-	assert_true(fs_principal_can(f->ctx, "users.manage"));
-	assert_string_equal(fs_principal_name(f->ctx), "operator");
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f->fund, &t, 1, &res, &err), FS_EPERM);
+	f->d.ctx->org_id = 0; /* an organization the account holds no role in */
+	assert_int_equal(fs_principal_in_org(f->d.ctx, &err), FS_ENOTFOUND); /* as in the API: it does not exist */
+	assert_int_equal(fs_use_org(f->d.ctx, "mm", &err), 0);
+	fs_act_as_nobody(f->d.ctx);
+	assert_false(fs_principal_can(f->d.ctx, "register.read"));
+	fs_act_as_operator(f->d.ctx);
+	assert_true(fs_principal_can(f->d.ctx, "users.manage"));
+	assert_string_equal(fs_principal_name(f->d.ctx), "operator");
 }
 
 static void test_two_person_rule(void **state)
@@ -528,24 +511,24 @@ static void test_two_person_rule(void **state)
 	struct fx *f = *state;
 	struct fs_error err = {0};
 	two_person_setup(f, "50.00", "");
-	assert_int_equal(fs_act_as(f->ctx, "a", &err), 0);
+	assert_int_equal(fs_act_as(f->d.ctx, "a", &err), 0);
 	assert_int_equal(pay(f, "p1", 5000, 0, NULL), FS_T_OK);                     /* at the threshold */
 	assert_int_equal(pay(f, "p2", 5001, 0, NULL), FS_T_APPROVAL_REQUIRED);      /* above it */
 	assert_int_equal(pay(f, "p3", 6000, FS_TF_PENDING, NULL), FS_T_OK);         /* reserved only */
 	assert_int_equal(pay(f, "p3.post", 0, FS_TF_POST, "p3"), FS_T_APPROVAL_REQUIRED); /* not by the requester */
 	int res = -1;
-	assert_int_equal(fs_ledger_approve(f->ctx, f->fund, "p3", "p3.a", &res, &err), FS_EPERM);
-	fs_act_as_operator(f->ctx); /* not an account: never the second person */
+	assert_int_equal(fs_ledger_approve(f->d.ctx, f->fund, "p3", "p3.a", &res, &err), FS_EPERM);
+	fs_act_as_operator(f->d.ctx); /* not an account: never the second person */
 	assert_int_equal(pay(f, "p3.post", 0, FS_TF_POST, "p3"), FS_T_APPROVAL_REQUIRED);
-	assert_int_equal(fs_ledger_approve(f->ctx, f->fund, "p3", "p3.a", &res, &err), FS_EPERM);
-	assert_int_equal(fs_act_as(f->ctx, "b", &err), 0); /* a second account with funds.approve */
+	assert_int_equal(fs_ledger_approve(f->d.ctx, f->fund, "p3", "p3.a", &res, &err), FS_EPERM);
+	assert_int_equal(fs_act_as(f->d.ctx, "b", &err), 0); /* a second account with funds.approve */
 	assert_int_equal(pay(f, "p3.post", 0, FS_TF_POST, "p3"), FS_T_OK);
 	/* an entry of before account ids names the requester by name: "a" cannot post it */
 	assert_int_equal(pay(f, "p4", 6000, FS_TF_PENDING, NULL), FS_T_OK);
-	assert_int_equal(fs_act_as(f->ctx, "a", &err), 0);
-	fs_set_actor(f->ctx, "a"); /* as an old CLI wrote it */
+	assert_int_equal(fs_act_as(f->d.ctx, "a", &err), 0);
+	fs_set_actor(f->d.ctx, "a"); /* as an old CLI wrote it */
 	assert_int_equal(pay(f, "p5", 6000, FS_TF_PENDING, NULL), FS_T_OK);
-	assert_int_equal(fs_act_as(f->ctx, "a", &err), 0);
+	assert_int_equal(fs_act_as(f->d.ctx, "a", &err), 0);
 	assert_int_equal(pay(f, "p5.post", 0, FS_TF_POST, "p5"), FS_T_APPROVAL_REQUIRED);
 	assert_int_equal(pay(f, "p4.post", 0, FS_TF_POST, "p4"), FS_T_OK); /* b's, approved by a */
 	assert_verified(f);
@@ -556,7 +539,7 @@ static void test_rolling_limit(void **state)
 	struct fx *f = *state;
 	struct fs_error err = {0};
 	two_person_setup(f, "", "100.00");
-	assert_int_equal(fs_act_as(f->ctx, "a", &err), 0);
+	assert_int_equal(fs_act_as(f->d.ctx, "a", &err), 0);
 	/* a failed chain counts nothing: its 60.00 does not use up the limit */
 	struct fs_transfer t[4] = {
 		{.id = "r1", .debit_account = f->acct[4], .credit_account = f->acct[0], .amount_minor = 6000, .code = "l", .flags = FS_TF_LINKED},
@@ -564,21 +547,21 @@ static void test_rolling_limit(void **state)
 		{.id = "r3", .debit_account = f->acct[4], .credit_account = f->acct[0], .amount_minor = 10000, .code = "l"},
 		{.id = "r4", .debit_account = f->acct[4], .credit_account = f->acct[0], .amount_minor = 1, .code = "l"}};
 	int res[4];
-	assert_int_equal(fs_ledger_transfer(f->ctx, f->fund, t, 4, res, &err), 0);
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f->fund, t, 4, res, &err), 0);
 	assert_int_equal(res[0], FS_T_LINKED_FAILED);
 	assert_int_equal(res[2], FS_T_OK);                 /* 100.00: the limit, in one batch */
 	assert_int_equal(res[3], FS_T_APPROVAL_REQUIRED);  /* split past it */
 	assert_int_equal(pay(f, "r5", 1, 0, NULL), FS_T_APPROVAL_REQUIRED); /* in the next batch too */
 	assert_int_equal(pay(f, "r6", 1, FS_TF_PENDING, NULL), FS_T_OK);
 	assert_int_equal(pay(f, "r6.post", 0, FS_TF_POST, "r6"), FS_T_APPROVAL_REQUIRED);
-	assert_int_equal(fs_act_as(f->ctx, "b", &err), 0);  /* b's own limit is untouched */
+	assert_int_equal(fs_act_as(f->d.ctx, "b", &err), 0);  /* b's own limit is untouched */
 	assert_int_equal(pay(f, "r7", 10000, 0, NULL), FS_T_OK);
 	assert_int_equal(pay(f, "r6.post", 0, FS_TF_POST, "r6"), FS_T_OK); /* approving a's: not counted as b's */
 	int wait = -1;
-	assert_int_equal(fs_fund_payout_needs_approval(f->ctx, f->fund, 1, &wait, &err), 0);
+	assert_int_equal(fs_fund_payout_needs_approval(f->d.ctx, f->fund, 1, &wait, &err), 0);
 	assert_int_equal(wait, 1);
-	assert_int_equal(fs_act_as(f->ctx, "v", &err), 0);
-	assert_int_equal(fs_fund_payout_needs_approval(f->ctx, f->fund, 1, &wait, &err), 0);
+	assert_int_equal(fs_act_as(f->d.ctx, "v", &err), 0);
+	assert_int_equal(fs_fund_payout_needs_approval(f->d.ctx, f->fund, 1, &wait, &err), 0);
 	assert_int_equal(wait, 0);
 	assert_verified(f);
 }
@@ -586,17 +569,17 @@ static void test_rolling_limit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_exists_in_linked_chains, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_overflow, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_verify_finds_wrapped_sums, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exists_in_linked_chains, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_overflow, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_verify_finds_wrapped_sums, setup, fx_teardown),
 		cmocka_unit_test(test_resolution_ids),
 		cmocka_unit_test(test_actor_account),
-		cmocka_unit_test_setup_teardown(test_principal, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_two_person_rule, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rolling_limit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_many_accounts, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_random_batches, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_negative_and_pending, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_principal, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_two_person_rule, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_rolling_limit, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_many_accounts, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_random_batches, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_no_negative_and_pending, setup, fx_teardown),
 	};
 	return cmocka_run_group_tests_name("ledger", tests, NULL, NULL);
 }

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#include "core/merkle.h"
+#include "merkle.h"
 #include "util/error.h"
 
 enum { MAXN = 100000, LEVELS = 18 };

@@ -15,20 +15,18 @@
 #include <unistd.h>
 
 #include "util/private.h"
+#include "fixture.h"
 
 static char dir[64];
 
 static int setup(void **state)
 {
-	snprintf(dir, sizeof(dir), "/tmp/fs-private-XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
+	return fx_tmpdir(dir, "private");
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd);
+	return fx_rmtree(dir);
 }
 
 static unsigned mode_of(const char *path)

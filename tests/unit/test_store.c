@@ -16,6 +16,7 @@
 
 #include "store/store.h"
 #include "util/buf.h"
+#include "fixture.h"
 
 struct fx {
 	char dir[64], db[128];
@@ -27,8 +28,7 @@ static int setup(void **state)
 	struct fx *f = calloc(1, sizeof(*f));
 	if (!f)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/fs-unit-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (fx_tmpdir(f->dir, "unit"))
 		return -1;
 	snprintf(f->db, sizeof(f->db), "%s/s.db", f->dir);
 	struct fs_error err = {0};
@@ -43,12 +43,9 @@ static int teardown(void **state)
 	struct fx *f = *state;
 	if (f->st)
 		fs_store_close(f->st);
-	char cmd[160];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
-		return -1;
+	int rc = fx_rmtree(f->dir);
 	free(f);
-	return 0;
+	return rc;
 }
 
 static void expect_msg(const struct fs_error *err, const char *text)

@@ -13,11 +13,11 @@
 #include <unistd.h>
 
 #include "core/fairshare.h"
+#include "fixture.h"
 #include "core/users.h"
 
 struct fx {
-	char dir[64], db[128];
-	struct fs_ctx *ctx;
+	struct fx_db d; /* first: fx_teardown frees it */
 	int64_t boss, clerk, oilboss;
 };
 
@@ -33,36 +33,14 @@ static int add(struct fs_ctx *ctx, const char *org, const char *name, const char
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/fs-unit-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
 	struct fs_error err = {0};
-	if (fs_open(f->db, NULL, FS_INIT, &f->ctx, &err))
+	if (!f || fx_db_open(&f->d, "unit") || fx_db_org(&f->d, "miners", "Test Miners", "TR", "TRY") ||
+	    fx_db_org(&f->d, "oil", "Test Oil", "KZ", "KZT"))
 		return -1;
-	const struct fs_kv miners[] = {{"slug", "miners"}, {"name", "Test Miners"}, {"country", "TR"}, {"currency", "TRY"}};
-	const struct fs_kv oil[] = {{"slug", "oil"}, {"name", "Test Oil"}, {"country", "KZ"}, {"currency", "KZT"}};
-	if (fs_create(f->ctx, fs_entity_find("organization"), miners, 4, NULL, &err) ||
-	    fs_create(f->ctx, fs_entity_find("organization"), oil, 4, NULL, &err))
-		return -1;
-	if (add(f->ctx, "miners", "boss", "admin", &f->boss) || add(f->ctx, "miners", "clerk", "viewer", &f->clerk) ||
-	    add(f->ctx, "oil", "oilboss", "admin", &f->oilboss) || fs_use_org(f->ctx, "miners", &err))
+	if (add(f->d.ctx, "miners", "boss", "admin", &f->boss) || add(f->d.ctx, "miners", "clerk", "viewer", &f->clerk) ||
+	    add(f->d.ctx, "oil", "oilboss", "admin", &f->oilboss) || fs_use_org(f->d.ctx, "miners", &err))
 		return -1;
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	fs_close(f->ctx);
-	char cmd[160];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(f);
 	return 0;
 }
 
@@ -71,16 +49,16 @@ static void as(struct fx *f, int64_t id)
 {
 	struct fs_error err = {0};
 	if (id == FS_OPERATOR)
-		fs_act_as_operator(f->ctx);
+		fs_act_as_operator(f->d.ctx);
 	else
-		assert_int_equal(fs_act_as_user(f->ctx, id, &err), 0);
+		assert_int_equal(fs_act_as_user(f->d.ctx, id, &err), 0);
 }
 
 static const char *role_of(struct fx *f, int64_t id)
 {
 	static char role[16];
 	struct fs_error err = {0};
-	assert_int_equal(fs_user_role(f->ctx, id, fs_org(f->ctx), role, &err), 0);
+	assert_int_equal(fs_user_role(f->d.ctx, id, fs_org(f->d.ctx), role, &err), 0);
 	return role;
 }
 
@@ -92,17 +70,17 @@ static void test_viewer_refused(void **state)
 	json_t *out = NULL;
 	char initial[FS_INITIAL_PASSWORD];
 	int64_t id = 0;
-	assert_int_equal((as(f, f->clerk), fs_accounts_list(f->ctx, &out, &err)), FS_EPERM);
+	assert_int_equal((as(f, f->clerk), fs_accounts_list(f->d.ctx, &out, &err)), FS_EPERM);
 	assert_null(out);
 	assert_non_null(strstr(err.message, "users.manage"));
-	assert_int_equal((as(f, f->clerk), fs_account_get(f->ctx, f->boss, &out, &err)), FS_EPERM);
-	assert_int_equal((as(f, f->clerk), fs_account_create(f->ctx, "sneaky", NULL, "admin", initial, &id, &err)), FS_EPERM);
-	assert_int_equal(fs_user_id(f->ctx, "sneaky", &id, &err), FS_ENOTFOUND);
-	assert_int_equal((as(f, f->clerk), fs_account_set_role(f->ctx, f->clerk, "admin", &err)), FS_EPERM);
+	assert_int_equal((as(f, f->clerk), fs_account_get(f->d.ctx, f->boss, &out, &err)), FS_EPERM);
+	assert_int_equal((as(f, f->clerk), fs_account_create(f->d.ctx, "sneaky", NULL, "admin", initial, &id, &err)), FS_EPERM);
+	assert_int_equal(fs_user_id(f->d.ctx, "sneaky", &id, &err), FS_ENOTFOUND);
+	assert_int_equal((as(f, f->clerk), fs_account_set_role(f->d.ctx, f->clerk, "admin", &err)), FS_EPERM);
 	assert_string_equal(role_of(f, f->clerk), "viewer");
-	assert_int_equal((as(f, f->clerk), fs_account_set_disabled(f->ctx, f->boss, 1, &err)), FS_EPERM);
+	assert_int_equal((as(f, f->clerk), fs_account_set_disabled(f->d.ctx, f->boss, 1, &err)), FS_EPERM);
 	/* another organization's admin holds nothing here */
-	assert_int_equal((as(f, f->oilboss), fs_account_set_role(f->ctx, f->clerk, "admin", &err)), FS_EPERM);
+	assert_int_equal((as(f, f->oilboss), fs_account_set_role(f->d.ctx, f->clerk, "admin", &err)), FS_EPERM);
 	assert_string_equal(role_of(f, f->clerk), "viewer");
 }
 
@@ -112,9 +90,9 @@ static void test_admin_manages(void **state)
 	struct fx *f = *state;
 	struct fs_error err = {0};
 	json_t *out = NULL;
-	assert_int_equal((as(f, f->boss), fs_account_set_role(f->ctx, f->clerk, "treasurer", &err)), 0);
+	assert_int_equal((as(f, f->boss), fs_account_set_role(f->d.ctx, f->clerk, "treasurer", &err)), 0);
 	assert_string_equal(role_of(f, f->clerk), "treasurer");
-	assert_int_equal((as(f, f->boss), fs_accounts_list(f->ctx, &out, &err)), 0);
+	assert_int_equal((as(f, f->boss), fs_accounts_list(f->d.ctx, &out, &err)), 0);
 	size_t i;
 	json_t *a;
 	int seen_clerk = 0;
@@ -125,11 +103,11 @@ static void test_admin_manages(void **state)
 	}
 	json_decref(out);
 	assert_true(seen_clerk);
-	assert_int_equal((as(f, f->boss), fs_account_get(f->ctx, f->oilboss, &out, &err)), FS_ENOTFOUND);
-	assert_int_equal((as(f, f->boss), fs_account_set_role(f->ctx, f->oilboss, "viewer", &err)), FS_ENOTFOUND);
-	assert_int_equal((as(f, f->boss), fs_account_set_disabled(f->ctx, f->oilboss, 1, &err)), FS_ENOTFOUND);
-	assert_int_equal((as(f, f->boss), fs_account_set_role(f->ctx, f->clerk, "boss", &err)), FS_EINVAL);
-	assert_int_equal((as(f, f->boss), fs_account_set_role(f->ctx, f->clerk, "none", &err)), 0);
+	assert_int_equal((as(f, f->boss), fs_account_get(f->d.ctx, f->oilboss, &out, &err)), FS_ENOTFOUND);
+	assert_int_equal((as(f, f->boss), fs_account_set_role(f->d.ctx, f->oilboss, "viewer", &err)), FS_ENOTFOUND);
+	assert_int_equal((as(f, f->boss), fs_account_set_disabled(f->d.ctx, f->oilboss, 1, &err)), FS_ENOTFOUND);
+	assert_int_equal((as(f, f->boss), fs_account_set_role(f->d.ctx, f->clerk, "boss", &err)), FS_EINVAL);
+	assert_int_equal((as(f, f->boss), fs_account_set_role(f->d.ctx, f->clerk, "none", &err)), 0);
 	assert_string_equal(role_of(f, f->clerk), "");
 }
 
@@ -138,27 +116,27 @@ static void test_no_lockout(void **state)
 {
 	struct fx *f = *state;
 	struct fs_error err = {0};
-	assert_int_equal((as(f, f->boss), fs_account_set_role(f->ctx, f->boss, "viewer", &err)), FS_ECONFLICT);
+	assert_int_equal((as(f, f->boss), fs_account_set_role(f->d.ctx, f->boss, "viewer", &err)), FS_ECONFLICT);
 	assert_non_null(strstr(err.message, "last admin"));
-	assert_int_equal((as(f, f->boss), fs_account_set_role(f->ctx, f->boss, "none", &err)), FS_ECONFLICT);
-	assert_int_equal((as(f, f->boss), fs_account_set_disabled(f->ctx, f->boss, 1, &err)), FS_ECONFLICT);
+	assert_int_equal((as(f, f->boss), fs_account_set_role(f->d.ctx, f->boss, "none", &err)), FS_ECONFLICT);
+	assert_int_equal((as(f, f->boss), fs_account_set_disabled(f->d.ctx, f->boss, 1, &err)), FS_ECONFLICT);
 	assert_string_equal(role_of(f, f->boss), "admin");
 	struct fs_account_change both = {.role = "admin", .disabled = 1};
-	assert_int_equal((as(f, f->boss), fs_account_change(f->ctx, f->clerk, &both, NULL, &err)), 0); /* another admin, disabled */
-	assert_int_equal((as(f, f->boss), fs_account_set_role(f->ctx, f->boss, "viewer", &err)), FS_ECONFLICT);
-	assert_int_equal((as(f, f->boss), fs_account_set_disabled(f->ctx, f->clerk, 0, &err)), 0);
-	assert_int_equal((as(f, f->boss), fs_account_set_role(f->ctx, f->boss, "viewer", &err)), 0); /* two enabled admins */
+	assert_int_equal((as(f, f->boss), fs_account_change(f->d.ctx, f->clerk, &both, NULL, &err)), 0); /* another admin, disabled */
+	assert_int_equal((as(f, f->boss), fs_account_set_role(f->d.ctx, f->boss, "viewer", &err)), FS_ECONFLICT);
+	assert_int_equal((as(f, f->boss), fs_account_set_disabled(f->d.ctx, f->clerk, 0, &err)), 0);
+	assert_int_equal((as(f, f->boss), fs_account_set_role(f->d.ctx, f->boss, "viewer", &err)), 0); /* two enabled admins */
 	assert_string_equal(role_of(f, f->boss), "viewer");
-	assert_int_equal((as(f, FS_OPERATOR), fs_account_set_role(f->ctx, f->clerk, "viewer", &err)), 0);
+	assert_int_equal((as(f, FS_OPERATOR), fs_account_set_role(f->d.ctx, f->clerk, "viewer", &err)), 0);
 	assert_string_equal(role_of(f, f->clerk), "viewer");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_viewer_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_admin_manages, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_lockout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_viewer_refused, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_admin_manages, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_no_lockout, setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

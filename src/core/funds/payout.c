@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../util/money.h"
+#include "util/money.h"
 #include "ledger_int.h"
 
 #define ROLLING_SECONDS (24 * 3600)

@@ -1,7 +1,7 @@
 /* ctx.c - opening a fairshare database with its key, transactions, the current
  * organization, backup and the summary. */
 #include "internal.h"
-#include "../util/utf8.h"
+#include "util/utf8.h"
 #include "log.h"
 
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * throttling, and journaled views of sealed fields. */
 #include "internal.h"
 
-#include "../util/utf8.h"
+#include "util/utf8.h"
 
 #include <pthread.h>
 #include <sodium.h>

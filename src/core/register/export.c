@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../util/csv.h"
-#include "../util/money.h"
+#include "util/csv.h"
+#include "util/money.h"
 
 int fs_csv_write_cell(FILE *out, const char *s, size_t n)
 {

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "../util/buf.h"
+#include "util/buf.h"
 
 #define FS_IMPORT_NFIELDS 21
 #define FIRST_EMPLOYMENT_FIELD 8 /* employment columns start at "workplace" */

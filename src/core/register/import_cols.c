@@ -3,8 +3,8 @@
 
 #include <string.h>
 
-#include "../util/textin.h"
-#include "../util/utf8.h"
+#include "util/textin.h"
+#include "util/utf8.h"
 #include "import_cols.h"
 
 /* Field names and their header aliases, already folded (see fs_utf8_fold) with

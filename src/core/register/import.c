@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../util/csv.h"
-#include "../util/textin.h"
-#include "../util/utf8.h"
+#include "util/csv.h"
+#include "util/textin.h"
+#include "util/utf8.h"
 
 #define MAX_COLUMNS 64
 

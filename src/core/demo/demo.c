@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../util/date.h"
-#include "../util/money.h"
+#include "util/date.h"
+#include "util/money.h"
 
 struct rng {
 	uint64_t s;

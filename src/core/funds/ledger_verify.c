@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../util/money.h"
+#include "util/money.h"
 #include "ledger_int.h"
 
 struct vsum {

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../util/buf.h"
-#include "../util/money.h"
+#include "util/buf.h"
+#include "util/money.h"
 
 struct fs_embedded {
 	const char *name;

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "../util/csv.h"
-#include "../util/date.h"
-#include "../util/money.h"
+#include "util/csv.h"
+#include "util/date.h"
+#include "util/money.h"
 #include "ledger_int.h"
 
 /* The chart of accounts a new fund starts with. */

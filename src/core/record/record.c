@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../util/date.h"
-#include "../util/translit.h"
+#include "util/date.h"
+#include "util/translit.h"
 #include "policy.h"
 
 struct cand {

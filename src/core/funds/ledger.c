@@ -19,8 +19,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "../util/date.h"
-#include "../util/money.h"
+#include "util/date.h"
+#include "util/money.h"
 #include "ledger_int.h"
 
 static const struct fs_column transfer_cols[T_NCOLS] = {

@@ -7,7 +7,7 @@
 #include "internal.h"
 #include "rules.h"
 
-#include "../util/money.h"
+#include "util/money.h"
 
 struct service {
 	int years, months, days;

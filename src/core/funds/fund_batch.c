@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../util/csv.h"
-#include "../util/date.h"
-#include "../util/money.h"
+#include "util/csv.h"
+#include "util/date.h"
+#include "util/money.h"
 #include "ledger_int.h"
 
 /* What a result means for a row of a payroll file or a striker. */

@@ -9,7 +9,7 @@
 #include <time.h>
 #include <stdarg.h>
 
-#include "../util/date.h"
+#include "util/date.h"
 #include "log.h"
 
 void fs_now_iso(char out[32])

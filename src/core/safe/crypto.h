@@ -12,9 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../store/store.h"
-#include "../util/buf.h"
-#include "../util/error.h"
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/error.h"
 
 #define FS_HASH_BYTES 32
 #define FS_SEAL_OVERHEAD (1 + 24 + 16)

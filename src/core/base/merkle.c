@@ -5,7 +5,7 @@
 #include <sodium.h>
 #include <string.h>
 
-#include "../util/error.h"
+#include "util/error.h"
 
 /* SHA-256 by nettle: with the CPU's SHA extensions where it has them, five times
  * libsodium's portable code (which was most of the tree's cost of an append) */

@@ -1,0 +1,152 @@
+/* entity.c - the table of every entity (each domain declares its own in its
+ * *_defs.c: register/, claims/, funds/, record/; the accounts' here), the
+ * columns derived from their fields, and finding an entity by name. */
+#include "internal.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/date.h"
+#include "util/money.h"
+#include "util/utf8.h"
+#include "entity_int.h"
+#include "policy.h"
+
+static const char *const role_names[] = {"admin", "organizer", "treasurer", "documenter", "viewer", NULL};
+static const struct fs_field user_fields[] = {
+	{"username", FK_TEXT, FF_REQUIRED | FF_IMMUTABLE | FF_UNIQUE, 64, NULL, NULL, "login name"},
+	{"disabled", FK_BOOL, 0, 0, NULL, NULL, "a disabled account cannot log in"},
+	{"password_hash", FK_TEXT, FF_SEALED | FF_REQUIRED, 256, NULL, NULL, "argon2id hash (set by 'user add' / 'user passwd')"},
+};
+static const struct fs_field role_fields[] = {
+	{"user_id", FK_REF, FF_REQUIRED | FF_IMMUTABLE, 0, "user", NULL, "the account"},
+	{"role", FK_ENUM, FF_REQUIRED, 0, NULL, role_names, "admin, organizer, treasurer, documenter, viewer"},
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+struct fs_entity fs_ent_user = {.name = "user", .plural = "users", .label = "username", .owned = 0,
+	.fields = user_fields, .nfields = N(user_fields)};
+struct fs_entity fs_ent_role = {.name = "role", .plural = "roles", .label = NULL, .owned = 1,
+	.fields = role_fields, .nfields = N(role_fields)};
+
+const struct fs_entity *const fs_entities[] = {&fs_ent_org, &fs_ent_person, &fs_ent_employer, &fs_ent_workplace,
+					       &fs_ent_employment, &fs_ent_membership, &fs_ent_claim, &fs_ent_promise,
+					       &fs_ent_payment, &fs_ent_user, &fs_ent_role, &fs_ent_fund, &fs_ent_account, &fs_ent_pledge, &fs_ent_link,
+					       &fs_ent_evidence, &fs_ent_incident, &fs_ent_violation, &fs_ent_assessment,
+					       &fs_ent_case, &fs_ent_report, &fs_ent_detention, &fs_ent_action, &fs_ent_stage, &fs_ent_demand,
+					       &fs_ent_hearing, &fs_ent_citation};
+const size_t fs_nentities = N(fs_entities);
+
+/* Column names are built once; they live as long as the process. */
+static char name_pool[8192];
+
+static void entity_init(struct fs_entity *e)
+{
+	static size_t pool_used;
+	size_t nc = 0;
+	e->table.name = e->plural;
+	if (strcmp(e->name, "organization") == 0)
+		e->table.name = "organizations";
+	e->cols[nc++] = (struct fs_column){"id", FS_VINT};
+	e->org_col = e->owned ? (int)nc : -1;
+	if (e->owned)
+		e->cols[nc++] = (struct fs_column){"org_id", FS_VINT};
+	int any_sealed = 0;
+	e->handling_col = -1;
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct fs_field *f = &e->fields[i];
+		e->col_of[i] = e->fold_of[i] = e->hash_of[i] = -1;
+		if (f->flags & FF_RESTRICTED)
+			any_sealed = e->any_restricted = 1;
+		if (!strcmp(f->name, "handling"))
+			e->handling_col = (int)nc;
+		if (f->flags & FF_SEALED) {
+			any_sealed = 1;
+			if (f->flags & FF_LOOKUP) {
+				char *p = name_pool + pool_used;
+				pool_used += (size_t)snprintf(p, sizeof(name_pool) - pool_used, "%s_hash", f->name) + 1;
+				e->hash_of[i] = (int)nc;
+				e->cols[nc++] = (struct fs_column){p, FS_VBLOB};
+			}
+			continue;
+		}
+		enum fs_vtype t = (f->kind == FK_MONEY || f->kind == FK_BOOL || f->kind == FK_REF || f->kind == FK_COUNT) ? FS_VINT : FS_VTEXT;
+		const char *cname = f->name;
+		if (f->kind == FK_MONEY) {
+			char *p = name_pool + pool_used;
+			pool_used += (size_t)snprintf(p, sizeof(name_pool) - pool_used, "%s_minor", f->name) + 1;
+			cname = p;
+		}
+		e->col_of[i] = (int)nc;
+		e->cols[nc++] = (struct fs_column){cname, t};
+		if (f->kind == FK_NAME) {
+			char *p = name_pool + pool_used;
+			pool_used += (size_t)snprintf(p, sizeof(name_pool) - pool_used, "%s_fold", f->name) + 1;
+			e->fold_of[i] = (int)nc;
+			e->cols[nc++] = (struct fs_column){p, FS_VTEXT};
+		}
+	}
+	e->sealed_col = any_sealed ? (int)nc : -1;
+	if (any_sealed)
+		e->cols[nc++] = (struct fs_column){"sealed", FS_VBLOB};
+	e->person_col = strcmp(e->name, "person") == 0 ? 0 : -1;
+	for (size_t i = 0; i < nc; i++)
+		if (strcmp(e->cols[i].name, "person_id") == 0)
+			e->person_col = (int)i;
+	e->table.cols = e->cols;
+	e->table.ncols = nc;
+}
+
+static void entities_init(void)
+{
+	for (size_t i = 0; i < fs_nentities; i++)
+		entity_init((struct fs_entity *)fs_entities[i]);
+}
+
+void fs_entities_init(void);
+void fs_entities_init(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, entities_init);
+}
+
+const struct fs_entity *fs_entity_find(const char *name)
+{
+	fs_entities_init();
+	for (size_t i = 0; i < fs_nentities; i++)
+		if (strcmp(fs_entities[i]->name, name) == 0 || strcmp(fs_entities[i]->plural, name) == 0 ||
+		    (strcmp(name, "org") == 0 && fs_entities[i] == &fs_ent_org))
+			return fs_entities[i];
+	return NULL;
+}
+
+const struct fs_entity *fs_entity_by_table(const char *table)
+{
+	fs_entities_init();
+	for (size_t i = 0; i < fs_nentities; i++)
+		if (strcmp(fs_entities[i]->table.name, table) == 0 || strcmp(fs_entities[i]->name, table) == 0)
+			return fs_entities[i];
+	return NULL;
+}
+
+const char *fs_entity_name(const struct fs_entity *e) { return e->name; }
+const char *fs_entity_plural(const struct fs_entity *e) { return e->plural; }
+size_t fs_entity_nfields(const struct fs_entity *e) { return e->nfields; }
+const struct fs_field *fs_entity_field(const struct fs_entity *e, size_t i) { return i < e->nfields ? &e->fields[i] : NULL; }
+const char *fs_entity_label(const struct fs_entity *e) { return e->label; }
+
+int fs_field_index(const struct fs_entity *e, const char *name)
+{
+	for (size_t i = 0; i < e->nfields; i++)
+		if (strcmp(e->fields[i].name, name) == 0)
+			return (int)i;
+	/* money fields may be named by their column, e.g. wage_minor */
+	for (size_t i = 0; i < e->nfields; i++)
+		if (e->fields[i].kind == FK_MONEY && e->col_of[i] >= 0 && strcmp(e->cols[e->col_of[i]].name, name) == 0)
+			return (int)i;
+	return -1;
+}
