@@ -186,7 +186,10 @@ likely() {
 	src/core/claims/entitle_kz.c | src/core/claims/limitation.c) echo "cases unit-kz cli-t23" ;;
 	src/core/claims/claims.c | src/core/claims/watch.c | src/core/claims/claims_defs.c) echo "cli-t24-money cli-t04 unit-claims cli-t14" ;;
 	src/core/claims/entitle.c | src/core/claims/rules.c) echo "cases cli-t04 unit-claims unit-core" ;;
-	src/core/base/journal.c) echo "unit-guards cli-t24-keys cli-t03 cli-t09 unit-core" ;;
+	src/core/base/journal.c) echo "unit-guards cli-t24-keys cli-t03 cli-t09 unit-core cli-t38" ;;
+	src/core/base/witness.c | src/core/base/reshape_check.c | src/core/base/checkpoint_due.c | src/core/base/ctx.c | src/core/safe/seal_bind.c)
+		echo "cli-t38 cli-t33 cli-t19 cli-t32" ;;
+	src/core/base/qr.c) echo "unit-qr cli-t38" ;;
 	src/core/safe/crypto.c) echo "unit-guards cli-t24-keys cli-t03 unit-core cli-t01" ;;
 	src/core/base/auth.c) echo "cli-t28 cli-t24-http cli-t24-keys cli-t05 cli-t08 unit-guards" ;;
 	src/http/routes.c | src/http/h_users.c) echo "unit-routes cli-t31 cli-t08 cli-t05 cli-t07" ;;

@@ -57,6 +57,7 @@ suite unit-private "$build/tests/test_private"
 suite unit-guards "$build/tests/test_guards"
 suite unit-store "$build/tests/test_store"
 suite unit-pg-ddl "$build/tests/test_pg_ddl"
+suite unit-qr "$build/tests/test_qr"
 # one private PostgreSQL cluster for the run (tests/cli/pg.sh): t35 and the suites
 # run a second time on PostgreSQL ($FS_PG_SUITES: names, "all" or "none")
 pg_suites=${FS_PG_SUITES:-t02-import t04-claims t05-http t07-openapi t10-record}

@@ -69,6 +69,12 @@ int cmd_proof(struct cli *c, int argc, char **argv);
 /* verify --checkpoint: each file's signature and the log's consistency with it, in
  * order; the first it contradicts is named (EX_DATAERR). */
 int cli_verify_checkpoints(struct fs_ctx *ctx, int nfiles, char **files);
+/* fetch.c: an HTTP GET by libcurl, the core's fs_fetch_fn */
+int cli_fetch(void *ud, const char *url, size_t max, char **body, size_t *n, struct fs_error *err);
+int cmd_witness(struct cli *c, int argc, char **argv);
+/* proofs_out.c: the proofs after a statement's or a report's text (why: the reason there are none);
+ * qr: their QR codes too; svg_path: their SVG written there. An exit code. */
+int cli_proofs_print(const char *proofs, const char *why, int qr, const char *svg_path);
 int cli_person_forget(struct cli *c, int argc, char **argv);
 /* Get what unlocks a wrapped or split key (once per process); -1 with *exit_code. */
 int cli_unlock(struct cli *c, int *exit_code);

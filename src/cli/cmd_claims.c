@@ -336,21 +336,26 @@ int cmd_watch(struct cli *c, int argc, char **argv)
 
 int cmd_statement(struct cli *c, int argc, char **argv)
 {
-	static const char *const names[] = {"lang", "as-of", NULL};
-	const char *v[2] = {0};
+	static const char *const names[] = {"lang", "as-of", "qr-svg", NULL};
+	static const char *const flag_names[] = {"qr", NULL};
+	const char *v[3] = {0};
+	int flags[1] = {0};
 	if (argc < 2 || cli_is_help(argv[1])) {
-		fputs("usage: fairshare statement PERSON_ID [--lang en|tr|ru|kk] [--as-of DATE] [--json]\n\n"
+		fputs("usage: fairshare statement PERSON_ID [--lang en|tr|ru|kk] [--as-of DATE] [--json] [--qr] [--qr-svg FILE]\n\n"
 		      "One worker's statement: each claim with what was paid and what is outstanding,\n"
 		      "the payments, and how every computed claim was computed, step by step.\n"
 		      "It ends with proofs a worker can keep: for each payment and claim, its journal\n"
 		      "entry and inclusion path in the organization's Merkle log, and a checkpoint\n"
-		      "signed now ('fairshare proof verify FILE' checks them, without the database).\n", argc < 2 ? stderr : stdout);
+		      "signed now ('fairshare proof verify FILE' checks them, without the database);\n"
+		      "--qr prints them as QR codes too (UTF-8 half blocks; long proofs take several,\n"
+		      "joined in order), --qr-svg FILE writes those codes as SVG; --json carries the SVG\n"
+		      "as \"proof_qr_svg\".\n", argc < 2 ? stderr : stdout);
 		return argc < 2 ? EX_USAGE : EX_OK;
 	}
 	int64_t person;
 	if (cli_parse_id(argv[1], &person))
 		return cli_usage("statement needs a person id");
-	if (take_opts(argc, argv, 2, names, v, NULL, NULL))
+	if (take_opts(argc, argv, 2, names, v, flags, flag_names))
 		return EX_USAGE;
 	fs_date as_of;
 	int rc = parse_as_of(v[1], &as_of);
@@ -370,7 +375,7 @@ int cmd_statement(struct cli *c, int argc, char **argv)
 	if (r)
 		return cli_fail(&err, r);
 	if (c->json) {
-		json_object_set_new(s, "proofs", proofs ? json_string(proofs) : json_null());
+		fs_proofs_attach(s, proofs, &perr);
 		free(proofs);
 		cli_print_json(s);
 		json_decref(s);
@@ -421,11 +426,8 @@ int cmd_statement(struct cli *c, int argc, char **argv)
 			       json_string_value(json_object_get(st, "deadline")), json_string_value(json_object_get(st, "status")));
 	}
 	json_array_foreach(json_object_get(s, "warnings"), i, x) printf("%swarning: %s\n", i ? "" : "\n", json_string_value(x));
-	if (proofs)
-		printf("\nProofs (check with: fairshare proof verify FILE)\n%s", proofs);
-	else
-		fprintf(stderr, "fairshare: the statement carries no proofs: %s\n", perr.message);
+	int out_rc = cli_proofs_print(proofs, perr.message, flags[0], v[2]);
 	free(proofs);
 	json_decref(s);
-	return EX_OK;
+	return out_rc;
 }

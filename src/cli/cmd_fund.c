@@ -345,19 +345,32 @@ static int fund_payroll(struct cli *c, int argc, char **argv)
 static int fund_report(struct cli *c, int argc, char **argv)
 {
 	int64_t fund;
-	int rc;
+	int rc, qr = 0;
+	const char *svg = NULL;
 	if (argc < 2 || cli_parse_id(argv[1], &fund))
-		return cli_usage("fund report FUND_ID [--json]");
+		return cli_usage("fund report FUND_ID [--json] [--qr] [--qr-svg FILE]");
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--qr"))
+			qr = 1;
+		else if (!strcmp(argv[i], "--qr-svg") && i + 1 < argc)
+			svg = argv[++i];
+		else
+			return cli_usage("fund report: unexpected argument '%s'", argv[i]);
+	}
 	struct fs_ctx *ctx = cli_open(c, FS_READONLY, 1, &rc);
 	if (!ctx)
 		return rc;
-	struct fs_error err = {0};
+	struct fs_error err = {0}, perr = {0};
 	json_t *r;
+	char *proofs = NULL; /* its checkpoint and the fund's entries' inclusion proofs */
 	int x = fs_fund_report(ctx, fund, &r, &err);
+	if (!x && fs_fund_report_proofs(ctx, fund, &proofs, &perr))
+		proofs = NULL;
 	fs_close(ctx);
 	if (x)
 		return cli_fail(&err, x);
 	if (c->json) {
+		fs_proofs_attach(r, proofs, &perr);
 		cli_print_json(r);
 	} else {
 		const char *cur = json_string_value(json_object_get(r, "currency"));
@@ -380,9 +393,11 @@ static int fund_report(struct cli *c, int argc, char **argv)
 				printf("  %s  %-28s %16s %s\n", m, k, a, cur);
 			}
 		}
+		x = cli_proofs_print(proofs, perr.message, qr, svg);
 	}
+	free(proofs);
 	json_decref(r);
-	return EX_OK;
+	return x;
 }
 
 static int fund_pledges(struct cli *c, int argc, char **argv)

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sysexits.h>
 
-enum { CHECKPOINT_FILE_MAX = 64 * 1024 };
+enum { CHECKPOINT_FILE_MAX = 16 * 1024 * 1024 }; /* a statement's --json carries its QR codes as SVG */
 
 static const char checkpoint_help[] =
 	"usage: fairshare checkpoint [--system] [--signing-key PATH]\n"

@@ -35,7 +35,8 @@ static const char usage_text[] =
 	"usage: fairshare serve [--listen ADDRESS:PORT] [--threads N] [--timeout S] [--web DIR]\n"
 	"                       [--tls-cert FILE --tls-key FILE] [--trusted-proxy ADDRESS]\n"
 	"                       [--metrics-allow A.B.C.D[/N],...] [--metrics-token-file FILE]\n"
-	"                       [--backup-dir DIR] [--log FILE]\n\n"
+	"                       [--backup-dir DIR] [--log FILE]\n"
+	"                       [--checkpoint-every DURATION] [--signing-key PATH]\n\n"
 	"Serves the HTTP JSON API under /api/v1 (default 127.0.0.1:8080) and the web\n"
 	"interface. Log in with POST /api/v1/login, or send 'Authorization: Bearer TOKEN'.\n"
 	"--timeout S: a connection idle for S seconds (default 30) is closed; a request's\n"
@@ -47,13 +48,30 @@ static const char usage_text[] =
 	"addresses or 'Authorization: Bearer' with the token in --metrics-token-file.\n"
 	"Under systemd, the credentials (LoadCredential=) fairshare.key, tls.crt, tls.key\n"
 	"and metrics-token are used when the options do not name files.\n"
+	"Every --checkpoint-every (default 1h; 30s, 15m, 1d; 0: never) it signs a checkpoint\n"
+	"of each organization's log that grew since its latest one, with the signing key\n"
+	"(--signing-key, $FAIRSHARE_SIGNING_KEY, or DB.signing.key), kept and served as the\n"
+	"latest (GET /api/v1/orgs/ORG/checkpoint).\n"
 	"SIGHUP reopens --log and reloads the TLS files; SIGTERM or Ctrl-C stops cleanly:\n"
 	"requests in flight finish first.\n";
+
+/* "90", "90s", "15m", "1h", "1d" in seconds (at most 7 days; 0: none); -1 when not a duration */
+static int duration(const char *s, unsigned *out)
+{
+	char *end;
+	long long n = strtoll(s, &end, 10);
+	long long unit = !*end ? 1 : !strcmp(end, "s") ? 1 : !strcmp(end, "m") ? 60 : !strcmp(end, "h") ? 3600
+		       : !strcmp(end, "d") ? 86400 : 0;
+	if (end == s || n < 0 || !unit || n > 7 * 86400 / unit)
+		return -1;
+	*out = (unsigned)(n * unit);
+	return 0;
+}
 
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
 	struct fs_http_opts o = {.db_path = c->db, .key_path = c->key, .listen = "127.0.0.1:8080", .ready = ready,
-				 .web_dir = web_dir()};
+				 .web_dir = web_dir(), .checkpoint_every_s = 3600};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], **slot = NULL;
 		if (cli_is_help(a)) {
@@ -78,6 +96,8 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 			slot = &o.backup_dir;
 		else if (!strcmp(a, "--log"))
 			slot = &o.log_path;
+		else if (!strcmp(a, "--signing-key"))
+			slot = &o.signing_key;
 		if (slot && i + 1 < argc) {
 			*slot = argv[++i];
 		} else if (slot) {
@@ -87,6 +107,9 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 			if (cli_parse_id(argv[++i], &n) || n > 64)
 				return cli_usage("--threads takes 1 to 64");
 			o.threads = (unsigned)n;
+		} else if (!strcmp(a, "--checkpoint-every") && i + 1 < argc) {
+			if (duration(argv[++i], &o.checkpoint_every_s))
+				return cli_usage("--checkpoint-every takes a duration: 30s, 15m, 1h, 1d (at most 7d), or 0 for none");
 		} else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
 			int64_t n;
 			if (cli_parse_id(argv[++i], &n) || n > 300)

@@ -54,6 +54,7 @@ static const struct cmd commands[] = {
 	{"verify", cmd_verify, "check the journal chain and the database"},
 	{"checkpoint", cmd_checkpoint, "a signed checkpoint of the log; checkpoint verify FILE"},
 	{"proof", cmd_proof, "proof verify FILE: the proofs a statement ends with"},
+	{"witness", cmd_witness, "witness add URL|check|list|show ID|verify FILE: keep other instances' checkpoints"},
 	{"backup", cmd_backup, "write a whole copy of the database and evidence to FILE, plain or sealed"},
 	{"restore", cmd_restore, "bring back a sealed backup FILE as DEST, verified"},
 	{"migrate-store", cmd_migrate_store, "copy the whole installation FROM TO (SQLite <-> PostgreSQL), verified"},

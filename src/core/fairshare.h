@@ -290,6 +290,9 @@ int fs_signing_key_public(struct fs_ctx *ctx, const char *path, char hex[65], st
  * none), kept in the database; *ret is its text (caller frees). */
 int fs_checkpoint_make(struct fs_ctx *ctx, const char *key_path, char **ret, struct fs_error *err);
 int fs_checkpoint_latest(struct fs_ctx *ctx, int64_t org, char **ret, struct fs_error *err);
+/* checkpoint_due.c: a checkpoint of every organization's log that grew since its latest one,
+ * kept (the server's schedule); *made how many. */
+int fs_checkpoints_due(struct fs_ctx *ctx, const char *key_path, int *made, struct fs_error *err);
 /* Find a checkpoint in text and check its signature: FS_EINVAL malformed, FS_ECRYPTO forged. */
 int fs_checkpoint_parse(const char *text, size_t n, struct fs_checkpoint *cp, struct fs_error *err);
 /* 0 when the current log extends the one the checkpoint saw; FS_EINTEGRITY saying how not. */
@@ -297,9 +300,51 @@ int fs_checkpoint_check(struct fs_ctx *ctx, const struct fs_checkpoint *cp, stru
 /* proof.c: the proofs of a person's payments and claims (each one's last journal
  * entry, its index and inclusion path) and a checkpoint signed now, as text. */
 int fs_statement_proofs(struct fs_ctx *ctx, int64_t person, char **ret, struct fs_error *err);
+/* The same for a fund's public report: every journal entry about the fund (its rows, each batch of
+ * transfers with the ledger chain's head it bound), and a checkpoint signed now. */
+int fs_fund_report_proofs(struct fs_ctx *ctx, int64_t fund, char **ret, struct fs_error *err);
+/* qr.c: such a block as QR codes (cut into parts of at most 1000 bytes, one code each, joined in
+ * order by the reader): as text, a heading line per part and the code in UTF-8 half blocks; or as
+ * one SVG, the parts one under the other (data-parts="K"). *ret caller frees. */
+int fs_qr_text(const char *text, char **ret, struct fs_error *err);
+int fs_qr_svg(const char *text, char **ret, struct fs_error *err);
+/* Sets j's "proofs" (the block, or null), "proof_qr_svg" (its QR codes as SVG, or null) and, without
+ * proofs, "proofs_missing" (why): the statement's and the fund report's JSON. */
+void fs_proofs_attach(json_t *j, const char *proofs, const struct fs_error *why);
 /* Check such a text alone (no database): *ret {ok, org, size, root, time, items[{ok, entity, entity_id, seq,
  * after}]} also when some fail (FS_EINTEGRITY); FS_EINVAL/FS_ECRYPTO for a malformed or forged checkpoint. */
 int fs_proof_verify(const char *text, size_t n, json_t **ret, struct fs_error *err);
+
+/* ---- witnesses (witness.c; doc/journal.md): this instance keeps, checks and
+ * countersigns the public checkpoints of other instances' logs ---- */
+/* Fetch url: *body (NUL-terminated, caller frees) of at most max bytes, or FS_EIO
+ * with err saying why. The front end gives it (the CLI: libcurl); the core does no I/O of its own. */
+typedef int (*fs_fetch_fn)(void *ud, const char *url, size_t max, char **body, size_t *n, struct fs_error *err);
+struct fs_witness_io {
+	fs_fetch_fn fetch;
+	void *ud;
+	const char *signing_key; /* this instance's (NULL: the default path) */
+};
+/* Witness the log whose public checkpoint is at url (.../api/v1/orgs/ORG/checkpoint): the
+ * checkpoint fetched, its signature checked, its key pinned (key_hex when given and it must
+ * match, else the key it is signed with: trust on first use), countersigned and kept.
+ * *ret {id, url, org, org_id, size, root, key, pinned}. FS_ECONFLICT when url is witnessed already. */
+int fs_witness_add(struct fs_ctx *ctx, const char *url, const char *key_hex, const struct fs_witness_io *io,
+		   json_t **ret, struct fs_error *err);
+/* Fetch every witnessed log again (only id when id > 0): its new checkpoint must be signed by the
+ * pinned key and extend the last one kept (the remote's consistency proof, RFC 9162); a log that
+ * grew is countersigned and kept. *ret [{id, url, org, status: extends|unchanged|contradicts|
+ * unreachable, size, was, why}]; FS_EINTEGRITY when any contradicts (else FS_EIO when any could not be fetched). */
+int fs_witness_check(struct fs_ctx *ctx, int64_t id, const struct fs_witness_io *io, json_t **ret, struct fs_error *err);
+int fs_witness_list(struct fs_ctx *ctx, json_t **ret, struct fs_error *err);
+/* The latest countersigned checkpoint of witnessed log id: text a third party checks (fs_witness_verify). */
+int fs_witness_show(struct fs_ctx *ctx, int64_t id, char **ret, struct fs_error *err);
+/* A countersigned checkpoint checked alone: the checkpoint's signature and the witness's.
+ * *ret {url, witnessed, witness_key, org, org_id, size, root, time, key}. */
+int fs_witness_verify(const char *text, size_t n, json_t **ret, struct fs_error *err);
+/* The consistency proof between sizes from and to (0 < from <= to <= the log's size) of org's log:
+ * *ret {org, from, to, proof: [hex...]} (the public route a witness asks). */
+int fs_log_consistency_json(struct fs_ctx *ctx, int64_t org, int64_t from, int64_t to, json_t **ret, struct fs_error *err);
 
 struct fs_log_opts {
 	const char *entity;

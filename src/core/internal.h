@@ -199,6 +199,10 @@ int fs_batch_rows(struct fs_ctx *ctx, const struct fs_value *entry, fs_batch_row
 		  size_t whysz, struct fs_error *err);
 /* verify: how many chunks of journal_rows are more than the `bound` batch entries found. */
 int fs_batch_unbound(struct fs_ctx *ctx, int64_t bound, int64_t *extra, struct fs_error *err);
+/* reshape_check.c: before a migration journals row v of e anew: 0 when it matches its last journal
+ * entry (hashed in the shape of migration `shape`), 1 when it differs (changed outside fairshare). */
+int fs_reshape_row_check(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_value *v, int shape,
+			 struct fs_error *err);
 /* log: the seq of the batch entry that created record id of e (0: none) and its row hash then. */
 int fs_batch_created(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, int64_t *seq,
 		     unsigned char row_hash[32], struct fs_error *err);

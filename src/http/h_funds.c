@@ -51,8 +51,16 @@ enum MHD_Result fs_h_fund_read(struct fs_hreq *q)
 	int rc;
 	if (!strcmp(what, "balances"))
 		rc = fs_fund_balances(q->ctx, fund, &out, &err);
-	else if (!strcmp(what, "report"))
+	else if (!strcmp(what, "report")) {
 		rc = fs_fund_report(q->ctx, fund, &out, &err);
+		char *proofs = NULL; /* its checkpoint and the inclusion proofs of the fund's entries */
+		struct fs_error perr = {0};
+		if (!rc && fs_fund_report_proofs(q->ctx, fund, &proofs, &perr))
+			proofs = NULL;
+		if (!rc)
+			fs_proofs_attach(out, proofs, &perr);
+		free(proofs);
+	}
 	else if (!strcmp(what, "pledges"))
 		rc = fs_fund_pledges(q->ctx, fund, fs_date_today(), &out, &err);
 	else

@@ -86,7 +86,7 @@ enum MHD_Result fs_h_watch(struct fs_hreq *q)
 	return rc ? fs_hreq_fail(q, rc, &err) : fs_http_send_json(q->c, 200, out, NULL);
 }
 
-/* GET /orgs/{org}/statement/{id}: what a person is owed and was paid. */
+/* GET /orgs/{org}/statement/{id}: what a person is owed and was paid (?proofs=1: with its proofs). */
 enum MHD_Result fs_h_statement(struct fs_hreq *q)
 {
 	struct fs_error err = {0};
@@ -97,7 +97,17 @@ enum MHD_Result fs_h_statement(struct fs_hreq *q)
 		return fs_http_send_error(q->c, 404, "not_found", "no such person", NULL);
 	const char *lang = fs_hreq_arg(q, "lang");
 	int rc = fs_statement(q->ctx, person, lang ? lang : "en", fs_date_today(), &out, &err);
-	return rc ? fs_hreq_fail(q, rc, &err) : fs_http_send_json(q->c, 200, out, NULL);
+	if (rc)
+		return fs_hreq_fail(q, rc, &err);
+	if (fs_hreq_arg(q, "proofs")) { /* ?proofs=1: the block of proofs the CLI prints, a checkpoint signed now */
+		char *proofs = NULL;
+		struct fs_error perr = {0};
+		if (fs_statement_proofs(q->ctx, person, &proofs, &perr)) /* the statement stands without them, says why */
+			proofs = NULL;
+		fs_proofs_attach(out, proofs, &perr);
+		free(proofs);
+	}
+	return fs_http_send_json(q->c, 200, out, NULL);
 }
 
 /* POST /entitle: the entitlement calculator on a case given in the body. */

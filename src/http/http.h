@@ -21,6 +21,8 @@ struct fs_http_opts {
 	const char *metrics_token_file; /* or who sends 'Authorization: Bearer' this file's token */
 	const char *backup_dir;         /* where backups go (for their age in /metrics) */
 	const char *log_path;           /* the request log (else stderr); reopened on SIGHUP */
+	unsigned checkpoint_every_s;    /* a checkpoint of each log that grew, this often (0: none) */
+	const char *signing_key;        /* the checkpoints' signing key (NULL: the default path) */
 	void (*ready)(const char *url, void *ud); /* called once listening */
 	void *ready_ud;
 };

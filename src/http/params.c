@@ -27,7 +27,7 @@ static const char *const separators[] = {"auto", "comma", "semicolon", "tab", NU
 static const struct fs_param import[] = {{"dry_run", FS_P_ENUM, 0, 0, flag_1, 0}, {"encoding", FS_P_TEXT, 1, 40, NULL, 0},
 					 {"separator", FS_P_ENUM, 0, 0, separators, 0}, END};
 static const struct fs_param watch[] = {{"workplace", FS_P_INT, 1, INT64_MAX, NULL, 0}, {"as_of", FS_P_DATE, 0, 0, NULL, 0}, END};
-static const struct fs_param statement[] = {{"lang", FS_P_ENUM, 0, 0, langs, 0}, END};
+static const struct fs_param statement[] = {{"lang", FS_P_ENUM, 0, 0, langs, 0}, {"proofs", FS_P_ENUM, 0, 0, flag_1, 0}, END};
 static const struct fs_param counts[] = {{"by", FS_P_ENUM, 0, 0, count_by, 0}, PUBLIC, END};
 static const struct fs_param prisoners[] = {{"as_of", FS_P_DATE, 0, 0, NULL, 0}, PUBLIC, END};
 static const struct fs_param alerts[] = {{"hours", FS_P_INT, 1, 8760, NULL, 0}, END};
@@ -36,6 +36,7 @@ static const struct fs_param timeline[] = {{"from", FS_P_DATE, 0, 0, NULL, 0}, {
 static const struct fs_param duplicates[] = {{"limit", FS_P_INT, 1, 1000, NULL, 0}, END};
 static const struct fs_param rexport[] = {{"collection", FS_P_ENUM, 0, 0, record_collections, 1},
 					  {"format", FS_P_ENUM, 0, 0, formats, 0}, PUBLIC, END};
+static const struct fs_param consistency[] = {{"from", FS_P_INT, 1, INT64_MAX, NULL, 1}, {"to", FS_P_INT, 1, INT64_MAX, NULL, 1}, END};
 static const struct fs_param upload[] = {{"filename", FS_P_TEXT, 1, 255, NULL, 1}, {"kind", FS_P_TEXT, 0, 64, NULL, 0},
 					 {"captured_on", FS_P_DATE, 0, 0, NULL, 0},
 					 {"handling", FS_P_ENUM, 0, 0, handling, 0}, END};
@@ -64,6 +65,7 @@ static const struct {
 	{"DELETE", "users", "#", 4, none, 422},
 	{"GET", "checkpoint", NULL, 3, none, 422},
 	{"POST", "checkpoints", NULL, 3, none, 422},
+	{"GET", "log", "consistency", 4, consistency, 422},
 };
 
 const struct fs_param *fs_params_for(const char *method, char *const *seg, size_t n, int *filters, unsigned *status)

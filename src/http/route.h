@@ -101,6 +101,6 @@ fs_route_fn fs_h_org, fs_h_import, fs_h_export_people, fs_h_watch, fs_h_statemen
 fs_route_fn fs_h_fund_create, fs_h_fund_read, fs_h_fund_approve, fs_h_fund_transfers; /* h_funds.c */
 fs_route_fn fs_h_record, fs_h_record_export, fs_h_evidence_upload, fs_h_evidence_file; /* h_record.c */
 fs_route_fn fs_h_users_list, fs_h_user_get, fs_h_user_create, fs_h_user_update, fs_h_user_revoke; /* h_users.c */
-fs_route_fn fs_h_checkpoint_latest, fs_h_checkpoint_make;                       /* h_log.c */
+fs_route_fn fs_h_checkpoint_latest, fs_h_checkpoint_make, fs_h_log_consistency; /* h_log.c */
 
 #endif

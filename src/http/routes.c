@@ -22,6 +22,7 @@ const struct fs_route fs_routes[] = {
 	{"POST", "/login", fs_h_login, NULL, FS_ROUTE_PUBLIC},
 	{"GET", "/orgs/:org/checkpoint", fs_h_checkpoint_latest, NULL, FS_ROUTE_PUBLIC}, /* h_log.c */
 	{"POST", "/orgs/:org/checkpoints", fs_h_checkpoint_make, "log.checkpoint", 0},
+	{"GET", "/orgs/:org/log/consistency", fs_h_log_consistency, NULL, FS_ROUTE_PUBLIC},
 	/* a login, outside any organization */
 	{"POST", "/logout", fs_h_logout, NULL, 0},
 	{"GET", "/me", fs_h_me, NULL, 0},

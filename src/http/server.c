@@ -12,6 +12,7 @@
 #include "route.h"
 #include "transport.h"
 #include "ops.h"
+#include "schedule.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -291,12 +292,16 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 	}
 	char url[96];
 	snprintf(url, sizeof(url), "%s://%s:%ld/", fs_tls_on() ? "https" : "http", host, port);
+	struct fs_sched *sched = fs_sched_start(o.db_path, o.key_path, o.signing_key, o.checkpoint_every_s);
+	if (!sched && o.checkpoint_every_s)
+		fprintf(stderr, "http: cannot start the scheduled checkpoints\n");
 	if (o.ready)
 		o.ready(url, o.ready_ud);
 	int sig = 0;
 	while (!sigwait(&sigs, &sig) && sig == SIGHUP)
 		fs_ops_reload(); /* reopen the log, reload the certificate */
 	fprintf(stderr, "http: %s received, finishing requests in flight\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	fs_sched_stop(sched);
 	fs_front_free(front); /* no new connections */
 	MHD_stop_daemon(d);   /* waits for the worker threads */
 	fs_transport_free(tr);

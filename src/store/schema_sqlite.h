@@ -264,6 +264,17 @@ static const char *const fs_sqlite_migrations[] = {
 	 * that seal transfers' parties, one per generation, wrapped by the data key
 	 * (party.c): the transfer chain covers a party, so a rotation re-wraps these */
 	"CREATE TABLE IF NOT EXISTS party_keys (gen INTEGER PRIMARY KEY, wrapped BLOB NOT NULL, created_at TEXT NOT NULL) STRICT;\n",
+	/* 23 (l11): this instance as a witness of other instances' logs (witness.c): each
+	 * log witnessed (its public checkpoint URL and the key pinned when it was added),
+	 * each checkpoint of it countersigned (ok 1) or that contradicted the last one
+	 * kept (ok 0, kept as received with the reason) */
+	"CREATE TABLE IF NOT EXISTS witnessed_logs (\n"
+	"  id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, org TEXT NOT NULL, org_id INTEGER NOT NULL, key TEXT NOT NULL,\n"
+	"  added_at TEXT NOT NULL) STRICT;\n"
+	"CREATE TABLE IF NOT EXISTS witnessed_checkpoints (\n"
+	"  id INTEGER PRIMARY KEY, log_id INTEGER NOT NULL REFERENCES witnessed_logs(id), size INTEGER NOT NULL,\n"
+	"  root TEXT NOT NULL, ts TEXT NOT NULL, ok INTEGER NOT NULL, why TEXT, text TEXT NOT NULL) STRICT;\n"
+	"CREATE INDEX witnessed_checkpoints_log ON witnessed_checkpoints(log_id, ok, id);\n",
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))

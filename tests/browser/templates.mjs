@@ -10,7 +10,8 @@ const unescape = (s) => s.replace(/\\(["\\nt])/g, (_, c) => ({ n: "\n", t: "\t" 
 export function templates(root) {
   const out = new Map(); // template -> "file:line"
   for (const d of DIRS) {
-    for (const f of fs.readdirSync(path.join(root, d)).filter((x) => x.endsWith(".c"))) {
+    /* every .c file below d (src/core is split into domain folders) */
+    for (const f of fs.readdirSync(path.join(root, d), { recursive: true }).filter((x) => x.endsWith(".c"))) {
       const src = fs.readFileSync(path.join(root, d, f), "utf8");
       const re = /fs_fail\(\s*[^;"]*?,\s*[^;"]*?,\s*[^;"]*?,\s*((?:"(?:[^"\\]|\\.)*"\s*)+)/g;
       let m;

@@ -249,6 +249,7 @@ walked_routes.update({
     ("/orgs/{org}/funds", "post"): "caps",
     ("/orgs/{org}/checkpoint", "get"): "caps",
     ("/orgs/{org}/checkpoints", "post"): "caps",
+    ("/orgs/{org}/log/consistency", "get"): "caps",
     ("/orgs/{org}/users", "get"): "caps",
     ("/orgs/{org}/users", "post"): "caps",
     ("/orgs/{org}/users/{id}", "get"): "caps",
@@ -467,6 +468,8 @@ with concurrent.futures.ThreadPoolExecutor(POOL) as ex:
         f.result()
 st, _ = api("GET", "/orgs/%s/checkpoint" % OWN, acct(roles[0]))
 check("the latest checkpoint is public, API", api_class(st) == "ok", "api %d" % st)
+st, _ = api("GET", "/orgs/%s/log/consistency?from=1&to=1" % OWN, acct(roles[0]))
+check("a consistency proof of the log is public, API", api_class(st) == "ok", "api %d" % st)
 # accounts through the CLI, one role after another (a role given may end sessions)
 for role in roles:
     a = acct(role)

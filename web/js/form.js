@@ -4,7 +4,7 @@
  * picker (name, register number, birth year) with "add a new person" in place,
  * an error shown beside the field it names, by the field's label. */
 import { api, errorText, fieldLabel } from "./api.js";
-import { t } from "./i18n.js";
+import { t, has, loadMore } from "./i18n.js";
 import { fmtNumber } from "./fmt.js";
 import { orgPath, href, state } from "./state.js";
 import { $, clear, el, say, show } from "./ui.js";
@@ -16,6 +16,8 @@ import { localInputToUtc } from "./fmt.js";
 const TITLES = { actions: "form.new_action", incidents: "form.new_incident", action_stages: "form.add_stage", violations: "form.add_violation",
   legal_cases: "form.add_case", assessments: "form.assess", detentions: "form.add_detention", funds: "fund.new" };
 const fieldCache = {};
+/* a choice of a field by its own translation ("enum.PLURAL.FIELD.VALUE"), else the record's words */
+const enumLabel = (plural, name, v) => (has(`enum.${plural}.${name}.${v}`) ? t(`enum.${plural}.${name}.${v}`) : valueLabel(v));
 
 async function fields(plural) {
   if (!fieldCache[plural]) {
@@ -82,7 +84,7 @@ export async function openForm(params, query) {
   const fixed = {};
   for (const [k, v] of query) if (k !== "return") fixed[k] = v;
   const back = query.get("return");
-  const fs = await fields(plural);
+  const [fs] = await Promise.all([fields(plural), loadMore()]); /* help texts and choices in the language */
   if (!Array.isArray(fs)) { failed(fs); return null; }
   const sec = show("form-view");
   $("form-title").textContent = t(TITLES[plural] || "form.new");
@@ -102,7 +104,7 @@ export async function openForm(params, query) {
     const opts = f.kind === "ref" ? await refOptions(f.ref, fixed) : null;
     if (f.kind === "enum" || f.kind === "bool" || opts) {
       ctl = el("select", { id });
-      const values = f.kind === "bool" ? [["yes", t("value.yes")], ["no", t("value.no")]] : opts ? opts : f.values.map((v) => [v, valueLabel(v)]);
+      const values = f.kind === "bool" ? [["yes", t("value.yes")], ["no", t("value.no")]] : opts ? opts : f.values.map((v) => [v, enumLabel(plural, f.name, v)]);
       if (!f.required || opts) ctl.appendChild(el("option", { value: "", text: "—" }));
       for (const [v, text] of values) ctl.appendChild(el("option", { value: v, text }));
       if (f.name === "handling") ctl.value = "internal";

@@ -1,8 +1,10 @@
 /* i18n.js - the interface language: chosen from the browser's when it is one of
- * the four, loaded alone (a phone fetches only its own dictionary), and t(). */
+ * the four, loaded alone (a phone fetches only its own dictionary, its second
+ * half after the first view: loadMore), and t(). */
 export const LANGS = ["en", "tr", "ru", "kk"];
 let dict = {};
 let lang = "en";
+let more = null;
 
 /* the saved choice, else the first of the browser's languages we have, else English */
 export function pickLang() {
@@ -17,12 +19,24 @@ export function pickLang() {
 
 export async function setLang(l) {
   if (!LANGS.includes(l)) l = "en";
-  dict = (await import(`/i18n/${l}.js`)).default;
+  dict = Object.assign({}, (await import(`/i18n/${l}.js`)).default);
   lang = l;
+  more = null;
   localStorage.setItem("fs.lang", l);
   document.documentElement.lang = l;
 }
 export const getLang = () => lang;
+
+/* the rest of the dictionary (the server's error templates, the forms' choices
+ * and help texts, the law a statement cites): i18n/LANG-more.js, fetched after
+ * the first view so that the first load stays small; views that show them await it */
+export function loadMore() {
+  if (!more) {
+    const l = lang;
+    more = import(`/i18n/${l}-more.js`).then((m) => { if (l === lang) Object.assign(dict, m.default); }, () => { more = null; });
+  }
+  return more;
+}
 export const has = (key) => Object.prototype.hasOwnProperty.call(dict, key);
 
 export function t(key, params) {

@@ -2,11 +2,11 @@
  * the one chosen before), asks the server who is logged in and what they may do
  * (GET /api/v1/me), and shows the view of the address. Talks only to /api/v1. */
 import { api } from "./api.js";
-import { pickLang, setLang, t, translatePage, getLang } from "./i18n.js";
+import { pickLang, setLang, t, translatePage, getLang, loadMore } from "./i18n.js";
 import { state, chooseOrg, href } from "./state.js";
 import { $, el, clear, say, show } from "./ui.js";
 import { beforeEach, go, interceptLinks, otherwise, render, route, focusView } from "./router.js";
-import { listPeople, openPerson, openEdit, openStatement, wirePeople } from "./people.js";
+import { listPeople, openPerson, openEdit, wirePeople } from "./people.js";
 import { openWatch, wireWatch } from "./watch.js";
 import { openFunds, openReport, wireFunds } from "./funds.js";
 import { openRecord, openTimeline, wireRecord } from "./record.js";
@@ -27,6 +27,7 @@ async function session() {
   const sel = clear($("org"));
   for (const o of state.orgs) sel.appendChild(el("option", { value: o.slug, text: o.name }));
   $("session").hidden = false;
+  loadMore(); /* error templates, help texts: in the background */
   return me;
 }
 
@@ -63,7 +64,7 @@ route("/o/:org/people", listPeople);
 route("/o/:org/people/new", openEdit);
 route("/o/:org/people/:id", openPerson);
 route("/o/:org/people/:id/edit", openEdit);
-route("/o/:org/people/:id/statement", openStatement);
+route("/o/:org/people/:id/statement", async (p, q) => (await import("./statement.js")).openStatement(p, q)); /* fetched when opened */
 route("/o/:org/watch", openWatch);
 route("/o/:org/funds", openFunds);
 route("/o/:org/funds/:id", openFunds);
@@ -96,6 +97,7 @@ async function boot() {
   $("lang").value = getLang();
   $("lang").addEventListener("change", async () => {
     await setLang($("lang").value);
+    if (me) loadMore();
     translatePage();
     say("");
     render();

@@ -123,36 +123,6 @@ async function recordPayment(ev) {
   showClaims(person.id);
 }
 
-export async function openStatement(params) {
-  const r = await api("GET", orgPath("/statement/" + params.id + "?lang=" + getLang()));
-  if (r.status !== 200) { failed(r); return null; }
-  const sec = show("statement-view");
-  const s = r.data;
-  $("statement-title").textContent = t("statement.title", { name: s.person.full_name });
-  $("statement-date").textContent = t("statement.date", { date: fmtDate(s.as_of) });
-  const cb = clear($("statement-claims").tBodies[0]);
-  for (const c of s.claims) {
-    const tr = el("tr");
-    cell(tr, word("kind", c.kind)); cell(tr, fmtMoney(c.amount_minor, s.currency), "num"); cell(tr, fmtMoney(c.paid_minor, s.currency), "num");
-    cell(tr, fmtMoney(c.outstanding_minor, s.currency), "num");
-    cb.appendChild(tr);
-  }
-  const pb = clear($("statement-payments").tBodies[0]);
-  for (const p of s.payments) {
-    const tr = el("tr");
-    cell(tr, fmtDate(p.paid_on)); cell(tr, p.payer_name + " (" + word("payer", p.payer_kind) + ")"); cell(tr, fmtMoney(p.amount_minor, s.currency), "num");
-    pb.appendChild(tr);
-  }
-  $("statement-totals").textContent = t("claims.totals", { owed: fmtMoney(s.totals.owed_minor, s.currency),
-    paid: fmtMoney(s.totals.paid_minor, s.currency), outstanding: fmtMoney(s.totals.outstanding_minor, s.currency) });
-  const ol = clear($("statement-steps"));
-  for (const ex of s.explanation) for (const st of ex.steps) ol.appendChild(el("li", { text: st.text + (st.law ? " [" + st.law + "]" : "") }));
-  const ul = clear($("statement-warnings"));
-  for (const w of s.warnings) ul.appendChild(el("li", { text: w }));
-  $("statement-back").onclick = () => go(href("/people/" + params.id));
-  return sec;
-}
-
 export async function openEdit(params) {
   let p = null;
   if (params.id) {
@@ -247,6 +217,5 @@ export function wirePeople() {
   $("import-form").addEventListener("submit", importCsv);
   $("payment-form").addEventListener("submit", recordPayment);
   $("open-statement").addEventListener("click", () => person && go(href("/people/" + person.id + "/statement")));
-  $("statement-print").addEventListener("click", () => window.print());
 }
 export { setQuery };

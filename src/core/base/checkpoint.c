@@ -115,6 +115,22 @@ int fs_signing_key_public(struct fs_ctx *ctx, const char *path, char hex[65], st
 	return rc;
 }
 
+int fs_signing_sign(struct fs_ctx *ctx, const char *path, const void *msg, size_t n, unsigned char sig[64],
+		    unsigned char pk[32], struct fs_error *err)
+{
+	char def[4096];
+	if (!path) {
+		fs_signing_key_default(ctx, def);
+		path = def;
+	}
+	unsigned char sk[64];
+	int rc = load_key(path, pk, sk, err);
+	if (!rc)
+		crypto_sign_detached(sig, NULL, msg, n, sk);
+	sodium_memzero(sk, sizeof(sk));
+	return rc;
+}
+
 static const struct fs_column cp_cols[] = {{"id", FS_VINT}, {"org_id", FS_VINT}, {"size", FS_VINT}, {"root", FS_VBLOB},
 	{"ts", FS_VTEXT}, {"text", FS_VTEXT}};
 static const struct fs_table cp_table = {"checkpoints", cp_cols, 6};

@@ -57,6 +57,7 @@ struct shape_ud {
 	const struct fs_entity *e;
 	int journal; /* the table's shape changed: journal every row */
 	int reseal;  /* move restricted text into the seal; people under their own keys */
+	int shape;   /* the journal's shape before (reshape_check.c) */
 	int rc;
 	struct fs_error *err;
 	int64_t *ids; /* rows to reseal, collected first (no writes while selecting) */
@@ -67,13 +68,17 @@ static int shape_row(struct shape_ud *u, const struct fs_value *v)
 {
 	struct fs_rec r;
 	int reseal = u->reseal && (fs_restricted_row(u->e, v) || (u->e->person_col == 0 && v[u->e->sealed_col].type == FS_VBLOB));
+	/* a row changed outside fairshare before the upgrade is journaled as a mismatch, never laundered */
+	int differs = reseal || u->journal ? fs_reshape_row_check(u->ctx, u->e, v, u->shape, u->err) : 0;
+	if (differs < 0)
+		return differs;
 	int rc = rec_from_values_ex(u->ctx, &r, u->e, v, reseal, u->err);
 	if (!rc && reseal)
 		rc = rec_reseal(u->ctx, &r, u->err);
 	if (!rc && reseal)
 		rc = fs_store_update(u->ctx->st, &u->e->table, r.v, u->err);
 	if (!rc && (reseal || u->journal))
-		rc = fs_journal_append(u->ctx, "migrate", NULL, &r, u->err);
+		rc = fs_journal_append(u->ctx, differs ? "mismatch" : "migrate", NULL, &r, u->err);
 	rec_done(&r);
 	return rc;
 }
@@ -140,7 +145,7 @@ static int reshape_journal(struct fs_ctx *ctx, struct fs_error *err)
 		rc = journal_shape(ctx, &done, err);
 	int tables = done < SHAPE_TABLES;
 	for (size_t k = 0; !rc && done < SHAPE_TABLES && k < fs_nentities; k++) {
-		struct shape_ud u = {.ctx = ctx, .e = fs_entities[k], .err = err};
+		struct shape_ud u = {.ctx = ctx, .e = fs_entities[k], .shape = done, .err = err};
 		for (size_t i = 0; i < sizeof(reshaped) / sizeof(reshaped[0]); i++)
 			u.journal |= reshaped[i].version > done && fs_entity_find(reshaped[i].entity) == u.e;
 		u.reseal = done < SHAPE_SEALED_TEXT && (u.e->any_restricted || u.e->person_col == 0);

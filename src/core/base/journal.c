@@ -314,6 +314,10 @@ static int journal_cb(void *p, const struct fs_value *v)
 	}
 	if (v[FS_J_ACTION].n == 5 && !memcmp(v[FS_J_ACTION].p, "batch", 5))
 		return batch_entry(u, v, seq);
+	if (v[FS_J_ACTION].n == 8 && !memcmp(v[FS_J_ACTION].p, "mismatch", 8)) /* reshape_check.c */
+		problem(u, seq, "%s %lld differed from its journal entry when a migration journaled it anew (changed "
+			"outside fairshare before the upgrade; entry %lld)", fs_entities[ei]->name, (long long)v[FS_J_ENTITY_ID].i,
+			(long long)seq);
 	if ((v[FS_J_ACTION].n == 4 && !memcmp(v[FS_J_ACTION].p, "view", 4)) ||
 	    (v[FS_J_ACTION].n == 9 && !memcmp(v[FS_J_ACTION].p, "transfers", 9)) ||
 	    (v[FS_J_ACTION].n == 7 && !memcmp(v[FS_J_ACTION].p, "custody", 7)) ||

@@ -43,4 +43,8 @@ int fs_log_mark_built(struct fs_ctx *ctx, struct fs_error *err);
 /* checkpoint.c: a signed checkpoint; store = 0 keeps it out of the database (a read-only open) */
 int fs_checkpoint_sign(struct fs_ctx *ctx, const char *key_path, int store, char **ret, struct fs_error *err);
 
+/* checkpoint.c: msg signed with this database's signing key (path NULL: the default); its public half in pk */
+int fs_signing_sign(struct fs_ctx *ctx, const char *path, const void *msg, size_t n, unsigned char sig[64],
+		    unsigned char pk[32], struct fs_error *err);
+
 #endif

@@ -61,6 +61,35 @@ static int entry_cb(void *p, const struct fs_value *v)
 	return 1;
 }
 
+/* the entry's line, its index in its log and its inclusion path against size; takes u->entry */
+static int emit(struct fs_ctx *ctx, struct entry_ud *u, int64_t size, struct fs_buf *out, struct fs_error *err)
+{
+	int rc = 0;
+	int64_t org, index;
+	unsigned char leaf[32], path[FS_MERKLE_MAX_PROOF][32];
+	size_t len = 0;
+	if (!rc)
+		rc = fs_log_leaf_of(ctx, u->seq, &org, &index, leaf, err);
+	if (!rc)
+		rc = fs_log_inclusion(ctx, org, index, size, path, &len, err);
+	char *line = rc ? NULL : json_dumps(u->entry, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(u->entry);
+	if (!rc && !line)
+		rc = FS_ENOMEM;
+	if (!rc && (fs_buf_cat(out, "entry: ", line, "\n", NULL) || fs_buf_addf(out, "index: %lld\npath:", (long long)index)))
+		rc = FS_ENOMEM;
+	for (size_t i = 0; !rc && i < len; i++) {
+		char hex[65];
+		fs_hex(path[i], 32, hex);
+		if (fs_buf_cat(out, " ", hex, NULL))
+			rc = FS_ENOMEM;
+	}
+	if (!rc && fs_buf_addc(out, '\n'))
+		rc = FS_ENOMEM;
+	free(line);
+	return rc;
+}
+
 /* one item: the entry line, its index and its path */
 static int add_item(struct fs_ctx *ctx, const char *entity, int64_t id, int64_t size, struct fs_buf *out, struct fs_error *err)
 {
@@ -85,29 +114,11 @@ static int add_item(struct fs_ctx *ctx, const char *entity, int64_t id, int64_t 
 		if (fs_buf_addf(out, "bound: %s %lld row_hash %s\n", entity, (long long)id, hex))
 			rc = FS_ENOMEM;
 	}
-	int64_t org, index;
-	unsigned char leaf[32], path[FS_MERKLE_MAX_PROOF][32];
-	size_t len = 0;
-	if (!rc)
-		rc = fs_log_leaf_of(ctx, u.seq, &org, &index, leaf, err);
-	if (!rc)
-		rc = fs_log_inclusion(ctx, org, index, size, path, &len, err);
-	char *line = rc ? NULL : json_dumps(u.entry, JSON_COMPACT | JSON_ENSURE_ASCII);
-	json_decref(u.entry);
-	if (!rc && !line)
-		rc = FS_ENOMEM;
-	if (!rc && (fs_buf_cat(out, "entry: ", line, "\n", NULL) || fs_buf_addf(out, "index: %lld\npath:", (long long)index)))
-		rc = FS_ENOMEM;
-	for (size_t i = 0; !rc && i < len; i++) {
-		char hex[65];
-		fs_hex(path[i], 32, hex);
-		if (fs_buf_cat(out, " ", hex, NULL))
-			rc = FS_ENOMEM;
+	if (rc) {
+		json_decref(u.entry);
+		return rc;
 	}
-	if (!rc && fs_buf_addc(out, '\n'))
-		rc = FS_ENOMEM;
-	free(line);
-	return rc;
+	return emit(ctx, &u, size, out, err);
 }
 
 int fs_statement_proofs(struct fs_ctx *ctx, int64_t person, char **ret, struct fs_error *err)
@@ -253,5 +264,68 @@ int fs_proof_verify(const char *text, size_t n, json_t **ret, struct fs_error *e
 	if (bad)
 		return fs_fail(err, FS_EINTEGRITY, "proof", "%d of %zu proofs do not hold against the checkpoint", bad,
 			       json_array_size(items));
+	return 0;
+}
+
+struct seqs_ud {
+	int64_t *seqs;
+	size_t n, cap;
+	int rc;
+};
+
+static int seq_cb(void *p, const struct fs_value *v)
+{
+	struct seqs_ud *u = p;
+	if (v[FS_J_ACTION].type == FS_VTEXT && v[FS_J_ACTION].n == 4 && !memcmp(v[FS_J_ACTION].p, "view", 4))
+		return 0;
+	if (u->n >= MAX_ITEMS || fs_grow(&u->seqs, &u->cap, u->n, sizeof(*u->seqs), 16))
+		return u->rc = FS_ELIMIT, 1;
+	u->seqs[u->n++] = v[FS_J_SEQ].i;
+	return 0;
+}
+
+int fs_fund_report_proofs(struct fs_ctx *ctx, int64_t fund, char **ret, struct fs_error *err)
+{
+	char *cp_text = NULL;
+	struct fs_checkpoint cp;
+	int rc = fs_read_begin(ctx, err);
+	if (rc)
+		return rc;
+	if (!(rc = fs_checkpoint_sign(ctx, NULL, 0, &cp_text, err)))
+		rc = fs_checkpoint_parse(cp_text, strlen(cp_text), &cp, err);
+	struct fs_buf out;
+	fs_buf_init(&out, 1u << 20);
+	if (!rc && fs_buf_adds(&out, PROOF_MAGIC))
+		rc = FS_ENOMEM;
+	/* every entry about the fund: its creation and changes, and each batch of transfers with the
+	 * ledger chain's head it bound (verify compares the ledger with those heads) */
+	struct fs_filter f[3] = {{"entity", FS_EQ, fs_vtext("fund")}, {"entity_id", FS_EQ, fs_vint(fund)},
+				 {"org_id", FS_EQ, fs_vint(ctx->org_id)}};
+	struct fs_query q = {.table = &fs_journal_table, .filters = f, .nfilters = 3};
+	struct seqs_ud s = {0};
+	if (!rc)
+		rc = fs_store_select(ctx->st, &q, seq_cb, &s, err);
+	if (!rc && s.rc)
+		rc = fs_fail(err, s.rc, NULL, "more than %d journal entries about fund %lld", MAX_ITEMS, (long long)fund);
+	if (!rc && !s.n)
+		rc = fs_fail(err, FS_ENOTFOUND, NULL, "fund %lld has no journal entry", (long long)fund);
+	for (size_t i = 0; !rc && i < s.n; i++) {
+		struct fs_filter sf = {"seq", FS_EQ, fs_vint(s.seqs[i])};
+		struct fs_query sq = {.table = &fs_journal_table, .filters = &sf, .nfilters = 1, .limit = 1};
+		struct entry_ud u = {0};
+		rc = fs_store_select(ctx->st, &sq, entry_cb, &u, err);
+		if (!rc && u.entry)
+			rc = emit(ctx, &u, cp.size, &out, err);
+	}
+	free(s.seqs);
+	fs_read_end(ctx);
+	if (!rc && fs_buf_adds(&out, cp_text))
+		rc = FS_ENOMEM;
+	free(cp_text);
+	if (rc) {
+		fs_buf_done(&out);
+		return rc;
+	}
+	*ret = fs_buf_take(&out);
 	return 0;
 }

@@ -49,6 +49,12 @@ static int bind_row(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, s
 		fs_row_free(&row); /* nothing left to open, nothing sealed for them again */
 		return 0;
 	}
+	/* the row as its journal says it is, or a mismatch kept in the journal (reshape_check.c) */
+	int differs = fs_reshape_row_check(ctx, e, row.vals, 1000, err);
+	if (differs < 0) {
+		fs_row_free(&row);
+		return differs;
+	}
 	struct fs_rec r;
 	rc = rec_from_values_ex(ctx, &r, e, row.vals, 1, err);
 	fs_row_free(&row);
@@ -57,7 +63,7 @@ static int bind_row(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, s
 	if (!rc)
 		rc = fs_store_update(ctx->st, &e->table, r.v, err);
 	if (!rc)
-		rc = fs_journal_append(ctx, "migrate", NULL, &r, err);
+		rc = fs_journal_append(ctx, differs ? "mismatch" : "migrate", NULL, &r, err);
 	rec_done(&r);
 	return rc;
 }
