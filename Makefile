@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 60
 TEST_BUILD ?= build-test
 DEMO_DB    ?= demo/fairshare.db
 DEPS       = gcc pkg-config meson ninja-build libsqlite3-dev libjansson-dev libsodium-dev zlib1g-dev \
-             libcmocka-dev libmicrohttpd-dev libgnutls28-dev libgfshare-dev sqlite3 curl jq hledger ledger \
+             libcmocka-dev libmicrohttpd-dev libgnutls28-dev nettle-dev libgfshare-dev sqlite3 curl jq hledger ledger \
              libpq-dev postgresql libcurl4-openssl-dev libqrencode-dev node-tweetnacl
 # make test's deploy checks (t25): build the .deb, lint it, rate the unit, TLS clients
 DEPLOY_DEPS = debhelper dpkg-dev fakeroot lintian systemd openssl gnutls-bin

@@ -90,7 +90,7 @@ int fs_front_check_head(const char *head, size_t len, struct fs_http_refusal *ou
 	/* header lines: NAME ":" OWS VALUE OWS, no folding, no control bytes */
 	struct fs_kv framing[16];
 	char names[16][24], values[16][32];
-	size_t nf = 0;
+	size_t nf = 0, lines = 0;
 	int host = 0;
 	for (const char *p = eol + 1; p < head + len;) {
 		const char *e = memchr(p, '\n', (size_t)(head + len - p));
@@ -108,6 +108,8 @@ int fs_front_check_head(const char *head, size_t len, struct fs_http_refusal *ou
 			n++;
 		if (n == 0 || n >= l || p[n] != ':')
 			return refuse(out, 400, "bad_request", "a header line is not NAME: VALUE", NULL);
+		if (++lines > FS_HEAD_MAX_LINES) /* each takes libmicrohttpd's pool: it must hold them all */
+			return refuse(out, 431, "header_too_large", "the request has more header lines than the limit", NULL);
 		for (size_t i = n + 1; i < l; i++)
 			if (((unsigned char)p[i] < ' ' && p[i] != '\t') || p[i] == 0x7f)
 				return refuse(out, 400, "bad_request", "a header value holds control bytes", NULL);

@@ -15,6 +15,17 @@
 
 struct fs_front;
 
+/* The largest request head taken and its most header lines (431 past either),
+ * and libmicrohttpd's memory per connection, which holds a head, the header list
+ * parsed from it, the response's head and the read buffer of a body (bodies
+ * stream through it in pieces). libmicrohttpd zeroes the whole pool after each
+ * request of a kept-alive connection: at 64 KiB that was two thirds of the
+ * instructions of a page. 24 KiB holds an 8 KiB head of 100 lines (and of 300:
+ * measured, tests/cli/t43-speed.sh). */
+#define FS_HEAD_MAX (8u << 10)
+#define FS_HEAD_MAX_LINES 100
+#define FS_CONN_POOL (24u << 10)
+
 /* Listen on addr; head_max: the largest request head taken (bytes); head_s: the
  * seconds a head may take; max_pending: connections waiting for their head.
  * Returns NULL (errno set) when it cannot listen. */

@@ -262,7 +262,7 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 	 * libmicrohttpd listens itself (and its TLS layer sees the bytes first) */
 	int tls = fs_tls_on();
 	struct fs_front *front = NULL;
-	if (!tls && !(front = fs_front_listen(&addr, 32u << 10, o.timeout_s >= 3 ? o.timeout_s / 3 : 1, o.max_connections))) {
+	if (!tls && !(front = fs_front_listen(&addr, FS_HEAD_MAX, o.timeout_s >= 3 ? o.timeout_s / 3 : 1, o.max_connections))) {
 		fs_transport_free(tr);
 		fs_ops_stop();
 		return fs_fail(err, FS_EIO, "listen", "cannot listen on %s (in use, or not allowed)", listen);
@@ -283,7 +283,7 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 			(tls ? 0 : MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC), tls ? (uint16_t)port : 0, NULL,
 		NULL, handler, &s, MHD_OPTION_THREAD_POOL_SIZE, o.threads,
 		MHD_OPTION_CONNECTION_LIMIT, o.max_connections, MHD_OPTION_CONNECTION_TIMEOUT, o.timeout_s,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, completed, &s,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)FS_CONN_POOL, MHD_OPTION_NOTIFY_COMPLETED, completed, &s,
 		MHD_OPTION_NOTIFY_CONNECTION, connection_notify, tr, MHD_OPTION_URI_LOG_CALLBACK, request_line, &s,
 		MHD_OPTION_ARRAY, listen_opts, MHD_OPTION_ARRAY, fs_ops_options(), MHD_OPTION_END);
 	if (!d || (front && fs_front_start(front, d))) {

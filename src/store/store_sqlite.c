@@ -19,12 +19,24 @@
 #define CACHE_SLOTS 256
 #define BUSY_TIMEOUT_MS 10000
 
+/* the index of the k-th parameter a statement's user binds, by name, as found
+ * on the last use: rows bind the same names in the same order every time, and
+ * sqlite3_bind_parameter_index scans every name of the statement (a tenth of a
+ * ledger batch's instructions) */
+#define BIND_MEMO 40
+struct bind_memo {
+	char name[32];
+	int idx;
+};
+
 struct fs_stmt {
 	sqlite3_stmt *s;
 	struct sqlite_store *st;
 	char *sql;
 	int in_use;
 	int cached;
+	int nbind; /* bind calls since the statement was prepared or released */
+	struct bind_memo memo[BIND_MEMO];
 };
 
 struct sqlite_store {
@@ -293,9 +305,19 @@ static int sq_bind(struct fs_stmt *s, const char *name, const struct fs_value *v
 		return fs_fail(err, FS_ESTORE, NULL, "parameter name too long");
 	pname[0] = ':';
 	memcpy(pname + 1, name, len + 1);
-	int idx = sqlite3_bind_parameter_index(s->s, pname);
-	if (idx == 0)
-		return fs_fail(err, FS_ESTORE, name, "query has no parameter %s", pname);
+	int k = s->nbind++, idx;
+	struct bind_memo *m = k < BIND_MEMO ? &s->memo[k] : NULL;
+	if (m && m->idx && strcmp(m->name, pname) == 0) {
+		idx = m->idx;
+	} else {
+		idx = sqlite3_bind_parameter_index(s->s, pname);
+		if (idx == 0)
+			return fs_fail(err, FS_ESTORE, name, "query has no parameter %s", pname);
+		if (m && len + 2 <= sizeof(m->name)) {
+			memcpy(m->name, pname, len + 2);
+			m->idx = idx;
+		}
+	}
 	int rc;
 	switch (v->type) {
 	case FS_VINT: rc = sqlite3_bind_int64(s->s, idx, v->i); break;
@@ -361,6 +383,7 @@ static void sq_release(struct fs_stmt *s)
 		return;
 	sqlite3_reset(s->s);
 	sqlite3_clear_bindings(s->s);
+	s->nbind = 0;
 	if (s->cached) {
 		s->in_use = 0;
 		return;

@@ -26,6 +26,46 @@ struct src {
 	struct fs_error *err;
 };
 
+/* the leaves of a low subtree, in order: hashed again by get_node */
+struct low_ud {
+	unsigned char h[1u << (FS_LOG_LOW - 1)][FS_MERKLE_HASH];
+	uint64_t first, n, want;
+	int bad;
+};
+
+static int low_cb(void *p, const struct fs_value *v)
+{
+	struct low_ud *u = p;
+	if (u->n >= u->want || v[0].type != FS_VINT || (uint64_t)v[0].i != u->first + u->n || v[1].type != FS_VBLOB ||
+	    v[1].n != FS_MERKLE_HASH) {
+		u->bad = 1;
+		return 1;
+	}
+	memcpy(u->h[u->n++], v[1].p, FS_MERKLE_HASH);
+	return 0;
+}
+
+/* a subtree of level 1 .. FS_LOG_LOW - 1 (not stored): its leaves, hashed pairwise */
+static int low_node(struct src *s, unsigned level, uint64_t index, unsigned char out[FS_MERKLE_HASH])
+{
+	struct low_ud u = {.first = index << level, .want = 1ull << level};
+	struct fs_filter f[2] = {{"id", FS_GE, fs_vint(node_key(s->org, 0, (int64_t)u.first))},
+				 {"id", FS_LE, fs_vint(node_key(s->org, 0, (int64_t)(u.first + u.want - 1)))}};
+	static const char *const cols[] = {"idx", "hash"};
+	struct fs_query q = {.table = &nodes_table, .filters = f, .nfilters = 2, .columns = cols, .ncolumns = 2, .raw = 1};
+	int rc = fs_store_select(s->ctx->st, &q, low_cb, &u, s->err);
+	if (rc)
+		return rc;
+	if (u.bad || u.n != u.want)
+		return fs_fail(s->err, FS_EINTEGRITY, NULL, "log %lld: the leaves under the node at level %u index %llu are missing",
+			       (long long)s->org, level, (unsigned long long)index);
+	for (uint64_t n = u.want; n > 1; n /= 2)
+		for (uint64_t i = 0; i < n / 2; i++)
+			fs_merkle_node(u.h[2 * i], u.h[2 * i + 1], u.h[i]);
+	memcpy(out, u.h[0], FS_MERKLE_HASH);
+	return 0;
+}
+
 static int get_node(void *ud, unsigned level, uint64_t index, unsigned char out[FS_MERKLE_HASH])
 {
 	struct src *s = ud;
@@ -33,6 +73,8 @@ static int get_node(void *ud, unsigned level, uint64_t index, unsigned char out[
 	if (level >= 64 || index > (uint64_t)MAX_INDEX)
 		return fs_fail(s->err, FS_EINTEGRITY, NULL, "log %lld: no node at level %u index %llu", (long long)s->org, level,
 			       (unsigned long long)index);
+	if (level > 0 && level < FS_LOG_LOW)
+		return low_node(s, level, index, out);
 	int rc = fs_store_get_raw(s->ctx->st, &nodes_table, node_key(s->org, level, (int64_t)index), &row, s->err);
 	if (rc == FS_ENOTFOUND)
 		return fs_fail(s->err, FS_EINTEGRITY, NULL, "log %lld: the node at level %u index %llu is missing",
@@ -117,9 +159,9 @@ int fs_log_append(struct fs_ctx *ctx, int64_t org, int64_t seq, const unsigned c
 		return rc;
 	int64_t index = size;
 	unsigned level = 0;
-	for (; index & 1; level++, index >>= 1) { /* each subtree this leaf completes */
+	for (; index & 1; level++, index >>= 1) { /* each subtree this leaf completes: stored from FS_LOG_LOW up */
 		fs_merkle_node(ctx->logc.frontier[level], h, h);
-		if ((rc = put_node(ctx, org, level + 1, index >> 1, h, 0, err)))
+		if (level + 1 >= FS_LOG_LOW && (rc = put_node(ctx, org, level + 1, index >> 1, h, 0, err)))
 			return rc;
 	}
 	memcpy(ctx->logc.frontier[level], h, FS_MERKLE_HASH); /* the new complete subtree of size + 1 */

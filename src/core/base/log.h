@@ -2,14 +2,19 @@
  * (RFC 9162, merkle.h) kept in the store. Log 0 is the system log (accounts,
  * and whatever belongs to no organization); log N is organization N's. Each
  * journal entry is one leaf of its organization's log: SHA-256(0x00 || entry hash).
- * Every complete subtree is stored once (table log_nodes), so an append writes
- * O(log n) nodes (amortised two) and every proof reads O(log n). */
+ * Every leaf and every complete subtree of FS_LOG_LOW levels or more is stored
+ * once (table log_nodes); the subtrees below (2 to 8 leaves) are hashed again
+ * from their leaves when read. An append writes its leaf and, one time in
+ * sixteen on average, a higher node (storing every subtree was two writes an
+ * append, more than the journal entry itself); every proof reads O(log n). */
 #ifndef FS_LOG_H
 #define FS_LOG_H
 
 #include <stdint.h>
 
 #include "merkle.h"
+
+enum { FS_LOG_LOW = 4 }; /* levels 1 .. FS_LOG_LOW - 1 are not stored */
 
 struct fs_ctx;
 struct fs_buf;

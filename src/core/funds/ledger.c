@@ -53,6 +53,7 @@ struct batch {
 	struct acct *accts;
 	size_t nacct, capacct;
 	char currency[4];
+	char ts[24], today[11]; /* when the batch is recorded: once for its rows */
 	unsigned char head[FS_HASH_BYTES];
 	int64_t stored, first_seq, last_seq;
 	struct fs_payout_rule rule;
@@ -393,9 +394,7 @@ static int check(struct batch *b, const struct fs_transfer *t, struct fs_transfe
 static int store_row(struct batch *b, const struct fs_transfer *t, const char *timeout, int64_t *seq)
 {
 	struct fs_ctx *ctx = b->ctx;
-	char ts[24], today[11];
-	now_iso(ts, time(NULL));
-	fs_date_format(fs_date_today(), today);
+	const char *ts = b->ts, *today = b->today;
 	struct fs_buf party;
 	fs_buf_init(&party, 4096);
 	int rc = 0;
@@ -568,6 +567,8 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 		return fs_fail(err, FS_ENOTFOUND, "fund", "there is no fund with id %lld", (long long)fund);
 	}
 	struct batch b = {.ctx = ctx, .fund = fund, .err = err};
+	now_iso(b.ts, time(NULL));
+	fs_date_format(fs_date_today(), b.today);
 	const struct fs_value *cur = &frow.vals[fe->col_of[fs_field_index(fe, "currency")]];
 	snprintf(b.currency, sizeof(b.currency), "%.*s", (int)cur->n, (const char *)cur->p);
 	fs_row_free(&frow);
