@@ -28,9 +28,9 @@ export const browser = await chromium.launch({
 });
 
 export const dict = {};
-for (const l of ["en", "tr", "ru", "kk"]) /* both halves: LANG.js and LANG-more.js (web/js/i18n.js loadMore) */
-  dict[l] = Object.assign({}, (await import(path.join(root, "web/i18n", l + ".js"))).default,
-    (await import(path.join(root, "web/i18n", l + "-more.js"))).default);
+for (const l of ["en", "tr", "ru", "kk"]) /* every part: LANG.js, LANG-more.js, LANG-errors.js (web/js/i18n.js loadMore) */
+  dict[l] = Object.assign({}, ...await Promise.all(["", "-more", "-errors"].map(async (p) =>
+    (await import(path.join(root, "web/i18n", l + p + ".js"))).default)));
 
 // A new browser context logged in as a demo account; the people view shown.
 export async function session(user, opts) {

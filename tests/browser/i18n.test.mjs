@@ -18,20 +18,22 @@ function test(name, fn) {
 function assert(c, m) { if (!c) throw new Error(m); }
 const dict = {}, part = {};
 for (const l of ["en", "tr", "ru", "kk"]) {
-  /* each language in two halves: LANG.js at the first load, LANG-more.js after it (web/js/i18n.js) */
-  part[l] = [(await import(path.join(root, "web/i18n", l + ".js"))).default, (await import(path.join(root, "web/i18n", l + "-more.js"))).default];
+  /* each language in three parts: LANG.js at the first load, LANG-more.js and LANG-errors.js after it (web/js/i18n.js) */
+  part[l] = await Promise.all(["", "-more", "-errors"].map(async (p) => (await import(path.join(root, "web/i18n", l + p + ".js"))).default));
   dict[l] = Object.assign({}, ...part[l]);
 }
-test("each half of a dictionary has the same keys in the four languages, and no key is in both halves", () => {
+const PARTS = ["LANG.js", "LANG-more.js", "LANG-errors.js"];
+test("each part of a dictionary has the same keys in the four languages, and no key is in two parts", () => {
   for (const l of ["tr", "ru", "kk"])
-    for (const i of [0, 1]) {
+    for (const i of [0, 1, 2]) {
       const diff = Object.keys(part.en[i]).filter((k) => !(k in part[l][i])).concat(Object.keys(part[l][i]).filter((k) => !(k in part.en[i])));
-      assert(!diff.length, `${l}, ${i ? "LANG-more.js" : "LANG.js"}: keys not in both: ${diff.join(", ")}`);
+      assert(!diff.length, `${l}, ${PARTS[i]}: keys not in both: ${diff.join(", ")}`);
     }
-  for (const l of ["en", "tr", "ru", "kk"]) {
-    const both = Object.keys(part[l][0]).filter((k) => k in part[l][1]);
-    assert(!both.length, `${l}: in both halves: ${both.join(", ")}`);
-  }
+  for (const l of ["en", "tr", "ru", "kk"])
+    for (const [i, j] of [[0, 1], [0, 2], [1, 2]]) {
+      const both = Object.keys(part[l][i]).filter((k) => k in part[l][j]);
+      assert(!both.length, `${l}: in ${PARTS[i]} and ${PARTS[j]}: ${both.join(", ")}`);
+    }
 });
 
 test("the four dictionaries have the same keys", () => {

@@ -13,7 +13,8 @@ export function templates(root) {
     /* every .c file below d (src/core is split into domain folders) */
     for (const f of fs.readdirSync(path.join(root, d), { recursive: true }).filter((x) => x.endsWith(".c"))) {
       const src = fs.readFileSync(path.join(root, d, f), "utf8");
-      const re = /fs_fail\(\s*[^;"]*?,\s*[^;"]*?,\s*[^;"]*?,\s*((?:"(?:[^"\\]|\\.)*"\s*)+)/g;
+      /* the field may be a string literal too (fs_fail(err, FS_EINVAL, "reason", "...")) */
+      const re = /fs_fail\(\s*[^;"]*?,\s*[^;"]*?,\s*(?:[^;",]|"(?:[^"\\]|\\.)*")*?,\s*((?:"(?:[^"\\]|\\.)*"\s*)+)/g;
       let m;
       while ((m = re.exec(src))) {
         const t = [...m[1].matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((x) => unescape(x[1])).join("");

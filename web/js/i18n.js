@@ -28,12 +28,14 @@ export async function setLang(l) {
 export const getLang = () => lang;
 
 /* the rest of the dictionary (the server's error templates, the forms' choices
- * and help texts, the law a statement cites): i18n/LANG-more.js, fetched after
+ * and help texts, the law a statement cites): i18n/LANG-more.js and
+ * LANG-errors.js (the templates whose field the call names), fetched after
  * the first view so that the first load stays small; views that show them await it */
 export function loadMore() {
   if (!more) {
     const l = lang;
-    more = import(`/i18n/${l}-more.js`).then((m) => { if (l === lang) Object.assign(dict, m.default); }, () => { more = null; });
+    more = Promise.all([import(`/i18n/${l}-more.js`), import(`/i18n/${l}-errors.js`)])
+      .then(([m, e]) => { if (l === lang) Object.assign(dict, m.default, e.default); }, () => { more = null; });
   }
   return more;
 }

@@ -440,8 +440,7 @@ int fs_shares_combine(const char *const *shares, size_t count, unsigned char fpr
 		nrs[i] = raw[i][1];
 	}
 	if (!rc && count < k)
-		rc = fs_fail(err, FS_ECRYPTO, "shares", "%zu share%s given; this key needs %u of them", count,
-			     count == 1 ? "" : "s", k);
+		rc = fs_fail(err, FS_ECRYPTO, "shares", "shares given: %zu; this key needs %u of them", count, k);
 	if (!rc) {
 		gfshare_fill_rand = fill_rand; /* the library calls it on its own buffers too */
 		gfshare_ctx *g = gfshare_ctx_init_dec(nrs, (unsigned)k, 32);
