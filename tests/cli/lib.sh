@@ -62,12 +62,28 @@ flip_byte() {
 }
 # start_server [OFFSET]: fairshare serve on a free-ish port (waits up to 30 s for it: the
 # machine may be loaded); sets $server, $port, $B
+# Starts 'fairshare serve' on a free loopback port: ready once THIS server says it
+# listens (another test's server on the same port must not answer for it); a port
+# in use is left for another. $server, $port and $B name it.
 start_server() {
-	port=$((20000 + ($$ + ${1:-0}) % 20000))
-	"$FS_BIN" --db "$DB" serve --listen 127.0.0.1:$port >"$T/serve.out" 2>"$T/serve.err" &
-	server=$!
-	B=http://127.0.0.1:$port/api/v1
-	for i in $(seq 1 300); do curl -s "$B/health" >/dev/null 2>&1 && return 0; sleep 0.1; done
+	for attempt in 0 1 2 3 4 5 6 7; do
+		port=$((20000 + ($$ + ${1:-0} + attempt * 7919) % 20000))
+		"$FS_BIN" --db "$DB" serve --listen 127.0.0.1:$port >"$T/serve.out" 2>"$T/serve.err" &
+		server=$!
+		B=http://127.0.0.1:$port/api/v1
+		for i in $(seq 1 600); do
+			grep -q "fairshare is serving" "$T/serve.out" 2>/dev/null && break
+			kill -0 "$server" 2>/dev/null || break
+			sleep 0.1
+		done
+		if grep -q "fairshare is serving" "$T/serve.out" 2>/dev/null; then
+			for i in $(seq 1 300); do curl -s "$B/health" >/dev/null 2>&1 && return 0; sleep 0.1; done
+			return 1
+		fi
+		kill -0 "$server" 2>/dev/null && { kill -9 "$server"; wait "$server" 2>/dev/null; return 1; }
+		wait "$server" 2>/dev/null
+		grep -q "cannot listen" "$T/serve.err" || return 1
+	done
 	return 1
 }
 finish() {

@@ -25,7 +25,8 @@ while IFS= read -r line; do
 	esac
 done <"$T/matrix.out"
 same "the matrix ran to its end" "$rc" 0
-[ "$rc" -eq 0 ] || sed 's/^/#   /' "$T/matrix.err" | tail -n 20
+[ "$rc" -eq 0 ] || { sed 's/^/#   /' "$T/matrix.err" | tail -n 20; kill -0 "$server" 2>/dev/null || {
+	echo "#   the server is gone; the end of its error output:"; tail -n 30 "$T/serve.err" | sed 's/^/#   /'; }; }
 same "it walked every role" "$(grep -c '^PASS .*: list people$' "$T/matrix.out")" "$(fs policy --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["roles"]))')"
 kill -TERM "$server"
 wait "$server"
