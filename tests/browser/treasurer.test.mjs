@@ -25,7 +25,7 @@ const money = (page, minor) => page.evaluate((m) => import("/js/fmt.js").then((f
 /* the message shown beside a form */
 async function near(page, sel, want) {
   const m = page.locator(sel + " + .near-msg", want ? { hasText: want } : {});
-  await m.waitFor({ state: "visible", timeout: 10000 }).catch(() => {});
+  await m.waitFor({ state: "visible", timeout: 30000 }).catch(() => {}); /* a loaded test machine: strike pay for 60 under ASan takes seconds */
   return ((await page.locator(sel + " + .near-msg").textContent({ timeout: 1000 }).catch(() => "")) || "").trim();
 }
 async function openFund(page) {
