@@ -64,11 +64,11 @@ static int checkpoint_verify(int argc, char **argv)
 		return rc;
 	if (nfiles == 0)
 		return cli_usage("checkpoint verify: give the checkpoint FILE(s)");
-	argv++; /* the files: argv[1..nfiles] */
+	char **files = argv + 1; /* the parser left the files first: files[0..nfiles-1] */
 	int bad = 0;
-	for (int i = 1; i <= nfiles; i++) {
+	for (int i = 0; i < nfiles; i++) {
 		size_t n;
-		char *text = read_small(argv[i], &n);
+		char *text = read_small(files[i], &n);
 		struct fs_checkpoint cp;
 		struct fs_error err = {0};
 		if (!text) {
@@ -76,10 +76,10 @@ static int checkpoint_verify(int argc, char **argv)
 			continue;
 		}
 		if (fs_checkpoint_parse(text, n, &cp, &err)) {
-			fprintf(stderr, "fairshare: %s: %s\n", argv[i], err.message);
+			fprintf(stderr, "fairshare: %s: %s\n", files[i], err.message);
 			bad = 1;
 		} else {
-			print_cp(argv[i], &cp);
+			print_cp(files[i], &cp);
 		}
 		free(text);
 	}
