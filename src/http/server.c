@@ -278,6 +278,8 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL); /* worker threads inherit the mask */
+	/* a client gone mid-answer is an error of that write (EPIPE), never the end of the server */
+	signal(SIGPIPE, SIG_IGN);
 	struct MHD_Daemon *d = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | fs_ops_flags() |
 			(tls ? 0 : MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC), tls ? (uint16_t)port : 0, NULL,
