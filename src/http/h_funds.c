@@ -178,24 +178,6 @@ out_free:
 
 /* ---- the treasurer's operations, one call each (core/fund_ops.c) ---- */
 
-/* The body as a JSON object held to fields; NULL after queuing the 400. */
-static json_t *body_object(const struct fs_hreq *q, const struct fs_json_field *fields)
-{
-	json_error_t jerr;
-	struct fs_body_error berr = {0};
-	json_t *j = json_loadb(q->body ? q->body : "", q->body_len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!json_is_object(j)) {
-		fs_http_send_error(q->c, 400, j ? "wrong_type" : "malformed_json", "send a JSON object", NULL);
-		json_decref(j);
-		return NULL;
-	}
-	if (fs_body_check_object(j, fields, &berr)) {
-		fs_http_send_error(q->c, 400, berr.code, berr.message, berr.field);
-		json_decref(j);
-		return NULL;
-	}
-	return j;
-}
 
 /* "amount": "250.00" or "amount_minor": 25000 (one of them); 0 or FS_EINVAL */
 int fs_hreq_amount(const json_t *j, int *has, int64_t *minor, struct fs_error *err)
@@ -224,7 +206,7 @@ enum MHD_Result fs_h_fund_money(struct fs_hreq *q)
 	int64_t fund = path_fund(q);
 	if (!fund)
 		return MHD_YES;
-	json_t *j = body_object(q, money_fields), *out = NULL;
+	json_t *j = fs_hreq_body_object(q, money_fields), *out = NULL;
 	if (!j)
 		return MHD_YES;
 	int out_of = !strcmp(q->seg[6], "disbursements");
@@ -299,7 +281,7 @@ enum MHD_Result fs_h_fund_strike(struct fs_hreq *q)
 	int64_t fund = path_fund(q);
 	if (!fund)
 		return MHD_YES;
-	json_t *j = body_object(q, strike_fields), *out = NULL;
+	json_t *j = fs_hreq_body_object(q, strike_fields), *out = NULL;
 	if (!j)
 		return MHD_YES;
 	struct fs_error err = {0};

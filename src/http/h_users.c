@@ -42,30 +42,12 @@ static const struct fs_json_field create_fields[] = {
 static const struct fs_json_field change_fields[] = {
 	{"role", JSON_STRING, 0}, {"disabled", JSON_TRUE, 0}, {"password", JSON_STRING, 0}, {NULL, 0, 0}};
 
-/* The body as a JSON object held to fields; NULL after queuing the 400. */
-static json_t *body_object(const struct fs_hreq *q, const struct fs_json_field *fields)
-{
-	json_error_t jerr;
-	struct fs_body_error berr = {0};
-	json_t *j = json_loadb(q->body ? q->body : "", q->body_len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!json_is_object(j)) {
-		fs_http_send_error(q->c, 400, j ? "wrong_type" : "malformed_json", "send a JSON object", NULL);
-		json_decref(j);
-		return NULL;
-	}
-	if (fs_body_check_object(j, fields, &berr)) {
-		fs_http_send_error(q->c, 400, berr.code, berr.message, berr.field);
-		json_decref(j);
-		return NULL;
-	}
-	return j;
-}
 
 /* POST /orgs/{org}/users {username, password?, role?}: without a password, a
  * new one is made and answered once as initial_password. */
 enum MHD_Result fs_h_user_create(struct fs_hreq *q)
 {
-	json_t *j = body_object(q, create_fields);
+	json_t *j = fs_hreq_body_object(q, create_fields);
 	if (!j)
 		return MHD_YES;
 	struct fs_error err = {0};
@@ -91,7 +73,7 @@ enum MHD_Result fs_h_user_update(struct fs_hreq *q)
 	int64_t id = path_account(q);
 	if (!id)
 		return fs_http_send_error(q->c, 404, "not_found", "no such account", NULL);
-	json_t *j = body_object(q, change_fields);
+	json_t *j = fs_hreq_body_object(q, change_fields);
 	if (!j)
 		return MHD_YES;
 	struct fs_error err = {0};

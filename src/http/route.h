@@ -70,6 +70,8 @@ enum MHD_Result fs_route_dispatch(struct fs_ctx *ctx, struct MHD_Connection *c, 
 
 /* Shared by the handlers. */
 const char *fs_hreq_arg(const struct fs_hreq *q, const char *name);
+/* The body as a JSON object held to fields (body.h); NULL after queuing the 400. */
+json_t *fs_hreq_body_object(const struct fs_hreq *q, const struct fs_json_field *fields);
 /* A core error as its HTTP answer (internal ones say little). */
 enum MHD_Result fs_hreq_fail(const struct fs_hreq *q, int rc, const struct fs_error *err);
 /* Parse the body as e's fields (NULL: any); on a bad body the 400 is queued and

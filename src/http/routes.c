@@ -80,6 +80,24 @@ const char fs_cap_collection[] = "(the collection's)";
 
 /* ---- shared by the handlers ---- */
 
+json_t *fs_hreq_body_object(const struct fs_hreq *q, const struct fs_json_field *fields)
+{
+	json_error_t jerr;
+	struct fs_body_error berr = {0};
+	json_t *j = json_loadb(q->body ? q->body : "", q->body_len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!json_is_object(j)) {
+		fs_http_send_error(q->c, 400, j ? "wrong_type" : "malformed_json", "send a JSON object", NULL);
+		json_decref(j);
+		return NULL;
+	}
+	if (fs_body_check_object(j, fields, &berr)) {
+		fs_http_send_error(q->c, 400, berr.code, berr.message, berr.field);
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
 const char *fs_hreq_arg(const struct fs_hreq *q, const char *name)
 {
 	return MHD_lookup_connection_value(q->c, MHD_GET_ARGUMENT_KIND, name);
