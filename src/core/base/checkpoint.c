@@ -233,8 +233,7 @@ int fs_checkpoint_latest(struct fs_ctx *ctx, int64_t org, char **ret, struct fs_
 	return 0;
 }
 
-/* "name: value\n" at *p, the value copied to out; 0 or -1 */
-static int field(const char **p, const char *end, const char *name, char *out, size_t cap)
+int fs_text_field(const char **p, const char *end, const char *name, char *out, size_t cap)
 {
 	size_t nl = strlen(name);
 	if ((size_t)(end - *p) < nl + 2 || memcmp(*p, name, nl) || (*p)[nl] != ':' || (*p)[nl + 1] != ' ')
@@ -260,12 +259,12 @@ int fs_checkpoint_parse(const char *text, size_t n, struct fs_checkpoint *cp, st
 	char id[32], size[32], root[80], key[80], sig[140];
 	struct fs_checkpoint c = {0};
 	const char *what = "org";
-	if (field(&p, end, "org", c.org, sizeof(c.org)) || (what = "org-id", field(&p, end, "org-id", id, sizeof(id))) ||
-	    (what = "size", field(&p, end, "size", size, sizeof(size))) || (what = "root", field(&p, end, "root", root, sizeof(root))) ||
-	    (what = "time", field(&p, end, "time", c.time, sizeof(c.time))) || (what = "key", field(&p, end, "key", key, sizeof(key))))
+	if (fs_text_field(&p, end, "org", c.org, sizeof(c.org)) || (what = "org-id", fs_text_field(&p, end, "org-id", id, sizeof(id))) ||
+	    (what = "size", fs_text_field(&p, end, "size", size, sizeof(size))) || (what = "root", fs_text_field(&p, end, "root", root, sizeof(root))) ||
+	    (what = "time", fs_text_field(&p, end, "time", c.time, sizeof(c.time))) || (what = "key", fs_text_field(&p, end, "key", key, sizeof(key))))
 		return fs_fail(err, FS_EINVAL, "checkpoint", "the checkpoint's line '%s: ...' is missing or malformed", what);
 	size_t signed_len = (size_t)(p - start);
-	if (field(&p, end, "signature", sig, sizeof(sig)))
+	if (fs_text_field(&p, end, "signature", sig, sizeof(sig)))
 		return fs_fail(err, FS_EINVAL, "checkpoint", "the checkpoint has no line 'signature: ...'");
 	char *e1, *e2;
 	c.org_id = strtoll(id, &e1, 10);

@@ -47,4 +47,7 @@ int fs_checkpoint_sign(struct fs_ctx *ctx, const char *key_path, int store, char
 int fs_signing_sign(struct fs_ctx *ctx, const char *path, const void *msg, size_t n, unsigned char sig[64],
 		    unsigned char pk[32], struct fs_error *err);
 
+/* checkpoint.c: the signed texts' "name: value\n" line at *p, the value copied to out (at most cap - 1
+ * bytes) and *p moved past it; 0, or -1 when the line is not that name's or too long */
+int fs_text_field(const char **p, const char *end, const char *name, char *out, size_t cap);
 #endif

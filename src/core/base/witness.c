@@ -136,21 +136,6 @@ static int countersign(struct fs_ctx *ctx, const struct fs_witness_io *io, const
 	return 0;
 }
 
-/* "name: value\n" at *p, the value copied to out; 0 or -1 */
-static int line(const char **p, const char *end, const char *name, char *out, size_t cap)
-{
-	size_t nl = strlen(name);
-	if ((size_t)(end - *p) < nl + 2 || memcmp(*p, name, nl) || (*p)[nl] != ':' || (*p)[nl + 1] != ' ')
-		return -1;
-	const char *v = *p + nl + 2, *eol = memchr(v, '\n', (size_t)(end - v));
-	if (!eol || (size_t)(eol - v) >= cap)
-		return -1;
-	memcpy(out, v, (size_t)(eol - v));
-	out[eol - v] = 0;
-	*p = eol + 1;
-	return 0;
-}
-
 int fs_witness_verify(const char *text, size_t n, json_t **ret, struct fs_error *err)
 {
 	const char *w = n >= strlen(W_MAGIC) ? memmem(text, n, W_MAGIC, strlen(W_MAGIC)) : NULL, *end = text + n;
@@ -162,8 +147,8 @@ int fs_witness_verify(const char *text, size_t n, json_t **ret, struct fs_error 
 	unsigned char wk[32], sig[64];
 	size_t blen;
 	struct fs_checkpoint cp;
-	if (line(&p, end, "url", url, sizeof(url)) || line(&p, end, "witnessed", when, sizeof(when)) ||
-	    line(&p, end, "witness-key", khex, sizeof(khex)) || fs_unhex(khex, wk, 32))
+	if (fs_text_field(&p, end, "url", url, sizeof(url)) || fs_text_field(&p, end, "witnessed", when, sizeof(when)) ||
+	    fs_text_field(&p, end, "witness-key", khex, sizeof(khex)) || fs_unhex(khex, wk, 32))
 		return fs_fail(err, FS_EINVAL, "witness", "the witness's lines (url, witnessed, witness-key) are missing or malformed");
 	if (cp_block(p, (size_t)(end - p), &block, &blen) || block != p)
 		return fs_fail(err, FS_EINVAL, "witness", "the countersigned checkpoint does not follow the witness's lines");
@@ -171,7 +156,7 @@ int fs_witness_verify(const char *text, size_t n, json_t **ret, struct fs_error 
 	if (rc)
 		return rc;
 	const char *q = block + blen;
-	if (line(&q, end, "witness-signature", shex, sizeof(shex)) || fs_unhex(shex, sig, 64))
+	if (fs_text_field(&q, end, "witness-signature", shex, sizeof(shex)) || fs_unhex(shex, sig, 64))
 		return fs_fail(err, FS_EINVAL, "witness", "the countersigned checkpoint has no line 'witness-signature: ...'");
 	if (crypto_sign_verify_detached(sig, (const unsigned char *)w, (size_t)(block + blen - w), wk) != 0)
 		return fs_fail(err, FS_ECRYPTO, "witness", "the witness's signature does not match the text (altered, or "
