@@ -86,7 +86,19 @@ start_server() {
 	done
 	return 1
 }
+# A server's sanitizer report is a failure even when every answer looked right (a
+# server that dies of one leaves later tests with refused connections and no reason).
+server_reports() {
+	for f in "$T"/serve*.err "$T"/*/serve*.err; do
+		[ -f "$f" ] || continue
+		if grep -q -e 'runtime error:' -e 'ERROR: AddressSanitizer' -e 'ERROR: LeakSanitizer' "$f"; then
+			notok "the server ran clean (sanitizers): $(basename "$f")"
+			grep -A 12 -e 'runtime error:' -e 'ERROR: AddressSanitizer' -e 'ERROR: LeakSanitizer' "$f" | head -n 16 | sed 's/^/#   /'
+		fi
+	done
+}
 finish() {
+	server_reports
 	echo "1..$n"
 	if [ "${FS_TEST_DB:-sqlite}" = postgres ]; then
 		dropdb --force "$FS_PG_DB" 2>/dev/null

@@ -119,8 +119,11 @@ poll "30 acknowledged writes" '[ "$(acked)" -ge 30 ]'
 pm=$(head -n 1 "$R/p/postmaster.pid")
 kids=$(ps -o pid= --ppid "$pm")
 echo killed >"$R/killed"
+# a backend may end on its own between ps and kill (each CLI write is a connection):
+# what must hold is that the primary is gone
 # shellcheck disable=SC2086
-kill -9 "$pm" $kids
+kill -9 "$pm" $kids 2>/dev/null
+poll "the primary gone" '! ps -o stat= -p "$pm" | grep -qv Z'
 same "kill -9 of the primary and its backends" "$?" 0
 n_acked_at_kill=$(acked)
 touch "$R/stop"

@@ -8,7 +8,7 @@
 import { api } from "./api.js";
 import { t, word } from "./i18n.js";
 import { orgPath } from "./state.js";
-import { $, cell, clear, el, say, show } from "./ui.js";
+import { $, cell, clear, el, say, show, scroller } from "./ui.js";
 import { failed } from "./people.js";
 
 /* the roles an account can be given, as the API documents them (a list of
@@ -71,7 +71,7 @@ export async function openUsers() {
     el("small", { id: "new-password-help", class: "help", text: t("adm.password_help") }),
     el("p", { class: "row" }, el("button", { type: "submit", text: t("adm.add_submit") })));
   const once = el("p", { id: "initial-password", hidden: true });
-  body.append(el("div", { class: "scroll" }, table), form, once,
+  body.append(scroller(table), form, once,
     el("p", { class: "help", text: t("adm.tokens_cli") }));
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();

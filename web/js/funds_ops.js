@@ -9,7 +9,7 @@ import { api, errorText } from "./api.js";
 import { t, word } from "./i18n.js";
 import { fmtDate, fmtMoney, fmtNumber } from "./fmt.js";
 import { can, orgPath } from "./state.js";
-import { $, cell, clear, el, say } from "./ui.js";
+import { $, cell, clear, el, say, scroller } from "./ui.js";
 import { failed } from "./people.js";
 
 const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : Date.now().toString(36) + Math.random().toString(36).slice(2));
@@ -158,7 +158,7 @@ function payrollPart(box, fid, refresh) {
         cell(tr, fmtNumber(e.line), "num"); cell(tr, e.id || ""); cell(tr, e.message);
         tb.appendChild(tr);
       }
-      report.append(el("div", { class: "scroll" }, el("table", { id: "payroll-errors" }, el("thead", {}, el("tr", {},
+      report.append(scroller(el("table", { id: "payroll-errors" }, el("thead", {}, el("tr", {},
         el("th", { text: t("fo.line") }), el("th", { text: t("fo.id") }), el("th", { text: t("fo.problem") }))), tb)));
       say(t("fo.payroll_refused"), true, form);
     } else {
@@ -207,7 +207,7 @@ async function ledgerPart(box, fid, cur) {
     cell(tr, fmtMoney(x.amount_minor, cur), "num"); cell(tr, t("fo.status_" + x.status)); cell(tr, who(x.entered_by));
     tb.appendChild(tr);
   }
-  sec.append(el("div", { class: "scroll" }, el("table", { id: "ledger-table" }, el("thead", {}, el("tr", {},
+  sec.append(scroller(el("table", { id: "ledger-table" }, el("thead", {}, el("tr", {},
     ...["action.date", "fund.what", "fo.from_to", "payment.amount", "claims.status", "fund.entered_by"].map((k) => el("th", { text: t(k) })))), tb)),
   el("p", { text: t("fo.shown", { n: fmtNumber(r.data.items.length), total: fmtNumber(r.data.total) }) }));
   const bal = el("tbody");
@@ -216,7 +216,7 @@ async function ledgerPart(box, fid, cur) {
     cell(tr, word("account", b.name)); cell(tr, fmtMoney(b.balance_minor, cur), "num");
     bal.appendChild(tr);
   }
-  sec.append(el("h4", { text: t("fo.balances") }), el("div", { class: "scroll" }, el("table", { id: "balances-table" }, bal)));
+  sec.append(el("h4", { text: t("fo.balances") }), scroller(el("table", { id: "balances-table" }, bal)));
   const base = "/api/v1" + orgPath("/funds/" + fid + "/export?format=");
   sec.append(el("p", { class: "row", id: "fund-exports" }, t("fo.exports") + ": ",
     el("a", { href: base + "csv", download: "fund-" + fid + ".csv", text: "CSV" }),

@@ -6,7 +6,7 @@ import { api } from "./api.js";
 import { t, word } from "./i18n.js";
 import { fmtMoney, fmtNumber } from "./fmt.js";
 import { can, orgPath, href } from "./state.js";
-import { $, cell, clear, el, link, say, show } from "./ui.js";
+import { $, cell, clear, el, link, say, show, scroller } from "./ui.js";
 import { failed } from "./people.js";
 
 function section() {
@@ -22,7 +22,7 @@ function table(id, cols, rows) {
   for (const c of cols) head.appendChild(el("th", { scope: "col" }, c ? document.createTextNode(c) : el("span", { class: "sr-only", text: t("w14b.actions") })));
   const tb = el("tbody");
   for (const r of rows) tb.appendChild(r);
-  return el("div", { class: "scroll", tabindex: 0 }, el("table", { id }, el("thead", {}, head), tb));
+  return scroller(el("table", { id }, el("thead", {}, head), tb));
 }
 
 export async function openRegister() {

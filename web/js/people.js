@@ -5,7 +5,7 @@ import { api, errorText, fieldLabel } from "./api.js";
 import { t, word, getLang } from "./i18n.js";
 import { fmtDate, fmtMoney, fmtNumber } from "./fmt.js";
 import { state, can, orgPath, href } from "./state.js";
-import { $, cell, clear, el, say, show } from "./ui.js";
+import { $, cell, clear, el, say, show, scroller } from "./ui.js";
 import { go, setQuery } from "./router.js";
 import { paymentState } from "./funds_reverse.js";
 
@@ -132,7 +132,7 @@ function memberships(sec, items, writes, id, back) {
     if (writes) actions(cell(tr, ""), "memberships", x, x.left_on ? null : "left_on", back);
     table.tBodies[0].appendChild(tr);
   }
-  box.append(el("div", { class: "scroll", tabindex: 0 }, table));
+  box.append(scroller(table));
 }
 
 async function showClaims(id) {
@@ -246,7 +246,7 @@ async function importCsv(ev) {
     for (const v of [e.line, e.column || "", fieldLabel(e.field), e.message]) cell(tr, v);
     table.appendChild(tr);
   }
-  out.appendChild(el("div", { class: "scroll", tabindex: 0 }, table));
+  out.appendChild(scroller(table));
 }
 
 export function wirePeople() {

@@ -17,6 +17,10 @@ export function el(tag, attrs, ...children) {
   return e;
 }
 
+/* a table too wide for a phone scrolls in its own box, which a keyboard can reach
+ * (focusable) so its hidden columns are not out of reach without a mouse */
+export function scroller(...children) { return el("div", { class: "scroll", tabindex: 0 }, ...children); }
+
 export function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); return node; }
 
 export function cell(tr, text, cls) {

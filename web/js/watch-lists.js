@@ -7,7 +7,7 @@ import { api } from "./api.js";
 import { t, word } from "./i18n.js";
 import { fmtDate, fmtMoney, fmtNumber } from "./fmt.js";
 import { orgPath, href, state } from "./state.js";
-import { $, cell, clear, el, link, say, show } from "./ui.js";
+import { $, cell, clear, el, link, say, show, scroller } from "./ui.js";
 import { go } from "./router.js";
 import { failed } from "./people.js";
 
@@ -26,7 +26,7 @@ function section() {
     el("h2", { id: "watchlist-title" }),
     el("nav", { id: "watchlist-nav", class: "tabs" }),
     el("p", { id: "watchlist-count" }),
-    el("div", { class: "scroll", tabindex: 0 }, el("table", { id: "watchlist-table" }, el("caption", { id: "watchlist-caption", class: "sr-only" }),
+    scroller(el("table", { id: "watchlist-table" }, el("caption", { id: "watchlist-caption", class: "sr-only" }),
       el("thead"), el("tbody"))),
     el("div", { class: "row" },
       el("button", { id: "watchlist-prev", type: "button" }), el("button", { id: "watchlist-next", type: "button" }),

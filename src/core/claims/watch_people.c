@@ -317,7 +317,8 @@ int fs_watch_people(struct fs_ctx *ctx, const struct fs_watch_people_opts *o, js
 		}
 		total = (int64_t)kept;
 		struct sort_by by = {sort, o->descending != 0};
-		qsort_r(u.rows, kept, sizeof(*u.rows), row_cmp, &by);
+		if (kept > 1) /* an organization with no one yet has no rows (NULL) */
+			qsort_r(u.rows, kept, sizeof(*u.rows), row_cmp, &by);
 		for (int64_t i = o->offset; i < total && i - o->offset < limit && !rc; i++) {
 			struct wperson *r = &u.rows[i];
 			json_t *x = json_pack("{s:I,s:s,s:s?,s:I,s:I,s:I,s:s,s:I,s:s?}", "person_id", (json_int_t)r->id, "name",

@@ -282,7 +282,7 @@ int fs_record_timeline(struct fs_ctx *ctx, const char *from, const char *to, int
 	json_t *events = rc ? NULL : json_array();
 	if (!rc && !events)
 		rc = FS_ENOMEM;
-	if (!rc)
+	if (!rc && u.n) /* nothing recorded yet: no array (NULL) to sort */
 		qsort(u.items, u.n, sizeof(*u.items), item_cmp);
 	for (size_t i = 0; i < u.n; i++) {
 		if (!rc && json_array_append_new(events, u.items[i].o))
