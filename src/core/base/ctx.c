@@ -9,7 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-void fs_entities_init(void);
 
 /* The columns the code expects must be the columns the database has (in any
  * order: a later migration adds columns at the end; SQL names every column). */
@@ -147,7 +146,7 @@ static int reshape_journal(struct fs_ctx *ctx, struct fs_error *err)
 	for (size_t k = 0; !rc && done < SHAPE_TABLES && k < fs_nentities; k++) {
 		struct shape_ud u = {.ctx = ctx, .e = fs_entities[k], .shape = done, .err = err};
 		for (size_t i = 0; i < sizeof(reshaped) / sizeof(reshaped[0]); i++)
-			u.journal |= reshaped[i].version > done && fs_entity_find(reshaped[i].entity) == u.e;
+			u.journal |= reshaped[i].version > done && fs_entity_lookup(reshaped[i].entity) == u.e;
 		u.reseal = done < SHAPE_SEALED_TEXT && (u.e->any_restricted || u.e->person_col == 0);
 		if (u.journal || u.reseal)
 			rc = shape_table(&u);
@@ -172,7 +171,7 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 	int rc = fs_crypto_init(err);
 	if (rc)
 		return rc;
-	fs_entities_init();
+	fs_domains_init();
 	char default_key[4096];
 	int server = fs_store_is_server(db_path);
 	if (!key_path && server) /* the key is a file on this machine, never in the database */
@@ -379,7 +378,7 @@ struct org_ud {
 static int org_cb(void *p, const struct fs_value *v)
 {
 	struct org_ud *u = p;
-	const struct fs_entity *e = fs_entity_find("organization");
+	const struct fs_entity *e = fs_entity_lookup("organization");
 	u->n++;
 	u->id = v[0].i;
 	const struct fs_value *slug = &v[e->col_of[fs_field_index(e, "slug")]];
@@ -394,7 +393,7 @@ static int org_cb(void *p, const struct fs_value *v)
 
 int fs_use_org(struct fs_ctx *ctx, const char *slug_or_id, struct fs_error *err)
 {
-	const struct fs_entity *e = fs_entity_find("organization");
+	const struct fs_entity *e = fs_entity_lookup("organization");
 	struct fs_filter f;
 	struct fs_query q = {.table = &e->table};
 	if (slug_or_id && *slug_or_id) {
@@ -422,7 +421,7 @@ int fs_use_org(struct fs_ctx *ctx, const char *slug_or_id, struct fs_error *err)
 static int count(struct fs_ctx *ctx, const char *entity, int64_t org, const struct fs_filter *extra,
 		 json_t *into, const char *key, struct fs_error *err)
 {
-	const struct fs_entity *e = fs_entity_find(entity);
+	const struct fs_entity *e = fs_entity_lookup(entity);
 	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(org)}};
 	size_t nf = 1;
 	if (extra)
@@ -444,7 +443,7 @@ static int summary_cb(void *p, const struct fs_value *v)
 {
 	struct summary_ud *u = p;
 	struct fs_rec r;
-	const struct fs_entity *e = fs_entity_find("organization");
+	const struct fs_entity *e = fs_entity_lookup("organization");
 	if (rec_from_values(u->ctx, &r, e, v, NULL))
 		return 1;
 	json_array_append_new(u->orgs, rec_to_json(&r, 0));
@@ -454,7 +453,7 @@ static int summary_cb(void *p, const struct fs_value *v)
 
 int fs_summary(struct fs_ctx *ctx, json_t **ret, struct fs_error *err)
 {
-	const struct fs_entity *oe = fs_entity_find("organization");
+	const struct fs_entity *oe = fs_entity_lookup("organization");
 	struct summary_ud u = {ctx, json_array()};
 	struct fs_query q = {.table = &oe->table};
 	int rc = fs_store_select(ctx->st, &q, summary_cb, &u, err);

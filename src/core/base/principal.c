@@ -29,7 +29,7 @@ static int user_cb(void *p, const struct fs_value *v)
 
 static int act_as(struct fs_ctx *ctx, const struct fs_filter *f, const char *asked, struct fs_error *err)
 {
-	struct user_ud u = {.e = fs_entity_find("user")};
+	struct user_ud u = {.e = fs_entity_lookup("user")};
 	struct fs_query q = {.table = &u.e->table, .filters = f, .nfilters = 1, .limit = 1};
 	int rc = fs_store_select(ctx->st, &q, user_cb, &u, err);
 	if (rc)

@@ -254,7 +254,7 @@ int rec_check_text(const char *s, size_t n, unsigned max, int multiline, struct 
 
 int rec_ref_check(struct fs_ctx *ctx, const struct fs_field *f, int64_t id, struct fs_error *err)
 {
-	const struct fs_entity *target = fs_entity_find(f->ref);
+	const struct fs_entity *target = fs_entity_lookup(f->ref);
 	struct fs_row row;
 	int rc = fs_store_get(ctx->st, &target->table, id, &row, NULL);
 	if (rc == FS_ENOTFOUND)
@@ -264,7 +264,7 @@ int rec_ref_check(struct fs_ctx *ctx, const struct fs_field *f, int64_t id, stru
 	/* a record may name only its own organization's records, and of the
 	 * organizations only its own */
 	int other_org = target->owned ? row.vals[target->org_col].i != ctx->org_id
-				      : target == fs_entity_find("organization") && id != ctx->org_id;
+				      : target == fs_entity_lookup("organization") && id != ctx->org_id;
 	fs_row_free(&row);
 	if (other_org) /* not confirmed to exist: the same answer as a missing one */
 		return fs_fail(err, FS_EINVAL, f->name, "there is no %s with id %lld", target->name, (long long)id);
@@ -326,8 +326,8 @@ int rec_set(struct fs_ctx *ctx, struct fs_rec *r, const char *key, const char *v
 				if (!(islower((unsigned char)t[i]) || isdigit((unsigned char)t[i]) || t[i] == '-'))
 					rc = fs_fail(err, FS_EINVAL, f->name, "use lower-case letters a-z, digits and '-'");
 		}
-		if (!rc && strcmp(f->name, "national_id") == 0) {
-			rc = fs_national_id_normalize(e->owned ? ctx->org_country : NULL, t, norm, sizeof(norm), err, f->name);
+		if (!rc && strcmp(f->name, "national_id") == 0 && e->normalize_id) {
+			rc = e->normalize_id(e->owned ? ctx->org_country : NULL, t, norm, sizeof(norm), err, f->name);
 			store = norm;
 		}
 		if (!rc && strcmp(f->name, "phone") == 0) {

@@ -206,18 +206,3 @@ int fs_about_shown(struct fs_ctx *ctx, const char *kind, size_t n, int64_t id, s
 		rank = id_rank(ctx, e, id, cache, 0);
 	return fs_rank_shown(ctx, rank, 0);
 }
-
-void fs_entities_init(void); /* entity.c: the columns derived from the fields */
-
-json_t *fs_entity_policy(void)
-{
-	fs_entities_init();
-	json_t *out = json_array();
-	for (size_t i = 0; out && i < fs_nentities; i++) {
-		const struct fs_entity *e = fs_entities[i];
-		json_array_append_new(out, json_pack("{s:s,s:s,s:b,s:s,s:b,s:b}", "name", e->name, "plural", e->plural, "owned",
-						     e->owned, "writer", fs_entity_write_capability(e), "handled", fs_handled(e),
-						     "own_handling", e->handling_col >= 0));
-	}
-	return out;
-}

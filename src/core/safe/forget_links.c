@@ -79,10 +79,10 @@ static int clear_row(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, 
 int fs_forget_links(struct fs_ctx *ctx, int64_t person, int64_t *cleared, struct fs_error *err)
 {
 	static const char *const about[] = {"detention", "case", "violation"};
-	const struct fs_entity *hearing = fs_entity_find("hearing");
+	const struct fs_entity *hearing = fs_entity_lookup("hearing");
 	int rc = 0;
 	for (size_t k = 0; !rc && k < sizeof(about) / sizeof(about[0]); k++) {
-		const struct fs_entity *e = fs_entity_find(about[k]);
+		const struct fs_entity *e = fs_entity_lookup(about[k]);
 		struct ids u = {0};
 		rc = e ? ids_where(ctx, e, "person_id", person, &u, err) : FS_EINVAL;
 		for (size_t i = 0; !rc && i < u.n; i++) {

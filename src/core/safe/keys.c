@@ -254,7 +254,7 @@ int fs_person_forget(struct fs_ctx *ctx, int64_t person, const char *reason, str
 	for (const char *p = reason; *p; p++)
 		if ((unsigned char)*p < 0x20)
 			return fs_fail(err, FS_EINVAL, "reason", "contains a control character");
-	const struct fs_entity *e = fs_entity_find("person");
+	const struct fs_entity *e = fs_entity_lookup("person");
 	struct fs_row row;
 	int rc = fs_store_get(ctx->st, &e->table, person, &row, NULL);
 	if (rc == FS_ENOTFOUND || (!rc && row.vals[e->org_col].i != ctx->org_id)) {
