@@ -102,6 +102,8 @@ extern size_t fs_nentities;
  * registry's own look-up, for the core's files below domains.c (the public
  * fs_entity_find registers the domains first). */
 const struct fs_entity *fs_entity_lookup(const char *name);
+/* principal.c: an account's role record in org (*ret: its id, 0 when none; role: its name). */
+int fs_role_record(struct fs_ctx *ctx, int64_t user, int64_t org, int64_t *ret, char role[16], struct fs_error *err);
 /* domains.c: every domain's entities registered, once (thread-safe). */
 void fs_domains_init(void);
 const struct fs_entity *fs_entity_by_table(const char *table);

@@ -150,26 +150,6 @@ int fs_user_disable(struct fs_ctx *ctx, const char *username, int disabled, stru
 }
 
 /* The role record of (user, current organization), or 0. */
-static int role_record(struct fs_ctx *ctx, int64_t user, int64_t org, int64_t *ret, char role[16], struct fs_error *err)
-{
-	const struct fs_entity *re = fs_entity_lookup("role");
-	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(org)}, {"user_id", FS_EQ, fs_vint(user)}};
-	struct fs_query q = {.table = &re->table, .filters = f, .nfilters = 2, .limit = 1};
-	struct fs_row row = {0};
-	struct id_ud u = {0};
-	int rc = fs_store_select(ctx->st, &q, first_id, &u, err);
-	*ret = u.id;
-	if (!rc && u.id && role) {
-		rc = fs_store_get(ctx->st, &re->table, u.id, &row, err);
-		if (!rc) {
-			const struct fs_value *v = &row.vals[re->col_of[fs_field_index(re, "role")]];
-			snprintf(role, 16, "%.*s", (int)v->n, (const char *)v->p);
-			fs_row_free(&row);
-		}
-	}
-	return rc;
-}
-
 int fs_user_grant(struct fs_ctx *ctx, const char *username, const char *role, struct fs_error *err)
 {
 	int64_t user, existing;
@@ -177,7 +157,7 @@ int fs_user_grant(struct fs_ctx *ctx, const char *username, const char *role, st
 	if (!rc && ctx->org_id <= 0)
 		rc = fs_fail(err, FS_EINVAL, "org", "choose the organization with --org");
 	if (!rc)
-		rc = role_record(ctx, user, ctx->org_id, &existing, NULL, err);
+		rc = fs_role_record(ctx, user, ctx->org_id, &existing, NULL, err);
 	if (rc)
 		return rc;
 	const struct fs_entity *re = fs_entity_lookup("role");
@@ -191,13 +171,6 @@ int fs_user_grant(struct fs_ctx *ctx, const char *username, const char *role, st
 	snprintf(uid, sizeof(uid), "%lld", (long long)user);
 	struct fs_kv kv[] = {{"user_id", uid}, {"role", role}};
 	return fs_create(ctx, re, kv, 2, NULL, err);
-}
-
-int fs_user_role(struct fs_ctx *ctx, int64_t user, int64_t org, char role[16], struct fs_error *err)
-{
-	int64_t id;
-	role[0] = '\0';
-	return role_record(ctx, user, org, &id, role, err);
 }
 
 static int count_cb(void *p, const struct fs_value *v)

@@ -468,21 +468,6 @@ int fs_list_text_uncached(struct fs_ctx *ctx, const struct fs_entity *e, const s
 	return rc;
 }
 
-int fs_list(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_list_opts *o, json_t **ret,
-	    struct fs_error *err)
-{
-	struct fs_buf text;
-	fs_buf_init(&text, 256u << 20);
-	int rc = fs_list_text(ctx, e, o, &text, err);
-	json_t *j = rc ? NULL : json_loadb(text.data, text.len, 0, NULL);
-	fs_buf_done(&text);
-	if (!rc && !j)
-		rc = fs_fail(err, FS_ENOMEM, NULL, "cannot build the list");
-	if (!rc)
-		*ret = j;
-	return rc;
-}
-
 int fs_person_by_national_id(struct fs_ctx *ctx, const char *national_id, int64_t *ret_id, struct fs_error *err)
 {
 	const struct fs_entity *e = fs_entity_lookup("person");

@@ -18,13 +18,6 @@ static const struct fs_column pk_cols[] = {
 static const struct fs_table pk_table = {"person_keys", pk_cols, sizeof(pk_cols) / sizeof(pk_cols[0])};
 enum { PK_PERSON, PK_ORG, PK_WRAPPED, PK_FORGOTTEN_AT, PK_FORGOTTEN_BY };
 
-void fs_pkeys_wipe(struct fs_ctx *ctx)
-{
-	sodium_memzero(ctx->pkeys, sizeof(ctx->pkeys));
-	sodium_memzero(ctx->party_key, sizeof(ctx->party_key)); /* and the party key (party.c) */
-	ctx->party_gen = 0;
-}
-
 static void pk_ad(int64_t person, char ad[48])
 {
 	snprintf(ad, 48, "person_keys:%lld", (long long)person);
