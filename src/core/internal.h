@@ -102,6 +102,9 @@ extern size_t fs_nentities;
  * registry's own look-up, for the core's files below domains.c (the public
  * fs_entity_find registers the domains first). */
 const struct fs_entity *fs_entity_lookup(const char *name);
+/* keys.c: a person's key: 0 held, FS_ENOTFOUND none, 1 forgotten; the forgotten marker written. */
+int fs_person_key_state(struct fs_ctx *ctx, int64_t person, struct fs_error *err);
+int fs_person_key_mark_forgotten(struct fs_ctx *ctx, int64_t person, const char *ts, struct fs_error *err);
 /* principal.c: an account's role record in org (*ret: its id, 0 when none; role: its name). */
 int fs_role_record(struct fs_ctx *ctx, int64_t user, int64_t org, int64_t *ret, char role[16], struct fs_error *err);
 /* domains.c: every domain's entities registered, once (thread-safe). */
