@@ -95,8 +95,18 @@ int cmd_witness(struct cli *c, int argc, char **argv);
 int cli_proofs_print(const char *proofs, const char *why, int qr, const char *svg_path);
 int cli_person_forget(struct cli *c, int argc, char **argv);
 int cli_payment_reverse(struct cli *c, int argc, char **argv); /* cmd_reverse.c */
-/* Get what unlocks a wrapped or split key (once per process); -1 with *exit_code. */
+/* unlock.c: get what unlocks a wrapped or split key (once per process); -1 with *exit_code. */
 int cli_unlock(struct cli *c, int *exit_code);
+/* unlock.c: what cmd_key.c shares with it: the key file's path, a line from a
+ * descriptor or the terminal, K shares, their combination; 1 once unlocked */
+#define CLI_KEY_LINE_MAX 1024
+#define CLI_KEY_MAX_SHARES 255
+void cli_key_path(const struct cli *c, char out[4096]);
+int cli_read_line_fd(int fd, char *out, size_t cap);
+int cli_ask_tty(const char *prompt, char *out, size_t cap);
+int cli_get_shares(const struct cli *c, unsigned k, char (*lines)[CLI_KEY_LINE_MAX], size_t *n);
+int cli_shares_combine(char (*lines)[CLI_KEY_LINE_MAX], size_t n, unsigned char master[32], struct fs_error *err);
+extern int cli_key_unlocked;
 
 /* 1 when this binary runs from its build folder (make run, the tests): the web and
  * rule files are then the source tree's, else the installed ones. */

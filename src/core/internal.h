@@ -23,6 +23,10 @@ struct fs_entity {
 	size_t nfields;
 	/* Cross-field checks and defaults, after all fields are parsed. */
 	int (*check)(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
+	/* The normalizer of a "national_id" field (register/: digits, check digits
+	 * by country), NULL when the entity has none: base calls it, never names it. */
+	int (*normalize_id)(const char *country, const char *in, char *out, size_t outsz, struct fs_error *err,
+			    const char *field);
 	/* derived from the fields by entity_init() */
 	struct fs_table table;
 	struct fs_column cols[FS_MAX_COLS];
@@ -89,8 +93,22 @@ struct fs_rec {
 	int trusted;        /* built by the core from known-good references (claims compute) */
 };
 
-extern const struct fs_entity *const fs_entities[];
-extern const size_t fs_nentities;
+/* Every entity, in the order the domains registered them (domains.c, at
+ * start-up: the order of the schema check and of rotation's cursor); filled
+ * once by fs_domains_init before any context opens or any entity is found. */
+extern const struct fs_entity *const *const fs_entities;
+extern size_t fs_nentities;
+/* entity.c: an entity by name or plural ("org" too), NULL when none: the
+ * registry's own look-up, for the core's files below domains.c (the public
+ * fs_entity_find registers the domains first). */
+const struct fs_entity *fs_entity_lookup(const char *name);
+/* keys.c: a person's key: 0 held, FS_ENOTFOUND none, 1 forgotten; the forgotten marker written. */
+int fs_person_key_state(struct fs_ctx *ctx, int64_t person, struct fs_error *err);
+int fs_person_key_mark_forgotten(struct fs_ctx *ctx, int64_t person, const char *ts, struct fs_error *err);
+/* principal.c: an account's role record in org (*ret: its id, 0 when none; role: its name). */
+int fs_role_record(struct fs_ctx *ctx, int64_t user, int64_t org, int64_t *ret, char role[16], struct fs_error *err);
+/* domains.c: every domain's entities registered, once (thread-safe). */
+void fs_domains_init(void);
 const struct fs_entity *fs_entity_by_table(const char *table);
 int fs_field_index(const struct fs_entity *e, const char *name);
 

@@ -180,21 +180,6 @@ out_free:
 
 
 /* "amount": "250.00" or "amount_minor": 25000 (one of them); 0 or FS_EINVAL */
-int fs_hreq_amount(const json_t *j, int *has, int64_t *minor, struct fs_error *err)
-{
-	const json_t *s = json_object_get(j, "amount"), *m = json_object_get(j, "amount_minor");
-	*has = s || m;
-	if (s && m)
-		return fs_fail(err, FS_EINVAL, F_AMOUNT, "give amount or amount_minor, not both");
-	if (m) {
-		*minor = json_integer_value(m);
-		return 0;
-	}
-	if (s)
-		return fs_money_parse(json_string_value(s), 2, minor, err, "amount");
-	return 0;
-}
-
 static const struct fs_json_field money_fields[] = {
 	{"amount", JSON_STRING, 0}, {"amount_minor", JSON_INTEGER, 0}, {"kind", JSON_STRING, 0}, {"purpose", JSON_STRING, 0},
 	{"donor", JSON_STRING, 0}, {"to", JSON_STRING, 0}, {"memo", JSON_STRING, 0}, {"id", JSON_STRING, 0},

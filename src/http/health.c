@@ -19,7 +19,7 @@
 #include "core/fairshare.h"
 #include "util/buf.h"
 
-const struct fs_http_opts *fs_ops_opts;
+static const struct fs_http_opts *fs_ops_opts;
 
 #define MAX_ALLOW 16
 static struct {
@@ -102,6 +102,7 @@ static int open_log(const char *path, struct fs_error *err)
 int fs_ops_start(const struct fs_http_opts *o, struct fs_error *err)
 {
 	fs_ops_opts = o;
+	fs_proxy_trust(o->trusted_proxy);
 	int rc = 0;
 	struct in_addr a;
 	if (o->trusted_proxy && inet_pton(AF_INET, o->trusted_proxy, &a) != 1)
@@ -156,6 +157,7 @@ void fs_ops_stop(void)
 {
 	fs_tls_done();
 	fs_ops_opts = NULL;
+	fs_proxy_trust(NULL);
 }
 
 enum fs_ops_path fs_ops_path(const char *url)

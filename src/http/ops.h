@@ -24,6 +24,9 @@ extern const char fs_tls_priorities[];
 void *fs_tls_cert_callback(void);
 
 /* ---- proxy.c ---- */
+/* The one trusted reverse proxy's IPv4 address (NULL: none); the text must
+ * live until the next call (fs_ops_start and fs_ops_stop set it). */
+void fs_proxy_trust(const char *addr);
 /* The client's IPv4 address as text: the peer, or the last X-Forwarded-For hop
  * when the peer is the trusted proxy. 0, or -1 when unknown. */
 int fs_client_addr(struct MHD_Connection *c, char *out, size_t n);

@@ -10,7 +10,14 @@
 #include <string.h>
 #include <strings.h>
 
-extern const struct fs_http_opts *fs_ops_opts; /* health.c: the running server's options */
+/* the running server's --trusted-proxy (health.c's fs_ops_start sets it: the
+ * server's options stay with health.c, and proxy.c calls nothing there) */
+static const char *trusted_proxy;
+
+void fs_proxy_trust(const char *addr)
+{
+	trusted_proxy = addr;
+}
 
 static int peer_addr(struct MHD_Connection *c, char *out, size_t n)
 {
@@ -24,7 +31,7 @@ static int peer_addr(struct MHD_Connection *c, char *out, size_t n)
 static int from_proxy(struct MHD_Connection *c)
 {
 	char peer[INET_ADDRSTRLEN];
-	const char *proxy = fs_ops_opts ? fs_ops_opts->trusted_proxy : NULL;
+	const char *proxy = trusted_proxy;
 	return proxy && !peer_addr(c, peer, sizeof(peer)) && !strcmp(peer, proxy);
 }
 

@@ -20,13 +20,6 @@ int fs_store_is_server(const char *path)
 	return path && (strncmp(path, "postgres://", 11) == 0 || strncmp(path, "postgresql://", 13) == 0);
 }
 
-int fs_store_open(const char *path, unsigned flags, struct fs_store **ret, struct fs_error *err)
-{
-	if (fs_store_is_server(path))
-		return fs_store_pg.open(path, flags, ret, err);
-	return fs_store_sqlite.open(path, flags, ret, err);
-}
-
 /* Generated INSERT/UPDATE statements, built once per table. */
 enum { SQL_INSERT, SQL_UPDATE, SQL_PUT, SQL_KINDS, SQL_SELECT = SQL_KINDS };
 #define SQL_CACHE_SLOTS 128 /* distinct tables a process writes; fairshare has about 45 */

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""t36_house.py ROOT [LIBFAIRSHARE.a] - the house rules of the source tree (#10),
+"""t36_house.py ROOT [ARCHIVE.a | OBJECT.o ...] - the house rules of the source tree (#10),
 checked on the tree at ROOT; one line per broken rule, exit 1 when any is.
 
   lines     no file in src/ is over 800 lines
@@ -8,9 +8,12 @@ checked on the tree at ROOT; one line per broken rule, exit 1 when any is.
             and is no system header's name (<limits.h> would find ours)
   roles     no role name ("admin", "treasurer", ...) is compared in src/http,
             src/cli or web/: who may do what is the core's (policy.c)
-  calls     (given the library) the journal calls no domain's code, and the
-            ledger, the evidence store and verify are in no cycle of calls
-            between the core's files (the five-file cycle of #10)
+  calls     (given the built archives and objects of src/: t36-house.sh passes
+            libfairshare.a, the HTTP and demo libraries and the CLI's objects)
+            no cycle of calls between files: A calls B when A's object uses a
+            symbol B's object defines (nm); every strongly connected component
+            of more than one file is named with one way round it. The journal
+            calls no domain's code.
 """
 import os, re, subprocess, sys
 
@@ -100,45 +103,110 @@ for p in files('web', ('.js', '.mjs', '.html')):
             if any(r.search(line) for r in js_cmp):
                 problems.append('roles: %s:%d compares a role name: %s' % (rel(p), i, line.strip()))
 
-# ---- calls (from the built library: which object uses which object's symbols)
-if len(sys.argv) > 2:
-    out = subprocess.run(['nm', '-A', sys.argv[2]], capture_output=True, text=True, check=True).stdout
+# ---- calls (from the built objects: which object uses which object's symbols)
+# An edge A -> B when A's object has an undefined symbol B's object defines; a
+# strongly connected component of more than one file is a cycle of calls.
+# The one cycle still to break, exactly these files (more or other files fail):
+# a row of a pending batch changed is journaled by fs_journal_append, which
+# first flushes the row's chunk (fs_batch_touch), and a chunk is flushed as a
+# journal entry (fs_journal_batch). The journal's files are another engineer's
+# this session; see doc/architecture.md.
+KNOWN = {'journal <-> batch': {'src/core/base/batch.c', 'src/core/base/journal.c'}}
+
+def calls(objs):
     defs, uses = {}, {}
-    for line in out.splitlines():
-        head, _, rest = line.rpartition(': ') if ': ' in line else ('', '', '')
-        if not head:
-            continue
-        obj = head.split(':')[-1]
-        f = rest.split()
-        if len(f) == 3 and f[1] in 'TDRBC':
-            defs[f[2]] = obj
-        elif len(f) == 2 and f[0] == 'U':
-            uses.setdefault(obj, set()).add(f[1])
+    for a in objs:
+        out = subprocess.run(['nm', '-A', '-P', a], capture_output=True, text=True, check=True).stdout
+        for line in out.splitlines():
+            head, sep, rest = line.partition(': ')
+            f = rest.split()
+            if not sep or len(f) < 2:
+                continue
+            o = head.rstrip(']').split('[')[-1].split('/')[-1]
+            if f[1] in 'TDRBCGSVW':
+                defs.setdefault(f[0], o)
+            elif f[1] == 'U':
+                uses.setdefault(o, set()).add(f[0])
     g = {}
-    for o, us in uses.items():
-        g[o] = {defs[s] for s in us if s in defs and defs[s] != o}
-    def obj(name):
-        return [o for o in set(g) | set(defs.values()) if o.endswith('_' + name + '.c.o')]
-    def reach(a):
-        seen, todo = set(), [a]
-        while todo:
-            v = todo.pop()
-            for w in g.get(v, ()):
-                if w not in seen:
-                    seen.add(w)
-                    todo.append(w)
-        return seen
-    for j in obj('base_journal'):
+    for o in set(uses) | set(defs.values()):
+        g[o] = {}
+        for sym in sorted(uses.get(o, ())):
+            t = defs.get(sym)
+            if t and t != o:
+                g[o].setdefault(t, sym)
+    return defs, uses, g
+
+def sccs(g):
+    index, low, stack, on, out = {}, {}, [], set(), []
+    for root_ in sorted(g):
+        if root_ in index:
+            continue
+        work = [(root_, iter(sorted(g[root_])))]
+        index[root_] = low[root_] = len(index)
+        stack.append(root_); on.add(root_)
+        while work:
+            v, it = work[-1]
+            w = next(it, None)
+            if w is not None:
+                if w not in index:
+                    index[w] = low[w] = len(index)
+                    stack.append(w); on.add(w)
+                    work.append((w, iter(sorted(g.get(w, ())))))
+                elif w in on:
+                    low[v] = min(low[v], index[w])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[v])
+            if low[v] == index[v]:
+                comp = []
+                while True:
+                    w = stack.pop(); on.discard(w); comp.append(w)
+                    if w == v:
+                        break
+                if len(comp) > 1:
+                    out.append(sorted(comp))
+    return out
+
+def one_cycle(g, comp):
+    """a shortest way from the component's first file back to itself"""
+    s, start = set(comp), comp[0]
+    prev, todo = {start: None}, [start]
+    while todo:
+        nxt = []
+        for v in todo:
+            for w in sorted(g[v]):
+                if w not in s:
+                    continue
+                if w == start:
+                    path = [v]
+                    while prev[path[-1]] is not None:
+                        path.append(prev[path[-1]])
+                    path.reverse()
+                    return path + [start]
+                if w not in prev:
+                    prev[w] = v
+                    nxt.append(w)
+        todo = nxt
+    return comp
+
+if len(sys.argv) > 2:
+    src_of = {}
+    for p in files('src', ('.c',)):
+        src_of[rel(p).replace('/', '_') + '.o'] = rel(p)
+    name = lambda o: src_of.get(o, o)
+    defs, uses, g = calls(sys.argv[2:])
+    for j in [o for o in g if o.endswith('_base_journal.c.o')]:
         bad = sorted(s for s in uses.get(j, ()) if defs.get(s, '').startswith(('src_core_funds_', 'src_core_record_')))
         if bad:
             problems.append('calls: the journal calls into funds/ or record/: %s' % ', '.join(bad))
-    for name in ('funds_ledger', 'funds_ledger_verify', 'record_evidence', 'base_verify'):
-        os_ = obj(name)
-        if not os_:
-            problems.append('calls: no object for %s in the library' % name)
-        for o in os_:
-            if o in reach(o):
-                problems.append('calls: %s is in a cycle of calls between the core\'s files' % o)
+    for comp in sccs(g):
+        files_ = sorted(name(o) for o in comp)
+        if set(files_) in KNOWN.values():
+            continue
+        cyc = one_cycle(g, comp)
+        way = ' -> '.join('%s (%s)' % (name(v), g[v][w]) for v, w in zip(cyc, cyc[1:])) + ' -> ' + name(cyc[-1])
+        problems.append('calls: a cycle of %d files: %s; for example %s' % (len(comp), ', '.join(files_), way))
 
 for p in problems:
     print(p)

@@ -69,7 +69,7 @@ static int first_id(void *p, const struct fs_value *v)
 int fs_user_id(struct fs_ctx *ctx, const char *username, int64_t *ret, struct fs_error *err)
 {
 	struct fs_filter f = {"username", FS_EQ, fs_vtext(username)};
-	struct fs_query q = {.table = &fs_entity_find("user")->table, .filters = &f, .nfilters = 1, .limit = 1};
+	struct fs_query q = {.table = &fs_entity_lookup("user")->table, .filters = &f, .nfilters = 1, .limit = 1};
 	struct id_ud u = {0};
 	int rc = fs_store_select(ctx->st, &q, first_id, &u, err);
 	if (!rc && !u.id)
@@ -88,7 +88,7 @@ int fs_user_add(struct fs_ctx *ctx, const char *username, const char *password, 
 	if (rc)
 		return rc;
 	struct fs_kv kv[] = {{"username", username}, {"password_hash", hash}};
-	rc = fs_create(ctx, fs_entity_find("user"), kv, 2, ret_id, err);
+	rc = fs_create(ctx, fs_entity_lookup("user"), kv, 2, ret_id, err);
 	sodium_memzero(hash, sizeof(hash));
 	return rc;
 }
@@ -121,7 +121,7 @@ int fs_user_passwd(struct fs_ctx *ctx, const char *username, const char *passwor
 		return rc;
 	struct fs_kv kv[] = {{"password_hash", hash}};
 	if (!(rc = fs_tx_begin(ctx, err))) {
-		rc = fs_update(ctx, fs_entity_find("user"), id, kv, 1, err);
+		rc = fs_update(ctx, fs_entity_lookup("user"), id, kv, 1, err);
 		if (!rc) /* whoever knew the old password is logged out */
 			rc = end_sessions(ctx, id, err);
 		rc = fs_tx_end(ctx, rc, err);
@@ -139,7 +139,7 @@ int fs_user_disable(struct fs_ctx *ctx, const char *username, int disabled, stru
 	if (rc || (rc = fs_tx_begin(ctx, err)))
 		return rc;
 	struct fs_kv kv[] = {{"disabled", disabled ? "yes" : "no"}};
-	rc = fs_update(ctx, fs_entity_find("user"), id, kv, 1, err);
+	rc = fs_update(ctx, fs_entity_lookup("user"), id, kv, 1, err);
 	/* a disabled account loses its sessions and its API tokens at once; enabling
 	 * it again brings none of them back */
 	if (!rc && disabled)
@@ -150,26 +150,6 @@ int fs_user_disable(struct fs_ctx *ctx, const char *username, int disabled, stru
 }
 
 /* The role record of (user, current organization), or 0. */
-static int role_record(struct fs_ctx *ctx, int64_t user, int64_t org, int64_t *ret, char role[16], struct fs_error *err)
-{
-	const struct fs_entity *re = fs_entity_find("role");
-	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(org)}, {"user_id", FS_EQ, fs_vint(user)}};
-	struct fs_query q = {.table = &re->table, .filters = f, .nfilters = 2, .limit = 1};
-	struct fs_row row = {0};
-	struct id_ud u = {0};
-	int rc = fs_store_select(ctx->st, &q, first_id, &u, err);
-	*ret = u.id;
-	if (!rc && u.id && role) {
-		rc = fs_store_get(ctx->st, &re->table, u.id, &row, err);
-		if (!rc) {
-			const struct fs_value *v = &row.vals[re->col_of[fs_field_index(re, "role")]];
-			snprintf(role, 16, "%.*s", (int)v->n, (const char *)v->p);
-			fs_row_free(&row);
-		}
-	}
-	return rc;
-}
-
 int fs_user_grant(struct fs_ctx *ctx, const char *username, const char *role, struct fs_error *err)
 {
 	int64_t user, existing;
@@ -177,10 +157,10 @@ int fs_user_grant(struct fs_ctx *ctx, const char *username, const char *role, st
 	if (!rc && ctx->org_id <= 0)
 		rc = fs_fail(err, FS_EINVAL, "org", "choose the organization with --org");
 	if (!rc)
-		rc = role_record(ctx, user, ctx->org_id, &existing, NULL, err);
+		rc = fs_role_record(ctx, user, ctx->org_id, &existing, NULL, err);
 	if (rc)
 		return rc;
-	const struct fs_entity *re = fs_entity_find("role");
+	const struct fs_entity *re = fs_entity_lookup("role");
 	if (!strcmp(role, "none"))
 		return existing ? fs_remove(ctx, re, existing, err) : 0;
 	if (existing) {
@@ -191,13 +171,6 @@ int fs_user_grant(struct fs_ctx *ctx, const char *username, const char *role, st
 	snprintf(uid, sizeof(uid), "%lld", (long long)user);
 	struct fs_kv kv[] = {{"user_id", uid}, {"role", role}};
 	return fs_create(ctx, re, kv, 2, NULL, err);
-}
-
-int fs_user_role(struct fs_ctx *ctx, int64_t user, int64_t org, char role[16], struct fs_error *err)
-{
-	int64_t id;
-	role[0] = '\0';
-	return role_record(ctx, user, org, &id, role, err);
 }
 
 static int count_cb(void *p, const struct fs_value *v)
@@ -255,7 +228,7 @@ static int password_ok(struct fs_ctx *ctx, const char *username, const char *pas
 	char *hash = NULL;
 	struct fs_error ignore;
 	if (!fs_user_id(ctx, username, &user, &ignore)) {
-		const struct fs_entity *ue = fs_entity_find("user");
+		const struct fs_entity *ue = fs_entity_lookup("user");
 		struct fs_row row;
 		struct fs_rec r;
 		if (!fs_store_get(ctx->st, &ue->table, user, &row, &ignore)) {
@@ -332,7 +305,7 @@ static int session_cb(void *p, const struct fs_value *v)
 
 static int user_enabled(struct fs_ctx *ctx, int64_t user)
 {
-	const struct fs_entity *ue = fs_entity_find("user");
+	const struct fs_entity *ue = fs_entity_lookup("user");
 	struct fs_row row;
 	if (fs_store_get(ctx->st, &ue->table, user, &row, NULL))
 		return 0;
@@ -411,7 +384,7 @@ static int journal_token(struct fs_ctx *ctx, int64_t user, const char *what, int
 	if (!note)
 		return fs_fail(err, FS_ENOMEM, NULL, "out of memory");
 	struct fs_rec r;
-	rec_init(&r, fs_entity_find("user"));
+	rec_init(&r, fs_entity_lookup("user"));
 	r.v[0] = fs_vint(user);
 	int rc = fs_journal_note(ctx, "token", &r, note, err);
 	rec_done(&r);
@@ -461,7 +434,7 @@ static int token_row_cb(void *p, const struct fs_value *v)
 {
 	struct token_ud *u = p;
 	if (u->items) {
-		const struct fs_entity *ue = fs_entity_find("user");
+		const struct fs_entity *ue = fs_entity_lookup("user");
 		struct fs_row row;
 		char username[80] = "";
 		if (!fs_store_get(u->ctx->st, &ue->table, v[1].i, &row, NULL)) {

@@ -205,7 +205,7 @@ int fs_batch_rows(struct fs_ctx *ctx, const struct fs_value *entry, fs_batch_row
 	const char *ename = json_string_value(json_object_get(j, "entity"));
 	const char *dhex = json_string_value(json_object_get(j, "digest"));
 	json_int_t nrows = json_integer_value(json_object_get(j, "rows"));
-	const struct fs_entity *e = ename ? fs_entity_find(ename) : NULL;
+	const struct fs_entity *e = ename ? fs_entity_lookup(ename) : NULL;
 	struct chunk_ud u = {0};
 	int rc = 0, bad = 0;
 	if (!e || !dhex || strlen(dhex) != 2 * FS_HASH_BYTES || nrows <= 0) {

@@ -141,7 +141,7 @@ static int org_slug(struct fs_ctx *ctx, int64_t org, char slug[64], struct fs_er
 		snprintf(slug, 64, "-");
 		return 0;
 	}
-	const struct fs_entity *e = fs_entity_find("organization");
+	const struct fs_entity *e = fs_entity_lookup("organization");
 	struct fs_row row;
 	int rc = fs_store_get_raw(ctx->st, &e->table, org, &row, err);
 	if (rc)

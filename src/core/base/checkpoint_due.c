@@ -52,7 +52,7 @@ static int grew(struct fs_ctx *ctx, int64_t org, int *yes, struct fs_error *err)
 
 int fs_checkpoints_due(struct fs_ctx *ctx, const char *key_path, int *made, struct fs_error *err)
 {
-	const struct fs_entity *e = fs_entity_find("organization");
+	const struct fs_entity *e = fs_entity_lookup("organization");
 	static const char *const cols[] = {"id"};
 	struct fs_query q = {.table = &e->table, .columns = cols, .ncolumns = 1, .raw = 1};
 	struct ids_ud u = {0};

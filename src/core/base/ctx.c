@@ -1,5 +1,7 @@
-/* ctx.c - opening a fairshare database with its key, transactions, the current
- * organization, backup and the summary. */
+/* ctx.c - opening a fairshare database with its key, choosing the current
+ * organization, the summary. The top of base/: it calls the journal, the log,
+ * the keys and the domains' registration (domains.c); the transactions it and
+ * every other file use are tx.c's, below them all. */
 #include "internal.h"
 #include "util/utf8.h"
 #include "log.h"
@@ -9,7 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-void fs_entities_init(void);
 
 /* The columns the code expects must be the columns the database has (in any
  * order: a later migration adds columns at the end; SQL names every column). */
@@ -147,7 +148,7 @@ static int reshape_journal(struct fs_ctx *ctx, struct fs_error *err)
 	for (size_t k = 0; !rc && done < SHAPE_TABLES && k < fs_nentities; k++) {
 		struct shape_ud u = {.ctx = ctx, .e = fs_entities[k], .shape = done, .err = err};
 		for (size_t i = 0; i < sizeof(reshaped) / sizeof(reshaped[0]); i++)
-			u.journal |= reshaped[i].version > done && fs_entity_find(reshaped[i].entity) == u.e;
+			u.journal |= reshaped[i].version > done && fs_entity_lookup(reshaped[i].entity) == u.e;
 		u.reseal = done < SHAPE_SEALED_TEXT && (u.e->any_restricted || u.e->person_col == 0);
 		if (u.journal || u.reseal)
 			rc = shape_table(&u);
@@ -172,7 +173,7 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 	int rc = fs_crypto_init(err);
 	if (rc)
 		return rc;
-	fs_entities_init();
+	fs_domains_init();
 	char default_key[4096];
 	int server = fs_store_is_server(db_path);
 	if (!key_path && server) /* the key is a file on this machine, never in the database */
@@ -298,78 +299,6 @@ void fs_close(struct fs_ctx *ctx)
 	free(ctx);
 }
 
-int fs_actor_check(const char *actor, struct fs_error *err)
-{
-	size_t n = actor ? strlen(actor) : 0;
-	size_t bad = fs_utf8_invalid_at(actor ? actor : "", n);
-	if (bad)
-		return fs_fail(err, FS_EINVAL, "actor", "the actor name is not valid UTF-8 text (byte %zu)", bad);
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)actor[i] < 0x20 || actor[i] == 0x7F)
-			return fs_fail(err, FS_EINVAL, "actor",
-				       "the actor name contains a control character (byte %zu%s); the journal takes one line "
-				       "of plain text", i + 1, actor[i] == '\n' || actor[i] == '\r' ? ", a line break" : "");
-	uint32_t bidi = fs_utf8_bidi_control(actor ? actor : "", n);
-	if (bidi)
-		return fs_fail(err, FS_EINVAL, "actor",
-			       "the actor name contains the direction control U+%04X; remove it", (unsigned)bidi);
-	if (n >= sizeof(((struct fs_ctx *)0)->actor))
-		return fs_fail(err, FS_EINVAL, "actor", "the actor name is longer than %zu bytes",
-			       sizeof(((struct fs_ctx *)0)->actor) - 1);
-	return 0;
-}
-
-void fs_set_actor(struct fs_ctx *ctx, const char *actor)
-{
-	snprintf(ctx->actor, sizeof(ctx->actor), "%s", actor && *actor ? actor : "unknown");
-	/* never a forged journal line, whoever calls: controls become '?' */
-	for (char *p = ctx->actor; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7F)
-			*p = '?';
-	fs_utf8_repair(ctx->actor);
-}
-
-int64_t fs_org(const struct fs_ctx *ctx)
-{
-	return ctx->org_id;
-}
-
-int fs_tx_begin(struct fs_ctx *ctx, struct fs_error *err)
-{
-	if (ctx->tx_depth++ > 0)
-		return 0;
-	ctx->tx_failed = 0;
-	ctx->head_valid = 0;
-	ctx->logc.valid = 0;
-	memset(ctx->counts, 0, sizeof(ctx->counts)); /* our own writes do not change data_version */
-	fs_page_cache_clear(ctx);
-	/* in an organization: its lock, so other organizations' writers need not wait */
-	int rc = ctx->st->ops->begin_org ? ctx->st->ops->begin_org(ctx->st, ctx->org_id > 0 ? ctx->org_id : 0, err)
-					 : ctx->st->ops->begin(ctx->st, err);
-	if (rc)
-		ctx->tx_depth = 0;
-	return rc;
-}
-
-int fs_tx_end(struct fs_ctx *ctx, int rc, struct fs_error *err)
-{
-	if (rc)
-		ctx->tx_failed = 1;
-	if (--ctx->tx_depth > 0)
-		return rc;
-	ctx->head_valid = 0;
-	ctx->logc.valid = 0;
-	if (ctx->tx_failed) {
-		ctx->st->ops->rollback(ctx->st);
-		fs_pkeys_wipe(ctx); /* keys made in the transaction are gone with it */
-		return rc ? rc : FS_EINVAL;
-	}
-	rc = ctx->st->ops->commit(ctx->st, err);
-	if (rc)
-		fs_pkeys_wipe(ctx);
-	return rc;
-}
-
 struct org_ud {
 	int64_t n, id;
 	char country[3], currency[4];
@@ -379,7 +308,7 @@ struct org_ud {
 static int org_cb(void *p, const struct fs_value *v)
 {
 	struct org_ud *u = p;
-	const struct fs_entity *e = fs_entity_find("organization");
+	const struct fs_entity *e = fs_entity_lookup("organization");
 	u->n++;
 	u->id = v[0].i;
 	const struct fs_value *slug = &v[e->col_of[fs_field_index(e, "slug")]];
@@ -394,7 +323,7 @@ static int org_cb(void *p, const struct fs_value *v)
 
 int fs_use_org(struct fs_ctx *ctx, const char *slug_or_id, struct fs_error *err)
 {
-	const struct fs_entity *e = fs_entity_find("organization");
+	const struct fs_entity *e = fs_entity_lookup("organization");
 	struct fs_filter f;
 	struct fs_query q = {.table = &e->table};
 	if (slug_or_id && *slug_or_id) {
@@ -422,7 +351,7 @@ int fs_use_org(struct fs_ctx *ctx, const char *slug_or_id, struct fs_error *err)
 static int count(struct fs_ctx *ctx, const char *entity, int64_t org, const struct fs_filter *extra,
 		 json_t *into, const char *key, struct fs_error *err)
 {
-	const struct fs_entity *e = fs_entity_find(entity);
+	const struct fs_entity *e = fs_entity_lookup(entity);
 	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(org)}};
 	size_t nf = 1;
 	if (extra)
@@ -444,7 +373,7 @@ static int summary_cb(void *p, const struct fs_value *v)
 {
 	struct summary_ud *u = p;
 	struct fs_rec r;
-	const struct fs_entity *e = fs_entity_find("organization");
+	const struct fs_entity *e = fs_entity_lookup("organization");
 	if (rec_from_values(u->ctx, &r, e, v, NULL))
 		return 1;
 	json_array_append_new(u->orgs, rec_to_json(&r, 0));
@@ -454,7 +383,7 @@ static int summary_cb(void *p, const struct fs_value *v)
 
 int fs_summary(struct fs_ctx *ctx, json_t **ret, struct fs_error *err)
 {
-	const struct fs_entity *oe = fs_entity_find("organization");
+	const struct fs_entity *oe = fs_entity_lookup("organization");
 	struct summary_ud u = {ctx, json_array()};
 	struct fs_query q = {.table = &oe->table};
 	int rc = fs_store_select(ctx->st, &q, summary_cb, &u, err);
@@ -486,39 +415,4 @@ int fs_summary(struct fs_ctx *ctx, json_t **ret, struct fs_error *err)
 	fs_hex(head, FS_HASH_BYTES, hex);
 	*ret = json_pack("{s:o,s:{s:I,s:s}}", "organizations", u.orgs, "journal", "entries", (json_int_t)seq, "head", hex);
 	return 0;
-}
-
-int fs_read_begin(struct fs_ctx *ctx, struct fs_error *err)
-{
-	if (ctx->tx_depth || ctx->read_depth++)
-		return 0;
-	int rc = ctx->st->ops->begin_read(ctx->st, err);
-	if (rc)
-		ctx->read_depth = 0;
-	return rc;
-}
-
-void fs_read_end(struct fs_ctx *ctx)
-{
-	if (ctx->read_depth && --ctx->read_depth == 0)
-		ctx->st->ops->rollback(ctx->st); /* nothing was written: end the snapshot */
-}
-
-int64_t fs_data_version(struct fs_ctx *ctx)
-{
-	return ctx->st->ops->data_version(ctx->st);
-}
-
-int fs_org_info(const struct fs_ctx *ctx, char country[3], char currency[4])
-{
-	memcpy(country, ctx->org_country, 3);
-	memcpy(currency, ctx->org_currency, 4);
-	return 0;
-}
-
-void fs_set_org(struct fs_ctx *ctx, int64_t id, const char country[3], const char currency[4])
-{
-	ctx->org_id = id;
-	memcpy(ctx->org_country, country, 3);
-	memcpy(ctx->org_currency, currency, 4);
 }

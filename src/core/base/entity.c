@@ -1,6 +1,7 @@
-/* entity.c - the table of every entity (each domain declares its own in its
- * *_defs.c: register/, claims/, funds/, record/; the accounts' here), the
- * columns derived from their fields, and finding an entity by name. */
+/* entity.c - the registry of every entity (each domain declares its own in its
+ * *_defs.c: register/, claims/, funds/, record/, and registers them through
+ * src/core/domains.c at start-up; the accounts' are here), the columns derived
+ * from their fields, and finding an entity by name. Names no domain. */
 #include "internal.h"
 
 #include <ctype.h>
@@ -34,13 +35,22 @@ struct fs_entity fs_ent_user = {.name = "user", .plural = "users", .label = "use
 struct fs_entity fs_ent_role = {.name = "role", .plural = "roles", .label = NULL, .owned = 1,
 	.fields = role_fields, .nfields = N(role_fields)};
 
-const struct fs_entity *const fs_entities[] = {&fs_ent_org, &fs_ent_person, &fs_ent_employer, &fs_ent_workplace,
-					       &fs_ent_employment, &fs_ent_membership, &fs_ent_claim, &fs_ent_promise,
-					       &fs_ent_payment, &fs_ent_user, &fs_ent_role, &fs_ent_fund, &fs_ent_account, &fs_ent_pledge, &fs_ent_link,
-					       &fs_ent_evidence, &fs_ent_incident, &fs_ent_violation, &fs_ent_assessment,
-					       &fs_ent_case, &fs_ent_report, &fs_ent_detention, &fs_ent_action, &fs_ent_stage, &fs_ent_demand,
-					       &fs_ent_hearing, &fs_ent_citation};
-const size_t fs_nentities = N(fs_entities);
+static struct fs_entity *const accounts[] = {&fs_ent_user, &fs_ent_role};
+const struct fs_domain fs_domain_accounts = {"accounts", accounts, N(accounts)};
+
+/* the registry: filled by fs_domain_add, in the domains' order, before any use */
+static const struct fs_entity *registry[FS_MAX_ENTITIES];
+const struct fs_entity *const *const fs_entities = registry;
+size_t fs_nentities;
+static int columns_done;
+
+void fs_domain_add(const struct fs_domain *d)
+{
+	FS_ASSERT(!columns_done && d->n <= FS_MAX_ENTITIES - fs_nentities);
+	for (size_t i = 0; i < d->n; i++)
+		registry[fs_nentities++] = d->entities[i];
+}
+
 
 /* Column names are built once; they live as long as the process. */
 static char name_pool[FS_NAME_POOL];
@@ -106,32 +116,28 @@ static void entity_init(struct fs_entity *e)
 	e->table.ncols = nc;
 }
 
-static void entities_init(void)
-{
-	for (size_t i = 0; i < fs_nentities; i++)
-		entity_init((struct fs_entity *)fs_entities[i]);
-}
-
-void fs_entities_init(void);
+/* Called once, after every domain is registered (domains.c holds the once). */
 void fs_entities_init(void)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	pthread_once(&once, entities_init);
+	FS_ASSERT(!columns_done && fs_nentities > 0);
+	for (size_t i = 0; i < fs_nentities; i++)
+		entity_init((struct fs_entity *)fs_entities[i]);
+	columns_done = 1;
 }
 
-const struct fs_entity *fs_entity_find(const char *name)
+const struct fs_entity *fs_entity_lookup(const char *name)
 {
-	fs_entities_init();
+	FS_ASSERT(columns_done); /* the domains are registered before any look-up */
 	for (size_t i = 0; i < fs_nentities; i++)
 		if (strcmp(fs_entities[i]->name, name) == 0 || strcmp(fs_entities[i]->plural, name) == 0 ||
-		    (strcmp(name, "org") == 0 && fs_entities[i] == &fs_ent_org))
+		    (strcmp(name, "org") == 0 && strcmp(fs_entities[i]->name, "organization") == 0))
 			return fs_entities[i];
 	return NULL;
 }
 
 const struct fs_entity *fs_entity_by_table(const char *table)
 {
-	fs_entities_init();
+	FS_ASSERT(columns_done);
 	for (size_t i = 0; i < fs_nentities; i++)
 		if (strcmp(fs_entities[i]->table.name, table) == 0 || strcmp(fs_entities[i]->name, table) == 0)
 			return fs_entities[i];

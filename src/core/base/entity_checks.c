@@ -48,7 +48,7 @@ int chk_default_text(struct fs_rec *r, const char *field, const char *value)
 
 int64_t chk_ref_field(struct fs_ctx *ctx, const char *entity, int64_t id, const char *field)
 {
-	const struct fs_entity *e = fs_entity_find(entity);
+	const struct fs_entity *e = fs_entity_lookup(entity);
 	struct fs_row row;
 	if (fs_store_get(ctx->st, &e->table, id, &row, NULL))
 		return -1;
@@ -61,7 +61,7 @@ int64_t chk_ref_field(struct fs_ctx *ctx, const char *entity, int64_t id, const 
 /* A text field of a referenced row into out ("" when empty). */
 int chk_ref_text(struct fs_ctx *ctx, const char *entity, int64_t id, const char *field, char *out, size_t cap)
 {
-	const struct fs_entity *e = fs_entity_find(entity);
+	const struct fs_entity *e = fs_entity_lookup(entity);
 	struct fs_row row;
 	int rc = fs_store_get(ctx->st, &e->table, id, &row, NULL);
 	if (rc)

@@ -7,8 +7,9 @@
 
 #include "internal.h"
 
-/* Each domain declares its entities in its *_defs.c; base/entity.c lists them
- * all in fs_entities[] (in this order: it is the order of the schema check). */
+/* Each domain declares its entities in its *_defs.c and one table of them,
+ * struct fs_domain; src/core/domains.c registers the tables with base/entity.c
+ * at start-up (fs_domain_add), so base names no domain. The entities themselves: */
 extern struct fs_entity fs_ent_org, fs_ent_person, fs_ent_employer, fs_ent_workplace, fs_ent_employment,
 	fs_ent_membership;                                          /* register/ */
 extern struct fs_entity fs_ent_claim, fs_ent_promise, fs_ent_payment; /* claims/ */
@@ -17,6 +18,19 @@ extern struct fs_entity fs_ent_link, fs_ent_evidence, fs_ent_incident, fs_ent_vi
 	fs_ent_case, fs_ent_report, fs_ent_detention, fs_ent_action, fs_ent_stage, fs_ent_demand, fs_ent_hearing,
 	fs_ent_citation;                                            /* record/ */
 extern struct fs_entity fs_ent_user, fs_ent_role;             /* base/ (accounts) */
+
+/* A domain's entities, in their order. */
+struct fs_domain {
+	const char *name;
+	struct fs_entity *const *entities;
+	size_t n;
+};
+extern const struct fs_domain fs_domain_register, fs_domain_claims, fs_domain_funds, fs_domain_record,
+	fs_domain_accounts;
+/* entity.c: a domain's entities appended to fs_entities (domains.c, once). */
+void fs_domain_add(const struct fs_domain *d);
+/* entity.c: the columns derived from every registered entity's fields (once). */
+void fs_entities_init(void);
 
 /* records.c: a reference field's target exists in the organization (else the
  * same answer as a missing one); the first other row of a select. */

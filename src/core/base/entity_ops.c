@@ -162,7 +162,7 @@ static int refuse_append_only(const struct fs_entity *e, struct fs_error *err)
 int fs_payment_reverse(struct fs_ctx *ctx, int64_t id, const struct fs_kv *kv, size_t n, int64_t *ret_id,
 		       struct fs_error *err)
 {
-	const struct fs_entity *e = &fs_ent_payment;
+	const struct fs_entity *e = fs_entity_lookup("payment");
 	int rc = may_write(ctx, e, err);
 	if (rc || (rc = fs_tx_begin(ctx, err)))
 		return rc;
@@ -468,29 +468,14 @@ int fs_list_text_uncached(struct fs_ctx *ctx, const struct fs_entity *e, const s
 	return rc;
 }
 
-int fs_list(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_list_opts *o, json_t **ret,
-	    struct fs_error *err)
-{
-	struct fs_buf text;
-	fs_buf_init(&text, 256u << 20);
-	int rc = fs_list_text(ctx, e, o, &text, err);
-	json_t *j = rc ? NULL : json_loadb(text.data, text.len, 0, NULL);
-	fs_buf_done(&text);
-	if (!rc && !j)
-		rc = fs_fail(err, FS_ENOMEM, NULL, "cannot build the list");
-	if (!rc)
-		*ret = j;
-	return rc;
-}
-
 int fs_person_by_national_id(struct fs_ctx *ctx, const char *national_id, int64_t *ret_id, struct fs_error *err)
 {
-	const struct fs_entity *e = &fs_ent_person;
+	const struct fs_entity *e = fs_entity_lookup("person");
 	int rc = need_org(ctx, e, err);
 	if (rc)
 		return rc;
 	char norm[64];
-	if ((rc = fs_national_id_normalize(ctx->org_country, national_id, norm, sizeof(norm), err, "national_id")))
+	if ((rc = e->normalize_id(ctx->org_country, national_id, norm, sizeof(norm), err, "national_id")))
 		return rc;
 	unsigned char h[FS_HASH_BYTES];
 	fs_lookup_hash(&ctx->keys, norm, strlen(norm), h);

@@ -14,6 +14,9 @@
  * entity_init asserts the bound for every entity at start. */
 #define FS_MAX_COLS 24
 #define FS_MAX_FIELDS 16
+/* Entities of every domain together (27 today): the registry (entity.c) is a
+ * fixed array filled once at start; fs_domain_add asserts the bound. */
+#define FS_MAX_ENTITIES 64
 /* The derived column names (name_fold, wage_minor, national_id_hash) of every
  * entity, built once at start into one static pool (a few hundred bytes today). */
 #define FS_NAME_POOL 8192

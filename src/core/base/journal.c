@@ -58,7 +58,7 @@ int fs_journal_transfers(struct fs_ctx *ctx, const struct fs_rec *fund, int64_t 
 int fs_journal_batch(struct fs_ctx *ctx, const char *note, struct fs_error *err)
 {
 	struct fs_rec r;
-	rec_init(&r, fs_entity_find("organization"));
+	rec_init(&r, fs_entity_lookup("organization"));
 	r.v[0] = fs_vint(ctx->org_id);
 	int rc = journal_entry(ctx, "batch", &r, NULL, note, err);
 	rec_done(&r);
@@ -69,7 +69,7 @@ int fs_journal_custody(struct fs_ctx *ctx, int64_t evidence_id, int64_t custody_
 		       struct fs_error *err)
 {
 	struct fs_rec r;
-	rec_init(&r, fs_entity_find("evidence"));
+	rec_init(&r, fs_entity_lookup("evidence"));
 	r.v[0] = fs_vint(evidence_id);
 	r.v[r.e->org_col] = fs_vint(ctx->org_id);
 	char hex[65], note[160];
@@ -539,7 +539,7 @@ int fs_log(struct fs_ctx *ctx, const struct fs_log_opts *o, json_t **ret, struct
 	char since[32], until[32];
 	int rc = 0;
 	if (o->entity) {
-		const struct fs_entity *e = fs_entity_find(o->entity);
+		const struct fs_entity *e = fs_entity_lookup(o->entity);
 		if (!e)
 			return fs_fail(err, FS_EINVAL, "entity", "'%.32s' is not a kind of record (person, employer, workplace, employment, membership, organization)", o->entity);
 		f[nf++] = (struct fs_filter){"entity", FS_EQ, fs_vtext(e->name)};
@@ -563,7 +563,7 @@ int fs_log(struct fs_ctx *ctx, const struct fs_log_opts *o, json_t **ret, struct
 	struct log_ud u = {json_array()};
 	rc = fs_store_select(ctx->st, &q, log_cb, &u, err);
 	/* a record created by a batch: the batch entry is its creation */
-	const struct fs_entity *be = o->entity ? fs_entity_find(o->entity) : o->person_id > 0 ? fs_entity_find("person") : NULL;
+	const struct fs_entity *be = o->entity ? fs_entity_lookup(o->entity) : o->person_id > 0 ? fs_entity_lookup("person") : NULL;
 	int64_t bid = o->entity_id > 0 ? o->entity_id : o->person_id;
 	if (!rc && be && bid > 0 && (!o->person_id || (be->person_col == 0 && bid == o->person_id)))
 		rc = log_batch_created(ctx, o, o->since ? since : NULL, o->until ? until : NULL, be, bid, u.items, err);

@@ -232,7 +232,7 @@ int fs_log_build(struct fs_ctx *ctx, struct fs_error *err)
 	free(u.org);
 	memset(&u, 0, sizeof(u));
 	/* each log, the system's (0) and every organization's, binds the old chain's head */
-	const struct fs_entity *oe = fs_entity_find("organization");
+	const struct fs_entity *oe = fs_entity_lookup("organization");
 	static const char *const ocols[] = {"id"};
 	struct fs_query oq = {.table = &oe->table, .columns = ocols, .ncolumns = 1};
 	if (!rc && !built && fs_grow(&u.org, &u.cap, 0, sizeof(*u.org), 16) == 0) {

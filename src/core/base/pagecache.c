@@ -5,33 +5,11 @@
  * The key is every input of the list, compared byte for byte; pages that reveal
  * sealed fields are never kept. */
 #include "internal.h"
+#include "pagecache_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-
-struct page {
-	char *key, *text;
-	size_t key_len, text_len;
-	int64_t version;
-};
-
-struct fs_page_cache {
-	struct page p[FS_PAGECACHE_PAGES];
-	unsigned next;
-};
-
-void fs_page_cache_clear(struct fs_ctx *ctx)
-{
-	struct fs_page_cache *c = ctx->pages;
-	if (!c)
-		return;
-	for (size_t i = 0; i < FS_PAGECACHE_PAGES; i++) {
-		free(c->p[i].key);
-		free(c->p[i].text);
-	}
-	memset(c, 0, sizeof(*c));
-}
 
 void fs_page_cache_free(struct fs_ctx *ctx)
 {
@@ -107,5 +85,21 @@ int fs_list_text(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_
 		}
 	}
 	fs_buf_done(&key);
+	return rc;
+}
+
+/* A list page as JSON: the cached text parsed (entity_ops.c renders it). */
+int fs_list(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_list_opts *o, json_t **ret,
+	    struct fs_error *err)
+{
+	struct fs_buf text;
+	fs_buf_init(&text, 256u << 20);
+	int rc = fs_list_text(ctx, e, o, &text, err);
+	json_t *j = rc ? NULL : json_loadb(text.data, text.len, 0, NULL);
+	fs_buf_done(&text);
+	if (!rc && !j)
+		rc = fs_fail(err, FS_ENOMEM, NULL, "cannot build the list");
+	if (!rc)
+		*ret = j;
 	return rc;
 }

@@ -10,6 +10,42 @@
 
 #include "policy.h"
 
+static int first_role(void *p, const struct fs_value *v)
+{
+	*(int64_t *)p = v[0].i;
+	return 1;
+}
+
+/* The account's role record in org (*ret: its id, 0 when none) and, given role,
+ * its role's name. Here, below auth.c and users.c: the principal's role is read
+ * without calling up into the accounts' operations. */
+int fs_role_record(struct fs_ctx *ctx, int64_t user, int64_t org, int64_t *ret, char role[16], struct fs_error *err)
+{
+	const struct fs_entity *re = fs_entity_lookup("role");
+	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(org)}, {"user_id", FS_EQ, fs_vint(user)}};
+	struct fs_query q = {.table = &re->table, .filters = f, .nfilters = 2, .limit = 1};
+	struct fs_row row = {0};
+	int64_t u_id = 0;
+	int rc = fs_store_select(ctx->st, &q, first_role, &u_id, err);
+	*ret = u_id;
+	if (!rc && u_id && role) {
+		rc = fs_store_get(ctx->st, &re->table, u_id, &row, err);
+		if (!rc) {
+			const struct fs_value *v = &row.vals[re->col_of[fs_field_index(re, "role")]];
+			snprintf(role, 16, "%.*s", (int)v->n, (const char *)v->p);
+			fs_row_free(&row);
+		}
+	}
+	return rc;
+}
+
+int fs_user_role(struct fs_ctx *ctx, int64_t user, int64_t org, char role[16], struct fs_error *err)
+{
+	int64_t id;
+	role[0] = '\0';
+	return fs_role_record(ctx, user, org, &id, role, err);
+}
+
 struct user_ud {
 	const struct fs_entity *e;
 	int64_t id;
@@ -29,7 +65,7 @@ static int user_cb(void *p, const struct fs_value *v)
 
 static int act_as(struct fs_ctx *ctx, const struct fs_filter *f, const char *asked, struct fs_error *err)
 {
-	struct user_ud u = {.e = fs_entity_find("user")};
+	struct user_ud u = {.e = fs_entity_lookup("user")};
 	struct fs_query q = {.table = &u.e->table, .filters = f, .nfilters = 1, .limit = 1};
 	int rc = fs_store_select(ctx->st, &q, user_cb, &u, err);
 	if (rc)

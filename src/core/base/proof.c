@@ -100,7 +100,7 @@ static int add_item(struct fs_ctx *ctx, const char *entity, int64_t id, int64_t 
 	int64_t bseq = 0;
 	unsigned char bound[32];
 	if (!rc && !u.entry) /* created by bulk work and not changed since: its batch entry binds it */
-		rc = fs_batch_created(ctx, fs_entity_find(entity), id, &bseq, bound, err);
+		rc = fs_batch_created(ctx, fs_entity_lookup(entity), id, &bseq, bound, err);
 	if (!rc && !u.entry && bseq) {
 		struct fs_filter sf = {"seq", FS_EQ, fs_vint(bseq)};
 		struct fs_query sq = {.table = &fs_journal_table, .filters = &sf, .nfilters = 1, .limit = 1};
@@ -140,7 +140,7 @@ int fs_statement_proofs(struct fs_ctx *ctx, int64_t person, char **ret, struct f
 		rc = FS_ENOMEM;
 	static const char *const kinds[] = {"payment", "claim"};
 	for (size_t k = 0; !rc && k < 2; k++) {
-		const struct fs_entity *e = fs_entity_find(kinds[k]);
+		const struct fs_entity *e = fs_entity_lookup(kinds[k]);
 		struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"person_id", FS_EQ, fs_vint(person)}};
 		static const char *const cols[] = {"id"};
 		struct fs_query q = {.table = &e->table, .filters = f, .nfilters = 2, .columns = cols, .ncolumns = 1, .raw = 1};

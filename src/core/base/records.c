@@ -254,7 +254,7 @@ int rec_check_text(const char *s, size_t n, unsigned max, int multiline, struct 
 
 int rec_ref_check(struct fs_ctx *ctx, const struct fs_field *f, int64_t id, struct fs_error *err)
 {
-	const struct fs_entity *target = fs_entity_find(f->ref);
+	const struct fs_entity *target = fs_entity_lookup(f->ref);
 	struct fs_row row;
 	int rc = fs_store_get(ctx->st, &target->table, id, &row, NULL);
 	if (rc == FS_ENOTFOUND)
@@ -264,7 +264,7 @@ int rec_ref_check(struct fs_ctx *ctx, const struct fs_field *f, int64_t id, stru
 	/* a record may name only its own organization's records, and of the
 	 * organizations only its own */
 	int other_org = target->owned ? row.vals[target->org_col].i != ctx->org_id
-				      : target == fs_entity_find("organization") && id != ctx->org_id;
+				      : target == fs_entity_lookup("organization") && id != ctx->org_id;
 	fs_row_free(&row);
 	if (other_org) /* not confirmed to exist: the same answer as a missing one */
 		return fs_fail(err, FS_EINVAL, f->name, "there is no %s with id %lld", target->name, (long long)id);
@@ -326,8 +326,8 @@ int rec_set(struct fs_ctx *ctx, struct fs_rec *r, const char *key, const char *v
 				if (!(islower((unsigned char)t[i]) || isdigit((unsigned char)t[i]) || t[i] == '-'))
 					rc = fs_fail(err, FS_EINVAL, f->name, "use lower-case letters a-z, digits and '-'");
 		}
-		if (!rc && strcmp(f->name, "national_id") == 0) {
-			rc = fs_national_id_normalize(e->owned ? ctx->org_country : NULL, t, norm, sizeof(norm), err, f->name);
+		if (!rc && strcmp(f->name, "national_id") == 0 && e->normalize_id) {
+			rc = e->normalize_id(e->owned ? ctx->org_country : NULL, t, norm, sizeof(norm), err, f->name);
 			store = norm;
 		}
 		if (!rc && strcmp(f->name, "phone") == 0) {
@@ -629,37 +629,66 @@ int rec_equal(const struct fs_rec *a, const struct fs_rec *b)
 	return 1;
 }
 
-int rec_insert(struct fs_ctx *ctx, struct fs_rec *r, int64_t *ret_id, struct fs_error *err)
+/* ---- restricted text: sealed in a restricted row, plain otherwise (restrict.c decides which rows) ---- */
+
+/* Restricted text goes into the seal (its column left empty) while the record is
+ * restricted, and back into its column when it is not. */
+int rec_reseal(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
 {
-	int64_t id, want = 0;
-	int rc = 0;
-	int any_plain = 0;
-	for (size_t i = 0; i < r->e->nfields && r->e->sealed_col >= 0; i++)
-		any_plain |= r->plain[i] != NULL;
-	if (any_plain) { /* the seal names the row: sealed with the id the row will get */
-		rc = fs_next_id(ctx, &r->e->table, &want, err);
-		r->v[0] = fs_vint(want);
-		if (!rc)
-			rc = seal_rec(ctx, r, err);
-		if (rc)
-			return rc;
+	const struct fs_entity *e = r->e;
+	int restricted = fs_restricted_row(e, r->v), rc = 0;
+	for (size_t i = 0; i < e->nfields && !rc && e->any_restricted; i++) {
+		if (!(e->fields[i].flags & FF_RESTRICTED))
+			continue;
+		int col = e->col_of[i];
+		const char *text = rec_restricted_text(r, i);
+		char *copy = text ? strdup(text) : NULL;
+		if (text && !copy)
+			return FS_ENOMEM;
+		if (restricted) {
+			rc = rec_set_plain(r, i, copy);
+			if (!rc && (e->fields[i].flags & FF_REQUIRED))
+				rc = rec_set_bytes(r, col, FS_VTEXT, "", 0); /* NOT NULL in the schema */
+			else
+				rec_set_bytes(r, col, FS_VNULL, NULL, 0);
+		} else {
+			rc = rec_set_plain(r, i, NULL);
+			if (!rc)
+				rc = rec_set_bytes(r, col, copy ? FS_VTEXT : FS_VNULL, copy, copy ? strlen(copy) : 0);
+		}
+		if (copy) {
+			memset(copy, 0, strlen(copy));
+			free(copy);
+		}
 	}
-	rc = fs_store_insert(ctx->st, &r->e->table, r->v, &id, err);
-	if (rc)
-		return rc;
-	if (want && id != want)
-		return fs_fail(err, FS_EINTEGRITY, NULL, "a new %s got id %lld, not %lld as its seal says", r->e->name,
-			       (long long)id, (long long)want);
-	r->v[0] = fs_vint(id);
-	if ((rc = ctx->batch ? fs_batch_add(ctx, r, err) : fs_journal_append(ctx, "create", NULL, r, err)))
-		return rc;
-	if (ret_id)
-		*ret_id = id;
-	return 0;
+	return rc ? fs_fail(err, rc, NULL, "out of memory") : rec_seal(ctx, r, err);
 }
 
-int rec_update(struct fs_ctx *ctx, const struct fs_rec *before, struct fs_rec *after, struct fs_error *err)
+const char *rec_restricted_text(const struct fs_rec *r, size_t fi)
 {
-	int rc = fs_store_update(ctx->st, &after->e->table, after->v, err);
-	return rc ? rc : fs_journal_append(ctx, "update", before, after, err);
+	const struct fs_value *v = &r->v[r->e->col_of[fi]];
+	if (r->plain[fi])
+		return r->plain[fi];
+	return v->type == FS_VTEXT && v->n ? (const char *)v->p : NULL;
+}
+
+int rec_open_payload(struct fs_rec *r, const char *plain, size_t n)
+{
+	const struct fs_entity *e = r->e;
+	const char *fp[FS_MAX_FIELDS];
+	size_t fl[FS_MAX_FIELDS];
+	int rc = fs_payload_split(e, plain, n, fp, fl);
+	for (size_t i = 0; i < e->nfields && !rc; i++) {
+		if (!fp[i])
+			continue;
+		int col = e->col_of[i];
+		if (col >= 0 && !(r->v[col].type == FS_VNULL || (r->v[col].type == FS_VTEXT && r->v[col].n == 0)))
+			continue; /* restricted text already open (the store's row hook) */
+		if (col >= 0)
+			rc = rec_set_bytes(r, col, FS_VTEXT, fp[i], fl[i]);
+		else if (!(r->plain[i] = strndup(fp[i], fl[i])))
+			rc = FS_ENOMEM;
+	}
+	r->sealed_dirty = 0;
+	return rc;
 }

@@ -44,7 +44,7 @@ static int load_roles(struct fs_ctx *ctx, int64_t user, struct roles *out, struc
 {
 	static const char *const cols[] = {"org_id", "user_id", "role"};
 	struct fs_filter f = {"user_id", FS_EQ, fs_vint(user)};
-	struct fs_query q = {.table = &fs_entity_find("role")->table, .filters = &f, .nfilters = user ? 1 : 0,
+	struct fs_query q = {.table = &fs_entity_lookup("role")->table, .filters = &f, .nfilters = user ? 1 : 0,
 			     .columns = cols, .ncolumns = 3};
 	memset(out, 0, sizeof(*out));
 	int rc = fs_store_select(ctx->st, &q, role_cb, out, err);
@@ -102,7 +102,7 @@ static int visible(const struct roles *all, int64_t by, int64_t user, int64_t or
 static int account_row(struct fs_ctx *ctx, int64_t id, json_t **ret, struct fs_error *err)
 {
 	json_t *u = NULL;
-	int rc = fs_get(ctx, fs_entity_find("user"), id, 0, &u, err);
+	int rc = fs_get(ctx, fs_entity_lookup("user"), id, 0, &u, err);
 	if (rc == FS_ENOTFOUND)
 		rc = fs_fail(err, FS_ENOTFOUND, "id", "there is no account %lld here", (long long)id);
 	if (rc)
@@ -119,7 +119,7 @@ static int org_slug(struct fs_ctx *ctx, int64_t org, char out[64])
 	struct fs_error e = {0};
 	int64_t here = ctx->org_id;
 	ctx->org_id = org; /* an organization is read as itself */
-	int rc = fs_get(ctx, fs_entity_find("organization"), org, 0, &o, &e);
+	int rc = fs_get(ctx, fs_entity_lookup("organization"), org, 0, &o, &e);
 	ctx->org_id = here;
 	snprintf(out, 64, "%s", rc ? "?" : json_string_value(json_object_get(o, "slug")));
 	json_decref(o);
@@ -154,7 +154,7 @@ int fs_accounts_list(struct fs_ctx *ctx, json_t **ret, struct fs_error *err)
 	if (rc)
 		return rc;
 	struct fs_list_opts o = {.limit = 10000};
-	rc = fs_list(ctx, fs_entity_find("user"), &o, &users, err);
+	rc = fs_list(ctx, fs_entity_lookup("user"), &o, &users, err);
 	if (!rc && !(items = json_array()))
 		rc = fs_fail(err, FS_ENOMEM, NULL, "out of memory");
 	size_t i;

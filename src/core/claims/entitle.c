@@ -122,18 +122,6 @@ int fs_entitle_set(struct fs_entitle_in *in, const char *key, const char *value,
 	return fs_fail(err, FS_EINVAL, key, "unknown input '%.32s'", key);
 }
 
-fs_date ent_add_months(fs_date d, int months)
-{
-	int y, m, day;
-	fs_date_to_ymd(d, &y, &m, &day);
-	int t = y * 12 + (m - 1) + months;
-	y = t / 12;
-	m = t % 12 + 1;
-	static const int dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int last = dim[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
-	return fs_date_from_ymd(y, m, day > last ? last : day);
-}
-
 /* ---- the calculation ---- */
 
 static struct service service_of(fs_date hired, fs_date terminated)
@@ -149,67 +137,6 @@ static struct service service_of(fs_date hired, fs_date terminated)
 	return s;
 }
 
-void ent_step(struct calc *c, const char *component, const char *key, json_t *params, const char *law)
-{
-	char *text = fs_rules_text(c->r, c->lang, key, params);
-	json_array_append_new(c->steps, json_pack("{s:s,s:s,s:s?,s:s,s:o}", "component", component, "text", text ? text : key,
-						  "law", law, "key", key, "params", params));
-	free(text);
-}
-
-void ent_warn(struct calc *c, const char *code, json_t *params)
-{
-	char *text = fs_rules_text(c->r, c->lang, code, params);
-	json_array_append_new(c->warnings, json_string(text ? text : code));
-	json_array_append_new(c->codes, json_string(code + 5)); /* without "warn." */
-	free(text);
-	json_decref(params);
-}
-
-void ent_warn_unverified(struct calc *c, const struct fs_rtable *t, const struct fs_table_row *row, fs_date d)
-{
-	if (row && !row->verified)
-		WARN(c, "warn.unverified", json_pack("{s:s,s:s,s:o,s:s}", "value", row->text, "table", t->name, "date", ent_date(d),
-						     "source", row->source ? row->source : "-"));
-}
-
-int ent_reason_applies(json_t *comp, const char *reason)
-{
-	json_t *reasons = json_object_get(comp, "reasons");
-	if (!reasons)
-		return 1;
-	size_t i;
-	json_t *r;
-	json_array_foreach(reasons, i, r) if (!strcmp(json_string_value(r), reason)) return 1;
-	return 0;
-}
-
-const char *ent_law(struct calc *c, json_t *comp)
-{
-	return fs_rules_law_at(comp, c->in->terminated);
-}
-
-int ent_row_at(struct calc *c, const char *tname, fs_date d, const struct fs_rtable **tout,
-	       const struct fs_table_row **out)
-{
-	const struct fs_rtable *t = fs_rules_table(c->r, tname);
-	const struct fs_table_row *row = fs_rtable_at(t, d);
-	if (!row) {
-		char ds[11], from[11] = "?", to[11] = "open";
-		fs_date_format(d, ds);
-		if (t && t->n) {
-			fs_date_format(t->rows[0].from, from);
-			if (t->rows[t->n - 1].to != FS_DATE_OPEN)
-				fs_date_format(t->rows[t->n - 1].to, to);
-		}
-		return fs_fail(c->err, FS_EINVAL, "terminated", "table %s of rules %s has no value for %s (it covers %s to %s)",
-			       t ? t->name : tname ? tname : "?", c->r->version, ds, from, to);
-	}
-	*tout = t;
-	*out = row;
-	return 0;
-}
-
 static int table_value(struct calc *c, json_t *comp, const char *key, fs_date d, struct fs_ratio *out,
 		       const struct fs_table_row **row_out)
 {
@@ -223,11 +150,6 @@ static int table_value(struct calc *c, json_t *comp, const char *key, fs_date d,
 		*row_out = row;
 	ent_warn_unverified(c, t, row, d);
 	return 0;
-}
-
-void ent_not_due(struct calc *c, const char *name, json_t *comp, const char *key)
-{
-	STEP(c, name, key, json_pack("{s:s}", "reason", c->in->reason), ent_law(c, comp));
 }
 
 static int tr_severance(struct calc *c, const char *name, json_t *comp, int64_t *amount)

@@ -7,6 +7,8 @@
  * there, by account id. */
 #include "internal.h"
 
+#include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,6 +88,29 @@ static int batch_day(const char *batch_id, int64_t fund, char day[11])
 		return -1;
 	fs_date_format(d, day);
 	return strcmp(day, batch_id + n) ? -1 : 0;
+}
+
+/* The id of the transfer that posts or voids a pending one: PENDING.post or
+ * .void (a long id shortened by its hash); funds.c calls it too. */
+int fs_ledger_resolution_id(const char *pending_id, unsigned flag, char out[FS_TRANSFER_ID_MAX + 1], struct fs_error *err)
+{
+	const char *suffix = flag == FS_TF_VOID ? "void" : flag == FS_TF_POST ? "post" : NULL;
+	if (!suffix)
+		return fs_fail(err, FS_EINVAL, NULL, "a pending transfer is posted or voided");
+	if (!fs_transfer_id_ok(pending_id))
+		return fs_fail(err, FS_EINVAL, "pending_id", "'%.64s' is not a transfer id (1-64 of A-Z a-z 0-9 . _ : -)",
+			       pending_id ? pending_id : "");
+	size_t n = strlen(pending_id);
+	if (n <= 40) {
+		snprintf(out, FS_TRANSFER_ID_MAX + 1, "%s.%s", pending_id, suffix);
+		return 0;
+	}
+	unsigned char h[16];
+	char hex[33];
+	crypto_generichash(h, sizeof(h), (const unsigned char *)pending_id, n, NULL, 0);
+	fs_hex(h, sizeof(h), hex);
+	snprintf(out, FS_TRANSFER_ID_MAX + 1, "%.26s.%s.%s", pending_id, hex, suffix);
+	return 0;
 }
 
 int fs_strike_batch_approve(struct fs_ctx *ctx, int64_t fund, const char *batch_id, int *result, struct fs_error *err)

@@ -91,3 +91,7 @@ static int pledge_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *e
 		return fs_fail(err, FS_EINVAL, "monthly", "a pledge is more than zero a month");
 	return chk_dates_in_order(r, "start_month", "end_month", err);
 }
+
+/* this domain's entities, in their order: src/core/domains.c registers them with base */
+static struct fs_entity *const entities[] = {&fs_ent_fund, &fs_ent_account, &fs_ent_pledge};
+const struct fs_domain fs_domain_funds = {"funds", entities, sizeof(entities) / sizeof(entities[0])};

@@ -64,7 +64,7 @@ static int handled_depth(const struct fs_entity *e, int depth)
 		if (!strcmp(e->name, about_person[i].entity))
 			return 1;
 	for (size_t i = 0; i < e->nfields; i++)
-		if (e->fields[i].kind == FK_REF && handled_depth(fs_entity_find(e->fields[i].ref), depth + 1))
+		if (e->fields[i].kind == FK_REF && handled_depth(fs_entity_lookup(e->fields[i].ref), depth + 1))
 			return 1;
 	return 0;
 }
@@ -123,7 +123,7 @@ static int person_rank(struct fs_ctx *ctx, int64_t person, struct fs_hcache *c, 
 {
 	struct person_ud u = {ctx, NULL, c, depth + 1, FS_HANDLING_PUBLIC, 0};
 	for (size_t i = 0; i < sizeof(naming_person) / sizeof(naming_person[0]) && u.rank < FS_HANDLING_MOST; i++) {
-		u.e = fs_entity_find(naming_person[i]);
+		u.e = fs_entity_lookup(naming_person[i]);
 		struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"person_id", FS_EQ, fs_vint(person)}};
 		struct fs_query q = {.table = &u.e->table, .filters = f, .nfilters = 2, .raw = 1};
 		if (fs_store_select(ctx->st, &q, person_cb, &u, NULL))
@@ -152,8 +152,8 @@ static int row_rank(struct fs_ctx *ctx, const struct fs_entity *e, const struct 
 		int r = FS_HANDLING_MOST;
 		if (id->type == FS_VINT && !strcmp(kind, "person"))
 			r = person_rank(ctx, id->i, c, depth);
-		else if (id->type == FS_VINT && fs_handled(fs_entity_find(kind)))
-			r = id_rank(ctx, fs_entity_find(kind), id->i, c, depth + 1);
+		else if (id->type == FS_VINT && fs_handled(fs_entity_lookup(kind)))
+			r = id_rank(ctx, fs_entity_lookup(kind), id->i, c, depth + 1);
 		rank = max_rank(rank, r);
 	}
 	for (size_t i = 0; i < sizeof(about_person) / sizeof(about_person[0]); i++) {
@@ -164,7 +164,7 @@ static int row_rank(struct fs_ctx *ctx, const struct fs_entity *e, const struct 
 	}
 	for (size_t i = 0; i < e->nfields && rank < FS_HANDLING_MOST; i++) {
 		const struct fs_field *f = &e->fields[i];
-		const struct fs_entity *to = f->kind == FK_REF ? fs_entity_find(f->ref) : NULL;
+		const struct fs_entity *to = f->kind == FK_REF ? fs_entity_lookup(f->ref) : NULL;
 		if (!to || !fs_handled(to) || e->col_of[i] < 0 || vals[e->col_of[i]].type != FS_VINT)
 			continue;
 		rank = max_rank(rank, id_rank(ctx, to, vals[e->col_of[i]].i, c, depth + 1));
@@ -198,26 +198,11 @@ int fs_about_shown(struct fs_ctx *ctx, const char *kind, size_t n, int64_t id, s
 		return 1;
 	char k[32];
 	snprintf(k, sizeof(k), "%.*s", (int)(n < sizeof(k) ? n : 0), kind ? kind : "");
-	const struct fs_entity *e = fs_entity_find(k);
+	const struct fs_entity *e = fs_entity_lookup(k);
 	int rank = FS_HANDLING_MOST;
 	if (e && !strcmp(e->name, "person"))
 		rank = person_rank(ctx, id, cache, 0);
 	else if (e && fs_handled(e))
 		rank = id_rank(ctx, e, id, cache, 0);
 	return fs_rank_shown(ctx, rank, 0);
-}
-
-void fs_entities_init(void); /* entity.c: the columns derived from the fields */
-
-json_t *fs_entity_policy(void)
-{
-	fs_entities_init();
-	json_t *out = json_array();
-	for (size_t i = 0; out && i < fs_nentities; i++) {
-		const struct fs_entity *e = fs_entities[i];
-		json_array_append_new(out, json_pack("{s:s,s:s,s:b,s:s,s:b,s:b}", "name", e->name, "plural", e->plural, "owned",
-						     e->owned, "writer", fs_entity_write_capability(e), "handled", fs_handled(e),
-						     "own_handling", e->handling_col >= 0));
-	}
-	return out;
 }

@@ -521,3 +521,7 @@ static int detention_check(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error
 		rc = fs_fail(err, FS_EINVAL, "released_at", "is before arrested_at");
 	return rc ? rc : default_handling(r);
 }
+
+/* this domain's entities, in their order: src/core/domains.c registers them with base */
+static struct fs_entity *const entities[] = {&fs_ent_link, &fs_ent_evidence, &fs_ent_incident, &fs_ent_violation, &fs_ent_assessment, &fs_ent_case, &fs_ent_report, &fs_ent_detention, &fs_ent_action, &fs_ent_stage, &fs_ent_demand, &fs_ent_hearing, &fs_ent_citation};
+const struct fs_domain fs_domain_record = {"record", entities, sizeof(entities) / sizeof(entities[0])};

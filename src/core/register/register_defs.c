@@ -89,7 +89,8 @@ static const struct fs_field membership_fields[] = {
 struct fs_entity fs_ent_org = {.name = "organization", .plural = "organizations", .label = "name", .owned = 0,
 	.fields = org_fields, .nfields = N(org_fields), .check = org_check};
 struct fs_entity fs_ent_person = {.name = "person", .plural = "people", .label = "full_name", .owned = 1,
-	.fields = person_fields, .nfields = N(person_fields), .check = person_check};
+	.fields = person_fields, .nfields = N(person_fields), .check = person_check,
+	.normalize_id = fs_national_id_normalize};
 struct fs_entity fs_ent_employer = {.name = "employer", .plural = "employers", .label = "name", .owned = 1,
 	.fields = employer_fields, .nfields = N(employer_fields), .check = NULL};
 struct fs_entity fs_ent_workplace = {.name = "workplace", .plural = "workplaces", .label = "name", .owned = 1,
@@ -231,3 +232,7 @@ int fs_national_id_normalize(const char *country, const char *in, char *out, siz
 			       "'%.32s' is not a valid Kazakh IIN (12 digits with a check digit)", in);
 	return 0;
 }
+
+/* this domain's entities, in their order: src/core/domains.c registers them with base */
+static struct fs_entity *const entities[] = {&fs_ent_org, &fs_ent_person, &fs_ent_employer, &fs_ent_workplace, &fs_ent_employment, &fs_ent_membership};
+const struct fs_domain fs_domain_register = {"register", entities, sizeof(entities) / sizeof(entities[0])};

@@ -125,7 +125,7 @@ static int check_copy(const char *tmp_db, const struct fs_snapshot *snap, struct
 int fs_snapshot_take(struct fs_ctx *ctx, const char *tmp_db, struct fs_snapshot *snap, struct fs_error *err)
 {
 	memset(snap, 0, sizeof(*snap));
-	const struct fs_entity *e = fs_entity_find("evidence");
+	const struct fs_entity *e = fs_entity_lookup("evidence");
 	struct list_ud u = {snap, e, 0};
 	static const char *const cols[] = {"sha256"};
 	struct fs_query q = {.table = &e->table, .columns = cols, .ncolumns = 1};

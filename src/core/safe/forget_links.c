@@ -79,10 +79,10 @@ static int clear_row(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, 
 int fs_forget_links(struct fs_ctx *ctx, int64_t person, int64_t *cleared, struct fs_error *err)
 {
 	static const char *const about[] = {"detention", "case", "violation"};
-	const struct fs_entity *hearing = fs_entity_find("hearing");
+	const struct fs_entity *hearing = fs_entity_lookup("hearing");
 	int rc = 0;
 	for (size_t k = 0; !rc && k < sizeof(about) / sizeof(about[0]); k++) {
-		const struct fs_entity *e = fs_entity_find(about[k]);
+		const struct fs_entity *e = fs_entity_lookup(about[k]);
 		struct ids u = {0};
 		rc = e ? ids_where(ctx, e, "person_id", person, &u, err) : FS_EINVAL;
 		for (size_t i = 0; !rc && i < u.n; i++) {
@@ -96,5 +96,73 @@ int fs_forget_links(struct fs_ctx *ctx, int64_t person, int64_t *cleared, struct
 		}
 		free(u.v);
 	}
+	return rc;
+}
+
+/* ---- a person forgotten: their key destroyed, their links cleared, journaled ---- */
+
+static int exec_sql(struct fs_ctx *ctx, const char *sql, struct fs_error *err)
+{
+	struct fs_stmt *s;
+	int rc = ctx->st->ops->prepare(ctx->st, sql, &s, err);
+	if (rc)
+		return rc;
+	while ((rc = ctx->st->ops->step(s, err)) > 0)
+		;
+	ctx->st->ops->release(s);
+	return rc;
+}
+
+int fs_person_forget(struct fs_ctx *ctx, int64_t person, const char *reason, struct fs_error *err)
+{
+	if (!reason || strlen(reason) < 3 || strlen(reason) > 500)
+		return fs_fail(err, FS_EINVAL, "reason", "say why the person is forgotten (3 to 500 characters)");
+	for (const char *p = reason; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			return fs_fail(err, FS_EINVAL, "reason", "contains a control character");
+	const struct fs_entity *e = fs_entity_lookup("person");
+	struct fs_row row;
+	int rc = fs_store_get(ctx->st, &e->table, person, &row, NULL);
+	if (rc == FS_ENOTFOUND || (!rc && row.vals[e->org_col].i != ctx->org_id)) {
+		if (!rc)
+			fs_row_free(&row);
+		return fs_fail(err, FS_ENOTFOUND, NULL, "there is no person with id %lld", (long long)person);
+	}
+	if (rc)
+		return fs_fail(err, rc, NULL, "cannot read person %lld", (long long)person);
+	fs_row_free(&row);
+	/* overwrite what is deleted, in the file and (by the checkpoint below) the WAL */
+	if ((rc = exec_sql(ctx, "PRAGMA secure_delete = ON", err)) || (rc = fs_tx_begin(ctx, err)))
+		return rc;
+	rc = fs_person_key_state(ctx, person, err);
+	if (rc == 1)
+		rc = fs_fail(err, FS_ECONFLICT, NULL, "person %lld was forgotten already", (long long)person);
+	else if (rc == FS_ENOTFOUND)
+		rc = 0; /* nothing sealed under a key of their own: the marker alone */
+	char ts[32];
+	fs_now_iso(ts);
+	int64_t cleared = 0;
+	if (!rc) /* the text of the records about them goes too (forget_links.c) */
+		rc = fs_forget_links(ctx, person, &cleared, err);
+	if (!rc)
+		rc = fs_person_key_mark_forgotten(ctx, person, ts, err);
+	if (!rc) { /* journaled with who (the actor) and why */
+		json_t *note = json_pack("{s:s,s:s,s:I}", "reason", reason, "destroyed",
+					 "the person's key: their sealed fields; the text of the records about them",
+					 "records_cleared", (json_int_t)cleared);
+		char *text = note ? json_dumps(note, JSON_COMPACT) : NULL;
+		struct fs_rec r;
+		rec_init(&r, e);
+		r.v[0] = fs_vint(person);
+		r.v[e->org_col] = fs_vint(ctx->org_id);
+		rc = text ? fs_journal_note(ctx, "forget", &r, text, err) : FS_ENOMEM;
+		rec_done(&r);
+		free(text);
+		json_decref(note);
+	}
+	fs_pkeys_wipe(ctx);
+	rc = fs_tx_end(ctx, rc, err);
+	if (!rc)
+		rc = exec_sql(ctx, "PRAGMA wal_checkpoint(TRUNCATE)", err);
 	return rc;
 }

@@ -18,13 +18,6 @@ static const struct fs_column pk_cols[] = {
 static const struct fs_table pk_table = {"person_keys", pk_cols, sizeof(pk_cols) / sizeof(pk_cols[0])};
 enum { PK_PERSON, PK_ORG, PK_WRAPPED, PK_FORGOTTEN_AT, PK_FORGOTTEN_BY };
 
-void fs_pkeys_wipe(struct fs_ctx *ctx)
-{
-	sodium_memzero(ctx->pkeys, sizeof(ctx->pkeys));
-	sodium_memzero(ctx->party_key, sizeof(ctx->party_key)); /* and the party key (party.c) */
-	ctx->party_gen = 0;
-}
-
 static void pk_ad(int64_t person, char ad[48])
 {
 	snprintf(ad, 48, "person_keys:%lld", (long long)person);
@@ -235,73 +228,21 @@ int fs_next_id(struct fs_ctx *ctx, const struct fs_table *t, int64_t *id, struct
 
 /* ---- forgetting a person ---- */
 
-static int exec_sql(struct fs_ctx *ctx, const char *sql, struct fs_error *err)
+/* Whether the person has a key of their own: 0, none (FS_ENOTFOUND), or 1 when
+ * forgotten (forget_links.c's fs_person_forget asks before it destroys it). */
+int fs_person_key_state(struct fs_ctx *ctx, int64_t person, struct fs_error *err)
 {
-	struct fs_stmt *s;
-	int rc = ctx->st->ops->prepare(ctx->st, sql, &s, err);
-	if (rc)
-		return rc;
-	while ((rc = ctx->st->ops->step(s, err)) > 0)
-		;
-	ctx->st->ops->release(s);
+	unsigned char key[32];
+	int rc = person_key(ctx, person, ctx->org_id, 0, key, err);
+	sodium_memzero(key, sizeof(key));
 	return rc;
 }
 
-int fs_person_forget(struct fs_ctx *ctx, int64_t person, const char *reason, struct fs_error *err)
+/* The person's key row without a key: forgotten at ts by the context's actor. */
+int fs_person_key_mark_forgotten(struct fs_ctx *ctx, int64_t person, const char *ts, struct fs_error *err)
 {
-	if (!reason || strlen(reason) < 3 || strlen(reason) > 500)
-		return fs_fail(err, FS_EINVAL, "reason", "say why the person is forgotten (3 to 500 characters)");
-	for (const char *p = reason; *p; p++)
-		if ((unsigned char)*p < 0x20)
-			return fs_fail(err, FS_EINVAL, "reason", "contains a control character");
-	const struct fs_entity *e = fs_entity_find("person");
-	struct fs_row row;
-	int rc = fs_store_get(ctx->st, &e->table, person, &row, NULL);
-	if (rc == FS_ENOTFOUND || (!rc && row.vals[e->org_col].i != ctx->org_id)) {
-		if (!rc)
-			fs_row_free(&row);
-		return fs_fail(err, FS_ENOTFOUND, NULL, "there is no person with id %lld", (long long)person);
-	}
-	if (rc)
-		return fs_fail(err, rc, NULL, "cannot read person %lld", (long long)person);
-	fs_row_free(&row);
-	/* overwrite what is deleted, in the file and (by the checkpoint below) the WAL */
-	if ((rc = exec_sql(ctx, "PRAGMA secure_delete = ON", err)) || (rc = fs_tx_begin(ctx, err)))
-		return rc;
-	unsigned char key[32];
-	rc = person_key(ctx, person, ctx->org_id, 0, key, err);
-	sodium_memzero(key, sizeof(key));
-	if (rc == 1)
-		rc = fs_fail(err, FS_ECONFLICT, NULL, "person %lld was forgotten already", (long long)person);
-	else if (rc == FS_ENOTFOUND)
-		rc = 0; /* nothing sealed under a key of their own: the marker alone */
-	char ts[32];
-	fs_now_iso(ts);
 	struct fs_value v[5] = {fs_vint(person), fs_vint(ctx->org_id), fs_vnull(), fs_vtext(ts), fs_vtext(ctx->actor)};
-	int64_t cleared = 0;
-	if (!rc) /* the text of the records about them goes too (forget_links.c) */
-		rc = fs_forget_links(ctx, person, &cleared, err);
-	if (!rc)
-		rc = fs_store_put(ctx->st, &pk_table, v, err);
-	if (!rc) { /* journaled with who (the actor) and why */
-		json_t *note = json_pack("{s:s,s:s,s:I}", "reason", reason, "destroyed",
-					 "the person's key: their sealed fields; the text of the records about them",
-					 "records_cleared", (json_int_t)cleared);
-		char *text = note ? json_dumps(note, JSON_COMPACT) : NULL;
-		struct fs_rec r;
-		rec_init(&r, e);
-		r.v[0] = fs_vint(person);
-		r.v[e->org_col] = fs_vint(ctx->org_id);
-		rc = text ? fs_journal_note(ctx, "forget", &r, text, err) : FS_ENOMEM;
-		rec_done(&r);
-		free(text);
-		json_decref(note);
-	}
-	fs_pkeys_wipe(ctx);
-	rc = fs_tx_end(ctx, rc, err);
-	if (!rc)
-		rc = exec_sql(ctx, "PRAGMA wal_checkpoint(TRUNCATE)", err);
-	return rc;
+	return fs_store_put(ctx->st, &pk_table, v, err);
 }
 
 int fs_person_forgotten(struct fs_ctx *ctx, int64_t person)

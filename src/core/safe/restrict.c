@@ -102,64 +102,33 @@ int fs_open_row(void *ud, const struct fs_table *t, struct fs_value *vals, struc
 	return 0;
 }
 
-/* Restricted text goes into the seal (its column left empty) while the record is
- * restricted, and back into its column when it is not. */
-int rec_reseal(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
+/* What is wrong with a stored row's seal (it does not open here, or a lookup hash
+ * is not its sealed value's), or NULL: the journal's verify asks, row by row. */
+const char *fs_seal_row_check(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_value *v)
 {
-	const struct fs_entity *e = r->e;
-	int restricted = fs_restricted_row(e, r->v), rc = 0;
-	for (size_t i = 0; i < e->nfields && !rc && e->any_restricted; i++) {
-		if (!(e->fields[i].flags & FF_RESTRICTED))
-			continue;
-		int col = e->col_of[i];
-		const char *text = rec_restricted_text(r, i);
-		char *copy = text ? strdup(text) : NULL;
-		if (text && !copy)
-			return FS_ENOMEM;
-		if (restricted) {
-			rc = rec_set_plain(r, i, copy);
-			if (!rc && (e->fields[i].flags & FF_REQUIRED))
-				rc = rec_set_bytes(r, col, FS_VTEXT, "", 0); /* NOT NULL in the schema */
-			else
-				rec_set_bytes(r, col, FS_VNULL, NULL, 0);
-		} else {
-			rc = rec_set_plain(r, i, NULL);
-			if (!rc)
-				rc = rec_set_bytes(r, col, copy ? FS_VTEXT : FS_VNULL, copy, copy ? strlen(copy) : 0);
-		}
-		if (copy) {
-			memset(copy, 0, strlen(copy));
-			free(copy);
-		}
-	}
-	return rc ? fs_fail(err, rc, NULL, "out of memory") : rec_seal(ctx, r, err);
-}
-
-const char *rec_restricted_text(const struct fs_rec *r, size_t fi)
-{
-	const struct fs_value *v = &r->v[r->e->col_of[fi]];
-	if (r->plain[fi])
-		return r->plain[fi];
-	return v->type == FS_VTEXT && v->n ? (const char *)v->p : NULL;
-}
-
-int rec_open_payload(struct fs_rec *r, const char *plain, size_t n)
-{
-	const struct fs_entity *e = r->e;
+	if (e->sealed_col < 0 || v[e->sealed_col].type != FS_VBLOB)
+		return NULL;
+	struct fs_buf plain;
+	fs_buf_init(&plain, 64 * 1024);
+	int rc = fs_unseal_for(ctx, e, v, v[e->sealed_col].p, v[e->sealed_col].n, &plain);
+	const char *bad = rc < 0 ? "sealed fields cannot be opened (wrong key, altered, or moved from another row)" : NULL;
 	const char *fp[FS_MAX_FIELDS];
 	size_t fl[FS_MAX_FIELDS];
-	int rc = fs_payload_split(e, plain, n, fp, fl);
-	for (size_t i = 0; i < e->nfields && !rc; i++) {
-		if (!fp[i])
+	if (!rc && fs_payload_split(e, plain.data ? plain.data : "", plain.len, fp, fl))
+		bad = "sealed fields are malformed";
+	for (size_t i = 0; !rc && !bad && i < e->nfields; i++) { /* 1: forgotten, nothing to compare */
+		if (!(e->fields[i].flags & FF_LOOKUP))
 			continue;
-		int col = e->col_of[i];
-		if (col >= 0 && !(r->v[col].type == FS_VNULL || (r->v[col].type == FS_VTEXT && r->v[col].n == 0)))
-			continue; /* restricted text already open (the store's row hook) */
-		if (col >= 0)
-			rc = rec_set_bytes(r, col, FS_VTEXT, fp[i], fl[i]);
-		else if (!(r->plain[i] = strndup(fp[i], fl[i])))
-			rc = FS_ENOMEM;
+		const struct fs_value *h = &v[e->hash_of[i]];
+		unsigned char want[FS_HASH_BYTES];
+		if (fp[i])
+			fs_lookup_hash(&ctx->keys, fp[i], fl[i], want);
+		if ((h->type == FS_VBLOB) != (fp[i] != NULL) ||
+		    (fp[i] && (h->n != FS_HASH_BYTES || memcmp(h->p, want, FS_HASH_BYTES))))
+			bad = "the lookup hash of a sealed field is not the hash of its value (moved from another row?)";
 	}
-	r->sealed_dirty = 0;
-	return rc;
+	if (plain.data)
+		memset(plain.data, 0, plain.len);
+	fs_buf_done(&plain);
+	return bad;
 }

@@ -151,7 +151,7 @@ static int rotate_note(struct fs_ctx *ctx, const char *phase, const char *fpr, i
 	char note[200];
 	snprintf(note, sizeof(note), "{\"phase\":\"%s\",\"new_key\":\"%.16s\",\"resealed\":%lld}", phase, fpr, (long long)n);
 	struct fs_rec r;
-	rec_init(&r, fs_entity_find("organization"));
+	rec_init(&r, fs_entity_lookup("organization"));
 	r.v[0] = fs_vint(ctx->org_id);
 	int rc = fs_journal_note(ctx, "rotate", &r, note, err);
 	rec_done(&r);

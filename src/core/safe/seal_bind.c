@@ -142,32 +142,3 @@ int fs_seal_bind(struct fs_ctx *ctx, int64_t batch, struct fs_error *err)
 	fs_set_actor(ctx, saved);
 	return rc;
 }
-
-const char *fs_seal_row_check(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_value *v)
-{
-	if (e->sealed_col < 0 || v[e->sealed_col].type != FS_VBLOB)
-		return NULL;
-	struct fs_buf plain;
-	fs_buf_init(&plain, 64 * 1024);
-	int rc = fs_unseal_for(ctx, e, v, v[e->sealed_col].p, v[e->sealed_col].n, &plain);
-	const char *bad = rc < 0 ? "sealed fields cannot be opened (wrong key, altered, or moved from another row)" : NULL;
-	const char *fp[FS_MAX_FIELDS];
-	size_t fl[FS_MAX_FIELDS];
-	if (!rc && fs_payload_split(e, plain.data ? plain.data : "", plain.len, fp, fl))
-		bad = "sealed fields are malformed";
-	for (size_t i = 0; !rc && !bad && i < e->nfields; i++) { /* 1: forgotten, nothing to compare */
-		if (!(e->fields[i].flags & FF_LOOKUP))
-			continue;
-		const struct fs_value *h = &v[e->hash_of[i]];
-		unsigned char want[FS_HASH_BYTES];
-		if (fp[i])
-			fs_lookup_hash(&ctx->keys, fp[i], fl[i], want);
-		if ((h->type == FS_VBLOB) != (fp[i] != NULL) ||
-		    (fp[i] && (h->n != FS_HASH_BYTES || memcmp(h->p, want, FS_HASH_BYTES))))
-			bad = "the lookup hash of a sealed field is not the hash of its value (moved from another row?)";
-	}
-	if (plain.data)
-		memset(plain.data, 0, plain.len);
-	fs_buf_done(&plain);
-	return bad;
-}
