@@ -244,7 +244,7 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 		if (!rc && !(flags & FS_ROTATE) && fs_key_rotating(ctx))
 			rc = fs_fail(err, FS_ECONFLICT, "key", "a key rotation was interrupted: finish it with 'fairshare key rotate' "
 				     "before anything else");
-		int shape = SHAPE_CURRENT, logged = 1;
+		int shape = SHAPE_CURRENT, logged = FS_LOG_LAYOUT_PACKED;
 		if (!rc && !(flags & FS_ASIS)) /* the logs first: the journal entries written below are leaves */
 			rc = fs_log_built(ctx, &logged, err);
 		if (!rc)
@@ -252,12 +252,14 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 		ctx->seal_legacy = shape < SHAPE_CURRENT;
 		if (!rc && !logged && !(flags & FS_READONLY))
 			rc = fs_log_build(ctx, err);
-		if (!rc && (shape < SHAPE_CURRENT || !logged) && !(flags & FS_ASIS)) {
+		else if (!rc && logged == FS_LOG_LAYOUT_SINGLE && !(flags & FS_READONLY))
+			rc = fs_log_pack_single(ctx, err);
+		if (!rc && (shape < SHAPE_CURRENT || logged != FS_LOG_LAYOUT_PACKED) && !(flags & FS_ASIS)) {
 			if (flags & FS_READONLY) { /* as the store migrates: once, writable, then read */
 				struct fs_ctx *rw;
 				if (!(rc = fs_open(db_path, key_path, flags & ~(unsigned)FS_READONLY, &rw, err)))
 					fs_close(rw);
-			} else {
+			} else if (shape < SHAPE_CURRENT || !logged) {
 				rc = reshape_journal(ctx, err);
 			}
 			if (!rc)
@@ -341,6 +343,7 @@ int fs_tx_begin(struct fs_ctx *ctx, struct fs_error *err)
 	ctx->tx_failed = 0;
 	ctx->head_valid = 0;
 	ctx->logc.valid = 0;
+	ctx->logc.dirty = 0;
 	memset(ctx->counts, 0, sizeof(ctx->counts)); /* our own writes do not change data_version */
 	fs_page_cache_clear(ctx);
 	/* in an organization: its lock, so other organizations' writers need not wait */
@@ -357,8 +360,11 @@ int fs_tx_end(struct fs_ctx *ctx, int rc, struct fs_error *err)
 		ctx->tx_failed = 1;
 	if (--ctx->tx_depth > 0)
 		return rc;
+	if (!ctx->tx_failed && (rc = fs_log_flush(ctx, err))) /* the Merkle log's last pack of leaves */
+		ctx->tx_failed = 1;
 	ctx->head_valid = 0;
 	ctx->logc.valid = 0;
+	ctx->logc.dirty = 0;
 	if (ctx->tx_failed) {
 		ctx->st->ops->rollback(ctx->st);
 		fs_pkeys_wipe(ctx); /* keys made in the transaction are gone with it */
