@@ -32,4 +32,4 @@ SELECT '' || b.key, json_extract(f.value, '\$.what'),
        CASE WHEN json_extract(f.value, '\$.instruction_ratio') IS NOT NULL
             THEN 'instr ratio ' || printf('%.1f', json_extract(f.value, '\$.instruction_ratio')) ELSE '' END
 FROM json_each(readfile('$BENCH_RESULTS')) b, json_each(json_extract(b.value, '\$.figures')) f
-WHERE b.key IN ('import', 'claims', 'funds', 'http', 'record', 'backup', 'keys', 'web', 'postgres')"
+WHERE b.key IN ('import', 'claims', 'funds', 'http', 'record', 'backup', 'keys', 'log', 'web', 'postgres')"

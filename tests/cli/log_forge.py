@@ -8,7 +8,8 @@ edited row, and the Merkle logs rebuilt; and a second implementation of the RFC
 usage: log_forge.py root DB ORG              the RFC 9162 root of ORG's log, from the journal
        log_forge.py rowhash DB ENTITY TABLE ID   the row's latest entry made to match it, chain recomputed
        log_forge.py rechain DB FROM_SEQ       the journal's chain recomputed from FROM_SEQ
-       log_forge.py relog DB                  the Merkle logs rebuilt from the journal
+       log_forge.py relog DB                  the Merkle logs rebuilt from the journal (leaves in packs of 16)
+       log_forge.py relog-single DB           the same in the layout before packs (a leaf and every node a row)
        log_forge.py retransfers DB FROM_SEQ   the ledger's chain recomputed from FROM_SEQ
 """
 import hashlib
@@ -63,7 +64,16 @@ def rechain(db, start):
         prev = r[12]
 
 
-def relog(db):
+PACK = 16
+PACK_LEVEL = 63
+LOW = 5  # levels 1 .. LOW - 1 are not stored (log.h)
+
+
+def relog(db, single=False):
+    """single: the layout of a database from before packs (meta merkle_log 1): each
+    leaf its own row, every level stored. Else the current one: leaves in packs of
+    16 (level 63, index = leaf index / 16, seq = the pack's first entry) and the
+    nodes of levels LOW and up."""
     db.execute("DELETE FROM log_nodes")
     logs = {}
     for seq, org, h in db.execute("SELECT seq, coalesce(org_id, 0), hash FROM journal ORDER BY seq").fetchall():
@@ -71,7 +81,15 @@ def relog(db):
         idx = len(levels[0])
         lh = leaf(h)
         levels[0].append(lh)
-        db.execute("INSERT INTO log_nodes VALUES (?, ?, 0, ?, ?, ?)", ((org << 41) | idx, org, idx, lh, seq))
+        if single:
+            db.execute("INSERT INTO log_nodes VALUES (?, ?, 0, ?, ?, ?)", ((org << 41) | idx, org, idx, lh, seq))
+        else:
+            k = idx // PACK
+            first = db.execute("SELECT seq FROM log_nodes WHERE id = ?",
+                               ((org << 41) | (PACK_LEVEL << 35) | k,)).fetchone()
+            db.execute("INSERT OR REPLACE INTO log_nodes VALUES (?, ?, ?, ?, ?, ?)",
+                       ((org << 41) | (PACK_LEVEL << 35) | k, org, PACK_LEVEL, k,
+                        b"".join(levels[0][k * PACK:idx + 1]), first[0] if first else seq))
         level = 0
         while idx & 1:
             lh = node(levels[level][idx - 1], lh)
@@ -80,8 +98,10 @@ def relog(db):
             if len(levels) <= level:
                 levels.append([])
             levels[level].append(lh)
-            db.execute("INSERT INTO log_nodes VALUES (?, ?, ?, ?, ?, NULL)",
-                       ((org << 41) | (level << 35) | idx, org, level, idx, lh))
+            if single or level >= LOW:
+                db.execute("INSERT INTO log_nodes VALUES (?, ?, ?, ?, ?, NULL)",
+                           ((org << 41) | (level << 35) | idx, org, level, idx, lh))
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('merkle_log', ?)", ("1" if single else "2",))
 
 
 def main():
@@ -102,6 +122,8 @@ def main():
         rechain(db, int(sys.argv[3]))
     elif cmd == "relog":
         relog(db)
+    elif cmd == "relog-single":
+        relog(db, single=True)
     elif cmd == "retransfers":
         start = int(sys.argv[3])
         prev = db.execute("SELECT hash FROM transfers WHERE seq < ? ORDER BY seq DESC LIMIT 1", (start,)).fetchone()

@@ -43,47 +43,68 @@ same "the server still answers afterwards" "$(curl -s -o /dev/null -w '%{http_co
 kill "$server" 2>/dev/null
 wait "$server" 2>/dev/null
 
-# ---- the Merkle log: leaves and levels from 4 up stored, levels 1-3 not
+# ---- the Merkle log: leaves packed 16 a row (level 63), levels from 5 up stored, 1-4 not
 forge() { python3 "$here/tests/cli/log_forge.py" "$@"; }
 q() { sqlite3 "$DB" "$1"; }
 if [ "${FS_TEST_DB:-sqlite}" = sqlite ]; then
-	same "no node of levels 1-3 is stored" "$(q "SELECT count(*) FROM log_nodes WHERE level BETWEEN 1 AND 3")" 0
-	same "every entry is a leaf" "$(q "SELECT count(*) FROM log_nodes WHERE level = 0")" "$(q "SELECT count(*) FROM journal")"
-	[ "$(q "SELECT count(*) FROM log_nodes WHERE level >= 4")" -gt 0 ] && ok "the higher nodes are stored" || notok "the higher nodes are stored"
-	# the root at 9 sizes in a row (every shape of a frontier of low subtrees) equals
-	# the RFC 9162 tree head computed apart (tests/cli/log_forge.py) from the journal
+	same "no node of levels 0-4 is stored" "$(q "SELECT count(*) FROM log_nodes WHERE level BETWEEN 0 AND 4")" 0
+	same "every entry is a leaf of a pack" "$(q "SELECT sum(length(hash) / 32) FROM log_nodes WHERE level = 63")" "$(q "SELECT count(*) FROM journal")"
+	[ "$(q "SELECT count(*) FROM log_nodes WHERE level >= 5 AND level < 63")" -gt 0 ] && ok "the higher nodes are stored" || notok "the higher nodes are stored"
+	# the root at 17 sizes in a row (every place in a pack, every shape of a frontier
+	# of low subtrees) equals the RFC 9162 tree head computed apart
+	# (tests/cli/log_forge.py) from the journal
 	bad=0
-	for i in 1 2 3 4 5 6 7 8 9; do
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17; do
 		fs --org miners person add --full-name "Log Leaf $i" >/dev/null
 		[ "$(fs --org miners checkpoint | sed -n 's/^root: //p')" = "$(forge root "$DB" 1)" ] || bad=$((bad + 1))
 	done
-	same "the root at 9 successive sizes is the tree head of the journal" "$bad" 0
+	same "the root at 17 successive sizes is the tree head of the journal" "$bad" 0
 	fs --org miners statement 1 >"$T/st.txt" 2>/dev/null
 	expect "a statement's inclusion proofs verify" 0 "$FS_BIN" proof verify "$T/st.txt"
 	expect "verify holds" 0 fs verify
 	cp "$DB" "$T/keep.db"
-	# a leaf under a low subtree deleted: verify names it, proofs over it cannot be made
-	mid=$(q "SELECT idx FROM log_nodes WHERE org_id = 1 AND level = 0 ORDER BY idx LIMIT 1 OFFSET 5")
-	q "DELETE FROM log_nodes WHERE org_id = 1 AND level = 0 AND idx = $mid"
-	expect "a deleted leaf is caught by verify" 65 fs verify
+	# the pack of leaves 16-31 cut short by one leaf: verify names the leaf missing
+	q "UPDATE log_nodes SET hash = substr(hash, 1, length(hash) - 32) WHERE org_id = 1 AND level = 63 AND idx = 1"
+	expect "a leaf cut from a pack is caught by verify" 65 fs verify
 	fs verify >"$T/v" 2>&1
 	has "named as missing" "$T/v" "nodes of level 0 are missing"
 	cp "$T/keep.db" "$DB"
-	# a leaf's hash changed: the low subtree above it no longer matches the stored level-4 node
-	q "UPDATE log_nodes SET hash = randomblob(32) WHERE org_id = 1 AND level = 0 AND idx = $mid"
+	# the pack of leaves 16-31 replaced by 16 rows of one leaf each (the layout before
+	# packs, which nothing reads now): verify names them, however right their hashes
+	for i in 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
+		q "INSERT INTO log_nodes SELECT (1 << 41) | (16 + $i), 1, 0, 16 + $i, substr(hash, 1 + 32 * $i, 32), NULL FROM log_nodes WHERE org_id = 1 AND level = 63 AND idx = 1"
+	done
+	q "DELETE FROM log_nodes WHERE org_id = 1 AND level = 63 AND idx = 1"
+	expect "leaves stored alone instead of their pack are caught by verify" 65 fs verify
+	fs verify >"$T/v" 2>&1
+	has "named as stored alone" "$T/v" "leaf 16 is stored alone, outside its pack"
+	cp "$T/keep.db" "$DB"
+	# a leaf's hash changed inside its pack: verify names it
+	q "UPDATE log_nodes SET hash = CAST(substr(hash, 1, 160) || randomblob(32) || substr(hash, 193) AS BLOB) WHERE org_id = 1 AND level = 63 AND idx = 1"
 	expect "an altered leaf is caught by verify" 65 fs verify
 	fs verify >"$T/v" 2>&1
-	has "named as differing" "$T/v" "differs from the journal"
+	has "named as differing" "$T/v" "leaf 21 differs from the journal"
 	cp "$T/keep.db" "$DB"
-	q "DELETE FROM log_nodes WHERE org_id = 1 AND level = 4 AND idx = 0"
-	expect "a deleted level-4 node is caught by verify" 65 fs verify
+	q "DELETE FROM log_nodes WHERE org_id = 1 AND level = 5 AND idx = 0"
+	expect "a deleted level-5 node is caught by verify" 65 fs verify
 	cp "$T/keep.db" "$DB"
-	# a database written before (every level stored) verifies, and appends go on
-	forge relog "$DB"
-	[ "$(q "SELECT count(*) FROM log_nodes WHERE level BETWEEN 1 AND 3")" -gt 0 ] && ok "the old layout (levels 1-3 stored) is rebuilt" || notok "the old layout is rebuilt"
+	# a database written before packs (a leaf and every node a row, meta merkle_log 1)
+	# is packed at its first writable open, verifies, and appends go on
+	forge relog-single "$DB"
+	same "the old layout: a leaf a row" "$(q "SELECT count(*) FROM log_nodes WHERE level = 0")" "$(q "SELECT count(*) FROM journal")"
 	expect "an old layout verifies" 0 fs verify
+	same "its leaves are packed" "$(q "SELECT count(*) FROM log_nodes WHERE level = 0"),$(q "SELECT sum(length(hash) / 32) FROM log_nodes WHERE level = 63"),$(q "SELECT value FROM meta WHERE key = 'merkle_log'")" \
+		"0,$(q "SELECT count(*) FROM journal"),2"
 	fs --org miners person add --full-name "After Relog" >/dev/null
 	same "and its root after an append is the tree head" "$(fs --org miners checkpoint | sed -n 's/^root: //p')" "$(forge root "$DB" 1)"
 	expect "and verify holds" 0 fs verify
+	# an old layout with a leaf altered and one deleted: packing keeps what was stored, verify names both
+	forge relog-single "$DB"
+	q "UPDATE log_nodes SET hash = randomblob(32) WHERE org_id = 1 AND level = 0 AND idx = 3"
+	q "DELETE FROM log_nodes WHERE org_id = 1 AND level = 0 AND idx = 40"
+	expect "an old layout with a leaf altered and one deleted fails verify" 65 fs verify
+	fs verify >"$T/v" 2>&1
+	has "the altered leaf is named" "$T/v" "leaf 3 differs from the journal"
+	has "the deleted leaf and those after it in its pack (40-47) are named missing" "$T/v" "8 nodes of level 0 are missing"
 fi
 finish

@@ -85,11 +85,46 @@ static int entry_cb(void *p, const struct fs_value *v)
 	return 0;
 }
 
+/* a pack of leaves: each compared with the leaf its journal entry implies */
+static void pack_check(struct lv_ud *u, struct otree *t, int64_t org, int64_t k, const struct fs_value *v)
+{
+	int64_t first = k * FS_LOG_PACK;
+	if (v[4].type != FS_VBLOB || v[4].n == 0 || v[4].n % 32 || v[4].n > 32 * FS_LOG_PACK) {
+		lproblem(u, "log %lld: the pack of leaves %lld to %lld is not a row of hashes", (long long)org, (long long)first,
+			 (long long)(first + FS_LOG_PACK - 1));
+		return;
+	}
+	int64_t n = (int64_t)(v[4].n / 32);
+	if (!t || first + n > (int64_t)t->n[0]) {
+		lproblem(u, "log %lld: leaves %lld to %lld have no journal entry behind them (entries cut from the journal?)",
+			 (long long)org, (long long)(t && (int64_t)t->n[0] > first ? (int64_t)t->n[0] : first),
+			 (long long)(first + n - 1));
+		return;
+	}
+	t->matched[0] += (size_t)n;
+	for (int64_t i = 0; i < n; i++)
+		if (memcmp((const unsigned char *)v[4].p + 32 * i, t->lv[0] + 32 * (first + i), 32))
+			lproblem(u, "log %lld: leaf %lld differs from the journal (entry or tree altered)", (long long)org,
+				 (long long)(first + i));
+	if (v[5].type != FS_VINT || v[5].i != t->seq[first])
+		lproblem(u, "log %lld: the pack of leaves from %lld names journal entry %lld as its first, not %lld",
+			 (long long)org, (long long)first, v[5].type == FS_VINT ? (long long)v[5].i : -1LL, (long long)t->seq[first]);
+}
+
 static int node_cb(void *p, const struct fs_value *v)
 {
 	struct lv_ud *u = p;
 	int64_t org = v[1].i, level = v[2].i, index = v[3].i;
 	struct otree *t = tree_of(u, org, 0);
+	if (level == FS_LOG_PACK_LEVEL && index >= 0 && v[0].i == ((org << 41) | (level << 35) | index)) {
+		pack_check(u, t, org, index, v);
+		return 0;
+	}
+	if (level == 0) { /* nothing reads a leaf alone since packs: it would stand for a leaf not in the tree */
+		lproblem(u, "log %lld: leaf %lld is stored alone, outside its pack (no version reads it)", (long long)org,
+			 (long long)index);
+		return 0;
+	}
 	if (level < 0 || level >= LEVELS || index < 0 || v[0].i != ((org << 41) | (level << 35) | index)) {
 		lproblem(u, "log %lld: a node is stored under a key that is not its own (level %lld index %lld)", (long long)org,
 			 (long long)level, (long long)index);
@@ -104,9 +139,6 @@ static int node_cb(void *p, const struct fs_value *v)
 	if (v[4].type != FS_VBLOB || v[4].n != 32 || memcmp(v[4].p, t->lv[level] + 32 * index, 32))
 		lproblem(u, "log %lld: node %lld/%lld differs from the journal (entry or tree altered)", (long long)org,
 			 (long long)level, (long long)index);
-	else if (level == 0 && (v[5].type != FS_VINT || v[5].i != t->seq[index]))
-		lproblem(u, "log %lld: leaf %lld names journal entry %lld, not %lld", (long long)org, (long long)index,
-			 (long long)v[5].i, (long long)t->seq[index]);
 	return 0;
 }
 
@@ -120,7 +152,9 @@ int fs_log_verify(struct fs_ctx *ctx, struct fs_buf *text, int64_t *problems, st
 	struct lv_ud u = {.text = text};
 	static const char *const jcols[] = {"seq", "org_id", "hash"};
 	struct fs_query jq = {.table = &fs_journal_table, .columns = jcols, .ncolumns = 3};
-	int rc = fs_store_select(ctx->st, &jq, entry_cb, &u, err);
+	int rc = fs_log_flush(ctx, err);
+	if (!rc)
+		rc = fs_store_select(ctx->st, &jq, entry_cb, &u, err);
 	struct fs_query nq = {.table = &nodes, .raw = 1};
 	if (!rc)
 		rc = u.rc;
@@ -191,19 +225,19 @@ static int org_id_cb(void *p, const struct fs_value *v)
 	return 0;
 }
 
-int fs_log_built(struct fs_ctx *ctx, int *built, struct fs_error *err)
+int fs_log_built(struct fs_ctx *ctx, int *layout, struct fs_error *err)
 {
 	struct fs_buf v;
 	fs_buf_init(&v, 64);
 	int rc = fs_store_meta_get(ctx->st, "merkle_log", &v, NULL);
+	*layout = rc ? 0 : v.data && strcmp(v.data, "2") == 0 ? FS_LOG_LAYOUT_PACKED : FS_LOG_LAYOUT_SINGLE;
 	fs_buf_done(&v);
-	*built = rc == 0;
 	return rc && rc != FS_ENOTFOUND ? fs_fail(err, rc, NULL, "cannot read the database's meta data") : 0;
 }
 
 int fs_log_mark_built(struct fs_ctx *ctx, struct fs_error *err)
 {
-	return fs_store_meta_set(ctx->st, "merkle_log", "1", err);
+	return fs_store_meta_set(ctx->st, "merkle_log", "2", err);
 }
 
 int fs_log_build(struct fs_ctx *ctx, struct fs_error *err)

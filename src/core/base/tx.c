@@ -5,6 +5,7 @@
  * the store alone, and every file that reads or writes calls it (ctx.c opens
  * and closes the context above it). */
 #include "internal.h"
+#include "log.h"
 #include "pagecache_int.h"
 #include "util/utf8.h"
 
@@ -75,6 +76,7 @@ int fs_tx_begin(struct fs_ctx *ctx, struct fs_error *err)
 	ctx->tx_failed = 0;
 	ctx->head_valid = 0;
 	ctx->logc.valid = 0;
+	ctx->logc.dirty = 0;
 	memset(ctx->counts, 0, sizeof(ctx->counts)); /* our own writes do not change data_version */
 	fs_page_cache_clear(ctx);
 	/* in an organization: its lock, so other organizations' writers need not wait */
@@ -91,8 +93,11 @@ int fs_tx_end(struct fs_ctx *ctx, int rc, struct fs_error *err)
 		ctx->tx_failed = 1;
 	if (--ctx->tx_depth > 0)
 		return rc;
+	if (!ctx->tx_failed && (rc = fs_log_flush(ctx, err))) /* the Merkle log's last pack of leaves */
+		ctx->tx_failed = 1;
 	ctx->head_valid = 0;
 	ctx->logc.valid = 0;
+	ctx->logc.dirty = 0;
 	if (ctx->tx_failed) {
 		ctx->st->ops->rollback(ctx->st);
 		fs_pkeys_wipe(ctx); /* keys made in the transaction are gone with it */
