@@ -282,6 +282,14 @@ static const char *const fs_sqlite_migrations[] = {
 	"DROP INDEX IF EXISTS citations_once;\n"
 	"CREATE UNIQUE INDEX citations_once ON citations(org_id, subject, subject_id, coalesce(report_id, 0), "
 	"coalesce(evidence_id, 0));\n",
+	/* 26 (j11; renumbered by position at merge): one hash chain per log - every
+	 * entry from here on follows the entry before it in its own log (the system's,
+	 * org_id 0, or its organization's), the first of each log the old single
+	 * chain's head. Where the old chain ends is kept (meta journal_chains; none in
+	 * a journal that had no entry) so verify goes on checking it; each log's head
+	 * is found by the index (journal.c) */
+	"INSERT INTO meta (key, value) SELECT 'journal_chains', max(seq) || '' FROM journal HAVING count(*) > 0;\n"
+	"CREATE INDEX journal_log ON journal(org_id, seq);\n",
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))

@@ -52,15 +52,34 @@ def mth(leaves):
 
 
 def rechain(db, start):
-    rows = db.execute("SELECT * FROM journal WHERE seq >= ? ORDER BY seq", (start,)).fetchall()
+    """Up to meta journal_chains (where the old single chain ends) an entry follows
+    the entry before it; after it, the entry before it in its own log, the first of
+    each log the old chain's head (journal.c, chain v2)."""
+    split = db.execute("SELECT value FROM meta WHERE key = 'journal_chains'").fetchone()
+    split = int(split[0]) if split else 0
+    old = db.execute("SELECT hash FROM journal WHERE seq = ?", (split,)).fetchone()
+    old = old[0] if old else bytes(32)
     prev = db.execute("SELECT hash FROM journal WHERE seq < ? ORDER BY seq DESC LIMIT 1", (start,)).fetchone()
     prev = prev[0] if prev else bytes(32)
+    heads = {}
+    for org, h in db.execute("SELECT org_id, hash FROM journal j WHERE seq > ? AND seq < ? AND seq = "
+                             "(SELECT max(seq) FROM journal k WHERE k.org_id = j.org_id AND k.seq < ?)",
+                             (split, start, start)):
+        heads[org] = h
+    rows = db.execute("SELECT * FROM journal WHERE seq >= ? ORDER BY seq", (start,)).fetchall()
     for r in rows:
         r = list(r)
-        r[11] = prev
+        if r[0] <= split:
+            r[11] = prev
+        else:
+            r[11] = heads.get(r[6], old)
         r[12] = hash_values("journal", r[:12])
         db.execute("UPDATE journal SET prev_hash = ?, hash = ? WHERE seq = ?", (r[11], r[12], r[0]))
         prev = r[12]
+        if r[0] > split:
+            heads[r[6]] = r[12]
+        elif r[0] == split:
+            old = r[12]
 
 
 def relog(db):
