@@ -10,6 +10,8 @@ usage: log_forge.py root DB ORG              the RFC 9162 root of ORG's log, fro
        log_forge.py rechain DB FROM_SEQ       the journal's chain recomputed from FROM_SEQ
        log_forge.py relog DB                  the Merkle logs rebuilt from the journal
        log_forge.py retransfers DB FROM_SEQ   the ledger's chain recomputed from FROM_SEQ
+       log_forge.py checklog DB ORG            ORG's entries alone (DB may hold no other): every hash,
+                                              its chain and its root ("ok N ROOT", else the first break)
 """
 import hashlib
 import sqlite3
@@ -110,6 +112,23 @@ def main():
         hs = [r[0] for r in db.execute("SELECT hash FROM journal WHERE coalesce(org_id, 0) = ? ORDER BY seq",
                                        (int(sys.argv[3]),))]
         print(mth([leaf(h) for h in hs]).hex())
+        return
+    if cmd == "checklog":
+        org = int(sys.argv[3])
+        split = db.execute("SELECT value FROM meta WHERE key = 'journal_chains'").fetchone()
+        split = int(split[0]) if split else 0
+        rows = db.execute("SELECT * FROM journal WHERE org_id = ? AND seq > ? ORDER BY seq", (org, split)).fetchall()
+        prev = rows[0][11] if rows else bytes(32)  # the first binds the old chain's head (or zeros)
+        if split == 0 and prev != bytes(32):
+            sys.exit("entry %d: a log's first entry follows nothing" % rows[0][0])
+        for r in rows:
+            if r[11] != prev:
+                sys.exit("entry %d does not follow the entry before it in the log" % r[0])
+            if hash_values("journal", list(r[:12])) != r[12]:
+                sys.exit("entry %d does not match its hash" % r[0])
+            prev = r[12]
+        hs = [r[0] for r in db.execute("SELECT hash FROM journal WHERE org_id = ? ORDER BY seq", (org,))]
+        print("ok", len(hs), mth([leaf(h) for h in hs]).hex())
         return
     if cmd == "rowhash":
         entity, table, rid = sys.argv[3], sys.argv[4], int(sys.argv[5])
