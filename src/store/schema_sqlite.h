@@ -3,6 +3,11 @@
 #ifndef FS_SCHEMA_SQLITE_H
 #define FS_SCHEMA_SQLITE_H
 
+/* one hash chain per log (below; PostgreSQL's form: store_pg_schema.c) */
+#define FS_MIGRATION_JOURNAL_CHAINS                                                                                   \
+	"INSERT INTO meta (key, value) SELECT 'journal_chains', max(seq) || '' FROM journal HAVING count(*) > 0;\n"       \
+	"CREATE INDEX journal_log ON journal(org_id, seq);\n"
+
 static const char *const fs_sqlite_migrations[] = {
 	/* 1: people register, journal, meta */
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;\n"
@@ -288,8 +293,7 @@ static const char *const fs_sqlite_migrations[] = {
 	 * chain's head. Where the old chain ends is kept (meta journal_chains; none in
 	 * a journal that had no entry) so verify goes on checking it; each log's head
 	 * is found by the index (journal.c) */
-	"INSERT INTO meta (key, value) SELECT 'journal_chains', max(seq) || '' FROM journal HAVING count(*) > 0;\n"
-	"CREATE INDEX journal_log ON journal(org_id, seq);\n",
+	FS_MIGRATION_JOURNAL_CHAINS,
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))

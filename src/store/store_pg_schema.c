@@ -19,12 +19,25 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Hand-written PostgreSQL forms of migrations the translation cannot carry
- * (none so far): {number, sql}. */
+/* Hand-written PostgreSQL forms of migrations the translation cannot carry:
+ * {number, sql}, or {0, sql, the SQLite migration's text} (found wherever the
+ * migration stands in the list). */
 static const struct {
 	int number;
 	const char *sql;
-} pg_overrides[] = {{0, NULL}};
+	const char *sqlite;
+} pg_overrides[] = {
+	/* one hash chain per log; the journal as a table sharded by organization: org_id
+	 * is never NULL (0: the system's log) and leads the key (doc/postgres.md); the
+	 * key (org_id, seq) finds a log's head, journal_log an entry by its number */
+	{0,
+	 "INSERT INTO meta (key, value) SELECT 'journal_chains', max(seq) || '' FROM journal HAVING count(*) > 0;\n"
+	 "ALTER TABLE journal ALTER COLUMN org_id SET NOT NULL;\n"
+	 "ALTER TABLE journal DROP CONSTRAINT journal_pkey;\n"
+	 "ALTER TABLE journal ADD PRIMARY KEY (org_id, seq);\n"
+	 "CREATE INDEX journal_log ON journal(seq);\n",
+	 FS_MIGRATION_JOURNAL_CHAINS},
+};
 
 static const char pg_bootstrap[] =
 	"CREATE TABLE fs_store_state (one INTEGER PRIMARY KEY CHECK (one = 1), schema_version INTEGER NOT NULL,\n"
@@ -109,7 +122,8 @@ int pg_ddl(const char *in, struct fs_buf *out)
 static int migration_sql(int i, struct fs_buf *out)
 {
 	for (size_t k = 0; k < sizeof(pg_overrides) / sizeof(pg_overrides[0]); k++)
-		if (pg_overrides[k].number == i && pg_overrides[k].sql)
+		if ((pg_overrides[k].number == i || (pg_overrides[k].sqlite && !strcmp(pg_overrides[k].sqlite, fs_sqlite_migrations[i - 1]))) &&
+		    pg_overrides[k].sql)
 			return fs_buf_adds(out, pg_overrides[k].sql);
 	return pg_ddl(fs_sqlite_migrations[i - 1], out);
 }
@@ -190,8 +204,11 @@ int pg_pk_load(struct pg_store *st, struct fs_error *err)
 	PGresult *r = PQexec(st->conn,
 			     "SELECT c.relname, a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
 			     "JOIN pg_namespace n ON n.oid = c.relnamespace "
-			     "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = i.indkey[0] "
-			     "WHERE i.indisprimary AND i.indnatts = 1 AND a.atttypid = 20 AND n.nspname = current_schema()");
+			     "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = i.indkey[i.indnatts - 1] "
+			     "WHERE i.indisprimary AND a.atttypid = 20 AND n.nspname = current_schema() AND (i.indnatts = 1 OR "
+			     /* a key (org_id, seq) of a table sharded by organization: seq is the number */
+			     "(i.indnatts = 2 AND a.attname <> 'org_id' AND EXISTS (SELECT 1 FROM pg_attribute o WHERE o.attrelid = c.oid "
+			     "AND o.attnum = i.indkey[0] AND o.attname = 'org_id')))");
 	int rc = 0;
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		rc = pg_fail_res(st, r, err, "cannot read the table keys");
