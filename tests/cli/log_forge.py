@@ -10,6 +10,7 @@ usage: log_forge.py root DB ORG              the RFC 9162 root of ORG's log, fro
        log_forge.py rechain DB FROM_SEQ       the journal's chain recomputed from FROM_SEQ
        log_forge.py relog DB                  the Merkle logs rebuilt from the journal
        log_forge.py retransfers DB FROM_SEQ   the ledger's chain recomputed from FROM_SEQ
+       log_forge.py oldentry DB ENTITY TABLE ID ORG  (a database of one chain) the row journaled at its end
        log_forge.py checklog DB ORG            ORG's entries alone (DB may hold no other): every hash,
                                               its chain and its root ("ok N ROOT", else the first break)
 """
@@ -112,6 +113,14 @@ def main():
         hs = [r[0] for r in db.execute("SELECT hash FROM journal WHERE coalesce(org_id, 0) = ? ORDER BY seq",
                                        (int(sys.argv[3]),))]
         print(mth([leaf(h) for h in hs]).hex())
+        return
+    if cmd == "oldentry":  # a database from before the chains split: one more entry on its single chain
+        entity, table, rid, org = sys.argv[3], sys.argv[4], int(sys.argv[5]), int(sys.argv[6])
+        row = db.execute(f"SELECT * FROM {table} WHERE id = ?", (rid,)).fetchone()
+        seq, prev, ts = db.execute("SELECT seq + 1, hash, ts FROM journal ORDER BY seq DESC LIMIT 1").fetchone()
+        r = [seq, ts, "cli:test", "create", entity, rid, org, None, None, "{}", hash_values(table, list(row)), prev]
+        db.execute("INSERT INTO journal VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", r + [hash_values("journal", r)])
+        db.commit()
         return
     if cmd == "checklog":
         org = int(sys.argv[3])

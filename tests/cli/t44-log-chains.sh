@@ -86,6 +86,9 @@ OLD=$T/old.db
 { cat "$data/schema18-sealed.sql"; echo "PRAGMA user_version = 18;"; } | sqlite3 "$OLD"
 cp "$data/schema18-sealed.key.hex" "$OLD.key"
 chmod 600 "$OLD.key"
+# a second organization journaled last on the old chain: the first organization's newest old entry is not its head
+sqlite3 "$OLD" "INSERT INTO organizations (id, slug, name, name_fold, country, currency) VALUES (2, 'other', 'Other', 'other', 'KZ', 'KZT')"
+forge oldentry "$OLD" organization organizations 2 2
 old_n=$(sqlite3 "$OLD" "SELECT max(seq) FROM journal")
 old_head=$(sqlite3 "$OLD" "SELECT hex(hash) FROM journal WHERE seq = $old_n")
 expect "the old database migrates and verifies" 0 "$FS_BIN" --db "$OLD" verify
@@ -94,7 +97,7 @@ same "the old entries are as they were" "$(sqlite3 "$OLD" "SELECT hex(hash) FROM
 same "the first entry of every new log follows the old chain's head" "$(sqlite3 "$OLD" "SELECT count(*) FROM journal j WHERE
 	seq > $old_n AND NOT EXISTS (SELECT 1 FROM journal k WHERE k.org_id = j.org_id AND k.seq > $old_n AND k.seq < j.seq)
 	AND hex(prev_hash) <> '$old_head'")" 0
-same "and there are such entries" "$(sqlite3 "$OLD" "SELECT count(*) > 0 FROM journal WHERE seq > $old_n AND hex(prev_hash) = '$old_head'")" 1
+same "and there are such entries, in both organizations and the system log" "$(sqlite3 "$OLD" "SELECT count(DISTINCT org_id) FROM journal WHERE seq > $old_n AND hex(prev_hash) = '$old_head'")" 3
 expect "a write after the migration" 0 "$FS_BIN" --db "$OLD" --org 1 person add --full-name "Новый Человек"
 expect "verifies" 0 "$FS_BIN" --db "$OLD" verify
 cp "$OLD" "$T/old-keep.db"
