@@ -79,6 +79,11 @@ struct fs_ctx {
 	int head_valid; /* head_* caches the journal head inside a transaction */
 	int64_t head_seq;
 	unsigned char head_hash[32];
+	/* journal.c: one hash chain per log (the system's, 0, and each organization's), valid with head_valid */
+	int64_t chain_split;       /* the old single chain's last entry (meta journal_chains; 0: none) */
+	unsigned char chain_old[32]; /* its hash: what the first entry of every log's chain follows */
+	int64_t chain_org;         /* the log whose newest entry is chain_hash (-1: none read yet) */
+	unsigned char chain_hash[32];
 	int seal_legacy; /* seals bound to the table only still open (until the binding of schema 22 is done) */
 	int64_t party_gen; /* party.c: the generation of party_key (0: none loaded) */
 	unsigned char party_key[32];
@@ -231,6 +236,8 @@ int fs_ledger_verify(struct fs_ctx *ctx, struct fs_buf *report, int64_t *problem
 /* journal.c: the journal's part of fs_verify (verify.c): its chain, every row against its
  * last entry, the rows of batch entries; counts into rep, problems into text. */
 int fs_journal_verify(struct fs_ctx *ctx, struct fs_verify_report *rep, struct fs_buf *text, struct fs_error *err);
+/* journal.c: the last entry of the old single chain (0: none) and its hash; later entries chain per log */
+int fs_journal_split(struct fs_ctx *ctx, int64_t *split, unsigned char old_head[32], struct fs_error *err);
 /* The current UTC time as 2026-11-23T03:57:22.123Z (journal.c). */
 void fs_now_iso(char out[32]);
 /* Evidence files and custody chain, read-only (evidence.c). */

@@ -13,6 +13,10 @@
 	/* journal_rows: m11 reshapes it (migration 25); this step follows theirs */ \
 	"ALTER TABLE journal_rows ADD COLUMN org_id INTEGER NOT NULL DEFAULT 0;\n" \
 	"UPDATE journal_rows SET org_id = coalesce((SELECT j.org_id FROM journal j WHERE j.seq = journal_rows.id), 0);\n"
+/* one hash chain per log (below; PostgreSQL's form: store_pg_schema.c) */
+#define FS_MIGRATION_JOURNAL_CHAINS                                                                                   \
+	"INSERT INTO meta (key, value) SELECT 'journal_chains', max(seq) || '' FROM journal HAVING count(*) > 0;\n"       \
+	"CREATE INDEX journal_log ON journal(org_id, seq);\n"
 
 static const char *const fs_sqlite_migrations[] = {
 	/* 1: people register, journal, meta */
@@ -304,6 +308,13 @@ static const char *const fs_sqlite_migrations[] = {
 	 * simpler keys (one file, nothing to shard; ids are unique per table on
 	 * both, so the keys admit the same rows). */
 	FS_MIGRATION_ORG_KEYS,
+	/* 26 (j11): one hash chain per log - every
+	 * entry from here on follows the entry before it in its own log (the system's,
+	 * org_id 0, or its organization's), the first of each log the old single
+	 * chain's head. Where the old chain ends is kept (meta journal_chains; none in
+	 * a journal that had no entry) so verify goes on checking it; each log's head
+	 * is found by the index (journal.c) */
+	FS_MIGRATION_JOURNAL_CHAINS,
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))

@@ -19,12 +19,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* What PostgreSQL adds to a migration, found by the migration's SQLite text
- * (so that a renumbering at a merge does not move it): {sqlite, after}; the
- * translation of the SQLite text runs first, then `after`. */
+/* What PostgreSQL does differently in a migration, found by the migration's
+ * SQLite text (so that a renumbering at a merge does not move it): {sqlite,
+ * after, sql}: `sql` replaces the translation of the SQLite text when given;
+ * otherwise the translation runs first, then `after`. */
 static const struct {
 	const char *sqlite;
 	const char *after;
+	const char *sql;
 } pg_overrides[] = {
 	/* org_id in every key of an organization table (the rules of a database
 	 * sharded by organization, doc/postgres.md; tests/pg-distribution.sh checks
@@ -75,7 +77,17 @@ static const struct {
 	 "    EXECUTE format('CREATE INDEX %I ON %s (%s)', r.relname || '_' || r.names || '_lookup', r.t, r.cols);\n"
 	 "  END LOOP;\n"
 	 "  FOREACH q IN ARRAY fk_add LOOP EXECUTE q; END LOOP;\n"
-	 "END $k$"},
+	 "END $k$",
+	 NULL},
+	/* one hash chain per log; the journal as a table sharded by organization: org_id
+	 * is never NULL (0: the system's log) and leads the key (doc/postgres.md); the
+	 * key (org_id, seq) finds a log's head, journal_log an entry by its number */
+	{FS_MIGRATION_JOURNAL_CHAINS, NULL,
+	 "INSERT INTO meta (key, value) SELECT 'journal_chains', max(seq) || '' FROM journal HAVING count(*) > 0;\n"
+	 "ALTER TABLE journal ALTER COLUMN org_id SET NOT NULL;\n"
+	 "ALTER TABLE journal DROP CONSTRAINT journal_pkey;\n"
+	 "ALTER TABLE journal ADD PRIMARY KEY (org_id, seq);\n"
+	 "CREATE INDEX journal_log ON journal(seq);\n"},
 };
 static const char pg_bootstrap[] =
 	"CREATE TABLE fs_store_state (one INTEGER PRIMARY KEY CHECK (one = 1), schema_version INTEGER NOT NULL,\n"
@@ -160,9 +172,12 @@ int pg_ddl(const char *in, struct fs_buf *out)
 static int migration_sql(int i, struct fs_buf *out)
 {
 	const char *sq = fs_sqlite_migrations[i - 1];
+	for (size_t k = 0; k < sizeof(pg_overrides) / sizeof(pg_overrides[0]); k++)
+		if (!strcmp(pg_overrides[k].sqlite, sq) && pg_overrides[k].sql)
+			return fs_buf_adds(out, pg_overrides[k].sql);
 	int brc = pg_ddl(sq, out);
 	for (size_t k = 0; !brc && k < sizeof(pg_overrides) / sizeof(pg_overrides[0]); k++)
-		if (!strcmp(pg_overrides[k].sqlite, sq))
+		if (!strcmp(pg_overrides[k].sqlite, sq) && pg_overrides[k].after)
 			brc = fs_buf_cat(out, ";\n", pg_overrides[k].after, NULL);
 	return brc;
 }
@@ -247,7 +262,8 @@ int pg_pk_load(struct pg_store *st, struct fs_error *err)
 			     "JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
 			     "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = i.indkey[i.indnatts - 1] "
 			     "WHERE i.indisprimary AND a.atttypid = 20 AND n.nspname = current_schema() AND (i.indnatts = 1 OR "
-			     "(i.indnatts = 2 AND EXISTS (SELECT 1 FROM pg_attribute o WHERE o.attrelid = c.oid "
+			     /* a key (org_id, seq) of a table sharded by organization: seq is the number */
+			     "(i.indnatts = 2 AND a.attname <> 'org_id' AND EXISTS (SELECT 1 FROM pg_attribute o WHERE o.attrelid = c.oid "
 			     "AND o.attnum = i.indkey[0] AND o.attname = 'org_id')))");
 	int rc = 0;
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {

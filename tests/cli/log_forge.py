@@ -11,6 +11,9 @@ usage: log_forge.py root DB ORG              the RFC 9162 root of ORG's log, fro
        log_forge.py relog DB                  the Merkle logs rebuilt from the journal (leaves in packs of 16)
        log_forge.py relog-single DB           the same in the layout before packs (a leaf and every node a row)
        log_forge.py retransfers DB FROM_SEQ   the ledger's chain recomputed from FROM_SEQ
+       log_forge.py oldentry DB ENTITY TABLE ID ORG  (a database of one chain) the row journaled at its end
+       log_forge.py checklog DB ORG            ORG's entries alone (DB may hold no other): every hash,
+                                              its chain and its root ("ok N ROOT", else the first break)
 """
 import hashlib
 import sqlite3
@@ -53,15 +56,34 @@ def mth(leaves):
 
 
 def rechain(db, start):
-    rows = db.execute("SELECT * FROM journal WHERE seq >= ? ORDER BY seq", (start,)).fetchall()
+    """Up to meta journal_chains (where the old single chain ends) an entry follows
+    the entry before it; after it, the entry before it in its own log, the first of
+    each log the old chain's head (journal.c, chain v2)."""
+    split = db.execute("SELECT value FROM meta WHERE key = 'journal_chains'").fetchone()
+    split = int(split[0]) if split else 0
+    old = db.execute("SELECT hash FROM journal WHERE seq = ?", (split,)).fetchone()
+    old = old[0] if old else bytes(32)
     prev = db.execute("SELECT hash FROM journal WHERE seq < ? ORDER BY seq DESC LIMIT 1", (start,)).fetchone()
     prev = prev[0] if prev else bytes(32)
+    heads = {}
+    for org, h in db.execute("SELECT org_id, hash FROM journal j WHERE seq > ? AND seq < ? AND seq = "
+                             "(SELECT max(seq) FROM journal k WHERE k.org_id = j.org_id AND k.seq < ?)",
+                             (split, start, start)):
+        heads[org] = h
+    rows = db.execute("SELECT * FROM journal WHERE seq >= ? ORDER BY seq", (start,)).fetchall()
     for r in rows:
         r = list(r)
-        r[11] = prev
+        if r[0] <= split:
+            r[11] = prev
+        else:
+            r[11] = heads.get(r[6], old)
         r[12] = hash_values("journal", r[:12])
         db.execute("UPDATE journal SET prev_hash = ?, hash = ? WHERE seq = ?", (r[11], r[12], r[0]))
         prev = r[12]
+        if r[0] > split:
+            heads[r[6]] = r[12]
+        elif r[0] == split:
+            old = r[12]
 
 
 PACK = 16
@@ -111,6 +133,31 @@ def main():
         hs = [r[0] for r in db.execute("SELECT hash FROM journal WHERE coalesce(org_id, 0) = ? ORDER BY seq",
                                        (int(sys.argv[3]),))]
         print(mth([leaf(h) for h in hs]).hex())
+        return
+    if cmd == "oldentry":  # a database from before the chains split: one more entry on its single chain
+        entity, table, rid, org = sys.argv[3], sys.argv[4], int(sys.argv[5]), int(sys.argv[6])
+        row = db.execute(f"SELECT * FROM {table} WHERE id = ?", (rid,)).fetchone()
+        seq, prev, ts = db.execute("SELECT seq + 1, hash, ts FROM journal ORDER BY seq DESC LIMIT 1").fetchone()
+        r = [seq, ts, "cli:test", "create", entity, rid, org, None, None, "{}", hash_values(table, list(row)), prev]
+        db.execute("INSERT INTO journal VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", r + [hash_values("journal", r)])
+        db.commit()
+        return
+    if cmd == "checklog":
+        org = int(sys.argv[3])
+        split = db.execute("SELECT value FROM meta WHERE key = 'journal_chains'").fetchone()
+        split = int(split[0]) if split else 0
+        rows = db.execute("SELECT * FROM journal WHERE org_id = ? AND seq > ? ORDER BY seq", (org, split)).fetchall()
+        prev = rows[0][11] if rows else bytes(32)  # the first binds the old chain's head (or zeros)
+        if split == 0 and prev != bytes(32):
+            sys.exit("entry %d: a log's first entry follows nothing" % rows[0][0])
+        for r in rows:
+            if r[11] != prev:
+                sys.exit("entry %d does not follow the entry before it in the log" % r[0])
+            if hash_values("journal", list(r[:12])) != r[12]:
+                sys.exit("entry %d does not match its hash" % r[0])
+            prev = r[12]
+        hs = [r[0] for r in db.execute("SELECT hash FROM journal WHERE org_id = ? ORDER BY seq", (org,))]
+        print("ok", len(hs), mth([leaf(h) for h in hs]).hex())
         return
     if cmd == "rowhash":
         entity, table, rid = sys.argv[3], sys.argv[4], int(sys.argv[5])

@@ -38,6 +38,25 @@ def hash_values(prefix, vals):
     return h.digest()
 
 
+class Chain:
+    """What an entry's prev_hash names: up to meta journal_chains (the old single
+    chain) the entry before it; after it, the entry before it in its own log, the
+    first of each log the old chain's head (doc/journal.md)."""
+
+    def __init__(self, split, org_col):
+        self.split, self.org, self.last, self.old, self.heads = split, org_col, b"\0" * 32, b"\0" * 32, {}
+
+    def prev(self, r):
+        return self.last if r[0] <= self.split else self.heads.get(r[self.org], self.old)
+
+    def add(self, r, h):
+        self.last = h
+        if r[0] == self.split:
+            self.old = h
+        elif r[0] > self.split:
+            self.heads[r[self.org]] = h
+
+
 def main():
     db, table, entity, id1, id2 = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
     swap = sys.argv[6:]
@@ -47,12 +66,15 @@ def main():
         print("journal columns not as expected: %s" % jcols, file=sys.stderr)
         return 2
     rows = c.execute("SELECT * FROM journal ORDER BY seq").fetchall()
-    prev = b"\0" * 32
+    split = c.execute("SELECT value FROM meta WHERE key = 'journal_chains'").fetchone()
+    split = int(split[0]) if split else 0
+    org = jcols.index("org_id")
+    chain = Chain(split, org)
     for r in rows:  # the script's model of the journal must match the stored one
-        if bytes(r[-2]) != prev or hash_values("journal", r[:-1]) != bytes(r[-1]):
+        if bytes(r[-2]) != chain.prev(r) or hash_values("journal", r[:-1]) != bytes(r[-1]):
             print("this script does not hash the journal as fairshare does (entry %d)" % r[0], file=sys.stderr)
             return 2
-        prev = bytes(r[-1])
+        chain.add(r, bytes(r[-1]))
     last = {}
     for r in rows:
         if r[jcols.index("entity_id")] in (id1, id2) and r[jcols.index("row_hash")] is not None:
@@ -74,13 +96,13 @@ def main():
     for i in (id1, id2):
         row = c.execute("SELECT * FROM %s WHERE id = ?" % table, (i,)).fetchone()
         c.execute("UPDATE journal SET row_hash = ? WHERE seq = ?", (hash_values(table, row), last[i]))
-    prev = b"\0" * 32
+    chain = Chain(split, org)
     for r in c.execute("SELECT * FROM journal ORDER BY seq").fetchall():
         r = list(r)
-        r[-2] = prev
+        r[-2] = chain.prev(r)
         h = hash_values("journal", r[:-1])
-        c.execute("UPDATE journal SET prev_hash = ?, hash = ? WHERE seq = ?", (prev, h, r[0]))
-        prev = h
+        c.execute("UPDATE journal SET prev_hash = ?, hash = ? WHERE seq = ?", (r[-2], h, r[0]))
+        chain.add(r, h)
     c.commit()
     return 0
 

@@ -112,6 +112,81 @@ int fs_journal_custody_anchor(struct fs_ctx *ctx, int64_t *custody_seq, char hea
 	return rc ? rc : u.found;
 }
 
+/* The point where the one chain of the landed databases ends (migration 26 wrote
+ * it into meta journal_chains when the journal had entries; none: 0) and its
+ * entry's hash. Entries up to it follow the entry before them, whatever its log
+ * (chain v1); every later entry follows the entry before it in its own log, the
+ * first of each log the old chain's head (chain v2). The entry's hash formula is
+ * the same in both (so proofs and their verifiers need no version). */
+int fs_journal_split(struct fs_ctx *ctx, int64_t *split, unsigned char old_head[32], struct fs_error *err)
+{
+	struct fs_buf v;
+	fs_buf_init(&v, 64);
+	int rc = fs_store_meta_get(ctx->st, "journal_chains", &v, NULL);
+	int64_t s = 0;
+	if (rc == 0) {
+		char *end = NULL;
+		s = v.data ? strtoll(v.data, &end, 10) : -1;
+		if (!v.data || end == v.data || *end || s < 0)
+			rc = fs_fail(err, FS_EINTEGRITY, NULL, "meta journal_chains is '%.30s', not an entry number", v.data ? v.data : "");
+	} else if (rc == FS_ENOTFOUND) {
+		rc = 0;
+	} else {
+		rc = fs_fail(err, rc, NULL, "cannot read the database's meta data");
+	}
+	fs_buf_done(&v);
+	memset(old_head, 0, 32);
+	if (!rc && s > 0) {
+		struct fs_row row;
+		rc = fs_store_get_raw(ctx->st, &fs_journal_table, s, &row, err);
+		if (rc == FS_ENOTFOUND)
+			rc = fs_fail(err, FS_EINTEGRITY, NULL, "journal entry %lld, the end of the old chain, is missing", (long long)s);
+		if (rc)
+			return rc;
+		if (row.vals[FS_J_HASH].type == FS_VBLOB && row.vals[FS_J_HASH].n == 32)
+			memcpy(old_head, row.vals[FS_J_HASH].p, 32);
+		fs_row_free(&row);
+	}
+	if (!rc)
+		*split = s;
+	return rc;
+}
+
+static int hash_cb(void *p, const struct fs_value *v)
+{
+	if (v[0].type == FS_VBLOB && v[0].n == 32)
+		memcpy(p, v[0].p, 32);
+	return 1;
+}
+
+/* The newest entry of log org (after the split), else the old chain's head: what
+ * the next entry of org follows. The journal's newest entry (any log) gives the
+ * next number. Read once per transaction and log; on PostgreSQL reading a log's
+ * head takes that log's chain lock (store_pg.c). */
+static int chain_head(struct fs_ctx *ctx, int64_t org, struct fs_error *err)
+{
+	int rc;
+	if (!ctx->head_valid) {
+		if ((rc = fs_store_journal_head(ctx->st, &ctx->head_seq, ctx->head_hash, err)) ||
+		    (rc = fs_journal_split(ctx, &ctx->chain_split, ctx->chain_old, err)))
+			return rc;
+		ctx->chain_org = -1;
+		ctx->head_valid = 1;
+	}
+	if (ctx->chain_org == org)
+		return 0;
+	ctx->chain_org = -1;
+	memcpy(ctx->chain_hash, ctx->chain_old, FS_HASH_BYTES);
+	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(org)}, {"seq", FS_GE, fs_vint(ctx->chain_split + 1)}};
+	static const char *const cols[] = {"hash"};
+	struct fs_query q = {.table = &fs_journal_table, .filters = f, .nfilters = 2, .order_by = "seq", .descending = 1,
+			     .limit = 1, .columns = cols, .ncolumns = 1, .raw = 1};
+	if ((rc = fs_store_select(ctx->st, &q, hash_cb, ctx->chain_hash, err)))
+		return rc;
+	ctx->chain_org = org;
+	return 0;
+}
+
 static int journal_entry(struct fs_ctx *ctx, const char *action, const struct fs_rec *before,
 			 const struct fs_rec *after, const char *note, struct fs_error *err)
 {
@@ -120,11 +195,9 @@ static int journal_entry(struct fs_ctx *ctx, const char *action, const struct fs
 	int rc;
 	if (ctx->batch && (rc = fs_batch_touch(ctx, e, r->v[0].i, err)))
 		return rc; /* a record a pending batch created: the batch entry comes first */
-	if (!ctx->head_valid) {
-		if ((rc = fs_store_journal_head(ctx->st, &ctx->head_seq, ctx->head_hash, err)))
-			return rc;
-		ctx->head_valid = 1;
-	}
+	int64_t org = org_of(r);
+	if ((rc = chain_head(ctx, org, err)))
+		return rc;
 	char ts[32];
 	fs_now_iso(ts);
 	struct fs_buf bj, aj;
@@ -143,12 +216,12 @@ static int journal_entry(struct fs_ctx *ctx, const char *action, const struct fs
 	v[FS_J_ACTION] = fs_vtext(action);
 	v[FS_J_ENTITY] = fs_vtext(e->name);
 	v[FS_J_ENTITY_ID] = fs_vint(r->v[0].i);
-	v[FS_J_ORG_ID] = fs_vint(org_of(r));
+	v[FS_J_ORG_ID] = fs_vint(org);
 	v[FS_J_PERSON_ID] = e->person_col >= 0 ? r->v[e->person_col] : fs_vnull();
 	v[FS_J_BEFORE] = before && !note ? (struct fs_value){FS_VTEXT, 0, bj.data, bj.len} : fs_vnull();
 	v[FS_J_AFTER] = after || note ? (struct fs_value){FS_VTEXT, 0, aj.data, aj.len} : fs_vnull();
 	v[FS_J_ROW_HASH] = after ? fs_vblob(row_hash, sizeof(row_hash)) : fs_vnull();
-	v[FS_J_PREV_HASH] = fs_vblob(ctx->head_hash, FS_HASH_BYTES);
+	v[FS_J_PREV_HASH] = fs_vblob(ctx->chain_hash, FS_HASH_BYTES); /* the entry before it in its own log */
 	fs_hash_values("journal", v, FS_J_HASH, hash);
 	v[FS_J_HASH] = fs_vblob(hash, sizeof(hash));
 	int64_t got;
@@ -160,10 +233,11 @@ static int journal_entry(struct fs_ctx *ctx, const char *action, const struct fs
 	if (got != seq)
 		return fs_fail(err, FS_EINTEGRITY, NULL, "journal entry got number %lld, expected %lld",
 			       (long long)got, (long long)seq);
-	if (!ctx->log_off && (rc = fs_log_append(ctx, org_of(r), seq, hash, err))) /* a leaf of its organization's Merkle log */
+	if (!ctx->log_off && (rc = fs_log_append(ctx, org, seq, hash, err))) /* a leaf of its organization's Merkle log */
 		return rc;
 	ctx->head_seq = seq;
 	memcpy(ctx->head_hash, hash, FS_HASH_BYTES);
+	memcpy(ctx->chain_hash, hash, FS_HASH_BYTES);
 	return 0;
 }
 
@@ -236,7 +310,10 @@ struct verify_ud {
 	struct fs_buf *text;
 	struct map map;
 	int64_t expect_seq;
-	unsigned char prev[FS_HASH_BYTES];
+	unsigned char prev[FS_HASH_BYTES]; /* the newest entry's hash (the old chain's, up to split) */
+	int64_t split;                     /* fs_journal_split */
+	unsigned char old_head[FS_HASH_BYTES];
+	struct map heads;                  /* each log's newest entry after split (key: org + 1) */
 	const struct fs_entity *e;
 	int eidx;
 	int rc;
@@ -301,11 +378,33 @@ static int journal_cb(void *p, const struct fs_value *v)
 	fs_hash_values("journal", v, FS_J_HASH, h);
 	if (v[FS_J_HASH].type != FS_VBLOB || v[FS_J_HASH].n != FS_HASH_BYTES || memcmp(h, v[FS_J_HASH].p, FS_HASH_BYTES))
 		problem(u, seq, "journal: entry %lld does not match its hash (altered)", (long long)seq);
-	if (v[FS_J_PREV_HASH].type != FS_VBLOB || v[FS_J_PREV_HASH].n != FS_HASH_BYTES ||
-	    memcmp(u->prev, v[FS_J_PREV_HASH].p, FS_HASH_BYTES))
-		problem(u, seq, "journal: entry %lld does not follow the entry before it (chain broken)", (long long)seq);
+	if (seq <= u->split) { /* the old single chain */
+		if (v[FS_J_PREV_HASH].type != FS_VBLOB || v[FS_J_PREV_HASH].n != FS_HASH_BYTES ||
+		    memcmp(u->prev, v[FS_J_PREV_HASH].p, FS_HASH_BYTES))
+			problem(u, seq, "journal: entry %lld does not follow the entry before it (chain broken)", (long long)seq);
+	} else if (v[FS_J_ORG_ID].type != FS_VINT || v[FS_J_ORG_ID].i < 0 || v[FS_J_ORG_ID].i >= (1LL << 55)) {
+		problem(u, seq, "journal: entry %lld names no log (its org_id is not an organization's number)", (long long)seq);
+	} else { /* its own log's chain: after the log's entry before it, the first after the old chain's head */
+		struct slot *lh = map_slot(&u->heads, (uint64_t)v[FS_J_ORG_ID].i + 1, 1);
+		if (!lh) {
+			u->rc = FS_ENOMEM;
+			return 1;
+		}
+		if (!lh->seen)
+			memcpy(lh->hash, u->old_head, FS_HASH_BYTES);
+		if (v[FS_J_PREV_HASH].type != FS_VBLOB || v[FS_J_PREV_HASH].n != FS_HASH_BYTES ||
+		    memcmp(lh->hash, v[FS_J_PREV_HASH].p, FS_HASH_BYTES))
+			problem(u, seq, "journal: entry %lld does not follow the entry before it in the log of %s %lld (chain broken)",
+				(long long)seq, v[FS_J_ORG_ID].i ? "organization" : "the system,", (long long)v[FS_J_ORG_ID].i);
+		if (v[FS_J_HASH].type == FS_VBLOB && v[FS_J_HASH].n == FS_HASH_BYTES)
+			memcpy(lh->hash, v[FS_J_HASH].p, FS_HASH_BYTES);
+		lh->seen = 1;
+		lh->seq = seq;
+	}
 	if (v[FS_J_HASH].type == FS_VBLOB && v[FS_J_HASH].n == FS_HASH_BYTES)
 		memcpy(u->prev, v[FS_J_HASH].p, FS_HASH_BYTES);
+	if (seq == u->split && memcmp(u->prev, u->old_head, FS_HASH_BYTES))
+		problem(u, seq, "journal: entry %lld, the end of the old chain, changed", (long long)seq);
 	int ei = v[FS_J_ENTITY].type == FS_VTEXT ? entity_index(v[FS_J_ENTITY].p, v[FS_J_ENTITY].n) : -1;
 	if (ei < 0) {
 		problem(u, seq, "journal: entry %lld names an unknown kind of record", (long long)seq);
@@ -367,9 +466,22 @@ int fs_journal_verify(struct fs_ctx *ctx, struct fs_verify_report *rep, struct f
 {
 	struct verify_ud u = {.ctx = ctx, .rep = rep, .text = text, .expect_seq = 1};
 	struct fs_query q = {.table = &fs_journal_table};
-	int rc = fs_store_select(ctx->st, &q, journal_cb, &u, err);
+	struct fs_error serr = {0};
+	int rc = fs_journal_split(ctx, &u.split, u.old_head, &serr);
+	if (rc == FS_EINTEGRITY) { /* named as a problem; every entry then checked as a log's */
+		problem(&u, 0, "journal: %s", serr.message);
+		rc = 0;
+		u.split = 0;
+	} else if (rc && err) {
+		*err = serr;
+	}
+	if (!rc)
+		rc = fs_store_select(ctx->st, &q, journal_cb, &u, err);
 	if (!rc)
 		rc = u.rc;
+	if (!rc && u.split && u.expect_seq <= u.split)
+		problem(&u, u.split, "journal: the old chain ends at entry %lld, the journal at %lld (entries cut)", (long long)u.split,
+			(long long)(u.expect_seq - 1));
 	fs_hex(u.prev, FS_HASH_BYTES, rep->head_hash);
 	for (size_t i = 0; !rc && i < fs_nentities; i++) {
 		u.e = fs_entities[i];
@@ -391,6 +503,7 @@ int fs_journal_verify(struct fs_ctx *ctx, struct fs_verify_report *rep, struct f
 				fs_entities[(s->key >> 56) - 1]->name, (long long)(s->key & ((1ULL << 56) - 1)), (long long)s->seq);
 	}
 	free(u.map.s);
+	free(u.heads.s);
 	return rc;
 }
 
