@@ -16,6 +16,9 @@ ADMIN=$(id_of admin)
 VIEWER=$(id_of viewer)
 OILER=$(id_of oiler)
 FARADMIN=$(id_of faradmin)
+FAIRSHARE_PASSWORD=far-password-1 fs --org far user add both --role viewer >/dev/null
+fs --org miners user role both viewer >/dev/null
+BOTH=$(id_of both)
 atok=$(fs user token admin --label setup)
 start_server 49
 # api METHOD PATH TOKEN [BODY] -> status; the answer in $T/a.json
@@ -127,6 +130,14 @@ same "... making one: 404" "$(api POST "$U/$OILER/tokens" "$atok" '{"name":"x"}'
 same "... revoking its token: 404" "$(api DELETE "$U/$OILER/tokens/$oil_id" "$atok")" 404
 same "an organization the admin holds no role in: 404" "$(api GET "/orgs/far/users/$FARADMIN/tokens" "$atok")" 404
 same "an unknown account: 404" "$(api GET "$U/999999/tokens" "$atok")" 404
+# an account of miners that works in far too: the admin of miners sees and
+# revokes its tokens, but makes none for it (as it sets no password for it)
+expect "a token of an account of two organizations" 0 fs user token both --label two
+same "the admin lists its tokens" "$(api GET "$U/$BOTH/tokens" "$atok")" 200
+both_id=$(j 'd["items"][0]["id"]')
+same "... but makes none for it (403)" "$(api POST "$U/$BOTH/tokens" "$atok" '{"name":"x"}')" 403
+expect "... nor in the CLI" 77 fs --org miners --as admin user token both --label y
+same "... and revokes its token" "$(api DELETE "$U/$BOTH/tokens/$both_id" "$atok")" 200
 expect "the CLI: another organization's account is not found either" 66 fs --org miners --as admin user token list oiler
 expect "the oil token was not revoked" 0 fs user token list oiler
 has "... (still listed)" "$T/out" "oil"
