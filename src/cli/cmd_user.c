@@ -19,6 +19,8 @@ static int user_help(FILE *out)
 	      "       fairshare user token NAME [--label TEXT]    (prints a new API token once)\n"
 	      "       fairshare user token list [NAME] [--json]   (names and dates, never the tokens)\n"
 	      "       fairshare user token revoke NAME LABEL\n\n"
+	      "Every account manages its own API tokens (--as NAME); an admin (users.manage in\n"
+	      "the organization of --org) lists and revokes those of its organization's accounts.\n"
 	      "A password change or 'disable' ends the account's sessions; 'disable' also revokes\n"
 	      "its API tokens (enabling it again brings none back).\n"
 	      "Roles: admin, organizer, treasurer, documenter, viewer - per organization.\n"
@@ -113,8 +115,11 @@ int cmd_user(struct cli *c, int argc, char **argv)
 			fs_close(ctx);
 			return cli_usage("user token list [NAME]");
 		}
-		json_t *toks;
-		r = fs_token_list(ctx, npos == 2 ? pos[1] : NULL, &toks, &err);
+		/* the API's GET /orgs/{org}/users/{id}/tokens: who may is the core's (users.h) */
+		json_t *toks = NULL;
+		int64_t id = 0;
+		if (npos < 2 || !(r = fs_user_id(ctx, pos[1], &id, &err)))
+			r = fs_account_tokens(ctx, id, &toks, &err);
 		if (!r) {
 			if (c->json) {
 				cli_print_json(toks);
@@ -133,7 +138,9 @@ int cmd_user(struct cli *c, int argc, char **argv)
 			fs_close(ctx);
 			return cli_usage("user token revoke NAME LABEL");
 		}
-		r = fs_token_revoke(ctx, pos[1], pos[2], &err);
+		int64_t id;
+		if (!(r = fs_user_id(ctx, pos[1], &id, &err)))
+			r = fs_account_token_revoke(ctx, id, 0, pos[2], &err);
 		if (!r)
 			printf("revoked the token '%s' of %s\n", pos[2], pos[1]);
 	} else if (!strcmp(sub, "token")) {
@@ -149,7 +156,9 @@ int cmd_user(struct cli *c, int argc, char **argv)
 			return cli_usage("user token NAME [--label TEXT]");
 		}
 		char token[68];
-		r = fs_token_create(ctx, name, label_opt ? label_opt : label, token, &err);
+		int64_t id;
+		if (!(r = fs_user_id(ctx, name, &id, &err)))
+			r = fs_account_token_create(ctx, id, label_opt ? label_opt : label, token, NULL, &err);
 		if (!r)
 			printf("%s\n", token);
 		memset(token, 0, sizeof(token));

@@ -620,14 +620,8 @@ int fs_login(struct fs_ctx *ctx, const char *username, const char *password, cha
 	     int64_t *ret_user, struct fs_error *err);
 int fs_logout(struct fs_ctx *ctx, const char *token, struct fs_error *err);
 int fs_session_check(struct fs_ctx *ctx, const char *token, int64_t *ret_user, char csrf[65], struct fs_error *err);
-/* A new API token ("fs_" + 64 hex) for scripts, named (unique per user); only its
- * hash, keyed with a secret from the key file, is stored; journaled. */
-int fs_token_create(struct fs_ctx *ctx, const char *username, const char *name, char token[68], struct fs_error *err);
-/* *ret {items: [{id, user, name, created_at}]}, of one user or (NULL) of all. */
-int fs_token_list(struct fs_ctx *ctx, const char *username, json_t **ret, struct fs_error *err);
-/* Revoke (delete) the user's token of that name; journaled. Disabling an account
- * revokes all its tokens. */
-int fs_token_revoke(struct fs_ctx *ctx, const char *username, const char *name, struct fs_error *err);
+/* API tokens are made, listed and revoked through core/users.h (who may is
+ * checked there); a token's check: */
 int fs_token_check(struct fs_ctx *ctx, const char *token, int64_t *ret_user, struct fs_error *err);
 /* Record in the journal that someone saw a record's sealed fields. */
 int fs_journal_view(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct fs_error *err);

@@ -189,6 +189,19 @@ int fs_sees_every_level(struct fs_ctx *ctx);
 int fs_journal_append(struct fs_ctx *ctx, const char *action, const struct fs_rec *before,
 		      const struct fs_rec *after, struct fs_error *err);
 
+/* auth.c: API tokens of an account, unchecked (users.c checks who may). A new
+ * token ("fs_" + 64 hex, unique name per account; only its hash, keyed with a
+ * secret from the key file, is stored; journaled "created"). */
+int fs_token_insert(struct fs_ctx *ctx, int64_t user, const char *name, char token[68], int64_t *ret_id,
+		    struct fs_error *err);
+/* *ret_items [{id, user_id, user, name, created_at}] of one account or (0) of all. */
+int fs_token_rows(struct fs_ctx *ctx, int64_t user, json_t **ret_items, struct fs_error *err);
+/* The account's token of that name (FS_ENOTFOUND when none). */
+int fs_token_id_of(struct fs_ctx *ctx, int64_t user, const char *name, int64_t *ret_id, struct fs_error *err);
+/* Revoke (delete) the account's token token_id, journaled "revoked"; another
+ * account's token is FS_ENOTFOUND. */
+int fs_token_delete(struct fs_ctx *ctx, int64_t user, int64_t token_id, struct fs_error *err);
+
 /* An entry about a record that changes no row of the register (an API token made
  * or revoked, a person forgotten, a key rotated); note is the entry's JSON text. */
 int fs_journal_note(struct fs_ctx *ctx, const char *action, const struct fs_rec *about, const char *note,

@@ -15,7 +15,8 @@
  *   record.restricted  the record at every handling level (internal, restricted, sealed)
  *   record.write       create and change the record's entities, upload evidence
  *   record.review      duplicate review, suggestions, whereabouts alerts
- *   users.manage       accounts and roles
+ *   users.manage       accounts and roles (and other accounts' API tokens)
+ *   tokens.own         make, list and revoke one's own API tokens
  *   org.manage         the organization itself */
 #ifndef FS_POLICY_H
 #define FS_POLICY_H

@@ -51,4 +51,23 @@ int fs_account_set_role(struct fs_ctx *ctx, int64_t id, const char *role, struct
 int fs_account_set_disabled(struct fs_ctx *ctx, int64_t id, int disabled, struct fs_error *err);
 int fs_account_set_password(struct fs_ctx *ctx, int64_t id, const char *password, struct fs_error *err);
 
+/* API tokens (#10). Every account manages its own (tokens.own in the
+ * organization, or none chosen); an account holding users.manage here lists and
+ * revokes the tokens of every account it sees here (as above), and makes one
+ * only for an account it controls (as setting its password: every role of that
+ * account in an organization where it manages accounts too). An account it does
+ * not see, or a token of another account: FS_ENOTFOUND; the rest: FS_EPERM. The
+ * operator may do all of it. Only names and dates are answered, never a token's
+ * hash; a revoked token is deleted (refused at once) and leaves the list, its
+ * revocation stays in the journal. Journaled with the principal. */
+/* *ret {items: [{id, user_id, user, name, created_at}]} of account id; id 0:
+ * of every account the principal may see tokens of (its own at least). */
+int fs_account_tokens(struct fs_ctx *ctx, int64_t id, json_t **ret, struct fs_error *err);
+/* A new token for account id, written once to token; *ret (when ret is not
+ * NULL): the token's list entry. */
+int fs_account_token_create(struct fs_ctx *ctx, int64_t id, const char *name, char token[68], json_t **ret,
+			    struct fs_error *err);
+/* Revoke account id's token token_id, or (name not NULL) the one of that name. */
+int fs_account_token_revoke(struct fs_ctx *ctx, int64_t id, int64_t token_id, const char *name, struct fs_error *err);
+
 #endif

@@ -88,6 +88,9 @@ static const struct {
 	{"POST", "users", NULL, 3, none, 422},
 	{"PATCH", "users", "#", 4, none, 422},
 	{"DELETE", "users", "#", 4, none, 422},
+	{"GET", "users", "#", 5, none, 422},    /* users/{id}/tokens */
+	{"POST", "users", "#", 5, none, 422},
+	{"DELETE", "users", "#", 6, none, 422}, /* users/{id}/tokens/{token} */
 	{"GET", "checkpoint", NULL, 3, none, 422},
 	{"POST", "checkpoints", NULL, 3, none, 422},
 	{"GET", "log", "consistency", 4, consistency, 422},

@@ -3,7 +3,8 @@
  * table. The dispatcher authenticates, resolves the organization of the path,
  * asks the core (core/policy.h) whether the user's role there holds the row's
  * capability, and only then calls the handler. Handlers live one file per
- * domain: h_auth.c, h_entity.c, h_people.c, h_funds.c, h_record.c, h_users.c.
+ * domain: h_auth.c, h_entity.c, h_people.c, h_funds.c, h_record.c, h_users.c,
+ * h_tokens.c.
  * No role name is compared in src/http. */
 #ifndef FS_HTTP_ROUTE_H
 #define FS_HTTP_ROUTE_H
@@ -107,6 +108,7 @@ fs_route_fn fs_h_fund_money, fs_h_fund_payout, fs_h_fund_payroll, fs_h_fund_stri
 int fs_hreq_amount(const json_t *j, int *has, int64_t *minor, struct fs_error *err);
 fs_route_fn fs_h_record, fs_h_record_export, fs_h_evidence_upload, fs_h_evidence_file; /* h_record.c */
 fs_route_fn fs_h_users_list, fs_h_user_get, fs_h_user_create, fs_h_user_update, fs_h_user_revoke; /* h_users.c */
+fs_route_fn fs_h_tokens_list, fs_h_token_create, fs_h_token_revoke; /* h_tokens.c */
 fs_route_fn fs_h_checkpoint_latest, fs_h_checkpoint_make, fs_h_log_consistency; /* h_log.c */
 
 #endif

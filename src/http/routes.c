@@ -67,6 +67,10 @@ const struct fs_route fs_routes[] = {
 	{"GET", "/orgs/:org/users/:id", fs_h_user_get, "users.manage", 0},
 	{"PATCH", "/orgs/:org/users/:id", fs_h_user_update, "users.manage", 0},
 	{"DELETE", "/orgs/:org/users/:id", fs_h_user_revoke, "users.manage", 0},
+	/* an account's API tokens: its own, or (users.manage) its organization's: the core decides */
+	{"GET", "/orgs/:org/users/:id/tokens", fs_h_tokens_list, "tokens.own", 0},
+	{"POST", "/orgs/:org/users/:id/tokens", fs_h_token_create, "tokens.own", 0},
+	{"DELETE", "/orgs/:org/users/:id/tokens/:token", fs_h_token_revoke, "tokens.own", 0},
 	/* every collection of an organization's records */
 	{"GET", "/orgs/:org/:collection", fs_h_list, FS_CAP_COLLECTION, 0},
 	{"POST", "/orgs/:org/:collection", fs_h_create, FS_CAP_COLLECTION, 0},

@@ -202,6 +202,7 @@ users = users.get("items", users) if isinstance(users, dict) else users
 made = {"fund": fund, "cash": acc["assets:cash"], "income": acc["income:contributions"],
         "own_id": [o["id"] for o in orgs if o["slug"] == OWN][0],
         "viewer_id": [u["id"] for u in users if u.get("username", u.get("name")) == "m-viewer"][0]}
+user_ids = {u.get("username", u.get("name")): u["id"] for u in users}
 
 # Commands of the CLI by collection: (list argv, show argv prefix or None, remove argv prefix or None)
 def cli_forms(plural):
@@ -265,6 +266,9 @@ walked_routes.update({
     ("/orgs/{org}/funds/{id}/strike-pay", "post"): "treasurer",
     ("/orgs/{org}/payments/{id}/reversal", "post"): "treasurer",
     ("/orgs/{org}/watch/people", "get"): "caps",
+    ("/orgs/{org}/users/{id}/tokens", "get"): "caps",
+    ("/orgs/{org}/users/{id}/tokens", "post"): "caps",
+    ("/orgs/{org}/users/{id}/tokens/{token}", "delete"): "caps",
     ("/orgs/{org}/claims/compute", "post"): "caps",
 })
 routes = set()
@@ -476,6 +480,25 @@ def sec_caps(role):
               "api %d, want %s" % (st, w if ok else "refused"))
         st, _ = api(m, "/orgs/%s%s" % (OTHER, path), a, b)
         check("%s: %s %s in another organization, API" % (role, m, path), api_class(st) == "not_found", "api %d" % st)
+    # API tokens (s23-k14): every account its own (tokens.own), another's with
+    # users.manage (else refused); another organization's path: not found.
+    # Nothing is changed: an empty body, an unknown token.
+    me = user_ids[a]
+    want = "ok" if can(role, "tokens.own") else "refused"
+    rc, _, _ = cli(["user", "token", "list", a], acct=a)
+    st, _ = api("GET", "/orgs/%s/users/%d/tokens" % (OWN, me), a)
+    same("%s: list its own API tokens (tokens.own)" % role, cli_class(rc), api_class(st), want)
+    want = "ok" if role == "viewer" or can(role, "users.manage") else "refused"
+    rc, _, _ = cli(["user", "token", "list", acct("viewer")], acct=a)
+    st, _ = api("GET", "/orgs/%s/users/%d/tokens" % (OWN, made["viewer_id"]), a)
+    same("%s: list the viewer's API tokens (own, or users.manage)" % role, cli_class(rc), api_class(st), want)
+    st, _ = api("POST", "/orgs/%s/users/%d/tokens" % (OWN, me), a, {})
+    check("%s: make a token without a name, API" % role, api_class(st) == ("invalid" if can(role, "tokens.own") else "refused"), "api %d" % st)
+    st, _ = api("DELETE", "/orgs/%s/users/%d/tokens/999999" % (OWN, made["viewer_id"]), a)
+    check("%s: revoke an unknown token of the viewer, API" % role, api_class(st) == ("not_found" if want == "ok" else "refused"), "api %d" % st)
+    for m, b in (("GET", None), ("POST", {"name": "m"})):
+        st, _ = api(m, "/orgs/%s/users/%d/tokens" % (OTHER, me), a, b)
+        check("%s: %s its tokens in another organization, API" % (role, m), api_class(st) == "not_found", "api %d" % st)
     # the treasurer's operations and the reversal: nothing is changed (invalid
     # bodies, an unknown payment); refused exactly where the table says
     for m, path, b, cap, w in (("GET", "/funds/%d/transfers?limit=1" % fund, None, "funds.read", "ok"),

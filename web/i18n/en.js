@@ -635,7 +635,6 @@ export default {
   "adm.password": "Password (empty: one is made)",
   "adm.password_help": "At least 10 characters. Left empty, the server makes one and shows it once.",
   "adm.initial_password": "{name}'s password, shown only now: {password}",
-  "adm.tokens_cli": "API tokens for scripts are made with the command line (fairshare user token NAME).",
   "role.admin": "admin",
   "role.organizer": "organizer",
   "role.treasurer": "treasurer",

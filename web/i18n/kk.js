@@ -635,7 +635,6 @@ export default {
   "adm.password": "Құпиясөз (бос болса: жасалады)",
   "adm.password_help": "Кемінде 10 таңба. Бос қалса, сервер жасап, бір рет көрсетеді.",
   "adm.initial_password": "{name} құпиясөзі, тек қазір көрсетіледі: {password}",
-  "adm.tokens_cli": "Скрипттерге арналған API токендері командалық жолда жасалады (fairshare user token АТЫ).",
   "role.admin": "әкімші",
   "role.organizer": "ұйымдастырушы",
   "role.treasurer": "қазынашы",

@@ -635,7 +635,6 @@ export default {
   "adm.password": "Пароль (пусто: будет создан)",
   "adm.password_help": "Не короче 10 символов. Если пусто, сервер создаст пароль и покажет его один раз.",
   "adm.initial_password": "Пароль {name}, показан только сейчас: {password}",
-  "adm.tokens_cli": "API-токены для скриптов создаются в командной строке (fairshare user token ИМЯ).",
   "role.admin": "администратор",
   "role.organizer": "организатор",
   "role.treasurer": "казначей",

@@ -635,7 +635,6 @@ export default {
   "adm.password": "Parola (boş: biri üretilir)",
   "adm.password_help": "En az 10 karakter. Boş bırakılırsa sunucu bir tane üretir ve bir kez gösterir.",
   "adm.initial_password": "{name} için parola, yalnızca şimdi gösteriliyor: {password}",
-  "adm.tokens_cli": "Betikler için API anahtarları komut satırında üretilir (fairshare user token AD).",
   "role.admin": "yönetici",
   "role.organizer": "örgütçü",
   "role.treasurer": "sayman",

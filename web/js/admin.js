@@ -3,11 +3,11 @@
  * a role changed, an account disabled or enabled, its role here removed. The
  * server refuses a lockout (the last admin, one's own account) and its error is
  * shown, translated, beside the row. Reached only from a control shown with
- * users.manage; nothing here decides who may do what. API tokens are made with
- * the CLI only (the API has no route for them yet). */
+ * users.manage; nothing here decides who may do what. Each account's API tokens
+ * open from its row (tokens.js). */
 import { api } from "./api.js";
 import { t, word } from "./i18n.js";
-import { orgPath } from "./state.js";
+import { orgPath, href } from "./state.js";
 import { $, cell, clear, el, say, show, scroller } from "./ui.js";
 import { failed } from "./people.js";
 
@@ -48,6 +48,8 @@ async function showUsers() {
         onclick: () => sel.value && change(tr, "PATCH", u.id, { role: sel.value }) }),
       el("button", { type: "button", class: u.disabled ? "enable" : "disable", text: t(u.disabled ? "adm.enable" : "adm.disable"),
         onclick: () => change(tr, "PATCH", u.id, { disabled: !u.disabled }) }));
+    act.append(el("a", { class: "tokens button", href: href("/users/" + u.id + "/tokens"), text: t("tok.of_button"),
+      "aria-label": t("tok.title_of", { name: u.username }) }));
     if (u.role) act.append(el("button", { type: "button", class: "remove", text: t("adm.remove"),
       onclick: () => confirm(t("adm.remove_confirm", { name: u.username })) && change(tr, "DELETE", u.id) }));
     tr.appendChild(act);
@@ -71,8 +73,7 @@ export async function openUsers() {
     el("small", { id: "new-password-help", class: "help", text: t("adm.password_help") }),
     el("p", { class: "row" }, el("button", { type: "submit", text: t("adm.add_submit") })));
   const once = el("p", { id: "initial-password", hidden: true });
-  body.append(scroller(table), form, once,
-    el("p", { class: "help", text: t("adm.tokens_cli") }));
+  body.append(scroller(table), form, once);
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const r = await api("POST", orgPath("/users"), { username: name.value.trim(), role: $("new-role").value,

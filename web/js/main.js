@@ -2,8 +2,8 @@
  * the one chosen before), asks the server who is logged in and what they may do
  * (GET /api/v1/me), and shows the view of the address. Talks only to /api/v1. */
 import { api } from "./api.js";
-import { pickLang, setLang, t, translatePage, getLang, loadMore } from "./i18n.js";
-import { state, chooseOrg, href } from "./state.js";
+import { pickLang, setLang, t, translatePage, getLang, loadMore, has } from "./i18n.js";
+import { state, chooseOrg, href, can } from "./state.js";
 import { $, el, clear, say, show } from "./ui.js";
 import { beforeEach, go, interceptLinks, otherwise, render, route, focusView } from "./router.js";
 import { listPeople, openPerson, openEdit, wirePeople } from "./people.js";
@@ -24,11 +24,20 @@ async function session() {
   me = r.data;
   state.csrf = r.data.csrf || state.csrf;
   state.orgs = r.data.orgs;
+  state.user = r.data.user_id;
   const sel = clear($("org"));
   for (const o of state.orgs) sel.appendChild(el("option", { value: o.slug, text: o.name }));
   $("session").hidden = false;
-  loadMore(); /* error templates, help texts: in the background */
+  loadMore().then(navTokens); /* error templates, help texts: in the background */
   return me;
+}
+
+/* "My tokens", offered with tokens.own; its label is in the second half of the
+ * dictionary (LANG-more.js), so the button waits for it */
+function navTokens() {
+  const b = $("nav-tokens");
+  b.textContent = t("tok.nav");
+  b.hidden = !me || !can("tokens.own") || !has("tok.nav");
 }
 
 function useOrg(slug) {
@@ -36,6 +45,7 @@ function useOrg(slug) {
   const o = state.orgs.find((x) => x.slug === state.org);
   state.zone = o && ZONES[o.country] ? ZONES[o.country] : "UTC";
   $("org").value = state.org;
+  navTokens();
 }
 
 /* every view but the login needs a session; an address names its organization */
@@ -80,6 +90,8 @@ route("/o/:org/actions/:id", openAction);
 route("/o/:org/incidents/:id", openIncident);
 route("/o/:org/new/:collection", openForm);
 route("/o/:org/users", async () => (await import("./admin.js")).openUsers()); /* admin.js: loaded when needed */
+route("/o/:org/users/:id/tokens", lazy("./tokens.js", "openTokens"));
+route("/o/:org/tokens", lazy("./tokens.js", "openMyTokens"));
 otherwise(() => { say(t("notfound"), true); go(state.org ? href("/people") : "/", true); });
 
 async function login(ev) {
@@ -103,7 +115,8 @@ async function boot() {
   $("lang").value = getLang();
   $("lang").addEventListener("change", async () => {
     await setLang($("lang").value);
-    if (me) loadMore();
+    navTokens();
+    if (me) loadMore().then(navTokens);
     translatePage();
     say("");
     render();
@@ -115,7 +128,7 @@ async function boot() {
     showLogin();
   });
   $("org").addEventListener("change", () => { useOrg($("org").value); go(href("/people")); });
-  for (const [id, p] of [["nav-people", "/people"], ["nav-watch", "/watch"], ["nav-funds", "/funds"], ["nav-record", "/record"], ["nav-users", "/users"]])
+  for (const [id, p] of [["nav-people", "/people"], ["nav-watch", "/watch"], ["nav-funds", "/funds"], ["nav-record", "/record"], ["nav-users", "/users"], ["nav-tokens", "/tokens"]])
     $(id).addEventListener("click", () => { say(""); go(href(p)); });
   wirePeople(); wireWatch(); wireFunds(); wireRecord(); wireIncident();
   interceptLinks();

@@ -392,16 +392,17 @@ static int journal_token(struct fs_ctx *ctx, int64_t user, const char *what, int
 	return rc;
 }
 
-int fs_token_create(struct fs_ctx *ctx, const char *username, const char *name, char token[68], struct fs_error *err)
+int fs_token_insert(struct fs_ctx *ctx, int64_t user, const char *name, char token[68], int64_t *ret_id,
+		    struct fs_error *err)
 {
-	int64_t user, existing, id = 0;
+	int64_t existing, id = 0;
 	int rc = token_name_check(name, err);
-	if (rc || (rc = fs_user_id(ctx, username, &user, err)) || (rc = fs_tx_begin(ctx, err)))
+	if (rc || (rc = fs_tx_begin(ctx, err)))
 		return rc;
 	rc = token_by_name(ctx, user, name, &existing, err);
 	if (!rc && existing)
-		rc = fs_fail(err, FS_ECONFLICT, "name", "%.64s already has a token named '%s' (revoke it first, or choose another name)",
-			     username, name);
+		rc = fs_fail(err, FS_ECONFLICT, "name", "the account already has a token named '%s' (revoke it first, or choose another name)",
+			     name);
 	unsigned char raw[32], h[32];
 	if (!rc) {
 		randombytes_buf(raw, sizeof(raw));
@@ -419,6 +420,8 @@ int fs_token_create(struct fs_ctx *ctx, const char *username, const char *name, 
 	rc = fs_tx_end(ctx, rc, err);
 	if (rc)
 		sodium_memzero(token, 68);
+	else
+		*ret_id = id;
 	return rc;
 }
 
@@ -442,9 +445,10 @@ static int token_row_cb(void *p, const struct fs_value *v)
 			snprintf(username, sizeof(username), "%.*s", (int)nv->n, (const char *)nv->p);
 			fs_row_free(&row);
 		}
-		json_array_append_new(u->items, json_pack("{s:I,s:s,s:s#,s:s#}", "id", (json_int_t)v[0].i, "user", username,
-							  "name", (const char *)v[2].p, (int)v[2].n, "created_at",
-							  (const char *)v[4].p, (int)v[4].n));
+		/* names and dates only: never the token's hash */
+		json_array_append_new(u->items, json_pack("{s:I,s:I,s:s,s:s#,s:s#}", "id", (json_int_t)v[0].i, "user_id",
+							  (json_int_t)v[1].i, "user", username, "name", (const char *)v[2].p,
+							  (int)v[2].n, "created_at", (const char *)v[4].p, (int)v[4].n));
 		return 0;
 	}
 	if (fs_grow(&u->ids, &u->cap, u->n, sizeof(*u->ids), 8)) {
@@ -455,57 +459,62 @@ static int token_row_cb(void *p, const struct fs_value *v)
 	return 0;
 }
 
-int fs_token_list(struct fs_ctx *ctx, const char *username, json_t **ret, struct fs_error *err)
+int fs_token_rows(struct fs_ctx *ctx, int64_t user, json_t **ret_items, struct fs_error *err)
 {
-	int64_t user = 0;
-	int rc = username ? fs_user_id(ctx, username, &user, err) : 0;
-	if (rc)
-		return rc;
 	struct fs_filter f = {"user_id", FS_EQ, fs_vint(user)};
 	struct fs_query q = {.table = &tokens_table, .filters = user ? &f : NULL, .nfilters = user ? 1 : 0, .order_by = "id"};
 	struct token_ud u = {.ctx = ctx, .items = json_array()};
 	if (!u.items)
 		return fs_fail(err, FS_ENOMEM, NULL, "out of memory");
-	if ((rc = fs_read_begin(ctx, err))) {
-		json_decref(u.items);
-		return rc;
+	int rc = fs_read_begin(ctx, err);
+	if (!rc) {
+		rc = fs_store_select(ctx->st, &q, token_row_cb, &u, err);
+		fs_read_end(ctx);
 	}
-	rc = fs_store_select(ctx->st, &q, token_row_cb, &u, err);
-	fs_read_end(ctx);
 	if (rc) {
 		json_decref(u.items);
 		return rc;
 	}
-	*ret = json_pack("{s:o}", "items", u.items);
+	*ret_items = u.items;
 	return 0;
+}
+
+int fs_token_id_of(struct fs_ctx *ctx, int64_t user, const char *name, int64_t *ret_id, struct fs_error *err)
+{
+	int64_t id;
+	int rc = token_by_name(ctx, user, name, &id, err);
+	if (!rc && !id)
+		rc = fs_fail(err, FS_ENOTFOUND, "name", "the account has no token named '%.64s' (see 'fairshare user token list')",
+			     name);
+	if (!rc)
+		*ret_id = id;
+	return rc;
 }
 
 static int revoke_one(struct fs_ctx *ctx, int64_t user, int64_t id, struct fs_error *err)
 {
 	struct fs_row row;
 	int rc = fs_store_get(ctx->st, &tokens_table, id, &row, err);
+	if (rc == FS_ENOTFOUND)
+		rc = fs_fail(err, FS_ENOTFOUND, "token", "the account has no token %lld", (long long)id);
 	if (rc)
 		return rc;
+	int64_t owner = row.vals[1].i;
 	char name[FS_TOKEN_NAME_MAX + 1];
 	snprintf(name, sizeof(name), "%.*s", (int)row.vals[2].n, (const char *)row.vals[2].p);
 	fs_row_free(&row);
+	if (owner != user) /* another account's token is not there for this one */
+		return fs_fail(err, FS_ENOTFOUND, "token", "the account has no token %lld", (long long)id);
 	rc = fs_store_delete(ctx->st, &tokens_table, id, err);
 	return rc ? rc : journal_token(ctx, user, "revoked", id, name, err);
 }
 
-int fs_token_revoke(struct fs_ctx *ctx, const char *username, const char *name, struct fs_error *err)
+int fs_token_delete(struct fs_ctx *ctx, int64_t user, int64_t token_id, struct fs_error *err)
 {
-	int64_t user, id;
-	int rc = fs_user_id(ctx, username, &user, err);
-	if (rc || (rc = fs_tx_begin(ctx, err)))
+	int rc = fs_tx_begin(ctx, err);
+	if (rc)
 		return rc;
-	rc = token_by_name(ctx, user, name, &id, err);
-	if (!rc && !id)
-		rc = fs_fail(err, FS_ENOTFOUND, "name", "%.64s has no token named '%.64s' (see 'fairshare user token list')",
-			     username, name);
-	if (!rc)
-		rc = revoke_one(ctx, user, id, err);
-	return fs_tx_end(ctx, rc, err);
+	return fs_tx_end(ctx, revoke_one(ctx, user, token_id, err), err);
 }
 
 static int revoke_all_tokens(struct fs_ctx *ctx, int64_t user, struct fs_error *err)

@@ -39,6 +39,7 @@ static const struct {
 	{"users.manage", ADMIN},
 	{"org.manage", ADMIN},
 	{"log.checkpoint", ADMIN | ORGANIZER | TREASURER | DOCUMENTER}, /* sign a checkpoint of the log */
+	{"tokens.own", ALL}, /* make, list and revoke one's own API tokens (users.c) */
 };
 
 /* kind of record -> the capability that writes it; anything else of an

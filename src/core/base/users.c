@@ -378,3 +378,123 @@ int fs_account_create(struct fs_ctx *ctx, const char *username, const char *pass
 	sodium_memzero(made, sizeof(made));
 	return rc;
 }
+
+/* ---- API tokens: who may (users.h) ---- */
+
+/* 0 when the principal may see (make: make) the tokens of account id; else
+ * FS_ENOTFOUND (an account it does not see), FS_EPERM or FS_EINVAL. */
+static int token_access(struct fs_ctx *ctx, int64_t id, int make, struct fs_error *err)
+{
+	int64_t by = fs_principal(ctx);
+	json_t *acc = NULL;
+	if (by > 0 && id == by) { /* its own: the account itself, as its role here allows */
+		if (ctx->org_id > 0 && !fs_principal_can(ctx, "tokens.own"))
+			return fs_principal_require(ctx, "tokens.own", err);
+		return 0;
+	}
+	int rc = may_manage(ctx, by, err);
+	if (rc) {
+		if (rc == FS_EPERM)
+			rc = fs_fail(err, FS_EPERM, NULL, "another account's API tokens need users.manage in this organization");
+		return rc;
+	}
+	struct roles all;
+	if ((rc = load_roles(ctx, 0, &all, err)))
+		return rc;
+	if (!visible(&all, by, id, ctx->org_id))
+		rc = fs_fail(err, FS_ENOTFOUND, "id", "there is no account %lld here", (long long)id);
+	if (!rc)
+		rc = account_row(ctx, id, &acc, err); /* it exists */
+	if (!rc && make)
+		rc = controls(ctx, by, &all, id, err);
+	json_decref(acc);
+	free(all.v);
+	return rc;
+}
+
+int fs_account_tokens(struct fs_ctx *ctx, int64_t id, json_t **ret, struct fs_error *err)
+{
+	int64_t by = fs_principal(ctx);
+	json_t *items = NULL;
+	int rc = id ? token_access(ctx, id, 0, err) : 0;
+	if (!rc && !id && by != FS_OPERATOR) {
+		/* every account's it may see: its own, and, managing accounts here, theirs */
+		struct roles all = {0};
+		json_t *kept = json_array();
+		int mine = by > 0 && (ctx->org_id <= 0 || fs_principal_can(ctx, "tokens.own"));
+		int admin = ctx->org_id > 0 && manages(ctx, by, ctx->org_id);
+		if (!kept)
+			return fs_fail(err, FS_ENOMEM, NULL, "out of memory");
+		if (!mine && !admin)
+			rc = fs_principal_require(ctx, "tokens.own", err);
+		if (!rc && admin)
+			rc = load_roles(ctx, 0, &all, err);
+		if (!rc)
+			rc = fs_token_rows(ctx, 0, &items, err);
+		size_t i;
+		json_t *t;
+		json_array_foreach(rc ? NULL : items, i, t) {
+			int64_t owner = json_integer_value(json_object_get(t, "user_id"));
+			if ((mine && owner == by) || (admin && visible(&all, by, owner, ctx->org_id)))
+				json_array_append(kept, t);
+		}
+		free(all.v);
+		json_decref(items);
+		items = kept;
+	} else if (!rc) {
+		rc = fs_token_rows(ctx, id, &items, err);
+	}
+	if (rc) {
+		json_decref(items);
+		return rc;
+	}
+	*ret = json_pack("{s:o}", "items", items);
+	return *ret ? 0 : fs_fail(err, FS_ENOMEM, NULL, "out of memory");
+}
+
+int fs_account_token_create(struct fs_ctx *ctx, int64_t id, const char *name, char token[68], json_t **ret,
+			    struct fs_error *err)
+{
+	int64_t token_id = 0;
+	json_t *items = NULL;
+	if (!name)
+		return fs_fail(err, FS_EINVAL, "name", "give the token a name");
+	int rc = fs_tx_begin(ctx, err);
+	if (rc)
+		return rc;
+	if (!(rc = token_access(ctx, id, 1, err)))
+		rc = fs_token_insert(ctx, id, name, token, &token_id, err);
+	if (!rc && ret)
+		rc = fs_token_rows(ctx, id, &items, err);
+	rc = fs_tx_end(ctx, rc, err);
+	if (rc) {
+		sodium_memzero(token, 68);
+		json_decref(items);
+		return rc;
+	}
+	if (ret) {
+		size_t i;
+		json_t *t;
+		*ret = NULL;
+		json_array_foreach(items, i, t)
+			if (json_integer_value(json_object_get(t, "id")) == token_id)
+				*ret = json_incref(t);
+		json_decref(items);
+		if (!*ret)
+			*ret = json_pack("{s:I,s:I,s:s}", "id", (json_int_t)token_id, "user_id", (json_int_t)id, "name", name);
+	}
+	return 0;
+}
+
+int fs_account_token_revoke(struct fs_ctx *ctx, int64_t id, int64_t token_id, const char *name, struct fs_error *err)
+{
+	int rc = fs_tx_begin(ctx, err);
+	if (rc)
+		return rc;
+	rc = token_access(ctx, id, 0, err);
+	if (!rc && name)
+		rc = fs_token_id_of(ctx, id, name, &token_id, err);
+	if (!rc)
+		rc = fs_token_delete(ctx, id, token_id, err);
+	return fs_tx_end(ctx, rc, err);
+}
