@@ -513,4 +513,6 @@ export default {
   "tmpl:witnessed logs that contradict what was kept: %d": "witnessed logs that contradict what was kept: {1}",
   "tmpl:witnessed logs that could not be fetched: %d": "witnessed logs that could not be fetched: {1}",
   "tmpl:there is no organization %lld": "there is no organization {1}",
+  // s23-w14a
+  "statement.qr_show": "Show the proofs as QR codes",
 };

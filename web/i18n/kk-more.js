@@ -513,4 +513,6 @@ export default {
   "tmpl:witnessed logs that contradict what was kept: %d": "сақталғанға қайшы келетін куәландырылған журналдар: {1}",
   "tmpl:witnessed logs that could not be fetched: %d": "алынбаған куәландырылған журналдар: {1}",
   "tmpl:there is no organization %lld": "{1} ұйымы жоқ",
+  // s23-w14a
+  "statement.qr_show": "Дәлелдерді QR кодтары ретінде көрсету",
 };

@@ -513,4 +513,6 @@ export default {
   "tmpl:witnessed logs that contradict what was kept: %d": "заверенных журналов, противоречащих сохранённому: {1}",
   "tmpl:witnessed logs that could not be fetched: %d": "заверенных журналов, которые не удалось получить: {1}",
   "tmpl:there is no organization %lld": "организации {1} нет",
+  // s23-w14a
+  "statement.qr_show": "Показать доказательства QR-кодами",
 };

@@ -513,4 +513,6 @@ export default {
   "tmpl:witnessed logs that contradict what was kept: %d": "saklananla çelişen tanıklık edilmiş kayıtlar: {1}",
   "tmpl:witnessed logs that could not be fetched: %d": "alınamayan tanıklık edilmiş kayıtlar: {1}",
   "tmpl:there is no organization %lld": "{1} numaralı örgüt yok",
+  // s23-w14a
+  "statement.qr_show": "Kanıtları QR kodu olarak göster",
 };
