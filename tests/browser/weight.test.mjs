@@ -65,14 +65,14 @@ const sizes = (page) => page.evaluate(() => {
   return { nav: nav ? nav.transferSize : 0, json: sum(api), files: sum(files), nfiles: files.length + (nav ? 1 : 0) };
 });
 
-/* no request in flight for half a second (a view may fetch after its heading shows) */
+/* no request in flight for 350 ms (a view may fetch after its heading shows) */
 function quietness(page) {
   let inflight = 0, last = Date.now();
   page.on("request", () => { inflight++; last = Date.now(); });
   for (const ev of ["requestfinished", "requestfailed"]) page.on(ev, () => { inflight = Math.max(0, inflight - 1); last = Date.now(); });
   return async () => {
     const t0 = Date.now();
-    while ((inflight > 0 || Date.now() - last < 500) && Date.now() - t0 < 20000) await page.waitForTimeout(100);
+    while ((inflight > 0 || Date.now() - last < 350) && Date.now() - t0 < 20000) await page.waitForTimeout(100);
   };
 }
 
