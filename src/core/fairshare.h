@@ -325,6 +325,8 @@ int fs_qr_svg(const char *text, char **ret, struct fs_error *err);
 /* Sets j's "proofs" (the block, or null), "proof_qr_svg" (its QR codes as SVG, or null) and, without
  * proofs, "proofs_missing" (why): the statement's and the fund report's JSON. */
 void fs_proofs_attach(json_t *j, const char *proofs, const struct fs_error *why);
+/* The same; qr 0: no "proof_qr_svg" key at all (not asked for: most of the bytes), 1: as above. */
+void fs_proofs_attach_qr(json_t *j, const char *proofs, const struct fs_error *why, int qr);
 /* Check such a text alone (no database): *ret {ok, org, size, root, time, items[{ok, entity, entity_id, seq,
  * after}]} also when some fail (FS_EINTEGRITY); FS_EINVAL/FS_ECRYPTO for a malformed or forged checkpoint. */
 int fs_proof_verify(const char *text, size_t n, json_t **ret, struct fs_error *err);

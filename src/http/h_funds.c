@@ -63,8 +63,9 @@ enum MHD_Result fs_h_fund_read(struct fs_hreq *q)
 		struct fs_error perr = {0};
 		if (!rc && fs_fund_report_proofs(q->ctx, fund, &proofs, &perr))
 			proofs = NULL;
+		const char *qr = fs_hreq_arg(q, "qr"); /* ?qr=0: without the QR code */
 		if (!rc)
-			fs_proofs_attach(out, proofs, &perr);
+			fs_proofs_attach_qr(out, proofs, &perr, !qr || strcmp(qr, "0"));
 		free(proofs);
 	}
 	else if (!strcmp(what, "pledges"))

@@ -147,7 +147,8 @@ enum MHD_Result fs_h_claims_compute(struct fs_hreq *q)
 	return rc ? fs_hreq_fail(q, rc, &err) : fs_http_send_json(q->c, 200, out, NULL);
 }
 
-/* GET /orgs/{org}/statement/{id}: what a person is owed and was paid (?proofs=1: with its proofs). */
+/* GET /orgs/{org}/statement/{id}: what a person is owed and was paid (?proofs=1: with its proofs;
+ * &qr=0: without their QR code). */
 enum MHD_Result fs_h_statement(struct fs_hreq *q)
 {
 	struct fs_error err = {0};
@@ -165,7 +166,8 @@ enum MHD_Result fs_h_statement(struct fs_hreq *q)
 		struct fs_error perr = {0};
 		if (fs_statement_proofs(q->ctx, person, &proofs, &perr)) /* the statement stands without them, says why */
 			proofs = NULL;
-		fs_proofs_attach(out, proofs, &perr);
+		const char *qr = fs_hreq_arg(q, "qr"); /* ?qr=0: without the QR code */
+		fs_proofs_attach_qr(out, proofs, &perr, !qr || strcmp(qr, "0"));
 		free(proofs);
 	}
 	return fs_http_send_json(q->c, 200, out, NULL);

@@ -8,6 +8,7 @@
 #include "util/utf8.h"
 
 static const char *const flag_1[] = {"1", NULL};
+static const char *const flag_01[] = {"0", "1", NULL};
 static const char *const langs[] = {"en", "tr", "ru", "kk", NULL};
 static const char *const count_by[] = {"type", "action", "region", "month", "incident", NULL};
 static const char *const formats[] = {"csv", "json", NULL};
@@ -34,7 +35,9 @@ static const struct fs_param watch_people[] = {{"workplace", FS_P_INT, 1, INT64_
 					       {"status", FS_P_ENUM, 0, 0, watch_statuses, 0}, {"sort", FS_P_ENUM, 0, 0, watch_sorts, 0},
 					       {"order", FS_P_ENUM, 0, 0, orders, 0}, {"limit", FS_P_INT, 1, 10000, NULL, 0},
 					       {"offset", FS_P_INT, 0, INT64_MAX, NULL, 0}, END};
-static const struct fs_param statement[] = {{"lang", FS_P_ENUM, 0, 0, langs, 0}, {"proofs", FS_P_ENUM, 0, 0, flag_1, 0}, END};
+/* qr=0: the proofs without their QR code (a page shows it when asked: it is most of the bytes) */
+static const struct fs_param statement[] = {{"lang", FS_P_ENUM, 0, 0, langs, 0}, {"proofs", FS_P_ENUM, 0, 0, flag_1, 0},
+					    {"qr", FS_P_ENUM, 0, 0, flag_01, 0}, END};
 static const struct fs_param counts[] = {{"by", FS_P_ENUM, 0, 0, count_by, 0}, PUBLIC, END};
 static const struct fs_param prisoners[] = {{"as_of", FS_P_DATE, 0, 0, NULL, 0}, PUBLIC, END};
 static const struct fs_param alerts[] = {{"hours", FS_P_INT, 1, 8760, NULL, 0}, END};
@@ -53,6 +56,7 @@ static const struct fs_param fund_ledger[] = {{"limit", FS_P_INT, 1, 10000, NULL
 static const struct fs_param fund_export[] = {{"format", FS_P_ENUM, 0, 0, ledger_formats, 0}, END};
 static const struct fs_param fund_payout[] = {{"amount", FS_P_TEXT, 1, 32, NULL, 0}, END};
 static const struct fs_param fund_payroll[] = {{"site", FS_P_TEXT, 1, 200, NULL, 1}, END};
+static const struct fs_param fund_report[] = {{"qr", FS_P_ENUM, 0, 0, flag_01, 0}, END};
 
 /* the sub-resources of one record: orgs/{org}/WHAT/{id}/SUB */
 static const struct {
@@ -63,6 +67,7 @@ static const struct {
 	{"GET", "funds", "export", fund_export},
 	{"GET", "funds", "payout", fund_payout},
 	{"POST", "funds", "payroll", fund_payroll},
+	{"GET", "funds", "report", fund_report},
 };
 
 static const struct {

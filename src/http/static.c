@@ -8,6 +8,7 @@
  * index.html, whose router shows the view. */
 #include "static.h"
 #include "respond.h"
+#include "gzip.h"
 
 #include <pthread.h>
 #include <sodium.h>
@@ -15,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <zlib.h>
 
 #include "util/buf.h"
 
@@ -66,33 +66,6 @@ int fs_static_name_ok(const char *name)
 	return 1;
 }
 
-/* gzip (RFC 1952) of raw; NULL when it cannot be built */
-static char *gzip_of(const char *raw, size_t len, size_t *out_len)
-{
-	z_stream z;
-	memset(&z, 0, sizeof(z));
-	if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
-		return NULL;
-	uLong cap = deflateBound(&z, (uLong)len) + 32;
-	char *out = malloc(cap);
-	if (!out) {
-		deflateEnd(&z);
-		return NULL;
-	}
-	z.next_in = (Bytef *)raw;
-	z.avail_in = (uInt)len;
-	z.next_out = (Bytef *)out;
-	z.avail_out = (uInt)cap;
-	int rc = deflate(&z, Z_FINISH);
-	*out_len = z.total_out;
-	deflateEnd(&z);
-	if (rc != Z_STREAM_END) {
-		free(out);
-		return NULL;
-	}
-	return out;
-}
-
 /* The entry for name, loaded or refreshed; NULL when there is no such file.
  * Called with lock held. */
 static struct sfile *entry(const char *dir, const char *name)
@@ -119,7 +92,7 @@ static struct sfile *entry(const char *dir, const char *name)
 	}
 	size_t raw_len = b.len, gz_len = 0;
 	char *raw = fs_buf_take(&b);
-	char *gz = raw ? gzip_of(raw, raw_len, &gz_len) : NULL;
+	char *gz = raw ? fs_gzip(raw, raw_len, 9, &gz_len) : NULL;
 	if (!gz) {
 		free(raw);
 		return NULL;
@@ -140,12 +113,6 @@ static struct sfile *entry(const char *dir, const char *name)
 	return f;
 }
 
-static int accepts_gzip(struct MHD_Connection *c)
-{
-	const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Encoding");
-	return ae && strstr(ae, "gzip");
-}
-
 enum MHD_Result fs_static_send(struct MHD_Connection *c, const char *web_dir, const char *url)
 {
 	const char *name = url[0] == '/' ? url + 1 : url;
@@ -164,7 +131,7 @@ enum MHD_Result fs_static_send(struct MHD_Connection *c, const char *web_dir, co
 	snprintf(etag, sizeof(etag), "%s", f->etag);
 	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
 	int fresh = inm && strstr(inm, etag);
-	int gz = accepts_gzip(c);
+	int gz = fs_accepts_gzip(c);
 	size_t len = fresh ? 0 : gz ? f->gz_len : f->raw_len;
 	char *body = len ? malloc(len) : NULL;
 	if (body)

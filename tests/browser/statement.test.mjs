@@ -125,17 +125,37 @@ await test("a QR code the server adds (proof_qr_svg) is shown, nothing active in
   assert(!(await page.evaluate(() => window.pwned)), "nothing ran");
   assert((await page.locator("#statement-qr svg").getAttribute("aria-label")) === dict.en["statement.qr"], "labelled");
   await ctx.close();
-  const b = await login("en");
-  await b.page.route("**/api/v1/orgs/miners/statement/39?*", async (route) => {
-    const res = await route.fetch();
-    const j = await res.json();
-    assert(String(j.proof_qr_svg).startsWith("<svg"), "the server's statement carries its QR code");
-    j.proof_qr_svg = null;
-    await route.fulfill({ response: res, json: j });
-  });
-  await openStatement(b.page, 39);
-  assert(!(await b.page.locator("#statement-qr").isVisible()), "without the field: no QR, the text only");
-  await b.ctx.close();
+});
+
+await test("the QR code is not fetched with the page (qr=0: 60 KB spared); it is when asked for or printed", async () => {
+  for (const how of ["button", "print", "none"]) {
+    const b = await login("en");
+    const asked = [];
+    await b.page.route("**/api/v1/orgs/miners/statement/39?*", async (route) => {
+      const res = await route.fetch();
+      const j = await res.json();
+      asked.push({ url: route.request().url(), qr: j.proof_qr_svg });
+      if (how === "none") j.proof_qr_svg = null;
+      await route.fulfill({ response: res, json: j });
+    });
+    await b.page.addInitScript(() => { window.print = () => { window.printed = (window.printed || 0) + 1; }; });
+    await openStatement(b.page, 39);
+    assert(asked.length === 1 && asked[0].url.includes("qr=0") && asked[0].qr === undefined,
+      "the page asks for its proofs without the QR code: " + asked.map((x) => x.url).join(" "));
+    assert(!(await b.page.locator("#statement-qr").isVisible()), "no QR code before it is asked for");
+    assert(await b.page.locator("#statement-qr-show").isVisible(), "a button asks for it");
+    if (how === "print") await b.page.locator("#statement-print").click();
+    else await b.page.locator("#statement-qr-show").click();
+    await b.page.waitForFunction(() => document.getElementById("statement-qr-show").hidden);
+    assert(asked.length === 2 && !asked[1].url.includes("qr=") && String(asked[1].qr).startsWith("<svg"),
+      "then the server's QR code is fetched: " + asked.map((x) => x.url).join(" "));
+    const text = await b.page.locator("#statement-proofs").textContent();
+    assert(text.startsWith("fairshare proof v1\n"), "the proofs shown are those the QR code holds (fetched with it)");
+    if (how === "none") assert(!(await b.page.locator("#statement-qr").isVisible()), "without the field: no QR, the text only");
+    else assert(await b.page.locator("#statement-qr svg path").count() === 1, "the server's QR code shown");
+    if (how === "print") assert(await b.page.evaluate(() => window.printed) === 1, "printed once the QR code is there");
+    await b.ctx.close();
+  }
 });
 
 await test("forms in Russian and Kazakh: every help text and every choice translated (LANG-more.js loaded after the first view)", async () => {

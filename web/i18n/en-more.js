@@ -514,7 +514,6 @@ export default {
   "tmpl:witnessed logs that could not be fetched: %d": "witnessed logs that could not be fetched: {1}",
   "tmpl:there is no organization %lld": "there is no organization {1}",
   // s23-k14: API tokens (web/js/tokens.js) and their errors
-  "tok.nav": "My tokens",
   "tok.mine_title": "My API tokens",
   "tok.title_of": "API tokens of {name}",
   "tok.of_button": "API tokens",
@@ -539,4 +538,6 @@ export default {
   "tmpl:the account has no token %lld": "the account has no token {1}",
   "tmpl:another account's API tokens need users.manage in this organization": "another account's API tokens need users.manage in this organization",
   "tmpl:give the token a name": "give the token a name",
+  // s23-w14a
+  "statement.qr_show": "Show the proofs as QR codes",
 };

@@ -744,4 +744,7 @@ export default {
   "tmpl:the amount is required": "the amount is required",
   "tmpl:person_ids holds the ids of people (whole numbers)": "the people are given by their numbers",
   "tmpl:a contribution takes kind, donor, pledge_id; a disbursement purpose, to": "a contribution takes what was given, the donor and the pledge; a payout its purpose and recipient",
+  // s23-w14a (here, not in en-more.js: the fund page does not fetch the second half for it)
+  "tok.nav": "My tokens", /* s23-k14: the menu's button, on the first view */
+  "fo.more": "Show {n} more",
 };

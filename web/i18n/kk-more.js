@@ -514,7 +514,6 @@ export default {
   "tmpl:witnessed logs that could not be fetched: %d": "алынбаған куәландырылған журналдар: {1}",
   "tmpl:there is no organization %lld": "{1} ұйымы жоқ",
   // s23-k14: API tokens (web/js/tokens.js) and their errors
-  "tok.nav": "Менің токендерім",
   "tok.mine_title": "Менің API токендерім",
   "tok.title_of": "{name} пайдаланушысының API токендері",
   "tok.of_button": "API токендері",
@@ -539,4 +538,6 @@ export default {
   "tmpl:the account has no token %lld": "тіркелгіде {1} токені жоқ",
   "tmpl:another account's API tokens need users.manage in this organization": "басқа тіркелгінің API токендері үшін осы ұйымда users.manage құқығы керек",
   "tmpl:give the token a name": "токенге атау беріңіз",
+  // s23-w14a
+  "statement.qr_show": "Дәлелдерді QR кодтары ретінде көрсету",
 };

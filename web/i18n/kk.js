@@ -744,4 +744,7 @@ export default {
   "tmpl:the amount is required": "сома қажет",
   "tmpl:person_ids holds the ids of people (whole numbers)": "адамдар нөмірлерімен беріледі",
   "tmpl:a contribution takes kind, donor, pledge_id; a disbursement purpose, to": "жарнаға: не берілгені, демеуші және міндеттеме; төлемге: мақсаты мен алушы",
+  // s23-w14a (here, not in kk-more.js: the fund page does not fetch the second half for it)
+  "tok.nav": "Менің токендерім", /* s23-k14: the menu's button, on the first view */
+  "fo.more": "Тағы {n} көрсету",
 };

@@ -514,7 +514,6 @@ export default {
   "tmpl:witnessed logs that could not be fetched: %d": "заверенных журналов, которые не удалось получить: {1}",
   "tmpl:there is no organization %lld": "организации {1} нет",
   // s23-k14: API tokens (web/js/tokens.js) and their errors
-  "tok.nav": "Мои токены",
   "tok.mine_title": "Мои API-токены",
   "tok.title_of": "API-токены пользователя {name}",
   "tok.of_button": "API-токены",
@@ -539,4 +538,6 @@ export default {
   "tmpl:the account has no token %lld": "у учётной записи нет токена {1}",
   "tmpl:another account's API tokens need users.manage in this organization": "для API-токенов другой учётной записи нужно право users.manage в этой организации",
   "tmpl:give the token a name": "дайте токену имя",
+  // s23-w14a
+  "statement.qr_show": "Показать доказательства QR-кодами",
 };

@@ -744,4 +744,7 @@ export default {
   "tmpl:the amount is required": "нужна сумма",
   "tmpl:person_ids holds the ids of people (whole numbers)": "люди указываются номерами",
   "tmpl:a contribution takes kind, donor, pledge_id; a disbursement purpose, to": "для взноса: что передано, жертвователь и обязательство; для выплаты: назначение и получатель",
+  // s23-w14a (here, not in ru-more.js: the fund page does not fetch the second half for it)
+  "tok.nav": "Мои токены", /* s23-k14: the menu's button, on the first view */
+  "fo.more": "Показать ещё {n}",
 };

@@ -514,7 +514,6 @@ export default {
   "tmpl:witnessed logs that could not be fetched: %d": "alınamayan tanıklık edilmiş kayıtlar: {1}",
   "tmpl:there is no organization %lld": "{1} numaralı örgüt yok",
   // s23-k14: API tokens (web/js/tokens.js) and their errors
-  "tok.nav": "Anahtarlarım",
   "tok.mine_title": "API anahtarlarım",
   "tok.title_of": "{name} kullanıcısının API anahtarları",
   "tok.of_button": "API anahtarları",
@@ -539,4 +538,6 @@ export default {
   "tmpl:the account has no token %lld": "hesabın {1} numaralı anahtarı yok",
   "tmpl:another account's API tokens need users.manage in this organization": "başka bir hesabın API anahtarları için bu örgütte users.manage yetkisi gerekir",
   "tmpl:give the token a name": "anahtara bir ad verin",
+  // s23-w14a
+  "statement.qr_show": "Kanıtları QR kodu olarak göster",
 };

@@ -744,4 +744,7 @@ export default {
   "tmpl:the amount is required": "tutar gerekli",
   "tmpl:person_ids holds the ids of people (whole numbers)": "kişiler numaralarıyla verilir",
   "tmpl:a contribution takes kind, donor, pledge_id; a disbursement purpose, to": "bağışta ne verildiği, bağışçı ve taahhüt; ödemede amaç ve alıcı yazılır",
+  // s23-w14a (here, not in tr-more.js: the fund page does not fetch the second half for it)
+  "tok.nav": "Anahtarlarım", /* s23-k14: the menu's button, on the first view */
+  "fo.more": "{n} kayıt daha göster",
 };

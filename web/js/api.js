@@ -5,7 +5,7 @@
  * looked up as "tmpl:" + template in the dictionary, with {1}, {2}... for the
  * parameters. A template not translated falls back to the translated sentence
  * for the code plus the server's English detail (doc/http.md). */
-import { t, has } from "./i18n.js";
+import { t, has, loadMore } from "./i18n.js";
 import { state } from "./state.js";
 
 export async function api(method, path, body, type) {
@@ -21,6 +21,10 @@ export async function api(method, path, body, type) {
   }
   let data = null;
   try { data = await res.json(); } catch (e) { data = null; }
+  /* an error's sentence is written from the templates of the dictionary's
+   * second half: fetched now if no view needed it before (not for a 401: the
+   * login page says it with the first half) */
+  if (res.status >= 400 && res.status !== 401) await loadMore();
   return { status: res.status, data };
 }
 

@@ -4,13 +4,12 @@
  * picker (name, register number, birth year) with "add a new person" in place,
  * an error shown beside the field it names, by the field's label. */
 import { api, errorText, fieldLabel } from "./api.js";
-import { t, has, loadMore } from "./i18n.js";
+import { t, has, loadMore, valueLabel } from "./i18n.js";
 import { fmtNumber } from "./fmt.js";
 import { orgPath, href, state } from "./state.js";
 import { $, clear, el, say, show } from "./ui.js";
 import { go } from "./router.js";
 import { failed } from "./people.js";
-import { valueLabel } from "./incident.js";
 import { localInputToUtc, utcToLocalInput } from "./fmt.js";
 
 const TITLES = { actions: "form.new_action", incidents: "form.new_incident", action_stages: "form.add_stage", violations: "form.add_violation",
@@ -97,7 +96,7 @@ export async function openForm(params, query) {
   const fixed = {};
   for (const [k, v] of query) if (k !== "return" && k !== "today") fixed[k] = v;
   const back = query.get("return");
-  const [fs] = await Promise.all([fields(plural), loadMore()]); /* help texts and choices in the language */
+  const [fs] = await Promise.all([fields(plural), loadMore("more")]); /* help texts and choices in the language */
   if (!Array.isArray(fs)) { failed(fs); return null; }
   let rec = null;
   if (params.id) {

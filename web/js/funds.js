@@ -31,7 +31,7 @@ export async function openFunds(params) {
 }
 
 async function showFund(id) {
-  const [rep, pl, q, fund] = await Promise.all([api("GET", orgPath("/funds/" + id + "/report")), api("GET", orgPath("/funds/" + id + "/pledges")),
+  const [rep, pl, q, fund] = await Promise.all([api("GET", orgPath("/funds/" + id + "/report?qr=0")), api("GET", orgPath("/funds/" + id + "/pledges")),
     api("GET", orgPath("/funds/" + id + "/pending")), api("GET", orgPath("/funds/" + id))]);
   if (rep.status !== 200) return failed(rep);
   const r = rep.data, cur = r.currency;
@@ -80,7 +80,7 @@ async function showFund(id) {
 }
 
 export async function openReport(params) {
-  const r = await api("GET", orgPath("/funds/" + params.id + "/report"));
+  const r = await api("GET", orgPath("/funds/" + params.id + "/report?qr=0")); /* the page shows no QR code */
   if (r.status !== 200) { failed(r); return null; }
   const sec = show("report-view");
   const d = r.data, cur = d.currency;

@@ -195,21 +195,40 @@ async function strikePart(box, fid, fund, cur, refresh) {
   });
 }
 
+/* the ledger a page of LEDGER_PAGE at a time, newest first ("more" fetches the next) */
+const LEDGER_PAGE = 25;
 async function ledgerPart(box, fid, cur) {
-  const r = await api("GET", orgPath("/funds/" + fid + "/transfers?limit=25"));
+  const r = await api("GET", orgPath("/funds/" + fid + "/transfers?limit=" + LEDGER_PAGE));
   if (r.status !== 200) return;
   const sec = el("section", { id: "fund-ledger", "aria-labelledby": "fund-ledger-h" }, el("h3", { id: "fund-ledger-h", text: t("fo.ledger") }));
   const tb = el("tbody");
-  for (const x of r.data.items) {
-    const tr = el("tr");
-    cell(tr, fmtDate(x.value_date)); cell(tr, word("category", x.code.replace(/-\d+$/, "")));
-    cell(tr, word("account", x.credit) + " → " + word("account", x.debit));
-    cell(tr, fmtMoney(x.amount_minor, cur), "num"); cell(tr, t("fo.status_" + x.status)); cell(tr, who(x.entered_by));
-    tb.appendChild(tr);
-  }
+  let shown = 0;
+  const rows = (items) => {
+    for (const x of items) {
+      const tr = el("tr");
+      cell(tr, fmtDate(x.value_date)); cell(tr, word("category", x.code.replace(/-\d+$/, "")));
+      cell(tr, word("account", x.credit) + " → " + word("account", x.debit));
+      cell(tr, fmtMoney(x.amount_minor, cur), "num"); cell(tr, t("fo.status_" + x.status)); cell(tr, who(x.entered_by));
+      tb.appendChild(tr);
+    }
+    shown += items.length;
+  };
+  rows(r.data.items);
+  const count = el("p", { id: "ledger-shown", role: "status" });
+  const more = el("button", { type: "button", id: "ledger-more" });
+  const total = () => { count.textContent = t("fo.shown", { n: fmtNumber(shown), total: fmtNumber(r.data.total) });
+    more.textContent = t("fo.more", { n: fmtNumber(Math.min(LEDGER_PAGE, r.data.total - shown)) }); more.hidden = shown >= r.data.total; };
+  more.addEventListener("click", async () => {
+    const m = await api("GET", orgPath("/funds/" + fid + "/transfers?limit=" + LEDGER_PAGE + "&offset=" + shown));
+    if (m.status !== 200) return failed(m, more);
+    rows(m.data.items);
+    r.data.total = m.data.total;
+    total();
+  });
+  total();
   sec.append(scroller(el("table", { id: "ledger-table" }, el("thead", {}, el("tr", {},
     ...["action.date", "fund.what", "fo.from_to", "payment.amount", "claims.status", "fund.entered_by"].map((k) => el("th", { text: t(k) })))), tb)),
-  el("p", { text: t("fo.shown", { n: fmtNumber(r.data.items.length), total: fmtNumber(r.data.total) }) }));
+  count, el("p", { class: "row" }, more));
   const bal = el("tbody");
   for (const b of r.data.balances) {
     const tr = el("tr");

@@ -1,6 +1,6 @@
 /* i18n.js - the interface language: chosen from the browser's when it is one of
  * the four, loaded alone (a phone fetches only its own dictionary, its second
- * half after the first view: loadMore), and t(). */
+ * half only when a view or an error needs it: loadMore), and t(). */
 export const LANGS = ["en", "tr", "ru", "kk"];
 let dict = {};
 let lang = "en";
@@ -29,15 +29,20 @@ export const getLang = () => lang;
 
 /* the rest of the dictionary (the server's error templates, the forms' choices
  * and help texts, the law a statement cites): i18n/LANG-more.js and
- * LANG-errors.js (the templates whose field the call names), fetched after
- * the first view so that the first load stays small; views that show them await it */
-export function loadMore() {
-  if (!more) {
-    const l = lang;
-    more = Promise.all([import(`/i18n/${l}-more.js`), import(`/i18n/${l}-errors.js`)])
-      .then(([m, e]) => { if (l === lang) Object.assign(dict, m.default, e.default); }, () => { more = null; });
-  }
-  return more;
+ * LANG-errors.js (the templates whose field the call names), fetched only by
+ * the views that show them (they await it; part "more" or "errors": that half
+ * alone) and by api.js with an error response, so that the first load and a
+ * shared link opened cold stay small */
+export function loadMore(part) {
+  if (!more) more = {};
+  const parts = part ? [part] : ["more", "errors"];
+  return Promise.all(parts.map((p) => {
+    if (!more[p]) {
+      const l = lang, mine = more;
+      mine[p] = import(`/i18n/${l}-${p}.js`).then((m) => { if (l === lang) Object.assign(dict, m.default); }, () => { delete mine[p]; });
+    }
+    return more[p];
+  }));
 }
 export const has = (key) => Object.prototype.hasOwnProperty.call(dict, key);
 
@@ -54,6 +59,10 @@ export function word(prefix, v) {
   for (const p of [].concat(prefix)) if (has(p + "." + v)) return dict[p + "." + v];
   return String(v).replace(/_/g, " ");
 }
+
+/* the record's values (violation types, levels, sources...) by their words */
+export const VALUE_PREFIXES = ["violation", "incident", "action", "demand", "source", "value", "release", "evidence", "reason"];
+export const valueLabel = (v) => word(VALUE_PREFIXES, v);
 
 /* every element with data-i18n gets its text (data-i18n-attr: an attribute instead) */
 export function translatePage(root) {

@@ -1,7 +1,7 @@
 /* incident.js - an action (facts, demands with their outcome, stages,
  * incidents) and an incident (facts, violations, detentions, reports, evidence). */
 import { api } from "./api.js";
-import { t, word } from "./i18n.js";
+import { t, word, valueLabel } from "./i18n.js";
 import { fmtDate, fmtTime } from "./fmt.js";
 import { can, orgPath, href, state } from "./state.js";
 import { $, cell, clear, el, fact, link, say, show } from "./ui.js";
@@ -68,7 +68,7 @@ export async function openAction(params) {
   return sec;
 }
 
-export function valueLabel(v) { return word(VALUE_PREFIXES, v); }
+export { valueLabel }; /* i18n.js: a form shows them without this module */
 
 export async function openIncident(params) {
   const id = params.id;

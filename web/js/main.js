@@ -2,16 +2,13 @@
  * the one chosen before), asks the server who is logged in and what they may do
  * (GET /api/v1/me), and shows the view of the address. Talks only to /api/v1. */
 import { api } from "./api.js";
-import { pickLang, setLang, t, translatePage, getLang, loadMore, has } from "./i18n.js";
+import { pickLang, setLang, t, translatePage, getLang } from "./i18n.js";
 import { state, chooseOrg, href, can } from "./state.js";
 import { $, el, clear, say, show } from "./ui.js";
 import { beforeEach, go, interceptLinks, otherwise, render, route, focusView } from "./router.js";
 import { listPeople, openPerson, openEdit, wirePeople } from "./people.js";
-import { openWatch, wireWatch } from "./watch.js";
-import { openFunds, openReport, wireFunds } from "./funds.js";
-import { openRecord, openTimeline, wireRecord } from "./record.js";
-import { openAction, openIncident, wireIncident } from "./incident.js";
-import { openForm } from "./form.js";
+/* every other view's module is loaded when its view is first opened (a shared
+ * link opened cold fetches only its own): lazy() below */
 
 /* the organization's time zone, by its country (times are stored in UTC) */
 const ZONES = { TR: "Europe/Istanbul", KZ: "Asia/Almaty" };
@@ -28,7 +25,8 @@ async function session() {
   const sel = clear($("org"));
   for (const o of state.orgs) sel.appendChild(el("option", { value: o.slug, text: o.name }));
   $("session").hidden = false;
-  loadMore().then(navTokens); /* error templates, help texts: in the background */
+  /* the dictionary's second half (error templates, help texts, the law) is
+   * fetched by the views that show them and with an error (api.js): not here */
   return me;
 }
 
@@ -37,7 +35,7 @@ async function session() {
 function navTokens() {
   const b = $("nav-tokens");
   b.textContent = t("tok.nav");
-  b.hidden = !me || !can("tokens.own") || !has("tok.nav");
+  b.hidden = !me || !can("tokens.own");
 }
 
 function useOrg(slug) {
@@ -67,6 +65,15 @@ function showLogin() {
   focusView(show("login-view"));
 }
 
+/* a view's module, loaded when first needed; wire: its function that wires the
+ * view's fixed controls (index.html), run once, when the module is first asked for */
+const modules = {};
+function viewModule(file, wire) {
+  if (!modules[file]) modules[file] = import(file).then((m) => { if (wire) m[wire](); return m; }, (e) => { delete modules[file]; throw e; });
+  return modules[file];
+}
+const lazy = (file, fn, wire) => async (p, q) => (await viewModule(file, wire))[fn](p, q);
+
 route("/login", async () => { if (await session()) return go(href("/people"), true); showLogin(); return null; });
 route("/", async () => go(href("/people"), true));
 route("/o/:org", async () => go(href("/people"), true));
@@ -74,22 +81,20 @@ route("/o/:org/people", listPeople);
 route("/o/:org/people/new", openEdit);
 route("/o/:org/people/:id", openPerson);
 route("/o/:org/people/:id/edit", openEdit);
-route("/o/:org/people/:id/statement", async (p, q) => (await import("./statement.js")).openStatement(p, q)); /* fetched when opened */
-route("/o/:org/watch", openWatch);
-/* loaded when first needed (the first load stays light) */
-const lazy = (mod, fn) => async (p, q) => (await import(mod))[fn](p, q);
+route("/o/:org/people/:id/statement", lazy("./statement.js", "openStatement"));
+route("/o/:org/watch", lazy("./watch.js", "openWatch", "wireWatch"));
 route("/o/:org/watch/:list", lazy("./watch-lists.js", "openWatchList"));
 route("/o/:org/register", lazy("./people-register.js", "openRegister"));
-route("/o/:org/edit/:collection/:id", openForm);
-route("/o/:org/funds", openFunds);
-route("/o/:org/funds/:id", openFunds);
-route("/o/:org/funds/:id/report", openReport);
-route("/o/:org/record", openRecord);
-route("/o/:org/record/timeline", openTimeline);
-route("/o/:org/actions/:id", openAction);
-route("/o/:org/incidents/:id", openIncident);
-route("/o/:org/new/:collection", openForm);
-route("/o/:org/users", async () => (await import("./admin.js")).openUsers()); /* admin.js: loaded when needed */
+route("/o/:org/edit/:collection/:id", lazy("./form.js", "openForm"));
+route("/o/:org/funds", lazy("./funds.js", "openFunds", "wireFunds"));
+route("/o/:org/funds/:id", lazy("./funds.js", "openFunds", "wireFunds"));
+route("/o/:org/funds/:id/report", lazy("./funds.js", "openReport", "wireFunds"));
+route("/o/:org/record", lazy("./record.js", "openRecord", "wireRecord"));
+route("/o/:org/record/timeline", lazy("./record.js", "openTimeline", "wireRecord"));
+route("/o/:org/actions/:id", lazy("./incident.js", "openAction", "wireIncident"));
+route("/o/:org/incidents/:id", lazy("./incident.js", "openIncident", "wireIncident"));
+route("/o/:org/new/:collection", lazy("./form.js", "openForm"));
+route("/o/:org/users", lazy("./admin.js", "openUsers"));
 route("/o/:org/users/:id/tokens", lazy("./tokens.js", "openTokens"));
 route("/o/:org/tokens", lazy("./tokens.js", "openMyTokens"));
 otherwise(() => { say(t("notfound"), true); go(state.org ? href("/people") : "/", true); });
@@ -116,7 +121,6 @@ async function boot() {
   $("lang").addEventListener("change", async () => {
     await setLang($("lang").value);
     navTokens();
-    if (me) loadMore().then(navTokens);
     translatePage();
     say("");
     render();
@@ -130,7 +134,7 @@ async function boot() {
   $("org").addEventListener("change", () => { useOrg($("org").value); go(href("/people")); });
   for (const [id, p] of [["nav-people", "/people"], ["nav-watch", "/watch"], ["nav-funds", "/funds"], ["nav-record", "/record"], ["nav-users", "/users"], ["nav-tokens", "/tokens"]])
     $(id).addEventListener("click", () => { say(""); go(href(p)); });
-  wirePeople(); wireWatch(); wireFunds(); wireRecord(); wireIncident();
+  wirePeople();
   interceptLinks();
   render();
 }

@@ -2,14 +2,14 @@
  * range), who is in custody (whereabouts unknown first), the duplicate review
  * queue, the timeline. */
 import { api } from "./api.js";
-import { t, word } from "./i18n.js";
+import { t, word, VALUE_PREFIXES } from "./i18n.js";
 import { fmtDate, fmtNumber, fmtTime } from "./fmt.js";
 import { can, orgPath, href, state } from "./state.js";
 import { $, cell, clear, el, link, say, show } from "./ui.js";
 import { go } from "./router.js";
 import { failed } from "./people.js";
 
-export const VALUE_PREFIXES = ["violation", "incident", "action", "demand", "source", "value", "release", "evidence", "reason"];
+export { VALUE_PREFIXES }; /* i18n.js: a form shows them without this module */
 export const range = (lo, hi) => lo == null ? "" : lo === hi || hi == null ? fmtNumber(lo) : fmtNumber(lo) + "–" + fmtNumber(hi);
 
 export async function openRecord(params, query) {

@@ -3,7 +3,9 @@
  * and dates in the interface language; then the proofs the worker can keep
  * (GET /statement/{id}?proofs=1: each payment's and claim's journal entry with
  * its inclusion path, and a checkpoint signed for it), as text and, when the
- * server adds it, a QR code of the same. Printable (style.css @media print);
+ * server adds it, a QR code of the same. The QR code is most of the bytes (60 KB
+ * of SVG for 3 KB of proofs): the page first asks without it (&qr=0) and fetches
+ * it when the worker asks for it or prints. Printable (style.css @media print);
  * checked offline by /verify.html. */
 import { api, errorText } from "./api.js";
 import { t, word, getLang, has, loadMore } from "./i18n.js";
@@ -78,8 +80,10 @@ function proofItems(text) {
   return out;
 }
 
+const statementPath = (id, qr) => orgPath("/statement/" + id + "?lang=" + getLang() + "&proofs=1" + (qr ? "" : "&qr=0"));
+
 export async function openStatement(params) {
-  const [r] = await Promise.all([api("GET", orgPath("/statement/" + params.id + "?lang=" + getLang() + "&proofs=1")), loadMore()]);
+  const [r] = await Promise.all([api("GET", statementPath(params.id, false)), loadMore("more")]);
   if (r.status !== 200) {
     if (r.status === 401) { go("/login"); return null; }
     say(errorText(r), true);
@@ -134,7 +138,18 @@ export async function openStatement(params) {
   for (const w of s.warnings || []) ul.appendChild(el("li", { text: localText(w) }));
   showProofs(s);
   $("statement-back").onclick = () => go(href("/people/" + params.id));
-  $("statement-print").onclick = () => window.print();
+  /* the proofs again with their QR code (a checkpoint signed now: text and code replaced together) */
+  let qrShown = null;
+  const withQr = () => qrShown || (qrShown = api("GET", statementPath(params.id, true)).then((q) => {
+    if (q.status !== 200) { qrShown = null; say(errorText(q), true, $("statement-proof-section")); return false; }
+    showProofs(q.data);
+    return true;
+  }));
+  const qrButton = $("statement-qr-show");
+  qrButton.textContent = t("statement.qr_show");
+  qrButton.hidden = !s.proofs;
+  qrButton.onclick = async () => { if (await withQr()) { qrButton.hidden = true; $("statement-qr").focus(); } };
+  $("statement-print").onclick = async () => { if (!s.proofs || await withQr()) { qrButton.hidden = true; window.print(); } };
   return sec;
 }
 
@@ -180,7 +195,8 @@ function showProofs(s) {
   for (const it of proofItems(s.proofs))
     list.appendChild(el("li", { text: t(it.batch ? "statement.proof_item_batch" : "statement.proof_item",
       { what: word("entity", it.entity) + " " + it.id, seq: it.seq }) }));
-  const node = qrNode(s.proof_qr_svg);
+  const node = qrNode(s.proof_qr_svg); /* absent (not asked: &qr=0) or null (none could be made): the text only */
   if (node) qr.appendChild(node);
   qr.hidden = !node;
+  if (node) qr.tabIndex = -1;
 }

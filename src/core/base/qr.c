@@ -135,12 +135,18 @@ int fs_qr_svg(const char *text, char **ret, struct fs_error *err)
 
 void fs_proofs_attach(json_t *j, const char *proofs, const struct fs_error *why)
 {
+	fs_proofs_attach_qr(j, proofs, why, 1);
+}
+
+void fs_proofs_attach_qr(json_t *j, const char *proofs, const struct fs_error *why, int qr)
+{
 	char *svg = NULL;
 	struct fs_error e = {0};
-	if (proofs && fs_qr_svg(proofs, &svg, &e))
+	if (qr && proofs && fs_qr_svg(proofs, &svg, &e))
 		svg = NULL;
 	json_object_set_new(j, "proofs", proofs ? json_string(proofs) : json_null());
-	json_object_set_new(j, "proof_qr_svg", svg ? json_string(svg) : json_null());
+	if (qr)
+		json_object_set_new(j, "proof_qr_svg", svg ? json_string(svg) : json_null());
 	/* why there are none; a signing key's path stays with whoever runs fairshare */
 	if (!proofs && why)
 		json_object_set_new(j, "proofs_missing",
