@@ -513,4 +513,17 @@ export default {
   "tmpl:witnessed logs that contradict what was kept: %d": "заверенных журналов, противоречащих сохранённому: {1}",
   "tmpl:witnessed logs that could not be fetched: %d": "заверенных журналов, которые не удалось получить: {1}",
   "tmpl:there is no organization %lld": "организации {1} нет",
+  // s23-w14b
+  "w14b.picker.born": "{year} г. р.",
+  "w14b.picker.new_title": "Новый человек",
+  "w14b.picker.name": "ФИО",
+  "w14b.picker.number": "Табельный номер (необязательно)",
+  "w14b.picker.birth": "Дата рождения (необязательно)",
+  "w14b.picker.create": "Добавить и выбрать",
+  "w14b.picker.added": "{name}: добавлен(а) и выбран(а)",
+  "w14b.picker.remove": "Убрать: {name}",
+  "w14b.picker.chosen": "Выбрано: {n}",
+  "w14b.strike.persons": "Бастующие (или предприятие ниже)",
+  "w14b.strike.persons_help": "Наберите часть имени или табельный номер и выберите; можно выбрать нескольких. За одну неделю никому не платят дважды.",
+  "w14b.row.error": "столбец «{column}»: {message}",
 };

@@ -513,4 +513,17 @@ export default {
   "tmpl:witnessed logs that contradict what was kept: %d": "saklananla çelişen tanıklık edilmiş kayıtlar: {1}",
   "tmpl:witnessed logs that could not be fetched: %d": "alınamayan tanıklık edilmiş kayıtlar: {1}",
   "tmpl:there is no organization %lld": "{1} numaralı örgüt yok",
+  // s23-w14b
+  "w14b.picker.born": "doğum {year}",
+  "w14b.picker.new_title": "Yeni kişi",
+  "w14b.picker.name": "Ad soyad",
+  "w14b.picker.number": "Sicil numarası (isteğe bağlı)",
+  "w14b.picker.birth": "Doğum tarihi (isteğe bağlı)",
+  "w14b.picker.create": "Ekle ve seç",
+  "w14b.picker.added": "{name} eklendi ve seçildi",
+  "w14b.picker.remove": "{name} kişisini çıkar",
+  "w14b.picker.chosen": "Seçilen: {n}",
+  "w14b.strike.persons": "Grevciler (ya da aşağıda bir işyeri)",
+  "w14b.strike.persons_help": "Adın bir kısmını ya da sicil numarasını yazıp seçin; birden çok kişi seçilebilir. Aynı hafta için kimseye iki kez ödenmez.",
+  "w14b.row.error": "“{column}” sütunu: {message}",
 };
