@@ -72,6 +72,7 @@ for (const [k, [lang, size]] of RUNS.entries()) {
     /* a new person in place: the error beside the small form first (no name), then added and chosen */
     await page.locator("#f-person_id-new summary").click();
     await page.locator("#f-person_id-new-add").click();
+    await page.locator("#f-person_id-new-msg.error").waitFor({ timeout: 30000 });
     const err = (await page.locator("#f-person_id-new-msg").textContent()).trim();
     assert(err.includes(d["w14b.picker.name"]) && err !== d["w14b.picker.name"], "the error names the field by its label: " + err);
     assert(await page.locator("#f-person_id-new-name").getAttribute("aria-invalid") === "true", "the field marked");
