@@ -11,9 +11,6 @@ import { go } from "./router.js";
 import { failed } from "./people.js";
 import { valueLabel } from "./incident.js";
 import { localInputToUtc, utcToLocalInput } from "./fmt.js";
-import { personPicker } from "./picker.js";
-
-export { personPicker }; /* the picker lives in picker.js */
 
 const TITLES = { actions: "form.new_action", incidents: "form.new_incident", action_stages: "form.add_stage", violations: "form.add_violation",
   legal_cases: "form.add_case", assessments: "form.assess", detentions: "form.add_detention", funds: "fund.new" };
@@ -68,6 +65,8 @@ export async function openForm(params, query) {
   const sec = show("form-view");
   $("form-title").textContent = rec ? t(query.get("today") ? "w14b.form.end" : "w14b.form.edit", { what: t("w14b.coll." + plural) })
     : t(TITLES[plural] || (has("w14b.new." + plural) ? "w14b.new." + plural : "form.new"));
+  /* the person picker (picker.js) is fetched only by a form that chooses a person */
+  const picker = fs.some((f) => f.kind === "ref" && f.ref === "people") ? await import("./picker.js") : null;
   const form = clear($("generic-form"));
   const inputs = {};
   for (const f of fs) {
@@ -76,7 +75,7 @@ export async function openForm(params, query) {
     form.appendChild(el("label", { for: id, text: fieldLabel(f.name) + (f.required ? " *" : "") }));
     let ctl;
     if (f.kind === "ref" && f.ref === "people") {
-      const p = personPicker(id, f.required);
+      const p = picker.personPicker(id, f.required);
       form.appendChild(p.wrap);
       inputs[f.name] = { el: p.input, value: p.value };
       continue;
