@@ -14,7 +14,7 @@ WITH t AS (
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname NOT LIKE 'fs\_%'),
 ref(relname) AS (VALUES ('organizations'), ('users'), ('sessions'), ('api_tokens'), ('login_attempts'), ('meta'),
-                    ('party_keys')),
+                    ('party_keys'), ('witnessed_logs'), ('witnessed_checkpoints')),
 breaks(line) AS (
   SELECT t.relname || ': no organization id (not a reference table)' FROM t
   WHERE NOT t.org AND t.relname NOT IN (SELECT relname FROM ref)

@@ -3,6 +3,17 @@
 #ifndef FS_SCHEMA_SQLITE_H
 #define FS_SCHEMA_SQLITE_H
 
+/* The SQLite text of the migration that puts org_id into every organization
+ * table (sh15; its number is its place below): PostgreSQL finds it by this text
+ * to add its keys (pg_overrides in store_pg_schema.c). */
+#define FS_MIGRATION_ORG_KEYS \
+	"ALTER TABLE balances ADD COLUMN org_id INTEGER NOT NULL DEFAULT 0;\n" \
+	"UPDATE balances SET org_id = coalesce((SELECT a.org_id FROM accounts a WHERE a.id = balances.account_id), 0);\n" \
+	"ALTER TABLE witnessed_logs RENAME COLUMN org_id TO log_org_id;\n" \
+	/* journal_rows: m11 reshapes it (migration 25); this step follows theirs */ \
+	"ALTER TABLE journal_rows ADD COLUMN org_id INTEGER NOT NULL DEFAULT 0;\n" \
+	"UPDATE journal_rows SET org_id = coalesce((SELECT j.org_id FROM journal j WHERE j.seq = journal_rows.id), 0);\n"
+
 static const char *const fs_sqlite_migrations[] = {
 	/* 1: people register, journal, meta */
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;\n"
@@ -282,6 +293,17 @@ static const char *const fs_sqlite_migrations[] = {
 	"DROP INDEX IF EXISTS citations_once;\n"
 	"CREATE UNIQUE INDEX citations_once ON citations(org_id, subject, subject_id, coalesce(report_id, 0), "
 	"coalesce(evidence_id, 0));\n",
+	/* 29 (sh15; 25 by position until 25-28 are merged): every table an organization owns carries its org_id, filled
+	 * from the parent row (balances from their account, journal_rows from their
+	 * journal entry: 0, the system's, for an entry of no organization); a
+	 * witnessed log's organization is the other instance's, not an owner here:
+	 * its column is log_org_id, and the witness tables are the installation's
+	 * (reference tables). On PostgreSQL the same step also puts org_id into
+	 * every primary, unique and foreign key between organization tables
+	 * (pg_overrides in store_pg_schema.c; doc/postgres.md); SQLite keeps its
+	 * simpler keys (one file, nothing to shard; ids are unique per table on
+	 * both, so the keys admit the same rows). */
+	FS_MIGRATION_ORG_KEYS,
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))

@@ -335,11 +335,35 @@ static int add_returning(struct pg_store *st, const char *sql, struct fs_buf *ou
 		return 0;
 	t += 12;
 	size_t len = strcspn(t, " (");
-	const char *pk = pg_pk_of(st, t, len);
+	const char *pk = pg_pk_of(st, t, len, NULL);
 	if (!pk)
 		return 0;
 	fs_buf_cat(out, " RETURNING ", pk, NULL);
 	return 1;
+}
+
+/* The portable upsert's "ON CONFLICT (id)" of a table keyed by (org_id, id) is
+ * "ON CONFLICT (org_id, id)" here (the key it names must be the table's): the
+ * statement rewritten (malloc'd), or NULL when it needs nothing. */
+static char *org_conflict(struct pg_store *st, const char *sql)
+{
+	const char *t = sql + strspn(sql, " \n\t"), *c = strstr(sql, " ON CONFLICT (");
+	if (strncasecmp(t, "INSERT INTO ", 12) || !c)
+		return NULL;
+	t += 12;
+	int org = 0;
+	const char *pk = pg_pk_of(st, t, strcspn(t, " ("), &org);
+	size_t at = (size_t)(c - sql) + 14, n = pk ? strlen(pk) : 0;
+	if (!org || strncmp(sql + at, pk, n) || sql[at + n] != ')')
+		return NULL;
+	size_t len = strlen(sql);
+	char *out = malloc(len + 9);
+	if (out) {
+		memcpy(out, sql, at);
+		memcpy(out + at, "org_id, ", 8);
+		memcpy(out + at + 8, sql + at, len - at + 1);
+	}
+	return out;
 }
 
 static int pg_prepare(struct fs_store *base, const char *sql, struct fs_stmt **ret, struct fs_error *err)
@@ -358,7 +382,9 @@ static int pg_prepare(struct fs_store *base, const char *sql, struct fs_stmt **r
 		snprintf(p->name, sizeof(p->name), "fs%u", ++st->nprep);
 		struct fs_buf q;
 		fs_buf_init(&q, 1u << 20);
-		int rc = translate(sql, &q, p);
+		char *upsert = p->kind == K_DML ? org_conflict(st, sql) : NULL;
+		int rc = translate(upsert ? upsert : sql, &q, p);
+		free(upsert);
 		if (!rc && p->kind == K_DML)
 			p->returning = add_returning(st, sql, &q);
 		const char *d = strstr(sql, " DESC LIMIT 1");

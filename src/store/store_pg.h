@@ -15,7 +15,7 @@ struct pg_store {
 	PGconn *conn;
 	struct pg_prep *preps[256];
 	unsigned nprep;
-	struct pg_pk *pks; /* tables with an integer key: name -> key column */
+	struct pg_pk *pks; /* tables with an integer key (after org_id): name -> key column */
 	size_t npks;
 	int in_tx, write_tx, dirty, readonly;
 	int chain_locked; /* the write transaction holds the chain lock */
@@ -32,7 +32,7 @@ int pg_fail_res(struct pg_store *st, PGresult *r, struct fs_error *err, const ch
 int pg_ddl(const char *in, struct fs_buf *out);
 int pg_migrate(struct pg_store *st, unsigned flags, struct fs_error *err);
 int pg_pk_load(struct pg_store *st, struct fs_error *err);
-const char *pg_pk_of(struct pg_store *st, const char *table, size_t len);
+const char *pg_pk_of(struct pg_store *st, const char *table, size_t len, int *org);
 void pg_pk_free(struct pg_store *st);
 int pg_backup(struct fs_store *base, const char *dest_path, struct fs_error *err);
 int pg_check(struct fs_store *base, struct fs_buf *report, struct fs_error *err);

@@ -19,13 +19,64 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Hand-written PostgreSQL forms of migrations the translation cannot carry
- * (none so far): {number, sql}. */
+/* What PostgreSQL adds to a migration, found by the migration's SQLite text
+ * (so that a renumbering at a merge does not move it): {sqlite, after}; the
+ * translation of the SQLite text runs first, then `after`. */
 static const struct {
-	int number;
-	const char *sql;
-} pg_overrides[] = {{0, NULL}};
-
+	const char *sqlite;
+	const char *after;
+} pg_overrides[] = {
+	/* org_id in every key of an organization table (the rules of a database
+	 * sharded by organization, doc/postgres.md; tests/pg-distribution.sh checks
+	 * them on the live schema). Every table with org_id but the journal (j11:
+	 * its chain per organization): a primary or unique key without org_id gets
+	 * it first; a foreign key between two such tables becomes (org_id, x_id) ->
+	 * (org_id, id), so a row can never name another organization's row; the
+	 * columns a key led with before keep an index of their own (`..._lookup`,
+	 * not unique), for the lookups by id alone. The new org_id columns have no
+	 * default here: a writer that forgets one fails. */
+	{FS_MIGRATION_ORG_KEYS,
+	 "ALTER TABLE balances ALTER COLUMN org_id DROP DEFAULT;\n"
+	 "ALTER TABLE journal_rows ALTER COLUMN org_id DROP DEFAULT;\n"
+	 "DO $k$\n"
+	 "DECLARE orgt oid[]; r record; cols text; fk_drop text[] := '{}'; fk_add text[] := '{}'; q text;\n"
+	 "BEGIN\n"
+	 "  SELECT array_agg(c.oid) INTO orgt FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace\n"
+	 "  WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname NOT LIKE 'fs\\_%' AND c.relname <> 'journal'\n"
+	 "    AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'org_id' AND NOT a.attisdropped);\n"
+	 "  FOR r IN SELECT f.conname, f.conrelid::regclass AS t, f.confrelid::regclass AS p,\n"
+	 "      (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY k.o) FROM unnest(f.conkey) WITH ORDINALITY k(n, o)\n"
+	 "       JOIN pg_attribute a ON a.attrelid = f.conrelid AND a.attnum = k.n) AS cols,\n"
+	 "      (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY k.o) FROM unnest(f.confkey) WITH ORDINALITY k(n, o)\n"
+	 "       JOIN pg_attribute a ON a.attrelid = f.confrelid AND a.attnum = k.n) AS pcols\n"
+	 "    FROM pg_constraint f WHERE f.contype = 'f' AND f.conrelid = ANY (orgt) AND f.confrelid = ANY (orgt)\n"
+	 "      AND NOT EXISTS (SELECT 1 FROM unnest(f.conkey) k JOIN pg_attribute a ON a.attrelid = f.conrelid AND a.attnum = k\n"
+	 "                      WHERE a.attname = 'org_id')\n"
+	 "  LOOP\n"
+	 "    fk_drop := fk_drop || format('ALTER TABLE %s DROP CONSTRAINT %I', r.t, r.conname);\n"
+	 "    fk_add := fk_add || format('ALTER TABLE %s ADD CONSTRAINT %I FOREIGN KEY (org_id, %s) REFERENCES %s (org_id, %s) '\n"
+	 "                               'DEFERRABLE INITIALLY IMMEDIATE', r.t, r.conname, r.cols, r.p, r.pcols);\n"
+	 "  END LOOP;\n"
+	 "  FOREACH q IN ARRAY fk_drop LOOP EXECUTE q; END LOOP;\n"
+	 "  FOR r IN SELECT k.conname, k.contype, k.conrelid::regclass AS t, c.relname,\n"
+	 "      (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY u.o) FROM unnest(k.conkey) WITH ORDINALITY u(n, o)\n"
+	 "       JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n) AS cols,\n"
+	 "      (SELECT string_agg(a.attname, '_' ORDER BY u.o) FROM unnest(k.conkey) WITH ORDINALITY u(n, o)\n"
+	 "       JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n) AS names\n"
+	 "    FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid\n"
+	 "    WHERE k.contype IN ('p', 'u') AND k.conrelid = ANY (orgt)\n"
+	 "      AND NOT EXISTS (SELECT 1 FROM unnest(k.conkey) u JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u\n"
+	 "                      WHERE a.attname = 'org_id')\n"
+	 "    ORDER BY k.contype, c.relname\n"
+	 "  LOOP\n"
+	 "    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.t, r.conname);\n"
+	 "    EXECUTE format('ALTER TABLE %s ADD %s (org_id, %s)', r.t, CASE r.contype WHEN 'p' THEN 'PRIMARY KEY' ELSE 'UNIQUE' END,\n"
+	 "                   r.cols);\n"
+	 "    EXECUTE format('CREATE INDEX %I ON %s (%s)', r.relname || '_' || r.names || '_lookup', r.t, r.cols);\n"
+	 "  END LOOP;\n"
+	 "  FOREACH q IN ARRAY fk_add LOOP EXECUTE q; END LOOP;\n"
+	 "END $k$"},
+};
 static const char pg_bootstrap[] =
 	"CREATE TABLE fs_store_state (one INTEGER PRIMARY KEY CHECK (one = 1), schema_version INTEGER NOT NULL,\n"
 	"  data_version BIGINT NOT NULL);\n"
@@ -108,10 +159,12 @@ int pg_ddl(const char *in, struct fs_buf *out)
 /* Migration number i (1-based) for PostgreSQL. */
 static int migration_sql(int i, struct fs_buf *out)
 {
-	for (size_t k = 0; k < sizeof(pg_overrides) / sizeof(pg_overrides[0]); k++)
-		if (pg_overrides[k].number == i && pg_overrides[k].sql)
-			return fs_buf_adds(out, pg_overrides[k].sql);
-	return pg_ddl(fs_sqlite_migrations[i - 1], out);
+	const char *sq = fs_sqlite_migrations[i - 1];
+	int brc = pg_ddl(sq, out);
+	for (size_t k = 0; !brc && k < sizeof(pg_overrides) / sizeof(pg_overrides[0]); k++)
+		if (!strcmp(pg_overrides[k].sqlite, sq))
+			brc = fs_buf_cat(out, ";\n", pg_overrides[k].after, NULL);
+	return brc;
 }
 
 static int query_int(struct pg_store *st, const char *sql, int64_t *ret, struct fs_error *err)
@@ -183,15 +236,19 @@ int pg_migrate(struct pg_store *st, unsigned flags, struct fs_error *err)
 
 struct pg_pk {
 	char table[64], col[64];
+	int org; /* the key is (org_id, col) */
 };
 
+/* The tables keyed by one integer column, or by org_id and one integer column. */
 int pg_pk_load(struct pg_store *st, struct fs_error *err)
 {
 	PGresult *r = PQexec(st->conn,
-			     "SELECT c.relname, a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
-			     "JOIN pg_namespace n ON n.oid = c.relnamespace "
-			     "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = i.indkey[0] "
-			     "WHERE i.indisprimary AND i.indnatts = 1 AND a.atttypid = 20 AND n.nspname = current_schema()");
+			     "SELECT c.relname, a.attname, (i.indnatts = 2)::int FROM pg_index i "
+			     "JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+			     "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = i.indkey[i.indnatts - 1] "
+			     "WHERE i.indisprimary AND a.atttypid = 20 AND n.nspname = current_schema() AND (i.indnatts = 1 OR "
+			     "(i.indnatts = 2 AND EXISTS (SELECT 1 FROM pg_attribute o WHERE o.attrelid = c.oid "
+			     "AND o.attnum = i.indkey[0] AND o.attname = 'org_id')))");
 	int rc = 0;
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		rc = pg_fail_res(st, r, err, "cannot read the table keys");
@@ -203,6 +260,7 @@ int pg_pk_load(struct pg_store *st, struct fs_error *err)
 		for (int i = 0; !rc && i < n; i++) {
 			snprintf(st->pks[i].table, sizeof(st->pks[i].table), "%s", PQgetvalue(r, i, 0));
 			snprintf(st->pks[i].col, sizeof(st->pks[i].col), "%s", PQgetvalue(r, i, 1));
+			st->pks[i].org = PQgetvalue(r, i, 2)[0] == '1';
 		}
 		st->npks = rc ? 0 : (size_t)n;
 	}
@@ -210,11 +268,14 @@ int pg_pk_load(struct pg_store *st, struct fs_error *err)
 	return rc;
 }
 
-const char *pg_pk_of(struct pg_store *st, const char *table, size_t len)
+const char *pg_pk_of(struct pg_store *st, const char *table, size_t len, int *org)
 {
 	for (size_t i = 0; i < st->npks; i++)
-		if (strlen(st->pks[i].table) == len && !memcmp(st->pks[i].table, table, len))
+		if (strlen(st->pks[i].table) == len && !memcmp(st->pks[i].table, table, len)) {
+			if (org)
+				*org = st->pks[i].org;
 			return st->pks[i].col;
+		}
 	return NULL;
 }
 
@@ -284,26 +345,43 @@ int pg_check(struct fs_store *base, struct fs_buf *report, struct fs_error *err)
 	int rc = invalid_indexes(st, report, err);
 	if (rc)
 		return rc;
+	/* each key's columns, in the key's order: "x_id" or "org_id,x_id" (composite keys, doc/postgres.md) */
 	PGresult *r = PQexec(st->conn,
-			     "SELECT k.conrelid::regclass::text, a.attname, k.confrelid::regclass::text, af.attname "
+			     "SELECT k.conrelid::regclass::text, k.confrelid::regclass::text, "
+			     "(SELECT string_agg(a.attname, ',' ORDER BY u.o) FROM unnest(k.conkey) WITH ORDINALITY u(n, o) "
+			     " JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n), "
+			     "(SELECT string_agg(a.attname, ',' ORDER BY u.o) FROM unnest(k.confkey) WITH ORDINALITY u(n, o) "
+			     " JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.n) "
 			     "FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace "
-			     "JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] "
-			     "JOIN pg_attribute af ON af.attrelid = k.confrelid AND af.attnum = k.confkey[1] "
-			     "WHERE k.contype = 'f' AND n.nspname = current_schema() AND array_length(k.conkey, 1) = 1 "
-			     "ORDER BY 1, 2");
+			     "WHERE k.contype = 'f' AND n.nspname = current_schema() ORDER BY 1, 3");
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		rc = pg_fail_res(st, r, err, "reference check");
 		PQclear(r);
 		return rc;
 	}
 	for (int i = 0; !rc && i < PQntuples(r); i++) {
-		char q[1024];
-		const char *t = PQgetvalue(r, i, 0), *c = PQgetvalue(r, i, 1), *pt = PQgetvalue(r, i, 2), *pc = PQgetvalue(r, i, 3);
-		snprintf(q, sizeof(q), "SELECT count(*) FROM %s x WHERE x.%s IS NOT NULL AND NOT EXISTS "
-			 "(SELECT 1 FROM %s y WHERE y.%s = x.%s)", t, c, pt, pc, c);
+		const char *t = PQgetvalue(r, i, 0), *pt = PQgetvalue(r, i, 1);
+		char cols[256], pcols[256], q[2048], *c, *pc, *sc, *spc;
+		snprintf(cols, sizeof(cols), "%s", PQgetvalue(r, i, 2));
+		snprintf(pcols, sizeof(pcols), "%s", PQgetvalue(r, i, 3));
+		struct fs_buf nn, eq;
+		fs_buf_init(&nn, sizeof(q));
+		fs_buf_init(&eq, sizeof(q));
+		for (c = strtok_r(cols, ",", &sc), pc = strtok_r(pcols, ",", &spc); c && pc;
+		     c = strtok_r(NULL, ",", &sc), pc = strtok_r(NULL, ",", &spc))
+			if (fs_buf_cat(&nn, " AND x.", c, " IS NOT NULL", NULL) || fs_buf_cat(&eq, " AND y.", pc, " = x.", c, NULL))
+				rc = FS_ENOMEM;
+		/* a composite key is named by its last column: the one that names the record */
+		const char *by = strrchr(PQgetvalue(r, i, 2), ',') ? strrchr(PQgetvalue(r, i, 2), ',') + 1 : PQgetvalue(r, i, 2);
 		int64_t n = 0;
-		if (!(rc = query_int(st, q, &n, err)) && n)
-			fs_buf_addf(report, "%s: %lld records refer (by %s) to a missing %s record\n", t, (long long)n, c, pt);
+		if (!rc && nn.data && eq.data) {
+			snprintf(q, sizeof(q), "SELECT count(*) FROM %s x WHERE %s AND NOT EXISTS (SELECT 1 FROM %s y WHERE %s)", t,
+				 nn.data + 5, pt, eq.data + 5);
+			if (!(rc = query_int(st, q, &n, err)) && n)
+				fs_buf_addf(report, "%s: %lld records refer (by %s) to a missing %s record\n", t, (long long)n, by, pt);
+		}
+		fs_buf_done(&nn);
+		fs_buf_done(&eq);
 	}
 	PQclear(r);
 	int64_t amcheck = 0;

@@ -344,8 +344,9 @@ static void test_verify_finds_wrapped_sums(void **state)
 	}
 	/* the balances as a wrapping sum would have them */
 	int64_t wrapped = (int64_t)((uint64_t)amount * 2);
-	struct fs_value d[B_NCOLS] = {fs_vint(cash), fs_vint(wrapped), fs_vint(0), fs_vint(0), fs_vint(0)};
-	struct fs_value c[B_NCOLS] = {fs_vint(income), fs_vint(0), fs_vint(wrapped), fs_vint(0), fs_vint(0)};
+	int64_t org = f->d.ctx->org_id;
+	struct fs_value d[B_NCOLS] = {fs_vint(cash), fs_vint(wrapped), fs_vint(0), fs_vint(0), fs_vint(0), fs_vint(org)};
+	struct fs_value c[B_NCOLS] = {fs_vint(income), fs_vint(0), fs_vint(wrapped), fs_vint(0), fs_vint(0), fs_vint(org)};
 	assert_int_equal(fs_store_put(f->d.ctx->st, &fs_balances_table, d, &err), 0);
 	assert_int_equal(fs_store_put(f->d.ctx->st, &fs_balances_table, c, &err), 0);
 	struct fs_buf text;

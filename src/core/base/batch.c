@@ -36,6 +36,7 @@ struct fs_batch {
 
 static const struct fs_column jrows_cols[] = {
 	{"id", FS_VINT}, {"entity", FS_VTEXT}, {"first_id", FS_VINT}, {"last_id", FS_VINT}, {"nrows", FS_VINT}, {"rows", FS_VBLOB},
+	{"org_id", FS_VINT}, /* the entry's organization (fs_journal_batch: the context's) */
 };
 const struct fs_table fs_journal_rows_table = {"journal_rows", jrows_cols, sizeof(jrows_cols) / sizeof(jrows_cols[0])};
 
@@ -99,8 +100,8 @@ static int flush_chunk(struct fs_ctx *ctx, struct chunk *c, const char *why, str
 	ctx->batch = b;
 	if (rc)
 		return rc;
-	struct fs_value v[6] = {fs_vint(ctx->head_seq), fs_vtext(c->e->name), fs_vint(c->first), fs_vint(c->last),
-				fs_vint((int64_t)c->n), fs_vblob(c->rows, c->n * ROW_BYTES)};
+	struct fs_value v[7] = {fs_vint(ctx->head_seq), fs_vtext(c->e->name), fs_vint(c->first), fs_vint(c->last),
+				fs_vint((int64_t)c->n), fs_vblob(c->rows, c->n * ROW_BYTES), fs_vint(ctx->org_id)};
 	rc = fs_store_put(ctx->st, &fs_journal_rows_table, v, err);
 	c->n = 0;
 	return rc;

@@ -25,7 +25,7 @@
 #define W_MAGIC "fairshare witness v1\n"
 enum { FETCH_MAX = 64 * 1024, URL_MAX = 2000 };
 
-static const struct fs_column wl_cols[] = {{"id", FS_VINT}, {"url", FS_VTEXT}, {"org", FS_VTEXT}, {"org_id", FS_VINT},
+static const struct fs_column wl_cols[] = {{"id", FS_VINT}, {"url", FS_VTEXT}, {"org", FS_VTEXT}, {"log_org_id", FS_VINT},
 	{"key", FS_VTEXT}, {"added_at", FS_VTEXT}};
 static const struct fs_table wl_table = {"witnessed_logs", wl_cols, 6};
 static const struct fs_column wc_cols[] = {{"id", FS_VINT}, {"log_id", FS_VINT}, {"size", FS_VINT}, {"root", FS_VTEXT},

@@ -133,8 +133,8 @@ static struct acct *account(struct batch *b, int64_t id, int *rc)
 		return NULL;
 	if (!u.found)
 		return NULL;
-	struct fs_filter bf = {"account_id", FS_EQ, fs_vint(id)};
-	struct fs_query bq = {.table = &fs_balances_table, .filters = &bf, .nfilters = 1, .limit = 1};
+	struct fs_filter bf[2] = {{"org_id", FS_EQ, fs_vint(b->ctx->org_id)}, {"account_id", FS_EQ, fs_vint(id)}};
+	struct fs_query bq = {.table = &fs_balances_table, .filters = bf, .nfilters = 2, .limit = 1};
 	if ((*rc = fs_store_select(b->ctx->st, &bq, bal_cb, a, b->err)))
 		return NULL;
 	b->nacct++;
@@ -643,7 +643,8 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 		struct acct *a = &b.accts[i];
 		if (!a->touched)
 			continue;
-		struct fs_value v[B_NCOLS] = {fs_vint(a->id), fs_vint(a->dp), fs_vint(a->cp), fs_vint(a->dpend), fs_vint(a->cpend)};
+		struct fs_value v[B_NCOLS] = {fs_vint(a->id), fs_vint(a->dp), fs_vint(a->cp), fs_vint(a->dpend), fs_vint(a->cpend),
+					      fs_vint(ctx->org_id)}; /* the account's: account() reads only this organization's */
 		rc = fs_store_put(ctx->st, &fs_balances_table, v, err);
 	}
 	if (!rc && b.stored) {
@@ -716,8 +717,9 @@ int fs_fund_balances(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_e
 	json_t *a;
 	json_array_foreach(json_object_get(accts, "items"), i, a) {
 		struct acct b = {0};
-		struct fs_filter bf = {"account_id", FS_EQ, fs_vint(json_integer_value(json_object_get(a, "id")))};
-		struct fs_query bq = {.table = &fs_balances_table, .filters = &bf, .nfilters = 1, .limit = 1};
+		struct fs_filter bf[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)},
+					  {"account_id", FS_EQ, fs_vint(json_integer_value(json_object_get(a, "id")))}};
+		struct fs_query bq = {.table = &fs_balances_table, .filters = bf, .nfilters = 2, .limit = 1};
 		if ((rc = fs_store_select(ctx->st, &bq, bal_cb, &b, err)))
 			break;
 		int64_t bal;

@@ -12,5 +12,5 @@ static const struct fs_column transfer_cols[T_NCOLS] = {
 	{"actor", FS_VTEXT}, {"memo", FS_VTEXT}, {"party", FS_VBLOB}, {"prev_hash", FS_VBLOB}, {"hash", FS_VBLOB}};
 const struct fs_table fs_transfers_table = {"transfers", transfer_cols, T_NCOLS};
 static const struct fs_column balance_cols[B_NCOLS] = {{"account_id", FS_VINT}, {"debits_posted", FS_VINT},
-	{"credits_posted", FS_VINT}, {"debits_pending", FS_VINT}, {"credits_pending", FS_VINT}};
+	{"credits_posted", FS_VINT}, {"debits_pending", FS_VINT}, {"credits_pending", FS_VINT}, {"org_id", FS_VINT}};
 const struct fs_table fs_balances_table = {"balances", balance_cols, B_NCOLS};
