@@ -294,8 +294,12 @@ static int fund_payroll(struct cli *c, int argc, char **argv)
 		size_t i;
 		json_t *e;
 		json_array_foreach(json_object_get(rep, "errors"), i, e) {
-			const char *id = json_string_value(json_object_get(e, "id"));
-			fprintf(stderr, "%s: line %lld: %s%s%s%s\n", file, (long long)json_integer_value(json_object_get(e, "line")),
+			const char *id = json_string_value(json_object_get(e, "id")), *col = json_string_value(json_object_get(e, "column"));
+			const char *code = json_string_value(json_object_get(e, "code"));
+			/* a ledger's result is named by its code; a row's own error by the file's column */
+			int result = code && strcmp(code, "invalid") && strcmp(code, "short_row") && strcmp(code, "duplicate_id");
+			fprintf(stderr, "%s: line %lld%s%s%s: %s%s%s%s%s%s\n", file, (long long)json_integer_value(json_object_get(e, "line")),
+				col ? " (" : "", col ? col : "", col ? ")" : "", result ? code : "", result ? ": " : "",
 				json_string_value(json_object_get(e, "message")), id ? " (id " : "", id ? id : "", id ? ")" : "");
 		}
 		long long missed = json_integer_value(json_object_get(rep, "not_recorded"));

@@ -263,6 +263,13 @@ int fs_export_people(struct fs_ctx *ctx, FILE *out, enum fs_export_format fmt, u
  * records only and never a sealed field. */
 int fs_export_records(struct fs_ctx *ctx, const struct fs_entity *e, FILE *out, enum fs_export_format fmt, unsigned flags,
 		      struct fs_error *err);
+/* A person picker's page (pick.c): people whose name holds text (folded), or,
+ * when text has a digit, whose register number is text; at most limit (1 to
+ * FS_PICK_MAX, 0 = 10). *ret: {"total", "items": [{id, full_name, external_id,
+ * birth_year?}]}: nothing else of a person. The birth year (of the sealed birth
+ * date) only for a role with people.reveal, and only the page's rows unsealed. */
+#define FS_PICK_MAX 20
+int fs_people_pick(struct fs_ctx *ctx, const char *text, int64_t limit, json_t **ret, struct fs_error *err);
 /* Write one CSV cell, quoting as needed and neutralising spreadsheet formulas. */
 int fs_csv_write_cell(FILE *out, const char *s, size_t n);
 

@@ -2,6 +2,7 @@
  * balances, report, pledges and approval queue, approvals of pending payouts,
  * and batches of transfers. The ledger core checks the money. */
 #include "route.h"
+#include "util/utf8.h"
 #include "respond.h"
 #include "util/money.h"
 
@@ -251,8 +252,13 @@ enum MHD_Result fs_h_fund_payroll(struct fs_hreq *q)
 	fclose(in);
 	if (rep) { /* the row report, also when rows failed: nothing new was recorded then */
 		int bad = rc || json_array_size(json_object_get(rep, "errors")) || json_integer_value(json_object_get(rep, "not_recorded"));
-		if (rc)
-			json_object_set_new(rep, "error", json_pack("{s:s,s:s}", "code", "invalid_rows", "message", err.message));
+		if (rc) { /* with its template and parameters, as every error (the web translates it) */
+			json_t *params = json_array();
+			for (int i = 0; i < err.nparams && i < FS_ERROR_PARAMS; i++)
+				json_array_append_new(params, json_string(fs_utf8_repair(err.params[i])));
+			json_object_set_new(rep, "error", json_pack("{s:s,s:s,s:s?,s:o}", "code", "invalid_rows", "message", err.message,
+								    "template", err.tmpl, "params", params));
+		}
 		return fs_http_send_json(q->c, bad ? 422 : 200, rep, NULL);
 	}
 	return fs_hreq_fail(q, rc ? rc : FS_EINVAL, &err);

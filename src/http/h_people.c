@@ -108,6 +108,17 @@ enum MHD_Result fs_h_watch_people(struct fs_hreq *q)
 	return rc ? fs_hreq_fail(q, rc, &err) : fs_http_send_json(q->c, 200, out, NULL);
 }
 
+/* GET /orgs/{org}/people/pick?q=TEXT&limit=N: a person picker's page (the
+ * core decides whether the birth year is in it) */
+enum MHD_Result fs_h_people_pick(struct fs_hreq *q)
+{
+	struct fs_error err = {0};
+	const char *l = fs_hreq_arg(q, "limit");
+	json_t *out;
+	int rc = fs_people_pick(q->ctx, fs_hreq_arg(q, "q"), l ? strtoll(l, NULL, 10) : 0, &out, &err);
+	return rc ? fs_hreq_fail(q, rc, &err) : fs_http_send_json(q->c, 200, out, NULL);
+}
+
 /* POST /orgs/{org}/claims/compute {"workplace_id", "apply", "reason", "terminated"}:
  * the claims of a workplace's terminated employments; without apply, the
  * differences to existing computed claims are listed and left as they are. */

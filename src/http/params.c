@@ -23,6 +23,7 @@ static const char *const record_collections[] = {"incidents", "violations", "ass
 static const struct fs_param none[] = {END};
 static const struct fs_param list[] = {{"limit", FS_P_INT, 1, 10000, NULL, 0}, {"offset", FS_P_INT, 0, INT64_MAX, NULL, 0},
 				       {"q", FS_P_TEXT, 0, 400, NULL, 0}, END};
+static const struct fs_param pick[] = {{"q", FS_P_TEXT, 0, 200, NULL, 0}, {"limit", FS_P_INT, 1, 20, NULL, 0}, END};
 static const struct fs_param get[] = {{"reveal", FS_P_ENUM, 0, 0, flag_1, 0}, END};
 static const char *const separators[] = {"auto", "comma", "semicolon", "tab", NULL};
 static const struct fs_param import[] = {{"dry_run", FS_P_ENUM, 0, 0, flag_1, 0}, {"encoding", FS_P_TEXT, 1, 40, NULL, 0},
@@ -77,6 +78,7 @@ static const struct {
 	unsigned status; /* a bad parameter's answer, as documented */
 } routes[] = {
 	{"POST", "people", "import", 4, import, 400},
+	{"GET", "people", "pick", 4, pick, 422},
 	{"GET", "watch", NULL, 3, watch, 422},
 	{"GET", "watch", "people", 4, watch_people, 422},
 	{"GET", "statement", "#", 4, statement, 422},

@@ -100,7 +100,7 @@ void fs_http_cache_clear(void);
 /* ---- the handlers, one file per domain ---- */
 fs_route_fn fs_h_login, fs_h_logout, fs_h_me;                                   /* h_auth.c */
 fs_route_fn fs_h_list, fs_h_create, fs_h_get, fs_h_update, fs_h_remove, fs_h_fields; /* h_entity.c */
-fs_route_fn fs_h_org, fs_h_import, fs_h_export_people, fs_h_watch, fs_h_watch_people, fs_h_claims_compute, fs_h_statement, fs_h_entitle; /* h_people.c */
+fs_route_fn fs_h_org, fs_h_import, fs_h_export_people, fs_h_watch, fs_h_watch_people, fs_h_people_pick, fs_h_claims_compute, fs_h_statement, fs_h_entitle; /* h_people.c */
 fs_route_fn fs_h_fund_create, fs_h_fund_read, fs_h_fund_approve, fs_h_fund_transfers; /* h_funds.c */
 fs_route_fn fs_h_fund_money, fs_h_fund_payout, fs_h_fund_payroll, fs_h_fund_strike, fs_h_fund_pledge, fs_h_fund_ledger,
 	fs_h_fund_export, fs_h_payment_reverse; /* h_funds.c; the reversal in h_people.c */

@@ -33,6 +33,7 @@ const struct fs_route fs_routes[] = {
 	{"GET", "/orgs/:org", fs_h_org, NULL, 0},
 	{"POST", "/orgs/:org/people/import", fs_h_import, "register.write", 0},
 	{"GET", "/orgs/:org/people/export", fs_h_export_people, "register.read", 0},
+	{"GET", "/orgs/:org/people/pick", fs_h_people_pick, "register.read", 0},
 	{"GET", "/orgs/:org/watch", fs_h_watch, "register.read", 0},
 	{"GET", "/orgs/:org/watch/people", fs_h_watch_people, "register.read", 0},
 	{"POST", "/orgs/:org/claims/compute", fs_h_claims_compute, "register.write", 0},

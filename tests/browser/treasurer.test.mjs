@@ -164,7 +164,9 @@ for (const [k, [lang, size]] of RUNS.entries()) {
     await form.locator("input").first().fill("entered for the wrong person");
     await form.locator("input[inputmode=decimal]").fill(dec(lang, "99.99"));
     await form.locator("button[type=submit]").click();
-    const want = d["tmpl:the amount %s is not the payment's %s"].replace("{1}", "99.99").replace("{2}", (amount / 100).toFixed(2));
+    /* the amounts inside the message written by the language (1.234,56 in tr; s23-w14b) */
+    const fd = (x) => page.evaluate((v) => import("/js/fmt.js").then((f) => f.fmtDecimal(v)), x);
+    const want = d["tmpl:the amount %s is not the payment's %s"].replace("{1}", await fd("99.99")).replace("{2}", await fd((amount / 100).toFixed(2)));
     const m = await near(page, "#person-payments .reverse-form", want);
     assert(m.includes(want) && m.includes(d["field.amount"]), "another amount refused, translated, the payment's named: " + m);
     await form.locator("input[inputmode=decimal]").fill(dec(lang, (amount / 100).toFixed(2)));

@@ -95,7 +95,7 @@ has "and why" "$T/err" "2 new rows not recorded: a payroll file is recorded whol
 same "still three payroll rows" "$(count_code 1 payroll)" 3
 printf 'worker,amount,date,id\nA,1,2026-03-05,bank-77\nB,1,2026-03-05,bank-78\nC,1,2026-03-05,bank-77\n' >"$T/dup.csv"
 expect "one id twice in a file" 65 fs fund payroll 1 "$T/dup.csv" --site "Soma"
-has "the later line named" "$T/err" "line 4: the id 'bank-77' is also on line 2"
+has "the later line named, by the file's column" "$T/err" "line 4 (id): the id 'bank-77' is also on line 2"
 awk 'BEGIN { print "worker,amount,date"; for (i = 1; i <= 257; i++) printf "W%d,1.00,2026-04-01\n", i }' >"$T/p257.csv"
 expect "257 rows" 0 fs fund payroll 1 "$T/p257.csv" --site "Zonguldak"
 has "all recorded" "$T/out" "257 rows: 257 recorded, 0 recorded before"

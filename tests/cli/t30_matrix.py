@@ -269,6 +269,7 @@ walked_routes.update({
     ("/orgs/{org}/users/{id}/tokens", "get"): "caps",
     ("/orgs/{org}/users/{id}/tokens", "post"): "caps",
     ("/orgs/{org}/users/{id}/tokens/{token}", "delete"): "caps",
+    ("/orgs/{org}/people/pick", "get"): "caps",
     ("/orgs/{org}/claims/compute", "post"): "caps",
 })
 routes = set()
@@ -521,6 +522,14 @@ def sec_caps(role):
     check("%s: the watch's people (register.read), API" % role, api_class(st) == ("ok" if can(role, "register.read") else "refused"), "api %d" % st)
     st, _ = api("GET", "/orgs/%s/watch/people" % OTHER, a)
     check("%s: another organization's watch people, API" % role, api_class(st) == "not_found", "api %d" % st)
+    # the person picker (register.read); the birth year only with people.reveal
+    st, body = api("GET", "/orgs/%s/people/pick?q=a&limit=20" % OWN, a)
+    check("%s: the person picker (register.read), API" % role, api_class(st) == ("ok" if can(role, "register.read") else "refused"), "api %d" % st)
+    if st == 200 and not can(role, "people.reveal"):
+        years = any("birth_year" in x for x in json.loads(body)["items"])
+        check("%s: no birth year in the picker without people.reveal, API" % role, not years, "a birth year shown")
+    st, _ = api("GET", "/orgs/%s/people/pick?q=a" % OTHER, a)
+    check("%s: another organization's picker, API" % role, api_class(st) == "not_found", "api %d" % st)
     st, _ = api("POST", "/orgs/%s/claims/compute" % OWN, a, {})
     check("%s: claims compute (register.write), API" % role, api_class(st) == ("invalid" if can(role, "register.write") else "refused"), "api %d" % st)
     st, _ = api("POST", "/orgs/%s/claims/compute" % OTHER, a, {})

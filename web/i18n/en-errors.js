@@ -294,4 +294,14 @@ export default {
   "tmpl:cannot listen on %s (in use, or not allowed)": "cannot listen on {1} (in use, or not allowed)",
   "tmpl:%s and %s are not a certificate (PEM) and its private key: %s": "{1} and {2} are not a certificate (PEM) and its private key: {3}",
   "tmpl:%s: %s (at most %d certificates)": "{1}: {2} (at most {3} certificates)",
+  // s23-w14b
+  "tmpl:a transfer with this id was recorded before with other fields": "a transfer with this id was recorded before with other fields",
+  "tmpl:not enough money in the account it is paid from": "not enough money in the account it is paid from",
+  "tmpl:the id, the amount or the date is invalid": "the id, the amount or the date is invalid",
+  "tmpl:not recorded: %s": "not recorded: {1}",
+  "tmpl:the id '%s' is also on line %ld": "the id '{1}' is also on line {2}",
+  "tmpl:the row has fewer fields than the header": "the row has fewer fields than the header",
+  "tmpl:the amount must be more than zero": "the amount must be more than zero",
+  "tmpl:'%.64s' is not a transfer id (1-64 of A-Z a-z 0-9 . _ : -)": "'{1}' is not a transfer id (1-64 of A-Z a-z 0-9 . _ : -)",
+  "tmpl:a picker shows 1 to %d people": "a picker shows 1 to {1} people",
 };

@@ -540,4 +540,17 @@ export default {
   "tmpl:give the token a name": "give the token a name",
   // s23-w14a
   "statement.qr_show": "Show the proofs as QR codes",
+  // s23-w14b
+  "w14b.picker.born": "born {year}",
+  "w14b.picker.new_title": "A new person",
+  "w14b.picker.name": "Full name",
+  "w14b.picker.number": "Register number (optional)",
+  "w14b.picker.birth": "Date of birth (optional)",
+  "w14b.picker.create": "Add and choose",
+  "w14b.picker.added": "{name} was added and chosen",
+  "w14b.picker.remove": "Remove {name}",
+  "w14b.picker.chosen": "Chosen: {n}",
+  "w14b.strike.persons": "Strikers (or a workplace below)",
+  "w14b.strike.persons_help": "Type part of a name or a register number and choose; several may be chosen. Nobody is paid twice for one week.",
+  "w14b.row.error": "column “{column}”: {message}",
 };

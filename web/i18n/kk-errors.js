@@ -294,4 +294,14 @@ export default {
   "tmpl:cannot listen on %s (in use, or not allowed)": "{1} мекенжайында тыңдау мүмкін емес (бос емес немесе рұқсат жоқ)",
   "tmpl:%s and %s are not a certificate (PEM) and its private key: %s": "{1} және {2} — сертификат (PEM) пен оның жеке кілті емес: {3}",
   "tmpl:%s: %s (at most %d certificates)": "{1}: {2} (ең көбі {3} сертификат)",
+  // s23-w14b
+  "tmpl:a transfer with this id was recorded before with other fields": "осы идентификатормен басқа өрістері бар аударым бұрын жазылған",
+  "tmpl:not enough money in the account it is paid from": "төлем жасалатын шотта ақша жеткіліксіз",
+  "tmpl:the id, the amount or the date is invalid": "идентификатор, сома немесе күн жарамсыз",
+  "tmpl:not recorded: %s": "жазылмады: {1}",
+  "tmpl:the id '%s' is also on line %ld": "«{1}» идентификаторы {2}-жолда да бар",
+  "tmpl:the row has fewer fields than the header": "жолда тақырыптағыдан аз өріс бар",
+  "tmpl:the amount must be more than zero": "сома нөлден үлкен болуы керек",
+  "tmpl:'%.64s' is not a transfer id (1-64 of A-Z a-z 0-9 . _ : -)": "«{1}» аударым идентификаторы емес (A-Z a-z 0-9 . _ : - таңбаларынан 1-64)",
+  "tmpl:a picker shows 1 to %d people": "таңдау тізімі 1-ден {1}-ге дейін адам көрсетеді",
 };

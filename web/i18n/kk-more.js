@@ -540,4 +540,17 @@ export default {
   "tmpl:give the token a name": "токенге атау беріңіз",
   // s23-w14a
   "statement.qr_show": "Дәлелдерді QR кодтары ретінде көрсету",
+  // s23-w14b
+  "w14b.picker.born": "{year} ж. туған",
+  "w14b.picker.new_title": "Жаңа адам",
+  "w14b.picker.name": "Аты-жөні",
+  "w14b.picker.number": "Тіркеу нөмірі (міндетті емес)",
+  "w14b.picker.birth": "Туған күні (міндетті емес)",
+  "w14b.picker.create": "Қосу және таңдау",
+  "w14b.picker.added": "{name} қосылды және таңдалды",
+  "w14b.picker.remove": "Алып тастау: {name}",
+  "w14b.picker.chosen": "Таңдалды: {n}",
+  "w14b.strike.persons": "Ереуілшілер (немесе төменде жұмыс орны)",
+  "w14b.strike.persons_help": "Аты-жөнінің бір бөлігін немесе тіркеу нөмірін теріп, таңдаңыз; бірнеше адамды таңдауға болады. Бір апта үшін ешкімге екі рет төленбейді.",
+  "w14b.row.error": "«{column}» бағаны: {message}",
 };

@@ -294,4 +294,14 @@ export default {
   "tmpl:cannot listen on %s (in use, or not allowed)": "не удаётся слушать {1} (адрес занят или не разрешён)",
   "tmpl:%s and %s are not a certificate (PEM) and its private key: %s": "{1} и {2} — не сертификат (PEM) и его закрытый ключ: {3}",
   "tmpl:%s: %s (at most %d certificates)": "{1}: {2} (не более {3} сертификатов)",
+  // s23-w14b
+  "tmpl:a transfer with this id was recorded before with other fields": "перевод с этим идентификатором уже записан с другими полями",
+  "tmpl:not enough money in the account it is paid from": "на счёте, с которого идёт платёж, недостаточно денег",
+  "tmpl:the id, the amount or the date is invalid": "неверный идентификатор, сумма или дата",
+  "tmpl:not recorded: %s": "не записано: {1}",
+  "tmpl:the id '%s' is also on line %ld": "идентификатор «{1}» есть и в строке {2}",
+  "tmpl:the row has fewer fields than the header": "в строке меньше полей, чем в заголовке",
+  "tmpl:the amount must be more than zero": "сумма должна быть больше нуля",
+  "tmpl:'%.64s' is not a transfer id (1-64 of A-Z a-z 0-9 . _ : -)": "«{1}» не идентификатор перевода (от 1 до 64 символов A-Z a-z 0-9 . _ : -)",
+  "tmpl:a picker shows 1 to %d people": "в списке выбора от 1 до {1} человек",
 };

@@ -540,4 +540,17 @@ export default {
   "tmpl:give the token a name": "дайте токену имя",
   // s23-w14a
   "statement.qr_show": "Показать доказательства QR-кодами",
+  // s23-w14b
+  "w14b.picker.born": "{year} г. р.",
+  "w14b.picker.new_title": "Новый человек",
+  "w14b.picker.name": "ФИО",
+  "w14b.picker.number": "Табельный номер (необязательно)",
+  "w14b.picker.birth": "Дата рождения (необязательно)",
+  "w14b.picker.create": "Добавить и выбрать",
+  "w14b.picker.added": "{name}: добавлен(а) и выбран(а)",
+  "w14b.picker.remove": "Убрать: {name}",
+  "w14b.picker.chosen": "Выбрано: {n}",
+  "w14b.strike.persons": "Бастующие (или предприятие ниже)",
+  "w14b.strike.persons_help": "Наберите часть имени или табельный номер и выберите; можно выбрать нескольких. За одну неделю никому не платят дважды.",
+  "w14b.row.error": "столбец «{column}»: {message}",
 };

@@ -294,4 +294,14 @@ export default {
   "tmpl:cannot listen on %s (in use, or not allowed)": "{1} üzerinde dinlenemiyor (kullanımda ya da izin yok)",
   "tmpl:%s and %s are not a certificate (PEM) and its private key: %s": "{1} ve {2} bir sertifika (PEM) ve onun özel anahtarı değil: {3}",
   "tmpl:%s: %s (at most %d certificates)": "{1}: {2} (en çok {3} sertifika)",
+  // s23-w14b
+  "tmpl:a transfer with this id was recorded before with other fields": "bu kimlikle daha önce başka alanlarla bir aktarım kaydedildi",
+  "tmpl:not enough money in the account it is paid from": "ödemenin yapıldığı hesapta yeterli para yok",
+  "tmpl:the id, the amount or the date is invalid": "kimlik, tutar ya da tarih geçersiz",
+  "tmpl:not recorded: %s": "kaydedilmedi: {1}",
+  "tmpl:the id '%s' is also on line %ld": "'{1}' kimliği {2}. satırda da var",
+  "tmpl:the row has fewer fields than the header": "satırda başlıktan daha az alan var",
+  "tmpl:the amount must be more than zero": "tutar sıfırdan büyük olmalıdır",
+  "tmpl:'%.64s' is not a transfer id (1-64 of A-Z a-z 0-9 . _ : -)": "'{1}' bir aktarım kimliği değil (A-Z a-z 0-9 . _ : - karakterlerinden 1-64 tane)",
+  "tmpl:a picker shows 1 to %d people": "seçici 1 ile {1} arasında kişi gösterir",
 };

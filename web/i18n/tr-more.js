@@ -540,4 +540,17 @@ export default {
   "tmpl:give the token a name": "anahtara bir ad verin",
   // s23-w14a
   "statement.qr_show": "Kanıtları QR kodu olarak göster",
+  // s23-w14b
+  "w14b.picker.born": "doğum {year}",
+  "w14b.picker.new_title": "Yeni kişi",
+  "w14b.picker.name": "Ad soyad",
+  "w14b.picker.number": "Sicil numarası (isteğe bağlı)",
+  "w14b.picker.birth": "Doğum tarihi (isteğe bağlı)",
+  "w14b.picker.create": "Ekle ve seç",
+  "w14b.picker.added": "{name} eklendi ve seçildi",
+  "w14b.picker.remove": "{name} kişisini çıkar",
+  "w14b.picker.chosen": "Seçilen: {n}",
+  "w14b.strike.persons": "Grevciler (ya da aşağıda bir işyeri)",
+  "w14b.strike.persons_help": "Adın bir kısmını ya da sicil numarasını yazıp seçin; birden çok kişi seçilebilir. Aynı hafta için kimseye iki kez ödenmez.",
+  "w14b.row.error": "“{column}” sütunu: {message}",
 };

@@ -7,6 +7,7 @@
  * for the code plus the server's English detail (doc/http.md). */
 import { t, has, loadMore } from "./i18n.js";
 import { state } from "./state.js";
+import { fmtDate, fmtDecimal, fmtNumber } from "./fmt.js";
 
 export async function api(method, path, body, type) {
   const headers = {};
@@ -36,13 +37,41 @@ export function fieldLabel(name) {
   return name.replace(/_id$/, "").replace(/_/g, " ");
 }
 
+/* The kind of each parameter, from its conversion in the template: a whole
+ * number (%d, %zu ...) is a count shown by the interface language unless it
+ * names a record or a year ("payment %lld", "line %ld"); a text (%s) that is a
+ * decimal amount ("1234.56") or a date ("2026-11-02") is shown as one too,
+ * unless quoted ('%s': what the user typed stays as typed). */
+const CONV = /%(?:%|[-+ #0']*(?:\*|\d+)?(?:\.(?:\*|\d+))?(?:hh|h|ll|l|z|j|t|L)?([diouxXcspfFeEgGaA]))/g;
+const NAMES_RECORD = /(?:\b(?:ids?|payments?|accounts?|persons?|people|funds?|claims?|records?|transfers?|entry|entries|organizations?|org|users?|lines?|years?|versions?|migrations?|mode|port|checkpoints?|keys?|pledges?|incidents?|actions?|stages?|detentions?|evidence|promises?|employments?|memberships?|workplaces?|employers?|row|column|size)\s*'?|#)$/i;
+export function paramKinds(template) {
+  const kinds = [];
+  for (const m of (template || "").matchAll(CONV)) {
+    if (!m[1]) continue;
+    const before = template.slice(0, m.index), after = template.slice(m.index + m[0].length);
+    const quoted = /['"«“]$/.test(before) && /^['"»”]/.test(after);
+    if ("diu".includes(m[1])) kinds.push(NAMES_RECORD.test(before) ? "raw" : "number");
+    else if ("fFgGeE".includes(m[1])) kinds.push("decimal");
+    else kinds.push(m[1] === "s" && !quoted ? "text" : "raw");
+  }
+  return kinds;
+}
+export function fmtParam(kind, p) {
+  const v = String(p);
+  if (kind === "number" && /^-?\d+$/.test(v)) return fmtNumber(v);
+  if ((kind === "decimal" || kind === "text") && /^-?\d+\.\d+$/.test(v)) return fmtDecimal(v);
+  if (kind === "text" && /^\d{4}-\d{2}-\d{2}$/.test(v)) return fmtDate(v);
+  return v;
+}
+
 /* the translated sentence for a server error (without the field) */
 export function errorSentence(e) {
   if (!e) return "";
   const key = "tmpl:" + (e.template || "");
   if (e.template && has(key)) {
     let s = t(key);
-    (e.params || []).forEach((p, i) => { s = s.split("{" + (i + 1) + "}").join(String(p)); });
+    const kinds = paramKinds(e.template);
+    (e.params || []).forEach((p, i) => { s = s.split("{" + (i + 1) + "}").join(fmtParam(kinds[i], p)); });
     return s;
   }
   const code = has("code." + e.code) ? t("code." + e.code) : "";

@@ -35,6 +35,15 @@ export function fmtMoney(minor, cur) {
   return (neg ? "−" : "") + group(whole, g) + d + frac + (cur ? "\u00a0" + cur : "");
 }
 
+/* a decimal number as text ("1234.56", as the server writes amounts) in the
+ * interface language ("1 234,56"), digits kept as written: no floating point */
+export function fmtDecimal(text) {
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(String(text));
+  if (!m) return String(text);
+  const [g, d] = SEP[getLang()] || SEP.en;
+  return (m[1] ? "−" : "") + group(m[2], g) + (m[3] ? d + m[3] : "");
+}
+
 /* "2026-12-05" (or a timestamp's date part) as a long date */
 export function fmtDate(iso) {
   if (!iso) return t("person.none");

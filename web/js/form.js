@@ -5,7 +5,6 @@
  * an error shown beside the field it names, by the field's label. */
 import { api, errorText, fieldLabel } from "./api.js";
 import { t, has, loadMore, valueLabel } from "./i18n.js";
-import { fmtNumber } from "./fmt.js";
 import { orgPath, href, state } from "./state.js";
 import { $, clear, el, say, show } from "./ui.js";
 import { go } from "./router.js";
@@ -34,48 +33,6 @@ async function refOptions(plural, fixed) {
   return r.data.items.map((x) => [x.id, x.title || x.name || x.full_name || x.charges ||
     (x.number ? x.number + ": " + [x.from_place, x.to_place].filter(Boolean).join(" → ") : "") ||
     [x.started_on, x.type ? valueLabel(x.type) : "", x.place].filter(Boolean).join(" — ") || "#" + x.id]);
-}
-
-/* a person picker: type a name or register number, choose from at most 10 */
-export function personPicker(id, required) {
-  const hidden = el("input", { type: "hidden", id: id + "-value" });
-  const input = el("input", { id, type: "search", autocomplete: "off", role: "combobox", "aria-expanded": "false",
-    "aria-controls": id + "-list", "aria-autocomplete": "list", required: required || null });
-  const list = el("ul", { id: id + "-list", role: "listbox", class: "picker-list", hidden: true });
-  const status = el("span", { class: "sr-only", role: "status" });
-  const addNew = el("a", { href: href("/people/new"), text: t("picker.add"), class: "picker-add" });
-  let timer = null, seq = 0;
-  const choose = (p) => {
-    hidden.value = p.id; input.value = p.full_name; list.hidden = true; input.setAttribute("aria-expanded", "false");
-    input.dataset.chosen = p.full_name;
-  };
-  input.addEventListener("input", () => {
-    hidden.value = "";
-    clearTimeout(timer);
-    timer = setTimeout(async () => {
-      const q = input.value.trim();
-      const n = ++seq;
-      if (!q) { list.hidden = true; return; }
-      const byExt = /\d/.test(q);
-      const r = await api("GET", orgPath("/people?limit=10&" + (byExt ? "external_id=" : "q=") + encodeURIComponent(q)));
-      if (n !== seq || r.status !== 200) return;
-      clear(list);
-      for (const p of r.data.items) {
-        const born = p.birth_date ? " · " + p.birth_date.slice(0, 4) : "";
-        const li = el("li", { role: "option", tabindex: "-1", "data-id": p.id,
-          text: p.full_name + (p.external_id ? " · " + p.external_id : "") + born });
-        li.addEventListener("click", () => choose(p));
-        li.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); choose(p); input.focus(); } });
-        list.appendChild(li);
-      }
-      list.hidden = !r.data.items.length;
-      input.setAttribute("aria-expanded", String(!list.hidden));
-      status.textContent = t("picker.found", { n: fmtNumber(r.data.total) });
-    }, 200);
-  });
-  input.addEventListener("keydown", (e) => { if (e.key === "ArrowDown" && list.firstChild) { e.preventDefault(); list.firstChild.focus(); } });
-  const wrap = el("div", { class: "picker" }, input, list, status, addNew);
-  return { wrap, input, value: () => hidden.value || (/^\d+$/.test(input.value.trim()) && !input.dataset.chosen ? input.value.trim() : "") };
 }
 
 /* a stored value as the form shows it (edit): money from its minor units,
@@ -107,6 +64,8 @@ export async function openForm(params, query) {
   const sec = show("form-view");
   $("form-title").textContent = rec ? t(query.get("today") ? "w14b.form.end" : "w14b.form.edit", { what: t("w14b.coll." + plural) })
     : t(TITLES[plural] || (has("w14b.new." + plural) ? "w14b.new." + plural : "form.new"));
+  /* the person picker (picker.js) is fetched only by a form that chooses a person */
+  const picker = fs.some((f) => f.kind === "ref" && f.ref === "people") ? await import("./picker.js") : null;
   const form = clear($("generic-form"));
   const inputs = {};
   for (const f of fs) {
@@ -115,7 +74,7 @@ export async function openForm(params, query) {
     form.appendChild(el("label", { for: id, text: fieldLabel(f.name) + (f.required ? " *" : "") }));
     let ctl;
     if (f.kind === "ref" && f.ref === "people") {
-      const p = personPicker(id, f.required);
+      const p = picker.personPicker(id, f.required);
       form.appendChild(p.wrap);
       inputs[f.name] = { el: p.input, value: p.value };
       continue;

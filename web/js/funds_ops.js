@@ -5,12 +5,13 @@
  * week's strike pay; the ledger and its exports. The forms appear only with
  * funds.transfer, the ledger with funds.read (GET /api/v1/me): nothing here
  * decides who may do what. Loaded only when a fund is opened. */
-import { api, errorText } from "./api.js";
+import { api, errorText, errorSentence } from "./api.js";
 import { t, word } from "./i18n.js";
 import { fmtDate, fmtMoney, fmtNumber } from "./fmt.js";
 import { can, orgPath } from "./state.js";
 import { $, cell, clear, el, say, scroller } from "./ui.js";
 import { failed } from "./people.js";
+import { personsPicker } from "./picker.js";
 
 const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : Date.now().toString(36) + Math.random().toString(36).slice(2));
 const amountText = (v) => v.trim().replace(/[\s\u00a0\u202f]/g, "");
@@ -133,6 +134,13 @@ function pledgePart(box, fid, refresh) {
   }, false);
 }
 
+/* a payroll row's error in the interface language, naming the file's own column
+ * header (as the server sends it: code, template, params, column) */
+const rowError = (e) => {
+  const text = e.template ? errorSentence(e) : e.message;
+  return e.column ? t("w14b.row.error", { column: e.column, message: text }) : text;
+};
+
 function payrollPart(box, fid, refresh) {
   const d = part(box, "fund-payroll", t("fo.payroll"));
   const form = el("form", { id: "payroll-form" });
@@ -155,7 +163,7 @@ function payrollPart(box, fid, refresh) {
       const tb = el("tbody");
       for (const e of x.errors) {
         const tr = el("tr");
-        cell(tr, fmtNumber(e.line), "num"); cell(tr, e.id || ""); cell(tr, e.message);
+        cell(tr, fmtNumber(e.line), "num"); cell(tr, e.id || ""); cell(tr, rowError(e));
         tb.appendChild(tr);
       }
       report.append(scroller(el("table", { id: "payroll-errors" }, el("thead", {}, el("tr", {},
@@ -176,12 +184,19 @@ async function strikePart(box, fid, fund, cur, refresh) {
     ? t("fo.strike_policy", { amount: fmtMoney(fund.strike_pay_weekly_minor, cur) }) : t("fo.strike_no_policy") }));
   const week = field(form, "strike-week", t("fo.week"), input({ type: "date", required: true }));
   const wps = await api("GET", orgPath("/workplaces?limit=200"));
+  /* the strikers: people chosen one by one (the picker), or everyone active at a workplace */
+  const strikers = personsPicker("strike-persons");
+  form.append(el("label", { for: "strike-persons", text: t("w14b.strike.persons") }), strikers.wrap,
+    el("small", { id: "strike-persons-help", class: "help", text: t("w14b.strike.persons_help") }));
+  strikers.input.setAttribute("aria-describedby", "strike-persons-help");
   const wp = field(form, "strike-workplace", t("watch.workplace"), select([["", "—"]].concat(wps.status === 200 ? wps.data.items.map((w) => [String(w.id), w.name]) : [])));
   form.append(el("p", { class: "row" }, submit(t("fo.strike_submit"))));
   d.appendChild(form);
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    const r = await api("POST", orgPath("/funds/" + fid + "/strike-pay"), { week: week.value, workplace_id: wp.value ? Number(wp.value) : undefined });
+    const ids = strikers.ids();
+    const r = await api("POST", orgPath("/funds/" + fid + "/strike-pay"), { week: week.value, workplace_id: wp.value ? Number(wp.value) : undefined,
+      person_ids: ids.length ? ids : undefined });
     const x = r.data || {};
     if (x.strikers === undefined) return failed(r, form);
     const text = t("fo.strike_done", { strikers: fmtNumber(x.strikers), paid: fmtNumber(x.paid), before: fmtNumber(x.paid_before),

@@ -12,7 +12,9 @@
 #include "util/csv.h"
 #include "util/date.h"
 #include "util/money.h"
+#include "util/utf8.h"
 #include "ledger_int.h"
+#include "register/import_cols.h"
 
 /* What a result means for a row of a payroll file or a striker. */
 static const char *result_text(int r)
@@ -26,7 +28,45 @@ static const char *result_text(int r)
 	}
 }
 
+/* A ledger result of a payroll row as an error with its template (the web
+ * translates it); code: the result's name. */
+static void result_error(int r, struct fs_error *e)
+{
+	switch (r) {
+	case FS_T_EXISTS_DIFFERENT: fs_fail(e, FS_EINVAL, "id", "a transfer with this id was recorded before with other fields"); break;
+	case FS_T_WOULD_GO_NEGATIVE: fs_fail(e, FS_EINVAL, "amount", "not enough money in the account it is paid from"); break;
+	case FS_T_INVALID: fs_fail(e, FS_EINVAL, NULL, "the id, the amount or the date is invalid"); break;
+	default: fs_fail(e, FS_EINVAL, NULL, "not recorded: %s", fs_transfer_result_name(r)); break;
+	}
+}
+
 /* ---- payroll collections: many small contributions from a site, one batch ---- */
+
+/* The file's own header of each column (worker, amount, date, id) */
+struct pcols {
+	int col[4];
+	char head[4][64];
+};
+enum { P_WORKER, P_AMOUNT, P_DATE, P_ID };
+
+/* One row's error: its line, the file's own header of the column at fault,
+ * a stable code and the template and parameters it was written from (what the
+ * web translates), and the English message for every other reader. */
+static void row_error(json_t *errors, long line, const char *column, const char *id, const char *code, const struct fs_error *e)
+{
+	json_t *params = json_array();
+	for (int i = 0; params && i < e->nparams && i < FS_ERROR_PARAMS; i++) {
+		char v[sizeof(e->params[0])];
+		snprintf(v, sizeof(v), "%s", e->params[i]);
+		json_array_append_new(params, json_string(fs_utf8_repair(v)));
+	}
+	char col[64];
+	snprintf(col, sizeof(col), "%s", column ? column : "");
+	fs_utf8_repair(col);
+	json_array_append_new(errors, json_pack("{s:I,s:s?,s:s?,s:s,s:s?,s:o,s:s}", "line", (json_int_t)line, "column", col[0] ? col : NULL,
+						"id", id, "code", code, "template", e->tmpl, "params", params ? params : json_array(),
+						"message", e->message));
+}
 
 struct prow {
 	int64_t amount_minor;
@@ -37,25 +77,42 @@ struct prow {
 	char *party;
 };
 
-static int header(struct fs_csv *csv, const char *name, int col[4], struct fs_error *err)
+static int header(struct fs_csv *csv, const char *name, struct pcols *pc, struct fs_error *err)
 {
+	int *col = pc->col;
 	struct fs_error perr = {0};
 	int r = fs_csv_next(csv, &perr);
 	if (r == 0)
 		return fs_fail(err, FS_EINVAL, NULL, "%s is empty", name);
 	if (r < 0)
 		return fs_fail(err, r, NULL, "%s: %s", name, perr.message);
-	static const char *const names[4] = {"worker", "amount", "date", "id"};
+	/* the columns' names in the four languages, folded as the people import's */
+	static const char *const names[4][12] = {
+		{"worker", "name", "isci", "ad", "ad_soyad", "adi_soyadi", "работник", "имя", "фио", "жумысшы", "аты_жони", NULL},
+		{"amount", "tutar", "miktar", "aidat", "сумма", "взнос", "сома", "жарна", NULL},
+		{"date", "tarih", "odeme_tarihi", "дата", "дата_платежа", "куни", "толем_куни", NULL},
+		{"id", "ref", "referans", "dekont_no", "номер", "номер_платежа", "нөмир", "номир", NULL}};
 	const struct fs_csv_field *h = fs_csv_fields(csv);
+	struct fs_buf norm;
+	fs_buf_init(&norm, 4096);
 	for (size_t i = 0; i < fs_csv_nfields(csv); i++) {
-		int k = !strcmp(h[i].data, "name") ? 0 : -1;
+		int k = -1;
+		if (import_normalize_header(h[i].data, h[i].len, &norm)) {
+			fs_buf_done(&norm);
+			return FS_ENOMEM;
+		}
 		for (int j = 0; j < 4 && k < 0; j++)
-			if (!strcmp(h[i].data, names[j]))
-				k = j;
-		if (k < 0)
+			for (int a = 0; names[j][a] && k < 0; a++)
+				if (norm.data && !strcmp(norm.data, names[j][a]))
+					k = j;
+		if (k < 0) {
+			fs_buf_done(&norm);
 			return fs_fail(err, FS_EINVAL, h[i].data, "%s: unknown column '%.40s' (worker, amount, date, id)", name, h[i].data);
+		}
 		col[k] = (int)i;
+		snprintf(pc->head[k], sizeof(pc->head[k]), "%s", h[i].data);
 	}
+	fs_buf_done(&norm);
 	if (col[1] < 0 || col[2] < 0)
 		return fs_fail(err, FS_EINVAL, NULL, "%s: the columns amount and date are required", name);
 	return 0;
@@ -70,7 +127,7 @@ static int by_id(const void *a, const void *b)
 
 /* An id given twice in the file is an error on the later line (two payments
  * with one bank reference), not a row "recorded before". */
-static int duplicate_ids(struct prow *rows, size_t n, json_t *errors)
+static int duplicate_ids(struct prow *rows, size_t n, const char *id_head, json_t *errors)
 {
 	struct prow **ix = malloc((n ? n : 1) * sizeof(*ix));
 	if (!ix)
@@ -80,9 +137,9 @@ static int duplicate_ids(struct prow *rows, size_t n, json_t *errors)
 	qsort(ix, n, sizeof(*ix), by_id);
 	for (size_t i = 1; i < n; i++)
 		if (!strcmp(ix[i]->id, ix[i - 1]->id)) {
-			char m[160];
-			snprintf(m, sizeof(m), "the id '%s' is also on line %ld", ix[i]->id, ix[i - 1]->line);
-			json_array_append_new(errors, json_pack("{s:I,s:s}", "line", (json_int_t)ix[i]->line, "message", m));
+			struct fs_error e = {0};
+			fs_fail(&e, FS_EINVAL, "id", "the id '%s' is also on line %ld", ix[i]->id, ix[i - 1]->line);
+			row_error(errors, ix[i]->line, id_head, NULL, "duplicate_id", &e);
 		}
 	free(ix);
 	return 0;
@@ -100,8 +157,9 @@ int fs_fund_payroll(struct fs_ctx *ctx, int64_t fund, FILE *in, const char *name
 	struct fs_csv *csv = fs_csv_new_file(in);
 	if (!csv)
 		return FS_ENOMEM;
-	int col[4] = {-1, -1, -1, -1}; /* worker, amount, date, id */
-	if ((rc = header(csv, name, col, err))) {
+	struct pcols pc = {{-1, -1, -1, -1}, {""}};
+	int *col = pc.col; /* worker, amount, date, id */
+	if ((rc = header(csv, name, &pc, err))) {
 		fs_csv_free(csv);
 		return rc;
 	}
@@ -137,17 +195,19 @@ int fs_fund_payroll(struct fs_ctx *ctx, int64_t fund, FILE *in, const char *name
 		p->line = line;
 		struct fs_error ferr = {0};
 		fs_date d;
-		const char *problem = NULL;
+		int bad = -1; /* the column at fault; P_WORKER for the row itself */
 		if ((size_t)col[1] >= nf || (size_t)col[2] >= nf)
-			problem = "has fewer fields than the header";
-		else if (fs_money_parse(f[col[1]].data, 2, &p->amount_minor, &ferr, "amount") || p->amount_minor <= 0)
-			problem = ferr.message[0] ? ferr.message : "amount must be more than zero";
+			fs_fail(&ferr, FS_EINVAL, NULL, "the row has fewer fields than the header"), bad = P_WORKER;
+		else if (fs_money_parse(f[col[1]].data, 2, &p->amount_minor, &ferr, "amount"))
+			bad = P_AMOUNT;
+		else if (p->amount_minor <= 0)
+			fs_fail(&ferr, FS_EINVAL, "amount", "the amount must be more than zero"), bad = P_AMOUNT;
 		else if (fs_date_parse(f[col[2]].data, &d, &ferr, "date"))
-			problem = ferr.message;
+			bad = P_DATE;
 		else if (col[3] >= 0 && (size_t)col[3] < nf && f[col[3]].len && !fs_transfer_id_ok(f[col[3]].data))
-			problem = "id: not a transfer id (1-64 of A-Z a-z 0-9 . _ : -)";
-		if (problem) {
-			json_array_append_new(errors, json_pack("{s:I,s:s}", "line", (json_int_t)line, "message", problem));
+			fs_fail(&ferr, FS_EINVAL, "id", "'%.64s' is not a transfer id (1-64 of A-Z a-z 0-9 . _ : -)", f[col[3]].data), bad = P_ID;
+		if (bad >= 0) {
+			row_error(errors, line, bad == P_WORKER ? NULL : pc.head[bad], NULL, bad == P_WORKER ? "short_row" : "invalid", &ferr);
 			continue;
 		}
 		fs_date_format(d, p->date);
@@ -167,7 +227,7 @@ int fs_fund_payroll(struct fs_ctx *ctx, int64_t fund, FILE *in, const char *name
 		rc = fs_fail(err, r, NULL, "%s: %s", name, perr.message);
 	fs_csv_free(csv);
 	if (!rc)
-		rc = duplicate_ids(rows, n, errors);
+		rc = duplicate_ids(rows, n, col[3] >= 0 ? pc.head[P_ID] : NULL, errors);
 	struct fs_transfer *t = !rc && n ? calloc(n, sizeof(*t)) : NULL;
 	int *res = !rc && n ? calloc(n, sizeof(int)) : NULL;
 	if (!rc && n && (!t || !res))
@@ -186,9 +246,12 @@ int fs_fund_payroll(struct fs_ctx *ctx, int64_t fund, FILE *in, const char *name
 			stored += res[i] == FS_T_OK;
 			existed += res[i] == FS_T_EXISTS;
 			missed += res[i] != FS_T_OK && res[i] != FS_T_EXISTS;
-			if (res[i] != FS_T_OK && res[i] != FS_T_EXISTS && res[i] != FS_T_LINKED_FAILED)
-				json_array_append_new(errors, json_pack("{s:I,s:s,s:s}", "line", (json_int_t)rows[i].line, "id", rows[i].id,
-									"message", result_text(res[i])));
+			if (res[i] != FS_T_OK && res[i] != FS_T_EXISTS && res[i] != FS_T_LINKED_FAILED) {
+				struct fs_error e = {0};
+				result_error(res[i], &e);
+				row_error(errors, rows[i].line, e.field[0] == 'a' ? pc.head[P_AMOUNT] : col[3] >= 0 && e.field[0] == 'i' ? pc.head[P_ID] : NULL,
+					  rows[i].id, fs_transfer_result_name(res[i]), &e);
+			}
 		}
 		if (!rc && missed)
 			rc = fs_fail(err, FS_EINVAL, NULL,
