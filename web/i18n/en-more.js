@@ -165,7 +165,6 @@ export default {
   "tmpl:organization %lld is past the log's limit": "organization {1} is past the log's limit",
   "tmpl:the log of organization %lld is full": "the log of organization {1} is full",
   "tmpl:there is no journal entry %lld": "there is no journal entry {1}",
-  "tmpl:log %lld: leaf %lld is missing": "log {1}: leaf {2} is missing",
   "tmpl:journal entry %lld is in no log": "journal entry {1} is in no log",
   "tmpl:cannot store the party key of generation %lld": "cannot store the party key of generation {1}",
   "tmpl:%s %lld has no journal entry": "{1} {2} has no journal entry",
@@ -553,4 +552,12 @@ export default {
   "w14b.strike.persons": "Strikers (or a workplace below)",
   "w14b.strike.persons_help": "Type part of a name or a register number and choose; several may be chosen. Nobody is paid twice for one week.",
   "w14b.row.error": "column “{column}”: {message}",
+  // lead, session 23: the journal's chains per log and the packed leaves
+  "tmpl:meta journal_chains is '%.30s', not an entry number": "meta journal_chains is '{1}', not an entry number",
+  "tmpl:journal entry %lld, the end of the old chain, is missing": "journal entry {1}, the end of the old chain, is missing",
+  "tmpl:log %lld: the leaves %lld to %lld are missing": "log {1}: the leaves {2} to {3} are missing",
+  "tmpl:log %lld: the pack of leaves %lld to %lld is not a row of hashes": "log {1}: the pack of leaves {2} to {3} is not a row of hashes",
+  "tmpl:log %lld: its last pack of leaves is not a row of hashes": "log {1}: its last pack of leaves is not a row of hashes",
+  "tmpl:log %lld: its last pack changed while read": "log {1}: its last pack changed while it was read",
+  "tmpl:journal entry %lld has no hash": "journal entry {1} has no hash",
 };

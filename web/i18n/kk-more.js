@@ -165,7 +165,6 @@ export default {
   "tmpl:organization %lld is past the log's limit": "{1} ұйым тізілімнің шегінен асады",
   "tmpl:the log of organization %lld is full": "{1} ұйымның тізілімі толы",
   "tmpl:there is no journal entry %lld": "{1} журнал жазбасы жоқ",
-  "tmpl:log %lld: leaf %lld is missing": "{1} тізілім: {2} жапырақ жоқ",
   "tmpl:journal entry %lld is in no log": "{1} журнал жазбасы ешбір тізілімде жоқ",
   "tmpl:cannot store the party key of generation %lld": "{1}-буынның тарап кілтін сақтау мүмкін емес",
   "tmpl:%s %lld has no journal entry": "{1} {2} үшін журнал жазбасы жоқ",
@@ -553,4 +552,12 @@ export default {
   "w14b.strike.persons": "Ереуілшілер (немесе төменде жұмыс орны)",
   "w14b.strike.persons_help": "Аты-жөнінің бір бөлігін немесе тіркеу нөмірін теріп, таңдаңыз; бірнеше адамды таңдауға болады. Бір апта үшін ешкімге екі рет төленбейді.",
   "w14b.row.error": "«{column}» бағаны: {message}",
+  // lead, session 23: the journal's chains per log and the packed leaves
+  "tmpl:meta journal_chains is '%.30s', not an entry number": "meta journal_chains = '{1}' — жазба нөмірі емес",
+  "tmpl:journal entry %lld, the end of the old chain, is missing": "ескі тізбектің соңы болған {1} журнал жазбасы жоқ",
+  "tmpl:log %lld: the leaves %lld to %lld are missing": "{1} тізілім: {2}–{3} жапырақтар жоқ",
+  "tmpl:log %lld: the pack of leaves %lld to %lld is not a row of hashes": "{1} тізілім: {2}–{3} жапырақтар бумасы хэштер қатары емес",
+  "tmpl:log %lld: its last pack of leaves is not a row of hashes": "{1} тізілім: соңғы жапырақтар бумасы хэштер қатары емес",
+  "tmpl:log %lld: its last pack changed while read": "{1} тізілім: соңғы бума оқылып жатқанда өзгерді",
+  "tmpl:journal entry %lld has no hash": "{1} журнал жазбасының хэші жоқ",
 };

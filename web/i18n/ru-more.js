@@ -165,7 +165,6 @@ export default {
   "tmpl:organization %lld is past the log's limit": "организация {1} выходит за предел реестра",
   "tmpl:the log of organization %lld is full": "реестр организации {1} заполнен",
   "tmpl:there is no journal entry %lld": "записи журнала {1} нет",
-  "tmpl:log %lld: leaf %lld is missing": "реестр {1}: лист {2} отсутствует",
   "tmpl:journal entry %lld is in no log": "запись журнала {1} не входит ни в один реестр",
   "tmpl:cannot store the party key of generation %lld": "не удаётся сохранить ключ стороны поколения {1}",
   "tmpl:%s %lld has no journal entry": "у {1} {2} нет записи в журнале",
@@ -553,4 +552,12 @@ export default {
   "w14b.strike.persons": "Бастующие (или предприятие ниже)",
   "w14b.strike.persons_help": "Наберите часть имени или табельный номер и выберите; можно выбрать нескольких. За одну неделю никому не платят дважды.",
   "w14b.row.error": "столбец «{column}»: {message}",
+  // lead, session 23: the journal's chains per log and the packed leaves
+  "tmpl:meta journal_chains is '%.30s', not an entry number": "meta journal_chains = '{1}' — это не номер записи",
+  "tmpl:journal entry %lld, the end of the old chain, is missing": "запись журнала {1}, конец старой цепочки, отсутствует",
+  "tmpl:log %lld: the leaves %lld to %lld are missing": "реестр {1}: отсутствуют листья с {2} по {3}",
+  "tmpl:log %lld: the pack of leaves %lld to %lld is not a row of hashes": "реестр {1}: пакет листьев с {2} по {3} — не ряд хешей",
+  "tmpl:log %lld: its last pack of leaves is not a row of hashes": "реестр {1}: последний пакет листьев — не ряд хешей",
+  "tmpl:log %lld: its last pack changed while read": "реестр {1}: последний пакет изменился во время чтения",
+  "tmpl:journal entry %lld has no hash": "у записи журнала {1} нет хеша",
 };

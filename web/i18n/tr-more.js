@@ -165,7 +165,6 @@ export default {
   "tmpl:organization %lld is past the log's limit": "{1} numaralı örgüt kayıt defterinin sınırını aşıyor",
   "tmpl:the log of organization %lld is full": "{1} numaralı örgütün kayıt defteri dolu",
   "tmpl:there is no journal entry %lld": "{1} numaralı günlük kaydı yok",
-  "tmpl:log %lld: leaf %lld is missing": "kayıt defteri {1}: {2} numaralı yaprak eksik",
   "tmpl:journal entry %lld is in no log": "{1} numaralı günlük kaydı hiçbir kayıt defterinde değil",
   "tmpl:cannot store the party key of generation %lld": "{1}. kuşağın taraf anahtarı saklanamıyor",
   "tmpl:%s %lld has no journal entry": "{1} {2} için günlük kaydı yok",
@@ -553,4 +552,12 @@ export default {
   "w14b.strike.persons": "Grevciler (ya da aşağıda bir işyeri)",
   "w14b.strike.persons_help": "Adın bir kısmını ya da sicil numarasını yazıp seçin; birden çok kişi seçilebilir. Aynı hafta için kimseye iki kez ödenmez.",
   "w14b.row.error": "“{column}” sütunu: {message}",
+  // lead, session 23: the journal's chains per log and the packed leaves
+  "tmpl:meta journal_chains is '%.30s', not an entry number": "meta journal_chains '{1}': bir kayıt numarası değil",
+  "tmpl:journal entry %lld, the end of the old chain, is missing": "eski zincirin sonu olan {1} numaralı günlük kaydı eksik",
+  "tmpl:log %lld: the leaves %lld to %lld are missing": "kayıt defteri {1}: {2} ile {3} arasındaki yapraklar eksik",
+  "tmpl:log %lld: the pack of leaves %lld to %lld is not a row of hashes": "kayıt defteri {1}: {2} ile {3} arasındaki yaprak paketi bir özet dizisi değil",
+  "tmpl:log %lld: its last pack of leaves is not a row of hashes": "kayıt defteri {1}: son yaprak paketi bir özet dizisi değil",
+  "tmpl:log %lld: its last pack changed while read": "kayıt defteri {1}: son paket okunurken değişti",
+  "tmpl:journal entry %lld has no hash": "{1} numaralı günlük kaydının özeti yok",
 };
