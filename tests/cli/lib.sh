@@ -5,6 +5,7 @@ FS_BIN=${FAIRSHARE:?set FAIRSHARE to the fairshare binary}
 T=$(mktemp -d "${TMPDIR:-/tmp}/fs-cli-XXXXXX")
 DB=$T/fs.db
 KEY=$DB.key # the database's key file (on PostgreSQL: $FAIRSHARE_KEY)
+EVID=$DB.evidence # the evidence files' folder (beside the key on PostgreSQL)
 # FS_TEST_DB=postgres: the same suite on a PostgreSQL database of its own (in the
 # cluster of $PGHOST, else in a private one started here); the key is $T/fs.key
 FS_PG_OWN=
@@ -17,7 +18,10 @@ if [ "${FS_TEST_DB:-sqlite}" = postgres ]; then
 	DB="postgres:///$FS_PG_DB"
 	export FAIRSHARE_KEY=$T/fs.key
 	KEY=$FAIRSHARE_KEY
+	EVID=$T/fs.evidence
 fi
+FS_MAIN_DB=$DB FS_MAIN_KEY=$KEY
+SIGNKEY=${KEY%.key}.signing.key # the checkpoints' signing key, beside the key
 n=0
 fails=0
 fs() { "$FS_BIN" --db "$DB" "$@"; }
@@ -33,6 +37,39 @@ db_clone() {
 	else
 		cp "$DB" "$T/$1.db" && cp "$KEY" "$T/$1.db.key" && echo "$T/$1.db"
 	fi
+}
+# at_rest DB TEXT: TEXT is stored in the clear (the SQLite file's bytes; PostgreSQL's
+# dump, where a bytea column shows as hex)
+at_rest() {
+	case $1 in
+	postgres:///*) pg_dump -d "${1#postgres:///}" | grep -qF -e "$2" -e "$(printf '%s' "$2" | od -An -tx1 | tr -d ' \n')" ;;
+	*) grep -qaF -- "$2" "$1" $([ -f "$1-wal" ] && echo "$1-wal") ;;
+	esac
+}
+# db_new NAME: $DB (and $KEY) become a new, empty database of the same backend;
+# db_main: back to the suite's own
+db_new() {
+	if on_pg; then
+		createdb "${FS_PG_DB}_$1" && DB=postgres:///${FS_PG_DB}_$1 && KEY=$T/$1.key && export FAIRSHARE_KEY=$KEY
+	else
+		DB=$T/$1.db && KEY=$DB.key
+	fi
+}
+db_main() {
+	DB=$FS_MAIN_DB KEY=$FS_MAIN_KEY
+	if on_pg; then export FAIRSHARE_KEY=$KEY; fi
+}
+# sqlite_only WHY: this suite is about SQLite's file: on PostgreSQL one SKIP line says why
+sqlite_only() {
+	if on_pg; then
+		skip "$(basename "$0" .sh) on PostgreSQL" "$1"
+		finish
+		exit 0
+	fi
+}
+# db_sum: a checksum of everything stored in $DB
+db_sum() {
+	if on_pg; then pg_dump -d "${DB#postgres:///}" | cksum; else cat "$DB" "$DB-wal" 2>/dev/null | cksum; fi
 }
 # db_sql DB SQL: runs SQL on a database behind fairshare's back (sqlite3 or psql)
 db_sql() {
