@@ -564,13 +564,28 @@ static int64_t pg_changes(struct fs_store *base)
 	return ((struct pg_store *)base)->changes;
 }
 
+/* Changes whenever the database may have changed, as SQLite's PRAGMA data_version
+ * does for any other connection: the counter fairshare's commits bump, and the
+ * current snapshot (xmin:xmax:in-progress xids), which moves when any transaction
+ * that writes starts or ends - a change made by psql or any other client too, which
+ * the counter alone would miss (a server's caches would keep a session ended or a
+ * user disabled behind fairshare's back). Other databases of the cluster move it
+ * too: a cache emptied for nothing, never one kept too long. */
 static int64_t pg_data_version(struct fs_store *base)
 {
 	struct pg_store *st = (struct pg_store *)base;
-	PGresult *r = PQexecParams(st->conn, "SELECT data_version FROM fs_store_state", 0, NULL, NULL, NULL, NULL, 0);
+	PGresult *r = PQexecParams(st->conn, "SELECT data_version, pg_current_snapshot()::text FROM fs_store_state", 0,
+				   NULL, NULL, NULL, NULL, 0);
 	int64_t v = -1;
-	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
-		v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+		uint64_t h = 14695981039346656037ULL; /* FNV-1a over both */
+		for (int c = 0; c < 2; c++) {
+			for (const char *p = PQgetvalue(r, 0, c); *p; p++)
+				h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+			h = (h ^ ';') * 1099511628211ULL;
+		}
+		v = (int64_t)(h >> 1); /* never negative: -1 is an error */
+	}
 	PQclear(r);
 	return v;
 }

@@ -4,6 +4,8 @@ set -u
 FS_BIN=${FAIRSHARE:?set FAIRSHARE to the fairshare binary}
 T=$(mktemp -d "${TMPDIR:-/tmp}/fs-cli-XXXXXX")
 DB=$T/fs.db
+KEY=$DB.key # the database's key file (on PostgreSQL: $FAIRSHARE_KEY)
+EVID=$DB.evidence # the evidence files' folder (beside the key on PostgreSQL)
 # FS_TEST_DB=postgres: the same suite on a PostgreSQL database of its own (in the
 # cluster of $PGHOST, else in a private one started here); the key is $T/fs.key
 FS_PG_OWN=
@@ -15,10 +17,67 @@ if [ "${FS_TEST_DB:-sqlite}" = postgres ]; then
 	createdb "$FS_PG_DB" || exit 1
 	DB="postgres:///$FS_PG_DB"
 	export FAIRSHARE_KEY=$T/fs.key
+	KEY=$FAIRSHARE_KEY
+	EVID=$T/fs.evidence
 fi
+FS_MAIN_DB=$DB FS_MAIN_KEY=$KEY
+SIGNKEY=${KEY%.key}.signing.key # the checkpoints' signing key, beside the key
 n=0
 fails=0
 fs() { "$FS_BIN" --db "$DB" "$@"; }
+# on_pg: this run is on PostgreSQL; skip NAME WHY: a case not run here, said on a SKIP line
+on_pg() { [ "${FS_TEST_DB:-sqlite}" = postgres ]; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+# db_clone NAME: prints the name of a copy of $DB (its key beside it, or $FAIRSHARE_KEY)
+db_clone() {
+	if on_pg; then
+		# pg_dump, not createdb -T: a server may be connected to $DB
+		createdb "${FS_PG_DB}_$1" && pg_dump -d "${DB#postgres:///}" | psql -q -X -v ON_ERROR_STOP=1 -d "${FS_PG_DB}_$1" >/dev/null &&
+			echo "postgres:///${FS_PG_DB}_$1"
+	else
+		cp "$DB" "$T/$1.db" && cp "$KEY" "$T/$1.db.key" && echo "$T/$1.db"
+	fi
+}
+# at_rest DB TEXT: TEXT is stored in the clear (the SQLite file's bytes; PostgreSQL's
+# dump, where a bytea column shows as hex)
+at_rest() {
+	case $1 in
+	postgres:///*) pg_dump -d "${1#postgres:///}" | grep -qF -e "$2" -e "$(printf '%s' "$2" | od -An -tx1 | tr -d ' \n')" ;;
+	*) grep -qaF -- "$2" "$1" $([ -f "$1-wal" ] && echo "$1-wal") ;;
+	esac
+}
+# db_new NAME: $DB (and $KEY) become a new, empty database of the same backend;
+# db_main: back to the suite's own
+db_new() {
+	if on_pg; then
+		createdb "${FS_PG_DB}_$1" && DB=postgres:///${FS_PG_DB}_$1 && KEY=$T/$1.key && export FAIRSHARE_KEY=$KEY
+	else
+		DB=$T/$1.db && KEY=$DB.key
+	fi
+}
+db_main() {
+	DB=$FS_MAIN_DB KEY=$FS_MAIN_KEY
+	if on_pg; then export FAIRSHARE_KEY=$KEY; fi
+}
+# sqlite_only WHY: this suite is about SQLite's file: on PostgreSQL one SKIP line says why
+sqlite_only() {
+	if on_pg; then
+		skip "$(basename "$0" .sh) on PostgreSQL" "$1"
+		finish
+		exit 0
+	fi
+}
+# db_sum: a checksum of everything stored in $DB
+db_sum() {
+	if on_pg; then pg_dump -d "${DB#postgres:///}" | cksum; else cat "$DB" "$DB-wal" 2>/dev/null | cksum; fi
+}
+# db_sql DB SQL: runs SQL on a database behind fairshare's back (sqlite3 or psql)
+db_sql() {
+	case $1 in
+	postgres:///*) psql -q -X -A -t -v ON_ERROR_STOP=1 -d "${1#postgres:///}" -c "$2" ;;
+	*) sqlite3 "$1" "$2" ;;
+	esac
+}
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
 # expect NAME EXIT_CODE COMMAND... : run, keep stdout in $T/out and stderr in $T/err
@@ -101,6 +160,9 @@ finish() {
 	server_reports
 	echo "1..$n"
 	if [ "${FS_TEST_DB:-sqlite}" = postgres ]; then
+		for d in $(psql -X -A -t -d "$FS_PG_DB" -c "SELECT datname FROM pg_database WHERE datname LIKE '${FS_PG_DB}\\_%'" 2>/dev/null); do
+			dropdb --force "$d" 2>/dev/null
+		done
 		dropdb --force "$FS_PG_DB" 2>/dev/null
 		[ -n "$FS_PG_OWN" ] && pg_stop "$FS_PG_OWN" && rm -rf "$FS_PG_OWN"
 	fi

@@ -10,7 +10,7 @@ expect "unknown command is a usage error" 64 "$FS_BIN" frobnicate
 expect "no database yet" 66 fs summary
 has "says how to create one" "$T/err" "fairshare init"
 expect "init" 0 fs init
-same "key file is 0600" "$(stat -c %a "$DB.key")" "600"
+same "key file is 0600" "$(stat -c %a "$KEY")" "600"
 expect "init refuses an existing database" 65 fs init
 expect "person add needs an organization" 65 fs person add --full-name "X"
 expect "org add" 0 fs org add --slug miners --name "Maden İş" --country TR --currency TRY
@@ -62,7 +62,7 @@ has "other org's people not shown" "$T/out" "(0 of 0)"
 expect "other org cannot see person 1" 66 fs --org oil person show 1
 expect "FAIRSHARE_ORG works" 0 env FAIRSHARE_ORG=miners "$FS_BIN" --db "$DB" person show 1
 expect "FAIRSHARE_DB works" 0 env FAIRSHARE_DB="$DB" "$FS_BIN" summary
-expect "XDG default path" 0 env -u FAIRSHARE_DB XDG_DATA_HOME="$T/xdg" "$FS_BIN" init
+expect "XDG default path" 0 env -u FAIRSHARE_DB -u FAIRSHARE_KEY XDG_DATA_HOME="$T/xdg" "$FS_BIN" init
 [ -f "$T/xdg/fairshare/fairshare.db" ] && ok "db created under XDG_DATA_HOME" || notok "db created under XDG_DATA_HOME"
 expect "verify" 0 fs verify
 expect "help of a subcommand" 0 fs person --help

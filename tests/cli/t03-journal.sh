@@ -32,13 +32,14 @@ expect "log bad date" 65 fs log --since yesterday
 writer=$!
 expect "backup" 0 fs backup "$T/backup.db"
 wait $writer
-cp "$DB.key" "$T/backup.db.key"
+cp "$KEY" "$T/backup.db.key"
 expect "backup verifies" 0 "$FS_BIN" --db "$T/backup.db" verify
 expect "backup refuses to overwrite" 65 fs backup "$T/backup.db"
 
 # tampering, one byte in the file
 name=$(fs --org miners person show 40 --json | grep '"full_name"' | sed 's/.*: "\(.*\)",*/\1/')
-cp "$DB" "$T/row.db"; cp "$DB.key" "$T/row.db.key"
+if ! on_pg; then
+cp "$DB" "$T/row.db"; cp "$KEY" "$T/row.db.key"
 # the table row holds the name without its JSON key; the journal holds "full_name":"..."
 off=$(grep -obUaF -- "$name" "$T/row.db" | while IFS=: read o _; do
 	prev=$(dd if="$T/row.db" bs=1 skip=$((o - 2)) count=2 status=none)
@@ -46,17 +47,35 @@ off=$(grep -obUaF -- "$name" "$T/row.db" | while IFS=: read o _; do
 [ -n "$off" ] && printf 'Z' | dd of="$T/row.db" bs=1 seek="$off" conv=notrunc status=none
 expect "a changed byte in a row fails verify" 65 "$FS_BIN" --db "$T/row.db" verify
 has "names the record" "$T/err" "differs from its journal entry"
-cp "$DB" "$T/j.db"; cp "$DB.key" "$T/j.db.key"
+cp "$DB" "$T/j.db"; cp "$KEY" "$T/j.db.key"
 flip_byte "$T/j.db" "\"full_name\":\"$name\"" || echo "# pattern not found"
 expect "a changed byte in a journal entry fails verify" 65 "$FS_BIN" --db "$T/j.db" verify
 has "names the first broken entry" "$T/err" "first broken journal entry:"
-cp "$DB" "$T/d.db"; cp "$DB.key" "$T/d.db.key"
-sqlite3 "$T/d.db" "DELETE FROM memberships WHERE id = 3"
-expect "a deleted row fails verify" 65 "$FS_BIN" --db "$T/d.db" verify
+else
+# PostgreSQL: the same tampering, by psql behind fairshare's back
+row=$(db_clone row)
+db_sql "$row" "UPDATE people SET full_name = 'Z' || substr(full_name, 2) WHERE id = 40"
+expect "a changed byte in a row fails verify" 65 "$FS_BIN" --db "$row" verify
+has "names the record" "$T/err" "differs from its journal entry"
+j=$(db_clone j)
+same "one journal entry tampered" "$(db_sql "$j" "UPDATE journal SET after_json = replace(after_json, '\"full_name\":\"$name\"', '\"full_name\":\"Z' || substr('$name', 2) || '\"') WHERE after_json LIKE '%\"full_name\":\"$name\"%' AND seq = (SELECT min(seq) FROM journal WHERE after_json LIKE '%\"full_name\":\"$name\"%') RETURNING 1")" 1
+expect "a changed byte in a journal entry fails verify" 65 "$FS_BIN" --db "$j" verify
+has "names the first broken entry" "$T/err" "first broken journal entry:"
+fi
+d=$(db_clone d)
+db_sql "$d" "DELETE FROM memberships WHERE id = 3"
+expect "a deleted row fails verify" 65 "$FS_BIN" --db "$d" verify
 has "missing row named" "$T/err" "membership 3 is in the journal but missing"
+if ! on_pg; then
 cp "$DB" "$T/k.db"
 "$FS_BIN" --db "$T/other.db" init >/dev/null
 cp "$T/other.db.key" "$T/k.db.key"
 expect "the wrong key file is refused" 78 "$FS_BIN" --db "$T/k.db" verify
 has "says so" "$T/err" "does not belong to this database"
+else
+k=$(db_clone k)
+"$FS_BIN" --db "$T/other.db" --key "$T/other.key" init >/dev/null
+expect "the wrong key file is refused" 78 "$FS_BIN" --db "$k" --key "$T/other.key" verify
+has "says so" "$T/err" "does not belong to this database"
+fi
 finish

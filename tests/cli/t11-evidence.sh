@@ -10,15 +10,15 @@ SUM=$(sha256sum "$T/photo.jpg" | cut -d' ' -f1)
 expect "add a file" 0 fs evidence add "$T/photo.jpg" --handling restricted --captured-on 2026-03-14 --description "stage 3, police line" --provided-by "a marcher"
 has "named by its SHA-256" "$T/out" "$SUM"
 has "the size" "$T/out" "(38 bytes"
-expect "stored beside the database" 0 test -f "$DB.evidence/$(echo "$SUM" | cut -c1-2)/$SUM"
-expect "stored read-only" 0 sh -c "test \"\$(stat -c %a '$DB.evidence/$(echo "$SUM" | cut -c1-2)/$SUM')\" = 400"
+expect "stored beside the database" 0 test -f "$EVID/$(echo "$SUM" | cut -c1-2)/$SUM"
+expect "stored read-only" 0 sh -c "test \"\$(stat -c %a '$EVID/$(echo "$SUM" | cut -c1-2)/$SUM')\" = 400"
 expect "the same content twice is one record" 0 fs evidence add "$T/photo.jpg"
 has "said so" "$T/out" "already recorded as evidence 1"
 expect "a second file" 0 fs evidence add "$T/report.pdf"
 printf 'a file with a bad field' >"$T/bad.jpg"
 BAD=$(sha256sum "$T/bad.jpg" | cut -d' ' -f1)
 expect "a bad field is refused" 65 fs evidence add "$T/bad.jpg" --kind selfie
-expect "and the file is not left in the store" 1 test -e "$DB.evidence/$(echo "$BAD" | cut -c1-2)/$BAD"
+expect "and the file is not left in the store" 1 test -e "$EVID/$(echo "$BAD" | cut -c1-2)/$BAD"
 expect "default handling is internal" 0 fs --json evidence show 2
 has "internal" "$T/out" '"handling": "internal"'
 expect "show" 0 fs --json evidence show 1
@@ -27,7 +27,7 @@ expect "show --reveal" 0 fs --json evidence show 1 --reveal
 has "revealed" "$T/out" "stage 3, police line"
 has "custody: added" "$T/out" '"event": "added"'
 has "custody: viewed" "$T/out" '"event": "viewed"'
-expect "description sealed at rest" 1 grep -q "police line" "$DB"
+expect "description sealed at rest" 1 at_rest "$DB" "police line"
 expect "export" 0 fs evidence export 1 "$T/copy.jpg"
 expect "exported copy is identical" 0 cmp "$T/photo.jpg" "$T/copy.jpg"
 expect "export never overwrites" 65 fs evidence export 1 "$T/copy.jpg"
@@ -52,14 +52,14 @@ expect "nothing half-written" 0 fs --json evidence list
 same "still two records" "$(grep -c '"sha256"' "$T/out")" 2
 expect "verify before tampering" 0 fs verify
 expect "backup carries the evidence files" 0 fs backup "$T/b.db"
-cp "$DB.key" "$T/b.db.key"
+cp "$KEY" "$T/b.db.key"
 expect "the copy is there" 0 test -f "$T/b.db.evidence/$(echo "$SUM" | cut -c1-2)/$SUM"
 expect "the backup verifies, files included" 0 "$FS_BIN" --db "$T/b.db" verify
 # tamper: alter one file, delete the other
-F1="$DB.evidence/$(echo "$SUM" | cut -c1-2)/$SUM"
+F1="$EVID/$(echo "$SUM" | cut -c1-2)/$SUM"
 chmod u+w "$F1"; printf 'edited' >>"$F1"
 S2=$(sha256sum "$T/report.pdf" | cut -d' ' -f1)
-rm -f "$DB.evidence/$(echo "$S2" | cut -c1-2)/$S2"
+rm -f "$EVID/$(echo "$S2" | cut -c1-2)/$S2"
 expect "evidence verify finds both" 65 fs evidence verify
 has "altered named" "$T/out" "evidence 1: the file is altered"
 has "missing named" "$T/out" "evidence 2: the file is missing"
@@ -73,12 +73,12 @@ expect "export refuses an altered file" 65 fs evidence export 1 "$T/copy2.jpg"
 expect "and leaves nothing behind" 1 test -e "$T/copy2.jpg"
 # tamper with the custody log itself
 chmod u+w "$F1"; cp "$T/photo.jpg" "$F1"
-sqlite3 "$DB" "UPDATE evidence_custody SET actor='someone else' WHERE seq=1"
+db_sql "$DB" "UPDATE evidence_custody SET actor='someone else' WHERE seq=1"
 expect "custody tampering detected" 65 fs evidence verify
 has "event 1 altered" "$T/out" "evidence custody: event 1: does not match its hash"
 # every custody event is anchored in the journal: removing the newest events (which
 # leaves a valid chain behind) is caught too
-DB=$T/anchor.db
+db_new anchor
 fs init >/dev/null
 fs org add --slug oil --name "Oil" --country KZ --currency KZT >/dev/null
 printf 'a photo' >"$T/a.jpg"
@@ -87,7 +87,7 @@ fs evidence show 1 >/dev/null
 expect "anchored: intact" 0 fs verify
 expect "the journal holds the custody events" 0 fs log --entity evidence
 has "custody entries" "$T/out" "custody"
-sqlite3 "$DB" "DELETE FROM evidence_custody WHERE seq = (SELECT max(seq) FROM evidence_custody)"
+db_sql "$DB" "DELETE FROM evidence_custody WHERE seq = (SELECT max(seq) FROM evidence_custody)"
 expect "the newest custody event removed: detected" 65 fs evidence verify
 has "named" "$T/out" "evidence custody: event 2: is recorded in the journal but missing from the custody log"
 expect "and by verify" 65 fs verify

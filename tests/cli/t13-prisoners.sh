@@ -30,7 +30,7 @@ expect "text" 0 fs record prisoners --as-of 2012-02-01
 has "line" "$T/out" "serving a sentence"
 has "total" "$T/out" "3 in custody on 2012-02-01"
 expect "the lawyer is sealed" 0 fs case edit 2 --lawyer "Адвокат А."
-expect "sealed at rest" 1 grep -q "Адвокат" "$DB"
+expect "sealed at rest" 1 at_rest "$DB" "Адвокат"
 # bad input
 expect "a sentence without a conviction" 65 fs case add --person-id 4 --charges x --sentence prison --sentence-months 12
 has "says why" "$T/err" "verdict 'convicted'"

@@ -15,7 +15,7 @@ hasnot "no source" "$T/out" "Гүлнар"
 has "rating" "$T/out" '"reliability": "b"'
 expect "reveal" 0 fs --json report show 1 --reveal
 has "text revealed" "$T/out" "Алаңда оқ атылды"
-expect "text sealed at rest" 1 grep -q "Гүлнар" "$DB"
+expect "text sealed at rest" 1 at_rest "$DB" "Гүлнар"
 expect "a report is never overwritten" 65 fs report edit 1 --text "changed"
 has "says so" "$T/err" "never changed or removed"
 expect "nor removed" 65 fs report remove 2

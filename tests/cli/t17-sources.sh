@@ -123,7 +123,7 @@ has "asks for the name" "$T/out" '"field":"filename"'
 same "no file" "$(code -H "$D" -X POST "$B/orgs/oil/evidence?filename=x.jpg")" 422
 has "asks for the file" "$T/out" "the file is empty"
 same "bad kind" "$(code -H "$D" --data-binary 'x' "$B/orgs/oil/evidence?filename=x.jpg&kind=selfie")" 422
-same "and the refused file is not kept" "$(find "$DB.evidence" -type f | wc -l | tr -d ' ')" 3
+same "and the refused file is not kept" "$(find "$EVID" -type f | wc -l | tr -d ' ')" 3
 same "a viewer cannot upload" "$(code -H "$V" --data-binary 'y' "$B/orgs/oil/evidence?filename=y.jpg")" 403
 expect "stored and intact" 0 fs evidence verify
 same "download the file" "$(code -H "$D" "$B/orgs/oil/evidence/3/file")" 200
@@ -134,7 +134,7 @@ same "a viewer gets public evidence" "$(code -H "$V" "$B/orgs/oil/evidence/3/fil
 same "but not restricted evidence" "$(code -H "$V" "$B/orgs/oil/evidence/2/file")" 404
 same "no such file" "$(code -H "$D" "$B/orgs/oil/evidence/99/file")" 404
 sq=$(sha256sum "$T/square.jpg" | cut -c1-64)
-stored="$DB.evidence/$(echo "$sq" | cut -c1-2)/$sq"
+stored="$EVID/$(echo "$sq" | cut -c1-2)/$sq"
 chmod u+w "$stored"; printf 'photo of another square' >"$stored"
 same "an altered file is not handed out" "$(code -H "$D" "$B/orgs/oil/evidence/3/file")" 409
 has "says so" "$T/out" "has been altered"

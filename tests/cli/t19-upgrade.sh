@@ -5,6 +5,7 @@
 # columns, the rows whose shape changed are journaled once ('migrate'), and verify
 # holds before and after new work.
 . "$(dirname "$0")/lib.sh"
+sqlite_only "upgrades an SQLite file written by the schema-14 fairshare (no older PostgreSQL database exists)"
 data=$(cd "$(dirname "$0")/../data" && pwd)
 { cat "$data/schema14.sql"; echo "PRAGMA user_version = 14;"; } | sqlite3 "$DB"
 cp "$data/schema14.key.hex" "$DB.key"

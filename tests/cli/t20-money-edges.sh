@@ -139,9 +139,11 @@ sed 's/"debit_account_id":13,"credit_account_id":16/"debit_account_id":14,"credi
 same "as much again into the bank from payroll" "$(post /funds/2/transfers "$(cat "$T/bank92.json")")" 200
 expect "a report whose totals pass the largest amount says so" 65 fs fund report 2
 has "named" "$T/err" "the fund's totals pass the largest amount"
-cp "$DB" "$T/w.db"; cp "$DB.key" "$T/w.db.key"; [ ! -f "$DB-wal" ] || cp "$DB-wal" "$T/w.db-wal"
-sqlite3 "$T/w.db" "UPDATE balances SET debits_posted = -9100000000000000000 WHERE account_id = 13"
-expect "a wrapped balance fails verify" 65 "$FS_BIN" --db "$T/w.db" verify
+if on_pg; then w=$(db_clone w); else
+	cp "$DB" "$T/w.db"; cp "$KEY" "$T/w.db.key"; [ ! -f "$DB-wal" ] || cp "$DB-wal" "$T/w.db-wal"; w=$T/w.db
+fi
+db_sql "$w" "UPDATE balances SET debits_posted = -9100000000000000000 WHERE account_id = 13"
+expect "a wrapped balance fails verify" 65 "$FS_BIN" --db "$w" verify
 has "named as wrapped" "$T/err" "negative sum (wrapped past the largest amount)"
 
 # ---- approval ids: one derivation, long ids, posted before ----

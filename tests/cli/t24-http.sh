@@ -32,7 +32,7 @@ same "a short token is refused" "$(code -b "$T/boss.jar" -H "$J" -H "X-CSRF-Toke
 same "the right token is accepted" "$(code -b "$T/boss.jar" -H "$J" -H "X-CSRF-Token: $csrf" -d '{"full_name":"X Y"}' "$B/orgs/mm/people")" 201
 # an expired session
 same "the session works" "$(code -b "$T/boss.jar" "$B/me")" 200
-sqlite3 "$DB" "UPDATE sessions SET expires_at = '2020-01-01T00:00:00Z'"
+db_sql "$DB" "UPDATE sessions SET expires_at = '2020-01-01T00:00:00Z'"
 same "an expired session gets 401" "$(code -b "$T/boss.jar" "$B/me")" 401
 has "unauthorized" "$T/body" '"code":"unauthorized"'
 # logout ends the session
@@ -52,7 +52,7 @@ same "enabled again, the old session stays ended" "$(code -b "$T/clerk.jar" "$B/
 same "and a new login works" "$(code -c "$T/clerk2.jar" -H "$J" -d '{"username":"clerk","password":"admin-password"}' "$B/login")" 200
 same "the new session works" "$(code -b "$T/clerk2.jar" "$B/me")" 200
 # an account marked disabled by another path than 'user disable' (which also ends the sessions)
-sqlite3 "$DB" "UPDATE users SET disabled = 1 WHERE username = 'clerk'"
+db_sql "$DB" "UPDATE users SET disabled = 1 WHERE username = 'clerk'"
 same "a disabled account's remaining session gets 401" "$(code -b "$T/clerk2.jar" "$B/me")" 401
 # a role in one organization is no role in another
 FAIRSHARE_PASSWORD=admin-password fs --org other user add otherclerk --role organizer >/dev/null

@@ -16,34 +16,34 @@ fs person add --full-name "Grevci 1" >/dev/null
 
 # ---- key files: refused when the group or others can read them ----
 for mode in 640 604 644 660 606; do
-	chmod "$mode" "$DB.key"
+	chmod "$mode" "$KEY"
 	expect "key file mode $mode refused" 77 fs person list
 	has "mode $mode: says how" "$T/err" "run: chmod 600"
 done
-chmod 400 "$DB.key"
+chmod 400 "$KEY"
 expect "key file mode 400 accepted" 0 fs person list
-chmod 600 "$DB.key"
-cp "$DB.key" "$T/saved.key"
+chmod 600 "$KEY"
+cp "$KEY" "$T/saved.key"
 printf 'not-a-key-header\n%064d\n' 0 >"$T/bad.key"
 chmod 600 "$T/bad.key"
 expect "a file without the key header refused" 78 "$FS_BIN" --db "$DB" --key "$T/bad.key" person list
 has "is not a key file" "$T/err" "is not a fairshare key file"
 printf 'x\n' >"$T/new.db.key"
 chmod 600 "$T/new.db.key"
-expect "init does not overwrite an existing key file" 65 env -u FAIRSHARE_ORG "$FS_BIN" --db "$T/new.db" init
+expect "init does not overwrite an existing key file" 65 env -u FAIRSHARE_ORG -u FAIRSHARE_KEY "$FS_BIN" --db "$T/new.db" init
 same "the key file is as it was" "$(cat "$T/new.db.key")" "x"
-expect "a new key file is 0600" 0 env -u FAIRSHARE_ORG "$FS_BIN" --db "$T/fresh.db" init
+expect "a new key file is 0600" 0 env -u FAIRSHARE_ORG -u FAIRSHARE_KEY "$FS_BIN" --db "$T/fresh.db" init
 same "mode" "$(stat -c %a "$T/fresh.db.key")" 600
 
 # ---- verify: a row put back after its removal was journaled ----
 fs person add --full-name "Geçici Kişi" >/dev/null
-pid=$(sqlite3 "$DB" "SELECT max(id) FROM people")
-sqlite3 "$DB" "CREATE TABLE saved AS SELECT * FROM people WHERE id = $pid"
+pid=$(db_sql "$DB" "SELECT max(id) FROM people")
+db_sql "$DB" "CREATE TABLE saved AS SELECT * FROM people WHERE id = $pid"
 expect "remove" 0 fs person remove "$pid"
-sqlite3 "$DB" "INSERT INTO people SELECT * FROM saved; DROP TABLE saved"
+db_sql "$DB" "INSERT INTO people SELECT * FROM saved; DROP TABLE saved"
 expect "a row put back outside fairshare fails verify" 65 fs verify
 has "named" "$T/err" "person $pid has no journal entry"
-sqlite3 "$DB" "DELETE FROM people WHERE id = $pid"
+db_sql "$DB" "DELETE FROM people WHERE id = $pid"
 expect "verify again" 0 fs verify
 
 # ---- import: duplicates inside one file, and fairshare_id of another organization ----

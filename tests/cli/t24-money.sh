@@ -95,8 +95,7 @@ has "then the older severance claim" "$T/flat" '"document_ref":"older","status":
 has "the newer one waits" "$T/flat" '"document_ref":"newer","status":"draft","limitation_date":null,"note":null,"paid_minor":0,'
 
 # ---- the watch: written-off claims, paid in full, overpaid, deadlines, one workplace's scope ----
-main_db=$DB
-DB=$T/watch.db
+db_new watch
 env -u FAIRSHARE_ORG "$FS_BIN" --db "$DB" init >/dev/null
 fs org add --slug mm --name "Maden" --country TR --currency TRY >/dev/null
 fs employer add --name E >/dev/null
@@ -120,6 +119,6 @@ has "a deadline within 180 days" "$T/flat" '"within_180_days":{"claims":1,"outst
 expect "watch of one workplace" 0 fs watch --workplace 1 --as-of 2026-01-01 --json
 flat "$T/out" >"$T/flat"
 has "only its claims" "$T/flat" '"totals":{"owed_minor":100000,"paid_minor":20000,"outstanding_minor":80000,"overpaid_minor":0}'
-DB=$main_db
+db_main
 
 finish

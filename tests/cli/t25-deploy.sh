@@ -9,6 +9,7 @@
 # certificate; /ready and /metrics; the unit's exposure rated; a newer database
 # refused; remove keeps the data, purge asks and deletes only when told.
 . "$(dirname "$0")/lib.sh"
+sqlite_only "the .deb and its service run on an SQLite file in /var/lib/fairshare"
 here=$(cd "$(dirname "$0")/../.." && pwd)
 if [ "$(id -u)" -ne 0 ]; then
 	ok "# SKIP not root: the package is installed on this machine"

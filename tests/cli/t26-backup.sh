@@ -4,6 +4,7 @@
 # stale temporaries go at the next open, backups are whole or absent (kill -9 at
 # random points, rerun, verify), sealed backups round trip and refuse tampering.
 . "$(dirname "$0")/lib.sh"
+sqlite_only "the modes and temporaries of SQLite files, and backups killed mid-write (a PostgreSQL backup: t35-pg)"
 GEN=$(dirname "$FS_BIN")/bench/gen_people
 
 # ---- modes under umask 000 and 022 ----

@@ -5,6 +5,7 @@
 # not), rotated while killed -9 at random points and resumed, and a person
 # forgotten by destroying their key.
 . "$(dirname "$0")/lib.sh"
+sqlite_only "reads the SQLite file and its WAL for sealed text, and kills key rotations in SQLite (not yet written for PostgreSQL)"
 fsq() { fs "$@" >/dev/null 2>"$T/err"; }
 
 fs init >/dev/null

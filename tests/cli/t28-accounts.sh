@@ -93,7 +93,7 @@ done
 for p in $pids; do wait "$p"; done
 same "30 answers" "$(wc -l <"$T/codes" | tr -d ' ')" 30
 same "every answer is 401 or 429" "$(grep -cvE '^(401|429)$' "$T/codes")" 0
-same "exactly 5 failures recorded" "$(sqlite3 "$DB" "SELECT count(*) FROM login_attempts WHERE username = 'documenter' AND ok = 0")" 5
+same "exactly 5 failures recorded" "$(db_sql "$DB" "SELECT count(*) FROM login_attempts WHERE username = 'documenter' AND ok = 0")" 5
 same "then even the right password waits" "$(login documenter "$T/d.jar")" 429
 expect "disable the viewer" 0 fs user disable viewer
 same "disabled: the right password is refused" "$(login viewer "$T/v.jar")" 401

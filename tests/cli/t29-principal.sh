@@ -35,9 +35,9 @@ expect "a treasurer does not manage accounts" 77 env FAIRSHARE_PASSWORD=$P "$FS_
 expect "nor change the register" 77 fs --as tr1 person add --full-name "Ali Veli"
 expect "an organizer does" 0 env FAIRSHARE_PASSWORD=$P "$FS_BIN" --db "$DB" user add org1 --role organizer
 expect "as itself" 0 fs --as org1 person add --full-name "Ali Veli"
-same "the journal names the account: id and name" "$(sqlite3 "$DB" "SELECT actor FROM journal ORDER BY seq DESC LIMIT 1")" "user:7 org1"
+same "the journal names the account: id and name" "$(db_sql "$DB" "SELECT actor FROM journal ORDER BY seq DESC LIMIT 1")" "user:7 org1"
 expect "the operator (no --as) may" 0 fs person add --full-name "Ayşe Kaya"
-same "and the journal says so" "$(sqlite3 "$DB" "SELECT actor FROM journal ORDER BY seq DESC LIMIT 1")" "operator"
+same "and the journal says so" "$(db_sql "$DB" "SELECT actor FROM journal ORDER BY seq DESC LIMIT 1")" "operator"
 expect "verify is the operator's: naming an account changes nothing" 0 fs --as nosuch verify
 expect "a backup too" 0 fs --as vw backup "$T/copy.db"
 expect "init of a new database" 0 "$FS_BIN" --db "$T/new.db" --as nosuch init
@@ -91,8 +91,8 @@ same "still pending" "$(fs ledger export --fund 1 --format csv | grep -c ',legal
 same "a second treasurer approves it (API)" "$(post tok2 /funds/1/approvals '{"pending_id":"lg-1"}')" 200
 has "ok" "$T/body" '"result":"ok"'
 same "moved once" "$(fs ledger export --fund 1 --format csv | grep -c ',legal,')" 1
-same "the post names the approver by id" "$(sqlite3 "$DB" "SELECT actor FROM transfers WHERE pending_id = 'lg-1'")" "user:2 tr2"
-same "and the journal the same way as the CLI does" "$(sqlite3 "$DB" "SELECT actor FROM journal WHERE entity = 'fund' ORDER BY seq DESC LIMIT 1")" "user:2 tr2"
+same "the post names the approver by id" "$(db_sql "$DB" "SELECT actor FROM transfers WHERE pending_id = 'lg-1'")" "user:2 tr2"
+same "and the journal the same way as the CLI does" "$(db_sql "$DB" "SELECT actor FROM journal WHERE entity = 'fund' ORDER BY seq DESC LIMIT 1")" "user:2 tr2"
 # the other way round: requested over the API, approved in the CLI
 same "a pending payout over the API (tr2)" "$(post tok2 /funds/1/transfers '[{"id":"lg-2","debit_account_id":9,"credit_account_id":1,"amount_minor":700000,"code":"legal","pending":true}]')" 200
 expect "tr2 approves it in the CLI" 77 fs --as tr2 approve lg-2 --fund 1

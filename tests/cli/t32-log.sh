@@ -5,6 +5,7 @@
 # recomputes every hash as fairshare would): each caught by plain verify (ledger,
 # tree) or by verify --checkpoint given a checkpoint older than the change.
 . "$(dirname "$0")/lib.sh"
+sqlite_only "the forger (log_forge.py) rewrites an SQLite file (not yet written for PostgreSQL)"
 forge() { python3 "$(dirname "$0")/log_forge.py" "$@"; }
 expect "demo data" 0 fs demo
 same "init made a signing key, mode 0600" "$(stat -c %a "$DB.signing.key")" 600

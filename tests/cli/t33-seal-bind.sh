@@ -7,6 +7,7 @@
 # Named donors no longer stop a key rotation; a split key is rotated into new
 # shares (killed at random points and resumed with the old ones).
 . "$(dirname "$0")/lib.sh"
+sqlite_only "the seal swapper (seal_swap.py) rewrites an SQLite file (not yet written for PostgreSQL)"
 here=$(cd "$(dirname "$0")" && pwd)
 data=$(cd "$here/../data" && pwd)
 fsq() { fs "$@" >/dev/null 2>"$T/err"; }

@@ -81,8 +81,8 @@ expect "entitle needs none" 0 "$FS_BIN" --db "$T/none/x.db" entitle --jurisdicti
 expect "needs an organization" 65 fs person list
 has "lists the choices" "$T/err" "miners, oil"
 expect "org needs none" 0 fs org list
-"$FS_BIN" --db "$T/empty.db" init >/dev/null 2>&1
-expect "no organization yet" 65 env -u FAIRSHARE_ORG "$FS_BIN" --db "$T/empty.db" fund list
+env -u FAIRSHARE_KEY "$FS_BIN" --db "$T/empty.db" init >/dev/null 2>&1
+expect "no organization yet" 65 env -u FAIRSHARE_ORG -u FAIRSHARE_KEY "$FS_BIN" --db "$T/empty.db" fund list
 has "says how to add one" "$T/err" "there is no organization yet: add one with 'fairshare org add"
 # the operator's alone: naming an account changes nothing
 expect "verify as an account that does not exist" 0 fs --as nosuch verify

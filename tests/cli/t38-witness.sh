@@ -6,6 +6,7 @@
 # named. Also: the consistency route, a countersigned checkpoint checked by a
 # third party, and migrations that no longer launder rows tampered before an upgrade.
 . "$(dirname "$0")/lib.sh"
+sqlite_only "rolls an instance back by SQLite .backup copies (not yet written for PostgreSQL)"
 forge() { python3 "$(dirname "$0")/log_forge.py" "$@"; }
 [ "${FS_TEST_DB:-sqlite}" = sqlite ] || { echo "1..0 # skip: the forger and the fixtures are SQLite files"; rm -rf "$T"; exit 0; }
 WB=$T/witness.db

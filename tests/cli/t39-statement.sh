@@ -27,12 +27,12 @@ has "... each payment proven" "$T/out" "ok   payment"
 same "?proofs=2 refused" "$(curl -s -b "$T/c" -o "$T/bad" -w '%{http_code}' "$B/orgs/miners/statement/39?proofs=2")" 422
 has "... naming the parameter" "$T/bad" '"field":"proofs"'
 # without its signing key the server still answers the statement, and says why there are no proofs
-mv "$DB.signing.key" "$T/sk"
+mv "$SIGNKEY" "$T/sk"
 curl -s -b "$T/c" -o "$T/nokey.json" "$B/orgs/miners/statement/39?proofs=1"
 has "no signing key: proofs null" "$T/nokey.json" '"proofs":null'
 has "... and why" "$T/nokey.json" '"proofs_missing":"the signing key cannot be read'
 hasnot "... not where the key lives" "$T/nokey.json" "$DB"
-mv "$T/sk" "$DB.signing.key"
+mv "$T/sk" "$SIGNKEY"
 # the statement's texts the browser test compares the CLI with
 fs --org miners statement 39 --lang kk >"$T/statement.txt"
 fs --org miners statement 39 --json >"$T/statement.json"

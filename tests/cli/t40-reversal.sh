@@ -50,7 +50,7 @@ same "a reason too long" "$(call tr1 POST /orgs/mm/payments/1/reversal "{\"reaso
 same "another organization's payment: not found" "$(call tr1 POST /orgs/mm/payments/3/reversal '{"reason":"x","amount":"10.00"}')" 404
 same "nor from its own admin through our organization" "$(call outsider POST /orgs/mm/payments/1/reversal '{"reason":"x","amount":"500.00"}')" 404
 same "no such payment" "$(call tr1 POST /orgs/mm/payments/999/reversal '{"reason":"x","amount":"1.00"}')" 404
-same "nothing was written by the refusals" "$(sqlite3 "$DB" "SELECT count(*) FROM payments")" 3
+same "nothing was written by the refusals" "$(db_sql "$DB" "SELECT count(*) FROM payments")" 3
 same "paid is unchanged" "$(paid)" "$before"
 same "the treasurer reverses it" "$(call tr1 POST /orgs/mm/payments/1/reversal '{"reason":"entered twice","amount_minor":50000}')" 201
 has "a new payment naming it" "$T/body" '"reverses_id":1'
@@ -59,7 +59,7 @@ has "with the reason" "$T/body" '"note":"entered twice"'
 has "and who" "$T/body" '"reversed_by":"user:1 tr1"'
 same "the sums before" "$before" "70000 130000"
 same "paid and outstanding are recomputed" "$(paid)" "20000 180000"
-same "the journal names the account" "$(sqlite3 "$DB" "SELECT actor FROM journal WHERE entity='payment' ORDER BY seq DESC LIMIT 1")" "user:1 tr1"
+same "the journal names the account" "$(db_sql "$DB" "SELECT actor FROM journal WHERE entity='payment' ORDER BY seq DESC LIMIT 1")" "user:1 tr1"
 same "a second reversal of it" "$(call tr2 POST /orgs/mm/payments/1/reversal '{"reason":"again","amount":"500.00"}')" 409
 has "says it was reversed" "$T/body" "payment 1 was already reversed by payment 4"
 same "a reversal is not reversed" "$(call tr1 POST /orgs/mm/payments/4/reversal '{"reason":"undo","amount":"-500.00"}')" 422
