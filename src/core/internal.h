@@ -75,6 +75,10 @@ struct fs_ctx {
 		int dirty;		    /* pack not yet written: log.c writes it before a read and at commit */
 	} logc;
 	struct fs_batch *batch; /* batch.c: rows created now are journaled by batch */
+	/* batch.c's hook, set with batch: a record a pending batch created is flushed to
+	 * its batch entry before the journal writes an entry about it (the journal calls
+	 * it and never batch.c, which journals through it: calls go one way) */
+	int (*batch_touch)(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct fs_error *err);
 	struct fs_page_cache *pages; /* pagecache.c: rendered list pages */
 	int head_valid; /* head_* caches the journal head inside a transaction */
 	int64_t head_seq;
@@ -227,8 +231,6 @@ extern const struct fs_table fs_journal_rows_table;
 int fs_batch_begin(struct fs_ctx *ctx, const char *why, struct fs_error *err);
 int fs_batch_end(struct fs_ctx *ctx, int rc, struct fs_error *err);
 int fs_batch_add(struct fs_ctx *ctx, const struct fs_rec *r, struct fs_error *err);
-/* Before another entry about record id of e: the pending chunk holding it is written first. */
-int fs_batch_touch(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct fs_error *err);
 /* The batch entry itself (journal.c): action "batch", about the organization, note its JSON. */
 int fs_journal_batch(struct fs_ctx *ctx, const char *note, struct fs_error *err);
 /* verify: the rows a batch journal entry binds, each given to row(); 0, 1 with why

@@ -70,6 +70,9 @@ static void digest(const char *entity, size_t elen, int64_t n, const unsigned ch
 	crypto_generichash_final(&s, out, FS_HASH_BYTES);
 }
 
+/* Before another entry about record id of e: the pending chunk holding it is written first. */
+static int batch_touch(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct fs_error *err);
+
 int fs_batch_begin(struct fs_ctx *ctx, const char *why, struct fs_error *err)
 {
 	if (ctx->tx_depth <= 0 || ctx->batch)
@@ -79,6 +82,7 @@ int fs_batch_begin(struct fs_ctx *ctx, const char *why, struct fs_error *err)
 		return fs_fail(err, FS_ENOMEM, NULL, "out of memory");
 	snprintf(b->why, sizeof(b->why), "%s", why);
 	ctx->batch = b;
+	ctx->batch_touch = batch_touch;
 	return 0;
 }
 
@@ -138,7 +142,7 @@ int fs_batch_add(struct fs_ctx *ctx, const struct fs_rec *r, struct fs_error *er
 	return 0;
 }
 
-int fs_batch_touch(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct fs_error *err)
+static int batch_touch(struct fs_ctx *ctx, const struct fs_entity *e, int64_t id, struct fs_error *err)
 {
 	struct fs_batch *b = ctx->batch;
 	for (size_t i = 0; b && i < b->nch; i++) {
@@ -160,6 +164,7 @@ int fs_batch_end(struct fs_ctx *ctx, int rc, struct fs_error *err)
 		free(b->ch[i].rows);
 	free(b);
 	ctx->batch = NULL;
+	ctx->batch_touch = NULL;
 	return rc;
 }
 

@@ -68,7 +68,7 @@
 /* A limitation deadline within this many days is shown as near. */
 #define FS_WATCH_NEAR_DAYS 180
 
-/* ---- the record (record/handling.c) ---- */
+/* ---- the record (base/handling.c) ---- */
 /* References followed to find a record's handling level: deep enough for hearing
  * -> case -> incident -> stage -> action; a longer chain (a corrupted database)
  * counts as the most closed level. */
