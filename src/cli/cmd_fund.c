@@ -424,7 +424,7 @@ static int fund_strike_pay(struct cli *c, int argc, char **argv)
 	if (!argv[0] || cli_parse_id(argv[0], &fund))
 		return cli_usage("fund strike-pay FUND_ID --week DATE [--workplace ID] [--persons ID,ID,...]");
 	if (!week)
-		return cli_usage("give --week (a date in the week paid)");
+		return cli_usage("give --week (a day of the week paid; the week is its Monday)");
 	size_t np = 0;
 	if (list) { /* as many as given: one id per comma-separated item */
 		size_t most = 1;

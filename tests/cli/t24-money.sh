@@ -40,6 +40,10 @@ has "no strike pay spent" "$T/out" "expenses:strike-pay                         
 fs contribute --fund 1 --amount 50.00 --id cash-2 >/dev/null
 expect "with 300.00 all three are paid" 0 fs fund strike-pay 1 --week 2026-03-02 --workplace 1
 has "three paid" "$T/out" "3 strikers, 3 paid"
+expect "the same week named by its Thursday" 0 fs fund strike-pay 1 --week 2026-03-05 --workplace 1
+has "pays nobody twice (the week is its Monday)" "$T/out" "3 strikers, 0 paid 100.00 each, 3 paid before"
+expect "the next week, named by its Sunday, is another week" 65 fs fund strike-pay 1 --week 2026-03-15 --workplace 1
+has "its strikers are due again (short of money here)" "$T/out" "3 strikers, 0 paid 100.00 each, 0 paid before, 3 not paid"
 
 # ---- a payroll file is all or none too, and a zero row is refused ----
 fs contribute --fund 1 --amount 100.00 --id cash-3 >/dev/null

@@ -196,14 +196,16 @@ static void test_old_database_migrated(void **state)
 				      " DROP TABLE citations; DROP TABLE hearings; DROP TABLE evidence_custody; DROP TABLE evidence; DROP TABLE assessments; DROP TABLE violations; DROP TABLE legal_cases; DROP TABLE reports; DROP TABLE detentions; DROP TABLE incidents;"
 				      " DROP TABLE demands; DROP TABLE action_stages; DROP TABLE actions;"
 				      " DROP TABLE log_nodes; DROP TABLE checkpoints; DROP TABLE journal_rows; DROP TABLE party_keys;"
-				      " DROP TABLE witnessed_checkpoints; DROP TABLE witnessed_logs;"
+				      " DROP TABLE witnessed_checkpoints; DROP TABLE witnessed_logs; DROP INDEX journal_log;"
 				      " ALTER TABLE employments DROP COLUMN accruals_12m_minor; ALTER TABLE employments DROP COLUMN days_worked_12m;"
 				      " ALTER TABLE employments DROP COLUMN unused_leave_days;"
 				      " PRAGMA user_version = 1;",
 				      NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	struct fs_error err = {0};
-	assert_int_equal(fs_open(f->d.path, NULL, 0, &f->d.ctx, &err), 0);
+	int orc = fs_open(f->d.path, NULL, 0, &f->d.ctx, &err);
+	if (orc)
+		fail_msg("open: %s %s", err.field, err.message);
 	assert_int_equal(fs_use_org(f->d.ctx, "mm", &err), 0);
 	struct fs_kv pk[] = {{"full_name", "After Migration"}};
 	int64_t person = mk(f, "person", pk, 1, NULL);

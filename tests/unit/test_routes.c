@@ -64,22 +64,31 @@ static void test_writes_need_a_capability(void **state)
 	}
 }
 
-/* Accounts are managed with users.manage only (the viewer holds nothing of it). */
+/* Accounts are managed with users.manage only (the viewer holds nothing of it);
+ * an account's API tokens need tokens.own, which every role holds: the core then
+ * allows its own tokens, or another account's with users.manage (t49). */
 static void test_users_routes(void **state)
 {
 	(void)state;
-	size_t n = 0;
+	size_t n = 0, tokens = 0;
 	for (const struct fs_route *r = fs_routes; r->method; r++) {
 		if (strncmp(r->pattern, "/orgs/:org/users", 16))
 			continue;
-		n++;
 		assert_non_null(r->capability);
+		if (strstr(r->pattern, "/tokens")) {
+			tokens++;
+			assert_string_equal(r->capability, "tokens.own");
+			assert_int_equal(fs_role_can("viewer", r->capability), 1);
+			continue;
+		}
+		n++;
 		assert_string_equal(r->capability, "users.manage");
 		assert_int_equal(fs_role_can("viewer", r->capability), 0);
 		assert_int_equal(fs_role_can("treasurer", r->capability), 0);
 		assert_int_equal(fs_role_can("admin", r->capability), 1);
 	}
 	assert_int_equal(n, 5);
+	assert_int_equal(tokens, 3);
 }
 
 /* Where a literal row and a :collection row match the same path, the literal one

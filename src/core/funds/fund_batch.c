@@ -341,6 +341,9 @@ int fs_fund_strike_pay(struct fs_ctx *ctx, int64_t fund, const char *week, int64
 	int rc = fs_date_parse(week, &d, err, "week");
 	if (rc)
 		return rc;
+	/* the week is its Monday, whatever day of it is given: a week's pay is once per
+	 * striker, so Wednesday's run finds what Monday's paid (1970-01-01 was a Thursday) */
+	d -= (fs_date)((d % 7 + 7 + 3) % 7);
 	json_t *fj;
 	if ((rc = fs_get(ctx, fs_entity_find("fund"), fund, 0, &fj, err)))
 		return rc;
