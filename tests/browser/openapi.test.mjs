@@ -153,9 +153,10 @@ const src = fs.readFileSync(repo + "/src/http/routes.c", "utf8");
 const table = src.slice(src.indexOf("fs_routes[] = {"), src.indexOf("{NULL, NULL, NULL, NULL, 0}"));
 const rows = [...table.matchAll(/\{"(GET|POST|PATCH|DELETE)", "([^"]+)"/g)];
 report("the route table is found in src/http/routes.c", rows.length >= 20 ? null : `${rows.length} rows`);
-const listMatch = src.match(/collections\[\] = \{([^}]*)\}/);
+/* the collections the generic routes serve: their list is the handlers' helpers' (hreq.c) */
+const listMatch = fs.readFileSync(repo + "/src/http/hreq.c", "utf8").match(/collections\[\] = \{([^}]*)\}/);
 const collections = (listMatch ? listMatch[1].match(/"([a-z_]+)"/g) : []).map((s) => s.slice(1, -1));
-report("the collections are found in src/http/routes.c", collections.length >= 20 ? null : `${collections.length} collections`);
+report("the collections are found in src/http/hreq.c", collections.length >= 20 ? null : `${collections.length} collections`);
 for (const [, method, pattern] of rows) {
   const path = pattern.replace(/:(\w+)/g, "{$1}");
   /* a collection's own route may be documented as /orgs/{org}/{collection} */

@@ -349,7 +349,7 @@ await test("a viewer is offered no control it cannot use (from /me capabilities)
     // no button on the page the viewer sees may write: every visible button is navigation, search or reading
     const buttons = await v.evaluate(() => [...document.querySelectorAll("main button, main input[type=file]")]
       .filter((el) => el.getClientRects().length > 0).map((el) => el.id || el.textContent.trim()));
-    const reads = new Set(["prev", "next", "back", "open-statement", "open-report", "open-timeline", "Find", "Bul", "Найти", "Табу"]);
+    const reads = new Set(["prev", "next", "back", "ledger-more", "open-statement", "open-report", "open-timeline", "Find", "Bul", "Найти", "Табу"]);
     for (const b of buttons) assert(reads.has(b) || /^(Find|Search)/.test(b), `${view}: the viewer sees the button ${b}`);
   }
   assert(checked > 50, "checked " + checked);

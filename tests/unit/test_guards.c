@@ -221,7 +221,7 @@ static void test_journal_rewritten_entry(void **state)
 	/* entry 3 (a person added): another actor, its own hash recomputed */
 	rewrite_rehash(f->d.path, "journal", "seq", "3", "UPDATE journal SET actor = 'cli:mallory' WHERE seq = 3", 0);
 	text = verify_text(f, &problems, &first);
-	if (!strstr(text, "journal: entry 4 does not follow the entry before it (chain broken)"))
+	if (!strstr(text, "journal: entry 4 does not follow the entry before it in the log of organization 1 (chain broken)"))
 		fail_msg("verify does not name the break: '%s'", text);
 	assert_true(problems >= 1);
 	assert_int_equal(first, 4);
