@@ -70,7 +70,7 @@ function showOnce(box, token, tokenName) {
 
 /* id: the account; name: its user name; mine: the user's own */
 async function open(id, name, mine) {
-  await loadMore();
+  await loadMore("more"); /* its texts; the error templates come with an error (api.js) */
   const sec = show(section().id);
   $("tokens-title").textContent = mine ? t("tok.mine_title") : t("tok.title_of", { name });
   const body = clear($("tokens-body"));
