@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -609,6 +610,54 @@ static void test_read_capabilities(void **state)
 	fclose(out);
 }
 
+/* fs_hash_values gathers its bytes into blocks: the hash must stay the one of
+ * the canonical encoding (prefix and NUL, then per value a type byte and a
+ * big-endian integer or length, then its bytes) that existing chains were written
+ * with - here computed one piece at a time, around every block boundary. */
+static void ref_hash(const char *prefix, const struct fs_value *v, size_t n, unsigned char out[FS_HASH_BYTES])
+{
+	crypto_generichash_state st;
+	crypto_generichash_init(&st, NULL, 0, FS_HASH_BYTES);
+	crypto_generichash_update(&st, (const unsigned char *)prefix, strlen(prefix) + 1);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char hdr[9];
+		uint64_t x = v[i].type == FS_VINT ? (uint64_t)v[i].i : v[i].type == FS_VNULL ? 0 : (uint64_t)v[i].n;
+		hdr[0] = (unsigned char)v[i].type;
+		for (int b = 0; b < 8; b++)
+			hdr[1 + b] = (unsigned char)(x >> (56 - 8 * b));
+		crypto_generichash_update(&st, hdr, sizeof(hdr));
+		if ((v[i].type == FS_VTEXT || v[i].type == FS_VBLOB) && v[i].n)
+			crypto_generichash_update(&st, v[i].p, v[i].n);
+	}
+	crypto_generichash_final(&st, out, FS_HASH_BYTES);
+}
+
+static void test_hash_blocks(void **state)
+{
+	(void)state;
+	static unsigned char data[3000];
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (unsigned char)(i * 131 + 7);
+	char prefix[1100];
+	for (unsigned seed = 1; seed <= 400; seed++) {
+		unsigned r = seed;
+		struct fs_value v[24];
+		size_t n = seed % 24;
+		for (size_t i = 0; i < n; i++) {
+			r = r * 1103515245u + 12345u;
+			v[i] = (struct fs_value){.type = (enum fs_vtype)(r >> 8) % 4, .i = (int64_t)r * -7, .p = data + r % 100};
+			v[i].n = (r >> 4) % 5 == 0 ? (r >> 12) % 2800 : (r >> 12) % 60; /* some past a block */
+		}
+		size_t pl = seed % 7 == 0 ? 1000 + seed % 40 : 9; /* up to the block's end */
+		memset(prefix, 'p', pl);
+		prefix[pl] = '\0';
+		unsigned char a[FS_HASH_BYTES], b[FS_HASH_BYTES];
+		ref_hash(prefix, v, n, a);
+		assert_int_equal(fs_hash_values(prefix, v, n, b), 0);
+		assert_memory_equal(a, b, FS_HASH_BYTES);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -616,6 +665,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_overflow, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_verify_finds_wrapped_sums, setup, fx_teardown),
 		cmocka_unit_test(test_resolution_ids),
+		cmocka_unit_test(test_hash_blocks),
 		cmocka_unit_test(test_actor_account),
 		cmocka_unit_test_setup_teardown(test_principal, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_two_person_rule, setup, fx_teardown),
