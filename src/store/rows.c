@@ -21,7 +21,7 @@ int fs_store_is_server(const char *path)
 }
 
 /* Generated INSERT/UPDATE statements, built once per table. */
-enum { SQL_INSERT, SQL_UPDATE, SQL_PUT, SQL_KINDS, SQL_SELECT = SQL_KINDS };
+enum { SQL_INSERT, SQL_UPDATE, SQL_PUT, SQL_INSERT_NEW, SQL_KINDS, SQL_SELECT = SQL_KINDS };
 #define SQL_CACHE_SLOTS 128 /* distinct tables a process writes; fairshare has about 45 */
 
 struct fs_sql_cache {
@@ -161,7 +161,7 @@ static int build_sql(const struct fs_table *t, int kind, struct fs_buf *sql)
 			brc = fs_buf_cat(sql, i ? ", " : "", t->cols[i].name, NULL);
 		return brc ? brc : fs_buf_cat(sql, " FROM ", t->name, NULL);
 	}
-	if (kind == SQL_INSERT) {
+	if (kind == SQL_INSERT || kind == SQL_INSERT_NEW) {
 		brc = fs_buf_cat(sql, "INSERT INTO ", t->name, " (", NULL);
 		for (size_t i = 1; i < t->ncols && !brc; i++)
 			brc = fs_buf_cat(sql, i > 1 ? ", " : "", t->cols[i].name, NULL);
@@ -169,7 +169,11 @@ static int build_sql(const struct fs_table *t, int kind, struct fs_buf *sql)
 			brc = fs_buf_adds(sql, ") VALUES (");
 		for (size_t i = 1; i < t->ncols && !brc; i++)
 			brc = fs_buf_cat(sql, i > 1 ? ", :" : ":", t->cols[i].name, NULL);
-		return brc ? brc : fs_buf_adds(sql, ")");
+		if (!brc)
+			brc = fs_buf_adds(sql, ")");
+		if (!brc && kind == SQL_INSERT_NEW) /* the table's unique keys only: SQLite 3.24+, PostgreSQL 9.5+ */
+			brc = fs_buf_adds(sql, " ON CONFLICT DO NOTHING");
+		return brc;
 	}
 	if (kind == SQL_PUT) { /* portable upsert: SQLite 3.24+, PostgreSQL 9.5+ */
 		brc = fs_buf_cat(sql, "INSERT INTO ", t->name, " (", NULL);
@@ -217,6 +221,15 @@ int fs_store_insert(struct fs_store *st, const struct fs_table *t, const struct 
 	if (ret_id)
 		*ret_id = st->ops->last_insert_id(st);
 	return 0;
+}
+
+int fs_store_insert_new(struct fs_store *st, const struct fs_table *t, const struct fs_value *vals, int64_t *ret_id,
+			struct fs_error *err)
+{
+	int rc = run_cached(st, t, SQL_INSERT_NEW, vals, 1, err);
+	if (!rc)
+		*ret_id = st->ops->changes(st) == 1 ? st->ops->last_insert_id(st) : 0;
+	return rc;
 }
 
 int fs_store_put(struct fs_store *st, const struct fs_table *t, const struct fs_value *vals, struct fs_error *err)

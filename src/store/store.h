@@ -142,6 +142,11 @@ int fs_table_col(const struct fs_table *t, const char *name); /* index or -1 */
 /* Insert vals[1..]; vals[0] (id) is ignored and the new id returned. */
 int fs_store_insert(struct fs_store *st, const struct fs_table *t, const struct fs_value *vals,
 		    int64_t *ret_id, struct fs_error *err);
+/* As insert, unless a row with the same value of one of the table's unique keys
+ * exists: then nothing is written and *ret_id is 0 (one probe of the key's index
+ * instead of a select before the insert). */
+int fs_store_insert_new(struct fs_store *st, const struct fs_table *t, const struct fs_value *vals, int64_t *ret_id,
+			struct fs_error *err);
 int fs_store_update(struct fs_store *st, const struct fs_table *t, const struct fs_value *vals,
 		    struct fs_error *err);
 /* Insert or replace the row whose key is vals[0] (for derived tables). */

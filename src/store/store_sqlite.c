@@ -299,17 +299,17 @@ static int sq_prepare(struct fs_store *base, const char *sql, struct fs_stmt **r
 
 static int sq_bind(struct fs_stmt *s, const char *name, const struct fs_value *v, struct fs_error *err)
 {
-	char pname[80];
-	size_t len = strlen(name);
-	if (len + 2 > sizeof(pname))
-		return fs_fail(err, FS_ESTORE, NULL, "parameter name too long");
-	pname[0] = ':';
-	memcpy(pname + 1, name, len + 1);
 	int k = s->nbind++, idx;
 	struct bind_memo *m = k < BIND_MEMO ? &s->memo[k] : NULL;
-	if (m && m->idx && strcmp(m->name, pname) == 0) {
+	if (m && m->idx && strcmp(m->name + 1, name) == 0) { /* the name as memoized, after its ':' */
 		idx = m->idx;
 	} else {
+		char pname[80];
+		size_t len = strlen(name);
+		if (len + 2 > sizeof(pname))
+			return fs_fail(err, FS_ESTORE, NULL, "parameter name too long");
+		pname[0] = ':';
+		memcpy(pname + 1, name, len + 1);
 		idx = sqlite3_bind_parameter_index(s->s, pname);
 		if (idx == 0)
 			return fs_fail(err, FS_ESTORE, name, "query has no parameter %s", pname);
