@@ -391,7 +391,9 @@ static int check(struct batch *b, const struct fs_transfer *t, struct fs_transfe
 	return FS_T_OK;
 }
 
-static int store_row(struct batch *b, const struct fs_transfer *t, const char *timeout, int64_t *seq)
+/* Stores t as the chain's next link; *seq its sequence number. if_new: unless its
+ * id is in the log already (*seq = 0 then, and nothing is written). */
+static int store_row(struct batch *b, const struct fs_transfer *t, const char *timeout, int if_new, int64_t *seq)
 {
 	struct fs_ctx *ctx = b->ctx;
 	const char *ts = b->ts, *today = b->today;
@@ -423,9 +425,10 @@ static int store_row(struct batch *b, const struct fs_transfer *t, const char *t
 	fs_hash_values("transfers", &v[T_ID], T_HASH - T_ID, h);
 	v[T_HASH] = fs_vblob(h, FS_HASH_BYTES);
 	if (!rc)
-		rc = fs_store_insert(ctx->st, &fs_transfers_table, v, seq, b->err);
+		rc = if_new ? fs_store_insert_new(ctx->st, &fs_transfers_table, v, seq, b->err)
+			    : fs_store_insert(ctx->st, &fs_transfers_table, v, seq, b->err);
 	fs_buf_done(&party);
-	if (!rc)
+	if (!rc && *seq)
 		memcpy(b->head, h, FS_HASH_BYTES);
 	return rc;
 }
@@ -491,8 +494,8 @@ static int store_chain(struct batch *b, const struct pend *chain, size_t nchain)
 {
 	int rc = 0;
 	for (size_t k = 0; k < nchain && !rc; k++) {
-		int64_t seq;
-		rc = store_row(b, &chain[k].t, chain[k].timeout, &seq);
+		int64_t seq = 0;
+		rc = store_row(b, &chain[k].t, chain[k].timeout, 0, &seq);
 		if (!rc) {
 			b->stored++;
 			if (!b->first_seq)
@@ -503,28 +506,48 @@ static int store_chain(struct batch *b, const struct pend *chain, size_t nchain)
 	return rc;
 }
 
-/* The result of one transfer of the batch: checked against this batch and the
- * log, its effect added to the balances when it is new and good. */
-static int one(struct batch *b, const struct fs_transfer *t, size_t i, struct fs_transfer *resolved, struct effect *ef,
-	       char timeout[24], char code_buf[32], int *rc)
+/* What the log answers for t's id: exists (same fields) or exists with other
+ * fields when it holds that id; res otherwise. */
+static int exists_or(struct batch *b, const struct fs_transfer *t, int res, int *rc)
 {
-	struct seen_id *dup = fs_transfer_id_ok(t->id) ? seen_find(b, t->id) : NULL;
-	if (dup && dup->marker)
-		dup = NULL; /* a pending one stored before: compared below */
 	struct tf_ud old;
-	if (!fs_transfer_id_ok(t->id) || !validate_date(t->value_date))
-		return FS_T_INVALID;
-	if (dup)
-		return same_fields(&dup->t, t) ? FS_T_EXISTS : FS_T_EXISTS_DIFFERENT;
 	if ((*rc = find_transfer(b, "id", t->id, &old)))
 		return -1;
 	if (old.found)
 		return old.fund == b->fund && same_fields(&old.t, t) ? FS_T_EXISTS : FS_T_EXISTS_DIFFERENT;
+	return res;
+}
+
+/* The result of one transfer of the batch: checked against this batch and the
+ * log, its effect added to the balances when it is new and good. lone: a chain of
+ * one that creates (no post or void): its id is not looked up in the log first -
+ * it is stored at once, if new (fs_store_insert_new, the id index's one probe),
+ * and a failure is answered only after the log was asked whether the id is
+ * there (an existing transfer answers "exists" whatever the balances say). */
+static int one(struct batch *b, const struct fs_transfer *t, size_t i, int lone, struct fs_transfer *resolved,
+	       struct effect *ef, char timeout[24], char code_buf[32], int *rc)
+{
+	struct seen_id *dup = fs_transfer_id_ok(t->id) ? seen_find(b, t->id) : NULL;
+	if (dup && dup->marker)
+		dup = NULL; /* a pending one stored before: compared below */
+	if (!fs_transfer_id_ok(t->id) || !validate_date(t->value_date))
+		return FS_T_INVALID;
+	if (dup)
+		return same_fields(&dup->t, t) ? FS_T_EXISTS : FS_T_EXISTS_DIFFERENT;
+	if (!lone) {
+		int res = exists_or(b, t, FS_T_OK, rc);
+		if (*rc || res != FS_T_OK)
+			return res;
+	}
 	int res = check(b, t, resolved, ef, timeout, code_buf, rc);
-	if (*rc || res != FS_T_OK)
+	if (*rc)
 		return res;
+	if (res != FS_T_OK)
+		return lone ? exists_or(b, t, res, rc) : res;
 	int64_t over = apply(ef);
 	if (over) {
+		if (lone && ((res = exists_or(b, t, FS_T_OK, rc)) != FS_T_OK || *rc))
+			return res;
 		char max[32];
 		fs_money_format(INT64_MAX, 2, max);
 		*rc = fs_fail(b->err, FS_EINVAL, "amount_minor",
@@ -535,7 +558,7 @@ static int one(struct batch *b, const struct fs_transfer *t, size_t i, struct fs
 	}
 	if (would_go_negative(ef->debit) || would_go_negative(ef->credit)) {
 		unapply(ef);
-		return FS_T_WOULD_GO_NEGATIVE;
+		return lone ? exists_or(b, t, FS_T_WOULD_GO_NEGATIVE, rc) : FS_T_WOULD_GO_NEGATIVE;
 	}
 	if (ef->payout) { /* the two-person rule, for money that could move */
 		res = fs_payout_check(b->ctx, b->fund, &b->rule, ef->payout == 2 ? b->requester : NULL, resolved->amount_minor,
@@ -544,13 +567,47 @@ static int one(struct batch *b, const struct fs_transfer *t, size_t i, struct fs
 			unapply(ef);
 			if (res < 0)
 				return *rc = res, -1;
-			return res;
+			return lone ? exists_or(b, t, res, rc) : res;
 		}
 	}
 	if (t->flags & (FS_TF_POST | FS_TF_VOID))
 		mark_resolved(b, t->pending_id);
 	b->rule.self_batch += ef->counted; /* within range: the rolling sum stays at most the limit */
 	return FS_T_OK;
+}
+
+/* A lone transfer checked good: stored now, unless the log holds its id (then its
+ * effect is taken back and the log's answer given). 0 or a store error. */
+static int store_lone(struct batch *b, const struct fs_transfer *t, const struct fs_transfer *resolved, const struct effect *ef,
+		      const char *timeout, int *result)
+{
+	int64_t seq = 0;
+	int rc = store_row(b, resolved, timeout, 1, &seq);
+	if (rc)
+		return rc;
+	if (seq) {
+		b->stored++;
+		if (!b->first_seq)
+			b->first_seq = seq;
+		b->last_seq = seq;
+		return 0;
+	}
+	unapply(ef);
+	b->rule.self_batch -= ef->counted;
+	*result = exists_or(b, t, -1, &rc);
+	if (!rc && *result < 0) /* refused as a duplicate, yet not there */
+		rc = fs_fail(b->err, FS_ESTORE, "id", "transfer '%s' was refused as a duplicate but is not in the log", t->id);
+	return rc;
+}
+
+/* The copy of s (shorter than cap, as checked) into buf. */
+static void copy_str(char *buf, size_t cap, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(buf, s ? s : "", n);
+	buf[n] = '\0';
 }
 
 int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfer *t, size_t n, int *results,
@@ -604,24 +661,29 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 		struct fs_transfer resolved;
 		struct effect ef = {0};
 		char timeout[24] = "", code_buf[32] = "";
-		int res = one(&b, &t[i], i, &resolved, &ef, timeout, code_buf, &rc);
+		int lone = i == start && (!(t[i].flags & FS_TF_LINKED) || i + 1 == n) && !(t[i].flags & (FS_TF_POST | FS_TF_VOID));
+		int res = one(&b, &t[i], i, lone, &resolved, &ef, timeout, code_buf, &rc);
+		if (!rc && res == FS_T_OK && lone)
+			rc = store_lone(&b, &t[i], &resolved, &ef, timeout, &res);
 		if (rc)
 			break;
 		results[i] = res;
 		if (res == FS_T_OK) {
-			struct pend *c = &chain[nchain++];
-			c->t = resolved;
-			snprintf(c->code, sizeof(c->code), "%s", resolved.code ? resolved.code : "");
-			c->t.code = c->code;
-			c->t.flags = t[i].flags;
-			c->t.pending_id = t[i].pending_id;
-			memcpy(c->timeout, timeout, sizeof(timeout));
-			c->ef = ef;
+			if (!lone) {
+				struct pend *c = &chain[nchain++];
+				c->t = resolved;
+				copy_str(c->code, sizeof(c->code), resolved.code);
+				c->t.code = c->code;
+				c->t.flags = t[i].flags;
+				c->t.pending_id = t[i].pending_id;
+				memcpy(c->timeout, timeout, sizeof(timeout));
+				c->ef = ef;
+			}
 			struct seen_id *s = &b.seen[b.nseen++];
-			memset(s, 0, sizeof(*s));
-			snprintf(s->id, sizeof(s->id), "%s", t[i].id);
+			s->resolved = s->marker = 0;
+			copy_str(s->id, sizeof(s->id), t[i].id);
 			s->t = resolved;
-			snprintf(s->code, sizeof(s->code), "%s", resolved.code ? resolved.code : "");
+			copy_str(s->code, sizeof(s->code), resolved.code);
 			s->t.code = s->code;
 			s->t.flags = t[i].flags;
 			s->t.id = s->id;
@@ -665,80 +727,4 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 	free(b.seen);
 	free(b.accts);
 	return fs_tx_end(ctx, rc, err);
-}
-
-/* ---- balances ---- */
-
-int fs_list_all(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_kv *filters, size_t nfilters, json_t **ret,
-		struct fs_error *err)
-{
-	/* a page of the list's largest size at a time */
-	struct fs_list_opts o = {.filters = filters, .nfilters = nfilters, .limit = 10000};
-	json_t *all = NULL;
-	int rc;
-	for (;;) {
-		json_t *page;
-		if ((rc = fs_list(ctx, e, &o, &page, err)))
-			break;
-		size_t got = json_array_size(json_object_get(page, "items"));
-		if (!all)
-			all = json_incref(page);
-		else
-			json_array_extend(json_object_get(all, "items"), json_object_get(page, "items"));
-		json_decref(page);
-		if (got < (size_t)o.limit)
-			break;
-		o.offset += o.limit;
-	}
-	if (rc) {
-		json_decref(all);
-		return rc;
-	}
-	*ret = all;
-	return 0;
-}
-
-int fs_fund_balances(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_error *err)
-{
-	/* the read's capability, checked here for every front end (#10) */
-	int cap_rc = fs_principal_require(ctx, "funds.read", err);
-	if (cap_rc)
-		return cap_rc;
-	const struct fs_entity *ae = fs_entity_find("account");
-	char fid[24];
-	snprintf(fid, sizeof(fid), "%lld", (long long)fund);
-	struct fs_kv f = {"fund_id", fid};
-	json_t *accts;
-	int rc = fs_list_all(ctx, ae, &f, 1, &accts, err);
-	if (rc)
-		return rc;
-	json_t *out = json_array();
-	size_t i;
-	json_t *a;
-	json_array_foreach(json_object_get(accts, "items"), i, a) {
-		struct acct b = {0};
-		struct fs_filter bf[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)},
-					  {"account_id", FS_EQ, fs_vint(json_integer_value(json_object_get(a, "id")))}};
-		struct fs_query bq = {.table = &fs_balances_table, .filters = bf, .nfilters = 2, .limit = 1};
-		if ((rc = fs_store_select(ctx->st, &bq, bal_cb, &b, err)))
-			break;
-		int64_t bal;
-		if (b.dp < 0 || b.cp < 0 || b.dpend < 0 || b.cpend < 0 || fs_money_sub(b.dp, b.cp, &bal)) {
-			rc = fs_fail(err, FS_EINTEGRITY, "balance", "the balance of account %lld is past the largest amount (wrapped): run 'fairshare verify'",
-				     (long long)json_integer_value(json_object_get(a, "id")));
-			break;
-		}
-		json_array_append_new(out, json_pack("{s:O,s:O,s:O,s:O,s:I,s:I,s:I,s:I,s:I}", "account_id", json_object_get(a, "id"),
-						     "name", json_object_get(a, "name"), "kind", json_object_get(a, "kind"),
-						     "currency", json_object_get(a, "currency"), "debits_posted", (json_int_t)b.dp,
-						     "credits_posted", (json_int_t)b.cp, "debits_pending", (json_int_t)b.dpend,
-						     "credits_pending", (json_int_t)b.cpend, "balance_minor", (json_int_t)bal));
-	}
-	json_decref(accts);
-	if (rc) {
-		json_decref(out);
-		return rc;
-	}
-	*ret = out;
-	return 0;
 }
