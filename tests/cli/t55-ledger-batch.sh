@@ -103,8 +103,9 @@ same "and pays it all to cash" "$(post tr1 mm 1 "[$(tf b-out 1 2 5000 move)]")" 
 has "recorded" "$T/body" '"id":"b-out","result":"ok"'
 same "b-out again, the bank empty" "$(post tr1 mm 1 "[$(tf b-out 1 2 5000 move)]")" 200
 same "exists, not exceeds_balance" "$(results)" "b-out: exists"
-same "b-out with another amount, then a new one" "$(post tr1 mm 1 "[$(tf b-out 1 2 4000 move),$(tf c3 1 4 700 contribution)]")" 200
-same "exists with other fields; the new one recorded" "$(results)" 'b-out: exists_with_different_fields
+same "b-out and c2 with other amounts, then a new one" "$(post tr1 mm 1 "[$(tf b-out 1 2 4000 move),$(tf c2 1 4 999 contribution),$(tf c3 1 4 700 contribution)]")" 200
+same "exists with other fields (c2 refused by the store's probe); the new one recorded" "$(results)" 'b-out: exists_with_different_fields
+c2: exists_with_different_fields
 c3: ok'
 same "c1 again with one account on both sides" "$(post tr1 mm 1 "[$(tf c1 1 1 100000 contribution)]")" 200
 same "the id answers first: exists with other fields" "$(results)" "c1: exists_with_different_fields"
