@@ -439,6 +439,17 @@ static int head_cb(void *p, const struct fs_value *v)
 	return 1;
 }
 
+/* The transfer chain's head: the hash of its newest link (zeros when empty),
+ * read once per batch in its transaction; each stored link moves it (store_row).
+ * The one place that knows where the head is (a head per organization on
+ * PostgreSQL changes only this). */
+static int chain_head(struct fs_ctx *ctx, unsigned char head[FS_HASH_BYTES], struct fs_error *err)
+{
+	static const char *const hcols[] = {"hash"};
+	struct fs_query hq = {.table = &fs_transfers_table, .descending = 1, .limit = 1, .columns = hcols, .ncolumns = 1};
+	return fs_store_select(ctx->st, &hq, head_cb, head, err);
+}
+
 static int validate_date(const char *d)
 {
 	fs_date x;
@@ -633,9 +644,7 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 		return rc;
 	if ((rc = fs_tx_begin(ctx, err)))
 		return rc;
-	static const char *const hcols[] = {"hash"};
-	struct fs_query hq = {.table = &fs_transfers_table, .descending = 1, .limit = 1, .columns = hcols, .ncolumns = 1};
-	rc = fs_store_select(ctx->st, &hq, head_cb, b.head, err);
+	rc = chain_head(ctx, b.head, err);
 	/* each transfer adds at most its own entry and, posting or voiding, a marker */
 	size_t nresolve = 0;
 	for (size_t i = 0; i < n; i++)
