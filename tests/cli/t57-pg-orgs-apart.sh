@@ -72,7 +72,7 @@ wa=$!
 poll "aa's writer to wait for the row" '[ "$(row_waiters)" -ge 1 ]' && ok "aa's writer waits in its first change (for a row psql holds)" ||
 	notok "aa's writer waits in its first change (for a row psql holds)"
 same "it holds aa's writer lock meanwhile" "$(org_lock_held "$ida")" 1
-expect "bb: a person is added meanwhile" 0 fs --org bb person add --full-name "Goes in B"
+expect "bb: a person is added meanwhile (a sealed field: its id taken before the insert)" 0 fs --org bb person add --full-name "Goes in B" --phone "+90 555 000 0000"
 expect "bb: a payment" 0 fs --org bb payment add --person-id "$pb" --payer-kind employer --payer-name X \
 	--paid-on 2012-03-01 --amount 5.00 --idempotency-key bb-1
 expect "bb: a transfer (bb's own chain)" 0 fs --org bb contribute --fund "$fb" --amount 3.00 --id b-1
@@ -143,6 +143,22 @@ same "and the chains interleave (so that means something)" "$(q "SELECT count(*)
 	(SELECT k.hash FROM transfers k WHERE k.seq < t.seq ORDER BY k.seq DESC LIMIT 1)")" t
 same "each organization's custody events follow its own chain" "$(q "SELECT count(*) FROM evidence_custody t WHERE t.prev_hash IS DISTINCT FROM
 	coalesce((SELECT k.hash FROM evidence_custody k WHERE k.org_id = t.org_id AND k.seq < t.seq ORDER BY k.seq DESC LIMIT 1), '\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea)")" 0
+expect "verify holds" 0 fs verify
+
+# accounts are journaled in the system's log: organizations' writers that both journal one take its lock in turn
+pids=
+for i in $(seq 1 4); do
+	FAIRSHARE_PASSWORD=member-pass-xx fs --org aa user add ua$i --role viewer >"$T/ua$i.out" 2>&1 &
+	pids="$pids $!"
+	FAIRSHARE_PASSWORD=member-pass-xx fs --org bb user add ub$i --role viewer >"$T/ub$i.out" 2>&1 &
+	pids="$pids $!"
+done
+# shellcheck disable=SC2086
+wait $pids
+same "8 accounts added in two organizations at once: no error" "$(cat "$T"/ua*.out "$T"/ub*.out | grep -c 'fairshare:')" 0
+same "all of them" "$(q "SELECT count(*) FROM users WHERE username ~ '^u[ab][0-9]\$'")" 8
+same "the system's log is one chain" "$(q "SELECT count(*) FROM journal j WHERE org_id = 0 AND j.prev_hash IS DISTINCT FROM
+	coalesce((SELECT k.hash FROM journal k WHERE k.org_id = 0 AND k.seq < j.seq ORDER BY k.seq DESC LIMIT 1), '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea)")" 0
 expect "verify holds" 0 fs verify
 
 # ---- 4. retries and approvals under concurrency, while the other organization writes ----
