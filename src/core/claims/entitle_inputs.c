@@ -7,7 +7,7 @@
  * claims compute compares the two on every employment. */
 #include "entitle_int.h"
 
-#include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 /* A text JSON writes as it is: printable ASCII without '"' or '\\'. */
@@ -19,26 +19,91 @@ static int plain(const char *s)
 	return 1;
 }
 
+/* A writer into a fixed buffer: pieces appended, overflow remembered. */
+struct out {
+	char *p;
+	size_t n, len;
+	int over;
+};
+
+static void add(struct out *o, const char *s)
+{
+	size_t k = strlen(s);
+	if (o->len + k >= o->n) {
+		o->over = 1;
+		return;
+	}
+	memcpy(o->p + o->len, s, k);
+	o->len += k;
+}
+
+static void addi(struct out *o, int64_t v)
+{
+	char d[24], *e = d + sizeof(d) - 1;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	*e = '\0';
+	do
+		*--e = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--e = '-';
+	add(o, e);
+}
+
+static void key(struct out *o, const char *k)
+{
+	add(o, o->len > 1 ? ",\"" : "\"");
+	add(o, k);
+	add(o, "\":");
+}
+
+static void keyi(struct out *o, const char *k, int64_t v)
+{
+	key(o, k);
+	addi(o, v);
+}
+
+static void keys(struct out *o, const char *k, const char *v)
+{
+	key(o, k);
+	add(o, "\"");
+	add(o, v);
+	add(o, "\"");
+}
+
 size_t fs_entitle_inputs_text(const struct fs_entitle_in *in, char *buf, size_t n)
 {
 	if (json_object_size(in->conventions) || !plain(in->jurisdiction) || !plain(in->reason))
 		return 0;
-	char h[11], t[11], hours[32], opt1[48] = "", opt2[40] = "", opt3[48] = "";
+	char h[11], t[11], hours[32];
 	fs_date_format(in->hired, h);
 	fs_date_format(in->terminated, t);
 	fs_money_format(in->overtime_hours_x100, 2, hours);
+	struct out o = {buf, n, 0, 0};
+	add(&o, "{"); /* the keys in jansson's sorted order */
 	if (in->has_accruals)
-		snprintf(opt1, sizeof(opt1), "\"accruals_12m_minor\":%lld,", (long long)in->accruals_minor);
+		keyi(&o, "accruals_12m_minor", in->accruals_minor);
+	keyi(&o, "age", in->age);
+	keyi(&o, "benefits_minor", in->benefits_minor);
 	if (in->days_worked)
-		snprintf(opt2, sizeof(opt2), "\"days_worked_12m\":%lld,", (long long)in->days_worked);
+		keyi(&o, "days_worked_12m", in->days_worked);
+	keys(&o, "hired", h);
+	keys(&o, "jurisdiction", in->jurisdiction);
+	key(&o, "notice_served");
+	add(&o, in->notice_served ? "true" : "false");
+	keys(&o, "overtime_hours", hours);
 	if (in->period_days)
-		snprintf(opt3, sizeof(opt3), "\"period_working_days\":%lld,", (long long)in->period_days);
-	int len = snprintf(buf, n,
-			   "{%s\"age\":%lld,\"benefits_minor\":%lld,%s\"hired\":\"%s\",\"jurisdiction\":\"%s\","
-			   "\"notice_served\":%s,\"overtime_hours\":\"%s\",%s\"reason\":\"%s\",\"terminated\":\"%s\","
-			   "\"underground\":%s,\"unpaid_months\":%lld,\"unused_leave_days\":%lld,\"wage_minor\":%lld}",
-			   opt1, (long long)in->age, (long long)in->benefits_minor, opt2, h, in->jurisdiction,
-			   in->notice_served ? "true" : "false", hours, opt3, in->reason, t, in->underground ? "true" : "false",
-			   (long long)in->unpaid_months, (long long)in->unused_leave_days, (long long)in->wage_minor);
-	return len > 0 && (size_t)len < n ? (size_t)len : 0;
+		keyi(&o, "period_working_days", in->period_days);
+	keys(&o, "reason", in->reason);
+	keys(&o, "terminated", t);
+	key(&o, "underground");
+	add(&o, in->underground ? "true" : "false");
+	keyi(&o, "unpaid_months", in->unpaid_months);
+	keyi(&o, "unused_leave_days", in->unused_leave_days);
+	keyi(&o, "wage_minor", in->wage_minor);
+	add(&o, "}");
+	if (o.over)
+		return 0;
+	buf[o.len] = '\0';
+	return o.len;
 }
