@@ -179,7 +179,7 @@ static int cmp_id(const void *a, const void *b)
 
 static int has_claims(const struct compute *c, int64_t eid)
 {
-	return bsearch(&eid, c->owning, c->nowning, sizeof(int64_t), cmp_id) != NULL;
+	return c->nowning && bsearch(&eid, c->owning, c->nowning, sizeof(int64_t), cmp_id) != NULL;
 }
 
 static int compute_cb(void *p, const struct fs_value *v)
