@@ -82,7 +82,9 @@ static const char *vtext(const struct fs_value *v, char *buf, size_t n)
 {
 	if (v->type != FS_VTEXT)
 		return NULL;
-	snprintf(buf, n, "%.*s", (int)v->n, (const char *)v->p);
+	size_t k = v->n < n ? v->n : n - 1; /* cut as "%.*s" into n bytes would */
+	memcpy(buf, v->p, k);
+	buf[k] = '\0';
 	return buf;
 }
 
@@ -100,10 +102,6 @@ static int store_component(struct compute *c, int64_t person, int64_t employment
 		c->unchanged++;
 		return 0;
 	}
-	char amount_s[32], pid[24], eid[24];
-	fs_money_format(amount, 2, amount_s);
-	snprintf(pid, sizeof(pid), "%lld", (long long)person);
-	snprintf(eid, sizeof(eid), "%lld", (long long)employment);
 	if (!old) {
 		/* A new claim: the person and employment are known good and the inputs
 		 * were just made. The columns every component of an employment shares
@@ -148,6 +146,8 @@ static int store_component(struct compute *c, int64_t person, int64_t employment
 	if (!c->o->apply)
 		return 0;
 	c->applied++;
+	char amount_s[32];
+	fs_money_format(amount, 2, amount_s);
 	struct fs_kv kv[] = {{"amount", amount_s}, {"rules_version", version}, {"inputs", inputs}, {"limitation_date", limitation}};
 	return fs_update(c->ctx, c->ce, old->id, kv, sizeof(kv) / sizeof(kv[0]), c->err);
 }

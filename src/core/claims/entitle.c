@@ -128,6 +128,11 @@ static struct service service_of(fs_date hired, fs_date terminated)
 {
 	struct service s = {0};
 	fs_date end = terminated + 1; /* both days counted */
+	int hy, ey, m, d;
+	fs_date_to_ymd(hired, &hy, &m, &d);
+	fs_date_to_ymd(end, &ey, &m, &d);
+	if (ey - hy > 1) /* hired + (ey - hy - 1) years falls in the year before end's: counted at once */
+		s.years = ey - hy - 1;
 	while (ent_add_months(hired, 12 * (s.years + 1)) <= end)
 		s.years++;
 	while (ent_add_months(hired, 12 * s.years + s.months + 1) <= end)
