@@ -4,6 +4,7 @@
  * What is paid of them, the watch and a worker's statement: watch.c. */
 #include "internal.h"
 #include "rules.h"
+#include "entitle_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,18 @@ struct compute {
 	int rc;
 	struct existing *ex;
 	size_t nex;
+	int col[12];         /* the employment's columns compute reads (COLS below) */
+	int64_t *owning;     /* employments that have computed claims already, ascending */
+	size_t nowning, cap;
+	struct fs_rec tmpl;  /* the current employment's claim: its columns but kind and amount */
+	int64_t tmpl_emp;    /* the employment tmpl is for (0: none) */
+	const char *tmpl_version;
 };
+
+/* The employment's columns compute reads, in the order of struct compute's col. */
+static const char *const COLS[] = {"person_id", "terminated", "termination_reason", "hired", "wage_minor", "benefits_minor",
+				   "accruals_12m_minor", "unused_leave_days", "days_worked_12m", "underground", "notice_served"};
+enum { C_PERSON, C_TERMINATED, C_REASON, C_HIRED, C_WAGE, C_BENEFITS, C_ACCRUALS, C_LEAVE, C_DAYS, C_UNDERGROUND, C_NOTICE };
 
 static int existing_cb(void *p, const struct fs_value *v)
 {
@@ -70,7 +82,9 @@ static const char *vtext(const struct fs_value *v, char *buf, size_t n)
 {
 	if (v->type != FS_VTEXT)
 		return NULL;
-	snprintf(buf, n, "%.*s", (int)v->n, (const char *)v->p);
+	size_t k = v->n < n ? v->n : n - 1; /* cut as "%.*s" into n bytes would */
+	memcpy(buf, v->p, k);
+	buf[k] = '\0';
 	return buf;
 }
 
@@ -88,23 +102,35 @@ static int store_component(struct compute *c, int64_t person, int64_t employment
 		c->unchanged++;
 		return 0;
 	}
-	char amount_s[32], pid[24], eid[24];
-	fs_money_format(amount, 2, amount_s);
-	snprintf(pid, sizeof(pid), "%lld", (long long)person);
-	snprintf(eid, sizeof(eid), "%lld", (long long)employment);
 	if (!old) {
 		/* A new claim: the person and employment are known good and the inputs
-		 * were just made, so the record is built directly. */
+		 * were just made. The columns every component of an employment shares
+		 * (currency, basis, rules version, inputs, deadline) are parsed and
+		 * checked once, into tmpl; each claim copies them and sets its kind
+		 * and amount, then is finished and checked as any claim. */
 		c->created++;
+		int rc = 0;
+		if (c->tmpl_emp != employment || c->tmpl_version != version) {
+			rec_done(&c->tmpl);
+			rec_init(&c->tmpl, c->ce);
+			c->tmpl.trusted = 1;
+			c->tmpl_emp = 0;
+			rc = rec_set_int(&c->tmpl, "person_id", person) || rec_set_int(&c->tmpl, "employment_id", employment)
+				     ? FS_EINVAL : 0;
+			const char *const text[][2] = {{"currency", currency}, {"basis", "computed"}, {"rules_version", version},
+						       {"inputs", inputs}, {"limitation_date", limitation}};
+			for (size_t i = 0; !rc && i < sizeof(text) / sizeof(text[0]); i++)
+				rc = rec_set(c->ctx, &c->tmpl, text[i][0], text[i][1], c->err);
+			if (rc)
+				return rc;
+			c->tmpl_emp = employment;
+			c->tmpl_version = version;
+		}
 		struct fs_rec r;
 		rec_init(&r, c->ce);
 		r.trusted = 1;
-		int rc = rec_set_int(&r, "person_id", person) || rec_set_int(&r, "employment_id", employment) ||
-			 rec_set_int(&r, "amount", amount) ? FS_EINVAL : 0;
-		const char *const text[][2] = {{"kind", kind}, {"currency", currency}, {"basis", "computed"},
-					       {"rules_version", version}, {"inputs", inputs}, {"limitation_date", limitation}};
-		for (size_t i = 0; !rc && i < sizeof(text) / sizeof(text[0]); i++)
-			rc = rec_set(c->ctx, &r, text[i][0], text[i][1], c->err);
+		memcpy(r.v, c->tmpl.v, sizeof(r.v)); /* tmpl owns the text; r owns only what it sets */
+		rc = rec_set_int(&r, "amount", amount) ? FS_EINVAL : rec_set(c->ctx, &r, "kind", kind, c->err);
 		if (!rc)
 			rc = rec_finish(c->ctx, &r, 1, c->err);
 		if (!rc)
@@ -120,20 +146,51 @@ static int store_component(struct compute *c, int64_t person, int64_t employment
 	if (!c->o->apply)
 		return 0;
 	c->applied++;
+	char amount_s[32];
+	fs_money_format(amount, 2, amount_s);
 	struct fs_kv kv[] = {{"amount", amount_s}, {"rules_version", version}, {"inputs", inputs}, {"limitation_date", limitation}};
 	return fs_update(c->ctx, c->ce, old->id, kv, sizeof(kv) / sizeof(kv[0]), c->err);
+}
+
+/* The employments that have computed claims already (one pass, before the
+ * employments): the others need no look-up of their claims. */
+static int owning_cb(void *p, const struct fs_value *v)
+{
+	struct compute *c = p;
+	if (v[0].type != FS_VINT)
+		return 0;
+	if (c->nowning == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 1024;
+		int64_t *o = realloc(c->owning, cap * sizeof(*o));
+		if (!o)
+			return c->rc = FS_ENOMEM, 1;
+		c->owning = o;
+		c->cap = cap;
+	}
+	c->owning[c->nowning++] = v[0].i;
+	return 0;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int has_claims(const struct compute *c, int64_t eid)
+{
+	return c->nowning && bsearch(&eid, c->owning, c->nowning, sizeof(int64_t), cmp_id) != NULL;
 }
 
 static int compute_cb(void *p, const struct fs_value *v)
 {
 	struct compute *c = p;
-	const struct fs_entity *ee = c->ee;
-	int64_t eid = v[0].i, person = v[ee->col_of[fs_field_index(ee, "person_id")]].i;
-#define COL(name) (&v[ee->col_of[fs_field_index(ee, name)]])
+	int64_t eid = v[0].i, person = v[c->col[C_PERSON]].i;
+#define COL(k) (&v[c->col[k]])
 	char hired[16], terminated[16], reason[40], buf[32];
 	c->employments++;
-	const char *term = c->o->terminated ? c->o->terminated : vtext(COL("terminated"), terminated, sizeof(terminated));
-	const char *why = c->o->reason ? c->o->reason : vtext(COL("termination_reason"), reason, sizeof(reason));
+	const char *term = c->o->terminated ? c->o->terminated : vtext(COL(C_TERMINATED), terminated, sizeof(terminated));
+	const char *why = c->o->reason ? c->o->reason : vtext(COL(C_REASON), reason, sizeof(reason));
 	if (!term) {
 		c->skipped++;
 		return 0;
@@ -145,82 +202,91 @@ static int compute_cb(void *p, const struct fs_value *v)
 	in.quiet = 1;
 	int rc = fs_entitle_set(&in, "jurisdiction", c->ctx->org_country, &e);
 	if (!rc)
-		rc = fs_entitle_set(&in, "hired", vtext(COL("hired"), hired, sizeof(hired)), &e);
+		rc = fs_entitle_set(&in, "hired", vtext(COL(C_HIRED), hired, sizeof(hired)), &e);
 	if (!rc)
 		rc = fs_entitle_set(&in, "terminated", term, &e);
 	if (!rc && !why)
 		rc = fs_fail(&e, FS_EINVAL, "termination_reason", "the employment has no termination reason; give --reason");
 	if (!rc)
 		rc = fs_entitle_set(&in, "reason", why, &e);
-	if (!rc && COL("wage_minor")->type != FS_VINT)
+	if (!rc && COL(C_WAGE)->type != FS_VINT)
 		rc = fs_fail(&e, FS_EINVAL, "wage", "the employment has no wage");
 	if (!rc) {
-		fs_money_format(COL("wage_minor")->i, 2, buf);
+		fs_money_format(COL(C_WAGE)->i, 2, buf);
 		rc = fs_entitle_set(&in, "wage", buf, &e);
 	}
-	if (!rc && COL("benefits_minor")->type == FS_VINT) {
-		fs_money_format(COL("benefits_minor")->i, 2, buf);
+	if (!rc && COL(C_BENEFITS)->type == FS_VINT) {
+		fs_money_format(COL(C_BENEFITS)->i, 2, buf);
 		rc = fs_entitle_set(&in, "benefits", buf, &e);
 	}
-	if (!rc && COL("accruals_12m_minor")->type == FS_VINT) {
-		fs_money_format(COL("accruals_12m_minor")->i, 2, buf);
+	if (!rc && COL(C_ACCRUALS)->type == FS_VINT) {
+		fs_money_format(COL(C_ACCRUALS)->i, 2, buf);
 		rc = fs_entitle_set(&in, "accruals_12m", buf, &e);
 	}
-	if (!rc && COL("unused_leave_days")->type == FS_VINT) {
-		snprintf(buf, sizeof(buf), "%lld", (long long)COL("unused_leave_days")->i);
+	if (!rc && COL(C_LEAVE)->type == FS_VINT) {
+		snprintf(buf, sizeof(buf), "%lld", (long long)COL(C_LEAVE)->i);
 		rc = fs_entitle_set(&in, "unused_leave_days", buf, &e);
 	}
-	if (!rc && COL("days_worked_12m")->type == FS_VINT) {
-		snprintf(buf, sizeof(buf), "%lld", (long long)COL("days_worked_12m")->i);
+	if (!rc && COL(C_DAYS)->type == FS_VINT) {
+		snprintf(buf, sizeof(buf), "%lld", (long long)COL(C_DAYS)->i);
 		rc = fs_entitle_set(&in, "days_worked", buf, &e);
 	}
-		in.underground = COL("underground")->i != 0;
-	in.notice_served = COL("notice_served")->i != 0;
+	in.underground = COL(C_UNDERGROUND)->i != 0;
+	in.notice_served = COL(C_NOTICE)->i != 0;
 #undef COL
-	json_t *r = NULL;
+	struct fs_entitle_amounts am;
 	if (!rc)
-		rc = fs_entitle(&in, NULL, &r, &e);
+		rc = fs_entitle_amounts(&in, &am, &e);
 	fs_date deadline = 0;
 	if (!rc)
 		rc = fs_entitle_deadline(&in, &deadline, &e);
+	/* the inputs as the claim stores them (the as_of left out: the claim does
+	 * not change with the day it is looked at) */
+	char fast[1024], *inputs_s = NULL;
+	if (!rc && !fs_entitle_inputs_text(&in, fast, sizeof(fast)) && !(inputs_s = fs_entitle_inputs_json(&in)))
+		rc = fs_fail(&e, FS_ENOMEM, NULL, "out of memory");
+#if defined(__SANITIZE_ADDRESS__)
+	/* the test build: the fast text is the general path's, byte for byte */
+	if (!rc && !inputs_s) {
+		char *slow = fs_entitle_inputs_json(&in);
+		int same = slow && !strcmp(slow, fast);
+		free(slow);
+		if (!same)
+			rc = fs_fail(&e, FS_EINTEGRITY, "inputs", "the inputs' text differs from jansson's: %s", fast);
+	}
+#endif
 	fs_entitle_done(&in);
 	if (rc == FS_EINVAL) {
 		if (!c->first_error++)
 			fs_fail(c->err, FS_EINVAL, e.field, "employment %lld: %s", (long long)eid, e.message);
 		add_error(c, eid, person, &e);
-		json_decref(r);
+		free(inputs_s);
 		return 0;
 	}
 	if (rc) {
 		*c->err = e;
 		c->rc = rc;
-		json_decref(r);
+		free(inputs_s);
 		return 1;
 	}
+	const char *inputs = inputs_s ? inputs_s : fast;
 	/* the claims this employment has already */
-	static const char *const cols[] = {"id", "kind", "amount_minor", "rules_version", "inputs"};
-	struct fs_filter f[2] = {{"employment_id", FS_EQ, fs_vint(eid)}, {"basis", FS_EQ, fs_vtext("computed")}};
-	struct fs_query q = {.table = &c->ce->table, .filters = f, .nfilters = 2, .columns = cols, .ncolumns = 5};
-	c->rc = fs_store_select(c->ctx->st, &q, existing_cb, c, c->err);
-	json_t *inputs = json_object_get(r, "inputs");
-	json_object_del(inputs, "as_of"); /* the claim does not change with the day it is looked at */
-	char *inputs_s = json_dumps(inputs, JSON_COMPACT | JSON_SORT_KEYS);
+	if (has_claims(c, eid)) {
+		static const char *const cols[] = {"id", "kind", "amount_minor", "rules_version", "inputs"};
+		struct fs_filter f[2] = {{"employment_id", FS_EQ, fs_vint(eid)}, {"basis", FS_EQ, fs_vtext("computed")}};
+		struct fs_query q = {.table = &c->ce->table, .filters = f, .nfilters = 2, .columns = cols, .ncolumns = 5};
+		c->rc = fs_store_select(c->ctx->st, &q, existing_cb, c, c->err);
+	}
 	char limitation[11];
 	fs_date_format(deadline, limitation);
-	const char *kind;
-	json_t *amount;
-	json_object_foreach(json_object_get(r, "components"), kind, amount) {
-		if (c->rc || c->first_error)
-			break;
-		if (!strcmp(kind, "penalty"))
+	for (size_t i = 0; i < am.n && !c->rc && !c->first_error; i++) {
+		if (!strcmp(am.kind[i], "penalty"))
 			continue; /* grows by the day: shown by the statement, not stored */
-		c->rc = store_component(c, person, eid, kind, json_integer_value(amount),
-					json_string_value(json_object_get(r, "rules_version")), inputs_s,
-					json_string_value(json_object_get(r, "currency")), limitation);
+		c->rc = store_component(c, person, eid, am.kind[i], am.amount[i], am.rules_version, inputs, am.currency,
+					limitation);
 	}
 	free(inputs_s);
 	free_existing(c);
-	json_decref(r);
 	return c->rc != 0;
 }
 
@@ -251,10 +317,20 @@ int fs_claims_compute(struct fs_ctx *ctx, const struct fs_compute_opts *o, json_
 	struct compute c = {.ctx = ctx, .o = o, .err = err, .ee = fs_entity_find("employment"), .ce = fs_entity_find("claim")};
 	c.diffs = json_array();
 	c.errors = json_array();
+	for (size_t i = 0; i < sizeof(COLS) / sizeof(COLS[0]); i++)
+		c.col[i] = c.ee->col_of[fs_field_index(c.ee, COLS[i])];
 	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"workplace_id", FS_EQ, fs_vint(o->workplace_id)}};
 	struct fs_query q = {.table = &c.ee->table, .filters = f, .nfilters = 2};
+	static const char *const ocols[] = {"employment_id"};
+	struct fs_filter of[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"basis", FS_EQ, fs_vtext("computed")}};
+	struct fs_query oq = {.table = &c.ce->table, .filters = of, .nfilters = 2, .columns = ocols, .ncolumns = 1};
 	if (!(rc = fs_tx_begin(ctx, err))) {
-		if (!(rc = fs_batch_begin(ctx, "claims compute", err)))
+		if (!(rc = fs_store_select(ctx->st, &oq, owning_cb, &c, err)) && !(rc = c.rc)) {
+			if (c.nowning)
+				qsort(c.owning, c.nowning, sizeof(int64_t), cmp_id);
+			rc = fs_batch_begin(ctx, "claims compute", err);
+		}
+		if (!rc)
 			rc = fs_store_select(ctx->st, &q, compute_cb, &c, err);
 		if (!rc)
 			rc = c.rc;
@@ -263,6 +339,8 @@ int fs_claims_compute(struct fs_ctx *ctx, const struct fs_compute_opts *o, json_
 		rc = fs_batch_end(ctx, rc, err);
 		rc = fs_tx_end(ctx, rc, rc ? NULL : err);
 	}
+	free(c.owning);
+	rec_done(&c.tmpl);
 	if (rc && rc != FS_EINVAL) {
 		json_decref(c.diffs);
 		json_decref(c.errors);

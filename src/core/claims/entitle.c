@@ -128,6 +128,11 @@ static struct service service_of(fs_date hired, fs_date terminated)
 {
 	struct service s = {0};
 	fs_date end = terminated + 1; /* both days counted */
+	int hy, ey, m, d;
+	fs_date_to_ymd(hired, &hy, &m, &d);
+	fs_date_to_ymd(end, &ey, &m, &d);
+	if (ey - hy > 1) /* hired + (ey - hy - 1) years falls in the year before end's: counted at once */
+		s.years = ey - hy - 1;
 	while (ent_add_months(hired, 12 * (s.years + 1)) <= end)
 		s.years++;
 	while (ent_add_months(hired, 12 * s.years + s.months + 1) <= end)
@@ -351,14 +356,21 @@ static json_t *inputs_json(const struct fs_entitle_in *in)
 	return j;
 }
 
-int fs_entitle(const struct fs_entitle_in *in, const char *lang, json_t **ret, struct fs_error *err)
+char *fs_entitle_inputs_json(const struct fs_entitle_in *in)
 {
-	static const char *const langs[] = {"en", "tr", "ru", "kk", NULL};
-	size_t li = 0;
-	while (lang && langs[li] && strcmp(langs[li], lang))
-		li++;
-	if (lang && !langs[li])
-		return fs_fail(err, FS_EINVAL, "lang", "'%.8s' is not a language of fairshare (en, tr, ru, kk)", lang);
+	json_t *j = inputs_json(in);
+	json_object_del(j, "as_of"); /* a claim does not change with the day it is looked at */
+	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(j);
+	return s;
+}
+
+/* The calculation fs_entitle and fs_entitle_amounts share: the inputs checked,
+ * the service counted and every component computed into c->amount (in the rule
+ * set's order). The steps are written only when the caller wants them (quiet
+ * off: c->steps etc. made by the caller). */
+static int calc_run(struct calc *c, const struct fs_entitle_in *in, struct fs_error *err)
+{
 	if (!in->jurisdiction[0])
 		return fs_fail(err, FS_EINVAL, "jurisdiction", "give the jurisdiction (%s)", fs_rules_available());
 	const struct fs_rules *r;
@@ -395,35 +407,78 @@ int fs_entitle(const struct fs_entitle_in *in, const char *lang, json_t **ret, s
 			return fs_fail(err, FS_EINVAL, "convention", "'%s=%s' is not a convention of %s", name, json_string_value(cv),
 				       r->version);
 	}
-	struct calc c = {.r = r, .in = in, .lang = lang ? lang : "en", .err = err};
+	c->r = r;
+	c->in = in;
+	c->err = err;
+	c->cal = service_of(in->hired, in->terminated);
+	c->days365 = !strcmp(fs_rules_convention(r, "service_counting", in->conventions) ?: "", "days_365");
+	if (c->days365)
+		STEP(c, "service", "service_365", json_pack("{s:o,s:o,s:I,s:I,s:I}", "hired", ent_date(in->hired), "terminated",
+							    ent_date(in->terminated), "total_days", (json_int_t)c->cal.total_days,
+							    "years", (json_int_t)(c->cal.total_days / 365), "days",
+							    (json_int_t)(c->cal.total_days % 365)), NULL);
+	else
+		STEP(c, "service", "service", json_pack("{s:o,s:o,s:i,s:i,s:i}", "hired", ent_date(in->hired), "terminated",
+							ent_date(in->terminated), "years", c->cal.years, "months", c->cal.months,
+							"days", c->cal.days), NULL);
+	json_t *comp;
+	json_object_foreach(json_object_get(r->root, "components"), name, comp) {
+		int64_t amount = 0;
+		if (c->ncomp == ENT_MAX_COMPONENTS)
+			return fs_fail(err, FS_EINVAL, "rules", "rules %s have more than %d components", r->version, ENT_MAX_COMPONENTS);
+		const char *method = json_string_value(json_object_get(comp, "method"));
+		rc = method_by_name(method)(c, name, comp, &amount);
+		if (rc)
+			return rc;
+		if (strcmp(method, "kz_penalty")) {
+			if (__builtin_add_overflow(c->owed_at_termination, amount, &c->owed_at_termination))
+				return fs_fail(err, FS_EINVAL, name, "the amounts owed overflow");
+		}
+		if (amount == 0 && !strcmp(method, "months_of_wage"))
+			STEP(c, name, "zero", json_object(), ent_law(c, comp));
+		c->comp_name[c->ncomp] = name;
+		c->comp_amount[c->ncomp++] = amount;
+		if (__builtin_add_overflow(c->total, amount, &c->total))
+			return fs_fail(err, FS_EINVAL, name, "the total owed overflows");
+	}
+	return 0;
+}
+
+int fs_entitle_amounts(const struct fs_entitle_in *in, struct fs_entitle_amounts *out, struct fs_error *err)
+{
+	struct fs_entitle_in q = *in;
+	q.quiet = 1;
+	struct calc c = {0};
+	int rc = calc_run(&c, &q, err);
+	if (rc)
+		return rc;
+	out->rules_version = c.r->version;
+	out->currency = c.r->currency;
+	out->n = c.ncomp;
+	for (size_t i = 0; i < c.ncomp; i++) {
+		out->kind[i] = c.comp_name[i];
+		out->amount[i] = c.comp_amount[i];
+	}
+	return 0;
+}
+
+int fs_entitle(const struct fs_entitle_in *in, const char *lang, json_t **ret, struct fs_error *err)
+{
+	static const char *const langs[] = {"en", "tr", "ru", "kk", NULL};
+	size_t li = 0;
+	while (lang && langs[li] && strcmp(langs[li], lang))
+		li++;
+	if (lang && !langs[li])
+		return fs_fail(err, FS_EINVAL, "lang", "'%.8s' is not a language of fairshare (en, tr, ru, kk)", lang);
+	struct calc c = {.in = in, .lang = lang ? lang : "en", .err = err};
 	c.steps = json_array();
 	c.warnings = json_array();
 	c.codes = json_array();
 	c.components = json_object();
-	c.cal = service_of(in->hired, in->terminated);
-	c.days365 = !strcmp(fs_rules_convention(r, "service_counting", in->conventions) ?: "", "days_365");
-	if (c.days365)
-		STEP(&c, "service", "service_365", json_pack("{s:o,s:o,s:I,s:I,s:I}", "hired", ent_date(in->hired), "terminated",
-							     ent_date(in->terminated), "total_days", (json_int_t)c.cal.total_days,
-							     "years", (json_int_t)(c.cal.total_days / 365), "days",
-							     (json_int_t)(c.cal.total_days % 365)), NULL);
-	else
-		STEP(&c, "service", "service", json_pack("{s:o,s:o,s:i,s:i,s:i}", "hired", ent_date(in->hired), "terminated",
-							 ent_date(in->terminated), "years", c.cal.years, "months", c.cal.months,
-							 "days", c.cal.days), NULL);
-	json_t *comp;
-	json_object_foreach(json_object_get(r->root, "components"), name, comp) {
-		int64_t amount = 0;
-		rc = method_by_name(json_string_value(json_object_get(comp, "method")))(&c, name, comp, &amount);
-		if (rc)
-			break;
-		if (strcmp(json_string_value(json_object_get(comp, "method")), "kz_penalty"))
-			c.owed_at_termination += amount;
-		if (amount == 0 && !strcmp(json_string_value(json_object_get(comp, "method")), "months_of_wage"))
-			STEP(&c, name, "zero", json_object(), ent_law(&c, comp));
-		json_object_set_new(c.components, name, json_integer(amount));
-		c.total += amount;
-	}
+	int rc = calc_run(&c, in, err);
+	const struct fs_rules *r = c.r;
+	for (size_t k = 0; !rc && k < c.ncomp; k++)
+		json_object_set_new(c.components, c.comp_name[k], json_integer(c.comp_amount[k]));
 	c.limitation = NULL;
 	if (!rc) {
 		ent_limitation(&c);

@@ -9,6 +9,26 @@
 
 #include "util/money.h"
 
+#define ENT_MAX_COMPONENTS 16
+
+/* The amounts of a case without its explanation (claims compute): every
+ * component of the rule set, in its order, as fs_entitle computes them. The
+ * names and versions point into the loaded rule set. */
+struct fs_entitle_amounts {
+	const char *rules_version, *currency;
+	size_t n;
+	const char *kind[ENT_MAX_COMPONENTS];
+	int64_t amount[ENT_MAX_COMPONENTS];
+};
+int fs_entitle_amounts(const struct fs_entitle_in *in, struct fs_entitle_amounts *out, struct fs_error *err);
+/* The inputs of a case as a claim stores them: the same text as
+ * json_dumps(fs_entitle's "inputs" without "as_of", JSON_COMPACT | JSON_SORT_KEYS),
+ * written into buf without jansson. Its length; 0 when the case needs the
+ * general path (conventions, text that JSON escapes, too long for buf). */
+size_t fs_entitle_inputs_text(const struct fs_entitle_in *in, char *buf, size_t n);
+/* The same through jansson (the reference the fast text is checked against). */
+char *fs_entitle_inputs_json(const struct fs_entitle_in *in);
+
 struct service {
 	int years, months, days;
 	int64_t total_days;
@@ -25,6 +45,9 @@ struct calc {
 	int64_t owed_at_termination; /* KZ penalty principal */
 	json_t *limitation;          /* [{kind, months, deadline, status}] */
 	struct fs_error *err;
+	size_t ncomp; /* the components computed, in the rule set's order */
+	const char *comp_name[ENT_MAX_COMPONENTS];
+	int64_t comp_amount[ENT_MAX_COMPONENTS];
 };
 
 static inline int64_t ent_round_div(__int128 num, __int128 den)
