@@ -63,7 +63,7 @@ suite unit-guards "$build/tests/test_guards"
 suite unit-store "$build/tests/test_store"
 suite unit-pg-ddl "$build/tests/test_pg_ddl"
 suite unit-qr "$build/tests/test_qr"
-# one private PostgreSQL cluster for the run (tests/cli/pg.sh): t35, t42, t51 and
+# one private PostgreSQL cluster for the run (tests/cli/pg.sh): t35, t42, t51, t57 and
 # suites a second time on PostgreSQL ($FS_PG_SUITES: names (by default the twelve
 # below, each checked on PostgreSQL), "all" or "none"), each in a database of its
 # own. The PostgreSQL runs go one after the other after the SQLite runs
@@ -73,7 +73,7 @@ pg_suites=${FS_PG_SUITES:-t02-import t03-journal t04-claims t05-http t07-openapi
 . "$here/tests/cli/pg.sh"
 pgdir=$(mktemp -d /tmp/fs-pg-XXXXXX)
 pg_start "$pgdir" || echo "# no PostgreSQL cluster: t35 and the PostgreSQL runs will fail"
-[ "$pg_suites" = all ] && pg_suites=$(cd "$here/tests/cli" && ls t*.sh | sed 's/\.sh$//' | grep -v -e '^t35-pg$' -e '^t42-pg-' -e '^t51-pg-')
+[ "$pg_suites" = all ] && pg_suites=$(cd "$here/tests/cli" && ls t*.sh | sed 's/\.sh$//' | grep -v -e '^t35-pg$' -e '^t42-pg-' -e '^t51-pg-' -e '^t57-pg-')
 [ "$pg_suites" = none ] && pg_suites=
 pg_runs() {
 	local t0=$(date +%s)

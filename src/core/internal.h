@@ -224,9 +224,11 @@ int fs_journal_note(struct fs_ctx *ctx, const char *action, const struct fs_rec 
  * (action "custody", the event's seq and the chain head after it, in hex). */
 int fs_journal_custody(struct fs_ctx *ctx, int64_t evidence_id, int64_t custody_seq, const unsigned char head[32],
 		       struct fs_error *err);
-/* The latest custody anchor: 1 and *custody_seq, head when there is one, 0 when
- * none (a database from before anchoring), or an error. */
-int fs_journal_custody_anchor(struct fs_ctx *ctx, int64_t *custody_seq, char head_hex[65], struct fs_error *err);
+/* Each organization's latest custody anchor (its custody chain's: org_chains.c),
+ * given to cb in the order of the organizations' first anchors; none for an
+ * organization whose events are all from before anchoring. */
+typedef int (*fs_custody_anchor_cb)(void *ud, int64_t org, int64_t custody_seq, const char head_hex[65]);
+int fs_journal_custody_anchors(struct fs_ctx *ctx, fs_custody_anchor_cb cb, void *ud, struct fs_error *err);
 int fs_journal_transfers(struct fs_ctx *ctx, const struct fs_rec *fund, int64_t first_seq, int64_t last_seq,
 			 int64_t count, const unsigned char head[32], struct fs_error *err);
 extern const struct fs_table fs_transfers_table, fs_balances_table;
@@ -262,6 +264,22 @@ int fs_ledger_verify(struct fs_ctx *ctx, struct fs_buf *report, int64_t *problem
 int fs_journal_verify(struct fs_ctx *ctx, struct fs_verify_report *rep, struct fs_buf *text, struct fs_error *err);
 /* journal.c: the last entry of the old single chain (0: none) and its hash; later entries chain per log */
 int fs_journal_split(struct fs_ctx *ctx, int64_t *split, unsigned char old_head[32], struct fs_error *err);
+/* org_chains.c: the chains kept per organization (transfers, evidence custody):
+ * a row follows the newest earlier row of its organization, the first of each
+ * the old installation-wide chain's head (ending at the row meta split_key
+ * names). The head org's next row follows (zeros: none), in the caller's
+ * transaction (its organization's writers go one at a time). */
+int fs_org_chain_head(struct fs_ctx *ctx, const struct fs_table *t, const char *split_key, int64_t org,
+		      unsigned char head[32], struct fs_error *err);
+/* verify: walking a chain's rows in seq order, what each row must follow. */
+struct fs_org_chains;
+int fs_org_chains_open(struct fs_ctx *ctx, const char *split_key, struct fs_org_chains **ret, struct fs_error *err);
+const unsigned char *fs_org_chains_step(struct fs_org_chains *c, int64_t org, int64_t seq, const struct fs_value *hash,
+					unsigned char want[32]);
+void fs_org_chains_close(struct fs_org_chains *c);
+int64_t fs_org_chains_split(const struct fs_org_chains *c); /* where the old chain ends (0: none) */
+#define FS_TRANSFER_CHAINS "transfer_chains"
+#define FS_CUSTODY_CHAINS "custody_chains"
 /* The current UTC time as 2026-11-23T03:57:22.123Z (journal.c). */
 void fs_now_iso(char out[32]);
 /* Evidence files and custody chain, read-only (evidence.c). */

@@ -21,7 +21,7 @@ int fs_store_is_server(const char *path)
 }
 
 /* Generated INSERT/UPDATE statements, built once per table. */
-enum { SQL_INSERT, SQL_UPDATE, SQL_PUT, SQL_KINDS, SQL_SELECT = SQL_KINDS };
+enum { SQL_INSERT, SQL_UPDATE, SQL_PUT, SQL_INSERT_ID, SQL_KINDS, SQL_SELECT = SQL_KINDS };
 #define SQL_CACHE_SLOTS 128 /* distinct tables a process writes; fairshare has about 45 */
 
 struct fs_sql_cache {
@@ -161,14 +161,15 @@ static int build_sql(const struct fs_table *t, int kind, struct fs_buf *sql)
 			brc = fs_buf_cat(sql, i ? ", " : "", t->cols[i].name, NULL);
 		return brc ? brc : fs_buf_cat(sql, " FROM ", t->name, NULL);
 	}
-	if (kind == SQL_INSERT) {
+	if (kind == SQL_INSERT || kind == SQL_INSERT_ID) { /* the key too when it was taken before (fs_store_insert_id) */
+		size_t first = kind == SQL_INSERT_ID ? 0 : 1;
 		brc = fs_buf_cat(sql, "INSERT INTO ", t->name, " (", NULL);
-		for (size_t i = 1; i < t->ncols && !brc; i++)
-			brc = fs_buf_cat(sql, i > 1 ? ", " : "", t->cols[i].name, NULL);
+		for (size_t i = first; i < t->ncols && !brc; i++)
+			brc = fs_buf_cat(sql, i > first ? ", " : "", t->cols[i].name, NULL);
 		if (!brc)
 			brc = fs_buf_adds(sql, ") VALUES (");
-		for (size_t i = 1; i < t->ncols && !brc; i++)
-			brc = fs_buf_cat(sql, i > 1 ? ", :" : ":", t->cols[i].name, NULL);
+		for (size_t i = first; i < t->ncols && !brc; i++)
+			brc = fs_buf_cat(sql, i > first ? ", :" : ":", t->cols[i].name, NULL);
 		return brc ? brc : fs_buf_adds(sql, ")");
 	}
 	if (kind == SQL_PUT) { /* portable upsert: SQLite 3.24+, PostgreSQL 9.5+ */
@@ -216,6 +217,33 @@ int fs_store_insert(struct fs_store *st, const struct fs_table *t, const struct 
 		return rc;
 	if (ret_id)
 		*ret_id = st->ops->last_insert_id(st);
+	return 0;
+}
+
+int fs_store_insert_id(struct fs_store *st, const struct fs_table *t, const struct fs_value *vals, struct fs_error *err)
+{
+	return run_cached(st, t, SQL_INSERT_ID, vals, 0, err);
+}
+
+int fs_store_next_id(struct fs_store *st, const struct fs_table *t, int64_t *id, struct fs_error *err)
+{
+	if (st->ops->next_id)
+		return st->ops->next_id(st, t->name, id, err);
+	struct fs_buf sql;
+	fs_buf_init(&sql, SQL_MAX);
+	int brc = fs_buf_addf(&sql, "SELECT %s FROM %s ORDER BY %s DESC LIMIT 1", t->cols[0].name, t->name, t->cols[0].name);
+	struct fs_stmt *s;
+	int rc = prepare_buf(st, &sql, brc, &s, err);
+	if (rc)
+		return rc;
+	int r = st->ops->step(s, err);
+	struct fs_value v = fs_vint(0);
+	if (r == 1)
+		st->ops->column(s, 0, &v);
+	st->ops->release(s);
+	if (r < 0)
+		return r;
+	*id = v.i + 1; /* SQLite's rule for a new rowid */
 	return 0;
 }
 

@@ -17,6 +17,13 @@
 #define FS_MIGRATION_JOURNAL_CHAINS                                                                                   \
 	"INSERT INTO meta (key, value) SELECT 'journal_chains', max(seq) || '' FROM journal HAVING count(*) > 0;\n"       \
 	"CREATE INDEX journal_log ON journal(org_id, seq);\n"
+/* one transfer chain and one custody chain per organization (below; PostgreSQL's
+ * form adds to it: store_pg_schema.c) */
+#define FS_MIGRATION_ORG_CHAINS                                                                                          \
+	"INSERT INTO meta (key, value) SELECT 'transfer_chains', max(seq) || '' FROM transfers HAVING count(*) > 0;\n"     \
+	"INSERT INTO meta (key, value) SELECT 'custody_chains', max(seq) || '' FROM evidence_custody HAVING count(*) > 0;\n" \
+	"CREATE INDEX transfers_chain ON transfers(org_id, seq);\n"                                                      \
+	"CREATE INDEX evidence_custody_chain ON evidence_custody(org_id, seq);\n"
 
 static const char *const fs_sqlite_migrations[] = {
 	/* 1: people register, journal, meta */
@@ -315,6 +322,14 @@ static const char *const fs_sqlite_migrations[] = {
 	 * a journal that had no entry) so verify goes on checking it; each log's head
 	 * is found by the index (journal.c) */
 	FS_MIGRATION_JOURNAL_CHAINS,
+	/* 27 (pgl15): one transfer chain and one custody chain per organization, as
+	 * the journal's (26): every transfer and custody event from here on follows
+	 * the newest earlier one of its organization, the first of each organization
+	 * the old installation-wide chain's head; where the old chains end is kept
+	 * (meta transfer_chains, custody_chains; none when empty) so verify goes on
+	 * checking them. On PostgreSQL the ids and journal numbers also come from
+	 * sequences (store_pg_schema.c): organizations' writers share no counter */
+	FS_MIGRATION_ORG_CHAINS,
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))

@@ -80,6 +80,21 @@ struct fs_store_ops {
 	int (*table_columns)(struct fs_store *st, const char *table, struct fs_buf *out, struct fs_error *err);
 	/* Names of the application's tables (not the engine's own), NUL-separated. */
 	int (*table_names)(struct fs_store *st, struct fs_buf *out, struct fs_error *err);
+	/* A new key for table's integer key column, taken before the insert (which
+	 * then names it: fs_store_insert_id). PostgreSQL: the table's sequence, so
+	 * that writers of different organizations need not queue for "the highest
+	 * plus one" (numbers of a rolled-back transaction are not reused: gaps). NULL:
+	 * the highest plus one (SQLite, one writer at a time). */
+	int (*next_id)(struct fs_store *st, const char *table, int64_t *id, struct fs_error *err);
+	/* In a write transaction of one organization, before it reads then writes
+	 * what is not that organization's alone: another log's chain (what >= 0: the
+	 * log of organization what, 0 the system's) or the installation's party keys
+	 * (-1). Other writers of the same thing wait until the commit. NULL: the
+	 * backend has one writer at a time. */
+	int (*lock_shared)(struct fs_store *st, int64_t what, struct fs_error *err);
+	/* After rows were copied in with their ids (fs_store_copy): the next ids go
+	 * past them. NULL: nothing to do (the highest plus one). */
+	int (*ids_reset)(struct fs_store *st, struct fs_error *err);
 	int schema_version; /* the newest schema this backend knows */
 };
 
@@ -142,6 +157,10 @@ int fs_table_col(const struct fs_table *t, const char *name); /* index or -1 */
 /* Insert vals[1..]; vals[0] (id) is ignored and the new id returned. */
 int fs_store_insert(struct fs_store *st, const struct fs_table *t, const struct fs_value *vals,
 		    int64_t *ret_id, struct fs_error *err);
+/* Insert vals[0..]: the key as given (taken before by fs_store_next_id). */
+int fs_store_insert_id(struct fs_store *st, const struct fs_table *t, const struct fs_value *vals, struct fs_error *err);
+/* The key the next insert into t gets: the backend's next_id, else the highest plus one. */
+int fs_store_next_id(struct fs_store *st, const struct fs_table *t, int64_t *id, struct fs_error *err);
 int fs_store_update(struct fs_store *st, const struct fs_table *t, const struct fs_value *vals,
 		    struct fs_error *err);
 /* Insert or replace the row whose key is vals[0] (for derived tables). */

@@ -105,6 +105,30 @@ static int copy_table(struct fs_store *from, struct fs_store *to, const char *ta
 	return rc;
 }
 
+/* Journal numbers from a sequence may skip (a rolled-back transaction's): a copy
+ * of such a journal keeps saying from where (meta journal_gaps, which verify
+ * reads); a journal copied into a store of sequences was gapless up to its end. */
+static int gaps_mark(struct fs_store *from, struct fs_store *to, struct fs_error *err)
+{
+	if (!from->ops->next_id && !to->ops->next_id)
+		return 0;
+	struct fs_buf v;
+	fs_buf_init(&v, 64);
+	int rc = fs_store_meta_get(to, "journal_gaps", &v, NULL);
+	fs_buf_done(&v);
+	if (rc != FS_ENOTFOUND)
+		return rc;
+	int64_t seq = 0;
+	unsigned char head[32];
+	if (!from->ops->next_id && (rc = fs_store_journal_head(from, &seq, head, err)))
+		return rc;
+	if (!from->ops->next_id && seq == 0)
+		return 0; /* nothing before the copy: the destination's own rule */
+	char n[24];
+	snprintf(n, sizeof(n), "%lld", (long long)seq);
+	return fs_store_meta_set(to, "journal_gaps", n, err);
+}
+
 int fs_store_copy(struct fs_store *from, struct fs_store *to, struct fs_error *err)
 {
 	struct fs_buf tables, theirs;
@@ -145,6 +169,10 @@ int fs_store_copy(struct fs_store *from, struct fs_store *to, struct fs_error *e
 	}
 	fs_buf_done(&tables);
 	fs_buf_done(&theirs);
+	if (!rc && to->ops->ids_reset) /* the rows came with their ids: new ones go past them */
+		rc = to->ops->ids_reset(to, err);
+	if (!rc)
+		rc = gaps_mark(from, to, err);
 	if (rc) {
 		to->ops->rollback(to);
 		return rc;

@@ -8,17 +8,20 @@
  * - a write transaction is READ COMMITTED under transaction-scoped advisory
  *   locks: its organization's (so writers of one organization go one at a time
  *   and every read-then-write check of that organization - idempotency keys, the
- *   two-person rule, no-negative balances - sees every earlier commit), shared
- *   with the installation's lock, and, from its first change or its first read of
- *   a chain's last row (the journal head, a transfer or custody log head, the
- *   highest id: "ORDER BY ... DESC LIMIT 1"), the chain lock, which keeps the
- *   installation-wide hash chains and ids in one order. A transaction of no
- *   organization takes the installation's lock alone (as SQLite's BEGIN
- *   IMMEDIATE): every other writer waits (doc/postgres.md, Concurrency);
+ *   two-person rule, no-negative balances, its log's, transfer and custody
+ *   chains' heads - sees every earlier commit), shared with the installation's
+ *   lock; what it shares with other organizations it locks when it needs it
+ *   (lock_shared: the system's log, the party keys). Ids and journal numbers come
+ *   from sequences (next_id), so organizations never queue for them. A
+ *   transaction of no organization takes the installation's lock alone (as
+ *   SQLite's BEGIN IMMEDIATE): every other writer waits (doc/postgres.md,
+ *   Concurrency);
  * - a read transaction is one REPEATABLE READ READ ONLY snapshot;
  * - a failing statement in a transaction fails alone (a savepoint around each
  *   change), as in SQLite, where the core may go on after a conflict;
- * - new ids are max(id)+1 (SQLite's rowid rule; DEFAULT fs_rowid(...));
+ * - new ids come from each table's sequence (identity column): taken before
+ *   the insert when the core needs them first (a seal names its row, a journal
+ *   entry's hash its number);
  * - text compares and sorts bytewise (COLLATE "C").
  * Statements are prepared once per connection (cached by SQL text), :name
  * parameters become $n; results come in binary and are typed by column type.
@@ -32,8 +35,8 @@
 
 #define PREP_SLOTS 256
 #define INSTALL_LOCK_KEY "7384502293001" /* the installation: shared by organizations' writers */
-#define CHAIN_LOCK_KEY "7384502293002"   /* the journal, the other chains and the ids */
-#define ORG_LOCK_CLASS "738450"          /* pg_advisory_xact_lock(ORG_LOCK_CLASS, org id) */
+#define ORG_LOCK_CLASS "738450"          /* pg_advisory_xact_lock(ORG_LOCK_CLASS, org id): its writers, its log */
+#define SHARED_LOCK_CLASS 738450         /* ... (class, 0): the system's log; (class, -1): the party keys */
 #define WRITE_WAIT "60s" /* many server processes queue for it: longer than SQLite's 10 s */
 
 enum { K_SELECT, K_DML, K_PRAGMA, K_OTHER };
@@ -45,7 +48,6 @@ struct pg_prep {
 	char **pnames;
 	int kind;
 	int returning; /* " RETURNING pk" appended: the row gives last_insert_id */
-	int last_row;  /* "... DESC LIMIT 1": a chain's head or the highest id (takes the chain lock) */
 	struct pg_prep *next;
 };
 
@@ -169,7 +171,7 @@ static int pg_begin_org(struct fs_store *base, int64_t org, struct fs_error *err
 			 "SELECT pg_advisory_xact_lock(" ORG_LOCK_CLASS ", %d)", (int)org);
 	else
 		snprintf(sql, sizeof(sql), "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = '" WRITE_WAIT "'; "
-			 "SELECT pg_advisory_xact_lock(" INSTALL_LOCK_KEY "); SELECT pg_advisory_xact_lock(" CHAIN_LOCK_KEY ")");
+			 "SELECT pg_advisory_xact_lock(" INSTALL_LOCK_KEY ")");
 	int rc = pg_exec(st, sql, err);
 	if (rc) {
 		pg_exec(st, "ROLLBACK", NULL);
@@ -178,7 +180,8 @@ static int pg_begin_org(struct fs_store *base, int64_t org, struct fs_error *err
 	st->in_tx = 1;
 	st->write_tx = 1;
 	st->dirty = 0;
-	st->chain_locked = org == 0;
+	st->tx_org = org;
+	st->nheld = 0;
 	return 0;
 }
 
@@ -187,13 +190,24 @@ static int pg_begin(struct fs_store *base, struct fs_error *err)
 	return pg_begin_org(base, 0, err);
 }
 
-/* Before a write transaction's first change or first read of a chain's head. */
-static int chain_lock(struct pg_store *st, struct fs_error *err)
+/* What an organization's writer shares with others, locked to the commit when
+ * it needs it: another log (what >= 0, the system's 0) or the party keys (-1).
+ * A transaction of the installation holds every writer off already. */
+static int pg_lock_shared(struct fs_store *base, int64_t what, struct fs_error *err)
 {
-	if (!st->write_tx || st->chain_locked)
+	struct pg_store *st = (struct pg_store *)base;
+	if (!st->write_tx || st->tx_org == 0 || what == st->tx_org)
 		return 0;
-	int rc = pg_exec(st, "SELECT pg_advisory_xact_lock(" CHAIN_LOCK_KEY ")", err);
-	st->chain_locked = !rc;
+	if (what < -1 || what > INT32_MAX)
+		return fs_fail(err, FS_EINVAL, NULL, "there is no log %lld", (long long)what);
+	for (int i = 0; i < st->nheld; i++)
+		if (st->held[i] == what)
+			return 0;
+	char sql[96];
+	snprintf(sql, sizeof(sql), "SELECT pg_advisory_xact_lock(%d, %d)", SHARED_LOCK_CLASS, (int)what);
+	int rc = pg_exec(st, sql, err);
+	if (!rc && st->nheld < (int)(sizeof(st->held) / sizeof(st->held[0])))
+		st->held[st->nheld++] = what;
 	return rc;
 }
 
@@ -216,10 +230,11 @@ static int pg_commit(struct fs_store *base, struct fs_error *err)
 	if (!st->in_tx)
 		return fs_fail(err, FS_ESTORE, NULL, "cannot commit - no transaction is active");
 	/* the data version moves with the data: readers see both or neither */
-	int rc = pg_exec(st, st->dirty ? "UPDATE fs_store_state SET data_version = data_version + 1; COMMIT" : "COMMIT", err);
+	/* a sequence, not a row: writers of different organizations never wait for each other's commit here */
+	int rc = pg_exec(st, st->dirty ? "SELECT nextval('fs_data_version'); COMMIT" : "COMMIT", err);
 	if (rc)
 		pg_exec(st, "ROLLBACK", NULL);
-	st->in_tx = st->write_tx = st->dirty = st->chain_locked = 0;
+	st->in_tx = st->write_tx = st->dirty = st->nheld = 0;
 	return rc;
 }
 
@@ -228,7 +243,7 @@ static void pg_rollback(struct fs_store *base)
 	struct pg_store *st = (struct pg_store *)base;
 	if (st->in_tx)
 		pg_exec(st, "ROLLBACK", NULL);
-	st->in_tx = st->write_tx = st->dirty = st->chain_locked = 0;
+	st->in_tx = st->write_tx = st->dirty = st->nheld = 0;
 }
 
 /* ---- statements ---- */
@@ -354,8 +369,6 @@ static int pg_prepare(struct fs_store *base, const char *sql, struct fs_stmt **r
 		free(upsert);
 		if (!rc && p->kind == K_DML)
 			p->returning = add_returning(st, sql, &q);
-		const char *d = strstr(sql, " DESC LIMIT 1");
-		p->last_row = p->kind == K_SELECT && d && (d[13] == '\0' || d[13] == ' ');
 		PGresult *r = NULL;
 		if (!rc && p->kind != K_PRAGMA) {
 			r = PQprepare(st->conn, p->name, q.data, 0, NULL);
@@ -478,14 +491,14 @@ static int pg_step(struct fs_stmt *s, struct fs_error *err)
 				return rc;
 			}
 		} else if (s->p->kind == K_DML && st->write_tx) { /* a failing change fails alone */
-			if ((rc = chain_lock(st, err)) || (rc = pg_exec(st, "SAVEPOINT fs_stmt", err)))
+			if ((rc = pg_exec(st, "SAVEPOINT fs_stmt", err)))
 				return rc;
 			rc = run(s, err);
 			pg_exec(st, rc ? "ROLLBACK TO SAVEPOINT fs_stmt; RELEASE SAVEPOINT fs_stmt" : "RELEASE SAVEPOINT fs_stmt",
 				NULL);
 			if (rc)
 				return rc;
-		} else if ((s->p->last_row && (rc = chain_lock(st, err))) || (rc = run(s, err))) {
+		} else if ((rc = run(s, err))) {
 			return rc;
 		}
 	}
@@ -554,6 +567,37 @@ static void pg_release(struct fs_stmt *s)
 	free(s);
 }
 
+/* The table's sequence (its identity column), for a key the core needs before the insert. */
+static int pg_next_id(struct fs_store *base, const char *table, int64_t *id, struct fs_error *err)
+{
+	struct pg_store *st = (struct pg_store *)base;
+	const char *seq = pg_seq_of(st, table);
+	if (!seq || !*seq)
+		return fs_fail(err, FS_ESTORE, NULL, "table %s has no sequence for its ids", table);
+	char sql[200];
+	snprintf(sql, sizeof(sql), "SELECT nextval('%s')", seq);
+	struct fs_stmt *s;
+	int rc = pg_prepare(base, sql, &s, err);
+	if (rc)
+		return rc;
+	int r = pg_step(s, err);
+	struct fs_value v = fs_vnull();
+	if (r == 1)
+		pg_column(s, 0, &v);
+	pg_release(s);
+	if (r < 0)
+		return r;
+	if (v.type != FS_VINT)
+		return fs_fail(err, FS_ESTORE, NULL, "the sequence of table %s gave no number", table);
+	*id = v.i;
+	return 0;
+}
+
+static int pg_store_ids_reset(struct fs_store *base, struct fs_error *err)
+{
+	return pg_ids_reset((struct pg_store *)base, err);
+}
+
 static int64_t pg_last_insert_id(struct fs_store *base)
 {
 	return ((struct pg_store *)base)->last_id;
@@ -565,7 +609,8 @@ static int64_t pg_changes(struct fs_store *base)
 }
 
 /* Changes whenever the database may have changed, as SQLite's PRAGMA data_version
- * does for any other connection: the counter fairshare's commits bump, and the
+ * does for any other connection: the counter fairshare's commits bump (a
+ * sequence: fs_store_state.data_version before schema 27), and the
  * current snapshot (xmin:xmax:in-progress xids), which moves when any transaction
  * that writes starts or ends - a change made by psql or any other client too, which
  * the counter alone would miss (a server's caches would keep a session ended or a
@@ -574,7 +619,8 @@ static int64_t pg_changes(struct fs_store *base)
 static int64_t pg_data_version(struct fs_store *base)
 {
 	struct pg_store *st = (struct pg_store *)base;
-	PGresult *r = PQexecParams(st->conn, "SELECT data_version, pg_current_snapshot()::text FROM fs_store_state", 0,
+	PGresult *r = PQexecParams(st->conn, "SELECT coalesce(pg_sequence_last_value(to_regclass('fs_data_version')), "
+				   "(SELECT data_version FROM fs_store_state)), pg_current_snapshot()::text", 0,
 				   NULL, NULL, NULL, NULL, 0);
 	int64_t v = -1;
 	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
@@ -608,6 +654,9 @@ const struct fs_store_ops fs_store_pg = {
 	.last_insert_id = pg_last_insert_id,
 	.changes = pg_changes,
 	.data_version = pg_data_version,
+	.next_id = pg_next_id,
+	.lock_shared = pg_lock_shared,
+	.ids_reset = pg_store_ids_reset,
 	.backup = pg_backup,
 	.check = pg_check,
 	.check_quick = pg_check_quick,

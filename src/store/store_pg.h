@@ -18,7 +18,9 @@ struct pg_store {
 	struct pg_pk *pks; /* tables with an integer key (after org_id): name -> key column */
 	size_t npks;
 	int in_tx, write_tx, dirty, readonly;
-	int chain_locked; /* the write transaction holds the chain lock */
+	int64_t tx_org;    /* the write transaction's organization (0: the installation's) */
+	int64_t held[8];   /* what lock_shared locked in it */
+	int nheld;
 	int64_t last_id, changes;
 };
 
@@ -31,8 +33,10 @@ int pg_fail_res(struct pg_store *st, PGresult *r, struct fs_error *err, const ch
 /* One SQLite migration in PostgreSQL's words (appended to out). */
 int pg_ddl(const char *in, struct fs_buf *out);
 int pg_migrate(struct pg_store *st, unsigned flags, struct fs_error *err);
+int pg_ids_reset(struct pg_store *st, struct fs_error *err); /* every id sequence past its table's highest id */
 int pg_pk_load(struct pg_store *st, struct fs_error *err);
 const char *pg_pk_of(struct pg_store *st, const char *table, size_t len, int *org);
+const char *pg_seq_of(struct pg_store *st, const char *table); /* its key's sequence, or NULL */
 void pg_pk_free(struct pg_store *st);
 int pg_backup(struct fs_store *base, const char *dest_path, struct fs_error *err);
 int pg_check(struct fs_store *base, struct fs_buf *report, struct fs_error *err);

@@ -10,7 +10,7 @@ usage: log_forge.py root DB ORG              the RFC 9162 root of ORG's log, fro
        log_forge.py rechain DB FROM_SEQ       the journal's chain recomputed from FROM_SEQ
        log_forge.py relog DB                  the Merkle logs rebuilt from the journal (leaves in packs of 16)
        log_forge.py relog-single DB           the same in the layout before packs (a leaf and every node a row)
-       log_forge.py retransfers DB FROM_SEQ   the ledger's chain recomputed from FROM_SEQ
+       log_forge.py retransfers DB FROM_SEQ   the ledger's chains recomputed from FROM_SEQ (one per organization)
        log_forge.py oldentry DB ENTITY TABLE ID ORG  (a database of one chain) the row journaled at its end
        log_forge.py checklog DB ORG            ORG's entries alone (DB may hold no other): every hash,
                                               its chain and its root ("ok N ROOT", else the first break)
@@ -173,14 +173,24 @@ def main():
         relog(db, single=True)
     elif cmd == "retransfers":
         start = int(sys.argv[3])
-        prev = db.execute("SELECT hash FROM transfers WHERE seq < ? ORDER BY seq DESC LIMIT 1", (start,)).fetchone()
-        prev = prev[0] if prev else bytes(32)
+        # one chain per organization after meta transfer_chains (the old installation-wide one up to it)
+        split = db.execute("SELECT value FROM meta WHERE key = 'transfer_chains'").fetchone()
+        split = int(split[0]) if split else 0
+
+        def prev_of(org, seq):
+            if seq <= split:
+                p = db.execute("SELECT hash FROM transfers WHERE seq < ? ORDER BY seq DESC LIMIT 1", (seq,)).fetchone()
+            else:
+                p = db.execute("SELECT hash FROM transfers WHERE org_id = ? AND seq > ? AND seq < ? ORDER BY seq DESC LIMIT 1",
+                               (org, split, seq)).fetchone()
+                if not p and split:
+                    p = db.execute("SELECT hash FROM transfers WHERE seq <= ? ORDER BY seq DESC LIMIT 1", (split,)).fetchone()
+            return p[0] if p else bytes(32)
         for r in db.execute("SELECT * FROM transfers WHERE seq >= ? ORDER BY seq", (start,)).fetchall():
             r = list(r)
-            r[17] = prev
+            r[17] = prev_of(r[2], r[0])
             r[18] = hash_values("transfers", r[1:18])
             db.execute("UPDATE transfers SET prev_hash = ?, hash = ? WHERE seq = ?", (r[17], r[18], r[0]))
-            prev = r[18]
     else:
         sys.exit("unknown command " + cmd)
     db.commit()

@@ -61,12 +61,12 @@ printf 'full_name,national_id\nNew One,\nDup,10000000146\n' >"$T/p.csv"
 expect "an import with a row in conflict goes on past it" 0 fs import people "$T/p.csv"
 same "the new row is in" "$(q "SELECT count(*) FROM people WHERE full_name = 'New One'")" 1
 expect "verify" 0 fs verify
-v1=$(q "SELECT data_version FROM fs_store_state")
+v1=$(q "SELECT last_value FROM fs_data_version")
 fs person add --full-name "Third Person" >/dev/null
-v2=$(q "SELECT data_version FROM fs_store_state")
+v2=$(q "SELECT last_value FROM fs_data_version")
 [ "$v2" -gt "$v1" ] && ok "a write moves the data version ($v1 -> $v2)" || notok "a write moves the data version ($v1 -> $v2)"
 fs person list >/dev/null
-same "a read does not" "$(q "SELECT data_version FROM fs_store_state")" "$v2"
+same "a read does not" "$(q "SELECT last_value FROM fs_data_version")" "$v2"
 
 # ---- backup: a SQLite file in one snapshot ----
 expect "backup of a PostgreSQL installation" 0 fs backup "$T/b.db"

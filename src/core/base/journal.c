@@ -80,36 +80,55 @@ int fs_journal_custody(struct fs_ctx *ctx, int64_t evidence_id, int64_t custody_
 	return rc;
 }
 
-struct anchor_ud {
-	int64_t *seq;
-	char *head_hex;
-	int found;
+struct anchor {
+	int64_t org, seq;
+	char head_hex[65];
 };
 
+struct anchor_ud {
+	struct anchor *a;
+	size_t n, cap;
+	int rc;
+};
+
+/* the newest anchor of each organization (entries come newest first) */
 static int anchor_cb(void *p, const struct fs_value *v)
 {
 	struct anchor_ud *u = p;
+	int64_t org = v[1].type == FS_VINT ? v[1].i : 0;
+	for (size_t i = 0; i < u->n; i++)
+		if (u->a[i].org == org)
+			return 0;
 	json_t *j = v[0].type == FS_VTEXT ? json_loadb(v[0].p, v[0].n, 0, NULL) : NULL;
 	const char *hex = json_string_value(json_object_get(j, "head"));
 	if (hex && strlen(hex) == 64) {
-		memcpy(u->head_hex, hex, 65);
-		*u->seq = json_integer_value(json_object_get(j, "custody_seq"));
-		u->found = 1;
+		if (fs_grow(&u->a, &u->cap, u->n, sizeof(*u->a), 8)) {
+			json_decref(j);
+			return u->rc = FS_ENOMEM, 1;
+		}
+		struct anchor *a = &u->a[u->n++];
+		a->org = org;
+		a->seq = json_integer_value(json_object_get(j, "custody_seq"));
+		memcpy(a->head_hex, hex, 65);
 	}
 	json_decref(j);
-	return 1;
+	return 0;
 }
 
-int fs_journal_custody_anchor(struct fs_ctx *ctx, int64_t *custody_seq, char head_hex[65], struct fs_error *err)
+int fs_journal_custody_anchors(struct fs_ctx *ctx, fs_custody_anchor_cb cb, void *ud, struct fs_error *err)
 {
 	struct fs_filter f = {"action", FS_EQ, fs_vtext("custody")};
-	static const char *const cols[] = {"after_json"};
+	static const char *const cols[] = {"after_json", "org_id"};
 	struct fs_query q = {.table = &fs_journal_table, .filters = &f, .nfilters = 1, .order_by = "seq", .descending = 1,
-			     .limit = 1, .columns = cols, .ncolumns = 1};
-	struct anchor_ud u = {custody_seq, head_hex, 0};
-	*custody_seq = 0;
+			     .columns = cols, .ncolumns = 2};
+	struct anchor_ud u = {0};
 	int rc = fs_store_select(ctx->st, &q, anchor_cb, &u, err);
-	return rc ? rc : u.found;
+	if (!rc)
+		rc = u.rc;
+	for (size_t i = 0; !rc && i < u.n; i++)
+		rc = cb(ud, u.a[i].org, u.a[i].seq, u.a[i].head_hex);
+	free(u.a);
+	return rc;
 }
 
 /* The point where the one chain of the landed databases ends (migration 26 wrote
@@ -161,13 +180,16 @@ static int hash_cb(void *p, const struct fs_value *v)
 
 /* The newest entry of log org (after the split), else the old chain's head: what
  * the next entry of org follows. The journal's newest entry (any log) gives the
- * next number. Read once per transaction and log; on PostgreSQL reading a log's
- * head takes that log's chain lock (store_pg.c). */
+ * next number where the store has no sequence for it (SQLite: one writer at a
+ * time). Read once per transaction and log; a log not the transaction's own
+ * organization's (the system's) is locked first (lock_shared: PostgreSQL). */
 static int chain_head(struct fs_ctx *ctx, int64_t org, struct fs_error *err)
 {
 	int rc;
 	if (!ctx->head_valid) {
-		if ((rc = fs_store_journal_head(ctx->st, &ctx->head_seq, ctx->head_hash, err)) ||
+		ctx->head_seq = 0;
+		memset(ctx->head_hash, 0, sizeof(ctx->head_hash));
+		if ((!ctx->st->ops->next_id && (rc = fs_store_journal_head(ctx->st, &ctx->head_seq, ctx->head_hash, err))) ||
 		    (rc = fs_journal_split(ctx, &ctx->chain_split, ctx->chain_old, err)))
 			return rc;
 		ctx->chain_org = -1;
@@ -176,6 +198,8 @@ static int chain_head(struct fs_ctx *ctx, int64_t org, struct fs_error *err)
 	if (ctx->chain_org == org)
 		return 0;
 	ctx->chain_org = -1;
+	if (ctx->st->ops->lock_shared && (rc = ctx->st->ops->lock_shared(ctx->st, org, err)))
+		return rc;
 	memcpy(ctx->chain_hash, ctx->chain_old, FS_HASH_BYTES);
 	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(org)}, {"seq", FS_GE, fs_vint(ctx->chain_split + 1)}};
 	static const char *const cols[] = {"hash"};
@@ -209,7 +233,12 @@ static int journal_entry(struct fs_ctx *ctx, const char *action, const struct fs
 	if (after)
 		fs_hash_values(e->table.name, after->v, e->table.ncols, row_hash);
 	struct fs_value v[FS_J_NCOLS];
-	int64_t seq = ctx->head_seq + 1;
+	int64_t seq = ctx->head_seq + 1; /* a sequence's number where the store has one: taken under the log's lock */
+	if (ctx->st->ops->next_id && !jrc && (rc = fs_store_next_id(ctx->st, &fs_journal_table, &seq, err))) {
+		fs_buf_done(&bj);
+		fs_buf_done(&aj);
+		return rc;
+	}
 	v[FS_J_SEQ] = fs_vint(seq);
 	v[FS_J_TS] = fs_vtext(ts);
 	v[FS_J_ACTOR] = fs_vtext(ctx->actor);
@@ -224,8 +253,10 @@ static int journal_entry(struct fs_ctx *ctx, const char *action, const struct fs
 	v[FS_J_PREV_HASH] = fs_vblob(ctx->chain_hash, FS_HASH_BYTES); /* the entry before it in its own log */
 	fs_hash_values("journal", v, FS_J_HASH, hash);
 	v[FS_J_HASH] = fs_vblob(hash, sizeof(hash));
-	int64_t got;
-	rc = jrc ? fs_fail(err, FS_ENOMEM, NULL, "out of memory") : fs_store_insert(ctx->st, &fs_journal_table, v, &got, err);
+	int64_t got = seq;
+	rc = jrc ? fs_fail(err, FS_ENOMEM, NULL, "out of memory")
+	    : ctx->st->ops->next_id ? fs_store_insert_id(ctx->st, &fs_journal_table, v, err)
+				     : fs_store_insert(ctx->st, &fs_journal_table, v, &got, err);
 	fs_buf_done(&bj);
 	fs_buf_done(&aj);
 	if (rc)

@@ -84,6 +84,7 @@ struct verify_ud {
 	int64_t expect_seq;
 	unsigned char prev[FS_HASH_BYTES]; /* the newest entry's hash (the old chain's, up to split) */
 	int64_t split;                     /* fs_journal_split */
+	int64_t gaps;                      /* entry numbers may skip after this one (-1: never; journal_gaps) */
 	unsigned char old_head[FS_HASH_BYTES];
 	struct map heads;                  /* each log's newest entry after split (key: org + 1) */
 	const struct fs_entity *e;
@@ -143,7 +144,7 @@ static int journal_cb(void *p, const struct fs_value *v)
 	struct verify_ud *u = p;
 	int64_t seq = v[FS_J_SEQ].i;
 	u->rep->entries++;
-	if (seq != u->expect_seq)
+	if (seq != u->expect_seq && (u->gaps < 0 || u->expect_seq - 1 < u->gaps || seq < u->expect_seq))
 		problem(u, u->expect_seq, "journal: entries %lld to %lld are missing", (long long)u->expect_seq, (long long)(seq - 1));
 	u->expect_seq = seq + 1;
 	unsigned char h[FS_HASH_BYTES];
@@ -231,12 +232,32 @@ static int row_cb(void *p, const struct fs_value *v)
 	return 0;
 }
 
+/* From which entry numbers may skip one a rolled-back transaction took: where
+ * they come from a sequence (PostgreSQL, since schema 27: meta journal_gaps, or
+ * from the start on a database made there) and in a copy of such a database
+ * (store_copy.c keeps the mark); -1 where every number is the highest plus one
+ * (SQLite), so a gap is entries cut. */
+static int64_t journal_gaps(struct fs_ctx *ctx)
+{
+	struct fs_buf v;
+	fs_buf_init(&v, 64);
+	int64_t g = ctx->st->ops->next_id ? 0 : -1;
+	if (fs_store_meta_get(ctx->st, "journal_gaps", &v, NULL) == 0 && v.data) {
+		char *end = NULL;
+		long long x = strtoll(v.data, &end, 10);
+		if (end != v.data && !*end && x >= 0)
+			g = x;
+	}
+	fs_buf_done(&v);
+	return g;
+}
+
 /* The journal's part of verify (verify.c): the hash chain, every row of every
  * entity against its last entry, the rows bound by batch entries. Counts go
  * into rep, one line per problem into text. */
 int fs_journal_verify(struct fs_ctx *ctx, struct fs_verify_report *rep, struct fs_buf *text, struct fs_error *err)
 {
-	struct verify_ud u = {.ctx = ctx, .rep = rep, .text = text, .expect_seq = 1};
+	struct verify_ud u = {.ctx = ctx, .rep = rep, .text = text, .expect_seq = 1, .gaps = journal_gaps(ctx)};
 	struct fs_query q = {.table = &fs_journal_table};
 	struct fs_error serr = {0};
 	int rc = fs_journal_split(ctx, &u.split, u.old_head, &serr);

@@ -22,7 +22,12 @@ int rec_insert(struct fs_ctx *ctx, struct fs_rec *r, int64_t *ret_id, struct fs_
 		if (rc)
 			return rc;
 	}
-	rc = fs_store_insert(ctx->st, &r->e->table, r->v, &id, err);
+	if (want && ctx->st->ops->next_id) { /* a sequence's number: the insert names it */
+		rc = fs_store_insert_id(ctx->st, &r->e->table, r->v, err);
+		id = want;
+	} else {
+		rc = fs_store_insert(ctx->st, &r->e->table, r->v, &id, err);
+	}
 	if (rc)
 		return rc;
 	if (want && id != want)

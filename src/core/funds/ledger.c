@@ -1,8 +1,8 @@
 /* ledger.c - the solidarity funds' double-entry ledger (after TigerBeetle's
  * accounts and transfers).
  *
- * Transfers are immutable rows of their own hash-chained log (prev_hash, hash),
- * written in batches; each batch is one journal entry. A transfer's id is its
+ * Transfers are immutable rows of their own hash-chained log (prev_hash, hash;
+ * one chain per organization: org_chains.c), written in batches; each batch is one journal entry. A transfer's id is its
  * idempotency key: the same id with the same fields answers "exists" and changes
  * nothing, with other fields it is refused. Linked transfers succeed or fail
  * together: the new ones of a chain are all recorded or none is; one that
@@ -430,12 +430,6 @@ static int store_row(struct batch *b, const struct fs_transfer *t, const char *t
 	return rc;
 }
 
-static int head_cb(void *p, const struct fs_value *v)
-{
-	memcpy(p, v[0].p, v[0].n == FS_HASH_BYTES ? FS_HASH_BYTES : 0);
-	return 1;
-}
-
 static int validate_date(const char *d)
 {
 	fs_date x;
@@ -576,9 +570,7 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 		return rc;
 	if ((rc = fs_tx_begin(ctx, err)))
 		return rc;
-	static const char *const hcols[] = {"hash"};
-	struct fs_query hq = {.table = &fs_transfers_table, .descending = 1, .limit = 1, .columns = hcols, .ncolumns = 1};
-	rc = fs_store_select(ctx->st, &hq, head_cb, b.head, err);
+	rc = fs_org_chain_head(ctx, &fs_transfers_table, FS_TRANSFER_CHAINS, ctx->org_id, b.head, err); /* org_chains.c */
 	/* each transfer adds at most its own entry and, posting or voiding, a marker */
 	size_t nresolve = 0;
 	for (size_t i = 0; i < n; i++)

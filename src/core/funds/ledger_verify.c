@@ -21,14 +21,21 @@ struct vpend {
 };
 
 struct anchor {
-	int64_t last_seq;
+	int64_t org, last_seq;
 	unsigned char head[FS_HASH_BYTES];
 };
 
+struct acursor { /* an organization's anchors: anchors[next .. end) are still to meet */
+	int64_t org;
+	size_t next, end;
+};
+
 struct ledger_verify {
-	unsigned char prev[FS_HASH_BYTES];
-	struct anchor *anchors; /* the journal's 'transfers' entries: the chain's head after each batch */
-	size_t nanchors, capanchors, next_anchor;
+	struct fs_org_chains *chains; /* one chain per organization (org_chains.c) */
+	struct anchor *anchors; /* the journal's 'transfers' entries: a chain's head after each batch, by organization */
+	size_t nanchors, capanchors;
+	struct acursor *cur;
+	size_t ncur, capcur;
 	struct vsum *sums;
 	size_t nsums, capsums;
 	struct vpend *pend;
@@ -122,6 +129,7 @@ static int anchor_cb(void *p, const struct fs_value *v)
 		json_decref(j);
 		return lv->rc = FS_ENOMEM, 1;
 	} else {
+		lv->anchors[lv->nanchors].org = v[1].type == FS_VINT ? v[1].i : 0; /* the fund's organization */
 		lv->anchors[lv->nanchors].last_seq = last;
 		memcpy(lv->anchors[lv->nanchors++].head, head, FS_HASH_BYTES);
 	}
@@ -129,21 +137,51 @@ static int anchor_cb(void *p, const struct fs_value *v)
 	return 0;
 }
 
-/* The ledger's chain against the heads the journal recorded: a transfer cut, or
- * altered and the chain after it recomputed, leaves a journaled head unmatched. */
-static void check_anchor(struct ledger_verify *lv, int64_t seq, const struct fs_value *hash)
+static int anchor_cmp(const void *a, const void *b)
 {
-	while (lv->next_anchor < lv->nanchors && lv->anchors[lv->next_anchor].last_seq < seq) {
-		vproblem(lv, "is journaled as the end of a batch but missing from the ledger (transfers cut)",
-			 lv->anchors[lv->next_anchor].last_seq);
-		lv->next_anchor++;
+	const struct anchor *x = a, *y = b;
+	if (x->org != y->org)
+		return x->org < y->org ? -1 : 1;
+	return (x->last_seq > y->last_seq) - (x->last_seq < y->last_seq);
+}
+
+/* the anchors sorted by organization and then by the batch's last transfer, a cursor per organization */
+static int anchors_index(struct ledger_verify *lv)
+{
+	if (lv->nanchors)
+		qsort(lv->anchors, lv->nanchors, sizeof(*lv->anchors), anchor_cmp);
+	for (size_t i = 0; i < lv->nanchors; i++) {
+		if (i && lv->anchors[i].org == lv->anchors[i - 1].org)
+			continue;
+		if (fs_grow(&lv->cur, &lv->capcur, lv->ncur, sizeof(*lv->cur), 8))
+			return FS_ENOMEM;
+		lv->cur[lv->ncur++] = (struct acursor){lv->anchors[i].org, i, i};
 	}
-	if (lv->next_anchor < lv->nanchors && lv->anchors[lv->next_anchor].last_seq == seq) {
-		if (hash->type != FS_VBLOB || hash->n != FS_HASH_BYTES ||
-		    memcmp(hash->p, lv->anchors[lv->next_anchor].head, FS_HASH_BYTES))
+	for (size_t c = 0; c < lv->ncur; c++)
+		for (lv->cur[c].end = lv->cur[c].next; lv->cur[c].end < lv->nanchors && lv->anchors[lv->cur[c].end].org == lv->cur[c].org;)
+			lv->cur[c].end++;
+	return 0;
+}
+
+/* The ledger's chain against the heads the journal recorded, organization by
+ * organization: a transfer cut, or altered and the chain after it recomputed,
+ * leaves a journaled head unmatched. */
+static void check_anchor(struct ledger_verify *lv, int64_t org, int64_t seq, const struct fs_value *hash)
+{
+	struct acursor *c = NULL;
+	for (size_t i = 0; i < lv->ncur && !c; i++)
+		if (lv->cur[i].org == org)
+			c = &lv->cur[i];
+	while (c && c->next < c->end && lv->anchors[c->next].last_seq < seq) {
+		vproblem(lv, "is journaled as the end of a batch but missing from the ledger (transfers cut)",
+			 lv->anchors[c->next].last_seq);
+		c->next++;
+	}
+	if (c && c->next < c->end && lv->anchors[c->next].last_seq == seq) {
+		if (hash->type != FS_VBLOB || hash->n != FS_HASH_BYTES || memcmp(hash->p, lv->anchors[c->next].head, FS_HASH_BYTES))
 			vproblem(lv, "ends a batch whose head differs from the one journaled (the ledger was rewritten)", seq);
-		lv->next_anchor++;
-	} else if (lv->next_anchor == lv->nanchors) {
+		c->next++;
+	} else if (!c || c->next == c->end) {
 		vproblem(lv, "is in no journaled batch (added to the ledger outside fairshare)", seq);
 	}
 }
@@ -153,15 +191,15 @@ static int verify_transfer_cb(void *p, const struct fs_value *v)
 	struct ledger_verify *lv = p;
 	int64_t seq = v[T_SEQ].i;
 	lv->transfers++;
-	check_anchor(lv, seq, &v[T_HASH]);
-	unsigned char h[FS_HASH_BYTES];
+	check_anchor(lv, v[T_ORG].i, seq, &v[T_HASH]);
+	unsigned char h[FS_HASH_BYTES], want[FS_HASH_BYTES];
 	fs_hash_values("transfers", &v[T_ID], T_HASH - T_ID, h);
 	if (v[T_HASH].n != FS_HASH_BYTES || memcmp(h, v[T_HASH].p, FS_HASH_BYTES))
 		vproblem(lv, "does not match its hash (altered)", seq);
-	if (v[T_PREV].n != FS_HASH_BYTES || memcmp(lv->prev, v[T_PREV].p, FS_HASH_BYTES))
+	if (!fs_org_chains_step(lv->chains, v[T_ORG].i, seq, &v[T_HASH], want))
+		return lv->rc = FS_ENOMEM, 1;
+	if (v[T_PREV].n != FS_HASH_BYTES || memcmp(want, v[T_PREV].p, FS_HASH_BYTES))
 		vproblem(lv, "does not follow the transfer before it (chain broken)", seq);
-	if (v[T_HASH].n == FS_HASH_BYTES)
-		memcpy(lv->prev, v[T_HASH].p, FS_HASH_BYTES);
 	if (v[T_AMOUNT].i <= 0 || v[T_DEBIT].i == v[T_CREDIT].i)
 		vproblem(lv, "is not a valid transfer (amount or accounts)", seq);
 	struct vsum *d = vsum_of(lv, v[T_DEBIT].i), *c = vsum_of(lv, v[T_CREDIT].i);
@@ -214,17 +252,22 @@ int fs_ledger_verify(struct fs_ctx *ctx, struct fs_buf *report, int64_t *problem
 {
 	struct ledger_verify lv = {.report = report};
 	struct fs_filter af = {"action", FS_EQ, fs_vtext("transfers")};
-	static const char *const acols[] = {"after_json"};
-	struct fs_query aq = {.table = &fs_journal_table, .filters = &af, .nfilters = 1, .columns = acols, .ncolumns = 1};
-	struct fs_query q = {.table = &fs_transfers_table};
-	int rc = fs_store_select(ctx->st, &aq, anchor_cb, &lv, err);
+	static const char *const acols[] = {"after_json", "org_id"};
+	struct fs_query aq = {.table = &fs_journal_table, .filters = &af, .nfilters = 1, .columns = acols, .ncolumns = 2};
+	struct fs_query q = {.table = &fs_transfers_table}; /* in seq order: each organization's chain in its order */
+	int rc = fs_org_chains_open(ctx, FS_TRANSFER_CHAINS, &lv.chains, err);
+	if (!rc)
+		rc = fs_store_select(ctx->st, &aq, anchor_cb, &lv, err);
 	if (!rc)
 		rc = lv.rc;
 	if (!rc)
+		rc = anchors_index(&lv);
+	if (!rc)
 		rc = fs_store_select(ctx->st, &q, verify_transfer_cb, &lv, err);
-	for (; !rc && lv.next_anchor < lv.nanchors; lv.next_anchor++)
-		vproblem(&lv, "is journaled as the end of a batch but missing from the ledger (transfers cut)",
-			 lv.anchors[lv.next_anchor].last_seq);
+	for (size_t c = 0; !rc && c < lv.ncur; c++)
+		for (; lv.cur[c].next < lv.cur[c].end; lv.cur[c].next++)
+			vproblem(&lv, "is journaled as the end of a batch but missing from the ledger (transfers cut)",
+				 lv.anchors[lv.cur[c].next].last_seq);
 	if (!rc)
 		rc = lv.rc;
 	struct fs_query bq = {.table = &fs_balances_table};
@@ -266,6 +309,8 @@ int fs_ledger_verify(struct fs_ctx *ctx, struct fs_buf *report, int64_t *problem
 	free(lv.sums);
 	free(lv.pend);
 	free(lv.anchors);
+	free(lv.cur);
+	fs_org_chains_close(lv.chains);
 	*problems = lv.problems;
 	*transfers = lv.transfers;
 	return rc;

@@ -94,6 +94,11 @@ int fs_party_seal(struct fs_ctx *ctx, int64_t org, const char *id, const char *p
 		int64_t gen;
 		if ((rc = last_gen(ctx, &gen, err)))
 			return rc;
+		/* the first generation is the installation's: made by one writer (PostgreSQL: organizations' writers
+		 * lock it, -1, and look again) */
+		if (gen < 1 && ctx->st->ops->lock_shared &&
+		    ((rc = ctx->st->ops->lock_shared(ctx->st, -1, err)) || (rc = last_gen(ctx, &gen, err))))
+			return rc;
 		if (gen < 1) {
 			gen = 1;
 			randombytes_buf(ctx->party_key, 32);

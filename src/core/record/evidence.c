@@ -1,7 +1,8 @@
 /* evidence.c - evidence files, stored content-addressed by SHA-256 in the folder
  * DB.evidence beside the database (ab/abcdef..., read-only files), each with an
  * append-only custody log: added, viewed, exported, verified. The custody log is
- * one hash chain (prev_hash, hash) like the ledger's transfers; verify re-hashes
+ * a hash chain (prev_hash, hash) per organization like the ledger's transfers
+ * (org_chains.c); verify re-hashes
  * every file and walks the chain. The evidence record itself (what it shows, who
  * provided it, handling level) is an ordinary journaled entity. */
 #include "internal.h"
@@ -65,20 +66,10 @@ static int stored_path(const struct fs_ctx *ctx, const char *hex, char *out, siz
 	return (size_t)snprintf(out, cap, "%s/%.2s/%s", ctx->evidence_dir, hex, hex) >= cap ? -1 : 0;
 }
 
-static int custody_head(void *p, const struct fs_value *v)
-{
-	if (v[0].n == FS_HASH_BYTES)
-		memcpy(p, v[0].p, FS_HASH_BYTES);
-	return 1;
-}
-
-/* The custody chain's head (zeros when empty), inside the caller's transaction. */
+/* The head of the organization's custody chain (zeros when empty), inside the caller's transaction. */
 static int custody_head_load(struct fs_ctx *ctx, unsigned char head[FS_HASH_BYTES], struct fs_error *err)
 {
-	memset(head, 0, FS_HASH_BYTES);
-	static const char *const hcols[] = {"hash"};
-	struct fs_query hq = {.table = &custody_table, .descending = 1, .limit = 1, .columns = hcols, .ncolumns = 1};
-	return fs_store_select(ctx->st, &hq, custody_head, head, err);
+	return fs_org_chain_head(ctx, &custody_table, FS_CUSTODY_CHAINS, ctx->org_id, head, err);
 }
 
 /* Append one custody event after head (inside the caller's transaction); head
@@ -491,11 +482,13 @@ struct ev_walk {
 		const char *status;
 	} *checked;
 	size_t nchecked, capchecked;
-	unsigned char prev[FS_HASH_BYTES];
-	int64_t last_seq;     /* the custody chain's last event */
-	int64_t anchor_seq;   /* the journal's latest anchor of the chain (0: none) */
-	char anchor[65];
-	int anchor_seen;
+	struct fs_org_chains *chains; /* one custody chain per organization */
+	struct cust_org {     /* an organization's chain: its last event, its latest anchor in the journal */
+		int64_t org, last_seq, anchor_seq; /* anchor_seq 0: none */
+		char anchor[65];
+		int anchor_seen;
+	} *orgs;
+	size_t norgs, caporgs;
 	int64_t chain_problems; /* the custody log itself is broken: append nothing to it */
 	int64_t org;          /* files of this organization only; 0 = all */
 	int rc;
@@ -510,24 +503,49 @@ static void ev_problem(struct ev_walk *w, const char *what, long long id, const 
 		fs_buf_addf(w->report, "%s %lld: %s\n", what, id, text);
 }
 
+static struct cust_org *cust_org(struct ev_walk *w, int64_t org)
+{
+	for (size_t i = 0; i < w->norgs; i++)
+		if (w->orgs[i].org == org)
+			return &w->orgs[i];
+	if (fs_grow(&w->orgs, &w->caporgs, w->norgs, sizeof(*w->orgs), 8))
+		return NULL;
+	struct cust_org *o = &w->orgs[w->norgs++];
+	memset(o, 0, sizeof(*o));
+	o->org = org;
+	return o;
+}
+
+static int anchor_of(void *p, int64_t org, int64_t seq, const char hex[65])
+{
+	struct cust_org *o = cust_org(p, org);
+	if (!o)
+		return FS_ENOMEM;
+	o->anchor_seq = seq;
+	memcpy(o->anchor, hex, 65);
+	return 0;
+}
+
 static int chain_cb(void *p, const struct fs_value *v)
 {
 	struct ev_walk *w = p;
-	unsigned char h[FS_HASH_BYTES];
+	unsigned char h[FS_HASH_BYTES], want[FS_HASH_BYTES];
+	struct cust_org *o = cust_org(w, v[C_ORG].i);
+	if (!o || !fs_org_chains_step(w->chains, v[C_ORG].i, v[C_SEQ].i, &v[C_HASH], want))
+		return w->rc = FS_ENOMEM, 1;
 	fs_hash_values("evidence_custody", &v[C_ORG], C_HASH - C_ORG, h);
 	if (v[C_HASH].n != FS_HASH_BYTES || memcmp(h, v[C_HASH].p, FS_HASH_BYTES))
 		ev_problem(w, "evidence custody: event", (long long)v[C_SEQ].i, "does not match its hash (altered)");
-	if (v[C_PREV].n != FS_HASH_BYTES || memcmp(w->prev, v[C_PREV].p, FS_HASH_BYTES))
+	if (v[C_PREV].n != FS_HASH_BYTES || memcmp(want, v[C_PREV].p, FS_HASH_BYTES))
 		ev_problem(w, "evidence custody: event", (long long)v[C_SEQ].i,
 			   "does not follow the event before it (chain broken)");
-	if (v[C_HASH].n == FS_HASH_BYTES)
-		memcpy(w->prev, v[C_HASH].p, FS_HASH_BYTES);
-	w->last_seq = v[C_SEQ].i;
-	if (w->anchor_seq && v[C_SEQ].i == w->anchor_seq) {
-		char hex[65];
-		fs_hex(w->prev, FS_HASH_BYTES, hex);
-		w->anchor_seen = 1;
-		if (strcmp(hex, w->anchor))
+	o->last_seq = v[C_SEQ].i;
+	if (o->anchor_seq && v[C_SEQ].i == o->anchor_seq) {
+		char hex[65] = "";
+		if (v[C_HASH].n == FS_HASH_BYTES)
+			fs_hex(v[C_HASH].p, FS_HASH_BYTES, hex);
+		o->anchor_seen = 1;
+		if (strcmp(hex, o->anchor))
 			ev_problem(w, "evidence custody: event", (long long)v[C_SEQ].i,
 				   "is not the event the journal recorded (the custody log was rewritten)");
 	}
@@ -592,21 +610,27 @@ static int ev_walk(struct fs_ctx *ctx, struct ev_walk *w, struct fs_error *err)
 	w->ctx = ctx;
 	w->e = fs_entity_find("evidence");
 	struct fs_query cq = {.table = &custody_table, .order_by = "seq"};
-	int rc = fs_journal_custody_anchor(ctx, &w->anchor_seq, w->anchor, err);
-	if (rc > 0)
-		rc = 0;
-	else if (!rc)
-		w->anchor_seq = 0;
+	int rc = fs_org_chains_open(ctx, FS_CUSTODY_CHAINS, &w->chains, err);
+	if (!rc)
+		rc = fs_journal_custody_anchors(ctx, anchor_of, w, err);
 	if (!rc)
 		rc = fs_store_select(ctx->st, &cq, chain_cb, w, err);
 	if (!rc && w->rc)
 		rc = w->rc;
-	if (!rc && w->anchor_seq && !w->anchor_seen)
-		ev_problem(w, "evidence custody: event", (long long)w->anchor_seq,
-			   "is recorded in the journal but missing from the custody log (events removed)");
-	if (!rc && w->anchor_seq && w->last_seq > w->anchor_seq)
-		ev_problem(w, "evidence custody: event", (long long)w->last_seq,
-			   "comes after the last event the journal recorded (added outside fairshare)");
+	for (size_t i = 0; !rc && i < w->norgs; i++) { /* each organization's chain against its latest anchor */
+		struct cust_org *o = &w->orgs[i];
+		if (o->anchor_seq && !o->anchor_seen)
+			ev_problem(w, "evidence custody: event", (long long)o->anchor_seq,
+				   "is recorded in the journal but missing from the custody log (events removed)");
+		if ((o->anchor_seq && o->last_seq > o->anchor_seq) || (!o->anchor_seq && o->last_seq > fs_org_chains_split(w->chains)))
+			ev_problem(w, "evidence custody: event", (long long)o->last_seq,
+				   "comes after the last event the journal recorded (added outside fairshare)");
+	}
+	fs_org_chains_close(w->chains);
+	w->chains = NULL;
+	free(w->orgs);
+	w->orgs = NULL;
+	w->norgs = w->caporgs = 0;
 	if (!rc) {
 		if (w->nids)
 			qsort(w->ids, w->nids, sizeof(*w->ids), cmp_id);

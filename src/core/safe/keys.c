@@ -306,21 +306,10 @@ int fs_unseal_for(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs
 	return rc;
 }
 
-static int max_id_cb(void *p, const struct fs_value *v)
-{
-	*(int64_t *)p = v[0].i;
-	return 1;
-}
-
+/* SQLite: the highest plus one; PostgreSQL: the table's sequence (rows.c) */
 int fs_next_id(struct fs_ctx *ctx, const struct fs_table *t, int64_t *id, struct fs_error *err)
 {
-	static const char *const idcol[] = {"id"};
-	int64_t max = 0;
-	struct fs_query q = {.table = t, .descending = 1, .limit = 1, .columns = idcol, .ncolumns = 1};
-	int rc = fs_store_select(ctx->st, &q, max_id_cb, &max, err);
-	if (!rc)
-		*id = max + 1;
-	return rc;
+	return fs_store_next_id(ctx->st, t, id, err);
 }
 
 /* ---- forgetting a person ---- */

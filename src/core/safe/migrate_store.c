@@ -97,10 +97,13 @@ int fs_migrate_store(const char *from, const char *to, const char *key_path, str
 				err ? err->message : "");
 	}
 	struct fs_store *out = NULL;
-	int64_t seq = 0;
+	int64_t seq = 0, entries = 0; /* numbers may skip on PostgreSQL: the entries are counted */
 	unsigned char head[FS_HASH_BYTES];
+	struct fs_query jq = {.table = &fs_journal_table};
 	if (!rc && !(rc = fs_read_begin(src, err))) { /* one moment of the source */
 		rc = fs_store_journal_head(src->st, &seq, head, err);
+		if (!rc)
+			rc = fs_store_count(src->st, &jq, &entries, err);
 		if (!rc)
 			rc = fs_store_open(to, FS_OPEN_CREATE, &out, err);
 		if (!rc)
@@ -128,9 +131,9 @@ int fs_migrate_store(const char *from, const char *to, const char *key_path, str
 		free(vr.text);
 		char hex[2 * FS_HASH_BYTES + 1];
 		fs_hex(head, FS_HASH_BYTES, hex);
-		if (!rc && (vr.entries != seq || strcmp(hex, vr.head_hash)))
-			rc = fs_fail(err, FS_EINTEGRITY, "to", "the copy ends at journal entry %lld (%s), the source at %lld (%s)",
-				     (long long)vr.entries, vr.head_hash, (long long)seq, hex);
+		if (!rc && (vr.entries != entries || strcmp(hex, vr.head_hash)))
+			rc = fs_fail(err, FS_EINTEGRITY, "to", "the copy holds %lld journal entries ending at %s, the source %lld "
+				     "ending at entry %lld (%s)", (long long)vr.entries, vr.head_hash, (long long)entries, (long long)seq, hex);
 	}
 	fs_close(dst);
 	fs_close(src);
