@@ -90,6 +90,7 @@ struct fs_ctx {
 	unsigned char chain_hash[32];
 	int seal_legacy; /* seals bound to the table only still open (until the binding of schema 22 is done) */
 	int64_t party_gen; /* party.c: the generation of party_key (0: none loaded) */
+	struct fs_pkey_bulk *pkey_bulk; /* keys.c: a bulk import's new people's keys (NULL: none) */
 	unsigned char party_key[32];
 };
 
@@ -103,6 +104,8 @@ struct fs_rec {
 	int sealed_dirty;
 	int unique_checked; /* the caller checked uniqueness already (import) */
 	int trusted;        /* built by the core from known-good references (claims compute) */
+	int64_t want_id;    /* rec_insert: the id the new row gets, known to the caller (a bulk import
+			     * counting ids under its write lock); 0: the store's next. Checked after the insert */
 };
 
 /* Every entity, in the order the domains registered them (domains.c, at
@@ -117,6 +120,12 @@ const struct fs_entity *fs_entity_lookup(const char *name);
 /* keys.c: a person's key: 0 held, FS_ENOTFOUND none, 1 forgotten; the forgotten marker written. */
 int fs_person_key_state(struct fs_ctx *ctx, int64_t person, struct fs_error *err);
 int fs_person_key_mark_forgotten(struct fs_ctx *ctx, int64_t person, const char *ts, struct fs_error *err);
+/* keys.c: between begin and end (inside one write transaction on SQLite, which
+ * holds the only write lock) people's new keys come from a CSPRNG stream seeded
+ * once, and a person id above every stored key is known to have none (no look-up
+ * per new person). end wipes the seed and the unused keys. */
+int fs_person_keys_bulk_begin(struct fs_ctx *ctx, struct fs_error *err);
+void fs_person_keys_bulk_end(struct fs_ctx *ctx);
 /* principal.c: an account's role record in org (*ret: its id, 0 when none; role: its name). */
 int fs_role_record(struct fs_ctx *ctx, int64_t user, int64_t org, int64_t *ret, char role[16], struct fs_error *err);
 /* domains.c: every domain's entities registered, once (thread-safe). */

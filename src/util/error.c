@@ -113,8 +113,16 @@ int fs_fail(struct fs_error *err, int code, const char *field, const char *fmt, 
 
 void fs_error_clear(struct fs_error *err)
 {
-	if (err)
-		memset(err, 0, sizeof(*err));
+	if (!err)
+		return;
+	/* every reader goes by these (strings to their NUL, params to nparams):
+	 * clearing the whole struct (1.8 KiB) cost an import 1,300 instructions a row */
+	err->code = 0;
+	err->line = 0;
+	err->field[0] = '\0';
+	err->message[0] = '\0';
+	err->tmpl = NULL;
+	err->nparams = 0;
 }
 
 const char *fs_status_name(int code)

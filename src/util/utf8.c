@@ -8,6 +8,17 @@ size_t fs_utf8_invalid_at(const char *str, size_t n)
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
 	while (i < n) {
+		/* eight bytes of ASCII at a time, none of them NUL (an import checks every cell) */
+		while (n - i >= 8) {
+			uint64_t v;
+			memcpy(&v, s + i, 8);
+			uint64_t zero = (v - 0x0101010101010101ULL) & ~v & 0x8080808080808080ULL;
+			if ((v & 0x8080808080808080ULL) || zero)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
 		unsigned c = s[i];
 		if (c == 0)
 			return i + 1;

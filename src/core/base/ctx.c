@@ -295,6 +295,7 @@ void fs_close(struct fs_ctx *ctx)
 	fs_store_close(ctx->st);
 	fs_keys_wipe(&ctx->keys);
 	fs_pkeys_wipe(ctx);
+	fs_person_keys_bulk_end(ctx);
 	fs_page_cache_free(ctx);
 	free(ctx->key_path);
 	free(ctx->evidence_dir);

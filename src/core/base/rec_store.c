@@ -12,7 +12,10 @@ int rec_insert(struct fs_ctx *ctx, struct fs_rec *r, int64_t *ret_id, struct fs_
 	for (size_t i = 0; i < r->e->nfields && r->e->sealed_col >= 0; i++)
 		any_plain |= r->plain[i] != NULL;
 	if (any_plain) { /* the seal names the row: sealed with the id the row will get */
-		rc = fs_next_id(ctx, &r->e->table, &want, err);
+		if (r->want_id > 0)
+			want = r->want_id;
+		else
+			rc = fs_next_id(ctx, &r->e->table, &want, err);
 		r->v[0] = fs_vint(want);
 		if (!rc)
 			rc = rec_seal(ctx, r, err);

@@ -82,10 +82,12 @@ struct imp {
 	int reject_col; /* column import_error (of a rejects file), or -1 */
 	int unnamed[FS_IMPORT_COLUMNS_MAX]; /* an empty column name: its cells must be empty */
 	int writing;
+	int64_t next_person_id; /* the id the next new person gets (SQLite: this import holds the only write lock); 0: ask */
 	int raw;          /* bytes passed through as UTF-8, unchecked */
 	struct fs_buf sample; /* cells that were not UTF-8, to tell the encoding */
 	struct fs_error fatal; /* why a row could not be stored */
 	struct seen seen;
+	unsigned char seen_key[crypto_shorthash_siphashx24_KEYBYTES];
 	/* current row */
 	long line;
 	struct fs_buf reasons;
@@ -399,7 +401,7 @@ static int import_row(struct imp *m, const struct fs_csv_field *cells, size_t n)
 			what = "national ID";
 		}
 		if (!other && ext->type == FS_VTEXT) {
-			crypto_generichash(key, 16, ext->p, ext->n, (const unsigned char *)"x", 1);
+			crypto_shorthash_siphashx24(key, ext->p, ext->n, m->seen_key); /* 128 bits, keyed per import */
 			other = seen_put(&m->seen, key, m->line);
 			what = "external_id";
 		}
@@ -427,8 +429,10 @@ static int import_row(struct imp *m, const struct fs_csv_field *cells, size_t n)
 	if (!rc && !existing && m->writing) {
 		/* Most rows are new: insert, and look for a match only when a unique
 		 * key (national ID, external_id) is taken already. */
+		fresh.want_id = m->next_person_id; /* rec_insert checks the row got it */
 		rc = rec_insert(m->ctx, &fresh, &person_id, &err);
 		if (!rc) {
+			m->next_person_id = m->ctx->pkey_bulk ? person_id + 1 : 0;
 			m->rep->inserted++;
 			goto employment;
 		}
@@ -608,6 +612,41 @@ static void explain_encoding(struct imp *m, struct fs_error *err, int rc)
 	fs_utf8_repair(err->message);
 }
 
+/* SQLite only, inside the import's write transaction (the only writer): new
+ * people's keys without a look-up each, ids counted here, and a page cache that
+ * holds the indexes a bulk insert walks at random (the national-ID hashes) */
+#define IMPORT_CACHE_KIB 98304
+#define DEFAULT_CACHE_KIB 32768 /* store_sqlite.c's */
+
+static int cache_kib(struct fs_ctx *ctx, int kib)
+{
+	char sql[48];
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d", kib);
+	struct fs_stmt *s;
+	int rc = ctx->st->ops->prepare(ctx->st, sql, &s, NULL);
+	if (rc)
+		return rc;
+	rc = ctx->st->ops->step(s, NULL);
+	ctx->st->ops->release(s);
+	return rc < 0 ? rc : 0;
+}
+
+static int bulk_begin(struct fs_ctx *ctx, struct fs_error *err)
+{
+	int rc = fs_person_keys_bulk_begin(ctx, err);
+	if (!rc)
+		cache_kib(ctx, IMPORT_CACHE_KIB); /* only a speed: the import does not depend on it */
+	return rc;
+}
+
+static void bulk_end(struct fs_ctx *ctx)
+{
+	if (!ctx->pkey_bulk)
+		return;
+	fs_person_keys_bulk_end(ctx);
+	cache_kib(ctx, DEFAULT_CACHE_KIB);
+}
+
 int fs_import_people(struct fs_ctx *ctx, const struct fs_import_opts *o, struct fs_import_report *rep,
 		     struct fs_error *err)
 {
@@ -632,6 +671,7 @@ int fs_import_people(struct fs_ctx *ctx, const struct fs_import_opts *o, struct 
 	fs_csv_set_separator(csv, o->separator);
 	snprintf(rep->encoding, sizeof(rep->encoding), "%s", fs_textin_encoding(tin));
 	m.raw = fs_textin_is_raw(tin);
+	randombytes_buf(m.seen_key, sizeof(m.seen_key));
 	fs_buf_init(&m.reasons, 8192);
 	fs_buf_init(&m.sample, 64u * 1024u + 16);
 	rc = fs_tx_begin(ctx, err);
@@ -644,6 +684,8 @@ int fs_import_people(struct fs_ctx *ctx, const struct fs_import_opts *o, struct 
 	}
 	m.writing = 1;
 	rc = fs_batch_begin(ctx, "import", err);
+	if (!rc && !strcmp(ctx->st->ops->name, "sqlite"))
+		rc = bulk_begin(ctx, err);
 	if (!rc)
 		rc = read_header(&m, csv, tin, err);
 	rep->separator = fs_csv_separator(csv);
@@ -687,6 +729,7 @@ int fs_import_people(struct fs_ctx *ctx, const struct fs_import_opts *o, struct 
 		rc = fs_fail(err, FS_EINVAL, NULL, "%s: %ld of %ld rows are invalid; nothing was imported",
 			     o->name, rep->rejected, rep->rows);
 	rc = fs_batch_end(ctx, rc, err); /* the rows not yet bound by a batch entry */
+	bulk_end(ctx);
 	if (m.sample.len)
 		explain_encoding(&m, err, rc);
 	if (!rc && o->dry_run) {

@@ -18,9 +18,61 @@ static const struct fs_column pk_cols[] = {
 static const struct fs_table pk_table = {"person_keys", pk_cols, sizeof(pk_cols) / sizeof(pk_cols[0])};
 enum { PK_PERSON, PK_ORG, PK_WRAPPED, PK_FORGOTTEN_AT, PK_FORGOTTEN_BY };
 
+/* A seal's associated data, NAME:ID (pk_ad) or TABLE:ID:COLUMN (fs_seal_ad),
+ * truncated and ended as snprintf would: two per person an import stores,
+ * without printf's cost. */
+static size_t ad_add(char *out, size_t size, size_t at, const char *s, size_t n)
+{
+	for (size_t k = 0; k < n && at + 1 < size; k++)
+		out[at++] = s[k];
+	out[at < size ? at : size - 1] = '\0';
+	return at;
+}
+
+static size_t ad_num(char *out, size_t size, size_t at, int64_t id)
+{
+	char num[24];
+	size_t n = 0;
+	unsigned long long u = id < 0 ? 0ULL - (unsigned long long)id : (unsigned long long)id;
+	do {
+		num[sizeof(num) - 1 - n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (id < 0)
+		num[sizeof(num) - 1 - n++] = '-';
+	return ad_add(out, size, at, num + sizeof(num) - n, n);
+}
+
 static void pk_ad(int64_t person, char ad[48])
 {
-	snprintf(ad, 48, "person_keys:%lld", (long long)person);
+	ad_num(ad, 48, ad_add(ad, 48, 0, "person_keys:", 12), person); /* "person_keys:%lld" */
+}
+
+/* A bulk import's keys: the seed of a ChaCha20 stream (random, made once per
+ * import, wiped at its end), keys drawn from it 64 at a time (each wiped from the
+ * pool as it is taken), and the lowest person id no stored key can have. */
+#define BULK_KEYS 64
+struct fs_pkey_bulk {
+	int64_t fresh_from; /* no person_keys row has a person_id >= fresh_from */
+	unsigned char seed[crypto_stream_chacha20_KEYBYTES];
+	uint64_t block;
+	unsigned used;
+	unsigned char pool[BULK_KEYS * 32];
+};
+
+static void bulk_key(struct fs_pkey_bulk *b, unsigned char key[32])
+{
+	if (b->used == 0 || b->used == BULK_KEYS) {
+		unsigned char nonce[crypto_stream_chacha20_NONCEBYTES] = {0};
+		uint64_t n = b->block++;
+		for (int i = 0; i < 8; i++)
+			nonce[i] = (unsigned char)(n >> (8 * i));
+		crypto_stream_chacha20(b->pool, sizeof(b->pool), nonce, b->seed);
+		b->used = 0;
+	}
+	memcpy(key, b->pool + 32 * b->used, 32);
+	sodium_memzero(b->pool + 32 * b->used, 32);
+	b->used++;
 }
 
 static int wrap_store(struct fs_ctx *ctx, int64_t person, int64_t org, const unsigned char key[32], struct fs_error *err)
@@ -34,6 +86,8 @@ static int wrap_store(struct fs_ctx *ctx, int64_t person, int64_t org, const uns
 	if (!rc)
 		rc = fs_store_put(ctx->st, &pk_table, v, err);
 	fs_buf_done(&w);
+	if (!rc && ctx->pkey_bulk && person >= ctx->pkey_bulk->fresh_from)
+		ctx->pkey_bulk->fresh_from = person + 1;
 	return rc;
 }
 
@@ -49,11 +103,17 @@ static int person_key(struct fs_ctx *ctx, int64_t person, int64_t org, int creat
 			return 0;
 		}
 	struct fs_row row;
-	int rc = fs_store_get(ctx->st, &pk_table, person, &row, NULL);
+	struct fs_pkey_bulk *bulk = ctx->pkey_bulk;
+	/* a new person of a bulk import, above every stored key: none to look up */
+	int rc = create && bulk && person >= bulk->fresh_from ? FS_ENOTFOUND
+							      : fs_store_get(ctx->st, &pk_table, person, &row, NULL);
 	if (rc == FS_ENOTFOUND) {
 		if (!create)
 			return FS_ENOTFOUND;
-		randombytes_buf(key, 32);
+		if (bulk)
+			bulk_key(bulk, key);
+		else
+			randombytes_buf(key, 32);
 		if ((rc = wrap_store(ctx, person, org, key, err)))
 			return rc;
 	} else if (rc) {
@@ -84,6 +144,39 @@ static int person_key(struct fs_ctx *ctx, int64_t person, int64_t org, int creat
 	ctx->pkeys[slot].person_id = person;
 	memcpy(ctx->pkeys[slot].key, key, 32);
 	return 0;
+}
+
+static int max_person_cb(void *p, const struct fs_value *v)
+{
+	*(int64_t *)p = v[0].i;
+	return 1;
+}
+
+int fs_person_keys_bulk_begin(struct fs_ctx *ctx, struct fs_error *err)
+{
+	if (ctx->tx_depth <= 0 || ctx->pkey_bulk)
+		return fs_fail(err, FS_EINTEGRITY, NULL, "bulk keys begin inside a transaction, once");
+	static const char *const col[] = {"person_id"};
+	struct fs_query q = {.table = &pk_table, .descending = 1, .limit = 1, .columns = col, .ncolumns = 1};
+	int64_t max = 0;
+	int rc = fs_store_select(ctx->st, &q, max_person_cb, &max, err);
+	if (rc)
+		return rc;
+	struct fs_pkey_bulk *b = sodium_malloc(sizeof(*b));
+	if (!b)
+		return fs_fail(err, FS_ENOMEM, NULL, "out of memory");
+	memset(b, 0, sizeof(*b));
+	b->fresh_from = max + 1;
+	randombytes_buf(b->seed, sizeof(b->seed));
+	ctx->pkey_bulk = b;
+	return 0;
+}
+
+void fs_person_keys_bulk_end(struct fs_ctx *ctx)
+{
+	if (ctx->pkey_bulk)
+		sodium_free(ctx->pkey_bulk); /* wiped as it is freed */
+	ctx->pkey_bulk = NULL;
 }
 
 int fs_person_key_renew(struct fs_ctx *ctx, int64_t person, int64_t org, struct fs_error *err)
@@ -160,7 +253,11 @@ int fs_person_keys_rewrap(struct fs_ctx *ctx, const struct fs_keys *old, int64_t
  * that a blob moved to another row or column does not open. */
 void fs_seal_ad(const char *table, int64_t id, const char *column, char ad[FS_SEAL_AD_MAX])
 {
-	snprintf(ad, FS_SEAL_AD_MAX, "%s:%lld:%s", table, (long long)id, column);
+	size_t at = ad_add(ad, FS_SEAL_AD_MAX, 0, table, strlen(table)); /* "%s:%lld:%s" */
+	at = ad_add(ad, FS_SEAL_AD_MAX, at, ":", 1);
+	at = ad_num(ad, FS_SEAL_AD_MAX, at, id);
+	at = ad_add(ad, FS_SEAL_AD_MAX, at, ":", 1);
+	ad_add(ad, FS_SEAL_AD_MAX, at, column, strlen(column));
 }
 
 int fs_seal_for(struct fs_ctx *ctx, const struct fs_rec *r, const void *plain, size_t n, struct fs_buf *out)
