@@ -156,26 +156,6 @@ static void value_header(const struct fs_value *v, unsigned char hdr[9])
  * cost of a transfer's link was the updates). */
 int fs_hash_values(const char *prefix, const struct fs_value *vals, size_t n, unsigned char out[FS_HASH_BYTES])
 {
-	/* the same bytes as ever; a row that fits is hashed in one call (one update
-	 * per header and value cost a bulk import a tenth of its row hashing) */
-	unsigned char flat[2048];
-	size_t len = strlen(prefix) + 1, at = 0;
-	for (size_t i = 0; i < n; i++)
-		len += 9 + ((vals[i].type == FS_VTEXT || vals[i].type == FS_VBLOB) ? vals[i].n : 0);
-	if (len <= sizeof(flat)) {
-		memcpy(flat, prefix, strlen(prefix) + 1);
-		at = strlen(prefix) + 1;
-		for (size_t i = 0; i < n; i++) {
-			value_header(&vals[i], flat + at);
-			at += 9;
-			if ((vals[i].type == FS_VTEXT || vals[i].type == FS_VBLOB) && vals[i].n) {
-				memcpy(flat + at, vals[i].p, vals[i].n);
-				at += vals[i].n;
-			}
-		}
-		crypto_generichash(out, FS_HASH_BYTES, flat, at, NULL, 0);
-		return 0;
-	}
 	crypto_generichash_state st;
 	unsigned char buf[1024];
 	size_t len = strlen(prefix) + 1;
