@@ -227,6 +227,10 @@ same "the first new transfer of each organization follows the old chain's head" 
 	"$(sqlite3 "$OLD" "SELECT group_concat(hex(prev_hash) = '$old_head') FROM transfers WHERE id IN ('new-1', 'new-2')")" "1,1"
 expect "verifies on SQLite" 0 old verify
 cp "$OLD" "$T/old-keep.db"
+sqlite3 "$OLD" "DELETE FROM journal WHERE seq = 3"
+expect "on SQLite a journal entry cut is caught" 65 old verify
+has "as entries missing (numbers never skip there)" "$T/err" "journal: entries 3 to 3 are missing"
+cp "$T/old-keep.db" "$OLD"
 sqlite3 "$OLD" "DELETE FROM meta WHERE key = 'transfer_chains'"
 expect "where the old chain ends, erased: caught" 65 old verify
 has "the new links no longer follow" "$T/err" "does not follow the transfer before it (chain broken)"
