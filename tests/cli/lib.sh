@@ -35,7 +35,8 @@ db_clone() {
 		createdb "${FS_PG_DB}_$1" && pg_dump -d "${DB#postgres:///}" | psql -q -X -v ON_ERROR_STOP=1 -d "${FS_PG_DB}_$1" >/dev/null &&
 			echo "postgres:///${FS_PG_DB}_$1"
 	else
-		cp "$DB" "$T/$1.db" && cp "$KEY" "$T/$1.db.key" && echo "$T/$1.db"
+		sqlite3 "$DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null &&
+			cp "$DB" "$T/$1.db" && cp "$KEY" "$T/$1.db.key" && echo "$T/$1.db"
 	fi
 }
 # at_rest DB TEXT: TEXT is stored in the clear (the SQLite file's bytes; PostgreSQL's
@@ -118,6 +119,11 @@ flip_byte() {
 	off=$(grep -obUaF -- "$2" "$1" | head -n 1 | cut -d: -f1)
 	[ -n "$off" ] || return 1
 	printf 'Z' | dd of="$1" bs=1 seek="$off" conv=notrunc status=none
+}
+# free_port: a loopback port no one listens on now (the kernel's choice), for a
+# server a suite starts itself (parallel runs cannot pick the same one)
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 # start_server [OFFSET]: fairshare serve on a free-ish port (waits up to 30 s for it: the
 # machine may be loaded); sets $server, $port, $B

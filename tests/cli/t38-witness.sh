@@ -33,7 +33,7 @@ same "an unknown organization" "$(curl -s -o /dev/null -w '%{http_code}' "$B/org
 expect "instance B" 0 wfs init
 expect "B has an organization of its own" 0 wfs org add --slug allies --name "Allied union" --country TR --currency TRY
 port_a=$port
-bport=$((port_a + 1))
+bport=$(free_port)
 expect "a bad schedule is refused" 64 wfs serve --checkpoint-every 5x
 "$FS_BIN" --db "$WB" serve --listen 127.0.0.1:$bport --checkpoint-every 1s >"$T/b.out" 2>"$T/b.err" &
 bserver=$!
