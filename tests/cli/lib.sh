@@ -35,8 +35,16 @@ db_clone() {
 		createdb "${FS_PG_DB}_$1" && pg_dump -d "${DB#postgres:///}" | psql -q -X -v ON_ERROR_STOP=1 -d "${FS_PG_DB}_$1" >/dev/null &&
 			echo "postgres:///${FS_PG_DB}_$1"
 	else
-		sqlite3 "$DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null &&
-			cp "$DB" "$T/$1.db" && cp "$KEY" "$T/$1.db.key" && echo "$T/$1.db"
+		sqlite3 "$DB" ".backup '$T/$1.db'" && cp "$KEY" "$T/$1.db.key" && echo "$T/$1.db"
+	fi
+}
+# db_restore COPY: $DB becomes COPY (a db_clone of it) again; no server may be connected
+db_restore() {
+	if on_pg; then
+		dropdb --force "$FS_PG_DB" && createdb "$FS_PG_DB" &&
+			pg_dump -d "${1#postgres:///}" | psql -q -X -v ON_ERROR_STOP=1 -d "$FS_PG_DB" >/dev/null
+	else
+		cp "$1" "$DB" && rm -f "$DB-wal" "$DB-shm"
 	fi
 }
 # at_rest DB TEXT: TEXT is stored in the clear (the SQLite file's bytes; PostgreSQL's
@@ -47,6 +55,14 @@ at_rest() {
 	*) grep -qaF -- "$2" "$1" $([ -f "$1-wal" ] && echo "$1-wal") ;;
 	esac
 }
+# rest_snapshot DB; in_rest TEXT: at_rest for many texts, the database read once
+rest_snapshot() {
+	case $1 in
+	postgres:///*) pg_dump -d "${1#postgres:///}" >"$T/rest.snap" ;;
+	*) cat "$1" $([ -f "$1-wal" ] && echo "$1-wal") >"$T/rest.snap" ;;
+	esac
+}
+in_rest() { grep -qaF -e "$1" -e "$(printf '%s' "$1" | od -An -tx1 | tr -d ' \n')" "$T/rest.snap"; }
 # db_new NAME: $DB (and $KEY) become a new, empty database of the same backend;
 # db_main: back to the suite's own
 db_new() {
