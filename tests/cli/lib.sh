@@ -35,7 +35,16 @@ db_clone() {
 		createdb "${FS_PG_DB}_$1" && pg_dump -d "${DB#postgres:///}" | psql -q -X -v ON_ERROR_STOP=1 -d "${FS_PG_DB}_$1" >/dev/null &&
 			echo "postgres:///${FS_PG_DB}_$1"
 	else
-		cp "$DB" "$T/$1.db" && cp "$KEY" "$T/$1.db.key" && echo "$T/$1.db"
+		sqlite3 "$DB" ".backup '$T/$1.db'" && cp "$KEY" "$T/$1.db.key" && echo "$T/$1.db"
+	fi
+}
+# db_restore COPY: $DB becomes COPY (a db_clone of it) again; no server may be connected
+db_restore() {
+	if on_pg; then
+		dropdb --force "$FS_PG_DB" && createdb "$FS_PG_DB" &&
+			pg_dump -d "${1#postgres:///}" | psql -q -X -v ON_ERROR_STOP=1 -d "$FS_PG_DB" >/dev/null
+	else
+		cp "$1" "$DB" && rm -f "$DB-wal" "$DB-shm"
 	fi
 }
 # at_rest DB TEXT: TEXT is stored in the clear (the SQLite file's bytes; PostgreSQL's
@@ -46,6 +55,14 @@ at_rest() {
 	*) grep -qaF -- "$2" "$1" $([ -f "$1-wal" ] && echo "$1-wal") ;;
 	esac
 }
+# rest_snapshot DB; in_rest TEXT: at_rest for many texts, the database read once
+rest_snapshot() {
+	case $1 in
+	postgres:///*) pg_dump -d "${1#postgres:///}" >"$T/rest.snap" ;;
+	*) cat "$1" $([ -f "$1-wal" ] && echo "$1-wal") >"$T/rest.snap" ;;
+	esac
+}
+in_rest() { grep -qaF -e "$1" -e "$(printf '%s' "$1" | od -An -tx1 | tr -d ' \n')" "$T/rest.snap"; }
 # db_new NAME: $DB (and $KEY) become a new, empty database of the same backend;
 # db_main: back to the suite's own
 db_new() {
@@ -69,7 +86,8 @@ sqlite_only() {
 }
 # db_sum: a checksum of everything stored in $DB
 db_sum() {
-	if on_pg; then pg_dump -d "${DB#postgres:///}" | cksum; else cat "$DB" "$DB-wal" 2>/dev/null | cksum; fi
+	# (pg_dump's \restrict key is new in every dump: not what is stored)
+	if on_pg; then pg_dump -d "${DB#postgres:///}" | grep -v '^\\\(un\)\{0,1\}restrict ' | cksum; else cat "$DB" "$DB-wal" 2>/dev/null | cksum; fi
 }
 # db_sql DB SQL: runs SQL on a database behind fairshare's back (sqlite3 or psql)
 db_sql() {
@@ -118,6 +136,11 @@ flip_byte() {
 	off=$(grep -obUaF -- "$2" "$1" | head -n 1 | cut -d: -f1)
 	[ -n "$off" ] || return 1
 	printf 'Z' | dd of="$1" bs=1 seek="$off" conv=notrunc status=none
+}
+# free_port: a loopback port no one listens on now (the kernel's choice), for a
+# server a suite starts itself (parallel runs cannot pick the same one)
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 # start_server [OFFSET]: fairshare serve on a free-ish port (waits up to 30 s for it: the
 # machine may be loaded); sets $server, $port, $B

@@ -11,11 +11,11 @@ token=$(fs user token admin)
 A="Authorization: Bearer $token"
 J='Content-Type: application/json'
 # --timeout 3: a head within 1 s, a whole request within 12 s, idle 3 s
-port=$((20000 + ($$ + 21) % 20000))
+port=$(free_port)
 "$FS_BIN" --db "$DB" serve --timeout 3 --listen 127.0.0.1:$port >"$T/serve.out" 2>"$T/serve.err" &
 server=$!
 B=http://127.0.0.1:$port/api/v1
-for i in $(seq 1 50); do curl -s "$B/health" >/dev/null 2>&1 && break; sleep 0.1; done
+for i in $(seq 1 300); do curl -s "$B/health" >/dev/null 2>&1 && break; sleep 0.1; done
 
 # req NAME STATUS curl-args... : body in $T/body, headers in $T/hdr; at most 2 s
 req() {

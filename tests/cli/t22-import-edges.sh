@@ -177,7 +177,7 @@ has "says it is empty" "$T/err" "is empty: not a fairshare database"
 expect "person list on a 0-byte file" 65 "$FS_BIN" --db "$T/empty.db" --org x person list
 expect "person add on a 0-byte file" 65 "$FS_BIN" --db "$T/empty.db" --org x person add --full-name X
 same "the file is still empty" "$(wc -c <"$T/empty.db" | tr -d ' ')" 0
-expect "init takes the empty file" 0 env -u FAIRSHARE_ORG "$FS_BIN" --db "$T/empty.db" init
+expect "init takes the empty file" 0 env -u FAIRSHARE_ORG -u FAIRSHARE_KEY "$FS_BIN" --db "$T/empty.db" init
 h() { db_sum; }
 for cmd in "summary" "person list" "person show 1 --reveal" "claims list" "watch" "fund list" "export people --reveal" \
 	"log" "verify" "user list" "record duplicates" "backup $T/bk.db"; do

@@ -95,7 +95,7 @@ make -C "$T/src" install PREFIX=/usr DESTDIR="$T/stage" INSTALL_BUILD="$T/build-
 [ -x "$T/stage/usr/bin/fairshare" ] && [ -f "$T/stage/usr/share/fairshare/web/js/main.js" ] && ok "make install DESTDIR=... PREFIX=/usr" ||
 	notok "make install DESTDIR=... PREFIX=/usr"
 "$T/prefix/bin/fairshare" --db "$T/web.db" init >/dev/null
-iport=$((20000 + ($$ + 13) % 20000))
+iport=$(free_port)
 "$T/prefix/bin/fairshare" --db "$T/web.db" serve --listen 127.0.0.1:$iport >/dev/null 2>&1 &
 iserver=$!
 for i in $(seq 1 100); do curl -s "http://127.0.0.1:$iport/health" >/dev/null 2>&1 && break; sleep 0.1; done
@@ -174,7 +174,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
 install -o root -g fairshare -m 0640 "$T/tls.crt" /etc/fairshare/tls.crt
 install -o root -g fairshare -m 0640 "$T/tls.key" /etc/fairshare/tls.key
 FAIRSHARE_PASSWORD=organizers-only-42 as_fs env FAIRSHARE_PASSWORD=organizers-only-42 fairshare --db $LIVE --key $KEY user add admin >/dev/null
-port=$((20000 + ($$ + 11) % 20000))
+port=$(free_port)
 . /etc/default/fairshare
 has "the default listens on 443" /etc/default/fairshare "--listen 0.0.0.0:443 --tls-cert /etc/fairshare/tls.crt"
 args=$(printf '%s' "$FAIRSHARE_SERVE_ARGS" | sed "s|--listen 0.0.0.0:443|--listen 127.0.0.1:$port|")

@@ -17,7 +17,7 @@ mkcert() { # mkcert NAME CN
 mkcert one fairshare-one
 mkcert two fairshare-two
 printf 'metrics-token-of-the-test-0123456789\n' >"$T/token"
-port=$((20000 + ($$ + 7) % 20000))
+port=$(free_port)
 S=https://127.0.0.1:$port
 "$FS_BIN" --db "$DB" serve --listen 127.0.0.1:$port --tls-cert "$T/one.crt" --tls-key "$T/one.key" \
 	--metrics-allow 10.9.9.0/24 --metrics-token-file "$T/token" --trusted-proxy 127.0.0.1 \
@@ -100,7 +100,7 @@ wait $server
 same "SIGTERM: a clean stop" "$?" "0"
 hasnot "no session token in the log" "$T/serve.log" "fs_session="
 # plain HTTP, the proxy elsewhere: forwarded headers from this peer count for nothing
-port2=$((port + 1))
+port2=$(free_port)
 "$FS_BIN" --db "$DB" serve --listen 127.0.0.1:$port2 --trusted-proxy 10.0.0.1 --metrics-allow 10.9.9.0/24 \
 	>"$T/serve2.out" 2>"$T/serve2.err" &
 server=$!

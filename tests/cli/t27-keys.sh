@@ -5,7 +5,10 @@
 # not), rotated while killed -9 at random points and resumed, and a person
 # forgotten by destroying their key.
 . "$(dirname "$0")/lib.sh"
-sqlite_only "reads the SQLite file and its WAL for sealed text, and kills key rotations in SQLite (not yet written for PostgreSQL)"
+# On PostgreSQL what is stored is read from the database's dump (at_rest), the
+# tampering runs through psql (db_sql), and the key files are the same files.
+# hexq COLUMN: the column's bytes as hex text, in the backend's SQL
+hexq() { if on_pg; then echo "encode($1, 'hex')"; else echo "hex($1)"; fi; }
 fsq() { fs "$@" >/dev/null 2>"$T/err"; }
 
 fs init >/dev/null
@@ -39,7 +42,7 @@ fsq report add --incident-id 1 --received-on 2011-05-04 --connection victim --re
 printf 'a photo' >"$T/QQ-evidence-filename.jpg"
 fsq evidence add "$T/QQ-evidence-filename.jpg" --handling restricted
 fsq incident add --type raid --started-on 2011-05-05 --place QQPUBLIC-incident-place --handling public
-same "every record was written (the user, their role, the API token's creation)" "$(sqlite3 "$DB" 'SELECT count(*) FROM journal')" 18
+same "every record was written (the user, their role, the API token's creation)" "$(db_sql "$DB" 'SELECT count(*) FROM journal')" 18
 # one more through the API, so the server's log sees restricted text go by
 got=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
 	-d '{"type":"raid","started_on":"2011-05-06","place":"QQ-api-place","summary":"QQ-api-summary","handling":"restricted"}' \
@@ -56,16 +59,23 @@ for f in "incident show 1:QQ-incident-place" "incident show 1:QQ-incident-summar
 	has "$cmd shows ${f#*:}" "$T/out" "${f#*:}"
 done
 fs --org un incident list --search x >/dev/null 2>&1
-[ -s "$DB-wal" ] && ok "the WAL holds the writes" || notok "the WAL holds the writes"
-grep -qaF QQPUBLIC-incident-place "$DB" "$DB-wal" && ok "public text is stored as it is (the grep sees text)" ||
+if on_pg; then skip "the WAL holds the writes" "SQLite's WAL file"; else
+	[ -s "$DB-wal" ] && ok "the WAL holds the writes" || notok "the WAL holds the writes"
+fi
+at_rest "$DB" QQPUBLIC-incident-place && ok "public text is stored as it is (the grep sees text)" ||
 	notok "public text is stored as it is (the grep sees text)"
 leaks=0
+rest_snapshot "$DB"
 for v in QQNID7788 "+7 700 5551" QQ-person-address QQ-person-birthplace QQ-action-place QQ-action-organizations \
 	QQ-action-summary QQ-stage-from QQ-stage-to QQ-stage-note QQ-demand-text QQ-demand-note QQ-incident-place \
 	QQ-incident-summary QQ-violation-method QQ-violation-perpetrator QQ-assessment-reason QQ-detention-body \
 	QQ-detention-held QQ-case-charges QQ-case-court QQ-case-number QQ-case-appeal QQ-case-lawyer QQ-hearing-court \
 	QQ-hearing-outcome QQ-report-source QQ-report-text QQ-evidence-filename QQ-api-place QQ-api-summary; do
-	for file in "$DB" "$DB-wal" "$T/serve.out" "$T/serve.err"; do
+	if in_rest "$v"; then
+		leaks=$((leaks + 1))
+		echo "#   '$v' in plain text in the database"
+	fi
+	for file in "$T/serve.out" "$T/serve.err"; do
 		if grep -qaF -- "$v" "$file"; then
 			leaks=$((leaks + 1))
 			echo "#   '$v' in plain text in $file"
@@ -76,27 +86,28 @@ same "no restricted or sealed value in the database, its WAL or the server log" 
 kill "$server"
 wait "$server" 2>/dev/null
 for v in QQ-incident-place QQ-case-charges QQ-report-text QQ-person-address; do
-	grep -qaF -- "$v" "$DB" && notok "$v absent after the checkpoint" || ok "$v absent after the checkpoint"
+	at_rest "$DB" "$v" && notok "$v absent after the checkpoint" || ok "$v absent after the checkpoint"
 done
 expect "verify: the seals open, the journal holds" 0 fs verify
 
 # handling changes move the text in and out of the seal
 expect "restricted -> internal" 0 fs --org un incident edit 1 --handling internal
-same "the text back in its column" "$(sqlite3 "$DB" 'SELECT place FROM incidents WHERE id = 1')" QQ-incident-place
+same "the text back in its column" "$(db_sql "$DB" 'SELECT place FROM incidents WHERE id = 1')" QQ-incident-place
 expect "internal -> sealed" 0 fs --org un incident edit 1 --handling sealed --summary QQ-new-summary
-same "out of its column again" "$(sqlite3 "$DB" 'SELECT coalesce(place, "NULL") || coalesce(summary, "NULL") FROM incidents WHERE id = 1')" NULLNULL
-same "the journal says [sealed]" "$(sqlite3 "$DB" "SELECT after_json LIKE '%\"summary\":\"[sealed]\"%' FROM journal ORDER BY seq DESC LIMIT 1")" 1
-hasnot "a new summary written sealed never reaches the file" "$DB" QQ-new-summary
+same "out of its column again" "$(db_sql "$DB" "SELECT coalesce(place, 'NULL') || coalesce(summary, 'NULL') FROM incidents WHERE id = 1")" NULLNULL
+same "the journal says [sealed]" "$(db_sql "$DB" "SELECT CASE WHEN after_json LIKE '%\"summary\":\"[sealed]\"%' THEN 1 ELSE 0 END FROM journal ORDER BY seq DESC LIMIT 1")" 1
+at_rest "$DB" QQ-new-summary && notok "a new summary written sealed never reaches the file" ||
+	ok "a new summary written sealed never reaches the file"
 expect "shown" 0 fs --org un incident show 1
 has "the new summary opens" "$T/out" QQ-new-summary
 expect "a public record stays searchable" 0 fs --org un incident list --place QQPUBLIC-incident-place
 has "found by its place" "$T/out" "(1 of 1)"
 expect "verify after the moves" 0 fs verify
 # an altered seal is caught
-cp "$DB" "$T/copy.db"
-sqlite3 "$T/copy.db" "UPDATE incidents SET sealed = zeroblob(60) WHERE id = 1"
-cp "$DB.key" "$T/copy.db.key"
-expect "a broken seal is refused" 78 "$FS_BIN" --db "$T/copy.db" --org un incident show 1
+c=$(db_clone copy)
+if on_pg; then zero60="decode(repeat('00', 60), 'hex')"; else zero60="zeroblob(60)"; fi
+db_sql "$c" "UPDATE incidents SET sealed = $zero60 WHERE id = 1"
+expect "a broken seal is refused" 78 "$FS_BIN" --db "$c" --org un incident show 1
 has "named" "$T/err" "incident 1 cannot be opened"
 
 # ---- the key wrapped by a passphrase
@@ -105,8 +116,8 @@ echo "wrong horse battery staple" >"$T/wrong"
 echo "short" >"$T/short"
 expect "a short passphrase is refused" 65 fs key wrap --passphrase --new-passphrase-fd 3 3<"$T/short"
 expect "wrap" 0 fs key wrap --passphrase --new-passphrase-fd 3 3<"$T/pass"
-hasnot "the key file no longer holds the key" "$DB.key" "fairshare-key-v1"
-same "still private" "$(stat -c %a "$DB.key")" 600
+hasnot "the key file no longer holds the key" "$KEY" "fairshare-key-v1"
+same "still private" "$(stat -c %a "$KEY")" 600
 expect "without the passphrase (and no terminal): refused" 78 setsid -w "$FS_BIN" --db "$DB" verify
 has "says how to give it" "$T/err" "--passphrase-fd"
 expect "a wrong passphrase: refused" 78 fs --passphrase-fd 3 verify 3<"$T/wrong"
@@ -114,10 +125,10 @@ has "named" "$T/err" "wrong passphrase"
 expect "the right one opens it" 0 fs --passphrase-fd 3 --org un person show 1 --reveal 3<"$T/pass"
 has "sealed fields open" "$T/out" QQ-person-address
 expect "serve without the passphrase: refused" 78 setsid -w "$FS_BIN" --db "$DB" serve --listen 127.0.0.1:1
-port2=$((21000 + $$ % 10000))
+port2=$(free_port)
 "$FS_BIN" --db "$DB" --passphrase-fd 3 serve --listen 127.0.0.1:$port2 3<"$T/pass" >"$T/s2.out" 2>"$T/s2.err" &
 s2=$!
-for i in $(seq 1 50); do curl -s "http://127.0.0.1:$port2/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
+for i in $(seq 1 300); do curl -s "http://127.0.0.1:$port2/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
 curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$port2/api/v1/orgs/un/incidents/1" >"$T/api2.json"
 has "serve unlocked by --passphrase-fd opens restricted text" "$T/api2.json" QQ-new-summary
 kill "$s2"
@@ -127,14 +138,14 @@ cp "$T/pass" "$T/cred/fairshare-passphrase"
 expect "a systemd credential opens it" 0 env CREDENTIALS_DIRECTORY="$T/cred" "$FS_BIN" --db "$DB" verify
 expect "unwrap with a wrong passphrase: refused" 78 fs --passphrase-fd 3 key unwrap 3<"$T/wrong"
 expect "unwrap" 0 fs --passphrase-fd 3 key unwrap 3<"$T/pass"
-has "the key file holds the key again" "$DB.key" "fairshare-key-v1"
+has "the key file holds the key again" "$KEY" "fairshare-key-v1"
 expect "opens without a passphrase" 0 fs verify
 
 # ---- split 3 of 5
 mkdir "$T/shares"
 expect "split" 0 fs key split --shares 5 --threshold 3 --out "$T/shares"
 same "five shares, private" "$(stat -c %a "$T/shares"/share-*.txt | sort -u)" 600
-hasnot "the key file keeps only the note" "$DB.key" "fairshare-key-v1"
+hasnot "the key file keeps only the note" "$KEY" "fairshare-key-v1"
 expect "status" 0 fs key status
 has "split 3 of 5" "$T/out" "split into 5 shares, any 3 of which open it"
 combos=0
@@ -167,7 +178,7 @@ expect "shares read back in lower case, without dashes" 0 fs key unlock --share 
 	--share "$lower" --share "$(cat "$T/shares/share-5.txt")"
 expect "unlock --restore" 0 fs key unlock --share "$(cat "$T/shares/share-1.txt")" --share "$(cat "$T/shares/share-3.txt")" \
 	--share "$(cat "$T/shares/share-5.txt")" --restore
-has "the key file holds the key again" "$DB.key" "fairshare-key-v1"
+has "the key file holds the key again" "$KEY" "fairshare-key-v1"
 
 # ---- rotate, killed at random points
 i=0
@@ -177,7 +188,7 @@ while [ $i -lt 400 ]; do
 	i=$((i + 1))
 done
 expect "400 more people" 0 fs --org un import people "$T/people.csv"
-sqlite3 "$DB" "SELECT id || ' ' || hex(sealed) FROM people ORDER BY id" >"$T/seals.before"
+db_sql "$DB" "SELECT id || ' ' || $(hexq sealed) FROM people ORDER BY id" >"$T/seals.before"
 # One whole rotation first, timed: the kills land at random points within
 # its length on this machine, however loaded (a fixed sleep range missed
 # the rotation when the machine was fast or slow).
@@ -198,10 +209,10 @@ done
 [ $kills -ge 20 ] && ok "rotation killed -9 at $kills random points" || notok "rotation killed only $kills times"
 expect "rerun finishes it" 0 fs key rotate
 has "reports" "$T/out" "under a new key"
-[ ! -e "$DB.key.new" ] && ok "no new key left beside the key" || notok "no new key left beside the key"
-same "the key file is private" "$(stat -c %a "$DB.key")" 600
+[ ! -e "$KEY.new" ] && ok "no new key left beside the key" || notok "no new key left beside the key"
+same "the key file is private" "$(stat -c %a "$KEY")" 600
 expect "verify: every seal opens, the journal holds" 0 fs verify
-sqlite3 "$DB" "SELECT id || ' ' || hex(sealed) FROM people ORDER BY id" >"$T/seals.after"
+db_sql "$DB" "SELECT id || ' ' || $(hexq sealed) FROM people ORDER BY id" >"$T/seals.after"
 same "every person re-sealed" "$(join "$T/seals.before" "$T/seals.after" | awk '$2 == $3' | wc -l)" 0
 expect "every value opens" 0 fs --org un export people --reveal
 ok_rows=$(awk -F, '/QQ-addr-/ { n = $0; sub(/.*Worker /, "", n); sub(/,.*/, "", n);
@@ -212,15 +223,15 @@ expect "found by national ID (the lookup hash re-keyed)" 0 fs --org un person fi
 has "the right person" "$T/out" "Worker 123"
 expect "restricted text opens" 0 fs --org un case show 1
 has "charges" "$T/out" QQ-case-charges
-same "the rotation's start and end are journaled" "$(sqlite3 "$DB" "SELECT count(*) >= 1 FROM journal WHERE action = 'rotate' AND after_json LIKE '%\"phase\":\"start\"%'") $(sqlite3 "$DB" "SELECT count(*) >= 1 FROM journal WHERE action = 'rotate' AND after_json LIKE '%\"phase\":\"done\"%'")" "1 1"
-same "each re-sealed row journaled" "$(sqlite3 "$DB" "SELECT count(*) > 400 FROM journal WHERE action = 'rekey'")" 1
+same "the rotation's start and end are journaled" "$(db_sql "$DB" "SELECT CASE WHEN count(*) >= 1 THEN 1 ELSE 0 END FROM journal WHERE action = 'rotate' AND after_json LIKE '%\"phase\":\"start\"%'") $(db_sql "$DB" "SELECT CASE WHEN count(*) >= 1 THEN 1 ELSE 0 END FROM journal WHERE action = 'rotate' AND after_json LIKE '%\"phase\":\"done\"%'")" "1 1"
+same "each re-sealed row journaled" "$(db_sql "$DB" "SELECT CASE WHEN count(*) > 400 THEN 1 ELSE 0 END FROM journal WHERE action = 'rekey'")" 1
 
 # ---- forget a person
 expect "counts before" 0 fs --json summary
 before=$(grep -o '"people": [0-9]*' "$T/out")
 expect "record counts before" 0 fs --org un --json record counts
 cp "$T/out" "$T/counts.before"
-wrapped=$(sqlite3 "$DB" "SELECT hex(wrapped) FROM person_keys WHERE person_id = 1")
+wrapped=$(db_sql "$DB" "SELECT upper($(hexq wrapped)) FROM person_keys WHERE person_id = 1")
 [ ${#wrapped} -gt 60 ] && ok "the person has a key of their own" || notok "the person has a key of their own"
 expect "forget needs a reason" 65 fs --org un person forget 1
 FAIRSHARE_PASSWORD=officer-pass-a fs --org un user add officer-a --role organizer >/dev/null
@@ -230,15 +241,23 @@ expect "show --reveal" 0 fs --org un person show 1 --reveal
 hasnot "the address is gone" "$T/out" QQ-person-address
 hasnot "the national ID is gone" "$T/out" QQNID7788
 has "the name stays" "$T/out" "Tamara Qilich"
-same "the key is destroyed" "$(sqlite3 "$DB" "SELECT wrapped IS NULL AND forgotten_by LIKE 'user:% officer-a' FROM person_keys WHERE person_id = 1")" 1
+same "the key is destroyed" "$(db_sql "$DB" "SELECT CASE WHEN wrapped IS NULL AND forgotten_by LIKE 'user:% officer-a' THEN 1 ELSE 0 END FROM person_keys WHERE person_id = 1")" 1
 expect "a town is not exported: shown" 0 fs --org un person show 2 --reveal
 has "birth place opens after the rotation" "$T/out" "QQ-town-0"
-sqlite3 "$DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
-if od -An -tx1 -v "$DB" | tr -d ' \n' | tr a-f A-F | grep -q "$wrapped"; then notok "the wrapped key's bytes are overwritten in the file"
-else ok "the wrapped key's bytes are overwritten in the file"; fi
+if on_pg; then
+	# PostgreSQL keeps a deleted row's old version in the table's pages (until VACUUM
+	# reuses them) and in its WAL: the bytes are not overwritten there (doc/postgres.md)
+	skip "the wrapped key's bytes are overwritten in the file" "PostgreSQL keeps old row versions until VACUUM; the live database no longer holds them:"
+	pg_dump -d "${DB#postgres:///}" | tr a-f A-F | grep -q "$wrapped" && notok "the wrapped key is gone from the live database" ||
+		ok "the wrapped key is gone from the live database"
+else
+	sqlite3 "$DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+	if od -An -tx1 -v "$DB" | tr -d ' \n' | tr a-f A-F | grep -q "$wrapped"; then notok "the wrapped key's bytes are overwritten in the file"
+	else ok "the wrapped key's bytes are overwritten in the file"; fi
+fi
 expect "journaled with who and why" 0 fs log --person 1
 has "forget entry" "$T/out" "officer-a"
-same "the reason kept" "$(sqlite3 "$DB" "SELECT after_json LIKE '%asked in writing%' FROM journal WHERE action = 'forget'")" 1
+same "the reason kept" "$(db_sql "$DB" "SELECT CASE WHEN after_json LIKE '%asked in writing%' THEN 1 ELSE 0 END FROM journal WHERE action = 'forget'")" 1
 expect "counts after" 0 fs --json summary
 same "people counted as before" "$(grep -o '"people": [0-9]*' "$T/out")" "$before"
 expect "record counts after" 0 fs --org un --json record counts
@@ -249,6 +268,11 @@ expect "rotation after forgetting" 0 fs key rotate
 expect "verify after" 0 fs verify
 
 # ---- an old database (schema 14) with restricted text in plain columns upgrades
+if on_pg; then
+	skip "an old schema-14 database upgrades its restricted text into the seal" "the fixture is an SQLite file (no older PostgreSQL database exists); on SQLite this suite runs it"
+	finish
+	exit
+fi
 data=$(cd "$(dirname "$0")/../data" && pwd)
 { cat "$data/schema14.sql"; echo "UPDATE incidents SET handling = 'restricted', place = 'QQ-old-place', summary = 'QQ-old-summary';"
   echo "PRAGMA user_version = 14;"; } | sqlite3 "$T/old.db"

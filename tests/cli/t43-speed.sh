@@ -6,7 +6,6 @@
 # path (one timestamp per batch); the Merkle log without its low nodes (levels 1-3
 # hashed again from the leaves when read), still bound by verify and proofs.
 . "$(dirname "$0")/lib.sh"
-sqlite_only "forges Merkle nodes in the SQLite file (t43_heads.py; not yet written for PostgreSQL)"
 here=$(cd "$(dirname "$0")/../.." && pwd)
 fs demo >/dev/null
 token=$(fs user token admin)
@@ -107,5 +106,7 @@ if [ "${FS_TEST_DB:-sqlite}" = sqlite ]; then
 	fs verify >"$T/v" 2>&1
 	has "the altered leaf is named" "$T/v" "leaf 3 differs from the journal"
 	has "the deleted leaf and those after it in its pack (40-47) are named missing" "$T/v" "8 nodes of level 0 are missing"
+else
+	skip "the Merkle log's stored nodes, forged" "the tree head computed apart and the old layout come from log_forge.py, which reads and writes SQLite files"
 fi
 finish
