@@ -88,7 +88,7 @@ ia=0 ib=0
 if [ "$BENCH_CG_N" != 0 ] && command -v valgrind >/dev/null 2>&1; then
 	reqs=200 warm=20
 	cg_run() { # fairshare|nginx COUNT: instructions of the server answering COUNT requests
-		port=$((p2 + 1))
+		port=$((p2 + 1)) count=$2
 		if [ "$1" = fairshare ]; then
 			valgrind --tool=callgrind --callgrind-out-file=/dev/null --log-file="$dir/cg.log" \
 				"$build/fairshare" --db "$dir/f.db" serve --listen 127.0.0.1:$port >/dev/null 2>&1 &
@@ -103,9 +103,9 @@ if [ "$BENCH_CG_N" != 0 ] && command -v valgrind >/dev/null 2>&1; then
 		fi
 		cgpid=$!
 		for i in $(seq 1 300); do curl -s -o /dev/null "$ready" 2>/dev/null && break; sleep 0.1; done
-		if [ "$2" -gt 0 ]; then
+		if [ "$count" -gt 0 ]; then
 			set --
-			for i in $(seq 1 "$2"); do set -- "$@" "$u"; done
+			for i in $(seq 1 "$count"); do set -- "$@" "$u"; done
 			curl -s -H "Authorization: Bearer $token" "$@" >/dev/null
 		fi
 		sleep 1
@@ -128,5 +128,5 @@ bench_result http "$secs" \
 	"$(bench_fig "GET people?limit=50 ($bytes bytes), wrk -t2 -c64" "$a" "req/s" "nginx static file, same size" "$b" \
 		"$ratio" ">= 0.5" "$(bench_met "$ratio >= 0.5")" "$ia" "$ib" request "$cmd")" \
 	"$(bench_fig "GET people?limit=50 p99 latency" "$pa" ms "nginx p99" "$pb" "$pratio" "<= 2" \
-		"$(bench_met "$pratio <= 2")" 0 0 request "$cmd")" \
+		"$(bench_met "$pratio <= 2")" "$ia" "$ib" request "$cmd")" \
 	"$(bench_fig "serve peak RSS" "$rss_mib" MiB "" "" "" "< 30 MiB" "$(bench_met "$rss_mib < 30")" 0 0 request "$cmd")"

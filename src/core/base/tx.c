@@ -114,7 +114,7 @@ int fs_read_begin(struct fs_ctx *ctx, struct fs_error *err)
 {
 	if (ctx->tx_depth || ctx->read_depth++)
 		return 0;
-	ctx->read_version_ok = 0;
+	ctx->read_version_ok = 0; /* a new snapshot: its data_version is read again */
 	int rc = ctx->st->ops->begin_read(ctx->st, err);
 	if (rc)
 		ctx->read_depth = 0;
@@ -123,10 +123,8 @@ int fs_read_begin(struct fs_ctx *ctx, struct fs_error *err)
 
 void fs_read_end(struct fs_ctx *ctx)
 {
-	if (ctx->read_depth && --ctx->read_depth == 0) {
-		ctx->read_version_ok = 0;
+	if (ctx->read_depth && --ctx->read_depth == 0)
 		ctx->st->ops->rollback(ctx->st); /* nothing was written: end the snapshot */
-	}
 }
 
 int64_t fs_data_version(struct fs_ctx *ctx)
