@@ -170,7 +170,7 @@ int fs_list_text_uncached(struct fs_ctx *ctx, const struct fs_entity *e, const s
  * FS_EPERM naming the capability: fs_get and fs_list check it for every front end. */
 int fs_may_read(struct fs_ctx *ctx, const struct fs_entity *e, struct fs_error *err);
 void fs_page_cache_clear(struct fs_ctx *ctx);
-/* principal.c: forget the account and roles read (a write transaction begins). */
+/* tx.c: forget principal.c's memo of the account and roles (a write transaction begins). */
 void fs_principal_memo_clear(struct fs_ctx *ctx);
 void fs_page_cache_free(struct fs_ctx *ctx);
 

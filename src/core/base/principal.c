@@ -22,13 +22,8 @@ static int first_role(void *p, const struct fs_value *v)
  * another connection (a revoked role, a disabled account) changes it, and this
  * context's own writes empty the memo when their transaction begins. Nothing is
  * kept or used inside a write transaction (it could roll back). The version is
- * read before the rows, so a memo is never older than its version. */
-void fs_principal_memo_clear(struct fs_ctx *ctx)
-{
-	memset(ctx->role_memo, 0, sizeof(ctx->role_memo));
-	memset(&ctx->user_memo, 0, sizeof(ctx->user_memo));
-}
-
+ * read before the rows, so a memo is never older than its version
+ * (fs_principal_memo_clear is tx.c's, below this file). */
 static int64_t memo_version(struct fs_ctx *ctx)
 {
 	return ctx->tx_depth ? -1 : fs_data_version(ctx);

@@ -33,6 +33,13 @@ void fs_page_cache_clear(struct fs_ctx *ctx)
 	memset(c, 0, sizeof(*c));
 }
 
+/* principal.c's memo of the account and its roles (kept here: tx.c is below it) */
+void fs_principal_memo_clear(struct fs_ctx *ctx)
+{
+	memset(ctx->role_memo, 0, sizeof(ctx->role_memo));
+	memset(&ctx->user_memo, 0, sizeof(ctx->user_memo));
+}
+
 int fs_actor_check(const char *actor, struct fs_error *err)
 {
 	size_t n = actor ? strlen(actor) : 0;
