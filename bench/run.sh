@@ -30,6 +30,9 @@ SELECT '' || b.key, json_extract(f.value, '\$.what'),
        json_extract(f.value, '\$.target'),
        CASE json_extract(f.value, '\$.met') WHEN 1 THEN 'met' ELSE 'MISSED' END,
        CASE WHEN json_extract(f.value, '\$.instruction_ratio') IS NOT NULL
-            THEN 'instr ratio ' || printf('%.1f', json_extract(f.value, '\$.instruction_ratio')) ELSE '' END
+            THEN 'instr/' || substr(i.key, 18) || ' ' || i.value || ' vs ' ||
+                 json_extract(f.value, '\$.reference_' || i.key) || ' = ' || printf('%.1f', json_extract(f.value, '\$.instruction_ratio'))
+            WHEN i.value > 0 THEN 'instr/' || substr(i.key, 18) || ' ' || i.value ELSE '' END
 FROM json_each(readfile('$BENCH_RESULTS')) b, json_each(json_extract(b.value, '\$.figures')) f
+LEFT JOIN json_each(f.value) i ON i.key LIKE 'instructions\_per\_%' ESCAPE '\'
 WHERE b.key IN ('import', 'claims', 'funds', 'http', 'record', 'backup', 'keys', 'log', 'web', 'postgres')"

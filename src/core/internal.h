@@ -92,6 +92,21 @@ struct fs_ctx {
 	int64_t party_gen; /* party.c: the generation of party_key (0: none loaded) */
 	struct fs_pkey_bulk *pkey_bulk; /* keys.c: a bulk import's new people's keys (NULL: none) */
 	unsigned char party_key[32];
+	/* principal.c: who the account is and its role per organization, read at a
+	 * data_version outside any write transaction (fs_tx_begin empties it) */
+	struct fs_principal_memo {
+		int ok; /* 0: empty */
+		int64_t version, user, org, role_id;
+		char role[16];
+	} role_memo[4];
+	unsigned next_role_memo;
+	struct {
+		int ok, disabled; /* ok 0: empty */
+		int64_t version, id;
+		char name[260];
+	} user_memo;
+	int read_version_ok; /* tx.c: data_version read once inside a read snapshot */
+	int64_t read_version;
 };
 
 /* A record being built or changed. v[] are the table's columns; own[] the storage
@@ -164,6 +179,8 @@ int fs_list_text_uncached(struct fs_ctx *ctx, const struct fs_entity *e, const s
  * FS_EPERM naming the capability: fs_get and fs_list check it for every front end. */
 int fs_may_read(struct fs_ctx *ctx, const struct fs_entity *e, struct fs_error *err);
 void fs_page_cache_clear(struct fs_ctx *ctx);
+/* tx.c: forget principal.c's memo of the account and roles (a write transaction begins). */
+void fs_principal_memo_clear(struct fs_ctx *ctx);
 void fs_page_cache_free(struct fs_ctx *ctx);
 
 /* Store a new record / the changed record, with its journal entry. */

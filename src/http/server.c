@@ -194,7 +194,13 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum 
 	double ms = (double)(end.tv_sec - rq->start.tv_sec) * 1e3 + (double)(end.tv_nsec - rq->start.tv_nsec) / 1e6;
 	/* one line per request; no path (it may hold ids of people), no query, no body */
 	fs_metrics_observe(rq->route, ci ? ci->http_status : 0, ms / 1e3);
-	fprintf(stderr, "http %u %.1fms%s\n", ci ? ci->http_status : 0, ms, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+	/* formatted here, written in one write(2): no stdio lock held by one worker while
+	 * another formats (stderr is unbuffered), one line whole even among threads */
+	char line[64];
+	int ll = snprintf(line, sizeof(line), "http %u %.1fms%s\n", ci ? ci->http_status : 0, ms,
+			  toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+	if (ll > 0 && (size_t)ll < sizeof(line))
+		(void)!write(STDERR_FILENO, line, (size_t)ll);
 	if (rq->body.data)
 		sodium_memzero(rq->body.data, rq->body.len);
 	fs_buf_done(&rq->body);

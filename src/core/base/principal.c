@@ -16,25 +16,56 @@ static int first_role(void *p, const struct fs_value *v)
 	return 1;
 }
 
+/* The memo: a server asks who the account is and its role on every request
+ * (twice: the route's check and the core's). What was read is kept with the
+ * data_version it was read at and used while that is unchanged: a change by
+ * another connection (a revoked role, a disabled account) changes it, and this
+ * context's own writes empty the memo when their transaction begins. Nothing is
+ * kept or used inside a write transaction (it could roll back). The version is
+ * read before the rows, so a memo is never older than its version
+ * (fs_principal_memo_clear is tx.c's, below this file). */
+static int64_t memo_version(struct fs_ctx *ctx)
+{
+	return ctx->tx_depth ? -1 : fs_data_version(ctx);
+}
+
 /* The account's role record in org (*ret: its id, 0 when none) and, given role,
  * its role's name. Here, below auth.c and users.c: the principal's role is read
  * without calling up into the accounts' operations. */
 int fs_role_record(struct fs_ctx *ctx, int64_t user, int64_t org, int64_t *ret, char role[16], struct fs_error *err)
 {
+	int64_t version = memo_version(ctx);
+	for (size_t i = 0; version >= 0 && i < sizeof(ctx->role_memo) / sizeof(ctx->role_memo[0]); i++) {
+		const struct fs_principal_memo *m = &ctx->role_memo[i];
+		if (m->ok && m->version == version && m->user == user && m->org == org) {
+			*ret = m->role_id;
+			if (role && m->role_id)
+				memcpy(role, m->role, 16);
+			return 0;
+		}
+	}
 	const struct fs_entity *re = fs_entity_lookup("role");
 	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(org)}, {"user_id", FS_EQ, fs_vint(user)}};
 	struct fs_query q = {.table = &re->table, .filters = f, .nfilters = 2, .limit = 1};
 	struct fs_row row = {0};
 	int64_t u_id = 0;
+	char name[16] = "";
 	int rc = fs_store_select(ctx->st, &q, first_role, &u_id, err);
 	*ret = u_id;
-	if (!rc && u_id && role) {
+	if (!rc && u_id) {
 		rc = fs_store_get(ctx->st, &re->table, u_id, &row, err);
 		if (!rc) {
 			const struct fs_value *v = &row.vals[re->col_of[fs_field_index(re, "role")]];
-			snprintf(role, 16, "%.*s", (int)v->n, (const char *)v->p);
+			snprintf(name, sizeof(name), "%.*s", (int)v->n, (const char *)v->p);
 			fs_row_free(&row);
+			if (role)
+				memcpy(role, name, 16);
 		}
+	}
+	if (!rc && version >= 0) {
+		struct fs_principal_memo *m = &ctx->role_memo[ctx->next_role_memo++ % (sizeof(ctx->role_memo) / sizeof(ctx->role_memo[0]))];
+		*m = (struct fs_principal_memo){.ok = 1, .version = version, .user = user, .org = org, .role_id = u_id};
+		memcpy(m->role, name, 16);
 	}
 	return rc;
 }
@@ -66,10 +97,23 @@ static int user_cb(void *p, const struct fs_value *v)
 static int act_as(struct fs_ctx *ctx, const struct fs_filter *f, const char *asked, struct fs_error *err)
 {
 	struct user_ud u = {.e = fs_entity_lookup("user")};
-	struct fs_query q = {.table = &u.e->table, .filters = f, .nfilters = 1, .limit = 1};
-	int rc = fs_store_select(ctx->st, &q, user_cb, &u, err);
-	if (rc)
-		return rc;
+	/* by id (a server's every request): the memo, while the database is unchanged */
+	int64_t by_id = !strcmp(f->column, "id") ? f->value.i : 0, version = by_id ? memo_version(ctx) : -1;
+	if (version >= 0 && ctx->user_memo.ok && ctx->user_memo.version == version && ctx->user_memo.id == by_id) {
+		u.id = by_id;
+		u.disabled = ctx->user_memo.disabled;
+		memcpy(u.name, ctx->user_memo.name, sizeof(u.name));
+	} else {
+		struct fs_query q = {.table = &u.e->table, .filters = f, .nfilters = 1, .limit = 1};
+		int rc = fs_store_select(ctx->st, &q, user_cb, &u, err);
+		if (rc)
+			return rc;
+		if (version >= 0 && u.id == by_id) {
+			ctx->user_memo.ok = 1, ctx->user_memo.version = version, ctx->user_memo.id = by_id;
+			ctx->user_memo.disabled = u.disabled;
+			memcpy(ctx->user_memo.name, u.name, sizeof(u.name));
+		}
+	}
 	if (!u.id)
 		return fs_fail(err, FS_ENOTFOUND, "as", "there is no account '%.64s' to act as (see 'fairshare user list')", asked);
 	if (u.disabled)

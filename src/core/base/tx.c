@@ -33,6 +33,13 @@ void fs_page_cache_clear(struct fs_ctx *ctx)
 	memset(c, 0, sizeof(*c));
 }
 
+/* principal.c's memo of the account and its roles (kept here: tx.c is below it) */
+void fs_principal_memo_clear(struct fs_ctx *ctx)
+{
+	memset(ctx->role_memo, 0, sizeof(ctx->role_memo));
+	memset(&ctx->user_memo, 0, sizeof(ctx->user_memo));
+}
+
 int fs_actor_check(const char *actor, struct fs_error *err)
 {
 	size_t n = actor ? strlen(actor) : 0;
@@ -79,6 +86,7 @@ int fs_tx_begin(struct fs_ctx *ctx, struct fs_error *err)
 	ctx->logc.dirty = 0;
 	memset(ctx->counts, 0, sizeof(ctx->counts)); /* our own writes do not change data_version */
 	fs_page_cache_clear(ctx);
+	fs_principal_memo_clear(ctx); /* nor the account's or its roles' memo (principal.c) */
 	/* in an organization: its lock, so other organizations' writers need not wait */
 	int rc = ctx->st->ops->begin_org ? ctx->st->ops->begin_org(ctx->st, ctx->org_id > 0 ? ctx->org_id : 0, err)
 					 : ctx->st->ops->begin(ctx->st, err);
@@ -113,6 +121,7 @@ int fs_read_begin(struct fs_ctx *ctx, struct fs_error *err)
 {
 	if (ctx->tx_depth || ctx->read_depth++)
 		return 0;
+	ctx->read_version_ok = 0; /* a new snapshot: its data_version is read again */
 	int rc = ctx->st->ops->begin_read(ctx->st, err);
 	if (rc)
 		ctx->read_depth = 0;
@@ -127,6 +136,14 @@ void fs_read_end(struct fs_ctx *ctx)
 
 int64_t fs_data_version(struct fs_ctx *ctx)
 {
+	/* inside one read snapshot no other connection's commit is seen: read it once */
+	if (ctx->read_depth && !ctx->tx_depth) {
+		if (!ctx->read_version_ok) {
+			ctx->read_version = ctx->st->ops->data_version(ctx->st);
+			ctx->read_version_ok = ctx->read_version >= 0;
+		}
+		return ctx->read_version;
+	}
 	return ctx->st->ops->data_version(ctx->st);
 }
 
