@@ -83,6 +83,9 @@ if [ "${FS_TEST_DB:-sqlite}" = sqlite ]; then
 	tamper "the head deleted" "DELETE FROM log_nodes WHERE org_id = 1 AND level = 62" "log 1: its head is missing"
 	tamper "a leaf stored alone" "INSERT INTO log_nodes VALUES ((1 << 41) | 5, 1, 0, 5, randomblob(32), NULL)" "leaf 5 is stored alone"
 	cp "$T/keep.db" "$DB"
+	q "DELETE FROM journal WHERE seq = (SELECT max(seq) FROM journal WHERE org_id = 1)"
+	expect "an entry of the last chunk cut from the journal: no checkpoint is signed over it" 65 fs --org miners checkpoint
+	cp "$T/keep.db" "$DB"
 	q "DELETE FROM log_nodes WHERE org_id = 1 AND level = 62"
 	expect "an append to a log whose head is gone is refused" 65 fs --org miners person add --full-name "No Head"
 	cp "$T/keep.db" "$DB"
