@@ -18,7 +18,7 @@ with open(sys.argv[1], "w") as f:
     for i in range(6000):
         f.write("K52-%05d,Killed Import %d\n" % (i, i))
 PY
-fs --org miners import people "$T/big.csv" >/dev/null 2>&1 &
+"$FS_BIN" --db "$DB" --org miners import people "$T/big.csv" >/dev/null 2>&1 & # the binary itself: its pid is the one killed
 pid=$!
 sleep 1.5
 kill -9 "$pid" 2>/dev/null
@@ -40,7 +40,8 @@ else
 	pid=$!
 	LDB=$T/lb/tree.db
 	i=0
-	while [ $i -lt 240 ] && [ "$(sqlite3 "$LDB" "SELECT idx FROM log_nodes WHERE org_id = 1 AND level = 62" 2>/dev/null || echo 0)" -le 10000 ] 2>/dev/null; do
+	# (the file is read only once the bench made it: sqlite3 would make an empty one)
+	while [ $i -lt 600 ] && { [ ! -s "$LDB" ] || [ "$(sqlite3 "$LDB" "SELECT idx FROM log_nodes WHERE org_id = 1 AND level = 62" 2>/dev/null || echo 0)" -le 10000 ] 2>/dev/null; }; do
 		sleep 0.5
 		i=$((i + 1))
 	done
