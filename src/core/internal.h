@@ -70,9 +70,8 @@ struct fs_ctx {
 		int valid; /* inside one write transaction, like head_valid */
 		int64_t org, size;
 		unsigned char frontier[64][32]; /* level L: the complete subtree a set bit L of size stands for */
-		unsigned char pack[16][32]; /* the leaves of the last, incomplete pack (size % 16 of them; log.c) */
-		int64_t pack_seq;	    /* the journal entry of its first leaf */
-		int dirty;		    /* pack not yet written: log.c writes it before a read and at commit */
+		int64_t last_seq; /* the journal entry of the last leaf */
+		int dirty;	  /* the head not yet written: log.c writes it before a read and at commit */
 	} logc;
 	struct fs_batch *batch; /* batch.c: rows created now are journaled by batch */
 	/* batch.c's hook, set with batch: a record a pending batch created is flushed to

@@ -8,7 +8,8 @@ edited row, and the Merkle logs rebuilt; and a second implementation of the RFC
 usage: log_forge.py root DB ORG              the RFC 9162 root of ORG's log, from the journal
        log_forge.py rowhash DB ENTITY TABLE ID   the row's latest entry made to match it, chain recomputed
        log_forge.py rechain DB FROM_SEQ       the journal's chain recomputed from FROM_SEQ
-       log_forge.py relog DB                  the Merkle logs rebuilt from the journal (leaves in packs of 16)
+       log_forge.py relog DB                  the Merkle logs rebuilt from the journal (no leaf stored, nodes from level 8, a head per log)
+       log_forge.py relog-packed DB           the same in the layout before (leaves in packs of 16, nodes from level 5)
        log_forge.py relog-single DB           the same in the layout before packs (a leaf and every node a row)
        log_forge.py retransfers DB FROM_SEQ   the ledger's chains recomputed from FROM_SEQ (one per organization)
        log_forge.py oldentry DB ENTITY TABLE ID ORG  (a database of one chain) the row journaled at its end
@@ -88,24 +89,30 @@ def rechain(db, start):
 
 PACK = 16
 PACK_LEVEL = 63
-LOW = 5  # levels 1 .. LOW - 1 are not stored (log.h)
+HEAD_LEVEL = 62
+LOW = 8  # levels 0 .. LOW - 1 are not stored (log.h)
+OLD_LOW = 5  # the packed layout's
 
 
-def relog(db, single=False):
-    """single: the layout of a database from before packs (meta merkle_log 1): each
-    leaf its own row, every level stored. Else the current one: leaves in packs of
-    16 (level 63, index = leaf index / 16, seq = the pack's first entry) and the
-    nodes of levels LOW and up."""
+def relog(db, layout=3):
+    """layout 1: the layout of a database from before packs (meta merkle_log 1):
+    each leaf its own row, every level stored. 2: leaves in packs of 16 (level 63,
+    index = leaf index / 16, seq = the pack's first entry) and the nodes of levels
+    OLD_LOW and up. 3 (the current one): no leaf, the nodes of levels LOW and up
+    (a level-LOW node's seq: its chunk's last entry) and a head per log (level 62,
+    index 0: idx = size, seq = the last entry, hash = the frontier, lowest first)."""
     db.execute("DELETE FROM log_nodes")
     logs = {}
+    last = {}
     for seq, org, h in db.execute("SELECT seq, coalesce(org_id, 0), hash FROM journal ORDER BY seq").fetchall():
         levels = logs.setdefault(org, [[]])
+        last[org] = seq
         idx = len(levels[0])
         lh = leaf(h)
         levels[0].append(lh)
-        if single:
+        if layout == 1:
             db.execute("INSERT INTO log_nodes VALUES (?, ?, 0, ?, ?, ?)", ((org << 41) | idx, org, idx, lh, seq))
-        else:
+        elif layout == 2:
             k = idx // PACK
             first = db.execute("SELECT seq FROM log_nodes WHERE id = ?",
                                ((org << 41) | (PACK_LEVEL << 35) | k,)).fetchone()
@@ -120,10 +127,17 @@ def relog(db, single=False):
             if len(levels) <= level:
                 levels.append([])
             levels[level].append(lh)
-            if single or level >= LOW:
-                db.execute("INSERT INTO log_nodes VALUES (?, ?, ?, ?, ?, NULL)",
-                           ((org << 41) | (level << 35) | idx, org, level, idx, lh))
-    db.execute("INSERT OR REPLACE INTO meta VALUES ('merkle_log', ?)", ("1" if single else "2",))
+            if layout == 1 or level >= (OLD_LOW if layout == 2 else LOW):
+                db.execute("INSERT INTO log_nodes VALUES (?, ?, ?, ?, ?, ?)",
+                           ((org << 41) | (level << 35) | idx, org, level, idx, lh,
+                            seq if layout == 3 and level == LOW else None))
+    if layout == 3:
+        for org, levels in logs.items():
+            size = len(levels[0])
+            front = b"".join(levels[lv][(size >> lv) - 1] for lv in range(len(levels)) if (size >> lv) & 1)
+            db.execute("INSERT INTO log_nodes VALUES (?, ?, ?, ?, ?, ?)",
+                       ((org << 41) | (HEAD_LEVEL << 35), org, HEAD_LEVEL, size, front, last[org]))
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('merkle_log', ?)", (str(layout),))
 
 
 def main():
@@ -169,8 +183,10 @@ def main():
         rechain(db, int(sys.argv[3]))
     elif cmd == "relog":
         relog(db)
+    elif cmd == "relog-packed":
+        relog(db, 2)
     elif cmd == "relog-single":
-        relog(db, single=True)
+        relog(db, 1)
     elif cmd == "retransfers":
         start = int(sys.argv[3])
         # one chain per organization after meta transfer_chains (the old installation-wide one up to it)

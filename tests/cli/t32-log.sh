@@ -191,7 +191,7 @@ printf 'a court file' >"$OLD.evidence/99/997c65b567bdc765ce023c019c36f7b75d55f8c
 old_n=$(sqlite3 "$OLD" "SELECT count(*) FROM journal")
 old_head=$(sqlite3 "$OLD" "SELECT hex(hash) FROM journal ORDER BY seq DESC LIMIT 1" | tr A-F a-f)
 expect "the old database migrates and verifies" 0 "$FS_BIN" --db "$OLD" verify
-same "every old entry is a leaf (packed 16 a row)" "$(sqlite3 "$OLD" "SELECT sum(length(hash) / 32) FROM log_nodes WHERE level = 63")" \
+same "every old entry is a leaf (the heads' sizes)" "$(sqlite3 "$OLD" "SELECT sum(idx) FROM log_nodes WHERE level = 62")" \
 	"$(sqlite3 "$OLD" "SELECT count(*) FROM journal")"
 same "each log (system, the organization) binds the old chain's head" \
 	"$(sqlite3 "$OLD" "SELECT count(*) FROM journal WHERE action = 'log' AND after_json LIKE '%$old_head%'")" 2

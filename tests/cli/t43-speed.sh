@@ -3,8 +3,8 @@
 # connection pool (24 KiB: a head of at most 8 KiB and 100 header lines, the
 # first read by the front door, the next on a kept-alive connection by
 # libmicrohttpd), large uploads and large pages through it; the ledger's batch
-# path (one timestamp per batch); the Merkle log without its low nodes (levels 1-3
-# hashed again from the leaves when read), still bound by verify and proofs.
+# path (one timestamp per batch); the Merkle log without its leaves and low nodes
+# (levels 0-7 hashed again from the journal when read), still bound by verify and proofs.
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")/../.." && pwd)
 fs demo >/dev/null
@@ -43,16 +43,19 @@ same "the server still answers afterwards" "$(curl -s -o /dev/null -w '%{http_co
 kill "$server" 2>/dev/null
 wait "$server" 2>/dev/null
 
-# ---- the Merkle log: leaves packed 16 a row (level 63), levels from 5 up stored, 1-4 not
+# ---- the Merkle log: no leaf stored (a leaf is its journal entry's hash, hashed),
+# nodes from level 8 up (one row per 256 entries), a head per log (size, last
+# entry, frontier); the layouts before (packs of 16, a leaf a row) upgraded
 forge() { python3 "$here/tests/cli/log_forge.py" "$@"; }
 q() { sqlite3 "$DB" "$1"; }
 if [ "${FS_TEST_DB:-sqlite}" = sqlite ]; then
-	same "no node of levels 0-4 is stored" "$(q "SELECT count(*) FROM log_nodes WHERE level BETWEEN 0 AND 4")" 0
-	same "every entry is a leaf of a pack" "$(q "SELECT sum(length(hash) / 32) FROM log_nodes WHERE level = 63")" "$(q "SELECT count(*) FROM journal")"
-	[ "$(q "SELECT count(*) FROM log_nodes WHERE level >= 5 AND level < 63")" -gt 0 ] && ok "the higher nodes are stored" || notok "the higher nodes are stored"
-	# the root at 17 sizes in a row (every place in a pack, every shape of a frontier
-	# of low subtrees) equals the RFC 9162 tree head computed apart
-	# (tests/cli/log_forge.py) from the journal
+	same "no leaf, pack or node below level 8 is stored" "$(q "SELECT count(*) FROM log_nodes WHERE level < 8 OR level = 63")" 0
+	same "a head per log, holding its size" "$(q "SELECT group_concat(org_id || ':' || idx) FROM (SELECT org_id, idx FROM log_nodes WHERE level = 62 ORDER BY org_id)")" \
+		"$(q "SELECT group_concat(o || ':' || n) FROM (SELECT org_id o, count(*) n FROM journal GROUP BY org_id ORDER BY org_id)")"
+	n1=$(q "SELECT count(*) FROM journal WHERE org_id = 1")
+	same "a node of level 8 for every 256 entries" "$(q "SELECT count(*) FROM log_nodes WHERE org_id = 1 AND level = 8")" "$((n1 / 256))"
+	# the root at 17 sizes in a row (every shape of a frontier of low subtrees)
+	# equals the RFC 9162 tree head computed apart (tests/cli/log_forge.py) from the journal
 	bad=0
 	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17; do
 		fs --org miners person add --full-name "Log Leaf $i" >/dev/null
@@ -63,49 +66,64 @@ if [ "${FS_TEST_DB:-sqlite}" = sqlite ]; then
 	expect "a statement's inclusion proofs verify" 0 "$FS_BIN" proof verify "$T/st.txt"
 	expect "verify holds" 0 fs verify
 	cp "$DB" "$T/keep.db"
-	# the pack of leaves 16-31 cut short by one leaf: verify names the leaf missing
-	q "UPDATE log_nodes SET hash = substr(hash, 1, length(hash) - 32) WHERE org_id = 1 AND level = 63 AND idx = 1"
-	expect "a leaf cut from a pack is caught by verify" 65 fs verify
-	fs verify >"$T/v" 2>&1
-	has "named as missing" "$T/v" "nodes of level 0 are missing"
+	tamper() { # $1 what, $2 SQL, $3 the text verify names it by
+		cp "$T/keep.db" "$DB"
+		q "$2"
+		expect "$1: caught by verify" 65 fs verify
+		fs verify >"$T/v" 2>&1
+		has "$1: named" "$T/v" "$3"
+	}
+	tamper "a level-8 node altered" "UPDATE log_nodes SET hash = randomblob(32) WHERE org_id = 1 AND level = 8 AND idx = 1" "node 8/1 differs from the journal"
+	tamper "a level-8 node deleted" "DELETE FROM log_nodes WHERE org_id = 1 AND level = 8 AND idx = 0" "1 nodes of level 8 are missing"
+	tamper "a level-9 node deleted" "DELETE FROM log_nodes WHERE org_id = 1 AND level = 9 AND idx = 0" "1 nodes of level 9 are missing"
+	tamper "a chunk's last entry moved" "UPDATE log_nodes SET seq = seq - 1 WHERE org_id = 1 AND level = 8 AND idx = 0" "as the last of its chunk"
+	tamper "the head's frontier altered" "UPDATE log_nodes SET hash = randomblob(length(hash)) WHERE org_id = 1 AND level = 62" "its head's frontier differs"
+	tamper "the head's size cut" "UPDATE log_nodes SET idx = idx - 1 WHERE org_id = 1 AND level = 62" "its head says $((n1 + 16)) entries"
+	tamper "the head deleted" "DELETE FROM log_nodes WHERE org_id = 1 AND level = 62" "log 1: its head is missing"
+	tamper "a leaf stored alone" "INSERT INTO log_nodes VALUES ((1 << 41) | 5, 1, 0, 5, randomblob(32), NULL)" "leaf 5 is stored alone"
 	cp "$T/keep.db" "$DB"
-	# the pack of leaves 16-31 replaced by 16 rows of one leaf each (the layout before
-	# packs, which nothing reads now): verify names them, however right their hashes
-	for i in 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
-		q "INSERT INTO log_nodes SELECT (1 << 41) | (16 + $i), 1, 0, 16 + $i, substr(hash, 1 + 32 * $i, 32), NULL FROM log_nodes WHERE org_id = 1 AND level = 63 AND idx = 1"
+	q "DELETE FROM journal WHERE seq = (SELECT max(seq) FROM journal WHERE org_id = 1)"
+	expect "an entry of the last chunk cut from the journal: no checkpoint is signed over it" 65 fs --org miners checkpoint
+	cp "$T/keep.db" "$DB"
+	q "DELETE FROM log_nodes WHERE org_id = 1 AND level = 62"
+	expect "an append to a log whose head is gone is refused" 65 fs --org miners person add --full-name "No Head"
+	cp "$T/keep.db" "$DB"
+	# a database of the packed layout (meta merkle_log 2) and one from before packs
+	# (1) are upgraded at their first writable open, verify, and appends go on
+	for layout in packed single; do
+		cp "$T/keep.db" "$DB"
+		forge relog-$layout "$DB"
+		expect "the $layout layout verifies" 0 fs verify
+		same "the $layout layout: upgraded (no leaf, pack or low node left; meta 3)" \
+			"$(q "SELECT count(*) FROM log_nodes WHERE level < 8 OR level = 63"),$(q "SELECT value FROM meta WHERE key = 'merkle_log'")" "0,3"
+		fs --org miners person add --full-name "After Relog" >/dev/null
+		same "the $layout layout: the root after an append is the tree head" "$(fs --org miners checkpoint | sed -n 's/^root: //p')" "$(forge root "$DB" 1)"
+		expect "the $layout layout: verify holds after it" 0 fs verify
 	done
-	q "DELETE FROM log_nodes WHERE org_id = 1 AND level = 63 AND idx = 1"
-	expect "leaves stored alone instead of their pack are caught by verify" 65 fs verify
-	fs verify >"$T/v" 2>&1
-	has "named as stored alone" "$T/v" "leaf 16 is stored alone, outside its pack"
+	# the packed layout with a leaf altered, a pack cut short, a level-5 node deleted and
+	# a level-6 node altered: the upgrade keeps what differs, verify names each
 	cp "$T/keep.db" "$DB"
-	# a leaf's hash changed inside its pack: verify names it
+	forge relog-packed "$DB"
 	q "UPDATE log_nodes SET hash = CAST(substr(hash, 1, 160) || randomblob(32) || substr(hash, 193) AS BLOB) WHERE org_id = 1 AND level = 63 AND idx = 1"
-	expect "an altered leaf is caught by verify" 65 fs verify
+	q "UPDATE log_nodes SET hash = substr(hash, 1, 8 * 32) WHERE org_id = 1 AND level = 63 AND idx = 2"
+	q "DELETE FROM log_nodes WHERE org_id = 1 AND level = 5 AND idx = 3"
+	q "UPDATE log_nodes SET hash = randomblob(32) WHERE org_id = 1 AND level = 6 AND idx = 2"
+	expect "a tampered packed layout fails verify after its upgrade" 65 fs verify
 	fs verify >"$T/v" 2>&1
-	has "named as differing" "$T/v" "leaf 21 differs from the journal"
+	has "the altered leaf is named" "$T/v" "leaf 21 differs from the journal"
+	has "the leaves cut from their pack are named" "$T/v" "leaves 40 to 47 were missing from the tree when it was upgraded"
+	has "the deleted level-5 node is named" "$T/v" "node 5/3 was missing from the tree when it was upgraded"
+	has "the altered level-6 node is named" "$T/v" "node 6/2 differs from the journal"
+	same "and they stay named after more appends" "$(fs --org miners person add --full-name "After Tamper" >/dev/null; fs verify 2>&1 | grep -c "leaf 21 differs\|leaves 40 to 47\|node 5/3\|node 6/2")" 4
+	# a layout from before packs with a leaf altered and one deleted: verify names both
 	cp "$T/keep.db" "$DB"
-	q "DELETE FROM log_nodes WHERE org_id = 1 AND level = 5 AND idx = 0"
-	expect "a deleted level-5 node is caught by verify" 65 fs verify
-	cp "$T/keep.db" "$DB"
-	# a database written before packs (a leaf and every node a row, meta merkle_log 1)
-	# is packed at its first writable open, verifies, and appends go on
-	forge relog-single "$DB"
-	same "the old layout: a leaf a row" "$(q "SELECT count(*) FROM log_nodes WHERE level = 0")" "$(q "SELECT count(*) FROM journal")"
-	expect "an old layout verifies" 0 fs verify
-	same "its leaves are packed" "$(q "SELECT count(*) FROM log_nodes WHERE level = 0"),$(q "SELECT sum(length(hash) / 32) FROM log_nodes WHERE level = 63"),$(q "SELECT value FROM meta WHERE key = 'merkle_log'")" \
-		"0,$(q "SELECT count(*) FROM journal"),2"
-	fs --org miners person add --full-name "After Relog" >/dev/null
-	same "and its root after an append is the tree head" "$(fs --org miners checkpoint | sed -n 's/^root: //p')" "$(forge root "$DB" 1)"
-	expect "and verify holds" 0 fs verify
-	# an old layout with a leaf altered and one deleted: packing keeps what was stored, verify names both
 	forge relog-single "$DB"
 	q "UPDATE log_nodes SET hash = randomblob(32) WHERE org_id = 1 AND level = 0 AND idx = 3"
 	q "DELETE FROM log_nodes WHERE org_id = 1 AND level = 0 AND idx = 40"
 	expect "an old layout with a leaf altered and one deleted fails verify" 65 fs verify
 	fs verify >"$T/v" 2>&1
 	has "the altered leaf is named" "$T/v" "leaf 3 differs from the journal"
-	has "the deleted leaf and those after it in its pack (40-47) are named missing" "$T/v" "8 nodes of level 0 are missing"
+	has "the deleted leaf and those after it in its pack (40-47) are named missing" "$T/v" "leaves 40 to 47 were missing"
 else
 	skip "the Merkle log's stored nodes, forged" "the tree head computed apart and the old layout come from log_forge.py, which reads and writes SQLite files"
 fi

@@ -199,7 +199,7 @@ static void test_old_database_migrated(void **state)
 				      " DROP TABLE witnessed_checkpoints; DROP TABLE witnessed_logs; DROP INDEX journal_log;"
 				      " ALTER TABLE employments DROP COLUMN accruals_12m_minor; ALTER TABLE employments DROP COLUMN days_worked_12m;"
 				      " ALTER TABLE employments DROP COLUMN unused_leave_days;"
-				      " PRAGMA user_version = 1;",
+				      " DELETE FROM meta WHERE key = 'merkle_log'; PRAGMA user_version = 1;",
 				      NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	struct fs_error err = {0};

@@ -1,9 +1,12 @@
-/* test_logpack.c - the Merkle log's leaves packed 16 a row (src/core/base/log.c):
- * entries appended to two organizations' logs in transactions of random sizes
- * (some rolled back, some read in the middle, one outside a transaction), then
- * every root at every size, every inclusion proof, consistency proofs and each
+/* test_logpack.c - the Merkle log's storage (src/core/base/log.c: no leaf stored,
+ * nodes from level 8, chunks of 256 leaves hashed again from the journal, a head
+ * per log): entries appended to two organizations' logs in transactions of random
+ * sizes (some rolled back, some read in the middle, one outside a transaction,
+ * the database closed and opened again in the middle of a chunk), over three
+ * chunks, then every root at every size, every inclusion proof (at the log's size
+ * and at sizes that are not a multiple of a chunk), consistency proofs and each
  * entry's leaf checked against a tree computed here from the journal (RFC 9162,
- * merkle.c's hashes only); verify holds. */
+ * merkle.c's hashes only); verify holds, and names a stored node or a head altered. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,11 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "core/internal.h"
 #include "fixture.h"
 #include "log.h"
 
-enum { MAXLEAVES = 400 };
+enum { MAXLEAVES = 1400 };
 
 static struct fx_db d;
 static struct fs_ctx *ctx;
@@ -133,8 +138,15 @@ static void check_log(int w)
 		unsigned char leaf[32];
 		assert_int_equal(fs_log_leaf_of(ctx, e->seq[i], &o, &idx, leaf, &err), 0);
 		assert_int_equal(o, orgs[w]);
-		assert_int_equal(idx, (int64_t)i); /* the packed leaf's index: pack * 16 + place */
+		assert_int_equal(idx, (int64_t)i); /* the leaf's index: chunk * 256 + place */
 		assert_memory_equal(leaf, e->leaf[i], 32);
+	}
+	for (int k = 0; k < 60; k++) { /* inclusion at a smaller size: most are not a multiple of a chunk */
+		size_t s = 1 + rnd(e->n), i = rnd(s);
+		unsigned char r[32];
+		mth(e->leaf, 0, s, r);
+		assert_int_equal(fs_log_inclusion(ctx, orgs[w], (int64_t)i, (int64_t)s, proof, &len, &err), 0);
+		assert_int_equal(fs_merkle_verify_inclusion(e->leaf[i], i, s, r, (const unsigned char(*)[32])proof, len), 0);
 	}
 	for (int k = 0; k < 60; k++) {
 		size_t first = 1 + rnd(e->n);
@@ -155,9 +167,15 @@ static void test_random_batches(void **state)
 	assert_int_equal(fs_log_size(ctx, orgs[0], &size, &err), 0);
 	load();
 	assert_int_equal(size, (int64_t)ex[0].n);
-	for (int round = 0; round < 40; round++) {
+	for (int round = 0; round < 60; round++) {
+		if (round == 30) { /* closed and opened again: the head carries the frontier, in the middle of a chunk */
+			assert_true(ex[0].n % FS_LOG_CHUNK && ex[1].n % FS_LOG_CHUNK);
+			fs_close(d.ctx);
+			assert_int_equal(fs_open(d.path, NULL, 0, &d.ctx, &err), 0);
+			ctx = d.ctx;
+		}
 		assert_int_equal(fs_tx_begin(ctx, &err), 0);
-		int n = (int)rnd(23), rollback = rnd(6) == 0;
+		int n = (int)rnd(61), rollback = rnd(6) == 0;
 		for (int i = 0; i < n; i++) {
 			note((int)rnd(2));
 			if (rnd(10) == 0) { /* a read inside the transaction sees the leaves so far */
@@ -180,7 +198,7 @@ static void test_random_batches(void **state)
 				assert_int_equal(size, sizes[w]);
 		}
 	}
-	assert_true(ex[0].n > 3 * FS_LOG_PACK && ex[1].n > 3 * FS_LOG_PACK);
+	assert_true(ex[0].n > 2 * FS_LOG_CHUNK && ex[1].n > 2 * FS_LOG_CHUNK);
 	check_log(0);
 	check_log(1);
 	struct fs_verify_report rep;
@@ -191,8 +209,59 @@ static void test_random_batches(void **state)
 	assert_int_equal(rc, 0);
 }
 
+/* sql on the database file, through a connection of its own */
+static void exec_sql(const char *sql)
+{
+	sqlite3 *db;
+	char *e = NULL;
+	assert_int_equal(sqlite3_open(d.path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_exec(db, sql, NULL, NULL, &e) != SQLITE_OK)
+		fail_msg("%s: %s", sql, e ? e : "?");
+	sqlite3_close(db);
+}
+
+/* verify's text after one row of log_nodes is changed by sql (then put back) */
+static void tampered(const char *sql, const char *undo, const char *named)
+{
+	struct fs_error err = {0};
+	struct fs_verify_report rep;
+	exec_sql(sql);
+	assert_int_not_equal(fs_verify(ctx, &rep, &err), 0);
+	assert_non_null(rep.text);
+	if (!strstr(rep.text, named))
+		fail_msg("verify did not name '%s': %s", named, rep.text);
+	free(rep.text);
+	exec_sql(undo);
+	assert_int_equal(fs_verify(ctx, &rep, &err), 0);
+	free(rep.text);
+}
+
+static void test_tampering(void **state)
+{
+	(void)state;
+	char sql[300], undo[300];
+	long long key = ((long long)orgs[1] << 41) | (8LL << 35) | 1;
+	snprintf(sql, sizeof(sql), "UPDATE log_nodes SET hash = zeroblob(32) WHERE id = %lld", key);
+	snprintf(undo, sizeof(undo), "UPDATE log_nodes SET hash = (SELECT hash FROM keep) WHERE id = %lld", key);
+	char keep[200];
+	snprintf(keep, sizeof(keep), "CREATE TABLE keep AS SELECT hash, seq FROM log_nodes WHERE id = %lld", key);
+	exec_sql(keep);
+	tampered(sql, undo, "node 8/1 differs from the journal");
+	snprintf(sql, sizeof(sql), "UPDATE log_nodes SET seq = seq + 1 WHERE id = %lld", key);
+	snprintf(undo, sizeof(undo), "UPDATE log_nodes SET seq = (SELECT seq FROM keep) WHERE id = %lld", key);
+	tampered(sql, undo, "as the last of its chunk");
+	long long head = ((long long)orgs[0] << 41) | (62LL << 35);
+	snprintf(sql, sizeof(sql), "UPDATE log_nodes SET hash = zeroblob(length(hash)) WHERE id = %lld", head);
+	snprintf(undo, sizeof(undo), "UPDATE log_nodes SET hash = (SELECT hash FROM keep2) WHERE id = %lld", head);
+	snprintf(keep, sizeof(keep), "CREATE TABLE keep2 AS SELECT hash FROM log_nodes WHERE id = %lld", head);
+	exec_sql(keep);
+	tampered(sql, undo, "its head's frontier differs");
+	exec_sql("DROP TABLE keep; DROP TABLE keep2");
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {cmocka_unit_test(test_random_batches)};
+	const struct CMUnitTest tests[] = {cmocka_unit_test(test_random_batches), cmocka_unit_test(test_tampering)};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -245,7 +245,7 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 		if (!rc && !(flags & FS_ROTATE) && fs_key_rotating(ctx))
 			rc = fs_fail(err, FS_ECONFLICT, "key", "a key rotation was interrupted: finish it with 'fairshare key rotate' "
 				     "before anything else");
-		int shape = SHAPE_CURRENT, logged = FS_LOG_LAYOUT_PACKED;
+		int shape = SHAPE_CURRENT, logged = FS_LOG_LAYOUT_CHUNKS;
 		if (!rc && !(flags & FS_ASIS)) /* the logs first: the journal entries written below are leaves */
 			rc = fs_log_built(ctx, &logged, err);
 		if (!rc)
@@ -253,9 +253,9 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 		ctx->seal_legacy = shape < SHAPE_CURRENT;
 		if (!rc && !logged && !(flags & FS_READONLY))
 			rc = fs_log_build(ctx, err);
-		else if (!rc && logged == FS_LOG_LAYOUT_SINGLE && !(flags & FS_READONLY))
-			rc = fs_log_pack_single(ctx, err);
-		if (!rc && (shape < SHAPE_CURRENT || logged != FS_LOG_LAYOUT_PACKED) && !(flags & FS_ASIS)) {
+		else if (!rc && logged != FS_LOG_LAYOUT_CHUNKS && !(flags & FS_READONLY))
+			rc = fs_log_unpack(ctx, err);
+		if (!rc && (shape < SHAPE_CURRENT || logged != FS_LOG_LAYOUT_CHUNKS) && !(flags & FS_ASIS)) {
 			if (flags & FS_READONLY) { /* as the store migrates: once, writable, then read */
 				struct fs_ctx *rw;
 				if (!(rc = fs_open(db_path, key_path, flags & ~(unsigned)FS_READONLY, &rw, err)))

@@ -99,6 +99,137 @@ int fs_log_pack_single(struct fs_ctx *ctx, struct fs_error *err)
 		rc = put_out(ctx, &p, err);
 	free(u.s);
 	if (!rc && layout == FS_LOG_LAYOUT_SINGLE)
+		rc = fs_store_meta_set(ctx->st, "merkle_log", "2", err);
+	return fs_tx_end(ctx, rc, err);
+}
+
+/* ---- packs (layout 2) to chunks (3) ---- */
+
+struct old_row {
+	int64_t id, org, level, idx, seq;
+	size_t n; /* bytes of hash */
+	unsigned char h[FS_LOG_PACK * FS_MERKLE_HASH];
+};
+
+struct old_ud {
+	struct old_row *r;
+	size_t n, cap;
+	int rc;
+};
+
+static int old_cb(void *p, const struct fs_value *v)
+{
+	struct old_ud *u = p;
+	int64_t level = v[FS_LN_LEVEL].i;
+	if (level >= FS_LOG_LOW && level != FS_LOG_PACK_LEVEL)
+		return 0;
+	if (fs_grow(&u->r, &u->cap, u->n, sizeof(*u->r), 1024))
+		return u->rc = FS_ENOMEM, 1;
+	struct old_row *x = &u->r[u->n++];
+	x->id = v[FS_LN_ID].i;
+	x->org = v[FS_LN_ORG].i;
+	x->level = level;
+	x->idx = v[FS_LN_INDEX].i;
+	x->seq = v[FS_LN_SEQ].type == FS_VINT ? v[FS_LN_SEQ].i : -1;
+	x->n = v[FS_LN_HASH].type == FS_VBLOB && v[FS_LN_HASH].n <= sizeof(x->h) ? v[FS_LN_HASH].n : sizeof(x->h) + 1;
+	if (x->n <= sizeof(x->h))
+		memcpy(x->h, v[FS_LN_HASH].p, x->n);
+	return 0;
+}
+
+/* 1 when the row holds exactly what the journal implies at its place */
+static int old_matches(const struct old_row *x, const struct fs_log_tree *t)
+{
+	if (!t || x->id != FS_LOG_KEY(x->org, x->level, x->idx) || x->idx < 0)
+		return 0;
+	if (x->level == FS_LOG_PACK_LEVEL) {
+		int64_t first = x->idx * FS_LOG_PACK, have = (int64_t)t->n[0];
+		int64_t want = first < have ? (have - first < FS_LOG_PACK ? have - first : FS_LOG_PACK) : 0;
+		return want > 0 && x->n == (size_t)want * FS_MERKLE_HASH && memcmp(x->h, t->lv[0] + 32 * first, x->n) == 0 &&
+		       x->seq == t->seq[first];
+	}
+	return x->level > 0 && x->level < FS_LOG_LOW && (size_t)x->idx < t->n[x->level] && x->n == FS_MERKLE_HASH &&
+	       memcmp(x->h, t->lv[x->level] + 32 * x->idx, FS_MERKLE_HASH) == 0;
+}
+
+/* the rows a log of layout 2 must have had below FS_LOG_LOW: every pack and every
+ * node from FS_LOG_OLD_LOW; one missing is stored empty (verify names it) */
+static int put_missing(struct fs_ctx *ctx, const struct fs_log_tree *t, const struct old_row *r, size_t nr,
+		       struct fs_error *err)
+{
+	int rc = 0;
+	for (unsigned level = FS_LOG_OLD_LOW - 1; !rc && level < FS_LOG_LOW; level++) {
+		/* level FS_LOG_OLD_LOW - 1 stands for the packs */
+		unsigned stored = level == FS_LOG_OLD_LOW - 1 ? FS_LOG_PACK_LEVEL : level;
+		size_t want = level == FS_LOG_OLD_LOW - 1 ? (t->n[0] + FS_LOG_PACK - 1) / FS_LOG_PACK : t->n[level];
+		unsigned char *seen = want ? calloc(want, 1) : NULL;
+		if (want && !seen)
+			return fs_fail(err, FS_ENOMEM, NULL, "out of memory");
+		for (size_t i = 0; i < nr; i++)
+			if (r[i].org == t->org && r[i].level == stored && r[i].idx >= 0 && (size_t)r[i].idx < want)
+				seen[r[i].idx] = 1;
+		for (size_t i = 0; !rc && i < want; i++)
+			if (!seen[i]) {
+				struct fs_value v[FS_LN_NCOLS] = {fs_vint(FS_LOG_KEY(t->org, stored, i)), fs_vint(t->org), fs_vint(stored),
+								  fs_vint((int64_t)i), fs_vblob("", 0), fs_vnull()};
+				rc = fs_store_put(ctx->st, &fs_log_nodes_table, v, err);
+			}
+		free(seen);
+	}
+	return rc;
+}
+
+/* a log's head, and the last entry of each chunk on its level-FS_LOG_LOW nodes (their hashes as stored) */
+static int put_head_seqs(struct fs_ctx *ctx, const struct fs_log_tree *t, struct fs_error *err)
+{
+	unsigned char f[FS_LOG_LEVELS * 32];
+	size_t n;
+	fs_log_tree_frontier(t, f, &n);
+	struct fs_value v[FS_LN_NCOLS] = {fs_vint(FS_LOG_KEY(t->org, FS_LOG_HEAD_LEVEL, 0)), fs_vint(t->org),
+					  fs_vint(FS_LOG_HEAD_LEVEL), fs_vint((int64_t)t->n[0]), fs_vblob(f, n),
+					  fs_vint(t->seq[t->n[0] - 1])};
+	int rc = fs_store_put(ctx->st, &fs_log_nodes_table, v, err);
+	for (size_t k = 0; !rc && k < t->n[FS_LOG_LOW]; k++) {
+		struct fs_row row;
+		rc = fs_store_get_raw(ctx->st, &fs_log_nodes_table, FS_LOG_KEY(t->org, FS_LOG_LOW, k), &row, err);
+		if (rc == FS_ENOTFOUND) { /* verify names it missing */
+			rc = 0;
+			continue;
+		}
+		if (rc)
+			break;
+		row.vals[FS_LN_SEQ] = fs_vint(t->seq[(k + 1) * FS_LOG_CHUNK - 1]);
+		rc = fs_store_put(ctx->st, &fs_log_nodes_table, row.vals, err);
+		fs_row_free(&row);
+	}
+	return rc;
+}
+
+int fs_log_unpack(struct fs_ctx *ctx, struct fs_error *err)
+{
+	int layout = 0;
+	int rc = fs_tx_begin(ctx, err);
+	if (!rc) /* inside the write lock: another process may have done it */
+		rc = fs_log_built(ctx, &layout, err);
+	if (!rc && layout == FS_LOG_LAYOUT_SINGLE)
+		rc = fs_log_pack_single(ctx, err);
+	int old = layout == FS_LOG_LAYOUT_SINGLE || layout == FS_LOG_LAYOUT_PACKED;
+	struct fs_log_trees ts = {0};
+	struct old_ud u = {0};
+	struct fs_query q = {.table = &fs_log_nodes_table, .raw = 1};
+	if (!rc && old)
+		rc = fs_log_trees_load(ctx, &ts, err);
+	if (!rc && old && !(rc = fs_store_select(ctx->st, &q, old_cb, &u, err)))
+		rc = u.rc ? fs_fail(err, u.rc, NULL, "out of memory") : 0;
+	for (size_t i = 0; !rc && i < u.n; i++) /* what equals the journal goes; the rest stays as stored */
+		if (old_matches(&u.r[i], fs_log_tree_of(&ts, u.r[i].org)))
+			rc = fs_store_delete(ctx->st, &fs_log_nodes_table, u.r[i].id, err);
+	for (size_t i = 0; !rc && i < ts.n; i++)
+		if (!(rc = put_missing(ctx, &ts.t[i], u.r, u.n, err)) && ts.t[i].n[0])
+			rc = put_head_seqs(ctx, &ts.t[i], err);
+	free(u.r);
+	fs_log_trees_free(&ts);
+	if (!rc && old)
 		rc = fs_log_mark_built(ctx, err);
 	return fs_tx_end(ctx, rc, err);
 }
