@@ -268,8 +268,8 @@ static int run_cb(void *p, const struct fs_value *v)
 {
 	struct run_ud *u = p;
 	struct fs_pkey_run *r = u->run;
-	r->ids[r->n] = v[PK_PERSON].i;
-	r->state[r->n] = (signed char)unwrap(u->ctx, v[PK_PERSON].i, &v[PK_WRAPPED], r->keys[r->n], &u->plain);
+	r->ids[r->n] = v[0].i;
+	r->state[r->n] = (signed char)unwrap(u->ctx, v[0].i, &v[1], r->keys[r->n], &u->plain);
 	r->n++;
 	return 0;
 }
@@ -286,7 +286,9 @@ int fs_person_keys_run(struct fs_ctx *ctx, int64_t from, struct fs_pkey_run *run
 	sodium_memzero(run->keys, (size_t)run->n * 32);
 	run->n = 0;
 	struct fs_filter f = {"person_id", FS_GE, fs_vint(from)};
-	struct fs_query q = {.table = &pk_table, .filters = &f, .nfilters = 1, .limit = FS_PKEY_RUN, .raw = 1};
+	static const char *const cols[] = {"person_id", "wrapped"};
+	struct fs_query q = {.table = &pk_table, .filters = &f, .nfilters = 1, .limit = FS_PKEY_RUN, .raw = 1,
+			     .columns = cols, .ncolumns = 2};
 	struct run_ud u = {.ctx = ctx, .run = run};
 	fs_buf_init(&u.plain, 256);
 	int rc = fs_store_select(ctx->st, &q, run_cb, &u, err);
