@@ -26,9 +26,20 @@ int fs_money_parse(const char *s, int exponent, int64_t *ret_minor, struct fs_er
 	char digits[40];
 	size_t nd = 0;
 	int negative = 0;
+	/* spaces around the amount are not part of it (a copied cell, a form field):
+	 * leading and trailing alike */
+	char trimmed[64];
 	const char *p = s;
 	while (*p == ' ')
 		p++;
+	size_t len = strlen(p);
+	while (len && p[len - 1] == ' ')
+		len--;
+	if (len >= sizeof(trimmed))
+		goto too_big;
+	memcpy(trimmed, p, len);
+	trimmed[len] = '\0';
+	p = trimmed;
 	if (*p == '-') {
 		negative = 1;
 		p++;

@@ -202,10 +202,15 @@ static void test_money(void **state)
 	money_is("1.234.567,89", 123456789);
 	money_is("0.01", 1);
 	money_is("-12.34", -1234);
+	money_is(" 10", 1000); /* spaces around an amount, leading and trailing alike */
+	money_is("10 ", 1000);
+	money_is("  1 800,50  ", 180050);
 	money_bad("1,800");       /* ambiguous */
 	money_bad("1800.123");    /* too many decimals */
 	money_bad("18a0");
 	money_bad("");
+	money_bad("   ");
+	money_bad("1 0 ");       /* a space inside is grouping: three digits after it */
 	money_bad("1.80.0,00");   /* bad grouping */
 	money_bad("99999999999999999999");
 	char out[32];
