@@ -21,10 +21,13 @@ for i in 1 2 3 4 5; do
 	fsq person add --full-name "Single $i" --national-id "SNID000$i" --phone "+7 701 000$i"
 	fsq employer add --name "Employer $i"
 done
+fsq incident add --type raid --started-on 2012-01-02 --place VS-place --handling restricted
+fsq detention add --person-id 1 --incident-id 1 --arrested-at 2012-01-02T10:00 --held-at VS-held-one --handling restricted
+fsq detention add --person-id 16385 --incident-id 1 --arrested-at 2012-01-02T11:00 --held-at VS-held-two --handling restricted
 same "people in the table" "$(sq 'SELECT count(*) FROM people')" $((N + 5))
 same "a key for each" "$(sq 'SELECT count(*) FROM person_keys')" $((N + 5))
 expect "the untouched database verifies" 0 fs verify
-has "every row counted once (people, employers, the organization)" "$T/out" " $((N + 11)) records,"
+has "every row counted once (people, employers, the organization, the incident, two detentions)" "$T/out" " $((N + 14)) records,"
 sq 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
 cp "$DB" "$T/clean.db"
 restore() { cp "$T/clean.db" "$DB"; rm -f "$DB-wal" "$DB-shm"; }
@@ -94,6 +97,20 @@ caught "a key of a person moved to another (the first run)" \
 	"person 3: sealed fields cannot be opened"
 caught "every key deleted" "DELETE FROM person_keys" \
 	"person 1: sealed fields cannot be opened" "problems"
+# ---- seals swapped with the journal recomputed (seal_swap.py, as t33): only the seals tell
+here=$(cd "$(dirname "$0")" && pwd)
+restore
+python3 "$here/seal_swap.py" "$DB" people person $((N + 1)) $((N + 2)) sealed national_id_hash
+same "two single people's seals swapped, journal recomputed" "$?" 0
+expect "verify fails" 65 fs verify
+has "the first named" "$T/err" "person $((N + 1)): sealed fields cannot be opened"
+has "the second named" "$T/err" "person $((N + 2)): sealed fields cannot be opened"
+restore
+python3 "$here/seal_swap.py" "$DB" detentions detention 1 2 sealed
+same "two detentions' seals swapped (the data key), journal recomputed" "$?" 0
+expect "verify fails" 65 fs verify
+has "the first named" "$T/err" "detention 1: sealed fields cannot be opened"
+has "the second named" "$T/err" "detention 2: sealed fields cannot be opened"
 restore
 sq "UPDATE person_keys SET person_id = person_id + 1000000 WHERE person_id > 16000"
 expect "keys moved past every row: verify fails" 65 fs verify
