@@ -139,7 +139,6 @@ const char *fs_seal_row_check_key(struct fs_ctx *ctx, const struct fs_entity *e,
 	}
 	if (plain.data)
 		memset(plain.data, 0, plain.len);
-	fs_buf_reset(&plain);
-	*scratch = plain;
+	*scratch = plain; /* wiped; emptied by the next row's reset */
 	return bad;
 }
