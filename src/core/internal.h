@@ -352,6 +352,23 @@ int rec_seal(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err);
  * 1 when the person was forgotten (nothing appended), 0, or an error. */
 int fs_unseal_for(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_value *vals, const void *blob,
 		  size_t n, struct fs_buf *out);
+/* The same with the person's key given (verify's join): key_rc 0 and key, 1 (the
+ * person forgotten) or an error (no key that opens); FS_PKEY_LOOKUP: looked up. */
+#define FS_PKEY_LOOKUP (-1000)
+int fs_unseal_for_key(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_value *vals, const void *blob,
+		      size_t n, int key_rc, const unsigned char *key, struct fs_buf *out);
+/* verify's join: the keys of the people from id from on, in id order, at most
+ * FS_PKEY_RUN of them (n < FS_PKEY_RUN: the last). state[i]: as key_rc above.
+ * The keys live in guarded memory, wiped by the next run and by done. */
+enum { FS_PKEY_RUN = 16384 };
+struct fs_pkey_run {
+	int64_t *ids;
+	signed char *state;
+	unsigned char (*keys)[32];
+	size_t n;
+};
+int fs_person_keys_run(struct fs_ctx *ctx, int64_t from, struct fs_pkey_run *run, struct fs_error *err);
+void fs_pkey_run_done(struct fs_pkey_run *run);
 /* Seal a payload for r: people under their own key (made on first use), the rest
  * under the data key. */
 int fs_seal_for(struct fs_ctx *ctx, const struct fs_rec *r, const void *plain, size_t n, struct fs_buf *out);
@@ -371,6 +388,9 @@ int fs_party_keys_rotate(struct fs_ctx *ctx, const struct fs_keys *old, int64_t 
 /* verify: what is wrong with a stored row's seal (it does not open here, or a
  * lookup hash is not the hash of the sealed value), or NULL. */
 const char *fs_seal_row_check(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_value *v);
+/* The same, the person's key given as fs_unseal_for_key takes it, plain a scratch buffer. */
+const char *fs_seal_row_check_key(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_value *v, int key_rc,
+				  const unsigned char *key, struct fs_buf *plain);
 /* The next id the store gives a new row of t (inside a write transaction). */
 int fs_next_id(struct fs_ctx *ctx, const struct fs_table *t, int64_t *id, struct fs_error *err);
 void fs_pkeys_wipe(struct fs_ctx *ctx);

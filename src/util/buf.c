@@ -75,25 +75,36 @@ int fs_buf_adds(struct fs_buf *b, const char *s)
 	return fs_buf_add(b, s, strlen(s));
 }
 
-int fs_buf_addf(struct fs_buf *b, const char *fmt, ...)
+int fs_buf_vaddf(struct fs_buf *b, const char *fmt, va_list ap)
 {
 	char tmp[256];
+	va_list again;
+	va_copy(again, ap);
+	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	int rc;
+	if (n < 0) {
+		rc = FS_EINVAL;
+	} else if ((size_t)n < sizeof(tmp)) {
+		rc = fs_buf_add(b, tmp, (size_t)n);
+	} else {
+		char *big = malloc((size_t)n + 1);
+		rc = big ? 0 : FS_ENOMEM;
+		if (big) {
+			vsnprintf(big, (size_t)n + 1, fmt, again);
+			rc = fs_buf_add(b, big, (size_t)n);
+			free(big);
+		}
+	}
+	va_end(again);
+	return rc;
+}
+
+int fs_buf_addf(struct fs_buf *b, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	int rc = fs_buf_vaddf(b, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return FS_EINVAL;
-	if ((size_t)n < sizeof(tmp))
-		return fs_buf_add(b, tmp, (size_t)n);
-	char *big = malloc((size_t)n + 1);
-	if (!big)
-		return FS_ENOMEM;
-	va_start(ap, fmt);
-	vsnprintf(big, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	int rc = fs_buf_add(b, big, (size_t)n);
-	free(big);
 	return rc;
 }
 

@@ -5,6 +5,7 @@
 #ifndef FS_BUF_H
 #define FS_BUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct fs_buf {
@@ -21,6 +22,8 @@ int fs_buf_add(struct fs_buf *b, const void *p, size_t n);
 int fs_buf_addc(struct fs_buf *b, char c);
 int fs_buf_adds(struct fs_buf *b, const char *s);
 int fs_buf_addf(struct fs_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same with a va_list (ap is left as vsnprintf leaves it: va_end it after). */
+int fs_buf_vaddf(struct fs_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Append NUL-terminated strings up to a NULL: fast path for building text. */
 int fs_buf_cat(struct fs_buf *b, ...);
 /* Append a decimal integer. */

@@ -9,6 +9,9 @@
 #include <sys/time.h>
 #include <time.h>
 #include <stdarg.h>
+#include <stdint.h>
+
+#include <sodium.h>
 
 #include "util/date.h"
 #include "log.h"
@@ -91,6 +94,10 @@ struct verify_ud {
 	int eidx;
 	int rc;
 	int64_t batches; /* batch entries whose rows were found */
+	struct fs_pkey_run run; /* people: their keys, read in the same id order as their rows */
+	size_t at;		/* the next key of run */
+	int join;		/* the rows scanned are people's, run holds their keys */
+	struct fs_buf plain;	/* each row's opened seal, one buffer for all */
 };
 
 
@@ -101,12 +108,10 @@ static void problem(struct verify_ud *u, int64_t seq, const char *fmt, ...)
 	if (seq && (!u->rep->first_bad_seq || seq < u->rep->first_bad_seq))
 		u->rep->first_bad_seq = seq;
 	if (u->rep->problems <= FS_VERIFY_LISTED) {
-		char line[300];
 		va_list ap;
 		va_start(ap, fmt);
-		vsnprintf(line, sizeof(line), fmt, ap);
+		fs_buf_vaddf(u->text, fmt, ap);
 		va_end(ap);
-		fs_buf_adds(u->text, line);
 		fs_buf_addc(u->text, '\n');
 	}
 }
@@ -226,7 +231,18 @@ static int row_cb(void *p, const struct fs_value *v)
 	fs_hash_values(e->table.name, v, e->table.ncols, h);
 	if (memcmp(h, s->hash, FS_HASH_BYTES))
 		problem(u, s->seq, "%s %lld differs from its journal entry %lld (changed outside fairshare)", e->name, (long long)id, (long long)s->seq);
-	const char *bad = fs_seal_row_check(u->ctx, e, v);
+	int key_rc = FS_PKEY_LOOKUP;
+	const unsigned char *key = NULL;
+	if (u->join) { /* both in id order: the row's key is the next one, or it has none */
+		while (u->at < u->run.n && u->run.ids[u->at] < id)
+			u->at++;
+		key_rc = FS_ENOTFOUND;
+		if (u->at < u->run.n && u->run.ids[u->at] == id) {
+			key_rc = u->run.state[u->at];
+			key = u->run.keys[u->at];
+		}
+	}
+	const char *bad = fs_seal_row_check_key(u->ctx, e, v, key_rc, key, &u->plain);
 	if (bad)
 		problem(u, 0, "%s %lld: %s", e->name, (long long)id, bad);
 	return 0;
@@ -250,6 +266,34 @@ static int64_t journal_gaps(struct fs_ctx *ctx)
 	}
 	fs_buf_done(&v);
 	return g;
+}
+
+/* Every row of u->e in one ordered pass, each against its journal entry. People
+ * come in runs of ids, each run's keys read first in one ordered pass of their
+ * own (person_keys), not looked up row by row. */
+static int scan_rows(struct verify_ud *u, struct fs_error *err)
+{
+	const struct fs_entity *e = u->e;
+	struct fs_query rq = {.table = &e->table, .raw = 1}; /* the row as stored and hashed */
+	u->join = e->person_col == 0 && e->sealed_col >= 0;
+	if (!u->join)
+		return fs_store_select(u->ctx->st, &rq, row_cb, u, err);
+	int64_t from = INT64_MIN;
+	int rc = 0;
+	for (;;) {
+		if ((rc = fs_person_keys_run(u->ctx, from, &u->run, err)))
+			break;
+		int last = u->run.n < FS_PKEY_RUN || u->run.ids[u->run.n - 1] == INT64_MAX;
+		struct fs_filter f[2] = {{"id", FS_GE, fs_vint(from)}, {"id", FS_LE, fs_vint(u->run.n ? u->run.ids[u->run.n - 1] : 0)}};
+		rq.filters = f;
+		rq.nfilters = last ? 1 : 2; /* the last run: every row from its first on */
+		u->at = 0;
+		if ((rc = fs_store_select(u->ctx->st, &rq, row_cb, u, err)) || last)
+			break;
+		from = u->run.ids[u->run.n - 1] + 1;
+	}
+	u->join = 0;
+	return rc;
 }
 
 /* The journal's part of verify (verify.c): the hash chain, every row of every
@@ -276,12 +320,16 @@ int fs_journal_verify(struct fs_ctx *ctx, struct fs_verify_report *rep, struct f
 		problem(&u, u.split, "journal: the old chain ends at entry %lld, the journal at %lld (entries cut)", (long long)u.split,
 			(long long)(u.expect_seq - 1));
 	fs_hex(u.prev, FS_HASH_BYTES, rep->head_hash);
+	fs_buf_init(&u.plain, 64 * 1024);
 	for (size_t i = 0; !rc && i < fs_nentities; i++) {
 		u.e = fs_entities[i];
 		u.eidx = (int)i;
-		struct fs_query rq = {.table = &u.e->table, .raw = 1}; /* the row as stored and hashed */
-		rc = fs_store_select(ctx->st, &rq, row_cb, &u, err);
+		rc = scan_rows(&u, err);
 	}
+	fs_pkey_run_done(&u.run);
+	if (u.plain.data)
+		sodium_memzero(u.plain.data, u.plain.cap);
+	fs_buf_done(&u.plain);
 	if (!rc) {
 		int64_t extra = 0;
 		rc = fs_batch_unbound(ctx, u.batches, &extra, err);

@@ -27,12 +27,10 @@ static void lproblem(struct lv_ud *u, const char *fmt, ...)
 {
 	if (u->problems++ >= FS_LOG_VERIFY_LISTED)
 		return;
-	char line[300];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	fs_buf_vaddf(u->text, fmt, ap);
 	va_end(ap);
-	fs_buf_adds(u->text, line);
 	fs_buf_addc(u->text, '\n');
 }
 

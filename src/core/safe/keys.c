@@ -75,6 +75,27 @@ static void bulk_key(struct fs_pkey_bulk *b, unsigned char key[32])
 	b->used++;
 }
 
+/* A person's key from its person_keys row's wrapped value: 0, 1 when forgotten
+ * (no wrapped key), FS_ECRYPTO when it does not open. plain: scratch, left empty. */
+static int unwrap(struct fs_ctx *ctx, int64_t person, const struct fs_value *w, unsigned char key[32],
+		  struct fs_buf *plain)
+{
+	if (w->type != FS_VBLOB)
+		return 1;
+	char ad[48];
+	pk_ad(person, ad);
+	fs_buf_reset(plain);
+	int rc = fs_unseal(&ctx->keys, ad, w->p, w->n, plain);
+	if (!rc && plain->len == 32)
+		memcpy(key, plain->data, 32);
+	else
+		rc = FS_ECRYPTO;
+	if (plain->data)
+		sodium_memzero(plain->data, plain->len);
+	fs_buf_reset(plain);
+	return rc;
+}
+
 static int wrap_store(struct fs_ctx *ctx, int64_t person, int64_t org, const unsigned char key[32], struct fs_error *err)
 {
 	char ad[48];
@@ -119,22 +140,9 @@ static int person_key(struct fs_ctx *ctx, int64_t person, int64_t org, int creat
 	} else if (rc) {
 		return fs_fail(err, rc, NULL, "cannot read the key of person %lld", (long long)person);
 	} else {
-		const struct fs_value *w = &row.vals[PK_WRAPPED];
-		if (w->type != FS_VBLOB) {
-			fs_row_free(&row);
-			return 1;
-		}
 		struct fs_buf plain;
 		fs_buf_init(&plain, 256);
-		char ad[48];
-		pk_ad(person, ad);
-		rc = fs_unseal(&ctx->keys, ad, w->p, w->n, &plain);
-		if (!rc && plain.len == 32)
-			memcpy(key, plain.data, 32);
-		else
-			rc = FS_ECRYPTO;
-		if (plain.data)
-			sodium_memzero(plain.data, plain.len);
+		rc = unwrap(ctx, person, &row.vals[PK_WRAPPED], key, &plain);
 		fs_buf_done(&plain);
 		fs_row_free(&row);
 		if (rc)
@@ -282,6 +290,12 @@ int fs_seal_for(struct fs_ctx *ctx, const struct fs_rec *r, const void *plain, s
 int fs_unseal_for(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_value *vals, const void *blob,
 		  size_t n, struct fs_buf *out)
 {
+	return fs_unseal_for_key(ctx, e, vals, blob, n, FS_PKEY_LOOKUP, NULL, out);
+}
+
+int fs_unseal_for_key(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_value *vals, const void *blob,
+		      size_t n, int key_rc, const unsigned char *given, struct fs_buf *out)
+{
 	const unsigned char *b = blob;
 	int version = n ? b[0] : 0;
 	int person = version == FS_SEAL_PERSON || version == FS_SEAL_BOUND_PERSON;
@@ -295,7 +309,11 @@ int fs_unseal_for(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs
 	if (e->person_col != 0)
 		return FS_ECRYPTO;
 	unsigned char key[32];
-	int rc = person_key(ctx, vals[0].i, 0, 0, key, NULL);
+	int rc = key_rc;
+	if (key_rc == FS_PKEY_LOOKUP)
+		rc = person_key(ctx, vals[0].i, 0, 0, key, NULL);
+	else if (key_rc == 0)
+		memcpy(key, given, 32);
 	if (rc == 0 && legacy && !ctx->seal_legacy)
 		rc = FS_ECRYPTO;
 	else if (rc == 0)
@@ -304,6 +322,56 @@ int fs_unseal_for(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs
 		rc = FS_ECRYPTO; /* 1: forgotten, nothing to open */
 	sodium_memzero(key, sizeof(key));
 	return rc;
+}
+
+/* ---- verify's join of people with their keys (journal_check.c) ---- */
+
+struct run_ud {
+	struct fs_ctx *ctx;
+	struct fs_pkey_run *run;
+	struct fs_buf plain;
+	int rc;
+};
+
+static int run_cb(void *p, const struct fs_value *v)
+{
+	struct run_ud *u = p;
+	struct fs_pkey_run *r = u->run;
+	r->ids[r->n] = v[0].i;
+	r->state[r->n] = (signed char)unwrap(u->ctx, v[0].i, &v[1], r->keys[r->n], &u->plain);
+	r->n++;
+	return 0;
+}
+
+int fs_person_keys_run(struct fs_ctx *ctx, int64_t from, struct fs_pkey_run *run, struct fs_error *err)
+{
+	if (!run->keys) {
+		run->ids = malloc(FS_PKEY_RUN * sizeof(*run->ids));
+		run->state = malloc(FS_PKEY_RUN);
+		run->keys = sodium_allocarray(FS_PKEY_RUN, 32);
+		if (!run->ids || !run->state || !run->keys)
+			return fs_fail(err, FS_ENOMEM, NULL, "out of memory");
+	}
+	sodium_memzero(run->keys, (size_t)run->n * 32);
+	run->n = 0;
+	struct fs_filter f = {"person_id", FS_GE, fs_vint(from)};
+	static const char *const cols[] = {"person_id", "wrapped"};
+	struct fs_query q = {.table = &pk_table, .filters = &f, .nfilters = 1, .limit = FS_PKEY_RUN, .raw = 1,
+			     .columns = cols, .ncolumns = 2};
+	struct run_ud u = {.ctx = ctx, .run = run};
+	fs_buf_init(&u.plain, 256);
+	int rc = fs_store_select(ctx->st, &q, run_cb, &u, err);
+	fs_buf_done(&u.plain);
+	return rc;
+}
+
+void fs_pkey_run_done(struct fs_pkey_run *run)
+{
+	if (run->keys)
+		sodium_free(run->keys); /* wiped */
+	free(run->ids);
+	free(run->state);
+	memset(run, 0, sizeof(*run));
 }
 
 /* SQLite: the highest plus one; PostgreSQL: the table's sequence (rows.c) */

@@ -106,11 +106,21 @@ int fs_open_row(void *ud, const struct fs_table *t, struct fs_value *vals, struc
  * is not its sealed value's), or NULL: the journal's verify asks, row by row. */
 const char *fs_seal_row_check(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_value *v)
 {
-	if (e->sealed_col < 0 || v[e->sealed_col].type != FS_VBLOB)
-		return NULL;
 	struct fs_buf plain;
 	fs_buf_init(&plain, 64 * 1024);
-	int rc = fs_unseal_for(ctx, e, v, v[e->sealed_col].p, v[e->sealed_col].n, &plain);
+	const char *bad = fs_seal_row_check_key(ctx, e, v, FS_PKEY_LOOKUP, NULL, &plain);
+	fs_buf_done(&plain);
+	return bad;
+}
+
+const char *fs_seal_row_check_key(struct fs_ctx *ctx, const struct fs_entity *e, const struct fs_value *v, int key_rc,
+				  const unsigned char *key, struct fs_buf *scratch)
+{
+	if (e->sealed_col < 0 || v[e->sealed_col].type != FS_VBLOB)
+		return NULL;
+	struct fs_buf plain = *scratch; /* its storage kept for the next row */
+	fs_buf_reset(&plain);
+	int rc = fs_unseal_for_key(ctx, e, v, v[e->sealed_col].p, v[e->sealed_col].n, key_rc, key, &plain);
 	const char *bad = rc < 0 ? "sealed fields cannot be opened (wrong key, altered, or moved from another row)" : NULL;
 	const char *fp[FS_MAX_FIELDS];
 	size_t fl[FS_MAX_FIELDS];
@@ -129,6 +139,6 @@ const char *fs_seal_row_check(struct fs_ctx *ctx, const struct fs_entity *e, con
 	}
 	if (plain.data)
 		memset(plain.data, 0, plain.len);
-	fs_buf_done(&plain);
+	*scratch = plain; /* wiped; emptied by the next row's reset */
 	return bad;
 }
