@@ -82,7 +82,7 @@ struct imp {
 	int reject_col; /* column import_error (of a rejects file), or -1 */
 	int unnamed[FS_IMPORT_COLUMNS_MAX]; /* an empty column name: its cells must be empty */
 	int writing;
-	int64_t next_person_id; /* the id the next new person gets (SQLite: this import holds the only write lock); 0: ask */
+	int64_t next_person_id; /* the id of the next new person (SQLite: this import holds the only write lock); 0: ask */
 	int raw;          /* bytes passed through as UTF-8, unchecked */
 	struct fs_buf sample; /* cells that were not UTF-8, to tell the encoding */
 	struct fs_error fatal; /* why a row could not be stored */
