@@ -58,4 +58,31 @@ else
 	same "at a size inside a chunk" "$(($(sqlite3 "$LDB" "SELECT idx FROM log_nodes WHERE org_id = 1 AND level = 62") % 256 != 0))" 1
 	expect "verify holds after it" 0 "$FS_BIN" --db "$LDB" verify
 fi
+
+# ---- a checkpoint is not signed over a stored tree its head or the journal's tail
+# contradicts (rvb): the head gone, its frontier or its last entry altered, the chunk
+# the root hashes again from the journal moved (a level-8 node's entry)
+if on_pg; then
+	skip "a checkpoint refused over a tampered tree" "the tree is changed with sqlite3 on the file"
+else
+	keep=$(db_clone keep52)
+	cpt() { "$FS_BIN" --db "$DB" --org miners checkpoint >"$T/cpx.txt" 2>"$T/cpx.err"; }
+	tamper() { # what, SQL: the checkpoint is refused, then the database is put back
+		sqlite3 "$DB" "$2"
+		cpt && notok "$1: the checkpoint is refused" || { [ -s "$T/cpx.txt" ] && notok "$1: nothing signed is printed" || ok "$1: the checkpoint is refused"; }
+		db_restore "$keep"
+	}
+	org=$(sqlite3 "$DB" "SELECT id FROM organizations WHERE slug = 'miners'")
+	tamper "the log's head deleted" "DELETE FROM log_nodes WHERE org_id = $org AND level = 62"
+	tamper "the head's frontier altered" "UPDATE log_nodes SET hash = zeroblob(length(hash)) WHERE org_id = $org AND level = 62"
+	tamper "the head's last entry moved back" "UPDATE log_nodes SET seq = seq - 1 WHERE org_id = $org AND level = 62"
+	if [ $(($(sqlite3 "$DB" "SELECT idx FROM log_nodes WHERE org_id = $org AND level = 62") % 256)) -ne 0 ]; then
+		tamper "the last complete chunk's node names the entry before its last" \
+			"UPDATE log_nodes SET seq = seq - 1 WHERE org_id = $org AND level = 8 AND idx = (SELECT max(idx) FROM log_nodes WHERE org_id = $org AND level = 8)"
+	else
+		skip "the last complete chunk's node moved" "the log's size is a multiple of 256"
+	fi
+	expect "put back, the checkpoint is signed" 0 cpt
+	expect "and its root is the tree head of the journal" 0 test "$(sed -n 's/^root: //p' "$T/cpx.txt")" = "$(forge root "$DB" "$org")"
+fi
 finish

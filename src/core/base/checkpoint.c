@@ -167,7 +167,7 @@ int fs_checkpoint_sign(struct fs_ctx *ctx, const char *key_path, int store, char
 	char slug[64], ts[32], rhex[65], khex[65], shex[129], text[1024];
 	if (!(rc = store ? fs_tx_begin(ctx, err) : fs_read_begin(ctx, err))) {
 		(void)((rc = org_slug(ctx, org, slug, err)) || (rc = fs_log_size(ctx, org, &size, err)) ||
-		       (rc = fs_log_root(ctx, org, size, root, err)));
+		       (rc = fs_log_root(ctx, org, size, root, err)) || (rc = fs_log_head_check(ctx, org, size, root, err)));
 		fs_now_iso(ts);
 		fs_hex(root, 32, rhex);
 		fs_hex(pk, 32, khex);

@@ -318,6 +318,45 @@ int fs_log_root(struct fs_ctx *ctx, int64_t org, int64_t size, unsigned char roo
 	return rc;
 }
 
+int fs_log_head_check(struct fs_ctx *ctx, int64_t org, int64_t size, const unsigned char root[32], struct fs_error *err)
+{
+	int64_t have = 0, last = 0, n = 0;
+	unsigned char f[63][FS_MERKLE_HASH], r[FS_MERKLE_HASH];
+	int rc = fs_log_flush(ctx, err);
+	if (!rc)
+		rc = get_head(ctx, org, &have, &last, f, err);
+	if (!rc && have == 0) /* no head: none of org's entries may exist */
+		return size ? fs_fail(err, FS_EINTEGRITY, NULL, "log %lld: its head is missing", (long long)org)
+			    : headless(ctx, org, INT64_MAX, err);
+	if (!rc && have != size)
+		rc = fs_fail(err, FS_EINTEGRITY, NULL, "log %lld: its head says %lld entries, not %lld", (long long)org,
+			     (long long)have, (long long)size);
+	if (rc)
+		return rc;
+	int started = 0; /* RFC 9162: the complete subtrees, largest first, folded from the smallest */
+	for (unsigned level = 0; level < 63 && (size >> level); level++)
+		if ((size >> level) & 1) {
+			if (started)
+				fs_merkle_node(f[level], r, r);
+			else
+				memcpy(r, f[level], FS_MERKLE_HASH);
+			started = 1;
+		}
+	if (memcmp(r, root, FS_MERKLE_HASH))
+		return fs_fail(err, FS_EINTEGRITY, NULL, "log %lld: its stored tree does not match its head (altered? "
+			       "fairshare verify names what)", (long long)org);
+	struct fs_filter fl[2] = {{"org_id", FS_EQ, fs_vint(org)}, {"seq", FS_GE, fs_vint(last)}};
+	static const char *const cols[] = {"seq"};
+	struct fs_query q = {.table = &fs_journal_table, .filters = fl, .nfilters = 2, .limit = 2, .columns = cols,
+			     .ncolumns = 1, .raw = 1};
+	if ((rc = fs_store_count(ctx->st, &q, &n, err)))
+		return rc;
+	return n == 1 ? 0
+		      : fs_fail(err, FS_EINTEGRITY, NULL, "log %lld: its head names journal entry %lld as its last, and the "
+				"journal does not end there (entries cut or added? fairshare verify names what)", (long long)org,
+				(long long)last);
+}
+
 int fs_log_inclusion(struct fs_ctx *ctx, int64_t org, int64_t index, int64_t size,
 		     unsigned char proof[][FS_MERKLE_HASH], size_t *len, struct fs_error *err)
 {

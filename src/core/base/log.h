@@ -48,6 +48,12 @@ int fs_log_flush(struct fs_ctx *ctx, struct fs_error *err);
 int fs_log_size(struct fs_ctx *ctx, int64_t org, int64_t *size, struct fs_error *err);
 /* The tree head over the first size leaves (size <= the log's size). */
 int fs_log_root(struct fs_ctx *ctx, int64_t org, int64_t size, unsigned char root[32], struct fs_error *err);
+/* Before a root is signed (checkpoint.c): root, the tree head over the log's size,
+ * is the one the head's frontier implies, the head names the journal's last entry
+ * of org, and a log without a head has no entry: FS_EINTEGRITY, else 0. Cheap (a
+ * few look-ups); what it cannot see (a stored node and the frontier altered alike,
+ * an entry inside the log) is verify's to find. */
+int fs_log_head_check(struct fs_ctx *ctx, int64_t org, int64_t size, const unsigned char root[32], struct fs_error *err);
 int fs_log_inclusion(struct fs_ctx *ctx, int64_t org, int64_t index, int64_t size,
 		     unsigned char proof[][FS_MERKLE_HASH], size_t *len, struct fs_error *err);
 int fs_log_consistency(struct fs_ctx *ctx, int64_t org, int64_t first, int64_t second,
