@@ -116,6 +116,16 @@ sq "UPDATE person_keys SET person_id = person_id + 1000000 WHERE person_id > 160
 expect "keys moved past every row: verify fails" 65 fs verify
 has "the first of them named" "$T/err" "person 16001: sealed fields cannot be opened"
 has "and the count of the rest" "$T/err" "more problems"
+# ---- a key destroyed behind fairshare's back, as if the person had been forgotten
+# (rvb): no seal is checked for a forgotten person, so the journal must say so
+caught "a key destroyed at a run's edge, marked forgotten" \
+	"UPDATE person_keys SET wrapped = NULL, forgotten_at = '2026-01-01T00:00:00Z', forgotten_by = 'x' WHERE person_id = 16385" \
+	"person 16385: their key is gone (marked forgotten) with no 'forget' entry"
+caught "the last person's key emptied" "UPDATE person_keys SET wrapped = NULL WHERE person_id = $last" \
+	"person $last: their key is gone"
+restore
+expect "a person forgotten through fairshare" 0 fs person forget 16384 --reason "asked to be forgotten"
+expect "verifies: the journal names the forgetting" 0 fs verify
 restore
 expect "restored: ok again" 0 fs verify
 finish

@@ -98,6 +98,7 @@ struct verify_ud {
 	size_t at;		/* the next key of run */
 	int join;		/* the rows scanned are people's, run holds their keys */
 	struct fs_buf plain;	/* each row's opened seal, one buffer for all */
+	struct map forgot;	/* people a 'forget' entry names (key: id + 1): a key may be gone only for them */
 };
 
 
@@ -194,6 +195,15 @@ static int journal_cb(void *p, const struct fs_value *v)
 		problem(u, seq, "%s %lld differed from its journal entry when a migration journaled it anew (changed "
 			"outside fairshare before the upgrade; entry %lld)", fs_entities[ei]->name, (long long)v[FS_J_ENTITY_ID].i,
 			(long long)seq);
+	if (v[FS_J_ACTION].n == 6 && !memcmp(v[FS_J_ACTION].p, "forget", 6) && v[FS_J_ENTITY_ID].type == FS_VINT &&
+	    (uint64_t)v[FS_J_ENTITY_ID].i + 1 != 0) {
+		struct slot *f = map_slot(&u->forgot, (uint64_t)v[FS_J_ENTITY_ID].i + 1, 1);
+		if (!f) {
+			u->rc = FS_ENOMEM;
+			return 1;
+		}
+		f->seq = seq;
+	}
 	if ((v[FS_J_ACTION].n == 4 && !memcmp(v[FS_J_ACTION].p, "view", 4)) ||
 	    (v[FS_J_ACTION].n == 9 && !memcmp(v[FS_J_ACTION].p, "transfers", 9)) ||
 	    (v[FS_J_ACTION].n == 7 && !memcmp(v[FS_J_ACTION].p, "custody", 7)) ||
@@ -242,6 +252,9 @@ static int row_cb(void *p, const struct fs_value *v)
 			key = u->run.keys[u->at];
 		}
 	}
+	if (u->join && key_rc == 1 && ((uint64_t)id + 1 == 0 || !map_slot(&u->forgot, (uint64_t)id + 1, 0)))
+		problem(u, 0, "%s %lld: their key is gone (marked forgotten) with no 'forget' entry in the journal (destroyed "
+			"outside fairshare)", e->name, (long long)id);
 	const char *bad = fs_seal_row_check_key(u->ctx, e, v, key_rc, key, &u->plain);
 	if (bad)
 		problem(u, 0, "%s %lld: %s", e->name, (long long)id, bad);
@@ -345,6 +358,7 @@ int fs_journal_verify(struct fs_ctx *ctx, struct fs_verify_report *rep, struct f
 	}
 	free(u.map.s);
 	free(u.heads.s);
+	free(u.forgot.s);
 	return rc;
 }
 
