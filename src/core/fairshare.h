@@ -629,6 +629,10 @@ int fs_login(struct fs_ctx *ctx, const char *username, const char *password, cha
 	     int64_t *ret_user, struct fs_error *err);
 int fs_logout(struct fs_ctx *ctx, const char *token, struct fs_error *err);
 int fs_session_check(struct fs_ctx *ctx, const char *token, int64_t *ret_user, char csrf[65], struct fs_error *err);
+/* the same, and the session's last second (expires: UTC, "YYYY-MM-DDTHH:MM:SSZ" as
+ * stored; NULL for none): a server that keeps the answer a while keeps it no longer */
+int fs_session_check_until(struct fs_ctx *ctx, const char *token, int64_t *ret_user, char csrf[65], char expires[21],
+			   struct fs_error *err);
 /* API tokens are made, listed and revoked through core/users.h (who may is
  * checked there); a token's check: */
 int fs_token_check(struct fs_ctx *ctx, const char *token, int64_t *ret_user, struct fs_error *err);

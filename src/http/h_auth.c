@@ -17,7 +17,9 @@
 /* Per worker thread: lookups that every request repeats (who the token is, the
  * organization, the user's role there), kept while the database is unchanged:
  * any change by another connection (PRAGMA data_version) or a write by this
- * thread empties it, and an entry lives at most CACHE_SECONDS. */
+ * thread empties it, and an entry lives at most CACHE_SECONDS - a session's never
+ * past its own end (no change of the data marks that: an expired session acting
+ * from the cache would be a session that outlived its logout time). */
 #define CACHE_SLOTS 16
 #define CACHE_SECONDS 5
 
@@ -26,6 +28,7 @@ struct auth_entry {
 	int64_t user;
 	int by_session;
 	char csrf[65];
+	char expires[21]; /* a session's last second, as stored (UTC ISO; "" for a token) */
 	time_t at;
 };
 
@@ -96,16 +99,23 @@ int fs_http_authenticate(struct fs_ctx *ctx, struct MHD_Connection *c, struct fs
 	struct thread_cache *tc = thread_cache(ctx);
 	time_t now = time(NULL);
 	size_t tl = strlen(tok);
+	char now_iso[21] = "";
+	struct tm tm;
+	if (!bearer && gmtime_r(&now, &tm))
+		strftime(now_iso, sizeof(now_iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	for (size_t i = 0; tc && tl < sizeof(tc->auth[0].key) && i < CACHE_SLOTS; i++) {
 		struct auth_entry *a = &tc->auth[i];
-		if (a->user && now - a->at < CACHE_SECONDS && a->by_session == !bearer && !strcmp(a->key, tok)) {
+		if (a->user && now - a->at < CACHE_SECONDS && a->by_session == !bearer && !strcmp(a->key, tok) &&
+		    (bearer || (now_iso[0] && strcmp(a->expires, now_iso) >= 0))) {
 			w->user = a->user;
 			w->by_session = a->by_session;
 			memcpy(w->csrf, a->csrf, sizeof(w->csrf));
 			return 0;
 		}
 	}
-	int rc = bearer ? fs_token_check(ctx, tok, &w->user, &err) : fs_session_check(ctx, tok, &w->user, w->csrf, &err);
+	char expires[21] = "";
+	int rc = bearer ? fs_token_check(ctx, tok, &w->user, &err)
+			: fs_session_check_until(ctx, tok, &w->user, w->csrf, expires, &err);
 	if (rc)
 		return -1;
 	w->by_session = !bearer;
@@ -115,6 +125,7 @@ int fs_http_authenticate(struct fs_ctx *ctx, struct MHD_Connection *c, struct fs
 		a->user = w->user;
 		a->by_session = w->by_session;
 		memcpy(a->csrf, w->csrf, sizeof(a->csrf));
+		memcpy(a->expires, expires, sizeof(a->expires));
 		a->at = now;
 	}
 	return 0;

@@ -107,7 +107,10 @@ static int copy_table(struct fs_store *from, struct fs_store *to, const char *ta
 
 /* Journal numbers from a sequence may skip (a rolled-back transaction's): a copy
  * of such a journal keeps saying from where (meta journal_gaps, which verify
- * reads); a journal copied into a store of sequences was gapless up to its end. */
+ * reads); a journal copied into a store of sequences was gapless up to its end.
+ * A copy into SQLite also says up to where (meta journal_gaps_until: its last
+ * entry copied): SQLite numbers the entries after it the highest plus one, and a
+ * gap among them is a cut (journal_check.c). */
 static int gaps_mark(struct fs_store *from, struct fs_store *to, struct fs_error *err)
 {
 	if (!from->ops->next_id && !to->ops->next_id)
@@ -116,17 +119,26 @@ static int gaps_mark(struct fs_store *from, struct fs_store *to, struct fs_error
 	fs_buf_init(&v, 64);
 	int rc = fs_store_meta_get(to, "journal_gaps", &v, NULL);
 	fs_buf_done(&v);
-	if (rc != FS_ENOTFOUND)
+	if (rc && rc != FS_ENOTFOUND)
 		return rc;
 	int64_t seq = 0;
 	unsigned char head[32];
-	if (!from->ops->next_id && (rc = fs_store_journal_head(from, &seq, head, err)))
-		return rc;
-	if (!from->ops->next_id && seq == 0)
-		return 0; /* nothing before the copy: the destination's own rule */
 	char n[24];
+	if (rc == FS_ENOTFOUND) {
+		if (!from->ops->next_id && (rc = fs_store_journal_head(from, &seq, head, err)))
+			return rc;
+		if (!from->ops->next_id && seq == 0)
+			return 0; /* nothing before the copy: the destination's own rule */
+		snprintf(n, sizeof(n), "%lld", (long long)seq);
+		if ((rc = fs_store_meta_set(to, "journal_gaps", n, err)))
+			return rc;
+	}
+	if (to->ops->next_id)
+		return 0;
+	if ((rc = fs_store_journal_head(from, &seq, head, err)))
+		return rc;
 	snprintf(n, sizeof(n), "%lld", (long long)seq);
-	return fs_store_meta_set(to, "journal_gaps", n, err);
+	return fs_store_meta_set(to, "journal_gaps_until", n, err);
 }
 
 int fs_store_copy(struct fs_store *from, struct fs_store *to, struct fs_error *err)

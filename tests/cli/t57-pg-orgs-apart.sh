@@ -251,8 +251,30 @@ expect "verifies there (the skipped number is no cut)" 0 pgm verify
 expect "and back to SQLite" 0 "$FS_BIN" --key "$OLD.key" migrate-store "$DB" "$T/back.db"
 expect "which verifies (the copy knows where numbers may skip)" 0 "$FS_BIN" --db "$T/back.db" --key "$OLD.key" verify
 has "with every entry" "$T/out" "ok:"
+cp "$T/back.db" "$T/back-keep.db"
 sqlite3 "$T/back.db" "DELETE FROM journal WHERE seq = 3"
 expect "an entry cut from the old part is still a cut there" 65 "$FS_BIN" --db "$T/back.db" --key "$OLD.key" verify
+has "named" "$T/err" "journal: entries 3 to 3 are missing"
+# the copy tolerates skipped numbers only among the entries it copied: SQLite numbers
+# its own after them the highest plus one, so a cut among those is a cut (rva)
+cp "$T/back-keep.db" "$T/back.db"
+sqlite3 "$T/back.db" "DELETE FROM meta WHERE key = 'journal_gaps_until'"
+expect "a copy's mark without its end (set by hand): no mark, the skipped number is named" 65 "$FS_BIN" --db "$T/back.db" --key "$OLD.key" verify
+bk() { "$FS_BIN" --db "$T/back.db" --key "$OLD.key" "$@"; }
+cp "$T/back-keep.db" "$T/back.db"
+copied=$(sqlite3 "$T/back.db" "SELECT max(seq) FROM journal")
+expect "on the SQLite copy, a person of one organization" 0 bk --org un person add --full-name "Copy One"
+expect "and one of the other" 0 bk --org two person add --full-name "Copy Two"
+expect "the copy with its new entries verifies" 0 bk verify
+cut=$((copied + 1))
+pid=$(sqlite3 "$T/back.db" "SELECT entity_id FROM journal WHERE seq = $cut")
+# the organization's newest entry cut with its row, the other organization's after it
+sqlite3 "$T/back.db" "DELETE FROM journal WHERE seq = $cut; DELETE FROM people WHERE id = $pid"
+expect "an entry SQLite numbered after the copy, cut from the middle: caught" 65 bk verify
+has "as entries missing" "$T/err" "journal: entries $cut to $cut are missing"
+# on a database made on SQLite a journal_gaps row set by hand is no mark
+sqlite3 "$T/old-keep.db" "DELETE FROM journal WHERE seq = 3; INSERT INTO meta (key, value) VALUES ('journal_gaps', '0')"
+expect "SQLite with meta journal_gaps set by hand: a cut is still a cut" 65 "$FS_BIN" --db "$T/old-keep.db" --key "$OLD.key" verify
 has "named" "$T/err" "journal: entries 3 to 3 are missing"
 db_main
 finish

@@ -7,7 +7,7 @@
 # once; a revoked token, a removed role, a demotion take effect at the next request;
 # 64 concurrent connections of two principals each get their own answers; a client
 # that sends its request slowly does not hold up the others. No timing is asserted:
-# only answers and the order in which they arrive.
+# only answers and the order in which they arrive (but a session's end, a clock).
 . "$(dirname "$0")/lib.sh"
 fs init >/dev/null
 fs org add --slug oil --name "Oil Union" --country KZ --currency KZT >/dev/null
@@ -178,6 +178,39 @@ wait "$slow"
 has "the slow client then gets its answer" "$T/slow.out" "HTTP/1.1 201"
 same "its person is there" "$(get "$AT" "/orgs/oil/people?full_name=Slow%20Sender")" 200
 has "(listed)" "$T/body" "Slow Sender"
+
+# ---- a session's end: the cache never outlives it (no data change marks it) ----
+# One keep-alive connection (one worker): log in, the session set to end in 3 s,
+# requests that cache it; once its last second is past, a write is refused at once,
+# not taken from the cache for up to 5 s more (rva).
+python3 - "$port" "$DB" >"$T/expiry.out" 2>&1 <<'PY'
+import datetime, http.client, json, subprocess, sys, time
+port, db = int(sys.argv[1]), sys.argv[2]
+c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+def req(method, path, body=None, headers={}):
+    h = {"Content-Type": "application/json"}
+    h.update(headers)
+    c.request(method, "/api/v1" + path, body=json.dumps(body) if body is not None else None, headers=h)
+    r = c.getresponse()
+    return r.status, r.getheader("Set-Cookie"), r.read()
+iso = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")
+st, cookie, body = req("POST", "/login", {"username": "boss", "password": "long-enough-password"})
+h = {"Cookie": cookie.split(";")[0], "X-CSRF-Token": json.loads(body)["csrf"]}
+end = iso(datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=3))
+sql = "UPDATE sessions SET expires_at = '%s'" % end
+if db.startswith("postgres:///"):
+    subprocess.run(["psql", "-q", "-X", "-d", db[len("postgres:///"):], "-c", sql], check=True)
+else:
+    subprocess.run(["sqlite3", db, sql], check=True)
+print("warm", " ".join(str(req("GET", "/orgs/oil/people", None, h)[0]) for _ in range(3)))
+while iso(datetime.datetime.now(datetime.timezone.utc)) <= end:
+    time.sleep(0.05)
+print("after", req("POST", "/orgs/oil/people", {"full_name": "After Its End"}, h)[0])
+PY
+has "the session works until its end (cached)" "$T/expiry.out" "warm 200 200 200"
+has "a write the moment it has ended: refused" "$T/expiry.out" "after 401"
+same "and nothing written" "$(get "$AT" "/orgs/oil/people?full_name=After%20Its%20End")" 200
+hasnot "(not listed)" "$T/body" "After Its End"
 
 kill "$server" 2>/dev/null
 wait "$server" 2>/dev/null

@@ -326,6 +326,12 @@ static int find_session(struct fs_ctx *ctx, const char *token, struct session_ud
 
 int fs_session_check(struct fs_ctx *ctx, const char *token, int64_t *ret_user, char csrf[65], struct fs_error *err)
 {
+	return fs_session_check_until(ctx, token, ret_user, csrf, NULL, err);
+}
+
+int fs_session_check_until(struct fs_ctx *ctx, const char *token, int64_t *ret_user, char csrf[65], char expires[21],
+			   struct fs_error *err)
+{
 	struct session_ud s;
 	int rc = find_session(ctx, token, &s, err);
 	if (rc)
@@ -336,6 +342,8 @@ int fs_session_check(struct fs_ctx *ctx, const char *token, int64_t *ret_user, c
 		return fs_fail(err, FS_EPERM, NULL, "not logged in (or the session expired)");
 	*ret_user = s.user;
 	memcpy(csrf, s.csrf, 65);
+	if (expires)
+		memcpy(expires, s.expires, 21);
 	return 0;
 }
 

@@ -88,6 +88,7 @@ struct verify_ud {
 	unsigned char prev[FS_HASH_BYTES]; /* the newest entry's hash (the old chain's, up to split) */
 	int64_t split;                     /* fs_journal_split */
 	int64_t gaps;                      /* entry numbers may skip after this one (-1: never; journal_gaps) */
+	int64_t gaps_until;                /* and up to this one (-1: no end; a SQLite copy's journal_gaps_until) */
 	unsigned char old_head[FS_HASH_BYTES];
 	struct map heads;                  /* each log's newest entry after split (key: org + 1) */
 	const struct fs_entity *e;
@@ -150,7 +151,8 @@ static int journal_cb(void *p, const struct fs_value *v)
 	struct verify_ud *u = p;
 	int64_t seq = v[FS_J_SEQ].i;
 	u->rep->entries++;
-	if (seq != u->expect_seq && (u->gaps < 0 || u->expect_seq - 1 < u->gaps || seq < u->expect_seq))
+	if (seq != u->expect_seq && (u->gaps < 0 || u->expect_seq - 1 < u->gaps || seq < u->expect_seq ||
+				     (u->gaps_until >= 0 && seq - 1 > u->gaps_until)))
 		problem(u, u->expect_seq, "journal: entries %lld to %lld are missing", (long long)u->expect_seq, (long long)(seq - 1));
 	u->expect_seq = seq + 1;
 	unsigned char h[FS_HASH_BYTES];
@@ -263,15 +265,17 @@ static int row_cb(void *p, const struct fs_value *v)
 
 /* From which entry numbers may skip one a rolled-back transaction took: where
  * they come from a sequence (PostgreSQL, since schema 27: meta journal_gaps, or
- * from the start on a database made there) and in a copy of such a database
- * (store_copy.c keeps the mark); -1 where every number is the highest plus one
- * (SQLite), so a gap is entries cut. */
-static int64_t journal_gaps(struct fs_ctx *ctx)
+ * from the start on a database made there) and, in a copy of such a database
+ * into SQLite, up to its last entry copied (store_copy.c keeps both marks: meta
+ * journal_gaps_until); -1 where every number is the highest plus one (SQLite), so
+ * a gap is entries cut. On SQLite a mark without its end is no mark: the entries
+ * SQLite numbered after a copy stay gapless, whatever a hand-set row says. */
+static int64_t meta_int(struct fs_ctx *ctx, const char *key)
 {
 	struct fs_buf v;
 	fs_buf_init(&v, 64);
-	int64_t g = ctx->st->ops->next_id ? 0 : -1;
-	if (fs_store_meta_get(ctx->st, "journal_gaps", &v, NULL) == 0 && v.data) {
+	int64_t g = -1;
+	if (fs_store_meta_get(ctx->st, key, &v, NULL) == 0 && v.data) {
 		char *end = NULL;
 		long long x = strtoll(v.data, &end, 10);
 		if (end != v.data && !*end && x >= 0)
@@ -279,6 +283,16 @@ static int64_t journal_gaps(struct fs_ctx *ctx)
 	}
 	fs_buf_done(&v);
 	return g;
+}
+
+static int64_t journal_gaps(struct fs_ctx *ctx, int64_t *until)
+{
+	int64_t g = meta_int(ctx, "journal_gaps");
+	*until = -1;
+	if (ctx->st->ops->next_id)
+		return g >= 0 ? g : 0;
+	*until = meta_int(ctx, "journal_gaps_until");
+	return *until >= 0 ? g : -1;
 }
 
 /* Every row of u->e in one ordered pass, each against its journal entry. People
@@ -314,7 +328,8 @@ static int scan_rows(struct verify_ud *u, struct fs_error *err)
  * into rep, one line per problem into text. */
 int fs_journal_verify(struct fs_ctx *ctx, struct fs_verify_report *rep, struct fs_buf *text, struct fs_error *err)
 {
-	struct verify_ud u = {.ctx = ctx, .rep = rep, .text = text, .expect_seq = 1, .gaps = journal_gaps(ctx)};
+	struct verify_ud u = {.ctx = ctx, .rep = rep, .text = text, .expect_seq = 1};
+	u.gaps = journal_gaps(ctx, &u.gaps_until);
 	struct fs_query q = {.table = &fs_journal_table};
 	struct fs_error serr = {0};
 	int rc = fs_journal_split(ctx, &u.split, u.old_head, &serr);
