@@ -555,9 +555,5 @@ export default {
   // lead, session 23: the journal's chains per log and the packed leaves
   "tmpl:meta journal_chains is '%.30s', not an entry number": "meta journal_chains is '{1}', not an entry number",
   "tmpl:journal entry %lld, the end of the old chain, is missing": "journal entry {1}, the end of the old chain, is missing",
-  "tmpl:log %lld: the leaves %lld to %lld are missing": "log {1}: the leaves {2} to {3} are missing",
-  "tmpl:log %lld: the pack of leaves %lld to %lld is not a row of hashes": "log {1}: the pack of leaves {2} to {3} is not a row of hashes",
-  "tmpl:log %lld: its last pack of leaves is not a row of hashes": "log {1}: its last pack of leaves is not a row of hashes",
-  "tmpl:log %lld: its last pack changed while read": "log {1}: its last pack changed while it was read",
   "tmpl:journal entry %lld has no hash": "journal entry {1} has no hash",
 };

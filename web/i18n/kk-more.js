@@ -555,9 +555,5 @@ export default {
   // lead, session 23: the journal's chains per log and the packed leaves
   "tmpl:meta journal_chains is '%.30s', not an entry number": "meta journal_chains = '{1}' — жазба нөмірі емес",
   "tmpl:journal entry %lld, the end of the old chain, is missing": "ескі тізбектің соңы болған {1} журнал жазбасы жоқ",
-  "tmpl:log %lld: the leaves %lld to %lld are missing": "{1} тізілім: {2}–{3} жапырақтар жоқ",
-  "tmpl:log %lld: the pack of leaves %lld to %lld is not a row of hashes": "{1} тізілім: {2}–{3} жапырақтар бумасы хэштер қатары емес",
-  "tmpl:log %lld: its last pack of leaves is not a row of hashes": "{1} тізілім: соңғы жапырақтар бумасы хэштер қатары емес",
-  "tmpl:log %lld: its last pack changed while read": "{1} тізілім: соңғы бума оқылып жатқанда өзгерді",
   "tmpl:journal entry %lld has no hash": "{1} журнал жазбасының хэші жоқ",
 };

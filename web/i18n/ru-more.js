@@ -555,9 +555,5 @@ export default {
   // lead, session 23: the journal's chains per log and the packed leaves
   "tmpl:meta journal_chains is '%.30s', not an entry number": "meta journal_chains = '{1}' — это не номер записи",
   "tmpl:journal entry %lld, the end of the old chain, is missing": "запись журнала {1}, конец старой цепочки, отсутствует",
-  "tmpl:log %lld: the leaves %lld to %lld are missing": "реестр {1}: отсутствуют листья с {2} по {3}",
-  "tmpl:log %lld: the pack of leaves %lld to %lld is not a row of hashes": "реестр {1}: пакет листьев с {2} по {3} — не ряд хешей",
-  "tmpl:log %lld: its last pack of leaves is not a row of hashes": "реестр {1}: последний пакет листьев — не ряд хешей",
-  "tmpl:log %lld: its last pack changed while read": "реестр {1}: последний пакет изменился во время чтения",
   "tmpl:journal entry %lld has no hash": "у записи журнала {1} нет хеша",
 };

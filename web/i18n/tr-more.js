@@ -555,9 +555,5 @@ export default {
   // lead, session 23: the journal's chains per log and the packed leaves
   "tmpl:meta journal_chains is '%.30s', not an entry number": "meta journal_chains '{1}': bir kayıt numarası değil",
   "tmpl:journal entry %lld, the end of the old chain, is missing": "eski zincirin sonu olan {1} numaralı günlük kaydı eksik",
-  "tmpl:log %lld: the leaves %lld to %lld are missing": "kayıt defteri {1}: {2} ile {3} arasındaki yapraklar eksik",
-  "tmpl:log %lld: the pack of leaves %lld to %lld is not a row of hashes": "kayıt defteri {1}: {2} ile {3} arasındaki yaprak paketi bir özet dizisi değil",
-  "tmpl:log %lld: its last pack of leaves is not a row of hashes": "kayıt defteri {1}: son yaprak paketi bir özet dizisi değil",
-  "tmpl:log %lld: its last pack changed while read": "kayıt defteri {1}: son paket okunurken değişti",
   "tmpl:journal entry %lld has no hash": "{1} numaralı günlük kaydının özeti yok",
 };
