@@ -623,11 +623,15 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 	const struct fs_value *cur = &frow.vals[fe->col_of[fs_field_index(fe, "currency")]];
 	snprintf(b.currency, sizeof(b.currency), "%.*s", (int)cur->n, (const char *)cur->p);
 	fs_row_free(&frow);
-	if ((rc = fs_principal_require(ctx, "funds.transfer", err)) || (rc = fs_payout_rule_load(ctx, fund, &b.rule, err)))
+	if ((rc = fs_principal_require(ctx, "funds.transfer", err)))
 		return rc;
 	if ((rc = fs_tx_begin(ctx, err)))
 		return rc;
-	rc = fs_org_chain_head(ctx, &fs_transfers_table, FS_TRANSFER_CHAINS, ctx->org_id, b.head, err); /* org_chains.c */
+	/* the fund's threshold and rolling limit are read inside the transaction, under the
+	 * organization's lock: one lowered by another writer a moment ago holds here too */
+	rc = fs_payout_rule_load(ctx, fund, &b.rule, err);
+	if (!rc)
+		rc = fs_org_chain_head(ctx, &fs_transfers_table, FS_TRANSFER_CHAINS, ctx->org_id, b.head, err); /* org_chains.c */
 	/* each transfer adds at most its own entry and, posting or voiding, a marker */
 	size_t nresolve = 0;
 	for (size_t i = 0; i < n; i++)
