@@ -120,18 +120,24 @@ int fs_buf_cat(struct fs_buf *b, ...)
 	return rc;
 }
 
-int fs_buf_addi(struct fs_buf *b, long long v)
+size_t fs_digits(long long v, char tmp[FS_DIGITS_MAX])
 {
-	char tmp[24];
-	int n = 0;
+	size_t n = 0;
 	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
 	do {
-		tmp[sizeof(tmp) - 1 - n++] = (char)('0' + u % 10);
+		tmp[FS_DIGITS_MAX - 1 - n++] = (char)('0' + u % 10);
 		u /= 10;
 	} while (u);
 	if (v < 0)
-		tmp[sizeof(tmp) - 1 - n++] = '-';
-	return fs_buf_add(b, tmp + sizeof(tmp) - n, (size_t)n);
+		tmp[FS_DIGITS_MAX - 1 - n++] = '-';
+	return n;
+}
+
+int fs_buf_addi(struct fs_buf *b, long long v)
+{
+	char tmp[FS_DIGITS_MAX];
+	size_t n = fs_digits(v, tmp);
+	return fs_buf_add(b, tmp + FS_DIGITS_MAX - n, n);
 }
 
 int fs_buf_load(struct fs_buf *b, const char *path)

@@ -28,6 +28,10 @@ int fs_buf_vaddf(struct fs_buf *b, const char *fmt, va_list ap) __attribute__((f
 int fs_buf_cat(struct fs_buf *b, ...);
 /* Append a decimal integer. */
 int fs_buf_addi(struct fs_buf *b, long long v);
+/* v in decimal, written backwards from the end of tmp (no NUL): its first character
+ * is tmp + FS_DIGITS_MAX - the length returned */
+#define FS_DIGITS_MAX 24
+size_t fs_digits(long long v, char tmp[FS_DIGITS_MAX]);
 /* Append a whole file (up to the buffer's limit): 0, FS_EIO when it cannot be
  * opened or read, FS_ELIMIT when it is too large. */
 int fs_buf_load(struct fs_buf *b, const char *path);

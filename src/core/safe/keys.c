@@ -31,16 +31,9 @@ static size_t ad_add(char *out, size_t size, size_t at, const char *s, size_t n)
 
 static size_t ad_num(char *out, size_t size, size_t at, int64_t id)
 {
-	char num[24];
-	size_t n = 0;
-	unsigned long long u = id < 0 ? 0ULL - (unsigned long long)id : (unsigned long long)id;
-	do {
-		num[sizeof(num) - 1 - n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (id < 0)
-		num[sizeof(num) - 1 - n++] = '-';
-	return ad_add(out, size, at, num + sizeof(num) - n, n);
+	char num[FS_DIGITS_MAX];
+	size_t n = fs_digits(id, num); /* util/buf.c */
+	return ad_add(out, size, at, num + FS_DIGITS_MAX - n, n);
 }
 
 static void pk_ad(int64_t person, char ad[48])
