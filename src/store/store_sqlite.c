@@ -353,22 +353,27 @@ static int sq_ncolumns(struct fs_stmt *s)
 	return sqlite3_column_count(s->s);
 }
 
+/* One sqlite3_column_value per column, then the value's own accessors: each
+ * sqlite3_column_* call enters and leaves the connection's API once more. The
+ * connection is opened NOMUTEX and used by one thread at a time, so reading the
+ * (unprotected) value directly is safe. */
 static void sq_column(struct fs_stmt *s, int i, struct fs_value *out)
 {
-	switch (sqlite3_column_type(s->s, i)) {
+	sqlite3_value *v = sqlite3_column_value(s->s, i);
+	switch (sqlite3_value_type(v)) {
 	case SQLITE_INTEGER:
-		*out = fs_vint(sqlite3_column_int64(s->s, i));
+		*out = fs_vint(sqlite3_value_int64(v));
 		break;
 	case SQLITE_TEXT:
 		out->type = FS_VTEXT;
-		out->p = sqlite3_column_text(s->s, i);
-		out->n = (size_t)sqlite3_column_bytes(s->s, i);
+		out->p = sqlite3_value_text(v);
+		out->n = (size_t)sqlite3_value_bytes(v);
 		out->i = 0;
 		break;
 	case SQLITE_BLOB:
 		out->type = FS_VBLOB;
-		out->p = sqlite3_column_blob(s->s, i);
-		out->n = (size_t)sqlite3_column_bytes(s->s, i);
+		out->p = sqlite3_value_blob(v);
+		out->n = (size_t)sqlite3_value_bytes(v);
 		out->i = 0;
 		break;
 	default:
