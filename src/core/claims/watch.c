@@ -79,8 +79,16 @@ struct watch {
 	json_t *payers; /* array of "kind: name" */
 	/* current person */
 	int64_t person;
+	int person_paid; /* the current person has payments: their claims wait in cur */
 	struct claim_row *cur;
 	size_t ncur, capcur;
+	int64_t arrival; /* the current person's claims, counted in id order */
+	struct {
+		char text[24];
+		size_t n;
+		int kind;
+	} seen[16]; /* kinds' texts already looked up (kind_of) */
+	size_t nseen;
 	/* totals */
 	int64_t workers, full, partly, nothing, owed, paid, outstanding, overpaid;
 	int64_t kind_owed[16], kind_paid[16];
@@ -113,6 +121,14 @@ static int in_scope(const struct watch *w, int64_t employment, int64_t person)
 	return sorted_has(w->person_ids, w->nemp, person);
 }
 
+/* *sum += x, or w->rc = FS_EINVAL (named by fs_watch) when it would overflow. */
+static int add_to(struct watch *w, int64_t *sum, int64_t x)
+{
+	if (__builtin_add_overflow(*sum, x, sum))
+		return w->rc = FS_EINVAL, 1;
+	return 0;
+}
+
 static void flush_person(struct watch *w)
 {
 	if (!w->ncur)
@@ -121,8 +137,8 @@ static void flush_person(struct watch *w)
 	while (w->pay_pos < w->npay && w->pay[w->pay_pos].person < w->person)
 		w->pay_pos++;
 	for (size_t i = w->pay_pos; i < w->npay && w->pay[i].person == w->person; i++) {
-		paid += w->pay[i].amount;
-		w->payer_paid[w->pay[i].payer] += w->pay[i].amount;
+		if (add_to(w, &paid, w->pay[i].amount) || add_to(w, &w->payer_paid[w->pay[i].payer], w->pay[i].amount))
+			return;
 		w->pay[i].counted = 1;
 	}
 	int64_t left = allocate(w->cur, w->ncur, paid);
@@ -131,26 +147,24 @@ static void flush_person(struct watch *w)
 		struct claim_row *c = &w->cur[i];
 		if (c->written_off)
 			continue;
-		owed += c->amount;
-		got += c->paid;
-		w->kind_owed[c->kind] += c->amount;
-		w->kind_paid[c->kind] += c->paid;
+		if (add_to(w, &owed, c->amount) || add_to(w, &got, c->paid) || add_to(w, &w->kind_owed[c->kind], c->amount) ||
+		    add_to(w, &w->kind_paid[c->kind], c->paid))
+			return;
 		int64_t out = c->amount - c->paid;
 		if (out > 0 && c->limitation[0]) {
 			/* ISO dates compare as text */
 			if (strcmp(c->limitation, w->as_of_s) < 0) {
 				w->past_n++;
-				w->past_amount += out;
+				add_to(w, &w->past_amount, out);
 			} else if (strcmp(c->limitation, w->near_s) <= 0) {
 				w->near_n++;
-				w->near_amount += out;
+				add_to(w, &w->near_amount, out);
 			}
 		}
 	}
 	w->workers++;
-	w->owed += owed;
-	w->paid += got;
-	w->overpaid += left > 0 ? left : 0;
+	if (add_to(w, &w->owed, owed) || add_to(w, &w->paid, got) || add_to(w, &w->overpaid, left > 0 ? left : 0))
+		return;
 	if (owed > 0 && got >= owed)
 		w->full++;
 	else if (got > 0)
@@ -160,34 +174,90 @@ static void flush_person(struct watch *w)
 	w->ncur = 0;
 }
 
+/* The index in fs_claim_kinds of a claim's kind ("other" when unknown). The
+ * texts seen are remembered with their index: a watch sees a few kinds. */
+static int kind_of(struct watch *w, const struct fs_value *v)
+{
+	if (v->type != FS_VTEXT)
+		return fs_claim_kind_index("other");
+	for (size_t i = 0; i < w->nseen; i++)
+		if (w->seen[i].n == v->n && !memcmp(w->seen[i].text, v->p, v->n))
+			return w->seen[i].kind;
+	char kind[24];
+	size_t kn = v->n < sizeof(kind) - 1 ? v->n : sizeof(kind) - 1;
+	memcpy(kind, v->p, kn);
+	kind[kn] = '\0';
+	int k = fs_claim_kind_index(kind);
+	if (k < 0)
+		k = fs_claim_kind_index("other");
+	if (v->n < sizeof(w->seen[0].text) && w->nseen < sizeof(w->seen) / sizeof(w->seen[0])) {
+		memcpy(w->seen[w->nseen].text, v->p, v->n);
+		w->seen[w->nseen].n = v->n;
+		w->seen[w->nseen++].kind = k;
+	}
+	return k;
+}
+
+/* A claim of a worker without payments owes its whole amount (written-off:
+ * nothing): it is counted at once, as flush_person would count it. */
+static void count_unpaid(struct watch *w, int kind, int64_t amount, const struct fs_value *lim)
+{
+	if (add_to(w, &w->owed, amount) || add_to(w, &w->kind_owed[kind], amount))
+		return;
+	if (amount > 0 && lim->type == FS_VTEXT && lim->n == 10) {
+		/* ISO dates compare as text */
+		if (memcmp(lim->p, w->as_of_s, 10) < 0) {
+			w->past_n++;
+			add_to(w, &w->past_amount, amount);
+		} else if (memcmp(lim->p, w->near_s, 10) <= 0) {
+			w->near_n++;
+			add_to(w, &w->near_amount, amount);
+		}
+	}
+}
+
+/* The watch's scan: the claims of the organization in person order, then id
+ * order (fs_store_select orders by id last), without their id: arrival order
+ * stands for it. The employment is read only when a workplace scopes the watch. */
+static const char *const scan_cols[] = {"person_id", "kind", "amount_minor", "status", "limitation_date", "employment_id"};
+
 static int watch_claim_cb(void *p, const struct fs_value *v)
 {
 	struct watch *w = p;
-	/* columns: id, person_id, employment_id, kind, amount_minor, status, limitation_date */
-	if (!in_scope(w, v[2].type == FS_VINT ? v[2].i : -1, v[1].i))
+	/* columns: scan_cols */
+	int64_t person = v[0].i;
+	if (w->emp_ids && !in_scope(w, v[5].type == FS_VINT ? v[5].i : -1, person))
 		return 0;
-	if (v[1].i != w->person) {
+	if (person != w->person) {
 		flush_person(w);
-		w->person = v[1].i;
+		if (w->rc)
+			return 1;
+		w->person = person;
+		while (w->pay_pos < w->npay && w->pay[w->pay_pos].person < w->person)
+			w->pay_pos++;
+		w->person_paid = w->pay_pos < w->npay && w->pay[w->pay_pos].person == w->person;
+		if (!w->person_paid) { /* nothing paid: paid nothing, whatever is owed */
+			w->workers++;
+			w->nothing++;
+		}
+	}
+	int written_off = v[3].type == FS_VTEXT && v[3].n == 11 && !memcmp(v[3].p, "written_off", 11);
+	if (!w->person_paid) {
+		if (!written_off)
+			count_unpaid(w, kind_of(w, &v[1]), v[2].i, &v[4]);
+		return w->rc != 0;
 	}
 	if (fs_grow(&w->cur, &w->capcur, w->ncur, sizeof(*w->cur), 16))
 		return w->rc = FS_ENOMEM, 1;
 	struct claim_row *c = &w->cur[w->ncur++];
-	char kind[24];
-	size_t kn = v[3].n < sizeof(kind) - 1 ? v[3].n : sizeof(kind) - 1;
-	memcpy(kind, v[3].p, kn);
-	kind[kn] = '\0';
-	c->id = v[0].i;
-	c->person = v[1].i;
-	c->employment = v[2].type == FS_VINT ? v[2].i : 0;
-	c->kind = fs_claim_kind_index(kind);
-	if (c->kind < 0)
-		c->kind = fs_claim_kind_index("other");
-	c->amount = v[4].i;
-	c->written_off = v[5].type == FS_VTEXT && v[5].n == 11 && !memcmp(v[5].p, "written_off", 11);
+	c->id = ++w->arrival; /* the rows come in id order */
+	c->person = person;
+	c->kind = kind_of(w, &v[1]);
+	c->amount = v[2].i;
+	c->written_off = written_off;
 	c->limitation[0] = '\0';
-	if (v[6].type == FS_VTEXT && v[6].n == 10) {
-		memcpy(c->limitation, v[6].p, 10);
+	if (v[4].type == FS_VTEXT && v[4].n == 10) {
+		memcpy(c->limitation, v[4].p, 10);
 		c->limitation[10] = '\0';
 	}
 	return 0;
@@ -423,12 +493,15 @@ int fs_watch(struct fs_ctx *ctx, int64_t workplace, fs_date as_of, json_t **ret,
 	rc = load_scope(&w, workplace, 0, err);
 	struct fs_filter f = {"org_id", FS_EQ, fs_vint(ctx->org_id)};
 	struct fs_query q = {.table = &fs_entity_find("claim")->table, .filters = &f, .nfilters = 1, .order_by = "person_id",
-			     .columns = claim_cols, .ncolumns = 7};
+			     .columns = scan_cols, .ncolumns = workplace > 0 ? 6 : 5};
 	if (!rc)
 		rc = fs_store_select(ctx->st, &q, watch_claim_cb, &w, err);
-	if (!rc)
+	if (!rc && !w.rc)
+		flush_person(&w);
+	if (!rc && w.rc == FS_EINVAL)
+		rc = fs_fail(err, FS_EINVAL, "amount_minor", "the claims or payments in the watch add up past the largest amount");
+	else if (!rc)
 		rc = w.rc;
-	flush_person(&w);
 	int64_t overdue_n = 0;
 	json_t *promises = rc ? NULL : promises_json(&w, workplace, 0, &overdue_n, err);
 	if (!rc && !promises)
