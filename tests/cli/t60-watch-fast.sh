@@ -75,7 +75,9 @@ check() {
 	oid=$(org_id "$slug")
 	bad=""
 	for wp in 0 $(db_sql "$DB" "SELECT id FROM workplaces WHERE org_id = $oid ORDER BY id"); do
-		for d in 2026-01-01 2027-09-15; do
+		# 2026-02-15 falls between the limitation dates of the two unpaid_wages claims
+		# below: which one was paid first shows in past and near
+		for d in 2026-02-15 2027-09-15; do
 			near=$(date -u -d "$d + 180 days" +%Y-%m-%d)
 			wopt=""
 			[ "$wp" = 0 ] || wopt="--workplace $wp"
@@ -125,7 +127,12 @@ fs --org miners payment reverse "$pay" --reason "t60: bounced" --amount 400.00 >
 same "the reversal is stored" "$(db_sql "$DB" "SELECT COUNT(*) FROM payments WHERE reverses_id = $pay")" 1
 check "after a reversal" miners
 fs --org miners claim edit "$c1" --status written_off >/dev/null
-check "after a claim written off" miners
+# and a claim of a worker with no payments (counted as the claims stream by)
+unpaid=$(db_sql "$DB" "SELECT c.id FROM claims c WHERE c.org_id = $MINERS AND c.amount_minor > 0 AND c.person_id NOT IN
+	(SELECT person_id FROM payments WHERE org_id = $MINERS) ORDER BY c.id LIMIT 1")
+fs --org miners claim edit "$unpaid" --status written_off >/dev/null
+same "an unpaid worker's claim written off" "$(db_sql "$DB" "SELECT status FROM claims WHERE id = $unpaid")" written_off
+check "after claims written off (a paid worker's, an unpaid worker's)" miners
 fs --org miners claim edit "$c3" --amount 50.00 >/dev/null 2>&1 || true
 check "after a claim's amount edited" miners
 fs --org miners claim remove "$c2" >/dev/null 2>&1 || true
