@@ -75,6 +75,29 @@ static int count_cb(void *ud, const struct fs_value *v)
 	return 0;
 }
 
+static char has[NW + 1]; /* employment id -> it has a claim */
+static int emp_cb(void *ud, const struct fs_value *v)
+{
+	(void)ud;
+	if (v[0].type == FS_VINT && v[0].i >= 1 && v[0].i <= NW)
+		has[v[0].i] = 1;
+	return 0;
+}
+
+/* how many employments have claims */
+static int employments_with_claims(struct fx *f)
+{
+	struct fs_error err = {0};
+	static const char *const cols[] = {"employment_id"};
+	struct fs_query q = {.table = &fs_entity_find("claim")->table, .columns = cols, .ncolumns = 1};
+	memset(has, 0, sizeof(has));
+	assert_int_equal(fs_store_select(f->d.ctx->st, &q, emp_cb, NULL, &err), 0);
+	int n = 0;
+	for (int i = 1; i <= NW; i++)
+		n += has[i];
+	return n;
+}
+
 static int64_t claims(struct fx *f)
 {
 	struct fs_error err = {0};
@@ -113,6 +136,7 @@ static void test_compute_chunks(void **state)
 	assert_true(created >= NW); /* severance or notice for every worker */
 	assert_int_equal(json_integer_value(json_object_get(r, "employments")), NW);
 	assert_int_equal(claims(f), created);
+	assert_int_equal(employments_with_claims(f), NW); /* none left out, at any chunk's edge */
 	json_decref(r);
 	foreign_keys_on(f);
 	/* again: every claim found (those of every chunk), none created */
