@@ -95,6 +95,11 @@ struct fs_store_ops {
 	/* After rows were copied in with their ids (fs_store_copy): the next ids go
 	 * past them. NULL: nothing to do (the highest plus one). */
 	int (*ids_reset)(struct fs_store *st, struct fs_error *err);
+	/* Outside a transaction: the connection's foreign-key checks off (on = 0)
+	 * or back on, for a bulk write whose every reference is known good (claims
+	 * compute: the rows it reads in the same transaction). NULL: the backend
+	 * keeps them on. */
+	int (*foreign_keys)(struct fs_store *st, int on, struct fs_error *err);
 	int schema_version; /* the newest schema this backend knows */
 };
 

@@ -297,6 +297,13 @@ static int sq_prepare(struct fs_store *base, const char *sql, struct fs_stmt **r
 	return 0;
 }
 
+/* clm16: a bulk write's foreign-key checks off (no-op inside a transaction:
+ * SQLite's rule; the caller asks before it begins). */
+static int sq_foreign_keys(struct fs_store *base, int on, struct fs_error *err)
+{
+	return exec((struct sqlite_store *)base, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF", err);
+}
+
 static int sq_bind(struct fs_stmt *s, const char *name, const struct fs_value *v, struct fs_error *err)
 {
 	int k = s->nbind++, idx;
@@ -549,5 +556,6 @@ const struct fs_store_ops fs_store_sqlite = {
 	.check_quick = sq_check_quick,
 	.table_columns = sq_table_columns,
 	.table_names = sq_table_names,
+	.foreign_keys = sq_foreign_keys,
 	.schema_version = FS_SQLITE_SCHEMA_VERSION,
 };

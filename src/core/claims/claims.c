@@ -6,6 +6,7 @@
 #include "rules.h"
 #include "entitle_int.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,8 @@ struct existing {
 	char rules_version[48];
 	char *inputs;
 };
+
+struct pipe;
 
 struct compute {
 	struct fs_ctx *ctx;
@@ -38,6 +41,7 @@ struct compute {
 	struct fs_rec tmpl;  /* the current employment's claim: its columns but kind and amount */
 	int64_t tmpl_emp;    /* the employment tmpl is for (0: none) */
 	const char *tmpl_version;
+	struct pipe *pipe;   /* the employments read, computed by the worker, stored */
 };
 
 /* The employment's columns compute reads, in the order of struct compute's col. */
@@ -182,112 +186,314 @@ static int has_claims(const struct compute *c, int64_t eid)
 	return c->nowning && bsearch(&eid, c->owning, c->nowning, sizeof(int64_t), cmp_id) != NULL;
 }
 
-static int compute_cb(void *p, const struct fs_value *v)
+/* ---- the pipeline: the rules engine on the second core ----
+ * The employments are read in chunks. While the main thread stores one chunk's
+ * claims (SQLite, the batch's journal), a worker thread runs the next chunk
+ * through the rules engine and builds its claim records, checked and finished
+ * (rec_finish): the work that needs no store. A chunk's results are stored in
+ * the order read, so the rows, the ids and the batch are those of the one-by-one
+ * path; without a thread (none could start) the chunk is computed in place. */
+
+enum { CHUNK = 512 };
+
+struct job { /* one employment: read by the main thread, computed by the worker */
+	int64_t eid, person;
+	const char *term, *why;
+	char hired_s[16], terminated[16], reason[40];
+	int hired_null, wage_null, benefits_null, accruals_null, leave_null, days_null;
+	int64_t wage, benefits, accruals, leave, days;
+	int underground, notice;
+	/* the worker's results */
+	int rc;
+	struct fs_error e;
+	struct fs_entitle_amounts am;
+	char limitation[11];
+	char fast[1024];
+	char *inputs_s;   /* the general path's text (NULL: fast) */
+	struct fs_rec tmpl; /* the columns the employment's claims share (owns their text) */
+	size_t rec0, nrec;  /* its new claims: recs[rec0 .. rec0+nrec) of the chunk, one per component */
+	int rec_comp[ENT_MAX_COMPONENTS]; /* the component of each */
+};
+
+struct chunk {
+	struct compute *c;
+	struct job *jobs;
+	size_t n;
+	struct fs_rec *recs;
+	size_t nrecs, caprecs;
+	int rc; /* FS_ENOMEM when the worker ran out of memory */
+};
+
+static const char *job_inputs(const struct job *j)
 {
-	struct compute *c = p;
-	int64_t eid = v[0].i, person = v[c->col[C_PERSON]].i;
-#define COL(k) (&v[c->col[k]])
-	char hired[16], terminated[16], reason[40], buf[32];
-	c->employments++;
-	const char *term = c->o->terminated ? c->o->terminated : vtext(COL(C_TERMINATED), terminated, sizeof(terminated));
-	const char *why = c->o->reason ? c->o->reason : vtext(COL(C_REASON), reason, sizeof(reason));
-	if (!term) {
-		c->skipped++;
-		return 0;
-	}
+	return j->inputs_s ? j->inputs_s : j->fast;
+}
+
+/* The rules engine over one employment, then its new claims built and checked
+ * (no store: the worker's part). */
+static void compute_job(struct chunk *k, struct job *j)
+{
+	const struct compute *c = k->c;
 	struct fs_entitle_in in;
-	struct fs_error e = {0};
+	struct fs_error *e = &j->e;
+	char buf[32];
 	fs_entitle_init(&in);
 	in.as_of = c->o->as_of;
 	in.quiet = 1;
-	int rc = fs_entitle_set(&in, "jurisdiction", c->ctx->org_country, &e);
+	int rc = fs_entitle_set(&in, "jurisdiction", c->ctx->org_country, e);
 	if (!rc)
-		rc = fs_entitle_set(&in, "hired", vtext(COL(C_HIRED), hired, sizeof(hired)), &e);
+		rc = fs_entitle_set(&in, "hired", j->hired_null ? NULL : j->hired_s, e);
 	if (!rc)
-		rc = fs_entitle_set(&in, "terminated", term, &e);
-	if (!rc && !why)
-		rc = fs_fail(&e, FS_EINVAL, "termination_reason", "the employment has no termination reason; give --reason");
+		rc = fs_entitle_set(&in, "terminated", j->term, e);
+	if (!rc && !j->why)
+		rc = fs_fail(e, FS_EINVAL, "termination_reason", "the employment has no termination reason; give --reason");
 	if (!rc)
-		rc = fs_entitle_set(&in, "reason", why, &e);
-	if (!rc && COL(C_WAGE)->type != FS_VINT)
-		rc = fs_fail(&e, FS_EINVAL, "wage", "the employment has no wage");
+		rc = fs_entitle_set(&in, "reason", j->why, e);
+	if (!rc && j->wage_null)
+		rc = fs_fail(e, FS_EINVAL, "wage", "the employment has no wage");
 	if (!rc) {
-		fs_money_format(COL(C_WAGE)->i, 2, buf);
-		rc = fs_entitle_set(&in, "wage", buf, &e);
+		fs_money_format(j->wage, 2, buf);
+		rc = fs_entitle_set(&in, "wage", buf, e);
 	}
-	if (!rc && COL(C_BENEFITS)->type == FS_VINT) {
-		fs_money_format(COL(C_BENEFITS)->i, 2, buf);
-		rc = fs_entitle_set(&in, "benefits", buf, &e);
+	if (!rc && !j->benefits_null) {
+		fs_money_format(j->benefits, 2, buf);
+		rc = fs_entitle_set(&in, "benefits", buf, e);
 	}
-	if (!rc && COL(C_ACCRUALS)->type == FS_VINT) {
-		fs_money_format(COL(C_ACCRUALS)->i, 2, buf);
-		rc = fs_entitle_set(&in, "accruals_12m", buf, &e);
+	if (!rc && !j->accruals_null) {
+		fs_money_format(j->accruals, 2, buf);
+		rc = fs_entitle_set(&in, "accruals_12m", buf, e);
 	}
-	if (!rc && COL(C_LEAVE)->type == FS_VINT) {
-		snprintf(buf, sizeof(buf), "%lld", (long long)COL(C_LEAVE)->i);
-		rc = fs_entitle_set(&in, "unused_leave_days", buf, &e);
+	if (!rc && !j->leave_null) {
+		snprintf(buf, sizeof(buf), "%lld", (long long)j->leave);
+		rc = fs_entitle_set(&in, "unused_leave_days", buf, e);
 	}
-	if (!rc && COL(C_DAYS)->type == FS_VINT) {
-		snprintf(buf, sizeof(buf), "%lld", (long long)COL(C_DAYS)->i);
-		rc = fs_entitle_set(&in, "days_worked", buf, &e);
+	if (!rc && !j->days_null) {
+		snprintf(buf, sizeof(buf), "%lld", (long long)j->days);
+		rc = fs_entitle_set(&in, "days_worked", buf, e);
 	}
-	in.underground = COL(C_UNDERGROUND)->i != 0;
-	in.notice_served = COL(C_NOTICE)->i != 0;
-#undef COL
-	struct fs_entitle_amounts am;
+	in.underground = j->underground != 0;
+	in.notice_served = j->notice != 0;
 	if (!rc)
-		rc = fs_entitle_amounts(&in, &am, &e);
+		rc = fs_entitle_amounts(&in, &j->am, e);
 	fs_date deadline = 0;
 	if (!rc)
-		rc = fs_entitle_deadline(&in, &deadline, &e);
+		rc = fs_entitle_deadline(&in, &deadline, e);
 	/* the inputs as the claim stores them (the as_of left out: the claim does
 	 * not change with the day it is looked at) */
-	char fast[1024], *inputs_s = NULL;
-	if (!rc && !fs_entitle_inputs_text(&in, fast, sizeof(fast)) && !(inputs_s = fs_entitle_inputs_json(&in)))
-		rc = fs_fail(&e, FS_ENOMEM, NULL, "out of memory");
+	if (!rc && !fs_entitle_inputs_text(&in, j->fast, sizeof(j->fast)) && !(j->inputs_s = fs_entitle_inputs_json(&in)))
+		rc = fs_fail(e, FS_ENOMEM, NULL, "out of memory");
 #if defined(__SANITIZE_ADDRESS__)
 	/* the test build: the fast text is the general path's, byte for byte */
-	if (!rc && !inputs_s) {
+	if (!rc && !j->inputs_s) {
 		char *slow = fs_entitle_inputs_json(&in);
-		int same = slow && !strcmp(slow, fast);
+		int same = slow && !strcmp(slow, j->fast);
 		free(slow);
 		if (!same)
-			rc = fs_fail(&e, FS_EINTEGRITY, "inputs", "the inputs' text differs from jansson's: %s", fast);
+			rc = fs_fail(e, FS_EINTEGRITY, "inputs", "the inputs' text differs from jansson's: %s", j->fast);
 	}
 #endif
 	fs_entitle_done(&in);
-	if (rc == FS_EINVAL) {
+	if (!rc)
+		fs_date_format(deadline, j->limitation);
+	/* the new claims: the columns every component shares (currency, basis, rules
+	 * version, inputs, deadline) parsed and checked once, into tmpl; each claim
+	 * copies them and sets its kind and amount, then is finished and checked as
+	 * any claim. Used when the employment has no computed claims yet. */
+	j->tmpl.trusted = 1;
+	for (size_t i = 0; !rc && i < j->am.n; i++) {
+		if (!strcmp(j->am.kind[i], "penalty") || j->am.amount[i] == 0)
+			continue; /* the penalty grows by the day: shown by the statement, not stored */
+		if (!j->nrec) {
+			rc = rec_set_int(&j->tmpl, "person_id", j->person) || rec_set_int(&j->tmpl, "employment_id", j->eid)
+				     ? FS_EINVAL : 0;
+			const char *const text[][2] = {{"currency", j->am.currency}, {"basis", "computed"},
+						       {"rules_version", j->am.rules_version}, {"inputs", job_inputs(j)},
+						       {"limitation_date", j->limitation}};
+			for (size_t t = 0; !rc && t < sizeof(text) / sizeof(text[0]); t++)
+				rc = rec_set(c->ctx, &j->tmpl, text[t][0], text[t][1], e);
+			if (rc)
+				break;
+			j->rec0 = k->nrecs;
+		}
+		if (k->nrecs == k->caprecs) {
+			size_t cap = k->caprecs ? 2 * k->caprecs : 2 * CHUNK;
+			struct fs_rec *r = realloc(k->recs, cap * sizeof(*r));
+			if (!r) {
+				rc = fs_fail(e, FS_ENOMEM, NULL, "out of memory");
+				break;
+			}
+			k->recs = r;
+			k->caprecs = cap;
+		}
+		struct fs_rec *r = &k->recs[k->nrecs++];
+		rec_init(r, c->ce);
+		r->trusted = 1;
+		memcpy(r->v, j->tmpl.v, sizeof(r->v)); /* tmpl owns the text; r owns only what it sets */
+		j->rec_comp[j->nrec++] = (int)i;
+		rc = rec_set_int(r, "amount", j->am.amount[i]) ? FS_EINVAL : rec_set(c->ctx, r, "kind", j->am.kind[i], e);
+		if (!rc)
+			rc = rec_finish(c->ctx, r, 1, e);
+	}
+	j->rc = rc;
+}
+
+static void *compute_chunk(void *p)
+{
+	struct chunk *k = p;
+	for (size_t i = 0; i < k->n; i++)
+		compute_job(k, &k->jobs[i]);
+	return NULL;
+}
+
+static void chunk_clear(struct chunk *k)
+{
+	for (size_t i = 0; i < k->nrecs; i++)
+		rec_done(&k->recs[i]);
+	for (size_t i = 0; i < k->n; i++) {
+		rec_done(&k->jobs[i].tmpl);
+		free(k->jobs[i].inputs_s);
+	}
+	k->n = k->nrecs = 0;
+}
+
+/* One computed employment stored (the main thread, in the order read). */
+static int store_job(struct compute *c, struct chunk *k, struct job *j)
+{
+	if (j->rc == FS_EINVAL) {
 		if (!c->first_error++)
-			fs_fail(c->err, FS_EINVAL, e.field, "employment %lld: %s", (long long)eid, e.message);
-		add_error(c, eid, person, &e);
-		free(inputs_s);
+			fs_fail(c->err, FS_EINVAL, j->e.field, "employment %lld: %s", (long long)j->eid, j->e.message);
+		add_error(c, j->eid, j->person, &j->e);
 		return 0;
 	}
-	if (rc) {
-		*c->err = e;
-		c->rc = rc;
-		free(inputs_s);
-		return 1;
+	if (j->rc) {
+		*c->err = j->e;
+		return c->rc = j->rc;
 	}
-	const char *inputs = inputs_s ? inputs_s : fast;
+	if (c->first_error)
+		return 0; /* all or nothing: the rest only checked */
+	if (!has_claims(c, j->eid)) { /* no claims yet: each component owed is new */
+		for (size_t i = 0; i < j->nrec && !c->rc; i++) {
+			c->created++;
+			c->rc = rec_insert(c->ctx, &k->recs[j->rec0 + i], NULL, c->err);
+		}
+		return c->rc;
+	}
 	/* the claims this employment has already */
-	if (has_claims(c, eid)) {
-		static const char *const cols[] = {"id", "kind", "amount_minor", "rules_version", "inputs"};
-		struct fs_filter f[2] = {{"employment_id", FS_EQ, fs_vint(eid)}, {"basis", FS_EQ, fs_vtext("computed")}};
-		struct fs_query q = {.table = &c->ce->table, .filters = f, .nfilters = 2, .columns = cols, .ncolumns = 5};
-		c->rc = fs_store_select(c->ctx->st, &q, existing_cb, c, c->err);
-	}
-	char limitation[11];
-	fs_date_format(deadline, limitation);
-	for (size_t i = 0; i < am.n && !c->rc && !c->first_error; i++) {
-		if (!strcmp(am.kind[i], "penalty"))
+	static const char *const cols[] = {"id", "kind", "amount_minor", "rules_version", "inputs"};
+	struct fs_filter f[2] = {{"employment_id", FS_EQ, fs_vint(j->eid)}, {"basis", FS_EQ, fs_vtext("computed")}};
+	struct fs_query q = {.table = &c->ce->table, .filters = f, .nfilters = 2, .columns = cols, .ncolumns = 5};
+	c->rc = fs_store_select(c->ctx->st, &q, existing_cb, c, c->err);
+	for (size_t i = 0; i < j->am.n && !c->rc; i++) {
+		if (!strcmp(j->am.kind[i], "penalty"))
 			continue; /* grows by the day: shown by the statement, not stored */
-		c->rc = store_component(c, person, eid, am.kind[i], am.amount[i], am.rules_version, inputs, am.currency,
-					limitation);
+		c->rc = store_component(c, j->person, j->eid, j->am.kind[i], j->am.amount[i], j->am.rules_version,
+					job_inputs(j), j->am.currency, j->limitation);
 	}
-	free(inputs_s);
 	free_existing(c);
-	return c->rc != 0;
+	return c->rc;
+}
+
+struct pipe {
+	struct chunk k[2];
+	int fill;       /* the chunk being read */
+	int running;    /* the worker computes the other chunk */
+	pthread_t t;
+};
+
+/* The chunk read is handed to the worker, and the one it computed before is
+ * stored meanwhile; the last time (the employments all read) the chunk handed
+ * over is then awaited and stored too. */
+static int pipe_flush(struct compute *c, struct pipe *pp, int last)
+{
+	struct chunk *mine = &pp->k[pp->fill], *prev = &pp->k[!pp->fill];
+	int rc = 0;
+	if (pp->running) {
+		pthread_join(pp->t, NULL);
+		pp->running = 0;
+	}
+	if (mine->n && !pthread_create(&pp->t, NULL, compute_chunk, mine))
+		pp->running = 1;
+	else
+		compute_chunk(mine); /* no thread: computed in place */
+	for (size_t i = 0; i < prev->n && !rc; i++)
+		rc = store_job(c, prev, &prev->jobs[i]);
+	chunk_clear(prev);
+	pp->fill = !pp->fill;
+	if (last && !rc) {
+		if (pp->running) {
+			pthread_join(pp->t, NULL);
+			pp->running = 0;
+		}
+		for (size_t i = 0; i < mine->n && !rc; i++)
+			rc = store_job(c, mine, &mine->jobs[i]);
+		chunk_clear(mine);
+	}
+	return rc;
+}
+
+static int pipe_init(struct compute *c, struct pipe *pp)
+{
+	memset(pp, 0, sizeof(*pp));
+	for (int i = 0; i < 2; i++) {
+		pp->k[i].c = c;
+		if (!(pp->k[i].jobs = malloc(CHUNK * sizeof(struct job))))
+			return FS_ENOMEM;
+	}
+	return 0;
+}
+
+/* The worker awaited (after an error it may still run) and everything freed. */
+static void pipe_done(struct pipe *pp)
+{
+	if (pp->running)
+		pthread_join(pp->t, NULL);
+	pp->running = 0;
+	for (int i = 0; i < 2; i++) {
+		if (pp->k[i].jobs)
+			chunk_clear(&pp->k[i]);
+		free(pp->k[i].jobs);
+		free(pp->k[i].recs);
+	}
+}
+
+static int compute_cb(void *p, const struct fs_value *v)
+{
+	struct compute *c = p;
+	struct pipe *pp = c->pipe;
+	struct chunk *k = &pp->k[pp->fill];
+	struct job *j = &k->jobs[k->n];
+#define COL(x) (&v[c->col[x]])
+	c->employments++;
+	j->eid = v[0].i;
+	j->person = COL(C_PERSON)->i;
+	j->term = c->o->terminated ? c->o->terminated : vtext(COL(C_TERMINATED), j->terminated, sizeof(j->terminated));
+	j->why = c->o->reason ? c->o->reason : vtext(COL(C_REASON), j->reason, sizeof(j->reason));
+	if (!j->term) {
+		c->skipped++;
+		return 0;
+	}
+	j->hired_null = !vtext(COL(C_HIRED), j->hired_s, sizeof(j->hired_s));
+	j->wage_null = COL(C_WAGE)->type != FS_VINT;
+	j->wage = COL(C_WAGE)->i;
+	j->benefits_null = COL(C_BENEFITS)->type != FS_VINT;
+	j->benefits = COL(C_BENEFITS)->i;
+	j->accruals_null = COL(C_ACCRUALS)->type != FS_VINT;
+	j->accruals = COL(C_ACCRUALS)->i;
+	j->leave_null = COL(C_LEAVE)->type != FS_VINT;
+	j->leave = COL(C_LEAVE)->i;
+	j->days_null = COL(C_DAYS)->type != FS_VINT;
+	j->days = COL(C_DAYS)->i;
+	j->underground = COL(C_UNDERGROUND)->i != 0;
+	j->notice = COL(C_NOTICE)->i != 0;
+#undef COL
+	j->inputs_s = NULL;
+	rec_init(&j->tmpl, c->ce);
+	j->nrec = j->rec0 = 0;
+	j->rc = 0;
+	memset(&j->e, 0, sizeof(j->e));
+	if (++k->n < CHUNK)
+		return 0;
+	return pipe_flush(c, pp, 0) != 0;
 }
 
 int fs_claims_compute(struct fs_ctx *ctx, const struct fs_compute_opts *o, json_t **ret, struct fs_error *err)
@@ -324,20 +530,41 @@ int fs_claims_compute(struct fs_ctx *ctx, const struct fs_compute_opts *o, json_
 	static const char *const ocols[] = {"employment_id"};
 	struct fs_filter of[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"basis", FS_EQ, fs_vtext("computed")}};
 	struct fs_query oq = {.table = &c.ce->table, .filters = of, .nfilters = 2, .columns = ocols, .ncolumns = 1};
+	/* The claims' references are known good, so their foreign-key look-ups (the
+	 * organization, the person, the employment: three per claim) are left out
+	 * on SQLite: the organization is the one open, and the employment and its
+	 * person are the row read in this same write transaction, whose own key was
+	 * checked when it was stored (a person with employments cannot be removed).
+	 * Only outside a caller's transaction (SQLite ignores it inside one). */
+	int fk_off = ctx->tx_depth == 0 && ctx->st->ops->foreign_keys;
+	if (fk_off && (rc = ctx->st->ops->foreign_keys(ctx->st, 0, err)))
+		return rc;
 	if (!(rc = fs_tx_begin(ctx, err))) {
 		if (!(rc = fs_store_select(ctx->st, &oq, owning_cb, &c, err)) && !(rc = c.rc)) {
 			if (c.nowning)
 				qsort(c.owning, c.nowning, sizeof(int64_t), cmp_id);
 			rc = fs_batch_begin(ctx, "claims compute", err);
 		}
-		if (!rc)
+		struct pipe pp = {0};
+		if (!rc && !(rc = pipe_init(&c, &pp))) {
+			c.pipe = &pp;
 			rc = fs_store_select(ctx->st, &q, compute_cb, &c, err);
+			if (!rc)
+				rc = c.rc;
+			if (!rc)
+				rc = pipe_flush(&c, &pp, 1); /* the last chunk */
+		}
+		pipe_done(&pp);
 		if (!rc)
 			rc = c.rc;
 		if (!rc && c.first_error)
 			rc = FS_EINVAL; /* all or nothing: err names the first */
 		rc = fs_batch_end(ctx, rc, err);
 		rc = fs_tx_end(ctx, rc, rc ? NULL : err);
+	}
+	if (fk_off) { /* back on for every other write of this connection */
+		int frc = ctx->st->ops->foreign_keys(ctx->st, 1, rc ? NULL : err);
+		rc = rc ? rc : frc;
 	}
 	free(c.owning);
 	rec_done(&c.tmpl);
