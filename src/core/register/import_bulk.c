@@ -107,7 +107,11 @@ int import_bulk_begin(struct fs_ctx *ctx, struct import_bulk *b, struct fs_error
 
 int import_bulk_end(struct fs_ctx *ctx, struct import_bulk *b, int rc, struct fs_error *err)
 {
-	/* a failed import rolls back, the drops with it: nothing to build then */
+	/* a failed import rolls back, the drops with it: nothing to build then. The
+	 * sorter of CREATE INDEX takes as much memory as the page cache may: the
+	 * cache back to its usual size first, so the two do not add up */
+	if (b->dropped && !rc)
+		cache_kib(ctx, DEFAULT_CACHE_KIB);
 	for (size_t i = 0; i < b->dropped && !rc; i++)
 		rc = run(ctx, b->sql[i], err);
 	for (size_t i = 0; i < b->nindex; i++) {
