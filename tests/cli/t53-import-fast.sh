@@ -100,8 +100,8 @@ k=$(db_sql "$DB" "SELECT wrapped FROM person_keys WHERE person_id IN (SELECT id 
 expect "the same file again" 0 fs import people "$T/people.csv"
 has "nothing added, all unchanged" "$T/out" "0 added, 0 updated, $rows unchanged"
 same "no journal entry" "$(db_sql "$DB" "SELECT count(*) FROM journal")" "$j"
-# (a row tried as an insert first leaves a key row for the free id it tried, as
-# before this change: see the report of issue 16; the people's keys are untouched)
+# (a row tried as an insert first leaves no key row for the id it tried: t62)
+same "no key row without its person" "$(db_sql "$DB" "SELECT count(*) FROM person_keys WHERE person_id NOT IN (SELECT id FROM people)")" 0
 same "the people's keys untouched" "$(db_sql "$DB" "SELECT wrapped FROM person_keys WHERE person_id IN (SELECT id FROM people) ORDER BY person_id" | cksum)" "$k"
 # a person added by hand (with a key of their own), then an import after them
 expect "a person by hand" 0 fs person add --full-name "Hand Made" --national-id 10000000078 --external-id A-8

@@ -13,6 +13,7 @@
 #include "util/utf8.h"
 
 
+#include "import_bulk.h"
 #include "import_cols.h"
 
 #define fields fs_import_fields
@@ -335,6 +336,21 @@ static int import_employment(struct imp *m, int64_t person_id, const struct fs_c
 	return rc;
 }
 
+/* A row tried as new was sealed under a key made for the id it would have had;
+ * its insert conflicted (the row matches a stored person), so no person has that
+ * id: the key goes too, else a key row would stay for nobody. */
+static int drop_tried_key(struct imp *m, const struct fs_rec *fresh, struct fs_error *err)
+{
+	int64_t tried = fresh->v[0].type == FS_VINT ? fresh->v[0].i : 0, holder = 0;
+	if (tried <= 0)
+		return 0;
+	struct fs_filter f[1] = {{"id", FS_EQ, fs_vint(tried)}};
+	int rc = find_one(m, m->pe, f, 1, &holder, err);
+	if (!rc && !holder)
+		rc = fs_person_key_drop(m->ctx, tried, err);
+	return rc;
+}
+
 /* One data row. Returns 0, FS_EINVAL for a bad row, or a fatal error. */
 static int import_row(struct imp *m, const struct fs_csv_field *cells, size_t n)
 {
@@ -437,7 +453,7 @@ static int import_row(struct imp *m, const struct fs_csv_field *cells, size_t n)
 			goto employment;
 		}
 		if (rc == FS_ECONFLICT)
-			rc = 0;
+			rc = drop_tried_key(m, &fresh, &err);
 	}
 	if (!rc && !existing && m->writing) {
 		struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(m->ctx->org_id)}};
@@ -612,41 +628,6 @@ static void explain_encoding(struct imp *m, struct fs_error *err, int rc)
 	fs_utf8_repair(err->message);
 }
 
-/* SQLite only, inside the import's write transaction (the only writer): new
- * people's keys without a look-up each, ids counted here, and a page cache that
- * holds the indexes a bulk insert walks at random (the national-ID hashes) */
-#define IMPORT_CACHE_KIB 98304
-#define DEFAULT_CACHE_KIB 32768 /* store_sqlite.c's */
-
-static int cache_kib(struct fs_ctx *ctx, int kib)
-{
-	char sql[48];
-	snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d", kib);
-	struct fs_stmt *s;
-	int rc = ctx->st->ops->prepare(ctx->st, sql, &s, NULL);
-	if (rc)
-		return rc;
-	rc = ctx->st->ops->step(s, NULL);
-	ctx->st->ops->release(s);
-	return rc < 0 ? rc : 0;
-}
-
-static int bulk_begin(struct fs_ctx *ctx, struct fs_error *err)
-{
-	int rc = fs_person_keys_bulk_begin(ctx, err);
-	if (!rc)
-		cache_kib(ctx, IMPORT_CACHE_KIB); /* only a speed: the import does not depend on it */
-	return rc;
-}
-
-static void bulk_end(struct fs_ctx *ctx)
-{
-	if (!ctx->pkey_bulk)
-		return;
-	fs_person_keys_bulk_end(ctx);
-	cache_kib(ctx, DEFAULT_CACHE_KIB);
-}
-
 int fs_import_people(struct fs_ctx *ctx, const struct fs_import_opts *o, struct fs_import_report *rep,
 		     struct fs_error *err)
 {
@@ -683,9 +664,10 @@ int fs_import_people(struct fs_ctx *ctx, const struct fs_import_opts *o, struct 
 		return rc;
 	}
 	m.writing = 1;
+	struct import_bulk bulk = {0};
 	rc = fs_batch_begin(ctx, "import", err);
-	if (!rc && !strcmp(ctx->st->ops->name, "sqlite"))
-		rc = bulk_begin(ctx, err);
+	if (!rc)
+		rc = import_bulk_begin(ctx, &bulk, err);
 	if (!rc)
 		rc = read_header(&m, csv, tin, err);
 	rep->separator = fs_csv_separator(csv);
@@ -729,7 +711,7 @@ int fs_import_people(struct fs_ctx *ctx, const struct fs_import_opts *o, struct 
 		rc = fs_fail(err, FS_EINVAL, NULL, "%s: %ld of %ld rows are invalid; nothing was imported",
 			     o->name, rep->rejected, rep->rows);
 	rc = fs_batch_end(ctx, rc, err); /* the rows not yet bound by a batch entry */
-	bulk_end(ctx);
+	rc = import_bulk_end(ctx, &bulk, rc, err);
 	if (m.sample.len)
 		explain_encoding(&m, err, rc);
 	if (!rc && o->dry_run) {

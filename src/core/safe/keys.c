@@ -97,7 +97,11 @@ static int wrap_store(struct fs_ctx *ctx, int64_t person, int64_t org, const uns
 	fs_buf_init(&w, 256);
 	int rc = fs_seal(&ctx->keys, ad, key, 32, &w);
 	struct fs_value v[5] = {fs_vint(person), fs_vint(org), fs_vblob(w.data, w.len), fs_vnull(), fs_vnull()};
-	if (!rc)
+	/* a bulk import's new person, above every stored key: a plain insert (a key
+	 * row there after all fails it, never overwritten); else the upsert a renewal needs */
+	if (!rc && ctx->pkey_bulk && person >= ctx->pkey_bulk->fresh_from)
+		rc = fs_store_insert_id(ctx->st, &pk_table, v, err);
+	else if (!rc)
 		rc = fs_store_put(ctx->st, &pk_table, v, err);
 	fs_buf_done(&w);
 	if (!rc && ctx->pkey_bulk && person >= ctx->pkey_bulk->fresh_from)
