@@ -192,6 +192,48 @@ for delay in 0.3 0.8 1.5 3; do
 done
 if [ "$killed" -gt 0 ]; then ok "a kill landed while the batch was being written ($killed of 4)"; else notok "no kill landed mid-batch"; fi
 
+# ---- the chain's head kept per organization (migration 31: transfer_heads, no index on (org_id, seq)) ----
+same "the head kept is the newest transfer" "$(db_sql "$DB" "SELECT h.seq = (SELECT max(seq) FROM transfers) AND h.hash = t.hash FROM transfer_heads h JOIN transfers t ON t.seq = h.seq")" "$(on_pg && echo t || echo 1)"
+t6=$(db_clone t6)
+db_sql "$t6" "UPDATE transfer_heads SET hash = (SELECT hash FROM transfers WHERE id = 'c10')"
+expect "an altered head fails verify" 65 "$FS_BIN" --db "$t6" verify
+cat "$T/out" "$T/err" >"$T/both"
+has "and is named" "$T/both" "transfer chain head kept for this organization is not its newest transfer"
+t7=$(db_clone t7)
+db_sql "$t7" "DELETE FROM transfers WHERE seq = (SELECT max(seq) FROM transfers)"
+expect "the newest transfer cut fails verify" 65 "$FS_BIN" --db "$t7" verify
+if on_pg; then
+	skip "a database of schema 30 upgrades" "the shape before migration 31 is made with sqlite3"
+else
+	# the shape before migration 31: the index, no heads
+	old=$(db_clone old)
+	v=$(sqlite3 "$old" "PRAGMA user_version")
+	sqlite3 "$old" "DROP TABLE transfer_heads; CREATE INDEX transfers_chain ON transfers(org_id, seq); PRAGMA user_version = $((v - 1))"
+	rows_before=$(DB=$old rows)
+	expect "a database from before migration 31 opens and verifies" 0 "$FS_BIN" --db "$old" verify
+	same "upgraded: every transfer kept" "$(DB=$old rows)" "$rows_before"
+	same "upgraded: the index gone, the heads table there" "$(sqlite3 "$old" "SELECT count(*) FROM sqlite_master WHERE name IN ('transfers_chain', 'transfer_heads')")" 1
+	gen "$T/after.json" 70 600
+	saved=$DB
+	DB=$old
+	start_server 63
+	same "a batch after the upgrade (its head found from the transfers)" "$(post tr1 "$T/after.json")" 200
+	kill "$server" 2>/dev/null
+	wait "$server" 2>/dev/null
+	same "its first row follows the old newest" "$(db_sql "$DB" "SELECT count(*) FROM transfers a JOIN transfers b ON b.seq = (SELECT min(seq) FROM transfers WHERE id = 'c600') WHERE a.seq = (SELECT max(seq) FROM transfers WHERE seq < b.seq) AND b.prev_hash = a.hash")" 1
+	expect "upgraded and written to: verify" 0 fs verify
+	same "the head kept after it" "$(db_sql "$DB" "SELECT count(*) FROM transfer_heads h JOIN transfers t ON t.seq = h.seq AND t.hash = h.hash WHERE h.seq = (SELECT max(seq) FROM transfers)")" 1
+	db_sql "$DB" "DELETE FROM transfer_heads"
+	expect "a head row lost: verify still ok" 0 fs verify
+	gen "$T/after2.json" 5 700
+	start_server 63
+	same "a batch without the head row" "$(post tr1 "$T/after2.json")" 200
+	kill "$server" 2>/dev/null
+	wait "$server" 2>/dev/null
+	expect "its head found again from the transfers: verify" 0 fs verify
+	DB=$saved
+fi
+
 # ---- tampering inside a group ----
 t2=$(db_clone t2)
 db_sql "$t2" "UPDATE transfers SET amount_minor = amount_minor + 1 WHERE id = 'c33'"

@@ -556,8 +556,11 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 	/* the fund's threshold and rolling limit are read inside the transaction, under the
 	 * organization's lock: one lowered by another writer a moment ago holds here too */
 	rc = fs_payout_rule_load(ctx, fund, &b.rule, err);
+	char head_ts[24];
 	if (!rc)
-		rc = fs_org_chain_head(ctx, &fs_transfers_table, FS_TRANSFER_CHAINS, ctx->org_id, b.head, err); /* org_chains.c */
+		rc = fs_transfer_head(ctx, ctx->org_id, b.head, head_ts, err); /* ledger_head.c */
+	if (!rc && strcmp(head_ts, b.ts) > 0) /* the clock went back: a row is never older than the one it follows */
+		memcpy(b.ts, head_ts, sizeof(b.ts));
 	/* each transfer adds at most its own entry and, posting or voiding, a marker */
 	size_t nresolve = 0;
 	for (size_t i = 0; i < n; i++)
@@ -633,6 +636,8 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 					      fs_vint(ctx->org_id)}; /* the account's: account() reads only this organization's */
 		rc = fs_store_put(ctx->st, &fs_balances_table, v, err);
 	}
+	if (!rc && b.stored)
+		rc = fs_transfer_head_put(ctx, ctx->org_id, b.last_seq, b.ts, b.head, err);
 	if (!rc && b.stored) {
 		struct fs_rec r;
 		rec_init(&r, fe);
