@@ -141,6 +141,15 @@ same "197 rows" "$(count)" 197
 same "the new ones in the batch's order" "$(db_sql "$DB" "SELECT id FROM transfers WHERE seq > $last ORDER BY seq" | tr '\n' ' ')" \
 	"$(python3 -c 'print(" ".join(("p%d" if i % 5 == 4 else "c%d") % i for i in [129, 140] + list(range(150, 201))), end=" ")')"
 expect "after the mixed retry: verify" 0 fs verify
+# 19 new and an old id last: a group of 20 goes as 16 + 4 rows; the second
+# statement is refused, the first taken back, and the group goes one by one
+gen "$T/tail.json" 20 230
+python3 -c 'import json, sys
+ts = json.load(open(sys.argv[1])); ts[-1] = json.load(open(sys.argv[2]))[0]; json.dump(ts, open(sys.argv[1], "w"))' "$T/tail.json" "$T/batch.json"
+same "19 new and c0 last" "$(post tr1 "$T/tail.json")" 200
+same "19 recorded, c0 exists" "$(results | grep -c ': ok$') $(results | tail -n 1)" "19 c0: exists"
+same "216 rows" "$(count)" 216
+expect "after a group's second statement was refused: verify" 0 fs verify
 
 # ---- a rule broken after groups were stored: none of the batch ----
 before=$(count)
