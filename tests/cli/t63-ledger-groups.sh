@@ -115,7 +115,8 @@ same "the batch: 144 rows" "$(count)" 144
 same "the batch: one journal entry for its transfers" "$(db_sql "$DB" "SELECT count(*) FROM journal WHERE action = 'transfers'")" 1
 first=$(db_sql "$DB" "SELECT min(seq) FROM transfers")
 last=$(db_sql "$DB" "SELECT max(seq) FROM transfers")
-head=$(db_sql "$DB" "SELECT lower(hex(hash)) FROM transfers WHERE seq = $last")
+if on_pg; then hx="encode(hash, 'hex')"; else hx="lower(hex(hash))"; fi
+head=$(db_sql "$DB" "SELECT $hx FROM transfers WHERE seq = $last")
 has "the entry binds them all: count, first, last and the chain's head" "$(db_sql "$DB" "SELECT after_json FROM journal WHERE action = 'transfers'" >"$T/j"; echo "$T/j")" \
 	"{\"transfers\":144,\"first_seq\":$first,\"last_seq\":$last,\"head\":\"$head\"}"
 same "each row follows the one before it" "$(db_sql "$DB" "SELECT count(*) FROM transfers a JOIN transfers b ON b.seq = a.seq + 1 WHERE b.prev_hash <> a.hash")" 0
