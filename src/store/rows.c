@@ -233,6 +233,94 @@ int fs_store_insert_new(struct fs_store *st, const struct fs_table *t, const str
 	return rc;
 }
 
+/* One INSERT of n rows with their keys, bound by position (bind_at). */
+static int insert_rows_at(struct fs_store *st, const struct fs_table *t, const struct fs_value *rows, size_t n, int64_t first,
+			  struct fs_error *err)
+{
+	struct fs_buf sql;
+	fs_buf_init(&sql, SQL_MAX);
+	int brc = fs_buf_cat(&sql, "INSERT INTO ", t->name, " (", NULL);
+	for (size_t i = 0; i < t->ncols && !brc; i++)
+		brc = fs_buf_cat(&sql, i ? ", " : "", t->cols[i].name, NULL);
+	if (!brc)
+		brc = fs_buf_adds(&sql, ") VALUES ");
+	char tuple[8 + 3 * 64]; /* ", (?, ?, ...)" for one row */
+	size_t tl = 0;
+	if (t->ncols > 64)
+		brc = FS_ELIMIT;
+	tuple[tl++] = ',';
+	tuple[tl++] = ' ';
+	tuple[tl++] = '(';
+	tuple[tl++] = '?';
+	for (size_t i = 1; i < t->ncols && !brc; i++) {
+		memcpy(tuple + tl, ", ?", 3);
+		tl += 3;
+	}
+	tuple[tl++] = ')';
+	for (size_t r = 0; r < n && !brc; r++)
+		brc = r ? fs_buf_add(&sql, tuple, tl) : fs_buf_add(&sql, tuple + 2, tl - 2);
+	struct fs_stmt *s = NULL;
+	int rc = prepare_buf(st, &sql, brc, &s, err);
+	if (rc)
+		return rc;
+	for (size_t r = 0; r < n && !rc; r++) {
+		struct fs_value key = fs_vint(first + (int64_t)r);
+		for (size_t i = 0; i < t->ncols && !rc; i++)
+			rc = st->ops->bind_at(s, (int)(r * t->ncols + i + 1), i ? &rows[r * t->ncols + i] : &key, err);
+	}
+	if (!rc)
+		rc = st->ops->step(s, err);
+	st->ops->release(s);
+	return rc < 0 ? rc : 0;
+}
+
+int fs_store_insert_rows(struct fs_store *st, const struct fs_table *t, const struct fs_value *rows, size_t n, int64_t *ids,
+			 struct fs_error *err)
+{
+	if (n == 0)
+		return 0;
+	if (n > FS_STORE_ROWS_MAX)
+		return fs_fail(err, FS_EINVAL, NULL, "at most %d rows at once", FS_STORE_ROWS_MAX);
+	if (st->ops->bind_at) {
+		/* in statements of 64, 32, ... 1 rows (a handful of statements, each prepared
+		 * once); a failed statement writes nothing of its rows (SQLite's statement
+		 * rollback), and the statements before it are taken back */
+		int64_t first;
+		int rc = fs_store_next_id(st, t, &first, err);
+		size_t done = 0;
+		while (!rc && done < n) {
+			size_t k = FS_STORE_ROWS_MAX;
+			while (k > n - done)
+				k /= 2;
+			rc = insert_rows_at(st, t, &rows[done * t->ncols], k, first + (int64_t)done, err);
+			if (!rc)
+				done += k;
+		}
+		for (size_t r = 0; r < n && !rc; r++)
+			ids[r] = first + (int64_t)r;
+		if (rc && done) {
+			struct fs_error e2 = {0};
+			for (size_t r = done; r-- > 0;)
+				if (fs_store_delete(st, t, first + (int64_t)r, &e2))
+					return fs_fail(err, FS_ESTORE, NULL, "cannot take back row %lld of %s", (long long)(first + (int64_t)r), t->name);
+		}
+		return rc;
+	}
+	for (size_t r = 0; r < n; r++) { /* one by one: a refused row takes back the rows before it */
+		int rc = fs_store_insert_new(st, t, &rows[r * t->ncols], &ids[r], err);
+		if (!rc && ids[r] == 0)
+			rc = fs_fail(err, FS_ECONFLICT, NULL, "the change would break uniqueness (such a record exists already)");
+		if (rc) {
+			struct fs_error e2 = {0};
+			for (size_t k = r; k-- > 0;)
+				if (fs_store_delete(st, t, ids[k], &e2))
+					return fs_fail(err, FS_ESTORE, NULL, "cannot take back row %lld of %s", (long long)ids[k], t->name);
+			return rc;
+		}
+	}
+	return 0;
+}
+
 int fs_store_insert_id(struct fs_store *st, const struct fs_table *t, const struct fs_value *vals, struct fs_error *err)
 {
 	return run_cached(st, t, SQL_INSERT_ID, vals, 0, err);

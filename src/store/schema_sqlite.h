@@ -330,6 +330,16 @@ static const char *const fs_sqlite_migrations[] = {
 	 * checking them. On PostgreSQL the ids and journal numbers also come from
 	 * sequences (store_pg_schema.c): organizations' writers share no counter */
 	FS_MIGRATION_ORG_CHAINS,
+	/* 28 (s25-led16): each organization's transfer chain head (its newest row's
+	 * seq, ts and hash) kept in a row of its own, written once per ledger batch, in
+	 * place of the index transfers_chain (one B-tree less on every transfer); a
+	 * missing row is found from the transfers as before (ledger_head.c: an
+	 * organization's first batch after this migration); verify checks each row
+	 * against its chain. A fund's statement reads transfers_fund_ts newest first
+	 * (ts, seq: ts never goes back within an organization from here on) */
+	"CREATE TABLE transfer_heads (\n"
+	"  org_id INTEGER NOT NULL, seq INTEGER NOT NULL, ts TEXT NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (org_id)) STRICT;\n"
+	"DROP INDEX transfers_chain;\n",
 };
 
 #define FS_SQLITE_SCHEMA_VERSION ((int)(sizeof(fs_sqlite_migrations) / sizeof(fs_sqlite_migrations[0])))

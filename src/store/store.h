@@ -60,6 +60,10 @@ struct fs_store_ops {
 	void (*rollback)(struct fs_store *st);
 	int (*prepare)(struct fs_store *st, const char *sql, struct fs_stmt **ret, struct fs_error *err);
 	int (*bind)(struct fs_stmt *s, const char *name, const struct fs_value *v, struct fs_error *err);
+	/* The pos-th parameter (1-based, in the order of the SQL's text): for a
+	 * statement of many rows (fs_store_insert_rows). NULL: the backend binds by
+	 * name only, and such rows go one statement each. */
+	int (*bind_at)(struct fs_stmt *s, int pos, const struct fs_value *v, struct fs_error *err);
 	/* 1 = a row, 0 = done, <0 = error. Constraint failures give FS_ECONFLICT. */
 	int (*step)(struct fs_stmt *s, struct fs_error *err);
 	int (*ncolumns)(struct fs_stmt *s);
@@ -167,6 +171,14 @@ int fs_store_insert(struct fs_store *st, const struct fs_table *t, const struct 
  * instead of a select before the insert). */
 int fs_store_insert_new(struct fs_store *st, const struct fs_table *t, const struct fs_value *vals, int64_t *ret_id,
 			struct fs_error *err);
+/* Insert n rows at once, all or none: rows[r * t->ncols + 1 ..] of row r (its
+ * [0], the key, is ignored); ids[r] the key row r got, in order (with bind_at:
+ * one INSERT of all the rows, keys from the highest plus one; else one insert
+ * each). FS_ECONFLICT when a row would break a unique key: then no row of them
+ * is written. n <= FS_STORE_ROWS_MAX. */
+#define FS_STORE_ROWS_MAX 64
+int fs_store_insert_rows(struct fs_store *st, const struct fs_table *t, const struct fs_value *rows, size_t n, int64_t *ids,
+			 struct fs_error *err);
 /* Insert vals[0..]: the key as given (taken before by fs_store_next_id). */
 int fs_store_insert_id(struct fs_store *st, const struct fs_table *t, const struct fs_value *vals, struct fs_error *err);
 /* The key the next insert into t gets: the backend's next_id, else the highest plus one. */

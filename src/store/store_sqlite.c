@@ -304,6 +304,18 @@ static int sq_foreign_keys(struct fs_store *base, int on, struct fs_error *err)
 	return exec((struct sqlite_store *)base, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF", err);
 }
 
+static int sq_bind_at(struct fs_stmt *s, int idx, const struct fs_value *v, struct fs_error *err)
+{
+	int rc;
+	switch (v->type) {
+	case FS_VINT: rc = sqlite3_bind_int64(s->s, idx, v->i); break;
+	case FS_VTEXT: rc = sqlite3_bind_text(s->s, idx, v->p, (int)v->n, SQLITE_STATIC); break;
+	case FS_VBLOB: rc = sqlite3_bind_blob(s->s, idx, v->p ? v->p : "", (int)v->n, SQLITE_STATIC); break;
+	default: rc = sqlite3_bind_null(s->s, idx); break;
+	}
+	return rc == SQLITE_OK ? 0 : db_fail(s->st, err, FS_ESTORE, "cannot bind a value");
+}
+
 static int sq_bind(struct fs_stmt *s, const char *name, const struct fs_value *v, struct fs_error *err)
 {
 	int k = s->nbind++, idx;
@@ -325,14 +337,7 @@ static int sq_bind(struct fs_stmt *s, const char *name, const struct fs_value *v
 			m->idx = idx;
 		}
 	}
-	int rc;
-	switch (v->type) {
-	case FS_VINT: rc = sqlite3_bind_int64(s->s, idx, v->i); break;
-	case FS_VTEXT: rc = sqlite3_bind_text(s->s, idx, v->p, (int)v->n, SQLITE_STATIC); break;
-	case FS_VBLOB: rc = sqlite3_bind_blob(s->s, idx, v->p ? v->p : "", (int)v->n, SQLITE_STATIC); break;
-	default: rc = sqlite3_bind_null(s->s, idx); break;
-	}
-	return rc == SQLITE_OK ? 0 : db_fail(s->st, err, FS_ESTORE, "cannot bind a value");
+	return sq_bind_at(s, idx, v, err);
 }
 
 static int sq_step(struct fs_stmt *s, struct fs_error *err)
@@ -544,6 +549,7 @@ const struct fs_store_ops fs_store_sqlite = {
 	.rollback = sq_rollback,
 	.prepare = sq_prepare,
 	.bind = sq_bind,
+	.bind_at = sq_bind_at,
 	.step = sq_step,
 	.ncolumns = sq_ncolumns,
 	.column = sq_column,

@@ -149,7 +149,9 @@ int fs_fund_ledger(struct fs_ctx *ctx, int64_t fund, int64_t limit, int64_t offs
 		json_object_set(u.names, k, json_object_get(a, "name"));
 	}
 	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"fund_id", FS_EQ, fs_vint(fund)}};
-	struct fs_query q = {.table = &fs_transfers_table, .filters = f, .nfilters = 2, .order_by = "seq", .descending = 1,
+	/* newest first: by ts, then seq (ts never goes back within an organization's
+	 * chain, so this is the chain's order), read from transfers_fund_ts unsorted */
+	struct fs_query q = {.table = &fs_transfers_table, .filters = f, .nfilters = 2, .order_by = "ts", .then_by = "seq", .descending = 1,
 			     .limit = limit > 0 && limit <= 10000 ? limit : 100, .offset = offset > 0 ? offset : 0};
 	int64_t total = 0;
 	rc = fs_store_count(ctx->st, &q, &total, err);

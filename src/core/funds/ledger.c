@@ -22,7 +22,7 @@
 
 #include "util/date.h"
 #include "util/money.h"
-#include "ledger_int.h"
+#include "ledger_batch.h"
 
 const char *fs_transfer_result_name(int r)
 {
@@ -36,44 +36,6 @@ const char *fs_transfer_result_name(int r)
 
 /* ---- accounts and their balances, loaded once per batch ---- */
 
-struct acct {
-	int64_t id;
-	int64_t fund;
-	int debit_normal; /* asset, expense */
-	int no_negative;
-	int asset; /* money credited out of it leaves the fund's assets (payout.c) */
-	char currency[4];
-	int64_t dp, cp, dpend, cpend;
-	int touched;
-};
-
-struct batch {
-	struct fs_ctx *ctx;
-	int64_t fund;
-	struct acct *accts;
-	size_t nacct, capacct;
-	char currency[4];
-	char ts[24], today[11]; /* when the batch is recorded: once for its rows */
-	unsigned char head[FS_HASH_BYTES];
-	int64_t stored, first_seq, last_seq;
-	struct fs_payout_rule rule;
-	char requester[FS_ACTOR_MAX]; /* who requested the pending transfer being posted */
-	/* ids recorded by this batch, with their row values for the idempotency
-	 * check; and markers for pending transfers stored before the batch that it
-	 * posts or voids. Allocated once for the whole batch: pointers stay valid. */
-	struct seen_id {
-		char id[72];
-		struct fs_transfer t;
-		char code[32];
-		int resolved; /* for a pending one: posted or voided in this batch */
-		int marker;   /* only a mark: a pending transfer stored before the batch */
-	} *seen;
-	size_t nseen, capseen;
-	uint32_t *seen_index; /* open addressing over seen[]: index + 1, 0 = empty */
-	size_t seen_cap;
-	struct fs_error *err;
-};
-
 int fs_transfer_id_ok(const char *id)
 {
 	size_t n = id ? strlen(id) : 0;
@@ -83,73 +45,6 @@ int fs_transfer_id_ok(const char *id)
 		if (!isalnum((unsigned char)id[i]) && !strchr("._:-", id[i]))
 			return 0;
 	return 1;
-}
-
-struct acct_ud {
-	struct acct *a;
-	int found;
-};
-
-static int acct_cb(void *p, const struct fs_value *v)
-{
-	struct acct_ud *u = p;
-	const struct fs_entity *e = fs_entity_find("account");
-	u->found = 1;
-	u->a->fund = v[e->col_of[fs_field_index(e, "fund_id")]].i;
-	const struct fs_value *k = &v[e->col_of[fs_field_index(e, "kind")]];
-	u->a->debit_normal = (k->n == 5 && !memcmp(k->p, "asset", 5)) || (k->n == 7 && !memcmp(k->p, "expense", 7));
-	u->a->no_negative = v[e->col_of[fs_field_index(e, "no_negative")]].i != 0;
-	u->a->asset = k->n == 5 && !memcmp(k->p, "asset", 5);
-	const struct fs_value *c = &v[e->col_of[fs_field_index(e, "currency")]];
-	snprintf(u->a->currency, sizeof(u->a->currency), "%.*s", c->type == FS_VTEXT ? (int)c->n : 0, c->type == FS_VTEXT ? (const char *)c->p : "");
-	return 1;
-}
-
-static int bal_cb(void *p, const struct fs_value *v)
-{
-	struct acct *a = p;
-	a->dp = v[B_DP].i;
-	a->cp = v[B_CP].i;
-	a->dpend = v[B_DPEND].i;
-	a->cpend = v[B_CPEND].i;
-	return 1;
-}
-
-static struct acct *account(struct batch *b, int64_t id, int *rc)
-{
-	for (size_t i = 0; i < b->nacct; i++)
-		if (b->accts[i].id == id)
-			return &b->accts[i];
-	if (fs_grow(&b->accts, &b->capacct, b->nacct, sizeof(*b->accts), 16))
-		return *rc = FS_ENOMEM, NULL;
-	struct acct *a = &b->accts[b->nacct];
-	memset(a, 0, sizeof(*a));
-	a->id = id;
-	const struct fs_entity *e = fs_entity_find("account");
-	struct fs_filter f[2] = {{"id", FS_EQ, fs_vint(id)}, {"org_id", FS_EQ, fs_vint(b->ctx->org_id)}};
-	struct fs_query q = {.table = &e->table, .filters = f, .nfilters = 2, .limit = 1};
-	struct acct_ud u = {a, 0};
-	if ((*rc = fs_store_select(b->ctx->st, &q, acct_cb, &u, b->err)))
-		return NULL;
-	if (!u.found)
-		return NULL;
-	struct fs_filter bf[2] = {{"org_id", FS_EQ, fs_vint(b->ctx->org_id)}, {"account_id", FS_EQ, fs_vint(id)}};
-	struct fs_query bq = {.table = &fs_balances_table, .filters = bf, .nfilters = 2, .limit = 1};
-	if ((*rc = fs_store_select(b->ctx->st, &bq, bal_cb, a, b->err)))
-		return NULL;
-	b->nacct++;
-	return a;
-}
-
-/* The balance the account's owner sees, counting what is reserved against it. */
-static int would_go_negative(const struct acct *a)
-{
-	if (!a->no_negative)
-		return 0;
-	int64_t out; /* credits (paid out, reserved) beyond debits; past the largest sum is beyond */
-	if (a->debit_normal)
-		return fs_money_add(a->cp, a->cpend, &out) || out > a->dp;
-	return fs_money_add(a->dp, a->dpend, &out) || out > a->cp;
 }
 
 /* ---- looking up earlier transfers ---- */
@@ -213,80 +108,7 @@ static int same_fields(const struct fs_transfer *a, const struct fs_transfer *b)
 	       !strcmp(a->pending_id ? a->pending_id : "", b->pending_id ? b->pending_id : "");
 }
 
-static uint64_t id_hash(const char *id)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (; *id; id++)
-		h = (h ^ (unsigned char)*id) * 1099511628211ULL;
-	return h;
-}
-
-/* The ids of this batch: a hash index over seen[] (entries are only appended, or
- * dropped from the end when a linked chain fails). */
-static struct seen_id *seen_find(struct batch *b, const char *id)
-{
-	if (!b->seen_cap)
-		return NULL;
-	size_t j = id_hash(id) & (b->seen_cap - 1);
-	while (b->seen_index[j]) {
-		uint32_t k = b->seen_index[j] - 1;
-		if (k < b->nseen && !strcmp(b->seen[k].id, id))
-			return &b->seen[k];
-		j = (j + 1) & (b->seen_cap - 1);
-	}
-	return NULL;
-}
-
-static void seen_add(struct batch *b, size_t k)
-{
-	size_t j = id_hash(b->seen[k].id) & (b->seen_cap - 1);
-	while (b->seen_index[j]) {
-		uint32_t e = b->seen_index[j] - 1;
-		if (e >= b->nseen || !strcmp(b->seen[e].id, b->seen[k].id))
-			break; /* a stale slot from a dropped chain, or the same id: reuse it */
-		j = (j + 1) & (b->seen_cap - 1);
-	}
-	b->seen_index[j] = (uint32_t)k + 1;
-}
-
 /* ---- one transfer: checks and effects on the in-memory balances ---- */
-
-struct effect {
-	struct acct *debit, *credit;
-	int64_t dp, cp, dpend, cpend; /* deltas on debit (dp, dpend) and credit (cp, cpend) */
-	int payout;      /* money leaves the fund's assets: 1 requested by the principal, 2 by b->requester */
-	int64_t counted; /* towards the principal's rolling limit (payout.c) */
-};
-
-/* Adds the effect, or returns the id of the account one of whose sums would
- * pass the largest amount (or go below zero) and changes nothing. */
-static int64_t apply(struct effect *e)
-{
-	int64_t dp, dpend, cp, cpend;
-	/* double entry: what one transfer debits it credits, posted and pending, so the
-	 * debits of all accounts always equal their credits */
-	FS_ASSERT(e->dp == e->cp && e->dpend == e->cpend);
-	if (fs_money_add(e->debit->dp, e->dp, &dp) || fs_money_add(e->debit->dpend, e->dpend, &dpend) || dp < 0 || dpend < 0)
-		return e->debit->id;
-	if (fs_money_add(e->credit->cp, e->cp, &cp) || fs_money_add(e->credit->cpend, e->cpend, &cpend) || cp < 0 || cpend < 0)
-		return e->credit->id;
-	e->debit->dp = dp;
-	e->debit->dpend = dpend;
-	e->credit->cp = cp;
-	e->credit->cpend = cpend;
-	e->debit->touched = e->credit->touched = 1;
-	return 0;
-}
-
-/* Takes back an effect apply() added (so within range). */
-static void unapply(const struct effect *e)
-{
-	e->debit->dp -= e->dp;
-	e->debit->dpend -= e->dpend;
-	e->credit->cp -= e->cp;
-	e->credit->cpend -= e->cpend;
-	FS_ASSERT(e->debit->dp >= 0 && e->debit->dpend >= 0 && e->credit->cp >= 0 && e->credit->cpend >= 0);
-}
 
 static void now_iso(char out[24], time_t t)
 {
@@ -310,7 +132,7 @@ static int check(struct batch *b, const struct fs_transfer *t, struct fs_transfe
 		if (!t->pending_id)
 			return FS_T_INVALID;
 		struct tf_ud p;
-		struct seen_id *s = seen_find(b, t->pending_id);
+		struct seen_id *s = fs_lb_seen_find(b, t->pending_id);
 		const struct fs_transfer *pt = NULL;
 		if (s && s->marker) { /* stored before the batch */
 			if (s->resolved)
@@ -350,8 +172,8 @@ static int check(struct batch *b, const struct fs_transfer *t, struct fs_transfe
 			resolved->code = code_buf;
 		}
 		int r2 = 0;
-		ef->debit = account(b, pt->debit_account, &r2);
-		ef->credit = account(b, pt->credit_account, &r2);
+		ef->debit = fs_lb_account(b, pt->debit_account, &r2);
+		ef->credit = fs_lb_account(b, pt->credit_account, &r2);
 		if (r2)
 			return *rc = r2, -1;
 		ef->dpend = ef->cpend = -pt->amount_minor;
@@ -370,8 +192,8 @@ static int check(struct batch *b, const struct fs_transfer *t, struct fs_transfe
 	if (t->debit_account == t->credit_account)
 		return FS_T_SAME_ACCOUNTS;
 	int r2 = 0;
-	ef->debit = account(b, t->debit_account, &r2);
-	ef->credit = r2 ? NULL : account(b, t->credit_account, &r2);
+	ef->debit = fs_lb_account(b, t->debit_account, &r2);
+	ef->credit = r2 ? NULL : fs_lb_account(b, t->credit_account, &r2);
 	if (r2)
 		return *rc = r2, -1;
 	if (!ef->debit || !ef->credit)
@@ -391,18 +213,12 @@ static int check(struct batch *b, const struct fs_transfer *t, struct fs_transfe
 	return FS_T_OK;
 }
 
-/* Stores t as the chain's next link; *seq its sequence number. if_new: unless its
- * id is in the log already (*seq = 0 then, and nothing is written). */
-static int store_row(struct batch *b, const struct fs_transfer *t, const char *timeout, int if_new, int64_t *seq)
+/* The row of t in the log, following prev: v[T_NCOLS] (pointing into t, b and
+ * party), its hash into h. */
+static void row_values(struct batch *b, const struct fs_transfer *t, const char *timeout, const struct fs_buf *party,
+		       const unsigned char prev[FS_HASH_BYTES], struct fs_value *v, unsigned char h[FS_HASH_BYTES])
 {
 	struct fs_ctx *ctx = b->ctx;
-	const char *ts = b->ts, *today = b->today;
-	struct fs_buf party;
-	fs_buf_init(&party, 4096);
-	int rc = 0;
-	if (t->party && *t->party)
-		rc = fs_party_seal(ctx, ctx->org_id, t->id, t->party, &party, b->err);
-	struct fs_value v[T_NCOLS];
 	v[T_SEQ] = fs_vnull();
 	v[T_ID] = fs_vtext(t->id);
 	v[T_ORG] = fs_vint(ctx->org_id);
@@ -415,18 +231,42 @@ static int store_row(struct batch *b, const struct fs_transfer *t, const char *t
 	v[T_FLAGS] = fs_vint(t->flags & ~(unsigned)FS_TF_LINKED);
 	v[T_PENDING_ID] = fs_vtext(t->pending_id);
 	v[T_TIMEOUT] = timeout && *timeout ? fs_vtext(timeout) : fs_vnull();
-	v[T_TS] = fs_vtext(ts);
-	v[T_VALUE_DATE] = fs_vtext(t->value_date && *t->value_date ? t->value_date : today);
+	v[T_TS] = fs_vtext(b->ts);
+	v[T_VALUE_DATE] = fs_vtext(t->value_date && *t->value_date ? t->value_date : b->today);
 	v[T_ACTOR] = fs_vtext(ctx->actor);
 	v[T_MEMO] = fs_vtext(t->memo && *t->memo ? t->memo : NULL);
-	v[T_PARTY] = party.len ? fs_vblob(party.data, party.len) : fs_vnull();
-	v[T_PREV] = fs_vblob(b->head, FS_HASH_BYTES);
-	unsigned char h[FS_HASH_BYTES];
+	v[T_PARTY] = party->len ? fs_vblob(party->data, party->len) : fs_vnull();
+	v[T_PREV] = fs_vblob(prev, FS_HASH_BYTES);
 	fs_hash_values("transfers", &v[T_ID], T_HASH - T_ID, h);
 	v[T_HASH] = fs_vblob(h, FS_HASH_BYTES);
+}
+
+static int seal_party(struct batch *b, const struct fs_transfer *t, struct fs_buf *party)
+{
+	fs_buf_init(party, 4096);
+	return t->party && *t->party ? fs_party_seal(b->ctx, b->ctx->org_id, t->id, t->party, party, b->err) : 0;
+}
+
+static void note_stored(struct batch *b, int64_t seq)
+{
+	b->stored++;
+	if (!b->first_seq)
+		b->first_seq = seq;
+	b->last_seq = seq;
+}
+
+/* Stores t as the chain's next link; *seq its sequence number. if_new: unless its
+ * id is in the log already (*seq = 0 then, and nothing is written). */
+static int store_row(struct batch *b, const struct fs_transfer *t, const char *timeout, int if_new, int64_t *seq)
+{
+	struct fs_buf party;
+	int rc = seal_party(b, t, &party);
+	struct fs_value v[T_NCOLS];
+	unsigned char h[FS_HASH_BYTES];
+	row_values(b, t, timeout, &party, b->head, v, h);
 	if (!rc)
-		rc = if_new ? fs_store_insert_new(ctx->st, &fs_transfers_table, v, seq, b->err)
-			    : fs_store_insert(ctx->st, &fs_transfers_table, v, seq, b->err);
+		rc = if_new ? fs_store_insert_new(b->ctx->st, &fs_transfers_table, v, seq, b->err)
+			    : fs_store_insert(b->ctx->st, &fs_transfers_table, v, seq, b->err);
 	fs_buf_done(&party);
 	if (!rc && *seq)
 		memcpy(b->head, h, FS_HASH_BYTES);
@@ -443,13 +283,13 @@ static int validate_date(const char *d)
  * batch: its own entry, or a marker when it was stored before the batch. */
 static void mark_resolved(struct batch *b, const char *pending_id)
 {
-	struct seen_id *s = seen_find(b, pending_id);
+	struct seen_id *s = fs_lb_seen_find(b, pending_id);
 	if (!s) {
 		s = &b->seen[b->nseen++];
 		memset(s, 0, sizeof(*s));
 		snprintf(s->id, sizeof(s->id), "%s", pending_id);
 		s->marker = 1;
-		seen_add(b, b->nseen - 1);
+		fs_lb_seen_add(b, b->nseen - 1);
 	}
 	s->resolved = 1;
 }
@@ -468,16 +308,16 @@ static void chain_fail(struct batch *b, const struct fs_transfer *t, int *result
 		       struct pend *chain, size_t nchain, size_t chain_seen)
 {
 	for (size_t k = nchain; k-- > 0;) {
-		unapply(&chain[k].ef);
+		fs_lb_unapply(&chain[k].ef);
 		b->rule.self_batch -= chain[k].ef.counted;
 		if (chain[k].t.flags & (FS_TF_POST | FS_TF_VOID)) {
-			struct seen_id *s = seen_find(b, chain[k].t.pending_id);
+			struct seen_id *s = fs_lb_seen_find(b, chain[k].t.pending_id);
 			if (s)
 				s->resolved = 0;
 		}
 	}
 	for (size_t k = start; k <= end; k++) {
-		struct seen_id *s = results[k] == FS_T_EXISTS ? seen_find(b, t[k].id) : NULL;
+		struct seen_id *s = results[k] == FS_T_EXISTS ? fs_lb_seen_find(b, t[k].id) : NULL;
 		if (results[k] == FS_T_OK || (s && !s->marker && (size_t)(s - b->seen) >= chain_seen))
 			results[k] = FS_T_LINKED_FAILED;
 	}
@@ -490,12 +330,8 @@ static int store_chain(struct batch *b, const struct pend *chain, size_t nchain)
 	for (size_t k = 0; k < nchain && !rc; k++) {
 		int64_t seq = 0;
 		rc = store_row(b, &chain[k].t, chain[k].timeout, 0, &seq);
-		if (!rc) {
-			b->stored++;
-			if (!b->first_seq)
-				b->first_seq = seq;
-			b->last_seq = seq;
-		}
+		if (!rc)
+			note_stored(b, seq);
 	}
 	return rc;
 }
@@ -521,7 +357,7 @@ static int exists_or(struct batch *b, const struct fs_transfer *t, int res, int 
 static int one(struct batch *b, const struct fs_transfer *t, size_t i, int lone, struct fs_transfer *resolved,
 	       struct effect *ef, char timeout[24], char code_buf[32], int *rc)
 {
-	struct seen_id *dup = fs_transfer_id_ok(t->id) ? seen_find(b, t->id) : NULL;
+	struct seen_id *dup = fs_transfer_id_ok(t->id) ? fs_lb_seen_find(b, t->id) : NULL;
 	if (dup && dup->marker)
 		dup = NULL; /* a pending one stored before: compared below */
 	if (!fs_transfer_id_ok(t->id) || !validate_date(t->value_date))
@@ -538,7 +374,7 @@ static int one(struct batch *b, const struct fs_transfer *t, size_t i, int lone,
 		return res;
 	if (res != FS_T_OK)
 		return lone ? exists_or(b, t, res, rc) : res;
-	int64_t over = apply(ef);
+	int64_t over = fs_lb_apply(ef);
 	if (over) {
 		if (lone && ((res = exists_or(b, t, FS_T_OK, rc)) != FS_T_OK || *rc))
 			return res;
@@ -550,15 +386,15 @@ static int one(struct batch *b, const struct fs_transfer *t, size_t i, int lone,
 			      t->id, i + 1, (long long)over, max);
 		return -1;
 	}
-	if (would_go_negative(ef->debit) || would_go_negative(ef->credit)) {
-		unapply(ef);
+	if (fs_lb_would_go_negative(ef->debit) || fs_lb_would_go_negative(ef->credit)) {
+		fs_lb_unapply(ef);
 		return lone ? exists_or(b, t, FS_T_WOULD_GO_NEGATIVE, rc) : FS_T_WOULD_GO_NEGATIVE;
 	}
 	if (ef->payout) { /* the two-person rule, for money that could move */
 		res = fs_payout_check(b->ctx, b->fund, &b->rule, ef->payout == 2 ? b->requester : NULL, resolved->amount_minor,
 				      &ef->counted, b->err);
 		if (res != FS_T_OK) {
-			unapply(ef);
+			fs_lb_unapply(ef);
 			if (res < 0)
 				return *rc = res, -1;
 			return lone ? exists_or(b, t, res, rc) : res;
@@ -580,13 +416,10 @@ static int store_lone(struct batch *b, const struct fs_transfer *t, const struct
 	if (rc)
 		return rc;
 	if (seq) {
-		b->stored++;
-		if (!b->first_seq)
-			b->first_seq = seq;
-		b->last_seq = seq;
+		note_stored(b, seq);
 		return 0;
 	}
-	unapply(ef);
+	fs_lb_unapply(ef);
 	b->rule.self_batch -= ef->counted;
 	*result = exists_or(b, t, -1, &rc);
 	if (!rc && *result < 0) /* refused as a duplicate, yet not there */
@@ -602,6 +435,99 @@ static void copy_str(char *buf, size_t cap, const char *s)
 		n = cap - 1;
 	memcpy(buf, s ? s : "", n);
 	buf[n] = '\0';
+}
+
+/* ---- the group: lone transfers checked good, stored together ---- */
+
+static void seen_record(struct batch *b, const struct fs_transfer *ti, const struct fs_transfer *resolved)
+{
+	struct seen_id *s = &b->seen[b->nseen++];
+	s->resolved = s->marker = 0;
+	copy_str(s->id, sizeof(s->id), ti->id);
+	s->t = *resolved;
+	copy_str(s->code, sizeof(s->code), resolved->code);
+	s->t.code = s->code;
+	s->t.flags = ti->flags;
+	s->t.id = s->id;
+	fs_lb_seen_add(b, b->nseen - 1);
+}
+
+/* Transfer i, lone and checked good (its effect added, its id seen), joins the group. */
+static int group_add(struct batch *b, size_t i, const struct fs_transfer *resolved, const struct effect *ef, const char *timeout)
+{
+	if (!b->ngrp) { /* what the batch was before the group's first: its id not yet seen, its amount not yet counted */
+		b->grp_seen = b->nseen - 1;
+		b->grp_self_batch = b->rule.self_batch - ef->counted;
+	}
+	struct grow *g = &b->grp[b->ngrp];
+	g->i = i;
+	g->t = *resolved;
+	copy_str(g->code, sizeof(g->code), resolved->code);
+	g->t.code = g->code;
+	copy_str(g->timeout, sizeof(g->timeout), timeout);
+	g->ef = *ef;
+	int rc = seal_party(b, resolved, &g->party);
+	b->ngrp++;
+	return rc;
+}
+
+static void group_drop(struct batch *b)
+{
+	for (size_t k = 0; k < b->ngrp; k++)
+		fs_buf_done(&b->grp[k].party);
+	b->ngrp = 0;
+}
+
+/* Stores the group, the transfers before upto, in one statement, each row
+ * following the one before it on the chain. When one of its ids is in the log
+ * already (a retried batch: the statement then writes none of its rows), the
+ * group is taken back and every transfer from its first to upto goes again one
+ * by one, as before the group: each stored at once unless the log answers for
+ * its id. */
+static int group_flush(struct batch *b, const struct fs_transfer *t, int *results, size_t upto)
+{
+	size_t n = b->ngrp;
+	if (!n)
+		return 0;
+	const unsigned char *prev = b->head;
+	for (size_t k = 0; k < n; k++) {
+		struct grow *g = &b->grp[k];
+		row_values(b, &g->t, g->timeout, &g->party, prev, &b->grp_vals[k * T_NCOLS], g->hash);
+		prev = g->hash;
+	}
+	int64_t ids[FS_STORE_ROWS_MAX];
+	int rc = fs_store_insert_rows(b->ctx->st, &fs_transfers_table, b->grp_vals, n, ids, b->err);
+	if (!rc) {
+		for (size_t k = 0; k < n; k++)
+			note_stored(b, ids[k]);
+		memcpy(b->head, b->grp[n - 1].hash, FS_HASH_BYTES);
+	}
+	size_t first = b->grp[0].i;
+	if (rc != FS_ECONFLICT) {
+		group_drop(b);
+		return rc;
+	}
+	*b->err = (struct fs_error){0};
+	for (size_t k = n; k-- > 0;)
+		fs_lb_unapply(&b->grp[k].ef);
+	b->rule.self_batch = b->grp_self_batch;
+	b->nseen = b->grp_seen;
+	group_drop(b);
+	rc = 0;
+	for (size_t i = first; i < upto && !rc; i++) {
+		struct fs_transfer resolved;
+		struct effect ef = {0};
+		char timeout[24] = "", code_buf[32] = "";
+		int res = one(b, &t[i], i, 1, &resolved, &ef, timeout, code_buf, &rc);
+		if (!rc && res == FS_T_OK)
+			rc = store_lone(b, &t[i], &resolved, &ef, timeout, &res);
+		if (rc)
+			break;
+		results[i] = res;
+		if (res == FS_T_OK)
+			seen_record(b, &t[i], &resolved);
+	}
+	return rc;
 }
 
 int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfer *t, size_t n, int *results,
@@ -630,8 +556,11 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 	/* the fund's threshold and rolling limit are read inside the transaction, under the
 	 * organization's lock: one lowered by another writer a moment ago holds here too */
 	rc = fs_payout_rule_load(ctx, fund, &b.rule, err);
+	char head_ts[24];
 	if (!rc)
-		rc = fs_org_chain_head(ctx, &fs_transfers_table, FS_TRANSFER_CHAINS, ctx->org_id, b.head, err); /* org_chains.c */
+		rc = fs_transfer_head(ctx, ctx->org_id, b.head, head_ts, err); /* ledger_head.c */
+	if (!rc && strcmp(head_ts, b.ts) > 0) /* the clock went back: a row is never older than the one it follows */
+		memcpy(b.ts, head_ts, sizeof(b.ts));
 	/* each transfer adds at most its own entry and, posting or voiding, a marker */
 	size_t nresolve = 0;
 	for (size_t i = 0; i < n; i++)
@@ -643,24 +572,27 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 	while (b.seen_cap < 2 * b.capseen)
 		b.seen_cap *= 2;
 	b.seen_index = calloc(b.seen_cap, sizeof(*b.seen_index));
-	if (!rc && (!chain || !b.seen || !b.seen_index))
+	b.grp = calloc(FS_STORE_ROWS_MAX, sizeof(*b.grp));
+	b.grp_vals = calloc(FS_STORE_ROWS_MAX * T_NCOLS, sizeof(*b.grp_vals));
+	if (!rc && (!chain || !b.seen || !b.seen_index || !b.grp || !b.grp_vals))
 		rc = FS_ENOMEM;
 	if (!rc && b.capseen >= UINT32_MAX)
 		rc = fs_fail(err, FS_ELIMIT, NULL, "a batch holds at most %u transfers", UINT32_MAX / 2);
 	size_t nchain = 0, start = 0, chain_seen = 0;
 	int chain_failed = 0;
 	for (size_t i = 0; i < n && !rc; i++) {
-		if (i == 0 || !(t[i - 1].flags & FS_TF_LINKED)) { /* a chain begins (a lone transfer is a chain of one) */
+		int begins = i == 0 || !(t[i - 1].flags & FS_TF_LINKED); /* a chain begins (a lone transfer is a chain of one) */
+		int lone = begins && (!(t[i].flags & FS_TF_LINKED) || i + 1 == n) && !(t[i].flags & (FS_TF_POST | FS_TF_VOID));
+		if (!lone && (rc = group_flush(&b, t, results, i))) /* the rest sees the log as it would one by one */
+			break;
+		if (begins) {
 			start = i;
 			chain_seen = b.nseen;
 		}
 		struct fs_transfer resolved;
 		struct effect ef = {0};
 		char timeout[24] = "", code_buf[32] = "";
-		int lone = i == start && (!(t[i].flags & FS_TF_LINKED) || i + 1 == n) && !(t[i].flags & (FS_TF_POST | FS_TF_VOID));
 		int res = one(&b, &t[i], i, lone, &resolved, &ef, timeout, code_buf, &rc);
-		if (!rc && res == FS_T_OK && lone)
-			rc = store_lone(&b, &t[i], &resolved, &ef, timeout, &res);
 		if (rc)
 			break;
 		results[i] = res;
@@ -675,15 +607,9 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 				memcpy(c->timeout, timeout, sizeof(timeout));
 				c->ef = ef;
 			}
-			struct seen_id *s = &b.seen[b.nseen++];
-			s->resolved = s->marker = 0;
-			copy_str(s->id, sizeof(s->id), t[i].id);
-			s->t = resolved;
-			copy_str(s->code, sizeof(s->code), resolved.code);
-			s->t.code = s->code;
-			s->t.flags = t[i].flags;
-			s->t.id = s->id;
-			seen_add(&b, b.nseen - 1);
+			seen_record(&b, &t[i], &resolved);
+			if (lone && (rc = group_add(&b, i, &resolved, &ef, timeout)))
+				break;
 		} else if (res != FS_T_EXISTS) {
 			chain_failed = 1; /* an existing one (same fields) is no failure */
 		}
@@ -695,7 +621,12 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 			rc = store_chain(&b, chain, nchain);
 		nchain = 0;
 		chain_failed = 0;
+		if (!rc && b.ngrp == FS_STORE_ROWS_MAX)
+			rc = group_flush(&b, t, results, i + 1);
 	}
+	if (!rc)
+		rc = group_flush(&b, t, results, n);
+	group_drop(&b);
 	/* the balances and one journal entry for the batch */
 	for (size_t i = 0; i < b.nacct && !rc; i++) {
 		struct acct *a = &b.accts[i];
@@ -705,6 +636,8 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 					      fs_vint(ctx->org_id)}; /* the account's: account() reads only this organization's */
 		rc = fs_store_put(ctx->st, &fs_balances_table, v, err);
 	}
+	if (!rc && b.stored)
+		rc = fs_transfer_head_put(ctx, ctx->org_id, b.last_seq, b.ts, b.head, err);
 	if (!rc && b.stored) {
 		struct fs_rec r;
 		rec_init(&r, fe);
@@ -719,6 +652,8 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 		rec_done(&r);
 	}
 	free(chain);
+	free(b.grp);
+	free(b.grp_vals);
 	free(b.seen_index);
 	free(b.seen);
 	free(b.accts);

@@ -6,6 +6,25 @@
 enum { T_SEQ, T_ID, T_ORG, T_FUND, T_DEBIT, T_CREDIT, T_AMOUNT, T_CURRENCY, T_CODE, T_FLAGS, T_PENDING_ID, T_TIMEOUT,
        T_TS, T_VALUE_DATE, T_ACTOR, T_MEMO, T_PARTY, T_PREV, T_HASH, T_NCOLS };
 enum { B_ACCOUNT, B_DP, B_CP, B_DPEND, B_CPEND, B_ORG, B_NCOLS };
+enum { H_ORG, H_SEQ, H_TS, H_HASH, H_NCOLS };
+extern const struct fs_table fs_transfer_heads_table;
+
+/* The head of org's transfer chain (ledger_head.c): the hash a new row follows,
+ * and the newest row's ts ("" when not known): a new row's ts is never earlier.
+ * From its row in transfer_heads, else found from the transfers. */
+int fs_transfer_head(struct fs_ctx *ctx, int64_t org, unsigned char head[FS_HASH_BYTES], char ts[24], struct fs_error *err);
+/* After a batch stored rows: the head is now row seq (ts, hash). */
+int fs_transfer_head_put(struct fs_ctx *ctx, int64_t org, int64_t seq, const char *ts, const unsigned char head[FS_HASH_BYTES],
+			 struct fs_error *err);
+/* verify: each row of transfer_heads against the newest row walked of its
+ * organization's chain (ledger_verify.c gives them: n of org, seq, hash);
+ * problems appended as "what" lines through cb. */
+struct fs_chain_end {
+	int64_t org, seq;
+	unsigned char hash[FS_HASH_BYTES];
+};
+int fs_transfer_heads_check(struct fs_ctx *ctx, const struct fs_chain_end *ends, size_t n,
+			    void (*problem)(void *ud, const char *what, int64_t org), void *ud, struct fs_error *err);
 
 /* 1 when id is a transfer id: 1-64 of A-Z a-z 0-9 . _ : - */
 int fs_transfer_id_ok(const char *id);

@@ -1,7 +1,8 @@
 /* ledger_tables.c - the ledger's two tables as the store sees them: the transfer
  * log and the balances (columns named in ledger_int.h). Data only, apart from
  * ledger.c, so that the files reading these tables (party.c, payout.c,
- * ledger_verify.c) do not depend on the ledger's operations. */
+ * ledger_verify.c) do not depend on the ledger's operations. And the chains'
+ * heads, one row per organization (ledger_head.c). */
 #include "internal.h"
 #include "ledger_int.h"
 
@@ -14,3 +15,5 @@ const struct fs_table fs_transfers_table = {"transfers", transfer_cols, T_NCOLS}
 static const struct fs_column balance_cols[B_NCOLS] = {{"account_id", FS_VINT}, {"debits_posted", FS_VINT},
 	{"credits_posted", FS_VINT}, {"debits_pending", FS_VINT}, {"credits_pending", FS_VINT}, {"org_id", FS_VINT}};
 const struct fs_table fs_balances_table = {"balances", balance_cols, B_NCOLS};
+static const struct fs_column head_cols[H_NCOLS] = {{"org_id", FS_VINT}, {"seq", FS_VINT}, {"ts", FS_VTEXT}, {"hash", FS_VBLOB}};
+const struct fs_table fs_transfer_heads_table = {"transfer_heads", head_cols, H_NCOLS};

@@ -40,6 +40,9 @@ struct ledger_verify {
 	size_t nsums, capsums;
 	struct vpend *pend;
 	size_t cappend, npend;
+	struct fs_chain_end *ends; /* each organization's newest transfer after the old chain (transfer_heads) */
+	size_t nends, capends, lastend;
+	int64_t split;
 	struct fs_buf *report;
 	int64_t problems, transfers;
 	int rc;
@@ -186,6 +189,33 @@ static void check_anchor(struct ledger_verify *lv, int64_t org, int64_t seq, con
 	}
 }
 
+/* The newest row walked of org's chain is now seq. */
+static int note_end(struct ledger_verify *lv, int64_t org, int64_t seq, const struct fs_value *hash)
+{
+	struct fs_chain_end *e = lv->lastend < lv->nends && lv->ends[lv->lastend].org == org ? &lv->ends[lv->lastend] : NULL;
+	for (size_t i = 0; !e && i < lv->nends; i++)
+		if (lv->ends[i].org == org)
+			e = &lv->ends[lv->lastend = i];
+	if (!e) {
+		if (fs_grow(&lv->ends, &lv->capends, lv->nends, sizeof(*lv->ends), 8))
+			return FS_ENOMEM;
+		e = &lv->ends[lv->lastend = lv->nends++];
+		e->org = org;
+	}
+	e->seq = seq;
+	memset(e->hash, 0, FS_HASH_BYTES);
+	if (hash->type == FS_VBLOB && hash->n == FS_HASH_BYTES)
+		memcpy(e->hash, hash->p, FS_HASH_BYTES);
+	return 0;
+}
+
+static void head_problem(void *ud, const char *what, int64_t org)
+{
+	struct ledger_verify *lv = ud;
+	if (lv->problems++ < 50)
+		fs_buf_addf(lv->report, "transfers: %s (organization %lld)\n", what, (long long)org);
+}
+
 static int verify_transfer_cb(void *p, const struct fs_value *v)
 {
 	struct ledger_verify *lv = p;
@@ -200,6 +230,8 @@ static int verify_transfer_cb(void *p, const struct fs_value *v)
 		return lv->rc = FS_ENOMEM, 1;
 	if (v[T_PREV].n != FS_HASH_BYTES || memcmp(want, v[T_PREV].p, FS_HASH_BYTES))
 		vproblem(lv, "does not follow the transfer before it (chain broken)", seq);
+	if (seq > lv->split && note_end(lv, v[T_ORG].i, seq, &v[T_HASH]))
+		return lv->rc = FS_ENOMEM, 1;
 	if (v[T_AMOUNT].i <= 0 || v[T_DEBIT].i == v[T_CREDIT].i)
 		vproblem(lv, "is not a valid transfer (amount or accounts)", seq);
 	struct vsum *d = vsum_of(lv, v[T_DEBIT].i), *c = vsum_of(lv, v[T_CREDIT].i);
@@ -263,7 +295,11 @@ int fs_ledger_verify(struct fs_ctx *ctx, struct fs_buf *report, int64_t *problem
 	if (!rc)
 		rc = anchors_index(&lv);
 	if (!rc)
+		lv.split = fs_org_chains_split(lv.chains);
+	if (!rc)
 		rc = fs_store_select(ctx->st, &q, verify_transfer_cb, &lv, err);
+	if (!rc && !lv.rc) /* the heads kept (ledger_head.c) are the chains' ends */
+		rc = fs_transfer_heads_check(ctx, lv.ends, lv.nends, head_problem, &lv, err);
 	for (size_t c = 0; !rc && c < lv.ncur; c++)
 		for (; lv.cur[c].next < lv.cur[c].end; lv.cur[c].next++)
 			vproblem(&lv, "is journaled as the end of a batch but missing from the ledger (transfers cut)",
@@ -310,6 +346,7 @@ int fs_ledger_verify(struct fs_ctx *ctx, struct fs_buf *report, int64_t *problem
 	free(lv.pend);
 	free(lv.anchors);
 	free(lv.cur);
+	free(lv.ends);
 	fs_org_chains_close(lv.chains);
 	*problems = lv.problems;
 	*transfers = lv.transfers;
