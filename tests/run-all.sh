@@ -63,7 +63,7 @@ suite unit-guards "$build/tests/test_guards"
 suite unit-store "$build/tests/test_store"
 suite unit-pg-ddl "$build/tests/test_pg_ddl"
 suite unit-qr "$build/tests/test_qr"
-# one private PostgreSQL cluster for the run (tests/cli/pg.sh): t35, t42, t51, t57 and
+# one private PostgreSQL cluster for the run (tests/cli/pg.sh): t35, t42, t51, t57, t67 and
 # suites a second time on PostgreSQL, each in a database of its own ($FS_PG_SUITES:
 # names, "all", "proven" or "none"; by default "proven": the suites seen green on
 # PostgreSQL ($pg_proven); "all": every suite but those of $pg_left_out). A suite
@@ -85,7 +85,7 @@ pg_start "$pgdir" || echo "# no PostgreSQL cluster: t35 and the PostgreSQL runs 
 case $pg_suites in
 proven) pg_suites=$pg_proven ;;
 all | default)
-	pg_suites=$(cd "$here/tests/cli" && ls t*.sh | sed 's/\.sh$//' | grep -v -e '^t35-pg$' -e '^t42-pg-' -e '^t51-pg-' -e '^t57-pg-' |
+	pg_suites=$(cd "$here/tests/cli" && ls t*.sh | sed 's/\.sh$//' | grep -v -e '^t35-pg$' -e '^t42-pg-' -e '^t51-pg-' -e '^t57-pg-' -e '^t67-pg-' |
 		if [ "$pg_suites" = default ]; then grep -vxF "$(printf '%s\n' $pg_left_out)"; else cat; fi) ;;
 none) pg_suites= ;;
 esac
