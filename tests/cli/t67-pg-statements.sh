@@ -11,15 +11,6 @@ FS_TEST_DB=postgres
 . "$(dirname "$0")/lib.sh"
 q() { psql -X -At -d "$FS_PG_DB" -c "$1"; }
 count() { q "SELECT count(*) FROM $1"; }
-# in_files HEX: these bytes are in one of the database's files (tables, TOAST, indexes), written out first
-in_files() {
-	q "CHECKPOINT" >/dev/null
-	python3 - "$(q "SHOW data_directory")/base/$(q "SELECT oid FROM pg_database WHERE datname = current_database()")" "$1" <<'EOF'
-import glob, sys
-want = bytes.fromhex(sys.argv[2])
-sys.exit(0 if any(want in open(f, "rb").read() for f in glob.glob(sys.argv[1] + "/*")) else 1)
-EOF
-}
 
 fs init >/dev/null
 fs org add --slug mm --name "Maden" --country TR --currency TRY >/dev/null
@@ -67,10 +58,10 @@ fs person add --full-name "Tamara Qilich" --national-id 10000000214 --address QQ
 id=$(q "SELECT max(id) FROM people")
 wrapped=$(q "SELECT encode(wrapped, 'hex') FROM person_keys WHERE person_id = $id")
 same "the person has a wrapped key" "$([ ${#wrapped} -ge 64 ] && echo yes)" yes
-in_files "$wrapped" && ok "its bytes are in the database's files (the check sees them)" || notok "its bytes are in the database's files (the check sees them)"
+pg_files_have "$wrapped" && ok "its bytes are in the database's files (the check sees them)" || notok "its bytes are in the database's files (the check sees them)"
 FAIRSHARE_PASSWORD=officer-pass-a fs user add officer-a --role organizer >/dev/null
 expect "forget" 0 fs --as officer-a person forget "$id" --reason "asked in writing, letter 2026-12-01"
 same "the key is destroyed in the live row" "$(q "SELECT wrapped IS NULL FROM person_keys WHERE person_id = $id")" t
-in_files "$wrapped" && notok "its bytes are in none of the database's files" || ok "its bytes are in none of the database's files"
+pg_files_have "$wrapped" && notok "its bytes are in none of the database's files" || ok "its bytes are in none of the database's files"
 expect "verify after" 0 fs verify
 finish
