@@ -64,7 +64,7 @@ suite unit-guards "$build/tests/test_guards"
 suite unit-store "$build/tests/test_store"
 suite unit-pg-ddl "$build/tests/test_pg_ddl"
 suite unit-qr "$build/tests/test_qr"
-# one private PostgreSQL cluster for the run (tests/cli/pg.sh): t35, t42, t51, t57 and
+# one private PostgreSQL cluster for the run (tests/cli/pg.sh): t35, t42, t51, t57, t67 and
 # suites a second time on PostgreSQL, each in a database of its own ($FS_PG_SUITES:
 # names, "all", "proven" or "none"; by default "proven": the suites seen green on
 # PostgreSQL ($pg_proven); "all": every suite but those of $pg_left_out). A suite
@@ -78,7 +78,7 @@ suite unit-qr "$build/tests/test_qr"
 # every route's store work runs on PostgreSQL in the other suites).
 pg_left_out="t06b-web-house t08-roles t25b-serve-ops t30-matrix t36-house t37-cli t47-web-weight"
 pg_proven="t01-basics t02-import t03-journal t04-claims t05-http t07-openapi t09-funds t10-record t11-evidence
-	t13-prisoners t14-reports t17-sources t18-demo-record t24-http t34-batch t38-witness t39-statement t40-reversal
+	t13-prisoners t14-reports t17-sources t18-demo-record t24-http t32-log t33-seal-bind t34-batch t38-witness t39-statement t40-reversal
 	t12-counts t15-alerts t16-actions t20-money-edges t21-http-edges t22-import-edges t23-kz t24-keys t24-money
 	t27-keys t28-accounts t29-principal t30-handling"
 pg_suites=${FS_PG_SUITES:-proven}
@@ -88,7 +88,7 @@ pg_start "$pgdir" || echo "# no PostgreSQL cluster: t35 and the PostgreSQL runs 
 case $pg_suites in
 proven) pg_suites=$pg_proven ;;
 all | default)
-	pg_suites=$(cd "$here/tests/cli" && ls t*.sh | sed 's/\.sh$//' | grep -v -e '^t35-pg$' -e '^t42-pg-' -e '^t51-pg-' -e '^t57-pg-' |
+	pg_suites=$(cd "$here/tests/cli" && ls t*.sh | sed 's/\.sh$//' | grep -v -e '^t35-pg$' -e '^t42-pg-' -e '^t51-pg-' -e '^t57-pg-' -e '^t67-pg-' |
 		if [ "$pg_suites" = default ]; then grep -vxF "$(printf '%s\n' $pg_left_out)"; else cat; fi) ;;
 none) pg_suites= ;;
 esac

@@ -104,6 +104,11 @@ struct fs_store_ops {
 	 * compute: the rows it reads in the same transaction). NULL: the backend
 	 * keeps them on. */
 	int (*foreign_keys)(struct fs_store *st, int on, struct fs_error *err);
+	/* After a commit that destroyed secrets in table (forget): the old versions
+	 * of its rows, which the engine may keep, rewritten away (PostgreSQL: VACUUM
+	 * FULL, the table locked while it runs). Outside a transaction. NULL: none
+	 * are kept (SQLite with secure_delete on; its WAL is checkpointed). */
+	int (*purge)(struct fs_store *st, const char *table, struct fs_error *err);
 	int schema_version; /* the newest schema this backend knows */
 };
 
@@ -117,7 +122,19 @@ struct fs_store {
 	 * opens restricted text sealed at rest. Values it sets live in scratch. */
 	int (*open_row)(void *ud, const struct fs_table *t, struct fs_value *vals, struct fs_buf *scratch);
 	void *open_row_ud;
+	/* > 0: the changes run now may fail and the caller goes on with the
+	 * transaction (an insert tried first, its conflict then handled): set by
+	 * fs_store_may_fail. Any other change that fails fails its transaction, as
+	 * the core's callers expect (PostgreSQL: only these run in a savepoint). */
+	int may_fail;
 };
+
+/* Around changes whose failure the caller handles and then goes on in the same
+ * transaction: fs_store_may_fail(st, 1) before, (st, 0) after. */
+static inline void fs_store_may_fail(struct fs_store *st, int on)
+{
+	st->may_fail += on ? 1 : -1;
+}
 
 extern const struct fs_store_ops fs_store_sqlite;
 extern const struct fs_store_ops fs_store_pg;

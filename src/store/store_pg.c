@@ -17,8 +17,11 @@
  *   SQLite's BEGIN IMMEDIATE): every other writer waits (doc/postgres.md,
  *   Concurrency);
  * - a read transaction is one REPEATABLE READ READ ONLY snapshot;
- * - a failing statement in a transaction fails alone (a savepoint around each
- *   change), as in SQLite, where the core may go on after a conflict;
+ * - a failing statement fails its transaction, which can then only be rolled
+ *   back (the commit refuses), except the changes the core expects may fail and
+ *   handles (fs_store_may_fail: an insert tried first, its conflict then
+ *   handled): those run in a savepoint, sent with it in one round trip (libpq's
+ *   pipeline mode), so that a failed one fails alone, as in SQLite;
  * - new ids come from each table's sequence (identity column): taken before
  *   the insert when the core needs them first (a seal names its row, a journal
  *   entry's hash its number);
@@ -48,6 +51,7 @@ struct pg_prep {
 	char **pnames;
 	int kind;
 	int returning; /* " RETURNING pk" appended: the row gives last_insert_id */
+	char *text;    /* PostgreSQL's words, until prepared (with its first run: one round trip) */
 	struct pg_prep *next;
 };
 
@@ -82,11 +86,13 @@ static void pg_close(struct fs_store *base)
 				free(p->pnames[k]);
 			free(p->pnames);
 			free(p->sql);
+			free(p->text);
 			free(p);
 			p = next;
 		}
 	}
 	pg_pk_free(st);
+	pg_cols_forget(st);
 	if (st->conn)
 		PQfinish(st->conn);
 	free(st);
@@ -164,6 +170,7 @@ static int pg_begin_org(struct fs_store *base, int64_t org, struct fs_error *err
 		return fs_fail(err, FS_ESTORE, NULL, "cannot start a transaction within a transaction");
 	if (org < 0 || org > INT32_MAX)
 		return fs_fail(err, FS_EINVAL, NULL, "there is no organization %lld", (long long)org);
+	pg_cols_forget(st);
 	char sql[320];
 	if (org > 0)
 		snprintf(sql, sizeof(sql), "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = '" WRITE_WAIT "'; "
@@ -179,7 +186,7 @@ static int pg_begin_org(struct fs_store *base, int64_t org, struct fs_error *err
 	}
 	st->in_tx = 1;
 	st->write_tx = 1;
-	st->dirty = 0;
+	st->dirty = st->failed = 0;
 	st->tx_org = org;
 	st->nheld = 0;
 	return 0;
@@ -216,10 +223,11 @@ static int pg_begin_read(struct fs_store *base, struct fs_error *err)
 	struct pg_store *st = (struct pg_store *)base;
 	if (st->in_tx)
 		return fs_fail(err, FS_ESTORE, NULL, "cannot start a transaction within a transaction");
+	pg_cols_forget(st);
 	int rc = pg_exec(st, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err);
 	if (!rc) {
 		st->in_tx = 1;
-		st->write_tx = 0;
+		st->write_tx = st->failed = 0;
 	}
 	return rc;
 }
@@ -231,10 +239,21 @@ static int pg_commit(struct fs_store *base, struct fs_error *err)
 		return fs_fail(err, FS_ESTORE, NULL, "cannot commit - no transaction is active");
 	/* the data version moves with the data: readers see both or neither */
 	/* a sequence, not a row: writers of different organizations never wait for each other's commit here */
-	int rc = pg_exec(st, st->dirty ? "SELECT nextval('fs_data_version'); COMMIT" : "COMMIT", err);
+	int rc;
+	if (st->failed) { /* PostgreSQL would answer COMMIT with ROLLBACK: never taken for a commit */
+		rc = fs_fail(err, FS_ESTORE, NULL, "the transaction was not committed: a statement of it failed (%s)",
+			     st->failed_why);
+	} else {
+		PGresult *r = PQexec(st->conn, st->dirty ? "SELECT nextval('fs_data_version'); COMMIT" : "COMMIT");
+		rc = PQresultStatus(r) != PGRES_COMMAND_OK ? pg_fail_res(st, r, err, "cannot commit")
+		     : strcmp(PQcmdStatus(r), "COMMIT") ? fs_fail(err, FS_ESTORE, NULL, "the transaction was rolled back, "
+								  "not committed (%s)", PQcmdStatus(r))
+							: 0;
+		PQclear(r);
+	}
 	if (rc)
 		pg_exec(st, "ROLLBACK", NULL);
-	st->in_tx = st->write_tx = st->dirty = st->nheld = 0;
+	st->in_tx = st->write_tx = st->dirty = st->nheld = st->failed = 0;
 	return rc;
 }
 
@@ -243,7 +262,7 @@ static void pg_rollback(struct fs_store *base)
 	struct pg_store *st = (struct pg_store *)base;
 	if (st->in_tx)
 		pg_exec(st, "ROLLBACK", NULL);
-	st->in_tx = st->write_tx = st->dirty = st->nheld = 0;
+	st->in_tx = st->write_tx = st->dirty = st->nheld = st->failed = 0;
 }
 
 /* ---- statements ---- */
@@ -369,13 +388,8 @@ static int pg_prepare(struct fs_store *base, const char *sql, struct fs_stmt **r
 		free(upsert);
 		if (!rc && p->kind == K_DML)
 			p->returning = add_returning(st, sql, &q);
-		PGresult *r = NULL;
-		if (!rc && p->kind != K_PRAGMA) {
-			r = PQprepare(st->conn, p->name, q.data, 0, NULL);
-			if (PQresultStatus(r) != PGRES_COMMAND_OK)
-				rc = pg_fail_res(st, r, err, "cannot prepare a query");
-		}
-		PQclear(r);
+		if (!rc && p->kind != K_PRAGMA && !(p->text = strdup(q.data)))
+			rc = FS_ENOMEM;
 		fs_buf_done(&q);
 		if (rc) {
 			for (int k = 0; k < p->nparams; k++)
@@ -450,13 +464,32 @@ static int pg_bind(struct fs_stmt *s, const char *name, const struct fs_value *v
 	return 0;
 }
 
-static int run(struct fs_stmt *s, struct fs_error *err)
+/* guarded: in a savepoint (the caller goes on after a failure); else a failure
+ * in a transaction fails the transaction (PostgreSQL has aborted it). */
+static int run(struct fs_stmt *s, int guarded, struct fs_error *err)
 {
 	struct pg_store *st = s->st;
-	s->res = PQexecPrepared(st->conn, s->p->name, s->p->nparams, s->vals, s->lens, s->fmts, 1);
+	if (st->failed)
+		return fs_fail(err, FS_ESTORE, NULL, "an earlier statement of this transaction failed (%s); it can only be "
+			       "rolled back", st->failed_why);
+	const char *const *vals = s->vals;
+	if (guarded || s->p->text) {
+		int prepared;
+		s->res = pg_exec_pipelined(st, s->p->text, guarded, s->p->name, s->p->nparams, vals, s->lens, s->fmts, &prepared);
+		if (prepared) {
+			free(s->p->text);
+			s->p->text = NULL;
+		}
+	} else {
+		s->res = PQexecPrepared(st->conn, s->p->name, s->p->nparams, vals, s->lens, s->fmts, 1);
+	}
 	ExecStatusType rs = PQresultStatus(s->res);
-	if (rs != PGRES_TUPLES_OK && rs != PGRES_COMMAND_OK)
-		return pg_fail_res(st, s->res, err, "database error");
+	if (rs != PGRES_TUPLES_OK && rs != PGRES_COMMAND_OK) {
+		int rc = pg_fail_res(st, s->res, err, "database error");
+		if (!guarded)
+			pg_tx_failed(st, err);
+		return rc;
+	}
 	if (s->p->kind == K_DML) {
 		st->changes = strtoll(PQcmdTuples(s->res), NULL, 10);
 		if (s->p->returning && PQntuples(s->res) == 1 && !PQgetisnull(s->res, 0, 0)) {
@@ -486,19 +519,11 @@ static int pg_step(struct fs_stmt *s, struct fs_error *err)
 		if (s->p->kind == K_DML && !st->in_tx) { /* one change on its own: under the write lock all the same */
 			if ((rc = pg_begin(&st->base, err)))
 				return rc;
-			if ((rc = run(s, err)) || (rc = pg_commit(&st->base, err))) {
+			if ((rc = run(s, 0, err)) || (rc = pg_commit(&st->base, err))) {
 				pg_rollback(&st->base);
 				return rc;
 			}
-		} else if (s->p->kind == K_DML && st->write_tx) { /* a failing change fails alone */
-			if ((rc = pg_exec(st, "SAVEPOINT fs_stmt", err)))
-				return rc;
-			rc = run(s, err);
-			pg_exec(st, rc ? "ROLLBACK TO SAVEPOINT fs_stmt; RELEASE SAVEPOINT fs_stmt" : "RELEASE SAVEPOINT fs_stmt",
-				NULL);
-			if (rc)
-				return rc;
-		} else if ((rc = run(s, err))) {
+		} else if ((rc = run(s, s->p->kind == K_DML && st->write_tx && st->base.may_fail > 0, err))) {
 			return rc;
 		}
 	}
@@ -593,6 +618,21 @@ static int pg_next_id(struct fs_store *base, const char *table, int64_t *id, str
 	return 0;
 }
 
+/* The relation rewritten: the old versions of its rows (a forgotten person's
+ * key, cleared text), which plain VACUUM only unlinks and leaves in the page's
+ * free space, are gone from the database's files (doc/postgres.md, Forgetting). */
+static int pg_purge(struct fs_store *base, const char *table, struct fs_error *err)
+{
+	struct pg_store *st = (struct pg_store *)base;
+	if (st->in_tx)
+		return fs_fail(err, FS_ESTORE, NULL, "cannot rewrite table %s within a transaction", table);
+	if (!table[0] || strspn(table, "abcdefghijklmnopqrstuvwxyz_") != strlen(table) || strlen(table) > 60)
+		return fs_fail(err, FS_EINVAL, NULL, "no table %.60s", table);
+	char sql[96];
+	snprintf(sql, sizeof(sql), "VACUUM (FULL) %s", table);
+	return pg_exec(st, sql, err);
+}
+
 static int pg_store_ids_reset(struct fs_store *base, struct fs_error *err)
 {
 	return pg_ids_reset((struct pg_store *)base, err);
@@ -657,6 +697,7 @@ const struct fs_store_ops fs_store_pg = {
 	.next_id = pg_next_id,
 	.lock_shared = pg_lock_shared,
 	.ids_reset = pg_store_ids_reset,
+	.purge = pg_purge,
 	.backup = pg_backup,
 	.check = pg_check,
 	.check_quick = pg_check_quick,

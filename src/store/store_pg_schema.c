@@ -373,12 +373,52 @@ static int list(struct pg_store *st, const char *sql, const char *param, struct 
 	return rc;
 }
 
+/* Every table's columns are read in one round trip (the core asks for each
+ * table's in turn when it opens the database) and kept until the next
+ * transaction begins (pg_cols_forget): "table\0col\0col\0\0table\0...". */
+void pg_cols_forget(struct pg_store *st)
+{
+	fs_buf_done(&st->cols);
+	st->cols_valid = 0;
+}
+
 int pg_table_columns(struct fs_store *base, const char *table, struct fs_buf *out, struct fs_error *err)
 {
-	return list((struct pg_store *)base,
-		    "SELECT a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
-		    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relname = $1 "
-		    "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum", table, out, err);
+	struct pg_store *st = (struct pg_store *)base;
+	if (!st->cols_valid) {
+		PGresult *r = PQexec(st->conn, "SELECT c.relname, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+					       "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() "
+					       "AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped ORDER BY c.relname, a.attnum");
+		int rc = PQresultStatus(r) == PGRES_TUPLES_OK ? 0 : pg_fail_res(st, r, err, "cannot list the schema");
+		fs_buf_done(&st->cols);
+		fs_buf_init(&st->cols, 1u << 20);
+		for (int i = 0; !rc && i < PQntuples(r); i++) {
+			const char *t = PQgetvalue(r, i, 0), *c = PQgetvalue(r, i, 1);
+			if (i == 0 || strcmp(t, PQgetvalue(r, i - 1, 0)))
+				rc = (i ? fs_buf_add(&st->cols, "", 1) : 0) || fs_buf_add(&st->cols, t, strlen(t) + 1) ? FS_ENOMEM : 0;
+			if (!rc)
+				rc = fs_buf_add(&st->cols, c, strlen(c) + 1) ? FS_ENOMEM : 0;
+		}
+		if (!rc)
+			rc = fs_buf_add(&st->cols, "\0", 2) ? FS_ENOMEM : 0; /* the last table's end, and the list's */
+		PQclear(r);
+		if (rc) {
+			pg_cols_forget(st);
+			return rc;
+		}
+		st->cols_valid = 1;
+	}
+	for (size_t at = 0; at < st->cols.len && st->cols.data[at];) {
+		int mine = !strcmp(st->cols.data + at, table);
+		at += strlen(st->cols.data + at) + 1;
+		for (size_t n; at < st->cols.len && (n = strlen(st->cols.data + at)); at += n + 1)
+			if (mine && fs_buf_add(out, st->cols.data + at, n + 1))
+				return FS_ENOMEM;
+		at++;
+		if (mine)
+			return 0;
+	}
+	return 0;
 }
 
 int pg_table_names(struct fs_store *base, struct fs_buf *out, struct fs_error *err)

@@ -55,6 +55,17 @@ at_rest() {
 	*) grep -qaF -- "$2" "$1" $([ -f "$1-wal" ] && echo "$1-wal") ;;
 	esac
 }
+# pg_files_have HEX: PostgreSQL: these bytes are in one of $DB's files (tables, TOAST,
+# indexes; old row versions too), the server's buffers written out first (CHECKPOINT)
+pg_files_have() {
+	psql -X -q -At -d "$FS_PG_DB" -c "CHECKPOINT" >/dev/null || return 2
+	python3 - "$(psql -X -At -d "$FS_PG_DB" -c "SELECT current_setting('data_directory') || '/base/' || oid FROM pg_database
+		WHERE datname = current_database()")" "$1" <<'EOF'
+import glob, sys
+want = bytes.fromhex(sys.argv[2])
+sys.exit(0 if any(want in open(f, "rb").read() for f in glob.glob(sys.argv[1] + "/*")) else 1)
+EOF
+}
 # rest_snapshot DB; in_rest TEXT: at_rest for many texts, the database read once
 rest_snapshot() {
 	case $1 in

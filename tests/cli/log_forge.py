@@ -17,8 +17,11 @@ usage: log_forge.py root DB ORG              the RFC 9162 root of ORG's log, fro
                                               its chain and its root ("ok N ROOT", else the first break)
 """
 import hashlib
-import sqlite3
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fsdb  # noqa: E402 (an SQLite file, or PostgreSQL through psql)
 
 TAGS = {type(None): 0, int: 1, str: 2, bytes: 3}
 
@@ -142,7 +145,7 @@ def relog(db, layout=3):
 
 def main():
     cmd, path = sys.argv[1], sys.argv[2]
-    db = sqlite3.connect(path)
+    db = fsdb.connect(path)
     if cmd == "root":
         hs = [r[0] for r in db.execute("SELECT hash FROM journal WHERE coalesce(org_id, 0) = ? ORDER BY seq",
                                        (int(sys.argv[3]),))]

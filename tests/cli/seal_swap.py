@@ -14,8 +14,11 @@ table's order) a type byte, 8 big-endian bytes (the integer, or the length of
 text/blob, 0 for NULL) and the bytes of text/blob. Entries are hashed the same
 way ("journal" prefix) over every column before `hash`."""
 import hashlib
-import sqlite3
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fsdb  # noqa: E402 (an SQLite file, or PostgreSQL through psql)
 
 
 def value_bytes(v):
@@ -60,8 +63,8 @@ class Chain:
 def main():
     db, table, entity, id1, id2 = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
     swap = sys.argv[6:]
-    c = sqlite3.connect(db)
-    jcols = [r[1] for r in c.execute("PRAGMA table_info(journal)")]
+    c = fsdb.connect(db)
+    jcols = fsdb.columns(c, "journal")
     if jcols[-1] != "hash" or jcols[-2] != "prev_hash":
         print("journal columns not as expected: %s" % jcols, file=sys.stderr)
         return 2

@@ -270,7 +270,9 @@ static int update_existing(struct imp *m, const struct fs_entity *e, int64_t id,
 	if (!rc)
 		rc = rec_finish(m->ctx, &after, 0, err);
 	if (!rc && !rec_equal(&before, &after)) {
+		fs_store_may_fail(m->ctx->st, 1); /* a unique key taken: the row's error, the import goes on */
 		rc = rec_update(m->ctx, &before, &after, err);
+		fs_store_may_fail(m->ctx->st, 0);
 		*changed = !rc;
 	}
 	rec_done(&before);
@@ -318,7 +320,9 @@ static int import_employment(struct imp *m, int64_t person_id, const struct fs_c
 				 {"employer_id", FS_EQ, *rec_field(&fresh, "employer_id")}};
 	rc = find_one(m, m->ee, f, 3, &existing, &err);
 	if (!rc && !existing) {
+		fs_store_may_fail(m->ctx->st, 1); /* a conflict is the row's error: the import goes on */
 		rc = rec_insert(m->ctx, &fresh, NULL, &err);
+		fs_store_may_fail(m->ctx->st, 0);
 		if (!rc)
 			m->rep->employments_inserted++;
 	} else if (!rc) {
@@ -446,7 +450,9 @@ static int import_row(struct imp *m, const struct fs_csv_field *cells, size_t n)
 		/* Most rows are new: insert, and look for a match only when a unique
 		 * key (national ID, external_id) is taken already. */
 		fresh.want_id = m->next_person_id; /* rec_insert checks the row got it */
+		fs_store_may_fail(m->ctx->st, 1); /* a unique key taken: matched below, in the same transaction */
 		rc = rec_insert(m->ctx, &fresh, &person_id, &err);
+		fs_store_may_fail(m->ctx->st, 0);
 		if (!rc) {
 			m->next_person_id = m->ctx->pkey_bulk ? person_id + 1 : 0;
 			m->rep->inserted++;

@@ -164,5 +164,18 @@ int fs_person_forget(struct fs_ctx *ctx, int64_t person, const char *reason, str
 	rc = fs_tx_end(ctx, rc, err);
 	if (!rc)
 		rc = exec_sql(ctx, "PRAGMA wal_checkpoint(TRUNCATE)", err);
+	/* PostgreSQL keeps the rows' old versions (the wrapped key, the cleared text)
+	 * until a rewrite: done now, for each table whose rows were changed */
+	static const char *const cleared_in[] = {"person_keys", "detention", "case", "violation", "hearing"};
+	for (size_t k = 0; !rc && ctx->st->ops->purge && k < sizeof(cleared_in) / sizeof(cleared_in[0]); k++) {
+		const struct fs_entity *t = k ? fs_entity_lookup(cleared_in[k]) : NULL;
+		if (k && (!t || !cleared))
+			continue;
+		const char *name = t ? t->table.name : cleared_in[0];
+		struct fs_error perr = {0};
+		if ((rc = ctx->st->ops->purge(ctx->st, name, &perr)))
+			rc = fs_fail(err, rc, NULL, "person %lld is forgotten, but the old versions of the rows of %s are not "
+				     "rewritten away yet (%s); run VACUUM FULL %s", (long long)person, name, perr.message, name);
+	}
 	return rc;
 }
