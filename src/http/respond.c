@@ -111,7 +111,12 @@ enum MHD_Result fs_http_send(struct MHD_Connection *c, unsigned status, const ch
 		MHD_destroy_response(r);
 		return fs_http_send_500(c);
 	}
-	fs_http_add_security_headers(r);
+	/* none of them is set yet: added without looking for one first */
+	for (size_t i = 0; fs_http_security_headers[i][0]; i++)
+		if (MHD_add_response_header(r, fs_http_security_headers[i][0], fs_http_security_headers[i][1]) != MHD_YES) {
+			MHD_destroy_response(r);
+			return fs_http_send_500(c);
+		}
 	fs_https_headers(c, r, cookie); /* Set-Cookie (Secure over HTTPS) and HSTS over HTTPS */
 	return queue(c, status, r);
 }
