@@ -9,7 +9,7 @@
 #   ledger   ledger_bench: PG_N transfers through the batch path, then the balances
 #   http     wrk -t2 -c64 on GET people?limit=50 (the demo data): one serve process,
 #            then two serve processes on the same database, wrk on each at once
-# PG_N is BENCH_PG_N, default the smaller of N and 10,000: with fsync on, every
+# PG_N is BENCH_PG_N, default the smaller of N and 2,000: with fsync on, every
 # commit waits for the disk, and 1,000,000 rows there take hours (the whole
 # `make bench` would not end). Each step is bounded by BENCH_PG_TIMEOUT seconds
 # (default 1800); a step that runs out is reported as such, and the run goes on.
@@ -21,7 +21,7 @@ build=${1:-build}
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../tests/cli/pg.sh"
 n=${2:-${BENCH_N:-1000000}}
-pn=${BENCH_PG_N:-$((n < 10000 ? n : 10000))}
+pn=${BENCH_PG_N:-$((n < 2000 ? n : 2000))}
 limit=${BENCH_PG_TIMEOUT:-1800}
 secs=${BENCH_HTTP_SECONDS:-10}
 # bounded STEP: the command, killed after $limit seconds (status 124)
