@@ -77,7 +77,9 @@ suite unit-qr "$build/tests/test_qr"
 # every route's store work runs on PostgreSQL in the other suites).
 pg_left_out="t06b-web-house t08-roles t25b-serve-ops t30-matrix t36-house t37-cli t47-web-weight"
 pg_proven="t01-basics t02-import t03-journal t04-claims t05-http t07-openapi t09-funds t10-record t11-evidence
-	t13-prisoners t14-reports t17-sources t18-demo-record t24-http t34-batch t38-witness t39-statement t40-reversal"
+	t13-prisoners t14-reports t17-sources t18-demo-record t24-http t34-batch t38-witness t39-statement t40-reversal
+	t12-counts t15-alerts t16-actions t20-money-edges t21-http-edges t22-import-edges t23-kz t24-keys t24-money
+	t27-keys t28-accounts t29-principal t30-handling"
 pg_suites=${FS_PG_SUITES:-proven}
 . "$here/tests/cli/pg.sh"
 pgdir=$(mktemp -d /tmp/fs-pg-XXXXXX)

@@ -174,8 +174,13 @@ wait "$server" 2>/dev/null
 expect "verify after the small cases" 0 fs verify
 
 # ---- 100,000 payroll rows: killed mid-run, rerun, rerun with one more ----
-# (FS_BIG_ROWS sets another number; 0 skips the big cases, for quick runs)
-rows=${FS_BIG_ROWS:-100000}
+# (FS_BIG_ROWS sets another number; 0 skips the big cases, for quick runs. On
+# PostgreSQL 10,000 by default: every row there costs a dozen round trips to the
+# server (the import and strike pay of 10,000 took 13 and 8 minutes on this
+# machine under load 40), so 100,000 would not fit CI's time; the same checks run
+# at that size: killed mid-run, rerun, one more, each row once. FS_BIG_ROWS=100000
+# runs the full size there.)
+if on_pg; then rows=${FS_BIG_ROWS:-10000}; else rows=${FS_BIG_ROWS:-100000}; fi
 [ "$rows" -gt 0 ] || { finish; exit; }
 awk -v n="$rows" 'BEGIN { print "worker,amount,date"; for (i = 1; i <= n; i++) printf "Worker %d,%d.%02d,2026-05-05\n", i, 1 + i % 50, i % 100 }' >"$T/big.csv"
 fs fund create --name "Payroll" >/dev/null # fund 3

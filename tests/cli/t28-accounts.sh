@@ -67,20 +67,22 @@ expect "verify after token work" 0 fs verify
 
 # --- rows written with the database alone let nobody in
 fake=fs_$(printf '%064d' 7)
-python3 - "$DB" "$fake" <<'EOF'
-import hashlib, sqlite3, sys
-db, tok = sys.argv[1], sys.argv[2]
-old = hashlib.blake2b(tok.encode(), digest_size=32, key=b"fs-token").digest()
-plain = hashlib.blake2b(tok.encode(), digest_size=32).digest()
-sess = "9" * 64
-c = sqlite3.connect(db)
-c.execute("INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (1, 'forged', ?, '2026-01-01T00:00:00Z')", (old,))
-c.execute("INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (1, 'forged2', ?, '2026-01-01T00:00:00Z')", (plain,))
-for h in (hashlib.blake2b(sess.encode(), digest_size=32, key=b"fs-token").digest(),
-          hashlib.blake2b(sess.encode(), digest_size=32).digest()):
-    c.execute("INSERT INTO sessions (user_id, token_hash, csrf, expires_at) VALUES (1, ?, 'x', '2099-01-01T00:00:00Z')", (h,))
-c.commit()
+# (the hashes a fairshare without the key would write: plain and keyed by a
+# constant; the rows go in through sqlite3 or psql, behind fairshare's back)
+set -- $(python3 - "$fake" <<'EOF'
+import hashlib, sys
+tok, sess = sys.argv[1], "9" * 64
+for s in (tok, sess):
+    print(hashlib.blake2b(s.encode(), digest_size=32, key=b"fs-token").hexdigest())
+    print(hashlib.blake2b(s.encode(), digest_size=32).hexdigest())
 EOF
+)
+blob() { if on_pg; then echo "decode('$1', 'hex')"; else echo "X'$1'"; fi; }
+db_sql "$DB" "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (1, 'forged', $(blob "$1"), '2026-01-01T00:00:00Z');
+INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (1, 'forged2', $(blob "$2"), '2026-01-01T00:00:00Z');
+INSERT INTO sessions (user_id, token_hash, csrf, expires_at) VALUES (1, $(blob "$3"), 'x', '2099-01-01T00:00:00Z');
+INSERT INTO sessions (user_id, token_hash, csrf, expires_at) VALUES (1, $(blob "$4"), 'x', '2099-01-01T00:00:00Z')" &&
+	ok "four rows forged without the key" || notok "four rows forged without the key"
 same "a token row forged without the key is refused" "$(code -H "Authorization: Bearer $fake" "$B/me")" 401
 same "a session row forged without the key is refused" "$(code -b "fs_session=$(printf '9%.0s' $(seq 1 64))" "$B/me")" 401
 
@@ -124,7 +126,9 @@ same "an organization that does not exist answers the same" \
 has "the same words" "$T/body" "there is no organization with id 999"
 
 # --- init on a new database whatever $FAIRSHARE_ORG says (it has no organization yet)
-expect "init with FAIRSHARE_ORG set" 0 env FAIRSHARE_ORG=miners "$FS_BIN" --db "$T/new.db" init
+db_new fresh
+expect "init with FAIRSHARE_ORG set" 0 env FAIRSHARE_ORG=miners "$FS_BIN" --db "$DB" init
+db_main
 
 kill "$server" 2>/dev/null
 wait "$server" 2>/dev/null

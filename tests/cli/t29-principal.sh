@@ -40,7 +40,9 @@ expect "the operator (no --as) may" 0 fs person add --full-name "Ayşe Kaya"
 same "and the journal says so" "$(db_sql "$DB" "SELECT actor FROM journal ORDER BY seq DESC LIMIT 1")" "operator"
 expect "verify is the operator's: naming an account changes nothing" 0 fs --as nosuch verify
 expect "a backup too" 0 fs --as vw backup "$T/copy.db"
-expect "init of a new database" 0 "$FS_BIN" --db "$T/new.db" --as nosuch init
+db_new fresh
+expect "init of a new database" 0 "$FS_BIN" --db "$DB" --as nosuch init
+db_main
 
 # ---- the two-person rule: a threshold of 5000.00, a rolling limit of 8000.00 per account per day ----
 expect "a fund with its rule" 0 fs --as tr1 fund create --name "Strike fund" --approval-threshold 5000 --rolling-limit 8000
