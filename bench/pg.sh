@@ -4,19 +4,28 @@
 # this after them). A private cluster (initdb + pg_ctl from Debian's postgresql
 # package) on loopback TCP with PostgreSQL's default settings: fsync on,
 # synchronous_commit = on (stated in the results), shared_buffers 128MB.
-#   import   fairshare import people of N rows; reference: psql \copy into a plain table
-#   claims   fairshare claims compute over N workers
-#   ledger   ledger_bench: N transfers through the batch path, then the balances
+#   import   fairshare import people of PG_N rows; reference: psql \copy into a plain table
+#   claims   fairshare claims compute over PG_N workers
+#   ledger   ledger_bench: PG_N transfers through the batch path, then the balances
 #   http     wrk -t2 -c64 on GET people?limit=50 (the demo data): one serve process,
 #            then two serve processes on the same database, wrk on each at once
+# PG_N is BENCH_PG_N, default the smaller of N and 2,000: with fsync on, every
+# commit waits for the disk, and 1,000,000 rows there take hours (the whole
+# `make bench` would not end). Each step is bounded by BENCH_PG_TIMEOUT seconds
+# (default 1800); a step that runs out is reported as such, and the run goes on.
 # Writes .postgres (its figures) and .backends (each figure on SQLite and on
-# PostgreSQL side by side) of bench/results.json.
+# PostgreSQL side by side, as rates per second since the sizes may differ) of
+# bench/results.json.
 set -eu
 build=${1:-build}
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../tests/cli/pg.sh"
 n=${2:-${BENCH_N:-1000000}}
+pn=${BENCH_PG_N:-$((n < 2000 ? n : 2000))}
+limit=${BENCH_PG_TIMEOUT:-1800}
 secs=${BENCH_HTTP_SECONDS:-10}
+# bounded STEP: the command, killed after $limit seconds (status 124)
+bounded() { timeout -k 10 "$limit" "$@"; }
 bin=$(pg_bin)
 dir=$(mktemp -d /tmp/fs-bench-pg-XXXXXX)
 chmod 755 "$dir"
@@ -43,11 +52,12 @@ fsd() { d=$1; shift; "$build/fairshare" --db "$d" --key "$dir/$(basename "$d").k
 setup_org() { fsd "$1" init >/dev/null && fsd "$1" org add --slug bench --name Bench --country TR --currency TRY >/dev/null; }
 
 # ---- import ----
-"$build/bench/gen_people" "$n" >"$dir/people.csv"
+"$build/bench/gen_people" "$pn" >"$dir/people.csv"
 d=$(db bimport)
 setup_org "$d"
 t0=$(bench_now)
-fsd "$d" import people "$dir/people.csv" >/dev/null
+bounded "$build/fairshare" --db "$d" --key "$dir/$(basename "$d").key" import people "$dir/people.csv" >/dev/null ||
+	{ echo "bench: postgres: the import of $pn people did not end within ${limit} s" >&2; exit 1; }
 t1=$(bench_now)
 cols=$(head -n 1 "$dir/people.csv" | tr -cd ',' | wc -c)
 q bimport "CREATE TABLE ref ($(seq 0 "$cols" | sed 's/.*/c& text/' | paste -sd,))" >/dev/null
@@ -56,21 +66,22 @@ psql -X -q -d bimport -c "\\copy ref FROM '$dir/people.csv' WITH (FORMAT csv, HE
 t3=$(bench_now)
 imp=$(bench_calc "$t1 - $t0")
 cp_=$(bench_calc "$t3 - $t2")
-[ "$(q bimport "SELECT count(*) FROM people")" -eq "$n" ] || { echo "imported the wrong number of people"; exit 1; }
+[ "$(q bimport "SELECT count(*) FROM people")" -eq "$pn" ] || { echo "imported the wrong number of people"; exit 1; }
 t0=$(bench_now)
 fsd "$d" verify >/dev/null
 ver=$(bench_calc "$(bench_now) - $t0")
-printf 'import %d people: %.2f s (psql \\copy %.2f s); verify %.2f s\n' "$n" "$imp" "$cp_" "$ver"
+printf 'import %d people: %.2f s (psql \\copy %.2f s); verify %.2f s\n' "$pn" "$imp" "$cp_" "$ver"
 
 # ---- claims ----
-"$build/bench/gen_workers" "$n" >"$dir/workers.csv"
+"$build/bench/gen_workers" "$pn" >"$dir/workers.csv"
 d=$(db bclaims)
 setup_org "$d"
 fsd "$d" employer add --name "Coal Co" >/dev/null
 fsd "$d" workplace add --employer-id 1 --name Mine --kind mine >/dev/null
 fsd "$d" import people "$dir/workers.csv" >/dev/null
 t0=$(bench_now)
-fsd "$d" claims compute --workplace 1 >/dev/null
+bounded "$build/fairshare" --db "$d" --key "$dir/$(basename "$d").key" claims compute --workplace 1 >/dev/null ||
+	{ echo "bench: postgres: claims compute over $pn workers did not end within ${limit} s" >&2; exit 1; }
 t1=$(bench_now)
 cl=$(bench_calc "$t1 - $t0")
 nclaims=$(q bclaims "SELECT count(*) FROM claims")
@@ -82,7 +93,8 @@ printf 'claims compute: %.2f s for %d claims; watch %.2f s\n' "$cl" "$nclaims" "
 # ---- ledger ----
 createdb bledger
 mkdir -p "$dir/ledger"
-line=$(BENCH_PG_DB="postgres://127.0.0.1:$port/bledger" "$build/bench/ledger_bench" "$dir/ledger" "$n")
+line=$(BENCH_PG_DB="postgres://127.0.0.1:$port/bledger" bounded "$build/bench/ledger_bench" "$dir/ledger" "$pn") ||
+	{ echo "bench: postgres: $pn ledger transfers did not end within ${limit} s" >&2; exit 1; }
 echo "$line"
 tps=$(echo "$line" | awk '{print $8}')
 bal=$(echo "$line" | awk '{print $10}')
@@ -117,36 +129,45 @@ errs=$(cat "$dir/wrk1" "$dir/wrk2a" "$dir/wrk2b" | grep -c "Non-2xx" || true)
 printf 'http: one serve %s req/s (p99 %s ms); two serve processes %s req/s%s\n' "$h1" "$l1" "$h2" \
 	"$([ "$errs" -gt 0 ] && echo ' (non-2xx responses!)' || true)"
 
-cmd="BENCH_N=$n BENCH_ONLY=postgres bench/run.sh build"
+cmd="BENCH_N=$n BENCH_PG_N=$pn BENCH_ONLY=postgres bench/run.sh build"
 st="PostgreSQL on loopback, defaults, fsync=$fsync, synchronous_commit=$sync"
-bench_result postgres "$n" \
-	"$(bench_fig "import $n people ($st)" "$imp" s "psql \\\\copy" "$cp_" "$(bench_calc "$imp / $cp_")" "-" true 0 0 row "$cmd")" \
-	"$(bench_fig "verify over $n people (PostgreSQL)" "$ver" s "" "" "" "-" true 0 0 row "$cmd")" \
-	"$(bench_fig "claims compute, $n workers ($nclaims claims, PostgreSQL)" "$cl" s "" "" "" "-" true 0 0 row "$cmd")" \
-	"$(bench_fig "watch over $n workers (PostgreSQL)" "$wa" s "" "" "" "-" true 0 0 worker "$cmd")" \
+bench_result postgres "$pn" \
+	"$(bench_fig "import $pn people ($st)" "$imp" s "psql \\\\copy" "$cp_" "$(bench_calc "$imp / $cp_")" "-" true 0 0 row "$cmd")" \
+	"$(bench_fig "verify over $pn people (PostgreSQL)" "$ver" s "" "" "" "-" true 0 0 row "$cmd")" \
+	"$(bench_fig "claims compute, $pn workers ($nclaims claims, PostgreSQL)" "$cl" s "" "" "" "-" true 0 0 row "$cmd")" \
+	"$(bench_fig "watch over $pn workers (PostgreSQL)" "$wa" s "" "" "" "-" true 0 0 worker "$cmd")" \
 	"$(bench_fig "ledger transfers committed per second, batch path (PostgreSQL)" "$tps" "transfers/s" "" "" "" "-" true 0 0 transfer "$cmd")" \
 	"$(bench_fig "fund balances (PostgreSQL)" "$bal" s "" "" "" "-" true 0 0 query "$cmd")" \
 	"$(bench_fig "GET people?limit=50, one serve, wrk -t2 -c64 (PostgreSQL)" "$h1" "req/s" "" "" "" "-" true 0 0 request "$cmd")" \
 	"$(bench_fig "GET people?limit=50 p99, one serve (PostgreSQL)" "$l1" ms "" "" "" "-" true 0 0 request "$cmd")" \
 	"$(bench_fig "GET people?limit=50, two serve processes, wrk -t1 -c32 on each (PostgreSQL)" "$h2" "req/s" "" "" "" "-" true 0 0 request "$cmd")"
-# side by side: the SQLite figure of this run (when its benchmark ran) and PostgreSQL's
+# side by side: the SQLite figure of this run (when its benchmark ran) and
+# PostgreSQL's, each as a rate per second (the sizes may differ: PG_N <= N)
 sq() { # KEY INDEX: .KEY.figures[INDEX].value of the results, or null
 	v=$(sqlite3 :memory: "SELECT json_extract(readfile('$BENCH_RESULTS'), '\$.$1.figures[$2].value')" 2>/dev/null)
 	echo "${v:-null}"
 }
-side() { printf '{"what":"%s","unit":"%s","sqlite":%s,"postgres":%s}' "$1" "$2" "$3" "$4"; }
-obj=$(printf '{"date":"%s","n":%s,"postgres":"%s","rows":[%s,%s,%s,%s,%s,%s,%s,%s]}' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$n" "$st" \
-	"$(side "import people" s "$(sq import 0)" "$imp")" \
-	"$(side "verify after the import" s "$(sq import 2)" "$ver")" \
-	"$(side "claims compute" s "$(sq claims 0)" "$cl")" \
-	"$(side "watch" s "$(sq claims 2)" "$wa")" \
-	"$(side "ledger transfers committed" "transfers/s" "$(sq funds 0)" "$tps")" \
-	"$(side "fund balances" s "$(sq funds 1)" "$bal")" \
-	"$(side "GET people?limit=50, one serve" "req/s" "$(sq http 0)" "$h1")" \
-	"$(side "GET people?limit=50, two serve processes" "req/s" null "$h2")")
+sqn() { # KEY: .KEY.n of the results, or 0
+	v=$(sqlite3 :memory: "SELECT json_extract(readfile('$BENCH_RESULTS'), '\$.$1.n')" 2>/dev/null)
+	echo "${v:-0}"
+}
+rate() { # ROWS SECONDS: ROWS / SECONDS, or null
+	if [ "$2" = null ] || [ "${1:-0}" = 0 ] || [ "$(echo "$2 <= 0" | bc -l)" = 1 ]; then echo null; else bench_calc "$1 / $2"; fi
+}
+side() { printf '{"what":"%s","unit":"%s","sqlite":%s,"postgres":%s,"sqlite_n":%s,"postgres_n":%s}' "$1" "$2" "$3" "$4" "$5" "$6"; }
+ni=$(sqn import) nc=$(sqn claims)
+obj=$(printf '{"date":"%s","n":%s,"postgres_n":%s,"postgres":"%s","rows":[%s,%s,%s,%s,%s,%s,%s,%s]}' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$n" "$pn" "$st" \
+	"$(side "import people" "people/s" "$(rate "$ni" "$(sq import 0)")" "$(rate "$pn" "$imp")" "$ni" "$pn")" \
+	"$(side "verify after the import" "people/s" "$(rate "$ni" "$(sq import 2)")" "$(rate "$pn" "$ver")" "$ni" "$pn")" \
+	"$(side "claims compute" "workers/s" "$(rate "$nc" "$(sq claims 0)")" "$(rate "$pn" "$cl")" "$nc" "$pn")" \
+	"$(side "watch" "workers/s" "$(rate "$nc" "$(sq claims 2)")" "$(rate "$pn" "$wa")" "$nc" "$pn")" \
+	"$(side "ledger transfers committed" "transfers/s" "$(sq funds 0)" "$tps" "$(sqn funds)" "$pn")" \
+	"$(side "fund balances (one query)" s "$(sq funds 1)" "$bal" "$(sqn funds)" "$pn")" \
+	"$(side "GET people?limit=50, one serve" "req/s" "$(sq http 0)" "$h1" 0 0)" \
+	"$(side "GET people?limit=50, two serve processes" "req/s" null "$h2" 0 0)")
 sqlite3 :memory: "SELECT json_set(readfile('$BENCH_RESULTS'), '\$.backends', json('$obj'))" >"$BENCH_RESULTS.new" &&
 	[ -s "$BENCH_RESULTS.new" ] && mv "$BENCH_RESULTS.new" "$BENCH_RESULTS"
-echo "side by side (bench/results.json .backends):"
+echo "side by side (bench/results.json .backends; SQLite at N=$n, PostgreSQL at N=$pn):"
 sqlite3 -separator ' | ' :memory: "SELECT json_extract(r.value, '\$.what'), json_extract(r.value, '\$.unit'),
-	coalesce(json_extract(r.value, '\$.sqlite'), '-'), json_extract(r.value, '\$.postgres')
+	coalesce(json_extract(r.value, '\$.sqlite'), '-'), coalesce(json_extract(r.value, '\$.postgres'), '-')
 	FROM json_each(json_extract(readfile('$BENCH_RESULTS'), '\$.backends.rows')) r"

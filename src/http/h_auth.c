@@ -5,7 +5,6 @@
 #include "route.h"
 #include "respond.h"
 
-#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +13,7 @@
 
 #include "core/policy.h"
 
-/* Per worker thread: lookups that every request repeats (who the token is, the
+/* Per database context (pool.c): lookups that every request repeats (who the token is, the
  * organization, the user's role there), kept while the database is unchanged:
  * any change by another connection (PRAGMA data_version) or a write by this
  * thread empties it, and an entry lives at most CACHE_SECONDS - a session's never
@@ -46,25 +45,28 @@ struct thread_cache {
 	unsigned next_auth, next_org;
 };
 
-static pthread_key_t cache_key;
-static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+/* The cache of the database context the request holds (pool.c lends both
+ * together): what one context's caches hold is read through that context. */
+static _Thread_local struct thread_cache *current;
 
-static void cache_key_init(void)
+void *fs_http_auth_cache_new(void)
 {
-	pthread_key_create(&cache_key, free);
+	struct thread_cache *tc = calloc(1, sizeof(*tc));
+	if (tc)
+		tc->version = -1;
+	return tc;
+}
+
+void fs_http_auth_cache_use(void *cache)
+{
+	current = cache;
 }
 
 static struct thread_cache *thread_cache(struct fs_ctx *ctx)
 {
-	pthread_once(&cache_once, cache_key_init);
-	struct thread_cache *tc = pthread_getspecific(cache_key);
-	if (!tc) {
-		tc = calloc(1, sizeof(*tc));
-		if (!tc)
-			return NULL;
-		tc->version = -1;
-		pthread_setspecific(cache_key, tc);
-	}
+	struct thread_cache *tc = current;
+	if (!tc)
+		return NULL; /* no cache: every lookup asks the core */
 	int64_t v = fs_data_version(ctx);
 	if (v != tc->version) {
 		memset(tc, 0, sizeof(*tc));
@@ -75,8 +77,7 @@ static struct thread_cache *thread_cache(struct fs_ctx *ctx)
 
 void fs_http_cache_clear(void)
 {
-	pthread_once(&cache_once, cache_key_init);
-	struct thread_cache *tc = pthread_getspecific(cache_key);
+	struct thread_cache *tc = current;
 	if (tc) {
 		memset(tc, 0, sizeof(*tc));
 		tc->version = -1;

@@ -19,6 +19,13 @@ const char *const fs_http_security_headers[][2] = {
 };
 
 static _Thread_local int responded;
+static _Thread_local struct MHD_Response **deferred;
+static _Thread_local unsigned *deferred_status;
+
+void fs_http_defer(struct MHD_Response **r, unsigned *status)
+{
+	deferred = r, deferred_status = status;
+}
 
 void fs_http_begin(void)
 {
@@ -39,6 +46,15 @@ void fs_http_add_security_headers(struct MHD_Response *r)
 
 static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r)
 {
+	if (deferred) { /* the first answer wins, as MHD_queue_response's second refusal */
+		if (*deferred) {
+			MHD_destroy_response(r);
+			return MHD_NO;
+		}
+		*deferred = r, *deferred_status = status;
+		responded = 1;
+		return MHD_YES;
+	}
 	enum MHD_Result ret = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	if (ret == MHD_YES)
@@ -95,7 +111,12 @@ enum MHD_Result fs_http_send(struct MHD_Connection *c, unsigned status, const ch
 		MHD_destroy_response(r);
 		return fs_http_send_500(c);
 	}
-	fs_http_add_security_headers(r);
+	/* none of them is set yet: added without looking for one first */
+	for (size_t i = 0; fs_http_security_headers[i][0]; i++)
+		if (MHD_add_response_header(r, fs_http_security_headers[i][0], fs_http_security_headers[i][1]) != MHD_YES) {
+			MHD_destroy_response(r);
+			return fs_http_send_500(c);
+		}
 	fs_https_headers(c, r, cookie); /* Set-Cookie (Secure over HTTPS) and HSTS over HTTPS */
 	return queue(c, status, r);
 }

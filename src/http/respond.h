@@ -40,5 +40,9 @@ int fs_http_check_query(struct MHD_Connection *c, const char *method, char *cons
  * fs_http_begin() before a handler runs; fs_http_responded() after. */
 void fs_http_begin(void);
 int fs_http_responded(void);
+/* On a handler-pool thread (slow.c) the connection is suspended: a response is
+ * kept in *r and *status instead of queued, and queued by the connection's own
+ * thread once resumed. NULL: queue as usual. */
+void fs_http_defer(struct MHD_Response **r, unsigned *status);
 
 #endif

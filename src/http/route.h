@@ -51,6 +51,8 @@ extern const char fs_cap_collection[];
 enum fs_route_flags {
 	FS_ROUTE_PUBLIC = 1 << 0, /* no login (login, health, the API document) */
 	FS_ROUTE_NODB = 1 << 1,   /* answers without the database */
+	FS_ROUTE_FAST = 1 << 2,   /* a short read: answered on the connection's I/O thread;
+				     every other route by the handler pool (slow.c), so it stalls no other connection */
 };
 
 struct fs_route {
@@ -68,6 +70,9 @@ extern const struct fs_route fs_routes[];
  * ctx is NULL when the database cannot be opened. */
 enum MHD_Result fs_route_dispatch(struct fs_ctx *ctx, struct MHD_Connection *c, const char *method, char **seg, size_t n,
 				  const char *body, size_t body_len);
+
+/* 1 when the request's route is FS_ROUTE_FAST (seg as for fs_route_dispatch). */
+int fs_route_fast(const char *method, char **seg, size_t n);
 
 /* Shared by the handlers. */
 const char *fs_hreq_arg(const struct fs_hreq *q, const char *name);
@@ -94,8 +99,12 @@ int fs_http_authenticate(struct fs_ctx *ctx, struct MHD_Connection *c, struct fs
 int fs_http_csrf_ok(struct MHD_Connection *c, const struct fs_hreq *q);
 /* Select the organization of the URL and the user's role in it ("" = none); 0 or -1. */
 int fs_http_org_role(struct fs_ctx *ctx, const char *org, int64_t user, char role[16]);
-/* After a write: the per-thread lookups are stale. */
+/* After a write: the lookups cached beside the request's context are stale. */
 void fs_http_cache_clear(void);
+/* That cache: a new one (free() frees it), and the one this thread's request
+ * uses until the next call (NULL: none; pool.c sets it with the context). */
+void *fs_http_auth_cache_new(void);
+void fs_http_auth_cache_use(void *cache);
 
 /* ---- the handlers, one file per domain ---- */
 fs_route_fn fs_h_login, fs_h_logout, fs_h_me;                                   /* h_auth.c */

@@ -8,6 +8,7 @@
 #include "respond.h"
 #include "errjson.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,7 +18,7 @@
  * one comes first (people/import before :collection/:id). */
 const struct fs_route fs_routes[] = {
 	/* no login */
-	{"GET", "/health", NULL, NULL, FS_ROUTE_PUBLIC | FS_ROUTE_NODB},
+	{"GET", "/health", NULL, NULL, FS_ROUTE_PUBLIC | FS_ROUTE_NODB | FS_ROUTE_FAST},
 	{"GET", "/openapi.yaml", NULL, NULL, FS_ROUTE_PUBLIC | FS_ROUTE_NODB},
 	{"POST", "/login", fs_h_login, NULL, FS_ROUTE_PUBLIC},
 	{"GET", "/orgs/:org/checkpoint", fs_h_checkpoint_latest, NULL, FS_ROUTE_PUBLIC}, /* h_log.c */
@@ -25,15 +26,15 @@ const struct fs_route fs_routes[] = {
 	{"GET", "/orgs/:org/log/consistency", fs_h_log_consistency, NULL, FS_ROUTE_PUBLIC},
 	/* a login, outside any organization */
 	{"POST", "/logout", fs_h_logout, NULL, 0},
-	{"GET", "/me", fs_h_me, NULL, 0},
-	{"GET", "/orgs", fs_h_me, NULL, 0},
+	{"GET", "/me", fs_h_me, NULL, FS_ROUTE_FAST},
+	{"GET", "/orgs", fs_h_me, NULL, FS_ROUTE_FAST},
 	{"POST", "/entitle", fs_h_entitle, NULL, 0},
-	{"GET", "/entities/:collection", fs_h_fields, NULL, 0},
+	{"GET", "/entities/:collection", fs_h_fields, NULL, FS_ROUTE_FAST},
 	/* an organization: the user's role there decides */
-	{"GET", "/orgs/:org", fs_h_org, NULL, 0},
+	{"GET", "/orgs/:org", fs_h_org, NULL, FS_ROUTE_FAST},
 	{"POST", "/orgs/:org/people/import", fs_h_import, "register.write", 0},
 	{"GET", "/orgs/:org/people/export", fs_h_export_people, "register.read", 0},
-	{"GET", "/orgs/:org/people/pick", fs_h_people_pick, "register.read", 0},
+	{"GET", "/orgs/:org/people/pick", fs_h_people_pick, "register.read", FS_ROUTE_FAST},
 	{"GET", "/orgs/:org/watch", fs_h_watch, "register.read", 0},
 	{"GET", "/orgs/:org/watch/people", fs_h_watch_people, "register.read", 0},
 	{"POST", "/orgs/:org/claims/compute", fs_h_claims_compute, "register.write", 0},
@@ -73,9 +74,9 @@ const struct fs_route fs_routes[] = {
 	{"POST", "/orgs/:org/users/:id/tokens", fs_h_token_create, "tokens.own", 0},
 	{"DELETE", "/orgs/:org/users/:id/tokens/:token", fs_h_token_revoke, "tokens.own", 0},
 	/* every collection of an organization's records */
-	{"GET", "/orgs/:org/:collection", fs_h_list, FS_CAP_COLLECTION, 0},
+	{"GET", "/orgs/:org/:collection", fs_h_list, FS_CAP_COLLECTION, FS_ROUTE_FAST},
 	{"POST", "/orgs/:org/:collection", fs_h_create, FS_CAP_COLLECTION, 0},
-	{"GET", "/orgs/:org/:collection/:id", fs_h_get, FS_CAP_COLLECTION, 0},
+	{"GET", "/orgs/:org/:collection/:id", fs_h_get, FS_CAP_COLLECTION, FS_ROUTE_FAST},
 	{"PATCH", "/orgs/:org/:collection/:id", fs_h_update, FS_CAP_COLLECTION, 0},
 	{"DELETE", "/orgs/:org/:collection/:id", fs_h_remove, FS_CAP_COLLECTION, 0},
 	{NULL, NULL, NULL, NULL, 0},
@@ -96,10 +97,12 @@ static int match(const char *pattern, char *const *seg, size_t n, struct fs_hreq
 	q->entity = NULL;
 	for (const char *p = pattern; *p == '/'; i++) {
 		const char *s = ++p;
-		size_t len = strcspn(s, "/");
-		p = s + len;
 		if (i == n)
 			return 0;
+		size_t len = 0;
+		while (s[len] && s[len] != '/')
+			len++;
+		p = s + len;
 		if (*s == ':') {
 			if (len == 11 && !strncmp(s, ":collection", len)) {
 				if (!fs_http_collection(seg[i]))
@@ -107,8 +110,13 @@ static int match(const char *pattern, char *const *seg, size_t n, struct fs_hreq
 				q->entity = fs_entity_find(seg[i]);
 			}
 			q->param[q->nparam++] = seg[i];
-		} else if (strlen(seg[i]) != len || strncmp(s, seg[i], len)) {
-			return 0;
+		} else { /* a literal segment, compared in one pass */
+			const char *g = seg[i];
+			size_t k = 0;
+			while (k < len && g[k] == s[k])
+				k++;
+			if (k < len || g[k])
+				return 0;
 		}
 	}
 	return i == n;
@@ -133,6 +141,18 @@ static enum MHD_Result no_db_route(const struct fs_route *r, struct MHD_Connecti
 	return fs_http_send(c, 200, "application/yaml; charset=utf-8", copy, fs_embedded_docs[0].len, NULL);
 }
 
+/* Each row's number of segments, counted once: a row of another length is
+ * skipped without comparing a byte. */
+static unsigned char route_segs[sizeof(fs_routes) / sizeof(fs_routes[0])];
+static pthread_once_t route_segs_once = PTHREAD_ONCE_INIT;
+
+static void count_route_segs(void)
+{
+	for (size_t i = 0; fs_routes[i].method; i++)
+		for (const char *p = fs_routes[i].pattern; *p; p++)
+			route_segs[i] += *p == '/';
+}
+
 /* The route of the request: the row whose pattern and method match, else (in
  * *allow) the methods of the rows whose pattern does; NULL when none. */
 static const struct fs_route *find(const char *method, char *const *seg, size_t n, struct fs_hreq *q, char *allow,
@@ -141,8 +161,9 @@ static const struct fs_route *find(const char *method, char *const *seg, size_t 
 	size_t used = 0;
 	*any = NULL;
 	allow[0] = '\0';
+	pthread_once(&route_segs_once, count_route_segs);
 	for (const struct fs_route *r = fs_routes; r->method; r++) {
-		if (!match(r->pattern, seg, n, q))
+		if (route_segs[r - fs_routes] != n || !match(r->pattern, seg, n, q))
 			continue;
 		if (!strcmp(r->method, method))
 			return r;
@@ -153,6 +174,14 @@ static const struct fs_route *find(const char *method, char *const *seg, size_t 
 			used += (size_t)w;
 	}
 	return NULL;
+}
+
+int fs_route_fast(const char *method, char **seg, size_t n)
+{
+	struct fs_hreq q = {.n = n};
+	char allow[64];
+	const struct fs_route *any, *r = n >= 2 ? find(method, seg + 2, n - 2, &q, allow, sizeof(allow), &any) : NULL;
+	return r && (r->flags & FS_ROUTE_FAST);
 }
 
 enum MHD_Result fs_route_dispatch(struct fs_ctx *ctx, struct MHD_Connection *c, const char *method, char **seg, size_t n,

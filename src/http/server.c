@@ -1,5 +1,5 @@
-/* server.c - the HTTP server: the daemon (libmicrohttpd), per-thread database
- * contexts, request bodies and their limits, the web's static files, one log
+/* server.c - the HTTP server: the daemon (libmicrohttpd, a thread per
+ * connection), database contexts lent per request (pool.c), request bodies and their limits, the web's static files, one log
  * line per request (status and time; never paths, bodies, queries or personal
  * data). What each API route does, and who may, is the route table's
  * (routes.c) and its handlers' (h_*.c). */
@@ -12,6 +12,8 @@
 #include "route.h"
 #include "transport.h"
 #include "ops.h"
+#include "pool.h"
+#include "slow.h"
 #include "schedule.h"
 
 #include <arpa/inet.h>
@@ -35,10 +37,8 @@
 
 struct server {
 	const struct fs_http_opts *o;
-	pthread_key_t ctx_key;
-	pthread_mutex_t lock;
-	struct fs_ctx *ctxs[64];
-	size_t nctx;
+	struct fs_pool *pool;
+	struct fs_slow *slow;
 };
 
 struct request {
@@ -46,23 +46,23 @@ struct request {
 	int too_large;
 	struct timespec start;
 	char route[FS_ROUTE_LABEL]; /* for /metrics */
+	struct fs_pool_slot *slot;  /* the context lent to the request's final call */
+	/* answered on the handler pool (slow.c): the request, and its answer kept for
+	 * the connection's thread to queue once resumed */
+	const char *url, *method;
+	int deferred;
+	struct MHD_Response *resp;
+	unsigned resp_status;
 };
 
-/* ---- per-thread database contexts ---- */
+/* ---- the request's database context ---- */
 
-static struct fs_ctx *thread_ctx(struct server *s, struct fs_error *err)
+/* Taken at first need, given back when the handler's final call returns. */
+static struct fs_ctx *req_ctx(struct server *s, struct request *rq, struct fs_error *err)
 {
-	struct fs_ctx *ctx = pthread_getspecific(s->ctx_key);
-	if (ctx)
-		return ctx;
-	if (fs_open(s->o->db_path, s->o->key_path, s->o->read_only ? FS_READONLY : 0, &ctx, err))
-		return NULL;
-	pthread_mutex_lock(&s->lock);
-	if (s->nctx < sizeof(s->ctxs) / sizeof(s->ctxs[0]))
-		s->ctxs[s->nctx++] = ctx;
-	pthread_mutex_unlock(&s->lock);
-	pthread_setspecific(s->ctx_key, ctx);
-	return ctx;
+	if (!rq->slot)
+		rq->slot = fs_pool_take(s->pool, err);
+	return rq->slot ? rq->slot->ctx : NULL;
 }
 
 /* ---- request helpers ---- */
@@ -103,7 +103,7 @@ static enum MHD_Result route(struct server *s, struct MHD_Connection *c, struct 
 	enum fs_ops_path op = fs_ops_path(url); /* /health, /ready, /metrics */
 	if (op) {
 		struct fs_error e = {0};
-		return fs_ops_handle(s->o, c, op, method, op == FS_OPS_HEALTH ? NULL : thread_ctx(s, &e));
+		return fs_ops_handle(s->o, c, op, method, op == FS_OPS_HEALTH ? NULL : req_ctx(s, rq, &e));
 	}
 	struct route r;
 	if (split_path(url, &r) || r.n < 3 || strcmp(r.seg[0], "api") || strcmp(r.seg[1], "v1")) {
@@ -119,7 +119,7 @@ static enum MHD_Result route(struct server *s, struct MHD_Connection *c, struct 
 					  "standby): it answers reads only; write through the primary's server", NULL);
 	/* the route table (routes.c) does the rest */
 	struct fs_error err = {0};
-	return fs_route_dispatch(thread_ctx(s, &err), c, method, r.seg, r.n, rq->body.data, rq->body.len);
+	return fs_route_dispatch(req_ctx(s, rq, &err), c, method, r.seg, r.n, rq->body.data, rq->body.len);
 }
 
 static int is_upload(const char *url, const char *method)
@@ -128,6 +128,43 @@ static int is_upload(const char *url, const char *method)
 	return (n > 14 && !strcmp(url + n - 14, "/people/import")) ||
 	       (!strcmp(method, "POST") && n > 9 && !strcmp(url + n - 9, "/evidence")) ||
 	       (!strcmp(method, "POST") && n > 8 && !strcmp(url + n - 8, "/payroll"));
+}
+
+/* A short read answered on the connection's own thread: a static file, /health
+ * and the like, or a route marked FS_ROUTE_FAST with a page of at most 100. */
+static int is_fast(const char *url, const char *method, struct MHD_Connection *c)
+{
+	if (strncmp(url, "/api/", 5) || fs_ops_path(url))
+		return !is_write(method);
+	const char *limit = arg(c, "limit");
+	struct route r;
+	return !split_path(url, &r) && fs_route_fast(method, r.seg, r.n) && !arg(c, "reveal") &&
+	       (!limit || (strlen(limit) <= 3 && strtol(limit, NULL, 10) <= 100));
+}
+
+/* The request's answer, queued (or kept, on the handler pool). */
+static enum MHD_Result answer(struct server *s, struct MHD_Connection *c, struct request *rq, const char *url,
+			      const char *method)
+{
+	/* plain reads share one snapshot (and one lock) for the whole request */
+	struct fs_error err;
+	/* (not an evidence download: it records an 'exported' custody event) */
+	size_t ul = strlen(url);
+	int download = ul > 5 && !strcmp(url + ul - 5, "/file");
+	struct fs_ctx *ctx = !strcmp(method, "GET") && !arg(c, "reveal") && !download && !strncmp(url, "/api/", 5) ? req_ctx(s, rq, &err) : NULL;
+	if (ctx && fs_read_begin(ctx, &err))
+		ctx = NULL;
+	fs_http_begin();
+	enum MHD_Result res = route(s, c, rq, url, method);
+	if (!fs_http_responded()) /* every path answers: a response that could not be built becomes a plain 500 */
+		res = fs_http_send_500(c);
+	if (ctx)
+		fs_read_end(ctx);
+	if (is_write(method) || arg(c, "reveal"))
+		fs_http_cache_clear();
+	fs_pool_give(s->pool, rq->slot); /* (the response holds its own copy of the body) */
+	rq->slot = NULL;
+	return res;
 }
 
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -160,34 +197,45 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (rq->deferred) { /* resumed: the handler pool's answer */
+		rq->deferred = 0;
+		struct MHD_Response *r = rq->resp;
+		rq->resp = NULL;
+		if (!r)
+			return MHD_NO;
+		enum MHD_Result ret = MHD_queue_response(c, rq->resp_status, r);
+		MHD_destroy_response(r);
+		return ret;
+	}
 	if (fs_transport_claim(c))
 		return MHD_NO; /* answered with a 408 by the watchdog */
-	/* plain reads share one snapshot (and one lock) for the whole request */
-	struct fs_error err;
-	/* (not an evidence download: it records an 'exported' custody event) */
-	size_t ul = strlen(url);
-	int download = ul > 5 && !strcmp(url + ul - 5, "/file");
-	struct fs_ctx *ctx = !strcmp(method, "GET") && !arg(c, "reveal") && !download && !strncmp(url, "/api/", 5) ? thread_ctx(s, &err) : NULL;
-	if (ctx && fs_read_begin(ctx, &err))
-		ctx = NULL;
-	fs_http_begin();
-	enum MHD_Result res = route(s, c, rq, url, method);
-	if (!fs_http_responded()) /* every path answers: a response that could not be built becomes a plain 500 */
-		res = fs_http_send_500(c);
-	if (ctx)
-		fs_read_end(ctx);
-	if (is_write(method) || arg(c, "reveal"))
-		fs_http_cache_clear();
-	return res;
+	if (!is_fast(url, method, c)) {
+		rq->url = url, rq->method = method, rq->deferred = 1;
+		if (!fs_slow_submit(s->slow, c, rq))
+			return MHD_YES; /* suspended until the pool has answered */
+		rq->deferred = 0; /* the pool is draining (the server stops): answered here */
+	}
+	return answer(s, c, rq, url, method);
+}
+
+static void answer_slow(struct MHD_Connection *c, void *job, void *ud)
+{
+	struct request *rq = job;
+	fs_http_defer(&rq->resp, &rq->resp_status);
+	(void)answer(ud, c, rq, rq->url, rq->method); /* no answer kept: the connection is closed */
+	fs_http_defer(NULL, NULL);
 }
 
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
-	(void)cls;
+	struct server *s = cls;
 	struct request *rq = *con_cls;
 	fs_transport_request_done(c);
 	if (!rq)
 		return;
+	fs_pool_give(s->pool, rq->slot); /* (given back already, unless the handler never returned to it) */
+	if (rq->resp) /* answered by the pool, never sent */
+		MHD_destroy_response(rq->resp);
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_HTTP_STATUS);
 	struct timespec end;
 	clock_gettime(CLOCK_MONOTONIC, &end);
@@ -227,10 +275,12 @@ static void connection_notify(void *cls, struct MHD_Connection *c, void **socket
 int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 {
 	struct fs_http_opts o = *opts;
-	if (!o.threads) { /* one worker per core: the lowest tail latency here */
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	if (!o.threads) /* I/O threads: one per core, the lowest tail latency here */
 		o.threads = cpus > 0 && cpus <= 64 ? (unsigned)cpus : 4;
-	}
+	/* the handler pool: two per core, at least four (a slow request waiting on the
+	 * database's write lock holds one of them, no core) */
+	unsigned slow_threads = cpus > 2 && cpus <= 32 ? 2 * (unsigned)cpus : cpus > 32 ? 64 : 4;
 	if (!o.max_body)
 		o.max_body = 1u << 20;
 	if (!o.max_upload)
@@ -275,9 +325,18 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 	}
 	struct MHD_OptionItem listen_opts[] = {{tls ? MHD_OPTION_SOCK_ADDR : MHD_OPTION_END, 0, &addr},
 					       {MHD_OPTION_END, 0, NULL}};
-	struct server s = {.o = &o};
-	pthread_key_create(&s.ctx_key, NULL);
-	pthread_mutex_init(&s.lock, NULL);
+	/* a context for each thread that may answer at once: no one waits for one */
+	struct server s = {.o = &o, .pool = fs_pool_new(o.db_path, o.key_path, o.read_only ? FS_READONLY : 0,
+							 o.threads + slow_threads)};
+	if (s.pool)
+		s.slow = fs_slow_new(slow_threads, answer_slow, &s);
+	if (!s.slow) {
+		fs_pool_free(s.pool);
+		fs_front_free(front);
+		fs_transport_free(tr);
+		fs_ops_stop();
+		return fs_fail(err, FS_ENOMEM, NULL, "out of memory");
+	}
 	sigset_t sigs;
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
@@ -287,7 +346,10 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 	/* a client gone mid-answer is an error of that write (EPIPE), never the end of the server */
 	signal(SIGPIPE, SIG_IGN);
 	struct MHD_Daemon *d = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | fs_ops_flags() |
+		/* I/O threads (epoll) answer short reads themselves and hand every other
+		 * request to the handler pool, suspended meanwhile (slow.c): a long request
+		 * no longer stalls the other connections of its thread */
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME | fs_ops_flags() |
 			(tls ? 0 : MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC), tls ? (uint16_t)port : 0, NULL,
 		NULL, handler, &s, MHD_OPTION_THREAD_POOL_SIZE, o.threads,
 		MHD_OPTION_CONNECTION_LIMIT, o.max_connections, MHD_OPTION_CONNECTION_TIMEOUT, o.timeout_s,
@@ -297,6 +359,8 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 	if (!d || (front && fs_front_start(front, d))) {
 		if (d)
 			MHD_stop_daemon(d);
+		fs_slow_free(s.slow);
+		fs_pool_free(s.pool);
 		fs_front_free(front);
 		fs_transport_free(tr);
 		fs_ops_stop();
@@ -318,12 +382,11 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 	fprintf(stderr, "http: %s received, finishing requests in flight\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	fs_sched_stop(sched);
 	fs_front_free(front); /* no new connections */
+	fs_slow_drain(s.slow); /* every suspended connection answered and resumed */
 	MHD_stop_daemon(d);   /* waits for the worker threads */
+	fs_slow_free(s.slow);
 	fs_transport_free(tr);
-	for (size_t i = 0; i < s.nctx; i++)
-		fs_close(s.ctxs[i]);
-	pthread_key_delete(s.ctx_key);
-	pthread_mutex_destroy(&s.lock);
+	fs_pool_free(s.pool);
 	fs_ops_stop();
 	pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
 	return 0;
