@@ -10,12 +10,12 @@
 forge() { python3 "$(dirname "$0")/log_forge.py" "$@"; }
 if on_pg; then
 	q() { db_sql "$DB" "SET session_replication_role = replica; $1"; }
-	z32="decode(repeat('00', 32), 'hex')" hexagg="upper(encode(string_agg(hash, '' ORDER BY seq), 'hex'))"
+	z32="decode(repeat('00', 32), 'hex')" isnot="IS DISTINCT FROM" hexagg="upper(encode(string_agg(hash, '' ORDER BY seq), 'hex'))"
 	keep() { createdb -T "$FS_PG_DB" "${FS_PG_DB}_keep"; }
 	restore() { dropdb --force "$FS_PG_DB" && createdb -T "${FS_PG_DB}_keep" "$FS_PG_DB"; }
 else
 	q() { sqlite3 "$DB" "$1"; }
-	z32="zeroblob(32)" hexagg="hex(group_concat(hash, ''))"
+	z32="zeroblob(32)" isnot="IS NOT" hexagg="hex(group_concat(hash, ''))"
 	keep() { cp "$DB" "$T/keep.db"; }
 	restore() { cp "$T/keep.db" "$DB"; }
 fi
@@ -23,9 +23,9 @@ expect "demo data" 0 fs demo
 expect "verify holds" 0 fs verify
 same "a new journal has no old chain" "$(q "SELECT count(*) FROM meta WHERE key = 'journal_chains'")" 0
 # every entry follows the newest entry before it of its own log; each log's first follows nothing
-same "every entry follows the one before it in its log" "$(q "SELECT count(*) FROM journal j WHERE j.prev_hash IS NOT
+same "every entry follows the one before it in its log" "$(q "SELECT count(*) FROM journal j WHERE j.prev_hash $isnot
 	coalesce((SELECT k.hash FROM journal k WHERE k.org_id = j.org_id AND k.seq < j.seq ORDER BY k.seq DESC LIMIT 1), $z32)")" 0
-same "the logs interleave (so the test means something)" "$(q "SELECT count(*) > 0 FROM journal j WHERE j.prev_hash IS NOT
+same "the logs interleave (so the test means something)" "$(q "SELECT CASE WHEN count(*) > 0 THEN 1 ELSE 0 END FROM journal j WHERE j.prev_hash $isnot
 	coalesce((SELECT k.hash FROM journal k WHERE k.seq < j.seq ORDER BY k.seq DESC LIMIT 1), $z32)")" 1
 same "three logs begin: the system's and two organizations'" "$(q "SELECT count(*) FROM journal WHERE prev_hash = $z32")" 3
 expect "checkpoint of the miners" 0 fs --org miners checkpoint
@@ -77,9 +77,15 @@ hasnot "the miners' log holds" "$T/err" "log of organization 1"
 restore
 # a system entry (an account) re-pointed at an organization's chain
 seq=$(q "SELECT seq FROM journal WHERE org_id = 0 ORDER BY seq DESC LIMIT 1")
-q "UPDATE journal SET org_id = NULL WHERE seq = $seq"
-expect "an entry of no log" 65 fs verify
-has "named" "$T/err" "entry $seq names no log"
+if on_pg; then
+	# PostgreSQL's journal holds no such entry: its org_id is NOT NULL
+	expect "an entry of no log: refused by the schema" 1 db_sql "$DB" "UPDATE journal SET org_id = NULL WHERE seq = $seq"
+	has "(not null)" "$T/err" "violates not-null constraint"
+else
+	q "UPDATE journal SET org_id = NULL WHERE seq = $seq"
+	expect "an entry of no log" 65 fs verify
+	has "named" "$T/err" "entry $seq names no log"
+fi
 restore
 
 # one organization's log handed over alone: its entries only, checked without any other's
@@ -90,7 +96,7 @@ import json, sqlite3, subprocess, sys
 db, out = sys.argv[1], sys.argv[2]
 def psql(sql):
     return json.loads(subprocess.run(["psql", "-q", "-X", "-A", "-t", "-d", db, "-c", sql], check=True,
-                                     capture_output=True, text=True).stdout or "null") or []
+                                     capture_output=True, text=True).stdout.strip() or "null") or []
 c = sqlite3.connect(out)
 for table, where in (("journal", "org_id = 2"), ("meta", "key = 'journal_chains'")):
     cols = psql("SELECT json_agg(json_build_array(column_name, data_type) ORDER BY ordinal_position) FROM "
