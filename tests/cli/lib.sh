@@ -107,6 +107,24 @@ db_sql() {
 	*) sqlite3 "$1" "$2" ;;
 	esac
 }
+# tree_head DB ORG: the RFC 9162 tree head of ORG's log, computed apart from the
+# journal's entry hashes by tests/cli/log_forge.py (from PostgreSQL: the hashes read
+# with psql into a scratch SQLite file of the journal's seq, org_id and hash)
+tree_head() {
+	local db=$1
+	case $1 in
+	postgres:///*)
+		db=$T/tree_head.db
+		rm -f "$db"
+		db_sql "$1" "SELECT seq || ' ' || encode(hash, 'hex') FROM journal WHERE coalesce(org_id, 0) = $2 ORDER BY seq" |
+			python3 -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("CREATE TABLE journal (seq INTEGER, org_id INTEGER, hash BLOB)")
+c.executemany("INSERT INTO journal VALUES (?, ?, ?)", [(int(l.split()[0]), int(sys.argv[2]), bytes.fromhex(l.split()[1])) for l in sys.stdin])
+c.commit()' "$db" "$2" || return 1 ;;
+	esac
+	python3 "$(dirname "$0")/log_forge.py" root "$db" "$2"
+}
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
 # expect NAME EXIT_CODE COMMAND... : run, keep stdout in $T/out and stderr in $T/err

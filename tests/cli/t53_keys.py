@@ -4,7 +4,7 @@ itself (ctypes), not with fairshare: every person's own key (person_keys, sealed
 by the data key with "person_keys:ID") and each person's sealed fields (sealed
 by that key with "people:ID:sealed").
 
-    t53_keys.py DB KEYFILE
+    t53_keys.py DB KEYFILE   (DB: a SQLite file, or postgres:///NAME read with psql)
 
 Prints "people N keys K distinct D opened S" (K: people with a key, D: distinct
 keys among every key row), or the first failure and exits 1:
@@ -13,6 +13,7 @@ not open with their key and their row's place."""
 import ctypes
 import ctypes.util
 import sqlite3
+import subprocess
 import sys
 
 lib = ctypes.CDLL(ctypes.util.find_library("sodium") or "libsodium.so.23")
@@ -40,6 +41,21 @@ def unseal(key, version, ad, blob):
     return out.raw[:mlen.value] if rc == 0 else None
 
 
+def rows(db, sql):
+    """(id, blob) rows of SQL: sqlite3 on a file, psql on postgres:///NAME (the blob as hex)"""
+    if not db.startswith("postgres:///"):
+        return sqlite3.connect(db).execute(sql).fetchall()
+    sql = sql.replace("SELECT id, sealed", "SELECT id, encode(sealed, 'hex')")
+    sql = sql.replace("SELECT person_id, wrapped", "SELECT person_id, encode(wrapped, 'hex')")
+    out = subprocess.run(["psql", "-q", "-X", "-A", "-t", "-F", ",", "-v", "ON_ERROR_STOP=1", "-d", db[len("postgres:///"):],
+                          "-c", sql], check=True, capture_output=True, text=True).stdout
+    res = []
+    for line in out.splitlines():
+        n, _, h = line.partition(",")
+        res.append((int(n), bytes.fromhex(h) if h else None))
+    return res
+
+
 def main():
     db, keyfile = sys.argv[1], sys.argv[2]
     lines = open(keyfile).read().split("\n")
@@ -47,10 +63,9 @@ def main():
         sys.exit("a plain key file is needed")
     master = bytes.fromhex(lines[1].strip())
     seal = subkey(master, 1, b"fs-seal_")
-    con = sqlite3.connect(db)
-    people = dict(con.execute("SELECT id, sealed FROM people"))
+    people = dict(rows(db, "SELECT id, sealed FROM people"))
     keys = {}
-    for pid, wrapped in con.execute("SELECT person_id, wrapped FROM person_keys WHERE wrapped IS NOT NULL"):
+    for pid, wrapped in rows(db, "SELECT person_id, wrapped FROM person_keys WHERE wrapped IS NOT NULL"):
         k = unseal(seal, 1, b"person_keys:%d" % pid, wrapped)
         if k is None or len(k) != 32:
             print("the key of person %d does not open with the data key" % pid)

@@ -3,16 +3,25 @@
 # code before it (tests/cli/t54/*.claims.gz: the claims the old code stored for
 # the generated workers of t54/gen.awk, TR and KZ, all columns); idempotent;
 # every row still bound by the batch journal (verify ok, a changed computed claim
-# caught); all or nothing when killed in the middle.
+# caught); all or nothing when killed in the middle. On PostgreSQL the rows are
+# read and changed through psql.
 . "$(dirname "$0")/lib.sh"
-sqlite_only "compares and tampers with the claims table through sqlite3"
 D=$(dirname "$0")/t54
-dump() { sqlite3 -separator '|' "$1" "SELECT id, org_id, person_id, employment_id, kind, amount_minor, currency, basis,
-	rules_version, inputs, document_ref, status, limitation_date, note FROM claims ORDER BY id"; }
+# on PostgreSQL the same rows are read and changed through psql (db_sql)
+dump() {
+	local sql="SELECT id, org_id, person_id, employment_id, kind, amount_minor, currency, basis,
+	rules_version, inputs, document_ref, status, limitation_date, note FROM claims ORDER BY id"
+	case $1 in
+	postgres:///*) psql -q -X -A -t -F '|' -v ON_ERROR_STOP=1 -d "${1#postgres:///}" -c "$sql" ;;
+	*) sqlite3 -separator '|' "$1" "$sql" ;;
+	esac
+}
 for cc in TR KZ; do
-	db=$T/$cc.db
+	db_new $cc
+	db=$DB
+	[ $cc = TR ] && tr_db=$DB tr_key=$KEY
 	cur=TRY; [ $cc = KZ ] && cur=KZT
-	f() { "$FS_BIN" --db "$db" "$@"; }
+	f() { FAIRSHARE_KEY=$KEY "$FS_BIN" --db "$db" "$@"; }
 	awk -v n=600 -v cc=$cc -f "$D/gen.awk" >"$T/$cc.csv"
 	f init >/dev/null && f org add --slug oo --name O --country $cc --currency $cur >/dev/null &&
 		f employer add --name E >/dev/null && f workplace add --employer-id 1 --name W --kind mine >/dev/null
@@ -29,41 +38,43 @@ for cc in TR KZ; do
 	dump "$db" >"$T/$cc.again"
 	if cmp -s "$T/$cc.claims" "$T/$cc.again"; then ok "$cc: idempotent: the same rows"; else notok "$cc: idempotent: the same rows"; fi
 	same "$cc: one batch entry per chunk of claims, no entry per claim" \
-		"$(sqlite3 "$db" "SELECT count(*) FROM journal WHERE action = 'create' AND entity = 'claim'")" 0
+		"$(db_sql "$db" "SELECT count(*) FROM journal WHERE action = 'create' AND entity = 'claim'")" 0
 	same "$cc: every claim bound by a batch" \
-		"$(sqlite3 "$db" "SELECT sum(nrows) FROM journal_rows WHERE entity = 'claim'")" \
-		"$(sqlite3 "$db" "SELECT count(*) FROM claims")"
+		"$(db_sql "$db" "SELECT sum(nrows) FROM journal_rows WHERE entity = 'claim'")" \
+		"$(db_sql "$db" "SELECT count(*) FROM claims")"
 	expect "$cc: verify" 0 f verify
 done
 
 # a changed computed claim is caught
-db=$T/TR.db
-sqlite3 "$db" "UPDATE claims SET amount_minor = amount_minor + 1 WHERE id = 700"
-expect "one cent more on a computed claim: verify fails" 65 "$FS_BIN" --db "$db" verify
+db=$tr_db KEY=$tr_key
+f() { FAIRSHARE_KEY=$KEY "$FS_BIN" --db "$db" "$@"; }
+db_sql "$db" "UPDATE claims SET amount_minor = amount_minor + 1 WHERE id = 700"
+expect "one cent more on a computed claim: verify fails" 65 f verify
 has "the claim named" "$T/err" "claim 700 differs"
-sqlite3 "$db" "UPDATE claims SET amount_minor = amount_minor - 1 WHERE id = 700"
-sqlite3 "$db" "UPDATE claims SET inputs = replace(inputs, '\"age\":0', '\"age\":1') WHERE id = 5"
-expect "changed inputs (the explanation's parameters): verify fails" 65 "$FS_BIN" --db "$db" verify
+db_sql "$db" "UPDATE claims SET amount_minor = amount_minor - 1 WHERE id = 700"
+db_sql "$db" "UPDATE claims SET inputs = replace(inputs, '\"age\":0', '\"age\":1') WHERE id = 5"
+expect "changed inputs (the explanation's parameters): verify fails" 65 f verify
 has "that claim named" "$T/err" "claim 5 differs"
 
 # kill -9 in the middle of a compute: the database is whole (none or all claims)
-db=$T/kill.db
-f() { "$FS_BIN" --db "$db" "$@"; }
+db_new kill
+db=$DB
+f() { FAIRSHARE_KEY=$KEY "$FS_BIN" --db "$db" "$@"; }
 f init >/dev/null && f org add --slug oo --name O --country TR --currency TRY >/dev/null &&
 	f employer add --name E >/dev/null && f workplace add --employer-id 1 --name W --kind mine >/dev/null
 awk -v n=20000 -v cc=TR -f "$D/gen.awk" >"$T/kill.csv"
 expect "20000 workers imported" 0 f import people "$T/kill.csv"
-"$FS_BIN" --db "$db" claims compute --workplace 1 --as-of 2013-01-15 >/dev/null 2>&1 &
+FAIRSHARE_KEY=$KEY "$FS_BIN" --db "$db" claims compute --workplace 1 --as-of 2013-01-15 >/dev/null 2>&1 &
 pid=$!
 sleep 1
 kill -9 "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
-got=$(sqlite3 "$db" "SELECT count(*) FROM claims")
+got=$(db_sql "$db" "SELECT count(*) FROM claims")
 ok_whole=no
 [ "$got" = 0 ] && ok_whole=yes
 expect "after kill -9: verify" 0 f verify
 expect "compute after the kill" 0 f --json claims compute --workplace 1 --as-of 2013-01-15
-all=$(sqlite3 "$db" "SELECT count(*) FROM claims")
+all=$(db_sql "$db" "SELECT count(*) FROM claims")
 [ "$got" = "$all" ] && ok_whole=yes
 same "after kill -9: no claims or all of them ($got of $all)" "$ok_whole" yes
 expect "verify after the compute" 0 f verify
