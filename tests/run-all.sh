@@ -83,7 +83,7 @@ pg_proven="t01-basics t02-import t03-journal t04-claims t05-http t07-openapi t09
 	t27-keys t28-accounts t29-principal t30-handling
 	t06-browser t31-routes t40b-web-treasurer t41-watch-people t49-tokens-api t52-log-store t53-import-fast
 	t54-claims-fast t55-ledger-batch t56-verify-scan t59-http-cache t44-log-chains t48-web-picker t49b-web-tokens
-	t60-watch-fast t62-import-bulk"
+	t60-watch-fast t62-import-bulk t68-review"
 pg_suites=${FS_PG_SUITES:-proven}
 . "$here/tests/cli/pg.sh"
 pgdir=$(mktemp -d /tmp/fs-pg-XXXXXX)
