@@ -461,4 +461,9 @@ int fs_select_rows(struct fs_ctx *ctx, const struct fs_query *q, fs_row_cb cb, v
 /* The watch's limitation periods by kind other than money (limitation.c). */
 int fs_watch_limitation(struct fs_ctx *ctx, int64_t workplace, fs_date as_of, json_t **ret, struct fs_error *err);
 
+/* PostgreSQL: the rewrite of the tables a committed forget left old row versions
+ * in (forget_links.c), when one is still owed (a crash or a failure after the
+ * commit); 0 when none is. fs_open runs it on every writable open. */
+int fs_forget_purge_owed(struct fs_ctx *ctx, struct fs_error *err);
+
 #endif

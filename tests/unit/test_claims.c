@@ -192,7 +192,7 @@ static void test_old_database_migrated(void **state)
 	assert_int_equal(sqlite3_open(f->d.path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE payments; DROP TABLE promises; DROP TABLE claims; DROP TABLE roles; DROP TABLE sessions;"
 				      " DROP TABLE api_tokens; DROP TABLE login_attempts; DROP TABLE users; DROP TABLE balances;"
-				      " DROP TABLE transfers; DROP TABLE pledges; DROP TABLE accounts; DROP TABLE funds; DROP TABLE person_links;"
+				      " DROP TABLE transfers; DROP TABLE transfer_heads; DROP TABLE pledges; DROP TABLE accounts; DROP TABLE funds; DROP TABLE person_links;"
 				      " DROP TABLE citations; DROP TABLE hearings; DROP TABLE evidence_custody; DROP TABLE evidence; DROP TABLE assessments; DROP TABLE violations; DROP TABLE legal_cases; DROP TABLE reports; DROP TABLE detentions; DROP TABLE incidents;"
 				      " DROP TABLE demands; DROP TABLE action_stages; DROP TABLE actions;"
 				      " DROP TABLE log_nodes; DROP TABLE checkpoints; DROP TABLE journal_rows; DROP TABLE party_keys;"

@@ -270,6 +270,8 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 			goto fail;
 		if (!(flags & FS_READONLY)) /* interrupted uploads and snapshots of processes that are gone */
 			fs_tmp_sweep(ctx);
+		if (!(flags & (FS_READONLY | FS_ASIS)) && (rc = fs_forget_purge_owed(ctx, err)))
+			goto fail; /* a forgotten person's old row versions still in the files: not left for later */
 		if (!(flags & FS_ASIS)) /* the key's folder, not the database: read-only opens too */
 			fs_key_next_sweep(ctx);
 	}

@@ -14,6 +14,7 @@ struct head_ud {
 	unsigned char *head;
 	char *ts;
 	int found;
+	int64_t seq;
 };
 
 static int head_cb(void *p, const struct fs_value *v)
@@ -22,6 +23,7 @@ static int head_cb(void *p, const struct fs_value *v)
 	if (v[H_HASH].type != FS_VBLOB || v[H_HASH].n != FS_HASH_BYTES || v[H_TS].type != FS_VTEXT || v[H_TS].n >= 24)
 		return 1; /* not a head: the chain's own (verify names the row) */
 	u->found = 1;
+	u->seq = v[H_SEQ].i;
 	memcpy(u->head, v[H_HASH].p, FS_HASH_BYTES);
 	memcpy(u->ts, v[H_TS].p, v[H_TS].n);
 	u->ts[v[H_TS].n] = '\0';
@@ -30,14 +32,32 @@ static int head_cb(void *p, const struct fs_value *v)
 
 int fs_transfer_head(struct fs_ctx *ctx, int64_t org, unsigned char head[FS_HASH_BYTES], char ts[24], struct fs_error *err)
 {
-	struct head_ud u = {head, ts, 0};
+	struct head_ud u = {head, ts, 0, 0};
 	ts[0] = '\0';
 	struct fs_filter f = {"org_id", FS_EQ, fs_vint(org)};
 	struct fs_query q = {.table = &fs_transfer_heads_table, .filters = &f, .nfilters = 1, .limit = 1, .raw = 1};
 	int rc = fs_store_select(ctx->st, &q, head_cb, &u, err);
 	if (!rc && !u.found)
-		rc = fs_org_chain_head(ctx, &fs_transfers_table, FS_TRANSFER_CHAINS, org, head, err);
-	return rc;
+		return fs_org_chain_head(ctx, &fs_transfers_table, FS_TRANSFER_CHAINS, org, head, err);
+	/* the row kept names a transfer of this organization with that hash and ts
+	 * (one look-up by key): an altered head would fork the chain, or date every
+	 * new transfer as the insider chose, unseen until verify */
+	struct fs_row row;
+	if (!rc && (rc = fs_store_get_raw(ctx->st, &fs_transfers_table, u.seq, &row, NULL)) == FS_ENOTFOUND)
+		rc = 0, row.vals = NULL;
+	if (rc)
+		return rc;
+	int same = row.vals && row.vals[T_ORG].i == org && row.vals[T_HASH].type == FS_VBLOB && row.vals[T_HASH].n == FS_HASH_BYTES &&
+		   !memcmp(row.vals[T_HASH].p, head, FS_HASH_BYTES) && row.vals[T_TS].type == FS_VTEXT &&
+		   row.vals[T_TS].n == strlen(ts) && !memcmp(row.vals[T_TS].p, ts, row.vals[T_TS].n);
+	if (row.vals)
+		fs_row_free(&row);
+	if (!same)
+		return fs_fail(err, FS_EINTEGRITY, "transfer_heads",
+			       "the transfer chain head kept for organization %lld does not match transfer %lld (altered outside "
+			       "fairshare); nothing was recorded: run verify",
+			       (long long)org, (long long)u.seq);
+	return 0;
 }
 
 int fs_transfer_head_put(struct fs_ctx *ctx, int64_t org, int64_t seq, const char *ts, const unsigned char head[FS_HASH_BYTES],
@@ -64,7 +84,8 @@ static int check_cb(void *p, const struct fs_value *v)
 	if (!e)
 		u->problem(u->ud, "the transfer chain head kept for this organization names no transfer of it", v[H_ORG].i);
 	else if (v[H_SEQ].i != e->seq || v[H_HASH].type != FS_VBLOB || v[H_HASH].n != FS_HASH_BYTES ||
-		 memcmp(v[H_HASH].p, e->hash, FS_HASH_BYTES))
+		 memcmp(v[H_HASH].p, e->hash, FS_HASH_BYTES) || v[H_TS].type != FS_VTEXT || v[H_TS].n != strlen(e->ts) ||
+		 memcmp(v[H_TS].p, e->ts, v[H_TS].n))
 		u->problem(u->ud, "the transfer chain head kept for this organization is not its newest transfer (transfers cut or "
 				  "head altered)", v[H_ORG].i);
 	return 0;

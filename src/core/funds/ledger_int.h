@@ -17,11 +17,12 @@ int fs_transfer_head(struct fs_ctx *ctx, int64_t org, unsigned char head[FS_HASH
 int fs_transfer_head_put(struct fs_ctx *ctx, int64_t org, int64_t seq, const char *ts, const unsigned char head[FS_HASH_BYTES],
 			 struct fs_error *err);
 /* verify: each row of transfer_heads against the newest row walked of its
- * organization's chain (ledger_verify.c gives them: n of org, seq, hash);
+ * organization's chain (ledger_verify.c gives them: n of org, seq, hash, ts);
  * problems appended as "what" lines through cb. */
 struct fs_chain_end {
 	int64_t org, seq;
 	unsigned char hash[FS_HASH_BYTES];
+	char ts[24];
 };
 int fs_transfer_heads_check(struct fs_ctx *ctx, const struct fs_chain_end *ends, size_t n,
 			    void (*problem)(void *ud, const char *what, int64_t org), void *ud, struct fs_error *err);

@@ -190,7 +190,7 @@ static void check_anchor(struct ledger_verify *lv, int64_t org, int64_t seq, con
 }
 
 /* The newest row walked of org's chain is now seq. */
-static int note_end(struct ledger_verify *lv, int64_t org, int64_t seq, const struct fs_value *hash)
+static int note_end(struct ledger_verify *lv, int64_t org, int64_t seq, const struct fs_value *hash, const struct fs_value *ts)
 {
 	struct fs_chain_end *e = lv->lastend < lv->nends && lv->ends[lv->lastend].org == org ? &lv->ends[lv->lastend] : NULL;
 	for (size_t i = 0; !e && i < lv->nends; i++)
@@ -206,6 +206,11 @@ static int note_end(struct ledger_verify *lv, int64_t org, int64_t seq, const st
 	memset(e->hash, 0, FS_HASH_BYTES);
 	if (hash->type == FS_VBLOB && hash->n == FS_HASH_BYTES)
 		memcpy(e->hash, hash->p, FS_HASH_BYTES);
+	e->ts[0] = '\0';
+	if (ts->type == FS_VTEXT && ts->n < sizeof(e->ts)) {
+		memcpy(e->ts, ts->p, ts->n);
+		e->ts[ts->n] = '\0';
+	}
 	return 0;
 }
 
@@ -230,7 +235,7 @@ static int verify_transfer_cb(void *p, const struct fs_value *v)
 		return lv->rc = FS_ENOMEM, 1;
 	if (v[T_PREV].n != FS_HASH_BYTES || memcmp(want, v[T_PREV].p, FS_HASH_BYTES))
 		vproblem(lv, "does not follow the transfer before it (chain broken)", seq);
-	if (seq > lv->split && note_end(lv, v[T_ORG].i, seq, &v[T_HASH]))
+	if (seq > lv->split && note_end(lv, v[T_ORG].i, seq, &v[T_HASH], &v[T_TS]))
 		return lv->rc = FS_ENOMEM, 1;
 	if (v[T_AMOUNT].i <= 0 || v[T_DEBIT].i == v[T_CREDIT].i)
 		vproblem(lv, "is not a valid transfer (amount or accounts)", seq);

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define PURGE_OWED "forget_purge_owed" /* meta: the tables a forget's rewrite is owed to, space-separated */
+
 struct ids {
 	int64_t *v;
 	size_t n, cap;
@@ -160,22 +162,48 @@ int fs_person_forget(struct fs_ctx *ctx, int64_t person, const char *reason, str
 		free(text);
 		json_decref(note);
 	}
-	fs_pkeys_wipe(ctx);
-	rc = fs_tx_end(ctx, rc, err);
-	if (!rc)
-		rc = exec_sql(ctx, "PRAGMA wal_checkpoint(TRUNCATE)", err);
 	/* PostgreSQL keeps the rows' old versions (the wrapped key, the cleared text)
-	 * until a rewrite: done now, for each table whose rows were changed */
+	 * until a rewrite, done after the commit: the tables owed it are noted in the
+	 * same transaction, so that a crash (or a failed rewrite) before it is made
+	 * good by the next writable open (fs_forget_purge_owed) */
 	static const char *const cleared_in[] = {"person_keys", "detention", "case", "violation", "hearing"};
+	char owed[128] = "";
 	for (size_t k = 0; !rc && ctx->st->ops->purge && k < sizeof(cleared_in) / sizeof(cleared_in[0]); k++) {
 		const struct fs_entity *t = k ? fs_entity_lookup(cleared_in[k]) : NULL;
 		if (k && (!t || !cleared))
 			continue;
-		const char *name = t ? t->table.name : cleared_in[0];
-		struct fs_error perr = {0};
-		if ((rc = ctx->st->ops->purge(ctx->st, name, &perr)))
-			rc = fs_fail(err, rc, NULL, "person %lld is forgotten, but the old versions of the rows of %s are not "
-				     "rewritten away yet (%s); run VACUUM FULL %s", (long long)person, name, perr.message, name);
+		size_t l = strlen(owed);
+		snprintf(owed + l, sizeof(owed) - l, "%s%s", l ? " " : "", t ? t->table.name : cleared_in[0]);
 	}
+	if (!rc && owed[0])
+		rc = fs_store_meta_set(ctx->st, PURGE_OWED, owed, err);
+	fs_pkeys_wipe(ctx);
+	rc = fs_tx_end(ctx, rc, err);
+	if (!rc)
+		rc = exec_sql(ctx, "PRAGMA wal_checkpoint(TRUNCATE)", err);
+	if (!rc && owed[0] && (rc = fs_forget_purge_owed(ctx, err)))
+		rc = fs_fail(err, rc, NULL, "person %lld is forgotten, but the old versions of their rows are not rewritten "
+			     "away yet (%s); the next command that opens the database for writing does it", (long long)person,
+			     err->message);
+	return rc;
+}
+
+int fs_forget_purge_owed(struct fs_ctx *ctx, struct fs_error *err)
+{
+	if (!ctx->st->ops->purge)
+		return 0;
+	struct fs_buf v;
+	fs_buf_init(&v, 128);
+	int rc = fs_store_meta_get(ctx->st, PURGE_OWED, &v, NULL);
+	if (rc == FS_ENOTFOUND || (!rc && (!v.data || !v.data[0]))) {
+		fs_buf_done(&v);
+		return 0;
+	}
+	char *save = NULL;
+	for (char *name = rc ? NULL : strtok_r(v.data, " ", &save); name && !rc; name = strtok_r(NULL, " ", &save))
+		rc = ctx->st->ops->purge(ctx->st, name, err);
+	fs_buf_done(&v);
+	if (!rc) /* every table rewritten: nothing owed (the meta row's own old version holds only table names) */
+		rc = fs_store_meta_set(ctx->st, PURGE_OWED, "", err);
 	return rc;
 }
