@@ -134,11 +134,13 @@ static int is_upload(const char *url, const char *method)
  * and the like, or a route marked FS_ROUTE_FAST with a page of at most 100. */
 static int is_fast(const char *url, const char *method, struct MHD_Connection *c)
 {
-	if (strncmp(url, "/api/", 5) || fs_ops_path(url))
+	/* the API as route() finds it ("//api/v1/..." too: empty segments are skipped) */
+	struct route r;
+	int api = !split_path(url, &r) && r.n >= 3 && !strcmp(r.seg[0], "api") && !strcmp(r.seg[1], "v1");
+	if (!api || fs_ops_path(url))
 		return !is_write(method);
 	const char *limit = arg(c, "limit");
-	struct route r;
-	return !split_path(url, &r) && fs_route_fast(method, r.seg, r.n) && !arg(c, "reveal") &&
+	return fs_route_fast(method, r.seg, r.n) && !arg(c, "reveal") &&
 	       (!limit || (strlen(limit) <= 3 && strtol(limit, NULL, 10) <= 100));
 }
 
