@@ -135,6 +135,7 @@ int fs_person_forget(struct fs_ctx *ctx, int64_t person, const char *reason, str
 	if ((rc = exec_sql(ctx, "PRAGMA secure_delete = ON", err)) || (rc = fs_tx_begin(ctx, err)))
 		return rc;
 	rc = fs_person_key_state(ctx, person, err);
+	int again = rc == 1; /* forgotten already: the rewrite below is done again (one that failed or never ran) */
 	if (rc == 1)
 		rc = fs_fail(err, FS_ECONFLICT, NULL, "person %lld was forgotten already", (long long)person);
 	else if (rc == FS_ENOTFOUND)
@@ -165,17 +166,24 @@ int fs_person_forget(struct fs_ctx *ctx, int64_t person, const char *reason, str
 	if (!rc)
 		rc = exec_sql(ctx, "PRAGMA wal_checkpoint(TRUNCATE)", err);
 	/* PostgreSQL keeps the rows' old versions (the wrapped key, the cleared text)
-	 * until a rewrite: done now, for each table whose rows were changed */
+	 * until a rewrite: done now, for each table whose rows were changed (every one
+	 * of them when the person was forgotten already: a retry after a rewrite that
+	 * failed, or after a process that died between the commit and the rewrite) */
 	static const char *const cleared_in[] = {"person_keys", "detention", "case", "violation", "hearing"};
-	for (size_t k = 0; !rc && ctx->st->ops->purge && k < sizeof(cleared_in) / sizeof(cleared_in[0]); k++) {
+	again = again && rc == FS_ECONFLICT;
+	for (size_t k = 0; (!rc || again) && ctx->st->ops->purge && k < sizeof(cleared_in) / sizeof(cleared_in[0]); k++) {
 		const struct fs_entity *t = k ? fs_entity_lookup(cleared_in[k]) : NULL;
-		if (k && (!t || !cleared))
+		if (k && (!t || (!cleared && !again)))
 			continue;
 		const char *name = t ? t->table.name : cleared_in[0];
 		struct fs_error perr = {0};
-		if ((rc = ctx->st->ops->purge(ctx->st, name, &perr)))
-			rc = fs_fail(err, rc, NULL, "person %lld is forgotten, but the old versions of the rows of %s are not "
-				     "rewritten away yet (%s); run VACUUM FULL %s", (long long)person, name, perr.message, name);
+		int prc = ctx->st->ops->purge(ctx->st, name, &perr);
+		if (prc) {
+			again = 0;
+			rc = fs_fail(err, prc, NULL, "person %lld is forgotten, but the old versions of the rows of %s are not "
+				     "rewritten away yet (%s); run VACUUM FULL %s, or forget the person again", (long long)person,
+				     name, perr.message, name);
+		}
 	}
 	return rc;
 }
