@@ -66,4 +66,45 @@ same "the reveal answered once the lock is free" "$(cat "$T/r1.code")" 200
 kill -TERM "$server"
 wait "$server"
 same "the server stops cleanly" "$?" 0
+
+# 2. Told to stop with writes on the handler pool: each is done, and each client
+#    gets its answer (a write committed whose answer is cut off by the stop is
+#    one a client cannot tell from a failure: it sends it again). The answer of
+#    the last job was lost in a race of the I/O thread and MHD_stop_daemon: this
+#    check saw it in 2 runs of 3 on a loaded machine, none of 3 on an idle one.
+"$FS_BIN" --db "$DB" serve --threads 1 --listen 127.0.0.1:$port >"$T/serve2.out" 2>"$T/serve2.err" &
+server=$!
+for i in $(seq 1 300); do grep -q "fairshare is serving" "$T/serve2.out" 2>/dev/null && break; sleep 0.1; done
+for k in 1 2 3 4 5 6; do
+	python3 - "$T/imp$k.csv" "$k" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("external_id,full_name,birth_date\n")
+    for i in range(1500):
+        f.write("S%s-%05d,Stop %d,1970-01-%02d\n" % (sys.argv[2], i, i, i % 28 + 1))
+PY
+done
+for k in 1 2 3 4 5 6; do
+	curl -s -o "$T/imp$k.out" -w '%{http_code}' -H "Authorization: Bearer $AT" -H 'Content-Type: text/csv' \
+		--data-binary @"$T/imp$k.csv" "$H/api/v1/orgs/oil/people/import" >"$T/imp$k.code" &
+	eval "c$k=\$!"
+done
+sleep 1
+kill -TERM "$server"
+wait "$server"
+same "a server stopped with imports in flight exits 0" "$?" 0
+# (under load a client may not have connected before the stop: refused, nothing stored)
+stored=0 lost=0
+for k in 1 2 3 4 5 6; do
+	eval "wait \$c$k"
+	rows=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT count(*) FROM people WHERE external_id LIKE 'S$k-%'\").fetchone()[0])" "$DB")
+	[ "$rows" = 1500 ] && stored=$((stored + 1))
+	if [ "$rows" != 0 ] && ! { [ "$(cat "$T/imp$k.code")" = 200 ] && grep -q '"inserted":1500' "$T/imp$k.out"; }; then
+		lost=$((lost + 1))
+		echo "#   import $k: $rows rows stored, answered '$(cat "$T/imp$k.code")'"
+	fi
+done
+[ "$stored" -ge 3 ] && ok "at least three of the imports were in flight and stored ($stored)" ||
+	notok "at least three of the imports were in flight and stored ($stored)"
+same "each import stored was answered (200, its 1,500 rows): no answer cut off by the stop" "$lost" 0
 finish
