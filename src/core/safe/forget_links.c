@@ -181,8 +181,7 @@ int fs_person_forget(struct fs_ctx *ctx, int64_t person, const char *reason, str
 		if (prc) {
 			again = 0;
 			rc = fs_fail(err, prc, NULL, "person %lld is forgotten, but the old versions of the rows of %s are not "
-				     "rewritten away yet (%s); run VACUUM FULL %s, or forget the person again", (long long)person,
-				     name, perr.message, name);
+				     "rewritten away yet (%s); run VACUUM FULL %s", (long long)person, name, perr.message, name);
 		}
 	}
 	return rc;
