@@ -39,6 +39,11 @@ struct server {
 	const struct fs_http_opts *o;
 	struct fs_pool *pool;
 	struct fs_slow *slow;
+	/* requests answered whose answer is not sent yet: a stop waits for them
+	 * (a write committed and its answer cut off looks failed: it is sent again) */
+	pthread_mutex_t unsent_lock;
+	pthread_cond_t unsent_none;
+	unsigned unsent;
 };
 
 struct request {
@@ -53,6 +58,7 @@ struct request {
 	int deferred;
 	struct MHD_Response *resp;
 	unsigned resp_status;
+	int unsent; /* counted in server.unsent until completed() */
 };
 
 /* ---- the request's database context ---- */
@@ -134,11 +140,13 @@ static int is_upload(const char *url, const char *method)
  * and the like, or a route marked FS_ROUTE_FAST with a page of at most 100. */
 static int is_fast(const char *url, const char *method, struct MHD_Connection *c)
 {
-	if (strncmp(url, "/api/", 5) || fs_ops_path(url))
+	/* the API as route() finds it ("//api/v1/..." too: empty segments are skipped) */
+	struct route r;
+	int api = !split_path(url, &r) && r.n >= 3 && !strcmp(r.seg[0], "api") && !strcmp(r.seg[1], "v1");
+	if (!api || fs_ops_path(url))
 		return !is_write(method);
 	const char *limit = arg(c, "limit");
-	struct route r;
-	return !split_path(url, &r) && fs_route_fast(method, r.seg, r.n) && !arg(c, "reveal") &&
+	return fs_route_fast(method, r.seg, r.n) && !arg(c, "reveal") &&
 	       (!limit || (strlen(limit) <= 3 && strtol(limit, NULL, 10) <= 100));
 }
 
@@ -164,6 +172,10 @@ static enum MHD_Result answer(struct server *s, struct MHD_Connection *c, struct
 		fs_http_cache_clear();
 	fs_pool_give(s->pool, rq->slot); /* (the response holds its own copy of the body) */
 	rq->slot = NULL;
+	pthread_mutex_lock(&s->unsent_lock);
+	s->unsent += !rq->unsent;
+	rq->unsent = 1;
+	pthread_mutex_unlock(&s->unsent_lock);
 	return res;
 }
 
@@ -236,6 +248,12 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum 
 	fs_pool_give(s->pool, rq->slot); /* (given back already, unless the handler never returned to it) */
 	if (rq->resp) /* answered by the pool, never sent */
 		MHD_destroy_response(rq->resp);
+	if (rq->unsent) { /* sent now (or the client is gone) */
+		pthread_mutex_lock(&s->unsent_lock);
+		if (!--s->unsent)
+			pthread_cond_broadcast(&s->unsent_none);
+		pthread_mutex_unlock(&s->unsent_lock);
+	}
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_HTTP_STATUS);
 	struct timespec end;
 	clock_gettime(CLOCK_MONOTONIC, &end);
@@ -328,6 +346,8 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 	/* a context for each thread that may answer at once: no one waits for one */
 	struct server s = {.o = &o, .pool = fs_pool_new(o.db_path, o.key_path, o.read_only ? FS_READONLY : 0,
 							 o.threads + slow_threads)};
+	pthread_mutex_init(&s.unsent_lock, NULL);
+	pthread_cond_init(&s.unsent_none, NULL);
 	if (s.pool)
 		s.slow = fs_slow_new(slow_threads, answer_slow, &s);
 	if (!s.slow) {
@@ -383,10 +403,20 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 	fs_sched_stop(sched);
 	fs_front_free(front); /* no new connections */
 	fs_slow_drain(s.slow); /* every suspended connection answered and resumed */
+	/* and every answer sent (a client that does not read it: at most the timeout) */
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += o.timeout_s;
+	pthread_mutex_lock(&s.unsent_lock);
+	while (s.unsent && pthread_cond_timedwait(&s.unsent_none, &s.unsent_lock, &until) == 0)
+		;
+	pthread_mutex_unlock(&s.unsent_lock);
 	MHD_stop_daemon(d);   /* waits for the worker threads */
 	fs_slow_free(s.slow);
 	fs_transport_free(tr);
 	fs_pool_free(s.pool);
+	pthread_cond_destroy(&s.unsent_none);
+	pthread_mutex_destroy(&s.unsent_lock);
 	fs_ops_stop();
 	pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
 	return 0;

@@ -64,4 +64,11 @@ expect "forget" 0 fs --as officer-a person forget "$id" --reason "asked in writi
 same "the key is destroyed in the live row" "$(q "SELECT wrapped IS NULL FROM person_keys WHERE person_id = $id")" t
 pg_files_have "$wrapped" && notok "its bytes are in none of the database's files" || ok "its bytes are in none of the database's files"
 expect "verify after" 0 fs verify
+# a rewrite that failed or never ran (the process died after the commit): the old
+# version of the key row is back in the files (psql), and forgetting again rewrites it
+q "UPDATE person_keys SET wrapped = decode('$wrapped', 'hex') WHERE person_id = $id; UPDATE person_keys SET wrapped = NULL WHERE person_id = $id" >/dev/null
+pg_files_have "$wrapped" && ok "an old version left unrewritten is in the files" || notok "an old version left unrewritten is in the files"
+fs --as officer-a person forget "$id" --reason "the rewrite again" >"$T/out" 2>"$T/err"
+grep -q "forgotten already" "$T/err" && ok "forgetting again says it was forgotten already" || notok "forgetting again says it was forgotten already"
+pg_files_have "$wrapped" && notok "forgetting again rewrites the old version away" || ok "forgetting again rewrites the old version away"
 finish

@@ -137,6 +137,7 @@ int fs_person_forget(struct fs_ctx *ctx, int64_t person, const char *reason, str
 	if ((rc = exec_sql(ctx, "PRAGMA secure_delete = ON", err)) || (rc = fs_tx_begin(ctx, err)))
 		return rc;
 	rc = fs_person_key_state(ctx, person, err);
+	int again = rc == 1; /* forgotten already: the rewrite below is done again (one that failed or never ran) */
 	if (rc == 1)
 		rc = fs_fail(err, FS_ECONFLICT, NULL, "person %lld was forgotten already", (long long)person);
 	else if (rc == FS_ENOTFOUND)
@@ -165,12 +166,17 @@ int fs_person_forget(struct fs_ctx *ctx, int64_t person, const char *reason, str
 	/* PostgreSQL keeps the rows' old versions (the wrapped key, the cleared text)
 	 * until a rewrite, done after the commit: the tables owed it are noted in the
 	 * same transaction, so that a crash (or a failed rewrite) before it is made
-	 * good by the next writable open (fs_forget_purge_owed) */
+	 * good by the next writable open (fs_forget_purge_owed). A person forgotten
+	 * already (a retry): every table is owed the rewrite again, whatever left an
+	 * old version behind */
 	static const char *const cleared_in[] = {"person_keys", "detention", "case", "violation", "hearing"};
 	char owed[128] = "";
+	int retry = again && rc == FS_ECONFLICT && ctx->st->ops->purge;
+	if (retry)
+		rc = 0; /* the error stays said in err, and is returned below */
 	for (size_t k = 0; !rc && ctx->st->ops->purge && k < sizeof(cleared_in) / sizeof(cleared_in[0]); k++) {
 		const struct fs_entity *t = k ? fs_entity_lookup(cleared_in[k]) : NULL;
-		if (k && (!t || !cleared))
+		if (k && (!t || (!cleared && !retry)))
 			continue;
 		size_t l = strlen(owed);
 		snprintf(owed + l, sizeof(owed) - l, "%s%s", l ? " " : "", t ? t->table.name : cleared_in[0]);
@@ -181,11 +187,12 @@ int fs_person_forget(struct fs_ctx *ctx, int64_t person, const char *reason, str
 	rc = fs_tx_end(ctx, rc, err);
 	if (!rc)
 		rc = exec_sql(ctx, "PRAGMA wal_checkpoint(TRUNCATE)", err);
-	if (!rc && owed[0] && (rc = fs_forget_purge_owed(ctx, err)))
+	struct fs_error perr = {0};
+	if (!rc && owed[0] && (rc = fs_forget_purge_owed(ctx, &perr)))
 		rc = fs_fail(err, rc, NULL, "person %lld is forgotten, but the old versions of their rows are not rewritten "
 			     "away yet (%s); the next command that opens the database for writing does it", (long long)person,
-			     err->message);
-	return rc;
+			     perr.message);
+	return !rc && retry ? FS_ECONFLICT : rc; /* a retry: "forgotten already", as said in err */
 }
 
 int fs_forget_purge_owed(struct fs_ctx *ctx, struct fs_error *err)
