@@ -5,18 +5,21 @@
 #include "util/money.h"
 #include "ledger_int.h"
 
-struct bal {
-	int64_t dp, cp, dpend, cpend;
-};
-
 static int bal_cb(void *p, const struct fs_value *v)
 {
-	struct bal *a = p;
+	struct fs_lb_bal *a = p;
 	a->dp = v[B_DP].i;
 	a->cp = v[B_CP].i;
 	a->dpend = v[B_DPEND].i;
 	a->cpend = v[B_CPEND].i;
 	return 1;
+}
+
+int fs_lb_balance_row(struct fs_ctx *ctx, int64_t account, struct fs_lb_bal *b, struct fs_error *err)
+{
+	struct fs_filter bf[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"account_id", FS_EQ, fs_vint(account)}};
+	struct fs_query bq = {.table = &fs_balances_table, .filters = bf, .nfilters = 2, .limit = 1};
+	return fs_store_select(ctx->st, &bq, bal_cb, b, err);
 }
 
 
@@ -67,11 +70,8 @@ int fs_fund_balances(struct fs_ctx *ctx, int64_t fund, json_t **ret, struct fs_e
 	size_t i;
 	json_t *a;
 	json_array_foreach(json_object_get(accts, "items"), i, a) {
-		struct bal b = {0};
-		struct fs_filter bf[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)},
-					  {"account_id", FS_EQ, fs_vint(json_integer_value(json_object_get(a, "id")))}};
-		struct fs_query bq = {.table = &fs_balances_table, .filters = bf, .nfilters = 2, .limit = 1};
-		if ((rc = fs_store_select(ctx->st, &bq, bal_cb, &b, err)))
+		struct fs_lb_bal b = {0};
+		if ((rc = fs_lb_balance_row(ctx, json_integer_value(json_object_get(a, "id")), &b, err)))
 			break;
 		int64_t bal;
 		if (b.dp < 0 || b.cp < 0 || b.dpend < 0 || b.cpend < 0 || fs_money_sub(b.dp, b.cp, &bal)) {

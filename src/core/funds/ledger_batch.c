@@ -29,16 +29,6 @@ static int acct_cb(void *p, const struct fs_value *v)
 	return 1;
 }
 
-static int bal_cb(void *p, const struct fs_value *v)
-{
-	struct acct *a = p;
-	a->dp = v[B_DP].i;
-	a->cp = v[B_CP].i;
-	a->dpend = v[B_DPEND].i;
-	a->cpend = v[B_CPEND].i;
-	return 1;
-}
-
 struct acct *fs_lb_account(struct batch *b, int64_t id, int *rc)
 {
 	for (size_t i = 0; i < b->nacct; i++)
@@ -57,10 +47,13 @@ struct acct *fs_lb_account(struct batch *b, int64_t id, int *rc)
 		return NULL;
 	if (!u.found)
 		return NULL;
-	struct fs_filter bf[2] = {{"org_id", FS_EQ, fs_vint(b->ctx->org_id)}, {"account_id", FS_EQ, fs_vint(id)}};
-	struct fs_query bq = {.table = &fs_balances_table, .filters = bf, .nfilters = 2, .limit = 1};
-	if ((*rc = fs_store_select(b->ctx->st, &bq, bal_cb, a, b->err)))
+	struct fs_lb_bal s = {0};
+	if ((*rc = fs_lb_balance_row(b->ctx, id, &s, b->err)))
 		return NULL;
+	a->dp = s.dp;
+	a->cp = s.cp;
+	a->dpend = s.dpend;
+	a->cpend = s.cpend;
 	b->nacct++;
 	return a;
 }

@@ -6,6 +6,14 @@
 enum { T_SEQ, T_ID, T_ORG, T_FUND, T_DEBIT, T_CREDIT, T_AMOUNT, T_CURRENCY, T_CODE, T_FLAGS, T_PENDING_ID, T_TIMEOUT,
        T_TS, T_VALUE_DATE, T_ACTOR, T_MEMO, T_PARTY, T_PREV, T_HASH, T_NCOLS };
 enum { B_ACCOUNT, B_DP, B_CP, B_DPEND, B_CPEND, B_ORG, B_NCOLS };
+
+/* An account's stored balance row: debits and credits posted and pending. */
+struct fs_lb_bal {
+	int64_t dp, cp, dpend, cpend;
+};
+/* The balance row of an account of the open organization into b (left as it is
+ * when the account has none yet). */
+int fs_lb_balance_row(struct fs_ctx *ctx, int64_t account, struct fs_lb_bal *b, struct fs_error *err);
 enum { H_ORG, H_SEQ, H_TS, H_HASH, H_NCOLS };
 extern const struct fs_table fs_transfer_heads_table;
 
