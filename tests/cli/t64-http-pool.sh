@@ -25,12 +25,12 @@ post() { curl -s -o "${4:-$T/body}" -w '%{http_code}' -H "Authorization: Bearer 
 total() { grep -o '"total":[0-9]*' "${1:-$T/body}" | head -n 1 | cut -d: -f2; }
 
 # ---- a slow request holds up no quick read ----
-# 20,000 rows: seconds of work (each sealed and journaled) on one pool thread
+# 60,000 rows: seconds of work (each sealed and journaled) on one pool thread
 python3 - "$T/big.csv" <<'PY'
 import sys
 with open(sys.argv[1], "w") as f:
     f.write("external_id,full_name,birth_date\n")
-    for i in range(20000):
+    for i in range(60000):
         f.write("X-%06d,Person %d,1970-01-%02d\n" % (i, i, i % 28 + 1))
 PY
 curl -s -o "$T/import.out" -w '%{http_code}' -H "Authorization: Bearer $AT" -H 'Content-Type: text/csv' \
@@ -60,7 +60,7 @@ same "64 quick reads on new connections answered (200, the viewer's page) while 
 same "all of them before the import ended (no read waited behind it)" "$running_after" 1
 wait "$imp"
 same "the import then answers 200" "$(cat "$T/import.code")" 200
-has "with every row stored" "$T/import.out" '"inserted":20000'
+has "with every row stored" "$T/import.out" '"inserted":60000'
 
 # ---- 64 concurrent connections, two principals, both paths ----
 # the admin: the list (fast path) and a person created (pool); the viewer: the
@@ -94,7 +94,7 @@ same "64 concurrent connections: each its own principal's answer (admin 2 incide
 get "$AT" "/orgs/oil/people?limit=1&full_name=Concurrent%2010" >/dev/null
 same "a person created on the pool is there" "$(total)" 1
 get "$AT" "/orgs/oil/people?limit=1" >/dev/null
-same "20,016 people in all" "$(total)" 20016
+same "60,016 people in all" "$(total)" 60016
 
 # ---- a revocation is effective at the next request, on both paths ----
 XT=$(fs user token viewer --label gone)
@@ -134,7 +134,7 @@ wait "$server"
 same "a server told to stop with an import in flight exits 0" "$?" 0
 wait "$imp"
 n_people=$(o person list --limit 1 --json 2>/dev/null | grep -o "\"total\": *[0-9]*" | grep -o "[0-9]*$")
-[ "$n_people" = 20016 ] || [ "$n_people" = 40016 ] && whole=1 || whole=0
+[ "$n_people" = 60016 ] || [ "$n_people" = 120016 ] && whole=1 || whole=0
 same "the import stored all of its rows or none ($n_people people)" "$whole" 1
 same "verify after it all" "$(fs verify >/dev/null 2>&1; echo $?)" 0
 finish
