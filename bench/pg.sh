@@ -32,7 +32,8 @@ chmod 755 "$dir"
 [ "$(id -u)" -eq 0 ] && chown nobody "$dir"
 pids=
 cleanup() {
-	for p in $pids; do kill -TERM "$p" 2>/dev/null || true; done
+	# each pid is the subshell of a backgrounded fsd: its fairshare child first (left running before)
+	for p in $pids; do pkill -TERM -P "$p" 2>/dev/null; kill -TERM "$p" 2>/dev/null || true; done
 	[ -f "$dir/data/postmaster.pid" ] && pg_as "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
 	rm -rf "$dir"
 }
