@@ -38,6 +38,14 @@ db_clone() {
 		sqlite3 "$DB" ".backup '$T/$1.db'" && cp "$KEY" "$T/$1.db.key" && echo "$T/$1.db"
 	fi
 }
+# tampered NAME SQL DESC: SQL run on a copy of $DB named NAME (db_clone; $DB is left
+# alone), and verify of that copy must fail (exit 65)
+tampered() {
+	local copy
+	copy=$(db_clone "$1") || { notok "$3 (no copy $1)"; return; }
+	db_sql "$copy" "$2"
+	expect "$3" 65 "$FS_BIN" --db "$copy" verify
+}
 # db_restore COPY: $DB becomes COPY (a db_clone of it) again; no server may be connected
 db_restore() {
 	if on_pg; then

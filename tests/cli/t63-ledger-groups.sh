@@ -204,14 +204,10 @@ if [ "$killed" -gt 0 ]; then ok "a kill landed while the batch was being written
 
 # ---- the chain's head kept per organization (migration 28: transfer_heads, no index on (org_id, seq)) ----
 same "the head kept is the newest transfer" "$(db_sql "$DB" "SELECT h.seq = (SELECT max(seq) FROM transfers) AND h.hash = t.hash FROM transfer_heads h JOIN transfers t ON t.seq = h.seq")" "$(on_pg && echo t || echo 1)"
-t6=$(db_clone t6)
-db_sql "$t6" "UPDATE transfer_heads SET hash = (SELECT hash FROM transfers WHERE id = 'c10')"
-expect "an altered head fails verify" 65 "$FS_BIN" --db "$t6" verify
+tampered t6 "UPDATE transfer_heads SET hash = (SELECT hash FROM transfers WHERE id = 'c10')" "an altered head fails verify"
 cat "$T/out" "$T/err" >"$T/both"
 has "and is named" "$T/both" "transfer chain head kept for this organization is not its newest transfer"
-t7=$(db_clone t7)
-db_sql "$t7" "DELETE FROM transfers WHERE seq = (SELECT max(seq) FROM transfers)"
-expect "the newest transfer cut fails verify" 65 "$FS_BIN" --db "$t7" verify
+tampered t7 "DELETE FROM transfers WHERE seq = (SELECT max(seq) FROM transfers)" "the newest transfer cut fails verify"
 if on_pg; then
 	skip "a database from before the transfer heads upgrades" "the shape before migration 28 is made with sqlite3"
 else
@@ -245,16 +241,8 @@ else
 fi
 
 # ---- tampering inside a group ----
-t2=$(db_clone t2)
-db_sql "$t2" "UPDATE transfers SET amount_minor = amount_minor + 1 WHERE id = 'c33'"
-expect "a changed amount inside a group fails verify" 65 "$FS_BIN" --db "$t2" verify
-t3=$(db_clone t3)
-db_sql "$t3" "DELETE FROM transfers WHERE id = 'c66'"
-expect "a row cut out of a group fails verify" 65 "$FS_BIN" --db "$t3" verify
-t4=$(db_clone t4)
-db_sql "$t4" "UPDATE transfers SET prev_hash = (SELECT hash FROM transfers WHERE id = 'c10') WHERE id = 'c12'"
-expect "a row linked past its neighbour fails verify" 65 "$FS_BIN" --db "$t4" verify
-t5=$(db_clone t5)
-db_sql "$t5" "UPDATE transfers SET memo = 'week 99' WHERE id = 'c143'"
-expect "a changed memo in the last, split group fails verify" 65 "$FS_BIN" --db "$t5" verify
+tampered t2 "UPDATE transfers SET amount_minor = amount_minor + 1 WHERE id = 'c33'" "a changed amount inside a group fails verify"
+tampered t3 "DELETE FROM transfers WHERE id = 'c66'" "a row cut out of a group fails verify"
+tampered t4 "UPDATE transfers SET prev_hash = (SELECT hash FROM transfers WHERE id = 'c10') WHERE id = 'c12'" "a row linked past its neighbour fails verify"
+tampered t5 "UPDATE transfers SET memo = 'week 99' WHERE id = 'c143'" "a changed memo in the last, split group fails verify"
 finish
