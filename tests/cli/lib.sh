@@ -38,6 +38,10 @@ db_clone() {
 		sqlite3 "$DB" ".backup '$T/$1.db'" && cp "$KEY" "$T/$1.db.key" && echo "$T/$1.db"
 	fi
 }
+# same_file DESC A B: files A and B are the same bytes (on failure their first differences)
+same_file() {
+	if cmp -s "$2" "$3"; then ok "$1"; else notok "$1"; diff "$2" "$3" | head -n 6 | sed 's/^/#   /'; fi
+}
 # tampered NAME SQL DESC: SQL run on a copy of $DB named NAME (db_clone; $DB is left
 # alone), and verify of that copy must fail (exit 65)
 tampered() {

@@ -81,8 +81,7 @@ expect "its organization" 0 fs org add --slug mine --name "Mine Union" --country
 expect "import them" 0 fs import people "$T/people.csv"
 has "all added" "$T/out" "$rows added"
 expect "export the imported rows" 0 fs export people --reveal --output "$T/fast.csv"
-if cmp -s "$T/slow.csv" "$T/fast.csv"; then ok "the import stores what person add stores, sealed fields revealed"; else
-	notok "the import stores what person add stores"; diff "$T/slow.csv" "$T/fast.csv" | head -n 6 | sed 's/^/#   /'; fi
+same_file "the import stores what person add stores, sealed fields revealed" "$T/slow.csv" "$T/fast.csv"
 plain="SELECT id || external_id || full_name || full_name_fold FROM people ORDER BY id"
 same "the same plain columns" "$(db_sql "$DB" "$plain" | cksum)" "$(db_sql "$ONEBY" "$plain" | cksum)"
 same "one key per person, all distinct, each seal opens at its place" "$(keys "$DB" "$KEY")" \

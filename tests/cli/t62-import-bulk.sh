@@ -51,8 +51,7 @@ on_pg || indexes "$DB" >"$T/idx.before"
 expect "import into the empty table" 0 fs import people "$T/p.csv"
 has "all added" "$T/out" "$rows added"
 expect "export the imported rows" 0 fs export people --reveal --output "$T/fast.csv"
-if cmp -s "$T/slow.csv" "$T/fast.csv"; then ok "the bulk load stores what person add stores, sealed fields revealed"; else
-	notok "the bulk load stores what person add stores"; diff "$T/slow.csv" "$T/fast.csv" | head -n 6 | sed 's/^/#   /'; fi
+same_file "the bulk load stores what person add stores, sealed fields revealed" "$T/slow.csv" "$T/fast.csv"
 plain="SELECT id || external_id || full_name || full_name_fold FROM people ORDER BY id"
 same "the same plain columns" "$(db_sql "$DB" "$plain" | cksum)" "$(db_sql "$ONEBY" "$plain" | cksum)"
 byname="SELECT id FROM people ORDER BY org_id, full_name_fold, full_name, id"
