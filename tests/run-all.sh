@@ -45,6 +45,7 @@ tally() { # tally NAME EXIT_CODE: counts $out/NAME.tap
 }
 
 suite style sh "$here/tests/style.sh"
+suite mutants-check sh "$here/tests/mutants-check.sh"
 suite unit-util "$build/tests/test_util"
 suite unit-core "$build/tests/test_core"
 suite unit-keys "$build/tests/test_keys"
