@@ -41,6 +41,8 @@ struct fs_lb_hasher {
 	struct fs_lb_hash_job *job; /* submitted, not yet done */
 };
 
+/* 0: every job on the calling thread (test_ledger_pipe compares the two). */
+extern int fs_lb_hash_threads;
 /* threaded: on a thread of its own (else each job runs when submitted, as it
  * does when the thread cannot be started). */
 void fs_lb_hasher_start(struct fs_lb_hasher *h, int threaded);

@@ -12,6 +12,8 @@
 
 #include "ledger_batch.h"
 
+int fs_lb_hash_threads = 1;
+
 static void run(struct fs_lb_hash_job *j)
 {
 	const unsigned char *prev = j->prev;
@@ -47,7 +49,7 @@ static void *worker(void *p)
 void fs_lb_hasher_start(struct fs_lb_hasher *h, int threaded)
 {
 	memset(h, 0, sizeof(*h));
-	if (!threaded)
+	if (!threaded || !fs_lb_hash_threads)
 		return;
 	if (pthread_mutex_init(&h->mu, NULL))
 		return;
