@@ -232,11 +232,61 @@ static void test_retry_across_groups(void **state)
 	assert_true(done);
 }
 
+static int64_t count_rows(const struct side *s, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open_v2(s->d.path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	int rc = sqlite3_step(st);
+	int64_t v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	assert_true(rc == SQLITE_ROW || rc == SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* A sum past the largest amount at the 400th transfer, after five groups were
+ * stored and one hashed: nothing of the batch recorded, the transfer named. */
+static void test_overflow_after_groups(void **state)
+{
+	(void)state;
+	struct side s;
+	side_open(&s, "pipe-over");
+	int res[N];
+	batch(&s, 1, 0, 100, res); /* some rows and a balance row for cash */
+	int64_t before = count_rows(&s, "SELECT count(*) FROM transfers");
+	char *bal = dump(&s);
+	static struct fs_transfer t[500];
+	static char oid[500][16];
+	for (size_t i = 0; i < 500; i++) {
+		snprintf(oid[i], sizeof(oid[i]), "o%zu", i);
+		t[i] = (struct fs_transfer){.id = oid[i], .debit_account = s.acct[0], .credit_account = s.acct[2], .amount_minor = 1000, .code = "c"};
+	}
+	char sql[160];
+	snprintf(sql, sizeof(sql), "UPDATE balances SET debits_posted = %lld WHERE account_id = %lld", (long long)(INT64_MAX - 399 * 1000 - 1),
+		 (long long)s.acct[0]);
+	count_rows(&s, sql);
+	char *bal2 = dump(&s);
+	struct fs_error err = {0};
+	assert_int_not_equal(fs_ledger_transfer(s.d.ctx, s.fund, t, 500, res, &err), 0);
+	assert_non_null(strstr(err.message, "transfer 'o399' (number 400 of the batch)"));
+	assert_int_equal(count_rows(&s, "SELECT count(*) FROM transfers"), before);
+	char *after = dump(&s);
+	assert_string_equal(after, bal2); /* rows, balances, head, journal: as before the batch */
+	assert_string_not_equal(bal, bal2);
+	free(bal);
+	free(bal2);
+	free(after);
+	assert_int_equal(fx_db_close(&s.d), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_bytes),
 		cmocka_unit_test(test_retry_across_groups),
+		cmocka_unit_test(test_overflow_after_groups),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
