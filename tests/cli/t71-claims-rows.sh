@@ -25,11 +25,15 @@ same "ids ascend with the employments read" \
 same "every claim bound by a batch" "$(db_sql "$db" "SELECT sum(nrows) FROM journal_rows WHERE entity = 'claim'")" "$n1"
 expect "verify after the first compute" 0 f verify
 
-# a terminated employment with claims but none for leave: unused leave days
-# given, it owes leave on the next compute, a claim added ahead of those of the
-# new employments below (their predicted ids all shift by one)
-x=$(db_sql "$db" "SELECT min(employment_id) FROM claims WHERE employment_id NOT IN
+# y, an employment still active, now terminated: its claims are new (pending
+# for the multi-row insert) when x comes; x, a later one with claims but none
+# for leave: unused leave days given, it owes leave on the next compute, a claim
+# added after y's and ahead of those of the new employments below (their
+# predicted ids all shift by one and are hashed again)
+y=$(db_sql "$db" "SELECT min(id) FROM employments WHERE terminated IS NULL")
+x=$(db_sql "$db" "SELECT min(employment_id) FROM claims WHERE employment_id > $y AND employment_id NOT IN
 	(SELECT employment_id FROM claims WHERE kind = 'annual_leave')")
+expect "employment $y: terminated" 0 f employment edit "$y" --terminated 2012-06-01 --termination-reason closure
 nx=$(db_sql "$db" "SELECT count(*) FROM claims WHERE employment_id = $x")
 expect "employment $x: unused leave days given" 0 f employment edit "$x" --unused-leave-days 20
 awk -v n=700 -v cc=TR -f "$D/gen.awk" | sed 's/^TR-/TS-/' >"$T/b.csv"
@@ -38,10 +42,14 @@ expect "compute again" 0 f --json claims compute --workplace 1 --as-of 2013-01-1
 n2=$(db_sql "$db" "SELECT count(*) FROM claims")
 new=$((n2 - n1))
 has "the new claims reported" "$T/out" "\"created\": $new"
-same "the leave claim added first: the id after the old ones" \
-	"$(db_sql "$db" "SELECT employment_id || ' ' || kind FROM claims WHERE id = $((max1 + 1))")" "$x annual_leave"
-same "the new employments' claims after it, in the order read" \
-	"$(db_sql "$db" "SELECT count(*) FROM claims a JOIN claims b ON b.id = a.id + 1 WHERE a.id > $max1 + 1 AND b.employment_id < a.employment_id")" 0
+ny=$(db_sql "$db" "SELECT count(*) FROM claims WHERE employment_id = $y")
+same "employment $y's claims first: the ids after the old ones" \
+	"$(db_sql "$db" "SELECT min(id) || ' ' || max(id) FROM claims WHERE employment_id = $y")" "$((max1 + 1)) $((max1 + ny))"
+xl=$((max1 + ny + 1))
+same "then employment $x's leave claim" \
+	"$(db_sql "$db" "SELECT employment_id || ' ' || kind FROM claims WHERE id = $xl")" "$x annual_leave"
+same "the new claims in the order read" \
+	"$(db_sql "$db" "SELECT count(*) FROM claims a JOIN claims b ON b.id = a.id + 1 WHERE a.id > $max1 AND b.employment_id < a.employment_id")" 0
 same "ids without a gap" "$(db_sql "$db" "SELECT max(id) FROM claims")" "$n2"
 same "every claim bound by a batch" "$(db_sql "$db" "SELECT sum(nrows) FROM journal_rows WHERE entity = 'claim'")" "$n2"
 expect "verify: every shifted row bound with its own hash" 0 f verify
@@ -51,15 +59,15 @@ has "only employment $x's older claims differ (their inputs)" "$T/out" "\"change
 
 # log of a claim made by the compute: its creation is the batch, with the row
 last=$n2
-for id in 7 $((max1 + 1)) $last; do
+for id in 7 $xl $last; do
 	expect "log of claim $id" 0 f --json log --entity claim --id "$id"
 	has "claim $id: the batch as its creation" "$T/out" '"batch": "claims compute"'
 	has "claim $id: the row as created" "$T/out" "\"amount_minor\": $(db_sql "$db" "SELECT amount_minor FROM claims WHERE id = $id"),"
 done
 
 # a changed row of each kind of hash is caught: one hashed on the worker (first
-# compute), one hashed again on the main thread (a shifted id), the added one
-for id in 7 $((max1 + 1)) $last; do
+# compute), the added one, one hashed again on the main thread (a shifted id)
+for id in 7 $xl $last; do
 	tampered "c$id" "UPDATE claims SET amount_minor = amount_minor + 1 WHERE id = $id" "claim $id: one cent more: verify fails"
 	has "claim $id named" "$T/err" "claim $id differs"
 done
