@@ -109,6 +109,10 @@ struct fs_store_ops {
 	 * FULL, the table locked while it runs). Outside a transaction. NULL: none
 	 * are kept (SQLite with secure_delete on; its WAL is checkpointed). */
 	int (*purge)(struct fs_store *st, const char *table, struct fs_error *err);
+	/* 1 when the connection holds no transaction and no statement is part way
+	 * through its rows (a server's context between two requests must be so: an
+	 * open read would answer every later request from its old snapshot). */
+	int (*idle)(struct fs_store *st);
 	int schema_version; /* the newest schema this backend knows */
 };
 
