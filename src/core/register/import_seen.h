@@ -6,15 +6,22 @@
 #include <stdint.h>
 
 /* A set of 16-byte keys, each with the line where it was first seen. The keys
- * and lines lie packed in the order they came (20 bytes each); a table of
- * 32-bit slots (at most half full) points into them. At 2,000,000 keys that is
- * 40 MB of keys and 16 MB of slots (24 MB for the moment the slots double),
- * against 84 MB (126 MB) for open addressing over the keys themselves. */
+ * and lines lie packed in the order they came (20 bytes each), in blocks of
+ * IMPORT_SEEN_BLOCK that never move; a table of 32-bit slots (at most half
+ * full) points into them. At 2,000,000 keys that is 40 MB of keys and 16 MB of
+ * slots (24 MB for the moment the slots double), against 84 MB (126 MB) for
+ * open addressing over the keys themselves. */
+#define IMPORT_SEEN_SHIFT 16
+#define IMPORT_SEEN_BLOCK ((size_t)1 << IMPORT_SEEN_SHIFT)
+struct import_seen_block {
+	unsigned char key[IMPORT_SEEN_BLOCK][16];
+	uint32_t line[IMPORT_SEEN_BLOCK];
+};
 struct import_seen {
-	unsigned char (*key)[16];
-	uint32_t *line;
+	struct import_seen_block **block;
+	size_t nblock;
 	uint32_t *slot; /* 0 = empty, else the entry's index + 1 */
-	size_t n, room; /* entries stored, and room for */
+	size_t n; /* entries stored */
 	size_t cap; /* slots: a power of two, or 0 */
 };
 
