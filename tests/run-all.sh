@@ -65,6 +65,7 @@ suite unit-guards "$build/tests/test_guards"
 suite unit-store "$build/tests/test_store"
 suite unit-pg-ddl "$build/tests/test_pg_ddl"
 suite unit-qr "$build/tests/test_qr"
+suite unit-import-seen "$build/tests/test_import_seen"
 # one private PostgreSQL cluster for the run (tests/cli/pg.sh): t35, t42, t51, t57, t67 and
 # the suites a second time on PostgreSQL, each in a database of its own ($FS_PG_SUITES:
 # names, "default", "all" or "none"). By default every suite but those of $pg_left_out
