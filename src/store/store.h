@@ -111,7 +111,8 @@ struct fs_store_ops {
 	int (*purge)(struct fs_store *st, const char *table, struct fs_error *err);
 	/* Around one pass over many rows, each read once (fs_query.scan): on = 1
 	 * before, 0 after. SQLite reads it through a small page cache, which stays
-	 * in the processor's cache, instead of filling the large one. NULL: nothing. */
+	 * in the processor's cache, instead of filling the large one. For reads: in
+	 * a write transaction its changed pages would spill early. NULL: nothing. */
 	void (*scan)(struct fs_store *st, int on);
 	int schema_version; /* the newest schema this backend knows */
 };
