@@ -168,7 +168,10 @@ obj=$(printf '{"date":"%s","n":%s,"postgres_n":%s,"postgres":"%s","rows":[%s,%s,
 	"$(side "GET people?limit=50, two serve processes" "req/s" null "$h2" 0 0)")
 sqlite3 :memory: "SELECT json_set(readfile('$BENCH_RESULTS'), '\$.backends', json('$obj'))" >"$BENCH_RESULTS.new" &&
 	[ -s "$BENCH_RESULTS.new" ] && mv "$BENCH_RESULTS.new" "$BENCH_RESULTS"
-echo "side by side (bench/results.json .backends; SQLite at N=$n, PostgreSQL at N=$pn):"
+# each row with the size each side was measured at (the SQLite figure is the last
+# SQLite run's in bench/results.json, whatever its N)
+echo "side by side (bench/results.json .backends; what | unit | SQLite (its N) | PostgreSQL (its N)):"
 sqlite3 -separator ' | ' :memory: "SELECT json_extract(r.value, '\$.what'), json_extract(r.value, '\$.unit'),
-	coalesce(json_extract(r.value, '\$.sqlite'), '-'), coalesce(json_extract(r.value, '\$.postgres'), '-')
+	coalesce(json_extract(r.value, '\$.sqlite'), '-') || CASE WHEN json_extract(r.value, '\$.sqlite_n') > 0 THEN ' (N=' || json_extract(r.value, '\$.sqlite_n') || ')' ELSE '' END,
+	coalesce(json_extract(r.value, '\$.postgres'), '-') || CASE WHEN json_extract(r.value, '\$.postgres_n') > 0 THEN ' (N=' || json_extract(r.value, '\$.postgres_n') || ')' ELSE '' END
 	FROM json_each(json_extract(readfile('$BENCH_RESULTS'), '\$.backends.rows')) r"

@@ -177,8 +177,9 @@ likely() {
 	case $1 in
 	src/util/money.c) echo "unit-guards unit-util cli-t24-money cli-t09 cli-t02 cli-t04" ;;
 	src/util/*) echo "unit-util unit-guards cli-t02 cli-t24-keys" ;;
+	src/core/funds/ledger_hash.c | src/store/rows.c) echo "unit-ledger-pipe cli-t63 unit-store cli-t55" ;;
 	src/core/funds/ledger.c | src/core/funds/funds.c | src/core/funds/fund_batch.c | src/core/funds/ledger_verify.c)
-		echo "unit-guards cli-t24-money cli-t20 cli-t09 cli-t29 unit-ledger" ;;
+		echo "unit-ledger-pipe unit-guards cli-t24-money cli-t20 cli-t09 cli-t29 unit-ledger" ;;
 	src/core/base/principal.c | src/core/funds/payout.c) echo "cli-t29 unit-ledger cli-t09" ;;
 	src/core/claims/payment_reverse.c | src/core/funds/fund_ops.c) echo "cli-t40-reversal cli-t04 cli-t29" ;;
 	web/js/funds*.js | web/js/admin.js) echo "cli-t40b" ;;

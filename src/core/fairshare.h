@@ -192,6 +192,9 @@ void fs_set_org(struct fs_ctx *ctx, int64_t id, const char country[3], const cha
 /* A read transaction around several reads: one snapshot, fewer locks. */
 int fs_read_begin(struct fs_ctx *ctx, struct fs_error *err);
 void fs_read_end(struct fs_ctx *ctx);
+/* 1 when ctx holds no transaction, read or write, and no statement part way
+ * through: what a server checks of a context before it lends it again. */
+int fs_idle(struct fs_ctx *ctx);
 
 /* Forget a person: destroy the key of their own that seals their sealed fields
  * (crypto-shredding). The record, its name and the journal stay (counts and

@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "core/fairshare.h"
 
@@ -88,6 +89,16 @@ void fs_pool_give(struct fs_pool *p, struct fs_pool_slot *s)
 	if (!s)
 		return;
 	fs_http_auth_cache_use(NULL);
+	if (s->ctx && !fs_idle(s->ctx)) {
+		/* a context given back inside a transaction, or with a statement part
+		 * way through its rows: lent again, it would answer from its old
+		 * snapshot (or wait on its own lock). Closed; the next take opens anew. */
+		static const char line[] = "http: a database context came back busy: closed\n";
+		(void)!write(STDERR_FILENO, line, sizeof(line) - 1);
+		fs_close(s->ctx);
+		free(s->auth_cache);
+		s->ctx = NULL, s->auth_cache = NULL;
+	}
 	pthread_mutex_lock(&p->lock);
 	s->given = ++p->clock;
 	struct waiter *w = p->first;

@@ -114,6 +114,10 @@ struct fs_store_ops {
 	 * in the processor's cache, instead of filling the large one. For reads: in
 	 * a write transaction its changed pages would spill early. NULL: nothing. */
 	void (*scan)(struct fs_store *st, int on);
+	/* 1 when the connection holds no transaction and no statement is part way
+	 * through its rows (a server's context between two requests must be so: an
+	 * open read would answer every later request from its old snapshot). */
+	int (*idle)(struct fs_store *st);
 	int schema_version; /* the newest schema this backend knows */
 };
 

@@ -676,6 +676,11 @@ static int64_t pg_data_version(struct fs_store *base)
 	return v;
 }
 
+static int pg_idle(struct fs_store *base)
+{
+	return PQtransactionStatus(((struct pg_store *)base)->conn) == PQTRANS_IDLE;
+}
+
 const struct fs_store_ops fs_store_pg = {
 	.name = "postgres",
 	.open = pg_open,
@@ -694,6 +699,7 @@ const struct fs_store_ops fs_store_pg = {
 	.last_insert_id = pg_last_insert_id,
 	.changes = pg_changes,
 	.data_version = pg_data_version,
+	.idle = pg_idle,
 	.next_id = pg_next_id,
 	.lock_shared = pg_lock_shared,
 	.ids_reset = pg_store_ids_reset,

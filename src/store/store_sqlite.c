@@ -44,6 +44,7 @@ struct sqlite_store {
 	sqlite3 *db;
 	struct fs_stmt *cache[CACHE_SLOTS];
 	int mapped; /* opened with the file mapped (read-only): sq_scan maps it back */
+	unsigned lent; /* statements prepared and not yet released (sq_idle) */
 };
 
 static int db_fail(struct sqlite_store *st, struct fs_error *err, int code, const char *what)
@@ -276,6 +277,7 @@ static int sq_prepare(struct fs_store *base, const char *sql, struct fs_stmt **r
 	struct fs_stmt *c = st->cache[slot];
 	if (c && !c->in_use && strcmp(c->sql, sql) == 0) {
 		c->in_use = 1;
+		st->lent++;
 		*ret = c;
 		return 0;
 	}
@@ -288,6 +290,7 @@ static int sq_prepare(struct fs_store *base, const char *sql, struct fs_stmt **r
 		return db_fail(st, err, FS_ESTORE, "cannot prepare a query");
 	}
 	s->in_use = 1;
+	st->lent++;
 	if (!c) {
 		s->sql = strdup(sql);
 		if (s->sql) {
@@ -418,6 +421,7 @@ static void sq_release(struct fs_stmt *s)
 	sqlite3_reset(s->s);
 	sqlite3_clear_bindings(s->s);
 	s->nbind = 0;
+	s->st->lent--;
 	if (s->cached) {
 		s->in_use = 0;
 		return;
@@ -434,6 +438,12 @@ static int64_t sq_last_insert_id(struct fs_store *base)
 static int64_t sq_changes(struct fs_store *base)
 {
 	return sqlite3_changes64(((struct sqlite_store *)base)->db);
+}
+
+static int sq_idle(struct fs_store *base)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	return !st->lent && sqlite3_get_autocommit(st->db);
 }
 
 static int64_t sq_data_version(struct fs_store *base)
@@ -574,6 +584,7 @@ const struct fs_store_ops fs_store_sqlite = {
 	.last_insert_id = sq_last_insert_id,
 	.changes = sq_changes,
 	.data_version = sq_data_version,
+	.idle = sq_idle,
 	.backup = sq_backup,
 	.check = sq_check,
 	.check_quick = sq_check_quick,

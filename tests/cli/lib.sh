@@ -210,13 +210,14 @@ start_server() {
 	return 1
 }
 # A server's sanitizer report is a failure even when every answer looked right (a
-# server that dies of one leaves later tests with refused connections and no reason).
+# server that dies of one leaves later tests with refused connections and no reason);
+# so is a database context that came back to the pool inside a transaction (pool.c).
 server_reports() {
 	for f in "$T"/serve*.err "$T"/*/serve*.err; do
 		[ -f "$f" ] || continue
-		if grep -q -e 'runtime error:' -e 'ERROR: AddressSanitizer' -e 'ERROR: LeakSanitizer' "$f"; then
-			notok "the server ran clean (sanitizers): $(basename "$f")"
-			grep -A 12 -e 'runtime error:' -e 'ERROR: AddressSanitizer' -e 'ERROR: LeakSanitizer' "$f" | head -n 16 | sed 's/^/#   /'
+		if grep -q -e 'runtime error:' -e 'ERROR: AddressSanitizer' -e 'ERROR: LeakSanitizer' -e 'came back busy' "$f"; then
+			notok "the server ran clean (sanitizers, its database contexts): $(basename "$f")"
+			grep -A 12 -e 'runtime error:' -e 'ERROR: AddressSanitizer' -e 'ERROR: LeakSanitizer' -e 'came back busy' "$f" | head -n 16 | sed 's/^/#   /'
 		fi
 	done
 }

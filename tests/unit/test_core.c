@@ -584,6 +584,28 @@ static void test_empty_file_is_not_made_a_database(void **state)
 	assert_non_null(strstr(err.message, "not a regular file"));
 }
 
+/* What a server checks before it lends a context again (pool.c): no read
+ * snapshot, no write transaction open. */
+static void test_idle(void **state)
+{
+	struct fx *f = *state;
+	struct fs_error err = {0};
+	assert_int_equal(fs_idle(f->d.ctx), 1);
+	assert_int_equal(fs_read_begin(f->d.ctx, &err), 0);
+	assert_int_equal(fs_idle(f->d.ctx), 0);
+	assert_int_equal(fs_read_begin(f->d.ctx, &err), 0); /* nested */
+	fs_read_end(f->d.ctx);
+	assert_int_equal(fs_idle(f->d.ctx), 0);
+	fs_read_end(f->d.ctx);
+	assert_int_equal(fs_idle(f->d.ctx), 1);
+	assert_int_equal(fs_tx_begin(f->d.ctx, &err), 0);
+	assert_int_equal(fs_idle(f->d.ctx), 0);
+	assert_int_equal(fs_tx_end(f->d.ctx, 0, &err), 0);
+	assert_int_equal(fs_idle(f->d.ctx), 1);
+	add_person(f, "Idle Check", NULL);
+	assert_int_equal(fs_idle(f->d.ctx), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -606,6 +628,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_import_encodings_and_columns, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_bidi_and_actor, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_empty_file_is_not_made_a_database, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_idle, setup, fx_teardown),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

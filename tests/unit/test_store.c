@@ -239,7 +239,9 @@ static void test_statements(void **state)
 	struct fs_stmt *s;
 	assert_int_not_equal(f->st->ops->prepare(f->st, "SELEKT nothing", &s, &err), 0);
 	assert_true(err.message[0] != '\0');
+	assert_int_equal(f->st->ops->idle(f->st), 1);
 	assert_int_equal(f->st->ops->prepare(f->st, "SELECT :a + 1, 'x', NULL", &s, &err), 0);
+	assert_int_equal(f->st->ops->idle(f->st), 0); /* a statement lent: not idle (a server's pool.c) */
 	struct fs_value one = fs_vint(1);
 	assert_int_not_equal(f->st->ops->bind(s, "b", &one, &err), 0);
 	expect_msg(&err, "query has no parameter :b");
@@ -260,6 +262,19 @@ static void test_statements(void **state)
 	assert_int_equal(f->st->ops->step(s, &err), 0);
 	f->st->ops->release(s);
 	f->st->ops->release(NULL); /* releasing nothing is harmless */
+	assert_int_equal(f->st->ops->idle(f->st), 1);
+	/* a read snapshot held, or a write: not idle until it ends */
+	assert_int_equal(f->st->ops->begin_read(f->st, &err), 0);
+	assert_int_equal(f->st->ops->idle(f->st), 0);
+	f->st->ops->rollback(f->st);
+	assert_int_equal(f->st->ops->idle(f->st), 1);
+	/* the same statement again (from the cache) and left part way through its rows */
+	assert_int_equal(f->st->ops->prepare(f->st, "SELECT :a + 1, 'x', NULL", &s, &err), 0);
+	assert_int_equal(f->st->ops->bind(s, "a", &one, &err), 0);
+	assert_int_equal(f->st->ops->step(s, &err), 1);
+	assert_int_equal(f->st->ops->idle(f->st), 0);
+	f->st->ops->release(s);
+	assert_int_equal(f->st->ops->idle(f->st), 1);
 	/* the meta table */
 	assert_int_equal(fs_store_meta_set(f->st, "probe", "value 1", &err), 0);
 	struct fs_buf b;

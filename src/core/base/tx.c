@@ -134,6 +134,11 @@ void fs_read_end(struct fs_ctx *ctx)
 		ctx->st->ops->rollback(ctx->st); /* nothing was written: end the snapshot */
 }
 
+int fs_idle(struct fs_ctx *ctx)
+{
+	return !ctx->tx_depth && !ctx->read_depth && (!ctx->st->ops->idle || ctx->st->ops->idle(ctx->st));
+}
+
 int64_t fs_data_version(struct fs_ctx *ctx)
 {
 	/* inside one read snapshot no other connection's commit is seen: read it once */
