@@ -592,6 +592,9 @@ int fs_store_select(struct fs_store *st, const struct fs_query *q, fs_row_cb cb,
 	int rc = prepare_buf(st, &sql, brc, &s, err);
 	if (rc)
 		return rc;
+	int scan = q->scan && st->ops->scan;
+	if (scan)
+		st->ops->scan(st, 1);
 	rc = bind_filters(st, s, q, err);
 	struct fs_value vals_small[32];
 	struct fs_value *vals = ncols <= 32 ? vals_small : calloc(ncols, sizeof(*vals));
@@ -623,6 +626,8 @@ int fs_store_select(struct fs_store *st, const struct fs_query *q, fs_row_cb cb,
 	if (vals != vals_small)
 		free(vals);
 	st->ops->release(s);
+	if (scan)
+		st->ops->scan(st, 0);
 	return rc;
 }
 
