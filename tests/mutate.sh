@@ -177,8 +177,9 @@ likely() {
 	case $1 in
 	src/util/money.c) echo "unit-guards unit-util cli-t24-money cli-t09 cli-t02 cli-t04" ;;
 	src/util/*) echo "unit-util unit-guards cli-t02 cli-t24-keys" ;;
+	src/core/funds/ledger_hash.c | src/store/rows.c) echo "unit-ledger-pipe cli-t63 unit-store cli-t55" ;;
 	src/core/funds/ledger.c | src/core/funds/funds.c | src/core/funds/fund_batch.c | src/core/funds/ledger_verify.c)
-		echo "unit-guards cli-t24-money cli-t20 cli-t09 cli-t29 unit-ledger" ;;
+		echo "unit-ledger-pipe unit-guards cli-t24-money cli-t20 cli-t09 cli-t29 unit-ledger" ;;
 	src/core/base/principal.c | src/core/funds/payout.c) echo "cli-t29 unit-ledger cli-t09" ;;
 	src/core/claims/payment_reverse.c | src/core/funds/fund_ops.c) echo "cli-t40-reversal cli-t04 cli-t29" ;;
 	web/js/funds*.js | web/js/admin.js) echo "cli-t40b" ;;
@@ -197,6 +198,7 @@ likely() {
 	src/http/routes.c | src/http/h_users.c) echo "unit-routes cli-t31 cli-t08 cli-t05 cli-t07" ;;
 	src/core/base/users.c) echo "unit-users cli-t31" ;;
 	src/http/*) echo "cli-t24-http cli-t21 unit-http cli-t05 cli-t08 cli-t07 cli-t25b fuzz-body cli-t29" ;;
+	src/core/register/import_seen.c) echo "unit-import_seen cli-t62-import-bulk cli-t02" ;;
 	src/core/register/import.c | src/core/register/import_cols.c | src/util/csv.c | src/util/textin.c) echo "cli-t24-keys cli-t22 cli-t02 unit-core fuzz-import" ;;
 	src/core/record/evidence.c) echo "cli-t11" ;;
 	src/core/record/record.c | src/core/record/timeline.c) echo "cli-t10 cli-t16" ;;

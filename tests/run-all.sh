@@ -53,6 +53,7 @@ suite cases "$build/tests/test_cases" "$here/tests/cases"
 suite unit-claims "$build/tests/test_claims"
 suite unit-compute "$build/tests/test_compute"
 suite unit-ledger "$build/tests/test_ledger"
+suite unit-ledger-pipe "$build/tests/test_ledger_pipe"
 suite unit-batch "$build/tests/test_batch"
 suite unit-logpack "$build/tests/test_logpack"
 suite unit-policy "$build/tests/test_policy"
@@ -65,6 +66,7 @@ suite unit-guards "$build/tests/test_guards"
 suite unit-store "$build/tests/test_store"
 suite unit-pg-ddl "$build/tests/test_pg_ddl"
 suite unit-qr "$build/tests/test_qr"
+suite unit-import-seen "$build/tests/test_import_seen"
 # one private PostgreSQL cluster for the run (tests/cli/pg.sh): t35, t42, t51, t57, t67 and
 # the suites a second time on PostgreSQL, each in a database of its own ($FS_PG_SUITES:
 # names, "default", "all" or "none"). By default every suite but those of $pg_left_out

@@ -258,6 +258,10 @@ extern const struct fs_table fs_journal_rows_table;
 int fs_batch_begin(struct fs_ctx *ctx, const char *why, struct fs_error *err);
 int fs_batch_end(struct fs_ctx *ctx, int rc, struct fs_error *err);
 int fs_batch_add(struct fs_ctx *ctx, const struct fs_rec *r, struct fs_error *err);
+/* As fs_batch_add, the row's hash given: fs_hash_values(table name, r->v, ncols)
+ * of the row as stored (its id in r->v[0]), computed by the caller beforehand
+ * (claims compute: on its worker thread). NULL: computed here. */
+int fs_batch_add_hashed(struct fs_ctx *ctx, const struct fs_rec *r, const unsigned char *hash, struct fs_error *err);
 /* The batch entry itself (journal.c): action "batch", about the organization, note its JSON. */
 int fs_journal_batch(struct fs_ctx *ctx, const char *note, struct fs_error *err);
 /* verify: the rows a batch journal entry binds, each given to row(); 0, 1 with why

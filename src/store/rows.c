@@ -233,40 +233,103 @@ int fs_store_insert_new(struct fs_store *st, const struct fs_table *t, const str
 	return rc;
 }
 
-/* One INSERT of n rows with their keys, bound by position (bind_at). */
+/* 1 when column i holds the same value in all n rows (never the key, column 0). */
+static int same_in_rows(const struct fs_value *rows, size_t ncols, size_t n, size_t i)
+{
+	const struct fs_value *a = &rows[i];
+	for (size_t r = 1; r < n; r++) {
+		const struct fs_value *v = &rows[r * ncols + i];
+		if (v->type != a->type || (a->type == FS_VINT && v->i != a->i) ||
+		    ((a->type == FS_VTEXT || a->type == FS_VBLOB) && (v->n != a->n || (a->n && memcmp(v->p, a->p, a->n)))))
+			return 0;
+	}
+	return 1;
+}
+
+/* The text of the last INSERT of rows built on this thread (a batch sends the
+ * same one group after group). */
+static _Thread_local struct {
+	const struct fs_table *t;
+	size_t n;
+	uint64_t shared;
+	char sql[16384];
+} rows_sql;
+
+/* The INSERT of n rows of t, its parameters numbered by param (sql freed by
+ * the caller; rows_sql keeps a copy when it fits). */
+static int build_rows_sql(const struct fs_table *t, size_t n, const int *param, int nshared, int nown, struct fs_buf *sql)
+{
+	fs_buf_init(sql, SQL_MAX);
+	int brc = fs_buf_cat(sql, "INSERT INTO ", t->name, " (", NULL);
+	for (size_t i = 0; i < t->ncols && !brc; i++)
+		brc = fs_buf_cat(sql, i ? ", " : "", t->cols[i].name, NULL);
+	if (!brc)
+		brc = fs_buf_adds(sql, ") VALUES ");
+	for (size_t r = 0; r < n && !brc; r++) {
+		char tuple[8 + 12 * 64]; /* ", (?N, ?N, ...)" for one row */
+		size_t tl = 0;
+		if (r)
+			tuple[tl++] = ',', tuple[tl++] = ' ';
+		tuple[tl++] = '(';
+		for (size_t i = 0, own = 0; i < t->ncols; i++) {
+			if (i)
+				tuple[tl++] = ',', tuple[tl++] = ' ';
+			tuple[tl++] = '?';
+			unsigned p = param[i] ? (unsigned)param[i] : (unsigned)(nshared + (int)r * nown + (int)own++ + 1);
+			char d[12];
+			size_t nd = 0;
+			do
+				d[nd++] = (char)('0' + p % 10);
+			while ((p /= 10));
+			while (nd)
+				tuple[tl++] = d[--nd];
+		}
+		tuple[tl++] = ')';
+		brc = fs_buf_add(sql, tuple, tl);
+	}
+	return brc;
+}
+
+/* One INSERT of n rows with their keys, bound by position (bind_at). led16: a
+ * column whose value all n rows share is bound once, as one numbered parameter
+ * every row names (?1 ...); each row's own values follow. */
 static int insert_rows_at(struct fs_store *st, const struct fs_table *t, const struct fs_value *rows, size_t n, int64_t first,
 			  struct fs_error *err)
 {
-	struct fs_buf sql;
-	fs_buf_init(&sql, SQL_MAX);
-	int brc = fs_buf_cat(&sql, "INSERT INTO ", t->name, " (", NULL);
-	for (size_t i = 0; i < t->ncols && !brc; i++)
-		brc = fs_buf_cat(&sql, i ? ", " : "", t->cols[i].name, NULL);
-	if (!brc)
-		brc = fs_buf_adds(&sql, ") VALUES ");
-	char tuple[8 + 3 * 64]; /* ", (?, ?, ...)" for one row */
-	size_t tl = 0;
 	if (t->ncols > 64)
-		brc = FS_ELIMIT;
-	tuple[tl++] = ',';
-	tuple[tl++] = ' ';
-	tuple[tl++] = '(';
-	tuple[tl++] = '?';
-	for (size_t i = 1; i < t->ncols && !brc; i++) {
-		memcpy(tuple + tl, ", ?", 3);
-		tl += 3;
+		return fs_fail(err, FS_ELIMIT, NULL, "query too long");
+	int param[64]; /* a shared column's parameter, or 0: the row's own */
+	int nshared = 0, nown = 0;
+	uint64_t shared = 0;
+	for (size_t i = 0; i < t->ncols; i++) {
+		param[i] = i && n > 1 && same_in_rows(rows, t->ncols, n, i) ? ++nshared : 0;
+		nown += !param[i];
+		shared |= param[i] ? (uint64_t)1 << i : 0;
 	}
-	tuple[tl++] = ')';
-	for (size_t r = 0; r < n && !brc; r++)
-		brc = r ? fs_buf_add(&sql, tuple, tl) : fs_buf_add(&sql, tuple + 2, tl - 2);
 	struct fs_stmt *s = NULL;
-	int rc = prepare_buf(st, &sql, brc, &s, err);
+	int rc;
+	if (rows_sql.t == t && rows_sql.n == n && rows_sql.shared == shared) {
+		rc = st->ops->prepare(st, rows_sql.sql, &s, err);
+	} else {
+		struct fs_buf sql;
+		int brc = build_rows_sql(t, n, param, nshared, nown, &sql);
+		rows_sql.t = NULL;
+		if (!brc && sql.len < sizeof(rows_sql.sql)) {
+			memcpy(rows_sql.sql, sql.data, sql.len + 1);
+			rows_sql.t = t, rows_sql.n = n, rows_sql.shared = shared;
+		}
+		rc = prepare_buf(st, &sql, brc, &s, err);
+	}
 	if (rc)
 		return rc;
+	for (size_t i = 0; i < t->ncols && !rc; i++)
+		if (param[i])
+			rc = st->ops->bind_at(s, param[i], &rows[i], err);
 	for (size_t r = 0; r < n && !rc; r++) {
 		struct fs_value key = fs_vint(first + (int64_t)r);
-		for (size_t i = 0; i < t->ncols && !rc; i++)
-			rc = st->ops->bind_at(s, (int)(r * t->ncols + i + 1), i ? &rows[r * t->ncols + i] : &key, err);
+		for (size_t i = 0, own = 0; i < t->ncols && !rc; i++)
+			if (!param[i])
+				rc = st->ops->bind_at(s, nshared + (int)r * nown + (int)own++ + 1, i ? &rows[r * t->ncols + i] : &key, err);
 	}
 	if (!rc)
 		rc = st->ops->step(s, err);
@@ -529,6 +592,9 @@ int fs_store_select(struct fs_store *st, const struct fs_query *q, fs_row_cb cb,
 	int rc = prepare_buf(st, &sql, brc, &s, err);
 	if (rc)
 		return rc;
+	int scan = q->scan && st->ops->scan;
+	if (scan)
+		st->ops->scan(st, 1);
 	rc = bind_filters(st, s, q, err);
 	struct fs_value vals_small[32];
 	struct fs_value *vals = ncols <= 32 ? vals_small : calloc(ncols, sizeof(*vals));
@@ -560,6 +626,8 @@ int fs_store_select(struct fs_store *st, const struct fs_query *q, fs_row_cb cb,
 	if (vals != vals_small)
 		free(vals);
 	st->ops->release(s);
+	if (scan)
+		st->ops->scan(st, 0);
 	return rc;
 }
 

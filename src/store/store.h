@@ -109,6 +109,11 @@ struct fs_store_ops {
 	 * FULL, the table locked while it runs). Outside a transaction. NULL: none
 	 * are kept (SQLite with secure_delete on; its WAL is checkpointed). */
 	int (*purge)(struct fs_store *st, const char *table, struct fs_error *err);
+	/* Around one pass over many rows, each read once (fs_query.scan): on = 1
+	 * before, 0 after. SQLite reads it through a small page cache, which stays
+	 * in the processor's cache, instead of filling the large one. For reads: in
+	 * a write transaction its changed pages would spill early. NULL: nothing. */
+	void (*scan)(struct fs_store *st, int on);
 	/* 1 when the connection holds no transaction and no statement is part way
 	 * through its rows (a server's context between two requests must be so: an
 	 * open read would answer every later request from its old snapshot). */
@@ -236,6 +241,7 @@ struct fs_query {
 	const char *const *columns; /* only these, in this order (NULL = every column) */
 	size_t ncolumns;
 	int raw; /* the row as stored: restricted text stays sealed (verify, migrations) */
+	int scan; /* one pass over many rows, each read once (the watch): see fs_store_ops.scan */
 };
 
 /* Calls cb for each row (values valid during the call); cb returns nonzero to stop. */

@@ -43,6 +43,7 @@ struct sqlite_store {
 	struct fs_store base;
 	sqlite3 *db;
 	struct fs_stmt *cache[CACHE_SLOTS];
+	int mapped; /* opened with the file mapped (read-only): sq_scan maps it back */
 	unsigned lent; /* statements prepared and not yet released (sq_idle) */
 };
 
@@ -194,6 +195,7 @@ static int sq_open_once(const char *path, unsigned flags, struct fs_store **ret,
 		rc = exec(st, "PRAGMA cache_size = -32768", err); /* 32 MiB */
 	if (!rc && (flags & FS_OPEN_READONLY))
 		rc = exec(st, "PRAGMA mmap_size = 1073741824", err); /* reports read through the page cache */
+	st->mapped = !rc && (flags & FS_OPEN_READONLY);
 	if (!rc) {
 		/* A file that is not SQLite fails here with a clear message. */
 		rc = migrate(st, flags, err);
@@ -302,6 +304,21 @@ static int sq_prepare(struct fs_store *base, const char *sql, struct fs_stmt **r
 
 /* clm16: a bulk write's foreign-key checks off (no-op inside a transaction:
  * SQLite's rule; the caller asks before it begins). */
+/* A one-pass scan reads each page once: not through the file's map (a page
+ * fault for every page touched first, scattered over the file) and through 512
+ * KiB of page cache, which stays in the processor's cache, rather than 32 MiB
+ * of fresh memory: the watch over 1,000,000 workers takes about half the CPU
+ * time. (SQLite leaves the map as it is while pages of it are in use.) */
+static void sq_scan(struct fs_store *base, int on)
+{
+	struct sqlite_store *st = (struct sqlite_store *)base;
+	if (on)
+		exec(st, st->mapped ? "PRAGMA mmap_size = 0; PRAGMA cache_size = -512" : "PRAGMA cache_size = -512", NULL);
+	else
+		exec(st, st->mapped ? "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -32768" : "PRAGMA cache_size = -32768",
+		     NULL);
+}
+
 static int sq_foreign_keys(struct fs_store *base, int on, struct fs_error *err)
 {
 	return exec((struct sqlite_store *)base, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF", err);
@@ -574,5 +591,6 @@ const struct fs_store_ops fs_store_sqlite = {
 	.table_columns = sq_table_columns,
 	.table_names = sq_table_names,
 	.foreign_keys = sq_foreign_keys,
+	.scan = sq_scan,
 	.schema_version = FS_SQLITE_SCHEMA_VERSION,
 };

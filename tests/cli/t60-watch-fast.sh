@@ -182,6 +182,63 @@ done
 kill "$server"
 wait "$server" 2>/dev/null
 
+cp "$T/serve.err" "$T/serve-rw.err" # finish looks for sanitizer reports in every server's errors
+
+# A large organization: 6,000 generated workers (about 12,000 claims) computed,
+# a few paid in full, partly or over, one claim written off. The watch's pass
+# reads the claims through a small page cache, which is recycled many times
+# over here, and (SQLite, a read-only open) not through the file's map: the
+# same figures as the SQL.
+fs org add --slug big --name Big --country TR --currency TRY >/dev/null
+bemp=$(fs --org big --json employer add --name "Big Coal" | jq .id)
+BWP=$(fs --org big --json workplace add --employer-id "$bemp" --name "Big Mine" --kind mine | jq .id)
+"$(dirname "$FS_BIN")/bench/gen_workers" 6000 | awk -F, -v OFS=, -v wp="$BWP" 'NR == 1 { print; next } { $3 = wp; print }' >"$T/big.csv"
+fs --org big import people "$T/big.csv" >/dev/null
+fs --org big claims compute --workplace "$BWP" >/dev/null
+BIG=$(org_id big)
+same "6,000 workers with claims in the large organization" \
+	"$(db_sql "$DB" "SELECT COUNT(DISTINCT person_id) FROM claims WHERE org_id = $BIG")" 6000
+k=0
+for p in $(db_sql "$DB" "SELECT DISTINCT person_id FROM claims WHERE org_id = $BIG ORDER BY person_id LIMIT 5"); do
+	k=$((k + 1))
+	owed=$(db_sql "$DB" "SELECT SUM(amount_minor) FROM claims WHERE person_id = $p")
+	case $k in 1) amt=$owed ;; 2) amt=$((owed / 3)) ;; 3) amt=$((owed + 12345)) ;; *) amt=$((k * 1000)) ;; esac
+	fs --org big payment add --person-id "$p" --payer-kind employer --payer-name "Big Coal" --paid-on 2026-0$k-10 \
+		--amount "$((amt / 100)).$(printf %02d $((amt % 100)))" --idempotency-key "t60-big-$k" >/dev/null
+done
+fs --org big claim edit "$(db_sql "$DB" "SELECT MAX(id) FROM claims WHERE org_id = $BIG")" --status written_off >/dev/null
+same "the large organization has paid, partly paid and unpaid workers" \
+	"$(fs --org big watch --json | jq -c '[.workers.paid_in_full > 0, .workers.partly_paid > 0, .workers.paid_nothing > 5000]')" \
+	'[true,true,true]'
+check "a large organization (6,000 workers, the scan's small cache recycled)" big
+expect "and the CLI's reads after the watch work as before" 0 fs --org big person list --limit 3
+has "(people listed)" "$T/out" "Worker"
+
+# A read-only server (SQLite: its connections map the file; the watch's pass
+# turns the map off and back on inside a read transaction): its watch answers
+# what the CLI does, twice on its pooled connections, and after a write
+# through the CLI; its other reads still work.
+printf '#!/bin/sh\nexec "%s" "$@" --read-only\n' "$FS_BIN" >"$T/fs-ro"
+chmod +x "$T/fs-ro"
+FS_BIN_RW=$FS_BIN
+FS_BIN=$T/fs-ro
+start_server 3 || notok "serve --read-only starts"
+FS_BIN=$FS_BIN_RW
+for round in 1 2; do
+	cli=$(fs --org miners watch --json --as-of 2026-01-01 | jq -S -c .)
+	for k in 1 2; do
+		http=$(curl -s -H "Authorization: Bearer $tok" "$B/orgs/miners/watch?as_of=2026-01-01" | jq -S -c .)
+		same "read-only server: HTTP watch = CLI watch (round $round, $k)" "$http" "$cli"
+	done
+	same "read-only server: a list after the watch (round $round)" \
+		"$(curl -s -H "Authorization: Bearer $tok" "$B/orgs/miners/people?limit=2" | jq '.items | length')" 2
+	fs --org miners payment add --person-id "$pid" --payer-kind employer --payer-name "Mine Co" --paid-on 2026-01-01 \
+		--amount 1.00 --idempotency-key "t60-ro-$round" >/dev/null
+done
+kill "$server"
+wait "$server" 2>/dev/null
+cp "$T/serve.err" "$T/serve-ro.err"
+
 # sums past the largest amount: a clear error, not a wrapped total (a paid
 # worker's claims, then an unpaid worker's, each counted on its own path)
 db_sql "$DB" "UPDATE claims SET amount_minor = 5000000000000000000 WHERE org_id = $OIL" >/dev/null

@@ -7,7 +7,9 @@
 # a fresh database has them, still dedup into a non-empty table, be all or
 # nothing under kill -9 wherever it lands (load, index build, commit), and stay
 # checked by verify. A row that is tried as new and then matches a stored person
-# leaves no key row for the id it tried (both backends).
+# leaves no key row for the id it tried (both backends). Session 26: duplicates in
+# a 12,004-row file, found across every growth of the in-file key set, each named
+# with the line first seen (both backends).
 . "$(dirname "$0")/lib.sh"
 keys() { python3 "$(dirname "$0")/t53_keys.py" "$1" "$2"; }
 # people N FROM: N valid rows, national IDs from the 9-digit prefix FROM
@@ -115,6 +117,30 @@ same "nothing stored" "$(db_sql "$DB" "SELECT count(*) FROM people") $(db_sql "$
 on_pg || same "the indexes as before" "$(indexes "$DB")" "$(cat "$T/idx.before")"
 expect "--skip-invalid into the empty table" 0 fs import people "$T/bad.csv" --skip-invalid --rejects "$T/rej.csv"
 on_pg || same "the indexes built again" "$(indexes "$DB")" "$(cat "$T/idx.before")"
+expect "verify holds" 0 fs verify
+
+# ---- duplicates in a large file (session 26): the in-file key set grows many
+# times (slots and packed keys, 24,000 keys); each duplicate is still found,
+# named with the line first seen, and only the duplicate is refused
+fresh_db bigdup
+people 12000 400000000 >"$T/dup.csv"
+nid9000=$(sed -n 9000p "$T/dup.csv" | cut -d, -f3)
+nid6000=$(sed -n 6000p "$T/dup.csv" | cut -d, -f3)
+printf 'D-1,Twin Late,%s,,,\nE-400000001,Twin Early,,,,\nD-2,Twin Mid,%s,,,\nD-3,Not A Twin,%s,,,\n' \
+	"$nid9000" "$nid6000" "$(people 1 499999999 | sed -n 2p | cut -d, -f3)" >>"$T/dup.csv"
+expect "a large file with duplicates is refused" 65 fs import people "$T/dup.csv"
+has "a national ID seen 3,000 lines before" "$T/err" "line 12002: national ID: duplicate in file: the same national ID as line 9000"
+has "an external_id seen at the top" "$T/err" "line 12003: external_id: duplicate in file: the same external_id as line 3"
+has "a national ID seen 6,000 lines before" "$T/err" "line 12004: national ID: duplicate in file: the same national ID as line 6000"
+has "three rows refused" "$T/err" "3 of 12004 rows are invalid"
+same "nothing stored" "$(db_sql "$DB" "SELECT count(*) FROM people")" 0
+expect "--skip-invalid stores the others" 0 fs import people "$T/dup.csv" --skip-invalid --rejects "$T/duprej.csv"
+has "12,001 added, 3 rejected" "$T/out" "12001 added, 0 updated, 0 unchanged, 3 rejected"
+same "the rejects are the three twins" "$(tail -n +2 "$T/duprej.csv" | cut -d, -f1 | tr '\n' ' ')" "D-1 E-400000001 D-2 "
+same "nobody twice" "$(db_sql "$DB" "SELECT count(*), count(DISTINCT national_id_hash), count(DISTINCT external_id) FROM people" | tr '|' ' ')" \
+	"12001 12001 12001"
+expect "the file again: every row matched, none twice" 0 fs import people "$T/dup.csv" --skip-invalid --rejects "$T/duprej2.csv"
+has "all unchanged" "$T/out" "0 added, 0 updated, 12001 unchanged, 3 rejected"
 expect "verify holds" 0 fs verify
 
 # ---- kill -9 anywhere: during the load, the index build or the commit

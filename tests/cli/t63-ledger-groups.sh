@@ -161,8 +161,9 @@ same "the row named" "$(results | grep -v linked_event_failed)" "over390: exceed
 same "the others failed with it" "$(results | grep -c ': linked_event_failed$')" 99
 same "nothing of it recorded" "$(count)" "$before"
 t1=$(db_clone over)
-gen "$T/many.json" 101 400
-# cash's debits set so that the first 100 transfers fit and the 101st (c500, debiting cash) passes the largest sum
+gen "$T/many.json" 201 400
+# cash's debits set so that the first 200 transfers fit and the 201st (c600, debiting cash) passes the largest sum
+# (groups are stored one behind: at the 201st, two groups of 64 are stored, a third hashed)
 room=$(python3 -c 'import json, sys
 ts = json.load(open(sys.argv[1]))
 print(2**63 - 1 - sum(t["amount_minor"] for t in ts[:-1] if t["debit_account_id"] == 1) - 1)' "$T/many.json")
@@ -172,8 +173,8 @@ wait "$server" 2>/dev/null
 saved=$DB
 DB=$t1
 start_server 63
-same "a sum past the largest amount at the 101st transfer (after a group was stored)" "$(post tr1 "$T/many.json")" 422
-has "the transfer named" "$T/body" "transfer 'c500' (number 101 of the batch)"
+same "a sum past the largest amount at the 201st transfer (after two groups were stored)" "$(post tr1 "$T/many.json")" 422
+has "the transfer named" "$T/body" "transfer 'c600' (number 201 of the batch)"
 same "nothing of the batch recorded" "$(count)" "$before"
 kill "$server" 2>/dev/null
 wait "$server" 2>/dev/null

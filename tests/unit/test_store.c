@@ -158,6 +158,80 @@ static void test_rows(void **state)
 	fs_row_free(&row);
 }
 
+/* one PRAGMA's value, read on the store's own connection */
+static int64_t pragma_of(struct fs_store *st, const char *sql)
+{
+	struct fs_stmt *s;
+	struct fs_error err = {0};
+	struct fs_value v = fs_vnull();
+	assert_int_equal(st->ops->prepare(st, sql, &s, &err), 0);
+	assert_int_equal(st->ops->step(s, &err), 1);
+	st->ops->column(s, 0, &v);
+	int64_t x = v.i;
+	st->ops->release(s);
+	return x;
+}
+
+struct scan_ud {
+	struct fs_store *st;
+	int64_t cache, map;
+	int rows;
+};
+
+static int scan_cb(void *p, const struct fs_value *v)
+{
+	(void)v;
+	struct scan_ud *u = p;
+	u->cache = pragma_of(u->st, "PRAGMA cache_size");
+	u->map = pragma_of(u->st, "PRAGMA mmap_size");
+	u->rows++;
+	return 0;
+}
+
+/* A one-pass scan (fs_query.scan, the watch) reads through a small page cache
+ * and not through the file's map; both are as before once it ends, on a
+ * read-write and on a read-only (mapped) connection, and a plain select leaves
+ * them alone. */
+static void test_scan(void **state)
+{
+	struct fx *f = *state;
+	struct fs_error err = {0};
+	struct fs_value v[FS_J_NCOLS];
+	for (int i = 0; i < FS_J_NCOLS; i++)
+		v[i] = fs_vnull();
+	v[FS_J_SEQ] = fs_vint(1);
+	v[FS_J_TS] = fs_vtext("2026-01-01T00:00:00Z");
+	v[FS_J_ACTOR] = fs_vtext("cli:test");
+	v[FS_J_ACTION] = fs_vtext("create");
+	v[FS_J_ENTITY] = fs_vtext("person");
+	v[FS_J_ENTITY_ID] = fs_vint(1);
+	v[FS_J_PREV_HASH] = fs_vblob("0123456789abcdef0123456789abcdef", 32);
+	v[FS_J_HASH] = fs_vblob("0123456789abcdef0123456789abcdef", 32);
+	assert_int_equal(fs_store_insert(f->st, &fs_journal_table, v, NULL, &err), 0);
+	for (int ro = 0; ro < 2; ro++) {
+		struct fs_store *st = f->st;
+		if (ro)
+			assert_int_equal(fs_store_open(f->db, FS_OPEN_READONLY, &st, &err), 0);
+		int64_t map = ro ? 1073741824 : 0;
+		assert_int_equal(pragma_of(st, "PRAGMA cache_size"), -32768);
+		assert_int_equal(pragma_of(st, "PRAGMA mmap_size"), map);
+		struct scan_ud u = {.st = st};
+		struct fs_query q = {.table = &fs_journal_table, .scan = 1};
+		assert_int_equal(fs_store_select(st, &q, scan_cb, &u, &err), 0);
+		assert_int_equal(u.rows, 1);
+		assert_int_equal(u.cache, -512);
+		assert_int_equal(u.map, 0);
+		assert_int_equal(pragma_of(st, "PRAGMA cache_size"), -32768);
+		assert_int_equal(pragma_of(st, "PRAGMA mmap_size"), map);
+		q.scan = 0;
+		assert_int_equal(fs_store_select(st, &q, scan_cb, &u, &err), 0);
+		assert_int_equal(u.cache, -32768);
+		assert_int_equal(u.map, map);
+		if (ro)
+			fs_store_close(st);
+	}
+}
+
 static void test_statements(void **state)
 {
 	struct fx *f = *state;
@@ -260,6 +334,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_statements, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backup_and_check, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -113,6 +113,11 @@ static int flush_chunk(struct fs_ctx *ctx, struct chunk *c, const char *why, str
 
 int fs_batch_add(struct fs_ctx *ctx, const struct fs_rec *r, struct fs_error *err)
 {
+	return fs_batch_add_hashed(ctx, r, NULL, err);
+}
+
+int fs_batch_add_hashed(struct fs_ctx *ctx, const struct fs_rec *r, const unsigned char *hash, struct fs_error *err)
+{
 	struct fs_batch *b = ctx->batch;
 	struct chunk *c = NULL;
 	int64_t id = r->v[0].i;
@@ -132,7 +137,9 @@ int fs_batch_add(struct fs_ctx *ctx, const struct fs_rec *r, struct fs_error *er
 		return rc; /* ids ascend within a chunk */
 	unsigned char *p = c->rows + c->n * ROW_BYTES;
 	put64(p, id);
-	if ((rc = fs_hash_values(r->e->table.name, r->v, r->e->table.ncols, p + 8)))
+	if (hash)
+		memcpy(p + 8, hash, FS_HASH_BYTES);
+	else if ((rc = fs_hash_values(r->e->table.name, r->v, r->e->table.ncols, p + 8)))
 		return rc;
 	if (!c->n)
 		c->first = id;

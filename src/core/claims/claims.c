@@ -42,6 +42,11 @@ struct compute {
 	int64_t tmpl_emp;    /* the employment tmpl is for (0: none) */
 	const char *tmpl_version;
 	struct pipe *pipe;   /* the employments read, computed by the worker, stored */
+	/* new claims waiting for one multi-row INSERT (pend_flush), in the order read */
+	struct fs_rec *pend[FS_STORE_ROWS_MAX];
+	const unsigned char *pend_hash[FS_STORE_ROWS_MAX]; /* the worker's row hash */
+	int64_t pend_hid[FS_STORE_ROWS_MAX];               /* the id it hashed the row with (0: none) */
+	size_t npend;
 };
 
 /* The employment's columns compute reads, in the order of struct compute's col. */
@@ -221,6 +226,9 @@ struct chunk {
 	size_t n;
 	struct fs_rec *recs;
 	size_t nrecs, caprecs;
+	unsigned char (*hash)[FS_HASH_BYTES]; /* recs[i]'s row hash, for the id hid[i] */
+	int64_t *hid;                         /* 0: not hashed */
+	int64_t id0, id_end; /* the id predicted for the chunk's first new claim, and after its last (0: none) */
 	int rc; /* FS_ENOMEM when the worker ran out of memory */
 };
 
@@ -318,11 +326,17 @@ static void compute_job(struct chunk *k, struct job *j)
 		if (k->nrecs == k->caprecs) {
 			size_t cap = k->caprecs ? 2 * k->caprecs : 2 * CHUNK;
 			struct fs_rec *r = realloc(k->recs, cap * sizeof(*r));
-			if (!r) {
+			if (r)
+				k->recs = r;
+			unsigned char(*h)[FS_HASH_BYTES] = r ? realloc(k->hash, cap * sizeof(*h)) : NULL;
+			if (h)
+				k->hash = h;
+			int64_t *hid = h ? realloc(k->hid, cap * sizeof(*hid)) : NULL;
+			if (!hid) {
 				rc = fs_fail(e, FS_ENOMEM, NULL, "out of memory");
 				break;
 			}
-			k->recs = r;
+			k->hid = hid;
 			k->caprecs = cap;
 		}
 		struct fs_rec *r = &k->recs[k->nrecs++];
@@ -337,12 +351,64 @@ static void compute_job(struct chunk *k, struct job *j)
 	j->rc = rc;
 }
 
+/* The rules over the chunk; then the row hash of each new claim the main thread
+ * will insert as it is (an employment without computed claims), with the id it
+ * is predicted to get: the ids ascend from id0 in the order read. The main
+ * thread checks each id the insert gave and hashes again when it differs (a
+ * claim added to an employment that had some shifts the ids after it). */
 static void *compute_chunk(void *p)
 {
 	struct chunk *k = p;
-	for (size_t i = 0; i < k->n; i++)
-		compute_job(k, &k->jobs[i]);
+	int64_t id = k->id0;
+	for (size_t i = 0; i < k->n; i++) {
+		struct job *j = &k->jobs[i];
+		compute_job(k, j);
+		for (size_t r = 0; r < j->nrec; r++)
+			k->hid[j->rec0 + r] = 0;
+		if (j->rc || !id || has_claims(k->c, j->eid))
+			continue;
+		for (size_t r = 0; r < j->nrec; r++) {
+			struct fs_rec *rec = &k->recs[j->rec0 + r];
+			rec->v[0] = fs_vint(id);
+			if (!fs_hash_values(rec->e->table.name, rec->v, rec->e->table.ncols, k->hash[j->rec0 + r]))
+				k->hid[j->rec0 + r] = id;
+			id++;
+		}
+	}
+	k->id_end = id;
 	return NULL;
+}
+
+/* The new claims pending, inserted by one multi-row INSERT (in the order read:
+ * the ids of the one-by-one path) and each bound into the batch with its row
+ * hash: the worker's when the row got the id it was hashed with, else hashed
+ * again here. A sealed claim (none has sealed fields today) goes one by one. */
+static int pend_flush(struct compute *c)
+{
+	size_t n = c->npend, nc = c->ce->table.ncols;
+	int rc = 0;
+	c->npend = 0;
+	if (!n)
+		return 0;
+	if (c->ce->sealed_col >= 0) {
+		for (size_t r = 0; r < n && !rc; r++)
+			rc = rec_insert(c->ctx, c->pend[r], NULL, c->err);
+		return rc;
+	}
+	struct fs_value rows[FS_STORE_ROWS_MAX * FS_MAX_COLS];
+	int64_t ids[FS_STORE_ROWS_MAX];
+	for (size_t r = 0; r < n; r++)
+		memcpy(&rows[r * nc], c->pend[r]->v, nc * sizeof(rows[0]));
+	if ((rc = fs_store_insert_rows(c->ctx->st, &c->ce->table, rows, n, ids, c->err)))
+		return rc;
+	for (size_t r = 0; r < n && !rc; r++) {
+		struct fs_rec *rec = c->pend[r];
+		rec->v[0] = fs_vint(ids[r]);
+		const unsigned char *h = ids[r] == c->pend_hid[r] ? c->pend_hash[r] : NULL;
+		rc = c->ctx->batch ? fs_batch_add_hashed(c->ctx, rec, h, c->err)
+				   : fs_journal_append(c->ctx, "create", NULL, rec, c->err);
+	}
+	return rc;
 }
 
 static void chunk_clear(struct chunk *k)
@@ -374,10 +440,17 @@ static int store_job(struct compute *c, struct chunk *k, struct job *j)
 	if (!has_claims(c, j->eid)) { /* no claims yet: each component owed is new */
 		for (size_t i = 0; i < j->nrec && !c->rc; i++) {
 			c->created++;
-			c->rc = rec_insert(c->ctx, &k->recs[j->rec0 + i], NULL, c->err);
+			size_t x = j->rec0 + i;
+			c->pend[c->npend] = &k->recs[x];
+			c->pend_hash[c->npend] = k->hash[x];
+			c->pend_hid[c->npend] = k->hid[x];
+			if (++c->npend == FS_STORE_ROWS_MAX)
+				c->rc = pend_flush(c);
 		}
 		return c->rc;
 	}
+	if ((c->rc = pend_flush(c))) /* the new claims before this one's first: their ids come first */
+		return c->rc;
 	/* the claims this employment has already */
 	static const char *const cols[] = {"id", "kind", "amount_minor", "rules_version", "inputs"};
 	struct fs_filter f[2] = {{"employment_id", FS_EQ, fs_vint(j->eid)}, {"basis", FS_EQ, fs_vtext("computed")}};
@@ -411,12 +484,16 @@ static int pipe_flush(struct compute *c, struct pipe *pp, int last)
 		pthread_join(pp->t, NULL);
 		pp->running = 0;
 	}
+	mine->id0 = prev->id_end; /* the ids continue after those of the chunk stored now */
 	if (mine->n && !pthread_create(&pp->t, NULL, compute_chunk, mine))
 		pp->running = 1;
 	else
 		compute_chunk(mine); /* no thread: computed in place */
 	for (size_t i = 0; i < prev->n && !rc; i++)
 		rc = store_job(c, prev, &prev->jobs[i]);
+	if (!rc)
+		rc = pend_flush(c); /* before its records are freed */
+	c->npend = 0;
 	chunk_clear(prev);
 	pp->fill = !pp->fill;
 	if (last && !rc) {
@@ -426,6 +503,9 @@ static int pipe_flush(struct compute *c, struct pipe *pp, int last)
 		}
 		for (size_t i = 0; i < mine->n && !rc; i++)
 			rc = store_job(c, mine, &mine->jobs[i]);
+		if (!rc)
+			rc = pend_flush(c);
+		c->npend = 0;
 		chunk_clear(mine);
 	}
 	return rc;
@@ -453,6 +533,8 @@ static void pipe_done(struct pipe *pp)
 			chunk_clear(&pp->k[i]);
 		free(pp->k[i].jobs);
 		free(pp->k[i].recs);
+		free(pp->k[i].hash);
+		free(pp->k[i].hid);
 	}
 }
 
@@ -548,6 +630,14 @@ int fs_claims_compute(struct fs_ctx *ctx, const struct fs_compute_opts *o, json_
 		struct pipe pp = {0};
 		if (!rc && !(rc = pipe_init(&c, &pp))) {
 			c.pipe = &pp;
+			/* the id the first new claim will get (SQLite: the highest plus one, as
+			 * the multi-row INSERT gives them); a sequence's (PostgreSQL) is not
+			 * predicted, as taking one would skip it: hashed on this thread */
+			int64_t next = 0;
+			struct fs_error e2 = {0};
+			if (!ctx->st->ops->next_id && fs_store_next_id(ctx->st, &c.ce->table, &next, &e2))
+				next = 0;
+			pp.k[0].id_end = pp.k[1].id_end = next;
 			rc = fs_store_select(ctx->st, &q, compute_cb, &c, err);
 			if (!rc)
 				rc = c.rc;

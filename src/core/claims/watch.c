@@ -493,7 +493,7 @@ int fs_watch(struct fs_ctx *ctx, int64_t workplace, fs_date as_of, json_t **ret,
 	rc = load_scope(&w, workplace, 0, err);
 	struct fs_filter f = {"org_id", FS_EQ, fs_vint(ctx->org_id)};
 	struct fs_query q = {.table = &fs_entity_find("claim")->table, .filters = &f, .nfilters = 1, .order_by = "person_id",
-			     .columns = scan_cols, .ncolumns = workplace > 0 ? 6 : 5};
+			     .columns = scan_cols, .ncolumns = workplace > 0 ? 6 : 5, .scan = 1};
 	if (!rc)
 		rc = fs_store_select(ctx->st, &q, watch_claim_cb, &w, err);
 	if (!rc && !w.rc)

@@ -249,7 +249,7 @@ static int load(struct wp_ud *u, int64_t workplace, struct fs_error *err)
 	static const char *const claim_cols[] = {"id", "person_id", "employment_id", "kind", "amount_minor", "status",
 						 "limitation_date"};
 	struct fs_query cq = {.table = &fs_entity_find("claim")->table, .filters = &of, .nfilters = 1,
-			      .order_by = "person_id", .columns = claim_cols, .ncolumns = 7};
+			      .order_by = "person_id", .columns = claim_cols, .ncolumns = 7, .scan = 1};
 	if (!rc && !u->rc)
 		rc = fs_store_select(ctx->st, &cq, claim_cb, u, err);
 	if (!rc && !u->rc)

@@ -213,10 +213,10 @@ static int check(struct batch *b, const struct fs_transfer *t, struct fs_transfe
 	return FS_T_OK;
 }
 
-/* The row of t in the log, following prev: v[T_NCOLS] (pointing into t, b and
- * party), its hash into h. */
-static void row_values(struct batch *b, const struct fs_transfer *t, const char *timeout, const struct fs_buf *party,
-		       const unsigned char prev[FS_HASH_BYTES], struct fs_value *v, unsigned char h[FS_HASH_BYTES])
+/* The row of t in the log: v[T_NCOLS] but its prev_hash and hash (pointing
+ * into t, b and party). */
+static void row_fill(struct batch *b, const struct fs_transfer *t, const char *timeout, const struct fs_buf *party,
+		     struct fs_value *v)
 {
 	struct fs_ctx *ctx = b->ctx;
 	v[T_SEQ] = fs_vnull();
@@ -236,6 +236,14 @@ static void row_values(struct batch *b, const struct fs_transfer *t, const char 
 	v[T_ACTOR] = fs_vtext(ctx->actor);
 	v[T_MEMO] = fs_vtext(t->memo && *t->memo ? t->memo : NULL);
 	v[T_PARTY] = party->len ? fs_vblob(party->data, party->len) : fs_vnull();
+}
+
+/* The row of t in the log, following prev: v[T_NCOLS], its hash into h (the
+ * groups' rows are hashed the same way on the second core: ledger_hash.c). */
+static void row_values(struct batch *b, const struct fs_transfer *t, const char *timeout, const struct fs_buf *party,
+		       const unsigned char prev[FS_HASH_BYTES], struct fs_value *v, unsigned char h[FS_HASH_BYTES])
+{
+	row_fill(b, t, timeout, party, v);
 	v[T_PREV] = fs_vblob(prev, FS_HASH_BYTES);
 	fs_hash_values("transfers", &v[T_ID], T_HASH - T_ID, h);
 	v[T_HASH] = fs_vblob(h, FS_HASH_BYTES);
@@ -452,14 +460,17 @@ static void seen_record(struct batch *b, const struct fs_transfer *ti, const str
 	fs_lb_seen_add(b, b->nseen - 1);
 }
 
-/* Transfer i, lone and checked good (its effect added, its id seen), joins the group. */
+/* Transfer i, lone and checked good (its effect added, its id seen), joins the
+ * group being filled; its row's values are set now, its hashes when the group
+ * is handed to the second core. */
 static int group_add(struct batch *b, size_t i, const struct fs_transfer *resolved, const struct effect *ef, const char *timeout)
 {
-	if (!b->ngrp) { /* what the batch was before the group's first: its id not yet seen, its amount not yet counted */
-		b->grp_seen = b->nseen - 1;
-		b->grp_self_batch = b->rule.self_batch - ef->counted;
+	struct group *G = &b->gs[b->cur];
+	if (!G->n) { /* what the batch was before the group's first: its id not yet seen, its amount not yet counted */
+		G->seen = b->nseen - 1;
+		G->self_batch = b->rule.self_batch - ef->counted;
 	}
-	struct grow *g = &b->grp[b->ngrp];
+	struct grow *g = &G->rows[G->n];
 	g->i = i;
 	g->t = *resolved;
 	copy_str(g->code, sizeof(g->code), resolved->code);
@@ -467,53 +478,46 @@ static int group_add(struct batch *b, size_t i, const struct fs_transfer *resolv
 	copy_str(g->timeout, sizeof(g->timeout), timeout);
 	g->ef = *ef;
 	int rc = seal_party(b, resolved, &g->party);
-	b->ngrp++;
+	row_fill(b, &g->t, g->timeout, &g->party, &G->vals[G->n * T_NCOLS]);
+	G->n++;
 	return rc;
 }
 
-static void group_drop(struct batch *b)
+static void group_drop(struct group *G)
 {
-	for (size_t k = 0; k < b->ngrp; k++)
-		fs_buf_done(&b->grp[k].party);
-	b->ngrp = 0;
+	for (size_t k = 0; k < G->n; k++)
+		fs_buf_done(&G->rows[k].party);
+	G->n = 0;
 }
 
-/* Stores the group, the transfers before upto, in one statement, each row
- * following the one before it on the chain. When one of its ids is in the log
- * already (a retried batch: the statement then writes none of its rows), the
- * group is taken back and every transfer from its first to upto goes again one
- * by one, as before the group: each stored at once unless the log answers for
- * its id. */
-static int group_flush(struct batch *b, const struct fs_transfer *t, int *results, size_t upto)
+/* G's rows to the second core, the first following prev. */
+static void group_hash(struct batch *b, struct group *G, const unsigned char prev[FS_HASH_BYTES])
 {
-	size_t n = b->ngrp;
-	if (!n)
-		return 0;
-	const unsigned char *prev = b->head;
-	for (size_t k = 0; k < n; k++) {
-		struct grow *g = &b->grp[k];
-		row_values(b, &g->t, g->timeout, &g->party, prev, &b->grp_vals[k * T_NCOLS], g->hash);
-		prev = g->hash;
-	}
-	int64_t ids[FS_STORE_ROWS_MAX];
-	int rc = fs_store_insert_rows(b->ctx->st, &fs_transfers_table, b->grp_vals, n, ids, b->err);
-	if (!rc) {
-		for (size_t k = 0; k < n; k++)
-			note_stored(b, ids[k]);
-		memcpy(b->head, b->grp[n - 1].hash, FS_HASH_BYTES);
-	}
-	size_t first = b->grp[0].i;
-	if (rc != FS_ECONFLICT) {
-		group_drop(b);
-		return rc;
-	}
+	G->job = (struct fs_lb_hash_job){.vals = G->vals, .n = G->n, .hashes = G->hashes};
+	memcpy(G->job.prev, prev, FS_HASH_BYTES);
+	fs_lb_hash_submit(&b->hasher, &G->job);
+}
+
+/* One of the held group's ids is in the log already (a retried batch: its
+ * statement wrote none of its rows). Both groups are taken back (the one being
+ * filled was checked after the held one) and every transfer from the held
+ * group's first to upto goes again one by one, as before the groups: each
+ * stored at once unless the log answers for its id. */
+static int group_redo(struct batch *b, const struct fs_transfer *t, int *results, size_t upto)
+{
+	struct group *H = &b->gs[!b->cur], *C = &b->gs[b->cur];
 	*b->err = (struct fs_error){0};
-	for (size_t k = n; k-- > 0;)
-		fs_lb_unapply(&b->grp[k].ef);
-	b->rule.self_batch = b->grp_self_batch;
-	b->nseen = b->grp_seen;
-	group_drop(b);
-	rc = 0;
+	fs_lb_hash_wait(&b->hasher); /* C's rows may be being hashed */
+	size_t first = H->rows[0].i;
+	for (size_t k = C->n; k-- > 0;)
+		fs_lb_unapply(&C->rows[k].ef);
+	for (size_t k = H->n; k-- > 0;)
+		fs_lb_unapply(&H->rows[k].ef);
+	b->rule.self_batch = H->self_batch;
+	b->nseen = H->seen;
+	group_drop(H);
+	group_drop(C);
+	int rc = 0;
 	for (size_t i = first; i < upto && !rc; i++) {
 		struct fs_transfer resolved;
 		struct effect ef = {0};
@@ -528,6 +532,42 @@ static int group_flush(struct batch *b, const struct fs_transfer *t, int *result
 			seen_record(b, &t[i], &resolved);
 	}
 	return rc;
+}
+
+/* The pipeline's step: the held group (hashed by now) is stored in one
+ * statement while the group filled so far is hashed after it; that one is
+ * held next. upto: the transfers the groups hold lie before it. */
+static int group_pass(struct batch *b, const struct fs_transfer *t, int *results, size_t upto)
+{
+	struct group *C = &b->gs[b->cur], *H = &b->gs[!b->cur];
+	if (H->n) {
+		fs_lb_hash_wait(&b->hasher);
+		if (C->n)
+			group_hash(b, C, H->hashes[H->n - 1]);
+		int64_t ids[FS_STORE_ROWS_MAX];
+		int rc = fs_store_insert_rows(b->ctx->st, &fs_transfers_table, H->vals, H->n, ids, b->err);
+		if (rc == FS_ECONFLICT)
+			return group_redo(b, t, results, upto);
+		if (rc)
+			return rc;
+		for (size_t k = 0; k < H->n; k++)
+			note_stored(b, ids[k]);
+		memcpy(b->head, H->hashes[H->n - 1], FS_HASH_BYTES);
+		group_drop(H);
+	} else if (C->n) {
+		group_hash(b, C, b->head);
+	}
+	if (C->n)
+		b->cur = !b->cur;
+	return 0;
+}
+
+/* Both groups stored: the log as it would be one by one (before a chain, a
+ * post or void, and at the batch's end). */
+static int group_flush(struct batch *b, const struct fs_transfer *t, int *results, size_t upto)
+{
+	int rc = group_pass(b, t, results, upto);
+	return rc ? rc : group_pass(b, t, results, upto);
 }
 
 int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfer *t, size_t n, int *results,
@@ -572,10 +612,16 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 	while (b.seen_cap < 2 * b.capseen)
 		b.seen_cap *= 2;
 	b.seen_index = calloc(b.seen_cap, sizeof(*b.seen_index));
-	b.grp = calloc(FS_STORE_ROWS_MAX, sizeof(*b.grp));
-	b.grp_vals = calloc(FS_STORE_ROWS_MAX * T_NCOLS, sizeof(*b.grp_vals));
-	if (!rc && (!chain || !b.seen || !b.seen_index || !b.grp || !b.grp_vals))
+	for (int k = 0; k < 2; k++) {
+		b.gs[k].rows = calloc(FS_STORE_ROWS_MAX, sizeof(*b.gs[k].rows));
+		b.gs[k].vals = calloc(FS_STORE_ROWS_MAX * T_NCOLS, sizeof(*b.gs[k].vals));
+		if (!rc && (!b.gs[k].rows || !b.gs[k].vals))
+			rc = FS_ENOMEM;
+	}
+	if (!rc && (!chain || !b.seen || !b.seen_index))
 		rc = FS_ENOMEM;
+	/* more than one group: their hashes on a second core */
+	fs_lb_hasher_start(&b.hasher, !rc && n > FS_STORE_ROWS_MAX);
 	if (!rc && b.capseen >= UINT32_MAX)
 		rc = fs_fail(err, FS_ELIMIT, NULL, "a batch holds at most %u transfers", UINT32_MAX / 2);
 	size_t nchain = 0, start = 0, chain_seen = 0;
@@ -621,12 +667,14 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 			rc = store_chain(&b, chain, nchain);
 		nchain = 0;
 		chain_failed = 0;
-		if (!rc && b.ngrp == FS_STORE_ROWS_MAX)
-			rc = group_flush(&b, t, results, i + 1);
+		if (!rc && b.gs[b.cur].n == FS_STORE_ROWS_MAX)
+			rc = group_pass(&b, t, results, i + 1);
 	}
 	if (!rc)
 		rc = group_flush(&b, t, results, n);
-	group_drop(&b);
+	fs_lb_hasher_stop(&b.hasher); /* after the job it may be running: its rows are dropped next */
+	group_drop(&b.gs[0]);
+	group_drop(&b.gs[1]);
 	/* the balances and one journal entry for the batch */
 	for (size_t i = 0; i < b.nacct && !rc; i++) {
 		struct acct *a = &b.accts[i];
@@ -652,8 +700,10 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 		rec_done(&r);
 	}
 	free(chain);
-	free(b.grp);
-	free(b.grp_vals);
+	for (int k = 0; k < 2; k++) {
+		free(b.gs[k].rows);
+		free(b.gs[k].vals);
+	}
 	free(b.seen_index);
 	free(b.seen);
 	free(b.accts);

@@ -5,6 +5,8 @@
 #ifndef FS_LEDGER_BATCH_H
 #define FS_LEDGER_BATCH_H
 
+#include <pthread.h>
+
 #include "ledger_int.h"
 
 /* ---- accounts and their balances, loaded once per batch ---- */
@@ -19,6 +21,37 @@ struct acct {
 	int64_t dp, cp, dpend, cpend;
 	int touched;
 };
+
+/* ---- the chain hashes of a group's rows, on a second core (ledger_hash.c) ---- */
+
+/* n rows of T_NCOLS values in vals, all but T_PREV and T_HASH set: the job fills
+ * those in, row k's hash into hashes[k], the first row following prev. */
+struct fs_lb_hash_job {
+	struct fs_value *vals;
+	size_t n;
+	unsigned char prev[FS_HASH_BYTES];
+	unsigned char (*hashes)[FS_HASH_BYTES];
+};
+
+struct fs_lb_hasher {
+	int threaded, quit;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct fs_lb_hash_job *job; /* submitted, not yet done */
+};
+
+/* 0: every job on the calling thread (test_ledger_pipe compares the two). */
+extern int fs_lb_hash_threads;
+/* threaded: on a thread of its own (else each job runs when submitted, as it
+ * does when the thread cannot be started). */
+void fs_lb_hasher_start(struct fs_lb_hasher *h, int threaded);
+/* Hands j over (after the job before it is done): j's values are not touched
+ * until fs_lb_hash_wait returned. */
+void fs_lb_hash_submit(struct fs_lb_hasher *h, struct fs_lb_hash_job *j);
+/* Until the job submitted is done. */
+void fs_lb_hash_wait(struct fs_lb_hasher *h);
+void fs_lb_hasher_stop(struct fs_lb_hasher *h);
 
 struct batch {
 	struct fs_ctx *ctx;
@@ -44,12 +77,20 @@ struct batch {
 	size_t nseen, capseen;
 	uint32_t *seen_index; /* open addressing over seen[]: index + 1, 0 = empty */
 	size_t seen_cap;
-	/* the group: lone transfers checked good, stored at its flush (ledger.c) */
-	struct grow *grp;
-	size_t ngrp;
-	size_t grp_seen;        /* nseen when the group began */
-	int64_t grp_self_batch; /* rule.self_batch when it began */
-	struct fs_value *grp_vals; /* FS_STORE_ROWS_MAX rows of T_NCOLS */
+	/* the groups: lone transfers checked good (ledger.c). gs[cur] is being
+	 * filled; gs[!cur], when it has rows, is the one before it: hashed on the
+	 * second core while cur fills, inserted when cur is full (or at a flush) */
+	struct group {
+		struct grow *rows;
+		struct fs_value *vals; /* FS_STORE_ROWS_MAX rows of T_NCOLS */
+		size_t n;
+		size_t seen;        /* nseen when the group began */
+		int64_t self_batch; /* rule.self_batch when it began */
+		unsigned char hashes[FS_STORE_ROWS_MAX][FS_HASH_BYTES];
+		struct fs_lb_hash_job job;
+	} gs[2];
+	int cur;
+	struct fs_lb_hasher hasher;
 	struct fs_error *err;
 };
 
@@ -68,7 +109,6 @@ struct grow {
 	char code[32], timeout[24];
 	struct effect ef;
 	struct fs_buf party;
-	unsigned char hash[FS_HASH_BYTES];
 };
 
 /* The account id of this organization, loaded with its balance on first use

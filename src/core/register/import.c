@@ -15,58 +15,10 @@
 
 #include "import_bulk.h"
 #include "import_cols.h"
+#include "import_seen.h"
 
 #define fields fs_import_fields
 #define NFIELDS FS_IMPORT_NFIELDS
-
-/* ---- a set of 16-byte keys, remembering the line where each was seen ---- */
-struct seen {
-	unsigned char (*key)[16];
-	uint32_t *line; /* 0 = empty slot */
-	size_t cap, n;
-};
-
-static long seen_put(struct seen *s, const unsigned char key[16], long line)
-{
-	if ((s->n + 1) * 2 > s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 4096;
-		unsigned char(*nk)[16] = calloc(cap, 16);
-		uint32_t *nl = calloc(cap, sizeof(*nl));
-		if (!nk || !nl) {
-			free(nk);
-			free(nl);
-			return -1;
-		}
-		for (size_t i = 0; i < s->cap; i++) {
-			if (!s->line[i])
-				continue;
-			uint64_t h;
-			memcpy(&h, s->key[i], 8);
-			size_t j = h & (cap - 1);
-			while (nl[j])
-				j = (j + 1) & (cap - 1);
-			memcpy(nk[j], s->key[i], 16);
-			nl[j] = s->line[i];
-		}
-		free(s->key);
-		free(s->line);
-		s->key = nk;
-		s->line = nl;
-		s->cap = cap;
-	}
-	uint64_t h;
-	memcpy(&h, key, 8);
-	size_t j = h & (s->cap - 1);
-	while (s->line[j]) {
-		if (memcmp(s->key[j], key, 16) == 0)
-			return s->line[j];
-		j = (j + 1) & (s->cap - 1);
-	}
-	memcpy(s->key[j], key, 16);
-	s->line[j] = line > 0 && line < (long)UINT32_MAX ? (uint32_t)line : UINT32_MAX;
-	s->n++;
-	return 0;
-}
 
 /* ---- the import ---- */
 
@@ -87,7 +39,7 @@ struct imp {
 	int raw;          /* bytes passed through as UTF-8, unchecked */
 	struct fs_buf sample; /* cells that were not UTF-8, to tell the encoding */
 	struct fs_error fatal; /* why a row could not be stored */
-	struct seen seen;
+	struct import_seen seen;
 	unsigned char seen_key[crypto_shorthash_siphashx24_KEYBYTES];
 	/* current row */
 	long line;
@@ -417,12 +369,12 @@ static int import_row(struct imp *m, const struct fs_csv_field *cells, size_t n)
 		if (hash->type == FS_VBLOB) {
 			memcpy(key, hash->p, 16); /* a keyed hash already */
 			key[0] ^= 'n';
-			other = seen_put(&m->seen, key, m->line);
+			other = import_seen_put(&m->seen, key, m->line);
 			what = "national ID";
 		}
 		if (!other && ext->type == FS_VTEXT) {
 			crypto_shorthash_siphashx24(key, ext->p, ext->n, m->seen_key); /* 128 bits, keyed per import */
-			other = seen_put(&m->seen, key, m->line);
+			other = import_seen_put(&m->seen, key, m->line);
 			what = "external_id";
 		}
 		if (other < 0) {
@@ -716,6 +668,7 @@ int fs_import_people(struct fs_ctx *ctx, const struct fs_import_opts *o, struct 
 	if (!rc && rep->rejected && !o->skip_invalid)
 		rc = fs_fail(err, FS_EINVAL, NULL, "%s: %ld of %ld rows are invalid; nothing was imported",
 			     o->name, rep->rejected, rep->rows);
+	import_seen_free(&m.seen); /* before the indexes are built: the set is done with */
 	rc = fs_batch_end(ctx, rc, err); /* the rows not yet bound by a batch entry */
 	rc = import_bulk_end(ctx, &bulk, rc, err);
 	if (m.sample.len)
@@ -727,8 +680,6 @@ int fs_import_people(struct fs_ctx *ctx, const struct fs_import_opts *o, struct 
 	}
 	for (size_t c = 0; c < m.ncols; c++)
 		free(m.header[c]);
-	free(m.seen.key);
-	free(m.seen.line);
 	fs_buf_done(&m.reasons);
 	fs_buf_done(&m.sample);
 	fs_csv_free(csv);
