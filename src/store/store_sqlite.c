@@ -302,8 +302,6 @@ static int sq_prepare(struct fs_store *base, const char *sql, struct fs_stmt **r
 	return 0;
 }
 
-/* clm16: a bulk write's foreign-key checks off (no-op inside a transaction:
- * SQLite's rule; the caller asks before it begins). */
 /* A one-pass scan reads each page once: not through the file's map (a page
  * fault for every page touched first, scattered over the file) and through 512
  * KiB of page cache, which stays in the processor's cache, rather than 32 MiB
@@ -319,6 +317,8 @@ static void sq_scan(struct fs_store *base, int on)
 		     NULL);
 }
 
+/* clm16: a bulk write's foreign-key checks off (no-op inside a transaction:
+ * SQLite's rule; the caller asks before it begins). */
 static int sq_foreign_keys(struct fs_store *base, int on, struct fs_error *err)
 {
 	return exec((struct sqlite_store *)base, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF", err);
