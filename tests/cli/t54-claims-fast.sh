@@ -7,6 +7,7 @@
 # read and changed through psql.
 . "$(dirname "$0")/lib.sh"
 D=$(dirname "$0")/t54
+. "$D/workplace.sh"
 # on PostgreSQL the same rows are read and changed through psql (db_sql)
 dump() {
 	local sql="SELECT id, org_id, person_id, employment_id, kind, amount_minor, currency, basis,
@@ -17,14 +18,10 @@ dump() {
 	esac
 }
 for cc in TR KZ; do
-	db_new $cc
-	db=$DB
-	[ $cc = TR ] && tr_db=$DB tr_key=$KEY
 	cur=TRY; [ $cc = KZ ] && cur=KZT
-	f() { FAIRSHARE_KEY=$KEY "$FS_BIN" --db "$db" "$@"; }
+	workplace_db $cc $cc $cur
+	[ $cc = TR ] && tr_db=$DB tr_key=$KEY
 	awk -v n=600 -v cc=$cc -f "$D/gen.awk" >"$T/$cc.csv"
-	f init >/dev/null && f org add --slug oo --name O --country $cc --currency $cur >/dev/null &&
-		f employer add --name E >/dev/null && f workplace add --employer-id 1 --name W --kind mine >/dev/null
 	expect "$cc: 600 generated workers imported" 0 f import people "$T/$cc.csv"
 	expect "$cc: compute" 0 f --json claims compute --workplace 1 --as-of 2013-01-15
 	dump "$db" >"$T/$cc.claims"
@@ -47,7 +44,6 @@ done
 
 # a changed computed claim is caught
 db=$tr_db KEY=$tr_key
-f() { FAIRSHARE_KEY=$KEY "$FS_BIN" --db "$db" "$@"; }
 db_sql "$db" "UPDATE claims SET amount_minor = amount_minor + 1 WHERE id = 700"
 expect "one cent more on a computed claim: verify fails" 65 f verify
 has "the claim named" "$T/err" "claim 700 differs"
@@ -57,11 +53,7 @@ expect "changed inputs (the explanation's parameters): verify fails" 65 f verify
 has "that claim named" "$T/err" "claim 5 differs"
 
 # kill -9 in the middle of a compute: the database is whole (none or all claims)
-db_new kill
-db=$DB
-f() { FAIRSHARE_KEY=$KEY "$FS_BIN" --db "$db" "$@"; }
-f init >/dev/null && f org add --slug oo --name O --country TR --currency TRY >/dev/null &&
-	f employer add --name E >/dev/null && f workplace add --employer-id 1 --name W --kind mine >/dev/null
+workplace_db kill TR TRY
 awk -v n=20000 -v cc=TR -f "$D/gen.awk" >"$T/kill.csv"
 expect "20000 workers imported" 0 f import people "$T/kill.csv"
 FAIRSHARE_KEY=$KEY "$FS_BIN" --db "$db" claims compute --workplace 1 --as-of 2013-01-15 >/dev/null 2>&1 &

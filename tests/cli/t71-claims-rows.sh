@@ -8,11 +8,8 @@
 # claim shows the batch as its creation. SQLite and PostgreSQL.
 . "$(dirname "$0")/lib.sh"
 D=$(dirname "$0")/t54
-db_new rows
-db=$DB
-f() { FAIRSHARE_KEY=$KEY "$FS_BIN" --db "$db" "$@"; }
-f init >/dev/null && f org add --slug oo --name O --country TR --currency TRY >/dev/null &&
-	f employer add --name E >/dev/null && f workplace add --employer-id 1 --name W --kind mine >/dev/null
+. "$D/workplace.sh"
+workplace_db rows TR TRY
 # 1,200 workers: three chunks of the pipeline, many groups of 64 rows
 awk -v n=1200 -v cc=TR -f "$D/gen.awk" >"$T/a.csv"
 expect "1200 workers imported" 0 f import people "$T/a.csv"
