@@ -177,18 +177,19 @@ likely() {
 	case $1 in
 	src/util/money.c) echo "unit-guards unit-util cli-t24-money cli-t09 cli-t02 cli-t04" ;;
 	src/util/*) echo "unit-util unit-guards cli-t02 cli-t24-keys" ;;
-	src/core/funds/ledger_hash.c | src/store/rows.c) echo "unit-ledger-pipe cli-t63 unit-store cli-t55" ;;
-	src/core/funds/ledger.c | src/core/funds/funds.c | src/core/funds/fund_batch.c | src/core/funds/ledger_verify.c)
-		echo "unit-ledger-pipe unit-guards cli-t24-money cli-t20 cli-t09 cli-t29 unit-ledger" ;;
+	src/core/funds/ledger_hash.c | src/store/rows.c) echo "unit-ledger_pipe cli-t63 unit-store cli-t55" ;;
+	src/core/funds/ledger.c | src/core/funds/funds.c | src/core/funds/fund_batch.c | src/core/funds/ledger_verify.c | \
+	src/core/funds/ledger_balances.c | src/core/funds/fund_approval.c)
+		echo "unit-ledger_pipe unit-guards cli-t24-money cli-t20 cli-t09 cli-t29 unit-ledger" ;;
 	src/core/base/principal.c | src/core/funds/payout.c) echo "cli-t29 unit-ledger cli-t09" ;;
 	src/core/claims/payment_reverse.c | src/core/funds/fund_ops.c) echo "cli-t40-reversal cli-t04 cli-t29" ;;
 	web/js/funds*.js | web/js/admin.js) echo "cli-t40b" ;;
 	src/core/base/policy.c) echo "unit-policy cli-t28 cli-t08 cli-t06" ;;
-	src/core/safe/keyfile.c | src/core/safe/keys.c | src/core/safe/rotate.c | src/core/safe/restrict.c) echo "unit-keys cli-t27 cli-t24-keys" ;;
+	src/core/safe/keyfile.c | src/core/safe/keys.c | src/core/safe/rotate.c | src/core/safe/restrict.c) echo "unit-keys cli-t27 cli-t24-keys cli-t33" ;;
 	src/core/safe/backup.c | src/core/safe/backup_seal.c | src/core/base/files.c | src/util/private.c) echo "unit-private cli-t26 cli-t25b" ;;
 	src/core/claims/entitle_kz.c | src/core/claims/limitation.c) echo "cases unit-kz cli-t23" ;;
-	src/core/claims/claims.c | src/core/claims/watch.c | src/core/claims/claims_defs.c) echo "cli-t24-money cli-t04 unit-claims cli-t14" ;;
-	src/core/claims/entitle.c | src/core/claims/rules.c) echo "cases cli-t04 unit-claims unit-core" ;;
+	src/core/claims/claims.c | src/core/claims/watch.c | src/core/claims/claims_defs.c) echo "cli-t24-money cli-t04 unit-claims cli-t14 cli-t60 cli-t71" ;;
+	src/core/claims/entitle.c | src/core/claims/entitle_steps.c | src/core/claims/rules.c) echo "cases cli-t04 unit-claims unit-core" ;;
 	src/core/base/journal.c) echo "unit-guards cli-t24-keys cli-t03 cli-t09 unit-core cli-t38" ;;
 	src/core/base/witness.c | src/core/base/reshape_check.c | src/core/base/checkpoint_due.c | src/core/base/ctx.c | src/core/safe/seal_bind.c)
 		echo "cli-t38 cli-t33 cli-t19 cli-t32" ;;
