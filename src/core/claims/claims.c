@@ -575,7 +575,12 @@ static int compute_cb(void *p, const struct fs_value *v)
 	memset(&j->e, 0, sizeof(j->e));
 	if (++k->n < CHUNK)
 		return 0;
-	return pipe_flush(c, pp, 0) != 0;
+	/* the select stops and returns 0: the failure is kept in c->rc, or the
+	 * transaction would commit the claims stored so far as if all were */
+	int rc = pipe_flush(c, pp, 0);
+	if (rc && !c->rc)
+		c->rc = rc;
+	return rc != 0;
 }
 
 int fs_claims_compute(struct fs_ctx *ctx, const struct fs_compute_opts *o, json_t **ret, struct fs_error *err)
