@@ -39,6 +39,11 @@ struct fs_stmt {
 	struct bind_memo memo[BIND_MEMO];
 };
 
+/* A connection's page cache and, read-only, its file map: set at open, and put
+ * back by sq_scan after a one-pass scan. */
+#define CACHE_PRAGMA "PRAGMA cache_size = -32768" /* 32 MiB */
+#define MMAP_PRAGMA "PRAGMA mmap_size = 1073741824"
+
 struct sqlite_store {
 	struct fs_store base;
 	sqlite3 *db;
@@ -192,9 +197,9 @@ static int sq_open_once(const char *path, unsigned flags, struct fs_store **ret,
 	if (!rc && !(flags & FS_OPEN_READONLY))
 		rc = exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", err);
 	if (!rc)
-		rc = exec(st, "PRAGMA cache_size = -32768", err); /* 32 MiB */
+		rc = exec(st, CACHE_PRAGMA, err);
 	if (!rc && (flags & FS_OPEN_READONLY))
-		rc = exec(st, "PRAGMA mmap_size = 1073741824", err); /* reports read through the page cache */
+		rc = exec(st, MMAP_PRAGMA, err); /* reports read through the page cache */
 	st->mapped = !rc && (flags & FS_OPEN_READONLY);
 	if (!rc) {
 		/* A file that is not SQLite fails here with a clear message. */
@@ -313,8 +318,7 @@ static void sq_scan(struct fs_store *base, int on)
 	if (on)
 		exec(st, st->mapped ? "PRAGMA mmap_size = 0; PRAGMA cache_size = -512" : "PRAGMA cache_size = -512", NULL);
 	else
-		exec(st, st->mapped ? "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -32768" : "PRAGMA cache_size = -32768",
-		     NULL);
+		exec(st, st->mapped ? MMAP_PRAGMA "; " CACHE_PRAGMA : CACHE_PRAGMA, NULL);
 }
 
 /* clm16: a bulk write's foreign-key checks off (no-op inside a transaction:
