@@ -198,12 +198,14 @@ likely() {
 	src/core/base/auth.c) echo "cli-t28 cli-t24-http cli-t24-keys cli-t05 cli-t08 unit-guards" ;;
 	src/http/routes.c | src/http/h_users.c) echo "unit-routes cli-t31 cli-t08 cli-t05 cli-t07" ;;
 	src/core/base/users.c) echo "unit-users cli-t31" ;;
+	src/core/base/tx.c) echo "unit-store cli-t70 unit-core cli-t03" ;;
+	src/http/server.c) echo "cli-t70 cli-t24-http cli-t21 unit-http" ;;
 	src/http/*) echo "cli-t24-http cli-t21 unit-http cli-t05 cli-t08 cli-t07 cli-t25b fuzz-body cli-t29" ;;
 	src/core/register/import_seen.c) echo "unit-import_seen cli-t62-import-bulk cli-t02" ;;
 	src/core/register/import.c | src/core/register/import_cols.c | src/util/csv.c | src/util/textin.c) echo "cli-t24-keys cli-t22 cli-t02 unit-core fuzz-import" ;;
 	src/core/record/evidence.c) echo "cli-t11" ;;
 	src/core/record/record.c | src/core/record/timeline.c) echo "cli-t10 cli-t16" ;;
-	src/store/*) echo "unit-store unit-core cli-t03 cli-t19 cli-t01" ;;
+	src/store/*) echo "unit-store cli-t70 unit-core cli-t03 cli-t19 cli-t01" ;;
 	src/cli/*) echo "cli-t01 cli-t24 cli-t29" ;;
 	esac
 }

@@ -26,6 +26,7 @@ enum {
 	FS_READONLY = 2, /* open for reading only */
 	FS_ROTATE = 4,   /* open while a key rotation is unfinished (to finish it) */
 	FS_ASIS = 8,     /* read only and as it is: an older schema is not migrated (backup) */
+	FS_SHARED = 16,  /* one of a server's contexts: a bulk write never takes the file alone (fs_tx_begin_bulk) */
 };
 
 /* Take a jurisdiction's rules from DIR/<code>.json when that file is there (the
@@ -99,6 +100,14 @@ int64_t fs_org(const struct fs_ctx *ctx);
  * rolls back when rc != 0). */
 int fs_tx_begin(struct fs_ctx *ctx, struct fs_error *err);
 int fs_tx_end(struct fs_ctx *ctx, int rc, struct fs_error *err);
+/* fs_tx_begin for a write of many rows (an import, a claims compute) of about
+ * rows rows: from FS_BULK_ROWS on, when the transaction is the outermost and
+ * no other connection has the database open, SQLite writes it through its
+ * rollback journal, each page once (store.h, bulk), and other processes wait
+ * to open the file until it ends; fs_tx_end goes back to WAL. Smaller writes
+ * stay in WAL, where readers never wait. */
+#define FS_BULK_ROWS 5000
+int fs_tx_begin_bulk(struct fs_ctx *ctx, int64_t rows, struct fs_error *err);
 
 /* ---- entities of the people register ---- */
 enum fs_fkind { FK_TEXT, FK_NAME, FK_CODE, FK_DATE, FK_MONEY, FK_BOOL, FK_REF, FK_ENUM, FK_COUNT /* whole number >= 0 */,

@@ -49,6 +49,7 @@ struct fs_ctx {
 	char org_country[3];
 	char org_currency[4];
 	int tx_depth;
+	int bulk; /* the outermost transaction is a bulk write (fs_tx_begin_bulk) */
 	int tx_failed;
 	int read_depth; /* fs_read_begin nesting */
 	/* list totals, valid while the database is unchanged (see fs_list_text) */

@@ -71,7 +71,7 @@ struct fs_pool_slot *fs_pool_take(struct fs_pool *p, struct fs_error *err)
 	if (!s->ctx) { /* a new context, opened outside the lock: a slow open holds up no one else */
 		void *cache = fs_http_auth_cache_new();
 		struct fs_ctx *ctx = NULL;
-		if (!cache || fs_open(p->db_path, p->key_path, p->open_flags, &ctx, err)) {
+		if (!cache || fs_open(p->db_path, p->key_path, p->open_flags | FS_SHARED, &ctx, err)) {
 			if (!cache)
 				fs_fail(err, FS_ENOMEM, NULL, "out of memory");
 			free(cache);

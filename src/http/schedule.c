@@ -36,7 +36,7 @@ static void *run(void *p)
 			break;
 		pthread_mutex_unlock(&s->lock);
 		struct fs_error err = {0};
-		int made = 0, rc = ctx ? 0 : fs_open(s->db_path, s->key_path, 0, &ctx, &err);
+		int made = 0, rc = ctx ? 0 : fs_open(s->db_path, s->key_path, FS_SHARED, &ctx, &err);
 		if (!rc)
 			rc = fs_checkpoints_due(ctx, s->signing_key, &made, &err);
 		if (rc && !warned++) /* said once: the next tries may succeed (a key put back) */

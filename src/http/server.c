@@ -317,18 +317,23 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
 	if (port <= 0 || port > 65535 || inet_pton(AF_INET, host, &addr.sin_addr) != 1)
 		return fs_fail(err, FS_EINVAL, "listen", "'%s' is not an IPv4 address and port", listen);
-	/* the database must open before we listen */
+	/* The database must open before we listen. This context stays open while
+	 * the server runs, idle: a bulk write of another process (an import, a
+	 * claims compute from the command line) then never takes the file alone,
+	 * which would shut out the contexts the pool opens later (fs_tx_begin_bulk). */
 	struct fs_ctx *probe;
-	int rc = fs_open(o.db_path, o.key_path, o.read_only ? FS_READONLY : 0, &probe, err);
+	int rc = fs_open(o.db_path, o.key_path, (o.read_only ? FS_READONLY : 0) | FS_SHARED, &probe, err);
 	if (rc)
 		return rc;
-	fs_close(probe);
-	if ((rc = fs_ops_start(&o, err))) /* TLS files, metrics access, the log */
+	if ((rc = fs_ops_start(&o, err))) { /* TLS files, metrics access, the log */
+		fs_close(probe);
 		return rc;
+	}
 	/* the head within a third of the idle timeout, the whole request within four times it */
 	struct fs_transport *tr = fs_transport_new(o.timeout_s >= 3 ? o.timeout_s / 3 : 1, o.timeout_s * 4, o.timeout_s);
 	if (!tr) {
 		fs_ops_stop();
+		fs_close(probe);
 		return fs_fail(err, FS_ENOMEM, NULL, "cannot start the request deadline watchdog");
 	}
 	/* over plain HTTP our own listening socket checks each connection's first head
@@ -339,6 +344,7 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 	if (!tls && !(front = fs_front_listen(&addr, FS_HEAD_MAX, o.timeout_s >= 3 ? o.timeout_s / 3 : 1, o.max_connections))) {
 		fs_transport_free(tr);
 		fs_ops_stop();
+		fs_close(probe);
 		return fs_fail(err, FS_EIO, "listen", "cannot listen on %s (in use, or not allowed)", listen);
 	}
 	struct MHD_OptionItem listen_opts[] = {{tls ? MHD_OPTION_SOCK_ADDR : MHD_OPTION_END, 0, &addr},
@@ -355,6 +361,7 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 		fs_front_free(front);
 		fs_transport_free(tr);
 		fs_ops_stop();
+		fs_close(probe);
 		return fs_fail(err, FS_ENOMEM, NULL, "out of memory");
 	}
 	sigset_t sigs;
@@ -385,6 +392,7 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 		fs_transport_free(tr);
 		fs_ops_stop();
 		pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
+		fs_close(probe);
 		return fs_fail(err, FS_EIO, "listen", "cannot listen on %s (in use, or not allowed)", listen);
 	}
 	char url[96];
@@ -419,5 +427,6 @@ int fs_http_serve(const struct fs_http_opts *opts, struct fs_error *err)
 	pthread_mutex_destroy(&s.unsent_lock);
 	fs_ops_stop();
 	pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
+	fs_close(probe);
 	return 0;
 }

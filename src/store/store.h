@@ -42,6 +42,7 @@ enum {
 	FS_OPEN_CREATE = 1,   /* create the database file if missing */
 	FS_OPEN_READONLY = 2,
 	FS_OPEN_ASIS = 4,     /* with READONLY: an older schema is left as it is */
+	FS_OPEN_SHARED = 8,   /* one of many connections of this process (a server): never takes the file alone */
 };
 
 struct fs_store_ops {
@@ -104,6 +105,12 @@ struct fs_store_ops {
 	 * compute: the rows it reads in the same transaction). NULL: the backend
 	 * keeps them on. */
 	int (*foreign_keys)(struct fs_store *st, int on, struct fs_error *err);
+	/* Outside a transaction, around a bulk write (on = 1 before its transaction
+	 * begins, 0 after it ended): SQLite writes it through the rollback journal
+	 * when no other connection has the file open, each page once instead of
+	 * twice (WAL and checkpoint). Best effort: nothing changes when it cannot.
+	 * NULL: nothing. */
+	void (*bulk)(struct fs_store *st, int on);
 	/* After a commit that destroyed secrets in table (forget): the old versions
 	 * of its rows, which the engine may keep, rewritten away (PostgreSQL: VACUUM
 	 * FULL, the table locked while it runs). Outside a transaction. NULL: none

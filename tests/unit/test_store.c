@@ -2,7 +2,8 @@
  * missing file, a folder that does not exist, a file that is not a database, a
  * newer schema), rows that are not there, filters naming no column, statements
  * and parameters, the meta table, backups and the self-check that names a
- * record referring to a missing one. Each test works in a fresh temporary folder. */
+ * record referring to a missing one, a bulk write taking the file alone (and a
+ * reader told why it waits). Each test works in a fresh temporary folder. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -232,6 +233,110 @@ static void test_scan(void **state)
 	}
 }
 
+static int run(struct fs_store *st, const char *sql)
+{
+	struct fs_stmt *s;
+	struct fs_error err = {0};
+	if (st->ops->prepare(st, sql, &s, &err))
+		return -1;
+	int rc = st->ops->step(s, &err);
+	st->ops->release(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* The journal mode the file is in, as SQLite reports it ("wal", "delete"). */
+static int mode_is(struct fs_store *st, const char *want)
+{
+	struct fs_stmt *s;
+	struct fs_error err = {0};
+	struct fs_value v = fs_vnull();
+	assert_int_equal(st->ops->prepare(st, "PRAGMA journal_mode", &s, &err), 0);
+	assert_int_equal(st->ops->step(s, &err), 1);
+	st->ops->column(s, 0, &v);
+	int same = v.type == FS_VTEXT && v.n == strlen(want) && memcmp(v.p, want, v.n) == 0;
+	st->ops->release(s);
+	return same;
+}
+
+/* A bulk write takes the rollback journal only when no other connection has the
+ * file open and the connection is not a server's (FS_OPEN_SHARED), never inside
+ * a transaction; WAL again after it; a reader of the file sees every row. */
+static void test_bulk(void **state)
+{
+	struct fx *f = *state;
+	struct fs_error err = {0};
+	struct fs_store *st = f->st;
+	assert_true(mode_is(st, "wal"));
+	st->ops->bulk(st, 1);
+	assert_true(mode_is(st, "delete"));
+	assert_int_equal(st->ops->begin(st, &err), 0);
+	assert_int_equal(run(st, "CREATE TABLE t (x)"), 0);
+	assert_int_equal(run(st, "INSERT INTO t VALUES (1)"), 0);
+	char journal[160];
+	snprintf(journal, sizeof(journal), "%s-journal", f->db);
+	assert_int_equal(access(journal, F_OK), 0); /* the rollback journal, not the WAL */
+	st->ops->bulk(st, 0); /* inside the transaction: nothing changes */
+	assert_true(mode_is(st, "delete"));
+	assert_int_equal(st->ops->commit(st, &err), 0);
+	st->ops->bulk(st, 0);
+	assert_true(mode_is(st, "wal"));
+	assert_int_not_equal(access(journal, F_OK), 0);
+	st->ops->bulk(st, 0); /* twice: still WAL */
+	assert_true(mode_is(st, "wal"));
+	/* inside a transaction: not taken */
+	assert_int_equal(st->ops->begin(st, &err), 0);
+	st->ops->bulk(st, 1);
+	assert_true(mode_is(st, "wal"));
+	st->ops->rollback(st);
+	st->ops->bulk(st, 0);
+	/* another connection open (a reader, a server): stays in WAL, at once */
+	struct fs_store *other;
+	assert_int_equal(fs_store_open(f->db, 0, &other, &err), 0);
+	st->ops->bulk(st, 1);
+	assert_true(mode_is(st, "wal"));
+	st->ops->bulk(st, 0);
+	/* a server's connection never takes it, even alone */
+	fs_store_close(st);
+	f->st = NULL;
+	struct fs_store *srv;
+	fs_store_close(other);
+	assert_int_equal(fs_store_open(f->db, FS_OPEN_SHARED, &srv, &err), 0);
+	srv->ops->bulk(srv, 1);
+	assert_true(mode_is(srv, "wal"));
+	srv->ops->bulk(srv, 0);
+	fs_store_close(srv);
+	/* a file left in the rollback journal (a bulk write killed) opens in WAL */
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(fs_store_open(f->db, 0, &f->st, &err), 0);
+	assert_true(mode_is(f->st, "wal"));
+	assert_int_equal(pragma_of(f->st, "SELECT count(*) FROM t"), 1);
+}
+
+/* A bulk write that holds the file (its pages spilled: an exclusive lock in the
+ * rollback journal): another process opening it waits the busy timeout, then is
+ * told why, and opens once it has ended. */
+static void test_bulk_held(void **state)
+{
+	struct fx *f = *state;
+	struct fs_error err = {0};
+	fs_store_close(f->st);
+	f->st = NULL;
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode = DELETE; BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
+	struct fs_store *st = NULL;
+	assert_int_equal(fs_store_open(f->db, 0, &st, &err), FS_ESTORE);
+	expect_msg(&err, "is held by a bulk write of another fairshare process");
+	expect_msg(&err, "try again when it ends");
+	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(fs_store_open(f->db, 0, &f->st, &err), 0);
+	assert_true(mode_is(f->st, "wal"));
+}
+
 static void test_statements(void **state)
 {
 	struct fx *f = *state;
@@ -335,6 +440,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_statements, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scan, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk_held, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backup_and_check, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -201,6 +201,8 @@ int fs_open(const char *db_path, const char *key_path, unsigned flags, struct fs
 	memcpy(ctx->evidence_dir + dl, ".evidence", sizeof(".evidence"));
 	unsigned sflags = (flags & FS_INIT) ? FS_OPEN_CREATE : (flags & FS_ASIS) ? FS_OPEN_READONLY | FS_OPEN_ASIS
 			: (flags & FS_READONLY) ? FS_OPEN_READONLY : 0;
+	if (flags & FS_SHARED)
+		sflags |= FS_OPEN_SHARED;
 	struct stat sb; /* init takes a new path, or an empty file (as mktemp makes) */
 	if ((flags & FS_INIT) && !server && stat(db_path, &sb) == 0 && !(S_ISREG(sb.st_mode) && sb.st_size == 0)) {
 		free(ctx->evidence_dir);

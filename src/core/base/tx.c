@@ -76,6 +76,12 @@ int64_t fs_org(const struct fs_ctx *ctx)
 	return ctx->org_id;
 }
 
+static void bulk_end(struct fs_ctx *ctx)
+{
+	ctx->bulk = 0;
+	ctx->st->ops->bulk(ctx->st, 0);
+}
+
 int fs_tx_begin(struct fs_ctx *ctx, struct fs_error *err)
 {
 	if (ctx->tx_depth++ > 0)
@@ -95,6 +101,18 @@ int fs_tx_begin(struct fs_ctx *ctx, struct fs_error *err)
 	return rc;
 }
 
+int fs_tx_begin_bulk(struct fs_ctx *ctx, int64_t rows, struct fs_error *err)
+{
+	if (rows >= FS_BULK_ROWS && ctx->tx_depth == 0 && ctx->st->ops->bulk) {
+		ctx->st->ops->bulk(ctx->st, 1);
+		ctx->bulk = 1;
+	}
+	int rc = fs_tx_begin(ctx, err);
+	if (rc && ctx->bulk && ctx->tx_depth == 0)
+		bulk_end(ctx);
+	return rc;
+}
+
 int fs_tx_end(struct fs_ctx *ctx, int rc, struct fs_error *err)
 {
 	if (rc)
@@ -109,11 +127,15 @@ int fs_tx_end(struct fs_ctx *ctx, int rc, struct fs_error *err)
 	if (ctx->tx_failed) {
 		ctx->st->ops->rollback(ctx->st);
 		fs_pkeys_wipe(ctx); /* keys made in the transaction are gone with it */
+		if (ctx->bulk)
+			bulk_end(ctx);
 		return rc ? rc : FS_EINVAL;
 	}
 	rc = ctx->st->ops->commit(ctx->st, err);
 	if (rc)
 		fs_pkeys_wipe(ctx);
+	if (ctx->bulk)
+		bulk_end(ctx);
 	return rc;
 }
 

@@ -163,6 +163,13 @@ static int store_component(struct compute *c, int64_t person, int64_t employment
 
 /* The employments that have computed claims already (one pass, before the
  * employments): the others need no look-up of their claims. */
+static int count_cb(void *p, const struct fs_value *v)
+{
+	(void)v;
+	++*(int64_t *)p;
+	return 0;
+}
+
 static int owning_cb(void *p, const struct fs_value *v)
 {
 	struct compute *c = p;
@@ -614,7 +621,7 @@ int fs_claims_compute(struct fs_ctx *ctx, const struct fs_compute_opts *o, json_
 		c.col[i] = c.ee->col_of[fs_field_index(c.ee, COLS[i])];
 	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"workplace_id", FS_EQ, fs_vint(o->workplace_id)}};
 	struct fs_query q = {.table = &c.ee->table, .filters = f, .nfilters = 2};
-	static const char *const ocols[] = {"employment_id"};
+	static const char *const ocols[] = {"employment_id", "id"};
 	struct fs_filter of[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"basis", FS_EQ, fs_vtext("computed")}};
 	struct fs_query oq = {.table = &c.ce->table, .filters = of, .nfilters = 2, .columns = ocols, .ncolumns = 1};
 	/* The claims' references are known good, so their foreign-key look-ups (the
@@ -626,7 +633,10 @@ int fs_claims_compute(struct fs_ctx *ctx, const struct fs_compute_opts *o, json_
 	int fk_off = ctx->tx_depth == 0 && ctx->st->ops->foreign_keys;
 	if (fk_off && (rc = ctx->st->ops->foreign_keys(ctx->st, 0, err)))
 		return rc;
-	if (!(rc = fs_tx_begin(ctx, err))) {
+	int64_t many = 0; /* how many employments, counted up to FS_BULK_ROWS */
+	struct fs_query mq = {.table = &c.ee->table, .filters = f, .nfilters = 2, .limit = FS_BULK_ROWS,
+			      .columns = ocols + 1, .ncolumns = 1};
+	if (!(rc = fs_store_select(ctx->st, &mq, count_cb, &many, err)) && !(rc = fs_tx_begin_bulk(ctx, many, err))) {
 		if (!(rc = fs_store_select(ctx->st, &oq, owning_cb, &c, err)) && !(rc = c.rc)) {
 			if (c.nowning)
 				qsort(c.owning, c.nowning, sizeof(int64_t), cmp_id);
