@@ -56,7 +56,7 @@ release() {
 }
 
 rows 9000 1500 >"$T/big.csv"
-rows 900 1500 >"$T/small.csv"
+rows 1500 1500 >"$T/small.csv"
 stored=$(($(wc -l <"$T/big.csv") - 1 - 1500))
 
 # ---- alone: the rollback journal, private; other processes told why they wait
@@ -110,8 +110,19 @@ expect "verify after the retry" 0 fs verify
 
 # ---- a server running: its idle connection keeps the file shared, in WAL
 fresh served
-if start_server; then
-	ok "a server runs on the file"
+# started without a request (start_server asks /health, which opens a context):
+# the server's own idle connection alone must keep the file shared
+port=$(free_port)
+"$FS_BIN" --db "$DB" serve --listen 127.0.0.1:$port >"$T/serve.out" 2>"$T/serve.err" &
+server=$!
+B=http://127.0.0.1:$port/api/v1
+i=0
+while ! grep -q "fairshare is serving" "$T/serve.out" 2>/dev/null && kill -0 "$server" 2>/dev/null && [ $i -lt 600 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if grep -q "fairshare is serving" "$T/serve.out"; then
+	ok "a server runs on the file, no request yet"
 	held "$T/big.csv"
 	if [ -e "$DB-journal" ]; then notok "the file taken alone under a running server"; else ok "no rollback journal under a server"; fi
 	expect "a reader meanwhile reads at once" 0 fs person list --limit 1
@@ -130,9 +141,11 @@ fi
 # ---- a small import (below FS_BULK_ROWS) stays in WAL: readers go on
 fresh small
 held "$T/small.csv"
+same "the small import stopped on its full rejects pipe" "$(kill -0 "$pid" 2>/dev/null && echo running)" running
 if [ -e "$DB-journal" ]; then notok "a small import took the file alone"; else ok "a small import stays in WAL"; fi
 expect "a reader meanwhile reads at once" 0 fs person list --limit 1
 release
 same "the small import ended well" "$held_rc" 0
+same "its rows stored" "$(sqlite3 "$DB" "SELECT count(*) FROM people")" 500
 expect "verify holds" 0 fs verify
 finish
