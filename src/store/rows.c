@@ -23,6 +23,7 @@ int fs_store_is_server(const char *path)
 /* Generated INSERT/UPDATE statements, built once per table. */
 enum { SQL_INSERT, SQL_UPDATE, SQL_PUT, SQL_INSERT_ID, SQL_INSERT_NEW, SQL_KINDS, SQL_SELECT = SQL_KINDS };
 #define SQL_CACHE_SLOTS 128 /* distinct tables a process writes; fairshare has about 45 */
+#define KEPT_ROWS 16
 
 struct fs_sql_cache {
 	const struct fs_table *table[SQL_CACHE_SLOTS];
@@ -30,6 +31,15 @@ struct fs_sql_cache {
 	/* the select lists, apart: reading a table takes no slot from its writes */
 	const struct fs_table *sel_table[SQL_CACHE_SLOTS];
 	char *sel_sql[SQL_CACHE_SLOTS];
+	/* the statements of many rows (fs_store_insert_rows), kept per shape: a
+	 * batch uses a handful (64, 32, ..., 1 rows), the oldest makes room */
+	struct kept_rows {
+		const struct fs_table *t;
+		size_t n;
+		uint64_t shared; /* the columns bound once */
+		struct fs_stmt *s;
+	} kept[KEPT_ROWS];
+	unsigned kept_next;
 };
 
 void fs_store_close(struct fs_store *st)
@@ -44,18 +54,29 @@ void fs_store_close(struct fs_store *st)
 	if (c)
 		for (size_t i = 0; i < SQL_CACHE_SLOTS; i++)
 			free(c->sel_sql[i]);
+	if (c)
+		for (size_t i = 0; i < KEPT_ROWS; i++)
+			if (c->kept[i].s)
+				st->ops->drop(c->kept[i].s);
 	free(c);
 	st->ops->close(st);
 }
 
 static int build_sql(const struct fs_table *t, int kind, struct fs_buf *sql);
 
+static struct fs_sql_cache *sql_cache(struct fs_store *st)
+{
+	if (!st->sql_cache)
+		st->sql_cache = calloc(1, sizeof(*st->sql_cache));
+	return st->sql_cache;
+}
+
 /* The SQL of kind for table t, from the cache (built on first use). */
 static const char *cached_sql(struct fs_store *st, const struct fs_table *t, int kind)
 {
-	if (!st->sql_cache && !(st->sql_cache = calloc(1, sizeof(*st->sql_cache))))
+	struct fs_sql_cache *c = sql_cache(st);
+	if (!c)
 		return NULL;
-	struct fs_sql_cache *c = st->sql_cache;
 	const struct fs_table **tables = kind == SQL_SELECT ? c->sel_table : c->table;
 	size_t i;
 	for (i = 0; i < SQL_CACHE_SLOTS && tables[i] && tables[i] != t; i++)
@@ -240,23 +261,16 @@ static int same_in_rows(const struct fs_value *rows, size_t ncols, size_t n, siz
 	for (size_t r = 1; r < n; r++) {
 		const struct fs_value *v = &rows[r * ncols + i];
 		if (v->type != a->type || (a->type == FS_VINT && v->i != a->i) ||
-		    ((a->type == FS_VTEXT || a->type == FS_VBLOB) && (v->n != a->n || (a->n && memcmp(v->p, a->p, a->n)))))
+		    ((a->type == FS_VTEXT || a->type == FS_VBLOB) && (v->n != a->n || (a->n && v->p != a->p && memcmp(v->p, a->p, a->n)))))
 			return 0;
 	}
 	return 1;
 }
 
-/* The text of the last INSERT of rows built on this thread (a batch sends the
- * same one group after group). */
-static _Thread_local struct {
-	const struct fs_table *t;
-	size_t n;
-	uint64_t shared;
-	char sql[16384];
-} rows_sql;
-
-/* The INSERT of n rows of t, its parameters numbered by param (sql freed by
- * the caller; rows_sql keeps a copy when it fits). */
+/* The INSERT of n rows of t, each key NULL (the highest plus one), its
+ * parameters numbered by param (a shared column's) or in order (the rows'
+ * own). The key is named, NULL, rather than left out: the values then lie in
+ * the order of the table's record (left out, SQLite copies 18 of them a row). */
 static int build_rows_sql(const struct fs_table *t, size_t n, const int *param, int nshared, int nown, struct fs_buf *sql)
 {
 	fs_buf_init(sql, SQL_MAX);
@@ -266,14 +280,14 @@ static int build_rows_sql(const struct fs_table *t, size_t n, const int *param, 
 	if (!brc)
 		brc = fs_buf_adds(sql, ") VALUES ");
 	for (size_t r = 0; r < n && !brc; r++) {
-		char tuple[8 + 12 * 64]; /* ", (?N, ?N, ...)" for one row */
+		char tuple[8 + 12 * 64]; /* ", (NULL, ?N, ...)" for one row */
 		size_t tl = 0;
 		if (r)
 			tuple[tl++] = ',', tuple[tl++] = ' ';
-		tuple[tl++] = '(';
-		for (size_t i = 0, own = 0; i < t->ncols; i++) {
-			if (i)
-				tuple[tl++] = ',', tuple[tl++] = ' ';
+		memcpy(tuple + tl, "(NULL", 5);
+		tl += 5;
+		for (size_t i = 1, own = 0; i < t->ncols; i++) {
+			tuple[tl++] = ',', tuple[tl++] = ' ';
 			tuple[tl++] = '?';
 			unsigned p = param[i] ? (unsigned)param[i] : (unsigned)(nshared + (int)r * nown + (int)own++ + 1);
 			char d[12];
@@ -290,51 +304,84 @@ static int build_rows_sql(const struct fs_table *t, size_t n, const int *param, 
 	return brc;
 }
 
-/* One INSERT of n rows with their keys, bound by position (bind_at). led16: a
- * column whose value all n rows share is bound once, as one numbered parameter
- * every row names (?1 ...); each row's own values follow. */
-static int insert_rows_at(struct fs_store *st, const struct fs_table *t, const struct fs_value *rows, size_t n, int64_t first,
+/* The kept statement of n rows of t with these shared columns, or NULL. */
+static struct kept_rows *kept_find(struct fs_sql_cache *c, const struct fs_table *t, size_t n, uint64_t shared)
+{
+	for (size_t j = 0; j < KEPT_ROWS; j++)
+		if (c->kept[j].s && c->kept[j].t == t && c->kept[j].n == n && c->kept[j].shared == shared)
+			return &c->kept[j];
+	return NULL;
+}
+
+/* One INSERT of n rows, bound by position (bind_at); ids[r] the key row r got.
+ * led16: a column whose value all n rows share is bound once, as one numbered
+ * parameter every row names (?1 ...); each row's own values follow. led27: the
+ * keys are not named: SQLite gives each row the highest key plus one, in order
+ * (the key is the table's rowid), as fs_store_next_id would, without a query
+ * for the highest key before each statement nor a search of the table for each
+ * key named (the row goes after the last); and the statement of each shape is
+ * kept (ops->keep), found by its shape rather than looked up by its 8 KB text. */
+static int insert_rows_at(struct fs_store *st, const struct fs_table *t, const struct fs_value *rows, size_t n, int64_t *ids,
 			  struct fs_error *err)
 {
 	if (t->ncols > 64)
 		return fs_fail(err, FS_ELIMIT, NULL, "query too long");
-	int param[64]; /* a shared column's parameter, or 0: the row's own */
+	int param[64] = {0}; /* a shared column's parameter, or 0: the row's own */
+	int own[64];         /* the columns each row binds, in order */
 	int nshared = 0, nown = 0;
 	uint64_t shared = 0;
-	for (size_t i = 0; i < t->ncols; i++) {
-		param[i] = i && n > 1 && same_in_rows(rows, t->ncols, n, i) ? ++nshared : 0;
-		nown += !param[i];
+	for (size_t i = 1; i < t->ncols; i++) {
+		param[i] = n > 1 && same_in_rows(rows, t->ncols, n, i) ? ++nshared : 0;
+		if (!param[i])
+			own[nown++] = (int)i;
 		shared |= param[i] ? (uint64_t)1 << i : 0;
 	}
-	struct fs_stmt *s = NULL;
-	int rc;
-	if (rows_sql.t == t && rows_sql.n == n && rows_sql.shared == shared) {
-		rc = st->ops->prepare(st, rows_sql.sql, &s, err);
-	} else {
+	struct fs_sql_cache *c = sql_cache(st);
+	int keep = c && st->ops->keep;
+	struct kept_rows *k = keep ? kept_find(c, t, n, shared) : NULL;
+	struct fs_stmt *s = k ? k->s : NULL;
+	int rc = 0;
+	if (!s) {
 		struct fs_buf sql;
 		int brc = build_rows_sql(t, n, param, nshared, nown, &sql);
-		rows_sql.t = NULL;
-		if (!brc && sql.len < sizeof(rows_sql.sql)) {
-			memcpy(rows_sql.sql, sql.data, sql.len + 1);
-			rows_sql.t = t, rows_sql.n = n, rows_sql.shared = shared;
+		if (!keep) {
+			rc = prepare_buf(st, &sql, brc, &s, err);
+		} else {
+			k = &c->kept[c->kept_next++ % KEPT_ROWS]; /* the oldest shape makes room */
+			if (k->s)
+				st->ops->drop(k->s);
+			*k = (struct kept_rows){0};
+			rc = brc ? fs_fail(err, brc, NULL, "query too long") : st->ops->keep(st, sql.data, &s, err);
+			fs_buf_done(&sql);
+			if (!rc)
+				*k = (struct kept_rows){t, n, shared, s};
 		}
-		rc = prepare_buf(st, &sql, brc, &s, err);
+		if (rc)
+			return rc;
 	}
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < t->ncols && !rc; i++)
+	for (size_t i = 1; i < t->ncols && !rc; i++)
 		if (param[i])
 			rc = st->ops->bind_at(s, param[i], &rows[i], err);
+	int p = nshared;
 	for (size_t r = 0; r < n && !rc; r++) {
-		struct fs_value key = fs_vint(first + (int64_t)r);
-		for (size_t i = 0, own = 0; i < t->ncols && !rc; i++)
-			if (!param[i])
-				rc = st->ops->bind_at(s, nshared + (int)r * nown + (int)own++ + 1, i ? &rows[r * t->ncols + i] : &key, err);
+		const struct fs_value *row = &rows[r * t->ncols];
+		for (int j = 0; j < nown && !rc; j++)
+			rc = st->ops->bind_at(s, ++p, &row[own[j]], err);
 	}
 	if (!rc)
 		rc = st->ops->step(s, err);
-	st->ops->release(s);
-	return rc < 0 ? rc : 0;
+	if (keep)
+		st->ops->rewind(s);
+	else
+		st->ops->release(s);
+	if (rc < 0)
+		return rc;
+	if (st->ops->changes(st) != (int64_t)n) /* every row stored, or the keys below are not theirs */
+		return fs_fail(err, FS_ESTORE, NULL, "%lld of %zu rows of %s stored", (long long)st->ops->changes(st), n, t->name);
+	int64_t last = st->ops->last_insert_id(st);
+	for (size_t r = 0; r < n; r++)
+		ids[r] = last - (int64_t)(n - 1 - r);
+	return 0;
 }
 
 int fs_store_insert_rows(struct fs_store *st, const struct fs_table *t, const struct fs_value *rows, size_t n, int64_t *ids,
@@ -348,24 +395,21 @@ int fs_store_insert_rows(struct fs_store *st, const struct fs_table *t, const st
 		/* in statements of 64, 32, ... 1 rows (a handful of statements, each prepared
 		 * once); a failed statement writes nothing of its rows (SQLite's statement
 		 * rollback), and the statements before it are taken back */
-		int64_t first;
-		int rc = fs_store_next_id(st, t, &first, err);
+		int rc = 0;
 		size_t done = 0;
 		while (!rc && done < n) {
 			size_t k = FS_STORE_ROWS_MAX;
 			while (k > n - done)
 				k /= 2;
-			rc = insert_rows_at(st, t, &rows[done * t->ncols], k, first + (int64_t)done, err);
+			rc = insert_rows_at(st, t, &rows[done * t->ncols], k, &ids[done], err);
 			if (!rc)
 				done += k;
 		}
-		for (size_t r = 0; r < n && !rc; r++)
-			ids[r] = first + (int64_t)r;
 		if (rc && done) {
 			struct fs_error e2 = {0};
 			for (size_t r = done; r-- > 0;)
-				if (fs_store_delete(st, t, first + (int64_t)r, &e2))
-					return fs_fail(err, FS_ESTORE, NULL, "cannot take back row %lld of %s", (long long)(first + (int64_t)r), t->name);
+				if (fs_store_delete(st, t, ids[r], &e2))
+					return fs_fail(err, FS_ESTORE, NULL, "cannot take back row %lld of %s", (long long)ids[r], t->name);
 		}
 		return rc;
 	}

@@ -69,6 +69,15 @@ struct fs_store_ops {
 	int (*ncolumns)(struct fs_stmt *s);
 	void (*column)(struct fs_stmt *s, int i, struct fs_value *out);
 	void (*release)(struct fs_stmt *s);
+	/* A statement its caller keeps (fs_store_insert_rows: one per shape of
+	 * rows), prepared once and not looked up by its text again: keep prepares
+	 * it outside the cache of statements by text; rewind, after each use, sets
+	 * it back to its start with its values left bound (the caller binds every
+	 * parameter again before the next step); drop finalizes it (before the
+	 * store closes). NULL: prepare and release each time. */
+	int (*keep)(struct fs_store *st, const char *sql, struct fs_stmt **ret, struct fs_error *err);
+	void (*rewind)(struct fs_stmt *s);
+	void (*drop)(struct fs_stmt *s);
 	int64_t (*last_insert_id)(struct fs_store *st);
 	int64_t (*changes)(struct fs_store *st);
 	/* A number that changes whenever another connection has changed the data
