@@ -37,6 +37,7 @@ struct fs_sql_cache {
 		const struct fs_table *t;
 		size_t n;
 		uint64_t shared; /* the columns bound once */
+		int link, from;  /* rows_shape's */
 		struct fs_stmt *s;
 	} kept[KEPT_ROWS];
 	unsigned kept_next;
@@ -254,24 +255,77 @@ int fs_store_insert_new(struct fs_store *st, const struct fs_table *t, const str
 	return rc;
 }
 
-/* 1 when column i holds the same value in all n rows (never the key, column 0). */
-static int same_in_rows(const struct fs_value *rows, size_t ncols, size_t n, size_t i)
+/* 1 when v holds the value a holds (type, integer, text or blob bytes). */
+static int same_value(const struct fs_value *a, const struct fs_value *v)
 {
-	const struct fs_value *a = &rows[i];
-	for (size_t r = 1; r < n; r++) {
-		const struct fs_value *v = &rows[r * ncols + i];
-		if (v->type != a->type || (a->type == FS_VINT && v->i != a->i) ||
-		    ((a->type == FS_VTEXT || a->type == FS_VBLOB) && (v->n != a->n || (a->n && v->p != a->p && memcmp(v->p, a->p, a->n)))))
-			return 0;
-	}
+	if (v->type != a->type)
+		return 0;
+	if (a->type == FS_VINT)
+		return v->i == a->i;
+	if (a->type == FS_VTEXT || a->type == FS_VBLOB)
+		return v->n == a->n && (!a->n || v->p == a->p || !memcmp(v->p, a->p, a->n));
 	return 1;
 }
 
+/* 1 when column i holds the same value in all n rows (never the key, column 0). */
+static int same_in_rows(const struct fs_value *rows, size_t ncols, size_t n, size_t i)
+{
+	for (size_t r = 1; r < n; r++)
+		if (!same_value(&rows[i], &rows[r * ncols + i]))
+			return 0;
+	return 1;
+}
+
+/* How a statement's n rows are bound. led16: a column all rows share is one
+ * parameter (param[i]: ?1, ...) every row names; each row's own columns (own[])
+ * follow, row by row. led27: a link - column link of every row after the first
+ * holds the value column from held in the row before (a chain's prev_hash: the
+ * hash of the row before) - is not bound again: such a row names the row
+ * before's parameter. Found by comparing the values, never assumed. */
+struct rows_shape {
+	int param[64];
+	int own[64];
+	int nshared, nown;
+	int link, from;       /* columns; link 0: none */
+	int link_at, from_at; /* their places in own[] */
+	uint64_t shared;      /* the columns bound once */
+};
+
+static void rows_shape(struct rows_shape *sh, const struct fs_table *t, const struct fs_value *rows, size_t n)
+{
+	memset(sh, 0, sizeof(*sh));
+	for (size_t i = 1; i < t->ncols; i++) {
+		sh->param[i] = n > 1 && same_in_rows(rows, t->ncols, n, i) ? ++sh->nshared : 0;
+		if (!sh->param[i])
+			sh->own[sh->nown++] = (int)i;
+		sh->shared |= sh->param[i] ? (uint64_t)1 << i : 0;
+	}
+	for (int jc = 0; jc < sh->nown && n > 1 && !sh->link; jc++)
+		for (int jd = 0; jd < sh->nown && !sh->link; jd++) {
+			size_t r = 1;
+			while (r < n && jd != jc && same_value(&rows[(r - 1) * t->ncols + sh->own[jd]], &rows[r * t->ncols + sh->own[jc]]))
+				r++;
+			if (r == n && jd != jc)
+				sh->link = sh->own[jc], sh->from = sh->own[jd], sh->link_at = jc, sh->from_at = jd;
+		}
+}
+
+/* The parameter of row r's own column own[j] (for a row after the first, not
+ * the link's: it names own_param(r - 1, from_at)). */
+static int own_param(const struct rows_shape *sh, size_t r, int j)
+{
+	if (!sh->link)
+		return sh->nshared + (int)r * sh->nown + j + 1;
+	if (r == 0)
+		return sh->nshared + j + 1;
+	return sh->nshared + sh->nown + ((int)r - 1) * (sh->nown - 1) + j - (j > sh->link_at) + 1;
+}
+
 /* The INSERT of n rows of t, each key NULL (the highest plus one), its
- * parameters numbered by param (a shared column's) or in order (the rows'
- * own). The key is named, NULL, rather than left out: the values then lie in
- * the order of the table's record (left out, SQLite copies 18 of them a row). */
-static int build_rows_sql(const struct fs_table *t, size_t n, const int *param, int nshared, int nown, struct fs_buf *sql)
+ * parameters numbered as sh says. The key is named, NULL, rather than left
+ * out: the values then lie in the order of the table's record (left out,
+ * SQLite copies 18 of them a row). */
+static int build_rows_sql(const struct fs_table *t, size_t n, const struct rows_shape *sh, struct fs_buf *sql)
 {
 	fs_buf_init(sql, SQL_MAX);
 	int brc = fs_buf_cat(sql, "INSERT INTO ", t->name, " (", NULL);
@@ -286,10 +340,16 @@ static int build_rows_sql(const struct fs_table *t, size_t n, const int *param, 
 			tuple[tl++] = ',', tuple[tl++] = ' ';
 		memcpy(tuple + tl, "(NULL", 5);
 		tl += 5;
-		for (size_t i = 1, own = 0; i < t->ncols; i++) {
+		for (size_t i = 1, j = 0; i < t->ncols; i++) {
 			tuple[tl++] = ',', tuple[tl++] = ' ';
 			tuple[tl++] = '?';
-			unsigned p = param[i] ? (unsigned)param[i] : (unsigned)(nshared + (int)r * nown + (int)own++ + 1);
+			unsigned p;
+			if (sh->param[i])
+				p = (unsigned)sh->param[i];
+			else if (sh->link && r && (int)j == sh->link_at)
+				p = (unsigned)own_param(sh, r - 1, sh->from_at), j++;
+			else
+				p = (unsigned)own_param(sh, r, (int)j++);
 			char d[12];
 			size_t nd = 0;
 			do
@@ -304,46 +364,39 @@ static int build_rows_sql(const struct fs_table *t, size_t n, const int *param, 
 	return brc;
 }
 
-/* The kept statement of n rows of t with these shared columns, or NULL. */
-static struct kept_rows *kept_find(struct fs_sql_cache *c, const struct fs_table *t, size_t n, uint64_t shared)
+/* The kept statement of n rows of t bound as sh says, or NULL. */
+static struct kept_rows *kept_find(struct fs_sql_cache *c, const struct fs_table *t, size_t n, const struct rows_shape *sh)
 {
-	for (size_t j = 0; j < KEPT_ROWS; j++)
-		if (c->kept[j].s && c->kept[j].t == t && c->kept[j].n == n && c->kept[j].shared == shared)
-			return &c->kept[j];
+	for (size_t j = 0; j < KEPT_ROWS; j++) {
+		struct kept_rows *k = &c->kept[j];
+		if (k->s && k->t == t && k->n == n && k->shared == sh->shared && k->link == sh->link && k->from == sh->from)
+			return k;
+	}
 	return NULL;
 }
 
-/* One INSERT of n rows, bound by position (bind_at); ids[r] the key row r got.
- * led16: a column whose value all n rows share is bound once, as one numbered
- * parameter every row names (?1 ...); each row's own values follow. led27: the
- * keys are not named: SQLite gives each row the highest key plus one, in order
- * (the key is the table's rowid), as fs_store_next_id would, without a query
- * for the highest key before each statement nor a search of the table for each
- * key named (the row goes after the last); and the statement of each shape is
- * kept (ops->keep), found by its shape rather than looked up by its 8 KB text. */
+/* One INSERT of n rows, bound by position (bind_at) as rows_shape finds;
+ * ids[r] the key row r got. led27: the keys are not named: SQLite gives each
+ * row the highest key plus one, in order (the key is the table's rowid), as
+ * fs_store_next_id would, without a query for the highest key before each
+ * statement nor a search of the table for each key named (the row goes after
+ * the last); and the statement of each shape is kept (ops->keep), found by its
+ * shape rather than looked up by its 8 KB text. */
 static int insert_rows_at(struct fs_store *st, const struct fs_table *t, const struct fs_value *rows, size_t n, int64_t *ids,
 			  struct fs_error *err)
 {
 	if (t->ncols > 64)
 		return fs_fail(err, FS_ELIMIT, NULL, "query too long");
-	int param[64] = {0}; /* a shared column's parameter, or 0: the row's own */
-	int own[64];         /* the columns each row binds, in order */
-	int nshared = 0, nown = 0;
-	uint64_t shared = 0;
-	for (size_t i = 1; i < t->ncols; i++) {
-		param[i] = n > 1 && same_in_rows(rows, t->ncols, n, i) ? ++nshared : 0;
-		if (!param[i])
-			own[nown++] = (int)i;
-		shared |= param[i] ? (uint64_t)1 << i : 0;
-	}
+	struct rows_shape sh;
+	rows_shape(&sh, t, rows, n);
 	struct fs_sql_cache *c = sql_cache(st);
 	int keep = c && st->ops->keep;
-	struct kept_rows *k = keep ? kept_find(c, t, n, shared) : NULL;
+	struct kept_rows *k = keep ? kept_find(c, t, n, &sh) : NULL;
 	struct fs_stmt *s = k ? k->s : NULL;
 	int rc = 0;
 	if (!s) {
 		struct fs_buf sql;
-		int brc = build_rows_sql(t, n, param, nshared, nown, &sql);
+		int brc = build_rows_sql(t, n, &sh, &sql);
 		if (!keep) {
 			rc = prepare_buf(st, &sql, brc, &s, err);
 		} else {
@@ -354,19 +407,20 @@ static int insert_rows_at(struct fs_store *st, const struct fs_table *t, const s
 			rc = brc ? fs_fail(err, brc, NULL, "query too long") : st->ops->keep(st, sql.data, &s, err);
 			fs_buf_done(&sql);
 			if (!rc)
-				*k = (struct kept_rows){t, n, shared, s};
+				*k = (struct kept_rows){t, n, sh.shared, sh.link, sh.from, s};
 		}
 		if (rc)
 			return rc;
 	}
 	for (size_t i = 1; i < t->ncols && !rc; i++)
-		if (param[i])
-			rc = st->ops->bind_at(s, param[i], &rows[i], err);
-	int p = nshared;
+		if (sh.param[i])
+			rc = st->ops->bind_at(s, sh.param[i], &rows[i], err);
+	int p = sh.nshared; /* the rows' own parameters come in order: own_param's */
 	for (size_t r = 0; r < n && !rc; r++) {
 		const struct fs_value *row = &rows[r * t->ncols];
-		for (int j = 0; j < nown && !rc; j++)
-			rc = st->ops->bind_at(s, ++p, &row[own[j]], err);
+		for (int j = 0; j < sh.nown && !rc; j++)
+			if (!(sh.link && r && j == sh.link_at))
+				rc = st->ops->bind_at(s, ++p, &row[sh.own[j]], err);
 	}
 	if (!rc)
 		rc = st->ops->step(s, err);
