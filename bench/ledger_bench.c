@@ -12,6 +12,22 @@
 
 #include "core/fairshare.h"
 
+/* "b" and x in decimal, as snprintf(out, 24, "b%ld", x) writes it (x >= 0): the
+ * caller's work, not the ledger's, so done without snprintf's 600 instructions
+ * (led27) */
+static void bench_id(char out[24], long x)
+{
+	char d[20];
+	int n = 0;
+	do
+		d[n++] = (char)('0' + x % 10);
+	while ((x /= 10) > 0);
+	out[0] = 'b';
+	for (int k = 0; k < n; k++)
+		out[1 + k] = d[n - 1 - k];
+	out[n + 1] = '\0';
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -55,7 +71,7 @@ int main(int argc, char **argv)
 		size_t k = n - done < BATCH ? (size_t)(n - done) : BATCH;
 		for (size_t i = 0; i < k; i++) {
 			long x = done + (long)i;
-			snprintf(ids[i], 24, "b%ld", x);
+			bench_id(ids[i], x);
 			int out_ = x % 4 == 3; /* one in four pays strike pay from the bank */
 			t[i] = (struct fs_transfer){.id = ids[i], .debit_account = out_ ? acct[2] : acct[0],
 						    .credit_account = out_ ? acct[0] : acct[1], .amount_minor = out_ ? 2500 + x % 100 : 5000 + x % 1000,

@@ -23,6 +23,7 @@ int fs_store_is_server(const char *path)
 /* Generated INSERT/UPDATE statements, built once per table. */
 enum { SQL_INSERT, SQL_UPDATE, SQL_PUT, SQL_INSERT_ID, SQL_INSERT_NEW, SQL_KINDS, SQL_SELECT = SQL_KINDS };
 #define SQL_CACHE_SLOTS 128 /* distinct tables a process writes; fairshare has about 45 */
+#define KEPT_ROWS 16
 
 struct fs_sql_cache {
 	const struct fs_table *table[SQL_CACHE_SLOTS];
@@ -30,6 +31,16 @@ struct fs_sql_cache {
 	/* the select lists, apart: reading a table takes no slot from its writes */
 	const struct fs_table *sel_table[SQL_CACHE_SLOTS];
 	char *sel_sql[SQL_CACHE_SLOTS];
+	/* the statements of many rows (fs_store_insert_rows), kept per shape: a
+	 * batch uses a handful (64, 32, ..., 1 rows), the oldest makes room */
+	struct kept_rows {
+		const struct fs_table *t;
+		size_t n;
+		uint64_t shared; /* the columns bound once */
+		int link, from;  /* rows_shape's */
+		struct fs_stmt *s;
+	} kept[KEPT_ROWS];
+	unsigned kept_next;
 };
 
 void fs_store_close(struct fs_store *st)
@@ -44,18 +55,29 @@ void fs_store_close(struct fs_store *st)
 	if (c)
 		for (size_t i = 0; i < SQL_CACHE_SLOTS; i++)
 			free(c->sel_sql[i]);
+	if (c)
+		for (size_t i = 0; i < KEPT_ROWS; i++)
+			if (c->kept[i].s)
+				st->ops->drop(c->kept[i].s);
 	free(c);
 	st->ops->close(st);
 }
 
 static int build_sql(const struct fs_table *t, int kind, struct fs_buf *sql);
 
+static struct fs_sql_cache *sql_cache(struct fs_store *st)
+{
+	if (!st->sql_cache)
+		st->sql_cache = calloc(1, sizeof(*st->sql_cache));
+	return st->sql_cache;
+}
+
 /* The SQL of kind for table t, from the cache (built on first use). */
 static const char *cached_sql(struct fs_store *st, const struct fs_table *t, int kind)
 {
-	if (!st->sql_cache && !(st->sql_cache = calloc(1, sizeof(*st->sql_cache))))
+	struct fs_sql_cache *c = sql_cache(st);
+	if (!c)
 		return NULL;
-	struct fs_sql_cache *c = st->sql_cache;
 	const struct fs_table **tables = kind == SQL_SELECT ? c->sel_table : c->table;
 	size_t i;
 	for (i = 0; i < SQL_CACHE_SLOTS && tables[i] && tables[i] != t; i++)
@@ -233,31 +255,77 @@ int fs_store_insert_new(struct fs_store *st, const struct fs_table *t, const str
 	return rc;
 }
 
-/* 1 when column i holds the same value in all n rows (never the key, column 0). */
-static int same_in_rows(const struct fs_value *rows, size_t ncols, size_t n, size_t i)
+/* 1 when v holds the value a holds (type, integer, text or blob bytes). */
+static int same_value(const struct fs_value *a, const struct fs_value *v)
 {
-	const struct fs_value *a = &rows[i];
-	for (size_t r = 1; r < n; r++) {
-		const struct fs_value *v = &rows[r * ncols + i];
-		if (v->type != a->type || (a->type == FS_VINT && v->i != a->i) ||
-		    ((a->type == FS_VTEXT || a->type == FS_VBLOB) && (v->n != a->n || (a->n && memcmp(v->p, a->p, a->n)))))
-			return 0;
-	}
+	if (v->type != a->type)
+		return 0;
+	if (a->type == FS_VINT)
+		return v->i == a->i;
+	if (a->type == FS_VTEXT || a->type == FS_VBLOB)
+		return v->n == a->n && (!a->n || v->p == a->p || !memcmp(v->p, a->p, a->n));
 	return 1;
 }
 
-/* The text of the last INSERT of rows built on this thread (a batch sends the
- * same one group after group). */
-static _Thread_local struct {
-	const struct fs_table *t;
-	size_t n;
-	uint64_t shared;
-	char sql[16384];
-} rows_sql;
+/* 1 when column i holds the same value in all n rows (never the key, column 0). */
+static int same_in_rows(const struct fs_value *rows, size_t ncols, size_t n, size_t i)
+{
+	for (size_t r = 1; r < n; r++)
+		if (!same_value(&rows[i], &rows[r * ncols + i]))
+			return 0;
+	return 1;
+}
 
-/* The INSERT of n rows of t, its parameters numbered by param (sql freed by
- * the caller; rows_sql keeps a copy when it fits). */
-static int build_rows_sql(const struct fs_table *t, size_t n, const int *param, int nshared, int nown, struct fs_buf *sql)
+/* How a statement's n rows are bound. led16: a column all rows share is one
+ * parameter (param[i]: ?1, ...) every row names; each row's own columns (own[])
+ * follow, row by row. led27: a link - column link of every row after the first
+ * holds the value column from held in the row before (a chain's prev_hash: the
+ * hash of the row before) - is not bound again: such a row names the row
+ * before's parameter. Found by comparing the values, never assumed. */
+struct rows_shape {
+	int param[64];
+	int own[64];
+	int nshared, nown;
+	int link, from;       /* columns; link 0: none */
+	int link_at, from_at; /* their places in own[] */
+	uint64_t shared;      /* the columns bound once */
+};
+
+static void rows_shape(struct rows_shape *sh, const struct fs_table *t, const struct fs_value *rows, size_t n)
+{
+	memset(sh, 0, sizeof(*sh));
+	for (size_t i = 1; i < t->ncols; i++) {
+		sh->param[i] = n > 1 && same_in_rows(rows, t->ncols, n, i) ? ++sh->nshared : 0;
+		if (!sh->param[i])
+			sh->own[sh->nown++] = (int)i;
+		sh->shared |= sh->param[i] ? (uint64_t)1 << i : 0;
+	}
+	for (int jc = 0; jc < sh->nown && n > 1 && !sh->link; jc++)
+		for (int jd = 0; jd < sh->nown && !sh->link; jd++) {
+			size_t r = 1;
+			while (r < n && jd != jc && same_value(&rows[(r - 1) * t->ncols + sh->own[jd]], &rows[r * t->ncols + sh->own[jc]]))
+				r++;
+			if (r == n && jd != jc)
+				sh->link = sh->own[jc], sh->from = sh->own[jd], sh->link_at = jc, sh->from_at = jd;
+		}
+}
+
+/* The parameter of row r's own column own[j] (for a row after the first, not
+ * the link's: it names own_param(r - 1, from_at)). */
+static int own_param(const struct rows_shape *sh, size_t r, int j)
+{
+	if (!sh->link)
+		return sh->nshared + (int)r * sh->nown + j + 1;
+	if (r == 0)
+		return sh->nshared + j + 1;
+	return sh->nshared + sh->nown + ((int)r - 1) * (sh->nown - 1) + j - (j > sh->link_at) + 1;
+}
+
+/* The INSERT of n rows of t, each key NULL (the highest plus one), its
+ * parameters numbered as sh says. The key is named, NULL, rather than left
+ * out: the values then lie in the order of the table's record (left out,
+ * SQLite copies 18 of them a row). */
+static int build_rows_sql(const struct fs_table *t, size_t n, const struct rows_shape *sh, struct fs_buf *sql)
 {
 	fs_buf_init(sql, SQL_MAX);
 	int brc = fs_buf_cat(sql, "INSERT INTO ", t->name, " (", NULL);
@@ -266,16 +334,22 @@ static int build_rows_sql(const struct fs_table *t, size_t n, const int *param, 
 	if (!brc)
 		brc = fs_buf_adds(sql, ") VALUES ");
 	for (size_t r = 0; r < n && !brc; r++) {
-		char tuple[8 + 12 * 64]; /* ", (?N, ?N, ...)" for one row */
+		char tuple[8 + 12 * 64]; /* ", (NULL, ?N, ...)" for one row */
 		size_t tl = 0;
 		if (r)
 			tuple[tl++] = ',', tuple[tl++] = ' ';
-		tuple[tl++] = '(';
-		for (size_t i = 0, own = 0; i < t->ncols; i++) {
-			if (i)
-				tuple[tl++] = ',', tuple[tl++] = ' ';
+		memcpy(tuple + tl, "(NULL", 5);
+		tl += 5;
+		for (size_t i = 1, j = 0; i < t->ncols; i++) {
+			tuple[tl++] = ',', tuple[tl++] = ' ';
 			tuple[tl++] = '?';
-			unsigned p = param[i] ? (unsigned)param[i] : (unsigned)(nshared + (int)r * nown + (int)own++ + 1);
+			unsigned p;
+			if (sh->param[i])
+				p = (unsigned)sh->param[i];
+			else if (sh->link && r && (int)j == sh->link_at)
+				p = (unsigned)own_param(sh, r - 1, sh->from_at), j++;
+			else
+				p = (unsigned)own_param(sh, r, (int)j++);
 			char d[12];
 			size_t nd = 0;
 			do
@@ -290,51 +364,78 @@ static int build_rows_sql(const struct fs_table *t, size_t n, const int *param, 
 	return brc;
 }
 
-/* One INSERT of n rows with their keys, bound by position (bind_at). led16: a
- * column whose value all n rows share is bound once, as one numbered parameter
- * every row names (?1 ...); each row's own values follow. */
-static int insert_rows_at(struct fs_store *st, const struct fs_table *t, const struct fs_value *rows, size_t n, int64_t first,
+/* The kept statement of n rows of t bound as sh says, or NULL. */
+static struct kept_rows *kept_find(struct fs_sql_cache *c, const struct fs_table *t, size_t n, const struct rows_shape *sh)
+{
+	for (size_t j = 0; j < KEPT_ROWS; j++) {
+		struct kept_rows *k = &c->kept[j];
+		if (k->s && k->t == t && k->n == n && k->shared == sh->shared && k->link == sh->link && k->from == sh->from)
+			return k;
+	}
+	return NULL;
+}
+
+/* One INSERT of n rows, bound by position (bind_at) as rows_shape finds;
+ * ids[r] the key row r got. led27: the keys are not named: SQLite gives each
+ * row the highest key plus one, in order (the key is the table's rowid), as
+ * fs_store_next_id would, without a query for the highest key before each
+ * statement nor a search of the table for each key named (the row goes after
+ * the last); and the statement of each shape is kept (ops->keep), found by its
+ * shape rather than looked up by its 8 KB text. */
+static int insert_rows_at(struct fs_store *st, const struct fs_table *t, const struct fs_value *rows, size_t n, int64_t *ids,
 			  struct fs_error *err)
 {
 	if (t->ncols > 64)
 		return fs_fail(err, FS_ELIMIT, NULL, "query too long");
-	int param[64]; /* a shared column's parameter, or 0: the row's own */
-	int nshared = 0, nown = 0;
-	uint64_t shared = 0;
-	for (size_t i = 0; i < t->ncols; i++) {
-		param[i] = i && n > 1 && same_in_rows(rows, t->ncols, n, i) ? ++nshared : 0;
-		nown += !param[i];
-		shared |= param[i] ? (uint64_t)1 << i : 0;
-	}
-	struct fs_stmt *s = NULL;
-	int rc;
-	if (rows_sql.t == t && rows_sql.n == n && rows_sql.shared == shared) {
-		rc = st->ops->prepare(st, rows_sql.sql, &s, err);
-	} else {
+	struct rows_shape sh;
+	rows_shape(&sh, t, rows, n);
+	struct fs_sql_cache *c = sql_cache(st);
+	int keep = c && st->ops->keep;
+	struct kept_rows *k = keep ? kept_find(c, t, n, &sh) : NULL;
+	struct fs_stmt *s = k ? k->s : NULL;
+	int rc = 0;
+	if (!s) {
 		struct fs_buf sql;
-		int brc = build_rows_sql(t, n, param, nshared, nown, &sql);
-		rows_sql.t = NULL;
-		if (!brc && sql.len < sizeof(rows_sql.sql)) {
-			memcpy(rows_sql.sql, sql.data, sql.len + 1);
-			rows_sql.t = t, rows_sql.n = n, rows_sql.shared = shared;
+		int brc = build_rows_sql(t, n, &sh, &sql);
+		if (!keep) {
+			rc = prepare_buf(st, &sql, brc, &s, err);
+		} else {
+			k = &c->kept[c->kept_next++ % KEPT_ROWS]; /* the oldest shape makes room */
+			if (k->s)
+				st->ops->drop(k->s);
+			*k = (struct kept_rows){0};
+			rc = brc ? fs_fail(err, brc, NULL, "query too long") : st->ops->keep(st, sql.data, &s, err);
+			fs_buf_done(&sql);
+			if (!rc)
+				*k = (struct kept_rows){t, n, sh.shared, sh.link, sh.from, s};
 		}
-		rc = prepare_buf(st, &sql, brc, &s, err);
+		if (rc)
+			return rc;
 	}
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < t->ncols && !rc; i++)
-		if (param[i])
-			rc = st->ops->bind_at(s, param[i], &rows[i], err);
+	for (size_t i = 1; i < t->ncols && !rc; i++)
+		if (sh.param[i])
+			rc = st->ops->bind_at(s, sh.param[i], &rows[i], err);
+	int p = sh.nshared; /* the rows' own parameters come in order: own_param's */
 	for (size_t r = 0; r < n && !rc; r++) {
-		struct fs_value key = fs_vint(first + (int64_t)r);
-		for (size_t i = 0, own = 0; i < t->ncols && !rc; i++)
-			if (!param[i])
-				rc = st->ops->bind_at(s, nshared + (int)r * nown + (int)own++ + 1, i ? &rows[r * t->ncols + i] : &key, err);
+		const struct fs_value *row = &rows[r * t->ncols];
+		for (int j = 0; j < sh.nown && !rc; j++)
+			if (!(sh.link && r && j == sh.link_at))
+				rc = st->ops->bind_at(s, ++p, &row[sh.own[j]], err);
 	}
 	if (!rc)
 		rc = st->ops->step(s, err);
-	st->ops->release(s);
-	return rc < 0 ? rc : 0;
+	if (keep)
+		st->ops->rewind(s);
+	else
+		st->ops->release(s);
+	if (rc < 0)
+		return rc;
+	if (st->ops->changes(st) != (int64_t)n) /* every row stored, or the keys below are not theirs */
+		return fs_fail(err, FS_ESTORE, NULL, "%lld of %zu rows of %s stored", (long long)st->ops->changes(st), n, t->name);
+	int64_t last = st->ops->last_insert_id(st);
+	for (size_t r = 0; r < n; r++)
+		ids[r] = last - (int64_t)(n - 1 - r);
+	return 0;
 }
 
 int fs_store_insert_rows(struct fs_store *st, const struct fs_table *t, const struct fs_value *rows, size_t n, int64_t *ids,
@@ -348,24 +449,21 @@ int fs_store_insert_rows(struct fs_store *st, const struct fs_table *t, const st
 		/* in statements of 64, 32, ... 1 rows (a handful of statements, each prepared
 		 * once); a failed statement writes nothing of its rows (SQLite's statement
 		 * rollback), and the statements before it are taken back */
-		int64_t first;
-		int rc = fs_store_next_id(st, t, &first, err);
+		int rc = 0;
 		size_t done = 0;
 		while (!rc && done < n) {
 			size_t k = FS_STORE_ROWS_MAX;
 			while (k > n - done)
 				k /= 2;
-			rc = insert_rows_at(st, t, &rows[done * t->ncols], k, first + (int64_t)done, err);
+			rc = insert_rows_at(st, t, &rows[done * t->ncols], k, &ids[done], err);
 			if (!rc)
 				done += k;
 		}
-		for (size_t r = 0; r < n && !rc; r++)
-			ids[r] = first + (int64_t)r;
 		if (rc && done) {
 			struct fs_error e2 = {0};
 			for (size_t r = done; r-- > 0;)
-				if (fs_store_delete(st, t, first + (int64_t)r, &e2))
-					return fs_fail(err, FS_ESTORE, NULL, "cannot take back row %lld of %s", (long long)(first + (int64_t)r), t->name);
+				if (fs_store_delete(st, t, ids[r], &e2))
+					return fs_fail(err, FS_ESTORE, NULL, "cannot take back row %lld of %s", (long long)ids[r], t->name);
 		}
 		return rc;
 	}

@@ -70,6 +70,15 @@ struct fs_store_ops {
 	int (*ncolumns)(struct fs_stmt *s);
 	void (*column)(struct fs_stmt *s, int i, struct fs_value *out);
 	void (*release)(struct fs_stmt *s);
+	/* A statement its caller keeps (fs_store_insert_rows: one per shape of
+	 * rows), prepared once and not looked up by its text again: keep prepares
+	 * it outside the cache of statements by text; rewind, after each use, sets
+	 * it back to its start with its values left bound (the caller binds every
+	 * parameter again before the next step); drop finalizes it (before the
+	 * store closes). NULL: prepare and release each time. */
+	int (*keep)(struct fs_store *st, const char *sql, struct fs_stmt **ret, struct fs_error *err);
+	void (*rewind)(struct fs_stmt *s);
+	void (*drop)(struct fs_stmt *s);
 	int64_t (*last_insert_id)(struct fs_store *st);
 	int64_t (*changes)(struct fs_store *st);
 	/* A number that changes whenever another connection has changed the data
@@ -206,9 +215,12 @@ int fs_store_insert_new(struct fs_store *st, const struct fs_table *t, const str
 			struct fs_error *err);
 /* Insert n rows at once, all or none: rows[r * t->ncols + 1 ..] of row r (its
  * [0], the key, is ignored); ids[r] the key row r got, in order (with bind_at:
- * one INSERT of all the rows, keys from the highest plus one; else one insert
- * each). FS_ECONFLICT when a row would break a unique key: then no row of them
- * is written. n <= FS_STORE_ROWS_MAX. */
+ * one INSERT of all the rows, each key NULL so that SQLite gives it the highest
+ * plus one - t's key must be its rowid, INTEGER PRIMARY KEY, as every table's
+ * is - and its statement kept per shape; else one insert each). FS_ECONFLICT
+ * when a row would break a unique key: then no row of them is written.
+ * FS_ESTORE when a statement stored fewer rows than given (a trigger ignoring
+ * one): the caller's transaction must not commit. n <= FS_STORE_ROWS_MAX. */
 #define FS_STORE_ROWS_MAX 64
 int fs_store_insert_rows(struct fs_store *st, const struct fs_table *t, const struct fs_value *rows, size_t n, int64_t *ids,
 			 struct fs_error *err);

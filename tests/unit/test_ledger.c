@@ -403,6 +403,55 @@ static void test_resolution_ids(void **state)
 	assert_int_equal(fs_ledger_resolution_id("ok", FS_TF_PENDING, a, &err), FS_EINVAL);
 }
 
+/* led27: a transfer id is 1 to 64 of A-Z a-z 0-9 . _ : - (every byte tried,
+ * alone and between good ones); a value date found bad is bad again for the
+ * transfers after it with the same one (the batch keeps the last date found
+ * good, never a bad one), and a good one after a bad one is good. */
+static void test_id_bytes_and_dates(void **state)
+{
+	struct fx *f = *state;
+	for (int c = 1; c < 256; c++) {
+		int good = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '.' || c == '_' || c == ':' ||
+			   c == '-';
+		char one[2] = {(char)c, '\0'}, mid[4] = {'a', (char)c, 'b', '\0'};
+		if (fs_transfer_id_ok(one) != good || fs_transfer_id_ok(mid) != good)
+			fail_msg("byte %d taken as %s", c, good ? "bad" : "good");
+	}
+	char id[80];
+	memset(id, 'x', sizeof(id));
+	id[64] = '\0';
+	assert_int_equal(fs_transfer_id_ok(id), 1);
+	id[64] = 'y';
+	id[65] = '\0';
+	assert_int_equal(fs_transfer_id_ok(id), 0); /* 65 */
+	id[64] = '!';
+	assert_int_equal(fs_transfer_id_ok(id), 0);
+	id[64] = '\0';
+	id[63] = '!';
+	assert_int_equal(fs_transfer_id_ok(id), 0);
+	assert_int_equal(fs_transfer_id_ok(""), 0);
+	assert_int_equal(fs_transfer_id_ok(NULL), 0);
+	struct fs_error err = {0};
+	int64_t cash = f->acct[0], income = f->acct[2];
+	static const char *const dates[] = {"2026-02-30", "2026-02-30", "2026-03-01", "2026-03-01", "2026-13-01",
+					    "2026-13-01", "2026-03-0",  "2026-03-01x", "2026-03-02", "2026-02-30"};
+	static const int want[] = {FS_T_INVALID, FS_T_INVALID, FS_T_OK, FS_T_OK, FS_T_INVALID, FS_T_INVALID, FS_T_INVALID, FS_T_INVALID, FS_T_OK, FS_T_INVALID};
+	enum { N = sizeof(dates) / sizeof(dates[0]) };
+	struct fs_transfer t[N];
+	char ids[N][16];
+	int res[N];
+	for (int i = 0; i < N; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "vd-%d", i);
+		t[i] = (struct fs_transfer)TF(ids[i], cash, income, 100 + i, 0);
+		t[i].value_date = dates[i];
+	}
+	assert_int_equal(fs_ledger_transfer(f->d.ctx, f->fund, t, N, res, &err), 0);
+	for (int i = 0; i < N; i++)
+		if (res[i] != want[i])
+			fail_msg("value date %s: %s", dates[i], fs_transfer_result_name(res[i]));
+	assert_verified(f);
+}
+
 /* More accounts than one page of a list (10,000): balances and the export see them all. */
 static void test_many_accounts(void **state)
 {
@@ -666,6 +715,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_verify_finds_wrapped_sums, setup, fx_teardown),
 		cmocka_unit_test(test_resolution_ids),
 		cmocka_unit_test(test_hash_blocks),
+		cmocka_unit_test_setup_teardown(test_id_bytes_and_dates, setup, fx_teardown),
 		cmocka_unit_test(test_actor_account),
 		cmocka_unit_test_setup_teardown(test_principal, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_two_person_rule, setup, fx_teardown),

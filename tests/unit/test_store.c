@@ -398,6 +398,171 @@ static void test_statements(void **state)
 	fs_buf_done(&b);
 }
 
+/* ---- fs_store_insert_rows: rows of a chain (test_insert_rows) ---- */
+
+enum { C_SEQ, C_NAME, C_GRP, C_NOTE, C_PREV, C_H, C_NCOLS };
+static const struct fs_column chain_cols[C_NCOLS] = {{"seq", FS_VINT},  {"name", FS_VTEXT}, {"grp", FS_VINT},
+						     {"note", FS_VTEXT}, {"prev", FS_VBLOB}, {"h", FS_VBLOB}};
+static const struct fs_table chain_table = {"chain", chain_cols, C_NCOLS};
+
+#define CR 8192
+static struct want {
+	char name[16];
+	int64_t grp, seq;
+	size_t note_n;
+	unsigned char prev[32], h[32];
+} want[CR];
+static size_t nwant;
+static const char note_text[] = "shared-note";
+
+enum {
+	BREAK_LINK = 1, /* row brk's prev is not the row before's h */
+	SHORT_NOTE = 2, /* row brk's note: the same bytes, shorter */
+	OTHER_GRP = 4,  /* row brk's grp differs */
+	PREV_COPY = 8,  /* prev a copy of the row before's h (else the same bytes: the ledger's case) */
+	DUP_NAME = 16,  /* row brk's name is row 0's of the table */
+};
+
+/* n rows after the nwant wanted so far into v, as how says */
+static void chain_rows(struct fs_value *v, size_t n, int how, size_t brk)
+{
+	assert_true(nwant + n <= CR);
+	for (size_t r = 0; r < n; r++) {
+		size_t k = nwant + r;
+		struct want *w = &want[k];
+		snprintf(w->name, sizeof(w->name), "n%zu", k);
+		if ((how & DUP_NAME) && r == brk)
+			snprintf(w->name, sizeof(w->name), "n0");
+		w->grp = (how & OTHER_GRP) && r == brk ? 8 : 7;
+		w->note_n = (how & SHORT_NOTE) && r == brk ? 6 : sizeof(note_text) - 1;
+		for (int b = 0; b < 32; b++)
+			w->h[b] = (unsigned char)(k * 31 + (size_t)b * 7);
+		if (k)
+			memcpy(w->prev, want[k - 1].h, 32);
+		else
+			memset(w->prev, 0, 32);
+		if ((how & BREAK_LINK) && r == brk)
+			w->prev[5] ^= 0x40;
+		struct fs_value *x = &v[r * C_NCOLS];
+		x[C_SEQ] = fs_vnull();
+		x[C_NAME] = fs_vtext(w->name);
+		x[C_GRP] = fs_vint(w->grp);
+		x[C_NOTE] = (struct fs_value){FS_VTEXT, 0, note_text, w->note_n};
+		int same = r && !(how & PREV_COPY) && !((how & BREAK_LINK) && r == brk);
+		x[C_PREV] = fs_vblob(same ? want[k - 1].h : w->prev, 32);
+		x[C_H] = fs_vblob(w->h, 32);
+	}
+}
+
+/* n rows stored in one call; their keys follow the highest before */
+static void chain_insert(struct fx *f, size_t n, int how, size_t brk)
+{
+	static struct fs_value v[FS_STORE_ROWS_MAX * C_NCOLS];
+	int64_t ids[FS_STORE_ROWS_MAX], next;
+	struct fs_error err = {0};
+	chain_rows(v, n, how, brk);
+	assert_int_equal(fs_store_next_id(f->st, &chain_table, &next, &err), 0);
+	int rc = fs_store_insert_rows(f->st, &chain_table, v, n, ids, &err);
+	if (rc)
+		fail_msg("%zu rows (how %d, row %zu): %s", n, how, brk, err.message);
+	for (size_t r = 0; r < n; r++) {
+		assert_int_equal(ids[r], next + (int64_t)r);
+		want[nwant + r].seq = ids[r];
+	}
+	nwant += n;
+}
+
+/* the table holds exactly the rows wanted, in order */
+static void chain_check(struct fx *f)
+{
+	sqlite3 *db;
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT seq, name, grp, note, prev, h FROM chain ORDER BY seq", -1, &q, NULL), SQLITE_OK);
+	size_t k = 0;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		assert_true(k < nwant);
+		const struct want *w = &want[k++];
+		assert_int_equal(sqlite3_column_int64(q, 0), w->seq);
+		assert_string_equal((const char *)sqlite3_column_text(q, 1), w->name);
+		assert_int_equal(sqlite3_column_int64(q, 2), w->grp);
+		assert_int_equal(sqlite3_column_bytes(q, 3), w->note_n);
+		assert_memory_equal(sqlite3_column_text(q, 3), note_text, w->note_n);
+		assert_int_equal(sqlite3_column_bytes(q, 4), 32);
+		if (memcmp(sqlite3_column_blob(q, 4), w->prev, 32))
+			fail_msg("row %zu (seq %lld): prev is not the one given", k - 1, (long long)w->seq);
+		assert_int_equal(sqlite3_column_bytes(q, 5), 32);
+		assert_memory_equal(sqlite3_column_blob(q, 5), w->h, 32);
+	}
+	assert_int_equal(k, nwant);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+}
+
+/* led27: rows stored many to a statement (SQLite: kept statements, one per
+ * shape; the keys SQLite's highest plus one; a column shared by all rows bound
+ * once; a column holding the row before's value of another bound once) are the
+ * rows given, byte for byte: with the link broken in one row (the first after
+ * the first, the last), a shared column differing in one row, a text of the
+ * same bytes but shorter, more shapes than the store keeps statements for, the
+ * same size and shared columns with and without the link one after the other;
+ * a row breaking a unique key stores none of them (the statements before it
+ * taken back); after the last row was deleted, keys again from the highest. */
+static void test_insert_rows(void **state)
+{
+	struct fx *f = *state;
+	struct fs_error err = {0};
+	struct fs_stmt *s;
+	assert_int_equal(f->st->ops->prepare(f->st, "CREATE TABLE chain (seq INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, "
+						     "grp INTEGER NOT NULL, note TEXT, prev BLOB NOT NULL, h BLOB NOT NULL) STRICT",
+					     &s, &err),
+			 0);
+	assert_int_equal(f->st->ops->step(s, &err), 0);
+	f->st->ops->release(s);
+	nwant = 0;
+	chain_insert(f, 64, 0, 0);
+	chain_insert(f, 64, PREV_COPY, 0);
+	static const size_t sizes[] = {1, 2, 3, 5, 8, 13, 21, 34, 55, 64, 63, 17, 40};
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		for (int how = 0; how < 16; how += 1 + (sizes[i] == 1) * 15) {
+			size_t n = sizes[i], brk = (how + i) % 2 ? n - 1 : 1 % n;
+			chain_insert(f, n, how, brk);
+		}
+	chain_check(f);
+	/* the same size and shared columns, with the link and without it, in turn */
+	for (int k = 0; k < 4; k++)
+		chain_insert(f, 8, k % 2 ? BREAK_LINK : 0, 7);
+	chain_check(f);
+	/* a row whose name is taken, in the last statement of three: none stored */
+	static struct fs_value v[FS_STORE_ROWS_MAX * C_NCOLS];
+	int64_t ids[FS_STORE_ROWS_MAX];
+	size_t before = nwant;
+	chain_rows(v, 35, DUP_NAME, 34);
+	assert_int_equal(fs_store_insert_rows(f->st, &chain_table, v, 35, ids, &err), FS_ECONFLICT);
+	chain_check(f);
+	assert_int_equal(nwant, before);
+	/* the last row deleted: its key is the next one's */
+	int64_t last = want[nwant - 1].seq;
+	assert_int_equal(fs_store_delete(f->st, &chain_table, last, &err), 0);
+	nwant--;
+	chain_insert(f, 3, 0, 0);
+	assert_int_equal(want[nwant - 3].seq, last);
+	chain_check(f);
+	/* a row the table ignores (a trigger's RAISE(IGNORE)): fewer rows stored than
+	 * given, so no keys are handed back as theirs */
+	struct fs_stmt *trig;
+	assert_int_equal(f->st->ops->prepare(f->st, "CREATE TRIGGER chain_skip BEFORE INSERT ON chain WHEN NEW.name = 'skip-me' "
+						     "BEGIN SELECT RAISE(IGNORE); END",
+					     &trig, &err),
+			 0);
+	assert_int_equal(f->st->ops->step(trig, &err), 0);
+	f->st->ops->release(trig);
+	chain_rows(v, 8, 0, 0);
+	v[3 * C_NCOLS + C_NAME] = fs_vtext("skip-me");
+	assert_int_equal(fs_store_insert_rows(f->st, &chain_table, v, 8, ids, &err), FS_ESTORE);
+	expect_msg(&err, "7 of 8 rows of chain stored");
+}
+
 static void test_backup_and_check(void **state)
 {
 	struct fx *f = *state;
@@ -443,6 +608,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bulk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_held, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backup_and_check, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_insert_rows, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -60,6 +60,8 @@ struct batch {
 	size_t nacct, capacct;
 	char currency[4];
 	char ts[24], today[11]; /* when the batch is recorded: once for its rows */
+	struct fs_value v_ts, v_today, v_currency, v_actor; /* as its rows name them */
+	char date_ok[11];                                   /* the value date last found good */
 	unsigned char head[FS_HASH_BYTES];
 	int64_t stored, first_seq, last_seq;
 	struct fs_payout_rule rule;
