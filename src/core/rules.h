@@ -77,9 +77,10 @@ struct fs_rcomp {
 	const char **reasons;
 	size_t nreasons;
 	int64_t min_service_years, day_divisor, young_or_old_minimum; /* 0 when not given */
-	struct fs_rband *bands, *entitlement;                         /* tr_notice's bands, tr_leave's entitlement */
+	struct fs_rband *bands, *entitlement; /* tr_notice's bands, tr_leave's entitlement */
 	size_t nbands, nentitlement;
-	const struct fs_rtable *ceiling, *stamp_tax, *underground, *entitlement_table, *multiplier, *calendar_days;
+	const struct fs_rtable *ceiling, *stamp_tax, *underground, *entitlement_table, *multiplier,
+	    *calendar_days;
 	const struct fs_rtable **rates; /* rate_tables in order, else the one rate_table (NULL when none) */
 	size_t nrates;
 	const char **months_reason; /* months_tables: reason -> table */

@@ -154,14 +154,15 @@ static void same_table(const struct fs_rules *r, json_t *comp, const char *key, 
 
 static void check_compiled(const struct fs_rules *r)
 {
-	static const char *const methods[] = {"tr_severance", "tr_notice", "tr_leave", "months_of_wage", "tr_overtime",
-					      "kz_compensation", "kz_leave", "kz_penalty"};
+	static const char *const methods[] = {"tr_severance", "tr_notice",	 "tr_leave", "months_of_wage",
+					      "tr_overtime",  "kz_compensation", "kz_leave", "kz_penalty"};
 	json_t *comps = json_object_get(r->root, "components");
 	assert_int_equal(r->ncomps, json_object_size(comps));
 	size_t k = 0;
 	const char *name;
 	json_t *c;
-	json_object_foreach(comps, name, c) {
+	json_object_foreach(comps, name, c)
+	{
 		const struct fs_rcomp *o = &r->comps[k++];
 		assert_string_equal(o->name, name);
 		assert_ptr_equal(o->json, c);
@@ -177,11 +178,14 @@ static void check_compiled(const struct fs_rules *r)
 		assert_int_equal(o->nreasons, json_array_size(reasons));
 		for (size_t i = 0; i < o->nreasons; i++)
 			assert_string_equal(o->reasons[i], json_string_value(json_array_get(reasons, i)));
-		assert_int_equal(o->min_service_years, json_integer_value(json_object_get(c, "min_service_years")));
+		assert_int_equal(o->min_service_years,
+				 json_integer_value(json_object_get(c, "min_service_years")));
 		assert_int_equal(o->day_divisor, json_integer_value(json_object_get(c, "day_divisor")));
-		assert_int_equal(o->young_or_old_minimum, json_integer_value(json_object_get(c, "young_or_old_minimum")));
+		assert_int_equal(o->young_or_old_minimum,
+				 json_integer_value(json_object_get(c, "young_or_old_minimum")));
 		same_bands(json_object_get(c, "bands"), "below_months", "up_to_months", o->bands, o->nbands);
-		same_bands(json_object_get(c, "entitlement"), "below_years", "up_to_years", o->entitlement, o->nentitlement);
+		same_bands(json_object_get(c, "entitlement"), "below_years", "up_to_years", o->entitlement,
+			   o->nentitlement);
 		same_table(r, c, "ceiling_table", o->ceiling);
 		same_table(r, c, "stamp_tax_table", o->stamp_tax);
 		same_table(r, c, "underground_table", o->underground);
@@ -191,14 +195,17 @@ static void check_compiled(const struct fs_rules *r)
 		json_t *rates = json_object_get(c, "rate_tables");
 		assert_int_equal(o->nrates, rates ? json_array_size(rates) : 1);
 		for (size_t i = 0; i < o->nrates; i++)
-			assert_ptr_equal(o->rates[i], rates ? fs_rules_table(r, json_string_value(json_array_get(rates, i)))
-							    : fs_rules_table(r, json_string_value(json_object_get(c, "rate_table"))));
+			assert_ptr_equal(
+			    o->rates[i],
+			    rates ? fs_rules_table(r, json_string_value(json_array_get(rates, i)))
+				  : fs_rules_table(r, json_string_value(json_object_get(c, "rate_table"))));
 		json_t *mt = json_object_get(c, "months_tables");
 		assert_int_equal(o->nmonths, json_object_size(mt));
 		for (size_t i = 0; i < o->nmonths; i++) {
 			assert_non_null(o->months_table[i]);
-			assert_ptr_equal(o->months_table[i],
-					 fs_rules_table(r, json_string_value(json_object_get(mt, o->months_reason[i]))));
+			assert_ptr_equal(
+			    o->months_table[i],
+			    fs_rules_table(r, json_string_value(json_object_get(mt, o->months_reason[i]))));
 		}
 	}
 	json_t *reasons = json_object_get(r->root, "reasons");
@@ -208,10 +215,13 @@ static void check_compiled(const struct fs_rules *r)
 	json_t *conv = json_object_get(r->root, "conventions");
 	assert_int_equal(r->nconvs, json_object_size(conv));
 	json_t *v;
-	json_object_foreach(conv, name, v) {
-		assert_ptr_equal(fs_rules_convention(r, name, NULL), json_string_value(json_object_get(v, "value")));
+	json_object_foreach(conv, name, v)
+	{
+		assert_ptr_equal(fs_rules_convention(r, name, NULL),
+				 json_string_value(json_object_get(v, "value")));
 		json_t *o = json_pack("{s:s}", name, "given");
-		assert_string_equal(fs_rules_convention(r, name, o), "given"); /* the case's own choice first */
+		assert_string_equal(fs_rules_convention(r, name, o),
+				    "given"); /* the case's own choice first */
 		json_decref(o);
 	}
 	assert_null(fs_rules_convention(r, "no_such_convention", NULL));
@@ -219,7 +229,8 @@ static void check_compiled(const struct fs_rules *r)
 	assert_int_equal(r->has_lim_by_kind, by != NULL);
 	assert_int_equal(r->nlim, json_object_size(by));
 	for (size_t i = 0; i < r->nlim; i++)
-		assert_ptr_equal(r->lim_table[i], fs_rules_table(r, json_string_value(json_object_get(by, r->lim_kind[i]))));
+		assert_ptr_equal(r->lim_table[i],
+				 fs_rules_table(r, json_string_value(json_object_get(by, r->lim_kind[i]))));
 	assert_ptr_equal(r->limitation_table,
 			 fs_rules_table(r, json_string_value(json_object_get(r->root, "limitation_table"))));
 }
@@ -229,11 +240,13 @@ static void odd_bands(json_t *root)
 {
 	json_t *comps = json_object_get(root, "components");
 	json_object_set_new(comps, "notice",
-			    json_pack("{s:s,s:s,s:[{s:i,s:i},{s:i},{s:i}],s:i}", "method", "tr_notice", "law", "n", "bands",
-				      "up_to_months", 7, "days", 9, "below_months", 30, "days", 44, "day_divisor", 26));
+			    json_pack("{s:s,s:s,s:[{s:i,s:i},{s:i},{s:i}],s:i}", "method", "tr_notice", "law",
+				      "n", "bands", "up_to_months", 7, "days", 9, "below_months", 30, "days",
+				      44, "day_divisor", 26));
 	json_object_set_new(comps, "annual_leave",
-			    json_pack("{s:s,s:s,s:[{s:i,s:i},{s:i}],s:i}", "method", "tr_leave", "law", "l", "entitlement",
-				      "below_years", 3, "days", 11, "up_to_years", 9, "young_or_old_minimum", 17));
+			    json_pack("{s:s,s:s,s:[{s:i,s:i},{s:i}],s:i}", "method", "tr_leave", "law", "l",
+				      "entitlement", "below_years", 3, "days", 11, "up_to_years", 9,
+				      "young_or_old_minimum", 17));
 }
 
 static void test_compiled(void **state)
@@ -358,11 +371,11 @@ static void test_penalty_properties(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_loader),
-		cmocka_unit_test(test_law_of_the_day),
-		cmocka_unit_test(test_compiled),
-		cmocka_unit_test(test_limitation_by_kind),
-		cmocka_unit_test(test_penalty_properties),
+	    cmocka_unit_test(test_loader),
+	    cmocka_unit_test(test_law_of_the_day),
+	    cmocka_unit_test(test_compiled),
+	    cmocka_unit_test(test_limitation_by_kind),
+	    cmocka_unit_test(test_penalty_properties),
 	};
 	return cmocka_run_group_tests_name("kz", tests, NULL, NULL);
 }

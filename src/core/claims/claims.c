@@ -242,7 +242,8 @@ static void claim_proto(struct compute *c, const struct fs_rules *rules)
 	for (size_t k = 0; k < rules->ncomps && k < ENT_MAX_COMPONENTS; k++) {
 		struct fs_rec t;
 		rec_init(&t, e);
-		if (!rec_set(c->ctx, &t, "kind", rules->comps[k].name, &e2) && t.v[c->col_kind].type == FS_VTEXT) {
+		if (!rec_set(c->ctx, &t, "kind", rules->comps[k].name, &e2) &&
+		    t.v[c->col_kind].type == FS_VTEXT) {
 			c->kind_name[k] = rules->comps[k].name;
 			c->kind_v[k] = t.v[c->col_kind];
 			c->kind_own[k] = t.own[c->col_kind]; /* kind_v[k] points into it */
@@ -299,7 +300,8 @@ struct chunk {
 	int64_t *hid;                         /* 0: not hashed */
 	int64_t id0, id_end; /* the id predicted for the chunk's first new claim, and after its last (0: none) */
 	int rc; /* FS_ENOMEM when the worker ran out of memory */
-	size_t nlive; /* jobs[0 .. nlive) hold the worker's results (tmpl, inputs_s) until it computes the chunk again */
+	/* jobs[0 .. nlive) hold the worker's results (tmpl, inputs_s) until it computes the chunk again */
+	size_t nlive;
 };
 
 static const char *job_inputs(const struct job *j)
@@ -323,8 +325,11 @@ static int claim_tmpl(const struct compute *c, struct job *j, struct fs_error *e
 		int rc = rec_set_field(c->ctx, t, c->fi_inputs, job_inputs(j), e);
 		return rc ? rc : rec_set_field(c->ctx, t, c->fi_limitation, j->limitation, e);
 	}
-	const char *const text[][2] = {{"currency", j->am.currency}, {"basis", "computed"}, {"rules_version", j->am.rules_version},
-				       {"inputs", job_inputs(j)}, {"limitation_date", j->limitation}};
+	const char *const text[][2] = {{"currency", j->am.currency},
+				       {"basis", "computed"},
+				       {"rules_version", j->am.rules_version},
+				       {"inputs", job_inputs(j)},
+				       {"limitation_date", j->limitation}};
 	int rc = 0;
 	for (size_t i = 0; !rc && i < sizeof(text) / sizeof(text[0]); i++)
 		rc = rec_set(c->ctx, t, text[i][0], text[i][1], e);
@@ -437,8 +442,9 @@ static void compute_job(struct chunk *k, struct job *j)
 		memcpy(r->v, j->tmpl.v, sizeof(r->v)); /* tmpl owns the text; r owns only what it sets */
 		j->rec_comp[j->nrec++] = (int)i;
 		r->v[c->col_amount] = fs_vint(j->am.amount[i]);
+		/* the kind checked once by rec_set (claim_proto); r does not own its text */
 		if (i < c->nkinds && c->kind_name[i] && c->kind_name[i] == j->am.kind[i])
-			r->v[c->col_kind] = c->kind_v[i]; /* checked once by rec_set (claim_proto); r does not own it */
+			r->v[c->col_kind] = c->kind_v[i];
 		else
 			rc = rec_set(c->ctx, r, "kind", j->am.kind[i], e);
 		if (!rc)
@@ -458,7 +464,8 @@ static void *compute_chunk(void *p)
 {
 	struct chunk *k = p;
 	int64_t id = k->id0;
-	chunk_free(k); /* the records of the chunk stored before from this one: freed here, off the main thread */
+	/* the records of the chunk stored before from this one: freed here, off the main thread */
+	chunk_free(k);
 	k->nlive = k->n;
 	for (size_t i = 0; i < k->n; i++) {
 		struct job *j = &k->jobs[i];

@@ -162,8 +162,7 @@ static int tr_severance(struct calc *c, const char *name, const struct fs_rcomp 
 	if (!ent_reason_applies(comp, in->reason))
 		return ent_not_due(c, name, comp, "not_due.reason"), 0;
 	int years = c->days365 ? (int)(c->cal.total_days / 365) : c->cal.years;
-	if (years < comp->min_service_years)
-		{
+	if (years < comp->min_service_years) {
 		STEP(c, name, "not_due.service", json_object(), ent_law(c, comp));
 		return 0;
 	}
@@ -245,7 +244,8 @@ static int64_t band_lookup(const struct fs_rband *bands, size_t n, int64_t years
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct fs_rband *b = &bands[i];
-		if ((b->has_below && years < b->below) || (b->has_upto && years <= b->upto) || (!b->has_below && !b->has_upto))
+		if ((b->has_below && years < b->below) || (b->has_upto && years <= b->upto) ||
+		    (!b->has_below && !b->has_upto))
 			return b->days;
 	}
 	return 0;
@@ -312,9 +312,10 @@ typedef int (*method_fn)(struct calc *, const char *, const struct fs_rcomp *, i
 
 /* the method of each enum fs_method (the rule set names it; rules.c compiles the name) */
 static const method_fn method_fns[FS_M_COUNT] = {
-	[FS_M_TR_SEVERANCE] = tr_severance,       [FS_M_TR_NOTICE] = tr_notice,   [FS_M_TR_LEAVE] = tr_leave,
-	[FS_M_MONTHS_OF_WAGE] = months_of_wage,   [FS_M_TR_OVERTIME] = tr_overtime,
-	[FS_M_KZ_COMPENSATION] = kz_compensation, [FS_M_KZ_LEAVE] = kz_leave,     [FS_M_KZ_PENALTY] = kz_penalty};
+    [FS_M_TR_SEVERANCE] = tr_severance, [FS_M_TR_NOTICE] = tr_notice,
+    [FS_M_TR_LEAVE] = tr_leave,		[FS_M_MONTHS_OF_WAGE] = months_of_wage,
+    [FS_M_TR_OVERTIME] = tr_overtime,	[FS_M_KZ_COMPENSATION] = kz_compensation,
+    [FS_M_KZ_LEAVE] = kz_leave,		[FS_M_KZ_PENALTY] = kz_penalty};
 
 static json_t *inputs_json(const struct fs_entitle_in *in)
 {

@@ -24,7 +24,8 @@ static int accruals_of(struct calc *c, int64_t *out)
 }
 
 /* One average monthly wage as a ratio (num/den in minor units). */
-static int kz_average(struct calc *c, const char *name, const struct fs_rcomp *comp, __int128 *num, __int128 *den)
+static int kz_average(struct calc *c, const char *name, const struct fs_rcomp *comp, __int128 *num,
+		      __int128 *den)
 {
 	const struct fs_entitle_in *in = c->in;
 	int64_t accruals = 0;

@@ -71,7 +71,8 @@ int ent_row_in(struct calc *c, const struct fs_rtable *t, fs_date d, const struc
 		}
 		/* t is NULL only when the component names no table (the load checked
 		 * that each one named is a table of the rule set) */
-		return fs_fail(c->err, FS_EINVAL, "terminated", "table %s of rules %s has no value for %s (it covers %s to %s)",
+		return fs_fail(c->err, FS_EINVAL, "terminated",
+			       "table %s of rules %s has no value for %s (it covers %s to %s)",
 			       t ? t->name : "?", c->r->version, ds, from, to);
 	}
 	*out = row;

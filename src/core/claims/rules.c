@@ -240,7 +240,8 @@ static int compile_strings(json_t *list, const char ***out, size_t *n)
 	return 0;
 }
 
-static int compile_bands(json_t *list, const char *below_key, const char *upto_key, struct fs_rband **out, size_t *n)
+static int compile_bands(json_t *list, const char *below_key, const char *upto_key, struct fs_rband **out,
+			 size_t *n)
 {
 	size_t cnt = json_array_size(list);
 	*out = NULL;
@@ -299,10 +300,11 @@ static int compile_comp(const struct fs_rules *r, const char *name, json_t *c, s
 	o->day_divisor = json_integer_value(json_object_get(c, "day_divisor"));
 	o->young_or_old_minimum = json_integer_value(json_object_get(c, "young_or_old_minimum"));
 	if (!rc)
-		rc = compile_bands(json_object_get(c, "bands"), "below_months", "up_to_months", &o->bands, &o->nbands);
+		rc = compile_bands(json_object_get(c, "bands"), "below_months", "up_to_months", &o->bands,
+				   &o->nbands);
 	if (!rc)
-		rc = compile_bands(json_object_get(c, "entitlement"), "below_years", "up_to_years", &o->entitlement,
-				   &o->nentitlement);
+		rc = compile_bands(json_object_get(c, "entitlement"), "below_years", "up_to_years",
+				   &o->entitlement, &o->nentitlement);
 	if (rc)
 		return rc;
 	o->ceiling = table_of(r, c, "ceiling_table");
@@ -316,7 +318,8 @@ static int compile_comp(const struct fs_rules *r, const char *name, json_t *c, s
 	if (nr && !(o->rates = calloc(nr, sizeof(*o->rates))))
 		return FS_ENOMEM;
 	for (size_t i = 0; i < nr; i++)
-		o->rates[i] = list ? fs_rules_table(r, json_string_value(json_array_get(list, i))) : table_of(r, c, "rate_table");
+		o->rates[i] = list ? fs_rules_table(r, json_string_value(json_array_get(list, i)))
+				   : table_of(r, c, "rate_table");
 	o->nrates = nr;
 	json_t *mt = json_object_get(c, "months_tables");
 	size_t nm = json_object_size(mt);
@@ -325,7 +328,8 @@ static int compile_comp(const struct fs_rules *r, const char *name, json_t *c, s
 		return FS_ENOMEM;
 	const char *reason;
 	json_t *v;
-	json_object_foreach(mt, reason, v) {
+	json_object_foreach(mt, reason, v)
+	{
 		o->months_reason[o->nmonths] = reason;
 		o->months_table[o->nmonths++] = fs_rules_table(r, json_string_value(v));
 	}
@@ -341,7 +345,8 @@ static int compile_rules(struct fs_rules *r)
 		rc = FS_ENOMEM;
 	const char *name;
 	json_t *v;
-	json_object_foreach(comps, name, v) {
+	json_object_foreach(comps, name, v)
+	{
 		if (rc)
 			break;
 		rc = compile_comp(r, name, v, &r->comps[r->ncomps++]);
@@ -350,7 +355,8 @@ static int compile_rules(struct fs_rules *r)
 	n = json_object_size(conv);
 	if (!rc && n && !(r->convs = calloc(n, sizeof(*r->convs))))
 		rc = FS_ENOMEM;
-	json_object_foreach(conv, name, v) {
+	json_object_foreach(conv, name, v)
+	{
 		if (rc)
 			break;
 		r->convs[r->nconvs].name = name;
@@ -359,9 +365,12 @@ static int compile_rules(struct fs_rules *r)
 	json_t *by = json_object_get(root, "limitation_by_kind"); /* checked by check_table_map */
 	r->has_lim_by_kind = by != NULL;
 	n = json_object_size(by);
-	if (!rc && n && (!(r->lim_kind = calloc(n, sizeof(*r->lim_kind))) || !(r->lim_table = calloc(n, sizeof(*r->lim_table)))))
+	if (!rc && n &&
+	    (!(r->lim_kind = calloc(n, sizeof(*r->lim_kind))) ||
+	     !(r->lim_table = calloc(n, sizeof(*r->lim_table)))))
 		rc = FS_ENOMEM;
-	json_object_foreach(by, name, v) {
+	json_object_foreach(by, name, v)
+	{
 		if (rc)
 			break;
 		r->lim_kind[r->nlim] = name;
@@ -476,7 +485,8 @@ const struct fs_table_row *fs_rtable_at(const struct fs_rtable *t, fs_date d)
 
 const char *fs_rules_convention(const struct fs_rules *r, const char *name, json_t *overrides)
 {
-	const char *o = json_object_size(overrides) ? json_string_value(json_object_get(overrides, name)) : NULL;
+	const char *o =
+	    json_object_size(overrides) ? json_string_value(json_object_get(overrides, name)) : NULL;
 	if (o)
 		return o;
 	for (size_t i = 0; i < r->nconvs; i++)
