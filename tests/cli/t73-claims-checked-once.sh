@@ -29,12 +29,14 @@ has "the kind named" "$T/err" "'bonus' is not one of"
 has "each employment listed" "$T/out" '"field": "kind"'
 same "nothing stored" "$(db_sql "$db" "SELECT count(*) FROM claims")" 0
 
-# one notice band of 60 days over a divisor of 20: three months' pay, whatever the service
+# one notice band of 60 days over a divisor of 20: three months' pay, whatever the
+# service; and no reasons: owed whatever the reason
 python3 - "$tr" "$T/bands/tr.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 r["components"]["notice"]["bands"] = [{"days": 60}]
 r["components"]["notice"]["day_divisor"] = 20
+del r["components"]["notice"]["reasons"]
 json.dump(r, open(sys.argv[2], "w"), ensure_ascii=False, indent=1)
 PY
 expect "the changed bands: computed" 0 env FAIRSHARE_RULES="$T/bands" FAIRSHARE_KEY=$KEY "$FS_BIN" --db "$db" claims compute --workplace 1
@@ -42,6 +44,12 @@ nn=$(db_sql "$db" "SELECT count(*) FROM claims WHERE kind = 'notice'")
 [ "$nn" -gt 5 ] && ok "notice claims stored ($nn)" || notok "notice claims stored ($nn)"
 same "each one three months' wage and benefits" "$(db_sql "$db" "SELECT count(*) FROM claims c JOIN employments e ON e.id = c.employment_id
 	WHERE c.kind = 'notice' AND c.amount_minor <> 3 * (e.wage_minor + coalesce(e.benefits_minor, 0))")" 0
+same "notice owed whatever the reason: every terminated employment whose notice was not served" \
+	"$(db_sql "$db" "SELECT count(*) FROM employments e WHERE e.terminated IS NOT NULL AND e.notice_served = 0
+	AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.employment_id = e.id AND c.kind = 'notice')")" 0
+no=$(db_sql "$db" "SELECT count(*) FROM claims c JOIN employments e ON e.id = c.employment_id
+	WHERE c.kind = 'notice' AND e.termination_reason NOT IN ('closure', 'dismissal')")
+[ "$no" -gt 0 ] && ok "notice for reasons the built-in rules leave out ($no)" || notok "notice for reasons the built-in rules leave out ($no)"
 same "the claims' columns shared: the rule set's" \
 	"$(db_sql "$db" "SELECT DISTINCT currency || ' ' || basis || ' ' || rules_version || ' ' || status FROM claims")" \
 	"TRY computed $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["version"])' "$tr") draft"
