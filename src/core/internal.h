@@ -157,6 +157,9 @@ int rec_from_values_ex(struct fs_ctx *ctx, struct fs_rec *r, const struct fs_ent
 		       const struct fs_value *vals, int unseal, struct fs_error *err);
 /* Parse one field given as text; line/column context is the caller's. */
 int rec_set(struct fs_ctx *ctx, struct fs_rec *r, const char *key, const char *value, struct fs_error *err);
+/* The same for field fi of the entity (fs_field_index, looked up once by a
+ * caller that sets the same field on many records): the same parse and checks. */
+int rec_set_field(struct fs_ctx *ctx, struct fs_rec *r, int fi, const char *value, struct fs_error *err);
 /* Required fields, entity checks, sealing; ready to store. */
 int rec_finish(struct fs_ctx *ctx, struct fs_rec *r, int creating, struct fs_error *err);
 /* JSON of the fields; sealed ones as plaintext (reveal) or "[sealed]" (journal) or

@@ -131,6 +131,146 @@ static void test_law_of_the_day(void **state)
 	assert_string_equal(fs_rules_law_at(unpaid, fs_date_from_ymd(2011, 1, 1)), "Labour Code Art. 113");
 }
 
+/* The rule set compiled at load (rules.c) says what its JSON says: every
+ * component in order with its method, law of each day, reasons, numbers, bands
+ * and tables; the conventions, reasons and limitation periods of the file. */
+static void same_bands(json_t *list, const char *below, const char *upto, const struct fs_rband *b, size_t n)
+{
+	assert_int_equal(n, json_array_size(list));
+	for (size_t i = 0; i < n; i++) {
+		json_t *j = json_array_get(list, i);
+		assert_int_equal(b[i].has_below, json_object_get(j, below) != NULL);
+		assert_int_equal(b[i].has_upto, json_object_get(j, upto) != NULL);
+		assert_int_equal(b[i].below, json_integer_value(json_object_get(j, below)));
+		assert_int_equal(b[i].upto, json_integer_value(json_object_get(j, upto)));
+		assert_int_equal(b[i].days, json_integer_value(json_object_get(j, "days")));
+	}
+}
+
+static void same_table(const struct fs_rules *r, json_t *comp, const char *key, const struct fs_rtable *t)
+{
+	assert_ptr_equal(t, fs_rules_table(r, json_string_value(json_object_get(comp, key))));
+}
+
+static void check_compiled(const struct fs_rules *r)
+{
+	static const char *const methods[] = {"tr_severance", "tr_notice",	 "tr_leave", "months_of_wage",
+					      "tr_overtime",  "kz_compensation", "kz_leave", "kz_penalty"};
+	json_t *comps = json_object_get(r->root, "components");
+	assert_int_equal(r->ncomps, json_object_size(comps));
+	size_t k = 0;
+	const char *name;
+	json_t *c;
+	json_object_foreach(comps, name, c)
+	{
+		const struct fs_rcomp *o = &r->comps[k++];
+		assert_string_equal(o->name, name);
+		assert_ptr_equal(o->json, c);
+		assert_string_equal(methods[o->method], json_string_value(json_object_get(c, "method")));
+		for (int y = 1990; y <= 2030; y++)
+			for (int m = 1; m <= 12; m += 5) {
+				fs_date d = fs_date_from_ymd(y, m, 1);
+				assert_ptr_equal(fs_rcomp_law_at(o, d), fs_rules_law_at(c, d));
+				assert_ptr_equal(fs_rcomp_law_at(o, d - 1), fs_rules_law_at(c, d - 1));
+			}
+		json_t *reasons = json_object_get(c, "reasons");
+		assert_int_equal(o->has_reasons, reasons != NULL);
+		assert_int_equal(o->nreasons, json_array_size(reasons));
+		for (size_t i = 0; i < o->nreasons; i++)
+			assert_string_equal(o->reasons[i], json_string_value(json_array_get(reasons, i)));
+		assert_int_equal(o->min_service_years,
+				 json_integer_value(json_object_get(c, "min_service_years")));
+		assert_int_equal(o->day_divisor, json_integer_value(json_object_get(c, "day_divisor")));
+		assert_int_equal(o->young_or_old_minimum,
+				 json_integer_value(json_object_get(c, "young_or_old_minimum")));
+		same_bands(json_object_get(c, "bands"), "below_months", "up_to_months", o->bands, o->nbands);
+		same_bands(json_object_get(c, "entitlement"), "below_years", "up_to_years", o->entitlement,
+			   o->nentitlement);
+		same_table(r, c, "ceiling_table", o->ceiling);
+		same_table(r, c, "stamp_tax_table", o->stamp_tax);
+		same_table(r, c, "underground_table", o->underground);
+		same_table(r, c, "entitlement_table", o->entitlement_table);
+		same_table(r, c, "multiplier_table", o->multiplier);
+		same_table(r, c, "calendar_days_table", o->calendar_days);
+		json_t *rates = json_object_get(c, "rate_tables");
+		assert_int_equal(o->nrates, rates ? json_array_size(rates) : 1);
+		for (size_t i = 0; i < o->nrates; i++)
+			assert_ptr_equal(
+			    o->rates[i],
+			    rates ? fs_rules_table(r, json_string_value(json_array_get(rates, i)))
+				  : fs_rules_table(r, json_string_value(json_object_get(c, "rate_table"))));
+		json_t *mt = json_object_get(c, "months_tables");
+		assert_int_equal(o->nmonths, json_object_size(mt));
+		for (size_t i = 0; i < o->nmonths; i++) {
+			assert_non_null(o->months_table[i]);
+			assert_ptr_equal(
+			    o->months_table[i],
+			    fs_rules_table(r, json_string_value(json_object_get(mt, o->months_reason[i]))));
+		}
+	}
+	json_t *reasons = json_object_get(r->root, "reasons");
+	assert_int_equal(r->nreasons, json_array_size(reasons));
+	for (size_t i = 0; i < r->nreasons; i++)
+		assert_string_equal(r->reasons[i], json_string_value(json_array_get(reasons, i)));
+	json_t *conv = json_object_get(r->root, "conventions");
+	assert_int_equal(r->nconvs, json_object_size(conv));
+	json_t *v;
+	json_object_foreach(conv, name, v)
+	{
+		assert_ptr_equal(fs_rules_convention(r, name, NULL),
+				 json_string_value(json_object_get(v, "value")));
+		json_t *o = json_pack("{s:s}", name, "given");
+		assert_string_equal(fs_rules_convention(r, name, o),
+				    "given"); /* the case's own choice first */
+		json_decref(o);
+	}
+	assert_null(fs_rules_convention(r, "no_such_convention", NULL));
+	json_t *by = json_object_get(r->root, "limitation_by_kind");
+	assert_int_equal(r->has_lim_by_kind, by != NULL);
+	assert_int_equal(r->nlim, json_object_size(by));
+	for (size_t i = 0; i < r->nlim; i++)
+		assert_ptr_equal(r->lim_table[i],
+				 fs_rules_table(r, json_string_value(json_object_get(by, r->lim_kind[i]))));
+	assert_ptr_equal(r->limitation_table,
+			 fs_rules_table(r, json_string_value(json_object_get(r->root, "limitation_table"))));
+}
+
+/* a band of each kind without one of its keys, a component without reasons */
+static void odd_bands(json_t *root)
+{
+	json_t *comps = json_object_get(root, "components");
+	json_object_set_new(comps, "notice",
+			    json_pack("{s:s,s:s,s:[{s:i,s:i},{s:i},{s:i}],s:i}", "method", "tr_notice", "law",
+				      "n", "bands", "up_to_months", 7, "days", 9, "below_months", 30, "days",
+				      44, "day_divisor", 26));
+	json_object_set_new(comps, "annual_leave",
+			    json_pack("{s:s,s:s,s:[{s:i,s:i},{s:i}],s:i}", "method", "tr_leave", "law", "l",
+				      "entitlement", "below_years", 3, "days", 11, "up_to_years", 9,
+				      "young_or_old_minimum", 17));
+}
+
+static void test_compiled(void **state)
+{
+	(void)state;
+	check_compiled(kz());
+	const struct fs_rules *tr = NULL;
+	struct fs_error err = {0};
+	assert_int_equal(fs_rules_get("TR", &tr, &err), 0);
+	check_compiled(tr);
+	json_t *root = json_deep_copy(tr->root);
+	odd_bands(root);
+	char *text = json_dumps(root, 0);
+	struct fs_rules *r = NULL;
+	assert_int_equal(fs_rules_parse(text, strlen(text), "test", &r, &err), 0);
+	check_compiled(r);
+	assert_int_equal(r->comps[1].nbands, 3);
+	assert_int_equal(r->comps[1].bands[1].days, 0); /* no days: jansson's 0, as the JSON engine read it */
+	assert_false(r->comps[1].has_reasons);
+	fs_rules_free(r);
+	free(text);
+	json_decref(root);
+}
+
 static void test_limitation_by_kind(void **state)
 {
 	(void)state;
@@ -231,10 +371,11 @@ static void test_penalty_properties(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_loader),
-		cmocka_unit_test(test_law_of_the_day),
-		cmocka_unit_test(test_limitation_by_kind),
-		cmocka_unit_test(test_penalty_properties),
+	    cmocka_unit_test(test_loader),
+	    cmocka_unit_test(test_law_of_the_day),
+	    cmocka_unit_test(test_compiled),
+	    cmocka_unit_test(test_limitation_by_kind),
+	    cmocka_unit_test(test_penalty_properties),
 	};
 	return cmocka_run_group_tests_name("kz", tests, NULL, NULL);
 }

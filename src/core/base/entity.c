@@ -152,9 +152,11 @@ const char *fs_entity_label(const struct fs_entity *e) { return e->label; }
 
 int fs_field_index(const struct fs_entity *e, const char *name)
 {
-	for (size_t i = 0; i < e->nfields; i++)
-		if (strcmp(e->fields[i].name, name) == 0)
+	for (size_t i = 0; i < e->nfields; i++) {
+		const char *f = e->fields[i].name; /* the first byte first: most names differ there */
+		if (f == name || (f[0] == name[0] && strcmp(f, name) == 0))
 			return (int)i;
+	}
 	/* money fields may be named by their column, e.g. wage_minor */
 	for (size_t i = 0; i < e->nfields; i++)
 		if (e->fields[i].kind == FK_MONEY && e->col_of[i] >= 0 && strcmp(e->cols[e->col_of[i]].name, name) == 0)

@@ -13,6 +13,7 @@
 #include "util/money.h"
 #include "util/utf8.h"
 #include "entity_int.h"
+#include "fs_assert.h"
 #include "policy.h"
 
 /* ---- records ---- */
@@ -283,6 +284,13 @@ int rec_set(struct fs_ctx *ctx, struct fs_rec *r, const char *key, const char *v
 			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "", e->fields[i].name);
 		return fs_fail(err, FS_EINVAL, key, "%s has no field '%.40s' (fields: %s)", e->name, key, names);
 	}
+	return rec_set_field(ctx, r, fi, value, err);
+}
+
+int rec_set_field(struct fs_ctx *ctx, struct fs_rec *r, int fi, const char *value, struct fs_error *err)
+{
+	const struct fs_entity *e = r->e;
+	FS_ASSERT(fi >= 0 && (size_t)fi < e->nfields);
 	const struct fs_field *f = &e->fields[fi];
 	int col = e->col_of[fi];
 	if ((f->flags & FF_RESTRICTED) && r->plain[fi] && set_plain(r, (size_t)fi, NULL))

@@ -5,6 +5,7 @@
 #include "internal.h"
 #include "rules.h"
 #include "entitle_int.h"
+#include "fs_assert.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -47,6 +48,21 @@ struct compute {
 	const unsigned char *pend_hash[FS_STORE_ROWS_MAX]; /* the worker's row hash */
 	int64_t pend_hid[FS_STORE_ROWS_MAX];               /* the id it hashed the row with (0: none) */
 	size_t npend;
+	/* the new claims' columns and fields, looked up once (claim_proto) */
+	int col_person, col_employment, col_amount, col_kind, col_currency, col_basis, col_version;
+	int fi_inputs, fi_limitation;
+	/* the columns every claim of the rule set shares (its currency, "computed",
+	 * its version), each parsed and checked once by rec_set into proto; amounts
+	 * of another rule set (not expected) take rec_set for each employment */
+	struct fs_rec proto;
+	int proto_ok;
+	const char *proto_currency, *proto_version;
+	/* each component's kind, parsed and checked once by rec_set; kind_name[i]
+	 * NULL when refused (its claims take rec_set, which refuses them as before) */
+	const char *kind_name[ENT_MAX_COMPONENTS];
+	struct fs_value kind_v[ENT_MAX_COMPONENTS];
+	char *kind_own[ENT_MAX_COMPONENTS];
+	size_t nkinds;
 };
 
 /* The employment's columns compute reads, in the order of struct compute's col. */
@@ -198,6 +214,60 @@ static int has_claims(const struct compute *c, int64_t eid)
 	return c->nowning && bsearch(&eid, c->owning, c->nowning, sizeof(int64_t), cmp_id) != NULL;
 }
 
+static int claim_col(const struct fs_entity *e, const char *name)
+{
+	int fi = fs_field_index(e, name);
+	FS_ASSERT(fi >= 0 && e->col_of[fi] >= 0);
+	return e->col_of[fi];
+}
+
+/* What the new claims of a compute share, parsed and checked once: the
+ * columns and fields by index, the rule set's currency, basis and version
+ * (proto), and each component's kind. A value rec_set refuses here is left to
+ * rec_set on each claim, which refuses it there as it always did. */
+static void claim_proto(struct compute *c, const struct fs_rules *rules)
+{
+	const struct fs_entity *e = c->ce;
+	struct fs_error e2 = {0};
+	c->col_person = claim_col(e, "person_id");
+	c->col_employment = claim_col(e, "employment_id");
+	c->col_amount = claim_col(e, "amount");
+	c->col_kind = claim_col(e, "kind");
+	c->col_currency = claim_col(e, "currency");
+	c->col_basis = claim_col(e, "basis");
+	c->col_version = claim_col(e, "rules_version");
+	c->fi_inputs = fs_field_index(e, "inputs");
+	c->fi_limitation = fs_field_index(e, "limitation_date");
+	FS_ASSERT(c->fi_inputs >= 0 && c->fi_limitation >= 0);
+	rec_init(&c->proto, e);
+	c->proto.trusted = 1;
+	c->proto_currency = rules->currency;
+	c->proto_version = rules->version;
+	c->proto_ok = !rec_set(c->ctx, &c->proto, "currency", rules->currency, &e2) &&
+		      !rec_set(c->ctx, &c->proto, "basis", "computed", &e2) &&
+		      !rec_set(c->ctx, &c->proto, "rules_version", rules->version, &e2);
+	for (size_t k = 0; k < rules->ncomps && k < ENT_MAX_COMPONENTS; k++) {
+		struct fs_rec t;
+		rec_init(&t, e);
+		if (!rec_set(c->ctx, &t, "kind", rules->comps[k].name, &e2) &&
+		    t.v[c->col_kind].type == FS_VTEXT) {
+			c->kind_name[k] = rules->comps[k].name;
+			c->kind_v[k] = t.v[c->col_kind];
+			c->kind_own[k] = t.own[c->col_kind]; /* kind_v[k] points into it */
+			t.own[c->col_kind] = NULL;
+		}
+		rec_done(&t);
+		c->nkinds = k + 1;
+	}
+}
+
+static void claim_proto_done(struct compute *c)
+{
+	rec_done(&c->proto);
+	for (size_t k = 0; k < c->nkinds; k++)
+		free(c->kind_own[k]);
+}
+
 /* ---- the pipeline: the rules engine on the second core ----
  * The employments are read in chunks. While the main thread stores one chunk's
  * claims (SQLite, the batch's journal), a worker thread runs the next chunk
@@ -237,11 +307,40 @@ struct chunk {
 	int64_t *hid;                         /* 0: not hashed */
 	int64_t id0, id_end; /* the id predicted for the chunk's first new claim, and after its last (0: none) */
 	int rc; /* FS_ENOMEM when the worker ran out of memory */
+	/* jobs[0 .. nlive) hold the worker's results (tmpl, inputs_s) until it computes the chunk again */
+	size_t nlive;
 };
 
 static const char *job_inputs(const struct job *j)
 {
 	return j->inputs_s ? j->inputs_s : j->fast;
+}
+
+/* The columns an employment's claims share, into j->tmpl: the person and
+ * employment; the rule set's currency, basis and version as claim_proto
+ * checked them (tmpl does not own their text: proto does); the inputs and the
+ * deadline each parsed and checked by rec_set_field. */
+static int claim_tmpl(const struct compute *c, struct job *j, struct fs_error *e)
+{
+	struct fs_rec *t = &j->tmpl;
+	t->v[c->col_person] = fs_vint(j->person);
+	t->v[c->col_employment] = fs_vint(j->eid);
+	if (c->proto_ok && j->am.currency == c->proto_currency && j->am.rules_version == c->proto_version) {
+		t->v[c->col_currency] = c->proto.v[c->col_currency];
+		t->v[c->col_basis] = c->proto.v[c->col_basis];
+		t->v[c->col_version] = c->proto.v[c->col_version];
+		int rc = rec_set_field(c->ctx, t, c->fi_inputs, job_inputs(j), e);
+		return rc ? rc : rec_set_field(c->ctx, t, c->fi_limitation, j->limitation, e);
+	}
+	const char *const text[][2] = {{"currency", j->am.currency},
+				       {"basis", "computed"},
+				       {"rules_version", j->am.rules_version},
+				       {"inputs", job_inputs(j)},
+				       {"limitation_date", j->limitation}};
+	int rc = 0;
+	for (size_t i = 0; !rc && i < sizeof(text) / sizeof(text[0]); i++)
+		rc = rec_set(c->ctx, t, text[i][0], text[i][1], e);
+	return rc;
 }
 
 /* The rules engine over one employment, then its new claims built and checked
@@ -252,6 +351,11 @@ static void compute_job(struct chunk *k, struct job *j)
 	struct fs_entitle_in in;
 	struct fs_error *e = &j->e;
 	char buf[32];
+	j->inputs_s = NULL;
+	rec_init(&j->tmpl, c->ce);
+	j->nrec = j->rec0 = 0;
+	j->rc = 0;
+	memset(e, 0, sizeof(*e));
 	fs_entitle_init(&in);
 	in.as_of = c->o->as_of;
 	in.quiet = 1;
@@ -319,14 +423,7 @@ static void compute_job(struct chunk *k, struct job *j)
 		if (!strcmp(j->am.kind[i], "penalty") || j->am.amount[i] == 0)
 			continue; /* the penalty grows by the day: shown by the statement, not stored */
 		if (!j->nrec) {
-			rc = rec_set_int(&j->tmpl, "person_id", j->person) || rec_set_int(&j->tmpl, "employment_id", j->eid)
-				     ? FS_EINVAL : 0;
-			const char *const text[][2] = {{"currency", j->am.currency}, {"basis", "computed"},
-						       {"rules_version", j->am.rules_version}, {"inputs", job_inputs(j)},
-						       {"limitation_date", j->limitation}};
-			for (size_t t = 0; !rc && t < sizeof(text) / sizeof(text[0]); t++)
-				rc = rec_set(c->ctx, &j->tmpl, text[t][0], text[t][1], e);
-			if (rc)
+			if ((rc = claim_tmpl(c, j, e)))
 				break;
 			j->rec0 = k->nrecs;
 		}
@@ -351,7 +448,12 @@ static void compute_job(struct chunk *k, struct job *j)
 		r->trusted = 1;
 		memcpy(r->v, j->tmpl.v, sizeof(r->v)); /* tmpl owns the text; r owns only what it sets */
 		j->rec_comp[j->nrec++] = (int)i;
-		rc = rec_set_int(r, "amount", j->am.amount[i]) ? FS_EINVAL : rec_set(c->ctx, r, "kind", j->am.kind[i], e);
+		r->v[c->col_amount] = fs_vint(j->am.amount[i]);
+		/* the kind checked once by rec_set (claim_proto); r does not own its text */
+		if (i < c->nkinds && c->kind_name[i] && c->kind_name[i] == j->am.kind[i])
+			r->v[c->col_kind] = c->kind_v[i];
+		else
+			rc = rec_set(c->ctx, r, "kind", j->am.kind[i], e);
 		if (!rc)
 			rc = rec_finish(c->ctx, r, 1, e);
 	}
@@ -363,10 +465,15 @@ static void compute_job(struct chunk *k, struct job *j)
  * is predicted to get: the ids ascend from id0 in the order read. The main
  * thread checks each id the insert gave and hashes again when it differs (a
  * claim added to an employment that had some shifts the ids after it). */
+static void chunk_free(struct chunk *k);
+
 static void *compute_chunk(void *p)
 {
 	struct chunk *k = p;
 	int64_t id = k->id0;
+	/* the records of the chunk stored before from this one: freed here, off the main thread */
+	chunk_free(k);
+	k->nlive = k->n;
 	for (size_t i = 0; i < k->n; i++) {
 		struct job *j = &k->jobs[i];
 		compute_job(k, j);
@@ -418,15 +525,18 @@ static int pend_flush(struct compute *c)
 	return rc;
 }
 
-static void chunk_clear(struct chunk *k)
+/* The worker's results held by the chunk: its claim records and each job's
+ * tmpl and inputs. Called by the worker before it computes the chunk again,
+ * and by pipe_done at the end (the thread joined). */
+static void chunk_free(struct chunk *k)
 {
 	for (size_t i = 0; i < k->nrecs; i++)
 		rec_done(&k->recs[i]);
-	for (size_t i = 0; i < k->n; i++) {
+	for (size_t i = 0; i < k->nlive; i++) {
 		rec_done(&k->jobs[i].tmpl);
 		free(k->jobs[i].inputs_s);
 	}
-	k->n = k->nrecs = 0;
+	k->nrecs = k->nlive = 0;
 }
 
 /* One computed employment stored (the main thread, in the order read). */
@@ -501,7 +611,7 @@ static int pipe_flush(struct compute *c, struct pipe *pp, int last)
 	if (!rc)
 		rc = pend_flush(c); /* before its records are freed */
 	c->npend = 0;
-	chunk_clear(prev);
+	prev->n = 0; /* read into again; its records are freed by the worker (chunk_free) */
 	pp->fill = !pp->fill;
 	if (last && !rc) {
 		if (pp->running) {
@@ -513,7 +623,7 @@ static int pipe_flush(struct compute *c, struct pipe *pp, int last)
 		if (!rc)
 			rc = pend_flush(c);
 		c->npend = 0;
-		chunk_clear(mine);
+		mine->n = 0; /* its records freed by pipe_done */
 	}
 	return rc;
 }
@@ -537,7 +647,7 @@ static void pipe_done(struct pipe *pp)
 	pp->running = 0;
 	for (int i = 0; i < 2; i++) {
 		if (pp->k[i].jobs)
-			chunk_clear(&pp->k[i]);
+			chunk_free(&pp->k[i]);
 		free(pp->k[i].jobs);
 		free(pp->k[i].recs);
 		free(pp->k[i].hash);
@@ -575,11 +685,8 @@ static int compute_cb(void *p, const struct fs_value *v)
 	j->underground = COL(C_UNDERGROUND)->i != 0;
 	j->notice = COL(C_NOTICE)->i != 0;
 #undef COL
-	j->inputs_s = NULL;
-	rec_init(&j->tmpl, c->ce);
-	j->nrec = j->rec0 = 0;
-	j->rc = 0;
-	memset(&j->e, 0, sizeof(j->e));
+	/* the job's results (tmpl, inputs_s, rc ...) are set by the worker
+	 * (compute_job), which frees those of the job before it first */
 	if (++k->n < CHUNK)
 		return 0;
 	/* the select stops and returns 0: the failure is kept in c->rc, or the
@@ -619,6 +726,7 @@ int fs_claims_compute(struct fs_ctx *ctx, const struct fs_compute_opts *o, json_
 	c.errors = json_array();
 	for (size_t i = 0; i < sizeof(COLS) / sizeof(COLS[0]); i++)
 		c.col[i] = c.ee->col_of[fs_field_index(c.ee, COLS[i])];
+	claim_proto(&c, rules);
 	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"workplace_id", FS_EQ, fs_vint(o->workplace_id)}};
 	struct fs_query q = {.table = &c.ee->table, .filters = f, .nfilters = 2};
 	static const char *const ocols[] = {"employment_id", "id"};
@@ -673,6 +781,7 @@ int fs_claims_compute(struct fs_ctx *ctx, const struct fs_compute_opts *o, json_
 	}
 	free(c.owning);
 	rec_done(&c.tmpl);
+	claim_proto_done(&c);
 	if (rc && rc != FS_EINVAL) {
 		json_decref(c.diffs);
 		json_decref(c.errors);

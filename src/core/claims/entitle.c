@@ -142,12 +142,11 @@ static struct service service_of(fs_date hired, fs_date terminated)
 	return s;
 }
 
-static int table_value(struct calc *c, json_t *comp, const char *key, fs_date d, struct fs_ratio *out,
+static int table_value(struct calc *c, const struct fs_rtable *t, fs_date d, struct fs_ratio *out,
 		       const struct fs_table_row **row_out)
 {
-	const struct fs_rtable *t;
 	const struct fs_table_row *row;
-	int rc = ent_row_at(c, json_string_value(json_object_get(comp, key)), d, &t, &row);
+	int rc = ent_row_in(c, t, d, &row);
 	if (rc)
 		return rc;
 	*out = row->value;
@@ -157,21 +156,20 @@ static int table_value(struct calc *c, json_t *comp, const char *key, fs_date d,
 	return 0;
 }
 
-static int tr_severance(struct calc *c, const char *name, json_t *comp, int64_t *amount)
+static int tr_severance(struct calc *c, const char *name, const struct fs_rcomp *comp, int64_t *amount)
 {
 	const struct fs_entitle_in *in = c->in;
 	if (!ent_reason_applies(comp, in->reason))
 		return ent_not_due(c, name, comp, "not_due.reason"), 0;
 	int years = c->days365 ? (int)(c->cal.total_days / 365) : c->cal.years;
-	if (years < json_integer_value(json_object_get(comp, "min_service_years")))
-		{
+	if (years < comp->min_service_years) {
 		STEP(c, name, "not_due.service", json_object(), ent_law(c, comp));
 		return 0;
 	}
 	int64_t base = in->wage_minor + in->benefits_minor;
 	struct fs_ratio ceiling = {0, 1};
 	const struct fs_table_row *row;
-	int rc = table_value(c, comp, "ceiling_table", in->terminated, &ceiling, &row);
+	int rc = table_value(c, comp->ceiling, in->terminated, &ceiling, &row);
 	if (rc)
 		return rc;
 	int64_t ceiling_minor = ent_round_div((__int128)ceiling.num * 100, ceiling.den);
@@ -188,7 +186,7 @@ static int tr_severance(struct calc *c, const char *name, json_t *comp, int64_t 
 						    "months", months, "days", days, "amount", ent_money(*amount)), ent_law(c, comp));
 	struct fs_ratio rate;
 	const struct fs_table_row *trow;
-	const struct fs_rtable *tt = fs_rules_table(c->r, json_string_value(json_object_get(comp, "stamp_tax_table")));
+	const struct fs_rtable *tt = comp->stamp_tax;
 	if (tt && (trow = fs_rtable_at(tt, in->terminated))) {
 		rate = trow->value;
 		int64_t tax = ent_round_div((__int128)*amount * rate.num, (__int128)rate.den * 1000);
@@ -198,7 +196,7 @@ static int tr_severance(struct calc *c, const char *name, json_t *comp, int64_t 
 	return 0;
 }
 
-static int tr_notice(struct calc *c, const char *name, json_t *comp, int64_t *amount)
+static int tr_notice(struct calc *c, const char *name, const struct fs_rcomp *comp, int64_t *amount)
 {
 	const struct fs_entitle_in *in = c->in;
 	if (!ent_reason_applies(comp, in->reason))
@@ -211,29 +209,27 @@ static int tr_notice(struct calc *c, const char *name, json_t *comp, int64_t *am
 	int inclusive = strcmp(fs_rules_convention(c->r, "notice_band_boundary", in->conventions), "exclusive") != 0;
 	int64_t months = (int64_t)c->cal.years * 12 + c->cal.months;
 	int64_t notice_days = 0;
-	size_t i;
-	json_t *band;
-	json_array_foreach(json_object_get(comp, "bands"), i, band) {
-		json_t *below = json_object_get(band, "below_months"), *upto = json_object_get(band, "up_to_months");
-		int64_t d = json_integer_value(json_object_get(band, "days"));
-		if (below && months < json_integer_value(below)) {
+	for (size_t i = 0; i < comp->nbands; i++) {
+		const struct fs_rband *band = &comp->bands[i];
+		int64_t d = band->days;
+		if (band->has_below && months < band->below) {
 			notice_days = d;
 			break;
 		}
-		if (upto) {
-			int64_t x = json_integer_value(upto);
+		if (band->has_upto) {
+			int64_t x = band->upto;
 			if (months < x || (inclusive && months == x && c->cal.days == 0)) {
 				notice_days = d;
 				break;
 			}
 		}
-		if (!below && !upto) {
+		if (!band->has_below && !band->has_upto) {
 			notice_days = d;
 			break;
 		}
 	}
 	int64_t base = in->wage_minor + in->benefits_minor;
-	int64_t divisor = json_integer_value(json_object_get(comp, "day_divisor"));
+	int64_t divisor = comp->day_divisor;
 	if (divisor <= 0)
 		divisor = 30;
 	*amount = ent_round_div((__int128)base * notice_days, divisor);
@@ -244,29 +240,26 @@ static int tr_notice(struct calc *c, const char *name, json_t *comp, int64_t *am
 	return 0;
 }
 
-static int64_t band_lookup(json_t *bands, int64_t years)
+static int64_t band_lookup(const struct fs_rband *bands, size_t n, int64_t years)
 {
-	size_t i;
-	json_t *b;
-	json_array_foreach(bands, i, b) {
-		json_t *below = json_object_get(b, "below_years"), *upto = json_object_get(b, "up_to_years");
-		if ((below && years < json_integer_value(below)) || (upto && years <= json_integer_value(upto)) ||
-		    (!below && !upto))
-			return json_integer_value(json_object_get(b, "days"));
+	for (size_t i = 0; i < n; i++) {
+		const struct fs_rband *b = &bands[i];
+		if ((b->has_below && years < b->below) || (b->has_upto && years <= b->upto) ||
+		    (!b->has_below && !b->has_upto))
+			return b->days;
 	}
 	return 0;
 }
 
-static int tr_leave(struct calc *c, const char *name, json_t *comp, int64_t *amount)
+static int tr_leave(struct calc *c, const char *name, const struct fs_rcomp *comp, int64_t *amount)
 {
 	const struct fs_entitle_in *in = c->in;
-	int64_t entitled = band_lookup(json_object_get(comp, "entitlement"), c->cal.years);
-	int64_t minimum = json_integer_value(json_object_get(comp, "young_or_old_minimum"));
+	int64_t entitled = band_lookup(comp->entitlement, comp->nentitlement, c->cal.years);
+	int64_t minimum = comp->young_or_old_minimum;
 	if (entitled && in->age && (in->age <= 18 || in->age >= 50) && entitled < minimum)
 		entitled = minimum;
 	if (entitled && in->underground) {
-		const struct fs_rtable *t = fs_rules_table(c->r, json_string_value(json_object_get(comp, "underground_table")));
-		const struct fs_table_row *row = fs_rtable_at(t, in->terminated);
+		const struct fs_table_row *row = fs_rtable_at(comp->underground, in->terminated);
 		if (row)
 			entitled += row->value.num / row->value.den;
 	}
@@ -276,14 +269,14 @@ static int tr_leave(struct calc *c, const char *name, json_t *comp, int64_t *amo
 							"entitled", (json_int_t)entitled));
 	if (!in->unused_leave_days)
 		return 0;
-	int64_t divisor = json_integer_value(json_object_get(comp, "day_divisor"));
+	int64_t divisor = comp->day_divisor;
 	*amount = ent_round_div((__int128)in->wage_minor * in->unused_leave_days, divisor > 0 ? divisor : 30);
 	STEP(c, name, "leave.amount", json_pack("{s:I,s:o,s:o}", "unused", (json_int_t)in->unused_leave_days, "wage",
 						ent_money(in->wage_minor), "amount", ent_money(*amount)), ent_law(c, comp));
 	return 0;
 }
 
-static int months_of_wage(struct calc *c, const char *name, json_t *comp, int64_t *amount)
+static int months_of_wage(struct calc *c, const char *name, const struct fs_rcomp *comp, int64_t *amount)
 {
 	if (!c->in->unpaid_months)
 		return 0;
@@ -295,7 +288,7 @@ static int months_of_wage(struct calc *c, const char *name, json_t *comp, int64_
 	return 0;
 }
 
-static int tr_overtime(struct calc *c, const char *name, json_t *comp, int64_t *amount)
+static int tr_overtime(struct calc *c, const char *name, const struct fs_rcomp *comp, int64_t *amount)
 {
 	const struct fs_entitle_in *in = c->in;
 	if (!in->overtime_hours_x100)
@@ -315,21 +308,14 @@ static int tr_overtime(struct calc *c, const char *name, json_t *comp, int64_t *
 	return 0;
 }
 
-typedef int (*method_fn)(struct calc *, const char *, json_t *, int64_t *);
+typedef int (*method_fn)(struct calc *, const char *, const struct fs_rcomp *, int64_t *);
 
-static method_fn method_by_name(const char *m)
-{
-	static const struct {
-		const char *name;
-		method_fn fn;
-	} table[] = {{"tr_severance", tr_severance}, {"tr_notice", tr_notice}, {"tr_leave", tr_leave},
-		     {"months_of_wage", months_of_wage}, {"tr_overtime", tr_overtime}, {"kz_compensation", kz_compensation},
-		     {"kz_leave", kz_leave}, {"kz_penalty", kz_penalty}};
-	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-		if (!strcmp(table[i].name, m))
-			return table[i].fn;
-	return NULL;
-}
+/* the method of each enum fs_method (the rule set names it; rules.c compiles the name) */
+static const method_fn method_fns[FS_M_COUNT] = {
+    [FS_M_TR_SEVERANCE] = tr_severance, [FS_M_TR_NOTICE] = tr_notice,
+    [FS_M_TR_LEAVE] = tr_leave,		[FS_M_MONTHS_OF_WAGE] = months_of_wage,
+    [FS_M_TR_OVERTIME] = tr_overtime,	[FS_M_KZ_COMPENSATION] = kz_compensation,
+    [FS_M_KZ_LEAVE] = kz_leave,		[FS_M_KZ_PENALTY] = kz_penalty};
 
 static json_t *inputs_json(const struct fs_entitle_in *in)
 {
@@ -388,7 +374,8 @@ static int calc_run(struct calc *c, const struct fs_entitle_in *in, struct fs_er
 	int known = 0;
 	size_t i;
 	json_t *v;
-	json_array_foreach(json_object_get(r->root, "reasons"), i, v) known |= !strcmp(json_string_value(v), in->reason);
+	for (i = 0; i < r->nreasons && !known; i++)
+		known = r->reasons[i] && !strcmp(r->reasons[i], in->reason);
 	if (!known) {
 		char list[512] = "";
 		size_t used = 0;
@@ -421,20 +408,20 @@ static int calc_run(struct calc *c, const struct fs_entitle_in *in, struct fs_er
 		STEP(c, "service", "service", json_pack("{s:o,s:o,s:i,s:i,s:i}", "hired", ent_date(in->hired), "terminated",
 							ent_date(in->terminated), "years", c->cal.years, "months", c->cal.months,
 							"days", c->cal.days), NULL);
-	json_t *comp;
-	json_object_foreach(json_object_get(r->root, "components"), name, comp) {
+	for (size_t k = 0; k < r->ncomps; k++) {
+		const struct fs_rcomp *comp = &r->comps[k];
+		name = comp->name;
 		int64_t amount = 0;
 		if (c->ncomp == ENT_MAX_COMPONENTS)
 			return fs_fail(err, FS_EINVAL, "rules", "rules %s have more than %d components", r->version, ENT_MAX_COMPONENTS);
-		const char *method = json_string_value(json_object_get(comp, "method"));
-		rc = method_by_name(method)(c, name, comp, &amount);
+		rc = method_fns[comp->method](c, name, comp, &amount);
 		if (rc)
 			return rc;
-		if (strcmp(method, "kz_penalty")) {
+		if (comp->method != FS_M_KZ_PENALTY) {
 			if (__builtin_add_overflow(c->owed_at_termination, amount, &c->owed_at_termination))
 				return fs_fail(err, FS_EINVAL, name, "the amounts owed overflow");
 		}
-		if (amount == 0 && !strcmp(method, "months_of_wage"))
+		if (amount == 0 && comp->method == FS_M_MONTHS_OF_WAGE)
 			STEP(c, name, "zero", json_object(), ent_law(c, comp));
 		c->comp_name[c->ncomp] = name;
 		c->comp_amount[c->ncomp++] = amount;

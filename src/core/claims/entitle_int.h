@@ -91,19 +91,18 @@ static inline json_t *ent_date(fs_date d)
 fs_date ent_add_months(fs_date d, int months);
 void ent_step(struct calc *c, const char *component, const char *key, json_t *params, const char *law);
 void ent_warn(struct calc *c, const char *code, json_t *params);
-/* The row of table tname in force on d (*tout the table); a clear error naming the
- * table's span when there is none. */
-int ent_row_at(struct calc *c, const char *tname, fs_date d, const struct fs_rtable **tout,
-	       const struct fs_table_row **out);
+/* The row of table t (of the compiled rule set; NULL: the component names
+ * none) in force on d; a clear error naming the table's span when there is none. */
+int ent_row_in(struct calc *c, const struct fs_rtable *t, fs_date d, const struct fs_table_row **out);
 void ent_warn_unverified(struct calc *c, const struct fs_rtable *t, const struct fs_table_row *row, fs_date d);
-int ent_reason_applies(json_t *comp, const char *reason);
+int ent_reason_applies(const struct fs_rcomp *comp, const char *reason);
 /* The component's law on the termination date (law_by_date, else law). */
-const char *ent_law(struct calc *c, json_t *comp);
-void ent_not_due(struct calc *c, const char *name, json_t *comp, const char *key);
+const char *ent_law(struct calc *c, const struct fs_rcomp *comp);
+void ent_not_due(struct calc *c, const char *name, const struct fs_rcomp *comp, const char *key);
 
-int kz_compensation(struct calc *c, const char *name, json_t *comp, int64_t *amount);
-int kz_leave(struct calc *c, const char *name, json_t *comp, int64_t *amount);
-int kz_penalty(struct calc *c, const char *name, json_t *comp, int64_t *amount);
+int kz_compensation(struct calc *c, const char *name, const struct fs_rcomp *comp, int64_t *amount);
+int kz_leave(struct calc *c, const char *name, const struct fs_rcomp *comp, int64_t *amount);
+int kz_penalty(struct calc *c, const char *name, const struct fs_rcomp *comp, int64_t *amount);
 /* The limitation periods of the case: steps, warnings and c->limitation. */
 void ent_limitation(struct calc *c);
 

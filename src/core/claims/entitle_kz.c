@@ -24,7 +24,8 @@ static int accruals_of(struct calc *c, int64_t *out)
 }
 
 /* One average monthly wage as a ratio (num/den in minor units). */
-static int kz_average(struct calc *c, const char *name, json_t *comp, __int128 *num, __int128 *den)
+static int kz_average(struct calc *c, const char *name, const struct fs_rcomp *comp, __int128 *num,
+		      __int128 *den)
 {
 	const struct fs_entitle_in *in = c->in;
 	int64_t accruals = 0;
@@ -52,7 +53,7 @@ static int kz_average(struct calc *c, const char *name, json_t *comp, __int128 *
 	return 0;
 }
 
-int kz_compensation(struct calc *c, const char *name, json_t *comp, int64_t *amount)
+int kz_compensation(struct calc *c, const char *name, const struct fs_rcomp *comp, int64_t *amount)
 {
 	if (!ent_reason_applies(comp, c->in->reason))
 		return ent_not_due(c, name, comp, "not_due.reason"), 0;
@@ -63,12 +64,14 @@ int kz_compensation(struct calc *c, const char *name, json_t *comp, int64_t *amo
 	/* how many average monthly wages: 1, unless a table for the reason says
 	 * otherwise on the termination date (the 2007 Code's 3 on the employer's breach) */
 	struct fs_ratio months = {1, 1};
-	const char *mt = json_string_value(json_object_get(json_object_get(comp, "months_tables"), c->in->reason));
+	const struct fs_rtable *t = NULL;
+	for (size_t i = 0; i < comp->nmonths && !t; i++)
+		if (!strcmp(comp->months_reason[i], c->in->reason))
+			t = comp->months_table[i]; /* a table of the rule set: the load checked it */
 	const char *mtext = "1";
-	if (mt) {
-		const struct fs_rtable *t;
+	if (t) {
 		const struct fs_table_row *row;
-		if ((rc = ent_row_at(c, mt, c->in->terminated, &t, &row)))
+		if ((rc = ent_row_in(c, t, c->in->terminated, &row)))
 			return rc;
 		if (row->value.num <= 0)
 			return fs_fail(c->err, FS_EINVAL, "terminated", "table %s: the number of months must be positive", t->name);
@@ -82,15 +85,13 @@ int kz_compensation(struct calc *c, const char *name, json_t *comp, int64_t *amo
 	return 0;
 }
 
-int kz_leave(struct calc *c, const char *name, json_t *comp, int64_t *amount)
+int kz_leave(struct calc *c, const char *name, const struct fs_rcomp *comp, int64_t *amount)
 {
 	const struct fs_entitle_in *in = c->in;
-	const struct fs_rtable *t = fs_rules_table(c->r, json_string_value(json_object_get(comp, "entitlement_table")));
-	const struct fs_table_row *row = fs_rtable_at(t, in->terminated);
+	const struct fs_table_row *row = fs_rtable_at(comp->entitlement_table, in->terminated);
 	int64_t entitled = row ? row->value.num / row->value.den : 0;
 	if (in->underground) {
-		const struct fs_rtable *u = fs_rules_table(c->r, json_string_value(json_object_get(comp, "underground_table")));
-		const struct fs_table_row *ur = fs_rtable_at(u, in->terminated);
+		const struct fs_table_row *ur = fs_rtable_at(comp->underground, in->terminated);
 		entitled += ur ? ur->value.num / ur->value.den : 0;
 	}
 	STEP(c, name, "leave.entitlement", json_pack("{s:I}", "entitled", (json_int_t)entitled), ent_law(c, comp));
@@ -111,14 +112,13 @@ int kz_leave(struct calc *c, const char *name, json_t *comp, int64_t *amount)
 	} else {
 		/* not known: the average monthly wage / the year's average calendar
 		 * days a month (working-time balance), said in a warning */
-		const char *ct = json_string_value(json_object_get(comp, "calendar_days_table"));
-		const struct fs_rtable *bt;
+		const struct fs_rtable *bt = comp->calendar_days; /* NULL: the component names none */
 		const struct fs_table_row *br;
-		if (!ct)
+		if (!bt)
 			return fs_fail(c->err, FS_EINVAL, "days_worked",
 				       "give the days worked in the 12 months (--days-worked): rules %s have no working-time balance",
 				       c->r->version);
-		if ((rc = ent_row_at(c, ct, in->terminated, &bt, &br)))
+		if ((rc = ent_row_in(c, bt, in->terminated, &br)))
 			return rc;
 		if (br->value.num <= 0)
 			return fs_fail(c->err, FS_EINVAL, "terminated", "table %s: the days a month must be positive", bt->name);
@@ -151,14 +151,10 @@ static fs_date add_working_days(fs_date d, int64_t n)
 
 /* The rate in force on d among the component's rate tables (rate_tables: the
  * refinancing rate until 31.03.2017, the base rate after; or one rate_table). */
-static const struct fs_table_row *rate_at(struct calc *c, json_t *comp, fs_date d, const struct fs_rtable **t)
+static const struct fs_table_row *rate_at(const struct fs_rcomp *comp, fs_date d, const struct fs_rtable **t)
 {
-	json_t *list = json_object_get(comp, "rate_tables");
-	size_t n = list ? json_array_size(list) : 1;
-	for (size_t i = 0; i < n; i++) {
-		const char *name = list ? json_string_value(json_array_get(list, i))
-					: json_string_value(json_object_get(comp, "rate_table"));
-		const struct fs_rtable *rt = fs_rules_table(c->r, name);
+	for (size_t i = 0; i < comp->nrates; i++) {
+		const struct fs_rtable *rt = comp->rates[i];
 		const struct fs_table_row *row = fs_rtable_at(rt, d);
 		if (row)
 			return *t = rt, row;
@@ -201,7 +197,7 @@ static void add_part(__int128 *num, __int128 *den, __int128 pn, __int128 pd)
 	*den /= g;
 }
 
-int kz_penalty(struct calc *c, const char *name, json_t *comp, int64_t *amount)
+int kz_penalty(struct calc *c, const char *name, const struct fs_rcomp *comp, int64_t *amount)
 {
 	const struct fs_entitle_in *in = c->in;
 	int64_t principal = c->owed_at_termination;
@@ -224,7 +220,7 @@ int kz_penalty(struct calc *c, const char *name, json_t *comp, int64_t *amount)
 	}
 	STEP(c, name, "penalty.due", json_pack("{s:o,s:o,s:o}", "principal", ent_money(principal), "due", ent_date(due), "as_of",
 					       ent_date(in->as_of)), ent_law(c, comp));
-	const struct fs_rtable *mults = fs_rules_table(c->r, json_string_value(json_object_get(comp, "multiplier_table")));
+	const struct fs_rtable *mults = comp->multiplier;
 	__int128 num = 0, den = 1;
 	fs_date d = due + 1;
 	while (d <= in->as_of) {
@@ -233,7 +229,7 @@ int kz_penalty(struct calc *c, const char *name, json_t *comp, int64_t *amount)
 		 * day's own */
 		fs_date at = payment_day ? in->as_of : d;
 		const struct fs_rtable *rates;
-		const struct fs_table_row *r = rate_at(c, comp, at, &rates), *m = fs_rtable_at(mults, at);
+		const struct fs_table_row *r = rate_at(comp, at, &rates), *m = fs_rtable_at(mults, at);
 		if (!r || !m) {
 			WARN(c, "warn.no_rate", json_pack("{s:o,s:s}", "date", ent_date(at), "table",
 							  r ? mults->name : rates ? rates->name : "rate_tables"));
@@ -275,10 +271,12 @@ int kz_penalty(struct calc *c, const char *name, json_t *comp, int64_t *amount)
 static const struct fs_table_row *period_of(const struct fs_rules *r, const char *kind, fs_date terminated,
 					    const struct fs_rtable **t, int *months)
 {
-	json_t *by = json_object_get(r->root, "limitation_by_kind");
 	const struct fs_table_row *row;
-	if (by) {
-		*t = fs_rules_table(r, json_string_value(json_object_get(by, kind)));
+	if (r->has_lim_by_kind) {
+		*t = NULL;
+		for (size_t i = 0; i < r->nlim && !*t; i++)
+			if (!strcmp(r->lim_kind[i], kind))
+				*t = r->lim_table[i];
 		row = fs_rtable_at(*t, terminated);
 		if (row)
 			*months = (int)(row->value.num / row->value.den);
@@ -286,7 +284,7 @@ static const struct fs_table_row *period_of(const struct fs_rules *r, const char
 	}
 	if (strcmp(kind, "money"))
 		return NULL;
-	*t = fs_rules_table(r, json_string_value(json_object_get(r->root, "limitation_table")));
+	*t = r->limitation_table;
 	row = fs_rtable_at(*t, terminated);
 	if (row)
 		*months = 12 * (int)(row->value.num / row->value.den);
@@ -295,14 +293,11 @@ static const struct fs_table_row *period_of(const struct fs_rules *r, const char
 
 void ent_limitation(struct calc *c)
 {
-	json_t *by = json_object_get(c->r->root, "limitation_by_kind");
-	const char *kind;
-	void *iter = by ? json_object_iter(by) : NULL;
+	int by = c->r->has_lim_by_kind;
+	size_t nkinds = by ? c->r->nlim : 1;
 	c->limitation = json_array();
-	for (int once = 1; by ? iter != NULL : once; once = 0) {
-		kind = by ? json_object_iter_key(iter) : "money";
-		if (by)
-			iter = json_object_iter_next(by, iter);
+	for (size_t k = 0; k < nkinds; k++) {
+		const char *kind = by ? c->r->lim_kind[k] : "money";
 		const struct fs_rtable *t;
 		int months = 0;
 		const struct fs_table_row *row = period_of(c->r, kind, c->in->terminated, &t, &months);

@@ -43,26 +43,23 @@ void ent_warn_unverified(struct calc *c, const struct fs_rtable *t, const struct
 						     "source", row->source ? row->source : "-"));
 }
 
-int ent_reason_applies(json_t *comp, const char *reason)
+int ent_reason_applies(const struct fs_rcomp *comp, const char *reason)
 {
-	json_t *reasons = json_object_get(comp, "reasons");
-	if (!reasons)
+	if (!comp->has_reasons)
 		return 1;
-	size_t i;
-	json_t *r;
-	json_array_foreach(reasons, i, r) if (!strcmp(json_string_value(r), reason)) return 1;
+	for (size_t i = 0; i < comp->nreasons; i++)
+		if (comp->reasons[i] && !strcmp(comp->reasons[i], reason))
+			return 1;
 	return 0;
 }
 
-const char *ent_law(struct calc *c, json_t *comp)
+const char *ent_law(struct calc *c, const struct fs_rcomp *comp)
 {
-	return fs_rules_law_at(comp, c->in->terminated);
+	return fs_rcomp_law_at(comp, c->in->terminated);
 }
 
-int ent_row_at(struct calc *c, const char *tname, fs_date d, const struct fs_rtable **tout,
-	       const struct fs_table_row **out)
+int ent_row_in(struct calc *c, const struct fs_rtable *t, fs_date d, const struct fs_table_row **out)
 {
-	const struct fs_rtable *t = fs_rules_table(c->r, tname);
 	const struct fs_table_row *row = fs_rtable_at(t, d);
 	if (!row) {
 		char ds[11], from[11] = "?", to[11] = "open";
@@ -72,15 +69,17 @@ int ent_row_at(struct calc *c, const char *tname, fs_date d, const struct fs_rta
 			if (t->rows[t->n - 1].to != FS_DATE_OPEN)
 				fs_date_format(t->rows[t->n - 1].to, to);
 		}
-		return fs_fail(c->err, FS_EINVAL, "terminated", "table %s of rules %s has no value for %s (it covers %s to %s)",
-			       t ? t->name : tname ? tname : "?", c->r->version, ds, from, to);
+		/* t is NULL only when the component names no table (the load checked
+		 * that each one named is a table of the rule set) */
+		return fs_fail(c->err, FS_EINVAL, "terminated",
+			       "table %s of rules %s has no value for %s (it covers %s to %s)",
+			       t ? t->name : "?", c->r->version, ds, from, to);
 	}
-	*tout = t;
 	*out = row;
 	return 0;
 }
 
-void ent_not_due(struct calc *c, const char *name, json_t *comp, const char *key)
+void ent_not_due(struct calc *c, const char *name, const struct fs_rcomp *comp, const char *key)
 {
 	STEP(c, name, key, json_pack("{s:s}", "reason", c->in->reason), ent_law(c, comp));
 }

@@ -48,6 +48,8 @@ int fs_ratio_parse(const char *s, struct fs_ratio *out)
 	return 0;
 }
 
+_Static_assert(sizeof(methods) / sizeof(methods[0]) == FS_M_COUNT + 1, "enum fs_method follows methods[]");
+
 void fs_rules_free(struct fs_rules *r)
 {
 	if (!r)
@@ -55,6 +57,21 @@ void fs_rules_free(struct fs_rules *r)
 	for (size_t i = 0; i < r->ntables; i++)
 		free(r->tables[i].rows);
 	free(r->tables);
+	for (size_t i = 0; r->comps && i < r->ncomps; i++) {
+		struct fs_rcomp *c = &r->comps[i];
+		free(c->laws);
+		free(c->reasons);
+		free(c->bands);
+		free(c->entitlement);
+		free(c->rates);
+		free(c->months_reason);
+		free(c->months_table);
+	}
+	free(r->comps);
+	free(r->reasons);
+	free(r->convs);
+	free(r->lim_kind);
+	free(r->lim_table);
 	json_decref(r->root);
 	free(r);
 }
@@ -170,6 +187,14 @@ static int check_table_map(const struct fs_rules *r, const char *origin, const c
 	return 0;
 }
 
+const char *fs_rcomp_law_at(const struct fs_rcomp *comp, fs_date d)
+{
+	for (size_t i = 0; i < comp->nlaws; i++)
+		if (comp->laws[i].from <= d && d <= comp->laws[i].to)
+			return comp->laws[i].law;
+	return comp->law;
+}
+
 const char *fs_rules_law_at(json_t *comp, fs_date d)
 {
 	size_t i;
@@ -195,6 +220,164 @@ static int need_table(const struct fs_rules *r, const char *origin, const char *
 	if (!json_is_string(v) || !fs_rules_table(r, json_string_value(v)))
 		return FAIL("%s: component %s: %s names no table of this file", origin, comp, key);
 	return 0;
+}
+
+/* ---- the rule set compiled: what every case reads, looked up once at load ---- */
+
+/* The strings of a JSON array (an element not a string: NULL), *n of them. */
+static int compile_strings(json_t *list, const char ***out, size_t *n)
+{
+	size_t cnt = json_array_size(list);
+	*out = NULL;
+	*n = 0;
+	if (!cnt)
+		return 0;
+	if (!(*out = calloc(cnt, sizeof(**out))))
+		return FS_ENOMEM;
+	for (size_t i = 0; i < cnt; i++)
+		(*out)[i] = json_string_value(json_array_get(list, i));
+	*n = cnt;
+	return 0;
+}
+
+static int compile_bands(json_t *list, const char *below_key, const char *upto_key, struct fs_rband **out,
+			 size_t *n)
+{
+	size_t cnt = json_array_size(list);
+	*out = NULL;
+	*n = 0;
+	if (!cnt)
+		return 0;
+	if (!(*out = calloc(cnt, sizeof(**out))))
+		return FS_ENOMEM;
+	for (size_t i = 0; i < cnt; i++) {
+		json_t *b = json_array_get(list, i);
+		json_t *below = json_object_get(b, below_key), *upto = json_object_get(b, upto_key);
+		struct fs_rband *o = &(*out)[i];
+		o->has_below = below != NULL;
+		o->below = json_integer_value(below);
+		o->has_upto = upto != NULL;
+		o->upto = json_integer_value(upto);
+		o->days = json_integer_value(json_object_get(b, "days"));
+	}
+	*n = cnt;
+	return 0;
+}
+
+static const struct fs_rtable *table_of(const struct fs_rules *r, json_t *c, const char *key)
+{
+	return fs_rules_table(r, json_string_value(json_object_get(c, key)));
+}
+
+static int compile_comp(const struct fs_rules *r, const char *name, json_t *c, struct fs_rcomp *o)
+{
+	const char *m = json_string_value(json_object_get(c, "method"));
+	int k = 0;
+	while (methods[k] && strcmp(methods[k], m))
+		k++;
+	o->name = name;
+	o->method = (enum fs_method)k;
+	o->json = c;
+	o->law = json_string_value(json_object_get(c, "law"));
+	json_t *laws = json_object_get(c, "law_by_date");
+	size_t nl = json_array_size(laws);
+	if (nl && !(o->laws = calloc(nl, sizeof(*o->laws))))
+		return FS_ENOMEM;
+	for (size_t i = 0; i < nl; i++) { /* checked by check_law_by_date */
+		json_t *row = json_array_get(laws, i), *to = json_array_get(row, 1);
+		struct fs_rlaw *l = &o->laws[o->nlaws];
+		l->to = FS_DATE_OPEN;
+		if (fs_date_parse(json_string_value(json_array_get(row, 0)), &l->from, NULL, NULL) ||
+		    (json_is_string(to) && fs_date_parse(json_string_value(to), &l->to, NULL, NULL)))
+			continue;
+		l->law = json_string_value(json_array_get(row, 2));
+		o->nlaws++;
+	}
+	json_t *reasons = json_object_get(c, "reasons");
+	o->has_reasons = reasons != NULL;
+	int rc = compile_strings(reasons, &o->reasons, &o->nreasons);
+	o->min_service_years = json_integer_value(json_object_get(c, "min_service_years"));
+	o->day_divisor = json_integer_value(json_object_get(c, "day_divisor"));
+	o->young_or_old_minimum = json_integer_value(json_object_get(c, "young_or_old_minimum"));
+	if (!rc)
+		rc = compile_bands(json_object_get(c, "bands"), "below_months", "up_to_months", &o->bands,
+				   &o->nbands);
+	if (!rc)
+		rc = compile_bands(json_object_get(c, "entitlement"), "below_years", "up_to_years",
+				   &o->entitlement, &o->nentitlement);
+	if (rc)
+		return rc;
+	o->ceiling = table_of(r, c, "ceiling_table");
+	o->stamp_tax = table_of(r, c, "stamp_tax_table");
+	o->underground = table_of(r, c, "underground_table");
+	o->entitlement_table = table_of(r, c, "entitlement_table");
+	o->multiplier = table_of(r, c, "multiplier_table");
+	o->calendar_days = table_of(r, c, "calendar_days_table");
+	json_t *list = json_object_get(c, "rate_tables");
+	size_t nr = list ? json_array_size(list) : 1;
+	if (nr && !(o->rates = calloc(nr, sizeof(*o->rates))))
+		return FS_ENOMEM;
+	for (size_t i = 0; i < nr; i++)
+		o->rates[i] = list ? fs_rules_table(r, json_string_value(json_array_get(list, i)))
+				   : table_of(r, c, "rate_table");
+	o->nrates = nr;
+	json_t *mt = json_object_get(c, "months_tables");
+	size_t nm = json_object_size(mt);
+	if (nm && (!(o->months_reason = calloc(nm, sizeof(*o->months_reason))) ||
+		   !(o->months_table = calloc(nm, sizeof(*o->months_table)))))
+		return FS_ENOMEM;
+	const char *reason;
+	json_t *v;
+	json_object_foreach(mt, reason, v)
+	{
+		o->months_reason[o->nmonths] = reason;
+		o->months_table[o->nmonths++] = fs_rules_table(r, json_string_value(v));
+	}
+	return 0;
+}
+
+static int compile_rules(struct fs_rules *r)
+{
+	json_t *root = r->root, *comps = json_object_get(root, "components");
+	int rc = compile_strings(json_object_get(root, "reasons"), &r->reasons, &r->nreasons);
+	size_t n = json_object_size(comps);
+	if (!rc && n && !(r->comps = calloc(n, sizeof(*r->comps))))
+		rc = FS_ENOMEM;
+	const char *name;
+	json_t *v;
+	json_object_foreach(comps, name, v)
+	{
+		if (rc)
+			break;
+		rc = compile_comp(r, name, v, &r->comps[r->ncomps++]);
+	}
+	json_t *conv = json_object_get(root, "conventions");
+	n = json_object_size(conv);
+	if (!rc && n && !(r->convs = calloc(n, sizeof(*r->convs))))
+		rc = FS_ENOMEM;
+	json_object_foreach(conv, name, v)
+	{
+		if (rc)
+			break;
+		r->convs[r->nconvs].name = name;
+		r->convs[r->nconvs++].value = json_string_value(json_object_get(v, "value"));
+	}
+	json_t *by = json_object_get(root, "limitation_by_kind"); /* checked by check_table_map */
+	r->has_lim_by_kind = by != NULL;
+	n = json_object_size(by);
+	if (!rc && n &&
+	    (!(r->lim_kind = calloc(n, sizeof(*r->lim_kind))) ||
+	     !(r->lim_table = calloc(n, sizeof(*r->lim_table)))))
+		rc = FS_ENOMEM;
+	json_object_foreach(by, name, v)
+	{
+		if (rc)
+			break;
+		r->lim_kind[r->nlim] = name;
+		r->lim_table[r->nlim++] = fs_rules_table(r, json_string_value(v));
+	}
+	r->limitation_table = fs_rules_table(r, json_string_value(json_object_get(root, "limitation_table")));
+	return rc;
 }
 
 int fs_rules_parse(const char *text, size_t len, const char *origin, struct fs_rules **ret, struct fs_error *err)
@@ -274,6 +457,8 @@ int fs_rules_parse(const char *text, size_t len, const char *origin, struct fs_r
 	const char *lt = json_string_value(json_object_get(root, "limitation_table"));
 	if (!rc && lt && !fs_rules_table(r, lt))
 		rc = FAIL("%s: limitation_table names no table of this file", origin);
+	if (!rc && compile_rules(r))
+		rc = fs_fail(err, FS_ENOMEM, NULL, "out of memory");
 	if (rc) {
 		fs_rules_free(r);
 		return rc;
@@ -300,10 +485,14 @@ const struct fs_table_row *fs_rtable_at(const struct fs_rtable *t, fs_date d)
 
 const char *fs_rules_convention(const struct fs_rules *r, const char *name, json_t *overrides)
 {
-	const char *o = json_string_value(json_object_get(overrides, name));
+	const char *o =
+	    json_object_size(overrides) ? json_string_value(json_object_get(overrides, name)) : NULL;
 	if (o)
 		return o;
-	return json_string_value(json_object_get(json_object_get(json_object_get(r->root, "conventions"), name), "value"));
+	for (size_t i = 0; i < r->nconvs; i++)
+		if (!strcmp(r->convs[i].name, name))
+			return r->convs[i].value;
+	return NULL;
 }
 
 char *fs_rules_text(const struct fs_rules *r, const char *lang, const char *key, json_t *params)
