@@ -588,6 +588,24 @@ static int insert_sealed(struct imp *m, struct rowjob *j, int64_t *person_id, st
 	return rc;
 }
 
+/* The stored person a row matches: by national ID, else by external_id (0: none). */
+static int find_match(struct imp *m, const struct fs_value *hash, const struct fs_value *ext, int64_t *existing,
+		      struct fs_error *err)
+{
+	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(m->ctx->org_id)}};
+	int rc = 0;
+	*existing = 0;
+	if (hash->type == FS_VBLOB) {
+		f[1] = (struct fs_filter){"national_id_hash", FS_EQ, *hash};
+		rc = find_one(m, m->pe, f, 2, existing, err);
+	}
+	if (!rc && !*existing && ext->type == FS_VTEXT) {
+		f[1] = (struct fs_filter){"external_id", FS_EQ, *ext};
+		rc = find_one(m, m->pe, f, 2, existing, err);
+	}
+	return rc;
+}
+
 /* One data row stored (the main thread, in the file's order): the check's
  * problems reported, then the match, the insert or the update, the employment.
  * Returns 0, FS_EINVAL for a bad row, or a fatal error. */
@@ -623,6 +641,8 @@ static int store_row(struct imp *m, struct chunk *k, struct rowjob *j, const str
 		}
 	}
 	int64_t person_id = 0;
+	if (!rc && !existing && m->writing && m->pl->threaded && !j->counted)
+		rc = find_match(m, hash, ext, &existing, &err); /* the worker saw a stored person's key: looked up first */
 	if (!rc && !existing && m->writing) {
 		/* Most rows are new: insert, and look for a match only when a unique
 		 * key (national ID, external_id) is taken already. */
@@ -647,17 +667,8 @@ static int store_row(struct imp *m, struct chunk *k, struct rowjob *j, const str
 		else if (rc == FS_ECONFLICT)
 			rc = 0;
 	}
-	if (!rc && !existing && m->writing) {
-		struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(m->ctx->org_id)}};
-		if (hash->type == FS_VBLOB) {
-			f[1] = (struct fs_filter){"national_id_hash", FS_EQ, *hash};
-			rc = find_one(m, m->pe, f, 2, &existing, &err);
-		}
-		if (!rc && !existing && ext->type == FS_VTEXT) {
-			f[1] = (struct fs_filter){"external_id", FS_EQ, *ext};
-			rc = find_one(m, m->pe, f, 2, &existing, &err);
-		}
-	}
+	if (!rc && !existing && m->writing)
+		rc = find_match(m, hash, ext, &existing, &err);
 	person_id = existing;
 	if (!rc && m->writing) {
 		if (!existing) {

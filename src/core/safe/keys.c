@@ -457,5 +457,9 @@ int fs_person_key_drop(struct fs_ctx *ctx, int64_t person, struct fs_error *err)
 {
 	fs_pkeys_wipe(ctx);
 	int rc = fs_store_delete(ctx->st, &pk_table, person, NULL);
+	/* the highest key row of a bulk import gone: its id is free of keys again
+	 * (else the next new person, who gets that id, is looked up for nothing) */
+	if ((!rc || rc == FS_ENOTFOUND) && ctx->pkey_bulk && person == ctx->pkey_bulk->fresh_from - 1)
+		ctx->pkey_bulk->fresh_from = person;
 	return rc == FS_ENOTFOUND ? 0 : rc ? fs_fail(err, rc, NULL, "cannot remove the key of person %lld", (long long)person) : 0;
 }
