@@ -253,6 +253,9 @@ struct fs_import_report {
 	char encoding[32];           /* the encoding read, e.g. "UTF-8", "UTF-16LE", "WINDOWS-1254" */
 	char separator;              /* the separator used */
 	char suggested[160];         /* not UTF-8: the encodings that read it cleanly, ", "-separated */
+	/* SQLite's second thread (import.c): new rows stored with the seal it made ahead,
+	 * and rows it sealed for an id they did not get, sealed again (for the tests) */
+	long sealed_ahead, sealed_again;
 };
 /* An import separator from its name: NULL or "auto" (0), "comma" or ",", "semicolon" or ";",
  * "tab" or a tab. FS_EINVAL for anything else. */

@@ -141,6 +141,18 @@ int fs_person_key_mark_forgotten(struct fs_ctx *ctx, int64_t person, const char 
  * per new person). end wipes the seed and the unused keys. */
 int fs_person_keys_bulk_begin(struct fs_ctx *ctx, struct fs_error *err);
 void fs_person_keys_bulk_end(struct fs_ctx *ctx);
+/* The lowest person id no stored key row can have (inside begin and end; 0 outside). */
+int64_t fs_person_keys_fresh_from(const struct fs_ctx *ctx);
+/* An import's worker thread: a stream of new keys of its own (seeded at random,
+ * wiped when freed), a new person's key wrapped by the data key for person_keys:ID
+ * (k: the worker's copy of the keys, a nonce prefix of its own), and the wrapped
+ * key stored by the main thread (a plain insert: person must be >= fresh_from). */
+struct fs_pkey_bulk *fs_pkey_stream_new(void);
+void fs_pkey_stream_take(struct fs_pkey_bulk *b, unsigned char key[32]);
+void fs_pkey_stream_free(struct fs_pkey_bulk *b);
+int fs_person_key_wrap(struct fs_keys *k, int64_t person, const unsigned char key[32], struct fs_buf *out);
+int fs_person_key_insert_new(struct fs_ctx *ctx, int64_t person, int64_t org, const void *wrapped, size_t n,
+			     struct fs_error *err);
 /* principal.c: an account's role record in org (*ret: its id, 0 when none; role: its name). */
 int fs_role_record(struct fs_ctx *ctx, int64_t user, int64_t org, int64_t *ret, char role[16], struct fs_error *err);
 /* domains.c: every domain's entities registered, once (thread-safe). */
@@ -188,6 +200,15 @@ void fs_page_cache_free(struct fs_ctx *ctx);
 
 /* Store a new record / the changed record, with its journal entry. */
 int rec_insert(struct fs_ctx *ctx, struct fs_rec *r, int64_t *ret_id, struct fs_error *err);
+/* A new record sealed already for the id in r->v[0] (rec_seal_new_person): inserted,
+ * checked to have got that id, and bound into the batch with hash (its row hash
+ * with that id; NULL: made here). */
+int rec_insert_sealed(struct fs_ctx *ctx, struct fs_rec *r, const unsigned char *hash, int64_t *ret_id,
+		      struct fs_error *err);
+/* A new person's seal made for id with the person's new key (an import's worker:
+ * k its own copy of the keys); r->v[0] set to id. No store is touched. */
+int rec_seal_new_person(struct fs_keys *k, struct fs_rec *r, int64_t id, const unsigned char key[32],
+			struct fs_error *err);
 int rec_update(struct fs_ctx *ctx, const struct fs_rec *before, struct fs_rec *after, struct fs_error *err);
 
 /* ---- handling.c: who sees which record ----

@@ -41,6 +41,32 @@ int rec_insert(struct fs_ctx *ctx, struct fs_rec *r, int64_t *ret_id, struct fs_
 	return 0;
 }
 
+int rec_insert_sealed(struct fs_ctx *ctx, struct fs_rec *r, const unsigned char *hash, int64_t *ret_id,
+		      struct fs_error *err)
+{
+	int64_t want = r->v[0].type == FS_VINT ? r->v[0].i : 0, id;
+	if (want <= 0)
+		return fs_fail(err, FS_EINVAL, NULL, "a sealed new %s names no id", r->e->name);
+	int rc;
+	if (ctx->st->ops->next_id) { /* a sequence's number: the insert names it */
+		rc = fs_store_insert_id(ctx->st, &r->e->table, r->v, err);
+		id = want;
+	} else {
+		rc = fs_store_insert(ctx->st, &r->e->table, r->v, &id, err);
+	}
+	if (rc)
+		return rc;
+	if (id != want)
+		return fs_fail(err, FS_EINTEGRITY, NULL, "a new %s got id %lld, not %lld as its seal says", r->e->name,
+			       (long long)id, (long long)want);
+	r->v[0] = fs_vint(id);
+	if ((rc = ctx->batch ? fs_batch_add_hashed(ctx, r, hash, err) : fs_journal_append(ctx, "create", NULL, r, err)))
+		return rc;
+	if (ret_id)
+		*ret_id = id;
+	return 0;
+}
+
 int rec_update(struct fs_ctx *ctx, const struct fs_rec *before, struct fs_rec *after, struct fs_error *err)
 {
 	int rc = fs_store_update(ctx->st, &after->e->table, after->v, err);

@@ -125,6 +125,39 @@ static int seal_rec(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
 	return 0;
 }
 
+int rec_seal_new_person(struct fs_keys *k, struct fs_rec *r, int64_t id, const unsigned char key[32],
+			struct fs_error *err)
+{
+	const struct fs_entity *e = r->e;
+	if (e->person_col != 0 || e->any_restricted || e->sealed_col < 0)
+		return fs_fail(err, FS_EINVAL, NULL, "only a person's seal is made this way");
+	r->v[0] = fs_vint(id); /* the seal names its row */
+	struct fs_buf plain, out;
+	fs_buf_init(&plain, 64 * 1024);
+	fs_buf_init(&out, 64 * 1024);
+	int any = 0;
+	int rc = payload_add(&plain, r, FF_SEALED, &any);
+	if (!rc && any) {
+		char ad[FS_SEAL_AD_MAX];
+		fs_seal_ad(e->table.name, id, "sealed", ad);
+		rc = fs_seal_with(k, key, FS_SEAL_BOUND_PERSON, ad, plain.data, plain.len, &out);
+	}
+	if (plain.data)
+		memset(plain.data, 0, plain.len);
+	fs_buf_done(&plain);
+	if (!rc) {
+		if (any)
+			rc = set_col_bytes(r, e->sealed_col, FS_VBLOB, out.data, out.len);
+		else
+			set_col_null(r, e->sealed_col);
+	}
+	fs_buf_done(&out);
+	if (rc)
+		return fs_fail(err, rc, NULL, "cannot seal the record");
+	r->sealed_dirty = 0;
+	return 0;
+}
+
 int rec_set_bytes(struct fs_rec *r, int col, int type, const void *p, size_t n)
 {
 	if (type == FS_VNULL)

@@ -70,6 +70,14 @@ long import_seen_put(struct import_seen *s, const unsigned char key[16], long li
 	return 0;
 }
 
+long import_seen_get(const struct import_seen *s, const unsigned char key[16])
+{
+	for (size_t j = s->cap ? home(key, s->cap) : 0; s->cap && s->slot[j]; j = (j + 1) & (s->cap - 1))
+		if (!memcmp(KEY(s, s->slot[j] - 1), key, 16))
+			return LINE(s, s->slot[j] - 1);
+	return 0;
+}
+
 void import_seen_free(struct import_seen *s)
 {
 	for (size_t b = 0; b < s->nblock; b++)

@@ -28,6 +28,8 @@ struct import_seen {
 /* 0 when key is new (it is kept, with line), the line it was first seen on when
  * not, -1 when out of memory (nothing kept). */
 long import_seen_put(struct import_seen *s, const unsigned char key[16], long line);
+/* The line key was first seen on, or 0 when it is not in the set (nothing kept). */
+long import_seen_get(const struct import_seen *s, const unsigned char key[16]);
 void import_seen_free(struct import_seen *s);
 
 #endif

@@ -68,6 +68,29 @@ static void bulk_key(struct fs_pkey_bulk *b, unsigned char key[32])
 	b->used++;
 }
 
+/* A second stream of new people's keys, for an import's worker thread: a seed of
+ * its own (random), so that the two threads never share a stream's state. */
+struct fs_pkey_bulk *fs_pkey_stream_new(void)
+{
+	struct fs_pkey_bulk *b = sodium_malloc(sizeof(*b));
+	if (!b)
+		return NULL;
+	memset(b, 0, sizeof(*b));
+	randombytes_buf(b->seed, sizeof(b->seed));
+	return b;
+}
+
+void fs_pkey_stream_take(struct fs_pkey_bulk *b, unsigned char key[32])
+{
+	bulk_key(b, key);
+}
+
+void fs_pkey_stream_free(struct fs_pkey_bulk *b)
+{
+	if (b)
+		sodium_free(b); /* wiped as it is freed */
+}
+
 /* A person's key from its person_keys row's wrapped value: 0, 1 when forgotten
  * (no wrapped key), FS_ECRYPTO when it does not open. plain: scratch, left empty. */
 static int unwrap(struct fs_ctx *ctx, int64_t person, const struct fs_value *w, unsigned char key[32],
@@ -89,13 +112,37 @@ static int unwrap(struct fs_ctx *ctx, int64_t person, const struct fs_value *w, 
 	return rc;
 }
 
-static int wrap_store(struct fs_ctx *ctx, int64_t person, int64_t org, const unsigned char key[32], struct fs_error *err)
+int fs_person_key_wrap(struct fs_keys *k, int64_t person, const unsigned char key[32], struct fs_buf *out)
 {
 	char ad[48];
 	pk_ad(person, ad);
+	return fs_seal(k, ad, key, 32, out);
+}
+
+int64_t fs_person_keys_fresh_from(const struct fs_ctx *ctx)
+{
+	return ctx->pkey_bulk ? ctx->pkey_bulk->fresh_from : 0;
+}
+
+/* A bulk import's new person above every stored key, the key wrapped already
+ * (fs_person_key_wrap, on the import's worker): a plain insert, as wrap_store's. */
+int fs_person_key_insert_new(struct fs_ctx *ctx, int64_t person, int64_t org, const void *wrapped, size_t n,
+			     struct fs_error *err)
+{
+	if (!ctx->pkey_bulk || person < ctx->pkey_bulk->fresh_from)
+		return fs_fail(err, FS_EINTEGRITY, NULL, "person %lld may have a key row already", (long long)person);
+	struct fs_value v[5] = {fs_vint(person), fs_vint(org), fs_vblob(wrapped, n), fs_vnull(), fs_vnull()};
+	int rc = fs_store_insert_id(ctx->st, &pk_table, v, err);
+	if (!rc)
+		ctx->pkey_bulk->fresh_from = person + 1;
+	return rc;
+}
+
+static int wrap_store(struct fs_ctx *ctx, int64_t person, int64_t org, const unsigned char key[32], struct fs_error *err)
+{
 	struct fs_buf w;
 	fs_buf_init(&w, 256);
-	int rc = fs_seal(&ctx->keys, ad, key, 32, &w);
+	int rc = fs_person_key_wrap(&ctx->keys, person, key, &w);
 	struct fs_value v[5] = {fs_vint(person), fs_vint(org), fs_vblob(w.data, w.len), fs_vnull(), fs_vnull()};
 	/* a bulk import's new person, above every stored key: a plain insert (a key
 	 * row there after all fails it, never overwritten); else the upsert a renewal needs */
@@ -410,5 +457,9 @@ int fs_person_key_drop(struct fs_ctx *ctx, int64_t person, struct fs_error *err)
 {
 	fs_pkeys_wipe(ctx);
 	int rc = fs_store_delete(ctx->st, &pk_table, person, NULL);
+	/* the highest key row of a bulk import gone: its id is free of keys again
+	 * (else the next new person, who gets that id, is looked up for nothing) */
+	if ((!rc || rc == FS_ENOTFOUND) && ctx->pkey_bulk && person == ctx->pkey_bulk->fresh_from - 1)
+		ctx->pkey_bulk->fresh_from = person;
 	return rc == FS_ENOTFOUND ? 0 : rc ? fs_fail(err, rc, NULL, "cannot remove the key of person %lld", (long long)person) : 0;
 }
