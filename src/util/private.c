@@ -14,7 +14,13 @@ int fs_private_create(const char *path, int excl)
 	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (excl ? O_EXCL : O_TRUNC), 0600);
 	if (fd < 0)
 		return -1;
-	if (fchmod(fd, 0600)) { /* an existing file keeps its mode through open(2) */
+	/* an existing file keeps its mode through open(2): made private here; not
+	 * a device or a pipe named as the output (--rejects /dev/null as root must
+	 * not take /dev/null from everyone else) */
+	struct stat sb;
+	if (fstat(fd, &sb) == 0 && !S_ISREG(sb.st_mode))
+		return fd;
+	if (fchmod(fd, 0600)) {
 		int e = errno;
 		close(fd);
 		errno = e;

@@ -69,6 +69,42 @@ static void test_create_whatever_the_umask(void **state)
 	umask(old);
 }
 
+/* A pipe or a device named as the output is written, its mode left as it is
+ * (`--rejects /dev/null` as root once made /dev/null 0600 for everyone). */
+static void test_not_a_regular_file(void **state)
+{
+	(void)state;
+	char fifo[96];
+	snprintf(fifo, sizeof(fifo), "%s/out.fifo", dir);
+	assert_int_equal(mkfifo(fifo, 0644), 0);
+	assert_int_equal(chmod(fifo, 0644), 0);
+	int rd = open(fifo, O_RDONLY | O_NONBLOCK); /* a reader, so that the open for writing does not wait */
+	assert_true(rd >= 0);
+	int fd = fs_private_create(fifo, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "x", 1), 1);
+	char c = 0;
+	assert_int_equal(read(rd, &c, 1), 1);
+	assert_int_equal(c, 'x');
+	struct stat sb;
+	assert_int_equal(stat(fifo, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0644);
+	close(fd);
+	close(rd);
+	/* a regular file that exists is made private */
+	char file[96];
+	snprintf(file, sizeof(file), "%s/out.csv", dir);
+	int pre = open(file, O_WRONLY | O_CREAT, 0644);
+	assert_true(pre >= 0);
+	assert_int_equal(fchmod(pre, 0644), 0);
+	close(pre);
+	fd = fs_private_create(file, 0);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(stat(file, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+}
+
 static void test_temporaries(void **state)
 {
 	static const char *const prefixes[] = {".add-", NULL};
@@ -102,6 +138,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_create_whatever_the_umask, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_temporaries, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_a_regular_file, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
