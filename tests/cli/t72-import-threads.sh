@@ -208,6 +208,30 @@ k1100="SELECT min(person_id) FROM person_keys WHERE person_id >= 1100"
 tampered tkey "UPDATE person_keys SET wrapped = (SELECT wrapped FROM person_keys WHERE person_id = ($k1100))
 	WHERE person_id = (SELECT min(person_id) FROM person_keys WHERE person_id > ($k1100))" "a key moved to another person is caught"
 
+# ---- left to itself (no FAIRSHARE_IMPORT_THREADS): a file of fewer than 5,000
+# rows (FS_BULK_ROWS, by its size) is one thread; a pipe (its size unknown) and a
+# file of more are two, the pipe's worker not reading the stored people's keys
+if on_pg; then
+	skip "the thread chosen by the file's size" "PostgreSQL imports on one thread"
+else
+	people 60 710000000 >"$T/small.csv"
+	people 6000 720000000 >"$T/six.csv"
+	DB=$BASE
+	s=$(db_clone small)
+	env FAIRSHARE_IMPORT_STATS=1 "$FS_BIN" --db "$s" import people "$T/small.csv" >"$T/out" 2>"$T/err"
+	has "a small file: one thread" "$T/err" "import: 0 sealed ahead, 0 sealed again"
+	s=$(db_clone piped)
+	env FAIRSHARE_IMPORT_STATS=1 "$FS_BIN" --db "$s" import people - <"$T/small.csv" >"$T/out" 2>"$T/err"
+	has "a file on standard input is a file: one thread" "$T/err" "import: 0 sealed ahead, 0 sealed again"
+	s=$(db_clone pipe)
+	cat "$T/small.csv" | env FAIRSHARE_IMPORT_STATS=1 "$FS_BIN" --db "$s" import people - >"$T/out" 2>"$T/err"
+	has "a pipe: two threads" "$T/err" "import: 60 sealed ahead, 0 sealed again"
+	s=$(db_clone six)
+	env FAIRSHARE_IMPORT_STATS=1 "$FS_BIN" --db "$s" import people "$T/six.csv" >"$T/out" 2>"$T/err"
+	has "6,000 rows: two threads, every new row sealed ahead" "$T/err" "import: 6000 sealed ahead, 0 sealed again"
+	expect "verify" 0 "$FS_BIN" --db "$s" verify
+fi
+
 # ---- kill -9 in the middle: nothing stored
 if on_pg; then
 	skip "kill -9 during the import" "reads the SQLite file"

@@ -28,6 +28,7 @@
 struct imp {
 	struct fs_ctx *ctx;
 	const struct fs_import_opts *o;
+	int64_t ahead; /* about how many rows the file holds (rows_ahead), -1 unknown */
 	struct fs_import_report *rep;
 	const struct fs_entity *pe, *ee, *we;
 	int colfield[FS_IMPORT_COLUMNS_MAX]; /* field index per CSV column, -1 = ignored */
@@ -69,6 +70,9 @@ struct imp {
  * could not start; FAIRSHARE_IMPORT_THREADS=0) each row is checked and stored
  * in turn on the main thread, the one-thread path as before. */
 enum { CHUNK = 256 };
+/* a chunk is handed over at CHUNK rows or this many bytes of cells, whichever
+ * comes first: two chunks in flight of very long rows stay a few MiB */
+#define CHUNK_BYTES ((size_t)4 << 20)
 
 struct rowerr { /* a row's problem, as row_error takes it */
 	int column;	/* 1-based, 0 the whole row; -1: the row's fatal error (what m->fatal keeps) */
@@ -852,8 +856,9 @@ static int stored_cb(void *p, const struct fs_value *v)
 	return 0;
 }
 
-/* FAIRSHARE_IMPORT_THREADS=0: the one-thread path; =blind: two threads, the worker
- * not told the stored people's keys (both for the tests that compare the paths). */
+/* FAIRSHARE_IMPORT_THREADS=0: the one-thread path; =1: two threads whatever the
+ * file's size; =blind: two threads, the worker not told the stored people's keys
+ * (for the tests that compare the paths). */
 static int pipe_begin(struct pipeline *pl, struct imp *m, int bulk, struct fs_error *err)
 {
 	memset(pl, 0, sizeof(*pl));
@@ -867,7 +872,10 @@ static int pipe_begin(struct pipeline *pl, struct imp *m, int bulk, struct fs_er
 	if (rc)
 		return fs_fail(err, rc, NULL, "out of memory");
 	const char *env = getenv("FAIRSHARE_IMPORT_THREADS");
-	if (!bulk || (env && !strcmp(env, "0")))
+	int forced = env && (!strcmp(env, "1") || !strcmp(env, "blind")); /* the tests' small files */
+	/* a second thread for a bulk import (FS_BULK_ROWS rows or more, or a pipe:
+	 * not known): a small file gains nothing from it */
+	if (!bulk || (env && !strcmp(env, "0")) || (!forced && m->ahead >= 0 && m->ahead < FS_BULK_ROWS))
 		return 0;
 	/* SQLite, inside this import's write transaction (the only writer): the ids
 	 * ascend from the highest plus one, and no key row is at or above fresh0 */
@@ -878,6 +886,13 @@ static int pipe_begin(struct pipeline *pl, struct imp *m, int bulk, struct fs_er
 	struct fs_filter f[1] = {{"org_id", FS_EQ, fs_vint(m->ctx->org_id)}};
 	struct fs_query q = {.table = &m->pe->table, .filters = f, .nfilters = 1, .columns = cols, .ncolumns = 2, .raw = 1};
 	int blind = env && !strcmp(env, "blind"); /* for the tests: every row taken as new, every match shifts the ids */
+	/* The stored people's keys are read only while they are not many more than
+	 * the file's rows: reading a large register for a small file would cost
+	 * more than the seals it saves (without them a row that matches a stored
+	 * person shifts the ids sealed ahead, and those rows are sealed again). */
+	int64_t worth = 4 * (m->ahead > FS_BULK_ROWS ? m->ahead : FS_BULK_ROWS);
+	if (pl->id0 - 1 > worth || (m->ahead < 0 && !forced)) /* a pipe: how many rows is not known */
+		blind = 1;
 	if (pl->id0 > 1 && !blind && (rc = fs_store_select(m->ctx->st, &q, stored_cb, pl, err)))
 		return rc;
 	pl->wkeys = sodium_malloc(sizeof(*pl->wkeys));
@@ -1042,15 +1057,15 @@ static void explain_encoding(struct imp *m, struct fs_error *err, int rc)
 	fs_utf8_repair(err->message);
 }
 
-/* About how many rows a file holds from where it is read (a people file's row
- * is about 100 bytes); 0 when it cannot be known ahead (a pipe). */
+/* About how many rows a file holds from where it is read, at most (a people
+ * file's row is 64 bytes or more); -1 when it cannot be known ahead (a pipe). */
 static int64_t rows_ahead(FILE *in)
 {
 	struct stat sb;
 	long at = ftell(in);
 	if (fstat(fileno(in), &sb) || !S_ISREG(sb.st_mode) || at < 0 || sb.st_size < at)
-		return 0;
-	return (int64_t)(sb.st_size - at) / 100;
+		return -1;
+	return (int64_t)(sb.st_size - at) / 64;
 }
 
 int fs_import_people(struct fs_ctx *ctx, const struct fs_import_opts *o, struct fs_import_report *rep,
@@ -1080,7 +1095,8 @@ int fs_import_people(struct fs_ctx *ctx, const struct fs_import_opts *o, struct 
 	randombytes_buf(m.seen_key, sizeof(m.seen_key));
 	fs_buf_init(&m.reasons, 8192);
 	fs_buf_init(&m.sample, 64u * 1024u + 16);
-	rc = o->dry_run ? fs_tx_begin(ctx, err) : fs_tx_begin_bulk(ctx, rows_ahead(o->in), err);
+	m.ahead = rows_ahead(o->in);
+	rc = o->dry_run ? fs_tx_begin(ctx, err) : fs_tx_begin_bulk(ctx, m.ahead, err);
 	if (rc) {
 		fs_csv_free(csv);
 		fs_textin_free(tin);
@@ -1129,7 +1145,7 @@ int fs_import_people(struct fs_ctx *ctx, const struct fs_import_opts *o, struct 
 		struct chunk *k = &pl.k[pl.fill];
 		if (chunk_add(&m, k, read_line, cells, n))
 			rc = fs_fail(err, FS_ENOMEM, NULL, "%s, line %ld: out of memory", o->name, read_line);
-		else if (k->n == (pl.threaded ? CHUNK : 1))
+		else if (k->n == (pl.threaded ? CHUNK : 1) || k->text.len >= CHUNK_BYTES)
 			rc = pipe_flush(&pl, 0, err);
 	}
 	if (!rc && pl.m)
