@@ -107,6 +107,19 @@ jcheck "the error is kept, cut on a character boundary" "$T/out" \
 
 # ---- the rejects file imports again as it is ----
 printf 'external_id,full_name,birth_date,workplace,hired,terminated,reason\nR-1,Rıza Ok,1970-01-01,1,2000-01-01,2011-08-31,closure\nR-2,Remzi Ak,31/12/1970,1,2000-01-01,2011-08-31,closure\n' >"$T/r.csv"
+# a rejects file that cannot be written (a full disk): nothing imported, said so;
+# a device named as the file keeps its mode
+people_before=$(db_sql "$DB" "SELECT count(*) FROM people")
+if [ -w /dev/full ]; then
+	full_mode=$(stat -c %a /dev/full)
+	expect "rejects to a full disk" 74 fs import people "$T/r.csv" --skip-invalid --rejects /dev/full
+	has "says the rejects could not be written" "$T/err" "cannot write the rejected rows to the rejects file"
+	has "says nothing was imported" "$T/err" "nothing was imported"
+	same "nothing imported" "$(db_sql "$DB" "SELECT count(*) FROM people")" "$people_before"
+	same "/dev/full keeps its mode" "$(stat -c %a /dev/full)" "$full_mode"
+else
+	skip "rejects to a full disk" "no /dev/full"
+fi
 expect "skip-invalid writes rejects" 0 fs import people "$T/r.csv" --skip-invalid --rejects "$T/rej.csv"
 has "the rejects file's own column" "$T/rej.csv" "external_id,full_name,birth_date,workplace,hired,terminated,reason,import_error"
 has "the original reason kept" "$T/rej.csv" "R-2,Remzi Ak,31/12/1970,1,2000-01-01,2011-08-31,closure,"

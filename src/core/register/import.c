@@ -4,8 +4,10 @@
  * else by external_id, so importing a file twice creates nobody twice. */
 #include "internal.h"
 
+#include <errno.h>
 #include <sodium.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -1164,6 +1166,12 @@ int fs_import_people(struct fs_ctx *ctx, const struct fs_import_opts *o, struct 
 	rc = import_bulk_end(ctx, &bulk, rc, err);
 	if (m.sample.len)
 		explain_encoding(&m, err, rc);
+	/* the rows left out are written before anything is stored: a rejects file
+	 * that could not be written (a full disk) fails the import, not a committed
+	 * one reported as failed */
+	if (!rc && o->rejects && (fflush(o->rejects) || ferror(o->rejects)))
+		rc = fs_fail(err, FS_EIO, "rejects", "cannot write the rejected rows to the rejects file (%s); nothing was "
+			     "imported", errno ? strerror(errno) : "write error");
 	if (!rc && o->dry_run) {
 		fs_tx_end(ctx, FS_EINVAL, NULL); /* roll back */
 	} else {
