@@ -332,4 +332,12 @@ export default {
   "tmpl:an earlier statement of this transaction failed (%s); it can only be rolled back": "an earlier statement of this transaction failed ({1}); it can only be rolled back",
   "tmpl:cannot rewrite table %s within a transaction": "cannot rewrite table {1} within a transaction",
   "tmpl:no table %.60s": "no table {1}",
+  "tmpl:a sealed new %s names no id": "a sealed new {1} names no id",
+  "tmpl:only a person's seal is made this way": "only a person's seal is made this way",
+  "tmpl:person %lld has a key row already": "person {1} has a key row already",
+  "tmpl:%s, line %ld: out of memory": "{1}, line {2}: out of memory",
+  "tmpl:cannot write the rejected rows to the rejects file (%s); nothing was imported": "cannot write the rejected rows to the rejects file ({1}); nothing was imported",
+  "tmpl:person %lld may have a key row already": "person {1} may have a key row already",
+  "tmpl:%lld of %zu rows of %s stored": "{1} of {2} rows of {3} stored",
+  "tmpl:the database %s is held by a bulk write of another fairshare process (an import or a claims compute, run while nothing else had it open); try again when it ends": "the database {1} is held by a bulk write of another fairshare process (an import or a claims compute, run while nothing else had it open); try again when it ends",
 };

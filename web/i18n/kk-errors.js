@@ -332,4 +332,12 @@ export default {
   "tmpl:an earlier statement of this transaction failed (%s); it can only be rolled back": "осы транзакцияның алдыңғы сұрауы орындалмады ({1}); оны тек кері қайтаруға болады",
   "tmpl:cannot rewrite table %s within a transaction": "{1} кестесін транзакция ішінде қайта жазу мүмкін емес",
   "tmpl:no table %.60s": "{1} кестесі жоқ",
+  "tmpl:a sealed new %s names no id": "мөрленген жаңа {1} жазбасы id көрсетпейді",
+  "tmpl:only a person's seal is made this way": "бұл жолмен тек адамның мөрі жасалады",
+  "tmpl:person %lld has a key row already": "{1} адамның кілт жолы бар",
+  "tmpl:%s, line %ld: out of memory": "{1}, {2}-жол: жад жетпейді",
+  "tmpl:cannot write the rejected rows to the rejects file (%s); nothing was imported": "қабылданбаған жолдарды бас тарту файлына жазу мүмкін емес ({1}); ештеңе импортталмады",
+  "tmpl:person %lld may have a key row already": "{1} адамның кілт жолы болуы мүмкін",
+  "tmpl:%lld of %zu rows of %s stored": "{3} кестесінің {2} жолының {1} жолы сақталды",
+  "tmpl:the database %s is held by a bulk write of another fairshare process (an import or a claims compute, run while nothing else had it open); try again when it ends": "{1} дерекқорын басқа fairshare процесінің жаппай жазуы ұстап тұр (басқа ештеңе ашпаған кезде іске қосылған импорт немесе талаптарды есептеу); ол аяқталғанда қайталап көріңіз",
 };

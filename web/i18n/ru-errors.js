@@ -332,4 +332,12 @@ export default {
   "tmpl:an earlier statement of this transaction failed (%s); it can only be rolled back": "предыдущий запрос этой транзакции не выполнен ({1}); её можно только отменить",
   "tmpl:cannot rewrite table %s within a transaction": "нельзя перезаписать таблицу {1} внутри транзакции",
   "tmpl:no table %.60s": "нет таблицы {1}",
+  "tmpl:a sealed new %s names no id": "запечатанная новая запись {1} не указывает id",
+  "tmpl:only a person's seal is made this way": "так делается только печать человека",
+  "tmpl:person %lld has a key row already": "у человека {1} уже есть строка ключа",
+  "tmpl:%s, line %ld: out of memory": "{1}, строка {2}: не хватает памяти",
+  "tmpl:cannot write the rejected rows to the rejects file (%s); nothing was imported": "не удаётся записать отклонённые строки в файл отказов ({1}); ничего не импортировано",
+  "tmpl:person %lld may have a key row already": "у человека {1}, возможно, уже есть строка ключа",
+  "tmpl:%lld of %zu rows of %s stored": "сохранено {1} из {2} строк {3}",
+  "tmpl:the database %s is held by a bulk write of another fairshare process (an import or a claims compute, run while nothing else had it open); try again when it ends": "база данных {1} занята массовой записью другого процесса fairshare (импорт или расчёт требований, запущенный, когда её больше никто не открывал); попробуйте снова, когда она закончится",
 };

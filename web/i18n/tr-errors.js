@@ -332,4 +332,12 @@ export default {
   "tmpl:an earlier statement of this transaction failed (%s); it can only be rolled back": "bu işlemin önceki bir ifadesi başarısız oldu ({1}); işlem yalnızca geri alınabilir",
   "tmpl:cannot rewrite table %s within a transaction": "{1} tablosu bir işlem içinde yeniden yazılamaz",
   "tmpl:no table %.60s": "{1} adında bir tablo yok",
+  "tmpl:a sealed new %s names no id": "mühürlenmiş yeni {1} bir kimlik numarası belirtmiyor",
+  "tmpl:only a person's seal is made this way": "bu yolla yalnızca bir kişinin mührü yapılır",
+  "tmpl:person %lld has a key row already": "{1} numaralı kişinin zaten bir anahtar satırı var",
+  "tmpl:%s, line %ld: out of memory": "{1}, satır {2}: bellek yetersiz",
+  "tmpl:cannot write the rejected rows to the rejects file (%s); nothing was imported": "reddedilen satırlar ret dosyasına yazılamıyor ({1}); hiçbir şey içe aktarılmadı",
+  "tmpl:person %lld may have a key row already": "{1} numaralı kişinin zaten bir anahtar satırı olabilir",
+  "tmpl:%lld of %zu rows of %s stored": "{3} tablosunun {2} satırından {1} tanesi kaydedildi",
+  "tmpl:the database %s is held by a bulk write of another fairshare process (an import or a claims compute, run while nothing else had it open); try again when it ends": "{1} veritabanı başka bir fairshare sürecinin toplu yazması tarafından tutuluyor (başka hiçbir şey açık değilken çalıştırılan bir içe aktarma ya da alacak hesaplaması); bittiğinde yeniden deneyin",
 };
