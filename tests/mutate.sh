@@ -177,7 +177,7 @@ likely() {
 	case $1 in
 	src/util/money.c) echo "unit-guards unit-util cli-t24-money cli-t09 cli-t02 cli-t04" ;;
 	src/util/*) echo "unit-util unit-guards cli-t02 cli-t24-keys" ;;
-	src/core/funds/ledger_hash.c | src/store/rows.c) echo "unit-ledger_pipe cli-t63 unit-store cli-t55" ;;
+	src/core/funds/ledger_hash.c | src/store/rows.c | src/store/rows_read.c) echo "unit-ledger_pipe cli-t63 unit-store cli-t55" ;;
 	src/core/funds/ledger.c | src/core/funds/funds.c | src/core/funds/fund_batch.c | src/core/funds/ledger_verify.c | \
 	src/core/funds/ledger_balances.c | src/core/funds/fund_approval.c)
 		echo "unit-ledger_pipe unit-guards cli-t24-money cli-t20 cli-t09 cli-t29 unit-ledger" ;;
@@ -202,7 +202,7 @@ likely() {
 	src/http/server.c) echo "cli-t70 cli-t24-http cli-t21 unit-http" ;;
 	src/http/*) echo "cli-t24-http cli-t21 unit-http cli-t05 cli-t08 cli-t07 cli-t25b fuzz-body cli-t29" ;;
 	src/core/register/import_seen.c) echo "unit-import_seen cli-t62-import-bulk cli-t02" ;;
-	src/core/register/import.c | src/core/register/import_cols.c | src/util/csv.c | src/util/textin.c) echo "cli-t72 cli-t24-keys cli-t22 cli-t02 unit-core fuzz-import" ;;
+	src/core/register/import.c | src/core/register/import_rows.c | src/core/register/import_chunks.c | src/core/register/import_cols.c | src/util/csv.c | src/util/textin.c) echo "cli-t72 cli-t24-keys cli-t22 cli-t02 unit-core fuzz-import" ;;
 	src/core/record/evidence.c) echo "cli-t11" ;;
 	src/core/record/record.c | src/core/record/timeline.c) echo "cli-t10 cli-t16" ;;
 	src/store/*) echo "unit-store cli-t70 unit-core cli-t03 cli-t19 cli-t01" ;;
