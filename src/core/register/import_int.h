@@ -131,7 +131,7 @@ struct pipeline {
 	struct fs_pkey_bulk *stream; /* the worker's new keys */
 };
 
-/* import.c: a row's problem reported (with its line), or noted by the worker for
+/* import_rows.c: a row's problem reported (with its line), or noted by the worker for
  * the main thread to report; a sample of undecodable bytes; a cell's text checks */
 void imp_row_error(struct imp *m, int column, const char *field, const char *msg);
 void imp_note(struct imp *m, struct chunk *k, struct rowjob *j, int column, const char *field, const char *msg);

@@ -12,6 +12,88 @@
 
 #include "import_cols.h"
 
+void imp_row_error(struct imp *m, int column, const char *field, const char *msg)
+{
+	struct fs_import_report *rep = m->rep;
+	m->row_bad = 1;
+	rep->nerrors++;
+	const char *hname = column > 0 ? (m->header[column - 1][0] ? m->header[column - 1] : "(no name)") : "";
+	if (m->reasons.len)
+		fs_buf_adds(&m->reasons, "; ");
+	if (column > 0)
+		fs_buf_addf(&m->reasons, "%s: %s", hname, msg);
+	else
+		fs_buf_adds(&m->reasons, msg);
+	size_t max = m->o->max_errors ? m->o->max_errors : 1000;
+	if (rep->errors_kept >= max)
+		return;
+	if (!rep->errors) {
+		rep->errors = calloc(max, sizeof(*rep->errors));
+		if (!rep->errors)
+			return;
+	}
+	struct fs_import_row_error *e = &rep->errors[rep->errors_kept++];
+	e->line = m->line;
+	e->column = column;
+	snprintf(e->field, sizeof(e->field), "%s", field ? field : hname);
+	snprintf(e->message, sizeof(e->message), "%s", msg);
+	/* a column name or value in another encoding, or cut by the bound: every
+	 * report (JSON, terminal, the web's table) needs valid UTF-8 */
+	fs_utf8_repair(e->field);
+	fs_utf8_repair(e->message);
+}
+
+/* A row's problem: reported at once (k NULL), or noted in the chunk for the main
+ * thread to report with the row (the worker's). column -1: the fatal error. */
+void imp_note(struct imp *m, struct chunk *k, struct rowjob *j, int column, const char *field, const char *msg)
+{
+	if (!k) {
+		imp_row_error(m, column, field, msg);
+		return;
+	}
+	if (fs_grow(&k->errs, &k->caperrs, k->nerrs, sizeof(*k->errs), 16)) {
+		if (j->rc == 0 || j->rc == FS_EINVAL)
+			j->rc = FS_ENOMEM; /* the row cannot be reported: the import stops */
+		return;
+	}
+	struct rowerr *e = &k->errs[k->nerrs++];
+	e->column = column;
+	e->has_field = field != NULL;
+	snprintf(e->field, sizeof(e->field), "%s", field ? field : "");
+	snprintf(e->message, sizeof(e->message), "%s", msg);
+	j->nerr++;
+}
+
+/* Keep the bytes of a cell that is not UTF-8 for fs_textin_suggest. */
+void imp_sample_add(struct imp *m, const char *s, size_t n)
+{
+	if (!m->raw || m->sample.len + n + 1 > 64u * 1024u)
+		return;
+	if (m->sample.len)
+		fs_buf_addc(&m->sample, ' ');
+	fs_buf_add(&m->sample, s, n);
+}
+
+/* What is wrong with a cell's bytes, or NULL when they are valid UTF-8. */
+const char *imp_bad_text(const char *s, size_t n, char *msg, size_t msgsz)
+{
+	size_t bad = fs_utf8_invalid_at(s, n);
+	if (!bad)
+		return NULL;
+	if (s[bad - 1] == '\0')
+		snprintf(msg, msgsz, "holds a NUL byte (byte %zu), which no text has; a UTF-16 file without a byte-order mark? "
+			 "(then name its encoding: utf-16le)", bad);
+	else
+		snprintf(msg, msgsz, "is not valid UTF-8 text (byte %zu); save the file as UTF-8 or name its encoding", bad);
+	return msg;
+}
+
+const char *imp_cell_value(const struct fs_csv_field *c)
+{
+	/* Undo the spreadsheet-formula guard that export adds ('=... -> =...). */
+	return c->data + fs_csv_unguard(c->data, c->len);
+}
+
 
 struct id_ud {
 	int64_t id;
