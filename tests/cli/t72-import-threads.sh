@@ -12,27 +12,7 @@
 # catch tampering, and a kill -9 in the middle must leave nothing.
 # On PostgreSQL both runs take the one-thread path; the comparison still holds.
 . "$(dirname "$0")/lib.sh"
-keys() { python3 "$(dirname "$0")/t53_keys.py" "$1" "$2"; }
-# people N FROM: N valid rows, national IDs from the 9-digit prefix FROM (t62's)
-people() {
-	awk -v n="$1" -v from="$2" 'BEGIN { print "external_id,full_name,national_id,birth_date,phone,address"
-	for (i = 0; i < n; i++) {
-		b = from + i; split("", d)
-		for (k = 9; k >= 1; k--) { d[k] = b % 10; b = int(b / 10) }
-		odd = d[1] + d[3] + d[5] + d[7] + d[9]; even = d[2] + d[4] + d[6] + d[8]
-		d[10] = ((odd * 7 - even) % 10 + 10) % 10; s = 0
-		for (k = 1; k <= 10; k++) s += d[k]
-		d[11] = s % 10; id = ""
-		for (k = 1; k <= 11; k++) id = id d[k]
-		printf "E-%06d,%s %d,%s,19%02d-0%d-1%d,+90 555 %03d,\"Street %d, Karadere\"\n", from + i, \
-			(i % 3 ? "Zeynep" : "Ahmet"), (n - i) % 17, id, 50 + i % 40, 1 + i % 9, i % 10, i % 1000, i
-	} }'
-}
-fresh_db() {
-	db_new "$1"
-	expect "init $1" 0 fs init
-	expect "an organization in $1" 0 fs org add --slug mine --name "Mine Union" --country TR --currency TRY
-}
+. "$(dirname "$0")/t62/people.sh"
 plain_sql() {
 	if on_pg; then
 		echo "SELECT id || ',' || coalesce(external_id, '-') || ',' || full_name || ',' || full_name_fold || ',' || coalesce(encode(national_id_hash, 'hex'), '-') || ',' || (sealed IS NULL) FROM people ORDER BY id"
