@@ -4,6 +4,23 @@
  * checks and seals a record and calls no journal) and the journal. */
 #include "internal.h"
 
+/* The row inserted; with want (> 0, the id its seal names) it must get that id:
+ * a sequence's number the insert names (PostgreSQL), else checked after it. */
+static int insert_at(struct fs_ctx *ctx, struct fs_rec *r, int64_t want, int64_t *id, struct fs_error *err)
+{
+	int rc;
+	if (want && ctx->st->ops->next_id) { /* a sequence's number: the insert names it */
+		rc = fs_store_insert_id(ctx->st, &r->e->table, r->v, err);
+		*id = want;
+	} else {
+		rc = fs_store_insert(ctx->st, &r->e->table, r->v, id, err);
+	}
+	if (!rc && want && *id != want)
+		rc = fs_fail(err, FS_EINTEGRITY, NULL, "a new %s got id %lld, not %lld as its seal says", r->e->name,
+			     (long long)*id, (long long)want);
+	return rc;
+}
+
 int rec_insert(struct fs_ctx *ctx, struct fs_rec *r, int64_t *ret_id, struct fs_error *err)
 {
 	int64_t id, want = 0;
@@ -22,17 +39,8 @@ int rec_insert(struct fs_ctx *ctx, struct fs_rec *r, int64_t *ret_id, struct fs_
 		if (rc)
 			return rc;
 	}
-	if (want && ctx->st->ops->next_id) { /* a sequence's number: the insert names it */
-		rc = fs_store_insert_id(ctx->st, &r->e->table, r->v, err);
-		id = want;
-	} else {
-		rc = fs_store_insert(ctx->st, &r->e->table, r->v, &id, err);
-	}
-	if (rc)
+	if ((rc = insert_at(ctx, r, want, &id, err)))
 		return rc;
-	if (want && id != want)
-		return fs_fail(err, FS_EINTEGRITY, NULL, "a new %s got id %lld, not %lld as its seal says", r->e->name,
-			       (long long)id, (long long)want);
 	r->v[0] = fs_vint(id);
 	if ((rc = ctx->batch ? fs_batch_add(ctx, r, err) : fs_journal_append(ctx, "create", NULL, r, err)))
 		return rc;
@@ -47,18 +55,9 @@ int rec_insert_sealed(struct fs_ctx *ctx, struct fs_rec *r, const unsigned char 
 	int64_t want = r->v[0].type == FS_VINT ? r->v[0].i : 0, id;
 	if (want <= 0)
 		return fs_fail(err, FS_EINVAL, NULL, "a sealed new %s names no id", r->e->name);
-	int rc;
-	if (ctx->st->ops->next_id) { /* a sequence's number: the insert names it */
-		rc = fs_store_insert_id(ctx->st, &r->e->table, r->v, err);
-		id = want;
-	} else {
-		rc = fs_store_insert(ctx->st, &r->e->table, r->v, &id, err);
-	}
+	int rc = insert_at(ctx, r, want, &id, err);
 	if (rc)
 		return rc;
-	if (id != want)
-		return fs_fail(err, FS_EINTEGRITY, NULL, "a new %s got id %lld, not %lld as its seal says", r->e->name,
-			       (long long)id, (long long)want);
 	r->v[0] = fs_vint(id);
 	if ((rc = ctx->batch ? fs_batch_add_hashed(ctx, r, hash, err) : fs_journal_append(ctx, "create", NULL, r, err)))
 		return rc;
