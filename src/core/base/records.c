@@ -91,6 +91,23 @@ static int payload_add(struct fs_buf *plain, const struct fs_rec *r, unsigned fl
 	return rc;
 }
 
+/* The seal made (rc 0; none when no field had a value) put in the record's
+ * sealed column, the plain text wiped, both buffers freed. */
+static int seal_put(struct fs_rec *r, int rc, int any, struct fs_buf *plain, struct fs_buf *out)
+{
+	if (plain->data)
+		memset(plain->data, 0, plain->len);
+	fs_buf_done(plain);
+	if (!rc) {
+		if (any)
+			rc = set_col_bytes(r, r->e->sealed_col, FS_VBLOB, out->data, out->len);
+		else
+			set_col_null(r, r->e->sealed_col);
+	}
+	fs_buf_done(out);
+	return rc;
+}
+
 /* Sealed payload: for each sealed field, u16 length (0xFFFF = absent) + bytes. */
 static int seal_rec(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
 {
@@ -106,16 +123,7 @@ static int seal_rec(struct fs_ctx *ctx, struct fs_rec *r, struct fs_error *err)
 		rc = payload_add(&plain, r, FF_RESTRICTED, &any);
 	if (!rc && any)
 		rc = fs_seal_for(ctx, r, plain.data, plain.len, &out);
-	if (plain.data)
-		memset(plain.data, 0, plain.len);
-	fs_buf_done(&plain);
-	if (!rc) {
-		if (any)
-			rc = set_col_bytes(r, e->sealed_col, FS_VBLOB, out.data, out.len);
-		else
-			set_col_null(r, e->sealed_col);
-	}
-	fs_buf_done(&out);
+	rc = seal_put(r, rc, any, &plain, &out);
 	if (rc == FS_EPERM)
 		return fs_fail(err, rc, NULL, "%s %lld was forgotten: nothing is sealed for them again", e->name,
 			       (long long)r->v[0].i);
@@ -142,16 +150,7 @@ int rec_seal_new_person(struct fs_keys *k, struct fs_rec *r, int64_t id, const u
 		fs_seal_ad(e->table.name, id, "sealed", ad);
 		rc = fs_seal_with(k, key, FS_SEAL_BOUND_PERSON, ad, plain.data, plain.len, &out);
 	}
-	if (plain.data)
-		memset(plain.data, 0, plain.len);
-	fs_buf_done(&plain);
-	if (!rc) {
-		if (any)
-			rc = set_col_bytes(r, e->sealed_col, FS_VBLOB, out.data, out.len);
-		else
-			set_col_null(r, e->sealed_col);
-	}
-	fs_buf_done(&out);
+	rc = seal_put(r, rc, any, &plain, &out);
 	if (rc)
 		return fs_fail(err, rc, NULL, "cannot seal the record");
 	r->sealed_dirty = 0;
