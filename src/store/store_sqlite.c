@@ -282,6 +282,21 @@ static unsigned hash_str(const char *s)
 	return (unsigned)h;
 }
 
+/* A statement of sql prepared to be kept (the cache's, or the caller's: sq_keep). */
+static int stmt_new(struct sqlite_store *st, const char *sql, struct fs_stmt **ret, struct fs_error *err)
+{
+	struct fs_stmt *s = calloc(1, sizeof(*s));
+	if (!s)
+		return FS_ENOMEM;
+	s->st = st;
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->s, NULL) != SQLITE_OK) {
+		free(s);
+		return db_fail(st, err, FS_ESTORE, "cannot prepare a query");
+	}
+	*ret = s;
+	return 0;
+}
+
 static int sq_prepare(struct fs_store *base, const char *sql, struct fs_stmt **ret, struct fs_error *err)
 {
 	struct sqlite_store *st = (struct sqlite_store *)base;
@@ -293,14 +308,10 @@ static int sq_prepare(struct fs_store *base, const char *sql, struct fs_stmt **r
 		*ret = c;
 		return 0;
 	}
-	struct fs_stmt *s = calloc(1, sizeof(*s));
-	if (!s)
-		return FS_ENOMEM;
-	s->st = st;
-	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->s, NULL) != SQLITE_OK) {
-		free(s);
-		return db_fail(st, err, FS_ESTORE, "cannot prepare a query");
-	}
+	struct fs_stmt *s = NULL;
+	int prc = stmt_new(st, sql, &s, err);
+	if (prc)
+		return prc;
 	s->in_use = 1;
 	st->lent++;
 	if (!c) {
@@ -484,14 +495,10 @@ static void sq_release(struct fs_stmt *s)
 static int sq_keep(struct fs_store *base, const char *sql, struct fs_stmt **ret, struct fs_error *err)
 {
 	struct sqlite_store *st = (struct sqlite_store *)base;
-	struct fs_stmt *s = calloc(1, sizeof(*s));
-	if (!s)
-		return FS_ENOMEM;
-	s->st = st;
-	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->s, NULL) != SQLITE_OK) {
-		free(s);
-		return db_fail(st, err, FS_ESTORE, "cannot prepare a query");
-	}
+	struct fs_stmt *s = NULL;
+	int prc = stmt_new(st, sql, &s, err);
+	if (prc)
+		return prc;
 	*ret = s;
 	return 0;
 }
