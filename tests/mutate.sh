@@ -176,7 +176,10 @@ run_suite() { # run_suite TREE NAME OUTFILE: stops the suite at its first "not o
 likely() {
 	case $1 in
 	src/util/money.c) echo "unit-guards unit-util cli-t24-money cli-t09 cli-t02 cli-t04" ;;
+	src/util/handoff.c) echo "unit-ledger_pipe cli-t71 cli-t72 unit-compute cli-t04" ;;
+	src/util/private.c) echo "unit-private cli-t26 cli-t25b" ;;
 	src/util/*) echo "unit-util unit-guards cli-t02 cli-t24-keys" ;;
+	src/core/base/records.c) echo "unit-core unit-guards cli-t01 cli-t22" ;;
 	src/core/funds/ledger_hash.c | src/store/rows.c | src/store/rows_read.c) echo "unit-ledger_pipe cli-t63 unit-store cli-t55" ;;
 	src/core/funds/ledger.c | src/core/funds/funds.c | src/core/funds/fund_batch.c | src/core/funds/ledger_verify.c | \
 	src/core/funds/ledger_balances.c | src/core/funds/fund_approval.c)
@@ -186,7 +189,7 @@ likely() {
 	web/js/funds*.js | web/js/admin.js) echo "cli-t40b" ;;
 	src/core/base/policy.c) echo "unit-policy cli-t28 cli-t08 cli-t06" ;;
 	src/core/safe/keyfile.c | src/core/safe/keys.c | src/core/safe/rotate.c | src/core/safe/restrict.c) echo "unit-keys cli-t27 cli-t24-keys cli-t33" ;;
-	src/core/safe/backup.c | src/core/safe/backup_seal.c | src/core/base/files.c | src/util/private.c) echo "unit-private cli-t26 cli-t25b" ;;
+	src/core/safe/backup.c | src/core/safe/backup_seal.c | src/core/base/files.c) echo "unit-private cli-t26 cli-t25b" ;;
 	src/core/claims/entitle_kz.c | src/core/claims/limitation.c) echo "cases unit-kz cli-t23" ;;
 	src/core/claims/claims.c | src/core/claims/watch.c | src/core/claims/claims_defs.c) echo "cli-t24-money cli-t04 unit-claims cli-t14 cli-t60 cli-t71" ;;
 	src/core/claims/entitle.c | src/core/claims/entitle_steps.c | src/core/claims/rules.c) echo "cases cli-t04 unit-claims unit-core" ;;

@@ -119,6 +119,47 @@ static void test_validation_errors(void **state)
 	free(rep.text);
 }
 
+/* A text field's checks, for printable ASCII (read in one pass) and for any
+ * other text alike: the length in characters at and past the limit, control
+ * and direction-control characters, invalid UTF-8; a new line only where the
+ * field takes several lines. */
+static void text_is(struct fx *f, const char *field, const char *value, const char *why)
+{
+	struct fs_error err = {0};
+	struct fs_kv kv[] = {{"full_name", "T"}, {field, value}};
+	int rc = fs_create(f->d.ctx, fs_entity_find("person"), kv, 2, NULL, &err);
+	if (!why && rc)
+		fail_msg("%s '%s' refused: %s", field, value, err.message);
+	if (why && (rc != FS_EINVAL || !strstr(err.message, why)))
+		fail_msg("%s '%s': rc %d, message '%s', expected '%s'", field, value, rc, err.message, why);
+}
+
+static void test_text_checks(void **state)
+{
+	struct fx *f = *state;
+	char s[512];
+	memset(s, 'a', 100);
+	s[100] = '\0';
+	text_is(f, "birth_place", s, NULL); /* 100 characters: the limit */
+	s[100] = 'a';
+	s[101] = '\0';
+	text_is(f, "birth_place", s, "longer than 100 characters");
+	for (int i = 0; i < 101; i++)
+		memcpy(s + 2 * i, "\xc3\xa7", 2); /* c-cedilla: two bytes, one character */
+	s[200] = '\0';
+	text_is(f, "birth_place", s, NULL);
+	s[200] = '\xc3'; /* the 101st again */
+	s[202] = '\0';
+	text_is(f, "birth_place", s, "longer than 100 characters");
+	text_is(f, "birth_place", "Soma\x7f", "control character");
+	text_is(f, "birth_place", "\x01Soma", "control character");
+	text_is(f, "birth_place", "So\nma", "control character");
+	text_is(f, "address", "Maden Sk. 3\nSoma", NULL);
+	text_is(f, "birth_place", "Soma \xe2\x80\xae", "direction control");
+	text_is(f, "birth_place", "Soma\xff", "not valid UTF-8");
+	text_is(f, "birth_place", "Soma ~!", NULL);
+}
+
 static void test_employment_rules(void **state)
 {
 	struct fx *f = *state;
@@ -611,6 +652,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_create_get_search, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_validation_errors, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_text_checks, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_employment_rules, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_sealed_at_rest, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_key_refused, setup, fx_teardown),

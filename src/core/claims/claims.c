@@ -7,10 +7,10 @@
 #include "entitle_int.h"
 #include "fs_assert.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/handoff.h"
 #include "util/money.h"
 
 /* ---- compute ---- */
@@ -36,7 +36,7 @@ struct compute {
 	int rc;
 	struct existing *ex;
 	size_t nex;
-	int col[12];         /* the employment's columns compute reads (COLS below) */
+	int col[12];         /* COLS[i]'s index in the row read (1 + i: id first) */
 	int64_t *owning;     /* employments that have computed claims already, ascending */
 	size_t nowning, cap;
 	struct fs_rec tmpl;  /* the current employment's claim: its columns but kind and amount */
@@ -467,7 +467,7 @@ static void compute_job(struct chunk *k, struct job *j)
  * claim added to an employment that had some shifts the ids after it). */
 static void chunk_free(struct chunk *k);
 
-static void *compute_chunk(void *p)
+static void compute_chunk(void *p)
 {
 	struct chunk *k = p;
 	int64_t id = k->id0;
@@ -490,7 +490,6 @@ static void *compute_chunk(void *p)
 		}
 	}
 	k->id_end = id;
-	return NULL;
 }
 
 /* The new claims pending, inserted by one multi-row INSERT (in the order read:
@@ -585,9 +584,8 @@ static int store_job(struct compute *c, struct chunk *k, struct job *j)
 
 struct pipe {
 	struct chunk k[2];
-	int fill;       /* the chunk being read */
-	int running;    /* the worker computes the other chunk */
-	pthread_t t;
+	int fill;             /* the chunk being read */
+	struct fs_handoff t;  /* the worker: computes the other chunk (util/handoff.c) */
 };
 
 /* The chunk read is handed to the worker, and the one it computed before is
@@ -597,15 +595,10 @@ static int pipe_flush(struct compute *c, struct pipe *pp, int last)
 {
 	struct chunk *mine = &pp->k[pp->fill], *prev = &pp->k[!pp->fill];
 	int rc = 0;
-	if (pp->running) {
-		pthread_join(pp->t, NULL);
-		pp->running = 0;
-	}
+	fs_handoff_wait(&pp->t); /* prev computed */
 	mine->id0 = prev->id_end; /* the ids continue after those of the chunk stored now */
-	if (mine->n && !pthread_create(&pp->t, NULL, compute_chunk, mine))
-		pp->running = 1;
-	else
-		compute_chunk(mine); /* no thread: computed in place */
+	if (mine->n)
+		fs_handoff_submit(&pp->t, mine); /* no thread: computed in place */
 	for (size_t i = 0; i < prev->n && !rc; i++)
 		rc = store_job(c, prev, &prev->jobs[i]);
 	if (!rc)
@@ -614,10 +607,7 @@ static int pipe_flush(struct compute *c, struct pipe *pp, int last)
 	prev->n = 0; /* read into again; its records are freed by the worker (chunk_free) */
 	pp->fill = !pp->fill;
 	if (last && !rc) {
-		if (pp->running) {
-			pthread_join(pp->t, NULL);
-			pp->running = 0;
-		}
+		fs_handoff_wait(&pp->t);
 		for (size_t i = 0; i < mine->n && !rc; i++)
 			rc = store_job(c, mine, &mine->jobs[i]);
 		if (!rc)
@@ -636,15 +626,14 @@ static int pipe_init(struct compute *c, struct pipe *pp)
 		if (!(pp->k[i].jobs = malloc(CHUNK * sizeof(struct job))))
 			return FS_ENOMEM;
 	}
+	fs_handoff_start(&pp->t, compute_chunk); /* else each chunk is computed when handed over */
 	return 0;
 }
 
 /* The worker awaited (after an error it may still run) and everything freed. */
 static void pipe_done(struct pipe *pp)
 {
-	if (pp->running)
-		pthread_join(pp->t, NULL);
-	pp->running = 0;
+	fs_handoff_stop(&pp->t);
 	for (int i = 0; i < 2; i++) {
 		if (pp->k[i].jobs)
 			chunk_free(&pp->k[i]);
@@ -724,11 +713,16 @@ int fs_claims_compute(struct fs_ctx *ctx, const struct fs_compute_opts *o, json_
 	struct compute c = {.ctx = ctx, .o = o, .err = err, .ee = fs_entity_find("employment"), .ce = fs_entity_find("claim")};
 	c.diffs = json_array();
 	c.errors = json_array();
-	for (size_t i = 0; i < sizeof(COLS) / sizeof(COLS[0]); i++)
-		c.col[i] = c.ee->col_of[fs_field_index(c.ee, COLS[i])];
+	/* the employments are read with the columns compute needs only: id, then COLS */
+	enum { NCOLS = sizeof(COLS) / sizeof(COLS[0]) };
+	const char *qcols[1 + NCOLS] = {"id"};
+	for (size_t i = 0; i < NCOLS; i++) {
+		qcols[1 + i] = c.ee->table.cols[c.ee->col_of[fs_field_index(c.ee, COLS[i])]].name;
+		c.col[i] = (int)(1 + i);
+	}
 	claim_proto(&c, rules);
 	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"workplace_id", FS_EQ, fs_vint(o->workplace_id)}};
-	struct fs_query q = {.table = &c.ee->table, .filters = f, .nfilters = 2};
+	struct fs_query q = {.table = &c.ee->table, .filters = f, .nfilters = 2, .columns = qcols, .ncolumns = 1 + NCOLS};
 	static const char *const ocols[] = {"employment_id", "id"};
 	struct fs_filter of[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"basis", FS_EQ, fs_vtext("computed")}};
 	struct fs_query oq = {.table = &c.ce->table, .filters = of, .nfilters = 2, .columns = ocols, .ncolumns = 1};

@@ -5,7 +5,7 @@
 #ifndef FS_LEDGER_BATCH_H
 #define FS_LEDGER_BATCH_H
 
-#include <pthread.h>
+#include "util/handoff.h"
 
 #include "ledger_int.h"
 
@@ -34,11 +34,7 @@ struct fs_lb_hash_job {
 };
 
 struct fs_lb_hasher {
-	int threaded, quit;
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct fs_lb_hash_job *job; /* submitted, not yet done */
+	struct fs_handoff t; /* util/handoff.c: one job at a time */
 };
 
 /* 0: every job on the calling thread (test_ledger_pipe compares the two). */

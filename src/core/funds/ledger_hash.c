@@ -26,79 +26,30 @@ static void run(struct fs_lb_hash_job *j)
 	}
 }
 
-static void *worker(void *p)
+static void run_job(void *j)
 {
-	struct fs_lb_hasher *h = p;
-	pthread_mutex_lock(&h->mu);
-	for (;;) {
-		while (!h->job && !h->quit)
-			pthread_cond_wait(&h->cv, &h->mu);
-		if (!h->job)
-			break;
-		struct fs_lb_hash_job *j = h->job;
-		pthread_mutex_unlock(&h->mu);
-		run(j);
-		pthread_mutex_lock(&h->mu);
-		h->job = NULL;
-		pthread_cond_broadcast(&h->cv);
-	}
-	pthread_mutex_unlock(&h->mu);
-	return NULL;
+	run(j);
 }
 
 void fs_lb_hasher_start(struct fs_lb_hasher *h, int threaded)
 {
 	memset(h, 0, sizeof(*h));
-	if (!threaded || !fs_lb_hash_threads)
-		return;
-	if (pthread_mutex_init(&h->mu, NULL))
-		return;
-	if (pthread_cond_init(&h->cv, NULL)) {
-		pthread_mutex_destroy(&h->mu);
-		return;
-	}
-	if (pthread_create(&h->thread, NULL, worker, h)) {
-		pthread_cond_destroy(&h->cv);
-		pthread_mutex_destroy(&h->mu);
-		return;
-	}
-	h->threaded = 1;
+	h->t.run = run_job; /* no thread: each job runs when submitted */
+	if (threaded && fs_lb_hash_threads)
+		fs_handoff_start(&h->t, run_job);
 }
 
 void fs_lb_hash_submit(struct fs_lb_hasher *h, struct fs_lb_hash_job *j)
 {
-	if (!h->threaded) {
-		run(j);
-		return;
-	}
-	pthread_mutex_lock(&h->mu);
-	while (h->job) /* one job at a time: the one before is waited for first */
-		pthread_cond_wait(&h->cv, &h->mu);
-	h->job = j;
-	pthread_cond_broadcast(&h->cv);
-	pthread_mutex_unlock(&h->mu);
+	fs_handoff_submit(&h->t, j);
 }
 
 void fs_lb_hash_wait(struct fs_lb_hasher *h)
 {
-	if (!h->threaded)
-		return;
-	pthread_mutex_lock(&h->mu);
-	while (h->job)
-		pthread_cond_wait(&h->cv, &h->mu);
-	pthread_mutex_unlock(&h->mu);
+	fs_handoff_wait(&h->t);
 }
 
 void fs_lb_hasher_stop(struct fs_lb_hasher *h)
 {
-	if (!h->threaded)
-		return;
-	pthread_mutex_lock(&h->mu);
-	h->quit = 1;
-	pthread_cond_broadcast(&h->cv);
-	pthread_mutex_unlock(&h->mu);
-	pthread_join(h->thread, NULL); /* after the job it may be running */
-	pthread_cond_destroy(&h->cv);
-	pthread_mutex_destroy(&h->mu);
-	h->threaded = 0;
+	fs_handoff_stop(&h->t); /* after the job it may be running */
 }

@@ -1,5 +1,5 @@
 /* import_chunks.c - the import's rows in chunks: a chunk filled by the main
- * thread, checked and sealed ahead by the worker (import_pipe.c), stored in the
+ * thread, checked and sealed ahead by the worker (util/handoff.c), stored in the
  * file's order by the main thread, two in flight; the stored people's keys told
  * to the worker when worth reading. */
 #include "import_int.h"
@@ -161,13 +161,13 @@ int imp_pipe_flush(struct pipeline *pl, int last, struct fs_error *err)
 		prepare_chunk(mine);
 		return store_chunk(pl->m, mine, err);
 	}
-	import_pipe_wait(&pl->pipe); /* prev checked */
+	fs_handoff_wait(&pl->pipe); /* prev checked */
 	if (mine->n)
-		import_pipe_submit(&pl->pipe, mine);
+		fs_handoff_submit(&pl->pipe, mine);
 	rc = store_chunk(pl->m, prev, err);
 	pl->fill = !pl->fill;
 	if (last && !rc) {
-		import_pipe_wait(&pl->pipe);
+		fs_handoff_wait(&pl->pipe);
 		rc = store_chunk(pl->m, mine, err);
 	}
 	return rc;
@@ -242,7 +242,7 @@ int imp_pipe_begin(struct pipeline *pl, struct imp *m, int bulk, struct fs_error
 	memcpy(pl->wkeys, &m->ctx->keys, sizeof(*pl->wkeys));
 	randombytes_buf(pl->wkeys->nonce_prefix, sizeof(pl->wkeys->nonce_prefix)); /* its nonces apart from the main thread's */
 	pl->wkeys->nonce_counter = 0;
-	if (pl->id0 > 0 && pl->fresh0 > 0 && import_pipe_start(&pl->pipe, prepare_chunk)) {
+	if (pl->id0 > 0 && pl->fresh0 > 0 && fs_handoff_start(&pl->pipe, prepare_chunk)) {
 		pl->threaded = 1;
 		m->next_person_id = pl->id0;
 	}
@@ -252,7 +252,7 @@ int imp_pipe_begin(struct pipeline *pl, struct imp *m, int bulk, struct fs_error
 /* The worker stopped (after the chunk it may still check) and everything wiped and freed. */
 void imp_pipe_end(struct pipeline *pl)
 {
-	import_pipe_stop(&pl->pipe);
+	fs_handoff_stop(&pl->pipe);
 	pl->threaded = 0;
 	chunk_free(&pl->k[0]);
 	chunk_free(&pl->k[1]);

@@ -12,7 +12,7 @@
 #include <stdio.h>
 
 #include "util/csv.h"
-#include "import_pipe.h"
+#include "util/handoff.h"
 #include "import_seen.h"
 
 #define fields fs_import_fields
@@ -116,7 +116,7 @@ struct pipeline {
 	struct chunk k[2];
 	int fill;	/* the chunk being read */
 	int threaded;	/* the worker thread runs */
-	struct import_pipe pipe;
+	struct fs_handoff pipe;
 	int64_t id0;	/* the id of the first new person */
 	int64_t fresh0; /* no key row has a person id >= fresh0 (keys.c) */
 	int64_t wcount; /* the worker's: rows it took as new */
