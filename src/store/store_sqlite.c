@@ -43,6 +43,7 @@ struct fs_stmt {
  * back by sq_scan after a one-pass scan. */
 #define CACHE_PRAGMA "PRAGMA cache_size = -32768" /* 32 MiB */
 #define MMAP_PRAGMA "PRAGMA mmap_size = 1073741824"
+#define STMTJRNL_SPILL (4 << 20) /* bytes */
 
 struct sqlite_store {
 	struct fs_store base;
@@ -137,6 +138,11 @@ static void sqlite_config_once(void)
 {
 	/* no global memory statistics: they take a mutex on every allocation */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	/* a statement journal (the pages a multi-row INSERT inside a transaction
+	 * changes, kept to undo that statement alone) stays in memory up to this
+	 * size, not 64 KiB: the bulk inserts wrote one to a temporary file for
+	 * nearly every statement, two pwrite calls a page */
+	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STMTJRNL_SPILL);
 }
 
 static int sq_open(const char *path, unsigned flags, struct fs_store **ret, struct fs_error *err)
