@@ -203,6 +203,10 @@ static int sq_open_once(const char *path, unsigned flags, struct fs_store **ret,
 	}
 	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
 	int rc = exec(st, "PRAGMA foreign_keys = ON", err);
+	/* a new database's pages (8 KiB, not SQLite's 4): half the writes of a bulk
+	 * insert, each a system call; set before its first table, a no-op after */
+	if (!rc && (flags & FS_OPEN_CREATE))
+		rc = exec(st, "PRAGMA page_size = 8192", err);
 	if (!rc && !(flags & FS_OPEN_READONLY) &&
 	    (rc = exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", err)) &&
 	    sqlite3_errcode(st->db) == SQLITE_BUSY) /* sq_bulk's rollback journal, held by another process */
