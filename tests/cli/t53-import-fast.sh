@@ -7,7 +7,7 @@
 # sealing bound to table/row/column, one key per person), the journal's binding
 # of every row, all or nothing (kill -9 too), and importing again changes nothing.
 . "$(dirname "$0")/lib.sh"
-keys() { python3 "$(dirname "$0")/t53_keys.py" "$1" "$2"; }
+. "$(dirname "$0")/t62/people.sh" # keys, TR_ID_AWK
 expect "init" 0 fs init
 expect "an organization" 0 fs org add --slug mine --name "Mine Union" --country TR --currency TRY
 
@@ -52,17 +52,11 @@ if at_rest "$DB" 10000000146; then notok "no sealed value at rest"; else ok "no 
 
 # ---- the same rows as the one-by-one path (person add), sealed fields and all
 rows=60
-awk -v n="$rows" 'BEGIN { print "external_id,full_name,national_id,birth_date,phone,address"
-	for (i = 0; i < n; i++) {
-		b = 300000000 + i; split("", d)
-		for (k = 9; k >= 1; k--) { d[k] = b % 10; b = int(b / 10) }
-		odd = d[1] + d[3] + d[5] + d[7] + d[9]; even = d[2] + d[4] + d[6] + d[8]
-		d[10] = ((odd * 7 - even) % 10 + 10) % 10; s = 0
-		for (k = 1; k <= 10; k++) s += d[k]
-		d[11] = s % 10; id = ""
-		for (k = 1; k <= 11; k++) id = id d[k]
-		printf "B-%05d,Worker %d,%s,19%02d-0%d-1%d,+90 555 %03d,\"Street %d, Karadere\"\n", i, i, id, 50 + i % 40, 1 + i % 9, i % 10, i, i
-	} }' >"$T/people.csv"
+awk -v n="$rows" "$TR_ID_AWK"'
+	BEGIN { print "external_id,full_name,national_id,birth_date,phone,address"
+	for (i = 0; i < n; i++)
+		printf "B-%05d,Worker %d,%s,19%02d-0%d-1%d,+90 555 %03d,\"Street %d, Karadere\"\n", i, i, tr_id(300000000 + i), 50 + i % 40, 1 + i % 9, i % 10, i, i
+	}' >"$T/people.csv"
 db_new oneby
 expect "init the one-by-one database" 0 fs init
 expect "its organization" 0 fs org add --slug mine --name "Mine Union" --country TR --currency TRY
