@@ -504,13 +504,7 @@ static void sq_release(struct fs_stmt *s)
  * statement) would be done for nothing. */
 static int sq_keep(struct fs_store *base, const char *sql, struct fs_stmt **ret, struct fs_error *err)
 {
-	struct sqlite_store *st = (struct sqlite_store *)base;
-	struct fs_stmt *s = NULL;
-	int prc = stmt_new(st, sql, &s, err);
-	if (prc)
-		return prc;
-	*ret = s;
-	return 0;
+	return stmt_new((struct sqlite_store *)base, sql, ret, err);
 }
 
 static void sq_rewind(struct fs_stmt *s)

@@ -23,11 +23,11 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-int fs_handoff_start(struct fs_handoff *h, void (*run)(void *job))
+int fs_handoff_start(struct fs_handoff *h, void (*run)(void *job), int threaded)
 {
 	memset(h, 0, sizeof(*h));
 	h->run = run;
-	if (pthread_mutex_init(&h->mu, NULL))
+	if (!threaded || pthread_mutex_init(&h->mu, NULL))
 		return 0;
 	if (pthread_cond_init(&h->cv, NULL)) {
 		pthread_mutex_destroy(&h->mu);

@@ -20,8 +20,9 @@ struct fs_handoff {
 	int threaded; /* the thread runs (else submit runs the job itself) */
 };
 
-/* 1 when the thread started; 0 when it could not (each job then runs in fs_handoff_submit). */
-int fs_handoff_start(struct fs_handoff *h, void (*run)(void *job));
+/* h set up to run each job handed over: on a thread of its own when threaded
+ * and one could start (1), else in fs_handoff_submit itself (0). */
+int fs_handoff_start(struct fs_handoff *h, void (*run)(void *job), int threaded);
 /* Hands job over once the job before it is done; job's data is not the
  * caller's again until fs_handoff_wait returned. */
 void fs_handoff_submit(struct fs_handoff *h, void *job);

@@ -36,7 +36,6 @@ struct compute {
 	int rc;
 	struct existing *ex;
 	size_t nex;
-	int col[12];         /* COLS[i]'s index in the row read (1 + i: id first) */
 	int64_t *owning;     /* employments that have computed claims already, ascending */
 	size_t nowning, cap;
 	struct fs_rec tmpl;  /* the current employment's claim: its columns but kind and amount */
@@ -65,7 +64,7 @@ struct compute {
 	size_t nkinds;
 };
 
-/* The employment's columns compute reads, in the order of struct compute's col. */
+/* The employment columns compute reads, after the id, in this order (C_*). */
 static const char *const COLS[] = {"person_id", "terminated", "termination_reason", "hired", "wage_minor", "benefits_minor",
 				   "accruals_12m_minor", "unused_leave_days", "days_worked_12m", "underground", "notice_served"};
 enum { C_PERSON, C_TERMINATED, C_REASON, C_HIRED, C_WAGE, C_BENEFITS, C_ACCRUALS, C_LEAVE, C_DAYS, C_UNDERGROUND, C_NOTICE };
@@ -626,7 +625,7 @@ static int pipe_init(struct compute *c, struct pipe *pp)
 		if (!(pp->k[i].jobs = malloc(CHUNK * sizeof(struct job))))
 			return FS_ENOMEM;
 	}
-	fs_handoff_start(&pp->t, compute_chunk); /* else each chunk is computed when handed over */
+	fs_handoff_start(&pp->t, compute_chunk, 1); /* else each chunk is computed when handed over */
 	return 0;
 }
 
@@ -650,7 +649,7 @@ static int compute_cb(void *p, const struct fs_value *v)
 	struct pipe *pp = c->pipe;
 	struct chunk *k = &pp->k[pp->fill];
 	struct job *j = &k->jobs[k->n];
-#define COL(x) (&v[c->col[x]])
+#define COL(x) (&v[1 + (x)]) /* the row read: id, then COLS */
 	c->employments++;
 	j->eid = v[0].i;
 	j->person = COL(C_PERSON)->i;
@@ -716,10 +715,8 @@ int fs_claims_compute(struct fs_ctx *ctx, const struct fs_compute_opts *o, json_
 	/* the employments are read with the columns compute needs only: id, then COLS */
 	enum { NCOLS = sizeof(COLS) / sizeof(COLS[0]) };
 	const char *qcols[1 + NCOLS] = {"id"};
-	for (size_t i = 0; i < NCOLS; i++) {
+	for (size_t i = 0; i < NCOLS; i++)
 		qcols[1 + i] = c.ee->table.cols[c.ee->col_of[fs_field_index(c.ee, COLS[i])]].name;
-		c.col[i] = (int)(1 + i);
-	}
 	claim_proto(&c, rules);
 	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"workplace_id", FS_EQ, fs_vint(o->workplace_id)}};
 	struct fs_query q = {.table = &c.ee->table, .filters = f, .nfilters = 2, .columns = qcols, .ncolumns = 1 + NCOLS};

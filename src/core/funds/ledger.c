@@ -505,7 +505,7 @@ static void group_hash(struct batch *b, struct group *G, const unsigned char pre
 {
 	G->job = (struct fs_lb_hash_job){.vals = G->vals, .n = G->n, .hashes = G->hashes};
 	memcpy(G->job.prev, prev, FS_HASH_BYTES);
-	fs_lb_hash_submit(&b->hasher, &G->job);
+	fs_handoff_submit(&b->hasher, &G->job);
 }
 
 /* One of the held group's ids is in the log already (a retried batch: its
@@ -517,7 +517,7 @@ static int group_redo(struct batch *b, const struct fs_transfer *t, int *results
 {
 	struct group *H = &b->gs[!b->cur], *C = &b->gs[b->cur];
 	*b->err = (struct fs_error){0};
-	fs_lb_hash_wait(&b->hasher); /* C's rows may be being hashed */
+	fs_handoff_wait(&b->hasher); /* C's rows may be being hashed */
 	size_t first = H->rows[0].i;
 	for (size_t k = C->n; k-- > 0;)
 		fs_lb_unapply(&C->rows[k].ef);
@@ -551,7 +551,7 @@ static int group_pass(struct batch *b, const struct fs_transfer *t, int *results
 {
 	struct group *C = &b->gs[b->cur], *H = &b->gs[!b->cur];
 	if (H->n) {
-		fs_lb_hash_wait(&b->hasher);
+		fs_handoff_wait(&b->hasher);
 		if (C->n)
 			group_hash(b, C, H->hashes[H->n - 1]);
 		int64_t ids[FS_STORE_ROWS_MAX];
@@ -689,7 +689,7 @@ int fs_ledger_transfer(struct fs_ctx *ctx, int64_t fund, const struct fs_transfe
 	}
 	if (!rc)
 		rc = group_flush(&b, t, results, n);
-	fs_lb_hasher_stop(&b.hasher); /* after the job it may be running: its rows are dropped next */
+	fs_handoff_stop(&b.hasher); /* after the job it may be running: its rows are dropped next */
 	group_drop(&b.gs[0]);
 	group_drop(&b.gs[1]);
 	/* the balances and one journal entry for the batch */

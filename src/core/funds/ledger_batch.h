@@ -33,21 +33,13 @@ struct fs_lb_hash_job {
 	unsigned char (*hashes)[FS_HASH_BYTES];
 };
 
-struct fs_lb_hasher {
-	struct fs_handoff t; /* util/handoff.c: one job at a time */
-};
-
 /* 0: every job on the calling thread (test_ledger_pipe compares the two). */
 extern int fs_lb_hash_threads;
-/* threaded: on a thread of its own (else each job runs when submitted, as it
- * does when the thread cannot be started). */
-void fs_lb_hasher_start(struct fs_lb_hasher *h, int threaded);
-/* Hands j over (after the job before it is done): j's values are not touched
- * until fs_lb_hash_wait returned. */
-void fs_lb_hash_submit(struct fs_lb_hasher *h, struct fs_lb_hash_job *j);
-/* Until the job submitted is done. */
-void fs_lb_hash_wait(struct fs_lb_hasher *h);
-void fs_lb_hasher_stop(struct fs_lb_hasher *h);
+/* h set up to hash the jobs (struct fs_lb_hash_job) handed over to it with
+ * fs_handoff_submit: on a thread of its own when threaded (and
+ * fs_lb_hash_threads), else each when submitted, as when no thread can start.
+ * A job's values are not touched until fs_handoff_wait returned. */
+void fs_lb_hasher_start(struct fs_handoff *h, int threaded);
 
 struct batch {
 	struct fs_ctx *ctx;
@@ -88,7 +80,7 @@ struct batch {
 		struct fs_lb_hash_job job;
 	} gs[2];
 	int cur;
-	struct fs_lb_hasher hasher;
+	struct fs_handoff hasher; /* the chain hashes (ledger_hash.c) */
 	struct fs_error *err;
 };
 

@@ -8,8 +8,6 @@
  * a thread (a small batch, or pthread_create failing) the job runs at once. */
 #include "internal.h"
 
-#include <string.h>
-
 #include "ledger_batch.h"
 
 int fs_lb_hash_threads = 1;
@@ -31,25 +29,7 @@ static void run_job(void *j)
 	run(j);
 }
 
-void fs_lb_hasher_start(struct fs_lb_hasher *h, int threaded)
+void fs_lb_hasher_start(struct fs_handoff *h, int threaded)
 {
-	memset(h, 0, sizeof(*h));
-	h->t.run = run_job; /* no thread: each job runs when submitted */
-	if (threaded && fs_lb_hash_threads)
-		fs_handoff_start(&h->t, run_job);
-}
-
-void fs_lb_hash_submit(struct fs_lb_hasher *h, struct fs_lb_hash_job *j)
-{
-	fs_handoff_submit(&h->t, j);
-}
-
-void fs_lb_hash_wait(struct fs_lb_hasher *h)
-{
-	fs_handoff_wait(&h->t);
-}
-
-void fs_lb_hasher_stop(struct fs_lb_hasher *h)
-{
-	fs_handoff_stop(&h->t); /* after the job it may be running */
+	fs_handoff_start(h, run_job, threaded && fs_lb_hash_threads);
 }

@@ -242,7 +242,7 @@ int imp_pipe_begin(struct pipeline *pl, struct imp *m, int bulk, struct fs_error
 	memcpy(pl->wkeys, &m->ctx->keys, sizeof(*pl->wkeys));
 	randombytes_buf(pl->wkeys->nonce_prefix, sizeof(pl->wkeys->nonce_prefix)); /* its nonces apart from the main thread's */
 	pl->wkeys->nonce_counter = 0;
-	if (pl->id0 > 0 && pl->fresh0 > 0 && fs_handoff_start(&pl->pipe, prepare_chunk)) {
+	if (pl->id0 > 0 && pl->fresh0 > 0 && fs_handoff_start(&pl->pipe, prepare_chunk, 1)) {
 		pl->threaded = 1;
 		m->next_person_id = pl->id0;
 	}
