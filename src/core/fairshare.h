@@ -417,6 +417,9 @@ void fs_entitle_done(struct fs_entitle_in *in);
  * age, as_of, accruals_12m, days_worked (or days_worked_12m), period_working_days,
  * convention (NAME=VALUE). '-' may stand for '_'. */
 int fs_entitle_set(struct fs_entitle_in *in, const char *key, const char *value, struct fs_error *err);
+/* The same for a number (wage, benefits and accruals_12m in minor units,
+ * unused_leave_days, days_worked): what its text would set, or the same error. */
+int fs_entitle_set_number(struct fs_entitle_in *in, const char *key, int64_t v, struct fs_error *err);
 /* Compute every component of the jurisdiction's rule set. *ret: jurisdiction,
  * currency, rules_version, service, components (minor units), total, steps
  * [{component, text, law, key, params}], warnings, warning_codes, inputs. Texts

@@ -173,9 +173,55 @@ static void test_compute_error_late_chunk(void **state)
 	foreign_keys_on(f);
 }
 
+/* fs_entitle_set_number sets what the number's text would set through
+ * fs_entitle_set, and refuses what it refuses with the same field and words. */
+static void test_set_number(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *key;
+		int64_t v;
+	} cases[] = {{"wage", 0}, {"wage", 123456}, {"wage", -1}, {"wage", 100000000000000000LL},
+		     {"wage", 100000000000000001LL}, {"benefits", 37200}, {"benefits", -5}, {"accruals_12m", 99},
+		     {"accruals_12m", -100}, {"unused_leave_days", 0}, {"unused_leave_days", 3650},
+		     {"unused_leave_days", 3651}, {"unused_leave_days", -1}, {"days_worked", 0}, {"days_worked", 1},
+		     {"days_worked", 366}, {"days_worked", 367}, {"unpaid_months", 3}, {"age", 121}};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fs_entitle_in a, b;
+		struct fs_error ea = {0}, eb = {0};
+		char text[32];
+		if (!strcmp(cases[i].key, "wage") || !strcmp(cases[i].key, "benefits") || !strcmp(cases[i].key, "accruals_12m")) {
+			int64_t v = cases[i].v;
+			snprintf(text, sizeof(text), "%s%lld.%02lld", v < 0 ? "-" : "", (long long)(v < 0 ? -v : v) / 100,
+				 (long long)(v < 0 ? -v : v) % 100);
+		} else {
+			snprintf(text, sizeof(text), "%lld", (long long)cases[i].v);
+		}
+		fs_entitle_init(&a);
+		fs_entitle_init(&b);
+		int ra = fs_entitle_set_number(&a, cases[i].key, cases[i].v, &ea);
+		int rb = fs_entitle_set(&b, cases[i].key, text, &eb);
+		assert_int_equal(ra, rb);
+		assert_string_equal(ea.field, eb.field);
+		assert_string_equal(ea.message, eb.message);
+		assert_int_equal(a.wage_minor, b.wage_minor);
+		assert_int_equal(a.has_wage, b.has_wage);
+		assert_int_equal(a.benefits_minor, b.benefits_minor);
+		assert_int_equal(a.accruals_minor, b.accruals_minor);
+		assert_int_equal(a.has_accruals, b.has_accruals);
+		assert_int_equal(a.unused_leave_days, b.unused_leave_days);
+		assert_int_equal(a.days_worked, b.days_worked);
+		assert_int_equal(a.unpaid_months, b.unpaid_months);
+		assert_int_equal(a.age, b.age);
+		fs_entitle_done(&a);
+		fs_entitle_done(&b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_set_number),
 		cmocka_unit_test_setup_teardown(test_compute_chunks, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_compute_error_late_chunk, setup, fx_teardown),
 	};

@@ -26,9 +26,11 @@ void rec_init(struct fs_rec *r, const struct fs_entity *e)
 
 void rec_done(struct fs_rec *r)
 {
-	for (size_t i = 0; i < FS_MAX_COLS; i++)
+	/* what a record owns is its entity's columns and fields (none when blank) */
+	size_t ncols = r->e ? r->e->table.ncols : FS_MAX_COLS, nfields = r->e ? r->e->nfields : FS_MAX_FIELDS;
+	for (size_t i = 0; i < ncols; i++)
 		free(r->own[i]);
-	for (size_t i = 0; i < FS_MAX_FIELDS; i++) {
+	for (size_t i = 0; i < nfields; i++) {
 		if (r->plain[i]) {
 			memset(r->plain[i], 0, strlen(r->plain[i]));
 			free(r->plain[i]);
@@ -267,6 +269,13 @@ int rec_check_text(const char *s, size_t n, unsigned max, int multiline, struct 
 	/* printable ASCII, the common case, in one pass: valid UTF-8 with neither a
 	 * control nor a direction control, one character a byte */
 	size_t a = 0;
+	while (n - a >= 8) { /* eight bytes at a time: none below 0x20, none above 0x7E */
+		uint64_t v;
+		memcpy(&v, s + a, 8);
+		if ((((v - 0x2020202020202020ULL) & ~v) | (v + 0x0101010101010101ULL) | v) & 0x8080808080808080ULL)
+			break;
+		a += 8;
+	}
 	while (a < n && (unsigned char)s[a] >= 0x20 && (unsigned char)s[a] < 0x7F)
 		a++;
 	if (a == n)
@@ -341,9 +350,13 @@ int rec_set_field(struct fs_ctx *ctx, struct fs_rec *r, int fi, const char *valu
 	size_t n = strlen(s);
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
-	char *t = strndup(s, n);
+	/* a copy to check (and to case in place): on the stack unless long */
+	char small[512];
+	char *t = n < sizeof(small) ? small : malloc(n + 1);
 	if (!t)
 		return FS_ENOMEM;
+	memcpy(t, s, n);
+	t[n] = '\0';
 	int rc = 0;
 	if (n == 0) {
 		if (f->flags & FF_REQUIRED)
@@ -359,7 +372,8 @@ int rec_set_field(struct fs_ctx *ctx, struct fs_rec *r, int fi, const char *valu
 			if (f->kind == FK_BOOL)
 				r->v[col] = fs_vint(0);
 		}
-		free(t);
+		if (t != small)
+			free(t);
 		return rc;
 	}
 	char norm[64];
@@ -419,7 +433,8 @@ int rec_set_field(struct fs_ctx *ctx, struct fs_rec *r, int fi, const char *valu
 			rc = fs_fail(err, FS_EINVAL, f->name, "cannot be negative");
 		if (!rc)
 			r->v[col] = fs_vint(minor);
-		free(t);
+		if (t != small)
+			free(t);
 		return rc;
 	}
 	case FK_BOOL: {
@@ -428,7 +443,8 @@ int rec_set_field(struct fs_ctx *ctx, struct fs_rec *r, int fi, const char *valu
 			rc = fs_fail(err, FS_EINVAL, f->name, "'%.16s' is not yes or no", t);
 		else
 			r->v[col] = fs_vint(b);
-		free(t);
+		if (t != small)
+			free(t);
 		return rc;
 	}
 	case FK_COUNT: {
@@ -439,7 +455,8 @@ int rec_set_field(struct fs_ctx *ctx, struct fs_rec *r, int fi, const char *valu
 			rc = fs_fail(err, FS_EINVAL, f->name, "'%.24s' is not a whole number (0 or more)", t);
 		else
 			r->v[col] = fs_vint(v);
-		free(t);
+		if (t != small)
+			free(t);
 		return rc;
 	}
 	case FK_REF: {
@@ -451,7 +468,8 @@ int rec_set_field(struct fs_ctx *ctx, struct fs_rec *r, int fi, const char *valu
 			rc = rec_ref_check(ctx, f, id, err);
 		if (!rc)
 			r->v[col] = fs_vint(id);
-		free(t);
+		if (t != small)
+			free(t);
 		return rc;
 	}
 	case FK_ENUM: {
@@ -491,7 +509,8 @@ int rec_set_field(struct fs_ctx *ctx, struct fs_rec *r, int fi, const char *valu
 			}
 		}
 	}
-	free(t);
+	if (t != small)
+		free(t);
 	return rc;
 }
 

@@ -48,13 +48,15 @@ struct compute {
 	int64_t pend_hid[FS_STORE_ROWS_MAX];               /* the id it hashed the row with (0: none) */
 	size_t npend;
 	/* the new claims' columns and fields, looked up once (claim_proto) */
-	int col_person, col_employment, col_amount, col_kind, col_currency, col_basis, col_version;
+	int col_person, col_employment, col_amount, col_kind, col_currency, col_basis, col_version, col_status;
 	int fi_inputs, fi_limitation;
 	/* the columns every claim of the rule set shares (its currency, "computed",
 	 * its version), each parsed and checked once by rec_set into proto; amounts
 	 * of another rule set (not expected) take rec_set for each employment */
 	struct fs_rec proto;
 	int proto_ok;
+	/* the inputs every employment starts from: the day (as_of), amounts only */
+	struct fs_entitle_in in0;
 	const char *proto_currency, *proto_version;
 	/* each component's kind, parsed and checked once by rec_set; kind_name[i]
 	 * NULL when refused (its claims take rec_set, which refuses them as before) */
@@ -235,6 +237,7 @@ static void claim_proto(struct compute *c, const struct fs_rules *rules)
 	c->col_currency = claim_col(e, "currency");
 	c->col_basis = claim_col(e, "basis");
 	c->col_version = claim_col(e, "rules_version");
+	c->col_status = claim_col(e, "status");
 	c->fi_inputs = fs_field_index(e, "inputs");
 	c->fi_limitation = fs_field_index(e, "limitation_date");
 	FS_ASSERT(c->fi_inputs >= 0 && c->fi_limitation >= 0);
@@ -244,7 +247,11 @@ static void claim_proto(struct compute *c, const struct fs_rules *rules)
 	c->proto_version = rules->version;
 	c->proto_ok = !rec_set(c->ctx, &c->proto, "currency", rules->currency, &e2) &&
 		      !rec_set(c->ctx, &c->proto, "basis", "computed", &e2) &&
-		      !rec_set(c->ctx, &c->proto, "rules_version", rules->version, &e2);
+		      !rec_set(c->ctx, &c->proto, "rules_version", rules->version, &e2) &&
+		      !rec_set(c->ctx, &c->proto, "status", "draft", &e2); /* a new claim's (claim_check's default) */
+	fs_entitle_init(&c->in0);
+	c->in0.as_of = c->o->as_of;
+	c->in0.quiet = 1;
 	for (size_t k = 0; k < rules->ncomps && k < ENT_MAX_COMPONENTS; k++) {
 		struct fs_rec t;
 		rec_init(&t, e);
@@ -263,6 +270,7 @@ static void claim_proto(struct compute *c, const struct fs_rules *rules)
 static void claim_proto_done(struct compute *c)
 {
 	rec_done(&c->proto);
+	fs_entitle_done(&c->in0);
 	for (size_t k = 0; k < c->nkinds; k++)
 		free(c->kind_own[k]);
 }
@@ -316,7 +324,7 @@ static const char *job_inputs(const struct job *j)
 }
 
 /* The columns an employment's claims share, into j->tmpl: the person and
- * employment; the rule set's currency, basis and version as claim_proto
+ * employment; the rule set's currency, basis, version and a new claim's status as claim_proto
  * checked them (tmpl does not own their text: proto does); the inputs and the
  * deadline each parsed and checked by rec_set_field. */
 static int claim_tmpl(const struct compute *c, struct job *j, struct fs_error *e)
@@ -328,6 +336,7 @@ static int claim_tmpl(const struct compute *c, struct job *j, struct fs_error *e
 		t->v[c->col_currency] = c->proto.v[c->col_currency];
 		t->v[c->col_basis] = c->proto.v[c->col_basis];
 		t->v[c->col_version] = c->proto.v[c->col_version];
+		t->v[c->col_status] = c->proto.v[c->col_status];
 		int rc = rec_set_field(c->ctx, t, c->fi_inputs, job_inputs(j), e);
 		return rc ? rc : rec_set_field(c->ctx, t, c->fi_limitation, j->limitation, e);
 	}
@@ -347,17 +356,13 @@ static int claim_tmpl(const struct compute *c, struct job *j, struct fs_error *e
 static void compute_job(struct chunk *k, struct job *j)
 {
 	const struct compute *c = k->c;
-	struct fs_entitle_in in;
+	struct fs_entitle_in in = c->in0; /* its conventions (none) shared, never changed here */
 	struct fs_error *e = &j->e;
-	char buf[32];
 	j->inputs_s = NULL;
 	rec_init(&j->tmpl, c->ce);
 	j->nrec = j->rec0 = 0;
 	j->rc = 0;
 	memset(e, 0, sizeof(*e));
-	fs_entitle_init(&in);
-	in.as_of = c->o->as_of;
-	in.quiet = 1;
 	int rc = fs_entitle_set(&in, "jurisdiction", c->ctx->org_country, e);
 	if (!rc)
 		rc = fs_entitle_set(&in, "hired", j->hired_null ? NULL : j->hired_s, e);
@@ -369,26 +374,16 @@ static void compute_job(struct chunk *k, struct job *j)
 		rc = fs_entitle_set(&in, "reason", j->why, e);
 	if (!rc && j->wage_null)
 		rc = fs_fail(e, FS_EINVAL, "wage", "the employment has no wage");
-	if (!rc) {
-		fs_money_format(j->wage, 2, buf);
-		rc = fs_entitle_set(&in, "wage", buf, e);
-	}
-	if (!rc && !j->benefits_null) {
-		fs_money_format(j->benefits, 2, buf);
-		rc = fs_entitle_set(&in, "benefits", buf, e);
-	}
-	if (!rc && !j->accruals_null) {
-		fs_money_format(j->accruals, 2, buf);
-		rc = fs_entitle_set(&in, "accruals_12m", buf, e);
-	}
-	if (!rc && !j->leave_null) {
-		snprintf(buf, sizeof(buf), "%lld", (long long)j->leave);
-		rc = fs_entitle_set(&in, "unused_leave_days", buf, e);
-	}
-	if (!rc && !j->days_null) {
-		snprintf(buf, sizeof(buf), "%lld", (long long)j->days);
-		rc = fs_entitle_set(&in, "days_worked", buf, e);
-	}
+	if (!rc)
+		rc = fs_entitle_set_number(&in, "wage", j->wage, e);
+	if (!rc && !j->benefits_null)
+		rc = fs_entitle_set_number(&in, "benefits", j->benefits, e);
+	if (!rc && !j->accruals_null)
+		rc = fs_entitle_set_number(&in, "accruals_12m", j->accruals, e);
+	if (!rc && !j->leave_null)
+		rc = fs_entitle_set_number(&in, "unused_leave_days", j->leave, e);
+	if (!rc && !j->days_null)
+		rc = fs_entitle_set_number(&in, "days_worked", j->days, e);
 	in.underground = j->underground != 0;
 	in.notice_served = j->notice != 0;
 	if (!rc)
@@ -410,7 +405,6 @@ static void compute_job(struct chunk *k, struct job *j)
 			rc = fs_fail(e, FS_EINTEGRITY, "inputs", "the inputs' text differs from jansson's: %s", j->fast);
 	}
 #endif
-	fs_entitle_done(&in);
 	if (!rc)
 		fs_date_format(deadline, j->limitation);
 	/* the new claims: the columns every component shares (currency, basis, rules
@@ -717,7 +711,6 @@ int fs_claims_compute(struct fs_ctx *ctx, const struct fs_compute_opts *o, json_
 	const char *qcols[1 + NCOLS] = {"id"};
 	for (size_t i = 0; i < NCOLS; i++)
 		qcols[1 + i] = c.ee->table.cols[c.ee->col_of[fs_field_index(c.ee, COLS[i])]].name;
-	claim_proto(&c, rules);
 	struct fs_filter f[2] = {{"org_id", FS_EQ, fs_vint(ctx->org_id)}, {"workplace_id", FS_EQ, fs_vint(o->workplace_id)}};
 	struct fs_query q = {.table = &c.ee->table, .filters = f, .nfilters = 2, .columns = qcols, .ncolumns = 1 + NCOLS};
 	static const char *const ocols[] = {"employment_id", "id"};
@@ -730,8 +723,12 @@ int fs_claims_compute(struct fs_ctx *ctx, const struct fs_compute_opts *o, json_
 	 * checked when it was stored (a person with employments cannot be removed).
 	 * Only outside a caller's transaction (SQLite ignores it inside one). */
 	int fk_off = ctx->tx_depth == 0 && ctx->st->ops->foreign_keys;
-	if (fk_off && (rc = ctx->st->ops->foreign_keys(ctx->st, 0, err)))
+	if (fk_off && (rc = ctx->st->ops->foreign_keys(ctx->st, 0, err))) {
+		json_decref(c.diffs);
+		json_decref(c.errors);
 		return rc;
+	}
+	claim_proto(&c, rules);
 	int64_t many = 0; /* how many employments, counted up to FS_BULK_ROWS */
 	struct fs_query mq = {.table = &c.ee->table, .filters = f, .nfilters = 2, .limit = FS_BULK_ROWS,
 			      .columns = ocols + 1, .ncolumns = 1};

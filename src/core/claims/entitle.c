@@ -122,6 +122,37 @@ int fs_entitle_set(struct fs_entitle_in *in, const char *key, const char *value,
 	return fs_fail(err, FS_EINVAL, key, "unknown input '%.32s'", key);
 }
 
+/* A number as fs_entitle_set would take its text: claims compute reads the
+ * employment's numbers as numbers, so none is written out to be parsed again.
+ * A value the text would refuse is handed to fs_entitle_set as text, which
+ * refuses it with its own words. */
+int fs_entitle_set_number(struct fs_entitle_in *in, const char *key, int64_t v, struct fs_error *err)
+{
+	char text[32];
+	if (!strcmp(key, "wage") || !strcmp(key, "benefits") || !strcmp(key, "accruals_12m")) {
+		if (v < 0 || v > FS_MONEY_MAX_MINOR) {
+			fs_money_format(v, 2, text);
+			return fs_entitle_set(in, key, text, err);
+		}
+		if (key[0] == 'w')
+			in->wage_minor = v, in->has_wage = 1;
+		else if (key[0] == 'b')
+			in->benefits_minor = v;
+		else
+			in->accruals_minor = v, in->has_accruals = 1;
+		return 0;
+	}
+	int64_t *count = NULL, max = 0, min = 0;
+	if (!strcmp(key, "unused_leave_days"))
+		count = &in->unused_leave_days, max = 3650;
+	else if (!strcmp(key, "days_worked"))
+		count = &in->days_worked, max = 366, min = 1;
+	if (count && v >= min && v <= max)
+		return *count = v, 0;
+	snprintf(text, sizeof(text), "%lld", (long long)v);
+	return fs_entitle_set(in, key, text, err);
+}
+
 /* ---- the calculation ---- */
 
 static struct service service_of(fs_date hired, fs_date terminated)

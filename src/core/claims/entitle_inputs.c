@@ -26,9 +26,8 @@ struct out {
 	int over;
 };
 
-static void add(struct out *o, const char *s)
+static void addn(struct out *o, const char *s, size_t k)
 {
-	size_t k = strlen(s);
 	if (o->len + k >= o->n) {
 		o->over = 1;
 		return;
@@ -37,40 +36,26 @@ static void add(struct out *o, const char *s)
 	o->len += k;
 }
 
+#define LIT(o, s) addn((o), (s), sizeof(s) - 1) /* a literal: its length known */
+
+static void add(struct out *o, const char *s)
+{
+	addn(o, s, strlen(s));
+}
+
 static void addi(struct out *o, int64_t v)
 {
-	char d[24], *e = d + sizeof(d) - 1;
+	char d[24], *e = d + sizeof(d);
 	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-	*e = '\0';
 	do
 		*--e = (char)('0' + u % 10);
 	while (u /= 10);
 	if (v < 0)
 		*--e = '-';
-	add(o, e);
+	addn(o, e, (size_t)(d + sizeof(d) - e));
 }
 
-static void key(struct out *o, const char *k)
-{
-	add(o, o->len > 1 ? ",\"" : "\"");
-	add(o, k);
-	add(o, "\":");
-}
-
-static void keyi(struct out *o, const char *k, int64_t v)
-{
-	key(o, k);
-	addi(o, v);
-}
-
-static void keys(struct out *o, const char *k, const char *v)
-{
-	key(o, k);
-	add(o, "\"");
-	add(o, v);
-	add(o, "\"");
-}
-
+/* each key with what comes before it (a comma, but before the first) and its colon */
 size_t fs_entitle_inputs_text(const struct fs_entitle_in *in, char *buf, size_t n)
 {
 	if (json_object_size(in->conventions) || !plain(in->jurisdiction) || !plain(in->reason))
@@ -80,28 +65,49 @@ size_t fs_entitle_inputs_text(const struct fs_entitle_in *in, char *buf, size_t 
 	fs_date_format(in->terminated, t);
 	fs_money_format(in->overtime_hours_x100, 2, hours);
 	struct out o = {buf, n, 0, 0};
-	add(&o, "{"); /* the keys in jansson's sorted order */
-	if (in->has_accruals)
-		keyi(&o, "accruals_12m_minor", in->accruals_minor);
-	keyi(&o, "age", in->age);
-	keyi(&o, "benefits_minor", in->benefits_minor);
-	if (in->days_worked)
-		keyi(&o, "days_worked_12m", in->days_worked);
-	keys(&o, "hired", h);
-	keys(&o, "jurisdiction", in->jurisdiction);
-	key(&o, "notice_served");
-	add(&o, in->notice_served ? "true" : "false");
-	keys(&o, "overtime_hours", hours);
-	if (in->period_days)
-		keyi(&o, "period_working_days", in->period_days);
-	keys(&o, "reason", in->reason);
-	keys(&o, "terminated", t);
-	key(&o, "underground");
-	add(&o, in->underground ? "true" : "false");
-	keyi(&o, "unpaid_months", in->unpaid_months);
-	keyi(&o, "unused_leave_days", in->unused_leave_days);
-	keyi(&o, "wage_minor", in->wage_minor);
-	add(&o, "}");
+	/* the keys in jansson's sorted order; "age" is always there */
+	if (in->has_accruals) {
+		LIT(&o, "{\"accruals_12m_minor\":");
+		addi(&o, in->accruals_minor);
+		LIT(&o, ",\"age\":");
+	} else {
+		LIT(&o, "{\"age\":");
+	}
+	addi(&o, in->age);
+	LIT(&o, ",\"benefits_minor\":");
+	addi(&o, in->benefits_minor);
+	if (in->days_worked) {
+		LIT(&o, ",\"days_worked_12m\":");
+		addi(&o, in->days_worked);
+	}
+	LIT(&o, ",\"hired\":\"");
+	addn(&o, h, 10);
+	LIT(&o, "\",\"jurisdiction\":\"");
+	add(&o, in->jurisdiction);
+	if (in->notice_served)
+		LIT(&o, "\",\"notice_served\":true,\"overtime_hours\":\"");
+	else
+		LIT(&o, "\",\"notice_served\":false,\"overtime_hours\":\"");
+	add(&o, hours);
+	LIT(&o, "\"");
+	if (in->period_days) {
+		LIT(&o, ",\"period_working_days\":");
+		addi(&o, in->period_days);
+	}
+	LIT(&o, ",\"reason\":\"");
+	add(&o, in->reason);
+	LIT(&o, "\",\"terminated\":\"");
+	addn(&o, t, 10);
+	if (in->underground)
+		LIT(&o, "\",\"underground\":true,\"unpaid_months\":");
+	else
+		LIT(&o, "\",\"underground\":false,\"unpaid_months\":");
+	addi(&o, in->unpaid_months);
+	LIT(&o, ",\"unused_leave_days\":");
+	addi(&o, in->unused_leave_days);
+	LIT(&o, ",\"wage_minor\":");
+	addi(&o, in->wage_minor);
+	LIT(&o, "}");
 	if (o.over)
 		return 0;
 	buf[o.len] = '\0';
