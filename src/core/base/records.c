@@ -29,7 +29,8 @@ void rec_done(struct fs_rec *r)
 	/* what a record owns is its entity's columns and fields (none when blank) */
 	size_t ncols = r->e ? r->e->table.ncols : FS_MAX_COLS, nfields = r->e ? r->e->nfields : FS_MAX_FIELDS;
 	for (size_t i = 0; i < ncols; i++)
-		free(r->own[i]);
+		if (r->own[i])
+			free(r->own[i]);
 	for (size_t i = 0; i < nfields; i++) {
 		if (r->plain[i]) {
 			memset(r->plain[i], 0, strlen(r->plain[i]));

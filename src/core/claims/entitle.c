@@ -159,16 +159,20 @@ static struct service service_of(fs_date hired, fs_date terminated)
 {
 	struct service s = {0};
 	fs_date end = terminated + 1; /* both days counted */
-	int hy, ey, m, d;
-	fs_date_to_ymd(hired, &hy, &m, &d);
-	fs_date_to_ymd(end, &ey, &m, &d);
-	if (ey - hy > 1) /* hired + (ey - hy - 1) years falls in the year before end's: counted at once */
-		s.years = ey - hy - 1;
-	while (ent_add_months(hired, 12 * (s.years + 1)) <= end)
-		s.years++;
-	while (ent_add_months(hired, 12 * s.years + s.months + 1) <= end)
-		s.months++;
-	s.days = (int)(end - ent_add_months(hired, 12 * s.years + s.months));
+	int hy, hm, ey, em, d;
+	fs_date_to_ymd(hired, &hy, &hm, &d);
+	fs_date_to_ymd(end, &ey, &em, &d);
+	/* the whole months served: the most k with hired + k months <= end. hired +
+	 * k months (clamped to the month's end) grows with k, and for k the months
+	 * between the two dates' months it falls in end's month: k, or k - 1 when
+	 * that day is after end */
+	int k = (ey - hy) * 12 + (em - hm);
+	fs_date at = ent_add_months(hired, k);
+	if (at > end)
+		at = ent_add_months(hired, --k);
+	s.years = k / 12;
+	s.months = k % 12;
+	s.days = (int)(end - at);
 	s.total_days = end - hired;
 	return s;
 }

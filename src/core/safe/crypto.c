@@ -3,6 +3,7 @@
 #include "fs_assert.h"
 #include "keyfile.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -146,9 +147,8 @@ void fs_lookup_hash(const struct fs_keys *k, const char *value, size_t n, unsign
 static void value_header(const struct fs_value *v, unsigned char hdr[9])
 {
 	hdr[0] = (unsigned char)v->type;
-	uint64_t x = v->type == FS_VINT ? (uint64_t)v->i : v->type == FS_VNULL ? 0 : (uint64_t)v->n;
-	for (int b = 0; b < 8; b++)
-		hdr[1 + b] = (unsigned char)(x >> (56 - 8 * b));
+	uint64_t x = htobe64(v->type == FS_VINT ? (uint64_t)v->i : v->type == FS_VNULL ? 0 : (uint64_t)v->n);
+	memcpy(hdr + 1, &x, 8);
 }
 
 /* The bytes are gathered into a block and hashed a block at a time (the same
