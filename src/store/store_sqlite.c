@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CACHE_SLOTS 256
@@ -53,6 +54,8 @@ struct sqlite_store {
 	unsigned lent; /* statements prepared and not yet released (sq_idle) */
 	int shared;    /* one of a server's connections: never takes the file alone (sq_bulk) */
 	int alone;     /* in the rollback journal for a bulk write (sq_bulk) */
+	int wb_fd;     /* while alone: the file, read-only, to send its pages to disk (writeback) */
+	int64_t wb_at; /* when writeback last ran (CLOCK_MONOTONIC_COARSE, ns) */
 };
 
 static int db_fail(struct sqlite_store *st, struct fs_error *err, int code, const char *what)
@@ -121,6 +124,8 @@ static void sq_close(struct fs_store *base)
 	struct sqlite_store *st = (struct sqlite_store *)base;
 	if (!st)
 		return;
+	if (st->wb_fd >= 0)
+		close(st->wb_fd);
 	for (int i = 0; i < CACHE_SLOTS; i++) {
 		if (st->cache[i]) {
 			sqlite3_finalize(st->cache[i]->s);
@@ -181,6 +186,7 @@ static int sq_open_once(const char *path, unsigned flags, struct fs_store **ret,
 	if (!st)
 		return FS_ENOMEM;
 	st->base.ops = &fs_store_sqlite;
+	st->wb_fd = -1;
 	st->shared = (flags & (FS_OPEN_SHARED | FS_OPEN_READONLY)) != 0;
 	int oflags = (flags & FS_OPEN_READONLY) ? SQLITE_OPEN_READONLY
 						: SQLITE_OPEN_READWRITE | ((flags & FS_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0);
@@ -377,7 +383,14 @@ static void sq_bulk(struct fs_store *base, int on)
 		int deleted = 0;
 		if (sqlite3_exec(st->db, "PRAGMA journal_mode = DELETE", journal_mode_cb, &deleted, NULL) == SQLITE_OK)
 			st->alone = deleted;
+		const char *path = st->alone ? sqlite3_db_filename(st->db, "main") : NULL;
+		if (path && *path)
+			st->wb_fd = open(path, O_RDONLY | O_CLOEXEC); /* -1: no writeback, nothing else changes */
+		st->wb_at = 0;
 	} else if (!on && st->alone && sqlite3_get_autocommit(st->db)) {
+		if (st->wb_fd >= 0)
+			close(st->wb_fd);
+		st->wb_fd = -1;
 		st->alone = 0;
 		/* on failure the next open puts it back */
 		sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
@@ -427,9 +440,32 @@ static int sq_bind(struct fs_stmt *s, const char *name, const struct fs_value *v
 	return sq_bind_at(s, idx, v, err);
 }
 
+/* While a bulk write holds the file alone, the pages it has written are sent
+ * to the disk as it goes: every WRITEBACK_NS, sync_file_range starts writing
+ * the file's changed pages and returns without waiting for them. The commit's
+ * fsync then finds little left to write (it took 0.9 s at the end of a 5 s
+ * claims compute for 1,000,000 workers), and the disk works while the compute
+ * does. What a crash leaves is the same: SQLite writes a page into the file
+ * only after syncing the journal that undoes it, and the kernel may write a
+ * written page back at any moment anyway; this only makes the moment sooner. */
+#define WRITEBACK_NS 100000000LL /* 100 ms: some 20 MB of a bulk write */
+
+static void writeback(struct sqlite_store *st)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	int64_t now = (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	if (now - st->wb_at < WRITEBACK_NS)
+		return;
+	st->wb_at = now;
+	sync_file_range(st->wb_fd, 0, 0, SYNC_FILE_RANGE_WRITE); /* a hint: a failure changes nothing */
+}
+
 static int sq_step(struct fs_stmt *s, struct fs_error *err)
 {
 	int rc = sqlite3_step(s->s);
+	if (s->st->wb_fd >= 0)
+		writeback(s->st);
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc == SQLITE_DONE)

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <dirent.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -291,6 +293,28 @@ static int mode_is(struct fs_store *st, const char *want)
 	return same;
 }
 
+/* How many of this process's open files are path (/proc/self/fd). */
+static int fds_on(const char *path)
+{
+	char want[PATH_MAX], link[PATH_MAX], fd[300];
+	if (!realpath(path, want))
+		return -1;
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+	while (d && (e = readdir(d))) {
+		snprintf(fd, sizeof(fd), "/proc/self/fd/%s", e->d_name);
+		ssize_t k = readlink(fd, link, sizeof(link) - 1);
+		if (k > 0) {
+			link[k] = '\0';
+			n += strcmp(link, want) == 0;
+		}
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
 /* A bulk write takes the rollback journal only when no other connection has the
  * file open and the connection is not a server's (FS_OPEN_SHARED), never inside
  * a transaction; WAL again after it; a reader of the file sees every row. */
@@ -300,8 +324,12 @@ static void test_bulk(void **state)
 	struct fs_error err = {0};
 	struct fs_store *st = f->st;
 	assert_true(mode_is(st, "wal"));
+	assert_int_equal(fds_on(f->db), 1);
 	st->ops->bulk(st, 1);
 	assert_true(mode_is(st, "delete"));
+	/* and a second descriptor of the file, to send its written pages to disk
+	 * as the write goes (sync_file_range), closed when it ends */
+	assert_int_equal(fds_on(f->db), 2);
 	assert_int_equal(st->ops->begin(st, &err), 0);
 	assert_int_equal(run(st, "CREATE TABLE t (x)"), 0);
 	assert_int_equal(run(st, "INSERT INTO t VALUES (1)"), 0);
@@ -313,6 +341,7 @@ static void test_bulk(void **state)
 	assert_int_equal(st->ops->commit(st, &err), 0);
 	st->ops->bulk(st, 0);
 	assert_true(mode_is(st, "wal"));
+	assert_int_equal(fds_on(f->db), 1);
 	assert_int_not_equal(access(journal, F_OK), 0);
 	st->ops->bulk(st, 0); /* twice: still WAL */
 	assert_true(mode_is(st, "wal"));
@@ -336,6 +365,7 @@ static void test_bulk(void **state)
 	assert_int_equal(fs_store_open(f->db, FS_OPEN_SHARED, &srv, &err), 0);
 	srv->ops->bulk(srv, 1);
 	assert_true(mode_is(srv, "wal"));
+	assert_int_equal(fds_on(f->db), 1);
 	srv->ops->bulk(srv, 0);
 	fs_store_close(srv);
 	/* a file left in the rollback journal (a bulk write killed) opens in WAL */
