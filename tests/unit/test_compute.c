@@ -107,6 +107,18 @@ static int64_t claims(struct fx *f)
 	return count_cb_n;
 }
 
+/* how many claims start as a new claim does: draft, computed, in the organization's currency */
+static int64_t claims_new(struct fx *f)
+{
+	struct fs_error err = {0};
+	struct fs_filter w[3] = {{"status", FS_EQ, fs_vtext("draft")}, {"basis", FS_EQ, fs_vtext("computed")},
+				 {"currency", FS_EQ, fs_vtext("TRY")}};
+	struct fs_query q = {.table = &fs_entity_find("claim")->table, .filters = w, .nfilters = 3};
+	count_cb_n = 0;
+	assert_int_equal(fs_store_select(f->d.ctx->st, &q, count_cb, NULL, &err), 0);
+	return count_cb_n;
+}
+
 /* A claim of a person who does not exist, stored outside fairshare's checks:
  * refused only by the connection's foreign-key checks. */
 static void foreign_keys_on(struct fx *f)
@@ -136,6 +148,7 @@ static void test_compute_chunks(void **state)
 	assert_true(created >= NW); /* severance or notice for every worker */
 	assert_int_equal(json_integer_value(json_object_get(r, "employments")), NW);
 	assert_int_equal(claims(f), created);
+	assert_int_equal(claims_new(f), created);
 	assert_int_equal(employments_with_claims(f), NW); /* none left out, at any chunk's edge */
 	json_decref(r);
 	foreign_keys_on(f);
