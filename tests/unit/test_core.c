@@ -158,6 +158,18 @@ static void test_text_checks(void **state)
 	text_is(f, "birth_place", "Soma \xe2\x80\xae", "direction control");
 	text_is(f, "birth_place", "Soma\xff", "not valid UTF-8");
 	text_is(f, "birth_place", "Soma ~!", NULL);
+	/* every byte at every place of two eight-byte words (the printable check's
+	 * fast path takes eight at a time): printable passes, a control character
+	 * or DEL is named, a byte above 0x7F alone is not UTF-8 */
+	for (int pos = 0; pos < 16; pos++) {
+		for (int b = 1; b < 256; b++) {
+			memset(s, 'a', 16);
+			s[16] = '\0';
+			s[pos] = (char)b;
+			int trimmed = b == '\t' && (pos == 0 || pos == 15); /* a blank around the text is not part of it */
+			text_is(f, "birth_place", s, (b >= 0x20 && b < 0x7F) || trimmed ? NULL : b < 0x80 ? "control character" : "not valid UTF-8");
+		}
+	}
 }
 
 static void test_employment_rules(void **state)
