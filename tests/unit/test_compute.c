@@ -17,6 +17,7 @@
 #include "core/fairshare.h"
 #include "fixture.h"
 #include "core/internal.h"
+#include "entitle_int.h"
 
 struct fx {
 	struct fx_db d; /* first: fx_teardown frees it */
@@ -231,9 +232,46 @@ static void test_set_number(void **state)
 	}
 }
 
+/* The inputs' text claims compute stores is jansson's (keys sorted, compact,
+ * no as_of), byte for byte, for every optional key present or not and every
+ * flag either way. */
+static void test_inputs_text(void **state)
+{
+	(void)state;
+	for (int bits = 0; bits < 512; bits++) {
+		struct fs_entitle_in in;
+		fs_entitle_init(&in);
+		memcpy(in.jurisdiction, bits & 1 ? "KZ" : "TR", 3);
+		snprintf(in.reason, sizeof(in.reason), "%s", bits & 2 ? "closure" : "dismissal");
+		in.hired = fs_date_from_ymd(1996, 4, 5);
+		in.terminated = fs_date_from_ymd(2011, 8, 31);
+		in.has_hired = in.has_terminated = in.has_wage = 1;
+		in.wage_minor = 111060;
+		in.benefits_minor = bits & 4 ? 37200 : 0;
+		in.notice_served = (bits & 8) != 0;
+		in.underground = (bits & 16) != 0;
+		in.has_accruals = (bits & 32) != 0;
+		in.accruals_minor = in.has_accruals ? 1740000 : 0;
+		in.days_worked = bits & 64 ? 228 : 0;
+		in.period_days = bits & 128 ? 21 : 0;
+		in.age = bits & 256 ? 55 : 0;
+		in.unpaid_months = bits % 3;
+		in.unused_leave_days = bits % 5;
+		in.overtime_hours_x100 = bits % 7 ? 0 : 1250;
+		char fast[1024];
+		char *slow = fs_entitle_inputs_json(&in);
+		assert_non_null(slow);
+		assert_int_not_equal(fs_entitle_inputs_text(&in, fast, sizeof(fast)), 0);
+		assert_string_equal(fast, slow);
+		free(slow);
+		fs_entitle_done(&in);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_inputs_text),
 		cmocka_unit_test(test_set_number),
 		cmocka_unit_test_setup_teardown(test_compute_chunks, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_compute_error_late_chunk, setup, fx_teardown),
