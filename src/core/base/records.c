@@ -373,9 +373,7 @@ int rec_set_field(struct fs_ctx *ctx, struct fs_rec *r, int fi, const char *valu
 			if (f->kind == FK_BOOL)
 				r->v[col] = fs_vint(0);
 		}
-		if (t != small)
-			free(t);
-		return rc;
+		goto out;
 	}
 	char norm[64];
 	const char *store = t;
@@ -434,9 +432,7 @@ int rec_set_field(struct fs_ctx *ctx, struct fs_rec *r, int fi, const char *valu
 			rc = fs_fail(err, FS_EINVAL, f->name, "cannot be negative");
 		if (!rc)
 			r->v[col] = fs_vint(minor);
-		if (t != small)
-			free(t);
-		return rc;
+		goto out;
 	}
 	case FK_BOOL: {
 		int b;
@@ -444,9 +440,7 @@ int rec_set_field(struct fs_ctx *ctx, struct fs_rec *r, int fi, const char *valu
 			rc = fs_fail(err, FS_EINVAL, f->name, "'%.16s' is not yes or no", t);
 		else
 			r->v[col] = fs_vint(b);
-		if (t != small)
-			free(t);
-		return rc;
+		goto out;
 	}
 	case FK_COUNT: {
 		char *end;
@@ -456,9 +450,7 @@ int rec_set_field(struct fs_ctx *ctx, struct fs_rec *r, int fi, const char *valu
 			rc = fs_fail(err, FS_EINVAL, f->name, "'%.24s' is not a whole number (0 or more)", t);
 		else
 			r->v[col] = fs_vint(v);
-		if (t != small)
-			free(t);
-		return rc;
+		goto out;
 	}
 	case FK_REF: {
 		char *end;
@@ -469,9 +461,7 @@ int rec_set_field(struct fs_ctx *ctx, struct fs_rec *r, int fi, const char *valu
 			rc = rec_ref_check(ctx, f, id, err);
 		if (!rc)
 			r->v[col] = fs_vint(id);
-		if (t != small)
-			free(t);
-		return rc;
+		goto out;
 	}
 	case FK_ENUM: {
 		for (size_t i = 0; i < n; i++)
@@ -510,6 +500,7 @@ int rec_set_field(struct fs_ctx *ctx, struct fs_rec *r, int fi, const char *valu
 			}
 		}
 	}
+out:
 	if (t != small)
 		free(t);
 	return rc;

@@ -129,27 +129,29 @@ int fs_entitle_set(struct fs_entitle_in *in, const char *key, const char *value,
 int fs_entitle_set_number(struct fs_entitle_in *in, const char *key, int64_t v, struct fs_error *err)
 {
 	char text[32];
-	if (!strcmp(key, "wage") || !strcmp(key, "benefits") || !strcmp(key, "accruals_12m")) {
-		if (v < 0 || v > FS_MONEY_MAX_MINOR) {
-			fs_money_format(v, 2, text);
-			return fs_entitle_set(in, key, text, err);
-		}
-		if (key[0] == 'w')
-			in->wage_minor = v, in->has_wage = 1;
-		else if (key[0] == 'b')
-			in->benefits_minor = v;
-		else
-			in->accruals_minor = v, in->has_accruals = 1;
-		return 0;
-	}
-	int64_t *count = NULL, max = 0, min = 0;
-	if (!strcmp(key, "unused_leave_days"))
+	int64_t *amount = NULL, *count = NULL, min = 0, max = FS_MONEY_MAX_MINOR;
+	int *has = NULL;
+	if (!strcmp(key, "wage"))
+		amount = &in->wage_minor, has = &in->has_wage;
+	else if (!strcmp(key, "benefits"))
+		amount = &in->benefits_minor;
+	else if (!strcmp(key, "accruals_12m"))
+		amount = &in->accruals_minor, has = &in->has_accruals;
+	else if (!strcmp(key, "unused_leave_days"))
 		count = &in->unused_leave_days, max = 3650;
 	else if (!strcmp(key, "days_worked"))
 		count = &in->days_worked, max = 366, min = 1;
-	if (count && v >= min && v <= max)
-		return *count = v, 0;
-	snprintf(text, sizeof(text), "%lld", (long long)v);
+	int64_t *to = amount ? amount : count;
+	if (to && v >= min && v <= max) {
+		*to = v;
+		if (has)
+			*has = 1;
+		return 0;
+	}
+	if (amount)
+		fs_money_format(v, 2, text);
+	else
+		snprintf(text, sizeof(text), "%lld", (long long)v);
 	return fs_entitle_set(in, key, text, err);
 }
 
