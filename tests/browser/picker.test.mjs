@@ -170,4 +170,31 @@ for (const [k, [lang, size]] of RUNS.entries()) {
     await ctx.close();
   });
 }
+
+/* a search the server does not answer: tried again (the person is found once it
+ * answers), and when it never does, the error beside the field, not an empty
+ * list that would look like nobody; typing again clears it */
+await test("tr phone: a search that fails is tried again, then said beside the field", async () => {
+  const d = dict.tr;
+  const { ctx, page } = await session("organizer", "tr", "phone");
+  await openNewDetention(page);
+  let tries = 0, down = 2;
+  await page.route("**/people/pick?*", (route) => { tries++; return tries <= down ? route.abort() : route.continue(); });
+  await typeAndWait(page, "f-person_id", "Pickwick", "Pickwick");
+  assert(tries === 3, "two failures, then found on the third try: " + tries);
+  assert(await page.locator("#f-person_id-err").isHidden(), "no error once found");
+  tries = 0; down = 1000;
+  await page.locator("#f-person_id").fill("");
+  await page.locator("#f-person_id").pressSequentially("Zeynep", { delay: 20 });
+  const err = page.locator("#f-person_id-err");
+  await err.waitFor({ state: "visible", timeout: 30000 });
+  assert((await err.textContent()).trim() === d["error.network"], "the network error: " + await err.textContent());
+  assert(tries === 3, "three tries in all: " + tries);
+  assert(await page.locator("#f-person_id-list").isHidden(), "no list");
+  assert(await page.locator("#f-person_id").getAttribute("aria-expanded") === "false", "nothing offered");
+  await page.unroute("**/people/pick?*");
+  await typeAndWait(page, "f-person_id", "Pick", "Pickwick");
+  assert(await err.isHidden(), "the error gone once the search answers");
+  await ctx.close();
+});
 await done();

@@ -66,41 +66,60 @@ function makePicker(id, required, onChoose, keep) {
     "aria-controls": id + "-list", "aria-autocomplete": "list", required: required || null });
   const list = el("ul", { id: id + "-list", role: "listbox", class: "picker-list", hidden: true });
   const status = el("span", { class: "sr-only", role: "status" });
+  /* a search that failed says so beside the field (never an empty list that
+   * looks like nobody): tried again twice first when the server was busy or
+   * out of reach, since the person may well be there */
+  const fail = el("p", { class: "near-msg error", id: id + "-err", role: "alert", hidden: true });
   let timer = null, seq = 0;
   const close = () => { list.hidden = true; input.setAttribute("aria-expanded", "false"); };
   const choose = (p) => { close(); onChoose(p); if (!keep) { input.value = p.full_name; input.dataset.chosen = p.full_name; } else input.value = ""; };
+  const search = async (q, n, tries) => {
+    const r = await api("GET", orgPath("/people/pick?limit=10&q=" + encodeURIComponent(q)));
+    if (n !== seq) return;
+    if (r.status !== 200) {
+      if (tries > 0 && (r.status === 0 || r.status === 429 || r.status >= 500)) {
+        timer = setTimeout(() => search(q, n, tries - 1), 1000 * (3 - tries));
+        return;
+      }
+      close();
+      fail.textContent = errorText(r);
+      fail.hidden = false;
+      return;
+    }
+    fail.hidden = true;
+    clear(list);
+    r.data.items.forEach((p, i) => {
+      const li = el("li", { role: "option", tabindex: "-1", id: id + "-opt-" + i, "data-id": p.id, "aria-selected": "false", text: personLine(p) });
+      li.addEventListener("click", () => choose(p));
+      li.addEventListener("keydown", (e) => {
+        if (e.key === "Enter") { e.preventDefault(); choose(p); input.focus(); }
+        else if (e.key === "ArrowDown" && li.nextSibling) { e.preventDefault(); li.nextSibling.focus(); }
+        else if (e.key === "ArrowUp") { e.preventDefault(); (li.previousSibling || input).focus(); }
+        else if (e.key === "Escape") { close(); input.focus(); }
+      });
+      list.appendChild(li);
+    });
+    list.hidden = !r.data.items.length;
+    input.setAttribute("aria-expanded", String(!list.hidden));
+    status.textContent = t("picker.found", { n: fmtNumber(r.data.total) });
+  };
   input.addEventListener("input", () => {
     delete input.dataset.chosen;
     onChoose(null);
     clearTimeout(timer);
-    timer = setTimeout(async () => {
+    fail.hidden = true;
+    timer = setTimeout(() => {
       const q = input.value.trim();
       const n = ++seq;
       if (!q) { close(); return; }
-      const r = await api("GET", orgPath("/people/pick?limit=10&q=" + encodeURIComponent(q)));
-      if (n !== seq || r.status !== 200) return;
-      clear(list);
-      r.data.items.forEach((p, i) => {
-        const li = el("li", { role: "option", tabindex: "-1", id: id + "-opt-" + i, "data-id": p.id, "aria-selected": "false", text: personLine(p) });
-        li.addEventListener("click", () => choose(p));
-        li.addEventListener("keydown", (e) => {
-          if (e.key === "Enter") { e.preventDefault(); choose(p); input.focus(); }
-          else if (e.key === "ArrowDown" && li.nextSibling) { e.preventDefault(); li.nextSibling.focus(); }
-          else if (e.key === "ArrowUp") { e.preventDefault(); (li.previousSibling || input).focus(); }
-          else if (e.key === "Escape") { close(); input.focus(); }
-        });
-        list.appendChild(li);
-      });
-      list.hidden = !r.data.items.length;
-      input.setAttribute("aria-expanded", String(!list.hidden));
-      status.textContent = t("picker.found", { n: fmtNumber(r.data.total) });
+      search(q, n, 2);
     }, 200);
   });
   input.addEventListener("keydown", (e) => {
     if (e.key === "ArrowDown" && list.firstChild && !list.hidden) { e.preventDefault(); list.firstChild.focus(); }
     else if (e.key === "Escape") close();
   });
-  const wrap = el("div", { class: "picker" }, input, list, status);
+  const wrap = el("div", { class: "picker" }, input, list, status, fail);
   if (can("register.write")) { /* the server's word (/me): who may add people sees the form */
     const add = addInPlace(id, (p) => { choose(p); input.focus(); });
     wrap.append(add.box, add.msg);
