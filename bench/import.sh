@@ -5,6 +5,7 @@
 #   B. sqlite3 .import of the same file into a plain table (the reference)
 #   C. fairshare verify of the imported database
 #   D. sqlite3 PRAGMA integrity_check of the same file (the reference of C)
+#   E. the floor: sqlite3 alone storing the rows A stored (same tables, indexes)
 # Reports A/B (target <= 2.0), fairshare's peak RSS (target < 200 MiB) and C/D
 # (target <= 2.0). Each import runs twice into a fresh database; the best counts.
 # Instructions per row: the same commands over BENCH_CG_N rows under callgrind.
@@ -55,6 +56,35 @@ printf 'people imported: %d, journal entries: %d\n' "$n" "$j"
 printf 'import time ratio fairshare / sqlite3 .import: %.2f (target <= 2.0)\n' "$ratio"
 printf 'fairshare peak RSS: %.1f MiB (target < 200 MiB)\n' "$rss_mib"
 
+# The floor: sqlite3 alone storing the rows the import stored (its people and
+# their key rows, copied in id order from the imported file into the same tables
+# with the same constraints, the name index built after the load as the import
+# does, the same page cache, a rollback journal): nothing of fairshare's (no CSV,
+# no checks, no seals, no journal). It reads the rows from the imported file (a
+# sequential scan, in the page cache), so it is a little above the true floor.
+# Best of two.
+schema=$(sqlite3 "$dir/f.db" "SELECT sql || ';' FROM sqlite_master WHERE type = 'table' AND name IN ('people', 'person_keys')")
+indexes=$(sqlite3 "$dir/f.db" "SELECT sql || ';' FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('people', 'person_keys')")
+best_fl=""
+for run in 1 2; do
+	rm -f "$dir"/fl.db*
+	sqlite3 "$dir/fl.db" "$schema"
+	sync
+	t0=$(bench_now)
+	sqlite3 "$dir/fl.db" "PRAGMA cache_size = -65536" "ATTACH '$dir/f.db' AS src" "BEGIN" \
+		"INSERT INTO main.people SELECT * FROM src.people ORDER BY id" \
+		"INSERT INTO main.person_keys SELECT * FROM src.person_keys ORDER BY person_id" "$indexes" "COMMIT"
+	t1=$(bench_now)
+	fl=$(bench_calc "$t1 - $t0")
+	if [ -z "$best_fl" ] || [ "$(echo "$fl < $best_fl" | bc -l)" = 1 ]; then best_fl=$fl; fi
+done
+[ "$(sqlite3 "$dir/fl.db" "SELECT count(*) FROM people")" -eq "$rows" ] || { echo "the floor copied too few rows"; exit 1; }
+rm -f "$dir"/fl.db*
+flratio=$(bench_calc "$best_fl / $best_sq")
+fsfloor=$(bench_calc "$best_fs / $best_fl")
+printf 'floor (sqlite3 storing the same rows) %.2f s: %.2f x sqlite3 .import; fairshare %.2f x the floor\n' \
+	"$best_fl" "$flratio" "$fsfloor"
+
 # verify against the engine's own integrity check, same file, best of two
 best_v=""
 best_i=""
@@ -88,6 +118,10 @@ fi
 bench_result import "$rows" \
 	"$(bench_fig "import $rows people" "$best_fs" s "sqlite3 .import" "$best_sq" "$ratio" "<= 2.0" \
 		"$(bench_met "$ratio <= 2.0")" "$ia" "$ib" row "BENCH_N=$rows bench/import.sh build")" \
+	"$(bench_fig "sqlite3 alone storing the rows import stored (the floor)" "$best_fl" s "sqlite3 .import" "$best_sq" \
+		"$flratio" "-" null 0 0 row "BENCH_N=$rows bench/import.sh build")" \
+	"$(bench_fig "import $rows people against the floor" "$best_fs" s "sqlite3 alone storing the same rows" "$best_fl" \
+		"$fsfloor" "-" null 0 0 row "BENCH_N=$rows bench/import.sh build")" \
 	"$(bench_fig "import peak RSS" "$rss_mib" MiB "" "" "" "< 200 MiB" "$(bench_met "$rss_mib < 200")" 0 0 row \
 		"BENCH_N=$rows bench/import.sh build")" \
 	"$(bench_fig "verify over $rows people" "$best_v" s "sqlite3 PRAGMA integrity_check" "$best_i" "$vratio" "<= 2.0" \
