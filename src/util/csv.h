@@ -39,6 +39,9 @@ void fs_csv_set_limits(struct fs_csv *p, size_t max_field, size_t max_fields);
  * uses most (outside quotes), ',' on a tie or when it has none. Set before the first
  * fs_csv_next; fs_csv_separator tells the one in use once a record was read. */
 void fs_csv_set_separator(struct fs_csv *p, char sep);
+/* Every byte through the reader's state machine, none taken in runs: the same
+ * records and errors, slower (the tests' oracle for the runs). */
+void fs_csv_set_bytewise(struct fs_csv *p, int on);
 char fs_csv_separator(const struct fs_csv *p);
 
 /* The spreadsheet-formula guard, exactly reversible: a cell whose first character

@@ -313,6 +313,88 @@ static void test_csv_column_in_errors(void **state)
 	csv_error("a,b\n1,2,x\"y\n", 2, "line 2, column 3: quote inside an unquoted field");
 }
 
+/* a reader handing the parser 1 to 7 bytes at a time: a chunk ends anywhere */
+struct dribble {
+	const char *data;
+	size_t len, pos;
+	unsigned seed;
+};
+
+static long dribble_read(void *ud, char *buf, size_t n)
+{
+	struct dribble *d = ud;
+	d->seed = d->seed * 1103515245u + 12345u;
+	size_t k = 1 + (d->seed >> 16) % 7;
+	if (k > n)
+		k = n;
+	if (k > d->len - d->pos)
+		k = d->len - d->pos;
+	memcpy(buf, d->data + d->pos, k);
+	d->pos += k;
+	return (long)k;
+}
+
+/* the separator a trace ended with (its last byte) */
+static char trace_sep(const char *trace)
+{
+	return trace[strlen(trace) - 1];
+}
+
+/* every record and the error of one reader, written out to compare */
+static void csv_trace(struct fs_csv *p, char sep, size_t max_field, size_t max_fields, int bytewise, char *out, size_t cap)
+{
+	fs_csv_set_separator(p, sep);
+	fs_csv_set_limits(p, max_field, max_fields);
+	fs_csv_set_bytewise(p, bytewise);
+	size_t n = 0;
+	struct fs_error err = {0};
+	int rc;
+	while ((rc = fs_csv_next(p, &err)) == 1 && n + 64 < cap) {
+		n += (size_t)snprintf(out + n, cap - n, "[%ld %zu]", fs_csv_line(p), fs_csv_nfields(p));
+		for (size_t i = 0; i < fs_csv_nfields(p) && n + 10 < cap; i++) {
+			const struct fs_csv_field *f = &fs_csv_fields(p)[i];
+			assert_int_equal(f->data[f->len], '\0');
+			for (size_t j = 0; j < f->len && n + 8 < cap; j++) /* a control byte (NUL too) as \xNN */
+				n += (unsigned char)f->data[j] < 0x20 ? (size_t)snprintf(out + n, cap - n, "\\x%02x", f->data[j])
+								       : (size_t)snprintf(out + n, cap - n, "%c", f->data[j]);
+			out[n++] = '|';
+		}
+	}
+	snprintf(out + n, cap - n, "=%d %ld %s %c", rc, err.line, err.message, fs_csv_separator(p));
+	fs_csv_free(p);
+}
+
+static void test_csv_runs(void **state)
+{
+	(void)state;
+	/* the plain runs the reader copies whole read as the bytes one by one do:
+	 * the same records, lines and errors (limits met inside a run included),
+	 * from memory and through chunks that end anywhere */
+	static const char alphabet[] = "ab,;\t\"\n\r \xc3\xa9\0xyz,,\"";
+	static char in[400], a[20000], b[20000], c[20000];
+	unsigned seed = 7;
+	for (int round = 0; round < 20000; round++) {
+		seed = seed * 1664525u + 1013904223u;
+		size_t len = (seed >> 8) % sizeof(in);
+		for (size_t i = 0; i < len; i++) {
+			seed = seed * 1664525u + 1013904223u;
+			in[i] = alphabet[(seed >> 10) % (sizeof(alphabet) - 1)];
+		}
+		static const char seps[] = {0, ',', ';', '\t'};
+		static const size_t fields[] = {1, 3, 8, 64 * 1024};
+		char sep = seps[round % 4];
+		size_t max_field = fields[(round / 4) % 4], max_fields = round % 3 ? 256 : 4;
+		csv_trace(fs_csv_new_mem(in, len), sep, max_field, max_fields, 1, a, sizeof(a));
+		csv_trace(fs_csv_new_mem(in, len), sep, max_field, max_fields, 0, b, sizeof(b));
+		/* (a separator found from the first line looks at the first chunk only:
+		 * given, through the small chunks) */
+		struct dribble d = {in, len, 0, (unsigned)round};
+		csv_trace(fs_csv_new(dribble_read, &d), sep ? sep : trace_sep(a), max_field, max_fields, 0, c, sizeof(c));
+		if (strcmp(a, b) != 0 || strcmp(a, c) != 0)
+			fail_msg("round %d: one byte at a time:\n%s\nin runs:\n%s\nin runs, chunks of 1-7 bytes:\n%s", round, a, b, c);
+	}
+}
+
 static void sep_is(const char *in, char set, char want, size_t nfields)
 {
 	struct fs_csv *p = fs_csv_new_mem(in, strlen(in));
@@ -485,7 +567,7 @@ int main(void)
 		cmocka_unit_test(test_name_key),
 		cmocka_unit_test(test_money),          cmocka_unit_test(test_csv_rfc4180),
 		cmocka_unit_test(test_csv_errors),     cmocka_unit_test(test_csv_line_ends),
-		cmocka_unit_test(test_csv_column_in_errors), cmocka_unit_test(test_csv_separator),
+		cmocka_unit_test(test_csv_column_in_errors), cmocka_unit_test(test_csv_separator), cmocka_unit_test(test_csv_runs),
 		cmocka_unit_test(test_csv_guard),      cmocka_unit_test(test_bidi_controls),
 		cmocka_unit_test(test_textin),         cmocka_unit_test(test_textin_long),
 		cmocka_unit_test(test_textin_suggest),
