@@ -32,7 +32,7 @@ SELECT '' || b.key, json_extract(f.value, '\$.what'),
        coalesce(json_extract(f.value, '\$.reference') || ' ' || json_extract(f.value, '\$.reference_value'), '-'),
        CASE WHEN json_extract(f.value, '\$.ratio') IS NULL THEN '-' ELSE printf('%.2f', json_extract(f.value, '\$.ratio')) END,
        json_extract(f.value, '\$.target'),
-       CASE json_extract(f.value, '\$.met') WHEN 1 THEN 'met' ELSE 'MISSED' END,
+       CASE json_extract(f.value, '\$.met') WHEN 1 THEN 'met' WHEN 0 THEN 'MISSED' ELSE '-' END,
        CASE WHEN json_extract(f.value, '\$.instruction_ratio') IS NOT NULL
             THEN 'instr/' || substr(i.key, 18) || ' ' || i.value || ' vs ' ||
                  json_extract(f.value, '\$.reference_' || i.key) || ' = ' || printf('%.1f', json_extract(f.value, '\$.instruction_ratio'))
