@@ -2,9 +2,10 @@
 # web.sh BUILD_DIR - the web's weight on a phone, measured in headless chromium
 # by tests/browser/weight.test.mjs on the demo data: the first load (cold cache,
 # transferred bytes: gzip, headers included), every view's address opened cold
-# while logged in (a shared link: files + JSON; the heaviest and each), and the
+# while logged in (a shared link: its files and its JSON; the heaviest and each), and the
 # JSON each view fetches inside the app, for every role (the heaviest and each).
-# Targets: first load and any cold address <= 60 KB, every later view <= 20 KB of JSON.
+# Targets: first load <= 60 KB, every later view <= 20 KB of JSON; an address
+# opened cold is both (its files <= 60 KB, its JSON <= 20 KB).
 set -eu
 build=${1:-build}
 . "$(dirname "$0")/lib.sh"
@@ -32,19 +33,24 @@ nviews=$(jq '.views | length' "$dir/w.json")
 cmd="node tests/browser/weight.test.mjs (BENCH_ONLY=web make bench)"
 figs="$(bench_fig "first load, cold cache (login page)" "$(bench_calc "$first / 1024")" KB "" "" "" "<= 60 KB" \
 	"$(bench_met "$first <= 61440")" 0 0 load "$cmd")"
+# an address opened cold is held to the issue's two budgets (as weight.test.mjs
+# asserts): its files are a first load (<= 60 KB), its JSON a view (<= 20 KB)
 coldname=$(jq -r .first_view_address "$dir/w.json")
+coldjson=$(jq --arg a "$coldname" '.cold[$a].json_bytes' "$dir/w.json")
 figs="$figs
-$(bench_fig "heaviest address opened cold, logged in: $coldname (files + JSON)" "$(bench_calc "$cold / 1024")" KB "" "" "" "<= 60 KB" \
-	"$(bench_met "$cold <= 61440")" 0 0 load "$cmd")"
+$(bench_fig "heaviest address opened cold, logged in: $coldname (files; its JSON $(bench_calc "$coldjson / 1024") KB)" \
+	"$(bench_calc "($cold - $coldjson) / 1024")" KB "" "" "" "<= 60 KB of files, <= 20 KB of JSON" \
+	"$(bench_met "$cold - $coldjson <= 61440 && $coldjson <= 20480")" 0 0 load "$cmd")"
 figs="$figs
 $(bench_fig "largest later view of $nviews (role address): $maxname (JSON)" "$(bench_calc "$maxv / 1024")" KB "" "" "" "<= 20 KB" \
 	"$(bench_met "$maxv <= 20480")" 0 0 view "$cmd")"
 # every address opened cold, and every view of every role: "NAME<TAB>BYTES" lines
-jq -r '.cold | to_entries[] | "cold \(.key) (files + JSON)\t\(.value.bytes)"' "$dir/w.json" >"$dir/cold.tsv"
+jq -r '.cold | to_entries[] | "cold \(.key)\t\(.value.bytes - .value.json_bytes)\t\(.value.json_bytes)"' "$dir/w.json" >"$dir/cold.tsv"
 jq -r '.views | to_entries[] | "view \(.key) (JSON)\t\(.value.json_bytes)"' "$dir/w.json" >"$dir/views.tsv"
-while IFS='	' read -r name b; do
+while IFS='	' read -r name b j; do
 	figs="$figs
-$(bench_fig "$name" "$(bench_calc "$b / 1024")" KB "" "" "" "<= 60 KB" "$(bench_met "$b <= 61440")" 0 0 load "$cmd")"
+$(bench_fig "$name (files; its JSON $(bench_calc "$j / 1024") KB)" "$(bench_calc "$b / 1024")" KB "" "" "" \
+		"<= 60 KB of files, <= 20 KB of JSON" "$(bench_met "$b <= 61440 && $j <= 20480")" 0 0 load "$cmd")"
 done <"$dir/cold.tsv"
 while IFS='	' read -r name b; do
 	figs="$figs
