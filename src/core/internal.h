@@ -460,9 +460,11 @@ int fs_national_id_normalize(const char *country, const char *in, char *out, siz
 
 /* the record's shared helpers (record.c) */
 struct fs_imap { /* int64 id (not 0) -> int64 value, open addressing */
-	int64_t *k;
-	int64_t *v;
+	struct fs_imap_slot {
+		int64_t k, v; /* together: a look-up touches one cache line */
+	} *s;
 	size_t cap, n;
+	unsigned shift; /* 64 - log2(cap): the slot is the product's top bits */
 };
 /* The value slot of key; with insert, created (0) when missing; NULL when
  * missing (or out of memory with insert). */

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/internal.h"
 #include "util/csv.h"
+#include "util/sort.h"
 #include "util/error.h"
 #include "util/date.h"
 #include "util/money.h"
@@ -395,6 +397,95 @@ static void test_csv_runs(void **state)
 	}
 }
 
+/* ---- sort.h ---- */
+
+struct pair {
+	int a, b;
+};
+
+static int pair_less(const struct pair *x, const struct pair *y)
+{
+	return x->a != y->a ? x->a < y->a : x->b < y->b;
+}
+FS_SORT_DEFINE(sort_pairs, struct pair, pair_less)
+
+static int pair_cmp(const void *x, const void *y)
+{
+	const struct pair *p = x, *q = y;
+	return pair_less(p, q) ? -1 : pair_less(q, p) ? 1 : 0;
+}
+
+static void test_sort(void **state)
+{
+	(void)state;
+	/* the same order as qsort's over shapes that break a naive quicksort
+	 * (sorted, reversed, all equal, organ pipe, few values) and random, at
+	 * every small size and a large one (the heapsort below a deep partition) */
+	enum { BIG = 200000 };
+	struct pair *a = malloc(BIG * sizeof(*a)), *b = malloc(BIG * sizeof(*b)), *c = malloc(BIG * sizeof(*c));
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(c);
+	unsigned seed = 1;
+	for (int shape = 0; shape < 6; shape++) {
+		for (size_t n = 0; n <= BIG; n = n < 70 ? n + 1 : n < 1000 ? n * 3 : n < BIG ? BIG : BIG + 1) {
+			for (size_t i = 0; i < n; i++) {
+				seed = seed * 1664525u + 1013904223u;
+				int r = (int)(seed >> 8);
+				a[i].a = shape == 0 ? (int)i : shape == 1 ? (int)(n - i) : shape == 2 ? 7 : shape == 3 ? (int)(i < n / 2 ? i : n - i)
+				       : shape == 4 ? r % 3 : r;
+				a[i].b = shape == 2 ? r % 5 : (int)(i % 2);
+			}
+			memcpy(b, a, n * sizeof(*a));
+			memcpy(c, a, n * sizeof(*a));
+			if (n)
+				qsort(b, n, sizeof(*b), pair_cmp);
+			sort_pairs(a, n);
+			sort_pairs_intro(c, n, 0); /* no partition allowed: the heapsort at once */
+			for (size_t i = 0; i < n; i++)
+				if (a[i].a != b[i].a || a[i].b != b[i].b || c[i].a != b[i].a || c[i].b != b[i].b)
+					fail_msg("shape %d, %zu elements: differs at %zu (%s)", shape, n, i,
+						 a[i].a != b[i].a || a[i].b != b[i].b ? "introsort" : "heapsort");
+		}
+	}
+	free(a);
+	free(b);
+	free(c);
+}
+
+/* ---- fs_imap (core/internal.h) ---- */
+
+static void test_imap(void **state)
+{
+	(void)state;
+	/* keys that differ only in their high bits, or step by an even number,
+	 * or are negative: each found with its value, none that was not put */
+	static const int64_t step[] = {1, 10, 1024, (int64_t)1 << 32, -7};
+	for (size_t s = 0; s < sizeof(step) / sizeof(step[0]); s++) {
+		struct fs_imap m = {0};
+		assert_null(fs_imap_slot(&m, 5, 0)); /* empty */
+		enum { N = 50000 };
+		for (int64_t i = 1; i <= N; i++) {
+			int64_t *v = fs_imap_slot(&m, i * step[s], 1);
+			assert_non_null(v);
+			assert_int_equal(*v, 0);
+			*v = i;
+		}
+		assert_int_equal(m.n, N);
+		assert_true(m.cap >= 2 * N);
+		for (int64_t i = 1; i <= N; i++) {
+			int64_t *v = fs_imap_slot(&m, i * step[s], 0);
+			assert_non_null(v);
+			assert_int_equal(*v, i);
+			assert_ptr_equal(fs_imap_slot(&m, i * step[s], 1), v); /* put again: the same slot */
+		}
+		assert_int_equal(m.n, N);
+		assert_null(fs_imap_slot(&m, (N + 1) * step[s], 0));
+		assert_null(fs_imap_slot(&m, -(step[s] * 3 + 1), 0));
+		fs_imap_free(&m);
+	}
+}
+
 static void sep_is(const char *in, char set, char want, size_t nfields)
 {
 	struct fs_csv *p = fs_csv_new_mem(in, strlen(in));
@@ -567,7 +658,7 @@ int main(void)
 		cmocka_unit_test(test_name_key),
 		cmocka_unit_test(test_money),          cmocka_unit_test(test_csv_rfc4180),
 		cmocka_unit_test(test_csv_errors),     cmocka_unit_test(test_csv_line_ends),
-		cmocka_unit_test(test_csv_column_in_errors), cmocka_unit_test(test_csv_separator), cmocka_unit_test(test_csv_runs),
+		cmocka_unit_test(test_csv_column_in_errors), cmocka_unit_test(test_csv_separator), cmocka_unit_test(test_csv_runs), cmocka_unit_test(test_sort), cmocka_unit_test(test_imap),
 		cmocka_unit_test(test_csv_guard),      cmocka_unit_test(test_bidi_controls),
 		cmocka_unit_test(test_textin),         cmocka_unit_test(test_textin_long),
 		cmocka_unit_test(test_textin_suggest),

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/date.h"
+#include "util/sort.h"
 #include "util/translit.h"
 #include "policy.h"
 
@@ -218,50 +219,51 @@ int fs_record_duplicates(struct fs_ctx *ctx, int64_t limit, json_t **ret, struct
  * range: the minimum assumes unnamed victims reported for an incident are among
  * the named ones, the maximum that they are all different people. */
 
+/* Fibonacci hashing: the top bits of the product, so ids that differ only in
+ * their high bits (or step by an even number) still spread over every slot */
+static size_t imap_home(int64_t key, unsigned shift)
+{
+	return (size_t)(((uint64_t)key * 0x9E3779B97F4A7C15ULL) >> shift);
+}
+
 int64_t *fs_imap_slot(struct fs_imap *m, int64_t key, int insert)
 {
 	if (insert && (m->n + 1) * 2 > m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 1024;
-		int64_t *k = calloc(cap, sizeof(*k));
-		int64_t *v = calloc(cap, sizeof(*v));
-		if (!k || !v) {
-			free(k);
-			free(v);
+		unsigned shift = 64 - (unsigned)__builtin_ctzll(cap);
+		struct fs_imap_slot *s = calloc(cap, sizeof(*s));
+		if (!s)
 			return NULL;
-		}
 		for (size_t i = 0; i < m->cap; i++)
-			if (m->k[i]) {
-				size_t j = ((uint64_t)m->k[i] * 0x9E3779B97F4A7C15ULL) & (cap - 1);
-				while (k[j])
+			if (m->s[i].k) {
+				size_t j = imap_home(m->s[i].k, shift);
+				while (s[j].k)
 					j = (j + 1) & (cap - 1);
-				k[j] = m->k[i];
-				v[j] = m->v[i];
+				s[j] = m->s[i];
 			}
-		free(m->k);
-		free(m->v);
-		m->k = k;
-		m->v = v;
+		free(m->s);
+		m->s = s;
 		m->cap = cap;
+		m->shift = shift;
 	}
 	if (!m->cap)
 		return NULL;
-	size_t j = ((uint64_t)key * 0x9E3779B97F4A7C15ULL) & (m->cap - 1);
-	while (m->k[j] && m->k[j] != key)
+	size_t j = imap_home(key, m->shift);
+	while (m->s[j].k && m->s[j].k != key)
 		j = (j + 1) & (m->cap - 1);
-	if (!m->k[j]) {
+	if (!m->s[j].k) {
 		if (!insert)
 			return NULL;
-		m->k[j] = key;
-		m->v[j] = 0;
+		m->s[j].k = key;
+		m->s[j].v = 0;
 		m->n++;
 	}
-	return &m->v[j];
+	return &m->s[j].v;
 }
 
 void fs_imap_free(struct fs_imap *m)
 {
-	free(m->k);
-	free(m->v);
+	free(m->s);
 }
 
 enum { LV_R0, LV_R1, LV_R2, LV_R3, LV_XC, LV_XD, LV_DU };
@@ -450,29 +452,29 @@ static int violation_cb(void *p, const struct fs_value *v)
 	return 0;
 }
 
-/* by group, then person, then category (confirmed first) */
-static int act_person_cmp(const void *x, const void *y)
+/* by group, then person, then category (confirmed first), then incident */
+static int act_person_less(const struct act *a, const struct act *b)
 {
-	const struct act *a = x, *b = y;
 	if (a->group != b->group)
-		return a->group < b->group ? -1 : 1;
+		return a->group < b->group;
 	if (a->person != b->person)
-		return a->person < b->person ? -1 : 1;
+		return a->person < b->person;
 	if (a->cat != b->cat)
-		return a->cat < b->cat ? -1 : 1;
-	return (a->incident > b->incident) - (a->incident < b->incident);
+		return a->cat < b->cat;
+	return a->incident < b->incident;
 }
+FS_SORT_DEFINE(sort_by_person, struct act, act_person_less)
 
 /* by group, then incident, then person */
-static int act_incident_cmp(const void *x, const void *y)
+static int act_incident_less(const struct act *a, const struct act *b)
 {
-	const struct act *a = x, *b = y;
 	if (a->group != b->group)
-		return a->group < b->group ? -1 : 1;
+		return a->group < b->group;
 	if (a->incident != b->incident)
-		return a->incident < b->incident ? -1 : 1;
-	return (a->person > b->person) - (a->person < b->person);
+		return a->incident < b->incident;
+	return a->person < b->person;
 }
+FS_SORT_DEFINE(sort_by_incident, struct act, act_incident_less)
 
 struct gsum {
 	int64_t confirmed, contested, named_reported, min_extra, max_extra;
@@ -544,7 +546,7 @@ int fs_record_counts(struct fs_ctx *ctx, const char *by, int public_only, json_t
 		rc = FS_ENOMEM;
 	if (!rc && u.n) {
 		/* unique persons per group; a person counts in the best category only */
-		qsort(u.a, u.n, sizeof(*u.a), act_person_cmp);
+		sort_by_person(u.a, u.n);
 		for (size_t i = 0; i < u.n; i++) {
 			struct act *a = &u.a[i];
 			if (!a->person)
@@ -557,7 +559,7 @@ int fs_record_counts(struct fs_ctx *ctx, const char *by, int public_only, json_t
 		}
 		/* unnamed victims per group and incident: at least the largest 'at least'
 		 * beyond the named victims of that incident, at most the sum of 'at most' */
-		qsort(u.a, u.n, sizeof(*u.a), act_incident_cmp);
+		sort_by_incident(u.a, u.n);
 		for (size_t i = 0; i < u.n;) {
 			size_t j = i;
 			int64_t named = 0, low = 0, high = 0;
