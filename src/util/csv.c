@@ -38,6 +38,8 @@ struct fs_csv {
 	 * stop_sep */
 	unsigned char stop[256];
 	char stop_sep;
+	int stop_made;
+	int failed; /* the error fs_csv_next returned: it returns it again */
 	int bytewise; /* no plain runs: every byte through the state machine (tests) */
 };
 
@@ -194,11 +196,12 @@ static int text_add(struct fs_csv *p, const char *b, size_t n)
  * file is such runs; taking each whole is what makes the reader fast. */
 static size_t plain_run(struct fs_csv *p, int quoted)
 {
-	if (p->stop_sep != p->sep) {
+	if (!p->stop_made || p->stop_sep != p->sep) {
 		memset(p->stop, 0, sizeof(p->stop));
 		p->stop['"'] = p->stop['\n'] = p->stop['\r'] = 3;
 		p->stop[(unsigned char)p->sep] |= 1;
 		p->stop_sep = p->sep;
+		p->stop_made = 1;
 	}
 	const unsigned char *s = (const unsigned char *)p->chunk + p->chunk_pos;
 	size_t n = p->chunk_len - p->chunk_pos, i = 0;
@@ -272,7 +275,21 @@ static int fail_long(struct fs_csv *p, struct fs_error *err)
 	return fail_at(p, err, FS_ELIMIT, what);
 }
 
+static int csv_next(struct fs_csv *p, struct fs_error *err);
+
 int fs_csv_next(struct fs_csv *p, struct fs_error *err)
+{
+	/* a reader stopped at an error stays stopped: where in the bytes it
+	 * stopped is not something a caller may build on */
+	if (p->failed)
+		return fs_fail(err, p->failed, NULL, "line %ld: the file was not read past an error", p->line);
+	int rc = csv_next(p, err);
+	if (rc < 0)
+		p->failed = rc;
+	return rc;
+}
+
+static int csv_next(struct fs_csv *p, struct fs_error *err)
 {
 	p->text_len = 0;
 	p->nstarts = 0;

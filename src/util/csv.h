@@ -52,7 +52,8 @@ char fs_csv_separator(const struct fs_csv *p);
 int fs_csv_needs_guard(const char *s, size_t n);
 size_t fs_csv_unguard(const char *s, size_t n);
 
-/* 1 = a record is ready, 0 = end of input, <0 = error (err filled with line/column). */
+/* 1 = a record is ready, 0 = end of input, <0 = error (err filled with line/column);
+ * after an error every further call returns the same code (the reader stopped). */
 int fs_csv_next(struct fs_csv *p, struct fs_error *err);
 size_t fs_csv_nfields(const struct fs_csv *p);
 const struct fs_csv_field *fs_csv_fields(const struct fs_csv *p);

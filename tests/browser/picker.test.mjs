@@ -189,12 +189,28 @@ await test("tr phone: a search that fails is tried again, then said beside the f
   const err = page.locator("#f-person_id-err");
   await err.waitFor({ state: "visible", timeout: 30000 });
   assert((await err.textContent()).trim() === d["error.network"], "the network error: " + await err.textContent());
+  assert(await page.locator("#f-person_id").getAttribute("aria-describedby") === "f-person_id-err", "the field described by it");
   assert(tries === 3, "three tries in all: " + tries);
   assert(await page.locator("#f-person_id-list").isHidden(), "no list");
   assert(await page.locator("#f-person_id").getAttribute("aria-expanded") === "false", "nothing offered");
   await page.unroute("**/people/pick?*");
   await typeAndWait(page, "f-person_id", "Pick", "Pickwick");
   assert(await err.isHidden(), "the error gone once the search answers");
+  assert(await page.locator("#f-person_id").getAttribute("aria-describedby") === null, "and the field no longer described by it");
+  /* a choice made from the list while a failed search waits to be tried again:
+   * the retry is dropped (no list reopened under the chosen person, no error) */
+  tries = 0; down = 1;
+  await page.route("**/people/pick?*", (route) => { tries++; return tries <= down ? route.abort() : route.continue(); });
+  await page.locator("#f-person_id").pressSequentially("w", { delay: 20 });
+  for (let i = 0; i < 50 && tries < 1; i++) await page.waitForTimeout(20);
+  assert(tries === 1, "the search for 'Pickw' failed: " + tries);
+  await page.locator("#f-person_id-list li", { hasText: "Pickwick" }).first().click();
+  await page.waitForTimeout(2500); /* the retry was due 1 s after the failure */
+  assert(tries === 1, "no retry after the choice: " + tries);
+  assert(await page.locator("#f-person_id").inputValue() === "Zeynep Pickwick", "the choice stays");
+  assert(await page.locator("#f-person_id-list").isHidden(), "no list reopened");
+  assert(await err.isHidden(), "no error beside the choice");
+  await page.unroute("**/people/pick?*");
   await ctx.close();
 });
 await done();

@@ -363,6 +363,8 @@ static void csv_trace(struct fs_csv *p, char sep, size_t max_field, size_t max_f
 		}
 	}
 	snprintf(out + n, cap - n, "=%d %ld %s %c", rc, err.line, err.message, fs_csv_separator(p));
+	if (rc < 0) /* stopped: the same code again, nothing read past the error */
+		assert_int_equal(fs_csv_next(p, &err), rc);
 	fs_csv_free(p);
 }
 

@@ -70,23 +70,26 @@ function makePicker(id, required, onChoose, keep) {
    * looks like nobody): tried again twice first when the server was busy or
    * out of reach, since the person may well be there */
   const fail = el("p", { class: "near-msg error", id: id + "-err", role: "alert", hidden: true });
-  let timer = null, seq = 0;
+  let timer = null, retry = null, seq = 0;
+  const showFail = (text) => { fail.textContent = text; fail.hidden = false; input.setAttribute("aria-describedby", fail.id); };
+  const hideFail = () => { fail.hidden = true; input.removeAttribute("aria-describedby"); };
+  /* whatever search is on its way or waits to be tried again: dropped */
+  const cancel = () => { clearTimeout(timer); clearTimeout(retry); seq++; };
   const close = () => { list.hidden = true; input.setAttribute("aria-expanded", "false"); };
-  const choose = (p) => { close(); onChoose(p); if (!keep) { input.value = p.full_name; input.dataset.chosen = p.full_name; } else input.value = ""; };
+  const choose = (p) => { cancel(); close(); hideFail(); onChoose(p); if (!keep) { input.value = p.full_name; input.dataset.chosen = p.full_name; } else input.value = ""; };
   const search = async (q, n, tries) => {
     const r = await api("GET", orgPath("/people/pick?limit=10&q=" + encodeURIComponent(q)));
     if (n !== seq) return;
     if (r.status !== 200) {
       if (tries > 0 && (r.status === 0 || r.status === 429 || r.status >= 500)) {
-        timer = setTimeout(() => search(q, n, tries - 1), 1000 * (3 - tries));
+        retry = setTimeout(() => search(q, n, tries - 1), 1000 * (3 - tries));
         return;
       }
       close();
-      fail.textContent = errorText(r);
-      fail.hidden = false;
+      showFail(errorText(r));
       return;
     }
-    fail.hidden = true;
+    hideFail();
     clear(list);
     r.data.items.forEach((p, i) => {
       const li = el("li", { role: "option", tabindex: "-1", id: id + "-opt-" + i, "data-id": p.id, "aria-selected": "false", text: personLine(p) });
@@ -106,8 +109,8 @@ function makePicker(id, required, onChoose, keep) {
   input.addEventListener("input", () => {
     delete input.dataset.chosen;
     onChoose(null);
-    clearTimeout(timer);
-    fail.hidden = true;
+    cancel();
+    hideFail();
     timer = setTimeout(() => {
       const q = input.value.trim();
       const n = ++seq;
