@@ -7,6 +7,7 @@
 #include "entitle_int.h"
 #include "fs_assert.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,10 @@ struct compute {
 	const unsigned char *pend_hash[FS_STORE_ROWS_MAX]; /* the worker's row hash */
 	int64_t pend_hid[FS_STORE_ROWS_MAX];               /* the id it hashed the row with (0: none) */
 	size_t npend;
+	/* the main thread waits for the worker: the worker leaves the rest of the
+	 * chunk's row hashes to it (pend_flush makes them), so the two share what
+	 * is left instead of one waiting for the other */
+	atomic_int main_waits;
 	/* the new claims' columns and fields, looked up once (claim_proto) */
 	int col_person, col_employment, col_amount, col_kind, col_currency, col_basis, col_version, col_status;
 	int fi_inputs, fi_limitation;
@@ -474,10 +479,11 @@ static void compute_chunk(void *p)
 			k->hid[j->rec0 + r] = 0;
 		if (j->rc || !id || has_claims(k->c, j->eid))
 			continue;
+		int hash = !atomic_load_explicit(&k->c->main_waits, memory_order_relaxed);
 		for (size_t r = 0; r < j->nrec; r++) {
 			struct fs_rec *rec = &k->recs[j->rec0 + r];
 			rec->v[0] = fs_vint(id);
-			if (!fs_hash_values(rec->e->table.name, rec->v, rec->e->table.ncols, k->hash[j->rec0 + r]))
+			if (hash && !fs_hash_values(rec->e->table.name, rec->v, rec->e->table.ncols, k->hash[j->rec0 + r]))
 				k->hid[j->rec0 + r] = id;
 			id++;
 		}
@@ -581,6 +587,14 @@ struct pipe {
 	struct fs_handoff t;  /* the worker: computes the other chunk (util/handoff.c) */
 };
 
+/* The worker's chunk awaited, the worker told so (main_waits) meanwhile. */
+static void handoff_wait(struct compute *c, struct pipe *pp)
+{
+	atomic_store_explicit(&c->main_waits, 1, memory_order_relaxed);
+	fs_handoff_wait(&pp->t);
+	atomic_store_explicit(&c->main_waits, 0, memory_order_relaxed);
+}
+
 /* The chunk read is handed to the worker, and the one it computed before is
  * stored meanwhile; the last time (the employments all read) the chunk handed
  * over is then awaited and stored too. */
@@ -588,7 +602,7 @@ static int pipe_flush(struct compute *c, struct pipe *pp, int last)
 {
 	struct chunk *mine = &pp->k[pp->fill], *prev = &pp->k[!pp->fill];
 	int rc = 0;
-	fs_handoff_wait(&pp->t); /* prev computed */
+	handoff_wait(c, pp); /* prev computed */
 	mine->id0 = prev->id_end; /* the ids continue after those of the chunk stored now */
 	if (mine->n)
 		fs_handoff_submit(&pp->t, mine); /* no thread: computed in place */
@@ -600,7 +614,7 @@ static int pipe_flush(struct compute *c, struct pipe *pp, int last)
 	prev->n = 0; /* read into again; its records are freed by the worker (chunk_free) */
 	pp->fill = !pp->fill;
 	if (last && !rc) {
-		fs_handoff_wait(&pp->t);
+		handoff_wait(c, pp);
 		for (size_t i = 0; i < mine->n && !rc; i++)
 			rc = store_job(c, mine, &mine->jobs[i]);
 		if (!rc)
