@@ -179,6 +179,7 @@ export default {
   "tmpl:line %ld: more than %zu fields in a record": "line {1}: more than {2} fields in a record",
   "tmpl:line %ld, column %zu: %s": "line {1}, column {2}: {3}",
   "tmpl:line %ld: a quoted field is never closed (missing \")": "line {1}: a quoted field is never closed (missing \")",
+  "tmpl:line %ld: the file was not read past an error": "line {1}: the file was not read past an error",
   "tmpl:read error": "read error",
   "tmpl:query too long": "query too long",
   "tmpl:cannot build a query for %s": "cannot build a query for {1}",

@@ -179,6 +179,7 @@ export default {
   "tmpl:line %ld: more than %zu fields in a record": "{1}-жол: бір жазбада {2} өрістен көп",
   "tmpl:line %ld, column %zu: %s": "{1}-жол, {2}-баған: {3}",
   "tmpl:line %ld: a quoted field is never closed (missing \")": "{1}-жол: тырнақшадағы өріс жабылмаған (\" жоқ)",
+  "tmpl:line %ld: the file was not read past an error": "{1}-жол: файл қатеден әрі оқылмады",
   "tmpl:read error": "оқу қатесі",
   "tmpl:query too long": "сұрау тым ұзын",
   "tmpl:cannot build a query for %s": "{1} үшін сұрау құру мүмкін емес",

@@ -179,6 +179,7 @@ export default {
   "tmpl:line %ld: more than %zu fields in a record": "строка {1}: в записи больше {2} полей",
   "tmpl:line %ld, column %zu: %s": "строка {1}, столбец {2}: {3}",
   "tmpl:line %ld: a quoted field is never closed (missing \")": "строка {1}: поле в кавычках не закрыто (нет \")",
+  "tmpl:line %ld: the file was not read past an error": "строка {1}: файл не читался дальше ошибки",
   "tmpl:read error": "ошибка чтения",
   "tmpl:query too long": "запрос слишком длинный",
   "tmpl:cannot build a query for %s": "не удаётся составить запрос для {1}",

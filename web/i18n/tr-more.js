@@ -179,6 +179,7 @@ export default {
   "tmpl:line %ld: more than %zu fields in a record": "{1}. satır: bir kayıtta {2} alandan fazla",
   "tmpl:line %ld, column %zu: %s": "{1}. satır, {2}. sütun: {3}",
   "tmpl:line %ld: a quoted field is never closed (missing \")": "{1}. satır: tırnak içindeki bir alan hiç kapanmıyor (\" eksik)",
+  "tmpl:line %ld: the file was not read past an error": "{1}. satır: dosya bir hatadan sonra okunmadı",
   "tmpl:read error": "okuma hatası",
   "tmpl:query too long": "sorgu çok uzun",
   "tmpl:cannot build a query for %s": "{1} için sorgu oluşturulamıyor",
