@@ -34,11 +34,9 @@ struct fs_csv {
 	size_t fields_cap;
 	size_t nfields;
 	/* the bytes that end a plain run (plain_run): bit 1 outside quotes (the
-	 * separator, a quote, CR, LF), bit 2 inside (a quote, CR, LF); made for
-	 * stop_sep */
+	 * separator, a quote, CR, LF), bit 2 inside (a quote, CR, LF); made once
+	 * the separator is known (make_stops) */
 	unsigned char stop[256];
-	char stop_sep;
-	int stop_made;
 	int failed; /* the error fs_csv_next returned: it returns it again */
 	int bytewise; /* no plain runs: every byte through the state machine (tests) */
 };
@@ -158,21 +156,8 @@ static int peekbyte(struct fs_csv *p)
 	return c;
 }
 
-static int text_put(struct fs_csv *p, char c)
-{
-	if (p->text_len + 1 >= p->text_cap) {
-		size_t cap = p->text_cap ? p->text_cap * 2 : 1024;
-		char *t = realloc(p->text, cap);
-		if (!t)
-			return FS_ENOMEM;
-		p->text = t;
-		p->text_cap = cap;
-	}
-	p->text[p->text_len++] = c;
-	return 0;
-}
-
-/* n bytes at once (a plain run) */
+/* n bytes onto the record's text, one spare byte always left for the NUL
+ * that ends a field */
 static int text_add(struct fs_csv *p, const char *b, size_t n)
 {
 	if (p->text_len + n >= p->text_cap) {
@@ -190,19 +175,24 @@ static int text_add(struct fs_csv *p, const char *b, size_t n)
 	return 0;
 }
 
+static int text_put(struct fs_csv *p, char c)
+{
+	return text_add(p, &c, 1);
+}
+
+static void make_stops(struct fs_csv *p)
+{
+	memset(p->stop, 0, sizeof(p->stop));
+	p->stop['"'] = p->stop['\n'] = p->stop['\r'] = 3;
+	p->stop[(unsigned char)p->sep] |= 1;
+}
+
 /* How many bytes from the chunk's position on the state machine would only
  * copy into the field: none of them the separator, a quote or a line end
  * (inside quotes: a quote or a line end), as far as the chunk goes. Most of a
  * file is such runs; taking each whole is what makes the reader fast. */
-static size_t plain_run(struct fs_csv *p, int quoted)
+static size_t plain_run(const struct fs_csv *p, int quoted)
 {
-	if (!p->stop_made || p->stop_sep != p->sep) {
-		memset(p->stop, 0, sizeof(p->stop));
-		p->stop['"'] = p->stop['\n'] = p->stop['\r'] = 3;
-		p->stop[(unsigned char)p->sep] |= 1;
-		p->stop_sep = p->sep;
-		p->stop_made = 1;
-	}
 	const unsigned char *s = (const unsigned char *)p->chunk + p->chunk_pos;
 	size_t n = p->chunk_len - p->chunk_pos, i = 0;
 	unsigned char bit = quoted ? 2 : 1;
@@ -305,6 +295,7 @@ static int csv_next(struct fs_csv *p, struct fs_error *err)
 		}
 		if (!p->sep)
 			detect_separator(p);
+		make_stops(p);
 	}
 	c = peekbyte(p);
 	if (c == -2)
